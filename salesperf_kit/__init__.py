@@ -1,0 +1,4 @@
+"""salesperf: sales performance scorecards, incentives, targets and reports."""
+from __future__ import annotations
+
+__version__ = "0.1.0"

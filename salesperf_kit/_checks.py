@@ -1,0 +1,30 @@
+"""The one argument checker, with the one message format."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from .exceptions import SalesperfError
+
+__all__ = ["check_one_of", "did_you_mean"]
+
+
+def did_you_mean(value: object, options: Iterable[str]) -> str:
+    """' Did you mean 'x'?' when a close match exists, else ''."""
+    matches = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" Did you mean '{matches[0]}'?" if matches else ""
+
+
+def check_one_of(name: str, value: object, options: Iterable[object], *,
+                 error: type[Exception] = SalesperfError) -> None:
+    """Raise when ``value`` is not one of ``options``.
+
+    Message: "The value for `name` must be one of [...], but 'y' was passed."
+    """
+    opts = list(options)
+    if value not in opts:
+        shown = ", ".join(repr(o) for o in opts[:30]) + (", ..." if len(opts) > 30 else "")
+        raise error(
+            f"The value for `{name}` must be one of [{shown}], but {value!r} was passed."
+            + did_you_mean(value, [str(o) for o in opts])
+        )

@@ -1,0 +1,121 @@
+"""The KPI catalogue as data: names, Chinese and English labels, direction, unit, dimension.
+
+This module holds no logic, so that parameter validation, the KPI registry and the
+reports all read one list. The formulas live with the functions in
+:mod:`salesperf_kit.kpis`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "kpi_info", "label"]
+
+
+@dataclass(frozen=True)
+class KPIInfo:
+    name: str
+    zh: str
+    en: str
+    higher_is_better: bool
+    unit: str  # "currency", "count", "ratio", "minutes", "seconds", "hours", "rank", "score"
+    dimension: str  # "result", "process" or "potential" (seed 003)
+
+
+_ROWS = [
+    # name, zh, en, higher, unit, dimension
+    # --- shared sales KPIs
+    ("revenue", "销售额", "Revenue", True, "currency", "result"),
+    ("units", "销售量", "Units sold", True, "count", "result"),
+    ("orders", "成交订单数", "Orders", True, "count", "result"),
+    ("aov", "客单价", "Average order value", True, "currency", "result"),
+    ("revenue_per_buyer", "客单价(按人)", "Revenue per buyer", True, "currency", "result"),
+    ("profit", "利润额", "Profit", True, "currency", "result"),
+    ("margin", "利润率", "Margin", True, "ratio", "result"),
+    ("growth", "销售增长率", "Revenue growth", True, "ratio", "result"),
+    ("new_customers", "新客户数", "New customers", True, "count", "result"),
+    ("new_customer_growth", "新客户增长率", "New-customer growth", True, "ratio", "result"),
+    ("repurchase_rate", "复购率", "Repurchase rate", True, "ratio", "result"),
+    ("returning_share", "老客占比", "Returning-buyer share", True, "ratio", "result"),
+    ("retention_rate", "留存率", "Retention rate", True, "ratio", "result"),
+    ("retention_30d", "30日留存", "30-day retention", True, "ratio", "result"),
+    ("retention_90d", "90日留存", "90-day retention", True, "ratio", "result"),
+    ("ltv", "客户生命周期价值", "Customer lifetime value", True, "currency", "potential"),
+    ("received_revenue", "到账金额", "Received revenue", True, "currency", "result"),
+    ("collection_rate", "回款率", "Collection rate", True, "ratio", "result"),
+    ("complaint_rate", "客户投诉率", "Complaint rate", False, "ratio", "result"),
+    ("csat", "客户满意度", "Customer satisfaction", True, "score", "result"),
+    ("csat_share", "满意率(4分及以上)", "Satisfied share (4+)", True, "ratio", "result"),
+    ("target_attainment", "目标完成率", "Target attainment", True, "ratio", "result"),
+    ("per_capita_output", "人均产出", "Output per head", True, "currency", "result"),
+    ("sales_cost_ratio", "销售成本率", "Sales-cost ratio", False, "ratio", "result"),
+    # --- online sales and network-sales teams
+    ("sessions", "网站流量", "Sessions", True, "count", "process"),
+    ("unique_visitors", "独立访客数", "Unique visitors", True, "count", "process"),
+    ("page_views", "页面访问量", "Page views", True, "count", "process"),
+    ("conversion_rate", "页面转化率", "Conversion rate", True, "ratio", "result"),
+    ("inquiry_conversion", "咨询转化率", "Inquiry conversion", True, "ratio", "result"),
+    ("qualified_traffic_share", "精准流量占比", "Qualified-traffic share", True, "ratio", "process"),
+    ("cac", "客户获取成本", "Customer acquisition cost", False, "currency", "result"),
+    ("roas", "广告支出回报", "Return on ad spend", True, "ratio", "result"),
+    ("roi", "渠道ROI", "Channel ROI", True, "ratio", "result"),
+    ("search_rank", "搜索引擎排名", "Search rank", False, "rank", "process"),
+    ("social_engagement", "社交媒体互动率", "Social engagement", True, "ratio", "process"),
+    ("resolution_hours", "问题解决时长", "Resolution time", False, "hours", "process"),
+    ("fcr_rate", "首次解决率", "First-contact resolution", True, "ratio", "process"),
+    ("aov_uplift", "客单价提升率", "AOV uplift", True, "ratio", "result"),
+    # --- telesales
+    ("calls", "呼叫量", "Calls", True, "count", "process"),
+    ("connect_rate", "接通率", "Connect rate", True, "ratio", "process"),
+    ("effective_talk_minutes", "有效沟通时长", "Effective talk time", True, "minutes", "process"),
+    ("avg_talk_seconds", "平均通话时长", "Average talk time", True, "seconds", "process"),
+    ("intent_customers", "意向客户数", "Intent customers", True, "count", "result"),
+    ("intent_rate", "意向率", "Intent rate", True, "ratio", "result"),
+    ("close_rate", "成交率", "Close rate", True, "ratio", "result"),
+    # --- e-commerce and social commerce
+    ("inventory_turnover", "库存周转率", "Inventory turnover", True, "ratio", "result"),
+    ("processing_hours", "订单处理时长", "Order processing time", False, "hours", "process"),
+    ("refund_rate", "退款率", "Refund rate", False, "ratio", "result"),
+    # --- direct sales
+    ("team_revenue", "团队业绩", "Team revenue", True, "currency", "result"),
+    ("big_customer_share", "客户质量(大客户占比)", "Big-customer share", True, "ratio", "result"),
+    ("referrals", "转介绍数量", "Referrals", True, "count", "result"),
+    ("new_contacts", "新增联系人数量", "New contacts", True, "count", "process"),
+    ("new_markets", "新市场开发数", "New markets", True, "count", "potential"),
+    ("positive_review_rate", "好评率", "Positive-review rate", True, "ratio", "result"),
+    ("sales_skill", "销售技巧", "Sales skill", True, "score", "potential"),
+    ("service_quality", "客户服务质量", "Service quality", True, "score", "process"),
+    ("collaboration", "团队协作", "Collaboration", True, "count", "process"),
+    # --- process and potential
+    ("touches", "客户触达频次", "Customer touches", True, "count", "process"),
+    ("report_timeliness", "数据提报及时性", "Report timeliness", True, "ratio", "process"),
+    ("collaboration_score", "跨部门协作评分", "Collaboration rating", True, "score", "process"),
+    ("compliance_violations", "合规违规次数", "Compliance violations", False, "count", "process"),
+    ("innovation", "创新贡献", "Innovation points", True, "count", "potential"),
+    ("training_pass_rate", "培训考核通过率", "Training pass rate", True, "ratio", "potential"),
+    ("mentoring", "带教新人业绩提升率", "Mentees' revenue growth", True, "ratio", "potential"),
+]
+
+CATALOGUE: dict[str, KPIInfo] = {r[0]: KPIInfo(*r) for r in _ROWS}
+
+BUSINESSES = ("online", "telesales", "ecommerce", "direct")
+BUSINESS_LABELS = {
+    "online": {"zh": "网销", "en": "Online sales"},
+    "telesales": {"zh": "电销", "en": "Telesales"},
+    "ecommerce": {"zh": "电商微商", "en": "E-commerce & social commerce"},
+    "direct": {"zh": "直销", "en": "Direct sales"},
+}
+
+
+def kpi_info(name: str) -> KPIInfo:
+    from ._checks import check_one_of
+
+    check_one_of("kpi", name, CATALOGUE)
+    return CATALOGUE[name]
+
+
+def label(name: str, language: str = "zh") -> str:
+    """The display label of a KPI in ``language`` ("zh" or "en"); the name itself if unknown."""
+    info = CATALOGUE.get(name)
+    if info is None:
+        return name
+    return info.zh if language == "zh" else info.en

@@ -1,0 +1,119 @@
+"""Every exception the kit raises.
+
+All of them derive from :class:`SalesperfError`, so a caller (the CLI, a notebook)
+can catch one type and print a clean message instead of a traceback. Messages say
+what went wrong, where (file, sheet, row, column or YAML key), what was expected,
+what was found, and how to fix it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = [
+    "SalesperfError",
+    "DataContractError",
+    "Problem",
+    "ParamsError",
+    "KPIError",
+    "ScoringError",
+    "ReportError",
+]
+
+
+class SalesperfError(Exception):
+    """Base class of every error raised by salesperf_kit."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of data validation, located as the user sees it.
+
+    ``row`` is the row number as shown in Excel or a text editor (the header is
+    row 1, the first data row is row 2); ``None`` when the problem concerns a
+    whole column or table.
+    """
+
+    table: str
+    check: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    fix: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts) if parts else f"table '{self.table}'"
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)):
+            text += f" (found {self.value!r})"
+        if self.fix:
+            text += f". Fix: {self.fix}"
+        return text
+
+
+@dataclass
+class DataContractError(SalesperfError):
+    """The input data break the data contract; ``problems`` lists every finding at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.report())
+
+    def report(self, limit: int = 50) -> str:
+        errors = self.problems
+        lines = [f"The data break the contract in {len(errors)} place(s):"]
+        for p in errors[:limit]:
+            lines.append(f"  - {p}")
+        if len(errors) > limit:
+            lines.append(f"  ... and {len(errors) - limit} more (see DataContractError.table())")
+        return "\n".join(lines)
+
+    def table(self) -> pd.DataFrame:
+        """All problems as a tidy DataFrame (one row per finding)."""
+        cols = ["severity", "table", "file", "sheet", "row", "column", "check", "value", "message", "fix"]
+        rows = [{c: getattr(p, c) for c in cols} for p in [*self.problems, *self.warnings]]
+        return pd.DataFrame(rows, columns=cols)
+
+
+class ParamsError(SalesperfError):
+    """A parameter file is malformed: names the file and the YAML key path."""
+
+    def __init__(self, message: str, *, file: str | None = None, errors: list[str] | None = None):
+        self.file = file
+        self.errors = errors or [message]
+        head = f"{file}: " if file else ""
+        if errors and len(errors) > 1:
+            text = head + message + "\n" + "\n".join(f"  - {e}" for e in errors)
+        else:
+            text = head + (errors[0] if errors else message)
+        super().__init__(text)
+
+
+class KPIError(SalesperfError):
+    """A KPI cannot be computed (unknown name, a table or column it needs is absent)."""
+
+
+class ScoringError(SalesperfError):
+    """Scores, grades or payouts cannot be computed from the given settings."""
+
+
+class ReportError(SalesperfError):
+    """A report run failed; earlier reports are untouched."""

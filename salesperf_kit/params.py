@@ -1,0 +1,518 @@
+"""Parameter files: one YAML per business type, extended and overridden per client.
+
+A file may name a base file with ``extends:`` (a path relative to the file itself); the
+client file then overrides only what it names (a deep merge: mappings merge key by key,
+lists and plain values replace, and ``null`` removes a key, e.g. to drop a KPI from a
+role's weights). The merged result is validated against :class:`Params`: unknown keys
+(with a "did you mean"), per-role weights that do not sum to 1, KPIs not in the catalogue
+and wrong types are all rejected, naming the file and the key path. YAML is safe-loaded.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import typing
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._checks import did_you_mean
+from .catalogue import BUSINESSES, CATALOGUE
+from .exceptions import ParamsError
+
+__all__ = [
+    "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR",
+    "RoleSpec", "Normalisation", "Grading",
+]
+
+PARAMS_DIR = Path(__file__).resolve().parent.parent / "params"
+_TOL = 1e-6
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+def _check_kpis(names, where: str) -> None:
+    for name in names:
+        if name not in CATALOGUE:
+            raise ValueError(f"'{name}' in {where} is not a KPI of the catalogue.{did_you_mean(name, CATALOGUE)}")
+
+
+# ----------------------------------------------------------------------------- data
+class DataMapping(_Model):
+    """How a client's export maps onto the data contract (see loaders.load_dataset)."""
+
+    files: dict[str, str] = {}
+    columns: dict[str, dict[str, Union[str, list[str]]]] = {}
+    values: dict[str, dict[str, dict[str, Any]]] = {}
+    defaults: dict[str, dict[str, Any]] = {}
+    filters: dict[str, dict[str, list[Any]]] = {}
+    encoding: Optional[str] = None
+
+    def as_mapping(self) -> dict:
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+# ----------------------------------------------------------------------------- KPIs
+class KPIOptions(_Model):
+    """Definitions with a choice (catalogue defaults)."""
+
+    effective_talk_seconds: float = Field(60, ge=0, description="calls shorter than this are not effective talk")
+    revenue_basis: Literal["ordered", "received"] = "ordered"
+    refund_handling: Literal["exclude", "clawback"] = "exclude"
+    big_customer_tiers: list[str] = ["A"]
+    complaint_sources: list[Literal["service", "calls"]] = ["service", "calls"]
+    complaint_basis: Literal["orders", "tickets"] = "orders"
+    satisfied_min: float = Field(4, ge=1, le=5)
+    inquiry_channels: list[str] = []
+
+
+# ----------------------------------------------------------------------------- scoring
+class Normalisation(_Model):
+    """How a KPI's raw value becomes 0-100 points before weighting.
+
+    ``attainment``: 100 x clip(actual / target, floor, cap), so reaching the target is 100
+    points and the cap (1.2 by default) limits over-achievement to 120; ``minmax``,
+    ``percentile`` and ``zscore`` (mapped to 0-100, see scoring) compare a person with the
+    peers of the same role.
+    """
+
+    method: Literal["attainment", "minmax", "percentile", "zscore"] = "percentile"
+    floor: float = 0.0
+    cap: float = 1.2
+
+
+class RoleSpec(_Model):
+    label: dict[str, str] = {}
+    weights: dict[str, float]
+    dimensions: dict[str, Literal["result", "process", "potential"]] = {}
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_ok(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_kpis(v, "weights")
+        if any(w < 0 for w in v.values()):
+            raise ValueError("weights must not be negative")
+        total = sum(v.values())
+        if not math.isclose(total, 1.0, abs_tol=_TOL):
+            raise ValueError(f"the weights must sum to 1, but they sum to {total:.6g} "
+                             f"({', '.join(f'{k}={w:g}' for k, w in v.items())})")
+        return v
+
+
+class Phase(_Model):
+    """A weight set that applies in some periods (promotion months, a launch, a review cycle)."""
+
+    name: str
+    months: list[int] = []
+    periods: list[str] = []
+    cycle: Optional[Literal["month", "quarter", "year"]] = None
+    roles: dict[str, dict[str, float]]
+
+    @field_validator("months")
+    @classmethod
+    def _months_ok(cls, v):
+        bad = [m for m in v if not 1 <= m <= 12]
+        if bad:
+            raise ValueError(f"months must be 1-12, found {bad}")
+        return v
+
+    @field_validator("roles")
+    @classmethod
+    def _roles_ok(cls, v):
+        for role, weights in v.items():
+            RoleSpec(weights=weights)
+        return v
+
+
+class NewCustomerBonus(_Model):
+    points: float = 10
+    min_first_order: float = 0
+    max_points: Optional[float] = None
+
+
+class ThresholdBonus(_Model):
+    threshold: float
+    points: float
+
+
+class SalesCostRule(_Model):
+    limit: float
+    discount: float = Field(ge=0, le=1)
+
+
+class Bonuses(_Model):
+    new_customer: Optional[NewCustomerBonus] = None
+    repurchase: Optional[ThresholdBonus] = None
+    customer_tier_weights: dict[str, float] = {}
+    sales_cost: Optional[SalesCostRule] = None
+    compliance_points: float = 0
+    collaboration_points: float = 0
+
+
+class Ratings(_Model):
+    reviewer_weights: dict[Literal["self", "manager", "peer", "customer"], float] = {
+        "self": 0.1, "manager": 0.5, "peer": 0.2, "customer": 0.2}
+    weight: float = Field(0.0, ge=0, le=1)
+
+
+class TeamBlend(_Model):
+    phase: str = "mature"
+    team_weight: dict[str, float] = {"opening": 0.6, "mature": 0.3}
+
+    @model_validator(mode="after")
+    def _phase_known(self):
+        if self.phase not in self.team_weight:
+            raise ValueError(f"phase '{self.phase}' is not one of team_weight's keys {list(self.team_weight)}")
+        return self
+
+
+class Grading(_Model):
+    method: Literal["thresholds", "forced"] = "thresholds"
+    thresholds: dict[str, float] = {"S": 90, "A": 80, "B": 70, "C": 60, "D": 0}
+    distribution: dict[str, float] = {}
+    rank_tie: Literal["min", "average", "first"] = "min"
+    labels: dict[str, dict[str, str]] = {}
+
+    @model_validator(mode="after")
+    def _distribution_ok(self):
+        if self.method == "forced":
+            total = sum(self.distribution.values())
+            if not self.distribution or not math.isclose(total, 1.0, abs_tol=_TOL):
+                raise ValueError(f"a forced distribution must list grade shares that sum to 1, found {total:g}")
+        return self
+
+
+class Promotion(_Model):
+    grade: str = "A"
+    consecutive: int = Field(2, ge=1)
+
+
+class Scoring(_Model):
+    normalisation: Normalisation = Normalisation()
+    kpi_normalisation: dict[str, Normalisation] = {}
+    dimension_weights: dict[Literal["result", "process", "potential"], float] = {}
+    roles: dict[str, RoleSpec]
+    default_role: Optional[str] = None
+    phases: list[Phase] = []
+    bonuses: Bonuses = Bonuses()
+    ratings: Ratings = Ratings()
+    team_blend: Optional[TeamBlend] = None
+    grading: Grading = Grading()
+    promotion: Promotion = Promotion()
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        _check_kpis(self.kpi_normalisation, "kpi_normalisation")
+        if self.dimension_weights and not math.isclose(sum(self.dimension_weights.values()), 1, abs_tol=_TOL):
+            raise ValueError("dimension_weights must sum to 1")
+        if self.default_role is not None and self.default_role not in self.roles:
+            raise ValueError(f"default_role '{self.default_role}' is not one of the roles {list(self.roles)}"
+                             + did_you_mean(self.default_role, self.roles))
+        return self
+
+
+# ----------------------------------------------------------------------------- incentives
+class Tier(_Model):
+    above: float = Field(ge=0, description="lower bound of the tier (attainment or amount)")
+    rate: float = Field(ge=0)
+
+
+class Commission(_Model):
+    basis: Literal["ordered", "received"] = "ordered"
+    measure: Literal["amount", "attainment"] = "amount"
+    mode: Literal["marginal", "whole"] = "marginal"
+    boundary: Literal["lower_inclusive", "lower_exclusive"] = "lower_inclusive"
+    tiers: list[Tier] = []
+    accelerator_above: Optional[float] = None
+    accelerator_multiplier: float = 1.0
+    gate_below: Optional[float] = None
+    cap: Optional[float] = None
+
+    @field_validator("tiers")
+    @classmethod
+    def _ascending(cls, v):
+        bounds = [t.above for t in v]
+        if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+            raise ValueError(f"tiers must be listed with strictly ascending 'above', found {bounds}")
+        return v
+
+
+class OverTarget(_Model):
+    threshold: float = 0.10
+    bonus_share: float = 0.30
+
+
+class TeamPool(_Model):
+    amount: float = 0
+    split: Literal["equal", "by_revenue"] = "equal"
+
+
+class Incentives(_Model):
+    base_pay: dict[str, float] = {"default": 0}
+    performance_pay: dict[str, float] = {"default": 0}
+    grade_multipliers: dict[str, float] = {}
+    commission: Commission = Commission()
+    over_target: Optional[OverTarget] = None
+    team_pool: Optional[TeamPool] = None
+    awards: dict[Literal["sales_champion", "best_service", "team_champion"], float] = {}
+    clawback: bool = True
+
+
+# ----------------------------------------------------------------------------- goals, audit, scenarios
+class CalibrationRule(_Model):
+    name: str
+    kpi: str
+    change_at_least: float
+    baseline_periods: int = 3
+    adjust: dict[str, float]
+
+    @model_validator(mode="after")
+    def _kpis(self):
+        _check_kpis([self.kpi, *self.adjust], "calibration rule")
+        return self
+
+
+class PromotionEvent(_Model):
+    name: str
+    month: int = Field(ge=1, le=12)
+    weight: float = Field(1.0, ge=0)
+
+
+class TargetSettings(_Model):
+    kpis: list[str] = ["revenue"]
+    method: Literal["history", "capacity", "equal"] = "history"
+    uplift: float = 0.25
+    smoothing_periods: int = Field(3, ge=1)
+    profile: Optional[list[float]] = None
+    promotions: list[PromotionEvent] = [PromotionEvent(name="618", month=6, weight=1.3),
+                                        PromotionEvent(name="双11", month=11, weight=1.5)]
+    new_hire_ramp_months: int = Field(3, ge=0)
+    calibration: list[CalibrationRule] = []
+
+    @field_validator("kpis")
+    @classmethod
+    def _kpis_ok(cls, v):
+        _check_kpis(v, "targets.kpis")
+        return v
+
+    @field_validator("profile")
+    @classmethod
+    def _profile_ok(cls, v):
+        if v is not None:
+            if len(v) != 12:
+                raise ValueError(f"profile must have 12 monthly percentages, found {len(v)}")
+            if not math.isclose(sum(v), 100, abs_tol=1e-6):
+                raise ValueError(f"profile percentages must sum to 100, found {sum(v):g}")
+        return v
+
+
+class AnomalySettings(_Model):
+    conversion_jump: float = 0.5
+    baseline_periods: int = 3
+    brushing_orders: int = 5
+    brushing_window_minutes: float = 60
+    brushing_max_amount: float = 50
+    short_call_seconds: float = 10
+    short_call_share: float = 0.3
+    robust_z: float = 3.5
+
+
+class Scenario(_Model):
+    label: dict[str, str] = {}
+    roles: dict[str, dict[str, float]] = {}
+    phase: Optional[str] = None
+
+    @field_validator("roles")
+    @classmethod
+    def _roles_ok(cls, v):
+        for weights in v.values():
+            RoleSpec(weights=weights)
+        return v
+
+
+class ScenarioSettings(_Model):
+    scenarios: dict[str, Scenario] = {}
+    top_k: int = Field(3, ge=1)
+    draws: int = Field(1000, ge=1)
+    concentration: float = Field(50, gt=0)
+    seed: int = 0
+    ahp: dict[str, dict[str, list[list[float]]]] = {}
+
+
+class Report(_Model):
+    language: Literal["zh", "en"] = "zh"
+    client: str = "demo"
+    top_n: int = Field(10, ge=1)
+    anonymise: bool = False
+
+
+class Params(_Model):
+    """A whole parameter file, after ``extends`` has been merged."""
+
+    business: Literal["online", "telesales", "ecommerce", "direct"]
+    language: Literal["zh", "en"] = "zh"
+    data: DataMapping = DataMapping()
+    kpis: list[str] = []
+    kpi_options: KPIOptions = KPIOptions()
+    scoring: Scoring
+    incentives: Incentives = Incentives()
+    targets: TargetSettings = TargetSettings()
+    anomalies: AnomalySettings = AnomalySettings()
+    scenarios: ScenarioSettings = ScenarioSettings()
+    report: Report = Report()
+    source: Optional[str] = Field(None, exclude=True)
+
+    @field_validator("kpis")
+    @classmethod
+    def _kpis_ok(cls, v):
+        _check_kpis(v, "kpis")
+        return v
+
+    def role(self, name: str) -> RoleSpec | None:
+        spec = self.scoring.roles.get(name)
+        if spec is None and self.scoring.default_role:
+            spec = self.scoring.roles[self.scoring.default_role]
+        return spec
+
+    def kpi_set(self) -> list[str]:
+        """Every KPI the plan uses: the explicit list plus every role's weighted KPIs."""
+        names = list(self.kpis)
+        for spec in self.scoring.roles.values():
+            names += [k for k in spec.weights if k not in names]
+        for phase in self.scoring.phases:
+            for weights in phase.roles.values():
+                names += [k for k in weights if k not in names]
+        return names
+
+
+# ----------------------------------------------------------------------------- loading
+def read_yaml(path: Path) -> dict:
+    """Safe-load one YAML mapping; errors name the file and line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsError("the parameter file does not exist", file=str(path)) from None
+    except UnicodeDecodeError as err:
+        raise ParamsError(f"the file is not UTF-8 text ({err.reason}); save it as UTF-8", file=str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ParamsError(f"not valid YAML{where}: {getattr(err, 'problem', err)}", file=str(path)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"expected a mapping of keys at the top, found a {type(data).__name__}", file=str(path))
+    return data
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """Merge ``override`` into a copy of ``base``: mappings key by key, other values replace,
+    and ``None`` removes the key."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    path = Path(path).resolve()
+    if path in seen:
+        chain = " -> ".join(str(p) for p in (*seen, path))
+        raise ParamsError(f"'extends' goes round in a circle: {chain}", file=str(path))
+    data = read_yaml(path)
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ParamsError(f"extends: expected a file path, found {base!r}", file=str(path))
+    base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+    if not base_path.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
+        base_path = PARAMS_DIR / f"{base}.yaml"
+    if not base_path.exists():
+        raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path})", file=str(path))
+    return deep_merge(_resolve(base_path, (*seen, path)), data)
+
+
+def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names allowed at ``loc`` inside ``model`` (for "did you mean")."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return []
+            current = field.annotation
+        else:
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            origin = typing.get_origin(current)
+            if origin in (dict, list):
+                current = args[-1] if args else None
+            elif args:
+                current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), args[0])
+            else:
+                return []
+        # unwrap Optional[Model]
+        args = [a for a in typing.get_args(current) if a is not type(None)]
+        if typing.get_origin(current) is Union and len(args) == 1:
+            current = args[0]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _format_errors(err: ValidationError) -> list[str]:
+    out = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        path = ".".join(str(p) for p in loc) or "(top level)"
+        if e["type"] == "extra_forbidden":
+            hint = did_you_mean(loc[-1], _known_keys(Params, loc[:-1]))
+            allowed = _known_keys(Params, loc[:-1])
+            msg = f"{path}: unknown key.{hint}"
+            if allowed and not hint:
+                msg += f" Allowed keys here: {', '.join(allowed)}."
+        elif e["type"] == "missing":
+            msg = f"{path}: this key is required but missing"
+        else:
+            text = e["msg"].removeprefix("Value error, ")
+            found = e.get("input")
+            shown = "" if isinstance(found, (dict, list)) else f" (found {found!r})"
+            msg = f"{path}: {text}{shown}"
+        out.append(msg)
+    return out
+
+
+def params_from_dict(data: dict, *, source: str | None = None) -> Params:
+    """Validate an already-merged mapping."""
+    try:
+        params = Params.model_validate(data)
+    except ValidationError as err:
+        errors = _format_errors(err)
+        raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors) from None
+    params.source = source
+    return params
+
+
+def load_params(path: "str | Path", *, overrides: dict | None = None) -> Params:
+    """Read a parameter file (following ``extends``), apply ``overrides``, validate.
+
+    ``path`` may also be a business name (``"online"``) for the shipped default file.
+    """
+    p = Path(path)
+    if not p.exists() and str(path) in BUSINESSES:
+        p = PARAMS_DIR / f"{path}.yaml"
+    data = _resolve(p)
+    if overrides:
+        data = deep_merge(data, overrides)
+    return params_from_dict(data, source=str(path))

@@ -1,0 +1,102 @@
+"""Reporting periods: a month ``2026-10``, a quarter ``2026-Q3`` or a year ``2026``."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .exceptions import SalesperfError
+
+__all__ = ["Period", "parse_period", "last_complete_month"]
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A closed calendar interval: ``start`` inclusive, ``end`` exclusive (both midnight)."""
+
+    kind: str  # "month" | "quarter" | "year"
+    year: int
+    index: int  # month 1-12, quarter 1-4, or 1 for a year
+
+    @property
+    def start(self) -> pd.Timestamp:
+        month = {"month": self.index, "quarter": 3 * (self.index - 1) + 1, "year": 1}[self.kind]
+        return pd.Timestamp(self.year, month, 1)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """Exclusive end: the first instant after the period."""
+        return self.start + self._offset()
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        return self.end - pd.Timedelta(days=1)
+
+    def _offset(self) -> pd.DateOffset:
+        return {"month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
+                "year": pd.DateOffset(years=1)}[self.kind]
+
+    def shift(self, n: int) -> "Period":
+        """The period ``n`` steps later (negative: earlier), of the same kind."""
+        per_year = {"month": 12, "quarter": 4, "year": 1}[self.kind]
+        k = self.year * per_year + (self.index - 1) + n
+        return Period(self.kind, k // per_year, k % per_year + 1)
+
+    def previous(self) -> "Period":
+        return self.shift(-1)
+
+    def same_last_year(self) -> "Period":
+        return Period(self.kind, self.year - 1, self.index)
+
+    def months(self) -> list["Period"]:
+        """The months this period is made of."""
+        first = self.start
+        n = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        return [Period("month", (first + pd.DateOffset(months=i)).year,
+                       (first + pd.DateOffset(months=i)).month) for i in range(n)]
+
+    def contains(self, ts: pd.Series) -> pd.Series:
+        return (ts >= self.start) & (ts < self.end)
+
+    def __str__(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}-{self.index:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.index}"
+        return f"{self.year}"
+
+
+def parse_period(value: "str | Period | int | date") -> Period:
+    """Parse ``2026-10`` (month), ``2026-Q3`` (quarter) or ``2026`` (year).
+
+    A ``datetime.date`` gives the month that contains it.
+    """
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, date):
+        return Period("month", value.year, value.month)
+    text = str(value).strip()
+    if m := _MONTH.match(text):
+        month = int(m.group(2))
+        if 1 <= month <= 12:
+            return Period("month", int(m.group(1)), month)
+    if m := _QUARTER.match(text):
+        return Period("quarter", int(m.group(1)), int(m.group(2)))
+    if m := _YEAR.match(text):
+        return Period("year", int(m.group(1)), 1)
+    raise SalesperfError(
+        f"The period '{value}' is not understood: expected a month like 2026-10, "
+        f"a quarter like 2026-Q3 or a year like 2026."
+    )
+
+
+def last_complete_month(today: date | None = None) -> Period:
+    """The last calendar month that has fully ended before ``today`` (what cron wants)."""
+    today = today or date.today()
+    return Period("month", today.year, today.month).previous()
