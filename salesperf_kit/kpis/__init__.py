@@ -1,0 +1,399 @@
+"""The KPI library: every KPI of the catalogue as a small pure function, and the engine
+that computes them per employee and period.
+
+>>> from salesperf_kit.kpis import compute_kpis
+>>> result = compute_kpis(dataset, "2026-10", business="telesales")   # doctest: +SKIP
+>>> result.wide          # one row per employee, one column per KPI
+>>> result.long          # tidy: employee_id, kpi, value, numerator, denominator
+>>> result.rollup("team")  # team figures from summed numerators and denominators
+
+Policy for missing values: a ratio whose denominator is zero is NaN (never 0, never
+infinity); counts and sums are 0 for a person with no activity; every employee of the
+employees table appears.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._checks import check_one_of
+from ..catalogue import BUSINESSES, CATALOGUE
+from ..exceptions import KPIError
+from ..periods import Period, parse_period
+from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
+from ._facts import FACT_GROUPS, FACT_OWNER, FactContext, compute_facts, open_context, targets_for
+from ._registry import KPI, REGISTRY
+
+__all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
+           "available_kpis", "describe"]
+
+_SHARED = ["revenue", "units", "orders", "aov", "revenue_per_buyer", "profit", "margin", "growth",
+           "new_customers", "new_customer_growth", "repurchase_rate", "returning_share", "retention_rate",
+           "retention_30d", "retention_90d", "ltv", "received_revenue", "collection_rate", "complaint_rate",
+           "csat", "csat_share", "target_attainment", "per_capita_output", "sales_cost_ratio"]
+_PROCESS = ["touches", "report_timeliness", "collaboration_score", "compliance_violations", "innovation",
+            "training_pass_rate", "mentoring"]
+DEFAULT_SETS: dict[str, list[str]] = {
+    "online": _SHARED + ["sessions", "unique_visitors", "page_views", "conversion_rate", "inquiry_conversion",
+                         "qualified_traffic_share", "cac", "roas", "roi", "search_rank", "social_engagement",
+                         "resolution_hours", "fcr_rate", "aov_uplift"] + _PROCESS,
+    "telesales": ["calls", "connect_rate", "effective_talk_minutes", "avg_talk_seconds", "intent_customers",
+                  "intent_rate", "close_rate"] + _SHARED + _PROCESS,
+    "ecommerce": _SHARED + ["inventory_turnover", "processing_hours", "refund_rate", "page_views",
+                            "unique_visitors", "resolution_hours", "fcr_rate"] + _PROCESS,
+    "direct": _SHARED + ["team_revenue", "big_customer_share", "referrals", "new_contacts", "new_markets",
+                         "positive_review_rate", "sales_skill", "service_quality", "collaboration"] + _PROCESS,
+}
+
+# Facts derived from other facts or from the employees table (not from one SQL group).
+_DERIVED = {
+    "revenue": ("revenue_ordered", "received_revenue"),
+    "revenue_prev": ("revenue_ordered_prev", "received_revenue_prev"),
+    "headcount": (),
+    "team_revenue": ("revenue",),
+    "mentees_revenue": ("revenue",),
+    "mentees_revenue_prev": ("revenue_prev",),
+    "complaints": (),
+    "complaint_base": (),
+    "referrals_total": (),
+}
+
+
+def _employees(dataset) -> pd.DataFrame:
+    tables = dataset if isinstance(dataset, dict) else dataset.tables
+    emp = tables.get("employees")
+    if emp is None:
+        raise KPIError("KPIs need the employees table (employee_id, name, team, role): "
+                       "add employees.csv (or an 'employees' sheet) to the data.")
+    return emp
+
+
+@dataclass
+class KPIResult:
+    """KPIs of one period: ``wide`` (one row per employee), ``long`` (tidy), the facts
+    behind them, and the notices about KPIs left out."""
+
+    period: Period
+    kpis: list[str]
+    facts: pd.DataFrame
+    long: pd.DataFrame
+    wide: pd.DataFrame
+    notices: list[str]
+    options: dict
+    _ctx: FactContext = field(repr=False, default=None)
+
+    def values(self) -> pd.DataFrame:
+        """employee_id-indexed frame of KPI values only."""
+        return self.wide.set_index("employee_id")[self.kpis]
+
+    def rollup(self, by: str = "team") -> pd.DataFrame:
+        """KPIs per team (``"team"``), per manager's whole subtree (``"manager"``) or for
+        the company (``"company"``), from summed facts: never an average of ratios."""
+        check_one_of("by", by, ["team", "company", "manager", "role"])
+        emp = self._ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str))
+        if by == "manager":
+            mapping = _subtree_mapping(emp)
+        elif by == "company":
+            mapping = pd.DataFrame({"employee_id": emp["employee_id"], "grp": "company"})
+        else:
+            mapping = pd.DataFrame({"employee_id": emp["employee_id"], "grp": emp[by].astype(str)})
+        additive = [c for c in self.facts.columns if c not in _POOLED]
+        summed = (self.facts[additive].reset_index().merge(mapping, on="employee_id")
+                  .drop(columns="employee_id").groupby("grp").sum(min_count=1))
+        summed = summed.fillna({c: 0.0 for c in summed.columns if c != "target_revenue"})
+        pooled = [g for g in FACT_GROUPS.values() if g.pooled and any(f in self.facts for f in g.facts)]
+        if pooled:
+            self._ctx.con.register("grp_keys", mapping)
+            self._ctx.key_table = "grp_keys"
+            try:
+                for g in pooled:
+                    df = g.func(self._ctx).set_index("employee_id")
+                    for f in g.facts:
+                        summed[f] = df[f].reindex(summed.index)
+            finally:
+                self._ctx.key_table = "emp_keys"
+        if by == "team" and "target_revenue" in summed and "targets" in self._ctx.columns:
+            team_t = _team_targets(self._ctx)
+            summed["target_revenue"] = team_t.reindex(summed.index).fillna(summed["target_revenue"])
+        if by == "manager" and "team_revenue" in summed:
+            summed["team_revenue"] = summed["revenue"]
+        long = _evaluate(summed, self.kpis, self.options)
+        wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
+        wide.index.name = by
+        wide.columns.name = None
+        wide["headcount"] = mapping.groupby("grp").size().reindex(wide.index)
+        return wide.reset_index()
+
+
+_POOLED = {f for g in FACT_GROUPS.values() if g.pooled for f in g.facts}
+
+
+def _subtree_mapping(emp: pd.DataFrame) -> pd.DataFrame:
+    """(employee_id, grp) pairs: every person belongs to their own group and to the group
+    of each manager above them."""
+    if "manager_id" not in emp:
+        raise KPIError("Rolling up by manager needs employees.manager_id.")
+    parent = dict(zip(emp["employee_id"], emp["manager_id"].where(emp["manager_id"].notna(), None)))
+    rows = []
+    for e in emp["employee_id"]:
+        node, seen = e, set()
+        while node is not None and node not in seen:
+            rows.append((e, node))
+            seen.add(node)
+            node = parent.get(node)
+            node = str(node) if node is not None and pd.notna(node) else None
+    return pd.DataFrame(rows, columns=["employee_id", "grp"])
+
+
+def _team_targets(ctx: FactContext) -> pd.Series:
+    t = targets_for(ctx.con.sql("SELECT * FROM targets").df(), ctx.period)
+    basis = "received_revenue" if ctx.options.get("revenue_basis") == "received" else "revenue"
+    t = t[t["employee_id"].isna() & t["team"].notna() & (t["kpi"] == basis)]
+    return t.groupby("team")["target"].sum()
+
+
+def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """For each KPI: how it can be computed ("tables" or "sheet") or why not."""
+    how, why = {}, {}
+    for name, k in REGISTRY.items():
+        missing = []
+        for table, cols in k.needs.items():
+            if table not in ctx.columns:
+                missing.append(f"table '{table}'")
+            else:
+                absent = [c for c in cols if c not in ctx.columns[table]]
+                if absent:
+                    missing.append(f"column(s) {', '.join(absent)} of '{table}'")
+        missing += _derived_missing(ctx, k)
+        if not missing:
+            how[name] = "tables"
+        elif name in sheet_cols:
+            how[name] = "sheet"
+        elif sheet_cols and all(_fact_in_sheet(f, sheet_cols) for f in k.facts):
+            how[name] = "derived"
+        else:
+            why[name] = " and ".join(dict.fromkeys(missing)) or "the KPI sheet has no such column"
+    return how, why
+
+
+def _fact_in_sheet(fact: str, cols: set[str]) -> bool:
+    aliases = {"revenue_ordered": "revenue", "revenue_ordered_prev": "revenue", "revenue_prev": "revenue",
+               "billed": "revenue", "headcount": None, "new_customers_prev": "new_customers",
+               "orders_prev": "orders"}
+    if fact == "headcount":
+        return True
+    base = aliases.get(fact, fact.removesuffix("_prev"))
+    return base in cols
+
+
+def _derived_missing(ctx: FactContext, k: KPI) -> list[str]:
+    out = []
+    facts = set(k.facts)
+    if "complaints" in facts:
+        srcs = ctx.options.get("complaint_sources", ["service", "calls"])
+        ok = (("service" in srcs and ctx.has("service", "is_complaint"))
+              or ("calls" in srcs and ctx.has("calls", "outcome")))
+        if not ok:
+            out.append("a complaint source (service.is_complaint or calls.outcome, per complaint_sources)")
+        base = ctx.options.get("complaint_basis", "orders")
+        if not ctx.has("orders" if base == "orders" else "service"):
+            out.append(f"table '{'orders' if base == 'orders' else 'service'}' (complaint_basis: {base})")
+    if "referrals_total" in facts and not (ctx.has("orders", "referred_by") or ctx.has("activities")):
+        out.append("orders.referred_by or the activities table")
+    if {"revenue", "revenue_prev", "target_revenue"} & facts and ctx.options.get("revenue_basis") == "received":
+        if not ctx.has("orders", "paid_amount", "paid_date"):
+            out.append("columns paid_amount, paid_date of 'orders' (revenue_basis: received)")
+    return out
+
+
+def _groups_for(facts: set[str], ctx: FactContext) -> list[str]:
+    groups: list[str] = []
+    todo = list(facts)
+    while todo:
+        f = todo.pop()
+        if f in _DERIVED:
+            deps = list(_DERIVED[f])
+            if f in ("revenue", "revenue_prev"):
+                deps = [deps[1] if ctx.options.get("revenue_basis") == "received" else deps[0]]
+            if f == "complaints":
+                srcs = ctx.options.get("complaint_sources", ["service", "calls"])
+                deps = (["service_complaints"] if "service" in srcs and ctx.has("service", "is_complaint") else []) + \
+                       (["call_complaints"] if "calls" in srcs and ctx.has("calls", "outcome") else [])
+            if f == "complaint_base":
+                deps = ["orders"] if ctx.options.get("complaint_basis", "orders") == "orders" else ["tickets"]
+            if f == "referrals_total":
+                deps = (["referred_new"] if ctx.has("orders", "referred_by") else []) + \
+                       (["act_referral"] if ctx.has("activities") else [])
+            todo += [d for d in deps if d not in facts]
+            facts |= set(deps)
+        elif f in FACT_OWNER and FACT_OWNER[f] not in groups:
+            if FACT_GROUPS[FACT_OWNER[f]].table in ctx.columns:
+                groups.append(FACT_OWNER[f])
+    order = list(FACT_GROUPS)
+    return sorted(groups, key=order.index)
+
+
+def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
+    f = facts
+    received = ctx.options.get("revenue_basis") == "received"
+    if "revenue" not in f:
+        src = "received_revenue" if received else "revenue_ordered"
+        if src in f:
+            f["revenue"] = f[src]
+    if "revenue_prev" not in f:
+        src = "received_revenue_prev" if received else "revenue_ordered_prev"
+        if src in f:
+            f["revenue_prev"] = f[src]
+    f["headcount"] = 1.0
+    srcs = ctx.options.get("complaint_sources", ["service", "calls"])
+    parts = [c for c, src in (("service_complaints", "service"), ("call_complaints", "calls"))
+             if c in f and src in srcs]
+    if parts:
+        f["complaints"] = f[parts].sum(axis=1)
+    base = "orders" if ctx.options.get("complaint_basis", "orders") == "orders" else "tickets"
+    if base in f:
+        f["complaint_base"] = f[base]
+    refs = [c for c in ("referred_new", "act_referral") if c in f]
+    if refs:
+        f["referrals_total"] = f[refs].sum(axis=1)
+    emp = ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str)).set_index("employee_id")
+    if "revenue" in f and "manager_id" in emp:
+        mapping = _subtree_mapping(emp.reset_index())
+        rev = f["revenue"].rename("r").reset_index()
+        f["team_revenue"] = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
+    if "mentor_id" in emp and "revenue" in f:
+        mentor = emp["mentor_id"].astype("object").where(emp["mentor_id"].notna())
+        for col, src in (("mentees_revenue", "revenue"), ("mentees_revenue_prev", "revenue_prev")):
+            if src in f:
+                s = f[src].groupby(mentor.reindex(f.index)).sum()
+                f[col] = s.reindex(f.index).fillna(0.0)
+    return f
+
+
+def _evaluate(facts: pd.DataFrame, kpis: list[str], options: dict) -> pd.DataFrame:
+    parts = []
+    for name in kpis:
+        k = REGISTRY[name]
+        if name in facts.columns and facts.attrs.get("sheet_kpis", set()) and name in facts.attrs["sheet_kpis"]:
+            v = facts[name].astype("float64")
+            out = pd.DataFrame({"value": v, "numerator": np.nan, "denominator": np.nan})
+        else:
+            out = k(facts, **options)
+        out = out.replace([np.inf, -np.inf], np.nan)
+        out.index.name = "employee_id"
+        parts.append(out.reset_index().assign(kpi=name))
+    cols = ["employee_id", "kpi", "value", "numerator", "denominator"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: str | None = None,
+                 options: dict | None = None, required: list[str] | tuple = ()) -> KPIResult:
+    """Compute KPIs per employee for one period.
+
+    Parameters
+    ----------
+    dataset : Dataset or dict of DataFrames
+        Tables named as in the data contract (``employees`` is required). Parquet tables
+        left on disk (``load_dataset(..., lazy=True)``) are aggregated by DuckDB directly.
+    period : str or Period
+        ``2026-10``, ``2026-Q3`` or ``2026``.
+    kpis : list of str, optional
+        Which KPIs; default: the business type's default set. KPIs whose tables or columns
+        are absent are left out, with a notice naming what is missing.
+    business : {"online", "telesales", "ecommerce", "direct"}, optional
+    options : dict, optional
+        ``kpi_options`` of the parameter file (effective_talk_seconds, revenue_basis, ...),
+        plus ``reviewer_weights`` for 360 ratings.
+    required : list of str
+        KPIs that must be computed (asked for explicitly in the parameter file): an absent
+        table or column is an error naming them.
+    """
+    from ..params import KPIOptions
+
+    p = parse_period(period)
+    opts = KPIOptions().model_dump()
+    opts.update(options or {})
+    if kpis is None:
+        if business is None:
+            raise KPIError("Say which KPIs to compute: pass kpis=[...] or business=...")
+        check_one_of("business", business, BUSINESSES, error=KPIError)
+        kpis = DEFAULT_SETS[business]
+    for name in [*kpis, *required]:
+        check_one_of("kpi", name, REGISTRY, error=KPIError)
+    kpis = list(dict.fromkeys([*kpis, *required]))
+    employees = _employees(dataset)
+    ctx = open_context(dataset, p, opts, employees)
+    sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
+    how, why = _availability(ctx, sheet_cols)
+    missing_required = [k for k in required if k not in how]
+    if missing_required:
+        raise KPIError("These KPIs were asked for in the parameter file but cannot be computed: "
+                       + "; ".join(f"{k} needs {why[k]}" for k in missing_required)
+                       + ". Add the table/columns to the data, or remove the KPIs from 'kpis:'.")
+    notices = [f"{k} left out: it needs {why[k]}, which the data do not have." for k in kpis if k not in how]
+    todo = [k for k in kpis if k in how]
+    needed = set()
+    for k in todo:
+        if how[k] == "tables":
+            needed |= set(REGISTRY[k].facts)
+    facts = compute_facts(ctx, _groups_for(needed, ctx))
+    if sheet_cols:
+        sheet = FACT_GROUPS_SHEET(ctx).set_index("employee_id").reindex(facts.index)
+        for col in sheet.columns:
+            if col not in facts:
+                facts[col] = pd.to_numeric(sheet[col], errors="coerce")
+        facts.attrs["sheet_kpis"] = {k for k in todo if how[k] == "sheet"}
+        for k in facts.attrs["sheet_kpis"]:
+            facts[k] = pd.to_numeric(sheet[k], errors="coerce")
+    facts = _derive(facts, ctx)
+    long = _evaluate(facts, todo, opts)
+    long.insert(1, "period", str(p))
+    wide = long.pivot(index="employee_id", columns="kpi", values="value").reindex(facts.index)
+    wide = wide.reindex(columns=todo)
+    wide.columns.name = None
+    info = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")
+    front = info[[c for c in ("name", "team", "role") if c in info]].reindex(wide.index)
+    wide = pd.concat([front, wide], axis=1).reset_index()
+    wide.insert(wide.columns.get_loc("role") + 1 if "role" in wide else 1, "period", str(p))
+    wide.columns.name = None
+    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx)
+
+
+def FACT_GROUPS_SHEET(ctx: FactContext) -> pd.DataFrame:  # noqa: N802 - kept beside FACT_GROUPS
+    from ._facts import _kpi_sheet
+
+    return _kpi_sheet(ctx)
+
+
+def available_kpis(dataset, business: str | None = None) -> pd.DataFrame:
+    """Which KPIs the data allow, and for the others what is missing."""
+    employees = _employees(dataset)
+    ctx = open_context(dataset, "2000-01", {}, employees)
+    sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
+    how, why = _availability(ctx, sheet_cols)
+    names = DEFAULT_SETS[business] if business else list(REGISTRY)
+    return pd.DataFrame({"kpi": names, "available": [n in how for n in names],
+                         "missing": [why.get(n, "") for n in names]})
+
+
+def describe(language: str = "en") -> pd.DataFrame:
+    """The registry as a table: name, labels, direction, unit, tables and first docstring line."""
+    rows = []
+    for name, k in REGISTRY.items():
+        doc = (k.func.__doc__ or "").strip().splitlines()
+        formula = next((l.strip() for l in doc[1:] if "=" in l), "")
+        rows.append({"kpi": name, "zh": k.zh, "en": k.en, "higher_is_better": k.higher_is_better,
+                     "unit": k.unit, "dimension": k.info.dimension, "tables": ", ".join(k.tables),
+                     "formula": formula})
+    return pd.DataFrame(rows)
+
+
+def kpi_table(result: KPIResult, language: str = "en") -> pd.DataFrame:
+    """``result.wide`` with KPI columns labelled in ``language`` (for display)."""
+    from ..catalogue import label
+
+    return result.wide.rename(columns={k: label(k, language) for k in result.kpis})

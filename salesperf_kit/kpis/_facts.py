@@ -1,0 +1,484 @@
+"""Per-employee facts for one period, aggregated with DuckDB.
+
+A *fact* is an additive figure (a sum, a count, the numerator or denominator of a
+ratio) per employee and period, or, for the two medians, a value recomputed from pooled
+rows when rolling up. KPI functions are pure functions of these facts, so team and
+company roll-ups are sums of facts, never means of ratios.
+
+Each fact group is one SQL query over one table; only the groups that the requested
+KPIs need are run. Tables are read from pandas DataFrames or, for big data, straight
+from Parquet files (``Dataset.lazy``) without ever materialising the rows in pandas.
+
+Order validity (``kpi_options.refund_handling``):
+
+- ``exclude``: an order counts when its status is neither cancelled nor refunded.
+- ``clawback``: an order counts unless cancelled or refunded *before the period ended*;
+  a refund that arrives in a later period is deducted in that later period
+  (fact ``clawback_amount``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ..periods import Period, parse_period
+from ..schemas import TABLES
+
+__all__ = ["FactContext", "FACT_GROUPS", "MEDIAN_FACTS", "open_context", "compute_facts", "targets_for"]
+
+MEDIAN_FACTS = ("processing_hours", "resolution_hours")
+
+
+@dataclass
+class FactContext:
+    con: duckdb.DuckDBPyConnection
+    period: Period
+    options: dict
+    columns: dict[str, set[str]]  # table -> contract columns present
+    employees: pd.DataFrame
+    key_table: str = "emp_keys"  # (employee_id, grp): how employees map to output rows
+    cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def has(self, table: str, *cols: str) -> bool:
+        return table in self.columns and all(c in self.columns[table] for c in cols)
+
+
+def _sql_type(spec, col: str) -> str:
+    if col in spec.dates:
+        return "TIMESTAMP"
+    if col in spec.numbers:
+        return "DOUBLE"
+    if col in spec.booleans:
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+def open_context(dataset, period, options: dict, employees: pd.DataFrame) -> FactContext:
+    """Register the dataset's tables as DuckDB views with every contract column present
+    (absent optional columns become typed NULLs)."""
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    tables, lazy = _tables_of(dataset)
+    columns: dict[str, set[str]] = {}
+    for name, spec in TABLES.items():
+        if name in tables:
+            df = tables[name]
+            con.register(f"raw_{name}", df)
+            source, present = f"raw_{name}", set(df.columns)
+        elif name in lazy:
+            path = str(lazy[name]).replace("'", "''")
+            source = f"read_parquet('{path}')"
+            present = set(con.sql(f"SELECT * FROM {source} LIMIT 0").columns)
+        else:
+            continue
+        present &= set(spec.columns) | ({"period"} if name == "kpi_sheet" else set())
+        columns[name] = present
+        if name == "kpi_sheet":
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
+            columns[name] = set(tables[name].columns) if name in tables else present
+            continue
+        select = []
+        for col in spec.columns:
+            if col in present:
+                typ = _sql_type(spec, col)
+                select.append(f'CAST("{col}" AS {typ}) AS "{col}"' if typ != "VARCHAR" else f'CAST("{col}" AS VARCHAR) AS "{col}"')
+            else:
+                select.append(f'CAST(NULL AS {_sql_type(spec, col)}) AS "{col}"')
+        con.execute(f"CREATE VIEW {name} AS SELECT {', '.join(select)} FROM {source}")
+    keys = pd.DataFrame({"employee_id": employees["employee_id"].astype(str),
+                         "grp": employees["employee_id"].astype(str)})
+    con.register("emp_keys", keys)
+    return FactContext(con, parse_period(period), options, columns, employees)
+
+
+def _tables_of(dataset) -> tuple[dict[str, pd.DataFrame], dict]:
+    if isinstance(dataset, dict):
+        return {k: v for k, v in dataset.items() if v is not None}, {}
+    return dict(dataset.tables), dict(getattr(dataset, "lazy", {}) or {})
+
+
+def _ts(t: pd.Timestamp) -> str:
+    return f"TIMESTAMP '{t:%Y-%m-%d %H:%M:%S}'"
+
+
+def _valid(ctx: FactContext, end: pd.Timestamp | None) -> str:
+    """SQL predicate of an order that counts (see module docstring)."""
+    if not ctx.has("orders", "status"):
+        return "TRUE"
+    if ctx.options.get("refund_handling") == "clawback" and end is not None:
+        return (f"(status IS DISTINCT FROM 'cancelled' AND NOT (status = 'refunded' AND "
+                f"(refunded_at IS NULL OR refunded_at < {_ts(end)})))")
+    return "(status IS NULL OR status NOT IN ('cancelled', 'refunded'))"
+
+
+def _grouped(ctx: FactContext, sql: str) -> pd.DataFrame:
+    """Run a per-employee ``sql`` (with column employee_id) and map it to output groups by summing."""
+    df = ctx.con.sql(sql).df()
+    return df
+
+
+def _in(col: str, p: Period) -> str:
+    return f"{col} >= {_ts(p.start)} AND {col} < {_ts(p.end)}"
+
+
+# --------------------------------------------------------------------------- groups
+def _orders_period(ctx: FactContext) -> pd.DataFrame:
+    p, q = ctx.period, ctx.period.previous()
+    tiers = ", ".join("'" + str(t).replace("'", "''") + "'" for t in ctx.options.get("big_customer_tiers", ["A"])) or "NULL"
+    valid_p, valid_q = _valid(ctx, p.end), _valid(ctx, q.end)
+    status = ctx.has("orders", "status")
+    return ctx.con.sql(f"""
+        WITH cur AS (SELECT * FROM orders WHERE {_in('order_date', p)}),
+        v AS (SELECT * FROM cur WHERE {valid_p}),
+        per_cust AS (SELECT employee_id, customer_id, count(*) AS n FROM v GROUP BY ALL),
+        base AS (
+            SELECT employee_id,
+                   sum(amount) AS revenue_ordered, count(*) AS orders, sum(quantity) AS units,
+                   sum(cost) AS cost, sum(amount - cost) AS profit,
+                   sum(amount) FILTER (WHERE customer_tier IN ({tiers})) AS big_revenue
+            FROM v GROUP BY employee_id),
+        custs AS (
+            SELECT employee_id, count(*) AS buyers, count(*) FILTER (WHERE n >= 2) AS repeat_buyers
+            FROM per_cust GROUP BY employee_id),
+        placed AS (
+            SELECT employee_id,
+                   count(*) FILTER (WHERE {"status IS DISTINCT FROM 'cancelled'" if status else "TRUE"}) AS placed_orders,
+                   count(*) FILTER (WHERE {"status = 'refunded'" if status else "FALSE"}) AS refunded_orders
+            FROM cur GROUP BY employee_id),
+        prev AS (
+            SELECT employee_id, sum(amount) AS revenue_ordered_prev, count(*) AS orders_prev,
+                   count(DISTINCT customer_id) AS buyers_prev
+            FROM orders WHERE {_in('order_date', q)} AND {valid_q} GROUP BY employee_id),
+        retained AS (
+            SELECT a.employee_id, count(*) AS retained_buyers
+            FROM (SELECT DISTINCT employee_id, customer_id FROM orders
+                  WHERE {_in('order_date', q)} AND {valid_q}) a
+            JOIN (SELECT DISTINCT employee_id, customer_id FROM v) b USING (employee_id, customer_id)
+            GROUP BY a.employee_id)
+        SELECT k.employee_id, base.* EXCLUDE (employee_id), custs.* EXCLUDE (employee_id),
+               placed.* EXCLUDE (employee_id), prev.* EXCLUDE (employee_id),
+               retained.retained_buyers
+        FROM emp_keys k
+        LEFT JOIN base USING (employee_id) LEFT JOIN custs USING (employee_id)
+        LEFT JOIN placed USING (employee_id) LEFT JOIN prev USING (employee_id)
+        LEFT JOIN retained USING (employee_id)
+    """).df()
+
+
+def _orders_received(ctx: FactContext) -> pd.DataFrame:
+    p, q = ctx.period, ctx.period.previous()
+    return ctx.con.sql(f"""
+        SELECT employee_id,
+               sum(paid_amount) FILTER (WHERE {_in('paid_date', p)} AND {_valid(ctx, p.end)}) AS received_revenue,
+               sum(paid_amount) FILTER (WHERE {_in('paid_date', q)} AND {_valid(ctx, q.end)}) AS received_revenue_prev,
+               sum(paid_amount) FILTER (WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)}) AS collected,
+               sum(amount) FILTER (WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)}) AS billed
+        FROM orders
+        WHERE {_in('paid_date', q)} OR {_in('paid_date', p)} OR {_in('order_date', p)}
+        GROUP BY employee_id
+    """).df()
+
+
+def _orders_history(ctx: FactContext) -> pd.DataFrame:
+    """Facts that need each customer's first-ever order (company-wide)."""
+    p, q = ctx.period, ctx.period.previous()
+    end = p.end
+    valid_end = _valid(ctx, end)
+    return ctx.con.sql(f"""
+        WITH hist AS (SELECT * FROM orders WHERE order_date < {_ts(end)} AND {valid_end}),
+        first AS (
+            SELECT customer_id,
+                   min({{'d': order_date, 'id': order_id, 'e': employee_id, 'r': referred_by}}) AS f,
+                   sum(amount) AS cust_revenue
+            FROM hist GROUP BY customer_id),
+        firsts AS (SELECT customer_id, f.d AS first_date, f.e AS employee_id, f.r AS referred_by,
+                          cust_revenue FROM first),
+        newc AS (SELECT * FROM firsts WHERE {_in('first_date', p)}),
+        later AS (
+            SELECT n.customer_id, min(o.order_date) AS second_date
+            FROM newc n JOIN orders o ON o.customer_id = n.customer_id
+                 AND o.order_date > n.first_date AND {_valid(ctx, None).replace('status', 'o.status')}
+            GROUP BY n.customer_id),
+        newf AS (
+            SELECT n.employee_id, count(*) AS new_customers,
+                   count(*) FILTER (WHERE n.referred_by IS NOT NULL) AS referred_new,
+                   count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 30 DAY) AS retained_30d,
+                   count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 90 DAY) AS retained_90d
+            FROM newc n LEFT JOIN later l USING (customer_id) GROUP BY n.employee_id),
+        prevf AS (SELECT employee_id, count(*) AS new_customers_prev FROM firsts
+                  WHERE {_in('first_date', q)} GROUP BY employee_id),
+        ltvf AS (SELECT employee_id, sum(cust_revenue) AS ltv_revenue, count(*) AS ltv_customers
+                 FROM firsts GROUP BY employee_id),
+        ret AS (
+            SELECT c.employee_id, count(*) FILTER (WHERE f.first_date < {_ts(p.start)}) AS returning_buyers
+            FROM (SELECT DISTINCT employee_id, customer_id FROM hist WHERE {_in('order_date', p)}) c
+            JOIN firsts f USING (customer_id) GROUP BY c.employee_id)
+        SELECT k.employee_id, newf.* EXCLUDE (employee_id), prevf.new_customers_prev,
+               ltvf.* EXCLUDE (employee_id), ret.returning_buyers
+        FROM emp_keys k LEFT JOIN newf USING (employee_id) LEFT JOIN prevf USING (employee_id)
+        LEFT JOIN ltvf USING (employee_id) LEFT JOIN ret USING (employee_id)
+    """).df()
+
+
+def _orders_regions(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    return ctx.con.sql(f"""
+        WITH firsts AS (
+            SELECT employee_id, region, min(order_date) AS first_date FROM orders
+            WHERE region IS NOT NULL AND order_date < {_ts(p.end)} AND {_valid(ctx, p.end)}
+            GROUP BY ALL)
+        SELECT employee_id, count(*) FILTER (WHERE {_in('first_date', p)}) AS new_markets
+        FROM firsts GROUP BY employee_id
+    """).df()
+
+
+def _orders_clawback(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    return ctx.con.sql(f"""
+        SELECT employee_id, sum(amount) AS clawback_amount, count(*) AS clawback_orders FROM orders
+        WHERE status = 'refunded' AND {_in('refunded_at', p)} AND order_date < {_ts(p.start)}
+        GROUP BY employee_id
+    """).df()
+
+
+def _processing(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    return ctx.con.sql(f"""
+        SELECT k.grp AS employee_id,
+               median(epoch(o.shipped_at - o.order_date) / 3600.0) AS processing_hours
+        FROM orders o JOIN {ctx.key_table} k USING (employee_id)
+        WHERE {_in('o.order_date', p)} AND o.shipped_at IS NOT NULL AND {_valid(ctx, p.end).replace('status', 'o.status').replace('refunded_at', 'o.refunded_at')}
+        GROUP BY k.grp
+    """).df()
+
+
+def _calls(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    thr = float(ctx.options.get("effective_talk_seconds", 60))
+    return ctx.con.sql(f"""
+        SELECT employee_id, count(*) AS calls, count(*) FILTER (WHERE connected) AS connected,
+               coalesce(sum(duration_s) FILTER (WHERE connected), 0) AS talk_seconds,
+               coalesce(sum(duration_s) FILTER (WHERE connected AND duration_s >= {thr}), 0) AS effective_seconds,
+               count(DISTINCT customer_id) FILTER (WHERE connected) AS connected_customers,
+               count(DISTINCT customer_id) FILTER (WHERE outcome IN ('intent', 'deal')) AS intent_customers,
+               count(*) FILTER (WHERE outcome = 'complaint') AS call_complaints
+        FROM calls WHERE {_in('started_at', p)} GROUP BY employee_id
+    """).df()
+
+
+def _traffic(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    return ctx.con.sql(f"""
+        SELECT employee_id, sum(sessions) AS sessions, sum(unique_visitors) AS unique_visitors,
+               sum(page_views) AS page_views, sum(qualified_sessions) AS qualified_sessions,
+               sum(inquiries) AS inquiries, sum(spend) AS spend, sum(impressions) AS impressions,
+               sum(engagements) AS engagements, sum(search_rank) AS rank_sum,
+               count(search_rank) AS rank_n
+        FROM traffic WHERE employee_id IS NOT NULL AND {_in('date', p)} GROUP BY employee_id
+    """).df()
+
+
+def _service(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    ok = float(ctx.options.get("satisfied_min", 4))
+    return ctx.con.sql(f"""
+        SELECT employee_id, count(*) AS tickets,
+               count(*) FILTER (WHERE is_complaint) AS service_complaints,
+               sum(satisfaction) AS sat_sum, count(satisfaction) AS sat_n,
+               count(*) FILTER (WHERE satisfaction >= {ok}) AS sat_ok,
+               count(*) FILTER (WHERE first_contact_resolved) AS fcr
+        FROM service WHERE {_in('opened_at', p)} GROUP BY employee_id
+    """).df()
+
+
+def _resolution(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    return ctx.con.sql(f"""
+        SELECT k.grp AS employee_id, median(epoch(s.resolved_at - s.opened_at) / 3600.0) AS resolution_hours
+        FROM service s JOIN {ctx.key_table} k USING (employee_id)
+        WHERE {_in('s.opened_at', p)} AND s.resolved_at IS NOT NULL GROUP BY k.grp
+    """).df()
+
+
+def _activities(ctx: FactContext) -> pd.DataFrame:
+    from ..schemas import ACTIVITY_KINDS
+
+    p = ctx.period
+    cols = ", ".join(f"coalesce(sum(count) FILTER (WHERE activity = '{k}'), 0) AS act_{k}" for k in ACTIVITY_KINDS)
+    return ctx.con.sql(f"SELECT employee_id, {cols} FROM activities WHERE {_in('date', p)} GROUP BY employee_id").df()
+
+
+def _inventory(ctx: FactContext) -> pd.DataFrame:
+    p = ctx.period
+    return ctx.con.sql(f"""
+        WITH per_day AS (SELECT employee_id, date, sum(stock_value) AS v FROM inventory
+                         WHERE employee_id IS NOT NULL AND {_in('date', p)} GROUP BY ALL),
+        days AS (SELECT count(DISTINCT date) AS n FROM inventory WHERE {_in('date', p)})
+        SELECT employee_id, sum(v) / max(days.n) AS stock_mean FROM per_day, days GROUP BY employee_id
+    """).df()
+
+
+def _review_periods_in(ctx: FactContext, values: pd.Series) -> pd.Series:
+    """Which review periods lie inside the reporting period."""
+    inside = {}
+    for v in values.dropna().unique():
+        try:
+            r = parse_period(v)
+        except Exception:
+            inside[v] = False
+            continue
+        inside[v] = r.start >= ctx.period.start and r.end <= ctx.period.end
+    return values.map(inside).fillna(False).astype(bool)
+
+
+def _reviews(ctx: FactContext) -> pd.DataFrame:
+    """360 ratings: per criterion, a mean per reviewer type, weighted by reviewer type
+    (weights renormalised over the types present); a person's own rating never enters
+    their peer average."""
+    r = ctx.con.sql("SELECT * FROM reviews").df()
+    r = r[_review_periods_in(ctx, r["period"].astype(str))]
+    r = r[~((r["reviewer_type"] == "peer") & (r["reviewer_id"].astype(str) == r["employee_id"].astype(str)))]
+    weights = ctx.options.get("reviewer_weights", {"self": 0.1, "manager": 0.5, "peer": 0.2, "customer": 0.2})
+    ok = float(ctx.options.get("satisfied_min", 4))
+    out = pd.DataFrame(index=pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id"))
+    means = r.groupby(["employee_id", "criterion", "reviewer_type"])["score"].mean().reset_index()
+    means["w"] = means["reviewer_type"].map(weights).fillna(0.0)
+    means = means[means["w"] > 0]
+    means["ws"] = means["w"] * means["score"]
+    for crit in ("sales_skill", "service_quality"):
+        m = means[means["criterion"] == crit].groupby("employee_id")[["ws", "w"]].sum()
+        out[f"{crit}_num"] = m["ws"]
+        out[f"{crit}_den"] = m["w"]
+    peer = r[(r["reviewer_type"] == "peer") & (r["criterion"] == "collaboration")].groupby("employee_id")["score"]
+    out["peer_collab_sum"] = peer.sum()
+    out["peer_collab_n"] = peer.count()
+    cust = r[r["reviewer_type"] == "customer"].groupby("employee_id")["score"]
+    out["customer_reviews"] = cust.count()
+    out["positive_reviews"] = r[(r["reviewer_type"] == "customer") & (r["score"] >= ok)].groupby("employee_id")["score"].count()
+    return out.reset_index()
+
+
+def _targets(ctx: FactContext) -> pd.DataFrame:
+    t = targets_for(ctx.con.sql("SELECT * FROM targets").df(), ctx.period)
+    basis = "received_revenue" if ctx.options.get("revenue_basis") == "received" else "revenue"
+    t = t[t["employee_id"].notna() & t["kpi"].isin(["revenue", basis])]
+    t = t[t["kpi"] == basis] if (t["kpi"] == basis).any() else t
+    return t.groupby("employee_id", as_index=False)["target"].sum().rename(columns={"target": "target_revenue"})
+
+
+def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
+    """Targets of ``period``: rows for that exact period, or else the monthly rows inside it
+    (summed for counts and amounts, averaged for ratios, scores and ranks).
+
+    Returns columns employee_id, team, kpi, target (one row per person or team and KPI).
+    """
+    from ..catalogue import CATALOGUE
+
+    p = parse_period(period)
+    if targets is None or targets.empty:
+        return pd.DataFrame(columns=["employee_id", "team", "kpi", "target"])
+    t = targets.copy()
+    for col in ("employee_id", "team"):
+        if col not in t:
+            t[col] = None
+    t["period"] = t["period"].astype(str)
+    exact = t[t["period"] == str(p)]
+    months = {str(m) for m in p.months()}
+    inner = t[t["period"].isin(months) & (t["period"] != str(p))]
+    # exact rows win for a (who, kpi) pair; monthly rows fill the rest
+    key = ["employee_id", "team", "kpi"]
+    inner = inner.merge(exact[key].drop_duplicates(), on=key, how="left", indicator=True)
+    inner = inner[inner["_merge"] == "left_only"].drop(columns="_merge")
+    additive = {k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes")}
+    agg = []
+    for kpi_name, grp in inner.groupby("kpi"):
+        how = "sum" if kpi_name in additive else "mean"
+        agg.append(grp.groupby(["employee_id", "team"], dropna=False, as_index=False)["target"].agg(how).assign(kpi=kpi_name))
+    parts = [exact[key + ["target"]]] + agg
+    out = pd.concat([x for x in parts if len(x)], ignore_index=True) if any(len(x) for x in parts) else exact[key + ["target"]]
+    return out[key + ["target"]].reset_index(drop=True)
+
+
+def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
+    """Facts taken from a pre-computed KPI sheet: the period's row per person (monthly rows
+    inside a quarter or year summed), plus ``<col>_prev`` from the previous period."""
+    sheet = ctx.con.sql("SELECT * FROM kpi_sheet").df()
+    sheet["period"] = sheet["period"].astype(str)
+
+    def rows_for(p: Period) -> pd.DataFrame:
+        exact = sheet[sheet["period"] == str(p)]
+        if len(exact):
+            return exact.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
+        months = {str(m) for m in p.months()}
+        inner = sheet[sheet["period"].isin(months)]
+        return inner.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
+
+    cur = rows_for(ctx.period)
+    prev = rows_for(ctx.period.previous()).add_suffix("_prev")
+    out = cur.join(prev, how="outer")
+    if "revenue" in out:
+        out["revenue_ordered"] = out["revenue"]
+        out["billed"] = out["revenue"]
+    if "revenue_prev" in out:
+        out["revenue_ordered_prev"] = out["revenue_prev"]
+    return out.reset_index()
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    name: str
+    table: str
+    func: object
+    facts: tuple[str, ...]
+    pooled: bool = False  # recomputed per output group rather than summed
+
+
+FACT_GROUPS: dict[str, FactGroup] = {g.name: g for g in [
+    FactGroup("orders_period", "orders", _orders_period, (
+        "revenue_ordered", "orders", "units", "cost", "profit", "big_revenue", "buyers", "repeat_buyers",
+        "placed_orders", "refunded_orders", "revenue_ordered_prev", "orders_prev", "buyers_prev",
+        "retained_buyers")),
+    FactGroup("orders_received", "orders", _orders_received,
+              ("received_revenue", "received_revenue_prev", "collected", "billed")),
+    FactGroup("orders_history", "orders", _orders_history, (
+        "new_customers", "referred_new", "retained_30d", "retained_90d", "new_customers_prev",
+        "ltv_revenue", "ltv_customers", "returning_buyers")),
+    FactGroup("orders_regions", "orders", _orders_regions, ("new_markets",)),
+    FactGroup("orders_clawback", "orders", _orders_clawback, ("clawback_amount", "clawback_orders")),
+    FactGroup("processing", "orders", _processing, ("processing_hours",), pooled=True),
+    FactGroup("calls", "calls", _calls, (
+        "calls", "connected", "talk_seconds", "effective_seconds", "connected_customers",
+        "intent_customers", "call_complaints")),
+    FactGroup("traffic", "traffic", _traffic, (
+        "sessions", "unique_visitors", "page_views", "qualified_sessions", "inquiries", "spend",
+        "impressions", "engagements", "rank_sum", "rank_n")),
+    FactGroup("service", "service", _service, (
+        "tickets", "service_complaints", "sat_sum", "sat_n", "sat_ok", "fcr")),
+    FactGroup("resolution", "service", _resolution, ("resolution_hours",), pooled=True),
+    FactGroup("activities", "activities", _activities, tuple(
+        f"act_{k}" for k in __import__("salesperf_kit.schemas", fromlist=["ACTIVITY_KINDS"]).ACTIVITY_KINDS)),
+    FactGroup("inventory", "inventory", _inventory, ("stock_mean",)),
+    FactGroup("reviews", "reviews", _reviews, (
+        "sales_skill_num", "sales_skill_den", "service_quality_num", "service_quality_den",
+        "peer_collab_sum", "peer_collab_n", "customer_reviews", "positive_reviews")),
+    FactGroup("targets", "targets", _targets, ("target_revenue",)),
+]}
+FACT_OWNER = {f: g.name for g in FACT_GROUPS.values() for f in g.facts}
+
+
+def compute_facts(ctx: FactContext, groups: list[str]) -> pd.DataFrame:
+    """Run the named fact groups; one row per employee, additive facts with 0 for no activity."""
+    out = pd.DataFrame(index=pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id"))
+    for name in groups:
+        g = FACT_GROUPS[name]
+        df = g.func(ctx)
+        df = df.assign(employee_id=df["employee_id"].astype(str)).set_index("employee_id")
+        df = df.groupby(level=0).sum(min_count=1) if not df.index.is_unique else df
+        for col in g.facts:
+            if col in df:
+                s = pd.to_numeric(df[col], errors="coerce").astype("float64").reindex(out.index)
+                out[col] = s if g.pooled or col in ("target_revenue",) else s.fillna(0.0)
+    return out

@@ -1,0 +1,39 @@
+"""E-commerce and social-commerce KPIs (电商微商, seed 002)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ._registry import kpi, ratio, value_only
+
+__all__ = ["inventory_turnover", "processing_hours", "refund_rate"]
+
+O = ("employee_id", "customer_id", "order_date", "amount")
+
+
+@kpi("inventory_turnover", needs={"orders": O + ("cost",), "inventory": ("date", "employee_id", "stock_value")},
+     facts=("cost", "stock_mean"))
+def inventory_turnover(f: pd.DataFrame) -> pd.DataFrame:
+    """库存周转率 — inventory turnover.
+
+    inventory_turnover = cost of goods sold in the period / mean stock value over the
+    period's snapshots (stock the employee owns)
+    """
+    return ratio(f["cost"], f["stock_mean"])
+
+
+@kpi("processing_hours", needs={"orders": O + ("shipped_at",)}, facts=("processing_hours",), additive=False)
+def processing_hours(f: pd.DataFrame) -> pd.DataFrame:
+    """订单处理时长 — order processing time (lower is better).
+
+    processing_hours = median hours from order_date to shipped_at of the period's shipped orders
+    """
+    return value_only(f["processing_hours"])
+
+
+@kpi("refund_rate", needs={"orders": O + ("status",)}, facts=("refunded_orders", "placed_orders"))
+def refund_rate(f: pd.DataFrame) -> pd.DataFrame:
+    """退款率 — refund rate (lower is better).
+
+    refund_rate = refunded orders / orders placed in the period (cancelled ones excluded)
+    """
+    return ratio(f["refunded_orders"], f["placed_orders"])
