@@ -88,6 +88,37 @@ class KPIResult:
         """employee_id-indexed frame of KPI values only."""
         return self.wide.set_index("employee_id")[self.kpis]
 
+    def first_orders(self) -> pd.DataFrame:
+        """The period's new customers with their first order: customer_id, employee_id,
+        first_date, first_amount (used by the new-customer bonus)."""
+        ctx = self._ctx
+        if not ctx.has("orders"):
+            return pd.DataFrame(columns=["customer_id", "employee_id", "first_date", "first_amount"])
+        from ._facts import _in, _ts, _valid
+
+        p = ctx.period
+        return ctx.con.sql(f"""
+            WITH f AS (SELECT customer_id, min({{'d': order_date, 'id': order_id, 'e': employee_id,
+                                               'a': amount}}) AS f
+                       FROM orders WHERE order_date < {_ts(p.end)} AND {_valid(ctx, p.end)} GROUP BY customer_id)
+            SELECT customer_id, f.e AS employee_id, f.d AS first_date, f.a AS first_amount
+            FROM f WHERE {_in('f.d', p)} ORDER BY employee_id, customer_id
+        """).df()
+
+    def orders_by_tier(self) -> pd.DataFrame:
+        """Orders of the period that count, per employee and customer_tier (columns
+        employee_id, customer_tier, orders, revenue); empty without customer_tier."""
+        ctx = self._ctx
+        if not ctx.has("orders", "customer_tier"):
+            return pd.DataFrame(columns=["employee_id", "customer_tier", "orders", "revenue"])
+        from ._facts import _in, _valid
+
+        p = ctx.period
+        return ctx.con.sql(f"""
+            SELECT employee_id, customer_tier, count(*) AS orders, sum(amount) AS revenue FROM orders
+            WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)} GROUP BY ALL ORDER BY ALL
+        """).df()
+
     def rollup(self, by: str = "team") -> pd.DataFrame:
         """KPIs per team (``"team"``), per manager's whole subtree (``"manager"``) or for
         the company (``"company"``), from summed facts: never an average of ratios."""
