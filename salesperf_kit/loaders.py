@@ -1,0 +1,1628 @@
+"""Read clients' exports into the data contract, reporting every problem at once.
+
+:func:`load_dataset` reads a folder of files named after the tables (``orders.csv``,
+``员工.xlsx``, ``calls.parquet``), one Excel workbook whose sheets are named after the
+tables, or a single file. It finds the header row, maps the export's headers to the
+contract's columns (explicit mapping first, then the exact contract name, then
+:data:`~salesperf_kit.aliases.COLUMN_ALIASES`), recodes values, parses dates, numbers and
+yes/no values itself, validates every table with its pandera model and checks the
+references between tables (:func:`~salesperf_kit.schemas.check_references`).
+
+Nothing is silently dropped, coerced or deduplicated: every value that cannot be read is
+reported with its file, sheet, row (as Excel shows it), column and the raw text, and all
+findings come back together in one :class:`~salesperf_kit.exceptions.DataContractError`.
+:func:`validate_dataset` runs the same checks and returns a :class:`ValidationReport`
+instead of raising.
+
+The optional ``mapping`` is the ``data:`` section of a parameter file::
+
+    files:    {orders: sales_pipeline.csv, employees: "book.xlsx#Staff"}
+    columns:  {orders: {opportunity_id: order_id, close_value: amount},
+               employees: {sales_agent: [employee_id, name]}}
+    values:   {orders: {status: {Won: completed, Lost: cancelled}}}
+    defaults: {employees: {role: agent}}
+    filters:  {orders: {deal_stage: [Won, Lost]}}
+    encoding: gbk
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import decimal
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ._checks import check_one_of, did_you_mean
+from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, VALUE_ALIASES, normalise, table_of_name
+from .catalogue import CATALOGUE
+from .exceptions import DataContractError, Problem, SalesperfError
+from .periods import Period, parse_period
+from .schemas import TABLES, check_references
+
+__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "validate_dataset"]
+
+_MAPPING_KEYS = ("files", "columns", "values", "defaults", "filters", "encoding")
+_KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+          ".parquet": "parquet", ".pq": "parquet"}
+_DELIMITERS = (",", ";", "\t", "|")
+_HEADER_SCAN = 10  # the header is looked for in the first rows (title lines above it are skipped)
+# The date that places a row of a fact table in time (used for the period warning).
+_EVENT_DATES = {"orders": "order_date", "calls": "started_at", "traffic": "date",
+                "service": "opened_at", "activities": "date", "inventory": "date"}
+_KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
+               for label in (name, info.zh, info.en)}
+_DATE_FIX = "write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日"
+_NUMBER_FIX = ("write a plain number such as 1234.5 (thousands separators and ¥ $ € are "
+               "accepted; no %, no words)")
+
+
+# --- public results -------------------------------------------------------------------
+
+@dataclass
+class SourceInfo:
+    """Where a table was read from.
+
+    Attributes
+    ----------
+    file : str
+        Path of the file.
+    sheet : str or None
+        Worksheet name for Excel files.
+    header_row : int
+        1-based row of the header as the user sees it; 0 for Parquet, which has no
+        visible header (its rows are then numbered from 1).
+    """
+
+    file: str
+    sheet: str | None
+    header_row: int
+
+
+@dataclass
+class Dataset:
+    """The tables of one client, in contract form.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        Contract column names and parsed dtypes (dates ``datetime64[ns]``, numbers
+        ``float64``, yes/no ``bool``, text ``str``). The index is the row's position
+        below the header in the source (0 is the first data row); empty rows and rows
+        removed by ``data.filters`` leave gaps, so :meth:`row_number` stays exact.
+    sources : dict of str to SourceInfo
+        Where each table (eager or lazy) came from.
+    warnings : list of Problem
+        Findings that did not stop loading (unused columns, filtered rows, ...).
+    lazy : dict of str to Path
+        Parquet tables left on disk (``load_dataset(..., lazy=True)``); their columns
+        carry the contract names.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, SourceInfo]
+    warnings: list[Problem] = field(default_factory=list)
+    lazy: dict[str, Path] = field(default_factory=dict)
+
+    def __contains__(self, table: object) -> bool:
+        return table in self.tables or table in self.lazy
+
+    def row_number(self, table: str, index: int) -> int:
+        """The row as the user sees it in Excel: header row + 1 + position."""
+        return self.sources[table].header_row + 1 + int(index)
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`validate_dataset` found.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Errors: the data cannot be used until they are fixed.
+    warnings : list of Problem
+        Findings worth reading that do not stop a run.
+    tables : dict of str to int
+        Rows loaded per table (after ``data.filters``; Parquet row count in lazy mode).
+    """
+
+    problems: list[Problem]
+    warnings: list[Problem]
+    tables: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.problems
+
+    def text(self, per_kind: int = 5) -> str:
+        """A human report grouped by file: errors, then warnings, then a one-line summary.
+
+        Parameters
+        ----------
+        per_kind : int
+            How many findings of one kind (same table, column and check) are spelled out
+            before the rest are summarised with their row numbers.
+        """
+        order: list[str | None] = []
+        for p in [*self.problems, *self.warnings]:  # files with errors come first
+            if p.file not in order:
+                order.append(p.file)
+        lines: list[str] = []
+        for file in order:
+            lines.append(file if file else "General")
+            for label, items in (("error", self.problems), ("warning", self.warnings)):
+                mine = [p for p in items if p.file == file]
+                if mine:
+                    lines.append(f"  {len(mine):,} {label}(s):")
+                    lines.extend(_grouped_lines(mine, per_kind))
+            lines.append("")
+        rows = ", ".join(f"{t} {n:,}" for t, n in self.tables.items()) or "none"
+        verdict = "OK" if self.ok else "NOT OK"
+        lines.append(f"{verdict}: {len(self.problems):,} error(s), {len(self.warnings):,} "
+                     f"warning(s); rows loaded: {rows}.")
+        return "\n".join(lines)
+
+    def table(self) -> pd.DataFrame:
+        """Every finding as a tidy DataFrame (one row per finding, errors first)."""
+        return DataContractError(self.problems, self.warnings).table()
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _grouped_lines(problems: list[Problem], per_kind: int) -> list[str]:
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.table, p.sheet, p.column, p.check), []).append(p)
+    lines = []
+    for (_, _, column, check), items in groups.items():
+        for p in items[:per_kind]:
+            lines.append("    - " + _without_file(p))
+        rest = items[per_kind:]
+        if rest:
+            rows = [str(p.row) for p in rest if p.row is not None]
+            shown = ", ".join(rows[:20]) + (", ..." if len(rows) > 20 else "")
+            where = f" in column '{column}'" if column else ""
+            lines.append(f"    ... and {len(rest):,} more '{check}'{where}"
+                         + (f" (rows {shown})" if rows else ""))
+    return lines
+
+
+def _without_file(p: Problem) -> str:
+    text = str(p)
+    if p.file:
+        for prefix in (f"{p.file}, ", f"{p.file}: "):
+            if text.startswith(prefix):
+                return text[len(prefix):]
+    return text
+
+
+# --- public functions -----------------------------------------------------------------
+
+def load_dataset(path: str | Path, *, mapping: dict | None = None,
+                 period: str | Period | None = None, tables: list[str] | None = None,
+                 lazy: bool = False) -> Dataset:
+    """Read a client's exports into contract tables, or raise with every problem found.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder whose files are named after the tables (``orders.csv``, ``员工.xlsx``,
+        ``calls.parquet``; see :data:`~salesperf_kit.aliases.TABLE_ALIASES`), one ``.xlsx``
+        workbook whose sheets are named after the tables, or one CSV / XLSX / Parquet file
+        (its table named by ``mapping["files"]`` or by its file name).
+    mapping : dict, optional
+        The ``data:`` section of the parameter file, keys ``files``, ``columns``,
+        ``values``, ``defaults``, ``filters`` and ``encoding`` (see the module docstring).
+    period : str or Period, optional
+        The reporting period; rows of dated fact tables after its end are kept and
+        reported as a warning (they are not counted in the period).
+    tables : list of str, optional
+        Load only these tables; each must be present.
+    lazy : bool
+        Leave Parquet tables on disk: their paths go to :attr:`Dataset.lazy` after a check
+        of the Parquet schema (required contract columns present, compatible types). In
+        this mode a Parquet table's columns must carry the contract names, and the
+        row-level checks (parsing, pandera, references) are skipped for it.
+
+    Returns
+    -------
+    Dataset
+        Tables in contract form, their sources and the warnings.
+
+    Raises
+    ------
+    DataContractError
+        When the data break the contract; ``problems`` lists every finding.
+    SalesperfError
+        When ``path`` does not exist or ``mapping`` is malformed (unknown key, table or
+        column).
+
+    Notes
+    -----
+    CSV encodings tried in turn: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030
+    (a superset of GBK), then charset-normalizer's best guess (reported as a warning);
+    a file that decodes with none of them is an error naming the file. The delimiter
+    (``,`` ``;`` tab ``|``) is detected from the first lines. Every cell is read as text
+    first and parsed by the kit, so an unreadable value is reported verbatim. Dates accept
+    ISO forms, ``2026/10/01``, ``2026-10-01 13:05``, ``2026年10月1日``, Excel date cells
+    and Excel serial numbers in numeric cells; numbers accept thousands separators,
+    currency signs and full-width digits (a trailing ``%`` is reported, never divided);
+    durations in seconds (``duration_s``) also accept ``h:mm:ss`` and ``mm:ss``. Leading
+    and trailing spaces of text cells are removed; fully empty rows are skipped.
+    """
+    run = _load(path, mapping=mapping, period=period, tables=tables, lazy=lazy)
+    if run.problems:
+        raise DataContractError(run.problems, run.warnings)
+    return run.dataset
+
+
+def validate_dataset(path: str | Path, *, mapping: dict | None = None,
+                     period: str | Period | None = None) -> ValidationReport:
+    """Check a client's exports against the contract without raising for bad data.
+
+    Parameters
+    ----------
+    path, mapping, period
+        As for :func:`load_dataset`.
+
+    Returns
+    -------
+    ValidationReport
+        Every error and warning, and the rows loaded per table; ``report.text()`` is the
+        human report, ``report.table()`` the tidy table of findings.
+
+    Raises
+    ------
+    SalesperfError
+        Only when ``path`` does not exist or ``mapping`` is malformed.
+    """
+    run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
+    return ValidationReport(run.problems, run.warnings, run.rows)
+
+
+# --- the run --------------------------------------------------------------------------
+
+@dataclass
+class _Source:
+    table: str
+    path: Path
+    kind: str  # "csv", "xlsx" or "parquet"
+    sheet: str | None
+    display: str  # the file as named in messages
+
+
+@dataclass
+class _Grid:
+    headers: list[str]
+    data: pd.DataFrame  # columns 0..k-1 (positions), index = position below the header
+    header_row: int
+
+
+@dataclass
+class _Ctx:
+    """One table being read: where it comes from and its source headers."""
+
+    table: str
+    file: str
+    sheet: str | None
+    header_row: int
+    headers: dict[str, str] = field(default_factory=dict)  # contract column -> source header
+
+    def row(self, index: Any) -> int:
+        return self.header_row + 1 + int(index)
+
+    def label(self, column: str) -> str:
+        header = self.headers.get(column)
+        if header is None or header == column:
+            return f"'{column}'"
+        return f"'{header}' ({column})"
+
+    def problem(self, check: str, message: str, *, column: str | None = None, index: Any = None,
+                value: Any = None, fix: str = "", severity: str = "error") -> Problem:
+        return Problem(table=self.table, check=check, message=message, file=self.file,
+                       sheet=self.sheet, row=None if index is None else self.row(index),
+                       column=column, value=value, fix=fix, severity=severity)
+
+
+@dataclass
+class _Run:
+    dataset: Dataset = field(default_factory=lambda: Dataset({}, {}))
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    ctxs: dict[str, _Ctx] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        (self.warnings if problem.severity == "warning" else self.problems).append(problem)
+
+    def error(self, table: str, check: str, message: str, **kw: Any) -> None:
+        self.add(Problem(table=table, check=check, message=message, **kw))
+
+    def warn(self, table: str, check: str, message: str, **kw: Any) -> None:
+        self.add(Problem(table=table, check=check, message=message, severity="warning", **kw))
+
+
+def _load(path, *, mapping, period, tables, lazy) -> _Run:
+    m = _check_mapping(mapping)
+    wanted = _check_tables(tables)
+    per = parse_period(period) if period is not None else None
+    root = Path(path)
+    if not root.exists():
+        raise SalesperfError(f"The data path '{root}' does not exist: expected a folder of "
+                             f"exports, an .xlsx workbook or one CSV/XLSX/Parquet file.")
+    run = _Run()
+    sources = _discover(root, m, wanted, run)
+    workbooks = _read_workbooks([s for s in sources if s.kind == "xlsx"], run)
+    for src in sources:
+        if src.kind == "parquet" and lazy:
+            _check_lazy_parquet(src, m, run)
+            continue
+        if src.kind == "csv":
+            grid = _read_csv(src, m, run)
+        elif src.kind == "xlsx":
+            grid = workbooks.get((src.path, src.sheet))
+            grid = None if grid is None else _grid_from_rows(grid, _known_headers(src.table, m))
+        else:
+            grid = _read_parquet(src, run)
+        if grid is None:
+            continue
+        df = run.dataset.tables[src.table] = _table_from_grid(src, grid, m, run)
+        run.rows[src.table] = len(df)
+    ds = run.dataset
+    if ds.tables:
+        for p in check_references(ds.tables, row_of=ds.row_number,
+                                  source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
+            run.add(p)
+    if per is not None:
+        _warn_after_period(per, run)
+    ds.warnings = run.warnings
+    return run
+
+
+# --- the mapping ----------------------------------------------------------------------
+
+def _check_mapping(mapping: dict | None) -> dict:
+    """Validate the structure of ``mapping``; return it with every section present."""
+    if mapping is None:
+        mapping = {}
+    if not isinstance(mapping, dict):
+        raise SalesperfError(f"The data mapping must be a dict (the `data:` section of the "
+                             f"parameter file), but {type(mapping).__name__} was passed.")
+    for key in mapping:
+        if key not in _MAPPING_KEYS:
+            raise SalesperfError(
+                f"Unknown key 'data.{key}' in the data mapping: expected one of "
+                f"{', '.join(_MAPPING_KEYS)}." + did_you_mean(key, _MAPPING_KEYS))
+    out: dict[str, Any] = {"encoding": mapping.get("encoding")}
+    for section in ("files", "columns", "values", "defaults", "filters"):
+        value = mapping.get(section) or {}
+        if not isinstance(value, dict):
+            raise SalesperfError(f"data.{section} must map table names to settings, but "
+                                 f"{type(value).__name__} was passed.")
+        for table in value:
+            if table not in TABLES:
+                raise SalesperfError(
+                    f"Unknown table 'data.{section}.{table}': expected one of "
+                    f"{', '.join(TABLES)}." + did_you_mean(table, TABLES))
+        out[section] = {t: v for t, v in value.items()}
+    for table, spec in out["files"].items():
+        if not isinstance(spec, str) or not spec.strip():
+            raise SalesperfError(f"data.files.{table} must be a file name such as "
+                                 f"'orders.csv' or 'book.xlsx#Sheet1', but {spec!r} was passed.")
+    columns: dict[str, dict[str, list[str]]] = {}
+    for table, renames in out["columns"].items():
+        if not isinstance(renames, dict):
+            raise SalesperfError(f"data.columns.{table} must map source headers to contract "
+                                 f"columns, but {type(renames).__name__} was passed.")
+        columns[table] = {}
+        for header, target in renames.items():
+            targets = [target] if isinstance(target, str) else list(target or [])
+            for col in targets:
+                _check_column(table, col, f"data.columns.{table}.{header}")
+            columns[table][str(header)] = targets
+    out["columns"] = columns
+    for section in ("values", "defaults"):
+        for table, cols in out[section].items():
+            if not isinstance(cols, dict):
+                raise SalesperfError(f"data.{section}.{table} must map contract columns to "
+                                     f"settings, but {type(cols).__name__} was passed.")
+            for col in cols:
+                _check_column(table, col, f"data.{section}.{table}.{col}")
+    for table, recodes in out["values"].items():
+        for col, recode in recodes.items():
+            if not isinstance(recode, dict):
+                raise SalesperfError(f"data.values.{table}.{col} must map source values to "
+                                     f"contract values, but {recode!r} was passed.")
+    filters: dict[str, dict[str, list[str]]] = {}
+    for table, cols in out["filters"].items():
+        if not isinstance(cols, dict):
+            raise SalesperfError(f"data.filters.{table} must map a column to the values to "
+                                 f"keep, but {type(cols).__name__} was passed.")
+        filters[table] = {str(c): ([v] if isinstance(v, (str, int, float, bool)) else list(v))
+                          for c, v in cols.items()}
+    out["filters"] = filters
+    enc = out["encoding"]
+    if enc is not None:
+        try:
+            codecs.lookup(str(enc))
+        except LookupError:
+            raise SalesperfError(f"data.encoding '{enc}' is not an encoding Python knows: "
+                                 f"use e.g. utf-8, gbk or gb18030.") from None
+    return out
+
+
+def _check_column(table: str, column: object, where: str) -> None:
+    options = list(TABLES[table].columns)
+    if table == "kpi_sheet":
+        options += list(CATALOGUE)
+    if column not in options:
+        raise SalesperfError(f"{where}: '{column}' is not a column of table '{table}': expected "
+                             f"one of {', '.join(options)}." + did_you_mean(column, options))
+
+
+def _check_tables(tables: list[str] | None) -> list[str] | None:
+    if tables is None:
+        return None
+    if isinstance(tables, str):
+        tables = [tables]
+    for t in tables:
+        check_one_of("tables", t, TABLES)
+    return list(tables)
+
+
+def _known_headers(table: str, m: dict) -> set[str]:
+    """Normalised headers that mark the header row of ``table``."""
+    known = {normalise(c) for c in TABLES[table].columns}
+    for aliases in COLUMN_ALIASES.get(table, {}).values():
+        known.update(normalise(a) for a in aliases)
+    known.update(normalise(h) for h in m["columns"].get(table, {}))
+    known.update(normalise(c) for c in m["filters"].get(table, {}))
+    if table == "kpi_sheet":
+        known.update(_KPI_LABELS)
+    return known
+
+
+# --- finding the files ----------------------------------------------------------------
+
+def _split_sheet(spec: str) -> tuple[str, str | None]:
+    name, _, sheet = spec.partition("#")
+    return name.strip(), (sheet.strip() or None)
+
+
+def _sheet_names(path: Path, display: str, run: _Run, table: str = "") -> list[str] | None:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception as err:  # corrupt or not a workbook
+        run.error(table or "?", "unreadable_file",
+                  f"cannot open the workbook: {type(err).__name__}: {err}", file=display,
+                  fix="open the file in Excel and save it again as .xlsx")
+        return None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[_Source]:
+    explicit = m["files"]
+    sources: list[_Source] = []
+    if root.is_dir():
+        names = sorted(p.name for p in root.iterdir() if not p.name.startswith("."))
+        claimed: set[Path] = set()
+        for table, spec in explicit.items():
+            fname, sheet = _split_sheet(spec)
+            p = Path(fname) if Path(fname).is_absolute() else root / fname
+            if not p.is_file():
+                run.error(table, "file_missing",
+                          f"data.files.{table} names '{fname}', which is not in {root}",
+                          file=fname, fix="correct data.files in the parameter file"
+                          + did_you_mean(fname, names))
+                continue
+            kind = _kind_of(p, table, fname, run)
+            if kind is None:
+                continue
+            claimed.add(p.resolve())
+            sources.append(_Source(table, p, kind, sheet, fname))
+        for p in sorted(root.iterdir()):
+            if p.name.startswith((".", "~$")) or not p.is_file() or p.resolve() in claimed:
+                continue
+            sources.extend(_sources_of_file(p, p.name, explicit, run))
+    elif root.is_file():
+        kind = _kind_of(root, "?", root.name, run)
+        if kind is None:
+            return []
+        if kind == "xlsx":
+            found = _sources_of_workbook(root, explicit, run)
+            sheets = _sheet_names(root, root.name, run) if not found and not run.problems else None
+            if sheets:
+                run.error("?", "no_tables", "no sheet is named after a table (sheets: "
+                          + ", ".join(f"'{s}'" for s in sheets) + ")", file=root.name,
+                          fix=f"rename the sheets after their tables ({', '.join(TABLES)}, or "
+                              f"their Chinese names), or name them in data.files, e.g. "
+                              f"data.files: {{calls: '{root.name}#{sheets[0]}'}}")
+            sources.extend(found)
+        else:
+            table = next((t for t, spec in explicit.items()
+                          if Path(_split_sheet(spec)[0]).name == root.name), None)
+            for t, spec in explicit.items():
+                if t != table:
+                    run.warn(t, "unknown_file", f"data.files.{t} ('{spec}') is not loaded: only "
+                             f"the file '{root.name}' was given",
+                             fix="pass the folder instead to load several tables")
+            table = table or table_of_name(root.stem)
+            if table is None:
+                run.error("?", "unknown_table",
+                          "cannot tell which table this file holds: its name is not a table name",
+                          file=root.name, fix=f"add data.files: {{orders: {root.name}}} (or the "
+                          f"right table) to the parameter file, or rename the file after its "
+                          f"table, e.g. orders{root.suffix}")
+            else:
+                sources.append(_Source(table, root, kind, None, root.name))
+    return _deduplicate(sources, wanted, run)
+
+
+def _kind_of(path: Path, table: str, display: str, run: _Run) -> str | None:
+    kind = _KINDS.get(path.suffix.lower())
+    if kind is None:
+        hint = (" Save it in Excel as .xlsx (Excel Workbook)." if path.suffix.lower() == ".xls"
+                else "")
+        run.error(table, "unsupported_file",
+                  f"unsupported file type '{path.suffix}': expected .csv, .xlsx or .parquet."
+                  + hint, file=display, fix="export the table as CSV, XLSX or Parquet")
+    return kind
+
+
+def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_Source]:
+    kind = _KINDS.get(p.suffix.lower())
+    table = table_of_name(p.stem)
+    if table is not None and table in explicit:
+        run.warn(table, "unknown_file", f"not loaded: data.files.{table} points at "
+                 f"'{explicit[table]}' instead", file=display,
+                 fix="remove the file or data.files." + table + " if this is the right file")
+        return []
+    if kind is None:
+        if table is not None:
+            _kind_of(p, table, display, run)
+        else:
+            run.warn("?", "unknown_file", "not loaded: not a table file (.csv, .xlsx, .parquet "
+                     "named after a table)", file=display)
+        return []
+    if table is not None:
+        return [_Source(table, p, kind, None, display)]
+    if kind == "xlsx":
+        found = _sources_of_workbook(p, {}, run)
+        for s in found:
+            if s.table in explicit:
+                run.warn(s.table, "unknown_sheet", f"sheet '{s.sheet}' not loaded: "
+                         f"data.files.{s.table} points at '{explicit[s.table]}' instead",
+                         file=display, sheet=s.sheet)
+        found = [s for s in found if s.table not in explicit]
+        if found:
+            return found
+    run.warn("?", "unknown_file",
+             f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)}, "
+             f"or their Chinese names such as 订单, 员工)", file=display,
+             fix=f"rename the file, or name its table in data.files, e.g. data.files: "
+                 f"{{<table>: {p.name}}}" + did_you_mean(p.stem, TABLES))
+    return []
+
+
+def _sources_of_workbook(path: Path, explicit: dict, run: _Run) -> list[_Source]:
+    """Sheets of one workbook named after tables (or named by data.files)."""
+    sheets = _sheet_names(path, path.name, run)
+    if sheets is None:
+        return []
+    out: list[_Source] = []
+    used: set[str] = set()
+    for table, spec in explicit.items():
+        fname, sheet = _split_sheet(spec)
+        if sheet is None and fname in sheets:
+            sheet = fname
+        elif Path(fname).name != path.name:
+            continue  # another file: handled where it is
+        sheet = sheet or sheets[0]
+        if sheet not in sheets:
+            run.error(table, "sheet_missing", f"data.files.{table} names sheet '{sheet}', which "
+                      f"is not in the workbook (sheets: {', '.join(sheets)})", file=path.name,
+                      fix="correct the sheet name in data.files" + did_you_mean(sheet, sheets))
+            continue
+        used.add(sheet)
+        out.append(_Source(table, path, "xlsx", sheet, path.name))
+    taken = {s.table for s in out}
+    unknown = []
+    for sheet in sheets:
+        if sheet in used:
+            continue
+        table = table_of_name(sheet)
+        if table is None or table in taken:
+            unknown.append(sheet)
+            continue
+        out.append(_Source(table, path, "xlsx", sheet, path.name))
+    if out and unknown:
+        run.warn("?", "unknown_sheet", "sheets not loaded (their names are not table names): "
+                 + ", ".join(f"'{s}'" for s in unknown), file=path.name,
+                 fix="rename a sheet after its table, or name it in data.files, e.g. "
+                     f"orders: '{path.name}#{unknown[0]}'")
+    return out
+
+
+def _deduplicate(sources: list[_Source], wanted: list[str] | None, run: _Run) -> list[_Source]:
+    by_table: dict[str, list[_Source]] = {}
+    for s in sources:
+        by_table.setdefault(s.table, []).append(s)
+    out = []
+    for table, found in by_table.items():
+        if wanted is not None and table not in wanted:
+            continue
+        if len(found) > 1:
+            names = ", ".join(f"'{s.display}'" + (f" sheet '{s.sheet}'" if s.sheet else "")
+                              for s in found)
+            run.error(table, "table_duplicate", f"{len(found)} sources hold table '{table}': "
+                      f"{names}", file=found[0].display,
+                      fix=f"keep one, or choose one with data.files: {{{table}: <file>}}")
+            continue
+        out.append(found[0])
+    present = {s.table for s in sources}
+    for table in wanted or []:
+        if table not in present:
+            run.error(table, "table_missing", f"table '{table}' was asked for but no file or "
+                      f"sheet holds it", fix=f"add a file named {table}.csv (or "
+                      f"{TABLES[table].zh}.xlsx), or name it in data.files")
+    if not sources and not run.problems:
+        run.error("?", "no_tables", "no table found: no file or sheet is named after a table "
+                  f"({', '.join(TABLES)}, or their Chinese names)",
+                  fix="rename the files after their tables, or map them with data.files")
+    return out
+
+
+# --- reading --------------------------------------------------------------------------
+
+def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | None:
+    """Decode ``data`` strictly; record a problem (and return None) when no encoding fits."""
+    fail = dict(file=src.display, fix="save the file as CSV UTF-8 (Excel: Save As > CSV UTF-8), "
+                "or set data.encoding in the parameter file")
+    if forced:
+        try:
+            return data.decode(forced)
+        except UnicodeDecodeError as err:
+            run.error(src.table, "encoding", f"the file is not valid {forced} (data.encoding): "
+                      f"byte {err.start} cannot be decoded", **fail)
+            return None
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        run.error(src.table, "unreadable_file", "this is an Excel workbook, not a text (CSV) "
+                  "file", file=src.display, fix="give it the .xlsx extension (an old .xls: "
+                  "open it in Excel and save it as .xlsx)")
+        return None
+    if b"\x00" not in data[:65536]:
+        for enc in ("utf-8", "gb18030"):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None and best.encoding:
+            try:
+                text = data.decode(best.encoding)
+            except (UnicodeDecodeError, LookupError):
+                text = None
+            if text is not None:
+                run.warn(src.table, "encoding", f"the encoding is neither UTF-8 nor GBK; it was "
+                         f"guessed as {best.encoding}", file=src.display,
+                         fix="check a few names with accents or Chinese characters; if they "
+                             "look wrong set data.encoding in the parameter file")
+                return text
+    run.error(src.table, "unreadable_file", "this is not a text (CSV) file: it decodes as "
+              "neither UTF-8, UTF-16, GBK/GB18030 nor any encoding that can be guessed", **fail)
+    return None
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines into the most, and equal, fields."""
+    lines = [line for line in lines if line.strip()][:_HEADER_SCAN * 2]
+    best, best_score = ",", (0, 0)
+    for d in _DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        if not counts:
+            continue
+        common, n = Counter(counts).most_common(1)[0]
+        if common < 2:
+            continue
+        score = (n, common)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _read_csv(src: _Source, m: dict, run: _Run) -> _Grid | None:
+    try:
+        data = src.path.read_bytes()
+    except OSError as err:
+        run.error(src.table, "unreadable_file", f"cannot read the file: {err}", file=src.display)
+        return None
+    text = _decode(data, src, m["encoding"], run)
+    if text is None:
+        return None
+    text = text.removeprefix("\ufeff")  # a BOM left by a forced encoding
+    first = re.split(r"\r\n|\n|\r", text[:200_000])[:_HEADER_SCAN + 40]
+    skip = 0
+    directive = re.fullmatch(r"sep=(.)", first[0].strip()) if first else None
+    if directive:  # Excel's "sep=;" first line, hidden by Excel
+        delimiter, skip = directive.group(1), 1
+    else:
+        delimiter = _sniff_delimiter(first)
+    sample = list(csv.reader(first[skip:skip + _HEADER_SCAN], delimiter=delimiter))
+    h = _header_index(sample, _known_headers(src.table, m))
+    try:
+        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
+                           na_filter=False, skip_blank_lines=False, skiprows=skip + h,
+                           engine="c")
+    except pd.errors.EmptyDataError:
+        run.error(src.table, "empty_file", "the file is empty", file=src.display,
+                  fix="export the table again with its header row")
+        return None
+    except pd.errors.ParserError as err:
+        _report_ragged_rows(src, text, delimiter, skip + h, h + 1, str(err), run)
+        return None
+    if grid.empty:
+        run.error(src.table, "empty_file", "the file is empty", file=src.display,
+                  fix="export the table again with its header row")
+        return None
+    headers = [_header_text(v) for v in grid.iloc[0]]
+    body = grid.iloc[1:].reset_index(drop=True)
+    body.columns = range(len(headers))
+    return _Grid(headers, body, header_row=h + 1)
+
+
+def _report_ragged_rows(src: _Source, text: str, delimiter: str, skip: int, header_row: int,
+                        detail: str, run: _Run) -> None:
+    """A row with more values than the header: find every such row with the csv module."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    width = None
+    found = 0
+    for i, record in enumerate(reader):
+        if i < skip:
+            continue
+        if width is None:
+            width = len(record)
+            continue
+        if len(record) > width:
+            found += 1
+            run.error(src.table, "csv_format", f"this row has {len(record)} values but the header "
+                      f"has {width} columns", file=src.display, row=header_row + i - skip,
+                      value=delimiter.join(record)[:120],
+                      fix=f"a value probably contains the delimiter '{delimiter}' (e.g. a "
+                          f"thousands separator in 1,200): quote it or remove the separator")
+    if not found:
+        run.error(src.table, "csv_format", f"the CSV cannot be read: {detail}", file=src.display,
+                  fix="check the quoting of the file (an opening \" without its closing \")")
+
+
+def _header_index(rows: list[list[Any]], known: set[str]) -> int:
+    """Index of the header among the first rows: the one naming most known columns."""
+    best, best_score, first_filled = 0, 0, None
+    for i, row in enumerate(rows[:_HEADER_SCAN]):
+        cells = [normalise(_header_text(v)) for v in row]
+        if first_filled is None and any(cells):
+            first_filled = i
+        score = sum(c in known for c in cells if c)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best_score else (first_filled or 0)
+
+
+def _header_text(value: Any) -> str:
+    text = _cell_text(value)
+    return "" if text is None else text
+
+
+def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str], pd.DataFrame]:
+    """Read the sheets needed from each workbook, one pass per workbook."""
+    out: dict[tuple[Path, str], pd.DataFrame] = {}
+    by_path: dict[Path, list[_Source]] = {}
+    for s in sources:
+        by_path.setdefault(s.path, []).append(s)
+    for path, srcs in by_path.items():
+        names = _sheet_names(path, srcs[0].display, run, srcs[0].table)
+        if names is None:
+            continue
+        sheets = set()
+        for s in srcs:
+            if s.sheet and s.sheet not in names:
+                run.error(s.table, "sheet_missing", f"data.files.{s.table} names sheet "
+                          f"'{s.sheet}', which is not in the workbook (sheets: "
+                          + ", ".join(f"'{n}'" for n in names) + ")", file=s.display,
+                          fix="correct the sheet name in data.files" + did_you_mean(s.sheet, names))
+                s.sheet = None
+            elif s.sheet:
+                sheets.add(s.sheet)
+            else:  # a file named after its table: the sheet named so, else the first one
+                s.sheet = next((n for n in names if table_of_name(n) == s.table), names[0])
+                sheets.add(s.sheet)
+                others = [n for n in names if n != s.sheet]
+                if others:
+                    run.warn(s.table, "unknown_sheet", f"only sheet '{s.sheet}' is read as "
+                             f"table '{s.table}'; not loaded: "
+                             + ", ".join(f"'{n}'" for n in others), file=s.display,
+                             fix=f"name the sheet in data.files if it is another one, e.g. "
+                                 f"{s.table}: '{s.display}#{others[0]}'")
+        if not sheets:
+            continue
+        try:
+            frames = pd.read_excel(path, sheet_name=sorted(sheets), header=None, dtype=object,
+                                   keep_default_na=False, engine="openpyxl")
+        except Exception as err:  # corrupt workbook
+            for s in srcs:
+                run.error(s.table, "unreadable_file", f"cannot read the workbook: "
+                          f"{type(err).__name__}: {err}", file=s.display, sheet=s.sheet,
+                          fix="open the file in Excel and save it again as .xlsx")
+            continue
+        for sheet, frame in frames.items():
+            out[(path, sheet)] = frame
+        for s in srcs:
+            if (path, s.sheet) in out and out[(path, s.sheet)].empty:
+                run.error(s.table, "empty_file", "the sheet is empty", file=s.display,
+                          sheet=s.sheet, fix="put the table with its header row in this sheet")
+                del out[(path, s.sheet)]
+    return out
+
+
+def _grid_from_rows(frame: pd.DataFrame, known: set[str]) -> _Grid:
+    """An Excel sheet read with ``header=None`` (row 0 is Excel row 1) as a grid."""
+    top = frame.head(_HEADER_SCAN).values.tolist()
+    h = _header_index(top, known)
+    headers = [_header_text(v) for v in frame.iloc[h]]
+    body = frame.iloc[h + 1:].reset_index(drop=True)
+    body.columns = range(len(headers))
+    return _Grid(headers, body, header_row=h + 1)
+
+
+def _read_parquet(src: _Source, run: _Run) -> _Grid | None:
+    try:
+        df = pd.read_parquet(src.path)
+    except Exception as err:  # not parquet, corrupt
+        run.error(src.table, "unreadable_file", f"cannot read the Parquet file: "
+                  f"{type(err).__name__}: {err}", file=src.display,
+                  fix="write the file again, e.g. with DataFrame.to_parquet")
+        return None
+    headers = [str(c) for c in df.columns]
+    df = df.reset_index(drop=True)
+    df.columns = range(len(headers))
+    return _Grid(headers, df, header_row=0)
+
+
+# --- one table ------------------------------------------------------------------------
+
+def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFrame:
+    """One table in contract form; every problem found is added to ``run``."""
+    table = src.table
+    spec = TABLES[table]
+    ctx = run.ctxs[table] = _Ctx(table, src.display, src.sheet or None, grid.header_row)
+    run.dataset.sources[table] = SourceInfo(str(src.path), src.sheet or None, grid.header_row)
+
+    data = grid.data
+    empty = pd.concat([_missing(data[c]) for c in data.columns], axis=1).all(axis=1) \
+        if len(data.columns) else pd.Series(True, index=data.index)
+    data = data[~empty]
+
+    assigned, claimed = _resolve_columns(ctx, grid.headers, m, run)
+    filter_positions = _apply_filters(ctx, grid.headers, data, assigned, m, run)
+    if filter_positions is not None:
+        keep, used_positions = filter_positions
+        data = data[keep]
+        claimed |= used_positions
+    unused = [i for i, h in enumerate(grid.headers)
+              if i not in claimed and (h or not _missing(data[i]).all())]
+    if unused:
+        names = ", ".join(f"'{grid.headers[i]}'" if grid.headers[i]
+                          else f"(no header, column {_letter(i)})" for i in unused)
+        run.add(ctx.problem("unused_columns", f"columns not used by table '{table}': {names}",
+                            severity="warning",
+                            fix=f"if one of them holds a contract column, map it with "
+                                f"data.columns.{table}: {{<header>: <column>}}; otherwise "
+                                f"nothing to do"))
+
+    raw = pd.DataFrame({col: data[pos] for col, pos in assigned.items()}, index=data.index)
+    for col, value in m["defaults"].get(table, {}).items():
+        if col in raw.columns:
+            raw[col] = raw[col].astype(object).where(~_missing(raw[col]), value)
+        else:
+            raw[col] = pd.Series([value] * len(raw), index=raw.index, dtype=object)
+    order = [c for c in spec.columns if c in raw.columns]
+    raw = raw[order + [c for c in raw.columns if c not in order]]  # contract order
+    missing = [c for c in spec.required if c not in raw.columns]
+    for col in missing:
+        if col in ctx.headers:  # ambiguous: already reported
+            continue
+        _report_missing_column(ctx, col, grid.headers, run)
+
+    parsed: dict[str, pd.Series] = {}
+    bad_cells: set[tuple[str, Any]] = set()
+    for col in raw.columns:
+        series = _recode(raw[col], m["values"].get(table, {}).get(col))
+        out, problems = _parse_column(ctx, col, series)
+        parsed[col] = out
+        for p in problems:
+            run.add(p)
+            if p.row is not None:
+                bad_cells.add((col, p.row))
+    df = pd.DataFrame(parsed, index=raw.index)
+    df.index.name = None
+    _validate(ctx, spec.model, df, raw, bad_cells, run)
+    return df
+
+
+def _letter(i: int) -> str:
+    """Excel column letter of position ``i`` (0 -> A)."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
+                     run: _Run) -> tuple[dict[str, int], set[int]]:
+    """Contract column -> source position: explicit mapping, exact name, then aliases."""
+    table = ctx.table
+    spec = TABLES[table]
+    norm = [normalise(h) for h in headers]
+    assigned: dict[str, int] = {}
+    claimed: set[int] = set()
+    shown = ", ".join(f"'{h}'" for h in headers if h) or "(none)"
+
+    def describe(positions: list[int]) -> str:
+        return " and ".join(f"'{headers[i]}' (column {_letter(i)})" for i in positions)
+
+    for header, targets in m["columns"].get(table, {}).items():
+        positions = [i for i, h in enumerate(headers) if h == header] or \
+                    [i for i, h in enumerate(norm) if h == normalise(header)]
+        if not positions:
+            run.add(ctx.problem(
+                "mapping_header_missing",
+                f"data.columns.{table} maps the header '{header}', which is not in the file; "
+                f"headers found: {shown}", column=targets[0] if targets else None,
+                fix=f"correct the header in data.columns.{table}"
+                    + did_you_mean(header, [h for h in headers if h])))
+            for col in targets:
+                ctx.headers[col] = header  # reported: not missing as well
+            continue
+        if len(positions) > 1:
+            run.add(ctx.problem(
+                "column_ambiguous", f"{len(positions)} columns are headed '{header}': "
+                f"{describe(positions)}", column=targets[0] if targets else None,
+                fix="rename one of them in the export so that each header is unique"))
+        for col in targets:
+            if col in assigned:
+                run.add(ctx.problem(
+                    "column_ambiguous", f"data.columns.{table} maps two headers to '{col}': "
+                    f"'{ctx.headers[col]}' and '{header}'", column=col,
+                    fix=f"map only one header to {col}"))
+                continue
+            assigned[col] = positions[0]
+            ctx.headers[col] = headers[positions[0]]
+        claimed.update(positions)
+
+    aliases = COLUMN_ALIASES.get(table, {})
+    for stage in ("name", "alias"):
+        for col in spec.columns:
+            if col in assigned or col in ctx.headers:
+                continue
+            names = {normalise(col)} if stage == "name" else \
+                {normalise(a) for a in aliases.get(col, [])}
+            positions = [i for i, h in enumerate(norm) if h in names and i not in claimed]
+            if len(positions) == 1:
+                assigned[col] = positions[0]
+                ctx.headers[col] = headers[positions[0]]
+                claimed.add(positions[0])
+            elif len(positions) > 1:
+                first = headers[positions[0]]
+                run.add(ctx.problem(
+                    "column_ambiguous", f"{len(positions)} columns could be '{col}': "
+                    f"{describe(positions)}", column=col,
+                    fix=f"say which one in the parameter file, e.g. data.columns.{table}: "
+                        f"{{'{first}': {col}}}"))
+                ctx.headers[col] = first
+                claimed.update(positions)
+    if table == "kpi_sheet":  # one column per KPI, named by its name or label
+        for i, h in enumerate(norm):
+            name = _KPI_LABELS.get(h)
+            if i not in claimed and name and name not in assigned:
+                assigned[name] = i
+                ctx.headers[name] = headers[i]
+                claimed.add(i)
+    return assigned, claimed
+
+
+def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -> None:
+    found = [h for h in headers if h]
+    aliases = COLUMN_ALIASES.get(ctx.table, {}).get(col, [])
+    known = ", ".join([col, *aliases[:6]])
+    hint = ""
+    for name in [col, *aliases]:
+        hint = did_you_mean(name, found)
+        if hint:
+            break
+    run.add(ctx.problem(
+        "column_missing",
+        f"required column '{col}' not found (looked for headers such as {known}); headers "
+        f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
+        fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file"
+            + hint))
+
+
+def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: dict[str, int],
+                   m: dict, run: _Run) -> tuple[pd.Series, set[int]] | None:
+    """Rows to keep per ``data.filters``; the rows removed are reported as one warning."""
+    filters = m["filters"].get(ctx.table)
+    if not filters:
+        return None
+    keep = pd.Series(True, index=data.index)
+    used: set[int] = set()
+    recodes = m["values"].get(ctx.table, {})
+    for column, values in filters.items():
+        if column in assigned:
+            pos = assigned[column]
+        else:
+            matches = [i for i, h in enumerate(headers) if normalise(h) == normalise(column)]
+            if not matches:
+                run.add(ctx.problem(
+                    "filter_column_missing", f"data.filters.{ctx.table} names the column "
+                    f"'{column}', which is neither a header of the file nor a mapped column",
+                    fix="use a header of the file or a contract column"
+                        + did_you_mean(column, [h for h in headers if h] + list(assigned))))
+                continue
+            pos = matches[0]
+        used.add(pos)
+        text = _texts(data[pos])
+        wanted = {normalise(v) for v in values}
+        key = _normalised(text)
+        ok = key.isin(wanted)
+        contract = next((c for c, p in assigned.items() if p == pos), None)
+        if contract in recodes:  # the kept values may be written as recoded values
+            ok |= _normalised(_texts(_recode(data[pos], recodes[contract]))).isin(wanted)
+        removed = text[~ok].fillna("(empty)").value_counts()
+        if len(removed):
+            counts = ", ".join(f"{v} {n:,}" for v, n in removed.items())
+            run.add(ctx.problem(
+                "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by data.filters."
+                f"{ctx.table}.{column} (kept: {', '.join(map(str, values))}): {counts}",
+                column=contract or column, severity="warning",
+                fix="nothing to do if these rows are not to be counted; otherwise change "
+                    "data.filters"))
+        keep &= ok
+    return keep, used
+
+
+# --- values ---------------------------------------------------------------------------
+
+def _missing(s: pd.Series) -> pd.Series:
+    """Empty cells: NaN/None/NaT or text that is only spaces."""
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return s.isna() | s.str.strip().eq("")
+    if s.dtype == object:
+        return s.isna() | s.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+    return s.isna()
+
+
+def _cell_text(v: Any) -> str | None:
+    """The text of one cell as the user sees it; None when empty."""
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    if isinstance(v, (float, np.floating)):
+        if np.isnan(v):
+            return None
+        return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:.15g}"
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        if pd.isna(v):
+            return None
+        return v.strftime("%Y-%m-%d") if v.time() == dt.time(0) else v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else _cell_text(pd.Timestamp(v))
+    return str(v)
+
+
+def _texts(s: pd.Series) -> pd.Series:
+    """Cells as stripped text (``str`` dtype), missing as NaN."""
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        t = s.str.strip()
+        return t.where(t.ne(""))
+    return s.astype(object).map(_cell_text).astype("str")
+
+
+def _normalised(text: pd.Series) -> pd.Series:
+    """:func:`normalise` applied to each distinct value (fast on repetitive columns)."""
+    uniques = text.dropna().unique()
+    return text.map({u: normalise(u) for u in uniques})
+
+
+def _recode(s: pd.Series, recode: dict | None) -> pd.Series:
+    """Apply a ``data.values`` recoding (keys compared after :func:`normalise`)."""
+    if not recode:
+        return s
+    lookup = {normalise(k): v for k, v in recode.items()}
+    key = _normalised(_texts(s))
+    hit = key.isin(lookup.keys())
+    if not hit.any():
+        return s
+    out = s.astype(object).copy()
+    out[hit] = key[hit].map(lookup)
+    return out
+
+
+def _allowed_values(table: str, col: str) -> tuple | None:
+    schema_col = TABLES[table].model.to_schema().columns.get(col)
+    for check in getattr(schema_col, "checks", []):
+        if check.name == "isin":
+            return tuple(check.statistics["allowed_values"])
+    return None
+
+
+def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    spec = TABLES[ctx.table]
+    if col in spec.dates:
+        return _parse_dates(ctx, col, s)
+    if col in spec.numbers or (ctx.table == "kpi_sheet" and col in CATALOGUE):
+        return _parse_numbers(ctx, col, s)
+    if col in spec.booleans:
+        return _parse_booleans(ctx, col, s)
+    if col == "period":
+        return _parse_periods(ctx, col, s)
+    return _parse_texts(ctx, col, s), []
+
+
+def _cell_problems(ctx: _Ctx, col: str, raw: pd.Series, bad: pd.Series, check: str,
+                   message: str, fix: str) -> list[Problem]:
+    texts = _texts(raw[bad])
+    return [ctx.problem(check, message, column=col, index=i, value=v, fix=fix)
+            for i, v in texts.items()]
+
+
+def _split_types(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(missing mask, text cells as ``str``, other non-missing cells as objects)."""
+    miss = _missing(s)
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return miss, s[~miss].str.strip(), pd.Series([], dtype=object)
+    is_str = s.map(lambda v: isinstance(v, str)).astype(bool)
+    return miss, s[~miss & is_str].astype("str").str.strip(), s[~miss & ~is_str]
+
+
+_FAST_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d",
+                      "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+_YMD = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
+                  r"(?:(?:\s+|T)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})"
+                  r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.(?P<f>\d{1,9}))?\s*秒?)?)?$")
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_DMY = re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})"
+                  r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$")
+_ISO_TZ = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
+
+
+def _assemble(parts: pd.DataFrame, year: str, month: str, day: str) -> pd.Series:
+    frame = pd.DataFrame({
+        "year": parts[year], "month": parts[month], "day": parts[day],
+        "hour": parts.get("H", pd.Series(index=parts.index, dtype=object)).fillna("0"),
+        "minute": parts.get("M", pd.Series(index=parts.index, dtype=object)).fillna("0"),
+        "second": parts.get("S", pd.Series(index=parts.index, dtype=object)).fillna("0"),
+    }, index=parts.index).astype("int64")
+    out = pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+    if "f" in parts and parts["f"].notna().any():
+        frac = ("0." + parts["f"].fillna("0")).astype(float)
+        out = out + pd.to_timedelta(frac, unit="s")
+    return out
+
+
+def _matches(text: str, fmt: str) -> bool:
+    try:
+        dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _dates_from_text(t: pd.Series) -> tuple[pd.Series, str | None]:
+    """Parse date texts; unparseable ones stay NaT. Also returns an ambiguity note."""
+    out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    rest = t
+    formats = list(_FAST_DATE_FORMATS)
+    if len(t):  # the format of the first value first: most columns use one format
+        formats.sort(key=lambda fmt: not _matches(t.iloc[0], fmt))
+    for fmt in formats:
+        if rest.empty:
+            return out, None
+        got = pd.to_datetime(rest, format=fmt, errors="coerce")
+        ok = got.notna()
+        if ok.any():
+            out[ok[ok].index] = got[ok].astype("datetime64[ns]")
+            rest = rest[~ok]
+    if rest.empty:
+        return out, None
+    rest = rest.str.normalize("NFKC").str.strip()
+    for pattern in (_YMD, _COMPACT):
+        parts = rest.str.extract(pattern)
+        hit = parts["y"].notna()
+        if hit.any():
+            out[hit[hit].index] = _assemble(parts[hit], "y", "m", "d")
+            rest = rest[~hit]
+    note = None
+    parts = rest.str.extract(_DMY)
+    hit = parts["y"].notna()
+    if hit.any():
+        p = parts[hit]
+        a, b = p["a"].astype(int), p["b"].astype(int)
+        if (a > 12).any() and not (b > 12).any():
+            out[p.index] = _assemble(p, "y", "b", "a")
+        elif (b > 12).any() and not (a > 12).any():
+            out[p.index] = _assemble(p, "y", "a", "b")
+        elif not (a > 12).any():
+            note = (f"dates such as '{rest[hit].iloc[0]}' can be read day-first or month-first "
+                    f"and nothing in the column tells which")
+        rest = rest[~hit]
+    for i, v in rest[rest.str.match(_ISO_TZ)].items():
+        ts = pd.Timestamp(v)
+        out[i] = ts.tz_localize(None) if ts.tzinfo is not None else ts
+    return out, note
+
+
+def _date_of_object(v: Any) -> pd.Timestamp | None:
+    """A typed cell (Excel datetime, number) as a date, or None."""
+    if isinstance(v, (dt.datetime, dt.date, np.datetime64)):
+        ts = pd.Timestamp(v)
+        return ts.tz_localize(None) if ts.tzinfo is not None else ts
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+        if float(v).is_integer() and 19000101 <= v <= 21001231:  # 20261001
+            try:
+                return pd.Timestamp(dt.datetime.strptime(str(int(v)), "%Y%m%d"))
+            except ValueError:
+                return None
+        if 18264 <= v <= 73415:  # an Excel serial date between 1950 and 2100
+            return pd.Timestamp("1899-12-30") + pd.to_timedelta(float(v), unit="D")
+    return None
+
+
+def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        return s.astype("datetime64[ns]"), []
+    miss, texts, others = _split_types(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    parsed, note = _dates_from_text(texts)
+    out[parsed.index] = parsed
+    problems: list[Problem] = []
+    if len(others):
+        out[others.index] = pd.to_datetime(others.map(_date_of_object), errors="coerce")
+    bad = ~miss & out.isna()
+    if note:
+        problems.append(ctx.problem("ambiguous_date", f"{ctx.label(col)}: {note}", column=col,
+                                    fix="write the dates as 2026-10-01 (year-month-day)"))
+        ambiguous = texts.str.match(_DMY).reindex(s.index, fill_value=False).astype(bool)
+        bad &= ~ambiguous
+    problems += _cell_problems(ctx, col, s, bad, "not_a_date",
+                               f"{ctx.label(col)} is not a date", _DATE_FIX)
+    return out, problems
+
+
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_CURRENCY = r"[¥$€£\s]|^(?:RMB|CNY|USD|EUR)|(?:元|RMB|CNY|USD|EUR)$"
+_HMS = r"^(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:\.\d+)?))?$"
+
+
+def _number_of_object(v: Any, duration: bool) -> float:
+    if isinstance(v, (bool, np.bool_)):
+        return np.nan
+    if isinstance(v, (int, float, np.integer, np.floating, decimal.Decimal)):
+        return float(v)
+    if duration and isinstance(v, dt.time):
+        return v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6
+    if duration and isinstance(v, (dt.timedelta, pd.Timedelta)):
+        return v.total_seconds()
+    return np.nan
+
+
+def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("float64"), []
+    duration = col.endswith("_s")
+    miss, texts, others = _split_types(s)
+    out = pd.Series(np.nan, index=s.index, dtype="float64")
+    if len(others):
+        out[others.index] = others.map(lambda v: _number_of_object(v, duration)).astype(float)
+    plain = pd.to_numeric(texts, errors="coerce")  # fast path: plain numbers
+    plain = plain[plain.notna() & ~np.isinf(plain)]
+    out[plain.index] = plain.astype(float)
+    t = texts.drop(plain.index).str.normalize("NFKC").str.strip()
+    if duration and len(t):
+        hms = t.str.extract(_HMS)
+        hit = hms["a"].notna()
+        if hit.any():
+            p = hms[hit]
+            three = p["c"].notna()
+            secs = np.where(three, p["a"].astype(float) * 3600 + p["b"].astype(float) * 60
+                            + p["c"].astype(float).fillna(0),
+                            p["a"].astype(float) * 60 + p["b"].astype(float))
+            out[p.index] = secs
+            t = t[~hit]
+    cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
+    cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
+    ok = cleaned.str.fullmatch(_NUMBER) & cleaned.str.contains(r"\d", regex=True)
+    values = pd.to_numeric(cleaned[ok].str.replace(",", "", regex=False), errors="coerce")
+    values = values[~np.isinf(values)]
+    out[values.index] = values.astype(float)
+    bad = ~miss & out.isna()
+    percent = bad & texts.str.endswith("%").reindex(s.index, fill_value=False).astype(bool)
+    label = ctx.label(col)
+    problems = _cell_problems(ctx, col, s, percent, "not_a_number",
+                              f"{label} is a percentage, but {col} expects a plain number",
+                              "write the number without % (e.g. 0.15 or 15, as the column "
+                              "means)")
+    hint = " or a duration such as 0:02:23" if duration else ""
+    problems += _cell_problems(ctx, col, s, bad & ~percent, "not_a_number",
+                               f"{label} is not a number{hint}", _NUMBER_FIX)
+    return out, problems
+
+
+def _parse_booleans(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean") if s.isna().any() else s.astype(bool), []
+    lookup = {normalise(k): v for k, v in BOOLEAN_VALUES.items()}
+    extra = VALUE_ALIASES.get(ctx.table, {}).get(col, {})
+    lookup.update({normalise(k): v for k, v in extra.items()})
+    miss, texts, others = _split_types(s)
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    if len(texts):
+        out[texts.index] = _normalised(texts).map(lookup).astype("boolean")
+    if len(others):
+        def of(v: Any) -> Any:
+            if isinstance(v, (bool, np.bool_)):
+                return bool(v)
+            return lookup.get(normalise(_cell_text(v)), pd.NA)
+        out[others.index] = others.map(of).astype("boolean")
+    bad = ~miss & out.isna()
+    problems = _cell_problems(
+        ctx, col, s, bad, "not_a_boolean", f"{ctx.label(col)} is not a yes/no value",
+        f"write 是/否, Y/N, yes/no, true/false or 1/0, or recode the export's values with "
+        f"data.values.{ctx.table}.{col}: {{<value>: true}}")
+    return (out.astype(bool) if not out.isna().any() else out), problems
+
+
+_QUARTER_ZH = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def _period_text(v: str) -> str | None:
+    """A period written as ``2026-10``, ``2026/10``, ``2026年10月``, ``2026Q3``, ``2026年第三季度``."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", v).lower())
+    patterns = (
+        (r"(\d{4})[-/.年](\d{1,2})月?", "{0}-{1}"),
+        (r"(\d{4})[-/]?q([1-4])", "{0}-Q{1}"),
+        (r"(\d{4})年?第?([1-4一二三四])季度?", "{0}-Q{1}"),
+        (r"(\d{4})年?", "{0}"),
+        (r"(\d{4})-(\d{1,2})-0?1", "{0}-{1}"),  # a month written as its first day
+    )
+    for pattern, form in patterns:
+        match = re.fullmatch(pattern, text)
+        if match:
+            groups = [_QUARTER_ZH.get(g, g) for g in match.groups()]
+            try:
+                return str(parse_period(form.format(*groups)))
+            except SalesperfError:
+                return None
+    return None
+
+
+def _parse_periods(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    texts = _texts(s)
+    uniques = texts.dropna().unique()
+    out = texts.map({u: _period_text(u) for u in uniques}).astype("str")
+    bad = texts.notna() & out.isna()
+    problems = _cell_problems(ctx, col, s, bad, "not_a_period",
+                              f"{ctx.label(col)} is not a period",
+                              "write a month like 2026-10, a quarter like 2026-Q3 or a year "
+                              "like 2026")
+    return out, problems
+
+
+def _parse_texts(ctx: _Ctx, col: str, s: pd.Series) -> pd.Series:
+    text = _texts(s)
+    lookup = {}
+    allowed = _allowed_values(ctx.table, col)
+    if allowed:
+        lookup.update({normalise(a): a for a in allowed})
+    aliases = VALUE_ALIASES.get(ctx.table, {}).get(col)
+    if aliases:
+        lookup.update({normalise(k): v for k, v in aliases.items()})
+    if lookup:
+        key = _normalised(text)
+        hit = key.isin(lookup.keys())
+        if hit.any():
+            text = text.astype(object)
+            text[hit] = key[hit].map(lookup)
+            text = text.astype("str")
+    return text
+
+
+# --- pandera --------------------------------------------------------------------------
+
+_BOUND = re.compile(r"^(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than)"
+                    r"\((.*)\)$")
+_BOUND_WORDS = {"greater_than_or_equal_to": ("below the minimum", "at least"),
+                "less_than_or_equal_to": ("above the maximum", "at most"),
+                "greater_than": ("not above", "above"), "less_than": ("not below", "below")}
+
+
+def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: pd.DataFrame,
+              bad_cells: set[tuple[str, int]], run: _Run) -> None:
+    """Run the pandera model; one Problem per failing cell (cells already reported skipped)."""
+    try:
+        model.validate(df, lazy=True)
+        return
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    cases = cases[cases["check"].astype(str) != "column_in_dataframe"]
+    table = ctx.table
+    key_rows: dict[tuple[str, str], list[int]] = {}
+    uniq = cases[cases["check"].astype(str) == "field_uniqueness"]
+    for col, value, index in zip(uniq["column"], uniq["failure_case"], uniq["index"]):
+        key_rows.setdefault((col, str(value)), []).append(ctx.row(index))
+    seen: set[tuple[str, Any]] = set()
+    whole_column: list[Problem] = []
+    for col, check, value, index in zip(cases["column"], cases["check"].astype(str),
+                                        cases["failure_case"], cases["index"]):
+        if index is None or pd.isna(index):
+            whole_column.append(ctx.problem(
+                check, f"{ctx.label(col)} has values of type {value}, but the contract expects "
+                f"{check}", column=col, fix="correct the column's values"))
+            continue
+        index = int(index)
+        row = ctx.row(index)
+        if (col, row) in bad_cells or (col, row) in seen:
+            continue
+        seen.add((col, row))
+        shown = _cell_text(raw.at[index, col]) if col in raw.columns else _cell_text(value)
+        label = ctx.label(col)
+        bound = _BOUND.match(check)
+        if check == "not_nullable":
+            message = f"{label} is empty, but {col} needs a value"
+            constant = ("" if col.endswith("_id") or col in TABLES[table].dates else
+                        f", or give empty cells a constant with data.defaults.{table}.{col}")
+            fix = (f"fill in the cell{constant}; if such rows are not {table} to count, leave "
+                   f"them out with data.filters.{table}")
+        elif check.startswith("dtype("):
+            message = f"{label} is not of type {check[6:-1]}"
+            fix = "correct the value"
+        elif bound:
+            name, limit = bound.groups()
+            below, must = _BOUND_WORDS[name]
+            message = f"{label} is {below} {limit}"
+            fix = f"correct the value: {col} must be {must} {limit}"
+        elif check.startswith("isin("):
+            allowed = ", ".join(_allowed_values(table, col) or ())
+            message = f"{label} is not an allowed value: expected one of {allowed}"
+            fix = (f"write one of them, or recode the export's value in the parameter file "
+                   f"with data.values.{table}.{col}: {{{shown!r}: <one of them>}}")
+        elif check == "field_uniqueness":
+            rows = [r for r in key_rows.get((col, str(value)), []) if r != row]
+            others = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
+            message = f"{label} must be unique, but this value is also in row(s) {others}"
+            fix = f"keep one row per {col}, or correct the duplicated id"
+        elif check.startswith("str_length"):
+            message = f"{label} is empty text"
+            fix = "fill in the cell"
+        else:
+            message = f"{label} fails the check {check}"
+            fix = "correct the value"
+        run.add(ctx.problem(check, message, column=col, index=index, value=shown, fix=fix))
+    cells_of = {col for col, _ in seen}
+    for p in whole_column:  # a type failure already explained by its cells is not repeated
+        if p.column not in cells_of:
+            run.add(p)
+
+
+# --- lazy Parquet and the period ------------------------------------------------------
+
+def _arrow_kind(t) -> str:
+    import pyarrow as pyarrow_
+
+    types = pyarrow_.types
+    if types.is_dictionary(t):
+        t = t.value_type
+    if types.is_timestamp(t) or types.is_date(t):
+        return "date"
+    if types.is_integer(t) or types.is_floating(t) or types.is_decimal(t):
+        return "number"
+    if types.is_boolean(t):
+        return "boolean"
+    if types.is_string(t) or types.is_large_string(t) or getattr(types, "is_string_view",
+                                                                  lambda _: False)(t):
+        return "text"
+    return str(t)
+
+
+def _check_lazy_parquet(src: _Source, m: dict, run: _Run) -> None:
+    """Lazy mode: check the Parquet schema only and leave the table on disk."""
+    import pyarrow.parquet as pq
+
+    table = src.table
+    spec = TABLES[table]
+    ctx = _Ctx(table, src.display, None, 0)
+    try:
+        pf = pq.ParquetFile(src.path)
+    except Exception as err:  # not parquet, corrupt
+        run.error(table, "unreadable_file", f"cannot read the Parquet file: "
+                  f"{type(err).__name__}: {err}", file=src.display,
+                  fix="write the file again, e.g. with DataFrame.to_parquet")
+        return
+    schema = pf.schema_arrow
+    names = list(schema.names)
+    fix_lazy = ("lazy mode reads Parquet columns by their contract names: rename the column in "
+                "the file, or load with lazy=False")
+    for section in ("columns", "values", "defaults", "filters"):
+        if m[section].get(table):
+            run.add(ctx.problem("lazy_mapping", f"data.{section}.{table} cannot be applied to a "
+                                f"Parquet table left on disk (lazy mode)",
+                                fix="apply it when writing the Parquet file, or load with "
+                                    "lazy=False"))
+    for col in spec.required:
+        if col not in names:
+            run.add(ctx.problem("column_missing", f"required column '{col}' not found; columns "
+                                f"found: {', '.join(names)}", column=col,
+                                fix=fix_lazy + did_you_mean(col, names)))
+    expected = {**{c: "date" for c in spec.dates}, **{c: "number" for c in spec.numbers},
+                **{c: "boolean" for c in spec.booleans}, **{c: "text" for c in spec.texts}}
+    for col, want in expected.items():
+        if col in names:
+            got = _arrow_kind(schema.field(col).type)
+            if got != want:
+                run.add(ctx.problem("column_type", f"column '{col}' holds {got} values in the "
+                                    f"Parquet file, but the contract expects {want}",
+                                    column=col, value=str(schema.field(col).type),
+                                    fix=f"write {col} as {want} in the Parquet file, or load "
+                                        f"with lazy=False so that the kit parses it"))
+    run.dataset.lazy[table] = src.path
+    run.dataset.sources[table] = SourceInfo(str(src.path), None, 0)
+    run.rows[table] = pf.metadata.num_rows
+
+
+def _warn_after_period(period: Period, run: _Run) -> None:
+    for table, col in _EVENT_DATES.items():
+        df = run.dataset.tables.get(table)
+        if df is None or col not in df.columns:
+            continue
+        later = df[col] >= period.end
+        n = int(later.sum())
+        if n:
+            run.add(run.ctxs[table].problem(
+                "after_period", f"{n:,} row(s) dated after {period} ({col} up to "
+                f"{df.loc[later, col].max():%Y-%m-%d}): kept for history/later periods; not "
+                f"counted in {period}", column=col, severity="warning",
+                fix="nothing to do if the export runs past the period"))

@@ -1,0 +1,515 @@
+"""Reading clients' exports: formats, encodings, header mapping, parsing and reporting."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from salesperf_kit.aliases import (COLUMN_ALIASES, TABLE_ALIASES, VALUE_ALIASES, normalise,
+                                   table_of_name)
+from salesperf_kit.exceptions import DataContractError, SalesperfError
+from salesperf_kit.loaders import Dataset, load_dataset, validate_dataset
+from salesperf_kit.schemas import TABLES
+
+
+# --- small named fixtures -------------------------------------------------------------
+
+def _employees() -> pd.DataFrame:
+    return pd.DataFrame({
+        "employee_id": ["E1", "E2", "E3"],
+        "name": ["王芳", "李雷", "Ann"],
+        "team": ["A", "A", "B"],
+        "role": ["agent", "agent", "lead"],
+        "manager_id": ["E3", "E3", ""],
+    })
+
+
+def _orders() -> pd.DataFrame:
+    return pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4"],
+        "employee_id": ["E1", "E2", "E1", "E3"],
+        "customer_id": ["C1", "C2", "C1", "C3"],
+        "order_date": ["2026-10-01", "2026-10-02", "2026-10-15", "2026-10-31"],
+        "amount": ["100", "250.5", "80", "1000"],
+        "status": ["completed", "cancelled", "completed", "refunded"],
+    })
+
+
+def _write_csv(path, df, *, encoding="utf-8", sep=","):
+    path.write_bytes(df.to_csv(index=False, sep=sep).encode(encoding))
+    return path
+
+
+def _problem(err_or_report, check, column=None):
+    problems = err_or_report.problems
+    found = [p for p in problems if p.check.startswith(check)
+             and (column is None or p.column == column)]
+    assert found, f"no {check!r} problem in column {column!r}: {[str(p) for p in problems]}"
+    return found
+
+
+@pytest.fixture
+def csv_folder(tmp_path):
+    _write_csv(tmp_path / "employees.csv", _employees())
+    _write_csv(tmp_path / "orders.csv", _orders())
+    return tmp_path
+
+
+# --- formats --------------------------------------------------------------------------
+
+def test_csv_folder_loads_contract_tables(csv_folder):
+    ds = load_dataset(csv_folder)
+    assert isinstance(ds, Dataset)
+    assert "orders" in ds and "employees" in ds and "calls" not in ds
+    orders = ds.tables["orders"]
+    assert list(orders.columns) == list(_orders().columns)
+    assert str(orders["order_date"].dtype) == "datetime64[ns]"
+    assert orders["amount"].dtype == "float64"
+    assert orders["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0]
+    assert orders["order_date"].iloc[3] == pd.Timestamp("2026-10-31")
+    assert orders.index.tolist() == [0, 1, 2, 3]
+    assert ds.sources["orders"].header_row == 1 and ds.sources["orders"].sheet is None
+    assert ds.row_number("orders", 0) == 2
+    # an empty manager_id is missing, not the empty string
+    assert ds.tables["employees"]["manager_id"].isna().tolist() == [False, False, True]
+    assert ds.warnings == []
+
+
+def test_xlsx_folder(tmp_path):
+    _employees().to_excel(tmp_path / "employees.xlsx", index=False)
+    orders = _orders().assign(order_date=pd.to_datetime(_orders()["order_date"]),
+                              amount=[100, 250.5, 80, 1000])
+    orders.to_excel(tmp_path / "orders.xlsx", index=False, sheet_name="Export")
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["order_date"].iloc[1] == pd.Timestamp("2026-10-02")
+    assert ds.tables["orders"]["amount"].sum() == pytest.approx(1430.5)
+    assert ds.sources["orders"].sheet == "Export"
+
+
+def test_one_workbook_with_several_sheets(tmp_path):
+    book = tmp_path / "client.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        _employees().to_excel(writer, sheet_name="员工", index=False)
+        _orders().to_excel(writer, sheet_name="销售订单", index=False)
+        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="说明", index=False)
+    ds = load_dataset(book)
+    assert set(ds.tables) == {"employees", "orders"}
+    assert ds.sources["orders"].sheet == "销售订单"
+    assert [w.check for w in ds.warnings] == ["unknown_sheet"]
+    assert "说明" in ds.warnings[0].message
+
+
+def test_parquet_folder_keeps_types(tmp_path):
+    _employees().to_parquet(tmp_path / "employees.parquet")
+    orders = _orders().assign(order_date=pd.to_datetime(_orders()["order_date"]),
+                              amount=[100, 250, 80, 1000])  # int64 in the file
+    orders.to_parquet(tmp_path / "orders.parquet")
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["amount"].dtype == "float64"
+    assert str(ds.tables["orders"]["order_date"].dtype) == "datetime64[ns]"
+    assert ds.row_number("orders", 0) == 1  # Parquet has no header row
+
+
+def test_single_file_named_by_mapping(tmp_path):
+    path = _write_csv(tmp_path / "export_2026.csv", _orders())
+    ds = load_dataset(path, mapping={"files": {"orders": "export_2026.csv"}})
+    assert set(ds.tables) == {"orders"}
+    with pytest.raises(DataContractError, match="cannot tell which table"):
+        load_dataset(path)
+
+
+def test_tables_restricts_and_requires(csv_folder):
+    assert set(load_dataset(csv_folder, tables=["orders"]).tables) == {"orders"}
+    with pytest.raises(DataContractError) as err:
+        load_dataset(csv_folder, tables=["orders", "calls"])
+    assert _problem(err.value, "table_missing")[0].table == "calls"
+    with pytest.raises(SalesperfError, match="Did you mean 'orders'"):
+        load_dataset(csv_folder, tables=["order"])
+
+
+# --- encodings and CSV dialects -------------------------------------------------------
+
+@pytest.mark.parametrize("encoding, name", [
+    ("utf-8", "王芳"), ("utf-8-sig", "王芳"), ("gbk", "王芳"), ("gb18030", "刘䶮𠀀"),
+])
+def test_csv_encodings(tmp_path, encoding, name):
+    emp = _employees().assign(name=[name, "李雷", "Ann"])
+    _write_csv(tmp_path / "employees.csv", emp, encoding=encoding)
+    ds = load_dataset(tmp_path)
+    assert ds.tables["employees"]["name"].tolist() == [name, "李雷", "Ann"]
+    assert ds.tables["employees"].columns[0] == "employee_id"  # no BOM left in the header
+
+
+def test_file_that_is_not_text_is_an_error_naming_it(tmp_path):
+    (tmp_path / "orders.csv").write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(DataContractError, match="orders.csv") as err:
+        load_dataset(tmp_path)
+    [p] = _problem(err.value, "unreadable_file")
+    assert p.file == "orders.csv" and "not a text" in p.message
+
+
+def test_forced_encoding_that_does_not_fit_is_reported(tmp_path):
+    _write_csv(tmp_path / "employees.csv", _employees(), encoding="gbk")
+    with pytest.raises(DataContractError, match="not valid utf-8"):
+        load_dataset(tmp_path, mapping={"encoding": "utf-8"})
+    ds = load_dataset(tmp_path, mapping={"encoding": "gbk"})
+    assert ds.tables["employees"]["name"].iloc[0] == "王芳"
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_delimiters(tmp_path, sep):
+    _write_csv(tmp_path / "orders.csv", _orders(), sep=sep)
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0]
+
+
+def test_ragged_csv_row_is_reported_with_its_row(tmp_path):
+    text = "order_id,employee_id,customer_id,order_date,amount\n" \
+           "O1,E1,C1,2026-10-01,100\n" \
+           "O2,E1,C1,2026-10-02,1,200\n"  # unquoted thousands separator: one value too many
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
+    report = validate_dataset(tmp_path)
+    [p] = _problem(report, "csv_format")
+    assert p.row == 3 and "6 values" in p.message
+
+
+# --- headers --------------------------------------------------------------------------
+
+def test_chinese_export_loads_without_mapping(tmp_path):
+    emp = pd.DataFrame({"工号": ["E1", "E2"], "员工姓名": ["王芳", "李雷"], "部门": ["一组", "一组"],
+                        "岗位": ["电销", "电销"]})
+    orders = pd.DataFrame({
+        "订单号": ["O1", "O2", "O3"],
+        "销售编号": ["E1", "E2", "E1"],
+        "客户ID": ["C1", "C2", "C3"],
+        "下单时间": ["2026年10月1日", "2026/10/02 13:05", "２０２６－１０－０３"],
+        "订单金额": ["¥1,200.50", "￥３００", "$ 80"],
+        "订单状态": ["已完成", "已取消", "已退款"],
+        "发货时间": ["2026-10-02", "", "2026-10-04"],
+    })
+    _write_csv(tmp_path / "员工.csv", emp, encoding="gbk")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    ds = load_dataset(tmp_path)
+    o = ds.tables["orders"]
+    assert o["amount"].tolist() == [1200.5, 300.0, 80.0]
+    assert o["order_date"].tolist() == [pd.Timestamp("2026-10-01"),
+                                        pd.Timestamp("2026-10-02 13:05"),
+                                        pd.Timestamp("2026-10-03")]
+    assert o["status"].tolist() == ["completed", "cancelled", "refunded"]
+    assert o["shipped_at"].isna().tolist() == [False, True, False]
+    assert ds.tables["employees"]["team"].tolist() == ["一组", "一组"]
+
+
+def test_header_matching_ignores_case_spaces_and_bracket_width(tmp_path):
+    calls = pd.DataFrame({"Call ID": ["K1", "K2"], " 工号 ": ["E1", "E2"],
+                          "呼叫时间": ["2026-10-01 09:00", "2026-10-01 09:05"],
+                          "通话时长（秒）": ["61", "0:02:23"], "是否接通": ["是", "否"]})
+    _write_csv(tmp_path / "calls.csv", calls)
+    c = load_dataset(tmp_path).tables["calls"]
+    assert c["duration_s"].tolist() == [61.0, 143.0]
+    assert c["connected"].tolist() == [True, False]
+    assert c["connected"].dtype == bool
+
+
+def test_two_columns_for_one_contract_column_are_reported(tmp_path):
+    orders = _orders().rename(columns={"amount": "金额"}).assign(销售额=["1", "2", "3", "4"])
+    _write_csv(tmp_path / "orders.csv", orders)
+    report = validate_dataset(tmp_path)
+    [p] = _problem(report, "column_ambiguous", "amount")
+    assert "'金额'" in p.message and "'销售额'" in p.message
+    assert "data.columns.orders" in p.fix
+    # mapping one of them explicitly settles it
+    ds = load_dataset(tmp_path, mapping={"columns": {"orders": {"销售额": "amount"}}})
+    assert ds.tables["orders"]["amount"].tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_missing_required_column_lists_headers_and_fix(tmp_path):
+    _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"order_date": "close_date"}))
+    with pytest.raises(DataContractError) as err:
+        load_dataset(tmp_path)
+    [p] = _problem(err.value, "column_missing", "order_date")
+    assert "'close_date'" in p.message and p.file == "orders.csv"
+    assert p.fix.startswith("add data.columns.orders: {<your header>: order_date}")
+
+
+def test_header_below_a_title_row(tmp_path):
+    path = tmp_path / "orders.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年10月 订单明细"])
+    ws.append([])
+    ws.append(list(_orders().columns))
+    for row in _orders().itertuples(index=False):
+        ws.append(list(row))
+    ws["E6"] = "abc"  # the amount of the third order, Excel row 6
+    wb.save(path)
+    with pytest.raises(DataContractError) as err:
+        load_dataset(tmp_path)
+    assert err.value.problems[0].row == 6 and err.value.problems[0].column == "amount"
+
+
+# --- the mapping ----------------------------------------------------------------------
+
+def _maven_like(tmp_path):
+    pipeline = pd.DataFrame({
+        "opportunity_id": ["P1", "P2", "P3", "P4", "P5"],
+        "sales_agent": ["Ann Lee", "Bo Chan", "Ann Lee", "Bo Chan", "Ann Lee"],
+        "product": ["GTX", "MG", "GTX", "GTX", "MG"],
+        "account": ["Acme", "Beta", "", "Acme", "Gamma"],
+        "deal_stage": ["Won", "Lost", "Engaging", "Won", "Prospecting"],
+        "close_date": ["2017-03-01", "2017-03-05", "", "2017-04-02", ""],
+        "close_value": ["1054", "0", "", "550", ""],
+    })
+    teams = pd.DataFrame({"sales_agent": ["Ann Lee", "Bo Chan"], "manager": ["Dustin", "Dustin"],
+                          "regional_office": ["Central", "East"]})
+    _write_csv(tmp_path / "sales_pipeline.csv", pipeline)
+    _write_csv(tmp_path / "sales_teams.csv", teams)
+    return {
+        "files": {"orders": "sales_pipeline.csv", "employees": "sales_teams.csv"},
+        "columns": {
+            "orders": {"opportunity_id": "order_id", "sales_agent": "employee_id",
+                       "account": "customer_id", "close_date": "order_date",
+                       "close_value": "amount", "deal_stage": "status"},
+            "employees": {"sales_agent": ["employee_id", "name"], "manager": "team"},
+        },
+        "values": {"orders": {"status": {"Won": "completed", "Lost": "cancelled"}}},
+        "defaults": {"employees": {"role": "agent"}},
+    }
+
+
+def test_explicit_mapping_one_column_to_two_values_and_defaults(tmp_path):
+    mapping = _maven_like(tmp_path)
+    report = validate_dataset(tmp_path, mapping=mapping)
+    # the open deals (rows 4 and 6) have no date, value, account nor a contract status
+    assert {p.row for p in _problem(report, "not_nullable", "order_date")} == {4, 6}
+    assert {p.row for p in _problem(report, "not_nullable", "customer_id")} == {4}
+    status = _problem(report, "isin", "status")
+    assert {(p.row, p.value) for p in status} == {(4, "Engaging"), (6, "Prospecting")}
+    mapping["filters"] = {"orders": {"deal_stage": ["Won", "Lost"]}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    emp = ds.tables["employees"]
+    assert emp["employee_id"].tolist() == emp["name"].tolist() == ["Ann Lee", "Bo Chan"]
+    assert emp["role"].tolist() == ["agent", "agent"] and emp["team"].tolist() == ["Dustin"] * 2
+    orders = ds.tables["orders"]
+    assert orders["status"].tolist() == ["completed", "cancelled", "completed"]
+    assert orders.index.tolist() == [0, 1, 3]  # positions in the source are kept
+    assert ds.row_number("orders", 3) == 5
+    [filtered] = [w for w in ds.warnings if w.check == "filtered_rows"]
+    assert "2 row(s) removed" in filtered.message
+    assert "Engaging 1" in filtered.message and "Prospecting 1" in filtered.message
+    unused = [w for w in ds.warnings if w.check == "unused_columns"]
+    assert {w.file for w in unused} == {"sales_pipeline.csv", "sales_teams.csv"}
+    assert any("'product'" in w.message for w in unused)
+
+
+def test_defaults_fill_empty_cells_of_an_existing_column(tmp_path):
+    _write_csv(tmp_path / "employees.csv", _employees().assign(role=["agent", "", "lead"]))
+    ds = load_dataset(tmp_path, mapping={"defaults": {"employees": {"role": "agent"}}})
+    assert ds.tables["employees"]["role"].tolist() == ["agent", "agent", "lead"]
+
+
+@pytest.mark.parametrize("mapping, match", [
+    ({"column": {}}, "Unknown key 'data.column'.*Did you mean 'columns'"),
+    ({"columns": {"order": {}}}, "Unknown table 'data.columns.order'.*Did you mean 'orders'"),
+    ({"columns": {"orders": {"close_value": "amout"}}}, "'amout' is not a column.*'amount'"),
+    ({"defaults": {"employees": {"rol": "agent"}}}, "Did you mean 'role'"),
+    ({"encoding": "klingon"}, "not an encoding"),
+])
+def test_malformed_mapping_raises(csv_folder, mapping, match):
+    with pytest.raises(SalesperfError, match=match):
+        load_dataset(csv_folder, mapping=mapping)
+
+
+def test_mapped_header_absent_from_the_file(csv_folder):
+    report = validate_dataset(csv_folder, mapping={"columns": {"orders": {"close_vale": "amount"}}})
+    [p] = _problem(report, "mapping_header_missing", "amount")
+    assert "close_vale" in p.message
+    assert not [p for p in report.problems if p.check == "column_missing"]
+
+
+def test_files_mapping_with_a_sheet(tmp_path):
+    with pd.ExcelWriter(tmp_path / "crm.xlsx") as writer:
+        _orders().to_excel(writer, sheet_name="Deals", index=False)
+        _employees().to_excel(writer, sheet_name="Staff", index=False)
+    ds = load_dataset(tmp_path, mapping={"files": {"orders": "crm.xlsx#Deals",
+                                                   "employees": "crm.xlsx#Staff"}})
+    assert set(ds.tables) == {"orders", "employees"}
+    report = validate_dataset(tmp_path, mapping={"files": {"orders": "crm.xlsx#Deal"}})
+    assert "Did you mean 'Deals'" in _problem(report, "sheet_missing")[0].fix
+
+
+# --- parsing and row numbers ----------------------------------------------------------
+
+def test_unparseable_values_are_reported_verbatim_with_row_and_column(tmp_path):
+    orders = _orders()
+    orders.loc[1, "order_date"] = "2026-13-01"
+    orders.loc[2, "amount"] = "12,5"
+    orders.loc[3, "amount"] = "15%"
+    _write_csv(tmp_path / "orders.csv", orders)
+    with pytest.raises(DataContractError) as err:
+        load_dataset(tmp_path)
+    [date] = _problem(err.value, "not_a_date", "order_date")
+    assert (date.row, date.value, date.file) == (3, "2026-13-01", "orders.csv")
+    bad = {(p.row, p.value) for p in _problem(err.value, "not_a_number", "amount")}
+    assert bad == {(4, "12,5"), (5, "15%")}
+    # a value that could not be parsed is not reported again as empty
+    assert not [p for p in err.value.problems if p.check == "not_nullable"]
+
+
+def test_row_numbers_match_excel(tmp_path):
+    orders = _orders().assign(amount=[100, "n/a", 80, -5])
+    orders.to_excel(tmp_path / "orders.xlsx", index=False)
+    report = validate_dataset(tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "orders.xlsx").active
+    where = {c.value: c.row for row in ws.iter_rows() for c in row}
+    [text] = _problem(report, "not_a_number", "amount")
+    [negative] = _problem(report, "greater_than_or_equal_to", "amount")
+    assert text.row == where["n/a"] == 3
+    assert negative.row == where[-5] == 5
+
+
+def test_excel_dates_numbers_and_ids(tmp_path):
+    orders = pd.DataFrame({
+        "order_id": [1001, 1002, 1003],  # numeric ids stay as written
+        "employee_id": ["E1", "E1", "E1"],
+        "customer_id": ["C1", "C2", "C3"],
+        "order_date": [dt.datetime(2026, 10, 1, 13, 5), "2026年10月2日", 46298],
+        "amount": [1.5, "1,000", 3],
+    })  # 46298: an Excel serial date, days since 1899-12-30, i.e. 2026-10-03
+    orders.to_excel(tmp_path / "orders.xlsx", index=False)
+    o = load_dataset(tmp_path).tables["orders"]
+    assert o["order_id"].tolist() == ["1001", "1002", "1003"]
+    assert o["order_date"].tolist() == [pd.Timestamp("2026-10-01 13:05"),
+                                        pd.Timestamp("2026-10-02"), pd.Timestamp("2026-10-03")]
+    assert o["amount"].tolist() == [1.5, 1000.0, 3.0]
+
+
+def test_booleans_and_unknown_yes_no(tmp_path):
+    calls = pd.DataFrame({"call_id": ["K1", "K2", "K3", "K4"], "employee_id": ["E1"] * 4,
+                          "started_at": ["2026-10-01 09:00"] * 4, "duration_s": ["30"] * 4,
+                          "connected": ["Y", "已接通", "0", "maybe"]})
+    _write_csv(tmp_path / "calls.csv", calls)
+    report = validate_dataset(tmp_path)
+    [p] = _problem(report, "not_a_boolean", "connected")
+    assert (p.row, p.value) == (5, "maybe")
+    calls.loc[3, "connected"] = "未接通"
+    _write_csv(tmp_path / "calls.csv", calls)
+    assert load_dataset(tmp_path).tables["calls"]["connected"].tolist() == [True, True, False,
+                                                                           False]
+
+
+def test_value_aliases_recode_outcomes(tmp_path):
+    calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
+                          "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "60"],
+                          "connected": ["是", "是"], "outcome": ["意向", "成交"]})
+    _write_csv(tmp_path / "calls.csv", calls)
+    assert load_dataset(tmp_path).tables["calls"]["outcome"].tolist() == ["intent", "deal"]
+
+
+# --- warnings and lazy mode -----------------------------------------------------------
+
+def test_warnings_for_unused_columns_unknown_files_and_rows_after_period(csv_folder):
+    orders = _orders().assign(备注=["", "vip", "", ""])
+    orders.loc[3, "order_date"] = "2026-11-03"
+    _write_csv(csv_folder / "orders.csv", orders)
+    (csv_folder / "readme.md").write_text("notes", encoding="utf-8")
+    ds = load_dataset(csv_folder, period="2026-10")
+    by_check = {w.check: w for w in ds.warnings}
+    assert all(w.severity == "warning" for w in ds.warnings)
+    assert "'备注'" in by_check["unused_columns"].message
+    assert by_check["unknown_file"].file == "readme.md"
+    after = by_check["after_period"]
+    assert after.table == "orders" and after.message.startswith("1 row(s) dated after 2026-10")
+    assert "not counted in 2026-10" in after.message
+    assert len(ds.tables["orders"]) == 4  # kept, not dropped
+
+
+def test_lazy_parquet_is_left_on_disk(tmp_path):
+    orders = _orders().assign(order_date=pd.to_datetime(_orders()["order_date"]),
+                              amount=[100.0, 250.5, 80.0, 1000.0])
+    orders.to_parquet(tmp_path / "orders.parquet")
+    _write_csv(tmp_path / "employees.csv", _employees())
+    ds = load_dataset(tmp_path, lazy=True)
+    assert ds.lazy == {"orders": tmp_path / "orders.parquet"}
+    assert "orders" in ds and "orders" not in ds.tables
+    assert "employees" in ds.tables  # CSV tables load as usual
+    orders.drop(columns="customer_id").assign(amount=["100"] * 4).to_parquet(
+        tmp_path / "orders.parquet")
+    with pytest.raises(DataContractError) as err:
+        load_dataset(tmp_path, lazy=True)
+    assert _problem(err.value, "column_missing", "customer_id")
+    assert "expects number" in _problem(err.value, "column_type", "amount")[0].message
+
+
+# --- the report -----------------------------------------------------------------------
+
+def test_validate_dataset_reports_instead_of_raising(csv_folder):
+    orders = _orders()
+    orders.loc[2, "amount"] = "-80"
+    _write_csv(csv_folder / "orders.csv", orders)
+    report = validate_dataset(csv_folder)
+    assert not report.ok
+    assert report.tables == {"employees": 3, "orders": 4}
+    text = report.text()
+    assert "orders.csv" in text and "row 4" in text and "column 'amount'" in text
+    assert text.splitlines()[-1].startswith("NOT OK: 1 error(s), 0 warning(s)")
+    table = report.table()
+    assert table.loc[0, ["row", "column", "check"]].tolist() == [4, "amount",
+                                                               "greater_than_or_equal_to(0)"]
+
+
+def test_report_summarises_many_problems_of_one_kind(csv_folder):
+    orders = pd.concat([_orders()] * 5, ignore_index=True)
+    orders["order_id"] = [f"O{i}" for i in range(len(orders))]
+    orders["amount"] = "x"
+    _write_csv(csv_folder / "orders.csv", orders)
+    report = validate_dataset(csv_folder)
+    assert len(report.problems) == 20
+    assert "... and 15 more 'not_a_number' in column 'amount'" in report.text(per_kind=5)
+
+
+# --- the alias lists ------------------------------------------------------------------
+
+def test_every_alias_points_to_one_contract_column():
+    for table, columns in COLUMN_ALIASES.items():
+        assert set(columns) <= set(TABLES[table].columns), table
+        owner: dict[str, str] = {normalise(c): c for c in TABLES[table].columns}
+        for column, aliases in columns.items():
+            for alias in aliases:
+                key = normalise(alias)
+                assert owner.setdefault(key, column) == column, (table, alias)
+
+
+def test_value_and_table_aliases_cover_the_contract():
+    for table in TABLES:
+        assert table_of_name(table) == table
+        assert table_of_name(TABLES[table].zh) == table
+    assert table_of_name("销售订单") == "orders" and table_of_name("Orders ") == "orders"
+    assert set(TABLE_ALIASES.values()) == set(TABLES)
+    assert VALUE_ALIASES["orders"]["status"]["已完成"] == "completed"
+    assert VALUE_ALIASES["reviews"]["reviewer_type"]["同级"] == "peer"
+
+
+def test_kpi_sheet_keeps_one_column_per_kpi(tmp_path):
+    sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026年10月", "2026-10"],
+                          "销售额": ["1,000", "2000"], "connect_rate": ["0.5", "0.25"],
+                          "备注": ["", "new"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    ds = load_dataset(tmp_path)
+    kpis = ds.tables["kpi_sheet"]
+    assert list(kpis.columns) == ["employee_id", "period", "revenue", "connect_rate"]
+    assert kpis["period"].tolist() == ["2026-10", "2026-10"]
+    assert kpis["revenue"].tolist() == [1000.0, 2000.0]
+    assert [w.check for w in ds.warnings] == ["unused_columns"]
+
+
+def test_recoded_yes_no_values(tmp_path):
+    calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
+                          "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
+                          "connected": ["Answered", "Abandoned"]})
+    _write_csv(tmp_path / "calls.csv", calls)
+    mapping = {"values": {"calls": {"connected": {"Abandoned": False}}}}
+    assert load_dataset(tmp_path, mapping=mapping).tables["calls"]["connected"].tolist() == [
+        True, False]
