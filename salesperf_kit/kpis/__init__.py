@@ -84,6 +84,10 @@ class KPIResult:
     options: dict
     _ctx: FactContext = field(repr=False, default=None)
 
+    def has(self, table: str, *columns: str) -> bool:
+        """Whether the data behind this result hold ``table`` with all ``columns``."""
+        return self._ctx is not None and self._ctx.has(table, *columns)
+
     def values(self) -> pd.DataFrame:
         """employee_id-indexed frame of KPI values only."""
         return self.wide.set_index("employee_id")[self.kpis]
@@ -148,8 +152,15 @@ class KPIResult:
         if by == "team" and "target_revenue" in summed and "targets" in self._ctx.columns:
             team_t = _team_targets(self._ctx)
             summed["target_revenue"] = team_t.reindex(summed.index).fillna(summed["target_revenue"])
-        if by == "manager" and "team_revenue" in summed:
-            summed["team_revenue"] = summed["revenue"]
+        if "team_revenue" in summed and "revenue" in self.facts and "manager_id" in emp:
+            # a group's team revenue: everyone at or below any of its members, counted once
+            # (summing the members' team revenues would count a subordinate once per level)
+            below = _subtree_mapping(emp).rename(columns={"grp": "member"})
+            reach = below.merge(mapping.rename(columns={"employee_id": "member"}), on="member")
+            reach = reach[["employee_id", "grp"]].drop_duplicates()
+            rev = self.facts["revenue"].rename("r").reset_index()
+            summed["team_revenue"] = (reach.merge(rev, on="employee_id").groupby("grp")["r"].sum()
+                                      .reindex(summed.index).fillna(0.0))
         long = _evaluate(summed, self.kpis, self.options)
         wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
         wide.index.name = by

@@ -1,0 +1,843 @@
+"""Report analyses: the figures behind each section of a client report.
+
+Every function here is a pure computation: tidy DataFrames (or a KPI result, a
+scorecard, the parameters) in, a tidy DataFrame or a small dataclass out. Nothing is
+plotted, nothing is formatted as text, and keys are language-neutral (KPI names, stage
+names, issue codes): the report code labels them with :func:`salesperf_kit.catalogue.label`
+and its own wording. Too little data gives NaN, never an exception and never 0.
+
+>>> from salesperf_kit import analysis
+>>> analysis.executive_summary(cur, prev, last_year, kpis=["revenue", "aov"])  # doctest: +SKIP
+>>> analysis.funnel("telesales", cur, by="team")                                # doctest: +SKIP
+>>> analysis.team_comparison(scorecard.table, value="score")                    # doctest: +SKIP
+
+Sections and functions
+----------------------
+- Executive summary: :func:`executive_summary` (company actual, target, attainment,
+  change against the previous period and the same period last year).
+- Ranking movements: :func:`rank_changes`.
+- Conversion funnel: :func:`funnel` (stages per business type, :data:`FUNNEL_STAGES`).
+- Are the teams different? :func:`team_comparison` (Kruskal-Wallis, pairwise
+  Mann-Whitney U with Holm's adjustment, :func:`holm_adjust`).
+- Which KPIs move together: :func:`kpi_correlations`, :func:`strongest_pairs`.
+- Heat map of results: :func:`attainment_matrix`.
+- Feedback "sandwich" (seed 003: a strength, a gap, a concrete next step):
+  :func:`feedback_cards`.
+- Plan health (seed 000's common mistakes): :func:`plan_diagnostics`.
+- What went in: :func:`data_quality`.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._checks import check_one_of
+from .catalogue import BUSINESSES, CATALOGUE
+from .exceptions import SalesperfError
+
+__all__ = [
+    "executive_summary",
+    "rank_changes",
+    "FUNNEL_STAGES",
+    "funnel",
+    "TeamTest",
+    "team_comparison",
+    "holm_adjust",
+    "kpi_correlations",
+    "strongest_pairs",
+    "attainment_matrix",
+    "feedback_cards",
+    "plan_diagnostics",
+    "data_quality",
+]
+
+
+# ----------------------------------------------------------------------------- helpers
+def _require(df: pd.DataFrame, columns, what: str) -> None:
+    """Raise when ``df`` lacks any of ``columns``, naming them and what was passed."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise SalesperfError(
+            f"{what} needs the column(s) {', '.join(missing)}, but the frame passed has "
+            f"{', '.join(map(str, df.columns)) or 'no columns'}. Pass the frame produced by the kit "
+            "(Scorecard.table / Scorecard.details / payouts) or add the columns.")
+
+
+def _div(num: float, den: float) -> float:
+    """num / den; NaN when either is missing or the denominator is 0."""
+    if num is None or den is None or pd.isna(num) or pd.isna(den) or den == 0:
+        return np.nan
+    return float(num) / float(den)
+
+
+def _higher_is_better(kpi: str) -> bool:
+    info = CATALOGUE.get(kpi)
+    return True if info is None else bool(info.higher_is_better)
+
+
+# ----------------------------------------------------------------------------- executive summary
+def _company_values(result) -> pd.Series:
+    """The company row of ``result.rollup("company")`` (empty when ``result`` is None)."""
+    if result is None:
+        return pd.Series(dtype="float64")
+    row = result.rollup("company").iloc[0]
+    return row.reindex(list(result.kpis))
+
+
+def executive_summary(current, previous=None, last_year=None, *, kpis: list[str],
+                      targets: pd.Series | None = None) -> pd.DataFrame:
+    """Company figures of the period, against target and against earlier periods.
+
+    Company values come from ``KPIResult.rollup("company")``: ratios are recomputed from
+    summed numerators and denominators, never averaged over people.
+
+    Parameters
+    ----------
+    current : KPIResult
+        KPIs of the reporting period.
+    previous, last_year : KPIResult or None
+        KPIs of the previous period and of the same period one year earlier.
+    kpis : list of str
+        KPI names (catalogue keys), in the order of the rows.
+    targets : Series, optional
+        Company targets indexed by KPI name.
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI: ``kpi``, ``actual``, ``target``,
+        ``attainment = actual / target``, ``previous``,
+        ``change_vs_previous = actual / previous - 1``, ``same_period_last_year``,
+        ``change_vs_last_year = actual / same_period_last_year - 1`` and
+        ``higher_is_better`` (from the catalogue, so the caller can tell a fall in
+        complaint rate is good news). Every figure is NaN when not available: a KPI the
+        period's data could not compute, no target, a missing or zero base. For a
+        lower-is-better KPI an attainment above 1 means worse than target.
+    """
+    for name in kpis:
+        check_one_of("kpi", name, CATALOGUE)
+    cur, prev, ly = (_company_values(r) for r in (current, previous, last_year))
+    tgt = pd.Series(dtype="float64") if targets is None else pd.Series(targets, dtype="float64")
+    rows = []
+    for name in kpis:
+        actual = float(cur.get(name, np.nan))
+        target = float(tgt.get(name, np.nan))
+        p = float(prev.get(name, np.nan))
+        y = float(ly.get(name, np.nan))
+        rows.append({
+            "kpi": name,
+            "actual": actual,
+            "target": target,
+            "attainment": _div(actual, target),
+            "previous": p,
+            "change_vs_previous": _div(actual, p) - 1,
+            "same_period_last_year": y,
+            "change_vs_last_year": _div(actual, y) - 1,
+            "higher_is_better": _higher_is_better(name),
+        })
+    cols = ["kpi", "actual", "target", "attainment", "previous", "change_vs_previous",
+            "same_period_last_year", "change_vs_last_year", "higher_is_better"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ----------------------------------------------------------------------------- rank changes
+def rank_changes(current_table: pd.DataFrame, previous_table: pd.DataFrame | None) -> pd.DataFrame:
+    """How each person's rank moved since the previous period.
+
+    Parameters
+    ----------
+    current_table, previous_table : DataFrame
+        Scorecard tables with ``employee_id`` and ``rank`` (1 = best). ``previous_table``
+        may be None (everybody is then new).
+
+    Returns
+    -------
+    DataFrame
+        ``employee_id``, ``rank``, ``previous_rank``,
+        ``rank_change = previous_rank - rank`` (positive = moved up), ``new`` (True when
+        the person has no previous rank; ``rank_change`` is then NaN). One row per person
+        of the current table, sorted by rank then employee_id; people who left are not listed.
+    """
+    _require(current_table, ["employee_id", "rank"], "rank_changes (current_table)")
+    cur = current_table[["employee_id", "rank"]].copy()
+    cur["employee_id"] = cur["employee_id"].astype(str)
+    if previous_table is None:
+        prev = pd.Series(dtype="float64")
+    else:
+        _require(previous_table, ["employee_id", "rank"], "rank_changes (previous_table)")
+        prev = (previous_table.assign(employee_id=previous_table["employee_id"].astype(str))
+                .drop_duplicates("employee_id").set_index("employee_id")["rank"])
+    out = pd.DataFrame({
+        "employee_id": cur["employee_id"].to_numpy(),
+        "rank": pd.to_numeric(cur["rank"], errors="coerce").astype("float64").to_numpy(),
+    })
+    out["previous_rank"] = pd.to_numeric(out["employee_id"].map(prev), errors="coerce").astype("float64")
+    out["rank_change"] = out["previous_rank"] - out["rank"]
+    out["new"] = out["previous_rank"].isna()
+    return out.sort_values(["rank", "employee_id"], na_position="last", kind="mergesort").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- funnel
+#: Funnel stages per business type: (stage key, candidate facts in order of preference).
+FUNNEL_STAGES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "online": (("sessions", ("sessions",)), ("inquiries", ("inquiries",)), ("orders", ("orders",))),
+    "telesales": (("calls", ("calls",)), ("connected", ("connected",)),
+                  ("intent_customers", ("intent_customers",)), ("deals", ("buyers",))),
+    "ecommerce": (("unique_visitors", ("unique_visitors",)), ("buyers", ("buyers",)),
+                  ("repeat_buyers", ("repeat_buyers",))),
+    "direct": (("contacts", ("act_new_contact",)), ("customers", ("buyers",)),
+               ("referrals", ("referrals_total", "referred_new"))),
+}
+
+# The source columns behind each funnel fact: a fact computed while its column was absent
+# is 0 for everybody, which must not pass for a real zero.
+_FACT_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "sessions": (("traffic", ("sessions",)),),
+    "inquiries": (("traffic", ("inquiries",)),),
+    "unique_visitors": (("traffic", ("unique_visitors",)),),
+    "orders": (("orders", ()),),
+    "buyers": (("orders", ("customer_id",)),),
+    "repeat_buyers": (("orders", ("customer_id",)),),
+    "calls": (("calls", ()),),
+    "connected": (("calls", ("connected",)),),
+    "intent_customers": (("calls", ("customer_id", "outcome")),),
+    "act_new_contact": (("activities", ()),),
+    "referred_new": (("orders", ("referred_by",)),),
+    "referrals_total": (("orders", ("referred_by",)), ("activities", ())),  # either source
+}
+
+
+def _fact_available(result, fact: str) -> bool:
+    """True when ``fact`` was computed from data that hold its source columns."""
+    if fact not in result.facts.columns:
+        return False
+    has = getattr(result, "has", None)
+    if has is None or getattr(result, "_ctx", None) is None:  # a stand-in without data: trust the facts
+        return True
+    return any(has(table, *cols) for table, cols in _FACT_SOURCES.get(fact, ()))
+
+
+def _group_keys(result, by: str) -> pd.Series:
+    """employee_id -> group label."""
+    wide = result.wide.assign(employee_id=result.wide["employee_id"].astype(str)).drop_duplicates("employee_id")
+    if by == "company":
+        return pd.Series("company", index=pd.Index(wide["employee_id"], name="employee_id"))
+    if by == "employee_id":
+        return pd.Series(wide["employee_id"].to_numpy(), index=pd.Index(wide["employee_id"], name="employee_id"))
+    return wide.set_index("employee_id")[by].astype(str)
+
+
+def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
+    """Conversion funnel per group, from summed facts.
+
+    Stages (:data:`FUNNEL_STAGES`):
+
+    - online: sessions -> inquiries -> orders
+    - telesales: calls -> connected -> intent_customers -> deals (distinct buyers)
+    - ecommerce: unique_visitors -> buyers -> repeat_buyers (buyers with >= 2 orders)
+    - direct: contacts (new-contact activities) -> customers (distinct buyers) ->
+      referrals (``referrals_total``, else ``referred_new``)
+
+    Parameters
+    ----------
+    business : {"online", "telesales", "ecommerce", "direct"}
+    kpis : KPIResult
+        Its ``facts`` (one row per employee) are summed per group. The facts a stage needs
+        are there only when a KPI that uses them was computed (e.g. ``close_rate`` for
+        telesales deals).
+    by : {"team", "role", "company", "employee_id"}
+
+    Returns
+    -------
+    DataFrame
+        Tidy: ``group``, ``stage``, ``stage_order`` (1-based position in the business's
+        full stage list, so it stays the same when a stage is missing), ``fact`` (the fact
+        summed), ``value = sum of the fact over the group's people``,
+        ``rate_from_previous = value / value of the previous stage shown`` (NaN for the first
+        stage or when the previous value is 0). Distinct-customer counts are summed over
+        people, so a customer served by two people counts twice in a team.
+        ``attrs["missing_stages"]`` lists the stages left out because their facts were not
+        computed or their source columns are absent from the data.
+    """
+    check_one_of("business", business, BUSINESSES)
+    check_one_of("by", by, ["team", "role", "company", "employee_id"])
+    keys = _group_keys(kpis, by)
+    facts = kpis.facts.copy()
+    facts.index = facts.index.astype(str)
+    shown, missing = [], []
+    for order, (stage, candidates) in enumerate(FUNNEL_STAGES[business], start=1):
+        fact = next((f for f in candidates if _fact_available(kpis, f)), None)
+        if fact is None:
+            missing.append(stage)
+        else:
+            shown.append((order, stage, fact))
+    cols = ["group", "stage", "stage_order", "fact", "value", "rate_from_previous"]
+    if not shown:
+        out = pd.DataFrame(columns=cols)
+        out.attrs["missing_stages"] = missing
+        return out
+    grp = keys.reindex(facts.index)
+    sums = facts[[f for _, _, f in shown]].groupby(grp.to_numpy()).sum(min_count=1)
+    rows = []
+    for g in sorted(sums.index, key=str):
+        prev_value = np.nan
+        for i, (order, stage, fact) in enumerate(shown):
+            value = float(sums.at[g, fact])
+            rate = np.nan if i == 0 else _div(value, prev_value)
+            rows.append((g, stage, order, fact, value, rate))
+            prev_value = value
+    out = pd.DataFrame(rows, columns=cols)
+    out.attrs["missing_stages"] = missing
+    return out
+
+
+# ----------------------------------------------------------------------------- team comparison
+@dataclass(frozen=True)
+class TeamTest:
+    """Result of :func:`team_comparison`.
+
+    Attributes
+    ----------
+    value, group : str
+        The column compared and the column that defines the groups.
+    statistic, p_value : float
+        Kruskal-Wallis H (tie-corrected) and its p-value; NaN when fewer than two groups
+        qualify or all values are equal.
+    alpha : float
+    significant : bool
+        ``p_value < alpha``.
+    n : Series
+        Observations per group compared (index: group).
+    medians : Series
+        Median per group compared (index: group).
+    excluded : list of str
+        Groups left out because they have fewer than 2 observations.
+    pairwise : DataFrame
+        ``group_a``, ``group_b``, ``n_a``, ``n_b``, ``U`` (Mann-Whitney U of group_a),
+        ``p_raw`` (two-sided), ``p_adjusted`` (Holm), ``significant`` (p_adjusted < alpha).
+    highest_median_group, lowest_median_group : str or None
+        Groups with the highest and lowest median (ties: first by group name).
+    highest_median, lowest_median : float
+    any_pair_significant : bool
+        True when at least one pairwise difference stays significant after Holm.
+    """
+
+    value: str
+    group: str
+    statistic: float
+    p_value: float
+    alpha: float
+    significant: bool
+    n: pd.Series
+    medians: pd.Series
+    excluded: list[str]
+    pairwise: pd.DataFrame
+    highest_median_group: str | None = None
+    highest_median: float = np.nan
+    lowest_median_group: str | None = None
+    lowest_median: float = np.nan
+    any_pair_significant: bool = False
+
+
+def holm_adjust(p_values) -> np.ndarray:
+    """Holm's step-down adjustment of p-values for multiple comparisons.
+
+    With the m p-values sorted ascending, p_(1) <= ... <= p_(m):
+
+        adjusted_(i) = max over j <= i of min(1, (m - j + 1) * p_(j))
+
+    returned in the original order. NaN p-values stay NaN and do not count in m.
+    """
+    p = np.asarray(p_values, dtype="float64")
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    q = p[ok]
+    m = q.size
+    if m == 0:
+        return out
+    order = np.argsort(q, kind="mergesort")
+    adj = np.minimum(1.0, (m - np.arange(m)) * q[order])
+    adj = np.maximum.accumulate(adj)
+    res = np.empty(m)
+    res[order] = adj
+    out[ok] = res
+    return out
+
+
+def team_comparison(values: pd.DataFrame, *, value: str, group: str = "team", alpha: float = 0.05) -> TeamTest:
+    """Do the groups differ? Kruskal-Wallis across groups, then pairwise Mann-Whitney U.
+
+    Kruskal-Wallis, with N observations ranked together (ties get the mean rank), n_i
+    observations and rank sum R_i in group i:
+
+        H = 12 / (N (N + 1)) * sum_i R_i^2 / n_i - 3 (N + 1)
+
+    divided by the tie correction 1 - sum(t^3 - t) / (N^3 - N) (scipy.stats.kruskal).
+    Each pair of groups is compared with a two-sided Mann-Whitney U test
+    (scipy.stats.mannwhitneyu: exact for small samples without ties) and the p-values are
+    adjusted with Holm's method (:func:`holm_adjust`).
+
+    Parameters
+    ----------
+    values : DataFrame
+        One row per person (e.g. ``Scorecard.table`` or ``KPIResult.wide``).
+    value : str
+        The numeric column compared; missing values are dropped.
+    group : str
+        The column defining the groups; rows without a group are dropped.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    TeamTest
+        Groups with fewer than 2 observations are excluded and listed in ``excluded``; with
+        fewer than two groups left, the statistic and p-value are NaN. ``highest_median_group``
+        and ``significant`` give what a plain-words sentence needs ("team X has the highest
+        median; the differences are / are not significant").
+    """
+    _require(values, [value, group], "team_comparison")
+    labelled = values[values[group].notna()]
+    d = pd.DataFrame({"g": labelled[group].astype(str),
+                      "v": pd.to_numeric(labelled[value], errors="coerce")}).dropna(subset=["v"])
+    counts = d.groupby("g")["v"].size()
+    all_groups = sorted(values[group].dropna().astype(str).unique())
+    kept = [g for g in all_groups if counts.get(g, 0) >= 2]
+    excluded = [g for g in all_groups if g not in kept]
+    samples = {g: d.loc[d["g"] == g, "v"].to_numpy() for g in kept}
+    n = pd.Series({g: len(samples[g]) for g in kept}, dtype="int64")
+    n.index.name = group
+    medians = pd.Series({g: float(np.median(samples[g])) for g in kept}, dtype="float64")
+    medians.index.name = group
+
+    h = p = np.nan
+    if len(kept) >= 2:
+        pooled = np.concatenate(list(samples.values()))
+        if np.ptp(pooled) > 0:
+            res = stats.kruskal(*samples.values())
+            h, p = float(res.statistic), float(res.pvalue)
+
+    rows = []
+    for a, b in itertools.combinations(kept, 2):
+        xa, xb = samples[a], samples[b]
+        if np.ptp(np.concatenate([xa, xb])) > 0:
+            r = stats.mannwhitneyu(xa, xb, alternative="two-sided")
+            u, pr = float(r.statistic), float(r.pvalue)
+        else:  # identical values: no evidence of a difference
+            u, pr = len(xa) * len(xb) / 2.0, 1.0
+        rows.append((a, b, len(xa), len(xb), u, pr))
+    pairwise = pd.DataFrame(rows, columns=["group_a", "group_b", "n_a", "n_b", "U", "p_raw"])
+    pairwise["p_adjusted"] = holm_adjust(pairwise["p_raw"].to_numpy())
+    pairwise["significant"] = pairwise["p_adjusted"] < alpha
+
+    hi = lo = None
+    if len(medians):
+        ordered = medians.reset_index()
+        ordered.columns = ["g", "m"]
+        hi = ordered.sort_values(["m", "g"], ascending=[False, True], kind="mergesort").iloc[0]["g"]
+        lo = ordered.sort_values(["m", "g"], ascending=[True, True], kind="mergesort").iloc[0]["g"]
+    return TeamTest(
+        value=value, group=group, statistic=h, p_value=p, alpha=alpha,
+        significant=bool(not np.isnan(p) and p < alpha), n=n, medians=medians, excluded=excluded,
+        pairwise=pairwise,
+        highest_median_group=hi, highest_median=float(medians[hi]) if hi is not None else np.nan,
+        lowest_median_group=lo, lowest_median=float(medians[lo]) if lo is not None else np.nan,
+        any_pair_significant=bool(pairwise["significant"].any()),
+    )
+
+
+# ----------------------------------------------------------------------------- correlations
+def kpi_correlations(wide: pd.DataFrame, kpis: list[str], *, min_periods: int = 5) -> pd.DataFrame:
+    """Spearman rank correlation between KPIs, over people (pairwise complete).
+
+    For each pair of KPIs, the rows where both are present are ranked (ties: mean rank) and
+
+        rho = Pearson correlation of the ranks
+            = 1 - 6 * sum d_i^2 / (n (n^2 - 1))   when there are no ties,
+
+    d_i being the difference of person i's two ranks.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per person (and period), one column per KPI (``KPIResult.wide``).
+    kpis : list of str
+        Columns to correlate; those absent from ``wide`` give rows and columns of NaN.
+    min_periods : int
+        Fewer pairwise-complete rows than this give NaN; so does a constant column.
+
+    Returns
+    -------
+    DataFrame
+        Square matrix indexed and labelled by KPI; ``attrs["n"]`` holds the matrix of
+        pairwise-complete row counts.
+    """
+    data = pd.DataFrame({k: pd.to_numeric(wide[k], errors="coerce") if k in wide.columns
+                         else pd.Series(np.nan, index=wide.index) for k in kpis}, index=wide.index)
+    data = data.astype("float64")
+    corr = data.corr(method="spearman", min_periods=min_periods).reindex(index=kpis, columns=kpis)
+    present = data.notna().astype("int64")
+    corr.attrs["n"] = present.T @ present
+    return corr
+
+
+def strongest_pairs(corr: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` KPI pairs with the largest absolute correlation.
+
+    Returns
+    -------
+    DataFrame
+        ``kpi_a``, ``kpi_b`` (each pair once, in the matrix's order), ``rho``,
+        ``abs_rho = |rho|`` and, when :func:`kpi_correlations` recorded it, ``n`` (rows
+        behind the pair); sorted by ``abs_rho`` descending, then kpi_a and kpi_b. NaN
+        correlations are left out.
+    """
+    names = list(corr.columns)
+    counts = corr.attrs.get("n")
+    rows = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            rho = corr.at[a, b]
+            if pd.notna(rho):
+                row = {"kpi_a": a, "kpi_b": b, "rho": float(rho), "abs_rho": abs(float(rho))}
+                if counts is not None:
+                    row["n"] = int(counts.at[a, b])
+                rows.append(row)
+    cols = ["kpi_a", "kpi_b", "rho", "abs_rho"] + (["n"] if counts is not None else [])
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.sort_values(["abs_rho", "kpi_a", "kpi_b"], ascending=[False, True, True], kind="mergesort")
+    return out.head(n).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- attainment matrix
+def attainment_matrix(scorecard_details: pd.DataFrame, *, value: str = "normalised") -> pd.DataFrame:
+    """People x KPIs matrix for a heat map.
+
+    Parameters
+    ----------
+    scorecard_details : DataFrame
+        ``Scorecard.details`` (employee_id, kpi, raw, target, normalised, weight, ...).
+    value : {"normalised", "attainment"}
+        ``"normalised"`` (default): the scorecard's 0-100 points, already turned so that
+        higher is better and comparable across KPIs. ``"attainment"``:
+        ``raw / target`` where a target exists (NaN where it does not or is 0); for a
+        lower-is-better KPI a value above 1 is then worse than target.
+
+    Returns
+    -------
+    DataFrame
+        Index ``employee_id`` (order of first appearance), one column per KPI (order of
+        first appearance). Only KPIs a person is weighted on (``weight > 0``, when the
+        column exists) are filled; the other cells are NaN.
+    """
+    check_one_of("value", value, ["normalised", "attainment"])
+    need = ["employee_id", "kpi"] + (["normalised"] if value == "normalised" else ["raw", "target"])
+    _require(scorecard_details, need, "attainment_matrix")
+    d = scorecard_details.assign(employee_id=scorecard_details["employee_id"].astype(str))
+    people = list(dict.fromkeys(d["employee_id"]))
+    names = list(dict.fromkeys(d["kpi"]))
+    if "weight" in d:
+        d = d[pd.to_numeric(d["weight"], errors="coerce") > 0]
+    if value == "normalised":
+        v = pd.to_numeric(d["normalised"], errors="coerce")
+    else:
+        raw = pd.to_numeric(d["raw"], errors="coerce")
+        tgt = pd.to_numeric(d["target"], errors="coerce")
+        v = raw / tgt.where(tgt != 0)
+    d = d.assign(_v=v.astype("float64"))
+    m = d.groupby(["employee_id", "kpi"], sort=False)["_v"].first().unstack("kpi")
+    m = m.reindex(index=people, columns=names).astype("float64")
+    m.index.name = "employee_id"
+    m.columns.name = None
+    return m
+
+
+# ----------------------------------------------------------------------------- feedback cards
+def _reached(value: float, goal: float, higher: bool) -> bool:
+    return value >= goal if higher else value <= goal
+
+
+def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis=None) -> pd.DataFrame:
+    """The facts of a "sandwich" feedback per person: a strength, a gap, a next step.
+
+    Only KPIs the person is weighted on (``weight > 0``) with normalised points count.
+    For each such KPI,
+
+        lead = normalised points - median normalised points of the same role and KPI
+
+    - strength: the largest lead; ties broken by the higher normalised points, then the
+      higher weight, then the KPI name (alphabetical).
+    - gap: among the other KPIs, the smallest lead; ties broken by the lower normalised
+      points, then the higher weight, then the KPI name. NA when the person has only one
+      such KPI.
+    - next step on the gap KPI: the first goal of this ladder that the person has not
+      reached yet (reached means ``value >= goal``, or ``<=`` for a lower-is-better KPI):
+      the role's median raw value (``"role_median"``), the KPI's target (``"target"``),
+      the role's upper quartile raw value (``"role_upper_quartile"``: 75th percentile, or
+      25th for lower-is-better, linear interpolation). ``next_step_change = target - value``.
+
+    Parameters
+    ----------
+    scorecard_table : DataFrame
+        ``Scorecard.table`` (employee_id, role; name, team, score, rank, grade when present).
+    details : DataFrame
+        ``Scorecard.details`` (employee_id, kpi, raw, target, normalised, weight).
+    kpis : KPIResult, optional
+        When given, the role's raw-value medians and quartiles are taken over everybody of
+        the role in ``kpis.wide`` (also people not on the scorecard), and a missing raw
+        value is filled from it.
+
+    Returns
+    -------
+    DataFrame
+        One row per person of the table, in its order: employee_id (and name, team, role
+        when present), strength_kpi, strength_points, strength_role_median, gap_kpi,
+        gap_points, gap_role_median, next_step_kpi, next_step_value, next_step_target,
+        next_step_basis, next_step_change, higher_is_better (of the gap KPI).
+    """
+    _require(scorecard_table, ["employee_id", "role"], "feedback_cards (scorecard_table)")
+    _require(details, ["employee_id", "kpi", "raw", "normalised", "weight"], "feedback_cards (details)")
+    table = scorecard_table.assign(employee_id=scorecard_table["employee_id"].astype(str))
+    role_of = table.drop_duplicates("employee_id").set_index("employee_id")["role"].astype(str)
+
+    d = details.assign(employee_id=details["employee_id"].astype(str)).copy()
+    for c in ("raw", "normalised", "weight"):
+        d[c] = pd.to_numeric(d[c], errors="coerce").astype("float64")
+    d["target"] = pd.to_numeric(d["target"], errors="coerce").astype("float64") if "target" in d else np.nan
+    d["role"] = d["employee_id"].map(role_of)
+    d = d[d["role"].notna()]
+
+    # raw values per role, for the next-step goals
+    if kpis is not None:
+        wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
+        raw_pool = wide.melt(id_vars=["employee_id", "role"], value_vars=[k for k in kpis.kpis if k in wide],
+                             var_name="kpi", value_name="raw")
+        raw_pool["role"] = raw_pool["role"].astype(str)
+        raw_pool["raw"] = pd.to_numeric(raw_pool["raw"], errors="coerce")
+        filled = d.merge(raw_pool.rename(columns={"raw": "_raw_k"})[["employee_id", "kpi", "_raw_k"]],
+                         on=["employee_id", "kpi"], how="left")
+        d = filled.assign(raw=filled["raw"].fillna(filled["_raw_k"])).drop(columns="_raw_k")
+    else:
+        raw_pool = d[["employee_id", "role", "kpi", "raw"]]
+    raw_pool = raw_pool.dropna(subset=["raw"])
+    raw_stats = raw_pool.groupby(["role", "kpi"])["raw"].agg(
+        median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+
+    scored = d[(d["weight"] > 0) & d["normalised"].notna()].copy()
+    scored["role_median_points"] = scored.groupby(["role", "kpi"])["normalised"].transform("median")
+    scored["lead"] = scored["normalised"] - scored["role_median_points"]
+
+    rows = []
+    for emp in table["employee_id"]:
+        mine = scored[scored["employee_id"] == emp]
+        row = {"employee_id": emp}
+        for c in ("name", "team", "role"):
+            if c in table:
+                row[c] = table.loc[table["employee_id"] == emp, c].iloc[0]
+        strength = gap = None
+        if len(mine):
+            strength = mine.sort_values(["lead", "normalised", "weight", "kpi"],
+                                        ascending=[False, False, False, True], kind="mergesort").iloc[0]
+            rest = mine[mine["kpi"] != strength["kpi"]]
+            if len(rest):
+                gap = rest.sort_values(["lead", "normalised", "weight", "kpi"],
+                                       ascending=[True, True, False, True], kind="mergesort").iloc[0]
+        row.update({
+            "strength_kpi": strength["kpi"] if strength is not None else pd.NA,
+            "strength_points": strength["normalised"] if strength is not None else np.nan,
+            "strength_role_median": strength["role_median_points"] if strength is not None else np.nan,
+            "gap_kpi": gap["kpi"] if gap is not None else pd.NA,
+            "gap_points": gap["normalised"] if gap is not None else np.nan,
+            "gap_role_median": gap["role_median_points"] if gap is not None else np.nan,
+        })
+        step = {"next_step_kpi": pd.NA, "next_step_value": np.nan, "next_step_target": np.nan,
+                "next_step_basis": pd.NA, "next_step_change": np.nan, "higher_is_better": pd.NA}
+        if gap is not None:
+            k, higher = gap["kpi"], _higher_is_better(gap["kpi"])
+            value = float(gap["raw"])
+            st = raw_stats.loc[(gap["role"], k)] if (gap["role"], k) in raw_stats.index else None
+            ladder = [("role_median", st["median"] if st is not None else np.nan),
+                      ("target", gap["target"]),
+                      ("role_upper_quartile", (st["q75"] if higher else st["q25"]) if st is not None else np.nan)]
+            ladder = [(b, float(g)) for b, g in ladder if pd.notna(g)]
+            choice = next(((b, g) for b, g in ladder if np.isnan(value) or not _reached(value, g, higher)), None)
+            step.update({"next_step_kpi": k, "next_step_value": value, "higher_is_better": higher})
+            if choice is not None:
+                step.update({"next_step_basis": choice[0], "next_step_target": choice[1],
+                             "next_step_change": choice[1] - value})
+        row.update(step)
+        rows.append(row)
+    front = ["employee_id"] + [c for c in ("name", "team", "role") if c in table]
+    cols = front + ["strength_kpi", "strength_points", "strength_role_median", "gap_kpi", "gap_points",
+                    "gap_role_median", "next_step_kpi", "next_step_value", "next_step_target",
+                    "next_step_basis", "next_step_change", "higher_is_better"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ----------------------------------------------------------------------------- plan diagnostics
+def _grade_order(params) -> list[str]:
+    """Grades from best to worst, as the parameter file defines them."""
+    grading = params.scoring.grading
+    if grading.method == "forced" and grading.distribution:
+        return list(grading.distribution)
+    return [g for g, _ in sorted(grading.thresholds.items(), key=lambda kv: -kv[1])]
+
+
+def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
+                     payouts: pd.DataFrame | None = None, max_single_weight: float = 0.5,
+                     min_process_weight: float = 0.2, min_pay_correlation: float = 0.5,
+                     min_people: int = 5) -> pd.DataFrame:
+    """Check a plan for the common mistakes of seed 000.
+
+    Issues (one row each time one fires; none when the plan is healthy):
+
+    - ``single_kpi_dominates``: a KPI carries ``weight >= max_single_weight`` of a role
+      (base weights and each phase's weights). value = the weight.
+    - ``no_process_kpi``: no KPI of a role (with weight > 0) has the dimension
+      ``"process"`` (the role's ``dimensions`` override, else the catalogue). value = 0.
+    - ``low_process_weight``: process KPIs exist but their summed weight is below
+      ``min_process_weight`` (seed 003 suggests 20-30 %); severity ``"info"``.
+    - ``pay_score_correlation_low``: Spearman correlation between score and
+      ``variable pay = total - base_pay`` over people below ``min_pay_correlation``
+      (needs ``scorecard_table`` and ``payouts`` and at least ``min_people`` people).
+    - ``variable_pay_flat``: everybody gets the same variable pay while scores differ
+      (the correlation is undefined, and pay does not follow results). value = that pay.
+    - ``bottom_grade_outearns_top``: a person in the lowest grade present earns more
+      variable pay than the median variable pay of the highest grade present (grades
+      ordered by the parameter file). detail_key = employee_id, value = their variable
+      pay, threshold = the top grade's median.
+
+    Returns
+    -------
+    DataFrame
+        ``issue``, ``role`` (None for company-wide checks), ``phase`` (None for base
+        weights), ``detail_key`` (KPI, employee_id or measure name), ``value``,
+        ``threshold``, ``severity`` (``"warning"`` or ``"info"``).
+    """
+    rows = []
+
+    def add(issue, role, phase, key, value, threshold, severity="warning"):
+        rows.append({"issue": issue, "role": role, "phase": phase, "detail_key": key,
+                     "value": float(value) if value is not None else np.nan,
+                     "threshold": float(threshold) if threshold is not None else np.nan,
+                     "severity": severity})
+
+    weight_sets = [(role, None, dict(spec.weights), dict(spec.dimensions))
+                   for role, spec in params.scoring.roles.items()]
+    for ph in params.scoring.phases:
+        for role, weights in ph.roles.items():
+            spec = params.scoring.roles.get(role)
+            weight_sets.append((role, ph.name, dict(weights), dict(spec.dimensions) if spec else {}))
+    for role, phase, weights, dims in weight_sets:
+        for k, w in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
+            if w >= max_single_weight - 1e-12:
+                add("single_kpi_dominates", role, phase, k, w, max_single_weight)
+        process = sum(w for k, w in weights.items()
+                      if w > 0 and dims.get(k, CATALOGUE[k].dimension if k in CATALOGUE else None) == "process")
+        if process == 0:
+            add("no_process_kpi", role, phase, "process", 0.0, min_process_weight)
+        elif process < min_process_weight - 1e-12:
+            add("low_process_weight", role, phase, "process", process, min_process_weight, "info")
+
+    if scorecard_table is not None and payouts is not None:
+        _require(scorecard_table, ["employee_id", "score"], "plan_diagnostics (scorecard_table)")
+        _require(payouts, ["employee_id", "base_pay", "total"], "plan_diagnostics (payouts)")
+        pay = payouts.assign(employee_id=payouts["employee_id"].astype(str))
+        pay = pay.assign(variable_pay=pd.to_numeric(pay["total"], errors="coerce")
+                         - pd.to_numeric(pay["base_pay"], errors="coerce"))
+        keep = ["employee_id", "score"] + [c for c in ("grade", "role") if c in scorecard_table]
+        both = (scorecard_table[keep].assign(employee_id=scorecard_table["employee_id"].astype(str))
+                .merge(pay[["employee_id", "variable_pay"]], on="employee_id", how="inner"))
+        both["score"] = pd.to_numeric(both["score"], errors="coerce")
+        paired = both.dropna(subset=["score", "variable_pay"])
+        if len(paired) >= min_people:
+            if paired["variable_pay"].nunique() == 1 and paired["score"].nunique() > 1:
+                add("variable_pay_flat", None, None, "variable_pay", paired["variable_pay"].iloc[0], None)
+            else:
+                rho = paired["score"].corr(paired["variable_pay"], method="spearman")
+                if pd.notna(rho) and rho < min_pay_correlation:
+                    add("pay_score_correlation_low", None, None, "spearman_score_variable_pay", rho,
+                        min_pay_correlation)
+        if "grade" in both:
+            order = [g for g in _grade_order(params) if g in set(both["grade"].dropna().astype(str))]
+            if len(order) >= 2:
+                g = both.dropna(subset=["variable_pay"]).assign(grade=lambda x: x["grade"].astype(str))
+                top_median = g.loc[g["grade"] == order[0], "variable_pay"].median()
+                bottom = g[g["grade"] == order[-1]].sort_values("employee_id", kind="mergesort")
+                for _, r in bottom.iterrows():
+                    if pd.notna(top_median) and r["variable_pay"] > top_median:
+                        add("bottom_grade_outearns_top", r.get("role"), None, r["employee_id"],
+                            r["variable_pay"], top_median)
+    cols = ["issue", "role", "phase", "detail_key", "value", "threshold", "severity"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ----------------------------------------------------------------------------- data quality
+def _parquet_rows(path) -> float:
+    try:
+        import pyarrow.parquet as pq
+
+        return float(pq.ParquetFile(str(path)).metadata.num_rows)
+    except Exception:  # an unreadable file is reported by the loader, not here
+        return np.nan
+
+
+def data_quality(dataset, kpi_result=None) -> pd.DataFrame:
+    """What went into the report: tables loaded, KPIs left out, loader warnings.
+
+    Parameters
+    ----------
+    dataset : Dataset or dict of DataFrames
+        A loaded ``Dataset`` (``tables``, ``sources``, ``warnings``, ``lazy``) or a plain
+        dict of tables (then no source files and no warnings).
+    kpi_result : KPIResult, optional
+        Its ``notices`` (KPIs left out and why) become rows.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``kind``, ``table``, ``rows``, ``file``, ``sheet``, ``kpi``, ``check``,
+        ``column``, ``row``, ``message``. ``kind`` is ``"table"`` (one row per table:
+        rows loaded, source file and sheet; Parquet tables left on disk are counted from
+        their metadata), ``"kpi_notice"`` (``kpi`` named, message as given by the KPI
+        engine) or ``"loader_warning"`` (table, check, column, spreadsheet row, message).
+    """
+    if isinstance(dataset, dict):
+        tables, sources, warnings, lazy = dataset, {}, [], {}
+    else:
+        tables = dict(getattr(dataset, "tables", {}) or {})
+        sources = dict(getattr(dataset, "sources", {}) or {})
+        warnings = list(getattr(dataset, "warnings", []) or [])
+        lazy = dict(getattr(dataset, "lazy", {}) or {})
+    rows = []
+    blank = {"rows": np.nan, "file": None, "sheet": None, "kpi": None, "check": None, "column": None,
+             "row": np.nan, "message": None}
+    for name, df in tables.items():
+        if df is None:
+            continue
+        src = sources.get(name)
+        rows.append({**blank, "kind": "table", "table": name, "rows": float(len(df)),
+                     "file": getattr(src, "file", None), "sheet": getattr(src, "sheet", None)})
+    for name, path in lazy.items():
+        if name in tables:
+            continue
+        src = sources.get(name)
+        rows.append({**blank, "kind": "table", "table": name, "rows": _parquet_rows(path),
+                     "file": getattr(src, "file", None) or str(path), "sheet": None})
+    if kpi_result is not None:
+        for notice in getattr(kpi_result, "notices", []):
+            head = str(notice).split(" left out", 1)[0].strip()
+            rows.append({**blank, "kind": "kpi_notice", "table": None,
+                         "kpi": head if head in CATALOGUE else None, "message": str(notice)})
+    for p in warnings:
+        rows.append({**blank, "kind": "loader_warning", "table": getattr(p, "table", None),
+                     "file": getattr(p, "file", None), "sheet": getattr(p, "sheet", None),
+                     "check": getattr(p, "check", None), "column": getattr(p, "column", None),
+                     "row": float(p.row) if getattr(p, "row", None) is not None else np.nan,
+                     "message": getattr(p, "message", str(p))})
+    cols = ["kind", "table", "rows", "file", "sheet", "kpi", "check", "column", "row", "message"]
+    return pd.DataFrame(rows, columns=cols)

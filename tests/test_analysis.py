@@ -1,0 +1,570 @@
+"""Tests of salesperf_kit.analysis: every expected value is worked out by hand in comments."""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesperf_kit import analysis as an
+from salesperf_kit.exceptions import Problem, SalesperfError
+from salesperf_kit.kpis import compute_kpis
+from salesperf_kit.params import params_from_dict
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture
+def employees():
+    return pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "name": ["An", "Bo", "Cy"],
+                         "team": ["t1", "t1", "t2"], "role": ["rep", "rep", "rep"]})
+
+
+@pytest.fixture
+def orders():
+    # 2026-10: e1 100 + 200 (customer c1), e2 300 (c2)        -> revenue 600, orders 3
+    # 2026-09: e1 150 (c1), e3 250 (c3)                       -> revenue 400, orders 2
+    # 2025-10: e2 500 (c2)                                    -> revenue 500, orders 1
+    return pd.DataFrame({
+        "order_id": ["o1", "o2", "o3", "o4", "o5", "o6"],
+        "employee_id": ["e1", "e1", "e2", "e1", "e3", "e2"],
+        "customer_id": ["c1", "c1", "c2", "c1", "c3", "c2"],
+        "order_date": pd.to_datetime(["2026-10-02", "2026-10-05", "2026-10-07",
+                                      "2026-09-10", "2026-09-20", "2025-10-15"]),
+        "amount": [100.0, 200.0, 300.0, 150.0, 250.0, 500.0],
+    })
+
+
+@pytest.fixture
+def tables(employees, orders):
+    return {"employees": employees, "orders": orders}
+
+
+# ----------------------------------------------------------------------------- executive summary
+def test_executive_summary_attainment_and_changes(tables):
+    kpis = ["revenue", "orders", "aov"]
+    cur = compute_kpis(tables, "2026-10", kpis=kpis)
+    prev = compute_kpis(tables, "2026-09", kpis=kpis)
+    ly = compute_kpis(tables, "2025-10", kpis=kpis)
+    out = an.executive_summary(cur, prev, ly, kpis=kpis,
+                               targets=pd.Series({"revenue": 800.0, "orders": 3.0})).set_index("kpi")
+
+    # actual: revenue 100 + 200 + 300 = 600; orders 3; aov = 600 / 3 = 200
+    # (not the mean of people's aov: e1 300/2 = 150, e2 300/1 = 300 -> 225)
+    assert out.loc["revenue", "actual"] == 600.0
+    assert out.loc["orders", "actual"] == 3.0
+    assert out.loc["aov", "actual"] == pytest.approx(200.0)
+    # attainment: 600 / 800 = 0.75; 3 / 3 = 1; aov has no target -> NaN
+    assert out.loc["revenue", "attainment"] == pytest.approx(0.75)
+    assert out.loc["orders", "attainment"] == pytest.approx(1.0)
+    assert math.isnan(out.loc["aov", "target"]) and math.isnan(out.loc["aov", "attainment"])
+    # previous (2026-09): revenue 400, orders 2, aov 200
+    # change: 600/400 - 1 = 0.5; 3/2 - 1 = 0.5; 200/200 - 1 = 0
+    assert out.loc["revenue", "previous"] == 400.0
+    assert out.loc["revenue", "change_vs_previous"] == pytest.approx(0.5)
+    assert out.loc["orders", "change_vs_previous"] == pytest.approx(0.5)
+    assert out.loc["aov", "change_vs_previous"] == pytest.approx(0.0)
+    # last year (2025-10): revenue 500, orders 1, aov 500
+    # change: 600/500 - 1 = 0.2; 3/1 - 1 = 2; 200/500 - 1 = -0.6
+    assert out.loc["revenue", "same_period_last_year"] == 500.0
+    assert out.loc["revenue", "change_vs_last_year"] == pytest.approx(0.2)
+    assert out.loc["orders", "change_vs_last_year"] == pytest.approx(2.0)
+    assert out.loc["aov", "change_vs_last_year"] == pytest.approx(-0.6)
+    assert list(out.columns) == ["actual", "target", "attainment", "previous", "change_vs_previous",
+                                 "same_period_last_year", "change_vs_last_year", "higher_is_better"]
+
+
+def test_executive_summary_missing_inputs_give_nan(tables):
+    # "calls" cannot be computed (no calls table); no previous period, no last year, no targets
+    cur = compute_kpis(tables, "2026-10", kpis=["revenue", "calls"])
+    out = an.executive_summary(cur, None, None, kpis=["revenue", "calls", "complaint_rate"]).set_index("kpi")
+    assert out.loc["revenue", "actual"] == 600.0
+    assert math.isnan(out.loc["calls", "actual"])
+    assert out[["target", "attainment", "previous", "change_vs_previous",
+                "same_period_last_year", "change_vs_last_year"]].isna().all().all()
+    assert bool(out.loc["complaint_rate", "higher_is_better"]) is False
+
+
+def test_executive_summary_zero_base_is_nan(tables):
+    # e3 alone had revenue 0 in 2026-10; a zero previous value must not give infinity
+    cur = compute_kpis(tables, "2026-10", kpis=["revenue"])
+    prev = compute_kpis(tables, "2024-01", kpis=["revenue"])  # no orders at all: revenue 0
+    out = an.executive_summary(cur, prev, None, kpis=["revenue"])
+    assert out.loc[0, "previous"] == 0.0
+    assert math.isnan(out.loc[0, "change_vs_previous"])
+
+
+def test_executive_summary_rejects_unknown_kpi():
+    # the KPI names are checked before any figure is read
+    with pytest.raises(SalesperfError, match="Did you mean 'revenue'"):
+        an.executive_summary(None, None, None, kpis=["revenu"])
+
+
+# ----------------------------------------------------------------------------- rank changes
+def test_rank_changes():
+    cur = pd.DataFrame({"employee_id": ["e2", "e1", "e3", "e4"], "rank": [2, 1, 3, 4]})
+    prev = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e5"], "rank": [3, 1, 2, 4]})
+    out = an.rank_changes(cur, prev)
+    # rank_change = previous_rank - rank: e1 3 - 1 = +2 (up), e2 1 - 2 = -1, e3 2 - 3 = -1
+    # e4 is new; e5 left and is not listed
+    assert out["employee_id"].tolist() == ["e1", "e2", "e3", "e4"]
+    assert out["rank_change"].tolist()[:3] == [2.0, -1.0, -1.0]
+    assert math.isnan(out.loc[3, "rank_change"]) and math.isnan(out.loc[3, "previous_rank"])
+    assert out["new"].tolist() == [False, False, False, True]
+    assert list(out.columns) == ["employee_id", "rank", "previous_rank", "rank_change", "new"]
+
+
+def test_rank_changes_without_previous_everybody_is_new():
+    cur = pd.DataFrame({"employee_id": ["e1", "e2"], "rank": [1, 2]})
+    assert an.rank_changes(cur, None)["new"].all()
+
+
+# ----------------------------------------------------------------------------- funnel
+def test_funnel_telesales_by_team(employees):
+    calls = pd.DataFrame({
+        "call_id": [f"k{i}" for i in range(8)],
+        "employee_id": ["e1", "e1", "e1", "e1", "e2", "e2", "e3", "e3"],
+        "started_at": pd.to_datetime(["2026-10-01"] * 8),
+        "duration_s": [120.0, 90.0, 30.0, 0.0, 100.0, 0.0, 0.0, 0.0],
+        "connected": [True, True, True, False, True, False, False, False],
+        "customer_id": ["c1", "c2", "c3", "c9", "c4", "c5", "c6", "c7"],
+        "outcome": ["intent", "deal", "none", None, "intent", None, None, None],
+    })
+    orders = pd.DataFrame({
+        "order_id": ["o1", "o2", "o3"], "employee_id": ["e1", "e2", "e3"],
+        "customer_id": ["c2", "c4", "c8"], "order_date": pd.to_datetime(["2026-10-03"] * 3),
+        "amount": [100.0, 200.0, 50.0]})
+    res = compute_kpis({"employees": employees, "calls": calls, "orders": orders}, "2026-10",
+                       kpis=["calls", "connect_rate", "intent_customers", "close_rate"])
+    out = an.funnel("telesales", res, by="team")
+    t1 = out[out["group"] == "t1"].set_index("stage")
+    t2 = out[out["group"] == "t2"].set_index("stage")
+    # team t1 = e1 + e2: calls 4 + 2 = 6, connected 3 + 1 = 4,
+    # intent customers {c1, c2} + {c4} = 3, deals (distinct buyers) 1 + 1 = 2
+    assert t1["value"].tolist() == [6.0, 4.0, 3.0, 2.0]
+    assert t1.index.tolist() == ["calls", "connected", "intent_customers", "deals"]
+    assert t1["stage_order"].tolist() == [1, 2, 3, 4]
+    # rates: first NaN, 4/6, 3/4, 2/3
+    assert math.isnan(t1.loc["calls", "rate_from_previous"])
+    assert t1.loc["connected", "rate_from_previous"] == pytest.approx(4 / 6)
+    assert t1.loc["intent_customers", "rate_from_previous"] == pytest.approx(0.75)
+    assert t1.loc["deals", "rate_from_previous"] == pytest.approx(2 / 3)
+    # team t2 = e3: calls 2, connected 0 (rate 0/2 = 0), intent 0 (0/0 -> NaN), deals 1 (1/0 -> NaN)
+    assert t2["value"].tolist() == [2.0, 0.0, 0.0, 1.0]
+    assert t2.loc["connected", "rate_from_previous"] == 0.0
+    assert math.isnan(t2.loc["intent_customers", "rate_from_previous"])
+    assert math.isnan(t2.loc["deals", "rate_from_previous"])
+    assert out.attrs["missing_stages"] == []
+
+
+def test_funnel_online_leaves_out_a_stage_whose_column_is_absent(tables):
+    # traffic without an inquiries column: the inquiries fact would be 0 for everybody,
+    # so the stage is left out and orders are rated against sessions
+    traffic = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-01", "2026-10-02"]),
+                            "channel": ["a", "a", "a"], "employee_id": ["e1", "e2", "e3"],
+                            "sessions": [100.0, 50.0, 10.0], "unique_visitors": [80.0, 40.0, 10.0],
+                            "page_views": [1.0, 1.0, 1.0]})
+    res = compute_kpis({**tables, "traffic": traffic}, "2026-10", kpis=["conversion_rate"])
+    out = an.funnel("online", res, by="company")
+    # sessions 100 + 50 + 10 = 160; orders 2 + 1 + 0 = 3; rate 3 / 160 = 0.01875
+    assert out["stage"].tolist() == ["sessions", "orders"]
+    assert out["stage_order"].tolist() == [1, 3]
+    assert out["value"].tolist() == [160.0, 3.0]
+    assert out.loc[1, "rate_from_previous"] == pytest.approx(0.01875)
+    assert out.attrs["missing_stages"] == ["inquiries"]
+    assert set(out["group"]) == {"company"}
+
+
+def _stand_in(facts: dict, teams=("t1", "t1", "t2")):
+    ids = [f"e{i + 1}" for i in range(len(teams))]
+    f = pd.DataFrame(facts, index=pd.Index(ids, name="employee_id"))
+    wide = pd.DataFrame({"employee_id": ids, "team": list(teams), "role": ["rep"] * len(ids)})
+    return SimpleNamespace(facts=f, wide=wide)
+
+
+def test_funnel_direct_prefers_total_referrals():
+    res = _stand_in({"act_new_contact": [10.0, 20.0, 5.0], "buyers": [3.0, 3.0, 0.0],
+                     "referrals_total": [1.0, 2.0, 0.0], "referred_new": [1.0, 0.0, 0.0]})
+    out = an.funnel("direct", res, by="team").set_index(["group", "stage"])
+    # t1: contacts 10 + 20 = 30, customers 3 + 3 = 6 (6/30 = 0.2), referrals 1 + 2 = 3 (3/6 = 0.5)
+    assert out.loc[("t1", "contacts"), "value"] == 30.0
+    assert out.loc[("t1", "customers"), "rate_from_previous"] == pytest.approx(0.2)
+    assert out.loc[("t1", "referrals"), "value"] == 3.0
+    assert out.loc[("t1", "referrals"), "fact"] == "referrals_total"
+    assert out.loc[("t1", "referrals"), "rate_from_previous"] == pytest.approx(0.5)
+    # t2: customers 0 -> referrals rate 0/0 -> NaN
+    assert math.isnan(out.loc[("t2", "referrals"), "rate_from_previous"])
+
+
+def test_funnel_ecommerce_missing_fact_is_listed():
+    res = _stand_in({"unique_visitors": [100.0, 100.0, 50.0], "buyers": [10.0, 5.0, 5.0]})
+    out = an.funnel("ecommerce", res, by="role")
+    # role rep: visitors 250, buyers 20 -> 20/250 = 0.08; repeat_buyers not computed
+    assert out["value"].tolist() == [250.0, 20.0]
+    assert out.loc[1, "rate_from_previous"] == pytest.approx(0.08)
+    assert out.attrs["missing_stages"] == ["repeat_buyers"]
+
+
+def test_funnel_checks_arguments():
+    res = _stand_in({"buyers": [1.0, 1.0, 1.0]})
+    with pytest.raises(SalesperfError, match="business"):
+        an.funnel("e-commerce", res)
+    with pytest.raises(SalesperfError, match="`by`"):
+        an.funnel("online", res, by="region")
+
+
+# ----------------------------------------------------------------------------- team comparison
+def test_holm_adjust_by_hand():
+    # p = 0.01, 0.04, 0.03; sorted 0.01, 0.03, 0.04; m = 3
+    # 3 x 0.01 = 0.03; 2 x 0.03 = 0.06; 1 x 0.04 = 0.04 -> running max 0.03, 0.06, 0.06
+    assert an.holm_adjust([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    # NaN stays NaN and does not count: m = 2, 2 x 0.02 = 0.04, 1 x 0.5 = 0.5
+    got = an.holm_adjust([0.02, np.nan, 0.5])
+    assert got[0] == pytest.approx(0.04) and math.isnan(got[1]) and got[2] == pytest.approx(0.5)
+    # capped at 1: 2 x 0.6 = 1.2 -> 1; max(1, 0.7) = 1
+    assert an.holm_adjust([0.6, 0.7]) == pytest.approx([1.0, 1.0])
+    assert an.holm_adjust([]).size == 0
+
+
+@pytest.fixture
+def three_teams():
+    return pd.DataFrame({
+        "team": ["A"] * 3 + ["B"] * 3 + ["C"] * 3 + ["D", "B"],
+        "score": [1.0, 2.0, 4.0, 3.0, 5.0, 7.0, 6.0, 8.0, 9.0, 10.0, np.nan],
+    })
+
+
+def test_kruskal_wallis_by_hand(three_teams):
+    t = an.team_comparison(three_teams, value="score", group="team")
+    # D has one observation -> excluded; B's NaN is dropped.
+    # Values 1..9 are their own ranks (no ties): R_A = 1+2+4 = 7, R_B = 3+5+7 = 15, R_C = 6+8+9 = 23
+    # H = 12 / (9 x 10) x (7^2/3 + 15^2/3 + 23^2/3) - 3 x 10 = 12 x 803 / 270 - 30 = 256/45
+    assert t.statistic == pytest.approx(256 / 45)
+    # chi-square with 2 degrees of freedom: p = exp(-H/2) = exp(-128/45) = 0.0582
+    assert t.p_value == pytest.approx(math.exp(-128 / 45))
+    assert t.significant is False
+    assert t.excluded == ["D"]
+    assert t.n.to_dict() == {"A": 3, "B": 3, "C": 3}
+    # medians A 2, B 5, C 8
+    assert t.medians.to_dict() == {"A": 2.0, "B": 5.0, "C": 8.0}
+    assert (t.highest_median_group, t.highest_median) == ("C", 8.0)
+    assert (t.lowest_median_group, t.lowest_median) == ("A", 2.0)
+
+
+def test_pairwise_mann_whitney_and_holm_by_hand(three_teams):
+    pw = an.team_comparison(three_teams, value="score").pairwise.set_index(["group_a", "group_b"])
+    # A vs B: pooled 1,2,3,4,5,7 -> A's ranks 1,2,4 -> R = 7, U = 7 - 3x4/2 = 1
+    # A vs C: A's ranks 1,2,3 -> U = 0;  B vs C: pooled 3,5,6,7,8,9 -> B's ranks 1,2,4 -> U = 1
+    assert pw["U"].tolist() == [1.0, 0.0, 1.0]
+    # exact two-sided p with 3 and 3 (C(6,3) = 20 arrangements, one per U value 0 and 1):
+    # U = 1: 2 x 2/20 = 0.2;  U = 0: 2 x 1/20 = 0.1
+    assert pw["p_raw"].tolist() == pytest.approx([0.2, 0.1, 0.2])
+    # Holm: sorted 0.1 (A-C), 0.2, 0.2 -> 3 x 0.1 = 0.3, 2 x 0.2 = 0.4, 1 x 0.2 = 0.2 -> 0.3, 0.4, 0.4
+    assert pw.loc[("A", "C"), "p_adjusted"] == pytest.approx(0.3)
+    assert pw.loc[("A", "B"), "p_adjusted"] == pytest.approx(0.4)
+    assert pw.loc[("B", "C"), "p_adjusted"] == pytest.approx(0.4)
+    assert not pw["significant"].any()
+
+
+def test_team_comparison_significant_case():
+    values = pd.DataFrame({"team": ["A"] * 5 + ["B"] * 5 + ["C"] * 5,
+                           "score": list(range(1, 6)) + list(range(11, 16)) + list(range(21, 26))})
+    t = an.team_comparison(values, value="score")
+    # R_A = 15, R_B = 40, R_C = 65, N = 15
+    # H = 12 / (15 x 16) x (225 + 1600 + 4225) / 5 - 3 x 16 = 0.05 x 1210 - 48 = 12.5; p = exp(-6.25)
+    assert t.statistic == pytest.approx(12.5)
+    assert t.p_value == pytest.approx(math.exp(-6.25))
+    assert t.significant is True
+    # each pair: U = 0, exact p = 2 / C(10,5) = 2/252; Holm: 3 x 2/252, then max with 2x and 1x
+    assert t.pairwise["p_raw"].tolist() == pytest.approx([2 / 252] * 3)
+    assert t.pairwise["p_adjusted"].tolist() == pytest.approx([6 / 252] * 3)
+    assert t.any_pair_significant is True
+
+
+def test_team_comparison_too_little_data():
+    # B has one value and the row without a team is dropped: one group left, nothing to compare
+    values = pd.DataFrame({"team": ["A", "A", "B", None], "score": [1.0, 2.0, 3.0, 4.0]})
+    t = an.team_comparison(values, value="score")
+    assert math.isnan(t.statistic) and math.isnan(t.p_value) and t.significant is False
+    assert t.excluded == ["B"] and t.pairwise.empty and list(t.n.index) == ["A"]
+    same = pd.DataFrame({"team": ["A", "A", "B", "B"], "score": [1.0] * 4})
+    t = an.team_comparison(same, value="score")
+    assert math.isnan(t.statistic) and t.pairwise["p_raw"].tolist() == [1.0]
+
+
+# ----------------------------------------------------------------------------- correlations
+@pytest.fixture
+def wide():
+    return pd.DataFrame({
+        "employee_id": [f"e{i}" for i in range(1, 7)],
+        "revenue": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+        "conversion_rate": [5.0, 3.0, 9.0, 7.0, 11.0, np.nan],
+        "complaint_rate": [50.0, 40.0, 30.0, 20.0, 10.0, 0.0],
+        "csat": [1.0, 2.0, 3.0, np.nan, np.nan, np.nan],
+    })
+
+
+def test_spearman_by_hand(wide):
+    kpis = ["revenue", "conversion_rate", "complaint_rate", "csat", "roas"]
+    corr = an.kpi_correlations(wide, kpis, min_periods=5)
+    # revenue vs conversion_rate on the 5 complete rows:
+    # ranks 1,2,3,4,5 and (5,3,9,7,11 ->) 2,1,4,3,5; d = -1,1,-1,1,0; sum d^2 = 4
+    # rho = 1 - 6 x 4 / (5 x (25 - 1)) = 1 - 24/120 = 0.8
+    assert corr.loc["revenue", "conversion_rate"] == pytest.approx(0.8)
+    # revenue and complaint_rate run in opposite order on all 6 rows: rho = -1
+    assert corr.loc["revenue", "complaint_rate"] == pytest.approx(-1.0)
+    # conversion_rate vs complaint_rate: ranks 2,1,4,3,5 vs 5,4,3,2,1; d = -3,-3,1,1,4; sum d^2 = 36
+    # rho = 1 - 6 x 36 / 120 = -0.8
+    assert corr.loc["conversion_rate", "complaint_rate"] == pytest.approx(-0.8)
+    # csat has 3 rows (< min_periods) and roas is absent: NaN
+    assert corr.loc["csat"].isna().all() and corr["roas"].isna().all()
+    assert list(corr.index) == kpis and list(corr.columns) == kpis
+    assert corr.attrs["n"].loc["revenue", "conversion_rate"] == 5
+
+
+def test_strongest_pairs(wide):
+    corr = an.kpi_correlations(wide, ["revenue", "conversion_rate", "complaint_rate", "csat"])
+    top = an.strongest_pairs(corr, n=2)
+    # |rho|: revenue-complaint_rate 1; then a tie at 0.8 between revenue-conversion_rate and
+    # conversion_rate-complaint_rate, broken by kpi_a: "conversion_rate" < "revenue"
+    assert list(zip(top["kpi_a"], top["kpi_b"])) == [("revenue", "complaint_rate"),
+                                                      ("conversion_rate", "complaint_rate")]
+    assert top["rho"].tolist() == pytest.approx([-1.0, -0.8])
+    assert top["abs_rho"].tolist() == pytest.approx([1.0, 0.8])
+    assert top["n"].tolist() == [6, 5]
+
+
+# ----------------------------------------------------------------------------- attainment matrix
+@pytest.fixture
+def details_small():
+    return pd.DataFrame({
+        "employee_id": ["e1", "e1", "e1", "e2", "e2"],
+        "kpi": ["revenue", "csat", "calls", "revenue", "csat"],
+        "raw": [120.0, 4.0, 300.0, 80.0, 3.0],
+        "target": [100.0, np.nan, np.nan, 100.0, np.nan],
+        "normalised": [100.0, 50.0, 70.0, 80.0, 0.0],
+        "weight": [0.6, 0.4, 0.0, 0.6, 0.4],
+    })
+
+
+def test_attainment_matrix(details_small):
+    m = an.attainment_matrix(details_small)
+    assert list(m.index) == ["e1", "e2"] and list(m.columns) == ["revenue", "csat", "calls"]
+    assert m.loc["e1", "revenue"] == 100.0 and m.loc["e2", "csat"] == 0.0
+    # calls has weight 0 for e1 -> not filled; e2 has no calls row
+    assert m["calls"].isna().all()
+    a = an.attainment_matrix(details_small, value="attainment")
+    # revenue: 120 / 100 = 1.2 and 80 / 100 = 0.8; csat has no target -> NaN
+    assert a["revenue"].tolist() == pytest.approx([1.2, 0.8])
+    assert a["csat"].isna().all()
+
+
+# ----------------------------------------------------------------------------- feedback cards
+@pytest.fixture
+def card_inputs():
+    table = pd.DataFrame({
+        "employee_id": ["e1", "e2", "e3", "e4", "e5", "e6"],
+        "name": ["An", "Bo", "Cy", "Di", "Ed", "Fa"],
+        "team": ["t1"] * 6,
+        "role": ["rep", "rep", "rep", "service", "service", "solo"],
+        "score": [70.0, 60.0, 30.0, 50.0, 50.0, 80.0],
+    })
+    rows = []
+    rep = {  # kpi: (weight, {person: (normalised, raw)})
+        "revenue": (0.5, {"e1": (90, 1000.0), "e2": (50, 600.0), "e3": (10, 200.0)}),
+        "csat": (0.3, {"e1": (40, 3.5), "e2": (80, 4.6), "e3": (60, 4.0)}),
+        "calls": (0.2, {"e1": (60, 300.0), "e2": (60, 300.0), "e3": (20, 100.0)}),
+    }
+    for kpi, (w, people) in rep.items():
+        for e, (pts, raw) in people.items():
+            rows.append((e, kpi, raw, 800.0 if kpi == "revenue" else np.nan, pts, w))
+    service = {
+        "csat": (0.4, {"e4": (50, 4.0), "e5": (50, 4.2)}),
+        "complaint_rate": (0.3, {"e4": (50, 0.05), "e5": (50, 0.03)}),
+        "fcr_rate": (0.3, {"e4": (50, 0.7), "e5": (50, 0.8)}),
+    }
+    for kpi, (w, people) in service.items():
+        for e, (pts, raw) in people.items():
+            rows.append((e, kpi, raw, np.nan, pts, w))
+    rows.append(("e6", "revenue", 900.0, np.nan, 75.0, 1.0))
+    details = pd.DataFrame(rows, columns=["employee_id", "kpi", "raw", "target", "normalised", "weight"])
+    return table, details
+
+
+def test_feedback_strength_and_gap(card_inputs):
+    cards = an.feedback_cards(*card_inputs).set_index("employee_id")
+    # role rep, medians of points: revenue med(90,50,10) = 50, csat med(40,80,60) = 60,
+    # calls med(60,60,20) = 60
+    # e1 leads: revenue 90-50 = +40, csat 40-60 = -20, calls 0 -> strength revenue, gap csat
+    assert cards.loc["e1", ["strength_kpi", "gap_kpi"]].tolist() == ["revenue", "csat"]
+    assert cards.loc["e1", "strength_points"] == 90.0 and cards.loc["e1", "strength_role_median"] == 50.0
+    assert cards.loc["e1", "gap_points"] == 40.0 and cards.loc["e1", "gap_role_median"] == 60.0
+    # e2 leads: revenue 0, csat +20, calls 0 -> strength csat;
+    # gap: revenue and calls tie at 0, broken by the lower points: revenue 50 < calls 60
+    assert cards.loc["e2", ["strength_kpi", "gap_kpi"]].tolist() == ["csat", "revenue"]
+    # e3 leads: revenue -40, csat 0, calls -40 -> strength csat; gap: revenue (10 points) before calls (20)
+    assert cards.loc["e3", ["strength_kpi", "gap_kpi"]].tolist() == ["csat", "revenue"]
+    # role service: all points equal (leads 0) -> weight decides: strength csat (0.4);
+    # gap between complaint_rate and fcr_rate (both 0.3) -> KPI name: complaint_rate
+    assert cards.loc["e4", ["strength_kpi", "gap_kpi"]].tolist() == ["csat", "complaint_rate"]
+    # one KPI only: a strength, no gap, no next step
+    assert cards.loc["e6", "strength_kpi"] == "revenue"
+    assert pd.isna(cards.loc["e6", "gap_kpi"]) and pd.isna(cards.loc["e6", "next_step_kpi"])
+
+
+def test_feedback_next_step_targets(card_inputs):
+    cards = an.feedback_cards(*card_inputs).set_index("employee_id")
+    # e1 gap csat: raw 3.5; role median of raw med(3.5, 4.6, 4.0) = 4.0 -> goal 4.0, change +0.5
+    assert cards.loc["e1", ["next_step_kpi", "next_step_value", "next_step_target", "next_step_basis"]].tolist() \
+        == ["csat", 3.5, 4.0, "role_median"]
+    assert cards.loc["e1", "next_step_change"] == pytest.approx(0.5)
+    # e2 gap revenue: raw 600 = role median med(1000, 600, 200) = 600, already reached;
+    # next rung: the target 800 -> change +200
+    assert cards.loc["e2", ["next_step_target", "next_step_basis", "next_step_change"]].tolist() \
+        == [800.0, "target", 200.0]
+    # e3 gap revenue: raw 200 < 600 -> role median, change +400
+    assert cards.loc["e3", ["next_step_target", "next_step_basis"]].tolist() == [600.0, "role_median"]
+    # e4 gap complaint_rate (lower is better): raw 0.05, role median (0.05 + 0.03)/2 = 0.04 -> change -0.01
+    assert cards.loc["e4", "next_step_target"] == pytest.approx(0.04)
+    assert cards.loc["e4", "next_step_change"] == pytest.approx(-0.01)
+    assert bool(cards.loc["e4", "higher_is_better"]) is False
+    # e5 gap complaint_rate: raw 0.03 <= median 0.04, no target, and <= lower quartile
+    # 0.03 + 0.25 x (0.05 - 0.03) = 0.035 -> every goal reached: no target
+    assert cards.loc["e5", "gap_kpi"] == "complaint_rate"
+    assert pd.isna(cards.loc["e5", "next_step_basis"]) and math.isnan(cards.loc["e5", "next_step_target"])
+
+
+def test_feedback_role_medians_from_kpi_result(card_inputs):
+    table, details = card_inputs
+    # e7 (role rep, revenue 2000) is in the KPI result but not on the scorecard:
+    # revenue role median becomes med(1000, 600, 200, 2000) = (600 + 1000)/2 = 800
+    wide = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e7"], "role": ["rep"] * 4,
+                         "revenue": [1000.0, 600.0, 200.0, 2000.0]})
+    cards = an.feedback_cards(table, details, kpis=SimpleNamespace(wide=wide, kpis=["revenue"]))
+    e3 = cards.set_index("employee_id").loc["e3"]
+    assert (e3["next_step_target"], e3["next_step_basis"]) == (800.0, "role_median")
+
+
+# ----------------------------------------------------------------------------- plan diagnostics
+def _params(roles: dict, **scoring):
+    return params_from_dict({"business": "online",
+                             "scoring": {"roles": {r: {"weights": w} if "weights" not in w else w
+                                                   for r, w in roles.items()}, **scoring}})
+
+
+def test_single_kpi_and_process_checks():
+    params = _params({
+        "hunter": {"revenue": 0.6, "new_customers": 0.4},                  # 60 % on one KPI, no process KPI
+        "edge": {"revenue": 0.5, "touches": 0.25, "calls": 0.25},          # exactly 50 % -> fires
+        "balanced": {"revenue": 0.4, "conversion_rate": 0.3, "calls": 0.3},  # process 30 %: healthy
+        "light": {"revenue": 0.45, "csat": 0.45, "touches": 0.10},         # process 10 % < 20 %
+        "custom": {"weights": {"revenue": 0.4, "csat": 0.3, "innovation": 0.3},
+                   "dimensions": {"innovation": "process"}},               # declared process: healthy
+    })
+    d = an.plan_diagnostics(params)
+    fired = set(zip(d["issue"], d["role"]))
+    assert ("single_kpi_dominates", "hunter") in fired and ("single_kpi_dominates", "edge") in fired
+    assert ("no_process_kpi", "hunter") in fired
+    assert ("low_process_weight", "light") in fired
+    assert not {r for _, r in fired} & {"balanced", "custom"}
+    row = d[(d["issue"] == "single_kpi_dominates") & (d["role"] == "hunter")].iloc[0]
+    assert (row["detail_key"], row["value"], row["threshold"]) == ("revenue", 0.6, 0.5)
+    light = d[d["issue"] == "low_process_weight"].iloc[0]
+    assert light["value"] == pytest.approx(0.1) and light["severity"] == "info"
+    # thresholds are keyword arguments: at 0.65 nothing dominates
+    assert "single_kpi_dominates" not in set(an.plan_diagnostics(params, max_single_weight=0.65)["issue"])
+
+
+def test_phase_weights_are_checked():
+    params = _params({"rep": {"revenue": 0.4, "conversion_rate": 0.3, "calls": 0.3}},
+                     phases=[{"name": "launch", "months": [6], "roles": {"rep": {"revenue": 0.7, "calls": 0.3}}}])
+    d = an.plan_diagnostics(params)
+    assert d[["issue", "role", "phase", "detail_key"]].values.tolist() == \
+        [["single_kpi_dominates", "rep", "launch", "revenue"]]
+
+
+@pytest.fixture
+def healthy_params():
+    return _params({"rep": {"revenue": 0.4, "conversion_rate": 0.3, "calls": 0.3}})
+
+
+def _pay(variable):
+    table = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e4", "e5"],
+                          "role": ["rep"] * 5,
+                          "score": [90.0, 80.0, 70.0, 60.0, 50.0],
+                          "grade": ["S", "A", "B", "C", "D"]})
+    payouts = pd.DataFrame({"employee_id": table["employee_id"], "base_pay": [1000.0] * 5,
+                            "total": [1000.0 + v for v in variable]})
+    return table, payouts
+
+
+def test_rewards_in_line_with_results_do_not_fire(healthy_params):
+    # variable pay 500, 300, 400, 100, 200 -> ranks 5,3,4,1,2 against score ranks 5,4,3,2,1
+    # d = 0,-1,1,-1,1; sum d^2 = 4; rho = 1 - 24/120 = 0.8 >= 0.5
+    # bottom grade D earns 200 < S median 500
+    table, payouts = _pay([500, 300, 400, 100, 200])
+    assert an.plan_diagnostics(healthy_params, scorecard_table=table, payouts=payouts).empty
+
+
+def test_low_pay_score_correlation_fires(healthy_params):
+    # variable pay 300, 500, 100, 400, 200 -> ranks 3,5,1,4,2 vs 5,4,3,2,1
+    # d = -2,1,-2,2,1; sum d^2 = 14; rho = 1 - 6 x 14 / 120 = 0.3 < 0.5
+    # D earns 200 < S median 300 -> the grade check stays quiet
+    table, payouts = _pay([300, 500, 100, 400, 200])
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table, payouts=payouts)
+    assert d["issue"].tolist() == ["pay_score_correlation_low"]
+    assert d.loc[0, "value"] == pytest.approx(0.3) and d.loc[0, "threshold"] == 0.5
+    assert pd.isna(d.loc[0, "role"]) and pd.isna(d.loc[0, "phase"])
+
+
+def test_bottom_grade_out_earning_top_fires(healthy_params):
+    # pay runs against score: rho = -1; D (e5) earns 500 > S median 100
+    table, payouts = _pay([100, 200, 300, 400, 500])
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table, payouts=payouts).set_index("issue")
+    assert d.loc["pay_score_correlation_low", "value"] == pytest.approx(-1.0)
+    row = d.loc["bottom_grade_outearns_top"]
+    assert (row["detail_key"], row["value"], row["threshold"], row["role"]) == ("e5", 500.0, 100.0, "rep")
+
+
+def test_flat_variable_pay_and_too_few_people(healthy_params):
+    table, payouts = _pay([300] * 5)
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table, payouts=payouts)
+    assert d["issue"].tolist() == ["variable_pay_flat"] and d.loc[0, "value"] == 300.0
+    # 4 people < min_people = 5: no correlation check
+    table, payouts = _pay([100, 200, 300, 400, 500])
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table.iloc[:4], payouts=payouts)
+    assert "pay_score_correlation_low" not in set(d["issue"])
+
+
+# ----------------------------------------------------------------------------- data quality
+def test_data_quality_of_a_loaded_dataset(tables, tmp_path):
+    res = compute_kpis(tables, "2026-10", kpis=["revenue", "calls"])
+    extra = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"] * 4), "channel": ["a"] * 4})
+    parquet = tmp_path / "traffic.parquet"
+    extra.to_parquet(parquet)
+    ds = SimpleNamespace(
+        tables=tables,
+        sources={"employees": SimpleNamespace(file="staff.xlsx", sheet="员工", header_row=1),
+                 "orders": SimpleNamespace(file="orders.csv", sheet=None, header_row=1)},
+        warnings=[Problem("orders", "unused_column", "column 'memo' is not used", file="orders.csv",
+                          column="memo", severity="warning")],
+        lazy={"traffic": parquet},
+    )
+    out = an.data_quality(ds, res)
+    t = out[out["kind"] == "table"].set_index("table")
+    assert t.loc["employees", "rows"] == 3 and t.loc["orders", "rows"] == 6
+    assert (t.loc["employees", "file"], t.loc["employees", "sheet"]) == ("staff.xlsx", "员工")
+    assert t.loc["traffic", "rows"] == 4 and t.loc["traffic", "file"] == str(parquet)
+    notice = out[out["kind"] == "kpi_notice"].iloc[0]
+    assert notice["kpi"] == "calls" and "calls" in notice["message"]
+    warn = out[out["kind"] == "loader_warning"].iloc[0]
+    assert (warn["table"], warn["check"], warn["column"], warn["file"]) == \
+        ("orders", "unused_column", "memo", "orders.csv")
+
+
+def test_data_quality_of_a_plain_dict(tables):
+    out = an.data_quality(tables)
+    assert out["kind"].tolist() == ["table", "table"]
+    assert out["rows"].tolist() == [3.0, 6.0]
+    assert out["file"].isna().all()
