@@ -88,6 +88,32 @@ class KPIResult:
         """Whether the data behind this result hold ``table`` with all ``columns``."""
         return self._ctx is not None and self._ctx.has(table, *columns)
 
+    @property
+    def employees(self) -> pd.DataFrame:
+        """The employees table behind this result."""
+        return self._ctx.employees
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A (small) table of the data behind this result as pandas, contract columns only;
+        None when the data have no such table."""
+        if self._ctx is None or name not in self._ctx.columns:
+            return None
+        return self._ctx.con.sql(f"SELECT * FROM {name}").df()
+
+    def fact(self, name: str) -> pd.Series | None:
+        """A per-employee fact; computed from the data when the requested KPIs did not need
+        it. None when the data cannot give it."""
+        if name in self.facts:
+            return self.facts[name]
+        if self._ctx is None or name not in FACT_OWNER:
+            return None
+        owner = FACT_OWNER[name]
+        if FACT_GROUPS[owner].table not in self._ctx.columns:
+            return None
+        if name.startswith("received_revenue") and not self._ctx.has("orders", "paid_amount", "paid_date"):
+            return None
+        return compute_facts(self._ctx, [owner])[name].reindex(self.facts.index)
+
     def values(self) -> pd.DataFrame:
         """employee_id-indexed frame of KPI values only."""
         return self.wide.set_index("employee_id")[self.kpis]

@@ -1,0 +1,592 @@
+"""Incentive pay: commission tiers, the payout of one period per person, and the plan's cost.
+
+>>> from salesperf_kit.incentives import commission, payouts, plan_cost
+>>> commission(150_000, [(0, 0.01), (100_000, 0.02)])            # 超额累进
+2000.0
+>>> commission(150_000, [(0, 0.01), (100_000, 0.02)], mode="whole")  # 全额累进
+3000.0
+>>> table = payouts(scorecard.table, kpis, params)             # doctest: +SKIP
+>>> plan_cost(table, kpis)                                     # doctest: +SKIP
+
+Pay components (catalogue §4), one column each in :func:`payouts`:
+
+- ``base_pay`` 基本工资: the role's amount (``incentives.base_pay``, else ``default``); a
+  value in ``employees.base_pay`` overrides it for that person.
+- ``performance_pay`` 绩效工资: the role's amount × the multiplier of the person's grade.
+- ``commission`` 提成: progressive tiers on the revenue of the plan's basis (orders or money
+  received), with accelerator, gate and cap (see :func:`payouts`).
+- ``over_target_bonus`` 超额奖金: ``bonus_share`` × performance pay at 1 + ``threshold`` of target.
+- ``team_pool`` 团队奖金池: a fixed amount per team that reaches its target, shared by its members.
+- ``awards`` 奖项: sales champion 销售冠军, best service 最佳服务, team champion 团队冠军.
+- ``clawback`` 提成追回: commission taken back on refunds of earlier periods (negative).
+
+All amounts are per period, in the currency of the data; nothing is rounded here.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._checks import check_one_of
+from .exceptions import ScoringError
+from .kpis import KPIResult, targets_for
+
+__all__ = ["commission", "threshold_jumps", "payouts", "plan_cost", "PAYOUT_COLUMNS", "COMPONENTS", "LABELS"]
+
+logger = logging.getLogger(__name__)
+
+#: Pay components, in the order they are added up into ``total``.
+COMPONENTS = ("base_pay", "performance_pay", "commission", "over_target_bonus", "team_pool", "awards", "clawback")
+#: Columns of the table returned by :func:`payouts`.
+PAYOUT_COLUMNS = ("employee_id", "name", "team", "role", "grade", "base_pay", "performance_pay", "commission_base",
+                  "target", "attainment", "commission", "over_target_bonus", "team_pool", "awards", "clawback",
+                  "total")
+#: Display labels of the payout columns and plan-cost measures.
+LABELS: dict[str, dict[str, str]] = {
+    "base_pay": {"zh": "基本工资", "en": "Base pay"},
+    "performance_pay": {"zh": "绩效工资", "en": "Performance pay"},
+    "commission_base": {"zh": "提成基数", "en": "Commission base"},
+    "target": {"zh": "销售目标", "en": "Target"},
+    "attainment": {"zh": "目标完成率", "en": "Attainment"},
+    "commission": {"zh": "提成", "en": "Commission"},
+    "over_target_bonus": {"zh": "超额奖金", "en": "Over-target bonus"},
+    "team_pool": {"zh": "团队奖金池", "en": "Team pool"},
+    "awards": {"zh": "奖项", "en": "Awards"},
+    "clawback": {"zh": "提成追回", "en": "Clawback"},
+    "total": {"zh": "应发合计", "en": "Total"},
+    "headcount": {"zh": "人数", "en": "Headcount"},
+    "total_payout": {"zh": "薪酬总额", "en": "Total payout"},
+    "variable_pay": {"zh": "浮动薪酬", "en": "Variable pay"},
+    "payout_per_head": {"zh": "人均薪酬", "en": "Payout per head"},
+    "revenue": {"zh": "销售额", "en": "Revenue"},
+    "profit": {"zh": "利润额", "en": "Profit"},
+    "payout_to_revenue": {"zh": "薪酬总额/销售额", "en": "Payout / revenue"},
+    "variable_to_revenue": {"zh": "浮动薪酬/销售额", "en": "Variable pay / revenue"},
+    "commission_to_revenue": {"zh": "提成/销售额", "en": "Commission / revenue"},
+    "payout_to_profit": {"zh": "薪酬总额/利润额", "en": "Payout / profit"},
+    "variable_to_profit": {"zh": "浮动薪酬/利润额", "en": "Variable pay / profit"},
+    "incomplete_rows": {"zh": "缺值人数", "en": "Rows with missing pay"},
+}
+
+_MODES = ("marginal", "whole")
+_BOUNDARIES = ("lower_inclusive", "lower_exclusive")
+# Attainment is a quotient of two amounts: 110 000 / 100 000 must count as "10 % above".
+_TOL = 1e-9
+
+
+# ----------------------------------------------------------------------------- tiers
+def _tier_arrays(tiers) -> tuple[np.ndarray, np.ndarray]:
+    """``tiers`` as two arrays (bounds, rates); accepts (above, rate) pairs, mappings with
+    those keys or objects with those attributes (``params.Tier``)."""
+    bounds, rates = [], []
+    for i, t in enumerate(tiers or ()):
+        if isinstance(t, Mapping):
+            above, rate = t.get("above"), t.get("rate")
+        elif hasattr(t, "above") and hasattr(t, "rate"):
+            above, rate = t.above, t.rate
+        else:
+            try:
+                above, rate = t
+            except (TypeError, ValueError):
+                raise ScoringError(f"tier {i} must be a pair (above, rate), found {t!r}") from None
+        try:
+            above, rate = float(above), float(rate)
+        except (TypeError, ValueError):
+            raise ScoringError(f"tier {i} must have numbers for 'above' and 'rate', found {t!r}") from None
+        if not (np.isfinite(above) and np.isfinite(rate)):
+            raise ScoringError(f"tier {i} must have finite 'above' and 'rate', found {t!r}")
+        bounds.append(above)
+        rates.append(rate)
+    b = np.asarray(bounds, dtype="float64")
+    if len(b) > 1 and not np.all(np.diff(b) > 0):
+        raise ScoringError(f"tiers must be listed with strictly ascending 'above', found {bounds}; "
+                           "sort them and drop duplicated bounds")
+    return b, np.asarray(rates, dtype="float64")
+
+
+def _check_mode(mode: str, boundary: str) -> None:
+    check_one_of("mode", mode, _MODES, error=ScoringError)
+    check_one_of("boundary", boundary, _BOUNDARIES, error=ScoringError)
+
+
+def _whole_rate(x: np.ndarray, bounds: np.ndarray, rates: np.ndarray, boundary: str) -> np.ndarray:
+    """The rate of the tier that ``x`` reaches (0 below the first bound)."""
+    if len(bounds) == 0:
+        return np.zeros_like(x)
+    side = "right" if boundary == "lower_inclusive" else "left"
+    k = np.searchsorted(bounds, np.nan_to_num(x, nan=0.0), side=side)
+    rate = np.where(k > 0, rates[np.maximum(k - 1, 0)], 0.0)
+    return np.where(np.isnan(x), np.nan, rate)
+
+
+def _marginal(x: np.ndarray, bounds: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    if len(bounds) == 0:
+        return np.where(np.isnan(x), np.nan, 0.0)
+    width = np.append(np.diff(bounds), np.inf)
+    slices = np.clip(x[..., None] - bounds, 0.0, width)
+    return slices @ rates
+
+
+def _commission(x: np.ndarray, bounds, rates, mode: str, boundary: str) -> np.ndarray:
+    if mode == "marginal":
+        return _marginal(x, bounds, rates)
+    return _whole_rate(x, bounds, rates, boundary) * x
+
+
+def commission(amount, tiers, *, mode: str = "marginal", boundary: str = "lower_inclusive"):
+    """提成 — commission on ``amount`` by progressive tiers.
+
+    Parameters
+    ----------
+    amount : float or array-like
+        Revenue (or attainment, when the tiers are set on attainment). NaN gives NaN.
+    tiers : list of (above, rate), of ``{"above": ..., "rate": ...}`` or of ``params.Tier``
+        Strictly ascending lower bounds. Below the first bound no rate applies (0).
+    mode : {"marginal", "whole"}
+        ``marginal`` (超额累进): each rate applies to its own slice,
+        commission = sum over tiers of rate_i x (min(amount, above_{i+1}) - above_i)+.
+        ``whole`` (全额累进): the rate of the tier reached applies to the whole amount,
+        commission = rate(tier reached) x amount; it jumps at each bound.
+    boundary : {"lower_inclusive", "lower_exclusive"}
+        Which tier an amount exactly at a bound belongs to: ``lower_inclusive`` the higher
+        one ("from 50 000 up"), ``lower_exclusive`` the lower one ("above 50 000", as in the
+        Chinese tax tables' 超过). Marginal commission is continuous, so both rules give
+        the same amount there; it matters in ``whole`` mode.
+
+    Returns
+    -------
+    float for a scalar ``amount``, else a numpy array of the same shape.
+
+    Examples
+    --------
+    >>> commission(10_000, [(0, .03), (3_000, .10), (12_000, .20)])   # 10 000 x 10 % - 210
+    790.0
+    """
+    _check_mode(mode, boundary)
+    bounds, rates = _tier_arrays(tiers)
+    scalar = np.ndim(amount) == 0
+    x = np.asarray(amount, dtype="float64")
+    out = _commission(np.atleast_1d(x), bounds, rates, mode, boundary)
+    return float(out[0]) if scalar else out.reshape(x.shape)
+
+
+def _slice_commission(lo: np.ndarray, hi: np.ndarray, bounds, rates, mode: str, boundary: str) -> np.ndarray:
+    """Commission earned on the part of the amount between ``lo`` and ``hi`` (lo <= hi):
+    the marginal rates of that slice, or in whole mode the rate reached times its width."""
+    if mode == "marginal":
+        return _marginal(hi, bounds, rates) - _marginal(lo, bounds, rates)
+    return (hi - lo) * _whole_rate(hi, bounds, rates, boundary)
+
+
+def threshold_jumps(tiers, *, mode: str = "whole", boundary: str = "lower_inclusive") -> pd.DataFrame:
+    """临界点 — what happens to the commission at each tier bound.
+
+    One row per bound: ``bound``, ``rate_below`` and ``rate_above`` (the rate of the tier
+    that ends and that starts there), ``payout_below`` (the limit just below the bound),
+    ``payout_at`` (at the bound, by ``boundary``), ``payout_above`` (the limit just above)
+    and ``jump`` = payout_above - payout_below. In ``whole`` mode (全额累进)
+    jump = bound x (rate_above - rate_below): one more unit of sales can pay that much
+    more, which invites holding back or pulling forward deals near a bound. ``marginal``
+    mode (超额累进) has no jumps (every ``jump`` is 0). ``jump_share`` = jump / payout_below
+    (NaN when payout_below is 0).
+    """
+    _check_mode(mode, boundary)
+    bounds, rates = _tier_arrays(tiers)
+    cols = ["bound", "rate_below", "rate_above", "payout_below", "payout_at", "payout_above", "jump", "jump_share"]
+    if len(bounds) == 0:
+        return pd.DataFrame(columns=cols, dtype="float64")
+    rate_below = np.concatenate([[0.0], rates[:-1]])
+    if mode == "marginal":
+        at = _marginal(bounds, bounds, rates)
+        below = above = at
+    else:
+        below, above = bounds * rate_below, bounds * rates
+        at = above if boundary == "lower_inclusive" else below
+    jump = above - below
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(below != 0, jump / np.where(below != 0, below, 1.0), np.nan)
+    return pd.DataFrame({"bound": bounds, "rate_below": rate_below, "rate_above": rates, "payout_below": below,
+                         "payout_at": at, "payout_above": above, "jump": jump, "jump_share": share})[cols]
+
+
+# ----------------------------------------------------------------------------- data access
+def _fact(kpis: KPIResult, name: str) -> pd.Series | None:
+    """A per-employee fact of the KPI result (computed on demand); None when unavailable."""
+    if name in kpis.facts:
+        return kpis.facts[name]
+    return kpis.fact(name) if getattr(kpis, "_ctx", None) is not None else None
+
+
+def _employees(kpis: KPIResult) -> pd.DataFrame:
+    emp = kpis.employees if getattr(kpis, "_ctx", None) is not None else kpis.wide
+    return emp.assign(employee_id=emp["employee_id"].astype(str)).set_index("employee_id")
+
+
+def _target_rows(kpis: KPIResult, targets: pd.DataFrame | None) -> pd.DataFrame | None:
+    if targets is not None:
+        return targets_for(targets, kpis.period)
+    rows = kpis.table("targets") if getattr(kpis, "_ctx", None) is not None else None
+    return targets_for(rows, kpis.period) if rows is not None else None
+
+
+def _pick_basis(rows: pd.DataFrame, basis_kpi: str) -> pd.DataFrame:
+    """Rows of the basis KPI when there are any, else those of ``revenue`` (as the KPI
+    engine does for target_attainment)."""
+    own = rows[rows["kpi"] == basis_kpi]
+    return own if len(own) else rows[rows["kpi"] == "revenue"]
+
+
+def _targets(kpis: KPIResult, targets: pd.DataFrame | None, basis_kpi: str,
+             teams: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(person targets by employee_id, team targets by team) on the commission basis.
+
+    A team's target is its team-level target row, else the sum of its members' targets
+    (NaN when none of them has one)."""
+    ids = kpis.facts.index.astype(str)
+    rows = _target_rows(kpis, targets)
+    if rows is None:
+        person = _fact(kpis, "target_revenue")
+        person = (person if person is not None else pd.Series(np.nan, index=kpis.facts.index))
+        person = pd.Series(person.to_numpy(dtype="float64"), index=ids)
+        team_rows = pd.Series(dtype="float64")
+    else:
+        rows = rows.assign(target=pd.to_numeric(rows["target"], errors="coerce"))
+        own = _pick_basis(rows[rows["employee_id"].notna()], basis_kpi)
+        person = own.groupby(own["employee_id"].astype(str))["target"].sum(min_count=1).reindex(ids)
+        trow = _pick_basis(rows[rows["employee_id"].isna() & rows["team"].notna()], basis_kpi)
+        team_rows = trow.groupby(trow["team"].astype(str))["target"].sum(min_count=1)
+    members = person.groupby(teams.reindex(ids).astype(str)).sum(min_count=1)
+    team = team_rows.reindex(members.index.union(team_rows.index)).fillna(members)
+    return person.astype("float64"), team.astype("float64")
+
+
+def _incentives(params):
+    inc = getattr(params, "incentives", params)
+    if not hasattr(inc, "commission") or not hasattr(inc, "base_pay"):
+        raise ScoringError("payouts needs the parameters (load_params(...)) or their `incentives` section, "
+                           f"but a {type(params).__name__} was passed")
+    return inc
+
+
+def _by_role(table: dict[str, float], roles: pd.Series, key: str) -> pd.Series:
+    missing = sorted({r for r in roles.dropna().astype(str) if r not in table} if "default" not in table else set())
+    if missing:
+        raise ScoringError(f"incentives.{key} has no amount for the role(s) {', '.join(missing)} and no 'default'; "
+                           f"add them (e.g. {key}: {{default: 0, {missing[0]}: ...}})")
+    default = table.get("default", np.nan)
+    return roles.astype(str).map(lambda r: table.get(r, default)).astype("float64")
+
+
+def _multipliers(grades: pd.Series, table: dict[str, float], ids: pd.Series) -> pd.Series:
+    if not table:
+        return pd.Series(1.0, index=grades.index)
+    known = grades.notna()
+    unknown = known & ~grades.astype(str).isin(list(table))
+    if unknown.any():
+        who = ", ".join(f"{e} ({g})" for e, g in zip(ids[unknown], grades[unknown]))
+        raise ScoringError(f"incentives.grade_multipliers has no multiplier for the grade of {who}; "
+                           f"it has {', '.join(map(str, table))}. Add the grade to grade_multipliers")
+    return grades.where(known).map(lambda g: table.get(str(g), np.nan) if pd.notna(g) else np.nan).astype("float64")
+
+
+def _share_among(winners: pd.Series, amount: float) -> pd.Series:
+    """``amount`` split equally among the rows where ``winners`` is True."""
+    n = int(winners.sum())
+    return pd.Series(np.where(winners, amount / n if n else 0.0, 0.0), index=winners.index)
+
+
+def _commission_column(com, base: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Commission per person: tiers, accelerator, gate and cap (see :func:`payouts`).
+    ``target`` is NaN where a person has no positive target."""
+    bounds, rates = _tier_arrays(com.tiers)
+    attainment = base / target
+    att = np.round(attainment, 9)
+    if com.measure == "amount":
+        x, scale = base, np.ones_like(base)
+        acc_x = com.accelerator_above * target if com.accelerator_above is not None else None
+    else:
+        x, scale = att, target
+        acc_x = np.full_like(base, com.accelerator_above) if com.accelerator_above is not None else None
+    raw = scale * _commission(x, bounds, rates, com.mode, com.boundary)
+    if com.measure == "attainment":
+        # no target: nothing is owed on no sales; on sales the commission is unknown
+        raw = np.where(np.isnan(attainment), np.where((base > 0) & (rates > 0).any(), np.nan, 0.0), raw)
+    extra = np.zeros_like(base)
+    if acc_x is not None and com.accelerator_multiplier != 1.0:
+        part = scale * _slice_commission(np.minimum(x, acc_x), x, bounds, rates, com.mode, com.boundary)
+        extra = np.where(np.isnan(acc_x) | np.isnan(x), 0.0, (com.accelerator_multiplier - 1.0) * part)
+    comm = raw + extra
+    if com.gate_below is not None:
+        passed = att >= com.gate_below - _TOL
+        comm = np.where(np.isnan(attainment), np.where(comm > 0, np.nan, comm), np.where(passed, comm, 0.0))
+    if com.cap is not None:
+        comm = np.minimum(comm, com.cap)
+    return comm.astype("float64")
+
+
+def _team_pool(pool_cfg, teams: pd.Series, revenue: pd.Series, team_att: pd.Series) -> pd.Series:
+    """The pool of each team that reached its target, shared by its rows."""
+    pool = pd.Series(0.0, index=teams.index)
+    if pool_cfg is None or not pool_cfg.amount:
+        return pool
+    for team in team_att.index[team_att >= 1.0 - _TOL]:
+        mine = teams == team
+        if not mine.any():
+            continue
+        own = revenue[mine]
+        if pool_cfg.split == "by_revenue" and own.sum() > 0:
+            pool[mine] = pool_cfg.amount * own / own.sum()
+        else:
+            pool[mine] = pool_cfg.amount / mine.sum()
+    return pool
+
+
+def _kpi_column(kpis: KPIResult, name: str, ids: pd.Series) -> pd.Series | None:
+    if name not in kpis.wide:
+        return None
+    w = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str)).set_index("employee_id")
+    return pd.Series(w[name].reindex(ids).to_numpy(dtype="float64"), index=ids.index)
+
+
+def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Series,
+            csat: pd.Series | None, notices: list[str]) -> pd.Series:
+    """Award money per row; tied winners share an award equally."""
+    awards = pd.Series(0.0, index=teams.index)
+    if not len(teams):
+        return awards
+    amount = amounts.get("sales_champion", 0)
+    if amount and revenue.max() > 0:
+        awards += _share_among(revenue == revenue.max(), amount)
+    amount = amounts.get("best_service", 0)
+    if amount and csat is None:
+        notices.append("best_service award left unpaid: the csat KPI was not computed (it needs the service "
+                       "table with satisfaction); add csat to the KPIs")
+    elif amount and csat.notna().any():
+        awards += _share_among(csat >= csat.max() - _TOL, amount)
+    amount = amounts.get("team_champion", 0)
+    candidates = team_att[team_att.index.isin(set(teams))].dropna()
+    if amount and len(candidates):
+        best = candidates.index[candidates >= candidates.max() - _TOL]
+        awards += _share_among(teams.isin(best), amount)
+    return awards
+
+
+# ----------------------------------------------------------------------------- payouts
+def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
+            targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """应发薪酬 — the pay of one period per person.
+
+    Parameters
+    ----------
+    scorecard_table : DataFrame
+        ``scoring.Scorecard.table``: employee_id, team, role, grade (name, score and rank
+        are optional). One output row per input row, in the same order.
+    kpis : KPIResult
+        The KPIs of the same data and period.
+    params : Params or its ``incentives`` section
+    targets : DataFrame, optional
+        A targets table (period, employee_id, team, kpi, target) to use instead of the one
+        the KPIs were computed from.
+
+    Returns
+    -------
+    DataFrame with the columns of ``PAYOUT_COLUMNS``::
+
+        base_pay          = incentives.base_pay[role] (else "default"; employees.base_pay wins)
+        performance_pay   = incentives.performance_pay[role] x grade_multipliers[grade]
+        commission_base   = revenue_ordered (basis: ordered) or received_revenue (basis: received)
+        target            = revenue target on that basis (received_revenue target, else revenue)
+        attainment        = commission_base / target (NaN without a positive target)
+        commission        = min(cap, gate x (tiers(commission_base) + accelerator extra))
+        over_target_bonus = bonus_share x performance_pay when attainment >= 1 + threshold
+        team_pool         = amount / members (equal) or amount x own / team revenue (by_revenue),
+                            for teams whose revenue >= their target
+        awards            = sales champion + best service + team champion shares
+        clawback          = -(clawback_amount x rate of the lowest tier)
+        total             = the sum of the seven components above
+
+    Notes
+    -----
+    - Tiers on ``measure: amount`` take the commission base; on ``measure: attainment``
+      the bounds are attainment levels and each rate applies to the revenue in its band:
+      commission = target x tiers(attainment).
+    - Accelerator: above ``accelerator_above`` x target the commission on *the part above*
+      is multiplied by ``accelerator_multiplier`` (the extra is (multiplier - 1) x the
+      commission of that slice: its marginal rates, or in whole mode the rate reached).
+      Multiplying only the part above adds no cliff at the threshold, unlike multiplying
+      the whole commission.
+    - Gate: below ``gate_below`` attainment the commission is 0. Cap: the commission
+      (after the accelerator) is at most ``cap``.
+    - Attainment levels are compared with a tolerance of 1e-9, so 110 000 / 100 000
+      counts as exactly 10 % above target.
+    - A person without a target: the over-target bonus and the accelerator are not earned
+      (0); where the commission depends on attainment (gate, ``measure: attainment``) and
+      the tiers pay something, it cannot be determined and is NaN, and so is ``total``:
+      give the person a target or leave the gate out.
+    - Team pool: a team's revenue is the sum of the commission base of all its employees
+      in the KPI result; its target is its team-level target row, else the sum of its
+      members' targets. A team without a positive target gets no pool. ``by_revenue``
+      splits by the commission base of the members in ``scorecard_table`` (equally when
+      that is 0).
+    - Awards: sales champion = highest commission base (above 0); best service = highest
+      ``csat`` (needs the csat KPI; left unpaid, with a logged notice, when it was not
+      computed); team champion = the team of highest attainment (as for the pool). Ties
+      share an award equally: one award amount split among every tied winner (for the
+      team champion, among all members of the tied teams).
+    - Clawback (needs ``kpi_options.refund_handling: clawback`` and ``incentives.clawback``):
+      refunds arriving this period on orders of earlier periods (``clawback_amount``)
+      times the rate of the first (lowest) tier, the least a commissioned sale earns in a
+      rising plan, so the earlier period's tier need not be known; it is neither gated nor
+      capped, and is taken even when this period's commission is smaller.
+
+    Notices (e.g. an award left unpaid) are in ``result.attrs["notices"]``.
+    """
+    inc = _incentives(params)
+    com = inc.commission
+    need = ["employee_id", "team", "role", "grade"]
+    absent = [c for c in need if c not in scorecard_table.columns]
+    if absent:
+        raise ScoringError(f"the scorecard table has no column(s) {', '.join(absent)}; pass Scorecard.table, "
+                           f"which has {', '.join(need)}")
+    sc = scorecard_table.reset_index(drop=True)
+    ids = sc["employee_id"].astype(str)
+    facts_ids = kpis.facts.index.astype(str)
+    unknown = sorted(set(ids) - set(facts_ids))
+    if unknown:
+        raise ScoringError(f"employee(s) {', '.join(unknown[:10])} of the scorecard are not in the KPI result; "
+                           "compute the scorecard and the KPIs from the same data and period")
+    if ids.duplicated().any():
+        raise ScoringError(f"the scorecard table lists employee(s) {', '.join(sorted(set(ids[ids.duplicated()])))} "
+                           "more than once; pass one row per person")
+    notices: list[str] = []
+    employees = _employees(kpis)
+
+    # --- basis, targets, attainment
+    fact_name = "received_revenue" if com.basis == "received" else "revenue_ordered"
+    base_all = _fact(kpis, fact_name)
+    if base_all is None:
+        fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
+               if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
+        raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {fact_name}: {fix}")
+    base_all = pd.Series(base_all.to_numpy(dtype="float64"), index=facts_ids).fillna(0.0)
+    teams_all = employees["team"].reindex(facts_ids) if "team" in employees else sc.set_index(ids)["team"]
+    basis_kpi = "received_revenue" if com.basis == "received" else "revenue"
+    person_t, team_t = _targets(kpis, targets, basis_kpi, teams_all)
+
+    base = base_all.reindex(ids).to_numpy()
+    target = person_t.reindex(ids).to_numpy(dtype="float64")
+    target_pos = np.where(target > 0, target, np.nan)
+    attainment = base / target_pos
+
+    # --- base and performance pay
+    base_pay = _by_role(inc.base_pay, sc["role"], "base_pay")
+    if "base_pay" in employees:
+        own = pd.to_numeric(employees["base_pay"], errors="coerce").reindex(ids).to_numpy()
+        base_pay = pd.Series(np.where(np.isnan(own), base_pay.to_numpy(), own))
+    perf = _by_role(inc.performance_pay, sc["role"], "performance_pay") * _multipliers(
+        sc["grade"], inc.grade_multipliers, ids)
+
+    # --- commission
+    comm = _commission_column(com, base, target_pos)
+    if np.isnan(comm).any():
+        who = ", ".join(ids[np.isnan(comm)].head(10))
+        notices.append(f"commission of {who} cannot be determined without a revenue target (the plan "
+                       "gates or measures on attainment); add their targets")
+
+    # --- over-target bonus
+    over = np.zeros_like(base)
+    if inc.over_target is not None:
+        reached = np.round(attainment, 9) >= 1.0 + inc.over_target.threshold - _TOL
+        over = np.where(reached, inc.over_target.bonus_share * perf.to_numpy(), 0.0)
+
+    # --- team pool and awards
+    sc_team = sc["team"].astype(str)
+    team_rev = base_all.groupby(teams_all.astype(str)).sum()
+    team_att = (team_rev / team_t.where(team_t > 0)).round(9)
+    pool = _team_pool(inc.team_pool, sc_team, pd.Series(base, index=sc.index), team_att)
+    awards = _awards(inc.awards, sc_team, pd.Series(base, index=sc.index), team_att, _kpi_column(kpis, "csat", ids),
+                     notices)
+
+    # --- clawback
+    clawback = np.zeros_like(base)
+    if inc.clawback and kpis.options.get("refund_handling") == "clawback":
+        amt = _fact(kpis, "clawback_amount")
+        if amt is not None:
+            amt = pd.Series(amt.to_numpy(dtype="float64"), index=facts_ids).reindex(ids).fillna(0.0).to_numpy()
+            rates = _tier_arrays(com.tiers)[1]
+            clawback = 0.0 - amt * (rates[0] if len(rates) else 0.0)
+
+    for n in notices:
+        logger.warning(n)
+    out = pd.DataFrame({
+        "employee_id": ids,
+        "name": sc["name"] if "name" in sc else employees["name"].reindex(ids).to_numpy() if "name" in employees else None,
+        "team": sc["team"], "role": sc["role"], "grade": sc["grade"],
+        "base_pay": base_pay.to_numpy(dtype="float64"), "performance_pay": perf.to_numpy(dtype="float64"),
+        "commission_base": base, "target": target, "attainment": attainment,
+        "commission": comm.astype("float64"), "over_target_bonus": over.astype("float64"),
+        "team_pool": pool.to_numpy(dtype="float64"), "awards": awards.to_numpy(dtype="float64"),
+        "clawback": np.asarray(clawback, dtype="float64"),
+    })
+    out["total"] = out[list(COMPONENTS)].sum(axis=1, skipna=False)
+    out.attrs["notices"] = notices
+    return out[list(PAYOUT_COLUMNS)]
+
+
+# ----------------------------------------------------------------------------- plan cost
+def _ratio(num: float, den: float) -> float:
+    return num / den if den and np.isfinite(den) and den > 0 else np.nan
+
+
+def plan_cost(payout_table: pd.DataFrame, kpis: KPIResult) -> pd.DataFrame:
+    """薪酬成本 — is the plan affordable? (seed 002: "the total payout must stay affordable")
+
+    One row per measure (columns ``measure``, ``value``, ``zh``)::
+
+        headcount, per component totals (base_pay ... clawback),
+        total_payout          = sum of all components
+        variable_pay          = total_payout - base_pay
+        payout_per_head       = total_payout / headcount
+        revenue               = sum of the revenue KPI's fact of the people in the table
+                                (the commission base when the KPIs have no revenue)
+        profit                = sum of the profit KPI (NaN when profit was not computed)
+        payout_to_revenue, variable_to_revenue, commission_to_revenue = ... / revenue
+        payout_to_profit, variable_to_profit = ... / profit
+        incomplete_rows       = people whose total is NaN
+
+    A ratio with a zero or negative denominator is NaN. Missing cells are left out of the
+    sums, so ``incomplete_rows`` > 0 means the cost is understated.
+    """
+    absent = [c for c in (*COMPONENTS, "employee_id") if c not in payout_table.columns]
+    if absent:
+        raise ScoringError(f"the payout table has no column(s) {', '.join(absent)}; pass the result of payouts()")
+    ids = payout_table["employee_id"].astype(str)
+    comp = {c: float(pd.to_numeric(payout_table[c], errors="coerce").sum()) for c in COMPONENTS}
+    total = float(sum(comp.values()))
+    variable = total - comp["base_pay"]
+    facts = kpis.facts.set_axis(kpis.facts.index.astype(str))
+    if "revenue" in facts:
+        revenue = float(facts["revenue"].reindex(ids).sum())
+    else:
+        base = payout_table["commission_base"] if "commission_base" in payout_table else pd.Series(dtype=float)
+        revenue = float(pd.to_numeric(base, errors="coerce").sum())
+    profit = np.nan
+    if "profit" in kpis.wide.columns:
+        p = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str)).set_index("employee_id")["profit"]
+        profit = float(p.reindex(ids).sum(min_count=1))
+    n = len(payout_table)
+    total_col = payout_table["total"] if "total" in payout_table else payout_table[list(COMPONENTS)].sum(
+        axis=1, skipna=False)
+    rows = {
+        "headcount": float(n), **comp, "total_payout": total, "variable_pay": variable,
+        "payout_per_head": total / n if n else np.nan, "revenue": revenue, "profit": profit,
+        "payout_to_revenue": _ratio(total, revenue), "variable_to_revenue": _ratio(variable, revenue),
+        "commission_to_revenue": _ratio(comp["commission"], revenue),
+        "payout_to_profit": _ratio(total, profit), "variable_to_profit": _ratio(variable, profit),
+        "incomplete_rows": float(total_col.isna().sum()),
+    }
+    return pd.DataFrame({"measure": list(rows), "value": np.asarray(list(rows.values()), dtype="float64"),
+                         "zh": [LABELS[m]["zh"] for m in rows]})

@@ -1,0 +1,560 @@
+"""Tests of salesperf_kit.incentives: commission tiers, payouts and plan cost.
+
+Published worked examples used below (amounts reproduced, not the texts):
+
+- 超额累进 (marginal): China's individual income tax, 个人所得税税率表一 (综合所得适用) of the
+  Individual Income Tax Law (2018 amendment), in its monthly conversion
+  (按月换算后的综合所得税率表, 财税〔2018〕164号): bands up to 3 000 / 12 000 / 25 000 /
+  35 000 / 55 000 / 80 000 / above, rates 3 / 10 / 20 / 25 / 30 / 35 / 45 % and quick
+  deductions (速算扣除数) 0 / 210 / 1 410 / 2 660 / 4 410 / 7 160 / 15 160, so that
+  tax = income x rate of its band - quick deduction. The same table read as 全额累进 (whole)
+  shows the jump at a bound; the table's wording "不超过 3 000 元" / "超过 3 000 元的部分"
+  is the ``lower_exclusive`` rule.
+- Attainment tiers: Prowi glossary "Tiered commission": quota 100 000, sales 140 000,
+  tiers 0-50 % at 5 %, 50-100 % at 10 %, 100-150 % at 15 %, 150 %+ at 20 %: commission
+  2 500 + 5 000 + 6 000 = 13 500.
+- Incremental slice: MrExcel forum thread "I need a formula to calculate the payout based on
+  cumulative sales once a breakpoint amount is exceeded": breakpoints 1 000 000 (50 %),
+  2 000 000 (60 %), 3 000 000 (70 %), above (80 %); a fee of 400 000 taking cumulative fees
+  from 800 000 to 1 200 000 pays 200 000 x 50 % + 200 000 x 60 % = 220 000.
+- Amount tiers: MyTime help centre "Tiered Commission by Revenue Amount": 25 % from 0,
+  30 % from 500, 40 % from 3 000; 400 pays 100, 100 pays 25 and 5 000 pays
+  500 x 25 % + 2 500 x 30 % + 2 000 x 40 % = 1 675.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesperf_kit.exceptions import ScoringError
+from salesperf_kit.incentives import (
+    COMPONENTS, LABELS, PAYOUT_COLUMNS, commission, payouts, plan_cost, threshold_jumps,
+)
+from salesperf_kit.kpis import compute_kpis
+from salesperf_kit.params import Tier, load_params, params_from_dict
+
+PERIOD = "2026-10"
+
+# ----------------------------------------------------------------------------- fixtures
+IIT_TIERS = [(0, 0.03), (3_000, 0.10), (12_000, 0.20), (25_000, 0.25), (35_000, 0.30), (55_000, 0.35),
+             (80_000, 0.45)]
+IIT_QUICK = [0, 210, 1_410, 2_660, 4_410, 7_160, 15_160]
+TELE_TIERS = [(0, 0.02), (50_000, 0.03), (100_000, 0.04)]
+SIMPLE_TIERS = [{"above": 0, "rate": 0.01}, {"above": 100_000, "rate": 0.02}]
+
+TEAMS = {"e1": "north", "e2": "north", "e3": "north", "e4": "south", "e5": "south"}
+
+
+def _iit_rate(x: float) -> tuple[float, float]:
+    bounds = [b for b, _ in IIT_TIERS]
+    k = sum(1 for b in bounds if x > b) - 1  # the tax table's "超过": lower_exclusive
+    k = max(k, 0)
+    return IIT_TIERS[k][1], IIT_QUICK[k]
+
+
+_KPI_CACHE: dict[str, object] = {}
+
+
+def make_kpis(revenue: dict[str, float], targets: dict | None = None, **kw):
+    """KPIs of October 2026 for five agents of two teams (see ``_make_kpis``); the same
+    inputs give the same (shared, not to be modified) result, which keeps the tests fast."""
+    key = repr((revenue, targets, sorted(kw.items())))
+    if key not in _KPI_CACHE:
+        _KPI_CACHE[key] = _make_kpis(revenue, targets, **kw)
+    return _KPI_CACHE[key]
+
+
+def _make_kpis(revenue: dict[str, float], targets: dict | None = None, *, cost: dict | None = None,
+               csat: dict | None = None, refunds: dict | None = None, options: dict | None = None,
+               base_pay: dict | None = None, paid: bool = True, kpis=("revenue",)):
+    """KPIs of October 2026 for five agents of two teams.
+
+    ``revenue``: one October order per person (none when 0); ``targets``: person targets
+    by employee_id and team targets by ("team", name); ``refunds``: September orders of
+    that amount refunded in October; ``csat``: one October ticket with that score. Half of
+    each October order is paid in October (no payment columns when ``paid`` is False).
+    """
+    emp = pd.DataFrame({"employee_id": list(TEAMS), "name": [f"Name {e}" for e in TEAMS],
+                        "team": list(TEAMS.values()), "role": "agent"})
+    if base_pay:
+        emp["base_pay"] = [base_pay.get(e, np.nan) for e in TEAMS]
+    rows = [{"order_id": f"o-{e}", "employee_id": e, "customer_id": f"c-{e}", "order_date": "2026-10-05",
+             "amount": float(a), "status": "completed", "refunded_at": None, "paid_amount": float(a) / 2,
+             "paid_date": "2026-10-20", "cost": float((cost or {}).get(e, 0.0))}
+            for e, a in revenue.items() if a]
+    rows += [{"order_id": f"r-{e}", "employee_id": e, "customer_id": f"c-{e}", "order_date": "2026-09-05",
+              "amount": float(a), "status": "refunded", "refunded_at": "2026-10-08", "paid_amount": float(a),
+              "paid_date": "2026-09-06", "cost": 0.0} for e, a in (refunds or {}).items()]
+    cols = ["order_id", "employee_id", "customer_id", "order_date", "amount", "status", "refunded_at",
+            "paid_amount", "paid_date", "cost"]
+    orders = pd.DataFrame(rows, columns=cols)
+    for c in ("order_date", "refunded_at", "paid_date"):
+        orders[c] = pd.to_datetime(orders[c])
+    orders["amount"] = orders["amount"].astype(float)
+    if not paid:
+        orders = orders.drop(columns=["paid_amount", "paid_date"])
+    data = {"employees": emp, "orders": orders}
+    if targets:
+        data["targets"] = pd.DataFrame([
+            {"period": PERIOD, "employee_id": None if isinstance(k, tuple) else k,
+             "team": k[1] if isinstance(k, tuple) else None, "kpi": "revenue", "target": float(v)}
+            for k, v in targets.items()])
+    if csat:
+        data["service"] = pd.DataFrame({
+            "ticket_id": [f"t-{e}" for e in csat], "employee_id": list(csat),
+            "opened_at": pd.to_datetime(["2026-10-10"] * len(csat)), "satisfaction": [float(v) for v in csat.values()],
+            "is_complaint": False, "first_contact_resolved": True})
+    kpis = list(kpis) + (["csat"] if csat else []) + (["profit"] if cost else [])
+    return compute_kpis(data, PERIOD, kpis=kpis, options=options)
+
+
+def make_params(**incentives):
+    return params_from_dict({"business": "telesales",
+                             "scoring": {"roles": {"agent": {"weights": {"revenue": 1}}}},
+                             "incentives": incentives})
+
+
+def scorecard(kpis, grades: dict[str, str] | None = None, default_grade: str = "B") -> pd.DataFrame:
+    w = kpis.wide
+    grades = grades or {}
+    return pd.DataFrame({"employee_id": w["employee_id"], "name": w["name"], "team": w["team"], "role": w["role"],
+                         "score": 80.0, "rank": range(1, len(w) + 1),
+                         "grade": [grades.get(e, default_grade) for e in w["employee_id"]]})
+
+
+def row(table: pd.DataFrame, employee_id: str) -> pd.Series:
+    return table.set_index("employee_id").loc[employee_id]
+
+
+EVEN = {"e1": 100_000, "e2": 100_000, "e3": 100_000, "e4": 100_000, "e5": 100_000}
+
+
+# ----------------------------------------------------------------------------- commission: marginal
+@pytest.mark.parametrize("income", [0, 1_000, 3_000, 3_000.01, 10_000, 12_000, 20_000, 25_000, 30_000, 35_000,
+                                    50_000, 55_000, 60_000, 80_000, 100_000, 1_000_000])
+def test_marginal_reproduces_the_income_tax_quick_deduction_formula(income):
+    rate, quick = _iit_rate(income)
+    assert commission(income, IIT_TIERS) == pytest.approx(income * rate - quick, abs=1e-6)
+
+
+def test_marginal_income_tax_hand_worked_slices():
+    # 20 000: 3 000 x 3 % + 9 000 x 10 % + 8 000 x 20 % = 90 + 900 + 1 600 = 2 590 = 20 000 x 20 % - 1 410
+    assert commission(20_000, IIT_TIERS) == pytest.approx(2_590)
+    # 100 000: every band full up to 80 000, then 20 000 x 45 % = 29 840 = 100 000 x 45 % - 15 160
+    assert commission(100_000, IIT_TIERS) == pytest.approx(29_840)
+
+
+def test_marginal_is_vectorised_and_keeps_the_shape():
+    x = np.array([[0, 3_000], [12_000, 80_000]], dtype=float)
+    out = commission(x, IIT_TIERS)
+    assert isinstance(out, np.ndarray) and out.shape == (2, 2)
+    np.testing.assert_allclose(out, [[0, 90], [12_000 * 0.10 - 210, 80_000 * 0.35 - 7_160]])
+    assert isinstance(commission(5_000, IIT_TIERS), float)
+    np.testing.assert_allclose(commission(pd.Series([400.0, 100.0]), [(0, .25), (500, .30)]), [100, 25])
+
+
+def test_marginal_published_amount_example():
+    tiers = [(0, 0.25), (500, 0.30), (3_000, 0.40)]
+    assert commission(400, tiers) == pytest.approx(100)
+    assert commission(100, tiers) == pytest.approx(25)
+    assert commission(5_000, tiers) == pytest.approx(1_675)
+
+
+def test_marginal_published_incremental_slice_example():
+    tiers = [(0, 0.5), (1_000_000, 0.6), (2_000_000, 0.7), (3_000_000, 0.8)]
+    assert commission(1_200_000, tiers) - commission(800_000, tiers) == pytest.approx(220_000)
+
+
+def test_marginal_published_attainment_example():
+    tiers = [(0, 0.05), (0.5, 0.10), (1.0, 0.15), (1.5, 0.20)]
+    assert commission(140_000 / 100_000, tiers) * 100_000 == pytest.approx(13_500)
+
+
+def test_marginal_boundary_rule_does_not_change_the_amount():
+    bounds = np.array([b for b, _ in IIT_TIERS], dtype=float)
+    np.testing.assert_allclose(commission(bounds, IIT_TIERS, boundary="lower_inclusive"),
+                               commission(bounds, IIT_TIERS, boundary="lower_exclusive"))
+    # at 50 000 exactly: 50 000 x 2 % = 1 000 either way
+    assert commission(50_000, TELE_TIERS, boundary="lower_exclusive") == pytest.approx(1_000)
+    assert commission(50_000, TELE_TIERS, boundary="lower_inclusive") == pytest.approx(1_000)
+
+
+# ----------------------------------------------------------------------------- commission: whole
+@pytest.mark.parametrize("income", [1_000, 10_000, 20_000, 30_000, 50_000, 60_000, 100_000])
+def test_whole_applies_the_reached_rate_to_the_whole_income(income):
+    rate, _ = _iit_rate(income)
+    assert commission(income, IIT_TIERS, mode="whole") == pytest.approx(income * rate)
+
+
+def test_whole_income_tax_jumps_at_twelve_thousand():
+    below = commission(11_999.99, IIT_TIERS, mode="whole")
+    at = commission(12_000, IIT_TIERS, mode="whole")
+    assert below == pytest.approx(1_199.999)
+    assert at == pytest.approx(2_400)  # lower_inclusive: 12 000 is in the 20 % band
+    # marginal has no jump there: 12 000 x 10 % - 210 = 990 on both sides
+    assert commission(12_000, IIT_TIERS) == pytest.approx(990)
+    assert commission(11_999.99, IIT_TIERS) == pytest.approx(990 - 0.001)
+
+
+def test_whole_boundary_rules_at_exact_bounds():
+    # telesales default tiers (params/telesales.yaml)
+    inc = {x: commission(x, TELE_TIERS, mode="whole", boundary="lower_inclusive") for x in (0, 50_000, 100_000)}
+    exc = {x: commission(x, TELE_TIERS, mode="whole", boundary="lower_exclusive") for x in (0, 50_000, 100_000)}
+    assert inc == pytest.approx({0: 0, 50_000: 1_500, 100_000: 4_000})
+    assert exc == pytest.approx({0: 0, 50_000: 1_000, 100_000: 3_000})
+    # the tax table's wording ("不超过 3 000 元" at 3 %) is lower_exclusive
+    assert commission(3_000, IIT_TIERS, mode="whole", boundary="lower_exclusive") == pytest.approx(90)
+    assert commission(3_000, IIT_TIERS, mode="whole", boundary="lower_inclusive") == pytest.approx(300)
+    # just above a bound both rules agree
+    assert commission(50_000.01, TELE_TIERS, mode="whole", boundary="lower_exclusive") == pytest.approx(1_500.0003)
+
+
+def test_commission_edge_cases():
+    assert commission(np.nan, TELE_TIERS) != commission(np.nan, TELE_TIERS)  # NaN
+    assert np.isnan(commission(np.nan, TELE_TIERS, mode="whole"))
+    assert commission(-5, TELE_TIERS) == 0 and commission(-5, TELE_TIERS, mode="whole") == 0
+    assert commission(1_000, []) == 0
+    assert commission(40_000, [(50_000, 0.1)]) == 0  # below the first bound: no rate
+    assert commission(60_000, [Tier(above=50_000, rate=0.1)]) == pytest.approx(1_000)
+    assert commission(60_000, SIMPLE_TIERS) == pytest.approx(600)
+
+
+def test_commission_rejects_bad_arguments():
+    with pytest.raises(ScoringError, match="strictly ascending"):
+        commission(1, [(100, 0.1), (0, 0.2)])
+    with pytest.raises(ScoringError, match="The value for `mode` must be one of"):
+        commission(1, TELE_TIERS, mode="retroactive")
+    with pytest.raises(ScoringError, match="boundary"):
+        commission(1, TELE_TIERS, boundary="inclusive")
+    with pytest.raises(ScoringError, match="pair"):
+        commission(1, [0.1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 1e6), min_size=2, max_size=30))
+def test_marginal_is_continuous_monotone_and_never_above_whole(amounts):
+    x = np.sort(np.asarray(amounts))
+    marginal = commission(x, IIT_TIERS)
+    assert np.all(np.diff(marginal) >= -1e-9)
+    assert np.all(commission(x, IIT_TIERS, mode="whole") >= marginal - 1e-9)
+    # continuity: a cent more never pays more than 45 % of a cent more
+    assert np.all(commission(x + 0.01, IIT_TIERS) - marginal <= 0.0045 + 1e-9)
+
+
+# ----------------------------------------------------------------------------- threshold_jumps
+def test_threshold_jumps_whole_income_tax():
+    t = threshold_jumps(IIT_TIERS, mode="whole")
+    assert list(t.columns[:7]) == ["bound", "rate_below", "rate_above", "payout_below", "payout_at",
+                                   "payout_above", "jump"]
+    r = t.set_index("bound").loc[12_000]
+    assert (r["payout_below"], r["payout_above"], r["jump"]) == pytest.approx((1_200, 2_400, 1_200))
+    np.testing.assert_allclose(t["jump"], t["bound"] * (t["rate_above"] - t["rate_below"]))
+    assert r["payout_at"] == pytest.approx(2_400)
+    exc = threshold_jumps(IIT_TIERS, mode="whole", boundary="lower_exclusive").set_index("bound")
+    assert exc.loc[12_000, "payout_at"] == pytest.approx(1_200)
+
+
+def test_threshold_jumps_marginal_has_none():
+    t = threshold_jumps(IIT_TIERS, mode="marginal")
+    assert (t["jump"] == 0).all()
+    assert t.set_index("bound").loc[12_000, "payout_at"] == pytest.approx(990)
+    assert threshold_jumps([], mode="whole").empty
+
+
+# ----------------------------------------------------------------------------- payouts: pay and basis
+def test_payout_columns_and_total_is_the_sum_of_components():
+    kpis = make_kpis(EVEN, {e: 100_000 for e in EVEN})
+    params = make_params(base_pay={"default": 5_000}, performance_pay={"default": 1_000},
+                         commission={"tiers": SIMPLE_TIERS})
+    t = payouts(scorecard(kpis), kpis, params)
+    assert tuple(t.columns) == PAYOUT_COLUMNS
+    assert len(t) == 5 and list(t["employee_id"]) == list(EVEN)
+    np.testing.assert_allclose(t["total"], t[list(COMPONENTS)].sum(axis=1))
+    assert row(t, "e1")["commission"] == pytest.approx(1_000)
+    assert row(t, "e1")["name"] == "Name e1"
+
+
+def test_base_and_performance_pay_by_role_grade_and_personal_base_pay():
+    kpis = make_kpis(EVEN, base_pay={"e3": 6_500})
+    params = make_params(base_pay={"default": 4_000, "agent": 5_000}, performance_pay={"default": 1_000},
+                         grade_multipliers={"A": 1.5, "B": 1.0, "C": 0.5})
+    sc = scorecard(kpis, {"e1": "A", "e2": "C"})
+    sc.loc[sc["employee_id"] == "e5", "role"] = "trainee"
+    t = payouts(sc, kpis, params)
+    assert row(t, "e1")[["base_pay", "performance_pay"]].tolist() == [5_000, 1_500]
+    assert row(t, "e2")["performance_pay"] == 500
+    assert row(t, "e3")["base_pay"] == 6_500           # employees.base_pay wins
+    assert row(t, "e5")["base_pay"] == 4_000           # role not listed: default
+
+
+def test_ungraded_person_has_no_performance_pay_yet():
+    kpis = make_kpis(EVEN)
+    params = make_params(performance_pay={"default": 1_000}, grade_multipliers={"A": 1.2, "B": 1.0})
+    t = payouts(scorecard(kpis, {"e1": None}), kpis, params)
+    assert np.isnan(row(t, "e1")["performance_pay"]) and np.isnan(row(t, "e1")["total"])
+
+
+def test_commission_basis_received_uses_money_received():
+    kpis = make_kpis(EVEN, {e: 100_000 for e in EVEN})  # half of each order is paid in October
+    t = payouts(scorecard(kpis), kpis, make_params(commission={"basis": "received", "tiers": SIMPLE_TIERS}))
+    assert row(t, "e1")["commission_base"] == 50_000
+    assert row(t, "e1")["attainment"] == pytest.approx(0.5)
+    assert row(t, "e1")["commission"] == pytest.approx(500)
+
+
+def test_commission_whole_mode_at_a_bound_in_payouts():
+    kpis = make_kpis({"e1": 50_000, "e2": 49_999, "e3": 100_000})
+    for boundary, expected in (("lower_inclusive", 1_500), ("lower_exclusive", 1_000)):
+        params = make_params(commission={"mode": "whole", "boundary": boundary, "tiers":
+                                         [{"above": a, "rate": r} for a, r in TELE_TIERS]})
+        t = payouts(scorecard(kpis), kpis, params)
+        assert row(t, "e1")["commission"] == pytest.approx(expected)
+        assert row(t, "e2")["commission"] == pytest.approx(49_999 * 0.02)
+
+
+def test_attainment_measured_tiers_published_example():
+    kpis = make_kpis({"e1": 140_000, "e2": 40_000}, {"e1": 100_000, "e2": 100_000})
+    tiers = [{"above": 0, "rate": .05}, {"above": .5, "rate": .10}, {"above": 1.0, "rate": .15},
+             {"above": 1.5, "rate": .20}]
+    t = payouts(scorecard(kpis), kpis, make_params(commission={"measure": "attainment", "tiers": tiers}))
+    assert row(t, "e1")["commission"] == pytest.approx(13_500)
+    assert row(t, "e2")["commission"] == pytest.approx(2_000)
+    assert np.isnan(row(t, "e3")["attainment"]) and row(t, "e3")["commission"] == 0  # no sales, no target
+
+
+# ----------------------------------------------------------------------------- accelerator, gate, cap
+def test_accelerator_multiplies_the_commission_on_the_part_above_target():
+    kpis = make_kpis({"e1": 150_000, "e2": 90_000}, {"e1": 100_000, "e2": 100_000})
+    acc = {"tiers": SIMPLE_TIERS, "accelerator_above": 1.0, "accelerator_multiplier": 1.5}
+    t = payouts(scorecard(kpis), kpis, make_params(commission=acc))
+    # marginal: 100 000 x 1 % + 50 000 x 2 % = 2 000; part above target 1 000 x 1.5 -> +500
+    assert row(t, "e1")["commission"] == pytest.approx(2_500)
+    assert row(t, "e2")["commission"] == pytest.approx(900)  # below target: no acceleration
+    t = payouts(scorecard(kpis), kpis, make_params(commission={**acc, "mode": "whole"}))
+    # whole: 150 000 x 2 % = 3 000; the 50 000 above target at 2 % = 1 000 x (1.5 - 1) -> +500
+    assert row(t, "e1")["commission"] == pytest.approx(3_500)
+
+
+def test_accelerator_needs_a_target():
+    kpis = make_kpis({"e1": 150_000})
+    acc = {"tiers": SIMPLE_TIERS, "accelerator_above": 1.0, "accelerator_multiplier": 2.0}
+    t = payouts(scorecard(kpis), kpis, make_params(commission=acc))
+    assert row(t, "e1")["commission"] == pytest.approx(2_000)
+
+
+def test_gate_pays_nothing_below_and_everything_at_the_gate():
+    kpis = make_kpis({"e1": 49_999, "e2": 50_000, "e3": 80_000}, {"e1": 100_000, "e2": 100_000, "e3": 100_000})
+    t = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS, "gate_below": 0.5}))
+    assert row(t, "e1")["commission"] == 0
+    assert row(t, "e2")["commission"] == pytest.approx(500)
+    assert row(t, "e3")["commission"] == pytest.approx(800)
+
+
+def test_gate_without_target_is_undetermined_and_noticed(caplog):
+    kpis = make_kpis({"e1": 80_000, "e2": 80_000}, {"e1": 100_000})
+    with caplog.at_level(logging.WARNING, logger="salesperf_kit.incentives"):
+        t = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS, "gate_below": 0.5}))
+    assert row(t, "e1")["commission"] == pytest.approx(800)
+    assert np.isnan(row(t, "e2")["commission"]) and np.isnan(row(t, "e2")["total"])
+    assert row(t, "e3")["commission"] == 0  # nothing sold: nothing to gate
+    assert any("e2" in n for n in t.attrs["notices"]) and "e2" in caplog.text
+
+
+def test_cap_limits_the_commission_after_the_accelerator():
+    kpis = make_kpis({"e1": 300_000, "e2": 100_000}, {"e1": 100_000, "e2": 100_000})
+    com = {"tiers": SIMPLE_TIERS, "accelerator_above": 1.0, "accelerator_multiplier": 2.0, "cap": 5_000}
+    t = payouts(scorecard(kpis), kpis, make_params(commission=com))
+    assert row(t, "e1")["commission"] == 5_000  # 1 000 + 4 000 + 4 000 accelerated = 9 000, capped
+    assert row(t, "e2")["commission"] == pytest.approx(1_000)
+
+
+# ----------------------------------------------------------------------------- over-target bonus
+def test_over_target_bonus_at_exactly_ten_percent_above():
+    kpis = make_kpis({"e1": 110_000, "e2": 109_999, "e3": 130_000},
+                     {"e1": 100_000, "e2": 100_000, "e3": 100_000, "e4": 100_000})
+    params = make_params(performance_pay={"default": 2_000}, grade_multipliers={"A": 1.5, "B": 1.0},
+                         over_target={"threshold": 0.10, "bonus_share": 0.30})
+    t = payouts(scorecard(kpis, {"e3": "A"}), kpis, params)
+    assert row(t, "e1")["over_target_bonus"] == pytest.approx(600)   # 30 % x 2 000
+    assert row(t, "e2")["over_target_bonus"] == 0
+    assert row(t, "e3")["over_target_bonus"] == pytest.approx(900)   # 30 % x 2 000 x 1.5
+    assert row(t, "e4")["over_target_bonus"] == 0
+    assert row(t, "e5")["over_target_bonus"] == 0                    # no target: not earned
+
+
+# ----------------------------------------------------------------------------- team pool
+POOL_REVENUE = {"e1": 60_000, "e2": 30_000, "e3": 10_000, "e4": 50_000, "e5": 10_000}
+
+
+def test_team_pool_equal_split_with_a_team_target_row():
+    kpis = make_kpis(POOL_REVENUE, {("team", "north"): 100_000, ("team", "south"): 100_000, "e4": 10_000})
+    t = payouts(scorecard(kpis), kpis, make_params(team_pool={"amount": 9_000, "split": "equal"}))
+    assert t.set_index("employee_id")["team_pool"].to_dict() == pytest.approx(
+        {"e1": 3_000, "e2": 3_000, "e3": 3_000, "e4": 0, "e5": 0})  # south: 60 000 < its team row
+
+
+def test_team_pool_by_revenue_with_the_sum_of_members_targets():
+    kpis = make_kpis(POOL_REVENUE, {"e1": 40_000, "e2": 40_000, "e3": 20_000, "e4": 40_000, "e5": 30_000})
+    t = payouts(scorecard(kpis), kpis, make_params(team_pool={"amount": 10_000, "split": "by_revenue"}))
+    # north 100 000 >= 100 000 (sum of targets); south 60 000 < 70 000
+    assert t.set_index("employee_id")["team_pool"].to_dict() == pytest.approx(
+        {"e1": 6_000, "e2": 3_000, "e3": 1_000, "e4": 0, "e5": 0})
+
+
+def test_explicit_targets_table_replaces_the_data_targets():
+    kpis = make_kpis(POOL_REVENUE, {("team", "north"): 200_000})
+    other = pd.DataFrame({"period": [PERIOD], "employee_id": [None], "team": ["north"], "kpi": ["revenue"],
+                          "target": [50_000.0]})
+    params = make_params(team_pool={"amount": 900})
+    assert payouts(scorecard(kpis), kpis, params)["team_pool"].sum() == 0
+    assert payouts(scorecard(kpis), kpis, params, targets=other)["team_pool"].sum() == pytest.approx(900)
+
+
+# ----------------------------------------------------------------------------- awards
+def test_awards_ties_share_equally():
+    kpis = make_kpis({"e1": 80_000, "e2": 80_000, "e3": 10_000, "e4": 40_000, "e5": 10_000},
+                     {"e1": 100_000, "e2": 100_000, "e3": 100_000, "e4": 50_000, "e5": 50_000},
+                     csat={"e3": 4.8, "e4": 4.8, "e5": 4.1})
+    params = make_params(awards={"sales_champion": 2_000, "best_service": 1_000, "team_champion": 3_000})
+    t = payouts(scorecard(kpis), kpis, params)
+    # sales champion: e1 and e2 tie at 80 000 -> 1 000 each; best service: e3 and e4 tie at
+    # 4.8 -> 500 each; team champion: north 170 000 / 300 000 = 0.57 beats south
+    # 50 000 / 100 000 = 0.5 -> 3 000 shared by the 3 north members
+    assert t.set_index("employee_id")["awards"].to_dict() == pytest.approx(
+        {"e1": 2_000, "e2": 2_000, "e3": 1_500, "e4": 500, "e5": 0})
+
+
+def test_team_champion_tie_shares_one_award_among_all_tied_members():
+    kpis = make_kpis({"e1": 50_000, "e2": 50_000, "e3": 50_000, "e4": 50_000, "e5": 50_000},
+                     {("team", "north"): 150_000, ("team", "south"): 100_000})
+    t = payouts(scorecard(kpis), kpis, make_params(awards={"team_champion": 5_000}))
+    np.testing.assert_allclose(t["awards"], 1_000)
+
+
+def test_no_sales_champion_without_sales_and_best_service_needs_csat(caplog):
+    kpis = make_kpis({"e1": 0})
+    params = make_params(awards={"sales_champion": 2_000, "best_service": 1_000})
+    with caplog.at_level(logging.WARNING, logger="salesperf_kit.incentives"):
+        t = payouts(scorecard(kpis), kpis, params)
+    assert (t["awards"] == 0).all()
+    assert any("csat" in n for n in t.attrs["notices"])
+
+
+# ----------------------------------------------------------------------------- clawback
+def test_clawback_of_refunds_of_earlier_periods():
+    opts = {"refund_handling": "clawback"}
+    kpis = make_kpis({"e1": 50_000, "e2": 50_000}, refunds={"e1": 20_000}, options=opts)
+    tiers = [{"above": 0, "rate": 0.05}, {"above": 100_000, "rate": 0.08}]
+    t = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": tiers}))
+    assert row(t, "e1")["clawback"] == pytest.approx(-1_000)  # 20 000 x the first tier's 5 %
+    assert row(t, "e2")["clawback"] == 0
+    assert row(t, "e1")["total"] == pytest.approx(2_500 - 1_000)
+    off = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": tiers}, clawback=False))
+    assert (off["clawback"] == 0).all()
+
+
+def test_no_clawback_when_refunded_orders_are_excluded():
+    kpis = make_kpis({"e1": 50_000}, refunds={"e1": 20_000}, options={"refund_handling": "exclude"})
+    t = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS}))
+    assert (t["clawback"] == 0).all()
+
+
+# ----------------------------------------------------------------------------- errors and hygiene
+def test_payout_errors_say_how_to_fix():
+    kpis = make_kpis(EVEN)
+    with pytest.raises(ScoringError, match="grade"):
+        payouts(scorecard(kpis).drop(columns="grade"), kpis, make_params())
+    sc = scorecard(kpis)
+    sc.loc[0, "employee_id"] = "x9"
+    with pytest.raises(ScoringError, match="x9.*not in the KPI result"):
+        payouts(sc, kpis, make_params())
+    with pytest.raises(ScoringError, match="e1 \\(S\\).*grade_multipliers"):
+        payouts(scorecard(kpis, {"e1": "S"}), kpis, make_params(grade_multipliers={"A": 1.2, "B": 1.0}))
+    with pytest.raises(ScoringError, match="no 'default'"):
+        payouts(scorecard(kpis), kpis, make_params(base_pay={"lead": 9_000}))
+    with pytest.raises(ScoringError, match="more than once"):
+        payouts(pd.concat([sc.iloc[1:], sc.iloc[1:2]]), kpis, make_params())
+
+
+def test_received_basis_without_payments_is_an_error():
+    kpis = make_kpis(EVEN, paid=False)
+    with pytest.raises(ScoringError, match="paid_amount"):
+        payouts(scorecard(kpis), kpis, make_params(commission={"basis": "received"}))
+
+
+def test_payouts_leave_the_inputs_untouched_and_accept_the_incentives_section():
+    kpis = make_kpis(EVEN, {e: 100_000 for e in EVEN})
+    sc = scorecard(kpis)
+    before = sc.copy()
+    params = make_params(commission={"tiers": SIMPLE_TIERS})
+    a = payouts(sc, kpis, params)
+    pd.testing.assert_frame_equal(sc, before)
+    pd.testing.assert_frame_equal(a, payouts(sc, kpis, params.incentives))
+
+
+@pytest.mark.parametrize("business", ["online", "telesales", "ecommerce", "direct"])
+def test_shipped_plans_pay_out(business):
+    params = load_params(business)
+    role = next(iter(params.scoring.roles))
+    grade = next(iter(params.incentives.grade_multipliers))
+    kpis = make_kpis(POOL_REVENUE, {e: 40_000 for e in POOL_REVENUE}, kpis=("revenue", "target_attainment"),
+                     options={"revenue_basis": params.kpi_options.revenue_basis,
+                              "refund_handling": params.kpi_options.refund_handling})
+    sc = scorecard(kpis, default_grade=grade).assign(role=role)
+    t = payouts(sc, kpis, params)
+    assert t["total"].notna().all() and (t["total"] >= t["base_pay"]).all()
+
+
+# ----------------------------------------------------------------------------- plan cost
+def test_plan_cost_totals_and_ratios():
+    kpis = make_kpis({"e1": 100_000, "e2": 100_000}, {"e1": 100_000, "e2": 100_000},
+                     cost={"e1": 60_000, "e2": 60_000})
+    params = make_params(base_pay={"default": 5_000}, performance_pay={"default": 1_000},
+                         commission={"tiers": SIMPLE_TIERS}, awards={"sales_champion": 2_000})
+    t = payouts(scorecard(kpis), kpis, params)
+    c = plan_cost(t, kpis).set_index("measure")["value"]
+    assert c["headcount"] == 5
+    assert c["base_pay"] == 25_000 and c["performance_pay"] == 5_000
+    assert c["commission"] == pytest.approx(2_000) and c["awards"] == pytest.approx(2_000)
+    assert c["total_payout"] == pytest.approx(34_000) and c["variable_pay"] == pytest.approx(9_000)
+    assert c["revenue"] == 200_000 and c["profit"] == 80_000
+    assert c["payout_to_revenue"] == pytest.approx(0.17)
+    assert c["commission_to_revenue"] == pytest.approx(0.01)
+    assert c["payout_to_profit"] == pytest.approx(34_000 / 80_000)
+    assert c["variable_to_profit"] == pytest.approx(9_000 / 80_000)
+    assert c["incomplete_rows"] == 0
+    assert set(LABELS) >= set(c.index)
+
+
+def test_plan_cost_without_profit_or_revenue_gives_nan():
+    kpis = make_kpis({"e1": 0})
+    t = payouts(scorecard(kpis), kpis, make_params(base_pay={"default": 5_000}))
+    c = plan_cost(t, kpis).set_index("measure")["value"]
+    assert np.isnan(c["profit"]) and np.isnan(c["payout_to_profit"])
+    assert c["revenue"] == 0 and np.isnan(c["payout_to_revenue"])
+    assert c["total_payout"] == 25_000
+
+
+def test_plan_cost_counts_incomplete_rows_and_scales_with_currency():
+    kpis = make_kpis({"e1": 80_000, "e2": 80_000}, {"e1": 100_000})
+    params = make_params(base_pay={"default": 5_000}, commission={"tiers": SIMPLE_TIERS, "gate_below": 0.5})
+    t = payouts(scorecard(kpis), kpis, params)
+    c = plan_cost(t, kpis).set_index("measure")["value"]
+    assert c["incomplete_rows"] == 1 and c["commission"] == pytest.approx(800)
+    # ratios do not depend on the currency unit
+    money = [*COMPONENTS, "total", "commission_base"]
+    scaled = t.assign(**{m: t[m] * 100 for m in money})
+    kpis100 = dataclasses.replace(kpis, facts=kpis.facts.assign(revenue=kpis.facts["revenue"] * 100))
+    c100 = plan_cost(scaled, kpis100).set_index("measure")["value"]
+    assert c100["payout_to_revenue"] == pytest.approx(c["payout_to_revenue"])
+
+
+def test_plan_cost_needs_a_payout_table():
+    with pytest.raises(ScoringError, match="payouts"):
+        plan_cost(pd.DataFrame({"employee_id": ["e1"]}), make_kpis(EVEN))
