@@ -127,8 +127,8 @@ _AS_OF = "2026-11-15"  # extraction day: later refunds, payments, shipments are 
 
 DEFAULT_VOLUMES: dict[str, dict[str, float]] = {
     "online": {"orders": 25.0, "service": 20.0},
-    "telesales": {"orders": 4.0, "calls": 80.0, "service": 4.0},
-    "ecommerce": {"orders": 30.0, "service": 25.0},
+    "telesales": {"orders": 12.0, "calls": 160.0, "service": 6.0},
+    "ecommerce": {"orders": 50.0, "service": 25.0},
     "direct": {"orders": 5.0},
 }
 
@@ -926,22 +926,22 @@ class _Sim:
         out: dict[str, np.ndarray] = {}
         if b == "online":
             qty = np.minimum(rng.geometric(0.65, n), 6).astype(float)
-            amount = np.round(qty * _lognormal(rng, 150, 0.55, n) * aov * promo, 2)
+            amount = np.round(qty * _lognormal(rng, 600, 0.55, n) * aov * promo, 2)
             ratio = rng.uniform(0.45, 0.7, n)
         elif b == "ecommerce":
             qty = (1 + rng.poisson(0.7, n)).astype(float)
-            amount = np.round(qty * _lognormal(rng, 69, 0.6, n) * aov * promo, 2)
+            amount = np.round(qty * _lognormal(rng, 260, 0.6, n) * aov * promo, 2)
             ratio = rng.uniform(0.5, 0.75, n)
         elif b == "telesales":
             qty = (1 + (rng.random(n) < 0.1)).astype(float)
-            amount = np.round(qty * _lognormal(rng, 1600, 0.45, n) * aov, 2)
+            amount = np.round(qty * _lognormal(rng, 3200, 0.45, n) * aov, 2)
             ratio = rng.uniform(0.25, 0.45, n)
         else:
             h = _hash01(cust, self.seed * 7919 + 1)
             tier = np.where(h < 0.08 * self.big[emp], 0, np.where(h < 0.4, 1, 2))
             lo, hi = np.array([10, 3, 1])[tier], np.array([51, 13, 4])[tier]
             qty = (lo + (rng.random(n) * (hi - lo)).astype(np.int64)).astype(float)
-            unit = _lognormal(rng, np.array([800.0, 900.0, 700.0])[tier], 0.35, n)
+            unit = _lognormal(rng, np.array([1200.0, 1300.0, 1000.0])[tier], 0.35, n)
             amount = np.round(qty * unit * aov)
             ratio = rng.uniform(0.35, 0.55, n)
             home = np.array([_CITIES.index(c) for c in self.city])[emp]
