@@ -1,0 +1,1089 @@
+"""Scorecards: KPI values -> 0-100 points -> one weighted score per person, with 360
+ratings, bonuses and penalties, the sales-cost discount, the team blend, ranks, grades and
+promotion eligibility (catalogue section 3).
+
+>>> from salesperf_kit.scoring import scorecard
+>>> card = scorecard(dataset, load_params("telesales"), "2026-10")   # doctest: +SKIP
+>>> card.table            # one row per person: score, rank, grade and every part of the score
+>>> card.details          # one row per person x KPI: raw, normalised, weight, points
+>>> print(card.explain("E0004", language="en"))
+
+Order of steps (the same for every person; :meth:`Scorecard.explain` follows it):
+
+1. **KPI points** (``kpi_points``). Each KPI of the person's role is normalised to 0-100
+   points (:func:`normalise`; ``scoring.kpi_normalisation[kpi]``, else
+   ``scoring.normalisation``; minmax, percentile and zscore compare the person with the
+   peers scored with the same role's weights). The weights are the role's, or those of the
+   phase that applies to the period, reshaped by ``dimension_weights`` when set
+   (:func:`weights_for`). A KPI without a value, or without a target when it is scored by
+   attainment, passes its weight to the person's other KPIs in proportion to their
+   weights. ``kpi_points`` = sum of normalised x effective weight.
+2. **Rating blend**. With ``ratings.weight`` w > 0 and a reviews table:
+   ``(1 - w) x kpi_points + w x rating_points``; a person without ratings keeps
+   ``kpi_points``.
+3. **Bonuses and penalties**: ``+ bonus_points + penalty_points`` (``penalty_points`` is
+   signed, <= 0).
+4. **Sales-cost discount**: when the person's ``sales_cost_ratio`` exceeds
+   ``bonuses.sales_cost.limit``, ``cost_discount_points = -discount x (score so far)``
+   (a score so far at or below 0 is not discounted). The result is ``individual_score``.
+5. **Team blend** (``team_blend`` set): ``team_score`` = mean ``individual_score`` of the
+   person's team, ``score = (1 - tw) x individual_score + tw x team_score`` with
+   ``tw = team_weight[phase]``. Without a team blend ``score = individual_score``.
+6. **Rank** (:func:`rank`, 1 = best, ties per ``grading.rank_tie``), across everyone scored.
+7. **Grade** (:func:`assign_grades`), across everyone scored, and promotion eligibility
+   (:func:`promotion_eligible`) from ``history`` plus this period.
+
+``score`` keeps full precision; only :meth:`Scorecard.explain` rounds (to 2 decimals).
+
+Rule choices worth knowing:
+
+- ``bonuses.customer_tier_weights`` apply to the raw value of the ``orders`` KPI only: an
+  order of tier X counts ``customer_tier_weights[X]`` orders (tiers not listed, and orders
+  without a tier, count 1), before normalisation; ``revenue`` already reflects the size of
+  big orders and is left as it is.
+- Team targets (rows of the targets table without ``employee_id``) are not used for a
+  person's attainment. A person without a ``received_revenue`` target is measured against
+  their ``revenue`` target (clients set one sales target whatever the revenue basis).
+- Adjustments with 0 points are not listed in ``Scorecard.adjustments``; their reasons and
+  ``grade_label`` are in the plan's ``language``; ``explain`` words them in the language asked.
+- Ranks and grades (thresholds or forced distribution) are taken over everyone on the
+  scorecard, whatever the role.
+- A person whose role has no weights of its own is scored with ``scoring.default_role``
+  and is a peer of that role's people for minmax, percentile and zscore.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._checks import check_one_of, did_you_mean
+from .catalogue import CATALOGUE, label
+from .exceptions import ScoringError
+from .periods import Period, parse_period
+
+__all__ = [
+    "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
+    "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
+]
+
+NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
+RANK_TIES = ("min", "average", "first", "max", "dense")
+STEPS = ("kpi_points", "rating_blend", "bonuses_penalties", "sales_cost_discount", "team_blend", "rank", "grade")
+
+_BONUS_RULES = ("new_customer", "repurchase", "collaboration")
+_PENALTY_RULES = ("compliance",)
+_TABLE_COLUMNS = [
+    "employee_id", "name", "team", "role", "score", "rank", "grade", "grade_label", "kpi_points",
+    "rating_points", "bonus_points", "penalty_points", "cost_discount_points", "team_score",
+    "individual_score", "promotion_eligible", "notes",
+]
+# A KPI scored by attainment without a target of its own uses this KPI's target.
+_TARGET_FALLBACK = {"received_revenue": "revenue"}
+_DETAIL_COLUMNS = ["employee_id", "kpi", "raw", "target", "method", "normalised", "weight",
+                   "effective_weight", "points", "note"]
+_ADJUSTMENT_COLUMNS = ["employee_id", "rule", "points", "reason"]
+
+
+# ----------------------------------------------------------------------------- normalisation
+def normalise(values: pd.Series, *, method: str, higher_is_better: bool = True,
+              target: pd.Series | None = None, floor: float = 0.0, cap: float = 1.2) -> pd.Series:
+    """Turn raw KPI values into 0-100 points.
+
+    Parameters
+    ----------
+    values : Series
+        Raw values of one KPI, one per person (the peers compared with each other).
+    method : {"attainment", "minmax", "percentile", "zscore"}
+    higher_is_better : bool
+        False inverts every method (the catalogue's direction of the KPI).
+    target : Series, optional
+        Per-person target, aligned on ``values``' index (attainment only; a scalar is
+        accepted too).
+    floor, cap : float
+        Attainment limits, as ratios (``cap=1.2`` limits points to 120).
+
+    Returns
+    -------
+    Series
+        Points, same index as ``values``; NaN where a value is NaN.
+
+    Notes
+    -----
+    - ``attainment``: points = 100 x clip(actual / target, floor, cap); lower-is-better:
+      100 x clip(target / actual, floor, cap), and an actual of 0 earns the cap. NaN when the
+      value is NaN or the target is missing, 0 or negative. Not compared with peers.
+    - ``minmax``: points = 100 x (x - min) / (max - min) over the non-NaN peers;
+      lower-is-better: 100 x (max - x) / (max - min). All peers equal: 100 each.
+    - ``percentile``: points = 100 x (r - 1) / (n - 1), r the average rank (1 = lowest
+      value; ties share the mean of their ranks) among the n non-NaN peers; lower-is-better
+      ranks from the highest value. A single peer gets 100.
+    - ``zscore``: a T-score, points = clip(50 + 10 x z, 0, 100), z = (x - mean) / sd with
+      the population sd (ddof 0) of the non-NaN peers; lower-is-better uses -z. All peers
+      equal (sd 0): 50 each.
+    """
+    check_one_of("method", method, NORMALISATION_METHODS, error=ScoringError)
+    x = pd.to_numeric(values, errors="coerce").astype("float64")
+    ok = x.dropna()
+    if method == "attainment":
+        if target is None:
+            raise ScoringError("Attainment needs the targets: pass target= (one per person), or choose "
+                               "another method in scoring.normalisation / scoring.kpi_normalisation.")
+        t = target.reindex(x.index) if isinstance(target, pd.Series) else pd.Series(target, index=x.index)
+        t = pd.to_numeric(t, errors="coerce").astype("float64")
+        t = t.where(t > 0)
+        if higher_is_better:
+            ratio = x / t
+        else:
+            ratio = (t / x.where(x != 0)).mask((x == 0) & t.notna(), cap)
+        out = 100.0 * ratio.clip(lower=floor, upper=cap)
+    elif ok.empty:
+        out = pd.Series(np.nan, index=x.index)
+    elif method == "minmax":
+        lo, hi = ok.min(), ok.max()
+        if hi == lo:
+            out = pd.Series(100.0, index=x.index).where(x.notna())
+        else:
+            out = 100.0 * ((x - lo) if higher_is_better else (hi - x)) / (hi - lo)
+    elif method == "percentile":
+        n = len(ok)
+        if n == 1:
+            out = pd.Series(100.0, index=x.index).where(x.notna())
+        else:
+            r = x.rank(method="average", ascending=higher_is_better, na_option="keep")
+            out = 100.0 * (r - 1) / (n - 1)
+    else:  # zscore
+        mean, sd = ok.mean(), ok.std(ddof=0)
+        if not sd > 1e-12 * max(1.0, abs(mean)):
+            out = pd.Series(50.0, index=x.index).where(x.notna())
+        else:
+            z = (x - mean) / sd
+            out = (50.0 + 10.0 * (z if higher_is_better else -z)).clip(0.0, 100.0)
+    return out.astype("float64").rename(values.name)
+
+
+# ----------------------------------------------------------------------------- weights
+def _resolve_role(params, role) -> str | None:
+    roles = params.scoring.roles
+    if isinstance(role, str) and role in roles:
+        return role
+    return params.scoring.default_role
+
+
+def _phase_matches(phase, p: Period) -> bool:
+    """A phase applies when every criterion it sets matches (a phase that sets none never
+    applies): ``months`` lists every calendar month of the period; ``periods`` lists the
+    period or a period containing it; ``cycle`` is the period's kind."""
+    criteria = []
+    if phase.months:
+        criteria.append(all(m.index in phase.months for m in p.months()))
+    if phase.periods:
+        inside = False
+        for text in phase.periods:
+            q = parse_period(text)
+            inside |= q.start <= p.start and p.end <= q.end
+        criteria.append(inside)
+    if phase.cycle:
+        criteria.append(phase.cycle == p.kind)
+    return bool(criteria) and all(criteria)
+
+
+def _active_phase(params, role: str, p: Period):
+    """The last phase that matches ``p`` and has weights for ``role`` (or its resolved role)."""
+    resolved = _resolve_role(params, role)
+    found = None
+    for phase in params.scoring.phases:
+        if _phase_matches(phase, p) and (role in phase.roles or resolved in phase.roles):
+            found = phase
+    return found
+
+
+def _apply_dimensions(weights: dict[str, float], overrides: dict[str, str], dim_weights: dict) -> dict[str, float]:
+    if not dim_weights:
+        return dict(weights)
+    dim_of = {k: overrides.get(k, CATALOGUE[k].dimension) for k in weights}
+    sums: dict[str, float] = {}
+    for k, w in weights.items():
+        sums[dim_of[k]] = sums.get(dim_of[k], 0.0) + w
+    present = {d: dim_weights.get(d, 0.0) for d, s in sums.items() if s > 0}
+    total = sum(present.values())
+    if total <= 0:
+        raise ScoringError(
+            f"scoring.dimension_weights gives no weight to the dimensions of the KPIs {list(weights)} "
+            f"({', '.join(sorted(present))}): give those dimensions a weight, or remove dimension_weights.")
+    return {k: (present[dim_of[k]] / total) * w / sums[dim_of[k]] if sums.get(dim_of[k]) else 0.0
+            for k, w in weights.items()}
+
+
+def _no_weights_error(found: list[str], params) -> ScoringError:
+    configured = list(params.scoring.roles)
+    hints = "".join(did_you_mean(r, configured) for r in found)
+    return ScoringError(
+        f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
+        f"scoring.roles {configured} and no scoring.default_role.{hints} Fix: add "
+        f"'scoring.roles.<role>.weights' for each of them, correct employees.role, or set "
+        f"'scoring.default_role' to a configured role.")
+
+
+def weights_for(params, role: str, period) -> dict[str, float]:
+    """The planned KPI weights of ``role`` in ``period``.
+
+    Parameters
+    ----------
+    params : Params
+    role : str
+        employees.role; a role without weights falls back to ``scoring.default_role``.
+    period : str or Period
+
+    Returns
+    -------
+    dict
+        KPI -> weight, summing to 1.
+
+    Notes
+    -----
+    - Phases (``scoring.phases``): a phase applies when every criterion it sets matches
+      (``months``: every calendar month of the period is listed, so ``[6, 11]`` applies to
+      2026-06 and 2026-11 but not to 2026-Q2; ``periods``: the period is listed or lies inside
+      a listed period, so ``2026-Q4`` covers 2026-10; ``cycle``: the period is a month,
+      quarter or year). A phase that sets no criterion never applies. Among the phases that
+      apply and have weights for the role, the last one listed wins.
+    - ``dimension_weights`` (result/process/potential; a KPI's dimension is the catalogue's
+      unless ``roles.<role>.dimensions`` overrides it): weight of KPI k = dim_weight[d] x
+      w_k / (sum of the role's w_j in d). Dimensions the role has no KPI in are dropped and
+      the other dimension weights rescaled to sum to 1; KPIs of a dimension without a
+      dimension weight get 0.
+
+    Raises
+    ------
+    ScoringError
+        The role has no weights and there is no ``scoring.default_role``.
+    """
+    p = parse_period(period)
+    resolved = _resolve_role(params, role)
+    if resolved is None:
+        raise _no_weights_error([str(role)], params)
+    spec = params.scoring.roles[resolved]
+    phase = _active_phase(params, role, p)
+    weights = spec.weights
+    if phase is not None:
+        weights = phase.roles.get(role, phase.roles.get(resolved))
+    return _apply_dimensions(weights, spec.dimensions, params.scoring.dimension_weights)
+
+
+# ----------------------------------------------------------------------------- rank and grades
+def rank(scores: pd.Series, *, tie: str = "min") -> pd.Series:
+    """Rank scores, 1 = the highest.
+
+    ``tie``: ``"min"`` (equal scores share the best rank: 1, 2, 2, 4), ``"average"``
+    (1, 2.5, 2.5, 4), ``"first"`` (order of appearance: 1, 2, 3, 4), ``"max"`` (1, 3, 3, 4)
+    or ``"dense"`` (1, 2, 2, 3). A NaN score has a NaN rank.
+    """
+    check_one_of("tie", tie, RANK_TIES, error=ScoringError)
+    return pd.to_numeric(scores, errors="coerce").astype("float64").rank(
+        method=tie, ascending=False, na_option="keep").rename("rank")
+
+
+def grade_order(grading) -> list[str]:
+    """Grades from best to worst: by threshold (highest first), or as listed in a forced
+    ``distribution``."""
+    g = _grading(grading)
+    if g.method == "forced":
+        return list(g.distribution)
+    return [k for k, _ in sorted(g.thresholds.items(), key=lambda kv: -kv[1])]
+
+
+def _grading(grading):
+    from .params import Grading
+
+    return grading if isinstance(grading, Grading) else Grading.model_validate(grading)
+
+
+def _hamilton(n: int, shares: list[float]) -> list[int]:
+    """Largest-remainder (Hamilton) rounding of n x share; equal remainders go to the
+    earlier (better) grade."""
+    total = sum(shares)
+    quotas = [n * s / total for s in shares]
+    counts = [math.floor(q + 1e-9) for q in quotas]
+    rems = [round(q - c, 9) for q, c in zip(quotas, counts)]
+    for i in sorted(range(len(shares)), key=lambda i: (-rems[i], i))[: n - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def assign_grades(scores: pd.Series, grading) -> pd.Series:
+    """Grade every score.
+
+    Parameters
+    ----------
+    scores : Series
+    grading : Grading (``params.scoring.grading``) or a mapping of its fields
+
+    Returns
+    -------
+    Series
+        The grade per score (same index); missing for a NaN score.
+
+    Notes
+    -----
+    - ``thresholds``: the highest grade whose threshold <= score; a score below every
+      threshold (penalties can push it under 0) gets the lowest grade.
+    - ``forced``: grades in the order listed in ``distribution``, best first. With n scored
+      people (NaN scores do not count), grade g gets n x share_g people rounded by largest
+      remainder (Hamilton): each grade first gets the whole part, the people left go one
+      each to the grades with the largest fractional parts (equal fractions: the better
+      grade first). E.g. 7 people at 20/70/10: quotas 1.4/4.9/0.7 -> 1/4/0, two left go to
+      B (.9) and C (.7) -> 1/5/1. People are taken in order of score, highest first.
+      Ties: equal scores always get the same grade, the better one that the first of them
+      reaches, so the next grade's count shrinks by as many.
+    """
+    g = _grading(grading)
+    s = pd.to_numeric(scores, errors="coerce").astype("float64")
+    out = pd.Series(None, index=s.index, dtype=object, name="grade")
+    order = grade_order(g)
+    ok = s.dropna()
+    if ok.empty:
+        return out
+    if g.method == "thresholds":
+        thresholds = [(k, g.thresholds[k]) for k in order]
+        for i, v in ok.items():
+            out[i] = next((k for k, t in thresholds if v >= t), order[-1])
+        return out
+    counts = _hamilton(len(ok), [g.distribution[k] for k in order])
+    bounds = np.cumsum(counts)
+    ranked = ok.sort_values(ascending=False, kind="mergesort")
+    previous_value, previous_grade = None, None
+    for pos, (i, v) in enumerate(ranked.items()):
+        if previous_value is not None and v == previous_value:
+            grade = previous_grade
+        else:
+            grade = order[min(int(np.searchsorted(bounds, pos, side="right")), len(order) - 1)]
+        out[i] = grade
+        previous_value, previous_grade = v, grade
+    return out
+
+
+def promotion_eligible(grades: pd.DataFrame, *, grade: str = "A", consecutive: int = 2,
+                       order: list[str]) -> pd.Series:
+    """Who is eligible for promotion (e.g. two consecutive quarters at grade A, seed 003).
+
+    Parameters
+    ----------
+    grades : DataFrame
+        employee_id, period, grade (one row per person and period; a repeated period keeps
+        its last row).
+    grade : str
+        The grade required, "or better".
+    consecutive : int
+    order : list of str
+        Grades from best to worst (:func:`grade_order`).
+
+    Returns
+    -------
+    Series of bool, indexed by employee_id, named ``promotion_eligible``.
+
+    Notes
+    -----
+    Eligible when the person's latest period and the ``consecutive - 1`` periods just
+    before it (same kind: months, quarters or years; no gap) are all present and graded
+    ``grade`` or better. A missing or unknown grade breaks the run.
+    """
+    check_one_of("grade", grade, order, error=ScoringError)
+    absent = [c for c in ("employee_id", "period", "grade") if c not in grades.columns]
+    if absent:
+        raise ScoringError(f"The grades table needs the column(s) {absent} (employee_id, period, grade), "
+                           f"found {list(grades.columns)}.")
+    position = {g: i for i, g in enumerate(order)}
+    limit = position[grade]
+    out = {}
+    for emp, grp in grades.groupby(grades["employee_id"].astype(str), sort=False):
+        by_period = {parse_period(p): g for p, g in zip(grp["period"].astype(str), grp["grade"])}
+        latest = max(by_period, key=lambda q: (q.end, q.start))
+        run = [latest.shift(-i) for i in range(consecutive)]
+        out[emp] = all(q in by_period and position.get(by_period[q], math.inf) <= limit for q in run)
+    return pd.Series(out, dtype=bool, name="promotion_eligible").rename_axis("employee_id")
+
+
+# ----------------------------------------------------------------------------- ratings
+def rating_points(reviews: pd.DataFrame, period, *, reviewer_weights: dict[str, float]) -> pd.DataFrame:
+    """360 rating per person for ``period``, on 1-5 and as 0-100 points.
+
+    Reviews count when their period lies inside ``period``; a peer rating of oneself is
+    dropped. Per reviewer type: the mean of each criterion, then the mean over criteria;
+    then the mean over reviewer types weighted by ``reviewer_weights`` (renormalised over
+    the types present; a type with weight 0 is ignored). points = (rating - 1) / 4 x 100.
+
+    Returns
+    -------
+    DataFrame indexed by employee_id: rating (1-5), rating_points (0-100).
+    """
+    p = parse_period(period)
+    need = ["employee_id", "period", "reviewer_type", "criterion", "score"]
+    absent = [c for c in need if c not in reviews.columns]
+    if absent:
+        raise ScoringError(f"The reviews table needs the column(s) {absent}; found {list(reviews.columns)}. "
+                           "Map the client's columns in data.columns.reviews of the parameter file.")
+    r = reviews.assign(employee_id=reviews["employee_id"].astype(str))
+    inside = {}
+    for text in r["period"].astype(str).unique():
+        try:
+            q = parse_period(text)
+        except Exception:  # noqa: BLE001 - an unreadable review period is simply outside
+            inside[text] = False
+            continue
+        inside[text] = p.start <= q.start and q.end <= p.end
+    r = r[r["period"].astype(str).map(inside).astype(bool)]
+    if "reviewer_id" in r:
+        r = r[~((r["reviewer_type"] == "peer") & (r["reviewer_id"].astype(str) == r["employee_id"]))]
+    r = r.assign(w=r["reviewer_type"].map(reviewer_weights).astype("float64"))
+    r = r[r["w"] > 0]
+    per_type = (r.groupby(["employee_id", "reviewer_type", "criterion"])["score"].mean()
+                .groupby(["employee_id", "reviewer_type"]).mean().rename("mean").reset_index())
+    per_type["w"] = per_type["reviewer_type"].map(reviewer_weights).astype("float64")
+    per_type["ws"] = per_type["w"] * per_type["mean"]
+    sums = per_type.groupby("employee_id")[["ws", "w"]].sum()
+    out = pd.DataFrame({"rating": sums["ws"] / sums["w"]})
+    out["rating_points"] = (out["rating"] - 1) / 4 * 100
+    return out.rename_axis("employee_id")
+
+
+# ----------------------------------------------------------------------------- scorecard
+@dataclass
+class Scorecard:
+    """The scores of one period (see the module docstring for the order of steps).
+
+    Attributes
+    ----------
+    period : Period
+    business : str
+    table : DataFrame
+        One row per person: employee_id, name, team, role, score, rank, grade, grade_label,
+        kpi_points, rating_points (0-100 or NaN), bonus_points, penalty_points (<= 0),
+        cost_discount_points (<= 0), team_score, individual_score, promotion_eligible, notes,
+        then per KPI used: ``<kpi>`` (raw value) and ``<kpi>_points``. Sorted by rank.
+    details : DataFrame
+        One row per person x KPI of their role: employee_id, kpi, raw, target, method,
+        normalised (0-100), weight (planned), effective_weight (after redistribution),
+        points (normalised x effective_weight; 0 when the weight was redistributed), note.
+    adjustments : DataFrame
+        employee_id, rule (new_customer, repurchase, collaboration, compliance, sales_cost),
+        points (signed), reason.
+    notes : list of str
+    weights : dict
+        role (as in employees.role) -> the planned weights used this period.
+    params : Params
+        The parameters scored with (for :meth:`explain`).
+    """
+
+    period: Period
+    business: str
+    table: pd.DataFrame
+    details: pd.DataFrame
+    adjustments: pd.DataFrame
+    notes: list[str]
+    weights: dict[str, dict[str, float]]
+    params: object = field(default=None, repr=False)
+    _reason_args: dict = field(default_factory=dict, repr=False)
+
+    def explain(self, employee_id: str, language: str = "zh") -> str:
+        """Why a person has their score: every KPI's raw value, normalised points, weight
+        and points; each bonus and penalty; each blend step, in the order they are applied,
+        with arithmetic that adds up to the score (figures rounded to 2 decimals)."""
+        return _explain(self, str(employee_id), language)
+
+
+def _tier_weighted_orders(kpis, tier_weights: dict[str, float]) -> tuple[pd.Series, dict[str, str]]:
+    by_tier = kpis.orders_by_tier() if getattr(kpis, "_ctx", None) is not None else pd.DataFrame()
+    if by_tier.empty:
+        return pd.Series(dtype="float64"), {}
+    t = by_tier.assign(employee_id=by_tier["employee_id"].astype(str),
+                       w=by_tier["customer_tier"].map(lambda x: tier_weights.get(x, 1.0) if pd.notna(x) else 1.0))
+    t["weighted"] = t["orders"].astype("float64") * t["w"]
+    weighted = t.groupby("employee_id")["weighted"].sum()
+    notes = {}
+    for emp, grp in t.groupby("employee_id"):
+        parts = " + ".join(f"{int(o)} x{w:g} ({tier if pd.notna(tier) else '-'})"
+                           for tier, o, w in zip(grp["customer_tier"], grp["orders"], grp["w"]))
+        notes[emp] = f"tier-weighted orders: {parts} = {grp['weighted'].sum():g} ({int(grp['orders'].sum())} orders)"
+    return weighted, notes
+
+
+def _targets_map(targets: pd.DataFrame | None, p: Period) -> pd.Series:
+    from .kpis import targets_for
+
+    if targets is None or len(targets) == 0:
+        return pd.Series(dtype="float64")
+    t = targets_for(targets, p)
+    t = t[t["employee_id"].notna()]
+    t = t.assign(employee_id=t["employee_id"].astype(str), target=pd.to_numeric(t["target"], errors="coerce"))
+    return t.groupby(["employee_id", "kpi"])["target"].last()
+
+
+def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params, targets: pd.Series,
+                 computed: set[str], extra_notes: dict[tuple[str, str], str]) -> pd.DataFrame:
+    sc = params.scoring
+    parts = []
+    for _, members in people.groupby("peer_role", sort=False):
+        used = list(dict.fromkeys(k for r in members["role"] for k in weights[r]))
+        for k in used:
+            who = members[[k in weights[r] for r in members["role"]]]
+            ids = who["employee_id"]
+            values = raw[k].reindex(ids) if k in raw else pd.Series(np.nan, index=ids)
+            spec = sc.kpi_normalisation.get(k, sc.normalisation)
+            fallback = _TARGET_FALLBACK.get(k)
+            tgt = pd.Series([targets.get((e, k), targets.get((e, fallback), np.nan) if fallback else np.nan)
+                             for e in ids], index=ids, dtype="float64")
+            points = normalise(values, method=spec.method, higher_is_better=CATALOGUE[k].higher_is_better,
+                               target=tgt if spec.method == "attainment" else None,
+                               floor=spec.floor, cap=spec.cap)
+            parts.append(pd.DataFrame({
+                "employee_id": ids.to_numpy(), "kpi": k, "raw": values.to_numpy(), "target": tgt.to_numpy(),
+                "method": spec.method, "normalised": points.to_numpy(),
+                "weight": [weights[r][k] for r in who["role"]]}))
+    d = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_DETAIL_COLUMNS[:7])
+    notes = []
+    for e, k, v, t, m, n in zip(d["employee_id"], d["kpi"], d["raw"], d["target"], d["method"], d["normalised"]):
+        why = ""
+        if pd.isna(n):
+            if k not in computed:
+                why = "not computed (see notes): weight redistributed"
+            elif pd.isna(v):
+                why = "no value: weight redistributed"
+            elif m == "attainment":
+                why = "no target: weight redistributed"
+            else:
+                why = "no score: weight redistributed"
+        extra = extra_notes.get((e, k), "")
+        notes.append("; ".join(x for x in (extra, why) if x))
+    d["note"] = notes
+    scored = d["normalised"].notna() & (d["weight"] > 0)
+    available = d["weight"].where(scored, 0.0).groupby(d["employee_id"]).transform("sum")
+    d["effective_weight"] = (d["weight"] / available).where(scored & (available > 0), 0.0)
+    d["points"] = (d["normalised"] * d["effective_weight"]).where(d["effective_weight"] > 0, 0.0)
+    order = {e: i for i, e in enumerate(people["employee_id"])}
+    d = d.sort_values("employee_id", key=lambda s: s.map(order), kind="mergesort").reset_index(drop=True)
+    return d[_DETAIL_COLUMNS]
+
+
+def _fmt_count(x: float) -> str:
+    return f"{x:g}"
+
+
+_REASONS = {
+    "en": {
+        "new_customer": "{n:g} new customer(s) with a first order >= {min:g}: +{pts:g} ({n:g} x {per:g}{capped})",
+        "capped": ", capped at {:g}",
+        "repurchase": "repurchase rate {rate:.1%} > {threshold:.1%}: +{pts:g}",
+        "collaboration": "{n:g} deal(s) helped for a newcomer: +{pts:g} ({n:g} x {per:g})",
+        "compliance": "{n:g} compliance violation(s): -{pts:g} ({n:g} x {per:g})",
+        "sales_cost": "sales-cost ratio {ratio:.1%} > limit {limit:.1%}",
+        "sales_cost_tail": ": -{discount:.0%} of {subtotal:.2f} = {points:.2f}",
+    },
+    "zh": {
+        "new_customer": "{n:g} 个新客户首单金额 >= {min:g}：+{pts:g}（{n:g} × {per:g}{capped}）",
+        "capped": "，封顶 {:g}",
+        "repurchase": "复购率 {rate:.1%} > {threshold:.1%}：+{pts:g}",
+        "collaboration": "协助新人成交 {n:g} 单：+{pts:g}（{n:g} × {per:g}）",
+        "compliance": "合规违规 {n:g} 次：−{pts:g}（{n:g} × {per:g}）",
+        "sales_cost": "销售成本率 {ratio:.1%} > 上限 {limit:.1%}",
+        "sales_cost_tail": "：扣减 {subtotal:.2f} 的 {discount:.0%} = {points:.2f}",
+    },
+}
+
+
+def _reason(rule: str, args: dict, language: str, *, short: bool = False) -> str:
+    """The plain-words reason of one adjustment, from its numbers."""
+    tx = _REASONS.get(language, _REASONS["en"])
+    if rule == "new_customer":
+        capped = tx["capped"].format(args["max"]) if args["pts"] < args["n"] * args["per"] else ""
+        return tx["new_customer"].format(capped=capped, **args)
+    if rule == "sales_cost":
+        return tx["sales_cost"].format(**args) + ("" if short else tx["sales_cost_tail"].format(**args))
+    return tx[rule].format(**args)
+
+
+def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[tuple[str, str, float, dict]]:
+    """Bonus and penalty rows (employee_id, rule, points, numbers of the reason); 0 points are left out."""
+    b = params.scoring.bonuses
+    ids = people["employee_id"]
+    wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str)).set_index("employee_id")
+    facts = kpis.facts.copy()
+    facts.index = facts.index.astype(str)
+    rows = []
+    if b.new_customer is not None:
+        rule = b.new_customer
+        fo = kpis.first_orders() if getattr(kpis, "_ctx", None) is not None else pd.DataFrame()
+        if fo.empty and "new_customers" not in wide:
+            notes.append("new_customer bonus not applied: the data have no orders to find new customers in.")
+        elif not fo.empty:
+            ok = fo[pd.to_numeric(fo["first_amount"], errors="coerce") >= rule.min_first_order]
+            counts = ok.groupby(ok["employee_id"].astype(str)).size()
+            for e in ids:
+                n = int(counts.get(e, 0))
+                full = n * rule.points
+                pts = min(full, rule.max_points) if rule.max_points is not None else full
+                if pts:
+                    rows.append((e, "new_customer", pts, {"n": n, "min": rule.min_first_order, "pts": pts,
+                                                          "per": rule.points, "max": rule.max_points}))
+    if b.repurchase is not None:
+        if "repurchase_rate" not in wide:
+            notes.append("repurchase bonus not applied: repurchase_rate was not computed (it needs the orders table).")
+        else:
+            for e in ids:
+                v = wide["repurchase_rate"].get(e, np.nan)
+                if pd.notna(v) and v > b.repurchase.threshold and b.repurchase.points:
+                    rows.append((e, "repurchase", b.repurchase.points,
+                                 {"rate": v, "threshold": b.repurchase.threshold, "pts": b.repurchase.points}))
+    for rule, points, col, sign in (("collaboration", b.collaboration_points, "act_assist", 1),
+                                    ("compliance", b.compliance_points, "act_compliance_violation", -1)):
+        if not points:
+            continue
+        if col not in facts:
+            notes.append(f"{rule} {'bonus' if sign > 0 else 'penalty'} not applied: the KPIs carry no "
+                         f"'{col.removeprefix('act_')}' activity counts (it needs the activities table and an "
+                         f"activities KPI such as {'collaboration' if sign > 0 else 'compliance_violations'}).")
+            continue
+        for e in ids:
+            n = float(facts[col].get(e, 0.0) or 0.0)
+            if n > 0:
+                rows.append((e, rule, sign * n * points, {"n": n, "per": points, "pts": n * points}))
+    return rows
+
+
+def _tables_of(dataset) -> dict:
+    if isinstance(dataset, dict):
+        return dataset
+    tables = dict(getattr(dataset, "tables", {}) or {})
+    for name, path in (getattr(dataset, "lazy", {}) or {}).items():
+        if name in ("targets", "reviews") and name not in tables:
+            tables[name] = pd.read_parquet(path)
+    return tables
+
+
+def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.DataFrame | None = None,
+          history: pd.DataFrame | None = None) -> Scorecard:
+    """Score one period's KPIs with a parameter file's scoring plan.
+
+    Parameters
+    ----------
+    kpis : KPIResult
+        From :func:`salesperf_kit.kpis.compute_kpis`; must hold the KPIs of the role weights
+        (a KPI left out scores as "no value" and its weight is redistributed), plus those the
+        bonus rules read (repurchase_rate, sales_cost_ratio, compliance_violations).
+    params : Params
+    targets : DataFrame, optional
+        The targets table (period, employee_id, team, kpi, target) for attainment.
+    ratings : DataFrame, optional
+        The reviews table (360 ratings), used when ``scoring.ratings.weight`` > 0.
+    history : DataFrame, optional
+        Earlier grades (employee_id, period, grade) for promotion eligibility.
+
+    Returns
+    -------
+    Scorecard
+
+    Raises
+    ------
+    ScoringError
+        A person's role has no weights and there is no ``scoring.default_role``.
+
+    Notes
+    -----
+    The steps and rule choices are those of the module docstring.
+    """
+    sc = params.scoring
+    p = kpis.period
+    language = params.language
+    notes = list(kpis.notices)
+    wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
+    people = pd.DataFrame({"employee_id": wide["employee_id"]})
+    for col in ("name", "team", "role"):
+        people[col] = wide[col].to_numpy() if col in wide else np.nan
+    peer_roles = [_resolve_role(params, r) for r in people["role"]]
+    unknown = sorted({str(r) for r, pr in zip(people["role"], peer_roles) if pr is None})
+    if unknown:
+        raise _no_weights_error(unknown, params)
+    people["peer_role"] = peer_roles
+    people["role"] = people["role"].where(people["role"].notna(), people["peer_role"])
+    person_notes: dict[str, list[str]] = {e: [] for e in people["employee_id"]}
+    for r in sorted(set(people["role"]) - set(sc.roles)):
+        notes.append(f"Role '{r}' has no weights of its own: scored with the default role '{sc.default_role}'.")
+    weights = {r: weights_for(params, r, p) for r in dict.fromkeys(people["role"])}
+    for r in weights:
+        phase = _active_phase(params, r, p)
+        if phase is not None:
+            notes.append(f"Weights of role '{r}' in {p} come from phase '{phase.name}'.")
+
+    kpi_cols = [c for c in kpis.kpis if c in wide]
+    raw = wide.set_index("employee_id")[kpi_cols].apply(pd.to_numeric, errors="coerce").astype("float64")
+    extra_notes: dict[tuple[str, str], str] = {}
+    used = list(dict.fromkeys(k for w in weights.values() for k in w))
+    if sc.bonuses.customer_tier_weights and "orders" in raw and "orders" in used:
+        weighted, tier_notes = _tier_weighted_orders(kpis, sc.bonuses.customer_tier_weights)
+        if weighted.empty and raw["orders"].fillna(0).sum() > 0:
+            notes.append("bonuses.customer_tier_weights are set but the orders have no customer_tier: "
+                         "each order counts 1.")
+        else:
+            raw["orders"] = weighted.reindex(raw.index).fillna(0.0).where(raw["orders"].notna())
+            extra_notes = {(e, "orders"): n for e, n in tier_notes.items()}
+            notes.append("The raw 'orders' value is tier-weighted: one order of tier X counts "
+                         + ", ".join(f"{t}: {w:g}" for t, w in sc.bonuses.customer_tier_weights.items())
+                         + " (other tiers 1).")
+
+    target_map = _targets_map(targets, p)
+    kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
+    for k, fallback in _TARGET_FALLBACK.items():
+        if k in used and k not in kpis_with_targets and fallback in kpis_with_targets:
+            notes.append(f"There are no {k} targets: {k} is measured against the {fallback} targets.")
+    details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)
+    for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
+        if n:
+            person_notes[e].append(f"{k}: {n}")
+    scored = details[details["effective_weight"] > 0]
+    kpi_points = scored.groupby("employee_id")["points"].sum().reindex(people["employee_id"])
+    for e in people["employee_id"][kpi_points.isna().to_numpy()]:
+        person_notes[e].append("no KPI could be scored: no score")
+
+    t = people.set_index("employee_id")[["name", "team", "role"]].copy()
+    t["kpi_points"] = kpi_points
+    w = sc.ratings.weight
+    t["rating_points"] = np.nan
+    base = t["kpi_points"].copy()
+    if w > 0:
+        if ratings is None or len(ratings) == 0:
+            notes.append(f"scoring.ratings.weight is {w:.0%} but no reviews were given: scores are the KPI part alone.")
+        else:
+            rp = rating_points(ratings, p, reviewer_weights=dict(sc.ratings.reviewer_weights))
+            t["rating_points"] = rp["rating_points"].reindex(t.index)
+            has = t["rating_points"].notna()
+            base = base.where(~has, (1 - w) * t["kpi_points"] + w * t["rating_points"])
+            for e in t.index[~has & t["kpi_points"].notna()]:
+                person_notes[e].append("no ratings this period: the KPI part counts in full")
+
+    adj_rows = _adjustments(kpis, people, params, notes)
+    totals = {}
+    for e, rule, pts, _ in adj_rows:
+        kind = "bonus_points" if rule in _BONUS_RULES else "penalty_points"
+        totals[(e, kind)] = totals.get((e, kind), 0.0) + pts
+    for kind in ("bonus_points", "penalty_points"):
+        t[kind] = [totals.get((e, kind), 0.0) for e in t.index]
+    subtotal = base + t["bonus_points"] + t["penalty_points"]
+    t["cost_discount_points"] = 0.0
+    rule = sc.bonuses.sales_cost
+    if rule is not None:
+        if "sales_cost_ratio" not in raw:
+            notes.append("sales-cost discount not applied: sales_cost_ratio was not computed "
+                         "(it needs traffic.spend per employee and the orders).")
+        else:
+            ratio = raw["sales_cost_ratio"].reindex(t.index)
+            hit = (ratio > rule.limit) & (subtotal > 0)
+            t.loc[hit, "cost_discount_points"] = -rule.discount * subtotal[hit]
+            for e in t.index[hit]:
+                pts = float(t.at[e, "cost_discount_points"])
+                args = {"ratio": ratio[e], "limit": rule.limit, "discount": rule.discount,
+                        "subtotal": subtotal[e], "points": pts}
+                adj_rows.append((e, "sales_cost", pts, args))
+    adjustments = pd.DataFrame([(e, r, pts, _reason(r, args, language)) for e, r, pts, args in adj_rows],
+                               columns=_ADJUSTMENT_COLUMNS)
+    adjustments["points"] = adjustments["points"].astype("float64")
+    reason_args = {(e, r): args for e, r, _, args in adj_rows}
+    t["individual_score"] = subtotal + t["cost_discount_points"]
+    t["team_score"] = np.nan
+    t["score"] = t["individual_score"]
+    if sc.team_blend is not None:
+        tw = sc.team_blend.team_weight[sc.team_blend.phase]
+        team_mean = t.groupby("team")["individual_score"].transform("mean")
+        t["team_score"] = team_mean.where(t["team"].notna(), t["individual_score"])
+        for e in t.index[t["team"].isna()]:
+            person_notes[e].append("no team: the team score is the person's own")
+        t["score"] = (1 - tw) * t["individual_score"] + tw * t["team_score"]
+
+    t["rank"] = rank(t["score"], tie=sc.grading.rank_tie)
+    t["grade"] = assign_grades(t["score"], sc.grading)
+    labels = sc.grading.labels.get(language, {})
+    t["grade_label"] = [labels.get(g, g) if isinstance(g, str) else None for g in t["grade"]]
+    order = grade_order(sc.grading)
+    current = t["grade"].rename("grade").reset_index().assign(period=str(p))
+    if history is not None and len(history):
+        absent = [c for c in ("employee_id", "period", "grade") if c not in history.columns]
+        if absent:
+            raise ScoringError(f"history needs the column(s) {absent} (employee_id, period, grade), found "
+                               f"{list(history.columns)}: pass earlier Scorecard.table[['employee_id', 'grade']] "
+                               "with a period column.")
+        h = history.assign(employee_id=history["employee_id"].astype(str), period=history["period"].astype(str))
+        h = h[[parse_period(q).end <= p.end for q in h["period"]]]
+        h = h[h["period"] != str(p)][["employee_id", "period", "grade"]]
+        current = pd.concat([h, current[["employee_id", "period", "grade"]]], ignore_index=True)
+    if sc.promotion.grade in order:
+        elig = promotion_eligible(current, grade=sc.promotion.grade, consecutive=sc.promotion.consecutive, order=order)
+        t["promotion_eligible"] = elig.reindex(t.index).fillna(False).astype(bool)
+    else:
+        notes.append(f"scoring.promotion.grade '{sc.promotion.grade}' is not one of the grades {order}: "
+                     "nobody is marked eligible for promotion.")
+        t["promotion_eligible"] = False
+    t["notes"] = ["; ".join(person_notes[e]) for e in t.index]
+
+    table = t.reset_index()[_TABLE_COLUMNS]
+    points = details.pivot_table(index="employee_id", columns="kpi", values="points", aggfunc="sum", dropna=False)
+    for k in used:
+        table[k] = raw[k].reindex(table["employee_id"]).to_numpy() if k in raw else np.nan
+        col = points[k].reindex(table["employee_id"]).to_numpy() if k in points else np.nan
+        table[f"{k}_points"] = col
+    table = table.sort_values(["rank", "employee_id"], na_position="last", kind="mergesort").reset_index(drop=True)
+    return Scorecard(period=p, business=params.business, table=table, details=details,
+                     adjustments=adjustments, notes=notes, weights=weights, params=params,
+                     _reason_args=reason_args)
+
+
+def scorecard(dataset, params, period) -> Scorecard:
+    """Compute the KPIs the plan needs and score them (convenience for :func:`score`).
+
+    The KPIs are ``params.kpi_set()`` plus those the bonus rules read (repurchase_rate,
+    sales_cost_ratio, compliance_violations, new_customers, and collaboration for the
+    deal-assist counts); targets and ratings come from the dataset's ``targets`` and
+    ``reviews`` tables when present.
+    """
+    from .kpis import compute_kpis
+
+    b = params.scoring.bonuses
+    wanted = list(params.kpi_set())
+    extra = {"new_customers": b.new_customer, "repurchase_rate": b.repurchase, "sales_cost_ratio": b.sales_cost,
+             "compliance_violations": b.compliance_points, "collaboration": b.collaboration_points}
+    wanted += [k for k, rule in extra.items() if rule and k not in wanted]
+    options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
+    kpis = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
+    tables = _tables_of(dataset)
+    return score(kpis, params, targets=tables.get("targets"), ratings=tables.get("reviews"))
+
+
+# ----------------------------------------------------------------------------- explanation
+_TEXT = {
+    "en": {
+        "head": "{name} ({id}), team {team}, role {role}, {period}: score {score}",
+        "order": "Order of steps: KPI points -> rating blend -> + bonuses - penalties -> sales-cost discount "
+                 "-> team blend -> rank -> grade. Figures are rounded to 2 decimals.",
+        "s1": "1. KPI points (weights: {phase}):",
+        "standard": "the role's standard set",
+        "phase": "phase '{}'",
+        "dims": ", reshaped by dimension weights",
+        "kpi": "   - {label}: raw {raw}{target}, {method} -> {norm} points; weight {weight}{eff}; "
+               "weighted: {norm} × {effw} = {points}",
+        "target": ", target {}",
+        "eff": " -> {} after redistribution",
+        "skip": "   - {label}: raw {raw} — {note}; weight {weight} -> 0",
+        "total": "   KPI points: {expr} = {total}",
+        "none": "   No KPI could be scored, so there is no score.",
+        "s2_off": "2. Rating blend: not part of this plan.",
+        "s2_none": "2. Rating blend: no ratings this period, the KPI part counts in full ({}).",
+        "s2": "2. Rating blend ({w} ratings): rating {r} of 5 -> (rating − 1) / 4 × 100 -> {pts} points",
+        "s2b": "   blended: {kw} × {kpi} + {w} × {pts} = {base}",
+        "s3_none": "3. Bonuses and penalties: none ({}).",
+        "s3": "3. Bonuses and penalties:",
+        "adj": "   {sign} {pts}  {rule}: {reason}",
+        "s3t": "   {expr} = {total}",
+        "s4_none": "4. Sales-cost discount: none.",
+        "s4": "4. Sales-cost discount: {reason}: {sub} − {d} × {sub} = {ind}",
+        "s5_off": "5. Team blend: not part of this plan (score = individual score {}).",
+        "s5": "5. Team blend ({phase}; team {team} mean of {n} people {team_score}): "
+              "{iw} × {ind} + {tw} × {team_score} = {score}",
+        "s6": "6. Rank: {rank} of {n} (ties: {tie}).",
+        "s7": "7. Grade: {grade}{label} ({how}).",
+        "thresholds": "thresholds {}",
+        "forced": "forced distribution {}",
+        "no_grade": "no grade",
+        "promo_yes": "Eligible for promotion ({consecutive} consecutive periods at {grade} or better).",
+        "promo_no": "Not eligible for promotion ({consecutive} consecutive periods at {grade} or better needed).",
+        "score": "Score: {}",
+        "methods": {"attainment": "attainment against target (cap {cap})", "minmax": "min-max among peers",
+                    "percentile": "percentile among peers", "zscore": "T-score among peers"},
+        "rules": {"new_customer": "new-customer bonus", "repurchase": "repurchase bonus",
+                  "collaboration": "collaboration bonus", "compliance": "compliance penalty"},
+    },
+    "zh": {
+        "head": "{name}（{id}），团队 {team}，岗位 {role}，{period}：得分 {score}",
+        "order": "计算顺序：KPI 得分 -> 360 评价加权 -> 加分、扣分 -> 销售成本折扣 -> 团队/个人加权 -> 排名 -> 评级。"
+                 "数字保留两位小数。",
+        "s1": "1. KPI 得分（权重：{phase}）：",
+        "standard": "岗位标准权重",
+        "phase": "阶段“{}”",
+        "dims": "，按维度权重调整",
+        "kpi": "   - {label}：实际 {raw}{target}，{method} -> 标准分 {norm}；权重 {weight}{eff}；"
+               "加权：{norm} × {effw} = {points}",
+        "target": "，目标 {}",
+        "eff": "，重新分配后 {}",
+        "skip": "   - {label}：实际 {raw} —— {note}；权重 {weight} -> 0",
+        "total": "   KPI 得分：{expr} = {total}",
+        "none": "   没有可计分的指标，因此没有得分。",
+        "s2_off": "2. 360 评价加权：本方案不含。",
+        "s2_none": "2. 360 评价加权：本期没有评价，KPI 得分全额计入（{}）。",
+        "s2": "2. 360 评价加权（评价占 {w}）：评价 {r} 分（满分 5）-> (评价 − 1) / 4 × 100 -> {pts} 分",
+        "s2b": "   加权后：{kw} × {kpi} + {w} × {pts} = {base}",
+        "s3_none": "3. 加分与扣分：无（{}）。",
+        "s3": "3. 加分与扣分：",
+        "adj": "   {sign} {pts}  {rule}：{reason}",
+        "s3t": "   {expr} = {total}",
+        "s4_none": "4. 销售成本折扣：无。",
+        "s4": "4. 销售成本折扣：{reason}：{sub} − {d} × {sub} = {ind}",
+        "s5_off": "5. 团队/个人加权：本方案不含（得分 = 个人得分 {}）。",
+        "s5": "5. 团队/个人加权（{phase}；团队 {team} 共 {n} 人，平均 {team_score}）："
+              "{iw} × {ind} + {tw} × {team_score} = {score}",
+        "s6": "6. 排名：第 {rank} 名，共 {n} 人（并列规则：{tie}）。",
+        "s7": "7. 评级：{grade}{label}（{how}）。",
+        "thresholds": "分数线 {}",
+        "forced": "强制分布 {}",
+        "no_grade": "无评级",
+        "promo_yes": "具备晋升资格（连续 {consecutive} 期达到 {grade} 或以上）。",
+        "promo_no": "暂不具备晋升资格（需连续 {consecutive} 期达到 {grade} 或以上）。",
+        "score": "得分：{}",
+        "methods": {"attainment": "目标达成率（封顶 {cap}）", "minmax": "同岗位最小-最大值法",
+                    "percentile": "同岗位百分位", "zscore": "同岗位 T 分数"},
+        "rules": {"new_customer": "新客户加分", "repurchase": "复购加分",
+                  "collaboration": "协作加分", "compliance": "合规扣分"},
+        "team_phases": {"opening": "开拓期", "mature": "成熟期"},
+        "ties": {"min": "并列取最高名次", "average": "并列取平均名次", "first": "按出现顺序", "max": "并列取最低名次",
+                 "dense": "并列同名次、名次连续"},
+    },
+}
+_NOTE_ZH = [
+    ("not computed (see notes): weight redistributed", "未计算（见说明），权重已按比例分配给其他指标"),
+    ("no value: weight redistributed", "无数值，权重已按比例分配给其他指标"),
+    ("no target: weight redistributed", "无目标，权重已按比例分配给其他指标"),
+    ("no score: weight redistributed", "无法计分，权重已按比例分配给其他指标"),
+]
+
+
+def _n(x: float) -> str:
+    """A number with 2 decimals and a true minus sign."""
+    return f"{x:.2f}".replace("-", "−")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def _raw(x: float, k: str) -> str:
+    if pd.isna(x):
+        return "—"
+    unit = CATALOGUE[k].unit if k in CATALOGUE else ""
+    return f"{x:.2%}" if unit == "ratio" else f"{x:,.2f}"
+
+
+def _explain(card: Scorecard, employee_id: str, language: str) -> str:
+    check_one_of("language", language, list(_TEXT), error=ScoringError)
+    tx = _TEXT[language]
+    rows = card.table[card.table["employee_id"].astype(str) == employee_id]
+    if rows.empty:
+        ids = card.table["employee_id"].astype(str).tolist()
+        shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+        raise ScoringError(f"No person '{employee_id}' in the scorecard of {card.period}."
+                           + did_you_mean(employee_id, ids)
+                           + f" Pass an employee_id of Scorecard.table ({len(ids)} people: {shown}).")
+    row = rows.iloc[0]
+    params = card.params
+    sc = params.scoring if params is not None else None
+    role = row["role"]
+    spec = sc.roles.get(role) if sc is not None else None
+    role_label = spec.label.get(language, role) if spec is not None else role
+    lines = [tx["head"].format(name=row["name"], id=employee_id, team=row["team"], role=role_label,
+                               period=card.period, score=_n(row["score"]) if pd.notna(row["score"]) else "—"),
+             tx["order"]]
+    # 1. KPI points
+    phase = _active_phase(params, role, card.period) if params is not None else None
+    phase_text = tx["phase"].format(phase.name) if phase is not None else tx["standard"]
+    if sc is not None and sc.dimension_weights:
+        phase_text += tx["dims"]
+    lines.append(tx["s1"].format(phase=phase_text))
+    det = card.details[card.details["employee_id"].astype(str) == employee_id]
+    terms = []
+    for _, d in det.iterrows():
+        k = d["kpi"]
+        lab = label(k, language)
+        if d["effective_weight"] > 0:
+            spec_n = sc.kpi_normalisation.get(k, sc.normalisation) if sc is not None else None
+            method = tx["methods"][d["method"]].format(cap=_pct(spec_n.cap) if spec_n is not None else "")
+            eff = "" if math.isclose(d["effective_weight"], d["weight"], abs_tol=1e-12) else \
+                tx["eff"].format(_pct(d["effective_weight"]))
+            target = tx["target"].format(_raw(d["target"], k)) if d["method"] == "attainment" else ""
+            if d["note"]:
+                note = d["note"]
+                if language == "zh":
+                    note = note.replace("tier-weighted orders: ", "按客户等级加权的订单数：").replace(" orders)", " 单)")
+                target += f" ({note})"
+            lines.append(tx["kpi"].format(label=lab, raw=_raw(d["raw"], k), target=target, method=method,
+                                          norm=_n(d["normalised"]), weight=_pct(d["weight"]), eff=eff,
+                                          effw=_pct(d["effective_weight"]), points=_n(d["points"])))
+            terms.append(d["points"])
+        else:
+            note = d["note"] or ""
+            if language == "zh":
+                for en, zh in _NOTE_ZH:
+                    note = note.replace(en, zh)
+            lines.append(tx["skip"].format(label=lab, raw=_raw(d["raw"], k), note=note, weight=_pct(d["weight"])))
+    if pd.isna(row["kpi_points"]):
+        lines.append(tx["none"])
+        return "\n".join(lines)
+    lines.append(tx["total"].format(expr=" + ".join(_n(x) for x in terms) or "0.00", total=_n(row["kpi_points"])))
+    # 2. rating blend
+    w = sc.ratings.weight if sc is not None else 0.0
+    base = row["kpi_points"]
+    if w <= 0:
+        lines.append(tx["s2_off"])
+    elif pd.isna(row["rating_points"]):
+        lines.append(tx["s2_none"].format(_n(base)))
+    else:
+        rp = row["rating_points"]
+        base = (1 - w) * row["kpi_points"] + w * rp
+        lines.append(tx["s2"].format(w=_pct(w), r=_n(rp / 100 * 4 + 1), pts=_n(rp)))
+        lines.append(tx["s2b"].format(kw=_pct(1 - w), kpi=_n(row["kpi_points"]), w=_pct(w), pts=_n(rp), base=_n(base)))
+    # 3. bonuses and penalties
+    adj = card.adjustments[(card.adjustments["employee_id"].astype(str) == employee_id)
+                           & (card.adjustments["rule"] != "sales_cost")]
+    subtotal = base + row["bonus_points"] + row["penalty_points"]
+    if adj.empty:
+        lines.append(tx["s3_none"].format(_n(base)))
+    else:
+        lines.append(tx["s3"])
+        expr = _n(base)
+        for _, a in adj.iterrows():
+            sign = "+" if a["points"] >= 0 else "−"
+            args = card._reason_args.get((employee_id, a["rule"]))
+            reason = _reason(a["rule"], args, language) if args else a["reason"]
+            lines.append(tx["adj"].format(sign=sign, pts=_n(abs(a["points"])),
+                                          rule=tx["rules"].get(a["rule"], a["rule"]), reason=reason))
+            expr += f" {sign} {_n(abs(a['points']))}"
+        lines.append(tx["s3t"].format(expr=expr, total=_n(subtotal)))
+    # 4. sales-cost discount
+    if row["cost_discount_points"] < 0:
+        reason = _reason("sales_cost", card._reason_args[(employee_id, "sales_cost")], language, short=True)
+        lines.append(tx["s4"].format(reason=reason, sub=_n(subtotal), d=_pct(sc.bonuses.sales_cost.discount),
+                                     ind=_n(row["individual_score"])))
+    else:
+        lines.append(tx["s4_none"])
+    # 5. team blend
+    if sc is None or sc.team_blend is None:
+        lines.append(tx["s5_off"].format(_n(row["individual_score"])))
+    else:
+        tb = sc.team_blend
+        tw = tb.team_weight[tb.phase]
+        team = card.table[(card.table["team"] == row["team"]) & card.table["individual_score"].notna()]
+        lines.append(tx["s5"].format(phase=tx.get("team_phases", {}).get(tb.phase, tb.phase), team=row["team"],
+                                     n=len(team) if pd.notna(row["team"]) else 1, team_score=_n(row["team_score"]),
+                                     iw=_pct(1 - tw), ind=_n(row["individual_score"]), tw=_pct(tw),
+                                     score=_n(row["score"])))
+    # 6-7. rank and grade
+    n_ranked = int(card.table["score"].notna().sum())
+    tie = tx.get("ties", {}).get(sc.grading.rank_tie, sc.grading.rank_tie)
+    lines.append(tx["s6"].format(rank=_fmt_count(row["rank"]), n=n_ranked, tie=tie))
+    g = sc.grading
+    how = tx["forced"].format("/".join(f"{k} {v:.0%}" for k, v in g.distribution.items())) if g.method == "forced" \
+        else tx["thresholds"].format(", ".join(f"{k} >= {v:g}" for k, v in g.thresholds.items()))
+    grade_label = g.labels.get(language, {}).get(row["grade"], "") if isinstance(row["grade"], str) else ""
+    lines.append(tx["s7"].format(grade=row["grade"] if isinstance(row["grade"], str) else tx["no_grade"],
+                                 label=f" {grade_label}" if grade_label else "", how=how))
+    promo = tx["promo_yes"] if row["promotion_eligible"] else tx["promo_no"]
+    lines.append(promo.format(consecutive=sc.promotion.consecutive, grade=sc.promotion.grade))
+    lines.append(tx["score"].format(_n(row["score"])))
+    return "\n".join(lines)
+

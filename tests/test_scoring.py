@@ -1,0 +1,652 @@
+"""Scoring: every rule checked against figures worked out by hand.
+
+The hand fixture (2026-10) has five people:
+
+======  ====  =====  =======  ======  =====  =============  =========================
+person  team  role   revenue  orders  calls  new customers  other
+======  ====  =====  =======  ======  =====  =============  =========================
+E1      T1    agent  6500     3       4      2 (3000, 2500)  c1 buys twice; 2 assists
+E2      T1    agent  5500     2       2      1 (5000)        c9 bought in Sep; 1 violation
+E3      T2    agent  1000     1       6      1 (1000)        2 violations
+E4      T2    agent  0        0       3      0
+E5      T2    lead   0        0       1      0
+======  ====  =====  =======  ======  =====  =============  =========================
+
+Customer tiers: E1 A, B, C; E2 A, C; E3 B.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesperf_kit.exceptions import ScoringError
+from salesperf_kit.kpis import compute_kpis
+from salesperf_kit.params import Grading, load_params, params_from_dict
+from salesperf_kit.scoring import (
+    Scorecard, assign_grades, grade_order, normalise, promotion_eligible, rank, rating_points, score,
+    scorecard, weights_for,
+)
+
+PERIOD = "2026-10"
+KPIS = ["revenue", "orders", "calls", "new_customers", "repurchase_rate", "compliance_violations",
+        "collaboration", "sales_cost_ratio"]
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture
+def data() -> dict[str, pd.DataFrame]:
+    employees = pd.DataFrame({
+        "employee_id": ["E1", "E2", "E3", "E4", "E5"],
+        "name": ["Ann", "Bob", "Cat", "Dan", "Eve"],
+        "team": ["T1", "T1", "T2", "T2", "T2"],
+        "role": ["agent", "agent", "agent", "agent", "lead"],
+    })
+    orders = pd.DataFrame({
+        "order_id": ["o0", "o1", "o2", "o3", "o4", "o5", "o6"],
+        "employee_id": ["E2", "E1", "E1", "E1", "E2", "E2", "E3"],
+        "customer_id": ["c9", "c1", "c1", "c2", "c3", "c9", "c4"],
+        "order_date": pd.to_datetime(["2026-09-15", "2026-10-02", "2026-10-20", "2026-10-05",
+                                      "2026-10-07", "2026-10-08", "2026-10-09"]),
+        "amount": [300.0, 3000.0, 1000.0, 2500.0, 5000.0, 500.0, 1000.0],
+        "customer_tier": ["C", "A", "B", "C", "A", "C", "B"],
+    })
+    n_calls = {"E1": 4, "E2": 2, "E3": 6, "E4": 3, "E5": 1}
+    who = [e for e, n in n_calls.items() for _ in range(n)]
+    calls = pd.DataFrame({
+        "call_id": [f"k{i}" for i in range(len(who))], "employee_id": who,
+        "started_at": pd.Timestamp("2026-10-12 10:00"), "duration_s": 120.0, "connected": True,
+    })
+    activities = pd.DataFrame({
+        "employee_id": ["E1", "E2", "E3"],
+        "date": pd.to_datetime(["2026-10-03", "2026-10-04", "2026-10-05"]),
+        "activity": ["assist", "compliance_violation", "compliance_violation"],
+        "count": [2.0, 1.0, 2.0],
+    })
+    traffic = pd.DataFrame({
+        "date": pd.to_datetime(["2026-10-01", "2026-10-01"]), "channel": ["ads", "ads"],
+        "employee_id": ["E1", "E2"], "sessions": [10.0, 10.0], "unique_visitors": [5.0, 5.0],
+        "page_views": [20.0, 20.0], "spend": [2600.0, 1100.0],
+    })
+    targets = pd.DataFrame({
+        "period": [PERIOD] * 4 + ["2026-09"],
+        "employee_id": ["E1", "E2", "E3", None, "E4"],
+        "team": [None, None, None, "T2", None],
+        "kpi": ["revenue"] * 5,
+        "target": [5000.0, 5500.0, 2000.0, 9000.0, 800.0],
+    })
+    return {"employees": employees, "orders": orders, "calls": calls, "activities": activities,
+            "traffic": traffic, "targets": targets}
+
+
+@pytest.fixture
+def kpis(data):
+    return compute_kpis(data, PERIOD, kpis=KPIS)
+
+
+def make_params(**scoring) -> object:
+    """A small plan: agents on revenue (attainment) / calls / new customers (percentile),
+    the lead on calls; no bonuses, no ratings, no team blend unless given."""
+    base = {
+        "normalisation": {"method": "percentile"},
+        "kpi_normalisation": {"revenue": {"method": "attainment", "floor": 0, "cap": 1.2}},
+        "roles": {"agent": {"label": {"en": "Agent", "zh": "坐席"},
+                            "weights": {"revenue": 0.5, "calls": 0.3, "new_customers": 0.2}},
+                  "lead": {"weights": {"calls": 1.0}}},
+        "grading": {"method": "thresholds", "thresholds": {"A": 80, "B": 60, "C": 0},
+                    "labels": {"en": {"A": "Excellent", "B": "Good", "C": "Improve"},
+                               "zh": {"A": "优秀", "B": "良好", "C": "待改进"}}},
+    }
+    base.update(scoring)
+    return params_from_dict({"business": "telesales", "language": "en", "scoring": base})
+
+
+def row(card: Scorecard, employee_id: str) -> pd.Series:
+    return card.table.set_index("employee_id").loc[employee_id]
+
+
+def detail(card: Scorecard, employee_id: str, kpi: str) -> pd.Series:
+    d = card.details
+    return d[(d["employee_id"] == employee_id) & (d["kpi"] == kpi)].iloc[0]
+
+
+# ----------------------------------------------------------------------------- normalise
+def test_attainment_caps_floors_and_needs_a_target():
+    values = pd.Series([50.0, 100.0, 150.0, 0.0, np.nan, 80.0, 30.0])
+    target = pd.Series([100.0, 100.0, 100.0, 100.0, 100.0, 0.0, np.nan])
+    got = normalise(values, method="attainment", target=target, floor=0.0, cap=1.2)
+    assert got.tolist()[:4] == pytest.approx([50.0, 100.0, 120.0, 0.0])
+    assert got.iloc[4:].isna().all()  # no value, target 0, no target
+    floored = normalise(pd.Series([20.0]), method="attainment", target=pd.Series([100.0]), floor=0.5)
+    assert floored.iloc[0] == pytest.approx(50.0)
+
+
+def test_attainment_lower_is_better_is_target_over_actual():
+    # complaint rate against a target of 4 %: 2 % -> 200 % capped, 5 % -> 80 %, 0 -> cap
+    got = normalise(pd.Series([0.02, 0.05, 0.0]), method="attainment", higher_is_better=False,
+                    target=pd.Series([0.04, 0.04, 0.04]), cap=1.2)
+    assert got.tolist() == pytest.approx([120.0, 80.0, 120.0])
+
+
+def test_minmax_and_its_inversion():
+    x = pd.Series([10.0, 20.0, 30.0, np.nan])
+    assert normalise(x, method="minmax").tolist()[:3] == pytest.approx([0.0, 50.0, 100.0])
+    assert normalise(x, method="minmax", higher_is_better=False).tolist()[:3] == pytest.approx([100.0, 50.0, 0.0])
+    assert np.isnan(normalise(x, method="minmax").iloc[3])
+    assert normalise(pd.Series([5.0, 5.0]), method="minmax").tolist() == [100.0, 100.0]
+
+
+def test_percentile_uses_average_ranks_among_non_missing_peers():
+    x = pd.Series([10.0, 20.0, 20.0, 40.0])
+    # ranks 1, 2.5, 2.5, 4 -> 100 x (r - 1) / 3
+    assert normalise(x, method="percentile").tolist() == pytest.approx([0.0, 50.0, 50.0, 100.0])
+    assert normalise(x, method="percentile", higher_is_better=False).tolist() == pytest.approx([100.0, 50.0, 50.0, 0.0])
+    got = normalise(pd.Series([np.nan, 5.0, 7.0]), method="percentile")
+    assert np.isnan(got.iloc[0]) and got.iloc[1:].tolist() == [0.0, 100.0]
+    assert normalise(pd.Series([3.0]), method="percentile").tolist() == [100.0]
+
+
+def test_zscore_is_a_clipped_t_score_with_population_sd():
+    # mean 2, population sd sqrt(2/3) -> z = -/+ 1.2247
+    z = 1 / math.sqrt(2 / 3)
+    got = normalise(pd.Series([1.0, 2.0, 3.0]), method="zscore")
+    assert got.tolist() == pytest.approx([50 - 10 * z, 50.0, 50 + 10 * z])
+    inverted = normalise(pd.Series([1.0, 2.0, 3.0]), method="zscore", higher_is_better=False)
+    assert inverted.tolist() == pytest.approx([50 + 10 * z, 50.0, 50 - 10 * z])
+    assert normalise(pd.Series([4.0, 4.0]), method="zscore").tolist() == [50.0, 50.0]
+    # one outlier among 100: mean 1, sd sqrt(99) -> z = 99 / 9.95 = 9.95 -> T 149.5, clipped
+    outlier = normalise(pd.Series([0.0] * 99 + [100.0]), method="zscore")
+    assert outlier.iloc[-1] == 100.0
+    assert outlier.iloc[0] == pytest.approx(50 - 10 / math.sqrt(99))
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(ScoringError, match="must be one of"):
+        normalise(pd.Series([1.0]), method="rank")
+
+
+# ----------------------------------------------------------------------------- weights
+def _phase_params(**extra):
+    return make_params(
+        roles={"agent": {"weights": {"revenue": 0.5, "calls": 0.5}}, "lead": {"weights": {"calls": 1.0}}},
+        phases=[
+            {"name": "618", "months": [6], "roles": {"agent": {"revenue": 0.8, "calls": 0.2}}},
+            {"name": "Q4 launch", "periods": ["2026-Q4"], "roles": {"agent": {"revenue": 0.3, "calls": 0.7}}},
+            {"name": "October", "months": [10], "roles": {"agent": {"revenue": 0.1, "calls": 0.9}}},
+            {"name": "quarterly review", "cycle": "quarter", "roles": {"agent": {"revenue": 0.6, "calls": 0.4}}},
+            {"name": "never", "roles": {"agent": {"revenue": 1.0}}},
+        ], **extra)
+
+
+def test_phase_weights_june_versus_october():
+    p = _phase_params()
+    assert weights_for(p, "agent", "2026-06") == {"revenue": 0.8, "calls": 0.2}
+    assert weights_for(p, "agent", "2026-10") == {"revenue": 0.1, "calls": 0.9}  # Q4 and October: last wins
+    assert weights_for(p, "agent", "2026-11") == {"revenue": 0.3, "calls": 0.7}  # inside 2026-Q4
+    assert weights_for(p, "agent", "2026-05") == {"revenue": 0.5, "calls": 0.5}
+    # a quarter: "months: [6]" does not cover all of 2026-Q2, the cycle phase applies
+    assert weights_for(p, "agent", "2026-Q2") == {"revenue": 0.6, "calls": 0.4}
+    assert weights_for(p, "agent", "2026-Q4") == {"revenue": 0.6, "calls": 0.4}
+
+
+def test_scorecard_reports_the_phase_weights_used(kpis):
+    p = _phase_params()
+    card = score(kpis, p)
+    assert card.weights["agent"] == {"revenue": 0.1, "calls": 0.9}
+    assert any("phase 'October'" in n for n in card.notes)
+    assert detail(card, "E1", "calls")["weight"] == 0.9
+
+
+def test_default_role_and_unknown_role():
+    p = make_params(default_role="agent")
+    assert weights_for(p, "intern", PERIOD) == {"revenue": 0.5, "calls": 0.3, "new_customers": 0.2}
+    with pytest.raises(ScoringError, match=r"intern.*agent.*lead.*default_role"):
+        weights_for(make_params(), "intern", PERIOD)
+
+
+def test_unknown_role_in_the_data_lists_found_and_configured_roles(data):
+    data["employees"].loc[3, "role"] = "intern"
+    data["employees"].loc[4, "role"] = "trainee"
+    k = compute_kpis(data, PERIOD, kpis=KPIS)
+    with pytest.raises(ScoringError) as err:
+        score(k, make_params())
+    text = str(err.value)
+    assert "['intern', 'trainee']" in text and "['agent', 'lead']" in text and "Fix:" in text
+    card = score(k, make_params(default_role="agent"))
+    assert row(card, "E4")["role"] == "intern"
+    assert detail(card, "E4", "revenue")["weight"] == 0.5
+    assert any("'intern'" in n and "default role 'agent'" in n for n in card.notes)
+
+
+def test_dimension_weights_split_within_each_dimension():
+    roles = {"agent": {"weights": {"revenue": 0.4, "orders": 0.2, "calls": 0.4}}}
+    # revenue, orders: result (0.6 of the plan weight); calls: process (0.4)
+    p = make_params(roles=roles, dimension_weights={"result": 0.7, "process": 0.3})
+    assert weights_for(p, "agent", PERIOD) == pytest.approx({"revenue": 0.7 * 0.4 / 0.6, "orders": 0.7 * 0.2 / 0.6,
+                                                             "calls": 0.3})
+    # the role moves orders to process: result = revenue alone; process = orders .2 + calls .4
+    roles["agent"]["dimensions"] = {"orders": "process"}
+    p = make_params(roles=roles, dimension_weights={"result": 0.7, "process": 0.3})
+    assert weights_for(p, "agent", PERIOD) == pytest.approx({"revenue": 0.7, "orders": 0.1, "calls": 0.2})
+    # potential has no KPI in the role: result/process rescaled to 0.6/0.9 and 0.3/0.9
+    p = make_params(roles={"agent": {"weights": {"revenue": 0.5, "calls": 0.5}}},
+                    dimension_weights={"result": 0.6, "process": 0.3, "potential": 0.1})
+    assert weights_for(p, "agent", PERIOD) == pytest.approx({"revenue": 2 / 3, "calls": 1 / 3})
+
+
+# ----------------------------------------------------------------------------- KPI points
+def test_kpi_points_by_hand_with_redistribution(kpis, data):
+    card = score(kpis, make_params(), targets=data["targets"])
+    # revenue attainment: E1 6500/5000 -> 120 (cap), E2 100, E3 50, E4 no target for 2026-10
+    # calls percentile among the 4 agents (2, 3, 4, 6): E2 0, E4 33.3, E1 66.7, E3 100
+    # new customers (0, 1, 1, 2): E4 0, E2 50, E3 50, E1 100
+    assert row(card, "E1")["kpi_points"] == pytest.approx(0.5 * 120 + 0.3 * 200 / 3 + 0.2 * 100)  # 100
+    assert row(card, "E2")["kpi_points"] == pytest.approx(0.5 * 100 + 0.3 * 0 + 0.2 * 50)  # 60
+    assert row(card, "E3")["kpi_points"] == pytest.approx(0.5 * 50 + 0.3 * 100 + 0.2 * 50)  # 65
+    # E4: revenue's 0.5 spread over calls and new customers 0.3 : 0.2 -> 0.6 and 0.4
+    assert row(card, "E4")["kpi_points"] == pytest.approx(0.6 * 100 / 3 + 0.4 * 0)  # 20
+    assert row(card, "E5")["kpi_points"] == pytest.approx(100.0)  # the only lead: percentile 100
+    rev = detail(card, "E4", "revenue")
+    assert np.isnan(rev["target"]) and np.isnan(rev["normalised"])
+    assert rev["weight"] == 0.5 and rev["effective_weight"] == 0 and rev["points"] == 0
+    assert rev["note"] == "no target: weight redistributed"
+    assert detail(card, "E4", "calls")["effective_weight"] == pytest.approx(0.6)
+    assert detail(card, "E4", "new_customers")["effective_weight"] == pytest.approx(0.4)
+    assert row(card, "E4")["notes"] == "revenue: no target: weight redistributed"
+    assert row(card, "E1")["notes"] == ""
+    e1 = detail(card, "E1", "revenue")
+    assert (e1["raw"], e1["target"], e1["method"]) == (6500, 5000, "attainment")
+    assert (e1["normalised"], e1["points"]) == pytest.approx((120, 60))
+    # table: raw value and points per KPI
+    assert row(card, "E1")["revenue"] == 6500 and row(card, "E1")["revenue_points"] == pytest.approx(60)
+    assert np.isnan(row(card, "E5")["revenue_points"])  # not a KPI of the lead
+
+
+def test_a_kpi_without_value_is_redistributed(kpis):
+    # repurchase rate: E1 0.5, E2 0, E3 0, E4 no buyers (NaN)
+    p = make_params(roles={"agent": {"weights": {"calls": 0.5, "repurchase_rate": 0.3, "new_customers": 0.2}},
+                           "lead": {"weights": {"calls": 1.0}}})
+    card = score(kpis, p)
+    d = detail(card, "E4", "repurchase_rate")
+    assert d["note"] == "no value: weight redistributed" and d["effective_weight"] == 0
+    assert detail(card, "E4", "calls")["effective_weight"] == pytest.approx(0.5 / 0.7)
+    assert detail(card, "E4", "new_customers")["effective_weight"] == pytest.approx(0.2 / 0.7)
+    # E4: calls 33.3 (4 agents), new customers 0 -> 33.3 x 5/7
+    assert row(card, "E4")["kpi_points"] == pytest.approx(100 / 3 * 5 / 7)
+    # repurchase percentile among the 3 with a value (0, 0, 0.5): E2 and E3 share rank 1.5 -> 100 x 0.5 / 2
+    assert detail(card, "E2", "repurchase_rate")["normalised"] == pytest.approx(25.0)
+
+
+def test_a_kpi_not_computed_is_redistributed(data):
+    k = compute_kpis(data, PERIOD, kpis=["revenue", "calls"])  # new_customers not computed
+    card = score(k, make_params(), targets=data["targets"])
+    d = detail(card, "E1", "new_customers")
+    assert d["note"].startswith("not computed") and d["effective_weight"] == 0
+    assert detail(card, "E1", "revenue")["effective_weight"] == pytest.approx(0.5 / 0.8)
+
+
+def test_tier_weighted_orders(kpis):
+    p = make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}},
+                    normalisation={"method": "minmax"},
+                    bonuses={"customer_tier_weights": {"A": 3, "B": 1}})
+    card = score(kpis, p)
+    # E1: A 3 + B 1 + C (not listed) 1 = 5; E2: A 3 + C 1 = 4; E3: B 1; E4: 0
+    assert [row(card, e)["orders"] for e in ("E1", "E2", "E3", "E4")] == [5, 4, 1, 0]
+    # minmax over 0..5 (unweighted counts 3, 2, 1, 0 would give 100, 66.7, 33.3, 0)
+    assert [row(card, e)["kpi_points"] for e in ("E1", "E2", "E3", "E4")] == pytest.approx([100, 80, 20, 0])
+    assert detail(card, "E1", "orders")["note"] == "tier-weighted orders: 1 x3 (A) + 1 x1 (B) + 1 x1 (C) = 5 (3 orders)"
+    check_explanation(card.explain("E1", language="en"), card, "E1")
+    assert any("tier-weighted" in n for n in card.notes)
+
+
+# ----------------------------------------------------------------------------- bonuses and penalties
+BONUSES = {"new_customer": {"points": 10, "min_first_order": 2000, "max_points": 15},
+           "repurchase": {"threshold": 0.4, "points": 5},
+           "compliance_points": 5, "collaboration_points": 2}
+
+
+def test_bonuses_and_penalties(kpis, data):
+    card = score(kpis, make_params(bonuses=BONUSES), targets=data["targets"])
+    adj = card.adjustments.set_index(["employee_id", "rule"])["points"].to_dict()
+    assert adj == {
+        ("E1", "new_customer"): 15.0,   # 2 first orders >= 2000 (3000, 2500): 20, capped at 15
+        ("E2", "new_customer"): 10.0,   # 5000; c9 first bought in September: not new
+        ("E1", "repurchase"): 5.0,      # repurchase rate 0.5 > 0.4
+        ("E1", "collaboration"): 4.0,   # 2 assists x 2
+        ("E2", "compliance"): -5.0,     # 1 violation x 5
+        ("E3", "compliance"): -10.0,    # 2 violations; E3's new customer ordered 1000 < 2000
+    }
+    reasons = card.adjustments.set_index(["employee_id", "rule"])["reason"]
+    assert reasons["E1", "new_customer"] == "2 new customer(s) with a first order >= 2000: +15 (2 x 10, capped at 15)"
+    assert reasons["E1", "repurchase"] == "repurchase rate 50.0% > 40.0%: +5"
+    assert reasons["E3", "compliance"] == "2 compliance violation(s): -10 (2 x 5)"
+    assert (row(card, "E1")["bonus_points"], row(card, "E1")["penalty_points"]) == (24.0, 0.0)
+    assert (row(card, "E2")["bonus_points"], row(card, "E2")["penalty_points"]) == (10.0, -5.0)
+    assert row(card, "E1")["score"] == pytest.approx(100 + 24)
+    assert row(card, "E2")["score"] == pytest.approx(60 + 10 - 5)
+    assert row(card, "E3")["score"] == pytest.approx(65 - 10)
+
+
+def test_repurchase_threshold_is_strict(kpis):
+    card = score(kpis, make_params(bonuses={"repurchase": {"threshold": 0.5, "points": 5}}))
+    assert card.adjustments.empty
+
+
+def test_reasons_follow_the_plan_language(kpis):
+    p = params_from_dict({**make_params(bonuses=BONUSES).model_dump(exclude={"source"}), "language": "zh"})
+    card = score(kpis, p)
+    reasons = card.adjustments.set_index(["employee_id", "rule"])["reason"]
+    assert reasons["E1", "new_customer"] == "2 个新客户首单金额 >= 2000：+15（2 × 10，封顶 15）"
+    assert row(card, "E1")["grade_label"] == "优秀"
+
+
+def test_sales_cost_discount_comes_after_bonuses(kpis, data):
+    p = make_params(bonuses={"collaboration_points": 2, "sales_cost": {"limit": 0.35, "discount": 0.1}})
+    card = score(kpis, p, targets=data["targets"])
+    # E1: spend 2600 / revenue 6500 = 40 % > 35 %: -10 % of (100 + 4) = -10.4
+    e1 = row(card, "E1")
+    assert e1["cost_discount_points"] == pytest.approx(-10.4)
+    assert e1["individual_score"] == e1["score"] == pytest.approx(93.6)
+    # E2: 1100 / 5500 = 20 %: no discount
+    assert row(card, "E2")["cost_discount_points"] == 0
+    r = card.adjustments[card.adjustments["rule"] == "sales_cost"]
+    assert r["employee_id"].tolist() == ["E1"]
+    assert r["reason"].iloc[0] == "sales-cost ratio 40.0% > limit 35.0%: -10% of 104.00 = -10.40"
+
+
+# ----------------------------------------------------------------------------- ratings
+@pytest.fixture
+def reviews() -> pd.DataFrame:
+    rows = [
+        # employee, period, reviewer, type, criterion, score
+        ("E1", "2026-10", "M1", "manager", "sales_skill", 4),
+        ("E1", "2026-10", "M2", "manager", "sales_skill", 4),
+        ("E1", "2026-10", "M1", "manager", "collaboration", 5),
+        ("E1", "2026-10", "E2", "peer", "collaboration", 3),
+        ("E1", "2026-10", "E1", "peer", "collaboration", 5),      # own peer rating: dropped
+        ("E1", "2026-10", "E1", "self", "sales_skill", 5),
+        ("E1", "2026-10", "C1", "customer", "service_quality", 1),  # customer weight 0
+        ("E1", "2026-09", "M1", "manager", "sales_skill", 1),       # another period
+        ("E2", "2026-10", "M1", "manager", "sales_skill", 3),
+    ]
+    return pd.DataFrame(rows, columns=["employee_id", "period", "reviewer_id", "reviewer_type", "criterion", "score"])
+
+
+WEIGHTS = {"self": 0.1, "manager": 0.5, "peer": 0.4, "customer": 0.0}
+
+
+def test_rating_points_by_hand(reviews):
+    r = rating_points(reviews, PERIOD, reviewer_weights=WEIGHTS)
+    # E1: manager = mean(sales_skill 4, collaboration 5) = 4.5; peer 3 (own 5 dropped); self 5
+    #     (0.1 x 5 + 0.5 x 4.5 + 0.4 x 3) / 1.0 = 3.95 -> (3.95 - 1) / 4 x 100 = 73.75
+    assert r.loc["E1", "rating"] == pytest.approx(3.95)
+    assert r.loc["E1", "rating_points"] == pytest.approx(73.75)
+    # E2: the manager alone (weights renormalised): 3 -> 50
+    assert r.loc["E2", "rating_points"] == pytest.approx(50.0)
+    assert "E3" not in r.index
+    # a quarter contains its months' reviews
+    assert rating_points(reviews, "2026-Q3", reviewer_weights=WEIGHTS).loc["E1", "rating"] == 1.0
+
+
+def test_rating_blend(kpis, data, reviews):
+    p = make_params(ratings={"reviewer_weights": WEIGHTS, "weight": 0.2})
+    card = score(kpis, p, targets=data["targets"], ratings=reviews)
+    assert row(card, "E1")["rating_points"] == pytest.approx(73.75)
+    assert row(card, "E1")["score"] == pytest.approx(0.8 * 100 + 0.2 * 73.75)  # 94.75
+    assert row(card, "E2")["score"] == pytest.approx(0.8 * 60 + 0.2 * 50)  # 58
+    assert np.isnan(row(card, "E3")["rating_points"])
+    assert row(card, "E3")["score"] == pytest.approx(65.0)  # no ratings: KPI part in full
+    assert "no ratings" in row(card, "E3")["notes"]
+    no_reviews = score(kpis, p, targets=data["targets"])
+    assert row(no_reviews, "E1")["score"] == pytest.approx(100.0)
+    assert any("no reviews" in n for n in no_reviews.notes)
+
+
+# ----------------------------------------------------------------------------- team blend
+@pytest.mark.parametrize("phase, expected", [
+    # individual: T1 E1 100, E2 60 (mean 80); T2 E3 65, E4 20, E5 100 (mean 185/3)
+    ("opening", {"E1": 0.4 * 100 + 0.6 * 80, "E2": 0.4 * 60 + 0.6 * 80, "E3": 0.4 * 65 + 0.6 * 185 / 3,
+                 "E4": 0.4 * 20 + 0.6 * 185 / 3, "E5": 0.4 * 100 + 0.6 * 185 / 3}),
+    ("mature", {"E1": 0.7 * 100 + 0.3 * 80, "E2": 0.7 * 60 + 0.3 * 80, "E3": 0.7 * 65 + 0.3 * 185 / 3,
+                "E4": 0.7 * 20 + 0.3 * 185 / 3, "E5": 0.7 * 100 + 0.3 * 185 / 3}),
+])
+def test_team_blend(kpis, data, phase, expected):
+    card = score(kpis, make_params(team_blend={"phase": phase, "team_weight": {"opening": 0.6, "mature": 0.3}}),
+                 targets=data["targets"])
+    for e, value in expected.items():
+        assert row(card, e)["score"] == pytest.approx(value), e
+    assert row(card, "E1")["team_score"] == pytest.approx(80.0)
+    assert row(card, "E1")["individual_score"] == pytest.approx(100.0)
+
+
+def test_without_team_blend_the_team_score_is_missing(kpis, data):
+    card = score(kpis, make_params(), targets=data["targets"])
+    assert card.table["team_score"].isna().all()
+    assert (card.table["score"] == card.table["individual_score"]).all()
+
+
+# ----------------------------------------------------------------------------- rank
+def test_rank_ties():
+    s = pd.Series([10.0, 20.0, 20.0, 5.0, np.nan])
+    assert rank(s, tie="min").tolist()[:4] == [3, 1, 1, 4]
+    assert rank(s, tie="average").tolist()[:4] == [3, 1.5, 1.5, 4]
+    assert rank(s, tie="first").tolist()[:4] == [3, 1, 2, 4]
+    assert rank(s, tie="dense").tolist()[:4] == [2, 1, 1, 3]
+    assert rank(s, tie="max").tolist()[:4] == [3, 2, 2, 4]
+    assert np.isnan(rank(s).iloc[4])
+    with pytest.raises(ScoringError):
+        rank(s, tie="random")
+
+
+# ----------------------------------------------------------------------------- grades
+def test_threshold_grades():
+    g = Grading(thresholds={"S": 90, "A": 80, "B": 70, "C": 60, "D": 0})
+    got = assign_grades(pd.Series([95.0, 80.0, 79.99, 60.0, -3.0, np.nan]), g)
+    assert got.tolist()[:5] == ["S", "A", "B", "C", "D"]  # -3 is below every threshold: lowest grade
+    assert pd.isna(got.iloc[5])
+
+
+def _forced(shares: dict) -> Grading:
+    return Grading(method="forced", distribution=shares)
+
+
+def _counts(grades: pd.Series, order) -> list[int]:
+    return [int((grades == g).sum()) for g in order]
+
+
+def test_forced_20_70_10_with_7_people_is_1_5_1():
+    # quotas 1.4 / 4.9 / 0.7 -> whole parts 1 / 4 / 0; the 2 left go to B (.9) and C (.7)
+    g = _forced({"A": 0.2, "B": 0.7, "C": 0.1})
+    got = assign_grades(pd.Series([70.0, 60, 50, 40, 30, 20, 10]), g)
+    assert got.tolist() == ["A", "B", "B", "B", "B", "B", "C"]
+
+
+def test_forced_ties_take_the_better_grade():
+    g = _forced({"A": 0.2, "B": 0.7, "C": 0.1})
+    # a tie across the A/B boundary: both A, B shrinks to 4
+    got = assign_grades(pd.Series([90.0, 90, 80, 70, 60, 50, 40]), g)
+    assert got.tolist() == ["A", "A", "B", "B", "B", "B", "C"]
+    # a tie across the B/C boundary: both B, nobody gets C
+    got = assign_grades(pd.Series([90.0, 80, 70, 60, 50, 40, 40]), g)
+    assert got.tolist() == ["A", "B", "B", "B", "B", "B", "B"]
+    # input order does not matter
+    got = assign_grades(pd.Series([40.0, 90, 40, 80, 70, 60, 50]), g)
+    assert got.tolist() == ["B", "A", "B", "B", "B", "B", "B"]
+
+
+def test_forced_10_20_40_20_10():
+    g = _forced({"S": 0.1, "A": 0.2, "B": 0.4, "C": 0.2, "D": 0.1})
+    order = ["S", "A", "B", "C", "D"]
+    # 7: quotas .7/1.4/2.8/1.4/.7 -> 0/1/2/1/0, 3 left to B (.8), S (.7), D (.7)
+    assert _counts(assign_grades(pd.Series(np.arange(7.0)), g), order) == [1, 1, 3, 1, 1]
+    # 10: exact
+    assert _counts(assign_grades(pd.Series(np.arange(10.0)), g), order) == [1, 2, 4, 2, 1]
+    # 12: quotas 1.2/2.4/4.8/2.4/1.2 -> 1/2/4/2/1, 2 left to B (.8) then A and C tie at .4: A (better)
+    assert _counts(assign_grades(pd.Series(np.arange(12.0)), g), order) == [1, 3, 5, 2, 1]
+
+
+def test_forced_ignores_missing_scores():
+    g = _forced({"A": 0.2, "B": 0.7, "C": 0.1})
+    # 5 scored: quotas 1 / 3.5 / 0.5 -> 1 / 3 / 0, the one left: B and C tie at .5 -> B
+    got = assign_grades(pd.Series([50.0, np.nan, 40, 30, 20, 10]), g)
+    assert got.tolist()[:1] + got.tolist()[2:] == ["A", "B", "B", "B", "B"]
+    assert pd.isna(got.iloc[1])
+
+
+def test_grade_order():
+    assert grade_order(Grading(thresholds={"B": 60, "A": 80, "C": 0})) == ["A", "B", "C"]
+    assert grade_order(_forced({"A": 0.2, "B": 0.7, "C": 0.1})) == ["A", "B", "C"]
+
+
+# ----------------------------------------------------------------------------- promotion
+def test_promotion_eligibility():
+    grades = pd.DataFrame([
+        ("E1", "2026-Q2", "A"), ("E1", "2026-Q3", "S"),                           # A then better: yes
+        ("E2", "2026-Q1", "A"), ("E2", "2026-Q3", "A"),                           # gap at Q2: no
+        ("E3", "2026-Q2", "A"), ("E3", "2026-Q3", "B"),                           # last is B: no
+        ("E4", "2026-Q3", "A"),                                                   # one quarter: no
+        ("E5", "2026-Q2", "B"), ("E5", "2026-Q3", "A"), ("E5", "2026-Q4", "A"),   # last two: yes
+    ], columns=["employee_id", "period", "grade"])
+    order = ["S", "A", "B", "C", "D"]
+    got = promotion_eligible(grades, grade="A", consecutive=2, order=order)
+    assert got.to_dict() == {"E1": True, "E2": False, "E3": False, "E4": False, "E5": True}
+    assert promotion_eligible(grades, grade="A", consecutive=1, order=order)["E4"]
+    assert not promotion_eligible(grades, grade="A", consecutive=3, order=order)["E5"]
+    with pytest.raises(ScoringError, match="must be one of"):
+        promotion_eligible(grades, grade="X", order=order)
+
+
+def test_promotion_in_the_scorecard_uses_history(kpis, data):
+    history = pd.DataFrame({"employee_id": ["E1", "E2", "E5", "E1"],
+                            "period": ["2026-09", "2026-09", "2026-08", "2026-11"],
+                            "grade": ["A", "A", "A", "C"]})
+    card = score(kpis, make_params(), targets=data["targets"], history=history)
+    # this period: E1 100 A, E2 60 B, E5 100 A (E5's last A is 2026-08: a gap); 2026-11 is later: ignored
+    assert card.table.set_index("employee_id")["promotion_eligible"].to_dict() == {
+        "E1": True, "E2": False, "E3": False, "E4": False, "E5": False}
+
+
+# ----------------------------------------------------------------------------- the scorecard
+def test_table_layout_and_consistency(kpis, data):
+    card = score(kpis, make_params(bonuses=BONUSES), targets=data["targets"])
+    t = card.table
+    assert list(t.columns[:17]) == [
+        "employee_id", "name", "team", "role", "score", "rank", "grade", "grade_label", "kpi_points",
+        "rating_points", "bonus_points", "penalty_points", "cost_discount_points", "team_score",
+        "individual_score", "promotion_eligible", "notes"]
+    assert list(t.columns[17:]) == ["revenue", "revenue_points", "calls", "calls_points", "new_customers",
+                                    "new_customers_points"]
+    assert list(card.details.columns) == ["employee_id", "kpi", "raw", "target", "method", "normalised", "weight",
+                                          "effective_weight", "points", "note"]
+    assert list(card.adjustments.columns) == ["employee_id", "rule", "points", "reason"]
+    # sorted by rank; E1 124 > E5 100 > E2 65 > E3 55 > E4 20
+    assert t["employee_id"].tolist() == ["E1", "E5", "E2", "E3", "E4"]
+    assert t["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert t["grade"].tolist() == ["A", "A", "B", "C", "C"]
+    assert t["grade_label"].tolist() == ["Excellent", "Excellent", "Good", "Improve", "Improve"]
+    eff = card.details.groupby("employee_id")["effective_weight"].sum()
+    assert eff.tolist() == pytest.approx([1.0] * 5)
+    assert (card.details.groupby("employee_id")["points"].sum().reindex(t["employee_id"]).to_numpy()
+            == pytest.approx(t["kpi_points"].to_numpy()))
+    assert card.business == "telesales" and str(card.period) == PERIOD
+
+
+def test_score_does_not_change_its_inputs(kpis, data):
+    before = kpis.wide.copy()
+    targets = data["targets"].copy()
+    score(kpis, make_params(bonuses=BONUSES), targets=data["targets"])
+    pd.testing.assert_frame_equal(kpis.wide, before)
+    pd.testing.assert_frame_equal(data["targets"], targets)
+
+
+def test_scorecard_convenience_matches_score(data, reviews):
+    data = {**data, "reviews": reviews}
+    p = make_params(bonuses=BONUSES, ratings={"reviewer_weights": WEIGHTS, "weight": 0.2})
+    card = scorecard(data, p, PERIOD)
+    assert row(card, "E1")["score"] == pytest.approx(0.8 * 100 + 0.2 * 73.75 + 24)
+    assert row(card, "E3")["penalty_points"] == -10
+
+
+# ----------------------------------------------------------------------------- explain
+_ARITHMETIC = re.compile(r"([\d.%()\s×+−/]+)=\s*(−?\d+(?:\.\d+)?)\s*$")
+
+
+def _value(text: str) -> float:
+    expr = text.replace("×", "*").replace("−", "-").replace("%", "/100")
+    assert re.fullmatch(r"[\d.*/+\-()\s]+", expr), text
+    return eval(expr, {"__builtins__": {}})  # noqa: S307 - digits and operators only
+
+
+def check_explanation(text: str, card: Scorecard, employee_id: str) -> None:
+    """Every "expression = result" line is right (to rounding), the KPI total is the sum of
+    the KPI lines, each step starts from the previous step's result, and the last result is
+    the score."""
+    r = row(card, employee_id)
+    kpi_results, chain = [], []
+    for line in text.splitlines():
+        m = _ARITHMETIC.search(line)
+        if not m:
+            continue
+        expr, result = m.group(1), _value(m.group(2))
+        terms = len(re.findall(r"\d+(?:\.\d+)?", expr))
+        assert _value(expr) == pytest.approx(result, abs=0.01 * terms + 0.01), line
+        if line.lstrip().startswith("- "):
+            kpi_results.append(result)
+        else:
+            if chain:
+                numbers = [_value(x) for x in re.findall(r"−?\d+\.\d+(?!%)", expr)]
+                assert chain[-1] in numbers, f"{line!r} does not start from {chain[-1]}"
+            chain.append(result)
+    assert chain, text
+    assert chain[0] == pytest.approx(sum(kpi_results), abs=0.01 * len(kpi_results) + 0.01)
+    assert chain[0] == round(r["kpi_points"], 2)
+    assert chain[-1] == round(r["score"], 2)
+    assert f"{r['score']:.2f}".replace("-", "−") in text.splitlines()[-1]
+
+
+def _full_params():
+    return make_params(bonuses={**BONUSES, "sales_cost": {"limit": 0.35, "discount": 0.1}},
+                       ratings={"reviewer_weights": WEIGHTS, "weight": 0.2},
+                       team_blend={"phase": "mature", "team_weight": {"opening": 0.6, "mature": 0.3}},
+                       grading={"method": "forced", "distribution": {"A": 0.2, "B": 0.7, "C": 0.1}})
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_explain_adds_up_for_every_person(kpis, data, reviews, language):
+    card = score(kpis, _full_params(), targets=data["targets"], ratings=reviews)
+    for e in card.table["employee_id"]:
+        check_explanation(card.explain(e, language=language), card, e)
+
+
+def test_explain_by_hand_for_e1(kpis, data, reviews):
+    card = score(kpis, _full_params(), targets=data["targets"], ratings=reviews)
+    text = card.explain("E1", language="en")
+    # KPI 100 -> blend 0.8 x 100 + 0.2 x 73.75 = 94.75 -> + 15 + 5 + 4 = 118.75
+    # -> cost 40 % > 35 %: 118.75 - 11.875 = 106.875 -> team T1 with E2 (60 -> 58 + 10 - 5 = 63): mean 84.9375
+    # -> 0.7 x 106.875 + 0.3 x 84.9375 = 100.29375
+    assert row(card, "E1")["score"] == pytest.approx(0.7 * 106.875 + 0.3 * (106.875 + 63) / 2)
+    for piece in ["weighted: 120.00 × 50.00% = 60.00", "KPI points: 60.00 + 20.00 + 20.00 = 100.00",
+                  "blended: 80.00% × 100.00 + 20.00% × 73.75 = 94.75", "94.75 + 15.00 + 5.00 + 4.00 = 118.75",
+                  "118.75 − 10.00% × 118.75 = 106.88", "70.00% × 106.88 + 30.00% × 84.94 = 100.29",
+                  "Rank: 1 of 5", "Grade: A (forced distribution A 20%/B 70%/C 10%)", "Score: 100.29"]:
+        assert piece in text, piece
+    zh = card.explain("E1", language="zh")
+    assert "得分：100.29" in zh and "新客户加分" in zh and "坐席" in zh
+    e4 = card.explain("E4", language="en")
+    assert "Revenue: raw 0.00 — no target: weight redistributed; weight 50.00% -> 0" in e4
+    with pytest.raises(ScoringError, match="E1"):
+        card.explain("E9")
+
+
+# ----------------------------------------------------------------------------- demo data
+@pytest.mark.parametrize("business", ["telesales", "direct"])
+def test_explanations_add_up_on_the_demo_data(business):
+    sample = pytest.importorskip("salesperf_kit.sample")
+    card = scorecard(sample.make_sample(business, seed=0), load_params(business), PERIOD)
+    assert card.table["score"].notna().all()
+    for e in card.table["employee_id"]:
+        for language in ("zh", "en"):
+            check_explanation(card.explain(e, language=language), card, e)
