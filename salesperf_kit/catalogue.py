@@ -17,7 +17,7 @@ class KPIInfo:
     zh: str
     en: str
     higher_is_better: bool
-    unit: str  # "currency", "count", "ratio", "minutes", "seconds", "hours", "rank", "score"
+    unit: str  # "currency", "count", "ratio", "multiple", "minutes", "seconds", "hours", "rank", "score"
     dimension: str  # "result", "process" or "potential" (seed 003)
 
 
@@ -56,7 +56,7 @@ _ROWS = [
     ("inquiry_conversion", "咨询转化率", "Inquiry conversion", True, "ratio", "result"),
     ("qualified_traffic_share", "精准流量占比", "Qualified-traffic share", True, "ratio", "process"),
     ("cac", "客户获取成本", "Customer acquisition cost", False, "currency", "result"),
-    ("roas", "广告支出回报", "Return on ad spend", True, "ratio", "result"),
+    ("roas", "广告支出回报", "Return on ad spend", True, "multiple", "result"),
     ("roi", "渠道ROI", "Channel ROI", True, "ratio", "result"),
     ("search_rank", "搜索引擎排名", "Search rank", False, "rank", "process"),
     ("social_engagement", "社交媒体互动率", "Social engagement", True, "ratio", "process"),

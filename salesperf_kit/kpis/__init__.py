@@ -83,6 +83,7 @@ class KPIResult:
     notices: list[str]
     options: dict
     _ctx: FactContext = field(repr=False, default=None)
+    left_out: dict[str, str] = field(default_factory=dict)  # kpi -> what the data lack
 
     def has(self, table: str, *columns: str) -> bool:
         """Whether the data behind this result hold ``table`` with all ``columns``."""
@@ -175,8 +176,10 @@ class KPIResult:
                         summed[f] = df[f].reindex(summed.index)
             finally:
                 self._ctx.key_table = "emp_keys"
-        if by == "team" and "target_revenue" in summed and "targets" in self._ctx.columns:
+        if by in ("team", "company") and "target_revenue" in summed and "targets" in self._ctx.columns:
             team_t = _team_targets(self._ctx)
+            if by == "company":  # the company target is the sum of the team targets when the plan has them
+                team_t = pd.Series({"company": team_t.sum()}) if len(team_t) else team_t
             summed["target_revenue"] = team_t.reindex(summed.index).fillna(summed["target_revenue"])
         if "team_revenue" in summed and "revenue" in self.facts and "manager_id" in emp:
             # a group's team revenue: everyone at or below any of its members, counted once
@@ -187,6 +190,13 @@ class KPIResult:
             rev = self.facts["revenue"].rename("r").reset_index()
             summed["team_revenue"] = (reach.merge(rev, on="employee_id").groupby("grp")["r"].sum()
                                       .reindex(summed.index).fillna(0.0))
+        # a KPI taken as given from a KPI sheet (e.g. csat) without the facts behind it
+        # cannot be rolled up from parts: NaN, never a mean of the people's values
+        given = {k for k in self.facts.attrs.get("sheet_kpis", set())
+                 if not all(f in summed for f in REGISTRY[k].facts)}
+        for k in given:
+            summed[k] = np.nan
+        summed.attrs["sheet_kpis"] = given
         long = _evaluate(summed, self.kpis, self.options)
         wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
         wide.index.name = by
@@ -291,9 +301,8 @@ def _groups_for(facts: set[str], ctx: FactContext) -> list[str]:
                        (["call_complaints"] if "calls" in srcs and ctx.has("calls", "outcome") else [])
             if f == "complaint_base":
                 deps = ["orders"] if ctx.options.get("complaint_basis", "orders") == "orders" else ["tickets"]
-            if f == "referrals_total":
-                deps = (["referred_new"] if ctx.has("orders", "referred_by") else []) + \
-                       (["act_referral"] if ctx.has("activities") else [])
+            if f == "referrals_total":  # one source: orders.referred_by when present, else activities
+                deps = ["referred_new"] if ctx.has("orders", "referred_by") else ["act_referral"]
             todo += [d for d in deps if d not in facts]
             facts |= set(deps)
         elif f in FACT_OWNER and FACT_OWNER[f] not in groups:
@@ -323,9 +332,10 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
     base = "orders" if ctx.options.get("complaint_basis", "orders") == "orders" else "tickets"
     if base in f:
         f["complaint_base"] = f[base]
-    refs = [c for c in ("referred_new", "act_referral") if c in f]
-    if refs:
-        f["referrals_total"] = f[refs].sum(axis=1)
+    if ctx.has("orders", "referred_by") and "referred_new" in f:
+        f["referrals_total"] = f["referred_new"]
+    elif "act_referral" in f:
+        f["referrals_total"] = f["act_referral"]
     emp = ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str)).set_index("employee_id")
     if "revenue" in f and "manager_id" in emp:
         mapping = _subtree_mapping(emp.reset_index())
@@ -428,7 +438,8 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide = pd.concat([front, wide], axis=1).reset_index()
     wide.insert(wide.columns.get_loc("role") + 1 if "role" in wide else 1, "period", str(p))
     wide.columns.name = None
-    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx)
+    left_out = {k: why[k] for k in kpis if k not in how}
+    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out)
 
 
 def FACT_GROUPS_SHEET(ctx: FactContext) -> pd.DataFrame:  # noqa: N802 - kept beside FACT_GROUPS

@@ -109,7 +109,7 @@ def _valid(ctx: FactContext, end: pd.Timestamp | None) -> str:
     if not ctx.has("orders", "status"):
         return "TRUE"
     if ctx.options.get("refund_handling") == "clawback" and end is not None:
-        return (f"(status IS DISTINCT FROM 'cancelled' AND NOT (status = 'refunded' AND "
+        return (f"(status IS DISTINCT FROM 'cancelled' AND NOT (status IS NOT DISTINCT FROM 'refunded' AND "
                 f"(refunded_at IS NULL OR refunded_at < {_ts(end)})))")
     return "(status IS NULL OR status NOT IN ('cancelled', 'refunded'))"
 
@@ -263,7 +263,7 @@ def _calls(ctx: FactContext) -> pd.DataFrame:
                coalesce(sum(duration_s) FILTER (WHERE connected), 0) AS talk_seconds,
                coalesce(sum(duration_s) FILTER (WHERE connected AND duration_s >= {thr}), 0) AS effective_seconds,
                count(DISTINCT customer_id) FILTER (WHERE connected) AS connected_customers,
-               count(DISTINCT customer_id) FILTER (WHERE outcome IN ('intent', 'deal')) AS intent_customers,
+               count(DISTINCT customer_id) FILTER (WHERE connected AND outcome IN ('intent', 'deal')) AS intent_customers,
                count(*) FILTER (WHERE outcome = 'complaint') AS call_complaints
         FROM calls WHERE {_in('started_at', p)} GROUP BY employee_id
     """).df()
@@ -345,7 +345,7 @@ def _reviews(ctx: FactContext) -> pd.DataFrame:
     ok = float(ctx.options.get("satisfied_min", 4))
     out = pd.DataFrame(index=pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id"))
     means = r.groupby(["employee_id", "criterion", "reviewer_type"])["score"].mean().reset_index()
-    means["w"] = means["reviewer_type"].map(weights).fillna(0.0)
+    means["w"] = means["reviewer_type"].map(weights).astype("float64").fillna(0.0)
     means = means[means["w"] > 0]
     means["ws"] = means["w"] * means["score"]
     for crit in ("sales_skill", "service_quality"):

@@ -35,7 +35,9 @@ def big_customer_share(f: pd.DataFrame) -> pd.DataFrame:
 def referrals(f: pd.DataFrame) -> pd.DataFrame:
     """转介绍数量 — referrals.
 
-    referrals = new customers whose first order has referred_by set + referral activities
+    referrals = new customers whose first order has referred_by set; when the orders have no
+    referred_by column, the count of referral activities instead (never both, so one
+    referral is not counted twice)
     """
     return total(f["referrals_total"])
 

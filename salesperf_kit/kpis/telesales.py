@@ -52,7 +52,8 @@ def avg_talk_seconds(f: pd.DataFrame) -> pd.DataFrame:
 def intent_customers(f: pd.DataFrame) -> pd.DataFrame:
     """意向客户数 — intent customers.
 
-    intent_customers = distinct customers with a call outcome of intent or deal in the period
+    intent_customers = distinct customers with a connected call whose outcome is intent or deal
+    in the period (an outcome on an unconnected call is not counted)
     """
     return total(f["intent_customers"])
 

@@ -1,0 +1,1013 @@
+"""The KPI engine against hand-computed values on small named fixtures.
+
+Every expected number is worked out by hand in a comment next to it, from the definitions
+of ``kpi-catalogue.md`` (section 2). The reporting period is October 2026 unless a test
+says otherwise; the previous period is September 2026.
+
+The organisation (``employees`` in conftest): E1 (North, top) -> E2 (North) -> E3 (South),
+and E1 -> E4 (South, idle). E1 mentors E2 and E3.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesperf_kit.catalogue import CATALOGUE
+from salesperf_kit.exceptions import KPIError
+from salesperf_kit.kpis import DEFAULT_SETS, REGISTRY, compute_kpis
+from salesperf_kit.schemas import TABLES
+
+NAN = float("nan")
+ALL = list(REGISTRY)
+EMPLOYEE_IDS = ["E1", "E2", "E3", "E4"]
+# sums and counts: 0 for a person with nothing to count (every other KPI is a ratio, a mean
+# or a median: NaN without a denominator); per_capita_output is revenue / 1 head
+SUMS = {"revenue", "units", "orders", "profit", "new_customers", "received_revenue", "team_revenue", "referrals",
+        "new_contacts", "new_markets", "collaboration", "sessions", "unique_visitors", "page_views", "touches",
+        "compliance_violations", "innovation", "calls", "effective_talk_minutes", "intent_customers",
+        "per_capita_output"}
+
+
+# ----------------------------------------------------------------------------- helpers
+def _table(columns: str, rows: list[tuple], dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns.split())
+    for col in dates:
+        df[col] = pd.to_datetime(df[col], format="ISO8601")
+    return df
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """A table of the data contract with every column and no row."""
+    spec = TABLES[name]
+
+    def dtype(col):
+        if col in spec.dates:
+            return "datetime64[ns]"
+        if col in spec.numbers:
+            return "float64"
+        return "bool" if col in spec.booleans else "object"
+
+    return pd.DataFrame({c: pd.Series([], dtype=dtype(c)) for c in spec.columns})
+
+
+def _values(result, kpi: str) -> pd.Series:
+    return result.wide.set_index("employee_id")[kpi]
+
+
+def _same(got: float, want: float) -> bool:
+    if isinstance(want, float) and math.isnan(want):
+        return isinstance(got, float) and math.isnan(got)
+    return got == pytest.approx(want, rel=1e-9, abs=1e-12)
+
+
+def assert_kpi(result, kpi: str, expected: dict[str, float]) -> None:
+    got = _values(result, kpi)
+    wrong = {e: (float(got[e]), want) for e, want in expected.items() if not _same(float(got[e]), want)}
+    assert not wrong, f"{kpi}: (got, expected) per employee: {wrong}"
+
+
+def assert_row(frame: pd.DataFrame, key: str, group: str, expected: dict[str, float]) -> None:
+    row = frame.set_index(key).loc[group]
+    wrong = {k: (float(row[k]), v) for k, v in expected.items() if not _same(float(row[k]), v)}
+    assert not wrong, f"{key}={group}: (got, expected): {wrong}"
+
+
+# ----------------------------------------------------------------------------- named tables
+ORDER_COLUMNS = ("order_id employee_id customer_id order_date amount cost quantity status paid_amount "
+                 "paid_date shipped_at customer_tier region referred_by refunded_at")
+ORDER_DATES = ("order_date", "paid_date", "shipped_at", "refunded_at")
+
+
+def shop_orders() -> pd.DataFrame:
+    """Orders over August-December 2026 (October is the reporting month).
+
+    c1 first bought in August (from E1), c2 and c3 are September's new customers, c5 and c9
+    October's; c6 only ever has a cancelled order, c7 and c8 only refunded ones. o7 is
+    refunded on 10 November, after October has closed.
+    """
+    rows = [
+        # id   emp   cust  order_date          amt  cost qty status       paid  paid_date     shipped_at          tier region    ref   refunded_at
+        ("s1", "E1", "c1", "2026-08-15",         80,  40, 1, "completed",   80, "2026-08-15", None,               "A", "East",    None, None),
+        ("s2", "E1", "c2", "2026-09-10",        100,  60, 1, "completed",  100, "2026-09-10", None,               "B", "East",    None, None),
+        ("s3", "E2", "c3", "2026-09-20",        250, 150, 2, "completed",  250, "2026-10-05", None,               "A", "West",    None, None),
+        ("s4", "E2", "c4", "2026-09-25",         50,  30, 1, "cancelled", None, None,         None,               "B", "West",    None, None),
+        ("o1", "E1", "c1", "2026-10-02 08:00",  300, 180, 3, "completed",  300, "2026-10-03", "2026-10-02 20:00", "A", "East",    None, None),
+        ("o2", "E1", "c1", "2026-10-20",        100,  50, 1, "completed",   60, "2026-10-25", "2026-10-21",       "A", "East",    None, None),
+        ("o3", "E1", "c5", "2026-10-05",        200, 100, 2, "completed", None, None,         "2026-10-07",       "B", "North",   "c1", None),
+        ("o4", "E2", "c3", "2026-10-10",        400, 300, 4, "completed",  400, "2026-11-02", "2026-10-10 06:00", "A", "West",    None, None),
+        ("o5", "E2", "c6", "2026-10-15",        100,  80, 1, "cancelled", None, None,         None,               "A", "South",   None, None),
+        ("o6", "E3", "c7", "2026-10-12",        150,  90, 1, "refunded",   150, "2026-10-12", "2026-10-13",       "A", "Central", None, "2026-10-20"),
+        ("o7", "E3", "c8", "2026-10-28",        250, 150, 2, "refunded",   250, "2026-10-28", "2026-10-29",       "A", "Central", None, "2026-11-10"),
+        ("o8", "E3", "c9", "2026-10-30",        120,  70, 1, "completed",  120, "2026-10-30", "2026-10-30 10:00", "B", "South",   None, None),
+        ("n1", "E3", "c9", "2026-11-20",         60,  30, 1, "completed",   60, "2026-11-20", None,               "B", "South",   None, None),
+        ("n2", "E1", "c5", "2026-12-20",         90,  50, 1, "completed",   90, "2026-12-20", None,               "B", "North",   None, None),
+        ("n3", "E2", "c3", "2026-11-05",        100,  60, 1, "completed",  100, "2026-11-05", None,               "A", "West",    None, None),
+    ]
+    df = _table(ORDER_COLUMNS, rows, ORDER_DATES)
+    for col in ("amount", "cost", "quantity", "paid_amount"):
+        df[col] = df[col].astype("float64")
+    return df
+
+
+def shop_calls() -> pd.DataFrame:
+    rows = [
+        ("k1", "E1", "c1", "2026-10-03 09:00", 30, True, "none"),
+        ("k2", "E1", "c1", "2026-10-03 10:00", 120, True, "intent"),
+        ("k3", "E1", "c2", "2026-10-04 09:00", 0, False, "none"),
+        ("k4", "E1", "c5", "2026-10-04 10:00", 60, True, "deal"),
+        ("k5", "E1", "c3", "2026-10-05 09:00", 90, True, "complaint"),
+        ("k9", "E1", "c9", "2026-10-06 09:00", 45, True, "intent"),
+        ("k6", "E1", "c1", "2026-09-28 09:00", 600, True, "intent"),  # September: not counted
+        ("k7", "E2", "c3", "2026-10-07 09:00", 0, False, "none"),
+        ("k8", "E2", "c4", "2026-10-07 10:00", 10, False, "none"),
+    ]
+    df = _table("call_id employee_id customer_id started_at duration_s connected outcome", rows, ("started_at",))
+    df["duration_s"] = df["duration_s"].astype("float64")
+    return df
+
+
+def shop_service() -> pd.DataFrame:
+    rows = [
+        ("t1", "E1", "2026-10-03 09:00", "2026-10-03 11:00", 5, False, True),   # 2 h
+        ("t2", "E1", "2026-10-04 09:00", "2026-10-04 15:00", 3, True, False),   # 6 h
+        ("t3", "E1", "2026-10-10 00:00", None, None, False, False),             # still open
+        ("t4", "E1", "2026-10-12 00:00", "2026-10-13 00:00", 4, False, True),   # 24 h
+        ("t5", "E2", "2026-10-06 00:00", "2026-10-06 01:00", 2, True, True),    # 1 h
+        ("t6", "E1", "2026-09-30 23:00", "2026-10-01 00:00", 1, True, False),   # September
+    ]
+    df = _table("ticket_id employee_id opened_at resolved_at satisfaction is_complaint first_contact_resolved",
+                rows, ("opened_at", "resolved_at"))
+    df["satisfaction"] = df["satisfaction"].astype("float64")
+    return df
+
+
+def shop_traffic() -> pd.DataFrame:
+    rows = [
+        ("2026-10-01", "web", "E1", 400, 300, 1200, 100, 10, 150, 1000, 50, 2),
+        ("2026-10-02", "social", "E1", 100, 80, 300, 50, 5, 50, 3000, 250, 4),
+        ("2026-10-01", "web", "E2", 50, 40, 100, 0, 0, 0, 0, 0, None),
+        ("2026-10-01", "web", None, 999, 999, 999, 999, 999, 999, 999, 999, 1),   # no owner
+        ("2026-09-30", "web", "E1", 1000, 900, 5000, 900, 90, 900, 9000, 900, 9),  # September
+    ]
+    df = _table("date channel employee_id sessions unique_visitors page_views qualified_sessions inquiries "
+                "spend impressions engagements search_rank", rows, ("date",))
+    for col in df.columns[3:]:
+        df[col] = df[col].astype("float64")
+    return df
+
+
+def shop_activities() -> pd.DataFrame:
+    rows = [
+        ("E1", "2026-10-03", "touch", 10), ("E1", "2026-10-20", "touch", 5),
+        ("E1", "2026-10-31", "report_due", 4), ("E1", "2026-10-31", "report_on_time", 3),
+        ("E1", "2026-10-15", "referral", 2), ("E1", "2026-10-15", "new_contact", 7),
+        ("E1", "2026-10-16", "training_taken", 2), ("E1", "2026-10-17", "training_passed", 1),
+        ("E1", "2026-10-18", "innovation", 3), ("E1", "2026-10-19", "compliance_violation", 1),
+        ("E1", "2026-10-20", "info_share", 2), ("E1", "2026-10-21", "assist", 1),
+        ("E1", "2026-09-15", "touch", 100),  # September
+        ("E2", "2026-10-16", "training_taken", 1), ("E2", "2026-10-17", "training_passed", 1),
+    ]
+    df = _table("employee_id date activity count", rows, ("date",))
+    df["count"] = df["count"].astype("float64")
+    return df
+
+
+def shop_reviews() -> pd.DataFrame:
+    rows = [
+        ("E1", "2026-10", "E1", "self", "sales_skill", 5),
+        ("E1", "2026-10", "E2", "peer", "sales_skill", 3),
+        ("E1", "2026-10", "E1", "peer", "sales_skill", 5),          # own peer rating: ignored
+        ("E1", "2026-10", "u1", "customer", "sales_skill", 4),
+        ("E1", "2026-10", "u2", "customer", "sales_skill", 2),
+        ("E1", "2026-10", "u3", "customer", "service_quality", 5),
+        ("E1", "2026-10", "E2", "peer", "collaboration", 4),
+        ("E1", "2026-10", "E3", "peer", "collaboration", 3),
+        ("E1", "2026-10", "E1", "peer", "collaboration", 5),        # own peer rating: ignored
+        ("E1", "2026-09", "b1", "manager", "sales_skill", 1),       # review of September
+        ("E1", "2026-Q4", "b1", "manager", "sales_skill", 1),       # review of the quarter
+        ("E2", "2026-10", "E1", "manager", "sales_skill", 4),
+        ("E2", "2026-10", "E2", "self", "sales_skill", 2),
+    ]
+    df = _table("employee_id period reviewer_id reviewer_type criterion score", rows)
+    df["score"] = df["score"].astype("float64")
+    return df
+
+
+def shop_inventory() -> pd.DataFrame:
+    rows = [
+        ("2026-10-01", "a", "E1", 100), ("2026-10-01", "b", "E1", 50), ("2026-10-31", "a", "E1", 180),
+        ("2026-10-01", "c", "E2", 200), ("2026-10-31", "c", "E2", 400),
+        ("2026-10-01", "z", None, 5000),      # stock nobody owns
+        ("2026-09-30", "a", "E1", 9999),      # September snapshot
+    ]
+    df = _table("date sku employee_id stock_value", rows, ("date",))
+    df["stock_value"] = df["stock_value"].astype("float64")
+    return df
+
+
+def shop_targets(team_rows: bool = True) -> pd.DataFrame:
+    rows = [
+        ("2026-10", "E1", None, "revenue", 800),
+        ("2026-10", "E2", None, "revenue", 500),
+        ("2026-10", "E1", None, "orders", 5),           # another KPI: not a revenue target
+        ("2026-07", "E1", None, "revenue", 100),
+        ("2026-08", "E1", None, "revenue", 200),
+        ("2026-09", "E1", None, "revenue", 300),
+        ("2026-Q3", "E2", None, "revenue", 1000),       # the quarter's own row ...
+        ("2026-09", "E2", None, "revenue", 50),         # ... wins over monthly rows
+    ]
+    if team_rows:
+        rows.append(("2026-10", None, "North", "revenue", 1250))
+    df = _table("period employee_id team kpi target", rows)
+    df["target"] = df["target"].astype("float64")
+    return df
+
+
+def shop_dataset(employees: pd.DataFrame, **replace) -> dict[str, pd.DataFrame]:
+    data = {"employees": employees, "orders": shop_orders(), "calls": shop_calls(), "service": shop_service(),
+            "traffic": shop_traffic(), "activities": shop_activities(), "reviews": shop_reviews(),
+            "inventory": shop_inventory(), "targets": shop_targets()}
+    data.update(replace)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def shop(employees):
+    return shop_dataset(employees)
+
+
+@pytest.fixture(scope="module")
+def october():
+    """All KPIs of the full shop dataset for October 2026 (computed once)."""
+    emp = pd.DataFrame({  # conftest's ``employees``, built here for the module scope
+        "employee_id": EMPLOYEE_IDS, "name": ["Ann", "Bob", "Cai", "Dee"],
+        "team": ["North", "North", "South", "South"], "role": ["lead", "sales", "sales", "sales"],
+        "manager_id": [None, "E1", "E2", "E1"], "mentor_id": [None, "E1", "E1", None],
+    })
+    return compute_kpis(shop_dataset(emp), "2026-10", kpis=ALL)
+
+
+@pytest.fixture(scope="module")
+def october_up(october):
+    """The October roll-ups, by team, company, manager and role."""
+    return {by: october.rollup(by) for by in ("team", "company", "manager", "role")}
+
+
+# ----------------------------------------------------------------------------- 1. every KPI, by hand
+# Valid October orders (exclude mode): o1 E1 c1 300, o2 E1 c1 100, o3 E1 c5 200, o4 E2 c3 400,
+# o8 E3 c9 120. Left out: o5 (cancelled), o6 and o7 (refunded). E4 has nothing anywhere.
+# Valid September orders: s2 E1 c2 100, s3 E2 c3 250 (s4 cancelled).
+OCTOBER = {
+    # --- shared sales KPIs
+    "revenue": {"E1": 600.0,  # 300 + 100 + 200
+                "E2": 400.0, "E3": 120.0, "E4": 0.0},
+    "units": {"E1": 6.0,  # 3 + 1 + 2
+              "E2": 4.0, "E3": 1.0, "E4": 0.0},
+    "orders": {"E1": 3.0, "E2": 1.0, "E3": 1.0, "E4": 0.0},
+    "aov": {"E1": 200.0,  # 600 / 3
+            "E2": 400.0, "E3": 120.0, "E4": NAN},
+    "revenue_per_buyer": {"E1": 300.0,  # 600 / 2 buyers (c1, c5)
+                          "E2": 400.0, "E3": 120.0, "E4": NAN},
+    "profit": {"E1": 270.0,  # (300-180) + (100-50) + (200-100) = 120 + 50 + 100
+               "E2": 100.0,  # 400 - 300
+               "E3": 50.0,   # 120 - 70
+               "E4": 0.0},
+    "margin": {"E1": 0.45,  # 270 / 600
+               "E2": 0.25,  # 100 / 400
+               "E3": 50 / 120, "E4": NAN},
+    "growth": {"E1": 5.0,   # 600 / 100 - 1
+               "E2": 0.6,   # 400 / 250 - 1
+               "E3": NAN,   # September revenue 0
+               "E4": NAN},
+    "new_customers": {"E1": 1.0,  # c5 (c1 first bought in August)
+                      "E2": 0.0,  # c3 is September's; c6 only has a cancelled order
+                      "E3": 1.0,  # c9 (c7, c8 only have refunded orders)
+                      "E4": 0.0},
+    "new_customer_growth": {"E1": 0.0,   # 1 / 1 (c2 in September) - 1
+                            "E2": -1.0,  # 0 / 1 (c3 in September) - 1
+                            "E3": NAN,   # 1 / 0
+                            "E4": NAN},
+    "repurchase_rate": {"E1": 0.5,  # c1 ordered twice, c5 once: 1 / 2
+                        "E2": 0.0, "E3": 0.0, "E4": NAN},
+    "returning_share": {"E1": 0.5,  # c1 bought in August, c5 is new: 1 / 2
+                        "E2": 1.0,  # c3 bought in September: 1 / 1
+                        "E3": 0.0,  # c9 is new: 0 / 1
+                        "E4": NAN},
+    "retention_rate": {"E1": 0.0,  # September buyer c2 did not come back: 0 / 1
+                       "E2": 1.0,  # September buyer c3 came back: 1 / 1
+                       "E3": NAN, "E4": NAN},
+    "retention_30d": {"E1": 0.0,  # c5: 5 Oct -> 20 Dec is 76 days: 0 / 1
+                      "E2": NAN,
+                      "E3": 1.0,  # c9: 30 Oct -> 20 Nov is 21 days: 1 / 1
+                      "E4": NAN},
+    "retention_90d": {"E1": 1.0,  # 76 <= 90: 1 / 1
+                      "E2": NAN, "E3": 1.0, "E4": NAN},
+    "ltv": {"E1": 260.0,  # acquired c1 (80+300+100=480), c2 (100), c5 (200): 780 / 3
+            "E2": 650.0,  # acquired c3: 250 + 400 (November's n3 is after the period)
+            "E3": 120.0,  # acquired c9: 120 (n1 is after the period)
+            "E4": NAN},
+    "received_revenue": {"E1": 360.0,  # 300 (o1, 3 Oct) + 60 (o2, 25 Oct)
+                         "E2": 250.0,  # s3 paid on 5 Oct (o4 is paid in November)
+                         "E3": 120.0,  # o8 (o6 refunded; o7 refunded)
+                         "E4": 0.0},
+    "collection_rate": {"E1": 0.6,  # (300 + 60 + nothing for o3) / 600
+                        "E2": 1.0,  # 400 / 400 (paid after the period still counts)
+                        "E3": 1.0,  # 120 / 120
+                        "E4": NAN},
+    "complaint_rate": {"E1": 2 / 3,  # (1 complaint ticket t2 + 1 complaint call k5) / 3 orders
+                       "E2": 1.0,    # (1 ticket t5 + 0 calls) / 1 order
+                       "E3": 0.0,    # 0 / 1
+                       "E4": NAN},
+    "csat": {"E1": 4.0,  # (5 + 3 + 4) / 3 scored tickets (t3 has no score, t6 is September)
+             "E2": 2.0, "E3": NAN, "E4": NAN},
+    "csat_share": {"E1": 2 / 3,  # scores >= 4: t1, t4
+                   "E2": 0.0, "E3": NAN, "E4": NAN},
+    "target_attainment": {"E1": 0.75,  # 600 / 800
+                          "E2": 0.8,   # 400 / 500
+                          "E3": NAN,   # no target
+                          "E4": NAN},
+    "per_capita_output": {"E1": 600.0,  # 600 / 1 head
+                          "E2": 400.0, "E3": 120.0, "E4": 0.0},
+    "sales_cost_ratio": {"E1": 1 / 3,  # spend (150 + 50) / revenue 600
+                         "E2": 0.0,    # 0 / 400
+                         "E3": 0.0,    # no spend: 0 / 120
+                         "E4": NAN},   # 0 / 0
+    # --- online sales
+    "sessions": {"E1": 500.0,  # 400 + 100 (unowned and September rows left out)
+                 "E2": 50.0, "E3": 0.0, "E4": 0.0},
+    "unique_visitors": {"E1": 380.0,  # 300 + 80
+                        "E2": 40.0, "E3": 0.0, "E4": 0.0},
+    "page_views": {"E1": 1500.0,  # 1200 + 300
+                   "E2": 100.0, "E3": 0.0, "E4": 0.0},
+    "conversion_rate": {"E1": 0.006,  # 3 orders / 500 sessions
+                        "E2": 0.02,   # 1 / 50
+                        "E3": NAN,    # 1 / 0
+                        "E4": NAN},
+    "inquiry_conversion": {"E1": 0.2,  # 3 / (10 + 5)
+                           "E2": NAN,  # 1 / 0
+                           "E3": NAN, "E4": NAN},
+    "qualified_traffic_share": {"E1": 0.3,  # (100 + 50) / 500
+                                "E2": 0.0,  # 0 / 50
+                                "E3": NAN, "E4": NAN},
+    "cac": {"E1": 200.0,  # spend 200 / 1 new customer
+            "E2": NAN,    # 0 / 0
+            "E3": 0.0,    # 0 / 1
+            "E4": NAN},
+    "roas": {"E1": 3.0,  # 600 / 200
+             "E2": NAN, "E3": NAN, "E4": NAN},
+    "roi": {"E1": 2.0,  # (600 - 200) / 200
+            "E2": NAN, "E3": NAN, "E4": NAN},
+    "search_rank": {"E1": 3.0,  # (2 + 4) / 2
+                    "E2": NAN,  # no ranked day
+                    "E3": NAN, "E4": NAN},
+    "social_engagement": {"E1": 0.075,  # (50 + 250) / (1000 + 3000)
+                          "E2": NAN,    # 0 / 0
+                          "E3": NAN, "E4": NAN},
+    "resolution_hours": {"E1": 6.0,  # median of 2, 6, 24 (t3 still open)
+                         "E2": 1.0, "E3": NAN, "E4": NAN},
+    "fcr_rate": {"E1": 0.5,  # t1, t4 of 4 tickets
+                 "E2": 1.0, "E3": NAN, "E4": NAN},
+    "aov_uplift": {"E1": 1.0,  # 200 / (100 / 1) - 1
+                   "E2": 0.6,  # 400 / (250 / 1) - 1
+                   "E3": NAN,  # no September order
+                   "E4": NAN},
+    # --- telesales (October calls; k6 is September)
+    "calls": {"E1": 6.0, "E2": 2.0, "E3": 0.0, "E4": 0.0},
+    "connect_rate": {"E1": 5 / 6,  # k1, k2, k4, k5, k9 of 6
+                     "E2": 0.0, "E3": NAN, "E4": NAN},
+    "effective_talk_minutes": {"E1": 4.5,  # (120 + 60 + 90) / 60; k1 (30 s) and k9 (45 s) are too short
+                               "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "avg_talk_seconds": {"E1": 69.0,  # (30 + 120 + 60 + 90 + 45) / 5
+                         "E2": NAN, "E3": NAN, "E4": NAN},
+    "intent_customers": {"E1": 3.0,  # c1 (intent), c5 (deal), c9 (intent)
+                         "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "intent_rate": {"E1": 0.75,  # 3 / connected customers c1, c5, c3, c9
+                    "E2": NAN, "E3": NAN, "E4": NAN},
+    "close_rate": {"E1": 2 / 3,  # buyers c1, c5 / 3 intent customers
+                   "E2": NAN,    # 1 / 0
+                   "E3": NAN, "E4": NAN},
+    # --- e-commerce
+    "inventory_turnover": {"E1": 2.0,  # cost 330 / ((100 + 50) + 180) / 2 snapshot days = 330 / 165
+                           "E2": 1.0,  # cost 300 / ((200 + 400) / 2) = 300 / 300
+                           "E3": NAN,  # cost 70, no stock
+                           "E4": NAN},
+    "processing_hours": {"E1": 24.0,  # median of 12 (o1), 24 (o2), 48 (o3)
+                         "E2": 6.0,   # o4
+                         "E3": 10.0,  # o8 (o6, o7 refunded)
+                         "E4": NAN},
+    "refund_rate": {"E1": 0.0,    # 0 / 3
+                    "E2": 0.0,    # 0 / 1 (cancelled o5 is not a placed order)
+                    "E3": 2 / 3,  # o6, o7 of o6, o7, o8
+                    "E4": NAN},
+    # --- direct sales
+    "team_revenue": {"E1": 1120.0,  # 600 + E2 400 + E3 120 + E4 0
+                     "E2": 520.0,   # 400 + E3 120
+                     "E3": 120.0, "E4": 0.0},
+    "big_customer_share": {"E1": 2 / 3,  # tier A o1 + o2 = 400 / 600
+                           "E2": 1.0,    # 400 / 400
+                           "E3": 0.0,    # o8 is tier B
+                           "E4": NAN},
+    # orders carry referred_by, so they are the one source: 1 referred new customer (c5);
+    # the 2 referral activities are not added on top (one referral is not counted twice)
+    "referrals": {"E1": 1.0,
+                  "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "new_contacts": {"E1": 7.0, "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "new_markets": {"E1": 1.0,  # North (East since August)
+                    "E2": 0.0,  # West since September (o5 cancelled)
+                    "E3": 1.0,  # South (Central only has refunded orders)
+                    "E4": 0.0},
+    "positive_review_rate": {"E1": 2 / 3,  # customer ratings 4, 2, 5: two are >= 4
+                             "E2": NAN, "E3": NAN, "E4": NAN},
+    # weights self 0.1, manager 0.5, peer 0.2, customer 0.2, over the types present
+    "sales_skill": {"E1": 3.4,  # (0.1*5 + 0.2*3 + 0.2*(4+2)/2) / (0.1 + 0.2 + 0.2) = 1.7 / 0.5
+                    "E2": 2.2 / 0.6,  # (0.5*4 + 0.1*2) / (0.5 + 0.1)
+                    "E3": NAN, "E4": NAN},
+    "service_quality": {"E1": 5.0,  # 0.2*5 / 0.2
+                        "E2": NAN, "E3": NAN, "E4": NAN},
+    "collaboration": {"E1": 5.0,  # info_share 2 + referral 2 + assist 1
+                      "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    # --- process and potential
+    "touches": {"E1": 15.0,  # 10 + 5 (September's 100 left out)
+                "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "report_timeliness": {"E1": 0.75,  # 3 / 4
+                          "E2": NAN, "E3": NAN, "E4": NAN},
+    "collaboration_score": {"E1": 3.5,  # peers E2 4, E3 3 (own 5 left out): 7 / 2
+                            "E2": NAN, "E3": NAN, "E4": NAN},
+    "compliance_violations": {"E1": 1.0, "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "innovation": {"E1": 3.0, "E2": 0.0, "E3": 0.0, "E4": 0.0},
+    "training_pass_rate": {"E1": 0.5,  # 1 / 2
+                           "E2": 1.0,  # 1 / 1
+                           "E3": NAN, "E4": NAN},
+    "mentoring": {"E1": 1.08,  # mentees E2 + E3: (400 + 120) / (250 + 0) - 1 = 520 / 250 - 1
+                  "E2": NAN, "E3": NAN, "E4": NAN},  # mentor nobody: 0 / 0
+}
+
+
+def test_hand_computed_values_cover_the_registry():
+    assert set(OCTOBER) == set(REGISTRY)
+
+
+@pytest.mark.parametrize("kpi", sorted(OCTOBER))
+def test_kpi_by_hand(october, kpi):
+    assert not october.notices
+    assert_kpi(october, kpi, OCTOBER[kpi])
+
+
+def test_idle_employee_is_present_with_zero_counts_and_missing_ratios(october):
+    row = october.wide.set_index("employee_id").loc["E4"]
+    assert (row["name"], row["team"], row["role"], row["period"]) == ("Dee", "South", "sales", "2026-10")
+    for kpi in ALL:
+        assert (row[kpi] == 0.0) if kpi in SUMS else np.isnan(row[kpi]), kpi
+    assert (october.long["employee_id"] == "E4").sum() == len(ALL)
+
+
+def test_first_orders_and_orders_by_tier(october):
+    first = october.first_orders()
+    # new in October: c5 (E1, o3 on 5 Oct, 200) and c9 (E3, o8 on 30 Oct, 120)
+    assert first[["customer_id", "employee_id"]].values.tolist() == [["c5", "E1"], ["c9", "E3"]]
+    assert first["first_amount"].tolist() == [200.0, 120.0]
+    tiers = october.orders_by_tier()
+    got = {(r.employee_id, r.customer_tier): (r.orders, r.revenue) for r in tiers.itertuples()}
+    # E1: A = o1 + o2 (2 orders, 400), B = o3 (200); E2: A = o4; E3: B = o8
+    assert got == {("E1", "A"): (2, 400.0), ("E1", "B"): (1, 200.0), ("E2", "A"): (1, 400.0),
+                   ("E3", "B"): (1, 120.0)}
+
+
+# ----------------------------------------------------------------------------- edge fixtures
+def test_empty_tables(employees):
+    data = {name: _empty(name) for name in TABLES if name not in ("employees", "kpi_sheet")}
+    res = compute_kpis({"employees": employees, **data}, "2026-10", kpis=ALL)
+    assert not res.notices and len(res.wide) == 4
+    for kpi in ALL:
+        want = 0.0 if kpi in SUMS else NAN
+        assert_kpi(res, kpi, dict.fromkeys(EMPLOYEE_IDS, want))
+
+
+def test_one_order(employees):
+    orders = shop_orders().iloc[[4]].reset_index(drop=True)  # o1: E1, c1, 300, cost 180, 3 units, paid 300
+    res = compute_kpis({"employees": employees, "orders": orders}, "2026-10",
+                       kpis=["revenue", "orders", "units", "aov", "margin", "new_customers", "repurchase_rate",
+                             "returning_share", "retention_30d", "ltv", "growth", "collection_rate",
+                             "received_revenue", "processing_hours", "team_revenue", "big_customer_share"])
+    assert_kpi(res, "revenue", {"E1": 300.0, "E2": 0.0})
+    assert_kpi(res, "orders", {"E1": 1.0, "E2": 0.0})
+    assert_kpi(res, "units", {"E1": 3.0})
+    assert_kpi(res, "aov", {"E1": 300.0, "E2": NAN})
+    assert_kpi(res, "margin", {"E1": 0.4})  # (300 - 180) / 300
+    assert_kpi(res, "new_customers", {"E1": 1.0})  # the only order ever
+    assert_kpi(res, "repurchase_rate", {"E1": 0.0})
+    assert_kpi(res, "returning_share", {"E1": 0.0})
+    assert_kpi(res, "retention_30d", {"E1": 0.0})
+    assert_kpi(res, "ltv", {"E1": 300.0})
+    assert_kpi(res, "growth", {"E1": NAN})  # nothing in September
+    assert_kpi(res, "collection_rate", {"E1": 1.0})
+    assert_kpi(res, "received_revenue", {"E1": 300.0})
+    assert_kpi(res, "processing_hours", {"E1": 12.0})  # 08:00 -> 20:00
+    assert_kpi(res, "team_revenue", {"E1": 300.0, "E2": 0.0})
+    assert_kpi(res, "big_customer_share", {"E1": 1.0})
+
+
+def test_zero_denominators_give_nan_never_inf(employees):
+    orders = _table("order_id employee_id customer_id order_date amount cost", [
+        ("a", "E1", "c1", "2026-09-05", 0.0, 0.0),     # September revenue 0
+        ("b", "E1", "c1", "2026-10-05", 0.0, 0.0),     # a free order in October
+        ("c", "E2", "c2", "2026-10-06", 50.0, 0.0),
+    ], ("order_date",))
+    calls = _table("call_id employee_id started_at duration_s connected", [
+        ("k", "E1", "2026-10-05", 0.0, False)], ("started_at",))
+    res = compute_kpis({"employees": employees, "orders": orders, "calls": calls}, "2026-10",
+                       kpis=["aov", "margin", "growth", "connect_rate", "avg_talk_seconds", "new_customer_growth"])
+    assert_kpi(res, "aov", {"E1": 0.0,   # 0 / 1
+                            "E2": 50.0})
+    assert_kpi(res, "margin", {"E1": NAN,  # 0 / 0
+                               "E2": 1.0})
+    assert_kpi(res, "growth", {"E1": NAN,  # 0 / 0 - 1
+                               "E2": NAN})  # 50 / 0 - 1
+    assert_kpi(res, "connect_rate", {"E1": 0.0, "E2": NAN})
+    assert_kpi(res, "avg_talk_seconds", {"E1": NAN})
+    assert_kpi(res, "new_customer_growth", {"E2": NAN})  # 1 / 0 - 1
+    assert np.isfinite(res.long["value"].dropna()).all()
+    assert np.isfinite(res.rollup("company")[res.kpis].astype(float).stack().dropna()).all()
+
+
+# ----------------------------------------------------------------------------- refunds and cancellations
+def test_refund_handling_exclude(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["revenue", "orders", "new_customers", "processing_hours"],
+                       options={"refund_handling": "exclude"})
+    assert_kpi(res, "revenue", {"E3": 120.0})  # o8 only: o6 and o7 are refunded
+    assert_kpi(res, "orders", {"E3": 1.0})
+    assert_kpi(res, "new_customers", {"E3": 1.0})  # c9
+    assert_kpi(res, "processing_hours", {"E3": 10.0})
+
+
+def test_refund_handling_clawback(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["revenue", "orders", "new_customers", "processing_hours",
+                                              "received_revenue", "refund_rate"],
+                       options={"refund_handling": "clawback"})
+    # o6 was refunded on 20 Oct, inside October: left out. o7 was refunded on 10 Nov, after
+    # October closed: it counts in October.
+    assert_kpi(res, "revenue", {"E1": 600.0, "E3": 370.0})  # 250 (o7) + 120 (o8)
+    assert_kpi(res, "orders", {"E3": 2.0})
+    assert_kpi(res, "new_customers", {"E3": 2.0})  # c8 and c9
+    assert_kpi(res, "processing_hours", {"E3": 17.0})  # median of 24 (o7) and 10 (o8)
+    assert_kpi(res, "received_revenue", {"E3": 370.0})  # 250 (o7, paid 28 Oct) + 120 (o8)
+    assert_kpi(res, "refund_rate", {"E3": 2 / 3})  # status is what it is today
+
+
+def test_an_order_without_status_counts_in_both_modes(shop):
+    orders = shop["orders"].copy()
+    orders.loc[orders["order_id"] == "o1", "status"] = None
+    for mode in ("exclude", "clawback"):
+        res = compute_kpis(dict(shop, orders=orders), "2026-10", kpis=["revenue", "orders"],
+                           options={"refund_handling": mode})
+        assert_kpi(res, "revenue", {"E1": 600.0})  # o1 (no status) still counts: 300 + 100 + 200
+        assert_kpi(res, "orders", {"E1": 3.0})
+
+
+def test_clawback_lands_in_the_later_period(shop):
+    res = compute_kpis(shop, "2026-11", kpis=["revenue", "growth"], options={"refund_handling": "clawback"})
+    # o7 (E3, ordered 28 Oct, 250) is refunded on 10 Nov: clawed back in November
+    amount, orders = res.fact("clawback_amount"), res.fact("clawback_orders")
+    assert amount["E3"] == 250.0 and orders["E3"] == 1.0
+    assert amount[["E1", "E2", "E4"]].eq(0.0).all()
+    # November's own revenue: n1 60 (E3), n3 100 (E2); October as seen from November keeps
+    # o7 (it was valid when October closed): E3 250 + 120 = 370
+    assert_kpi(res, "revenue", {"E1": 0.0, "E2": 100.0, "E3": 60.0})
+    assert_kpi(res, "growth", {"E3": 60 / 370 - 1, "E2": 100 / 400 - 1})
+    # o6 was ordered and refunded inside October: nothing to claw back in October
+    october = compute_kpis(shop, "2026-10", kpis=["revenue"], options={"refund_handling": "clawback"})
+    assert october.fact("clawback_amount").eq(0.0).all()
+
+
+# ----------------------------------------------------------------------------- customers across periods
+def test_customers_across_a_quarter(shop):
+    res = compute_kpis(shop, "2026-Q4", kpis=["revenue", "growth", "new_customers", "repurchase_rate",
+                                              "returning_share", "retention_rate", "retention_30d",
+                                              "retention_90d", "ltv", "new_customer_growth"])
+    # Q4 valid orders: E1 o1 300, o2 100, o3 200, n2 90; E2 o4 400, n3 100; E3 o8 120, n1 60
+    assert_kpi(res, "revenue", {"E1": 690.0, "E2": 500.0, "E3": 180.0, "E4": 0.0})
+    # Q3: E1 s1 80 + s2 100 = 180; E2 s3 250
+    assert_kpi(res, "growth", {"E1": 690 / 180 - 1, "E2": 500 / 250 - 1, "E3": NAN})
+    assert_kpi(res, "new_customers", {"E1": 1.0, "E2": 0.0, "E3": 1.0})  # c5; c9
+    # Q3 new: c1 (Aug), c2 (E1); c3 (E2)
+    assert_kpi(res, "new_customer_growth", {"E1": 1 / 2 - 1, "E2": 0 / 1 - 1, "E3": NAN})
+    # every Q4 buyer ordered twice: c1 (o1, o2), c5 (o3, n2); c3 (o4, n3); c9 (o8, n1)
+    assert_kpi(res, "repurchase_rate", {"E1": 1.0, "E2": 1.0, "E3": 1.0})
+    assert_kpi(res, "returning_share", {"E1": 0.5,  # c1 bought before Q4, c5 did not
+                                        "E2": 1.0, "E3": 0.0})
+    # Q3 buyers: E1 c1, c2 -> c1 came back; E2 c3 came back
+    assert_kpi(res, "retention_rate", {"E1": 0.5, "E2": 1.0, "E3": NAN})
+    assert_kpi(res, "retention_30d", {"E1": 0.0, "E3": 1.0})
+    assert_kpi(res, "retention_90d", {"E1": 1.0, "E3": 1.0})
+    # to the end of Q4: c1 480 + c2 100 + c5 (200 + 90) = 870 over 3; c3 250 + 400 + 100; c9 120 + 60
+    assert_kpi(res, "ltv", {"E1": 290.0, "E2": 750.0, "E3": 180.0})
+
+
+def test_customers_over_a_year(shop):
+    res = compute_kpis(shop, "2026", kpis=["revenue", "new_customers", "repurchase_rate", "growth", "orders"])
+    # E1: 80 + 100 + 300 + 100 + 200 + 90; E2: 250 + 400 + 100; E3: 120 + 60
+    assert_kpi(res, "revenue", {"E1": 870.0, "E2": 750.0, "E3": 180.0, "E4": 0.0})
+    assert_kpi(res, "orders", {"E1": 6.0, "E2": 3.0, "E3": 2.0})
+    assert_kpi(res, "new_customers", {"E1": 3.0,  # c1, c2, c5
+                                      "E2": 1.0,  # c3
+                                      "E3": 1.0})  # c9
+    # E1: c1 (3 orders), c5 (2) repeat, c2 (1) not: 2 / 3
+    assert_kpi(res, "repurchase_rate", {"E1": 2 / 3, "E2": 1.0, "E3": 1.0})
+    assert_kpi(res, "growth", {"E1": NAN})  # nothing in 2025
+    assert (res.wide["period"] == "2026").all()
+
+
+# ----------------------------------------------------------------------------- hierarchy
+def test_team_revenue_and_rollup_by_manager(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["team_revenue", "revenue", "aov", "per_capita_output"])
+    assert_kpi(res, "team_revenue", OCTOBER["team_revenue"])
+    up = res.rollup(by="manager")
+    # each manager's whole subtree: E1 {E1, E2, E3, E4}, E2 {E2, E3}, E3 {E3}, E4 {E4}
+    assert_row(up, "manager", "E1", {"revenue": 1120.0, "team_revenue": 1120.0, "headcount": 4,
+                                     "aov": 1120 / 5,  # (600 + 400 + 120) / (3 + 1 + 1) orders
+                                     "per_capita_output": 280.0})  # 1120 / 4
+    assert_row(up, "manager", "E2", {"revenue": 520.0, "team_revenue": 520.0, "headcount": 2,
+                                     "aov": 260.0,  # (400 + 120) / 2
+                                     "per_capita_output": 260.0})
+    assert_row(up, "manager", "E3", {"revenue": 120.0, "team_revenue": 120.0, "headcount": 1})
+    assert_row(up, "manager", "E4", {"revenue": 0.0, "team_revenue": 0.0, "per_capita_output": 0.0})
+
+
+def test_team_revenue_rolled_up_is_not_double_counted(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["team_revenue", "revenue"])
+    # the company's team revenue is its revenue: 600 + 400 + 120 = 1120, not the sum of the
+    # people's team revenues (1120 + 520 + 120 + 0 = 1760), which counts E3 three times
+    assert_row(res.rollup("company"), "company", "company", {"team_revenue": 1120.0, "revenue": 1120.0})
+    # North {E1, E2} and everyone below them: E1, E2, E3, E4 -> 1120; South {E3, E4}: 120
+    up = res.rollup("team")
+    assert_row(up, "team", "North", {"team_revenue": 1120.0, "revenue": 1000.0})
+    assert_row(up, "team", "South", {"team_revenue": 120.0, "revenue": 120.0})
+
+
+# ----------------------------------------------------------------------------- options
+def test_revenue_basis_received(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["revenue", "growth", "aov", "team_revenue", "roas", "target_attainment"],
+                       options={"revenue_basis": "received"})
+    # money received in October (see received_revenue above)
+    assert_kpi(res, "revenue", {"E1": 360.0, "E2": 250.0, "E3": 120.0, "E4": 0.0})
+    # September received: E1 s2 100 (paid 10 Sep); E2 nothing (s3 was paid in October)
+    assert_kpi(res, "growth", {"E1": 2.6,  # 360 / 100 - 1
+                               "E2": NAN})
+    assert_kpi(res, "aov", {"E1": 200.0})  # aov stays on ordered revenue: 600 / 3
+    assert_kpi(res, "team_revenue", {"E1": 730.0,  # 360 + 250 + 120
+                                     "E2": 370.0})
+    assert_kpi(res, "roas", {"E1": 1.8})  # 360 / 200
+    # no received_revenue target: the revenue targets are used
+    assert_kpi(res, "target_attainment", {"E1": 0.45,  # 360 / 800
+                                          "E2": 0.5})  # 250 / 500
+
+
+def test_effective_talk_threshold(shop):
+    def minutes(seconds):
+        res = compute_kpis(shop, "2026-10", kpis=["effective_talk_minutes"],
+                           options={"effective_talk_seconds": seconds})
+        return _values(res, "effective_talk_minutes")["E1"]
+
+    # connected E1 calls: 30, 120, 60, 90, 45 s
+    assert minutes(60) == 4.5  # (120 + 60 + 90) / 60
+    assert minutes(100) == 2.0  # 120 / 60
+    assert minutes(0) == 5.75  # 345 / 60
+    assert minutes(121) == 0.0
+
+
+def test_complaint_sources_and_basis(shop):
+    def rate(**options):
+        return compute_kpis(shop, "2026-10", kpis=["complaint_rate"], options=options)
+
+    # E1: 1 complaint ticket (t2) and 1 complaint call (k5); 3 orders, 4 tickets
+    # E2: 1 complaint ticket (t5); 1 order, 1 ticket.  E3: nothing; 1 order, 0 tickets
+    assert_kpi(rate(complaint_sources=["service"]), "complaint_rate", {"E1": 1 / 3, "E2": 1.0, "E3": 0.0})
+    assert_kpi(rate(complaint_sources=["calls"]), "complaint_rate", {"E1": 1 / 3, "E2": 0.0, "E3": 0.0})
+    assert_kpi(rate(complaint_basis="tickets"), "complaint_rate",
+               {"E1": 0.5,  # (1 + 1) / 4
+                "E2": 1.0,  # 1 / 1
+                "E3": NAN, "E4": NAN})
+    assert_kpi(rate(complaint_sources=["service"], complaint_basis="tickets"), "complaint_rate",
+               {"E1": 0.25, "E2": 1.0})
+
+
+def test_complaint_source_absent_is_reported(shop):
+    data = dict(shop, service=None, calls=None)
+    data = {k: v for k, v in data.items() if v is not None}
+    res = compute_kpis(data, "2026-10", kpis=["complaint_rate", "revenue"])
+    assert res.kpis == ["revenue"]
+    assert "complaint" in res.notices[0] and "service.is_complaint" in res.notices[0]
+
+
+def test_satisfied_min_and_big_customer_tiers(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["csat_share", "positive_review_rate", "big_customer_share"],
+                       options={"satisfied_min": 3, "big_customer_tiers": ["A", "B"]})
+    assert_kpi(res, "csat_share", {"E1": 1.0,  # 5, 3, 4 are all >= 3
+                                   "E2": 0.0})  # 2
+    assert_kpi(res, "positive_review_rate", {"E1": 2 / 3})  # customer ratings 4, 2, 5: two are >= 3
+    assert_kpi(res, "big_customer_share", {"E1": 1.0, "E2": 1.0, "E3": 1.0})
+
+
+# ----------------------------------------------------------------------------- 360 reviews
+def test_reviewer_weights_option(shop):
+    res = compute_kpis(shop, "2026-10", kpis=["sales_skill", "service_quality"],
+                       options={"reviewer_weights": {"self": 0.0, "manager": 1.0, "peer": 0.0, "customer": 0.0}})
+    assert_kpi(res, "sales_skill", {"E1": NAN,  # E1's October ratings have no manager rating
+                                    "E2": 4.0})  # the manager's 4 alone
+    assert_kpi(res, "service_quality", {"E1": NAN})
+
+
+def test_reviews_inside_a_quarter(shop):
+    res = compute_kpis(shop, "2026-Q4", kpis=["sales_skill", "collaboration_score"])
+    # inside Q4: the October ratings and the 2026-Q4 manager rating (1); not September's
+    # (0.1*5 + 0.2*3 + 0.2*3 + 0.5*1) / (0.1 + 0.2 + 0.2 + 0.5) = 2.2 / 1.0
+    assert_kpi(res, "sales_skill", {"E1": 2.2, "E2": 2.2 / 0.6})
+    assert_kpi(res, "collaboration_score", {"E1": 3.5})
+    # a review of a quarter is not inside one of its months (October's sales_skill above
+    # leaves out the 2026-Q4 rating); September has only its own manager rating
+    sept = compute_kpis(shop, "2026-09", kpis=["sales_skill"])
+    assert_kpi(sept, "sales_skill", {"E1": 1.0, "E2": NAN})  # 0.5*1 / 0.5
+
+
+def test_no_review_in_the_period(shop):
+    # the reviews table is there, but holds nothing for November
+    res = compute_kpis(shop, "2026-11", kpis=["sales_skill", "service_quality", "positive_review_rate",
+                                              "collaboration_score"])
+    for kpi in res.kpis:
+        assert_kpi(res, kpi, dict.fromkeys(EMPLOYEE_IDS, NAN))
+
+
+# ----------------------------------------------------------------------------- medians
+def test_medians_roll_up_from_pooled_rows(october_up):
+    company = october_up["company"]
+    # processing hours of every valid October order: 12, 24, 48 (E1), 6 (E2), 10 (E3)
+    # -> median 12; the mean of the people's medians would be (24 + 6 + 10) / 3 = 13.33
+    # resolution hours: 2, 6, 24 (E1), 1 (E2) -> (2 + 6) / 2 = 4; mean of medians 3.5
+    assert_row(company, "company", "company", {"processing_hours": 12.0, "resolution_hours": 4.0})
+    team = october_up["team"]
+    # North: 12, 24, 48, 6 -> (12 + 24) / 2 = 18; South: 10 (E3), E4 has none
+    assert_row(team, "team", "North", {"processing_hours": 18.0, "resolution_hours": 4.0})
+    assert_row(team, "team", "South", {"processing_hours": 10.0, "resolution_hours": NAN})
+    manager = october_up["manager"]
+    assert_row(manager, "manager", "E2", {"processing_hours": 8.0})  # (6 + 10) / 2
+
+
+# ----------------------------------------------------------------------------- periods and targets
+def test_quarter_targets_are_summed_from_months(shop):
+    res = compute_kpis(shop, "2026-Q3", kpis=["revenue", "target_attainment", "aov"])
+    # Q3: E1 s1 80 + s2 100 = 180 over 2 orders; E2 s3 250 (s4 cancelled)
+    assert_kpi(res, "revenue", {"E1": 180.0, "E2": 250.0, "E3": 0.0})
+    assert_kpi(res, "aov", {"E1": 90.0, "E2": 250.0})
+    assert_kpi(res, "target_attainment", {"E1": 0.3,   # 180 / (100 + 200 + 300)
+                                          "E2": 0.25,  # 250 / 1000: the quarter's own row wins
+                                          "E3": NAN})
+    assert (res.wide["period"] == "2026-Q3").all()
+
+
+def test_year_targets_are_summed_from_months(shop):
+    res = compute_kpis(shop, "2026", kpis=["target_attainment"])
+    # E1's 2026 revenue 870 / monthly targets (100 + 200 + 300 + 800)
+    assert_kpi(res, "target_attainment", {"E1": 870 / 1400, "E3": NAN})
+
+
+def test_team_target_is_used_for_the_team_rollup(october_up):
+    team = october_up["team"]
+    # North: (600 + 400) / the team's own target 1250, not the people's 800 + 500
+    assert_row(team, "team", "North", {"target_attainment": 0.8})
+    assert_row(team, "team", "South", {"target_attainment": NAN})  # no target at all
+
+
+# ----------------------------------------------------------------------------- the KPI sheet
+def kpi_sheet() -> pd.DataFrame:
+    df = _table("employee_id period revenue orders", [
+        ("E1", "2026-09", 1000, 10),
+        ("E1", "2026-10", 1500, 12),
+        ("E1", "2026-11", 500, 4),
+        ("E2", "2026-10", 600, 0),
+    ])
+    return df.astype({"revenue": "float64", "orders": "float64"})
+
+
+def test_kpi_sheet_month(employees):
+    res = compute_kpis({"employees": employees, "kpi_sheet": kpi_sheet()}, "2026-10",
+                       kpis=["revenue", "orders", "aov", "growth"])
+    assert res.kpis == ["revenue", "orders", "aov", "growth"] and not res.notices
+    assert_kpi(res, "revenue", {"E1": 1500.0, "E2": 600.0})
+    assert_kpi(res, "orders", {"E1": 12.0, "E2": 0.0})
+    assert_kpi(res, "aov", {"E1": 125.0,  # 1500 / 12
+                            "E2": NAN})   # 600 / 0
+    assert_kpi(res, "growth", {"E1": 0.5,  # 1500 / 1000 - 1
+                               "E2": NAN})  # no September row
+    assert len(res.wide) == 4
+
+
+def test_kpi_sheet_quarter(employees):
+    res = compute_kpis({"employees": employees, "kpi_sheet": kpi_sheet()}, "2026-Q4",
+                       kpis=["revenue", "orders", "aov", "growth"])
+    # Q4 = October + November rows: 1500 + 500 = 2000 over 12 + 4 = 16 orders; Q3 = 1000
+    assert_kpi(res, "revenue", {"E1": 2000.0, "E2": 600.0})
+    assert_kpi(res, "aov", {"E1": 125.0})
+    assert_kpi(res, "growth", {"E1": 1.0})  # 2000 / 1000 - 1
+
+
+# ----------------------------------------------------------------------------- 2. roll-ups
+RATIO_KPIS = [k for k in ALL if k not in ("aov_uplift", "processing_hours", "resolution_hours", "team_revenue",
+                                          "growth", "new_customer_growth", "mentoring", "target_attainment")]
+
+
+def test_rollup_is_sum_of_numerators_over_sum_of_denominators(october, october_up):
+    long = october.long
+    for by, groups in (("team", {"North": ["E1", "E2"], "South": ["E3", "E4"]}),
+                       ("company", {"company": EMPLOYEE_IDS})):
+        up = october_up[by].set_index(by)
+        for grp, members in groups.items():
+            part = long[long["employee_id"].isin(members)]
+            for kpi in RATIO_KPIS:
+                p = part[part["kpi"] == kpi]
+                num, den = p["numerator"].sum(), p["denominator"].sum(min_count=1)
+                want = num if np.isnan(den) else (num / den if den != 0 else NAN)
+                assert _same(float(up.loc[grp, kpi]), want), (by, grp, kpi)
+
+
+def test_rollup_is_not_the_mean_of_ratios(october_up):
+    north = october_up["team"].set_index("team").loc["North"]
+    # aov: E1 600 / 3 = 200, E2 400 / 1 = 400; mean of the ratios would be 300
+    assert north["aov"] == 250.0  # (600 + 400) / (3 + 1)
+    # margin: E1 0.45, E2 0.25 -> mean 0.35; pooled (270 + 100) / (600 + 400) = 0.37
+    assert north["margin"] == pytest.approx(0.37)
+    # growth: (600 + 400) / (100 + 250) - 1; aov_uplift: 250 / ((100 + 250) / 2) - 1
+    assert north["growth"] == pytest.approx(1000 / 350 - 1)
+    assert north["aov_uplift"] == pytest.approx(250 / 175 - 1)
+    assert north["headcount"] == 2
+    company = october_up["company"].iloc[0]
+    assert company["revenue"] == 1120.0 and company["per_capita_output"] == 280.0  # 1120 / 4 heads
+
+
+def test_rollup_by_role(october_up):
+    role = october_up["role"].set_index("role")
+    # sales = E2, E3, E4: revenue 400 + 120 + 0; orders 1 + 1 + 0
+    assert role.loc["sales", "revenue"] == 520.0
+    assert role.loc["sales", "aov"] == 260.0
+    assert role.loc["lead", "revenue"] == 600.0
+
+
+# ----------------------------------------------------------------------------- 3. invariance
+CURRENCY_COLUMNS = {"orders": ("amount", "cost", "paid_amount"), "traffic": ("spend",), "inventory": ("stock_value",)}
+
+
+def _scaled(data: dict, factor: float) -> dict:
+    out = dict(data)
+    for table, cols in CURRENCY_COLUMNS.items():
+        out[table] = data[table].assign(**{c: data[table][c] * factor for c in cols})
+    t = data["targets"]
+    money = t["kpi"].map(lambda k: CATALOGUE[k].unit == "currency")
+    out["targets"] = t.assign(target=t["target"].where(~money, t["target"] * factor))
+    return out
+
+
+def test_currency_scaling(shop, october, october_up):
+    scaled = compute_kpis(_scaled(shop, 7.3), "2026-10", kpis=ALL)
+    pairs = [(october.wide.set_index("employee_id"), scaled.wide.set_index("employee_id")),
+             (october_up["team"].set_index("team"), scaled.rollup("team").set_index("team"))]
+    for a, b in pairs:
+        for kpi in ALL:
+            # currency KPIs scale with the currency; counts, ratios, hours and scores do not
+            factor = 7.3 if CATALOGUE[kpi].unit == "currency" else 1.0
+            want = a[kpi].astype(float) * factor
+            np.testing.assert_allclose(b[kpi].astype(float), want, rtol=1e-9, err_msg=kpi)
+
+
+def test_splitting_a_team_and_summing_equals_the_whole(shop, employees, october, october_up):
+    split = dict(shop, employees=employees.assign(team=["North-a", "North-b", "South", "South"]))
+    res = compute_kpis(split, "2026-10", kpis=ALL)
+    # team_revenue is not additive by nature (a subordinate is in their manager's team
+    # revenue too); medians are recomputed from pooled rows (tested above)
+    additive = [k for k in ALL if REGISTRY[k].additive and k != "team_revenue"]
+    # the two halves' facts, summed, give the whole team's KPIs; North's attainment uses the
+    # team's own target (1250), the halves' the people's targets (800 + 500)
+    halves = res.facts.loc[["E1", "E2"]].sum().to_frame("North").T
+    whole = october_up["team"].set_index("team").loc["North"]
+    for kpi in additive:
+        value = REGISTRY[kpi](halves, **res.options)["value"].iloc[0]
+        want = 1000 / 1300 if kpi == "target_attainment" else float(whole[kpi])
+        assert _same(float(value), want), kpi
+    # each half rolled up is its only member
+    parts = res.rollup("team").set_index("team")
+    for half, member in (("North-a", "E1"), ("North-b", "E2")):
+        for kpi in additive:
+            assert _same(float(parts.loc[half, kpi]), float(_values(october, kpi)[member])), (half, kpi)
+    # the split does not change the company
+    company = res.rollup("company")
+    pd.testing.assert_frame_equal(company, october_up["company"])
+
+
+# ----------------------------------------------------------------------------- 4. every KPI on every edge fixture
+def _edge_fixtures(employees) -> dict[str, tuple[dict, str, dict]]:
+    full = shop_dataset(employees)
+    no_rows = {name: _empty(name) for name in TABLES if name not in ("employees", "kpi_sheet")}
+    idle_only = employees.iloc[[3]].reset_index(drop=True)
+    return {
+        "employees only": ({"employees": employees}, "2026-10", {}),
+        "empty tables": ({"employees": employees, **no_rows}, "2026-10", {}),
+        "one order": ({"employees": employees, "orders": shop_orders().iloc[[4]]}, "2026-10", {}),
+        "idle employee only": (shop_dataset(idle_only), "2026-10", {}),
+        "full clawback": (full, "2026-11", {"refund_handling": "clawback"}),
+        "full received": (full, "2026-10", {"revenue_basis": "received", "complaint_basis": "tickets"}),
+        "full quarter": (full, "2026-Q3", {}),
+        "full year": (full, "2026", {}),
+        "no activity in period": (full, "2025-01", {}),
+        "kpi sheet": ({"employees": employees, "kpi_sheet": kpi_sheet().assign(csat=[4.0, 5.0, 3.0, 2.0])},
+                      "2026-10", {}),
+    }
+
+
+EDGE_NAMES = ["employees only", "empty tables", "one order", "idle employee only", "full clawback",
+              "full received", "full quarter", "full year", "no activity in period", "kpi sheet"]
+
+
+def _check_shape(res, employees: pd.DataFrame, period: str, rollups: dict[str, pd.DataFrame]) -> None:
+    left_out = {n.split(" left out")[0] for n in res.notices}
+    assert set(res.kpis) | left_out == set(ALL) and not set(res.kpis) & left_out
+    assert list(res.wide.columns) == ["employee_id", "name", "team", "role", "period", *res.kpis]
+    assert sorted(res.wide["employee_id"]) == sorted(employees["employee_id"])
+    assert (res.wide["period"] == period).all()
+    assert not np.isinf(res.wide[res.kpis].astype("float64").to_numpy()).any()
+    assert not np.isinf(res.long[["value", "numerator", "denominator"]].astype("float64").to_numpy()).any()
+    for by, up in rollups.items():
+        assert list(up.columns) == [by, *res.kpis, "headcount"]
+        if res.kpis:
+            assert up["headcount"].sum() >= len(employees)
+        assert not np.isinf(up[res.kpis].astype("float64").to_numpy()).any(), by
+
+
+@pytest.mark.parametrize("name", EDGE_NAMES)
+def test_every_kpi_on_every_edge_fixture(employees, name):
+    data, period, options = _edge_fixtures(employees)[name]
+    res = compute_kpis(data, period, kpis=ALL, options=options)
+    _check_shape(res, data["employees"], period, {by: res.rollup(by) for by in ("team", "manager")})
+
+
+def test_every_kpi_on_the_full_month(october, october_up, employees):
+    _check_shape(october, employees, "2026-10", october_up)
+    # the module-scoped October result is built on the same organisation as ``employees``
+    cols = ["employee_id", "name", "team", "role"]
+    pd.testing.assert_frame_equal(october.wide[cols], employees[cols], check_dtype=False)
+
+
+def test_sheet_ratio_is_not_averaged_in_a_rollup(employees):
+    sheet = kpi_sheet().assign(csat=[4.0, 5.0, 3.0, 2.0])
+    res = compute_kpis({"employees": employees, "kpi_sheet": sheet}, "2026-10", kpis=["revenue", "aov", "csat"])
+    assert_kpi(res, "csat", {"E1": 5.0, "E2": 2.0, "E3": NAN})  # as given
+    north = res.rollup("team").set_index("team").loc["North"]
+    assert north["revenue"] == 2100.0  # 1500 + 600
+    assert north["aov"] == 175.0  # 2100 / (12 + 0)
+    assert np.isnan(north["csat"])  # no counts to pool; the mean 3.5 would be wrong
+
+
+# ----------------------------------------------------------------------------- 6. required vs default
+def test_required_kpi_without_its_table_is_an_error(shop):
+    data = {k: v for k, v in shop.items() if k != "calls"}
+    with pytest.raises(KPIError, match="connect_rate needs table 'calls'"):
+        compute_kpis(data, "2026-10", kpis=["revenue"], required=["connect_rate"])
+
+
+def test_required_kpi_without_its_column_is_an_error(shop):
+    data = dict(shop, orders=shop["orders"].drop(columns="quantity"))
+    with pytest.raises(KPIError, match="units needs column.*quantity"):
+        compute_kpis(data, "2026-10", kpis=["revenue"], required=["units"])
+
+
+def test_default_set_leaves_out_kpis_without_their_table(shop):
+    data = {k: v for k, v in shop.items() if k != "calls"}
+    res = compute_kpis(data, "2026-10", business="telesales")
+    assert "connect_rate" not in res.kpis and "connect_rate" not in res.wide
+    note = next(n for n in res.notices if n.startswith("connect_rate"))
+    assert "table 'calls'" in note
+    assert "revenue" in res.kpis
+    assert set(res.kpis) == set(DEFAULT_SETS["telesales"]) - {n.split(" left out")[0] for n in res.notices}
+
+
+def test_unknown_kpi_is_an_error(shop):
+    with pytest.raises(KPIError, match="revenu"):
+        compute_kpis(shop, "2026-10", kpis=["revenu"])
+
+
+def test_intent_needs_a_connected_call_and_referrals_fall_back_to_activities():
+    T = pd.Timestamp
+    emp = pd.DataFrame({"employee_id": ["E1"], "name": ["甲"], "team": ["A"], "role": ["agent"]})
+    calls = pd.DataFrame({
+        "call_id": ["k1", "k2", "k3"], "employee_id": ["E1"] * 3,
+        "started_at": [T("2026-10-01 09:00"), T("2026-10-02 09:00"), T("2026-10-03 09:00")],
+        "duration_s": [100.0, 0.0, 80.0], "connected": [True, False, True],
+        "customer_id": ["c1", "c2", "c3"], "outcome": ["intent", "intent", "none"]})
+    acts = pd.DataFrame({"employee_id": ["E1", "E1"], "date": [T("2026-10-05"), T("2026-10-06")],
+                         "activity": ["referral", "referral"], "count": [2.0, 1.0]})
+    r = compute_kpis({"employees": emp, "calls": calls, "activities": acts}, "2026-10",
+                     kpis=["intent_customers", "intent_rate", "referrals"])
+    v = r.values().loc["E1"]
+    assert v["intent_customers"] == 1.0  # c1 only: c2's "intent" was on an unconnected call
+    assert v["intent_rate"] == 0.5  # 1 / connected customers c1, c3
+    assert v["referrals"] == 3.0  # no orders.referred_by: referral activities 2 + 1
