@@ -53,7 +53,8 @@ Every table
   days later). The data were extracted on 2026-11-15: refunds, payments, shipments and
   resolutions up to that day are recorded, later ones are not (payments not received by
   then have ``paid_amount`` 0 and no ``paid_date``).
-- Targets: monthly ``revenue`` targets per person (plus ``orders``, or ``calls`` for
+- Targets: monthly ``revenue`` targets (``received_revenue`` for direct sales, whose plan
+  pays on money received) per person (plus ``orders``, or ``calls`` for
   telesales, or ``new_customers`` for direct sales) of about 1.2-1.3 x the person's trailing
   3-month level (adjusted for the season), and team ``revenue`` targets (``employee_id``
   empty) of about the sum of the members' targets.
@@ -1219,7 +1220,8 @@ class _Sim:
         sells = np.array([_ORDER_W[r] > 0 for r in self.role])
         active = self.ramp > 0
         rows_e, rows_t = [], []
-        for kpi, actual, unit in (("revenue", self.revenue, 100.0),
+        money = "received_revenue" if b == "direct" else "revenue"  # direct sales pays on money received
+        for kpi, actual, unit in ((money, self.revenue, 100.0),
                                   (_SECOND_TARGET[b], self.second, 10.0 if b == "telesales" else 1.0)):
             norm = self.market[None, :] * self.ramp
             level = np.where(active, actual / np.where(active, norm, 1), np.nan)
@@ -1237,7 +1239,7 @@ class _Sim:
                 target[:, m] = base * self.market[m] * self.ramp[:, m] * rng.uniform(1.2, 1.3, self.n)
             target = np.where(active & sells[:, None], np.maximum(np.round(target / unit) * unit, unit), np.nan)
             rows_e.append((kpi, target))
-            if kpi == "revenue":
+            if kpi == money:
                 for team in dict.fromkeys(self.team.tolist()):
                     tot = np.nansum(target[self.team == team], axis=0) * rng.uniform(1.0, 1.05, _N_MONTHS)
                     rows_t.append((team, np.round(tot, -3)))
@@ -1255,7 +1257,7 @@ class _Sim:
                     period.append(_PERIODS[m])
                     emp.append(np.array([-1]))
                     team.append(name)
-                    kpi_col.append("revenue")
+                    kpi_col.append(money)
                     value.append(tot[m:m + 1])
         emp_arr = np.concatenate(emp)
         return _table(self.schemas["targets"], {

@@ -1,0 +1,1300 @@
+"""Goal management (目标管理, seed 003): plan, cascade, track and calibrate targets.
+
+The Plan → Do → Check → Act cycle of seed 003, as tidy DataFrame functions:
+
+Plan
+    :func:`targets_from_history` and :func:`make_targets` set next year's targets from each
+    person's own record: a smoothed, season-adjusted baseline × (1 + uplift). The annual
+    figure is split in time (:func:`split_in_time`: months and quarters shaped by a
+    distribution profile, given or learned with :func:`seasonal_profile`, and by a promotion
+    calendar such as 618 and 双11) and in the organisation (:func:`cascade`: company → team →
+    person, by historical share, by capacity with a ramp for new hires, or equally; manual
+    overrides are kept and the remainder redistributed).
+Check
+    :func:`track` compares target and actual per KPI and person, with a month-to-date
+    run-rate forecast, its interval, and who is at risk of missing.
+Act
+    :func:`calibrate` applies the calibration rules of the parameter file ("if CAC rises by
+    30 % or more against its trailing 3-month baseline, lower the new-customer target by
+    10 % and raise the conversion target by 5 %") and logs every rule with the targets
+    before and after.
+
+Every split rounds with the largest-remainder method to a unit (by default one whole yuan or
+one whole order), so the parts always add up exactly to the whole: persons to their team,
+teams to the company, months to quarters and to the year.
+
+The output of :func:`make_targets` is a targets table in the data contract's format
+(:class:`salesperf_kit.schemas.Targets`: period, employee_id, team, kpi, target), one row per
+person, team, KPI and month, which the loaders read back.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+from scipy import stats
+
+from ._checks import check_one_of, did_you_mean
+from .catalogue import CATALOGUE
+from .exceptions import SalesperfError
+from .periods import Period, parse_period
+
+__all__ = [
+    "METHODS", "ACQUISITION_KPIS", "CONVERSION_KPIS",
+    "largest_remainder", "ramp_factor", "seasonal_profile", "split_in_time", "cascade",
+    "monthly_history", "targets_from_history", "make_targets", "track", "calibrate", "write_targets",
+]
+
+log = logging.getLogger(__name__)
+
+METHODS = ("history", "capacity", "equal")
+#: KPIs a period stresses in the two months before a big promotion (流量储备期, 获客).
+ACQUISITION_KPIS = ("new_customers", "sessions", "unique_visitors", "page_views", "new_contacts",
+                    "intent_customers")
+#: KPIs a promotion month stresses (大促当月侧重转化率与客单价).
+CONVERSION_KPIS = ("conversion_rate", "inquiry_conversion", "close_rate", "aov")
+_NOT_SPLIT = ("team_revenue",)
+_LEAD_MONTHS = 2
+_TARGET_COLUMNS = ["period", "employee_id", "team", "kpi", "target"]
+_DATE_COLUMNS = {"orders": "order_date", "calls": "started_at", "traffic": "date",
+                 "service": "opened_at", "activities": "date", "inventory": "date"}
+
+
+# ----------------------------------------------------------------------------- helpers
+@functools.lru_cache(maxsize=None)
+def _is_additive(kpi: str) -> bool:
+    """Whether a KPI is a sum over people and months (revenue, orders, calls, ...), as opposed
+    to a ratio, an average, a median or a score. Decided by the KPI function itself: a sum
+    has a numerator and no denominator. ``team_revenue`` (a manager's whole subtree) is not
+    split."""
+    from .kpis import REGISTRY
+
+    k = REGISTRY.get(kpi)
+    if k is None or kpi in _NOT_SPLIT:
+        return False
+    try:
+        probe = k(pd.DataFrame({f: [2.0] for f in k.facts}, index=["x"])).iloc[0]
+    except (KeyError, TypeError, ValueError):  # a KPI that cannot be probed is treated as a level
+        return False
+    return bool(pd.isna(probe["denominator"]) and pd.notna(probe["numerator"]))
+
+
+def _tables(dataset) -> dict[str, pd.DataFrame]:
+    """The dataset's tables as a dict of DataFrames (Parquet tables left on disk are read)."""
+    if isinstance(dataset, Mapping):
+        return {k: v for k, v in dataset.items() if v is not None}
+    out = dict(getattr(dataset, "tables", {}) or {})
+    for name, path in (getattr(dataset, "lazy", {}) or {}).items():
+        if name not in out:
+            out[name] = pd.read_parquet(path)
+    return out
+
+
+def _month_number(p: Period) -> int:
+    return p.year * 12 + p.index - 1
+
+
+def _year_months(year: int) -> list[Period]:
+    return [Period("month", int(year), m) for m in range(1, 13)]
+
+
+def largest_remainder(total: float, weights: Sequence[float], *, unit: float = 1.0) -> np.ndarray:
+    """Split ``total`` in proportion to ``weights`` into multiples of ``unit`` that add up to it.
+
+    Largest-remainder (Hamilton) rounding: with K = floor(total / unit) whole units and
+    quota_i = K × w_i / Σw, part i gets floor(quota_i) units, and the K − Σ floor(quota_i)
+    units left over go one each to the parts with the largest fractional remainders (ties:
+    larger weight, then earlier position). A total that is not a whole number of units leaves
+    a residual total − K × unit (< one unit), which goes to the part with the largest weight,
+    so Σ parts == total in every case.
+
+    Parameters
+    ----------
+    total : float
+        The whole, ≥ 0.
+    weights : sequence of float
+        Non-negative weights; NaN means "takes no part". When every usable weight is 0 the
+        split is equal among the parts whose weight is not NaN.
+    unit : float, default 1
+        The rounding unit (1 = whole yuan or whole orders, 100 = hundreds of yuan).
+
+    Returns
+    -------
+    numpy.ndarray of float, one amount per weight.
+    """
+    w = np.asarray(weights, dtype="float64")
+    if unit <= 0:
+        raise SalesperfError(f"The rounding unit must be positive, but {unit!r} was passed.")
+    if not np.isfinite(total) or total < 0:
+        raise SalesperfError(f"Cannot split a total of {total!r}: a target total must be a number ≥ 0.")
+    if (w[~np.isnan(w)] < 0).any() or np.isinf(w).any():
+        raise SalesperfError(f"Split weights must be finite and ≥ 0, found {w.tolist()}.")
+    eligible = ~np.isnan(w)
+    out = np.zeros(len(w))
+    if total == 0:
+        return out
+    if not eligible.any():
+        raise SalesperfError(f"Cannot split {total:g}: there is no part to give it to.")
+    w = np.where(eligible, w, 0.0)
+    if w.sum() <= 0:
+        w = eligible.astype("float64")
+    k = int(math.floor(total / unit + 1e-9))
+    residual = total - k * unit
+    if abs(residual) <= 1e-9 * max(1.0, abs(total)):
+        residual = 0.0
+    quotas = k * w / w.sum()
+    base = np.floor(quotas)
+    rem = quotas - base
+    short = int(round(k - base.sum()))
+    order = sorted(range(len(w)), key=lambda i: (-rem[i], -w[i], i))
+    order = [i for i in order if w[i] > 0]
+    for i in order[:short]:
+        base[i] += 1
+    out = base * unit
+    if residual:
+        out[int(np.argmax(w))] += residual
+    decimals = max(0, -int(math.floor(math.log10(unit)))) + 2 if unit < 1 else None
+    if decimals is not None:
+        out = np.round(out, decimals)
+    return out
+
+
+def ramp_factor(hire_date, month, ramp_months: int) -> float:
+    """Capacity of a new hire in ``month`` (0-1): a linear ramp over the first months.
+
+    ramp = min(1, m / (ramp_months + 1)), where m = 1 in the hire month, 2 in the next, ...;
+    0 before the hire month, 1 when ``hire_date`` is unknown or ``ramp_months`` is 0. With
+    ``ramp_months = 3`` a new hire counts for 25 %, 50 % and 75 % of a full person in their
+    first three months and 100 % from the fourth.
+    """
+    p = parse_period(month)
+    if hire_date is None or pd.isna(hire_date):
+        return 1.0
+    h = pd.Timestamp(hire_date)
+    m = _month_number(p) - (h.year * 12 + h.month - 1) + 1
+    if m <= 0:
+        return 0.0
+    if ramp_months <= 0:
+        return 1.0
+    return float(min(1.0, m / (ramp_months + 1)))
+
+
+# ----------------------------------------------------------------------------- time cascade
+def _month_key(value) -> tuple[int | None, int]:
+    if isinstance(value, (int, np.integer)) and 1 <= int(value) <= 12:
+        return None, int(value)
+    if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "month") and hasattr(value, "year"):
+        ts = pd.Timestamp(value)
+        return ts.year, ts.month
+    p = parse_period(value)
+    if p.kind != "month":
+        raise SalesperfError(f"Monthly actuals must be indexed by month (like 2026-10), found '{value}'.")
+    return p.year, p.index
+
+
+def seasonal_profile(monthly_actuals: pd.Series) -> list[float]:
+    """Learn a 12-month distribution profile (percentages summing to 100) from actuals.
+
+    Ratio-to-yearly-mean seasonal index. The months are cut into years of twelve
+    consecutive months counted back from the latest one (with data up to October, a "year"
+    runs from November to October), so that every year holds each calendar month once. In
+    each year, every month's actual is divided by the mean of that year's months; the index
+    of calendar month m is the mean of those ratios over the years, and
+
+        profile_m = 100 × index_m / Σ_k index_k
+
+    Only complete years are used when there is one; a month with no data gets the neutral
+    index 1. Dividing by each year's own mean keeps growth from one year to the next out of
+    the profile. Negative actuals count as 0.
+
+    Parameters
+    ----------
+    monthly_actuals : pandas.Series
+        Values indexed by month: ``"2026-10"`` strings, Periods, Timestamps, or month
+        numbers 1-12 (one year); a plain list is January, February, ... Several values for
+        one month are summed.
+
+    Returns
+    -------
+    list of 12 float: the percentages for January to December, or 12 NaN when there is no
+    positive figure to learn from.
+    """
+    if isinstance(monthly_actuals, pd.Series):
+        s = monthly_actuals
+    else:  # a plain list: January, February, ...
+        values = list(monthly_actuals)
+        s = pd.Series(values, index=range(1, len(values) + 1), dtype="float64")
+    keys = [_month_key(i) for i in s.index]
+    df = pd.DataFrame({"n": [(k[0] or 0) * 12 + k[1] - 1 for k in keys], "month": [k[1] for k in keys],
+                       "value": pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64")})
+    df = df.dropna(subset=["value"])
+    if df.empty:
+        return [float("nan")] * 12
+    df["value"] = df["value"].clip(lower=0)
+    df = df.groupby(["n", "month"], as_index=False)["value"].sum()
+    df["year"] = (df["n"].max() - df["n"]) // 12
+    size = df.groupby("year")["month"].transform("size")
+    if (size == 12).any():
+        df = df[size == 12]
+    means = df.groupby("year")["value"].transform("mean")
+    df = df[means > 0].assign(ratio=lambda d: d["value"] / means[means > 0])
+    if df.empty:
+        return [float("nan")] * 12
+    index = df.groupby("month")["ratio"].mean().reindex(range(1, 13)).fillna(1.0)
+    if index.sum() <= 0:
+        return [float("nan")] * 12
+    pct = 100.0 * index / index.sum()
+    return [float(x) for x in pct]
+
+
+def _promotions(promotions) -> list[dict]:
+    """Normalise a promotion calendar to [{name, month, weight}]."""
+    from .params import PromotionEvent, TargetSettings
+
+    if promotions is None:
+        promotions = TargetSettings().promotions
+    out = []
+    for ev in promotions:
+        if isinstance(ev, PromotionEvent):
+            out.append({"name": ev.name, "month": ev.month, "weight": ev.weight})
+            continue
+        if isinstance(ev, (tuple, list)):
+            ev = dict(zip(("name", "month", "weight"), ev, strict=False))
+        if not isinstance(ev, Mapping):
+            raise SalesperfError("A promotion must be a mapping like {name: 618, month: 6, weight: 1.3}, "
+                                 f"found {ev!r}.")
+        ev = dict(ev)
+        if "date" in ev and "month" not in ev:
+            ev["month"] = pd.Timestamp(ev.pop("date")).month
+        ev.setdefault("name", f"promotion {ev.get('month')}")
+        try:
+            e = PromotionEvent.model_validate({k: ev[k] for k in ("name", "month", "weight") if k in ev})
+        except ValidationError as err:
+            raise SalesperfError(f"The promotion {ev!r} is not valid: give a name, a month 1-12 (or a date) "
+                                 f"and a weight ≥ 0. ({err})") from None
+        out.append({"name": e.name, "month": e.month, "weight": e.weight})
+    return out
+
+
+def _check_profile(profile) -> list[float]:
+    p = [float(x) for x in profile]
+    if len(p) != 12:
+        raise SalesperfError(f"The profile must have 12 monthly percentages, but it has {len(p)}.")
+    if any((not math.isfinite(x)) or x < 0 for x in p):
+        raise SalesperfError(f"The profile percentages must be numbers ≥ 0, found {p}.")
+    if not math.isclose(sum(p), 100.0, abs_tol=1e-6):
+        raise SalesperfError(f"The profile percentages must sum to 100, but they sum to {sum(p):g}. "
+                             "Fix targets.profile in the parameter file.")
+    return p
+
+
+def _history_series(history) -> pd.Series:
+    if isinstance(history, pd.DataFrame):
+        value = next((c for c in ("value", "actual", "revenue", "target") if c in history), None)
+        if "period" not in history or value is None:
+            raise SalesperfError("history must be a Series indexed by month or a DataFrame with columns "
+                                 f"'period' and 'value', found columns {list(history.columns)}.")
+        return history.groupby(history["period"].astype(str))[value].sum()
+    return pd.Series(history)
+
+
+def _stress(promos: list[dict]) -> tuple[list[str], list[str]]:
+    """Per month: what it stresses (acquisition / conversion / steady) and the promotion(s)."""
+    stress, names = [], []
+    for m in range(1, 13):
+        own = [ev["name"] for ev in promos if ev["month"] == m]
+        lead = [ev["name"] for ev in promos if 1 <= ev["month"] - m <= _LEAD_MONTHS]
+        if own:
+            stress.append("conversion")
+            names.append(", ".join(own))
+        elif lead:
+            stress.append("acquisition")
+            names.append(", ".join(f"{n} lead-in" for n in lead))
+        else:
+            stress.append("steady")
+            names.append("")
+    return stress, names
+
+
+def split_in_time(annual: float, *, year: int, profile: Sequence[float] | None = None,
+                  history: pd.Series | pd.DataFrame | None = None, promotions=None,
+                  kpi: str = "revenue", unit: float = 1.0, reweight: bool | None = None) -> pd.DataFrame:
+    """Split an annual target into months and quarters (年度 → 季度里程碑 → 月度冲刺).
+
+    Month weights start from a distribution profile and are shifted by the promotion calendar:
+
+        weight_m = profile_m × Π weight_e   over the promotions e that boost month m
+        share_m  = weight_m / Σ_k weight_k
+        target_m = largest-remainder rounding of annual × share_m to ``unit``
+        quarter and year targets = sums of their months (so they add up exactly)
+
+    A promotion boosts its own month, except for acquisition KPIs (:data:`ACQUISITION_KPIS`,
+    e.g. new customers, sessions): following seed 003 their weight goes to the two months
+    before the promotion (流量储备期). The ``stress`` column says what each month stresses:
+    ``acquisition`` in the two months before a promotion, ``conversion`` (conversion rate and
+    order value) in a promotion month, ``steady`` otherwise; ``stress_kpis`` names the KPIs.
+
+    Parameters
+    ----------
+    annual : float
+        The annual target (≥ 0).
+    year : int
+        The target year.
+    profile : 12 percentages summing to 100, optional
+        January to December. Default: learned from ``history`` with :func:`seasonal_profile`,
+        or flat (100 / 12 each) without history.
+    history : Series or DataFrame, optional
+        Monthly actuals to learn the profile from (Series indexed by month, or columns
+        ``period`` and ``value``).
+    promotions : list, optional
+        :class:`~salesperf_kit.params.PromotionEvent` objects or mappings ``{name, month or
+        date, weight}``. Default: the parameter file's defaults (618 in June × 1.3, 双11 in
+        November × 1.5); pass ``[]`` for none.
+    kpi : str, default "revenue"
+        The KPI being split (decides which months a promotion boosts).
+    unit : float, default 1
+        Rounding unit of the monthly targets.
+    reweight : bool, optional
+        Whether promotion weights multiply the profile. Default: yes for a given or flat
+        profile, no for a profile learned from history, which already shows last year's
+        promotions (they still set ``stress``).
+
+    Returns
+    -------
+    DataFrame with columns period, level ("month", "quarter", "year"), share, target, stress,
+    stress_kpis, promotion: twelve month rows, then four quarters, then the year.
+    """
+    check_one_of("kpi", kpi, CATALOGUE)
+    promos = _promotions(promotions)
+    learned = False
+    if profile is not None:
+        base = _check_profile(profile)
+    elif history is not None:
+        base = seasonal_profile(_history_series(history))
+        learned = not any(math.isnan(x) for x in base)
+        if not learned:
+            log.info("No usable history to learn the season from; using a flat profile.")
+            base = [100.0 / 12] * 12
+    else:
+        base = [100.0 / 12] * 12
+    if reweight is None:
+        reweight = not learned
+    weights = np.array(base, dtype="float64")
+    if reweight:
+        for ev in promos:
+            if kpi in ACQUISITION_KPIS:
+                for lead in range(1, _LEAD_MONTHS + 1):
+                    if ev["month"] - lead >= 1:
+                        weights[ev["month"] - lead - 1] *= ev["weight"]
+            else:
+                weights[ev["month"] - 1] *= ev["weight"]
+    if weights.sum() <= 0:
+        raise SalesperfError("Every month has weight 0 after the promotion weights: check targets.profile "
+                             "and the promotion weights.")
+    share = weights / weights.sum()
+    target = largest_remainder(float(annual), share, unit=unit)
+    stress, names = _stress(promos)
+    kpis_of = {"acquisition": "new_customers, sessions", "conversion": "conversion_rate, aov", "steady": ""}
+    months = pd.DataFrame({
+        "period": [str(p) for p in _year_months(year)], "level": "month", "share": share,
+        "target": target, "stress": stress, "stress_kpis": [kpis_of[s] for s in stress], "promotion": names})
+    rows = []
+    for q in range(4):
+        part = months.iloc[3 * q:3 * q + 3]
+        st = [s for s in dict.fromkeys(part["stress"]) if s != "steady"]
+        rows.append({"period": f"{year}-Q{q + 1}", "level": "quarter", "share": part["share"].sum(),
+                     "target": part["target"].sum(), "stress": ", ".join(st) or "steady",
+                     "stress_kpis": ", ".join(x for x in dict.fromkeys(part["stress_kpis"]) if x),
+                     "promotion": ", ".join(x for x in part["promotion"] if x and "lead-in" not in x)})
+    rows.append({"period": str(year), "level": "year", "share": 1.0, "target": months["target"].sum(),
+                 "stress": "", "stress_kpis": "", "promotion": ", ".join(e["name"] for e in promos)})
+    return pd.concat([months, pd.DataFrame(rows)], ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- organisation cascade
+def _split(total: float, weights: pd.Series, fixed: Mapping[str, float], unit: float, what: str) -> pd.Series:
+    """Fix ``fixed`` parts and split the remainder over the other parts by ``weights``
+    (NaN weight: takes no part)."""
+    out = pd.Series(0.0, index=weights.index, name="target")
+    fixed = {k: float(v) for k, v in fixed.items() if v is not None and not pd.isna(v)}
+    for k, v in fixed.items():
+        if v < 0:
+            raise SalesperfError(f"The override for '{k}' is {v:g}; a target must be ≥ 0.")
+        out[k] = v
+    rest = total - sum(fixed.values())
+    free = [i for i in weights.index if i not in fixed]
+    if rest < -1e-9 * max(1.0, abs(total)):
+        raise SalesperfError(
+            f"The overrides of {what} ({', '.join(f'{k}={v:g}' for k, v in fixed.items())}) add up to "
+            f"{sum(fixed.values()):g}, more than the total {total:g} to be split. "
+            "Lower the overrides or raise the total.")
+    rest = max(rest, 0.0)
+    w = weights.reindex(free)
+    if rest > 1e-9 * max(1.0, abs(total)) and (not free or w.isna().all()):
+        raise SalesperfError(
+            f"The overrides of {what} cover every part but add up to {sum(fixed.values()):g}, "
+            f"not the total {total:g}. Leave at least one part without an override, or make them add up.")
+    if free and rest > 0:
+        out[free] = largest_remainder(rest, w.to_numpy(dtype="float64"), unit=unit)
+    return out
+
+
+def cascade(total: float, parts: pd.DataFrame, *, method: str = "history",
+            overrides: Mapping[str, float] | None = None, unit: float = 1.0) -> pd.Series:
+    """Split a target over teams or people (公司 → 团队 → 个人), adding up exactly.
+
+    Weights by ``method``:
+
+    - ``history``: w_i = parts["history"] (e.g. last year's revenue, a smoothed baseline);
+      NaN counts as 0.
+    - ``capacity``: w_i = parts["headcount"] (default 1) × parts["ramp"] (default 1; see
+      :func:`ramp_factor` for new hires).
+    - ``equal``: w_i = 1.
+
+    Parts with an override get exactly that amount; the remainder R = total − Σ overrides is
+    split over the others, target_i = largest-remainder rounding of R × w_i / Σ w to ``unit``
+    (equal shares when all their weights are 0), so Σ target_i == total.
+
+    Parameters
+    ----------
+    total : float
+        The whole to split (≥ 0).
+    parts : DataFrame
+        One row per team or person, indexed by its name or id.
+    method : {"history", "capacity", "equal"}
+    overrides : mapping, optional
+        Manual targets ``{part: amount}`` that are kept as they are.
+    unit : float, default 1
+        Rounding unit (1 = whole yuan).
+
+    Returns
+    -------
+    Series ``target`` indexed like ``parts``.
+    """
+    check_one_of("method", method, METHODS)
+    if not isinstance(parts, pd.DataFrame):
+        parts = pd.DataFrame(index=pd.Index(list(parts)))
+    if not parts.index.is_unique:
+        dup = parts.index[parts.index.duplicated()].unique().tolist()
+        raise SalesperfError(f"cascade: the parts must be unique, found {dup} more than once.")
+    overrides = dict(overrides or {})
+    unknown = [k for k in overrides if k not in parts.index]
+    if unknown:
+        raise SalesperfError(f"The override(s) {unknown} name no part of the cascade "
+                             f"(parts: {list(parts.index)[:20]}).{did_you_mean(unknown[0], map(str, parts.index))}")
+    if method == "history":
+        if "history" not in parts:
+            raise SalesperfError("cascade(method='history') needs a 'history' column in parts "
+                                 "(each part's past figure); use method='equal' or 'capacity' otherwise.")
+        w = pd.to_numeric(parts["history"], errors="coerce").fillna(0.0).clip(lower=0)
+    elif method == "capacity":
+        one = pd.Series(1.0, index=parts.index)
+        head = pd.to_numeric(parts["headcount"], errors="coerce") if "headcount" in parts else one
+        ramp = pd.to_numeric(parts["ramp"], errors="coerce") if "ramp" in parts else one
+        w = (head.fillna(0.0) * ramp.fillna(1.0)).clip(lower=0)
+    else:
+        w = pd.Series(1.0, index=parts.index)
+    return _split(float(total), w.astype("float64"), overrides, unit, "the cascade")
+
+
+# ----------------------------------------------------------------------------- history
+def _coverage(tables: dict[str, pd.DataFrame], kpi: str) -> tuple[Period, Period] | None:
+    """First and last month fully covered by the tables the KPI reads.
+
+    A month at either end counts only when the data reach to within the typical gap between
+    record days (at least two days) of its edge, so that an export pulled in mid-month does
+    not make that month look like a slump.
+    """
+    from .kpis import REGISTRY
+
+    lo, hi = [], []
+    for table in REGISTRY[kpi].needs:
+        col = _DATE_COLUMNS.get(table)
+        df = tables.get(table)
+        if col is None or df is None or col not in df or df.empty:
+            continue
+        days = pd.Series(pd.to_datetime(df[col], errors="coerce").dropna().dt.normalize().unique()).sort_values()
+        if not len(days):
+            continue
+        gap = days.diff().median() if len(days) > 2 else pd.Timedelta(days=31)
+        tol = max(pd.Timedelta(days=2), gap if pd.notna(gap) else pd.Timedelta(days=31))
+        first, last = parse_period(days.iloc[0].date()), parse_period(days.iloc[-1].date())
+        lo.append(first if days.iloc[0] - first.start <= tol else first.shift(1))
+        hi.append(last if last.last_day - days.iloc[-1] <= tol else last.shift(-1))
+    sheet = tables.get("kpi_sheet")
+    if sheet is not None and "period" in sheet and kpi in sheet:
+        ps = []
+        for v in sheet["period"].dropna().astype(str).unique():
+            try:
+                ps.append(parse_period(v))
+            except SalesperfError:
+                continue
+        if ps:
+            lo.append(min(m for p in ps for m in p.months()))
+            hi.append(max(m for p in ps for m in p.months()))
+    if not lo:
+        return None
+    return min(lo), max(hi)
+
+
+def monthly_history(dataset, months: Iterable, *, kpis: Sequence[str] = ("revenue",),
+                    options: dict | None = None) -> pd.DataFrame:
+    """KPIs per person for each of ``months``, as a tidy table to set targets from.
+
+    One :func:`~salesperf_kit.kpis.compute_kpis` run per month for all ``kpis`` together;
+    pass the result to :func:`targets_from_history` (``history=``) to plan several KPIs or
+    methods without recomputing it.
+
+    Returns
+    -------
+    DataFrame with columns period, employee_id, kpi, value, numerator, denominator.
+    """
+    from .kpis import compute_kpis
+
+    parts = []
+    for m in months:
+        res = compute_kpis(dataset, m, kpis=list(kpis), options=options)
+        missing = [k for k in kpis if k not in res.kpis]
+        if missing:
+            raise SalesperfError(f"Targets for {missing} need their history, but they cannot be computed: "
+                                 + " ".join(res.notices)
+                                 + " Set targets.kpis in the parameter file to KPIs the data allow.")
+        parts.append(res.long[["employee_id", "kpi", "value", "numerator", "denominator"]].assign(period=str(m)))
+    cols = ["period", "employee_id", "kpi", "value", "numerator", "denominator"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    out["employee_id"] = out["employee_id"].astype(str)
+    return out
+
+
+def _history_months(tables, kpis: Iterable[str], year: int, smoothing: int) -> list[Period]:
+    """The months to learn from: the last max(12, smoothing) months before ``year`` that the
+    data cover, looking back at most three years."""
+    first = Period("month", int(year), 1)
+    span = max(12, smoothing)
+    months = [first.shift(-i) for i in range(span + 24, 0, -1)]
+    covs = [_coverage(tables, k) for k in kpis]
+    if all(c is not None for c in covs):
+        months = [m for m in months if any(c[0] <= m <= c[1] for c in covs)]
+    return months[-span:]
+
+
+def _people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    emp = tables.get("employees")
+    if emp is None or "employee_id" not in emp:
+        raise SalesperfError("Targets need the employees table (employee_id, name, team, role).")
+    out = pd.DataFrame({"employee_id": emp["employee_id"].astype(str).to_numpy(),
+                        "team": emp["team"].astype(str).to_numpy() if "team" in emp else "",
+                        "hire_date": pd.to_datetime(emp["hire_date"], errors="coerce").to_numpy()
+                        if "hire_date" in emp else pd.NaT})
+    return out.set_index("employee_id")
+
+
+def _employed(hire, month: Period) -> bool:
+    return hire is None or pd.isna(hire) or pd.Timestamp(hire) <= month.last_day
+
+
+def _round_level(kpi: str, x: float) -> float:
+    return round(float(x), 4 if CATALOGUE[kpi].unit == "ratio" else 2)
+
+
+def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: float | None = None,
+                         smoothing_periods: int | None = None, method: str | None = None, settings=None,
+                         annual: float | None = None, overrides: Mapping[str, float] | None = None,
+                         unit: float = 1.0, options: dict | None = None,
+                         history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Monthly targets per person and team for ``year`` from the history before it.
+
+    For an additive KPI (revenue, orders, new customers, ...), with H the last twelve months
+    before ``year`` that the data cover in full (a month an export stops in the middle of is
+    left out), the seasonal index I_m = 12 × profile_m / 100 learned
+    from them (:func:`seasonal_profile`), and S the last ``smoothing_periods`` months of H:
+
+        level_p  = mean over m in S (while p was employed) of actual_{p,m} / I_m
+        level_co = mean over m in S of company actual_m / I_m
+        annual   = 12 × level_co × g, rounded to ``unit``   (unless ``annual`` is given)
+
+    with g = 1 + uplift, or 1 / (1 + uplift) for a KPI where lower is better (complaints,
+    violations). The company figure is the sum over the people of the employees table.
+
+    ``annual`` is split into months (:func:`split_in_time`: the ``settings.profile`` with the
+    promotion calendar, or else last year's learned season), and each month's company target
+    is cascaded to teams and people (:func:`cascade`) among those employed in that month,
+    with weights by ``method``:
+
+    - ``history``: w_p = level_p, i.e. each person's smoothed baseline × g, scaled
+      so that the parts add up; someone without history (a new hire) gets the median level of
+      their team (else of the company) × :func:`ramp_factor`;
+    - ``capacity``: w_p = ramp_factor(hire_date, month, new_hire_ramp_months);
+    - ``equal``: w_p = 1 for everyone employed.
+
+    A team's weight is the sum of its members'. ``overrides`` ({employee_id or team: annual
+    amount}) are split over their months like the company target, kept as they are, and the
+    rest is redistributed; an override of 0 takes someone out (e.g. a leaver). Team rows are
+    the sums of their members, and every month's team rows add up to the company's month.
+
+    For a ratio, score or other non-additive KPI (conversion rate, CAC, ...), nothing is
+    split: each person's monthly target is the smoothed level
+
+        level_p = Σ numerator / Σ denominator over S (the mean value for KPIs without parts)
+        target  = level_p × g
+
+    with the team's pooled level for people without history and for the team rows.
+
+    Parameters
+    ----------
+    dataset : dict of DataFrames or Dataset
+        Tables of the data contract (employees and the tables the KPI needs).
+    kpi : str, default "revenue"
+    year : int
+        The target year; the history is the twelve months with data before it.
+    uplift, smoothing_periods, method : optional
+        Default: the values in ``settings`` (0.25, 3, "history").
+    settings : TargetSettings, optional
+        The parameter file's ``targets:`` section (profile, promotions, ramp).
+    annual : float, optional
+        The company's annual target, when it is decided top-down.
+    overrides : mapping, optional
+        Manual annual targets by employee_id or team.
+    unit : float, default 1
+        Rounding unit of additive targets.
+    options : dict, optional
+        ``kpi_options`` of the parameter file.
+    history : DataFrame, optional
+        :func:`monthly_history` of the months before ``year``, to avoid computing it again.
+
+    Returns
+    -------
+    DataFrame with columns period, employee_id, team, kpi, target: one row per month for every
+    person employed in it, and one per team (``employee_id`` empty).
+    """
+    from .params import TargetSettings
+
+    settings = settings or TargetSettings()
+    check_one_of("kpi", kpi, CATALOGUE)
+    uplift = settings.uplift if uplift is None else float(uplift)
+    smoothing = settings.smoothing_periods if smoothing_periods is None else int(smoothing_periods)
+    method = method or settings.method
+    check_one_of("method", method, METHODS)
+    if smoothing < 1:
+        raise SalesperfError(f"smoothing_periods must be at least 1, but {smoothing} was passed.")
+    if uplift <= -1:
+        raise SalesperfError(f"uplift must be above -1 (e.g. 0.25 for +25 %), but {uplift} was passed.")
+    tables = _tables(dataset)
+    people = _people(tables)
+    months = _year_months(year)
+    hist_months = _history_months(tables, [kpi], year, smoothing)
+    if history is None:
+        hist = monthly_history(dataset, hist_months, kpis=[kpi], options=options)
+    else:
+        hist = history[history["kpi"] == kpi].assign(period=lambda x: x["period"].astype(str),
+                                                     employee_id=lambda x: x["employee_id"].astype(str))
+        hist_months = [m for m in hist_months if str(m) in set(hist["period"])]
+        hist = hist[hist["period"].isin([str(m) for m in hist_months])]
+    recent = [str(m) for m in hist_months[-smoothing:]]
+    factor = (1 + uplift) if CATALOGUE[kpi].higher_is_better else 1 / (1 + uplift)
+    if not _is_additive(kpi):
+        return _level_targets(hist, people, kpi, months, recent, factor, overrides)
+
+    company = hist.groupby("period")["value"].sum() if len(hist) else pd.Series(dtype="float64")
+    learned = seasonal_profile(company) if len(company) else [float("nan")] * 12
+    has_learned = not any(math.isnan(x) for x in learned)
+    index = pd.Series([x * 12 / 100 for x in (learned if has_learned else [100 / 12] * 12)], index=range(1, 13))
+
+    def deseason(values: pd.Series) -> float:
+        idx = index[[parse_period(p).index for p in values.index]].to_numpy()
+        ok = idx > 0
+        return float(np.mean(values.to_numpy()[ok] / idx[ok])) if ok.any() else float("nan")
+
+    if annual is None:
+        if company.reindex(recent).dropna().empty:
+            raise SalesperfError(
+                f"There is no {kpi} history before {year} to set targets from (looked at "
+                f"{recent[0] if recent else '-'} .. {recent[-1] if recent else '-'}). Load the previous year's data, "
+                "or give the annual target (annual=...).")
+        annual = 12 * deseason(company.reindex(recent).fillna(0.0)) * factor
+        annual = round(annual / unit) * unit  # a computed total is a whole number of units
+    annual = float(annual)
+    if settings.profile is not None:
+        plan = split_in_time(annual, year=year, profile=settings.profile, promotions=settings.promotions,
+                             kpi=kpi, unit=unit)
+    elif has_learned:
+        plan = split_in_time(annual, year=year, profile=learned, promotions=settings.promotions, kpi=kpi,
+                             unit=unit, reweight=False)
+    else:
+        plan = split_in_time(annual, year=year, promotions=settings.promotions, kpi=kpi, unit=unit)
+    plan = plan[plan["level"] == "month"].set_index("period")
+
+    # smoothed, season-adjusted level per person
+    levels = pd.Series(np.nan, index=people.index)
+    if len(hist):
+        wide = hist.pivot_table(index="employee_id", columns="period", values="value", aggfunc="sum")
+        for e in people.index:
+            if e not in wide.index:
+                continue
+            ms = [p for p in recent if p in wide.columns and _employed(people.at[e, "hire_date"], parse_period(p))]
+            if ms:
+                levels[e] = deseason(wide.loc[e, ms].fillna(0.0))
+    fallback_team = levels.groupby(people["team"]).median()
+    fallback_all = levels.median()
+
+    monthly_overrides = _monthly_overrides(overrides, people, months, plan["share"], unit)
+    rows = []
+    for m in months:
+        active = people[[_employed(h, m) for h in people["hire_date"]]]
+        if active.empty:
+            if plan.at[str(m), "target"] > 0:
+                raise SalesperfError(f"Nobody in the employees table is employed in {m}: no one to give its target to.")
+            continue
+        w = _weights(method, active, levels, fallback_team, fallback_all, m, settings.new_hire_ramp_months)
+        per = _cascade_month(plan.at[str(m), "target"], active, w, monthly_overrides.get(str(m), {}), unit, m)
+        rows.append(pd.DataFrame({"period": str(m), "employee_id": per.index,
+                                  "team": active["team"].reindex(per.index).to_numpy(),
+                                  "kpi": kpi, "target": per.to_numpy()}))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_TARGET_COLUMNS)
+    teams = out.groupby(["period", "team"], as_index=False)["target"].sum().assign(employee_id=None, kpi=kpi)
+    out = pd.concat([out, teams[_TARGET_COLUMNS]], ignore_index=True)
+    return _tidy(out)
+
+
+def _tidy(out: pd.DataFrame) -> pd.DataFrame:
+    out = out[_TARGET_COLUMNS].copy()
+    out["employee_id"] = out["employee_id"].astype("object").where(out["employee_id"].notna(), None)
+    out["_person"] = out["employee_id"].isna()
+    out = out.sort_values(["kpi", "period", "team", "_person", "employee_id"], na_position="last", kind="stable")
+    out["target"] = out["target"].astype("float64")
+    return out.drop(columns="_person").reset_index(drop=True)
+
+
+def _weights(method, active, levels, fallback_team, fallback_all, m: Period, ramp_months: int) -> pd.Series:
+    ramp = pd.Series([ramp_factor(h, m, ramp_months) for h in active["hire_date"]], index=active.index)
+    if method == "equal":
+        return pd.Series(1.0, index=active.index)
+    if method == "capacity":
+        return ramp
+    lv = levels.reindex(active.index)
+    fb = active["team"].map(fallback_team).fillna(fallback_all)
+    w = lv.where(lv.notna(), fb * ramp)
+    return w.fillna(0.0).clip(lower=0)
+
+
+def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], share: pd.Series,
+                       unit: float) -> dict[str, dict[tuple[str, str], float]]:
+    """Annual overrides split over the months the person or team is employed:
+    {period: {("person" | "team", id): amount}}."""
+    out: dict[str, dict[tuple[str, str], float]] = {}
+    if not overrides:
+        return out
+    teams = set(people["team"])
+    for key, amount in overrides.items():
+        key = str(key)
+        if key in people.index and key in teams:
+            raise SalesperfError(f"The override '{key}' is both an employee_id and a team name; rename the team.")
+        if key in people.index:
+            who, mask = ("person", key), [_employed(people.at[key, "hire_date"], m) for m in months]
+        elif key in teams:
+            members = people[people["team"] == key]
+            who = ("team", key)
+            mask = [any(_employed(h, m) for h in members["hire_date"]) for m in months]
+        else:
+            raise SalesperfError(f"The override '{key}' is neither an employee_id nor a team of the employees table."
+                                 + did_you_mean(key, [*people.index, *teams]))
+        w = np.where(mask, share.reindex([str(m) for m in months]).to_numpy(), np.nan)
+        if np.isnan(w).all():
+            raise SalesperfError(f"The override for '{key}' cannot be placed: not employed in any month of the year.")
+        parts = largest_remainder(float(amount), w, unit=unit)
+        for i, m in enumerate(months):
+            if not np.isnan(w[i]):
+                out.setdefault(str(m), {})[who] = float(parts[i])
+    return out
+
+
+def _cascade_month(total: float, active: pd.DataFrame, w: pd.Series, fixed: dict, unit: float,
+                   m: Period) -> pd.Series:
+    """company → team → person for one month, with overrides at either level."""
+    person_fixed = {k[1]: v for k, v in fixed.items() if k[0] == "person" and k[1] in active.index}
+    team_fixed = {k[1]: v for k, v in fixed.items() if k[0] == "team"}
+    teams = list(dict.fromkeys(active["team"]))
+    free_members = {t: [e for e in active.index[active["team"] == t] if e not in person_fixed] for t in teams}
+    # a team's weight is its free members' weight; NaN when it has none (takes no remainder)
+    tw = pd.Series({t: (w[free_members[t]].sum() if free_members[t] else np.nan) for t in teams}, dtype="float64")
+    for t in team_fixed:
+        if t in tw.index:
+            tw[t] = np.nan
+    fixed_in = {t: sum(v for e, v in person_fixed.items() if active.at[e, "team"] == t) for t in teams}
+    non_over = [t for t in teams if t not in team_fixed]
+    rest = total - sum(team_fixed.values()) - sum(fixed_in[t] for t in non_over)
+    if rest < -1e-9 * max(1.0, total):
+        raise SalesperfError(f"In {m}, the overrides add up to more than the company target {total:g}; lower them.")
+    if all(pd.isna(tw[t]) for t in non_over) and rest > 1e-9:
+        raise SalesperfError(f"In {m}, every team or person has an override, and they do not add up to the "
+                             f"company target {total:g}. Leave someone without an override.")
+    alloc = pd.Series(0.0, index=teams)
+    if non_over and rest > 0:
+        alloc[non_over] = largest_remainder(max(rest, 0.0), tw[non_over].to_numpy(), unit=unit)
+    team_total = {t: team_fixed.get(t, alloc[t] + fixed_in[t]) for t in teams}
+    out = []
+    for t in teams:
+        members = active.index[active["team"] == t]
+        out.append(_split(team_total[t], w.reindex(members), {e: v for e, v in person_fixed.items() if e in members},
+                          unit, f"team {t} in {m}"))
+    return pd.concat(out)
+
+
+def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: list[Period], recent: list[str],
+                   factor: float, overrides) -> pd.DataFrame:
+    """Targets of a non-additive KPI: the smoothed level × factor."""
+    h = hist[hist["period"].isin(recent)].copy()
+    h = h.merge(people[["team", "hire_date"]], left_on="employee_id", right_index=True, how="inner")
+    h = h[[_employed(hd, parse_period(p)) for hd, p in zip(h["hire_date"], h["period"], strict=True)]]
+
+    def level(g: pd.DataFrame) -> float:
+        if g["denominator"].notna().any():
+            den = g["denominator"].sum(min_count=1)
+            return float(g["numerator"].sum() / den) if den and den > 0 else float("nan")
+        return float(g["value"].mean())
+
+    person = pd.Series({e: level(g) for e, g in h.groupby("employee_id")}, dtype="float64")
+    team = pd.Series({t: level(g) for t, g in h.groupby("team")}, dtype="float64")
+    overrides = {str(k): float(v) for k, v in (overrides or {}).items()}
+    rows = []
+    for m in months:
+        active = people[[_employed(hd, m) for hd in people["hire_date"]]]
+        for e, t in zip(active.index, active["team"], strict=True):
+            lv = person.get(e, np.nan)
+            lv = team.get(t, np.nan) if pd.isna(lv) else lv
+            value = overrides.get(e, lv * factor)
+            if not pd.isna(value):
+                rows.append((str(m), e, t, kpi, _round_level(kpi, value)))
+        for t in dict.fromkeys(active["team"]):
+            value = overrides.get(t, team.get(t, np.nan) * factor)
+            if not pd.isna(value):
+                rows.append((str(m), None, t, kpi, _round_level(kpi, value)))
+    return _tidy(pd.DataFrame(rows, columns=_TARGET_COLUMNS))
+
+
+def make_targets(dataset, params=None, *, year: int, method: str | None = None, uplift: float | None = None,
+                 annual: Mapping[str, float] | float | None = None,
+                 overrides: Mapping[str, Mapping[str, float]] | None = None, unit: float = 1.0,
+                 history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Next year's targets for every KPI of the parameter file's ``targets.kpis``.
+
+    Computes the monthly history of all those KPIs once (:func:`monthly_history`) and runs
+    :func:`targets_from_history` for each KPI with the file's ``targets:`` settings and
+    ``kpi_options``; this is what ``salesperf targets BUSINESS --year 2027 --method history
+    --uplift 0.25 --out targets.xlsx`` calls.
+
+    Parameters
+    ----------
+    dataset : dict of DataFrames or Dataset
+        The previous year's data (at least).
+    params : Params, path or business name, optional
+        The parameter file; default: the built-in defaults (revenue only).
+    year : int
+    method : {"history", "capacity", "equal"}, optional
+        Default: ``targets.method``.
+    uplift : float, optional
+        Default: ``targets.uplift``.
+    annual : float or {kpi: float}, optional
+        Company annual targets decided top-down (a number applies to the first KPI).
+    overrides : {kpi: {employee_id or team: annual amount}}, optional
+        Manual targets kept as they are.
+    unit : float, default 1
+    history : DataFrame, optional
+        :func:`monthly_history` already computed.
+
+    Returns
+    -------
+    A targets table: period, employee_id, team, kpi, target (monthly rows).
+    """
+    from .params import Params, TargetSettings, load_params
+
+    if params is None:
+        settings, options = TargetSettings(), None
+    else:
+        if not isinstance(params, Params):
+            params = load_params(params)
+        settings, options = params.targets, params.kpi_options.model_dump()
+    if not isinstance(annual, Mapping):
+        annual = {settings.kpis[0]: annual} if annual is not None else {}
+    overrides = dict(overrides or {})
+    unknown = [k for k in [*annual, *overrides] if k not in settings.kpis]
+    if unknown:
+        raise SalesperfError(f"annual/overrides name KPI(s) {unknown} that are not in targets.kpis {settings.kpis}.")
+    if history is None:
+        tables = _tables(dataset)
+        months = _history_months(tables, settings.kpis, year, settings.smoothing_periods)
+        history = monthly_history(dataset, months, kpis=settings.kpis, options=options)
+    parts = [targets_from_history(dataset, kpi=k, year=year, uplift=uplift, method=method, settings=settings,
+                                  annual=annual.get(k), overrides=overrides.get(k), unit=unit, options=options,
+                                  history=history)
+             for k in settings.kpis]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_TARGET_COLUMNS)
+
+
+def write_targets(targets: pd.DataFrame, path: str | Path) -> Path:
+    """Write a targets table as ``.csv`` (UTF-8) or ``.xlsx`` (sheet ``targets``), the way
+    the loaders read it back."""
+    path = Path(path)
+    t = targets[_TARGET_COLUMNS]
+    if path.suffix.lower() == ".csv":
+        t.to_csv(path, index=False, encoding="utf-8")
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        t.to_excel(path, index=False, sheet_name="targets")
+    else:
+        raise SalesperfError(f"Cannot write targets to '{path.name}': use a .csv or .xlsx file name.")
+    return path
+
+
+# ----------------------------------------------------------------------------- tracking (Check)
+_DAILY = {
+    "revenue": ("orders", "order_date", "amount"),
+    "orders": ("orders", "order_date", None),
+    "units": ("orders", "order_date", "quantity"),
+    "received_revenue": ("orders", "paid_date", "paid_amount"),
+    "calls": ("calls", "started_at", None),
+    "sessions": ("traffic", "date", "sessions"),
+    "unique_visitors": ("traffic", "date", "unique_visitors"),
+    "page_views": ("traffic", "date", "page_views"),
+}
+
+
+def _as_of_tables(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The data as they stood at the end of the day before ``cutoff`` (events after it unknown)."""
+    out = dict(tables)
+    for name, col in _DATE_COLUMNS.items():
+        df = out.get(name)
+        if df is None or col not in df:
+            continue
+        df = df[pd.to_datetime(df[col], errors="coerce") < cutoff].copy()
+        if name == "orders":
+            if "paid_date" in df:
+                late = pd.to_datetime(df["paid_date"], errors="coerce") >= cutoff
+                df.loc[late, "paid_date"] = pd.NaT
+                if "paid_amount" in df:
+                    df.loc[late, "paid_amount"] = 0.0
+            if "refunded_at" in df and "status" in df:
+                late = pd.to_datetime(df["refunded_at"], errors="coerce") >= cutoff
+                df.loc[late & (df["status"] == "refunded"), "status"] = "completed"
+                df.loc[late, "refunded_at"] = pd.NaT
+        if name == "service" and "resolved_at" in df:
+            df.loc[pd.to_datetime(df["resolved_at"], errors="coerce") >= cutoff, "resolved_at"] = pd.NaT
+        out[name] = df
+    return out
+
+
+def _daily(tables, kpi: str, p: Period, cutoff: pd.Timestamp, options: dict) -> pd.DataFrame | None:
+    """employee_id x day values of an additive KPI over the elapsed days (0 on days without)."""
+    if kpi == "revenue" and options.get("revenue_basis") == "received":
+        kpi = "received_revenue"
+    spec = _DAILY.get(kpi)
+    if spec is None:
+        return None
+    table, col, value = spec
+    df = tables.get(table)
+    if df is None or col not in df or (value is not None and value not in df) or "employee_id" not in df:
+        return None
+    d = pd.to_datetime(df[col], errors="coerce")
+    keep = (d >= p.start) & (d < cutoff) & df["employee_id"].notna()
+    if table == "orders" and "status" in df and kpi != "received_revenue":
+        keep &= ~df["status"].isin(["cancelled", "refunded"])
+    sub = pd.DataFrame({"employee_id": df.loc[keep, "employee_id"].astype(str),
+                        "day": d[keep].dt.normalize(),
+                        "v": pd.to_numeric(df.loc[keep, value], errors="coerce").fillna(0.0) if value else 1.0})
+    days = pd.date_range(p.start, cutoff - pd.Timedelta(days=1), freq="D")
+    table = sub.pivot_table(index="employee_id", columns="day", values="v", aggfunc="sum")
+    return table.reindex(columns=days).fillna(0.0)
+
+
+def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), options: dict | None = None,
+          targets: pd.DataFrame | None = None, by: str = "employee_id", level: float = 0.8) -> pd.DataFrame:
+    """Target vs actual per KPI and person (the Check of PDCA), with a run-rate forecast.
+
+    For each (person, KPI) with a target in the period (:func:`~salesperf_kit.kpis.targets_for`:
+    the period's own rows, or the monthly rows inside it):
+
+        attainment = actual / target           (target / actual when lower is better)
+        variance   = actual − target
+
+    For an open period (``as_of`` before its last day), with d days elapsed of D and
+    R = D − d left, an additive KPI is forecast at its run rate and the interval comes from
+    the day-to-day variation (s = standard deviation of the person's daily figures so far):
+
+        forecast   = actual × D / d
+        Var        = R × s² + R² × s² / d      (days to come + uncertainty of the rate)
+        low, high  = forecast ∓ z × √Var,  z = Φ⁻¹((1 + level) / 2); low is at least actual
+
+    The interval is NaN for KPIs without a daily series (and with fewer than 2 days); a ratio
+    is forecast at its value to date. In a closed period the forecast is the actual.
+    ``at_risk`` is True when the forecast misses the target (below it, or above it when
+    lower is better).
+
+    Parameters
+    ----------
+    dataset : dict of DataFrames or Dataset
+        With a ``targets`` table, unless ``targets`` is passed.
+    period : str or Period
+    as_of : date-like, optional
+        The last day with data (inclusive); events after it are ignored. Default: the
+        period is closed.
+    kpis : KPIs to track, default ("revenue",)
+    options : dict, optional
+        ``kpi_options`` of the parameter file.
+    targets : DataFrame, optional
+        A targets table to use instead of the dataset's.
+    by : {"employee_id", "team"}
+        Track people (default) or teams (team targets, else the sum of the members' targets
+        for additive KPIs; actuals rolled up from summed facts).
+    level : float, default 0.8
+        Coverage of the forecast interval.
+
+    Returns
+    -------
+    DataFrame: employee_id (or team), kpi, target, actual, attainment, variance, forecast,
+    forecast_low, forecast_high, at_risk, days_elapsed, days_in_period.
+    """
+    from .kpis import compute_kpis, targets_for
+
+    check_one_of("by", by, ["employee_id", "team"])
+    p = parse_period(period)
+    tables = _tables(dataset)
+    t_all = targets if targets is not None else tables.get("targets")
+    if t_all is None:
+        raise SalesperfError("Tracking needs targets: add a targets table to the data (period, employee_id, team, "
+                             "kpi, target), e.g. one written by `salesperf targets`, or pass targets=...")
+    for k in kpis:
+        check_one_of("kpi", k, CATALOGUE)
+    D = (p.end - p.start).days
+    if as_of is None:
+        cutoff = p.end
+    else:
+        cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+        if cutoff <= p.start:
+            raise SalesperfError(f"as_of {pd.Timestamp(as_of).date()} is before the period {p} starts.")
+        cutoff = min(cutoff, p.end)
+    d = (cutoff - p.start).days
+    closed = d >= D
+    data = tables if closed else _as_of_tables(tables, cutoff)
+    opts = dict(options or {})
+    res = compute_kpis(data, p, kpis=list(kpis), options=opts)
+    tt = targets_for(t_all, p)
+    tt = tt[tt["kpi"].isin(list(kpis))]
+    emp = tables["employees"].assign(employee_id=lambda x: x["employee_id"].astype(str))
+    team_of = emp.set_index("employee_id")["team"].astype(str)
+    if by == "employee_id":
+        tt = tt[tt["employee_id"].notna()].assign(employee_id=lambda x: x["employee_id"].astype(str))
+        tt = tt.groupby(["employee_id", "kpi"], as_index=False)["target"].sum()
+        actual = res.long[["employee_id", "kpi", "value"]].assign(employee_id=lambda x: x["employee_id"].astype(str))
+        out = tt.merge(actual.rename(columns={"value": "actual"}), on=["employee_id", "kpi"], how="left")
+    else:
+        team_rows = tt[tt["employee_id"].isna() & tt["team"].notna()].groupby(["team", "kpi"])["target"].sum()
+        persons = tt[tt["employee_id"].notna()].assign(team=lambda x: x["employee_id"].astype(str).map(team_of))
+        summed = persons[persons["kpi"].map(_is_additive)].groupby(["team", "kpi"])["target"].sum()
+        tgt = team_rows.combine_first(summed).rename("target").reset_index()
+        roll = res.rollup("team")
+        actual = roll.melt(id_vars="team", value_vars=[k for k in res.kpis], var_name="kpi", value_name="actual")
+        out = tgt.merge(actual.assign(team=lambda x: x["team"].astype(str)), on=["team", "kpi"], how="left")
+    hib = out["kpi"].map(lambda k: CATALOGUE[k].higher_is_better)
+    tgt, act = out["target"].astype("float64"), out["actual"].astype("float64")
+    out["attainment"] = np.where(hib, act / tgt.where(tgt != 0), tgt / act.where(act != 0))
+    out["variance"] = act - tgt
+    out["forecast"], out["forecast_low"], out["forecast_high"] = act, np.nan, np.nan
+    if closed:
+        out["forecast_low"], out["forecast_high"] = act, act
+    else:
+        z = float(stats.norm.ppf((1 + level) / 2))
+        R = D - d
+        for k in kpis:
+            rows = out["kpi"] == k
+            if not _is_additive(k) or not rows.any():
+                continue
+            out.loc[rows, "forecast"] = act[rows] * D / d
+            daily = _daily(data, k, p, cutoff, opts)
+            if daily is None or d < 2:
+                continue
+            if by == "team":
+                daily = daily.groupby(daily.index.map(team_of)).sum()
+            keys = out.loc[rows, by]
+            s2 = daily.var(axis=1, ddof=1).reindex(keys).fillna(0.0).to_numpy()
+            half = z * np.sqrt(R * s2 + R * R * s2 / d)
+            f = out.loc[rows, "forecast"].to_numpy()
+            out.loc[rows, "forecast_low"] = np.maximum(act[rows].to_numpy(), f - half)
+            out.loc[rows, "forecast_high"] = f + half
+    fc = out["forecast"].astype("float64")
+    out["at_risk"] = np.where(out["target"].isna() | fc.isna(), False, np.where(hib, fc < tgt, fc > tgt))
+    out["at_risk"] = out["at_risk"].astype(bool)
+    out["days_elapsed"], out["days_in_period"] = d, D
+    cols = [by, "kpi", "target", "actual", "attainment", "variance", "forecast", "forecast_low", "forecast_high",
+            "at_risk", "days_elapsed", "days_in_period"]
+    return out[cols].sort_values([by, "kpi"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- calibration (Act)
+def _company_value(dataset, p: Period, kpi: str, options: dict | None, cache: dict) -> float:
+    from .kpis import compute_kpis
+
+    key = (str(p), kpi)
+    if key not in cache:
+        res = compute_kpis(dataset, p, kpis=[kpi], options=options)
+        cache[key] = float(res.rollup("company")[kpi].iloc[0]) if kpi in res.kpis else float("nan")
+    return cache[key]
+
+
+def _scale_additive(rows: pd.DataFrame, factor: float, unit: float) -> pd.Series:
+    """New targets of one period and KPI scaled by ``factor``, keeping person → team → company sums."""
+    new = rows["target"].astype("float64").copy()
+    is_team = rows["employee_id"].isna()
+    team_key = rows["team"].astype("object").where(rows["team"].notna(), "")
+    persons = rows[~is_team]
+    team_rows = rows[is_team]
+    old_team = {t: float(g["target"].sum()) for t, g in team_rows.groupby(team_key[is_team])}
+    old_from_persons = {t: float(g["target"].sum()) for t, g in persons.groupby(team_key[~is_team])}
+    teams = list(dict.fromkeys([*old_team, *old_from_persons]))
+    old = pd.Series({t: old_team.get(t, old_from_persons.get(t, 0.0)) for t in teams}, dtype="float64")
+    total = float(old.sum()) * factor
+    total = round(total / unit) * unit if unit >= 1 else round(total, 2)
+    new_team = pd.Series(largest_remainder(max(total, 0.0), old.to_numpy(), unit=unit), index=teams)
+    for t in teams:
+        idx_t = team_rows.index[team_key[is_team] == t]
+        if len(idx_t):
+            new[idx_t] = largest_remainder(new_team[t], rows.loc[idx_t, "target"].to_numpy(dtype="float64"), unit=unit)
+        idx_p = persons.index[team_key[~is_team] == t]
+        if len(idx_p):
+            consistent = t not in old_team or math.isclose(old_team[t], old_from_persons[t], rel_tol=1e-9, abs_tol=1e-6)
+            target_t = new_team[t] if consistent else max(round(old_from_persons[t] * factor / unit) * unit, 0.0)
+            new[idx_p] = largest_remainder(target_t, rows.loc[idx_p, "target"].to_numpy(dtype="float64"), unit=unit)
+    return new
+
+
+def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | None = None,
+              unit: float = 1.0, apply_from=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply calibration rules (目标校准, the Act of PDCA) to the targets of later periods.
+
+    For each rule (:class:`~salesperf_kit.params.CalibrationRule`), with the company value of
+    its KPI in ``period`` and in each of the ``baseline_periods`` periods before it:
+
+        baseline = mean of the company values of the previous baseline_periods periods
+        change   = value / baseline − 1
+        fires when change ≥ change_at_least (or, for a negative threshold, change ≤ it)
+
+    A rule that fires multiplies, for every KPI in its ``adjust`` mapping, the targets of the
+    periods starting after ``period`` (or from ``apply_from``) by (1 + fraction). Additive
+    targets are rescaled at company level and cascaded back by their old shares with
+    largest-remainder rounding, so people still add up to their team and teams to the
+    company. Rules are applied in order, each on the result of the previous ones.
+
+    Parameters
+    ----------
+    targets : DataFrame
+        A targets table (period, employee_id, team, kpi, target).
+    dataset : dict of DataFrames or Dataset
+        The actuals.
+    period : str or Period
+        The period just closed, whose figures are checked.
+    rules : list of CalibrationRule or mappings
+        ``targets.calibration`` of the parameter file.
+    options : dict, optional
+        ``kpi_options``.
+    unit : float, default 1
+    apply_from : str or Period, optional
+        First period to adjust; default the period after ``period``.
+
+    Returns
+    -------
+    (new_targets, log): the adjusted targets table (the input is not changed) and one log row
+    per rule and adjusted KPI: rule, kpi, period, value, baseline, change, threshold, fired,
+    adjusted_kpi, fraction, periods, before, after, reason. A rule that did not fire has one
+    row with ``fired`` False; ``before``/``after`` are the summed targets of the adjusted
+    periods (the mean for non-additive KPIs).
+    """
+    from .params import CalibrationRule
+
+    p = parse_period(period)
+    start = parse_period(apply_from).start if apply_from is not None else p.end
+    out = targets.copy()
+    out["target"] = out["target"].astype("float64")
+    if "employee_id" not in out:
+        out["employee_id"] = None
+    if "team" not in out:
+        out["team"] = None
+    starts = out["period"].astype(str).map(lambda s: parse_period(s).start)
+    later = starts >= start
+    cache: dict = {}
+    log_rows = []
+    for raw in rules or []:
+        try:
+            rule = raw if isinstance(raw, CalibrationRule) else CalibrationRule.model_validate(raw)
+        except Exception as err:
+            raise SalesperfError(f"The calibration rule {raw!r} is not valid: {err}") from None
+        value = _company_value(dataset, p, rule.kpi, options, cache)
+        base_vals = [_company_value(dataset, p.shift(-i), rule.kpi, options, cache)
+                     for i in range(1, rule.baseline_periods + 1)]
+        base_vals = [v for v in base_vals if not pd.isna(v)]
+        baseline = float(np.mean(base_vals)) if base_vals else float("nan")
+        usable = not pd.isna(baseline) and baseline > 0 and not pd.isna(value)
+        change = value / baseline - 1 if usable else float("nan")
+        thr = rule.change_at_least
+        fired = bool(not pd.isna(change) and (change >= thr if thr >= 0 else change <= thr))
+        label = CATALOGUE[rule.kpi].en
+        head = dict(rule=rule.name, kpi=rule.kpi, period=str(p), value=value, baseline=baseline, change=change,
+                    threshold=thr, fired=fired)
+        if pd.isna(change):
+            why = (f"{label} in {p} or its {rule.baseline_periods}-period baseline cannot be computed "
+                   f"(value {value:.4g}, baseline {baseline:.4g}); the rule was not applied.")
+            log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
+                             "after": np.nan, "reason": why})
+            continue
+        cond = f"{label} {value:,.4g} in {p} vs baseline {baseline:,.4g} (mean of the previous " \
+               f"{rule.baseline_periods}): change {change:+.1%}, threshold {thr:+.0%}"
+        if not fired:
+            log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
+                             "after": np.nan, "reason": cond + "; not fired."})
+            continue
+        for adj, frac in rule.adjust.items():
+            sel = later & (out["kpi"] == adj)
+            periods = sorted(out.loc[sel, "period"].astype(str).unique(), key=lambda s: parse_period(s).start)
+            if not periods:
+                log_rows.append({**head, "adjusted_kpi": adj, "fraction": frac, "periods": "", "before": np.nan,
+                                 "after": np.nan, "reason": cond + f"; no {adj} targets after {p} to adjust."})
+                continue
+            additive = _is_additive(adj)
+            persons = sel & out["employee_id"].notna()
+            before = _summary(out, sel, additive)
+            if additive:
+                for per in periods:
+                    idx = sel & (out["period"].astype(str) == per)
+                    out.loc[idx, "target"] = _scale_additive(out[idx], 1 + frac, unit).to_numpy()
+            else:
+                scaled = out.loc[sel, "target"] * (1 + frac)
+                out.loc[sel, "target"] = [_round_level(adj, x) for x in scaled]
+            after = _summary(out, sel, additive)
+            span = periods[0] if len(periods) == 1 else f"{periods[0]} .. {periods[-1]}"
+            log_rows.append({**head, "adjusted_kpi": adj, "fraction": frac, "periods": span, "before": before,
+                             "after": after,
+                             "reason": cond + f"; {CATALOGUE[adj].en} targets {frac:+.0%} for {span} "
+                                              f"({int(persons.sum())} person rows)."})
+    cols = ["rule", "kpi", "period", "value", "baseline", "change", "threshold", "fired", "adjusted_kpi",
+            "fraction", "periods", "before", "after", "reason"]
+    return out, pd.DataFrame(log_rows, columns=cols)
+
+
+def _summary(t: pd.DataFrame, sel: pd.Series, additive: bool) -> float:
+    """Company total of the selected targets (team rows, else person rows); mean for levels."""
+    rows = t[sel]
+    if not additive:
+        p = rows[rows["employee_id"].notna()]
+        return float((p if len(p) else rows)["target"].mean())
+    team = rows[rows["employee_id"].isna()]
+    persons = rows[rows["employee_id"].notna()]
+    total = float(team["target"].sum())
+    covered = set(zip(team["period"].astype(str), team["team"].astype(str), strict=True))
+    pairs = zip(persons["period"].astype(str), persons["team"].astype(str), strict=True)
+    extra = persons[[pair not in covered for pair in pairs]]
+    return total + float(extra["target"].sum())

@@ -1,0 +1,418 @@
+"""Goal management: cascades that add up exactly, seasonal profiles, targets from history,
+tracking with a run-rate forecast, and calibration rules (hand-computed answers)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from salesperf_kit.exceptions import SalesperfError
+from salesperf_kit.kpis import targets_for
+from salesperf_kit.params import CalibrationRule, PromotionEvent, TargetSettings
+from salesperf_kit.targets import (
+    calibrate, cascade, largest_remainder, make_targets, monthly_history, ramp_factor, seasonal_profile,
+    split_in_time, targets_from_history, track, write_targets,
+)
+
+KNOWN_PROFILE = [6.0, 5.0, 7.0, 8.0, 8.5, 11.0, 7.5, 7.0, 8.0, 9.0, 14.0, 9.0]
+
+
+# ----------------------------------------------------------------------------- fixtures
+def _orders(rows) -> pd.DataFrame:
+    """rows: (employee_id, timestamp, amount[, customer_id])."""
+    out = []
+    for i, r in enumerate(rows):
+        e, t, a = r[:3]
+        out.append({"order_id": f"O{i:05d}", "employee_id": e, "customer_id": r[3] if len(r) > 3 else f"C{i:05d}",
+                    "order_date": pd.Timestamp(t), "amount": float(a)})
+    return pd.DataFrame(out)
+
+
+def _flat_dataset() -> dict:
+    """2026: e1 sells 1,000, e2 2,000 (team T1) and e3 1,000 (team T2) every month, one
+    order each; e4 (T2) joins on 2027-03-10."""
+    emp = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e4"], "name": list("abcd"),
+                        "team": ["T1", "T1", "T2", "T2"], "role": "sales",
+                        "hire_date": pd.to_datetime([None, None, None, "2027-03-10"])})
+    rows = [(e, f"2026-{m:02d}-15", a) for m in range(1, 13) for e, a in (("e1", 1000), ("e2", 2000), ("e3", 1000))]
+    return {"employees": emp, "orders": _orders(rows)}
+
+
+@pytest.fixture
+def flat_history() -> dict:
+    return _flat_dataset()
+
+
+@pytest.fixture(scope="module")
+def flat_monthly() -> pd.DataFrame:
+    """The KPI history of :func:`_flat_dataset`, computed once for the module."""
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    return monthly_history(_flat_dataset(), months, kpis=["revenue", "aov"])
+
+
+@pytest.fixture
+def tracking_data() -> dict:
+    """January 2027: e1 sells 1,000 every day; e2 1,000 every second day (2nd, 4th, ...).
+    Both have a target of 31,000; their team T of 62,000."""
+    emp = pd.DataFrame({"employee_id": ["e1", "e2"], "name": ["a", "b"], "team": "T", "role": "sales"})
+    rows = [("e1", f"2027-01-{d:02d} 10:00", 1000) for d in range(1, 32)]
+    rows += [("e2", f"2027-01-{d:02d} 11:00", 1000) for d in range(2, 32, 2)]
+    targets = pd.DataFrame({"period": "2027-01", "employee_id": ["e1", "e2", None], "team": "T",
+                            "kpi": "revenue", "target": [31000.0, 31000.0, 62000.0]})
+    return {"employees": emp, "orders": _orders(rows), "targets": targets}
+
+
+@pytest.fixture
+def cac_data() -> dict:
+    """2027-01..04: 15 new customers a month (e1 6, e2 4, e3 5); ad spend 1,500 a month in
+    Jan-Mar (CAC 100) and 2,100 in April (CAC 140, +40 %)."""
+    emp = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "name": list("abc"),
+                        "team": ["T1", "T1", "T2"], "role": "sales"})
+    rows, c = [], 0
+    for m in range(1, 5):
+        for e, n in (("e1", 6), ("e2", 4), ("e3", 5)):
+            for _ in range(n):
+                rows.append((e, f"2027-{m:02d}-10", 100, f"C{c:04d}"))
+                c += 1
+    spend = {1: 1500, 2: 1500, 3: 1500, 4: 2100}
+    traffic = pd.DataFrame([{"date": pd.Timestamp(f"2027-{m:02d}-01"), "channel": "百度", "employee_id": "e1",
+                             "sessions": 1000.0, "unique_visitors": 800.0, "page_views": 3000.0,
+                             "spend": float(s)} for m, s in spend.items()])
+    per = {"e1": 6, "e2": 4, "e3": 5}
+    t = []
+    for m in range(1, 13):
+        p = f"2027-{m:02d}"
+        t += [(p, e, "T1" if e != "e3" else "T2", "new_customers", float(v)) for e, v in per.items()]
+        t += [(p, None, "T1", "new_customers", 10.0), (p, None, "T2", "new_customers", 5.0)]
+        t += [(p, e, "T1" if e != "e3" else "T2", "conversion_rate", 0.02) for e in per]
+    targets = pd.DataFrame(t, columns=["period", "employee_id", "team", "kpi", "target"])
+    return {"employees": emp, "orders": _orders(rows), "traffic": traffic, "targets": targets}
+
+
+def _people(t: pd.DataFrame) -> pd.DataFrame:
+    return t[t["employee_id"].notna()]
+
+
+def _teams(t: pd.DataFrame) -> pd.DataFrame:
+    return t[t["employee_id"].isna()]
+
+
+# ----------------------------------------------------------------------------- largest remainder
+def test_largest_remainder_by_hand():
+    # quotas 3.33 each: one unit left over goes to the first of the tied parts
+    assert largest_remainder(10, [1, 1, 1]).tolist() == [4, 3, 3]
+    # quotas 4.2, 2.8, 3.0 -> floors 4, 2, 3; the unit left goes to the 0.8 remainder
+    assert largest_remainder(10, [42, 28, 30]).tolist() == [4, 3, 3]
+    # quotas 2.5, 5, 2.5 hundreds: the hundred left over goes to the first tied part
+    assert largest_remainder(1000, [1, 2, 1], unit=100).tolist() == [300, 500, 200]
+    assert largest_remainder(10, [0, 0]).tolist() == [5, 5]  # all weights 0: equal
+    assert largest_remainder(7, [np.nan, 1.0]).tolist() == [0, 7]  # NaN takes no part
+    assert largest_remainder(0, [1, 2]).tolist() == [0, 0]
+
+
+def test_largest_remainder_keeps_a_fractional_total():
+    parts = largest_remainder(10.5, [1, 1, 1])
+    assert parts.sum() == 10.5
+    assert sorted(parts.tolist()) == [3.0, 3.0, 4.5]
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan")])
+def test_largest_remainder_rejects_a_bad_total(bad):
+    with pytest.raises(SalesperfError, match="target total"):
+        largest_remainder(bad, [1, 1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(total=st.integers(0, 10**9), weights=st.lists(st.floats(0, 1e6), min_size=1, max_size=30),
+       unit=st.sampled_from([1, 10, 100]))
+def test_largest_remainder_adds_up_exactly(total, weights, unit):
+    total = total * unit
+    parts = largest_remainder(total, weights, unit=unit)
+    assert parts.sum() == total
+    assert (parts % unit == 0).all()
+    assert (parts >= 0).all()
+
+
+# ----------------------------------------------------------------------------- cascade
+def test_cascade_methods_add_up_exactly():
+    parts = pd.DataFrame({"history": [500.0, 300.0, 200.0], "headcount": [4, 3, 3],
+                          "ramp": [1.0, 1.0, 0.5]}, index=["A", "B", "C"])
+    by_history = cascade(1_000_001, parts, method="history")
+    assert by_history.sum() == 1_000_001
+    assert by_history.tolist() == [500_001, 300_000, 200_000]
+    by_capacity = cascade(85_000, parts, method="capacity")  # weights 4, 3, 1.5
+    assert by_capacity.tolist() == [40_000, 30_000, 15_000]
+    by_equal = cascade(100, parts, method="equal")
+    assert by_equal.tolist() == [34, 33, 33]
+
+
+def test_cascade_keeps_overrides_and_redistributes_the_rest():
+    parts = pd.DataFrame({"history": [500.0, 300.0, 200.0]}, index=["A", "B", "C"])
+    out = cascade(1000, parts, method="history", overrides={"A": 700})
+    # the remaining 300 is split 300:200 between B and C
+    assert out.to_dict() == {"A": 700.0, "B": 180.0, "C": 120.0}
+    assert out.sum() == 1000
+
+
+def test_cascade_overrides_that_do_not_fit_are_refused():
+    parts = pd.DataFrame({"history": [1.0, 1.0]}, index=["A", "B"])
+    with pytest.raises(SalesperfError, match="more than the total"):
+        cascade(100, parts, method="history", overrides={"A": 150})
+    with pytest.raises(SalesperfError, match="neither|name no part"):
+        cascade(100, parts, method="history", overrides={"Z": 10})
+    with pytest.raises(SalesperfError, match="cover every part"):
+        cascade(100, parts, method="history", overrides={"A": 10, "B": 20})
+    with pytest.raises(SalesperfError, match="must be one of"):
+        cascade(100, parts, method="sideways")
+
+
+def test_ramp_factor_for_new_hires():
+    hire = pd.Timestamp("2027-03-10")
+    assert [ramp_factor(hire, f"2027-{m:02d}", 3) for m in range(2, 8)] == [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
+    assert ramp_factor(None, "2027-01", 3) == 1.0
+    assert ramp_factor(hire, "2027-03", 0) == 1.0
+
+
+# ----------------------------------------------------------------------------- time
+def test_seasonal_profile_recovers_a_known_profile():
+    # two years, the second 12 % bigger: growth must not leak into the profile
+    idx = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
+    values = [p * 1000 * (1.12 if y == 2026 else 1.0) for y in (2025, 2026) for p in KNOWN_PROFILE]
+    got = seasonal_profile(pd.Series(values, index=idx))
+    assert sum(got) == pytest.approx(100)
+    assert got == pytest.approx(KNOWN_PROFILE, abs=1e-9)
+
+
+def test_seasonal_profile_from_the_last_twelve_months():
+    # November 2025 .. October 2026 (a year of data that does not start in January), and
+    # a partial year before it that must not bend the profile
+    months = pd.period_range("2025-07", "2026-10", freq="M")
+    values = [KNOWN_PROFILE[p.month - 1] * (500 if p < pd.Period("2025-11", "M") else 900) for p in months]
+    got = seasonal_profile(pd.Series(values, index=[str(p) for p in months]))
+    assert got == pytest.approx(KNOWN_PROFILE, abs=1e-9)
+
+
+def test_seasonal_profile_with_noise_and_a_missing_month():
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2025-01-01", periods=24, freq="MS")
+    values = np.array(KNOWN_PROFILE * 2) * 5000 * rng.lognormal(0, 0.03, 24)
+    got = seasonal_profile(pd.Series(values, index=idx))
+    assert got == pytest.approx(KNOWN_PROFILE, abs=0.4)
+    # ratios to the mean 1.5: 2/3 and 4/3; the ten absent months take the neutral index 1
+    two = seasonal_profile(pd.Series([1.0, 2.0], index=["2026-01", "2026-02"]))
+    assert two == pytest.approx([100 * (2 / 3) / 12, 100 * (4 / 3) / 12] + [100 / 12] * 10)
+    assert all(math.isnan(x) for x in seasonal_profile(pd.Series([0.0, 0.0], index=["2026-01", "2026-02"])))
+
+
+def test_split_in_time_adds_up_and_follows_the_promotion_calendar():
+    plan = split_in_time(1_000_000, year=2027)  # flat profile, 618 x 1.3, 双11 x 1.5
+    months = plan[plan["level"] == "month"].set_index("period")
+    quarters = plan[plan["level"] == "quarter"].set_index("period")
+    assert months["target"].sum() == 1_000_000
+    assert (months["target"] % 1 == 0).all()
+    assert quarters.loc["2027-Q2", "target"] == months.loc[["2027-04", "2027-05", "2027-06"], "target"].sum()
+    assert quarters["target"].sum() == 1_000_000
+    assert plan.loc[plan["level"] == "year", "target"].item() == 1_000_000
+    # weights: 10 months of 1, June 1.3, November 1.5
+    assert months.loc["2027-06", "share"] == pytest.approx(1.3 / 12.8)
+    assert months.loc["2027-11", "share"] == pytest.approx(1.5 / 12.8)
+    assert months.loc["2027-01", "share"] == pytest.approx(1 / 12.8)
+    assert months["stress"].to_dict() == {
+        "2027-01": "steady", "2027-02": "steady", "2027-03": "steady", "2027-04": "acquisition",
+        "2027-05": "acquisition", "2027-06": "conversion", "2027-07": "steady", "2027-08": "steady",
+        "2027-09": "acquisition", "2027-10": "acquisition", "2027-11": "conversion", "2027-12": "steady"}
+    assert months.loc["2027-11", "promotion"] == "双11"
+
+
+def test_split_in_time_with_a_profile_and_custom_promotions():
+    plan = split_in_time(120_000, year=2027, profile=KNOWN_PROFILE, promotions=[])
+    months = plan[plan["level"] == "month"]
+    assert months["target"].tolist() == [p * 1200 for p in KNOWN_PROFILE]
+    assert set(months["stress"]) == {"steady"}
+    custom = split_in_time(1300, year=2027, promotions=[{"name": "周年庆", "date": "2027-08-08", "weight": 2.0}])
+    m = custom[custom["level"] == "month"].set_index("period")
+    assert m.loc["2027-08", "target"] == 200 and m.loc["2027-07", "target"] == 100
+    assert m.loc["2027-08", "promotion"] == "周年庆"
+
+
+def test_split_in_time_shifts_acquisition_to_the_months_before_a_promotion():
+    promos = [PromotionEvent(name="双11", month=11, weight=2.0)]
+    plan = split_in_time(1400, year=2027, kpi="new_customers", promotions=promos).set_index("period")
+    # September and October carry the promotion weight, November does not
+    assert plan.loc[["2027-09", "2027-10", "2027-11"], "target"].tolist() == [200, 200, 100]
+
+
+def test_split_in_time_does_not_count_promotions_twice_in_a_learned_profile():
+    history = pd.Series([p * 10 for p in KNOWN_PROFILE], index=[f"2026-{m:02d}" for m in range(1, 13)])
+    plan = split_in_time(100_000, year=2027, history=history)
+    months = plan[plan["level"] == "month"]
+    assert months["share"].tolist() == pytest.approx([p / 100 for p in KNOWN_PROFILE])
+    assert months["target"].sum() == 100_000
+
+
+def test_split_in_time_rejects_a_profile_that_does_not_sum_to_100():
+    with pytest.raises(SalesperfError, match="sum to 100"):
+        split_in_time(100, year=2027, profile=[8] * 12)
+    with pytest.raises(SalesperfError, match="12 monthly"):
+        split_in_time(100, year=2027, profile=[50, 50])
+
+
+# ----------------------------------------------------------------------------- targets from history
+def _check_adds_up(t: pd.DataFrame) -> None:
+    for (period, team), g in _people(t).groupby(["period", "team"]):
+        team_row = _teams(t)[(_teams(t)["period"] == period) & (_teams(t)["team"] == team)]
+        assert team_row["target"].item() == g["target"].sum()
+
+
+def test_monthly_history(flat_monthly):
+    assert len(flat_monthly) == 12 * 4 * 2
+    jan = flat_monthly[(flat_monthly["period"] == "2026-01") & (flat_monthly["kpi"] == "revenue")]
+    assert jan.set_index("employee_id")["value"].to_dict() == {"e1": 1000, "e2": 2000, "e3": 1000, "e4": 0}
+
+
+def test_targets_from_history_by_hand(flat_history, flat_monthly):
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]),
+                             history=flat_monthly)
+    assert list(t.columns) == ["period", "employee_id", "team", "kpi", "target"]
+    # flat season: annual = 12 x 4,000 x 1.25 = 60,000, i.e. 5,000 a month
+    assert _teams(t)["target"].sum() == 60_000
+    assert _teams(t).groupby("period")["target"].sum().tolist() == [5000.0] * 12
+    jan = _people(t[t["period"] == "2027-01"]).set_index("employee_id")["target"]
+    assert jan.to_dict() == {"e1": 1250.0, "e2": 2500.0, "e3": 1250.0}
+    # the new hire has no target before joining, then her team's median level x the ramp
+    e4 = t[t["employee_id"] == "e4"].set_index("period")["target"]
+    assert list(e4.index) == [f"2027-{m:02d}" for m in range(3, 13)]
+    assert e4["2027-03"] == pytest.approx(5000 * 250 / 4250, abs=1)
+    assert e4["2027-06"] == pytest.approx(5000 * 1000 / 5000, abs=1)
+    _check_adds_up(t)
+
+
+@pytest.mark.parametrize("method", ["capacity", "equal"])
+def test_targets_from_history_other_methods_add_up(flat_history, flat_monthly, method):
+    t = targets_from_history(flat_history, year=2027, method=method, uplift=0.25,
+                             settings=TargetSettings(promotions=[]), history=flat_monthly)
+    assert _teams(t)["target"].sum() == 60_000
+    _check_adds_up(t)
+    jan = _people(t[t["period"] == "2027-01"])["target"]
+    assert sorted(jan.tolist()) == [1666.0, 1667.0, 1667.0]
+    mar = _people(t[t["period"] == "2027-03"]).set_index("employee_id")["target"]
+    if method == "capacity":  # e4 counts for a quarter of a person in her first month
+        assert mar["e4"] == pytest.approx(5000 * 0.25 / 3.25, abs=1)
+    else:
+        assert mar["e4"] == 1250
+
+
+def test_targets_from_history_keeps_overrides(flat_history, flat_monthly):
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, overrides={"e2": 24_000, "T2": 18_000},
+                             settings=TargetSettings(promotions=[]), history=flat_monthly)
+    per_person = _people(t).groupby("employee_id")["target"].sum()
+    assert per_person["e2"] == 24_000
+    assert _teams(t).groupby("team")["target"].sum()["T2"] == 18_000
+    assert per_person["e1"] == 60_000 - 24_000 - 18_000
+    assert _teams(t)["target"].sum() == 60_000
+    _check_adds_up(t)
+    with pytest.raises(SalesperfError, match="neither an employee_id nor a team"):
+        targets_from_history(flat_history, year=2027, overrides={"e9": 1}, history=flat_monthly)
+
+
+def test_targets_from_history_for_a_ratio_kpi(flat_history, flat_monthly):
+    t = targets_from_history(flat_history, kpi="aov", year=2027, uplift=0.2, history=flat_monthly)
+    jan = t[t["period"] == "2027-01"].set_index(["employee_id", "team"], drop=False)
+    people = _people(jan).set_index("employee_id")["target"]
+    assert people.to_dict() == {"e1": 1200.0, "e2": 2400.0, "e3": 1200.0}
+    # pooled team level: T1 sold 3,000 in 2 orders a month
+    assert _teams(jan).set_index("team")["target"].to_dict() == {"T1": 1800.0, "T2": 1200.0}
+
+
+def test_targets_from_history_without_history_asks_for_an_annual_target(flat_history):
+    with pytest.raises(SalesperfError, match="no revenue history before 2030"):
+        targets_from_history(flat_history, year=2030)
+    t = targets_from_history(flat_history, year=2030, annual=12_000, settings=TargetSettings(promotions=[]))
+    assert _teams(t)["target"].sum() == 12_000
+
+
+def test_make_targets_round_trips_through_the_loaders(flat_history, flat_monthly, tmp_path):
+    from salesperf_kit.loaders import load_dataset
+
+    t = make_targets(flat_history, None, year=2027, method="history", uplift=0.25, history=flat_monthly)
+    assert _teams(t)["target"].sum() == 60_000
+    write_targets(t, tmp_path / "targets.csv")
+    flat_history["employees"].to_csv(tmp_path / "employees.csv", index=False)
+    back = load_dataset(tmp_path).tables["targets"].reset_index(drop=True)
+    assert len(back) == len(t)
+    assert back["target"].sum() == t["target"].sum()
+    q1 = targets_for(back, "2027-Q1")
+    e2_q1 = t[(t["employee_id"] == "e2") & t["period"].isin(["2027-01", "2027-02", "2027-03"])]["target"].sum()
+    assert q1[q1["employee_id"] == "e2"]["target"].item() == e2_q1
+
+
+# ----------------------------------------------------------------------------- tracking
+def test_track_closed_period(tracking_data):
+    out = track(tracking_data, "2027-01").set_index("employee_id")
+    assert out.loc["e1", ["target", "actual", "attainment", "variance"]].tolist() == [31000, 31000, 1.0, 0.0]
+    assert out.loc["e2", ["actual", "attainment", "variance"]].tolist() == [15000, 15000 / 31000, -16000]
+    assert out.loc["e2", "forecast"] == out.loc["e2", "forecast_low"] == out.loc["e2", "forecast_high"] == 15000
+    assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
+    team = track(tracking_data, "2027-01", by="team").set_index("team")
+    assert team.loc["T", ["target", "actual"]].tolist() == [62000, 46000]
+
+
+def test_track_open_period_run_rate_and_interval(tracking_data):
+    out = track(tracking_data, "2027-01", as_of="2027-01-10", level=0.8).set_index("employee_id")
+    assert out["days_elapsed"].iloc[0] == 10 and out["days_in_period"].iloc[0] == 31
+    # e1: 10,000 in 10 days, no day-to-day variation: 31,000 with no spread
+    e1 = out.loc["e1", ["actual", "forecast", "forecast_low", "forecast_high"]]
+    assert e1.tolist() == [10000, 31000, 31000, 31000]
+    # e2: 0, 1000, 0, 1000, ... -> mean 500, s² = 10 x 500² / 9
+    s2 = 10 * 500**2 / 9
+    half = stats.norm.ppf(0.9) * math.sqrt(21 * s2 + 21**2 * s2 / 10)
+    assert out.loc["e2", "actual"] == 5000
+    assert out.loc["e2", "forecast"] == pytest.approx(15500)
+    assert out.loc["e2", "forecast_low"] == pytest.approx(15500 - half)
+    assert out.loc["e2", "forecast_high"] == pytest.approx(15500 + half)
+    assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
+
+
+def test_track_needs_targets(tracking_data):
+    del tracking_data["targets"]
+    with pytest.raises(SalesperfError, match="Tracking needs targets"):
+        track(tracking_data, "2027-01")
+
+
+# ----------------------------------------------------------------------------- calibration
+def test_calibration_rule_fires_and_keeps_the_sums(cac_data):
+    rules = [CalibrationRule(name="CAC +30%", kpi="cac", change_at_least=0.3, baseline_periods=3,
+                             adjust={"new_customers": -0.2, "conversion_rate": 0.1}),
+             CalibrationRule(name="CAC +50%", kpi="cac", change_at_least=0.5, adjust={"new_customers": -0.5})]
+    before = cac_data["targets"].copy()
+    new, log = calibrate(cac_data["targets"], cac_data, "2027-04", rules)
+    pd.testing.assert_frame_equal(cac_data["targets"], before)  # the input is not changed
+    fired = log[log["fired"]]
+    assert fired["adjusted_kpi"].tolist() == ["new_customers", "conversion_rate"]
+    assert fired["value"].iloc[0] == pytest.approx(140) and fired["baseline"].iloc[0] == pytest.approx(100)
+    assert fired["change"].iloc[0] == pytest.approx(0.4)
+    assert fired["periods"].iloc[0] == "2027-05 .. 2027-12"
+    # company new-customer target 15 a month -> 12 for May..December (8 months)
+    assert fired["before"].iloc[0] == 120 and fired["after"].iloc[0] == 96
+    assert fired["before"].iloc[1] == pytest.approx(0.02) and fired["after"].iloc[1] == pytest.approx(0.022)
+    not_fired = log[~log["fired"]]
+    assert not_fired["rule"].tolist() == ["CAC +50%"]
+    may = new[(new["period"] == "2027-05") & (new["kpi"] == "new_customers")]
+    assert _people(may).set_index("employee_id")["target"].to_dict() == {"e1": 5.0, "e2": 3.0, "e3": 4.0}
+    assert _teams(may).set_index("team")["target"].to_dict() == {"T1": 8.0, "T2": 4.0}
+    april = new[new["period"] == "2027-04"]
+    pd.testing.assert_frame_equal(april.reset_index(drop=True),
+                                  before[before["period"] == "2027-04"].reset_index(drop=True))
+    _check_adds_up(new[new["kpi"] == "new_customers"])
+
+
+def test_calibration_rule_for_a_fall(cac_data):
+    rule = {"name": "CAC falls", "kpi": "cac", "change_at_least": -0.2, "adjust": {"new_customers": 0.1}}
+    new, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule])
+    assert not log["fired"].any()
+    pd.testing.assert_frame_equal(new, cac_data["targets"])
