@@ -10,7 +10,7 @@ KERNEL := salesperf
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install demo test lab benchmark clean
+.PHONY: help install demo test lab notebooks benchmark clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ test: $(STAMP) ## run the whole test suite (unit tests and notebooks)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
+
+notebooks: $(STAMP) ## re-execute the notebooks so their stored outputs (checked by nbval) match the code
+	$(BIN)/python -c "from salesperf_kit.report import refresh_notebooks; refresh_notebooks()"
 
 benchmark: $(STAMP) ## run the speed benchmarks in benchmarks/
 	$(BIN)/python benchmarks/kpis.py

@@ -1,0 +1,247 @@
+"""The ``salesperf`` command: a thin layer over the library; each command makes one call.
+
+Errors from bad data or parameters print a clear message and exit 1, never a traceback.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from .catalogue import BUSINESSES
+from .exceptions import DataContractError, SalesperfError
+
+__all__ = ["main"]
+
+BUSINESS = click.Choice(BUSINESSES)
+
+
+def _friendly(func):
+    """Turn the kit's own errors into a message and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DataContractError as err:
+            click.echo(err.report(), err=True)
+            sys.exit(1)
+        except SalesperfError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _params(business: str, params_file: str | None):
+    from .params import load_params
+
+    return load_params(params_file or business)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="salesperf")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress.")
+def main(verbose: bool) -> None:
+    """salesperf: sales performance scorecards, incentives, targets and reports."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@main.command()
+@click.argument("data", type=click.Path(exists=True))
+@click.option("--params", "params_file", type=click.Path(exists=True), help="Parameter file (its data: mapping is used).")
+@click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10).")
+@_friendly
+def validate(data, params_file, period):
+    """Check DATA (a folder or a workbook) against the data contract."""
+    from .loaders import validate_dataset
+    from .params import load_params
+
+    mapping = load_params(params_file).data.as_mapping() if params_file else None
+    report = validate_dataset(data, mapping=mapping or None, period=period)
+    click.echo(report.text())
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the tables into.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--scale", default=1.0, show_default=True, type=float, help="Multiply the number of employees.")
+@click.option("--volume", multiple=True, metavar="TABLE=N", help="Rows per employee per month, e.g. orders=210.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@_friendly
+def sample(business, out, seed, scale, volume, fmt):
+    """Write the demo dataset of BUSINESS."""
+    from .sample import write_sample
+
+    volumes = {}
+    for v in volume:
+        key, _, num = v.partition("=")
+        try:
+            volumes[key] = float(num)
+        except ValueError:
+            raise SalesperfError(f"--volume expects TABLE=N (e.g. orders=210), got '{v}'") from None
+    paths = write_sample(business, out, seed=seed, scale=scale, volumes=volumes or None, fmt=fmt)
+    click.echo(f"Wrote {len(paths)} files to {out}")
+
+
+def _load(data, params, period, lazy=False):
+    from .loaders import load_dataset
+    from .reporting import load_data
+
+    if lazy:
+        return load_dataset(data, mapping=params.data.as_mapping() or None, period=period, lazy=True)
+    return load_data(data, params.business, params, period)
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.option("--data", required=True, help="Data folder or workbook ('demo' for the embedded demo data).")
+@click.option("--period", required=True, help="2026-10, 2026-Q3 or 2026.")
+@click.option("--params", "params_file", type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path(), help="Output file: .csv, .xlsx or .parquet.")
+@_friendly
+def kpis(business, data, period, params_file, out):
+    """Compute KPIs per employee for one period."""
+    from .export import write_table
+    from .kpis import DEFAULT_SETS, compute_kpis
+
+    params = _params(business, params_file)
+    dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
+    options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
+    wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpis]))
+    result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
+    for note in result.notices:
+        click.echo(f"Notice: {note}", err=True)
+    write_table(result.wide, out, labels=False, sheet="kpis")
+    click.echo(f"Wrote {len(result.wide)} rows x {len(result.kpis)} KPIs to {out}")
+
+
+def _has_parquet(data) -> bool:
+    p = Path(data)
+    return p.is_dir() and any(p.glob("*.parquet"))
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.option("--data", required=True)
+@click.option("--period", required=True)
+@click.option("--params", "params_file", type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
+@_friendly
+def score(business, data, period, params_file, out):
+    """Write the scorecard: scores, ranks, grades, KPI points and payouts."""
+    from .export import write_table
+    from .reporting import build_report
+
+    report = build_report(business=business, params_file=params_file or str(_default_params(business)),
+                          data_path=data, period=period)
+    table = report.scorecard_table()
+    write_table(table, out, language=report.language)
+    click.echo(f"Wrote the scorecard of {len(table)} people to {out}")
+
+
+def _default_params(business: str) -> Path:
+    from .params import PARAMS_DIR
+
+    return PARAMS_DIR / f"{business}.yaml"
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.option("--year", required=True, type=int)
+@click.option("--method", type=click.Choice(["history", "capacity", "equal"]), default="history", show_default=True)
+@click.option("--uplift", type=float, help="Growth over the baseline, e.g. 0.25.")
+@click.option("--data", default="demo", show_default=True)
+@click.option("--params", "params_file", type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path())
+@_friendly
+def targets(business, year, method, uplift, data, params_file, out):
+    """Write next year's targets (monthly, per person and team) in the loaders' format."""
+    from .export import write_table
+    from .targets import make_targets
+
+    params = _params(business, params_file)
+    dataset = _load(data, params, f"{year - 1}")
+    table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift)
+    write_table(table, out, labels=False, sheet="targets")
+    click.echo(f"Wrote {len(table)} target rows to {out}")
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.option("--params", "params_file", type=click.Path(exists=True))
+@click.option("--data", default="demo", show_default=True)
+@click.option("--period", required=True)
+@click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
+@_friendly
+def scenarios(business, params_file, data, period, out):
+    """Score the parameter file's named weight scenarios side by side with the baseline."""
+    from .export import write_table
+    from .scenarios import run_scenarios
+
+    params = _params(business, params_file)
+    dataset = _load(data, params, period)
+    table = run_scenarios(dataset, params, period)
+    write_table(table, out, labels=False, sheet="scenarios")
+    click.echo(f"Wrote {len(table)} rows to {out}")
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.option("--params", "params_file", type=click.Path(exists=True), required=True)
+@click.option("--data", default="demo", show_default=True, help="Data folder or workbook; 'demo' = embedded demo data.")
+@click.option("--period", default="previous", show_default=True, help="2026-10, or 'previous' = last complete month.")
+@click.option("--client", help="Client name (default: the parameter file's report.client).")
+@click.option("--force", is_flag=True, help="Replace an existing report of the same period and client.")
+@click.option("--anonymise", is_flag=True, help="Replace person names with stable pseudonyms.")
+@click.option("--reports-dir", type=click.Path(), help="Where reports go (default: reports/).")
+@_friendly
+def run(business, params_file, data, period, client, force, anonymise, reports_dir):
+    """Run one report with Papermill into reports/<period>/<client>/<business>/."""
+    from .report import run_report
+
+    result = run_report(business, params_file, data=data, period=period, client=client, force=force,
+                        anonymise=anonymise, reports_dir=reports_dir, progress=False)
+    click.echo(f"Report written to {result.folder} in {result.seconds:.1f} s")
+
+
+@main.command("run-all")
+@click.option("--period", default="previous", show_default=True)
+@click.option("--jobs", default=1, show_default=True, type=int)
+@click.option("--force", is_flag=True)
+@click.option("--reports-dir", type=click.Path())
+@click.option("--params-dir", type=click.Path(exists=True), help="Default: params/ (with params/clients/).")
+@_friendly
+def run_all_cmd(period, jobs, force, reports_dir, params_dir):
+    """Run every business type's report (and every client file), continuing past failures."""
+    from .report import run_all
+
+    results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir)
+    failed = [r for r in results if r.status != "ok"]
+    for r in results:
+        mark = "ok    " if r.status == "ok" else "FAILED"
+        click.echo(f"{mark} {r.business:<10} {r.client:<16} {r.seconds:6.1f} s  {r.folder if r.status == 'ok' else r.error.splitlines()[0]}")
+    click.echo(f"{len(results) - len(failed)} succeeded, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--out", default="demo_data", show_default=True, type=click.Path(), help="Where the demo data go.")
+@click.option("--reports-dir", type=click.Path())
+@click.option("--jobs", default=2, show_default=True, type=int)
+@_friendly
+def demo(out, reports_dir, jobs):
+    """Write and validate the four demo datasets, then run the four demo reports."""
+    from .demo import run_demo
+
+    summary = run_demo(out, reports_dir=reports_dir, jobs=jobs, echo=click.echo)
+    sys.exit(0 if summary else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,153 @@
+"""Writing tables for clients: CSV, formatted XLSX or Parquet, safe against formula injection.
+
+Text that a client typed (names, team names) can begin with ``=``, ``+``, ``-`` or ``@``;
+a spreadsheet would run it as a formula. Such cells are written as text: in CSV with a
+leading apostrophe (the OWASP recommendation), in XLSX as typed string cells.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from ._checks import check_one_of
+from .catalogue import CATALOGUE, label
+
+__all__ = ["write_table", "defuse", "anonymise", "column_labels"]
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+_COLUMN_LABELS = {
+    "employee_id": ("工号", "Employee ID"), "name": ("姓名", "Name"), "team": ("团队", "Team"),
+    "role": ("岗位", "Role"), "period": ("考核期", "Period"), "score": ("得分", "Score"),
+    "rank": ("排名", "Rank"), "grade": ("等级", "Grade"), "grade_label": ("等级说明", "Grade label"),
+    "kpi_points": ("指标得分", "KPI points"), "rating_points": ("评价得分", "Rating points"),
+    "bonus_points": ("加分", "Bonus points"), "penalty_points": ("扣分", "Penalty points"),
+    "cost_discount_points": ("成本折扣", "Cost discount"), "team_score": ("团队得分", "Team score"),
+    "individual_score": ("个人得分", "Individual score"), "base_pay": ("基本工资", "Base pay"),
+    "performance_pay": ("绩效工资", "Performance pay"), "commission": ("提成", "Commission"),
+    "over_target_bonus": ("超额奖金", "Over-target bonus"), "team_pool": ("团队奖金池", "Team pool"),
+    "awards": ("荣誉奖金", "Awards"), "clawback": ("退款追回", "Clawback"), "total": ("合计", "Total"),
+    "attainment": ("完成率", "Attainment"), "commission_base": ("提成基数", "Commission base"),
+    "promotion_eligible": ("晋升资格", "Promotion eligible"), "notes": ("说明", "Notes"),
+    "headcount": ("人数", "Headcount"),
+}
+
+
+def column_labels(columns, language: str = "zh") -> dict[str, str]:
+    """Display labels for scorecard columns: KPI names from the catalogue, ``<kpi>_points``
+    as "<label> 得分/points", the rest from a fixed table; unknown columns keep their name."""
+    i = 0 if language == "zh" else 1
+    out = {}
+    for c in columns:
+        if c in _COLUMN_LABELS:
+            out[c] = _COLUMN_LABELS[c][i]
+        elif c in CATALOGUE:
+            out[c] = label(c, language)
+        elif c.endswith("_points") and c.removesuffix("_points") in CATALOGUE:
+            out[c] = label(c.removesuffix("_points"), language) + (" 得分" if language == "zh" else " points")
+        else:
+            out[c] = c
+    return out
+
+
+def defuse(df: pd.DataFrame, *, prefix: str = "'") -> pd.DataFrame:
+    """A copy in which text cells starting with = + - @ (or tab/CR) get ``prefix`` in front."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            mask = s.notna() & s.astype(str).str.startswith(_DANGEROUS)
+            if mask.any():
+                out[col] = s.astype(object).where(~mask, prefix + s.astype(str))
+    return out
+
+
+def anonymise(df: pd.DataFrame, *, salt: str, column: str = "name", key: str = "employee_id",
+              language: str = "zh") -> pd.DataFrame:
+    """Replace person names with stable pseudonyms derived from ``salt`` and the employee id
+    (the same person gets the same pseudonym in every report of the same salt)."""
+    out = df.copy()
+    if column in out and key in out:
+        word = "成员" if language == "zh" else "Member "
+        out[column] = [word + hashlib.sha256(f"{salt}|{k}".encode()).hexdigest()[:6].upper()
+                       for k in out[key].astype(str)]
+    return out
+
+
+def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "scorecard",
+                labels: bool = True) -> Path:
+    """Write ``df`` to CSV (UTF-8 with BOM, so Excel opens Chinese correctly), XLSX
+    (frozen header, number formats, labelled headers) or Parquet, chosen by the extension."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    check_one_of("output file extension", ext, [".csv", ".xlsx", ".parquet"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if ext == ".parquet":
+        df.to_parquet(path, index=False)
+        return path
+    shown = df.rename(columns=column_labels(df.columns, language)) if labels else df
+    if ext == ".csv":
+        defuse(shown).to_csv(path, index=False, encoding="utf-8-sig")
+        return path
+    _write_xlsx(df, shown, path, sheet)
+    return path
+
+
+def _number_format(col: str) -> str | None:
+    base = col.removesuffix("_points")
+    if col.endswith("_points") or col in ("score", "kpi_points", "rating_points", "bonus_points",
+                                          "penalty_points", "team_score", "individual_score",
+                                          "cost_discount_points"):
+        return "0.0"
+    info = CATALOGUE.get(base)
+    if col in ("attainment",) or (info and info.unit == "ratio"):
+        return "0.0%"
+    if info and info.unit == "currency" or col in ("base_pay", "performance_pay", "commission", "total",
+                                                    "over_target_bonus", "team_pool", "awards", "clawback",
+                                                    "commission_base"):
+        return "#,##0.00"
+    if info:
+        return "#,##0.##"
+    return None
+
+
+def _write_xlsx(raw: pd.DataFrame, shown: pd.DataFrame, path: Path, sheet: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    header_fill = PatternFill("solid", fgColor="1F4E78")
+    for j, name in enumerate(shown.columns, start=1):
+        c = ws.cell(row=1, column=j, value=str(name))
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = header_fill
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    formats = [_number_format(str(c)) for c in raw.columns]
+    for i, row in enumerate(raw.itertuples(index=False), start=2):
+        for j, value in enumerate(row, start=1):
+            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+                continue
+            if isinstance(value, (bool,)) or hasattr(value, "item") and isinstance(value.item(), bool):
+                cell = ws.cell(row=i, column=j, value=bool(value))
+            elif isinstance(value, (int, float)) or hasattr(value, "dtype"):
+                cell = ws.cell(row=i, column=j, value=float(value) if not isinstance(value, int) else value)
+                if formats[j - 1]:
+                    cell.number_format = formats[j - 1]
+            elif isinstance(value, pd.Timestamp):
+                cell = ws.cell(row=i, column=j, value=value.to_pydatetime())
+            else:
+                cell = ws.cell(row=i, column=j)
+                cell.value = str(value)
+                cell.data_type = "s"  # text stays text, even when it starts with '='
+    ws.freeze_panes = "A2"
+    for j, name in enumerate(shown.columns, start=1):
+        width = max([len(str(name)) * (2 if any(ord(ch) > 127 for ch in str(name)) else 1)]
+                    + [len(str(v)) for v in raw.iloc[:, j - 1].head(200).tolist()]) + 2
+        ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 40)
+    ws.auto_filter.ref = ws.dimensions
+    wb.save(path)

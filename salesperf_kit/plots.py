@@ -1,0 +1,126 @@
+"""Figures for the reports. Tidy data in, an ``Axes`` out; nothing is shown or computed here.
+
+Every function takes ``ax=None`` (a new figure is made when omitted) and returns the Axes;
+none calls ``plt.show()``. The numbers come from :mod:`salesperf_kit.analysis`,
+:mod:`salesperf_kit.scoring` and the KPI library. :func:`set_style` registers the Noto
+Sans CJK font shipped with the ``mplfonts`` package, so Chinese labels render on a fresh
+machine without system fonts (no tofu boxes).
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+__all__ = ["set_style", "cjk_font_name", "kpi_distribution", "funnel_chart", "attainment_heatmap",
+           "correlation_heatmap", "leaderboard_chart", "payout_chart"]
+
+
+def cjk_font_name() -> str:
+    """Register the bundled Noto Sans CJK SC font with matplotlib and return its name."""
+    from .fonts import font_name
+
+    return font_name()
+
+
+def set_style() -> None:
+    """Seaborn's whitegrid theme with a CJK-capable sans-serif font first in line."""
+    name = cjk_font_name()
+    sns.set_theme(style="whitegrid", font=name, rc={
+        "font.sans-serif": [name, "DejaVu Sans"], "axes.unicode_minus": False,
+        "figure.dpi": 100, "savefig.dpi": 110, "figure.figsize": (8, 4.2)})
+
+
+def _ax(ax, figsize=None):
+    if ax is None:
+        set_style()
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", title: str = "",
+                     ylabel: str = "", ax=None) -> plt.Axes:
+    """Box plot with the individual points of one KPI per group (tidy ``data``)."""
+    ax = _ax(ax)
+    d = data.dropna(subset=[value])
+    order = sorted(d[group].astype(str).unique())
+    sns.boxplot(data=d, x=group, y=value, order=order, ax=ax, color="#cfe0f3", fliersize=0)
+    sns.stripplot(data=d, x=group, y=value, order=order, ax=ax, color="#2b5d8a", size=4, jitter=0.15)
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", rotation=20)
+    return ax
+
+
+def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stage_label",
+                 value: str = "value", title: str = "", ax=None) -> plt.Axes:
+    """Grouped bars of funnel stages per group (stages in the order given)."""
+    ax = _ax(ax)
+    sns.barplot(data=data, x=stage, y=value, hue=group, ax=ax, errorbar=None)
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.legend(title="", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", ax=None) -> plt.Axes:
+    """People × KPIs heatmap of normalised points (0-100, or to 120 for capped attainment)."""
+    h = max(3.0, 0.22 * len(matrix) + 1.2)
+    ax = _ax(ax, figsize=(max(6.0, 0.9 * matrix.shape[1] + 3), h))
+    sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=100, cbar_kws={"shrink": 0.6},
+                linewidths=0.3, linecolor="white", yticklabels=True)
+    ax.grid(False)
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="x", rotation=30, labelsize=8)
+    return ax
+
+
+def correlation_heatmap(corr: pd.DataFrame, *, title: str = "", ax=None) -> plt.Axes:
+    """Lower-triangle heatmap of a correlation matrix with values written in the cells."""
+    n = len(corr)
+    ax = _ax(ax, figsize=(max(5.0, 0.7 * n + 2), max(4.0, 0.6 * n + 1.5)))
+    mask = np.triu(np.ones_like(corr, dtype=bool), k=1)
+    sns.heatmap(corr, mask=mask, ax=ax, cmap="vlag", vmin=-1, vmax=1, annot=True, fmt=".2f",
+                annot_kws={"size": 7}, cbar_kws={"shrink": 0.6})
+    ax.grid(False)
+    ax.set_title(title)
+    ax.tick_params(axis="x", rotation=35, labelsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    return ax
+
+
+def leaderboard_chart(data: pd.DataFrame, *, label: str = "name", value: str = "score",
+                      hue: str | None = "team", title: str = "", xlabel: str = "", ax=None) -> plt.Axes:
+    """Horizontal bars of the top of the leaderboard (rows in the order given)."""
+    ax = _ax(ax, figsize=(7.5, max(3.0, 0.32 * len(data) + 1)))
+    sns.barplot(data=data, y=label, x=value, hue=hue, dodge=False, ax=ax, orient="h")
+    ax.set_title(title)
+    ax.set_ylabel("")
+    ax.set_xlabel(xlabel)
+    if hue:
+        ax.legend(title="", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+def payout_chart(data: pd.DataFrame, *, label: str, parts: list[str], title: str = "", ax=None) -> plt.Axes:
+    """Stacked horizontal bars of payout components per person."""
+    ax = _ax(ax, figsize=(7, max(3.0, 0.3 * len(data) + 1)))
+    left = np.zeros(len(data))
+    for part in parts:
+        vals = data[part].fillna(0).to_numpy(dtype=float)
+        ax.barh(data[label].astype(str), vals, left=left, label=part)
+        left = left + vals
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    return ax

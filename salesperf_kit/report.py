@@ -1,0 +1,296 @@
+"""The report runner: parameterised notebooks executed by Papermill into dated folders.
+
+``run_report`` writes ``reports/<period>/<client>/<business>/`` with the executed
+``report.ipynb``, ``report.html`` (no code, no prompts, images embedded, nothing loaded
+from the internet), ``scorecard.xlsx``/``.csv``, ``figures/*.png`` and ``manifest.json``.
+Everything is produced in a staging folder and moved into place only on success; a failed
+run keeps its notebook (failing cell marked by Papermill) under ``reports/_failed/`` and
+never touches an earlier good report.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from .catalogue import BUSINESSES
+from .exceptions import ReportError, SalesperfError
+from .params import PARAMS_DIR, load_params, read_yaml
+from .periods import last_complete_month, parse_period
+
+__all__ = ["run_report", "run_all", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html", "DEMO_PERIOD"]
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+DEMO_PERIOD = "2026-10"
+KERNEL = "salesperf"
+_PACKAGES = ["salesperf", "pandas", "numpy", "duckdb", "pyarrow", "pandera", "papermill", "nbconvert",
+             "matplotlib", "seaborn", "scipy", "openpyxl"]
+
+
+@dataclass
+class RunResult:
+    business: str
+    period: str
+    client: str
+    status: str  # "ok" or "failed"
+    folder: Path
+    seconds: float
+    error: str = ""
+    manifest: dict = field(default_factory=dict)
+
+
+def notebook_path(business: str) -> Path:
+    return NOTEBOOK_DIR / f"{business}.ipynb"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", str(text), flags=re.UNICODE).strip("_") or "client"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _inputs(data: str, params_file: Path) -> list[dict]:
+    files: list[Path] = []
+    p = Path(params_file).resolve()
+    seen = set()
+    while p is not None and p not in seen and p.exists():
+        seen.add(p)
+        files.append(p)
+        base = read_yaml(p).get("extends")
+        p = (p.parent / base).resolve() if isinstance(base, str) else None
+        if p is not None and not p.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
+            p = PARAMS_DIR / f"{base}.yaml"
+    if data not in ("", "demo"):
+        d = Path(data)
+        files += sorted(x for x in d.rglob("*") if x.is_file()) if d.is_dir() else [d]
+    return [{"path": str(f), "bytes": f.stat().st_size, "sha256": _sha256(f)} for f in files]
+
+
+def _versions() -> dict:
+    out = {}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _kernel() -> str:
+    try:
+        from jupyter_client.kernelspec import find_kernel_specs
+
+        if KERNEL in find_kernel_specs():
+            return KERNEL
+    except Exception:  # pragma: no cover - jupyter_client is a papermill dependency
+        pass
+    log.warning("Jupyter kernel '%s' is not registered (run `make install`); using 'python3'", KERNEL)
+    return "python3"
+
+
+def to_html(notebook: Path, html_path: Path) -> Path:
+    """Export an executed notebook to self-contained HTML without code or prompts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = ("analyst-note", "parameters", "injected-parameters")
+    c.TagRemovePreprocessor.remove_all_outputs_tags = ("hide-output",)
+    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    exporter = HTMLExporter(config=c)
+    exporter.mathjax_url = ""
+    nb = nbformat.read(notebook, as_version=4)
+    body, _ = exporter.from_notebook_node(nb)
+    body = _offline(body)
+    from .fonts import font_face_css
+
+    body = body.replace("</head>", font_face_css(_visible_text(body)) + "</head>", 1)
+    html_path.write_text(body, encoding="utf-8")
+    return html_path
+
+
+_REMOTE = re.compile(r"<script[^>]+src=[\"']https?://[^>]*>\s*</script>|<link[^>]+href=[\"']https?://[^>]*>", re.I)
+
+
+def _offline(body: str) -> str:
+    """Remove every tag that would load something from the internet (require.js, MathJax,
+    web fonts): the report contains no code or maths that needs them."""
+    return _REMOTE.sub("", body)
+
+
+def _visible_text(html: str) -> str:
+    """The characters a browser would show (tags, styles and embedded images dropped)."""
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _parameters_of(nb_path: Path) -> set[str]:
+    import papermill as pm
+
+    return set(pm.inspect_notebook(str(nb_path)).keys())
+
+
+def run_report(business: str, params_file: str | Path, *, data: str = "demo", period: str | None = None,
+               client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
+               anonymise: bool = False, language: str | None = None, extra: dict | None = None,
+               progress: bool = False) -> RunResult:
+    """Execute the business type's notebook into ``reports/<period>/<client>/<business>/``.
+
+    Raises
+    ------
+    SalesperfError
+        Bad parameters, a report that exists already (use ``force=True``), or a failed run
+        (``ReportError``; the failed notebook is kept under ``reports/_failed/``).
+    """
+    import papermill as pm
+
+    from ._checks import check_one_of
+
+    check_one_of("business", business, BUSINESSES)
+    params_file = Path(params_file)
+    params = load_params(params_file)  # validates (and follows extends) before anything runs
+    if params.business != business:
+        raise SalesperfError(f"{params_file}: business is '{params.business}', but the report asked for is "
+                             f"'{business}'. Use the {params.business} report or another parameter file.")
+    p = last_complete_month() if period in (None, "previous") else parse_period(period)
+    client = client or params.report.client
+    reports = Path(reports_dir) if reports_dir else ROOT / "reports"
+    dest = reports / str(p) / _slug(client) / business
+    if dest.exists() and not force:
+        raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
+                             "(the old one is only removed once the new one has succeeded).")
+    nb_in = notebook_path(business)
+    staging = reports / ".staging" / f"{business}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    parameters = {
+        "business": business, "params_file": str(params_file.resolve()),
+        "data_path": data if data in ("", "demo") else str(Path(data).resolve()),
+        "period": str(p), "client": client, "language": language or params.report.language,
+        "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.resolve()), "anonymise": bool(anonymise),
+        **(extra or {}),
+    }
+    unknown = set(parameters) - _parameters_of(nb_in)
+    if unknown:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SalesperfError(f"{nb_in.name} has no parameter(s) {sorted(unknown)} in its 'parameters' cell; "
+                             f"known: {sorted(_parameters_of(nb_in))}.")
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    manifest = {"business": business, "period": str(p), "client": client, "parameters": parameters,
+                "notebook": str(nb_in), "inputs": _inputs(parameters["data_path"], params_file),
+                "versions": _versions(), "started": started.isoformat()}
+    status, error = "ok", ""
+    try:
+        pm.execute_notebook(str(nb_in), str(staging / "report.ipynb"), parameters=parameters,
+                            kernel_name=_kernel(), cwd=str(NOTEBOOK_DIR), progress_bar=progress,
+                            log_output=False, request_save_on_cell_execute=False)
+        to_html(staging / "report.ipynb", staging / "report.html")
+    except Exception as err:  # papermill saves the failing notebook before raising
+        status, error = "failed", _short_error(err)
+    ended = datetime.now(timezone.utc)
+    manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
+    if error:
+        manifest["error"] = error
+    (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                           encoding="utf-8")
+    if status == "failed":
+        failed = reports / "_failed" / str(p) / _slug(client) / f"{business}-{started:%Y%m%dT%H%M%S}"
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staging), str(failed))
+        raise ReportError(f"The {business} report for {p} failed: {error}\n"
+                          f"The failed notebook (failing cell marked) is kept in {failed}; "
+                          f"any earlier report in {dest} is untouched.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        old = reports / ".staging" / f"old-{uuid.uuid4().hex[:8]}"
+        os.replace(dest, old)
+        os.replace(staging, dest)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, dest)
+    return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest)
+
+
+def _short_error(err: Exception) -> str:
+    name = getattr(err, "ename", type(err).__name__)
+    value = getattr(err, "evalue", str(err))
+    return f"{name}: {value}".strip()[:2000]
+
+
+def client_files(params_dir: Path | None = None) -> list[Path]:
+    d = (params_dir or PARAMS_DIR) / "clients"
+    return sorted(d.glob("*.yaml")) if d.is_dir() else []
+
+
+def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = None, force: bool = False,
+            reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
+            progress: bool = True) -> list[RunResult]:
+    """Run every business type's report (and every client file in ``params/clients/``),
+    up to ``jobs`` at a time; failures are collected, not raised."""
+    from tqdm.auto import tqdm
+
+    pdir = Path(params_dir) if params_dir else PARAMS_DIR
+    todo: list[tuple[str, Path]] = [(b, pdir / f"{b}.yaml") for b in BUSINESSES if (pdir / f"{b}.yaml").exists()]
+    for f in client_files(pdir):
+        todo.append((str(read_yaml(f).get("business") or load_params(f).business), f))
+    results: list[RunResult] = []
+
+    def one(b: str, f: Path) -> RunResult:
+        t0 = time.perf_counter()
+        try:
+            return run_report(b, f, data=(data or {}).get(b, "demo"), period=period, force=force,
+                              reports_dir=reports_dir)
+        except SalesperfError as err:
+            return RunResult(b, str(period), f.stem, "failed", Path(""), time.perf_counter() - t0, str(err))
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(one, b, f) for b, f in todo]
+        for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
+            results.append(fut.result())
+    order = {(b, str(f)): i for i, (b, f) in enumerate(todo)}
+    return sorted(results, key=lambda r: (r.business, r.client))
+
+
+def refresh_notebooks(paths=None) -> list[Path]:
+    """Re-execute the notebooks in place with their default parameters, so that their stored
+    outputs (what nbval compares in ``make test``) match the code. For maintainers, after a
+    change that alters what a report shows (``make notebooks``)."""
+    import nbformat
+    import papermill as pm
+
+    done = []
+    for path in paths or sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        path = Path(path)
+        pm.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOK_DIR),
+                            progress_bar=False, log_output=False)
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata.pop("papermill", None)
+        for cell in nb.cells:
+            cell.metadata.pop("papermill", None)
+            cell.metadata.pop("execution", None)
+        nbformat.write(nb, path)
+        done.append(path)
+    return done

@@ -1,0 +1,537 @@
+"""The report: sections composed from the package's tables and figures.
+
+A notebook builds one :class:`Report` with :func:`build_report` and then shows one section
+per cell. Nothing is computed here: numbers come from the KPI library, the scorecard, the
+incentives, :mod:`salesperf_kit.analysis`, :mod:`salesperf_kit.targets` and
+:mod:`salesperf_kit.anomalies`; this module only labels them in the report language and
+lays them out. Each :class:`Section` renders as HTML (figures embedded as PNG, so the
+exported report opens offline) and as plain text holding the same numbers (what nbval
+compares).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import analysis, plots
+from .catalogue import BUSINESS_LABELS, CATALOGUE, label
+from .export import anonymise, column_labels, write_table
+from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
+from .params import Params, load_params
+from .periods import Period, parse_period
+
+__all__ = ["Section", "Report", "build_report", "load_data", "HEADLINE_KPIS"]
+
+HEADLINE_KPIS = {
+    "online": ["revenue", "orders", "target_attainment", "sessions", "conversion_rate", "roas", "csat"],
+    "telesales": ["revenue", "orders", "target_attainment", "calls", "connect_rate", "close_rate", "csat"],
+    "ecommerce": ["revenue", "orders", "target_attainment", "aov", "repurchase_rate", "refund_rate", "csat"],
+    "direct": ["received_revenue", "target_attainment", "new_customers", "referrals",
+               "positive_review_rate", "collection_rate", "big_customer_share"],
+}
+
+_TXT = {
+    "title": ("{client} · {business}绩效报告 · {period}", "{client} · {business} performance report · {period}"),
+    "as_of": ("数据截至 {as_of}。", "Data as of {as_of}."),
+    "summary": ("执行摘要", "Executive summary"),
+    "leaderboard": ("排行榜", "Leaderboard"),
+    "distributions": ("各团队指标分布", "KPI distributions by team"),
+    "funnel": ("转化漏斗", "Funnel"),
+    "heatmap": ("个人指标得分热力图", "KPI points per person"),
+    "teams": ("团队比较与显著性检验", "Team comparison"),
+    "correlations": ("指标相关性 (Spearman)", "KPI correlations (Spearman)"),
+    "payouts": ("激励发放与方案成本", "Incentive payouts and plan cost"),
+    "feedback": ("个人反馈卡", "Feedback cards"),
+    "diagnostics": ("方案诊断", "Plan diagnostics"),
+    "goals": ("目标跟踪", "Goal tracking"),
+    "audit": ("数据审计与异常预警", "Audit: data anomalies"),
+    "quality": ("附录：数据质量", "Appendix: data quality"),
+}
+
+
+def _t(key: str, lang: str, **kw) -> str:
+    text = _TXT[key][0 if lang == "zh" else 1]
+    return text.format(**kw) if kw else text
+
+
+def _fmt(value, unit: str | None = None) -> str:
+    """A number for a reader: percentages for ratios, "12.3×" for multiples, whole counts."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    if unit == "ratio":
+        return f"{value:.1%}"
+    if unit == "multiple":
+        return f"{value:.2f}×"
+    if isinstance(value, (int, np.integer)) or (unit == "count" and float(value).is_integer()):
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+@dataclass
+class Section:
+    """One part of the report: a heading, paragraphs, an optional table and figure."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    figure: plt.Figure | None = None
+    key: str = ""
+    max_rows: int = 60
+
+    def _table_text(self) -> pd.DataFrame:
+        t = self.table.head(self.max_rows).copy()
+        for c in t.columns:
+            if pd.api.types.is_float_dtype(t[c]):
+                t[c] = t[c].map(lambda v: "–" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}")
+        return t
+
+    def __repr__(self) -> str:
+        out = [self.title, *self.paragraphs]
+        if self.table is not None and len(self.table):
+            out.append(self._table_text().to_string(index=False))
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h2>{html.escape(self.title)}</h2>"]
+        parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
+        if self.table is not None and len(self.table):
+            parts.append(self._table_text().to_html(index=False, border=0, classes="sp-table", escape=True))
+        if self.figure is not None:
+            buf = io.BytesIO()
+            self.figure.savefig(buf, format="png", bbox_inches="tight")
+            data = base64.b64encode(buf.getvalue()).decode("ascii")
+            parts.append(f'<img alt="{html.escape(self.title)}" src="data:image/png;base64,{data}"/>')
+        return "<div class='sp-section'>" + "\n".join(parts) + "</div>"
+
+
+class _DemoDataset:
+    """The embedded demo data of a business type, generated in memory."""
+
+    def __init__(self, business: str):
+        from .sample import make_sample
+
+        self.tables = make_sample(business)
+        self.sources = {}
+        self.warnings = []
+        self.lazy = {}
+
+    def __contains__(self, table) -> bool:
+        return table in self.tables
+
+
+def load_data(data_path: str, business: str, params: Params, period) -> object:
+    """Load a client's data folder/workbook with the parameter file's mapping; ``"demo"``
+    gives the embedded demo data of ``business``."""
+    if str(data_path) in ("", "demo"):
+        return _DemoDataset(business)
+    from .loaders import load_dataset
+
+    return load_dataset(data_path, mapping=params.data.as_mapping() or None, period=period)
+
+
+@dataclass
+class Report:
+    """Everything one report shows, computed once by :func:`build_report`."""
+
+    business: str
+    period: Period
+    params: Params
+    language: str
+    client: str
+    as_of: str
+    dataset: object
+    kpis: KPIResult
+    previous: KPIResult
+    last_year: KPIResult
+    scorecard: object
+    previous_scorecard: object
+    payouts: pd.DataFrame
+    plan_cost: pd.DataFrame
+    anonymise: bool = False
+    figures: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ helpers
+    def _label(self, kpi: str) -> str:
+        return label(kpi, self.language)
+
+    def _role(self, role: str) -> str:
+        spec = self.params.scoring.roles.get(role)
+        lang = "zh" if self.zh else "en"
+        return spec.label.get(lang, role) if spec is not None and spec.label else role
+
+    def _names(self, df: pd.DataFrame) -> pd.DataFrame:
+        return anonymise(df, salt=self.client, language=self.language) if self.anonymise else df
+
+    def _figure(self, key: str, ax) -> plt.Figure:
+        fig = ax.figure
+        fig.tight_layout()
+        self.figures[key] = fig
+        plt.close(fig)
+        return fig
+
+    @property
+    def zh(self) -> bool:
+        return self.language == "zh"
+
+    # ------------------------------------------------------------------ sections
+    def cover(self) -> Section:
+        business = BUSINESS_LABELS[self.business]["zh" if self.zh else "en"]
+        title = _t("title", self.language, client=self.client, business=business, period=self.period)
+        n = len(self.kpis.wide)
+        teams = self.kpis.wide["team"].nunique()
+        para = (f"{n} 名员工，{teams} 个团队。" if self.zh else f"{n} people in {teams} teams. ") + \
+            _t("as_of", self.language, as_of=self.as_of)
+        return Section(title, [para], key="cover")
+
+    def summary(self) -> Section:
+        kpis = [k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis]
+        targets = analysis.company_targets(self.dataset.tables.get("targets"), self.period)
+        table = analysis.executive_summary(self.kpis, self.previous, self.last_year, kpis=kpis, targets=targets)
+        units = table["kpi"].map(lambda k: CATALOGUE[k].unit)
+        shown = pd.DataFrame({"kpi": table["kpi"].map(self._label)})
+        for col in ("actual", "target", "previous", "same_period_last_year"):
+            shown[col] = [_fmt(v, u) for v, u in zip(table[col], units)]
+        for col in ("attainment", "change_vs_previous", "change_vs_last_year"):
+            shown[col] = [_fmt(v, "ratio") for v in table[col]]
+        cols = {"kpi": "指标" if self.zh else "KPI", "actual": "实际" if self.zh else "Actual",
+                "target": "目标" if self.zh else "Target", "attainment": "完成率" if self.zh else "Attainment",
+                "previous": "上期" if self.zh else "Previous", "change_vs_previous": "环比" if self.zh else "vs previous",
+                "same_period_last_year": "去年同期" if self.zh else "Last year",
+                "change_vs_last_year": "同比" if self.zh else "vs last year"}
+        shown = shown[list(cols)].rename(columns=cols)
+        paras = []
+        if kpis:
+            head, r = kpis[0], table.set_index("kpi").loc[kpis[0]]
+            if self.zh:
+                paras.append(f"本期{self._label(head)} {_fmt(r['actual'])}，目标 {_fmt(r['target'])}，完成率 "
+                             f"{_fmt(r['attainment'], 'ratio')}；环比 {_fmt(r['change_vs_previous'], 'ratio')}，"
+                             f"同比 {_fmt(r['change_vs_last_year'], 'ratio')}。")
+            else:
+                paras.append(f"{self._label(head)} was {_fmt(r['actual'])} against a target of {_fmt(r['target'])} "
+                             f"({_fmt(r['attainment'], 'ratio')}); {_fmt(r['change_vs_previous'], 'ratio')} vs the "
+                             f"previous period and {_fmt(r['change_vs_last_year'], 'ratio')} vs the same period last year.")
+        return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def leaderboard(self) -> Section:
+        t = self.scorecard.table.sort_values(["rank", "employee_id"])
+        changes = analysis.rank_changes(t, self.previous_scorecard.table)
+        t = t.merge(changes[["employee_id", "rank_change"]], on="employee_id", how="left")
+        t = self._names(t).assign(role=lambda d: d["role"].map(self._role))
+        top = t.head(self.params.report.top_n)
+        cols = ["rank", "name", "team", "role", "score", "grade", "rank_change"]
+        shown = top[cols].rename(columns={**column_labels(cols, self.language),
+                                          "rank_change": "名次变化" if self.zh else "Rank change"})
+        ax = plots.leaderboard_chart(top, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
+        first = top.iloc[0]
+        para = (f"第一名：{first['name']}（{first['team']}），得分 {first['score']:.1f}，等级 {first['grade']}。"
+                if self.zh else f"First place: {first['name']} ({first['team']}), score {first['score']:.1f}, grade {first['grade']}.")
+        return Section(_t("leaderboard", self.language), [para], shown, self._figure("leaderboard", ax), key="leaderboard")
+
+    def distributions(self) -> Section:
+        kpi = next(k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis)
+        ax = plots.kpi_distribution(self.kpis.wide, value=kpi, group="team", title=self._label(kpi),
+                                    ylabel=self._label(kpi))
+        teams = self.kpis.rollup("team")[["team", kpi, "headcount"]].rename(
+            columns={"team": "团队" if self.zh else "Team", kpi: self._label(kpi),
+                     "headcount": "人数" if self.zh else "Headcount"})
+        return Section(_t("distributions", self.language), [], teams, self._figure("distribution", ax), key="distributions")
+
+    def funnel(self) -> Section:
+        f = analysis.funnel(self.business, self.kpis)
+        stage_names = {"sessions": ("访问", "Sessions"), "inquiries": ("咨询", "Inquiries"), "orders": ("订单", "Orders"),
+                       "calls": ("呼叫", "Calls"), "connected": ("接通", "Connected"),
+                       "intent_customers": ("意向", "Intent"), "buyers": ("成交客户", "Buyers"),
+                       "unique_visitors": ("访客", "Visitors"), "repeat_buyers": ("复购客户", "Repeat buyers"),
+                       "deals": ("成交", "Deals"), "contacts": ("新联系人", "Contacts"),
+                       "customers": ("成交客户", "Customers"), "referrals": ("转介绍", "Referrals")}
+        i = 0 if self.zh else 1
+        f = f.assign(stage_label=f["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))
+        ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language))
+        f = f.assign(rate_from_previous=f["rate_from_previous"].map(lambda v: _fmt(v, "ratio")),
+                     value=f["value"].map(lambda v: _fmt(v, "count")))
+        shown = f[["group", "stage_label", "value", "rate_from_previous"]].rename(columns={
+            "group": "团队" if self.zh else "Team", "stage_label": "环节" if self.zh else "Stage",
+            "value": "数量" if self.zh else "Count", "rate_from_previous": "转化率" if self.zh else "Rate"})
+        return Section(_t("funnel", self.language), [], shown, self._figure("funnel", ax), key="funnel")
+
+    def heatmap(self) -> Section:
+        m = analysis.attainment_matrix(self.scorecard.details)
+        names = self._names(self.kpis.wide[["employee_id", "name"]]).set_index("employee_id")["name"]
+        m = m.rename(index=names.to_dict(), columns=self._label)
+        ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language))
+        para = ("每格为该指标的标准化得分（0–100，目标类指标封顶 120）。" if self.zh else
+                "Each cell is the KPI's normalised points (0–100; target-based KPIs are capped at 120).")
+        return Section(_t("heatmap", self.language), [para], None, self._figure("heatmap", ax), key="heatmap")
+
+    def team_comparison(self) -> Section:
+        test = analysis.team_comparison(self.scorecard.table, value="score", group="team")
+        return Section(_t("teams", self.language), [analysis_sentence(test, self.language)], test.pairwise, key="teams")
+
+    def correlations(self) -> Section:
+        plan = [k for k in self.params.kpi_set() if k in self.kpis.kpis]
+        kpis = [k for k in plan if self.kpis.wide[k].notna().sum() >= 5 and self.kpis.wide[k].nunique() > 1]
+        corr = analysis.kpi_correlations(self.kpis.wide, kpis)
+        pairs = analysis.strongest_pairs(corr, n=5)
+        shown = pairs.assign(**{c: pairs[c].map(self._label) for c in pairs.columns if pairs[c].dtype == object or pd.api.types.is_string_dtype(pairs[c])})
+        ax = plots.correlation_heatmap(corr.rename(index=self._label, columns=self._label),
+                                       title=_t("correlations", self.language))
+        return Section(_t("correlations", self.language), [], shown, self._figure("correlations", ax), key="correlations")
+
+    def payout_section(self) -> Section:
+        p = self._names(self.payouts.sort_values("total", ascending=False))
+        cols = [c for c in ["name", "team", "grade", "base_pay", "performance_pay", "commission", "over_target_bonus",
+                            "team_pool", "awards", "clawback", "total"] if c in p]
+        shown = p[cols].rename(columns=column_labels(cols, self.language))
+        cost = self.plan_cost
+        paras = []
+        if len(cost):
+            c = cost.set_index(cost.columns[0])[cost.columns[1]]
+            total = c.get("total_payout", np.nan)
+            share = c.get("payout_to_revenue", np.nan)
+            paras.append(f"总发放 {_fmt(total)}，占销售额 {_fmt(share, 'ratio')}。" if self.zh else
+                         f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue.")
+        return Section(_t("payouts", self.language), paras, shown, key="payouts")
+
+    def feedback(self) -> Section:
+        cards = analysis.feedback_cards(self.scorecard.table, self.scorecard.details, kpis=self.kpis)
+        names = self._names(self.kpis.wide[["employee_id", "name"]])
+        cards = cards.drop(columns=[c for c in ("name",) if c in cards]).merge(names, on="employee_id", how="left")
+        lines = []
+        for r in cards.sort_values("employee_id").itertuples():
+            lines.append(feedback_sentence(r._asdict(), self.language))
+        return Section(_t("feedback", self.language), lines, key="feedback")
+
+    def diagnostics(self) -> Section:
+        d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table, payouts=self.payouts)
+        paras = [diagnostic_sentence(r, self.language) for r in d.to_dict("records")] or \
+            ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
+        return Section(_t("diagnostics", self.language), paras, key="diagnostics")
+
+    def goals(self) -> Section:
+        from .targets import track
+
+        money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
+        t = track(self.dataset.tables, self.period, kpis=(money,), options=self.params.kpi_options.model_dump())
+        t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")
+        at_risk = int(t["at_risk"].fillna(False).sum()) if "at_risk" in t else 0
+        para = (f"{at_risk} 人存在未达成目标的风险。" if self.zh else f"{at_risk} people are at risk of missing their target.")
+        paras = [para] + self._calibration_lines()
+        t = t.sort_values(["attainment", "employee_id"])
+        yes, no = ("是", "否") if self.zh else ("yes", "no")
+        shown = pd.DataFrame({
+            "姓名" if self.zh else "Name": t["name"], "团队" if self.zh else "Team": t["team"],
+            "指标" if self.zh else "KPI": t["kpi"].map(self._label),
+            "目标" if self.zh else "Target": t["target"].map(_fmt), "实际" if self.zh else "Actual": t["actual"].map(_fmt),
+            "完成率" if self.zh else "Attainment": t["attainment"].map(lambda v: _fmt(v, "ratio")),
+            "差额" if self.zh else "Variance": t["variance"].map(_fmt),
+            "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
+        })
+        return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)
+
+    def _calibration_lines(self) -> list[str]:
+        """One sentence per calibration rule of the plan: whether it fired, and the targets
+        of the adjusted KPIs before and after."""
+        from .targets import calibrate
+
+        rules = self.params.targets.calibration
+        targets = self.dataset.tables.get("targets")
+        if not rules or targets is None:
+            return []
+        _, log = calibrate(targets, self.dataset.tables, self.period, rules,
+                           options=self.params.kpi_options.model_dump())
+        lines = []
+        for r in log.to_dict("records"):
+            change = _fmt(r.get("change"), "ratio")
+            if not r.get("fired"):
+                lines.append(f"校准规则「{r['rule']}」未触发：{self._label(r['kpi'])}变化 {change}。" if self.zh else
+                             f"Calibration rule '{r['rule']}' did not fire: {self._label(r['kpi'])} changed {change}.")
+                continue
+            adj = self._label(r["adjusted_kpi"]) if isinstance(r.get("adjusted_kpi"), str) else ""
+            before, after = _fmt(r.get("before")), _fmt(r.get("after"))
+            lines.append(f"校准规则「{r['rule']}」已触发（{self._label(r['kpi'])}变化 {change}）：{adj}目标调整 "
+                         f"{_fmt(r.get('fraction'), 'ratio')}，调整前 {before}，调整后 {after}。" if self.zh else
+                         f"Calibration rule '{r['rule']}' fired ({self._label(r['kpi'])} changed {change}): {adj} "
+                         f"targets {_fmt(r.get('fraction'), 'ratio')}, before {before}, after {after}.")
+        return lines
+
+    def audit(self) -> Section:
+        from .anomalies import detect
+
+        tables = self.dataset.tables
+        alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self.kpis.wide,
+                        business=self.business, options=self.params.kpi_options.model_dump(),
+                        language=self.language)
+        from .anomalies import ALERT_KINDS
+
+        para = (f"共 {len(alerts)} 条预警，仅供审计，不自动改变得分。" if self.zh else
+                f"{len(alerts)} alerts, listed for audit; they never change scores.")
+        names = self._names(self.kpis.wide[["employee_id", "name"]]).set_index("employee_id")["name"]
+        lang = "zh" if self.zh else "en"
+        shown = pd.DataFrame({
+            "类型" if self.zh else "Kind": alerts["kind"].map(lambda k: ALERT_KINDS.get(k, {}).get(lang, k)),
+            "对象" if self.zh else "Subject": [names.get(e, s) if isinstance(e, str) else s
+                                               for e, s in zip(alerts["employee_id"], alerts["subject"])],
+            "说明" if self.zh else "Reason": alerts["reason"],
+        })
+        return Section(_t("audit", self.language), [para], shown, key="audit", max_rows=200)
+
+    def data_quality(self) -> Section:
+        q = analysis.data_quality(self.dataset, self.kpis)
+        kinds = {"table": ("已加载", "loaded"), "kpi_notice": ("指标略去", "KPI left out"),
+                 "loader_warning": ("加载提示", "loader warning")}
+        i = 0 if self.zh else 1
+        shown = pd.DataFrame({
+            "类型" if self.zh else "Kind": q["kind"].map(lambda k: kinds.get(k, (k, k))[i]),
+            "表" if self.zh else "Table": q["table"].fillna(""),
+            "行数" if self.zh else "Rows": q["rows"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
+            "文件" if self.zh else "File": q["file"].map(lambda v: "" if v is None or pd.isna(v) else Path(str(v)).name),
+            "说明" if self.zh else "Message": [self._quality_message(r) for r in q.to_dict("records")],
+        })
+        return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)
+
+    def _quality_message(self, row: dict) -> str:
+        kpi = row.get("kpi")
+        if row.get("kind") == "kpi_notice" and isinstance(kpi, str) and kpi in self.kpis.left_out:
+            why = self.kpis.left_out[kpi]
+            return (f"未计算「{self._label(kpi)}」：数据中缺少 {why}。" if self.zh else
+                    f"{self._label(kpi)} not computed: the data lack {why}.")
+        msg = row.get("message")
+        return "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)
+
+    # ------------------------------------------------------------------ output
+    def scorecard_table(self) -> pd.DataFrame:
+        t = self.scorecard.table.merge(
+            self.payouts.drop(columns=[c for c in ("name", "team", "role", "grade") if c in self.payouts]),
+            on="employee_id", how="left")
+        return self._names(t.sort_values(["rank", "employee_id"]))
+
+    def save(self, output_dir: str | Path = "") -> Section:
+        """Write scorecard.xlsx, scorecard.csv and figures/*.png into ``output_dir`` (an empty
+        ``output_dir`` writes nothing, so a notebook opened as it is leaves no files behind)."""
+        if not str(output_dir):
+            return Section("输出文件" if self.zh else "Files written",
+                           ["未设置 output_dir，未写出文件。" if self.zh else "output_dir is empty: nothing written."])
+        out = Path(output_dir)
+        (out / "figures").mkdir(parents=True, exist_ok=True)
+        table = self.scorecard_table()
+        write_table(table, out / "scorecard.xlsx", language=self.language)
+        write_table(table, out / "scorecard.csv", language=self.language)
+        for key, fig in self.figures.items():
+            fig.savefig(out / "figures" / f"{key}.png", bbox_inches="tight")
+        files = ["scorecard.xlsx", "scorecard.csv"] + [f"figures/{k}.png" for k in sorted(self.figures)]
+        return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")
+
+
+def feedback_sentence(card: dict, language: str) -> str:
+    """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step."""
+    zh = language == "zh"
+    strength, gap = label(card["strength_kpi"], language), label(card["gap_kpi"], language)
+    step_kpi = card.get("next_step_kpi") or card["gap_kpi"]
+    unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
+    goal, now = card.get("next_step_target"), card.get("next_step_value")
+    basis = {"role_median": ("岗位中位数", "the role's median"), "target": ("目标", "the target"),
+             "role_upper_quartile": ("岗位前25%水平", "the role's best quarter")}.get(
+        card.get("next_step_basis"), ("", ""))[0 if zh else 1]
+    if goal is None or pd.isna(goal):
+        step = "保持当前水平。" if zh else "keep it up."
+    elif zh:
+        verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
+        step = f"把「{label(step_kpi, language)}」从 {_fmt(now, unit)} {verb} {_fmt(goal, unit)}（{basis}）。"
+    else:
+        verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
+        step = f"{verb} {label(step_kpi, language)} from {_fmt(now, unit)} to {_fmt(goal, unit)} ({basis})."
+    if zh:
+        return f"{card['name']}：做得好的是「{strength}」；需要提升的是「{gap}」；下一步：{step}"
+    return f"{card['name']}: strong on {strength}; gap on {gap}; next step: {step}"
+
+
+def analysis_sentence(test, language: str) -> str:
+    """One plain-words sentence about a team comparison."""
+    if test.p_value is None or np.isnan(test.p_value):
+        return "团队数量或人数不足，无法检验。" if language == "zh" else "Too few teams or people to test."
+    best = test.highest_median_group
+    if test.significant:
+        return (f"各团队得分差异显著（Kruskal–Wallis，p = {test.p_value:.3f}）；中位数最高的是 {best}。两两比较见下表（Holm 校正）。"
+                if language == "zh" else
+                f"Team scores differ significantly (Kruskal–Wallis, p = {test.p_value:.3f}); {best} has the highest median. "
+                "Pairwise Mann–Whitney tests with Holm correction below.")
+    return (f"各团队得分差异不显著（Kruskal–Wallis，p = {test.p_value:.3f}），排名差异可能只是随机波动。"
+            if language == "zh" else
+            f"Team scores do not differ significantly (Kruskal–Wallis, p = {test.p_value:.3f}): gaps may be chance.")
+
+
+def diagnostic_sentence(row: dict, language: str) -> str:
+    """One plain-words sentence per plan diagnostic (issue codes of analysis.plan_diagnostics)."""
+    issue, role, key = row.get("issue"), row.get("role") or "", row.get("detail_key") or ""
+    value, threshold = row.get("value"), row.get("threshold")
+    phase = f" ({row['phase']})" if row.get("phase") else ""
+    zh = language == "zh"
+    name = label(key, language) if key in CATALOGUE else key
+    texts = {
+        "single_kpi_dominates": (f"岗位 {role}{phase}：单一指标「{name}」占权重 {value:.0%}，方案过于依赖一个指标。",
+                                 f"Role {role}{phase}: {name} carries {value:.0%} of the weight; the plan leans on one metric."),
+        "no_process_kpi": (f"岗位 {role}{phase}：没有过程指标，只考核结果，无法及时纠偏。",
+                           f"Role {role}{phase}: no process KPI; only results are measured, so problems show up late."),
+        "low_process_weight": (f"岗位 {role}{phase}：过程指标权重仅 {value:.0%}（建议至少 {threshold:.0%}）。",
+                               f"Role {role}{phase}: process KPIs carry only {value:.0%} (suggested at least {threshold:.0%})."),
+        "pay_score_correlation_low": (f"激励与绩效不匹配：得分与浮动薪酬的 Spearman 相关仅 {value:.2f}（建议至少 {threshold:.2f}）。",
+                                      f"Rewards do not follow results: score vs variable pay Spearman correlation is {value:.2f} (below {threshold:.2f})."),
+        "variable_pay_flat": ("所有人的浮动薪酬相同，激励与绩效脱钩。", "Everyone gets the same variable pay: rewards ignore results."),
+        "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{value:,.0f}）高于最高等级的中位数（{threshold:,.0f}）。",
+                                      f"Someone in the bottom grade earns more variable pay ({value:,.0f}) than the top grade's median ({threshold:,.0f})."),
+    }
+    pair = texts.get(issue)
+    return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
+
+
+def build_report(*, business: str, params_file: str, data_path: str = "demo", period: str = "2026-10",
+                 client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
+    """Load the data and parameters and compute everything the report shows.
+
+    Empty ``client``/``language`` fall back to the parameter file's ``report`` section;
+    an empty ``as_of`` is the last day of the period (never today's date, so reruns match).
+    """
+    from .incentives import payouts, plan_cost
+    from .scoring import score
+
+    params = load_params(params_file)
+    if params.business != business:
+        from .exceptions import ParamsError
+
+        raise ParamsError(f"business: the notebook is for '{business}' but the file is for '{params.business}'",
+                          file=str(params_file))
+    language = language or params.report.language or params.language
+    client = client or params.report.client
+    p = parse_period(period)
+    dataset = load_data(data_path, business, params, p)
+    options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
+    wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
+    tables = dataset.tables
+    targets = tables.get("targets")
+    reviews = tables.get("reviews")
+
+    def run(q: Period):
+        k = compute_kpis(dataset, q, kpis=wanted, options=options, required=params.kpis)
+        return k, score(k, params, targets=targets, ratings=reviews)
+
+    prev_kpis, prev_card = run(p.previous())
+    kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)
+    history = prev_card.table[["employee_id", "grade"]].assign(period=str(p.previous()))
+    card = score(kpis, params, targets=targets, ratings=reviews, history=history)
+    last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
+    pay = payouts(card.table, kpis, params, targets=targets)
+    cost = plan_cost(pay, kpis)
+    plots.set_style()
+    return Report(business=business, period=p, params=params, language=language, client=client,
+                  as_of=as_of or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis, previous=prev_kpis,
+                  last_year=last_year, scorecard=card, previous_scorecard=prev_card, payouts=pay,
+                  plan_cost=cost, anonymise=anonymise)

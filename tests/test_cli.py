@@ -1,0 +1,85 @@
+"""The salesperf command: thin, clear errors, never a traceback for bad input."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from salesperf_kit.catalogue import CATALOGUE
+from salesperf_kit.cli import main
+from salesperf_kit.sample import write_sample
+
+SMALL = {"orders": 6, "calls": 30, "service": 4}
+
+
+@pytest.fixture(scope="module")
+def telesales_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tele")
+    write_sample("telesales", d, seed=2, volumes=SMALL)
+    return d
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_validate_clean_data_exits_0(telesales_dir):
+    r = _run("validate", telesales_dir, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert "orders" in r.output
+
+
+def test_validate_reports_bad_rows_and_exits_1(telesales_dir, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in telesales_dir.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    orders = pd.read_csv(bad / "orders.csv", dtype=str)
+    orders.loc[3, "amount"] = "-5"
+    orders.loc[7, "status"] = "lost"
+    orders.to_csv(bad / "orders.csv", index=False)
+    r = _run("validate", bad)
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    assert "orders.csv" in r.output and "row 5" in r.output and "amount" in r.output  # header row 1 + index 3 + 1
+    assert "row 9" in r.output and "status" in r.output
+
+
+def test_bad_params_file_is_a_clear_error(telesales_dir, tmp_path):
+    p = tmp_path / "p.yaml"
+    p.write_text("extends: telesales\nscoring:\n  normalisaton: {method: minmax}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["kpis", "telesales", "--data", str(telesales_dir), "--period", "2026-10",
+                                  "--params", str(p), "--out", str(tmp_path / "k.csv")])
+    assert r.exit_code == 1
+    assert "scoring.normalisaton" in r.output and "Did you mean 'normalisation'" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_kpis_writes_one_row_per_employee_with_catalogue_names(telesales_dir, tmp_path):
+    out = tmp_path / "kpis.csv"
+    r = _run("kpis", "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out)
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out, encoding="utf-8-sig")
+    employees = pd.read_csv(telesales_dir / "employees.csv")
+    assert len(df) == len(employees)
+    assert {"employee_id", "name", "team"} <= set(df.columns)
+    kpi_cols = [c for c in df.columns if c not in ("employee_id", "name", "team", "role", "period")]
+    assert kpi_cols and all(c in CATALOGUE for c in kpi_cols)
+    assert {"calls", "connect_rate", "revenue"} <= set(kpi_cols)
+
+
+def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
+    out = tmp_path / "scorecard.xlsx"
+    r = _run("score", "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out)
+    assert r.exit_code == 0, r.output
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out).active
+    assert ws.freeze_panes == "A2"
+    headers = [c.value for c in ws[1]]
+    assert "得分" in headers and "排名" in headers and "等级" in headers  # Chinese headers for a zh plan
+
+
+def test_sample_rejects_a_bad_volume(tmp_path):
+    r = CliRunner().invoke(main, ["sample", "online", "--out", str(tmp_path), "--volume", "orders=many"])
+    assert r.exit_code == 1 and "TABLE=N" in r.output

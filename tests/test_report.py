@@ -1,0 +1,145 @@
+"""The report runner: Papermill runs into dated folders, staged and moved into place."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from salesperf_kit.catalogue import BUSINESSES
+from salesperf_kit.exceptions import ReportError, SalesperfError
+from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.report import NOTEBOOK_DIR, run_all, run_report
+from salesperf_kit.sample import write_sample
+
+SMALL = {"orders": 6, "calls": 30, "service": 4}
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory) -> dict[str, Path]:
+    """Each business type's generated data at a small volume (fast runs)."""
+    root = tmp_path_factory.mktemp("data")
+    for b in BUSINESSES:
+        write_sample(b, root / b, seed=1, volumes=SMALL)
+    return {b: root / b for b in BUSINESSES}
+
+
+@pytest.fixture(scope="module")
+def first_runs(small_data, tmp_path_factory):
+    """One report per business type into a temporary reports folder."""
+    reports = tmp_path_factory.mktemp("reports")
+    results = {b: run_report(b, PARAMS_DIR / f"{b}.yaml", data=str(small_data[b]), period="2026-10",
+                             client="acme", reports_dir=reports) for b in BUSINESSES}
+    return reports, results
+
+
+@pytest.mark.parametrize("business", BUSINESSES)
+def test_report_folder_is_complete(first_runs, business):
+    reports, results = first_runs
+    folder = reports / "2026-10" / "acme" / business
+    assert results[business].folder == folder
+    for name in ("report.ipynb", "report.html", "scorecard.xlsx", "scorecard.csv", "manifest.json"):
+        assert (folder / name).is_file(), name
+    assert sorted(p.name for p in (folder / "figures").glob("*.png")), "no figures written"
+    assert not (reports / ".staging").exists() or not any((reports / ".staging").iterdir())
+
+
+@pytest.mark.parametrize("business", BUSINESSES)
+def test_html_has_no_code_and_loads_nothing_remote(first_runs, business):
+    reports, _ = first_runs
+    html = (reports / "2026-10" / "acme" / business / "report.html").read_text(encoding="utf-8")
+    assert "build_report" not in html and "from salesperf_kit" not in html, "code leaked into the HTML"
+    for rendered in ('class="jp-InputArea', 'class="jp-InputPrompt', 'class="jp-OutputPrompt', "In&nbsp;["):
+        assert rendered not in html, f"{rendered} in the HTML"  # (the stylesheet names them; no element uses them)
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", html), "remote resource"
+    assert "data:image/png;base64," in html  # figures embedded
+    assert "执行摘要" in html  # the demo plans are in Chinese
+    assert "@font-face" in html and "data:font/otf;base64," in html  # CJK glyphs travel with the file
+
+
+def test_manifest_records_inputs_and_versions(first_runs, small_data):
+    reports, _ = first_runs
+    m = json.loads((reports / "2026-10" / "acme" / "telesales" / "manifest.json").read_text(encoding="utf-8"))
+    for key in ("parameters", "inputs", "versions", "started", "ended", "seconds", "status"):
+        assert key in m, key
+    assert m["status"] == "ok"
+    assert m["parameters"]["period"] == "2026-10"
+    files = {Path(i["path"]).name: i for i in m["inputs"]}
+    assert "telesales.yaml" in files and "orders.csv" in files
+    orders = small_data["telesales"] / "orders.csv"
+    assert files["orders.csv"]["bytes"] == orders.stat().st_size
+    assert re.fullmatch(r"[0-9a-f]{64}", files["orders.csv"]["sha256"])
+    assert m["versions"]["pandas"]
+
+
+def test_rerun_needs_force_and_failure_keeps_the_good_report(first_runs, small_data, tmp_path):
+    reports, _ = first_runs
+    folder = reports / "2026-10" / "acme" / "telesales"
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    with pytest.raises(SalesperfError, match="--force"):
+        run_report("telesales", PARAMS_DIR / "telesales.yaml", data=str(small_data["telesales"]),
+                   period="2026-10", client="acme", reports_dir=reports)
+    # a plan that requires a KPI the data cannot give makes the notebook fail
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\nkpis: [inventory_turnover]\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="inventory"):
+        run_report("telesales", bad, data=str(small_data["telesales"]), period="2026-10", client="acme",
+                   reports_dir=reports, force=True)
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert after == before, "the earlier good report was touched"
+    failed = list((reports / "_failed" / "2026-10" / "acme").glob("telesales-*"))
+    assert len(failed) == 1
+    nb = nbformat.read(failed[0] / "report.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert json.loads((failed[0] / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
+    # with --force a good run replaces the report
+    result = run_report("telesales", PARAMS_DIR / "telesales.yaml", data=str(small_data["telesales"]),
+                        period="2026-10", client="acme", reports_dir=reports, force=True)
+    assert result.status == "ok" and (folder / "report.html").exists()
+
+
+def test_unknown_parameter_is_an_error(small_data, tmp_path):
+    with pytest.raises(SalesperfError, match="no parameter"):
+        run_report("online", PARAMS_DIR / "online.yaml", data=str(small_data["online"]), period="2026-10",
+                   reports_dir=tmp_path, extra={"colour": "red"})
+    assert not (tmp_path / "2026-10").exists()
+
+
+def test_run_all_continues_past_a_failure(small_data, tmp_path):
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
+    (pdir / "clients" / "broken.yaml").write_text(
+        "extends: ../online.yaml\nkpis: [inventory_turnover]\nreport: {client: broken}\n", encoding="utf-8")
+    results = run_all("2026-10", jobs=2, reports_dir=tmp_path / "reports", params_dir=pdir,
+                      data={"online": str(small_data["online"])}, progress=False)
+    status = {(r.business, r.client): r.status for r in results}
+    assert status[("online", "演示客户")] == "ok"
+    assert status[("online", "broken")] == "failed"
+    assert (tmp_path / "reports" / "2026-10" / "演示客户" / "online" / "report.html").exists()
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_are_thin(path):
+    """A parameters cell of literals, then calls: no def, class or loop in any cell."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assigned = set()
+    for node in ast.walk(ast.parse(code[0].source)):
+        if isinstance(node, ast.Assign):
+            ast.literal_eval(node.value)  # literals only
+            assigned |= {t.id for t in node.targets}
+    import papermill as pm
+
+    assert set(pm.inspect_notebook(str(path))) == assigned  # Papermill sees every parameter
+    for cell in code:
+        tree = ast.parse(cell.source)
+        bad = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                            ast.For, ast.While, ast.Lambda))]
+        assert not bad, f"{path.name}: logic in a cell: {cell.source[:80]}"
