@@ -41,6 +41,7 @@ from .exceptions import SalesperfError
 
 __all__ = [
     "executive_summary",
+    "company_targets",
     "rank_changes",
     "FUNNEL_STAGES",
     "funnel",
@@ -841,3 +842,29 @@ def data_quality(dataset, kpi_result=None) -> pd.DataFrame:
                      "message": getattr(p, "message", str(p))})
     cols = ["kind", "table", "rows", "file", "sheet", "kpi", "check", "column", "row", "message"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def company_targets(targets: pd.DataFrame | None, period) -> pd.Series:
+    """Company target per KPI for ``period`` (index: kpi).
+
+    For each KPI: the sum of the team-level rows (``employee_id`` empty) when the plan has
+    any for that KPI, else the sum of the individual rows. Only KPIs that add up (amounts
+    and counts) get a company target; a ratio target (e.g. a conversion rate) does not add
+    up, so ratios are left out. Monthly rows inside a quarter or year are summed first
+    (see :func:`salesperf_kit.kpis.targets_for`).
+    """
+    from .kpis import targets_for
+
+    if targets is None or len(targets) == 0:
+        return pd.Series(dtype="float64", name="target")
+    rows = targets_for(targets, period)
+    additive = {k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes")}
+    rows = rows[rows["kpi"].isin(additive)]
+    team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
+    person_rows = rows[rows["employee_id"].notna()]
+    out = {}
+    for kpi in sorted(set(rows["kpi"])):
+        t = team_rows[team_rows["kpi"] == kpi]
+        src = t if len(t) else person_rows[person_rows["kpi"] == kpi]
+        out[kpi] = float(src["target"].sum())
+    return pd.Series(out, name="target", dtype="float64")

@@ -568,3 +568,21 @@ def test_data_quality_of_a_plain_dict(tables):
     assert out["kind"].tolist() == ["table", "table"]
     assert out["rows"].tolist() == [3.0, 6.0]
     assert out["file"].isna().all()
+
+
+def test_company_targets_prefer_team_rows_and_skip_ratios():
+    from salesperf_kit.analysis import company_targets
+
+    t = pd.DataFrame({
+        "period": ["2026-07", "2026-08", "2026-09", "2026-07", "2026-07", "2026-07", "2026-07"],
+        "employee_id": ["E1", "E1", "E1", "E2", None, None, "E1"],
+        "team": [None, None, None, None, "A", "B", None],
+        "kpi": ["revenue", "revenue", "revenue", "orders", "orders", "orders", "conversion_rate"],
+        "target": [100.0, 200.0, 300.0, 7.0, 10.0, 20.0, 0.05],
+    })
+    got = company_targets(t, "2026-Q3")
+    # revenue: no team rows -> person rows, months of Q3 summed: 100 + 200 + 300 = 600
+    # orders: team rows exist -> 10 + 20 = 30 (E2's 7 is already inside team targets)
+    # conversion_rate: a ratio does not add up -> no company target
+    assert got.to_dict() == {"orders": 30.0, "revenue": 600.0}
+    assert company_targets(None, "2026-10").empty

@@ -392,10 +392,11 @@ def test_targets(data, business):
     team = targets[targets.employee_id.isna()]
     person = targets[targets.employee_id.notna()]
     assert team.team.notna().all() and person.team.isna().all()
-    assert set(team.team) == set(emp.team) and set(team.kpi) == {"revenue"}
+    money = "received_revenue" if business == "direct" else "revenue"  # direct pays on money received
+    assert set(team.team) == set(emp.team) and set(team.kpi) == {money}
     assert team.groupby("team").period.nunique().eq(24).all()
-    assert len(set(person.kpi)) == 2 and "revenue" in set(person.kpi)
-    revenue = person[person.kpi == "revenue"]
+    assert len(set(person.kpi)) == 2 and money in set(person.kpi)
+    revenue = person[person.kpi == money]
     old = emp.loc[emp.hire_date < sample.WINDOW_START, "employee_id"]
     assert revenue[revenue.employee_id.isin(old)].groupby("employee_id").size().eq(24).all()
     done = orders[orders.status == "completed"]
