@@ -90,12 +90,9 @@ def sample(business, out, seed, scale, volume, fmt):
 
 
 def _load(data, params, period, lazy=False):
-    from .loaders import load_dataset
-    from .reporting import load_data
+    from .loaders import load_data
 
-    if lazy:
-        return load_dataset(data, mapping=params.data.as_mapping() or None, period=period, lazy=True)
-    return load_data(data, params.business, params, period)
+    return load_data(data, business=params.business, mapping=params.data.as_mapping(), period=period, lazy=lazy)
 
 
 @main.command()
@@ -145,6 +142,23 @@ def score(business, data, period, params_file, out):
     click.echo(f"Wrote the scorecard of {len(table)} people to {out}")
 
 
+@main.command()
+@click.argument("business", type=BUSINESS)
+@click.argument("employee_id")
+@click.option("--data", default="demo", show_default=True)
+@click.option("--period", required=True)
+@click.option("--params", "params_file", type=click.Path(exists=True))
+@click.option("--language", type=click.Choice(["zh", "en"]), help="Default: the parameter file's language.")
+@_friendly
+def explain(business, employee_id, data, period, params_file, language):
+    """Explain one person's score step by step ("why is my score 78?")."""
+    from .scoring import scorecard
+
+    params = _params(business, params_file)
+    card = scorecard(_load(data, params, period), params, period)
+    click.echo(card.explain(employee_id, language=language or params.language))
+
+
 def _default_params(business: str) -> Path:
     from .params import PARAMS_DIR
 
@@ -188,6 +202,11 @@ def scenarios(business, params_file, data, period, out):
     dataset = _load(data, params, period)
     table = run_scenarios(dataset, params, period)
     write_table(table, out, labels=False, sheet="scenarios")
+    summary = table.attrs.get("summary")
+    if summary is not None and len(summary):
+        click.echo(summary.to_string())
+    for note in table.attrs.get("notes", []):
+        click.echo(f"Note: {note}", err=True)
     click.echo(f"Wrote {len(table)} rows to {out}")
 
 

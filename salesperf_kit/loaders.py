@@ -49,7 +49,7 @@ from .exceptions import DataContractError, Problem, SalesperfError
 from .periods import Period, parse_period
 from .schemas import TABLES, check_references
 
-__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "validate_dataset"]
+__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "validate_dataset"]
 
 _MAPPING_KEYS = ("files", "columns", "values", "defaults", "filters", "encoding")
 _KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -1626,3 +1626,18 @@ def _warn_after_period(period: Period, run: _Run) -> None:
                 f"{df.loc[later, col].max():%Y-%m-%d}): kept for history/later periods; not "
                 f"counted in {period}", column=col, severity="warning",
                 fix="nothing to do if the export runs past the period"))
+
+
+def load_data(path, *, business: str | None = None, mapping: dict | None = None, period=None,
+              lazy: bool = False) -> Dataset:
+    """The one entry point of notebooks and commands: ``"demo"`` (or an empty path) gives the
+    embedded demo data of ``business``, generated in memory; anything else is
+    :func:`load_dataset` with the parameter file's ``data:`` mapping."""
+    if str(path) in ("", "demo"):
+        from ._checks import check_one_of
+        from .catalogue import BUSINESSES
+        from .sample import make_sample
+
+        check_one_of("business", business, BUSINESSES)
+        return Dataset(tables=make_sample(business), sources={})
+    return load_dataset(path, mapping=mapping or None, period=period, lazy=lazy)

@@ -334,13 +334,54 @@ class Scenario(_Model):
         return v
 
 
+class AHPSpec(_Model):
+    """A pairwise comparison matrix (Saaty's 1-9 scale) over ``kpis`` for one role."""
+
+    role: Optional[str] = None
+    kpis: list[str] = []
+    matrix: list[list[float]]
+
+    @field_validator("matrix", mode="before")
+    @classmethod
+    def _fractions(cls, v):
+        """Accept Saaty's fractions written as text, e.g. 1/3."""
+        def num(x):
+            if isinstance(x, str) and "/" in x:
+                a, _, b = x.partition("/")
+                try:
+                    return float(a) / float(b)
+                except (ValueError, ZeroDivisionError):
+                    return x
+            return x
+        return [[num(x) for x in row] if isinstance(row, list) else row for row in v] if isinstance(v, list) else v
+
+    @model_validator(mode="after")
+    def _square_reciprocal(self):
+        n = len(self.matrix)
+        if any(len(row) != n for row in self.matrix):
+            raise ValueError(f"the matrix must be square, found rows of lengths {[len(r) for r in self.matrix]}")
+        if self.kpis:
+            _check_kpis(self.kpis, "ahp.kpis")
+            if len(self.kpis) != n:
+                raise ValueError(f"the matrix has {n} rows but kpis lists {len(self.kpis)} KPIs")
+        for i in range(n):
+            for j in range(n):
+                a, b = self.matrix[i][j], self.matrix[j][i]
+                if a <= 0:
+                    raise ValueError(f"matrix[{i}][{j}] must be positive, found {a:g}")
+                if not math.isclose(a * b, 1.0, rel_tol=1e-2):
+                    raise ValueError(f"matrix[{i}][{j}] x matrix[{j}][{i}] must be 1 (reciprocal), "
+                                     f"found {a:g} x {b:g}")
+        return self
+
+
 class ScenarioSettings(_Model):
     scenarios: dict[str, Scenario] = {}
     top_k: int = Field(3, ge=1)
     draws: int = Field(1000, ge=1)
     concentration: float = Field(50, gt=0)
     seed: int = 0
-    ahp: dict[str, dict[str, list[list[float]]]] = {}
+    ahp: dict[str, AHPSpec] = {}
 
 
 class Report(_Model):

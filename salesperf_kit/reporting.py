@@ -83,7 +83,7 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     table: pd.DataFrame | None = None
-    figure: plt.Figure | None = None
+    png: bytes | None = None
     key: str = ""
     max_rows: int = 60
 
@@ -105,37 +105,18 @@ class Section:
         parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
         if self.table is not None and len(self.table):
             parts.append(self._table_text().to_html(index=False, border=0, classes="sp-table", escape=True))
-        if self.figure is not None:
-            buf = io.BytesIO()
-            self.figure.savefig(buf, format="png", bbox_inches="tight")
-            data = base64.b64encode(buf.getvalue()).decode("ascii")
+        if self.png is not None:
+            data = base64.b64encode(self.png).decode("ascii")
             parts.append(f'<img alt="{html.escape(self.title)}" src="data:image/png;base64,{data}"/>')
         return "<div class='sp-section'>" + "\n".join(parts) + "</div>"
 
 
-class _DemoDataset:
-    """The embedded demo data of a business type, generated in memory."""
-
-    def __init__(self, business: str):
-        from .sample import make_sample
-
-        self.tables = make_sample(business)
-        self.sources = {}
-        self.warnings = []
-        self.lazy = {}
-
-    def __contains__(self, table) -> bool:
-        return table in self.tables
-
-
 def load_data(data_path: str, business: str, params: Params, period) -> object:
-    """Load a client's data folder/workbook with the parameter file's mapping; ``"demo"``
-    gives the embedded demo data of ``business``."""
-    if str(data_path) in ("", "demo"):
-        return _DemoDataset(business)
-    from .loaders import load_dataset
+    """Load a client's data with the parameter file's mapping; ``"demo"`` gives the embedded
+    demo data of ``business`` (see :func:`salesperf_kit.loaders.load_data`)."""
+    from .loaders import load_data as _load
 
-    return load_dataset(data_path, mapping=params.data.as_mapping() or None, period=period)
+    return _load(data_path, business=business, mapping=params.data.as_mapping(), period=period)
 
 
 @dataclass
@@ -171,12 +152,15 @@ class Report:
     def _names(self, df: pd.DataFrame) -> pd.DataFrame:
         return anonymise(df, salt=self.client, language=self.language) if self.anonymise else df
 
-    def _figure(self, key: str, ax) -> plt.Figure:
+    def _figure(self, key: str, ax) -> bytes:
+        """Render a figure once to PNG (kept for save()) and close it."""
         fig = ax.figure
         fig.tight_layout()
-        self.figures[key] = fig
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
         plt.close(fig)
-        return fig
+        self.figures[key] = buf.getvalue()
+        return self.figures[key]
 
     @property
     def zh(self) -> bool:
@@ -425,8 +409,8 @@ class Report:
         table = self.scorecard_table()
         write_table(table, out / "scorecard.xlsx", language=self.language)
         write_table(table, out / "scorecard.csv", language=self.language)
-        for key, fig in self.figures.items():
-            fig.savefig(out / "figures" / f"{key}.png", bbox_inches="tight")
+        for key, png in self.figures.items():
+            (out / "figures" / f"{key}.png").write_bytes(png)
         files = ["scorecard.xlsx", "scorecard.csv"] + [f"figures/{k}.png" for k in sorted(self.figures)]
         return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")
 

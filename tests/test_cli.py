@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from salesperf_kit.catalogue import CATALOGUE
 from salesperf_kit.cli import main
+from salesperf_kit.params import PARAMS_DIR
 from salesperf_kit.sample import write_sample
 
 SMALL = {"orders": 6, "calls": 30, "service": 4}
@@ -83,3 +84,16 @@ def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
 def test_sample_rejects_a_bad_volume(tmp_path):
     r = CliRunner().invoke(main, ["sample", "online", "--out", str(tmp_path), "--volume", "orders=many"])
     assert r.exit_code == 1 and "TABLE=N" in r.output
+
+
+def test_scenarios_and_explain_commands(tmp_path):
+    out = tmp_path / "scen.csv"
+    r = _run("scenarios", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--period", "2026-10", "--out", out)
+    assert r.exit_code == 0, r.output
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert {"销售额30", "重过程"} <= set(table["scenario"])  # the plan's named scenarios, side by side
+    assert "tau" in r.output or "τ" in r.output or "kendall" in r.output.lower()
+    r = _run("explain", "telesales", "E0004", "--period", "2026-10", "--language", "en")
+    assert r.exit_code == 0, r.output
+    last = r.output.strip().splitlines()[-1]
+    assert last.startswith("Score:")  # the explanation ends on the score it has added up to

@@ -1,0 +1,58 @@
+"""Client-safe tables: formula injection defused, labels, anonymised names."""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from salesperf_kit.export import anonymise, column_labels, defuse, write_table
+
+
+def _table():
+    return pd.DataFrame({"employee_id": ["E1", "E2", "E3"],
+                         "name": ["=HYPERLINK(\"http://x\",\"hi\")", "+86 138", "张三"],
+                         "team": ["@SUM(A1)", "-team", "华东"],
+                         "score": [91.5, -3.0, 70.0], "conversion_rate": [0.12, 0.2, None]})
+
+
+def test_defuse_prefixes_dangerous_text_only():
+    out = defuse(_table())
+    assert out["name"].tolist() == ["'=HYPERLINK(\"http://x\",\"hi\")", "'+86 138", "张三"]
+    assert out["team"].tolist() == ["'@SUM(A1)", "'-team", "华东"]
+    assert out["score"].tolist() == [91.5, -3.0, 70.0]  # numbers, even negative, stay numbers
+
+
+def test_csv_has_no_live_formula_and_opens_in_excel_with_chinese(tmp_path):
+    path = write_table(_table(), tmp_path / "s.csv", language="zh")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 Chinese correctly
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    assert list(back.columns) == ["工号", "姓名", "团队", "得分", "页面转化率"]
+    assert back["姓名"].tolist() == ["'=HYPERLINK(\"http://x\",\"hi\")", "'+86 138", "张三"]
+    assert back["团队"].tolist() == ["'@SUM(A1)", "'-team", "华东"]
+    assert back["得分"].tolist() == ["91.5", "-3.0", "70.0"]
+
+
+def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
+    path = write_table(_table(), tmp_path / "s.xlsx", language="en")
+    ws = load_workbook(path).active
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]][:4] == ["Employee ID", "Name", "Team", "Score"]
+    cell = ws["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # shown as text, never run
+    assert ws["D2"].value == 91.5 and ws["D2"].number_format == "0.0"
+    assert ws["E2"].number_format == "0.0%"
+
+
+def test_labels_for_kpis_and_points():
+    labels = column_labels(["revenue", "revenue_points", "score", "mystery"], "zh")
+    assert labels == {"revenue": "销售额", "revenue_points": "销售额 得分", "score": "得分", "mystery": "mystery"}
+
+
+def test_anonymise_is_stable_per_salt_and_hides_names():
+    t = _table()
+    a, b = anonymise(t, salt="acme"), anonymise(t, salt="acme")
+    c = anonymise(t, salt="other")
+    assert a["name"].tolist() == b["name"].tolist()
+    assert a["name"].tolist() != c["name"].tolist()
+    assert not set(a["name"]) & set(t["name"])
+    assert a["name"].str.startswith("成员").all() and a["name"].nunique() == 3

@@ -1,0 +1,724 @@
+"""Weight scenarios: every measure against a hand-computed case, the data-driven weights
+and TOPSIS against published worked examples, the break-even weights against brute force,
+and the named scenarios against the scorer itself.
+
+The small hand case used throughout (weights 0.4 / 0.6 on KPIs x and y):
+
+======  ===  ===  =====================================
+person   x    y   score = 0.4 x + 0.6 y
+======  ===  ===  =====================================
+P1      100    0  40
+P2        0  100  60
+P3       60   30  0.4 x 60 + 0.6 x 30 = 24 + 18 = 42
+======  ===  ===  =====================================
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesperf_kit import scenarios as sc
+from salesperf_kit.exceptions import ParamsError, ScoringError
+from salesperf_kit.params import load_params, params_from_dict
+from salesperf_kit.scoring import assign_grades, rank, score
+
+ROOT = Path(__file__).resolve().parents[1]
+THRESHOLDS = {"method": "thresholds", "thresholds": {"A": 50, "B": 0}}
+
+
+@pytest.fixture
+def hand() -> pd.DataFrame:
+    return pd.DataFrame({"x": [100.0, 0.0, 60.0], "y": [0.0, 100.0, 30.0]}, index=["P1", "P2", "P3"])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The telesales demo month with two named scenarios and a phase (team blend, 360
+    ratings, bonuses and a forced 20/70/10 distribution, as the shipped plan has), loaded
+    the way the notebook loads it (``data_path="demo"``: the demo data in memory)."""
+    import yaml
+
+    base = load_params("telesales").model_dump(exclude={"source"})
+    agent = dict(base["scoring"]["roles"]["agent"]["weights"])
+    base["scoring"]["phases"] = [{"name": "launch", "months": [3], "roles": {
+        "agent": {"revenue": 0.2, "calls": 0.3, "connect_rate": 0.2, "effective_talk_minutes": 0.3}}}]
+    base["scenarios"]["scenarios"] = {
+        "revenue_30": {"label": {"zh": "销售额 30%", "en": "Revenue 30%"},
+                       "roles": {"agent": {**agent, "revenue": 0.30, "close_rate": 0.20}}},
+        "launch": {"phase": "launch"},
+    }
+    folder = tmp_path_factory.mktemp("scenarios")
+    path = folder / "telesales.yaml"
+    path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return sc.scenario_inputs(business="telesales", params_file=path, data_path="demo", period="2026-10")
+
+
+# ============================================================================= matrices
+def test_score_matrix_by_hand_with_redistribution():
+    """P1: 0.5 x 80 + 0.3 x 60 + 0.2 x 100 = 40 + 18 + 20 = 78.
+    P2 has no y: (0.5 x 50 + 0.2 x 70) / (0.5 + 0.2) = (25 + 14) / 0.7 = 55.714...
+    P3 has nothing: NaN. Second weight row (1, 0, 0): 80, 50, NaN."""
+    N = pd.DataFrame({"x": [80.0, 50.0, np.nan], "y": [60.0, np.nan, np.nan], "z": [100.0, 70.0, np.nan]})
+    got = sc.score_matrix(N, {"x": 0.5, "y": 0.3, "z": 0.2})
+    assert got[:2] == pytest.approx([78.0, 39 / 0.7])
+    assert np.isnan(got[2])
+    rows = sc.score_matrix(N, np.array([[0.5, 0.3, 0.2], [1.0, 0.0, 0.0]]))
+    assert rows.shape == (2, 3)
+    assert rows[1, :2] == pytest.approx([80.0, 50.0])
+    # weights that do not sum to 1 are used in proportion
+    assert sc.score_matrix(N, {"x": 5, "y": 3, "z": 2})[:2] == pytest.approx([78.0, 39 / 0.7])
+    with pytest.raises(ScoringError, match="does not have"):
+        sc.score_matrix(N, {"revenue": 1.0})
+
+
+def test_rank_matrix_ties_and_missing():
+    assert sc.rank_matrix([90, 80, 80, 70, np.nan]).tolist()[:4] == [1, 2, 2, 4]
+    assert np.isnan(sc.rank_matrix([90, 80, 80, 70, np.nan])[4])
+    assert sc.rank_matrix([90, 80, 80, 70], tie="first").tolist() == [1, 2, 3, 4]
+    assert sc.rank_matrix([[1, 2], [2, 1]]).tolist() == [[2, 1], [1, 2]]
+
+
+def test_grades_follow_the_scorer():
+    """Thresholds A 80 / B 60 / C 0: 85 -> A, 60 -> B (>=), 59.9 -> C, -5 -> C (below every
+    threshold: the lowest grade). Forced 20/70/10 with 7 people -> 1/5/1 (largest remainder)."""
+    g = {"method": "thresholds", "thresholds": {"A": 80, "B": 60, "C": 0}}
+    assert sc.grade_matrix([85, 60, 59.9, -5], g).tolist() == ["A", "B", "C", "C"]
+    forced = {"method": "forced", "distribution": {"A": 0.2, "B": 0.7, "C": 0.1}}
+    got = sc.grade_matrix([70, 60, 50, 40, 30, 20, 10], forced).tolist()
+    assert got == ["A", "B", "B", "B", "B", "B", "C"]
+    rng = np.random.default_rng(3)
+    for grading in (g, forced):
+        for _ in range(20):
+            s = rng.choice([55.0, 61.0, 70.0, 80.0, 90.0, np.nan], size=12)   # many ties
+            want = [None if pd.isna(g) else g for g in assign_grades(pd.Series(s), grading)]
+            assert sc.grade_matrix(s, grading).tolist() == want
+
+
+# ============================================================================= Monte Carlo core
+def brute_counts(model: sc.ScoreModel, W: np.ndarray) -> dict:
+    """Per person, loop over the rows with the scorer's own rank and assign_grades."""
+    labels = sc._Grader.of(model.grading).labels
+    n = len(model.people)
+    grade = np.zeros((n, len(labels)), dtype=int)
+    top = np.zeros(n, dtype=int)
+    rank_sum = np.zeros(n)
+    for w in W:
+        s = pd.Series(model.scores(w), index=model.people.index)
+        r = rank(s, tie="min")
+        g = assign_grades(s, model.grading)
+        top += (r <= model.top_k).to_numpy()
+        rank_sum += r.fillna(0).to_numpy()
+        for j, lab in enumerate(labels):
+            grade[:, j] += (g == lab).to_numpy()
+    return {"grade": grade, "top": top, "rank_sum": rank_sum}
+
+
+def test_simulate_by_hand(hand):
+    """Three weight rows for the hand case:
+    (0.4, 0.6): P1 40, P2 60, P3 42 -> ranks 3, 1, 2; grades (A >= 50) B, A, B
+    (0.8, 0.2): P1 80, P2 20, P3 54 -> ranks 1, 3, 2; grades A, B, A
+    (0.5, 0.5): P1 50, P2 50, P3 45 -> ranks 1, 1, 3; grades A, A, B
+    top 1: P1 twice, P2 twice (tied first), P3 never. Mean ranks 5/3, 5/3, 7/3."""
+    W = np.array([[0.4, 0.6], [0.8, 0.2], [0.5, 0.5]])
+    sim = sc.simulate(hand, W, weights=[0.4, 0.6], grading=THRESHOLDS, top_k=1)
+    assert sim.grade_counts.tolist() == [[2, 1], [2, 1], [1, 2]]
+    assert sim.top_k_counts.tolist() == [2, 2, 0]
+    p = sim.probabilities()
+    assert p["rank_mean"].tolist() == pytest.approx([5 / 3, 5 / 3, 7 / 3])
+    assert p["rank_median"].tolist() == [1, 1, 2]
+    assert p["p_top_k"].tolist() == pytest.approx([2 / 3, 2 / 3, 0])
+
+
+@pytest.mark.parametrize("grading", [THRESHOLDS, {"method": "forced", "distribution": {"A": 0.3, "B": 0.5, "C": 0.2}}])
+def test_simulate_matches_a_loop_with_ties_and_gaps(grading):
+    rng = np.random.default_rng(7)
+    N = pd.DataFrame(rng.choice([0.0, 20.0, 50.0, 80.0, 100.0], size=(25, 4)), columns=list("abcd"))
+    N.iloc[3] = N.iloc[4]                 # identical people always tie
+    N.iloc[5] = N.iloc[4]
+    N.iloc[6, 1] = np.nan                 # a missing KPI
+    N.iloc[7, :] = np.nan                 # nobody can score this one
+    model = sc._model(N, [0.4, 0.3, 0.2, 0.1], grading=grading, top_k=3)
+    W = rng.dirichlet([2, 2, 2, 2], size=40)
+    W[:5] = [0.4, 0.3, 0.2, 0.1]
+    want = brute_counts(model, W)
+    for hist in (True, False):
+        for workers, chunk in ((1, 7), (2, 11)):
+            sim = sc.simulate(model, W, chunk=chunk, workers=workers, rank_distribution=hist)
+            assert sim.grade_counts.tolist() == want["grade"].tolist()
+            assert sim.top_k_counts.tolist() == want["top"].tolist()
+            assert sim.rank_sum == pytest.approx(want["rank_sum"])
+            assert sim.unscored.tolist() == [40 if i == 7 else 0 for i in range(25)]
+
+
+def test_simulate_follows_every_step_of_the_scorer(demo):
+    """Ratings, bonuses, team blend and forced grades: the vectorised counts equal a loop
+    over the scorer's rank and assign_grades."""
+    model = sc.score_model(demo.scorecard, kpis=demo.kpis)
+    W = sc.draw_weights(model, draws=30, seed=5, concentration=20)
+    want = brute_counts(model, W.to_numpy())
+    sim = sc.simulate(model, W, chunk=8)
+    assert sim.grade_counts.tolist() == want["grade"].tolist()
+    assert sim.top_k_counts.tolist() == want["top"].tolist()
+    assert sim.rank_sum == pytest.approx(want["rank_sum"])
+
+
+def test_rank_quantiles_from_the_histogram():
+    """A person ranked 1, 1, 2, 3 and 5 in five scenarios: the median is the smallest rank
+    reached by half of them (1, 1, 2 -> 2); the 5 % quantile 1; the 95 % quantile 5."""
+    sim = sc.Simulation(pd.Index(["P"]), 5, [], np.zeros((1, 0)), 1, np.array([2]), np.array([12.0]),
+                        np.array([0]), np.array([[2, 1, 1, 0, 1]]))
+    p = sim.probabilities().iloc[0]
+    assert (p["rank_p05"], p["rank_median"], p["rank_p95"], p["rank_mean"]) == (1, 2, 5, 2.4)
+
+
+# ============================================================================= rank correlations
+def test_rank_correlations_by_hand():
+    """Baseline order 1 2 3 4, scenario 1 3 2 4: of the 6 pairs, 5 concordant and 1
+    discordant -> tau = (5 - 1) / 6 = 2/3; rank differences 0, 1, 1, 0 ->
+    rho = 1 - 6 x 2 / (4 x 15) = 0.8."""
+    tau, rho = sc.rank_correlations([4, 3, 2, 1], [[4, 2, 3, 1], [4, 3, 2, 1]])
+    assert tau == pytest.approx([2 / 3, 1.0])
+    assert rho == pytest.approx([0.8, 1.0])
+
+
+def test_rank_correlations_with_ties_agree_with_scipy():
+    from scipy import stats
+
+    rng = np.random.default_rng(1)
+    base = rng.choice([1.0, 2.0, 3.0], size=30)
+    S = rng.choice([1.0, 2.0, 3.0, 4.0], size=(6, 30))
+    tau, rho = sc.rank_correlations(base, S)
+    for r in range(6):
+        assert tau[r] == pytest.approx(stats.kendalltau(base, S[r]).statistic)
+        assert rho[r] == pytest.approx(stats.spearmanr(base, S[r]).statistic)
+    # float noise does not break a tie
+    tau, _ = sc.rank_correlations([1.0, 1.0, 2.0], [[1.0, 1.0 + 1e-13, 2.0]])
+    assert tau[0] == pytest.approx(1.0)
+
+
+# ============================================================================= draws and Monte Carlo
+def test_draws_are_reproducible_and_respect_the_plan(hand):
+    w = pd.Series({"x": 0.4, "y": 0.6})
+    a = sc.draw_weights(hand, w, draws=4000, concentration=50, seed=11)
+    b = sc.draw_weights(hand, w, draws=4000, concentration=50, seed=11)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(sc.draw_weights(hand, w, draws=4000, concentration=50, seed=12))
+    assert a.sum(axis=1).to_numpy() == pytest.approx(np.ones(4000))
+    # Dirichlet(50 w): mean w, var w (1 - w) / 51 -> sd of x = sqrt(0.24 / 51) = 0.0686
+    assert a["x"].mean() == pytest.approx(0.4, abs=0.005)
+    assert a["x"].std() == pytest.approx(math.sqrt(0.24 / 51), rel=0.06)
+    u = sc.draw_weights(hand, w, draws=4000, method="uniform", seed=1)
+    assert u["x"].mean() == pytest.approx(0.5, abs=0.02)        # uniform on the simplex
+    assert u["x"].std() == pytest.approx(math.sqrt(1 / 12), rel=0.06)
+    zero = sc.draw_weights(pd.DataFrame({"x": [1.0], "y": [2.0], "z": [3.0]}), {"x": 0.5, "y": 0.5, "z": 0.0},
+                           draws=50)
+    assert (zero["z"] == 0).all()
+
+
+def test_monte_carlo_is_deterministic_and_sensible(demo):
+    model = sc.score_model(demo.scorecard, role="agent", kpis=demo.kpis)
+    a = sc.monte_carlo(model, draws=300, seed=4)
+    b = sc.monte_carlo(model, draws=300, seed=4)
+    pd.testing.assert_frame_equal(a.people, b.people)
+    assert np.array_equal(a.tau, b.tau) and a.median_tau == b.median_tau
+    c = sc.monte_carlo(model, draws=300, seed=5)
+    assert not np.array_equal(a.tau, c.tau)
+    p = a.people
+    grades = [f"p_{g}" for g in a.grades]
+    assert p[grades].sum(axis=1).to_numpy() == pytest.approx(np.ones(len(p)))
+    assert 0.5 < a.median_tau < 1.0
+    # team leads' weights are not varied, but they stay in the ranking
+    assert set(p["role"]) == {"agent", "team_lead"}
+    # almost no spread: everyone keeps grade and place
+    still = sc.monte_carlo(model, draws=50, concentration=1e9, seed=1)
+    assert (still.people["p_same_grade"] == 1).all()
+    assert still.median_tau == pytest.approx(1.0)
+    top = still.people.sort_values("rank").head(model.top_k)
+    assert (top["p_top_k"] == 1).all()
+    # uniform weights shake the ranking more than Dirichlet(50) around the plan
+    assert sc.monte_carlo(model, draws=300, method="uniform", seed=4).median_tau < a.median_tau
+
+
+# ============================================================================= the model
+def test_model_reproduces_the_scorecard(demo):
+    model = sc.score_model(demo.scorecard, kpis=demo.kpis)
+    got = model.scores(model.weights)
+    assert got == pytest.approx(demo.scorecard.table["score"].to_numpy(), abs=1e-9)
+    assert model.notes == []
+    assert model.columns[0].count("/") == 1            # role/kpi columns with two roles
+    with pytest.raises(ScoringError, match="roles|role"):
+        model.column("revenue")                         # weighted by both roles
+
+
+def test_score_model_on_a_plain_matrix(hand):
+    model = sc._model(hand, {"x": 0.4, "y": 0.6}, grading=THRESHOLDS)
+    assert model.people["score"].tolist() == pytest.approx([40, 60, 42])
+    assert model.people["rank"].tolist() == [3, 1, 2]
+    assert model.people["grade"].tolist() == ["B", "A", "B"]
+
+
+# ============================================================================= sweep
+def test_sweep_by_hand(hand):
+    """Scores as x's weight t goes from 0 to 1 (y's weight 1 - t):
+    P1 = 100 t, P2 = 100 (1 - t), P3 = 60 t + 30 (1 - t) = 30 + 30 t.
+    Crossings: P1 = P3 at 100 t = 30 + 30 t -> t = 3/7; P1 = P2 at t = 1/2;
+    P2 = P3 at 100 - 100 t = 30 + 30 t -> t = 7/13.
+    At t = 0.4: P2 60 (1st), P3 42 (2nd), P1 40 (3rd).
+    P1 keeps 3rd on [0, 3/7], P3 keeps 2nd on [0, 3/7], P2 keeps 1st on [0, 1/2].
+    Top 1: P2 in it on [0, 1/2]; P1 out of it until it passes P2 at 1/2; P3 never in.
+    Grade A at >= 50: P1 (B) on [0, 1/2] (100 t = 50); P2 (A) on [0, 1/2];
+    P3 (B) until 30 + 30 t = 50 -> t = 2/3."""
+    s = sc.sweep(hand, {"x": 0.4, "y": 0.6}, "x", grading=THRESHOLDS, top_k=1)
+    p = s.people
+    assert s.weight == pytest.approx(0.4)
+    assert p.index.tolist() == ["P2", "P3", "P1"]
+    assert p["rank"].tolist() == [1, 2, 3]
+    assert p.loc["P1", ["rank_from", "rank_to"]].tolist() == pytest.approx([0, 3 / 7])
+    assert p.loc["P3", ["rank_from", "rank_to"]].tolist() == pytest.approx([0, 3 / 7])
+    assert p.loc["P2", ["rank_from", "rank_to"]].tolist() == pytest.approx([0, 0.5])
+    assert p.loc["P2", ["top_k_from", "top_k_to"]].tolist() == pytest.approx([0, 0.5])
+    assert p.loc["P1", ["top_k_from", "top_k_to"]].tolist() == pytest.approx([0, 0.5])
+    assert p.loc["P3", ["top_k_from", "top_k_to"]].tolist() == pytest.approx([0, 1])
+    assert p["grade"].tolist() == ["A", "B", "B"]
+    assert p.loc["P1", ["grade_from", "grade_to"]].tolist() == pytest.approx([0, 0.5])
+    assert p.loc["P3", ["grade_from", "grade_to"]].tolist() == pytest.approx([0, 2 / 3])
+    assert p.loc["P2", ["grade_from", "grade_to"]].tolist() == pytest.approx([0, 0.5])
+    c = s.crossings
+    assert c["weight"].tolist() == pytest.approx([3 / 7, 0.5, 7 / 13])
+    assert list(zip(c["rises"], c["falls"])) == [("P1", "P3"), ("P1", "P2"), ("P3", "P2")]
+    assert s.first_place().name == "P2" and s.first_place()["rank_to"] == pytest.approx(0.5)
+    assert s.scores([0.0, 1.0]).to_numpy().ravel() == pytest.approx([0, 100, 30, 100, 0, 60])
+
+
+def check_sweep_against_grid(s: sc.Sweep, model: sc.ScoreModel, grid: int = 4001) -> None:
+    """Brute force: score everyone on a dense grid of the weight with ScoreModel.scores
+    (the plain weighted sum with redistribution and the scorer's later steps, not the
+    sweep's polynomials), then check the intervals and the crossings."""
+    col = s.column
+    block = [c for c in model.columns if model.role_of[c] == s.role]
+    base = model.weights[block] / model.weights[block].sum()
+    t = np.linspace(0, 1, grid)
+    W = np.tile(model.weights.to_numpy(), (grid, 1))
+    for c in block:
+        j = model.columns.index(c)
+        W[:, j] = t if c == col else base[c] * (1 - t) / (1 - base[col])
+    S = model.scores(W)
+    # at t = 0 (or 1) someone whose only KPIs then weigh 0 has no score (and leaves the team
+    # mean); the sweep shows the limit there
+    rows = np.isfinite(S).all(axis=1)
+    assert rows[1:-1].all()
+    assert S[rows] == pytest.approx(s.scores(t).to_numpy()[rows], abs=1e-8)
+    R = sc.rank_matrix(S, tie="min")
+    G = sc.grade_matrix(S, model.grading) if model.grading is not None else None
+    step = 1 / (grid - 1)
+    ids = list(model.people.index)
+    for e, row in s.people.dropna(subset=["rank"]).iterrows():
+        i = ids.index(e)
+        inside = (t > row["rank_from"] + step) & (t < row["rank_to"] - step)
+        assert (R[inside, i] == row["rank"]).all(), e
+        for edge, beyond in ((row["rank_to"], t > row["rank_to"] + step),
+                             (row["rank_from"], t < row["rank_from"] - step)):
+            if beyond.any() and 0 < edge < 1:
+                near = beyond & (np.abs(t - edge) < 3 * step)
+                assert (R[near, i] != row["rank"]).any(), (e, edge)
+        inside = (t > row["top_k_from"] + step) & (t < row["top_k_to"] - step)
+        assert ((R[inside, i] <= s.top_k) == row["in_top_k"]).all(), e
+        if "grade" in row:
+            inside = (t > row["grade_from"] + step) & (t < row["grade_to"] - step)
+            assert (G[inside, i] == row["grade"]).all(), e
+            beyond = (t > row["grade_to"] + step) & (t < row["grade_to"] + 3 * step) & rows
+            assert row["grade_to"] >= 1 - step or (G[beyond, i] != row["grade"]).any(), e
+    # every sign change of a pair's score difference between grid points is a listed crossing
+    pos = {e: k for k, e in enumerate(ids)}
+    listed = [(w, pos[a], pos[b]) for w, a, b in zip(s.crossings["weight"], s.crossings["rises"], s.crossings["falls"])]
+    tf, Sf = t[rows], S[rows]
+    D = np.sign(np.round(Sf[:, :, None] - Sf[:, None, :], 9))
+    flips = np.argwhere((D[1:] * D[:-1]) < 0)
+    for k, a, b in flips:
+        if a < b:
+            assert any(tf[k] - 1e-9 <= w <= tf[k + 1] + 1e-9 and {x, y} == {a, b} for w, x, y in listed), (tf[k], a, b)
+    for w, a, b in listed:
+        k = min(int(w / step), grid - 2)
+        lo, hi = max(k - 1, 0), min(k + 2, grid - 1)
+        assert S[lo, a] <= S[lo, b] + 1e-9 and S[hi, a] >= S[hi, b] - 1e-9
+
+
+def test_sweep_matches_brute_force_with_missing_values():
+    rng = np.random.default_rng(2)
+    N = pd.DataFrame(rng.uniform(0, 100, size=(14, 4)), columns=["a", "b", "c", "d"],
+                     index=[f"E{i}" for i in range(14)])
+    N.iloc[0, 0] = np.nan      # no value for the swept KPI: constant score
+    N.iloc[1, 1:] = np.nan     # only the swept KPI
+    N.iloc[2, 2] = np.nan      # part of the others: a ratio of two lines
+    model = sc._model(N, [0.3, 0.3, 0.2, 0.2], grading=THRESHOLDS, top_k=3)
+    s = sc.sweep(model, "a")
+    assert len(s.crossings) > 10
+    check_sweep_against_grid(s, model)
+
+
+def test_sweep_matches_brute_force_on_the_demo_scorecard(demo):
+    """Team blend, ratings, bonuses and a forced distribution; the leads' csat can be missing."""
+    for role, kpi in (("agent", "revenue"), ("team_lead", "csat")):
+        model = sc.score_model(demo.scorecard, role=role, kpis=demo.kpis)
+        s = sc.sweep(model, kpi)
+        check_sweep_against_grid(s, model, grid=2001)
+        assert s.scores([s.weight]).to_numpy()[0] == pytest.approx(demo.scorecard.table["score"].to_numpy())
+
+
+def test_sweep_refuses_a_kpi_with_all_the_weight(hand):
+    with pytest.raises(ScoringError, match="all of the role's weight"):
+        sc.sweep(hand, {"x": 1.0, "y": 0.0}, "x")
+    with pytest.raises(ScoringError, match="not a weighted KPI"):
+        sc.sweep(sc._model(hand, {"x": 0.5, "y": 0.5}), "revenue")
+
+
+# ============================================================================= sensitivity
+def test_oat_ranges_by_hand(hand):
+    """P3's score with x's weight at 0.4 x 0.5 = 0.2 (y 0.8): 0.2 x 60 + 0.8 x 30 = 36;
+    at 0.4 x 1.5 = 0.6 (y 0.4): 36 + 12 = 48; baseline 42; swing 12. For y (0.6 -> 0.3 and
+    0.9): 0.7 x 60 + 0.3 x 30 = 51 and 0.1 x 60 + 0.9 x 30 = 33, swing 18, listed first."""
+    o = sc.oat_ranges(hand, {"x": 0.4, "y": 0.6}, output="score:P3", spread=0.5)
+    assert o["kpi"].tolist() == ["y", "x"]
+    assert o[["output_low", "output_high", "swing"]].to_numpy().ravel() == pytest.approx([51, 33, 18, 36, 48, 12])
+    assert o["base"].to_numpy() == pytest.approx([42, 42])
+    rank_p3 = sc.oat_ranges(hand, {"x": 0.4, "y": 0.6}, output=("rank", "P3"))
+    assert set(rank_p3["base"]) == {2.0}
+
+
+def test_sensitivity_sobol_and_morris(hand):
+    """P3 = 60 x share of x + 30 x share of y: both weights matter; P1's score only
+    through the x/y split. A person with equal points on both KPIs never moves: NaN or 0."""
+    N = hand.assign(z=[10.0, 20.0, 30.0])
+    w = {"x": 0.6, "y": 0.3, "z": 0.1}
+    a = sc.sensitivity(N, w, output="score:P1", samples=128, seed=3)
+    b = sc.sensitivity(N, w, output="score:P1", samples=128, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert list(a.columns) == ["kpi", "weight", "S1", "S1_conf", "ST", "ST_conf"]
+    assert a["ST"].iloc[0] > a["ST"].iloc[-1]
+    m = sc.sensitivity(N, w, output="stability", method="morris", samples=30, seed=3)
+    assert {"mu_star", "sigma"} <= set(m.columns) and m["mu_star"].ge(0).all()
+    # P1 = 100 f_x / (f_x + f_y) with both factors on [0.5, 1.5]: symmetric, equal indices
+    sym = sc.sensitivity(hand, {"x": 0.5, "y": 0.5}, output="score:P1", samples=512, seed=1).set_index("kpi")
+    assert sym.loc["x", "ST"] == pytest.approx(sym.loc["y", "ST"], abs=0.1)
+    assert sym["S1"].sum() == pytest.approx(1.0, abs=0.15)        # almost additive on this range
+    flat = sc.sensitivity(pd.DataFrame({"x": [50.0, 1.0], "y": [50.0, 2.0]}), {"x": 0.5, "y": 0.5},
+                          output="score:0", samples=64)
+    assert flat["ST"].fillna(0).abs().max() < 1e-9
+    with pytest.raises(ScoringError, match="output"):
+        sc.sensitivity(N, w, output="everything")
+
+
+# ============================================================================= data-driven weights
+def test_entropy_weights_worked_by_hand():
+    """Raw variant, three people, columns (1, 1, 1), (1, 1, 2), (0, 1, 1).
+
+    Column 1: p = 1/3 each -> e = ln 3 / ln 3 = 1, d = 0.
+    Column 2: p = (0.25, 0.25, 0.5) -> H = 0.5 ln 4 + 0.5 ln 2 = 1.5 ln 2 = 1.039721;
+              e = 1.039721 / ln 3 (1.098612) = 0.946395, d = 0.053605.
+    Column 3: p = (0, 0.5, 0.5) -> H = ln 2 = 0.693147 (0 ln 0 = 0); e = 0.630930,
+              d = 0.369070.
+    w = d / (0.053605 + 0.369070 = 0.422675) = (0, 0.126824, 0.873176).
+
+    Normalised variant (direction first): a = (10, 20, 30) up, b = (1, 2, 3) down,
+    c = (5, 7, 7) up -> (0, .5, 1), (1, .5, 0), (0, 1, 1). a and b: p = (0, 1/3, 2/3),
+    H = ln 3 - (2/3) ln 2 = 0.636514, e = 0.579380, d = 0.420620; c: d = 0.369070 as above.
+    w = (0.420620, 0.420620, 0.369070) / 1.210310 = (0.347531, 0.347531, 0.304939)."""
+    raw = sc.entropy_weights(np.array([[1, 1, 0], [1, 1, 1], [1, 2, 1.0]]), variant="raw")
+    assert raw.tolist() == pytest.approx([0.0, 0.126824, 0.873176], abs=1e-6)
+    X = pd.DataFrame({"a": [10, 20, 30], "b": [1, 2, 3], "c": [5, 7, 7]})
+    norm = sc.entropy_weights(X, higher_is_better={"a": True, "b": False, "c": True})
+    assert norm.tolist() == pytest.approx([0.347531, 0.347531, 0.304939], abs=1e-6)
+    # catalogue directions: complaint_rate is lower-is-better, so its best value is the minimum
+    kpi = pd.DataFrame({"revenue": [10, 20, 30], "complaint_rate": [0.3, 0.2, 0.1]})
+    assert sc.entropy_weights(kpi).tolist() == pytest.approx([0.5, 0.5])
+
+
+def test_entropy_weights_reproduce_xu_2004():
+    """Xu, X. (2004). A note on the subjective and objective integrated approach to
+    determine attribute weights. European Journal of Operational Research 156(2), 530-532:
+    entropy weights of the raw decision matrix below, 0.4630, 0.3992, 0.1378, 0.0000 (the
+    raw-values variant, p_ij = x_ij / sum_i x_ij)."""
+    X = np.array([[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]])
+    got = sc.entropy_weights(X, variant="raw")
+    assert got.round(4).tolist() == [0.4630, 0.3992, 0.1378, 0.0000]
+
+
+def test_critic_weights_worked_by_hand():
+    """a = (10, 20, 30) up, b = (1, 2, 3) down, c = (5, 7, 6) up, min-max with direction:
+    a' = (0, .5, 1), b' = (1, .5, 0), c' = (0, 1, .5). sd (ddof 1) = 0.5 for each.
+    r_ab = -1; r_ac = [(-.5)(-.5) + 0 + (.5)(0)] / 2 / 0.25 = 0.5; r_bc = -0.5.
+    C_a = 0.5 x (2 + 0.5) = 1.25; C_b = 0.5 x (2 + 1.5) = 1.75; C_c = 0.5 x (0.5 + 1.5) = 1.
+    w = (1.25, 1.75, 1) / 4 = (0.3125, 0.4375, 0.25)."""
+    X = pd.DataFrame({"a": [10, 20, 30], "b": [1, 2, 3], "c": [5, 7, 6]})
+    got = sc.critic_weights(X, higher_is_better={"a": True, "b": False, "c": True})
+    assert got.tolist() == pytest.approx([0.3125, 0.4375, 0.25])
+    assert got.attrs["information"].tolist() == pytest.approx([1.25, 1.75, 1.0])
+
+
+def test_critic_weights_reproduce_tus_and_aytac_adali_2019():
+    """CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995, Computers & Operations Research
+    22(7), 763-770) as applied by Tuş, A. & Aytaç Adalı, E. (2019), The new combination
+    with CRITIC and WASPAS methods for the time and attendance software selection problem,
+    OPSEARCH 56(2), 528-538: weights 0.157, 0.249, 0.168, 0.121, 0.154, 0.151. The
+    published weights are those of min-max normalising every column upward, (x - min) /
+    (max - min), which is what higher_is_better=True gives."""
+    X = np.array([[5000, 3, 3, 4, 3, 2], [680, 5, 3, 2, 2, 1], [2000, 3, 2, 3, 4, 3],
+                  [600, 4, 3, 1, 2, 2], [800, 2, 4, 3, 3, 4]], dtype=float)
+    got = sc.critic_weights(X, higher_is_better=True)
+    assert got.round(3).tolist() == [0.157, 0.249, 0.168, 0.121, 0.154, 0.151]
+
+
+def test_ahp_weights_worked_by_hand():
+    """Saaty's random index (Saaty 1980): RI(3) = 0.58, RI(4) = 0.90.
+
+    A = [[1, 3, 5], [1/3, 1, 3], [1/5, 1/3, 1]]. For a 3 x 3 reciprocal matrix the principal
+    eigenvector equals the normalised row geometric means (Crawford & Williams 1985):
+    (15^(1/3), 1, (1/15)^(1/3)) = (2.466212, 1, 0.405480), sum 3.871692 ->
+    w = (0.636986, 0.258285, 0.104729); and lambda_max = 1 + (a13 / (a12 a23))^(1/3) +
+    (a12 a23 / a13)^(1/3) = 1 + (5/9)^(1/3) + (9/5)^(1/3) = 1 + 0.822070 + 1.216440 =
+    3.038511; CI = 0.038511 / 2 = 0.019256; CR = 0.019256 / 0.58 = 0.0332 <= 0.1."""
+    r = sc.ahp_weights([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]], names=["revenue", "calls", "csat"])
+    assert r.weights.tolist() == pytest.approx([0.636986, 0.258285, 0.104729], abs=1e-6)
+    assert r.lambda_max == pytest.approx(3.038511, abs=1e-6)
+    assert (r.ci, r.cr, r.ri, r.consistent) == (pytest.approx(0.019256, abs=1e-6), pytest.approx(0.0332, abs=1e-4),
+                                                0.58, True)
+    assert sc.ahp_weights([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]], method="geometric").weights.tolist() == \
+        pytest.approx(r.weights.tolist())
+    # a consistent 4 x 4 (a_ij = w_i / w_j for w = 8, 4, 2, 1 over 15): lambda = 4, CR = 0
+    w = np.array([8, 4, 2, 1]) / 15
+    c = sc.ahp_weights(np.outer(w, 1 / w))
+    assert c.weights.tolist() == pytest.approx(w.tolist())
+    assert (c.lambda_max, c.cr, c.ri) == (pytest.approx(4.0), pytest.approx(0.0, abs=1e-12), 0.90)
+    # cyclic judgements (1 beats 2 beats 3 beats 1, each by 9): a = 9, b = 9, c = 1/9 ->
+    # lambda = 1 + (1/729)^(1/3) + 729^(1/3) = 1 + 1/9 + 9 = 10.111; CR = 3.5556 / 0.58 = 6.13
+    bad = sc.ahp_weights([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])
+    assert bad.lambda_max == pytest.approx(1 + 1 / 9 + 9)
+    assert bad.cr == pytest.approx((1 / 9 + 7) / 2 / 0.58) and not bad.consistent
+    assert bad.weights.tolist() == pytest.approx([1 / 3] * 3)
+    assert sc.SAATY_RI == {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
+
+
+def test_ahp_rejects_malformed_matrices():
+    with pytest.raises(ScoringError, match="reciprocal"):
+        sc.ahp_weights([[1, 3], [3, 1]])
+    with pytest.raises(ScoringError, match="square"):
+        sc.ahp_weights([[1, 2, 3], [0.5, 1, 2]])
+    with pytest.raises(ScoringError, match="too large"):
+        sc.ahp_weights(np.ones((11, 11)))
+    assert sc.ahp_weights([[1, 0.3333], [3, 1]]).cr == 0.0    # 2 x 2: always consistent
+
+
+def test_topsis_reproduces_papathanasiou_and_ploskas():
+    """Papathanasiou, J. & Ploskas, N. (2018). Multiple Criteria Decision Aid: Methods,
+    Examples and Python Implementations, ch. 1 (TOPSIS), Springer: 6 alternatives, 4
+    benefit criteria, weights 0.4 / 0.3 / 0.1 / 0.2, vector normalisation; closeness 0.387,
+    0.327, 0.391, 0.615, 0.868, 0.493."""
+    X = np.array([[8, 7, 2, 1], [5, 3, 7, 5], [7, 5, 6, 4], [9, 9, 7, 3], [11, 10, 3, 7], [6, 9, 5, 4]], float)
+    got = sc.topsis(X, [0.4, 0.3, 0.1, 0.2], higher_is_better=True)
+    assert got["closeness"].round(3).tolist() == [0.387, 0.327, 0.391, 0.615, 0.868, 0.493]
+    assert got["rank"].tolist() == [5, 6, 4, 2, 1, 3]
+
+
+def test_topsis_fighter_aircraft_worked_by_hand():
+    """Hwang & Yoon (1981), the fighter-aircraft example: speed, range, payload, cost
+    (lower is better), reliability, manoeuvrability; weights .2 .1 .1 .1 .2 .3.
+
+    Column norms sqrt(sum x^2): 4.2814, 4096.34, 39560.08, 10.8513, 10.3923, 13.4164.
+    Weighted normalised v for A1: .2 x 2/4.2814 = .0934, .1 x 1500/4096.34 = .0366,
+    .1 x 20000/39560.08 = .0506, .1 x 5.5/10.8513 = .0507, .2 x 5/10.3923 = .0962,
+    .3 x 9/13.4164 = .2012. Ideal (max; min for cost): .1168, .0659, .0531, .0415, .1347,
+    .2012; anti-ideal: .0841, .0366, .0455, .0599, .0577, .1118.
+    S+(A1) = sqrt(.0234^2 + .0293^2 + .0025^2 + .0092^2 + .0385^2 + 0) = .0546;
+    S-(A1) = sqrt(.0093^2 + 0 + .0051^2 + .0092^2 + .0385^2 + .0894^2) = .0984;
+    C(A1) = .0984 / (.0546 + .0984) = .643. Likewise C = .268 (A2), .614 (A3), .312 (A4):
+    A1 > A3 > A4 > A2."""
+    X = pd.DataFrame([[2.0, 1500, 20000, 5.5, 5, 9], [2.5, 2700, 18000, 6.5, 3, 5],
+                      [1.8, 2000, 21000, 4.5, 7, 7], [2.2, 1800, 20000, 5.0, 5, 5]],
+                     columns=["speed", "range", "payload", "cost", "reliability", "manoeuvrability"],
+                     index=["A1", "A2", "A3", "A4"])
+    hib = {"speed": True, "range": True, "payload": True, "cost": False, "reliability": True, "manoeuvrability": True}
+    got = sc.topsis(X, [0.2, 0.1, 0.1, 0.1, 0.2, 0.3], higher_is_better=hib)
+    assert got.loc["A1", ["s_plus", "s_minus"]].round(4).tolist() == [0.0546, 0.0984]
+    assert got["closeness"].round(3).tolist() == [0.643, 0.268, 0.614, 0.312]
+    assert got["rank"].tolist() == [1, 4, 2, 3]
+
+
+def test_data_driven_weights_next_to_the_plan(demo):
+    params = demo.params.model_dump(exclude={"source"})
+    order = list(demo.scorecard.weights["team_lead"])
+    # revenue 3x close_rate, 5x csat, 5x collaboration; the rest equal
+    params["scenarios"]["ahp"] = {"team_lead": {"matrix": [[1, 3, 5, 5], [1 / 3, 1, 2, 2], [0.2, 0.5, 1, 1],
+                                                            [0.2, 0.5, 1, 1]]}}
+    card = demo.scorecard
+    card.params, saved = params_from_dict(params), card.params
+    try:
+        t = sc.data_driven_weights(card, "team_lead")
+    finally:
+        card.params = saved
+    assert t.index.tolist() == order
+    for col in ("plan", "entropy", "critic", "ahp"):
+        assert t[col].sum() == pytest.approx(1.0)
+    assert t["ahp"].idxmax() == "revenue" and t.attrs["ahp"].consistent
+    assert "RI(4) = 0.90" in t.attrs["notes"][-1] and "consistent" in t.attrs["notes"][-1]
+    agents = sc.data_driven_weights(card, "agent", source="normalised")
+    # the shipped telesales plan compares 4 of the agent's KPIs: AHP weighs exactly those
+    assert agents["ahp"].dropna().index.tolist() == ["revenue", "close_rate", "calls", "csat"]
+    assert agents["ahp"].sum() == pytest.approx(1.0) and agents.attrs["people"] > 40
+    ranking = sc.topsis_ranking(card, "agent")
+    assert ranking["topsis"].between(0, 1).all() and len(ranking) == (card.table["role"] == "agent").sum()
+
+
+# ============================================================================= named scenarios
+def test_scenario_weights_what_if_and_phase(demo):
+    w, notes = sc.scenario_weights(demo.params, demo.scorecard, what_if={"rev": {"agent": {"revenue": 0.30}}})
+    assert w["launch"]["agent"] == {"revenue": 0.2, "calls": 0.3, "connect_rate": 0.2, "effective_talk_minutes": 0.3}
+    assert w["launch"]["team_lead"] == demo.scorecard.weights["team_lead"]
+    # revenue 0.35 -> 0.30: the other 0.65 become 0.70, each x 0.70 / 0.65
+    assert w["rev"]["agent"]["revenue"] == 0.30
+    assert w["rev"]["agent"]["close_rate"] == pytest.approx(0.15 * 0.70 / 0.65)
+    assert sum(w["rev"]["agent"].values()) == pytest.approx(1.0)
+    assert notes == []
+    with pytest.raises(ScoringError, match="nobody"):
+        sc.scenario_weights(demo.params, demo.scorecard, what_if={"x": {"boss": {"revenue": 0.3}}})
+    bad = demo.params.model_dump(exclude={"source"})
+    bad["scenarios"]["scenarios"] = {"p": {"phase": "lanch"}}
+    with pytest.raises(ParamsError, match="Did you mean 'launch'"):
+        sc.scenario_weights(params_from_dict(bad), demo.scorecard)
+
+
+def test_compare_scenarios_equals_the_scorer_with_those_weights(demo):
+    """Each scenario, scored by the scorer itself with the scenario's weights written into
+    the plan, gives the same scores, ranks, grades and payouts."""
+    from salesperf_kit.incentives import payouts
+
+    comp = demo.compare(what_if={"calls_up": {"agent": {"calls": 0.25}}})
+    t = comp.table.set_index(["scenario", "employee_id"])
+    base = t.loc["baseline"]
+    card = demo.scorecard.table.set_index("employee_id")
+    assert base["score"].to_numpy() == pytest.approx(card.loc[base.index, "score"].to_numpy())
+    assert base["rank"].tolist() == card.loc[base.index, "rank"].tolist()
+    assert base["grade"].tolist() == card.loc[base.index, "grade"].tolist()
+    weights, _ = sc.scenario_weights(demo.params, demo.scorecard, what_if={"calls_up": {"agent": {"calls": 0.25}}})
+    for name in ("revenue_30", "launch", "calls_up"):
+        p = demo.params.model_dump(exclude={"source"})
+        p["scoring"]["phases"] = []
+        for role, w in weights[name].items():
+            p["scoring"]["roles"][role]["weights"] = w
+        params = params_from_dict(p)
+        ref = score(demo.kpis, params, targets=demo.targets, ratings=demo.ratings).table.set_index("employee_id")
+        got = t.loc[name]
+        assert got["score"].to_numpy() == pytest.approx(ref.loc[got.index, "score"].to_numpy(), abs=1e-9), name
+        assert got["rank"].tolist() == ref.loc[got.index, "rank"].tolist(), name
+        assert got["grade"].tolist() == ref.loc[got.index, "grade"].tolist(), name
+        pay = payouts(ref.reset_index(), demo.kpis, params, targets=demo.targets).set_index("employee_id")["total"]
+        assert got["payout"].to_numpy() == pytest.approx(pay.loc[got.index].to_numpy()), name
+    s = comp.summary.set_index("scenario")
+    assert s.loc["baseline", ["kendall_tau", "spearman_rho"]].tolist() == [1.0, 1.0]
+    assert s.loc["baseline", "rank_changes"] == 0
+    assert s.loc["revenue_30", "label"] == "销售额 30%"
+    assert (s["kendall_tau"] <= 1).all() and s.loc["launch", "kendall_tau"] < 0.95
+    rows = t.loc["launch"]
+    assert s.loc["launch", "payout_change"] == pytest.approx(rows["payout_change"].sum())
+    assert s.loc["launch", "grade_changes"] == int(rows["grade_changed"].sum()) > 0
+    assert (rows["rank_change"] == rows["baseline_rank"] - rows["rank"]).all()
+    assert comp.ranks.columns.tolist() == ["name", "baseline", "revenue_30", "launch", "calls_up"]
+    assert set(comp.changes()["scenario"]) <= {"revenue_30", "launch", "calls_up"}
+
+
+def test_scenario_weighing_a_kpi_the_plan_does_not(demo):
+    what_if = {"orders": {"agent": {"orders": 0.2}}}
+    with pytest.raises(ScoringError, match="pass kpis="):
+        sc.compare_scenarios(demo.scorecard, demo.params, what_if=what_if)
+    comp = sc.compare_scenarios(demo.scorecard, demo.params, kpis=demo.kpis, targets=demo.targets,
+                                ratings=demo.ratings, what_if=what_if)
+    weights, _ = sc.scenario_weights(demo.params, demo.scorecard, what_if=what_if)
+    p = demo.params.model_dump(exclude={"source"})
+    p["scoring"]["roles"]["agent"]["weights"] = weights["orders"]["agent"]
+    ref = score(demo.kpis, params_from_dict(p), targets=demo.targets, ratings=demo.ratings).table
+    got = comp.table[comp.table["scenario"] == "orders"].set_index("employee_id")["score"]
+    assert got.to_numpy() == pytest.approx(ref.set_index("employee_id").loc[got.index, "score"].to_numpy())
+
+
+def test_without_kpis_payouts_are_left_out_with_a_note(demo):
+    comp = sc.compare_scenarios(demo.scorecard, demo.params)
+    assert "payout" not in comp.table and any("payouts left out" in n for n in comp.notes)
+
+
+def test_run_scenarios_is_what_the_cli_writes(demo):
+    out = sc.run_scenarios(demo.dataset, demo.params, "2026-10")
+    assert {"scenario", "employee_id", "rank", "grade", "rank_change", "payout_change"} <= set(out.columns)
+    assert set(out["scenario"]) == {"baseline", "revenue_30", "launch"}
+    assert list(out.attrs["summary"]["scenario"]) == ["baseline", "revenue_30", "launch"]
+
+
+# ============================================================================= figures and widget
+def test_figures_return_axes(demo):
+    import matplotlib.pyplot as plt
+
+    model = sc.score_model(demo.scorecard, role="agent", kpis=demo.kpis)
+    comp = sc.compare_scenarios(demo.scorecard, demo.params)
+    mc = sc.monte_carlo(model, draws=50, seed=0)
+    axes = [sc.bump_chart(comp, language="en"), sc.grade_probability_heatmap(mc),
+            sc.tornado(sc.oat_ranges(model)), sc.sweep_chart(sc.sweep(model, "revenue"))]
+    for ax in axes:
+        assert isinstance(ax, plt.Axes)
+    fig, ax = plt.subplots()
+    assert sc.tornado(sc.oat_ranges(model, output="rank:" + model.people.index[0]), ax=ax) is ax
+    assert len(axes[0].get_lines()) >= 15
+
+
+def test_weight_sliders_rerank_live(demo):
+    box = sc.weight_sliders(demo.scorecard, "agent")
+    first = box.table.copy()
+    assert (first["rank_change"] == 0).all()
+    box.sliders["revenue"].value = 0.0
+    moved = box.table
+    model = sc.score_model(demo.scorecard, role="agent")
+    w = dict(demo.scorecard.weights["agent"], revenue=0.0)
+    total = sum(w.values())
+    want = model.scores(model.weights_from({"agent": {k: v / total for k, v in w.items()}}))
+    assert moved["score"].to_numpy() == pytest.approx(pd.Series(want, index=model.people.index)[moved.index].to_numpy())
+    assert (moved["rank_change"] != 0).any()
+
+
+# ============================================================================= the notebook
+def test_the_notebook_is_thin_and_parameterised():
+    nb = json.loads((ROOT / "notebooks" / "scenarios.ipynb").read_text(encoding="utf-8"))
+    import ast
+
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    params = {}
+    for node in ast.parse("".join(code[0]["source"])).body:
+        params[node.targets[0].id] = ast.literal_eval(node.value)
+    assert params["business"] == "telesales" and params["period"] == "2026-10" and params["language"] == "zh"
+    assert params["data_path"] == "demo" and params["output_dir"] == ""
+    for cell in code:
+        tree = ast.parse("".join(cell["source"]))
+        assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While,
+                                                                ast.Lambda, ast.AsyncFunctionDef))]
+        assert not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+def test_save_results_writes_one_workbook_or_nothing(demo, tmp_path):
+    comp = sc.compare_scenarios(demo.scorecard, demo.params)
+    assert sc.save_results("", comparison=comp) == []
+    paths = sc.save_results(tmp_path / "out", comparison=comp, sweep=sc.sweep(demo.model("agent"), "revenue"))
+    sheets = pd.read_excel(paths[0], sheet_name=None)
+    assert list(sheets) == ["summary", "scenarios", "weights", "sweep", "crossings"]
+    assert len(sheets["scenarios"]) == len(comp.table)
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_sensitivity_is_identical_for_seed_zero(demo, method):
+    """SALib ignores a seed of 0; the kit's default seed is 0, and results must still repeat
+    exactly, confidence intervals included."""
+    model = demo.model("agent")
+    a = sc.sensitivity(model, output="stability", method=method, seed=0)
+    b = sc.sensitivity(model, output="stability", method=method, seed=0)
+    pd.testing.assert_frame_equal(a, b)
