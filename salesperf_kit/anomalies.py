@@ -99,13 +99,10 @@ def alerts_frame(alerts: Iterable[Alert]) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- helpers
 def _tables(dataset) -> dict[str, pd.DataFrame]:
-    if isinstance(dataset, Mapping):
-        return {k: v for k, v in dataset.items() if v is not None}
-    out = dict(getattr(dataset, "tables", {}) or {})
-    for name, path in (getattr(dataset, "lazy", {}) or {}).items():
-        if name not in out:
-            out[name] = pd.read_parquet(path)
-    return out
+    """The dataset's tables as a dict of DataFrames (Parquet tables left on disk are read)."""
+    from .loaders import tables_of
+
+    return tables_of(dataset)
 
 
 def _say(language: str, en: str, zh: str) -> str:

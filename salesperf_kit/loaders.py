@@ -49,7 +49,7 @@ from .exceptions import DataContractError, Problem, SalesperfError
 from .periods import Period, parse_period
 from .schemas import TABLES, check_references
 
-__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "validate_dataset"]
+__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "tables_of", "validate_dataset"]
 
 _MAPPING_KEYS = ("files", "columns", "values", "defaults", "filters", "encoding")
 _KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -1641,3 +1641,18 @@ def load_data(path, *, business: str | None = None, mapping: dict | None = None,
         check_one_of("business", business, BUSINESSES)
         return Dataset(tables=make_sample(business), sources={})
     return load_dataset(path, mapping=mapping or None, period=period, lazy=lazy)
+
+
+def tables_of(dataset, *, read: "tuple[str, ...] | None" = None) -> dict[str, pd.DataFrame]:
+    """The tables of a :class:`Dataset` (or of a plain dict of DataFrames) as DataFrames.
+
+    Parquet tables left on disk (``lazy=True``) are read into pandas as well: all of them,
+    or only those named in ``read`` (use that for big data: e.g. just targets and reviews).
+    """
+    if isinstance(dataset, dict):
+        return {k: v for k, v in dataset.items() if v is not None}
+    out = dict(getattr(dataset, "tables", {}) or {})
+    for name, path in (getattr(dataset, "lazy", {}) or {}).items():
+        if name not in out and (read is None or name in read):
+            out[name] = pd.read_parquet(path)
+    return out

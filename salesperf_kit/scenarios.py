@@ -170,9 +170,9 @@ def _direction(higher_is_better, columns: list | None, k: int) -> np.ndarray:
 @lru_cache(maxsize=256)
 def _forced_cuts(n: int, shares: tuple[float, ...]) -> np.ndarray:
     """Last rank of each grade for n scored people: the scorer's Hamilton counts, summed."""
-    from .scoring import _hamilton
+    from .scoring import forced_counts
 
-    return np.cumsum(_hamilton(n, list(shares))) if n else np.zeros(len(shares), dtype=int)
+    return np.cumsum(forced_counts(n, list(shares))) if n else np.zeros(len(shares), dtype=int)
 
 
 @dataclass(frozen=True)
@@ -194,9 +194,9 @@ class _Grader:
     def of(cls, grading) -> "_Grader":
         if isinstance(grading, _Grader):
             return grading
-        from .scoring import _grading, grade_order
+        from .scoring import as_grading, grade_order
 
-        g = _grading(grading)
+        g = as_grading(grading)
         order = tuple(grade_order(g))
         if g.method == "forced":
             return cls("forced", order, shares=tuple(float(g.distribution[k]) for k in order))
@@ -2003,10 +2003,10 @@ def topsis_ranking(scorecard, role: str, *, weights=None) -> pd.DataFrame:
 # ============================================================================= named scenarios
 def _scenario_roles(params, scorecard) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
     """The scorecard's weights per employee role, and each one's role in the plan."""
-    from .scoring import _resolve_role
+    from .scoring import plan_role
 
     base = {str(r): dict(w) for r, w in scorecard.weights.items()}
-    return base, {r: _resolve_role(params, r) or r for r in base}
+    return base, {r: plan_role(params, r) or r for r in base}
 
 
 def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
@@ -2028,7 +2028,7 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
     -------
     (weights, notes)
     """
-    from .scoring import _apply_dimensions
+    from .scoring import apply_dimensions
 
     base, resolved = _scenario_roles(params, scorecard)
     sc = params.scoring
@@ -2038,7 +2038,7 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
 
     def reshape(plan_role: str, w: Mapping[str, float]) -> dict[str, float]:
         spec = sc.roles.get(plan_role)
-        return _apply_dimensions(dict(w), spec.dimensions if spec else {}, sc.dimension_weights)
+        return apply_dimensions(dict(w), spec.dimensions if spec else {}, sc.dimension_weights)
 
     for name, spec in params.scenarios.scenarios.items():
         roles = {r: dict(w) for r, w in base.items()}
@@ -2332,7 +2332,8 @@ def _score_period(dataset, params, period) -> ScenarioInputs:
     weighs) and the scorecard of one period, with the targets and reviews tables."""
     from .kpis import DEFAULT_SETS, compute_kpis
     from .periods import parse_period
-    from .scoring import _tables_of, score
+    from .loaders import tables_of as _tables_of
+    from .scoring import score
 
     p = parse_period(period)
     options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}

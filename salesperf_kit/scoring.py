@@ -67,6 +67,7 @@ from .periods import Period, parse_period
 __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
+    "forced_counts", "plan_role", "apply_dimensions", "as_grading",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -165,7 +166,9 @@ def normalise(values: pd.Series, *, method: str, higher_is_better: bool = True,
 
 
 # ----------------------------------------------------------------------------- weights
-def _resolve_role(params, role) -> str | None:
+def plan_role(params, role) -> str | None:
+    """The role of the plan whose weights apply to ``role``: itself when the plan has it,
+    else ``scoring.default_role`` (None when there is neither)."""
     roles = params.scoring.roles
     if isinstance(role, str) and role in roles:
         return role
@@ -192,7 +195,7 @@ def _phase_matches(phase, p: Period) -> bool:
 
 def _active_phase(params, role: str, p: Period):
     """The last phase that matches ``p`` and has weights for ``role`` (or its resolved role)."""
-    resolved = _resolve_role(params, role)
+    resolved = plan_role(params, role)
     found = None
     for phase in params.scoring.phases:
         if _phase_matches(phase, p) and (role in phase.roles or resolved in phase.roles):
@@ -200,7 +203,10 @@ def _active_phase(params, role: str, p: Period):
     return found
 
 
-def _apply_dimensions(weights: dict[str, float], overrides: dict[str, str], dim_weights: dict) -> dict[str, float]:
+def apply_dimensions(weights: dict[str, float], overrides: dict[str, str], dim_weights: dict) -> dict[str, float]:
+    """Effective weights with dimension weights (result / process / potential):
+    w'_k = dim_weight[d] x w_k / sum of w_j in d; dimensions without KPIs are dropped and
+    the others rescaled to 1. ``overrides`` maps a KPI to another dimension."""
     if not dim_weights:
         return dict(weights)
     dim_of = {k: overrides.get(k, CATALOGUE[k].dimension) for k in weights}
@@ -262,7 +268,7 @@ def weights_for(params, role: str, period) -> dict[str, float]:
         The role has no weights and there is no ``scoring.default_role``.
     """
     p = parse_period(period)
-    resolved = _resolve_role(params, role)
+    resolved = plan_role(params, role)
     if resolved is None:
         raise _no_weights_error([str(role)], params)
     spec = params.scoring.roles[resolved]
@@ -270,7 +276,7 @@ def weights_for(params, role: str, period) -> dict[str, float]:
     weights = spec.weights
     if phase is not None:
         weights = phase.roles.get(role, phase.roles.get(resolved))
-    return _apply_dimensions(weights, spec.dimensions, params.scoring.dimension_weights)
+    return apply_dimensions(weights, spec.dimensions, params.scoring.dimension_weights)
 
 
 # ----------------------------------------------------------------------------- rank and grades
@@ -289,19 +295,20 @@ def rank(scores: pd.Series, *, tie: str = "min") -> pd.Series:
 def grade_order(grading) -> list[str]:
     """Grades from best to worst: by threshold (highest first), or as listed in a forced
     ``distribution``."""
-    g = _grading(grading)
+    g = as_grading(grading)
     if g.method == "forced":
         return list(g.distribution)
     return [k for k, _ in sorted(g.thresholds.items(), key=lambda kv: -kv[1])]
 
 
-def _grading(grading):
+def as_grading(grading):
+    """A :class:`~salesperf_kit.params.Grading` from a model or a plain mapping."""
     from .params import Grading
 
     return grading if isinstance(grading, Grading) else Grading.model_validate(grading)
 
 
-def _hamilton(n: int, shares: list[float]) -> list[int]:
+def forced_counts(n: int, shares: list[float]) -> list[int]:
     """Largest-remainder (Hamilton) rounding of n x share; equal remainders go to the
     earlier (better) grade."""
     total = sum(shares)
@@ -339,7 +346,7 @@ def assign_grades(scores: pd.Series, grading) -> pd.Series:
       Ties: equal scores always get the same grade, the better one that the first of them
       reaches, so the next grade's count shrinks by as many.
     """
-    g = _grading(grading)
+    g = as_grading(grading)
     s = pd.to_numeric(scores, errors="coerce").astype("float64")
     out = pd.Series(None, index=s.index, dtype=object, name="grade")
     order = grade_order(g)
@@ -351,7 +358,7 @@ def assign_grades(scores: pd.Series, grading) -> pd.Series:
         for i, v in ok.items():
             out[i] = next((k for k, t in thresholds if v >= t), order[-1])
         return out
-    counts = _hamilton(len(ok), [g.distribution[k] for k in order])
+    counts = forced_counts(len(ok), [g.distribution[k] for k in order])
     bounds = np.cumsum(counts)
     ranked = ok.sort_values(ascending=False, kind="mergesort")
     previous_value, previous_grade = None, None
@@ -653,13 +660,9 @@ def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[t
 
 
 def _tables_of(dataset) -> dict:
-    if isinstance(dataset, dict):
-        return dataset
-    tables = dict(getattr(dataset, "tables", {}) or {})
-    for name, path in (getattr(dataset, "lazy", {}) or {}).items():
-        if name in ("targets", "reviews") and name not in tables:
-            tables[name] = pd.read_parquet(path)
-    return tables
+    from .loaders import tables_of
+
+    return tables_of(dataset, read=("targets", "reviews"))
 
 
 def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.DataFrame | None = None,
@@ -701,7 +704,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     people = pd.DataFrame({"employee_id": wide["employee_id"]})
     for col in ("name", "team", "role"):
         people[col] = wide[col].to_numpy() if col in wide else np.nan
-    peer_roles = [_resolve_role(params, r) for r in people["role"]]
+    peer_roles = [plan_role(params, r) for r in people["role"]]
     unknown = sorted({str(r) for r, pr in zip(people["role"], peer_roles) if pr is None})
     if unknown:
         raise _no_weights_error(unknown, params)

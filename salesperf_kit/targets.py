@@ -87,13 +87,9 @@ def _is_additive(kpi: str) -> bool:
 
 def _tables(dataset) -> dict[str, pd.DataFrame]:
     """The dataset's tables as a dict of DataFrames (Parquet tables left on disk are read)."""
-    if isinstance(dataset, Mapping):
-        return {k: v for k, v in dataset.items() if v is not None}
-    out = dict(getattr(dataset, "tables", {}) or {})
-    for name, path in (getattr(dataset, "lazy", {}) or {}).items():
-        if name not in out:
-            out[name] = pd.read_parquet(path)
-    return out
+    from .loaders import tables_of
+
+    return tables_of(dataset)
 
 
 def _month_number(p: Period) -> int:
