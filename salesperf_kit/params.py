@@ -2,8 +2,9 @@
 
 A file may name a base file with ``extends:`` (a path relative to the file itself); the
 client file then overrides only what it names (a deep merge: mappings merge key by key,
-lists and plain values replace, and ``null`` removes a key, e.g. to drop a KPI from a
-role's weights). The merged result is validated against :class:`Params`: unknown keys
+lists and plain values replace, and ``null`` removes a key). A role's ``weights`` are the
+exception: they must sum to 1, so a client file that gives a role's weights replaces them
+whole. The merged result is validated against :class:`Params`: unknown keys
 (with a "did you mean"), per-role weights that do not sum to 1, KPIs not in the catalogue
 and wrong types are all rejected, naming the file and the key path. YAML is safe-loaded.
 """
@@ -452,14 +453,17 @@ def read_yaml(path: Path) -> dict:
     return data
 
 
+_REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it
+
+
 def deep_merge(base: dict, override: dict) -> dict:
     """Merge ``override`` into a copy of ``base``: mappings key by key, other values replace,
-    and ``None`` removes the key."""
+    ``None`` removes the key, and mappings named ``weights`` replace whole."""
     out = copy.deepcopy(base)
     for key, value in override.items():
         if value is None:
             out.pop(key, None)
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+        elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in _REPLACED_WHOLE:
             out[key] = deep_merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)

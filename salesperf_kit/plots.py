@@ -9,6 +9,7 @@ machine without system fonts (no tofu boxes).
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
@@ -62,7 +63,10 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
     """Grouped bars of funnel stages per group (stages in the order given)."""
     ax = _ax(ax)
     sns.barplot(data=data, x=stage, y=value, hue=group, ax=ax, errorbar=None)
-    ax.set_yscale("log")
+    positive = data[value][data[value] > 0]
+    if len(positive) and positive.max() / positive.min() >= 100:  # stages spanning orders of magnitude
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")

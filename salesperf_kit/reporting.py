@@ -131,10 +131,10 @@ class Report:
     as_of: str
     dataset: object
     kpis: KPIResult
-    previous: KPIResult
-    last_year: KPIResult
+    previous: KPIResult | None  # None: no records in that period
+    last_year: KPIResult | None
     scorecard: object
-    previous_scorecard: object
+    previous_scorecard: object | None
     payouts: pd.DataFrame
     plan_cost: pd.DataFrame
     anonymise: bool = False
@@ -207,18 +207,39 @@ class Report:
 
     def leaderboard(self) -> Section:
         t = self.scorecard.table.sort_values(["rank", "employee_id"])
-        changes = analysis.rank_changes(t, self.previous_scorecard.table)
+        changes = analysis.rank_changes(t, self.previous_scorecard.table if self.previous_scorecard else None)
         t = t.merge(changes[["employee_id", "rank_change"]], on="employee_id", how="left")
         t = self._names(t).assign(role=lambda d: d["role"].map(self._role))
         top = t.head(self.params.report.top_n)
         cols = ["rank", "name", "team", "role", "score", "grade", "rank_change"]
         shown = top[cols].rename(columns={**column_labels(cols, self.language),
                                           "rank_change": "名次变化" if self.zh else "Rank change"})
-        ax = plots.leaderboard_chart(top, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
-        first = top.iloc[0]
-        para = (f"第一名：{first['name']}（{first['team']}），得分 {first['score']:.1f}，等级 {first['grade']}。"
-                if self.zh else f"First place: {first['name']} ({first['team']}), score {first['score']:.1f}, grade {first['grade']}.")
-        return Section(_t("leaderboard", self.language), [para], shown, self._figure("leaderboard", ax), key="leaderboard")
+        paras = self._unscored_lines(t)
+        scored = top[top["score"].notna()]
+        if scored.empty:
+            return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
+        ax = plots.leaderboard_chart(scored, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
+        first = scored.iloc[0]
+        paras.insert(0, f"第一名：{first['name']}（{first['team']}），得分 {first['score']:.1f}，等级 {first['grade']}。"
+                     if self.zh else f"First place: {first['name']} ({first['team']}), score {first['score']:.1f}, "
+                     f"grade {first['grade']}.")
+        return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
+
+    def _unscored_lines(self, table: pd.DataFrame) -> list[str]:
+        """Who has no score, and what to change in the plan (the KPIs these data do give)."""
+        unscored = table[table["score"].isna()]
+        if unscored.empty:
+            return []
+        have = [k for k in self.kpis.kpis if self.kpis.wide[k].notna().any()]
+        shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
+        lacking = sorted({k for spec in self.params.scoring.roles.values() for k in spec.weights
+                          if k in self.kpis.left_out})
+        why = "; ".join(f"{k}: {self.kpis.left_out[k]}" for k in lacking[:6])
+        if self.zh:
+            return [f"{len(unscored)} 人没有得分：其岗位的考核指标在这份数据中都无法计算（{why}）。"
+                    f"请在参数文件 scoring.roles 中改用数据能提供的指标：{shown}。"]
+        return [f"{len(unscored)} people have no score: none of their role's KPIs can be computed from these data "
+                f"({why}). Change scoring.roles in the parameter file to KPIs these data give: {shown}."]
 
     def distributions(self) -> Section:
         kpi = next(k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis)
@@ -239,13 +260,20 @@ class Report:
                        "customers": ("成交客户", "Customers"), "referrals": ("转介绍", "Referrals")}
         i = 0 if self.zh else 1
         f = f.assign(stage_label=f["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))
-        ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language))
+        png, paras = None, []
+        if f["stage"].nunique() > 1:
+            ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language))
+            png = self._figure("funnel", ax)
+        else:
+            paras.append("数据中只有一个环节，无法画出漏斗；补充流量、通话或行为数据可显示前面的环节。" if self.zh else
+                         "The data hold only one stage, so there is no funnel to draw; traffic, calls or activities "
+                         "data would add the earlier stages.")
         f = f.assign(rate_from_previous=f["rate_from_previous"].map(lambda v: _fmt(v, "ratio")),
                      value=f["value"].map(lambda v: _fmt(v, "count")))
         shown = f[["group", "stage_label", "value", "rate_from_previous"]].rename(columns={
             "group": "团队" if self.zh else "Team", "stage_label": "环节" if self.zh else "Stage",
             "value": "数量" if self.zh else "Count", "rate_from_previous": "转化率" if self.zh else "Rate"})
-        return Section(_t("funnel", self.language), [], shown, self._figure("funnel", ax), key="funnel")
+        return Section(_t("funnel", self.language), paras, shown, png, key="funnel")
 
     def heatmap(self) -> Section:
         m = analysis.attainment_matrix(self.scorecard.details)
@@ -303,6 +331,11 @@ class Report:
     def goals(self) -> Section:
         from .targets import track
 
+        if self.dataset.tables.get("targets") is None:
+            return Section(_t("goals", self.language), [
+                "数据中没有目标表，无法跟踪目标完成情况。可以用 `salesperf targets` 按历史生成目标表，放入数据文件夹后重新运行。"
+                if self.zh else "The data have no targets table, so there is nothing to track against. "
+                "`salesperf targets` writes one from history; add it to the data folder and run again."], key="goals")
         money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
         t = track(self.dataset.tables, self.period, kpis=(money,), options=self.params.kpi_options.model_dump())
         t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")
@@ -418,8 +451,19 @@ class Report:
 def feedback_sentence(card: dict, language: str) -> str:
     """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step."""
     zh = language == "zh"
-    strength, gap = label(card["strength_kpi"], language), label(card["gap_kpi"], language)
-    step_kpi = card.get("next_step_kpi") or card["gap_kpi"]
+
+    def given(x) -> bool:
+        return isinstance(x, str) and x != ""
+
+    if not given(card.get("strength_kpi")):
+        return (f"{card['name']}：本期没有可评价的指标数据。" if zh else
+                f"{card['name']}: no KPI data to review this period.")
+    strength = label(card["strength_kpi"], language)
+    if not given(card.get("gap_kpi")):
+        return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
+                f"{card['name']}: strong on {strength}; the only KPI with data this period.")
+    gap = label(card["gap_kpi"], language)
+    step_kpi = card["next_step_kpi"] if given(card.get("next_step_kpi")) else card["gap_kpi"]
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
     goal, now = card.get("next_step_target"), card.get("next_step_value")
     basis = {"role_median": ("岗位中位数", "the role's median"), "target": ("目标", "the target"),
@@ -477,6 +521,20 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
 
 
+_DATED = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
+          ("activities", "date"))
+
+
+def has_records(tables: dict, period: Period) -> bool:
+    """Whether any dated fact table has a row in ``period`` (a period before the data begin
+    has no figures, which is not the same as figures of 0)."""
+    for table, col in _DATED:
+        df = tables.get(table)
+        if df is not None and col in df and period.contains(df[col]).any():
+            return True
+    return False
+
+
 def build_report(*, business: str, params_file: str, data_path: str = "demo", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
@@ -512,10 +570,13 @@ def build_report(*, business: str, params_file: str, data_path: str = "demo", pe
     history = prev_card.table[["employee_id", "grade"]].assign(period=str(p.previous()))
     card = score(kpis, params, targets=targets, ratings=reviews, history=history)
     last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
+    covered = {q: has_records(tables, q) for q in (p.previous(), p.same_last_year())}
     pay = payouts(card.table, kpis, params, targets=targets)
     cost = plan_cost(pay, kpis)
     plots.set_style()
     return Report(business=business, period=p, params=params, language=language, client=client,
-                  as_of=as_of or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis, previous=prev_kpis,
-                  last_year=last_year, scorecard=card, previous_scorecard=prev_card, payouts=pay,
+                  as_of=as_of or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
+                  previous=prev_kpis if covered[p.previous()] else None,
+                  last_year=last_year if covered[p.same_last_year()] else None,
+                  scorecard=card, previous_scorecard=prev_card if covered[p.previous()] else None, payouts=pay,
                   plan_cost=cost, anonymise=anonymise)

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from salesperf_kit.catalogue import BUSINESSES
@@ -143,3 +144,26 @@ def test_notebooks_are_thin(path):
         bad = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                                             ast.For, ast.While, ast.Lambda))]
         assert not bad, f"{path.name}: logic in a cell: {cell.source[:80]}"
+
+
+def test_feedback_sentences_cover_people_without_data():
+    from salesperf_kit.reporting import feedback_sentence
+
+    na = pd.NA
+    assert feedback_sentence({"name": "甲", "strength_kpi": na, "gap_kpi": na}, "zh") == "甲：本期没有可评价的指标数据。"
+    assert "only KPI" in feedback_sentence({"name": "A", "strength_kpi": "revenue", "gap_kpi": na}, "en")
+    full = {"name": "乙", "strength_kpi": "revenue", "gap_kpi": "complaint_rate", "next_step_kpi": "complaint_rate",
+            "next_step_value": 0.2, "next_step_target": 0.1, "next_step_basis": "role_median"}
+    # lower is better: the step is to bring it down, 20.0% -> 10.0%
+    assert feedback_sentence(full, "zh") == ("乙：做得好的是「销售额」；需要提升的是「客户投诉率」；"
+                                             "下一步：把「客户投诉率」从 20.0% 降低到 10.0%（岗位中位数）。")
+
+
+def test_periods_without_records_are_not_zero():
+    from salesperf_kit.periods import parse_period
+    from salesperf_kit.reporting import has_records
+
+    orders = pd.DataFrame({"order_date": pd.to_datetime(["2016-10-20", "2017-06-02"])})
+    assert has_records({"orders": orders}, parse_period("2017-06"))
+    assert not has_records({"orders": orders}, parse_period("2016-06"))  # before the export begins
+    assert not has_records({}, parse_period("2017-06"))

@@ -1,0 +1,125 @@
+"""Parameter files: extends and deep merge, and every rejection names the file and key path."""
+from __future__ import annotations
+
+import pytest
+
+from salesperf_kit.catalogue import BUSINESSES
+from salesperf_kit.exceptions import ParamsError
+from salesperf_kit.params import PARAMS_DIR, deep_merge, load_params, params_from_dict
+
+MINIMAL = {"business": "telesales", "scoring": {"roles": {"agent": {"weights": {"revenue": 0.6, "calls": 0.4}}}}}
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("business", BUSINESSES)
+def test_shipped_files_are_valid(business):
+    p = load_params(PARAMS_DIR / f"{business}.yaml")
+    assert p.business == business
+    for spec in p.scoring.roles.values():
+        assert sum(spec.weights.values()) == pytest.approx(1.0)
+
+
+def test_deep_merge_rules():
+    base = {"a": {"x": 1, "y": 2}, "l": [1, 2], "k": 5, "scoring": {"roles": {"r": {"weights": {"p": 0.5, "q": 0.5}}}}}
+    over = {"a": {"y": 3, "z": 4}, "l": [9], "k": None, "scoring": {"roles": {"r": {"weights": {"p": 1.0}}}}}
+    got = deep_merge(base, over)
+    assert got["a"] == {"x": 1, "y": 3, "z": 4}  # mappings merge key by key
+    assert got["l"] == [9]  # lists replace
+    assert "k" not in got  # null removes
+    assert got["scoring"]["roles"]["r"]["weights"] == {"p": 1.0}  # weights replace whole (they sum to 1)
+    assert base["a"] == {"x": 1, "y": 2}  # inputs untouched
+
+
+def test_client_file_extends_and_overrides_only_what_it_names(tmp_path):
+    (tmp_path / "clients").mkdir()
+    _write(tmp_path, "base.yaml", (PARAMS_DIR / "telesales.yaml").read_text(encoding="utf-8"))
+    client = _write(tmp_path / "clients", "acme.yaml", (
+        "extends: ../base.yaml\n"
+        "kpi_options: {effective_talk_seconds: 45}\n"
+        "scoring:\n  roles:\n    agent:\n      weights: {revenue: 0.5, calls: 0.5}\n"
+        "report: {client: Acme}\n"))
+    p = load_params(client)
+    assert p.kpi_options.effective_talk_seconds == 45
+    assert p.kpi_options.revenue_basis == "ordered"  # from the base
+    assert p.scoring.roles["agent"].weights == {"revenue": 0.5, "calls": 0.5}
+    assert "team_lead" in p.scoring.roles  # untouched role kept
+    assert p.report.client == "Acme" and p.report.language == "zh"
+
+
+def test_extends_by_business_name_and_circular_extends(tmp_path):
+    p = load_params(_write(tmp_path, "c.yaml", "extends: direct\nreport: {client: X}\n"))
+    assert p.business == "direct" and p.report.client == "X"
+    _write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    _write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    with pytest.raises(ParamsError, match="circle"):
+        load_params(tmp_path / "a.yaml")
+    with pytest.raises(ParamsError, match="does not exist"):
+        load_params(_write(tmp_path, "d.yaml", "extends: nowhere.yaml\n"))
+
+
+def test_unknown_key_names_file_path_and_suggests(tmp_path):
+    path = _write(tmp_path, "p.yaml", "extends: telesales\nscoring:\n  grading: {methd: forced}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    text = str(err.value)
+    assert str(path) in text and "scoring.grading.methd" in text and "Did you mean 'method'?" in text
+
+
+def test_weights_must_sum_to_one():
+    bad = {**MINIMAL, "scoring": {"roles": {"agent": {"weights": {"revenue": 0.6, "calls": 0.3}}}}}
+    with pytest.raises(ParamsError, match=r"scoring\.roles\.agent\.weights: the weights must sum to 1, but they sum to 0\.9"):
+        params_from_dict(bad)
+
+
+def test_kpi_not_in_catalogue_is_rejected_with_suggestion():
+    bad = {**MINIMAL, "scoring": {"roles": {"agent": {"weights": {"revenu": 1.0}}}}}
+    with pytest.raises(ParamsError, match="'revenu' in weights is not a KPI of the catalogue. Did you mean 'revenue'"):
+        params_from_dict(bad)
+    with pytest.raises(ParamsError, match=r"kpis: 'clicks' in kpis is not a KPI"):
+        params_from_dict({**MINIMAL, "kpis": ["clicks"]})
+
+
+def test_wrong_types_and_values():
+    with pytest.raises(ParamsError) as err:
+        params_from_dict({**MINIMAL, "report": {"language": "fr", "top_n": "ten"}})
+    text = str(err.value)
+    assert "report.language" in text and "'fr'" in text and "report.top_n" in text
+    with pytest.raises(ParamsError, match="business"):
+        params_from_dict({**MINIMAL, "business": "retail"})
+
+
+@pytest.mark.parametrize("section, message", [
+    ({"incentives": {"commission": {"tiers": [{"above": 100, "rate": 0.1}, {"above": 0, "rate": 0.2}]}}},
+     "strictly ascending"),
+    ({"scoring": {**MINIMAL["scoring"], "grading": {"method": "forced", "distribution": {"A": 0.2, "B": 0.7}}}},
+     "sum to 1, found 0.9"),
+    ({"targets": {"profile": [10] * 12}}, "must sum to 100, found 120"),
+    ({"scenarios": {"ahp": {"agent": {"kpis": ["revenue", "calls"], "matrix": [[1, 3], [0.5, 1]]}}}},
+     "reciprocal"),
+    ({"scoring": {**MINIMAL["scoring"], "default_role": "agnet"}}, "Did you mean 'agent'"),
+])
+def test_rule_level_rejections(section, message):
+    with pytest.raises(ParamsError, match=message):
+        params_from_dict({**MINIMAL, **section})
+
+
+def test_ahp_accepts_saaty_fractions():
+    p = params_from_dict({**MINIMAL, "scenarios": {"ahp": {"agent": {"kpis": ["revenue", "calls"],
+                                                                     "matrix": [[1, 3], ["1/3", 1]]}}}})
+    assert p.scenarios.ahp["agent"].matrix[1][0] == pytest.approx(1 / 3)
+
+
+def test_yaml_errors_name_the_line_and_unsafe_tags_are_refused(tmp_path):
+    with pytest.raises(ParamsError, match="line 3, column 1"):  # a tab where YAML wants spaces
+        load_params(_write(tmp_path, "a.yaml", "business: telesales\nscoring:\n\troles: {}\n"))
+    with pytest.raises(ParamsError, match="mapping"):
+        load_params(_write(tmp_path, "b.yaml", "- just\n- a list\n"))
+    with pytest.raises(ParamsError):  # safe_load: no Python objects from a parameter file
+        load_params(_write(tmp_path, "c.yaml", "business: !!python/object/apply:os.system ['true']\n"))
+    with pytest.raises(ParamsError, match="does not exist"):
+        load_params(tmp_path / "missing.yaml")
