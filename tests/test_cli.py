@@ -97,3 +97,17 @@ def test_scenarios_and_explain_commands(tmp_path):
     assert r.exit_code == 0, r.output
     last = r.output.strip().splitlines()[-1]
     assert last.startswith("Score:")  # the explanation ends on the score it has added up to
+
+
+def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
+    from salesperf_kit.schemas import TABLES
+
+    out = tmp_path / "targets.csv"
+    r = _run("targets", "online", "--year", "2027", "--method", "capacity", "--uplift", "0.2", "--out", out)
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
+    assert set(TABLES["targets"].required) <= set(t.columns)
+    assert t["period"].str.startswith("2027-").all() and t["period"].nunique() == 12
+    people = t[t["employee_id"].notna()].groupby("kpi")["target"].sum()
+    teams = t[t["employee_id"].isna()].groupby("kpi")["target"].sum()
+    assert people["revenue"] == teams["revenue"]  # the cascade adds up exactly

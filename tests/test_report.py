@@ -167,3 +167,29 @@ def test_periods_without_records_are_not_zero():
     assert has_records({"orders": orders}, parse_period("2017-06"))
     assert not has_records({"orders": orders}, parse_period("2016-06"))  # before the export begins
     assert not has_records({}, parse_period("2017-06"))
+
+
+def test_anonymised_report_shows_no_real_name(small_data, tmp_path):
+    result = run_report("direct", PARAMS_DIR / "direct.yaml", data=str(small_data["direct"]), period="2026-10",
+                        client="acme", reports_dir=tmp_path, anonymise=True)
+    names = pd.read_csv(small_data["direct"] / "employees.csv")["name"].tolist()
+    html = (result.folder / "report.html").read_text(encoding="utf-8")
+    card = (result.folder / "scorecard.csv").read_text(encoding="utf-8-sig")
+    leaked = [n for n in names if n in html or n in card]
+    assert not leaked, f"real names in an anonymised report: {leaked[:5]}"
+    assert "成员" in card  # stable pseudonyms instead
+
+
+def test_plain_papermill_still_works(tmp_path):
+    """`papermill notebooks/online.ipynb out.ipynb -p period 2026-10` with no other set-up."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.ipynb"
+    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOK_DIR / "online.ipynb"), str(out),
+                    "-p", "period", "2026-09", "--cwd", str(NOTEBOOK_DIR), "-k", "python3"],
+                   check=True, capture_output=True)
+    nb = nbformat.read(out, as_version=4)
+    text = "".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert "2026-09" in text and "执行摘要" in text
