@@ -642,9 +642,10 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
 
 
 # ----------------------------------------------------------------------------- demo data
-@pytest.mark.parametrize("business", ["telesales", "direct"])
+@pytest.mark.parametrize("business", ["online", "telesales", "ecommerce", "direct"])
 def test_explanations_add_up_on_the_demo_data(business):
-    sample = pytest.importorskip("salesperf_kit.sample")
+    from salesperf_kit import sample
+
     card = scorecard(sample.make_sample(business, seed=0), load_params(business), PERIOD)
     assert card.table["score"].notna().all()
     for e in card.table["employee_id"]:
