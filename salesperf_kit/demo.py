@@ -1,11 +1,9 @@
 """``salesperf demo``: the demo datasets, validated, and the four demo reports."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .catalogue import BUSINESSES
-from .exceptions import SalesperfError
 
 __all__ = ["run_demo"]
 
@@ -16,10 +14,10 @@ def run_demo(out: str | Path = "demo_data", *, reports_dir=None, jobs: int = 2, 
     reports, since the demo is reproducible). Returns True when everything succeeded."""
     from .loaders import validate_dataset
     from .params import PARAMS_DIR
-    from .report import DEMO_PERIOD, run_report
+    from .report import DEMO_PERIOD, run_many
     from .sample import write_sample
 
-    out = Path(out)
+    out = Path(out).resolve()
     ok = True
     for business in BUSINESSES:
         folder = out / business
@@ -30,18 +28,12 @@ def run_demo(out: str | Path = "demo_data", *, reports_dir=None, jobs: int = 2, 
              f"{'valid' if report.ok else f'{len(report.problems)} problems'} ({folder})")
         ok &= report.ok
 
-    def one(business: str):
-        try:
-            return business, run_report(business, PARAMS_DIR / f"{business}.yaml", data=str(out / business),
-                                        period=DEMO_PERIOD, force=True, reports_dir=reports_dir), None
-        except SalesperfError as err:
-            return business, None, err
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for business, result, err in pool.map(one, BUSINESSES):
-            if err is None:
-                echo(f"{business:<10} report: {result.folder / 'report.html'} ({result.seconds:.0f} s)")
-            else:
-                ok = False
-                echo(f"{business:<10} report FAILED: {err}")
+    results = run_many([(b, PARAMS_DIR / f"{b}.yaml", str(out / b)) for b in BUSINESSES], period=DEMO_PERIOD,
+                       jobs=jobs, force=True, reports_dir=reports_dir, progress=False)
+    for r in results:
+        if r.status == "ok":
+            echo(f"{r.business:<10} report: {r.folder / 'report.html'} ({r.seconds:.0f} s)")
+        else:
+            ok = False
+            echo(f"{r.business:<10} report FAILED: {r.error}")
     return ok

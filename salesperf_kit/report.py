@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -245,32 +245,58 @@ def client_files(params_dir: Path | None = None) -> list[Path]:
     return sorted(d.glob("*.yaml")) if d.is_dir() else []
 
 
+def _run_one(business: str, params_file: str, data: str, period, force: bool, reports_dir) -> RunResult:
+    """One report, its failure turned into a result (a module-level function, so that a
+    worker process can run it)."""
+    t0 = time.perf_counter()
+    try:
+        return run_report(business, params_file, data=data, period=period, force=force, reports_dir=reports_dir)
+    except SalesperfError as err:
+        try:
+            client = load_params(params_file).report.client
+        except SalesperfError:
+            client = Path(params_file).stem
+        return RunResult(business, str(period), client, "failed", Path(""), time.perf_counter() - t0, str(err))
+
+
+def run_many(todo: list[tuple[str, Path, str]], *, period, jobs: int = 1, force: bool = False,
+             reports_dir=None, progress: bool = True) -> list[RunResult]:
+    """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time.
+
+    Parallel reports run in separate processes: Papermill changes the working directory of
+    the whole process while a notebook runs, so threads would see each other's directory.
+    Paths are made absolute before anything starts.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from tqdm.auto import tqdm
+
+    reports = str(Path(reports_dir).resolve()) if reports_dir else None
+    args = [(b, str(Path(f).resolve()), d if d in ("", "demo") else str(Path(d).resolve()), period, force, reports)
+            for b, f, d in todo]
+    if jobs <= 1:
+        return [_run_one(*a) for a in tqdm(args, disable=not progress, desc="reports")]
+    results: list[RunResult | None] = [None] * len(args)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(_run_one, *a): i for i, a in enumerate(args)}
+        for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
+            results[futures[fut]] = fut.result()
+    return results
+
+
 def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = None, force: bool = False,
             reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
             progress: bool = True) -> list[RunResult]:
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised."""
-    from tqdm.auto import tqdm
-
     pdir = Path(params_dir) if params_dir else PARAMS_DIR
-    todo: list[tuple[str, Path]] = [(b, pdir / f"{b}.yaml") for b in BUSINESSES if (pdir / f"{b}.yaml").exists()]
+    todo: list[tuple[str, Path, str]] = [(b, pdir / f"{b}.yaml", (data or {}).get(b, "demo"))
+                                         for b in BUSINESSES if (pdir / f"{b}.yaml").exists()]
     for f in client_files(pdir):
-        todo.append((str(read_yaml(f).get("business") or load_params(f).business), f))
-    results: list[RunResult] = []
-
-    def one(b: str, f: Path) -> RunResult:
-        t0 = time.perf_counter()
-        try:
-            return run_report(b, f, data=(data or {}).get(b, "demo"), period=period, force=force,
-                              reports_dir=reports_dir)
-        except SalesperfError as err:
-            return RunResult(b, str(period), f.stem, "failed", Path(""), time.perf_counter() - t0, str(err))
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(one, b, f) for b, f in todo]
-        for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
-            results.append(fut.result())
-    order = {(b, str(f)): i for i, (b, f) in enumerate(todo)}
+        b = str(read_yaml(f).get("business") or load_params(f).business)
+        todo.append((b, f, (data or {}).get(b, "demo")))
+    results = run_many(todo, period=period, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
     return sorted(results, key=lambda r: (r.business, r.client))
 
 

@@ -111,14 +111,20 @@ def test_unknown_parameter_is_an_error(small_data, tmp_path):
     assert not (tmp_path / "2026-10").exists()
 
 
-def test_run_all_continues_past_a_failure(small_data, tmp_path):
+def test_run_all_continues_past_a_failure(small_data, tmp_path, monkeypatch):
+    """Two reports in parallel, one failing; the data path is relative to the caller's
+    working directory (Papermill changes the process's directory while a notebook runs,
+    so parallel reports must not share a process)."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
     pdir = tmp_path / "params"
     (pdir / "clients").mkdir(parents=True)
     shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
     (pdir / "clients" / "broken.yaml").write_text(
         "extends: ../online.yaml\nkpis: [inventory_turnover]\nreport: {client: broken}\n", encoding="utf-8")
     results = run_all("2026-10", jobs=2, reports_dir=tmp_path / "reports", params_dir=pdir,
-                      data={"online": str(small_data["online"])}, progress=False)
+                      data={"online": os.path.relpath(small_data["online"], tmp_path)}, progress=False)
     status = {(r.business, r.client): r.status for r in results}
     assert status[("online", "演示客户")] == "ok"
     assert status[("online", "broken")] == "failed"
