@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 DEMO_PERIOD = "2026-10"
 KERNEL = "salesperf"
+# The kernel logs a warning on every start about unencrypted local TCP; in unattended runs
+# that line would drown real problems in the logs, so the kernel logs errors only.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 _PACKAGES = ["salesperf", "pandas", "numpy", "duckdb", "pyarrow", "pandera", "papermill", "nbconvert",
              "matplotlib", "seaborn", "scipy", "openpyxl"]
 
@@ -206,7 +209,7 @@ def run_report(business: str, params_file: str | Path, *, data: str = "demo", pe
     try:
         pm.execute_notebook(str(nb_in), str(staging / "report.ipynb"), parameters=parameters,
                             kernel_name=_kernel(), cwd=str(NOTEBOOK_DIR), progress_bar=progress,
-                            log_output=False, request_save_on_cell_execute=False)
+                            log_output=False, request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGS)
         to_html(staging / "report.ipynb", staging / "report.html")
     except Exception as err:  # papermill saves the failing notebook before raising
         status, error = "failed", _short_error(err)
@@ -311,7 +314,7 @@ def refresh_notebooks(paths=None) -> list[Path]:
     for path in paths or sorted(NOTEBOOK_DIR.glob("*.ipynb")):
         path = Path(path)
         pm.execute_notebook(str(path), str(path), kernel_name="python3", cwd=str(NOTEBOOK_DIR),
-                            progress_bar=False, log_output=False)
+                            progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGS)
         nb = nbformat.read(path, as_version=4)
         nb.metadata.pop("papermill", None)
         for cell in nb.cells:
