@@ -64,7 +64,7 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
     ax = _ax(ax)
     sns.barplot(data=data, x=stage, y=value, hue=group, ax=ax, errorbar=None)
     positive = data[value][data[value] > 0]
-    if len(positive) and positive.max() / positive.min() >= 100:  # stages spanning orders of magnitude
+    if len(positive) and positive.max() / positive.min() >= 10:  # stages an order of magnitude apart
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_title(title)

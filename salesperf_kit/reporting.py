@@ -286,7 +286,17 @@ class Report:
 
     def team_comparison(self) -> Section:
         test = analysis.team_comparison(self.scorecard.table, value="score", group="team")
-        return Section(_t("teams", self.language), [analysis_sentence(test, self.language)], test.pairwise, key="teams")
+        zh = self.zh
+        pairs = test.pairwise
+        shown = pd.DataFrame({
+            "团队 A" if zh else "Team A": pairs["group_a"], "团队 B" if zh else "Team B": pairs["group_b"],
+            "人数 A" if zh else "n A": pairs["n_a"], "人数 B" if zh else "n B": pairs["n_b"],
+            "U": pairs["U"], "p 值" if zh else "p": pairs["p_raw"],
+            "Holm 校正 p" if zh else "p (Holm)": pairs["p_adjusted"],
+            "显著" if zh else "Significant": pairs["significant"].map(
+                lambda v: ("是" if zh else "yes") if v else ("否" if zh else "no")),
+        })
+        return Section(_t("teams", self.language), [analysis_sentence(test, self.language)], shown, key="teams")
 
     def correlations(self) -> Section:
         plan = [k for k in self.params.kpi_set() if k in self.kpis.kpis]
