@@ -62,8 +62,9 @@ _DERIVED = {
 
 
 def _employees(dataset) -> pd.DataFrame:
-    tables = dataset if isinstance(dataset, dict) else dataset.tables
-    emp = tables.get("employees")
+    from ..loaders import tables_of
+
+    emp = tables_of(dataset, read=("employees",)).get("employees")  # small: read even when left on disk
     if emp is None:
         raise KPIError("KPIs need the employees table (employee_id, name, team, role): "
                        "add employees.csv (or an 'employees' sheet) to the data.")
@@ -350,7 +351,8 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
     return f
 
 
-def _evaluate(facts: pd.DataFrame, kpis: list[str], options: dict) -> pd.DataFrame:
+def _kpi_frames(facts: pd.DataFrame, kpis: list[str], options: dict) -> list[pd.DataFrame]:
+    """Each KPI's value, numerator and denominator (infinities as NaN)."""
     parts = []
     for name in kpis:
         k = REGISTRY[name]
@@ -361,11 +363,38 @@ def _evaluate(facts: pd.DataFrame, kpis: list[str], options: dict) -> pd.DataFra
             out = k(facts, **options)
         out = out.replace([np.inf, -np.inf], np.nan)
         out.index.name = "employee_id"
-        parts.append(out.reset_index().assign(kpi=name))
-    cols = ["employee_id", "kpi", "value", "numerator", "denominator"]
+        parts.append(out)
+    return parts
+
+
+_PARTS = ["value", "numerator", "denominator"]
+
+
+def _aligned(parts: list[pd.DataFrame], index: pd.Index) -> bool:
+    """Whether every KPI frame has exactly ``index`` (unique) and float columns, so that
+    the long and wide tables can be put together from plain arrays."""
+    return index.is_unique and all(
+        out.index.equals(index) and all(out[c].dtype == "float64" for c in _PARTS) for out in parts)
+
+
+def _long(parts: list[pd.DataFrame], kpis: list[str], index: pd.Index | None = None) -> pd.DataFrame:
+    cols = ["employee_id", "kpi", *_PARTS]
     if not parts:
         return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
+    if index is not None and _aligned(parts, index):
+        n = len(index)
+        data = {"employee_id": pd.Index(np.tile(index.to_numpy(), len(parts)), dtype=index.dtype),
+                "kpi": pd.array(np.repeat(np.array(kpis, dtype=object), n), dtype=index.dtype)
+                if index.dtype != object else np.repeat(np.array(kpis, dtype=object), n)}
+        for c in _PARTS:
+            data[c] = np.concatenate([out[c].to_numpy() for out in parts])
+        return pd.DataFrame(data)
+    return pd.concat([out.reset_index().assign(kpi=name) for out, name in zip(parts, kpis)],
+                     ignore_index=True)[cols]
+
+
+def _evaluate(facts: pd.DataFrame, kpis: list[str], options: dict) -> pd.DataFrame:
+    return _long(_kpi_frames(facts, kpis, options), kpis, facts.index)
 
 
 def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: str | None = None,
@@ -428,10 +457,14 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
         for k in facts.attrs["sheet_kpis"]:
             facts[k] = pd.to_numeric(sheet[k], errors="coerce")
     facts = _derive(facts, ctx)
-    long = _evaluate(facts, todo, opts)
+    parts = _kpi_frames(facts, todo, opts)
+    long = _long(parts, todo, facts.index)
     long.insert(1, "period", str(p))
-    wide = long.pivot(index="employee_id", columns="kpi", values="value").reindex(facts.index)
-    wide = wide.reindex(columns=todo)
+    if _aligned(parts, facts.index):
+        wide = pd.DataFrame({name: out["value"].to_numpy() for name, out in zip(todo, parts)}, index=facts.index)
+    else:
+        wide = long.pivot(index="employee_id", columns="kpi", values="value").reindex(facts.index)
+        wide = wide.reindex(columns=todo)
     wide.columns.name = None
     info = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")
     front = info[[c for c in ("name", "team", "role") if c in info]].reindex(wide.index)

@@ -1,0 +1,164 @@
+"""Benchmark: one month's KPIs from Parquet on 10 million orders, against a bare DuckDB GROUP BY.
+
+Data: the telesales sample at scale 33 with more orders and calls per person (the same
+as ``salesperf sample telesales --scale 33 --volume orders=220 --volume calls=45
+--format parquet``): about 1,980 employees, 10.0 million orders and 2.0 million calls
+over 24 months, rows sorted by date, one Parquet row group per month. It is written to
+``benchmarks/data/telesales-s33/`` on the first run (about 20 s) and reused while the
+row counts recorded beside it still match the files.
+
+Measured, in the same process:
+
+- kit: ``load_dataset(DIR, lazy=True)`` (Parquet tables stay on disk) and
+  ``compute_kpis(dataset, PERIOD, business="telesales")``, the default telesales KPI set;
+- DuckDB: ``SELECT employee_id, sum(amount), count(*), count(DISTINCT customer_id)
+  FROM read_parquet('.../orders.parquet') GROUP BY employee_id``, fetched with ``.df()``
+  on a fresh default connection.
+
+After one warm-up of each, the two run alternately ``--repeat`` times (so that other load
+on the machine falls on both alike); the times reported are the medians, the best times
+are printed too. Peak memory: each side runs once more in a fresh child process, whose
+maximum resident set size is read with ``os.wait4`` (``ru_maxrss``).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/kpis.py [--repeat 5] [--period 2026-10]
+
+Ends with ``ratio=<kit median / DuckDB median>``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT / "benchmarks" / "data" / "telesales-s33"
+SAMPLE = {"business": "telesales", "seed": 0, "scale": 33, "volumes": {"orders": 220, "calls": 45}}
+BASELINE_SQL = ("SELECT employee_id, sum(amount), count(*), count(DISTINCT customer_id) "
+                "FROM read_parquet('{path}') GROUP BY employee_id")
+
+
+# ----------------------------------------------------------------------------- data
+def _row_counts(folder: Path) -> dict[str, int]:
+    import pyarrow.parquet as pq
+
+    return {p.stem: pq.ParquetFile(p).metadata.num_rows for p in sorted(folder.glob("*.parquet"))}
+
+
+def ensure_data(folder: Path) -> dict[str, int]:
+    """Reuse ``folder`` when it holds the sample recorded in its manifest, else write it."""
+    manifest = folder.with_suffix(".json")
+    if folder.is_dir() and manifest.is_file():
+        recorded = json.loads(manifest.read_text())
+        if recorded.get("sample") == SAMPLE and recorded.get("rows") == _row_counts(folder):
+            return recorded["rows"]
+    from salesperf_kit.sample import write_sample
+
+    print(f"writing the sample to {folder.relative_to(ROOT)} ...", flush=True)
+    started = time.perf_counter()
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_sample(SAMPLE["business"], tmp, seed=SAMPLE["seed"], scale=SAMPLE["scale"],
+                 volumes=SAMPLE["volumes"], fmt="parquet")
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    rows = _row_counts(folder)
+    manifest.write_text(json.dumps({"sample": SAMPLE, "rows": rows}, indent=1) + "\n")
+    print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
+    return rows
+
+
+# ----------------------------------------------------------------------------- the two sides
+def run_kit(folder: Path, period: str):
+    from salesperf_kit.kpis import compute_kpis
+    from salesperf_kit.loaders import load_dataset
+
+    dataset = load_dataset(folder, lazy=True)
+    return compute_kpis(dataset, period, business="telesales")
+
+
+def run_duckdb(folder: Path):
+    import duckdb
+
+    path = str(folder / "orders.parquet").replace("'", "''")
+    with duckdb.connect() as con:
+        return con.sql(BASELINE_SQL.format(path=path)).df()
+
+
+def timed(fn, *args) -> float:
+    started = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(side: str, folder: Path, period: str) -> float:
+    """Run one side once in a fresh child process; its peak resident set size in MB."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", side, "--data", str(folder),
+           "--period", period]
+    child = subprocess.Popen(cmd, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"the {side} child failed with exit code {child.returncode}")
+    return usage.ru_maxrss / 1024  # kB on Linux
+
+
+# ----------------------------------------------------------------------------- main
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--period", default="2026-10", help="the month whose KPIs are computed")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each side, after one warm-up")
+    ap.add_argument("--data", type=Path, default=DATA, help="folder of the sample (written when missing)")
+    ap.add_argument("--child", choices=["kit", "duckdb"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.child == "kit":
+        run_kit(args.data, args.period)
+        return
+    if args.child == "duckdb":
+        run_duckdb(args.data)
+        return
+
+    import duckdb
+
+    rows = ensure_data(args.data)
+    print(f"data: {args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data} - "
+          f"{rows.get('orders', 0):,} orders, {rows.get('calls', 0):,} calls, "
+          f"{rows.get('employees', 0):,} employees")
+    print(f"machine: {os.cpu_count()} cores; duckdb {duckdb.__version__}")
+
+    result = run_kit(args.data, args.period)  # warm-up (also the KPIs reported below)
+    run_duckdb(args.data)
+    print(f"period {args.period}: {len(result.kpis)} KPIs computed: {', '.join(result.kpis)}")
+    for note in result.notices:
+        print(f"notice: {note}")
+
+    kit, base = [], []
+    for _ in range(args.repeat):
+        kit.append(timed(run_kit, args.data, args.period))
+        base.append(timed(run_duckdb, args.data))
+    kit_s, base_s = statistics.median(kit), statistics.median(base)
+    print(f"kit runs (s):    {' '.join(f'{t:.3f}' for t in kit)}")
+    print(f"duckdb runs (s): {' '.join(f'{t:.3f}' for t in base)}")
+    print(f"kit_seconds={kit_s:.3f} (median of {args.repeat}; best {min(kit):.3f})")
+    print(f"duckdb_seconds={base_s:.3f} (median of {args.repeat}; best {min(base):.3f})")
+    print(f"best_ratio={min(kit) / min(base):.3f}")
+
+    kit_mb = peak_rss_mb("kit", args.data, args.period)
+    base_mb = peak_rss_mb("duckdb", args.data, args.period)
+    print(f"duckdb_peak_rss_mb={base_mb:.0f} (child process)")
+    print(f"peak_rss_mb={kit_mb:.0f} (kit, child process)")
+    print(f"ratio={kit_s / base_s:.3f}")
+
+
+if __name__ == "__main__":
+    main()
