@@ -17,8 +17,9 @@ Measured, in the same process:
 
 After one warm-up of each, the two run alternately ``--repeat`` times (so that other load
 on the machine falls on both alike); the times reported are the medians, the best times
-are printed too. Peak memory: each side runs once more in a fresh child process, whose
-maximum resident set size is read with ``os.wait4`` (``ru_maxrss``).
+are printed too. Peak memory: each side runs once more in a fresh process, whose
+maximum resident set size is read with ``os.wait4`` (``ru_maxrss``) by the small process
+that started it.
 
 Run from the repository root::
 
@@ -100,16 +101,31 @@ def timed(fn, *args) -> float:
     return time.perf_counter() - started
 
 
-def peak_rss_mb(side: str, folder: Path, period: str) -> float:
-    """Run one side once in a fresh child process; its peak resident set size in MB."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", side, "--data", str(folder),
-           "--period", period]
-    child = subprocess.Popen(cmd, cwd=ROOT)
+def _child(side: str, folder: Path, period: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--child", side, "--data", str(folder),
+            "--period", period]
+
+
+def measure(side: str, folder: Path, period: str) -> int:
+    """Run one side in a child process and return its peak resident set size (kB)."""
+    child = subprocess.Popen(_child(side, folder, period), cwd=ROOT)
     _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"the {side} child failed with exit code {child.returncode}")
-    return usage.ru_maxrss / 1024  # kB on Linux
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"the {side} run failed (exit code {os.waitstatus_to_exitcode(status)})")
+    return usage.ru_maxrss
+
+
+def peak_rss_mb(side: str, folder: Path, period: str) -> float:
+    """Peak resident set size (MB) of one side run once in a fresh process.
+
+    Linux carries a process's peak RSS over ``fork`` and ``exec``, so a child started
+    straight from this (by now large) process would report at least this process's size.
+    A small launcher process starts the run instead and reports the run's own peak.
+    """
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", side, "--data", str(folder),
+           "--period", period]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return int(out.split()[-1]) / 1024
 
 
 # ----------------------------------------------------------------------------- main
@@ -119,8 +135,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each side, after one warm-up")
     ap.add_argument("--data", type=Path, default=DATA, help="folder of the sample (written when missing)")
     ap.add_argument("--child", choices=["kit", "duckdb"], help=argparse.SUPPRESS)
+    ap.add_argument("--measure", choices=["kit", "duckdb"], help=argparse.SUPPRESS)
     args = ap.parse_args()
 
+    if args.measure:
+        print(measure(args.measure, args.data, args.period))
+        return
     if args.child == "kit":
         run_kit(args.data, args.period)
         return

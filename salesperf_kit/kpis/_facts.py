@@ -18,7 +18,8 @@ Order validity (``kpi_options.refund_handling``):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import numpy as np
@@ -41,6 +42,15 @@ class FactContext:
     employees: pd.DataFrame
     key_table: str = "emp_keys"  # (employee_id, grp): how employees map to output rows
     cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+    registered: dict[str, object] = field(default_factory=dict)  # name -> DataFrame registered on con
+
+    def side_connection(self) -> "FactContext":
+        """The same context on a second DuckDB connection to the same database, so that a
+        query can run in another thread (registered DataFrames are per connection)."""
+        con = self.con.cursor()
+        for name, obj in self.registered.items():
+            con.register(name, obj)
+        return replace(self, con=con, cache={})
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.columns and all(c in self.columns[table] for c in cols)
@@ -63,10 +73,12 @@ def open_context(dataset, period, options: dict, employees: pd.DataFrame) -> Fac
     con.execute("SET threads TO 2")
     tables, lazy = _tables_of(dataset)
     columns: dict[str, set[str]] = {}
+    registered: dict[str, object] = {}
     for name, spec in TABLES.items():
         if name in tables:
             df = tables[name]
             con.register(f"raw_{name}", df)
+            registered[f"raw_{name}"] = df
             source, present = f"raw_{name}", set(df.columns)
         elif name in lazy:
             path = str(lazy[name]).replace("'", "''")
@@ -91,7 +103,8 @@ def open_context(dataset, period, options: dict, employees: pd.DataFrame) -> Fac
     keys = pd.DataFrame({"employee_id": employees["employee_id"].astype(str),
                          "grp": employees["employee_id"].astype(str)})
     con.register("emp_keys", keys)
-    return FactContext(con, parse_period(period), options, columns, employees)
+    registered["emp_keys"] = keys
+    return FactContext(con, parse_period(period), options, columns, employees, registered=registered)
 
 
 def _tables_of(dataset) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -120,70 +133,253 @@ def _grouped(ctx: FactContext, sql: str) -> pd.DataFrame:
     return df
 
 
+def _literals(values) -> str:
+    """SQL list of string literals (NULL when empty, so that ``IN (...)`` matches nothing)."""
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
+
+
 def _in(col: str, p: Period) -> str:
     return f"{col} >= {_ts(p.start)} AND {col} < {_ts(p.end)}"
 
 
 # --------------------------------------------------------------------------- groups
+# The orders groups read a period's rows with plain range predicates on order_date (or
+# paid_date), so that DuckDB skips the Parquet row groups outside them; only
+# ``orders_history`` scans the whole history, once.
 def _orders_period(ctx: FactContext) -> pd.DataFrame:
     p, q = ctx.period, ctx.period.previous()
     tiers = ", ".join("'" + str(t).replace("'", "''") + "'" for t in ctx.options.get("big_customer_tiers", ["A"])) or "NULL"
-    valid_p, valid_q = _valid(ctx, p.end), _valid(ctx, q.end)
     status = ctx.has("orders", "status")
+    lo, hi = min(p.start, q.start), max(p.end, q.end)
+    # one read of the two periods' rows, aggregated per (employee, customer): the employee
+    # figures are sums of these pairs, the buyer counts counts of them
     return ctx.con.sql(f"""
-        WITH cur AS (SELECT * FROM orders WHERE {_in('order_date', p)}),
-        v AS (SELECT * FROM cur WHERE {valid_p}),
-        per_cust AS (SELECT employee_id, customer_id, count(*) AS n FROM v GROUP BY ALL),
-        base AS (
+        WITH w AS (
+            SELECT employee_id, customer_id, amount, quantity, cost, paid_amount, customer_tier,
+                   {_in('order_date', p)} AS cur, {_in('order_date', p)} AND {_valid(ctx, p.end)} AS vp,
+                   {_in('order_date', q)} AND {_valid(ctx, q.end)} AS vq,
+                   {"status IS DISTINCT FROM 'cancelled'" if status else "TRUE"} AS placed,
+                   {"status = 'refunded'" if status else "FALSE"} AS refunded
+            FROM orders WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}),
+        emp AS (  -- sums and counts: per employee (a small table)
             SELECT employee_id,
-                   sum(amount) AS revenue_ordered, count(*) AS orders, sum(quantity) AS units,
-                   sum(cost) AS cost, sum(amount - cost) AS profit,
-                   sum(amount) FILTER (WHERE customer_tier IN ({tiers})) AS big_revenue
-            FROM v GROUP BY employee_id),
-        custs AS (
-            SELECT employee_id, count(*) AS buyers, count(*) FILTER (WHERE n >= 2) AS repeat_buyers
-            FROM per_cust GROUP BY employee_id),
-        placed AS (
+                   sum(amount) FILTER (WHERE vp) AS revenue_ordered, count(*) FILTER (WHERE vp) AS orders,
+                   sum(quantity) FILTER (WHERE vp) AS units, sum(cost) FILTER (WHERE vp) AS cost,
+                   sum(amount - cost) FILTER (WHERE vp) AS profit,
+                   sum(amount) FILTER (WHERE vp AND customer_tier IN ({tiers})) AS big_revenue,
+                   count(*) FILTER (WHERE cur AND placed) AS placed_orders,
+                   count(*) FILTER (WHERE cur AND refunded) AS refunded_orders,
+                   sum(amount) FILTER (WHERE vq) AS revenue_ordered_prev, count(*) FILTER (WHERE vq) AS orders_prev,
+                   sum(paid_amount) FILTER (WHERE vp) AS collected, sum(amount) FILTER (WHERE vp) AS billed
+            FROM w GROUP BY employee_id),
+        pairs AS (  -- buyers: per (employee, customer)
+            SELECT employee_id, customer_id, count(*) FILTER (WHERE vp) AS n, count(*) FILTER (WHERE vq) AS n_prev
+            FROM w WHERE vp OR vq GROUP BY employee_id, customer_id),
+        buy AS (
             SELECT employee_id,
-                   count(*) FILTER (WHERE {"status IS DISTINCT FROM 'cancelled'" if status else "TRUE"}) AS placed_orders,
-                   count(*) FILTER (WHERE {"status = 'refunded'" if status else "FALSE"}) AS refunded_orders
-            FROM cur GROUP BY employee_id),
-        prev AS (
-            SELECT employee_id, sum(amount) AS revenue_ordered_prev, count(*) AS orders_prev,
-                   count(DISTINCT customer_id) AS buyers_prev
-            FROM orders WHERE {_in('order_date', q)} AND {valid_q} GROUP BY employee_id),
-        retained AS (
-            SELECT a.employee_id, count(*) AS retained_buyers
-            FROM (SELECT DISTINCT employee_id, customer_id FROM orders
-                  WHERE {_in('order_date', q)} AND {valid_q}) a
-            JOIN (SELECT DISTINCT employee_id, customer_id FROM v) b USING (employee_id, customer_id)
-            GROUP BY a.employee_id)
-        SELECT k.employee_id, base.* EXCLUDE (employee_id), custs.* EXCLUDE (employee_id),
-               placed.* EXCLUDE (employee_id), prev.* EXCLUDE (employee_id),
-               retained.retained_buyers
-        FROM emp_keys k
-        LEFT JOIN base USING (employee_id) LEFT JOIN custs USING (employee_id)
-        LEFT JOIN placed USING (employee_id) LEFT JOIN prev USING (employee_id)
-        LEFT JOIN retained USING (employee_id)
+                   count(*) FILTER (WHERE n > 0) AS buyers, count(*) FILTER (WHERE n >= 2) AS repeat_buyers,
+                   count(customer_id) FILTER (WHERE n_prev > 0) AS buyers_prev,
+                   count(customer_id) FILTER (WHERE n > 0 AND n_prev > 0) AS retained_buyers
+            FROM pairs GROUP BY employee_id)
+        SELECT k.employee_id, emp.* EXCLUDE (employee_id), buy.* EXCLUDE (employee_id)
+        FROM emp_keys k LEFT JOIN emp USING (employee_id) LEFT JOIN buy USING (employee_id)
     """).df()
 
 
 def _orders_received(ctx: FactContext) -> pd.DataFrame:
     p, q = ctx.period, ctx.period.previous()
+    lo, hi = min(p.start, q.start), max(p.end, q.end)
+    # one range on paid_date, so that the row groups paid outside it are skipped
     return ctx.con.sql(f"""
         SELECT employee_id,
                sum(paid_amount) FILTER (WHERE {_in('paid_date', p)} AND {_valid(ctx, p.end)}) AS received_revenue,
-               sum(paid_amount) FILTER (WHERE {_in('paid_date', q)} AND {_valid(ctx, q.end)}) AS received_revenue_prev,
-               sum(paid_amount) FILTER (WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)}) AS collected,
-               sum(amount) FILTER (WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)}) AS billed
-        FROM orders
-        WHERE {_in('paid_date', q)} OR {_in('paid_date', p)} OR {_in('order_date', p)}
+               sum(paid_amount) FILTER (WHERE {_in('paid_date', q)} AND {_valid(ctx, q.end)}) AS received_revenue_prev
+        FROM orders WHERE paid_date >= {_ts(lo)} AND paid_date < {_ts(hi)}
         GROUP BY employee_id
     """).df()
 
 
 def _orders_history(ctx: FactContext) -> pd.DataFrame:
-    """Facts that need each customer's first-ever order (company-wide)."""
+    """Facts that need each customer's first-ever order (company-wide).
+
+    A customer's first order is the earliest order that counts at the end of the period,
+    ties broken by order_id. The whole history is read once (see :func:`_first_orders`);
+    when the ages or the number of employees are too large for that method,
+    :func:`_orders_history_exact` gives the same figures more slowly.
+    """
+    con = ctx.con
+    try:
+        try:
+            packed = _first_orders(ctx)
+        except duckdb.OutOfRangeException:  # an age too large to pack beside the code
+            packed = False
+        if not packed:
+            return _orders_history_exact(ctx)
+        p, last = ctx.period, ctx.period.end + pd.Timedelta(days=90)  # a second order counts within 90 days
+        return con.sql(f"""
+            WITH w AS (  -- the orders from the period's start to 90 days after its end
+                SELECT employee_id, customer_id, order_date, status, refunded_at FROM orders
+                WHERE order_date >= {_ts(p.start)} AND order_date < {_ts(last)}),
+            later AS (
+                SELECT n.customer_id, min(w.order_date) AS second_date
+                FROM _new n JOIN w ON w.customer_id = n.customer_id AND w.order_date > n.first_date
+                WHERE {_valid(ctx, None)}
+                GROUP BY n.customer_id),
+            newf AS (
+                SELECT n.employee_id, count(*) AS new_customers,
+                       count(*) FILTER (WHERE n.referred) AS referred_new,
+                       count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 30 DAY) AS retained_30d,
+                       count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 90 DAY) AS retained_90d
+                FROM _new n LEFT JOIN later l ON l.customer_id = n.customer_id GROUP BY n.employee_id),
+            ret AS (  -- the period's buyers who are not new customers: they had bought before
+                SELECT c.employee_id, count(*) FILTER (WHERE n.customer_id IS NULL) AS returning_buyers
+                FROM (SELECT DISTINCT employee_id, customer_id FROM w
+                      WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)} AND customer_id IS NOT NULL) c
+                LEFT JOIN _new n ON c.customer_id = n.customer_id GROUP BY c.employee_id)
+            SELECT k.employee_id, newf.* EXCLUDE (employee_id), l.new_customers_prev,
+                   l.ltv_revenue, l.ltv_customers, ret.returning_buyers
+            FROM emp_keys k LEFT JOIN newf USING (employee_id) LEFT JOIN _ltv l USING (employee_id)
+            LEFT JOIN ret USING (employee_id)
+        """).df()
+    finally:
+        for t in ("_hist", "_multi_ids", "_multi", "_new", "_ltv"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+        con.execute(f"DROP TYPE IF EXISTS {_EMPLOYEE_CODE}")
+
+
+_EMPLOYEE_CODE = "_employee_code"
+
+
+def _employee_enum(ctx: FactContext) -> tuple[str, int]:
+    """An ENUM type of the employees' ids (code = position); returns its name and size."""
+    ids = list(dict.fromkeys(ctx.employees["employee_id"].dropna().astype(str)))
+    ctx.con.execute(f"CREATE OR REPLACE TYPE {_EMPLOYEE_CODE} AS ENUM ({_literals(ids)})")
+    return _EMPLOYEE_CODE, len(ids)
+
+
+def _us(t: pd.Timestamp) -> int:
+    """Microseconds since 1970 (DuckDB's TIMESTAMP resolution)."""
+    return int((t - pd.Timestamp("1970-01-01")) // pd.Timedelta(microseconds=1))
+
+
+def _first_orders(ctx: FactContext) -> bool:
+    """Fill the temporary tables ``_new`` (the period's new customers: customer_id,
+    first_date, employee_id, referred) and ``_ltv`` (per employee: ltv_revenue,
+    ltv_customers, new_customers_prev) from one read of the whole history.
+
+    Each order that counts at the end of the period gets a code: the position of its
+    employee (n for someone not in the employees table), times two plus one when it was
+    referred if the orders have referred_by. Per customer, DuckDB keeps only two numbers
+    (the hash aggregation of 10 million orders costs per number kept): the largest
+    ``code * r + age``, where age is the time from the order to the end of the period in
+    microseconds and r a power of two, and the smallest code. When the code part of the
+    first equals the second, every order of the customer has that code and every age is
+    below r: the first order's employee and referral are known without any tie-break, its
+    date is the largest age, and the customer's revenue is part of the amounts summed per
+    code (a small side table). Customers with orders of several codes are read again and
+    resolved exactly: the minimum of (date, order_id). Returns False when the employees
+    are too many for the packing; DuckDB raises OutOfRangeException when an age is.
+    """
+    con = ctx.con
+    p, q = ctx.period, ctx.period.previous()
+    end = p.end
+    valid_end = _valid(ctx, end)
+    if ctx.employees["employee_id"].dropna().empty:
+        return False
+    enum, n = _employee_enum(ctx)
+    width = 2 if ctx.has("orders", "referred_by") else 1
+    k = (n + 1) * width  # codes 0 .. k - 1
+    r = 1 << (63 - (k - 1).bit_length())  # k * r <= 2 ** 63: code * r + age fits while age < r
+    if r < (1 << 40):  # ages of up to 12 days only
+        return False
+    end_us = _us(end)
+    code = f"coalesce(enum_code(TRY_CAST(employee_id AS {enum}))::INTEGER, {n})"
+    if width == 2:
+        code = f"({code} * 2 + (referred_by IS NOT NULL)::INTEGER)"
+
+    def age_in(per: Period) -> str:  # the first order lies in per
+        return f"(age > {end_us - _us(per.end)} AND age <= {end_us - _us(per.start)})"
+
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _hist AS
+        WITH s AS (
+            SELECT customer_id, amount, {end_us} - epoch_us(order_date) AS age, {code} AS code
+            FROM orders WHERE order_date < {_ts(end)} AND {valid_end}),
+        c AS (SELECT customer_id, max(code::BIGINT * {r} + age) AS hi, min(code) AS lo FROM s GROUP BY customer_id),
+        f AS (SELECT customer_id, hi // {r} AS code, hi % {r} AS age, hi // {r} = lo AS single FROM c),
+        per_code AS (
+            SELECT code, count(*) FILTER (WHERE single) AS ltv_customers,
+                   count(*) FILTER (WHERE single AND {age_in(q)}) AS new_customers_prev
+            FROM f GROUP BY code),
+        per_row AS (SELECT code, sum(amount) AS revenue FROM s GROUP BY code)
+        SELECT 'code' AS kind, code, per_code.* EXCLUDE (code), per_row.* EXCLUDE (code),
+               NULL AS customer_id, NULL::BIGINT AS age
+        FROM per_code FULL JOIN per_row USING (code)
+        UNION ALL  -- the period's new customers
+        SELECT 'new', code, NULL, NULL, NULL, customer_id, age FROM f WHERE single AND {age_in(p)}
+        UNION ALL  -- customers with orders of several codes
+        SELECT 'multi', NULL, NULL, NULL, NULL, customer_id, NULL FROM f WHERE NOT single
+    """)
+    multi = con.sql("SELECT count(*) FROM _hist WHERE kind = 'multi'").fetchall()[0][0]
+    employee = f"enum_range(NULL::{enum})[code // {width} + 1]"  # NULL for n: not an employee
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _new AS
+        SELECT customer_id, make_timestamp({end_us} - age) AS first_date, {employee} AS employee_id,
+               code % {width} = 1 AS referred
+        FROM _hist WHERE kind = 'new'
+    """)
+    if not multi:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _ltv AS
+            SELECT {employee} AS employee_id, sum(revenue) AS ltv_revenue, sum(ltv_customers) AS ltv_customers,
+                   sum(new_customers_prev) AS new_customers_prev
+            FROM _hist WHERE kind = 'code' GROUP BY 1
+        """)
+        return True
+    # customers with orders of several codes: their first order by (date, order_id) and
+    # their revenue; the amounts per code of everyone else (one more read of the history)
+    con.execute("CREATE OR REPLACE TEMP TABLE _multi_ids AS SELECT customer_id FROM _hist WHERE kind = 'multi'")
+    first = "{'d': order_date, 'id': order_id, 'e': employee_id, 'r': referred_by}"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _multi AS
+        WITH s AS (
+            SELECT o.customer_id, order_id, employee_id, referred_by, order_date, amount, {code} AS code,
+                   m.customer_id IS NOT NULL OR (o.customer_id IS NULL AND {_has_null('_multi_ids')}) AS multi
+            FROM orders o LEFT JOIN (SELECT customer_id FROM _multi_ids WHERE customer_id IS NOT NULL) m
+                 ON o.customer_id = m.customer_id
+            WHERE order_date < {_ts(end)} AND {valid_end}),
+        m AS (SELECT customer_id, min({first}) AS f, sum(amount) AS revenue FROM s WHERE multi GROUP BY customer_id),
+        e AS (SELECT code, sum(amount) AS revenue FROM s WHERE NOT multi GROUP BY code)
+        SELECT customer_id, f.d AS first_date, f.e AS employee_id, f.r IS NOT NULL AS referred, revenue,
+               NULL::BIGINT AS code
+        FROM m
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, revenue, code FROM e
+    """)
+    con.execute(f"INSERT INTO _new SELECT customer_id, first_date, employee_id, referred FROM _multi "
+                f"WHERE code IS NULL AND {_in('first_date', p)}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _ltv AS
+        SELECT employee_id, sum(ltv_revenue) AS ltv_revenue, sum(ltv_customers) AS ltv_customers,
+               sum(new_customers_prev) AS new_customers_prev
+        FROM (SELECT {employee} AS employee_id, e.revenue AS ltv_revenue, h.ltv_customers, h.new_customers_prev
+              FROM (SELECT * FROM _hist WHERE kind = 'code') h
+              LEFT JOIN (SELECT code, revenue FROM _multi WHERE code IS NOT NULL) e USING (code)
+              UNION ALL
+              SELECT employee_id, revenue, 1, CASE WHEN {_in('first_date', q)} THEN 1 ELSE 0 END
+              FROM _multi WHERE code IS NULL)
+        GROUP BY employee_id
+    """)
+    return True
+
+
+def _has_null(table: str) -> str:
+    return f"EXISTS (SELECT 1 FROM {table} WHERE customer_id IS NULL)"
+
+
+def _orders_history_exact(ctx: FactContext) -> pd.DataFrame:
+    """:func:`_orders_history` with each customer's first order taken as the minimum of
+    (date, order_id, ...) over the whole history."""
     p, q = ctx.period, ctx.period.previous()
     end = p.end
     valid_end = _valid(ctx, end)
@@ -338,7 +534,9 @@ def _reviews(ctx: FactContext) -> pd.DataFrame:
     """360 ratings: per criterion, a mean per reviewer type, weighted by reviewer type
     (weights renormalised over the types present); a person's own rating never enters
     their peer average."""
-    r = ctx.con.sql("SELECT * FROM reviews").df()
+    periods = ctx.con.sql("SELECT DISTINCT period FROM reviews").df()["period"].astype(str)
+    inside = sorted(set(periods[_review_periods_in(ctx, periods)]))
+    r = ctx.con.sql(f"SELECT * FROM reviews WHERE period IN ({_literals(inside)})").df()
     r = r[_review_periods_in(ctx, r["period"].astype(str))]
     r = r[~((r["reviewer_type"] == "peer") & (r["reviewer_id"].astype(str) == r["employee_id"].astype(str)))]
     weights = ctx.options.get("reviewer_weights", {"self": 0.1, "manager": 0.5, "peer": 0.2, "customer": 0.2})
@@ -362,11 +560,18 @@ def _reviews(ctx: FactContext) -> pd.DataFrame:
 
 
 def _targets(ctx: FactContext) -> pd.DataFrame:
-    t = targets_for(ctx.con.sql("SELECT * FROM targets").df(), ctx.period)
+    t = targets_for(_targets_of(ctx), ctx.period)
     basis = "received_revenue" if ctx.options.get("revenue_basis") == "received" else "revenue"
     t = t[t["employee_id"].notna() & t["kpi"].isin(["revenue", basis])]
     t = t[t["kpi"] == basis] if (t["kpi"] == basis).any() else t
     return t.groupby("employee_id", as_index=False)["target"].sum().rename(columns={"target": "target_revenue"})
+
+
+def _targets_of(ctx: FactContext) -> pd.DataFrame:
+    """The rows of the targets table that :func:`targets_for` can use for the period."""
+    p = ctx.period
+    periods = [str(p)] + [str(m) for m in p.months()]
+    return ctx.con.sql(f"SELECT * FROM targets WHERE period IN ({_literals(periods)})").df()
 
 
 def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
@@ -440,9 +645,8 @@ FACT_GROUPS: dict[str, FactGroup] = {g.name: g for g in [
     FactGroup("orders_period", "orders", _orders_period, (
         "revenue_ordered", "orders", "units", "cost", "profit", "big_revenue", "buyers", "repeat_buyers",
         "placed_orders", "refunded_orders", "revenue_ordered_prev", "orders_prev", "buyers_prev",
-        "retained_buyers")),
-    FactGroup("orders_received", "orders", _orders_received,
-              ("received_revenue", "received_revenue_prev", "collected", "billed")),
+        "retained_buyers", "collected", "billed")),
+    FactGroup("orders_received", "orders", _orders_received, ("received_revenue", "received_revenue_prev")),
     FactGroup("orders_history", "orders", _orders_history, (
         "new_customers", "referred_new", "retained_30d", "retained_90d", "new_customers_prev",
         "ltv_revenue", "ltv_customers", "returning_buyers")),
@@ -469,16 +673,44 @@ FACT_GROUPS: dict[str, FactGroup] = {g.name: g for g in [
 FACT_OWNER = {f: g.name for g in FACT_GROUPS.values() for f in g.facts}
 
 
+# Groups that read the whole history: run on a second connection in another thread while
+# the others (which read one or two periods) run, so that both cores stay busy.
+_BACKGROUND = ("orders_history",)
+
+
 def compute_facts(ctx: FactContext, groups: list[str]) -> pd.DataFrame:
     """Run the named fact groups; one row per employee, additive facts with 0 for no activity."""
-    out = pd.DataFrame(index=pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id"))
+    index = pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id")
+    frames = _run_groups(ctx, groups)
+    columns: dict[str, np.ndarray] = {}
     for name in groups:
         g = FACT_GROUPS[name]
-        df = g.func(ctx)
+        df = frames[name]
         df = df.assign(employee_id=df["employee_id"].astype(str)).set_index("employee_id")
         df = df.groupby(level=0).sum(min_count=1) if not df.index.is_unique else df
+        where = df.index.get_indexer(index)  # -1: no row for the employee
         for col in g.facts:
             if col in df:
-                s = pd.to_numeric(df[col], errors="coerce").astype("float64").reindex(out.index)
-                out[col] = s if g.pooled or col in ("target_revenue",) else s.fillna(0.0)
-    return out
+                v = pd.to_numeric(df[col], errors="coerce").astype("float64").to_numpy()
+                s = np.where(where >= 0, v[where], np.nan) if len(v) else np.full(len(index), np.nan)
+                columns[col] = s if g.pooled or col in ("target_revenue",) else np.where(np.isnan(s), 0.0, s)
+    return pd.DataFrame(columns, index=index)
+
+
+def _run_groups(ctx: FactContext, groups: list[str]) -> dict[str, pd.DataFrame]:
+    background = [g for g in groups if g in _BACKGROUND]
+    if not background or len(groups) == 1:
+        return {name: FACT_GROUPS[name].func(ctx) for name in groups}
+    side = ctx.side_connection()
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        pending = {name: pool.submit(FACT_GROUPS[name].func, side) for name in background}
+        frames = {name: FACT_GROUPS[name].func(ctx) for name in groups if name not in pending}
+        frames.update({name: job.result() for name, job in pending.items()})
+    except BaseException:
+        side.con.interrupt()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        side.con.close()
+    return frames
