@@ -44,11 +44,16 @@ sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "benchmarks" / "data" / "telesales-s33"
 SAMPLE = {"business": "telesales", "seed": 0, "scale": 33, "volumes": {"orders": 220, "calls": 45}}
+GOAL_RATIO, GOAL_MB = 1.5, 1536
 BASELINE_SQL = ("SELECT employee_id, sum(amount), count(*), count(DISTINCT customer_id) "
                 "FROM read_parquet('{path}') GROUP BY employee_id")
 
 
 # ----------------------------------------------------------------------------- data
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def _row_counts(folder: Path) -> dict[str, int]:
     import pyarrow.parquet as pq
 
@@ -64,7 +69,7 @@ def ensure_data(folder: Path) -> dict[str, int]:
             return recorded["rows"]
     from salesperf_kit.sample import write_sample
 
-    print(f"writing the sample to {folder.relative_to(ROOT)} ...", flush=True)
+    print(f"writing the sample to {_shown(folder)} ...", flush=True)
     started = time.perf_counter()
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -137,6 +142,7 @@ def main() -> None:
     ap.add_argument("--child", choices=["kit", "duckdb"], help=argparse.SUPPRESS)
     ap.add_argument("--measure", choices=["kit", "duckdb"], help=argparse.SUPPRESS)
     args = ap.parse_args()
+    args.data = args.data.resolve()
 
     if args.measure:
         print(measure(args.measure, args.data, args.period))
@@ -151,7 +157,7 @@ def main() -> None:
     import duckdb
 
     rows = ensure_data(args.data)
-    print(f"data: {args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data} - "
+    print(f"data: {_shown(args.data)} - "
           f"{rows.get('orders', 0):,} orders, {rows.get('calls', 0):,} calls, "
           f"{rows.get('employees', 0):,} employees")
     print(f"machine: {os.cpu_count()} cores; duckdb {duckdb.__version__}")
@@ -177,6 +183,8 @@ def main() -> None:
     base_mb = peak_rss_mb("duckdb", args.data, args.period)
     print(f"duckdb_peak_rss_mb={base_mb:.0f} (child process)")
     print(f"peak_rss_mb={kit_mb:.0f} (kit, child process)")
+    met = kit_s / base_s <= GOAL_RATIO and kit_mb < GOAL_MB
+    print(f"goal (ratio <= {GOAL_RATIO}, peak_rss_mb < {GOAL_MB}): {'met' if met else 'NOT met'}")
     print(f"ratio={kit_s / base_s:.3f}")
 
 
