@@ -28,7 +28,7 @@ audit. Thresholds come from the ``anomalies:`` section of the parameter file
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np

@@ -25,7 +25,7 @@ All amounts are per period, in the currency of the data; nothing is rounded here
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

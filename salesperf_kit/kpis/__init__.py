@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_one_of
-from ..catalogue import BUSINESSES, CATALOGUE
+from ..catalogue import BUSINESSES
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import FACT_GROUPS, FACT_OWNER, FactContext, compute_facts, open_context, targets_for
+from ._facts import FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, compute_facts, open_context, targets_for
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -449,7 +449,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             needed |= set(REGISTRY[k].facts)
     facts = compute_facts(ctx, _groups_for(needed, ctx))
     if sheet_cols:
-        sheet = FACT_GROUPS_SHEET(ctx).set_index("employee_id").reindex(facts.index)
+        sheet = _kpi_sheet(ctx).set_index("employee_id").reindex(facts.index)
         for col in sheet.columns:
             if col not in facts:
                 facts[col] = pd.to_numeric(sheet[col], errors="coerce")
@@ -473,12 +473,6 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
     return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out)
-
-
-def FACT_GROUPS_SHEET(ctx: FactContext) -> pd.DataFrame:  # noqa: N802 - kept beside FACT_GROUPS
-    from ._facts import _kpi_sheet
-
-    return _kpi_sheet(ctx)
 
 
 def available_kpis(dataset, business: str | None = None) -> pd.DataFrame:

@@ -133,12 +133,6 @@ def _valid(ctx: FactContext, end: pd.Timestamp | None) -> str:
     return "(status IS NULL OR status NOT IN ('cancelled', 'refunded'))"
 
 
-def _grouped(ctx: FactContext, sql: str) -> pd.DataFrame:
-    """Run a per-employee ``sql`` (with column employee_id) and map it to output groups by summing."""
-    df = ctx.con.sql(sql).df()
-    return df
-
-
 def _literals(values) -> str:
     """SQL list of string literals (NULL when empty, so that ``IN (...)`` matches nothing)."""
     return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
