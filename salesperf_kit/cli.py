@@ -104,11 +104,13 @@ def _load(data, params, period, lazy=False):
 @_friendly
 def kpis(business, data, period, params_file, out):
     """Compute KPIs per employee for one period."""
+    from .coverage import require_records
     from .export import write_table
     from .kpis import DEFAULT_SETS, compute_kpis
 
     params = _params(business, params_file)
     dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
+    require_records(dataset, period, what="the KPI table")
     options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
     wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpis]))
     result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
@@ -145,7 +147,7 @@ def score(business, data, period, params_file, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.argument("employee_id")
-@click.option("--data", default="demo", show_default=True)
+@click.option("--data", help="Data folder or workbook; 'demo' (the default without --params) = embedded demo data.")
 @click.option("--period", required=True)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--language", type=click.Choice(["zh", "en"]), help="Default: the parameter file's language.")
@@ -154,9 +156,13 @@ def explain(business, employee_id, data, period, params_file, language):
     """Explain one person's score step by step ("why is my score 78?")."""
     from .scoring import scorecard
 
+    if data is None and params_file:
+        raise click.UsageError("--params names a client's plan: say which data to explain with --data "
+                               "(a folder or workbook, or 'demo' for the embedded demo data).")
+    data = data or "demo"
     params = _params(business, params_file)
     card = scorecard(_load(data, params, period), params, period)
-    click.echo(card.explain(employee_id, language=language or params.language))
+    click.echo(card.explain(employee_id, language=language or params.report_language))
 
 
 def _default_params(business: str) -> Path:

@@ -298,6 +298,14 @@ def _share_among(winners: pd.Series, amount: float) -> pd.Series:
     return pd.Series(np.where(winners, amount / n if n else 0.0, 0.0), index=winners.index)
 
 
+def _revenue_parts(inc) -> list[str]:
+    """The keys of the incentive plan that pay on revenue (the commission base)."""
+    parts = ["incentives.commission.tiers"] if inc.commission.tiers else []
+    parts += [f"incentives.{k}" for k in ("over_target", "team_pool") if getattr(inc, k) is not None]
+    parts += [f"incentives.awards.{k}" for k, v in inc.awards.items() if v and k != "best_service"]
+    return parts
+
+
 def _commission_column(com, base: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Commission per person: tiers, accelerator, gate and cap (see :func:`payouts`).
     ``target`` is NaN where a person has no positive target."""
@@ -363,7 +371,8 @@ def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Se
     amount = amounts.get("best_service", 0)
     if amount and csat is None:
         notices.append("best_service award left unpaid: the csat KPI was not computed (it needs the service "
-                       "table with satisfaction); add csat to the KPIs")
+                       "table with satisfaction): add that table, or remove the award with "
+                       "incentives.awards.best_service: null")
     elif amount and csat.notna().any():
         awards += _share_among(csat >= csat.max() - _TOL, amount)
     amount = amounts.get("team_champion", 0)
@@ -468,10 +477,18 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     fact_name = "received_revenue" if com.basis == "received" else "revenue_ordered"
     base_all = _fact(kpis, fact_name)
     if base_all is None:
-        fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
-               if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
-        raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {fact_name}: {fix}")
-    base_all = pd.Series(base_all.to_numpy(dtype="float64"), index=facts_ids).fillna(0.0)
+        using = _revenue_parts(inc)
+        if using:
+            fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
+                   if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
+            raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {fact_name}, "
+                               f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan "
+                               "(set them to null).")
+        notices.append(f"The data give no {fact_name}: the plan pays nothing on revenue, so the commission base "
+                       "is left empty.")
+        base_all = pd.Series(np.nan, index=facts_ids)
+    else:
+        base_all = pd.Series(base_all.to_numpy(dtype="float64"), index=facts_ids).fillna(0.0)
     teams_all = employees["team"].reindex(facts_ids) if "team" in employees else sc.set_index(ids)["team"]
     basis_kpi = "received_revenue" if com.basis == "received" else "revenue"
     person_t, team_t = _targets(kpis, targets, basis_kpi, teams_all)
@@ -490,7 +507,7 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
         sc["grade"], inc.grade_multipliers, ids)
 
     # --- commission
-    comm = _commission_column(com, base, target_pos)
+    comm = _commission_column(com, base, target_pos) if com.tiers else np.zeros_like(base)
     if np.isnan(comm).any():
         who = ", ".join(ids[np.isnan(comm)].head(10))
         notices.append(f"commission of {who} cannot be determined without a revenue target (the plan "

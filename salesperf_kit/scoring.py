@@ -698,7 +698,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     """
     sc = params.scoring
     p = kpis.period
-    language = params.language
+    language = params.report_language
     notes = list(kpis.notices)
     wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
     people = pd.DataFrame({"employee_id": wide["employee_id"]})
@@ -846,8 +846,50 @@ def scorecard(dataset, params, period) -> Scorecard:
     The KPIs are ``params.kpi_set()`` plus those the bonus rules read (repurchase_rate,
     sales_cost_ratio, compliance_violations, new_customers, and collaboration for the
     deal-assist counts); targets and ratings come from the dataset's ``targets`` and
-    ``reviews`` tables when present.
+    ``reviews`` tables when present; promotion eligibility reads the grades of the
+    periods before (:func:`earlier_grades`).
+
+    Raises
+    ------
+    SalesperfError
+        No dated table has a row in ``period`` (see :func:`salesperf_kit.coverage.require_records`).
     """
+    from .coverage import require_records
+
+    require_records(dataset, period)
+    kpis = _plan_kpis(dataset, params, period)
+    tables = _tables_of(dataset)
+    return score(kpis, params, targets=tables.get("targets"), ratings=tables.get("reviews"),
+                 history=earlier_grades(dataset, params, kpis.period))
+
+
+def earlier_grades(dataset, params, period, known: dict | None = None) -> pd.DataFrame:
+    """Grades of the ``scoring.promotion.consecutive - 1`` periods just before ``period``
+    (the ``history`` that :func:`score` needs for promotion eligibility).
+
+    ``known`` maps a period (str) to a :class:`Scorecard` already computed for it. The
+    walk back stops at a period without records: a run of grades cannot span it.
+    Returns columns employee_id, period, grade.
+    """
+    from .coverage import has_records
+
+    rows, q = [], parse_period(period)
+    tables = _tables_of(dataset)
+    for _ in range(params.scoring.promotion.consecutive - 1):
+        q = q.previous()
+        card = (known or {}).get(str(q))
+        if card is None:
+            if not has_records(dataset, q):
+                break
+            card = score(_plan_kpis(dataset, params, q), params, targets=tables.get("targets"),
+                         ratings=tables.get("reviews"))
+        rows.append(card.table[["employee_id", "grade"]].assign(period=str(q)))
+    if not rows:
+        return pd.DataFrame(columns=["employee_id", "period", "grade"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def _plan_kpis(dataset, params, period):
     from .kpis import compute_kpis
 
     b = params.scoring.bonuses
@@ -856,9 +898,7 @@ def scorecard(dataset, params, period) -> Scorecard:
              "compliance_violations": b.compliance_points, "collaboration": b.collaboration_points}
     wanted += [k for k, rule in extra.items() if rule and k not in wanted]
     options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
-    kpis = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
-    tables = _tables_of(dataset)
-    return score(kpis, params, targets=tables.get("targets"), ratings=tables.get("reviews"))
+    return compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
 
 
 # ----------------------------------------------------------------------------- explanation

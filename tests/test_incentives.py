@@ -485,7 +485,7 @@ def test_payout_errors_say_how_to_fix():
 def test_received_basis_without_payments_is_an_error():
     kpis = make_kpis(EVEN, paid=False)
     with pytest.raises(ScoringError, match="paid_amount"):
-        payouts(scorecard(kpis), kpis, make_params(commission={"basis": "received"}))
+        payouts(scorecard(kpis), kpis, make_params(commission={"basis": "received", "tiers": SIMPLE_TIERS}))
 
 
 def test_payouts_leave_the_inputs_untouched_and_accept_the_incentives_section():
@@ -558,3 +558,23 @@ def test_plan_cost_counts_incomplete_rows_and_scales_with_currency():
 def test_plan_cost_needs_a_payout_table():
     with pytest.raises(ScoringError, match="payouts"):
         plan_cost(pd.DataFrame({"employee_id": ["e1"]}), make_kpis(EVEN))
+
+
+def test_no_revenue_in_the_data_is_fine_when_the_plan_pays_nothing_on_revenue():
+    # a call-centre export: calls only, no orders; the plan pays base + performance pay
+    emp = pd.DataFrame({"employee_id": ["a", "b"], "name": ["A", "B"], "team": "T", "role": "agent"})
+    calls = pd.DataFrame({"call_id": ["c1", "c2", "c3"], "employee_id": ["a", "a", "b"], "customer_id": None,
+                          "started_at": pd.to_datetime(["2026-10-02"] * 3), "duration_s": 90.0,
+                          "connected": True, "outcome": None})
+    kpis = compute_kpis({"employees": emp, "calls": calls}, PERIOD, kpis=["calls"])
+    params = make_params(base_pay={"default": 3000}, performance_pay={"default": 1000},
+                         grade_multipliers={"A": 1.5, "B": 1.0})
+    out = payouts(scorecard(kpis, {"a": "A"}), kpis, params)
+    assert row(out, "a")["total"] == pytest.approx(3000 + 1500)
+    assert row(out, "b")["total"] == pytest.approx(3000 + 1000)
+    assert out["commission_base"].isna().all() and (out["commission"].fillna(0) == 0).all()
+    assert any("give no revenue_ordered" in n for n in out.attrs["notices"])
+    # a plan that does pay on revenue still needs it, and says which parts do
+    with pytest.raises(ScoringError, match="incentives.commission.tiers, incentives.over_target"):
+        payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS},
+                                                   over_target={"threshold": 0.1, "bonus_share": 0.3}))

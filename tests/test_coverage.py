@@ -1,0 +1,71 @@
+"""Periods the data cover: no records means no scorecard, not a scorecard of zeros."""
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from salesperf_kit.coverage import date_spans, has_records, records_in, require_records
+from salesperf_kit.exceptions import SalesperfError
+from salesperf_kit.params import load_params
+from salesperf_kit.sample import make_sample
+from salesperf_kit.scoring import earlier_grades, grade_order, promotion_eligible, scorecard
+
+
+@pytest.fixture
+def tables():
+    return {"orders": pd.DataFrame({"order_date": pd.to_datetime(["2017-06-02 00:00", "2017-06-30 23:59", "2017-08-01 00:00"])}),
+            "calls": pd.DataFrame({"started_at": pd.to_datetime(["2017-07-15"])}),
+            "kpi_sheet": pd.DataFrame({"period": ["2017-09", "2017-Q4"]})}
+
+
+def test_records_per_table(tables):
+    assert records_in(tables, "2017-06") == {"orders": 2, "calls": 0, "kpi_sheet": 0}
+    assert records_in(tables, "2017-Q3") == {"orders": 1, "calls": 1, "kpi_sheet": 1}
+    assert records_in(tables, "2017") == {"orders": 3, "calls": 1, "kpi_sheet": 2}
+    assert has_records(tables, "2017-07") and not has_records(tables, "2017-05")
+    assert not has_records({}, "2017-06")
+
+
+def test_parquet_left_on_disk_is_counted_too(tmp_path, tables):
+    path = tmp_path / "orders.parquet"
+    tables["orders"].to_parquet(path)
+    lazy = SimpleNamespace(tables={}, lazy={"orders": path})
+    assert records_in(lazy, "2017-06") == {"orders": 2}
+    assert date_spans(lazy) == {"orders": (pd.Timestamp("2017-06-02"), pd.Timestamp("2017-08-01"))}
+
+
+def test_a_period_without_records_is_refused_naming_what_the_data_cover(tables):
+    with pytest.raises(SalesperfError) as err:
+        require_records(tables, "2019-03", what="a report")
+    text = str(err.value)
+    assert "No records in 2019-03" in text and "a report" in text
+    assert "orders 2017-06-02 to 2017-08-01; calls 2017-07-15 to 2017-07-15" in text
+    assert "--period" in text
+    require_records(tables, "2017-08")  # covered: no error
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return make_sample("telesales", seed=3)
+
+
+def test_scorecard_refuses_an_empty_period(demo):
+    with pytest.raises(SalesperfError, match="No records in 2030-01"):
+        scorecard(demo, load_params("telesales"), "2030-01")
+
+
+def test_promotion_reads_as_many_earlier_periods_as_the_rule_needs(demo):
+    params = load_params("telesales")
+    params = params.model_copy(update={"scoring": params.scoring.model_copy(update={
+        "promotion": params.scoring.promotion.model_copy(update={"consecutive": 3})})})
+    history = earlier_grades(demo, params, "2026-10")
+    assert sorted(history["period"].unique()) == ["2026-08", "2026-09"]
+    card = scorecard(demo, params, "2026-10")
+    # the same by hand: three periods scored one by one, then the rule
+    grades = [history, card.table[["employee_id", "grade"]].assign(period="2026-10")]
+    expected = promotion_eligible(pd.concat(grades, ignore_index=True), grade=params.scoring.promotion.grade,
+                                  consecutive=3, order=grade_order(params.scoring.grading))
+    got = card.table.set_index("employee_id")["promotion_eligible"]
+    assert got.to_dict() == expected.reindex(got.index).fillna(False).to_dict()
+    # the demo data begin in 2024-11: the walk back from 2024-12 stops there
+    assert earlier_grades(demo, params, "2024-12")["period"].unique().tolist() == ["2024-11"]
