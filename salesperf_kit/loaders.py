@@ -64,6 +64,20 @@ _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
 _DATE_FIX = "write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日"
 _NUMBER_FIX = ("write a plain number such as 1234.5 (thousands separators and ¥ $ € are "
                "accepted; no %, no words)")
+# YAML 1.1 reads unquoted Yes/No/On/Off/True/False as booleans.
+_YAML_BOOLEANS = ("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
+                  "parameter file, e.g. ['Yes'] instead of [Yes]")
+# The spellings a boolean key of data.values stands for (it was an unquoted Yes/No/On/Off).
+_BOOLEAN_SPELLINGS = {flag: tuple(dict.fromkeys(
+    [normalise(k) for k, v in BOOLEAN_VALUES.items() if v is flag] + ["on" if flag else "off"]))
+    for flag in (True, False)}
+_OLD_EXCEL = (".xls", ".xlsb", ".ods", ".et")
+
+
+def _with_hint(text: str, value: object, options) -> str:
+    """``text`` as a sentence, then " Did you mean 'x'?" when a close match exists."""
+    hint = did_you_mean(value, options)
+    return f"{text.rstrip().rstrip('.')}.{hint}" if hint else text
 
 
 # --- public results -------------------------------------------------------------------
@@ -363,6 +377,8 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
                              f"exports, an .xlsx workbook or one CSV/XLSX/Parquet file.")
     run = _Run()
     sources = _discover(root, m, wanted, run)
+    if wanted is None:
+        _require_employees(root, sources, run)
     workbooks = _read_workbooks([s for s in sources if s.kind == "xlsx"], run)
     for src in sources:
         if src.kind == "parquet" and lazy:
@@ -388,6 +404,28 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         _warn_after_period(per, run)
     ds.warnings = run.warnings
     return run
+
+
+def _require_employees(root: Path, sources: list[_Source], run: _Run) -> None:
+    """Every KPI, score and report needs the employees table (as ``kpis._employees`` does,
+    for a KPI sheet too): a dataset without it is an error, unless it was already reported
+    (unreadable, held twice) or a file or sheet could not be told apart."""
+    if any(s.table == "employees" for s in sources) or any(
+            p.table in ("employees", "?") for p in run.problems):
+        return  # already reported, or a file or sheet that could not be identified may hold it
+    spec = TABLES["employees"]
+    found = ", ".join(dict.fromkeys(s.table for s in sources)) or "none"
+    where = (f"add a sheet named 'employees' (or '{spec.zh}') to {root.name}" if root.is_file()
+             and _KINDS.get(root.suffix.lower()) == "xlsx" else
+             f"add employees.csv (or {spec.zh}.xlsx) to the data folder" if root.is_dir() else
+             f"pass the folder holding {root.name} and employees.csv instead of the one file")
+    run.error("employees", "table_missing",
+              f"the table is missing, but every KPI, score and report needs it: one row "
+              f"per salesperson with the columns {', '.join(spec.required)} (optional: "
+              f"{', '.join(spec.optional)}); tables found: {found}",
+              file=root.name if root.is_file() else None,
+              fix=f"{where}, or name its file in the parameter file with data.files.employees, "
+                  f"e.g. data.files: {{employees: staff.xlsx#Sheet1}}")
 
 
 # --- the mapping ----------------------------------------------------------------------
@@ -444,6 +482,7 @@ def _check_mapping(mapping: dict | None) -> dict:
             if not isinstance(recode, dict):
                 raise SalesperfError(f"data.values.{table}.{col} must map source values to "
                                      f"contract values, but {recode!r} was passed.")
+    _check_value_targets(out["values"])
     filters: dict[str, dict[str, list[str]]] = {}
     for table, cols in out["filters"].items():
         if not isinstance(cols, dict):
@@ -460,6 +499,49 @@ def _check_mapping(mapping: dict | None) -> dict:
             raise SalesperfError(f"data.encoding '{enc}' is not an encoding Python knows: "
                                  f"use e.g. utf-8, gbk or gb18030.") from None
     return out
+
+
+def _check_value_targets(values: dict) -> None:
+    """Every target of ``data.values`` must be a value its column accepts.
+
+    A wrong target (``{Yes: refund}``) would otherwise make every recoded cell fail with a
+    message that asks for the mapping already there; all wrong targets are raised at once.
+    """
+    errors = []
+    for table, recodes in values.items():
+        for col, recode in recodes.items():
+            key = f"data.values.{table}.{col}"
+            aliases = VALUE_ALIASES.get(table, {}).get(col, {})
+            if col in TABLES[table].booleans:
+                known = {normalise(k) for k in [*BOOLEAN_VALUES, *aliases]}
+                for source, target in recode.items():
+                    if isinstance(target, (bool, np.bool_)) or normalise(target) in known:
+                        continue
+                    errors.append(f"{key} maps {source!r} to {target!r}, but {table}.{col} is a "
+                                  f"yes/no column: expected true or false (or 是/否, yes/no, "
+                                  f"1/0). Fix: write {{{source!r}: true}} or "
+                                  f"{{{source!r}: false}}.")
+                continue
+            allowed = _allowed_values(table, col)
+            if not allowed:
+                continue
+            known = {normalise(a) for a in [*allowed, *aliases]}
+            shown = ", ".join(map(str, allowed[:30])) + (", ..." if len(allowed) > 30 else "")
+            for source, target in recode.items():
+                if isinstance(target, str) and normalise(target) in known:
+                    continue
+                yaml = (" (YAML reads an unquoted Yes/No/On/Off as true/false)"
+                        if isinstance(target, bool) else "")
+                hint = did_you_mean(target, allowed)
+                example = hint.split("'")[1] if hint else allowed[0]
+                errors.append(
+                    f"{key} maps {source!r} to {target!r}{yaml}, which is not an allowed value "
+                    f"of {table}.{col}: expected one of {shown}.{hint} Fix: write one of them as "
+                    f"the target in the parameter file, e.g. {{{source!r}: {example}}}.")
+    if errors:
+        raise SalesperfError("\n".join(errors) if len(errors) == 1 else
+                             f"{len(errors)} wrong targets in data.values:\n"
+                             + "\n".join(f"  - {e}" for e in errors))
 
 
 def _check_column(table: str, column: object, where: str) -> None:
@@ -520,22 +602,11 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
     explicit = m["files"]
     sources: list[_Source] = []
     if root.is_dir():
-        names = sorted(p.name for p in root.iterdir() if not p.name.startswith("."))
         claimed: set[Path] = set()
         for table, spec in explicit.items():
-            fname, sheet = _split_sheet(spec)
-            p = Path(fname) if Path(fname).is_absolute() else root / fname
-            if not p.is_file():
-                run.error(table, "file_missing",
-                          f"data.files.{table} names '{fname}', which is not in {root}",
-                          file=fname, fix="correct data.files in the parameter file"
-                          + did_you_mean(fname, names))
-                continue
-            kind = _kind_of(p, table, fname, run)
-            if kind is None:
-                continue
-            claimed.add(p.resolve())
-            sources.append(_Source(table, p, kind, sheet, fname))
+            src = _explicit_source(table, spec, root, claimed, run)
+            if src is not None:
+                sources.append(src)
         for p in sorted(root.iterdir()):
             if p.name.startswith((".", "~$")) or not p.is_file() or p.resolve() in claimed:
                 continue
@@ -545,8 +616,9 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
         if kind is None:
             return []
         if kind == "xlsx":
-            found = _sources_of_workbook(root, explicit, run)
-            sheets = _sheet_names(root, root.name, run) if not found and not run.problems else None
+            found = _sources_of_workbook(root, explicit, run, folder=root.parent)
+            own = [s for s in found if s.path == root]
+            sheets = _sheet_names(root, root.name, run) if not own and not run.problems else None
             if sheets:
                 run.error("?", "no_tables", "no sheet is named after a table (sheets: "
                           + ", ".join(f"'{s}'" for s in sheets) + ")", file=root.name,
@@ -574,14 +646,49 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
     return _deduplicate(sources, wanted, run)
 
 
+def _explicit_source(table: str, spec: str, folder: Path, claimed: set[Path], run: _Run,
+                     sheets: list[str] | None = None) -> _Source | None:
+    """The file that ``data.files.<table>`` names: absolute, or relative to ``folder``.
+
+    ``sheets`` are the sheets of the workbook given as the data path, if it is one (for the
+    "did you mean" of a name that is neither a file nor one of them).
+    """
+    fname, sheet = _split_sheet(spec)
+    p = Path(fname) if Path(fname).is_absolute() else folder / fname
+    if not p.is_file():
+        names = sorted(q.name for q in folder.iterdir() if not q.name.startswith(".")) \
+            if folder.is_dir() else []
+        where = (f"neither a sheet of the workbook (sheets: {', '.join(sheets)}) nor a file "
+                 f"(looked for {p})" if sheets is not None else
+                 f"not a file (looked for {p})" if Path(fname).is_absolute() else
+                 f"not in {folder}")
+        run.error(table, "file_missing", f"data.files.{table} names '{fname}', which is {where}",
+                  file=fname, fix=_with_hint("correct data.files in the parameter file",
+                                             Path(fname).name, [*names, *(sheets or [])]))
+        return None
+    claimed.add(p.resolve())  # reported or loaded here: not looked at again as a folder file
+    kind = _kind_of(p, table, fname, run)
+    if kind is None:
+        return None
+    return _Source(table, p, kind, sheet, fname)
+
+
 def _kind_of(path: Path, table: str, display: str, run: _Run) -> str | None:
     kind = _KINDS.get(path.suffix.lower())
     if kind is None:
-        hint = (" Save it in Excel as .xlsx (Excel Workbook)." if path.suffix.lower() == ".xls"
-                else "")
-        run.error(table, "unsupported_file",
-                  f"unsupported file type '{path.suffix}': expected .csv, .xlsx or .parquet."
-                  + hint, file=display, fix="export the table as CSV, XLSX or Parquet")
+        what = f"table '{table}'" if table != "?" else "the data"
+        if path.suffix.lower() in _OLD_EXCEL:
+            run.error(table, "unsupported_file",
+                      f"{what} cannot be read from this file: '{path.suffix}' is "
+                      f"{'an old Excel' if path.suffix.lower() == '.xls' else 'a'} workbook "
+                      f"format the kit does not read; expected .xlsx, .csv or .parquet",
+                      file=display, fix="open it in Excel and save it as .xlsx (Excel Workbook) "
+                      "or as CSV UTF-8")
+        else:
+            run.error(table, "unsupported_file",
+                      f"{what} cannot be read from this file: unsupported file type "
+                      f"'{path.suffix}'; expected .csv, .xlsx or .parquet", file=display,
+                      fix="export the table as CSV, XLSX or Parquet")
     return kind
 
 
@@ -596,9 +703,17 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
     if kind is None:
         if table is not None:
             _kind_of(p, table, display, run)
+        elif p.suffix.lower() in _OLD_EXCEL:
+            run.warn("?", "unknown_file", f"not loaded: '{p.name}' is a workbook in a format "
+                     f"the kit cannot read ('{p.suffix}'), and '{p.stem}' is not a table name",
+                     file=display, fix=f"if it holds a table, open it in Excel and save it as "
+                     f".xlsx (Excel Workbook) or CSV UTF-8 named after its table, e.g. "
+                     f"orders.xlsx, or name it in data.files")
         else:
             run.warn("?", "unknown_file", "not loaded: not a table file (.csv, .xlsx, .parquet "
-                     "named after a table)", file=display)
+                     "named after a table)", file=display,
+                     fix="nothing to do if the file holds no table; otherwise export it as CSV, "
+                         "XLSX or Parquet named after its table")
         return []
     if table is not None:
         return [_Source(table, p, kind, None, display)]
@@ -608,36 +723,49 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
             if s.table in explicit:
                 run.warn(s.table, "unknown_sheet", f"sheet '{s.sheet}' not loaded: "
                          f"data.files.{s.table} points at '{explicit[s.table]}' instead",
-                         file=display, sheet=s.sheet)
+                         file=display, sheet=s.sheet,
+                         fix=f"remove the sheet, or data.files.{s.table} if this is the right "
+                             f"sheet")
         found = [s for s in found if s.table not in explicit]
         if found:
             return found
     run.warn("?", "unknown_file",
              f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)}, "
              f"or their Chinese names such as 订单, 员工)", file=display,
-             fix=f"rename the file, or name its table in data.files, e.g. data.files: "
-                 f"{{<table>: {p.name}}}" + did_you_mean(p.stem, TABLES))
+             fix=_with_hint(f"rename the file, or name its table in data.files, e.g. "
+                            f"data.files: {{<table>: {p.name}}}", p.stem, TABLES))
     return []
 
 
-def _sources_of_workbook(path: Path, explicit: dict, run: _Run) -> list[_Source]:
-    """Sheets of one workbook named after tables (or named by data.files)."""
+def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
+                         folder: Path | None = None) -> list[_Source]:
+    """Sheets of one workbook named after tables (or named by data.files).
+
+    With ``folder`` (the workbook is the data path), tables that ``data.files`` puts in
+    other files are loaded from them (paths relative to ``folder``), as in a data folder.
+    """
     sheets = _sheet_names(path, path.name, run)
     if sheets is None:
         return []
     out: list[_Source] = []
     used: set[str] = set()
+    elsewhere: dict[str, str] = {}
     for table, spec in explicit.items():
         fname, sheet = _split_sheet(spec)
         if sheet is None and fname in sheets:
             sheet = fname
-        elif Path(fname).name != path.name:
-            continue  # another file: handled where it is
+        elif not _is_same_file(fname, path, folder):
+            elsewhere[table] = spec
+            if folder is not None:
+                src = _explicit_source(table, spec, folder, set(), run, sheets=sheets)
+                if src is not None:
+                    out.append(src)
+            continue
         sheet = sheet or sheets[0]
         if sheet not in sheets:
             run.error(table, "sheet_missing", f"data.files.{table} names sheet '{sheet}', which "
                       f"is not in the workbook (sheets: {', '.join(sheets)})", file=path.name,
-                      fix="correct the sheet name in data.files" + did_you_mean(sheet, sheets))
+                      fix=_with_hint("correct the sheet name in data.files", sheet, sheets))
             continue
         used.add(sheet)
         out.append(_Source(table, path, "xlsx", sheet, path.name))
@@ -647,6 +775,11 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run) -> list[_Source]
         if sheet in used:
             continue
         table = table_of_name(sheet)
+        if table is not None and table in elsewhere and folder is not None:
+            run.warn(table, "unknown_sheet", f"sheet '{sheet}' not loaded: data.files.{table} "
+                     f"points at '{elsewhere[table]}' instead", file=path.name, sheet=sheet,
+                     fix=f"remove the sheet, or data.files.{table} if this is the right sheet")
+            continue
         if table is None or table in taken:
             unknown.append(sheet)
             continue
@@ -657,6 +790,15 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run) -> list[_Source]
                  fix="rename a sheet after its table, or name it in data.files, e.g. "
                      f"orders: '{path.name}#{unknown[0]}'")
     return out
+
+
+def _is_same_file(fname: str, path: Path, folder: Path | None) -> bool:
+    """Whether the file name of a data.files entry is the workbook ``path`` itself."""
+    if Path(fname).name != path.name:
+        return False
+    if folder is None or not Path(fname).is_absolute():
+        return True
+    return Path(fname).resolve() == path.resolve()
 
 
 def _deduplicate(sources: list[_Source], wanted: list[str] | None, run: _Run) -> list[_Source]:
@@ -856,7 +998,8 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
                 run.error(s.table, "sheet_missing", f"data.files.{s.table} names sheet "
                           f"'{s.sheet}', which is not in the workbook (sheets: "
                           + ", ".join(f"'{n}'" for n in names) + ")", file=s.display,
-                          fix="correct the sheet name in data.files" + did_you_mean(s.sheet, names))
+                          fix=_with_hint("correct the sheet name in data.files",
+                                         s.sheet, names))
                 s.sheet = None
             elif s.sheet:
                 sheets.add(s.sheet)
@@ -963,7 +1106,11 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
     for col in raw.columns:
-        series = _recode(raw[col], m["values"].get(table, {}).get(col))
+        recode = m["values"].get(table, {}).get(col)
+        note = _boolean_keys_note(ctx, col, raw[col], recode)
+        if note is not None:
+            run.add(note)
+        series = _recode(raw[col], recode)
         out, problems = _parse_column(ctx, col, series)
         parsed[col] = out
         for p in problems:
@@ -1007,8 +1154,8 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
                 "mapping_header_missing",
                 f"data.columns.{table} maps the header '{header}', which is not in the file; "
                 f"headers found: {shown}", column=targets[0] if targets else None,
-                fix=f"correct the header in data.columns.{table}"
-                    + did_you_mean(header, [h for h in headers if h])))
+                fix=_with_hint(f"correct the header in data.columns.{table}", header,
+                               [h for h in headers if h])))
             for col in targets:
                 ctx.headers[col] = header  # reported: not missing as well
             continue
@@ -1073,7 +1220,7 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
         f"required column '{col}' not found (looked for headers such as {known}); headers "
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
         fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file"
-            + hint))
+            + (f".{hint}" if hint else "")))
 
 
 def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: dict[str, int],
@@ -1094,8 +1241,8 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
                 run.add(ctx.problem(
                     "filter_column_missing", f"data.filters.{ctx.table} names the column "
                     f"'{column}', which is neither a header of the file nor a mapped column",
-                    fix="use a header of the file or a contract column"
-                        + did_you_mean(column, [h for h in headers if h] + list(assigned))))
+                    fix=_with_hint("use a header of the file or a contract column", column,
+                                   [h for h in headers if h] + list(assigned))))
                 continue
             pos = matches[0]
         used.add(pos)
@@ -1106,16 +1253,40 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
         contract = next((c for c, p in assigned.items() if p == pos), None)
         if contract in recodes:  # the kept values may be written as recoded values
             ok |= _normalised(_texts(_recode(data[pos], recodes[contract]))).isin(wanted)
+        key_name = f"data.filters.{ctx.table}.{column}"
+        kept = "[" + ", ".join(repr(v) for v in values) + "]"
+        if len(ok) and not ok.any():  # nothing would be left: a mistake, never a warning
+            found = text.fillna("(empty)").value_counts()
+            shown = ", ".join(f"{v!r} {n:,}" for v, n in found.head(5).items()) + (
+                f" ({len(found):,} distinct values)" if len(found) > 5 else "")
+            quote = ("; " + _YAML_BOOLEANS if any(isinstance(v, (bool, np.bool_))
+                                                   for v in values) else "")
+            example = next(iter(text.dropna().value_counts().index), "")
+            run.add(ctx.problem(
+                "filter_removes_all", f"{key_name} keeps {kept}, but no row of the column has "
+                f"one of these values, so it would remove all {len(ok):,} row(s); values found: "
+                f"{shown}", column=contract or column,
+                fix=f"write the values to keep exactly as they appear in the column, e.g. "
+                    f"{key_name}: [{example!r}]{quote}"))
+            keep &= ok
+            continue
         removed = text[~ok].fillna("(empty)").value_counts()
         if len(removed):
             counts = ", ".join(f"{v} {n:,}" for v, n in removed.items())
             run.add(ctx.problem(
-                "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by data.filters."
-                f"{ctx.table}.{column} (kept: {', '.join(map(str, values))}): {counts}",
+                "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by {key_name} "
+                f"(kept: {', '.join(map(str, values))}): {counts}",
                 column=contract or column, severity="warning",
                 fix="nothing to do if these rows are not to be counted; otherwise change "
                     "data.filters"))
         keep &= ok
+    if len(keep) and not keep.any() and not any(
+            p.check == "filter_removes_all" and p.table == ctx.table for p in run.problems):
+        run.add(ctx.problem(
+            "filter_removes_all", f"data.filters.{ctx.table} keeps no row: each filter keeps "
+            f"some rows, but no row passes all of them ({', '.join(filters)})",
+            fix=f"loosen one of the filters in data.filters.{ctx.table}, or check that its "
+                f"values belong together"))
     return keep, used
 
 
@@ -1166,11 +1337,53 @@ def _normalised(text: pd.Series) -> pd.Series:
     return text.map({u: normalise(u) for u in uniques})
 
 
+def _recode_lookup(recode: dict) -> dict[str, Any]:
+    """Normalised source value -> target. A boolean key (YAML's reading of an unquoted
+    Yes/No/On/Off) stands for every usual spelling of yes (or no); a text key wins."""
+    lookup: dict[str, Any] = {}
+    for k, v in recode.items():
+        if isinstance(k, (bool, np.bool_)):
+            lookup.update(dict.fromkeys(_BOOLEAN_SPELLINGS[bool(k)], v))
+    lookup.update({normalise(k): v for k, v in recode.items()
+                   if not isinstance(k, (bool, np.bool_))})
+    return lookup
+
+
+def _boolean_keys_note(ctx: _Ctx, col: str, s: pd.Series, recode: dict | None) -> Problem | None:
+    """A warning saying how the boolean keys of ``data.values`` were matched."""
+    flags = [k for k in (recode or {}) if isinstance(k, (bool, np.bool_))]
+    if not flags:
+        return None
+    key = f"data.values.{ctx.table}.{col}"
+    spellings = "; ".join(f"{str(bool(f)).lower()}: " + ", ".join(_BOOLEAN_SPELLINGS[bool(f)])
+                          for f in flags)
+    text = _texts(s)
+    wanted = {sp for f in flags for sp in _BOOLEAN_SPELLINGS[bool(f)]}
+    wanted -= {normalise(k) for k in recode if not isinstance(k, (bool, np.bool_))}
+    hit = _normalised(text).isin(wanted)
+    if hit.any():
+        counts = text[hit].value_counts()
+        found = "recoded here: " + ", ".join(f"'{v}' {n:,}" for v, n in counts.items())
+    else:
+        counts = text.dropna().value_counts()
+        found = ("no cell reads yes/no; values found: "
+                 + ", ".join(f"'{v}'" for v in counts.index[:5])
+                 + (f" ({len(counts):,} distinct)" if len(counts) > 5 else ""))
+    return ctx.problem(
+        "boolean_key", f"{key} has the key(s) "
+        + ", ".join(str(bool(f)).lower() for f in flags)
+        + f", which YAML reads from an unquoted Yes/No/On/Off; each stands for every usual "
+        f"spelling ({spellings}); {found}", column=col, severity="warning",
+        fix="nothing to do if these are the cells meant; to match one spelling only, quote "
+            "the key in the parameter file, e.g. 'Yes': ...")
+
+
 def _recode(s: pd.Series, recode: dict | None) -> pd.Series:
-    """Apply a ``data.values`` recoding (keys compared after :func:`normalise`)."""
+    """Apply a ``data.values`` recoding (keys compared after :func:`normalise`; a boolean
+    key matches every usual spelling of yes or no)."""
     if not recode:
         return s
-    lookup = {normalise(k): v for k, v in recode.items()}
+    lookup = _recode_lookup(recode)
     key = _normalised(_texts(s))
     hit = key.isin(lookup.keys())
     if not hit.any():
@@ -1596,7 +1809,7 @@ def _check_lazy_parquet(src: _Source, m: dict, run: _Run) -> None:
         if col not in names:
             run.add(ctx.problem("column_missing", f"required column '{col}' not found; columns "
                                 f"found: {', '.join(names)}", column=col,
-                                fix=fix_lazy + did_you_mean(col, names)))
+                                fix=_with_hint(fix_lazy, col, names)))
     expected = {**{c: "date" for c in spec.dates}, **{c: "number" for c in spec.numbers},
                 **{c: "boolean" for c in spec.booleans}, **{c: "text" for c in spec.texts}}
     for col, want in expected.items():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import openpyxl
 import pandas as pd
@@ -40,6 +41,11 @@ def _orders() -> pd.DataFrame:
 def _write_csv(path, df, *, encoding="utf-8", sep=","):
     path.write_bytes(df.to_csv(index=False, sep=sep).encode(encoding))
     return path
+
+
+def _add_employees(folder):
+    """Every dataset needs its employees table: add it where a test is about another table."""
+    return _write_csv(folder / "employees.csv", _employees())
 
 
 def _problem(err_or_report, check, column=None):
@@ -114,7 +120,7 @@ def test_parquet_folder_keeps_types(tmp_path):
 
 def test_single_file_named_by_mapping(tmp_path):
     path = _write_csv(tmp_path / "export_2026.csv", _orders())
-    ds = load_dataset(path, mapping={"files": {"orders": "export_2026.csv"}})
+    ds = load_dataset(path, mapping={"files": {"orders": "export_2026.csv"}}, tables=["orders"])
     assert set(ds.tables) == {"orders"}
     with pytest.raises(DataContractError, match="cannot tell which table"):
         load_dataset(path)
@@ -160,6 +166,7 @@ def test_forced_encoding_that_does_not_fit_is_reported(tmp_path):
 
 @pytest.mark.parametrize("sep", [";", "\t", "|"])
 def test_delimiters(tmp_path, sep):
+    _add_employees(tmp_path)
     _write_csv(tmp_path / "orders.csv", _orders(), sep=sep)
     ds = load_dataset(tmp_path)
     assert ds.tables["orders"]["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0]
@@ -207,6 +214,7 @@ def test_header_matching_ignores_case_spaces_and_bracket_width(tmp_path):
                           "呼叫时间": ["2026-10-01 09:00", "2026-10-01 09:05"],
                           "通话时长（秒）": ["61", "0:02:23"], "是否接通": ["是", "否"]})
     _write_csv(tmp_path / "calls.csv", calls)
+    _add_employees(tmp_path)
     c = load_dataset(tmp_path).tables["calls"]
     assert c["duration_s"].tolist() == [61.0, 143.0]
     assert c["connected"].tolist() == [True, False]
@@ -216,6 +224,7 @@ def test_header_matching_ignores_case_spaces_and_bracket_width(tmp_path):
 def test_two_columns_for_one_contract_column_are_reported(tmp_path):
     orders = _orders().rename(columns={"amount": "金额"}).assign(销售额=["1", "2", "3", "4"])
     _write_csv(tmp_path / "orders.csv", orders)
+    _add_employees(tmp_path)
     report = validate_dataset(tmp_path)
     [p] = _problem(report, "column_ambiguous", "amount")
     assert "'金额'" in p.message and "'销售额'" in p.message
@@ -245,6 +254,7 @@ def test_header_below_a_title_row(tmp_path):
         ws.append(list(row))
     ws["E6"] = "abc"  # the amount of the third order, Excel row 6
     wb.save(path)
+    _add_employees(tmp_path)
     with pytest.raises(DataContractError) as err:
         load_dataset(tmp_path)
     assert err.value.problems[0].row == 6 and err.value.problems[0].column == "amount"
@@ -379,6 +389,7 @@ def test_excel_dates_numbers_and_ids(tmp_path):
         "amount": [1.5, "1,000", 3],
     })  # 46298: an Excel serial date, days since 1899-12-30, i.e. 2026-10-03
     orders.to_excel(tmp_path / "orders.xlsx", index=False)
+    _add_employees(tmp_path)
     o = load_dataset(tmp_path).tables["orders"]
     assert o["order_id"].tolist() == ["1001", "1002", "1003"]
     assert o["order_date"].tolist() == [pd.Timestamp("2026-10-01 13:05"),
@@ -391,6 +402,7 @@ def test_booleans_and_unknown_yes_no(tmp_path):
                           "started_at": ["2026-10-01 09:00"] * 4, "duration_s": ["30"] * 4,
                           "connected": ["Y", "已接通", "0", "maybe"]})
     _write_csv(tmp_path / "calls.csv", calls)
+    _add_employees(tmp_path)
     report = validate_dataset(tmp_path)
     [p] = _problem(report, "not_a_boolean", "connected")
     assert (p.row, p.value) == (5, "maybe")
@@ -405,6 +417,7 @@ def test_value_aliases_recode_outcomes(tmp_path):
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "60"],
                           "connected": ["是", "是"], "outcome": ["意向", "成交"]})
     _write_csv(tmp_path / "calls.csv", calls)
+    _add_employees(tmp_path)
     assert load_dataset(tmp_path).tables["calls"]["outcome"].tolist() == ["intent", "deal"]
 
 
@@ -497,6 +510,7 @@ def test_kpi_sheet_keeps_one_column_per_kpi(tmp_path):
                           "销售额": ["1,000", "2000"], "connect_rate": ["0.5", "0.25"],
                           "备注": ["", "new"]})
     _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
     ds = load_dataset(tmp_path)
     kpis = ds.tables["kpi_sheet"]
     assert list(kpis.columns) == ["employee_id", "period", "revenue", "connect_rate"]
@@ -510,6 +524,176 @@ def test_recoded_yes_no_values(tmp_path):
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
                           "connected": ["Answered", "Abandoned"]})
     _write_csv(tmp_path / "calls.csv", calls)
+    _add_employees(tmp_path)
     mapping = {"values": {"calls": {"connected": {"Abandoned": False}}}}
     assert load_dataset(tmp_path, mapping=mapping).tables["calls"]["connected"].tolist() == [
         True, False]
+
+
+# --- mistakes in the mapping and the data, stated once and plainly --------------------
+
+def test_value_target_that_is_not_allowed_is_one_error_naming_the_key(csv_folder):
+    mapping = {"values": {"orders": {"status": {"Yes": "refund"}}}}
+    with pytest.raises(SalesperfError) as err:
+        validate_dataset(csv_folder, mapping=mapping)
+    text = str(err.value)
+    assert text.startswith("data.values.orders.status maps 'Yes' to 'refund', which is not an "
+                           "allowed value of orders.status: expected one of completed, "
+                           "cancelled, refunded. Did you mean 'refunded'? Fix:")
+    assert "{'Yes': refunded}" in text
+    # a yes/no column accepts yes/no targets only
+    with pytest.raises(SalesperfError, match=r"data\.values\.calls\.connected maps 'Answered' to "
+                                             r"'maybe', but calls\.connected is a yes/no column"):
+        validate_dataset(csv_folder, mapping={"values": {"calls": {"connected": {
+            "Answered": "maybe"}}}})
+    # targets written in another case or as a known alias are accepted
+    ok = {"values": {"orders": {"status": {"Won": "Completed", "Lost": "已取消"}}}}
+    assert validate_dataset(csv_folder, mapping=ok).ok
+
+
+def _answered_orders(folder):
+    """Orders with a Y/N column: 3 Y and 1 N."""
+    _write_csv(folder / "orders.csv", _orders().assign(**{"Answered (Y/N)": ["Y", "N", "Y", "Y"]}))
+    return folder
+
+
+def test_filter_that_removes_every_row_is_an_error_with_the_yaml_hint(csv_folder):
+    import yaml
+
+    _answered_orders(csv_folder)
+    mapping = yaml.safe_load('filters: {orders: {"Answered (Y/N)": [Yes]}}')  # [Yes] -> [True]
+    assert mapping["filters"]["orders"]["Answered (Y/N)"] == [True]
+    report = validate_dataset(csv_folder, mapping=mapping)
+    [p] = report.problems
+    assert p.check == "filter_removes_all" and p.table == "orders" and p.file == "orders.csv"
+    assert p.message == ("data.filters.orders.Answered (Y/N) keeps [True], but no row of the "
+                         "column has one of these values, so it would remove all 4 row(s); "
+                         "values found: 'Y' 3, 'N' 1")
+    assert "data.filters.orders.Answered (Y/N): ['Y']" in p.fix
+    assert "quote the values in the parameter file, e.g. ['Yes'] instead of [Yes]" in p.fix
+    assert not [w for w in report.warnings if w.check == "filtered_rows"]
+    assert report.tables["orders"] == 0
+    # text values that match nothing: the same error, without the YAML hint
+    report = validate_dataset(csv_folder, mapping={"filters": {"orders": {"status": ["Won"]}}})
+    [p] = report.problems
+    assert p.check == "filter_removes_all" and "keeps ['Won']" in p.message
+    assert "'completed' 2" in p.message and "YAML" not in p.fix
+    # a filter that keeps some rows is still a warning
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"Answered (Y/N)": ["Y"]}}})
+    assert ds.tables["orders"].index.tolist() == [0, 2, 3]
+    [w] = [w for w in ds.warnings if w.check == "filtered_rows"]
+    assert w.message.startswith("1 row(s) removed by data.filters.orders.Answered (Y/N)")
+
+
+def test_boolean_keys_of_value_mappings_match_every_yes_no_spelling(csv_folder):
+    import yaml
+
+    _write_csv(csv_folder / "orders.csv", _orders().assign(status=["Yes", "No", "Y", "n"]))
+    mapping = yaml.safe_load("values: {orders: {status: {Yes: completed, No: cancelled}}}")
+    assert mapping["values"]["orders"]["status"] == {True: "completed", False: "cancelled"}
+    ds = load_dataset(csv_folder, mapping=mapping)
+    assert ds.tables["orders"]["status"].tolist() == ["completed", "cancelled", "completed",
+                                                      "cancelled"]
+    [w] = [w for w in ds.warnings if w.check == "boolean_key"]
+    assert w.message.startswith("data.values.orders.status has the key(s) true, false, which "
+                                "YAML reads from an unquoted Yes/No/On/Off")
+    recoded = w.message.split("recoded here: ")[1]
+    assert set(recoded.split(", ")) == {"'Yes' 1", "'Y' 1", "'No' 1", "'n' 1"}
+    assert "quote the key" in w.fix
+    # a text key wins over the spellings of a boolean key
+    mapping["values"]["orders"]["status"]["N"] = "refunded"
+    ds = load_dataset(csv_folder, mapping=mapping)
+    assert ds.tables["orders"]["status"].tolist() == ["completed", "cancelled", "completed",
+                                                      "refunded"]
+
+
+def test_workbook_loads_the_other_files_named_in_data_files(tmp_path):
+    book = tmp_path / "client.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        _orders().to_excel(writer, sheet_name="订单", index=False)
+        _employees().head(1).to_excel(writer, sheet_name="员工", index=False)  # an old list
+    elsewhere = tmp_path / "hr"
+    elsewhere.mkdir()
+    staff = _write_csv(elsewhere / "staff.csv", _employees())
+    ds = load_dataset(book, mapping={"files": {"employees": str(staff)}})  # an absolute path
+    assert set(ds.tables) == {"orders", "employees"}
+    assert ds.tables["employees"]["employee_id"].tolist() == ["E1", "E2", "E3"]
+    assert ds.sources["employees"].file == str(staff)
+    [w] = ds.warnings
+    assert (w.check, w.sheet) == ("unknown_sheet", "员工")
+    assert w.message == f"sheet '员工' not loaded: data.files.employees points at '{staff}' instead"
+    # a path relative to the workbook's folder
+    ds = load_dataset(book, mapping={"files": {"employees": "hr/staff.csv"}})
+    assert len(ds.tables["employees"]) == 3
+    # a name that is neither a sheet nor a file: an error naming the key and the file
+    report = validate_dataset(book, mapping={"files": {"employees": "hr/staf.csv"}})
+    [p] = report.problems
+    assert (p.check, p.table, p.file) == ("file_missing", "employees", "hr/staf.csv")
+    assert p.message.startswith("data.files.employees names 'hr/staf.csv', which is neither a "
+                                "sheet of the workbook (sheets: 订单, 员工) nor a file")
+
+
+def test_dataset_without_employees_is_an_error(tmp_path):
+    _write_csv(tmp_path / "orders.csv", _orders())
+    report = validate_dataset(tmp_path)
+    [p] = report.problems
+    assert (p.table, p.check, p.file) == ("employees", "table_missing", None)
+    assert "every KPI, score and report needs it" in p.message
+    assert "columns employee_id, name, team, role" in p.message
+    assert p.message.endswith("tables found: orders")
+    assert p.fix.startswith("add employees.csv (or 员工.xlsx) to the data folder")
+    assert "data.files.employees" in p.fix
+    # asking for some tables only does not need it
+    assert set(load_dataset(tmp_path, tables=["orders"]).tables) == {"orders"}
+    # a KPI sheet needs it too (kpis._employees raises without it)
+    kpis = tmp_path / "kpis"
+    kpis.mkdir()
+    _write_csv(kpis / "kpi_sheet.csv", pd.DataFrame({"employee_id": ["E1"], "period": ["2026-10"],
+                                                    "revenue": ["100"]}))
+    assert [p.table for p in validate_dataset(kpis).problems] == ["employees"]
+    # in a workbook: add a sheet
+    book = tmp_path / "book.xlsx"
+    _orders().to_excel(book, sheet_name="orders", index=False)
+    [p] = validate_dataset(book).problems
+    assert p.file == "book.xlsx" and p.fix.startswith("add a sheet named 'employees' (or '员工')")
+
+
+def test_did_you_mean_follows_a_full_stop(tmp_path):
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"order_date": "order_dat"}))
+    (tmp_path / "calls.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old workbook")
+    report = validate_dataset(tmp_path, mapping={
+        "files": {"targets": "target.csv"},
+        "columns": {"orders": {"amout": "amount"}},
+        "filters": {"orders": {"stauts": ["completed"]}},
+    })
+    fixes = {p.check: p.fix for p in report.problems}
+    assert fixes["mapping_header_missing"] == ("correct the header in data.columns.orders. "
+                                               "Did you mean 'amount'?")
+    assert fixes["column_missing"].endswith("to the parameter file. Did you mean 'order_dat'?")
+    assert fixes["filter_column_missing"] == ("use a header of the file or a contract column. "
+                                              "Did you mean 'status'?")
+    assert fixes["file_missing"].startswith("correct data.files in the parameter file. "
+                                            "Did you mean '")
+    for p in [*report.problems, *report.warnings]:
+        text = str(p)
+        assert ".." not in text, text
+        assert not re.search(r"[^.?!] Did you mean", text), text
+
+
+def test_xls_file_in_a_folder_is_one_error_naming_file_and_table(tmp_path):
+    _add_employees(tmp_path)
+    (tmp_path / "orders.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old workbook")
+    report = validate_dataset(tmp_path)
+    [p] = report.problems
+    assert (p.table, p.file, p.check) == ("orders", "orders.xls", "unsupported_file")
+    assert p.message.startswith("table 'orders' cannot be read from this file: '.xls'")
+    assert p.fix == "open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8"
+    assert not [w for w in report.warnings if w.file == "orders.xls"]
+    # named in data.files: still one error and no "not loaded" warning for the same file
+    (tmp_path / "orders.xls").rename(tmp_path / "export.xls")
+    for files in ({"orders": "export.xls"}, {"orders": str(tmp_path / "export.xls")}):
+        report = validate_dataset(tmp_path, mapping={"files": files})
+        [p] = report.problems
+        assert (p.table, p.check) == ("orders", "unsupported_file")
+        assert report.warnings == []
