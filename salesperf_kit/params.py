@@ -48,7 +48,7 @@ class DataMapping(_Model):
 
     files: dict[str, str] = {}
     columns: dict[str, dict[str, Union[str, list[str]]]] = {}
-    values: dict[str, dict[str, dict[str, Any]]] = {}
+    values: dict[str, dict[str, dict[Union[str, bool, int, float], Any]]] = {}  # YAML reads Yes/No as bools
     defaults: dict[str, dict[str, Any]] = {}
     filters: dict[str, dict[str, list[Any]]] = {}
     encoding: Optional[str] = None
@@ -386,7 +386,7 @@ class ScenarioSettings(_Model):
 
 
 class Report(_Model):
-    language: Literal["zh", "en"] = "zh"
+    language: Optional[Literal["zh", "en"]] = None  # None: the file's top-level ``language``
     client: str = "demo"
     top_n: int = Field(10, ge=1)
     anonymise: bool = False
@@ -413,6 +413,12 @@ class Params(_Model):
     def _kpis_ok(cls, v):
         _check_kpis(v, "kpis")
         return v
+
+    @property
+    def report_language(self) -> str:
+        """The language of reports, scorecards and explanations: ``report.language`` when
+        the file sets it, else the top-level ``language``."""
+        return self.report.language or self.language
 
     def role(self, name: str) -> RoleSpec | None:
         spec = self.scoring.roles.get(name)
@@ -456,15 +462,35 @@ def read_yaml(path: Path) -> dict:
 _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it
 
 
-def deep_merge(base: dict, override: dict) -> dict:
+def deep_merge(base: dict, override: dict, *, file: str | None = None) -> dict:
     """Merge ``override`` into a copy of ``base``: mappings key by key, other values replace,
-    ``None`` removes the key, and mappings named ``weights`` replace whole."""
+    ``None`` removes the key, and mappings named ``weights`` replace whole.
+
+    Raises
+    ------
+    ParamsError
+        When ``None`` names a key that ``base`` does not have (a typo would otherwise be
+        ignored silently); the error names the key path and ``file`` (the overriding file).
+    """
+    return _merge(base, override, (), file)
+
+
+def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None) -> dict:
     out = copy.deepcopy(base)
     for key, value in override.items():
         if value is None:
-            out.pop(key, None)
+            if key not in out:
+                where = ".".join(str(p) for p in (*path, key))
+                present = [str(k) for k in out]
+                keys = ", ".join(present) if present else "none"
+                raise ParamsError(
+                    f"{where}: null removes a key of the base file, but there is nothing to remove "
+                    f"here: the base has no '{key}' (keys here: {keys})."
+                    f"{did_you_mean(key, present)} Fix: correct the key, or delete the line.",
+                    file=file)
+            out.pop(key)
         elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in _REPLACED_WHOLE:
-            out[key] = deep_merge(out[key], value)
+            out[key] = _merge(out[key], value, (*path, str(key)), file)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -486,7 +512,7 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         base_path = PARAMS_DIR / f"{base}.yaml"
     if not base_path.exists():
         raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path})", file=str(path))
-    return deep_merge(_resolve(base_path, (*seen, path)), data)
+    return deep_merge(_resolve(base_path, (*seen, path)), data, file=str(path))
 
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -2181,7 +2181,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     params = params if params is not None else scorecard.params
     if params is None:
         raise ScoringError("compare_scenarios needs the parameters (params=...)")
-    language = language or params.language
+    language = language or params.report_language
     sw, notes = scenario_weights(params, scorecard, what_if=what_if)
     if not sw:
         notes.append("the parameter file names no scenarios (scenarios.scenarios): only the baseline is shown.")
@@ -2288,7 +2288,7 @@ class ScenarioInputs:
 
     @property
     def language(self) -> str:
-        return self.params.report.language or self.params.language
+        return self.params.report_language
 
     def model(self, role: str | None = None) -> ScoreModel:
         """:func:`score_model` of the scorecard (every role varied unless ``role``)."""
@@ -2537,7 +2537,7 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
     from .scoring import assign_grades, rank
 
     model = score_model(scorecard, role=role, kpis=kpis)
-    language = language or (scorecard.params.language if scorecard.params is not None else "zh")
+    language = language or (scorecard.params.report_language if scorecard.params is not None else "zh")
     cols = [c for c in model.columns if model.role_of[c] == role]
     base = model.weights[cols]
     sliders = {model.kpi_of[c]: widgets.FloatSlider(

@@ -48,7 +48,19 @@ def test_client_file_extends_and_overrides_only_what_it_names(tmp_path):
     assert p.kpi_options.revenue_basis == "ordered"  # from the base
     assert p.scoring.roles["agent"].weights == {"revenue": 0.5, "calls": 0.5}
     assert "team_lead" in p.scoring.roles  # untouched role kept
-    assert p.report.client == "Acme" and p.report.language == "zh"
+    assert p.report.client == "Acme" and p.report_language == "zh"
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ("", "zh"),                                       # the base file's top-level language
+    ("language: en\n", "en"),                         # top-level, as in the base files
+    ("report: {language: en}\n", "en"),               # the report section
+    ("language: en\nreport: {language: zh}\n", "zh"),  # the report section wins
+])
+def test_one_report_language_for_reports_scorecards_and_explanations(tmp_path, lines, expected):
+    _write(tmp_path, "base.yaml", (PARAMS_DIR / "telesales.yaml").read_text(encoding="utf-8"))
+    p = load_params(_write(tmp_path, "c.yaml", "extends: base.yaml\n" + lines))
+    assert p.report_language == expected
 
 
 def test_extends_by_business_name_and_circular_extends(tmp_path):
@@ -123,3 +135,21 @@ def test_yaml_errors_name_the_line_and_unsafe_tags_are_refused(tmp_path):
         load_params(_write(tmp_path, "c.yaml", "business: !!python/object/apply:os.system ['true']\n"))
     with pytest.raises(ParamsError, match="does not exist"):
         load_params(tmp_path / "missing.yaml")
+
+
+def test_null_for_a_key_the_base_does_not_have_is_an_error(tmp_path):
+    base = {"scoring": {"roles": {"agent": {"weights": {"revenue": 1.0}}, "customer_service": {}}}}
+    with pytest.raises(ParamsError) as err:
+        deep_merge(base, {"scoring": {"roles": {"customer_servce": None}}})
+    text = str(err.value)
+    assert text.startswith("scoring.roles.customer_servce: null removes a key")
+    assert "nothing to remove here" in text and "keys here: agent, customer_service" in text
+    assert "keys here: agent, customer_service). Did you mean 'customer_service'? Fix:" in text
+    # the same typo in a client file names the file
+    _write(tmp_path, "base.yaml", (PARAMS_DIR / "online.yaml").read_text(encoding="utf-8"))
+    client = _write(tmp_path, "c.yaml", "extends: base.yaml\nscoring:\n  roles:\n    customer_servce: null\n")
+    with pytest.raises(ParamsError, match=r"c\.yaml: scoring\.roles\.customer_servce: .*Did you mean 'customer_service'\?"):
+        load_params(client)
+    # a key that exists is removed, as before
+    ok = _write(tmp_path, "d.yaml", "extends: base.yaml\nscoring:\n  roles:\n    customer_service: null\n")
+    assert "customer_service" not in load_params(ok).scoring.roles
