@@ -23,7 +23,8 @@ from ..catalogue import BUSINESSES
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, compute_facts, open_context, targets_for
+from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, compute_facts, open_context, targets_for,
+                     unassigned_rows)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -441,13 +442,16 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
         raise KPIError("These KPIs were asked for in the parameter file but cannot be computed: "
                        + "; ".join(f"{k} needs {why[k]}" for k in missing_required)
                        + ". Add the table/columns to the data, or remove the KPIs from 'kpis:'.")
-    notices = [f"{k} left out: it needs {why[k]}, which the data do not have." for k in kpis if k not in how]
+    notices = _left_out_notices([k for k in kpis if k not in how], why)
     todo = [k for k in kpis if k in how]
     needed = set()
     for k in todo:
         if how[k] == "tables":
             needed |= set(REGISTRY[k].facts)
     facts = compute_facts(ctx, _groups_for(needed, ctx))
+    for table, n in unassigned_rows(ctx).items():
+        notices.append(f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
+                       "team or company totals. Fix: fill in employee_id where the export has it.")
     if sheet_cols:
         sheet = _kpi_sheet(ctx).set_index("employee_id").reindex(facts.index)
         for col in sheet.columns:
@@ -473,6 +477,16 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
     return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out)
+
+
+def _left_out_notices(names: list[str], why: dict[str, str]) -> list[str]:
+    """One notice per missing table or column, naming the KPIs it leaves out."""
+    groups: dict[str, list[str]] = {}
+    for k in names:
+        groups.setdefault(why[k], []).append(k)
+    return [f"{ks[0]} left out: it needs {reason}, which the data do not have." if len(ks) == 1 else
+            f"{', '.join(ks)} left out: they need {reason}, which the data do not have."
+            for reason, ks in groups.items()]
 
 
 def available_kpis(dataset, business: str | None = None) -> pd.DataFrame:

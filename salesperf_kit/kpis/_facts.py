@@ -632,6 +632,22 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     return out.reset_index()
 
 
+_EVENT_DATES = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
+                ("activities", "date"))
+
+
+def unassigned_rows(ctx: FactContext) -> dict[str, int]:
+    """Rows of the period without an employee_id, per table (they are in no one's facts)."""
+    out = {}
+    for table, col in _EVENT_DATES:
+        if ctx.has(table, "employee_id", col):
+            n = ctx.con.sql(f"SELECT count(*) FROM {table} WHERE employee_id IS NULL AND {_in(col, ctx.period)}"
+                            ).fetchall()[0][0]
+            if n:
+                out[table] = int(n)
+    return out
+
+
 @dataclass(frozen=True)
 class FactGroup:
     name: str
