@@ -29,6 +29,7 @@ Sections and functions
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -570,16 +571,18 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
 
         lead = normalised points - median normalised points of the same role and KPI
 
-    - strength: the largest lead; ties broken by the higher normalised points, then the
-      higher weight, then the KPI name (alphabetical).
+    - strength: the largest lead, among the KPIs where the person is at or above the
+      role's median with points above 0 (a KPI where they are behind is no strength, even
+      if it is their best); ties broken by the higher normalised points, then the higher
+      weight, then the KPI name (alphabetical). NA when there is no such KPI.
     - gap: among the other KPIs, the smallest lead; ties broken by the lower normalised
-      points, then the higher weight, then the KPI name. NA when the person has only one
-      such KPI.
+      points, then the higher weight, then the KPI name. NA when no other KPI remains.
     - next step on the gap KPI: the first goal of this ladder that the person has not
       reached yet (reached means ``value >= goal``, or ``<=`` for a lower-is-better KPI):
       the role's median raw value (``"role_median"``), the KPI's target (``"target"``),
       the role's upper quartile raw value (``"role_upper_quartile"``: 75th percentile, or
       25th for lower-is-better, linear interpolation). ``next_step_change = target - value``.
+      Goals of count KPIs are whole numbers (rounded up, or down for lower-is-better).
 
     Parameters
     ----------
@@ -640,10 +643,12 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             if c in table:
                 row[c] = table.loc[table["employee_id"] == emp, c].iloc[0]
         strength = gap = None
-        if len(mine):
-            strength = mine.sort_values(["lead", "normalised", "weight", "kpi"],
+        good = mine[(mine["lead"] >= 0) & (mine["normalised"] > 0)]
+        if len(good):
+            strength = good.sort_values(["lead", "normalised", "weight", "kpi"],
                                         ascending=[False, False, False, True], kind="mergesort").iloc[0]
-            rest = mine[mine["kpi"] != strength["kpi"]]
+        if len(mine):
+            rest = mine[mine["kpi"] != strength["kpi"]] if strength is not None else mine
             if len(rest):
                 gap = rest.sort_values(["lead", "normalised", "weight", "kpi"],
                                        ascending=[True, True, False, True], kind="mergesort").iloc[0]
@@ -668,8 +673,11 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             choice = next(((b, g) for b, g in ladder if np.isnan(value) or not _reached(value, g, higher)), None)
             step.update({"next_step_kpi": k, "next_step_value": value, "higher_is_better": higher})
             if choice is not None:
-                step.update({"next_step_basis": choice[0], "next_step_target": choice[1],
-                             "next_step_change": choice[1] - value})
+                goal = choice[1]
+                if k in CATALOGUE and CATALOGUE[k].unit == "count":
+                    goal = float(math.ceil(goal - 1e-9) if higher else math.floor(goal + 1e-9))
+                step.update({"next_step_basis": choice[0], "next_step_target": goal,
+                             "next_step_change": goal - value})
         row.update(step)
         rows.append(row)
     front = ["employee_id"] + [c for c in ("name", "team", "role") if c in table]
@@ -832,8 +840,9 @@ def data_quality(dataset, kpi_result=None) -> pd.DataFrame:
     if kpi_result is not None:
         for notice in getattr(kpi_result, "notices", []):
             head = str(notice).split(" left out", 1)[0].strip()
+            named = head.split(", ")
             rows.append({**blank, "kind": "kpi_notice", "table": None,
-                         "kpi": head if head in CATALOGUE else None, "message": str(notice)})
+                         "kpi": head if all(k in CATALOGUE for k in named) else None, "message": str(notice)})
     for p in warnings:
         rows.append({**blank, "kind": "loader_warning", "table": getattr(p, "table", None),
                      "file": getattr(p, "file", None), "sheet": getattr(p, "sheet", None),

@@ -65,8 +65,12 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
     sns.barplot(data=data, x=stage, y=value, hue=group, ax=ax, errorbar=None)
     positive = data[value][data[value] > 0]
     if len(positive) and positive.max() / positive.min() >= 10:  # stages an order of magnitude apart
-        ax.set_yscale("log")
+        ax.set_yscale("symlog", linthresh=1)  # like log, but 0 stays on the axis
+        ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    for bars in ax.containers:  # the counts on the bars: a 0 is seen, not guessed
+        ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -84,6 +84,13 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
     if data not in ("", "demo"):
         d = Path(data)
         files += sorted(x for x in d.rglob("*") if x.is_file()) if d.is_dir() else [d]
+        # files the parameter file names outside the data folder (data.files, absolute or relative)
+        named = (load_params(params_file).data.as_mapping() or {}).get("files") or {}
+        for spec in named.values():
+            f = Path(str(spec).split("#", 1)[0])
+            f = f if f.is_absolute() else (d if d.is_dir() else d.parent) / f
+            if f.is_file() and f.resolve() not in {x.resolve() for x in files}:
+                files.append(f)
     return [{"path": str(f), "bytes": f.stat().st_size, "sha256": _sha256(f)} for f in files]
 
 
@@ -127,7 +134,7 @@ def to_html(notebook: Path, html_path: Path) -> Path:
     exporter.mathjax_url = ""
     nb = nbformat.read(notebook, as_version=4)
     body, _ = exporter.from_notebook_node(nb)
-    body = _offline(body)
+    body = _offline(_titled(body))
     from .fonts import font_face_css
 
     body = body.replace("</head>", font_face_css(_visible_text(body)) + "</head>", 1)
@@ -142,6 +149,17 @@ def _offline(body: str) -> str:
     """Remove every tag that would load something from the internet (require.js, MathJax,
     web fonts): the report contains no code or maths that needs them."""
     return _REMOTE.sub("", body)
+
+
+def _titled(body: str) -> str:
+    """The report's first heading as the page title (nbconvert would show "Notebook")."""
+    import html as html_lib
+
+    m = re.search(r"<h[12][^>]*>(.*?)</h[12]>", body, flags=re.S)
+    if m is None:
+        return body
+    title = html_lib.escape(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1))).replace("¶", "").strip())
+    return re.sub(r"<title>.*?</title>", f"<title>{title}</title>", body, count=1, flags=re.S)
 
 
 def _visible_text(html: str) -> str:
@@ -185,13 +203,17 @@ def run_report(business: str, params_file: str | Path, *, data: str = "demo", pe
     if dest.exists() and not force:
         raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
                              "(the old one is only removed once the new one has succeeded).")
+    if data not in ("", "demo") and not Path(data).exists():
+        raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
+                             "their workbook, or 'demo' for the embedded demo data.")
     nb_in = notebook_path(business)
+    inputs = _inputs(data if data in ("", "demo") else str(Path(data).resolve()), params_file)
     staging = reports / ".staging" / f"{business}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
     parameters = {
         "business": business, "params_file": str(params_file.resolve()),
         "data_path": data if data in ("", "demo") else str(Path(data).resolve()),
-        "period": str(p), "client": client, "language": language or params.report.language,
+        "period": str(p), "client": client, "language": language or params.report_language,
         "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.resolve()), "anonymise": bool(anonymise),
         **(extra or {}),
     }
@@ -202,8 +224,9 @@ def run_report(business: str, params_file: str | Path, *, data: str = "demo", pe
                              f"known: {sorted(_parameters_of(nb_in))}.")
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    manifest = {"business": business, "period": str(p), "client": client, "parameters": parameters,
-                "notebook": str(nb_in), "inputs": _inputs(parameters["data_path"], params_file),
+    manifest = {"business": business, "period": str(p), "client": client,
+                "parameters": {**parameters, "output_dir": str(dest.resolve())},
+                "notebook": str(nb_in), "inputs": inputs,
                 "versions": _versions(), "started": started.isoformat()}
     status, error = "ok", ""
     try:

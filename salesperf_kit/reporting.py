@@ -11,8 +11,11 @@ compares).
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
+import logging
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +25,13 @@ import pandas as pd
 
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, label
+from .coverage import has_records, require_records
 from .export import anonymise, column_labels, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .params import Params, load_params
 from .periods import Period, parse_period
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Section", "Report", "build_report", "load_data", "HEADLINE_KPIS"]
 
@@ -76,6 +82,17 @@ def _fmt(value, unit: str | None = None) -> str:
     return f"{value:,.2f}"
 
 
+def _decimals(values: pd.Series) -> int:
+    """Decimals for a column of numbers: the same for every row, so that the points line
+    up (113.1 and 98.7, not 113.1 and 98.73), and fewer the larger the numbers."""
+    v = pd.to_numeric(values, errors="coerce").abs()
+    v = v[np.isfinite(v)]
+    if len(v) and (v == v.round()).all():  # ranks, counts: whole numbers
+        return 0
+    top = v.max() if len(v) else 0.0
+    return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 0.1 or top == 0 else 3
+
+
 @dataclass
 class Section:
     """One part of the report: a heading, paragraphs, an optional table and figure."""
@@ -91,7 +108,8 @@ class Section:
         t = self.table.head(self.max_rows).copy()
         for c in t.columns:
             if pd.api.types.is_float_dtype(t[c]):
-                t[c] = t[c].map(lambda v: "–" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}")
+                d = _decimals(t[c])
+                t[c] = t[c].map(lambda v: "–" if pd.isna(v) else f"{v:,.{d}f}")
         return t
 
     def __repr__(self) -> str:
@@ -172,14 +190,35 @@ class Report:
         title = _t("title", self.language, client=self.client, business=business, period=self.period)
         n = len(self.kpis.wide)
         teams = self.kpis.wide["team"].nunique()
-        para = (f"{n} 名员工，{teams} 个团队。" if self.zh else f"{n} people in {teams} teams. ") + \
+        para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
+                f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}. ") + \
             _t("as_of", self.language, as_of=self.as_of)
         return Section(title, [para], key="cover")
 
+    def _plan_weights(self) -> dict[str, float]:
+        """Each KPI's weight in the plan, summed over the people (a role's weights count once
+        per person in it), largest first."""
+        heads = self.kpis.wide["role"].astype(str).value_counts() if "role" in self.kpis.wide else pd.Series()
+        w: dict[str, float] = {}
+        for role, spec in self.params.scoring.roles.items():
+            for k, v in spec.weights.items():
+                w[k] = w.get(k, 0.0) + float(v) * max(int(heads.get(role, 0)), 1e-6)
+        return dict(sorted(w.items(), key=lambda kv: -kv[1]))
+
+    def _has_data(self, kpi: str) -> bool:
+        return kpi in self.kpis.kpis and bool(self.kpis.wide[kpi].notna().any())
+
     def summary(self) -> Section:
-        kpis = [k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis]
+        weights = self._plan_weights()
+        kpis = [k for k in HEADLINE_KPIS[self.business] if self._has_data(k)]
+        kpis += [k for k in weights if self._has_data(k) and k not in kpis]
         targets = analysis.company_targets(self.dataset.tables.get("targets"), self.period)
         table = analysis.executive_summary(self.kpis, self.previous, self.last_year, kpis=kpis, targets=targets)
+        # a headline KPI the plan does not weigh, with nothing but 0 in every period shown, says nothing
+        vals = table[["actual", "previous", "same_period_last_year"]]
+        silent = (vals.fillna(0) == 0).all(axis=1) & ~table["kpi"].isin(list(weights))
+        table = table[~silent].head(10).reset_index(drop=True)
+        kpis = table["kpi"].tolist()
         units = table["kpi"].map(lambda k: CATALOGUE[k].unit)
         shown = pd.DataFrame({"kpi": table["kpi"].map(self._label)})
         for col in ("actual", "target", "previous", "same_period_last_year"):
@@ -191,19 +230,31 @@ class Report:
                 "previous": "上期" if self.zh else "Previous", "change_vs_previous": "环比" if self.zh else "vs previous",
                 "same_period_last_year": "去年同期" if self.zh else "Last year",
                 "change_vs_last_year": "同比" if self.zh else "vs last year"}
-        shown = shown[list(cols)].rename(columns=cols)
-        paras = []
-        if kpis:
-            head, r = kpis[0], table.set_index("kpi").loc[kpis[0]]
-            if self.zh:
-                paras.append(f"本期{self._label(head)} {_fmt(r['actual'])}，目标 {_fmt(r['target'])}，完成率 "
-                             f"{_fmt(r['attainment'], 'ratio')}；环比 {_fmt(r['change_vs_previous'], 'ratio')}，"
-                             f"同比 {_fmt(r['change_vs_last_year'], 'ratio')}。")
-            else:
-                paras.append(f"{self._label(head)} was {_fmt(r['actual'])} against a target of {_fmt(r['target'])} "
-                             f"({_fmt(r['attainment'], 'ratio')}); {_fmt(r['change_vs_previous'], 'ratio')} vs the "
-                             f"previous period and {_fmt(r['change_vs_last_year'], 'ratio')} vs the same period last year.")
+        # columns with no figure at all (no targets, no earlier period) are left out
+        empty = {"target": ["target", "attainment"], "previous": ["previous", "change_vs_previous"],
+                 "same_period_last_year": ["same_period_last_year", "change_vs_last_year"]}
+        drop = [c for key, group in empty.items() if table[key].isna().all() for c in group]
+        shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
+        paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _headline_sentence(self, r: pd.Series, unit: str) -> str:
+        """The first KPI of the summary in words; clauses without a figure are left out."""
+        zh, name = self.zh, self._label(r["kpi"])
+        parts = [f"本期{name} {_fmt(r['actual'], unit)}" if zh else f"{name} was {_fmt(r['actual'], unit)}"]
+        if pd.notna(r["target"]):
+            parts[0] += (f"，目标 {_fmt(r['target'], unit)}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
+                         f" against a target of {_fmt(r['target'], unit)} ({_fmt(r['attainment'], 'ratio')})")
+        changes = []
+        if pd.notna(r["change_vs_previous"]):
+            changes.append(f"环比 {_fmt(r['change_vs_previous'], 'ratio')}" if zh else
+                           f"{_fmt(r['change_vs_previous'], 'ratio')} vs the previous period")
+        if pd.notna(r["change_vs_last_year"]):
+            changes.append(f"同比 {_fmt(r['change_vs_last_year'], 'ratio')}" if zh else
+                           f"{_fmt(r['change_vs_last_year'], 'ratio')} vs the same period last year")
+        if zh:
+            return parts[0] + ("；" + "，".join(changes) if changes else "") + "。"
+        return parts[0] + ("; " + " and ".join(changes) if changes else "") + "."
 
     def leaderboard(self) -> Section:
         t = self.scorecard.table.sort_values(["rank", "employee_id"])
@@ -242,7 +293,14 @@ class Report:
                 f"({why}). Change scoring.roles in the parameter file to KPIs these data give: {shown}."]
 
     def distributions(self) -> Section:
-        kpi = next(k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis)
+        # the business type's headline KPI (revenue) when the data give it, not all 0; else the
+        # plan's heaviest KPI that the data give
+        head = next((k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis), None)
+        informative = head is not None and self._has_data(head) and bool((self.kpis.wide[head].fillna(0) != 0).any())
+        kpi = head if informative else next((k for k in self._plan_weights() if self._has_data(k)), head)
+        if kpi is None:
+            return Section(_t("distributions", self.language), [
+                "数据中没有可画分布的指标。" if self.zh else "The data give no KPI to show."], key="distributions")
         ax = plots.kpi_distribution(self.kpis.wide, value=kpi, group="team", title=self._label(kpi),
                                     ylabel=self._label(kpi))
         teams = self.kpis.rollup("team")[["team", kpi, "headcount"]].rename(
@@ -261,6 +319,26 @@ class Report:
         i = 0 if self.zh else 1
         f = f.assign(stage_label=f["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))
         png, paras = None, []
+        # a first stage that is 0 everywhere while later stages have records is missing from
+        # the export (or a default of 0), not a funnel that starts empty
+        totals = f.groupby("stage", sort=False)["value"].sum(min_count=1)
+        order = list(totals.index)
+        while len(order) > 1 and not (totals[order[0]] > 0) and (totals[order[1:]] > 0).any():
+            gone = order.pop(0)
+            paras.append(f"「{stage_names.get(gone, (gone, gone))[0]}」在各团队均为 0，而后面的环节有数据："
+                         "数据中可能没有这一环节，已略去。" if self.zh else
+                         f"{stage_names.get(gone, (gone, gone))[1]} is 0 in every team while later stages have "
+                         "records: the data probably lack this stage, so it is left out.")
+            f = f[f["stage"] != gone].copy()
+            f.loc[f["stage"] == order[0], "rate_from_previous"] = np.nan
+        over = f[f["rate_from_previous"] > 1]
+        if len(over):
+            r = over.iloc[0]
+            paras.append(f"「{r['stage_label']}」多于上一环节（{_fmt(r['rate_from_previous'], 'ratio')}，{r['group']}）："
+                         "部分记录没有经过上一环节，或上一环节的记录没有全部记到人名下。" if self.zh else
+                         f"{r['stage_label']} exceed the stage before ({_fmt(r['rate_from_previous'], 'ratio')} in "
+                         f"{r['group']}): some did not pass through it, or its records are not all credited to "
+                         "people.")
         if f["stage"].nunique() > 1:
             ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language))
             png = self._figure("funnel", ax)
@@ -301,9 +379,19 @@ class Report:
     def correlations(self) -> Section:
         plan = [k for k in self.params.kpi_set() if k in self.kpis.kpis]
         kpis = [k for k in plan if self.kpis.wide[k].notna().sum() >= 5 and self.kpis.wide[k].nunique() > 1]
+        if len(kpis) < 2:
+            return Section(_t("correlations", self.language), [
+                "计划中有数据的指标不足两个（每个指标需至少 5 人有数值且不全相同），无相关性可算。" if self.zh else
+                "Fewer than two of the plan's KPIs have values for at least 5 people that are not all equal, "
+                "so there are no correlations to show."], key="correlations")
         corr = analysis.kpi_correlations(self.kpis.wide, kpis)
         pairs = analysis.strongest_pairs(corr, n=5)
-        shown = pairs.assign(**{c: pairs[c].map(self._label) for c in pairs.columns if pairs[c].dtype == object or pd.api.types.is_string_dtype(pairs[c])})
+        zh = self.zh
+        shown = pd.DataFrame({"指标 A" if zh else "KPI A": pairs["kpi_a"].map(self._label),
+                              "指标 B" if zh else "KPI B": pairs["kpi_b"].map(self._label),
+                              "相关系数 ρ" if zh else "Spearman ρ": pairs["rho"]})
+        if "n" in pairs:
+            shown["人数" if zh else "People"] = pairs["n"]
         ax = plots.correlation_heatmap(corr.rename(index=self._label, columns=self._label),
                                        title=_t("correlations", self.language))
         return Section(_t("correlations", self.language), [], shown, self._figure("correlations", ax), key="correlations")
@@ -334,6 +422,7 @@ class Report:
 
     def diagnostics(self) -> Section:
         d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table, payouts=self.payouts)
+        d = d.assign(role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r)) if "role" in d else d
         paras = [diagnostic_sentence(r, self.language) for r in d.to_dict("records")] or \
             ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
         return Section(_t("diagnostics", self.language), paras, key="diagnostics")
@@ -427,10 +516,11 @@ class Report:
 
     def _quality_message(self, row: dict) -> str:
         kpi = row.get("kpi")
-        if row.get("kind") == "kpi_notice" and isinstance(kpi, str) and kpi in self.kpis.left_out:
-            why = self.kpis.left_out[kpi]
-            return (f"未计算「{self._label(kpi)}」：数据中缺少 {why}。" if self.zh else
-                    f"{self._label(kpi)} not computed: the data lack {why}.")
+        named = kpi.split(", ") if isinstance(kpi, str) else []
+        if row.get("kind") == "kpi_notice" and named and all(k in self.kpis.left_out for k in named):
+            why = self.kpis.left_out[named[0]]
+            return ("未计算" + "".join(f"「{self._label(k)}」" for k in named) + f"：数据中缺少 {why}。" if self.zh else
+                    ", ".join(self._label(k) for k in named) + f" not computed: the data lack {why}.")
         msg = row.get("message")
         return "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)
 
@@ -439,6 +529,7 @@ class Report:
         t = self.scorecard.table.merge(
             self.payouts.drop(columns=[c for c in ("name", "team", "role", "grade") if c in self.payouts]),
             on="employee_id", how="left")
+        t = t.assign(role=t["role"].map(lambda r: self._role(r) if isinstance(r, str) else r))
         return self._names(t.sort_values(["rank", "employee_id"]))
 
     def save(self, output_dir: str | Path = "") -> Section:
@@ -458,6 +549,26 @@ class Report:
         return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")
 
 
+def _quiet(method):
+    """Run a section with library warnings (seaborn, SciPy, pandas) sent to the log, so
+    that none is printed into a client's report."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = method(self, *args, **kwargs)
+        for w in caught:
+            log.info("%s: %s: %s", method.__name__, w.category.__name__, w.message)
+        return out
+    return wrapper
+
+
+_SECTIONS = ("cover", "summary", "leaderboard", "distributions", "funnel", "heatmap", "team_comparison",
+             "correlations", "payout_section", "feedback", "diagnostics", "goals", "audit", "data_quality", "save")
+for _name in _SECTIONS:
+    setattr(Report, _name, _quiet(getattr(Report, _name)))
+
+
 def feedback_sentence(card: dict, language: str) -> str:
     """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step."""
     zh = language == "zh"
@@ -465,10 +576,10 @@ def feedback_sentence(card: dict, language: str) -> str:
     def given(x) -> bool:
         return isinstance(x, str) and x != ""
 
-    if not given(card.get("strength_kpi")):
+    if not given(card.get("strength_kpi")) and not given(card.get("gap_kpi")):
         return (f"{card['name']}：本期没有可评价的指标数据。" if zh else
                 f"{card['name']}: no KPI data to review this period.")
-    strength = label(card["strength_kpi"], language)
+    strength = label(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
     if not given(card.get("gap_kpi")):
         return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
                 f"{card['name']}: strong on {strength}; the only KPI with data this period.")
@@ -487,6 +598,9 @@ def feedback_sentence(card: dict, language: str) -> str:
     else:
         verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
         step = f"{verb} {label(step_kpi, language)} from {_fmt(now, unit)} to {_fmt(goal, unit)} ({basis})."
+    if strength is None:
+        return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else
+                f"{card['name']}: no KPI at the role's median yet this period; gap on {gap}; next step: {step}")
     if zh:
         return f"{card['name']}：做得好的是「{strength}」；需要提升的是「{gap}」；下一步：{step}"
     return f"{card['name']}: strong on {strength}; gap on {gap}; next step: {step}"
@@ -531,20 +645,6 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
 
 
-_DATED = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
-          ("activities", "date"))
-
-
-def has_records(tables: dict, period: Period) -> bool:
-    """Whether any dated fact table has a row in ``period`` (a period before the data begin
-    has no figures, which is not the same as figures of 0)."""
-    for table, col in _DATED:
-        df = tables.get(table)
-        if df is not None and col in df and period.contains(df[col]).any():
-            return True
-    return False
-
-
 def build_report(*, business: str, params_file: str, data_path: str = "demo", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
@@ -553,7 +653,7 @@ def build_report(*, business: str, params_file: str, data_path: str = "demo", pe
     an empty ``as_of`` is the last day of the period (never today's date, so reruns match).
     """
     from .incentives import payouts, plan_cost
-    from .scoring import score
+    from .scoring import earlier_grades, score
 
     params = load_params(params_file)
     if params.business != business:
@@ -561,10 +661,11 @@ def build_report(*, business: str, params_file: str, data_path: str = "demo", pe
 
         raise ParamsError(f"business: the notebook is for '{business}' but the file is for '{params.business}'",
                           file=str(params_file))
-    language = language or params.report.language or params.language
+    language = language or params.report_language
     client = client or params.report.client
     p = parse_period(period)
     dataset = load_data(data_path, business, params, p)
+    require_records(dataset, p, what="a report")
     options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
     wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
     tables = dataset.tables
@@ -575,12 +676,13 @@ def build_report(*, business: str, params_file: str, data_path: str = "demo", pe
         k = compute_kpis(dataset, q, kpis=wanted, options=options, required=params.kpis)
         return k, score(k, params, targets=targets, ratings=reviews)
 
+    covered = {q: has_records(dataset, q) for q in (p.previous(), p.same_last_year())}
     prev_kpis, prev_card = run(p.previous())
     kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)
-    history = prev_card.table[["employee_id", "grade"]].assign(period=str(p.previous()))
-    card = score(kpis, params, targets=targets, ratings=reviews, history=history)
+    known = {str(p.previous()): prev_card} if covered[p.previous()] else {}
+    card = score(kpis, params, targets=targets, ratings=reviews,
+                 history=earlier_grades(dataset, params, p, known=known))
     last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
-    covered = {q: has_records(tables, q) for q in (p.previous(), p.same_last_year())}
     pay = payouts(card.table, kpis, params, targets=targets)
     cost = plan_cost(pay, kpis)
     plots.set_style()

@@ -586,3 +586,27 @@ def test_company_targets_prefer_team_rows_and_skip_ratios():
     # conversion_rate: a ratio does not add up -> no company target
     assert got.to_dict() == {"orders": 30.0, "revenue": 600.0}
     assert company_targets(None, "2026-10").empty
+
+
+def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_whole_goals():
+    # one KPI (calls, a count), role median of points med(0, 50, 100) = 50; raw med(0, 201, 400) = 201
+    table = pd.DataFrame({"employee_id": ["a", "b", "c"], "role": "rep"})
+    details = pd.DataFrame({"employee_id": ["a", "b", "c"], "kpi": "calls", "raw": [0.0, 201.0, 400.0],
+                            "target": np.nan, "normalised": [0.0, 50.0, 100.0], "weight": 1.0})
+    cards = an.feedback_cards(table, details).set_index("employee_id")
+    # a: 0 calls, behind the median -> no strength; the gap is calls, next step the median 201
+    assert pd.isna(cards.loc["a", "strength_kpi"]) and cards.loc["a", "gap_kpi"] == "calls"
+    assert (cards.loc["a", "next_step_target"], cards.loc["a", "next_step_basis"]) == (201.0, "role_median")
+    # b: at the median with points > 0 -> strength calls, no other KPI left for a gap
+    assert cards.loc["b", "strength_kpi"] == "calls" and pd.isna(cards.loc["b", "gap_kpi"])
+    from salesperf_kit.reporting import feedback_sentence
+    assert feedback_sentence({"name": "A", **cards.loc["a"].to_dict()}, "en") == (
+        "A: no KPI at the role's median yet this period; gap on Calls; next step: raise Calls from 0 to 201 "
+        "(the role's median).")
+    # a median between two counts (raw 200 and 201 -> 200.5) is rounded up to a whole call
+    details2 = details.assign(raw=[0.0, 200.0, 201.0])
+    table2 = pd.concat([table, pd.DataFrame({"employee_id": ["d"], "role": ["rep"]})], ignore_index=True)
+    details2 = pd.concat([details2, pd.DataFrame({"employee_id": ["d"], "kpi": ["calls"], "raw": [300.0],
+                                                  "target": [np.nan], "normalised": [100.0], "weight": [1.0]})])
+    cards2 = an.feedback_cards(table2, details2).set_index("employee_id")
+    assert cards2.loc["a", "next_step_target"] == 201.0  # median 200.5 -> 201 calls

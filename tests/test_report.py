@@ -60,6 +60,7 @@ def test_html_has_no_code_and_loads_nothing_remote(first_runs, business):
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", html), "remote resource"
     assert "data:image/png;base64," in html  # figures embedded
     assert "执行摘要" in html  # the demo plans are in Chinese
+    assert re.search(r"<title>acme · .+ · 2026-10</title>", html), "the page title is the report's"
     assert "@font-face" in html and "data:font/otf;base64," in html  # CJK glyphs travel with the file
 
 
@@ -76,6 +77,27 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert files["orders.csv"]["bytes"] == orders.stat().st_size
     assert re.fullmatch(r"[0-9a-f]{64}", files["orders.csv"]["sha256"])
     assert m["versions"]["pandas"]
+    assert m["parameters"]["output_dir"] == str((reports / "2026-10" / "acme" / "telesales").resolve())
+
+
+def test_missing_data_folder_is_a_clear_error_that_leaves_nothing_behind(tmp_path):
+    with pytest.raises(SalesperfError, match="no such file or folder"):
+        run_report("online", PARAMS_DIR / "online.yaml", data=str(tmp_path / "nowhere"), period="2026-10",
+                   reports_dir=tmp_path / "reports")
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").rglob("*"))
+
+
+def test_manifest_lists_files_the_plan_names_outside_the_data_folder(tmp_path):
+    from salesperf_kit.report import _inputs
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "orders.csv").write_text("order_id\n1\n", encoding="utf-8")
+    (tmp_path / "staff.csv").write_text("employee_id\nE1\n", encoding="utf-8")
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: online\ndata:\n  files: {{employees: {tmp_path / 'staff.csv'}}}\n", encoding="utf-8")
+    names = [Path(i["path"]).name for i in _inputs(str(tmp_path / "data"), plan)]
+    assert names[0] == "client.yaml" and "online.yaml" in names
+    assert "orders.csv" in names and "staff.csv" in names
 
 
 def test_rerun_needs_force_and_failure_keeps_the_good_report(first_runs, small_data, tmp_path):
@@ -199,3 +221,16 @@ def test_plain_papermill_still_works(tmp_path):
     text = "".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.get("outputs", []))
     assert "2026-09" in text and "执行摘要" in text
+
+
+def test_table_columns_keep_one_number_of_decimals():
+    from salesperf_kit.reporting import Section
+
+    table = pd.DataFrame({"score": [113.14, 98.734, float("nan")], "pay": [12345.6, 980.2, 7.0],
+                          "r": [0.4321, -0.05, 0.0], "p": [0.0123, 0.004, 0.05], "rank": [1.0, 10.0, None]})
+    text = Section("t", table=table)._table_text()
+    assert text["score"].tolist() == ["113.1", "98.7", "–"]
+    assert text["pay"].tolist() == ["12,346", "980", "7"]
+    assert text["r"].tolist() == ["0.43", "-0.05", "0.00"]
+    assert text["p"].tolist() == ["0.012", "0.004", "0.050"]
+    assert text["rank"].tolist() == ["1", "10", "–"]
