@@ -241,7 +241,7 @@ class Report:
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:
         """The first KPI of the summary in words; clauses without a figure are left out."""
         zh, name = self.zh, self._label(r["kpi"])
-        parts = [f"本期{name} {_fmt(r['actual'], unit)}" if zh else f"{name} was {_fmt(r['actual'], unit)}"]
+        parts = [f"本期{name} {_fmt(r['actual'], unit)}" if zh else f"{name}: {_fmt(r['actual'], unit)}"]
         if pd.notna(r["target"]):
             parts[0] += (f"，目标 {_fmt(r['target'], unit)}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
                          f" against a target of {_fmt(r['target'], unit)} ({_fmt(r['attainment'], 'ratio')})")
@@ -398,8 +398,10 @@ class Report:
 
     def payout_section(self) -> Section:
         p = self._names(self.payouts.sort_values("total", ascending=False))
+        optional = ("commission", "over_target_bonus", "team_pool", "awards", "clawback")  # shown when anyone gets some
         cols = [c for c in ["name", "team", "grade", "base_pay", "performance_pay", "commission", "over_target_bonus",
-                            "team_pool", "awards", "clawback", "total"] if c in p]
+                            "team_pool", "awards", "clawback", "total"]
+                if c in p and (c not in optional or (p[c].fillna(0) != 0).any())]
         shown = p[cols].rename(columns=column_labels(cols, self.language))
         cost = self.plan_cost
         paras = []
@@ -407,8 +409,11 @@ class Report:
             c = cost.set_index(cost.columns[0])[cost.columns[1]]
             total = c.get("total_payout", np.nan)
             share = c.get("payout_to_revenue", np.nan)
-            paras.append(f"总发放 {_fmt(total)}，占销售额 {_fmt(share, 'ratio')}。" if self.zh else
-                         f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue.")
+            if pd.notna(share):
+                paras.append(f"总发放 {_fmt(total)}，占销售额 {_fmt(share, 'ratio')}。" if self.zh else
+                             f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue.")
+            else:
+                paras.append(f"总发放 {_fmt(total)}。" if self.zh else f"Total payout {_fmt(total)}.")
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
 
     def feedback(self) -> Section:
