@@ -93,6 +93,13 @@ def _decimals(values: pd.Series) -> int:
     return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 0.1 or top == 0 else 3
 
 
+def _points(diff: float, zh: bool) -> str:
+    """A difference of two shares in percentage points: "+1.2 pp" ("+1.2 个百分点")."""
+    if diff is None or pd.isna(diff):
+        return "–"
+    return f"{diff * 100:+.1f} 个百分点" if zh else f"{diff * 100:+.1f} pp"
+
+
 @dataclass
 class Section:
     """One part of the report: a heading, paragraphs, an optional table and figure."""
@@ -223,8 +230,11 @@ class Report:
         shown = pd.DataFrame({"kpi": table["kpi"].map(self._label)})
         for col in ("actual", "target", "previous", "same_period_last_year"):
             shown[col] = [_fmt(v, u) for v, u in zip(table[col], units)]
-        for col in ("attainment", "change_vs_previous", "change_vs_last_year"):
-            shown[col] = [_fmt(v, "ratio") for v in table[col]]
+        shown["attainment"] = [_fmt(v, "ratio") for v in table["attainment"]]
+        # a ratio KPI's change reads as percentage points (6.4% -> 6.5%: +0.1 pp, not +2.2%)
+        for col, base in (("change_vs_previous", "previous"), ("change_vs_last_year", "same_period_last_year")):
+            shown[col] = [_points(a - b, self.zh) if u == "ratio" else _fmt(c, "ratio")
+                          for a, b, c, u in zip(table["actual"], table[base], table[col], units)]
         cols = {"kpi": "指标" if self.zh else "KPI", "actual": "实际" if self.zh else "Actual",
                 "target": "目标" if self.zh else "Target", "attainment": "完成率" if self.zh else "Attainment",
                 "previous": "上期" if self.zh else "Previous", "change_vs_previous": "环比" if self.zh else "vs previous",
@@ -246,12 +256,16 @@ class Report:
             parts[0] += (f"，目标 {_fmt(r['target'], unit)}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
                          f" against a target of {_fmt(r['target'], unit)} ({_fmt(r['attainment'], 'ratio')})")
         changes = []
+
+        def change(col: str, base: str) -> str:
+            return _points(r["actual"] - r[base], zh) if unit == "ratio" else _fmt(r[col], "ratio")
+
         if pd.notna(r["change_vs_previous"]):
-            changes.append(f"环比 {_fmt(r['change_vs_previous'], 'ratio')}" if zh else
-                           f"{_fmt(r['change_vs_previous'], 'ratio')} vs the previous period")
+            changes.append(f"环比 {change('change_vs_previous', 'previous')}" if zh else
+                           f"{change('change_vs_previous', 'previous')} vs the previous period")
         if pd.notna(r["change_vs_last_year"]):
-            changes.append(f"同比 {_fmt(r['change_vs_last_year'], 'ratio')}" if zh else
-                           f"{_fmt(r['change_vs_last_year'], 'ratio')} vs the same period last year")
+            changes.append(f"同比 {change('change_vs_last_year', 'same_period_last_year')}" if zh else
+                           f"{change('change_vs_last_year', 'same_period_last_year')} vs the same period last year")
         if zh:
             return parts[0] + ("；" + "，".join(changes) if changes else "") + "。"
         return parts[0] + ("; " + " and ".join(changes) if changes else "") + "."

@@ -256,3 +256,24 @@ def test_summary_sentence_words_only_the_figures_it_has():
     assert Report._headline_sentence(en, calls, "count") == "Calls: 1,616; -8.8% vs the previous period."
     calls["change_vs_previous"] = nan
     assert Report._headline_sentence(en, calls, "count") == "Calls: 1,616."
+
+
+def test_changes_of_shares_read_as_percentage_points():
+    from salesperf_kit.reporting import _points
+
+    assert _points(0.065 - 0.064, zh=False) == "+0.1 pp"
+    assert _points(0.30 - 0.45, zh=True) == "-15.0 个百分点"
+    assert _points(float("nan"), zh=False) == "–"
+
+
+def test_summary_sentence_of_a_share_speaks_in_points():
+    from types import SimpleNamespace
+
+    from salesperf_kit.catalogue import label
+    from salesperf_kit.reporting import Report
+
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"))
+    row = pd.Series({"kpi": "connect_rate", "actual": 0.803, "target": float("nan"), "attainment": float("nan"),
+                     "previous": 0.821, "change_vs_previous": 0.803 / 0.821 - 1,
+                     "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})
+    assert Report._headline_sentence(en, row, "ratio") == "Connect rate: 80.3%; -1.8 pp vs the previous period."
