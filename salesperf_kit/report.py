@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .catalogue import BUSINESSES
 from .exceptions import ReportError, SalesperfError
+from .loaders import _split_sheet
 from .params import PARAMS_DIR, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
@@ -87,7 +88,7 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
         # files the parameter file names outside the data folder (data.files, absolute or relative)
         named = (load_params(params_file).data.as_mapping() or {}).get("files") or {}
         for spec in named.values():
-            f = Path(str(spec).split("#", 1)[0])
+            f = Path(_split_sheet(str(spec))[0])
             f = f if f.is_absolute() else (d if d.is_dir() else d.parent) / f
             if f.is_file() and f.resolve() not in {x.resolve() for x in files}:
                 files.append(f)

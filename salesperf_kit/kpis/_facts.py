@@ -31,6 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ..coverage import DATED
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 
@@ -632,14 +633,10 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     return out.reset_index()
 
 
-_EVENT_DATES = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
-                ("activities", "date"))
-
-
 def unassigned_rows(ctx: FactContext) -> dict[str, int]:
     """Rows of the period without an employee_id, per table (they are in no one's facts)."""
     out = {}
-    for table, col in _EVENT_DATES:
+    for table, col in DATED:
         if ctx.has(table, "employee_id", col):
             n = ctx.con.sql(f"SELECT count(*) FROM {table} WHERE employee_id IS NULL AND {_in(col, ctx.period)}"
                             ).fetchall()[0][0]
