@@ -143,12 +143,14 @@ def to_html(notebook: Path, html_path: Path) -> Path:
     return html_path
 
 
-_REMOTE = re.compile(r"<script[^>]+src=[\"']https?://[^>]*>\s*</script>|<link[^>]+href=[\"']https?://[^>]*>", re.I)
+_REMOTE = re.compile(r"<script[^>]+src=[\"']https?://[^>]*>\s*</script>|<link[^>]+href=[\"']https?://[^>]*>"
+                     r"|<script[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>", re.I | re.S)
 
 
 def _offline(body: str) -> str:
     """Remove every tag that would load something from the internet (require.js, MathJax,
-    web fonts): the report contains no code or maths that needs them."""
+    web fonts, the Mermaid loader): the report contains no code, maths or diagrams that
+    need them."""
     return _REMOTE.sub("", body)
 
 
