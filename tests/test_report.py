@@ -14,7 +14,7 @@ import pytest
 from salesperf_kit.catalogue import BUSINESSES
 from salesperf_kit.exceptions import ReportError, SalesperfError
 from salesperf_kit.params import PARAMS_DIR
-from salesperf_kit.report import NOTEBOOK_DIR, run_all, run_report
+from salesperf_kit.report import NOTEBOOK_DIR, Kernels, run_all, run_report
 from salesperf_kit.sample import write_sample
 
 SMALL = {"orders": 6, "calls": 30, "service": 4}
@@ -32,10 +32,13 @@ def small_data(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def first_runs(small_data, tmp_path_factory):
-    """One report per business type into a temporary reports folder."""
+    """One report per business type into a temporary reports folder, each in a kernel
+    started while the previous report ran."""
     reports = tmp_path_factory.mktemp("reports")
-    results = {b: run_report(b, PARAMS_DIR / f"{b}.yaml", data=str(small_data[b]), period="2026-10",
-                             client="acme", reports_dir=reports) for b in BUSINESSES}
+    with Kernels() as kernels:
+        results = {b: run_report(b, PARAMS_DIR / f"{b}.yaml", data=str(small_data[b]), period="2026-10",
+                                 client="acme", reports_dir=reports, kernels=kernels, ahead=b != BUSINESSES[-1])
+                   for b in BUSINESSES}
     return reports, results
 
 
@@ -152,6 +155,51 @@ def test_run_all_continues_past_a_failure(small_data, tmp_path, monkeypatch):
     assert status[("online", "演示客户")] == "ok"
     assert status[("online", "broken")] == "failed"
     assert (tmp_path / "reports" / "2026-10" / "演示客户" / "online" / "report.html").exists()
+
+
+def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
+    """The sequential path (kernels started one report ahead): a failing report does not
+    stop the next, and no kernel is left running afterwards."""
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
+    (pdir / "clients" / "broken.yaml").write_text(
+        "extends: ../online.yaml\nkpis: [inventory_turnover]\nreport: {client: broken}\n", encoding="utf-8")
+    started = []
+    real_start = Kernels._start
+
+    def recording(self):
+        started.append(real_start(self))
+        return started[-1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Kernels, "_start", recording)
+        results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir,
+                          data={"online": str(small_data["online"])}, progress=False)
+    assert [(r.client, r.status) for r in results] == [("broken", "failed"), ("演示客户", "ok")]
+    assert len(started) == 2, "one kernel per report, none started for a report that does not come"
+    assert not any(km.is_alive() for km, _ in started)
+
+
+def test_a_warm_kernel_has_the_package_imported_and_an_empty_namespace():
+    with Kernels() as kernels:
+        km = kernels.take(ahead=True)
+        spare, _ = kernels._spare
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            code = ("import sys; print('salesperf_kit.reporting' in sys.modules, "
+                    "sorted(k for k in globals() if not k.startswith('_') and k not in "
+                    "('In', 'Out', 'exit', 'quit', 'open', 'get_ipython', 'sys')))")
+            out = []
+            kc.execute_interactive(code, output_hook=lambda m: out.append(m["content"].get("text", "")), timeout=60)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        assert "".join(out).strip() == "True []"
+        assert spare.is_alive() and spare is not km
+    assert not spare.is_alive(), "leaving Kernels shuts down the spare kernel"
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("*.ipynb")), ids=lambda p: p.name)
