@@ -30,6 +30,7 @@ from .export import anonymise, column_labels, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .params import Params, load_params
 from .periods import Period, parse_period
+from .scoring import Note
 
 log = logging.getLogger(__name__)
 
@@ -531,6 +532,12 @@ class Report:
             "文件" if self.zh else "File": q["file"].map(lambda v: "" if v is None or pd.isna(v) else Path(str(v)).name),
             "说明" if self.zh else "Message": [self._quality_message(r) for r in q.to_dict("records")],
         })
+        # how the plan was applied (ties beyond a forced share, reviews missing, fallbacks)
+        notes = [n.text(self.language) for n in self.scorecard.notes if isinstance(n, Note)]
+        if notes:
+            shown = pd.concat([shown, pd.DataFrame({
+                shown.columns[0]: "评分说明" if self.zh else "scoring note", shown.columns[1]: "",
+                shown.columns[2]: "", shown.columns[3]: "", shown.columns[4]: notes})], ignore_index=True)
         return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)
 
     def _quality_message(self, row: dict) -> str:

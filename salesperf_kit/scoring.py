@@ -67,7 +67,7 @@ from .periods import Period, parse_period
 __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
-    "forced_counts", "plan_role", "apply_dimensions", "as_grading",
+    "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -457,6 +457,41 @@ def rating_points(reviews: pd.DataFrame, period, *, reviewer_weights: dict[str, 
 
 
 # ----------------------------------------------------------------------------- scorecard
+class Note(str):
+    """A note on how the plan was applied: the English text (the string itself) and its
+    Chinese text (``zh``), so that reports show it in their language."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> "Note":
+        note = super().__new__(cls, en)
+        note.zh = zh
+        return note
+
+    def text(self, language: str) -> str:
+        return self.zh if language == "zh" else str(self)
+
+
+def tie_notes(grades: pd.Series, scores: pd.Series, grading) -> list[Note]:
+    """Notes on the grades of a forced distribution that hold more people than their
+    share because equal scores share a grade (see :func:`assign_grades`)."""
+    g = as_grading(grading)
+    if g.method != "forced":
+        return []
+    order = grade_order(g)
+    n = int(pd.to_numeric(scores, errors="coerce").notna().sum())
+    quota = dict(zip(order, forced_counts(n, [g.distribution[k] for k in order])))
+    out = []
+    for k in order:
+        got = int((grades == k).sum())
+        if got > quota[k]:
+            out.append(Note(f"Grade {k}: {got} people where the distribution allows {quota[k]}, because equal "
+                            f"scores share the better grade. Break ties (e.g. a finer KPI) if the cap must hold.",
+                            f"等级 {k}：按比例应为 {quota[k]} 人，因同分者取较好等级，实为 {got} 人。"
+                            "如须严格控制人数，请增加区分度（如更细的指标）。"))
+    return out
+
+
 @dataclass
 class Scorecard:
     """The scores of one period (see the module docstring for the order of steps).
@@ -478,6 +513,8 @@ class Scorecard:
         employee_id, rule (new_customer, repurchase, collaboration, compliance, sales_cost),
         points (signed), reason.
     notes : list of str
+        KPI notices, then notes on how the plan was applied (:class:`Note`, with a
+        Chinese text).
     weights : dict
         role (as in employees.role) -> the planned weights used this period.
     params : Params
@@ -623,7 +660,8 @@ def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[t
         rule = b.new_customer
         fo = kpis.first_orders() if getattr(kpis, "_ctx", None) is not None else pd.DataFrame()
         if fo.empty and "new_customers" not in wide:
-            notes.append("new_customer bonus not applied: the data have no orders to find new customers in.")
+            notes.append(Note("new_customer bonus not applied: the data have no orders to find new customers in.",
+                              "新客户加分未计：数据中没有订单，无法识别新客户。"))
         elif not fo.empty:
             ok = fo[pd.to_numeric(fo["first_amount"], errors="coerce") >= rule.min_first_order]
             counts = ok.groupby(ok["employee_id"].astype(str)).size()
@@ -636,7 +674,8 @@ def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[t
                                                           "per": rule.points, "max": rule.max_points}))
     if b.repurchase is not None:
         if "repurchase_rate" not in wide:
-            notes.append("repurchase bonus not applied: repurchase_rate was not computed (it needs the orders table).")
+            notes.append(Note("repurchase bonus not applied: repurchase_rate was not computed (it needs the orders table).",
+                              "复购加分未计：未计算复购率（需要订单表）。"))
         else:
             for e in ids:
                 v = wide["repurchase_rate"].get(e, np.nan)
@@ -648,9 +687,13 @@ def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[t
         if not points:
             continue
         if col not in facts:
-            notes.append(f"{rule} {'bonus' if sign > 0 else 'penalty'} not applied: the KPIs carry no "
-                         f"'{col.removeprefix('act_')}' activity counts (it needs the activities table and an "
-                         f"activities KPI such as {'collaboration' if sign > 0 else 'compliance_violations'}).")
+            kind = col.removeprefix("act_")
+            notes.append(Note(
+                f"{rule} {'bonus' if sign > 0 else 'penalty'} not applied: the KPIs carry no '{kind}' activity "
+                f"counts (it needs the activities table and an activities KPI such as "
+                f"{'collaboration' if sign > 0 else 'compliance_violations'}).",
+                f"{'协作加分' if sign > 0 else '合规扣分'}未计：指标中没有「{kind}」活动次数（需要活动表及"
+                f"{'collaboration' if sign > 0 else 'compliance_violations'} 等活动指标）。"))
             continue
         for e in ids:
             n = float(facts[col].get(e, 0.0) or 0.0)
@@ -712,12 +755,14 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     people["role"] = people["role"].where(people["role"].notna(), people["peer_role"])
     person_notes: dict[str, list[str]] = {e: [] for e in people["employee_id"]}
     for r in sorted(set(people["role"]) - set(sc.roles)):
-        notes.append(f"Role '{r}' has no weights of its own: scored with the default role '{sc.default_role}'.")
+        notes.append(Note(f"Role '{r}' has no weights of its own: scored with the default role '{sc.default_role}'.",
+                          f"岗位「{r}」没有自己的权重：按默认岗位「{sc.default_role}」评分。"))
     weights = {r: weights_for(params, r, p) for r in dict.fromkeys(people["role"])}
     for r in weights:
         phase = _active_phase(params, r, p)
         if phase is not None:
-            notes.append(f"Weights of role '{r}' in {p} come from phase '{phase.name}'.")
+            notes.append(Note(f"Weights of role '{r}' in {p} come from phase '{phase.name}'.",
+                              f"岗位「{r}」在 {p} 的权重取自阶段「{phase.name}」。"))
 
     kpi_cols = [c for c in kpis.kpis if c in wide]
     raw = wide.set_index("employee_id")[kpi_cols].apply(pd.to_numeric, errors="coerce").astype("float64")
@@ -726,20 +771,23 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     if sc.bonuses.customer_tier_weights and "orders" in raw and "orders" in used:
         weighted, tier_notes = _tier_weighted_orders(kpis, sc.bonuses.customer_tier_weights)
         if weighted.empty and raw["orders"].fillna(0).sum() > 0:
-            notes.append("bonuses.customer_tier_weights are set but the orders have no customer_tier: "
-                         "each order counts 1.")
+            notes.append(Note("bonuses.customer_tier_weights are set but the orders have no customer_tier: "
+                              "each order counts 1.",
+                              "设置了 bonuses.customer_tier_weights，但订单没有 customer_tier：每单按 1 计。"))
         else:
             raw["orders"] = weighted.reindex(raw.index).fillna(0.0).where(raw["orders"].notna())
             extra_notes = {(e, "orders"): n for e, n in tier_notes.items()}
-            notes.append("The raw 'orders' value is tier-weighted: one order of tier X counts "
-                         + ", ".join(f"{t}: {w:g}" for t, w in sc.bonuses.customer_tier_weights.items())
-                         + " (other tiers 1).")
+            tiers = ", ".join(f"{t}: {w:g}" for t, w in sc.bonuses.customer_tier_weights.items())
+            notes.append(Note(f"The raw 'orders' value is tier-weighted: one order of tier X counts {tiers} "
+                              "(other tiers 1).",
+                              f"「订单数」按客户等级加权：每单按等级计 {tiers}（其他等级 1）。"))
 
     target_map = _targets_map(targets, p)
     kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
     for k, fallback in _TARGET_FALLBACK.items():
         if k in used and k not in kpis_with_targets and fallback in kpis_with_targets:
-            notes.append(f"There are no {k} targets: {k} is measured against the {fallback} targets.")
+            notes.append(Note(f"There are no {k} targets: {k} is measured against the {fallback} targets.",
+                              f"没有 {k} 的目标：{k} 以 {fallback} 的目标衡量。"))
     details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)
     for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
         if n:
@@ -756,7 +804,9 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     base = t["kpi_points"].copy()
     if w > 0:
         if ratings is None or len(ratings) == 0:
-            notes.append(f"scoring.ratings.weight is {w:.0%} but no reviews were given: scores are the KPI part alone.")
+            notes.append(Note(f"scoring.ratings.weight is {w:.0%} but no reviews were given: "
+                              "scores are the KPI part alone.",
+                              f"scoring.ratings.weight 为 {w:.0%}，但本期没有评价：得分只含指标部分。"))
         else:
             rp = rating_points(ratings, p, reviewer_weights=dict(sc.ratings.reviewer_weights))
             t["rating_points"] = rp["rating_points"].reindex(t.index)
@@ -777,8 +827,9 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     rule = sc.bonuses.sales_cost
     if rule is not None:
         if "sales_cost_ratio" not in raw:
-            notes.append("sales-cost discount not applied: sales_cost_ratio was not computed "
-                         "(it needs traffic.spend per employee and the orders).")
+            notes.append(Note("sales-cost discount not applied: sales_cost_ratio was not computed "
+                              "(it needs traffic.spend per employee and the orders).",
+                              "销售费用折扣未计：未计算销售费用率（需要每人的 traffic.spend 和订单）。"))
         else:
             ratio = raw["sales_cost_ratio"].reindex(t.index)
             hit = (ratio > rule.limit) & (subtotal > 0)
@@ -805,6 +856,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
 
     t["rank"] = rank(t["score"], tie=sc.grading.rank_tie)
     t["grade"] = assign_grades(t["score"], sc.grading)
+    notes += tie_notes(t["grade"], t["score"], sc.grading)
     labels = sc.grading.labels.get(language, {})
     t["grade_label"] = [labels.get(g, g) if isinstance(g, str) else None for g in t["grade"]]
     order = grade_order(sc.grading)
@@ -823,8 +875,9 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
         elig = promotion_eligible(current, grade=sc.promotion.grade, consecutive=sc.promotion.consecutive, order=order)
         t["promotion_eligible"] = elig.reindex(t.index).fillna(False).astype(bool)
     else:
-        notes.append(f"scoring.promotion.grade '{sc.promotion.grade}' is not one of the grades {order}: "
-                     "nobody is marked eligible for promotion.")
+        notes.append(Note(f"scoring.promotion.grade '{sc.promotion.grade}' is not one of the grades {order}: "
+                          "nobody is marked eligible for promotion.",
+                          f"scoring.promotion.grade「{sc.promotion.grade}」不在等级 {order} 中：无人标记为可晋升。"))
         t["promotion_eligible"] = False
     t["notes"] = ["; ".join(person_notes[e]) for e in t.index]
 

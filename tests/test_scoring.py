@@ -651,3 +651,29 @@ def test_explanations_add_up_on_the_demo_data(business):
     for e in card.table["employee_id"]:
         for language in ("zh", "en"):
             check_explanation(card.explain(e, language=language), card, e)
+
+
+def test_tie_notes_name_the_grade_that_holds_more_than_its_share():
+    from salesperf_kit.scoring import Note, tie_notes
+
+    g = _forced({"A": 0.2, "B": 0.7, "C": 0.1})
+    scores = pd.Series([90.0, 90, 80, 70, 60, 50, 40])  # quotas 1/5/1; the tie at the top makes A 2
+    notes = tie_notes(assign_grades(scores, g), scores, g)
+    assert [str(n) for n in notes] == [
+        "Grade A: 2 people where the distribution allows 1, because equal scores share the better grade. "
+        "Break ties (e.g. a finer KPI) if the cap must hold."]
+    assert isinstance(notes[0], Note) and notes[0].text("zh").startswith("等级 A：按比例应为 1 人")
+    everyone = pd.Series([50.0] * 5)  # all equal: everyone gets A where 1 is allowed
+    assert [str(n).split(",")[0] for n in tie_notes(assign_grades(everyone, g), everyone, g)] == [
+        "Grade A: 5 people where the distribution allows 1"]
+    distinct = pd.Series([70.0, 60, 50, 40, 30, 20, 10])
+    assert tie_notes(assign_grades(distinct, g), distinct, g) == []
+    thresholds = Grading(thresholds={"A": 80, "B": 0})
+    assert tie_notes(assign_grades(everyone, thresholds), everyone, thresholds) == []
+
+
+def test_plan_notes_carry_a_chinese_text(kpis, data):
+    p = make_params(ratings={"reviewer_weights": WEIGHTS, "weight": 0.2})
+    note = next(n for n in score(kpis, p, targets=data["targets"]).notes if "no reviews" in n)
+    assert note.text("zh") == "scoring.ratings.weight 为 20%，但本期没有评价：得分只含指标部分。"
+    assert note.text("en") == str(note)

@@ -1,0 +1,30 @@
+"""Report sections built from a small generated dataset."""
+from __future__ import annotations
+
+import pytest
+
+from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.reporting import build_report
+from salesperf_kit.sample import write_sample
+
+
+@pytest.fixture(scope="module")
+def no_reviews(tmp_path_factory):
+    """Telesales data without the reviews table, whose plan gives reviews 10 % of the score."""
+    folder = tmp_path_factory.mktemp("telesales")
+    write_sample("telesales", folder, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    for f in folder.glob("reviews.*"):
+        f.unlink()
+    return folder
+
+
+@pytest.mark.parametrize("language, kind, text", [
+    ("zh", "评分说明", "scoring.ratings.weight 为 10%，但本期没有评价：得分只含指标部分。"),
+    ("en", "scoring note", "scoring.ratings.weight is 10% but no reviews were given: scores are the KPI part alone."),
+])
+def test_appendix_lists_how_the_plan_was_applied(no_reviews, language, kind, text):
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    table = report.data_quality().table
+    notes = table[table.iloc[:, 0] == kind]
+    assert text in notes.iloc[:, -1].tolist()
