@@ -29,7 +29,8 @@ from .loaders import _split_sheet
 from .params import PARAMS_DIR, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
-__all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html", "DEMO_PERIOD"]
+__all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
+           "DEMO_PERIOD"]
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,8 +215,13 @@ class Kernels:
         """A started kernel manager for the next report (the caller shuts it down); with
         ``ahead``, another kernel starts warming up for the report after it."""
         km, warm = self._spare or self._start()
-        self._spare = self._start() if ahead else None
-        warm.join()
+        self._spare = None
+        try:
+            self._spare = self._start() if ahead else None
+            warm.join()
+        except BaseException:
+            km.shutdown_kernel(now=True)
+            raise
         return km
 
     def close(self) -> None:
