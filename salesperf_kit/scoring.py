@@ -468,6 +468,9 @@ class Note(str):
         note.zh = zh
         return note
 
+    def __reduce__(self):  # copies and pickles keep the Chinese text
+        return (Note, (str(self), self.zh))
+
     def text(self, language: str) -> str:
         return self.zh if language == "zh" else str(self)
 
@@ -787,7 +790,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     for k, fallback in _TARGET_FALLBACK.items():
         if k in used and k not in kpis_with_targets and fallback in kpis_with_targets:
             notes.append(Note(f"There are no {k} targets: {k} is measured against the {fallback} targets.",
-                              f"没有 {k} 的目标：{k} 以 {fallback} 的目标衡量。"))
+                              f"没有「{label(k, 'zh')}」的目标：以「{label(fallback, 'zh')}」的目标衡量。"))
     details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)
     for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
         if n:

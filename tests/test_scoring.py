@@ -677,3 +677,14 @@ def test_plan_notes_carry_a_chinese_text(kpis, data):
     note = next(n for n in score(kpis, p, targets=data["targets"]).notes if "no reviews" in n)
     assert note.text("zh") == "scoring.ratings.weight 为 20%，但本期没有评价：得分只含指标部分。"
     assert note.text("en") == str(note)
+
+
+def test_a_note_keeps_its_chinese_text_when_copied():
+    import copy
+    import pickle
+
+    from salesperf_kit.scoring import Note
+
+    note = Note("in English", "中文")
+    for twin in (copy.deepcopy(note), pickle.loads(pickle.dumps(note))):
+        assert isinstance(twin, Note) and twin == "in English" and twin.text("zh") == "中文"
