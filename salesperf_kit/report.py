@@ -406,11 +406,10 @@ def run_many(todo: list[tuple[str, Path, str]], *, period, jobs: int = 1, force:
             finally:
                 _KERNELS = None
     results: list[RunResult | None] = [None] * len(args)
-    # a worker does not know whether another report will come: it keeps one kernel ahead
-    # until it is told to stop, except when every report has a worker of its own
-    ahead = len(args) > jobs
+    # workers take reports in order: one that takes any of the last `jobs` reports will
+    # probably get no other, so it starts no kernel ahead for it
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=_worker_init) as pool:
-        futures = {pool.submit(_run_one, *a, ahead): i for i, a in enumerate(args)}
+        futures = {pool.submit(_run_one, *a, i < len(args) - jobs): i for i, a in enumerate(args)}
         for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
             results[futures[fut]] = fut.result()
     return results
