@@ -54,6 +54,7 @@ Rule choices worth knowing:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -541,6 +542,19 @@ class Scorecard:
         return _explain(self, str(employee_id), language)
 
 
+_TIER_NOTE = re.compile(r"tier-weighted orders: (?P<parts>.*) = (?P<total>\S+) \((?P<n>\d+) orders\)")
+
+
+def _detail_note_zh(note: str) -> str:
+    """The Chinese text of a KPI detail note (see :func:`_kpi_details`)."""
+    out = []
+    for part in note.split("; "):
+        m = _TIER_NOTE.fullmatch(part)
+        out.append(f"按客户等级加权：{m['parts']} = {m['total']}（共 {m['n']} 单）" if m else
+                   dict(_NOTE_ZH).get(part, part))
+    return "；".join(out)
+
+
 def _tier_weighted_orders(kpis, tier_weights: dict[str, float]) -> tuple[pd.Series, dict[str, str]]:
     by_tier = kpis.orders_by_tier() if getattr(kpis, "_ctx", None) is not None else pd.DataFrame()
     if by_tier.empty:
@@ -756,7 +770,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
         raise _no_weights_error(unknown, params)
     people["peer_role"] = peer_roles
     people["role"] = people["role"].where(people["role"].notna(), people["peer_role"])
-    person_notes: dict[str, list[str]] = {e: [] for e in people["employee_id"]}
+    person_notes: dict[str, list[Note]] = {e: [] for e in people["employee_id"]}
     for r in sorted(set(people["role"]) - set(sc.roles)):
         notes.append(Note(f"Role '{r}' has no weights of its own: scored with the default role '{sc.default_role}'.",
                           f"岗位「{r}」没有自己的权重：按默认岗位「{sc.default_role}」评分。"))
@@ -783,7 +797,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
             tiers = ", ".join(f"{t}: {w:g}" for t, w in sc.bonuses.customer_tier_weights.items())
             notes.append(Note(f"The raw 'orders' value is tier-weighted: one order of tier X counts {tiers} "
                               "(other tiers 1).",
-                              f"「订单数」按客户等级加权：每单按等级计 {tiers}（其他等级 1）。"))
+                              f"「{label('orders', 'zh')}」按客户等级加权：每单按等级计 {tiers}（其他等级 1）。"))
 
     target_map = _targets_map(targets, p)
     kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
@@ -794,11 +808,11 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)
     for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
         if n:
-            person_notes[e].append(f"{k}: {n}")
+            person_notes[e].append(Note(f"{k}: {n}", f"{label(k, 'zh')}：{_detail_note_zh(n)}"))
     scored = details[details["effective_weight"] > 0]
     kpi_points = scored.groupby("employee_id")["points"].sum().reindex(people["employee_id"])
     for e in people["employee_id"][kpi_points.isna().to_numpy()]:
-        person_notes[e].append("no KPI could be scored: no score")
+        person_notes[e].append(Note("no KPI could be scored: no score", "没有可评分的指标：无得分"))
 
     t = people.set_index("employee_id")[["name", "team", "role"]].copy()
     t["kpi_points"] = kpi_points
@@ -816,7 +830,8 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
             has = t["rating_points"].notna()
             base = base.where(~has, (1 - w) * t["kpi_points"] + w * t["rating_points"])
             for e in t.index[~has & t["kpi_points"].notna()]:
-                person_notes[e].append("no ratings this period: the KPI part counts in full")
+                person_notes[e].append(Note("no ratings this period: the KPI part counts in full",
+                                            "本期无评价：指标部分全额计入"))
 
     adj_rows = _adjustments(kpis, people, params, notes)
     totals = {}
@@ -854,7 +869,8 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
         team_mean = t.groupby("team")["individual_score"].transform("mean")
         t["team_score"] = team_mean.where(t["team"].notna(), t["individual_score"])
         for e in t.index[t["team"].isna()]:
-            person_notes[e].append("no team: the team score is the person's own")
+            person_notes[e].append(Note("no team: the team score is the person's own",
+                                        "无团队：团队得分取本人得分"))
         t["score"] = (1 - tw) * t["individual_score"] + tw * t["team_score"]
 
     t["rank"] = rank(t["score"], tie=sc.grading.rank_tie)
@@ -882,7 +898,8 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
                           "nobody is marked eligible for promotion.",
                           f"scoring.promotion.grade「{sc.promotion.grade}」不在等级 {order} 中：无人标记为可晋升。"))
         t["promotion_eligible"] = False
-    t["notes"] = ["; ".join(person_notes[e]) for e in t.index]
+    sep = "；" if language == "zh" else "; "
+    t["notes"] = [sep.join(n.text(language) for n in person_notes[e]) for e in t.index]
 
     table = t.reset_index()[_TABLE_COLUMNS]
     points = details.pivot_table(index="employee_id", columns="kpi", values="points", aggfunc="sum", dropna=False)
@@ -1108,7 +1125,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
             if d["note"]:
                 note = d["note"]
                 if language == "zh":
-                    note = note.replace("tier-weighted orders: ", "按客户等级加权的订单数：").replace(" orders)", " 单)")
+                    note = _detail_note_zh(note)
                 target += f" ({note})"
             lines.append(tx["kpi"].format(label=lab, raw=_raw(d["raw"], k), target=target, method=method,
                                           norm=_n(d["normalised"]), weight=_pct(d["weight"]), eff=eff,
@@ -1117,8 +1134,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
         else:
             note = d["note"] or ""
             if language == "zh":
-                for en, zh in _NOTE_ZH:
-                    note = note.replace(en, zh)
+                note = _detail_note_zh(note)
             lines.append(tx["skip"].format(label=lab, raw=_raw(d["raw"], k), note=note, weight=_pct(d["weight"])))
     if pd.isna(row["kpi_points"]):
         lines.append(tx["none"])

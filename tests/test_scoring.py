@@ -688,3 +688,19 @@ def test_a_note_keeps_its_chinese_text_when_copied():
     note = Note("in English", "中文")
     for twin in (copy.deepcopy(note), pickle.loads(pickle.dumps(note))):
         assert isinstance(twin, Note) and twin == "in English" and twin.text("zh") == "中文"
+
+
+def test_person_notes_are_in_the_plan_language(kpis, data, reviews):
+    """A Chinese plan's scorecard (the client's scorecard.xlsx) has Chinese notes; the
+    details keep the English note that explain() reads."""
+    zh = make_params(ratings={"reviewer_weights": WEIGHTS, "weight": 0.2})
+    zh.language = "zh"
+    card = score(kpis, zh, targets=data["targets"], ratings=reviews)
+    assert row(card, "E4")["notes"] == "销售额：无目标，权重已按比例分配给其他指标；本期无评价：指标部分全额计入"
+    assert row(card, "E3")["notes"] == "本期无评价：指标部分全额计入"
+    assert detail(card, "E4", "revenue")["note"] == "no target: weight redistributed"
+    tiers = make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}},
+                        bonuses={"customer_tier_weights": {"A": 3, "B": 1}})
+    tiers.language = "zh"
+    assert row(score(kpis, tiers), "E1")["notes"] == \
+        "成交订单数：按客户等级加权：1 x3 (A) + 1 x1 (B) + 1 x1 (C) = 5（共 3 单）"
