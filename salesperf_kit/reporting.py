@@ -73,7 +73,7 @@ def _fmt(value, unit: str | None = None) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if unit == "ratio":
-        return f"{value:.1%}"
+        return f"{round(value * 100, 1) + 0.0:.1f}%"  # + 0.0: a change that rounds to 0 is not "-0.0%"
     if unit == "multiple":
         return f"{value:.2f}×"
     if isinstance(value, (int, np.integer)) or (unit == "count" and float(value).is_integer()):
@@ -98,7 +98,9 @@ def _points(diff: float, zh: bool) -> str:
     """A difference of two shares in percentage points: "+1.2 pp" ("+1.2 个百分点")."""
     if diff is None or pd.isna(diff):
         return "–"
-    return f"{diff * 100:+.1f} 个百分点" if zh else f"{diff * 100:+.1f} pp"
+    d = round(diff * 100, 1) + 0.0
+    shown = f"{d:+.1f}" if d else "0.0"  # no sign on a change that rounds to nothing
+    return f"{shown} 个百分点" if zh else f"{shown} pp"
 
 
 @dataclass

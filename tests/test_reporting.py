@@ -28,3 +28,11 @@ def test_appendix_lists_how_the_plan_was_applied(no_reviews, language, kind, tex
     table = report.data_quality().table
     notes = table[table.iloc[:, 0] == kind]
     assert text in notes.iloc[:, -1].tolist()
+
+
+def test_a_change_that_rounds_to_nothing_has_no_sign():
+    from salesperf_kit.reporting import _fmt, _points
+
+    assert _fmt(-0.0004, "ratio") == "0.0%" and _fmt(-0.0123, "ratio") == "-1.2%" and _fmt(0.886, "ratio") == "88.6%"
+    assert _points(0.0002, zh=True) == "0.0 个百分点" and _points(-0.0004, zh=False) == "0.0 pp"
+    assert _points(0.065 - 0.064, zh=False) == "+0.1 pp"
