@@ -50,7 +50,14 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
     d = data.dropna(subset=[value])
     order = sorted(d[group].astype(str).unique())
     sns.boxplot(data=d, x=group, y=value, order=order, ax=ax, color="#cfe0f3", fliersize=0)
-    sns.stripplot(data=d, x=group, y=value, order=order, ax=ax, color="#2b5d8a", size=4, jitter=0.15)
+    # seaborn jitters with NumPy's global generator: a fixed seed makes a rerun draw the same
+    # figure, and the caller's generator is left as it was
+    state = np.random.get_state()
+    np.random.seed(0)
+    try:
+        sns.stripplot(data=d, x=group, y=value, order=order, ax=ax, color="#2b5d8a", size=4, jitter=0.15)
+    finally:
+        np.random.set_state(state)
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)

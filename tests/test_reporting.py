@@ -36,3 +36,29 @@ def test_a_change_that_rounds_to_nothing_has_no_sign():
     assert _fmt(-0.0004, "ratio") == "0.0%" and _fmt(-0.0123, "ratio") == "-1.2%" and _fmt(0.886, "ratio") == "88.6%"
     assert _points(0.0002, zh=True) == "0.0 个百分点" and _points(-0.0004, zh=False) == "0.0 pp"
     assert _points(0.065 - 0.064, zh=False) == "+0.1 pp"
+
+
+def test_the_distribution_figure_is_the_same_on_a_rerun():
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit.plots import kpi_distribution
+
+    data = pd.DataFrame({"team": list("aaabbb"), "revenue": [1.0, 2, 3, 2, 4, 6]})
+
+    def png() -> bytes:
+        ax = kpi_distribution(data, value="revenue")
+        buf = io.BytesIO()
+        ax.figure.savefig(buf, format="png")
+        plt.close(ax.figure)
+        return buf.getvalue()
+
+    np.random.seed(7)
+    expected = np.random.random()
+    np.random.seed(7)
+    first = png()
+    assert np.random.random() == expected, "the caller's generator is left as it was"
+    assert png() == first, "a second drawing (the generator has moved on) is the same figure"
