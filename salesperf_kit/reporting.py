@@ -336,6 +336,11 @@ class Report:
         i = 0 if self.zh else 1
         f = f.assign(stage_label=f["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))
         png, paras = None, []
+        missing = [stage_names.get(m, (m, m))[i] for m in f.attrs.get("missing_stages", [])]
+        if missing:
+            paras.append("数据中没有" + "、".join(f"「{m}」" for m in missing) + "，漏斗略去该环节。" if self.zh else
+                         f"The data have no {', '.join(m.lower() for m in missing)}: the funnel leaves "
+                         f"{'that stage' if len(missing) == 1 else 'those stages'} out.")
         # a first stage that is 0 everywhere while later stages have records is missing from
         # the export (or a default of 0), not a funnel that starts empty
         totals = f.groupby("stage", sort=False)["value"].sum(min_count=1)

@@ -97,9 +97,11 @@ class Traffic(_Base):
     date: Series[pd.Timestamp]
     channel: Series[str]
     employee_id: Optional[Series[str]] = pa.Field(nullable=True)
-    sessions: Series[float] = pa.Field(ge=0)
-    unique_visitors: Series[float] = pa.Field(ge=0)
-    page_views: Series[float] = pa.Field(ge=0)
+    # optional: an export of leads or ad spend alone has no visit counts; the KPIs that
+    # need them are left out with a notice naming the column
+    sessions: Optional[Series[float]] = pa.Field(ge=0, nullable=True)
+    unique_visitors: Optional[Series[float]] = pa.Field(ge=0, nullable=True)
+    page_views: Optional[Series[float]] = pa.Field(ge=0, nullable=True)
     qualified_sessions: Optional[Series[float]] = pa.Field(ge=0, nullable=True)
     inquiries: Optional[Series[float]] = pa.Field(ge=0, nullable=True)
     spend: Optional[Series[float]] = pa.Field(ge=0, nullable=True)

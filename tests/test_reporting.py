@@ -62,3 +62,25 @@ def test_the_distribution_figure_is_the_same_on_a_rerun():
     first = png()
     assert np.random.random() == expected, "the caller's generator is left as it was"
     assert png() == first, "a second drawing (the generator has moved on) is the same figure"
+
+
+@pytest.fixture(scope="module")
+def leads_only(tmp_path_factory):
+    """Online data whose traffic export has inquiries and spend but no visit counts."""
+    import pandas as pd
+
+    folder = tmp_path_factory.mktemp("online")
+    write_sample("online", folder, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    traffic = folder / "traffic.csv"
+    pd.read_csv(traffic).drop(columns=["sessions", "unique_visitors", "page_views"]).to_csv(traffic, index=False)
+    return folder
+
+
+def test_traffic_without_visit_counts_leaves_their_kpis_and_funnel_stage_out(leads_only):
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(leads_only), period="2026-10", language="en")
+    assert {"sessions", "conversion_rate", "unique_visitors", "page_views"} <= set(report.kpis.left_out)
+    assert report.kpis.wide["inquiry_conversion"].notna().any()  # inquiries and orders are still there
+    funnel = report.funnel()
+    assert funnel.paragraphs[0] == "The data have no sessions: the funnel leaves that stage out."
+    assert funnel.table["Stage"].unique().tolist() == ["Inquiries", "Orders"]
