@@ -51,7 +51,7 @@ from .schemas import TABLES, check_references
 
 __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "tables_of", "validate_dataset"]
 
-_MAPPING_KEYS = ("files", "columns", "values", "defaults", "filters", "encoding")
+_MAPPING_KEYS = ("files", "lookups", "columns", "values", "defaults", "filters", "encoding")
 _KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
           ".parquet": "parquet", ".pq": "parquet"}
 _DELIMITERS = (",", ";", "\t", "|")
@@ -356,6 +356,7 @@ class _Run:
     warnings: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     ctxs: dict[str, _Ctx] = field(default_factory=dict)
+    root: Path | None = None  # the data path (folder or workbook)
 
     def add(self, problem: Problem) -> None:
         (self.warnings if problem.severity == "warning" else self.problems).append(problem)
@@ -375,13 +376,13 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
     if not root.exists():
         raise SalesperfError(f"The data path '{root}' does not exist: expected a folder of "
                              f"exports, an .xlsx workbook or one CSV/XLSX/Parquet file.")
-    run = _Run()
+    run = _Run(root=root)
     sources = _discover(root, m, wanted, run)
     if wanted is None:
         _require_employees(root, sources, run)
     workbooks = _read_workbooks([s for s in sources if s.kind == "xlsx"], run)
     for src in sources:
-        if src.kind == "parquet" and lazy:
+        if src.kind == "parquet" and lazy and not m["lookups"].get(src.table):  # a lookup needs the rows
             _check_lazy_parquet(src, m, run)
             continue
         if src.kind == "csv":
@@ -443,7 +444,7 @@ def _check_mapping(mapping: dict | None) -> dict:
                 f"Unknown key 'data.{key}' in the data mapping: expected one of "
                 f"{', '.join(_MAPPING_KEYS)}." + did_you_mean(key, _MAPPING_KEYS))
     out: dict[str, Any] = {"encoding": mapping.get("encoding")}
-    for section in ("files", "columns", "values", "defaults", "filters"):
+    for section in ("files", "lookups", "columns", "values", "defaults", "filters"):
         value = mapping.get(section) or {}
         if not isinstance(value, dict):
             raise SalesperfError(f"data.{section} must map table names to settings, but "
@@ -458,6 +459,7 @@ def _check_mapping(mapping: dict | None) -> dict:
         if not isinstance(spec, str) or not spec.strip():
             raise SalesperfError(f"data.files.{table} must be a file name such as "
                                  f"'orders.csv' or 'book.xlsx#Sheet1', but {spec!r} was passed.")
+    out["lookups"] = {table: _check_lookups(table, entries) for table, entries in out["lookups"].items()}
     columns: dict[str, dict[str, list[str]]] = {}
     for table, renames in out["columns"].items():
         if not isinstance(renames, dict):
@@ -498,6 +500,51 @@ def _check_mapping(mapping: dict | None) -> dict:
         except LookupError:
             raise SalesperfError(f"data.encoding '{enc}' is not an encoding Python knows: "
                                  f"use e.g. utf-8, gbk or gb18030.") from None
+    return out
+
+
+def _check_lookups(table: str, entries: Any) -> list[dict]:
+    """``data.lookups.<table>``: a list of {file, key, columns}; returned with the key split
+    into ``left`` (the table's header) and ``right`` (the lookup file's header)."""
+    example = "e.g. data.lookups.orders: [{file: regions.csv, key: Region, columns: [Manager]}]"
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise SalesperfError(f"data.lookups.{table} must be a list of lookups, but "
+                             f"{type(entries).__name__} was passed; {example}.")
+    out = []
+    for i, e in enumerate(entries, start=1):
+        where = f"data.lookups.{table} (lookup {i})"
+        if hasattr(e, "model_dump"):
+            e = e.model_dump()
+        if not isinstance(e, dict):
+            raise SalesperfError(f"{where} must be a mapping with file, key and columns, but {e!r} "
+                                 f"was passed; {example}.")
+        if "key" not in e:  # pandas' "on" (which YAML reads as True when unquoted)
+            e = {("key" if k in ("on", True) else k): v for k, v in e.items()}
+        unknown = [k for k in e if k not in ("file", "key", "columns")]
+        if unknown:
+            raise SalesperfError(f"{where}: unknown key '{unknown[0]}'; expected file, key and columns."
+                                 + did_you_mean(str(unknown[0]), ["file", "key", "columns"]))
+        file, on, cols = e.get("file"), e.get("key"), e.get("columns")
+        if not isinstance(file, str) or not file.strip():
+            raise SalesperfError(f"{where}: file must name the lookup file (e.g. regions.csv or "
+                                 f"book.xlsx#Regions), but {file!r} was passed.")
+        if isinstance(on, str) and on.strip():
+            left = right = on.strip()
+        elif isinstance(on, dict) and len(on) == 1:
+            left, right = (str(x).strip() for x in next(iter(on.items())))
+        else:
+            raise SalesperfError(f"{where}: key must be the key header (the same in both files) or "
+                                 f"{{<header in {table}>: <header in the lookup file>}}, but {on!r} was "
+                                 f"passed.")
+        if isinstance(cols, str):
+            cols = [cols]
+        if not isinstance(cols, list) or not cols or not all(isinstance(c, str) and c.strip() for c in cols):
+            raise SalesperfError(f"{where}: columns must list the lookup file's headers to bring "
+                                 f"over, but {cols!r} was passed.")
+        out.append({"file": file.strip(), "left": left, "right": right,
+                    "columns": [c.strip() for c in cols], "where": where})
     return out
 
 
@@ -601,8 +648,12 @@ def _sheet_names(path: Path, display: str, run: _Run, table: str = "") -> list[s
 def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[_Source]:
     explicit = m["files"]
     sources: list[_Source] = []
+    lookups = [_split_sheet(e["file"]) for entries in m["lookups"].values() for e in entries]
     if root.is_dir():
-        claimed: set[Path] = set()
+        # a lookup file is not reported as a file of no table (one named after a table is
+        # also loaded as that table)
+        claimed: set[Path] = {(root / f).resolve() for f, _ in lookups
+                              if (root / f).is_file() and table_of_name(Path(f).stem) is None}
         for table, spec in explicit.items():
             src = _explicit_source(table, spec, root, claimed, run)
             if src is not None:
@@ -616,7 +667,9 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
         if kind is None:
             return []
         if kind == "xlsx":
-            found = _sources_of_workbook(root, explicit, run, folder=root.parent)
+            found = _sources_of_workbook(root, explicit, run, folder=root.parent,
+                                         skip={sheet or f for f, sheet in lookups
+                                               if Path(f).name == root.name or not (root.parent / f).is_file()})
             own = [s for s in found if s.path == root]
             sheets = _sheet_names(root, root.name, run) if not own and not run.problems else None
             if sheets:
@@ -738,11 +791,12 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
 
 
 def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
-                         folder: Path | None = None) -> list[_Source]:
+                         folder: Path | None = None, skip: set[str] = frozenset()) -> list[_Source]:
     """Sheets of one workbook named after tables (or named by data.files).
 
     With ``folder`` (the workbook is the data path), tables that ``data.files`` puts in
     other files are loaded from them (paths relative to ``folder``), as in a data folder.
+    Sheets in ``skip`` (lookups) are neither loaded nor reported.
     """
     sheets = _sheet_names(path, path.name, run)
     if sheets is None:
@@ -772,7 +826,7 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
     taken = {s.table for s in out}
     unknown = []
     for sheet in sheets:
-        if sheet in used:
+        if sheet in used or (sheet in skip and table_of_name(sheet) is None):
             continue
         table = table_of_name(sheet)
         if table is not None and table in elsewhere and folder is not None:
@@ -900,7 +954,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_csv(src: _Source, m: dict, run: _Run) -> _Grid | None:
+def _read_csv(src: _Source, m: dict, run: _Run, known: set[str] | None = None) -> _Grid | None:
     try:
         data = src.path.read_bytes()
     except OSError as err:
@@ -918,7 +972,7 @@ def _read_csv(src: _Source, m: dict, run: _Run) -> _Grid | None:
     else:
         delimiter = _sniff_delimiter(first)
     sample = list(csv.reader(first[skip:skip + _HEADER_SCAN], delimiter=delimiter))
-    h = _header_index(sample, _known_headers(src.table, m))
+    h = _header_index(sample, known if known is not None else _known_headers(src.table, m))
     try:
         grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
                            na_filter=False, skip_blank_lines=False, skiprows=skip + h,
@@ -1071,6 +1125,9 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     empty = pd.concat([_missing(data[c]) for c in data.columns], axis=1).all(axis=1) \
         if len(data.columns) else pd.Series(True, index=data.index)
     data = data[~empty]
+    if m["lookups"].get(table):
+        grid = _Grid(*_with_lookups(ctx, grid.headers, data, m, run), grid.header_row)
+        data = grid.data
 
     assigned, claimed = _resolve_columns(ctx, grid.headers, m, run)
     filter_positions = _apply_filters(ctx, grid.headers, data, assigned, m, run)
@@ -1121,6 +1178,100 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     df.index.name = None
     _validate(ctx, spec.model, df, raw, bad_cells, run)
     return df
+
+
+def _lookup_grid(lk: dict, ctx: _Ctx, m: dict, run: _Run) -> tuple[_Grid, str] | None:
+    """The lookup file of one ``data.lookups`` entry (a file beside the data, or a sheet of
+    the workbook given as the data path), read like a table file."""
+    table, where = ctx.table, lk["where"]
+    root = run.root or Path(".")
+    folder = root if root.is_dir() else root.parent
+    fname, sheet = _split_sheet(lk["file"])
+    path = Path(fname) if Path(fname).is_absolute() else folder / fname
+    if not path.is_file() and root.is_file() and _KINDS.get(root.suffix.lower()) == "xlsx" and sheet is None:
+        path, sheet = root, fname  # a sheet of the workbook given as the data path
+    display = lk["file"]
+    if not path.is_file():
+        names = sorted(q.name for q in folder.iterdir() if not q.name.startswith(".")) if folder.is_dir() else []
+        run.error(table, "file_missing", f"{where} names '{fname}', which is not in {folder}", file=fname,
+                  fix=_with_hint("correct the file in data.lookups", Path(fname).name, names))
+        return None
+    kind = _kind_of(path, table, display, run)
+    if kind is None:
+        return None
+    src = _Source(table, path, kind, sheet, display)
+    known = {normalise(h) for h in (lk["right"], *lk["columns"])}
+    if kind == "csv":
+        grid = _read_csv(src, m, run, known=known)
+    elif kind == "parquet":
+        grid = _read_parquet(src, run)
+    else:
+        names = _sheet_names(path, display, run, table)
+        if names is None:
+            return None
+        if sheet is not None and sheet not in names:
+            run.error(table, "sheet_missing", f"{where} names sheet '{sheet}', which is not in the workbook "
+                      f"(sheets: {', '.join(names)})", file=display,
+                      fix=_with_hint("correct the sheet in data.lookups", sheet, names))
+            return None
+        src.sheet = sheet or names[0]
+        frame = _read_workbooks([src], run).get((path, src.sheet))
+        grid = None if frame is None else _grid_from_rows(frame, known)
+    return None if grid is None else (grid, src.sheet or "")
+
+
+def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
+                  run: _Run) -> tuple[list[str], pd.DataFrame]:
+    """The table's headers and cells with the columns of its ``data.lookups`` added: each
+    row gets the values of the lookup row with the same key (compared as text); a row
+    whose key is not in the lookup file gets empty cells, which data.defaults can fill."""
+    headers, data = list(headers), data.copy()
+    for lk in m["lookups"][ctx.table]:
+        where, left, right, cols = lk["where"], lk["left"], lk["right"], lk["columns"]
+        if left not in headers:
+            run.add(ctx.problem("lookup_key", f"{where}: the table has no column '{left}' to look up by",
+                                fix=_with_hint(f"correct 'key' in {where}", left, [h for h in headers if h])))
+            continue
+        read = _lookup_grid(lk, ctx, m, run)
+        if read is None:
+            continue
+        grid, sheet = read
+        file = lk["file"]
+        absent = [h for h in (right, *cols) if h not in grid.headers]
+        for h in absent:
+            run.error(ctx.table, "lookup_column", f"{where}: the lookup file has no column '{h}'", file=file,
+                      sheet=sheet or None, fix=_with_hint(f"correct {where}", h, [x for x in grid.headers if x]))
+        clash = [c for c in cols if c in headers]
+        if clash:
+            run.add(ctx.problem("lookup_column", f"{where}: the table already has a column '{clash[0]}'",
+                                fix="bring over only the columns the table lacks (or rename one of them "
+                                    "in the lookup file)"))
+        if absent or clash:
+            continue
+        keys = _texts(grid.data[grid.headers.index(right)]).rename("key")
+        values = pd.concat([keys] + [_texts(grid.data[grid.headers.index(c)]).rename(c) for c in cols],
+                           axis=1)[keys.notna()]
+        conflicting = values.groupby("key")[cols].nunique(dropna=False).gt(1).any(axis=1)
+        if conflicting.any():
+            key = conflicting.index[conflicting.to_numpy()][0]
+            rows = [grid.header_row + 1 + int(i) for i in values.index[values["key"] == key]]
+            run.error(ctx.table, "lookup_duplicate",
+                      f"{where}: '{right}' {key!r} is in {len(rows)} rows of the lookup file with different "
+                      f"values (rows {', '.join(map(str, rows[:5]))}); {int(conflicting.sum())} key(s) in all",
+                      file=file, sheet=sheet or None, row=rows[0], column=right, value=key,
+                      fix="keep one row per key in the lookup file")
+            continue
+        table_keys = _texts(data[headers.index(left)])
+        found = values.drop_duplicates("key").set_index("key")
+        matched = int(table_keys.isin(found.index).sum())
+        if len(data) and not matched:
+            run.add(ctx.problem("lookup_no_match", f"{where}: no value of the table's '{left}' is in the "
+                                f"'{right}' column of {file}, so {', '.join(cols)} stay empty", severity="warning",
+                                fix="check that 'key' names the matching key columns"))
+        for c in cols:
+            data[len(headers)] = table_keys.map(found[c]).astype(object).to_numpy()
+            headers.append(c)
+    return headers, data
 
 
 def _letter(i: int) -> str:

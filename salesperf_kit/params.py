@@ -43,10 +43,35 @@ def _check_kpis(names, where: str) -> None:
 
 
 # ----------------------------------------------------------------------------- data
+class Lookup(_Model):
+    """Columns brought into a table from another file by a shared key (like VLOOKUP): e.g.
+    each order's regional manager from a list of regions and managers."""
+
+    file: str = Field(description="the lookup file (or 'book.xlsx#Sheet'), relative to the data folder")
+    key: Union[str, dict[str, str]] = Field(
+        description="the key header, the same in both files, or {header in the table: header in the file}")
+    columns: list[str] = Field(min_length=1, description="headers of the lookup file to bring over")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _on_is_key(cls, data):
+        """``on`` (pandas' word) is accepted for ``key`` (unquoted, YAML reads it as True),
+        and one column for a list of one."""
+        if isinstance(data, dict) and "key" not in data:
+            for alias in ("on", True):
+                if alias in data:
+                    data = {("key" if k == alias else k): v for k, v in data.items()}
+                    break
+        if isinstance(data, dict) and isinstance(data.get("columns"), str):
+            data = {**data, "columns": [data["columns"]]}  # one column without brackets
+        return data
+
+
 class DataMapping(_Model):
     """How a client's export maps onto the data contract (see loaders.load_dataset)."""
 
     files: dict[str, str] = {}
+    lookups: dict[str, list[Lookup]] = {}
     columns: dict[str, dict[str, Union[str, list[str]]]] = {}
     values: dict[str, dict[str, dict[Union[str, bool, int, float], Any]]] = {}  # YAML reads Yes/No as bools
     defaults: dict[str, dict[str, Any]] = {}

@@ -86,9 +86,11 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
     if data not in ("", "demo"):
         d = Path(data)
         files += sorted(x for x in d.rglob("*") if x.is_file()) if d.is_dir() else [d]
-        # files the parameter file names outside the data folder (data.files, absolute or relative)
-        named = (load_params(params_file).data.as_mapping() or {}).get("files") or {}
-        for spec in named.values():
+        # files the parameter file names outside the data folder (data.files and data.lookups, absolute or relative)
+        mapping = load_params(params_file).data.as_mapping() or {}
+        named = [*(mapping.get("files") or {}).values(),
+                 *(e["file"] for entries in (mapping.get("lookups") or {}).values() for e in entries)]
+        for spec in named:
             f = Path(_split_sheet(str(spec))[0])
             f = f if f.is_absolute() else (d if d.is_dir() else d.parent) / f
             if f.is_file() and f.resolve() not in {x.resolve() for x in files}:

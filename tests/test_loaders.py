@@ -697,3 +697,137 @@ def test_xls_file_in_a_folder_is_one_error_naming_file_and_table(tmp_path):
         [p] = report.problems
         assert (p.table, p.check) == ("orders", "unsupported_file")
         assert report.warnings == []
+
+
+# --- lookups (data.lookups) -------------------------------------------------------------
+
+def _regional_export(folder):
+    """Orders that name a region, not a person; a list of regions and their managers; a
+    list of returned orders (as in Tableau's Superstore export)."""
+    _add_employees(folder)
+    _write_csv(folder / "orders.csv", pd.DataFrame({
+        "Order ID": ["O1", "O2", "O3", "O4"], "Region": ["North", "South", "North", "West"],
+        "customer_id": ["C1", "C2", "C1", "C3"],
+        "order_date": ["2026-10-01", "2026-10-02", "2026-10-15", "2026-10-31"],
+        "amount": ["100", "250.5", "80", "1000"]}))
+    _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North", "South", "West"],
+                                                     "Manager": ["E1", "E2", "E3"]}))
+    _write_csv(folder / "returns.csv", pd.DataFrame({"Returned": ["Yes"], "Order ID": ["O3"]}))
+    return folder
+
+
+LOOKUPS = {
+    "lookups": {"orders": [{"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Manager"]},
+                           {"file": "returns.csv", "key": "Order ID", "columns": ["Returned"]}]},
+    "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id", "Returned": "status"}},
+    "values": {"orders": {"status": {"Yes": "refunded", "No": "completed"}}},
+    "defaults": {"orders": {"status": "No"}},
+}
+
+
+def test_lookups_bring_columns_from_other_files_by_key(tmp_path):
+    ds = load_dataset(_regional_export(tmp_path), mapping=LOOKUPS)
+    orders = ds.tables["orders"].set_index("order_id")
+    assert orders["employee_id"].to_dict() == {"O1": "E1", "O2": "E2", "O3": "E1", "O4": "E3"}
+    # an order missing from the returns list gets the default
+    assert orders["status"].to_dict() == {"O1": "completed", "O2": "completed", "O3": "refunded",
+                                          "O4": "completed"}
+    assert not [w for w in ds.warnings if w.check == "unknown_file"], "lookup files are not unknown files"
+
+
+def test_lookup_from_a_sheet_of_the_workbook_given_as_the_data(tmp_path):
+    (tmp_path / "csv").mkdir()
+    folder = _regional_export(tmp_path / "csv")
+    with pd.ExcelWriter(tmp_path / "book.xlsx") as writer:
+        for name in ("employees", "orders", "regions"):
+            pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False).to_excel(
+                writer, sheet_name=name, index=False)
+    mapping = {**LOOKUPS, "lookups": {"orders": [{"file": "regions", "key": {"Region": "Area"},
+                                                  "columns": ["Manager"]}]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
+    ds = load_dataset(tmp_path / "book.xlsx", mapping={k: v for k, v in mapping.items()
+                                                       if k not in ("values", "defaults")})
+    assert ds.tables["orders"]["employee_id"].tolist() == ["E1", "E2", "E1", "E3"]
+    assert not [w for w in ds.warnings if w.check == "unknown_sheet"]
+
+
+def test_lookup_key_with_two_different_values_is_an_error_naming_the_rows(tmp_path):
+    folder = _regional_export(tmp_path)
+    _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North", "South", "North"],
+                                                     "Manager": ["E1", "E2", "E3"]}))
+    report = validate_dataset(folder, mapping=LOOKUPS)
+    [p] = _problem(report, "lookup_duplicate")
+    assert (p.file, p.row, p.value) == ("regions.csv", 2, "North")
+    assert "rows 2, 4" in p.message and p.fix == "keep one row per key in the lookup file"
+
+
+@pytest.mark.parametrize("lookup, check, text", [
+    ({"file": "regions.csv", "key": "Regoin", "columns": ["Manager"]}, "lookup_key",
+     "the table has no column 'Regoin'"),
+    ({"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Manger"]}, "lookup_column",
+     "the lookup file has no column 'Manger'"),
+    ({"file": "region.csv", "key": {"Region": "Area"}, "columns": ["Manager"]}, "file_missing",
+     "names 'region.csv', which is not in"),
+    ({"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Area"]}, "lookup_column",
+     "brings"),
+])
+def test_lookup_mistakes_are_reported_with_a_fix(tmp_path, lookup, check, text):
+    folder = _regional_export(tmp_path)
+    if text == "brings":  # a column the table has already
+        _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North"], "Manager": ["E1"],
+                                                         "Region": ["x"]}))
+        lookup = {**lookup, "columns": ["Region"]}
+        text = "the table already has a column 'Region'"
+    mapping = {"lookups": {"orders": [lookup]}, "columns": {"orders": {"Order ID": "order_id"}}}
+    report = validate_dataset(folder, mapping=mapping)
+    [p] = _problem(report, check)
+    assert text in p.message and p.fix
+    if check != "lookup_column" or "Manger" in text:
+        assert "Did you mean" in p.fix or "did you mean" in p.fix.lower()
+
+
+def test_a_lookup_that_matches_nothing_is_a_warning(tmp_path):
+    folder = _regional_export(tmp_path)
+    _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["N", "S"], "Manager": ["E1", "E2"]}))
+    mapping = {"lookups": {"orders": [LOOKUPS["lookups"]["orders"][0]]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}},
+               "defaults": {"orders": {"employee_id": "E3"}}}
+    ds = load_dataset(folder, mapping=mapping)
+    [w] = [w for w in ds.warnings if w.check == "lookup_no_match"]
+    assert "no value of the table's 'Region' is in the 'Area' column of regions.csv" in w.message
+
+
+@pytest.mark.parametrize("lookups, match", [
+    ({"orders": [{"file": "r.csv", "by": "Region", "columns": ["M"]}]}, "unknown key 'by'"),
+    ({"orders": [{"file": "r.csv", "key": "Region"}]}, "columns must list"),
+    ({"order": [{"file": "r.csv", "key": "Region", "columns": ["M"]}]}, "Did you mean 'orders'"),
+])
+def test_malformed_lookups_raise(csv_folder, lookups, match):
+    with pytest.raises(SalesperfError, match=match):
+        load_dataset(csv_folder, mapping={"lookups": lookups})
+
+
+def test_a_parameter_file_with_lookups(tmp_path):
+    """YAML reads an unquoted `on:` as True: it is taken for `key`, as pandas users write it."""
+    from salesperf_kit.params import load_params
+
+    (tmp_path / "p.yaml").write_text(
+        "extends: telesales\n"
+        "data:\n"
+        "  lookups:\n"
+        "    orders:\n"
+        "      - {file: regions.csv, on: {Region: Area}, columns: [Manager]}\n"
+        "      - {file: returns.csv, key: Order ID, columns: Returned}\n", encoding="utf-8")
+    lookups = load_params(tmp_path / "p.yaml").data.as_mapping()["lookups"]["orders"]
+    assert lookups == [{"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Manager"]},
+                       {"file": "returns.csv", "key": "Order ID", "columns": ["Returned"]}]
+
+
+def test_a_parquet_table_with_a_lookup_is_read_even_when_loading_lazily(tmp_path):
+    folder = _regional_export(tmp_path)
+    pd.read_csv(folder / "orders.csv", dtype=str).to_parquet(folder / "orders.parquet")
+    (folder / "orders.csv").unlink()
+    mapping = {"lookups": {"orders": [LOOKUPS["lookups"]["orders"][0]]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
+    ds = load_dataset(folder, mapping=mapping, lazy=True)
+    assert "orders" not in ds.lazy and ds.tables["orders"]["employee_id"].tolist() == ["E1", "E2", "E1", "E3"]

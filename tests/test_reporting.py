@@ -1,6 +1,8 @@
 """Report sections built from a small generated dataset."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from salesperf_kit.params import PARAMS_DIR
@@ -84,3 +86,16 @@ def test_traffic_without_visit_counts_leaves_their_kpis_and_funnel_stage_out(lea
     funnel = report.funnel()
     assert funnel.paragraphs[0] == "The data have no sessions: the funnel leaves that stage out."
     assert funnel.table["Stage"].unique().tolist() == ["Inquiries", "Orders"]
+
+
+def test_the_manifest_lists_a_lookup_file_outside_the_data_folder(tmp_path):
+    from salesperf_kit.report import _inputs
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "orders.csv").write_text("order_id\n", encoding="utf-8")
+    (tmp_path / "regions.csv").write_text("Region,Manager\n", encoding="utf-8")
+    params = tmp_path / "client.yaml"
+    params.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\ndata:\n  lookups:\n    orders:\n"
+                      f"      - {{file: ../regions.csv, key: Region, columns: [Manager]}}\n", encoding="utf-8")
+    listed = [Path(f["path"]).name for f in _inputs(str(tmp_path / "data"), params)]
+    assert listed == ["client.yaml", "telesales.yaml", "orders.csv", "regions.csv"]
