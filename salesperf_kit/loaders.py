@@ -1220,6 +1220,15 @@ def _lookup_grid(lk: dict, ctx: _Ctx, m: dict, run: _Run) -> tuple[_Grid, str] |
     return None if grid is None else (grid, src.sheet or "")
 
 
+def _header_named(name: str, headers: list[str]) -> str | None:
+    """The header ``name`` refers to: the same text, else the same after :func:`normalise`
+    (case, spaces, full-width brackets), as data.columns matches headers."""
+    if name in headers:
+        return name
+    want = normalise(name)
+    return next((h for h in headers if h and normalise(h) == want), None)
+
+
 def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
                   run: _Run) -> tuple[list[str], pd.DataFrame]:
     """The table's headers and cells with the columns of its ``data.lookups`` added: each
@@ -1227,21 +1236,25 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
     whose key is not in the lookup file gets empty cells, which data.defaults can fill."""
     headers, data = list(headers), data.copy()
     for lk in m["lookups"][ctx.table]:
-        where, left, right, cols = lk["where"], lk["left"], lk["right"], lk["columns"]
-        if left not in headers:
-            run.add(ctx.problem("lookup_key", f"{where}: the table has no column '{left}' to look up by",
-                                fix=_with_hint(f"correct 'key' in {where}", left, [h for h in headers if h])))
+        where, cols = lk["where"], lk["columns"]
+        left = _header_named(lk["left"], headers)
+        if left is None:
+            run.add(ctx.problem("lookup_key", f"{where}: the table has no column '{lk['left']}' to look up by",
+                                fix=_with_hint(f"correct 'key' in {where}", lk["left"], [h for h in headers if h])))
             continue
         read = _lookup_grid(lk, ctx, m, run)
         if read is None:
             continue
         grid, sheet = read
         file = lk["file"]
-        absent = [h for h in (right, *cols) if h not in grid.headers]
+        found_headers = {h: _header_named(h, grid.headers) for h in (lk["right"], *cols)}
+        absent = [h for h, at in found_headers.items() if at is None]
         for h in absent:
             run.error(ctx.table, "lookup_column", f"{where}: the lookup file has no column '{h}'", file=file,
                       sheet=sheet or None, fix=_with_hint(f"correct {where}", h, [x for x in grid.headers if x]))
-        clash = [c for c in cols if c in headers]
+        right = found_headers[lk["right"]]
+        cols = [found_headers[c] or c for c in cols]
+        clash = [c for c in cols if _header_named(c, headers) is not None]
         if clash:
             run.add(ctx.problem("lookup_column", f"{where}: the table already has a column '{clash[0]}'",
                                 fix="bring over only the columns the table lacks (or rename one of them "
@@ -1261,7 +1274,7 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
                       file=file, sheet=sheet or None, row=rows[0], column=right, value=key,
                       fix="keep one row per key in the lookup file")
             continue
-        table_keys = _texts(data[headers.index(left)])
+        table_keys = _texts(data[headers.index(left)])  # (the first column of that name)
         found = values.drop_duplicates("key").set_index("key")
         matched = int(table_keys.isin(found.index).sum())
         if len(data) and not matched:

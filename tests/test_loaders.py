@@ -831,3 +831,12 @@ def test_a_parquet_table_with_a_lookup_is_read_even_when_loading_lazily(tmp_path
                "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
     ds = load_dataset(folder, mapping=mapping, lazy=True)
     assert "orders" not in ds.lazy and ds.tables["orders"]["employee_id"].tolist() == ["E1", "E2", "E1", "E3"]
+
+
+def test_lookup_headers_match_like_mapped_headers(tmp_path):
+    """Case and spaces do not matter, as in data.columns."""
+    folder = _regional_export(tmp_path)
+    mapping = {"lookups": {"orders": [{"file": "regions.csv", "key": {"region": "AREA"}, "columns": ["manager"]}]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
+    ds = load_dataset(folder, mapping=mapping)
+    assert ds.tables["orders"]["employee_id"].tolist() == ["E1", "E2", "E1", "E3"]
