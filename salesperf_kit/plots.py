@@ -8,6 +8,8 @@ machine without system fonts (no tofu boxes).
 """
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import matplotlib.ticker
 
@@ -49,7 +51,9 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
     ax = _ax(ax)
     d = data.dropna(subset=[value])
     order = sorted(d[group].astype(str).unique())
-    sns.boxplot(data=d, x=group, y=value, order=order, ax=ax, color="#cfe0f3", fliersize=0)
+    with warnings.catch_warnings():  # seaborn 0.13 passes matplotlib 3.11's deprecated `vert`
+        warnings.filterwarnings("ignore", message="vert: bool was deprecated", category=DeprecationWarning)
+        sns.boxplot(data=d, x=group, y=value, order=order, ax=ax, color="#cfe0f3", fliersize=0)
     # seaborn jitters with NumPy's global generator: a fixed seed makes a rerun draw the same
     # figure, and the caller's generator is left as it was
     state = np.random.get_state()
