@@ -51,7 +51,10 @@ from .schemas import TABLES, check_references
 
 __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "tables_of", "validate_dataset"]
 
-_MAPPING_KEYS = ("files", "lookups", "columns", "values", "defaults", "filters", "encoding")
+_MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "encoding")
+# tables whose export may hold several lines per record (data.lines): the id the lines share,
+# and the columns added up over the lines (every other column must agree between them)
+_LINES = {"orders": ("order_id", ("amount", "cost", "quantity", "paid_amount"))}
 _KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
           ".parquet": "parquet", ".pq": "parquet"}
 _DELIMITERS = (",", ";", "\t", "|")
@@ -444,6 +447,13 @@ def _check_mapping(mapping: dict | None) -> dict:
                 f"Unknown key 'data.{key}' in the data mapping: expected one of "
                 f"{', '.join(_MAPPING_KEYS)}." + did_you_mean(key, _MAPPING_KEYS))
     out: dict[str, Any] = {"encoding": mapping.get("encoding")}
+    lines = mapping.get("lines") or []
+    lines = [lines] if isinstance(lines, str) else lines
+    if not isinstance(lines, list) or any(t not in _LINES for t in lines):
+        raise SalesperfError(f"data.lines lists the tables whose exports have one row per line (e.g. "
+                             f"data.lines: [orders] for one row per product of an order); only "
+                             f"{', '.join(_LINES)} can be combined, but {mapping.get('lines')!r} was passed.")
+    out["lines"] = list(dict.fromkeys(lines))
     for section in ("files", "lookups", "columns", "values", "defaults", "filters"):
         value = mapping.get(section) or {}
         if not isinstance(value, dict):
@@ -1176,8 +1186,40 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
                 bad_cells.add((col, p.row))
     df = pd.DataFrame(parsed, index=raw.index)
     df.index.name = None
+    if table in m["lines"]:
+        df = _combine_lines(ctx, df, raw, run)
+        raw = raw.loc[df.index]
     _validate(ctx, spec.model, df, raw, bad_cells, run)
     return df
+
+
+def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) -> pd.DataFrame:
+    """One row per record from an export with one row per line (``data.lines``): the
+    amounts of the lines added up, every other column the same on each line (a line that
+    differs is an error naming the rows); the record keeps its first line's row number."""
+    key, sums = _LINES[ctx.table]
+    if key not in df or df[key].dropna().is_unique:
+        return df
+    has = df[key].notna()
+    lines = df[has]
+    groups = lines.groupby(key, sort=False)
+    others = [c for c in df.columns if c != key and c not in sums]
+    if others:
+        differ = groups[others].nunique(dropna=False).gt(1)
+        for col in others:
+            for k in differ.index[differ[col].to_numpy()]:
+                at = lines.index[lines[key] == k]
+                shown = ", ".join(f"{raw.at[i, col]!r} (row {ctx.row(i)})" for i in at[:4])
+                run.add(ctx.problem("line_conflict", f"the lines of {key} {k!r} differ in {ctx.label(col)}: {shown}",
+                                    column=col, index=at[0], value=k,
+                                    fix=f"give every line of a record the same {col}, or leave the column out "
+                                        f"of data.columns if it belongs to the lines (e.g. a product)"))
+    first = lines.drop_duplicates(key)
+    total = groups[[c for c in sums if c in df]].sum(min_count=1)
+    first = first.assign(**{c: total[c].reindex(first[key]).to_numpy() for c in total.columns})
+    run.add(ctx.problem("lines_combined", f"{len(lines):,} lines combined into {len(first):,} records by {key}",
+                        severity="warning", fix="nothing to do if the export has one row per line"))
+    return pd.concat([first, df[~has]]).sort_index()
 
 
 def _lookup_grid(lk: dict, ctx: _Ctx, m: dict, run: _Run) -> tuple[_Grid, str] | None:
@@ -1911,7 +1953,9 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
             rows = [r for r in key_rows.get((col, str(value)), []) if r != row]
             others = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
             message = f"{label} must be unique, but this value is also in row(s) {others}"
-            fix = f"keep one row per {col}, or correct the duplicated id"
+            fix = f"keep one row per {col}, or correct the duplicated id" + (
+                f"; if the export has one row per line (e.g. per product), add data.lines: [{table}]"
+                if _LINES.get(table, ("",))[0] == col else "")
         elif check.startswith("str_length"):
             message = f"{label} is empty text"
             fix = "fill in the cell"

@@ -72,6 +72,7 @@ class DataMapping(_Model):
 
     files: dict[str, str] = {}
     lookups: dict[str, list[Lookup]] = {}
+    lines: list[str] = []  # tables exported with one row per line (e.g. [orders]), combined by their id
     columns: dict[str, dict[str, Union[str, list[str]]]] = {}
     values: dict[str, dict[str, dict[Union[str, bool, int, float], Any]]] = {}  # YAML reads Yes/No as bools
     defaults: dict[str, dict[str, Any]] = {}

@@ -840,3 +840,47 @@ def test_lookup_headers_match_like_mapped_headers(tmp_path):
                "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
     ds = load_dataset(folder, mapping=mapping)
     assert ds.tables["orders"]["employee_id"].tolist() == ["E1", "E2", "E1", "E3"]
+
+
+# --- one row per order line (data.lines) ----------------------------------------------
+
+def _order_lines(folder, employee_of_line3="E1"):
+    _add_employees(folder)
+    return _write_csv(folder / "orders.csv", pd.DataFrame({
+        "order_id": ["O1", "O1", "O1", "O2"], "product": ["pen", "ink", "pad", "pen"],
+        "employee_id": ["E1", "E1", employee_of_line3, "E2"], "customer_id": ["C1", "C1", "C1", "C2"],
+        "order_date": ["2026-10-01"] * 3 + ["2026-10-02"],
+        "amount": ["10", "20.5", "-5", "7"], "quantity": ["1", "2", "", "1"]}))
+
+
+def test_order_lines_are_combined_into_orders(tmp_path):
+    _order_lines(tmp_path)
+    ds = load_dataset(tmp_path, mapping={"lines": ["orders"]})
+    orders = ds.tables["orders"].set_index("order_id")
+    # O1: 10 + 20.5 - 5 (a discount line) = 25.5, quantity 1 + 2 (+ empty) = 3
+    assert orders["amount"].to_dict() == {"O1": 25.5, "O2": 7.0}
+    assert orders["quantity"].to_dict() == {"O1": 3.0, "O2": 1.0}
+    assert ds.row_number("orders", ds.tables["orders"].index[1]) == 5  # O2 keeps its row
+    [w] = [w for w in ds.warnings if w.check == "lines_combined"]
+    assert w.message == "4 lines combined into 2 records by order_id"
+
+
+def test_lines_of_one_order_with_different_employees_are_an_error(tmp_path):
+    _order_lines(tmp_path, employee_of_line3="E2")
+    report = validate_dataset(tmp_path, mapping={"lines": ["orders"]})
+    [p] = _problem(report, "line_conflict", "employee_id")
+    assert (p.row, p.value) == (2, "O1")
+    assert p.message == ("the lines of order_id 'O1' differ in 'employee_id': 'E1' (row 2), 'E1' (row 3), "
+                         "'E2' (row 4)")
+
+
+def test_a_repeated_order_id_suggests_data_lines(tmp_path):
+    _order_lines(tmp_path)
+    report = validate_dataset(tmp_path)
+    found = _problem(report, "field_uniqueness", "order_id")
+    assert "add data.lines: [orders]" in found[0].fix
+
+
+def test_only_orders_can_be_combined_from_lines(csv_folder):
+    with pytest.raises(SalesperfError, match="only orders can be combined"):
+        load_dataset(csv_folder, mapping={"lines": ["calls"]})
