@@ -1135,11 +1135,13 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     empty = pd.concat([_missing(data[c]) for c in data.columns], axis=1).all(axis=1) \
         if len(data.columns) else pd.Series(True, index=data.index)
     data = data[~empty]
+    keys: set[str] = set()  # headers used as lookup keys: not "unused columns"
     if m["lookups"].get(table):
-        grid = _Grid(*_with_lookups(ctx, grid.headers, data, m, run), grid.header_row)
-        data = grid.data
+        headers, data, keys = _with_lookups(ctx, grid.headers, data, m, run)
+        grid = _Grid(headers, data, grid.header_row)
 
     assigned, claimed = _resolve_columns(ctx, grid.headers, m, run)
+    claimed |= {i for i, h in enumerate(grid.headers) if h in keys}
     filter_positions = _apply_filters(ctx, grid.headers, data, assigned, m, run)
     if filter_positions is not None:
         keep, used_positions = filter_positions
@@ -1272,11 +1274,12 @@ def _header_named(name: str, headers: list[str]) -> str | None:
 
 
 def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
-                  run: _Run) -> tuple[list[str], pd.DataFrame]:
+                  run: _Run) -> tuple[list[str], pd.DataFrame, set[str]]:
     """The table's headers and cells with the columns of its ``data.lookups`` added: each
     row gets the values of the lookup row with the same key (compared as text); a row
-    whose key is not in the lookup file gets empty cells, which data.defaults can fill."""
-    headers, data = list(headers), data.copy()
+    whose key is not in the lookup file gets empty cells, which data.defaults can fill.
+    Also returns the table's headers used as keys."""
+    headers, data, key_headers = list(headers), data.copy(), set()
     for lk in m["lookups"][ctx.table]:
         where, cols = lk["where"], lk["columns"]
         left = _header_named(lk["left"], headers)
@@ -1289,6 +1292,7 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
             continue
         grid, sheet = read
         file = lk["file"]
+        key_headers.add(left)
         found_headers = {h: _header_named(h, grid.headers) for h in (lk["right"], *cols)}
         absent = [h for h, at in found_headers.items() if at is None]
         for h in absent:
@@ -1326,7 +1330,7 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         for c in cols:
             data[len(headers)] = table_keys.map(found[c]).astype(object).to_numpy()
             headers.append(c)
-    return headers, data
+    return headers, data, key_headers
 
 
 def _letter(i: int) -> str:

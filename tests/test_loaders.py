@@ -735,6 +735,16 @@ def test_lookups_bring_columns_from_other_files_by_key(tmp_path):
     assert not [w for w in ds.warnings if w.check == "unknown_file"], "lookup files are not unknown files"
 
 
+def test_a_lookup_key_is_not_an_unused_column(tmp_path):
+    folder = _regional_export(tmp_path)
+    orders = pd.read_csv(folder / "orders.csv", dtype=str).rename(columns={"Region": "Territory"})
+    _write_csv(folder / "orders.csv", orders)
+    mapping = {"lookups": {"orders": [{"file": "regions.csv", "key": {"Territory": "Area"}, "columns": ["Manager"]}]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
+    ds = load_dataset(folder, mapping=mapping)
+    assert not [w for w in ds.warnings if w.check == "unused_columns"]
+
+
 def test_lookup_from_a_sheet_of_the_workbook_given_as_the_data(tmp_path):
     (tmp_path / "csv").mkdir()
     folder = _regional_export(tmp_path / "csv")
