@@ -53,8 +53,10 @@ __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_da
 
 _MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "encoding")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
-# and the columns added up over the lines (every other column must agree between them)
-_LINES = {"orders": ("order_id", ("amount", "cost", "quantity", "paid_amount"))}
+# and the columns added up over the lines (every other column must agree between them).
+# employees: a list of people taken from a log (each agent of a call log, each rep of deals)
+_LINES = {"orders": ("order_id", ("amount", "cost", "quantity", "paid_amount")),
+          "employees": ("employee_id", ())}
 _KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
           ".parquet": "parquet", ".pq": "parquet"}
 _DELIMITERS = (",", ";", "\t", "|")
@@ -450,9 +452,10 @@ def _check_mapping(mapping: dict | None) -> dict:
     lines = mapping.get("lines") or []
     lines = [lines] if isinstance(lines, str) else lines
     if not isinstance(lines, list) or any(t not in _LINES for t in lines):
-        raise SalesperfError(f"data.lines lists the tables whose exports have one row per line (e.g. "
-                             f"data.lines: [orders] for one row per product of an order); only "
-                             f"{', '.join(_LINES)} can be combined, but {mapping.get('lines')!r} was passed.")
+        raise SalesperfError(f"data.lines lists the tables whose exports repeat a record on several rows "
+                             f"(e.g. data.lines: [orders] for one row per product of an order, or [employees] "
+                             f"for the people of a call log); only {' and '.join(_LINES)} can be combined, but "
+                             f"{mapping.get('lines')!r} was passed.")
     out["lines"] = list(dict.fromkeys(lines))
     for section in ("files", "lookups", "columns", "values", "defaults", "filters"):
         value = mapping.get(section) or {}

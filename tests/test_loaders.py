@@ -891,6 +891,28 @@ def test_a_repeated_order_id_suggests_data_lines(tmp_path):
     assert "add data.lines: [orders]" in found[0].fix
 
 
-def test_only_orders_can_be_combined_from_lines(csv_folder):
-    with pytest.raises(SalesperfError, match="only orders can be combined"):
+def test_only_orders_and_employees_can_be_combined_from_lines(csv_folder):
+    with pytest.raises(SalesperfError, match="only orders and employees can be combined"):
         load_dataset(csv_folder, mapping={"lines": ["calls"]})
+
+
+def test_employees_taken_from_a_call_log(tmp_path):
+    """A call-centre export has no list of people: its agents are the employees."""
+    _write_csv(tmp_path / "calls.csv", pd.DataFrame({
+        "Call Id": ["K1", "K2", "K3"], "Agent": ["Dan", "Joe", "Dan"], "Group": ["East", "West", "East"],
+        "Date": ["2021-01-01", "2021-01-01", "2021-01-02"], "Seconds": ["60", "30", "90"],
+        "Answered": ["Y", "N", "Y"]}))
+    mapping = {"files": {"calls": "calls.csv", "employees": "calls.csv"}, "lines": ["employees"],
+               "columns": {"calls": {"Call Id": "call_id", "Agent": "employee_id", "Date": "started_at",
+                                     "Seconds": "duration_s", "Answered": "connected", "Group": []},
+                           "employees": {"Agent": ["employee_id", "name"], "Group": "team"}},
+               "defaults": {"employees": {"role": "agent"}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["employees"][["employee_id", "name", "team", "role"]].values.tolist() == [
+        ["Dan", "Dan", "East", "agent"], ["Joe", "Joe", "West", "agent"]]
+    assert len(ds.tables["calls"]) == 3
+    # an agent whose rows name two teams cannot be one person
+    _write_csv(tmp_path / "calls.csv", pd.read_csv(tmp_path / "calls.csv", dtype=str).assign(
+        Group=["East", "West", "West"]))
+    [p] = _problem(validate_dataset(tmp_path, mapping=mapping), "line_conflict", "team")
+    assert p.message == "the lines of employee_id 'Dan' differ in 'Group' (team): 'East' (row 2), 'West' (row 4)"
