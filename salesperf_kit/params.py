@@ -475,14 +475,32 @@ def read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParamsError(f"not valid YAML{where}: {getattr(err, 'problem', err)}", file=str(path)) from None
+        raise ParamsError(_yaml_problem(err, text), file=str(path)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ParamsError(f"expected a mapping of keys at the top, found a {type(data).__name__}", file=str(path))
     return data
+
+
+def _yaml_problem(err: yaml.YAMLError, text: str) -> str:
+    """A YAML syntax error with the lines around it. The parser stops where it notices the
+    problem, often the line after the mistake (a missing '}' or ']', an indentation), so
+    the line where the unfinished part started is shown too."""
+    mark, start = getattr(err, "problem_mark", None), getattr(err, "context_mark", None)
+    if "flow" not in str(getattr(err, "context", "")):  # an unclosed {...} or [...] is worth pointing at
+        start = None
+    if mark is None:
+        return f"not valid YAML: {err}"
+    lines = text.splitlines()
+    msg = f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {getattr(err, 'problem', err)}"
+    shown = sorted({n for n in (mark.line - 1, mark.line) if 0 <= n < len(lines)}
+                   | ({start.line} if start is not None and start.line < len(lines) else set()))
+    if start is not None and start.line != mark.line:
+        msg += f" ({err.context} that starts at line {start.line + 1})"
+    listing = "\n".join(f"  {n + 1:>4} | {lines[n]}" for n in shown)
+    return (f"{msg}\n{listing}\n  The mistake is often at the end of the line before: a missing '}}' or ']', "
+            "a missing space after ':', or an indentation that does not line up.")
 
 
 _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it

@@ -131,6 +131,11 @@ def test_yaml_errors_name_the_line_and_unsafe_tags_are_refused(tmp_path):
         load_params(_write(tmp_path, "a.yaml", "business: telesales\nscoring:\n\troles: {}\n"))
     with pytest.raises(ParamsError, match="mapping"):
         load_params(_write(tmp_path, "b.yaml", "- just\n- a list\n"))
+    # a '}' missing at the end of line 2: the parser notices on line 3 and says where the {...} began
+    with pytest.raises(ParamsError) as err:
+        load_params(_write(tmp_path, "d.yaml", "business: telesales\ndata: {columns: {}\nscoring: {}\n"))
+    assert "line 3" in str(err.value) and "flow mapping that starts at line 2" in str(err.value)
+    assert "     2 | data: {columns: {}" in str(err.value)
     with pytest.raises(ParamsError):  # safe_load: no Python objects from a parameter file
         load_params(_write(tmp_path, "c.yaml", "business: !!python/object/apply:os.system ['true']\n"))
     with pytest.raises(ParamsError, match="does not exist"):
