@@ -68,7 +68,7 @@ from .periods import Period, parse_period
 __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
-    "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes",
+    "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -496,6 +496,28 @@ def tie_notes(grades: pd.Series, scores: pd.Series, grading) -> list[Note]:
     return out
 
 
+def spread_notes(details: pd.DataFrame, *, within: float = 0.01) -> list[Note]:
+    """Notes on KPIs scored against peers (percentile, minmax, zscore) whose raw values are
+    all within ``within`` (1 %) of each other in a role: the points still run from 0 to 100,
+    so a difference no one would act on decides part of the score."""
+    out = []
+    peer = details[details["method"].isin(["percentile", "minmax", "zscore"]) & details["weight"].gt(0)]
+    for k, d in peer.groupby("kpi", sort=False):
+        v = pd.to_numeric(d["raw"], errors="coerce").dropna()
+        lo, hi = (float(v.min()), float(v.max())) if len(v) >= 2 else (0.0, 0.0)
+        if hi > lo and hi - lo <= within * max(abs(lo), abs(hi)):
+            out.append(Note(
+                f"{k}: every value is within {within:.0%} of the others ({_g(lo)} to {_g(hi)}), yet points "
+                f"compared with peers run from 0 to 100; consider method: attainment for it.",
+                f"{label(k, 'zh')}：各人数值相差不到 {within:.0%}（{_g(lo)} 至 {_g(hi)}），与同岗比较的得分仍从 0 "
+                f"到 100 拉开；可考虑改用目标完成率（attainment）计分。"))
+    return out
+
+
+def _g(x: float) -> str:
+    return f"{x:,.4g}"
+
+
 @dataclass
 class Scorecard:
     """The scores of one period (see the module docstring for the order of steps).
@@ -806,6 +828,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
             notes.append(Note(f"There are no {k} targets: {k} is measured against the {fallback} targets.",
                               f"没有「{label(k, 'zh')}」的目标：以「{label(fallback, 'zh')}」的目标衡量。"))
     details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)
+    notes += spread_notes(details)
     for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
         if n:
             person_notes[e].append(Note(f"{k}: {n}", f"{label(k, 'zh')}：{_detail_note_zh(n)}"))

@@ -704,3 +704,17 @@ def test_person_notes_are_in_the_plan_language(kpis, data, reviews):
     tiers.language = "zh"
     assert row(score(kpis, tiers), "E1")["notes"] == \
         "成交订单数：按客户等级加权：1 x3 (A) + 1 x1 (B) + 1 x1 (C) = 5（共 3 单）"
+
+
+def test_spread_notes_flag_peer_scoring_of_values_that_hardly_differ():
+    from salesperf_kit.scoring import spread_notes
+
+    details = pd.DataFrame({
+        "employee_id": ["E1", "E2", "E3"] * 2, "kpi": ["csat"] * 3 + ["calls"] * 3,
+        "raw": [4.50, 4.52, 4.53, 10, 20, 30], "method": ["percentile"] * 6, "weight": [0.5] * 6})
+    [note] = spread_notes(details)  # csat: 4.50 to 4.53 is 0.7 % apart; calls 10 to 30 is not
+    assert str(note) == ("csat: every value is within 1% of the others (4.5 to 4.53), yet points compared "
+                         "with peers run from 0 to 100; consider method: attainment for it.")
+    assert note.text("zh").startswith("客户满意度：各人数值相差不到 1%")
+    assert spread_notes(details.assign(method="attainment")) == []  # against a target, not peers
+    assert spread_notes(details.assign(raw=[4.5, 4.5, 4.5, 10, 20, 30])) == []  # all equal: no spread to warn of
