@@ -387,7 +387,8 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         _require_employees(root, sources, run)
     workbooks = _read_workbooks([s for s in sources if s.kind == "xlsx"], run)
     for src in sources:
-        if src.kind == "parquet" and lazy and not m["lookups"].get(src.table):  # a lookup needs the rows
+        if src.kind == "parquet" and lazy and not m["lookups"].get(src.table) and src.table not in m["lines"]:
+            # (lookups and lines need the rows in memory)
             _check_lazy_parquet(src, m, run)
             continue
         if src.kind == "csv":

@@ -916,3 +916,11 @@ def test_employees_taken_from_a_call_log(tmp_path):
         Group=["East", "West", "West"]))
     [p] = _problem(validate_dataset(tmp_path, mapping=mapping), "line_conflict", "team")
     assert p.message == "the lines of employee_id 'Dan' differ in 'Group' (team): 'East' (row 2), 'West' (row 4)"
+
+
+def test_order_lines_in_parquet_are_combined_even_when_loading_lazily(tmp_path):
+    _order_lines(tmp_path)
+    pd.read_csv(tmp_path / "orders.csv", dtype=str).to_parquet(tmp_path / "orders.parquet")
+    (tmp_path / "orders.csv").unlink()
+    ds = load_dataset(tmp_path, mapping={"lines": ["orders"]}, lazy=True)
+    assert ds.tables["orders"]["amount"].tolist() == [25.5, 7.0]
