@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .exceptions import SalesperfError
+from .loaders import tables_and_lazy
 from .periods import Period, parse_period
 
 __all__ = ["DATED", "records_in", "has_records", "date_spans", "require_records"]
@@ -17,12 +18,6 @@ __all__ = ["DATED", "records_in", "has_records", "date_spans", "require_records"
 #: The event tables and their date column.
 DATED = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
          ("activities", "date"))
-
-
-def _parts(dataset) -> tuple[dict, dict]:
-    if isinstance(dataset, dict):
-        return {k: v for k, v in dataset.items() if v is not None}, {}
-    return dict(dataset.tables), dict(getattr(dataset, "lazy", {}) or {})
 
 
 def _parquet(path) -> str:
@@ -34,7 +29,7 @@ def records_in(dataset, period) -> dict[str, int]:
     import duckdb
 
     p = parse_period(period)
-    tables, lazy = _parts(dataset)
+    tables, lazy = tables_and_lazy(dataset)
     out: dict[str, int] = {}
     for table, col in DATED:
         if table in tables and col in tables[table]:
@@ -65,7 +60,7 @@ def date_spans(dataset) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     """First and last date of each dated table that has any."""
     import duckdb
 
-    tables, lazy = _parts(dataset)
+    tables, lazy = tables_and_lazy(dataset)
     spans = {}
     for table, col in DATED:
         if table in tables and col in tables[table]:

@@ -46,6 +46,7 @@ from ._checks import check_one_of, did_you_mean
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
 from .exceptions import DataContractError, Problem, SalesperfError
+from .params import lookup_spellings
 from .periods import Period, parse_period
 from .schemas import TABLES, check_references
 
@@ -319,6 +320,11 @@ class _Source:
     kind: str  # "csv", "xlsx" or "parquet"
     sheet: str | None
     display: str  # the file as named in messages
+    key: str = ""  # the parameter-file key that names it ("" for data.files.<table>)
+
+    @property
+    def named_by(self) -> str:
+        return self.key or f"data.files.{self.table}"
 
 
 @dataclass
@@ -534,8 +540,7 @@ def _check_lookups(table: str, entries: Any) -> list[dict]:
         if not isinstance(e, dict):
             raise SalesperfError(f"{where} must be a mapping with file, key and columns, but {e!r} "
                                  f"was passed; {example}.")
-        if "key" not in e:  # pandas' "on" (which YAML reads as True when unquoted)
-            e = {("key" if k in ("on", True) else k): v for k, v in e.items()}
+        e = lookup_spellings(e)
         unknown = [k for k in e if k not in ("file", "key", "columns")]
         if unknown:
             raise SalesperfError(f"{where}: unknown key '{unknown[0]}'; expected file, key and columns."
@@ -552,8 +557,6 @@ def _check_lookups(table: str, entries: Any) -> list[dict]:
             raise SalesperfError(f"{where}: key must be the key header (the same in both files) or "
                                  f"{{<header in {table}>: <header in the lookup file>}}, but {on!r} was "
                                  f"passed.")
-        if isinstance(cols, str):
-            cols = [cols]
         if not isinstance(cols, list) or not cols or not all(isinstance(c, str) and c.strip() for c in cols):
             raise SalesperfError(f"{where}: columns must list the lookup file's headers to bring "
                                  f"over, but {cols!r} was passed.")
@@ -714,12 +717,14 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
 
 
 def _explicit_source(table: str, spec: str, folder: Path, claimed: set[Path], run: _Run,
-                     sheets: list[str] | None = None) -> _Source | None:
-    """The file that ``data.files.<table>`` names: absolute, or relative to ``folder``.
+                     sheets: list[str] | None = None, key: str = "") -> _Source | None:
+    """The file that ``data.files.<table>`` (or the parameter-file ``key``, e.g. a lookup)
+    names: absolute, or relative to ``folder``.
 
     ``sheets`` are the sheets of the workbook given as the data path, if it is one (for the
     "did you mean" of a name that is neither a file nor one of them).
     """
+    named_by = key or f"data.files.{table}"
     fname, sheet = _split_sheet(spec)
     p = Path(fname) if Path(fname).is_absolute() else folder / fname
     if not p.is_file():
@@ -729,15 +734,15 @@ def _explicit_source(table: str, spec: str, folder: Path, claimed: set[Path], ru
                  f"(looked for {p})" if sheets is not None else
                  f"not a file (looked for {p})" if Path(fname).is_absolute() else
                  f"not in {folder}")
-        run.error(table, "file_missing", f"data.files.{table} names '{fname}', which is {where}",
-                  file=fname, fix=_with_hint("correct data.files in the parameter file",
+        run.error(table, "file_missing", f"{named_by} names '{fname}', which is {where}",
+                  file=fname, fix=_with_hint(f"correct {key or 'data.files'} in the parameter file",
                                              Path(fname).name, [*names, *(sheets or [])]))
         return None
     claimed.add(p.resolve())  # reported or loaded here: not looked at again as a folder file
     kind = _kind_of(p, table, fname, run)
     if kind is None:
         return None
-    return _Source(table, p, kind, sheet, fname)
+    return _Source(table, p, kind, sheet, fname, key)
 
 
 def _kind_of(path: Path, table: str, display: str, run: _Run) -> str | None:
@@ -1063,10 +1068,10 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
         sheets = set()
         for s in srcs:
             if s.sheet and s.sheet not in names:
-                run.error(s.table, "sheet_missing", f"data.files.{s.table} names sheet "
+                run.error(s.table, "sheet_missing", f"{s.named_by} names sheet "
                           f"'{s.sheet}', which is not in the workbook (sheets: "
                           + ", ".join(f"'{n}'" for n in names) + ")", file=s.display,
-                          fix=_with_hint("correct the sheet name in data.files",
+                          fix=_with_hint(f"correct the sheet name in {s.key or 'data.files'}",
                                          s.sheet, names))
                 s.sheet = None
             elif s.sheet:
@@ -1235,46 +1240,40 @@ def _lookup_grid(lk: dict, ctx: _Ctx, m: dict, run: _Run) -> tuple[_Grid, str] |
     root = run.root or Path(".")
     folder = root if root.is_dir() else root.parent
     fname, sheet = _split_sheet(lk["file"])
-    path = Path(fname) if Path(fname).is_absolute() else folder / fname
-    if not path.is_file() and root.is_file() and _KINDS.get(root.suffix.lower()) == "xlsx" and sheet is None:
-        path, sheet = root, fname  # a sheet of the workbook given as the data path
-    display = lk["file"]
-    if not path.is_file():
-        names = sorted(q.name for q in folder.iterdir() if not q.name.startswith(".")) if folder.is_dir() else []
-        run.error(table, "file_missing", f"{where} names '{fname}', which is not in {folder}", file=fname,
-                  fix=_with_hint("correct the file in data.lookups", Path(fname).name, names))
+    if (not (folder / fname).is_file() and sheet is None and root.is_file()
+            and _KINDS.get(root.suffix.lower()) == "xlsx"):
+        src = _Source(table, root, "xlsx", fname, lk["file"], where)  # a sheet of the data workbook
+    else:
+        src = _explicit_source(table, lk["file"], folder, set(), run, key=where)
+    if src is None:
         return None
-    kind = _kind_of(path, table, display, run)
-    if kind is None:
-        return None
-    src = _Source(table, path, kind, sheet, display)
     known = {normalise(h) for h in (lk["right"], *lk["columns"])}
-    if kind == "csv":
+    if src.kind == "csv":
         grid = _read_csv(src, m, run, known=known)
-    elif kind == "parquet":
+    elif src.kind == "parquet":
         grid = _read_parquet(src, run)
     else:
-        names = _sheet_names(path, display, run, table)
-        if names is None:
-            return None
-        if sheet is not None and sheet not in names:
-            run.error(table, "sheet_missing", f"{where} names sheet '{sheet}', which is not in the workbook "
-                      f"(sheets: {', '.join(names)})", file=display,
-                      fix=_with_hint("correct the sheet in data.lookups", sheet, names))
-            return None
-        src.sheet = sheet or names[0]
-        frame = _read_workbooks([src], run).get((path, src.sheet))
+        if src.sheet is None:  # the first sheet (a lookup is one sheet: the others are not reported)
+            names = _sheet_names(src.path, src.display, run, table)
+            if names is None:
+                return None
+            src.sheet = names[0]
+        frame = _read_workbooks([src], run).get((src.path, src.sheet))
         grid = None if frame is None else _grid_from_rows(frame, known)
     return None if grid is None else (grid, src.sheet or "")
 
 
+def _header_positions(name: str, headers: list[str]) -> list[int]:
+    """Positions of the headers ``name`` refers to: the same text, else the same after
+    :func:`normalise` (case, spaces, full-width brackets)."""
+    return [i for i, h in enumerate(headers) if h == name] or \
+        [i for i, h in enumerate(headers) if h and normalise(h) == normalise(name)]
+
+
 def _header_named(name: str, headers: list[str]) -> str | None:
-    """The header ``name`` refers to: the same text, else the same after :func:`normalise`
-    (case, spaces, full-width brackets), as data.columns matches headers."""
-    if name in headers:
-        return name
-    want = normalise(name)
-    return next((h for h in headers if h and normalise(h) == want), None)
+    """The header ``name`` refers to (see :func:`_header_positions`), or None."""
+    at = _header_positions(name, headers)
+    return headers[at[0]] if at else None
 
 
 def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
@@ -1361,8 +1360,7 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
         return " and ".join(f"'{headers[i]}' (column {_letter(i)})" for i in positions)
 
     for header, targets in m["columns"].get(table, {}).items():
-        positions = [i for i, h in enumerate(headers) if h == header] or \
-                    [i for i, h in enumerate(norm) if h == normalise(header)]
+        positions = _header_positions(header, headers)
         if not positions:
             run.add(ctx.problem(
                 "mapping_header_missing",
@@ -2070,6 +2068,14 @@ def load_data(path, *, business: str | None = None, mapping: dict | None = None,
         check_one_of("business", business, BUSINESSES)
         return Dataset(tables=make_sample(business), sources={})
     return load_dataset(path, mapping=mapping or None, period=period, lazy=lazy)
+
+
+def tables_and_lazy(dataset) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:
+    """The tables of a :class:`Dataset` (or a plain dict of DataFrames) in memory, and the
+    Parquet files of those left on disk (``lazy=True``), without reading them."""
+    if isinstance(dataset, dict):
+        return {k: v for k, v in dataset.items() if v is not None}, {}
+    return dict(dataset.tables), dict(getattr(dataset, "lazy", {}) or {})
 
 
 def tables_of(dataset, *, read: "tuple[str, ...] | None" = None) -> dict[str, pd.DataFrame]:

@@ -54,17 +54,20 @@ class Lookup(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _on_is_key(cls, data):
-        """``on`` (pandas' word) is accepted for ``key`` (unquoted, YAML reads it as True),
-        and one column for a list of one."""
-        if isinstance(data, dict) and "key" not in data:
-            for alias in ("on", True):
-                if alias in data:
-                    data = {("key" if k == alias else k): v for k, v in data.items()}
-                    break
-        if isinstance(data, dict) and isinstance(data.get("columns"), str):
-            data = {**data, "columns": [data["columns"]]}  # one column without brackets
-        return data
+    def _spellings(cls, data):
+        return lookup_spellings(data)
+
+
+def lookup_spellings(entry):
+    """A ``data.lookups`` entry with its accepted spellings made plain: ``on`` (pandas'
+    word; unquoted, YAML reads it as True) for ``key``, and one column for a list of one."""
+    if not isinstance(entry, dict):
+        return entry
+    if "key" not in entry:
+        entry = {("key" if k in ("on", True) else k): v for k, v in entry.items()}
+    if isinstance(entry.get("columns"), str):
+        entry = {**entry, "columns": [entry["columns"]]}
+    return entry
 
 
 class DataMapping(_Model):

@@ -103,6 +103,12 @@ def _points(diff: float, zh: bool) -> str:
     return f"{shown} 个百分点" if zh else f"{shown} pp"
 
 
+def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> str:
+    """A change against an earlier figure: in percentage points for a ratio KPI (a share
+    going from 6.4 % to 6.5 % is +0.1 pp, not +1.6 %), else the relative change."""
+    return _points(actual - base, zh) if unit == "ratio" else _fmt(change, "ratio")
+
+
 @dataclass
 class Section:
     """One part of the report: a heading, paragraphs, an optional table and figure."""
@@ -236,7 +242,7 @@ class Report:
         shown["attainment"] = [_fmt(v, "ratio") for v in table["attainment"]]
         # a ratio KPI's change reads as percentage points (6.4% -> 6.5%: +0.1 pp, not +2.2%)
         for col, base in (("change_vs_previous", "previous"), ("change_vs_last_year", "same_period_last_year")):
-            shown[col] = [_points(a - b, self.zh) if u == "ratio" else _fmt(c, "ratio")
+            shown[col] = [_change(a, b, c, u, self.zh)
                           for a, b, c, u in zip(table["actual"], table[base], table[col], units)]
         cols = {"kpi": "指标" if self.zh else "KPI", "actual": "实际" if self.zh else "Actual",
                 "target": "目标" if self.zh else "Target", "attainment": "完成率" if self.zh else "Attainment",
@@ -261,7 +267,7 @@ class Report:
         changes = []
 
         def change(col: str, base: str) -> str:
-            return _points(r["actual"] - r[base], zh) if unit == "ratio" else _fmt(r[col], "ratio")
+            return _change(r["actual"], r.get(base), r[col], unit, zh)  # (the base is read for ratios only)
 
         if pd.notna(r["change_vs_previous"]):
             changes.append(f"环比 {change('change_vs_previous', 'previous')}" if zh else

@@ -23,8 +23,8 @@ from ..catalogue import BUSINESSES
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, compute_facts, open_context, targets_for,
-                     unassigned_rows)
+from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, _targets_of, compute_facts, open_context,
+                     targets_for, unassigned_rows)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -228,7 +228,7 @@ def _subtree_mapping(emp: pd.DataFrame) -> pd.DataFrame:
 
 
 def _team_targets(ctx: FactContext) -> pd.Series:
-    t = targets_for(ctx.con.sql("SELECT * FROM targets").df(), ctx.period)
+    t = targets_for(_targets_of(ctx), ctx.period)
     basis = "received_revenue" if ctx.options.get("revenue_basis") == "received" else "revenue"
     t = t[t["employee_id"].isna() & t["team"].notna() & (t["kpi"] == basis)]
     return t.groupby("team")["target"].sum()

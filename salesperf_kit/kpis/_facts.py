@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..coverage import DATED
+from ..loaders import tables_and_lazy
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 
@@ -78,7 +79,7 @@ def open_context(dataset, period, options: dict, employees: pd.DataFrame) -> Fac
     (absent optional columns become typed NULLs)."""
     con = duckdb.connect()
     con.execute("SET threads TO 2")
-    tables, lazy = _tables_of(dataset)
+    tables, lazy = tables_and_lazy(dataset)
     columns: dict[str, set[str]] = {}
     registered: dict[str, object] = {}
     for name, spec in TABLES.items():
@@ -114,12 +115,6 @@ def open_context(dataset, period, options: dict, employees: pd.DataFrame) -> Fac
     return FactContext(con, parse_period(period), options, columns, employees, registered=registered)
 
 
-def _tables_of(dataset) -> tuple[dict[str, pd.DataFrame], dict]:
-    if isinstance(dataset, dict):
-        return {k: v for k, v in dataset.items() if v is not None}, {}
-    return dict(dataset.tables), dict(getattr(dataset, "lazy", {}) or {})
-
-
 def _ts(t: pd.Timestamp) -> str:
     return f"TIMESTAMP '{t:%Y-%m-%d %H:%M:%S}'"
 
@@ -149,7 +144,7 @@ def _in(col: str, p: Period) -> str:
 # ``orders_history`` scans the whole history, once.
 def _orders_period(ctx: FactContext) -> pd.DataFrame:
     p, q = ctx.period, ctx.period.previous()
-    tiers = ", ".join("'" + str(t).replace("'", "''") + "'" for t in ctx.options.get("big_customer_tiers", ["A"])) or "NULL"
+    tiers = _literals(ctx.options.get("big_customer_tiers", ["A"]))
     status = ctx.has("orders", "status")
     lo, hi = min(p.start, q.start), max(p.end, q.end)
     # one read of the two periods' rows, aggregated per (employee, customer): the employee
