@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import check_one_of
-from .catalogue import BUSINESSES, CATALOGUE
+from .catalogue import BUSINESSES, CATALOGUE, Note
 from .exceptions import SalesperfError
 
 __all__ = [
@@ -795,7 +795,7 @@ def _parquet_rows(path) -> float:
         return np.nan
 
 
-def data_quality(dataset, kpi_result=None) -> pd.DataFrame:
+def data_quality(dataset, kpi_result=None, language: str = "en") -> pd.DataFrame:
     """What went into the report: tables loaded, KPIs left out, loader warnings.
 
     Parameters
@@ -805,6 +805,8 @@ def data_quality(dataset, kpi_result=None) -> pd.DataFrame:
         dict of tables (then no source files and no warnings).
     kpi_result : KPIResult, optional
         Its ``notices`` (KPIs left out and why) become rows.
+    language : {"en", "zh"}
+        The language of ``message`` (KPI notices and loader warnings carry both).
 
     Returns
     -------
@@ -842,13 +844,14 @@ def data_quality(dataset, kpi_result=None) -> pd.DataFrame:
             head = str(notice).split(" left out", 1)[0].strip()
             named = head.split(", ")
             rows.append({**blank, "kind": "kpi_notice", "table": None,
-                         "kpi": head if all(k in CATALOGUE for k in named) else None, "message": str(notice)})
+                         "kpi": head if all(k in CATALOGUE for k in named) else None,
+                         "message": notice.text(language) if isinstance(notice, Note) else str(notice)})
     for p in warnings:
         rows.append({**blank, "kind": "loader_warning", "table": getattr(p, "table", None),
                      "file": getattr(p, "file", None), "sheet": getattr(p, "sheet", None),
                      "check": getattr(p, "check", None), "column": getattr(p, "column", None),
                      "row": float(p.row) if getattr(p, "row", None) is not None else np.nan,
-                     "message": getattr(p, "message", str(p))})
+                     "message": p.text(language) if hasattr(p, "text") else getattr(p, "message", str(p))})
     cols = ["kind", "table", "rows", "file", "sheet", "kpi", "check", "column", "row", "message"]
     return pd.DataFrame(rows, columns=cols)
 

@@ -1,14 +1,39 @@
 """The KPI catalogue as data: names, Chinese and English labels, direction, unit, dimension.
 
 This module holds no logic, so that parameter validation, the KPI registry and the
-reports all read one list. The formulas live with the functions in
+reports all read one list (and :class:`Note`, a message in both report languages). The formulas live with the functions in
 :mod:`salesperf_kit.kpis`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "kpi_info", "label"]
+__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label"]
+
+
+class Note(str):
+    """A message for a report: the English text (the string itself) and its Chinese text
+    (``zh``), so that a report shows it in its own language. Notes joined with
+    :meth:`join` keep both texts."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> "Note":
+        note = super().__new__(cls, en)
+        note.zh = zh
+        return note
+
+    def __reduce__(self):  # copies and pickles keep the Chinese text
+        return (Note, (str(self), self.zh))
+
+    def text(self, language: str) -> str:
+        return self.zh if language == "zh" else str(self)
+
+    @staticmethod
+    def join(notes, en: str = " and ", zh: str = "，") -> "Note":
+        """The notes as one: English parts joined by ``en``, Chinese parts by ``zh``."""
+        notes = list(notes)
+        return Note(en.join(map(str, notes)), zh.join(getattr(n, "zh", str(n)) for n in notes))
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ class Problem:
     value: object = None
     fix: str = ""
     severity: str = "error"  # "error" or "warning"
+    zh: str = ""  # the message in Chinese, for reports in Chinese (warnings)
+
+    def text(self, language: str = "en") -> str:
+        """The message (without its location) in ``language``: the Chinese one when there is."""
+        return self.zh if language == "zh" and self.zh else self.message
 
     def location(self) -> str:
         parts = []

@@ -354,10 +354,10 @@ class _Ctx:
         return f"'{header}' ({column})"
 
     def problem(self, check: str, message: str, *, column: str | None = None, index: Any = None,
-                value: Any = None, fix: str = "", severity: str = "error") -> Problem:
+                value: Any = None, fix: str = "", severity: str = "error", zh: str = "") -> Problem:
         return Problem(table=self.table, check=check, message=message, file=self.file,
                        sheet=self.sheet, row=None if index is None else self.row(index),
-                       column=column, value=value, fix=fix, severity=severity)
+                       column=column, value=value, fix=fix, severity=severity, zh=zh)
 
 
 @dataclass
@@ -703,6 +703,7 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
                 if t != table:
                     run.warn(t, "unknown_file", f"data.files.{t} ('{spec}') is not loaded: only "
                              f"the file '{root.name}' was given",
+                             zh=f"未加载 data.files.{t}（'{spec}'）：只给了文件 '{root.name}'",
                              fix="pass the folder instead to load several tables")
             table = table or table_of_name(root.stem)
             if table is None:
@@ -770,6 +771,7 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
     if table is not None and table in explicit:
         run.warn(table, "unknown_file", f"not loaded: data.files.{table} points at "
                  f"'{explicit[table]}' instead", file=display,
+                 zh=f"未加载：data.files.{table} 指向的是 '{explicit[table]}'",
                  fix="remove the file or data.files." + table + " if this is the right file")
         return []
     if kind is None:
@@ -778,12 +780,14 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
         elif p.suffix.lower() in _OLD_EXCEL:
             run.warn("?", "unknown_file", f"not loaded: '{p.name}' is a workbook in a format "
                      f"the kit cannot read ('{p.suffix}'), and '{p.stem}' is not a table name",
+                     zh=f"未加载：'{p.name}' 的工作簿格式（'{p.suffix}'）无法读取，'{p.stem}' 也不是表名",
                      file=display, fix=f"if it holds a table, open it in Excel and save it as "
                      f".xlsx (Excel Workbook) or CSV UTF-8 named after its table, e.g. "
                      f"orders.xlsx, or name it in data.files")
         else:
             run.warn("?", "unknown_file", "not loaded: not a table file (.csv, .xlsx, .parquet "
                      "named after a table)", file=display,
+                     zh="未加载：不是数据表文件（以表名命名的 .csv、.xlsx 或 .parquet）",
                      fix="nothing to do if the file holds no table; otherwise export it as CSV, "
                          "XLSX or Parquet named after its table")
         return []
@@ -796,6 +800,7 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
                 run.warn(s.table, "unknown_sheet", f"sheet '{s.sheet}' not loaded: "
                          f"data.files.{s.table} points at '{explicit[s.table]}' instead",
                          file=display, sheet=s.sheet,
+                         zh=f"未加载工作表 '{s.sheet}'：data.files.{s.table} 指向的是 '{explicit[s.table]}'",
                          fix=f"remove the sheet, or data.files.{s.table} if this is the right "
                              f"sheet")
         found = [s for s in found if s.table not in explicit]
@@ -804,6 +809,8 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
     run.warn("?", "unknown_file",
              f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)}, "
              f"or their Chinese names such as 订单, 员工)", file=display,
+             zh=f"未加载：'{p.stem}' 不是表名（表名：{'、'.join(t.zh for t in TABLES.values())}，"
+                f"或英文名 {', '.join(TABLES)}）",
              fix=_with_hint(f"rename the file, or name its table in data.files, e.g. "
                             f"data.files: {{<table>: {p.name}}}", p.stem, TABLES))
     return []
@@ -851,6 +858,7 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
         if table is not None and table in elsewhere and folder is not None:
             run.warn(table, "unknown_sheet", f"sheet '{sheet}' not loaded: data.files.{table} "
                      f"points at '{elsewhere[table]}' instead", file=path.name, sheet=sheet,
+                     zh=f"未加载工作表 '{sheet}'：data.files.{table} 指向的是 '{elsewhere[table]}'",
                      fix=f"remove the sheet, or data.files.{table} if this is the right sheet")
             continue
         if table is None or table in taken:
@@ -860,6 +868,7 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
     if out and unknown:
         run.warn("?", "unknown_sheet", "sheets not loaded (their names are not table names): "
                  + ", ".join(f"'{s}'" for s in unknown), file=path.name,
+                 zh="未加载的工作表（名称不是表名）：" + "、".join(f"'{s}'" for s in unknown),
                  fix="rename a sheet after its table, or name it in data.files, e.g. "
                      f"orders: '{path.name}#{unknown[0]}'")
     return out
@@ -948,6 +957,7 @@ def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | N
             if text is not None:
                 run.warn(src.table, "encoding", f"the encoding is neither UTF-8 nor GBK; it was "
                          f"guessed as {best.encoding}", file=src.display,
+                         zh=f"文件编码既不是 UTF-8 也不是 GBK，按猜测的 {best.encoding} 读取",
                          fix="check a few names with accents or Chinese characters; if they "
                              "look wrong set data.encoding in the parameter file")
                 return text
@@ -1084,6 +1094,8 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
                     run.warn(s.table, "unknown_sheet", f"only sheet '{s.sheet}' is read as "
                              f"table '{s.table}'; not loaded: "
                              + ", ".join(f"'{n}'" for n in others), file=s.display,
+                             zh=f"只把工作表 '{s.sheet}' 读作「{TABLES[s.table].zh}」表；未加载："
+                                + "、".join(f"'{n}'" for n in others),
                              fix=f"name the sheet in data.files if it is another one, e.g. "
                                  f"{s.table}: '{s.display}#{others[0]}'")
         if not sheets:
@@ -1162,7 +1174,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         names = ", ".join(f"'{grid.headers[i]}'" if grid.headers[i]
                           else f"(no header, column {_letter(i)})" for i in unused)
         run.add(ctx.problem("unused_columns", f"columns not used by table '{table}': {names}",
-                            severity="warning",
+                            severity="warning", zh=f"「{TABLES[table].zh}」表未使用的列：{names}",
                             fix=f"if one of them holds a contract column, map it with "
                                 f"data.columns.{table}: {{<header>: <column>}}; otherwise "
                                 f"nothing to do"))
@@ -1229,7 +1241,8 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
     total = groups[[c for c in sums if c in df]].sum(min_count=1)
     first = first.assign(**{c: total[c].reindex(first[key]).to_numpy() for c in total.columns})
     run.add(ctx.problem("lines_combined", f"{len(lines):,} lines combined into {len(first):,} records by {key}",
-                        severity="warning", fix="nothing to do if the export has one row per line"))
+                        severity="warning", fix="nothing to do if the export has one row per line",
+                        zh=f"{len(lines):,} 行明细按 {key} 合并为 {len(first):,} 条记录"))
     return pd.concat([first, df[~has]]).sort_index()
 
 
@@ -1329,6 +1342,8 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         if len(data) and not matched:
             run.add(ctx.problem("lookup_no_match", f"{where}: no value of the table's '{left}' is in the "
                                 f"'{right}' column of {file}, so {', '.join(cols)} stay empty", severity="warning",
+                                zh=f"{where}：表中 '{left}' 列的值在 {file} 的 '{right}' 列中一个也没有，"
+                                   f"{'、'.join(cols)} 为空",
                                 fix="check that 'key' names the matching key columns"))
         for c in cols:
             data[len(headers)] = table_keys.map(found[c]).astype(object).to_numpy()
@@ -1489,6 +1504,7 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
                 "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by {key_name} "
                 f"(kept: {', '.join(map(str, values))}): {counts}",
                 column=contract or column, severity="warning",
+                zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（保留：{'、'.join(map(str, values))}）：{counts}",
                 fix="nothing to do if these rows are not to be counted; otherwise change "
                     "data.filters"))
         keep &= ok
@@ -1576,16 +1592,21 @@ def _boolean_keys_note(ctx: _Ctx, col: str, s: pd.Series, recode: dict | None) -
     if hit.any():
         counts = text[hit].value_counts()
         found = "recoded here: " + ", ".join(f"'{v}' {n:,}" for v, n in counts.items())
+        found_zh = "本列据此改写：" + "、".join(f"'{v}' {n:,}" for v, n in counts.items())
     else:
         counts = text.dropna().value_counts()
         found = ("no cell reads yes/no; values found: "
                  + ", ".join(f"'{v}'" for v in counts.index[:5])
                  + (f" ({len(counts):,} distinct)" if len(counts) > 5 else ""))
+        found_zh = ("没有单元格是是/否的写法；找到的值：" + "、".join(f"'{v}'" for v in counts.index[:5])
+                    + (f"（共 {len(counts):,} 种）" if len(counts) > 5 else ""))
     return ctx.problem(
         "boolean_key", f"{key} has the key(s) "
         + ", ".join(str(bool(f)).lower() for f in flags)
         + f", which YAML reads from an unquoted Yes/No/On/Off; each stands for every usual "
         f"spelling ({spellings}); {found}", column=col, severity="warning",
+        zh=f"{key} 的键 " + "、".join(str(bool(f)).lower() for f in flags)
+        + f" 是 YAML 从不带引号的 Yes/No/On/Off 读出的，各代表所有常见写法（{spellings}）；{found_zh}",
         fix="nothing to do if these are the cells meant; to match one spelling only, quote "
             "the key in the parameter file, e.g. 'Yes': ...")
 
@@ -2052,6 +2073,8 @@ def _warn_after_period(period: Period, run: _Run) -> None:
                 "after_period", f"{n:,} row(s) dated after {period} ({col} up to "
                 f"{df.loc[later, col].max():%Y-%m-%d}): kept for history/later periods; not "
                 f"counted in {period}", column=col, severity="warning",
+                zh=f"{n:,} 行日期晚于 {period}（{col} 最晚 {df.loc[later, col].max():%Y-%m-%d}）："
+                   f"保留用于历史和以后的期间，不计入 {period}",
                 fix="nothing to do if the export runs past the period"))
 
 

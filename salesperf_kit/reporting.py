@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, plots
-from .catalogue import BUSINESS_LABELS, CATALOGUE, label
+from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
 from .coverage import has_records, require_records
 from .export import anonymise, column_labels, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .params import Params, load_params
 from .periods import Period, parse_period
-from .scoring import Note
+from .schemas import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -534,31 +534,40 @@ class Report:
         return Section(_t("audit", self.language), [para], shown, key="audit", max_rows=200)
 
     def data_quality(self) -> Section:
-        q = analysis.data_quality(self.dataset, self.kpis)
+        q = analysis.data_quality(self.dataset, self.kpis, language=self.language)
         kinds = {"table": ("已加载", "loaded"), "kpi_notice": ("指标略去", "KPI left out"),
                  "loader_warning": ("加载提示", "loader warning")}
         i = 0 if self.zh else 1
         shown = pd.DataFrame({
             "类型" if self.zh else "Kind": q["kind"].map(lambda k: kinds.get(k, (k, k))[i]),
-            "表" if self.zh else "Table": q["table"].fillna(""),
+            "表" if self.zh else "Table": q["table"].map(self._table),
             "行数" if self.zh else "Rows": q["rows"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
             "文件" if self.zh else "File": q["file"].map(lambda v: "" if v is None or pd.isna(v) else Path(str(v)).name),
             "说明" if self.zh else "Message": [self._quality_message(r) for r in q.to_dict("records")],
         })
-        # how the plan was applied (ties beyond a forced share, reviews missing, fallbacks)
-        notes = [n.text(self.language) for n in self.scorecard.notes if isinstance(n, Note)]
+        # how the plan was applied (ties beyond a forced share, reviews missing, fallbacks);
+        # the scorecard's notes begin with the KPI notices, listed above
+        shown_already = set(map(str, self.kpis.notices))
+        notes = [n.text(self.language) for n in self.scorecard.notes
+                 if isinstance(n, Note) and str(n) not in shown_already]
         if notes:
             shown = pd.concat([shown, pd.DataFrame({
                 shown.columns[0]: "评分说明" if self.zh else "scoring note", shown.columns[1]: "",
                 shown.columns[2]: "", shown.columns[3]: "", shown.columns[4]: notes})], ignore_index=True)
         return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)
 
+    def _table(self, table) -> str:
+        if not isinstance(table, str):
+            return ""
+        return TABLES[table].zh if self.zh and table in TABLES else table
+
     def _quality_message(self, row: dict) -> str:
         kpi = row.get("kpi")
         named = kpi.split(", ") if isinstance(kpi, str) else []
         if row.get("kind") == "kpi_notice" and named and all(k in self.kpis.left_out for k in named):
             why = self.kpis.left_out[named[0]]
-            return ("未计算" + "".join(f"「{self._label(k)}」" for k in named) + f"：数据中缺少 {why}。" if self.zh else
+            why = why.text(self.language) if isinstance(why, Note) else str(why)
+            return ("未计算" + "".join(f"「{self._label(k)}」" for k in named) + f"：数据中缺少{why}。" if self.zh else
                     ", ".join(self._label(k) for k in named) + f" not computed: the data lack {why}.")
         msg = row.get("message")
         return "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)

@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_one_of, did_you_mean
-from .catalogue import CATALOGUE, label
+from .catalogue import CATALOGUE, Note, label
 from .exceptions import ScoringError
 from .periods import Period, parse_period
 
@@ -458,24 +458,6 @@ def rating_points(reviews: pd.DataFrame, period, *, reviewer_weights: dict[str, 
 
 
 # ----------------------------------------------------------------------------- scorecard
-class Note(str):
-    """A note on how the plan was applied: the English text (the string itself) and its
-    Chinese text (``zh``), so that reports show it in their language."""
-
-    zh: str
-
-    def __new__(cls, en: str, zh: str) -> "Note":
-        note = super().__new__(cls, en)
-        note.zh = zh
-        return note
-
-    def __reduce__(self):  # copies and pickles keep the Chinese text
-        return (Note, (str(self), self.zh))
-
-    def text(self, language: str) -> str:
-        return self.zh if language == "zh" else str(self)
-
-
 def tie_notes(grades: pd.Series, scores: pd.Series, grading) -> list[Note]:
     """Notes on the grades of a forced distribution that hold more people than their
     share because equal scores share a grade (see :func:`assign_grades`)."""
@@ -731,8 +713,8 @@ def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[t
                 f"{rule} {'bonus' if sign > 0 else 'penalty'} not applied: the KPIs carry no '{kind}' activity "
                 f"counts (it needs the activities table and an activities KPI such as "
                 f"{'collaboration' if sign > 0 else 'compliance_violations'}).",
-                f"{'协作加分' if sign > 0 else '合规扣分'}未计：指标中没有「{kind}」活动次数（需要活动表及"
-                f"{'collaboration' if sign > 0 else 'compliance_violations'} 等活动指标）。"))
+                f"{'协作加分' if sign > 0 else '合规扣分'}未计：指标中没有 {kind} 类活动的次数（需要「行为」表和"
+                f"「{label('collaboration' if sign > 0 else 'compliance_violations', 'zh')}」这类行为指标）。"))
             continue
         for e in ids:
             n = float(facts[col].get(e, 0.0) or 0.0)

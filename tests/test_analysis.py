@@ -548,7 +548,7 @@ def test_data_quality_of_a_loaded_dataset(tables, tmp_path):
         sources={"employees": SimpleNamespace(file="staff.xlsx", sheet="员工", header_row=1),
                  "orders": SimpleNamespace(file="orders.csv", sheet=None, header_row=1)},
         warnings=[Problem("orders", "unused_column", "column 'memo' is not used", file="orders.csv",
-                          column="memo", severity="warning")],
+                          column="memo", severity="warning", zh="未使用 'memo' 列")],
         lazy={"traffic": parquet},
     )
     out = an.data_quality(ds, res)
@@ -561,6 +561,10 @@ def test_data_quality_of_a_loaded_dataset(tables, tmp_path):
     warn = out[out["kind"] == "loader_warning"].iloc[0]
     assert (warn["table"], warn["check"], warn["column"], warn["file"]) == \
         ("orders", "unused_column", "memo", "orders.csv")
+    assert warn["message"] == "column 'memo' is not used"
+    zh = an.data_quality(ds, res, language="zh").set_index("kind")
+    assert zh.loc["loader_warning", "message"] == "未使用 'memo' 列"
+    assert zh.loc["kpi_notice", "message"] == "未计算「呼叫量」：数据中缺少「通话」表。"
 
 
 def test_data_quality_of_a_plain_dict(tables):

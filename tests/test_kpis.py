@@ -991,6 +991,17 @@ def test_default_set_leaves_out_kpis_without_their_table(shop):
     # one notice per missing table: the KPIs it leaves out together
     calls_note = next(n for n in res.notices if "table 'calls'" in n)
     assert calls_note.startswith("calls, connect_rate, effective_talk_minutes") and "they need table 'calls'" in calls_note
+    # and in Chinese, for reports in Chinese
+    assert calls_note.zh.startswith("未计算「呼叫量」「接通率」「有效沟通时长」") and calls_note.zh.endswith("：数据中缺少「通话」表。")
+    assert res.left_out["connect_rate"].text("zh") == "「通话」表"
+
+
+def test_what_a_kpi_lacks_is_said_in_both_languages(shop):
+    data = dict(shop, orders=shop["orders"].drop(columns=["cost", "paid_amount", "paid_date"]))
+    res = compute_kpis(data, "2026-10", kpis=["margin", "received_revenue"])
+    assert res.left_out["margin"] == "column(s) cost of 'orders'"
+    assert res.left_out["margin"].zh == "「订单」表的 cost 列"
+    assert res.left_out["received_revenue"].zh == "「订单」表的 paid_amount、paid_date 列"
 
 
 def test_unknown_kpi_is_an_error(shop):

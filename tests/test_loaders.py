@@ -873,6 +873,26 @@ def test_order_lines_are_combined_into_orders(tmp_path):
     assert ds.row_number("orders", ds.tables["orders"].index[1]) == 5  # O2 keeps its row
     [w] = [w for w in ds.warnings if w.check == "lines_combined"]
     assert w.message == "4 lines combined into 2 records by order_id"
+    assert w.text("zh") == "4 行明细按 order_id 合并为 2 条记录" and w.text("en") == w.message
+    [unused] = [w for w in ds.warnings if w.check == "unused_columns"]  # the product column
+    assert unused.text("zh") == "「订单」表未使用的列：'product'"
+
+
+def test_every_loader_warning_has_its_chinese_text():
+    """A report in Chinese shows loader warnings in Chinese: every warning the loader can
+    give says it in both languages."""
+    import ast
+    import inspect
+
+    import salesperf_kit.loaders as loaders
+
+    tree = ast.parse(inspect.getsource(loaders))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    warns = [c for c in calls if getattr(c.func, "attr", None) == "warn"
+             or any(k.arg == "severity" and getattr(k.value, "value", None) == "warning" for k in c.keywords)]
+    assert len(warns) >= 16
+    # (a call passing **kw on is the helper itself)
+    assert [c.lineno for c in warns if not any(k.arg in ("zh", None) for k in c.keywords)] == []
 
 
 def test_lines_of_one_order_with_different_employees_are_an_error(tmp_path):

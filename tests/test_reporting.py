@@ -32,6 +32,26 @@ def test_appendix_lists_how_the_plan_was_applied(no_reviews, language, kind, tex
     assert text in notes.iloc[:, -1].tolist()
 
 
+def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
+    """Tables, loader warnings and the KPIs left out read in Chinese (the data: no reviews
+    table, and an orders column the kit does not use)."""
+    import pandas as pd
+
+    write_sample("telesales", tmp_path, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    (tmp_path / "reviews.csv").unlink()
+    orders = pd.read_csv(tmp_path / "orders.csv")
+    orders.assign(备注="").to_csv(tmp_path / "orders.csv", index=False)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language="zh")
+    table = report.data_quality().table
+    rows = {tuple(r[:2]) + (r[-1],) for r in table.itertuples(index=False)}
+    assert ("加载提示", "订单", "「订单」表未使用的列：'备注'") in rows
+    assert ("指标略去", "", "未计算「跨部门协作评分」：数据中缺少「评价」表。") in rows
+    assert ("指标略去", "", "未计算「带教新人业绩提升率」：数据中缺少「员工」表的 mentor_id 列。") in rows
+    assert ("已加载", "通话", "") in rows
+    assert not [m for m in table.iloc[:, -1] if "table '" in m or "column(s)" in m]
+
+
 def test_a_change_that_rounds_to_nothing_has_no_sign():
     from salesperf_kit.reporting import _fmt, _points
 

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_one_of
-from ..catalogue import BUSINESSES
+from ..catalogue import BUSINESSES, Note, label
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
+from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
 from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, _targets_of, compute_facts, open_context,
                      targets_for, unassigned_rows)
@@ -234,18 +235,30 @@ def _team_targets(ctx: FactContext) -> pd.Series:
     return t.groupby("team")["target"].sum()
 
 
-def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """For each KPI: how it can be computed ("tables" or "sheet") or why not."""
+def _lacks_table(table: str, why: str = "") -> Note:
+    zh = TABLES[table].zh if table in TABLES else table
+    return Note(f"table '{table}'" + (f" ({why})" if why else ""), f"「{zh}」表" + (f"（{why}）" if why else ""))
+
+
+def _lacks_columns(table: str, cols, why: str = "") -> Note:
+    zh = TABLES[table].zh if table in TABLES else table
+    return Note(f"column(s) {', '.join(cols)} of '{table}'" + (f" ({why})" if why else ""),
+                f"「{zh}」表的 {'、'.join(cols)} 列" + (f"（{why}）" if why else ""))
+
+
+def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str], dict[str, Note]]:
+    """For each KPI: how it can be computed ("tables" or "sheet") or why not (a
+    :class:`~salesperf_kit.catalogue.Note` naming what the data lack, in both languages)."""
     how, why = {}, {}
     for name, k in REGISTRY.items():
         missing = []
         for table, cols in k.needs.items():
             if table not in ctx.columns:
-                missing.append(f"table '{table}'")
+                missing.append(_lacks_table(table))
             else:
                 absent = [c for c in cols if c not in ctx.columns[table]]
                 if absent:
-                    missing.append(f"column(s) {', '.join(absent)} of '{table}'")
+                    missing.append(_lacks_columns(table, absent))
         missing += _derived_missing(ctx, k)
         if not missing:
             how[name] = "tables"
@@ -254,7 +267,9 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
         elif sheet_cols and all(_fact_in_sheet(f, sheet_cols) for f in k.facts):
             how[name] = "derived"
         else:
-            why[name] = " and ".join(dict.fromkeys(missing)) or "the KPI sheet has no such column"
+            missing = list({str(m): m for m in missing}.values())
+            why[name] = (Note.join(missing, zh="及") if missing else
+                         Note("the KPI sheet has no such column", "指标表中没有该列"))
     return how, why
 
 
@@ -268,7 +283,7 @@ def _fact_in_sheet(fact: str, cols: set[str]) -> bool:
     return base in cols
 
 
-def _derived_missing(ctx: FactContext, k: KPI) -> list[str]:
+def _derived_missing(ctx: FactContext, k: KPI) -> list[Note]:
     out = []
     facts = set(k.facts)
     if "complaints" in facts:
@@ -276,15 +291,16 @@ def _derived_missing(ctx: FactContext, k: KPI) -> list[str]:
         ok = (("service" in srcs and ctx.has("service", "is_complaint"))
               or ("calls" in srcs and ctx.has("calls", "outcome")))
         if not ok:
-            out.append("a complaint source (service.is_complaint or calls.outcome, per complaint_sources)")
+            out.append(Note("a complaint source (service.is_complaint or calls.outcome, per complaint_sources)",
+                            "投诉来源（客服工单的 is_complaint 列或通话的 outcome 列，见 complaint_sources）"))
         base = ctx.options.get("complaint_basis", "orders")
         if not ctx.has("orders" if base == "orders" else "service"):
-            out.append(f"table '{'orders' if base == 'orders' else 'service'}' (complaint_basis: {base})")
+            out.append(_lacks_table("orders" if base == "orders" else "service", f"complaint_basis: {base}"))
     if "referrals_total" in facts and not (ctx.has("orders", "referred_by") or ctx.has("activities")):
-        out.append("orders.referred_by or the activities table")
+        out.append(Note("orders.referred_by or the activities table", "订单的 referred_by 列或「行为」表"))
     if {"revenue", "revenue_prev", "target_revenue"} & facts and ctx.options.get("revenue_basis") == "received":
         if not ctx.has("orders", "paid_amount", "paid_date"):
-            out.append("columns paid_amount, paid_date of 'orders' (revenue_basis: received)")
+            out.append(_lacks_columns("orders", ["paid_amount", "paid_date"], "revenue_basis: received"))
     return out
 
 
@@ -450,8 +466,11 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             needed |= set(REGISTRY[k].facts)
     facts = compute_facts(ctx, _groups_for(needed, ctx))
     for table, n in unassigned_rows(ctx).items():
-        notices.append(f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
-                       "team or company totals. Fix: fill in employee_id where the export has it.")
+        notices.append(Note(
+            f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
+            "team or company totals. Fix: fill in employee_id where the export has it.",
+            f"{p} 有 {n:,} 行{TABLES[table].zh}记录没有 employee_id：不计入任何人的指标，也不计入团队或公司合计。"
+            "请在导出数据中补上 employee_id。"))
     if sheet_cols:
         sheet = _kpi_sheet(ctx).set_index("employee_id").reindex(facts.index)
         for col in sheet.columns:
@@ -479,14 +498,20 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out)
 
 
-def _left_out_notices(names: list[str], why: dict[str, str]) -> list[str]:
+def _left_out_notices(names: list[str], why: dict[str, Note]) -> list[Note]:
     """One notice per missing table or column, naming the KPIs it leaves out."""
     groups: dict[str, list[str]] = {}
+    reasons: dict[str, Note] = {}
     for k in names:
-        groups.setdefault(why[k], []).append(k)
-    return [f"{ks[0]} left out: it needs {reason}, which the data do not have." if len(ks) == 1 else
-            f"{', '.join(ks)} left out: they need {reason}, which the data do not have."
-            for reason, ks in groups.items()]
+        groups.setdefault(str(why[k]), []).append(k)
+        reasons[str(why[k])] = why[k]
+    out = []
+    for reason, ks in groups.items():
+        zh_names = "".join(f"「{label(k, 'zh')}」" for k in ks)
+        zh = f"未计算{zh_names}：数据中缺少{getattr(reasons[reason], 'zh', reason)}。"
+        out.append(Note(f"{ks[0]} left out: it needs {reason}, which the data do not have." if len(ks) == 1 else
+                        f"{', '.join(ks)} left out: they need {reason}, which the data do not have.", zh))
+    return out
 
 
 def available_kpis(dataset, business: str | None = None) -> pd.DataFrame:
