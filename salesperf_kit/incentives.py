@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_one_of
+from .catalogue import Note
 from .exceptions import ScoringError
 from .kpis import KPIResult, targets_for
 
@@ -370,9 +371,11 @@ def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Se
         awards += _share_among(revenue == revenue.max(), amount)
     amount = amounts.get("best_service", 0)
     if amount and csat is None:
-        notices.append("best_service award left unpaid: the csat KPI was not computed (it needs the service "
-                       "table with satisfaction): add that table, or remove the award with "
-                       "incentives.awards.best_service: null")
+        notices.append(Note("best_service award left unpaid: the csat KPI was not computed (it needs the service "
+                            "table with satisfaction): add that table, or remove the award with "
+                            "incentives.awards.best_service: null",
+                            "最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
+                            "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"))
     elif amount and csat.notna().any():
         awards += _share_among(csat >= csat.max() - _TOL, amount)
     amount = amounts.get("team_champion", 0)
@@ -484,8 +487,9 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
             raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {fact_name}, "
                                f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan "
                                "(set them to null).")
-        notices.append(f"The data give no {fact_name}: the plan pays nothing on revenue, so the commission base "
-                       "is left empty.")
+        notices.append(Note(f"The data give no {fact_name}: the plan pays nothing on revenue, so the commission "
+                            "base is left empty.",
+                            f"数据中没有{'到账金额' if com.basis == 'received' else '销售额'}，方案也不按销售额发放：提成基数留空。"))
         base_all = pd.Series(np.nan, index=facts_ids)
     else:
         base_all = pd.Series(base_all.to_numpy(dtype="float64"), index=facts_ids).fillna(0.0)
@@ -510,8 +514,9 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     comm = _commission_column(com, base, target_pos) if com.tiers else np.zeros_like(base)
     if np.isnan(comm).any():
         who = ", ".join(ids[np.isnan(comm)].head(10))
-        notices.append(f"commission of {who} cannot be determined without a revenue target (the plan "
-                       "gates or measures on attainment); add their targets")
+        notices.append(Note(f"commission of {who} cannot be determined without a revenue target (the plan "
+                            "gates or measures on attainment); add their targets",
+                            f"{who} 没有销售目标，无法确定提成（方案按目标完成率设门槛或计提）：请补上他们的目标。"))
 
     # --- over-target bonus
     over = np.zeros_like(base)

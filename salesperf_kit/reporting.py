@@ -442,6 +442,9 @@ class Report:
                              f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue.")
             else:
                 paras.append(f"总发放 {_fmt(total)}。" if self.zh else f"Total payout {_fmt(total)}.")
+        # what the plan could not pay as written (an award without its KPI, a missing target)
+        paras += [n.text(self.language) if isinstance(n, Note) else str(n)
+                  for n in self.payouts.attrs.get("notices", [])]
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
 
     def feedback(self) -> Section:

@@ -444,6 +444,9 @@ def test_no_sales_champion_without_sales_and_best_service_needs_csat(caplog):
         t = payouts(scorecard(kpis), kpis, params)
     assert (t["awards"] == 0).all()
     assert any("csat" in n for n in t.attrs["notices"])
+    assert [n.zh for n in t.attrs["notices"]] == [
+        "最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
+        "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"]
 
 
 # ----------------------------------------------------------------------------- clawback

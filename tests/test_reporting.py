@@ -52,6 +52,18 @@ def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
     assert not [m for m in table.iloc[:, -1] if "table '" in m or "column(s)" in m]
 
 
+@pytest.mark.parametrize("language, text", [
+    ("zh", "最佳服务奖未发放：没有算出客户满意度"),
+    ("en", "best_service award left unpaid: the csat KPI was not computed"),
+])
+def test_the_payout_section_says_what_the_plan_could_not_pay(tmp_path, language, text):
+    write_sample("ecommerce", tmp_path, seed=1)
+    (tmp_path / "service.csv").unlink()
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language=language)
+    assert [p for p in report.payout_section().paragraphs if p.startswith(text)]
+
+
 def test_a_change_that_rounds_to_nothing_has_no_sign():
     from salesperf_kit.reporting import _fmt, _points
 
