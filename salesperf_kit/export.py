@@ -89,10 +89,24 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         return path
     shown = df.rename(columns=column_labels(df.columns, language)) if labels else df
     if ext == ".csv":
-        defuse(shown).to_csv(path, index=False, encoding="utf-8-sig")
+        defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig")
         return path
     _write_xlsx(df, shown, path, sheet)
     return path
+
+
+def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """``shown`` with ranks and counts that hold whole numbers written as integers (a rank
+    of 1, not 1.0); an empty cell stays empty."""
+    out = shown.copy()
+    for j, col in enumerate(raw.columns):
+        info = CATALOGUE.get(str(col))
+        if not (col in ("rank", "headcount") or (info and info.unit == "count")):
+            continue
+        s = raw.iloc[:, j]
+        if pd.api.types.is_float_dtype(s) and ((s.dropna() % 1) == 0).all():
+            out.isetitem(j, s.astype("Int64"))
+    return out
 
 
 def _number_format(col: str) -> str | None:

@@ -56,3 +56,14 @@ def test_anonymise_is_stable_per_salt_and_hides_names():
     assert a["name"].tolist() != c["name"].tolist()
     assert not set(a["name"]) & set(t["name"])
     assert a["name"].str.startswith("成员").all() and a["name"].nunique() == 3
+
+
+def test_csv_writes_ranks_and_counts_as_whole_numbers(tmp_path):
+    t = pd.DataFrame({"employee_id": ["E1", "E2", "E3"], "rank": [1.0, 2.0, float("nan")],
+                      "orders": [3.0, 0.0, 12.0], "revenue": [100.0, 0.0, 12.5], "score": [90.0, 80.0, None]})
+    back = pd.read_csv(write_table(t, tmp_path / "s.csv", language="en"), encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
+    assert back["Rank"].tolist() == ["1", "2", ""]
+    assert back["Orders"].tolist() == ["3", "0", "12"]
+    assert back["Revenue"].tolist() == ["100.0", "0.0", "12.5"]  # amounts keep their decimals
+    assert back["Score"].tolist() == ["90.0", "80.0", ""]
