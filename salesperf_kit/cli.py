@@ -111,7 +111,7 @@ def kpis(business, data, period, params_file, out):
     params = _params(business, params_file)
     dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
     require_records(dataset, period, what="the KPI table")
-    options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
+    options = params.engine_options
     wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpis]))
     result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
     for note in result.notices:

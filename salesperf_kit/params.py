@@ -449,6 +449,12 @@ class Params(_Model):
         the file sets it, else the top-level ``language``."""
         return self.report.language or self.language
 
+    @property
+    def engine_options(self) -> dict:
+        """The options of the KPI engine (``compute_kpis(options=...)``): ``kpi_options``
+        and the reviewer weights of ``scoring.ratings``."""
+        return self.kpi_options.model_dump() | {"reviewer_weights": dict(self.scoring.ratings.reviewer_weights)}
+
     def role(self, name: str) -> RoleSpec | None:
         spec = self.scoring.roles.get(name)
         if spec is None and self.scoring.default_role:

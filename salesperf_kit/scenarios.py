@@ -2336,7 +2336,7 @@ def _score_period(dataset, params, period) -> ScenarioInputs:
     from .scoring import score
 
     p = parse_period(period)
-    options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
+    options = params.engine_options
     wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[params.business], *_scenario_kpis(params)]))
     kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)
     tables = _tables_of(dataset)

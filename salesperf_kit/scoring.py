@@ -975,7 +975,7 @@ def _plan_kpis(dataset, params, period):
     extra = {"new_customers": b.new_customer, "repurchase_rate": b.repurchase, "sales_cost_ratio": b.sales_cost,
              "compliance_violations": b.compliance_points, "collaboration": b.collaboration_points}
     wanted += [k for k, rule in extra.items() if rule and k not in wanted]
-    options = params.kpi_options.model_dump() | {"reviewer_weights": dict(params.scoring.ratings.reviewer_weights)}
+    options = params.engine_options
     return compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
 
 
