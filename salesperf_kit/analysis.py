@@ -628,30 +628,32 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
     else:
         raw_pool = d[["employee_id", "role", "kpi", "raw"]]
     raw_pool = raw_pool.dropna(subset=["raw"])
-    raw_stats = raw_pool.groupby(["role", "kpi"])["raw"].agg(
-        median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+    by = raw_pool.groupby(["role", "kpi"])["raw"]
+    raw_stats = pd.DataFrame({"median": by.median(), "q25": by.quantile(0.25), "q75": by.quantile(0.75)})
 
     scored = d[(d["weight"] > 0) & d["normalised"].notna()].copy()
     scored["role_median_points"] = scored.groupby(["role", "kpi"])["normalised"].transform("median")
     scored["lead"] = scored["normalised"] - scored["role_median_points"]
 
+    # each person's strength and gap: the first row of their KPIs in the orders above
+    keys = ["employee_id", "lead", "normalised", "weight", "kpi"]
+    good = scored[(scored["lead"] >= 0) & (scored["normalised"] > 0)]
+    strengths = (good.sort_values(keys, ascending=[True, False, False, False, True], kind="mergesort")
+                 .drop_duplicates("employee_id").set_index("employee_id"))
+    rest = scored[scored["kpi"].to_numpy() != scored["employee_id"].map(strengths["kpi"]).to_numpy()]
+    gaps = (rest.sort_values(keys, ascending=[True, True, True, False, True], kind="mergesort")
+            .drop_duplicates("employee_id").set_index("employee_id"))
+    strengths, gaps = strengths.to_dict("index"), gaps.to_dict("index")
+    stats = raw_stats.to_dict("index")
+    info = table.drop_duplicates("employee_id").set_index("employee_id")
+
     rows = []
     for emp in table["employee_id"]:
-        mine = scored[scored["employee_id"] == emp]
         row = {"employee_id": emp}
         for c in ("name", "team", "role"):
             if c in table:
-                row[c] = table.loc[table["employee_id"] == emp, c].iloc[0]
-        strength = gap = None
-        good = mine[(mine["lead"] >= 0) & (mine["normalised"] > 0)]
-        if len(good):
-            strength = good.sort_values(["lead", "normalised", "weight", "kpi"],
-                                        ascending=[False, False, False, True], kind="mergesort").iloc[0]
-        if len(mine):
-            rest = mine[mine["kpi"] != strength["kpi"]] if strength is not None else mine
-            if len(rest):
-                gap = rest.sort_values(["lead", "normalised", "weight", "kpi"],
-                                       ascending=[True, True, False, True], kind="mergesort").iloc[0]
+                row[c] = info.at[emp, c]
+        strength, gap = strengths.get(emp), gaps.get(emp)
         row.update({
             "strength_kpi": strength["kpi"] if strength is not None else pd.NA,
             "strength_points": strength["normalised"] if strength is not None else np.nan,
@@ -665,7 +667,7 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         if gap is not None:
             k, higher = gap["kpi"], _higher_is_better(gap["kpi"])
             value = float(gap["raw"])
-            st = raw_stats.loc[(gap["role"], k)] if (gap["role"], k) in raw_stats.index else None
+            st = stats.get((gap["role"], k))
             ladder = [("role_median", st["median"] if st is not None else np.nan),
                       ("target", gap["target"]),
                       ("role_upper_quartile", (st["q75"] if higher else st["q25"]) if st is not None else np.nan)]

@@ -378,7 +378,8 @@ def _kpi_frames(facts: pd.DataFrame, kpis: list[str], options: dict) -> list[pd.
             out = pd.DataFrame({"value": v, "numerator": np.nan, "denominator": np.nan})
         else:
             out = k(facts, **options)
-        out = out.replace([np.inf, -np.inf], np.nan)
+        if np.isinf(out.to_numpy(dtype="float64", na_value=np.nan)).any():
+            out = out.replace([np.inf, -np.inf], np.nan)
         out.index.name = "employee_id"
         parts.append(out)
     return parts
