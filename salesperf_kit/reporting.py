@@ -468,9 +468,10 @@ class Report:
 
         if self.dataset.tables.get("targets") is None:
             return Section(_t("goals", self.language), [
-                "数据中没有目标表，无法跟踪目标完成情况。可以用 `salesperf targets` 按历史生成目标表，放入数据文件夹后重新运行。"
-                if self.zh else "The data have no targets table, so there is nothing to track against. "
-                "`salesperf targets` writes one from history; add it to the data folder and run again."], key="goals")
+                # (for the client: no command; the README shows `salesperf targets`)
+                "数据中没有目标表，本报告不含目标跟踪。目标可以按历史业绩制定后加入数据。"
+                if self.zh else "The data have no targets table, so this report tracks no goals. Targets can be "
+                "drawn up from past results and added to the data."], key="goals")
         money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
         t = track(self.dataset.tables, self.period, kpis=(money,), options=self.params.kpi_options.model_dump())
         t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")

@@ -131,3 +131,19 @@ def test_the_manifest_lists_a_lookup_file_outside_the_data_folder(tmp_path):
                       f"      - {{file: ../regions.csv, key: Region, columns: [Manager]}}\n", encoding="utf-8")
     listed = [Path(f["path"]).name for f in _inputs(str(tmp_path / "data"), params)]
     assert listed == ["client.yaml", "telesales.yaml", "orders.csv", "regions.csv"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_no_section_tells_the_client_to_run_a_command(tmp_path, language):
+    """A report is for the client: what to run is in the README, not in the report (here:
+    the data have no targets, whose section once suggested `salesperf targets`)."""
+    from salesperf_kit.reporting import _SECTIONS
+
+    write_sample("ecommerce", tmp_path, seed=1)
+    (tmp_path / "targets.csv").unlink()
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language=language)
+    goals = report.goals().paragraphs
+    assert goals[0].startswith("数据中没有目标表" if language == "zh" else "The data have no targets table")
+    texts = [p for name in _SECTIONS if name != "save" for p in getattr(report, name)().paragraphs]
+    assert [t for t in texts if "`" in t or "salesperf " in t] == []
