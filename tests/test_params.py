@@ -158,3 +158,11 @@ def test_null_for_a_key_the_base_does_not_have_is_an_error(tmp_path):
     # a key that exists is removed, as before
     ok = _write(tmp_path, "d.yaml", "extends: base.yaml\nscoring:\n  roles:\n    customer_service: null\n")
     assert "customer_service" not in load_params(ok).scoring.roles
+
+
+def test_engine_options_are_the_kpi_options_and_the_reviewer_weights():
+    p = load_params(PARAMS_DIR / "telesales.yaml")
+    opts = p.engine_options
+    assert opts["reviewer_weights"] == {"self": 0.1, "manager": 0.5, "peer": 0.4, "customer": 0.0}
+    assert opts["effective_talk_seconds"] == 60 and opts["revenue_basis"] == "ordered"
+    assert set(opts) == set(p.kpi_options.model_dump()) | {"reviewer_weights"}
