@@ -1,8 +1,8 @@
 """The KPI catalogue as data: names, Chinese and English labels, direction, unit, dimension.
 
 This module holds no logic, so that parameter validation, the KPI registry and the
-reports all read one list (and :class:`Note`, a message in both report languages). The formulas live with the functions in
-:mod:`salesperf_kit.kpis`.
+reports all read one list; :class:`Note` is a message in both report languages. The
+formulas live with the functions in :mod:`salesperf_kit.kpis`.
 """
 from __future__ import annotations
 

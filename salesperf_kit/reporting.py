@@ -568,11 +568,10 @@ class Report:
     def _quality_message(self, row: dict) -> str:
         kpi = row.get("kpi")
         named = kpi.split(", ") if isinstance(kpi, str) else []
-        if row.get("kind") == "kpi_notice" and named and all(k in self.kpis.left_out for k in named):
+        left_out = row.get("kind") == "kpi_notice" and named and all(k in self.kpis.left_out for k in named)
+        if left_out and not self.zh:  # the English notice names the KPIs; a client reads their labels
             why = self.kpis.left_out[named[0]]
-            why = why.text(self.language) if isinstance(why, Note) else str(why)
-            return ("未计算" + "".join(f"「{self._label(k)}」" for k in named) + f"：数据中缺少{why}。" if self.zh else
-                    ", ".join(self._label(k) for k in named) + f" not computed: the data lack {why}.")
+            return ", ".join(self._label(k) for k in named) + f" not computed: the data lack {why}."
         msg = row.get("message")
         return "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)
 
