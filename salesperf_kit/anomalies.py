@@ -412,7 +412,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
 
 # ----------------------------------------------------------------------------- KPI outliers
 def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterable[str] | None = None,
-                 by: str | None = "role", min_peers: int = 5, period=None, language: str = "en") -> pd.DataFrame:
+                 by: str | None = "role", min_peers: int = 5, period=None, language: str = "en",
+                 group_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """KPI values far from the peers' by the robust z-score (median / MAD).
 
     Within each peer group (same ``by`` value, e.g. the same role; everyone when ``by`` is
@@ -436,6 +437,9 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     min_peers : int, default 5
     period : str, optional
         Written into the alerts; default the ``period`` column of ``kpi_wide``.
+    group_labels : dict, optional
+        How the reasons name a peer group (e.g. a role's label in the report language);
+        a group not in it is named by its value.
 
     Returns
     -------
@@ -467,8 +471,9 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
             z = MAD_CONSTANT * (x - med) / mad
             for i in z.index[z.abs() > robust_z]:
                 e = str(g.at[i, "employee_id"])
-                peers = _say(language, f"{len(ok)} peers" + (f" ({by} {grp})" if grp is not None else ""),
-                             f"{len(ok)} 名同组人员" + (f"（{grp}）" if grp is not None else ""))
+                shown = (group_labels or {}).get(grp, grp)
+                peers = _say(language, f"{len(ok)} peers" + (f" ({by} {shown})" if grp is not None else ""),
+                             f"{len(ok)} 名同组人员" + (f"（{shown}）" if grp is not None else ""))
                 reason = _say(
                     language,
                     f"{CATALOGUE[k].en} of {e}: {_fmt(k, x[i])} against a median of {_fmt(k, med)} among {peers} "
@@ -482,7 +487,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
 
 # ----------------------------------------------------------------------------- all checks
 def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = None, kpis: Iterable[str] | None = None,
-           business: str | None = None, options: dict | None = None, language: str = "en") -> pd.DataFrame:
+           business: str | None = None, options: dict | None = None, language: str = "en",
+           group_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Run every check the data allow and list the alerts for audit.
 
     Checks whose tables or columns are absent are skipped (logged). Orders already named in
@@ -501,6 +507,8 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
         Passed to :func:`~salesperf_kit.kpis.compute_kpis` when ``kpi_wide`` is absent.
     language : {"en", "zh"}
         Language of the reasons.
+    group_labels : dict, optional
+        Names of the KPI outliers' peer groups (roles) in the reasons; see :func:`kpi_outliers`.
 
     Returns
     -------
@@ -523,7 +531,7 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
     ]
     if kpi_wide is None:
         kpi_wide = _kpi_wide(dataset, p, kpis, business, options)
-    parts.append(kpi_outliers(kpi_wide, s.robust_z, period=str(p), language=language))
+    parts.append(kpi_outliers(kpi_wide, s.robust_z, period=str(p), language=language, group_labels=group_labels))
     parts = [x for x in parts if len(x)]
     if not parts:
         return alerts_frame([])

@@ -520,9 +520,10 @@ class Report:
         from .anomalies import detect
 
         tables = self.dataset.tables
+        roles = self.kpis.wide["role"].dropna().astype(str).unique() if "role" in self.kpis.wide else []
         alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self.kpis.wide,
                         business=self.business, options=self.params.kpi_options.model_dump(),
-                        language=self.language)
+                        language=self.language, group_labels={r: self._role(r) for r in roles})
         from .anomalies import ALERT_KINDS
 
         para = (f"共 {len(alerts)} 条预警，仅供审计，不自动改变得分。" if self.zh else

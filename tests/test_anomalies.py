@@ -221,6 +221,10 @@ def test_kpi_outliers_by_hand():
     assert kpi_outliers(wide, 40).empty
     everyone = kpi_outliers(wide, 3.5, by=None)
     assert set(everyone["subject"]) == {"e6", "e7"}
+    # a report names the peer group by the role's label, in its language
+    zh = kpi_outliers(wide, 3.5, language="zh", group_labels={"sales": "坐席"})
+    assert "6 名同组人员（坐席）中位数 12.5（" in zh.iloc[0]["reason"]
+    assert "among 6 peers (role sales)" in out.iloc[0]["reason"]
 
 
 # ----------------------------------------------------------------------------- detect

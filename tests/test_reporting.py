@@ -147,3 +147,11 @@ def test_no_section_tells_the_client_to_run_a_command(tmp_path, language):
     assert goals[0].startswith("数据中没有目标表" if language == "zh" else "The data have no targets table")
     texts = [p for name in _SECTIONS if name != "save" for p in getattr(report, name)().paragraphs]
     assert [t for t in texts if "`" in t or "salesperf " in t] == []
+
+
+def test_the_audit_names_peer_groups_by_their_role_labels():
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path="demo", period="2026-10", language="zh")
+    reasons = report.audit().table.iloc[:, -1].tolist()
+    outliers = [r for r in reasons if "名同组人员" in r]
+    assert outliers and all("（坐席）" in r or "（组长）" in r for r in outliers)
