@@ -109,6 +109,10 @@ def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> s
     return _points(actual - base, zh) if unit == "ratio" else _fmt(change, "ratio")
 
 
+# a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / +0.3 个百分点 / +0.3 pp / – (none)
+_FIGURE = r"[-+]?[\d,]*\.?\d+\s*(%|×|个百分点|pp)?|–"
+
+
 @dataclass
 class Section:
     """One part of the report: a heading, paragraphs, an optional table and figure."""
@@ -134,11 +138,29 @@ class Section:
             out.append(self._table_text().to_string(index=False))
         return "\n".join(out)
 
+    def _text_columns(self, shown: pd.DataFrame) -> list[tuple[int, bool]]:
+        """(position from 1, short) of the columns holding words rather than figures:
+        the HTML table aligns them left, and keeps a short one on one line."""
+        out = []
+        for i, c in enumerate(shown.columns, start=1):
+            values = shown[c].dropna().astype(str)
+            values = values[values != ""]
+            if len(values) and not values.str.fullmatch(_FIGURE).all():
+                out.append((i, int(values.str.len().max()) <= 12))
+        return out
+
     def _repr_html_(self) -> str:
         parts = [f"<h2>{html.escape(self.title)}</h2>"]
         parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
         if self.table is not None and len(self.table):
-            parts.append(self._table_text().to_html(index=False, border=0, classes="sp-table", escape=True))
+            shown = self._table_text()
+            cls = f"sp-{self.key or 'table'}"
+            rules = [f".{cls} td:nth-child({i}) {{ text-align: left;{' white-space: nowrap;' if short else ''} }} "
+                     f".{cls} th:nth-child({i}) {{ text-align: left; }}"
+                     for i, short in self._text_columns(shown)]
+            if rules:
+                parts.append("<style>" + " ".join(rules) + "</style>")
+            parts.append(shown.to_html(index=False, border=0, classes=f"sp-table {cls}", escape=True))
         if self.png is not None:
             data = base64.b64encode(self.png).decode("ascii")
             parts.append(f'<img alt="{html.escape(self.title)}" src="data:image/png;base64,{data}"/>')

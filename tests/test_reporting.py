@@ -155,3 +155,18 @@ def test_the_audit_names_peer_groups_by_their_role_labels():
     reasons = report.audit().table.iloc[:, -1].tolist()
     outliers = [r for r in reasons if "名同组人员" in r]
     assert outliers and all("（坐席）" in r or "（组长）" in r for r in outliers)
+
+
+def test_html_tables_align_words_left_and_figures_right():
+    import pandas as pd
+
+    from salesperf_kit.reporting import Section
+
+    table = pd.DataFrame({"类型": ["指标离群值", "重复订单"], "得分": [77.5, 3.0], "变化": ["+3.5 个百分点", "–"],
+                          "说明": ["E0005 的带教新人业绩提升率为 -39.53%，5 名同组人员中位数 70.62%", "订单 O1 与 O2 相隔 22 s"]})
+    out = Section("审计", [], table, key="audit")._repr_html_()
+    assert ".sp-audit td:nth-child(1) { text-align: left; white-space: nowrap; }" in out
+    assert ".sp-audit th:nth-child(1) { text-align: left; }" in out  # and its heading
+    assert ".sp-audit td:nth-child(4) { text-align: left; }" in out  # a long text may wrap
+    assert "nth-child(2)" not in out and "nth-child(3)" not in out  # figures stay right-aligned
+    assert 'class="dataframe sp-table sp-audit"' in out
