@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 import uuid
-from concurrent.futures import as_completed
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -261,6 +261,19 @@ def run_report(business: str, params_file: str | Path, *, data: str = "demo", pe
         Bad parameters, a report that exists already (use ``force=True``), or a failed run
         (``ReportError``; the failed notebook is kept under ``reports/_failed/``).
     """
+    return _run_report(business, params_file, data=data, period=period, client=client, force=force,
+                       reports_dir=reports_dir, anonymise=anonymise, language=language, extra=extra,
+                       progress=progress, kernels=kernels, ahead=ahead)
+
+
+def _run_report(business: str, params_file: str | Path, *, data: str = "demo", period: str | None = None,
+                client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
+                anonymise: bool = False, language: str | None = None, extra: dict | None = None,
+                progress: bool = False, kernels: Kernels | None = None, ahead: bool = False,
+                finish: Executor | None = None) -> RunResult | Future:
+    """:func:`run_report`; with ``finish``, the HTML export and the move into place run on
+    that executor once the notebook has run (so that a batch's next notebook can run
+    meanwhile) and a Future of the result is returned."""
     import papermill as pm
 
     from ._checks import check_one_of
@@ -311,12 +324,24 @@ def run_report(business: str, params_file: str | Path, *, data: str = "demo", pe
                             kernel_name=kernels.kernel_name if kernels else _kernel(), cwd=str(NOTEBOOK_DIR),
                             progress_bar=progress, log_output=False, request_save_on_cell_execute=False,
                             extra_arguments=KERNEL_ARGS, **({"km": km} if km is not None else {}))
-        to_html(staging / "report.ipynb", staging / "report.html")
     except Exception as err:  # papermill saves the failing notebook before raising
         status, error = "failed", _short_error(err)
     finally:
         if km is not None:
             km.shutdown_kernel(now=True)
+    done = (status, error, staging, dest, reports, p, client, business, started, t0, manifest)
+    return finish.submit(_complete, *done) if finish is not None else _complete(*done)
+
+
+def _complete(status: str, error: str, staging: Path, dest: Path, reports: Path, p, client: str, business: str,
+              started: datetime, t0: float, manifest: dict) -> RunResult:
+    """Export the executed notebook to HTML, write the manifest and move the report into
+    place (or the failed run under ``_failed``)."""
+    if status == "ok":
+        try:
+            to_html(staging / "report.ipynb", staging / "report.html")
+        except Exception as err:
+            status, error = "failed", _short_error(err)
     ended = datetime.now(timezone.utc)
     manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
     if error:
@@ -353,19 +378,37 @@ def client_files(params_dir: Path | None = None) -> list[Path]:
 
 
 def _run_one(business: str, params_file: str, data: str, period, force: bool, reports_dir,
-             ahead: bool = False) -> RunResult:
+             ahead: bool = False, finish: Executor | None = None):
     """One report, its failure turned into a result (a module-level function, so that a
-    worker process can run it); kernels come from the process's :data:`_KERNELS`."""
+    worker process can run it); kernels come from the process's :data:`_KERNELS`.
+
+    With ``finish`` (see :func:`_run_report`), returns a function that waits for the
+    report to be finished and gives its result."""
     t0 = time.perf_counter()
-    try:
-        return run_report(business, params_file, data=data, period=period, force=force, reports_dir=reports_dir,
-                          kernels=_KERNELS, ahead=ahead)
-    except SalesperfError as err:
+
+    def failed(err: SalesperfError) -> RunResult:
         try:
             client = load_params(params_file).report.client
         except SalesperfError:
             client = Path(params_file).stem
         return RunResult(business, str(period), client, "failed", Path(""), time.perf_counter() - t0, str(err))
+
+    try:
+        out = _run_report(business, params_file, data=data, period=period, force=force, reports_dir=reports_dir,
+                          kernels=_KERNELS, ahead=ahead, finish=finish)
+    except SalesperfError as err:
+        out = failed(err)
+    if finish is None:
+        return out
+
+    def settle() -> RunResult:
+        if isinstance(out, RunResult):
+            return out
+        try:
+            return out.result()
+        except SalesperfError as err:
+            return failed(err)
+    return settle
 
 
 _KERNELS: Kernels | None = None  # this process's kernels while run_many runs
@@ -386,7 +429,8 @@ def run_many(todo: list[tuple[str, Path, str]], *, period, jobs: int = 1, force:
     """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time.
 
     Each report runs in a fresh kernel, started (with the package imported) while the
-    previous report runs (see :class:`Kernels`). Parallel reports run in separate
+    previous report runs (see :class:`Kernels`); when reports run one at a time, each
+    one's HTML export runs in a thread while the next report's notebook runs. Parallel reports run in separate
     processes: Papermill changes the working directory of the whole process while a
     notebook runs, so threads would see each other's directory. Paths are made absolute
     before anything starts.
@@ -401,10 +445,13 @@ def run_many(todo: list[tuple[str, Path, str]], *, period, jobs: int = 1, force:
     args = [(b, str(Path(f).resolve()), d if d in ("", "demo") else str(Path(d).resolve()), period, force, reports)
             for b, f, d in todo]
     if jobs <= 1 or len(args) <= 1:
-        with Kernels() as _KERNELS:
+        # one report's HTML export (in a thread of this process) runs while the next
+        # report's notebook runs in its kernel
+        with Kernels() as _KERNELS, ThreadPoolExecutor(max_workers=1) as finish:
             try:
-                return [_run_one(*a, ahead=i + 1 < len(args))
-                        for i, a in enumerate(tqdm(args, disable=not progress, desc="reports"))]
+                settles = [_run_one(*a, ahead=i + 1 < len(args), finish=finish)
+                           for i, a in enumerate(tqdm(args, disable=not progress, desc="reports"))]
+                return [settle() for settle in settles]
             finally:
                 _KERNELS = None
     results: list[RunResult | None] = [None] * len(args)

@@ -181,6 +181,40 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
     assert not any(km.is_alive() for km, _ in started)
 
 
+def test_run_all_exports_one_report_while_the_next_runs(small_data, tmp_path):
+    """In a batch run one at a time, a report's HTML export runs in a thread of its own
+    (the next notebook runs meanwhile); an export that fails fails only its report, whose
+    notebook is kept under _failed."""
+    import threading
+
+    from salesperf_kit import report as report_module
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
+    (pdir / "clients" / "second.yaml").write_text(
+        "extends: ../online.yaml\nreport: {client: second}\n", encoding="utf-8")
+    threads, real = [], report_module.to_html
+
+    def exporting(notebook, html_path):
+        threads.append(threading.get_ident())
+        if len(threads) == 1:
+            raise OSError("disk full")
+        return real(notebook, html_path)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report_module, "to_html", exporting)
+        results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir,
+                          data={"online": str(small_data["online"])}, progress=False)
+    failed_run, ok_run = sorted(results, key=lambda r: r.status)
+    assert (failed_run.status, ok_run.status) == ("failed", "ok")
+    assert "OSError: disk full" in failed_run.error
+    assert threading.get_ident() not in threads  # exported beside the batch, not in it
+    failed = list((tmp_path / "reports" / "_failed").rglob("report.ipynb"))
+    assert len(failed) == 1 and not list(failed[0].parent.glob("report.html"))
+    assert (ok_run.folder / "report.html").exists() and (ok_run.folder / "manifest.json").exists()
+
+
 def test_a_warm_kernel_has_the_package_imported_and_an_empty_namespace():
     with Kernels() as kernels:
         km = kernels.take(ahead=True)
