@@ -1168,6 +1168,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         keep, used_positions = filter_positions
         data = data[keep]
         claimed |= used_positions
+    data = data[~_totals_rows(ctx, data, assigned, spec, run)]
     unused = [i for i, h in enumerate(grid.headers)
               if i not in claimed and (h or not _missing(data[i]).all())]
     if unused:
@@ -1448,6 +1449,40 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
         fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file"
             + (f".{hint}" if hint else "")))
+
+
+# what the first cell of a totals row says in exports (compared after normalise)
+_TOTAL_WORDS = {normalise(w) for w in ("合计", "总计", "小计", "总合计", "共计", "合計", "總計", "小計",
+                                       "total", "totals", "grand total", "subtotal", "sum")}
+
+
+def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, run: _Run) -> pd.Series:
+    """Rows that an export adds below (or between) its records to sum them up: a cell reads
+    合计, 总计, 小计, Total, ... and a required column of the table is empty (a record has
+    every required value). They are left out with a warning; a total counted as an order
+    would double the revenue."""
+    none = pd.Series(False, index=data.index)
+    required = [assigned[c] for c in spec.required if c in assigned]
+    if not required or not len(data):
+        return none
+    incomplete = pd.concat([_missing(data[pos]) for pos in required], axis=1).any(axis=1)
+    if not incomplete.any():
+        return none
+    words = {}
+    for i, row in data[incomplete].iterrows():
+        word = next((v for v in row if isinstance(v, str) and normalise(v) in _TOTAL_WORDS), None)
+        if word is not None:
+            words[i] = word.strip()
+    if not words:
+        return none
+    shown = ", ".join(f"{ctx.row(i)} ('{w}')" for i, w in list(words.items())[:5])
+    shown_zh = "、".join(f"第 {ctx.row(i)} 行（'{w}'）" for i, w in list(words.items())[:5])
+    more = f" and {len(words) - 5:,} more" if len(words) > 5 else ""
+    more_zh = f"等 {len(words):,} 行" if len(words) > 5 else ""
+    run.add(ctx.problem(
+        "totals_rows", f"{len(words):,} totals row(s) left out: row{'s' if len(words) > 1 else ''} {shown}{more}", severity="warning",
+        zh=f"未计入合计行：{shown_zh}{more_zh}", fix="nothing to do if these rows sum up the records above them"))
+    return pd.Series(data.index.isin(list(words)), index=data.index)
 
 
 def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: dict[str, int],

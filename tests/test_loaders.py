@@ -863,6 +863,28 @@ def _order_lines(folder, employee_of_line3="E1"):
         "amount": ["10", "20.5", "-5", "7"], "quantity": ["1", "2", "", "1"]}))
 
 
+def test_totals_rows_of_an_export_are_left_out(tmp_path):
+    """An Excel export with a title above the header, a subtotal per team and a grand total:
+    the totals are not orders (they would double the revenue)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年10月 订单明细"])
+    ws.append([])
+    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额", "备注"])
+    ws.append(["O1", "E1", "C1", "2026-10-01", 100, ""])
+    ws.append(["O2", "E1", "C2", "2026-10-02", 50, "Total"])  # a record, complete: kept
+    ws.append(["小计", None, None, None, 150, None])
+    ws.append(["O3", "E2", "C3", "2026-10-03", 70, ""])
+    ws.append(["合 计", None, None, None, 220, None])
+    wb.save(tmp_path / "orders.xlsx")
+    ds = load_dataset(tmp_path, tables=["orders"])
+    orders = ds.tables["orders"]
+    assert orders["order_id"].tolist() == ["O1", "O2", "O3"] and orders["amount"].sum() == 220
+    [w] = [w for w in ds.warnings if w.check == "totals_rows"]
+    assert w.message == "2 totals row(s) left out: rows 6 ('小计'), 8 ('合 计')"
+    assert w.text("zh") == "未计入合计行：第 6 行（'小计'）、第 8 行（'合 计'）"
+
+
 def test_order_lines_are_combined_into_orders(tmp_path):
     _order_lines(tmp_path)
     ds = load_dataset(tmp_path, mapping={"lines": ["orders"]})
