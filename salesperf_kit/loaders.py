@@ -68,8 +68,8 @@ _EVENT_DATES = {"orders": "order_date", "calls": "started_at", "traffic": "date"
 _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
                for label in (name, info.zh, info.en)}
 _DATE_FIX = "write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日"
-_NUMBER_FIX = ("write a plain number such as 1234.5 (thousands separators and ¥ $ € are "
-               "accepted; no %, no words)")
+_NUMBER_FIX = ("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
+               "are accepted; no %, no words)")
 # YAML 1.1 reads unquoted Yes/No/On/Off/True/False as booleans.
 _YAML_BOOLEANS = ("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
                   "parameter file, e.g. ['Yes'] instead of [Yes]")
@@ -1816,6 +1816,8 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _CURRENCY = r"[¥$€£\s]|^(?:RMB|CNY|USD|EUR)|(?:元|RMB|CNY|USD|EUR)$"
+_MAGNITUDE = r"(万|亿)$"
+_MAGNITUDES = {"万": 1e4, "亿": 1e8}
 _HMS = r"^(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:\.\d+)?))?$"
 
 
@@ -1856,9 +1858,14 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
             t = t[~hit]
     cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
     cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
+    # Chinese magnitudes: 1.2万 = 12,000 (also 1.2万元), 3亿 = 300,000,000
+    magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MAGNITUDES).fillna(1.0)
+    cleaned = cleaned.str.replace(_MAGNITUDE, "", regex=True)
     ok = cleaned.str.fullmatch(_NUMBER) & cleaned.str.contains(r"\d", regex=True)
     values = pd.to_numeric(cleaned[ok].str.replace(",", "", regex=False), errors="coerce")
     values = values[~np.isinf(values)]
+    scaled = magnitude[values.index] != 1.0  # 0.07万 is 700, not 700.0000000000001
+    values = values.where(~scaled, (values * magnitude[values.index]).round(6))
     out[values.index] = values.astype(float)
     bad = ~miss & out.isna()
     percent = bad & texts.str.endswith("%").reindex(s.index, fill_value=False).astype(bool)

@@ -209,6 +209,23 @@ def test_chinese_export_loads_without_mapping(tmp_path):
     assert ds.tables["employees"]["team"].tolist() == ["一组", "一组"]
 
 
+def test_amounts_in_wan_and_yi_are_read_as_numbers(tmp_path):
+    """1.2万 is 12,000 and 3亿 300,000,000, with or without 元 or ¥; 0.07万 is exactly 700."""
+    emp = pd.DataFrame({"工号": ["E1"], "姓名": ["王芳"], "团队": ["一组"], "岗位": ["电销"]})
+    orders = pd.DataFrame({"订单号": [f"O{i}" for i in range(5)], "工号": ["E1"] * 5,
+                           "客户ID": ["C1"] * 5, "下单时间": ["2026-10-01"] * 5,
+                           "订单金额": ["1.2万", "¥3亿", "0.07万元", "1,500元", "2万块"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    report = validate_dataset(tmp_path)
+    [bad] = report.problems  # '2万块' is not a number
+    assert (bad.row, bad.value) == (6, "2万块") and "万/亿 are accepted" in bad.fix
+    orders["订单金额"] = orders["订单金额"].replace("2万块", "2万")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    amounts = load_dataset(tmp_path).tables["orders"]["amount"].tolist()
+    assert amounts == [12_000.0, 300_000_000.0, 700.0, 1_500.0, 20_000.0]
+
+
 def test_header_matching_ignores_case_spaces_and_bracket_width(tmp_path):
     calls = pd.DataFrame({"Call ID": ["K1", "K2"], " 工号 ": ["E1", "E2"],
                           "呼叫时间": ["2026-10-01 09:00", "2026-10-01 09:05"],
