@@ -1819,6 +1819,10 @@ _CURRENCY = r"[¥$€£\s]|^(?:RMB|CNY|USD|EUR)|(?:元|RMB|CNY|USD|EUR)$"
 _MAGNITUDE = r"(万|亿)$"
 _MAGNITUDES = {"万": 1e4, "亿": 1e8}
 _HMS = r"^(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:\.\d+)?))?$"
+# a duration in words: 2分30秒, 1小时2分, 45秒, 2m 30s, 1 h 5 min
+_DURATION_WORDS = (r"(?i)^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|hours?|hrs?|h)\s*)?"
+                   r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:分钟|分|minutes?|mins?|m)\s*)?"
+                   r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:秒钟|秒|seconds?|secs?|s))?$")
 
 
 def _number_of_object(v: Any, duration: bool) -> float:
@@ -1856,6 +1860,11 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
                             p["a"].astype(float) * 60 + p["b"].astype(float))
             out[p.index] = secs
             t = t[~hit]
+        words = t.str.extract(_DURATION_WORDS).astype(float)
+        hit = words.notna().any(axis=1)
+        if hit.any():
+            out[words.index[hit]] = (words[hit].fillna(0.0) * [3600.0, 60.0, 1.0]).sum(axis=1)
+            t = t[~hit]
     cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
     cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
     # Chinese magnitudes: 1.2万 = 12,000 (also 1.2万元), 3亿 = 300,000,000
@@ -1874,7 +1883,7 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
                               f"{label} is a percentage, but {col} expects a plain number",
                               "write the number without % (e.g. 0.15 or 15, as the column "
                               "means)")
-    hint = " or a duration such as 0:02:23" if duration else ""
+    hint = " or a duration such as 0:02:23 or 2分30秒" if duration else ""
     problems += _cell_problems(ctx, col, s, bad & ~percent, "not_a_number",
                                f"{label} is not a number{hint}", _NUMBER_FIX)
     return out, problems

@@ -226,6 +226,21 @@ def test_amounts_in_wan_and_yi_are_read_as_numbers(tmp_path):
     assert amounts == [12_000.0, 300_000_000.0, 700.0, 1_500.0, 20_000.0]
 
 
+def test_call_durations_in_words_are_read_as_seconds(tmp_path):
+    emp = pd.DataFrame({"工号": ["E1"], "姓名": ["王芳"], "团队": ["一组"], "岗位": ["电销"]})
+    durations = ["2分30秒", "45秒", "1小时2分", "0秒", "1分05秒", "2m 30s", "1 h 5 min", "90", "0:01:30"]
+    calls = pd.DataFrame({"通话编号": [f"K{i}" for i in range(len(durations))], "工号": "E1",
+                          "呼叫时间": "2026-10-01 09:00", "通话时长": durations, "是否接通": "是"})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "通话记录.csv", calls, encoding="utf-8-sig")
+    seconds = load_dataset(tmp_path).tables["calls"]["duration_s"].tolist()
+    assert seconds == [150.0, 45.0, 3720.0, 0.0, 65.0, 150.0, 3900.0, 90.0, 90.0]
+    calls["通话时长"] = ["2分半"] + durations[1:]  # words the kit does not read: an error
+    _write_csv(tmp_path / "通话记录.csv", calls, encoding="utf-8-sig")
+    [bad] = validate_dataset(tmp_path).problems
+    assert bad.value == "2分半" and "a duration such as 0:02:23 or 2分30秒" in bad.message
+
+
 def test_header_matching_ignores_case_spaces_and_bracket_width(tmp_path):
     calls = pd.DataFrame({"Call ID": ["K1", "K2"], " 工号 ": ["E1", "E2"],
                           "呼叫时间": ["2026-10-01 09:00", "2026-10-01 09:05"],
