@@ -1878,6 +1878,14 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
     out[values.index] = values.astype(float)
     bad = ~miss & out.isna()
     percent = bad & texts.str.endswith("%").reindex(s.index, fill_value=False).astype(bool)
+    info = CATALOGUE.get(col) if ctx.table == "kpi_sheet" else None
+    if info is not None and info.unit == "ratio" and percent.any():  # a rate in a KPI sheet: 45% is 0.45
+        rates = texts[percent].str.normalize("NFKC").str.strip().str.removesuffix("%").str.strip()
+        rates = pd.to_numeric(rates.where(rates.str.fullmatch(_NUMBER)).str.replace(",", "", regex=False),
+                              errors="coerce") / 100
+        out[rates.index] = rates
+        bad = ~miss & out.isna()
+        percent = bad & percent
     label = ctx.label(col)
     problems = _cell_problems(ctx, col, s, percent, "not_a_number",
                               f"{label} is a percentage, but {col} expects a plain number",

@@ -551,6 +551,19 @@ def test_kpi_sheet_keeps_one_column_per_kpi(tmp_path):
     assert [w.check for w in ds.warnings] == ["unused_columns"]
 
 
+def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
+    """45% in a rate column of a KPI sheet is 0.45; a % in a column of amounts stays an error."""
+    sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"],
+                          "接通率": ["45%", "0.52"], "销售额": ["1,000", "20%"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    [bad] = validate_dataset(tmp_path).problems
+    assert (bad.column, bad.value) == ("revenue", "20%") and "is a percentage" in bad.message
+    sheet["销售额"] = ["1,000", "2,000"]
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    assert load_dataset(tmp_path).tables["kpi_sheet"]["connect_rate"].tolist() == [0.45, 0.52]
+
+
 def test_recoded_yes_no_values(tmp_path):
     calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
