@@ -1894,7 +1894,20 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
     hint = " or a duration such as 0:02:23 or 2分30秒" if duration else ""
     problems += _cell_problems(ctx, col, s, bad & ~percent, "not_a_number",
                                f"{label} is not a number{hint}", _NUMBER_FIX)
+    given = out.dropna()
+    if info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
+        # every rate above 1: probably percentages without their % sign (45 for 45 %)
+        problems.append(ctx.problem(
+            "rate_as_percent", f"every value of {label} is above 1 (from {_plain(given.min())} to "
+            f"{_plain(given.max())}), but {col} is a share: 45 would be read as 4,500 %", column=col,
+            severity="warning", zh=f"{label} 的值都大于 1（{_plain(given.min())} 至 {_plain(given.max())}），"
+            f"但 {col} 是比率：45 会被当作 4,500%",
+            fix="if the values are percentages, write them as 0.45 or 45%"))
     return out, problems
+
+
+def _plain(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4g}"
 
 
 def _parse_booleans(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:

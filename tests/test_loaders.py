@@ -562,6 +562,12 @@ def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
     sheet["销售额"] = ["1,000", "2,000"]
     _write_csv(tmp_path / "指标表.csv", sheet)
     assert load_dataset(tmp_path).tables["kpi_sheet"]["connect_rate"].tolist() == [0.45, 0.52]
+    # rates written as 45 and 52.5 (percent without its sign): read as given, with a warning
+    sheet["接通率"] = ["45", "52.5"]
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    [w] = [w for w in load_dataset(tmp_path).warnings if w.check == "rate_as_percent"]
+    assert w.column == "connect_rate" and "from 45 to 52.5" in w.message
+    assert w.text("zh") == "'接通率' (connect_rate) 的值都大于 1（45 至 52.5），但 connect_rate 是比率：45 会被当作 4,500%"
 
 
 def test_recoded_yes_no_values(tmp_path):
