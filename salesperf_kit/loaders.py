@@ -410,6 +410,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         run.rows[src.table] = len(df)
     ds = run.dataset
     if ds.tables:
+        _ids_from_names(run)
         for p in check_references(ds.tables, row_of=ds.row_number,
                                   source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
             run.add(p)
@@ -417,6 +418,38 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         _warn_after_period(per, run)
     ds.warnings = run.warnings
     return run
+
+
+def _ids_from_names(run: _Run) -> None:
+    """Exports often name the salesperson (销售员: 张三) where the kit expects the
+    employee_id: a value that is no employee_id but the name of exactly one employee is
+    replaced by that employee's id, with a warning listing what was matched."""
+    tables = run.dataset.tables
+    emp = tables.get("employees")
+    if emp is None or "name" not in emp or "employee_id" not in emp:
+        return
+    ids = set(emp["employee_id"].dropna().astype(str))
+    pairs = emp[["name", "employee_id"]].dropna().astype(str)
+    unique = pairs.drop_duplicates("name", keep=False)
+    id_of = {n: i for n, i in zip(unique["name"], unique["employee_id"]) if n not in ids}
+    if not id_of:
+        return
+    columns = [(t, "employee_id") for t, df in tables.items() if t != "employees" and df is not None
+               and "employee_id" in df] + [("employees", c) for c in ("manager_id", "mentor_id") if c in emp]
+    for table, col in columns:
+        df = tables[table]
+        values = df[col].astype("string")
+        named = values.notna() & ~values.isin(ids) & values.isin(list(id_of))
+        if not named.any():
+            continue
+        matched = dict.fromkeys(values[named].tolist())
+        tables[table] = df.assign(**{col: df[col].where(~named, values[named].map(id_of).astype(object))})
+        shown = ", ".join(f"'{n}' → {id_of[n]}" for n in list(matched)[:5]) + (" …" if len(matched) > 5 else "")
+        run.add(run.ctxs[table].problem(
+            "names_as_ids", f"{int(named.sum()):,} row(s) give a name where {col} is expected; matched by "
+            f"the employees' names: {shown}", column=col, severity="warning",
+            zh=f"{int(named.sum()):,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
+            fix="nothing to do if the names are right; two employees of the same name are never matched"))
 
 
 def _require_employees(root: Path, sources: list[_Source], run: _Run) -> None:

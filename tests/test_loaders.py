@@ -570,6 +570,30 @@ def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
     assert w.text("zh") == "'接通率' (connect_rate) 的值都大于 1（45 至 52.5），但 connect_rate 是比率：45 会被当作 4,500%"
 
 
+def test_a_salesperson_named_instead_of_an_id_is_matched_by_name(tmp_path):
+    emp = pd.DataFrame({"工号": ["E1", "E2", "E3", "E4"], "姓名": ["张三", "李四", "王五", "王五"],
+                        "团队": ["一组"] * 4, "岗位": ["电销"] * 4, "上级": ["李四", "", "E2", "李四"]})
+    orders = pd.DataFrame({"订单编号": ["O1", "O2", "O3", "O4"], "销售员": ["张三", "E2", "李四", "张三"],
+                           "客户编号": ["C1", "C2", "C3", "C4"], "下单时间": ["2026-10-01"] * 4,
+                           "订单金额": ["100", "200", "300", "400"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    mapping = {"columns": {"orders": {"销售员": "employee_id"}, "employees": {"上级": "manager_id"}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["orders"]["employee_id"].tolist() == ["E1", "E2", "E2", "E1"]
+    managers = ds.tables["employees"]["manager_id"]
+    assert managers.isna().tolist() == [False, True, False, False] and managers.dropna().tolist() == ["E2"] * 3
+    w = {w.table: w for w in ds.warnings if w.check == "names_as_ids"}
+    assert w["orders"].message == ("3 row(s) give a name where employee_id is expected; matched by the "
+                                   "employees' names: '张三' → E1, '李四' → E2")
+    assert w["orders"].text("zh") == "3 行的 employee_id 写的是姓名，已按员工表的姓名对应到工号：'张三' → E1, '李四' → E2"
+    # two employees named 王五: never matched, the order stays an error
+    orders.loc[3, "销售员"] = "王五"
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    [bad] = validate_dataset(tmp_path, mapping=mapping).problems
+    assert (bad.check, bad.value, bad.row) == ("references", "王五", 5)
+
+
 def test_recoded_yes_no_values(tmp_path):
     calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
