@@ -153,7 +153,8 @@ def score(business, data, period, params_file, out):
 @click.option("--language", type=click.Choice(["zh", "en"]), help="Default: the parameter file's language.")
 @_friendly
 def explain(business, employee_id, data, period, params_file, language):
-    """Explain one person's score step by step ("why is my score 78?")."""
+    """Explain one person's score step by step ("why is my score 78?"); EMPLOYEE_ID may
+    also be the person's name."""
     from .scoring import scorecard
 
     if data is None and params_file:

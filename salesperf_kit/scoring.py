@@ -540,9 +540,10 @@ class Scorecard:
     _reason_args: dict = field(default_factory=dict, repr=False)
 
     def explain(self, employee_id: str, language: str = "zh") -> str:
-        """Why a person has their score: every KPI's raw value, normalised points, weight
-        and points; each bonus and penalty; each blend step, in the order they are applied,
-        with arithmetic that adds up to the score (figures rounded to 2 decimals)."""
+        """Why a person (an employee_id, or a name only one person has) has their score:
+        every KPI's raw value, normalised points, weight and points; each bonus and
+        penalty; each blend step, in the order they are applied, with arithmetic that adds
+        up to the score (figures rounded to 2 decimals)."""
         return _explain(self, str(employee_id), language)
 
 
@@ -1095,12 +1096,19 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     check_one_of("language", language, list(_TEXT), error=ScoringError)
     tx = _TEXT[language]
     rows = card.table[card.table["employee_id"].astype(str) == employee_id]
+    if rows.empty and "name" in card.table:  # a manager asks about a person by name
+        named = card.table[card.table["name"].astype(str) == employee_id]
+        if len(named) > 1:
+            raise ScoringError(f"{len(named)} people are called '{employee_id}' in the scorecard of {card.period}: "
+                               f"{', '.join(named['employee_id'].astype(str))}. Pass one of their employee_ids.")
+        rows = named
+        employee_id = str(named["employee_id"].iloc[0]) if len(named) else employee_id
     if rows.empty:
         ids = card.table["employee_id"].astype(str).tolist()
         shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
         raise ScoringError(f"No person '{employee_id}' in the scorecard of {card.period}."
                            + did_you_mean(employee_id, ids)
-                           + f" Pass an employee_id of Scorecard.table ({len(ids)} people: {shown}).")
+                           + f" Pass an employee_id or a name of Scorecard.table ({len(ids)} people: {shown}).")
     row = rows.iloc[0]
     params = card.params
     sc = params.scoring if params is not None else None

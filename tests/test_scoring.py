@@ -639,6 +639,10 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
     assert "Revenue: raw 0.00 — no target: weight redistributed; weight 50.00% -> 0" in e4
     with pytest.raises(ScoringError, match="E1"):
         card.explain("E9")
+    assert card.explain("Ann", language="en") == text  # a manager asks by name
+    card.table.loc[card.table["employee_id"] == "E2", "name"] = "Ann"
+    with pytest.raises(ScoringError, match="2 people are called 'Ann'.*E1, E2"):
+        card.explain("Ann")
 
 
 # ----------------------------------------------------------------------------- demo data
