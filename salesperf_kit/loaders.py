@@ -1229,6 +1229,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
 
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
+    scales = _header_units(ctx, grid.headers, assigned, run)
     for col in raw.columns:
         recode = m["values"].get(table, {}).get(col)
         note = _boolean_keys_note(ctx, col, raw[col], recode)
@@ -1236,6 +1237,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
             run.add(note)
         series = _recode(raw[col], recode)
         out, problems = _parse_column(ctx, col, series)
+        if col in scales:
+            out = (out * scales[col]).round(6)
         parsed[col] = out
         for p in problems:
             run.add(p)
@@ -1437,13 +1440,19 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
         claimed.update(positions)
 
     aliases = COLUMN_ALIASES.get(table, {})
-    for stage in ("name", "alias"):
+    for stage in ("name", "alias", "unit"):
         for col in spec.columns:
             if col in assigned or col in ctx.headers:
                 continue
             names = {normalise(col)} if stage == "name" else \
-                {normalise(a) for a in aliases.get(col, [])}
-            positions = [i for i, h in enumerate(norm) if h in names and i not in claimed]
+                {normalise(a) for a in [col, *aliases.get(col, [])]}
+            if stage == "unit":  # a known header with a unit that suits the column: 订单金额（万元）
+                units = _units_of(table, col)
+                split = [_split_unit(h, units) if units and h else None for h in headers]
+                positions = [i for i, sp in enumerate(split)
+                             if sp is not None and normalise(sp[0]) in names and i not in claimed]
+            else:
+                positions = [i for i, h in enumerate(norm) if h in names and i not in claimed]
             if len(positions) == 1:
                 assigned[col] = positions[0]
                 ctx.headers[col] = headers[positions[0]]
@@ -1457,9 +1466,13 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
                         f"{{'{first}': {col}}}"))
                 ctx.headers[col] = first
                 claimed.update(positions)
-    if table == "kpi_sheet":  # one column per KPI, named by its name or label
+    if table == "kpi_sheet":  # one column per KPI, named by its name or label (and a unit: 销售额（万元）)
         for i, h in enumerate(norm):
             name = _KPI_LABELS.get(h)
+            if name is None and headers[i]:
+                base = _BRACKETED.match(str(headers[i])) or _MONEY_SUFFIX.match(str(headers[i]))
+                name = _KPI_LABELS.get(normalise(base["base"])) if base else None
+                name = name if name and _split_unit(headers[i], _units_of(table, name)) else None
             if i not in claimed and name and name not in assigned:
                 assigned[name] = i
                 ctx.headers[name] = headers[i]
@@ -1700,6 +1713,53 @@ def _allowed_values(table: str, col: str) -> tuple | None:
         if check.name == "isin":
             return tuple(check.statistics["allowed_values"])
     return None
+
+
+# units a header may state, per kind of column: 金额（万元）, 销售额(万), 通话时长（分钟）
+_MONEY_UNITS = {"元": 1.0, "万元": 1e4, "万": 1e4, "千元": 1e3, "千": 1e3, "百万元": 1e6, "亿元": 1e8, "亿": 1e8,
+                "rmb": 1.0, "cny": 1.0, "¥": 1.0}
+_TIME_UNITS = {"秒": 1.0, "s": 1.0, "sec": 1.0, "分钟": 60.0, "分": 60.0, "min": 60.0, "小时": 3600.0, "h": 3600.0}
+_MONEY_COLUMNS = {"amount", "cost", "paid_amount", "spend", "stock_value", "base_pay", "target"}
+_BRACKETED = re.compile(r"^(?P<base>.*?)\s*[（(]\s*(?P<unit>[^()（）]{1,4}?)\s*[)）]\s*$")
+_MONEY_SUFFIX = re.compile(r"^(?P<base>.+?)\s*(?P<unit>百万元|万元|千元|亿元)$")
+
+
+def _units_of(table: str, col: str) -> dict[str, float]:
+    """The units a header of this column may state, with the factor to the contract's unit."""
+    info = CATALOGUE.get(col) if table == "kpi_sheet" else None
+    if col in _MONEY_COLUMNS or (info is not None and info.unit == "currency"):
+        return _MONEY_UNITS
+    if col.endswith("_s"):
+        return _TIME_UNITS
+    return {}
+
+
+def _split_unit(header: str, units: dict[str, float]) -> tuple[str, str] | None:
+    """(header without its unit, unit) when the header ends with one of ``units``."""
+    m = _BRACKETED.match(str(header)) or _MONEY_SUFFIX.match(str(header))
+    if m is None or not m["base"] or m["unit"].strip().lower() not in units:
+        return None
+    return m["base"], m["unit"].strip().lower()
+
+
+def _header_units(ctx: _Ctx, headers: list[str], assigned: dict[str, int], run: _Run) -> dict[str, float]:
+    """Columns whose header states a unit other than the contract's (金额（万元）, 通话时长
+    （分钟）): their values are multiplied out, with a warning, so that 1.2 under
+    金额（万元）is 12,000."""
+    out = {}
+    for col, pos in assigned.items():
+        units = _units_of(ctx.table, col)
+        found = _split_unit(headers[pos], units) if units else None
+        if found is None or units[found[1]] == 1.0:
+            continue
+        unit = found[1]
+        out[col] = units[unit]
+        run.add(ctx.problem(
+            "unit_in_header", f"'{headers[pos]}' ({col}) is in {unit}: its values are multiplied by "
+            f"{out[col]:,.0f}", column=col, severity="warning",
+            zh=f"'{headers[pos]}'（{col}）以{unit}为单位：数值已乘以 {out[col]:,.0f}",
+            fix="nothing to do if the header's unit is right"))
+    return out
 
 
 def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:

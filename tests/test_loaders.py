@@ -241,6 +241,39 @@ def test_call_durations_in_words_are_read_as_seconds(tmp_path):
     assert bad.value == "2分半" and "a duration such as 0:02:23 or 2分30秒" in bad.message
 
 
+def test_a_unit_in_a_header_is_read_and_applied(tmp_path):
+    """订单金额（万元）is the amount in units of 10,000; 通话时长（分钟）the talk time in
+    minutes; （元）and （秒）are the contract's own units."""
+    emp = pd.DataFrame({"工号": ["E1"], "姓名": ["王芳"], "团队": ["一组"], "岗位": ["电销"]})
+    orders = pd.DataFrame({"订单号": ["O1", "O2"], "工号": ["E1", "E1"], "客户ID": ["C1", "C2"],
+                           "下单时间": ["2026-10-01", "2026-10-02"], "订单金额（万元）": ["1.2", "0.07"],
+                           "成本(元)": ["5000", "300"]})
+    calls = pd.DataFrame({"通话编号": ["K1"], "工号": ["E1"], "呼叫时间": ["2026-10-01 09:00"],
+                          "通话时长（分钟）": ["2.5"], "是否接通": ["是"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    _write_csv(tmp_path / "通话记录.csv", calls, encoding="utf-8-sig")
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["amount"].tolist() == [12_000.0, 700.0]
+    assert ds.tables["orders"]["cost"].tolist() == [5_000.0, 300.0]
+    assert ds.tables["calls"]["duration_s"].tolist() == [150.0]
+    w = {p.column: p for p in ds.warnings if p.check == "unit_in_header"}
+    assert sorted(w) == ["amount", "duration_s"]  # (元) needs no warning
+    assert w["amount"].message == "'订单金额（万元）' (amount) is in 万元: its values are multiplied by 10,000"
+    assert w["duration_s"].text("zh") == "'通话时长（分钟）'（duration_s）以分钟为单位：数值已乘以 60"
+    # a unit that does not suit the column is not taken for one: a count is no amount of money
+    orders = orders.rename(columns={"订单金额（万元）": "订单金额（个）"})
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    assert "amount" in {p.column for p in validate_dataset(tmp_path).problems}
+
+
+def test_a_kpi_sheet_column_may_state_its_unit(tmp_path):
+    sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"], "销售额（万元）": ["1.2", "0.9"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    assert load_dataset(tmp_path).tables["kpi_sheet"]["revenue"].tolist() == [12_000.0, 9_000.0]
+
+
 def test_header_matching_ignores_case_spaces_and_bracket_width(tmp_path):
     calls = pd.DataFrame({"Call ID": ["K1", "K2"], " 工号 ": ["E1", "E2"],
                           "呼叫时间": ["2026-10-01 09:00", "2026-10-01 09:05"],
