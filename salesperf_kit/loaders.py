@@ -1470,8 +1470,8 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
         for i, h in enumerate(norm):
             name = _KPI_LABELS.get(h)
             if name is None and headers[i]:
-                base = _BRACKETED.match(str(headers[i])) or _MONEY_SUFFIX.match(str(headers[i]))
-                name = _KPI_LABELS.get(normalise(base["base"])) if base else None
+                split = _split_unit(headers[i])
+                name = _KPI_LABELS.get(normalise(split[0])) if split else None
                 name = name if name and _split_unit(headers[i], _units_of(table, name)) else None
             if i not in claimed and name and name not in assigned:
                 assigned[name] = i
@@ -1734,10 +1734,11 @@ def _units_of(table: str, col: str) -> dict[str, float]:
     return {}
 
 
-def _split_unit(header: str, units: dict[str, float]) -> tuple[str, str] | None:
-    """(header without its unit, unit) when the header ends with one of ``units``."""
+def _split_unit(header: str, units: dict[str, float] | None = None) -> tuple[str, str] | None:
+    """(header without its unit, unit) when the header ends with a unit (one of ``units``
+    when given)."""
     m = _BRACKETED.match(str(header)) or _MONEY_SUFFIX.match(str(header))
-    if m is None or not m["base"] or m["unit"].strip().lower() not in units:
+    if m is None or not m["base"] or (units is not None and m["unit"].strip().lower() not in units):
         return None
     return m["base"], m["unit"].strip().lower()
 
