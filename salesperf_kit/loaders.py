@@ -439,7 +439,7 @@ def _ids_from_names(run: _Run) -> None:
     for table, col in columns:
         df = tables[table]
         values = df[col].astype("string")
-        named = values.notna() & ~values.isin(ids) & values.isin(list(id_of))
+        named = values.isin(list(id_of))  # (no name in id_of is also an id)
         if not named.any():
             continue
         matched = dict.fromkeys(values[named].tolist())
@@ -1497,7 +1497,7 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
             + (f".{hint}" if hint else "")))
 
 
-# what the first cell of a totals row says in exports (compared after normalise)
+# what a cell of a totals row says in exports (compared after normalise)
 _TOTAL_WORDS = {normalise(w) for w in ("合计", "总计", "小计", "总合计", "共计", "合計", "總計", "小計",
                                        "total", "totals", "grand total", "subtotal", "sum")}
 
@@ -1525,8 +1525,9 @@ def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, 
     shown_zh = "、".join(f"第 {ctx.row(i)} 行（'{w}'）" for i, w in list(words.items())[:5])
     more = f" and {len(words) - 5:,} more" if len(words) > 5 else ""
     more_zh = f"等 {len(words):,} 行" if len(words) > 5 else ""
+    rows = f"row{'s' if len(words) > 1 else ''} {shown}{more}"
     run.add(ctx.problem(
-        "totals_rows", f"{len(words):,} totals row(s) left out: row{'s' if len(words) > 1 else ''} {shown}{more}", severity="warning",
+        "totals_rows", f"{len(words):,} totals row(s) left out: {rows}", severity="warning",
         zh=f"未计入合计行：{shown_zh}{more_zh}", fix="nothing to do if these rows sum up the records above them"))
     return pd.Series(data.index.isin(list(words)), index=data.index)
 
@@ -1910,8 +1911,7 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _CURRENCY = r"[¥$€£\s]|^(?:RMB|CNY|USD|EUR)|(?:元|RMB|CNY|USD|EUR)$"
-_MAGNITUDE = r"(万|亿)$"
-_MAGNITUDES = {"万": 1e4, "亿": 1e8}
+_MAGNITUDE = r"(万|亿)$"  # factors: _MONEY_UNITS
 _HMS = r"^(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:\.\d+)?))?$"
 # a duration in words: 2分30秒, 1小时2分, 45秒, 2m 30s, 1 h 5 min
 _DURATION_WORDS = (r"(?i)^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|hours?|hrs?|h)\s*)?"
@@ -1962,7 +1962,7 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
     cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
     cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
     # Chinese magnitudes: 1.2万 = 12,000 (also 1.2万元), 3亿 = 300,000,000
-    magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MAGNITUDES).fillna(1.0)
+    magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MONEY_UNITS).fillna(1.0)
     cleaned = cleaned.str.replace(_MAGNITUDE, "", regex=True)
     ok = cleaned.str.fullmatch(_NUMBER) & cleaned.str.contains(r"\d", regex=True)
     values = pd.to_numeric(cleaned[ok].str.replace(",", "", regex=False), errors="coerce")
@@ -1992,16 +1992,12 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
     if info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
         # every rate above 1: probably percentages without their % sign (45 for 45 %)
         problems.append(ctx.problem(
-            "rate_as_percent", f"every value of {label} is above 1 (from {_plain(given.min())} to "
-            f"{_plain(given.max())}), but {col} is a share: 45 would be read as 4,500 %", column=col,
-            severity="warning", zh=f"{label} 的值都大于 1（{_plain(given.min())} 至 {_plain(given.max())}），"
+            "rate_as_percent", f"every value of {label} is above 1 (from {given.min():.4g} to "
+            f"{given.max():.4g}), but {col} is a share: 45 would be read as 4,500 %", column=col,
+            severity="warning", zh=f"{label} 的值都大于 1（{given.min():.4g} 至 {given.max():.4g}），"
             f"但 {col} 是比率：45 会被当作 4,500%",
             fix="if the values are percentages, write them as 0.45 or 45%"))
     return out, problems
-
-
-def _plain(v: float) -> str:
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4g}"
 
 
 def _parse_booleans(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:

@@ -235,15 +235,12 @@ def _team_targets(ctx: FactContext) -> pd.Series:
     return t.groupby("team")["target"].sum()
 
 
-def _lacks_table(table: str, why: str = "") -> Note:
+def _lacks(table: str, cols=(), why: str = "") -> Note:
+    """What the data lack: a table, or columns of it (``why``: the option that asks for it)."""
     zh = TABLES[table].zh if table in TABLES else table
-    return Note(f"table '{table}'" + (f" ({why})" if why else ""), f"「{zh}」表" + (f"（{why}）" if why else ""))
-
-
-def _lacks_columns(table: str, cols, why: str = "") -> Note:
-    zh = TABLES[table].zh if table in TABLES else table
-    return Note(f"column(s) {', '.join(cols)} of '{table}'" + (f" ({why})" if why else ""),
-                f"「{zh}」表的 {'、'.join(cols)} 列" + (f"（{why}）" if why else ""))
+    en, zh = ((f"column(s) {', '.join(cols)} of '{table}'", f"「{zh}」表的 {'、'.join(cols)} 列") if cols else
+              (f"table '{table}'", f"「{zh}」表"))
+    return Note(en + (f" ({why})" if why else ""), zh + (f"（{why}）" if why else ""))
 
 
 def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str], dict[str, Note]]:
@@ -254,11 +251,11 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
         missing = []
         for table, cols in k.needs.items():
             if table not in ctx.columns:
-                missing.append(_lacks_table(table))
+                missing.append(_lacks(table))
             else:
                 absent = [c for c in cols if c not in ctx.columns[table]]
                 if absent:
-                    missing.append(_lacks_columns(table, absent))
+                    missing.append(_lacks(table, absent))
         missing += _derived_missing(ctx, k)
         if not missing:
             how[name] = "tables"
@@ -267,7 +264,7 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
         elif sheet_cols and all(_fact_in_sheet(f, sheet_cols) for f in k.facts):
             how[name] = "derived"
         else:
-            missing = list({str(m): m for m in missing}.values())
+            missing = list(dict.fromkeys(missing))
             why[name] = (Note.join(missing, zh="及") if missing else
                          Note("the KPI sheet has no such column", "指标表中没有该列"))
     return how, why
@@ -295,12 +292,12 @@ def _derived_missing(ctx: FactContext, k: KPI) -> list[Note]:
                             "投诉来源（客服工单的 is_complaint 列或通话的 outcome 列，见 complaint_sources）"))
         base = ctx.options.get("complaint_basis", "orders")
         if not ctx.has("orders" if base == "orders" else "service"):
-            out.append(_lacks_table("orders" if base == "orders" else "service", f"complaint_basis: {base}"))
+            out.append(_lacks("orders" if base == "orders" else "service", why=f"complaint_basis: {base}"))
     if "referrals_total" in facts and not (ctx.has("orders", "referred_by") or ctx.has("activities")):
         out.append(Note("orders.referred_by or the activities table", "订单的 referred_by 列或「行为」表"))
     if {"revenue", "revenue_prev", "target_revenue"} & facts and ctx.options.get("revenue_basis") == "received":
         if not ctx.has("orders", "paid_amount", "paid_date"):
-            out.append(_lacks_columns("orders", ["paid_amount", "paid_date"], "revenue_basis: received"))
+            out.append(_lacks("orders", ["paid_amount", "paid_date"], "revenue_basis: received"))
     return out
 
 
@@ -501,15 +498,13 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
 
 def _left_out_notices(names: list[str], why: dict[str, Note]) -> list[Note]:
     """One notice per missing table or column, naming the KPIs it leaves out."""
-    groups: dict[str, list[str]] = {}
-    reasons: dict[str, Note] = {}
+    groups: dict[Note, list[str]] = {}  # (a Note is keyed by its English text)
     for k in names:
-        groups.setdefault(str(why[k]), []).append(k)
-        reasons[str(why[k])] = why[k]
+        groups.setdefault(why[k], []).append(k)
     out = []
     for reason, ks in groups.items():
         zh_names = "".join(f"「{label(k, 'zh')}」" for k in ks)
-        zh = f"未计算{zh_names}：数据中缺少{getattr(reasons[reason], 'zh', reason)}。"
+        zh = f"未计算{zh_names}：数据中缺少{reason.zh}。"
         out.append(Note(f"{ks[0]} left out: it needs {reason}, which the data do not have." if len(ks) == 1 else
                         f"{', '.join(ks)} left out: they need {reason}, which the data do not have.", zh))
     return out
