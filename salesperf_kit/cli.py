@@ -225,14 +225,16 @@ def scenarios(business, params_file, data, period, out):
 @click.option("--client", help="Client name (default: the parameter file's report.client).")
 @click.option("--force", is_flag=True, help="Replace an existing report of the same period and client.")
 @click.option("--anonymise", is_flag=True, help="Replace person names with stable pseudonyms.")
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="The report's language (default: the parameter file's report.language or language).")
 @click.option("--reports-dir", type=click.Path(), help="Where reports go (default: reports/).")
 @_friendly
-def run(business, params_file, data, period, client, force, anonymise, reports_dir):
+def run(business, params_file, data, period, client, force, anonymise, language, reports_dir):
     """Run one report with Papermill into reports/<period>/<client>/<business>/."""
     from .report import run_report
 
     result = run_report(business, params_file, data=data, period=period, client=client, force=force,
-                        anonymise=anonymise, reports_dir=reports_dir, progress=False)
+                        anonymise=anonymise, language=language, reports_dir=reports_dir, progress=False)
     click.echo(f"Report written to {result.folder} in {result.seconds:.1f} s")
 
 

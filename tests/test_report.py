@@ -280,15 +280,25 @@ def test_periods_without_records_are_not_zero():
     assert not has_records({}, parse_period("2017-06"))
 
 
-def test_anonymised_report_shows_no_real_name(small_data, tmp_path):
-    result = run_report("direct", PARAMS_DIR / "direct.yaml", data=str(small_data["direct"]), period="2026-10",
-                        client="acme", reports_dir=tmp_path, anonymise=True)
+def test_anonymised_english_report_from_the_command_line(small_data, tmp_path):
+    """`salesperf run ... --language en --anonymise`: an English report with no real name."""
+    from click.testing import CliRunner
+
+    from salesperf_kit.cli import main
+
+    r = CliRunner().invoke(main, ["run", "direct", "--params", str(PARAMS_DIR / "direct.yaml"), "--data",
+                                  str(small_data["direct"]), "--period", "2026-10", "--client", "acme",
+                                  "--reports-dir", str(tmp_path), "--language", "en", "--anonymise"])
+    assert r.exit_code == 0, r.output
+    folder = tmp_path / "2026-10" / "acme" / "direct"
     names = pd.read_csv(small_data["direct"] / "employees.csv")["name"].tolist()
-    html = (result.folder / "report.html").read_text(encoding="utf-8")
-    card = (result.folder / "scorecard.csv").read_text(encoding="utf-8-sig")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    card = (folder / "scorecard.csv").read_text(encoding="utf-8-sig")
     leaked = [n for n in names if n in html or n in card]
     assert not leaked, f"real names in an anonymised report: {leaked[:5]}"
-    assert "成员" in card  # stable pseudonyms instead
+    assert "Member " in card  # stable pseudonyms instead
+    assert "<h2>Executive summary</h2>" in html and "执行摘要" not in html
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["parameters"]["language"] == "en"
 
 
 def test_plain_papermill_still_works(tmp_path):
