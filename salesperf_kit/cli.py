@@ -90,14 +90,14 @@ def sample(business, out, seed, scale, volume, fmt):
 
 
 def _load(data, params, period, lazy=False):
-    from .loaders import load_data
+    from .loaders import load_plan_data
 
-    return load_data(data, business=params.business, mapping=params.data.as_mapping(), period=period, lazy=lazy)
+    return load_plan_data(params, data, period=period, lazy=lazy)
 
 
 @main.command()
 @click.argument("business", type=BUSINESS)
-@click.option("--data", required=True, help="Data folder or workbook ('demo' for the embedded demo data).")
+@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
 @click.option("--period", required=True, help="2026-10, 2026-Q3 or 2026.")
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv, .xlsx or .parquet.")
@@ -109,6 +109,7 @@ def kpis(business, data, period, params_file, out):
     from .kpis import DEFAULT_SETS, compute_kpis
 
     params = _params(business, params_file)
+    data = params.data_source(data)
     dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
     require_records(dataset, period, what="the KPI table")
     options = params.engine_options
@@ -127,7 +128,7 @@ def _has_parquet(data) -> bool:
 
 @main.command()
 @click.argument("business", type=BUSINESS)
-@click.option("--data", required=True)
+@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
 @click.option("--period", required=True)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
@@ -138,7 +139,7 @@ def score(business, data, period, params_file, out):
     from .reporting import build_report
 
     report = build_report(business=business, params_file=params_file or str(_default_params(business)),
-                          data_path=data, period=period)
+                          data_path=data or "", period=period)
     table = report.scorecard_table()
     write_table(table, out, language=report.language)
     click.echo(f"Wrote the scorecard of {len(table)} people to {out}")
@@ -147,7 +148,7 @@ def score(business, data, period, params_file, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.argument("employee_id")
-@click.option("--data", help="Data folder or workbook; 'demo' (the default without --params) = embedded demo data.")
+@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
 @click.option("--period", required=True)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--language", type=click.Choice(["zh", "en"]), help="Default: the parameter file's language.")
@@ -157,10 +158,6 @@ def explain(business, employee_id, data, period, params_file, language):
     also be the person's name."""
     from .scoring import scorecard
 
-    if data is None and params_file:
-        raise click.UsageError("--params names a client's plan: say which data to explain with --data "
-                               "(a folder or workbook, or 'demo' for the embedded demo data).")
-    data = data or "demo"
     params = _params(business, params_file)
     card = scorecard(_load(data, params, period), params, period)
     click.echo(card.explain(employee_id, language=language or params.report_language))
@@ -177,7 +174,7 @@ def _default_params(business: str) -> Path:
 @click.option("--year", required=True, type=int)
 @click.option("--method", type=click.Choice(["history", "capacity", "equal"]), default="history", show_default=True)
 @click.option("--uplift", type=float, help="Growth over the baseline, e.g. 0.25.")
-@click.option("--data", default="demo", show_default=True)
+@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())
 @_friendly
@@ -196,7 +193,7 @@ def targets(business, year, method, uplift, data, params_file, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.option("--params", "params_file", type=click.Path(exists=True))
-@click.option("--data", default="demo", show_default=True)
+@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
 @click.option("--period", required=True)
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
 @_friendly
@@ -220,7 +217,7 @@ def scenarios(business, params_file, data, period, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.option("--params", "params_file", type=click.Path(exists=True), required=True)
-@click.option("--data", default="demo", show_default=True, help="Data folder or workbook; 'demo' = embedded demo data.")
+@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
 @click.option("--period", default="previous", show_default=True, help="2026-10, or 'previous' = last complete month.")
 @click.option("--client", help="Client name (default: the parameter file's report.client).")
 @click.option("--force", is_flag=True, help="Replace an existing report of the same period and client.")

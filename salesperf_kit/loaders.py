@@ -50,7 +50,8 @@ from .params import lookup_spellings
 from .periods import Period, parse_period
 from .schemas import TABLES, check_references
 
-__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "tables_of", "validate_dataset"]
+__all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "load_plan_data", "tables_of",
+           "validate_dataset"]
 
 _MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "encoding")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
@@ -2253,6 +2254,13 @@ def load_data(path, *, business: str | None = None, mapping: dict | None = None,
         check_one_of("business", business, BUSINESSES)
         return Dataset(tables=make_sample(business), sources={})
     return load_dataset(path, mapping=mapping or None, period=period, lazy=lazy)
+
+
+def load_plan_data(params, data: str | None = None, *, period=None, lazy: bool = False) -> Dataset:
+    """The data a plan runs on (``data``, else its ``data.path``, else the demo data for a
+    shipped plan: :meth:`~salesperf_kit.params.Params.data_source`), read with its mapping."""
+    return load_data(params.data_source(data), business=params.business, mapping=params.data.as_mapping(),
+                     period=period, lazy=lazy)
 
 
 def tables_and_lazy(dataset) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:

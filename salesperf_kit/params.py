@@ -73,6 +73,7 @@ def lookup_spellings(entry):
 class DataMapping(_Model):
     """How a client's export maps onto the data contract (see loaders.load_dataset)."""
 
+    path: Optional[str] = None  # where the client's export is: a folder or workbook (relative to the file), or "demo"
     files: dict[str, str] = {}
     lookups: dict[str, list[Lookup]] = {}
     lines: list[str] = []  # tables exported with one row per line (e.g. [orders]), combined by their id
@@ -83,7 +84,8 @@ class DataMapping(_Model):
     encoding: Optional[str] = None
 
     def as_mapping(self) -> dict:
-        return {k: v for k, v in self.model_dump().items() if v}
+        """The loaders' ``mapping`` (everything but ``path``)."""
+        return {k: v for k, v in self.model_dump(exclude={"path"}).items() if v}
 
 
 # ----------------------------------------------------------------------------- KPIs
@@ -455,6 +457,28 @@ class Params(_Model):
         and the reviewer weights of ``scoring.ratings``."""
         return self.kpi_options.model_dump() | {"reviewer_weights": dict(self.scoring.ratings.reviewer_weights)}
 
+    def data_source(self, given: str | None = None) -> str:
+        """The data a run reads: ``given`` (``--data``, a notebook's ``data_path``), else
+        ``data.path``, else, for a shipped plan (``params/<business>.yaml``) that maps no
+        client export, the embedded demo data (``"demo"``).
+
+        Any other plan must say which data it is for: falling back to the demo data would
+        put invented figures under a client's name.
+        """
+        if given:
+            return given
+        if self.data.path:
+            return self.data.path
+        shipped = self.source is not None and (self.source in BUSINESSES or Path(self.source).resolve() in {
+            (PARAMS_DIR / f"{b}.yaml").resolve() for b in BUSINESSES})
+        if shipped and not self.data.as_mapping():
+            return "demo"
+        raise ParamsError(
+            "which data? No data folder or workbook was given, and the file has no data.path. Only a shipped plan "
+            "(params/<business>.yaml) falls back to the embedded demo data, so that invented figures never go out "
+            "under a client's name. Fix: pass --data FOLDER_OR_WORKBOOK (data_path in a notebook), or set data.path "
+            "in the file (relative to it; 'demo' for the demo data).", file=self.source)
+
     def role(self, name: str) -> RoleSpec | None:
         spec = self.scoring.roles.get(name)
         if spec is None and self.scoring.default_role:
@@ -555,6 +579,9 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         chain = " -> ".join(str(p) for p in (*seen, path))
         raise ParamsError(f"'extends' goes round in a circle: {chain}", file=str(path))
     data = read_yaml(path)
+    where = data.get("data", {}).get("path") if isinstance(data.get("data"), dict) else None
+    if isinstance(where, str) and where != "demo" and not Path(where).is_absolute():
+        data["data"]["path"] = str(path.parent / where)  # relative to the file that names it
     base = data.pop("extends", None)
     if base is None:
         return data

@@ -246,7 +246,7 @@ def _parameters_of(nb_path: Path) -> set[str]:
     return set(pm.inspect_notebook(str(nb_path)).keys())
 
 
-def run_report(business: str, params_file: str | Path, *, data: str = "demo", period: str | None = None,
+def run_report(business: str, params_file: str | Path, *, data: str | None = None, period: str | None = None,
                client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                anonymise: bool = False, language: str | None = None, extra: dict | None = None,
                progress: bool = False, kernels: Kernels | None = None, ahead: bool = False) -> RunResult:
@@ -266,7 +266,7 @@ def run_report(business: str, params_file: str | Path, *, data: str = "demo", pe
                        progress=progress, kernels=kernels, ahead=ahead)
 
 
-def _run_report(business: str, params_file: str | Path, *, data: str = "demo", period: str | None = None,
+def _run_report(business: str, params_file: str | Path, *, data: str | None = None, period: str | None = None,
                 client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                 anonymise: bool = False, language: str | None = None, extra: dict | None = None,
                 progress: bool = False, kernels: Kernels | None = None, ahead: bool = False,
@@ -281,6 +281,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str = "demo", p
     check_one_of("business", business, BUSINESSES)
     params_file = Path(params_file)
     params = load_params(params_file)  # validates (and follows extends) before anything runs
+    given, data = data, params.data_source(data)
     if params.business != business:
         raise SalesperfError(f"{params_file}: business is '{params.business}', but the report asked for is "
                              f"'{business}'. Use the {params.business} report or another parameter file.")
@@ -292,7 +293,8 @@ def _run_report(business: str, params_file: str | Path, *, data: str = "demo", p
         raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
                              "(the old one is only removed once the new one has succeeded).")
     if data not in ("", "demo") and not Path(data).exists():
-        raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
+        where = f"--data {data}" if given else f"{params_file}: data.path {data}"
+        raise SalesperfError(f"{where}: no such file or folder. Give the folder of the client's files or "
                              "their workbook, or 'demo' for the embedded demo data.")
     nb_in = notebook_path(business)
     inputs = _inputs(data if data in ("", "demo") else str(Path(data).resolve()), params_file)
@@ -424,7 +426,7 @@ def _worker_init() -> None:
     util.Finalize(_KERNELS, _KERNELS.close, exitpriority=10)
 
 
-def run_many(todo: list[tuple[str, Path, str]], *, period, jobs: int = 1, force: bool = False,
+def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1, force: bool = False,
              reports_dir=None, progress: bool = True) -> list[RunResult]:
     """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time.
 
@@ -442,7 +444,7 @@ def run_many(todo: list[tuple[str, Path, str]], *, period, jobs: int = 1, force:
 
     global _KERNELS
     reports = str(Path(reports_dir).resolve()) if reports_dir else None
-    args = [(b, str(Path(f).resolve()), d if d in ("", "demo") else str(Path(d).resolve()), period, force, reports)
+    args = [(b, str(Path(f).resolve()), d if d in (None, "", "demo") else str(Path(d).resolve()), period, force, reports)
             for b, f, d in todo]
     if jobs <= 1 or len(args) <= 1:
         # one report's HTML export (in a thread of this process) runs while the next
@@ -470,11 +472,11 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised."""
     pdir = Path(params_dir) if params_dir else PARAMS_DIR
-    todo: list[tuple[str, Path, str]] = [(b, pdir / f"{b}.yaml", (data or {}).get(b, "demo"))
+    todo: list[tuple[str, Path, str | None]] = [(b, pdir / f"{b}.yaml", (data or {}).get(b))
                                          for b in BUSINESSES if (pdir / f"{b}.yaml").exists()]
     for f in client_files(pdir):
         b = str(read_yaml(f).get("business") or load_params(f).business)
-        todo.append((b, f, (data or {}).get(b, "demo")))
+        todo.append((b, f, (data or {}).get(b)))
     results = run_many(todo, period=period, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
     return sorted(results, key=lambda r: (r.business, r.client))
 

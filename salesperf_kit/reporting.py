@@ -28,13 +28,14 @@ from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
 from .coverage import has_records, require_records
 from .export import anonymise, column_labels, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
+from .loaders import load_data
 from .params import Params, load_params
 from .periods import Period, parse_period
 from .schemas import TABLES
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Section", "Report", "build_report", "load_data", "HEADLINE_KPIS"]
+__all__ = ["Section", "Report", "build_report", "HEADLINE_KPIS"]
 
 HEADLINE_KPIS = {
     "online": ["revenue", "orders", "target_attainment", "sessions", "conversion_rate", "roas", "csat"],
@@ -167,14 +168,6 @@ class Section:
         return "<div class='sp-section'>" + "\n".join(parts) + "</div>"
 
 
-def load_data(data_path: str, business: str, params: Params, period) -> object:
-    """Load a client's data with the parameter file's mapping; ``"demo"`` gives the embedded
-    demo data of ``business`` (see :func:`salesperf_kit.loaders.load_data`)."""
-    from .loaders import load_data as _load
-
-    return _load(data_path, business=business, mapping=params.data.as_mapping(), period=period)
-
-
 @dataclass
 class Report:
     """Everything one report shows, computed once by :func:`build_report`."""
@@ -194,6 +187,7 @@ class Report:
     payouts: pd.DataFrame
     plan_cost: pd.DataFrame
     anonymise: bool = False
+    demo: bool = False  # the embedded demo data, not a client's
     figures: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
@@ -231,6 +225,9 @@ class Report:
         para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
                 f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}. ") + \
             _t("as_of", self.language, as_of=self.as_of)
+        if self.demo:
+            para += ("数据为内置演示数据（随机生成，并非真实业务数据）。" if self.zh else
+                     " The data are the kit's built-in demo data (generated, not real business figures).")
         return Section(title, [para], key="cover")
 
     def _plan_weights(self) -> dict[str, float]:
@@ -719,7 +716,7 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
 
 
-def build_report(*, business: str, params_file: str, data_path: str = "demo", period: str = "2026-10",
+def build_report(*, business: str, params_file: str, data_path: str = "", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
 
@@ -738,7 +735,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "demo", pe
     language = language or params.report_language
     client = client or params.report.client
     p = parse_period(period)
-    dataset = load_data(data_path, business, params, p)
+    source = params.data_source(data_path or None)
+    dataset = load_data(source, business=business, mapping=params.data.as_mapping(), period=p)
     require_records(dataset, p, what="a report")
     options = params.engine_options
     wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
@@ -765,4 +763,4 @@ def build_report(*, business: str, params_file: str, data_path: str = "demo", pe
                   previous=prev_kpis if covered[p.previous()] else None,
                   last_year=last_year if covered[p.same_last_year()] else None,
                   scorecard=card, previous_scorecard=prev_card if covered[p.previous()] else None, payouts=pay,
-                  plan_cost=cost, anonymise=anonymise)
+                  plan_cost=cost, anonymise=anonymise, demo=source in ("", "demo"))

@@ -2304,17 +2304,12 @@ class ScenarioInputs:
         return list(self.scorecard.table["role"].astype(str).value_counts().index)
 
 
-def _load_data(data_path, params, business: str, period):
-    from .loaders import load_data
-
-    return load_data(data_path, business=business, mapping=params.data.as_mapping(), period=period)
-
-
-def scenario_inputs(*, business: str, params_file, data_path="demo", period: str) -> ScenarioInputs:
+def scenario_inputs(*, business: str, params_file, data_path: str = "", period: str) -> ScenarioInputs:
     """Load the parameter file and the data, compute the KPIs and score the period.
 
     ``data_path``: a client's data folder or workbook (read with the file's ``data:``
-    mapping), or ``"demo"`` for the embedded demo data of ``business``. The KPIs are
+    mapping), or ``"demo"`` for the embedded demo data of ``business``; empty: the file's
+    ``data.path``, or the demo data for a shipped plan. The KPIs are
     those of the plan, the business type's default set and every KPI a scenario weighs.
     """
     from .params import load_params
@@ -2323,7 +2318,9 @@ def scenario_inputs(*, business: str, params_file, data_path="demo", period: str
     if params.business != business:
         raise ParamsError(f"business: expected '{business}' but the file is for '{params.business}'",
                           file=str(params_file))
-    dataset = _load_data(data_path, params, business, period)
+    from .loaders import load_plan_data
+
+    dataset = load_plan_data(params, data_path or None, period=period)
     return _score_period(dataset, params, period)
 
 

@@ -111,3 +111,18 @@ def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
     people = t[t["employee_id"].notna()].groupby("kpi")["target"].sum()
     teams = t[t["employee_id"].isna()].groupby("kpi")["target"].sum()
     assert people["revenue"] == teams["revenue"]  # the cascade adds up exactly
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "online"], ["kpis", "online", "--period", "2026-10", "--out", "k.csv"],
+    ["score", "online", "--period", "2026-10", "--out", "s.csv"], ["explain", "online", "E0001", "--period", "2026-10"],
+    ["scenarios", "online", "--period", "2026-10", "--out", "s.csv"], ["targets", "online", "--year", "2027", "--out", "t.csv"],
+])
+def test_a_client_plan_without_data_never_runs_on_the_demo_data(tmp_path, command):
+    """Forgetting --data with a client's plan is an error naming the file, not a report of
+    invented figures under the client's name."""
+    client = tmp_path / "acme.yaml"
+    client.write_text("extends: online\nreport: {client: Acme}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, [*command[:2], "--params", str(client), *command[2:]])
+    assert r.exit_code == 1, r.output
+    assert f"{client}: which data?" in r.output and "--data" in r.output

@@ -166,3 +166,23 @@ def test_engine_options_are_the_kpi_options_and_the_reviewer_weights():
     assert opts["reviewer_weights"] == {"self": 0.1, "manager": 0.5, "peer": 0.4, "customer": 0.0}
     assert opts["effective_talk_seconds"] == 60 and opts["revenue_basis"] == "ordered"
     assert set(opts) == set(p.kpi_options.model_dump()) | {"reviewer_weights"}
+
+
+def test_which_data_a_plan_runs_on(tmp_path):
+    """--data wins; else data.path (relative to the file naming it, also through extends);
+    the demo data only for a shipped plan that maps no client export."""
+    assert load_params(PARAMS_DIR / "online.yaml").data_source() == "demo"
+    assert load_params("online").data_source() == "demo"
+    assert load_params("online").data_source("exports/2026-10") == "exports/2026-10"
+    (tmp_path / "clients").mkdir()
+    _write(tmp_path, "base.yaml", "extends: online\ndata: {path: ../acme-data}\n")
+    inherited = load_params(_write(tmp_path / "clients", "acme.yaml", "extends: ../base.yaml\n"))
+    assert inherited.data_source() == str(tmp_path / "../acme-data")  # relative to base.yaml, not to acme.yaml
+    own = load_params(_write(tmp_path / "clients", "beta.yaml", "extends: ../base.yaml\ndata: {path: beta.xlsx}\n"))
+    assert own.data_source() == str(tmp_path / "clients" / "beta.xlsx")
+    assert own.data_source("demo") == "demo"
+    assert "path" not in own.data.as_mapping()  # not a loader option
+    for text in ("extends: online\nreport: {client: Gamma}\n",                     # a client file, no data named
+                 "extends: online\ndata: {files: {orders: sales.csv}}\n"):          # maps a client's export
+        with pytest.raises(ParamsError, match=r"gamma.yaml: which data\?.*--data.*data\.path"):
+            load_params(_write(tmp_path, "gamma.yaml", text)).data_source()

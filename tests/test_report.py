@@ -159,12 +159,20 @@ def test_run_all_continues_past_a_failure(small_data, tmp_path, monkeypatch):
 
 def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
     """The sequential path (kernels started one report ahead): a failing report does not
-    stop the next, and no kernel is left running afterwards."""
+    stop the next, and no kernel is left running afterwards. A client file's data come
+    from its data.path (relative to the file); a plan that names no data fails at once
+    instead of running on the demo data."""
+    import os
+
     pdir = tmp_path / "params"
     (pdir / "clients").mkdir(parents=True)
-    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")  # not a shipped plan here: no data named
+    where = Path(os.path.relpath(small_data["online"], pdir / "clients")).as_posix()
     (pdir / "clients" / "broken.yaml").write_text(
-        "extends: ../online.yaml\nkpis: [inventory_turnover]\nreport: {client: broken}\n", encoding="utf-8")
+        f"extends: ../online.yaml\ndata: {{path: {where}}}\nkpis: [inventory_turnover]\nreport: {{client: broken}}\n",
+        encoding="utf-8")
+    (pdir / "clients" / "acme.yaml").write_text(
+        f"extends: ../online.yaml\ndata: {{path: {where}}}\nreport: {{client: acme}}\n", encoding="utf-8")
     started = []
     real_start = Kernels._start
 
@@ -174,10 +182,12 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Kernels, "_start", recording)
-        results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir,
-                          data={"online": str(small_data["online"])}, progress=False)
-    assert [(r.client, r.status) for r in results] == [("broken", "failed"), ("演示客户", "ok")]
-    assert len(started) == 2, "one kernel per report, none started for a report that does not come"
+        results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir, progress=False)
+    assert [(r.client, r.status) for r in results] == [("acme", "ok"), ("broken", "failed"), ("演示客户", "failed")]
+    assert "which data?" in results[2].error
+    manifest = json.loads((results[0].folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["data_path"] == str(small_data["online"].resolve())
+    assert len(started) == 2, "one kernel per report that runs, none for a report that does not come"
     assert not any(km.is_alive() for km, _ in started)
 
 

@@ -697,7 +697,7 @@ def test_the_notebook_is_thin_and_parameterised():
     for node in ast.parse("".join(code[0]["source"])).body:
         params[node.targets[0].id] = ast.literal_eval(node.value)
     assert params["business"] == "telesales" and params["period"] == "2026-10" and params["language"] == "zh"
-    assert params["data_path"] == "demo" and params["output_dir"] == ""
+    assert params["data_path"] == "" and params["output_dir"] == ""
     for cell in code:
         tree = ast.parse("".join(cell["source"]))
         assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While,
