@@ -583,6 +583,61 @@ def test_clawback_lands_in_the_later_period(shop):
     assert october.fact("clawback_amount").eq(0.0).all()
 
 
+def test_clawback_takes_back_what_the_revenue_basis_counted(shop):
+    """With revenue_basis: received, the money counted is the money paid: a refund claws back
+    what was paid before the period, and nothing for an order paid after it was refunded."""
+    orders = shop["orders"].copy()
+    o7 = orders["order_id"] == "o7"  # E3, ordered 28 Oct (250), refunded 10 Nov
+    ordered = compute_kpis(dict(shop, orders=orders.assign(paid_amount=orders["paid_amount"].mask(o7, 100.0))),
+                           "2026-11", kpis=["revenue"], options={"refund_handling": "clawback"})
+    assert ordered.fact("clawback_amount")["E3"] == 250.0  # the order's amount: October counted 250
+    received = {"refund_handling": "clawback", "revenue_basis": "received"}
+    part = compute_kpis(dict(shop, orders=orders.assign(paid_amount=orders["paid_amount"].mask(o7, 100.0))),
+                        "2026-11", kpis=["revenue"], options=received)
+    assert part.fact("clawback_amount")["E3"] == 100.0  # 100 paid on 28 Oct, counted in October
+    late = orders.assign(paid_date=orders["paid_date"].mask(o7, pd.Timestamp("2026-11-12")))
+    res = compute_kpis(dict(shop, orders=late), "2026-11", kpis=["revenue"], options=received)
+    assert res.fact("clawback_amount")["E3"] == 0.0  # paid after the refund: no period counted it
+    assert_kpi(res, "revenue", {"E3": 60.0})  # n1 only: o7's November payment was refunded before November closed
+
+
+def test_under_clawback_growth_compares_with_the_new_customers_last_period_reported(shop):
+    """c10's first order (E2, 28 Sep) is refunded on 3 Oct; c10 buys again on 6 Oct.
+    September reported E2's new customers c3 and c10; October's growth divides by those 2."""
+    extra = _table(ORDER_COLUMNS, [
+        ("x1", "E2", "c10", "2026-09-28", 70, 40, 1, "refunded", 70, "2026-09-28", None, "B", "West", None, "2026-10-03"),
+        ("x2", "E2", "c10", "2026-10-06", 90, 50, 1, "completed", 90, "2026-10-06", None, "B", "West", None, None),
+    ], ORDER_DATES)
+    orders = pd.concat([shop["orders"], extra], ignore_index=True)
+    options = {"refund_handling": "clawback"}
+    september = compute_kpis(dict(shop, orders=orders), "2026-09", kpis=["new_customers"], options=options)
+    assert_kpi(september, "new_customers", {"E2": 2.0})  # c3, c10
+    october = compute_kpis(dict(shop, orders=orders), "2026-10", kpis=["new_customer_growth"], options=options)
+    assert october.fact("new_customers_prev")["E2"] == 2.0
+    assert_kpi(october, "new_customer_growth", {"E2": 1 / 2 - 1})  # c10 again (its first valid order now) / 2
+
+
+def test_an_order_without_a_customer_makes_no_buyer(shop):
+    orders = shop["orders"].copy()
+    orders.loc[orders["order_id"] == "o3", "customer_id"] = None  # E1's order for c5
+    res = compute_kpis(dict(shop, orders=orders), "2026-10", kpis=["revenue_per_buyer", "repurchase_rate"])
+    assert_kpi(res, "revenue_per_buyer", {"E1": 600.0})  # 600 / 1 buyer (c1), not / 2
+    assert_kpi(res, "repurchase_rate", {"E1": 1.0})  # c1 bought twice: 1 / 1
+
+
+def test_inquiry_conversion_counts_the_orders_of_the_inquiry_channels(shop):
+    orders = shop["orders"].assign(channel=None)
+    orders.loc[orders["order_id"].isin(["o1", "o3"]), "channel"] = "咨询"
+    orders.loc[orders["order_id"] == "o2", "channel"] = "直播"
+    data = dict(shop, orders=orders)
+    res = compute_kpis(data, "2026-10", kpis=["inquiry_conversion"], options={"inquiry_channels": ["咨询"]})
+    assert_kpi(res, "inquiry_conversion", {"E1": 2 / 15})  # o1, o3 / (10 + 5) inquiries
+    assert_kpi(compute_kpis(data, "2026-10", kpis=["inquiry_conversion"]), "inquiry_conversion", {"E1": 3 / 15})
+    res = compute_kpis(shop, "2026-10", kpis=["inquiry_conversion"], options={"inquiry_channels": ["咨询"]})
+    assert "inquiry_conversion" not in res.kpis
+    assert "column(s) channel of 'orders' (kpi_options.inquiry_channels)" in " ".join(map(str, res.notices))
+
+
 # ----------------------------------------------------------------------------- customers across periods
 def test_customers_across_a_quarter(shop):
     res = compute_kpis(shop, "2026-Q4", kpis=["revenue", "growth", "new_customers", "repurchase_rate",

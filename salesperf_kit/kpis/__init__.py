@@ -273,7 +273,7 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
 def _fact_in_sheet(fact: str, cols: set[str]) -> bool:
     aliases = {"revenue_ordered": "revenue", "revenue_ordered_prev": "revenue", "revenue_prev": "revenue",
                "billed": "revenue", "headcount": None, "new_customers_prev": "new_customers",
-               "orders_prev": "orders"}
+               "orders_prev": "orders", "inquiry_orders": "orders"}
     if fact == "headcount":
         return True
     base = aliases.get(fact, fact.removesuffix("_prev"))
@@ -295,6 +295,8 @@ def _derived_missing(ctx: FactContext, k: KPI) -> list[Note]:
             out.append(_lacks("orders" if base == "orders" else "service", why=f"complaint_basis: {base}"))
     if "referrals_total" in facts and not (ctx.has("orders", "referred_by") or ctx.has("activities")):
         out.append(Note("orders.referred_by or the activities table", "订单的 referred_by 列或「行为」表"))
+    if "inquiry_orders" in facts and ctx.options.get("inquiry_channels") and not ctx.has("orders", "channel"):
+        out.append(_lacks("orders", ["channel"], "kpi_options.inquiry_channels"))
     if {"revenue", "revenue_prev", "target_revenue"} & facts and ctx.options.get("revenue_basis") == "received":
         if not ctx.has("orders", "paid_amount", "paid_date"):
             out.append(_lacks("orders", ["paid_amount", "paid_date"], "revenue_basis: received"))
@@ -339,6 +341,8 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
         if src in f:
             f["revenue_prev"] = f[src]
     f["headcount"] = 1.0
+    if "inquiry_orders" not in f and "orders" in f:  # a KPI sheet: its orders, unless only some channels count
+        f["inquiry_orders"] = np.nan if ctx.options.get("inquiry_channels") else f["orders"]
     srcs = ctx.options.get("complaint_sources", ["service", "calls"])
     parts = [c for c, src in (("service_complaints", "service"), ("call_complaints", "calls"))
              if c in f and src in srcs]

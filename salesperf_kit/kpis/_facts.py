@@ -147,11 +147,13 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
     tiers = _literals(ctx.options.get("big_customer_tiers", ["A"]))
     status = ctx.has("orders", "status")
     lo, hi = min(p.start, q.start), max(p.end, q.end)
+    channels = ctx.options.get("inquiry_channels") or []
+    inquired = f"channel IN ({_literals(channels)})" if channels and ctx.has("orders", "channel") else "TRUE"
     # one read of the two periods' rows, aggregated per (employee, customer): the employee
     # figures are sums of these pairs, the buyer counts counts of them
     return ctx.con.sql(f"""
         WITH w AS (
-            SELECT employee_id, customer_id, amount, quantity, cost, paid_amount, customer_tier,
+            SELECT employee_id, customer_id, amount, quantity, cost, paid_amount, customer_tier, {inquired} AS inquired,
                    {_in('order_date', p)} AS cur, {_in('order_date', p)} AND {_valid(ctx, p.end)} AS vp,
                    {_in('order_date', q)} AND {_valid(ctx, q.end)} AS vq,
                    {"status IS DISTINCT FROM 'cancelled'" if status else "TRUE"} AS placed,
@@ -160,6 +162,7 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
         emp AS (  -- sums and counts: per employee (a small table)
             SELECT employee_id,
                    sum(amount) FILTER (WHERE vp) AS revenue_ordered, count(*) FILTER (WHERE vp) AS orders,
+                   count(*) FILTER (WHERE vp AND inquired) AS inquiry_orders,
                    sum(quantity) FILTER (WHERE vp) AS units, sum(cost) FILTER (WHERE vp) AS cost,
                    sum(amount - cost) FILTER (WHERE vp) AS profit,
                    sum(amount) FILTER (WHERE vp AND customer_tier IN ({tiers})) AS big_revenue,
@@ -173,7 +176,8 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
             FROM w WHERE vp OR vq GROUP BY employee_id, customer_id),
         buy AS (
             SELECT employee_id,
-                   count(*) FILTER (WHERE n > 0) AS buyers, count(*) FILTER (WHERE n >= 2) AS repeat_buyers,
+                   count(customer_id) FILTER (WHERE n > 0) AS buyers,  -- (orders with no customer: no buyer)
+                   count(customer_id) FILTER (WHERE n >= 2) AS repeat_buyers,
                    count(customer_id) FILTER (WHERE n_prev > 0) AS buyers_prev,
                    count(customer_id) FILTER (WHERE n > 0 AND n_prev > 0) AS retained_buyers
             FROM pairs GROUP BY employee_id)
@@ -196,6 +200,17 @@ def _orders_received(ctx: FactContext) -> pd.DataFrame:
 
 
 def _orders_history(ctx: FactContext) -> pd.DataFrame:
+    """:func:`_orders_history_at`; under ``refund_handling: clawback``, the previous period's
+    new customers (the base of ``new_customer_growth``) are those it reported when it
+    closed: a first order refunded since then does not change them."""
+    out = _orders_history_at(ctx)
+    if ctx.options.get("refund_handling") == "clawback" and ctx.has("orders", "status"):
+        prev = _orders_history_at(replace(ctx, period=ctx.period.previous()))
+        out["new_customers_prev"] = out["employee_id"].map(prev.groupby("employee_id")["new_customers"].sum())
+    return out
+
+
+def _orders_history_at(ctx: FactContext) -> pd.DataFrame:
     """Facts that need each customer's first-ever order (company-wide).
 
     A customer's first order is the earliest order that counts at the end of the period,
@@ -428,10 +443,16 @@ def _orders_regions(ctx: FactContext) -> pd.DataFrame:
 
 
 def _orders_clawback(ctx: FactContext) -> pd.DataFrame:
+    """Refunds in the period of money an earlier period counted: orders placed before the
+    period, or, with ``revenue_basis: received``, the amounts paid before it."""
     p = ctx.period
+    if ctx.options.get("revenue_basis") == "received" and ctx.has("orders", "paid_amount", "paid_date"):
+        amount, counted = "paid_amount", f"paid_date < {_ts(p.start)}"
+    else:
+        amount, counted = "amount", f"order_date < {_ts(p.start)}"
     return ctx.con.sql(f"""
-        SELECT employee_id, sum(amount) AS clawback_amount, count(*) AS clawback_orders FROM orders
-        WHERE status = 'refunded' AND {_in('refunded_at', p)} AND order_date < {_ts(p.start)}
+        SELECT employee_id, sum({amount}) AS clawback_amount, count(*) AS clawback_orders FROM orders
+        WHERE status = 'refunded' AND {_in('refunded_at', p)} AND {counted}
         GROUP BY employee_id
     """).df()
 
@@ -651,7 +672,7 @@ class FactGroup:
 
 FACT_GROUPS: dict[str, FactGroup] = {g.name: g for g in [
     FactGroup("orders_period", "orders", _orders_period, (
-        "revenue_ordered", "orders", "units", "cost", "profit", "big_revenue", "buyers", "repeat_buyers",
+        "revenue_ordered", "orders", "inquiry_orders", "units", "cost", "profit", "big_revenue", "buyers", "repeat_buyers",
         "placed_orders", "refunded_orders", "revenue_ordered_prev", "orders_prev", "buyers_prev",
         "retained_buyers", "collected", "billed")),
     FactGroup("orders_received", "orders", _orders_received, ("received_revenue", "received_revenue_prev")),

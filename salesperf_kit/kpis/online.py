@@ -51,13 +51,17 @@ def conversion_rate(f: pd.DataFrame) -> pd.DataFrame:
     return ratio(f["orders"], f["sessions"])
 
 
-@kpi("inquiry_conversion", needs={"orders": O, "traffic": T + ("inquiries",)}, facts=("orders", "inquiries"))
+@kpi("inquiry_conversion", needs={"orders": O, "traffic": T + ("inquiries",)}, facts=("inquiry_orders", "inquiries"))
 def inquiry_conversion(f: pd.DataFrame) -> pd.DataFrame:
     """咨询转化率 — inquiry conversion.
 
-    inquiry_conversion = orders credited to the employee / inquiries the employee handled
+    inquiry_conversion = orders from inquiries / inquiries the employee handled
+
+    Orders from inquiries are the employee's orders whose ``channel`` is one of
+    ``kpi_options.inquiry_channels`` (e.g. [咨询, 在线客服]); when that list is empty,
+    every order of the employee (the export does not tell them apart).
     """
-    return ratio(f["orders"], f["inquiries"])
+    return ratio(f["inquiry_orders"], f["inquiries"])
 
 
 @kpi("qualified_traffic_share", needs={"traffic": T + ("sessions", "qualified_sessions")},

@@ -94,6 +94,11 @@ def new_customers(f: pd.DataFrame) -> pd.DataFrame:
 
     new_customers = customers whose first-ever order (company-wide, any earlier data
     included) falls in the period, credited to the employee of that first order
+
+    Only orders that count are orders here: a cancelled or refunded order is no purchase,
+    so a customer whose first order was returned becomes new with their first kept order
+    (under ``refund_handling: clawback``, an order refunded after the period closed still
+    counts for it).
     """
     return total(f["new_customers"])
 
@@ -121,6 +126,9 @@ def returning_share(f: pd.DataFrame) -> pd.DataFrame:
     """老客占比 — returning-buyer share.
 
     returning_share = period buyers who had bought (from anyone) before the period / period buyers
+
+    "Bought" means an order that counts (see ``new_customers``): a buyer whose only earlier
+    order was refunded is new, not returning.
     """
     return ratio(f["returning_buyers"], f["buyers"])
 
