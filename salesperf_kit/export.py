@@ -25,24 +25,23 @@ _COLUMN_LABELS = {
     "kpi_points": ("指标得分", "KPI points"), "rating_points": ("评价得分", "Rating points"),
     "bonus_points": ("加分", "Bonus points"), "penalty_points": ("扣分", "Penalty points"),
     "cost_discount_points": ("成本折扣", "Cost discount"), "team_score": ("团队得分", "Team score"),
-    "individual_score": ("个人得分", "Individual score"), "base_pay": ("基本工资", "Base pay"),
-    "performance_pay": ("绩效工资", "Performance pay"), "commission": ("提成", "Commission"),
-    "over_target_bonus": ("超额奖金", "Over-target bonus"), "team_pool": ("团队奖金池", "Team pool"),
-    "awards": ("荣誉奖金", "Awards"), "clawback": ("退款追回", "Clawback"), "total": ("合计", "Total"),
-    "attainment": ("完成率", "Attainment"), "commission_base": ("提成基数", "Commission base"),
+    "individual_score": ("个人得分", "Individual score"),
     "promotion_eligible": ("晋升资格", "Promotion eligible"), "notes": ("说明", "Notes"),
-    "headcount": ("人数", "Headcount"),
-}
+}  # (the payout columns' labels are incentives.LABELS)
 
 
 def column_labels(columns, language: str = "zh") -> dict[str, str]:
     """Display labels for scorecard columns: KPI names from the catalogue, ``<kpi>_points``
     as "<label> 得分/points", the rest from a fixed table; unknown columns keep their name."""
+    from .incentives import LABELS as PAY
+
     i = 0 if language == "zh" else 1
     out = {}
     for c in columns:
         if c in _COLUMN_LABELS:
             out[c] = _COLUMN_LABELS[c][i]
+        elif c in PAY:
+            out[c] = PAY[c]["zh" if language == "zh" else "en"]
         elif c in CATALOGUE:
             out[c] = label(c, language)
         elif c.endswith("_points") and c.removesuffix("_points") in CATALOGUE:
@@ -89,7 +88,8 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         return path
     shown = df.rename(columns=column_labels(df.columns, language)) if labels else df
     if ext == ".csv":
-        defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig")
+        # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
+        defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.15g")
         return path
     _write_xlsx(df, shown, path, sheet)
     return path

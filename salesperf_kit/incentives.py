@@ -484,10 +484,12 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
         if using:
             fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
                    if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
-            raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {fact_name}, "
+            money = "money received (orders' paid_amount and paid_date)" if com.basis == "received" else "orders"
+            raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {money}, "
                                f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan "
                                "(set them to null).")
-        notices.append(Note(f"The data give no {fact_name}: the plan pays nothing on revenue, so the commission "
+        notices.append(Note(f"The data give no {'money received' if com.basis == 'received' else 'orders'}: "
+                            "the plan pays nothing on revenue, so the commission "
                             "base is left empty.",
                             f"数据中没有{'到账金额' if com.basis == 'received' else '销售额'}，方案也不按销售额发放：提成基数留空。"))
         base_all = pd.Series(np.nan, index=facts_ids)

@@ -614,7 +614,7 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
         why = ""
         if pd.isna(n):
             if k not in computed:
-                why = "not computed (see notes): weight redistributed"
+                why = "not computed from these data: weight redistributed"
             elif pd.isna(v):
                 why = "no value: weight redistributed"
             elif m == "attainment":
@@ -627,7 +627,8 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
     scored = d["normalised"].notna() & (d["weight"] > 0)
     available = d["weight"].where(scored, 0.0).groupby(d["employee_id"]).transform("sum")
     d["effective_weight"] = (d["weight"] / available).where(scored & (available > 0), 0.0)
-    d["points"] = (d["normalised"] * d["effective_weight"]).where(d["effective_weight"] > 0, 0.0)
+    # a KPI that could not be scored has no points (blank, not a 0 that reads as a real result)
+    d["points"] = (d["normalised"] * d["effective_weight"]).where(d["effective_weight"] > 0, 0.0).where(d["normalised"].notna())
     order = {e: i for i, e in enumerate(people["employee_id"])}
     d = d.sort_values("employee_id", key=lambda s: s.map(order), kind="mergesort").reset_index(drop=True)
     return d[_DETAIL_COLUMNS]
@@ -908,7 +909,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     t["notes"] = [sep.join(n.text(language) for n in person_notes[e]) for e in t.index]
 
     table = t.reset_index()[_TABLE_COLUMNS]
-    points = details.pivot_table(index="employee_id", columns="kpi", values="points", aggfunc="sum", dropna=False)
+    points = details.set_index(["employee_id", "kpi"])["points"].unstack("kpi")
     for k in used:
         table[k] = raw[k].reindex(table["employee_id"]).to_numpy() if k in raw else np.nan
         col = points[k].reindex(table["employee_id"]).to_numpy() if k in points else np.nan
@@ -1069,7 +1070,7 @@ _TEXT = {
     },
 }
 _NOTE_ZH = [
-    ("not computed (see notes): weight redistributed", "未计算（见说明），权重已按比例分配给其他指标"),
+    ("not computed from these data: weight redistributed", "数据无法计算，权重已按比例分配给其他指标"),
     ("no value: weight redistributed", "无数值，权重已按比例分配给其他指标"),
     ("no target: weight redistributed", "无目标，权重已按比例分配给其他指标"),
     ("no score: weight redistributed", "无法计分，权重已按比例分配给其他指标"),

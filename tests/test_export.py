@@ -46,6 +46,9 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
 def test_labels_for_kpis_and_points():
     labels = column_labels(["revenue", "revenue_points", "score", "mystery"], "zh")
     assert labels == {"revenue": "销售额", "revenue_points": "销售额 得分", "score": "得分", "mystery": "mystery"}
+    # the payout columns read as in the report's payout table, in both languages
+    assert column_labels(["target", "awards", "total"], "zh") == {"target": "销售目标", "awards": "奖项", "total": "应发合计"}
+    assert column_labels(["target", "clawback"], "en") == {"target": "Target", "clawback": "Clawback"}
 
 
 def test_anonymise_is_stable_per_salt_and_hides_names():
@@ -60,10 +63,11 @@ def test_anonymise_is_stable_per_salt_and_hides_names():
 
 def test_csv_writes_ranks_and_counts_as_whole_numbers(tmp_path):
     t = pd.DataFrame({"employee_id": ["E1", "E2", "E3"], "rank": [1.0, 2.0, float("nan")],
-                      "orders": [3.0, 0.0, 12.0], "revenue": [100.0, 0.0, 12.5], "score": [90.0, 80.0, None]})
+                      "orders": [3.0, 0.0, 12.0], "revenue": [100.0, 1234567.891, 12.5],
+                      "score": [74.99999999999999, 24.999999999999993, None]})
     back = pd.read_csv(write_table(t, tmp_path / "s.csv", language="en"), encoding="utf-8-sig", dtype=str,
                        keep_default_na=False)
     assert back["Rank"].tolist() == ["1", "2", ""]
     assert back["Orders"].tolist() == ["3", "0", "12"]
-    assert back["Revenue"].tolist() == ["100.0", "0.0", "12.5"]  # amounts keep their decimals
-    assert back["Score"].tolist() == ["90.0", "80.0", ""]
+    assert back["Revenue"].tolist() == ["100", "1234567.891", "12.5"]  # amounts keep their decimals
+    assert back["Score"].tolist() == ["75", "25", ""]  # not the noise of binary arithmetic

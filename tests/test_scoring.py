@@ -251,7 +251,8 @@ def test_kpi_points_by_hand_with_redistribution(kpis, data):
     assert row(card, "E5")["kpi_points"] == pytest.approx(100.0)  # the only lead: percentile 100
     rev = detail(card, "E4", "revenue")
     assert np.isnan(rev["target"]) and np.isnan(rev["normalised"])
-    assert rev["weight"] == 0.5 and rev["effective_weight"] == 0 and rev["points"] == 0
+    assert rev["weight"] == 0.5 and rev["effective_weight"] == 0 and np.isnan(rev["points"])  # blank, not 0
+    assert np.isnan(row(card, "E4")["revenue_points"]) and row(card, "E2")["revenue_points"] == pytest.approx(50)
     assert rev["note"] == "no target: weight redistributed"
     assert detail(card, "E4", "calls")["effective_weight"] == pytest.approx(0.6)
     assert detail(card, "E4", "new_customers")["effective_weight"] == pytest.approx(0.4)
