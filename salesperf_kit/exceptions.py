@@ -61,10 +61,11 @@ class Problem:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column '{self.column}'")
-        return ", ".join(parts) if parts else f"table '{self.table}'"
+        return ", ".join(parts) if parts else f"table '{self.table}'" if self.table else ""
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.message}"
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
         if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)):
             text += f" (found {self.value!r})"
         if self.fix:

@@ -309,6 +309,13 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
         Only when ``path`` does not exist or ``mapping`` is malformed.
     """
     run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
+    if period is not None and not run.problems:  # data fit to use, but for that period?
+        from .coverage import require_records
+
+        try:
+            require_records(run.dataset, period, what="a report or scorecard of it")
+        except SalesperfError as err:
+            run.error("", "period_covered", str(err))
     return ValidationReport(run.problems, run.warnings, run.rows)
 
 

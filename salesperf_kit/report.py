@@ -39,7 +39,8 @@ DEMO_PERIOD = "2026-10"
 KERNEL = "salesperf"
 # The kernel logs a warning on every start about unencrypted local TCP; in unattended runs
 # that line would drown real problems in the logs, so the kernel logs errors only.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # (a report's errors are in its cells; the kernel's own
+                                                     # log only adds "KeyboardInterrupt caught" on shutdown)
 _PACKAGES = ["salesperf", "pandas", "numpy", "duckdb", "pyarrow", "pandera", "papermill", "nbconvert",
              "matplotlib", "seaborn", "scipy", "openpyxl"]
 
@@ -368,10 +369,20 @@ def _complete(status: str, error: str, staging: Path, dest: Path, reports: Path,
     return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest)
 
 
-def _short_error(err: Exception) -> str:
+def _short_error(err: Exception, limit: int = 2000) -> str:
+    """The error for a summary line and the manifest: whole lines up to ``limit``
+    characters, then how many more lines the full message has (in the failed notebook)."""
     name = getattr(err, "ename", type(err).__name__)
     value = getattr(err, "evalue", str(err))
-    return f"{name}: {value}".strip()[:2000]
+    lines = f"{name}: {value}".strip().splitlines()
+    kept, size = [], 0
+    for line in lines:
+        if kept and size + len(line) > limit:
+            break
+        kept.append(line[:limit])
+        size += len(line) + 1
+    rest = len(lines) - len(kept)
+    return "\n".join(kept) + (f"\n... and {rest:,} more line(s): see the failed notebook" if rest else "")
 
 
 def client_files(params_dir: Path | None = None) -> list[Path]:

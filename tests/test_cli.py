@@ -126,3 +126,10 @@ def test_a_client_plan_without_data_never_runs_on_the_demo_data(tmp_path, comman
     r = CliRunner().invoke(main, [*command[:2], "--params", str(client), *command[2:]])
     assert r.exit_code == 1, r.output
     assert f"{client}: which data?" in r.output and "--data" in r.output
+
+
+def test_validate_fails_a_period_the_data_do_not_cover(telesales_dir):
+    r = _run("validate", telesales_dir, "--period", "2022-03")
+    assert r.exit_code == 1, r.output
+    assert "  - No records in 2022-03: no order, call, visit, ticket or activity is dated in 2022-03" in r.output
+    assert "The data cover: orders 2024-11-01 to 2026-10-31" in r.output
