@@ -699,9 +699,10 @@ def _grade_order(params) -> list[str]:
 
 
 def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
-                     payouts: pd.DataFrame | None = None, max_single_weight: float = 0.5,
-                     min_process_weight: float = 0.2, min_pay_correlation: float = 0.5,
-                     min_people: int = 5) -> pd.DataFrame:
+                     payouts: pd.DataFrame | None = None, scorecard_details: pd.DataFrame | None = None,
+                     max_single_weight: float = 0.5, min_process_weight: float = 0.2,
+                     min_pay_correlation: float = 0.5, min_people: int = 5,
+                     max_unscored_weight: float = 0.2) -> pd.DataFrame:
     """Check a plan for the common mistakes of seed 000.
 
     Issues (one row each time one fires; none when the plan is healthy):
@@ -721,6 +722,16 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       variable pay than the median variable pay of the highest grade present (grades
       ordered by the parameter file). detail_key = employee_id, value = their variable
       pay, threshold = the top grade's median.
+    - ``weight_not_scored`` (needs ``scorecard_details``): the data could not score KPIs
+      carrying, on average over a role's people, at least ``max_unscored_weight`` of the
+      role's weight (no data, no value or no target); that weight went to the other KPIs.
+      detail_key = those KPIs, heaviest first, joined by ", "; value = the mean share.
+    - ``team_score_uniform`` (needs ``scorecard_table``): a team blend is set but every
+      scored person has the same team score (one team): it moves everyone's score toward
+      one value without telling anyone apart. value = the team weight.
+
+    The checks of a role are made only for roles someone holds when ``scorecard_table``
+    is given.
 
     Returns
     -------
@@ -743,6 +754,9 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
         for role, weights in ph.roles.items():
             spec = params.scoring.roles.get(role)
             weight_sets.append((role, ph.name, dict(weights), dict(spec.dimensions) if spec else {}))
+    if scorecard_table is not None and "role" in scorecard_table:
+        held = set(scorecard_table["role"].dropna().astype(str))
+        weight_sets = [ws for ws in weight_sets if ws[0] in held]
     for role, phase, weights, dims in weight_sets:
         for k, w in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])):
             if w >= max_single_weight - 1e-12:
@@ -753,6 +767,21 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
             add("no_process_kpi", role, phase, "process", 0.0, min_process_weight)
         elif process < min_process_weight - 1e-12:
             add("low_process_weight", role, phase, "process", process, min_process_weight, "info")
+
+    if scorecard_details is not None and scorecard_table is not None and len(scorecard_details):
+        d = scorecard_details.merge(scorecard_table[["employee_id", "role"]], on="employee_id", how="left")
+        d = d.assign(lost=d["weight"].where(d["normalised"].isna() & (d["weight"] > 0), 0.0))
+        for role, g in d.groupby("role", sort=True):
+            share = g.groupby("employee_id")["lost"].sum().mean()
+            if share >= max_unscored_weight - 1e-12:
+                lost = g[g["lost"] > 0].groupby("kpi")["lost"].sum().sort_values(ascending=False, kind="mergesort")
+                add("weight_not_scored", role, None, ", ".join(lost.index), share, max_unscored_weight)
+    blend = params.scoring.team_blend
+    if blend is not None and scorecard_table is not None and "team_score" in scorecard_table:
+        team_scores = pd.to_numeric(scorecard_table["team_score"], errors="coerce").dropna()
+        tw = blend.team_weight[blend.phase]
+        if tw > 0 and len(team_scores) >= 2 and np.allclose(team_scores, team_scores.iloc[0]):
+            add("team_score_uniform", None, None, "team_score", tw, None)
 
     if scorecard_table is not None and payouts is not None:
         _require(scorecard_table, ["employee_id", "score"], "plan_diagnostics (scorecard_table)")

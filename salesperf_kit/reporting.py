@@ -64,6 +64,19 @@ _TXT = {
 }
 
 
+_TIME_UNITS = {"hours": ("小时", "hours"), "minutes": ("分钟", "minutes"), "seconds": ("秒", "seconds")}
+
+
+def kpi_label(kpi: str, language: str) -> str:
+    """A KPI's name for a reader, with its unit when it is a time ("有效沟通时长（分钟）"),
+    since its figures carry none."""
+    text = label(kpi, language)
+    unit = _TIME_UNITS.get(CATALOGUE[kpi].unit) if kpi in CATALOGUE else None
+    if unit is None:
+        return text
+    return f"{text}（{unit[0]}）" if language == "zh" else f"{text} ({unit[1]})"
+
+
 def _t(key: str, lang: str, **kw) -> str:
     text = _TXT[key][0 if lang == "zh" else 1]
     return text.format(**kw) if kw else text
@@ -192,7 +205,7 @@ class Report:
 
     # ------------------------------------------------------------------ helpers
     def _label(self, kpi: str) -> str:
-        return label(kpi, self.language)
+        return kpi_label(kpi, self.language)
 
     def _role(self, role: str) -> str:
         spec = self.params.scoring.roles.get(role)
@@ -303,11 +316,13 @@ class Report:
         changes = analysis.rank_changes(t, self.previous_scorecard.table if self.previous_scorecard else None)
         t = t.merge(changes[["employee_id", "rank_change"]], on="employee_id", how="left")
         t = self._names(t).assign(role=lambda d: d["role"].map(self._role))
+        # a move up reads +2, down -1, none 0; new to the ranking: –
+        t["rank_change"] = [("–" if pd.isna(v) else f"{int(v):+d}" if v else "0") for v in t["rank_change"]]
         top = t.head(self.params.report.top_n)
         cols = ["rank", "name", "team", "role", "score", "grade", "rank_change"]
         shown = top[cols].rename(columns={**column_labels(cols, self.language),
                                           "rank_change": "名次变化" if self.zh else "Rank change"})
-        paras = self._unscored_lines(t)
+        paras = self._unscored_lines(t) + self._redistributed_lines()
         scored = top[top["score"].notna()]
         if scored.empty:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
@@ -333,6 +348,36 @@ class Report:
                     f"请在参数文件 scoring.roles 中改用数据能提供的指标：{shown}。"]
         return [f"{len(unscored)} people have no score: none of their role's KPIs can be computed from these data "
                 f"({why}). Change scoring.roles in the parameter file to KPIs these data give: {shown}."]
+
+    def _redistributed_lines(self) -> list[str]:
+        """The plan's weighted KPIs that could not be scored for some people, why, and that
+        their weight went to the person's other KPIs (heaviest first)."""
+        d = self.scorecard.details
+        d = d[(d["weight"] > 0) & d["normalised"].isna()]
+        if d.empty:
+            return []
+        left_out = self.kpis.left_out
+        why = np.where(d["kpi"].isin(list(left_out)), "lack", np.where(
+            d["raw"].isna(), "value", np.where((d["method"] == "attainment") & d["target"].isna(), "target", "score")))
+        d = d.assign(why=why)
+        parts = []
+        for k in d.groupby("kpi")["weight"].sum().sort_values(ascending=False, kind="mergesort").index:
+            g = d[d["kpi"] == k]
+            lo, hi = g["weight"].min(), g["weight"].max()
+            w = f"{lo:.0%}" if np.isclose(lo, hi) else f"{lo:.0%}–{hi:.0%}"
+            reason = g["why"].mode().iloc[0]
+            if reason == "lack":
+                note = left_out[k]
+                text = (f"数据中缺少{getattr(note, 'zh', note)}", f"the data lack {note}")
+            else:
+                text = {"value": ("没有数值", "no value"), "target": ("没有目标", "no target"),
+                        "score": ("无法计分", "no score")}[reason]
+            parts.append(f"「{self._label(k)}」（权重 {w}，{len(g)} 人：{text[0]}）" if self.zh else
+                         f"{self._label(k)} (weight {w}, {len(g)} {'person' if len(g) == 1 else 'people'}: {text[1]})")
+        if self.zh:
+            return ["以下指标在方案中有权重，但本期无法计分，其权重已按比例分给同一人的其他指标：" + "、".join(parts) + "。"]
+        return ["Not scored this period, their weight going to each person's other KPIs in proportion: "
+                + "; ".join(parts) + "."]
 
     def distributions(self) -> Section:
         # the business type's headline KPI (revenue) when the data give it, not all 0; else the
@@ -401,7 +446,10 @@ class Report:
         return Section(_t("funnel", self.language), paras, shown, png, key="funnel")
 
     def heatmap(self) -> Section:
-        m = analysis.attainment_matrix(self.scorecard.details)
+        m = analysis.attainment_matrix(self.scorecard.details).dropna(axis=1, how="all")  # (the leaderboard says why)
+        if m.empty:
+            return Section(_t("heatmap", self.language), ["这份数据无法为任何指标计分。" if self.zh else
+                                                           "These data score no KPI."], key="heatmap")
         names = self._names(self.kpis.wide[["employee_id", "name"]]).set_index("employee_id")["name"]
         m = m.rename(index=names.to_dict(), columns=self._label)
         ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language))
@@ -464,6 +512,13 @@ class Report:
         # what the plan could not pay as written (an award without its KPI, a missing target)
         paras += [n.text(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
+        if self.period.kind != "month":  # the plan's fixed amounts are per period: here once, not per month
+            span = {"quarter": ("季度", "quarter"), "year": ("年度", "year")}[self.period.kind]
+            paras.append(f"底薪、绩效工资和奖项等固定金额按方案计一次，即一个考核期（本报告为{span[0]}）；"
+                         "若方案金额是按月设定的，请按月出具报告来核算薪酬。" if self.zh else
+                         f"Fixed amounts of the plan (base pay, performance pay, awards) are paid once per period, "
+                         f"here once for the {span[1]}; if the plan's amounts are monthly, work pay out from the "
+                         "monthly reports.")
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
 
     def feedback(self) -> Section:
@@ -476,7 +531,8 @@ class Report:
         return Section(_t("feedback", self.language), lines, key="feedback")
 
     def diagnostics(self) -> Section:
-        d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table, payouts=self.payouts)
+        d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table, payouts=self.payouts,
+                                      scorecard_details=self.scorecard.details)
         d = d.assign(role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r)) if "role" in d else d
         paras = [diagnostic_sentence(r, self.language) for r in d.to_dict("records")] or \
             ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
@@ -650,11 +706,11 @@ def feedback_sentence(card: dict, language: str) -> str:
     if not given(card.get("strength_kpi")) and not given(card.get("gap_kpi")):
         return (f"{card['name']}：本期没有可评价的指标数据。" if zh else
                 f"{card['name']}: no KPI data to review this period.")
-    strength = label(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
+    strength = kpi_label(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
     if not given(card.get("gap_kpi")):
         return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
                 f"{card['name']}: strong on {strength}; the only KPI with data this period.")
-    gap = label(card["gap_kpi"], language)
+    gap = kpi_label(card["gap_kpi"], language)
     step_kpi = card["next_step_kpi"] if given(card.get("next_step_kpi")) else card["gap_kpi"]
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
     goal, now = card.get("next_step_target"), card.get("next_step_value")
@@ -662,13 +718,19 @@ def feedback_sentence(card: dict, language: str) -> str:
              "role_upper_quartile": ("岗位前25%水平", "the role's best quarter")}.get(
         card.get("next_step_basis"), ("", ""))[0 if zh else 1]
     if goal is None or pd.isna(goal):
+        if strength is not None and now is not None and pd.notna(now):
+            # every goal of the ladder is reached: the weakest KPI is no gap to close
+            return (f"{card['name']}：做得好的是「{strength}」；相对最弱的「{gap}」也已达到岗位前25%水平；"
+                    "下一步：保持当前水平。" if zh else
+                    f"{card['name']}: strong on {strength}; even the weakest KPI, {gap}, is in the role's best "
+                    "quarter; next step: keep it up.")
         step = "保持当前水平。" if zh else "keep it up."
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
-        step = f"把「{label(step_kpi, language)}」从 {_fmt(now, unit)} {verb} {_fmt(goal, unit)}（{basis}）。"
+        step = f"把「{kpi_label(step_kpi, language)}」从 {_fmt(now, unit)} {verb} {_fmt(goal, unit)}（{basis}）。"
     else:
         verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
-        step = f"{verb} {label(step_kpi, language)} from {_fmt(now, unit)} to {_fmt(goal, unit)} ({basis})."
+        step = f"{verb} {kpi_label(step_kpi, language)} from {_fmt(now, unit)} to {_fmt(goal, unit)} ({basis})."
     if strength is None:
         return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else
                 f"{card['name']}: no KPI at the role's median yet this period; gap on {gap}; next step: {step}")
@@ -698,8 +760,19 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     value, threshold = row.get("value"), row.get("threshold")
     phase = f" ({row['phase']})" if row.get("phase") else ""
     zh = language == "zh"
-    name = label(key, language) if key in CATALOGUE else key
+    name = kpi_label(key, language) if key in CATALOGUE else key
+    labels = [kpi_label(k, language) if k in CATALOGUE else k for k in key.split(", ")]
+    names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
     texts = {
+        "weight_not_scored": (f"岗位 {role}：这份数据无法为{names}计分（缺少数据、数值或目标），平均 {value:.0%} 的权重"
+                              f"转给了其余指标，得分主要取决于剩下的指标。请补充数据或目标，或调整该岗位的权重。",
+                              f"Role {role}: these data cannot score {names} (no data, values or targets), so on average "
+                              f"{value:.0%} of the weight went to the other KPIs and the score rests on those. Add the data "
+                              "or targets, or change the role's weights."),
+        "team_score_uniform": (f"所有人的团队得分相同（只有一个团队）：团队得分占 {value:.0%} 权重，不改变排名，"
+                               "只把每个人的得分拉向同一个值，等级因此更集中。",
+                               f"Everyone has the same team score (there is one team): its {value:.0%} weight changes no "
+                               "ranking and only pulls every score toward one value, bunching the grades."),
         "single_kpi_dominates": (f"岗位 {role}{phase}：单一指标「{name}」占权重 {value:.0%}，方案过于依赖一个指标。",
                                  f"Role {role}{phase}: {name} carries {value:.0%} of the weight; the plan leans on one metric."),
         "no_process_kpi": (f"岗位 {role}{phase}：没有过程指标，只考核结果，无法及时纠偏。",

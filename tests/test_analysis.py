@@ -537,6 +537,37 @@ def test_flat_variable_pay_and_too_few_people(healthy_params):
     assert "pay_score_correlation_low" not in set(d["issue"])
 
 
+def test_weight_the_data_cannot_score_and_roles_nobody_holds():
+    params = _params({"rep": {"revenue": 0.4, "conversion_rate": 0.3, "calls": 0.3},
+                      "lead": {"revenue": 0.6, "new_customers": 0.4}})  # nobody is a lead: not checked
+    table = pd.DataFrame({"employee_id": ["e1", "e2"], "role": ["rep", "rep"], "score": [60.0, 40.0]})
+    nan = np.nan
+    # e1: revenue (0.4) and conversion (0.3) unscored -> 0.7 lost; e2: revenue only -> 0.4; mean 0.55
+    details = pd.DataFrame({"employee_id": ["e1"] * 3 + ["e2"] * 3,
+                            "kpi": ["revenue", "conversion_rate", "calls"] * 2,
+                            "weight": [0.4, 0.3, 0.3] * 2,
+                            "normalised": [nan, nan, 80.0, nan, 50.0, 20.0]})
+    d = an.plan_diagnostics(params, scorecard_table=table, scorecard_details=details)
+    assert d[["issue", "role", "detail_key"]].values.tolist() == \
+        [["weight_not_scored", "rep", "revenue, conversion_rate"]]  # heaviest loss first: 0.8, then 0.3
+    assert d.loc[0, "value"] == pytest.approx(0.55) and d.loc[0, "threshold"] == 0.2
+    assert an.plan_diagnostics(params, scorecard_table=table, scorecard_details=details,
+                               max_unscored_weight=0.6).empty
+    assert "lead" in set(an.plan_diagnostics(params)["role"])  # without a scorecard every role is checked
+
+
+def test_one_team_makes_the_team_score_the_same_for_everyone(healthy_params):
+    params = params_from_dict({**healthy_params.model_dump(exclude_none=True),
+                               "scoring": {**healthy_params.scoring.model_dump(exclude_none=True),
+                                           "team_blend": {"phase": "mature", "team_weight": {"mature": 0.3}}}})
+    table = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "role": ["rep"] * 3, "score": [70.0, 50.0, 30.0],
+                          "team_score": [50.0, 50.0, 50.0]})
+    d = an.plan_diagnostics(params, scorecard_table=table)
+    assert d[["issue", "value"]].values.tolist() == [["team_score_uniform", 0.3]]
+    table["team_score"] = [55.0, 55.0, 45.0]  # two teams
+    assert an.plan_diagnostics(params, scorecard_table=table).empty
+
+
 # ----------------------------------------------------------------------------- data quality
 def test_data_quality_of_a_loaded_dataset(tables, tmp_path):
     res = compute_kpis(tables, "2026-10", kpis=["revenue", "calls"])

@@ -278,6 +278,21 @@ def test_feedback_sentences_cover_people_without_data():
     # lower is better: the step is to bring it down, 20.0% -> 10.0%
     assert feedback_sentence(full, "zh") == ("乙：做得好的是「销售额」；需要提升的是「客户投诉率」；"
                                              "下一步：把「客户投诉率」从 20.0% 降低到 10.0%（岗位中位数）。")
+    # the weakest KPI already in the role's best quarter: no goal left, so no "gap" to close
+    top = {**full, "gap_kpi": "effective_talk_minutes", "next_step_kpi": "effective_talk_minutes",
+           "next_step_value": 612.5, "next_step_target": na, "next_step_basis": na}
+    assert feedback_sentence(top, "zh") == ("乙：做得好的是「销售额」；相对最弱的「有效沟通时长（分钟）」也已达到岗位前25%水平；"
+                                            "下一步：保持当前水平。")
+
+
+def test_a_long_error_is_cut_at_a_line_and_says_how_much_is_left():
+    from salesperf_kit.report import _short_error
+
+    err = ValueError("\n".join(f"- row {i}: " + "x" * 900 for i in range(2, 7)))
+    short = _short_error(err)
+    assert short.splitlines()[:2] == ["ValueError: - row 2: " + "x" * 900, "- row 3: " + "x" * 900]
+    assert short.splitlines()[2] == "... and 3 more line(s): see the failed notebook"
+    assert _short_error(ValueError("one line")) == "ValueError: one line"
 
 
 def test_periods_without_records_are_not_zero():

@@ -170,3 +170,47 @@ def test_html_tables_align_words_left_and_figures_right():
     assert ".sp-audit td:nth-child(4) { text-align: left; }" in out  # a long text may wrap
     assert "nth-child(2)" not in out and "nth-child(3)" not in out  # figures stay right-aligned
     assert 'class="dataframe sp-table sp-audit"' in out
+
+
+@pytest.mark.parametrize("language, start, item", [
+    ("zh", "以下指标在方案中有权重，但本期无法计分，其权重已按比例分给同一人的其他指标：",
+     "「跨部门协作评分」（权重 15%，5 人：数据中缺少「评价」表）"),
+    ("en", "Not scored this period, their weight going to each person's other KPIs in proportion: ",
+     "Collaboration rating (weight 15%, 5 people: the data lack table 'reviews')"),
+])
+def test_the_leaderboard_says_which_weighted_kpis_went_unscored(no_reviews, language, start, item):
+    """The plan gives the 5 team leads' collaboration rating 15 %; the data have no reviews.
+    The heaviest loss comes first (5 x 15 %), and the heatmap leaves the empty column out."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    line = next(p for p in report.leaderboard().paragraphs if p.startswith(start))
+    assert line.removeprefix(start).startswith(item)
+    card = report.scorecard.table
+    assert card["collaboration_score_points"].isna().all()  # blank, not 0
+    assert (card.loc[card["role"] == "agent", "revenue_points"] > 0).any()
+    diag = report.diagnostics().paragraphs
+    assert any(("岗位 组长：这份数据无法为「跨部门协作评分」" if language == "zh" else
+                "Role Team lead: these data cannot score Collaboration rating") in p for p in diag)
+
+
+def test_rank_changes_read_with_their_sign(no_reviews):
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="zh")
+    shown = report.leaderboard().table
+    prev = report.previous_scorecard.table.set_index("employee_id")["rank"]
+    card = report.scorecard.table.sort_values(["rank", "employee_id"]).head(len(shown))
+    expected = [("–" if e not in prev else f"{int(prev[e] - r):+d}" if prev[e] != r else "0")
+                for e, r in zip(card["employee_id"], card["rank"])]
+    assert shown["名次变化"].tolist() == expected
+    assert any(v.startswith("+") for v in expected)  # (the top ten moved up or stayed)
+
+
+def test_a_quarter_report_says_fixed_pay_is_counted_once(no_reviews):
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-Q3", language="en")
+    assert ("Fixed amounts of the plan (base pay, performance pay, awards) are paid once per period, here once for "
+            "the quarter; if the plan's amounts are monthly, work pay out from the monthly reports."
+            ) in report.payout_section().paragraphs
+    monthly = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                           data_path=str(no_reviews), period="2026-09", language="en")
+    assert not [p for p in monthly.payout_section().paragraphs if p.startswith("Fixed amounts")]
