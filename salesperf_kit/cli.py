@@ -218,7 +218,8 @@ def scenarios(business, params_file, data, period, out):
 @click.argument("business", type=BUSINESS)
 @click.option("--params", "params_file", type=click.Path(exists=True), required=True)
 @click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
-@click.option("--period", default="previous", show_default=True, help="2026-10, or 'previous' = last complete month.")
+@click.option("--period", default="previous", show_default=True,
+              help="2026-10, 2026-Q3 or 2026, or 'previous' = the last complete month.")
 @click.option("--client", help="Client name (default: the parameter file's report.client).")
 @click.option("--force", is_flag=True, help="Replace an existing report of the same period and client.")
 @click.option("--anonymise", is_flag=True, help="Replace person names with stable pseudonyms.")

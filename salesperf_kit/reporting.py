@@ -637,7 +637,7 @@ class Report:
         return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)
 
     def _table(self, table) -> str:
-        if not isinstance(table, str):
+        if not isinstance(table, str) or table == "?":  # ("?": a file of no table; the message names it)
             return ""
         return TABLES[table].zh if self.zh and table in TABLES else table
 

@@ -815,7 +815,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     notes += spread_notes(details)
     for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
         if n:
-            person_notes[e].append(Note(f"{k}: {n}", f"{label(k, 'zh')}：{_detail_note_zh(n)}"))
+            person_notes[e].append(Note(f"{label(k, 'en')}: {n}", f"{label(k, 'zh')}：{_detail_note_zh(n)}"))
     scored = details[details["effective_weight"] > 0]
     kpi_points = scored.groupby("employee_id")["points"].sum().reindex(people["employee_id"])
     for e in people["employee_id"][kpi_points.isna().to_numpy()]:

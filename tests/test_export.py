@@ -29,7 +29,7 @@ def test_csv_has_no_live_formula_and_opens_in_excel_with_chinese(tmp_path):
     assert list(back.columns) == ["工号", "姓名", "团队", "得分", "页面转化率"]
     assert back["姓名"].tolist() == ["'=HYPERLINK(\"http://x\",\"hi\")", "'+86 138", "张三"]
     assert back["团队"].tolist() == ["'@SUM(A1)", "'-team", "华东"]
-    assert back["得分"].tolist() == ["91.5", "-3.0", "70.0"]
+    assert back["得分"].tolist() == ["91.5", "-3", "70"]
 
 
 def test_xlsx_keeps_formula_like_text_as_text(tmp_path):

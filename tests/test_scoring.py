@@ -256,7 +256,7 @@ def test_kpi_points_by_hand_with_redistribution(kpis, data):
     assert rev["note"] == "no target: weight redistributed"
     assert detail(card, "E4", "calls")["effective_weight"] == pytest.approx(0.6)
     assert detail(card, "E4", "new_customers")["effective_weight"] == pytest.approx(0.4)
-    assert row(card, "E4")["notes"] == "revenue: no target: weight redistributed"
+    assert row(card, "E4")["notes"] == "Revenue: no target: weight redistributed"  # the KPI by its label
     assert row(card, "E1")["notes"] == ""
     e1 = detail(card, "E1", "revenue")
     assert (e1["raw"], e1["target"], e1["method"]) == (6500, 5000, "attainment")
