@@ -251,7 +251,10 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir):
     failed = [r for r in results if r.status != "ok"]
     for r in results:
         mark = "ok    " if r.status == "ok" else "FAILED"
-        click.echo(f"{mark} {r.business:<10} {r.client:<16} {r.seconds:6.1f} s  {r.folder if r.status == 'ok' else r.error.splitlines()[0]}")
+        lines = [str(r.folder)] if r.status == "ok" else (r.error or "failed").splitlines()
+        click.echo(f"{mark} {r.business:<10} {r.client:<16} {r.seconds:6.1f} s  {lines[0]}")
+        for line in lines[1:]:  # the whole message: rows, keys and fixes belong in the cron log
+            click.echo(f"       {line}")
     click.echo(f"{len(results) - len(failed)} succeeded, {len(failed)} failed")
     sys.exit(1 if failed else 0)
 

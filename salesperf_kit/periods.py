@@ -82,14 +82,19 @@ def parse_period(value: "str | Period | int | date") -> Period:
     if isinstance(value, date):
         return Period("month", value.year, value.month)
     text = str(value).strip()
+    found = None
     if m := _MONTH.match(text):
         month = int(m.group(2))
         if 1 <= month <= 12:
-            return Period("month", int(m.group(1)), month)
-    if m := _QUARTER.match(text):
-        return Period("quarter", int(m.group(1)), int(m.group(2)))
-    if m := _YEAR.match(text):
-        return Period("year", int(m.group(1)), 1)
+            found = Period("month", int(m.group(1)), month)
+    elif m := _QUARTER.match(text):
+        found = Period("quarter", int(m.group(1)), int(m.group(2)))
+    elif m := _YEAR.match(text):
+        found = Period("year", int(m.group(1)), 1)
+    if found is not None and 1900 <= found.year <= 2999:  # (the calendar the dates of sales data use)
+        return found
+    if found is not None:
+        raise SalesperfError(f"The period '{value}' is not a year of sales data: expected a year from 1900 to 2999.")
     raise SalesperfError(
         f"The period '{value}' is not understood: expected a month like 2026-10, "
         f"a quarter like 2026-Q3 or a year like 2026."

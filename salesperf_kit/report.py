@@ -483,13 +483,28 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised."""
     pdir = Path(params_dir) if params_dir else PARAMS_DIR
-    todo: list[tuple[str, Path, str | None]] = [(b, pdir / f"{b}.yaml", (data or {}).get(b))
-                                         for b in BUSINESSES if (pdir / f"{b}.yaml").exists()]
-    for f in client_files(pdir):
-        b = str(read_yaml(f).get("business") or load_params(f).business)
+    p = str(last_complete_month() if period in (None, "previous") else parse_period(period))
+    files = [pdir / f"{b}.yaml" for b in BUSINESSES if (pdir / f"{b}.yaml").exists()] + client_files(pdir)
+    todo: list[tuple[str, Path, str | None]] = []
+    failed: list[RunResult] = []
+    folders: dict[tuple[str, str], Path] = {}  # (business, client) -> the file that reports there
+    for f in files:
+        try:  # a broken file fails its own report, not the batch
+            params = load_params(f)
+        except SalesperfError as err:
+            failed.append(RunResult("?", p, f.stem, "failed", Path(""), 0.0, _short_error(err)))
+            continue
+        b, client = params.business, params.report.client
+        if (b, client) in folders:
+            failed.append(RunResult(b, p, client, "failed", Path(""), 0.0, (
+                f"{f}: report.client '{client}' is also the client of {folders[b, client]}, so both {b} reports "
+                "would go to the same folder and one would replace the other. Fix: give each file its own "
+                "report.client.")))
+            continue
+        folders[b, client] = f
         todo.append((b, f, (data or {}).get(b)))
     results = run_many(todo, period=period, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
-    return sorted(results, key=lambda r: (r.business, r.client))
+    return sorted(results + failed, key=lambda r: (r.business, r.client))
 
 
 def refresh_notebooks(paths=None) -> list[Path]:

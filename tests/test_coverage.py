@@ -69,3 +69,17 @@ def test_promotion_reads_as_many_earlier_periods_as_the_rule_needs(demo):
     assert got.to_dict() == expected.reindex(got.index).fillna(False).to_dict()
     # the demo data begin in 2024-11: the walk back from 2024-12 stops there
     assert earlier_grades(demo, params, "2024-12")["period"].unique().tolist() == ["2024-11"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2026-13", "The period '2026-13' is not understood: expected a month like 2026-10"),
+    ("2026-Q5", "The period '2026-Q5' is not understood"),
+    ("0000", "The period '0000' is not a year of sales data: expected a year from 1900 to 2999."),
+    ("9999-12", "The period '9999-12' is not a year of sales data"),
+])
+def test_a_period_that_is_no_period_is_a_clear_error(text, message):
+    from salesperf_kit.periods import parse_period
+
+    with pytest.raises(SalesperfError) as err:
+        parse_period(text)
+    assert str(err.value).startswith(message)

@@ -173,6 +173,9 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
         encoding="utf-8")
     (pdir / "clients" / "acme.yaml").write_text(
         f"extends: ../online.yaml\ndata: {{path: {where}}}\nreport: {{client: acme}}\n", encoding="utf-8")
+    (pdir / "clients" / "copy.yaml").write_text(  # the same client: would replace acme's report
+        f"extends: ../online.yaml\ndata: {{path: {where}}}\nreport: {{client: acme}}\n", encoding="utf-8")
+    (pdir / "clients" / "bad.yaml").write_text("extends: ../online.yaml\nreport: {clent: x}\n", encoding="utf-8")
     started = []
     real_start = Kernels._start
 
@@ -183,9 +186,13 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Kernels, "_start", recording)
         results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir, progress=False)
-    assert [(r.client, r.status) for r in results] == [("acme", "ok"), ("broken", "failed"), ("演示客户", "failed")]
-    assert "which data?" in results[2].error
-    manifest = json.loads((results[0].folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r.business, r.client, r.status) for r in results] == [
+        ("?", "bad", "failed"), ("online", "acme", "ok"), ("online", "acme", "failed"), ("online", "broken", "failed"),
+        ("online", "演示客户", "failed")]
+    assert "report.clent: unknown key. Did you mean 'client'?" in results[0].error
+    assert f"{pdir / 'clients' / 'copy.yaml'}: report.client 'acme' is also the client of " in results[2].error
+    assert "which data?" in results[4].error
+    manifest = json.loads((results[1].folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["data_path"] == str(small_data["online"].resolve())
     assert len(started) == 2, "one kernel per report that runs, none for a report that does not come"
     assert not any(km.is_alive() for km, _ in started)
@@ -322,6 +329,8 @@ def test_anonymised_english_report_from_the_command_line(small_data, tmp_path):
     leaked = [n for n in names if n in html or n in card]
     assert not leaked, f"real names in an anonymised report: {leaked[:5]}"
     assert "Member " in card  # stable pseudonyms instead
+    ids = pd.read_csv(small_data["direct"] / "employees.csv")["employee_id"].tolist()
+    assert not [i for i in ids if i in card], "employee ids (which can be names) in the anonymised scorecard"
     assert "<h2>Executive summary</h2>" in html and "执行摘要" not in html
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["parameters"]["language"] == "en"
 
