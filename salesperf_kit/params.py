@@ -497,6 +497,25 @@ class Params(_Model):
 
 
 # ----------------------------------------------------------------------------- loading
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key written twice in one mapping is an error
+    (the second would silently replace the first, e.g. a second ``incentives:`` block)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line)
+            except TypeError:  # an unhashable key: PyYAML reports it
+                continue
+            if first != key_node.start_mark.line:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' is written twice in the same section (first on line {first + 1}); "
+                    "the second would replace the first. Fix: merge the two into one", key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml(path: Path) -> dict:
     """Safe-load one YAML mapping; errors name the file and line."""
     try:
@@ -506,7 +525,7 @@ def read_yaml(path: Path) -> dict:
     except UnicodeDecodeError as err:
         raise ParamsError(f"the file is not UTF-8 text ({err.reason}); save it as UTF-8", file=str(path)) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # (safe: a SafeLoader)
     except yaml.YAMLError as err:
         raise ParamsError(_yaml_problem(err, text), file=str(path)) from None
     if data is None:
@@ -532,6 +551,8 @@ def _yaml_problem(err: yaml.YAMLError, text: str) -> str:
     if start is not None and start.line != mark.line:
         msg += f" ({err.context} that starts at line {start.line + 1})"
     listing = "\n".join(f"  {n + 1:>4} | {lines[n]}" for n in shown)
+    if isinstance(err, yaml.constructor.ConstructorError):  # well-formed YAML, but not what it means to say
+        return f"{msg}\n{listing}"
     return (f"{msg}\n{listing}\n  The mistake is often at the end of the line before: a missing '}}' or ']', "
             "a missing space after ':', or an indentation that does not line up.")
 

@@ -186,3 +186,14 @@ def test_which_data_a_plan_runs_on(tmp_path):
                  "extends: online\ndata: {files: {orders: sales.csv}}\n"):          # maps a client's export
         with pytest.raises(ParamsError, match=r"gamma.yaml: which data\?.*--data.*data\.path"):
             load_params(_write(tmp_path, "gamma.yaml", text)).data_source()
+
+
+def test_a_key_written_twice_is_refused(tmp_path):
+    path = _write(tmp_path, "dup.yaml", "extends: online\nincentives:\n  base_pay: {default: 1234}\n"
+                                        "report: {client: X}\nincentives:\n  performance_pay: {default: 100}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    assert str(err.value) == (
+        f"{path}: not valid YAML at line 5, column 1: the key 'incentives' is written twice in the same section "
+        "(first on line 2); the second would replace the first. Fix: merge the two into one\n"
+        "     4 | report: {client: X}\n     5 | incentives:")
