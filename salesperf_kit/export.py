@@ -64,14 +64,18 @@ def defuse(df: pd.DataFrame, *, prefix: str = "'") -> pd.DataFrame:
 
 
 def anonymise(df: pd.DataFrame, *, salt: str, column: str = "name", key: str = "employee_id",
-              language: str = "zh") -> pd.DataFrame:
+              language: str = "zh", ids: bool = False) -> pd.DataFrame:
     """Replace person names with stable pseudonyms derived from ``salt`` and the employee id
-    (the same person gets the same pseudonym in every report of the same salt)."""
+    (the same person gets the same pseudonym in every report of the same salt); with
+    ``ids``, the employee ids too (by the pseudonym's code), for a table that leaves the
+    client: an id can be a name, and a staff list maps ids to names."""
     out = df.copy()
     if column in out and key in out:
         word = "成员" if language == "zh" else "Member "
-        out[column] = [word + hashlib.sha256(f"{salt}|{k}".encode()).hexdigest()[:6].upper()
-                       for k in out[key].astype(str)]
+        codes = [hashlib.sha256(f"{salt}|{k}".encode()).hexdigest()[:6].upper() for k in out[key].astype(str)]
+        out[column] = [word + c for c in codes]
+        if ids:
+            out[key] = codes
     return out
 
 

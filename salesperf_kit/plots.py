@@ -35,6 +35,7 @@ def set_style() -> None:
     name = cjk_font_name()
     sns.set_theme(style="whitegrid", font=name, rc={
         "font.sans-serif": [name, "DejaVu Sans"], "axes.unicode_minus": False,
+        "text.parse_math": False,  # a name such as "Ca$h $x^2$" is text, not a formula to typeset
         "figure.dpi": 100, "savefig.dpi": 110, "figure.figsize": (8, 4.2)})
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
-from .coverage import has_records, require_records
+from .coverage import date_spans, has_records, require_records
 from .export import anonymise, column_labels, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_data
@@ -201,6 +201,7 @@ class Report:
     plan_cost: pd.DataFrame
     anonymise: bool = False
     demo: bool = False  # the embedded demo data, not a client's
+    data_end: str = ""  # the last date of the data, when it falls before the period's last day
     figures: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
@@ -212,8 +213,8 @@ class Report:
         lang = "zh" if self.zh else "en"
         return spec.label.get(lang, role) if spec is not None and spec.label else role
 
-    def _names(self, df: pd.DataFrame) -> pd.DataFrame:
-        return anonymise(df, salt=self.client, language=self.language) if self.anonymise else df
+    def _names(self, df: pd.DataFrame, ids: bool = False) -> pd.DataFrame:
+        return anonymise(df, salt=self.client, language=self.language, ids=ids) if self.anonymise else df
 
     def _figure(self, key: str, ax) -> bytes:
         """Render a figure once to PNG (kept for save()) and close it."""
@@ -238,6 +239,10 @@ class Report:
         para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
                 f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}. ") + \
             _t("as_of", self.language, as_of=self.as_of)
+        if self.data_end:
+            para += (f"注意：数据只到 {self.data_end}，而考核期到 {self.period.last_day:%Y-%m-%d}，本报告的数字只是截至该日的部分结果。"
+                     if self.zh else f" Note: the data end on {self.data_end}, before the period does "
+                     f"({self.period.last_day:%Y-%m-%d}); the figures are the part of the period up to that day.")
         if self.demo:
             para += ("数据为内置演示数据（随机生成，并非真实业务数据）。" if self.zh else
                      " The data are the kit's built-in demo data (generated, not real business figures).")
@@ -625,6 +630,11 @@ class Report:
             "文件" if self.zh else "File": q["file"].map(lambda v: "" if v is None or pd.isna(v) else Path(str(v)).name),
             "说明" if self.zh else "Message": [self._quality_message(r) for r in q.to_dict("records")],
         })
+        if self.anonymise:  # the matches of names to employee ids would name people
+            named = (q["check"] == "names_as_ids").to_numpy()
+            shown.loc[named, shown.columns[-1]] = ("部分记录以姓名代替工号，已按员工姓名匹配（匿名报告不列出姓名）。" if self.zh else
+                                                  "Some rows gave a name where an employee id belongs; they were "
+                                                  "matched to the employees' names (not listed in an anonymised report).")
         # how the plan was applied (ties beyond a forced share, reviews missing, fallbacks);
         # the scorecard's notes begin with the KPI notices, listed above
         shown_already = set(map(str, self.kpis.notices))
@@ -657,7 +667,7 @@ class Report:
             self.payouts.drop(columns=[c for c in ("name", "team", "role", "grade") if c in self.payouts]),
             on="employee_id", how="left")
         t = t.assign(role=t["role"].map(lambda r: self._role(r) if isinstance(r, str) else r))
-        return self._names(t.sort_values(["rank", "employee_id"]))
+        return self._names(t.sort_values(["rank", "employee_id"]), ids=True)
 
     def save(self, output_dir: str | Path = "") -> Section:
         """Write scorecard.xlsx, scorecard.csv and figures/*.png into ``output_dir`` (an empty
@@ -811,6 +821,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     source = params.data_source(data_path or None)
     dataset = load_data(source, business=business, mapping=params.data.as_mapping(), period=p)
     require_records(dataset, p, what="a report")
+    last = max((hi for _, hi in date_spans(dataset).values()), default=None)
+    data_end = f"{last:%Y-%m-%d}" if last is not None and last.normalize() < p.last_day else ""
     options = params.engine_options
     wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
     tables = dataset.tables
@@ -832,8 +844,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     cost = plan_cost(pay, kpis)
     plots.set_style()
     return Report(business=business, period=p, params=params, language=language, client=client,
-                  as_of=as_of or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
+                  as_of=as_of or data_end or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
                   previous=prev_kpis if covered[p.previous()] else None,
                   last_year=last_year if covered[p.same_last_year()] else None,
                   scorecard=card, previous_scorecard=prev_card if covered[p.previous()] else None, payouts=pay,
-                  plan_cost=cost, anonymise=anonymise, demo=source in ("", "demo"))
+                  plan_cost=cost, anonymise=anonymise, demo=source in ("", "demo"), data_end=data_end)

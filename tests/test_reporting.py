@@ -214,3 +214,49 @@ def test_a_quarter_report_says_fixed_pay_is_counted_once(no_reviews):
     monthly = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                            data_path=str(no_reviews), period="2026-09", language="en")
     assert not [p for p in monthly.payout_section().paragraphs if p.startswith("Fixed amounts")]
+
+
+def test_a_name_with_dollar_signs_is_drawn_as_text():
+    """matplotlib would typeset "$...$" as a formula (and fail on "$\\frac{$")."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    data = pd.DataFrame({"name": ["Ca$h $x^2$", "$\\frac{$"], "score": [80.0, 70.0], "team": ["A", "B"]})
+    ax = plots.leaderboard_chart(data)
+    ax.figure.savefig(io.BytesIO(), format="png")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Ca$h $x^2$", "$\\frac{$"]
+    plt.close(ax.figure)
+
+
+def test_a_period_the_data_only_partly_cover_says_so(no_reviews):
+    """The data end on 2026-10-31; the fourth quarter runs to 2026-12-31."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-Q4", language="zh")
+    assert report.as_of == "2026-10-31"
+    assert report.cover().paragraphs[0].endswith(
+        "数据截至 2026-10-31。注意：数据只到 2026-10-31，而考核期到 2026-12-31，本报告的数字只是截至该日的部分结果。")
+    full = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                        data_path=str(no_reviews), period="2026-Q3", language="zh")
+    assert full.as_of == "2026-09-30" and "注意" not in full.cover().paragraphs[0]
+
+
+def test_an_anonymised_appendix_does_not_list_names_matched_to_ids(no_reviews, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    for f in no_reviews.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    people = pd.read_csv(tmp_path / "employees.csv").set_index("employee_id")["name"]
+    orders = pd.read_csv(tmp_path / "orders.csv", dtype=str)
+    orders.loc[:2, "employee_id"] = orders.loc[:2, "employee_id"].map(people)  # the export names the seller
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language="zh", anonymise=True)
+    messages = report.data_quality().table["说明"].tolist()
+    assert "部分记录以姓名代替工号，已按员工姓名匹配（匿名报告不列出姓名）。" in messages
+    assert not [m for m in messages if any(n in m for n in people)]
