@@ -698,6 +698,13 @@ def _grade_order(params) -> list[str]:
     return [g for g, _ in sorted(grading.thresholds.items(), key=lambda kv: -kv[1])]
 
 
+def unscored_weights(scorecard_details: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``Scorecard.details`` whose KPI carries weight but could not be scored
+    (its weight went to the person's other KPIs)."""
+    d = scorecard_details
+    return d[(d["weight"] > 0) & d["normalised"].isna()]
+
+
 def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                      payouts: pd.DataFrame | None = None, scorecard_details: pd.DataFrame | None = None,
                      max_single_weight: float = 0.5, min_process_weight: float = 0.2,
@@ -769,13 +776,15 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
             add("low_process_weight", role, phase, "process", process, min_process_weight, "info")
 
     if scorecard_details is not None and scorecard_table is not None and len(scorecard_details):
-        d = scorecard_details.merge(scorecard_table[["employee_id", "role"]], on="employee_id", how="left")
-        d = d.assign(lost=d["weight"].where(d["normalised"].isna() & (d["weight"] > 0), 0.0))
-        for role, g in d.groupby("role", sort=True):
-            share = g.groupby("employee_id")["lost"].sum().mean()
-            if share >= max_unscored_weight - 1e-12:
-                lost = g[g["lost"] > 0].groupby("kpi")["lost"].sum().sort_values(ascending=False, kind="mergesort")
-                add("weight_not_scored", role, None, ", ".join(lost.index), share, max_unscored_weight)
+        roles = scorecard_table.set_index("employee_id")["role"]
+        people = scorecard_details.drop_duplicates("employee_id").assign(role=lambda x: x["employee_id"].map(roles))
+        lost = unscored_weights(scorecard_details).assign(role=lambda x: x["employee_id"].map(roles))
+        for role, g in people.groupby("role", sort=True):
+            mine = lost[lost["role"] == role]
+            share = mine["weight"].sum() / len(g)  # the mean over the role's people of the weight they lost
+            if len(mine) and share >= max_unscored_weight - 1e-12:
+                kpis = mine.groupby("kpi")["weight"].sum().sort_values(ascending=False, kind="mergesort")
+                add("weight_not_scored", role, None, ", ".join(kpis.index), share, max_unscored_weight)
     blend = params.scoring.team_blend
     if blend is not None and scorecard_table is not None and "team_score" in scorecard_table:
         team_scores = pd.to_numeric(scorecard_table["team_score"], errors="coerce").dropna()

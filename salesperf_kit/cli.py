@@ -17,6 +17,8 @@ from .exceptions import DataContractError, SalesperfError
 __all__ = ["main"]
 
 BUSINESS = click.Choice(BUSINESSES)
+DATA_HELP = ("Data folder or workbook, or 'demo'. Default: the parameter file's data.path; "
+             "the demo data for a shipped plan.")
 
 
 def _friendly(func):
@@ -97,7 +99,7 @@ def _load(data, params, period, lazy=False):
 
 @main.command()
 @click.argument("business", type=BUSINESS)
-@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
+@click.option("--data", help=DATA_HELP)
 @click.option("--period", required=True, help="2026-10, 2026-Q3 or 2026.")
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv, .xlsx or .parquet.")
@@ -128,7 +130,7 @@ def _has_parquet(data) -> bool:
 
 @main.command()
 @click.argument("business", type=BUSINESS)
-@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
+@click.option("--data", help=DATA_HELP)
 @click.option("--period", required=True)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
@@ -148,7 +150,7 @@ def score(business, data, period, params_file, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.argument("employee_id")
-@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
+@click.option("--data", help=DATA_HELP)
 @click.option("--period", required=True)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--language", type=click.Choice(["zh", "en"]), help="Default: the parameter file's language.")
@@ -174,7 +176,7 @@ def _default_params(business: str) -> Path:
 @click.option("--year", required=True, type=int)
 @click.option("--method", type=click.Choice(["history", "capacity", "equal"]), default="history", show_default=True)
 @click.option("--uplift", type=float, help="Growth over the baseline, e.g. 0.25.")
-@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
+@click.option("--data", help=DATA_HELP)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())
 @_friendly
@@ -193,7 +195,7 @@ def targets(business, year, method, uplift, data, params_file, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.option("--params", "params_file", type=click.Path(exists=True))
-@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
+@click.option("--data", help=DATA_HELP)
 @click.option("--period", required=True)
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
 @_friendly
@@ -217,7 +219,7 @@ def scenarios(business, params_file, data, period, out):
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.option("--params", "params_file", type=click.Path(exists=True), required=True)
-@click.option("--data", help="Data folder or workbook, or 'demo'. Default: the parameter file's data.path; the demo data for a shipped plan.")
+@click.option("--data", help=DATA_HELP)
 @click.option("--period", default="previous", show_default=True,
               help="2026-10, 2026-Q3 or 2026, or 'previous' = the last complete month.")
 @click.option("--client", help="Client name (default: the parameter file's report.client).")

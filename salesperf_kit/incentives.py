@@ -481,14 +481,15 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     base_all = _fact(kpis, fact_name)
     if base_all is None:
         using = _revenue_parts(inc)
+        money = "money received" if com.basis == "received" else "orders"
         if using:
             fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
                    if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
-            money = "money received (orders' paid_amount and paid_date)" if com.basis == "received" else "orders"
-            raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {money}, "
+            columns = " (orders' paid_amount and paid_date)" if com.basis == "received" else ""
+            raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {money}{columns}, "
                                f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan "
                                "(set them to null).")
-        notices.append(Note(f"The data give no {'money received' if com.basis == 'received' else 'orders'}: "
+        notices.append(Note(f"The data give no {money}: "
                             "the plan pays nothing on revenue, so the commission "
                             "base is left empty.",
                             f"数据中没有{'到账金额' if com.basis == 'received' else '销售额'}，方案也不按销售额发放：提成基数留空。"))

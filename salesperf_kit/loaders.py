@@ -822,9 +822,9 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
             run.warn("?", "unknown_file", f"not loaded: '{p.name}' is a workbook in a format "
                      f"the kit cannot read ('{p.suffix}'), and '{p.stem}' is not a table name",
                      zh=f"未加载：'{p.name}' 的工作簿格式（'{p.suffix}'）无法读取，'{p.stem}' 也不是表名",
-                     file=display, fix=f"if it holds a table, open it in Excel and save it as "
-                     f".xlsx (Excel Workbook) or CSV UTF-8 named after its table, e.g. "
-                     f"orders.xlsx, or name it in data.files")
+                     file=display, fix="if it holds a table, open it in Excel and save it as "
+                     ".xlsx (Excel Workbook) or CSV UTF-8 named after its table, e.g. "
+                     "orders.xlsx, or name it in data.files")
         else:
             run.warn("?", "unknown_file", "not loaded: not a table file (.csv, .xlsx, .parquet "
                      "named after a table)", file=display,

@@ -241,6 +241,11 @@ class Kernels:
         self.close()
 
 
+def _period(period: str | None):
+    """``--period``: a period, or ``previous`` (the default) for the last complete month."""
+    return last_complete_month() if period in (None, "previous") else parse_period(period)
+
+
 def _parameters_of(nb_path: Path) -> set[str]:
     import papermill as pm
 
@@ -286,7 +291,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     if params.business != business:
         raise SalesperfError(f"{params_file}: business is '{params.business}', but the report asked for is "
                              f"'{business}'. Use the {params.business} report or another parameter file.")
-    p = last_complete_month() if period in (None, "previous") else parse_period(period)
+    p = _period(period)
     client = client or params.report.client
     reports = Path(reports_dir) if reports_dir else ROOT / "reports"
     dest = reports / str(p) / _slug(client) / business
@@ -483,7 +488,7 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised."""
     pdir = Path(params_dir) if params_dir else PARAMS_DIR
-    p = str(last_complete_month() if period in (None, "previous") else parse_period(period))
+    p = str(_period(period))
     files = [pdir / f"{b}.yaml" for b in BUSINESSES if (pdir / f"{b}.yaml").exists()] + client_files(pdir)
     todo: list[tuple[str, Path, str | None]] = []
     failed: list[RunResult] = []

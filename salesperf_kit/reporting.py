@@ -28,7 +28,7 @@ from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
 from .coverage import date_spans, has_records, require_records
 from .export import anonymise, column_labels, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
-from .loaders import load_data
+from .loaders import load_plan_data
 from .params import Params, load_params
 from .periods import Period, parse_period
 from .schemas import TABLES
@@ -357,26 +357,25 @@ class Report:
     def _redistributed_lines(self) -> list[str]:
         """The plan's weighted KPIs that could not be scored for some people, why, and that
         their weight went to the person's other KPIs (heaviest first)."""
-        d = self.scorecard.details
-        d = d[(d["weight"] > 0) & d["normalised"].isna()]
+        from .scoring import unscored_reason
+
+        d = analysis.unscored_weights(self.scorecard.details)
         if d.empty:
             return []
         left_out = self.kpis.left_out
-        why = np.where(d["kpi"].isin(list(left_out)), "lack", np.where(
-            d["raw"].isna(), "value", np.where((d["method"] == "attainment") & d["target"].isna(), "target", "score")))
-        d = d.assign(why=why)
+        d = d.assign(why=d["note"].map(unscored_reason))
         parts = []
         for k in d.groupby("kpi")["weight"].sum().sort_values(ascending=False, kind="mergesort").index:
             g = d[d["kpi"] == k]
             lo, hi = g["weight"].min(), g["weight"].max()
             w = f"{lo:.0%}" if np.isclose(lo, hi) else f"{lo:.0%}–{hi:.0%}"
             reason = g["why"].mode().iloc[0]
-            if reason == "lack":
+            if reason == "lack" and k in left_out:
                 note = left_out[k]
                 text = (f"数据中缺少{getattr(note, 'zh', note)}", f"the data lack {note}")
             else:
-                text = {"value": ("没有数值", "no value"), "target": ("没有目标", "no target"),
-                        "score": ("无法计分", "no score")}[reason]
+                text = {"lack": ("数据无法计算", "not computed from these data"), "value": ("没有数值", "no value"),
+                        "target": ("没有目标", "no target"), "score": ("无法计分", "no score")}[reason]
             parts.append(f"「{self._label(k)}」（权重 {w}，{len(g)} 人：{text[0]}）" if self.zh else
                          f"{self._label(k)} (weight {w}, {len(g)} {'person' if len(g) == 1 else 'people'}: {text[1]})")
         if self.zh:
@@ -819,7 +818,7 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     client = client or params.report.client
     p = parse_period(period)
     source = params.data_source(data_path or None)
-    dataset = load_data(source, business=business, mapping=params.data.as_mapping(), period=p)
+    dataset = load_plan_data(params, source, period=p)
     require_records(dataset, p, what="a report")
     last = max((hi for _, hi in date_spans(dataset).values()), default=None)
     data_end = f"{last:%Y-%m-%d}" if last is not None and last.normalize() < p.last_day else ""

@@ -587,6 +587,19 @@ def _targets_map(targets: pd.DataFrame | None, p: Period) -> pd.Series:
     return t.groupby(["employee_id", "kpi"])["target"].last()
 
 
+#: Why a weighted KPI went unscored for a person (the ``note`` of :attr:`Scorecard.details`):
+#: the KPI was not computed from the data, the person has no value, no target, or no score.
+UNSCORED = {"lack": "not computed from these data: weight redistributed",
+            "value": "no value: weight redistributed",
+            "target": "no target: weight redistributed",
+            "score": "no score: weight redistributed"}
+
+
+def unscored_reason(note: str) -> str | None:
+    """The :data:`UNSCORED` code in a detail note (it may follow other notes), or None."""
+    return next((code for code, text in UNSCORED.items() if note.endswith(text)), None)
+
+
 def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params, targets: pd.Series,
                  computed: set[str], extra_notes: dict[tuple[str, str], str]) -> pd.DataFrame:
     sc = params.scoring
@@ -613,14 +626,8 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
     for e, k, v, t, m, n in zip(d["employee_id"], d["kpi"], d["raw"], d["target"], d["method"], d["normalised"]):
         why = ""
         if pd.isna(n):
-            if k not in computed:
-                why = "not computed from these data: weight redistributed"
-            elif pd.isna(v):
-                why = "no value: weight redistributed"
-            elif m == "attainment":
-                why = "no target: weight redistributed"
-            else:
-                why = "no score: weight redistributed"
+            code = "lack" if k not in computed else "value" if pd.isna(v) else "target" if m == "attainment" else "score"
+            why = UNSCORED[code]
         extra = extra_notes.get((e, k), "")
         notes.append("; ".join(x for x in (extra, why) if x))
     d["note"] = notes
@@ -1070,10 +1077,10 @@ _TEXT = {
     },
 }
 _NOTE_ZH = [
-    ("not computed from these data: weight redistributed", "数据无法计算，权重已按比例分配给其他指标"),
-    ("no value: weight redistributed", "无数值，权重已按比例分配给其他指标"),
-    ("no target: weight redistributed", "无目标，权重已按比例分配给其他指标"),
-    ("no score: weight redistributed", "无法计分，权重已按比例分配给其他指标"),
+    (UNSCORED["lack"], "数据无法计算，权重已按比例分配给其他指标"),
+    (UNSCORED["value"], "无数值，权重已按比例分配给其他指标"),
+    (UNSCORED["target"], "无目标，权重已按比例分配给其他指标"),
+    (UNSCORED["score"], "无法计分，权重已按比例分配给其他指标"),
 ]
 
 
