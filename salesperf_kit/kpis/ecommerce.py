@@ -17,6 +17,10 @@ def inventory_turnover(f: pd.DataFrame) -> pd.DataFrame:
 
     inventory_turnover = cost of goods sold in the period / mean stock value over the
     period's snapshots (stock the employee owns)
+
+    The snapshot days are the company's: the dates in the period on which the inventory
+    table has any row. An employee with no row on such a day held no stock that day (a stock
+    export lists what is on hand), so that day adds 0 to the mean.
     """
     return ratio(f["cost"], f["stock_mean"])
 
