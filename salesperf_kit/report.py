@@ -529,6 +529,36 @@ def refresh_notebooks(paths=None) -> list[Path]:
         for cell in nb.cells:
             cell.metadata.pop("papermill", None)
             cell.metadata.pop("execution", None)
-        nbformat.write(nb, path)
+        path.write_text(_stable_widget_ids(nbformat.writes(nb), path.stem), encoding="utf-8")
         done.append(path)
     return done
+
+
+def _stable_widget_ids(text: str, name: str) -> str:
+    """The notebook ``text`` with each widget model id (random on every run) replaced by one
+    derived from the notebook's ``name`` and the widget's place in the widget tree, so that
+    re-executing a notebook whose outputs did not change leaves its file unchanged.
+
+    The place is found from the notebook's structure, not from the ids: the widgets shown
+    in the outputs (in cell order), then, breadth first, the widgets each one refers to
+    (``IPY_MODEL_<id>``, in the order of its sorted state)."""
+    import nbformat
+
+    nb = nbformat.reads(text, as_version=4)
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    if not state:
+        return text
+    queue = [out["data"]["application/vnd.jupyter.widget-view+json"].get("model_id")
+             for cell in nb.cells for out in cell.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    order: list[str] = []
+    while queue:
+        model = queue.pop(0)
+        if model in state and model not in order:
+            order.append(model)
+            queue += re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model], sort_keys=True))
+    masked = {m: re.sub(r"[0-9a-f]{32}", "", json.dumps(state[m], sort_keys=True)) for m in state}
+    order += sorted((m for m in state if m not in order), key=masked.get)
+    for i, old in enumerate(order):
+        text = text.replace(old, hashlib.md5(f"{name}:{i}".encode()).hexdigest())
+    return nbformat.writes(nbformat.reads(text, as_version=4))  # the state again in key order
