@@ -58,12 +58,13 @@ def main(verbose: bool) -> None:
 @click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10).")
 @_friendly
 def validate(data, params_file, period):
-    """Check DATA (a folder or a workbook) against the data contract."""
+    """Check DATA (a folder or a workbook) against the data contract; with --params, read
+    it with the plan's data: mapping and check the employees' roles against its weights, as
+    scoring does."""
     from .loaders import validate_dataset
     from .params import load_params
 
-    mapping = load_params(params_file).data.as_mapping() if params_file else None
-    report = validate_dataset(data, mapping=mapping or None, period=period)
+    report = validate_dataset(data, params=load_params(params_file) if params_file else None, period=period)
     click.echo(report.text())
     sys.exit(0 if report.ok else 1)
 

@@ -69,7 +69,7 @@ class Problem:
         if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)):
             text += f" (found {self.value!r})"
         if self.fix:
-            text += f". Fix: {self.fix}"
+            text += f"{'' if text.endswith(('.', '?', '!')) else '.'} Fix: {self.fix}"
         return text
 
 

@@ -289,13 +289,18 @@ def load_dataset(path: str | Path, *, mapping: dict | None = None,
 
 
 def validate_dataset(path: str | Path, *, mapping: dict | None = None,
-                     period: str | Period | None = None) -> ValidationReport:
+                     period: str | Period | None = None, params=None) -> ValidationReport:
     """Check a client's exports against the contract without raising for bad data.
 
     Parameters
     ----------
     path, mapping, period
         As for :func:`load_dataset`.
+    params : Params, optional
+        The plan the data are for: its ``data:`` section is the mapping (unless ``mapping``
+        is given), and the employees' roles are checked against its scoring plan as scoring
+        checks them (a role without weights and no ``scoring.default_role`` is an error), so
+        that data that validate can be scored.
 
     Returns
     -------
@@ -308,6 +313,8 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
     SalesperfError
         Only when ``path`` does not exist or ``mapping`` is malformed.
     """
+    if params is not None and mapping is None:
+        mapping = params.data.as_mapping() or None
     run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
     if period is not None and not run.problems:  # data fit to use, but for that period?
         from .coverage import require_records
@@ -316,7 +323,21 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
             require_records(run.dataset, period, what="a report or scorecard of it")
         except SalesperfError as err:
             run.error("", "period_covered", str(err))
+    if params is not None:
+        _check_plan_roles(params, run)
     return ValidationReport(run.problems, run.warnings, run.rows)
+
+
+def _check_plan_roles(params, run: _Run) -> None:
+    """The employees' roles against the plan, with the rule and words scoring uses
+    (:meth:`~salesperf_kit.params.Params.roles_without_weights`); an empty role is
+    already reported by the contract."""
+    emp = run.dataset.tables.get("employees")
+    if emp is None or "role" not in emp.columns:
+        return
+    found = params.roles_without_weights(emp["role"].dropna())
+    if found is not None:
+        run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
 
 
 # --- the run --------------------------------------------------------------------------

@@ -480,10 +480,30 @@ class Params(_Model):
             "in the file (relative to it; 'demo' for the demo data).", file=self.source)
 
     def role(self, name: str) -> RoleSpec | None:
-        spec = self.scoring.roles.get(name)
-        if spec is None and self.scoring.default_role:
-            spec = self.scoring.roles[self.scoring.default_role]
-        return spec
+        resolved = self.plan_role(name)
+        return None if resolved is None else self.scoring.roles[resolved]
+
+    def plan_role(self, role) -> str | None:
+        """The role of the plan whose weights apply to ``role`` (as in employees.role):
+        itself when ``scoring.roles`` has it, else ``scoring.default_role`` (None when there
+        is neither)."""
+        if isinstance(role, str) and role in self.scoring.roles:
+            return role
+        return self.scoring.default_role
+
+    def roles_without_weights(self, roles) -> tuple[str, str] | None:
+        """What is wrong, and the fix, when some of ``roles`` (employees.role) have no
+        weights in the plan and there is no ``scoring.default_role``; None when every role
+        can be scored. Scoring raises it and ``validate --params`` reports it, alike."""
+        found = sorted({str(r) for r in roles if self.plan_role(r) is None})
+        if not found:
+            return None
+        configured = list(self.scoring.roles)
+        hints = "".join(did_you_mean(r, configured) for r in found)
+        return (f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
+                f"scoring.roles {configured} and no scoring.default_role.{hints}",
+                "add 'scoring.roles.<role>.weights' for each of them, correct employees.role, or set "
+                "'scoring.default_role' to a configured role.")
 
     def kpi_set(self) -> list[str]:
         """Every KPI the plan uses: the explicit list plus every role's weighted KPIs."""

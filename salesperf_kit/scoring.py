@@ -170,10 +170,7 @@ def normalise(values: pd.Series, *, method: str, higher_is_better: bool = True,
 def plan_role(params, role) -> str | None:
     """The role of the plan whose weights apply to ``role``: itself when the plan has it,
     else ``scoring.default_role`` (None when there is neither)."""
-    roles = params.scoring.roles
-    if isinstance(role, str) and role in roles:
-        return role
-    return params.scoring.default_role
+    return params.plan_role(role)
 
 
 def _phase_matches(phase, p: Period) -> bool:
@@ -224,14 +221,11 @@ def apply_dimensions(weights: dict[str, float], overrides: dict[str, str], dim_w
             for k, w in weights.items()}
 
 
-def _no_weights_error(found: list[str], params) -> ScoringError:
-    configured = list(params.scoring.roles)
-    hints = "".join(did_you_mean(r, configured) for r in found)
-    return ScoringError(
-        f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
-        f"scoring.roles {configured} and no scoring.default_role.{hints} Fix: add "
-        f"'scoring.roles.<role>.weights' for each of them, correct employees.role, or set "
-        f"'scoring.default_role' to a configured role.")
+def _no_weights_error(roles, params) -> ScoringError | None:
+    """The error of :meth:`Params.roles_without_weights` (``validate --params`` reports the
+    same finding), or None when every role has weights."""
+    found = params.roles_without_weights(roles)
+    return None if found is None else ScoringError(f"{found[0]} Fix: {found[1]}")
 
 
 def weights_for(params, role: str, period) -> dict[str, float]:
@@ -271,7 +265,7 @@ def weights_for(params, role: str, period) -> dict[str, float]:
     p = parse_period(period)
     resolved = plan_role(params, role)
     if resolved is None:
-        raise _no_weights_error([str(role)], params)
+        raise _no_weights_error([role], params)
     spec = params.scoring.roles[resolved]
     phase = _active_phase(params, role, p)
     weights = spec.weights
@@ -777,10 +771,10 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     people = pd.DataFrame({"employee_id": wide["employee_id"]})
     for col in ("name", "team", "role"):
         people[col] = wide[col].to_numpy() if col in wide else np.nan
+    error = _no_weights_error(people["role"], params)
+    if error is not None:
+        raise error
     peer_roles = [plan_role(params, r) for r in people["role"]]
-    unknown = sorted({str(r) for r, pr in zip(people["role"], peer_roles) if pr is None})
-    if unknown:
-        raise _no_weights_error(unknown, params)
     people["peer_role"] = peer_roles
     people["role"] = people["role"].where(people["role"].notna(), people["peer_role"])
     person_notes: dict[str, list[Note]] = {e: [] for e in people["employee_id"]}

@@ -133,3 +133,30 @@ def test_validate_fails_a_period_the_data_do_not_cover(telesales_dir):
     assert r.exit_code == 1, r.output
     assert "  - No records in 2022-03: no order, call, visit, ticket or activity is dated in 2022-03" in r.output
     assert "The data cover: orders 2024-11-01 to 2026-10-31" in r.output
+
+
+def test_validate_with_a_plan_fails_roles_that_scoring_would_fail(telesales_dir, tmp_path):
+    """A role the plan has no weights for (and no default_role) fails `score`: `validate
+    --params` reports it too, in the same words, so that data that validate can be scored."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in telesales_dir.iterdir():
+        (data / f.name).write_bytes(f.read_bytes())
+    employees = pd.read_csv(data / "employees.csv", dtype=str, keep_default_na=False)
+    employees.loc[2, "role"] = "intern"
+    employees.to_csv(data / "employees.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: telesales\n", encoding="utf-8")
+    score = _run("score", "telesales", "--data", data, "--period", "2026-10", "--params", plan,
+                 "--out", tmp_path / "s.csv")
+    assert score.exit_code == 1
+    message = score.output.strip().removeprefix("Error: ")
+    assert message.startswith("No weights for the role(s) ['intern'] (from employees.role)")
+    r = _run("validate", data, "--params", plan)
+    assert r.exit_code == 1, r.output
+    assert f"column 'role': {message}" in r.output
+    assert "scoring.default_role" in r.output and "Fix: add 'scoring.roles.<role>.weights'" in r.output
+    assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s)")
+    assert _run("validate", data).exit_code == 0  # without a plan, any role is a role
+    plan.write_text("extends: telesales\nscoring: {default_role: agent}\n", encoding="utf-8")
+    assert _run("validate", data, "--params", plan).exit_code == 0  # scored as an agent
