@@ -32,7 +32,10 @@ class Problem:
 
     ``row`` is the row number as shown in Excel or a text editor (the header is
     row 1, the first data row is row 2); ``None`` when the problem concerns a
-    whole column or table.
+    whole column or table. ``key`` is the parameter-file key the finding is about
+    (``scoring.grading.thresholds.D``, ``data.defaults.employees.role``) when the value
+    at fault was written there rather than in a cell of the export; it is then the
+    finding's location.
     """
 
     table: str
@@ -46,12 +49,15 @@ class Problem:
     fix: str = ""
     severity: str = "error"  # "error" or "warning"
     zh: str = ""  # the message in Chinese, for reports in Chinese (warnings)
+    key: str | None = None  # the parameter-file key at fault, when not a cell
 
     def text(self, language: str = "en") -> str:
         """The message (without its location) in ``language``: the Chinese one when there is."""
         return self.zh if language == "zh" and self.zh else self.message
 
     def location(self) -> str:
+        if self.key:
+            return self.key
         parts = []
         if self.file:
             parts.append(self.file)
@@ -94,7 +100,7 @@ class DataContractError(SalesperfError):
 
     def table(self) -> pd.DataFrame:
         """All problems as a tidy DataFrame (one row per finding)."""
-        cols = ["severity", "table", "file", "sheet", "row", "column", "check", "value", "message", "fix"]
+        cols = ["severity", "table", "file", "sheet", "row", "column", "key", "check", "value", "message", "fix"]
         rows = [{c: getattr(p, c) for c in cols} for p in [*self.problems, *self.warnings]]
         return pd.DataFrame(rows, columns=cols)
 

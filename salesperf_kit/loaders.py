@@ -324,20 +324,23 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
         except SalesperfError as err:
             run.error("", "period_covered", str(err))
     if params is not None:
-        _check_plan_roles(params, run)
+        _check_plan(params, run)
     return ValidationReport(run.problems, run.warnings, run.rows)
 
 
-def _check_plan_roles(params, run: _Run) -> None:
-    """The employees' roles against the plan, with the rule and words scoring uses
-    (:meth:`~salesperf_kit.params.Params.roles_without_weights`); an empty role is
-    already reported by the contract."""
+def _check_plan(params, run: _Run) -> None:
+    """The data against the plan: the employees' roles, with the rule and words scoring
+    uses (:meth:`~salesperf_kit.params.Params.roles_without_weights`; an empty role is
+    already reported by the contract), and the plan's own findings
+    (:meth:`~salesperf_kit.params.Params.plan_problems`: the warnings, as loading the plan
+    raised the errors)."""
     emp = run.dataset.tables.get("employees")
-    if emp is None or "role" not in emp.columns:
-        return
-    found = params.roles_without_weights(emp["role"].dropna())
-    if found is not None:
-        run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
+    if emp is not None and "role" in emp.columns:
+        found = params.roles_without_weights(emp["role"].dropna())
+        if found is not None:
+            run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
+    for p in params.plan_problems():
+        run.add(p)
 
 
 # --- the run --------------------------------------------------------------------------

@@ -5,8 +5,9 @@ client file then overrides only what it names (a deep merge: mappings merge key 
 lists and plain values replace, and ``null`` removes a key). A role's ``weights`` are the
 exception: they must sum to 1, so a client file that gives a role's weights replaces them
 whole. The merged result is validated against :class:`Params`: unknown keys
-(with a "did you mean"), per-role weights that do not sum to 1, KPIs not in the catalogue
-and wrong types are all rejected, naming the file and the key path. YAML is safe-loaded.
+(with a "did you mean"), per-role weights that do not sum to 1, KPIs not in the catalogue,
+grade thresholds no score can reach (:meth:`Params.plan_problems`) and wrong types are all
+rejected, naming the file and the key path. YAML is safe-loaded.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._checks import did_you_mean
 from .catalogue import BUSINESSES, CATALOGUE
-from .exceptions import ParamsError
+from .exceptions import ParamsError, Problem
 
 __all__ = [
     "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR",
@@ -245,6 +246,45 @@ class Scoring(_Model):
             raise ValueError(f"default_role '{self.default_role}' is not one of the roles {list(self.roles)}"
                              + did_you_mean(self.default_role, self.roles))
         return self
+
+    def score_ceiling(self) -> tuple[float, str, list[str]]:
+        """The highest score the plan can give, following scoring's order of steps: KPI
+        points reach 100 (100 x cap for a KPI scored by attainment, whose weight can be a
+        person's whole score when the other KPIs have no value), a 360 rating blend reaches
+        100, then the bonuses with a limit are added; the sales-cost discount, penalties and
+        the team blend (a mean) never raise a score.
+
+        Returns the ceiling, how it is made up, and the bonus rules without a limit (points
+        per customer or per deal assisted), which can lift a score past it.
+        """
+        kpi_max, capped_by = 100.0, None
+        for norm in (self.normalisation, *self.kpi_normalisation.values()):
+            if norm.method == "attainment" and 100 * norm.cap > kpi_max:
+                kpi_max, capped_by = 100 * norm.cap, norm.cap
+        parts = [f"KPI points up to {kpi_max:g}" + (f", as attainment is capped at {capped_by:g}" if capped_by else "")]
+        top = kpi_max
+        w = self.ratings.weight
+        if w > 0 and (1 - w) * kpi_max + w * 100 > top:
+            top = (1 - w) * kpi_max + w * 100
+            parts.append(f"{w:g} of it 360 ratings, up to 100")
+        b, bonuses, uncapped = self.bonuses, [], []
+        if b.new_customer is not None and b.new_customer.points > 0:
+            if b.new_customer.max_points is None:
+                uncapped.append(f"bonuses.new_customer ({b.new_customer.points:g} points per new customer, "
+                                "no max_points)")
+            elif b.new_customer.max_points > 0:
+                bonuses.append(("new_customer", b.new_customer.max_points))
+        if b.repurchase is not None and b.repurchase.points > 0:
+            bonuses.append(("repurchase", b.repurchase.points))
+        if b.collaboration_points > 0:
+            uncapped.append(f"bonuses.collaboration_points ({b.collaboration_points:g} points per deal assisted)")
+        if b.compliance_points < 0:  # a negative penalty adds points
+            uncapped.append(f"bonuses.compliance_points ({b.compliance_points:g} per violation)")
+        if bonuses:
+            total = sum(p for _, p in bonuses)
+            top += total
+            parts.append(f"bonuses up to {total:g}: " + ", ".join(f"{k} {p:g}" for k, p in bonuses))
+        return top, "; ".join(parts), uncapped
 
 
 # ----------------------------------------------------------------------------- incentives
@@ -491,6 +531,50 @@ class Params(_Model):
             return role
         return self.scoring.default_role
 
+    def plan_problems(self) -> list[Problem]:
+        """Findings about the plan that no single key's type can show, located by their key.
+
+        A grade threshold above the highest score the plan can give
+        (:meth:`Scoring.score_ceiling`) is an error: nobody can reach the grade, and since
+        grades rank by threshold, the highest one is the top grade (``D: 200`` for
+        ``D: 0``). When a bonus without a limit can lift a score past that ceiling the
+        threshold is reachable in principle, and the finding is a warning
+        (``validate --params`` lists it and a scorecard notes it).
+        """
+        grading = self.scoring.grading
+        if grading.method != "thresholds":
+            return []
+        ceiling, made_of, uncapped = self.scoring.score_ceiling()
+        best = max(grading.thresholds.values(), default=None)
+        out = []
+        for grade, t in grading.thresholds.items():
+            if t <= ceiling + _TOL:
+                continue
+            t = int(t) if float(t).is_integer() else t  # as written
+            top = (f", and as the highest threshold it makes {grade} the top grade (grades rank by "
+                   "threshold, whatever their names)") if t == best else ""
+            top_zh = f"；它是最高门槛，{grade} 因此成为最高等级（等级按门槛排序，与名称无关）" if t == best else ""
+            low = " (below 0 only through penalties)" if self.scoring.bonuses.compliance_points > 0 else ""
+            fix = (f"write a threshold between 0 and {ceiling:g} (the lowest grade usually at 0), "
+                   "or raise the cap that keeps scores below it")
+            key = f"scoring.grading.thresholds.{grade}"
+            if not uncapped:
+                out.append(Problem(
+                    table="", check="grade_unreachable", key=key, value=t, fix=fix,
+                    message=f"no score can reach this threshold: scores run from 0{low} to at most "
+                            f"{ceiling:g} ({made_of}), so nobody gets grade {grade}{top}",
+                    zh=f"{key}：门槛 {t:g} 高于本方案最高可得分 {ceiling:g}，无人能得 {grade}{top_zh}。"))
+            else:
+                rules = " and ".join(uncapped)
+                out.append(Problem(
+                    table="", check="grade_unreachable", key=key, value=t, severity="warning",
+                    fix=f"nothing to do if grade {grade} is meant to take that many bonus points; otherwise {fix}",
+                    message=f"this threshold is above {ceiling:g}, the most that KPI points, ratings and the "
+                            f"bonuses with a limit give ({made_of}): only {rules} can lift a score there{top}",
+                    zh=f"{key}：门槛 {t:g} 高于指标、评价和有上限的加分最多能给的 {ceiling:g} 分，只有不封顶的"
+                       f"加分才能达到{top_zh}。"))
+        return out
+
     def roles_without_weights(self, roles) -> tuple[str, str] | None:
         """What is wrong, and the fix, when some of ``roles`` (employees.role) have no
         weights in the plan and there is no ``scoring.default_role``; None when every role
@@ -692,6 +776,9 @@ def params_from_dict(data: dict, *, source: str | None = None) -> Params:
     except ValidationError as err:
         errors = _format_errors(err)
         raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors) from None
+    errors = [str(p) for p in params.plan_problems() if p.severity == "error"]
+    if errors:
+        raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors)
     params.source = source
     return params
 

@@ -160,3 +160,16 @@ def test_validate_with_a_plan_fails_roles_that_scoring_would_fail(telesales_dir,
     assert _run("validate", data).exit_code == 0  # without a plan, any role is a role
     plan.write_text("extends: telesales\nscoring: {default_role: agent}\n", encoding="utf-8")
     assert _run("validate", data, "--params", plan).exit_code == 0  # scored as an agent
+
+
+def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(telesales_dir, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: telesales\nscoring:\n  grading:\n    method: thresholds\n"
+                    "    thresholds: {A: 80, B: 60, C: 0, D: 200}\n", encoding="utf-8")
+    r = _run("validate", telesales_dir, "--params", plan)
+    assert r.exit_code == 0, r.output  # a warning: 23 assisted deals would reach it
+    assert "  - scoring.grading.thresholds.D: this threshold is above 155" in r.output
+    assert "bonuses.collaboration_points (2 points per deal assisted)" in r.output and "(found 200)" in r.output
+    plan.write_text(plan.read_text(encoding="utf-8") + "  bonuses: {collaboration_points: 0}\n", encoding="utf-8")
+    r = _run("validate", telesales_dir, "--params", plan)
+    assert r.exit_code == 1 and "scoring.grading.thresholds.D: no score can reach this threshold" in r.output

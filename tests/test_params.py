@@ -197,3 +197,56 @@ def test_a_key_written_twice_is_refused(tmp_path):
         f"{path}: not valid YAML at line 5, column 1: the key 'incentives' is written twice in the same section "
         "(first on line 2); the second would replace the first. Fix: merge the two into one\n"
         "     4 | report: {client: X}\n     5 | incentives:")
+
+
+# --- grade thresholds no score can reach -----------------------------------------------
+
+def _graded(thresholds, **scoring):
+    return {**MINIMAL, "scoring": {**MINIMAL["scoring"], **scoring,
+                                   "grading": {"method": "thresholds", "thresholds": thresholds}}}
+
+
+def test_a_grade_threshold_above_every_reachable_score_is_an_error(tmp_path):
+    """Grades rank by threshold, so D: 200 (for D: 0) silently made D the top grade nobody reaches."""
+    path = _write(tmp_path, "client.yaml", "extends: online\nscoring:\n  grading:\n"
+                                           "    thresholds: {S: 115, A: 95, B: 65, C: 45, D: 200}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}: scoring.grading.thresholds.D: no score can reach this threshold")
+    assert "(found 200)" in text
+    # the range, with what makes it: online caps revenue attainment at 1.2 and caps its bonuses
+    assert "from 0 (below 0 only through penalties) to at most 155" in text
+    assert "KPI points up to 120, as attainment is capped at 1.2" in text
+    assert "new_customer 30, repurchase 5" in text
+    assert "it makes D the top grade" in text
+    assert "Fix: write a threshold between 0 and 155" in text
+
+
+@pytest.mark.parametrize("thresholds, scoring, ok", [
+    ({"A": 100, "B": 0}, {}, True),                                      # percentile points reach 100
+    ({"A": 100.5, "B": 0}, {}, False),
+    ({"A": 120, "B": 0}, {"kpi_normalisation": {"revenue": {"method": "attainment", "cap": 1.2}}}, True),
+    ({"A": 121, "B": 0}, {"kpi_normalisation": {"revenue": {"method": "attainment", "cap": 1.2}}}, False),
+    ({"A": 110, "B": 0}, {"bonuses": {"repurchase": {"threshold": 0.2, "points": 10}}}, True),
+    ({"A": 111, "B": 0}, {"bonuses": {"repurchase": {"threshold": 0.2, "points": 10}}}, False),
+    ({"A": 130, "B": 0}, {"bonuses": {"new_customer": {"points": 10, "max_points": 30}}}, True),
+])
+def test_the_highest_reachable_score_counts_attainment_caps_and_bonuses(thresholds, scoring, ok):
+    if ok:
+        assert params_from_dict(_graded(thresholds, **scoring)).plan_problems() == []
+    else:
+        with pytest.raises(ParamsError, match=r"scoring\.grading\.thresholds\.A: no score can reach"):
+            params_from_dict(_graded(thresholds, **scoring))
+
+
+def test_a_threshold_only_an_uncapped_bonus_reaches_is_a_warning():
+    """A bonus per deal assisted has no limit: a threshold above the rest is reachable in
+    principle, so it is reported but not refused; forced grading ignores thresholds."""
+    p = params_from_dict(_graded({"A": 90, "D": 200}, bonuses={"collaboration_points": 2}))
+    [w] = p.plan_problems()
+    assert (w.severity, w.key, w.value) == ("warning", "scoring.grading.thresholds.D", 200)
+    assert "above 100" in w.message and "bonuses.collaboration_points (2 points per deal assisted)" in w.message
+    assert "Fix: nothing to do if grade D is meant" in str(w)
+    forced = {"method": "forced", "distribution": {"A": 0.5, "B": 0.5}, "thresholds": {"A": 500, "B": 0}}
+    assert params_from_dict({**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": forced}}).plan_problems() == []

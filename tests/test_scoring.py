@@ -221,6 +221,14 @@ def test_unknown_role_in_the_data_lists_found_and_configured_roles(data):
     assert any("'intern'" in n and "default role 'agent'" in n for n in card.notes)
 
 
+def test_a_grade_only_an_uncapped_bonus_reaches_is_noted_on_the_scorecard(kpis):
+    grading = {"method": "thresholds", "thresholds": {"A": 80, "B": 60, "C": 0, "D": 200}}
+    card = score(kpis, make_params(grading=grading, bonuses={"collaboration_points": 2}))
+    [note] = [n for n in card.notes if "scoring.grading.thresholds.D" in n]
+    assert "only bonuses.collaboration_points" in note and "it makes D the top grade" in note
+    assert "D" in note.zh and "200" in note.zh
+
+
 def test_dimension_weights_split_within_each_dimension():
     roles = {"agent": {"weights": {"revenue": 0.4, "orders": 0.2, "calls": 0.4}}}
     # revenue, orders: result (0.6 of the plan weight); calls: process (0.4)
