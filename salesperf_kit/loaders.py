@@ -11,6 +11,8 @@ references between tables (:func:`~salesperf_kit.schemas.check_references`).
 Nothing is silently dropped, coerced or deduplicated: every value that cannot be read is
 reported with its file, sheet, row (as Excel shows it), column and the raw text, and all
 findings come back together in one :class:`~salesperf_kit.exceptions.DataContractError`.
+A value that ``defaults`` gave is reported once at its key (``data.defaults.orders.status``),
+not at each row it fills.
 :func:`validate_dataset` runs the same checks and returns a :class:`ValidationReport`
 instead of raising.
 
@@ -34,7 +36,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -393,6 +395,17 @@ class _Ctx:
 
 
 @dataclass
+class _Filled:
+    """The cells of one column that ``data.defaults`` filled: their rows (as the user sees
+    them), the default as the parameter file gives it, and the file and sheet."""
+
+    rows: set[int]
+    value: Any
+    file: str
+    sheet: str | None
+
+
+@dataclass
 class _Run:
     dataset: Dataset = field(default_factory=lambda: Dataset({}, {}))
     problems: list[Problem] = field(default_factory=list)
@@ -400,6 +413,7 @@ class _Run:
     rows: dict[str, int] = field(default_factory=dict)
     ctxs: dict[str, _Ctx] = field(default_factory=dict)
     root: Path | None = None  # the data path (folder or workbook)
+    filled: dict[tuple[str, str], _Filled] = field(default_factory=dict)  # (table, column) -> data.defaults cells
 
     def add(self, problem: Problem) -> None:
         (self.warnings if problem.severity == "warning" else self.problems).append(problem)
@@ -448,6 +462,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
             run.add(p)
     if per is not None:
         _warn_after_period(per, run)
+    _blame_defaults(run)
     ds.warnings = run.warnings
     return run
 
@@ -1248,9 +1263,14 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     raw = pd.DataFrame({col: data[pos] for col, pos in assigned.items()}, index=data.index)
     for col, value in m["defaults"].get(table, {}).items():
         if col in raw.columns:
-            raw[col] = raw[col].astype(object).where(~_missing(raw[col]), value)
+            empty = _missing(raw[col])
+            raw[col] = raw[col].astype(object).where(~empty, value)
         else:
+            empty = pd.Series(True, index=raw.index)
             raw[col] = pd.Series([value] * len(raw), index=raw.index, dtype=object)
+        if empty.any():
+            run.filled[(table, col)] = _Filled({ctx.row(i) for i in raw.index[empty.to_numpy()]}, value,
+                                               ctx.file, ctx.sheet)
     order = [c for c in spec.columns if c in raw.columns]
     raw = raw[order + [c for c in raw.columns if c not in order]]  # contract order
     missing = [c for c in spec.required if c not in raw.columns]
@@ -1283,6 +1303,55 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         raw = raw.loc[df.index]
     _validate(ctx, spec.model, df, raw, bad_cells, run)
     return df
+
+
+def _blame_defaults(run: _Run) -> None:
+    """A finding in a cell that ``data.defaults`` filled is about the default, not the
+    export: the findings of one check in those cells become one, located by the key
+    (``data.defaults.<table>.<column>``) and showing the default, instead of one per row."""
+    if not run.filled:
+        return
+    for attr in ("problems", "warnings"):
+        kept: list[Problem | None] = []
+        merged: dict[tuple[str, str, str], list] = {}  # -> [position in kept, first finding, count]
+        for p in getattr(run, attr):
+            f = run.filled.get((p.table, p.column))
+            if (f is None or p.row is None or p.row not in f.rows or (p.file, p.sheet) != (f.file, f.sheet)
+                    or p.check == "line_conflict"):  # (a conflict is between a default and a cell)
+                kept.append(p)
+                continue
+            k = (p.table, p.column, p.check)
+            if k not in merged:
+                merged[k] = [len(kept), p, 0]
+                kept.append(None)
+            merged[k][2] += 1
+        for (table, col, _), (at, first, n) in merged.items():
+            kept[at] = _default_problem(first, n, run.filled[(table, col)])
+        setattr(run, attr, kept)
+
+
+def _default_problem(first: Problem, n: int, f: _Filled) -> Problem:
+    """One finding about a default of ``data.defaults`` (see :func:`_blame_defaults`)."""
+    table, col, check = first.table, first.column, first.check
+    key = f"data.defaults.{table}.{col}"
+    where = f"{f.file}" + (f", sheet '{f.sheet}'," if f.sheet else "")
+    cells = f"{n:,} row(s) of {where} with no {col}"
+    if check == "field_uniqueness":
+        message = f"this default gives the {cells} the same {col}, but {col} must be unique"
+        fix = f"remove {key}, and fill in {col} in the export"
+    else:
+        message = f"this default is given to the {cells}, and {first.message}"
+        allowed = _allowed_values(table, col) if check.startswith("isin(") else None
+        if allowed:
+            detail = f"one of {', '.join(allowed)}"
+            fix = f"set {key} to {detail} in the parameter file"
+        elif check == "not_nullable" or check.startswith("str_length"):
+            fix = f"give {key} a value in the parameter file, or remove it"
+        else:
+            detail = first.fix.removeprefix("correct the value: ").removeprefix("correct the value")
+            fix = f"change {key} in the parameter file" + (f": {detail}" if detail else "")
+    return replace(first, message=message, fix=fix, key=key, value=f.value, file=None, sheet=None, row=None,
+                   zh=f"{key}：{first.zh}" if first.zh else "")
 
 
 def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) -> pd.DataFrame:

@@ -385,6 +385,46 @@ def test_defaults_fill_empty_cells_of_an_existing_column(tmp_path):
     assert ds.tables["employees"]["role"].tolist() == ["agent", "agent", "lead"]
 
 
+@pytest.mark.parametrize("default, cells, check, text, fix", [
+    ({"status": "done"}, ["completed", "", "", "refunded"], "isin",
+     "'status' is not an allowed value: expected one of completed, cancelled, refunded",
+     "set data.defaults.orders.status to one of completed, cancelled, refunded in the parameter file"),
+    ({"order_date": "yesterday"}, None, "not_a_date", "'order_date' is not a date",
+     "change data.defaults.orders.order_date in the parameter file: write dates like 2026-10-01"),
+    ({"amount": -5}, None, "greater_than_or_equal_to", "'amount' is below the minimum 0",
+     "change data.defaults.orders.amount in the parameter file: amount must be at least 0"),
+    ({"employee_id": "E9"}, None, "references", "employee_id 'E9' is not an employee_id of the employees table",
+     "change data.defaults.orders.employee_id in the parameter file"),
+    ({"order_id": "X"}, None, "field_uniqueness", "the same order_id, but order_id must be unique",
+     "remove data.defaults.orders.order_id, and fill in order_id in the export"),
+])
+def test_a_default_that_fails_a_check_is_reported_at_its_key_not_at_rows(csv_folder, default, cells, check,
+                                                                          text, fix):
+    """The value came from the parameter file's data.defaults, not from a cell of the export:
+    one finding naming the key and the value, instead of one per row of the file."""
+    [(col, value)] = default.items()
+    orders = _orders().assign(**{col: cells}) if cells else _orders().drop(columns=[col])
+    _write_csv(csv_folder / "orders.csv", orders)
+    report = validate_dataset(csv_folder, mapping={"defaults": {"orders": default}})
+    [p] = report.problems
+    assert p.check.startswith(check) and p.key == f"data.defaults.orders.{col}"
+    assert (p.file, p.row, p.value) == (None, None, value)
+    filled = cells.count("") if cells else 4
+    assert str(p).startswith(f"data.defaults.orders.{col}: this default is given to the {filled} row(s) of "
+                             f"orders.csv with no {col}, and {text}" if check != "field_uniqueness" else
+                             f"data.defaults.orders.{col}: this default gives the 4 row(s) of orders.csv")
+    assert text in p.message and f"(found {value!r})" in str(p) and p.fix.startswith(fix)
+    assert "row " not in report.text()
+
+
+def test_a_default_is_blamed_only_for_the_cells_it_filled(csv_folder):
+    _write_csv(csv_folder / "orders.csv", _orders().assign(status=["completed", "", "lost", "refunded"]))
+    report = validate_dataset(csv_folder, mapping={"defaults": {"orders": {"status": "done"}}})
+    cell, default = sorted(report.problems, key=lambda p: p.key or "")
+    assert (cell.file, cell.row, cell.value, cell.key) == ("orders.csv", 4, "lost", None)
+    assert (default.key, default.value, default.row) == ("data.defaults.orders.status", "done", None)
+
+
 @pytest.mark.parametrize("mapping, match", [
     ({"column": {}}, "Unknown key 'data.column'.*Did you mean 'columns'"),
     ({"columns": {"order": {}}}, "Unknown table 'data.columns.order'.*Did you mean 'orders'"),
