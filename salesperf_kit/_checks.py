@@ -6,13 +6,19 @@ from collections.abc import Iterable
 
 from .exceptions import SalesperfError
 
-__all__ = ["check_one_of", "did_you_mean"]
+__all__ = ["check_one_of", "closest", "did_you_mean"]
+
+
+def closest(value: object, options: Iterable[str]) -> str | None:
+    """The option ``value`` is probably a misspelling of, or None."""
+    matches = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 def did_you_mean(value: object, options: Iterable[str]) -> str:
     """' Did you mean 'x'?' when a close match exists, else ''."""
-    matches = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
-    return f" Did you mean '{matches[0]}'?" if matches else ""
+    match = closest(value, options)
+    return f" Did you mean '{match}'?" if match else ""
 
 
 def check_one_of(name: str, value: object, options: Iterable[object], *,

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._checks import check_one_of, did_you_mean
+from ._checks import check_one_of, closest, did_you_mean
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
 from .exceptions import DataContractError, Problem, SalesperfError
@@ -1237,11 +1237,12 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         if len(data.columns) else pd.Series(True, index=data.index)
     data = data[~empty]
     keys: set[str] = set()  # headers used as lookup keys: not "unused columns"
+    failed: set[str] = set()  # headers that lookups reported as failed would have brought
     if m["lookups"].get(table):
-        headers, data, keys = _with_lookups(ctx, grid.headers, data, m, run)
+        headers, data, keys, failed = _with_lookups(ctx, grid.headers, data, m, run)
         grid = _Grid(headers, data, grid.header_row)
 
-    assigned, claimed = _resolve_columns(ctx, grid.headers, m, run)
+    assigned, claimed = _resolve_columns(ctx, grid.headers, m, run, failed=failed)
     claimed |= {i for i, h in enumerate(grid.headers) if h in keys}
     filter_positions = _apply_filters(ctx, grid.headers, data, assigned, m, run)
     if filter_positions is not None:
@@ -1277,6 +1278,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     for col in missing:
         if col in ctx.headers:  # ambiguous: already reported
             continue
+        if failed & {normalise(a) for a in [col, *COLUMN_ALIASES.get(table, {}).get(col, [])]}:
+            continue  # a failed lookup was to bring it: reported
         _report_missing_column(ctx, col, grid.headers, run)
 
     parsed: dict[str, pd.Series] = {}
@@ -1428,21 +1431,25 @@ def _header_named(name: str, headers: list[str]) -> str | None:
 
 
 def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
-                  run: _Run) -> tuple[list[str], pd.DataFrame, set[str]]:
+                  run: _Run) -> tuple[list[str], pd.DataFrame, set[str], set[str]]:
     """The table's headers and cells with the columns of its ``data.lookups`` added: each
     row gets the values of the lookup row with the same key (compared as text); a row
     whose key is not in the lookup file gets empty cells, which data.defaults can fill.
-    Also returns the table's headers used as keys."""
-    headers, data, key_headers = list(headers), data.copy(), set()
+    Also returns the table's headers used as keys, and the headers (normalised) that
+    lookups reported as failed were to bring: mapping them is not a second error."""
+    headers, data, key_headers, failed = list(headers), data.copy(), set(), set()
     for lk in m["lookups"][ctx.table]:
         where, cols = lk["where"], lk["columns"]
+        lost = {normalise(c) for c in cols}  # until the lookup has brought its columns
         left = _header_named(lk["left"], headers)
         if left is None:
             run.add(ctx.problem("lookup_key", f"{where}: the table has no column '{lk['left']}' to look up by",
                                 fix=_with_hint(f"correct 'key' in {where}", lk["left"], [h for h in headers if h])))
+            failed |= lost
             continue
         read = _lookup_grid(lk, ctx, m, run)
         if read is None:
+            failed |= lost
             continue
         grid, sheet = read
         file = lk["file"]
@@ -1452,6 +1459,8 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         for h in absent:
             run.error(ctx.table, "lookup_column", f"{where}: the lookup file has no column '{h}'", file=file,
                       sheet=sheet or None, fix=_with_hint(f"correct {where}", h, [x for x in grid.headers if x]))
+            meant = closest(h, [x for x in grid.headers if x])  # 'Manger' in the lookup, 'Manager' in columns
+            lost |= {normalise(meant)} if meant and h in cols else set()
         right = found_headers[lk["right"]]
         cols = [found_headers[c] or c for c in cols]
         clash = [c for c in cols if _header_named(c, headers) is not None]
@@ -1459,6 +1468,8 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
             run.add(ctx.problem("lookup_column", f"{where}: the table already has a column '{clash[0]}'",
                                 fix="bring over only the columns the table lacks (or rename one of them "
                                     "in the lookup file)"))
+        if absent:
+            failed |= lost
         if absent or clash:
             continue
         keys = _texts(grid.data[grid.headers.index(right)]).rename("key")
@@ -1473,6 +1484,7 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
                       f"values (rows {', '.join(map(str, rows[:5]))}); {int(conflicting.sum())} key(s) in all",
                       file=file, sheet=sheet or None, row=rows[0], column=right, value=key,
                       fix="keep one row per key in the lookup file")
+            failed |= lost
             continue
         table_keys = _texts(data[headers.index(left)])  # (the first column of that name)
         found = values.drop_duplicates("key").set_index("key")
@@ -1486,7 +1498,7 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         for c in cols:
             data[len(headers)] = table_keys.map(found[c]).astype(object).to_numpy()
             headers.append(c)
-    return headers, data, key_headers
+    return headers, data, key_headers, failed
 
 
 def _letter(i: int) -> str:
@@ -1499,9 +1511,11 @@ def _letter(i: int) -> str:
     return s
 
 
-def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
-                     run: _Run) -> tuple[dict[str, int], set[int]]:
-    """Contract column -> source position: explicit mapping, exact name, then aliases."""
+def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
+                     failed: set[str] = frozenset()) -> tuple[dict[str, int], set[int]]:
+    """Contract column -> source position: explicit mapping, exact name, then aliases.
+    A mapped header in ``failed`` (normalised) was to come from a lookup already reported
+    as failed: it is not reported again as absent from the file."""
     table = ctx.table
     spec = TABLES[table]
     norm = [normalise(h) for h in headers]
@@ -1514,6 +1528,10 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict,
 
     for header, targets in m["columns"].get(table, {}).items():
         positions = _header_positions(header, headers)
+        if not positions and normalise(header) in failed:
+            for col in targets:
+                ctx.headers[col] = header  # the lookup's error stands for it: not missing either
+            continue
         if not positions:
             run.add(ctx.problem(
                 "mapping_header_missing",

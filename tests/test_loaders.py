@@ -944,6 +944,41 @@ def test_lookup_mistakes_are_reported_with_a_fix(tmp_path, lookup, check, text):
         assert "Did you mean" in p.fix or "did you mean" in p.fix.lower()
 
 
+@pytest.mark.parametrize("lookup, check", [
+    ({"file": "regions.csv", "key": {"Regoin": "Area"}, "columns": ["Manager"]}, "lookup_key"),
+    ({"file": "regions.csv", "key": "Regoin", "columns": ["Manager"]}, "lookup_key"),
+    ({"file": "regions.csv", "key": {"Region": "Aera"}, "columns": ["Manager"]}, "lookup_column"),
+    ({"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Manger"]}, "lookup_column"),
+    ({"file": "region.csv", "key": {"Region": "Area"}, "columns": ["Manager"]}, "file_missing"),
+])
+def test_a_failed_lookup_is_one_error_not_also_its_mapped_header(tmp_path, lookup, check):
+    """The lookup's columns are absent because the lookup failed: mapping one of them
+    (Manager: employee_id) is not a second error saying the header is not in the file."""
+    folder = _regional_export(tmp_path)
+    mapping = {"lookups": {"orders": [lookup]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
+    report = validate_dataset(folder, mapping=mapping)
+    [p] = report.problems
+    assert p.check == check and "data.lookups.orders (lookup 1)" in str(p) and "Did you mean" in p.fix
+    # named after the contract column, with no mapping: not a 'required column not found' either
+    _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North", "South", "West"],
+                                                     "employee_id": ["E1", "E2", "E3"]}))
+    renamed = {**lookup, "columns": ["employee_id" if lookup["columns"] == ["Manager"] else "employe_id"]}
+    report = validate_dataset(folder, mapping={"lookups": {"orders": [renamed]},
+                                               "columns": {"orders": {"Order ID": "order_id"}}})
+    assert [p.check for p in report.problems] == [check]
+
+
+def test_a_failed_lookup_leaves_other_mapping_mistakes_reported(tmp_path):
+    folder = _regional_export(tmp_path)
+    mapping = {"lookups": {"orders": [{"file": "regions.csv", "key": "Regoin", "columns": ["Manager"]}]},
+               "columns": {"orders": {"Ordr ID": "order_id", "Manager": "employee_id"}}}
+    report = validate_dataset(folder, mapping=mapping)
+    assert sorted(p.check for p in report.problems) == ["lookup_key", "mapping_header_missing"]
+    [p] = _problem(report, "mapping_header_missing")
+    assert "'Ordr ID'" in p.message
+
+
 def test_a_lookup_that_matches_nothing_is_a_warning(tmp_path):
     folder = _regional_export(tmp_path)
     _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["N", "S"], "Manager": ["E1", "E2"]}))
