@@ -767,7 +767,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     p = kpis.period
     language = params.report_language
     notes = list(kpis.notices)
-    notes += [Note(str(p), p.zh) for p in params.plan_problems()]  # (warnings: errors stop loading the plan)
+    notes += [Note(str(f), f.zh) for f in params.plan_problems()]  # (warnings: errors stop loading the plan)
     wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
     people = pd.DataFrame({"employee_id": wide["employee_id"]})
     for col in ("name", "team", "role"):
