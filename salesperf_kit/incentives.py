@@ -31,11 +31,12 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_one_of
-from .catalogue import Note
+from .catalogue import Note, label
 from .exceptions import ScoringError
 from .kpis import KPIResult, targets_for
 
-__all__ = ["commission", "threshold_jumps", "payouts", "plan_cost", "PAYOUT_COLUMNS", "COMPONENTS", "LABELS"]
+__all__ = ["commission", "threshold_jumps", "payouts", "plan_cost", "award_label", "PAYOUT_COLUMNS", "COMPONENTS",
+           "LABELS", "AWARD_LABELS"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +72,27 @@ LABELS: dict[str, dict[str, str]] = {
     "variable_to_profit": {"zh": "浮动薪酬/利润额", "en": "Variable pay / profit"},
     "incomplete_rows": {"zh": "缺值人数", "en": "Rows with missing pay"},
 }
+#: Display labels of the awards of ``incentives.awards`` (a notice names an award by these).
+AWARD_LABELS: dict[str, dict[str, str]] = {
+    "sales_champion": {"zh": "销售冠军", "en": "Sales champion"},
+    "best_service": {"zh": "最佳服务", "en": "Best service"},
+    "team_champion": {"zh": "团队冠军", "en": "Team champion"},
+}
 
 _MODES = ("marginal", "whole")
 _BOUNDARIES = ("lower_inclusive", "lower_exclusive")
 # Attainment is a quotient of two amounts: 110 000 / 100 000 must count as "10 % above".
 _TOL = 1e-9
+
+
+def award_label(award: str, language: str = "zh") -> str:
+    """An award's name for a reader in ``language`` ("zh" or "en"): its label, else its key
+    in words ("most_improved" -> "Most improved"), never the key itself."""
+    known = AWARD_LABELS.get(award)
+    if known is not None:
+        return known["zh" if language == "zh" else "en"]
+    words = str(award).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 # ----------------------------------------------------------------------------- tiers
@@ -360,6 +377,16 @@ def _kpi_column(kpis: KPIResult, name: str, ids: pd.Series) -> pd.Series | None:
     return pd.Series(w[name].reindex(ids).to_numpy(dtype="float64"), index=ids.index)
 
 
+def _unpaid_award(award: str, kpi: str, needs: tuple[str, str]) -> Note:
+    """The notice of an award the plan pays on a KPI the data did not give: the award and
+    the KPI by their labels, the plan's key only where it says how to take the award out."""
+    en, zh = award_label(award, "en"), award_label(award, "zh")
+    return Note(f"{en} award left unpaid: {label(kpi, 'en')} was not computed (it needs {needs[0]}). "
+                f"Add that table, or take the award out of the plan with incentives.awards.{award}: null.",
+                f"{zh}奖未发放：没有算出{label(kpi, 'zh')}（需要{needs[1]}）。"
+                f"请补上该表，或以 incentives.awards.{award}: null 取消该奖项。")
+
+
 def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Series,
             csat: pd.Series | None, notices: list[str]) -> pd.Series:
     """Award money per row; tied winners share an award equally."""
@@ -371,11 +398,8 @@ def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Se
         awards += _share_among(revenue == revenue.max(), amount)
     amount = amounts.get("best_service", 0)
     if amount and csat is None:
-        notices.append(Note("best_service award left unpaid: the csat KPI was not computed (it needs the service "
-                            "table with satisfaction): add that table, or remove the award with "
-                            "incentives.awards.best_service: null",
-                            "最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
-                            "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"))
+        notices.append(_unpaid_award("best_service", "csat", ("the service table with satisfaction scores",
+                                                              "带满意度的客服工单表")))
     elif amount and csat.notna().any():
         awards += _share_among(csat >= csat.max() - _TOL, amount)
     amount = amounts.get("team_champion", 0)

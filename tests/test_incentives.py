@@ -443,10 +443,27 @@ def test_no_sales_champion_without_sales_and_best_service_needs_csat(caplog):
     with caplog.at_level(logging.WARNING, logger="salesperf_kit.incentives"):
         t = payouts(scorecard(kpis), kpis, params)
     assert (t["awards"] == 0).all()
-    assert any("csat" in n for n in t.attrs["notices"])
+    # a client reads the award and the KPI by their labels; the plan's key only says how to drop the award
+    assert t.attrs["notices"] == [
+        "Best service award left unpaid: Customer satisfaction was not computed (it needs the service table with "
+        "satisfaction scores). Add that table, or take the award out of the plan with "
+        "incentives.awards.best_service: null."]
     assert [n.zh for n in t.attrs["notices"]] == [
         "最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
         "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"]
+
+
+def test_every_award_of_the_plan_has_a_label_and_an_unknown_one_reads_as_words():
+    import typing
+
+    from salesperf_kit.incentives import AWARD_LABELS, award_label
+    from salesperf_kit.params import Incentives
+
+    keys = typing.get_args(typing.get_args(Incentives.model_fields["awards"].annotation)[0])
+    assert set(keys) == set(AWARD_LABELS)
+    assert [award_label(k, "en") for k in keys] == ["Sales champion", "Best service", "Team champion"]
+    assert [award_label(k, "zh") for k in keys] == ["销售冠军", "最佳服务", "团队冠军"]
+    assert award_label("most_improved", "en") == award_label("most_improved", "zh") == "Most improved"
 
 
 # ----------------------------------------------------------------------------- clawback

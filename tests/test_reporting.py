@@ -54,7 +54,7 @@ def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
 
 @pytest.mark.parametrize("language, text", [
     ("zh", "最佳服务奖未发放：没有算出客户满意度"),
-    ("en", "best_service award left unpaid: the csat KPI was not computed"),
+    ("en", "Best service award left unpaid: Customer satisfaction was not computed"),
 ])
 def test_the_payout_section_says_what_the_plan_could_not_pay(tmp_path, language, text):
     write_sample("ecommerce", tmp_path, seed=1)
