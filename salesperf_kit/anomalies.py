@@ -127,9 +127,15 @@ def _num(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:,.0f}"
 
 
-def _fmt(kpi: str, x: float) -> str:
-    """A KPI value as a person reads it: ratios in per cent, others with up to 2 decimals."""
-    return f"{x:.2%}" if CATALOGUE[kpi].unit == "ratio" else _num(x)
+def _fmt(kpi: str, x: float, language: str = "en") -> str:
+    """A KPI value as a person reads it: ratios in per cent, a number of times with its unit
+    (7.95×, 7.95 次), others with up to 2 decimals."""
+    unit = CATALOGUE[kpi].unit
+    if unit == "ratio":
+        return f"{x:.2%}"
+    if unit == "times":
+        return f"{_num(x)} 次" if language == "zh" else f"{_num(x)}×"
+    return _num(x)
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -478,7 +484,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
                     language,
                     f"{CATALOGUE[k].en} of {e}: {_fmt(k, x[i])} against a median of {_fmt(k, med)} among {peers} "
                     f"(MAD {_fmt(k, mad)}): robust z = {z[i]:+.1f} (limit ±{robust_z:g}). Check the records behind it.",
-                    f"{e} 的{CATALOGUE[k].zh}为 {_fmt(k, x[i])}，{peers}中位数 {_fmt(k, med)}（MAD {_fmt(k, mad)}）："
+                    f"{e} 的{CATALOGUE[k].zh}为 {_fmt(k, x[i], 'zh')}，{peers}中位数 {_fmt(k, med, 'zh')}"
+                    f"（MAD {_fmt(k, mad, 'zh')}）："
                     f"稳健 z 值 {z[i]:+.1f}（界限 ±{robust_z:g}）。请核查其背后的记录。")
                 alerts.append(Alert("kpi_outlier", e, str(period), float(x[i]), med, reason,
                                     subject_type="employee", employee_id=e, kpi=k))

@@ -42,7 +42,10 @@ class KPIInfo:
     zh: str
     en: str
     higher_is_better: bool
-    unit: str  # "currency", "count", "ratio", "multiple", "minutes", "seconds", "hours", "rank", "score"
+    # "currency", "count", "ratio" (a share or rate, shown as a percentage), "multiple" (money
+    # per money, 3.2×), "times" (how often in the period, 4.7 次), "minutes", "seconds", "hours",
+    # "rank", "score"
+    unit: str
     dimension: str  # "result", "process" or "potential" (seed 003)
 
 
@@ -97,7 +100,7 @@ _ROWS = [
     ("intent_rate", "意向率", "Intent rate", True, "ratio", "result"),
     ("close_rate", "成交率", "Close rate", True, "ratio", "result"),
     # --- e-commerce and social commerce
-    ("inventory_turnover", "库存周转率", "Inventory turnover", True, "ratio", "result"),
+    ("inventory_turnover", "库存周转率", "Inventory turnover", True, "times", "result"),
     ("processing_hours", "订单处理时长", "Order processing time", False, "hours", "process"),
     ("refund_rate", "退款率", "Refund rate", False, "ratio", "result"),
     # --- direct sales

@@ -95,7 +95,7 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
         defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.15g")
         return path
-    _write_xlsx(df, shown, path, sheet)
+    _write_xlsx(df, shown, path, sheet, language)
     return path
 
 
@@ -113,7 +113,7 @@ def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _number_format(col: str) -> str | None:
+def _number_format(col: str, language: str = "zh") -> str | None:
     base = col.removesuffix("_points")
     if col.endswith("_points") or col in ("score", "kpi_points", "rating_points", "bonus_points",
                                           "penalty_points", "team_score", "individual_score",
@@ -122,6 +122,8 @@ def _number_format(col: str) -> str | None:
     info = CATALOGUE.get(base)
     if col in ("attainment",) or (info and info.unit == "ratio"):
         return "0.0%"
+    if info and info.unit == "times":  # a turnover of 4.72 reads 4.7 次 / 4.7×, not 472.0%
+        return '0.0" 次"' if language == "zh" else '0.0"×"'
     if info and info.unit == "currency" or col in ("base_pay", "performance_pay", "commission", "total",
                                                     "over_target_bonus", "team_pool", "awards", "clawback",
                                                     "commission_base"):
@@ -131,7 +133,7 @@ def _number_format(col: str) -> str | None:
     return None
 
 
-def _write_xlsx(raw: pd.DataFrame, shown: pd.DataFrame, path: Path, sheet: str) -> None:
+def _write_xlsx(raw: pd.DataFrame, shown: pd.DataFrame, path: Path, sheet: str, language: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -145,7 +147,7 @@ def _write_xlsx(raw: pd.DataFrame, shown: pd.DataFrame, path: Path, sheet: str) 
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = header_fill
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    formats = [_number_format(str(c)) for c in raw.columns]
+    formats = [_number_format(str(c), language) for c in raw.columns]
     for i, row in enumerate(raw.itertuples(index=False), start=2):
         for j, value in enumerate(row, start=1):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:

@@ -82,14 +82,18 @@ def _t(key: str, lang: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-def _fmt(value, unit: str | None = None) -> str:
-    """A number for a reader: percentages for ratios, "12.3×" for multiples, whole counts."""
+def _fmt(value, unit: str | None = None, *, language: str = "en") -> str:
+    """A number for a reader: percentages for ratios, "12.30×" for multiples, "4.7 次" ("4.7×"
+    in English) for how many times something happened, whole counts."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if unit == "ratio":
         return f"{round(value * 100, 1) + 0.0:.1f}%"  # + 0.0: a change that rounds to 0 is not "-0.0%"
     if unit == "multiple":
         return f"{value:.2f}×"
+    if unit == "times":  # a turnover of 4.721 is 4.7 times, not 472.1 %; below 1, one more decimal
+        shown = f"{round(value, 1) + 0.0:.1f}" if abs(round(value, 1)) >= 1 else f"{round(value, 2) + 0.0:.2f}"
+        return f"{shown} 次" if language == "zh" else f"{shown}×"
     if isinstance(value, (int, np.integer)) or (unit == "count" and float(value).is_integer()):
         return f"{int(value):,}"
     if abs(value) >= 1000:
@@ -123,8 +127,8 @@ def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> s
     return _points(actual - base, zh) if unit == "ratio" else _fmt(change, "ratio")
 
 
-# a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / +0.3 个百分点 / +0.3 pp / – (none)
-_FIGURE = r"[-+]?[\d,]*\.?\d+\s*(%|×|个百分点|pp)?|–"
+# a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / 4.7 次 / +0.3 个百分点 / +0.3 pp / – (none)
+_FIGURE = r"[-+]?[\d,]*\.?\d+\s*(%|×|次|个百分点|pp)?|–"
 
 
 @dataclass
@@ -275,7 +279,7 @@ class Report:
         units = table["kpi"].map(lambda k: CATALOGUE[k].unit)
         shown = pd.DataFrame({"kpi": table["kpi"].map(self._label)})
         for col in ("actual", "target", "previous", "same_period_last_year"):
-            shown[col] = [_fmt(v, u) for v, u in zip(table[col], units)]
+            shown[col] = [_fmt(v, u, language=self.language) for v, u in zip(table[col], units)]
         shown["attainment"] = [_fmt(v, "ratio") for v in table["attainment"]]
         # a ratio KPI's change reads as percentage points (6.4% -> 6.5%: +0.1 pp, not +2.2%)
         for col, base in (("change_vs_previous", "previous"), ("change_vs_last_year", "same_period_last_year")):
@@ -297,10 +301,11 @@ class Report:
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:
         """The first KPI of the summary in words; clauses without a figure are left out."""
         zh, name = self.zh, self._label(r["kpi"])
-        parts = [f"本期{name} {_fmt(r['actual'], unit)}" if zh else f"{name}: {_fmt(r['actual'], unit)}"]
+        actual, target = (_fmt(r[c], unit, language="zh" if zh else "en") for c in ("actual", "target"))
+        parts = [f"本期{name} {actual}" if zh else f"{name}: {actual}"]
         if pd.notna(r["target"]):
-            parts[0] += (f"，目标 {_fmt(r['target'], unit)}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
-                         f" against a target of {_fmt(r['target'], unit)} ({_fmt(r['attainment'], 'ratio')})")
+            parts[0] += (f"，目标 {target}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
+                         f" against a target of {target} ({_fmt(r['attainment'], 'ratio')})")
         changes = []
 
         def change(col: str, base: str) -> str:
@@ -736,10 +741,12 @@ def feedback_sentence(card: dict, language: str) -> str:
         step = "保持当前水平。" if zh else "keep it up."
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
-        step = f"把「{kpi_label(step_kpi, language)}」从 {_fmt(now, unit)} {verb} {_fmt(goal, unit)}（{basis}）。"
+        now, goal = _fmt(now, unit, language=language), _fmt(goal, unit, language=language)
+        step = f"把「{kpi_label(step_kpi, language)}」从 {now} {verb} {goal}（{basis}）。"
     else:
         verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
-        step = f"{verb} {kpi_label(step_kpi, language)} from {_fmt(now, unit)} to {_fmt(goal, unit)} ({basis})."
+        now, goal = _fmt(now, unit, language=language), _fmt(goal, unit, language=language)
+        step = f"{verb} {kpi_label(step_kpi, language)} from {now} to {goal} ({basis})."
     if strength is None:
         return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else
                 f"{card['name']}: no KPI at the role's median yet this period; gap on {gap}; next step: {step}")

@@ -1088,10 +1088,12 @@ def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
 
-def _raw(x: float, k: str) -> str:
+def _raw(x: float, k: str, language: str = "en") -> str:
     if pd.isna(x):
         return "—"
     unit = CATALOGUE[k].unit if k in CATALOGUE else ""
+    if unit == "times":  # a turnover of 4.72 is 4.72 times, not 472 %
+        return f"{x:,.2f} 次" if language == "zh" else f"{x:,.2f}×"
     return f"{x:.2%}" if unit == "ratio" else f"{x:,.2f}"
 
 
@@ -1137,13 +1139,13 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
             method = tx["methods"][d["method"]].format(cap=_pct(spec_n.cap) if spec_n is not None else "")
             eff = "" if math.isclose(d["effective_weight"], d["weight"], abs_tol=1e-12) else \
                 tx["eff"].format(_pct(d["effective_weight"]))
-            target = tx["target"].format(_raw(d["target"], k)) if d["method"] == "attainment" else ""
+            target = tx["target"].format(_raw(d["target"], k, language)) if d["method"] == "attainment" else ""
             if d["note"]:
                 note = d["note"]
                 if language == "zh":
                     note = _detail_note_zh(note)
                 target += f" ({note})"
-            lines.append(tx["kpi"].format(label=lab, raw=_raw(d["raw"], k), target=target, method=method,
+            lines.append(tx["kpi"].format(label=lab, raw=_raw(d["raw"], k, language), target=target, method=method,
                                           norm=_n(d["normalised"]), weight=_pct(d["weight"]), eff=eff,
                                           effw=_pct(d["effective_weight"]), points=_n(d["points"])))
             terms.append(d["points"])
@@ -1151,7 +1153,8 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
             note = d["note"] or ""
             if language == "zh":
                 note = _detail_note_zh(note)
-            lines.append(tx["skip"].format(label=lab, raw=_raw(d["raw"], k), note=note, weight=_pct(d["weight"])))
+            lines.append(tx["skip"].format(label=lab, raw=_raw(d["raw"], k, language), note=note,
+                                           weight=_pct(d["weight"])))
     if pd.isna(row["kpi_points"]):
         lines.append(tx["none"])
         return "\n".join(lines)

@@ -227,6 +227,17 @@ def test_kpi_outliers_by_hand():
     assert "among 6 peers (role sales)" in out.iloc[0]["reason"]
 
 
+def test_a_turnover_outlier_is_told_in_times():
+    wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "ops",
+                         "inventory_turnover": [7.0, 7.5, 8.0, 8.5, 9.0, 26.47]})
+    # median 8.25, MAD = median(1.25, 0.75, 0.25, 0.25, 0.75, 18.22) = 0.75
+    en = kpi_outliers(wide, 3.5)
+    assert en.iloc[0]["reason"].startswith("Inventory turnover of e6: 26.47× against a median of 8.25× among 6 peers "
+                                           "(role ops) (MAD 0.75×)")
+    zh = kpi_outliers(wide, 3.5, language="zh")
+    assert zh.iloc[0]["reason"].startswith("e6 的库存周转率为 26.47 次，6 名同组人员（ops）中位数 8.25 次（MAD 0.75 次）")
+
+
 # ----------------------------------------------------------------------------- detect
 def test_no_alert_on_a_clean_fixture(clean_shop):
     for period in ("2026-09", "2026-10"):

@@ -1149,3 +1149,14 @@ def test_order_lines_in_parquet_are_combined_even_when_loading_lazily(tmp_path):
     (tmp_path / "orders.csv").unlink()
     ds = load_dataset(tmp_path, mapping={"lines": ["orders"]}, lazy=True)
     assert ds.tables["orders"]["amount"].tolist() == [25.5, 7.0]
+
+
+def test_a_turnover_above_1_in_a_kpi_sheet_is_no_percentage_without_its_sign(tmp_path):
+    """Turnover is a number of times: 4.7 and 6.1 are read as given, with no warning that
+    they might be percentages (as for a rate such as the connect rate)."""
+    sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"], "库存周转率": ["4.7", "6.1"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    ds = load_dataset(tmp_path)
+    assert ds.tables["kpi_sheet"]["inventory_turnover"].tolist() == [4.7, 6.1]
+    assert not [w for w in ds.warnings if w.check == "rate_as_percent"]

@@ -260,3 +260,46 @@ def test_an_anonymised_appendix_does_not_list_names_matched_to_ids(no_reviews, t
     messages = report.data_quality().table["说明"].tolist()
     assert "部分记录以姓名代替工号，已按员工姓名匹配（匿名报告不列出姓名）。" in messages
     assert not [m for m in messages if any(n in m for n in people)]
+
+
+# ----------------------------------------------------------------------------- a number of times
+def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
+    """A turnover of 4.721 is 4.7 times (周转次数), not 472.1 %; shares stay percentages."""
+    from salesperf_kit.catalogue import CATALOGUE
+    from salesperf_kit.reporting import _fmt
+
+    assert CATALOGUE["inventory_turnover"].unit == "times"
+    assert _fmt(4.721, "times", language="zh") == "4.7 次"
+    assert _fmt(4.721, "times", language="en") == "4.7×"
+    assert _fmt(0.354, "times", language="en") == "0.35×"  # below 1, one more decimal
+    assert CATALOGUE["conversion_rate"].unit == "ratio" and _fmt(0.0472, "ratio") == "4.7%"
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "E9：做得好的是「客单价」；需要提升的是「库存周转率」；下一步：把「库存周转率」从 4.7 次 提升到 7.8 次（岗位中位数）。"),
+    ("en", "E9: strong on Average order value; gap on Inventory turnover; next step: raise Inventory turnover "
+           "from 4.7× to 7.8× (the role's median)."),
+], ids=["zh", "en"])
+def test_a_feedback_card_gives_turnover_in_times(language, text):
+    from salesperf_kit.reporting import feedback_sentence
+
+    card = {"name": "E9", "strength_kpi": "aov", "gap_kpi": "inventory_turnover", "next_step_kpi": "inventory_turnover",
+            "next_step_value": 4.721, "next_step_target": 7.762, "next_step_basis": "role_median"}
+    assert feedback_sentence(card, language) == text
+
+
+def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from salesperf_kit.catalogue import label
+    from salesperf_kit.reporting import Report
+
+    row = pd.Series({"kpi": "inventory_turnover", "actual": 12.454, "target": float("nan"),
+                     "attainment": float("nan"), "previous": 10.581, "change_vs_previous": 12.454 / 10.581 - 1,
+                     "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"))
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"))
+    assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 17.7%。"
+    assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; 17.7% vs the previous period."

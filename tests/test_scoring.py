@@ -654,6 +654,14 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
         card.explain("Ann")
 
 
+def test_explain_gives_turnover_in_times_and_shares_in_per_cent():
+    from salesperf_kit.scoring import _raw
+
+    assert _raw(4.7213, "inventory_turnover", "zh") == "4.72 次"
+    assert _raw(4.7213, "inventory_turnover", "en") == "4.72×"
+    assert _raw(0.0512, "refund_rate", "zh") == "5.12%"
+
+
 # ----------------------------------------------------------------------------- demo data
 @pytest.mark.parametrize("business", ["online", "telesales", "ecommerce", "direct"])
 def test_explanations_add_up_on_the_demo_data(business):

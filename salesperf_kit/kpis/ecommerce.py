@@ -21,6 +21,8 @@ def inventory_turnover(f: pd.DataFrame) -> pd.DataFrame:
     The snapshot days are the company's: the dates in the period on which the inventory
     table has any row. An employee with no row on such a day held no stock that day (a stock
     export lists what is on hand), so that day adds 0 to the mean.
+
+    A number of times (周转次数, unit "times"): 4.7 reads "4.7 次" / "4.7×", not 470 %.
     """
     return ratio(f["cost"], f["stock_mean"])
 
