@@ -71,12 +71,20 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
 
 
 def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stage_label",
-                 value: str = "value", title: str = "", ax=None) -> plt.Axes:
-    """Grouped bars of funnel stages per group (stages in the order given)."""
+                 value: str = "value", title: str = "", ylabel: str = "", log_ylabel: str = "log scale",
+                 ax=None) -> plt.Axes:
+    """Grouped bars of funnel stages per group (stages in the order given).
+
+    When the stages are an order of magnitude apart the value axis is logarithmic, so that
+    the later stages stay visible; bar lengths then do not compare as counts do, and the
+    axis says so with ``log_ylabel`` (e.g. "数量（对数刻度）" or "Count (log scale)")
+    instead of ``ylabel``.
+    """
     ax = _ax(ax)
     sns.barplot(data=data, x=stage, y=value, hue=group, ax=ax, errorbar=None)
     positive = data[value][data[value] > 0]
-    if len(positive) and positive.max() / positive.min() >= 10:  # stages an order of magnitude apart
+    log = bool(len(positive)) and positive.max() / positive.min() >= 10  # stages an order of magnitude apart
+    if log:
         ax.set_yscale("symlog", linthresh=1)  # like log, but 0 stays on the axis
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -85,7 +93,7 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
         ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
     ax.set_title(title)
     ax.set_xlabel("")
-    ax.set_ylabel("")
+    ax.set_ylabel(log_ylabel if log else ylabel)
     ax.legend(title="", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 

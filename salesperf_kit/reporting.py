@@ -441,7 +441,8 @@ class Report:
                          f"{r['group']}): some did not pass through it, or its records are not all credited to "
                          "people.")
         if f["stage"].nunique() > 1:
-            ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language))
+            ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language),
+                                    log_ylabel="数量（对数刻度）" if self.zh else "Count (log scale)")
             png = self._figure("funnel", ax)
         else:
             paras.append("数据中只有一个环节，无法画出漏斗；补充流量、通话或行为数据可显示前面的环节。" if self.zh else

@@ -303,3 +303,37 @@ def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
     en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"))
     assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 17.7%。"
     assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; 17.7% vs the previous period."
+
+
+# ----------------------------------------------------------------------------- funnel figure
+@pytest.mark.parametrize("values, scale, ylabel", [
+    ([1_000, 120, 9], "symlog", "数量（对数刻度）"),  # stages an order of magnitude apart: a log axis
+    ([100, 60, 40], "linear", ""),
+], ids=["log", "linear"])
+def test_a_logarithmic_funnel_axis_says_so(values, scale, ylabel):
+    import pandas as pd
+
+    from salesperf_kit.plots import funnel_chart
+
+    data = pd.DataFrame({"group": "一组", "stage_label": ["呼叫", "接通", "成交"], "value": values})
+    ax = funnel_chart(data, log_ylabel="数量（对数刻度）")
+    assert (ax.get_yscale(), ax.get_ylabel()) == (scale, ylabel)
+
+
+@pytest.mark.parametrize("language, ylabel", [("zh", "数量（对数刻度）"), ("en", "Count (log scale)")], ids=["zh", "en"])
+def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews, monkeypatch, language, ylabel):
+    from salesperf_kit import plots
+
+    drawn = []
+
+    def funnel_chart(*args, **kwargs):
+        ax = original(*args, **kwargs)
+        drawn.append((ax.get_yscale(), ax.get_ylabel()))
+        return ax
+
+    original = plots.funnel_chart
+    monkeypatch.setattr(plots, "funnel_chart", funnel_chart)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    report.funnel()
+    assert drawn == [("symlog", ylabel)]
