@@ -352,7 +352,9 @@ class Report:
         shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
         lacking = sorted({k for spec in self.params.scoring.roles.values() for k in spec.weights
                           if k in self.kpis.left_out})
-        why = "; ".join(f"{k}: {self.kpis.left_out[k]}" for k in lacking[:6])
+        left_out = {k: self.kpis.left_out[k] for k in lacking[:6]}  # KPI by its label, what the data lack
+        why = ("；".join(f"「{self._label(k)}」：数据中缺少{getattr(n, 'zh', n)}" for k, n in left_out.items()) if self.zh
+               else "; ".join(f"{self._label(k)}: the data lack {n}" for k, n in left_out.items()))
         if self.zh:
             return [f"{len(unscored)} 人没有得分：其岗位的考核指标在这份数据中都无法计算（{why}）。"
                     f"请在参数文件 scoring.roles 中改用数据能提供的指标：{shown}。"]

@@ -337,3 +337,29 @@ def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews,
                           data_path=str(no_reviews), period="2026-10", language=language)
     report.funnel()
     assert drawn == [("symlog", ylabel)]
+
+
+# ----------------------------------------------------------------------------- unscored people
+@pytest.fixture(scope="module")
+def no_service(tmp_path_factory):
+    """E-commerce data without the service and activities tables: no KPI of the customer
+    service role can be computed."""
+    folder = tmp_path_factory.mktemp("ecommerce")
+    write_sample("ecommerce", folder, seed=1)
+    for name in ("service.csv", "activities.csv"):
+        (folder / name).unlink()
+    return folder
+
+
+@pytest.mark.parametrize("language, start, part", [
+    ("zh", "35 人没有得分：其岗位的考核指标在这份数据中都无法计算（「客户投诉率」：数据中缺少投诉来源",
+     "；「客户满意度」：数据中缺少「客服工单」表；「首次解决率」：数据中缺少「客服工单」表；"),
+    ("en", "35 people have no score: none of their role's KPIs can be computed from these data (Complaint rate: "
+           "the data lack a complaint source",
+     "; Customer satisfaction: the data lack table 'service'; First-contact resolution: the data lack table 'service';"),
+], ids=["zh", "en"])
+def test_people_without_a_score_are_told_which_kpis_by_their_labels(no_service, language, start, part):
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(no_service), period="2026-10", language=language)
+    [line] = [p for p in report.leaderboard().paragraphs if p.startswith(start)]
+    assert part in line and "csat" not in line and "fcr_rate" not in line
