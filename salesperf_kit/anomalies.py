@@ -28,7 +28,7 @@ audit. Thresholds come from the ``anomalies:`` section of the parameter file
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -123,6 +123,13 @@ def _ids(values: Iterable, n: int = 6) -> str:
     return ", ".join(v[:n]) + (f" (+{len(v) - n})" if len(v) > n else "")
 
 
+def _who(employee_id, names: Mapping[str, str] | None) -> str:
+    """How a reason names a person: ``names[employee_id]`` (e.g. a pseudonym in a report
+    shared outside the client), else the employee id."""
+    e = str(employee_id)
+    return str((names or {}).get(e, e))
+
+
 def _num(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:,.0f}"
 
@@ -141,7 +148,7 @@ def _fmt(kpi: str, x: float, language: str = "en") -> str:
 # ----------------------------------------------------------------------------- conversion
 def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: int = 3, min_orders: int = 10,
                      alpha: float = 0.001, by: Iterable[str] = ("channel", "employee_id"),
-                     language: str = "en") -> pd.DataFrame:
+                     language: str = "en", names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Channels and people whose conversion rate jumps against their own trailing baseline.
 
     For a channel c (or a person, through the traffic rows they own) and period q:
@@ -160,7 +167,7 @@ def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: in
     Orders are matched to traffic by ``orders.channel`` = ``traffic.channel`` (for people,
     ``employee_id``); every order counts except cancelled ones, since brushed orders are
     often completed and refunded later. A baseline needs every one of its periods to have
-    sessions.
+    sessions. ``names``: as for :func:`detect`.
 
     Returns
     -------
@@ -195,17 +202,18 @@ def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: in
         hit = (base > 0) & (cur >= base * (1 + jump)) & (num[str(p)] >= min_orders) & (surprise < alpha)
         for s in conv.index[hit]:
             change = cur[s] / base[s] - 1
-            what = _say(language, f"channel {s}" if key == "channel" else f"employee {s}",
-                        f"渠道 {s}" if key == "channel" else f"员工 {s}")
+            shown = s if key == "channel" else _who(s, names)
+            what = _say(language, f"channel {s}" if key == "channel" else f"employee {shown}",
+                        f"渠道 {s}" if key == "channel" else f"员工 {shown}")
             reason = _say(
                 language,
                 f"Conversion of {what} in {p} is {cur[s]:.2%} ({num.at[s, str(p)]:,.0f} orders / "
                 f"{den.at[s, str(p)]:,.0f} sessions), {change:+.0%} against its mean of {base[s]:.2%} over "
-                f"{_span(periods[:-1])} (threshold +{jump:.0%}). Check the orders and clicks of {s} in {p} "
+                f"{_span(periods[:-1])} (threshold +{jump:.0%}). Check the orders and clicks of {shown} in {p} "
                 "for fake clicks or brushed orders.",
                 f"{what} {p} 转化率 {cur[s]:.2%}（订单 {num.at[s, str(p)]:,.0f} / 访问 {den.at[s, str(p)]:,.0f}），"
                 f"较 {_span(periods[:-1])} 均值 {base[s]:.2%} 变化 {change:+.0%}（阈值 +{jump:.0%}）。"
-                f"请核查 {s} 在 {p} 的订单与点击是否存在虚假点击或刷单。")
+                f"请核查 {shown} 在 {p} 的订单与点击是否存在虚假点击或刷单。")
             alerts.append(Alert("conversion_jump", s, str(p), float(cur[s]), float(base[s]), reason,
                                 subject_type=key.replace("_id", ""), employee_id=s if key == "employee_id" else None,
                                 kpi="conversion_rate"))
@@ -230,7 +238,8 @@ def brushed_orders(dataset, period, *, min_orders: int = 5, window_minutes: floa
     return alerts_frame(a for a, _ in _bursts(dataset, period, min_orders, window_minutes, max_amount, language))
 
 
-def _bursts(dataset, period, min_orders, window_minutes, max_amount, language) -> list[tuple[Alert, list[str]]]:
+def _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
+            names: Mapping[str, str] | None = None) -> list[tuple[Alert, list[str]]]:
     p = parse_period(period)
     orders = _tables(dataset).get("orders")
     if orders is None or "customer_id" not in orders:
@@ -258,12 +267,13 @@ def _bursts(dataset, period, min_orders, window_minutes, max_amount, language) -
             n, total = len(b), float(b["amount"].sum())
             first, last = b["_t"].min(), b["_t"].max()
             ids = b["order_id"].astype(str).tolist()
+            staff = _ids([_who(e, names) for e in emp.index], 3)
             reason = _say(
                 language,
                 f"Customer {cust} placed {n} orders of at most {_num(max_amount)} (total {_num(total)}) with "
-                f"{_ids(emp.index, 3)} between {first:%Y-%m-%d %H:%M} and {last:%H:%M} (≥ {min_orders} within "
+                f"{staff} between {first:%Y-%m-%d %H:%M} and {last:%H:%M} (≥ {min_orders} within "
                 f"{window_minutes:g} min): orders {_ids(ids)}. Check whether they were real purchases.",
-                f"客户 {cust} 于 {first:%Y-%m-%d %H:%M} 至 {last:%H:%M} 向 {_ids(emp.index, 3)} 下了 {n} 笔不超过 "
+                f"客户 {cust} 于 {first:%Y-%m-%d %H:%M} 至 {last:%H:%M} 向 {staff} 下了 {n} 笔不超过 "
                 f"{_num(max_amount)} 的订单（合计 {_num(total)}；{window_minutes:g} 分钟内 ≥ {min_orders} 笔）：订单 "
                 f"{_ids(ids)}。请核查是否为真实购买（疑似刷单）。")
             out.append((Alert("brushing", cust, str(p), float(n), float(min_orders), reason,
@@ -273,7 +283,7 @@ def _bursts(dataset, period, min_orders, window_minutes, max_amount, language) -
 
 # ----------------------------------------------------------------------------- late refunds
 def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3, alpha: float = 0.001,
-                 language: str = "en") -> pd.DataFrame:
+                 language: str = "en", names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """People whose orders of the period were refunded right after it closed.
 
     Such refunds let an order count for the period's score and disappear once it closed. With
@@ -286,6 +296,8 @@ def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3,
 
     so ordinary refunds of late-month orders, which cross the month end anyway, do not
     raise alerts.
+
+    ``names``: how the reasons name a person, as for :func:`detect`.
 
     Returns
     -------
@@ -310,14 +322,14 @@ def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3,
         if stats.poisson.sf(late[e] - 1, expected) >= alpha:
             continue
         g = o[is_late & (o["employee_id"] == e)].sort_values("_r")
-        k, amount = int(late[e]), float(g["amount"].sum())
+        k, amount, who = int(late[e]), float(g["amount"].sum()), _who(e, names)
         reason = _say(
             language,
-            f"{k} of the {n[e]} orders of {e} placed in {p} (total {_num(amount)}) were refunded within "
+            f"{k} of the {n[e]} orders of {who} placed in {p} (total {_num(amount)}) were refunded within "
             f"{window_days:g} days after the period closed ({g['_r'].min():%Y-%m-%d} .. {g['_r'].max():%Y-%m-%d}): "
             f"orders {_ids(g['order_id'])}; at the other people's rate {expected:.1f} were expected. "
             "Check whether the sales were real.",
-            f"{e} 在 {p} 的 {n[e]} 笔订单中有 {k} 笔（合计 {_num(amount)}）在期末后 {window_days:g} 天内退款"
+            f"{who} 在 {p} 的 {n[e]} 笔订单中有 {k} 笔（合计 {_num(amount)}）在期末后 {window_days:g} 天内退款"
             f"（{g['_r'].min():%Y-%m-%d} 至 {g['_r'].max():%Y-%m-%d}）：订单 {_ids(g['order_id'])}；"
             f"按其他人员的比例预期约 {expected:.1f} 笔。请核查这些销售是否真实。")
         alerts.append(Alert("late_refund", e, str(p), float(k), expected, reason, subject_type="employee",
@@ -327,7 +339,7 @@ def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3,
 
 # ----------------------------------------------------------------------------- short calls
 def short_call_bursts(dataset, period, *, short_seconds: float = 10, share: float = 0.3, min_calls: int = 20,
-                      language: str = "en") -> pd.DataFrame:
+                      language: str = "en", names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Agents with bulk connected calls too short to be real conversations.
 
     For agent e in the period:
@@ -337,6 +349,8 @@ def short_call_bursts(dataset, period, *, short_seconds: float = 10, share: floa
 
     ``baseline`` is the median short share of the other agents in the period; the reason
     names the day with the most short calls.
+
+    ``names``: how the reasons name a person, as for :func:`detect`.
 
     Returns
     -------
@@ -356,13 +370,13 @@ def short_call_bursts(dataset, period, *, short_seconds: float = 10, share: floa
         base = float(others.median()) if len(others) else float("nan")
         mine = c[(c["employee_id"] == e) & c["_short"]]
         per_day = pd.to_datetime(mine["started_at"]).dt.normalize().value_counts()
-        day, top = per_day.index[0], int(per_day.iloc[0])
+        day, top, who = per_day.index[0], int(per_day.iloc[0]), _who(e, names)
         reason = _say(
             language,
-            f"{int(row['sum'])} of {int(row['count'])} connected calls of {e} in {p} ({row['share']:.1%}) lasted under "
+            f"{int(row['sum'])} of {int(row['count'])} connected calls of {who} in {p} ({row['share']:.1%}) lasted under "
             f"{short_seconds:g} s (threshold {share:.0%}; other agents' median {base:.1%}); the most on "
             f"{day:%Y-%m-%d} ({top} short calls). Check the call records and recordings.",
-            f"{e} 在 {p} 的 {int(row['count'])} 通接通电话中有 {int(row['sum'])} 通（{row['share']:.1%}）不足 "
+            f"{who} 在 {p} 的 {int(row['count'])} 通接通电话中有 {int(row['sum'])} 通（{row['share']:.1%}）不足 "
             f"{short_seconds:g} 秒（阈值 {share:.0%}；其他坐席中位数 {base:.1%}），最多的一天是 {day:%Y-%m-%d}"
             f"（{top} 通）。请核查通话记录与录音。")
         alerts.append(Alert("short_calls", e, str(p), float(row["share"]), base, reason,
@@ -372,7 +386,7 @@ def short_call_bursts(dataset, period, *, short_seconds: float = 10, share: floa
 
 # ----------------------------------------------------------------------------- duplicates
 def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_orders: Iterable[str] = (),
-                     language: str = "en") -> pd.DataFrame:
+                     language: str = "en", names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The same order entered twice under different order_ids.
 
     Two orders of the period are duplicates when they have the same customer_id,
@@ -380,6 +394,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     and were placed at most ``window_minutes`` apart; each repeat is one alert naming the
     order it repeats. ``exclude_orders`` leaves out orders already reported otherwise (e.g.
     in a brushing burst).
+
+    ``names``: how the reasons name a person, as for :func:`detect`.
 
     Returns
     -------
@@ -404,12 +420,13 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
         r = o.iloc[i]
         secs = gap.iloc[i].total_seconds()
         apart = f"{secs:.0f} s" if secs < 120 else f"{secs / 60:.0f} min"
+        who = _who(r["employee_id"], names)
         reason = _say(
             language,
             f"Order {r['order_id']} repeats order {prev_id.iloc[i]}: same customer {r['customer_id']}, employee "
-            f"{r['employee_id']} and amount {_num(float(r['amount']))}, placed {apart} apart. Check whether it was "
+            f"{who} and amount {_num(float(r['amount']))}, placed {apart} apart. Check whether it was "
             "entered twice.",
-            f"订单 {r['order_id']} 与订单 {prev_id.iloc[i]} 重复：客户 {r['customer_id']}、员工 {r['employee_id']}、"
+            f"订单 {r['order_id']} 与订单 {prev_id.iloc[i]} 重复：客户 {r['customer_id']}、员工 {who}、"
             f"金额 {_num(float(r['amount']))} 均相同，间隔 {apart}。请核查是否重复录入。")
         alerts.append(Alert("duplicate_order", str(r["order_id"]), str(p), float(r["amount"]), float("nan"), reason,
                             subject_type="order", employee_id=str(r["employee_id"])))
@@ -419,7 +436,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
 # ----------------------------------------------------------------------------- KPI outliers
 def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterable[str] | None = None,
                  by: str | None = "role", min_peers: int = 5, period=None, language: str = "en",
-                 group_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                 group_labels: dict[str, str] | None = None,
+                 names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """KPI values far from the peers' by the robust z-score (median / MAD).
 
     Within each peer group (same ``by`` value, e.g. the same role; everyone when ``by`` is
@@ -446,6 +464,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     group_labels : dict, optional
         How the reasons name a peer group (e.g. a role's label in the report language);
         a group not in it is named by its value.
+    names : mapping, optional
+        As for :func:`detect`.
 
     Returns
     -------
@@ -477,14 +497,15 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
             z = MAD_CONSTANT * (x - med) / mad
             for i in z.index[z.abs() > robust_z]:
                 e = str(g.at[i, "employee_id"])
+                who = _who(e, names)
                 shown = (group_labels or {}).get(grp, grp)
                 peers = _say(language, f"{len(ok)} peers" + (f" ({by} {shown})" if grp is not None else ""),
                              f"{len(ok)} 名同组人员" + (f"（{shown}）" if grp is not None else ""))
                 reason = _say(
                     language,
-                    f"{CATALOGUE[k].en} of {e}: {_fmt(k, x[i])} against a median of {_fmt(k, med)} among {peers} "
+                    f"{CATALOGUE[k].en} of {who}: {_fmt(k, x[i])} against a median of {_fmt(k, med)} among {peers} "
                     f"(MAD {_fmt(k, mad)}): robust z = {z[i]:+.1f} (limit ±{robust_z:g}). Check the records behind it.",
-                    f"{e} 的{CATALOGUE[k].zh}为 {_fmt(k, x[i], 'zh')}，{peers}中位数 {_fmt(k, med, 'zh')}"
+                    f"{who} 的{CATALOGUE[k].zh}为 {_fmt(k, x[i], 'zh')}，{peers}中位数 {_fmt(k, med, 'zh')}"
                     f"（MAD {_fmt(k, mad, 'zh')}）："
                     f"稳健 z 值 {z[i]:+.1f}（界限 ±{robust_z:g}）。请核查其背后的记录。")
                 alerts.append(Alert("kpi_outlier", e, str(period), float(x[i]), med, reason,
@@ -495,7 +516,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
 # ----------------------------------------------------------------------------- all checks
 def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = None, kpis: Iterable[str] | None = None,
            business: str | None = None, options: dict | None = None, language: str = "en",
-           group_labels: dict[str, str] | None = None) -> pd.DataFrame:
+           group_labels: dict[str, str] | None = None,
+           names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Run every check the data allow and list the alerts for audit.
 
     Checks whose tables or columns are absent are skipped (logged). Orders already named in
@@ -516,6 +538,10 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
         Language of the reasons.
     group_labels : dict, optional
         Names of the KPI outliers' peer groups (roles) in the reasons; see :func:`kpi_outliers`.
+    names : mapping, optional
+        How the reasons name a person (employee_id -> name, e.g. the pseudonyms of a report
+        shared outside the client); a person not in it is named by the employee id. The
+        ``subject`` and ``employee_id`` columns keep the ids.
 
     Returns
     -------
@@ -527,18 +553,21 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
     s = settings or AnomalySettings()
     p = parse_period(period)
     check_one_of("language", language, ["en", "zh"])
-    bursts = _bursts(dataset, p, s.brushing_orders, s.brushing_window_minutes, s.brushing_max_amount, language)
+    bursts = _bursts(dataset, p, s.brushing_orders, s.brushing_window_minutes, s.brushing_max_amount, language, names)
     brushed = [oid for _, ids in bursts for oid in ids]
     parts = [
-        conversion_jumps(dataset, p, jump=s.conversion_jump, baseline_periods=s.baseline_periods, language=language),
+        conversion_jumps(dataset, p, jump=s.conversion_jump, baseline_periods=s.baseline_periods, language=language,
+                         names=names),
         alerts_frame(a for a, _ in bursts),
-        late_refunds(dataset, p, language=language),
-        short_call_bursts(dataset, p, short_seconds=s.short_call_seconds, share=s.short_call_share, language=language),
-        duplicate_orders(dataset, p, exclude_orders=brushed, language=language),
+        late_refunds(dataset, p, language=language, names=names),
+        short_call_bursts(dataset, p, short_seconds=s.short_call_seconds, share=s.short_call_share, language=language,
+                          names=names),
+        duplicate_orders(dataset, p, exclude_orders=brushed, language=language, names=names),
     ]
     if kpi_wide is None:
         kpi_wide = _kpi_wide(dataset, p, kpis, business, options)
-    parts.append(kpi_outliers(kpi_wide, s.robust_z, period=str(p), language=language, group_labels=group_labels))
+    parts.append(kpi_outliers(kpi_wide, s.robust_z, period=str(p), language=language, group_labels=group_labels,
+                              names=names))
     parts = [x for x in parts if len(x)]
     if not parts:
         return alerts_frame([])

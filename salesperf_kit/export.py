@@ -14,7 +14,7 @@ import pandas as pd
 from ._checks import check_one_of
 from .catalogue import CATALOGUE, label
 
-__all__ = ["write_table", "defuse", "anonymise", "column_labels"]
+__all__ = ["write_table", "defuse", "anonymise", "pseudonyms", "column_labels"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,12 +71,24 @@ def anonymise(df: pd.DataFrame, *, salt: str, column: str = "name", key: str = "
     client: an id can be a name, and a staff list maps ids to names."""
     out = df.copy()
     if column in out and key in out:
-        word = "成员" if language == "zh" else "Member "
-        codes = [hashlib.sha256(f"{salt}|{k}".encode()).hexdigest()[:6].upper() for k in out[key].astype(str)]
-        out[column] = [word + c for c in codes]
+        codes = [_code(salt, k) for k in out[key].astype(str)]
+        out[column] = [_PERSON[language == "zh"] + c for c in codes]
         if ids:
             out[key] = codes
     return out
+
+
+_PERSON = {True: "成员", False: "Member "}
+
+
+def _code(salt: str, employee_id: str) -> str:
+    return hashlib.sha256(f"{salt}|{employee_id}".encode()).hexdigest()[:6].upper()
+
+
+def pseudonyms(employee_ids, *, salt: str, language: str = "zh") -> dict[str, str]:
+    """employee_id -> the pseudonym :func:`anonymise` gives that person, for sentences that
+    name people (an alert, a payout notice) in a report shared outside the client."""
+    return {str(e): _PERSON[language == "zh"] + _code(salt, str(e)) for e in employee_ids}
 
 
 def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "scorecard",

@@ -412,7 +412,7 @@ def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Se
 
 # ----------------------------------------------------------------------------- payouts
 def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
-            targets: pd.DataFrame | None = None) -> pd.DataFrame:
+            targets: pd.DataFrame | None = None, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """应发薪酬 — the pay of one period per person.
 
     Parameters
@@ -426,6 +426,9 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     targets : DataFrame, optional
         A targets table (period, employee_id, team, kpi, target) to use instead of the one
         the KPIs were computed from.
+    names : mapping, optional
+        How notices name a person (employee_id -> name, e.g. the pseudonyms of a report
+        shared outside the client); a person not in it is named by the employee id.
 
     Returns
     -------
@@ -540,10 +543,14 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     # --- commission
     comm = _commission_column(com, base, target_pos) if com.tiers else np.zeros_like(base)
     if np.isnan(comm).any():
-        who = ", ".join(ids[np.isnan(comm)].head(10))
-        notices.append(Note(f"commission of {who} cannot be determined without a revenue target (the plan "
-                            "gates or measures on attainment); add their targets",
-                            f"{who} 没有销售目标，无法确定提成（方案按目标完成率设门槛或计提）：请补上他们的目标。"))
+        missing = ids[np.isnan(comm)]
+        shown = [str((names or {}).get(e, e)) for e in missing.head(10)]
+        more = len(missing) - len(shown)
+        notices.append(Note(f"Commission of {', '.join(shown)}{f' and {more} more' if more > 0 else ''} "
+                            "cannot be determined without a revenue target (the plan gates or measures on "
+                            "attainment); add their targets.",
+                            f"{'、'.join(shown)}{f' 等 {len(missing)} 人' if more > 0 else ''}没有销售目标，无法确定提成"
+                            "（方案按目标完成率设门槛或计提）：请补上他们的目标。"))
 
     # --- over-target bonus
     over = np.zeros_like(base)

@@ -26,7 +26,7 @@ import pandas as pd
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
 from .coverage import date_spans, has_records, require_records
-from .export import anonymise, column_labels, write_table
+from .export import anonymise, column_labels, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data
 from .params import Params, load_params
@@ -219,6 +219,12 @@ class Report:
 
     def _names(self, df: pd.DataFrame, ids: bool = False) -> pd.DataFrame:
         return anonymise(df, salt=self.client, language=self.language, ids=ids) if self.anonymise else df
+
+    def _people(self) -> dict[str, str] | None:
+        """How sentences name a person: their pseudonym in an anonymised report, else their
+        employee id (None)."""
+        return (pseudonyms(self.kpis.wide["employee_id"], salt=self.client, language=self.language)
+                if self.anonymise else None)
 
     def _figure(self, key: str, ax) -> bytes:
         """Render a figure once to PNG (kept for save()) and close it."""
@@ -610,7 +616,7 @@ class Report:
         roles = self.kpis.wide["role"].dropna().astype(str).unique() if "role" in self.kpis.wide else []
         alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self.kpis.wide,
                         business=self.business, options=self.params.kpi_options.model_dump(),
-                        language=self.language, group_labels={r: self._role(r) for r in roles})
+                        language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people())
         from .anomalies import ALERT_KINDS
 
         para = (f"共 {len(alerts)} 条预警，仅供审计，不自动改变得分。" if self.zh else
@@ -849,7 +855,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     card = score(kpis, params, targets=targets, ratings=reviews,
                  history=earlier_grades(dataset, params, p, known=known))
     last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
-    pay = payouts(card.table, kpis, params, targets=targets)
+    people = pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else None
+    pay = payouts(card.table, kpis, params, targets=targets, names=people)
     cost = plan_cost(pay, kpis)
     plots.set_style()
     return Report(business=business, period=p, params=params, language=language, client=client,

@@ -227,6 +227,19 @@ def test_kpi_outliers_by_hand():
     assert "among 6 peers (role sales)" in out.iloc[0]["reason"]
 
 
+def test_reasons_name_people_as_told_and_keep_their_ids_apart():
+    """A report shared outside the client names people by pseudonyms, in every reason."""
+    wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "sales",
+                         "revenue": [10.0, 11, 12, 13, 14, 100]})
+    out = kpi_outliers(wide, 3.5, names={"e6": "成员4F2A9C"}, language="zh")
+    assert out.iloc[0]["reason"].startswith("成员4F2A9C 的销售额为 100，")
+    assert out[["subject", "employee_id"]].values.tolist() == [["e6", "e6"]]  # for audit: the ids stay
+    base = {"employee_id": "e1", "customer_id": "C1", "amount": 299.0, "status": "completed"}
+    rows = [{**base, "order_date": "2026-09-12 14:23:05"}, {**base, "order_date": "2026-09-12 14:23:35"}]
+    dup = duplicate_orders({"orders": _orders(rows)}, "2026-09", names={"e1": "Member 4F2A9C"})
+    assert "employee Member 4F2A9C and amount 299" in dup.iloc[0]["reason"] and "e1" not in dup.iloc[0]["reason"]
+
+
 def test_a_turnover_outlier_is_told_in_times():
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "ops",
                          "inventory_turnover": [7.0, 7.5, 8.0, 8.5, 9.0, 26.47]})

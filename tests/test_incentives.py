@@ -366,6 +366,17 @@ def test_gate_without_target_is_undetermined_and_noticed(caplog):
     assert any("e2" in n for n in t.attrs["notices"]) and "e2" in caplog.text
 
 
+def test_the_undetermined_commission_notice_names_people_as_told():
+    """An anonymised report passes pseudonyms: the notice must not give the employee id."""
+    kpis = make_kpis({"e1": 80_000, "e2": 80_000}, {"e1": 100_000})
+    t = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS, "gate_below": 0.5}),
+                names={"e2": "Member 4F2A9C"})
+    (notice,) = [n for n in t.attrs["notices"] if "target" in str(n)]
+    assert str(notice) == ("Commission of Member 4F2A9C cannot be determined without a revenue target (the plan "
+                           "gates or measures on attainment); add their targets.")
+    assert notice.zh == "Member 4F2A9C没有销售目标，无法确定提成（方案按目标完成率设门槛或计提）：请补上他们的目标。"
+
+
 def test_cap_limits_the_commission_after_the_accelerator():
     kpis = make_kpis({"e1": 300_000, "e2": 100_000}, {"e1": 100_000, "e2": 100_000})
     com = {"tiers": SIMPLE_TIERS, "accelerator_above": 1.0, "accelerator_multiplier": 2.0, "cap": 5_000}

@@ -262,6 +262,19 @@ def test_an_anonymised_appendix_does_not_list_names_matched_to_ids(no_reviews, t
     assert not [m for m in messages if any(n in m for n in people)]
 
 
+def test_an_anonymised_audit_names_no_employee_id(no_reviews):
+    """An export may use names as ids: the alerts' reasons name people by their pseudonyms."""
+    import re
+
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="zh", anonymise=True)
+    audit = report.audit().table
+    ids = report.kpis.wide["employee_id"].astype(str)
+    reasons = " ".join(audit["说明"])
+    assert len(audit) and "成员" in reasons
+    assert not [e for e in ids if re.search(rf"(?<![A-Za-z0-9]){re.escape(e)}(?![0-9])", reasons)]
+
+
 # ----------------------------------------------------------------------------- a number of times
 def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
     """A turnover of 4.721 is 4.7 times (周转次数), not 472.1 %; shares stay percentages."""
