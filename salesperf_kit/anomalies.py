@@ -136,12 +136,14 @@ def _num(x: float) -> str:
 
 def _fmt(kpi: str, x: float, language: str = "en") -> str:
     """A KPI value as a person reads it: ratios in per cent, a number of times with its unit
-    (7.95×, 7.95 次), others with up to 2 decimals."""
+    (7.95×, 7.95 次), a multiple as 3.2×, others with up to 2 decimals."""
     unit = CATALOGUE[kpi].unit
     if unit == "ratio":
         return f"{x:.2%}"
     if unit == "times":
         return f"{_num(x)} 次" if language == "zh" else f"{_num(x)}×"
+    if unit == "multiple":  # money per money: a ROAS of 3.2×
+        return f"{_num(x)}×"
     return _num(x)
 
 

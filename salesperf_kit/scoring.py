@@ -1094,6 +1094,8 @@ def _raw(x: float, k: str, language: str = "en") -> str:
     unit = CATALOGUE[k].unit if k in CATALOGUE else ""
     if unit == "times":  # a turnover of 4.72 is 4.72 times, not 472 %
         return f"{x:,.2f} 次" if language == "zh" else f"{x:,.2f}×"
+    if unit == "multiple":  # a ROAS of 3.20×
+        return f"{x:,.2f}×"
     return f"{x:.2%}" if unit == "ratio" else f"{x:,.2f}"
 
 

@@ -240,6 +240,12 @@ def test_reasons_name_people_as_told_and_keep_their_ids_apart():
     assert "employee Member 4F2A9C and amount 299" in dup.iloc[0]["reason"] and "e1" not in dup.iloc[0]["reason"]
 
 
+def test_a_roas_outlier_is_told_as_a_multiple():
+    from salesperf_kit.anomalies import _fmt
+
+    assert _fmt("roas", 3.2) == "3.2×" and _fmt("roas", 12.25, "zh") == "12.25×"
+
+
 def test_a_turnover_outlier_is_told_in_times():
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "ops",
                          "inventory_turnover": [7.0, 7.5, 8.0, 8.5, 9.0, 26.47]})

@@ -660,6 +660,7 @@ def test_explain_gives_turnover_in_times_and_shares_in_per_cent():
     assert _raw(4.7213, "inventory_turnover", "zh") == "4.72 次"
     assert _raw(4.7213, "inventory_turnover", "en") == "4.72×"
     assert _raw(0.0512, "refund_rate", "zh") == "5.12%"
+    assert _raw(3.2, "roas", "en") == "3.20×"  # money per money
 
 
 # ----------------------------------------------------------------------------- demo data
