@@ -1,18 +1,23 @@
 """The ``salesperf`` command: a thin layer over the library; each command makes one call.
 
 Errors from bad data or parameters print a clear message and exit 1, never a traceback.
+Ctrl-C and SIGTERM stop a command cleanly (a report being run is abandoned, nothing of it
+written) with a message and the exit code 128 + the signal's number (130 for Ctrl-C).
 """
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
 import click
 
 from .catalogue import BUSINESSES
-from .exceptions import DataContractError, SalesperfError
+from .exceptions import DataContractError, Interrupted, SalesperfError
 
 __all__ = ["main"]
 
@@ -22,20 +27,47 @@ DATA_HELP = ("Data folder or workbook, or 'demo'. Default: the parameter file's 
 
 
 def _friendly(func):
-    """Turn the kit's own errors into a message and exit code 1."""
+    """Turn the kit's own errors into a message and exit code 1, and an interruption
+    (Ctrl-C, or SIGTERM: see :func:`_terminate_as_interrupt`) into a message and exit code
+    128 + the signal's number."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return func(*args, **kwargs)
         except DataContractError as err:
             click.echo(err.report(), err=True)
             sys.exit(1)
         except SalesperfError as err:
             click.echo(f"Error: {err}", err=True)
             sys.exit(1)
+        except KeyboardInterrupt as err:
+            stop = err if isinstance(err, Interrupted) else Interrupted(str(err))
+            click.echo(f"Interrupted: {stop}" if str(stop) else f"Interrupted ({stop.signal_name}).", err=True)
+            sys.exit(128 + stop.signum)
 
     return wrapper
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (kill, a cron daemon or systemd stopping the job) stops the command the way
+    Ctrl-C does, as :class:`Interrupted`, instead of ending the process on the spot: a
+    report being run is abandoned cleanly (kernel shut down, staging folder removed) and
+    the worker processes of a batch are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise Interrupted(signum=signum)
+
+    saved = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if saved is None else saved)
 
 
 def _params(business: str, params_file: str | None):
@@ -234,8 +266,13 @@ def run(business, params_file, data, period, client, force, anonymise, language,
     """Run one report with Papermill into reports/<period>/<client>/<business>/."""
     from .report import run_report
 
-    result = run_report(business, params_file, data=data, period=period, client=client, force=force,
-                        anonymise=anonymise, language=language, reports_dir=reports_dir, progress=False)
+    try:
+        result = run_report(business, params_file, data=data, period=period, client=client, force=force,
+                            anonymise=anonymise, language=language, reports_dir=reports_dir, progress=False)
+    except KeyboardInterrupt as err:
+        stop = err if isinstance(err, Interrupted) else Interrupted()
+        raise Interrupted(f"the report was stopped ({stop.signal_name}) and nothing of it was written; an earlier "
+                          "report of the same period and client is untouched.", signum=stop.signum) from None
     click.echo(f"Report written to {result.folder} in {result.seconds:.1f} s")
 
 
@@ -247,19 +284,33 @@ def run(business, params_file, data, period, client, force, anonymise, language,
 @click.option("--params-dir", type=click.Path(exists=True), help="Default: params/ (with params/clients/).")
 @_friendly
 def run_all_cmd(period, jobs, force, reports_dir, params_dir):
-    """Run every business type's report (and every client file), continuing past failures."""
+    """Run every business type's report (and every client file), continuing past failures.
+    Ctrl-C stops the batch: the reports that were done are listed, the others wrote nothing."""
     from .report import run_all
 
-    results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir)
+    try:
+        results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir)
+    except Interrupted as stop:
+        _echo_results(stop.results)
+        click.echo(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"
+                   f"{' (listed above)' if stop.results else ''}. The others were stopped or not started and "
+                   "wrote nothing: their earlier reports are untouched.", err=True)
+        sys.exit(128 + stop.signum)
     failed = [r for r in results if r.status != "ok"]
+    _echo_results(results)
+    click.echo(f"{len(results) - len(failed)} succeeded, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+def _echo_results(results) -> None:
+    """One line per report (and a failure's whole message: rows, keys and fixes belong in
+    the cron log)."""
     for r in results:
         mark = "ok    " if r.status == "ok" else "FAILED"
         lines = [str(r.folder)] if r.status == "ok" else (r.error or "failed").splitlines()
         click.echo(f"{mark} {r.business:<10} {r.client:<16} {r.seconds:6.1f} s  {lines[0]}")
-        for line in lines[1:]:  # the whole message: rows, keys and fixes belong in the cron log
+        for line in lines[1:]:
             click.echo(f"       {line}")
-    click.echo(f"{len(results) - len(failed)} succeeded, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
 
 
 @main.command()

@@ -7,6 +7,7 @@ what was found, and how to fix it.
 """
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +20,7 @@ __all__ = [
     "KPIError",
     "ScoringError",
     "ReportError",
+    "Interrupted",
 ]
 
 
@@ -129,3 +131,28 @@ class ScoringError(SalesperfError):
 
 class ReportError(SalesperfError):
     """A report run failed; earlier reports are untouched."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C (SIGINT) or SIGTERM before it was done.
+
+    A ``KeyboardInterrupt``, not a :class:`SalesperfError`: nothing is wrong with the data
+    or the parameters, and code that handles a report's failure (``except Exception``)
+    must let it through as it lets Ctrl-C through. ``signum`` is the signal. For a batch,
+    ``results`` are the reports that were done when it came (ok or failed, as
+    ``run_all`` returns them) and ``total`` is how many reports the batch had. A report
+    that was not done wrote nothing: its staging folder is removed and an earlier report
+    of the same period and client is untouched.
+    """
+
+    def __init__(self, message: str = "", signum: int = signal.SIGINT, results: list | None = None,
+                 total: int = 0):
+        super().__init__(message)
+        self.signum = int(signum)
+        self.results = list(results or [])
+        self.total = total
+
+    @property
+    def signal_name(self) -> str:
+        """How the user sent it: "Ctrl-C" for SIGINT, else the signal's name."""
+        return "Ctrl-C" if self.signum == signal.SIGINT else signal.Signals(self.signum).name

@@ -5,7 +5,8 @@
 from the internet), ``scorecard.xlsx``/``.csv``, ``figures/*.png`` and ``manifest.json``.
 Everything is produced in a staging folder and moved into place only on success; a failed
 run keeps its notebook (failing cell marked by Papermill) under ``reports/_failed/`` and
-never touches an earlier good report.
+never touches an earlier good report. A run stopped by Ctrl-C or SIGTERM removes its staging
+folder and leaves no kernel behind (see :func:`_execute`).
 """
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ import logging
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 import uuid
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
 from .catalogue import BUSINESSES
-from .exceptions import ReportError, SalesperfError
+from .exceptions import Interrupted, ReportError, SalesperfError
 from .loaders import _split_sheet
 from .params import PARAMS_DIR, load_params, read_yaml
 from .periods import last_complete_month, parse_period
@@ -252,6 +256,29 @@ def _parameters_of(nb_path: Path) -> set[str]:
     return set(pm.inspect_notebook(str(nb_path)).keys())
 
 
+@contextmanager
+def _uninterrupted():
+    """Hold Ctrl-C and SIGTERM back until the block is done, then deliver them: for steps
+    that must not be separated, such as the two renames that replace an earlier report.
+    Signals interrupt only the main thread, so elsewhere there is nothing to hold back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    saved = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if callable(handler):  # (an ignored or default signal needs no holding back)
+            saved[signum] = signal.signal(signum, lambda n, _frame: held.append(n))
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+        for signum in held:
+            signal.raise_signal(signum)
+
+
 def run_report(business: str, params_file: str | Path, *, data: str | None = None, period: str | None = None,
                client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                anonymise: bool = False, language: str | None = None, extra: dict | None = None,
@@ -280,8 +307,6 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     """:func:`run_report`; with ``finish``, the HTML export and the move into place run on
     that executor once the notebook has run (so that a batch's next notebook can run
     meanwhile) and a Future of the result is returned."""
-    import papermill as pm
-
     from ._checks import check_one_of
 
     check_one_of("business", business, BUSINESSES)
@@ -306,72 +331,117 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     inputs = _inputs(data if data in ("", "demo") else str(Path(data).resolve()), params_file)
     staging = reports / ".staging" / f"{business}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
-    parameters = {
-        "business": business, "params_file": str(params_file.resolve()),
-        "data_path": data if data in ("", "demo") else str(Path(data).resolve()),
-        "period": str(p), "client": client, "language": language or params.report_language,
-        "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.resolve()), "anonymise": bool(anonymise),
-        **(extra or {}),
-    }
-    unknown = set(parameters) - _parameters_of(nb_in)
-    if unknown:
+    try:  # whatever stops the run before its report is complete (Ctrl-C included) removes its staging folder
+        parameters = {
+            "business": business, "params_file": str(params_file.resolve()),
+            "data_path": data if data in ("", "demo") else str(Path(data).resolve()),
+            "period": str(p), "client": client, "language": language or params.report_language,
+            "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.resolve()),
+            "anonymise": bool(anonymise), **(extra or {}),
+        }
+        unknown = set(parameters) - _parameters_of(nb_in)
+        if unknown:
+            raise SalesperfError(f"{nb_in.name} has no parameter(s) {sorted(unknown)} in its 'parameters' cell; "
+                                 f"known: {sorted(_parameters_of(nb_in))}.")
+        started = datetime.now(timezone.utc)
+        t0 = time.perf_counter()
+        manifest = {"business": business, "period": str(p), "client": client,
+                    "parameters": {**parameters, "output_dir": str(dest.resolve())},
+                    "notebook": str(nb_in), "inputs": inputs,
+                    "versions": _versions(), "started": started.isoformat()}
+        status, error = "ok", ""
+        km = None
+        try:
+            km = kernels.take(ahead=ahead) if kernels is not None else Kernels().take(ahead=False)
+            _execute(nb_in, staging / "report.ipynb", parameters, km, progress=progress)
+        except Exception as err:  # papermill saves the failing notebook before raising
+            status, error = "failed", _short_error(err)
+        finally:
+            if km is not None:
+                km.shutdown_kernel(now=True)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SalesperfError(f"{nb_in.name} has no parameter(s) {sorted(unknown)} in its 'parameters' cell; "
-                             f"known: {sorted(_parameters_of(nb_in))}.")
-    started = datetime.now(timezone.utc)
-    t0 = time.perf_counter()
-    manifest = {"business": business, "period": str(p), "client": client,
-                "parameters": {**parameters, "output_dir": str(dest.resolve())},
-                "notebook": str(nb_in), "inputs": inputs,
-                "versions": _versions(), "started": started.isoformat()}
-    status, error = "ok", ""
-    km = None
-    try:
-        km = kernels.take(ahead=ahead) if kernels is not None else None
-        pm.execute_notebook(str(nb_in), str(staging / "report.ipynb"), parameters=parameters,
-                            kernel_name=kernels.kernel_name if kernels else _kernel(), cwd=str(NOTEBOOK_DIR),
-                            progress_bar=progress, log_output=False, request_save_on_cell_execute=False,
-                            extra_arguments=KERNEL_ARGS, **({"km": km} if km is not None else {}))
-    except Exception as err:  # papermill saves the failing notebook before raising
-        status, error = "failed", _short_error(err)
-    finally:
-        if km is not None:
-            km.shutdown_kernel(now=True)
+        raise
     done = (status, error, staging, dest, reports, p, client, business, started, t0, manifest)
     return finish.submit(_complete, *done) if finish is not None else _complete(*done)
+
+
+def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool) -> None:
+    """Execute the notebook with Papermill in the kernel of ``km``.
+
+    Papermill runs in a thread of its own while this one waits. Ctrl-C and SIGTERM
+    interrupt only the main thread; landing inside the Jupyter client's event loop, the
+    exception would leave that loop broken (its half-run tasks raise it again whenever the
+    loop runs next), so that the kernel could not even be shut down. The waiting thread
+    instead shuts the kernel down, which ends the run (the client notices within a
+    second), waits for it to end, and raises the interruption.
+    """
+    import papermill as pm
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            pm.execute_notebook(str(nb_in), str(nb_out), parameters=parameters, kernel_name=km.kernel_name,
+                                cwd=str(NOTEBOOK_DIR), progress_bar=progress, log_output=False,
+                                request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGS, km=km)
+            outcome.append(None)
+        except BaseException as err:
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, name=f"notebook {nb_in.stem}", daemon=True)
+    thread.start()
+    try:
+        thread.join()
+    except BaseException:
+        km.shutdown_kernel(now=True)
+        thread.join()
+        raise
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 def _complete(status: str, error: str, staging: Path, dest: Path, reports: Path, p, client: str, business: str,
               started: datetime, t0: float, manifest: dict) -> RunResult:
     """Export the executed notebook to HTML, write the manifest and move the report into
-    place (or the failed run under ``_failed``)."""
-    if status == "ok":
-        try:
-            to_html(staging / "report.ipynb", staging / "report.html")
-        except Exception as err:
-            status, error = "failed", _short_error(err)
-    ended = datetime.now(timezone.utc)
-    manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
-    if error:
-        manifest["error"] = error
-    (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
-                                           encoding="utf-8")
-    if status == "failed":
-        failed = reports / "_failed" / str(p) / _slug(client) / f"{business}-{started:%Y%m%dT%H%M%S}"
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(staging), str(failed))
-        raise ReportError(f"The {business} report for {p} failed: {error}\n"
-                          f"The failed notebook (failing cell marked) is kept in {failed}; "
-                          f"any earlier report in {dest} is untouched.")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        old = reports / ".staging" / f"old-{uuid.uuid4().hex[:8]}"
-        os.replace(dest, old)
-        os.replace(staging, dest)
+    place (or the failed run under ``_failed``); a run stopped meanwhile leaves nothing."""
+    old = reports / ".staging" / f"old-{uuid.uuid4().hex[:8]}"  # (an earlier report, being replaced)
+    try:
+        if status == "ok":
+            try:
+                to_html(staging / "report.ipynb", staging / "report.html")
+            except Exception as err:
+                status, error = "failed", _short_error(err)
+        ended = datetime.now(timezone.utc)
+        manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
+        if error:
+            manifest["error"] = error
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                               encoding="utf-8")
+        if status == "failed":
+            failed = reports / "_failed" / str(p) / _slug(client) / f"{business}-{started:%Y%m%dT%H%M%S}"
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(staging), str(failed))
+            raise ReportError(f"The {business} report for {p} failed: {error}\n"
+                              f"The failed notebook (failing cell marked) is kept in {failed}; "
+                              f"any earlier report in {dest} is untouched.")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with _uninterrupted():  # the earlier report aside, the new one into place: never only the first
+            if dest.exists():
+                os.replace(dest, old)
+                try:
+                    os.replace(staging, dest)
+                except BaseException:
+                    os.replace(old, dest)
+                    raise
+            else:
+                os.replace(staging, dest)
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, dest)
-    return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest)
+        return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest)
+    except BaseException:  # (nothing is left of staging once the report is in place or under _failed)
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+        raise
 
 
 def _short_error(err: Exception, limit: int = 2000) -> str:
@@ -442,6 +512,17 @@ def _worker_init() -> None:
     util.Finalize(_KERNELS, _KERNELS.close, exitpriority=10)
 
 
+def _interrupted(stop: KeyboardInterrupt, results: list, total: int) -> Interrupted:
+    """The Interrupted to raise from a batch that ``stop`` stopped, with the reports done."""
+    done = [r for r in results if r is not None]
+    signum = getattr(stop, "signum", signal.SIGINT)
+    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    names = "".join(f"; {r.business} {r.client} {r.status}" for r in done)
+    return Interrupted(f"the batch was stopped ({how}) when {len(done)} of {total} report(s) were done{names}. "
+                       "The others wrote nothing: their earlier reports are untouched.",
+                       signum=signum, results=done, total=total)
+
+
 def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1, force: bool = False,
              reports_dir=None, progress: bool = True) -> list[RunResult]:
     """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time.
@@ -452,6 +533,11 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
     processes: Papermill changes the working directory of the whole process while a
     notebook runs, so threads would see each other's directory. Paths are made absolute
     before anything starts.
+
+    Ctrl-C (or SIGTERM, which the CLI turns into the same exception) stops a batch run one
+    at a time: the report being run is abandoned (its kernel shut down, its staging folder
+    removed), and :class:`~salesperf_kit.exceptions.Interrupted` is raised with the results
+    of the reports that were done.
     """
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
@@ -465,13 +551,17 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
     if jobs <= 1 or len(args) <= 1:
         # one report's HTML export (in a thread of this process) runs while the next
         # report's notebook runs in its kernel
-        with Kernels() as _KERNELS, ThreadPoolExecutor(max_workers=1) as finish:
-            try:
-                settles = [_run_one(*a, ahead=i + 1 < len(args), finish=finish)
-                           for i, a in enumerate(tqdm(args, disable=not progress, desc="reports"))]
-                return [settle() for settle in settles]
-            finally:
-                _KERNELS = None
+        settles = []
+        try:
+            with Kernels() as _KERNELS, ThreadPoolExecutor(max_workers=1) as finish:
+                for i, a in enumerate(tqdm(args, disable=not progress, desc="reports")):
+                    settles.append(_run_one(*a, ahead=i + 1 < len(args), finish=finish))
+        except KeyboardInterrupt as stop:
+            # the report being run was abandoned; those before it are exported by now
+            raise _interrupted(stop, [settle() for settle in settles], len(args)) from None
+        finally:
+            _KERNELS = None
+        return [settle() for settle in settles]
     results: list[RunResult | None] = [None] * len(args)
     # workers take reports in order: one that takes any of the last `jobs` reports will
     # probably get no other, so it starts no kernel ahead for it
@@ -508,8 +598,12 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
             continue
         folders[b, client] = f
         todo.append((b, f, (data or {}).get(b)))
-    results = run_many(todo, period=period, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
-    return sorted(results + failed, key=lambda r: (r.business, r.client))
+    order = lambda r: (r.business, r.client)  # noqa: E731
+    try:
+        results = run_many(todo, period=period, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
+    except Interrupted as stop:  # the files that could not be read were done too
+        raise _interrupted(stop, sorted(stop.results + failed, key=order), stop.total + len(failed)) from None
+    return sorted(results + failed, key=order)
 
 
 def refresh_notebooks(paths=None) -> list[Path]:

@@ -130,6 +130,33 @@ def test_rerun_needs_force_and_failure_keeps_the_good_report(first_runs, small_d
     assert result.status == "ok" and (folder / "report.html").exists()
 
 
+def test_ctrl_c_while_a_report_is_replaced_leaves_a_whole_report(first_runs, small_data, monkeypatch):
+    """Replacing a report is two renames: the earlier report aside, the new one into place.
+    Ctrl-C between them is held back until both are done; it must not leave the folder
+    without a report (the earlier one would be removed with the staging folder)."""
+    import os
+    import signal
+
+    reports, results = first_runs
+    folder = reports / "2026-10" / "acme" / "direct"
+    real = os.replace
+
+    def replace(src, dst):
+        real(src, dst)
+        if Path(src) == folder:  # the earlier report has just been moved aside
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        run_report("direct", PARAMS_DIR / "direct.yaml", data=str(small_data["direct"]), period="2026-10",
+                   client="acme", reports_dir=reports, force=True)
+    monkeypatch.undo()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok" and manifest["started"] > results["direct"].manifest["started"]
+    assert (folder / "report.html").is_file()
+    assert not list((reports / ".staging").iterdir())
+
+
 def test_unknown_parameter_is_an_error(small_data, tmp_path):
     with pytest.raises(SalesperfError, match="no parameter"):
         run_report("online", PARAMS_DIR / "online.yaml", data=str(small_data["online"]), period="2026-10",

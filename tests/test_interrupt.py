@@ -1,0 +1,126 @@
+"""Stopping a run: Ctrl-C and SIGTERM stop a batch promptly and leave nothing running and
+nothing half-written."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil  # (a dependency of ipykernel)
+import pytest
+
+import salesperf_kit
+from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.sample import write_sample
+
+SMALL = {"orders": 6, "calls": 30, "service": 4}
+ROOT = Path(salesperf_kit.__file__).resolve().parent.parent
+# the command, with Ctrl-C doing what it does in a terminal even if this process ignores it
+SALESPERF = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "from salesperf_kit.cli import main; sys.argv[0] = 'salesperf'; main()")
+
+
+@pytest.fixture(scope="module")
+def online_data(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("online")
+    write_sample("online", d, seed=1, volumes=SMALL)
+    return d
+
+
+def _clients(tmp_path: Path, data: Path, names) -> Path:
+    """A params folder with one online client file per name (and no shipped plan)."""
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    for name in names:
+        (pdir / "clients" / f"{name}.yaml").write_text(
+            f"extends: {PARAMS_DIR / 'online.yaml'}\ndata: {{path: {data}}}\nreport: {{client: {name}}}\n",
+            encoding="utf-8")
+    return pdir
+
+
+def _start(*args) -> subprocess.Popen:
+    """`salesperf ARGS` in a process group of its own, as a terminal starts a command."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    return subprocess.Popen([sys.executable, "-c", SALESPERF, *map(str, args)], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(condition, proc: subprocess.Popen, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended before {what}: {proc.communicate()}")
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def _kernels(proc: subprocess.Popen) -> list[psutil.Process]:
+    """The Jupyter kernels that the run (or its worker processes) started and that run."""
+    found = []
+    for p in psutil.Process(proc.pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE:
+                found.append(p)
+        except psutil.Error:
+            pass
+    return found
+
+
+def _running(reports: Path, proc: subprocess.Popen, n: int):
+    """True once ``n`` reports are being produced, each in a kernel."""
+    staging = reports / ".staging"
+    return lambda: staging.is_dir() and len(list(staging.iterdir())) >= n and len(_kernels(proc)) >= n
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs, to, signum", [
+    (1, "group", signal.SIGINT),  # Ctrl-C in a terminal: every process of the foreground group
+], ids=["ctrl-c-jobs-1"])
+def test_an_interrupted_batch_stops_and_leaves_nothing_behind(online_data, tmp_path, jobs, to, signum):
+    """The batch stops at once: exit code 128 + signal, a message naming the reports that
+    were done, no worker process or kernel left, no staging folder, and the earlier report
+    of a report that was stopped is untouched (the batch runs with --force)."""
+    pdir = _clients(tmp_path, online_data, ["a", "b"])
+    reports = tmp_path / "reports"
+    earlier = reports / "2026-10" / "b" / "online"
+    earlier.mkdir(parents=True)
+    (earlier / "report.html").write_text("the earlier report", encoding="utf-8")
+    proc = _start("run-all", "--period", "2026-10", "--jobs", jobs, "--force", "--reports-dir", reports,
+                  "--params-dir", pdir)
+    started: list[psutil.Process] = []
+    try:
+        # two at a time: both reports running; one at a time: the second one (the first is done)
+        if jobs == 1:
+            _wait_for(lambda: (reports / "2026-10" / "a" / "online" / "report.html").exists(), proc, "report a")
+        _wait_for(_running(reports, proc, jobs), proc, "the reports to run")
+        started = psutil.Process(proc.pid).children(recursive=True)  # workers, kernels, resource tracker
+        if to == "group":
+            os.killpg(proc.pid, signum)
+        else:
+            os.kill(proc.pid, signum)
+        out, err = proc.communicate(timeout=60)  # (generous: only so that a hang cannot block the suite)
+        assert proc.returncode == 128 + signum, (out, err)
+        how = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+        assert f"Interrupted ({how}): " in err, err
+        if jobs == 1:
+            assert "1 of 2 report(s) were done (listed above)" in err
+            assert out.splitlines()[-1].startswith("ok     online     a "), out
+        gone, alive = psutil.wait_procs(started, timeout=15)
+        assert not alive, [" ".join(p.cmdline())[:120] for p in alive]
+        assert not list((reports / ".staging").iterdir()), "a staging folder was left behind"
+        assert (earlier / "report.html").read_text(encoding="utf-8") == "the earlier report"
+        assert not (reports / "_failed").exists(), "a stopped report is not a failed one"
+    finally:  # (after a failure) whatever is left of the run
+        proc.kill()
+        for p in started:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        proc.communicate()
