@@ -6,7 +6,8 @@ from the internet), ``scorecard.xlsx``/``.csv``, ``figures/*.png`` and ``manifes
 Everything is produced in a staging folder and moved into place only on success; a failed
 run keeps its notebook (failing cell marked by Papermill) under ``reports/_failed/`` and
 never touches an earlier good report. A run stopped by Ctrl-C or SIGTERM removes its staging
-folder and leaves no kernel behind (see :func:`_execute`).
+folder and leaves no kernel or worker process behind (see :func:`_execute` and
+:func:`run_many`).
 """
 from __future__ import annotations
 
@@ -467,8 +468,8 @@ def client_files(params_dir: Path | None = None) -> list[Path]:
 
 def _run_one(business: str, params_file: str, data: str, period, force: bool, reports_dir,
              ahead: bool = False, finish: Executor | None = None):
-    """One report, its failure turned into a result (a module-level function, so that a
-    worker process can run it); kernels come from the process's :data:`_KERNELS`.
+    """One report, its failure turned into a result; kernels come from the process's
+    :data:`_KERNELS`.
 
     With ``finish`` (see :func:`_run_report`), returns a function that waits for the
     report to be finished and gives its result."""
@@ -501,15 +502,109 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
 
 _KERNELS: Kernels | None = None  # this process's kernels while run_many runs
 
+# A worker process of run_many (set by _worker_init; read and written in its main thread):
+_FINISH: ThreadPoolExecutor | None = None  # the thread that exports reports and moves them into place
+_STOPPING = False  # the batch is being stopped: start no other report
+_ABANDONABLE = False  # the report being run is abandoned if the batch stops (its notebook has not run yet)
+_BUSY = threading.Lock()  # held while the worker runs a report
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-def _worker_init() -> None:
-    """A worker process of run_many: kernels started one report ahead, the last spare shut
-    down when the worker exits."""
+
+def _worker_init(stop) -> None:
+    """Set up a worker process of run_many.
+
+    Kernels are started one report ahead (the last spare is shut down when the worker
+    exits). Ctrl-C reaches every process of the terminal's foreground group, and a
+    worker that took it as its own would leave its report (or its place in the pool's
+    protocol) at some random point while the parent goes on waiting for it; so the worker
+    ignores SIGINT (it starts with SIGINT and SIGTERM blocked, see :func:`run_many`, so
+    not even its start-up is hit) and the parent decides. The parent stops the batch by
+    closing its end of the ``stop`` pipe, which also happens when it dies, however it
+    dies; the worker then abandons its report (see :func:`_abandon`), starts no other,
+    and exits.
+    """
     from multiprocessing import util
 
-    global _KERNELS
+    global _KERNELS, _FINISH
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _abandon)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     _KERNELS = Kernels()
     util.Finalize(_KERNELS, _KERNELS.close, exitpriority=10)
+    _FINISH = ThreadPoolExecutor(max_workers=1)
+    threading.Thread(target=_await_stop, args=(stop,), name="await-stop", daemon=True).start()
+
+
+def _await_stop(stop) -> None:
+    """(A thread of a run_many worker.) Wait until the parent stops the batch, then abandon
+    the report being run. A parent that stopped the batch lets the worker exit once it has
+    done so; one that died cannot, so the worker exits by itself once its report is
+    abandoned, its spare kernel shut down."""
+    from multiprocessing import parent_process
+
+    try:
+        stop.recv()  # nothing is ever sent: this returns when the parent closes its end or dies
+    except (EOFError, OSError):
+        pass
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)  # (also wakes a blocking call)
+    else:  # pragma: no cover - Windows
+        import _thread
+
+        _thread.interrupt_main(signal.SIGTERM)
+    parent = parent_process()
+    if parent is not None:
+        parent.join()
+    with _BUSY:
+        if _KERNELS is not None:
+            _KERNELS.close()
+        os._exit(128 + signal.SIGTERM)
+
+
+def _abandon(signum, _frame) -> None:
+    """SIGTERM in a run_many worker (sent by :func:`_await_stop`, or by anyone): stop.
+
+    A report whose notebook is running (or has yet to start) is abandoned: Interrupted
+    unwinds it, which shuts its kernel down and removes its staging folder. A report whose
+    notebook has run is finished (its HTML export and move take a second or two). No other
+    report starts. Later signals change nothing while the first one is being acted on.
+    """
+    global _STOPPING
+    first, _STOPPING = not _STOPPING, True
+    if first and _ABANDONABLE:
+        raise Interrupted("The report was abandoned.", signum=signum)
+
+
+def _run_in_worker(business: str, params_file: str, data: str, period, force: bool, reports_dir,
+                   ahead: bool) -> RunResult:
+    """run_many's task in a worker process: :func:`_run_one`, abandoned if the batch stops
+    before the report's notebook has run (see :func:`_abandon`)."""
+    global _ABANDONABLE
+    with _BUSY:
+        _ABANDONABLE = True  # (before the test, so that a stop cannot fall between the two)
+        try:
+            if _STOPPING:
+                raise Interrupted("The report was not started.", signum=signal.SIGTERM)
+            settle = _run_one(business, params_file, data, period, force, reports_dir, ahead=ahead, finish=_FINISH)
+        finally:
+            _ABANDONABLE = False
+        return settle()
+
+
+@contextmanager
+def _signals_blocked(signums):
+    """Block ``signums`` in this thread for the block (signals that come meanwhile wait):
+    processes started meanwhile start with them blocked, and unblock them once they have
+    set up their handlers (the way CPython starts its resource tracker)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, signums)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
 
 
 def _interrupted(stop: KeyboardInterrupt, results: list, total: int) -> Interrupted:
@@ -534,10 +629,11 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
     notebook runs, so threads would see each other's directory. Paths are made absolute
     before anything starts.
 
-    Ctrl-C (or SIGTERM, which the CLI turns into the same exception) stops a batch run one
-    at a time: the report being run is abandoned (its kernel shut down, its staging folder
-    removed), and :class:`~salesperf_kit.exceptions.Interrupted` is raised with the results
-    of the reports that were done.
+    Ctrl-C (or SIGTERM, which the CLI turns into the same exception) stops the batch
+    promptly: the reports being run are abandoned (their kernels shut down, their staging
+    folders removed), none is started, and once every worker process has exited,
+    :class:`~salesperf_kit.exceptions.Interrupted` is raised with the results of the
+    reports that were done. Reports that were not done wrote nothing.
     """
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
@@ -563,12 +659,31 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
             _KERNELS = None
         return [settle() for settle in settles]
     results: list[RunResult | None] = [None] * len(args)
-    # workers take reports in order: one that takes any of the last `jobs` reports will
-    # probably get no other, so it starts no kernel ahead for it
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=_worker_init) as pool:
-        futures = {pool.submit(_run_one, *a, i < len(args) - jobs): i for i, a in enumerate(args)}
+    ctx = get_context("spawn")
+    stop_reader, stop_writer = ctx.Pipe(duplex=False)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(stop_reader,))
+    futures: dict[Future, int] = {}
+    try:
+        # workers take reports in order: one that takes any of the last `jobs` reports will
+        # probably get no other, so it starts no kernel ahead for it
+        with _signals_blocked(_STOP_SIGNALS):  # (the workers start meanwhile)
+            for i, a in enumerate(args):
+                futures[pool.submit(_run_in_worker, *a, i < len(args) - jobs)] = i
         for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
             results[futures[fut]] = fut.result()
+    except BaseException as err:
+        stop_writer.close()  # every worker abandons its report and starts no other,
+        pool.shutdown(wait=True, cancel_futures=True)  # and has exited when this returns
+        if not isinstance(err, KeyboardInterrupt):
+            raise
+        for fut, i in futures.items():  # (a report may have been finished meanwhile)
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                results[i] = fut.result()
+        raise _interrupted(err, results, len(args)) from None
+    finally:
+        stop_writer.close()
+        pool.shutdown(wait=True)
+        stop_reader.close()
     return results
 
 

@@ -80,8 +80,11 @@ def _running(reports: Path, proc: subprocess.Popen, n: int):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs, to, signum", [
-    (1, "group", signal.SIGINT),  # Ctrl-C in a terminal: every process of the foreground group
-], ids=["ctrl-c-jobs-1"])
+    (2, "group", signal.SIGINT),  # Ctrl-C in a terminal: every process of the foreground group
+    (2, "parent", signal.SIGINT),
+    (2, "parent", signal.SIGTERM),  # kill, cron, systemd
+    (1, "group", signal.SIGINT),
+], ids=["ctrl-c-jobs-2", "sigint-to-parent-jobs-2", "sigterm-jobs-2", "ctrl-c-jobs-1"])
 def test_an_interrupted_batch_stops_and_leaves_nothing_behind(online_data, tmp_path, jobs, to, signum):
     """The batch stops at once: exit code 128 + signal, a message naming the reports that
     were done, no worker process or kernel left, no staging folder, and the earlier report
