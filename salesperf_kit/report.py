@@ -7,7 +7,8 @@ Everything is produced in a staging folder and moved into place only on success;
 run keeps its notebook (failing cell marked by Papermill) under ``reports/_failed/`` and
 never touches an earlier good report. A run stopped by Ctrl-C or SIGTERM removes its staging
 folder and leaves no kernel or worker process behind (see :func:`_execute` and
-:func:`run_many`).
+:func:`run_many`); what a run killed outright (SIGKILL, a power cut) leaves in
+``reports/.staging`` is removed by a later run (see :func:`_staging_lock`).
 """
 from __future__ import annotations
 
@@ -257,6 +258,144 @@ def _parameters_of(nb_path: Path) -> set[str]:
     return set(pm.inspect_notebook(str(nb_path)).keys())
 
 
+STAGING_LOCK = ".staging.lock"  # beside reports/.staging: see _staging_lock
+
+
+def _staging_lock(reports: Path) -> int | None:
+    """Take the shared lock on ``reports/.staging.lock`` that a run holds for as long as it
+    has a folder in ``reports/.staging``; when no other run holds it, first remove what
+    killed runs left there (see :func:`_remove_abandoned`). Returns the lock's file
+    descriptor (closing it releases the lock), or None where there are no file locks.
+
+    A run that is killed outright (SIGKILL, the OOM killer, a power cut) cannot remove its
+    staging folder, so a later run does. It must not remove the live folder of a run that
+    is still going, though: a second cron job, or the other workers of a batch, write to the
+    same ``.staging``. Every run therefore holds a shared ``fcntl.flock`` on the lock file
+    from before it creates its staging folder until that folder is gone (moved into place,
+    moved under ``_failed``, or removed). The operating system releases the locks of a
+    process however it ends, SIGKILL included, so whoever gets the lock *exclusively* knows
+    that no run is alive and that whatever is in ``.staging`` was abandoned; it removes
+    that before it takes its own shared lock. A lock is used rather than a recorded process
+    id because a process id can be reused by an unrelated process, means nothing to another
+    host that shares the reports folder, and would have to be checked folder by folder.
+    The price is that folders left by a killed run are removed only when no other run is
+    going; they are harmless until then.
+
+    The lock file itself is never removed (a run holding a removed file's lock would not
+    exclude one that created a new file). Without ``fcntl`` (Windows) or on a file system
+    that refuses locks, runs take no lock and nothing is removed, as before.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    staging = reports / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    fd = os.open(reports / STAGING_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        alone = False  # another run is going: what is in .staging may be its
+    except OSError as err:
+        os.close(fd)
+        log.debug("no lock on %s (%s): abandoned staging folders are not removed", reports / STAGING_LOCK, err)
+        return None
+    else:
+        alone = True
+    try:
+        if alone:
+            _remove_abandoned(staging)
+        fcntl.flock(fd, fcntl.LOCK_SH)  # (waits only while another run removes abandoned folders)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _remove_abandoned(staging: Path) -> None:
+    """Remove what runs that were killed left in ``staging`` (called with the staging lock
+    held exclusively): reports being produced, and earlier reports that were being
+    replaced, unless the new report never got into place, in which case the earlier one
+    goes back (see :meth:`_Staging.replace`). Anything else is left alone (such as an
+    earlier report that an older version of the kit moved aside as ``old-…``)."""
+    producing = re.compile(rf"(?:{'|'.join(BUSINESSES)})-[0-9a-f]{{8}}")
+    for entry in sorted(staging.iterdir()):
+        home = entry.with_name(entry.name + ".home")
+        try:
+            if entry.name.endswith(".old") and home.is_file():
+                dest = staging.parent / home.read_text(encoding="utf-8")
+                if not dest.exists():
+                    log.warning("putting back %s, moved aside by a run that was killed while replacing it", dest)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(entry, dest)
+                else:
+                    log.info("removing %s, a replaced report that a killed run left", entry)
+                    shutil.rmtree(entry)
+                home.unlink()
+            elif producing.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+                log.info("removing %s, left by a run that was killed", entry)
+                shutil.rmtree(entry)
+            elif entry.name.endswith(".old.home"):
+                if not entry.with_suffix("").exists():  # (its report was removed; the run was killed before it)
+                    entry.unlink()
+            else:
+                log.info("leaving %s alone: not a staging folder of this version of the kit", entry)
+        except (OSError, UnicodeDecodeError) as err:  # (the run goes on: a leftover does no harm)
+            log.warning("could not clear %s: %s", entry, err)
+
+
+class _Staging:
+    """A report's folder under ``reports/.staging`` while it is produced, with the staging
+    lock (see :func:`_staging_lock`) held until :meth:`discard`.
+
+    ``folder`` is where Papermill writes; ``old`` is where an earlier report waits between
+    being replaced and being removed, and ``old_home`` says (relative to the reports folder)
+    where it came from.
+    """
+
+    def __init__(self, reports: Path, business: str):
+        self.reports = reports
+        self.lock = _staging_lock(reports)
+        name = f"{business}-{uuid.uuid4().hex[:8]}"
+        self.folder = reports / ".staging" / name
+        self.old = reports / ".staging" / f"{name}.old"
+        self.old_home = reports / ".staging" / f"{name}.old.home"
+        try:
+            self.folder.mkdir(parents=True)
+        except BaseException:
+            self.discard()
+            raise
+
+    def replace(self, dest: Path) -> None:
+        """Move the report into place at ``dest``, moving an earlier report there aside into
+        ``old`` (removed by :meth:`discard`). The two renames are not separated by Ctrl-C or
+        SIGTERM; should the process be killed between them, the next run that removes
+        abandoned staging folders puts the earlier report back."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with _uninterrupted():
+            if not dest.exists():
+                os.replace(self.folder, dest)
+                return
+            self.old_home.write_text(dest.relative_to(self.reports).as_posix(), encoding="utf-8")
+            os.replace(dest, self.old)
+            try:
+                os.replace(self.folder, dest)
+            except BaseException:
+                os.replace(self.old, dest)
+                raise
+
+    def discard(self) -> None:
+        """Remove what is left in ``.staging`` (only an earlier, replaced report once the new
+        one is in place or under ``_failed``), then release the lock: nothing of the run may
+        outlive it."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.old, ignore_errors=True)
+        self.old_home.unlink(missing_ok=True)
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
+
+
 @contextmanager
 def _uninterrupted():
     """Hold Ctrl-C and SIGTERM back until the block is done, then deliver them: for steps
@@ -330,14 +469,13 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
                              "their workbook, or 'demo' for the embedded demo data.")
     nb_in = notebook_path(business)
     inputs = _inputs(data if data in ("", "demo") else str(Path(data).resolve()), params_file)
-    staging = reports / ".staging" / f"{business}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True)
+    staging = _Staging(reports, business)
     try:  # whatever stops the run before its report is complete (Ctrl-C included) removes its staging folder
         parameters = {
             "business": business, "params_file": str(params_file.resolve()),
             "data_path": data if data in ("", "demo") else str(Path(data).resolve()),
             "period": str(p), "client": client, "language": language or params.report_language,
-            "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.resolve()),
+            "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.folder.resolve()),
             "anonymise": bool(anonymise), **(extra or {}),
         }
         unknown = set(parameters) - _parameters_of(nb_in)
@@ -354,14 +492,14 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
         km = None
         try:
             km = kernels.take(ahead=ahead) if kernels is not None else Kernels().take(ahead=False)
-            _execute(nb_in, staging / "report.ipynb", parameters, km, progress=progress)
+            _execute(nb_in, staging.folder / "report.ipynb", parameters, km, progress=progress)
         except Exception as err:  # papermill saves the failing notebook before raising
             status, error = "failed", _short_error(err)
         finally:
             if km is not None:
                 km.shutdown_kernel(now=True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
     done = (status, error, staging, dest, reports, p, client, business, started, t0, manifest)
     return finish.submit(_complete, *done) if finish is not None else _complete(*done)
@@ -402,47 +540,34 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
         raise outcome[0]
 
 
-def _complete(status: str, error: str, staging: Path, dest: Path, reports: Path, p, client: str, business: str,
-              started: datetime, t0: float, manifest: dict) -> RunResult:
+def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: Path, p, client: str,
+              business: str, started: datetime, t0: float, manifest: dict) -> RunResult:
     """Export the executed notebook to HTML, write the manifest and move the report into
-    place (or the failed run under ``_failed``); a run stopped meanwhile leaves nothing."""
-    old = reports / ".staging" / f"old-{uuid.uuid4().hex[:8]}"  # (an earlier report, being replaced)
+    place (or the failed run under ``_failed``); nothing of the run is left in ``.staging``."""
+    folder = staging.folder
     try:
         if status == "ok":
             try:
-                to_html(staging / "report.ipynb", staging / "report.html")
+                to_html(folder / "report.ipynb", folder / "report.html")
             except Exception as err:
                 status, error = "failed", _short_error(err)
         ended = datetime.now(timezone.utc)
         manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
         if error:
             manifest["error"] = error
-        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
-                                               encoding="utf-8")
+        (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                              encoding="utf-8")
         if status == "failed":
             failed = reports / "_failed" / str(p) / _slug(client) / f"{business}-{started:%Y%m%dT%H%M%S}"
             failed.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staging), str(failed))
+            shutil.move(str(folder), str(failed))
             raise ReportError(f"The {business} report for {p} failed: {error}\n"
                               f"The failed notebook (failing cell marked) is kept in {failed}; "
                               f"any earlier report in {dest} is untouched.")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with _uninterrupted():  # the earlier report aside, the new one into place: never only the first
-            if dest.exists():
-                os.replace(dest, old)
-                try:
-                    os.replace(staging, dest)
-                except BaseException:
-                    os.replace(old, dest)
-                    raise
-            else:
-                os.replace(staging, dest)
-        shutil.rmtree(old, ignore_errors=True)
+        staging.replace(dest)
         return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest)
-    except BaseException:  # (nothing is left of staging once the report is in place or under _failed)
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-        raise
+    finally:
+        staging.discard()
 
 
 def _short_error(err: Exception, limit: int = 2000) -> str:

@@ -1,7 +1,8 @@
 """Stopping a run: Ctrl-C and SIGTERM stop a batch promptly and leave nothing running and
-nothing half-written."""
+nothing half-written; what a killed run leaves in reports/.staging, a later run removes."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,9 @@ import psutil  # (a dependency of ipykernel)
 import pytest
 
 import salesperf_kit
+from salesperf_kit.exceptions import SalesperfError
 from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.report import run_report
 from salesperf_kit.sample import write_sample
 
 SMALL = {"orders": 6, "calls": 30, "service": 4}
@@ -127,3 +130,53 @@ def test_an_interrupted_batch_stops_and_leaves_nothing_behind(online_data, tmp_p
             except psutil.Error:
                 pass
         proc.communicate()
+
+
+def _fails_at_once(reports: Path) -> None:
+    """A run that gets as far as its staging folder and then fails without a kernel."""
+    with pytest.raises(SalesperfError, match="no parameter"):
+        run_report("online", PARAMS_DIR / "online.yaml", data="demo", period="2026-10", client="acme",
+                   reports_dir=reports, extra={"colour": "red"})
+
+
+def test_a_later_run_removes_what_a_killed_run_left_in_staging(tmp_path):
+    reports = tmp_path / "reports"
+    left = reports / ".staging" / "online-0123abcd"  # (as any version of the kit leaves it)
+    left.mkdir(parents=True)
+    (left / "report.ipynb").write_text("{}", encoding="utf-8")
+    _fails_at_once(reports)
+    assert not any((reports / ".staging").iterdir())
+
+
+def test_the_staging_folder_of_a_live_run_is_left_alone(tmp_path):
+    """Another run (another cron job) is still producing its report: its folder stays.
+    Once it has been killed (SIGKILL: it could not clean up), the next run removes it."""
+    reports = tmp_path / "reports"
+    code = ("import sys, time; from pathlib import Path; from salesperf_kit.report import _Staging; "
+            "s = _Staging(Path(sys.argv[1]), 'telesales'); (s.folder / 'report.ipynb').write_text('{}'); "
+            "print(s.folder, flush=True); time.sleep(120)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    other = subprocess.Popen([sys.executable, "-c", code, str(reports)], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        folder = Path(other.stdout.readline().strip())
+        assert folder.parent == reports / ".staging", "the other run did not start"
+        _fails_at_once(reports)
+        assert (folder / "report.ipynb").exists(), "a live run's staging folder was removed"
+    finally:
+        other.kill()
+        other.wait()
+    _fails_at_once(reports)
+    assert not folder.exists()
+
+
+def test_an_earlier_report_moved_aside_by_a_killed_run_is_put_back(tmp_path):
+    """A run killed between moving the earlier report aside and moving its own into place
+    (two renames that SIGKILL alone can separate): the earlier report goes back."""
+    reports = tmp_path / "reports"
+    old = reports / ".staging" / "online-0123abcd.old"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text(json.dumps({"status": "ok"}), encoding="utf-8")
+    (reports / ".staging" / "online-0123abcd.old.home").write_text("2026-10/acme/online", encoding="utf-8")
+    _fails_at_once(reports)
+    assert json.loads((reports / "2026-10" / "acme" / "online" / "manifest.json").read_text()) == {"status": "ok"}
+    assert not any((reports / ".staging").iterdir())
