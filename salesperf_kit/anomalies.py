@@ -28,7 +28,7 @@ audit. Thresholds come from the ``anomalies:`` section of the parameter file
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -128,6 +128,12 @@ def _who(employee_id, names: Mapping[str, str] | None) -> str:
     shared outside the client), else the employee id."""
     e = str(employee_id)
     return str((names or {}).get(e, e))
+
+
+def _customer(customer_id, customers: Callable[[str], str] | None) -> str:
+    """How a reason names a customer: ``customers(customer_id)`` (e.g. a pseudonym), else the id."""
+    c = str(customer_id)
+    return customers(c) if customers is not None else c
 
 
 def _num(x: float) -> str:
@@ -241,7 +247,8 @@ def brushed_orders(dataset, period, *, min_orders: int = 5, window_minutes: floa
 
 
 def _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
-            names: Mapping[str, str] | None = None) -> list[tuple[Alert, list[str]]]:
+            names: Mapping[str, str] | None = None,
+            customers: Callable[[str], str] | None = None) -> list[tuple[Alert, list[str]]]:
     p = parse_period(period)
     orders = _tables(dataset).get("orders")
     if orders is None or "customer_id" not in orders:
@@ -270,12 +277,13 @@ def _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
             first, last = b["_t"].min(), b["_t"].max()
             ids = b["order_id"].astype(str).tolist()
             staff = _ids([_who(e, names) for e in emp.index], 3)
+            buyer = _customer(cust, customers)
             reason = _say(
                 language,
-                f"Customer {cust} placed {n} orders of at most {_num(max_amount)} (total {_num(total)}) with "
+                f"Customer {buyer} placed {n} orders of at most {_num(max_amount)} (total {_num(total)}) with "
                 f"{staff} between {first:%Y-%m-%d %H:%M} and {last:%H:%M} (≥ {min_orders} within "
                 f"{window_minutes:g} min): orders {_ids(ids)}. Check whether they were real purchases.",
-                f"客户 {cust} 于 {first:%Y-%m-%d %H:%M} 至 {last:%H:%M} 向 {staff} 下了 {n} 笔不超过 "
+                f"客户 {buyer} 于 {first:%Y-%m-%d %H:%M} 至 {last:%H:%M} 向 {staff} 下了 {n} 笔不超过 "
                 f"{_num(max_amount)} 的订单（合计 {_num(total)}；{window_minutes:g} 分钟内 ≥ {min_orders} 笔）：订单 "
                 f"{_ids(ids)}。请核查是否为真实购买（疑似刷单）。")
             out.append((Alert("brushing", cust, str(p), float(n), float(min_orders), reason,
@@ -388,7 +396,8 @@ def short_call_bursts(dataset, period, *, short_seconds: float = 10, share: floa
 
 # ----------------------------------------------------------------------------- duplicates
 def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_orders: Iterable[str] = (),
-                     language: str = "en", names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                     language: str = "en", names: Mapping[str, str] | None = None,
+                     customers: Callable[[str], str] | None = None) -> pd.DataFrame:
     """The same order entered twice under different order_ids.
 
     Two orders of the period are duplicates when they have the same customer_id,
@@ -397,7 +406,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     order it repeats. ``exclude_orders`` leaves out orders already reported otherwise (e.g.
     in a brushing burst).
 
-    ``names``: how the reasons name a person, as for :func:`detect`.
+    ``names`` and ``customers``: how the reasons name a person and a customer, as for
+    :func:`detect`.
 
     Returns
     -------
@@ -422,13 +432,13 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
         r = o.iloc[i]
         secs = gap.iloc[i].total_seconds()
         apart = f"{secs:.0f} s" if secs < 120 else f"{secs / 60:.0f} min"
-        who = _who(r["employee_id"], names)
+        who, buyer = _who(r["employee_id"], names), _customer(r["customer_id"], customers)
         reason = _say(
             language,
-            f"Order {r['order_id']} repeats order {prev_id.iloc[i]}: same customer {r['customer_id']}, employee "
+            f"Order {r['order_id']} repeats order {prev_id.iloc[i]}: same customer {buyer}, employee "
             f"{who} and amount {_num(float(r['amount']))}, placed {apart} apart. Check whether it was "
             "entered twice.",
-            f"订单 {r['order_id']} 与订单 {prev_id.iloc[i]} 重复：客户 {r['customer_id']}、员工 {who}、"
+            f"订单 {r['order_id']} 与订单 {prev_id.iloc[i]} 重复：客户 {buyer}、员工 {who}、"
             f"金额 {_num(float(r['amount']))} 均相同，间隔 {apart}。请核查是否重复录入。")
         alerts.append(Alert("duplicate_order", str(r["order_id"]), str(p), float(r["amount"]), float("nan"), reason,
                             subject_type="order", employee_id=str(r["employee_id"])))
@@ -519,7 +529,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
 def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = None, kpis: Iterable[str] | None = None,
            business: str | None = None, options: dict | None = None, language: str = "en",
            group_labels: dict[str, str] | None = None,
-           names: Mapping[str, str] | None = None) -> pd.DataFrame:
+           names: Mapping[str, str] | None = None,
+           customers: Callable[[str], str] | None = None) -> pd.DataFrame:
     """Run every check the data allow and list the alerts for audit.
 
     Checks whose tables or columns are absent are skipped (logged). Orders already named in
@@ -542,8 +553,11 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
         Names of the KPI outliers' peer groups (roles) in the reasons; see :func:`kpi_outliers`.
     names : mapping, optional
         How the reasons name a person (employee_id -> name, e.g. the pseudonyms of a report
-        shared outside the client); a person not in it is named by the employee id. The
-        ``subject`` and ``employee_id`` columns keep the ids.
+        shared outside the client); a person not in it is named by the employee id.
+    customers : callable, optional
+        How the reasons name a customer (customer_id -> name, e.g. a pseudonym: a customer
+        id can be a phone number or a nickname); default the customer id. The ``subject``
+        and ``employee_id`` columns keep the ids.
 
     Returns
     -------
@@ -555,7 +569,8 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
     s = settings or AnomalySettings()
     p = parse_period(period)
     check_one_of("language", language, ["en", "zh"])
-    bursts = _bursts(dataset, p, s.brushing_orders, s.brushing_window_minutes, s.brushing_max_amount, language, names)
+    bursts = _bursts(dataset, p, s.brushing_orders, s.brushing_window_minutes, s.brushing_max_amount, language, names,
+                     customers)
     brushed = [oid for _, ids in bursts for oid in ids]
     parts = [
         conversion_jumps(dataset, p, jump=s.conversion_jump, baseline_periods=s.baseline_periods, language=language,
@@ -564,7 +579,7 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
         late_refunds(dataset, p, language=language, names=names),
         short_call_bursts(dataset, p, short_seconds=s.short_call_seconds, share=s.short_call_share, language=language,
                           names=names),
-        duplicate_orders(dataset, p, exclude_orders=brushed, language=language, names=names),
+        duplicate_orders(dataset, p, exclude_orders=brushed, language=language, names=names, customers=customers),
     ]
     if kpi_wide is None:
         kpi_wide = _kpi_wide(dataset, p, kpis, business, options)

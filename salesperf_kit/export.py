@@ -14,7 +14,7 @@ import pandas as pd
 from ._checks import check_one_of
 from .catalogue import CATALOGUE, label
 
-__all__ = ["write_table", "defuse", "anonymise", "pseudonyms", "column_labels"]
+__all__ = ["write_table", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,6 +83,12 @@ _PERSON = {True: "成员", False: "Member "}
 
 def _code(salt: str, employee_id: str) -> str:
     return hashlib.sha256(f"{salt}|{employee_id}".encode()).hexdigest()[:6].upper()
+
+
+def customer_pseudonym(customer_id, *, salt: str, language: str = "zh") -> str:
+    """A customer's stable pseudonym (客户3F9A1C / Customer 3F9A1C) for a report shared outside
+    the client: a customer id can be a phone number or a social-media nickname."""
+    return ("客户" if language == "zh" else "Customer ") + _code(salt, f"customer|{customer_id}")
 
 
 def pseudonyms(employee_ids, *, salt: str, language: str = "zh") -> dict[str, str]:

@@ -26,7 +26,7 @@ import pandas as pd
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
 from .coverage import date_spans, has_records, require_records
-from .export import anonymise, column_labels, pseudonyms, write_table
+from .export import anonymise, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data
 from .params import Params, load_params
@@ -219,6 +219,9 @@ class Report:
 
     def _names(self, df: pd.DataFrame, ids: bool = False) -> pd.DataFrame:
         return anonymise(df, salt=self.client, language=self.language, ids=ids) if self.anonymise else df
+
+    def _customer(self, customer_id: str) -> str:
+        return customer_pseudonym(customer_id, salt=self.client, language=self.language)
 
     def _people(self) -> dict[str, str] | None:
         """How sentences name a person: their pseudonym in an anonymised report, else their
@@ -616,7 +619,8 @@ class Report:
         roles = self.kpis.wide["role"].dropna().astype(str).unique() if "role" in self.kpis.wide else []
         alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self.kpis.wide,
                         business=self.business, options=self.params.kpi_options.model_dump(),
-                        language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people())
+                        language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people(),
+                        customers=self._customer if self.anonymise else None)
         from .anomalies import ALERT_KINDS
 
         para = (f"共 {len(alerts)} 条预警，仅供审计，不自动改变得分。" if self.zh else

@@ -236,8 +236,10 @@ def test_reasons_name_people_as_told_and_keep_their_ids_apart():
     assert out[["subject", "employee_id"]].values.tolist() == [["e6", "e6"]]  # for audit: the ids stay
     base = {"employee_id": "e1", "customer_id": "C1", "amount": 299.0, "status": "completed"}
     rows = [{**base, "order_date": "2026-09-12 14:23:05"}, {**base, "order_date": "2026-09-12 14:23:35"}]
-    dup = duplicate_orders({"orders": _orders(rows)}, "2026-09", names={"e1": "Member 4F2A9C"})
-    assert "employee Member 4F2A9C and amount 299" in dup.iloc[0]["reason"] and "e1" not in dup.iloc[0]["reason"]
+    dup = duplicate_orders({"orders": _orders(rows)}, "2026-09", names={"e1": "Member 4F2A9C"},
+                           customers=lambda c: f"Customer #{c[-1]}")
+    assert "same customer Customer #1, employee Member 4F2A9C and amount 299" in dup.iloc[0]["reason"]
+    assert "e1" not in dup.iloc[0]["reason"] and "C1" not in dup.iloc[0]["reason"]
 
 
 def test_a_roas_outlier_is_told_as_a_multiple():

@@ -275,6 +275,29 @@ def test_an_anonymised_audit_names_no_employee_id(no_reviews):
     assert not [e for e in ids if re.search(rf"(?<![A-Za-z0-9]){re.escape(e)}(?![0-9])", reasons)]
 
 
+def test_an_anonymised_report_names_no_customer_id_either(no_reviews, tmp_path):
+    """A customer id can be a phone number or a nickname: a brushing alert gives a pseudonym."""
+    import shutil
+
+    import pandas as pd
+
+    from salesperf_kit.export import customer_pseudonym
+
+    for f in no_reviews.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    orders = pd.read_csv(tmp_path / "orders.csv", dtype=str)
+    seller = orders["employee_id"].iloc[0]
+    burst = pd.DataFrame({"order_id": [f"X{i}" for i in range(6)], "employee_id": seller,
+                          "customer_id": "13800138000", "order_date": [f"2026-10-15 10:0{i}:00" for i in range(6)],
+                          "amount": "9.9", "status": "completed"})
+    pd.concat([orders, burst], ignore_index=True).to_csv(tmp_path / "orders.csv", index=False)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language="zh", anonymise=True)
+    reasons = " ".join(report.audit().table["说明"])
+    assert f"客户 {customer_pseudonym('13800138000', salt=report.client, language='zh')} 于 2026-10-15 10:00" in reasons
+    assert "13800138000" not in reasons
+
+
 # ----------------------------------------------------------------------------- a number of times
 def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
     """A turnover of 4.721 is 4.7 times (周转次数), not 472.1 %; shares stay percentages."""
