@@ -2326,13 +2326,18 @@ def scenario_inputs(*, business: str, params_file, data_path: str = "", period: 
 
 def _score_period(dataset, params, period) -> ScenarioInputs:
     """The KPIs (the plan's, the business type's default set and every KPI a scenario
-    weighs) and the scorecard of one period, with the targets and reviews tables."""
+    weighs) and the scorecard of one period, with the targets and reviews tables.
+
+    A period in which the data have no record is refused, as :func:`salesperf_kit.scoring.scorecard`
+    refuses it: everyone would be scored (and paid) on nothing."""
+    from .coverage import require_records
     from .kpis import DEFAULT_SETS, compute_kpis
     from .periods import parse_period
     from .loaders import tables_of as _tables_of
     from .scoring import score
 
     p = parse_period(period)
+    require_records(dataset, p, what="a weight scenario")
     options = params.engine_options
     wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[params.business], *_scenario_kpis(params)]))
     kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)

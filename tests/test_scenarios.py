@@ -656,6 +656,15 @@ def test_run_scenarios_is_what_the_cli_writes(demo):
     assert list(out.attrs["summary"]["scenario"]) == ["baseline", "revenue_30", "launch"]
 
 
+def test_a_period_without_records_is_refused_not_scored(demo):
+    """November 2030 has no order, call or ticket in the demo data: scoring it would give
+    everyone the same points on nothing, so it is refused as the scorecard refuses it."""
+    from salesperf_kit.exceptions import SalesperfError
+
+    with pytest.raises(SalesperfError, match=r"No records in 2030-11.*The data cover: orders .*Fix: choose a period"):
+        sc.run_scenarios(demo.dataset, demo.params, "2030-11")
+
+
 # ============================================================================= figures and widget
 def test_figures_return_axes(demo):
     import matplotlib.pyplot as plt
