@@ -2150,6 +2150,33 @@ def _extra_points(scorecard, params, needed: dict[str, set[str]], kpis, targets,
     return d[keep][["employee_id", "kpi", "normalised"]]
 
 
+def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis) -> list[str]:
+    """Scenario weights on a KPI that nobody of the role has a value of: the scorer shares
+    such a weight out over the other KPIs, so the scenario silently scores as if the KPI
+    were left out. An error for a ``what_if`` (asked for just now), a note for a scenario
+    of the parameter file."""
+    left_out = getattr(kpis, "left_out", None) or {}
+    notes = []
+    for name, roles in sw.items():
+        for r, w in roles.items():
+            block = {model.kpi_of[c]: c for c in model.columns if model.role_of[c] == r}
+            empty = [k for k, v in w.items() if v > 0 and k in block and model.points[block[k]].isna().all()]
+            if not empty:
+                continue
+            have = [k for k, c in block.items() if model.points[c].notna().any()]
+            why = "; ".join(f"{k} needs {left_out[k]}, which the data do not have" for k in empty if k in left_out)
+            who = f"what_if.{name}" if name in quick else f"scenario '{name}'"
+            text = (f"{who} weighs {', '.join(empty)} for the role '{r}', but nobody of that role has a value "
+                    f"of {'it' if len(empty) == 1 else 'them'} this period{f' ({why})' if why else ''}: the weight is "
+                    "shared out over the other KPIs, so the scenario scores as if "
+                    f"{'it were' if len(empty) == 1 else 'they were'} left out.")
+            if name in quick:
+                raise ScoringError(f"{text} Fix: weigh a KPI the data have "
+                                   f"({', '.join(have) or 'none'}), or add the data it needs.")
+            notes.append(text)
+    return notes
+
+
 def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, ratings=None,
                       what_if: Mapping | None = None, language: str | None = None) -> ScenarioComparison:
     """Score the parameter file's named scenarios side by side with the baseline.
@@ -2201,6 +2228,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         extra_points = _extra_points(scorecard, params, needed, kpis, targets, ratings)
     model = score_model(scorecard, kpis=kpis, extra_points=extra_points)
     notes += model.notes
+    notes += _weights_on_nothing(model, sw, set(what_if or {}), kpis)
     grading = params.scoring.grading
     ids = model.people.index
     info = model.people[["name", "team", "role"]]

@@ -644,6 +644,27 @@ def test_scenario_weighing_a_kpi_the_plan_does_not(demo):
     assert got.to_numpy() == pytest.approx(ref.set_index("employee_id").loc[got.index, "score"].to_numpy())
 
 
+def test_a_weight_on_a_kpi_without_values_is_not_silently_dropped(demo):
+    """The demo data have no mentor_id, so nobody has a value of mentoring. A scenario
+    giving it 0.20 has the agents' other weights x 0.80; the scorer shares the 0.20 out
+    over them in proportion, 0.80 w / 0.80 = w: exactly the baseline. Asked as a what-if
+    that is an error; a scenario of the file is scored (= the baseline) with a note."""
+    with pytest.raises(ScoringError, match=r"what_if.mentor weighs mentoring .*mentor_id.*Fix: weigh a KPI"):
+        demo.compare(what_if={"mentor": {"agent": {"mentoring": 0.20}}})
+    p = demo.params.model_dump(exclude={"source"})
+    agent = demo.scorecard.weights["agent"]
+    p["scenarios"]["scenarios"] = {"mentor": {"roles": {"agent": {
+        "mentoring": 0.20, **{k: v * 0.80 for k, v in agent.items()}}}}}
+    comp = sc.compare_scenarios(demo.scorecard, params_from_dict(p), kpis=demo.kpis, targets=demo.targets,
+                                ratings=demo.ratings)
+    t = comp.table[comp.table["scenario"] == "mentor"]
+    assert t["score"].to_numpy() == pytest.approx(t["baseline_score"].to_numpy())
+    assert [n for n in comp.notes if "mentoring" in n] == [
+        "scenario 'mentor' weighs mentoring for the role 'agent', but nobody of that role has a value of it "
+        "this period (mentoring needs column(s) mentor_id of 'employees', which the data do not have): the "
+        "weight is shared out over the other KPIs, so the scenario scores as if it were left out."]
+
+
 def test_without_kpis_payouts_are_left_out_with_a_note(demo):
     comp = sc.compare_scenarios(demo.scorecard, demo.params)
     assert "payout" not in comp.table and any("payouts left out" in n for n in comp.notes)
