@@ -2062,17 +2062,39 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         out[name] = roles
     for name, per_role in (what_if or {}).items():
         if name in out or name == "baseline":
-            raise ParamsError(f"what_if: the scenario name '{name}' is already taken")
+            raise ParamsError(f"what_if: the scenario name '{name}' is already taken (by "
+                              f"{'the baseline' if name == 'baseline' else 'a scenario of the parameter file'}); "
+                              "give the what-if another name")
         roles = {r: dict(w) for r, w in base.items()}
+        if not isinstance(per_role, Mapping):
+            raise ScoringError(f"what_if.{name}: expected {{role: {{kpi: weight}}}}, found {per_role!r}. "
+                               f"{_WHAT_IF_SHAPE}")
         for plan_role, changes in per_role.items():
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
             if not hits:
+                shape = f" {_WHAT_IF_SHAPE}" if plan_role in CATALOGUE else ""
                 raise ScoringError(f"what_if.{name}: nobody in the scorecard has the role '{plan_role}' "
-                                   f"(roles: {', '.join(roles)}).{did_you_mean(plan_role, roles)}")
+                                   f"(roles: {', '.join(roles)}).{did_you_mean(plan_role, roles)}{shape}")
+            where = f"what_if.{name}.{plan_role}"
+            if not isinstance(changes, Mapping):
+                raise ScoringError(f"{where}: expected {{kpi: weight}}, found {changes!r}. {_WHAT_IF_SHAPE}")
+            changes = {k: _weight_value(v, f"{where}.{k}") for k, v in changes.items()}
             for r in hits:
-                roles[r] = _rescaled(roles[r], {k: float(v) for k, v in changes.items()}, f"what_if.{name}.{plan_role}")
+                roles[r] = _rescaled(roles[r], changes, where)
         out[name] = roles
     return out, notes
+
+
+_WHAT_IF_SHAPE = ("A what-if is {name: {role: {kpi: weight}}}, weights as fractions of 1, e.g. "
+                  "what_if={'revenue_30': {'agent': {'revenue': 0.30}}}.")
+
+
+def _weight_value(v, where: str) -> float:
+    """A what-if weight as a float; text such as '30%' is refused with how to write it."""
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return float(v)
+    hint = " Write 30 % as 0.30." if isinstance(v, str) and "%" in v else ""
+    raise ScoringError(f"{where}: the weight must be a number between 0 and 1, found {v!r}.{hint}")
 
 
 def _rescaled(weights: Mapping[str, float], changes: Mapping[str, float], where: str) -> dict[str, float]:
@@ -2081,12 +2103,20 @@ def _rescaled(weights: Mapping[str, float], changes: Mapping[str, float], where:
     if bad:
         raise ScoringError(f"{where}: '{bad[0]}' is not a KPI of the catalogue.{did_you_mean(bad[0], CATALOGUE)}")
     fixed = sum(changes.values())
-    if any(v < 0 for v in changes.values()) or fixed > 1 + 1e-9:
-        raise ScoringError(f"{where}: the weights set must be >= 0 and sum to at most 1, found {fixed:g}")
+    listed = ", ".join(f"{k}={v:g}" for k, v in changes.items())
+    if any(not 0 <= v <= 1 for v in changes.values()):
+        k, v = next((k, v) for k, v in changes.items() if not 0 <= v <= 1)
+        pct = f" Write {v:g} % as {v / 100:g}." if 1 < v <= 100 else ""
+        raise ScoringError(f"{where}: the weight of {k} is {v:g}; a weight is a fraction of 1, between 0 and 1.{pct}")
+    if fixed > 1 + 1e-9:
+        raise ScoringError(f"{where}: the weights set ({listed}) sum to {fixed:g}, more than 1. Fix: lower them "
+                           "to sum to at most 1; the role's other KPIs share what is left, in proportion.")
     others = {k: v for k, v in weights.items() if k not in changes}
     rest = sum(others.values())
     if rest <= 0 and fixed < 1 - 1e-9:
-        raise ScoringError(f"{where}: the weights set sum to {fixed:g} and no other KPI is left to take the rest")
+        raise ScoringError(f"{where}: the weights set ({listed}) sum to {fixed:g}, and no other KPI of the role is "
+                           f"left to take the remaining {1 - fixed:g}. Fix: make them sum to 1, or leave a KPI "
+                           "out so that it takes the rest.")
     out = {k: (v / rest * (1 - fixed) if rest > 0 else 0.0) for k, v in others.items()}
     out.update(changes)
     return out

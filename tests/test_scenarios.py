@@ -591,6 +591,27 @@ def test_scenario_weights_what_if_and_phase(demo):
         sc.scenario_weights(params_from_dict(bad), demo.scorecard)
 
 
+@pytest.mark.parametrize("what_if, message", [
+    ({"agent": {"revenue": 30}}, r"the weight of revenue is 30; a weight is a fraction of 1.* Write 30 % as 0\.3\."),
+    ({"agent": {"revenue": "30%"}}, r"found '30%'\. Write 30 % as 0\.30\."),
+    ({"agent": {"revenue": 0.6, "calls": 0.6}}, r"\(revenue=0\.6, calls=0\.6\) sum to 1\.2, more than 1\. Fix: lower"),
+    ({"agent": 0.3}, r"what_if\.x\.agent: expected \{kpi: weight\}, found 0\.3\. A what-if is"),
+    ({"revenue": 0.3}, r"nobody in the scorecard has the role 'revenue' .*A what-if is \{name: \{role:"),
+])
+def test_what_if_mistakes_say_what_to_write(demo, what_if, message):
+    with pytest.raises(ScoringError, match=message):
+        sc.scenario_weights(demo.params, demo.scorecard, what_if={"x": what_if})
+
+
+def test_what_if_setting_every_kpi_below_1_says_what_is_left(demo):
+    """The agents' eight weights x 0.9 sum to 0.9: 0.1 is left and no KPI to take it."""
+    lower = {k: 0.9 * v for k, v in demo.scorecard.weights["agent"].items()}
+    with pytest.raises(ScoringError, match=r"sum to 0\.9, and no other KPI .* remaining 0\.1\. Fix: make them"):
+        sc.scenario_weights(demo.params, demo.scorecard, what_if={"x": {"agent": lower}})
+    with pytest.raises(ParamsError, match="taken \\(by the baseline\\); give the what-if another name"):
+        sc.scenario_weights(demo.params, demo.scorecard, what_if={"baseline": {"agent": {"revenue": 0.3}}})
+
+
 def test_compare_scenarios_equals_the_scorer_with_those_weights(demo):
     """Each scenario, scored by the scorer itself with the scenario's weights written into
     the plan, gives the same scores, ranks, grades and payouts."""
