@@ -454,6 +454,10 @@ class ScoreModel:
         if kpi in self.columns and role is None:
             return kpi
         roles = [role] if role is not None else list(self.vary)
+        known_roles = sorted({str(r) for r in self.role_of})
+        if role is not None and role not in known_roles:
+            raise ScoringError(f"role='{role}': the model has no such role; it has {', '.join(known_roles)}."
+                               + did_you_mean(str(role), known_roles))
         found = [c for c in self.columns if self.kpi_of[c] == kpi and self.role_of[c] in roles]
         if len(found) == 1:
             return found[0]
@@ -1990,6 +1994,11 @@ def topsis_ranking(scorecard, role: str, *, weights=None) -> pd.DataFrame:
     the plan's weights unless given) next to their weighted-sum rank within the role."""
     X, plan = role_matrix(scorecard, role, value="raw")
     w = plan[plan > 0] if weights is None else pd.Series(weights, dtype="float64")
+    unknown = [k for k in w.index if k not in X.columns]
+    if unknown:
+        raise ScoringError(f"topsis_ranking: weights for {', '.join(map(str, unknown))}, which the role '{role}' "
+                           f"does not weigh (it weighs {', '.join(X.columns)}).{did_you_mean(str(unknown[0]), list(X.columns))}"
+                           " Fix: give weights for the role's KPIs, or leave weights= out to use the plan's.")
     t = topsis(X[list(w.index)], w)
     people = scorecard.table.assign(employee_id=scorecard.table["employee_id"].astype(str)).set_index("employee_id")
     out = people.loc[X.index, ["name", "team", "score"]].copy()

@@ -612,6 +612,24 @@ def test_what_if_setting_every_kpi_below_1_says_what_is_left(demo):
         sc.scenario_weights(demo.params, demo.scorecard, what_if={"baseline": {"agent": {"revenue": 0.3}}})
 
 
+def test_topsis_ranking_weights_are_checked_against_the_role(demo):
+    """With revenue alone, v_i = x_i / ||x||, S+ = (max - x_i) / ||x||, S- = (x_i - min) / ||x||,
+    so the closeness is (x_i - min) / (max - min)."""
+    X, _ = sc.role_matrix(demo.scorecard, "agent", value="raw")
+    x = X["revenue"]
+    got = sc.topsis_ranking(demo.scorecard, "agent", weights={"revenue": 1.0})["topsis"]
+    assert got.to_numpy() == pytest.approx(((x - x.min()) / (x.max() - x.min())).loc[got.index].to_numpy())
+    with pytest.raises(ScoringError, match=r"weights for revenu, which the role 'agent' does not weigh .*"
+                                           r"Did you mean 'revenue'\? Fix: give weights"):
+        sc.topsis_ranking(demo.scorecard, "agent", weights={"revenu": 1.0})
+
+
+def test_sweep_names_an_unknown_role(demo):
+    with pytest.raises(ScoringError, match=r"role='agnet': the model has no such role; it has agent, team_lead\. "
+                                           r"Did you mean 'agent'\?"):
+        sc.sweep(demo.model(), "revenue", role="agnet")
+
+
 def test_compare_scenarios_equals_the_scorer_with_those_weights(demo):
     """Each scenario, scored by the scorer itself with the scenario's weights written into
     the plan, gives the same scores, ranks, grades and payouts."""
