@@ -2456,6 +2456,10 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for sheet, frame in sheets.items():
             frame.to_excel(xl, sheet_name=sheet[:31], index=False)
+            for row in xl.sheets[sheet[:31]].iter_rows():
+                for cell in row:   # a name typed as "=..." stays text, never a formula (see export)
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
     return [str(path)]
 
 

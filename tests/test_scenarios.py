@@ -783,6 +783,17 @@ def test_save_results_writes_one_workbook_or_nothing(demo, tmp_path):
     assert len(sheets["scenarios"]) == len(comp.table)
 
 
+def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
+    """A name typed as =1+1 is written as the text "=1+1" (Excel would show 2 and run
+    whatever formula a name holds), as export.write_table writes it."""
+    import openpyxl
+
+    s = sc.sweep(hand.rename(index={"P1": "=1+1"}), {"x": 0.4, "y": 0.6}, "x")
+    path = sc.save_results(tmp_path, sweep=s)[0]
+    cells = [c for row in openpyxl.load_workbook(path)["sweep"].iter_rows() for c in row if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
 @pytest.mark.parametrize("method", ["sobol", "morris"])
 def test_sensitivity_is_identical_for_seed_zero(demo, method):
     """SALib ignores a seed of 0; the kit's default seed is 0, and results must still repeat
