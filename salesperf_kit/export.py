@@ -132,6 +132,10 @@ def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number_format(col: str, language: str = "zh") -> str | None:
+    # the weight scenarios' columns: baseline_score as score, payout(_change) as money
+    col = col.removeprefix("baseline_")
+    if col in ("payout", "payout_change"):
+        return "#,##0.00"
     base = col.removesuffix("_points")
     if col.endswith("_points") or col in ("score", "kpi_points", "rating_points", "bonus_points",
                                           "penalty_points", "team_score", "individual_score",

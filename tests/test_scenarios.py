@@ -794,6 +794,19 @@ def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
     assert cells and all(c.data_type == "s" for c in cells)
 
 
+def test_the_cli_workbook_formats_baseline_scores_and_payouts(tmp_path):
+    """salesperf scenarios --out x.xlsx: 68.3333... shows as 68.3 in baseline_score as in
+    score, and the payouts as money (4,500.00)."""
+    import openpyxl
+    from salesperf_kit.export import write_table
+
+    t = pd.DataFrame({"score": [68 + 1 / 3], "baseline_score": [68 + 1 / 3], "payout": [4500.0],
+                      "baseline_payout": [4000.0], "payout_change": [500.0]})
+    path = write_table(t, tmp_path / "s.xlsx", labels=False, sheet="scenarios")
+    row = next(openpyxl.load_workbook(path)["scenarios"].iter_rows(min_row=2))
+    assert [c.number_format for c in row] == ["0.0", "0.0", "#,##0.00", "#,##0.00", "#,##0.00"]
+
+
 @pytest.mark.parametrize("method", ["sobol", "morris"])
 def test_sensitivity_is_identical_for_seed_zero(demo, method):
     """SALib ignores a seed of 0; the kit's default seed is 0, and results must still repeat
