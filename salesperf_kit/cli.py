@@ -71,9 +71,12 @@ def _terminate_as_interrupt():
 
 
 def _params(business: str, params_file: str | None):
+    """The plan for ``business``: ``params_file``, which must be a plan for that business
+    type (a telesales plan scored as online would weigh KPIs the data were not read for),
+    else the shipped plan."""
     from .params import load_params
 
-    return load_params(params_file or business)
+    return load_params(params_file or business).for_business(business)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

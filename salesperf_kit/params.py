@@ -519,6 +519,15 @@ class Params(_Model):
             "under a client's name. Fix: pass --data FOLDER_OR_WORKBOOK (data_path in a notebook), or set data.path "
             "in the file (relative to it; 'demo' for the demo data).", file=self.source)
 
+    def for_business(self, business: str) -> "Params":
+        """This plan, checked to be one for ``business`` (a telesales plan run as an online
+        report would weigh KPIs the data were not read for); a ParamsError otherwise."""
+        if self.business != business:
+            raise ParamsError(f"business: '{business}' was asked for, but the file is a plan for '{self.business}'. "
+                              f"Fix: ask for {self.business} instead, or give a parameter file with "
+                              f"business: {business}.", file=self.source)
+        return self
+
     def role(self, name: str) -> RoleSpec | None:
         resolved = self.plan_role(name)
         return None if resolved is None else self.scoring.roles[resolved]

@@ -451,11 +451,8 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
 
     check_one_of("business", business, BUSINESSES)
     params_file = Path(params_file)
-    params = load_params(params_file)  # validates (and follows extends) before anything runs
+    params = load_params(params_file).for_business(business)  # validated (extends followed) before anything runs
     given, data = data, params.data_source(data)
-    if params.business != business:
-        raise SalesperfError(f"{params_file}: business is '{params.business}', but the report asked for is "
-                             f"'{business}'. Use the {params.business} report or another parameter file.")
     p = _period(period)
     client = client or params.report.client
     reports = Path(reports_dir) if reports_dir else ROOT / "reports"

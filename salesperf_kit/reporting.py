@@ -828,12 +828,7 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     from .incentives import payouts, plan_cost
     from .scoring import earlier_grades, score
 
-    params = load_params(params_file)
-    if params.business != business:
-        from .exceptions import ParamsError
-
-        raise ParamsError(f"business: the notebook is for '{business}' but the file is for '{params.business}'",
-                          file=str(params_file))
+    params = load_params(params_file).for_business(business)
     language = language or params.report_language
     client = client or params.report.client
     p = parse_period(period)

@@ -2381,10 +2381,7 @@ def scenario_inputs(*, business: str, params_file, data_path: str = "", period: 
     """
     from .params import load_params
 
-    params = load_params(params_file)
-    if params.business != business:
-        raise ParamsError(f"business: expected '{business}' but the file is for '{params.business}'",
-                          file=str(params_file))
+    params = load_params(params_file).for_business(business)
     from .loaders import load_plan_data
 
     dataset = load_plan_data(params, data_path or None, period=period)

@@ -173,3 +173,15 @@ def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(teles
     plan.write_text(plan.read_text(encoding="utf-8") + "  bonuses: {collaboration_points: 0}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
     assert r.exit_code == 1 and "scoring.grading.thresholds.D: no score can reach this threshold" in r.output
+
+
+@pytest.mark.parametrize("command", [["scenarios", "--out", "x.xlsx"], ["kpis", "--out", "x.csv"],
+                                     ["score", "--out", "x.csv"]])
+def test_a_plan_for_another_business_type_is_refused(command, telesales_dir, tmp_path):
+    """`salesperf scenarios online --params params/telesales.yaml` quietly scored the telesales plan."""
+    name, *rest = command
+    r = _run(name, "online", "--params", PARAMS_DIR / "telesales.yaml", "--data", telesales_dir,
+             "--period", "2026-10", *[tmp_path / a if a.startswith("x.") else a for a in rest])
+    assert r.exit_code == 1
+    assert "business: 'online' was asked for, but the file is a plan for 'telesales'. Fix: ask for telesales" in r.output
+    assert not list(tmp_path.iterdir())  # nothing written
