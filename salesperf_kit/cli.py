@@ -210,8 +210,10 @@ def _default_params(business: str) -> Path:
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.option("--year", required=True, type=int)
-@click.option("--method", type=click.Choice(["history", "capacity", "equal"]), default="history", show_default=True)
-@click.option("--uplift", type=float, help="Growth over the baseline, e.g. 0.25.")
+@click.option("--method", type=click.Choice(["history", "capacity", "equal"]),
+              help="How to split over teams and people. Default: targets.method of the parameter file.")
+@click.option("--uplift", type=float, help="Growth over the baseline, e.g. 0.25. Default: targets.uplift of the "
+              "parameter file.")
 @click.option("--data", help=DATA_HELP)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())

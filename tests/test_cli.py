@@ -185,3 +185,37 @@ def test_a_plan_for_another_business_type_is_refused(command, telesales_dir, tmp
     assert r.exit_code == 1
     assert "business: 'online' was asked for, but the file is a plan for 'telesales'. Fix: ask for telesales" in r.output
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def _hand_data(folder, *, leave_date=None):
+    """Team A: a1 sells 100 and a2 200 every month of 2026; team B: b1 300 and b2 100, so the
+    company sells 700 a month. a3 (team A) joins on 2027-02-15."""
+    rows = [dict(order_id=f"{e}-{m}", employee_id=e, customer_id=f"c-{e}-{m}", order_date=f"2026-{m:02d}-15",
+                 amount=a, status="completed")
+            for m in range(1, 13) for e, a in (("a1", 100), ("a2", 200), ("b1", 300), ("b2", 100))]
+    pd.DataFrame(rows).to_csv(folder / "orders.csv", index=False)
+    emp = pd.DataFrame({"employee_id": ["a1", "a2", "a3", "b1", "b2"], "name": ["A1", "A2", "A3", "B1", "B2"],
+                        "team": ["A", "A", "A", "B", "B"], "role": "sales",
+                        "hire_date": ["2020-01-01", "2020-01-01", "2027-02-15", "2020-01-01", "2020-01-01"]})
+    if leave_date is not None:
+        emp["leave_date"] = [None, None, None, None, leave_date]
+    emp.to_csv(folder / "employees.csv", index=False)
+
+
+def test_targets_command_uses_the_method_of_the_parameter_file(tmp_path):
+    """Without --method, the split follows targets.method of the parameter file (here equal),
+    not a built-in default."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: online\ntargets:\n  method: equal\n  uplift: 0.2\n  promotions: []\n"
+                    "  calibration: []\n", encoding="utf-8")
+    out = tmp_path / "t.csv"
+    r = _run("targets", "online", "--params", plan, "--data", data, "--year", "2027", "--out", out)
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
+    feb = t[(t["period"] == "2027-02") & t["employee_id"].notna()].set_index("employee_id")["target"]
+    # 700 × 12 × 1.2 = 10,080 a year, flat season: 840 in February, 5 people employed: 168 each
+    # (by history a1 would get 840 × 125 / 921.875 ≈ 114)
+    assert feb.to_dict() == {"a1": 168, "a2": 168, "a3": 168, "b1": 168, "b2": 168}
