@@ -53,6 +53,8 @@ class Employees(_Base):
     role: Series[str]
     manager_id: Optional[Series[str]] = pa.Field(nullable=True)
     hire_date: Optional[Series[pd.Timestamp]] = pa.Field(nullable=True)
+    #: last working day of someone who has left (empty while employed); no target after it
+    leave_date: Optional[Series[pd.Timestamp]] = pa.Field(nullable=True)
     region: Optional[Series[str]] = pa.Field(nullable=True)
     mentor_id: Optional[Series[str]] = pa.Field(nullable=True)
     base_pay: Optional[Series[float]] = pa.Field(ge=0, nullable=True)

@@ -590,10 +590,15 @@ def _people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                         "team": emp["team"].astype(str).to_numpy() if "team" in emp else "",
                         "hire_date": pd.to_datetime(emp["hire_date"], errors="coerce").to_numpy()
                         if "hire_date" in emp else pd.NaT})
+    out["leave_date"] = pd.to_datetime(emp["leave_date"], errors="coerce").to_numpy() if "leave_date" in emp else pd.NaT
     return out.set_index("employee_id")
 
 
-def _employed(hire, month: Period) -> bool:
+def _employed(hire, month: Period, leave=None) -> bool:
+    """Whether someone hired on ``hire`` and leaving on ``leave`` (their last day) works in
+    ``month`` at all; unknown dates count as employed."""
+    if leave is not None and not pd.isna(leave) and pd.Timestamp(leave) < month.start:
+        return False
     return hire is None or pd.isna(hire) or pd.Timestamp(hire) <= month.last_day
 
 
@@ -633,7 +638,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
 
     A team's weight is the sum of its members'. ``overrides`` ({employee_id or team: annual
     amount}) are split over their months like the company target, kept as they are, and the
-    rest is redistributed; an override of 0 takes someone out (e.g. a leaver). Team rows are
+    rest is redistributed. Someone with a ``leave_date`` in the employees table takes no target
+    in the months after it (their history still counts in the company's baseline); an
+    override of 0 takes someone out otherwise. Team rows are
     the sums of their members, and every month's team rows add up to the company's month.
 
     For a ratio, score or other non-additive KPI (conversion rate, CAC, ...), nothing is
@@ -735,7 +742,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         for e in people.index:
             if e not in wide.index:
                 continue
-            ms = [p for p in recent if p in wide.columns and _employed(people.at[e, "hire_date"], parse_period(p))]
+            ms = [p for p in recent if p in wide.columns and _employed(people.at[e, "hire_date"], parse_period(p),
+                                                                                   people.at[e, "leave_date"])]
             if ms:
                 levels[e] = deseason(wide.loc[e, ms].fillna(0.0))
     fallback_team = levels.groupby(people["team"]).median()
@@ -744,7 +752,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     monthly_overrides = _monthly_overrides(overrides, people, months, plan["share"], unit)
     rows = []
     for m in months:
-        active = people[[_employed(h, m) for h in people["hire_date"]]]
+        active = people[[_employed(h, m, lv) for h, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
         if active.empty:
             if plan.at[str(m), "target"] > 0:
                 raise SalesperfError(f"Nobody in the employees table is employed in {m}: no one to give its target to.")
@@ -794,11 +802,13 @@ def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], sh
         if key in people.index and key in teams:
             raise SalesperfError(f"The override '{key}' is both an employee_id and a team name; rename the team.")
         if key in people.index:
-            who, mask = ("person", key), [_employed(people.at[key, "hire_date"], m) for m in months]
+            who, mask = ("person", key), [_employed(people.at[key, "hire_date"], m, people.at[key, "leave_date"])
+                                   for m in months]
         elif key in teams:
             members = people[people["team"] == key]
             who = ("team", key)
-            mask = [any(_employed(h, m) for h in members["hire_date"]) for m in months]
+            mask = [any(_employed(h, m, lv) for h, lv in zip(members["hire_date"], members["leave_date"], strict=True))
+                    for m in months]
         else:
             raise SalesperfError(f"The override '{key}' is neither an employee_id nor a team of the employees table."
                                  + did_you_mean(key, [*people.index, *teams]))
@@ -848,8 +858,9 @@ def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: l
                    factor: float, overrides) -> pd.DataFrame:
     """Targets of a non-additive KPI: the smoothed level × factor."""
     h = hist[hist["period"].isin(recent)].copy()
-    h = h.merge(people[["team", "hire_date"]], left_on="employee_id", right_index=True, how="inner")
-    h = h[[_employed(hd, parse_period(p)) for hd, p in zip(h["hire_date"], h["period"], strict=True)]]
+    h = h.merge(people[["team", "hire_date", "leave_date"]], left_on="employee_id", right_index=True, how="inner")
+    h = h[[_employed(hd, parse_period(p), lv)
+           for hd, p, lv in zip(h["hire_date"], h["period"], h["leave_date"], strict=True)]]
 
     def level(g: pd.DataFrame) -> float:
         if g["denominator"].notna().any():
@@ -862,7 +873,7 @@ def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: l
     overrides = {str(k): float(v) for k, v in (overrides or {}).items()}
     rows = []
     for m in months:
-        active = people[[_employed(hd, m) for hd in people["hire_date"]]]
+        active = people[[_employed(hd, m, lv) for hd, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
         for e, t in zip(active.index, active["team"], strict=True):
             lv = person.get(e, np.nan)
             lv = team.get(t, np.nan) if pd.isna(lv) else lv

@@ -219,3 +219,26 @@ def test_targets_command_uses_the_method_of_the_parameter_file(tmp_path):
     # 700 × 12 × 1.2 = 10,080 a year, flat season: 840 in February, 5 people employed: 168 each
     # (by history a1 would get 840 × 125 / 921.875 ≈ 114)
     assert feb.to_dict() == {"a1": 168, "a2": 168, "a3": 168, "b1": 168, "b2": 168}
+
+
+def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
+    """b2 left on 2026-12-31 (离职日期): no 2027 target; the company's 2027 target still
+    comes from the whole team's 2026 sales, split among those who stay."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data, leave_date="2026-12-31")
+    emp = pd.read_csv(data / "employees.csv").rename(columns={"leave_date": "离职日期"})
+    emp.to_csv(data / "employees.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: online\ntargets:\n  uplift: 0.2\n  promotions: []\n  calibration: []\n", encoding="utf-8")
+    out = tmp_path / "t.csv"
+    r = _run("targets", "online", "--params", plan, "--data", data, "--year", "2027", "--method", "history",
+             "--out", out)
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
+    assert "b2" not in set(t["employee_id"].dropna())
+    jan = t[t["period"] == "2027-01"]
+    # 700 × 12 × 1.2 = 10,080 a year, 840 in January; shares a1 100, a2 200, b1 300 of 600
+    people = jan[jan["employee_id"].notna()]
+    assert people.set_index("employee_id")["target"].to_dict() == {"a1": 140, "a2": 280, "b1": 420}
+    assert jan[jan["employee_id"].isna()].set_index("team")["target"].to_dict() == {"A": 420, "B": 420}
