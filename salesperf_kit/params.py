@@ -348,10 +348,42 @@ class CalibrationRule(_Model):
         return self
 
 
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december"]
+
+
+def _month_of(value, where: str) -> int:
+    """A month 1-12 written as a number, an English name or abbreviation (jun, June) or 6月."""
+    if isinstance(value, bool):
+        raise ValueError(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月")
+    if isinstance(value, (int, float)) and float(value).is_integer() and 1 <= value <= 12:
+        return int(value)
+    text = str(value).strip().lower().removesuffix("月").removesuffix(".")
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    for i, name in enumerate(_MONTH_NAMES, start=1):
+        if text in (name, name[:3]) or (name == "september" and text == "sept"):
+            return i
+    known = [*_MONTH_NAMES, *(n[:3] for n in _MONTH_NAMES)]
+    raise ValueError(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月."
+                     f"{did_you_mean(str(value).lower(), known)}")
+
+
 class PromotionEvent(_Model):
     name: str
     month: int = Field(ge=1, le=12)
     weight: float = Field(1.0, ge=0)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_as_text(cls, v):
+        # `name: 618` in YAML is a number; the promotion is still called 618
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month_by_name(cls, v):
+        return v if isinstance(v, int) and not isinstance(v, bool) else _month_of(v, "promotion month")
 
 
 class TargetSettings(_Model):
@@ -371,14 +403,37 @@ class TargetSettings(_Model):
         _check_kpis(v, "targets.kpis")
         return v
 
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _profile_by_month(cls, v):
+        """A profile may also be written month by month: {jan: 7, feb: 6, ...} or {1月: 7, ...}."""
+        if not isinstance(v, dict):
+            return v
+        by_month: dict[int, Any] = {}
+        for key, value in v.items():
+            m = _month_of(key, "profile")
+            if m in by_month:
+                raise ValueError(f"profile names {_MONTH_NAMES[m - 1].capitalize()} twice; give each month once")
+            by_month[m] = value
+        missing = [_MONTH_NAMES[m - 1][:3] for m in range(1, 13) if m not in by_month]
+        if missing:
+            raise ValueError(f"profile must give all 12 months, {', '.join(missing)} missing; "
+                             "add them (0 for a month without sales)")
+        return [by_month[m] for m in range(1, 13)]
+
     @field_validator("profile")
     @classmethod
     def _profile_ok(cls, v):
         if v is not None:
             if len(v) != 12:
-                raise ValueError(f"profile must have 12 monthly percentages, found {len(v)}")
-            if not math.isclose(sum(v), 100, abs_tol=1e-6):
-                raise ValueError(f"profile percentages must sum to 100, found {sum(v):g}")
+                raise ValueError(f"profile must have 12 monthly percentages (January to December), found {len(v)}; "
+                                 "give one per month, e.g. [7, 6, 7, 8, 8, 10, 8, 8, 8, 9, 13, 8]")
+            total = sum(v)
+            if not math.isclose(total, 100, abs_tol=1e-6):
+                fix = ("these look like fractions of 1: write each month as a percentage (0.07 → 7)"
+                       if math.isclose(total, 1, abs_tol=1e-6) else
+                       f"change the months by {100 - total:+g} in all so that they add up to 100")
+                raise ValueError(f"profile percentages must sum to 100, found {total:g}; {fix}")
         return v
 
 

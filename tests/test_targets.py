@@ -416,3 +416,30 @@ def test_calibration_rule_for_a_fall(cac_data):
     new, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule])
     assert not log["fired"].any()
     pd.testing.assert_frame_equal(new, cac_data["targets"])
+
+
+def test_profile_and_promotions_written_with_month_names():
+    """The way a plan is written in YAML: months by name, `name: 618` read as a number."""
+    s = TargetSettings.model_validate({
+        "profile": {"1月": 5, "feb": 5, "March": 10, "apr": 10, "may": 5, "jun": 10, "jul": 10, "aug": 5,
+                    "sep": 10, "oct": 10, "nov": 10, "12月": 10},
+        "promotions": [{"name": 618, "month": "jun", "weight": 1.5}]})
+    assert s.promotions[0].name == "618" and s.promotions[0].month == 6
+    plan = split_in_time(10_500, year=2027, profile=s.profile, promotions=s.promotions).set_index("period")
+    # June weighs 10 × 1.5 = 15 of 105: 10,500 × 15 / 105 = 1,500; January 10,500 × 5 / 105 = 500
+    assert plan.at["2027-06", "target"] == 1500 and plan.at["2027-01", "target"] == 500
+    assert plan.at["2027-Q1", "target"] == 2000 and plan.at["2027", "target"] == 10_500
+
+
+@pytest.mark.parametrize(("profile", "words"), [
+    ([0.07, 0.06, 0.07, 0.08, 0.08, 0.1, 0.08, 0.08, 0.08, 0.09, 0.13, 0.08],
+     ["sum to 100", "found 1", "fractions of 1", "0.07 → 7"]),
+    ({"jan": 7, "fbe": 6, "mar": 7, "apr": 8, "may": 8, "jun": 10, "jul": 8, "aug": 8, "sep": 8, "oct": 9,
+      "nov": 13, "dec": 8}, ["'fbe' is not a month", "jan-dec", "Did you mean 'feb'"]),
+    ({"jan": 7, "mar": 7}, ["all 12 months", "feb, apr, may"]),
+])
+def test_a_bad_profile_says_what_is_wrong_and_how_to_fix_it(profile, words):
+    with pytest.raises(ValueError) as err:
+        TargetSettings.model_validate({"profile": profile})
+    for w in words:
+        assert w in str(err.value)
