@@ -718,10 +718,16 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
 
     if annual is None:
         if company.reindex(recent).dropna().empty:
+            cov = _coverage(tables, kpi)
+            found = (f"the data cover {cov[0]} .. {cov[1]}" if cov is not None and cov[0] <= cov[1]
+                     else "the data have no full month of it")
+            later = (f", or set targets for {cov[1].year + 1} (--year {cov[1].year + 1})"
+                     if cov is not None and cov[0] <= cov[1] and cov[1].year + 1 != year else "")
             raise SalesperfError(
-                f"There is no {kpi} history before {year} to set targets from (looked at "
-                f"{recent[0] if recent else '-'} .. {recent[-1] if recent else '-'}). Load the previous year's data, "
-                "or give the annual target (annual=...).")
+                f"There is no {kpi} history before {year} to set targets from: they are learned from the last twelve "
+                f"months with data in {Period('month', year - 3, 1)} .. {Period('month', year - 1, 12)}, but "
+                f"{found}. Load the data of {year - 1}{later}, or (in Python) give the company's annual target "
+                "with annual=...")
         annual = 12 * deseason(company.reindex(recent).fillna(0.0)) * factor
         annual = round(annual / unit) * unit  # a computed total is a whole number of units
     annual = float(annual)

@@ -242,3 +242,15 @@ def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
     people = jan[jan["employee_id"].notna()]
     assert people.set_index("employee_id")["target"].to_dict() == {"a1": 140, "a2": 280, "b1": 420}
     assert jan[jan["employee_id"].isna()].set_index("team")["target"].to_dict() == {"A": 420, "B": 420}
+
+
+def test_targets_for_a_year_without_history_says_which_months_the_data_cover(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)  # orders of 2026 only
+    r = CliRunner().invoke(main, ["targets", "online", "--data", str(data), "--year", "2030",
+                                  "--out", str(tmp_path / "t.csv")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "no revenue history before 2030" in r.output
+    assert "2027-01 .. 2029-12" in r.output and "the data cover 2026-01 .. 2026-12" in r.output
+    assert "--year 2027" in r.output and "- .. -" not in r.output
