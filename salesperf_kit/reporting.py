@@ -572,7 +572,15 @@ class Report:
         t = track(self.dataset.tables, self.period, kpis=(money,), options=self.params.kpi_options.model_dump())
         t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")
         at_risk = int(t["at_risk"].fillna(False).sum()) if "at_risk" in t else 0
-        para = (f"{at_risk} 人存在未达成目标的风险。" if self.zh else f"{at_risk} people are at risk of missing their target.")
+        with_target = int(t["target"].notna().sum())
+        closed = bool(len(t)) and bool((t["days_elapsed"] >= t["days_in_period"]).all())
+        if closed:  # the period is over: they missed it, no forecast is involved
+            para = (f"{with_target} 人中有 {at_risk} 人未达成本期目标。" if self.zh else
+                    f"{at_risk} of the {with_target} people with a target missed it this period.")
+        else:
+            para = (f"{with_target} 人中有 {at_risk} 人按目前进度预计无法达成目标。" if self.zh else
+                    f"{at_risk} of the {with_target} people with a target are at risk of missing it at the "
+                    "current run rate.")
         paras = [para] + self._calibration_lines()
         t = t.sort_values(["attainment", "employee_id"])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
@@ -597,18 +605,36 @@ class Report:
             return []
         _, log = calibrate(targets, self.dataset.tables, self.period, rules,
                            options=self.params.kpi_options.model_dump())
+        from .params import CalibrationRule
+
+        periods_of = {}
+        for rule in rules:
+            rule = rule if isinstance(rule, CalibrationRule) else CalibrationRule.model_validate(rule)
+            periods_of[rule.name] = rule.baseline_periods
         lines = []
         for r in log.to_dict("records"):
             change = _fmt(r.get("change"), "ratio")
+            if change != "–" and r["change"] > 0:
+                change = "+" + change
+            thr = r["threshold"]
+            # the figures the rule compared, so that a reader can check it
+            if self.zh:
+                basis = (f"{self._label(r['kpi'])}本期 {_fmt(r['value'])}，前 {periods_of.get(r['rule'], '')} 期均值 "
+                         f"{_fmt(r['baseline'])}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
+                         f"{'或以上' if thr >= 0 else '或以下'}时触发）")
+            else:
+                basis = (f"{self._label(r['kpi'])} {_fmt(r['value'])} against {_fmt(r['baseline'])} on average over "
+                         f"the previous {periods_of.get(r['rule'], '')} periods, a change of {change} (it fires at "
+                         f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
             if not r.get("fired"):
-                lines.append(f"校准规则「{r['rule']}」未触发：{self._label(r['kpi'])}变化 {change}。" if self.zh else
-                             f"Calibration rule '{r['rule']}' did not fire: {self._label(r['kpi'])} changed {change}.")
+                lines.append(f"校准规则「{r['rule']}」未触发：{basis}。" if self.zh else
+                             f"Calibration rule '{r['rule']}' did not fire: {basis}.")
                 continue
             adj = self._label(r["adjusted_kpi"]) if isinstance(r.get("adjusted_kpi"), str) else ""
             before, after = _fmt(r.get("before")), _fmt(r.get("after"))
-            lines.append(f"校准规则「{r['rule']}」已触发（{self._label(r['kpi'])}变化 {change}）：{adj}目标调整 "
+            lines.append(f"校准规则「{r['rule']}」已触发（{basis}）：{adj}目标调整 "
                          f"{_fmt(r.get('fraction'), 'ratio')}，调整前 {before}，调整后 {after}。" if self.zh else
-                         f"Calibration rule '{r['rule']}' fired ({self._label(r['kpi'])} changed {change}): {adj} "
+                         f"Calibration rule '{r['rule']}' fired ({basis}): {adj} "
                          f"targets {_fmt(r.get('fraction'), 'ratio')}, before {before}, after {after}.")
         return lines
 

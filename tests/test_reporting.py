@@ -399,3 +399,49 @@ def test_people_without_a_score_are_told_which_kpis_by_their_labels(no_service, 
                           data_path=str(no_service), period="2026-10", language=language)
     [line] = [p for p in report.leaderboard().paragraphs if p.startswith(start)]
     assert part in line and "csat" not in line and "fcr_rate" not in line
+
+
+@pytest.fixture(scope="module")
+def online_small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("online")
+    write_sample("online", folder, seed=1, volumes={"orders": 6})
+    return folder
+
+
+def _by_hand(folder):
+    """October 2026 from the raw files: who missed the revenue target, and the company's CAC
+    (ad spend / customers whose first valid order falls in the month) against the mean of
+    July-September."""
+    import pandas as pd
+
+    t = pd.read_csv(folder / "targets.csv", dtype={"period": str, "employee_id": str})
+    t = t[(t["period"] == "2026-10") & (t["kpi"] == "revenue") & t["employee_id"].notna()]
+    o = pd.read_csv(folder / "orders.csv", dtype={"employee_id": str}, parse_dates=["order_date"])
+    valid = o[o["status"] == "completed"]
+    oct_ = valid[valid["order_date"].dt.strftime("%Y-%m") == "2026-10"].groupby("employee_id")["amount"].sum()
+    missed = int((t["employee_id"].map(oct_).fillna(0) < t["target"]).sum())
+    first = valid.groupby("customer_id")["order_date"].min().dt.strftime("%Y-%m").value_counts()
+    tr = pd.read_csv(folder / "traffic.csv", parse_dates=["date"])
+    spend = tr.groupby(tr["date"].dt.strftime("%Y-%m"))["spend"].sum()
+    cac = {m: spend[m] / first[m] for m in ("2026-07", "2026-08", "2026-09", "2026-10")}
+    baseline = (cac["2026-07"] + cac["2026-08"] + cac["2026-09"]) / 3
+    return len(t), missed, cac["2026-10"], baseline
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared(online_small, language):
+    """October is over: the people below target missed it (they are not 'at risk'), and the
+    calibration sentence gives the value, the baseline and the threshold it was judged on."""
+    people, missed, cac, baseline = _by_hand(online_small)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(online_small), period="2026-10", language=language)
+    head, rule = report.goals().paragraphs[:2]
+    if language == "zh":
+        assert head == f"{people} 人中有 {missed} 人未达成本期目标。"
+        assert f"本期 {cac:,.2f}，前 3 期均值 {baseline:,.2f}" in rule and "+30% 或以上时触发" in rule
+    else:
+        assert head == f"{missed} of the {people} people with a target missed it this period."
+        assert f"{cac:,.2f} against {baseline:,.2f} on average over the previous 3 periods" in rule
+        assert "(it fires at +30% or more)" in rule
+    change = cac / baseline - 1
+    assert f"{'+' if change > 0 else ''}{change * 100:.1f}%" in rule
