@@ -68,7 +68,7 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "manager_id": ["上级编号", "上级工号", "上级ID", "上级", "直属上级", "主管编号", "Manager ID",
                        "Supervisor ID"],
         "hire_date": ["入职日期", "入职时间", "Hire Date", "Start Date", "Joined"],
-        "leave_date": ["离职日期", "离职时间", "Leave Date", "Termination Date", "Left"],
+        "leave_date": ["离职日期", "离职时间", "Leave Date", "Termination Date"],
         "region": _REGION,
         "mentor_id": ["导师编号", "导师", "带教人", "师傅", "Mentor ID", "Mentor"],
         "base_pay": ["底薪", "基本工资", "基本薪资", "Base Pay", "Base Salary"],

@@ -3,6 +3,7 @@ tracking with a run-rate forecast, and calibration rules (hand-computed answers)
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -443,3 +444,16 @@ def test_a_bad_profile_says_what_is_wrong_and_how_to_fix_it(profile, words):
         TargetSettings.model_validate({"profile": profile})
     for w in words:
         assert w in str(err.value)
+
+
+@pytest.mark.parametrize("uplift, fix", [(25, "Write +25 % as 0.25"), (-1.5, "above -1")])
+def test_an_uplift_that_cannot_be_meant_is_refused(flat_history, uplift, fix):
+    """--uplift 25 (for +25 %) used to multiply last year's figures by 26."""
+    with pytest.raises(SalesperfError, match=re.escape(fix)):
+        targets_from_history(flat_history, year=2027, uplift=uplift, settings=TargetSettings(promotions=[]))
+
+
+def test_a_large_but_possible_uplift_is_kept(flat_history):
+    t = targets_from_history(flat_history, year=2027, uplift=3.0, settings=TargetSettings(promotions=[]))
+    base = targets_from_history(flat_history, year=2027, uplift=0.0, settings=TargetSettings(promotions=[]))
+    assert t["target"].sum() == pytest.approx(4 * base["target"].sum(), rel=1e-3)  # (rounding to whole units)
