@@ -153,14 +153,14 @@ def to_html(notebook: Path, html_path: Path) -> Path:
     return html_path
 
 
-_REMOTE = re.compile(r"<script[^>]+src=[\"']https?://[^>]*>\s*</script>|<link[^>]+href=[\"']https?://[^>]*>"
+_REMOTE = re.compile(r"<script[^>]+src=[\"'](?:https?://[^>]*)?[\"'][^>]*>\s*</script>|<link[^>]+href=[\"']https?://[^>]*>"
                      r"|<script[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>", re.I | re.S)
 
 
 def _offline(body: str) -> str:
     """Remove every tag that would load something from the internet (require.js, MathJax,
-    web fonts, the Mermaid loader): the report contains no code, maths or diagrams that
-    need them."""
+    web fonts, the Mermaid loader), and the MathJax loader nbconvert leaves with an empty
+    ``src``: the report contains no code, maths or diagrams that need them."""
     return _REMOTE.sub("", body)
 
 

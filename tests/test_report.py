@@ -62,6 +62,7 @@ def test_html_has_no_code_and_loads_nothing_remote(first_runs, business):
         assert rendered not in html, f"{rendered} in the HTML"  # (the stylesheet names them; no element uses them)
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", html), "remote resource"
     assert not re.search(r"import\(\s*[\"']https?://", html), "a script that would import from the internet"
+    assert not re.search(r"<script[^>]+src=[\"'][\"']", html), "an empty script loader (MathJax's)"
     assert "data:image/png;base64," in html  # figures embedded
     assert "执行摘要" in html  # the demo plans are in Chinese
     assert re.search(r"<title>acme · .+ · 2026-10</title>", html), "the page title is the report's"
