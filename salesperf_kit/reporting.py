@@ -749,6 +749,15 @@ for _name in _SECTIONS:
     setattr(Report, _name, _quiet(getattr(Report, _name)))
 
 
+def _fmt_step(now: float, goal: float, unit: str, language: str) -> tuple[str, str]:
+    """A next step's "from" and "to" figures; a rate with one more decimal when one decimal
+    would show the same figure twice ("from 5.96% to 6.04%", not "from 6.0% to 6.0%")."""
+    shown = _fmt(now, unit, language=language), _fmt(goal, unit, language=language)
+    if unit == "ratio" and shown[0] == shown[1] and now != goal:
+        return f"{now * 100:.2f}%", f"{goal * 100:.2f}%"
+    return shown
+
+
 def feedback_sentence(card: dict, language: str) -> str:
     """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step."""
     zh = language == "zh"
@@ -780,11 +789,11 @@ def feedback_sentence(card: dict, language: str) -> str:
         step = "保持当前水平。" if zh else "keep it up."
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
-        now, goal = _fmt(now, unit, language=language), _fmt(goal, unit, language=language)
+        now, goal = _fmt_step(now, goal, unit, language)
         step = f"把「{kpi_label(step_kpi, language)}」从 {now} {verb} {goal}（{basis}）。"
     else:
         verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
-        now, goal = _fmt(now, unit, language=language), _fmt(goal, unit, language=language)
+        now, goal = _fmt_step(now, goal, unit, language)
         step = f"{verb} {kpi_label(step_kpi, language)} from {now} to {goal} ({basis})."
     if strength is None:
         return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else

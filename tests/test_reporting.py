@@ -324,6 +324,16 @@ def test_a_feedback_card_gives_turnover_in_times(language, text):
     assert feedback_sentence(card, language) == text
 
 
+def test_a_next_step_never_reads_from_a_rate_to_the_same_rate():
+    from salesperf_kit.reporting import feedback_sentence
+
+    card = {"name": "龙娜", "strength_kpi": "aov", "gap_kpi": "social_engagement", "next_step_kpi": "social_engagement",
+            "next_step_value": 0.0596, "next_step_target": 0.0604, "next_step_basis": "role_median"}
+    assert feedback_sentence(card, "zh").endswith("下一步：把「社交媒体互动率」从 5.96% 提升到 6.04%（岗位中位数）。")
+    card.update(next_step_value=0.041, next_step_target=0.067)
+    assert feedback_sentence(card, "en").endswith("raise Social engagement from 4.1% to 6.7% (the role's median).")
+
+
 def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
     from types import SimpleNamespace
 
