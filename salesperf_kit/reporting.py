@@ -617,13 +617,15 @@ class Report:
             if change != "–" and r["change"] > 0:
                 change = "+" + change
             thr = r["threshold"]
+            unit = CATALOGUE[r["kpi"]].unit if r["kpi"] in CATALOGUE else None
+            value, baseline = (_fmt(r[c], unit, language=self.language) for c in ("value", "baseline"))
             # the figures the rule compared, so that a reader can check it
             if self.zh:
-                basis = (f"{self._label(r['kpi'])}本期 {_fmt(r['value'])}，前 {periods_of.get(r['rule'], '')} 期均值 "
-                         f"{_fmt(r['baseline'])}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
+                basis = (f"{self._label(r['kpi'])}本期 {value}，前 {periods_of.get(r['rule'], '')} 期均值 "
+                         f"{baseline}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
                          f"{'或以上' if thr >= 0 else '或以下'}时触发）")
             else:
-                basis = (f"{self._label(r['kpi'])} {_fmt(r['value'])} against {_fmt(r['baseline'])} on average over "
+                basis = (f"{self._label(r['kpi'])} {value} against {baseline} on average over "
                          f"the previous {periods_of.get(r['rule'], '')} periods, a change of {change} (it fires at "
                          f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
             if not r.get("fired"):

@@ -455,3 +455,17 @@ def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared
         assert "(it fires at +30% or more)" in rule
     change = cac / baseline - 1
     assert f"{'+' if change > 0 else ''}{change * 100:.1f}%" in rule
+
+
+def test_a_calibration_rule_on_a_rate_gives_its_figures_as_rates(online_small, tmp_path):
+    """A rule on the conversion rate compares 1.9% with 2.1%, not 0.02 with 0.02."""
+    import re
+
+    (tmp_path / "plan.yaml").write_text(
+        f"extends: {PARAMS_DIR / 'online.yaml'}\n"
+        "targets:\n  calibration:\n    - {name: 转化下滑, kpi: conversion_rate, change_at_least: -0.2, "
+        "adjust: {conversion_rate: -0.1}}\n", encoding="utf-8")
+    report = build_report(business="online", params_file=str(tmp_path / "plan.yaml"), data_path=str(online_small),
+                          period="2026-10", language="zh")
+    (line,) = [p for p in report.goals().paragraphs if "转化下滑" in p]
+    assert re.search(r"转化率本期 \d+\.\d%，前 3 期均值 \d+\.\d%，变化 [-+]?\d+\.\d%", line), line
