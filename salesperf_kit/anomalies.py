@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import check_one_of
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, with_unit_sign
 from .exceptions import SalesperfError
 from .periods import Period, parse_period
 
@@ -146,11 +146,7 @@ def _fmt(kpi: str, x: float, language: str = "en") -> str:
     unit = CATALOGUE[kpi].unit
     if unit == "ratio":
         return f"{x:.2%}"
-    if unit == "times":
-        return f"{_num(x)} 次" if language == "zh" else f"{_num(x)}×"
-    if unit == "multiple":  # money per money: a ROAS of 3.2×
-        return f"{_num(x)}×"
-    return _num(x)
+    return with_unit_sign(_num(x), unit, language)
 
 
 # ----------------------------------------------------------------------------- conversion

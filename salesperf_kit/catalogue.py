@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label"]
+__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label", "with_unit_sign"]
 
 
 class Note(str):
@@ -147,3 +147,14 @@ def label(name: str, language: str = "zh") -> str:
     if info is None:
         return name
     return info.zh if language == "zh" else info.en
+
+
+def with_unit_sign(number: str, unit: str | None, language: str = "en") -> str:
+    """A formatted ``number`` with the sign of its unit where the unit has one: a number of
+    times reads "4.7 次" ("4.7×" in English), a multiple (money per money) "3.20×";
+    any other unit is returned as it is."""
+    if unit == "times":
+        return f"{number} 次" if language == "zh" else f"{number}×"
+    if unit == "multiple":
+        return f"{number}×"
+    return number

@@ -337,7 +337,7 @@ def _remove_abandoned(staging: Path) -> None:
                 shutil.rmtree(entry)
             elif entry.name.endswith(".old.home"):
                 if not entry.with_suffix("").exists():  # (its report was removed; the run was killed before it)
-                    entry.unlink()
+                    entry.unlink(missing_ok=True)  # (or just now, with its .old above)
             else:
                 log.info("leaving %s alone: not a staging folder of this version of the kit", entry)
         except (OSError, UnicodeDecodeError) as err:  # (the run goes on: a leftover does no harm)
@@ -465,13 +465,13 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
         raise SalesperfError(f"{where}: no such file or folder. Give the folder of the client's files or "
                              "their workbook, or 'demo' for the embedded demo data.")
     nb_in = notebook_path(business)
-    inputs = _inputs(data if data in ("", "demo") else str(Path(data).resolve()), params_file)
+    data = data if data in ("", "demo") else str(Path(data).resolve())
+    inputs = _inputs(data, params_file)
     staging = _Staging(reports, business)
     try:  # whatever stops the run before its report is complete (Ctrl-C included) removes its staging folder
         parameters = {
             "business": business, "params_file": str(params_file.resolve()),
-            "data_path": data if data in ("", "demo") else str(Path(data).resolve()),
-            "period": str(p), "client": client, "language": language or params.report_language,
+            "data_path": data, "period": str(p), "client": client, "language": language or params.report_language,
             "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.folder.resolve()),
             "anonymise": bool(anonymise), **(extra or {}),
         }
@@ -733,7 +733,7 @@ def _interrupted(stop: KeyboardInterrupt, results: list, total: int) -> Interrup
     """The Interrupted to raise from a batch that ``stop`` stopped, with the reports done."""
     done = [r for r in results if r is not None]
     signum = getattr(stop, "signum", signal.SIGINT)
-    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    how = Interrupted(signum=signum).signal_name
     names = "".join(f"; {r.business} {r.client} {r.status}" for r in done)
     return Interrupted(f"the batch was stopped ({how}) when {len(done)} of {total} report(s) were done{names}. "
                        "The others wrote nothing: their earlier reports are untouched.",

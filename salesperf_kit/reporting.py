@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, plots
-from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label
+from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label, with_unit_sign
 from .coverage import date_spans, has_records, require_records
 from .export import anonymise, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
@@ -90,10 +90,10 @@ def _fmt(value, unit: str | None = None, *, language: str = "en") -> str:
     if unit == "ratio":
         return f"{round(value * 100, 1) + 0.0:.1f}%"  # + 0.0: a change that rounds to 0 is not "-0.0%"
     if unit == "multiple":
-        return f"{value:.2f}×"
+        return with_unit_sign(f"{value:.2f}", unit)
     if unit == "times":  # a turnover of 4.721 is 4.7 times, not 472.1 %; below 1, one more decimal
         shown = f"{round(value, 1) + 0.0:.1f}" if abs(round(value, 1)) >= 1 else f"{round(value, 2) + 0.0:.2f}"
-        return f"{shown} 次" if language == "zh" else f"{shown}×"
+        return with_unit_sign(shown, unit, language)
     if isinstance(value, (int, np.integer)) or (unit == "count" and float(value).is_integer()):
         return f"{int(value):,}"
     if abs(value) >= 1000:
@@ -605,12 +605,7 @@ class Report:
             return []
         _, log = calibrate(targets, self.dataset.tables, self.period, rules,
                            options=self.params.kpi_options.model_dump())
-        from .params import CalibrationRule
-
-        periods_of = {}
-        for rule in rules:
-            rule = rule if isinstance(rule, CalibrationRule) else CalibrationRule.model_validate(rule)
-            periods_of[rule.name] = rule.baseline_periods
+        periods_of = {rule.name: rule.baseline_periods for rule in rules}
         lines = []
         for r in log.to_dict("records"):
             change = _fmt(r.get("change"), "ratio")

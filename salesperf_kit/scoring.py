@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_one_of, did_you_mean
-from .catalogue import CATALOGUE, Note, label
+from .catalogue import CATALOGUE, Note, label, with_unit_sign
 from .exceptions import ScoringError
 from .periods import Period, parse_period
 
@@ -1092,11 +1092,7 @@ def _raw(x: float, k: str, language: str = "en") -> str:
     if pd.isna(x):
         return "—"
     unit = CATALOGUE[k].unit if k in CATALOGUE else ""
-    if unit == "times":  # a turnover of 4.72 is 4.72 times, not 472 %
-        return f"{x:,.2f} 次" if language == "zh" else f"{x:,.2f}×"
-    if unit == "multiple":  # a ROAS of 3.20×
-        return f"{x:,.2f}×"
-    return f"{x:.2%}" if unit == "ratio" else f"{x:,.2f}"
+    return f"{x:.2%}" if unit == "ratio" else with_unit_sign(f"{x:,.2f}", unit, language)
 
 
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:
