@@ -64,6 +64,13 @@ class Period:
     def contains(self, ts: pd.Series) -> pd.Series:
         return (ts >= self.start) & (ts < self.end)
 
+    def employs(self, hire=None, leave=None) -> bool:
+        """Whether someone hired on ``hire`` whose last day is ``leave`` works in this
+        period at all (for a day or more); an unknown date does not rule them out."""
+        if leave is not None and not pd.isna(leave) and pd.Timestamp(leave) < self.start:
+            return False
+        return hire is None or pd.isna(hire) or pd.Timestamp(hire) <= self.last_day
+
     def __str__(self) -> str:
         if self.kind == "month":
             return f"{self.year}-{self.index:02d}"

@@ -532,6 +532,8 @@ class Scorecard:
     weights: dict[str, dict[str, float]]
     params: object = field(default=None, repr=False)
     _reason_args: dict = field(default_factory=dict, repr=False)
+    #: people who did not work in the period (``KPIResult.absent``): not scored
+    absent: pd.DataFrame | None = field(default=None, repr=False)
 
     def explain(self, employee_id: str, language: str = "zh") -> str:
         """Why a person (an employee_id, or a name only one person has) has their score:
@@ -919,7 +921,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     table = table.sort_values(["rank", "employee_id"], na_position="last", kind="mergesort").reset_index(drop=True)
     return Scorecard(period=p, business=params.business, table=table, details=details,
                      adjustments=adjustments, notes=notes, weights=weights, params=params,
-                     _reason_args=reason_args)
+                     _reason_args=reason_args, absent=getattr(kpis, "absent", None))
 
 
 def scorecard(dataset, params, period) -> Scorecard:
@@ -1095,6 +1097,22 @@ def _raw(x: float, k: str, language: str = "en") -> str:
     return f"{x:.2%}" if unit == "ratio" else with_unit_sign(f"{x:,.2f}", unit, language)
 
 
+def _not_in_post(person: pd.Series, period, language: str) -> str:
+    """Why someone of the employees table has no score in ``period``: their dates."""
+    zh = language == "zh"
+    who = f"{person['name']}（{person['employee_id']}）" if zh else f"{person['name']} ({person['employee_id']})"
+    if pd.notna(person["leave_date"]) and pd.Timestamp(person["leave_date"]) < period.start:
+        when = (f"离职日期为 {pd.Timestamp(person['leave_date']):%Y-%m-%d}" if zh else
+                f"their last day was {pd.Timestamp(person['leave_date']):%Y-%m-%d}")
+    else:
+        when = (f"入职日期为 {pd.Timestamp(person['hire_date']):%Y-%m-%d}" if zh else
+                f"they were hired on {pd.Timestamp(person['hire_date']):%Y-%m-%d}")
+    if zh:
+        return f"{who}在 {period} 不在职（员工表中{when}），本期也没有记录，因此没有本期得分。"
+    return (f"{who} did not work in {period} ({when}, by the employees table) and has no records in it, "
+            "so there is no score for that period.")
+
+
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     check_one_of("language", language, list(_TEXT), error=ScoringError)
     tx = _TEXT[language]
@@ -1106,6 +1124,10 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
                                f"{', '.join(named['employee_id'].astype(str))}. Pass one of their employee_ids.")
         rows = named
         employee_id = str(named["employee_id"].iloc[0]) if len(named) else employee_id
+    if rows.empty and card.absent is not None and len(card.absent):
+        away = card.absent[(card.absent["employee_id"] == employee_id) | (card.absent["name"].astype(str) == employee_id)]
+        if len(away):
+            raise ScoringError(_not_in_post(away.iloc[0], card.period, language))
     if rows.empty:
         ids = card.table["employee_id"].astype(str).tolist()
         shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")

@@ -594,14 +594,6 @@ def _people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.set_index("employee_id")
 
 
-def _employed(hire, month: Period, leave=None) -> bool:
-    """Whether someone hired on ``hire`` and leaving on ``leave`` (their last day) works in
-    ``month`` at all; unknown dates count as employed."""
-    if leave is not None and not pd.isna(leave) and pd.Timestamp(leave) < month.start:
-        return False
-    return hire is None or pd.isna(hire) or pd.Timestamp(hire) <= month.last_day
-
-
 def _round_level(kpi: str, x: float) -> float:
     return round(float(x), 4 if CATALOGUE[kpi].unit == "ratio" else 2)
 
@@ -755,8 +747,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         for e in people.index:
             if e not in wide.index:
                 continue
-            ms = [p for p in recent if p in wide.columns and _employed(people.at[e, "hire_date"], parse_period(p),
-                                                                                   people.at[e, "leave_date"])]
+            ms = [p for p in recent if p in wide.columns and parse_period(p).employs(people.at[e, "hire_date"],
+                                                                                        people.at[e, "leave_date"])]
             if ms:
                 levels[e] = deseason(wide.loc[e, ms].fillna(0.0))
     fallback_team = levels.groupby(people["team"]).median()
@@ -765,7 +757,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     monthly_overrides = _monthly_overrides(overrides, people, months, plan["share"], unit)
     rows = []
     for m in months:
-        active = people[[_employed(h, m, lv) for h, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
+        active = people[[m.employs(h, lv) for h, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
         if active.empty:
             if plan.at[str(m), "target"] > 0:
                 raise SalesperfError(f"Nobody in the employees table is employed in {m}: no one to give its target to.")
@@ -815,12 +807,12 @@ def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], sh
         if key in people.index and key in teams:
             raise SalesperfError(f"The override '{key}' is both an employee_id and a team name; rename the team.")
         if key in people.index:
-            who, mask = ("person", key), [_employed(people.at[key, "hire_date"], m, people.at[key, "leave_date"])
+            who, mask = ("person", key), [m.employs(people.at[key, "hire_date"], people.at[key, "leave_date"])
                                    for m in months]
         elif key in teams:
             members = people[people["team"] == key]
             who = ("team", key)
-            mask = [any(_employed(h, m, lv) for h, lv in zip(members["hire_date"], members["leave_date"], strict=True))
+            mask = [any(m.employs(h, lv) for h, lv in zip(members["hire_date"], members["leave_date"], strict=True))
                     for m in months]
         else:
             raise SalesperfError(f"The override '{key}' is neither an employee_id nor a team of the employees table."
@@ -872,7 +864,7 @@ def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: l
     """Targets of a non-additive KPI: the smoothed level × factor."""
     h = hist[hist["period"].isin(recent)].copy()
     h = h.merge(people[["team", "hire_date", "leave_date"]], left_on="employee_id", right_index=True, how="inner")
-    h = h[[_employed(hd, parse_period(p), lv)
+    h = h[[parse_period(p).employs(hd, lv)
            for hd, p, lv in zip(h["hire_date"], h["period"], h["leave_date"], strict=True)]]
 
     def level(g: pd.DataFrame) -> float:
@@ -886,7 +878,7 @@ def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: l
     overrides = {str(k): float(v) for k, v in (overrides or {}).items()}
     rows = []
     for m in months:
-        active = people[[_employed(hd, m, lv) for hd, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
+        active = people[[m.employs(hd, lv) for hd, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
         for e, t in zip(active.index, active["team"], strict=True):
             lv = person.get(e, np.nan)
             lv = team.get(t, np.nan) if pd.isna(lv) else lv

@@ -1080,3 +1080,52 @@ def test_intent_needs_a_connected_call_and_referrals_fall_back_to_activities():
     assert v["intent_customers"] == 1.0  # c1 only: c2's "intent" was on an unconnected call
     assert v["intent_rate"] == 0.5  # 1 / connected customers c1, c3
     assert v["referrals"] == 3.0  # no orders.referred_by: referral activities 2 + 1
+
+
+# ----------------------------------------------------------------------------- who worked in the period
+def _dated(employees: pd.DataFrame, **dates) -> pd.DataFrame:
+    """``employees`` with hire_date / leave_date set, e.g. E4=(None, "2026-09-30")."""
+    emp = employees.copy()
+    emp["hire_date"] = pd.NaT
+    emp["leave_date"] = pd.NaT
+    for e, (hire, leave) in dates.items():
+        emp.loc[emp["employee_id"] == e, ["hire_date", "leave_date"]] = [pd.Timestamp(hire), pd.Timestamp(leave)]
+    return emp
+
+
+def test_people_who_did_not_work_in_the_period_are_left_out(employees):
+    # E2 leaves mid-October (worked in it); E3 is "hired" in December but sold in October
+    # (kept: its records must stay in the totals); E4 left in September and E5 joins in
+    # November, neither with an October record: left out
+    e5 = pd.DataFrame({"employee_id": ["E5"], "name": ["Eve"], "team": ["South"], "role": ["sales"],
+                       "manager_id": ["E1"], "mentor_id": [None]})
+    emp = _dated(pd.concat([employees, e5], ignore_index=True), E2=(None, "2026-10-15"), E3=("2026-12-01", None),
+                 E4=(None, "2026-09-30"), E5=("2026-11-02", None))
+    res = compute_kpis({"employees": emp, "orders": shop_orders()}, "2026-10", kpis=["revenue", "per_capita_output"])
+    assert_kpi(res, "revenue", {"E1": 600.0, "E2": 400.0, "E3": 120.0})
+    assert res.wide["employee_id"].tolist() == ["E1", "E2", "E3"]
+    assert res.absent["employee_id"].tolist() == ["E4", "E5"]
+    # 1,120 over the 3 people who worked in October (not 5)
+    assert_row(res.rollup("company"), "company", "company", {"headcount": 3, "per_capita_output": 1120 / 3})
+    assert [str(n).split(":")[0] for n in res.notices] == [
+        "2 people of the employees table did not work in 2026-10 (hired after 2026-10-31 or left before "
+        "2026-10-01, by hire_date and leave_date) and had no records in it",
+        "1 person has records in 2026-10 although the employees table says they did not work in it (hired after "
+        "2026-10-31 or left before 2026-10-01)"]
+    assert res.notices[0].zh.startswith("员工表中有 2 人在 2026-10 不在职")
+    # a quarter they worked part of keeps them: E5 works from November
+    q4 = compute_kpis({"employees": emp, "orders": shop_orders()}, "2026-Q4", kpis=["revenue"])
+    assert q4.wide["employee_id"].tolist() == ["E1", "E2", "E3", "E5"]
+
+
+def test_a_manager_who_left_still_links_the_chain_above(employees):
+    # E2 (E1 -> E2 -> E3) left in September; E3 still reports to E2 in the export
+    emp = _dated(employees, E2=(None, "2026-09-30"))
+    orders = shop_orders()
+    orders = orders[~((orders["employee_id"] == "E2") & (orders["order_date"] >= "2026-10-01"))]
+    res = compute_kpis({"employees": emp, "orders": orders}, "2026-10", kpis=["revenue", "team_revenue"])
+    assert "E2" not in res.wide["employee_id"].tolist()
+    assert_kpi(res, "team_revenue", {"E1": 720.0,  # E1 600 + E3 120 (through E2) + E4 0
+                                     "E3": 120.0})
+    up = res.rollup(by="manager")
+    assert_row(up, "manager", "E1", {"revenue": 720.0, "headcount": 3})

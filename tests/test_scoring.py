@@ -654,6 +654,26 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
         card.explain("Ann")
 
 
+def test_someone_hired_after_the_period_is_not_ranked_on_zeros(data):
+    # Fay joins on 16 November: without her dates she would be an October agent with no
+    # revenue, calls or customers, last in rank, and would lift everyone's percentile
+    fay = pd.DataFrame({"employee_id": ["E6"], "name": ["Fay"], "team": ["T2"], "role": ["agent"],
+                        "hire_date": [pd.Timestamp("2026-11-16")]})
+    with_fay = {**data, "employees": pd.concat([data["employees"], fay], ignore_index=True)}
+    params = make_params()
+    card = score(compute_kpis(with_fay, PERIOD, kpis=KPIS), params, targets=data["targets"])
+    alone = score(compute_kpis(data, PERIOD, kpis=KPIS), params, targets=data["targets"])
+    assert card.table["employee_id"].tolist() == alone.table["employee_id"].tolist()  # E6 is not there
+    assert card.table["score"].tolist() == alone.table["score"].tolist()
+    assert card.table["rank"].tolist() == alone.table["rank"].tolist()
+    with pytest.raises(ScoringError) as err:
+        card.explain("Fay", language="en")
+    assert str(err.value) == ("Fay (E6) did not work in 2026-10 (they were hired on 2026-11-16, by the employees "
+                              "table) and has no records in it, so there is no score for that period.")
+    with pytest.raises(ScoringError, match="^Fay（E6）在 2026-10 不在职（员工表中入职日期为 2026-11-16）"):
+        card.explain("E6", language="zh")
+
+
 def test_explain_gives_turnover_in_times_and_shares_in_per_cent():
     from salesperf_kit.scoring import _raw
 

@@ -25,7 +25,7 @@ from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
 from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, _targets_of, compute_facts, open_context,
-                     targets_for, unassigned_rows)
+                     targets_for, unassigned_rows, with_records)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -87,6 +87,10 @@ class KPIResult:
     options: dict
     _ctx: FactContext = field(repr=False, default=None)
     left_out: dict[str, str] = field(default_factory=dict)  # kpi -> what the data lack
+    #: people of the employees table who did not work in the period and had no records in
+    #: it (employee_id, name, hire_date, leave_date): not in ``wide`` (see ``_in_post``)
+    absent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["employee_id", "name", "hire_date", "leave_date"]))
 
     def has(self, table: str, *columns: str) -> bool:
         """Whether the data behind this result hold ``table`` with all ``columns``."""
@@ -159,7 +163,7 @@ class KPIResult:
         check_one_of("by", by, ["team", "company", "manager", "role"])
         emp = self._ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str))
         if by == "manager":
-            mapping = _subtree_mapping(emp)
+            mapping = _subtree_mapping(emp, self._ctx.hierarchy)
         elif by == "company":
             mapping = pd.DataFrame({"employee_id": emp["employee_id"], "grp": "company"})
         else:
@@ -187,7 +191,7 @@ class KPIResult:
         if "team_revenue" in summed and "revenue" in self.facts and "manager_id" in emp:
             # a group's team revenue: everyone at or below any of its members, counted once
             # (summing the members' team revenues would count a subordinate once per level)
-            below = _subtree_mapping(emp).rename(columns={"grp": "member"})
+            below = _subtree_mapping(emp, self._ctx.hierarchy).rename(columns={"grp": "member"})
             reach = below.merge(mapping.rename(columns={"employee_id": "member"}), on="member")
             reach = reach[["employee_id", "grp"]].drop_duplicates()
             rev = self.facts["revenue"].rename("r").reset_index()
@@ -211,12 +215,14 @@ class KPIResult:
 _POOLED = {f for g in FACT_GROUPS.values() if g.pooled for f in g.facts}
 
 
-def _subtree_mapping(emp: pd.DataFrame) -> pd.DataFrame:
-    """(employee_id, grp) pairs: every person belongs to their own group and to the group
-    of each manager above them."""
-    if "manager_id" not in emp:
+def _subtree_mapping(emp: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """(employee_id, grp) pairs: every person of ``emp`` belongs to their own group and to
+    the group of each manager above them, by the manager_id of ``links`` (default ``emp``:
+    the whole employees table, so that a chain runs on through a manager who has left)."""
+    links = emp if links is None else links
+    if "manager_id" not in emp or "manager_id" not in links:
         raise KPIError("Rolling up by manager needs employees.manager_id.")
-    parent = dict(zip(emp["employee_id"], emp["manager_id"].where(emp["manager_id"].notna(), None)))
+    parent = dict(zip(links["employee_id"].astype(str), links["manager_id"].where(links["manager_id"].notna(), None)))
     rows = []
     for e in emp["employee_id"]:
         node, seen = e, set()
@@ -357,7 +363,7 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
         f["referrals_total"] = f["act_referral"]
     emp = ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str)).set_index("employee_id")
     if "revenue" in f and "manager_id" in emp:
-        mapping = _subtree_mapping(emp.reset_index())
+        mapping = _subtree_mapping(emp.reset_index(), ctx.hierarchy)
         rev = f["revenue"].rename("r").reset_index()
         f["team_revenue"] = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
     if "mentor_id" in emp and "revenue" in f:
@@ -453,6 +459,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     kpis = list(dict.fromkeys([*kpis, *required]))
     employees = _employees(dataset)
     ctx = open_context(dataset, p, opts, employees)
+    employees, ctx, staff_notes, absent = _in_post(employees, ctx)
     sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
     how, why = _availability(ctx, sheet_cols)
     missing_required = [k for k in required if k not in how]
@@ -460,7 +467,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
         raise KPIError("These KPIs were asked for in the parameter file but cannot be computed: "
                        + "; ".join(f"{k} needs {why[k]}" for k in missing_required)
                        + ". Add the table/columns to the data, or remove the KPIs from 'kpis:'.")
-    notices = _left_out_notices([k for k in kpis if k not in how], why)
+    notices = staff_notes + _left_out_notices([k for k in kpis if k not in how], why)
     todo = [k for k in kpis if k in how]
     needed = set()
     for k in todo:
@@ -497,7 +504,44 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.insert(wide.columns.get_loc("role") + 1 if "role" in wide else 1, "period", str(p))
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
-    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out)
+    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent)
+
+
+def _in_post(employees: pd.DataFrame, ctx: FactContext
+             ) -> tuple[pd.DataFrame, FactContext, list[Note], pd.DataFrame]:
+    """The employees who worked in the period, by ``hire_date`` and ``leave_date`` (the
+    last working day): someone hired after it or gone before it is not ranked or paid on
+    a period of zeros. A person the dates rule out who has records in the period stays
+    (the records would otherwise vanish from team and company totals), with a notice."""
+    p = ctx.period
+    missing = pd.Series(pd.NaT, index=employees.index)
+    hire, leave = employees.get("hire_date", missing), employees.get("leave_date", missing)
+    away = np.array([not p.employs(h, lv) for h, lv in zip(hire, leave, strict=True)], dtype=bool)
+    absent = pd.DataFrame({"employee_id": employees["employee_id"].astype(str),
+                           "name": employees.get("name", missing), "hire_date": hire, "leave_date": leave})
+    if not away.any():
+        return employees, ctx, [], absent.iloc[:0]
+    ids = employees["employee_id"].astype(str)
+    busy = ids.isin(with_records(ctx, ids[away])).to_numpy()
+    drop, kept = away & ~busy, away & busy
+    dates = f"hired after {p.last_day:%Y-%m-%d} or left before {p.start:%Y-%m-%d}"
+    dates_zh = f"入职日期晚于 {p.last_day:%Y-%m-%d} 或离职日期早于 {p.start:%Y-%m-%d}"
+    notes = []
+    if drop.any():
+        n = int(drop.sum())
+        notes.append(Note(
+            f"{n} {'person' if n == 1 else 'people'} of the employees table did not work in {p} ({dates}, by "
+            f"hire_date and leave_date) and had no records in it: left out of its KPIs, ranking and payouts.",
+            f"员工表中有 {n} 人在 {p} 不在职（{dates_zh}），本期也没有记录：不计入本期指标、排名和激励。"))
+        employees = employees[~drop]
+        ctx = ctx.restrict(employees)
+    if kept.any():
+        n = int(kept.sum())
+        notes.append(Note(
+            f"{n} {'person has' if n == 1 else 'people have'} records in {p} although the employees table says "
+            f"they did not work in it ({dates}): scored as usual. Fix: check their hire_date and leave_date.",
+            f"{n} 人在 {p} 有记录，但按员工表并不在职（{dates_zh}）：照常计算。请核对其入职日期和离职日期。"))
+    return employees, ctx, notes, absent[drop].reset_index(drop=True)
 
 
 def _left_out_notices(names: list[str], why: dict[str, Note]) -> list[Note]:

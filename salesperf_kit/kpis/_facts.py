@@ -36,7 +36,8 @@ from ..loaders import tables_and_lazy
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 
-__all__ = ["FactContext", "FACT_GROUPS", "MEDIAN_FACTS", "open_context", "compute_facts", "targets_for"]
+__all__ = ["FactContext", "FACT_GROUPS", "MEDIAN_FACTS", "open_context", "compute_facts", "targets_for",
+           "with_records"]
 
 MEDIAN_FACTS = ("processing_hours", "resolution_hours")
 
@@ -51,6 +52,7 @@ class FactContext:
     key_table: str = "emp_keys"  # (employee_id, grp): how employees map to output rows
     cache: dict[str, pd.DataFrame] = field(default_factory=dict)
     registered: dict[str, object] = field(default_factory=dict)  # name -> DataFrame registered on con
+    hierarchy: pd.DataFrame | None = None  # the whole employees table, when ``employees`` is part of it
 
     def side_connection(self) -> "FactContext":
         """The same context on a second DuckDB connection to the same database, so that a
@@ -62,6 +64,13 @@ class FactContext:
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.columns and all(c in self.columns[table] for c in cols)
+
+    def restrict(self, employees: pd.DataFrame) -> "FactContext":
+        """The same context for fewer employees (the output rows of every fact group)."""
+        keys = _keys(employees)
+        self.con.register("emp_keys", keys)
+        return replace(self, employees=employees, registered={**self.registered, "emp_keys": keys}, cache={},
+                       hierarchy=self.employees if self.hierarchy is None else self.hierarchy)
 
 
 def _sql_type(spec, col: str) -> str:
@@ -108,11 +117,15 @@ def open_context(dataset, period, options: dict, employees: pd.DataFrame) -> Fac
             else:
                 select.append(f'CAST(NULL AS {_sql_type(spec, col)}) AS "{col}"')
         con.execute(f"CREATE VIEW {name} AS SELECT {', '.join(select)} FROM {source}")
-    keys = pd.DataFrame({"employee_id": employees["employee_id"].astype(str),
-                         "grp": employees["employee_id"].astype(str)})
+    keys = _keys(employees)
     con.register("emp_keys", keys)
     registered["emp_keys"] = keys
     return FactContext(con, parse_period(period), options, columns, employees, registered=registered)
+
+
+def _keys(employees: pd.DataFrame) -> pd.DataFrame:
+    ids = employees["employee_id"].astype(str)
+    return pd.DataFrame({"employee_id": ids, "grp": ids})
 
 
 def _ts(t: pd.Timestamp) -> str:
@@ -659,6 +672,25 @@ def unassigned_rows(ctx: FactContext) -> dict[str, int]:
             if n:
                 out[table] = int(n)
     return out
+
+
+def with_records(ctx: FactContext, ids) -> set[str]:
+    """Which of the employees ``ids`` have a row dated in the period (an event table or the
+    KPI sheet)."""
+    ids = list(dict.fromkeys(map(str, ids)))
+    if not ids:
+        return set()
+    found: set[str] = set()
+    for table, col in DATED:
+        if ctx.has(table, "employee_id", col):
+            found |= {r[0] for r in ctx.con.sql(
+                f"SELECT DISTINCT employee_id FROM {table} WHERE employee_id IN ({_literals(ids)}) "
+                f"AND {_in(col, ctx.period)}").fetchall()}
+    if "kpi_sheet" in ctx.columns and {"employee_id", "period"} <= ctx.columns["kpi_sheet"]:
+        sheet = ctx.con.sql(f"SELECT DISTINCT CAST(employee_id AS VARCHAR) AS e, CAST(period AS VARCHAR) AS p "
+                            f"FROM kpi_sheet WHERE CAST(employee_id AS VARCHAR) IN ({_literals(ids)})").fetchall()
+        found |= {e for e, per in sheet if _review_periods_in(ctx, pd.Series([per])).iloc[0]}
+    return found
 
 
 @dataclass(frozen=True)
