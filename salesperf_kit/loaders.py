@@ -341,8 +341,8 @@ def _check_plan(params, run: _Run) -> None:
         found = params.roles_without_weights(emp["role"].dropna())
         if found is not None:
             run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
-    for p in params.plan_problems():
-        run.add(p)
+    for p in params.plan_problems():  # a finding of the plan is listed under its file
+        run.add(p if p.file or not params.source else replace(p, file=Path(params.source).name))
 
 
 # --- the run --------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(teles
                     "    thresholds: {A: 80, B: 60, C: 0, D: 200}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
     assert r.exit_code == 0, r.output  # a warning: 23 assisted deals would reach it
-    assert "  - scoring.grading.thresholds.D: this threshold is above 155" in r.output
+    assert "plan.yaml\n  1 warning(s):\n    - scoring.grading.thresholds.D: this threshold is above 155" in r.output
     assert "bonuses.collaboration_points (2 points per deal assisted)" in r.output and "(found 200)" in r.output
     plan.write_text(plan.read_text(encoding="utf-8") + "  bonuses: {collaboration_points: 0}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
