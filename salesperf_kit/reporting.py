@@ -862,6 +862,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
 
     params = load_params(params_file).for_business(business)
     language = language or params.report_language
+    if language != params.report_language:  # the scorecard's grade labels and notes follow the report
+        params = params.model_copy(update={"report": params.report.model_copy(update={"language": language})})
     client = client or params.report.client
     p = parse_period(period)
     source = params.data_source(data_path or None)

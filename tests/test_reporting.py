@@ -469,3 +469,15 @@ def test_a_calibration_rule_on_a_rate_gives_its_figures_as_rates(online_small, t
                           period="2026-10", language="zh")
     (line,) = [p for p in report.goals().paragraphs if "转化下滑" in p]
     assert re.search(r"转化率本期 \d+\.\d%，前 3 期均值 \d+\.\d%，变化 [-+]?\d+\.\d%", line), line
+
+
+def test_a_report_in_another_language_than_the_plan_words_its_scorecard_in_it(no_reviews):
+    """The plan is in Chinese; a report asked for in English has English grade labels and
+    notes on its scorecard (scorecard.xlsx), not the plan's Chinese ones."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="en")
+    table = report.scorecard_table()
+    english = {"A": "Excellent", "B": "Satisfactory", "C": "Needs improvement"}
+    assert [english[g] for g in table["grade"]] == table["grade_label"].tolist()
+    notes = " ".join(table["notes"].dropna())
+    assert notes and not any("\u4e00" <= ch <= "\u9fff" for ch in notes)
