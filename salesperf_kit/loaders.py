@@ -1296,6 +1296,13 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
             out = (out * scales[col]).round(6)
         parsed[col] = out
         for p in problems:
+            if p.check == "ambiguous_date":  # its cells are not empty: not reported again as such
+                rows = {ctx.row(i) for i in out.index[out.isna() & ~_missing(series)]}
+                rows -= {q.row for q in problems}
+                bad_cells |= {(col, r) for r in rows}
+                filled = run.filled.get((table, col))
+                if filled is not None and rows <= filled.rows:  # the default is the date in question
+                    p = _default_problem(p, len(filled.rows), filled)
             run.add(p)
             if p.row is not None:
                 bad_cells.add((col, p.row))

@@ -397,6 +397,9 @@ def test_defaults_fill_empty_cells_of_an_existing_column(tmp_path):
      "change data.defaults.orders.employee_id in the parameter file"),
     ({"order_id": "X"}, None, "field_uniqueness", "the same order_id, but order_id must be unique",
      "remove data.defaults.orders.order_id, and fill in order_id in the export"),
+    ({"order_date": "05/10/2026"}, None, "ambiguous_date",
+     "'order_date': dates such as '05/10/2026' can be read day-first or month-first",
+     "change data.defaults.orders.order_date in the parameter file: write the dates as 2026-10-01"),
 ])
 def test_a_default_that_fails_a_check_is_reported_at_its_key_not_at_rows(csv_folder, default, cells, check,
                                                                           text, fix):
@@ -415,6 +418,16 @@ def test_a_default_that_fails_a_check_is_reported_at_its_key_not_at_rows(csv_fol
                              f"data.defaults.orders.{col}: this default gives the 4 row(s) of orders.csv")
     assert text in p.message and f"(found {value!r})" in str(p) and p.fix.startswith(fix)
     assert "row " not in report.text()
+
+
+def test_dates_that_read_day_or_month_first_are_reported_once_not_as_empty_cells(csv_folder):
+    """05/10/2026 and 06/10/2026 may be 5 October or 10 May: one finding for the column;
+    the cells are not empty, so no finding per row says they are."""
+    _write_csv(csv_folder / "orders.csv", _orders().assign(order_date=["05/10/2026", "06/10/2026", "",
+                                                                        "2026-10-31"]))
+    report = validate_dataset(csv_folder)
+    assert sorted((p.check, p.row) for p in report.problems) == [("ambiguous_date", None), ("not_nullable", 4)]
+    assert "05/10/2026" not in str([p for p in report.problems if p.check == "not_nullable"])
 
 
 def test_a_default_is_blamed_only_for_the_cells_it_filled(csv_folder):
