@@ -148,6 +148,8 @@ class Section:
             if pd.api.types.is_float_dtype(t[c]):
                 d = _decimals(t[c])
                 t[c] = t[c].map(lambda v: "–" if pd.isna(v) else f"{v:,.{d}f}")
+            elif t[c].isna().any():  # a grade of someone without a score: "–", not NaN or None
+                t[c] = t[c].astype(object).where(t[c].notna(), "–")
         return t
 
     def __repr__(self) -> str:

@@ -481,3 +481,20 @@ def test_a_report_in_another_language_than_the_plan_words_its_scorecard_in_it(no
     assert [english[g] for g in table["grade"]] == table["grade_label"].tolist()
     notes = " ".join(table["notes"].dropna())
     assert notes and not any("\u4e00" <= ch <= "\u9fff" for ch in notes)
+
+
+def test_an_empty_cell_of_a_words_column_reads_as_a_dash_not_nan():
+    """A person without a score has no grade: the payout table shows '–' there, as it does
+    for an empty figure, never 'NaN' or 'None'."""
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit.reporting import Section
+
+    table = pd.DataFrame({"Name": ["E1", "E2", "E3"], "Grade": ["B", np.nan, None],
+                          "Performance pay": [2000.0, np.nan, np.nan]})
+    section = Section("Payouts", [], table, key="payouts")
+    out = section._repr_html_()
+    assert "NaN" not in out and "None" not in out
+    assert section._table_text()["Grade"].tolist() == ["B", "–", "–"]
+    assert "NaN" not in repr(section)
