@@ -355,45 +355,53 @@ class Report:
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
 
     def _unscored_lines(self, table: pd.DataFrame) -> list[str]:
-        """Who has no score, and what to change in the plan (the KPIs these data do give)."""
+        """Who has no score, why (the KPIs of their own role, each with its reason), and what
+        to change in the plan (the KPIs these data do give)."""
         unscored = table[table["score"].isna()]
         if unscored.empty:
             return []
         have = [k for k in self.kpis.kpis if self.kpis.wide[k].notna().any()]
         shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
-        lacking = sorted({k for spec in self.params.scoring.roles.values() for k in spec.weights
-                          if k in self.kpis.left_out})
-        left_out = {k: self.kpis.left_out[k] for k in lacking[:6]}  # KPI by its label, what the data lack
-        why = ("；".join(f"「{self._label(k)}」：数据中缺少{getattr(n, 'zh', n)}" for k, n in left_out.items()) if self.zh
-               else "; ".join(f"{self._label(k)}: the data lack {n}" for k, n in left_out.items()))
+        card = self.scorecard.table
+        ids = set(card.loc[card["score"].isna(), "employee_id"].astype(str))
+        d = analysis.unscored_weights(self.scorecard.details)
+        d = d[d["employee_id"].astype(str).isin(ids)]
+        reasons = {k: self._why_unscored(g) for k, g in sorted(d.groupby("kpi"), key=lambda kg: kg[0])[:6]}
+        why = ("；".join(f"「{self._label(k)}」：{zh}" for k, (zh, _) in reasons.items()) if self.zh
+               else "; ".join(f"{self._label(k)}: {en}" for k, (_, en) in reasons.items()))
         if self.zh:
-            return [f"{len(unscored)} 人没有得分：其岗位的考核指标在这份数据中都无法计算（{why}）。"
+            return [f"{len(unscored)} 人没有得分：其岗位的考核指标在这份数据中都无法计分（{why}）。"
                     f"请在参数文件 scoring.roles 中改用数据能提供的指标：{shown}。"]
-        return [f"{len(unscored)} people have no score: none of their role's KPIs can be computed from these data "
-                f"({why}). Change scoring.roles in the parameter file to KPIs these data give: {shown}."]
+        return [f"{len(unscored)} {'person has' if len(unscored) == 1 else 'people have'} no score: none of "
+                f"their role's KPIs can be scored with these data ({why}). Change scoring.roles in the parameter "
+                f"file to KPIs these data give: {shown}."]
+
+    def _why_unscored(self, rows: pd.DataFrame) -> tuple[str, str]:
+        """Why one weighted KPI went unscored for the people of ``rows`` (rows of
+        ``Scorecard.details``; the commonest reason), in Chinese and in English."""
+        from .scoring import unscored_reason
+
+        k = rows["kpi"].iloc[0]
+        reason = rows["note"].map(unscored_reason).mode().iloc[0]
+        left_out = self.kpis.left_out
+        if reason == "lack" and k in left_out:
+            note = left_out[k]
+            return f"数据中缺少{getattr(note, 'zh', note)}", f"the data lack {note}"
+        return {"lack": ("数据无法计算", "not computed from these data"), "value": ("没有数值", "no value"),
+                "target": ("没有目标", "no target"), "score": ("无法计分", "no score")}[reason]
 
     def _redistributed_lines(self) -> list[str]:
         """The plan's weighted KPIs that could not be scored for some people, why, and that
         their weight went to the person's other KPIs (heaviest first)."""
-        from .scoring import unscored_reason
-
         d = analysis.unscored_weights(self.scorecard.details)
         if d.empty:
             return []
-        left_out = self.kpis.left_out
-        d = d.assign(why=d["note"].map(unscored_reason))
         parts = []
         for k in d.groupby("kpi")["weight"].sum().sort_values(ascending=False, kind="mergesort").index:
             g = d[d["kpi"] == k]
             lo, hi = g["weight"].min(), g["weight"].max()
             w = f"{lo:.0%}" if np.isclose(lo, hi) else f"{lo:.0%}–{hi:.0%}"
-            reason = g["why"].mode().iloc[0]
-            if reason == "lack" and k in left_out:
-                note = left_out[k]
-                text = (f"数据中缺少{getattr(note, 'zh', note)}", f"the data lack {note}")
-            else:
-                text = {"lack": ("数据无法计算", "not computed from these data"), "value": ("没有数值", "no value"),
-                        "target": ("没有目标", "no target"), "score": ("无法计分", "no score")}[reason]
+            text = self._why_unscored(g)
             parts.append(f"「{self._label(k)}」（权重 {w}，{len(g)} 人：{text[0]}）" if self.zh else
                          f"{self._label(k)} (weight {w}, {len(g)} {'person' if len(g) == 1 else 'people'}: {text[1]})")
         if self.zh:

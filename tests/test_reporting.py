@@ -398,9 +398,9 @@ def no_service(tmp_path_factory):
 
 
 @pytest.mark.parametrize("language, start, part", [
-    ("zh", "35 人没有得分：其岗位的考核指标在这份数据中都无法计算（「客户投诉率」：数据中缺少投诉来源",
+    ("zh", "35 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户投诉率」：数据中缺少投诉来源",
      "；「客户满意度」：数据中缺少「客服工单」表；「首次解决率」：数据中缺少「客服工单」表；"),
-    ("en", "35 people have no score: none of their role's KPIs can be computed from these data (Complaint rate: "
+    ("en", "35 people have no score: none of their role's KPIs can be scored with these data (Complaint rate: "
            "the data lack a complaint source",
      "; Customer satisfaction: the data lack table 'service'; First-contact resolution: the data lack table 'service';"),
 ], ids=["zh", "en"])
@@ -498,3 +498,27 @@ def test_an_empty_cell_of_a_words_column_reads_as_a_dash_not_nan():
     assert "NaN" not in out and "None" not in out
     assert section._table_text()["Grade"].tolist() == ["B", "–", "–"]
     assert "NaN" not in repr(section)
+
+
+def test_people_without_a_score_are_told_why_for_the_kpis_of_their_own_role(tmp_path):
+    """Two ad buyers; E2 has no orders and no ad spend. Nothing of the ad buyer's KPIs can be
+    scored for E2: ROAS and CAC have no value (0/0), revenue has no target, compliance and
+    innovation need the activities table. The sentence gives those reasons, not the KPIs of
+    roles nobody holds (customer satisfaction of the customer service role)."""
+    import pandas as pd
+
+    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["T", "T"],
+                  "role": ["ad_buyer", "ad_buyer"]}).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2"], "employee_id": ["E1", "E1"], "customer_id": ["C1", "C2"],
+                  "order_date": ["2026-10-03", "2026-10-20"], "amount": [300, 500]}).to_csv(
+        tmp_path / "orders.csv", index=False)
+    pd.DataFrame({"date": ["2026-10-01"], "channel": ["ads"], "employee_id": ["E1"], "spend": [200]}).to_csv(
+        tmp_path / "traffic.csv", index=False)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(tmp_path),
+                          period="2026-10", language="en")
+    [line] = [p for p in report.leaderboard().paragraphs if "no score" in p]
+    assert line.startswith("1 person has no score: none of their role's KPIs can be scored with these data "
+                           "(Customer acquisition cost: no value; Compliance violations: the data lack table "
+                           "'activities'; Innovation points: the data lack table 'activities'; Revenue: no target; "
+                           "Return on ad spend: no value).")
+    assert "satisfaction" not in line
