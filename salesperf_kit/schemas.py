@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ._checks import did_you_mean
 from .catalogue import CATALOGUE
 from .exceptions import Problem
 
@@ -247,10 +248,14 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
         values = df[column]
         bad = values.notna() & ~values.astype(str).isin(allowed)
         file, sheet = source_of(table)
+        hints: dict[str, str] = {}  # one look-up per distinct value: a typo is often repeated
         for i, v in values[bad].items():
+            if str(v) not in hints:
+                hints[str(v)] = did_you_mean(v, allowed)
             problems.append(Problem(
                 table=table, check="references", file=file, sheet=sheet, row=row_of(table, i),
-                column=column, value=v, message=f"{column} {v!r} is not {what}", fix=fix))
+                column=column, value=v, message=f"{column} {v!r} is not {what}",
+                fix=fix + (f".{hints[str(v)]}" if hints[str(v)] else "")))
 
     for table, df in tables.items():
         if table == "employees" or df is None:
@@ -260,7 +265,8 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
                     "add the person to employees, or correct the id")
     if "manager_id" in emp.columns:
         missing("employees", "manager_id", known, "an employee_id of the employees table",
-                "point manager_id at an existing employee, or leave it empty for the top")
+                "a manager is an employee too: add a row for them to the employees table (with their own "
+                "manager_id), or point manager_id at an existing employee, or leave it empty for the top")
         parent = dict(zip(emp["employee_id"].astype(str), emp["manager_id"]))
         file, sheet = source_of("employees")
         reported: set[str] = set()
@@ -274,7 +280,7 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
                 reported.update(cycle)
                 problems.append(Problem(
                     table="employees", check="hierarchy_cycle", file=file, sheet=sheet,
-                    row=row_of("employees", i), column="manager_id", value=start,
+                    row=row_of("employees", i), column="manager_id", value=parent[start],
                     message="the manager hierarchy has a cycle: " + " -> ".join(cycle),
                     fix="break the cycle so that one person at the top has no manager_id"))
     if "mentor_id" in emp.columns:

@@ -120,6 +120,25 @@ def test_hierarchy_cycle(tmp_path):
                 "manager_id", "hierarchy_cycle")
     assert p.table == "employees"
     assert "E1 -> E2 -> E3 -> E1" in p.message
+    # the value shown is the cell at fault: E1's manager_id (E2), not E1's own id
+    assert (p.row, p.value) == (2, "E2")
+
+
+def test_manager_id_misspelt_or_not_listed(tmp_path):
+    """A direct-sales export often lists only the agents, naming their managers: each
+    finding says that a manager needs a row of their own, and suggests the id that was
+    probably meant."""
+    employees = pd.DataFrame({
+        "employee_id": ["Anna Snelling", "Moses Frase", "Dustin Brinkmann"],
+        "name": ["Anna Snelling", "Moses Frase", "Dustin Brinkmann"],
+        "team": ["Central"] * 3, "role": ["rep", "rep", "manager"],
+        "manager_id": ["Dustin Brinkman", "Melvin Marxen", ""]})
+    orders = _orders(employee_id=["Anna Snelling"] * 3)
+    found = _only(_problems(tmp_path, employees=employees, orders=orders), "manager_id", "references")
+    typo, absent = found
+    assert (typo.row, typo.value, absent.row, absent.value) == (2, "Dustin Brinkman", 3, "Melvin Marxen")
+    assert typo.fix.endswith("leave it empty for the top. Did you mean 'Dustin Brinkmann'?")
+    assert "add a row for them to the employees table" in absent.fix and "Did you mean" not in absent.fix
 
 
 def test_missing_required_column(tmp_path):
