@@ -278,7 +278,10 @@ class Report:
 
     def summary(self) -> Section:
         weights = self._plan_weights()
-        kpis = [k for k in HEADLINE_KPIS[self.business] if self._has_data(k)]
+        # the revenue on the plan's basis leads (a direct plan may pay on orders, not on money received)
+        money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
+        head = [money if k in ("revenue", "received_revenue") else k for k in HEADLINE_KPIS[self.business]]
+        kpis = [k for k in dict.fromkeys(head) if self._has_data(k)]
         kpis += [k for k in weights if self._has_data(k) and k not in kpis]
         targets = analysis.company_targets(self.dataset.tables.get("targets"), self.period)
         table = analysis.executive_summary(self.kpis, self.previous, self.last_year, kpis=kpis, targets=targets)

@@ -64,6 +64,26 @@ def test_the_payout_section_says_what_the_plan_could_not_pay(tmp_path, language,
     assert [p for p in report.payout_section().paragraphs if p.startswith(text)]
 
 
+def test_a_direct_plan_paying_on_orders_heads_its_summary_with_revenue(tmp_path):
+    """The shipped direct plan pays on money received; a client's plan on orders (an export
+    without payments) leads with revenue, not with the next KPI of the list (new customers)."""
+    import pandas as pd
+
+    data = tmp_path / "data"
+    write_sample("direct", data, seed=1)
+    orders = pd.read_csv(data / "orders.csv")
+    orders.drop(columns=["paid_amount", "paid_date"]).to_csv(data / "orders.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\n"
+                    "kpi_options: {revenue_basis: ordered}\nincentives: {commission: {basis: ordered}}\n",
+                    encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(data), period="2026-10",
+                          language="zh")
+    summary = report.summary()
+    assert summary.table.iloc[0, 0] == "销售额"
+    assert summary.paragraphs[0].startswith("本期销售额 ")
+
+
 def test_a_change_that_rounds_to_nothing_has_no_sign():
     from salesperf_kit.reporting import _fmt, _points
 
