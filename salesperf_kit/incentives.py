@@ -387,6 +387,22 @@ def _unpaid_award(award: str, kpi: str, needs: tuple[str, str]) -> Note:
                 f"请补上该表，或以 incentives.awards.{award}: null 取消该奖项。")
 
 
+def _unpaid_for_lack_of_team_targets(inc) -> list[Note]:
+    """The notices of the team pool and the team champion award when no team has a
+    target: both go by a team's attainment, so neither can be paid."""
+    parts = []
+    if inc.team_pool is not None and inc.team_pool.amount:
+        parts.append(("Team pool", "团队奖金池", "incentives.team_pool",
+                      "it goes to each team that reaches its target", "奖金池发给达成目标的团队"))
+    if inc.awards.get("team_champion"):
+        parts.append(("Team champion award", "团队冠军奖", "incentives.awards.team_champion",
+                      "it goes to the team of highest attainment", "该奖发给目标完成率最高的团队"))
+    return [Note(f"{en} left unpaid: no team has a revenue target this period ({why_en}). Add the teams' "
+                 f"targets to the data, or take it out of the plan with {key}: null.",
+                 f"{zh}未发放：本期没有任何团队的销售目标（{why_zh}）。请在数据中补上团队目标，或以 {key}: null 取消。")
+            for en, zh, key, why_en, why_zh in parts]
+
+
 def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Series,
             csat: pd.Series | None, notices: list[str]) -> pd.Series:
     """Award money per row; tied winners share an award equally."""
@@ -562,6 +578,8 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     sc_team = sc["team"].astype(str)
     team_rev = base_all.groupby(teams_all.astype(str)).sum()
     team_att = (team_rev / team_t.where(team_t > 0)).round(9)
+    if not team_att[team_att.index.isin(set(sc_team))].notna().any():
+        notices += _unpaid_for_lack_of_team_targets(inc)
     pool = _team_pool(inc.team_pool, sc_team, pd.Series(base, index=sc.index), team_att)
     awards = _awards(inc.awards, sc_team, pd.Series(base, index=sc.index), team_att, _kpi_column(kpis, "csat", ids),
                      notices)

@@ -464,6 +464,29 @@ def test_no_sales_champion_without_sales_and_best_service_needs_csat(caplog):
         "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"]
 
 
+def test_team_pool_and_team_champion_without_any_team_target_say_they_were_not_paid():
+    """Both go by a team's attainment: data without targets (an export of deals alone) pay
+    neither, and the payout says so rather than leaving the plan's amounts out silently."""
+    kpis = make_kpis(POOL_REVENUE)
+    params = make_params(team_pool={"amount": 9_000}, awards={"sales_champion": 2_000, "team_champion": 5_000})
+    t = payouts(scorecard(kpis), kpis, params)
+    # only the sales champion is paid: e1 has the highest revenue (POOL_REVENUE)
+    assert t["team_pool"].sum() == 0 and t.set_index("employee_id")["awards"].to_dict() == pytest.approx(
+        {"e1": 2_000, "e2": 0, "e3": 0, "e4": 0, "e5": 0})
+    assert t.attrs["notices"] == [
+        "Team pool left unpaid: no team has a revenue target this period (it goes to each team that reaches "
+        "its target). Add the teams' targets to the data, or take it out of the plan with incentives.team_pool: null.",
+        "Team champion award left unpaid: no team has a revenue target this period (it goes to the team of highest "
+        "attainment). Add the teams' targets to the data, or take it out of the plan with "
+        "incentives.awards.team_champion: null."]
+    assert t.attrs["notices"][1].zh == (
+        "团队冠军奖未发放：本期没有任何团队的销售目标（该奖发给目标完成率最高的团队）。"
+        "请在数据中补上团队目标，或以 incentives.awards.team_champion: null 取消。")
+    # one team with a target is enough: then the plan is applied as written, without a notice
+    kpis = make_kpis(POOL_REVENUE, {("team", "north"): 100_000})
+    assert payouts(scorecard(kpis), kpis, params).attrs["notices"] == []
+
+
 def test_every_award_of_the_plan_has_a_label_and_an_unknown_one_reads_as_words():
     import typing
 
