@@ -1000,6 +1000,7 @@ _TEXT = {
         "target": ", target {}",
         "eff": " -> {} after redistribution",
         "skip": "   - {label}: raw {raw} — {note}; weight {weight} -> 0",
+        "skip_no_value": "   - {label}: {note}; weight {weight} -> 0",
         "total": "   KPI points: {expr} = {total}",
         "none": "   No KPI could be scored, so there is no score.",
         "s2_off": "2. Rating blend: not part of this plan.",
@@ -1041,6 +1042,7 @@ _TEXT = {
         "target": "，目标 {}",
         "eff": "，重新分配后 {}",
         "skip": "   - {label}：实际 {raw} —— {note}；权重 {weight} -> 0",
+        "skip_no_value": "   - {label}：{note}；权重 {weight} -> 0",
         "total": "   KPI 得分：{expr} = {total}",
         "none": "   没有可计分的指标，因此没有得分。",
         "s2_off": "2. 360 评价加权：本方案不含。",
@@ -1173,8 +1175,9 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
             note = d["note"] or ""
             if language == "zh":
                 note = _detail_note_zh(note)
-            lines.append(tx["skip"].format(label=lab, raw=_raw(d["raw"], k, language), note=note,
-                                           weight=_pct(d["weight"])))
+            # a KPI without a value: its note says so ('raw — — no value' read as a stutter)
+            lines.append(tx["skip" if pd.notna(d["raw"]) else "skip_no_value"].format(
+                label=lab, raw=_raw(d["raw"], k, language), note=note, weight=_pct(d["weight"])))
     if pd.isna(row["kpi_points"]):
         lines.append(tx["none"])
         return "\n".join(lines)

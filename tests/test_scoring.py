@@ -281,6 +281,9 @@ def test_a_kpi_without_value_is_redistributed(kpis):
     card = score(kpis, p)
     d = detail(card, "E4", "repurchase_rate")
     assert d["note"] == "no value: weight redistributed" and d["effective_weight"] == 0
+    # the explanation says it once, without a dash for the missing value before the note
+    assert "   - Repurchase rate: no value: weight redistributed; weight 30.00% -> 0\n" in card.explain("E4", language="en")
+    assert "   - 复购率：无数值，权重已按比例分配给其他指标；权重 30.00% -> 0\n" in card.explain("E4", language="zh")
     assert detail(card, "E4", "calls")["effective_weight"] == pytest.approx(0.5 / 0.7)
     assert detail(card, "E4", "new_customers")["effective_weight"] == pytest.approx(0.2 / 0.7)
     # E4: calls 33.3 (4 agents), new customers 0 -> 33.3 x 5/7
