@@ -61,8 +61,10 @@ _MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "
 # employees: a list of people taken from a log (each agent of a call log, each rep of deals)
 _LINES = {"orders": ("order_id", ("amount", "cost", "quantity", "paid_amount")),
           "employees": ("employee_id", ())}
+# kind "xlsx" is any Excel workbook: .xlsx/.xlsm read with openpyxl, the old binary .xls
+# (Excel 97-2003) with calamine (see _excel_engine)
 _KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-          ".parquet": "parquet", ".pq": "parquet"}
+          ".xls": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
 _DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SCAN = 10  # the header is looked for in the first rows (title lines above it are skipped)
 # The date that places a row of a fact table in time (used for the period warning).
@@ -80,7 +82,7 @@ _YAML_BOOLEANS = ("YAML reads unquoted Yes/No/On/Off as true/false: quote the va
 _BOOLEAN_SPELLINGS = {flag: tuple(dict.fromkeys(
     [normalise(k) for k, v in BOOLEAN_VALUES.items() if v is flag] + ["on" if flag else "off"]))
     for flag in (True, False)}
-_OLD_EXCEL = (".xls", ".xlsb", ".ods", ".et")
+_OLD_EXCEL = (".xlsb", ".ods", ".et")
 
 
 def _with_hint(text: str, value: object, options) -> str:
@@ -242,7 +244,8 @@ def load_dataset(path: str | Path, *, mapping: dict | None = None,
     path : str or Path
         A folder whose files are named after the tables (``orders.csv``, ``员工.xlsx``,
         ``calls.parquet``; see :data:`~salesperf_kit.aliases.TABLE_ALIASES`), one ``.xlsx``
-        workbook whose sheets are named after the tables, or one CSV / XLSX / Parquet file
+        (or old ``.xls``) workbook whose sheets are named after the tables, or one CSV /
+        XLSX / XLS / Parquet file
         (its table named by ``mapping["files"]`` or by its file name).
     mapping : dict, optional
         The ``data:`` section of the parameter file, keys ``files``, ``columns``,
@@ -432,7 +435,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
     root = Path(path)
     if not root.exists():
         raise SalesperfError(f"The data path '{root}' does not exist: expected a folder of "
-                             f"exports, an .xlsx workbook or one CSV/XLSX/Parquet file.")
+                             f"exports, an .xlsx or .xls workbook or one CSV/XLSX/Parquet file.")
     run = _Run(root=root)
     sources = _discover(root, m, wanted, run)
     if wanted is None:
@@ -726,20 +729,38 @@ def _split_sheet(spec: str) -> tuple[str, str | None]:
     return name.strip(), (sheet.strip() or None)
 
 
-def _sheet_names(path: Path, display: str, run: _Run, table: str = "") -> list[str] | None:
-    import openpyxl
-
+def _excel_engine(path: Path, display: str, run: _Run, table: str = "") -> str | None:
+    """The pandas engine that reads the workbook: openpyxl for .xlsx/.xlsm, calamine for
+    the old binary .xls, which openpyxl cannot read (None, with an error, when calamine is
+    not installed)."""
+    if path.suffix.lower() != ".xls":
+        return "openpyxl"
     try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception as err:  # corrupt or not a workbook
+        import python_calamine  # noqa: F401
+    except ImportError:
+        run.error(table or "?", "unsupported_file", "reading an old Excel workbook (.xls) needs "
+                  "the python-calamine package, which is not installed", file=display,
+                  fix="install the kit's dependencies again (pip install -e . or conda env "
+                      "update -f environment.yml), or pip install python-calamine; or open the "
+                      "file in Excel and save it as .xlsx")
+        return None
+    return "calamine"
+
+
+def _sheet_names(path: Path, display: str, run: _Run, table: str = "") -> list[str] | None:
+    engine = _excel_engine(path, display, run, table)
+    if engine is None:
+        return None
+    try:
+        with pd.ExcelFile(path, engine=engine) as book:
+            return [str(name) for name in book.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # corrupt or not a workbook (calamine panics on some)
         run.error(table or "?", "unreadable_file",
                   f"cannot open the workbook: {type(err).__name__}: {err}", file=display,
                   fix="open the file in Excel and save it again as .xlsx")
         return None
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
 
 
 def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[_Source]:
@@ -832,9 +853,8 @@ def _kind_of(path: Path, table: str, display: str, run: _Run) -> str | None:
         what = f"table '{table}'" if table != "?" else "the data"
         if path.suffix.lower() in _OLD_EXCEL:
             run.error(table, "unsupported_file",
-                      f"{what} cannot be read from this file: '{path.suffix}' is "
-                      f"{'an old Excel' if path.suffix.lower() == '.xls' else 'a'} workbook "
-                      f"format the kit does not read; expected .xlsx, .csv or .parquet",
+                      f"{what} cannot be read from this file: '{path.suffix}' is a workbook "
+                      f"format the kit does not read; expected .xlsx, .xls, .csv or .parquet",
                       file=display, fix="open it in Excel and save it as .xlsx (Excel Workbook) "
                       "or as CSV UTF-8")
         else:
@@ -1017,8 +1037,8 @@ def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | N
             pass
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         run.error(src.table, "unreadable_file", "this is an Excel workbook, not a text (CSV) "
-                  "file", file=src.display, fix="give it the .xlsx extension (an old .xls: "
-                  "open it in Excel and save it as .xlsx)")
+                  "file", file=src.display, fix="give it the .xlsx extension (.xls for an "
+                  "old Excel 97-2003 workbook)")
         return None
     if b"\x00" not in data[:65536]:
         for enc in ("utf-8", "gb18030"):
@@ -1182,8 +1202,11 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
             continue
         try:
             frames = pd.read_excel(path, sheet_name=sorted(sheets), header=None, dtype=object,
-                                   keep_default_na=False, engine="openpyxl")
-        except Exception as err:  # corrupt workbook
+                                   keep_default_na=False,
+                                   engine=_excel_engine(path, srcs[0].display, run))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as err:  # corrupt workbook (calamine panics on some)
             for s in srcs:
                 run.error(s.table, "unreadable_file", f"cannot read the workbook: "
                           f"{type(err).__name__}: {err}", file=s.display, sheet=s.sheet,

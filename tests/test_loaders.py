@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
+import sys
 
 import openpyxl
 import pandas as pd
@@ -105,6 +107,94 @@ def test_one_workbook_with_several_sheets(tmp_path):
     assert ds.sources["orders"].sheet == "销售订单"
     assert [w.check for w in ds.warnings] == ["unknown_sheet"]
     assert "说明" in ds.warnings[0].message
+
+
+def _rec(rtype: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", rtype, len(data)) + data
+
+
+def _xls_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """A minimal Excel 97-2003 workbook (BIFF8 in a compound file), as old ERP and shop
+    back-office exports are: ``{sheet: rows}``, each cell a str, a number or a date."""
+    strings: list[str] = []
+    bof = {kind: _rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 6))
+           for kind in (0x0005, 0x0010)}  # workbook globals, worksheet
+    bodies = []
+    for rows in sheets.values():
+        cells = b""
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if isinstance(v, str):  # LABELSST: an index into the shared strings
+                    strings += [v] if v not in strings else []
+                    cells += _rec(0x00FD, struct.pack("<HHHI", r, c, 0, strings.index(v)))
+                else:  # NUMBER; a date is a day number in a date-formatted cell (XF 1)
+                    is_date = isinstance(v, dt.date)
+                    num = (v - dt.date(1899, 12, 30)).days if is_date else v
+                    cells += _rec(0x0203, struct.pack("<HHHd", r, c, int(is_date), num))
+        bodies.append(bof[0x0010] + cells + _rec(0x000A))
+    xf = [_rec(0x00E0, struct.pack("<HHHBBBBIIH", 0, fmt, 0xFFF5, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+          for fmt in (0, 14)]  # General; m/d/yyyy
+    head = bof[0x0005] + _rec(0x0042, struct.pack("<H", 1200)) + b"".join(xf)
+    tail = _rec(0x00FC, struct.pack("<II", len(strings), len(strings)) + b"".join(
+        struct.pack("<HB", len(t), 1) + t.encode("utf-16-le") for t in strings)) + _rec(0x000A)
+    offset = len(head) + sum(12 + 2 * len(n) for n in sheets) + len(tail)
+    bound = b""
+    for name, body in zip(sheets, bodies):
+        bound += _rec(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1)
+                      + name.encode("utf-16-le"))
+        offset += len(body)
+    stream = (head + bound + tail + b"".join(bodies)).ljust(4096, b"\0")  # no mini stream
+    n = -(-len(stream) // 512)
+    # sectors: 0 the FAT, 1 the directory, 2.. the Workbook stream
+    fat = [0xFFFFFFFD, 0xFFFFFFFE, *range(3, n + 2), 0xFFFFFFFE]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+
+    def entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF,
+                                                   0xFFFFFFFF, child)
+                + b"\0" * 36 + struct.pack("<III", start, size, 0))
+
+    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1)
+                 + entry("Workbook", 2, 2, len(stream))).ljust(512, b"\0")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+              + struct.pack("<HHHHH6xIIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096,
+                            0xFFFFFFFE, 0, 0xFFFFFFFE, 0, 0)).ljust(512, b"\xff")
+    return header + fat_sector + directory + stream.ljust(n * 512, b"\0")
+
+
+def test_old_xls_workbook_is_read_with_its_lookup_sheet(tmp_path):
+    """Tableau's Superstore and many shop back-offices export Excel 97-2003 .xls."""
+    book = tmp_path / "Sample - Superstore.xls"
+    book.write_bytes(_xls_bytes({
+        "Orders": [["Order ID", "Order Date", "Customer ID", "Region", "Sales"],
+                   ["CA-1", dt.date(2017, 11, 3), "C1", "West", 100.5],
+                   ["CA-1", dt.date(2017, 11, 3), "C1", "West", 20],
+                   ["CA-2", dt.date(2017, 11, 30), "C2", "East", 7.25]],
+        "People": [["Person", "Region"], ["王芳", "West"], ["Chuck Magee", "East"]]}))
+    ds = load_dataset(book, mapping={
+        "files": {"orders": "Orders", "employees": "People"}, "lines": ["orders"],
+        "lookups": {"orders": [{"file": "People", "key": "Region", "columns": ["Person"]}]},
+        "columns": {"orders": {"Person": "employee_id"},
+                    "employees": {"Person": ["employee_id", "name"], "Region": "team"}},
+        "defaults": {"employees": {"role": "shop_operator"}}})
+    orders = ds.tables["orders"].set_index("order_id")
+    assert orders.loc["CA-1", "amount"] == pytest.approx(120.5)  # 100.5 + 20, two lines
+    assert orders.loc["CA-2", "order_date"] == pd.Timestamp("2017-11-30")
+    assert orders["employee_id"].tolist() == ["王芳", "Chuck Magee"]
+    assert ds.sources["orders"].sheet == "Orders"
+    assert ds.tables["employees"]["team"].tolist() == ["West", "East"]
+
+
+def test_xls_without_its_reader_says_what_to_install(tmp_path, monkeypatch):
+    book = tmp_path / "orders.xls"
+    book.write_bytes(_xls_bytes({"orders": [["order_id"], ["O1"]]}))
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # as if not installed
+    [p] = validate_dataset(book).problems
+    assert (p.file, p.check) == ("orders.xls", "unsupported_file")
+    assert "needs the python-calamine package, which is not installed" in p.message
+    assert p.fix.startswith("install the kit's dependencies again (pip install -e . or conda "
+                            "env update -f environment.yml)")
 
 
 def test_parquet_folder_keeps_types(tmp_path):
@@ -842,22 +932,40 @@ def test_did_you_mean_follows_a_full_stop(tmp_path):
         assert not re.search(r"[^.?!] Did you mean", text), text
 
 
-def test_xls_file_in_a_folder_is_one_error_naming_file_and_table(tmp_path):
+def test_corrupt_xls_file_in_a_folder_is_one_error_naming_file_and_table(tmp_path):
     _add_employees(tmp_path)
     (tmp_path / "orders.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old workbook")
     report = validate_dataset(tmp_path)
     [p] = report.problems
-    assert (p.table, p.file, p.check) == ("orders", "orders.xls", "unsupported_file")
-    assert p.message.startswith("table 'orders' cannot be read from this file: '.xls'")
-    assert p.fix == "open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8"
+    assert (p.table, p.file, p.check) == ("orders", "orders.xls", "unreadable_file")
+    assert p.message.startswith("cannot open the workbook: ")
+    assert p.fix == "open the file in Excel and save it again as .xlsx"
     assert not [w for w in report.warnings if w.file == "orders.xls"]
     # named in data.files: still one error and no "not loaded" warning for the same file
     (tmp_path / "orders.xls").rename(tmp_path / "export.xls")
     for files in ({"orders": "export.xls"}, {"orders": str(tmp_path / "export.xls")}):
         report = validate_dataset(tmp_path, mapping={"files": files})
         [p] = report.problems
-        assert (p.table, p.check) == ("orders", "unsupported_file")
+        assert (p.table, p.check) == ("orders", "unreadable_file")
         assert report.warnings == []
+
+
+def test_workbook_the_reader_crashes_on_is_one_error(tmp_path, monkeypatch):
+    """calamine raises a PanicException (a BaseException, not an Exception) on some
+    damaged .xls files: still one error naming the file, never a traceback."""
+    class PanicException(BaseException):
+        pass
+
+    def panic(*args, **kwargs):
+        raise PanicException("slice index starts at 5632 but ends at 5120")
+
+    _add_employees(tmp_path)
+    (tmp_path / "orders.xls").write_bytes(_xls_bytes({"orders": [["order_id"], ["O1"]]}))
+    monkeypatch.setattr(pd, "ExcelFile", panic)
+    [p] = validate_dataset(tmp_path).problems
+    assert (p.table, p.file, p.check) == ("orders", "orders.xls", "unreadable_file")
+    assert p.message == ("cannot open the workbook: PanicException: slice index starts at "
+                         "5632 but ends at 5120")
 
 
 # --- lookups (data.lookups) -------------------------------------------------------------
