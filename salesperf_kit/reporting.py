@@ -307,7 +307,10 @@ class Report:
         # columns with no figure at all (no targets, no earlier period) are left out
         empty = {"target": ["target", "attainment"], "previous": ["previous", "change_vs_previous"],
                  "same_period_last_year": ["same_period_last_year", "change_vs_last_year"]}
-        drop = [c for key, group in empty.items() if table[key].isna().all() for c in group]
+        # a year's previous period is the same period last year: it is compared once, as last year
+        yearly = self.period.kind == "year"
+        drop = [c for key, group in empty.items()
+                if table[key].isna().all() or (yearly and key == "previous") for c in group]
         shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
         return Section(_t("summary", self.language), paras, shown, key="summary")
@@ -325,12 +328,14 @@ class Report:
         def change(col: str, base: str) -> str:
             return _change(r["actual"], r.get(base), r[col], unit, zh)  # (the base is read for ratios only)
 
-        if pd.notna(r["change_vs_previous"]):
+        yearly = self.period.kind == "year"  # the previous period is last year: said once
+        if pd.notna(r["change_vs_previous"]) and not yearly:
             changes.append(f"环比 {change('change_vs_previous', 'previous')}" if zh else
                            f"{change('change_vs_previous', 'previous')} vs the previous period")
         if pd.notna(r["change_vs_last_year"]):
             changes.append(f"同比 {change('change_vs_last_year', 'same_period_last_year')}" if zh else
-                           f"{change('change_vs_last_year', 'same_period_last_year')} vs the same period last year")
+                           f"{change('change_vs_last_year', 'same_period_last_year')} vs "
+                           f"{'last year' if yearly else 'the same period last year'}")
         if zh:
             return parts[0] + ("；" + "，".join(changes) if changes else "") + "。"
         return parts[0] + ("; " + " and ".join(changes) if changes else "") + "."

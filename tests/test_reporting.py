@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.periods import parse_period
 from salesperf_kit.reporting import build_report
 from salesperf_kit.sample import write_sample
 
@@ -365,10 +366,41 @@ def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
     row = pd.Series({"kpi": "inventory_turnover", "actual": 12.454, "target": float("nan"),
                      "attainment": float("nan"), "previous": 10.581, "change_vs_previous": 12.454 / 10.581 - 1,
                      "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})
-    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"))
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"))
+    month = parse_period("2026-10")
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=month)
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=month)
     assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 17.7%。"
     assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; 17.7% vs the previous period."
+
+
+def test_a_year_summary_compares_with_last_year_once():
+    """A year's previous period is last year: Superstore's revenue 657,713.2 in 2017 against
+    573,083.8 in 2016 is +14.8% (657,713.2 / 573,083.8 - 1 = 0.1477), said once."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from salesperf_kit.catalogue import label
+    from salesperf_kit.reporting import Report
+
+    change = 657_713.2 / 573_083.8 - 1
+    row = pd.Series({"kpi": "revenue", "actual": 657_713.2, "target": float("nan"),
+                     "attainment": float("nan"), "previous": 573_083.8, "change_vs_previous": change,
+                     "same_period_last_year": 573_083.8, "change_vs_last_year": change})
+    year = parse_period("2017")
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=year)
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=year)
+    assert Report._headline_sentence(zh, row, "currency") == "本期销售额 657,713；同比 14.8%。"
+    assert Report._headline_sentence(en, row, "currency") == "Revenue: 657,713; 14.8% vs last year."
+
+
+def test_a_year_report_shows_last_year_without_a_copy_as_previous(tmp_path):
+    write_sample("ecommerce", tmp_path, seed=1, volumes={"orders": 4, "service": 2})
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(tmp_path), period="2026", language="en")
+    summary = report.summary()
+    assert list(summary.table.columns) == ["KPI", "Actual", "Target", "Attainment", "Last year", "vs last year"]
+    assert "previous" not in summary.paragraphs[0]
 
 
 # ----------------------------------------------------------------------------- funnel figure
