@@ -48,7 +48,7 @@ KERNEL = "salesperf"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # (a report's errors are in its cells; the kernel's own
                                                      # log only adds "KeyboardInterrupt caught" on shutdown)
 _PACKAGES = ["salesperf", "pandas", "numpy", "duckdb", "pyarrow", "pandera", "papermill", "nbconvert",
-             "matplotlib", "seaborn", "scipy", "openpyxl"]
+             "matplotlib", "seaborn", "scipy", "openpyxl", "python-calamine"]
 
 
 @dataclass

@@ -82,6 +82,7 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert files["orders.csv"]["bytes"] == orders.stat().st_size
     assert re.fullmatch(r"[0-9a-f]{64}", files["orders.csv"]["sha256"])
     assert m["versions"]["pandas"]
+    assert m["versions"]["openpyxl"] and m["versions"]["python-calamine"]  # the .xlsx and .xls readers
     assert m["parameters"]["output_dir"] == str((reports / "2026-10" / "acme" / "telesales").resolve())
 
 
