@@ -1317,6 +1317,10 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         out, problems = _parse_column(ctx, col, series)
         if col in scales:
             out = (out * scales[col]).round(6)
+        elif col.endswith("_s"):
+            note = _minutes_note(ctx, col, series, out)
+            if note is not None:
+                run.add(note)
         parsed[col] = out
         for p in problems:
             if p.check == "ambiguous_date":  # its cells are not empty: not reported again as such
@@ -1911,6 +1915,34 @@ def _header_units(ctx: _Ctx, headers: list[str], assigned: dict[str, int], run: 
             zh=f"'{headers[pos]}'（{col}）以{unit}为单位：数值已乘以 {out[col]:,.0f}",
             fix="nothing to do if the header's unit is right"))
     return out
+
+
+def _minutes_note(ctx: _Ctx, col: str, raw: pd.Series, seconds: pd.Series) -> Problem | None:
+    """A warning when plain numbers read as seconds look like minutes: every positive value
+    under 60 and their median under 10 (2.38 is a call of 2 min 23 s, not a hang-up). A
+    header that states its unit (通话时长（秒）) or durations written as 0:02:23 are not
+    questioned."""
+    header = ctx.headers.get(col, col)
+    if _split_unit(header, _TIME_UNITS) is not None:
+        return None
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        plain = raw.notna()
+    else:  # text that is a plain number, and numbers (not 0:02:23, 2分30秒 or an Excel time)
+        _, texts, others = _split_types(raw)
+        numbers = others[others.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))]
+        plain = pd.to_numeric(texts, errors="coerce").dropna().index.union(numbers.index)
+        plain = raw.index.isin(plain)
+    v = seconds[plain & (seconds > 0)]
+    if len(v) < 5 or v.max() >= 60 or v.median() >= 10:
+        return None
+    return ctx.problem(
+        "duration_in_minutes", f"{ctx.label(col)} is read in seconds, but its {len(v):,} talk times are "
+        f"all under a minute (median {v.median():.3g} s): if they are minutes, every call counts as "
+        f"a hang-up and the talk-time KPIs are close to 0", column=col, severity="warning",
+        zh=f"'{header}'（{col}）按秒读取，但 {len(v):,} 个通话时长都不到 1 分钟（中位数 {v.median():.3g} 秒）："
+           f"若单位是分钟，每通电话都会被当作挂断，通话时长类指标接近 0",
+        fix=f"if the values are minutes, state the unit in the header ('{header} (min)' or '{header}（分钟）'): "
+            f"its values are then multiplied by 60; nothing to do if they are seconds")
 
 
 def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:

@@ -357,6 +357,43 @@ def test_a_unit_in_a_header_is_read_and_applied(tmp_path):
     assert "amount" in {p.column for p in validate_dataset(tmp_path).problems}
 
 
+def test_talk_times_that_look_like_minutes_are_flagged(tmp_path):
+    """A talk-time column in minutes without a unit in its header would be read as
+    seconds: 2.38 minutes becomes a 2.38-second hang-up and the effective talk time is 0.
+    Every positive value under a minute with a median under 10 is flagged; a header
+    that states its unit, or durations written as 0:02:23, are not."""
+    emp = pd.DataFrame({"工号": ["E1"], "姓名": ["王芳"], "团队": ["一组"], "岗位": ["电销"]})
+    minutes = ["2.38", "4.03", "0", "3.67", "0.62", "5.1", ""]
+    calls = pd.DataFrame({"Call Id": [f"K{i}" for i in range(len(minutes))], "工号": "E1",
+                          "呼叫时间": "2021-01-01 09:00", "AvgTalkDuration": minutes,
+                          "是否接通": ["是", "是", "否", "是", "是", "是", "否"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "通话记录.csv", calls, encoding="utf-8-sig")
+    mapping = {"columns": {"calls": {"AvgTalkDuration": "duration_s"}},
+               "defaults": {"calls": {"duration_s": 0}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["calls"]["duration_s"].tolist() == [2.38, 4.03, 0.0, 3.67, 0.62, 5.1, 0.0]
+    [w] = [p for p in ds.warnings if p.check == "duration_in_minutes"]
+    assert w.column == "duration_s"
+    # 5 positive values, the median of 0.62, 2.38, 3.67, 4.03, 5.1 is 3.67
+    assert w.message == ("'AvgTalkDuration' (duration_s) is read in seconds, but its 5 talk times "
+                         "are all under a minute (median 3.67 s): if they are minutes, every call "
+                         "counts as a hang-up and the talk-time KPIs are close to 0")
+    assert "'AvgTalkDuration (min)'" in w.fix and "multiplied by 60" in w.fix
+    assert w.text("zh").startswith("'AvgTalkDuration'（duration_s）按秒读取，但 5 个通话时长都不到 1 分钟")
+    # the same values written as durations, or under a header that says seconds: no warning
+    for header, values in [("AvgTalkDuration", ["0:00:02", "0:00:04", "0", "0:00:03", "0:00:01", "0:00:05", ""]),
+                           ("AvgTalkDuration (s)", minutes)]:
+        _write_csv(tmp_path / "通话记录.csv", calls.assign(AvgTalkDuration=values)
+                   .rename(columns={"AvgTalkDuration": header}), encoding="utf-8-sig")
+        m = {**mapping, "columns": {"calls": {header: "duration_s"}}}
+        assert not [p for p in load_dataset(tmp_path, mapping=m).warnings if p.check == "duration_in_minutes"]
+    # real seconds: no warning
+    _write_csv(tmp_path / "通话记录.csv", calls.assign(AvgTalkDuration=["143", "242", "0", "220", "37", "306", ""]),
+               encoding="utf-8-sig")
+    assert not [p for p in load_dataset(tmp_path, mapping=mapping).warnings if p.check == "duration_in_minutes"]
+
+
 def test_a_kpi_sheet_column_may_state_its_unit(tmp_path):
     sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"], "销售额（万元）": ["1.2", "0.9"]})
     _write_csv(tmp_path / "指标表.csv", sheet)
