@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label", "with_unit_sign"]
+__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label", "label_with_unit",
+           "with_unit_sign"]
 
 
 class Note(str):
@@ -149,12 +150,29 @@ def label(name: str, language: str = "zh") -> str:
     return info.zh if language == "zh" else info.en
 
 
+# a time's unit: in a label (zh, en), and after a number in English
+_TIME_UNITS = {"hours": ("小时", "hours", "h"), "minutes": ("分钟", "minutes", "min"),
+               "seconds": ("秒", "seconds", "s")}
+
+
+def label_with_unit(name: str, language: str = "zh") -> str:
+    """A KPI's label with its unit when it is a time ("有效沟通时长（分钟）", "Average talk
+    time (seconds)"), for a heading over figures that carry none."""
+    text = label(name, language)
+    unit = _TIME_UNITS.get(CATALOGUE[name].unit) if name in CATALOGUE else None
+    if unit is None:
+        return text
+    return f"{text}（{unit[0]}）" if language == "zh" else f"{text} ({unit[1]})"
+
+
 def with_unit_sign(number: str, unit: str | None, language: str = "en") -> str:
     """A formatted ``number`` with the sign of its unit where the unit has one: a number of
-    times reads "4.7 次" ("4.7×" in English), a multiple (money per money) "3.20×";
-    any other unit is returned as it is."""
+    times reads "4.7 次" ("4.7×" in English), a multiple (money per money) "3.20×", a time
+    "670.28 分钟" ("670.28 min"); any other unit is returned as it is."""
     if unit == "times":
         return f"{number} 次" if language == "zh" else f"{number}×"
     if unit == "multiple":
         return f"{number}×"
+    if unit in _TIME_UNITS:
+        return f"{number} {_TIME_UNITS[unit][0 if language == 'zh' else 2]}"
     return number

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._checks import check_one_of
-from .catalogue import CATALOGUE, label
+from .catalogue import CATALOGUE, label, label_with_unit
 
 __all__ = ["write_table", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels"]
 
@@ -31,7 +31,8 @@ _COLUMN_LABELS = {
 
 
 def column_labels(columns, language: str = "zh") -> dict[str, str]:
-    """Display labels for scorecard columns: KPI names from the catalogue, ``<kpi>_points``
+    """Display labels for scorecard columns: KPI names from the catalogue (a time with its
+    unit), ``<kpi>_points``
     as "<label> 得分/points", the rest from a fixed table; unknown columns keep their name."""
     from .incentives import LABELS as PAY
 
@@ -42,8 +43,8 @@ def column_labels(columns, language: str = "zh") -> dict[str, str]:
             out[c] = _COLUMN_LABELS[c][i]
         elif c in PAY:
             out[c] = PAY[c]["zh" if language == "zh" else "en"]
-        elif c in CATALOGUE:
-            out[c] = label(c, language)
+        elif c in CATALOGUE:  # a time with its unit: 有效沟通时长（分钟）
+            out[c] = label_with_unit(c, language)
         elif c.endswith("_points") and c.removesuffix("_points") in CATALOGUE:
             out[c] = label(c.removesuffix("_points"), language) + (" 得分" if language == "zh" else " points")
         else:

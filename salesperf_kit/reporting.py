@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, plots
-from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label, with_unit_sign
+from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label, label_with_unit, with_unit_sign
 from .coverage import date_spans, has_records, require_records
 from .export import anonymise, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
@@ -64,17 +64,7 @@ _TXT = {
 }
 
 
-_TIME_UNITS = {"hours": ("小时", "hours"), "minutes": ("分钟", "minutes"), "seconds": ("秒", "seconds")}
-
-
-def kpi_label(kpi: str, language: str) -> str:
-    """A KPI's name for a reader, with its unit when it is a time ("有效沟通时长（分钟）"),
-    since its figures carry none."""
-    text = label(kpi, language)
-    unit = _TIME_UNITS.get(CATALOGUE[kpi].unit) if kpi in CATALOGUE else None
-    if unit is None:
-        return text
-    return f"{text}（{unit[0]}）" if language == "zh" else f"{text} ({unit[1]})"
+kpi_label = label_with_unit  # a KPI's name for a reader, with its unit when it is a time
 
 
 def _t(key: str, lang: str, **kw) -> str:

@@ -51,6 +51,18 @@ def test_labels_for_kpis_and_points():
     assert column_labels(["target", "clawback"], "en") == {"target": "Target", "clawback": "Clawback"}
 
 
+def test_labels_of_time_kpis_carry_their_unit():
+    """A scorecard shows effective talk time in minutes next to average talk time in
+    seconds: a header without the unit leaves 740.53 and 237.41 unreadable."""
+    cols = ["effective_talk_minutes", "effective_talk_minutes_points", "avg_talk_seconds", "resolution_hours"]
+    assert column_labels(cols, "zh") == {
+        "effective_talk_minutes": "有效沟通时长（分钟）", "effective_talk_minutes_points": "有效沟通时长 得分",
+        "avg_talk_seconds": "平均通话时长（秒）", "resolution_hours": "问题解决时长（小时）"}
+    assert column_labels(cols[:3], "en") == {
+        "effective_talk_minutes": "Effective talk time (minutes)",
+        "effective_talk_minutes_points": "Effective talk time points", "avg_talk_seconds": "Average talk time (seconds)"}
+
+
 def test_anonymise_is_stable_per_salt_and_hides_names():
     t = _table()
     a, b = anonymise(t, salt="acme"), anonymise(t, salt="acme")

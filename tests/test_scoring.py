@@ -686,6 +686,19 @@ def test_explain_gives_turnover_in_times_and_shares_in_per_cent():
     assert _raw(3.2, "roas", "en") == "3.20×"  # money per money
 
 
+def test_explain_gives_times_with_their_unit():
+    """Effective talk time is in minutes and average talk time in seconds: "raw 670.28" is
+    not enough for an agent to tell which."""
+    from salesperf_kit.scoring import _raw
+
+    assert _raw(670.2833, "effective_talk_minutes", "zh") == "670.28 分钟"
+    assert _raw(670.2833, "effective_talk_minutes", "en") == "670.28 min"
+    assert _raw(220.8919, "avg_talk_seconds", "zh") == "220.89 秒"
+    assert _raw(220.8919, "avg_talk_seconds", "en") == "220.89 s"
+    assert _raw(4.74, "resolution_hours", "zh") == "4.74 小时"
+    assert _raw(4.74, "resolution_hours", "en") == "4.74 h"
+
+
 # ----------------------------------------------------------------------------- demo data
 @pytest.mark.parametrize("business", ["online", "telesales", "ecommerce", "direct"])
 def test_explanations_add_up_on_the_demo_data(business):
