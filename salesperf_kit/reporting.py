@@ -782,15 +782,15 @@ def feedback_sentence(card: dict, language: str) -> str:
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
     goal, now = card.get("next_step_target"), card.get("next_step_value")
     basis = {"role_median": ("岗位中位数", "the role's median"), "target": ("目标", "the target"),
-             "role_upper_quartile": ("岗位前25%水平", "the role's best quarter")}.get(
+             "role_upper_quartile": ("岗位前25%水平", "the role's top 25%")}.get(
         card.get("next_step_basis"), ("", ""))[0 if zh else 1]
     if goal is None or pd.isna(goal):
         if strength is not None and now is not None and pd.notna(now):
             # every goal of the ladder is reached: the weakest KPI is no gap to close
             return (f"{card['name']}：做得好的是「{strength}」；相对最弱的「{gap}」也已达到岗位前25%水平；"
                     "下一步：保持当前水平。" if zh else
-                    f"{card['name']}: strong on {strength}; even the weakest KPI, {gap}, is in the role's best "
-                    "quarter; next step: keep it up.")
+                    f"{card['name']}: strong on {strength}; even the weakest KPI, {gap}, is in the role's top "
+                    "25%; next step: keep it up.")
         step = "保持当前水平。" if zh else "keep it up."
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"

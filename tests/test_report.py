@@ -314,11 +314,26 @@ def test_feedback_sentences_cover_people_without_data():
     # lower is better: the step is to bring it down, 20.0% -> 10.0%
     assert feedback_sentence(full, "zh") == ("乙：做得好的是「销售额」；需要提升的是「客户投诉率」；"
                                              "下一步：把「客户投诉率」从 20.0% 降低到 10.0%（岗位中位数）。")
-    # the weakest KPI already in the role's best quarter: no goal left, so no "gap" to close
+    # the weakest KPI already in the role's top 25%: no goal left, so no "gap" to close
     top = {**full, "gap_kpi": "effective_talk_minutes", "next_step_kpi": "effective_talk_minutes",
            "next_step_value": 612.5, "next_step_target": na, "next_step_basis": na}
     assert feedback_sentence(top, "zh") == ("乙：做得好的是「销售额」；相对最弱的「有效沟通时长（分钟）」也已达到岗位前25%水平；"
                                             "下一步：保持当前水平。")
+
+
+def test_feedback_in_english_says_top_25_percent_not_best_quarter():
+    """"The role's best quarter" reads as a quarter of the year in a quarterly report: the
+    basis of a next step is the top 25% of the role, as in Chinese (岗位前25%水平)."""
+    from salesperf_kit.reporting import feedback_sentence
+
+    card = {"name": "Greg", "strength_kpi": "effective_talk_minutes", "gap_kpi": "csat", "next_step_kpi": "csat",
+            "next_step_value": 3.37, "next_step_target": 3.39, "next_step_basis": "role_upper_quartile"}
+    assert feedback_sentence(card, "en") == ("Greg: strong on Effective talk time (minutes); gap on Customer "
+                                             "satisfaction; next step: raise Customer satisfaction from 3.37 to "
+                                             "3.39 (the role's top 25%).")
+    top = {**card, "next_step_target": pd.NA, "next_step_basis": pd.NA}
+    assert feedback_sentence(top, "en") == ("Greg: strong on Effective talk time (minutes); even the weakest KPI, "
+                                            "Customer satisfaction, is in the role's top 25%; next step: keep it up.")
 
 
 def test_a_long_error_is_cut_at_a_line_and_says_how_much_is_left():
