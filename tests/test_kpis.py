@@ -477,6 +477,38 @@ def test_first_orders_and_orders_by_tier(october):
                    ("E3", "B"): (1, 120.0)}
 
 
+def _shared_customers() -> pd.DataFrame:
+    """Customers served by several people: k1 (E1 in August, E2 in October), k2 (two orders
+    at the same instant of 10 October, t1 by E2 and t2 by E1: the first is t1 by order_id),
+    k3 (E1 in September, E2 in October) and k4 (E2 in October, referred by k1)."""
+    rows = [("a1", "E1", "k1", "2026-08-01 10:00", 100.0, None), ("a2", "E2", "k1", "2026-10-05", 50.0, None),
+            ("t2", "E1", "k2", "2026-10-10 09:00", 30.0, None), ("t1", "E2", "k2", "2026-10-10 09:00", 70.0, None),
+            ("c1", "E1", "k3", "2026-09-15", 40.0, None), ("c2", "E2", "k3", "2026-10-20", 60.0, None),
+            ("r1", "E2", "k4", "2026-10-25", 80.0, "k1")]
+    return _table("order_id employee_id customer_id order_date amount referred_by", rows, ("order_date",))
+
+
+@pytest.mark.parametrize("method", ["packed", "exact"])
+def test_first_orders_of_customers_served_by_several_people(employees, method, monkeypatch):
+    from salesperf_kit.kpis import _facts
+
+    if method == "exact":  # the slow path taken when the packing does not fit
+        monkeypatch.setattr(_facts, "_first_orders", lambda ctx: False)
+    res = compute_kpis({"employees": employees, "orders": _shared_customers()}, "2026-10",
+                       kpis=["new_customers", "new_customer_growth", "ltv", "returning_share"])
+    assert_kpi(res, "new_customers", {"E1": 0.0, "E2": 2.0})  # k2 (t1 comes first) and k4
+    assert_kpi(res, "new_customer_growth", {"E1": -1.0,  # 0 / 1 (k3 in September) - 1
+                                            "E2": NAN})  # none in September
+    # E1 acquired k1 (100 + 50) and k3 (40 + 60): 250 / 2; E2 k2 (70 + 30) and k4 (80): 180 / 2
+    assert_kpi(res, "ltv", {"E1": 125.0, "E2": 90.0})
+    # E2's October buyers k1, k2, k3, k4, of whom k1 and k3 had bought before; E1's k2 had not
+    assert_kpi(res, "returning_share", {"E1": 0.0, "E2": 0.5})
+    first = res.first_orders()
+    assert first[["customer_id", "employee_id"]].values.tolist() == [["k2", "E2"], ["k4", "E2"]]
+    assert_kpi(compute_kpis({"employees": employees, "orders": _shared_customers()}, "2026-10",
+                            kpis=["referrals"]), "referrals", {"E1": 0.0, "E2": 1.0})
+
+
 # ----------------------------------------------------------------------------- edge fixtures
 def test_empty_tables(employees):
     data = {name: _empty(name) for name in TABLES if name not in ("employees", "kpi_sheet")}

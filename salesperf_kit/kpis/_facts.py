@@ -293,16 +293,18 @@ def _first_orders(ctx: FactContext) -> bool:
 
     Each order that counts at the end of the period gets a code: the position of its
     employee (n for someone not in the employees table), times two plus one when it was
-    referred if the orders have referred_by. Per customer, DuckDB keeps only two numbers
-    (the hash aggregation of 10 million orders costs per number kept): the largest
-    ``code * r + age``, where age is the time from the order to the end of the period in
-    microseconds and r a power of two, and the smallest code. When the code part of the
-    first equals the second, every order of the customer has that code and every age is
-    below r: the first order's employee and referral are known without any tie-break, its
-    date is the largest age, and the customer's revenue is part of the amounts summed per
-    code (a small side table). Customers with orders of several codes are read again and
-    resolved exactly: the minimum of (date, order_id). Returns False when the employees
-    are too many for the packing; DuckDB raises OutOfRangeException when an age is.
+    referred if the orders have referred_by. Per customer, DuckDB keeps three numbers (the
+    hash aggregation of 10 million orders costs per number kept): the largest
+    ``age * K + code`` and the largest ``age * K + (K - 1 - code)``, where age is the time
+    from the order to the end of the period in microseconds and K the power of two above
+    the codes, and the sum of the amounts. The first gives the first order's age and, among
+    orders of that very instant, the largest code; the second the smallest code. When the
+    two codes agree, the first order's employee and referral are known without any
+    tie-break, whatever employees the customer bought from later. Customers whose first
+    instant holds orders of several codes (rare: two orders at the same time) are read
+    again and resolved exactly: the minimum of (date, order_id). Returns False when the
+    employees are too many for the packing; DuckDB raises OutOfRangeException when an age
+    is too large.
     """
     con = ctx.con
     p, q = ctx.period, ctx.period.previous()
@@ -312,14 +314,14 @@ def _first_orders(ctx: FactContext) -> bool:
         return False
     enum, n = _employee_enum(ctx)
     width = 2 if ctx.has("orders", "referred_by") else 1
-    k = (n + 1) * width  # codes 0 .. k - 1
-    r = 1 << (63 - (k - 1).bit_length())  # k * r <= 2 ** 63: code * r + age fits while age < r
-    if r < (1 << 40):  # ages of up to 12 days only
+    bits = ((n + 1) * width - 1).bit_length()  # codes 0 .. K - 1, K = 2 ** bits
+    big = 1 << bits
+    if 63 - bits < 40:  # ages of up to 12 days only
         return False
     end_us = _us(end)
-    code = f"coalesce(enum_code(TRY_CAST(employee_id AS {enum}))::INTEGER, {n})"
+    code = f"coalesce(enum_code(TRY_CAST(employee_id AS {enum}))::BIGINT, {n})"
     if width == 2:
-        code = f"({code} * 2 + (referred_by IS NOT NULL)::INTEGER)"
+        code = f"({code} * 2 + (referred_by IS NOT NULL)::BIGINT)"
 
     def age_in(per: Period) -> str:  # the first order lies in per
         return f"(age > {end_us - _us(per.end)} AND age <= {end_us - _us(per.start)})"
@@ -327,22 +329,22 @@ def _first_orders(ctx: FactContext) -> bool:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _hist AS
         WITH s AS (
-            SELECT customer_id, amount, {end_us} - epoch_us(order_date) AS age, {code} AS code
+            SELECT customer_id, amount, ({end_us} - epoch_us(order_date)) * {big} AS aged, {code} AS code
             FROM orders WHERE order_date < {_ts(end)} AND {valid_end}),
-        c AS (SELECT customer_id, max(code::BIGINT * {r} + age) AS hi, min(code) AS lo FROM s GROUP BY customer_id),
-        f AS (SELECT customer_id, hi // {r} AS code, hi % {r} AS age, hi // {r} = lo AS single FROM c),
+        c AS (SELECT customer_id, max(aged + code) AS hi, max(aged + ({big - 1} - code)) AS lo,
+                     sum(amount) AS revenue FROM s GROUP BY customer_id),
+        f AS (SELECT customer_id, hi % {big} AS code, hi // {big} AS age,
+                     hi % {big} = {big - 1} - lo % {big} AS single, revenue FROM c),
         per_code AS (
-            SELECT code, count(*) FILTER (WHERE single) AS ltv_customers,
-                   count(*) FILTER (WHERE single AND {age_in(q)}) AS new_customers_prev
-            FROM f GROUP BY code),
-        per_row AS (SELECT code, sum(amount) AS revenue FROM s GROUP BY code)
-        SELECT 'code' AS kind, code, per_code.* EXCLUDE (code), per_row.* EXCLUDE (code),
-               NULL AS customer_id, NULL::BIGINT AS age
-        FROM per_code FULL JOIN per_row USING (code)
+            SELECT code, count(*) AS ltv_customers, count(*) FILTER (WHERE {age_in(q)}) AS new_customers_prev,
+                   sum(revenue) AS revenue
+            FROM f WHERE single GROUP BY code)
+        SELECT 'code' AS kind, code, ltv_customers, new_customers_prev, revenue, NULL AS customer_id, NULL::BIGINT AS age
+        FROM per_code
         UNION ALL  -- the period's new customers
         SELECT 'new', code, NULL, NULL, NULL, customer_id, age FROM f WHERE single AND {age_in(p)}
-        UNION ALL  -- customers with orders of several codes
-        SELECT 'multi', NULL, NULL, NULL, NULL, customer_id, NULL FROM f WHERE NOT single
+        UNION ALL  -- customers whose first instant has orders of several codes
+        SELECT 'multi', NULL, NULL, NULL, revenue, customer_id, NULL FROM f WHERE NOT single
     """)
     multi = con.sql("SELECT count(*) FROM _hist WHERE kind = 'multi'").fetchall()[0][0]
     employee = f"enum_range(NULL::{enum})[code // {width} + 1]"  # NULL for n: not an employee
@@ -352,46 +354,39 @@ def _first_orders(ctx: FactContext) -> bool:
                code % {width} = 1 AS referred
         FROM _hist WHERE kind = 'new'
     """)
+    per_code = f"""SELECT {employee} AS employee_id, revenue AS ltv_revenue, ltv_customers, new_customers_prev
+                   FROM _hist WHERE kind = 'code'"""
     if not multi:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _ltv AS
-            SELECT {employee} AS employee_id, sum(revenue) AS ltv_revenue, sum(ltv_customers) AS ltv_customers,
+            SELECT employee_id, sum(ltv_revenue) AS ltv_revenue, sum(ltv_customers) AS ltv_customers,
                    sum(new_customers_prev) AS new_customers_prev
-            FROM _hist WHERE kind = 'code' GROUP BY 1
+            FROM ({per_code}) GROUP BY employee_id
         """)
         return True
-    # customers with orders of several codes: their first order by (date, order_id) and
-    # their revenue; the amounts per code of everyone else (one more read of the history)
-    con.execute("CREATE OR REPLACE TEMP TABLE _multi_ids AS SELECT customer_id FROM _hist WHERE kind = 'multi'")
+    # the customers of a tie: their first order by (date, order_id), from their own rows
+    con.execute("CREATE OR REPLACE TEMP TABLE _multi_ids AS SELECT customer_id, revenue FROM _hist WHERE kind = 'multi'")
     first = "{'d': order_date, 'id': order_id, 'e': employee_id, 'r': referred_by}"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _multi AS
-        WITH s AS (
-            SELECT o.customer_id, order_id, employee_id, referred_by, order_date, amount, {code} AS code,
-                   m.customer_id IS NOT NULL OR (o.customer_id IS NULL AND {_has_null('_multi_ids')}) AS multi
-            FROM orders o LEFT JOIN (SELECT customer_id FROM _multi_ids WHERE customer_id IS NOT NULL) m
-                 ON o.customer_id = m.customer_id
-            WHERE order_date < {_ts(end)} AND {valid_end}),
-        m AS (SELECT customer_id, min({first}) AS f, sum(amount) AS revenue FROM s WHERE multi GROUP BY customer_id),
-        e AS (SELECT code, sum(amount) AS revenue FROM s WHERE NOT multi GROUP BY code)
-        SELECT customer_id, f.d AS first_date, f.e AS employee_id, f.r IS NOT NULL AS referred, revenue,
-               NULL::BIGINT AS code
-        FROM m
-        UNION ALL
-        SELECT NULL, NULL, NULL, NULL, revenue, code FROM e
+        WITH m AS (
+            SELECT o.customer_id, min({first}) AS f FROM orders o
+            WHERE (o.customer_id IN (SELECT customer_id FROM _multi_ids)
+                   OR (o.customer_id IS NULL AND {_has_null('_multi_ids')}))
+              AND order_date < {_ts(end)} AND {valid_end}
+            GROUP BY o.customer_id)
+        SELECT m.customer_id, f.d AS first_date, f.e AS employee_id, f.r IS NOT NULL AS referred, i.revenue
+        FROM m JOIN _multi_ids i ON m.customer_id IS NOT DISTINCT FROM i.customer_id
     """)
     con.execute(f"INSERT INTO _new SELECT customer_id, first_date, employee_id, referred FROM _multi "
-                f"WHERE code IS NULL AND {_in('first_date', p)}")
+                f"WHERE {_in('first_date', p)}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ltv AS
         SELECT employee_id, sum(ltv_revenue) AS ltv_revenue, sum(ltv_customers) AS ltv_customers,
                sum(new_customers_prev) AS new_customers_prev
-        FROM (SELECT {employee} AS employee_id, e.revenue AS ltv_revenue, h.ltv_customers, h.new_customers_prev
-              FROM (SELECT * FROM _hist WHERE kind = 'code') h
-              LEFT JOIN (SELECT code, revenue FROM _multi WHERE code IS NOT NULL) e USING (code)
+        FROM ({per_code}
               UNION ALL
-              SELECT employee_id, revenue, 1, CASE WHEN {_in('first_date', q)} THEN 1 ELSE 0 END
-              FROM _multi WHERE code IS NULL)
+              SELECT employee_id, revenue, 1, CASE WHEN {_in('first_date', q)} THEN 1 ELSE 0 END FROM _multi)
         GROUP BY employee_id
     """)
     return True
