@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from salesperf_kit.catalogue import BUSINESSES
 from salesperf_kit.exceptions import ReportError, SalesperfError
 from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.periods import parse_period
 from salesperf_kit.report import NOTEBOOK_DIR, Kernels, run_all, run_report
 from salesperf_kit.sample import write_sample
 
@@ -347,7 +349,6 @@ def test_a_long_error_is_cut_at_a_line_and_says_how_much_is_left():
 
 
 def test_periods_without_records_are_not_zero():
-    from salesperf_kit.periods import parse_period
     from salesperf_kit.reporting import has_records
 
     orders = pd.DataFrame({"order_date": pd.to_datetime(["2016-10-20", "2017-06-02"])})
@@ -414,8 +415,9 @@ def test_summary_sentence_words_only_the_figures_it_has():
     from salesperf_kit.reporting import Report
 
     nan = float("nan")
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"))
-    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"))
+    month = parse_period("2026-10")
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=month)
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=month)
     full = pd.Series({"kpi": "revenue", "actual": 1200.0, "target": 1000.0, "attainment": 1.2,
                       "change_vs_previous": 0.5, "change_vs_last_year": -0.25})
     assert Report._headline_sentence(en, full, "currency") == (
@@ -443,8 +445,9 @@ def test_summary_sentence_of_a_share_speaks_in_points():
     from salesperf_kit.catalogue import label
     from salesperf_kit.reporting import Report
 
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"))
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=parse_period("2026-10"))
     row = pd.Series({"kpi": "connect_rate", "actual": 0.803, "target": float("nan"), "attainment": float("nan"),
                      "previous": 0.821, "change_vs_previous": 0.803 / 0.821 - 1,
                      "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})
     assert Report._headline_sentence(en, row, "ratio") == "Connect rate: 80.3%; -1.8 pp vs the previous period."
+
