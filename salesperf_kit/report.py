@@ -515,6 +515,12 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
     import papermill as pm
 
     outcome: list[BaseException | None] = []
+    # nbclient leaves the channels of the client it makes for a kernel manager it was given
+    # open (the manager is not its own), and a client collected with open channels logs
+    # "Could not destroy zmq context": keep the clients, to close them here
+    clients: list = []
+    make_client = km.client
+    km.client = lambda **kw: clients.append(make_client(**kw)) or clients[-1]
 
     def run() -> None:
         try:
@@ -533,6 +539,9 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
         km.shutdown_kernel(now=True)
         thread.join()
         raise
+    finally:
+        for kc in clients:
+            kc.stop_channels()
     if outcome[0] is not None:
         raise outcome[0]
 

@@ -451,3 +451,15 @@ def test_summary_sentence_of_a_share_speaks_in_points():
                      "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})
     assert Report._headline_sentence(en, row, "ratio") == "Connect rate: 80.3%; -1.8 pp vs the previous period."
 
+
+def test_a_run_closes_the_kernel_client_it_was_given(small_data, tmp_path, caplog):
+    """nbclient leaves open the channels of a client of a kernel it does not own; collected
+    open, the client logs 'Could not destroy zmq context' at every run."""
+    import gc
+
+    with caplog.at_level(logging.WARNING):
+        result = run_report("online", PARAMS_DIR / "online.yaml", data=str(small_data["online"]), period="2026-10",
+                            client="acme", reports_dir=tmp_path)
+        gc.collect()
+    assert result.status == "ok", result.error
+    assert "Could not destroy zmq context" not in caplog.text
