@@ -89,10 +89,14 @@ def test_executive_summary_missing_inputs_give_nan(tables):
 def test_executive_summary_zero_base_is_nan(tables):
     # e3 alone had revenue 0 in 2026-10; a zero previous value must not give infinity
     cur = compute_kpis(tables, "2026-10", kpis=["revenue"])
-    prev = compute_kpis(tables, "2024-01", kpis=["revenue"])  # no orders at all: revenue 0
+    prev = compute_kpis(tables, "2026-01", kpis=["revenue"])  # between orders of 2025 and 2026: revenue 0
     out = an.executive_summary(cur, prev, None, kpis=["revenue"])
     assert out.loc[0, "previous"] == 0.0
     assert math.isnan(out.loc[0, "change_vs_previous"])
+    # before the first order the data say nothing: no previous value (not 0), no change
+    before = compute_kpis(tables, "2024-01", kpis=["revenue"])
+    out = an.executive_summary(cur, before, None, kpis=["revenue"])
+    assert math.isnan(out.loc[0, "previous"]) and math.isnan(out.loc[0, "change_vs_previous"])
 
 
 def test_executive_summary_rejects_unknown_kpi():

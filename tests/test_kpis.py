@@ -1161,3 +1161,27 @@ def test_a_manager_who_left_still_links_the_chain_above(employees):
                                      "E3": 120.0})
     up = res.rollup(by="manager")
     assert_row(up, "manager", "E1", {"revenue": 720.0, "headcount": 3})
+
+
+def test_a_table_that_does_not_reach_the_period_gives_no_value_not_zero(employees):
+    # ad data exported for October only: September has revenue but no sessions or CAC to show
+    october_ads = shop_traffic()
+    october_ads = october_ads[october_ads["date"] >= "2026-10-01"].reset_index(drop=True)
+    data = {"employees": employees, "orders": shop_orders(), "traffic": october_ads}
+    sep = compute_kpis(data, "2026-09", kpis=["revenue", "sessions", "cac"])
+    assert_kpi(sep, "revenue", {"E1": 100.0, "E2": 250.0, "E3": 0.0, "E4": 0.0})  # s2, s3 (s4 cancelled)
+    assert_kpi(sep, "sessions", {e: NAN for e in ("E1", "E2", "E3", "E4")})
+    assert_kpi(sep, "cac", {e: NAN for e in ("E1", "E2", "E3", "E4")})
+    company = sep.rollup("company").set_index("company")
+    assert math.isnan(company.at["company", "sessions"]) and company.at["company", "revenue"] == 350.0
+    assert [str(n) for n in sep.notices] == [
+        "The traffic rows run from 2026-10-01 to 2026-10-02, outside 2026-09: sessions, cac have no value for "
+        "2026-09 (not 0)."]
+    assert sep.notices[0].zh == ("流量数据从 2026-10-01 到 2026-10-02，不含 2026-09：「网站流量」「客户获取成本」在 2026-09 "
+                                 "没有数值（不是 0）。")
+    # rows on both sides of a month without any: the month had none (0 sessions)
+    around = pd.concat([october_ads, shop_traffic().tail(1).assign(date=pd.Timestamp("2026-08-15"))],
+                       ignore_index=True)
+    sep = compute_kpis({**data, "traffic": around}, "2026-09", kpis=["sessions"])
+    assert_kpi(sep, "sessions", {e: 0.0 for e in ("E1", "E2", "E3", "E4")})
+    assert not sep.notices

@@ -25,7 +25,7 @@ from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
 from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, _targets_of, compute_facts, open_context,
-                     targets_for, unassigned_rows, with_records)
+                     targets_for, uncovered_tables, unassigned_rows, with_records)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -171,7 +171,8 @@ class KPIResult:
         additive = [c for c in self.facts.columns if c not in _POOLED]
         summed = (self.facts[additive].reset_index().merge(mapping, on="employee_id")
                   .drop(columns="employee_id").groupby("grp").sum(min_count=1))
-        summed = summed.fillna({c: 0.0 for c in summed.columns if c != "target_revenue"})
+        no_data = self.facts.attrs.get("no_data", set())  # facts of a table that does not reach the period
+        summed = summed.fillna({c: 0.0 for c in summed.columns if c != "target_revenue" and c not in no_data})
         pooled = [g for g in FACT_GROUPS.values() if g.pooled and any(f in self.facts for f in g.facts)]
         if pooled:
             self._ctx.con.register("grp_keys", mapping)
@@ -204,6 +205,7 @@ class KPIResult:
         for k in given:
             summed[k] = np.nan
         summed.attrs["sheet_kpis"] = given
+        summed.attrs["uncovered"] = self.facts.attrs.get("uncovered", set())
         long = _evaluate(summed, self.kpis, self.options)
         wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
         wide.index.name = by
@@ -353,7 +355,7 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
     parts = [c for c, src in (("service_complaints", "service"), ("call_complaints", "calls"))
              if c in f and src in srcs]
     if parts:
-        f["complaints"] = f[parts].sum(axis=1)
+        f["complaints"] = f[parts].sum(axis=1, min_count=1)
     base = "orders" if ctx.options.get("complaint_basis", "orders") == "orders" else "tickets"
     if base in f:
         f["complaint_base"] = f[base]
@@ -365,18 +367,26 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
     if "revenue" in f and "manager_id" in emp:
         mapping = _subtree_mapping(emp.reset_index(), ctx.hierarchy)
         rev = f["revenue"].rename("r").reset_index()
-        f["team_revenue"] = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
+        team = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
+        f["team_revenue"] = _unless_no_data(team, f["revenue"])
     if "mentor_id" in emp and "revenue" in f:
         mentor = emp["mentor_id"].astype("object").where(emp["mentor_id"].notna())
         for col, src in (("mentees_revenue", "revenue"), ("mentees_revenue_prev", "revenue_prev")):
             if src in f:
                 s = f[src].groupby(mentor.reindex(f.index)).sum()
-                f[col] = s.reindex(f.index).fillna(0.0)
+                f[col] = _unless_no_data(s.reindex(f.index).fillna(0.0), f[src])
     return f
+
+
+def _unless_no_data(total: pd.Series, source: pd.Series) -> pd.Series:
+    """A sum over people of ``source``; NaN when ``source`` has no value at all (its table
+    does not reach the period), not 0."""
+    return total if source.notna().any() else pd.Series(np.nan, index=total.index)
 
 
 def _kpi_frames(facts: pd.DataFrame, kpis: list[str], options: dict) -> list[pd.DataFrame]:
     """Each KPI's value, numerator and denominator (infinities as NaN)."""
+    uncovered = facts.attrs.get("uncovered", set())
     parts = []
     for name in kpis:
         k = REGISTRY[name]
@@ -385,6 +395,8 @@ def _kpi_frames(facts: pd.DataFrame, kpis: list[str], options: dict) -> list[pd.
             out = pd.DataFrame({"value": v, "numerator": np.nan, "denominator": np.nan})
         else:
             out = k(facts, **options)
+            if uncovered & set(k.tables):  # a table that does not reach the period: no value, not 0
+                out = out.astype("float64") * np.nan
         if np.isinf(out.to_numpy(dtype="float64", na_value=np.nan)).any():
             out = out.replace([np.inf, -np.inf], np.nan)
         out.index.name = "employee_id"
@@ -473,7 +485,18 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     for k in todo:
         if how[k] == "tables":
             needed |= set(REGISTRY[k].facts)
-    facts = compute_facts(ctx, _groups_for(needed, ctx))
+    uncovered = uncovered_tables(ctx)
+    facts = compute_facts(ctx, _groups_for(needed, ctx), uncovered)
+    facts.attrs["uncovered"] = set(uncovered)
+    for table, (first, last) in uncovered.items():
+        ks = [k for k in todo if how[k] == "tables" and table in REGISTRY[k].tables]
+        if ks:
+            zh_names = "".join(f"「{label(k, 'zh')}」" for k in ks)
+            notices.append(Note(
+                f"The {table} rows run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside {p}: "
+                f"{', '.join(ks)} {'has' if len(ks) == 1 else 'have'} no value for {p} (not 0).",
+                f"{TABLES[table].zh}数据从 {first:%Y-%m-%d} 到 {last:%Y-%m-%d}，不含 {p}："
+                f"{zh_names}在 {p} 没有数值（不是 0）。"))
     for table, n in unassigned_rows(ctx).items():
         notices.append(Note(
             f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "

@@ -37,7 +37,7 @@ from ..periods import Period, parse_period
 from ..schemas import TABLES
 
 __all__ = ["FactContext", "FACT_GROUPS", "MEDIAN_FACTS", "open_context", "compute_facts", "targets_for",
-           "with_records"]
+           "with_records", "uncovered_tables"]
 
 MEDIAN_FACTS = ("processing_hours", "resolution_hours")
 
@@ -734,12 +734,36 @@ FACT_OWNER = {f: g.name for g in FACT_GROUPS.values() for f in g.facts}
 _BACKGROUND = ("orders_history",)
 
 
-def compute_facts(ctx: FactContext, groups: list[str]) -> pd.DataFrame:
-    """Run the named fact groups; one row per employee, additive facts with 0 for no activity."""
+def uncovered_tables(ctx: FactContext) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """The event tables whose rows all lie before or all after the period (an export that
+    does not reach it, such as ad data for the last months only): table -> (first, last
+    date). A table with rows around the period but none in it covers it: a month without
+    a ticket has 0 tickets."""
+    out = {}
+    for table, col in DATED:
+        if ctx.has(table, col) and not ctx.con.sql(f"SELECT 1 FROM {table} WHERE {_in(col, ctx.period)} LIMIT 1"
+                                                   ).fetchall():  # (a row in the period: covered, found fast)
+            lo, hi = ctx.con.sql(f"SELECT min({col}), max({col}) FROM {table}").fetchall()[0]
+            if lo is not None and (pd.Timestamp(hi) < ctx.period.start or pd.Timestamp(lo) >= ctx.period.end):
+                out[table] = (pd.Timestamp(lo), pd.Timestamp(hi))
+    return out
+
+
+def compute_facts(ctx: FactContext, groups: list[str], uncovered=()) -> pd.DataFrame:
+    """Run the named fact groups; one row per employee, additive facts with 0 for no activity.
+
+    The facts of the tables in ``uncovered`` (see :func:`uncovered_tables`) are NaN, not 0:
+    the data say nothing of the period; ``attrs["no_data"]`` names them."""
     index = pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id")
-    frames = _run_groups(ctx, groups)
+    blank = [name for name in groups if FACT_GROUPS[name].table in uncovered]
+    frames = _run_groups(ctx, [name for name in groups if name not in blank])
     columns: dict[str, np.ndarray] = {}
+    for name in blank:
+        for col in FACT_GROUPS[name].facts:
+            columns[col] = np.full(len(index), np.nan)
     for name in groups:
+        if name in blank:
+            continue
         g = FACT_GROUPS[name]
         df = frames[name]
         df = df.assign(employee_id=df["employee_id"].astype(str)).set_index("employee_id")
@@ -750,7 +774,9 @@ def compute_facts(ctx: FactContext, groups: list[str]) -> pd.DataFrame:
                 v = pd.to_numeric(df[col], errors="coerce").astype("float64").to_numpy()
                 s = np.where(where >= 0, v[where], np.nan) if len(v) else np.full(len(index), np.nan)
                 columns[col] = s if g.pooled or col in ("target_revenue",) else np.where(np.isnan(s), 0.0, s)
-    return pd.DataFrame(columns, index=index)
+    out = pd.DataFrame(columns, index=index)
+    out.attrs["no_data"] = {col for name in blank for col in FACT_GROUPS[name].facts}
+    return out
 
 
 def _run_groups(ctx: FactContext, groups: list[str]) -> dict[str, pd.DataFrame]:
