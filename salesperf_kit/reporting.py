@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, plots
-from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label, label_with_unit, with_unit_sign
+from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
 from .coverage import date_spans, has_records, require_records
 from .export import anonymise, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
@@ -62,9 +62,6 @@ _TXT = {
     "audit": ("数据审计与异常预警", "Audit: data anomalies"),
     "quality": ("附录：数据质量", "Appendix: data quality"),
 }
-
-
-kpi_label = label_with_unit  # a KPI's name for a reader, with its unit when it is a time
 
 
 def _t(key: str, lang: str, **kw) -> str:
@@ -202,7 +199,7 @@ class Report:
 
     # ------------------------------------------------------------------ helpers
     def _label(self, kpi: str) -> str:
-        return kpi_label(kpi, self.language)
+        return label_with_unit(kpi, self.language)
 
     def _role(self, role: str) -> str:
         spec = self.params.scoring.roles.get(role)
@@ -773,11 +770,11 @@ def feedback_sentence(card: dict, language: str) -> str:
     if not given(card.get("strength_kpi")) and not given(card.get("gap_kpi")):
         return (f"{card['name']}：本期没有可评价的指标数据。" if zh else
                 f"{card['name']}: no KPI data to review this period.")
-    strength = kpi_label(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
+    strength = label_with_unit(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
     if not given(card.get("gap_kpi")):
         return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
                 f"{card['name']}: strong on {strength}; the only KPI with data this period.")
-    gap = kpi_label(card["gap_kpi"], language)
+    gap = label_with_unit(card["gap_kpi"], language)
     step_kpi = card["next_step_kpi"] if given(card.get("next_step_kpi")) else card["gap_kpi"]
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
     goal, now = card.get("next_step_target"), card.get("next_step_value")
@@ -795,11 +792,11 @@ def feedback_sentence(card: dict, language: str) -> str:
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
         now, goal = _fmt_step(now, goal, unit, language)
-        step = f"把「{kpi_label(step_kpi, language)}」从 {now} {verb} {goal}（{basis}）。"
+        step = f"把「{label_with_unit(step_kpi, language)}」从 {now} {verb} {goal}（{basis}）。"
     else:
         verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
         now, goal = _fmt_step(now, goal, unit, language)
-        step = f"{verb} {kpi_label(step_kpi, language)} from {now} to {goal} ({basis})."
+        step = f"{verb} {label_with_unit(step_kpi, language)} from {now} to {goal} ({basis})."
     if strength is None:
         return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else
                 f"{card['name']}: no KPI at the role's median yet this period; gap on {gap}; next step: {step}")
@@ -829,8 +826,8 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     value, threshold = row.get("value"), row.get("threshold")
     phase = f" ({row['phase']})" if row.get("phase") else ""
     zh = language == "zh"
-    name = kpi_label(key, language) if key in CATALOGUE else key
-    labels = [kpi_label(k, language) if k in CATALOGUE else k for k in key.split(", ")]
+    name = label_with_unit(key, language) if key in CATALOGUE else key
+    labels = [label_with_unit(k, language) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
     texts = {
         "weight_not_scored": (f"岗位 {role}：这份数据无法为{names}计分（缺少数据、数值或目标），平均 {value:.0%} 的权重"

@@ -171,7 +171,8 @@ class KPIResult:
         additive = [c for c in self.facts.columns if c not in _POOLED]
         summed = (self.facts[additive].reset_index().merge(mapping, on="employee_id")
                   .drop(columns="employee_id").groupby("grp").sum(min_count=1))
-        no_data = self.facts.attrs.get("no_data", set())  # facts of a table that does not reach the period
+        uncovered = self.facts.attrs.get("uncovered", set())  # tables that do not reach the period
+        no_data = {f for g in FACT_GROUPS.values() if g.table in uncovered for f in g.facts}
         summed = summed.fillna({c: 0.0 for c in summed.columns if c != "target_revenue" and c not in no_data})
         pooled = [g for g in FACT_GROUPS.values() if g.pooled and any(f in self.facts for f in g.facts)]
         if pooled:
@@ -205,7 +206,7 @@ class KPIResult:
         for k in given:
             summed[k] = np.nan
         summed.attrs["sheet_kpis"] = given
-        summed.attrs["uncovered"] = self.facts.attrs.get("uncovered", set())
+        summed.attrs["uncovered"] = uncovered
         long = _evaluate(summed, self.kpis, self.options)
         wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
         wide.index.name = by
@@ -367,21 +368,14 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
     if "revenue" in f and "manager_id" in emp:
         mapping = _subtree_mapping(emp.reset_index(), ctx.hierarchy)
         rev = f["revenue"].rename("r").reset_index()
-        team = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
-        f["team_revenue"] = _unless_no_data(team, f["revenue"])
+        f["team_revenue"] = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
     if "mentor_id" in emp and "revenue" in f:
         mentor = emp["mentor_id"].astype("object").where(emp["mentor_id"].notna())
         for col, src in (("mentees_revenue", "revenue"), ("mentees_revenue_prev", "revenue_prev")):
             if src in f:
                 s = f[src].groupby(mentor.reindex(f.index)).sum()
-                f[col] = _unless_no_data(s.reindex(f.index).fillna(0.0), f[src])
+                f[col] = s.reindex(f.index).fillna(0.0)
     return f
-
-
-def _unless_no_data(total: pd.Series, source: pd.Series) -> pd.Series:
-    """A sum over people of ``source``; NaN when ``source`` has no value at all (its table
-    does not reach the period), not 0."""
-    return total if source.notna().any() else pd.Series(np.nan, index=total.index)
 
 
 def _kpi_frames(facts: pd.DataFrame, kpis: list[str], options: dict) -> list[pd.DataFrame]:
@@ -487,7 +481,6 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             needed |= set(REGISTRY[k].facts)
     uncovered = uncovered_tables(ctx)
     facts = compute_facts(ctx, _groups_for(needed, ctx), uncovered)
-    facts.attrs["uncovered"] = set(uncovered)
     for table, (first, last) in uncovered.items():
         ks = [k for k in todo if how[k] == "tables" and table in REGISTRY[k].tables]
         if ks:

@@ -753,7 +753,7 @@ def compute_facts(ctx: FactContext, groups: list[str], uncovered=()) -> pd.DataF
     """Run the named fact groups; one row per employee, additive facts with 0 for no activity.
 
     The facts of the tables in ``uncovered`` (see :func:`uncovered_tables`) are NaN, not 0:
-    the data say nothing of the period; ``attrs["no_data"]`` names them."""
+    the data say nothing of the period; ``attrs["uncovered"]`` names those tables."""
     index = pd.Index(ctx.employees["employee_id"].astype(str), name="employee_id")
     blank = [name for name in groups if FACT_GROUPS[name].table in uncovered]
     frames = _run_groups(ctx, [name for name in groups if name not in blank])
@@ -775,7 +775,7 @@ def compute_facts(ctx: FactContext, groups: list[str], uncovered=()) -> pd.DataF
                 s = np.where(where >= 0, v[where], np.nan) if len(v) else np.full(len(index), np.nan)
                 columns[col] = s if g.pooled or col in ("target_revenue",) else np.where(np.isnan(s), 0.0, s)
     out = pd.DataFrame(columns, index=index)
-    out.attrs["no_data"] = {col for name in blank for col in FACT_GROUPS[name].facts}
+    out.attrs["uncovered"] = set(uncovered)
     return out
 
 
