@@ -248,7 +248,7 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
     ----------
     business : {"online", "telesales", "ecommerce", "direct"}
     kpis : KPIResult
-        Its ``facts`` (one row per employee) are summed per group. The facts a stage needs
+        Its ``facts`` (one row per employee) give each group's figures. The facts a stage needs
         are there only when a KPI that uses them was computed (e.g. ``close_rate`` for
         telesales deals).
     by : {"team", "role", "company", "employee_id"}
@@ -258,10 +258,10 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
     DataFrame
         Tidy: ``group``, ``stage``, ``stage_order`` (1-based position in the business's
         full stage list, so it stays the same when a stage is missing), ``fact`` (the fact
-        summed), ``value = sum of the fact over the group's people``,
+        shown), ``value`` = the group's figure (:meth:`KPIResult.rollup_facts`: the sum over
+        its people, except that a customer served by two of them counts once),
         ``rate_from_previous = value / value of the previous stage shown`` (NaN for the first
-        stage or when the previous value is 0). Distinct-customer counts are summed over
-        people, so a customer served by two people counts twice in a team.
+        stage or when the previous value is 0).
         ``attrs["missing_stages"]`` lists the stages left out because their facts were not
         computed or their source columns are absent from the data.
     """
@@ -282,8 +282,11 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
         out = pd.DataFrame(columns=cols)
         out.attrs["missing_stages"] = missing
         return out
-    grp = keys.reindex(facts.index)
-    sums = facts[[f for _, _, f in shown]].groupby(grp.to_numpy()).sum(min_count=1)
+    wanted = [f for _, _, f in shown]
+    if by != "employee_id" and getattr(kpis, "_ctx", None) is not None:
+        sums = kpis.rollup_facts(by)[wanted]
+    else:  # one person per group, or a stand-in without data: the facts' sums
+        sums = facts[wanted].groupby(keys.reindex(facts.index).to_numpy()).sum(min_count=1)
     rows = []
     for g in sorted(sums.index, key=str):
         prev_value = np.nan

@@ -162,6 +162,26 @@ def test_funnel_telesales_by_team(employees):
     assert out.attrs["missing_stages"] == []
 
 
+def test_funnel_counts_a_customer_of_two_people_once_in_their_team(employees):
+    # c1 talks with e1 and e2 (team t1) and buys from both: one intent customer, one deal
+    calls = pd.DataFrame({
+        "call_id": ["k1", "k2", "k3"], "employee_id": ["e1", "e2", "e2"],
+        "started_at": pd.to_datetime(["2026-10-01"] * 3), "duration_s": [120.0, 90.0, 60.0],
+        "connected": [True, True, True], "customer_id": ["c1", "c1", "c2"],
+        "outcome": ["intent", "intent", "none"]})
+    orders = pd.DataFrame({
+        "order_id": ["o1", "o2"], "employee_id": ["e1", "e2"], "customer_id": ["c1", "c1"],
+        "order_date": pd.to_datetime(["2026-10-03", "2026-10-04"]), "amount": [100.0, 50.0]})
+    res = compute_kpis({"employees": employees, "calls": calls, "orders": orders}, "2026-10",
+                       kpis=["calls", "connect_rate", "intent_customers", "close_rate"])
+    t1 = an.funnel("telesales", res, by="team").query("group == 't1'").set_index("stage")
+    # calls 3, connected 3, intent customers {c1} = 1 (not 1 + 1), deals {c1} = 1 (not 1 + 1)
+    assert t1["value"].tolist() == [3.0, 3.0, 1.0, 1.0]
+    # per person each still counts c1
+    people = an.funnel("telesales", res, by="employee_id").query("stage == 'deals'").set_index("group")["value"]
+    assert people.to_dict() == {"e1": 1.0, "e2": 1.0, "e3": 0.0}
+
+
 def test_funnel_online_leaves_out_a_stage_whose_column_is_absent(tables):
     # traffic without an inquiries column: the inquiries fact would be 0 for everybody,
     # so the stage is left out and orders are rated against sessions

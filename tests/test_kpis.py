@@ -1163,6 +1163,55 @@ def test_a_manager_who_left_still_links_the_chain_above(employees):
     assert_row(up, "manager", "E1", {"revenue": 720.0, "headcount": 3})
 
 
+def test_a_customer_served_by_two_people_counts_once_in_their_group(employees):
+    # c1 bought from E1 in September, then from E2 and E1 in October; c2 from E1 and E3
+    # (North and South); c3 from E2. A team's buyers are its distinct customers.
+    orders = _table("order_id employee_id customer_id order_date amount region", [
+        ("s1", "E1", "c1", "2026-09-10", 100.0, "East"),
+        ("o1", "E2", "c1", "2026-10-05", 50.0, "East"),
+        ("o2", "E1", "c1", "2026-10-06", 70.0, "East"),
+        ("o3", "E1", "c2", "2026-10-07", 30.0, "West"),
+        ("o4", "E3", "c2", "2026-10-08", 40.0, "West"),
+        ("o5", "E2", "c3", "2026-10-09", 20.0, "West"),
+    ], dates=("order_date",))
+    calls = _table("call_id employee_id customer_id started_at duration_s connected outcome", [
+        ("k1", "E1", "c1", "2026-10-03", 90.0, True, "intent"),
+        ("k2", "E2", "c1", "2026-10-04", 80.0, True, "intent"),
+        ("k3", "E2", "c3", "2026-10-04", 70.0, True, "none"),
+        ("k4", "E3", "c2", "2026-10-04", 0.0, False, None),
+    ], dates=("started_at",))
+    kpis = ["intent_customers", "intent_rate", "repurchase_rate", "returning_share", "retention_rate",
+            "revenue_per_buyer", "new_customers", "new_markets"]
+    res = compute_kpis({"employees": employees, "orders": orders, "calls": calls}, "2026-10", kpis=kpis)
+    # per person, as before: E1 buyers {c1, c2}, E2 {c1, c3}, E3 {c2}
+    assert res.facts["buyers"].to_dict() == {"E1": 2.0, "E2": 2.0, "E3": 1.0, "E4": 0.0}
+    assert_kpi(res, "returning_share", {"E1": 0.5,  # c1 bought in September, c2 is new
+                                        "E2": 0.5, "E3": 0.0, "E4": NAN})
+    assert_kpi(res, "new_markets", {"E1": 1.0,  # West (East since September)
+                                    "E2": 2.0, "E3": 1.0, "E4": 0.0})
+    team = res.rollup("team")
+    assert_row(team, "team", "North", {
+        "intent_customers": 1.0,    # {c1}, not 1 + 1
+        "intent_rate": 0.5,         # 1 / {c1, c3}
+        "repurchase_rate": 1 / 3,   # c1 ordered twice from North (o1, o2) / {c1, c2, c3}
+        "returning_share": 1 / 3,   # c1 / 3 buyers
+        "retention_rate": 1.0,      # September's buyer c1 came back / 1
+        "revenue_per_buyer": 170 / 3,  # (50 + 70 + 30 + 20) / 3
+        "new_customers": 2.0,       # c2 (first from E1), c3 (E2): each has one first order
+        "new_markets": 1.0,         # West; East is North's since September
+        "headcount": 2})
+    assert_row(team, "team", "South", {"repurchase_rate": 0.0, "returning_share": 0.0, "new_markets": 1.0})
+    assert_row(res.rollup("company"), "company", "company", {
+        "repurchase_rate": 2 / 3,   # c1 (o1, o2) and c2 (o3, o4) / {c1, c2, c3}
+        "returning_share": 1 / 3, "intent_customers": 1.0, "new_markets": 1.0})
+    assert_row(res.rollup("manager"), "manager", "E2", {  # E2 and E3
+        "repurchase_rate": 0.0,     # c1 (o1), c2 (o4), c3 (o5): one order each
+        "returning_share": 1 / 3, "new_markets": 2.0})  # East (o1) and West (o4, o5) in October
+    facts = res.rollup_facts("team")
+    assert facts.index.name == "team"
+    assert facts.loc["North", ["buyers", "connected_customers", "orders"]].tolist() == [3.0, 2.0, 4.0]
+
+
 def test_a_table_that_does_not_reach_the_period_gives_no_value_not_zero(employees):
     # ad data exported for October only: September has revenue but no sessions or CAC to show
     october_ads = shop_traffic()

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesperf_kit.kpis import REGISTRY, compute_kpis
+from salesperf_kit.kpis._facts import _returning_buyers
 
 START = pd.Timestamp("2026-08-01")
 
@@ -140,3 +141,25 @@ def test_kpis_are_deterministic(case):
     again = compute_kpis(_shuffled(data, len(data["orders"])), period, kpis=KPIS, options=options)
     pd.testing.assert_frame_equal(res.wide, again.wide, check_exact=False, rtol=1e-12)
     pd.testing.assert_frame_equal(res.rollup("team"), again.rollup("team"), check_exact=False, rtol=1e-12)
+
+
+@settings(SETTINGS, max_examples=15)
+@given(datasets())
+def test_the_company_rollup_is_everyone_as_one_person(case):
+    # the company's figures are those of one person who made every order and call: a
+    # customer served by several people is one buyer of the company, a region one market
+    data, period, options = case
+    res = compute_kpis(data, period, kpis=KPIS, options=options)
+    one = {"employees": pd.DataFrame({"employee_id": ["ALL"], "name": ["All"], "team": ["T"], "role": ["sales"]}),
+           **{t: data[t].assign(employee_id="ALL") for t in ("orders", "calls")}}
+    merged = compute_kpis(one, period, kpis=KPIS, options=options).values().iloc[0]
+    company = res.rollup("company").iloc[0]
+    for kpi in KPIS:
+        if kpi == "team_revenue":  # (the one person's subtree is everyone)
+            continue
+        assert company[kpi] == pytest.approx(merged[kpi], rel=1e-9, abs=1e-9, nan_ok=True), kpi
+    # per person, the roll-up's count of returning buyers agrees with the one the history pass gives
+    if "orders" not in res.facts.attrs["uncovered"]:
+        again = _returning_buyers(res._ctx).set_index("employee_id")["returning_buyers"]
+        got = again.reindex(res.facts.index).fillna(0.0)
+        pd.testing.assert_series_equal(got, res.facts["returning_buyers"], check_names=False, check_dtype=False)

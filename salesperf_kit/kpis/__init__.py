@@ -24,8 +24,8 @@ from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import (FACT_GROUPS, FACT_OWNER, FactContext, _kpi_sheet, _targets_of, compute_facts, open_context,
-                     targets_for, uncovered_tables, unassigned_rows, with_records)
+from ._facts import (FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, FactContext, _kpi_sheet, _targets_of, compute_facts,
+                     open_context, targets_for, uncovered_tables, unassigned_rows, with_records)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -159,7 +159,35 @@ class KPIResult:
 
     def rollup(self, by: str = "team") -> pd.DataFrame:
         """KPIs per team (``"team"``), per manager's whole subtree (``"manager"``) or for
-        the company (``"company"``), from summed facts: never an average of ratios."""
+        the company (``"company"``), from the group's facts (:meth:`rollup_facts`): never
+        an average of ratios."""
+        summed, mapping = self._group_facts(by)
+        # a KPI taken as given from a KPI sheet (e.g. csat) without the facts behind it
+        # cannot be rolled up from parts: NaN, never a mean of the people's values
+        given = {k for k in self.facts.attrs.get("sheet_kpis", set())
+                 if not all(f in summed for f in REGISTRY[k].facts)}
+        for k in given:
+            summed[k] = np.nan
+        summed.attrs["sheet_kpis"] = given
+        long = _evaluate(summed, self.kpis, self.options)
+        wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
+        wide.index.name = by
+        wide.columns.name = None
+        wide["headcount"] = mapping.groupby("grp").size().reindex(wide.index)
+        return wide.reset_index()
+
+    def rollup_facts(self, by: str = "team") -> pd.DataFrame:
+        """The facts behind :meth:`rollup`, one row per group (index named ``by``): sums of
+        the people's facts, except the medians and the counts of distinct customers and
+        regions, which are counted again over the group's rows (a customer who bought from
+        two of a team's people is one of the team's buyers)."""
+        summed, _ = self._group_facts(by)
+        out = summed[[c for c in self.facts.columns if c in summed]].copy()
+        out.index.name = by
+        return out
+
+    def _group_facts(self, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(facts per group, the (employee_id, grp) mapping)."""
         check_one_of("by", by, ["team", "company", "manager", "role"])
         emp = self._ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str))
         if by == "manager":
@@ -168,21 +196,28 @@ class KPIResult:
             mapping = pd.DataFrame({"employee_id": emp["employee_id"], "grp": "company"})
         else:
             mapping = pd.DataFrame({"employee_id": emp["employee_id"], "grp": emp[by].astype(str)})
-        additive = [c for c in self.facts.columns if c not in _POOLED]
-        summed = (self.facts[additive].reset_index().merge(mapping, on="employee_id")
+        # a fact is NaN for a group only when it is for each of its people (a table that does
+        # not reach the period, people missing from a KPI sheet)
+        summed = (self.facts.reset_index().merge(mapping, on="employee_id")
                   .drop(columns="employee_id").groupby("grp").sum(min_count=1))
         uncovered = self.facts.attrs.get("uncovered", set())  # tables that do not reach the period
-        no_data = {f for g in FACT_GROUPS.values() if g.table in uncovered for f in g.facts}
-        summed = summed.fillna({c: 0.0 for c in summed.columns if c != "target_revenue" and c not in no_data})
-        pooled = [g for g in FACT_GROUPS.values() if g.pooled and any(f in self.facts for f in g.facts)]
-        if pooled:
+        given = self.facts.attrs.get("sheet_facts", set())  # (no table behind them: they stay sums)
+        redo = []  # facts that are not sums, counted again over each group's rows
+        for g in FACT_GROUPS.values():
+            func, facts = (g.func, g.facts) if g.pooled else (g.regroup, g.regrouped)
+            cols = [f for f in facts if f in self.facts and f not in given]
+            if func is not None and cols and g.table in self._ctx.columns and g.table not in uncovered:
+                redo.append((func, cols))
+        if redo:
             self._ctx.con.register("grp_keys", mapping)
             self._ctx.key_table = "grp_keys"
             try:
-                for g in pooled:
-                    df = g.func(self._ctx).set_index("employee_id")
-                    for f in g.facts:
-                        summed[f] = df[f].reindex(summed.index)
+                for func, cols in redo:
+                    df = func(self._ctx)
+                    df = df.assign(employee_id=df["employee_id"].astype(str)).set_index("employee_id")
+                    for f in cols:
+                        s = pd.to_numeric(df[f], errors="coerce").astype("float64").reindex(summed.index)
+                        summed[f] = s if f in MEDIAN_FACTS else s.fillna(0.0)
             finally:
                 self._ctx.key_table = "emp_keys"
         if by in ("team", "company") and "target_revenue" in summed and "targets" in self._ctx.columns:
@@ -199,23 +234,8 @@ class KPIResult:
             rev = self.facts["revenue"].rename("r").reset_index()
             summed["team_revenue"] = (reach.merge(rev, on="employee_id").groupby("grp")["r"].sum()
                                       .reindex(summed.index).fillna(0.0))
-        # a KPI taken as given from a KPI sheet (e.g. csat) without the facts behind it
-        # cannot be rolled up from parts: NaN, never a mean of the people's values
-        given = {k for k in self.facts.attrs.get("sheet_kpis", set())
-                 if not all(f in summed for f in REGISTRY[k].facts)}
-        for k in given:
-            summed[k] = np.nan
-        summed.attrs["sheet_kpis"] = given
         summed.attrs["uncovered"] = uncovered
-        long = _evaluate(summed, self.kpis, self.options)
-        wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
-        wide.index.name = by
-        wide.columns.name = None
-        wide["headcount"] = mapping.groupby("grp").size().reindex(wide.index)
-        return wide.reset_index()
-
-
-_POOLED = {f for g in FACT_GROUPS.values() if g.pooled for f in g.facts}
+        return summed, mapping
 
 
 def _subtree_mapping(emp: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -498,9 +518,10 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             "请在导出数据中补上 employee_id。"))
     if sheet_cols:
         sheet = _kpi_sheet(ctx).set_index("employee_id").reindex(facts.index)
-        for col in sheet.columns:
-            if col not in facts:
-                facts[col] = pd.to_numeric(sheet[col], errors="coerce")
+        from_sheet = [col for col in sheet.columns if col not in facts]
+        for col in from_sheet:
+            facts[col] = pd.to_numeric(sheet[col], errors="coerce")
+        facts.attrs["sheet_facts"] = set(from_sheet)
         facts.attrs["sheet_kpis"] = {k for k in todo if how[k] == "sheet"}
         for k in facts.attrs["sheet_kpis"]:
             facts[k] = pd.to_numeric(sheet[k], errors="coerce")

@@ -162,18 +162,21 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
     lo, hi = min(p.start, q.start), max(p.end, q.end)
     channels = ctx.options.get("inquiry_channels") or []
     inquired = f"channel IN ({_literals(channels)})" if channels and ctx.has("orders", "channel") else "TRUE"
-    # one read of the two periods' rows, aggregated per (employee, customer): the employee
-    # figures are sums of these pairs, the buyer counts counts of them
+    # one read of the two periods' rows, aggregated per (output row, customer): the sums
+    # are sums of these pairs, the buyer counts counts of them. Rows are joined to
+    # ctx.key_table, so that a roll-up counts a customer who bought from two of a team's
+    # people once, as one of the team's buyers.
     return ctx.con.sql(f"""
         WITH w AS (
-            SELECT employee_id, customer_id, amount, quantity, cost, paid_amount, customer_tier, {inquired} AS inquired,
+            SELECT k.grp, customer_id, amount, quantity, cost, paid_amount, customer_tier, {inquired} AS inquired,
                    {_in('order_date', p)} AS cur, {_in('order_date', p)} AND {_valid(ctx, p.end)} AS vp,
                    {_in('order_date', q)} AND {_valid(ctx, q.end)} AS vq,
                    {"status IS DISTINCT FROM 'cancelled'" if status else "TRUE"} AS placed,
                    {"status = 'refunded'" if status else "FALSE"} AS refunded
-            FROM orders WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}),
-        emp AS (  -- sums and counts: per employee (a small table)
-            SELECT employee_id,
+            FROM orders JOIN {ctx.key_table} k USING (employee_id)
+            WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}),
+        emp AS (  -- sums and counts: per output row (a small table)
+            SELECT grp,
                    sum(amount) FILTER (WHERE vp) AS revenue_ordered, count(*) FILTER (WHERE vp) AS orders,
                    count(*) FILTER (WHERE vp AND inquired) AS inquiry_orders,
                    sum(quantity) FILTER (WHERE vp) AS units, sum(cost) FILTER (WHERE vp) AS cost,
@@ -183,19 +186,19 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
                    count(*) FILTER (WHERE cur AND refunded) AS refunded_orders,
                    sum(amount) FILTER (WHERE vq) AS revenue_ordered_prev, count(*) FILTER (WHERE vq) AS orders_prev,
                    sum(paid_amount) FILTER (WHERE vp) AS collected, sum(amount) FILTER (WHERE vp) AS billed
-            FROM w GROUP BY employee_id),
-        pairs AS (  -- buyers: per (employee, customer)
-            SELECT employee_id, customer_id, count(*) FILTER (WHERE vp) AS n, count(*) FILTER (WHERE vq) AS n_prev
-            FROM w WHERE vp OR vq GROUP BY employee_id, customer_id),
+            FROM w GROUP BY grp),
+        pairs AS (  -- buyers: per (output row, customer)
+            SELECT grp, customer_id, count(*) FILTER (WHERE vp) AS n, count(*) FILTER (WHERE vq) AS n_prev
+            FROM w WHERE vp OR vq GROUP BY grp, customer_id),
         buy AS (
-            SELECT employee_id,
+            SELECT grp,
                    count(customer_id) FILTER (WHERE n > 0) AS buyers,  -- (orders with no customer: no buyer)
                    count(customer_id) FILTER (WHERE n >= 2) AS repeat_buyers,
                    count(customer_id) FILTER (WHERE n_prev > 0) AS buyers_prev,
                    count(customer_id) FILTER (WHERE n > 0 AND n_prev > 0) AS retained_buyers
-            FROM pairs GROUP BY employee_id)
-        SELECT k.employee_id, emp.* EXCLUDE (employee_id), buy.* EXCLUDE (employee_id)
-        FROM emp_keys k LEFT JOIN emp USING (employee_id) LEFT JOIN buy USING (employee_id)
+            FROM pairs GROUP BY grp)
+        SELECT grp AS employee_id, emp.* EXCLUDE (grp), buy.* EXCLUDE (grp)
+        FROM emp LEFT JOIN buy USING (grp)
     """).df()
 
 
@@ -438,15 +441,33 @@ def _orders_history_exact(ctx: FactContext) -> pd.DataFrame:
     """).df()
 
 
+def _returning_buyers(ctx: FactContext) -> pd.DataFrame:
+    """returning_buyers per output group of ``ctx.key_table``: the group's buyers in the
+    period who had an order that counts before it (the customers who are not new), each
+    counted once in a group. (Per employee, :func:`_orders_history_at` gets the same
+    figure from the period's new customers, found in its one read of the history.)"""
+    p = ctx.period
+    return ctx.con.sql(f"""
+        WITH c AS (
+            SELECT DISTINCT k.grp, customer_id FROM orders JOIN {ctx.key_table} k USING (employee_id)
+            WHERE {_in('order_date', p)} AND {_valid(ctx, p.end)} AND customer_id IS NOT NULL),
+        earlier AS (
+            SELECT DISTINCT customer_id FROM orders
+            WHERE order_date < {_ts(p.start)} AND {_valid(ctx, p.end)} AND customer_id IN (SELECT customer_id FROM c))
+        SELECT grp AS employee_id, count(e.customer_id) AS returning_buyers
+        FROM c LEFT JOIN earlier e USING (customer_id) GROUP BY grp
+    """).df()
+
+
 def _orders_regions(ctx: FactContext) -> pd.DataFrame:
     p = ctx.period
     return ctx.con.sql(f"""
-        WITH firsts AS (
-            SELECT employee_id, region, min(order_date) AS first_date FROM orders
+        WITH firsts AS (  -- a market is new to a team when none of its people sold there before
+            SELECT k.grp, region, min(order_date) AS first_date FROM orders JOIN {ctx.key_table} k USING (employee_id)
             WHERE region IS NOT NULL AND order_date < {_ts(p.end)} AND {_valid(ctx, p.end)}
             GROUP BY ALL)
-        SELECT employee_id, count(*) FILTER (WHERE {_in('first_date', p)}) AS new_markets
-        FROM firsts GROUP BY employee_id
+        SELECT grp AS employee_id, count(*) FILTER (WHERE {_in('first_date', p)}) AS new_markets
+        FROM firsts GROUP BY grp
     """).df()
 
 
@@ -480,13 +501,13 @@ def _calls(ctx: FactContext) -> pd.DataFrame:
     p = ctx.period
     thr = float(ctx.options.get("effective_talk_seconds", 60))
     return ctx.con.sql(f"""
-        SELECT employee_id, count(*) AS calls, count(*) FILTER (WHERE connected) AS connected,
+        SELECT k.grp AS employee_id, count(*) AS calls, count(*) FILTER (WHERE connected) AS connected,
                coalesce(sum(duration_s) FILTER (WHERE connected), 0) AS talk_seconds,
                coalesce(sum(duration_s) FILTER (WHERE connected AND duration_s >= {thr}), 0) AS effective_seconds,
                count(DISTINCT customer_id) FILTER (WHERE connected) AS connected_customers,
                count(DISTINCT customer_id) FILTER (WHERE connected AND outcome IN ('intent', 'deal')) AS intent_customers,
                count(*) FILTER (WHERE outcome = 'complaint') AS call_complaints
-        FROM calls WHERE {_in('started_at', p)} GROUP BY employee_id
+        FROM calls JOIN {ctx.key_table} k USING (employee_id) WHERE {_in('started_at', p)} GROUP BY k.grp
     """).df()
 
 
@@ -690,28 +711,38 @@ def with_records(ctx: FactContext, ids) -> set[str]:
 
 @dataclass(frozen=True)
 class FactGroup:
+    """One query's facts. ``pooled``: ``func`` groups its rows by ``ctx.key_table``, so
+    that a roll-up runs it again per output group rather than summing the people's facts
+    (medians, and counts of distinct customers or regions: a customer who bought from two
+    of a team's people is one of the team's buyers). ``regroup``: for a group that is not
+    pooled, a function that counts the facts ``regrouped`` (which are not sums) again per
+    output group of ``ctx.key_table``."""
+
     name: str
     table: str
     func: object
     facts: tuple[str, ...]
-    pooled: bool = False  # recomputed per output group rather than summed
+    pooled: bool = False
+    regroup: object = None
+    regrouped: tuple[str, ...] = ()
 
 
 FACT_GROUPS: dict[str, FactGroup] = {g.name: g for g in [
     FactGroup("orders_period", "orders", _orders_period, (
         "revenue_ordered", "orders", "inquiry_orders", "units", "cost", "profit", "big_revenue", "buyers", "repeat_buyers",
         "placed_orders", "refunded_orders", "revenue_ordered_prev", "orders_prev", "buyers_prev",
-        "retained_buyers", "collected", "billed")),
+        "retained_buyers", "collected", "billed"), pooled=True),
     FactGroup("orders_received", "orders", _orders_received, ("received_revenue", "received_revenue_prev")),
     FactGroup("orders_history", "orders", _orders_history, (
         "new_customers", "referred_new", "retained_30d", "retained_90d", "new_customers_prev",
-        "ltv_revenue", "ltv_customers", "returning_buyers")),
-    FactGroup("orders_regions", "orders", _orders_regions, ("new_markets",)),
+        "ltv_revenue", "ltv_customers", "returning_buyers"),
+        regroup=_returning_buyers, regrouped=("returning_buyers",)),
+    FactGroup("orders_regions", "orders", _orders_regions, ("new_markets",), pooled=True),
     FactGroup("orders_clawback", "orders", _orders_clawback, ("clawback_amount", "clawback_orders")),
     FactGroup("processing", "orders", _processing, ("processing_hours",), pooled=True),
     FactGroup("calls", "calls", _calls, (
         "calls", "connected", "talk_seconds", "effective_seconds", "connected_customers",
-        "intent_customers", "call_complaints")),
+        "intent_customers", "call_complaints"), pooled=True),
     FactGroup("traffic", "traffic", _traffic, (
         "sessions", "unique_visitors", "page_views", "qualified_sessions", "inquiries", "spend",
         "impressions", "engagements", "rank_sum", "rank_n")),
@@ -773,7 +804,7 @@ def compute_facts(ctx: FactContext, groups: list[str], uncovered=()) -> pd.DataF
             if col in df:
                 v = pd.to_numeric(df[col], errors="coerce").astype("float64").to_numpy()
                 s = np.where(where >= 0, v[where], np.nan) if len(v) else np.full(len(index), np.nan)
-                columns[col] = s if g.pooled or col in ("target_revenue",) else np.where(np.isnan(s), 0.0, s)
+                columns[col] = s if col in (*MEDIAN_FACTS, "target_revenue") else np.where(np.isnan(s), 0.0, s)
     out = pd.DataFrame(columns, index=index)
     out.attrs["uncovered"] = set(uncovered)
     return out
