@@ -69,12 +69,18 @@ def _t(key: str, lang: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-def _fmt(value, unit: str | None = None, *, language: str = "en") -> str:
+def _fmt(value, unit: str | None = None, *, language: str = "en", tiny: bool = True) -> str:
     """A number for a reader: percentages for ratios, "12.30×" for multiples, "4.7 次" ("4.7×"
-    in English) for how many times something happened, whole counts."""
+    in English) for how many times something happened, whole counts.
+
+    A share too small for one decimal keeps two significant digits (an engagement rate of
+    0.018%, not 0.0%) unless ``tiny`` is False (a change of 0.04% is no change)."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if unit == "ratio":
+        if tiny and value and abs(value) < 0.0005:
+            pct = value * 100
+            return f"{pct:.{1 - int(np.floor(np.log10(abs(pct))))}f}%"
         return f"{round(value * 100, 1) + 0.0:.1f}%"  # + 0.0: a change that rounds to 0 is not "-0.0%"
     if unit == "multiple":
         return with_unit_sign(f"{value:.2f}", unit)
@@ -111,7 +117,7 @@ def _points(diff: float, zh: bool) -> str:
 def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> str:
     """A change against an earlier figure: in percentage points for a ratio KPI (a share
     going from 6.4 % to 6.5 % is +0.1 pp, not +1.6 %), else the relative change."""
-    return _points(actual - base, zh) if unit == "ratio" else _fmt(change, "ratio")
+    return _points(actual - base, zh) if unit == "ratio" else _fmt(change, "ratio", tiny=False)
 
 
 # a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / 4.7 次 / +0.3 个百分点 / +0.3 pp / – (none)

@@ -86,9 +86,11 @@ def test_a_direct_plan_paying_on_orders_heads_its_summary_with_revenue(tmp_path)
 
 
 def test_a_change_that_rounds_to_nothing_has_no_sign():
-    from salesperf_kit.reporting import _fmt, _points
+    from salesperf_kit.reporting import _change, _fmt, _points
 
-    assert _fmt(-0.0004, "ratio") == "0.0%" and _fmt(-0.0123, "ratio") == "-1.2%" and _fmt(0.886, "ratio") == "88.6%"
+    # revenue 9,996 after 10,000: -0.04%, shown as no change
+    assert _change(9996.0, 10000.0, -0.0004, "currency", zh=True) == "0.0%"
+    assert _fmt(-0.0123, "ratio") == "-1.2%" and _fmt(0.886, "ratio") == "88.6%"
     assert _points(0.0002, zh=True) == "0.0 个百分点" and _points(-0.0004, zh=False) == "0.0 pp"
     assert _points(0.065 - 0.064, zh=False) == "+0.1 pp"
 
@@ -330,6 +332,11 @@ def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
     assert _fmt(4.721, "times", language="en") == "4.7×"
     assert _fmt(0.354, "times", language="en") == "0.35×"  # below 1, one more decimal
     assert CATALOGUE["conversion_rate"].unit == "ratio" and _fmt(0.0472, "ratio") == "4.7%"
+    # a share too small for one decimal keeps two significant digits: 18 engagements in
+    # 100,000 impressions is 0.018%, not 0.0%
+    assert _fmt(18 / 100_000, "ratio") == "0.018%" and _fmt(0.0, "ratio") == "0.0%"
+    assert _fmt(0.0005, "ratio") == "0.1%"  # (one decimal from 0.05% up)
+    assert _fmt(1e-7, "ratio") == "0.000010%"
 
 
 @pytest.mark.parametrize("language, text", [
