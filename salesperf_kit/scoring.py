@@ -988,7 +988,7 @@ def _plan_kpis(dataset, params, period):
 # ----------------------------------------------------------------------------- explanation
 _TEXT = {
     "en": {
-        "head": "{name} ({id}), team {team}, role {role}, {period}: score {score}",
+        "head": "{who}, team {team}, role {role}, {period}: score {score}",
         "order": "Order of steps: KPI points -> rating blend -> + bonuses - penalties -> sales-cost discount "
                  "-> team blend -> rank -> grade. Figures are rounded to 2 decimals.",
         "s1": "1. KPI points (weights: {phase}):",
@@ -1030,7 +1030,7 @@ _TEXT = {
                   "collaboration": "collaboration bonus", "compliance": "compliance penalty"},
     },
     "zh": {
-        "head": "{name}（{id}），团队 {team}，岗位 {role}，{period}：得分 {score}",
+        "head": "{who}，团队 {team}，岗位 {role}，{period}：得分 {score}",
         "order": "计算顺序：KPI 得分 -> 360 评价加权 -> 加分、扣分 -> 销售成本折扣 -> 团队/个人加权 -> 排名 -> 评级。"
                  "数字保留两位小数。",
         "s1": "1. KPI 得分（权重：{phase}）：",
@@ -1093,16 +1093,28 @@ def _pct(x: float) -> str:
 
 
 def _raw(x: float, k: str, language: str = "en") -> str:
+    """A KPI's value: a share in per cent, a count of whole things without decimals (222
+    calls, not 222.00), else two decimals and the unit."""
     if pd.isna(x):
         return "—"
     unit = CATALOGUE[k].unit if k in CATALOGUE else ""
-    return f"{x:.2%}" if unit == "ratio" else with_unit_sign(f"{x:,.2f}", unit, language)
+    if unit == "ratio":
+        return f"{x:.2%}"
+    shown = f"{x:,.0f}" if unit == "count" and float(x).is_integer() else f"{x:,.2f}"
+    return with_unit_sign(shown, unit, language)
+
+
+def _who(name, employee_id, language: str) -> str:
+    """"Name（E0042）", or the name alone when it is the id (an export with names only)."""
+    if pd.isna(name) or str(name) == str(employee_id):
+        return str(employee_id)
+    return f"{name}（{employee_id}）" if language == "zh" else f"{name} ({employee_id})"
 
 
 def _not_in_post(person: pd.Series, period, language: str) -> str:
     """Why someone of the employees table has no score in ``period``: their dates."""
     zh = language == "zh"
-    who = f"{person['name']}（{person['employee_id']}）" if zh else f"{person['name']} ({person['employee_id']})"
+    who = _who(person["name"], person["employee_id"], language)
     if pd.notna(person["leave_date"]) and pd.Timestamp(person["leave_date"]) < period.start:
         when = (f"离职日期为 {pd.Timestamp(person['leave_date']):%Y-%m-%d}" if zh else
                 f"their last day was {pd.Timestamp(person['leave_date']):%Y-%m-%d}")
@@ -1142,7 +1154,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     role = row["role"]
     spec = sc.roles.get(role) if sc is not None else None
     role_label = spec.label.get(language, role) if spec is not None else role
-    lines = [tx["head"].format(name=row["name"], id=employee_id, team=row["team"], role=role_label,
+    lines = [tx["head"].format(who=_who(row["name"], employee_id, language), team=row["team"], role=role_label,
                                period=card.period, score=_n(row["score"]) if pd.notna(row["score"]) else "—"),
              tx["order"]]
     # 1. KPI points

@@ -699,6 +699,23 @@ def test_explain_gives_times_with_their_unit():
     assert _raw(4.74, "resolution_hours", "en") == "4.74 h"
 
 
+def test_explain_gives_counts_without_decimals():
+    from salesperf_kit.scoring import _raw
+
+    assert _raw(222.0, "calls", "zh") == "222" and _raw(1234.0, "orders", "en") == "1,234"
+    assert _raw(2.5, "touches", "en") == "2.50"  # a mean count keeps its decimals
+    assert _raw(1234.0, "revenue", "en") == "1,234.00"
+
+
+def test_explain_names_someone_once_when_the_export_has_no_ids(kpis, data):
+    # the call-centre export names its agents only: their id is their name
+    card = score(kpis, make_params(), targets=data["targets"])
+    card.table.loc[card.table["employee_id"] == "E1", "name"] = "E1"
+    assert card.explain("E1", language="zh").startswith("E1，团队 ")
+    assert card.explain("E1", language="en").startswith("E1, team ")
+    assert card.explain("E2", language="en").startswith("Bob (E2), team ")
+
+
 # ----------------------------------------------------------------------------- demo data
 @pytest.mark.parametrize("business", ["online", "telesales", "ecommerce", "direct"])
 def test_explanations_add_up_on_the_demo_data(business):
