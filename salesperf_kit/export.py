@@ -109,6 +109,8 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
     if ext == ".parquet":
         df.to_parquet(path, index=False)
         return path
+    if labels:  # a client reads 是/否 (Yes/No), not TRUE/FALSE
+        df = _yes_no(df, language)
     shown = df.rename(columns=column_labels(df.columns, language)) if labels else df
     if ext == ".csv":
         # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
@@ -116,6 +118,15 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         return path
     _write_xlsx(df, shown, path, sheet, language)
     return path
+
+
+def _yes_no(df: pd.DataFrame, language: str) -> pd.DataFrame:
+    """``df`` with its true/false columns as 是/否 (Yes/No); an empty cell stays empty."""
+    flags = [c for c in df.columns if pd.api.types.is_bool_dtype(df[c])]
+    if not flags:
+        return df
+    words = {True: "是", False: "否"} if language == "zh" else {True: "Yes", False: "No"}
+    return df.assign(**{c: df[c].map(words).astype(object) for c in flags})
 
 
 def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from salesperf_kit.export import anonymise, column_labels, defuse, write_table
@@ -92,3 +93,15 @@ def test_xlsx_shows_turnover_as_times_not_a_percentage(tmp_path):
     assert (zh["B2"].value, zh["B2"].number_format) == (4.721, '0.0" 次"')
     assert en["B2"].number_format == '0.0"×"'
     assert zh["C2"].number_format == en["C2"].number_format == "0.0%"  # a share stays a percentage
+
+
+@pytest.mark.parametrize("language, yes, no", [("zh", "是", "否"), ("en", "Yes", "No")])
+def test_a_true_false_column_reads_yes_or_no(tmp_path, language, yes, no):
+    card = pd.DataFrame({"employee_id": ["E1", "E2"], "promotion_eligible": [True, False]})
+    write_table(card, tmp_path / "card.xlsx", language=language)
+    cells = [c.value for c in load_workbook(tmp_path / "card.xlsx").active["B"]]
+    assert cells[1:] == [yes, no]
+    write_table(card, tmp_path / "card.csv", language=language)
+    assert pd.read_csv(tmp_path / "card.csv", encoding="utf-8-sig").iloc[:, 1].tolist() == [yes, no]
+    write_table(card, tmp_path / "card.parquet")  # data for machines keep their booleans
+    assert pd.read_parquet(tmp_path / "card.parquet")["promotion_eligible"].tolist() == [True, False]
