@@ -88,18 +88,25 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("data", type=click.Path(exists=True))
+@click.argument("data", type=click.Path(exists=True), required=False)
 @click.option("--params", "params_file", type=click.Path(exists=True), help="Parameter file (its data: mapping is used).")
 @click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10).")
 @_friendly
 def validate(data, params_file, period):
     """Check DATA (a folder or a workbook) against the data contract; with --params, read
     it with the plan's data: mapping and check the employees' roles against its weights, as
-    scoring does."""
+    scoring does. Without DATA, the plan's data.path is checked."""
     from .loaders import validate_dataset
     from .params import load_params
 
-    report = validate_dataset(data, params=load_params(params_file) if params_file else None, period=period)
+    params = load_params(params_file) if params_file else None
+    if data is None:
+        if params is None or not params.data.path or params.data.path == "demo":
+            raise click.UsageError("which data? Pass DATA (a folder or workbook of exports), or --params FILE "
+                                   "whose data.path names them.")
+        data = params.data.path
+        click.echo(f"Data: {data} (data.path of {params_file})")
+    report = validate_dataset(data, params=params, period=period)
     click.echo(report.text())
     sys.exit(0 if report.ok else 1)
 

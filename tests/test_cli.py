@@ -162,6 +162,19 @@ def test_validate_with_a_plan_fails_roles_that_scoring_would_fail(telesales_dir,
     assert _run("validate", data, "--params", plan).exit_code == 0  # scored as an agent
 
 
+def test_validate_reads_the_data_the_plan_names(telesales_dir, tmp_path):
+    plan = tmp_path / "acme.yaml"
+    plan.write_text(f"extends: telesales\ndata: {{path: '{telesales_dir.as_posix()}'}}\n", encoding="utf-8")
+    r = _run("validate", "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"Data: {telesales_dir} (data.path of {plan})\nOK: 0 error(s)"), r.output
+    # neither DATA nor a plan that names its data: say what to pass
+    for args in ([], ["--params", PARAMS_DIR / "telesales.yaml"]):
+        r = CliRunner().invoke(main, ["validate", *map(str, args)])
+        assert r.exit_code == 2 and "Pass DATA (a folder or workbook of exports), or --params FILE whose " \
+                                      "data.path names them." in r.output, r.output
+
+
 def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(telesales_dir, tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text("extends: telesales\nscoring:\n  grading:\n    method: thresholds\n"
