@@ -927,6 +927,9 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
     sheets = _sheet_names(path, path.name, run)
     if sheets is None:
         return []
+    # a lookup naming a sheet the workbook lacks is an error that names the sheet it probably
+    # meant: that sheet is not reported again as one of no table
+    skip = set(skip) | {closest(s, sheets) for s in skip if s not in sheets} - {None}
     out: list[_Source] = []
     used: set[str] = set()
     elsewhere: dict[str, str] = {}

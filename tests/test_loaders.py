@@ -1067,6 +1067,24 @@ def test_lookup_from_a_sheet_of_the_workbook_given_as_the_data(tmp_path):
     assert not [w for w in ds.warnings if w.check == "unknown_sheet"]
 
 
+def test_a_mistyped_lookup_sheet_is_one_error_that_names_the_sheet_meant(tmp_path):
+    (tmp_path / "csv").mkdir()
+    folder = _regional_export(tmp_path / "csv")
+    with pd.ExcelWriter(tmp_path / "book.xlsx") as writer:
+        for name in ("employees", "orders", "regions"):
+            pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False).to_excel(
+                writer, sheet_name=name, index=False)
+    mapping = {"lookups": {"orders": [{"file": "regoins", "key": {"Region": "Area"}, "columns": ["Manager"]}]},
+               "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
+    report = validate_dataset(tmp_path / "book.xlsx", mapping=mapping)
+    assert [p.message for p in report.problems] == [
+        "data.lookups.orders (lookup 1) names sheet 'regoins', which is not in the workbook (sheets: 'employees', "
+        "'orders', 'regions')"]
+    assert "Did you mean 'regions'?" in report.problems[0].fix
+    # the sheet meant is not also reported as a sheet of no table to name in data.files
+    assert not [w for w in report.warnings if w.check == "unknown_sheet"]
+
+
 def test_lookup_key_with_two_different_values_is_an_error_naming_the_rows(tmp_path):
     folder = _regional_export(tmp_path)
     _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North", "South", "North"],
