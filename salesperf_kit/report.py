@@ -502,6 +502,9 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     return finish.submit(_complete, *done) if finish is not None else _complete(*done)
 
 
+_NOTEBOOK_STOP_SECONDS = 10.0  # how long a stopped run waits for its notebook thread to end
+
+
 def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool) -> None:
     """Execute the notebook with Papermill in the kernel of ``km``.
 
@@ -510,7 +513,8 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
     exception would leave that loop broken (its half-run tasks raise it again whenever the
     loop runs next), so that the kernel could not even be shut down. The waiting thread
     instead shuts the kernel down, which ends the run (the client notices within a
-    second), waits for it to end, and raises the interruption.
+    second), waits for it to end (at most ``_NOTEBOOK_STOP_SECONDS``), and raises the
+    interruption.
     """
     import papermill as pm
 
@@ -532,12 +536,16 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
             outcome.append(err)
 
     thread = threading.Thread(target=run, name=f"notebook {nb_in.stem}", daemon=True)
-    thread.start()
     try:
+        thread.start()
         thread.join()
     except BaseException:
         km.shutdown_kernel(now=True)
-        thread.join()
+        # a stop that lands while nbclient is still connecting to the kernel can leave its
+        # thread stuck in its own clean-up: wait a while, never for ever (the thread is a
+        # daemon, and the kernel it ran is gone)
+        if thread.is_alive():
+            thread.join(timeout=_NOTEBOOK_STOP_SECONDS)
         raise
     finally:
         for kc in clients:

@@ -180,3 +180,50 @@ def test_an_earlier_report_moved_aside_by_a_killed_run_is_put_back(tmp_path):
     _fails_at_once(reports)
     assert json.loads((reports / "2026-10" / "acme" / "online" / "manifest.json").read_text()) == {"status": "ok"}
     assert not any((reports / ".staging").iterdir())
+
+
+def test_a_stop_does_not_wait_for_ever_for_a_stuck_notebook_thread(tmp_path, monkeypatch):
+    """A stop that lands while nbclient connects to the kernel can leave Papermill's thread
+    stuck in its own clean-up; the run shuts its kernel down and stops anyway."""
+    import threading
+
+    import papermill
+
+    from salesperf_kit import report
+
+    released = threading.Event()  # set only once the run has stopped: the notebook thread is stuck till then
+    started, finished = threading.Event(), threading.Event()
+
+    def stuck(*_args, **_kwargs):
+        started.set()
+        released.wait(30)  # (bounded, so that waiting for ever fails this test instead of hanging it)
+        finished.set()
+
+    class Kernel:
+        kernel_name = "python3"
+        shut_down = False
+
+        def client(self, **_kw):  # (never called by the stand-in notebook run)
+            raise AssertionError
+
+        def shutdown_kernel(self, now=False):
+            self.shut_down = True
+
+    monkeypatch.setattr(papermill, "execute_notebook", stuck)
+    monkeypatch.setattr(report, "_NOTEBOOK_STOP_SECONDS", 0.2)
+    km = Kernel()
+    main = threading.get_ident()
+
+    def stop() -> None:  # Ctrl-C once the run waits for its notebook (a signal sent just before
+        started.wait(5)  # the wait begins is only seen once the wait ends)
+        time.sleep(0.5)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    threading.Thread(target=stop).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            report._execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb", {}, km, progress=False)
+        assert not finished.is_set(), "the run waited for the stuck notebook thread"
+        assert km.shut_down
+    finally:
+        released.set()
