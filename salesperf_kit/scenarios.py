@@ -2186,27 +2186,63 @@ def _extra_points(scorecard, params, needed: dict[str, set[str]], kpis, targets,
     d = card.details.assign(employee_id=card.details["employee_id"].astype(str))
     roles_of = dict(zip(scorecard.table["employee_id"].astype(str), scorecard.table["role"].astype(str)))
     keep = [k in needed.get(roles_of.get(e, ""), set()) for e, k in zip(d["employee_id"], d["kpi"])]
-    return d[keep][["employee_id", "kpi", "normalised"]]
+    return d[keep][["employee_id", "kpi", "normalised", "note"]]
 
 
-def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis) -> list[str]:
-    """Scenario weights on a KPI that nobody of the role has a value of: the scorer shares
+def _why_no_points(kpi: str, notes: pd.Series, left_out: Mapping[str, str]) -> str:
+    """Why nobody of a role has points of ``kpi``, from the scorer's detail notes."""
+    from .scoring import unscored_reason
+
+    codes = {unscored_reason(str(n)) for n in notes.fillna("")}
+    if kpi in left_out:
+        return f"{kpi} needs {left_out[kpi]}, which the data do not have"
+    if codes == {"target"}:
+        return f"{kpi} is scored against a target and the data give nobody a {kpi} target"
+    if "lack" in codes:
+        return f"{kpi} was not computed from these data"
+    return ""
+
+
+def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: Mapping,
+                        details: pd.DataFrame) -> list[str]:
+    """Scenario weights on a KPI that nobody of the role has points of: the scorer shares
     such a weight out over the other KPIs, so the scenario silently scores as if the KPI
     were left out. An error for a ``what_if`` (asked for just now), a note for a scenario
-    of the parameter file."""
+    of the parameter file. A KPI the plan itself weighs with nobody scored on it is the
+    plan's matter, the same in the baseline and every scenario: one note says so, and a
+    what-if that only rescales it is not refused for it."""
     left_out = getattr(kpis, "left_out", None) or {}
+    role_of = dict(zip(model.people.index.astype(str), model.people["role"].astype(str)))
+    d = details.assign(role=details["employee_id"].astype(str).map(role_of))
+    if "note" not in d:
+        d["note"] = ""
+
+    def empty_of(r: str, w: Mapping[str, float]) -> list[str]:
+        block = {model.kpi_of[c]: c for c in model.columns if model.role_of[c] == r}
+        return [k for k, v in w.items() if v > 0 and k in block and model.points[block[k]].isna().all()]
+
+    def why(r: str, empty: list[str]) -> str:
+        text = "; ".join(filter(None, (_why_no_points(k, d.loc[(d["role"] == r) & (d["kpi"] == k), "note"], left_out)
+                                       for k in empty)))
+        return f" ({text})" if text else ""
+
     notes = []
+    plan_empty = {r: empty_of(r, w) for r, w in base.items()}
+    for r, empty in plan_empty.items():
+        if empty:
+            notes.append(f"the plan weighs {', '.join(empty)} for the role '{r}', but nobody of that role has points "
+                         f"of {'it' if len(empty) == 1 else 'them'} this period{why(r, empty)}: the baseline and "
+                         "every scenario share the weight out over the other KPIs.")
     for name, roles in sw.items():
         for r, w in roles.items():
-            block = {model.kpi_of[c]: c for c in model.columns if model.role_of[c] == r}
-            empty = [k for k, v in w.items() if v > 0 and k in block and model.points[block[k]].isna().all()]
+            empty = [k for k in empty_of(r, w) if k not in plan_empty.get(r, [])]
             if not empty:
                 continue
+            block = {model.kpi_of[c]: c for c in model.columns if model.role_of[c] == r}
             have = [k for k, c in block.items() if model.points[c].notna().any()]
-            why = "; ".join(f"{k} needs {left_out[k]}, which the data do not have" for k in empty if k in left_out)
             who = f"what_if.{name}" if name in quick else f"scenario '{name}'"
-            text = (f"{who} weighs {', '.join(empty)} for the role '{r}', but nobody of that role has a value "
-                    f"of {'it' if len(empty) == 1 else 'them'} this period{f' ({why})' if why else ''}: the weight is "
+            text = (f"{who} weighs {', '.join(empty)} for the role '{r}', but nobody of that role has points "
+                    f"of {'it' if len(empty) == 1 else 'them'} this period{why(r, empty)}: the weight is "
                     "shared out over the other KPIs, so the scenario scores as if "
                     f"{'it were' if len(empty) == 1 else 'they were'} left out.")
             if name in quick:
@@ -2267,7 +2303,9 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         extra_points = _extra_points(scorecard, params, needed, kpis, targets, ratings)
     model = score_model(scorecard, kpis=kpis, extra_points=extra_points)
     notes += model.notes
-    notes += _weights_on_nothing(model, sw, set(what_if or {}), kpis)
+    details = scorecard.details if extra_points is None else pd.concat([scorecard.details, extra_points],
+                                                                        ignore_index=True)
+    notes += _weights_on_nothing(model, sw, set(what_if or {}), kpis, base, details)
     grading = params.scoring.grading
     ids = model.people.index
     info = model.people[["name", "team", "role"]]

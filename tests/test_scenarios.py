@@ -699,9 +699,32 @@ def test_a_weight_on_a_kpi_without_values_is_not_silently_dropped(demo):
     t = comp.table[comp.table["scenario"] == "mentor"]
     assert t["score"].to_numpy() == pytest.approx(t["baseline_score"].to_numpy())
     assert [n for n in comp.notes if "mentoring" in n] == [
-        "scenario 'mentor' weighs mentoring for the role 'agent', but nobody of that role has a value of it "
+        "scenario 'mentor' weighs mentoring for the role 'agent', but nobody of that role has points of it "
         "this period (mentoring needs column(s) mentor_id of 'employees', which the data do not have): the "
         "weight is shared out over the other KPIs, so the scenario scores as if it were left out."]
+
+
+def test_a_what_if_is_not_refused_for_a_kpi_only_the_plan_weighs(demo):
+    """Targets for revenue only: calls (normalised by attainment) gives nobody points, and
+    the scorer shares the plan's 0.10 out in the baseline. A what-if that sets revenue to
+    0.30 rescales the other weights by 0.70 / 0.65, calls to 0.10 x 0.70 / 0.65 = 0.107692;
+    it is scored as the scorer scores those weights, not refused for calls, which it did
+    not name, and one note says why calls has no points."""
+    targets = demo.targets[demo.targets["kpi"] != "calls"]
+    card = score(demo.kpis, demo.params, targets=targets, ratings=demo.ratings)
+    comp = sc.compare_scenarios(card, demo.params, kpis=demo.kpis, targets=targets, ratings=demo.ratings,
+                                what_if={"rev": {"agent": {"revenue": 0.30}}})
+    w = comp.weights[(comp.weights["scenario"] == "rev") & (comp.weights["role"] == "agent")].set_index("kpi")
+    assert w.loc["calls", "weight"] == pytest.approx(0.07 / 0.65)
+    p = demo.params.model_dump(exclude={"source"})
+    p["scoring"]["roles"]["agent"]["weights"] = w["weight"].to_dict()
+    ref = score(demo.kpis, params_from_dict(p), targets=targets, ratings=demo.ratings).table.set_index("employee_id")
+    got = comp.table[comp.table["scenario"] == "rev"].set_index("employee_id")["score"]
+    assert got.to_numpy() == pytest.approx(ref.loc[got.index, "score"].to_numpy())
+    assert [n for n in comp.notes if "calls" in n] == [
+        "the plan weighs calls for the role 'agent', but nobody of that role has points of it this period (calls "
+        "is scored against a target and the data give nobody a calls target): the baseline and every scenario "
+        "share the weight out over the other KPIs."]
 
 
 def test_without_kpis_payouts_are_left_out_with_a_note(demo):
