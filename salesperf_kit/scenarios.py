@@ -2199,7 +2199,7 @@ def _why_no_points(kpi: str, notes: pd.Series, left_out: Mapping[str, str]) -> s
     if codes == {"target"}:
         return f"{kpi} is scored against a target and the data give nobody a {kpi} target"
     if "lack" in codes:
-        return f"{kpi} was not computed from these data"
+        return f"{kpi} is not among the KPIs given (kpis=): compute it with them"
     return ""
 
 
@@ -2400,9 +2400,25 @@ class ScenarioInputs:
         return score_model(self.scorecard, role=role, kpis=self.kpis)
 
     def compare(self, what_if: Mapping | None = None, language: str | None = None) -> ScenarioComparison:
-        """:func:`compare_scenarios` with the KPIs, targets and ratings (payouts included)."""
-        return compare_scenarios(self.scorecard, self.params, kpis=self.kpis, targets=self.targets,
+        """:func:`compare_scenarios` with the KPIs, targets and ratings (payouts included).
+
+        A KPI a what-if weighs that was not computed yet (neither the plan's, nor the
+        business type's default set, nor a scenario's) is computed from the data first."""
+        return compare_scenarios(self.scorecard, self.params, kpis=self._kpis_for(what_if), targets=self.targets,
                                  ratings=self.ratings, what_if=what_if, language=language)
+
+    def _kpis_for(self, what_if: Mapping | None):
+        """The KPIs, with those ``what_if`` names that were neither computed nor left out."""
+        named = [k for roles in (what_if or {}).values() if isinstance(roles, Mapping)
+                 for w in roles.values() if isinstance(w, Mapping) for k in w
+                 if k in CATALOGUE and k not in self.kpis.kpis and k not in self.kpis.left_out]
+        if not named:
+            return self.kpis
+        from .kpis import compute_kpis
+
+        wanted = list(dict.fromkeys([*self.kpis.kpis, *self.kpis.left_out, *named]))
+        return compute_kpis(self.dataset, self.kpis.period, kpis=wanted, options=self.params.engine_options,
+                            required=self.params.kpis)
 
     def roles(self) -> list[str]:
         """The roles of the scorecard, the most common first."""

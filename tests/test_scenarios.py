@@ -727,6 +727,27 @@ def test_a_what_if_is_not_refused_for_a_kpi_only_the_plan_weighs(demo):
         "share the weight out over the other KPIs."]
 
 
+def test_a_what_if_on_a_kpi_outside_the_computed_set_is_computed(demo):
+    """fcr_rate is in neither the plan nor the telesales default set, but the demo's
+    service tickets give it. A what-if of fcr_rate 0.20 (revenue 0.35 x 0.80 = 0.28, the
+    other weights x 0.80 too) is scored as the scorer scores those weights on KPIs that
+    include fcr_rate, not refused as a KPI the data lack."""
+    from salesperf_kit.kpis import compute_kpis
+
+    assert "fcr_rate" not in demo.kpis.kpis
+    comp = demo.compare(what_if={"fcr": {"agent": {"fcr_rate": 0.20}}})
+    w = comp.weights[(comp.weights["scenario"] == "fcr") & (comp.weights["role"] == "agent")].set_index("kpi")
+    assert w.loc[["fcr_rate", "revenue"], "weight"].tolist() == pytest.approx([0.20, 0.28])
+    kpis = compute_kpis(demo.dataset, "2026-10", kpis=[*demo.kpis.kpis, "fcr_rate"],
+                        options=demo.params.engine_options)
+    p = demo.params.model_dump(exclude={"source"})
+    p["scoring"]["roles"]["agent"]["weights"] = w["weight"].to_dict()
+    ref = score(kpis, params_from_dict(p), targets=demo.targets, ratings=demo.ratings).table.set_index("employee_id")
+    got = comp.table[comp.table["scenario"] == "fcr"].set_index("employee_id")["score"]
+    assert got.to_numpy() == pytest.approx(ref.loc[got.index, "score"].to_numpy())
+    assert (got != comp.table[comp.table["scenario"] == "baseline"].set_index("employee_id")["score"]).any()
+
+
 def test_without_kpis_payouts_are_left_out_with_a_note(demo):
     comp = sc.compare_scenarios(demo.scorecard, demo.params)
     assert "payout" not in comp.table and any("payouts left out" in n for n in comp.notes)
