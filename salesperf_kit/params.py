@@ -15,10 +15,10 @@ import copy
 import math
 import typing
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._checks import did_you_mean
 from .catalogue import BUSINESSES, CATALOGUE
@@ -118,22 +118,27 @@ class Normalisation(_Model):
     cap: float = 1.2
 
 
+def _weight_set_ok(v: dict[str, float]) -> dict[str, float]:
+    """A role's KPI weights: KPIs of the catalogue, none negative, summing to 1."""
+    _check_kpis(v, "weights")
+    if any(w < 0 for w in v.values()):
+        raise ValueError("weights must not be negative")
+    total = sum(v.values())
+    if not math.isclose(total, 1.0, abs_tol=_TOL):
+        raise ValueError(f"the weights must sum to 1, but they sum to {total:.6g} "
+                         f"({', '.join(f'{k}={w:g}' for k, w in v.items())}). Fix: change them to add up to 1")
+    return v
+
+
+#: One role's weights, checked where they stand, so that an error names the role's key
+#: (``scenarios.scenarios.<name>.roles.<role>``), not a key the file does not have.
+WeightSet = Annotated[dict[str, float], AfterValidator(_weight_set_ok)]
+
+
 class RoleSpec(_Model):
     label: dict[str, str] = {}
-    weights: dict[str, float]
+    weights: WeightSet
     dimensions: dict[str, Literal["result", "process", "potential"]] = {}
-
-    @field_validator("weights")
-    @classmethod
-    def _weights_ok(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_kpis(v, "weights")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("weights must not be negative")
-        total = sum(v.values())
-        if not math.isclose(total, 1.0, abs_tol=_TOL):
-            raise ValueError(f"the weights must sum to 1, but they sum to {total:.6g} "
-                             f"({', '.join(f'{k}={w:g}' for k, w in v.items())})")
-        return v
 
 
 class Phase(_Model):
@@ -143,7 +148,7 @@ class Phase(_Model):
     months: list[int] = []
     periods: list[str] = []
     cycle: Optional[Literal["month", "quarter", "year"]] = None
-    roles: dict[str, dict[str, float]]
+    roles: dict[str, WeightSet]
 
     @field_validator("months")
     @classmethod
@@ -151,13 +156,6 @@ class Phase(_Model):
         bad = [m for m in v if not 1 <= m <= 12]
         if bad:
             raise ValueError(f"months must be 1-12, found {bad}")
-        return v
-
-    @field_validator("roles")
-    @classmethod
-    def _roles_ok(cls, v):
-        for role, weights in v.items():
-            RoleSpec(weights=weights)
         return v
 
 
@@ -450,15 +448,8 @@ class AnomalySettings(_Model):
 
 class Scenario(_Model):
     label: dict[str, str] = {}
-    roles: dict[str, dict[str, float]] = {}
+    roles: dict[str, WeightSet] = {}
     phase: Optional[str] = None
-
-    @field_validator("roles")
-    @classmethod
-    def _roles_ok(cls, v):
-        for weights in v.values():
-            RoleSpec(weights=weights)
-        return v
 
 
 class AHPSpec(_Model):

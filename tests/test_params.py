@@ -88,6 +88,22 @@ def test_weights_must_sum_to_one():
         params_from_dict(bad)
 
 
+def test_a_scenario_or_phase_weight_set_is_named_by_its_role_key():
+    """0.30 + 0.60 = 0.90 under scenarios.scenarios.rev30.roles.agent: the error names that
+    key (the file has no ``roles.weights``), and so does a phase's weight set."""
+    bad = {**MINIMAL, "scenarios": {"scenarios": {"rev30": {"roles": {"agent": {"revenue": 0.3, "calls": 0.6}}}}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(bad)
+    assert err.value.errors == ["scenarios.scenarios.rev30.roles.agent: the weights must sum to 1, but they sum to "
+                                "0.9 (revenue=0.3, calls=0.6). Fix: change them to add up to 1"]
+    bad = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "phases": [
+        {"name": "launch", "months": [3], "roles": {"agent": {"revenu": 1.0}}}]}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(bad)
+    assert err.value.errors == ["scoring.phases.0.roles.agent: 'revenu' in weights is not a KPI of the catalogue. "
+                                "Did you mean 'revenue'?"]
+
+
 def test_kpi_not_in_catalogue_is_rejected_with_suggestion():
     bad = {**MINIMAL, "scoring": {"roles": {"agent": {"weights": {"revenu": 1.0}}}}}
     with pytest.raises(ParamsError, match="'revenu' in weights is not a KPI of the catalogue. Did you mean 'revenue'"):
