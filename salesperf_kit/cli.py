@@ -242,17 +242,17 @@ def targets(business, year, method, uplift, data, params_file, out):
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--data", help=DATA_HELP)
 @click.option("--period", required=True)
-@click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
+@click.option("--out", required=True, type=click.Path(),
+              help="Output file: .xlsx (summary, people and weights sheets) or .csv (the people).")
 @_friendly
 def scenarios(business, params_file, data, period, out):
     """Score the parameter file's named weight scenarios side by side with the baseline."""
-    from .export import write_table
-    from .scenarios import run_scenarios
+    from .scenarios import run_scenarios, write_scenarios
 
     params = _params(business, params_file)
     dataset = _load(data, params, period)
     table = run_scenarios(dataset, params, period)
-    write_table(table, out, labels=False, sheet="scenarios")
+    write_scenarios(table, out, params)
     summary = table.attrs.get("summary")
     if summary is not None and len(summary):
         click.echo(summary.to_string())

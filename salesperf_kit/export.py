@@ -14,7 +14,7 @@ import pandas as pd
 from ._checks import check_one_of
 from .catalogue import CATALOGUE, label, label_with_unit
 
-__all__ = ["write_table", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels"]
+__all__ = ["write_table", "write_workbook", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,6 +27,17 @@ _COLUMN_LABELS = {
     "cost_discount_points": ("成本折扣", "Cost discount"), "team_score": ("团队得分", "Team score"),
     "individual_score": ("个人得分", "Individual score"),
     "promotion_eligible": ("晋升资格", "Promotion eligible"), "notes": ("说明", "Notes"),
+    # the weight scenarios (salesperf scenarios)
+    "scenario": ("情景", "Scenario"), "label": ("情景说明", "Description"),
+    "payout": ("情景薪酬", "Payout"), "baseline_score": ("基准得分", "Baseline score"),
+    "baseline_rank": ("基准排名", "Baseline rank"), "baseline_grade": ("基准等级", "Baseline grade"),
+    "baseline_payout": ("基准薪酬", "Baseline payout"), "rank_change": ("名次变化", "Rank change"),
+    "grade_changed": ("等级变化", "Grade changed"), "payout_change": ("薪酬变化", "Payout change"),
+    "kendall_tau": ("Kendall τ", "Kendall τ"), "spearman_rho": ("Spearman ρ", "Spearman ρ"),
+    "rank_changes": ("名次变化人数", "Rank changes"), "largest_move": ("最大名次变化", "Largest move"),
+    "grade_changes": ("等级变化人数", "Grade changes"), "payout_total": ("薪酬总额", "Total payout"),
+    "kpi": ("指标", "KPI"), "weight": ("权重", "Weight"), "baseline_weight": ("基准权重", "Baseline weight"),
+    "weight_change": ("权重变化", "Weight change"),
 }  # (the payout columns' labels are incentives.LABELS)
 
 
@@ -116,7 +127,21 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
         defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.15g")
         return path
-    _write_xlsx(df, shown, path, sheet, language)
+    _write_xlsx({sheet: (df, shown)}, path, language)
+    return path
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], path, *, language: str = "zh") -> Path:
+    """Write several tables into one XLSX workbook, one sheet each (in the order given),
+    formatted and labelled as :func:`write_table` formats and labels one."""
+    path = Path(path)
+    check_one_of("output file extension", path.suffix.lower(), [".xlsx"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shown = {}
+    for sheet, df in sheets.items():
+        df = _yes_no(df, language)
+        shown[sheet] = (df, df.rename(columns=column_labels(df.columns, language)))
+    _write_xlsx(shown, path, language)
     return path
 
 
@@ -146,8 +171,12 @@ def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
 def _number_format(col: str, language: str = "zh") -> str | None:
     # the weight scenarios' columns: baseline_score as score, payout(_change) as money
     col = col.removeprefix("baseline_")
-    if col in ("payout", "payout_change"):
+    if col in ("payout", "payout_change", "payout_total"):
         return "#,##0.00"
+    if col in ("weight", "weight_change"):
+        return "0.0%"
+    if col in ("kendall_tau", "spearman_rho"):
+        return "0.000"
     base = col.removesuffix("_points")
     if col.endswith("_points") or col in ("score", "kpi_points", "rating_points", "bonus_points",
                                           "penalty_points", "team_score", "individual_score",
@@ -167,14 +196,21 @@ def _number_format(col: str, language: str = "zh") -> str | None:
     return None
 
 
-def _write_xlsx(raw: pd.DataFrame, shown: pd.DataFrame, path: Path, sheet: str, language: str) -> None:
+def _write_xlsx(sheets: dict[str, tuple[pd.DataFrame, pd.DataFrame]], path: Path, language: str) -> None:
+    """Sheets of (raw, shown) frames: values and formats from raw, headers from shown."""
     from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, (raw, shown) in sheets.items():
+        _fill_sheet(wb.create_sheet(sheet[:31]), raw, shown, language)
+    wb.save(path)
+
+
+def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
     header_fill = PatternFill("solid", fgColor="1F4E78")
     for j, name in enumerate(shown.columns, start=1):
         c = ws.cell(row=1, column=j, value=str(name))
@@ -204,4 +240,3 @@ def _write_xlsx(raw: pd.DataFrame, shown: pd.DataFrame, path: Path, sheet: str, 
                     + [len(str(v)) for v in raw.iloc[:, j - 1].head(200).tolist()]) + 2
         ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 40)
     ws.auto_filter.ref = ws.dimensions
-    wb.save(path)

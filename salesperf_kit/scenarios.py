@@ -74,7 +74,7 @@ __all__ = [
     "score_matrix", "rank_matrix", "grade_matrix", "role_matrix", "ScoreModel", "score_model",
     # named scenarios
     "scenario_weights", "compare_scenarios", "ScenarioComparison", "run_scenarios",
-    "scenario_inputs", "ScenarioInputs", "save_results",
+    "scenario_inputs", "ScenarioInputs", "save_results", "write_scenarios",
     # sweep
     "sweep", "Sweep",
     # Monte Carlo
@@ -2468,12 +2468,45 @@ def _score_period(dataset, params, period) -> ScenarioInputs:
 def run_scenarios(dataset, params, period) -> pd.DataFrame:
     """What ``salesperf scenarios`` writes: the named scenarios next to the baseline, one
     row per scenario x person (:attr:`ScenarioComparison.table`); the per-scenario summary
-    is in ``attrs["summary"]`` and the notes in ``attrs["notes"]``."""
+    is in ``attrs["summary"]``, the weights in ``attrs["weights"]`` and the notes in
+    ``attrs["notes"]``."""
     comparison = _score_period(dataset, params, period).compare()
     out = comparison.table.copy()
     out.attrs["summary"] = comparison.summary
+    out.attrs["weights"] = comparison.weights
     out.attrs["notes"] = comparison.notes
     return out
+
+
+_SHEETS = {"summary": ("汇总", "Summary"), "people": ("人员明细", "People"), "weights": ("权重", "Weights")}
+
+
+def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None = None):
+    """Write :func:`run_scenarios` for a manager: headers, roles, KPIs and yes/no in the
+    plan's language (``report.language``), scores, money, weights and τ formatted.
+
+    An XLSX workbook has three sheets: the summary (one row per scenario: rank
+    correlations, people who moved, grade changes, total payout and its change), the people
+    (one row per scenario x person) and the weights (per scenario, role and KPI, next to
+    the baseline's); a CSV holds the people. Returns the path written."""
+    from .export import write_table, write_workbook
+
+    language = language or params.report_language
+    i = 0 if language == "zh" else 1
+
+    def role_label(r):
+        spec = params.scoring.roles.get(params.plan_role(r) or r) if isinstance(r, str) else None
+        return spec.label.get(language, r) if spec is not None and spec.label else r
+
+    people = table.assign(role=table["role"].map(role_label))
+    if str(path).lower().endswith(".csv"):
+        return write_table(people, path, language=language, sheet=_SHEETS["people"][i])
+    sheets = {_SHEETS["summary"][i]: table.attrs.get("summary", pd.DataFrame()), _SHEETS["people"][i]: people}
+    weights = table.attrs.get("weights")
+    if weights is not None:
+        sheets[_SHEETS["weights"][i]] = weights.rename(columns={"change": "weight_change"}).assign(
+            role=weights["role"].map(role_label), kpi=[label(k, language) for k in weights["kpi"]])
+    return write_workbook(sheets, path, language=language)
 
 
 def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sweep: Sweep | None = None,

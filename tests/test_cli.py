@@ -91,12 +91,38 @@ def test_scenarios_and_explain_commands(tmp_path):
     r = _run("scenarios", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--period", "2026-10", "--out", out)
     assert r.exit_code == 0, r.output
     table = pd.read_csv(out, encoding="utf-8-sig")
-    assert {"销售额30", "重过程"} <= set(table["scenario"])  # the plan's named scenarios, side by side
+    assert {"销售额30", "重过程"} <= set(table["情景"])  # the plan's named scenarios, side by side
     assert "tau" in r.output or "τ" in r.output or "kendall" in r.output.lower()
     r = _run("explain", "telesales", "E0004", "--period", "2026-10", "--language", "en")
     assert r.exit_code == 0, r.output
     last = r.output.strip().splitlines()[-1]
     assert last.startswith("Score:")  # the explanation ends on the score it has added up to
+
+
+def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
+    """The shipped plan is in Chinese: sheets 汇总 / 人员明细 / 权重 with Chinese headers,
+    roles and KPIs by their labels (坐席, 销售额), 是/否 for a grade change, weights as
+    percentages; each scenario's total payout in the summary is the sum of its people's
+    payouts, and its change the total minus the baseline's."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "scen.xlsx"
+    r = _run("scenarios", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--period", "2026-10", "--out", out)
+    assert r.exit_code == 0, r.output
+    assert load_workbook(out).sheetnames == ["汇总", "人员明细", "权重"]
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    summary, people, weights = sheets["汇总"], sheets["人员明细"], sheets["权重"]
+    assert list(summary.columns[:4]) == ["情景", "情景说明", "Kendall τ", "Spearman ρ"]
+    assert {"工号", "岗位", "基准排名", "名次变化", "等级变化", "薪酬变化"} <= set(people.columns)
+    assert set(people["岗位"]) == {"坐席", "组长"} and set(people["等级变化"]) == {"是", "否"}
+    totals = people.groupby("情景", sort=False)["情景薪酬"].sum()
+    s = summary.set_index("情景")
+    assert s["薪酬总额"].to_numpy() == pytest.approx(totals[s.index].to_numpy())
+    assert s["薪酬变化"].to_numpy() == pytest.approx((totals - totals["baseline"])[s.index].to_numpy())
+    row = weights[(weights["情景"] == "销售额30") & (weights["岗位"] == "坐席") & (weights["指标"] == "销售额")]
+    assert row[["权重", "基准权重"]].iloc[0].tolist() == pytest.approx([0.30, 0.35])
+    cell = next(c for c in load_workbook(out)["权重"]["D"][1:] if c.value is not None)
+    assert cell.number_format == "0.0%"
 
 
 def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
