@@ -581,3 +581,19 @@ def test_people_without_a_score_are_told_why_for_the_kpis_of_their_own_role(tmp_
                            "'activities'; Innovation points: the data lack table 'activities'; Revenue: no target; "
                            "Return on ad spend: no value).")
     assert "satisfaction" not in line
+
+
+def test_a_diagnostic_of_the_base_weights_names_no_phase():
+    """The direct plan's rep has base weights (new contacts 5 % the only process KPI) and a
+    launch phase (received revenue 60 %): only the phase's sentences name a phase, and no
+    sentence shows the missing phase as 'nan'."""
+    from salesperf_kit.analysis import plan_diagnostics
+    from salesperf_kit.params import load_params
+    from salesperf_kit.reporting import diagnostic_sentence
+
+    rows = plan_diagnostics(load_params("direct")).to_dict("records")
+    sentences = [diagnostic_sentence(r, "en") for r in rows]
+    assert "Role rep: process KPIs carry only 5% (suggested at least 20%)." in sentences
+    assert ("Role rep (新品推广期): Received revenue carries 60% of the weight; the plan leans on one metric."
+            in sentences)
+    assert not any("nan" in s for s in sentences)
