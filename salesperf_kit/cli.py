@@ -301,7 +301,9 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir):
     from .report import run_all
 
     try:
-        results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir)
+        # a progress bar only on a terminal: under cron it would clutter the log
+        results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir,
+                          progress=sys.stderr.isatty())
     except Interrupted as stop:
         _echo_results(stop.results)
         click.echo(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"

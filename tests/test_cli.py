@@ -293,3 +293,20 @@ def test_targets_for_a_year_without_history_says_which_months_the_data_cover(tmp
     assert "no revenue history before 2030" in r.output
     assert "2027-01 .. 2029-12" in r.output and "the data cover 2026-01 .. 2026-12" in r.output
     assert "--year 2027" in r.output and "- .. -" not in r.output
+
+
+def test_run_all_draws_no_progress_bar_into_a_log(monkeypatch):
+    """Under cron stderr is a log file, not a terminal: a progress bar would fill it with
+    carriage returns and half-drawn bars around the lines that matter."""
+    import salesperf_kit.report as report
+
+    seen = {}
+
+    def fake_run_all(period, **kwargs):
+        seen.update(kwargs)
+        return []
+
+    monkeypatch.setattr(report, "run_all", fake_run_all)
+    r = _run("run-all", "--period", "2026-10")  # (CliRunner's stderr is not a terminal)
+    assert r.exit_code == 0, r.output
+    assert seen.get("progress", True) is False
