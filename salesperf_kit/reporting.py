@@ -866,7 +866,9 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     """Load the data and parameters and compute everything the report shows.
 
     Empty ``client``/``language`` fall back to the parameter file's ``report`` section;
-    an empty ``as_of`` is the last day of the period (never today's date, so reruns match).
+    an empty ``as_of`` is the last day of the period (never today's date, so reruns match),
+    and an ``as_of`` after the last date of the data is that date: the cover's "data as of"
+    must not claim days the export does not reach.
     """
     from .incentives import payouts, plan_cost
     from .scoring import earlier_grades, score
@@ -882,6 +884,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     require_records(dataset, p, what="a report")
     last = max((hi for _, hi in date_spans(dataset).values()), default=None)
     data_end = f"{last:%Y-%m-%d}" if last is not None and last.normalize() < p.last_day else ""
+    if as_of and data_end and pd.Timestamp(as_of) > pd.Timestamp(data_end):
+        as_of = data_end
     options = params.engine_options
     wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
     tables = dataset.tables
