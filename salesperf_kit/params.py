@@ -771,7 +771,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if not base_path.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
         base_path = PARAMS_DIR / f"{base}.yaml"
     if not base_path.exists():
-        raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path})", file=str(path))
+        shipped = Path(base).stem if Path(base).stem in BUSINESSES else "<business>"
+        raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give the "
+                          f"base file's path relative to {path.name}, or name a shipped plan "
+                          f"(extends: {shipped}; one of {', '.join(BUSINESSES)}).", file=str(path))
     return deep_merge(_resolve(base_path, (*seen, path)), data, file=str(path))
 
 

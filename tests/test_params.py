@@ -266,3 +266,15 @@ def test_a_threshold_only_an_uncapped_bonus_reaches_is_a_warning():
     assert "Fix: nothing to do if grade D is meant" in str(w)
     forced = {"method": "forced", "distribution": {"A": 0.5, "B": 0.5}, "thresholds": {"A": 500, "B": 0}}
     assert params_from_dict({**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": forced}}).plan_problems() == []
+
+
+def test_a_client_file_outside_params_is_told_how_to_extend_a_shipped_plan(tmp_path):
+    """With run-all --params-dir, a client file copied from the README (extends: ../telesales.yaml)
+    finds no base file beside it; the message says how to name the shipped plan."""
+    (tmp_path / "clients").mkdir()
+    f = tmp_path / "clients" / "acme.yaml"
+    f.write_text("extends: ../telesales.yaml\nreport: {client: Acme}\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"does not exist .*Fix: .*extends: telesales"):
+        load_params(f)
+    f.write_text("extends: telesales\nreport: {client: Acme}\n", encoding="utf-8")
+    assert load_params(f).business == "telesales"
