@@ -594,6 +594,14 @@ def _people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.set_index("employee_id")
 
 
+def _whole_month(p: Period, hire, leave) -> bool:
+    """Whether someone worked the whole of month ``p`` (an unknown date does not rule it out).
+    A month they joined or left in shows only part of their run rate: it sets no level."""
+    if hire is not None and not pd.isna(hire) and pd.Timestamp(hire) > p.start:
+        return False
+    return leave is None or pd.isna(leave) or pd.Timestamp(leave) >= p.last_day
+
+
 def _round_level(kpi: str, x: float) -> float:
     return round(float(x), 4 if CATALOGUE[kpi].unit == "ratio" else 2)
 
@@ -613,7 +621,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     left out), the seasonal index I_m = 12 × profile_m / 100 learned
     from them (:func:`seasonal_profile`), and S the last ``smoothing_periods`` months of H:
 
-        level_p  = mean over m in S (while p was employed) of actual_{p,m} / I_m
+        level_p  = mean over m in S (the months p worked in full) of actual_{p,m} / I_m
         level_co = mean over m in S of company actual_m / I_m
         annual   = 12 × level_co × g, rounded to ``unit``   (unless ``annual`` is given)
 
@@ -626,8 +634,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     with weights by ``method``:
 
     - ``history``: w_p = level_p, i.e. each person's smoothed baseline × g, scaled
-      so that the parts add up; someone without history (a new hire) gets the median level of
-      their team (else of the company) × :func:`ramp_factor`;
+      so that the parts add up. A month someone joined or left in is not one of their months
+      (part of a month understates the run rate); someone without a whole month in S (a new
+      hire) gets the median level of their team (else of the company) × :func:`ramp_factor`;
     - ``capacity``: w_p = ramp_factor(hire_date, month, new_hire_ramp_months);
     - ``equal``: w_p = 1 for everyone employed.
 
@@ -747,8 +756,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         for e in people.index:
             if e not in wide.index:
                 continue
-            ms = [p for p in recent if p in wide.columns and parse_period(p).employs(people.at[e, "hire_date"],
-                                                                                        people.at[e, "leave_date"])]
+            ms = [p for p in recent if p in wide.columns and _whole_month(parse_period(p), people.at[e, "hire_date"],
+                                                                                         people.at[e, "leave_date"])]
             if ms:
                 levels[e] = deseason(wide.loc[e, ms].fillna(0.0))
     fallback_team = levels.groupby(people["team"]).median()

@@ -330,6 +330,24 @@ def test_targets_from_history_for_a_ratio_kpi(flat_history, flat_monthly):
     assert _teams(jan).set_index("team")["target"].to_dict() == {"T1": 1800.0, "T2": 1200.0}
 
 
+def test_a_hire_of_the_last_month_without_sales_gets_the_team_level(flat_history):
+    # e5 joins T2 on 2026-12-20 and sells nothing in those 12 days: no full month of history,
+    # so not a level of 0 for the whole year but T2's median level (e3's 1,000) x the ramp
+    # (1/2 in her second month). January: 5,000 over weights e1 1,000, e2 2,000, e3 1,000,
+    # e5 500; T2 gets 5,000 x 1,500 / 4,500 = 1,666.67 -> 1,667, e5 1,667 x 500 / 1,500 = 555.67 -> 556.
+    emp = flat_history["employees"]
+    flat_history["employees"] = pd.concat([emp, pd.DataFrame({
+        "employee_id": ["e5"], "name": ["e"], "team": ["T2"], "role": ["sales"],
+        "hire_date": pd.to_datetime(["2026-12-20"])})], ignore_index=True)
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]))
+    e5 = t[t["employee_id"] == "e5"].set_index("period")["target"]
+    assert e5["2027-01"] == 556
+    # full capacity from her fourth month, beside e4 who joins at a quarter of hers (weights 5,250)
+    assert e5["2027-03"] == pytest.approx(5000 * 1000 / 5250, abs=1)
+    assert _teams(t)["target"].sum() == 60_000
+    _check_adds_up(t)
+
+
 def test_targets_from_history_without_history_asks_for_an_annual_target(flat_history):
     with pytest.raises(SalesperfError, match="no revenue history before 2030"):
         targets_from_history(flat_history, year=2030)
