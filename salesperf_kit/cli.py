@@ -235,6 +235,8 @@ def targets(business, year, method, uplift, data, params_file, out):
     table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift)
     write_table(table, out, labels=False, sheet="targets")
     click.echo(f"Wrote {len(table)} target rows to {out}")
+    for note in table.attrs.get("notes", []):
+        click.echo(f"  - {note}")
 
 
 @main.command()

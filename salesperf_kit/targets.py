@@ -680,7 +680,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     Returns
     -------
     DataFrame with columns period, employee_id, team, kpi, target: one row per month for every
-    person employed in it, and one per team (``employee_id`` empty).
+    person employed in it, and one per team (``employee_id`` empty). With the history method,
+    ``attrs["notes"]`` says, for each person without history, what their targets follow.
     """
     from .params import TargetSettings
 
@@ -779,7 +780,31 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_TARGET_COLUMNS)
     teams = out.groupby(["period", "team"], as_index=False)["target"].sum().assign(employee_id=None, kpi=kpi)
     out = pd.concat([out, teams[_TARGET_COLUMNS]], ignore_index=True)
-    return _tidy(out)
+    out = _tidy(out)
+    if method == "history":
+        out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
+                                               settings.new_hire_ramp_months, overrides)
+    return out
+
+
+def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd.Series, months: list[Period],
+                      recent: list[str], kpi: str, ramp_months: int, overrides) -> list[str]:
+    """Why each person without a level got the target they did (history method)."""
+    notes = []
+    span = recent[0] if len(recent) == 1 else f"{recent[0]} .. {recent[-1]}" if recent else "the history"
+    for e, row in people.iterrows():
+        if pd.notna(levels.get(e)) or str(e) in {str(k) for k in (overrides or {})}:
+            continue
+        worked = [m for m in months if m.employs(row["hire_date"], row["leave_date"])]
+        if not worked:
+            continue
+        basis = (f"the median level of team {row['team']}" if pd.notna(fallback_team.get(row["team"]))
+                 else "the median level of the company")
+        ramp = [(m, ramp_factor(row["hire_date"], m, ramp_months)) for m in worked]
+        ramp = [f"{r:.0%} in {m}" for m, r in ramp if r < 1]
+        notes.append(f"{e} ({row['team']}) has no {kpi} history in a whole month of {span}: their targets "
+                     f"follow {basis}" + (f", ramped up as a new hire ({', '.join(ramp)})." if ramp else "."))
+    return notes
 
 
 def _tidy(out: pd.DataFrame) -> pd.DataFrame:
@@ -933,7 +958,8 @@ def make_targets(dataset, params=None, *, year: int, method: str | None = None, 
 
     Returns
     -------
-    A targets table: period, employee_id, team, kpi, target (monthly rows).
+    A targets table: period, employee_id, team, kpi, target (monthly rows), with the notes
+    of every KPI's targets in ``attrs["notes"]`` (see :func:`targets_from_history`).
     """
     from .params import Params, TargetSettings, load_params
 
@@ -957,7 +983,9 @@ def make_targets(dataset, params=None, *, year: int, method: str | None = None, 
                                   annual=annual.get(k), overrides=overrides.get(k), unit=unit, options=options,
                                   history=history)
              for k in settings.kpis]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_TARGET_COLUMNS)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_TARGET_COLUMNS)
+    out.attrs["notes"] = [n for part in parts for n in part.attrs.get("notes", [])]
+    return out
 
 
 def write_targets(targets: pd.DataFrame, path: str | Path) -> Path:

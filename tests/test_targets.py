@@ -348,6 +348,13 @@ def test_a_hire_of_the_last_month_without_sales_gets_the_team_level(flat_history
     _check_adds_up(t)
 
 
+def test_targets_say_what_a_person_without_history_follows(flat_history, flat_monthly):
+    t = make_targets(flat_history, None, year=2027, method="history", uplift=0.25, history=flat_monthly)
+    assert t.attrs["notes"] == [
+        "e4 (T2) has no revenue history in a whole month of 2026-10 .. 2026-12: their targets follow the median "
+        "level of team T2, ramped up as a new hire (25% in 2027-03, 50% in 2027-04, 75% in 2027-05)."]
+
+
 def test_targets_from_history_without_history_asks_for_an_annual_target(flat_history):
     with pytest.raises(SalesperfError, match="no revenue history before 2030"):
         targets_from_history(flat_history, year=2030)
