@@ -381,7 +381,7 @@ class PromotionEvent(_Model):
     @field_validator("month", mode="before")
     @classmethod
     def _month_by_name(cls, v):
-        return v if isinstance(v, int) and not isinstance(v, bool) else _month_of(v, "promotion month")
+        return _month_of(v, "promotion month")
 
 
 class TargetSettings(_Model):

@@ -136,6 +136,19 @@ def test_rule_level_rejections(section, message):
         params_from_dict({**MINIMAL, **section})
 
 
+@pytest.mark.parametrize("section, message", [
+    # a month past December is said the way a misspelt month name is, with how to write it
+    ({"targets": {"promotions": [{"name": "618", "month": 13}]}},
+     "targets.promotions.0.month: promotion month: '13' is not a month; write 1-12, jan-dec or 1月-12月"),
+    ({"targets": {"promotions": [{"name": "618", "month": 0}]}},
+     "targets.promotions.0.month: promotion month: '0' is not a month"),
+])
+def test_targets_section_errors_say_how_to_fix(section, message):
+    with pytest.raises(ParamsError) as err:
+        params_from_dict({**MINIMAL, **section})
+    assert message in str(err.value)
+
+
 def test_ahp_accepts_saaty_fractions():
     p = params_from_dict({**MINIMAL, "scenarios": {"ahp": {"agent": {"kpis": ["revenue", "calls"],
                                                                      "matrix": [[1, 3], ["1/3", 1]]}}}})
