@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
@@ -823,6 +824,9 @@ def _format_errors(err: ValidationError) -> list[str]:
             found = e.get("input")
             shown = "" if isinstance(found, (dict, list)) else f" (found {found!r})"
             msg = f"{path}: {text}{shown}"
+            if e["type"] == "literal_error" and isinstance(found, str):
+                hint = did_you_mean(found, re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
+                msg += f".{hint}" if hint else ""
         out.append(msg)
     return out
 

@@ -142,6 +142,9 @@ def test_rule_level_rejections(section, message):
      "targets.promotions.0.month: promotion month: '13' is not a month; write 1-12, jan-dec or 1月-12月"),
     ({"targets": {"promotions": [{"name": "618", "month": 0}]}},
      "targets.promotions.0.month: promotion month: '0' is not a month"),
+    # a misspelt choice gets the nearest one
+    ({"targets": {"method": "histroy"}},
+     "targets.method: Input should be 'history', 'capacity' or 'equal' (found 'histroy'). Did you mean 'history'?"),
 ])
 def test_targets_section_errors_say_how_to_fix(section, message):
     with pytest.raises(ParamsError) as err:
