@@ -442,6 +442,10 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
 
 
 # ----------------------------------------------------------------------------- KPI outliers
+#: How a Chinese reason names a peer group: 同组 alone would read as the same team (华东一组).
+_PEERS_ZH = {"role": "同岗位", "team": "同团队"}
+
+
 def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterable[str] | None = None,
                  by: str | None = "role", min_peers: int = 5, period=None, language: str = "en",
                  group_labels: dict[str, str] | None = None,
@@ -508,7 +512,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
                 who = _who(e, names)
                 shown = (group_labels or {}).get(grp, grp)
                 peers = _say(language, f"{len(ok)} peers" + (f" ({by} {shown})" if grp is not None else ""),
-                             f"{len(ok)} 名同组人员" + (f"（{shown}）" if grp is not None else ""))
+                             f"{len(ok)} 名{_PEERS_ZH.get(by, '同组') if grp is not None else ''}人员"
+                             + (f"（{shown}）" if grp is not None else ""))
                 reason = _say(
                     language,
                     f"{CATALOGUE[k].en} of {who}: {_fmt(k, x[i])} against a median of {_fmt(k, med)} among {peers} "

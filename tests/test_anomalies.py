@@ -223,7 +223,8 @@ def test_kpi_outliers_by_hand():
     assert set(everyone["subject"]) == {"e6", "e7"}
     # a report names the peer group by the role's label, in its language
     zh = kpi_outliers(wide, 3.5, language="zh", group_labels={"sales": "坐席"})
-    assert "6 名同组人员（坐席）中位数 12.5（" in zh.iloc[0]["reason"]
+    assert "6 名同岗位人员（坐席）中位数 12.5（" in zh.iloc[0]["reason"]  # the role, not the team (组)
+    assert "7 名人员中位数 13（" in kpi_outliers(wide, 3.5, by=None, language="zh").iloc[0]["reason"]
     assert "among 6 peers (role sales)" in out.iloc[0]["reason"]
 
 
@@ -256,7 +257,7 @@ def test_a_turnover_outlier_is_told_in_times():
     assert en.iloc[0]["reason"].startswith("Inventory turnover of e6: 26.47× against a median of 8.25× among 6 peers "
                                            "(role ops) (MAD 0.75×)")
     zh = kpi_outliers(wide, 3.5, language="zh")
-    assert zh.iloc[0]["reason"].startswith("e6 的库存周转率为 26.47 次，6 名同组人员（ops）中位数 8.25 次（MAD 0.75 次）")
+    assert zh.iloc[0]["reason"].startswith("e6 的库存周转率为 26.47 次，6 名同岗位人员（ops）中位数 8.25 次（MAD 0.75 次）")
 
 
 # ----------------------------------------------------------------------------- detect

@@ -176,7 +176,7 @@ def test_the_audit_names_peer_groups_by_their_role_labels():
     report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                           data_path="demo", period="2026-10", language="zh")
     reasons = report.audit().table.iloc[:, -1].tolist()
-    outliers = [r for r in reasons if "名同组人员" in r]
+    outliers = [r for r in reasons if "名同岗位人员" in r]
     assert outliers and all("（坐席）" in r or "（组长）" in r for r in outliers)
 
 
@@ -186,7 +186,7 @@ def test_html_tables_align_words_left_and_figures_right():
     from salesperf_kit.reporting import Section
 
     table = pd.DataFrame({"类型": ["指标离群值", "重复订单"], "得分": [77.5, 3.0], "变化": ["+3.5 个百分点", "–"],
-                          "说明": ["E0005 的带教新人业绩提升率为 -39.53%，5 名同组人员中位数 70.62%", "订单 O1 与 O2 相隔 22 s"]})
+                          "说明": ["E0005 的带教新人业绩提升率为 -39.53%，5 名同岗位人员中位数 70.62%", "订单 O1 与 O2 相隔 22 s"]})
     out = Section("审计", [], table, key="audit")._repr_html_()
     assert ".sp-audit td:nth-child(1) { text-align: left; white-space: nowrap; }" in out
     assert ".sp-audit th:nth-child(1) { text-align: left; }" in out  # and its heading
