@@ -6,15 +6,22 @@ leading apostrophe (the OWASP recommendation), in XLSX as typed string cells.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
+import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from ._checks import check_one_of
 from .catalogue import CATALOGUE, label, label_with_unit
+from .exceptions import SalesperfError
 
-__all__ = ["write_table", "write_workbook", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels"]
+__all__ = ["write_table", "write_workbook", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels",
+           "pseudonym_key"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,7 +85,8 @@ def defuse(df: pd.DataFrame, *, prefix: str = "'") -> pd.DataFrame:
 def anonymise(df: pd.DataFrame, *, salt: str, column: str = "name", key: str = "employee_id",
               language: str = "zh", ids: bool = False) -> pd.DataFrame:
     """Replace person names with stable pseudonyms derived from ``salt`` and the employee id
-    (the same person gets the same pseudonym in every report of the same salt); with
+    (the same person gets the same pseudonym in every report of the same salt, on machines
+    that share the key of :func:`pseudonym_key`); with
     ``ids``, the employee ids too (by the pseudonym's code), for a table that leaves the
     client: an id can be a name, and a staff list maps ids to names."""
     out = df.copy()
@@ -93,8 +101,49 @@ def anonymise(df: pd.DataFrame, *, salt: str, column: str = "name", key: str = "
 _PERSON = {True: "成员", False: "Member "}
 
 
+PSEUDONYM_KEY_ENV = "SALESPERF_PSEUDONYM_KEY"
+
+
+def pseudonym_key() -> bytes:
+    """The secret that keys the pseudonyms: the environment variable
+    ``SALESPERF_PSEUDONYM_KEY`` when set, else the key file ``salesperf/pseudonym.key`` of
+    the user's configuration folder (``$XDG_CONFIG_HOME``, by default ``~/.config``),
+    created with a random key on first use and readable by its owner only.
+
+    Without a secret, anyone who knows the client's name (on the report's cover) and how
+    employee ids look could compute every pseudonym and so unmask the report. Machines
+    that should give the same pseudonyms (a scheduled server and a consultant's laptop)
+    share the key file or the variable.
+    """
+    if os.environ.get(PSEUDONYM_KEY_ENV):
+        return os.environ[PSEUDONYM_KEY_ENV].encode()
+    return _key_in(Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "salesperf" / "pseudonym.key")
+
+
+@functools.lru_cache(maxsize=None)
+def _key_in(file: Path) -> bytes:
+    """The key of ``file``, made first if there is none."""
+    if not file.exists():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".pseudonym-")  # (mode 0600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, file)  # atomic: of two runs making it at once, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    key = file.read_text(encoding="ascii").strip()
+    if not key:
+        raise SalesperfError(f"The pseudonym key file {file} is empty. Fix: delete it (a new key is made, and "
+                             f"the pseudonyms change), or set {PSEUDONYM_KEY_ENV}.")
+    return key.encode()
+
+
 def _code(salt: str, employee_id: str) -> str:
-    return hashlib.sha256(f"{salt}|{employee_id}".encode()).hexdigest()[:6].upper()
+    message = f"{salt}|{employee_id}".encode()
+    return hmac.new(pseudonym_key(), message, hashlib.sha256).hexdigest()[:6].upper()
 
 
 def customer_pseudonym(customer_id, *, salt: str, language: str = "zh") -> str:

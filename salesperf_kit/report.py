@@ -36,7 +36,7 @@ from .params import PARAMS_DIR, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
 __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
-           "DEMO_PERIOD"]
+           "DEMO_PERIOD", "report_folder"]
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -439,6 +439,14 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
                        progress=progress, kernels=kernels, ahead=ahead)
 
 
+def report_folder(business: str, *, language: str, plan_language: str, anonymise: bool = False) -> str:
+    """The folder name of a report under ``reports/<period>/<client>/``: the business type;
+    a report in another language than the plan's, or anonymised for readers outside the
+    client, is a variant beside it (``online-en``, ``online-anonymised``,
+    ``online-en-anonymised``), so that making one never replaces the client's own report."""
+    return business + (f"-{language}" if language != plan_language else "") + ("-anonymised" if anonymise else "")
+
+
 def _run_report(business: str, params_file: str | Path, *, data: str | None = None, period: str | None = None,
                 client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                 anonymise: bool = False, language: str | None = None, extra: dict | None = None,
@@ -456,7 +464,9 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     p = _period(period)
     client = client or params.report.client
     reports = Path(reports_dir) if reports_dir else ROOT / "reports"
-    dest = reports / str(p) / _slug(client) / business
+    language = language or params.report_language
+    variant = report_folder(business, language=language, plan_language=params.report_language, anonymise=anonymise)
+    dest = reports / str(p) / _slug(client) / variant
     if dest.exists() and not force:
         raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
                              "(the old one is only removed once the new one has succeeded).")
@@ -471,7 +481,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     try:  # whatever stops the run before its report is complete (Ctrl-C included) removes its staging folder
         parameters = {
             "business": business, "params_file": str(params_file.resolve()),
-            "data_path": data, "period": str(p), "client": client, "language": language or params.report_language,
+            "data_path": data, "period": str(p), "client": client, "language": language,
             "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.folder.resolve()),
             "anonymise": bool(anonymise), **(extra or {}),
         }
@@ -572,7 +582,7 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                               encoding="utf-8")
         if status == "failed":
-            failed = reports / "_failed" / str(p) / _slug(client) / f"{business}-{started:%Y%m%dT%H%M%S}"
+            failed = reports / "_failed" / str(p) / _slug(client) / f"{dest.name}-{started:%Y%m%dT%H%M%S}"
             failed.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(folder), str(failed))
             raise ReportError(f"The {business} report for {p} failed: {error}\n"

@@ -31,3 +31,20 @@ def employees() -> pd.DataFrame:
         "manager_id": [None, "E1", "E2", "E1"],
         "mentor_id": [None, "E1", "E1", None],
     })
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pseudonym_key():
+    """A fixed pseudonym key (inherited by report kernels): the tests write no key file
+    into the user's configuration folder."""
+    import os
+
+    from salesperf_kit.export import PSEUDONYM_KEY_ENV
+
+    saved = os.environ.get(PSEUDONYM_KEY_ENV)
+    os.environ[PSEUDONYM_KEY_ENV] = "test-key"
+    yield
+    if saved is None:
+        del os.environ[PSEUDONYM_KEY_ENV]
+    else:
+        os.environ[PSEUDONYM_KEY_ENV] = saved

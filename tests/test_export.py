@@ -105,3 +105,27 @@ def test_a_true_false_column_reads_yes_or_no(tmp_path, language, yes, no):
     assert pd.read_csv(tmp_path / "card.csv", encoding="utf-8-sig").iloc[:, 1].tolist() == [yes, no]
     write_table(card, tmp_path / "card.parquet")  # data for machines keep their booleans
     assert pd.read_parquet(tmp_path / "card.parquet")["promotion_eligible"].tolist() == [True, False]
+
+
+def test_pseudonyms_are_keyed_with_a_secret_not_only_the_client_name(tmp_path, monkeypatch):
+    import hashlib
+
+    from salesperf_kit.export import PSEUDONYM_KEY_ENV, _key_in, pseudonyms
+
+    # the client's name is on the report's cover: a pseudonym computed from it and the id
+    # alone can be reversed by anyone who knows how the ids look
+    unkeyed = hashlib.sha256("志达直销|E0007".encode()).hexdigest()[:6].upper()
+    assert pseudonyms(["E0007"], salt="志达直销")["E0007"] != "成员" + unkeyed
+    # without the variable: a key file made on first use, readable by its owner only,
+    # and the same pseudonyms from it every time
+    monkeypatch.delenv(PSEUDONYM_KEY_ENV)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    first = pseudonyms(["E0007", "E0008"], salt="志达直销")
+    key_file = tmp_path / "salesperf" / "pseudonym.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600 and len(key_file.read_text().strip()) == 64
+    _key_in.cache_clear()
+    assert pseudonyms(["E0007", "E0008"], salt="志达直销") == first
+    assert len(set(first.values())) == 2
+    # another machine's key gives other pseudonyms
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "another key")
+    assert pseudonyms(["E0007"], salt="志达直销")["E0007"] != first["E0007"]

@@ -367,7 +367,9 @@ def test_anonymised_english_report_from_the_command_line(small_data, tmp_path):
                                   str(small_data["direct"]), "--period", "2026-10", "--client", "acme",
                                   "--reports-dir", str(tmp_path), "--language", "en", "--anonymise"])
     assert r.exit_code == 0, r.output
-    folder = tmp_path / "2026-10" / "acme" / "direct"
+    # beside the client's own report, never in its place
+    folder = tmp_path / "2026-10" / "acme" / "direct-en-anonymised"
+    assert not (tmp_path / "2026-10" / "acme" / "direct").exists()
     names = pd.read_csv(small_data["direct"] / "employees.csv")["name"].tolist()
     html = (folder / "report.html").read_text(encoding="utf-8")
     card = (folder / "scorecard.csv").read_text(encoding="utf-8-sig")
@@ -378,6 +380,15 @@ def test_anonymised_english_report_from_the_command_line(small_data, tmp_path):
     assert not [i for i in ids if i in card], "employee ids (which can be names) in the anonymised scorecard"
     assert "<h2>Executive summary</h2>" in html and "执行摘要" not in html
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["parameters"]["language"] == "en"
+
+
+def test_a_variant_of_a_report_goes_beside_it():
+    from salesperf_kit.report import report_folder
+
+    assert report_folder("online", language="zh", plan_language="zh") == "online"
+    assert report_folder("online", language="en", plan_language="zh") == "online-en"
+    assert report_folder("online", language="zh", plan_language="zh", anonymise=True) == "online-anonymised"
+    assert report_folder("online", language="zh", plan_language="en") == "online-zh"
 
 
 def test_plain_papermill_still_works(tmp_path):
