@@ -288,6 +288,8 @@ def run(business, params_file, data, period, client, force, anonymise, language,
         raise Interrupted(f"the report was stopped ({stop.signal_name}) and nothing of it was written; an earlier "
                           "report of the same period and client is untouched.", signum=stop.signum) from None
     click.echo(f"Report written to {result.folder} in {result.seconds:.1f} s")
+    if result.warning:
+        click.echo(f"Warning: {result.warning}", err=True)
 
 
 @main.command("run-all")
@@ -325,7 +327,7 @@ def _echo_results(results) -> None:
         mark = "ok    " if r.status == "ok" else "FAILED"
         lines = [str(r.folder)] if r.status == "ok" else (r.error or "failed").splitlines()
         click.echo(f"{mark} {r.business:<10} {r.client:<16} {r.seconds:6.1f} s  {lines[0]}")
-        for line in lines[1:]:
+        for line in lines[1:] + ([f"warning: {r.warning}"] if getattr(r, "warning", "") else []):
             click.echo(f"       {line}")
 
 

@@ -61,6 +61,7 @@ class RunResult:
     seconds: float
     error: str = ""
     manifest: dict = field(default_factory=dict)
+    warning: str = ""  # a report that was written but deserves a look (data that end early)
 
 
 def notebook_path(business: str) -> Path:
@@ -576,6 +577,12 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
             except Exception as err:
                 status, error = "failed", _short_error(err)
         ended = datetime.now(timezone.utc)
+        written = folder / "manifest.json"  # what the report says of itself (Report.save)
+        if written.exists():
+            try:
+                manifest.update(json.loads(written.read_text(encoding="utf-8")))
+            except ValueError:
+                pass
         manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
         if error:
             manifest["error"] = error
@@ -589,7 +596,11 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
                               f"The failed notebook (failing cell marked) is kept in {failed}; "
                               f"any earlier report in {dest} is untouched.")
         staging.replace(dest)
-        return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest)
+        data_end = (manifest.get("report") or {}).get("data_end")
+        warning = (f"the data end on {data_end}, before {p} does ({p.last_day:%Y-%m-%d}): the report ranks and pays "
+                   "people on part of the period. Check that the export is complete." if data_end else "")
+        return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest,
+                         warning=warning)
     finally:
         staging.discard()
 

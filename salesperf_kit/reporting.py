@@ -14,6 +14,7 @@ import base64
 import functools
 import html
 import io
+import json
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -733,7 +734,12 @@ class Report:
         write_table(table, out / "scorecard.csv", language=self.language)
         for key, png in self.figures.items():
             (out / "figures" / f"{key}.png").write_bytes(png)
-        files = ["scorecard.xlsx", "scorecard.csv"] + [f"figures/{k}.png" for k in sorted(self.figures)]
+        # what the runner's manifest says of the report, and checks (an export that stops
+        # before the period ends)
+        facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
+                            "people": int(len(table))}}
+        (out / "manifest.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2), encoding="utf-8")
+        files = ["scorecard.xlsx", "scorecard.csv", "manifest.json"] + [f"figures/{k}.png" for k in sorted(self.figures)]
         return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")
 
 

@@ -313,3 +313,16 @@ def test_run_all_draws_no_progress_bar_into_a_log(monkeypatch):
     r = _run("run-all", "--period", "2026-10")  # (CliRunner's stderr is not a terminal)
     assert r.exit_code == 0, r.output
     assert seen.get("progress", True) is False
+
+
+def test_a_batch_summary_shows_a_report_s_warning(capsys):
+    from pathlib import Path
+
+    from salesperf_kit.cli import _echo_results
+    from salesperf_kit.report import RunResult
+
+    _echo_results([RunResult("online", "2026-10", "acme", "ok", Path("reports/2026-10/acme/online"), 12.0,
+                             warning="the data end on 2026-10-05, before 2026-10 does (2026-10-31): …")])
+    assert capsys.readouterr().out.splitlines() == [
+        "ok     online     acme               12.0 s  reports/2026-10/acme/online",
+        "       warning: the data end on 2026-10-05, before 2026-10 does (2026-10-31): …"]

@@ -86,6 +86,29 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert m["versions"]["pandas"]
     assert m["versions"]["openpyxl"] and m["versions"]["python-calamine"]  # the .xlsx and .xls readers
     assert m["parameters"]["output_dir"] == str((reports / "2026-10" / "acme" / "telesales").resolve())
+    # what the report says of itself: the data reach the period's end
+    people = len(pd.read_csv(reports / "2026-10" / "acme" / "telesales" / "scorecard.csv", encoding="utf-8-sig"))
+    assert m["report"] == {"period": "2026-10", "as_of": "2026-10-31", "data_end": None, "people": people}
+
+
+def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_data, tmp_path):
+    # the October export was taken on the 6th: the report is made (a consultant may want a
+    # month to date), but the run says so, for a cron log and its reader
+    data = tmp_path / "early"
+    data.mkdir()
+    for f in small_data["online"].iterdir():
+        df = pd.read_csv(f)
+        dated = [c for c in ("order_date", "date", "started_at", "opened_at") if c in df]
+        for c in dated:
+            df = df[pd.to_datetime(df[c]) < "2026-10-06"]
+        df.to_csv(data / f.name, index=False)
+    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
+                        reports_dir=tmp_path / "reports")
+    assert result.status == "ok"
+    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["report"]["data_end"] == "2026-10-05" and m["report"]["as_of"] == "2026-10-05"
+    assert result.warning == ("the data end on 2026-10-05, before 2026-10 does (2026-10-31): the report ranks and "
+                              "pays people on part of the period. Check that the export is complete.")
 
 
 def test_missing_data_folder_is_a_clear_error_that_leaves_nothing_behind(tmp_path):
