@@ -187,6 +187,8 @@ def score(business, data, period, params_file, out):
                           data_path=data or "", period=period)
     table = report.scorecard_table()
     write_table(table, out, language=report.language)
+    for note in report.scorecard.notes:  # KPIs left out, people not in post, how the plan was applied
+        click.echo(f"Notice: {note.text(report.language) if hasattr(note, 'text') else note}", err=True)
     click.echo(f"Wrote the scorecard of {len(table)} people to {out}")
 
 

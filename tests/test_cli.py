@@ -73,6 +73,8 @@ def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
     out = tmp_path / "scorecard.xlsx"
     r = _run("score", "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out)
     assert r.exit_code == 0, r.output
+    # what the scorecard leaves out is said, as `kpis` says it (the sample has no traffic)
+    assert "Notice: 未计算「销售成本率」：数据中缺少「流量」表。" in r.output
     from openpyxl import load_workbook
 
     ws = load_workbook(out).active
