@@ -806,11 +806,20 @@ def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
+def _key_path(loc: tuple) -> str:
+    """A key's place in the file as its reader counts: ``targets.promotions (item 1).month``
+    (a list's items numbered from 1, not ``promotions.0``)."""
+    out = ""
+    for p in loc:
+        out += f" (item {p + 1})" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
 def _format_errors(err: ValidationError) -> list[str]:
     out = []
     for e in err.errors():
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        path = ".".join(str(p) for p in loc) or "(top level)"
+        path = _key_path(loc)
         if e["type"] == "extra_forbidden":
             hint = did_you_mean(loc[-1], _known_keys(Params, loc[:-1]))
             allowed = _known_keys(Params, loc[:-1])

@@ -100,7 +100,7 @@ def test_a_scenario_or_phase_weight_set_is_named_by_its_role_key():
         {"name": "launch", "months": [3], "roles": {"agent": {"revenu": 1.0}}}]}}
     with pytest.raises(ParamsError) as err:
         params_from_dict(bad)
-    assert err.value.errors == ["scoring.phases.0.roles.agent: 'revenu' in weights is not a KPI of the catalogue. "
+    assert err.value.errors == ["scoring.phases (item 1).roles.agent: 'revenu' in weights is not a KPI of the catalogue. "
                                 "Did you mean 'revenue'?"]
 
 
@@ -139,9 +139,9 @@ def test_rule_level_rejections(section, message):
 @pytest.mark.parametrize("section, message", [
     # a month past December is said the way a misspelt month name is, with how to write it
     ({"targets": {"promotions": [{"name": "618", "month": 13}]}},
-     "targets.promotions.0.month: promotion month: '13' is not a month; write 1-12, jan-dec or 1月-12月"),
+     "targets.promotions (item 1).month: promotion month: '13' is not a month; write 1-12, jan-dec or 1月-12月"),
     ({"targets": {"promotions": [{"name": "618", "month": 0}]}},
-     "targets.promotions.0.month: promotion month: '0' is not a month"),
+     "targets.promotions (item 1).month: promotion month: '0' is not a month"),
     # a misspelt choice gets the nearest one
     ({"targets": {"method": "histroy"}},
      "targets.method: Input should be 'history', 'capacity' or 'equal' (found 'histroy'). Did you mean 'history'?"),
