@@ -10,8 +10,13 @@ __all__ = ["check_one_of", "closest", "did_you_mean"]
 
 
 def closest(value: object, options: Iterable[str]) -> str | None:
-    """The option ``value`` is probably a misspelling of, or None."""
-    matches = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
+    """The option ``value`` is probably a misspelling of, or None: the same letters in
+    another case first (``EN`` for ``en``), else the closest by difflib."""
+    opts = [str(o) for o in options]
+    same = [o for o in opts if o.casefold() == str(value).casefold()]
+    if same:
+        return same[0]
+    matches = difflib.get_close_matches(str(value), opts, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

@@ -145,6 +145,8 @@ def test_rule_level_rejections(section, message):
     # a misspelt choice gets the nearest one
     ({"targets": {"method": "histroy"}},
      "targets.method: Input should be 'history', 'capacity' or 'equal' (found 'histroy'). Did you mean 'history'?"),
+    # the right word in capitals is the nearest
+    ({"targets": {"method": "EQUAL"}}, "(found 'EQUAL'). Did you mean 'equal'?"),
 ])
 def test_targets_section_errors_say_how_to_fix(section, message):
     with pytest.raises(ParamsError) as err:
