@@ -385,6 +385,20 @@ class PromotionEvent(_Model):
         return _month_of(v, "promotion month")
 
 
+MAX_UPLIFT = 3.0  # +300 %: a larger uplift is taken for a percentage typed as a number
+
+
+def uplift_problem(uplift: float) -> str | None:
+    """What is wrong with a target uplift (a fraction of the baseline), or None."""
+    if uplift <= -1:
+        return f"uplift must be above -1 (e.g. 0.25 for +25 %), but {uplift:g} was given"
+    if uplift > MAX_UPLIFT:  # almost surely a percentage written as a number: 25 for +25 %
+        return (f"uplift is a fraction of the baseline: {uplift:g} would set targets at {1 + uplift:g} times the "
+                f"baseline. Write +{uplift:g} % as {uplift / 100:g}; growth above {MAX_UPLIFT:g} "
+                f"(+{MAX_UPLIFT:.0%}) is not accepted")
+    return None
+
+
 class TargetSettings(_Model):
     kpis: list[str] = ["revenue"]
     method: Literal["history", "capacity", "equal"] = "history"
@@ -400,6 +414,14 @@ class TargetSettings(_Model):
     @classmethod
     def _kpis_ok(cls, v):
         _check_kpis(v, "targets.kpis")
+        return v
+
+    @field_validator("uplift")
+    @classmethod
+    def _uplift_ok(cls, v):
+        problem = uplift_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("profile", mode="before")

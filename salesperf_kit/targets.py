@@ -43,6 +43,7 @@ from scipy import stats
 from ._checks import check_one_of, did_you_mean
 from .catalogue import CATALOGUE
 from .exceptions import SalesperfError
+from .params import uplift_problem
 from .periods import Period, parse_period
 
 __all__ = [
@@ -606,7 +607,6 @@ def _round_level(kpi: str, x: float) -> float:
     return round(float(x), 4 if CATALOGUE[kpi].unit == "ratio" else 2)
 
 
-MAX_UPLIFT = 3.0  # +300 %: a larger uplift is taken for a percentage typed as a number
 
 
 def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: float | None = None,
@@ -693,12 +693,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     check_one_of("method", method, METHODS)
     if smoothing < 1:
         raise SalesperfError(f"smoothing_periods must be at least 1, but {smoothing} was passed.")
-    if uplift <= -1:
-        raise SalesperfError(f"uplift must be above -1 (e.g. 0.25 for +25 %), but {uplift} was passed.")
-    if uplift > MAX_UPLIFT:  # almost surely a percentage written as a number: 25 for +25 %
-        raise SalesperfError(f"uplift is a fraction of the baseline: {uplift:g} would set targets at {1 + uplift:g} "
-                             f"times the baseline. Write +{uplift:g} % as {uplift / 100:g} (--uplift or "
-                             f"targets.uplift); growth above {MAX_UPLIFT:g} (+{MAX_UPLIFT:.0%}) is not accepted.")
+    problem = uplift_problem(uplift)
+    if problem:
+        raise SalesperfError(f"{problem} (--uplift or targets.uplift)")
     tables = _tables(dataset)
     people = _people(tables)
     months = _year_months(year)

@@ -478,6 +478,18 @@ def test_an_uplift_that_cannot_be_meant_is_refused(flat_history, uplift, fix):
         targets_from_history(flat_history, year=2027, uplift=uplift, settings=TargetSettings(promotions=[]))
 
 
+def test_an_uplift_in_the_parameter_file_is_checked_when_the_file_is_read(tmp_path):
+    from salesperf_kit.exceptions import ParamsError
+    from salesperf_kit.params import load_params
+
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: online\ntargets: {uplift: 25}\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_params(plan)
+    assert str(err.value).startswith(f"{plan}: targets.uplift: uplift is a fraction of the baseline: 25 would set "
+                                     "targets at 26 times the baseline. Write +25 % as 0.25;")
+
+
 def test_a_large_but_possible_uplift_is_kept(flat_history):
     t = targets_from_history(flat_history, year=2027, uplift=3.0, settings=TargetSettings(promotions=[]))
     base = targets_from_history(flat_history, year=2027, uplift=0.0, settings=TargetSettings(promotions=[]))
