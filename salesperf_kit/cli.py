@@ -322,13 +322,21 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir):
     sys.exit(1 if failed else 0)
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    return f"{text}{' ' * max(width - used, 0)}"
+
+
 def _echo_results(results) -> None:
     """One line per report (and a failure's whole message: rows, keys and fixes belong in
     the cron log)."""
     for r in results:
         mark = "ok    " if r.status == "ok" else "FAILED"
         lines = [str(r.folder)] if r.status == "ok" else (r.error or "failed").splitlines()
-        click.echo(f"{mark} {r.business:<10} {r.client:<16} {r.seconds:6.1f} s  {lines[0]}")
+        click.echo(f"{mark} {r.business:<10} {_pad(r.client, 16)} {r.seconds:6.1f} s  {lines[0]}")
         for line in lines[1:] + ([f"warning: {r.warning}"] if getattr(r, "warning", "") else []):
             click.echo(f"       {line}")
 

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from . import exceptions
 from .catalogue import BUSINESSES
 from .exceptions import Interrupted, ReportError, SalesperfError
 from .loaders import _split_sheet
@@ -472,9 +473,12 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
         raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
                              "(the old one is only removed once the new one has succeeded).")
     if data not in ("", "demo") and not Path(data).exists():
-        where = f"--data {data}" if given else f"{params_file}: data.path {data}"
-        raise SalesperfError(f"{where}: no such file or folder. Give the folder of the client's files or "
-                             "their workbook, or 'demo' for the embedded demo data.")
+        if given:
+            raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
+                                 "their workbook, or 'demo' for the embedded demo data.")
+        raise SalesperfError(f"{params_file}: data.path: no such file or folder: {Path(os.path.normpath(data))}. "
+                             "Fix: point data.path (relative to the file) at the folder of the client's exports "
+                             "or their workbook, or put the exports there.")
     nb_in = notebook_path(business)
     data = data if data in ("", "demo") else str(Path(data).resolve())
     inputs = _inputs(data, params_file)
@@ -610,7 +614,9 @@ def _short_error(err: Exception, limit: int = 2000) -> str:
     characters, then how many more lines the full message has (in the failed notebook)."""
     name = getattr(err, "ename", type(err).__name__)
     value = getattr(err, "evalue", str(err))
-    lines = f"{name}: {value}".strip().splitlines()
+    # the kit's own errors say what is wrong and how to fix it: their class name is noise
+    ours = isinstance(getattr(exceptions, name, None), type) and issubclass(getattr(exceptions, name), SalesperfError)
+    lines = (str(value) if ours else f"{name}: {value}").strip().splitlines()
     kept, size = [], 0
     for line in lines:
         if kept and size + len(line) > limit:

@@ -324,7 +324,9 @@ def test_a_batch_summary_shows_a_report_s_warning(capsys):
     from salesperf_kit.report import RunResult
 
     _echo_results([RunResult("online", "2026-10", "acme", "ok", Path("reports/2026-10/acme/online"), 12.0,
-                             warning="the data end on 2026-10-05, before 2026-10 does (2026-10-31): …")])
+                             warning="the data end on 2026-10-05, before 2026-10 does (2026-10-31): …"),
+                   RunResult("direct", "2026-10", "志达直销", "ok", Path("reports/2026-10/志达直销/direct"), 7.5)])
     assert capsys.readouterr().out.splitlines() == [
         "ok     online     acme               12.0 s  reports/2026-10/acme/online",
-        "       warning: the data end on 2026-10-05, before 2026-10 does (2026-10-31): …"]
+        "       warning: the data end on 2026-10-05, before 2026-10 does (2026-10-31): …",
+        "ok     direct     志达直销            7.5 s  reports/2026-10/志达直销/direct"]  # (8 columns + 8 spaces)

@@ -369,6 +369,22 @@ def test_a_long_error_is_cut_at_a_line_and_says_how_much_is_left():
     assert short.splitlines()[:2] == ["ValueError: - row 2: " + "x" * 900, "- row 3: " + "x" * 900]
     assert short.splitlines()[2] == "... and 3 more line(s): see the failed notebook"
     assert _short_error(ValueError("one line")) == "ValueError: one line"
+    # the kit's own errors read without their class name (a cron log's reader is no programmer)
+    from salesperf_kit.exceptions import KPIError
+
+    assert _short_error(KPIError("Rolling up by manager needs employees.manager_id.")) == \
+        "Rolling up by manager needs employees.manager_id."
+
+
+def test_a_client_file_whose_data_path_is_missing_names_the_folder_it_looked_in(tmp_path):
+    (tmp_path / "params" / "clients").mkdir(parents=True)
+    plan = tmp_path / "params" / "clients" / "acme.yaml"
+    plan.write_text("extends: online\ndata: {path: ../../exports/acme}\n", encoding="utf-8")
+    with pytest.raises(SalesperfError) as err:
+        run_report("online", plan, period="2026-10", reports_dir=tmp_path / "reports")
+    assert str(err.value) == (
+        f"{plan}: data.path: no such file or folder: {tmp_path / 'exports' / 'acme'}. Fix: point data.path "
+        "(relative to the file) at the folder of the client's exports or their workbook, or put the exports there.")
 
 
 def test_periods_without_records_are_not_zero():
