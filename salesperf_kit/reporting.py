@@ -106,6 +106,22 @@ def _decimals(values: pd.Series) -> int:
     return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 0.1 or top == 0 else 3
 
 
+def _same_decimals(t: pd.DataFrame, columns: list[str], *, by: str) -> pd.DataFrame:
+    """``columns`` of ``t`` as text, with the same decimals for every figure of the same
+    ``by`` value (one KPI's target, actual and variance: 0 and 5,707, not 0.00 and 5,707);
+    shares in per cent."""
+    out = pd.DataFrame(index=t.index, columns=columns, dtype=object)
+    for key, rows in t.groupby(by, sort=False):
+        if CATALOGUE.get(key) is not None and CATALOGUE[key].unit == "ratio":
+            for c in columns:
+                out.loc[rows.index, c] = rows[c].map(lambda v: _fmt(v, "ratio"))
+            continue
+        d = _decimals(pd.concat([rows[c] for c in columns]))
+        for c in columns:
+            out.loc[rows.index, c] = rows[c].map(lambda v: "–" if pd.isna(v) else f"{v + 0.0:,.{d}f}")
+    return out
+
+
 def _points(diff: float, zh: bool) -> str:
     """A difference of two shares in percentage points: "+1.2 pp" ("+1.2 个百分点")."""
     if diff is None or pd.isna(diff):
@@ -596,12 +612,13 @@ class Report:
         paras = [para] + self._calibration_lines()
         t = t.sort_values(["attainment", "employee_id"])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
+        figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
         shown = pd.DataFrame({
             "姓名" if self.zh else "Name": t["name"], "团队" if self.zh else "Team": t["team"],
             "指标" if self.zh else "KPI": t["kpi"].map(self._label),
-            "目标" if self.zh else "Target": t["target"].map(_fmt), "实际" if self.zh else "Actual": t["actual"].map(_fmt),
+            "目标" if self.zh else "Target": figures["target"], "实际" if self.zh else "Actual": figures["actual"],
             "完成率" if self.zh else "Attainment": t["attainment"].map(lambda v: _fmt(v, "ratio")),
-            "差额" if self.zh else "Variance": t["variance"].map(_fmt),
+            "差额" if self.zh else "Variance": figures["variance"],
             "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
         })
         return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)

@@ -607,3 +607,17 @@ def test_a_report_is_not_dated_after_the_end_of_its_data(no_reviews):
     assert report.as_of == "2026-10-31"
     assert "Data as of 2026-10-31. Note: the data end on 2026-10-31" in report.cover().paragraphs[0]
     assert "2026-12-31." not in report.cover().paragraphs[0].split("Note:")[0]
+
+
+def test_a_kpi_s_target_actual_and_variance_have_the_same_decimals():
+    import pandas as pd
+
+    from salesperf_kit.reporting import _same_decimals
+
+    t = pd.DataFrame({"kpi": ["revenue", "revenue", "connect_rate"], "target": [155500.0, 2400.0, 0.6],
+                      "actual": [5707.4, 0.0, 0.55], "variance": [-149792.6, -2400.0, -0.05]})
+    out = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
+    # revenue reaches 1,000s: whole numbers for every figure of it, 0 included (not 0.00)
+    assert out.loc[0].tolist() == ["155,500", "5,707", "-149,793"]
+    assert out.loc[1].tolist() == ["2,400", "0", "-2,400"]
+    assert out.loc[2].tolist() == ["60.0%", "55.0%", "-5.0%"]  # a share in per cent
