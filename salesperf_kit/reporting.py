@@ -786,6 +786,8 @@ def _fmt_step(now: float, goal: float, unit: str, language: str) -> tuple[str, s
     shown = _fmt(now, unit, language=language), _fmt(goal, unit, language=language)
     if unit == "ratio" and shown[0] == shown[1] and now != goal:
         return f"{now * 100:.2f}%", f"{goal * 100:.2f}%"
+    if unit not in ("ratio", "multiple", "times") and max(abs(now), abs(goal)) >= 1000:
+        return f"{now + 0.0:,.0f}", f"{goal + 0.0:,.0f}"  # "from 0 to 4,195", not "from 0.00 to 4,195"
     return shown
 
 

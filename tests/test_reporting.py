@@ -362,6 +362,17 @@ def test_a_next_step_never_reads_from_a_rate_to_the_same_rate():
     assert feedback_sentence(card, "en").endswith("raise Social engagement from 4.1% to 6.7% (the role's median).")
 
 
+def test_a_next_step_in_money_gives_both_figures_alike():
+    from salesperf_kit.reporting import feedback_sentence
+
+    card = {"name": "Ann", "strength_kpi": "team_revenue", "gap_kpi": "received_revenue",
+            "next_step_kpi": "received_revenue", "next_step_value": 0.0, "next_step_target": 4195.3,
+            "next_step_basis": "role_median"}
+    assert feedback_sentence(card, "en").endswith("raise Received revenue from 0 to 4,195 (the role's median).")
+    card.update(next_step_value=120.5, next_step_target=480.25)  # below 1,000: two decimals, both
+    assert feedback_sentence(card, "en").endswith("raise Received revenue from 120.50 to 480.25 (the role's median).")
+
+
 def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
     from types import SimpleNamespace
 
