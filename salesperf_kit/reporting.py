@@ -855,8 +855,9 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     """One plain-words sentence per plan diagnostic (issue codes of analysis.plan_diagnostics)."""
     issue, role, key = row.get("issue"), row.get("role") or "", row.get("detail_key") or ""
     value, threshold = row.get("value"), row.get("threshold")
-    phase = f" ({row['phase']})" if pd.notna(row.get("phase")) and row.get("phase") else ""  # (NaN: base weights)
     zh = language == "zh"
+    phase = row.get("phase") if pd.notna(row.get("phase")) else ""  # (NaN: the base weights)
+    phase = f" ({phase})" if phase and zh else f" (phase {phase})" if phase else ""  # (a phase's name is the plan's)
     name = label_with_unit(key, language) if key in CATALOGUE else key
     labels = [label_with_unit(k, language) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
