@@ -250,6 +250,7 @@ def _write_xlsx(sheets: dict[str, tuple[pd.DataFrame, pd.DataFrame]], path: Path
     from openpyxl import Workbook
 
     wb = Workbook()
+    wb.properties.creator = "salesperf"  # (not "openpyxl", in the file's properties a client sees)
     wb.remove(wb.active)
     for sheet, (raw, shown) in sheets.items():
         _fill_sheet(wb.create_sheet(sheet[:31]), raw, shown, language)

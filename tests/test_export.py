@@ -99,7 +99,9 @@ def test_xlsx_shows_turnover_as_times_not_a_percentage(tmp_path):
 def test_a_true_false_column_reads_yes_or_no(tmp_path, language, yes, no):
     card = pd.DataFrame({"employee_id": ["E1", "E2"], "promotion_eligible": [True, False]})
     write_table(card, tmp_path / "card.xlsx", language=language)
-    cells = [c.value for c in load_workbook(tmp_path / "card.xlsx").active["B"]]
+    book = load_workbook(tmp_path / "card.xlsx")
+    assert book.properties.creator == "salesperf"
+    cells = [c.value for c in book.active["B"]]
     assert cells[1:] == [yes, no]
     write_table(card, tmp_path / "card.csv", language=language)
     assert pd.read_csv(tmp_path / "card.csv", encoding="utf-8-sig").iloc[:, 1].tolist() == [yes, no]
