@@ -2330,7 +2330,14 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         t["rank"] = rank(s, tie=grading.rank_tie)
         t["grade"] = assign_grades(s, grading)
         if pay is not None:
-            p = pay(t.reset_index(), kpis, params, targets=targets)
+            # the payout notices depend on the plan and the data, not on the weights: said
+            # once (by the baseline's run), not once per scenario
+            pay_log = logging.getLogger("salesperf_kit.incentives")
+            quiet, pay_log.disabled = pay_log.disabled, pay_log.disabled or bool(frames)
+            try:
+                p = pay(t.reset_index(), kpis, params, targets=targets)
+            finally:
+                pay_log.disabled = quiet
             t["payout"] = p["total"].to_numpy()
         t.insert(0, "label", labels.get(language) or next(iter(labels.values()), name) if labels else name)
         t.insert(0, "scenario", name)

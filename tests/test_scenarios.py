@@ -859,3 +859,23 @@ def test_sensitivity_is_identical_for_seed_zero(demo, method):
     a = sc.sensitivity(model, output="stability", method=method, seed=0)
     b = sc.sensitivity(model, output="stability", method=method, seed=0)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_payout_notice_is_said_once_not_once_per_scenario(demo, monkeypatch, caplog):
+    import logging
+
+    from salesperf_kit import incentives
+
+    real = incentives.payouts
+
+    def noisy(*args, **kwargs):  # a plan the data cannot pay in full warns at every payout run
+        logging.getLogger("salesperf_kit.incentives").warning("The data give no orders: ...")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incentives, "payouts", noisy)
+    with caplog.at_level(logging.WARNING, logger="salesperf_kit.incentives"):
+        comp = sc.compare_scenarios(demo.scorecard, demo.params, kpis=demo.kpis, targets=demo.targets,
+                                    ratings=demo.ratings)
+    assert comp.table["scenario"].nunique() == 3  # the baseline and the plan's two scenarios
+    assert [r.getMessage() for r in caplog.records] == ["The data give no orders: ..."]
+    assert not logging.getLogger("salesperf_kit.incentives").disabled
