@@ -316,6 +316,31 @@ def _share_among(winners: pd.Series, amount: float) -> pd.Series:
     return pd.Series(np.where(winners, amount / n if n else 0.0, 0.0), index=winners.index)
 
 
+def commission_base_problem(inc) -> str | None:
+    """Why a plan cannot be paid on data that give no commission base (no orders, or, on
+    the received basis, no payments), or None when no part of it pays on revenue."""
+    com = inc.commission
+    using = _revenue_parts(inc)
+    if not using:
+        return None
+    money = "money received" if com.basis == "received" else "orders"
+    fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
+           if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
+    columns = " (orders' paid_amount and paid_date)" if com.basis == "received" else ""
+    return (f"incentives.commission.basis is '{com.basis}', but the data give no {money}{columns}, "
+            f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan (set them to null).")
+
+
+def has_commission_base(basis: str, tables: dict) -> bool:
+    """Whether the data give the commission base of ``basis`` ("ordered" or "received"):
+    orders (with paid_amount and paid_date for "received"), or the matching column of a
+    KPI sheet."""
+    orders, sheet = tables.get("orders"), tables.get("kpi_sheet")
+    if orders is not None and (basis != "received" or {"paid_amount", "paid_date"} <= set(orders.columns)):
+        return True
+    return sheet is not None and ("received_revenue" if basis == "received" else "revenue") in sheet.columns
+
+
 def _revenue_parts(inc) -> list[str]:
     """The keys of the incentive plan that pay on revenue (the commission base)."""
     parts = ["incentives.commission.tiers"] if inc.commission.tiers else []
@@ -523,15 +548,10 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     fact_name = "received_revenue" if com.basis == "received" else "revenue_ordered"
     base_all = _fact(kpis, fact_name)
     if base_all is None:
-        using = _revenue_parts(inc)
         money = "money received" if com.basis == "received" else "orders"
-        if using:
-            fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
-                   if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
-            columns = " (orders' paid_amount and paid_date)" if com.basis == "received" else ""
-            raise ScoringError(f"incentives.commission.basis is '{com.basis}', but the data give no {money}{columns}, "
-                               f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan "
-                               "(set them to null).")
+        problem = commission_base_problem(inc)
+        if problem:
+            raise ScoringError(problem)
         notices.append(Note(f"The data give no {money}: "
                             "the plan pays nothing on revenue, so the commission "
                             "base is left empty.",

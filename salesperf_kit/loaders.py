@@ -346,6 +346,12 @@ def _check_plan(params, run: _Run) -> None:
             run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
     for p in params.plan_problems():  # a finding of the plan is listed under its file
         run.add(p if p.file or not params.source else replace(p, file=Path(params.source).name))
+    from .incentives import commission_base_problem, has_commission_base
+
+    problem = commission_base_problem(params.incentives)
+    if problem and not has_commission_base(params.incentives.commission.basis, run.dataset.tables):
+        run.add(Problem("?", "plan_needs_data", problem,  # (the message begins with the key)
+                        file=Path(params.source).name if params.source else None))
 
 
 # --- the run --------------------------------------------------------------------------

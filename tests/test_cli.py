@@ -330,3 +330,23 @@ def test_a_batch_summary_shows_a_report_s_warning(capsys):
         "ok     online     acme               12.0 s  reports/2026-10/acme/online",
         "       warning: the data end on 2026-10-05, before 2026-10 does (2026-10-31): …",
         "ok     direct     志达直销            7.5 s  reports/2026-10/志达直销/direct"]  # (8 columns + 8 spaces)
+
+
+def test_validate_with_a_plan_fails_data_the_plan_cannot_pay_on(telesales_dir, tmp_path):
+    """A plan that pays commission on orders, with data that have none: `score` fails, and
+    `validate --params` says so first, in the same words."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in telesales_dir.iterdir():
+        if f.name != "orders.csv":
+            (data / f.name).write_bytes(f.read_bytes())
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: telesales\n", encoding="utf-8")
+    r = _run("validate", data, "--params", plan)
+    assert r.exit_code == 1, r.output
+    assert ("  - incentives.commission.basis is 'ordered', but the data give no orders, "
+            "which incentives.commission.tiers") in r.output
+    score = _run("score", "telesales", "--data", data, "--period", "2026-10", "--params", plan, "--out",
+                 tmp_path / "s.csv")
+    assert score.exit_code == 1 and "incentives.commission.basis is 'ordered', but the data give no orders" in score.output
+    assert _run("validate", telesales_dir, "--params", plan).exit_code == 0
