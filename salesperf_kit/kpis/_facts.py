@@ -1,9 +1,10 @@
 """Per-employee facts for one period, aggregated with DuckDB.
 
-A *fact* is an additive figure (a sum, a count, the numerator or denominator of a
-ratio) per employee and period, or, for the two medians, a value recomputed from pooled
-rows when rolling up. KPI functions are pure functions of these facts, so team and
-company roll-ups are sums of facts, never means of ratios.
+A *fact* is a figure (a sum, a count, the numerator or denominator of a ratio) per
+employee and period. KPI functions are pure functions of these facts, so team and company
+roll-ups are computed from the group's facts, never as means of ratios: sums of the
+people's facts, except the medians and the counts of distinct customers and regions,
+which are counted again over the group's rows (see ``FactGroup``).
 
 Each fact group aggregates one table (in one SQL query, or a few for the customers'
 first orders); only the groups that the requested KPIs need are run. Tables are read
