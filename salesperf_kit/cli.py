@@ -279,7 +279,8 @@ def scenarios(business, params_file, data, period, out):
 @click.option("--reports-dir", type=click.Path(), help="Where reports go (default: reports/).")
 @_friendly
 def run(business, params_file, data, period, client, force, anonymise, language, reports_dir):
-    """Run one report with Papermill into reports/<period>/<client>/<business>/."""
+    """Run one report with Papermill into reports/<period>/<client>/<business>/ (an
+    anonymised or other-language report into <business>-en, <business>-anonymised beside it)."""
     from .report import run_report
 
     try:

@@ -425,7 +425,9 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
                client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                anonymise: bool = False, language: str | None = None, extra: dict | None = None,
                progress: bool = False, kernels: Kernels | None = None, ahead: bool = False) -> RunResult:
-    """Execute the business type's notebook into ``reports/<period>/<client>/<business>/``.
+    """Execute the business type's notebook into ``reports/<period>/<client>/<business>/``
+    (an anonymised report, or one in another language than the plan's, into a folder beside
+    it: :func:`report_folder`).
 
     ``kernels`` (a :class:`Kernels`) supplies an already started kernel; with ``ahead``, it
     starts the next report's kernel while this one runs. Without it, Papermill starts one.
