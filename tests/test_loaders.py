@@ -1051,13 +1051,19 @@ def test_a_lookup_key_is_not_an_unused_column(tmp_path):
     assert not [w for w in ds.warnings if w.check == "unused_columns"]
 
 
-def test_lookup_from_a_sheet_of_the_workbook_given_as_the_data(tmp_path):
+def _regional_workbook(tmp_path):
+    """The regional export as one workbook (employees, orders and regions sheets)."""
     (tmp_path / "csv").mkdir()
     folder = _regional_export(tmp_path / "csv")
     with pd.ExcelWriter(tmp_path / "book.xlsx") as writer:
         for name in ("employees", "orders", "regions"):
             pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False).to_excel(
                 writer, sheet_name=name, index=False)
+    return tmp_path / "book.xlsx"
+
+
+def test_lookup_from_a_sheet_of_the_workbook_given_as_the_data(tmp_path):
+    _regional_workbook(tmp_path)
     mapping = {**LOOKUPS, "lookups": {"orders": [{"file": "regions", "key": {"Region": "Area"},
                                                   "columns": ["Manager"]}]},
                "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
@@ -1068,12 +1074,7 @@ def test_lookup_from_a_sheet_of_the_workbook_given_as_the_data(tmp_path):
 
 
 def test_a_mistyped_lookup_sheet_is_one_error_that_names_the_sheet_meant(tmp_path):
-    (tmp_path / "csv").mkdir()
-    folder = _regional_export(tmp_path / "csv")
-    with pd.ExcelWriter(tmp_path / "book.xlsx") as writer:
-        for name in ("employees", "orders", "regions"):
-            pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False).to_excel(
-                writer, sheet_name=name, index=False)
+    _regional_workbook(tmp_path)
     mapping = {"lookups": {"orders": [{"file": "regoins", "key": {"Region": "Area"}, "columns": ["Manager"]}]},
                "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
     report = validate_dataset(tmp_path / "book.xlsx", mapping=mapping)
