@@ -903,7 +903,7 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
         found = _sources_of_workbook(p, {}, run)
         for s in found:
             if s.table in explicit:
-                run.warn(s.table, "unknown_sheet", f"sheet '{s.sheet}' not loaded: "
+                run.warn(s.table, "unknown_sheet", "not loaded: "
                          f"data.files.{s.table} points at '{explicit[s.table]}' instead",
                          file=display, sheet=s.sheet,
                          zh=f"未加载工作表 '{s.sheet}'：data.files.{s.table} 指向的是 '{explicit[s.table]}'",
@@ -965,7 +965,7 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
             continue
         table = table_of_name(sheet)
         if table is not None and table in elsewhere and folder is not None:
-            run.warn(table, "unknown_sheet", f"sheet '{sheet}' not loaded: data.files.{table} "
+            run.warn(table, "unknown_sheet", f"not loaded: data.files.{table} "
                      f"points at '{elsewhere[table]}' instead", file=path.name, sheet=sheet,
                      zh=f"未加载工作表 '{sheet}'：data.files.{table} 指向的是 '{elsewhere[table]}'",
                      fix=f"remove the sheet, or data.files.{table} if this is the right sheet")

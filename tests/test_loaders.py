@@ -909,7 +909,8 @@ def test_workbook_loads_the_other_files_named_in_data_files(tmp_path):
     assert ds.sources["employees"].file == str(staff)
     [w] = ds.warnings
     assert (w.check, w.sheet) == ("unknown_sheet", "员工")
-    assert w.message == f"sheet '员工' not loaded: data.files.employees points at '{staff}' instead"
+    assert w.message == f"not loaded: data.files.employees points at '{staff}' instead"
+    assert str(w).startswith("client.xlsx, sheet '员工': not loaded: ")  # (the sheet named once)
     # a path relative to the workbook's folder
     ds = load_dataset(book, mapping={"files": {"employees": "hr/staff.csv"}})
     assert len(ds.tables["employees"]) == 3
