@@ -1142,7 +1142,10 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     else:
         team_rows = tt[tt["employee_id"].isna() & tt["team"].notna()].groupby(["team", "kpi"])["target"].sum()
         persons = tt[tt["employee_id"].notna()].assign(team=lambda x: x["employee_id"].astype(str).map(team_of))
-        summed = persons[persons["kpi"].map(_is_additive)].groupby(["team", "kpi"])["target"].sum()
+        # (a boolean mask even when no person has a target: an empty object Series would
+        # select columns, not rows)
+        additive = persons["kpi"].map(_is_additive).astype(bool)
+        summed = persons[additive].groupby(["team", "kpi"])["target"].sum()
         tgt = team_rows.combine_first(summed).rename("target").reset_index()
         roll = res.rollup("team")
         actual = roll.melt(id_vars="team", value_vars=[k for k in res.kpis], var_name="kpi", value_name="actual")

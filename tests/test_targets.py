@@ -388,6 +388,14 @@ def test_track_closed_period(tracking_data):
     assert team.loc["T", ["target", "actual"]].tolist() == [62000, 46000]
 
 
+def test_track_teams_when_only_teams_have_targets(tracking_data):
+    # a plan with team targets only (no person has one): T sells 31 x 1,000 + 15 x 1,000
+    tracking_data["targets"] = tracking_data["targets"][tracking_data["targets"]["employee_id"].isna()]
+    team = track(tracking_data, "2027-01", by="team").set_index("team")
+    assert team.loc["T", ["target", "actual", "variance"]].tolist() == [62000, 46000, -16000]
+    assert bool(team.loc["T", "at_risk"])
+
+
 def test_track_open_period_run_rate_and_interval(tracking_data):
     out = track(tracking_data, "2027-01", as_of="2027-01-10", level=0.8).set_index("employee_id")
     assert out["days_elapsed"].iloc[0] == 10 and out["days_in_period"].iloc[0] == 31
