@@ -597,24 +597,39 @@ class Report:
                 if self.zh else "The data have no targets table, so this report tracks no goals. Targets can be "
                 "drawn up from past results and added to the data."], key="goals")
         money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
-        t = track(self.dataset.tables, self.period, kpis=(money,), options=self.params.kpi_options.model_dump())
-        t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")
+        opts = self.params.kpi_options.model_dump()
+        t = track(self.dataset.tables, self.period, kpis=(money,), options=opts)
+        by = "employee_id"
+        if not t["target"].notna().any():  # a plan with team targets only (direct sales): track the teams
+            teams = track(self.dataset.tables, self.period, kpis=(money,), options=opts, by="team")
+            if teams["target"].notna().any():
+                t, by = teams, "team"
+        if by == "employee_id":
+            t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")
         at_risk = int(t["at_risk"].fillna(False).sum()) if "at_risk" in t else 0
         with_target = int(t["target"].notna().sum())
         closed = bool(len(t)) and bool((t["days_elapsed"] >= t["days_in_period"]).all())
-        if closed:  # the period is over: they missed it, no forecast is involved
-            para = (f"{with_target} 人中有 {at_risk} 人未达成本期目标。" if self.zh else
-                    f"{at_risk} of the {with_target} people with a target missed it this period.")
+        teams = by == "team"
+        if not with_target:
+            para = (f"{self.period} 没有个人或团队的目标。" if self.zh else
+                    f"No person or team has a target for {self.period}.")
+        elif closed:  # the period is over: they missed it, no forecast is involved
+            para = ((f"{with_target} 个团队中有 {at_risk} 个未达成本期目标。" if teams else
+                     f"{with_target} 人中有 {at_risk} 人未达成本期目标。") if self.zh else
+                    f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target missed it "
+                    "this period.")
         else:
-            para = (f"{with_target} 人中有 {at_risk} 人按目前进度预计无法达成目标。" if self.zh else
-                    f"{at_risk} of the {with_target} people with a target are at risk of missing it at the "
-                    "current run rate.")
+            para = ((f"{with_target} 个团队中有 {at_risk} 个按目前进度预计无法达成目标。" if teams else
+                     f"{with_target} 人中有 {at_risk} 人按目前进度预计无法达成目标。") if self.zh else
+                    f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk "
+                    "of missing it at the current run rate.")
         paras = [para] + self._calibration_lines()
-        t = t.sort_values(["attainment", "employee_id"])
+        t = t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
         figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
         shown = pd.DataFrame({
-            "姓名" if self.zh else "Name": t["name"], "团队" if self.zh else "Team": t["team"],
+            **({} if teams else {"姓名" if self.zh else "Name": t["name"]}),
+            "团队" if self.zh else "Team": t["team"],
             "指标" if self.zh else "KPI": t["kpi"].map(self._label),
             "目标" if self.zh else "Target": figures["target"], "实际" if self.zh else "Actual": figures["actual"],
             "完成率" if self.zh else "Attainment": t["attainment"].map(lambda v: _fmt(v, "ratio")),

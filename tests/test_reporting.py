@@ -634,3 +634,34 @@ def test_a_kpi_s_target_actual_and_variance_have_the_same_decimals():
     assert out.loc[0].tolist() == ["155,500", "5,707", "-149,793"]
     assert out.loc[1].tolist() == ["2,400", "0", "-2,400"]
     assert out.loc[2].tolist() == ["60.0%", "55.0%", "-5.0%"]  # a share in per cent
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_goals_track_the_teams_when_only_the_teams_have_targets(tmp_path, language):
+    """A direct plan with revenue targets per team and none per person: the goal tracking
+    follows the teams, not '0 of the 0 people with a target'. October 2026: team A sells
+    1,000 + 500 against 1,200, team B 300 against 1,000."""
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"employee_id": ["E1", "E2", "E3"], "name": ["甲", "乙", "丙"], "team": ["A", "A", "B"],
+                  "role": "rep"}).to_csv(data / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ["E1", "E2", "E3"], "customer_id": ["C1", "C2", "C3"],
+                  "order_date": ["2026-10-03", "2026-10-04", "2026-10-05"], "amount": [1000, 500, 300],
+                  "status": "completed"}).to_csv(data / "orders.csv", index=False)
+    pd.DataFrame({"period": "2026-10", "employee_id": "", "team": ["A", "B"], "kpi": "revenue",
+                  "target": [1200, 1000]}).to_csv(data / "targets.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\n"
+                    "kpi_options: {revenue_basis: ordered}\nincentives: {commission: {basis: ordered}}\n",
+                    encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(data), period="2026-10",
+                          language=language)
+    section = report.goals()
+    assert section.paragraphs[0] == ("2 个团队中有 1 个未达成本期目标。" if language == "zh" else
+                                     "1 of the 2 teams with a target missed it this period.")
+    team, target, actual = ("团队", "目标", "实际") if language == "zh" else ("Team", "Target", "Actual")
+    rows = section.table.set_index(team)
+    assert rows.loc["A", [target, actual]].tolist() == ["1,200", "1,500"]
+    assert rows.loc["B", [target, actual]].tolist() == ["1,000", "300"]
