@@ -598,10 +598,14 @@ class Report:
                 "drawn up from past results and added to the data."], key="goals")
         money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
         opts = self.params.kpi_options.model_dump()
-        t = track(self.dataset.tables, self.period, kpis=(money,), options=opts)
+        # an export that stops before the period ends (as_of its last day) is tracked at its
+        # run rate: nobody has missed a target of a month that is not over
+        as_of = pd.Timestamp(self.as_of) if self.as_of else None
+        as_of = as_of if as_of is not None and self.period.start <= as_of < self.period.end else None
+        t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts)
         by = "employee_id"
         if not t["target"].notna().any():  # a plan with team targets only (direct sales): track the teams
-            teams = track(self.dataset.tables, self.period, kpis=(money,), options=opts, by="team")
+            teams = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
             if teams["target"].notna().any():
                 t, by = teams, "team"
         if by == "employee_id":

@@ -640,24 +640,9 @@ def test_a_kpi_s_target_actual_and_variance_have_the_same_decimals():
 def test_goals_track_the_teams_when_only_the_teams_have_targets(tmp_path, language):
     """A direct plan with revenue targets per team and none per person: the goal tracking
     follows the teams, not '0 of the 0 people with a target'. October 2026: team A sells
-    1,000 + 500 against 1,200, team B 300 against 1,000."""
-    import pandas as pd
-
-    data = tmp_path / "data"
-    data.mkdir()
-    pd.DataFrame({"employee_id": ["E1", "E2", "E3"], "name": ["甲", "乙", "丙"], "team": ["A", "A", "B"],
-                  "role": "rep"}).to_csv(data / "employees.csv", index=False)
-    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ["E1", "E2", "E3"], "customer_id": ["C1", "C2", "C3"],
-                  "order_date": ["2026-10-03", "2026-10-04", "2026-10-05"], "amount": [1000, 500, 300],
-                  "status": "completed"}).to_csv(data / "orders.csv", index=False)
-    pd.DataFrame({"period": "2026-10", "employee_id": "", "team": ["A", "B"], "kpi": "revenue",
-                  "target": [1200, 1000]}).to_csv(data / "targets.csv", index=False)
-    plan = tmp_path / "client.yaml"
-    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\n"
-                    "kpi_options: {revenue_basis: ordered}\nincentives: {commission: {basis: ordered}}\n",
-                    encoding="utf-8")
-    report = build_report(business="direct", params_file=str(plan), data_path=str(data), period="2026-10",
-                          language=language)
+    1,000 + 500 against 1,200, team B 300 (on the 31st) against 1,000."""
+    report = _three_orders_report(tmp_path, language, {"team": ["A", "B"], "target": [1200, 1000]},
+                                  last="2026-10-31")
     section = report.goals()
     assert section.paragraphs[0] == ("2 个团队中有 1 个未达成本期目标。" if language == "zh" else
                                      "1 of the 2 teams with a target missed it this period.")
@@ -665,3 +650,40 @@ def test_goals_track_the_teams_when_only_the_teams_have_targets(tmp_path, langua
     rows = section.table.set_index(team)
     assert rows.loc["A", [target, actual]].tolist() == ["1,200", "1,500"]
     assert rows.loc["B", [target, actual]].tolist() == ["1,000", "300"]
+
+
+def _three_orders_report(tmp_path, language, targets: dict, last: str = "2026-10-05"):
+    """A direct plan paying on orders; October 2026: E1 (team A) sells 1,000 on the 3rd, E2
+    (A) 500 on the 4th, E3 (B) 300 on ``last``, the export's last day; ``targets``: columns
+    of the targets table of 2026-10 (revenue)."""
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"employee_id": ["E1", "E2", "E3"], "name": ["甲", "乙", "丙"], "team": ["A", "A", "B"],
+                  "role": "rep"}).to_csv(data / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ["E1", "E2", "E3"], "customer_id": ["C1", "C2", "C3"],
+                  "order_date": ["2026-10-03", "2026-10-04", last], "amount": [1000, 500, 300],
+                  "status": "completed"}).to_csv(data / "orders.csv", index=False)
+    n = len(targets["target"])
+    pd.DataFrame({"period": "2026-10", "employee_id": [""] * n, "team": [""] * n, "kpi": "revenue",
+                  **targets}).to_csv(data / "targets.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\n"
+                    "kpi_options: {revenue_basis: ordered}\nincentives: {commission: {basis: ordered}}\n",
+                    encoding="utf-8")
+    return build_report(business="direct", params_file=str(plan), data_path=str(data), period="2026-10",
+                        language=language)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_goals_of_an_export_that_stops_early_are_forecast_not_missed(tmp_path, language):
+    """The export ends on 2026-10-05 (5 of October's 31 days): at the run rate E1 reaches
+    1,000 x 31 / 5 = 6,200 (target 1,200), E2 3,100 (target 1,200), E3 1,860 (target
+    2,000): one person is at risk, nobody has missed a target of a month not yet over."""
+    report = _three_orders_report(tmp_path, language, {"employee_id": ["E1", "E2", "E3"],
+                                                       "team": ["A", "A", "B"], "target": [1200, 1200, 2000]})
+    assert report.as_of == "2026-10-05"
+    assert report.goals().paragraphs[0] == ("3 人中有 1 人按目前进度预计无法达成目标。" if language == "zh" else
+                                            "1 of the 3 people with a target are at risk of missing it at the "
+                                            "current run rate.")
