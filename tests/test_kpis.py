@@ -1163,6 +1163,19 @@ def test_a_manager_who_left_still_links_the_chain_above(employees):
     assert_row(up, "manager", "E1", {"revenue": 720.0, "headcount": 3})
 
 
+def test_a_manager_id_that_names_nobody_makes_no_manager_group(employees):
+    # E3 reports to "E9", who is not in the employees table (a typo the loaders report;
+    # tables passed as DataFrames are not checked): E3 is their own group, no "E9" row
+    emp = employees.assign(manager_id=employees["manager_id"].where(employees["employee_id"] != "E3", "E9"))
+    res = compute_kpis({"employees": emp, "orders": shop_orders()}, "2026-10", kpis=["revenue", "team_revenue"])
+    up = res.rollup(by="manager")
+    assert sorted(up["manager"]) == ["E1", "E2", "E3", "E4"]
+    assert_row(up, "manager", "E3", {"revenue": 120.0, "headcount": 1})
+    assert_row(up, "manager", "E1", {"revenue": 1000.0, "team_revenue": 1000.0,  # E1 600 + E2 400 + E4 0
+                                     "headcount": 3})
+    assert_row(res.rollup("company"), "company", "company", {"revenue": 1120.0, "headcount": 4})
+
+
 def test_a_customer_served_by_two_people_counts_once_in_their_group(employees):
     # c1 bought from E1 in September, then from E2 and E1 in October; c2 from E1 and E3
     # (North and South); c3 from E2. A team's buyers are its distinct customers.

@@ -241,7 +241,8 @@ class KPIResult:
 def _subtree_mapping(emp: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
     """(employee_id, grp) pairs: every person of ``emp`` belongs to their own group and to
     the group of each manager above them, by the manager_id of ``links`` (default ``emp``:
-    the whole employees table, so that a chain runs on through a manager who has left)."""
+    the whole employees table, so that a chain runs on through a manager who has left). A
+    manager_id that names nobody of ``links`` ends the chain: it is no group."""
     links = emp if links is None else links
     if "manager_id" not in emp or "manager_id" not in links:
         raise KPIError("Rolling up by manager needs employees.manager_id.")
@@ -253,7 +254,7 @@ def _subtree_mapping(emp: pd.DataFrame, links: pd.DataFrame | None = None) -> pd
             rows.append((e, node))
             seen.add(node)
             node = parent.get(node)
-            node = str(node) if node is not None and pd.notna(node) else None
+            node = str(node) if node is not None and pd.notna(node) and str(node) in parent else None
     return pd.DataFrame(rows, columns=["employee_id", "grp"])
 
 
