@@ -20,8 +20,8 @@ from ._checks import check_one_of
 from .catalogue import CATALOGUE, label, label_with_unit
 from .exceptions import SalesperfError
 
-__all__ = ["write_table", "write_workbook", "defuse", "anonymise", "pseudonyms", "customer_pseudonym", "column_labels",
-           "pseudonym_key"]
+__all__ = ["write_table", "write_workbook", "defuse", "anonymise", "anonymise_teams", "pseudonyms", "customer_pseudonym",
+           "column_labels", "pseudonym_key"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -144,6 +144,26 @@ def _key_in(file: Path) -> bytes:
 def _code(salt: str, employee_id: str) -> str:
     message = f"{salt}|{employee_id}".encode()
     return hmac.new(pseudonym_key(), message, hashlib.sha256).hexdigest()[:6].upper()
+
+
+def anonymise_teams(tables: dict[str, pd.DataFrame], *, salt: str, language: str = "zh") -> dict[str, pd.DataFrame]:
+    """``tables`` with the team names that name a person (a team called after its manager,
+    "Rocco Neubert" or "张伟组", or after an employee id) replaced by stable pseudonyms
+    (团队3F9A1C, Team 3F9A1C) in every table that has a team column; other team names
+    (华东一组, North) stay as they are."""
+    emp = tables.get("employees")
+    if emp is None or "team" not in emp:
+        return tables
+    names = {n.strip() for n in emp["name"].dropna().astype(str)} if "name" in emp else set()
+    names = {n for n in names if len(n) >= 2}
+    ids = set(emp["employee_id"].dropna().astype(str))
+    personal = {t: ("团队" if language == "zh" else "Team ") + _code(salt, f"team|{t}")
+                for t in emp["team"].dropna().astype(str).unique()
+                if t.strip() in ids or any(n in t for n in names)}
+    if not personal:
+        return tables
+    return {name: df.assign(team=df["team"].map(lambda t: personal.get(str(t), t) if pd.notna(t) else t))
+            if df is not None and "team" in df.columns else df for name, df in tables.items()}
 
 
 def customer_pseudonym(customer_id, *, salt: str, language: str = "zh") -> str:

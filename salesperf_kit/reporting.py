@@ -11,6 +11,7 @@ compares).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import html
 import io
@@ -27,7 +28,7 @@ import pandas as pd
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
 from .coverage import date_spans, has_records, require_records
-from .export import anonymise, column_labels, customer_pseudonym, pseudonyms, write_table
+from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data
 from .params import Params, load_params
@@ -926,6 +927,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     p = parse_period(period)
     source = params.data_source(data_path or None)
     dataset = load_plan_data(params, source, period=p)
+    if anonymise:  # a team called after its manager would name them in every table
+        dataset = dataclasses.replace(dataset, tables=anonymise_teams(dataset.tables, salt=client, language=language))
     require_records(dataset, p, what="a report")
     last = max((hi for _, hi in date_spans(dataset).values()), default=None)
     data_end = f"{last:%Y-%m-%d}" if last is not None and last.normalize() < p.last_day else ""

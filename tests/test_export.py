@@ -131,3 +131,23 @@ def test_pseudonyms_are_keyed_with_a_secret_not_only_the_client_name(tmp_path, m
     # another machine's key gives other pseudonyms
     monkeypatch.setenv(PSEUDONYM_KEY_ENV, "another key")
     assert pseudonyms(["E0007"], salt="志达直销")["E0007"] != first["E0007"]
+
+
+def test_a_team_named_after_a_person_is_anonymised_too():
+    from salesperf_kit.export import anonymise_teams, pseudonyms
+
+    employees = pd.DataFrame({"employee_id": ["E1", "E2", "E3", "E4"],
+                              "name": ["Rocco Neubert", "Anna Snelling", "张伟", "Li Na"],
+                              "team": ["Rocco Neubert", "Rocco Neubert", "张伟组", "华东一组"]})
+    targets = pd.DataFrame({"period": ["2026-10"] * 2, "team": ["张伟组", "华东一组"], "target": [1.0, 2.0]})
+    out = anonymise_teams({"employees": employees, "targets": targets, "orders": None}, salt="acme", language="en")
+    teams = out["employees"]["team"].tolist()
+    # Rocco's team and 张伟's team name a person: pseudonyms, stable within the report;
+    # 华东一组 names nobody and stays
+    assert teams[0] == teams[1] and teams[0].startswith("Team ") and len(teams[0]) == len("Team ") + 6
+    assert teams[2].startswith("Team ") and teams[2] != teams[0] and teams[3] == "华东一组"
+    assert out["targets"]["team"].tolist() == [teams[2], "华东一组"]  # the same in every table
+    assert out["orders"] is None
+    # a team pseudonym is not a person's pseudonym
+    assert teams[0].removeprefix("Team ") not in {p.removeprefix("Member ") for p in
+                                                   pseudonyms(["E1", "E2"], salt="acme", language="en").values()}

@@ -321,6 +321,31 @@ def test_an_anonymised_report_names_no_customer_id_either(no_reviews, tmp_path):
     assert "13800138000" not in reasons
 
 
+def test_an_anonymised_report_does_not_name_a_manager_through_the_team_named_after_them(no_reviews, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    for f in no_reviews.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    employees = pd.read_csv(tmp_path / "employees.csv", dtype=str, keep_default_na=False)
+    lead = employees["name"].iloc[0]
+    team = employees["team"].iloc[0]
+    employees.loc[employees["team"] == team, "team"] = lead  # (as in the Maven CRM export)
+    employees.to_csv(tmp_path / "employees.csv", index=False)
+    targets = pd.read_csv(tmp_path / "targets.csv", dtype=str, keep_default_na=False)
+    if "team" in targets:
+        targets.loc[targets["team"] == team, "team"] = lead
+        targets.to_csv(tmp_path / "targets.csv", index=False)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language="zh", anonymise=True)
+    shown = [report.leaderboard(), report.distributions(), report.funnel(), report.team_comparison(),
+             report.payout_section(), report.goals()]
+    text = "\n".join(repr(section) for section in shown)
+    assert lead not in text
+    assert "团队" in text and "华" in text  # the other teams keep their names (华东一组, ...)
+
+
 # ----------------------------------------------------------------------------- a number of times
 def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
     """A turnover of 4.721 is 4.7 times (周转次数), not 472.1 %; shares stay percentages."""
