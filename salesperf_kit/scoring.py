@@ -904,6 +904,11 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     if sc.promotion.grade in order:
         elig = promotion_eligible(current, grade=sc.promotion.grade, consecutive=sc.promotion.consecutive, order=order)
         t["promotion_eligible"] = elig.reindex(t.index).fillna(False).astype(bool)
+        gone = _left_by(kpis, p)  # nobody is promoted after their last day
+        for e in [e for e in gone if e in t.index and t.at[e, "promotion_eligible"]]:
+            t.at[e, "promotion_eligible"] = False
+            person_notes[e].append(Note(f"not eligible for promotion: left on {gone[e]:%Y-%m-%d}",
+                                        f"{gone[e]:%Y-%m-%d} 离职，不具备晋升资格"))
     else:
         notes.append(Note(f"scoring.promotion.grade '{sc.promotion.grade}' is not one of the grades {order}: "
                           "nobody is marked eligible for promotion.",
@@ -1125,6 +1130,17 @@ def _not_in_post(person: pd.Series, period, language: str) -> str:
         return f"{who}在 {period} 不在职（员工表中{when}），本期也没有记录，因此没有本期得分。"
     return (f"{who} did not work in {period} ({when}, by the employees table) and has no records in it, "
             "so there is no score for that period.")
+
+
+def _left_by(kpis, p) -> dict[str, pd.Timestamp]:
+    """employee_id -> last working day, for the people whose leave_date falls on or before
+    the last day of period ``p``."""
+    emp = getattr(getattr(kpis, "_ctx", None), "employees", None)
+    if emp is None or "leave_date" not in emp:
+        return {}
+    left = pd.to_datetime(emp["leave_date"], errors="coerce")
+    gone = left.notna() & (left <= p.last_day)
+    return dict(zip(emp.loc[gone, "employee_id"].astype(str), left[gone]))
 
 
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:

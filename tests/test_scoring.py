@@ -541,6 +541,17 @@ def test_promotion_in_the_scorecard_uses_history(kpis, data):
         "E1": True, "E2": False, "E3": False, "E4": False, "E5": False}
 
 
+def test_someone_who_left_is_not_marked_for_promotion(data):
+    # E1 has two A's in a row, but their last day was 20 October
+    employees = data["employees"].assign(leave_date=pd.to_datetime([pd.Timestamp("2026-10-20")] + [pd.NaT] * 4))
+    kpis = compute_kpis({**data, "employees": employees}, PERIOD, kpis=KPIS)
+    history = pd.DataFrame({"employee_id": ["E1", "E2"], "period": ["2026-09", "2026-09"], "grade": ["A", "A"]})
+    card = score(kpis, make_params(), targets=data["targets"], history=history).table.set_index("employee_id")
+    assert card.at["E1", "grade"] == "A" and not card.at["E1", "promotion_eligible"]
+    assert "not eligible for promotion: left on 2026-10-20" in card.at["E1", "notes"]
+    assert not card["promotion_eligible"].any()
+
+
 # ----------------------------------------------------------------------------- the scorecard
 def test_table_layout_and_consistency(kpis, data):
     card = score(kpis, make_params(bonuses=BONUSES), targets=data["targets"])
