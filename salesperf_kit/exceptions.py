@@ -74,7 +74,8 @@ class Problem:
     def __str__(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
-        if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)):
+        if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)) \
+                and repr(self.value) not in self.message:  # (a message that quotes it already says it)
             text += f" (found {self.value!r})"
         if self.fix:
             text += f"{'' if text.endswith(('.', '?', '!')) else '.'} Fix: {self.fix}"
