@@ -1247,3 +1247,11 @@ def test_a_table_that_does_not_reach_the_period_gives_no_value_not_zero(employee
     sep = compute_kpis({**data, "traffic": around}, "2026-09", kpis=["sessions"])
     assert_kpi(sep, "sessions", {e: 0.0 for e in ("E1", "E2", "E3", "E4")})
     assert not sep.notices
+
+
+def test_rolling_up_by_manager_without_managers_says_how_to_add_them(employees):
+    res = compute_kpis({"employees": employees.drop(columns=["manager_id"]), "orders": shop_orders()}, "2026-10",
+                       kpis=["revenue"])
+    with pytest.raises(KPIError, match=r"needs employees.manager_id. Fix: add a manager_id column to the "
+                                       r"employees table, giving each person's manager's employee_id"):
+        res.rollup("manager")

@@ -245,7 +245,8 @@ def _subtree_mapping(emp: pd.DataFrame, links: pd.DataFrame | None = None) -> pd
     manager_id that names nobody of ``links`` ends the chain: it is no group."""
     links = emp if links is None else links
     if "manager_id" not in emp or "manager_id" not in links:
-        raise KPIError("Rolling up by manager needs employees.manager_id.")
+        raise KPIError("Rolling up by manager needs employees.manager_id. Fix: add a manager_id column to the "
+                       "employees table, giving each person's manager's employee_id (empty at the top).")
     parent = dict(zip(links["employee_id"].astype(str), links["manager_id"].where(links["manager_id"].notna(), None)))
     rows = []
     for e in emp["employee_id"]:
