@@ -1664,9 +1664,27 @@ _TOTAL_WORDS = {normalise(w) for w in ("合计", "总计", "小计", "总合计"
                                        "total", "totals", "grand total", "subtotal", "sum")}
 
 
+def _is_total_label(text: str) -> bool:
+    """Whether a cell labels a totals row: 合计 or Total alone, followed by a colon, a
+    bracket or a count (合计：, 总计(3单), 合计 4,079 单), or after what it sums up (张三 小计,
+    East total).
+
+    >>> [_is_total_label(t) for t in ("合计：", "总计(3单)", "E1 小计", "Total: 12", "小计算器", "checksum")]
+    [True, True, True, True, False, False]
+    """
+    core = re.split(r"[:(]", unicodedata.normalize("NFKC", text).strip().lower(), maxsplit=1)[0].strip()
+    key = normalise(core)
+    for word in _TOTAL_WORDS:
+        if key == word or (key.startswith(word) and key[len(word):][:1].isdigit()):
+            return True
+        if key.endswith(word) and (not word.isascii() or re.search(rf"(?<![a-z]){word}$", core)):
+            return True
+    return False
+
+
 def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, run: _Run) -> pd.Series:
     """Rows that an export adds below (or between) its records to sum them up: a cell reads
-    合计, 总计, 小计, Total, ... and a required column of the table is empty (a record has
+    合计, 总计, 小计, Total, ... (:func:`_is_total_label`) and a required column of the table is empty (a record has
     every required value). They are left out with a warning; a total counted as an order
     would double the revenue."""
     none = pd.Series(False, index=data.index)
@@ -1678,7 +1696,7 @@ def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, 
         return none
     words = {}
     for i, row in data[incomplete].iterrows():
-        word = next((v for v in row if isinstance(v, str) and normalise(v) in _TOTAL_WORDS), None)
+        word = next((v for v in row if isinstance(v, str) and _is_total_label(v)), None)
         if word is not None:
             words[i] = word.strip()
     if not words:

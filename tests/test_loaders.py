@@ -1247,6 +1247,27 @@ def test_totals_rows_of_an_export_are_left_out(tmp_path):
     assert w.text("zh") == "未计入合计行：第 6 行（'小计'）、第 8 行（'合 计'）"
 
 
+def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_path):
+    """Chinese back-offices write 合计：, 总计(2单) or a subtotal per person (张三 小计):
+    these are totals too, not rows whose empty cells need filling in."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单明细导出"])
+    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额"])
+    ws.append(["O1", "E1", "C1", "2026-10-01", 100])
+    ws.append(["O2", "E1", "C2", "2026-10-02", 50])
+    ws.append([None, "E1 小计", None, None, 150])
+    ws.append(["O3", "E2", "C3", "2026-10-03", 70])
+    ws.append(["总计(3单)", None, None, None, 220])
+    ws.append(["合计：", None, None, None, 220])
+    wb.save(tmp_path / "orders.xlsx")
+    ds = load_dataset(tmp_path, tables=["orders"])
+    orders = ds.tables["orders"]
+    assert orders["order_id"].tolist() == ["O1", "O2", "O3"] and orders["amount"].sum() == 220
+    [w] = [w for w in ds.warnings if w.check == "totals_rows"]
+    assert w.message == "3 totals row(s) left out: rows 5 ('E1 小计'), 7 ('总计(3单)'), 8 ('合计：')"
+
+
 def test_order_lines_are_combined_into_orders(tmp_path):
     _order_lines(tmp_path)
     ds = load_dataset(tmp_path, mapping={"lines": ["orders"]})
