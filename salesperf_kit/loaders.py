@@ -1316,7 +1316,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
 
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
-    scales = _header_units(ctx, grid.headers, assigned, run)
+    scales = _header_units(ctx, grid.headers, assigned, raw, run)
     for col in raw.columns:
         recode = m["values"].get(table, {}).get(col)
         note = _boolean_keys_note(ctx, col, raw[col], recode)
@@ -1325,7 +1325,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         series = _recode(raw[col], recode)
         out, problems = _parse_column(ctx, col, series)
         if col in scales:
-            out = (out * scales[col]).round(6)
+            factor, plain = scales[col]
+            out = out.where(~plain, (out * factor).round(6))
         elif col.endswith("_s"):
             note = _minutes_note(ctx, col, series, out)
             if note is not None:
@@ -1924,22 +1925,44 @@ def _split_unit(header: str, units: dict[str, float] | None = None) -> tuple[str
     return m["base"], m["unit"].strip().lower()
 
 
-def _header_units(ctx: _Ctx, headers: list[str], assigned: dict[str, int], run: _Run) -> dict[str, float]:
+def _own_unit(col: str, s: pd.Series) -> pd.Series:
+    """Cells that state their own unit (1.2万, 300元, 0:02:30, 2分30秒, an Excel time): the
+    unit in the header is not applied to them a second time."""
+    _, texts, others = _split_types(s)
+    own = pd.Series(False, index=s.index)
+    if col.endswith("_s"):  # a duration that is not a plain number carries its unit
+        own[others.index] = others.map(lambda v: isinstance(v, (dt.time, dt.timedelta))).astype(bool)
+        own[texts.index] = pd.to_numeric(texts, errors="coerce").isna()
+    elif len(texts):
+        own[texts.index] = texts.str.normalize("NFKC").str.strip().str.contains(
+            r"(?:元|万|亿|rmb|cny)$", case=False, regex=True)
+    return own
+
+
+def _header_units(ctx: _Ctx, headers: list[str], assigned: dict[str, int], raw: pd.DataFrame,
+                  run: _Run) -> dict[str, tuple[float, pd.Series]]:
     """Columns whose header states a unit other than the contract's (金额（万元）, 通话时长
-    （分钟）): their values are multiplied out, with a warning, so that 1.2 under
-    金额（万元）is 12,000."""
+    （分钟）): their factor and the cells it applies to, with a warning, so that 1.2 under
+    金额（万元）is 12,000; a cell that states its own unit (1.2万) is read as written, not
+    multiplied again."""
     out = {}
     for col, pos in assigned.items():
         units = _units_of(ctx.table, col)
         found = _split_unit(headers[pos], units) if units else None
-        if found is None or units[found[1]] == 1.0:
+        if found is None or units[found[1]] == 1.0 or col not in raw:
             continue
-        unit = found[1]
-        out[col] = units[unit]
+        unit, factor = found[1], units[found[1]]
+        own = _own_unit(col, raw[col])
+        out[col] = factor, ~own
+        kept, kept_zh = "", ""
+        if own.any():
+            first = _cell_text(raw[col][own].iloc[0])
+            kept = f" (not the {int(own.sum()):,} that state their own unit, such as '{first}')"
+            kept_zh = f"（{int(own.sum()):,} 个自带单位的值如 '{first}' 按原值读取）"
         run.add(ctx.problem(
             "unit_in_header", f"'{headers[pos]}' ({col}) is in {unit}: its values are multiplied by "
-            f"{out[col]:,.0f}", column=col, severity="warning",
-            zh=f"'{headers[pos]}'（{col}）以{unit}为单位：数值已乘以 {out[col]:,.0f}",
+            f"{factor:,.0f}{kept}", column=col, severity="warning",
+            zh=f"'{headers[pos]}'（{col}）以{unit}为单位：数值已乘以 {factor:,.0f}{kept_zh}",
             fix="nothing to do if the header's unit is right"))
     return out
 

@@ -357,6 +357,26 @@ def test_a_unit_in_a_header_is_read_and_applied(tmp_path):
     assert "amount" in {p.column for p in validate_dataset(tmp_path).problems}
 
 
+def test_a_value_that_states_its_own_unit_is_not_scaled_by_the_header(tmp_path):
+    """Under 订单金额（万元）, 1.2 is 12,000 but a cell written 1.2万 is already 12,000 (not
+    120,000,000) and 300元 is 300; under 通话时长（分钟）, 0:02:30 and 2分30秒 are 150 s."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "订单.csv", pd.DataFrame({
+        "订单号": ["O1", "O2", "O3"], "工号": ["E1"] * 3, "客户ID": ["C1"] * 3,
+        "下单时间": ["2026-10-01"] * 3, "订单金额（万元）": ["1.2", "1.2万", "300元"]}))
+    _write_csv(tmp_path / "通话记录.csv", pd.DataFrame({
+        "通话编号": ["K1", "K2", "K3"], "工号": ["E1"] * 3, "呼叫时间": ["2026-10-01 09:00"] * 3,
+        "通话时长（分钟）": ["2.5", "0:02:30", "2分30秒"], "是否接通": ["是"] * 3}))
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["amount"].tolist() == [12_000.0, 12_000.0, 300.0]
+    assert ds.tables["calls"]["duration_s"].tolist() == [150.0, 150.0, 150.0]
+    w = {p.column: p for p in ds.warnings if p.check == "unit_in_header"}
+    assert w["amount"].message == ("'订单金额（万元）' (amount) is in 万元: its values are multiplied by 10,000 "
+                                   "(not the 2 that state their own unit, such as '1.2万')")
+    assert w["amount"].text("zh") == ("'订单金额（万元）'（amount）以万元为单位：数值已乘以 10,000"
+                                      "（2 个自带单位的值如 '1.2万' 按原值读取）")
+
+
 def test_talk_times_that_look_like_minutes_are_flagged(tmp_path):
     """A talk-time column in minutes without a unit in its header would be read as
     seconds: 2.38 minutes becomes a 2.38-second hang-up and the effective talk time is 0.
