@@ -303,7 +303,7 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
         As for :func:`load_dataset`.
     params : Params, optional
         The plan the data are for: its ``data:`` section is the mapping (unless ``mapping``
-        is given), and the employees' roles are checked against its scoring plan as scoring
+        is given; :meth:`~salesperf_kit.params.Params.data_mapping`), and the employees' roles are checked against its scoring plan as scoring
         checks them (a role without weights and no ``scoring.default_role`` is an error), so
         that data that validate can be scored.
 
@@ -319,7 +319,7 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
         Only when ``path`` does not exist or ``mapping`` is malformed.
     """
     if params is not None and mapping is None:
-        mapping = params.data.as_mapping() or None
+        mapping = params.data_mapping() or None
     run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
     if period is not None and not run.problems:  # data fit to use, but for that period?
         from .coverage import require_records
@@ -2489,7 +2489,7 @@ def load_data(path, *, business: str | None = None, mapping: dict | None = None,
 def load_plan_data(params, data: str | None = None, *, period=None, lazy: bool = False) -> Dataset:
     """The data a plan runs on (``data``, else its ``data.path``, else the demo data for a
     shipped plan: :meth:`~salesperf_kit.params.Params.data_source`), read with its mapping."""
-    return load_data(params.data_source(data), business=params.business, mapping=params.data.as_mapping(),
+    return load_data(params.data_source(data), business=params.business, mapping=params.data_mapping(),
                      period=period, lazy=lazy)
 
 

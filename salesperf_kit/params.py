@@ -597,6 +597,29 @@ class Params(_Model):
                               f"business: {business}.", file=self.source)
         return self
 
+    def data_mapping(self) -> dict:
+        """The loaders' ``mapping``: the ``data:`` section, with the plan's own names of its
+        roles (``scoring.roles.<role>.label``, e.g. 店铺运营 for shop_operator) read as those
+        roles in employees.role, so that an export writing 岗位 as the plan names it needs no
+        ``data.values``. A spelling that ``data.values.employees.role`` gives, or that two
+        roles share, is left alone."""
+        from .aliases import normalise
+
+        mapping = self.data.as_mapping()
+        own = mapping.get("values", {}).get("employees", {}).get("role", {})
+        taken = {normalise(k) for k in own if isinstance(k, str)} | {normalise(r) for r in self.scoring.roles}
+        labels: dict[str, set[str]] = {}
+        for role, spec in self.scoring.roles.items():
+            for label in spec.label.values():
+                labels.setdefault(label, set()).add(role)
+        implied = {label: next(iter(roles)) for label, roles in labels.items()
+                   if len(roles) == 1 and normalise(label) not in taken}
+        if not implied:
+            return mapping
+        values = dict(mapping.get("values", {}))
+        values["employees"] = {**values.get("employees", {}), "role": {**implied, **own}}
+        return {**mapping, "values": values}
+
     def role(self, name: str) -> RoleSpec | None:
         resolved = self.plan_role(name)
         return None if resolved is None else self.scoring.roles[resolved]
@@ -664,8 +687,9 @@ class Params(_Model):
         hints = "".join(did_you_mean(r, configured) for r in found)
         return (f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
                 f"scoring.roles {configured} and no scoring.default_role.{hints}",
-                "add 'scoring.roles.<role>.weights' for each of them, correct employees.role, or set "
-                "'scoring.default_role' to a configured role.")
+                f"add 'scoring.roles.<role>.weights' for each of them, correct employees.role (or read the "
+                f"export's names as the plan's roles with data.values.employees.role: {{'{found[0]}': "
+                f"{configured[0] if configured else '<role>'}}}), or set 'scoring.default_role' to a configured role.")
 
     def kpi_set(self) -> list[str]:
         """Every KPI the plan uses: the explicit list plus every role's weighted KPIs."""

@@ -1199,6 +1199,32 @@ def test_malformed_lookups_raise(csv_folder, lookups, match):
         load_dataset(csv_folder, mapping={"lookups": lookups})
 
 
+def test_roles_written_as_the_plan_names_them_are_its_roles(tmp_path):
+    """A Chinese export writes 岗位 as 店铺运营 and 客服, the labels the e-commerce plan gives
+    shop_operator and customer_service: read through the plan they are those roles, and
+    validate --params finds no role without weights; data.values still wins."""
+    from salesperf_kit.loaders import load_plan_data
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_csv(data / "员工.csv", pd.DataFrame({"工号": ["E1", "E2"], "姓名": ["王芳", "李雷"],
+                                                "部门": ["一组", "一组"], "岗位": ["店铺运营", "客服 "]}))
+    _write_csv(data / "订单.csv", pd.DataFrame({"订单号": ["O1"], "工号": ["E1"], "客户ID": ["C1"],
+                                                "下单时间": ["2026-10-01"], "订单金额": ["100"]}))
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: ecommerce\ndata: {path: data}\n", encoding="utf-8")
+    params = load_params(plan)
+    report = validate_dataset(data, params=params)
+    assert not [p for p in report.problems if p.check == "role_without_weights"], report.text()
+    roles = load_plan_data(params).tables["employees"]["role"].tolist()
+    assert roles == ["shop_operator", "customer_service"]
+    plan.write_text("extends: ecommerce\ndata: {path: data, values: {employees: {role: {客服: shop_operator}}}}\n",
+                    encoding="utf-8")
+    roles = load_plan_data(load_params(plan)).tables["employees"]["role"].tolist()
+    assert roles == ["shop_operator", "shop_operator"]
+
+
 def test_a_parameter_file_with_lookups(tmp_path):
     """YAML reads an unquoted `on:` as True: it is taken for `key`, as pandas users write it."""
     from salesperf_kit.params import load_params
