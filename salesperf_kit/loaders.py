@@ -466,6 +466,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
     ds = run.dataset
     if ds.tables:
         _ids_from_names(run)
+        _ids_without_zeros(run)
         for p in check_references(ds.tables, row_of=ds.row_number,
                                   source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
             run.add(p)
@@ -488,24 +489,65 @@ def _ids_from_names(run: _Run) -> None:
     pairs = emp[["name", "employee_id"]].dropna().astype(str)
     unique = pairs.drop_duplicates("name", keep=False)
     id_of = {n: i for n, i in zip(unique["name"], unique["employee_id"]) if n not in ids}
-    if not id_of:
+    for table, col, n, shown in _replace_ids(run, id_of):
+        run.add(run.ctxs[table].problem(
+            "names_as_ids", f"{n:,} row(s) give a name where {col} is expected; matched by "
+            f"the employees' names: {shown}", column=col, severity="warning",
+            zh=f"{n:,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
+            fix="nothing to do if the names are right; two employees of the same name are never matched"))
+
+
+def _ids_without_zeros(run: _Run) -> None:
+    """Excel turns an id typed 00123 into the number 123, in one sheet and not in another:
+    an employee_id that is no employee's id, but is the id of exactly one employee once
+    leading zeros are ignored (123 for 00123, or 00123 where the employees sheet lost them),
+    is replaced by that employee's id, with a warning listing what was matched."""
+    tables = run.dataset.tables
+    emp = tables.get("employees")
+    if emp is None or "employee_id" not in emp:
         return
+    ids = set(emp["employee_id"].dropna().astype(str))
+    by_digits: dict[str, list[str]] = {}
+    for i in ids:
+        if i.isdigit():
+            by_digits.setdefault(i.lstrip("0"), []).append(i)
+    unique = {k: v[0] for k, v in by_digits.items() if len(v) == 1}
+    if not unique:
+        return
+    values = {str(v) for df in tables.values() if df is not None
+              for c in ("employee_id", "manager_id", "mentor_id") if c in df for v in df[c].dropna().unique()}
+    id_of = {v: unique[v.lstrip("0")] for v in values if v not in ids and v.isdigit() and v.lstrip("0") in unique}
+    for table, col, n, shown in _replace_ids(run, id_of):
+        run.add(run.ctxs[table].problem(
+            "ids_without_zeros", f"{n:,} row(s) give {col} with other leading zeros than the employees' "
+            f"ids; matched: {shown}", column=col, severity="warning",
+            zh=f"{n:,} 行的 {col} 与员工表的工号只差前导零，已对应到工号：{shown}",
+            fix="nothing to do if the ids are right; Excel drops the leading zeros of an id typed as a "
+                "number: format the id columns as text (文本) before typing or exporting to keep them"))
+
+
+def _replace_ids(run: _Run, id_of: dict[str, str]) -> list[tuple[str, str, int, str]]:
+    """Replace the values that ``id_of`` lists in every employee_id column (and manager_id,
+    mentor_id) by the employee ids they stand for; per column that had any: its table, the
+    column, the number of rows and the matches to show."""
+    if not id_of:
+        return []
+    tables = run.dataset.tables
+    emp = tables["employees"]
     columns = [(t, "employee_id") for t, df in tables.items() if t != "employees" and df is not None
                and "employee_id" in df] + [("employees", c) for c in ("manager_id", "mentor_id") if c in emp]
+    out = []
     for table, col in columns:
         df = tables[table]
         values = df[col].astype("string")
-        named = values.isin(list(id_of))  # (no name in id_of is also an id)
+        named = values.isin(list(id_of))  # (no key of id_of is also an id)
         if not named.any():
             continue
         matched = dict.fromkeys(values[named].tolist())
         tables[table] = df.assign(**{col: df[col].where(~named, values[named].map(id_of).astype(object))})
         shown = ", ".join(f"'{n}' → {id_of[n]}" for n in list(matched)[:5]) + (" …" if len(matched) > 5 else "")
-        run.add(run.ctxs[table].problem(
-            "names_as_ids", f"{int(named.sum()):,} row(s) give a name where {col} is expected; matched by "
-            f"the employees' names: {shown}", column=col, severity="warning",
-            zh=f"{int(named.sum()):,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
-            fix="nothing to do if the names are right; two employees of the same name are never matched"))
+        out.append((table, col, int(named.sum()), shown))
+    return out
 
 
 def _require_employees(root: Path, sources: list[_Source], run: _Run) -> None:

@@ -828,6 +828,38 @@ def test_a_salesperson_named_instead_of_an_id_is_matched_by_name(tmp_path):
     assert (bad.check, bad.value, bad.row) == ("references", "王五", 5)
 
 
+def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
+    """The employees sheet keeps 工号 00123 as text, the orders sheet has it as the number
+    123 (Excel drops leading zeros), and a manager column the other way round: they are the
+    same people. Two ids that differ only by their zeros (007, 0007) are never guessed."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "员工"
+    for row in (["工号", "姓名", "团队", "岗位", "上级"], ["00123", "张三", "一组", "电销", None],
+                ["00124", "李四", "一组", "电销", "123"], ["007", "王五", "一组", "电销", None],
+                ["0007", "赵六", "一组", "电销", None]):
+        ws.append(row)
+    ws = wb.create_sheet("订单")
+    for row in (["订单编号", "工号", "客户编号", "下单时间", "订单金额"], ["O1", 123, "C1", "2026-10-01", 100],
+                ["O2", 124, "C2", "2026-10-02", 250], ["O3", "00123", "C3", "2026-10-03", 50],
+                ["O4", 7, "C4", "2026-10-04", 10]):
+        ws.append(row)
+    wb.save(tmp_path / "导出.xlsx")
+    mapping = {"columns": {"employees": {"上级": "manager_id"}}}
+    [bad] = validate_dataset(tmp_path / "导出.xlsx", mapping=mapping).problems
+    assert (bad.check, bad.value, bad.row) == ("references", "7", 5)  # 007 or 0007: not guessed
+    ws.delete_rows(5)
+    wb.save(tmp_path / "导出.xlsx")
+    ds = load_dataset(tmp_path / "导出.xlsx", mapping=mapping)
+    orders = ds.tables["orders"]
+    assert orders.groupby("employee_id")["amount"].sum().to_dict() == {"00123": 150.0, "00124": 250.0}
+    assert ds.tables["employees"]["manager_id"].tolist()[1] == "00123"
+    w = {w.table: w for w in ds.warnings if w.check == "ids_without_zeros"}
+    assert w["orders"].message == ("2 row(s) give employee_id with other leading zeros than the employees' "
+                                   "ids; matched: '123' → 00123, '124' → 00124")
+    assert w["orders"].text("zh") == "2 行的 employee_id 与员工表的工号只差前导零，已对应到工号：'123' → 00123, '124' → 00124"
+
+
 def test_recoded_yes_no_values(tmp_path):
     calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
