@@ -2047,7 +2047,46 @@ def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pr
         return _parse_booleans(ctx, col, s)
     if col == "period":
         return _parse_periods(ctx, col, s)
-    return _parse_texts(ctx, col, s), []
+    problems = _rounded_ids(ctx, col, s) if col.endswith("_id") else []
+    return _parse_texts(ctx, col, s), problems
+
+
+def _rounded_ids(ctx: _Ctx, col: str, s: pd.Series) -> list[Problem]:
+    """Excel keeps 15 significant digits of a number: a long id (an 18-digit Taobao or
+    Douyin order number, a buyer id) that passed through Excel as a number has lost its
+    last digits, so that different orders or customers may share one. An id in scientific
+    notation (3.45679E+18) is an error; ids of more than 15 digits that all look rounded
+    (:func:`_excel_rounded`, or a workbook number above 2**53) are a warning."""
+    text = _texts(s)
+    sci = text.str.fullmatch(r"[+-]?\d(?:\.\d+)?[eE]\+?\d+").fillna(False).astype(bool)
+    label = ctx.label(col)
+    fix = ("export the column again as text (in Excel: format the column as 文本/Text before "
+           "pasting, or import the CSV with this column as text); the digits Excel dropped cannot "
+           "be recovered from this file")
+    problems = _cell_problems(ctx, col, s, sci, "rounded_id",
+                              f"{label} is a number in scientific notation: Excel rounded the id, so "
+                              f"different records may now share it", fix)
+    long = text[text.str.fullmatch(r"\d{16,}").fillna(False).astype(bool)]
+    # a workbook's number is a binary double: above 2**53 it cannot hold every digit
+    inexact = s[long.index].map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and v >= 2**53)
+    if len(long) and (long.map(_excel_rounded) | inexact.astype(bool)).all():
+        problems.append(ctx.problem(
+            "rounded_id", f"the {len(long):,} value(s) of {label} longer than 15 digits all look rounded "
+            f"(e.g. '{long.iloc[0]}'): Excel keeps 15 significant digits of a number, so these ids have "
+            f"probably lost their last digits and different records may share one", column=col,
+            severity="warning",
+            zh=f"{label} 中 {len(long):,} 个超过 15 位的值看起来都已被截断（如 '{long.iloc[0]}'）：Excel "
+               f"的数字只保留 15 位有效数字，这些编号很可能丢了末几位，不同记录可能共用同一编号", fix=fix))
+    return problems
+
+
+def _excel_rounded(digits: str) -> bool:
+    """Whether a long id is what Excel keeps of a number: zeros from the 16th digit on
+    (3456789012345680000), or the binary double nearest to such a number, as a workbook
+    cell holding 3.45678901234568E+18 is read (3456789012345679872)."""
+    if set(digits[15:]) == {"0"}:
+        return True
+    return int(digits) == int(float(f"{float(int(digits)):.15g}"))
 
 
 def _cell_problems(ctx: _Ctx, col: str, raw: pd.Series, bad: pd.Series, check: str,

@@ -860,6 +860,42 @@ def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     assert w["orders"].text("zh") == "2 行的 employee_id 与员工表的工号只差前导零，已对应到工号：'123' → 00123, '124' → 00124"
 
 
+def test_long_ids_that_excel_rounded_are_reported(tmp_path):
+    """An 18-digit order number and a 16-digit buyer id that went through Excel as numbers
+    keep 15 significant digits: 3456789012345678901 is read back as 3456789012345679872
+    (the double nearest to 3.45678901234568E+18) and 2208123456789012 as 2208123456789010.
+    Distinct buyers would then be counted as one: the column is reported, not trusted."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单"
+    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额"])
+    for order, buyer in ((3456789012345678901, 2208123456789012), (3456789012345670001, 2208123456789013)):
+        ws.append([float(f"{order:.15g}"), "E1", float(f"{buyer:.15g}"), "2026-10-01", 100])
+    _employees().to_csv(tmp_path / "employees.csv", index=False)
+    wb.save(tmp_path / "orders.xlsx")
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["customer_id"].tolist() == ["2208123456789010"] * 2  # one buyer now
+    w = {w.column: w for w in ds.warnings if w.check == "rounded_id"}
+    assert w["customer_id"].message == (
+        "the 2 value(s) of '客户编号' (customer_id) longer than 15 digits all look rounded (e.g. "
+        "'2208123456789010'): Excel keeps 15 significant digits of a number, so these ids have probably lost "
+        "their last digits and different records may share one")
+    assert "'3456789012345679872'" in w["order_id"].message
+    # a CSV that Excel saved writes them in scientific notation: an error per cell
+    pd.DataFrame({"订单编号": ["3.45679E+18", "3.45679E+18"], "员工编号": ["E1", "E1"], "客户编号": ["C1", "C2"],
+                  "下单时间": ["2026-10-01"] * 2, "订单金额": ["1", "2"]}).to_csv(tmp_path / "orders.csv", index=False)
+    (tmp_path / "orders.xlsx").unlink()
+    bad = [p for p in validate_dataset(tmp_path).problems]
+    assert [(p.check, p.row, p.value) for p in bad] == [("rounded_id", 2, "3.45679E+18"), ("rounded_id", 3, "3.45679E+18")]
+    assert bad[0].message == ("'订单编号' (order_id) is a number in scientific notation: Excel rounded the id, so "
+                              "different records may now share it")
+    # 16-digit ids that are not all rounded are not questioned
+    ids = pd.DataFrame({"订单编号": ["1234567890123456", "1234567890123450"], "员工编号": ["E1", "E1"],
+                        "客户编号": ["C1", "C2"], "下单时间": ["2026-10-01"] * 2, "订单金额": ["1", "2"]})
+    ids.to_csv(tmp_path / "orders.csv", index=False)
+    assert not [w for w in load_dataset(tmp_path).warnings if w.check == "rounded_id"]
+
+
 def test_recoded_yes_no_values(tmp_path):
     calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
