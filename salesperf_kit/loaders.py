@@ -2107,9 +2107,10 @@ def _split_types(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 _FAST_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d",
                       "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+# (2026年10月5日14:03 and 14时03分 need no space after 日)
 _YMD = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
-                  r"(?:(?:\s+|T)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})"
-                  r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.(?P<f>\d{1,9}))?\s*秒?)?)?$")
+                  r"(?:(?:\s+|T|(?<=[日号]))(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})"
+                  r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.(?P<f>\d{1,9}))?\s*秒?|\s*分)?)?$")
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _DMY = re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})"
                   r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$")

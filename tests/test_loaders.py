@@ -272,6 +272,18 @@ def test_ragged_csv_row_is_reported_with_its_row(tmp_path):
     assert p.row == 3 and "6 values" in p.message
 
 
+def test_chinese_date_times_without_a_space_after_the_day(tmp_path):
+    """Back-offices write 2026年10月5日14:03 and 14时03分 (no space after 日)."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4"], "employee_id": ["E1"] * 4, "customer_id": ["C1"] * 4,
+        "order_date": ["2026年10月5日14:03", "2026年10月5日 14时03分", "2026年10月5日14时03分05秒", "2026年10月5日"],
+        "amount": ["1"] * 4}))
+    assert load_dataset(tmp_path).tables["orders"]["order_date"].tolist() == [
+        pd.Timestamp("2026-10-05 14:03"), pd.Timestamp("2026-10-05 14:03"), pd.Timestamp("2026-10-05 14:03:05"),
+        pd.Timestamp("2026-10-05")]
+
+
 # --- headers --------------------------------------------------------------------------
 
 def test_chinese_export_loads_without_mapping(tmp_path):
