@@ -2446,6 +2446,10 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
             below, must = _BOUND_WORDS[name]
             message = f"{label} is {below} {limit}"
             fix = f"correct the value: {col} must be {must} {limit}"
+            if table == "orders" and col in ("amount", "paid_amount") and name.startswith("greater"):
+                fix += ("; a refund is the order itself with status refunded (已退款) and the amount "
+                        "it was sold for, not a negative amount: write the amount without its minus sign "
+                        "or brackets, or leave separate refund lines out with data.filters.orders")
         elif check.startswith("isin("):
             allowed = ", ".join(_allowed_values(table, col) or ())
             message = f"{label} is not an allowed value: expected one of {allowed}"

@@ -580,6 +580,16 @@ def test_a_default_that_fails_a_check_is_reported_at_its_key_not_at_rows(csv_fol
     assert "row " not in report.text()
 
 
+def test_a_refund_written_as_a_negative_amount_says_how_refunds_are_given(csv_folder):
+    """Back-offices show a refund as (120.00) or -120: it is read as -120 (never as +120)
+    and reported, with the way the kit takes refunds: the order with status 已退款."""
+    _write_csv(csv_folder / "orders.csv", _orders().assign(amount=["100", "（120.00）", "-¥80", "1000"]))
+    bad = validate_dataset(csv_folder).problems
+    assert [(p.row, p.value) for p in bad] == [(3, "（120.00）"), (4, "-¥80")]
+    assert bad[0].message == "'amount' is below the minimum 0"
+    assert "status refunded (已退款)" in bad[0].fix and "without its minus sign or brackets" in bad[0].fix
+
+
 def test_dates_that_read_day_or_month_first_are_reported_once_not_as_empty_cells(csv_folder):
     """05/10/2026 and 06/10/2026 may be 5 October or 10 May: one finding for the column;
     the cells are not empty, so no finding per row says they are."""
