@@ -2048,6 +2048,8 @@ def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pr
     if col == "period":
         return _parse_periods(ctx, col, s)
     problems = _rounded_ids(ctx, col, s) if col.endswith("_id") else []
+    if col.endswith("_id") and col not in ("employee_id", "manager_id", "mentor_id"):  # (those: _ids_without_zeros)
+        problems += _ids_with_and_without_zeros(ctx, col, s)
     return _parse_texts(ctx, col, s), problems
 
 
@@ -2078,6 +2080,28 @@ def _rounded_ids(ctx: _Ctx, col: str, s: pd.Series) -> list[Problem]:
             zh=f"{label} 中 {len(long):,} 个超过 15 位的值看起来都已被截断（如 '{long.iloc[0]}'）：Excel "
                f"的数字只保留 15 位有效数字，这些编号很可能丢了末几位，不同记录可能共用同一编号", fix=fix))
     return problems
+
+
+def _ids_with_and_without_zeros(ctx: _Ctx, col: str, s: pd.Series) -> list[Problem]:
+    """A warning when one column writes an id both with and without leading zeros (000777
+    and 777): Excel dropped the zeros from some cells, and the two are taken for different
+    customers (or orders, tickets), which no check between tables would notice."""
+    digits = _texts(s).dropna()
+    digits = pd.Series(digits[digits.str.fullmatch(r"\d+").fillna(False).astype(bool)].unique())
+    padded = digits[digits.str.startswith("0")]
+    if padded.empty:
+        return []
+    stripped = dict(zip(padded.str.lstrip("0"), padded))
+    pairs = [(stripped[v], v) for v in digits if v in stripped]
+    if not pairs:
+        return []
+    shown = ", ".join(f"'{a}' and '{b}'" for a, b in pairs[:3]) + (" …" if len(pairs) > 3 else "")
+    return [ctx.problem(
+        "ids_with_and_without_zeros", f"{ctx.label(col)} writes {len(pairs):,} id(s) both with and without "
+        f"leading zeros ({shown}): they are counted as different ids", column=col, severity="warning",
+        zh=f"{ctx.label(col)} 中有 {len(pairs):,} 个编号既有带前导零又有不带的写法（{shown}）：会被当作不同的编号",
+        fix="if they are the same, export the column again as text (Excel drops the leading zeros of "
+            "an id typed as a number), or recode them with data.values")]
 
 
 def _excel_rounded(digits: str) -> bool:

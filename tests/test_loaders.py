@@ -918,6 +918,24 @@ def test_long_ids_that_excel_rounded_are_reported(tmp_path):
     assert not [w for w in load_dataset(tmp_path).warnings if w.check == "rounded_id"]
 
 
+def test_a_customer_id_written_with_and_without_its_zeros_is_flagged(tmp_path):
+    """Buyer 000777 typed as text in one row and as the number 777 (Excel dropped the zeros)
+    in another would count as two customers, one new and none repeat: a warning says so."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额"])
+    ws.append(["O1", "E1", "000777", "2026-10-01", 100])
+    ws.append(["O2", "E1", 777, "2026-10-02", 100])
+    ws.append(["O3", "E1", "0123", "2026-10-03", 100])
+    wb.save(tmp_path / "orders.xlsx")
+    _add_employees(tmp_path)
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["customer_id"].tolist() == ["000777", "777", "0123"]  # as written
+    [w] = [w for w in ds.warnings if w.check == "ids_with_and_without_zeros"]
+    assert (w.column, w.message) == ("customer_id", "'客户编号' (customer_id) writes 1 id(s) both with and "
+                                     "without leading zeros ('000777' and '777'): they are counted as different ids")
+
+
 def test_recoded_yes_no_values(tmp_path):
     calls = pd.DataFrame({"call_id": ["K1", "K2"], "employee_id": ["E1", "E1"],
                           "started_at": ["2026-10-01"] * 2, "duration_s": ["30", "0"],
