@@ -78,7 +78,7 @@ class Problem:
                 and repr(self.value) not in self.message:  # (a message that quotes it already says it)
             text += f" (found {self.value!r})"
         if self.fix:
-            text += f"{'' if text.endswith(('.', '?', '!')) else '.'} Fix: {self.fix}"
+            text += f"{'' if text.endswith(('.', '?', '!', '…')) else '.'} Fix: {self.fix}"
         return text
 
 

@@ -848,6 +848,16 @@ def test_a_salesperson_named_instead_of_an_id_is_matched_by_name(tmp_path):
     _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
     [bad] = validate_dataset(tmp_path, mapping=mapping).problems
     assert (bad.check, bad.value, bad.row) == ("references", "王五", 5)
+    # a list cut short with … is not followed by a full stop as well
+    many = pd.DataFrame({"工号": [f"E{i}" for i in range(1, 8)], "姓名": list("甲乙丙丁戊己庚"),
+                         "团队": ["一组"] * 7, "岗位": ["电销"] * 7})
+    _write_csv(tmp_path / "员工.csv", many, encoding="utf-8-sig")
+    _write_csv(tmp_path / "订单.csv", orders.iloc[:0].reindex(range(7)).assign(
+        订单编号=[f"O{i}" for i in range(7)], 销售员=list("甲乙丙丁戊己庚"), 客户编号="C1",
+        下单时间="2026-10-01", 订单金额="1"), encoding="utf-8-sig")
+    mapping = {"columns": {"orders": {"销售员": "employee_id"}}}
+    [w] = [w for w in load_dataset(tmp_path, mapping=mapping).warnings if w.check == "names_as_ids"]
+    assert "'戊' → E5 … Fix: nothing to do" in str(w)
 
 
 def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
