@@ -2483,7 +2483,10 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
             rows = [r for r in key_rows.get((col, str(value)), []) if r != row]
             others = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
             message = f"{label} must be unique, but this value is also in row(s) {others}"
+            rounded = str(value).isdigit() and len(str(value)) > 15 and _excel_rounded(str(value))
             fix = f"keep one row per {col}, or correct the duplicated id" + (
+                "; the id looks rounded by Excel (15 significant digits), so different records may now share "
+                "it: export the column again as text, not with data.lines" if rounded else
                 f"; if the export has one row per line (e.g. per product), add data.lines: [{table}]"
                 if _LINES.get(table, ("",))[0] == col else "")
         elif check.startswith("str_length"):

@@ -892,6 +892,20 @@ def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     assert w["orders"].text("zh") == "2 行的 employee_id 与员工表的工号只差前导零，已对应到工号：'123' → 00123, '124' → 00124"
 
 
+def test_orders_that_excel_rounded_to_one_id_are_not_taken_for_lines_of_one_order(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单"
+    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额"])
+    for order in (3456789012345678901, 3456789012345678902):  # both 3.45678901234568E+18 in Excel
+        ws.append([float(f"{order:.15g}"), "E1", "C1", "2026-10-01", 100])
+    _employees().to_csv(tmp_path / "employees.csv", index=False)
+    wb.save(tmp_path / "orders.xlsx")
+    dup = [p for p in validate_dataset(tmp_path).problems if p.check == "field_uniqueness"]
+    assert dup and all("the id looks rounded by Excel (15 significant digits)" in p.fix for p in dup)
+    assert not [p for p in dup if "add data.lines" in p.fix]
+
+
 def test_long_ids_that_excel_rounded_are_reported(tmp_path):
     """An 18-digit order number and a 16-digit buyer id that went through Excel as numbers
     keep 15 significant digits: 3456789012345678901 is read back as 3456789012345679872
