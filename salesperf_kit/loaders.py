@@ -2241,8 +2241,14 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
                                     fix="write the dates as 2026-10-01 (year-month-day)"))
         ambiguous = texts.str.match(_DMY).reindex(s.index, fill_value=False).astype(bool)
         bad &= ~ambiguous
-    problems += _cell_problems(ctx, col, s, bad, "not_a_date",
-                               f"{ctx.label(col)} is not a date", _DATE_FIX)
+    fix = _DATE_FIX
+    serials = _texts(s[bad]).str.fullmatch(r"[2-7]\d{4}(?:\.\d+)?").fillna(False).astype(bool)
+    if serials.any():  # a date that Excel wrote out as its day number
+        day = float(_texts(s[bad])[serials].iloc[0])
+        shown = (pd.Timestamp("1899-12-30") + pd.Timedelta(days=day)).strftime("%Y-%m-%d")
+        fix += (f"; numbers such as {_texts(s[bad])[serials].iloc[0]} are Excel's day numbers ({shown}): "
+                "format the column as a date in Excel before saving the export")
+    problems += _cell_problems(ctx, col, s, bad, "not_a_date", f"{ctx.label(col)} is not a date", fix)
     return out, problems
 
 

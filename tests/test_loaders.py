@@ -656,6 +656,17 @@ def test_unparseable_values_are_reported_verbatim_with_row_and_column(tmp_path):
     assert not [p for p in err.value.problems if p.check == "not_nullable"]
 
 
+def test_a_date_written_as_excel_s_day_number_says_so(tmp_path):
+    orders = _orders()
+    orders.loc[1, "order_date"] = "46300.59"  # 2026-10-05 14:09, as Excel stores it
+    _write_csv(tmp_path / "orders.csv", orders)
+    with pytest.raises(DataContractError) as err:
+        load_dataset(tmp_path)
+    [date] = _problem(err.value, "not_a_date", "order_date")
+    assert date.fix.endswith("; numbers such as 46300.59 are Excel's day numbers (2026-10-05): format the column "
+                             "as a date in Excel before saving the export")
+
+
 def test_row_numbers_match_excel(tmp_path):
     orders = _orders().assign(amount=[100, "n/a", 80, -5])
     orders.to_excel(tmp_path / "orders.xlsx", index=False)
