@@ -901,6 +901,23 @@ def test_kpi_sheet_quarter(employees):
     assert_kpi(res, "growth", {"E1": 1.0})  # 2000 / 1000 - 1
 
 
+def test_kpi_sheet_quarter_does_not_add_up_monthly_rates(employees):
+    # October connect rate 0.5 and csat 4.0, November 0.25 and 5.0: their sums (0.75, 9.0)
+    # are no quarter's values, nor are their means without the calls and ratings behind them
+    sheet = kpi_sheet().assign(connect_rate=[0.4, 0.5, 0.25, 0.6], csat=[4.5, 4.0, 5.0, 3.0])
+    res = compute_kpis({"employees": employees, "kpi_sheet": sheet}, "2026-Q4",
+                       kpis=["revenue", "connect_rate", "csat"])
+    assert_kpi(res, "revenue", {"E1": 2000.0, "E2": 600.0})  # 1500 + 500: revenue adds up
+    assert_kpi(res, "connect_rate", {"E1": NAN, "E2": NAN})
+    assert_kpi(res, "csat", {"E1": NAN, "E2": NAN})
+    text = " ".join(map(str, res.notices))
+    assert "connect_rate, csat" in text and "2026-Q4" in text
+    # a month is taken as given
+    month = compute_kpis({"employees": employees, "kpi_sheet": sheet}, "2026-10", kpis=["connect_rate", "csat"])
+    assert_kpi(month, "connect_rate", {"E1": 0.5, "E2": 0.6})
+    assert not month.notices
+
+
 # ----------------------------------------------------------------------------- 2. roll-ups
 RATIO_KPIS = [k for k in ALL if k not in ("aov_uplift", "processing_hours", "resolution_hours", "team_revenue",
                                           "growth", "new_customer_growth", "mentoring", "target_attainment")]

@@ -519,7 +519,18 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             f"{p} 有 {n:,} 行{TABLES[table].zh}记录没有 employee_id：不计入任何人的指标，也不计入团队或公司合计。"
             "请在导出数据中补上 employee_id。"))
     if sheet_cols:
-        sheet = _kpi_sheet(ctx).set_index("employee_id").reindex(facts.index)
+        sheet = _kpi_sheet(ctx)
+        levels = [k for k in sheet.attrs.get("not_summed", []) if k in todo]
+        if levels:
+            zh_names = "".join(f"「{label(k, 'zh')}」" for k in levels)
+            notices.append(Note(
+                f"The KPI sheet gives {', '.join(levels)} per month only: a rate, score or average of "
+                f"several months can be neither added up nor averaged without the figures behind it, "
+                f"so {'it has' if len(levels) == 1 else 'they have'} no value for {p}. Fix: add a row "
+                f"for {p} itself to the sheet (period {p}) with the client's own figures.",
+                f"指标表只有{zh_names}的月度数值：比率、评分或平均值不能按月相加，也不能在没有底层数据时取平均，"
+                f"因此在 {p} 没有数值。如需使用，请在指标表中补充期间为 {p} 的整期数值。"))
+        sheet = sheet.set_index("employee_id").reindex(facts.index)
         from_sheet = [col for col in sheet.columns if col not in facts]
         for col in from_sheet:
             facts[col] = pd.to_numeric(sheet[col], errors="coerce")

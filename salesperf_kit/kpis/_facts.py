@@ -656,27 +656,41 @@ def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
 
 def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     """Facts taken from a pre-computed KPI sheet: the period's row per person (monthly rows
-    inside a quarter or year summed), plus ``<col>_prev`` from the previous period."""
+    inside a quarter or year summed), plus ``<col>_prev`` from the previous period. A KPI
+    that is not a sum (a rate, a score, an average) cannot be added up over months, nor
+    averaged without what it was computed from: NaN for a period made of monthly rows,
+    its name listed in ``attrs["not_summed"]``."""
+    from ..targets import _is_additive
+
     sheet = ctx.con.sql("SELECT * FROM kpi_sheet").df()
     sheet["period"] = sheet["period"].astype(str)
+    not_summed: set[str] = set()
 
-    def rows_for(p: Period) -> pd.DataFrame:
+    def rows_for(p: Period, note: bool) -> pd.DataFrame:
         exact = sheet[sheet["period"] == str(p)]
         if len(exact):
             return exact.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
         months = {str(m) for m in p.months()}
         inner = sheet[sheet["period"].isin(months)]
-        return inner.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
+        out = inner.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
+        if months != {str(p)}:
+            levels = [c for c in out.columns if not _is_additive(c)]
+            out[levels] = np.nan
+            if note and len(inner):
+                not_summed.update(levels)
+        return out
 
-    cur = rows_for(ctx.period)
-    prev = rows_for(ctx.period.previous()).add_suffix("_prev")
+    cur = rows_for(ctx.period, True)
+    prev = rows_for(ctx.period.previous(), False).add_suffix("_prev")
     out = cur.join(prev, how="outer")
     if "revenue" in out:
         out["revenue_ordered"] = out["revenue"]
         out["billed"] = out["revenue"]
     if "revenue_prev" in out:
         out["revenue_ordered_prev"] = out["revenue_prev"]
-    return out.reset_index()
+    out = out.reset_index()
+    out.attrs["not_summed"] = sorted(not_summed)
+    return out
 
 
 def unassigned_rows(ctx: FactContext) -> dict[str, int]:
