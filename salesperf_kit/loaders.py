@@ -1391,7 +1391,32 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         df = _combine_lines(ctx, df, raw, run)
         raw = raw.loc[df.index]
     _validate(ctx, spec.model, df, raw, bad_cells, run)
+    if table == "kpi_sheet":
+        _repeated_periods(ctx, df, raw, bad_cells, run)
     return df
+
+
+def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells: set, run: _Run) -> None:
+    """A KPI sheet has one row per person and period: a second row would be added up with
+    the first (a revenue counted twice, two connect rates summed), so it is an error naming
+    both rows, whatever way each writes the period (2026-10 and 2026年10月)."""
+    if not {"employee_id", "period"} <= set(df.columns):
+        return
+    ok = [i for i in df.index if (("employee_id", ctx.row(i)) not in bad_cells and ("period", ctx.row(i)) not in bad_cells
+                                  and not pd.isna(df.at[i, "employee_id"]) and not pd.isna(df.at[i, "period"]))]
+    keys = df.loc[ok, ["employee_id", "period"]].astype(str)
+    first: dict[tuple[str, str], int] = {}
+    for index, who, period in zip(keys.index, keys["employee_id"], keys["period"]):
+        if (who, period) not in first:
+            first[(who, period)] = index
+            continue
+        other = ctx.row(first[(who, period)])
+        shown = _cell_text(raw.at[index, "period"]) if "period" in raw.columns else period
+        run.add(ctx.problem(
+            "duplicate_period", f"{ctx.label('period')} {period} of employee_id '{who}' is also in row {other}: "
+            "the two rows would be added up", column="period", index=index, value=shown,
+            fix=f"keep one row per person and period (delete or merge row {other} or this row), or correct "
+                "the employee id or the period"))
 
 
 def _blame_defaults(run: _Run) -> None:

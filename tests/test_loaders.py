@@ -818,6 +818,18 @@ def test_kpi_sheet_keeps_one_column_per_kpi(tmp_path):
     assert [w.check for w in ds.warnings] == ["unused_columns"]
 
 
+def test_a_kpi_sheet_with_two_rows_for_one_person_and_month_is_an_error(tmp_path):
+    """Two rows of E1 for October (2026年10月 is 2026-10) would be added up into a revenue of
+    3,000 and a connect rate of 0.75: an error naming both rows, not a silent sum."""
+    sheet = pd.DataFrame({"工号": ["E1", "E2", "E1", "E1"], "月份": ["2026-10", "2026-10", "2026年10月", "2026-09"],
+                          "销售额": ["1000", "500", "2000", "800"], "接通率": ["0.5", "0.4", "0.25", "0.3"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    [p] = _problem(validate_dataset(tmp_path), "duplicate_period")
+    assert (p.file, p.row, p.column, p.value) == ("指标表.csv", 4, "period", "2026年10月")
+    assert "also in row 2" in p.message and "employee_id 'E1'" in p.message and "keep one row" in p.fix
+
+
 def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
     """45% in a rate column of a KPI sheet is 0.45; a % in a column of amounts stays an error."""
     sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"],
