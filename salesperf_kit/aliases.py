@@ -18,6 +18,7 @@ from .catalogue import CATALOGUE
 
 __all__ = [
     "COLUMN_ALIASES",
+    "KPI_HEADERS",
     "VALUE_ALIASES",
     "TABLE_ALIASES",
     "BOOLEAN_VALUES",
@@ -164,6 +165,12 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "period": _PERIOD,
     },
 }
+
+KPI_HEADERS: dict[str, list[str]] = {
+    "orders": ["订单数", "订单量", "成交单数", "单量", "Order Count"],
+    "calls": ["通话量", "通话数", "外呼量", "外呼数", "呼出量", "拨打量", "Call Count"],
+}
+"""Headers of a KPI sheet's columns besides the KPIs' names and labels in the catalogue."""
 
 # --- value aliases --------------------------------------------------------------------
 

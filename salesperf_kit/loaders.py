@@ -45,7 +45,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ._checks import check_one_of, closest, did_you_mean
-from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, VALUE_ALIASES, normalise, table_of_name
+from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
 from .exceptions import DataContractError, Problem, SalesperfError
 from .params import lookup_spellings
@@ -71,7 +71,7 @@ _HEADER_SCAN = 10  # the header is looked for in the first rows (title lines abo
 _EVENT_DATES = {"orders": "order_date", "calls": "started_at", "traffic": "date",
                 "service": "opened_at", "activities": "date", "inventory": "date"}
 _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
-               for label in (name, info.zh, info.en)}
+               for label in (name, info.zh, info.en, *KPI_HEADERS.get(name, ()))}
 _DATE_FIX = "write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日"
 _NUMBER_FIX = ("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
                "are accepted; no %, no words)")

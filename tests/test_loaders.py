@@ -818,6 +818,22 @@ def test_kpi_sheet_keeps_one_column_per_kpi(tmp_path):
     assert [w.check for w in ds.warnings] == ["unused_columns"]
 
 
+def test_a_kpi_sheet_reads_the_usual_headers_of_orders_and_calls(tmp_path):
+    """订单数 and 通话量 are how a monthly sheet heads orders and calls: read with no mapping,
+    so that the average order value 1,000 / 4 = 250 can be derived."""
+    sheet = pd.DataFrame({"工号": ["E1"], "月份": ["2026-10"], "销售额": ["1000"], "订单数": ["4"],
+                          "通话量": ["120"], "外呼量": ["130"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    ds = load_dataset(tmp_path)
+    kpis = ds.tables["kpi_sheet"]
+    assert list(kpis.columns) == ["employee_id", "period", "revenue", "orders", "calls"]
+    assert (kpis["orders"].tolist(), kpis["calls"].tolist()) == ([4.0], [120.0])
+    # a second header for calls is left unused, as a warning, not read as the same column
+    [w] = [w for w in ds.warnings if w.check == "unused_columns"]
+    assert "'外呼量'" in w.message
+
+
 def test_a_kpi_sheet_with_two_rows_for_one_person_and_month_is_an_error(tmp_path):
     """Two rows of E1 for October (2026年10月 is 2026-10) would be added up into a revenue of
     3,000 and a connect rate of 0.75: an error naming both rows, not a silent sum."""
