@@ -834,6 +834,23 @@ def test_a_kpi_sheet_reads_the_usual_headers_of_orders_and_calls(tmp_path):
     assert "'外呼量'" in w.message
 
 
+@pytest.mark.parametrize("written", ["202610", "Oct-2026", "oct 2026", "October 2026", "2026-Oct"])
+def test_a_kpi_sheet_month_written_as_a_number_or_with_its_english_name(tmp_path, written):
+    sheet = pd.DataFrame({"工号": ["E1"], "月份": [written], "销售额": ["1000"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    assert load_dataset(tmp_path).tables["kpi_sheet"]["period"].tolist() == ["2026-10"]
+
+
+@pytest.mark.parametrize("written", ["202613", "Oct-26", "20261"])
+def test_a_kpi_sheet_period_that_is_no_month_is_still_an_error(tmp_path, written):
+    sheet = pd.DataFrame({"工号": ["E1"], "月份": [written], "销售额": ["1000"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    [p] = _problem(validate_dataset(tmp_path), "not_a_period", "period")
+    assert p.value == written
+
+
 def test_a_kpi_sheet_with_two_rows_for_one_person_and_month_is_an_error(tmp_path):
     """Two rows of E1 for October (2026年10月 is 2026-10) would be added up into a revenue of
     3,000 and a connect rate of 0.75: an error naming both rows, not a silent sum."""
