@@ -901,6 +901,18 @@ def test_kpi_sheet_quarter(employees):
     assert_kpi(res, "growth", {"E1": 1.0})  # 2000 / 1000 - 1
 
 
+def test_kpi_sheet_quarter_with_a_month_missing_says_so(employees):
+    # Q4 from a sheet with October and November rows but none for December: E1's revenue
+    # 2,000 is two months' worth, which a quarter's target would make look a shortfall
+    res = compute_kpis({"employees": employees, "kpi_sheet": kpi_sheet()}, "2026-Q4", kpis=["revenue"])
+    assert_kpi(res, "revenue", {"E1": 2000.0})
+    [note] = [n for n in res.notices if "2026-12" in n]
+    assert "no row for 2026-12" in note and "2026-10 and 2026-11 only" in note
+    assert "2026-12" in note.zh
+    full = pd.concat([kpi_sheet(), kpi_sheet().iloc[[2]].assign(period="2026-12")], ignore_index=True)
+    assert not compute_kpis({"employees": employees, "kpi_sheet": full}, "2026-Q4", kpis=["revenue"]).notices
+
+
 def test_kpi_sheet_quarter_does_not_add_up_monthly_rates(employees):
     # October connect rate 0.5 and csat 4.0, November 0.25 and 5.0: their sums (0.75, 9.0)
     # are no quarter's values, nor are their means without the calls and ratings behind them

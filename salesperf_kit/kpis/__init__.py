@@ -530,6 +530,15 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"for {p} itself to the sheet (period {p}) with the client's own figures.",
                 f"指标表只有{zh_names}的月度数值：比率、评分或平均值不能按月相加，也不能在没有底层数据时取平均，"
                 f"因此在 {p} 没有数值。如需使用，请在指标表中补充期间为 {p} 的整期数值。"))
+        present, missing = sheet.attrs.get("months", ([], []))
+        if missing:
+            have = ", ".join(present[:-1]) + f" and {present[-1]}" if len(present) > 1 else present[0]
+            notices.append(Note(
+                f"The KPI sheet has no row for {', '.join(missing)}, {'a month' if len(missing) == 1 else 'months'} "
+                f"of {p}: its sums (revenue, orders, ...) cover {have} only, and read against a target "
+                f"for the whole of {p} they fall short. Fix: add the missing months to the sheet.",
+                f"指标表没有 {'、'.join(missing)} 的数据（属于 {p}）：销售额、订单数等合计只包含 "
+                f"{'、'.join(present)}，与整期目标相比会偏低。请在指标表中补上缺少的月份。"))
         sheet = sheet.set_index("employee_id").reindex(facts.index)
         from_sheet = [col for col in sheet.columns if col not in facts]
         for col in from_sheet:

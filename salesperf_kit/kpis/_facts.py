@@ -659,12 +659,15 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     inside a quarter or year summed), plus ``<col>_prev`` from the previous period. A KPI
     that is not a sum (a rate, a score, an average) cannot be added up over months, nor
     averaged without what it was computed from: NaN for a period made of monthly rows,
-    its name listed in ``attrs["not_summed"]``."""
+    its name listed in ``attrs["not_summed"]``; ``attrs["months"]`` is (the months of the
+    period that have rows, those that have none) when the period is made of months."""
     from ..targets import _is_additive
 
     sheet = ctx.con.sql("SELECT * FROM kpi_sheet").df()
     sheet["period"] = sheet["period"].astype(str)
     not_summed: set[str] = set()
+    missing: list[str] = []  # months of the period without a row in the sheet (when it has others)
+    present: list[str] = []
 
     def rows_for(p: Period, note: bool) -> pd.DataFrame:
         exact = sheet[sheet["period"] == str(p)]
@@ -678,6 +681,8 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
             out[levels] = np.nan
             if note and len(inner):
                 not_summed.update(levels)
+                missing[:] = sorted(months - set(inner["period"]))
+                present[:] = sorted(months & set(inner["period"]))
         return out
 
     cur = rows_for(ctx.period, True)
@@ -690,6 +695,7 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
         out["revenue_ordered_prev"] = out["revenue_prev"]
     out = out.reset_index()
     out.attrs["not_summed"] = sorted(not_summed)
+    out.attrs["months"] = (present, missing)
     return out
 
 
