@@ -930,6 +930,18 @@ def test_kpi_sheet_quarter_does_not_add_up_monthly_rates(employees):
     assert not month.notices
 
 
+def test_kpi_sheet_revenue_and_a_targets_table_give_target_attainment(employees):
+    targets = _table("period employee_id kpi target", [("2026-10", "E1", "revenue", 1200.0),
+                                                       ("2026-10", "E2", "revenue", 800.0)])
+    res = compute_kpis({"employees": employees, "kpi_sheet": kpi_sheet(), "targets": targets}, "2026-10",
+                       kpis=["revenue", "target_attainment"])
+    assert res.kpis == ["revenue", "target_attainment"] and not res.notices
+    assert_kpi(res, "target_attainment", {"E1": 1.25,  # 1500 / 1200
+                                          "E2": 0.75,  # 600 / 800
+                                          "E3": NAN})  # no target
+    assert_row(res.rollup("company"), "company", "company", {"target_attainment": 2100 / 2000})
+
+
 # ----------------------------------------------------------------------------- 2. roll-ups
 RATIO_KPIS = [k for k in ALL if k not in ("aov_uplift", "processing_hours", "resolution_hours", "team_revenue",
                                           "growth", "new_customer_growth", "mentoring", "target_attainment")]

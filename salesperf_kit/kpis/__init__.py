@@ -292,13 +292,19 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
             how[name] = "tables"
         elif name in sheet_cols:
             how[name] = "sheet"
-        elif sheet_cols and all(_fact_in_sheet(f, sheet_cols) for f in k.facts):
+        elif sheet_cols and all(_fact_in_sheet(f, sheet_cols) or _fact_from_tables(f, ctx) for f in k.facts):
             how[name] = "derived"
         else:
             missing = list(dict.fromkeys(missing))
             why[name] = (Note.join(missing, zh="及") if missing else
                          Note("the KPI sheet has no such column", "指标表中没有该列"))
     return how, why
+
+
+def _fact_from_tables(fact: str, ctx: FactContext) -> bool:
+    """Whether a fact a KPI sheet lacks comes from a table beside it: the revenue target,
+    from the targets table (so that a sheet's revenue gives target attainment)."""
+    return fact == "target_revenue" and ctx.has("targets", "period", "kpi", "target")
 
 
 def _fact_in_sheet(fact: str, cols: set[str]) -> bool:
@@ -501,6 +507,8 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     for k in todo:
         if how[k] == "tables":
             needed |= set(REGISTRY[k].facts)
+        elif how[k] == "derived":  # (the facts the sheet lacks, from the tables beside it)
+            needed |= {f for f in REGISTRY[k].facts if not _fact_in_sheet(f, sheet_cols)}
     uncovered = uncovered_tables(ctx)
     facts = compute_facts(ctx, _groups_for(needed, ctx), uncovered)
     for table, (first, last) in uncovered.items():
