@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
-from .coverage import date_spans, has_records, require_records
+from .coverage import DATED, date_spans, has_records, require_records
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data
@@ -324,6 +324,16 @@ class Report:
                 if table[key].isna().all() or (yearly and key == "previous") for c in group]
         shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
+        spans = [q for key, q in (("previous", self.period.previous()), ("same_period_last_year",
+                                  self.period.same_last_year())) if not any(c in drop for c in empty[key])]
+        if self.data_end and spans:
+            days = [f"{q.start:%Y-%m-%d} {'至' if self.zh else 'to'} "
+                    f"{comparison_end(self.period, self.data_end, q) - pd.Timedelta(days=1):%Y-%m-%d}" for q in spans]
+            which = "上期和去年同期" if len(spans) == 2 else "上期" if spans[0] == self.period.previous() and not yearly \
+                else "去年同期"
+            paras.append(f"数据只到 {self.data_end}：{which}按同样的天数比较（{'、'.join(days)}）。" if self.zh else
+                         f"The data end on {self.data_end}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
+                         f"compared over the same days ({'; '.join(days)}).")
         return Section(_t("summary", self.language), paras, shown, key="summary")
 
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:
@@ -907,6 +917,25 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
 
 
+def comparison_end(period: Period, data_end: str, earlier: Period) -> pd.Timestamp:
+    """The first day after the part of ``earlier`` that matches the days of ``period`` up to
+    ``data_end``: as many days from its start (a year's 2026-01-01 to 2026-10-31 matches
+    2025-01-01 to 2025-10-31), never past its end."""
+    days = pd.Timestamp(data_end) + pd.Timedelta(days=1) - period.start
+    return min(earlier.start + days, earlier.end)
+
+
+def _as_it_stood(dataset, end: pd.Timestamp):
+    """The dataset without the rows of its dated tables from ``end`` on (rows without a
+    date are kept)."""
+    tables = dict(dataset.tables)
+    for table, col in DATED:
+        if table in tables and col in tables[table]:
+            t = tables[table]
+            tables[table] = t[~(pd.to_datetime(t[col]) >= end)]
+    return dataclasses.replace(dataset, tables=tables)
+
+
 def build_report(*, business: str, params_file: str, data_path: str = "", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
@@ -914,7 +943,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     Empty ``client``/``language`` fall back to the parameter file's ``report`` section;
     an empty ``as_of`` is the last day of the period (never today's date, so reruns match),
     and an ``as_of`` after the last date of the data is that date: the cover's "data as of"
-    must not claim days the export does not reach.
+    must not claim days the export does not reach. Such a report's summary compares the
+    days the data cover with the same days of the previous period and of last year.
     """
     from .incentives import payouts, plan_cost
     from .scoring import earlier_grades, score
@@ -950,7 +980,13 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     known = {str(p.previous()): prev_card} if covered[p.previous()] else {}
     card = score(kpis, params, targets=targets, ratings=reviews,
                  history=earlier_grades(dataset, params, p, known=known))
-    last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
+    if data_end:  # ten months of a year against the whole of last year would read as a fall
+        part = {q: _as_it_stood(dataset, comparison_end(p, data_end, q)) for q in covered}
+        covered = {q: has_records(part[q], q) for q in covered}
+        earlier = {q: compute_kpis(data, q, kpis=wanted, options=options) for q, data in part.items()}
+        prev_kpis, last_year = earlier[p.previous()], earlier[p.same_last_year()]
+    else:
+        last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
     people = pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else None
     pay = payouts(card.table, kpis, params, targets=targets, names=people)
     cost = plan_cost(pay, kpis)

@@ -712,3 +712,32 @@ def test_goals_of_an_export_that_stops_early_are_forecast_not_missed(tmp_path, l
     assert report.goals().paragraphs[0] == ("3 人中有 1 人按目前进度预计无法达成目标。" if language == "zh" else
                                             "1 of the 3 people with a target are at risk of missing it at the "
                                             "current run rate.")
+
+
+def test_a_partly_covered_period_is_compared_with_the_same_days_of_earlier_periods(tmp_path):
+    """The data end on 2026-10-31, ten months into 2026: 2026 is compared with
+    2025-01-01 to 2025-10-31, not with the whole of 2025 (whose November and December
+    would read as a rise of 14 %), and 2026-Q4 (one month in) with July and with 2025-10."""
+    import pandas as pd
+
+    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["张三", "李四"], "team": ["A", "B"],
+                  "role": ["operations", "operations"]}).to_csv(tmp_path / "employees.csv", index=False)
+    orders = [("2025-03-10", 100), ("2025-10-20", 100), ("2025-11-15", 300), ("2025-12-10", 200),
+              ("2026-02-01", 250), ("2026-07-05", 50), ("2026-08-10", 400), ("2026-10-31", 100)]
+    pd.DataFrame({"order_id": [f"O{i}" for i in range(len(orders))],
+                  "employee_id": ["E1", "E2"] * 4, "customer_id": [f"C{i}" for i in range(len(orders))],
+                  "order_date": [d for d, _ in orders], "amount": [a for _, a in orders]}
+                 ).to_csv(tmp_path / "orders.csv", index=False)
+    year = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                        data_path=str(tmp_path), period="2026", language="zh")
+    row = year.summary().table.iloc[0]
+    # 2026: 250 + 50 + 400 + 100 = 800; 2025-01-01 to 2025-10-31: 100 + 100 = 200 (not 2025's 700)
+    assert (row["实际"], row["去年同期"], row["同比"]) == ("800.00", "200.00", "300.0%")
+    quarter = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                           data_path=str(tmp_path), period="2026-Q4", language="zh")
+    summary = quarter.summary()
+    row = summary.table.iloc[0]
+    # 2026-10: 100; 2026-07: 50 (not the quarter's 450); 2025-10: 100 (not 2025-Q4's 600)
+    assert (row["实际"], row["上期"], row["环比"], row["去年同期"], row["同比"]) == ("100.00", "50.00", "100.0%", "100.00", "0.0%")
+    assert ("数据只到 2026-10-31：上期和去年同期按同样的天数比较（2026-07-01 至 2026-07-31、"
+            "2025-10-01 至 2025-10-31）。") in summary.paragraphs
