@@ -927,13 +927,27 @@ def comparison_end(period: Period, data_end: str, earlier: Period) -> pd.Timesta
 
 def _as_it_stood(dataset, end: pd.Timestamp):
     """The dataset without the rows of its dated tables from ``end`` on (rows without a
-    date are kept)."""
+    date are kept), and without the monthly targets of the months that start from then on,
+    so that the part of a period is measured against the targets of its own months."""
     tables = dict(dataset.tables)
     for table, col in DATED:
         if table in tables and col in tables[table]:
             t = tables[table]
             tables[table] = t[~(pd.to_datetime(t[col]) >= end)]
+    t = tables.get("targets")
+    if t is not None and "period" in t:
+        later = [_month_from(v, end) for v in t["period"].astype(str)]
+        tables["targets"] = t[[not x for x in later]]
     return dataclasses.replace(dataset, tables=tables)
+
+
+def _month_from(value: str, end: pd.Timestamp) -> bool:
+    """Whether ``value`` names a month that starts on ``end`` or later."""
+    try:
+        q = parse_period(value)
+    except Exception:
+        return False
+    return q.kind == "month" and q.start >= end
 
 
 def build_report(*, business: str, params_file: str, data_path: str = "", period: str = "2026-10",

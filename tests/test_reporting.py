@@ -728,9 +728,16 @@ def test_a_partly_covered_period_is_compared_with_the_same_days_of_earlier_perio
                   "employee_id": ["E1", "E2"] * 4, "customer_id": [f"C{i}" for i in range(len(orders))],
                   "order_date": [d for d, _ in orders], "amount": [a for _, a in orders]}
                  ).to_csv(tmp_path / "orders.csv", index=False)
+    months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 11 if y == 2026 else 13)]
+    pd.DataFrame({"period": months * 2, "employee_id": ["E1"] * len(months) + ["E2"] * len(months),
+                  "kpi": "revenue", "target": 50}).to_csv(tmp_path / "targets.csv", index=False)
     year = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
                         data_path=str(tmp_path), period="2026", language="zh")
-    row = year.summary().table.iloc[0]
+    table = year.summary().table
+    # attainment against the targets of the same months: 800 / (2 x 10 x 50) = 80 %; 200 / 1,000 = 20 %
+    # (not 200 / 1,200, the targets of the whole of 2025)
+    assert table.loc[table["指标"] == "目标完成率", ["实际", "去年同期"]].values.tolist() == [["80.0%", "20.0%"]]
+    row = table.iloc[0]
     # 2026: 250 + 50 + 400 + 100 = 800; 2025-01-01 to 2025-10-31: 100 + 100 = 200 (not 2025's 700)
     assert (row["实际"], row["去年同期"], row["同比"]) == ("800.00", "200.00", "300.0%")
     quarter = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
