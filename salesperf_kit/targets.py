@@ -1069,7 +1069,9 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         attainment = actual / target           (target / actual when lower is better)
         variance   = actual − target
 
-    For an open period (``as_of`` before its last day), with d days elapsed of D and
+    For an open period (``as_of`` before its last day), with d days elapsed of D (the days
+    up to the end of the last month with a target: a quarter whose targets stop after
+    October is forecast over October), and
     R = D − d left, an additive KPI is forecast at its run rate and the interval comes from
     the day-to-day variation (s = standard deviation of the person's daily figures so far):
 
@@ -1117,7 +1119,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
                              "kpi, target), e.g. one written by `salesperf targets`, or pass targets=...")
     for k in kpis:
         check_one_of("kpi", k, CATALOGUE)
-    D = (p.end - p.start).days
+    D = (_target_span_end(t_all, p, kpis) - p.start).days
     if as_of is None:
         cutoff = p.end
     else:
@@ -1127,7 +1129,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         cutoff = min(cutoff, p.end)
     d = (cutoff - p.start).days
     closed = d >= D
-    data = tables if closed else _as_of_tables(tables, cutoff)
+    data = tables if cutoff >= p.end else _as_of_tables(tables, cutoff)
     opts = dict(options or {})
     res = compute_kpis(data, p, kpis=list(kpis), options=opts)
     tt = targets_for(t_all, p)
@@ -1183,6 +1185,18 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     cols = [by, "kpi", "target", "actual", "attainment", "variance", "forecast", "forecast_low", "forecast_high",
             "at_risk", "days_elapsed", "days_in_period"]
     return out[cols].sort_values([by, "kpi"]).reset_index(drop=True)
+
+
+def _target_span_end(targets: pd.DataFrame, p: Period, kpis: Sequence[str]) -> pd.Timestamp:
+    """Where the targets of ``p`` end: the end of ``p`` when the table has a row for ``p``
+    itself, else the end of the last month of ``p`` with a monthly row of ``kpis`` (a
+    quarter whose targets stop after October is tracked, and forecast, over October only)."""
+    t = targets[targets["kpi"].isin(list(kpis))] if "kpi" in targets else targets
+    given = set(t["period"].astype(str)) if "period" in t else set()
+    if str(p) in given:
+        return p.end
+    months = [m for m in p.months() if str(m) in given]
+    return max((m.end for m in months), default=p.end)
 
 
 # ----------------------------------------------------------------------------- calibration (Act)

@@ -412,6 +412,22 @@ def test_track_open_period_run_rate_and_interval(tracking_data):
     assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
 
 
+def test_a_quarter_whose_targets_stop_is_tracked_over_the_months_they_cover(tracking_data):
+    # 2027-Q1 with January's targets only and data to 31 January: the quarter's target is
+    # January's, so January's sales are compared with it as they are, not forecast over
+    # 90 days (e2's 15,000 x 90 / 31 = 43,548 would clear 31,000 and hide the miss)
+    out = track(tracking_data, "2027-Q1", as_of="2027-01-31").set_index("employee_id")
+    assert out["days_in_period"].iloc[0] == 31 and out["days_elapsed"].iloc[0] == 31
+    assert out.loc["e2", ["target", "actual", "forecast"]].tolist() == [31000, 15000, 15000]
+    assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
+    # with February's targets too, the run rate is taken over January and February (59 days)
+    feb = tracking_data["targets"].assign(period="2027-02")
+    data = {**tracking_data, "targets": pd.concat([tracking_data["targets"], feb], ignore_index=True)}
+    out = track(data, "2027-Q1", as_of="2027-01-31").set_index("employee_id")
+    assert out["days_in_period"].iloc[0] == 59
+    assert out.loc["e2", "forecast"] == pytest.approx(15000 * 59 / 31)
+
+
 def test_track_needs_targets(tracking_data):
     del tracking_data["targets"]
     with pytest.raises(SalesperfError, match="Tracking needs targets"):
