@@ -973,7 +973,7 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     dataset = load_plan_data(params, source, period=p)
     if anonymise:  # a team called after its manager would name them in every table
         dataset = dataclasses.replace(dataset, tables=anonymise_teams(dataset.tables, salt=client, language=language))
-    require_records(dataset, p, what="a report")
+    require_records(dataset, p, what="a report or scorecard of it")  # (build_report serves `score` too)
     last = max((hi for _, hi in date_spans(dataset).values()), default=None)
     data_end = f"{last:%Y-%m-%d}" if last is not None and last.normalize() < p.last_day else ""
     if as_of and data_end and pd.Timestamp(as_of) > pd.Timestamp(data_end):

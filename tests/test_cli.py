@@ -350,3 +350,10 @@ def test_validate_with_a_plan_fails_data_the_plan_cannot_pay_on(telesales_dir, t
                  tmp_path / "s.csv")
     assert score.exit_code == 1 and "incentives.commission.basis is 'ordered', but the data give no orders" in score.output
     assert _run("validate", telesales_dir, "--params", plan).exit_code == 0
+
+
+def test_score_of_a_period_without_records_says_what_the_data_cover(telesales_dir, tmp_path):
+    r = _run("score", "telesales", "--data", telesales_dir, "--period", "2027", "--out", tmp_path / "s.xlsx")
+    assert r.exit_code == 1
+    assert "so a report or scorecard of it would rank and pay people on nothing" in r.output
+    assert not (tmp_path / "s.xlsx").exists()
