@@ -620,6 +620,13 @@ class Params(_Model):
         values["employees"] = {**values.get("employees", {}), "role": {**implied, **own}}
         return {**mapping, "values": values}
 
+    def role_label(self, role, language: str, default=None):
+        """The plan's name of ``role`` in ``language`` (``scoring.roles.<role>.label``), or
+        ``default`` (the role itself) when the plan gives none."""
+        default = role if default is None else default
+        spec = self.scoring.roles.get(role) if isinstance(role, str) else None
+        return spec.label.get(language, default) if spec is not None and spec.label else default
+
     def role(self, name: str) -> RoleSpec | None:
         resolved = self.plan_role(name)
         return None if resolved is None else self.scoring.roles[resolved]

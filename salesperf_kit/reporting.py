@@ -28,6 +28,7 @@ import pandas as pd
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
 from .coverage import DATED, date_spans, has_records, require_records
+from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data
@@ -226,9 +227,7 @@ class Report:
         return label_with_unit(kpi, self.language)
 
     def _role(self, role: str) -> str:
-        spec = self.params.scoring.roles.get(role)
-        lang = "zh" if self.zh else "en"
-        return spec.label.get(lang, role) if spec is not None and spec.label else role
+        return self.params.role_label(role, "zh" if self.zh else "en")
 
     def _names(self, df: pd.DataFrame, ids: bool = False) -> pd.DataFrame:
         return anonymise(df, salt=self.client, language=self.language, ids=ids) if self.anonymise else df
@@ -928,7 +927,10 @@ def comparison_end(period: Period, data_end: str, earlier: Period) -> pd.Timesta
 def _as_it_stood(dataset, end: pd.Timestamp):
     """The dataset without the rows of its dated tables from ``end`` on (rows without a
     date are kept), and without the monthly targets of the months that start from then on,
-    so that the part of a period is measured against the targets of its own months."""
+    so that the part of a period is measured against the targets of its own months.
+
+    Unlike ``targets._as_of_tables`` (the data as they stood on a day: later payments and
+    refunds undone), what is known now of the kept rows stays, as for any earlier period."""
     tables = dict(dataset.tables)
     for table, col in DATED:
         if table in tables and col in tables[table]:
@@ -945,7 +947,7 @@ def _month_from(value: str, end: pd.Timestamp) -> bool:
     """Whether ``value`` names a month that starts on ``end`` or later."""
     try:
         q = parse_period(value)
-    except Exception:
+    except SalesperfError:  # (not a period: a row the targets table check reports)
         return False
     return q.kind == "month" and q.start >= end
 

@@ -2501,9 +2501,8 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     language = language or params.report_language
     i = 0 if language == "zh" else 1
 
-    def role_label(r):
-        spec = params.scoring.roles.get(params.plan_role(r) or r) if isinstance(r, str) else None
-        return spec.label.get(language, r) if spec is not None and spec.label else r
+    def role_label(r):  # (a role that scoring reads as one of the plan's is named as that role)
+        return params.role_label(params.plan_role(r) or r, language, default=r) if isinstance(r, str) else r
 
     people = table.assign(role=table["role"].map(role_label))
     if str(path).lower().endswith(".csv"):

@@ -1168,8 +1168,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     params = card.params
     sc = params.scoring if params is not None else None
     role = row["role"]
-    spec = sc.roles.get(role) if sc is not None else None
-    role_label = spec.label.get(language, role) if spec is not None else role
+    role_label = params.role_label(role, language) if params is not None else role
     lines = [tx["head"].format(who=_who(row["name"], employee_id, language), team=row["team"], role=role_label,
                                period=card.period, score=_n(row["score"]) if pd.notna(row["score"]) else "—"),
              tx["order"]]

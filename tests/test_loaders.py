@@ -1459,24 +1459,31 @@ def _order_lines(folder, employee_of_line3="E1"):
         "amount": ["10", "20.5", "-5", "7"], "quantity": ["1", "2", "", "1"]}))
 
 
+def _orders_with_totals(tmp_path, rows):
+    """orders.xlsx of ``rows`` (as a back-office writes them) loaded: the orders and the one
+    totals_rows warning."""
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(tmp_path / "orders.xlsx")
+    ds = load_dataset(tmp_path, tables=["orders"])
+    [w] = [w for w in ds.warnings if w.check == "totals_rows"]
+    return ds.tables["orders"], w
+
+
 def test_totals_rows_of_an_export_are_left_out(tmp_path):
     """An Excel export with a title above the header, a subtotal per team and a grand total:
     the totals are not orders (they would double the revenue)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["2026年10月 订单明细"])
-    ws.append([])
-    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额", "备注"])
-    ws.append(["O1", "E1", "C1", "2026-10-01", 100, ""])
-    ws.append(["O2", "E1", "C2", "2026-10-02", 50, "Total"])  # a record, complete: kept
-    ws.append(["小计", None, None, None, 150, None])
-    ws.append(["O3", "E2", "C3", "2026-10-03", 70, ""])
-    ws.append(["合 计", None, None, None, 220, None])
-    wb.save(tmp_path / "orders.xlsx")
-    ds = load_dataset(tmp_path, tables=["orders"])
-    orders = ds.tables["orders"]
+    orders, w = _orders_with_totals(tmp_path, [
+        ["2026年10月 订单明细"],
+        [],
+        ["订单编号", "员工编号", "客户编号", "下单时间", "订单金额", "备注"],
+        ["O1", "E1", "C1", "2026-10-01", 100, ""],
+        ["O2", "E1", "C2", "2026-10-02", 50, "Total"],  # a record, complete: kept
+        ["小计", None, None, None, 150, None],
+        ["O3", "E2", "C3", "2026-10-03", 70, ""],
+        ["合 计", None, None, None, 220, None]])
     assert orders["order_id"].tolist() == ["O1", "O2", "O3"] and orders["amount"].sum() == 220
-    [w] = [w for w in ds.warnings if w.check == "totals_rows"]
     assert w.message == "2 totals row(s) left out: rows 6 ('小计'), 8 ('合 计')"
     assert w.text("zh") == "未计入合计行：第 6 行（'小计'）、第 8 行（'合 计'）"
 
@@ -1484,21 +1491,16 @@ def test_totals_rows_of_an_export_are_left_out(tmp_path):
 def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_path):
     """Chinese back-offices write 合计：, 总计(2单) or a subtotal per person (张三 小计):
     these are totals too, not rows whose empty cells need filling in."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["订单明细导出"])
-    ws.append(["订单编号", "员工编号", "客户编号", "下单时间", "订单金额"])
-    ws.append(["O1", "E1", "C1", "2026-10-01", 100])
-    ws.append(["O2", "E1", "C2", "2026-10-02", 50])
-    ws.append([None, "E1 小计", None, None, 150])
-    ws.append(["O3", "E2", "C3", "2026-10-03", 70])
-    ws.append(["总计(3单)", None, None, None, 220])
-    ws.append(["合计：", None, None, None, 220])
-    wb.save(tmp_path / "orders.xlsx")
-    ds = load_dataset(tmp_path, tables=["orders"])
-    orders = ds.tables["orders"]
+    orders, w = _orders_with_totals(tmp_path, [
+        ["订单明细导出"],
+        ["订单编号", "员工编号", "客户编号", "下单时间", "订单金额"],
+        ["O1", "E1", "C1", "2026-10-01", 100],
+        ["O2", "E1", "C2", "2026-10-02", 50],
+        [None, "E1 小计", None, None, 150],
+        ["O3", "E2", "C3", "2026-10-03", 70],
+        ["总计(3单)", None, None, None, 220],
+        ["合计：", None, None, None, 220]])
     assert orders["order_id"].tolist() == ["O1", "O2", "O3"] and orders["amount"].sum() == 220
-    [w] = [w for w in ds.warnings if w.check == "totals_rows"]
     assert w.message == "3 totals row(s) left out: rows 5 ('E1 小计'), 7 ('总计(3单)'), 8 ('合计：')"
 
 
