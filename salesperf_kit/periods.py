@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 import pandas as pd
@@ -26,21 +27,16 @@ class Period:
 
     @property
     def start(self) -> pd.Timestamp:
-        month = {"month": self.index, "quarter": 3 * (self.index - 1) + 1, "year": 1}[self.kind]
-        return pd.Timestamp(self.year, month, 1)
+        return _bounds(self)[0]
 
     @property
     def end(self) -> pd.Timestamp:
         """Exclusive end: the first instant after the period."""
-        return self.start + self._offset()
+        return _bounds(self)[1]
 
     @property
     def last_day(self) -> pd.Timestamp:
-        return self.end - pd.Timedelta(days=1)
-
-    def _offset(self) -> pd.DateOffset:
-        return {"month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
-                "year": pd.DateOffset(years=1)}[self.kind]
+        return _bounds(self)[2]
 
     def shift(self, n: int) -> "Period":
         """The period ``n`` steps later (negative: earlier), of the same kind."""
@@ -77,6 +73,18 @@ class Period:
         if self.kind == "quarter":
             return f"{self.year}-Q{self.index}"
         return f"{self.year}"
+
+
+@lru_cache(maxsize=1024)
+def _bounds(p: Period) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
+    """``start``, ``end`` and ``last_day`` of ``p``, computed once per period: hiring
+    checks ask for them once per employee."""
+    def first_day(q: Period) -> pd.Timestamp:
+        month = {"month": q.index, "quarter": 3 * (q.index - 1) + 1, "year": 1}[q.kind]
+        return pd.Timestamp(q.year, month, 1)
+
+    start, end = first_day(p), first_day(p.shift(1))
+    return start, end, end - pd.Timedelta(days=1)
 
 
 def parse_period(value: "str | Period | int | date") -> Period:
