@@ -20,12 +20,16 @@ Pay components (catalogue §4), one column each in :func:`payouts`:
 - ``awards`` 奖项: sales champion 销售冠军, best service 最佳服务, team champion 团队冠军.
 - ``clawback`` 提成追回: commission taken back on refunds of earlier periods (negative).
 
-All amounts are per period, in the currency of the data; nothing is rounded here.
+All amounts are per period, in the currency of the data. Each pay item is rounded to the
+cent (分), half up (四舍五入), as payroll pays it, and ``total`` is the sum of the rounded
+items; a pool or award shared by several people is split to the cent so that the shares add
+up to the amount exactly.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -310,10 +314,37 @@ def _multipliers(grades: pd.Series, table: dict[str, float], ids: pd.Series) -> 
     return grades.where(known).map(lambda g: table.get(str(g), np.nan) if pd.notna(g) else np.nan).astype("float64")
 
 
+def _cents(values) -> np.ndarray:
+    """Amounts rounded to the cent, half up (四舍五入: 0.005 -> 0.01, -0.005 -> -0.01); NaN
+    stays NaN. Each amount is rounded as written (its shortest decimal form), so that
+    1.005 is 1.01 although the float is a little below it."""
+    x = np.asarray(values, dtype="float64")
+    out = [v if not np.isfinite(v) else float(Decimal(repr(float(v))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+           for v in x.ravel()]
+    return np.asarray(out, dtype="float64").reshape(x.shape) + 0.0  # + 0.0: no -0.0
+
+
+def _allot(amount: float, weights: pd.Series) -> pd.Series:
+    """``amount`` shared in proportion to ``weights`` (>= 0, some > 0), in cents that add up
+    to the amount exactly: each share rounded down to the cent, and the cents left over go
+    one each to the largest remainders (ties to the earlier row)."""
+    cents = int(_cents(amount) * 100)
+    w = weights.to_numpy(dtype="float64")
+    exact = cents * w / w.sum()
+    base = np.floor(exact + 1e-9)
+    left = cents - int(base.sum())
+    order = np.argsort(-(exact - base), kind="stable")[:max(left, 0)]
+    base[order] += 1
+    return pd.Series(base / 100, index=weights.index)
+
+
 def _share_among(winners: pd.Series, amount: float) -> pd.Series:
-    """``amount`` split equally among the rows where ``winners`` is True."""
+    """``amount`` split equally among the rows where ``winners`` is True (to the cent, the
+    shares adding up to the amount: 100 among 3 is 33.34, 33.33, 33.33)."""
     n = int(winners.sum())
-    return pd.Series(np.where(winners, amount / n if n else 0.0, 0.0), index=winners.index)
+    if not n:
+        return pd.Series(0.0, index=winners.index)
+    return _allot(amount, winners.astype("float64"))
 
 
 def commission_base_problem(inc) -> str | None:
@@ -389,9 +420,9 @@ def _team_pool(pool_cfg, teams: pd.Series, revenue: pd.Series, team_att: pd.Seri
             continue
         own = revenue[mine]
         if pool_cfg.split == "by_revenue" and own.sum() > 0:
-            pool[mine] = pool_cfg.amount * own / own.sum()
+            pool[mine] = _allot(pool_cfg.amount, own.clip(lower=0))
         else:
-            pool[mine] = pool_cfg.amount / mine.sum()
+            pool[mine] = _allot(pool_cfg.amount, pd.Series(1.0, index=own.index))
     return pool
 
 
@@ -487,6 +518,11 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
         awards            = sales champion + best service + team champion shares
         clawback          = -(clawback_amount x rate of the lowest tier)
         total             = the sum of the seven components above
+
+    Each component is rounded to the cent, half up (四舍五入), and ``total`` is the sum of
+    the rounded components, so that a row adds up as payroll pays it. A pool or award
+    shared by several people is split in cents that add up to its amount (the odd cents
+    go to the largest remainders).
 
     Notes
     -----
@@ -615,6 +651,10 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
 
     for n in notices:
         logger.warning(n)
+    # pay as payroll pays it: each item to the cent, half up; the total is their sum
+    base_pay, perf = pd.Series(_cents(base_pay)), pd.Series(_cents(perf))
+    comm, over, clawback = _cents(comm), _cents(over), _cents(clawback)
+    pool, awards = pd.Series(_cents(pool)), pd.Series(_cents(awards))  # (already cents: drops float residue)
     out = pd.DataFrame({
         "employee_id": ids,
         "name": sc["name"] if "name" in sc else employees["name"].reindex(ids).to_numpy() if "name" in employees else None,
@@ -625,7 +665,7 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
         "team_pool": pool.to_numpy(dtype="float64"), "awards": awards.to_numpy(dtype="float64"),
         "clawback": np.asarray(clawback, dtype="float64"),
     })
-    out["total"] = out[list(COMPONENTS)].sum(axis=1, skipna=False)
+    out["total"] = _cents(out[list(COMPONENTS)].sum(axis=1, skipna=False))  # (drops the float sum's residue)
     out.attrs["notices"] = notices
     return out[list(PAYOUT_COLUMNS)]
 

@@ -280,6 +280,37 @@ def test_payout_columns_and_total_is_the_sum_of_components():
     assert row(t, "e1")["name"] == "Name e1"
 
 
+
+def test_pay_is_rounded_to_the_cent_half_up_and_the_total_adds_up_as_paid():
+    # whole mode, telesales tiers: 75 711.79 reaches 3 %, so 75 711.79 x 3 % = 2 271.3537,
+    # paid 2 271.35; 50 116.50 x 3 % = 1 503.495, paid 1 503.50 (四舍五入, not 1 503.49).
+    # The row pays 5 000 + 1 000 + 2 271.35 = 8 271.35, not 8 271.3537.
+    kpis = make_kpis({"e1": 75_711.79, "e2": 50_116.50})
+    params = make_params(base_pay={"default": 5_000}, performance_pay={"default": 1_000},
+                         commission={"mode": "whole", "tiers": [{"above": a, "rate": r} for a, r in TELE_TIERS]})
+    t = payouts(scorecard(kpis), kpis, params)
+    assert row(t, "e1")["commission"] == 2_271.35
+    assert row(t, "e1")["total"] == 8_271.35
+    assert row(t, "e2")["commission"] == 1_503.50
+    assert (t["total"] * 100).round(6).mod(1).eq(0).all()  # every total in whole cents
+    assert (t["total"] == t[list(COMPONENTS)].sum(axis=1).round(2)).all()
+
+
+def test_shared_award_and_pool_are_split_in_cents_that_add_up_to_the_amount():
+    # team champion 1 000 among the 3 north members: 333.34 + 333.33 + 333.33 = 1 000.00
+    # (not 333.333... each); pool 1 000 by revenue 1 : 1 : 1 (three orders of 10 000, north
+    # target 30 000 reached): the same split. The odd cent goes to the first row.
+    kpis = make_kpis({"e1": 10_000, "e2": 10_000, "e3": 10_000, "e4": 5_000, "e5": 5_000},
+                     {("team", "north"): 30_000, ("team", "south"): 20_000})
+    t = payouts(scorecard(kpis), kpis, make_params(awards={"team_champion": 1_000},
+                                                   team_pool={"amount": 1_000, "split": "by_revenue"}))
+    assert t.set_index("employee_id")["awards"].to_dict() == {"e1": 333.34, "e2": 333.33, "e3": 333.33,
+                                                               "e4": 0, "e5": 0}
+    assert t.set_index("employee_id")["team_pool"].to_dict() == {"e1": 333.34, "e2": 333.33, "e3": 333.33,
+                                                                  "e4": 0, "e5": 0}
+    assert t["awards"].sum() == pytest.approx(1_000, abs=1e-9)
+
+
 def test_base_and_performance_pay_by_role_grade_and_personal_base_pay():
     kpis = make_kpis(EVEN, base_pay={"e3": 6_500})
     params = make_params(base_pay={"default": 4_000, "agent": 5_000}, performance_pay={"default": 1_000},
