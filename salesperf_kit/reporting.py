@@ -556,6 +556,10 @@ class Report:
         cols = [c for c in ["name", "team", "grade", "base_pay", "performance_pay", "commission", "over_target_bonus",
                             "team_pool", "awards", "clawback", "total"]
                 if c in p and (c not in optional or (p[c].fillna(0) != 0).any())]
+        # to the cent, as paid: a row of whole yuan (27,364 + 3,312) would not add up to its
+        # total (36,777) when the items are 27,364.50 and 3,312.50
+        money = [c for c in cols if c not in ("name", "team", "grade")]
+        p = p.assign(**{c: p[c].map(lambda v: "–" if pd.isna(v) else f"{v + 0.0:,.2f}") for c in money})
         shown = p[cols].rename(columns=column_labels(cols, self.language))
         cost = self.plan_cost
         paras = []

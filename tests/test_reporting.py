@@ -748,3 +748,20 @@ def test_a_partly_covered_period_is_compared_with_the_same_days_of_earlier_perio
     assert (row["实际"], row["上期"], row["环比"], row["去年同期"], row["同比"]) == ("100.00", "50.00", "100.0%", "100.00", "0.0%")
     assert ("数据只到 2026-10-31：上期和去年同期按同样的天数比较（2026-07-01 至 2026-07-31、"
             "2025-10-01 至 2025-10-31）。") in summary.paragraphs
+
+
+def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews):
+    """The payout table shows pay to the cent: shown in whole yuan, a commission of
+    27,364.50 and an award of 3,312.50 read 27,364 and 3,312 (rounded half to even) beside
+    a total of 36,777 (4,600 + 1,500 + 27,364.50 + 3,312.50), one yuan more than the row
+    adds up to. Here every row's shown items must add up to its shown total exactly."""
+    from decimal import Decimal
+
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="en")
+    table = report.payout_section().table
+    items = [c for c in table.columns if c not in ("Name", "Team", "Grade", "Total")]
+    assert items and table["Total"].str.fullmatch(r"-?[\d,]+\.\d\d").all()
+    for _, r in table.iterrows():
+        shown = sum(Decimal(str(r[c]).replace(",", "")) for c in items if r[c] != "–")
+        assert shown == Decimal(r["Total"].replace(",", ""))
