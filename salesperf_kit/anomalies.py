@@ -427,7 +427,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     for i in np.flatnonzero(dup.to_numpy()):
         r = o.iloc[i]
         secs = gap.iloc[i].total_seconds()
-        apart = f"{secs:.0f} s" if secs < 120 else f"{secs / 60:.0f} min"
+        apart = (_say(language, f"{secs:.0f} s", f"{secs:.0f} 秒") if secs < 120 else
+                 _say(language, f"{secs / 60:.0f} min", f"{secs / 60:.0f} 分钟"))
         who, buyer = _who(r["employee_id"], names), _customer(r["customer_id"], customers)
         reason = _say(
             language,

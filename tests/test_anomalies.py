@@ -207,6 +207,19 @@ def test_duplicate_orders_by_hand():
     assert duplicate_orders({"orders": _orders(rows)}, "2026-09", exclude_orders=["O00001"]).empty
 
 
+def test_a_chinese_duplicate_order_reason_gives_the_gap_in_chinese_units():
+    # 14:23:05 -> 14:23:35 is 30 seconds; 14:23:05 -> 14:26:05 is 3 minutes (180 s, over 120 s)
+    base = {"employee_id": "e1", "customer_id": "C1", "amount": 299.0, "status": "completed"}
+    rows = [{**base, "order_date": "2026-09-12 14:23:05"}, {**base, "order_date": "2026-09-12 14:23:35"}]
+    zh = duplicate_orders({"orders": _orders(rows)}, "2026-09", language="zh").iloc[0]["reason"]
+    assert "间隔 30 秒。" in zh and " s" not in zh
+    rows[1]["order_date"] = "2026-09-12 14:26:05"
+    zh = duplicate_orders({"orders": _orders(rows)}, "2026-09", language="zh").iloc[0]["reason"]
+    assert "间隔 3 分钟。" in zh and "min" not in zh
+    en = duplicate_orders({"orders": _orders(rows)}, "2026-09").iloc[0]["reason"]
+    assert "placed 3 min apart" in en
+
+
 # ----------------------------------------------------------------------------- KPI outliers
 def test_kpi_outliers_by_hand():
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 8)], "period": "2026-10",
