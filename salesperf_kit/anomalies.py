@@ -114,8 +114,9 @@ def _in(ts: pd.Series, p: Period) -> pd.Series:
     return (d >= p.start) & (d < p.end)
 
 
-def _span(periods: list[Period]) -> str:
-    return str(periods[0]) if len(periods) == 1 else f"{periods[0]} .. {periods[-1]}"
+def _span(periods: list[Period], language: str = "en") -> str:
+    """Periods as a reader writes a span: 2026-07 to 2026-09 (2026-07 至 2026-09)."""
+    return str(periods[0]) if len(periods) == 1 else f"{periods[0]} {_say(language, 'to', '至')} {periods[-1]}"
 
 
 def _ids(values: Iterable, n: int = 6) -> str:
@@ -213,10 +214,10 @@ def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: in
                 language,
                 f"Conversion of {what} in {p} is {cur[s]:.2%} ({num.at[s, str(p)]:,.0f} orders / "
                 f"{den.at[s, str(p)]:,.0f} sessions), {change:+.0%} against its mean of {base[s]:.2%} over "
-                f"{_span(periods[:-1])} (threshold +{jump:.0%}). Check the orders and clicks of {shown} in {p} "
+                f"{_span(periods[:-1], language)} (threshold +{jump:.0%}). Check the orders and clicks of {shown} in {p} "
                 "for fake clicks or brushed orders.",
                 f"{what} {p} 转化率 {cur[s]:.2%}（订单 {num.at[s, str(p)]:,.0f} / 访问 {den.at[s, str(p)]:,.0f}），"
-                f"较 {_span(periods[:-1])} 均值 {base[s]:.2%} 变化 {change:+.0%}（阈值 +{jump:.0%}）。"
+                f"较 {_span(periods[:-1], language)} 均值 {base[s]:.2%} 变化 {change:+.0%}（阈值 +{jump:.0%}）。"
                 f"请核查 {shown} 在 {p} 的订单与点击是否存在虚假点击或刷单。")
             alerts.append(Alert("conversion_jump", s, str(p), float(cur[s]), float(base[s]), reason,
                                 subject_type=key.replace("_id", ""), employee_id=s if key == "employee_id" else None,
@@ -332,7 +333,7 @@ def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3,
         reason = _say(
             language,
             f"{k} of the {n[e]} orders of {who} placed in {p} (total {_num(amount)}) were refunded within "
-            f"{window_days:g} days after the period closed ({g['_r'].min():%Y-%m-%d} .. {g['_r'].max():%Y-%m-%d}): "
+            f"{window_days:g} days after the period closed ({g['_r'].min():%Y-%m-%d} to {g['_r'].max():%Y-%m-%d}): "
             f"orders {_ids(g['order_id'])}; at the other people's rate {expected:.1f} were expected. "
             "Check whether the sales were real.",
             f"{who} 在 {p} 的 {n[e]} 笔订单中有 {k} 笔（合计 {_num(amount)}）在期末后 {window_days:g} 天内退款"

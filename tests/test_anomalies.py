@@ -101,7 +101,11 @@ def test_conversion_jump_by_hand():
     a = out.iloc[0]
     assert a["value"] == pytest.approx(0.04) and a["baseline"] == pytest.approx(0.02)
     assert a["kind"] == "conversion_jump" and a["kpi"] == "conversion_rate" and a["period"] == "2026-10"
-    assert "+100%" in a["reason"] and "80 orders" in a["reason"] and "2026-07 .. 2026-09" in a["reason"]
+    assert "+100%" in a["reason"] and "80 orders" in a["reason"] and "2026-07 to 2026-09" in a["reason"]
+    # a reader's span of months: "to" / "至", not a programmer's ".."
+    zh = conversion_jumps(data, "2026-10", jump=0.5, baseline_periods=3, language="zh").iloc[0]["reason"]
+    assert "较 2026-07 至 2026-09 均值 2.00% 变化 +100%" in zh and ".." not in zh
+    assert ".." not in a["reason"]
     # the month before has no jump; a stricter threshold leaves A out
     assert conversion_jumps(data, "2026-09").empty
     assert conversion_jumps(data, "2026-10", jump=1.5).empty
@@ -163,7 +167,7 @@ def test_late_refunds_by_hand():
     # the others: 2 late refunds in 80 orders -> 20 x 2 / 80 = 0.5 expected for e1;
     # P(Poisson(0.5) >= 5) = 0.00017 < alpha = 0.001
     assert a["value"] == 5 and a["baseline"] == pytest.approx(0.5)
-    assert "2026-11-02 .. 2026-11-06" in a["reason"] and "O00000" in a["reason"]
+    assert "(2026-11-02 to 2026-11-06)" in a["reason"] and "O00000" in a["reason"]
     assert late_refunds(data, "2026-10", window_days=3).empty  # only 2-3 November fall within 3 days
 
 
