@@ -377,8 +377,9 @@ class Report:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
         ax = plots.leaderboard_chart(scored, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
         first = scored.iloc[0]
-        paras.insert(0, f"第一名：{first['name']}（{first['team']}），得分 {first['score']:.1f}，等级 {first['grade']}。"
-                     if self.zh else f"First place: {first['name']} ({first['team']}), score {first['score']:.1f}, "
+        score = f"{first['score']:.{_decimals(top['score'])}f}"  # as the table below shows it
+        paras.insert(0, f"第一名：{first['name']}（{first['team']}），得分 {score}，等级 {first['grade']}。"
+                     if self.zh else f"First place: {first['name']} ({first['team']}), score {score}, "
                      f"grade {first['grade']}.")
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
 

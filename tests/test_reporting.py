@@ -228,6 +228,19 @@ def test_rank_changes_read_with_their_sign(no_reviews):
     assert any(v.startswith("+") for v in expected)  # (the top ten moved up or stayed)
 
 
+@pytest.mark.parametrize("language, text", [("zh", "得分 93.63，"), ("en", "score 93.63,")])
+def test_the_first_place_sentence_gives_the_score_as_the_leaderboard_shows_it(no_reviews, language, text):
+    """Scores under 100 show two decimals in the table (93.63); the sentence above it said 93.6."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    card = report.scorecard.table
+    top = card["rank"] == card["rank"].min()
+    card["score"] = card["score"] * 93.634 / card.loc[top, "score"].iloc[0]  # the first place scores 93.634
+    section = report.leaderboard()
+    assert section._table_text().iloc[0, 4] == "93.63"
+    assert text in section.paragraphs[0]
+
+
 def test_a_quarter_report_says_fixed_pay_is_counted_once(no_reviews):
     report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                           data_path=str(no_reviews), period="2026-Q3", language="en")
