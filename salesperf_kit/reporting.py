@@ -135,8 +135,12 @@ def _points(diff: float, zh: bool) -> str:
 
 def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> str:
     """A change against an earlier figure: in percentage points for a ratio KPI (a share
-    going from 6.4 % to 6.5 % is +0.1 pp, not +1.6 %), else the relative change."""
-    return _points(actual - base, zh) if unit == "ratio" else _fmt(change, "ratio", tiny=False)
+    going from 6.4 % to 6.5 % is +0.1 pp, not +1.6 %), else the relative change, signed
+    like the points (+41.7%: 环比 41.7% could read as 41.7 % of the previous figure)."""
+    if unit == "ratio":
+        return _points(actual - base, zh)
+    shown = _fmt(change, "ratio", tiny=False)
+    return f"+{shown}" if change > 0 and shown != "0.0%" else shown  # no sign on a change that rounds to nothing
 
 
 # a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / 4.7 次 / +0.3 个百分点 / +0.3 pp / – (none)

@@ -471,9 +471,9 @@ def test_summary_sentence_words_only_the_figures_it_has():
     full = pd.Series({"kpi": "revenue", "actual": 1200.0, "target": 1000.0, "attainment": 1.2,
                       "change_vs_previous": 0.5, "change_vs_last_year": -0.25})
     assert Report._headline_sentence(en, full, "currency") == (
-        "Revenue: 1,200 against a target of 1,000 (120.0%); 50.0% vs the previous period and -25.0% vs the "
+        "Revenue: 1,200 against a target of 1,000 (120.0%); +50.0% vs the previous period and -25.0% vs the "
         "same period last year.")
-    assert Report._headline_sentence(zh, full, "currency") == "本期销售额 1,200，目标 1,000，完成率 120.0%；环比 50.0%，同比 -25.0%。"
+    assert Report._headline_sentence(zh, full, "currency") == "本期销售额 1,200，目标 1,000，完成率 120.0%；环比 +50.0%，同比 -25.0%。"
     calls = pd.Series({**full.to_dict(), "kpi": "calls", "actual": 1616.0, "target": nan, "attainment": nan,
                        "change_vs_previous": -0.088, "change_vs_last_year": nan})
     assert Report._headline_sentence(en, calls, "count") == "Calls: 1,616; -8.8% vs the previous period."

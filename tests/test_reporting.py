@@ -95,6 +95,18 @@ def test_a_change_that_rounds_to_nothing_has_no_sign():
     assert _points(0.065 - 0.064, zh=False) == "+0.1 pp"
 
 
+def test_a_relative_change_carries_its_sign_like_a_change_in_points():
+    """环比 41.7% could be read as this period being 41.7 % of the last; the column beside it
+    signs its changes in points (+0.6 个百分点), so a rise reads +41.7%."""
+    from salesperf_kit.reporting import _change
+
+    # revenue 2,583,176.17 after 1,823,237.64: 2,583,176.17 / 1,823,237.64 - 1 = 0.41681
+    assert _change(2583176.17, 1823237.64, 2583176.17 / 1823237.64 - 1, "currency", zh=True) == "+41.7%"
+    assert _change(115218.0, 115781.0, 115218 / 115781 - 1, "count", zh=False) == "-0.5%"
+    assert _change(0.0205, 0.0146, 0.0205 / 0.0146 - 1, "ratio", zh=True) == "+0.6 个百分点"
+    assert _change(1.0, float("nan"), float("nan"), "currency", zh=True) == "–"
+
+
 def test_the_distribution_figure_is_the_same_on_a_rerun():
     import io
 
@@ -425,8 +437,8 @@ def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
     month = parse_period("2026-10")
     zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=month)
     en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=month)
-    assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 17.7%。"
-    assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; 17.7% vs the previous period."
+    assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 +17.7%。"
+    assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; +17.7% vs the previous period."
 
 
 def test_a_year_summary_compares_with_last_year_once():
@@ -446,8 +458,8 @@ def test_a_year_summary_compares_with_last_year_once():
     year = parse_period("2017")
     zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=year)
     en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=year)
-    assert Report._headline_sentence(zh, row, "currency") == "本期销售额 657,713；同比 14.8%。"
-    assert Report._headline_sentence(en, row, "currency") == "Revenue: 657,713; 14.8% vs last year."
+    assert Report._headline_sentence(zh, row, "currency") == "本期销售额 657,713；同比 +14.8%。"
+    assert Report._headline_sentence(en, row, "currency") == "Revenue: 657,713; +14.8% vs last year."
 
 
 def test_a_year_report_shows_last_year_without_a_copy_as_previous(tmp_path):
@@ -752,13 +764,13 @@ def test_a_partly_covered_period_is_compared_with_the_same_days_of_earlier_perio
     assert table.loc[table["指标"] == "目标完成率", ["实际", "去年同期"]].values.tolist() == [["80.0%", "20.0%"]]
     row = table.iloc[0]
     # 2026: 250 + 50 + 400 + 100 = 800; 2025-01-01 to 2025-10-31: 100 + 100 = 200 (not 2025's 700)
-    assert (row["实际"], row["去年同期"], row["同比"]) == ("800.00", "200.00", "300.0%")
+    assert (row["实际"], row["去年同期"], row["同比"]) == ("800.00", "200.00", "+300.0%")
     quarter = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
                            data_path=str(tmp_path), period="2026-Q4", language="zh")
     summary = quarter.summary()
     row = summary.table.iloc[0]
     # 2026-10: 100; 2026-07: 50 (not the quarter's 450); 2025-10: 100 (not 2025-Q4's 600)
-    assert (row["实际"], row["上期"], row["环比"], row["去年同期"], row["同比"]) == ("100.00", "50.00", "100.0%", "100.00", "0.0%")
+    assert (row["实际"], row["上期"], row["环比"], row["去年同期"], row["同比"]) == ("100.00", "50.00", "+100.0%", "100.00", "0.0%")
     assert ("数据只到 2026-10-31：上期和去年同期按同样的天数比较（2026-07-01 至 2026-07-31、"
             "2025-10-01 至 2025-10-31）。") in summary.paragraphs
 
