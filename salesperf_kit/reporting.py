@@ -572,11 +572,16 @@ class Report:
             c = cost.set_index(cost.columns[0])[cost.columns[1]]
             total = c.get("total_payout", np.nan)
             share = c.get("payout_to_revenue", np.nan)
+            # people whose total is unknown (no score, so no performance pay) are only partly in the sum
+            unknown = int(c.get("incomplete_rows", 0) or 0)
+            left_out = ((f"，未计入 {unknown} 人无法确定的部分（表中为 –）" if self.zh else
+                         f", leaving out what could not be determined for {unknown} "
+                         f"{'person' if unknown == 1 else 'people'} (– in the table)") if unknown else "")
             if pd.notna(share):
-                paras.append(f"总发放 {_fmt(total)}，占销售额 {_fmt(share, 'ratio')}。" if self.zh else
-                             f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue.")
+                paras.append(f"总发放 {_fmt(total)}，占销售额 {_fmt(share, 'ratio')}{left_out}。" if self.zh else
+                             f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue{left_out}.")
             else:
-                paras.append(f"总发放 {_fmt(total)}。" if self.zh else f"Total payout {_fmt(total)}.")
+                paras.append(f"总发放 {_fmt(total)}{left_out}。" if self.zh else f"Total payout {_fmt(total)}{left_out}.")
         # what the plan could not pay as written (an award without its KPI, a missing target)
         paras += [n.text(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
