@@ -1461,6 +1461,11 @@ def _default_problem(first: Problem, n: int, f: _Filled) -> Problem:
             fix = f"set {key} to {detail} in the parameter file"
         elif check == "not_nullable" or check.startswith("str_length"):
             fix = f"give {key} a value in the parameter file, or remove it"
+        elif check == "not_a_date" and _period_text(str(f.value)):  # "all of it is October 2026"
+            period = parse_period(_period_text(str(f.value)))
+            fix = (f"change {key} in the parameter file: rows dated {f.value!r} are that {period.kind}'s totals, "
+                   f"so give its last day, {period.last_day:%Y-%m-%d} (its first day would read as data that stop "
+                   "on that day)")
         else:
             detail = first.fix.removeprefix("correct the value: ").removeprefix("correct the value")
             fix = f"change {key} in the parameter file" + (f": {detail}" if detail else "")
@@ -1719,11 +1724,16 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
         hint = did_you_mean(name, found)
         if hint:
             break
+    spec = TABLES[ctx.table]
+    undated = ""
+    if col in spec.dates and spec.key is None:  # rows that may be totals (ad spend per campaign), not records
+        undated = (f"; an export without dates (one period's totals) is dated with data.defaults.{ctx.table}: "
+                   f"{{{col}: <its last day>}}, e.g. 2026-10-31 for October 2026")
     run.add(ctx.problem(
         "column_missing",
         f"required column '{col}' not found (looked for headers such as {known}); headers "
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
-        fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file"
+        fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + undated
             + (f".{hint}" if hint else "")))
 
 

@@ -580,6 +580,40 @@ def test_a_default_that_fails_a_check_is_reported_at_its_key_not_at_rows(csv_fol
     assert "row " not in report.text()
 
 
+
+def _ads(tmp_path):
+    """An ad platform's export: one row per ad, with its campaign's owner and no date."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "traffic.csv", pd.DataFrame({
+        "campaign_owner": ["E1", "E1", "E2"], "Clicks": [3, 0, 5], "Spent": [1.5, 0, 2.25]}))
+    return {"columns": {"traffic": {"campaign_owner": "employee_id", "Clicks": "sessions", "Spent": "spend"}},
+            "defaults": {"traffic": {"channel": "ads"}}}
+
+
+def test_an_export_without_dates_is_told_to_date_its_rows_to_the_last_day_it_covers(tmp_path):
+    """Ad totals without a date: mapping a header cannot help; a date given with
+    data.defaults can, and it must be the last day of the period (a first day would make
+    the report say the data stop on the 1st)."""
+    [p] = validate_dataset(tmp_path, mapping=_ads(tmp_path)).problems
+    assert (p.check, p.column) == ("column_missing", "date")
+    assert p.fix.startswith("add data.columns.traffic: {<your header>: date} to the parameter file; an export "
+                            "without dates (one period's totals) is dated with data.defaults.traffic: {date: "
+                            "<its last day>}, e.g. 2026-10-31 for October 2026")
+
+
+@pytest.mark.parametrize("month", ["2026-10", "2026年10月"])
+def test_a_month_given_as_a_default_date_is_told_the_month_s_last_day(tmp_path, month):
+    mapping = _ads(tmp_path)
+    mapping["defaults"]["traffic"]["date"] = month
+    [p] = validate_dataset(tmp_path, mapping=mapping).problems
+    assert (p.key, p.check) == ("data.defaults.traffic.date", "not_a_date")
+    assert p.fix == (f"change data.defaults.traffic.date in the parameter file: rows dated {month!r} are that "
+                     "month's totals, so give its last day, 2026-10-31 (its first day would read as data that "
+                     "stop on that day)")
+    mapping["defaults"]["traffic"]["date"] = "2026-10-31"
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["traffic"]["date"].tolist() == [pd.Timestamp("2026-10-31")] * 3
+
 def test_a_refund_written_as_a_negative_amount_says_how_refunds_are_given(csv_folder):
     """Back-offices show a refund as (120.00) or -120: it is read as -120 (never as +120)
     and reported, with the way the kit takes refunds: the order with status 已退款."""
