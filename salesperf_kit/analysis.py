@@ -196,12 +196,13 @@ FUNNEL_STAGES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 # The source columns behind each funnel fact: a fact computed while its column was absent
-# is 0 for everybody, which must not pass for a real zero.
+# is 0 for everybody, which must not pass for a real zero. A KPI sheet's column of the same
+# name is a source too (orders per person beside the ad data of the same people).
 _FACT_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "sessions": (("traffic", ("sessions",)),),
+    "sessions": (("traffic", ("sessions",)), ("kpi_sheet", ("sessions",))),
     "inquiries": (("traffic", ("inquiries",)),),
-    "unique_visitors": (("traffic", ("unique_visitors",)),),
-    "orders": (("orders", ()),),
+    "unique_visitors": (("traffic", ("unique_visitors",)), ("kpi_sheet", ("unique_visitors",))),
+    "orders": (("orders", ()), ("kpi_sheet", ("orders",))),
     "buyers": (("orders", ("customer_id",)),),
     "repeat_buyers": (("orders", ("customer_id",)),),
     "calls": (("calls", ()),),

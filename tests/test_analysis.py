@@ -200,6 +200,24 @@ def test_funnel_online_leaves_out_a_stage_whose_column_is_absent(tables):
     assert set(out["group"]) == {"company"}
 
 
+
+def test_funnel_online_takes_the_orders_of_a_kpi_sheet(employees):
+    # ad data (clicks as sessions, leads as inquiries) and the orders per person in a KPI
+    # sheet: the orders stage comes from the sheet, not "the data have no orders"
+    traffic = pd.DataFrame({"date": pd.to_datetime(["2026-10-31"] * 3), "channel": ["ads"] * 3,
+                            "employee_id": ["e1", "e2", "e3"], "sessions": [100.0, 50.0, 10.0],
+                            "inquiries": [20.0, 10.0, 4.0]})
+    sheet = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "period": ["2026-10"] * 3, "orders": [6.0, 3.0, 1.0]})
+    res = compute_kpis({"employees": employees, "traffic": traffic, "kpi_sheet": sheet}, "2026-10",
+                       kpis=["orders", "sessions"])
+    out = an.funnel("online", res, by="team").set_index(["group", "stage"])
+    # t1: sessions 100 + 50 = 150, inquiries 20 + 10 = 30 (30 / 150 = 0.2), orders 6 + 3 = 9 (9 / 30 = 0.3)
+    # t2: sessions 10, inquiries 4 (0.4), orders 1 (1 / 4 = 0.25)
+    assert out["value"].tolist() == [150.0, 30.0, 9.0, 10.0, 4.0, 1.0]
+    assert out.loc[("t1", "orders"), "rate_from_previous"] == pytest.approx(0.3)
+    assert out.loc[("t2", "orders"), "rate_from_previous"] == pytest.approx(0.25)
+    assert out.attrs["missing_stages"] == []
+
 def _stand_in(facts: dict, teams=("t1", "t1", "t2")):
     ids = [f"e{i + 1}" for i in range(len(teams))]
     f = pd.DataFrame(facts, index=pd.Index(ids, name="employee_id"))
