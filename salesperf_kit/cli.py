@@ -189,6 +189,8 @@ def score(business, data, period, params_file, out):
     write_table(table, out, language=report.language)
     for note in report.scorecard.notes:  # KPIs left out, people not in post, how the plan was applied
         click.echo(f"Notice: {note.text(report.language) if hasattr(note, 'text') else note}", err=True)
+    for line in report.unscored_lines():  # a scorecard of empty scores is not a plain success
+        click.echo(f"Warning: {line}", err=True)
     click.echo(f"Wrote the scorecard of {len(table)} people to {out}")
 
 

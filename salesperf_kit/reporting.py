@@ -387,6 +387,11 @@ class Report:
                      f"grade {first['grade']}.")
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
 
+    def unscored_lines(self) -> list[str]:
+        """Who of the scorecard has no score and why, in the report's language (empty when
+        everyone has one)."""
+        return self._unscored_lines(self.scorecard.table)
+
     def _unscored_lines(self, table: pd.DataFrame) -> list[str]:
         """Who has no score, why (the KPIs of their own role, each with its reason), and what
         to change in the plan (the KPIs these data do give)."""
