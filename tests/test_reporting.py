@@ -390,7 +390,7 @@ def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "E9：做得好的是「客单价」；需要提升的是「库存周转率」；下一步：把「库存周转率」从 4.7 次 提升到 7.8 次（岗位中位数）。"),
+    ("zh", "E9：做得好的是「客单价」；需要提升的是「库存周转率」；下一步：把「库存周转率」从 4.7 次提升到 7.8 次（岗位中位数）。"),
     ("en", "E9: strong on Average order value; gap on Inventory turnover; next step: raise Inventory turnover "
            "from 4.7× to 7.8× (the role's median)."),
 ], ids=["zh", "en"])
