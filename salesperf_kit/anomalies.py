@@ -141,12 +141,17 @@ def _num(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:,.0f}"
 
 
-def _fmt(kpi: str, x: float, language: str = "en") -> str:
+def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()) -> str:
     """A KPI value as a person reads it: ratios in per cent, a number of times with its unit
-    (7.95×, 7.95 次), a multiple as 3.2×, others with up to 2 decimals."""
+    (7.95×, 7.95 次), a multiple as 3.2×, others with up to 2 decimals. Figures read side
+    by side (``like``: the others of the sentence) share their decimals: 1,233.60 beside
+    914.23, not 1,233.6."""
     unit = CATALOGUE[kpi].unit
     if unit == "ratio":
         return f"{x:.2%}"
+    together = [x, *like]
+    if like and abs(x) < 1e6 and any(abs(v) < 1e6 and round(v, 2) != round(v) for v in together):
+        return with_unit_sign(f"{x:,.2f}", unit, language)
     return with_unit_sign(_num(x), unit, language)
 
 
@@ -492,6 +497,11 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     cols = list(kpis) if kpis is not None else [c for c in w.columns if c in CATALOGUE]
     for k in cols:
         check_one_of("kpi", k, CATALOGUE)
+    # a KPI equal to another for everyone (a person's output per head is their revenue)
+    # would repeat that KPI's alerts
+    values = [pd.to_numeric(w[k], errors="coerce") if k in w else None for k in cols]
+    cols = [k for n, (k, v) in enumerate(zip(cols, values)) if v is None or not any(
+        u is not None and np.allclose(u, v, equal_nan=True) for u in values[:n])]
     if period is None:
         period = str(w["period"].iloc[0]) if "period" in w else ""
     groups = w.groupby(w[by].astype(str)) if by and by in w else [(None, w)]
@@ -513,15 +523,19 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
                 e = str(g.at[i, "employee_id"])
                 who = _who(e, names)
                 shown = (group_labels or {}).get(grp, grp)
-                peers = _say(language, f"{len(ok)} peers" + (f" ({by} {shown})" if grp is not None else ""),
-                             f"{len(ok)} 名{_PEERS_ZH.get(by, '同组') if grp is not None else ''}人员"
-                             + (f"（{shown}）" if grp is not None else ""))
+                trio = (float(x[i]), med, mad)
+                value, median, spread = ({lang: _fmt(k, v, lang, like=trio) for lang in ("en", "zh")} for v in trio)
+                among = "; ".join([*([f"{by} {shown}"] if grp is not None else []), f"MAD {spread['en']}"])
+                peers_zh = (f"{len(ok)} 名{_PEERS_ZH.get(by, '同组') if grp is not None else ''}人员"
+                            + (f"（{shown}）" if grp is not None else ""))
+                zh = CATALOGUE[k].zh
                 reason = _say(
                     language,
-                    f"{CATALOGUE[k].en} of {who}: {_fmt(k, x[i])} against a median of {_fmt(k, med)} among {peers} "
-                    f"(MAD {_fmt(k, mad)}): robust z = {z[i]:+.1f} (limit ±{robust_z:g}). Check the records behind it.",
-                    f"{who} 的{CATALOGUE[k].zh}为 {_fmt(k, x[i], 'zh')}，{peers}中位数 {_fmt(k, med, 'zh')}"
-                    f"（MAD {_fmt(k, mad, 'zh')}）："
+                    f"{CATALOGUE[k].en} of {who}: {value['en']} against a median of {median['en']} among "
+                    f"{len(ok)} peers ({among}): robust z = {z[i]:+.1f} (limit ±{robust_z:g}). "
+                    "Check the records behind it.",
+                    f"{who} 的{' ' if zh[:1].isascii() else ''}{zh}为 {value['zh']}，{peers_zh}中位数 {median['zh']}"
+                    f"（MAD {spread['zh']}）："
                     f"稳健 z 值 {z[i]:+.1f}（界限 ±{robust_z:g}）。请核查其背后的记录。")
                 alerts.append(Alert("kpi_outlier", e, str(period), float(x[i]), med, reason,
                                     subject_type="employee", employee_id=e, kpi=k))

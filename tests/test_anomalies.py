@@ -225,6 +225,24 @@ def test_a_chinese_duplicate_order_reason_gives_the_gap_in_chinese_units():
 
 
 # ----------------------------------------------------------------------------- KPI outliers
+def test_an_outlier_is_told_once_with_its_figures_in_like_decimals():
+    """A person's output per head is their revenue: screening both told the same outlier
+    twice. The figures of one sentence share their decimals (1,233.60 beside 914.23, not
+    1,233.6), and a Chinese label that begins with a digit is set off by a space."""
+    money = [900.0, 910, 914.23, 920, 930, 1233.6]
+    wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "sales",
+                         "revenue": money, "per_capita_output": money,
+                         "retention_30d": [0.1, 0.11, 0.12, 0.13, 0.14, 0.9]})
+    out = kpi_outliers(wide, 3.5)
+    # revenue: median (914.23 + 920) / 2 = 917.115, MAD = median(17.115, 7.115, 2.885, 2.885,
+    # 12.885, 316.485) = (7.115 + 12.885) / 2 = 10; z = 0.6745 x 316.485 / 10 = +21.3
+    assert out["kpi"].tolist() == ["revenue", "retention_30d"]
+    assert out.iloc[0]["reason"].startswith(
+        "Revenue of e6: 1,233.60 against a median of 917.12 among 6 peers (role sales; MAD 10.00): robust z = +21.3")
+    zh = kpi_outliers(wide, 3.5, language="zh")
+    assert zh.iloc[1]["reason"].startswith("e6 的 30日留存为 90.00%，")
+
+
 def test_kpi_outliers_by_hand():
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 8)], "period": "2026-10",
                          "role": ["sales"] * 6 + ["lead"],
@@ -240,9 +258,9 @@ def test_kpi_outliers_by_hand():
     assert set(everyone["subject"]) == {"e6", "e7"}
     # a report names the peer group by the role's label, in its language
     zh = kpi_outliers(wide, 3.5, language="zh", group_labels={"sales": "坐席"})
-    assert "6 名同岗位人员（坐席）中位数 12.5（" in zh.iloc[0]["reason"]  # the role, not the team (组)
+    assert "6 名同岗位人员（坐席）中位数 12.50（" in zh.iloc[0]["reason"]  # the role, not the team (组)
     assert "7 名人员中位数 13（" in kpi_outliers(wide, 3.5, by=None, language="zh").iloc[0]["reason"]
-    assert "among 6 peers (role sales)" in out.iloc[0]["reason"]
+    assert "among 6 peers (role sales; MAD 1.50)" in out.iloc[0]["reason"]
 
 
 def test_reasons_name_people_as_told_and_keep_their_ids_apart():
@@ -250,7 +268,7 @@ def test_reasons_name_people_as_told_and_keep_their_ids_apart():
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "sales",
                          "revenue": [10.0, 11, 12, 13, 14, 100]})
     out = kpi_outliers(wide, 3.5, names={"e6": "成员4F2A9C"}, language="zh")
-    assert out.iloc[0]["reason"].startswith("成员4F2A9C 的销售额为 100，")
+    assert out.iloc[0]["reason"].startswith("成员4F2A9C 的销售额为 100.00，")
     assert out[["subject", "employee_id"]].values.tolist() == [["e6", "e6"]]  # for audit: the ids stay
     base = {"employee_id": "e1", "customer_id": "C1", "amount": 299.0, "status": "completed"}
     rows = [{**base, "order_date": "2026-09-12 14:23:05"}, {**base, "order_date": "2026-09-12 14:23:35"}]
@@ -272,7 +290,7 @@ def test_a_turnover_outlier_is_told_in_times():
     # median 8.25, MAD = median(1.25, 0.75, 0.25, 0.25, 0.75, 18.22) = 0.75
     en = kpi_outliers(wide, 3.5)
     assert en.iloc[0]["reason"].startswith("Inventory turnover of e6: 26.47× against a median of 8.25× among 6 peers "
-                                           "(role ops) (MAD 0.75×)")
+                                           "(role ops; MAD 0.75×)")
     zh = kpi_outliers(wide, 3.5, language="zh")
     assert zh.iloc[0]["reason"].startswith("e6 的库存周转率为 26.47 次，6 名同岗位人员（ops）中位数 8.25 次（MAD 0.75 次）")
 
