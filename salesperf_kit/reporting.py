@@ -534,8 +534,8 @@ class Report:
         shown = pd.DataFrame({
             "团队 A" if zh else "Team A": pairs["group_a"], "团队 B" if zh else "Team B": pairs["group_b"],
             "人数 A" if zh else "n A": pairs["n_a"], "人数 B" if zh else "n B": pairs["n_b"],
-            "U": pairs["U"], "p 值" if zh else "p": pairs["p_raw"],
-            "Holm 校正 p" if zh else "p (Holm)": pairs["p_adjusted"],
+            "U": pairs["U"], "p 值" if zh else "p": pairs["p_raw"].map(_p_value),
+            "Holm 校正 p" if zh else "p (Holm)": pairs["p_adjusted"].map(_p_value),
             "显著" if zh else "Significant": pairs["significant"].map(
                 lambda v: ("是" if zh else "yes") if v else ("否" if zh else "no")),
         })
@@ -886,19 +886,27 @@ def feedback_sentence(card: dict, language: str) -> str:
     return f"{card['name']}: strong on {strength}; gap on {gap}; next step: {step}"
 
 
+def _p_value(p: float, equals: str = "") -> str:
+    """A p-value as the tables and sentences give it: three decimals ("0.840", with
+    ``equals``: "= 0.840"), and "< 0.001" below that, never "0.000"."""
+    if pd.isna(p):
+        return "–"
+    return "< 0.001" if p < 0.0005 else f"{equals}{p:.3f}"
+
+
 def analysis_sentence(test, language: str) -> str:
     """One plain-words sentence about a team comparison."""
     if test.p_value is None or np.isnan(test.p_value):
         return "团队数量或人数不足，无法检验。" if language == "zh" else "Too few teams or people to test."
-    best = test.highest_median_group
+    best, p = test.highest_median_group, _p_value(test.p_value, "= ")
     if test.significant:
-        return (f"各团队得分差异显著（Kruskal–Wallis，p = {test.p_value:.3f}）；中位数最高的是 {best}。两两比较见下表（Holm 校正）。"
+        return (f"各团队得分差异显著（Kruskal–Wallis，p {p}）；中位数最高的是 {best}。两两比较见下表（Holm 校正）。"
                 if language == "zh" else
-                f"Team scores differ significantly (Kruskal–Wallis, p = {test.p_value:.3f}); {best} has the highest median. "
+                f"Team scores differ significantly (Kruskal–Wallis, p {p}); {best} has the highest median. "
                 "Pairwise Mann–Whitney tests with Holm correction below.")
-    return (f"各团队得分差异不显著（Kruskal–Wallis，p = {test.p_value:.3f}），排名差异可能只是随机波动。"
+    return (f"各团队得分差异不显著（Kruskal–Wallis，p {p}），排名差异可能只是随机波动。"
             if language == "zh" else
-            f"Team scores do not differ significantly (Kruskal–Wallis, p = {test.p_value:.3f}): gaps may be chance.")
+            f"Team scores do not differ significantly (Kruskal–Wallis, p {p}): gaps may be chance.")
 
 
 def diagnostic_sentence(row: dict, language: str) -> str:

@@ -813,3 +813,21 @@ def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(tmp_p
                           period="2026-10", language=language)
     assert report.payouts["total"].isna().all()
     assert report.payout_section().paragraphs[0] == text
+
+
+# ----------------------------------------------------------------------------- p-values
+def test_p_values_read_with_three_decimals_and_never_as_zero(no_reviews):
+    """The pairwise table showed a Holm p of 1 as "1" in one report and "1.00" in another
+    (its decimals followed the column), and a Kruskal–Wallis p of 0.0002 would have read
+    "p = 0.000". Every p-value has three decimals, and one below 0.0005 reads "< 0.001"."""
+    from types import SimpleNamespace
+
+    from salesperf_kit.reporting import _p_value, analysis_sentence
+
+    assert [_p_value(p) for p in (1.0, 0.88534, 0.0005, 0.0002)] == ["1.000", "0.885", "0.001", "< 0.001"]
+    calm = SimpleNamespace(significant=False, p_value=0.0002, highest_median_group="t1")
+    assert "(Kruskal–Wallis, p < 0.001)" in analysis_sentence(calm, "en")
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="en")
+    table = report.team_comparison().table
+    assert table["p (Holm)"].str.fullmatch(r"\d\.\d{3}|< 0\.001").all()
