@@ -1128,8 +1128,8 @@ def test_what_a_kpi_lacks_is_said_in_both_languages(shop):
     data = dict(shop, orders=shop["orders"].drop(columns=["cost", "paid_amount", "paid_date"]))
     res = compute_kpis(data, "2026-10", kpis=["margin", "received_revenue"])
     assert res.left_out["margin"] == "column(s) cost of 'orders'"
-    assert res.left_out["margin"].zh == "「订单」表的 cost 列"
-    assert res.left_out["received_revenue"].zh == "「订单」表的 paid_amount、paid_date 列"
+    assert res.left_out["margin"].zh == "「订单」表的「成本」（cost）列"
+    assert res.left_out["received_revenue"].zh == "「订单」表的「回款金额」（paid_amount）、「回款日期」（paid_date）列"
 
 
 def test_unknown_kpi_is_an_error(shop):

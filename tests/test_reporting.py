@@ -48,7 +48,7 @@ def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
     rows = {tuple(r[:2]) + (r[-1],) for r in table.itertuples(index=False)}
     assert ("加载提示", "订单", "「订单」表未使用的列：'备注'") in rows
     assert ("指标略去", "", "未计算「跨部门协作评分」：数据中缺少「评价」表。") in rows
-    assert ("指标略去", "", "未计算「带教新人业绩提升率」：数据中缺少「员工」表的 mentor_id 列。") in rows
+    assert ("指标略去", "", "未计算「带教新人业绩提升率」：数据中缺少「员工」表的「导师编号」（mentor_id）列。") in rows
     assert ("已加载", "通话", "") in rows
     assert not [m for m in table.iloc[:, -1] if "table '" in m or "column(s)" in m]
 

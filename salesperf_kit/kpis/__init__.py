@@ -266,10 +266,23 @@ def _team_targets(ctx: FactContext) -> pd.Series:
     return t.groupby("team")["target"].sum()
 
 
+def _zh_columns(table: str, cols) -> str:
+    """How a Chinese sentence names columns: by the header a Chinese export would give
+    each, with the kit's name for the mapping (「导师编号」（mentor_id）); a column without a
+    Chinese header by its name, set off by spaces."""
+    from ..aliases import COLUMN_ALIASES
+
+    def name(col: str) -> str:
+        header = next((a for a in COLUMN_ALIASES.get(table, {}).get(col, []) if not a.isascii()), None)
+        return f"「{header}」（{col}）" if header else col
+    text = "、".join(map(name, cols))
+    return (" " if text[:1].isascii() else "") + text + (" " if text[-1:].isascii() else "")
+
+
 def _lacks(table: str, cols=(), why: str = "") -> Note:
     """What the data lack: a table, or columns of it (``why``: the option that asks for it)."""
     zh = TABLES[table].zh if table in TABLES else table
-    en, zh = ((f"column(s) {', '.join(cols)} of '{table}'", f"「{zh}」表的 {'、'.join(cols)} 列") if cols else
+    en, zh = ((f"column(s) {', '.join(cols)} of '{table}'", f"「{zh}」表的{_zh_columns(table, cols)}列") if cols else
               (f"table '{table}'", f"「{zh}」表"))
     return Note(en + (f" ({why})" if why else ""), zh + (f"（{why}）" if why else ""))
 
