@@ -188,8 +188,13 @@ def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: in
     orders, traffic = t.get("orders"), t.get("traffic")
     if orders is None or traffic is None or "sessions" not in traffic:
         return alerts_frame([])
+    # refunded orders count (brushed orders are often refunded), unlike in conversion_rate:
+    # the reason says so
+    counted = ("orders", "订单")
     if "status" in orders:
         orders = orders[orders["status"].astype("object").ne("cancelled")]
+        if orders["status"].astype("object").eq("refunded").any():
+            counted = ("orders incl. refunded", "含退款订单")
     periods = [p.shift(-i) for i in range(baseline_periods, -1, -1)]
     alerts = []
     for key in by:
@@ -217,11 +222,11 @@ def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: in
                         f"渠道 {s}" if key == "channel" else f"员工 {shown}")
             reason = _say(
                 language,
-                f"Conversion of {what} in {p} is {cur[s]:.2%} ({num.at[s, str(p)]:,.0f} orders / "
+                f"Conversion of {what} in {p} is {cur[s]:.2%} ({num.at[s, str(p)]:,.0f} {counted[0]} / "
                 f"{den.at[s, str(p)]:,.0f} sessions), {change:+.0%} against its mean of {base[s]:.2%} over "
                 f"{_span(periods[:-1], language)} (threshold +{jump:.0%}). Check the orders and clicks of {shown} in {p} "
                 "for fake clicks or brushed orders.",
-                f"{what} {p} 转化率 {cur[s]:.2%}（订单 {num.at[s, str(p)]:,.0f} / 访问 {den.at[s, str(p)]:,.0f}），"
+                f"{what} {p} 转化率 {cur[s]:.2%}（{counted[1]} {num.at[s, str(p)]:,.0f} / 访问 {den.at[s, str(p)]:,.0f}），"
                 f"较 {_span(periods[:-1], language)} 均值 {base[s]:.2%} 变化 {change:+.0%}（阈值 +{jump:.0%}）。"
                 f"请核查 {shown} 在 {p} 的订单与点击是否存在虚假点击或刷单。")
             alerts.append(Alert("conversion_jump", s, str(p), float(cur[s]), float(base[s]), reason,

@@ -106,6 +106,15 @@ def test_conversion_jump_by_hand():
     zh = conversion_jumps(data, "2026-10", jump=0.5, baseline_periods=3, language="zh").iloc[0]["reason"]
     assert "较 2026-07 至 2026-09 均值 2.00% 变化 +100%" in zh and ".." not in zh
     assert ".." not in a["reason"]
+    assert "（订单 80 / 访问 2,000）" in zh
+    # refunded orders count here (brushed orders are often refunded), unlike in the
+    # conversion rate KPI: the reason says so. Refunding 5 of A's October orders keeps 80.
+    refunded = data["orders"].copy()
+    refunded.loc[refunded.index[(refunded["channel"] == "A") & (refunded["order_date"] >= "2026-10-01")][:5],
+                 "status"] = "refunded"
+    again = {**data, "orders": refunded}
+    assert "(80 orders incl. refunded / 2,000 sessions)" in conversion_jumps(again, "2026-10").iloc[0]["reason"]
+    assert "（含退款订单 80 / 访问 2,000）" in conversion_jumps(again, "2026-10", language="zh").iloc[0]["reason"]
     # the month before has no jump; a stricter threshold leaves A out
     assert conversion_jumps(data, "2026-09").empty
     assert conversion_jumps(data, "2026-10", jump=1.5).empty
