@@ -240,11 +240,16 @@ class Report:
     def _customer(self, customer_id: str) -> str:
         return customer_pseudonym(customer_id, salt=self.client, language=self.language)
 
-    def _people(self) -> dict[str, str] | None:
-        """How sentences name a person: their pseudonym in an anonymised report, else their
-        employee id (None)."""
-        return (pseudonyms(self.kpis.wide["employee_id"], salt=self.client, language=self.language)
-                if self.anonymise else None)
+    def _people(self) -> dict[str, str]:
+        """How the audit's sentences name a person: their pseudonym in an anonymised report,
+        else their name as the tables beside them show it (their id when they have none)."""
+        if self.anonymise:
+            return pseudonyms(self.kpis.wide["employee_id"], salt=self.client, language=self.language)
+        w = self.kpis.wide
+        if "name" not in w:
+            return {}
+        named = w[w["name"].notna() & w["name"].astype(str).str.strip().ne("")]
+        return dict(zip(named["employee_id"].astype(str), named["name"].astype(str), strict=True))
 
     def _figure(self, key: str, ax) -> bytes:
         """Render a figure once to PNG (kept for save()) and close it."""

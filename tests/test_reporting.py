@@ -831,3 +831,15 @@ def test_p_values_read_with_three_decimals_and_never_as_zero(no_reviews):
                           data_path=str(no_reviews), period="2026-10", language="en")
     table = report.team_comparison().table
     assert table["p (Holm)"].str.fullmatch(r"\d\.\d{3}|< 0\.001").all()
+
+
+def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews):
+    """An alert's subject column showed 崔凯 while its reason said 员工 E0011: the reasons
+    name a person as the report does, by name (by pseudonym when anonymised)."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="zh")
+    table = report.audit().table
+    people = table[table["类型"] == "指标离群值"]
+    assert len(people)
+    for _, row in people.iterrows():
+        assert row["说明"].startswith(f"{row['对象']} 的")
