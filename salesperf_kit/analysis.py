@@ -43,6 +43,7 @@ from .exceptions import SalesperfError
 __all__ = [
     "executive_summary",
     "company_targets",
+    "target_levels",
     "rank_changes",
     "FUNNEL_STAGES",
     "funnel",
@@ -924,3 +925,45 @@ def company_targets(targets: pd.DataFrame | None, period) -> pd.Series:
         src = t if len(t) else person_rows[person_rows["kpi"] == kpi]
         out[kpi] = float(src["target"].sum())
     return pd.Series(out, name="target", dtype="float64")
+
+
+def target_levels(targets: pd.DataFrame | None, period, employees: pd.DataFrame,
+                  tolerance: float = 0.005) -> pd.DataFrame:
+    """The KPIs whose team targets and personal targets for ``period`` disagree.
+
+    Over the teams that have both a team-level row and personal rows for a KPI (a person's
+    team from ``employees``):
+
+        teams  = sum of the team targets
+        people = sum of the personal targets of their members
+        listed when |people - teams| > tolerance x teams
+
+    The company target (:func:`company_targets`) is the team total; the personal targets are
+    what each person is tracked against, so a gap means the two levels of the plan were set
+    apart (a cushion on purpose, or a cascade not redone). Returns ``kpi``, ``teams``,
+    ``people``, ``n_teams``, ``all_teams`` (every team with a target has personal rows too).
+    """
+    from .kpis import targets_for
+
+    cols = ["kpi", "teams", "people", "n_teams", "all_teams"]
+    if targets is None or len(targets) == 0 or "team" not in employees:
+        return pd.DataFrame(columns=cols)
+    rows = targets_for(targets, period)
+    additive = {k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes")}
+    rows = rows[rows["kpi"].isin(additive)]
+    team_of = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")["team"]
+    team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
+    person_rows = rows[rows["employee_id"].notna()]
+    person_rows = person_rows.assign(team=person_rows["employee_id"].astype(str).map(team_of))
+    out = []
+    for kpi in sorted(set(team_rows["kpi"]) & set(person_rows["kpi"])):
+        by_team = team_rows[team_rows["kpi"] == kpi].groupby(team_rows["team"].astype(str))["target"].sum()
+        mine = person_rows[person_rows["kpi"] == kpi]
+        by_people = mine.groupby(mine["team"].astype(str))["target"].sum()
+        both = by_team.index.intersection(by_people.index)
+        if not len(both):
+            continue
+        teams, people = float(by_team[both].sum()), float(by_people[both].sum())
+        if abs(people - teams) > tolerance * abs(teams):
+            out.append((kpi, teams, people, len(both), len(both) == len(by_team)))
+    return pd.DataFrame(out, columns=cols)

@@ -333,6 +333,7 @@ class Report:
                 if table[key].isna().all() or (yearly and key == "previous") for c in group]
         shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
+        paras += self._target_levels_sentences(kpis)
         spans = [q for key, q in (("previous", self.period.previous()), ("same_period_last_year",
                                   self.period.same_last_year())) if not any(c in drop for c in empty[key])]
         if self.data_end and spans:
@@ -344,6 +345,29 @@ class Report:
                          f"The data end on {self.data_end}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
                          f"compared over the same days ({'; '.join(days)}).")
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _target_levels_sentences(self, kpis: list[str]) -> list[str]:
+        """Where the team targets (the summary's) and the personal targets (goal tracking's)
+        of a KPI shown add up to different totals, say so: the reader sees both."""
+        levels = analysis.target_levels(self.dataset.tables.get("targets"), self.period,
+                                        self.dataset.tables["employees"])
+        out = []
+        for r in levels[levels["kpi"].isin(kpis)].itertuples():
+            unit = CATALOGUE[r.kpi].unit
+            teams, people = (_fmt(v, unit, language=self.language) for v in (r.teams, r.people))
+            gap = _fmt(abs(r.people / r.teams - 1), "ratio") if r.teams else ""
+            more = r.people > r.teams
+            if self.zh:
+                where = "" if r.all_teams else f"（{r.n_teams} 个同时设有个人目标的团队）"
+                out.append(f"{self._label(r.kpi)}的团队目标合计 {teams}{where}，个人目标合计 {people}，比团队目标"
+                           f"{'高' if more else '低'} {gap}：上表的目标按团队目标计，目标跟踪按个人目标计。")
+            else:
+                where = "" if r.all_teams else (" (the one team that also has personal targets)" if r.n_teams == 1
+                                                else f" (the {r.n_teams} teams that also have personal targets)")
+                out.append(f"The team targets for {self._label(r.kpi)} add up to {teams}{where}, the personal "
+                           f"targets to {people}, {gap} {'more' if more else 'less'}: the table above uses the "
+                           "team targets, goal tracking the personal ones.")
+        return out
 
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:
         """The first KPI of the summary in words; clauses without a figure are left out."""

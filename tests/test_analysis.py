@@ -665,6 +665,27 @@ def test_company_targets_prefer_team_rows_and_skip_ratios():
     assert company_targets(None, "2026-10").empty
 
 
+def test_target_levels_compare_team_and_personal_targets_over_the_same_teams():
+    from salesperf_kit.analysis import target_levels
+
+    employees = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "team": ["T1", "T1", "T2"]})
+    t = pd.DataFrame({
+        "period": "2026-10",
+        "employee_id": [None, None, "e1", "e2", None, "e1", "e2", "e1"],
+        "team": ["T1", "T2", None, None, "T1", None, None, None],
+        "kpi": ["revenue", "revenue", "revenue", "revenue", "orders", "orders", "orders", "conversion_rate"],
+        "target": [1000.0, 500.0, 400.0, 500.0, 10.0, 5.0, 5.0, 0.05],
+    })
+    got = target_levels(t, "2026-10", employees)
+    # revenue: only T1 has personal rows; T1's team target 1000 against e1 + e2 = 900 (T2's
+    # 500 has no personal rows to compare); orders: 10 against 5 + 5, equal; a ratio does not add up
+    assert got.values.tolist() == [["revenue", 1000.0, 900.0, 1, False]]
+    # within half a per cent: not listed
+    t.loc[3, "target"] = 596.0
+    assert target_levels(t, "2026-10", employees).empty
+    assert target_levels(None, "2026-10", employees).empty
+
+
 def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_whole_goals():
     # one KPI (calls, a count), role median of points med(0, 50, 100) = 50; raw med(0, 201, 400) = 201
     table = pd.DataFrame({"employee_id": ["a", "b", "c"], "role": "rep"})

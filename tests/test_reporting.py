@@ -843,3 +843,33 @@ def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews):
     assert len(people)
     for _, row in people.iterrows():
         assert row["说明"].startswith(f"{row['对象']} 的")
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "销售额的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
+           "上表的目标按团队目标计，目标跟踪按个人目标计。"),
+    ("en", "The team targets for Revenue add up to 200,000 (the one team that also has personal targets), the "
+           "personal targets to {people}, {gap} less: the table above uses the team targets, goal tracking the "
+           "personal ones."),
+])
+def test_the_summary_says_when_team_and_personal_targets_disagree(no_reviews, tmp_path, language, text):
+    """The summary's target is the team targets' sum; goal tracking follows the personal
+    targets. Here the first team's target is 200,000 and its n members have 1,000 each."""
+    import shutil
+
+    import pandas as pd
+
+    for f in no_reviews.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    employees = pd.read_csv(tmp_path / "employees.csv", dtype=str)
+    teams = sorted(employees["team"].unique())
+    members = employees.loc[employees["team"] == teams[0], "employee_id"].tolist()
+    rows = [("2026-10", "", t, "revenue", 200_000 if t == teams[0] else 300_000) for t in teams]
+    rows += [("2026-10", e, "", "revenue", 1_000) for e in members]
+    pd.DataFrame(rows, columns=["period", "employee_id", "team", "kpi", "target"]).to_csv(
+        tmp_path / "targets.csv", index=False)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language=language)
+    people = len(members) * 1_000
+    gap = f"{1 - people / 200_000:.1%}"
+    assert text.format(people=f"{people:,}", gap=gap) in report.summary().paragraphs
