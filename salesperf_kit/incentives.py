@@ -39,8 +39,8 @@ from .catalogue import Note, label
 from .exceptions import ScoringError
 from .kpis import KPIResult, targets_for
 
-__all__ = ["commission", "threshold_jumps", "payouts", "plan_cost", "award_label", "PAYOUT_COLUMNS", "COMPONENTS",
-           "LABELS", "AWARD_LABELS"]
+__all__ = ["commission", "commission_bands", "threshold_jumps", "payouts", "explain_pay", "plan_cost", "award_label",
+           "PAYOUT_COLUMNS", "COMPONENTS", "LABELS", "AWARD_LABELS"]
 
 logger = logging.getLogger(__name__)
 
@@ -144,12 +144,17 @@ def _whole_rate(x: np.ndarray, bounds: np.ndarray, rates: np.ndarray, boundary: 
     return np.where(np.isnan(x), np.nan, rate)
 
 
+def _band_slices(x: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The part of each amount that falls in each tier's band (marginal tiers), one column
+    per tier: (min(x, above_{i+1}) - above_i)+."""
+    width = np.append(np.diff(bounds), np.inf)
+    return np.clip(x[..., None] - bounds, 0.0, width)
+
+
 def _marginal(x: np.ndarray, bounds: np.ndarray, rates: np.ndarray) -> np.ndarray:
     if len(bounds) == 0:
         return np.where(np.isnan(x), np.nan, 0.0)
-    width = np.append(np.diff(bounds), np.inf)
-    slices = np.clip(x[..., None] - bounds, 0.0, width)
-    return slices @ rates
+    return _band_slices(x, bounds) @ rates
 
 
 def _commission(x: np.ndarray, bounds, rates, mode: str, boundary: str) -> np.ndarray:
@@ -193,6 +198,42 @@ def commission(amount, tiers, *, mode: str = "marginal", boundary: str = "lower_
     x = np.asarray(amount, dtype="float64")
     out = _commission(np.atleast_1d(x), bounds, rates, mode, boundary)
     return float(out[0]) if scalar else out.reshape(x.shape)
+
+
+def commission_bands(amount: float, tiers, *, mode: str = "marginal",
+                     boundary: str = "lower_inclusive") -> pd.DataFrame:
+    """提成分段 — how :func:`commission` comes to its figure for one amount, band by band.
+
+    One row per band that holds part of the amount: ``above`` and ``upto`` (the band's
+    bounds; ``upto`` NaN for the last tier), ``rate``, ``slice`` (the part of the amount
+    in the band; in ``whole`` mode the whole amount, in the one tier it reaches) and
+    ``commission`` = slice x rate. The rows' commission adds up to ``commission(amount,
+    tiers, mode=mode, boundary=boundary)``; no row when the amount reaches no tier.
+
+    Examples
+    --------
+    >>> commission_bands(150_000, [(0, 0.01), (100_000, 0.02)])[["slice", "rate", "commission"]]
+          slice  rate  commission
+    0  100000.0  0.01      1000.0
+    1   50000.0  0.02      1000.0
+    """
+    _check_mode(mode, boundary)
+    bounds, rates = _tier_arrays(tiers)
+    cols = ["above", "upto", "rate", "slice", "commission"]
+    x = float(amount)
+    if len(bounds) == 0 or not np.isfinite(x):
+        return pd.DataFrame(columns=cols, dtype="float64")
+    upto = np.append(bounds[1:], np.nan)
+    if mode == "marginal":
+        slices = _band_slices(np.array([x]), bounds)[0]
+        keep = slices > 0
+    else:
+        rate = _whole_rate(np.array([x]), bounds, rates, boundary)[0]
+        k = int(np.searchsorted(bounds, x, side="right" if boundary == "lower_inclusive" else "left")) - 1
+        slices = np.where(np.arange(len(bounds)) == k, x, 0.0)
+        keep = (np.arange(len(bounds)) == k) & (k >= 0) & np.isfinite(rate)
+    out = pd.DataFrame({"above": bounds, "upto": upto, "rate": rates, "slice": slices, "commission": slices * rates})
+    return out[keep].reset_index(drop=True)[cols]
 
 
 def _slice_commission(lo: np.ndarray, hi: np.ndarray, bounds, rates, mode: str, boundary: str) -> np.ndarray:
@@ -383,6 +424,13 @@ def _revenue_parts(inc) -> list[str]:
 def _commission_column(com, base: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Commission per person: tiers, accelerator, gate and cap (see :func:`payouts`).
     ``target`` is NaN where a person has no positive target."""
+    return _commission_steps(com, base, target)["commission"]
+
+
+def _commission_steps(com, base: np.ndarray, target: np.ndarray) -> dict[str, np.ndarray]:
+    """The commission per person and the steps to it (what :func:`explain_pay` tells):
+    ``tiers`` (by the tiers alone), ``extra`` (the accelerator's), ``passed`` (the gate:
+    True, False, or True where there is no gate), ``capped`` and ``commission``."""
     bounds, rates = _tier_arrays(com.tiers)
     attainment = base / target
     att = np.round(attainment, 9)
@@ -401,12 +449,15 @@ def _commission_column(com, base: np.ndarray, target: np.ndarray) -> np.ndarray:
         part = scale * _slice_commission(np.minimum(x, acc_x), x, bounds, rates, com.mode, com.boundary)
         extra = np.where(np.isnan(acc_x) | np.isnan(x), 0.0, (com.accelerator_multiplier - 1.0) * part)
     comm = raw + extra
+    passed = np.ones(base.shape, dtype=bool)
     if com.gate_below is not None:
         passed = att >= com.gate_below - _TOL
         comm = np.where(np.isnan(attainment), np.where(comm > 0, np.nan, comm), np.where(passed, comm, 0.0))
+    capped = np.zeros(base.shape, dtype=bool)
     if com.cap is not None:
+        capped = comm > com.cap
         comm = np.minimum(comm, com.cap)
-    return comm.astype("float64")
+    return {"tiers": raw, "extra": extra, "passed": passed, "capped": capped, "commission": comm.astype("float64")}
 
 
 def _team_pool(pool_cfg, teams: pd.Series, revenue: pd.Series, team_att: pd.Series) -> pd.Series:
@@ -460,25 +511,26 @@ def _unpaid_for_lack_of_team_targets(inc) -> list[Note]:
 
 
 def _awards(amounts: dict, teams: pd.Series, revenue: pd.Series, team_att: pd.Series,
-            csat: pd.Series | None, notices: list[str]) -> pd.Series:
-    """Award money per row; tied winners share an award equally."""
-    awards = pd.Series(0.0, index=teams.index)
+            csat: pd.Series | None, notices: list[str]) -> dict[str, pd.Series]:
+    """Award money per row, by award (sales_champion, best_service, team_champion: only
+    those paid to someone); tied winners share an award equally."""
+    awards: dict[str, pd.Series] = {}
     if not len(teams):
         return awards
     amount = amounts.get("sales_champion", 0)
     if amount and revenue.max() > 0:
-        awards += _share_among(revenue == revenue.max(), amount)
+        awards["sales_champion"] = _share_among(revenue == revenue.max(), amount)
     amount = amounts.get("best_service", 0)
     if amount and csat is None:
         notices.append(_unpaid_award("best_service", "csat", ("the service table with satisfaction scores",
                                                               "带满意度的客服工单表")))
     elif amount and csat.notna().any():
-        awards += _share_among(csat >= csat.max() - _TOL, amount)
+        awards["best_service"] = _share_among(csat >= csat.max() - _TOL, amount)
     amount = amounts.get("team_champion", 0)
     candidates = team_att[team_att.index.isin(set(teams))].dropna()
     if amount and len(candidates):
         best = candidates.index[candidates >= candidates.max() - _TOL]
-        awards += _share_among(teams.isin(best), amount)
+        awards["team_champion"] = _share_among(teams.isin(best), amount)
     return awards
 
 
@@ -559,7 +611,15 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
       capped, and is taken even when this period's commission is smaller.
 
     Notices (e.g. an award left unpaid) are in ``result.attrs["notices"]``.
+    :func:`explain_pay` tells one row's figures with their arithmetic.
     """
+    return _payouts(scorecard_table, kpis, params, targets=targets, names=names)[0]
+
+
+def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets: pd.DataFrame | None = None,
+             names: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """The table of :func:`payouts`, and per row the steps to its figures that
+    :func:`explain_pay` tells (arrays in the table's row order)."""
     inc = _incentives(params)
     com = inc.commission
     need = ["employee_id", "team", "role", "grade"]
@@ -609,11 +669,13 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     if "base_pay" in employees:
         own = pd.to_numeric(employees["base_pay"], errors="coerce").reindex(ids).to_numpy()
         base_pay = pd.Series(np.where(np.isnan(own), base_pay.to_numpy(), own))
-    perf = _by_role(inc.performance_pay, sc["role"], "performance_pay") * _multipliers(
-        sc["grade"], inc.grade_multipliers, ids)
+    perf_amount = _by_role(inc.performance_pay, sc["role"], "performance_pay")
+    multiplier = _multipliers(sc["grade"], inc.grade_multipliers, ids)
+    perf = perf_amount * multiplier
 
     # --- commission
-    comm = _commission_column(com, base, target_pos) if com.tiers else np.zeros_like(base)
+    steps = _commission_steps(com, base, target_pos) if com.tiers else {}
+    comm = steps["commission"] if com.tiers else np.zeros_like(base)
     if np.isnan(comm).any():
         missing = ids[np.isnan(comm)]
         shown = [str((names or {}).get(e, e)) for e in missing.head(10)]
@@ -637,17 +699,22 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     if not team_att[team_att.index.isin(set(sc_team))].notna().any():
         notices += _unpaid_for_lack_of_team_targets(inc)
     pool = _team_pool(inc.team_pool, sc_team, pd.Series(base, index=sc.index), team_att)
-    awards = _awards(inc.awards, sc_team, pd.Series(base, index=sc.index), team_att, _kpi_column(kpis, "csat", ids),
-                     notices)
+    by_award = _awards(inc.awards, sc_team, pd.Series(base, index=sc.index), team_att,
+                       _kpi_column(kpis, "csat", ids), notices)
+    awards = pd.Series(0.0, index=sc.index)
+    for share in by_award.values():
+        awards += share
 
     # --- clawback
     clawback = np.zeros_like(base)
+    refunded, claw_rate = np.zeros_like(base), np.nan
     if inc.clawback and kpis.options.get("refund_handling") == "clawback":
         amt = _fact(kpis, "clawback_amount")
         if amt is not None:
             amt = pd.Series(amt.to_numpy(dtype="float64"), index=facts_ids).reindex(ids).fillna(0.0).to_numpy()
             rates = _tier_arrays(com.tiers)[1]
-            clawback = 0.0 - amt * (rates[0] if len(rates) else 0.0)
+            refunded, claw_rate = amt, (rates[0] if len(rates) else 0.0)
+            clawback = 0.0 - amt * claw_rate
 
     for n in notices:
         logger.warning(n)
@@ -667,7 +734,267 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     })
     out["total"] = _cents(out[list(COMPONENTS)].sum(axis=1, skipna=False))  # (drops the float sum's residue)
     out.attrs["notices"] = notices
-    return out[list(PAYOUT_COLUMNS)]
+    pool_basis = pd.Series(base, index=sc.index).clip(lower=0)
+    why = {"performance_amount": perf_amount.to_numpy(dtype="float64"),
+           "multiplier": multiplier.to_numpy(dtype="float64"), "commission": steps,
+           "team_revenue": team_rev.reindex(sc_team).to_numpy(dtype="float64"),
+           "team_target": team_t.reindex(sc_team).to_numpy(dtype="float64"),
+           "team_attainment": team_att.reindex(sc_team).to_numpy(dtype="float64"),
+           "team_size": sc_team.map(sc_team.value_counts()).to_numpy(),
+           "team_pool_basis": pool_basis.groupby(sc_team).transform("sum").to_numpy(dtype="float64"),
+           "awards": {k: v.to_numpy(dtype="float64") for k, v in by_award.items()},
+           "award_winners": {k: int((v > 0).sum()) for k, v in by_award.items()},
+           "refunded": refunded, "clawback_rate": claw_rate}
+    return out[list(PAYOUT_COLUMNS)], why
+
+
+# ----------------------------------------------------------------------------- explanation
+_PAY_TEXT = {
+    "zh": {
+        "head": "应发薪酬（{period}）：", "unknown": "—", "sep": "；", "open": "（", "close": "）",
+        "grade": "等级 {0}", "no_grade": "无等级，无法确定",
+        "marginal": "超额累进", "band": "{lo}–{hi} 部分：{expr} = {amount}",
+        "band_top": "{lo} 以上部分：{expr} = {amount}",
+        "whole_from": "满 {0} 全额 {1}", "whole_above": "超过 {0} 全额 {1}", "whole_all": "全额 {0}",
+        "gate_ok": "目标完成率 {att} ≥ 门槛 {gate}", "gate_no": "目标完成率 {att} 未达门槛 {gate}",
+        "no_target_gate": "无销售目标，无法确定：方案按目标完成率设门槛，请补上目标",
+        "no_target_measure": "无销售目标，无法确定：方案按目标完成率计提，请补上目标",
+        "below_tier": "{base} 未达最低档 {lo}",
+        "accelerator": "加速：超过 {at} 的部分提成 {part} × ({m} − 1) = {extra}",
+        "cap": "封顶 {cap}（封顶前 {raw}）", "rounded": "各档合计四舍五入至分",
+        "over_ok": "目标完成率 {att} ≥ {need}", "over_no": "目标完成率 {att} 未达 {need}",
+        "no_target": "无销售目标", "perf_unknown": "绩效工资无法确定",
+        "pool_equal": "团队 {team} 达成 {att} ≥ 100%；奖池 {pool} 由 {n} 人均分",
+        "pool_revenue": "团队 {team} 达成 {att} ≥ 100%；奖池 {pool} 按提成基数分配：{own} / {all}",
+        "pool_no": "团队 {team} 达成 {att}，未达 100%", "pool_no_target": "团队 {team} 无销售目标",
+        "award_tie": "{award}，{n} 人平分 {amount}",
+        "clawback": "本期退款，往期订单；按最低档费率",
+        "total_unknown": "{0} 无法确定",
+    },
+    "en": {
+        "head": "Pay for {period}:", "unknown": "—", "sep": "; ", "open": " (", "close": ")",
+        "grade": "grade {0}", "no_grade": "no grade: cannot be determined",
+        "marginal": "marginal tiers", "band": "{lo} to {hi}: {expr} = {amount}",
+        "band_top": "above {lo}: {expr} = {amount}",
+        "whole_from": "whole amount at {1}, from {0}", "whole_above": "whole amount at {1}, above {0}",
+        "whole_all": "whole amount at {0}",
+        "gate_ok": "attainment {att} ≥ the {gate} gate", "gate_no": "attainment {att} below the {gate} gate",
+        "no_target_gate": "no revenue target: cannot be determined, the plan gates on attainment; add the target",
+        "no_target_measure": "no revenue target: cannot be determined, the plan pays by attainment; add the target",
+        "below_tier": "{base} below the lowest tier, from {lo}",
+        "accelerator": "accelerator: commission on the part above {at}, {part} × ({m} − 1) = {extra}",
+        "cap": "capped at {cap} (before the cap {raw})", "rounded": "the bands' sum rounded to the cent",
+        "over_ok": "attainment {att} ≥ {need}", "over_no": "attainment {att} below {need}",
+        "no_target": "no revenue target", "perf_unknown": "performance pay cannot be determined",
+        "pool_equal": "team {team} at {att} of target ≥ 100%; pool of {pool} shared equally by {n}",
+        "pool_revenue": "team {team} at {att} of target ≥ 100%; pool of {pool} shared by commission base: "
+                        "{own} of {all}",
+        "pool_no": "team {team} at {att} of target, below 100%", "pool_no_target": "team {team} has no revenue target",
+        "award_tie": "{award}, {amount} shared by {n}",
+        "clawback": "refunds this period on orders of earlier periods, at the lowest tier's rate",
+        "total_unknown": "{0} cannot be determined",
+    },
+}
+
+
+def _money(x: float) -> str:
+    """An amount with thousands separators, 2 decimals and a true minus sign."""
+    return f"{x:,.2f}".replace("-", "−")
+
+
+def _bound(x: float) -> str:
+    """A tier bound as the plan writes it: 50,000, not 50,000.00."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _rate(r: float) -> str:
+    return f"{100 * r:.6g}%"
+
+
+def _att(a: float, against: float | None = None) -> str:
+    """An attainment in per cent with 1 decimal, more when 1 decimal would show a level
+    just below ``against`` as equal to it."""
+    for d in (1, 2, 4, 6):
+        shown = f"{100 * a:.{d}f}%"
+        if against is None or abs(a - against) <= _TOL or round(100 * a, d) != round(100 * against, d):
+            return shown
+    return shown
+
+
+def _clause(tx: dict, *parts: str) -> str:
+    parts = [p for p in parts if p]
+    return f"{tx['open']}{tx['sep'].join(parts)}{tx['close']}" if parts else ""
+
+
+def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee_id: str, *,
+                language: str = "zh", targets: pd.DataFrame | None = None) -> str:
+    """应发薪酬说明 — one person's pay, item by item, with its arithmetic.
+
+    The figures are those of the person's row of :func:`payouts` (same arguments), each
+    with how the plan came to it: the grade's multiplier, the commission's tier bands
+    (one line per band for marginal tiers), accelerator, gate and cap, the attainment
+    that decided the over-target bonus, the team's attainment and the split of the pool,
+    the awards won, the refunds clawed back, and the total as the sum of the items. An
+    item that is 0 because of a rule (gate not reached, below the lowest tier, target
+    missed) says which; an item that is 0 for no such reason is left out.
+
+    Raises
+    ------
+    ScoringError
+        ``employee_id`` is not in ``scorecard_table``, or the pay cannot be computed
+        (see :func:`payouts`).
+    """
+    check_one_of("language", language, list(_PAY_TEXT), error=ScoringError)
+    tx, zh = _PAY_TEXT[language], language == "zh"
+    table, why = _payouts(scorecard_table, kpis, params, targets=targets)
+    at = np.flatnonzero(table["employee_id"].to_numpy() == str(employee_id))
+    if not len(at):
+        raise ScoringError(f"No person '{employee_id}' in the scorecard table; pass one of its employee_ids.")
+    i = int(at[0])
+    row = table.iloc[i]
+    inc = _incentives(params)
+    com = inc.commission
+    lab = {k: v[language] for k, v in LABELS.items()}
+    lines = [tx["head"].format(period=kpis.period)]
+    terms: list[float] = []
+
+    def item(key: str, value: float, expr: str = "", clause: str = "") -> None:
+        shown = tx["unknown"] if pd.isna(value) else _money(value)
+        lines.append(f"  {lab[key]} {shown}{f' = {expr}' if expr else ''}{clause}")
+        if pd.notna(value) and value != 0:
+            terms.append(value)
+
+    # base pay: as the table has it
+    item("base_pay", row["base_pay"])
+    # performance pay
+    perf, amount, mult = row["performance_pay"], why["performance_amount"][i], why["multiplier"][i]
+    grade = tx["grade"].format(row["grade"]) if pd.notna(row["grade"]) else tx["no_grade"]
+    if pd.isna(perf):
+        item("performance_pay", perf, clause=_clause(tx, grade))
+    elif amount:
+        expr = f"{_money(amount)} × {mult:g}" if inc.grade_multipliers else ""
+        item("performance_pay", perf, expr, _clause(tx, grade))
+    # commission
+    if com.tiers:
+        lines += _commission_lines(row, why["commission"], i, com, tx, lab, terms)
+    # over-target bonus
+    att = row["attainment"]
+    if inc.over_target is not None:
+        ot, need = inc.over_target, 1.0 + inc.over_target.threshold
+        bonus = row["over_target_bonus"]
+        if pd.isna(bonus):
+            item("over_target_bonus", bonus, clause=_clause(tx, tx["perf_unknown"]))
+        elif bonus:
+            item("over_target_bonus", bonus, f"{_money(perf)} × {_rate(ot.bonus_share)}",
+                 _clause(tx, tx["over_ok"].format(att=_att(att, need), need=_rate(need))))
+        elif perf:
+            reason = tx["no_target"] if pd.isna(att) else tx["over_no"].format(att=_att(att, need), need=_rate(need))
+            item("over_target_bonus", bonus, clause=_clause(tx, reason))
+    # team pool
+    if inc.team_pool is not None and inc.team_pool.amount:
+        pool, team, team_att = row["team_pool"], row["team"], why["team_attainment"][i]
+        pool_amount = _money(inc.team_pool.amount)
+        if pool:
+            basis = why["team_pool_basis"][i]
+            if inc.team_pool.split == "by_revenue" and basis > 0:
+                reason = tx["pool_revenue"].format(team=team, att=_att(team_att, 1.0), pool=pool_amount,
+                                                   own=_money(max(row["commission_base"], 0.0)), all=_money(basis))
+            else:
+                reason = tx["pool_equal"].format(team=team, att=_att(team_att, 1.0), pool=pool_amount,
+                                                 n=int(why["team_size"][i]))
+            item("team_pool", pool, clause=_clause(tx, reason))
+        elif pd.isna(team_att):
+            item("team_pool", pool, clause=_clause(tx, tx["pool_no_target"].format(team=team)))
+        elif team_att < 1.0 - _TOL:
+            item("team_pool", pool, clause=_clause(tx, tx["pool_no"].format(team=team, att=_att(team_att, 1.0))))
+    # awards
+    won = [(k, v[i]) for k, v in why["awards"].items() if v[i] > 0]
+    if won:
+        parts = []
+        for k, share in won:
+            n = why["award_winners"][k]
+            name = award_label(k, language)
+            parts.append(tx["award_tie"].format(award=name, n=n, amount=_money(inc.awards[k])) if n > 1 else name)
+        if len(won) == 1:
+            item("awards", row["awards"], clause=_clause(tx, parts[0]))
+        else:
+            expr = " + ".join(f"{_money(share)}{_clause(tx, part)}" for (_, share), part in zip(won, parts))
+            item("awards", row["awards"], expr)
+    # clawback
+    if row["clawback"]:
+        item("clawback", row["clawback"], f"{_money(why['refunded'][i])} × {_rate(why['clawback_rate'])}",
+             _clause(tx, tx["clawback"]))
+    # total
+    total = row["total"]
+    if pd.isna(total):
+        unknown = [lab[c] for c in COMPONENTS if pd.isna(row[c])]
+        which = tx["total_unknown"].format(("、" if zh else ", ").join(unknown))
+        lines.append(f"  {lab['total']} {tx['unknown']}{_clause(tx, which)}")
+    else:
+        expr = "".join((f" − {_money(-t)}" if t < 0 else f" + {_money(t)}") if n else _money(t)
+                       for n, t in enumerate(terms))
+        lines.append(f"  {lab['total']} {expr or _money(0)} = {_money(total)}" if len(terms) > 1 else
+                     f"  {lab['total']} {_money(total)}")
+    return "\n".join(lines)
+
+
+def _commission_lines(row: pd.Series, steps: dict, i: int, com, tx: dict, lab: dict, terms: list) -> list[str]:
+    """The commission's line(s) of :func:`explain_pay`."""
+    value, base, att = row["commission"], row["commission_base"], row["attainment"]
+    target = row["target"] if row["target"] > 0 else np.nan
+    by_att = com.measure == "attainment"
+    gate = _rate(com.gate_below) if com.gate_below is not None else ""
+    head = f"  {lab['commission']} "
+    if pd.isna(value):
+        why = tx["no_target_measure"] if by_att and not (com.gate_below is not None) else tx["no_target_gate"]
+        return [f"{head}{tx['unknown']}{_clause(tx, why)}"]
+    if not steps["passed"][i] and pd.notna(att) and base > 0:
+        return [f"{head}{_money(value)}{_clause(tx, tx['gate_no'].format(att=_att(att, com.gate_below), gate=gate))}"]
+    if value:
+        terms.append(value)
+    x, scale = (round(att, 9), target) if by_att else (base, 1.0)
+    bands = commission_bands(x, com.tiers, mode=com.mode, boundary=com.boundary)
+    gate_ok = tx["gate_ok"].format(att=_att(att, com.gate_below), gate=gate) if gate and pd.notna(att) else ""
+    if bands.empty or not (bands["commission"] > 0).any():
+        if base <= 0 or value:
+            return []
+        lo = _tier_arrays(com.tiers)[0][0]
+        shown = _att(lo) if by_att else _bound(lo)
+        reached = _att(att) if by_att else _money(base)
+        return [f"{head}{_money(value)}{_clause(tx, tx['below_tier'].format(base=reached, lo=shown))}"]
+    level = _rate if by_att else _bound
+    # the slice of each band, as paid: the amount in it (by attainment: target x the attainment in it)
+    slice_of = (lambda s: f"{_money(target)} × {_rate(s)}") if by_att else _money
+    amounts = _cents(scale * bands["commission"].to_numpy())
+    extra, capped = steps["extra"][i], bool(steps["capped"][i])
+    rounded = not capped and abs(float(amounts.sum()) + float(_cents(extra)) - value) > 0.001
+    out = []
+    if com.mode == "whole":
+        b = bands.iloc[0]
+        rule = (tx["whole_all"].format(_rate(b["rate"])) if b["above"] == 0 else
+                tx["whole_from" if com.boundary == "lower_inclusive" else "whole_above"].format(level(b["above"]),
+                                                                                              _rate(b["rate"])))
+        if extra or capped:
+            out.append(f"{head}{_money(value)}{_clause(tx, rule, gate_ok)}")
+            out.append(f"    {slice_of(b['slice'])} × {_rate(b['rate'])} = {_money(amounts[0])}")
+        else:
+            out.append(f"{head}{_money(value)} = {slice_of(b['slice'])} × {_rate(b['rate'])}"
+                       f"{_clause(tx, rule, gate_ok, tx['rounded'] if rounded else '')}")
+    else:
+        out.append(f"{head}{_money(value)}{_clause(tx, tx['marginal'], gate_ok, tx['rounded'] if rounded else '')}")
+        for b, amount in zip(bands.itertuples(), amounts):
+            expr = f"{slice_of(b.slice)} × {_rate(b.rate)}"
+            key = "band_top" if pd.isna(b.upto) else "band"
+            out.append("    " + tx[key].format(lo=level(b.above), hi=level(b.upto) if pd.notna(b.upto) else "",
+                                                expr=expr, amount=_money(amount)))
+    if extra:
+        above = com.accelerator_above * (1.0 if by_att else target)
+        m = com.accelerator_multiplier
+        out.append("    " + tx["accelerator"].format(at=level(above), part=_money(extra / (m - 1.0)), m=f"{m:g}",
+                                                      extra=_money(float(_cents(extra)))))
+    if capped:
+        out.append("    " + tx["cap"].format(cap=_money(com.cap), raw=_money(steps["tiers"][i] + extra)))
+    return out
 
 
 # ----------------------------------------------------------------------------- plan cost

@@ -521,6 +521,10 @@ class Scorecard:
         role (as in employees.role) -> the planned weights used this period.
     params : Params
         The parameters scored with (for :meth:`explain`).
+    kpis : KPIResult
+        The KPIs scored (for the pay that :meth:`explain` tells).
+    targets : DataFrame or None
+        The targets table scored with (likewise).
     """
 
     period: Period
@@ -534,12 +538,16 @@ class Scorecard:
     _reason_args: dict = field(default_factory=dict, repr=False)
     #: people who did not work in the period (``KPIResult.absent``): not scored
     absent: pd.DataFrame | None = field(default=None, repr=False)
+    kpis: object = field(default=None, repr=False)
+    targets: pd.DataFrame | None = field(default=None, repr=False)
 
     def explain(self, employee_id: str, language: str = "zh") -> str:
         """Why a person (an employee_id, or a name only one person has) has their score:
         every KPI's raw value, normalised points, weight and points; each bonus and
         penalty; each blend step, in the order they are applied, with arithmetic that adds
-        up to the score (figures rounded to 2 decimals)."""
+        up to the score (figures rounded to 2 decimals). Then their pay, item by item,
+        with the same figures as :func:`salesperf_kit.incentives.payouts` and how the plan
+        came to each (:func:`salesperf_kit.incentives.explain_pay`)."""
         return _explain(self, str(employee_id), language)
 
 
@@ -926,7 +934,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     table = table.sort_values(["rank", "employee_id"], na_position="last", kind="mergesort").reset_index(drop=True)
     return Scorecard(period=p, business=params.business, table=table, details=details,
                      adjustments=adjustments, notes=notes, weights=weights, params=params,
-                     _reason_args=reason_args, absent=getattr(kpis, "absent", None))
+                     _reason_args=reason_args, absent=getattr(kpis, "absent", None), kpis=kpis, targets=targets)
 
 
 def scorecard(dataset, params, period) -> Scorecard:
@@ -934,8 +942,9 @@ def scorecard(dataset, params, period) -> Scorecard:
 
     The KPIs are ``params.kpi_set()`` plus those the bonus rules read (repurchase_rate,
     sales_cost_ratio, compliance_violations, new_customers, and collaboration for the
-    deal-assist counts); targets and ratings come from the dataset's ``targets`` and
-    ``reviews`` tables when present; promotion eligibility reads the grades of the
+    deal-assist counts) and ``csat`` when the plan pays a best-service award (the pay that
+    :meth:`Scorecard.explain` tells); targets and ratings come from the dataset's
+    ``targets`` and ``reviews`` tables when present; promotion eligibility reads the grades of the
     periods before (:func:`earlier_grades`).
 
     Raises
@@ -986,6 +995,8 @@ def _plan_kpis(dataset, params, period):
     extra = {"new_customers": b.new_customer, "repurchase_rate": b.repurchase, "sales_cost_ratio": b.sales_cost,
              "compliance_violations": b.compliance_points, "collaboration": b.collaboration_points}
     wanted += [k for k, rule in extra.items() if rule and k not in wanted]
+    if params.incentives.awards.get("best_service") and "csat" not in wanted:  # the pay that explain() tells
+        wanted.append("csat")
     options = params.engine_options
     return compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
 
@@ -994,6 +1005,7 @@ def _plan_kpis(dataset, params, period):
 _TEXT = {
     "en": {
         "head": "{who}, team {team}, role {role}, {period}: score {score}",
+        "no_pay": "Pay cannot be explained: {0}",
         "order": "Order of steps: KPI points -> rating blend -> + bonuses - penalties -> sales-cost discount "
                  "-> team blend -> rank -> grade. Figures are rounded to 2 decimals.",
         "s1": "1. KPI points (weights: {phase}):",
@@ -1036,6 +1048,7 @@ _TEXT = {
     },
     "zh": {
         "head": "{who}，团队 {team}，岗位 {role}，{period}：得分 {score}",
+        "no_pay": "无法说明应发薪酬：{0}",
         "order": "计算顺序：KPI 得分 -> 360 评价加权 -> 加分、扣分 -> 销售成本折扣 -> 团队/个人加权 -> 排名 -> 评级。"
                  "数字保留两位小数。",
         "s1": "1. KPI 得分（权重：{phase}）：",
@@ -1207,7 +1220,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
                 label=lab, raw=_raw(d["raw"], k, language), note=note, weight=_pct(d["weight"])))
     if pd.isna(row["kpi_points"]):
         lines.append(tx["none"])
-        return "\n".join(lines)
+        return "\n".join(lines + _pay_lines(card, employee_id, language))
     lines.append(tx["total"].format(expr=" + ".join(_n(x) for x in terms) or "0.00", total=_n(row["kpi_points"])))
     # 2. rating blend
     w = sc.ratings.weight if sc is not None else 0.0
@@ -1269,5 +1282,25 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     promo = tx["promo_yes"] if row["promotion_eligible"] else tx["promo_no"]
     lines.append(promo.format(consecutive=sc.promotion.consecutive, grade=sc.promotion.grade))
     lines.append(tx["score"].format(_n(row["score"])))
-    return "\n".join(lines)
+    return "\n".join(lines + _pay_lines(card, employee_id, language))
+
+
+def _pay_lines(card: Scorecard, employee_id: str, language: str) -> list[str]:
+    """The pay story after the score's (none without the KPIs scored, e.g. a scorecard
+    built by hand, nor for a plan that pays nothing); a plan whose pay cannot be computed
+    says why instead."""
+    inc = getattr(card.params, "incentives", None)
+    if card.kpis is None or inc is None:
+        return []
+    if not (any(inc.base_pay.values()) or any(inc.performance_pay.values()) or inc.commission.tiers
+            or inc.over_target is not None or (inc.team_pool is not None and inc.team_pool.amount)
+            or any(inc.awards.values())):
+        return []
+    from .incentives import explain_pay
+
+    try:
+        story = explain_pay(card.table, card.kpis, card.params, employee_id, language=language, targets=card.targets)
+    except ScoringError as err:
+        return ["", _TEXT[language]["no_pay"].format(err)]
+    return ["", story]
 

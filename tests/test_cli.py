@@ -97,8 +97,11 @@ def test_scenarios_and_explain_commands(tmp_path):
     assert "tau" in r.output or "τ" in r.output or "kendall" in r.output.lower()
     r = _run("explain", "telesales", "E0004", "--period", "2026-10", "--language", "en")
     assert r.exit_code == 0, r.output
-    last = r.output.strip().splitlines()[-1]
-    assert last.startswith("Score:")  # the explanation ends on the score it has added up to
+    score, pay = r.output.strip().split("\n\n")
+    assert score.splitlines()[-1].startswith("Score:")  # the score story ends on the score it has added up to
+    assert pay.splitlines()[0] == "Pay for 2026-10:"  # then the pay, item by item, to its total
+    assert pay.splitlines()[-1].startswith("  Total ")
+    assert "应发合计" in _run("explain", "telesales", "E0004", "--period", "2026-10").output  # the plan's language
 
 
 def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):

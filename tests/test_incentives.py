@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 
 from salesperf_kit.exceptions import ScoringError
 from salesperf_kit.incentives import (
-    COMPONENTS, LABELS, PAYOUT_COLUMNS, commission, payouts, plan_cost, threshold_jumps,
+    COMPONENTS, LABELS, PAYOUT_COLUMNS, commission, commission_bands, explain_pay, payouts, plan_cost,
+    threshold_jumps,
 )
 from salesperf_kit.kpis import compute_kpis
 from salesperf_kit.params import Tier, load_params, params_from_dict
@@ -594,6 +595,156 @@ def test_shipped_plans_pay_out(business):
     sc = scorecard(kpis, default_grade=grade).assign(role=role)
     t = payouts(sc, kpis, params)
     assert t["total"].notna().all() and (t["total"] >= t["base_pay"]).all()
+
+
+# ----------------------------------------------------------------------------- pay explained
+def test_commission_bands_add_up_to_the_commission():
+    bands = commission_bands(175_711.79, SIMPLE_TIERS)
+    assert bands["slice"].tolist() == pytest.approx([100_000, 75_711.79])
+    assert bands["commission"].tolist() == pytest.approx([1_000, 1_514.2358])
+    assert bands["commission"].sum() == pytest.approx(commission(175_711.79, SIMPLE_TIERS))
+    whole = commission_bands(75_711.79, TELE_TIERS, mode="whole")  # the whole amount, in the tier reached
+    assert whole[["above", "rate", "slice"]].values.tolist() == [[50_000, 0.03, 75_711.79]]
+    assert commission_bands(50_000, TELE_TIERS, mode="whole", boundary="lower_exclusive")["rate"].tolist() == [0.02]
+    assert commission_bands(500, [(1_000, 0.05)]).empty  # below the first tier: no band pays
+
+
+def _story(kpis, params, employee_id, language="zh", **kw):
+    return explain_pay(scorecard(kpis, **kw), kpis, params, employee_id, language=language)
+
+
+def test_explain_pay_marginal_commission_band_by_band():
+    # 100 000 x 1 % = 1 000.00; 75 711.79 x 2 % = 1 514.2358 -> 1 514.24; 2 514.24 in all
+    kpis = make_kpis({"e1": 175_711.79, "e2": 10_000})
+    params = make_params(base_pay={"default": 5_000}, performance_pay={"default": 1_000},
+                         grade_multipliers={"A": 1.3, "B": 1.0}, commission={"tiers": SIMPLE_TIERS})
+    assert _story(kpis, params, "e1", grades={"e1": "A"}) == (
+        "应发薪酬（2026-10）：\n"
+        "  基本工资 5,000.00\n"
+        "  绩效工资 1,300.00 = 1,000.00 × 1.3（等级 A）\n"
+        "  提成 2,514.24（超额累进）\n"
+        "    0–100,000 部分：100,000.00 × 1% = 1,000.00\n"
+        "    100,000 以上部分：75,711.79 × 2% = 1,514.24\n"
+        "  应发合计 5,000.00 + 1,300.00 + 2,514.24 = 8,814.24")
+    assert _story(kpis, params, "e1", "en", grades={"e1": "A"}).splitlines()[3:6] == [
+        "  Commission 2,514.24 (marginal tiers)",
+        "    0 to 100,000: 100,000.00 × 1% = 1,000.00",
+        "    above 100,000: 75,711.79 × 2% = 1,514.24"]
+    assert row(payouts(scorecard(kpis, {"e1": "A"}), kpis, params), "e1")["total"] == 8_814.24
+
+
+def test_explain_pay_whole_amount_tier():
+    # 75 711.79 reaches the 3 % tier (from 50 000), on the whole amount: 2 271.3537 -> 2 271.35
+    kpis = make_kpis({"e1": 75_711.79})
+    params = make_params(base_pay={"default": 4_900},
+                         commission={"mode": "whole", "tiers": [{"above": a, "rate": r} for a, r in TELE_TIERS]})
+    assert _story(kpis, params, "e1") == (
+        "应发薪酬（2026-10）：\n"
+        "  基本工资 4,900.00\n"
+        "  提成 2,271.35 = 75,711.79 × 3%（满 50,000 全额 3%）\n"
+        "  应发合计 4,900.00 + 2,271.35 = 7,171.35")
+    assert "  Commission 2,271.35 = 75,711.79 × 3% (whole amount at 3%, from 50,000)" in _story(
+        kpis, params, "e1", "en")
+
+
+def test_explain_pay_says_why_the_gate_and_the_bonuses_pay_nothing():
+    # 49 999 of 100 000 is 49.999 %: shown as 50.0 % it would read as reaching the 50 % gate
+    kpis = make_kpis({"e1": 49_999, "e2": 150_000, "e4": 10_000},
+                     {"e1": 100_000, "e2": 100_000, "e4": 100_000, ("team", "south"): 50_000,
+                      ("team", "north"): 300_000})
+    params = make_params(performance_pay={"default": 2_000},
+                         commission={"tiers": SIMPLE_TIERS, "gate_below": 0.5},
+                         over_target={"threshold": 0.1, "bonus_share": 0.3}, team_pool={"amount": 900})
+    assert _story(kpis, params, "e1") == (
+        "应发薪酬（2026-10）：\n"
+        "  基本工资 0.00\n"
+        "  绩效工资 2,000.00（等级 B）\n"  # no grade multipliers in the plan
+        "  提成 0.00（目标完成率 49.9990% 未达门槛 50%）\n"
+        "  超额奖金 0.00（目标完成率 50.0% 未达 110%）\n"
+        "  团队奖金池 0.00（团队 north 达成 66.7%，未达 100%）\n"
+        "  应发合计 2,000.00")
+    # e2: 150 % of target: 1 000 + 50 000 x 2 % = 2 000; bonus 30 % x 2 000 = 600
+    e2 = _story(kpis, params, "e2", "en").splitlines()
+    assert e2[3:7] == ["  Commission 2,000.00 (marginal tiers; attainment 150.0% ≥ the 50% gate)",
+                       "    0 to 100,000: 100,000.00 × 1% = 1,000.00",
+                       "    above 100,000: 50,000.00 × 2% = 1,000.00",
+                       "  Over-target bonus 600.00 = 2,000.00 × 30% (attainment 150.0% ≥ 110%)"]
+    # e4: south reached 10 000 of 50 000; e5 has no sales, so no commission line at all
+    assert "  Team pool 0.00 (team south at 20.0% of target, below 100%)" in _story(kpis, params, "e4", "en")
+    assert "Commission" not in _story(kpis, params, "e5", "en")
+
+
+def test_explain_pay_attainment_tiers_accelerator_and_cap():
+    # the Prowi example: quota 100 000, sales 140 000 -> 2 500 + 5 000 + 6 000 = 13 500; the
+    # part above 100 % earns x1.5: + 0.5 x 6 000 = 3 000 -> 16 500, capped at 15 000
+    kpis = make_kpis({"e1": 140_000}, {"e1": 100_000})
+    tiers = [{"above": 0, "rate": 0.05}, {"above": 0.5, "rate": 0.10}, {"above": 1.0, "rate": 0.15},
+             {"above": 1.5, "rate": 0.20}]
+    params = make_params(commission={"measure": "attainment", "tiers": tiers, "accelerator_above": 1.0,
+                                     "accelerator_multiplier": 1.5, "cap": 15_000})
+    assert _story(kpis, params, "e1", "en").splitlines()[2:] == [
+        "  Commission 15,000.00 (marginal tiers)",
+        "    0% to 50%: 100,000.00 × 50% × 5% = 2,500.00",
+        "    50% to 100%: 100,000.00 × 50% × 10% = 5,000.00",
+        "    100% to 150%: 100,000.00 × 40% × 15% = 6,000.00",
+        "    accelerator: commission on the part above 100%, 6,000.00 × (1.5 − 1) = 3,000.00",
+        "    capped at 15,000.00 (before the cap 16,500.00)",
+        "  Total 15,000.00"]
+
+
+def test_explain_pay_clawback():
+    # 50 000 x 5 % = 2 500 this period; 20 000 of September refunded in October x 5 % = 1 000 back
+    kpis = make_kpis({"e1": 50_000, "e2": 50_000}, refunds={"e1": 20_000}, options={"refund_handling": "clawback"})
+    params = make_params(commission={"tiers": [{"above": 0, "rate": 0.05}, {"above": 100_000, "rate": 0.08}]})
+    assert _story(kpis, params, "e1") == (
+        "应发薪酬（2026-10）：\n"
+        "  基本工资 0.00\n"
+        "  提成 2,500.00（超额累进）\n"
+        "    0–100,000 部分：50,000.00 × 5% = 2,500.00\n"
+        "  提成追回 −1,000.00 = 20,000.00 × 5%（本期退款，往期订单；按最低档费率）\n"
+        "  应发合计 2,500.00 − 1,000.00 = 1,500.00")
+    assert "  Clawback −1,000.00 = 20,000.00 × 5% (refunds this period on orders of earlier periods, at the " \
+           "lowest tier's rate)" in _story(kpis, params, "e1", "en")
+
+
+def test_explain_pay_team_pool_awards_and_unknown_pay():
+    kpis = make_kpis({"e1": 300_000, "e2": 100_000, "e3": 100_000, "e4": 10_000},
+                     {("team", "north"): 400_000, ("team", "south"): 100_000})
+    params = make_params(team_pool={"amount": 1_000, "split": "by_revenue"},
+                         awards={"sales_champion": 500, "team_champion": 300},
+                         performance_pay={"default": 1_000}, grade_multipliers={"B": 1.0})
+    # north: 500 000 of 400 000 = 125 %; pool 1 000 x 300 000 / 500 000 = 600; team champion 300 / 3 = 100
+    assert _story(kpis, params, "e1").splitlines()[3:6] == [
+        "  团队奖金池 600.00（团队 north 达成 125.0% ≥ 100%；奖池 1,000.00 按提成基数分配："
+        "300,000.00 / 500,000.00）",
+        "  奖项 600.00 = 500.00（销售冠军） + 100.00（团队冠军，3 人平分 300.00）",
+        "  应发合计 1,000.00 + 600.00 + 600.00 = 2,200.00"]
+    # without a grade there is no performance pay yet, and so no total
+    story = explain_pay(scorecard(kpis).assign(grade=[None, "B", "B", "B", "B"]), kpis, params, "e1", language="en")
+    assert "  Performance pay — (no grade: cannot be determined)" in story
+    assert story.endswith("  Total — (Performance pay cannot be determined)")
+    with pytest.raises(ScoringError, match="No person 'e9'"):
+        _story(kpis, params, "e9")
+
+
+def test_the_explanation_of_a_score_goes_on_with_the_pay_of_the_payout_table():
+    """On the demo data, the score story comes first, then the pay, whose items and total
+    are those of the payout table of the report (and of ``salesperf score``)."""
+    from salesperf_kit.reporting import build_report
+
+    report = build_report(business="direct", params_file="direct", data_path="", period=PERIOD)
+    pay = report.payouts.set_index("employee_id")
+    for e in ["E0001", "E0004", pay.index[pay["clawback"] < 0][0]]:
+        text = report.scorecard.explain(e, language="en")
+        score, story = text.split("\n\n")
+        assert score.splitlines()[-1].startswith("Score:")
+        lines = story.splitlines()
+        assert lines[-1].endswith(f"= {pay.loc[e, 'total']:,.2f}")
+        for c in COMPONENTS:
+            shown = [x for x in lines if x.startswith(f"  {LABELS[c]['en']} ")]
+            if pay.loc[e, c] or c == "base_pay":
+                value = shown[0][len(LABELS[c]["en"]) + 3:].split(" ")[0]
+                assert float(value.replace(",", "").replace("−", "-")) == pay.loc[e, c], shown
 
 
 # ----------------------------------------------------------------------------- plan cost

@@ -606,7 +606,8 @@ def _value(text: str) -> float:
 def check_explanation(text: str, card: Scorecard, employee_id: str) -> None:
     """Every "expression = result" line is right (to rounding), the KPI total is the sum of
     the KPI lines, each step starts from the previous step's result, and the last result is
-    the score."""
+    the score. (The pay story that follows the score is checked in test_incentives.)"""
+    text = text.split("\n\n")[0]
     r = row(card, employee_id)
     kpi_results, chain = [], []
     for line in text.splitlines():
