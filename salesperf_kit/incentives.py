@@ -11,8 +11,11 @@
 Pay components (catalogue §4), one column each in :func:`payouts`:
 
 - ``base_pay`` 基本工资: the role's amount (``incentives.base_pay``, else ``default``); a
-  value in ``employees.base_pay`` overrides it for that person.
-- ``performance_pay`` 绩效工资: the role's amount × the multiplier of the person's grade.
+  value in ``employees.base_pay`` overrides it for that person. Someone hired or gone
+  part-way through the period is paid for the calendar days employed (按在职天数折算,
+  ``incentives.prorate``).
+- ``performance_pay`` 绩效工资: the role's amount × the multiplier of the person's grade,
+  pro-rated like the base pay: a fixed amount per period that the grade scales.
 - ``commission`` 提成: progressive tiers on the revenue of the plan's basis (orders or money
   received), with accelerator, gate and cap (see :func:`payouts`).
 - ``over_target_bonus`` 超额奖金: ``bonus_share`` × performance pay at 1 + ``threshold`` of target.
@@ -343,6 +346,40 @@ def _by_role(table: dict[str, float], roles: pd.Series, key: str) -> pd.Series:
     return roles.astype(str).map(lambda r: table.get(r, default)).astype("float64")
 
 
+def _days_employed(employees: pd.DataFrame, ids: pd.Series, period) -> tuple[np.ndarray, int]:
+    """(the calendar days of ``period`` each person was employed, the period's days): from
+    ``hire_date`` to ``leave_date`` (the last working day, counted), within the period. An
+    unknown date does not shorten the period."""
+    start, last = period.start, period.last_day
+    span = (last - start).days + 1
+
+    def day(column: str) -> pd.Series:
+        if column not in employees:
+            return pd.Series(pd.NaT, index=ids.index, dtype="datetime64[ns]")
+        d = pd.to_datetime(employees[column], errors="coerce").reindex(ids)
+        return pd.Series(d.dt.normalize().to_numpy(), index=ids.index)
+
+    first = day("hire_date").clip(lower=start).fillna(start)
+    final = day("leave_date").clip(upper=last).fillna(last)
+    days = ((final - first).dt.days + 1).clip(lower=0, upper=span)
+    return days.to_numpy(dtype="int64"), span
+
+
+def _prorated(who: list[str], days: list[int], span: int, with_performance: bool) -> Note:
+    """The notice of the people whose fixed pay was pro-rated to their days employed."""
+    shown = list(zip(who, days))[:10]
+    more = len(who) - len(shown)
+    n = len(who)
+    en_pay = "Base and performance pay" if with_performance else "Base pay"
+    zh_pay = "基本工资和绩效工资" if with_performance else "基本工资"
+    en_list = ", ".join(f"{e} {d} {'day' if d == 1 else 'days'}" for e, d in shown) + (
+        f" and {more} more" if more > 0 else "")
+    zh_list = "、".join(f"{e}在职 {d} 天" for e, d in shown) + ("等" if more > 0 else "")
+    return Note(f"{en_pay} of {n} {'person' if n == 1 else 'people'} pro-rated to the days employed (by hire "
+                f"date and leave date; the period has {span} days): {en_list}.",
+                f"{n} 人的{zh_pay}按在职天数折算（依入职日期和离职日期，本期共 {span} 天）：{zh_list}。")
+
+
 def _multipliers(grades: pd.Series, table: dict[str, float], ids: pd.Series) -> pd.Series:
     if not table:
         return pd.Series(1.0, index=grades.index)
@@ -559,7 +596,9 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     DataFrame with the columns of ``PAYOUT_COLUMNS``::
 
         base_pay          = incentives.base_pay[role] (else "default"; employees.base_pay wins)
+                            x days employed / days of the period
         performance_pay   = incentives.performance_pay[role] x grade_multipliers[grade]
+                            x days employed / days of the period
         commission_base   = revenue_ordered (basis: ordered) or received_revenue (basis: received)
         target            = revenue target on that basis (received_revenue target, else revenue)
         attainment        = commission_base / target (NaN without a positive target)
@@ -578,6 +617,15 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
 
     Notes
     -----
+    - Days employed (``incentives.prorate: calendar_days``, the default; 按在职天数折算):
+      the calendar days of the period from ``hire_date`` to ``leave_date`` (the last
+      working day, counted), an unknown date being the period's first or last day. Hired
+      on 2026-10-15: 17 of October's 31 days; last day 2026-08-15 in 2026-Q3: 31 + 15 of
+      92 days. Base and performance pay are fixed amounts per period, so both are paid for
+      those days, and so is the over-target bonus, a share of the performance pay; the
+      commission, the pool and the awards follow the results of the days worked and are
+      not pro-rated. ``prorate: none`` pays the whole period's amounts. The people whose
+      pay was pro-rated are named in a notice.
     - Tiers on ``measure: amount`` take the commission base; on ``measure: attainment``
       the bounds are attainment levels and each rate applies to the revenue in its band:
       commission = target x tiers(attainment).
@@ -610,8 +658,9 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
       rising plan, so the earlier period's tier need not be known; it is neither gated nor
       capped, and is taken even when this period's commission is smaller.
 
-    Notices (e.g. an award left unpaid) are in ``result.attrs["notices"]``.
-    :func:`explain_pay` tells one row's figures with their arithmetic.
+    Notices (e.g. an award left unpaid, the people whose pay was pro-rated) are in
+    ``result.attrs["notices"]``. :func:`explain_pay` tells one row's figures with their
+    arithmetic.
     """
     return _payouts(scorecard_table, kpis, params, targets=targets, names=names)[0]
 
@@ -638,6 +687,7 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
         raise ScoringError(f"the scorecard table lists employee(s) {', '.join(sorted(set(ids[ids.duplicated()])))} "
                            "more than once; pass one row per person")
     notices: list[str] = []
+    applied: list[str] = []  # how the plan was applied (pay pro-rated): logged as information, not a warning
     employees = _employees(kpis)
 
     # --- basis, targets, attainment
@@ -672,6 +722,17 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
     perf_amount = _by_role(inc.performance_pay, sc["role"], "performance_pay")
     multiplier = _multipliers(sc["grade"], inc.grade_multipliers, ids)
     perf = perf_amount * multiplier
+    days, span, base_full = np.ones(len(ids)), 1, base_pay.to_numpy(dtype="float64")
+    if inc.prorate == "calendar_days":  # 按在职天数折算: for the days employed in the period
+        days, span = _days_employed(employees, ids, kpis.period)
+        has_perf = (perf.fillna(0) != 0).to_numpy()
+        part = (days < span) & ((base_pay.fillna(0) != 0).to_numpy() | has_perf)
+        if part.any():
+            order = np.argsort(ids[part].to_numpy(), kind="stable")  # by employee id
+            who = [str((names or {}).get(e, e)) for e in ids[part].to_numpy()[order]]
+            applied.append(_prorated(who, days[part][order].tolist(), span, bool(has_perf[part].any())))
+            notices.append(applied[-1])
+        base_pay, perf = base_pay * days / span, perf * days / span
 
     # --- commission
     steps = _commission_steps(com, base, target_pos) if com.tiers else {}
@@ -717,7 +778,7 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
             clawback = 0.0 - amt * claw_rate
 
     for n in notices:
-        logger.warning(n)
+        (logger.info if n in applied else logger.warning)(n)
     # pay as payroll pays it: each item to the cent, half up; the total is their sum
     base_pay, perf = pd.Series(_cents(base_pay)), pd.Series(_cents(perf))
     comm, over, clawback = _cents(comm), _cents(over), _cents(clawback)
@@ -735,7 +796,8 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
     out["total"] = _cents(out[list(COMPONENTS)].sum(axis=1, skipna=False))  # (drops the float sum's residue)
     out.attrs["notices"] = notices
     pool_basis = pd.Series(base, index=sc.index).clip(lower=0)
-    why = {"performance_amount": perf_amount.to_numpy(dtype="float64"),
+    why = {"base_full": base_full, "days": np.asarray(days), "span": span,
+           "performance_amount": perf_amount.to_numpy(dtype="float64"),
            "multiplier": multiplier.to_numpy(dtype="float64"), "commission": steps,
            "team_revenue": team_rev.reindex(sc_team).to_numpy(dtype="float64"),
            "team_target": team_t.reindex(sc_team).to_numpy(dtype="float64"),
@@ -752,6 +814,7 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
 _PAY_TEXT = {
     "zh": {
         "head": "应发薪酬（{period}）：", "unknown": "—", "sep": "；", "open": "（", "close": "）",
+        "days": "本期在职 {0} 天",
         "grade": "等级 {0}", "no_grade": "无等级，无法确定",
         "marginal": "超额累进", "band": "{lo}–{hi} 部分：{expr} = {amount}",
         "band_top": "{lo} 以上部分：{expr} = {amount}",
@@ -773,6 +836,7 @@ _PAY_TEXT = {
     },
     "en": {
         "head": "Pay for {period}:", "unknown": "—", "sep": "; ", "open": " (", "close": ")",
+        "days": "employed {0} days of the period",
         "grade": "grade {0}", "no_grade": "no grade: cannot be determined",
         "marginal": "marginal tiers", "band": "{lo} to {hi}: {expr} = {amount}",
         "band_top": "above {lo}: {expr} = {amount}",
@@ -864,16 +928,22 @@ def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee
         if pd.notna(value) and value != 0:
             terms.append(value)
 
-    # base pay: as the table has it
-    item("base_pay", row["base_pay"])
+    # base pay: as the table has it; for part of the period, the days employed
+    days, span = int(why["days"][i]), int(why["span"])
+    part = f" × {days}/{span}" if days < span else ""
+    employed = tx["days"].format(days) if part else ""
+    full = why["base_full"][i]
+    item("base_pay", row["base_pay"], f"{_money(full)}{part}" if part and pd.notna(full) else "",
+         _clause(tx, employed))
     # performance pay
     perf, amount, mult = row["performance_pay"], why["performance_amount"][i], why["multiplier"][i]
     grade = tx["grade"].format(row["grade"]) if pd.notna(row["grade"]) else tx["no_grade"]
     if pd.isna(perf):
         item("performance_pay", perf, clause=_clause(tx, grade))
     elif amount:
-        expr = f"{_money(amount)} × {mult:g}" if inc.grade_multipliers else ""
-        item("performance_pay", perf, expr, _clause(tx, grade))
+        expr = f"{_money(amount)} × {mult:g}{part}" if inc.grade_multipliers else (f"{_money(amount)}{part}"
+                                                                                  if part else "")
+        item("performance_pay", perf, expr, _clause(tx, grade, employed))
     # commission
     if com.tiers:
         lines += _commission_lines(row, why["commission"], i, com, tx, lab, terms)

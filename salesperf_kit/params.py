@@ -331,6 +331,10 @@ class Incentives(_Model):
     team_pool: Optional[TeamPool] = None
     awards: dict[Literal["sales_champion", "best_service", "team_champion"], float] = {}
     clawback: bool = True
+    #: base and performance pay of someone hired or gone part-way through the period:
+    #: ``calendar_days`` pays days employed / days of the period (按在职天数折算), ``none``
+    #: pays the whole period's amounts
+    prorate: Literal["calendar_days", "none"] = "calendar_days"
 
 
 # ----------------------------------------------------------------------------- goals, audit, scenarios

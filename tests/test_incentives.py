@@ -32,7 +32,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesperf_kit.exceptions import ScoringError
+from salesperf_kit.exceptions import ParamsError, ScoringError
 from salesperf_kit.incentives import (
     COMPONENTS, LABELS, PAYOUT_COLUMNS, commission, commission_bands, explain_pay, payouts, plan_cost,
     threshold_jumps,
@@ -73,18 +73,22 @@ def make_kpis(revenue: dict[str, float], targets: dict | None = None, **kw):
 
 def _make_kpis(revenue: dict[str, float], targets: dict | None = None, *, cost: dict | None = None,
                csat: dict | None = None, refunds: dict | None = None, options: dict | None = None,
-               base_pay: dict | None = None, paid: bool = True, kpis=("revenue",)):
+               base_pay: dict | None = None, paid: bool = True, kpis=("revenue",), dates: dict | None = None):
     """KPIs of October 2026 for five agents of two teams.
 
     ``revenue``: one October order per person (none when 0); ``targets``: person targets
     by employee_id and team targets by ("team", name); ``refunds``: September orders of
     that amount refunded in October; ``csat``: one October ticket with that score. Half of
     each October order is paid in October (no payment columns when ``paid`` is False).
+    ``dates``: (hire_date, leave_date) by employee_id, None for an unknown date.
     """
     emp = pd.DataFrame({"employee_id": list(TEAMS), "name": [f"Name {e}" for e in TEAMS],
                         "team": list(TEAMS.values()), "role": "agent"})
     if base_pay:
         emp["base_pay"] = [base_pay.get(e, np.nan) for e in TEAMS]
+    if dates:
+        for i, column in enumerate(("hire_date", "leave_date")):
+            emp[column] = pd.to_datetime([(dates.get(e) or (None, None))[i] for e in TEAMS])
     rows = [{"order_id": f"o-{e}", "employee_id": e, "customer_id": f"c-{e}", "order_date": "2026-10-05",
              "amount": float(a), "status": "completed", "refunded_at": None, "paid_amount": float(a) / 2,
              "paid_date": "2026-10-20", "cost": float((cost or {}).get(e, 0.0))}
@@ -323,6 +327,69 @@ def test_base_and_performance_pay_by_role_grade_and_personal_base_pay():
     assert row(t, "e2")["performance_pay"] == 500
     assert row(t, "e3")["base_pay"] == 6_500           # employees.base_pay wins
     assert row(t, "e5")["base_pay"] == 4_000           # role not listed: default
+
+
+def test_base_and_performance_pay_are_prorated_to_the_calendar_days_employed(caplog):
+    """按在职天数折算: someone hired or gone part-way through October is paid the days of its
+    31 that they were employed (the leave date is the last working day, counted)."""
+    dates = {"e2": ("2026-10-15", None),          # 15th to 31st: 17 days
+             "e3": ("2024-04-29", "2026-10-10"),  # 1st to 10th: 10 days
+             "e4": ("2026-10-01", "2026-12-31"),  # the whole month
+             "e5": (None, "2026-09-30")}          # gone before October, yet with an order in it: 0 days
+    kpis = make_kpis({**EVEN, "e2": 120_000}, {e: 100_000 for e in EVEN}, base_pay={"e2": 4_900, "e3": 4_100},
+                     dates=dates)
+    params = make_params(base_pay={"default": 5_000}, performance_pay={"default": 1_500},
+                         grade_multipliers={"A": 1.3, "B": 1.0}, over_target={"threshold": 0.1, "bonus_share": 0.3})
+    with caplog.at_level(logging.INFO, logger="salesperf_kit.incentives"):
+        t = payouts(scorecard(kpis), kpis, params)
+    # the plan applied as written: information, not a warning (a kernel would print a warning
+    # into the client's notebook, in English)
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
+    pay = t.set_index("employee_id")[["base_pay", "performance_pay"]]
+    assert pay.loc["e1"].tolist() == [5_000, 1_500]          # no dates: the whole period
+    assert pay.loc["e2"].tolist() == [2_687.10, 822.58]      # 4 900 x 17/31 = 2 687.097; 1 500 x 17/31 = 822.581
+    assert pay.loc["e3"].tolist() == [1_322.58, 483.87]      # 4 100 x 10/31 = 1 322.581; 1 500 x 10/31 = 483.871
+    assert pay.loc["e4"].tolist() == [5_000, 1_500]
+    assert pay.loc["e5"].tolist() == [0, 0]
+    # the over-target bonus is a share of the performance pay as paid: 30 % x 822.581 = 246.77
+    assert row(t, "e2")["over_target_bonus"] == 246.77
+    assert row(t, "e2")["total"] == round(2_687.10 + 822.58 + 246.77, 2)
+    assert t.attrs["notices"] == [
+        "Base and performance pay of 3 people pro-rated to the days employed (by hire date and leave date; "
+        "the period has 31 days): e2 17 days, e3 10 days, e5 0 days."]
+    assert t.attrs["notices"][0].zh == (
+        "3 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：e2在职 17 天、e3在职 10 天、e5在职 0 天。")
+
+
+def test_a_quarter_pays_a_leaver_for_the_days_to_their_last_day():
+    # 2026-Q3 has 31 + 31 + 30 = 92 days; last day 2026-08-15: 31 + 15 = 46 of them, half.
+    # Base 8 000 x 46/92 = 4 000; performance pay 2 500 x 1.3 (A) x 46/92 = 1 625.
+    emp = pd.DataFrame({"employee_id": ["m1", "m2"], "name": ["Lead one", "Lead two"], "team": "north",
+                        "role": "team_lead", "hire_date": pd.to_datetime(["2020-03-01", "2020-03-01"]),
+                        "leave_date": pd.to_datetime(["2026-08-15", None])})
+    orders = pd.DataFrame({"order_id": ["o1", "o2"], "employee_id": ["m1", "m2"], "customer_id": ["c1", "c2"],
+                           "order_date": pd.to_datetime(["2026-07-10", "2026-08-20"]), "amount": [10_000.0, 20_000.0],
+                           "status": "completed"})
+    kpis = compute_kpis({"employees": emp, "orders": orders}, "2026-Q3", kpis=["revenue"])
+    params = params_from_dict({"business": "telesales", "scoring": {"roles": {"team_lead": {"weights": {"revenue": 1}}}},
+                               "incentives": {"base_pay": {"team_lead": 8_000}, "performance_pay": {"team_lead": 2_500},
+                                              "grade_multipliers": {"A": 1.3}}})
+    t = payouts(scorecard(kpis, default_grade="A"), kpis, params)
+    assert row(t, "m1")[["base_pay", "performance_pay"]].tolist() == [4_000, 1_625]
+    assert row(t, "m2")[["base_pay", "performance_pay"]].tolist() == [8_000, 3_250]
+    assert "the period has 92 days): m1 46 days." in t.attrs["notices"][0]
+
+
+def test_prorate_none_pays_the_whole_period_and_a_bad_value_names_the_key():
+    kpis = make_kpis(EVEN, dates={"e2": ("2026-10-15", None)})
+    t = payouts(scorecard(kpis), kpis, make_params(base_pay={"default": 4_900}, prorate="none"))
+    assert row(t, "e2")["base_pay"] == 4_900 and t.attrs["notices"] == []
+    # a plan that pays no fixed amount has nothing to pro-rate, and says nothing
+    assert payouts(scorecard(kpis), kpis, make_params()).attrs["notices"] == []
+    with pytest.raises(ParamsError) as err:
+        make_params(prorate="calender_days")
+    assert ("incentives.prorate: Input should be 'calendar_days' or 'none' (found 'calender_days'). "
+            "Did you mean 'calendar_days'?") in str(err.value)
 
 
 def test_ungraded_person_has_no_performance_pay_yet():
