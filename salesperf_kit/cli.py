@@ -183,11 +183,19 @@ def score(business, data, period, params_file, out):
     from .export import write_table
     from .reporting import build_report
 
-    report = build_report(business=business, params_file=params_file or str(_default_params(business)),
-                          data_path=data or "", period=period)
+    # the payout notices (pay pro-rated, an award left unpaid) are said below in the plan's
+    # language, not logged in English as well
+    pay_log = logging.getLogger("salesperf_kit.incentives")
+    quiet, pay_log.disabled = pay_log.disabled, True
+    try:
+        report = build_report(business=business, params_file=params_file or str(_default_params(business)),
+                              data_path=data or "", period=period)
+    finally:
+        pay_log.disabled = quiet
     table = report.scorecard_table()
     write_table(table, out, language=report.language)
-    for note in report.scorecard.notes:  # KPIs left out, people not in post, how the plan was applied
+    # KPIs left out, people not in post, how the plan was applied, what the payouts say
+    for note in [*report.scorecard.notes, *report.payouts.attrs.get("notices", [])]:
         click.echo(f"Notice: {note.text(report.language) if hasattr(note, 'text') else note}", err=True)
     for line in report.unscored_lines():  # a scorecard of empty scores is not a plain success
         click.echo(f"Warning: {line}", err=True)

@@ -377,3 +377,23 @@ def test_score_says_who_has_no_score_and_why(tmp_path):
     assert r.exit_code == 0, r.output
     assert "Warning: 2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本」：数据中缺少「订单」表；" in r.output
     assert r.output.rstrip().endswith("Wrote the scorecard of 2 people to " + str(tmp_path / "s.csv"))
+
+
+def test_score_pays_a_mid_month_hire_for_the_days_employed_and_says_so(telesales_dir, tmp_path):
+    """Hired on 2026-10-15: 17 of October's 31 days of the base pay, and the command names
+    the person, in the plan's language as its other notices."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in telesales_dir.iterdir():
+        (data / f.name).write_bytes(f.read_bytes())
+    emp = pd.read_csv(data / "employees.csv", dtype=str)
+    emp.loc[emp["employee_id"] == "E0002", "hire_date"] = "2026-10-15"
+    emp.to_csv(data / "employees.csv", index=False)
+    assert emp.loc[emp["employee_id"] == "E0002", "base_pay"].tolist() == ["4900"]
+    r = _run("score", "telesales", "--data", data, "--period", "2026-10", "--out", tmp_path / "s.csv")
+    assert r.exit_code == 0, r.output
+    card = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig", dtype={"工号": str}).set_index("工号")
+    assert card.loc["E0002", "基本工资"] == 2_687.10  # 4 900 x 17/31 = 2 687.097
+    assert ("Notice: 1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：E0002在职 17 天。"
+            in r.output)
+    assert "pro-rated" not in r.output  # not said again in English
