@@ -714,6 +714,20 @@ def test_explain_pay_whole_amount_tier():
         kpis, params, "e1", "en")
 
 
+def test_explain_pay_tells_the_days_employed():
+    # hired 2026-10-15: 17 of October's 31 days; 4 900 x 17/31 = 2 687.10, 1 500 x 1 (B) x 17/31 = 822.58
+    kpis = make_kpis({**EVEN, "e2": 120_000}, {e: 100_000 for e in EVEN}, base_pay={"e2": 4_900},
+                     dates={"e2": ("2026-10-15", None)})
+    params = make_params(performance_pay={"default": 1_500}, grade_multipliers={"A": 1.3, "B": 1.0})
+    story = _story(kpis, params, "e2")
+    assert "  基本工资 2,687.10 = 4,900.00 × 17/31（本期在职 17 天）\n" in story
+    assert "  绩效工资 822.58 = 1,500.00 × 1 × 17/31（等级 B；本期在职 17 天）\n" in story
+    assert "  Base pay 2,687.10 = 4,900.00 × 17/31 (employed 17 days of the period)\n" in _story(
+        kpis, params, "e2", "en")
+    # someone employed the whole period: no days
+    assert "天" not in _story(kpis, params, "e1").split("\n")[1]
+
+
 def test_explain_pay_says_why_the_gate_and_the_bonuses_pay_nothing():
     # 49 999 of 100 000 is 49.999 %: shown as 50.0 % it would read as reaching the 50 % gate
     kpis = make_kpis({"e1": 49_999, "e2": 150_000, "e4": 10_000},
