@@ -9,20 +9,21 @@ from .exceptions import SalesperfError
 __all__ = ["check_one_of", "closest", "did_you_mean"]
 
 
-def closest(value: object, options: Iterable[str]) -> str | None:
+def closest(value: object, options: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The option ``value`` is probably a misspelling of, or None: the same letters in
-    another case first (``EN`` for ``en``), else the closest by difflib."""
+    another case first (``EN`` for ``en``), else the closest by difflib (similarity at
+    least ``cutoff``)."""
     opts = [str(o) for o in options]
     same = [o for o in opts if o.casefold() == str(value).casefold()]
     if same:
         return same[0]
-    matches = difflib.get_close_matches(str(value), opts, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(str(value), opts, n=1, cutoff=cutoff)
     return matches[0] if matches else None
 
 
-def did_you_mean(value: object, options: Iterable[str]) -> str:
+def did_you_mean(value: object, options: Iterable[str], cutoff: float = 0.6) -> str:
     """' Did you mean 'x'?' when a close match exists, else ''."""
-    match = closest(value, options)
+    match = closest(value, options, cutoff)
     return f" Did you mean '{match}'?" if match else ""
 
 

@@ -1720,8 +1720,8 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
     aliases = COLUMN_ALIASES.get(ctx.table, {}).get(col, [])
     known = ", ".join([col, *aliases[:6]])
     hint = ""
-    for name in [col, *aliases]:
-        hint = did_you_mean(name, found)
+    for name in [col, *aliases]:  # (a header a letter or two off a known one: Agent is not Segment)
+        hint = did_you_mean(name, found, cutoff=0.75)
         if hint:
             break
     spec = TABLES[ctx.table]

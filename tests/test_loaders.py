@@ -1190,6 +1190,19 @@ def test_dataset_without_employees_is_an_error(tmp_path):
     assert p.file == "book.xlsx" and p.fix.startswith("add a sheet named 'employees' (or '员工')")
 
 
+def test_a_missing_column_is_not_taken_for_an_unrelated_header(tmp_path):
+    """Superstore's orders have a 'Segment' column and no salesperson: 'Did you mean
+    'Segment'?' (close to the alias 'Agent') sent the consultant the wrong way."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"employee_id": "Segment"}))
+    fix = _problem(validate_dataset(tmp_path), "column_missing", "employee_id")[0].fix
+    assert "Did you mean" not in fix
+    # a header a letter off still gets its hint
+    _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"employee_id": "Employe ID"}))
+    fix = _problem(validate_dataset(tmp_path), "column_missing", "employee_id")[0].fix
+    assert fix.endswith("Did you mean 'Employe ID'?")
+
+
 def test_did_you_mean_follows_a_full_stop(tmp_path):
     _add_employees(tmp_path)
     _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"order_date": "order_dat"}))
