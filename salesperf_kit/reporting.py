@@ -11,6 +11,7 @@ compares).
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import html
@@ -1010,6 +1011,19 @@ def _month_from(value: str, end: pd.Timestamp) -> bool:
     return q.kind == "month" and q.start >= end
 
 
+@contextlib.contextmanager
+def _quiet(logger_name: str):
+    """Hold back a logger's records below ERROR while the block runs (a notice the report
+    shows would otherwise reach the executed notebook a second time, in English)."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def build_report(*, business: str, params_file: str, data_path: str = "", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
@@ -1062,7 +1076,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     else:
         last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
     people = pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else None
-    pay = payouts(card.table, kpis, params, targets=targets, names=people)
+    with _quiet("salesperf_kit.incentives"):  # its notices are in the payout section, in the report's language
+        pay = payouts(card.table, kpis, params, targets=targets, names=people)
     cost = plan_cost(pay, kpis)
     plots.set_style()
     return Report(business=business, period=p, params=params, language=language, client=client,
