@@ -2356,7 +2356,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     table["grade_changed"] = (table["grade"].astype(object).fillna("")
                               != table["baseline_grade"].astype(object).fillna(""))
     if pay is not None:
-        table["payout_change"] = table["payout"] - table["baseline_payout"]
+        table["payout_change"] = (table["payout"] - table["baseline_payout"]).round(2)  # (pay is in cents)
     for (name, labels, _), f in zip(runs, frames):
         tau, rho = rank_correlations(base_scores.to_numpy(), f["score"].to_numpy()[None, :])
         rows = table[table["scenario"] == name]
@@ -2366,8 +2366,8 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
                "largest_move": float(rows["rank_change"].abs().max()) if len(rows) else 0.0,
                "grade_changes": int(rows["grade_changed"].sum())}
         if pay is not None:
-            row["payout_total"] = float(rows["payout"].sum())
-            row["payout_change"] = float(rows["payout_change"].sum())
+            row["payout_total"] = round(float(rows["payout"].sum()), 2)  # (cents: no float residue in a sum)
+            row["payout_change"] = round(float(rows["payout_change"].sum()), 2)
         summary.append(row)
     weights = pd.DataFrame(weight_rows)
     weights["change"] = weights["weight"] - weights["baseline_weight"]

@@ -663,6 +663,10 @@ def test_compare_scenarios_equals_the_scorer_with_those_weights(demo):
     assert (s["kendall_tau"] <= 1).all() and s.loc["launch", "kendall_tau"] < 0.95
     rows = t.loc["launch"]
     assert s.loc["launch", "payout_change"] == pytest.approx(rows["payout_change"].sum())
+    # pay is in cents: a sum of cents carries no float residue (9.09e-13 read as a change)
+    for col in ("payout_total", "payout_change"):
+        assert (s[col] * 100 == (s[col] * 100).round()).all(), s[col].tolist()
+    assert (t["payout_change"] * 100 == (t["payout_change"] * 100).round()).all()
     assert s.loc["launch", "grade_changes"] == int(rows["grade_changed"].sum()) > 0
     assert (rows["rank_change"] == rows["baseline_rank"] - rows["rank"]).all()
     assert comp.ranks.columns.tolist() == ["name", "baseline", "revenue_30", "launch", "calls_up"]
