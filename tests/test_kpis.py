@@ -935,11 +935,65 @@ def test_kpi_sheet_revenue_and_a_targets_table_give_target_attainment(employees)
                                                        ("2026-10", "E2", "revenue", 800.0)])
     res = compute_kpis({"employees": employees, "kpi_sheet": kpi_sheet(), "targets": targets}, "2026-10",
                        kpis=["revenue", "target_attainment"])
-    assert res.kpis == ["revenue", "target_attainment"] and not res.notices
+    assert res.kpis == ["revenue", "target_attainment"]
+    assert res.notices == ["From the KPI sheet: revenue as given; target_attainment from its figures and "
+                           "table 'targets'."]
     assert_kpi(res, "target_attainment", {"E1": 1.25,  # 1500 / 1200
                                           "E2": 0.75,  # 600 / 800
                                           "E3": NAN})  # no target
     assert_row(res.rollup("company"), "company", "company", {"target_attainment": 2100 / 2000})
+
+
+
+def _ads_client(folder):
+    """Three ad buyers in two teams: ad traffic per person and day (sessions, inquiries,
+    spend) and a KPI sheet of the month's orders and revenue per person, as read from CSV."""
+    from salesperf_kit.loaders import load_dataset
+
+    pd.DataFrame({"工号": ["A1", "A2", "B1"], "姓名": ["Ann", "Bob", "Cai"], "团队": ["East", "East", "West"],
+                  "岗位": ["ad_buyer"] * 3}).to_csv(folder / "employees.csv", index=False)
+    pd.DataFrame({"date": ["2026-09-30", "2026-10-01", "2026-10-02", "2026-10-01", "2026-10-03"],
+                  "channel": ["ads"] * 5, "employee_id": ["A1", "A1", "A1", "A2", "B1"],
+                  "sessions": [999, 100, 100, 50, 80], "inquiries": [99, 10, 10, 5, 20],
+                  "spend": [999.0, 50.0, 50.0, 40.0, 100.0]}).to_csv(folder / "traffic.csv", index=False)
+    pd.DataFrame({"工号": ["A1", "A2", "B1"], "月份": ["2026-10"] * 3, "订单数": [8, 0, 4],
+                  "销售额": [2000, 0, 1000]}).to_csv(folder / "指标表.csv", index=False)
+    return load_dataset(folder)
+
+
+def test_kpi_sheet_orders_and_a_traffic_table_give_the_conversion_kpis(tmp_path):
+    # the sheet gives the numerators (orders, revenue), the traffic table the denominators
+    # (October only: A1's September row does not count)
+    res = compute_kpis(_ads_client(tmp_path), "2026-10",
+                       kpis=["orders", "revenue", "aov", "conversion_rate", "inquiry_conversion", "roas", "roi", "cac"])
+    assert res.kpis == ["orders", "revenue", "aov", "conversion_rate", "inquiry_conversion", "roas", "roi"]
+    assert_kpi(res, "conversion_rate", {"A1": 0.04,    # 8 / (100 + 100)
+                                        "A2": 0.0,     # 0 / 50
+                                        "B1": 0.05})   # 4 / 80
+    assert_kpi(res, "inquiry_conversion", {"A1": 0.4, "A2": 0.0, "B1": 0.2})  # 8 / 20, 0 / 5, 4 / 20
+    assert_kpi(res, "roas", {"A1": 20.0, "A2": 0.0, "B1": 10.0})  # 2000 / 100, 0 / 40, 1000 / 100
+    assert_kpi(res, "roi", {"A1": 19.0, "A2": -1.0, "B1": 9.0})  # (2000 - 100) / 100, (0 - 40) / 40, ...
+    assert_kpi(res, "aov", {"A1": 250.0, "A2": NAN, "B1": 250.0})
+    # roll-ups sum numerators and denominators: East 8 / 250 = 0.032, not the mean 0.02
+    east = res.rollup("team").set_index("team").loc["East"]
+    assert east["conversion_rate"] == pytest.approx(0.032)
+    assert east["inquiry_conversion"] == pytest.approx(8 / 25)
+    assert east["roas"] == pytest.approx(2000 / 140)
+    company = res.rollup("company").iloc[0]
+    assert company["conversion_rate"] == pytest.approx(12 / 330)
+    assert company["roas"] == pytest.approx(12.5)  # 3000 / 240
+    # the notice says what comes from where, and why cac is left out
+    text = " ".join(map(str, res.notices))
+    assert "orders, revenue as given" in text
+    assert "aov from its figures" in text
+    assert "conversion_rate, inquiry_conversion, roas, roi from its figures and table 'traffic'" in text
+    assert "cac left out" in text and "「页面转化率」" in " ".join(n.zh for n in res.notices)
+    # when only the orders of some channels come from inquiries, the sheet's orders (of every
+    # channel) are not those: inquiry_conversion is left out, saying why, not NaN for everyone
+    res = compute_kpis(_ads_client(tmp_path), "2026-10", kpis=["inquiry_conversion"],
+                       options={"inquiry_channels": ["咨询"]})
+    assert res.kpis == []
+    assert "column(s) channel of 'orders' (kpi_options.inquiry_channels)" in res.left_out["inquiry_conversion"]
 
 
 # ----------------------------------------------------------------------------- 2. roll-ups

@@ -288,7 +288,8 @@ def _lacks(table: str, cols=(), why: str = "") -> Note:
 
 
 def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str], dict[str, Note]]:
-    """For each KPI: how it can be computed ("tables" or "sheet") or why not (a
+    """For each KPI: how it can be computed ("tables"; "sheet": as given by the KPI sheet;
+    "derived": from the sheet's figures, with those it lacks from the tables) or why not (a
     :class:`~salesperf_kit.catalogue.Note` naming what the data lack, in both languages)."""
     how, why = {}, {}
     for name, k in REGISTRY.items():
@@ -305,7 +306,8 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
             how[name] = "tables"
         elif name in sheet_cols:
             how[name] = "sheet"
-        elif sheet_cols and all(_fact_in_sheet(f, sheet_cols) or _fact_from_tables(f, ctx) for f in k.facts):
+        elif sheet_cols and all(_fact_in_sheet(f, sheet_cols, ctx.options) or _fact_from_tables(f, k, ctx)
+                                for f in k.facts):
             how[name] = "derived"
         else:
             missing = list(dict.fromkeys(missing))
@@ -314,13 +316,53 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
     return how, why
 
 
-def _fact_from_tables(fact: str, ctx: FactContext) -> bool:
-    """Whether a fact a KPI sheet lacks comes from a table beside it: the revenue target,
-    from the targets table (so that a sheet's revenue gives target attainment)."""
-    return fact == "target_revenue" and ctx.has("targets", "period", "kpi", "target")
+def _fact_from_tables(fact: str, k: KPI, ctx: FactContext) -> bool:
+    """Whether a fact a KPI sheet lacks comes from a table beside it: the table of the
+    fact's group, with the columns ``k`` reads of it (sessions from traffic, so that a
+    sheet's orders give the conversion rate; the revenue target from targets, so that its
+    revenue gives target attainment)."""
+    return fact in FACT_OWNER and ctx.has(table := _table_of(fact), *k.needs.get(table, ()))
 
 
-def _fact_in_sheet(fact: str, cols: set[str]) -> bool:
+def _table_of(fact: str) -> str:
+    return FACT_GROUPS[FACT_OWNER[fact]].table
+
+
+def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str]) -> list[Note]:
+    """When KPIs put a KPI sheet's figures together with a table's (its orders over the
+    traffic table's sessions), which KPIs are taken from the sheet as given, which are
+    computed from its figures alone, and which from its figures and which tables."""
+    given = [k for k in todo if how[k] == "sheet"]
+    by_tables: dict[tuple[str, ...], list[str]] = {}
+    for k in todo:
+        if how[k] == "derived":
+            tables = sorted({_table_of(f) for f in REGISTRY[k].facts
+                             if not _fact_in_sheet(f, sheet_cols) and f in FACT_OWNER})
+            by_tables.setdefault(tuple(tables), []).append(k)
+    if not any(by_tables):
+        return []
+
+    def zh_names(ks):
+        return "".join(f"「{label(k, 'zh')}」" for k in ks)
+
+    en, zh = [], []
+    if given:
+        en.append(f"{', '.join(given)} as given")
+        zh.append(f"{zh_names(given)}按表中数值")
+    for tables, ks in by_tables.items():
+        if not tables:
+            en.append(f"{', '.join(ks)} from its figures")
+            zh.append(f"{zh_names(ks)}由表中数值计算")
+        else:
+            where = Note.join([_lacks(t) for t in tables], zh="和")
+            en.append(f"{', '.join(ks)} from its figures and {where}")
+            zh.append(f"{zh_names(ks)}由指标表与{where.zh}的数据计算")
+    return [Note("From the KPI sheet: " + "; ".join(en) + ".", "指标表：" + "；".join(zh) + "。")]
+
+
+def _fact_in_sheet(fact: str, cols: set[str], options: dict | None = None) -> bool:
+    if fact == "inquiry_orders" and (options or {}).get("inquiry_channels"):
+        return False  # (the sheet's orders are those of every channel)
     aliases = {"revenue_ordered": "revenue", "revenue_ordered_prev": "revenue", "revenue_prev": "revenue",
                "billed": "revenue", "headcount": None, "new_customers_prev": "new_customers",
                "orders_prev": "orders", "inquiry_orders": "orders"}
@@ -525,7 +567,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     uncovered = uncovered_tables(ctx)
     facts = compute_facts(ctx, _groups_for(needed, ctx), uncovered)
     for table, (first, last) in uncovered.items():
-        ks = [k for k in todo if how[k] == "tables" and table in REGISTRY[k].tables]
+        ks = [k for k in todo if how[k] in ("tables", "derived") and table in REGISTRY[k].tables]
         if ks:
             zh_names = "".join(f"「{label(k, 'zh')}」" for k in ks)
             notices.append(Note(
@@ -540,6 +582,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             f"{p} 有 {n:,} 行{TABLES[table].zh}记录没有 employee_id：不计入任何人的指标，也不计入团队或公司合计。"
             "请在导出数据中补上 employee_id。"))
     if sheet_cols:
+        notices += _sheet_notice(how, todo, sheet_cols)
         sheet = _kpi_sheet(ctx)
         levels = [k for k in sheet.attrs.get("not_summed", []) if k in todo]
         if levels:
