@@ -304,8 +304,9 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
     params : Params, optional
         The plan the data are for: its ``data:`` section is the mapping (unless ``mapping``
         is given; :meth:`~salesperf_kit.params.Params.data_mapping`), and the employees' roles are checked against its scoring plan as scoring
-        checks them (a role without weights and no ``scoring.default_role`` is an error), so
-        that data that validate can be scored.
+        checks them (a role without weights and no ``scoring.default_role`` is an error, and
+        so is a role none of whose weighted KPIs the data give), so that data that validate
+        can be scored.
 
     Returns
     -------
@@ -329,21 +330,29 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
         except SalesperfError as err:
             run.error("", "period_covered", str(err))
     if params is not None:
-        _check_plan(params, run)
+        _check_plan(params, run, period)
     return ValidationReport(run.problems, run.warnings, run.rows)
 
 
-def _check_plan(params, run: _Run) -> None:
+def _check_plan(params, run: _Run, period=None) -> None:
     """The data against the plan: the employees' roles, with the rule and words scoring
     uses (:meth:`~salesperf_kit.params.Params.roles_without_weights`; an empty role is
-    already reported by the contract), and the plan's own findings
+    already reported by the contract), a role none of whose KPIs the data give
+    (:func:`~salesperf_kit.scoring.roles_without_kpis`: an error, since scoring would give
+    its people no score), and the plan's own findings
     (:meth:`~salesperf_kit.params.Params.plan_problems`: the warnings, as loading the plan
     raised the errors)."""
     emp = run.dataset.tables.get("employees")
     if emp is not None and "role" in emp.columns:
+        clean = not run.problems  # (the KPIs are looked for in data that loaded)
         found = params.roles_without_weights(emp["role"].dropna())
         if found is not None:
             run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
+        if clean:
+            from .scoring import roles_without_kpis
+
+            for message, fix, zh in roles_without_kpis(params, run.dataset, period):
+                run.add(run.ctxs["employees"].problem("role_without_kpis", message, column="role", fix=fix, zh=zh))
     for p in params.plan_problems():  # a finding of the plan is listed under its file
         run.add(p if p.file or not params.source else replace(p, file=Path(params.source).name))
     from .incentives import commission_base_problem, has_commission_base

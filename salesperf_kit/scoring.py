@@ -69,6 +69,7 @@ __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
     "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
+    "roles_without_kpis",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -226,6 +227,53 @@ def _no_weights_error(roles, params) -> ScoringError | None:
     same finding), or None when every role has weights."""
     found = params.roles_without_weights(roles)
     return None if found is None else ScoringError(f"{found[0]} Fix: {found[1]}")
+
+
+def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str]]:
+    """The roles of the employees table none of whose weighted KPIs ``dataset`` can give
+    (weights of ``period``, else the role's own): :func:`scorecard` would give their people
+    no score. For each, (what is wrong, the fix, the same in Chinese); ``validate
+    --params`` reports them. A role without weights is :meth:`Params.roles_without_weights`'s."""
+    from .kpis import DEFAULT_SETS, available_kpis
+    from .loaders import tables_of
+
+    emp = tables_of(dataset, read=("employees",)).get("employees")
+    if emp is None or "role" not in emp:
+        return []
+    avail = available_kpis(dataset).set_index("kpi")
+    give = [k for k in DEFAULT_SETS[params.business] if avail.at[k, "available"]]
+    more = ", …" if len(give) > 8 else ""
+    out = []
+    for role, people in emp.groupby(emp["role"].astype("string"), sort=False):
+        resolved = plan_role(params, role)
+        if resolved is None:
+            continue
+        weights = (weights_for(params, role, period) if period is not None
+                   else params.scoring.roles[resolved].weights)
+        kpis = [k for k, w in weights.items() if w > 0]
+        if any(avail.at[k, "available"] for k in kpis):
+            continue
+        names = people["name"] if "name" in people else people["employee_id"]
+        names = ", ".join(map(str, names.iloc[:3])) + (", …" if len(people) > 3 else "")
+        n = len(people)
+        shown = params.role_label(role, params.report_language)
+        shown = f"{shown} ({role}; " if shown != role else f"{role} ("
+        why = [avail.at[k, "missing"] for k in kpis]
+        key = f"scoring.roles.{resolved}.weights"
+        message = (f"role {shown}{n} {'person' if n == 1 else 'people'}: {names}): none of the KPIs the plan "
+                   f"weighs for it can be computed from these data ("
+                   + "; ".join(f"{k} needs {w}" for k, w in zip(kpis, why))
+                   + f"), so `salesperf score` would give {'this person' if n == 1 else 'them'} no score")
+        fix = ("add what they need to the data, or weigh KPIs these data give in "
+               f"{key}: {', '.join(give[:8])}{more}" if give else
+               f"add what they need to the data (they give none of the {params.business} KPIs)")
+        zh = (f"岗位「{params.role_label(role, 'zh')}」（{n} 人：{names}）在方案中有权重的指标在这份数据中都无法计算（"
+              + "；".join(f"「{label(k, 'zh')}」：缺少{getattr(w, 'zh', w)}" for k, w in zip(kpis, why))
+              + "），评分时将没有得分。请在数据中补上所需的表或列"
+              + (f"，或在 {key} 中改用数据能提供的指标：{'、'.join(label(k, 'zh') for k in give[:8])}" if give else "")
+              + "。")
+        out.append((message, fix, zh))
+    return out
 
 
 def weights_for(params, role: str, period) -> dict[str, float]:

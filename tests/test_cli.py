@@ -397,3 +397,34 @@ def test_score_pays_a_mid_month_hire_for_the_days_employed_and_says_so(telesales
     assert ("Notice: 1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：E0002在职 17 天。"
             in r.output)
     assert "pro-rated" not in r.output  # not said again in English
+
+
+def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_path):
+    """Web traffic and no orders, service tickets or activities: every KPI the online plan
+    weighs for 客服 (customer service) is missing, so `score` would score nobody in that role;
+    validate says so, naming the role, each KPI and what it needs, and what to do."""
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"工号": ["e1", "e2"], "姓名": ["Ann", "Bob"], "团队": ["A", "A"],
+                  "岗位": ["客服", "推广"]}).to_csv(data / "employees.csv", index=False)
+    pd.DataFrame({"date": ["2026-10-01", "2026-10-02"], "channel": ["web", "web"], "employee_id": ["e1", "e2"],
+                  "sessions": [100, 80], "inquiries": [10, 8]}).to_csv(data / "traffic.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: online\nincentives: {commission: null, over_target: null, awards: null}\n",
+                    encoding="utf-8")
+    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 1, r.output
+    assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 0 warning(s)")
+    line = next(s for s in r.output.splitlines() if "客服" in s)
+    assert line.startswith("    - column 'role': role 客服 (customer_service; 1 person: Ann): none of the KPIs "
+                           "the plan weighs for it can be computed from these data"), line
+    assert "inquiry_conversion needs table 'orders'" in line and "csat needs table 'service'" in line
+    assert "training_pass_rate needs table 'activities'" in line
+    assert "Fix: add what they need to the data, or weigh KPIs these data give in " \
+           "scoring.roles.customer_service.weights: sessions" in line
+    assert "推广" not in r.output  # promotion is scored on its sessions
+    # with Ann in promotion too, the same data validate
+    pd.DataFrame({"工号": ["e1", "e2"], "姓名": ["Ann", "Bob"], "团队": ["A", "A"],
+                  "岗位": ["推广", "推广"]}).to_csv(data / "employees.csv", index=False)
+    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
