@@ -569,7 +569,16 @@ class Report:
             "显著" if zh else "Significant": pairs["significant"].map(
                 lambda v: ("是" if zh else "yes") if v else ("否" if zh else "no")),
         })
-        return Section(_t("teams", self.language), [analysis_sentence(test, self.language)], shown, key="teams")
+        paras = [analysis_sentence(test, self.language)]
+        if len(shown):  # the table's terms, in plain words
+            paras.append("下表两两比较各团队的得分：U 为 Mann–Whitney 检验的统计量；p 值越小，差异越不像偶然；"
+                         f"同时比较多对团队时偶然“显著”的机会变大，Holm 校正 p 已计入这一点，低于 {test.alpha:g} 才算显著。"
+                         if zh else
+                         "The table compares the teams' scores pair by pair: U is the Mann–Whitney test statistic; "
+                         "the smaller p, the less the gap looks like chance; comparing many pairs at once makes a "
+                         f"chance 'significant' gap likelier, which the Holm-corrected p allows for: below {test.alpha:g} "
+                         "is significant.")
+        return Section(_t("teams", self.language), paras, shown, key="teams")
 
     def correlations(self) -> Section:
         plan = [k for k in self.params.kpi_set() if k in self.kpis.kpis]
@@ -764,7 +773,15 @@ class Report:
                                                for e, s in zip(alerts["employee_id"], alerts["subject"])],
             "说明" if self.zh else "Reason": alerts["reason"],
         })
-        return Section(_t("audit", self.language), [para], shown, key="audit", max_rows=200)
+        paras = [para]
+        if (alerts["kind"] == "kpi_outlier").any():  # the terms of its reasons, in plain words
+            limit = f"{self.params.anomalies.robust_z:g}"
+            paras.append(f"指标离群值按稳健 z 值判定：与同岗位中位数的差，除以同岗位的中位数绝对偏差（MAD，一种不受个别极端值"
+                         f"影响的离散程度），再乘以 0.6745；绝对值超过 {limit} 即列出。" if self.zh else
+                         "KPI outliers are judged by the robust z-score: the distance from the peers' median, divided "
+                         "by their median absolute deviation (MAD, a measure of spread that a few extreme values do "
+                         f"not distort), times 0.6745; beyond ±{limit} is listed.")
+        return Section(_t("audit", self.language), paras, shown, key="audit", max_rows=200)
 
     def data_quality(self) -> Section:
         q = analysis.data_quality(self.dataset, self.kpis, language=self.language)

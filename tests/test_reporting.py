@@ -876,3 +876,21 @@ def test_the_summary_says_when_team_and_personal_targets_disagree(no_reviews, tm
     people = len(members) * 1_000
     gap = f"{1 - people / 200_000:.1%}"
     assert text.format(people=f"{people:,}", gap=gap) in report.summary().paragraphs
+
+
+@pytest.mark.parametrize("language, teams, audit", [
+    ("zh", "下表两两比较各团队的得分：U 为 Mann–Whitney 检验的统计量；",
+     "指标离群值按稳健 z 值判定：与同岗位中位数的差，除以同岗位的中位数绝对偏差（MAD，"),
+    ("en", "The table compares the teams' scores pair by pair: U is the Mann–Whitney test statistic;",
+     "KPI outliers are judged by the robust z-score: the distance from the peers' median, divided by their "
+     "median absolute deviation (MAD,"),
+])
+def test_the_statistical_terms_of_a_table_are_said_in_plain_words(no_reviews, language, teams, audit):
+    """A sales director reads U, Holm-corrected p, MAD and robust z in the tables: each
+    section says what they mean, with the threshold the plan uses (±3.5, 0.05)."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    comparison = report.team_comparison().paragraphs
+    assert comparison[1].startswith(teams) and "0.05" in comparison[1]
+    alerts = report.audit().paragraphs
+    assert alerts[1].startswith(audit) and "3.5" in alerts[1]
