@@ -996,6 +996,17 @@ def test_kpi_sheet_orders_and_a_traffic_table_give_the_conversion_kpis(tmp_path)
     assert "column(s) channel of 'orders' (kpi_options.inquiry_channels)" in res.left_out["inquiry_conversion"]
 
 
+def test_a_kpi_left_out_beside_a_kpi_sheet_names_the_sheet_column_that_would_give_it(tmp_path):
+    """A sheet of orders without revenue: roas needs revenue, which the orders table or a
+    销售额 column of the sheet would give; the reason named only the table."""
+    data = _ads_client(tmp_path)
+    data.tables["kpi_sheet"] = data.tables["kpi_sheet"].drop(columns=["revenue"])
+    res = compute_kpis(data, "2026-10", kpis=["conversion_rate", "roas"])
+    assert res.kpis == ["conversion_rate"]
+    assert res.left_out["roas"].endswith(", or column(s) revenue in the KPI sheet")
+    assert res.left_out["roas"].zh.endswith("，或指标表中的「销售额」列")
+
+
 # ----------------------------------------------------------------------------- 2. roll-ups
 RATIO_KPIS = [k for k in ALL if k not in ("aov_uplift", "processing_hours", "resolution_hours", "team_revenue",
                                           "growth", "new_customer_growth", "mentoring", "target_attainment")]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_one_of
-from ..catalogue import BUSINESSES, Note, label
+from ..catalogue import BUSINESSES, CATALOGUE, Note, label
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
@@ -313,6 +313,14 @@ def _availability(ctx: FactContext, sheet_cols: set[str]) -> tuple[dict[str, str
             missing = list(dict.fromkeys(missing))
             why[name] = (Note.join(missing, zh="及") if missing else
                          Note("the KPI sheet has no such column", "指标表中没有该列"))
+            if sheet_cols and missing:  # a column of the sheet would also do
+                lacking = [f for f in k.facts if not _fact_in_sheet(f, sheet_cols, ctx.options)
+                           and not _fact_from_tables(f, k, ctx)]
+                cols = list(dict.fromkeys(_sheet_column(f, ctx.options) for f in lacking))
+                if cols and all(c in CATALOGUE for c in cols):
+                    zh_cols = "".join(f"「{label(c, 'zh')}」" for c in cols)
+                    why[name] = Note(f"{why[name]}, or column(s) {', '.join(cols)} in the KPI sheet",
+                                     f"{why[name].zh}，或指标表中的{zh_cols}列")
     return how, why
 
 
@@ -361,15 +369,19 @@ def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str]) ->
 
 
 def _fact_in_sheet(fact: str, cols: set[str], options: dict | None = None) -> bool:
+    if fact == "headcount":
+        return True
+    return _sheet_column(fact, options) in cols
+
+
+def _sheet_column(fact: str, options: dict | None = None) -> str | None:
+    """The KPI sheet's column that gives ``fact`` (None: no column does)."""
     if fact == "inquiry_orders" and (options or {}).get("inquiry_channels"):
-        return False  # (the sheet's orders are those of every channel)
+        return None  # (the sheet's orders are those of every channel)
     aliases = {"revenue_ordered": "revenue", "revenue_ordered_prev": "revenue", "revenue_prev": "revenue",
                "billed": "revenue", "headcount": None, "new_customers_prev": "new_customers",
                "orders_prev": "orders", "inquiry_orders": "orders"}
-    if fact == "headcount":
-        return True
-    base = aliases.get(fact, fact.removesuffix("_prev"))
-    return base in cols
+    return aliases.get(fact, fact.removesuffix("_prev"))
 
 
 def _derived_missing(ctx: FactContext, k: KPI) -> list[Note]:
