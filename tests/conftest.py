@@ -48,3 +48,19 @@ def _pseudonym_key():
         del os.environ[PSEUDONYM_KEY_ENV]
     else:
         os.environ[PSEUDONYM_KEY_ENV] = saved
+
+
+@pytest.fixture
+def ad_buyers_without_orders(tmp_path):
+    """Two online ad buyers with ad traffic and no orders (none of their role's KPIs can be
+    scored) and a client plan that pays only base: returns (data folder, plan file)."""
+    from salesperf_kit.params import PARAMS_DIR
+
+    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["T", "T"],
+                  "role": ["ad_buyer", "ad_buyer"]}).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"date": ["2026-10-31", "2026-10-31"], "channel": ["ads", "ads"], "employee_id": ["E1", "E2"],
+                  "sessions": [100, 40], "spend": [200, 50]}).to_csv(tmp_path / "traffic.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nincentives:\n  commission: null\n  over_target: null\n"
+                    "  awards: {sales_champion: null, team_champion: null, best_service: null}\n", encoding="utf-8")
+    return tmp_path, plan

@@ -362,16 +362,10 @@ def test_score_of_a_period_without_records_says_what_the_data_cover(telesales_di
     assert not (tmp_path / "s.xlsx").exists()
 
 
-def test_score_says_who_has_no_score_and_why(tmp_path):
+def test_score_says_who_has_no_score_and_why(ad_buyers_without_orders):
     """Two ad buyers with ad data and no orders: nothing of their role's KPIs can be scored,
     so the scorecard's scores are all empty; the command says so instead of a bare 'Wrote'."""
-    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["T", "T"],
-                  "role": ["ad_buyer", "ad_buyer"]}).to_csv(tmp_path / "employees.csv", index=False)
-    pd.DataFrame({"date": ["2026-10-31", "2026-10-31"], "channel": ["ads", "ads"], "employee_id": ["E1", "E2"],
-                  "sessions": [100, 40], "spend": [200, 50]}).to_csv(tmp_path / "traffic.csv", index=False)
-    plan = tmp_path / "client.yaml"
-    plan.write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nincentives:\n  commission: null\n  over_target: null\n"
-                    "  awards: {sales_champion: null, team_champion: null, best_service: null}\n", encoding="utf-8")
+    tmp_path, plan = ad_buyers_without_orders
     r = _run("score", "online", "--data", tmp_path, "--params", plan, "--period", "2026-10",
              "--out", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output

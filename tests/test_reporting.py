@@ -799,19 +799,11 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews):
     ("zh", "总发放 12,000，未计入 2 人无法确定的部分（表中为 –）。"),
     ("en", "Total payout 12,000, leaving out what could not be determined for 2 people (– in the table)."),
 ])
-def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(tmp_path, language, text):
+def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(ad_buyers_without_orders, language, text):
     """Two ad buyers with ad data and no orders: no KPI of their role can be scored, so their
     performance pay and totals are unknown; the sum is the two base pays (2 x 6,000), which
     must not read as what the plan costs."""
-    import pandas as pd
-
-    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["T", "T"],
-                  "role": ["ad_buyer", "ad_buyer"]}).to_csv(tmp_path / "employees.csv", index=False)
-    pd.DataFrame({"date": ["2026-10-31", "2026-10-31"], "channel": ["ads", "ads"], "employee_id": ["E1", "E2"],
-                  "sessions": [100, 40], "spend": [200, 50]}).to_csv(tmp_path / "traffic.csv", index=False)
-    plan = tmp_path / "client.yaml"
-    plan.write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nincentives:\n  commission: null\n  over_target: null\n"
-                    "  awards: {sales_champion: null, team_champion: null, best_service: null}\n", encoding="utf-8")
+    tmp_path, plan = ad_buyers_without_orders
     report = build_report(business="online", params_file=str(plan), data_path=str(tmp_path),
                           period="2026-10", language=language)
     assert report.payouts["total"].isna().all()
