@@ -1675,7 +1675,11 @@ def oat_ranges(N, weights=None, *, output="stability", spread: float = 0.5) -> p
     Returns
     -------
     DataFrame: kpi, column, weight, weight_low, weight_high, output_low, output_high, base,
-    swing (|high - low|), sorted by swing, largest first.
+    swing, sorted by swing, largest first. The swing is the spread of the output over the
+    two ends and the baseline, ``max(low, base, high) - min(low, base, high)``: ``|high -
+    low|`` when the output moves one way with the weight (a score), and the larger move
+    when both ends move it the same way (the ranking's stability is highest at the plan's
+    weights, and a rank may fall whether the weight is lowered or raised).
     """
     model = _model(N, weights)
     kind, who = _output(model, output)
@@ -1699,7 +1703,7 @@ def oat_ranges(N, weights=None, *, output="stability", spread: float = 0.5) -> p
         lo, hi = _evaluate(model, np.array(Ws), kind, who)
         rows.append({"kpi": model.kpi_of[c], "column": c, "weight": wj, "weight_low": wj * (1 - spread),
                      "weight_high": min(wj * (1 + spread), 1.0), "output_low": lo, "output_high": hi,
-                     "base": base, "swing": abs(hi - lo)})
+                     "base": base, "swing": float(np.ptp([lo, base, hi]))})
     out = pd.DataFrame(rows, columns=["kpi", "column", "weight", "weight_low", "weight_high", "output_low",
                                       "output_high", "base", "swing"])
     out.attrs.update(output=output, spread=spread)

@@ -390,6 +390,18 @@ def test_oat_ranges_by_hand(hand):
     assert set(rank_p3["base"]) == {2.0}
 
 
+def test_oat_swing_counts_both_ends_moving_the_same_way():
+    """P keeps 50 points whatever the weights; A (x 80, y 12) and B (x 10, y 80) score 46
+    and 45 at 0.5 / 0.5, so P is first. x at 0.25 (y 0.75): B 2.5 + 60 = 62.5 passes P;
+    x at 0.75 (y 0.25): A 60 + 3 = 63 passes P. P's rank is 2 at both ends and 1 at the
+    plan's weights: the weight moves P by one place, a swing of 2 - 1 = 1, not |2 - 2| = 0."""
+    pts = pd.DataFrame({"x": [50.0, 80.0, 10.0], "y": [50.0, 12.0, 80.0]}, index=["P", "A", "B"])
+    o = sc.oat_ranges(pts, {"x": 0.5, "y": 0.5}, output="rank:P", spread=0.5)
+    row = o.set_index("kpi").loc["x"]
+    assert (row["output_low"], row["base"], row["output_high"]) == (2.0, 1.0, 2.0)
+    assert row["swing"] == pytest.approx(1.0)
+
+
 def test_sensitivity_sobol_and_morris(hand):
     """P3 = 60 x share of x + 30 x share of y: both weights matter; P1's score only
     through the x/y split. A person with equal points on both KPIs never moves: NaN or 0."""
