@@ -2636,14 +2636,17 @@ def grade_probability_heatmap(mc, *, rows: int = 60, language: str = "zh", title
 
 def tornado(oat: pd.DataFrame, *, language: str = "zh", title: str | None = None, ax=None):
     """Tornado chart of :func:`oat_ranges`: per KPI (largest swing on top), bars from the
-    baseline output to its value with the weight lowered and raised."""
+    baseline output to its value with the weight lowered (lower half of the row) and raised
+    (upper half), so that both are seen when they go the same way."""
     d = oat.sort_values("swing", kind="mergesort")
     ax = _axes(ax, figsize=(7.5, max(3.0, 0.42 * len(d) + 1.2)))
     y = np.arange(len(d))
     base = float(d["base"].iloc[0]) if len(d) else 0.0
     spread = oat.attrs.get("spread", 0.5)
-    ax.barh(y, d["output_low"] - base, left=base, color="#d98c5f", label=_tx("low", language).format(spread))
-    ax.barh(y, d["output_high"] - base, left=base, color="#4c82b8", label=_tx("high", language).format(spread))
+    ax.barh(y - 0.2, d["output_low"] - base, height=0.4, left=base, color="#d98c5f",
+            label=_tx("low", language).format(spread))
+    ax.barh(y + 0.2, d["output_high"] - base, height=0.4, left=base, color="#4c82b8",
+            label=_tx("high", language).format(spread))
     ax.axvline(base, color="#333333", linewidth=1)
     ax.set_yticks(y, [label(k, language) for k in d["kpi"]])
     out = oat.attrs.get("output", "stability")

@@ -402,6 +402,22 @@ def test_oat_swing_counts_both_ends_moving_the_same_way():
     assert row["swing"] == pytest.approx(1.0)
 
 
+def test_tornado_shows_both_ends_when_they_move_the_same_way():
+    """The rank of P (see the test above) is 2 with x's weight lowered and 2 with it raised,
+    1 at the plan: both bars go from 1 to 2 (width 1). Drawn on the same row, the second
+    hid the first; each end has its own half of the row, so both are seen."""
+    import matplotlib.pyplot as plt
+
+    pts = pd.DataFrame({"x": [50.0, 80.0, 10.0], "y": [50.0, 12.0, 80.0]}, index=["P", "A", "B"])
+    ax = sc.tornado(sc.oat_ranges(pts, {"x": 0.5, "y": 0.5}, output="rank:P", spread=0.5), language="en")
+    low, high = ax.containers
+    for a, b in zip(low.patches, high.patches):
+        assert a.get_width() == pytest.approx(1.0) and b.get_width() == pytest.approx(1.0)
+        ya, yb = sorted([(a.get_y(), a.get_y() + a.get_height()), (b.get_y(), b.get_y() + b.get_height())])
+        assert ya[1] <= yb[0] + 1e-12   # side by side, not on top of each other
+    plt.close(ax.figure)
+
+
 def test_sensitivity_sobol_and_morris(hand):
     """P3 = 60 x share of x + 30 x share of y: both weights matter; P1's score only
     through the x/y split. A person with equal points on both KPIs never moves: NaN or 0."""
