@@ -2561,6 +2561,7 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
 _FIG_TEXT = {
     "bump": ("各情景下的名次", "Rank in each scenario"),
     "rank": ("名次", "Rank"),
+    "baseline": ("基准", "Baseline"),
     "heat": ("等级概率（权重随机扰动）", "Grade probabilities (random weights)"),
     "tornado": ("权重敏感性（单因素）", "Weight sensitivity (one at a time)"),
     "low": ("权重 −{:.0%}", "weight −{:.0%}"),
@@ -2589,7 +2590,8 @@ def bump_chart(ranks, *, top: int = 15, language: str = "zh", title: str | None 
 
     ``ranks``: a :class:`ScenarioComparison` or its ``ranks`` table (people x scenarios,
     column ``name`` first). People ranked within ``top`` in any scenario are drawn; the
-    others are left out to keep the chart readable.
+    others are left out to keep the chart readable. The scenarios are named as in the
+    parameter file, the baseline in ``language`` (基准, Baseline).
     """
     r = ranks.ranks if isinstance(ranks, ScenarioComparison) else ranks
     scen = [c for c in r.columns if c != "name"]
@@ -2607,7 +2609,7 @@ def bump_chart(ranks, *, top: int = 15, language: str = "zh", title: str | None 
         if np.isfinite(y[-1]):
             ax.annotate(name, (x[-1], y[-1]), xytext=(6, 0), textcoords="offset points", ha="left",
                         va="center", fontsize=8, color=line.get_color())
-    ax.set_xticks(x, scen)
+    ax.set_xticks(x, [_tx("baseline", language) if c == "baseline" else str(c) for c in scen])
     ax.set_xlim(-0.8, len(scen) - 0.2)
     ax.invert_yaxis()
     ax.set_ylabel(_tx("rank", language))

@@ -817,6 +817,19 @@ def test_figures_return_axes(demo):
     assert len(axes[0].get_lines()) >= 15
 
 
+def test_bump_chart_names_the_baseline_in_the_figure_language(demo):
+    """The first column is the plan itself: 基准 in a Chinese chart (as the comparison's
+    label says), Baseline in an English one, never the internal key 'baseline'."""
+    import matplotlib.pyplot as plt
+
+    comp = sc.compare_scenarios(demo.scorecard, demo.params)
+    for language, expected in (("zh", "基准"), ("en", "Baseline")):
+        ax = sc.bump_chart(comp, language=language)
+        ticks = [t.get_text() for t in ax.get_xticklabels()]
+        assert ticks == [expected, "revenue_30", "launch"]
+        plt.close(ax.figure)
+
+
 def test_weight_sliders_rerank_live(demo):
     box = sc.weight_sliders(demo.scorecard, "agent")
     first = box.table.copy()
