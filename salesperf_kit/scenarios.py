@@ -2288,6 +2288,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     if params is None:
         raise ScoringError("compare_scenarios needs the parameters (params=...)")
     language = language or params.report_language
+    _check_language(language)
     sw, notes = scenario_weights(params, scorecard, what_if=what_if)
     if not sw:
         notes.append("the parameter file names no scenarios (scenarios.scenarios): only the baseline is shown.")
@@ -2503,6 +2504,7 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     from .export import write_table, write_workbook
 
     language = language or params.report_language
+    _check_language(language)
     i = 0 if language == "zh" else 1
 
     def role_label(r):  # (a role that scoring reads as one of the plan's is named as that role)
@@ -2575,6 +2577,12 @@ _FIG_TEXT = {
 }
 
 
+def _check_language(language: str) -> None:
+    """A figure, table or label in ``language``: "zh" or "en", said at once (any other
+    value would silently give English figures, or a comparison labelled in Chinese)."""
+    check_one_of("language", language, ["zh", "en"], error=ScoringError)
+
+
 def _tx(key: str, language: str) -> str:
     return _FIG_TEXT[key][0 if language == "zh" else 1]
 
@@ -2593,6 +2601,7 @@ def bump_chart(ranks, *, top: int = 15, language: str = "zh", title: str | None 
     others are left out to keep the chart readable. The scenarios are named as in the
     parameter file, the baseline in ``language`` (基准, Baseline).
     """
+    _check_language(language)
     r = ranks.ranks if isinstance(ranks, ScenarioComparison) else ranks
     scen = [c for c in r.columns if c != "name"]
     values = r[scen].apply(pd.to_numeric, errors="coerce")
@@ -2621,6 +2630,7 @@ def bump_chart(ranks, *, top: int = 15, language: str = "zh", title: str | None 
 def grade_probability_heatmap(mc, *, rows: int = 60, language: str = "zh", title: str | None = None, ax=None):
     """People (rows, baseline order) x grades: the probability of each grade over the
     random weights of a :class:`MonteCarlo` (or a people x grades probability table)."""
+    _check_language(language)
     p = mc.grade_probabilities if isinstance(mc, MonteCarlo) else mc
     p = p.head(rows)
     ax = _axes(ax, figsize=(max(4.5, 0.9 * p.shape[1] + 3), max(3.0, 0.24 * len(p) + 1.2)))
@@ -2640,6 +2650,7 @@ def tornado(oat: pd.DataFrame, *, language: str = "zh", title: str | None = None
     """Tornado chart of :func:`oat_ranges`: per KPI (largest swing on top), bars from the
     baseline output to its value with the weight lowered (lower half of the row) and raised
     (upper half), so that both are seen when they go the same way."""
+    _check_language(language)
     d = oat.sort_values("swing", kind="mergesort")
     ax = _axes(ax, figsize=(7.5, max(3.0, 0.42 * len(d) + 1.2)))
     y = np.arange(len(d))
@@ -2666,6 +2677,7 @@ def sweep_chart(s: Sweep, *, top: int = 8, language: str = "zh", title: str | No
     """Score lines of the ``top`` people (by current rank) as the KPI's weight goes from 0
     to 1, evaluated exactly; the current weight is the dashed line, and the crossings
     among the people drawn are marked."""
+    _check_language(language)
     t = np.linspace(0.0, 1.0, 401)
     people = s.people.head(top)
     scores = s.scores(t)[people.index]
@@ -2710,6 +2722,7 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
 
     model = score_model(scorecard, role=role, kpis=kpis)
     language = language or (scorecard.params.report_language if scorecard.params is not None else "zh")
+    _check_language(language)
     cols = [c for c in model.columns if model.role_of[c] == role]
     base = model.weights[cols]
     sliders = {model.kpi_of[c]: widgets.FloatSlider(

@@ -830,6 +830,19 @@ def test_bump_chart_names_the_baseline_in_the_figure_language(demo):
         plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("language", ["english", "EN", "fr"])
+def test_a_language_other_than_zh_or_en_is_refused(demo, language):
+    """'english' used to give English figures and a comparison whose labels fell back to
+    the first one written (Chinese), with nothing said."""
+    model = sc.score_model(demo.scorecard, role="agent", kpis=demo.kpis)
+    with pytest.raises(ScoringError, match=r"`language` must be one of \['zh', 'en'\]"):
+        sc.compare_scenarios(demo.scorecard, demo.params, language=language)
+    with pytest.raises(ScoringError, match="`language`"):
+        sc.sweep_chart(sc.sweep(model, "revenue"), language=language)
+    with pytest.raises(ScoringError, match="`language`"):
+        sc.tornado(sc.oat_ranges(model), language=language)
+
+
 def test_weight_sliders_rerank_live(demo):
     box = sc.weight_sliders(demo.scorecard, "agent")
     first = box.table.copy()
