@@ -1516,7 +1516,7 @@ def sweep(N, weights=None, kpi: str | None = None, *, role: str | None = None, g
     if grader is not None:
         people["grade"] = grade_now
         people["grade_from"], people["grade_to"] = out["grade_from"], out["grade_to"]
-    people["in_top_k"] = in_top
+    people["in_top_k"] = pd.array(in_top, dtype="boolean")   # (NA: not ranked)
     people["top_k_from"], people["top_k_to"] = out["top_k_from"], out["top_k_to"]
     people = people.sort_values(["rank"], kind="mergesort", na_position="last")
     names = model.people["name"]

@@ -370,6 +370,16 @@ def test_sweep_matches_brute_force_on_the_demo_scorecard(demo):
         assert s.scores([s.weight]).to_numpy()[0] == pytest.approx(demo.scorecard.table["score"].to_numpy())
 
 
+def test_sweep_in_top_k_is_a_boolean_column(hand):
+    """At 0.4 / 0.6 the scores are P1 40, P2 60, P3 42: with top_k=1 only P2 is in. The
+    column is a (nullable) boolean, so that ``people[~people["in_top_k"]]`` lists the others;
+    as an object column, ``~True`` was -2."""
+    p = sc.sweep(hand, {"x": 0.4, "y": 0.6}, "x", top_k=1).people
+    assert p["in_top_k"].dtype == "boolean"
+    assert p.index[p["in_top_k"]].tolist() == ["P2"]
+    assert p.index[~p["in_top_k"]].tolist() == ["P3", "P1"]
+
+
 def test_sweep_refuses_a_kpi_with_all_the_weight(hand):
     with pytest.raises(ScoringError, match="all of the role's weight"):
         sc.sweep(hand, {"x": 1.0, "y": 0.0}, "x")
