@@ -1621,6 +1621,9 @@ def sensitivity(N, weights=None, *, output="stability", method: str = "sobol", s
     -------
     DataFrame indexed by KPI column: weight (the plan's) and the indices, sorted by ``ST``
     (Sobol) or ``mu_star`` (Morris), largest first. A constant output gives NaN indices.
+    An index is an estimate from ``samples`` runs: a small one can come out slightly below 0
+    (S1 = -0.05 ± 0.09 is 0 within its confidence half-width, not an error); more samples
+    narrow the half-widths.
     """
     check_one_of("method", method, ["sobol", "morris"], error=ScoringError)
     model = _model(N, weights)
