@@ -289,7 +289,15 @@ class Scoring(_Model):
 # ----------------------------------------------------------------------------- incentives
 class Tier(_Model):
     above: float = Field(ge=0, description="lower bound of the tier (attainment or amount)")
-    rate: float = Field(ge=0)
+    rate: float = Field(ge=0, description="the share of the amount paid, a fraction: 0.03 for 3 %")
+
+    @field_validator("rate")
+    @classmethod
+    def _rate_is_a_fraction(cls, v):
+        if v > 1:  # more than the whole amount: a percentage typed as a number (3 for 3 %)
+            raise ValueError(f"a rate is a fraction of the amount: {v:g} would pay {v:.0%} of it. "
+                             f"Fix: write {v:g} % as {v / 100:g}")
+        return v
 
 
 class Commission(_Model):
@@ -872,6 +880,22 @@ def _key_path(loc: tuple) -> str:
     return out or "(top level)"
 
 
+def _number_fix(text: str) -> str:
+    """How to write ``text`` (a number in a form YAML reads as text) as a number."""
+    s = text.strip().replace(",", "").replace("，", "")
+    if s.endswith(("%", "％")):
+        try:
+            return f"write a percentage as a fraction, without '%': {s[:-1].strip()} % is {float(s[:-1]) / 100:g}"
+        except ValueError:
+            pass
+    unit = next((u for u in ("万", "元", "¥", "￥") if u in s), None)
+    try:
+        plain = float(s.replace("万", "").replace("元", "").strip("¥￥ ")) * (10_000 if unit == "万" else 1)
+    except ValueError:
+        return "write the figure in digits, without separators or units (20000, 0.05)"
+    return f"write it as a plain number, without separators or units: {plain:g}"
+
+
 def _format_errors(err: ValidationError) -> list[str]:
     out = []
     for e in err.errors():
@@ -885,6 +909,8 @@ def _format_errors(err: ValidationError) -> list[str]:
                 msg += f" Allowed keys here: {', '.join(allowed)}."
         elif e["type"] == "missing":
             msg = f"{path}: this key is required but missing"
+        elif e["type"] in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
+            msg = f"{path}: expected a number, found {e['input']!r}. Fix: {_number_fix(e['input'])}"
         else:
             text = e["msg"].removeprefix("Value error, ")
             found = e.get("input")

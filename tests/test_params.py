@@ -296,3 +296,29 @@ def test_a_client_file_outside_params_is_told_how_to_extend_a_shipped_plan(tmp_p
         load_params(f)
     f.write_text("extends: telesales\nreport: {client: Acme}\n", encoding="utf-8")
     assert load_params(f).business == "telesales"
+
+
+@pytest.mark.parametrize("rate, expected", [
+    (3, "incentives.commission.tiers (item 1).rate: a rate is a fraction of the amount: 3 would pay 300% of it. "
+        "Fix: write 3 % as 0.03 (found 3)"),
+    ("3%", "incentives.commission.tiers (item 1).rate: expected a number, found '3%'. "
+           "Fix: write a percentage as a fraction, without '%': 3 % is 0.03"),
+])
+def test_a_commission_rate_written_as_a_percentage_is_rejected_with_its_fraction(rate, expected):
+    # 3 would pay 300 % of the money received: 30,000 x 3 = 90,000 on the first tier
+    plan = {**MINIMAL, "incentives": {"commission": {"tiers": [{"above": 0, "rate": rate}]}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == f"acme.yaml: {expected}"
+
+
+@pytest.mark.parametrize("written, fix", [
+    ("20,000", "write it as a plain number, without separators or units: 20000"),
+    ("1万", "write it as a plain number, without separators or units: 10000"),
+    ("两万", "write the figure in digits, without separators or units (20000, 0.05)"),
+])
+def test_a_number_written_as_text_says_how_to_write_it(written, fix):
+    plan = {**MINIMAL, "incentives": {"commission": {"cap": written}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == f"acme.yaml: incentives.commission.cap: expected a number, found '{written}'. Fix: {fix}"
