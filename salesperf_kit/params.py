@@ -309,7 +309,7 @@ class Commission(_Model):
     accelerator_above: Optional[float] = None
     accelerator_multiplier: float = 1.0
     gate_below: Optional[float] = None
-    cap: Optional[float] = None
+    cap: Optional[float] = Field(None, ge=0, description="the most commission paid in a period")
 
     @field_validator("tiers")
     @classmethod
@@ -326,18 +326,22 @@ class OverTarget(_Model):
 
 
 class TeamPool(_Model):
-    amount: float = 0
+    amount: float = Field(0, ge=0)
     split: Literal["equal", "by_revenue"] = "equal"
 
 
+#: An amount or multiplier of pay: never negative (a negative cap or pool would take pay away).
+_NonNegative = Annotated[float, Field(ge=0)]
+
+
 class Incentives(_Model):
-    base_pay: dict[str, float] = {"default": 0}
-    performance_pay: dict[str, float] = {"default": 0}
-    grade_multipliers: dict[str, float] = {}
+    base_pay: dict[str, _NonNegative] = {"default": 0}
+    performance_pay: dict[str, _NonNegative] = {"default": 0}
+    grade_multipliers: dict[str, _NonNegative] = {}
     commission: Commission = Commission()
     over_target: Optional[OverTarget] = None
     team_pool: Optional[TeamPool] = None
-    awards: dict[Literal["sales_champion", "best_service", "team_champion"], float] = {}
+    awards: dict[Literal["sales_champion", "best_service", "team_champion"], _NonNegative] = {}
     clawback: bool = True
     #: base and performance pay of someone hired or gone part-way through the period:
     #: ``calendar_days`` pays days employed / days of the period (按在职天数折算), ``none``
@@ -909,6 +913,11 @@ def _format_errors(err: ValidationError) -> list[str]:
                 msg += f" Allowed keys here: {', '.join(allowed)}."
         elif e["type"] == "missing":
             msg = f"{path}: this key is required but missing"
+        elif e["type"] == "greater_than_equal" and "ge" in e.get("ctx", {}):
+            least = e["ctx"]["ge"]
+            msg = (f"{path}: expected a number of at least {least:g}, found {e.get('input')!r}. "
+                   f"Fix: write {least:g} or more"
+                   + (" (pay is never negative)" if least == 0 and path.startswith("incentives.") else ""))
         elif e["type"] in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
             msg = f"{path}: expected a number, found {e['input']!r}. Fix: {_number_fix(e['input'])}"
         else:

@@ -322,3 +322,18 @@ def test_a_number_written_as_text_says_how_to_write_it(written, fix):
     with pytest.raises(ParamsError) as err:
         params_from_dict(plan, source="acme.yaml")
     assert str(err.value) == f"acme.yaml: incentives.commission.cap: expected a number, found '{written}'. Fix: {fix}"
+
+
+@pytest.mark.parametrize("incentives, key", [
+    ({"commission": {"cap": -20000}}, "incentives.commission.cap"),
+    ({"team_pool": {"amount": -10000}}, "incentives.team_pool.amount"),
+    ({"awards": {"sales_champion": -2000}}, "incentives.awards.sales_champion"),
+    ({"base_pay": {"default": -4000}}, "incentives.base_pay.default"),
+])
+def test_a_negative_amount_of_pay_is_rejected(incentives, key):
+    # cap: -20000 used to cap a commission of 3,807.30 at -20,000.00, a payout of -10,950.00
+    with pytest.raises(ParamsError) as err:
+        params_from_dict({**MINIMAL, "incentives": incentives}, source="acme.yaml")
+    found = str(err.value).split(": ", 1)[1]
+    assert found.startswith(f"{key}: expected a number of at least 0, found -")
+    assert found.endswith("Fix: write 0 or more (pay is never negative)")
