@@ -287,6 +287,18 @@ class Scoring(_Model):
 
 
 # ----------------------------------------------------------------------------- incentives
+MAX_FRACTION = 3.0  # 300 %: an attainment level or share above it is a percentage typed as a number
+
+
+def _fraction_ok(v: Optional[float], what: str) -> Optional[float]:
+    """``v`` unchanged when it is a plausible fraction; a percentage typed as a number
+    (50 for 50 %) is rejected with the fraction to write."""
+    if v is not None and v > MAX_FRACTION:
+        raise ValueError(f"{what} is a fraction: {v:g} means {v:.0%}. Fix: write {v:g} % as {v / 100:g} "
+                         f"(above {MAX_FRACTION:g}, {MAX_FRACTION:.0%}, is not accepted)")
+    return v
+
+
 class Tier(_Model):
     above: float = Field(ge=0, description="lower bound of the tier (attainment or amount)")
     rate: float = Field(ge=0, description="the share of the amount paid, a fraction: 0.03 for 3 %")
@@ -311,6 +323,11 @@ class Commission(_Model):
     gate_below: Optional[float] = None
     cap: Optional[float] = Field(None, ge=0, description="the most commission paid in a period")
 
+    @field_validator("gate_below")
+    @classmethod
+    def _gate_is_a_fraction(cls, v):
+        return _fraction_ok(v, "the gate (a level of target attainment)")
+
     @field_validator("tiers")
     @classmethod
     def _ascending(cls, v):
@@ -321,8 +338,18 @@ class Commission(_Model):
 
 
 class OverTarget(_Model):
-    threshold: float = 0.10
-    bonus_share: float = 0.30
+    threshold: float = Field(0.10, ge=0, description="how far above target: 0.10 = at 110 % of target")
+    bonus_share: float = Field(0.30, ge=0, description="the bonus as a share of performance pay")
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold_is_a_fraction(cls, v):
+        return _fraction_ok(v, "the threshold (how far above target)")
+
+    @field_validator("bonus_share")
+    @classmethod
+    def _share_is_a_fraction(cls, v):
+        return _fraction_ok(v, "the bonus (a share of performance pay)")
 
 
 class TeamPool(_Model):

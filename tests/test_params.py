@@ -337,3 +337,26 @@ def test_a_negative_amount_of_pay_is_rejected(incentives, key):
     found = str(err.value).split(": ", 1)[1]
     assert found.startswith(f"{key}: expected a number of at least 0, found -")
     assert found.endswith("Fix: write 0 or more (pay is never negative)")
+
+
+@pytest.mark.parametrize("incentives, expected", [
+    ({"commission": {"gate_below": 50}},
+     "incentives.commission.gate_below: the gate (a level of target attainment) is a fraction: 50 means "
+     "5000%. Fix: write 50 % as 0.5 (above 3, 300%, is not accepted) (found 50)"),
+    ({"over_target": {"threshold": 10}},
+     "incentives.over_target.threshold: the threshold (how far above target) is a fraction: 10 means "
+     "1000%. Fix: write 10 % as 0.1 (above 3, 300%, is not accepted) (found 10)"),
+    ({"over_target": {"bonus_share": 30}},
+     "incentives.over_target.bonus_share: the bonus (a share of performance pay) is a fraction: 30 means "
+     "3000%. Fix: write 30 % as 0.3 (above 3, 300%, is not accepted) (found 30)"),
+])
+def test_a_gate_threshold_or_share_written_as_a_percentage_is_rejected(incentives, expected):
+    # gate_below: 50 withheld everyone's commission (147.6 % of target "below the 5000 % gate")
+    with pytest.raises(ParamsError) as err:
+        params_from_dict({**MINIMAL, "incentives": incentives}, source="acme.yaml")
+    assert str(err.value) == f"acme.yaml: {expected}"
+
+
+def test_a_gate_above_target_is_still_a_plan():
+    plan = {**MINIMAL, "incentives": {"commission": {"gate_below": 1.2}, "over_target": {"threshold": 0.5}}}
+    assert params_from_dict(plan).incentives.commission.gate_below == 1.2
