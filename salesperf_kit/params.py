@@ -693,11 +693,11 @@ class Params(_Model):
         (``validate --params`` lists it and a scorecard notes it).
         """
         grading = self.scoring.grading
+        out = self._grade_problems()
         if grading.method != "thresholds":
-            return []
+            return out
         ceiling, made_of, uncapped = self.scoring.score_ceiling()
         best = max(grading.thresholds.values(), default=None)
-        out = []
         for grade, t in grading.thresholds.items():
             if t <= ceiling + _TOL:
                 continue
@@ -724,6 +724,39 @@ class Params(_Model):
                             f"bonuses with a limit give ({made_of}): only {rules} can lift a score there{top}",
                     zh=f"{key}：门槛 {t:g} 高于指标、评价和有上限的加分最多能给的 {ceiling:g} 分，只有不封顶的"
                        f"加分才能达到{top_zh}。"))
+        return out
+
+    def _grade_problems(self) -> list[Problem]:
+        """Keys that name a grade the plan's grading does not give: the promotion grade (when
+        the file writes one) and the grade multipliers of performance pay (when the file
+        writes both them and the grading), which must cover every grade, since scoring gives
+        each of them to someone."""
+        grading = self.scoring.grading
+        grades = list(grading.distribution if grading.method == "forced" else grading.thresholds)
+        where = ("scoring.grading.distribution" if grading.method == "forced" else "scoring.grading.thresholds")
+        out = []
+        promo = self.scoring.promotion
+        if "grade" in promo.model_fields_set and promo.grade not in grades:
+            key = "scoring.promotion.grade"
+            out.append(Problem(
+                table="", check="unknown_grade", key=key, value=promo.grade,
+                message=f"'{promo.grade}' is not one of the grades of {where} ({', '.join(grades)}), so nobody "
+                        f"could be eligible for promotion.{did_you_mean(str(promo.grade), grades)}",
+                fix=f"write one of {', '.join(grades)}",
+                zh=f"{key}：「{promo.grade}」不是本方案的等级（{'、'.join(grades)}），无人能获得晋升资格。"))
+        multipliers = self.incentives.grade_multipliers
+        missing = [g for g in grades if g not in multipliers]
+        if multipliers and missing and "grading" in self.scoring.model_fields_set:
+            key = "incentives.grade_multipliers"
+            extra = [g for g in multipliers if g not in grades]
+            out.append(Problem(
+                table="", check="unknown_grade", key=key,
+                message=f"no multiplier for the grade(s) {', '.join(missing)} of {where} (it has "
+                        f"{', '.join(map(str, multipliers))}), so the performance pay of whoever gets "
+                        f"{missing[0]} cannot be computed"
+                        + (f"; {', '.join(map(str, extra))} is not a grade of the plan" if extra else ""),
+                fix=f"add {', '.join(f'{g}: <multiplier>' for g in missing)} (0 pays no performance pay)",
+                zh=f"{key}：缺少等级 {'、'.join(missing)} 的绩效系数。"))
         return out
 
     def roles_without_weights(self, roles) -> tuple[str, str] | None:

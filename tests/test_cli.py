@@ -208,7 +208,8 @@ def test_validate_reads_the_data_the_plan_names(telesales_dir, tmp_path):
 
 def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(telesales_dir, tmp_path):
     plan = tmp_path / "plan.yaml"
-    plan.write_text("extends: telesales\nscoring:\n  grading:\n    method: thresholds\n"
+    plan.write_text("extends: telesales\nincentives: {grade_multipliers: {A: 1.3, B: 1.0, C: 0.5, D: 2.0}}\n"
+                    "scoring:\n  grading:\n    method: thresholds\n"
                     "    thresholds: {A: 80, B: 60, C: 0, D: 200}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
     assert r.exit_code == 0, r.output  # a warning: 23 assisted deals would reach it

@@ -360,3 +360,35 @@ def test_a_gate_threshold_or_share_written_as_a_percentage_is_rejected(incentive
 def test_a_gate_above_target_is_still_a_plan():
     plan = {**MINIMAL, "incentives": {"commission": {"gate_below": 1.2}, "over_target": {"threshold": 0.5}}}
     assert params_from_dict(plan).incentives.commission.gate_below == 1.2
+
+
+FORCED = {"method": "forced", "distribution": {"S": 0.1, "A": 0.2, "B": 0.4, "C": 0.2, "D": 0.1}}
+
+
+def test_a_promotion_grade_that_is_not_a_grade_is_rejected():
+    # promotion: {grade: AA} used to load, and the scorecard marked nobody eligible
+    plan = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": FORCED, "promotion": {"grade": "AA"}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == (
+        "acme.yaml: scoring.promotion.grade: 'AA' is not one of the grades of scoring.grading.distribution "
+        "(S, A, B, C, D), so nobody could be eligible for promotion. Did you mean 'A'? "
+        "Fix: write one of S, A, B, C, D")
+
+
+def test_grade_multipliers_must_cover_every_grade():
+    # the plan loaded, then the payout of the 6 people graded D (10 % of 61) failed
+    plan = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": FORCED},
+            "incentives": {"grade_multipliers": {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.7}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == (
+        "acme.yaml: incentives.grade_multipliers: no multiplier for the grade(s) D of scoring.grading.distribution "
+        "(it has S, A, B, C), so the performance pay of whoever gets D cannot be computed. "
+        "Fix: add D: <multiplier> (0 pays no performance pay)")
+
+
+def test_a_default_promotion_grade_does_not_break_a_plan_with_other_grades():
+    grading = {"method": "thresholds", "thresholds": {"优": 80, "良": 60, "差": 0}}
+    plan = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": grading}}
+    assert params_from_dict(plan).scoring.promotion.grade == "A"  # not written: scoring notes it
