@@ -842,8 +842,26 @@ def _yaml_problem(err: yaml.YAMLError, text: str) -> str:
     listing = "\n".join(f"  {n + 1:>4} | {lines[n]}" for n in shown)
     if isinstance(err, yaml.constructor.ConstructorError):  # well-formed YAML, but not what it means to say
         return f"{msg}\n{listing}"
-    return (f"{msg}\n{listing}\n  The mistake is often at the end of the line before: a missing '}}' or ']', "
-            "a missing space after ':', or an indentation that does not line up.")
+    wide = next((n for n in shown if _WIDE_COLON.match(lines[n])), None)
+    tab = next((n for n in (mark.line, *shown) if n < len(lines) and "\t" in _indent(lines[n])), None)
+    if wide is not None:  # a Chinese keyboard's colon: YAML reads the key and its value as one text
+        hint = (f"Line {wide + 1} has a full-width colon '：' after its key; YAML needs the ASCII colon ':' "
+                "followed by a space. Fix: retype it as ': '.")
+    elif tab is not None:
+        hint = (f"Line {tab + 1} is indented with a tab; YAML indents with spaces only. "
+                "Fix: replace the tab with spaces, lined up with the keys of the same section.")
+    else:
+        hint = ("The mistake is often at the end of the line before: a missing '}' or ']', "
+                "a missing space after ':', or an indentation that does not line up.")
+    return f"{msg}\n{listing}\n  {hint}"
+
+
+#: a key followed by a full-width colon (key：value), before any ASCII colon, quote or comment
+_WIDE_COLON = re.compile(r"^\s*(?:-\s+)?[^\s#:'\"{\[][^#:'\"]*?\s*：")
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it

@@ -392,3 +392,24 @@ def test_a_default_promotion_grade_does_not_break_a_plan_with_other_grades():
     grading = {"method": "thresholds", "thresholds": {"优": 80, "良": 60, "差": 0}}
     plan = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": grading}}
     assert params_from_dict(plan).scoring.promotion.grade == "A"  # not written: scoring notes it
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("  cap： 20000\n", "Line 3 has a full-width colon '：' after its key; YAML needs the ASCII colon ':' followed "
+                       "by a space. Fix: retype it as ': '."),
+    ("\tcap: 20000\n", "Line 3 is indented with a tab; YAML indents with spaces only. Fix: replace the tab with "
+                      "spaces, lined up with the keys of the same section."),
+])
+def test_a_yaml_error_from_a_wide_colon_or_a_tab_says_so(tmp_path, line, hint):
+    path = _write(tmp_path, "acme.yaml", "incentives:\n  commission:\n" + line + "  awards: {sales_champion: 2000}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    assert str(err.value).endswith(f"\n  {hint}")
+    assert "Traceback" not in str(err.value)
+
+
+def test_a_wide_colon_in_a_comment_or_a_quoted_label_is_not_blamed(tmp_path):
+    path = _write(tmp_path, "acme.yaml", "# 注意：方案\nscoring:\n  roles:\n    rep: {label: {zh: '代表：一'}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    assert "full-width" not in str(err.value)
