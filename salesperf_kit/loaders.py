@@ -353,6 +353,17 @@ def _check_plan(params, run: _Run, period=None) -> None:
 
             for message, fix, zh in roles_without_kpis(params, run.dataset, period):
                 run.add(run.ctxs["employees"].problem("role_without_kpis", message, column="role", fix=fix, zh=zh))
+        held = sorted({str(r) for r in emp["role"].dropna()})
+        scored = {params.plan_role(r) for r in held}
+        source = Path(params.source).name if params.source else None
+        for role in [r for r in params.scoring.roles if r not in scored]:
+            run.add(Problem(
+                "employees", "role_without_people", severity="warning", file=source, key=f"scoring.roles.{role}",
+                message=f"nobody in employees.role has the role '{role}' (the data have {', '.join(held)}), so its "
+                        f"weights score nobody.{did_you_mean(role, held)}",
+                fix=f"if the export names the role otherwise, read it as '{role}' with data.values.employees.role: "
+                    f"{{'<name in the export>': {role}}}; if nobody holds it yet, nothing to do",
+                zh=f"scoring.roles.{role}：员工表中没有岗位为「{role}」的人，该岗位的权重不会用于任何人。"))
     for p in params.plan_problems():  # a finding of the plan is listed under its file
         run.add(p if p.file or not params.source else replace(p, file=Path(params.source).name))
     from .incentives import commission_base_problem, has_commission_base

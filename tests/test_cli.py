@@ -409,7 +409,8 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
                     encoding="utf-8")
     r = _run("validate", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 1, r.output
-    assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 0 warning(s)")
+    assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 4 warning(s)")
+    assert "scoring.roles.ad_buyer: nobody in employees.role has the role" in r.output  # (4 roles nobody holds)
     line = next(s for s in r.output.splitlines() if "客服" in s)
     assert line.startswith("    - column 'role': role 客服 (customer_service; 1 person: Ann): none of the KPIs "
                            "the plan weighs for it can be computed from these data"), line

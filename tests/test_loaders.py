@@ -1643,3 +1643,25 @@ def test_a_turnover_above_1_in_a_kpi_sheet_is_no_percentage_without_its_sign(tmp
     ds = load_dataset(tmp_path)
     assert ds.tables["kpi_sheet"]["inventory_turnover"].tolist() == [4.7, 6.1]
     assert not [w for w in ds.warnings if w.check == "rate_as_percent"]
+
+
+def test_validate_warns_of_a_role_of_the_plan_that_nobody_holds(tmp_path):
+    """A plan that weighs 'director' when the export's roles are read as rep, supervisor and
+    manager scores nobody with those weights: validate --params says so, at the plan's key."""
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_csv(data / "employees.csv", pd.DataFrame({
+        "employee_id": ["E1", "E2"], "name": ["王芳", "李雷"], "team": ["一组", "一组"], "role": ["agent", "agent"]}))
+    _write_csv(data / "orders.csv", pd.DataFrame({"order_id": ["O1"], "employee_id": ["E1"], "customer_id": ["C1"],
+                                                  "order_date": ["2026-10-01"], "amount": ["100"]}))
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\ndata: {path: data}\n", encoding="utf-8")
+    report = validate_dataset(data, params=load_params(plan))
+    [w] = [w for w in report.warnings if w.check == "role_without_people"]
+    assert str(w) == ("scoring.roles.team_lead: nobody in employees.role has the role 'team_lead' (the data have "
+                      "agent), so its weights score nobody. Fix: if the export names the role otherwise, read it as "
+                      "'team_lead' with data.values.employees.role: {'<name in the export>': team_lead}; if nobody "
+                      "holds it yet, nothing to do")
+    assert w.file == "acme.yaml" and not report.problems
