@@ -122,12 +122,17 @@ class Normalisation(_Model):
 def _weight_set_ok(v: dict[str, float]) -> dict[str, float]:
     """A role's KPI weights: KPIs of the catalogue, none negative, summing to 1."""
     _check_kpis(v, "weights")
-    if any(w < 0 for w in v.values()):
-        raise ValueError("weights must not be negative")
+    negative = [f"{k}={w:g}" for k, w in v.items() if w < 0]
+    if negative:
+        raise ValueError(f"weights must not be negative, found {', '.join(negative)}. Fix: give each KPI a weight "
+                         "of 0 or more (a KPI where less is better is scored that way already)")
     total = sum(v.values())
     if not math.isclose(total, 1.0, abs_tol=_TOL):
+        fix = (f"these look like percentages: write each as a fraction ({next(iter(v))}: "
+               f"{next(iter(v.values())) / 100:g}), so that they add up to 1"
+               if 90 <= total <= 110 else f"change them by {1 - total:+.6g} in all, so that they add up to 1")
         raise ValueError(f"the weights must sum to 1, but they sum to {total:.6g} "
-                         f"({', '.join(f'{k}={w:g}' for k, w in v.items())}). Fix: change them to add up to 1")
+                         f"({', '.join(f'{k}={w:g}' for k, w in v.items())}). Fix: {fix}")
     return v
 
 
@@ -209,13 +214,22 @@ class Grading(_Model):
     rank_tie: Literal["min", "average", "first"] = "min"
     labels: dict[str, dict[str, str]] = {}
 
-    @model_validator(mode="after")
-    def _distribution_ok(self):
-        if self.method == "forced":
-            total = sum(self.distribution.values())
-            if not self.distribution or not math.isclose(total, 1.0, abs_tol=_TOL):
-                raise ValueError(f"a forced distribution must list grade shares that sum to 1, found {total:g}")
-        return self
+    @field_validator("distribution")
+    @classmethod
+    def _distribution_ok(cls, v, info):
+        if info.data.get("method") == "forced":
+            total = sum(v.values())
+            if not v or not math.isclose(total, 1.0, abs_tol=_TOL):
+                if not v:
+                    fix = "give each grade its share, e.g. {A: 0.2, B: 0.7, C: 0.1}"
+                elif total > 1.5:  # 10/20/40/20/10 written as percentages
+                    fix = (f"these look like percentages: write each as a fraction ({next(iter(v))}: "
+                           f"{next(iter(v.values())) / 100:g}), so that they add up to 1")
+                else:
+                    fix = f"change the shares by {1 - total:+.6g} in all, so that they add up to 1"
+                raise ValueError(f"a forced distribution must list grade shares that sum to 1, found {total:g}. "
+                                 f"Fix: {fix}")
+        return v
 
 
 class Promotion(_Model):
@@ -983,7 +997,11 @@ def _format_errors(err: ValidationError) -> list[str]:
     for e in err.errors():
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         path = _key_path(loc)
-        if e["type"] == "extra_forbidden":
+        if e["type"] == "literal_error" and loc and loc[-1] == "[key]":  # a key of a fixed set (awards)
+            loc = loc[:-1]
+            path, allowed = _key_path(loc), re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", "")))
+            msg = f"{path}: unknown key.{did_you_mean(str(loc[-1]), allowed)} Allowed keys here: {', '.join(allowed)}."
+        elif e["type"] == "extra_forbidden":
             hint = did_you_mean(loc[-1], _known_keys(Params, loc[:-1]))
             allowed = _known_keys(Params, loc[:-1])
             msg = f"{path}: unknown key.{hint}"

@@ -95,7 +95,8 @@ def test_a_scenario_or_phase_weight_set_is_named_by_its_role_key():
     with pytest.raises(ParamsError) as err:
         params_from_dict(bad)
     assert err.value.errors == ["scenarios.scenarios.rev30.roles.agent: the weights must sum to 1, but they sum to "
-                                "0.9 (revenue=0.3, calls=0.6). Fix: change them to add up to 1"]
+                                "0.9 (revenue=0.3, calls=0.6). Fix: change them by +0.1 in all, so that they add "
+                                "up to 1"]
     bad = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "phases": [
         {"name": "launch", "months": [3], "roles": {"agent": {"revenu": 1.0}}}]}}
     with pytest.raises(ParamsError) as err:
@@ -413,3 +414,38 @@ def test_a_wide_colon_in_a_comment_or_a_quoted_label_is_not_blamed(tmp_path):
     with pytest.raises(ParamsError) as err:
         load_params(path)
     assert "full-width" not in str(err.value)
+
+
+@pytest.mark.parametrize("distribution, fix", [
+    ({"S": 0.1, "A": 0.2, "B": 0.3, "C": 0.2, "D": 0.1}, "found 0.9. Fix: change the shares by +0.1 in all, so "
+                                                         "that they add up to 1"),
+    ({"S": 10, "A": 20, "B": 40, "C": 20, "D": 10}, "found 100. Fix: these look like percentages: write each as a "
+                                                    "fraction (S: 0.1), so that they add up to 1"),
+])
+def test_a_forced_distribution_not_summing_to_1_names_its_key_and_the_fix(distribution, fix):
+    plan = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": {"method": "forced", "distribution": distribution}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == ("acme.yaml: scoring.grading.distribution: a forced distribution must list grade shares "
+                              f"that sum to 1, {fix}")
+
+
+@pytest.mark.parametrize("weights, fix", [
+    ({"revenue": 60, "calls": 35}, "sum to 95 (revenue=60, calls=35). Fix: these look like percentages: write each "
+                                   "as a fraction (revenue: 0.6), so that they add up to 1"),
+    ({"revenue": 0.6, "calls": 0.35}, "sum to 0.95 (revenue=0.6, calls=0.35). Fix: change them by +0.05 in all, so "
+                                      "that they add up to 1"),
+])
+def test_weights_not_summing_to_1_say_what_to_change(weights, fix):
+    plan = {"business": "telesales", "scoring": {"roles": {"agent": {"weights": weights}}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == f"acme.yaml: scoring.roles.agent.weights: the weights must sum to 1, but they {fix}"
+
+
+def test_a_misspelt_award_is_an_unknown_key_at_its_path():
+    plan = {**MINIMAL, "incentives": {"awards": {"sales_champ": 2000}}}
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(plan, source="acme.yaml")
+    assert str(err.value) == ("acme.yaml: incentives.awards.sales_champ: unknown key. Did you mean 'sales_champion'? "
+                              "Allowed keys here: sales_champion, best_service, team_champion.")
