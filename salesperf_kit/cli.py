@@ -88,16 +88,19 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("data", type=click.Path(exists=True), required=False)
+@click.argument("data", required=False)
 @click.option("--params", "params_file", type=click.Path(exists=True), help="Parameter file (its data: mapping is used).")
 @click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10).")
 @_friendly
 def validate(data, params_file, period):
-    """Check DATA (a folder or a workbook) against the data contract; with --params, read
-    it with the plan's data: mapping and check the employees' roles against its weights, as
-    scoring does. Without DATA, the plan's data.path is checked."""
+    """Check DATA (a folder or a workbook, or 'demo' with --params) against the data
+    contract; with --params, read it with the plan's data: mapping and check the employees'
+    roles against its weights, as scoring does. Without DATA, the plan's data.path is checked."""
+    import tempfile
+
     from .loaders import validate_dataset
     from .params import load_params
+    from .sample import write_sample
 
     params = load_params(params_file) if params_file else None
     if data is None:
@@ -106,7 +109,19 @@ def validate(data, params_file, period):
                                    "whose data.path names them.")
         data = params.data.path
         click.echo(f"Data: {data} (data.path of {params_file})")
-    report = validate_dataset(data, params=params, period=period)
+    if data == "demo":  # the embedded demo data: how a plan reads them
+        if params is None:
+            raise click.UsageError("'demo' is the embedded demo data of a business type: pass --params FILE, "
+                                   "whose business says which.")
+        with tempfile.TemporaryDirectory() as folder:
+            write_sample(params.business, folder)
+            click.echo(f"Data: the embedded demo data of {params.business}")
+            report = validate_dataset(folder, params=params, period=period)
+    else:
+        if not Path(data).exists():
+            raise click.BadParameter(f"'{data}' does not exist: give a folder or workbook of the client's exports, "
+                                     "or 'demo' (with --params) for the embedded demo data.", param_hint="DATA")
+        report = validate_dataset(data, params=params, period=period)
     click.echo(report.text())
     sys.exit(0 if report.ok else 1)
 

@@ -24,6 +24,18 @@ def _run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
+def test_validate_demo_checks_the_plan_against_the_embedded_demo_data(tmp_path):
+    """'demo' means the embedded demo data everywhere else; validate took it for a missing
+    folder ("Path 'demo' does not exist")."""
+    r = _run("validate", "demo", "--params", PARAMS_DIR / "direct.yaml")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Data: the embedded demo data of direct\nOK: 0 error(s)")
+    r = _run("validate", "demo")
+    assert r.exit_code == 2 and "pass --params FILE, whose business says which" in r.output
+    r = _run("validate", tmp_path / "nothere")
+    assert r.exit_code == 2 and "does not exist: give a folder or workbook of the client's exports" in r.output
+
+
 def test_validate_clean_data_exits_0(telesales_dir):
     r = _run("validate", telesales_dir, "--period", "2026-10")
     assert r.exit_code == 0, r.output
