@@ -24,6 +24,7 @@ The optional ``mapping`` is the ``data:`` section of a parameter file::
     values:   {orders: {status: {Won: completed, Lost: cancelled}}}
     defaults: {employees: {role: agent}}
     filters:  {orders: {deal_stage: [Won, Lost]}}
+    managers: {role: manager}
     encoding: gbk
 """
 from __future__ import annotations
@@ -55,7 +56,9 @@ from .schemas import TABLES, check_references
 __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "load_plan_data", "tables_of",
            "validate_dataset"]
 
-_MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "encoding")
+_MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "managers", "encoding")
+# data.managers: what the managers added from manager_id are given (role required)
+_MANAGER_KEYS = ("role", "team")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
 # and the columns added up over the lines (every other column must agree between them).
 # employees: a list of people taken from a log (each agent of a call log, each rep of deals)
@@ -487,6 +490,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
     if ds.tables:
         _ids_from_names(run)
         _ids_without_zeros(run)
+        _add_managers(run, m["managers"])
         for p in check_references(ds.tables, row_of=ds.row_number,
                                   source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
             run.add(p)
@@ -495,6 +499,60 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
     _blame_defaults(run)
     ds.warnings = run.warnings
     return run
+
+
+def _add_managers(run: _Run, spec: dict[str, str]) -> None:
+    """``data.managers``: an org chart exported as columns (agent, manager, region) names
+    each manager only in manager_id. Each manager_id value that is no employee's id becomes
+    an employee of its own: that value as id and name, the role that ``spec`` gives, the
+    team that ``spec`` gives or else the one team their people share, and no manager above
+    (the top). A warning lists who was added; a manager whose people are in several teams,
+    with no team in ``spec``, is an error naming the teams."""
+    if not spec:
+        return
+    emp = run.dataset.tables.get("employees")
+    if emp is None or "employee_id" not in emp:
+        return  # the missing table or column is reported already
+    key = "data.managers"
+    if "manager_id" not in emp or emp["manager_id"].dropna().empty:
+        run.add(Problem(table="employees", check="managers", key=key, severity="warning",
+                        message="the employees table gives no manager_id, so there are no managers to add",
+                        zh="员工表没有上级（manager_id），没有可添加的经理",
+                        fix="map the export's manager column to manager_id in data.columns.employees, or "
+                            "remove data.managers"))
+        return
+    ids = set(emp["employee_id"].dropna().astype(str))
+    names = [v for v in dict.fromkeys(emp["manager_id"].dropna().astype(str)) if v not in ids]
+    rows = []
+    for who in names:
+        team = spec.get("team")
+        if team is None and "team" in emp:
+            teams = list(dict.fromkeys(emp.loc[emp["manager_id"].astype("string") == who, "team"].dropna().astype(str)))
+            if len(teams) == 1:
+                team = teams[0]
+            elif not teams:  # their people's empty team is reported already
+                continue
+            else:
+                run.add(Problem(table="employees", check="managers", key=key, column="team", value=who,
+                                message=f"manager {who!r} has people in {len(teams)} teams ({', '.join(teams)}), "
+                                        f"so their own team is not known",
+                                fix="give the managers a team with data.managers: {role: ..., team: <team>}, or "
+                                    "add a row for the manager to the employees table"))
+                continue
+        rows.append({"employee_id": who, "name": who, "team": team, "role": spec["role"]})
+    if not rows:
+        return
+    start = int(emp.index.max()) + 1 if len(emp) else 0
+    added = pd.DataFrame(rows, index=range(start, start + len(rows))).astype(object)
+    run.dataset.tables["employees"] = pd.concat([emp, added.reindex(columns=emp.columns)])
+    run.rows["employees"] = len(run.dataset.tables["employees"])
+    shown = ", ".join(f"'{r['employee_id']}' ({r['team']})" for r in rows[:8]) + (" …" if len(rows) > 8 else "")
+    run.add(Problem(table="employees", check="managers", key=key, severity="warning",
+                    message=f"{len(rows)} manager(s) named in manager_id added as employees with role "
+                            f"'{spec['role']}': {shown}",
+                    zh=f"已将上级（manager_id）中的 {len(rows)} 位经理添加为员工，岗位「{spec['role']}」：{shown}",
+                    fix="nothing to do if they are the managers to score; give them rows of their own in the "
+                        "employees table for their real ids, teams and dates"))
 
 
 def _ids_from_names(run: _Run) -> None:
@@ -664,6 +722,7 @@ def _check_mapping(mapping: dict | None) -> dict:
         filters[table] = {str(c): ([v] if isinstance(v, (str, int, float, bool)) else list(v))
                           for c, v in cols.items()}
     out["filters"] = filters
+    out["managers"] = _check_managers(mapping.get("managers"))
     enc = out["encoding"]
     if enc is not None:
         try:
@@ -672,6 +731,28 @@ def _check_mapping(mapping: dict | None) -> dict:
             raise SalesperfError(f"data.encoding '{enc}' is not an encoding Python knows: "
                                  f"use e.g. utf-8, gbk or gb18030.") from None
     return out
+
+
+def _check_managers(spec: Any) -> dict[str, str]:
+    """``data.managers``: the role (and optionally the team) of the managers added from
+    the employees' manager_id (see :func:`_add_managers`); {} when not given."""
+    if spec is None or spec == {}:
+        return {}
+    example = "e.g. data.managers: {role: manager}"
+    if not isinstance(spec, dict):
+        raise SalesperfError(f"data.managers gives the managers that manager_id names but the employees "
+                             f"table does not list a role ({example}), but {spec!r} was passed.")
+    for key in spec:
+        if key not in _MANAGER_KEYS:
+            raise SalesperfError(f"data.managers.{key}: unknown key; expected role (and optionally team), "
+                                 f"{example}." + did_you_mean(str(key), _MANAGER_KEYS))
+    for key, value in spec.items():
+        if not isinstance(value, str) or not value.strip():
+            raise SalesperfError(f"data.managers.{key} must be a text such as 'manager', but {value!r} was "
+                                 f"passed; {example}.")
+    if "role" not in spec:
+        raise SalesperfError(f"data.managers needs a role for the managers it adds, {example}.")
+    return {k: v.strip() for k, v in spec.items()}
 
 
 def _check_lookups(table: str, entries: Any) -> list[dict]:

@@ -83,6 +83,7 @@ class DataMapping(_Model):
     values: dict[str, dict[str, dict[Union[str, bool, int, float], Any]]] = {}  # YAML reads Yes/No as bools
     defaults: dict[str, dict[str, Any]] = {}
     filters: dict[str, dict[str, list[Any]]] = {}
+    managers: dict[str, str] = {}  # the people manager_id names with no row: added with this role (and team)
     encoding: Optional[str] = None
 
     def as_mapping(self) -> dict:

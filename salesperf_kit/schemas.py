@@ -266,7 +266,8 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
     if "manager_id" in emp.columns:
         missing("employees", "manager_id", known, "an employee_id of the employees table",
                 "a manager is an employee too: add a row for them to the employees table (with their own "
-                "manager_id), or point manager_id at an existing employee, or leave it empty for the top")
+                "manager_id), or point manager_id at an existing employee, or leave it empty for the top; when "
+                "the export names the managers only in this column, data.managers: {role: manager} adds them")
         parent = dict(zip(emp["employee_id"].astype(str), emp["manager_id"]))
         file, sheet = source_of("employees")
         reported: set[str] = set()

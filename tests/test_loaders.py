@@ -1665,3 +1665,61 @@ def test_validate_warns_of_a_role_of_the_plan_that_nobody_holds(tmp_path):
                       "'team_lead' with data.values.employees.role: {'<name in the export>': team_lead}; if nobody "
                       "holds it yet, nothing to do")
     assert w.file == "acme.yaml" and not report.problems
+
+
+def _org_chart(tmp_path, second_team_for_m1=False):
+    """An org chart exported as columns (agent, manager, region), as CRM exports give it:
+    the managers M1 and M2 have no row of their own."""
+    (tmp_path / "employees.csv").write_text(
+        "agent,manager,region\nA1,M1,North\nA2,M1,North\nA3,M2,South\n"
+        + ("A4,M1,South\n" if second_team_for_m1 else ""), encoding="utf-8")
+    (tmp_path / "orders.csv").write_text(
+        "order_id,agent,customer_id,order_date,amount\n"
+        "O1,A1,C1,2026-10-02,100\nO2,A2,C2,2026-10-03,250\nO3,A3,C3,2026-10-04,40\n", encoding="utf-8")
+    return {"columns": {"employees": {"agent": ["employee_id", "name"], "manager": "manager_id", "region": "team"},
+                        "orders": {"agent": "employee_id"}},
+            "defaults": {"employees": {"role": "rep"}}}
+
+
+def test_managers_named_only_in_manager_id_are_added_as_employees(tmp_path):
+    from salesperf_kit.kpis import compute_kpis
+
+    mapping = _org_chart(tmp_path)
+    with pytest.raises(DataContractError, match="data.managers: {role: manager} adds them"):
+        load_dataset(tmp_path, mapping=mapping)
+    ds = load_dataset(tmp_path, mapping={**mapping, "managers": {"role": "manager"}})
+    emp = ds.tables["employees"].set_index("employee_id")
+    assert emp.loc[["M1", "M2"], ["name", "team", "role"]].to_dict("index") == {
+        "M1": {"name": "M1", "team": "North", "role": "manager"},
+        "M2": {"name": "M2", "team": "South", "role": "manager"}}
+    assert emp.loc[["M1", "M2"], "manager_id"].isna().all() and emp.loc["A3", "role"] == "rep"
+    [w] = [w for w in ds.warnings if w.check == "managers"]
+    assert w.key == "data.managers" and w.location() == "data.managers"
+    assert w.message == "2 manager(s) named in manager_id added as employees with role 'manager': 'M1' (North), 'M2' (South)"
+    assert w.text("zh").startswith("已将上级（manager_id）中的 2 位经理添加为员工")
+    # the managers' subtrees: M1 = A1 100 + A2 250, M2 = A3 40
+    team = compute_kpis(ds, "2026-10", kpis=["team_revenue"]).wide.set_index("employee_id")["team_revenue"]
+    assert team[["M1", "M2"]].tolist() == [350.0, 40.0]
+
+
+def test_a_manager_over_several_teams_needs_the_team_given(tmp_path):
+    mapping = {**_org_chart(tmp_path, second_team_for_m1=True), "managers": {"role": "manager"}}
+    report = validate_dataset(tmp_path, mapping=mapping)
+    [p] = [p for p in report.problems if p.check == "managers"]
+    assert p.location() == "data.managers"
+    assert p.message == "manager 'M1' has people in 2 teams (North, South), so their own team is not known"
+    assert "data.managers: {role: ..., team: <team>}" in p.fix
+    ds = load_dataset(tmp_path, mapping={**mapping, "managers": {"role": "manager", "team": "Sales"}})
+    assert ds.tables["employees"].set_index("employee_id").loc[["M1", "M2"], "team"].tolist() == ["Sales", "Sales"]
+
+
+@pytest.mark.parametrize("managers, message", [
+    ({"rol": "manager"}, r"data.managers.rol: unknown key.*Did you mean 'role'"),
+    ({"team": "Sales"}, r"data.managers needs a role"),
+    ({"role": 3}, r"data.managers.role must be a text"),
+    ("manager", r"data.managers gives the managers"),
+])
+def test_a_malformed_managers_setting_names_its_key(tmp_path, managers, message):
+    mapping = {**_org_chart(tmp_path), "managers": managers}
+    with pytest.raises(SalesperfError, match=message):
+        load_dataset(tmp_path, mapping=mapping)

@@ -137,7 +137,7 @@ def test_manager_id_misspelt_or_not_listed(tmp_path):
     found = _only(_problems(tmp_path, employees=employees, orders=orders), "manager_id", "references")
     typo, absent = found
     assert (typo.row, typo.value, absent.row, absent.value) == (2, "Dustin Brinkman", 3, "Melvin Marxen")
-    assert typo.fix.endswith("leave it empty for the top. Did you mean 'Dustin Brinkmann'?")
+    assert typo.fix.endswith("data.managers: {role: manager} adds them. Did you mean 'Dustin Brinkmann'?")
     assert "add a row for them to the employees table" in absent.fix and "Did you mean" not in absent.fix
 
 
