@@ -1723,7 +1723,9 @@ def _complete_rows(X) -> tuple[np.ndarray, pd.Index | None, list]:
 
 def _minmax(A: np.ndarray, higher: np.ndarray) -> np.ndarray:
     """(x - min) / (max - min) for a benefit column, (max - x) / (max - min) for a cost
-    column; a constant column becomes 0."""
+    column; a constant column becomes 0 (and no row, no value: nothing to normalise)."""
+    if not len(A):
+        return A.astype("float64")
     lo, hi = A.min(axis=0), A.max(axis=0)
     span = hi - lo
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1752,8 +1754,8 @@ def entropy_weights(X, *, higher_is_better=None, variant: str = "normalised") ->
 
     Returns
     -------
-    Series of weights (sum 1) indexed by column; NaN when fewer than two people remain or
-    no column varies. ``attrs["entropy"]`` holds e_j, ``attrs["people"]`` m.
+    Series of weights (sum 1) indexed by column; NaN when fewer than two people remain (none,
+    when each misses a value) or no column varies. ``attrs["entropy"]`` holds e_j, ``attrs["people"]`` m.
     """
     check_one_of("variant", variant, ["normalised", "raw"], error=ScoringError)
     A, _, cols = _complete_rows(X)

@@ -476,6 +476,18 @@ def test_entropy_weights_worked_by_hand():
     assert sc.entropy_weights(kpi).tolist() == pytest.approx([0.5, 0.5])
 
 
+def test_data_driven_weights_with_nobody_complete_are_nan_not_a_crash():
+    """Each person misses one KPI (a lead-funnel export: no revenue for one rep, no new
+    customers for the other), so no row is complete: m = 0 people, and entropy and CRITIC
+    have nothing to weigh. Too little data gives NaN, as with one person, not numpy's
+    'zero-size array to reduction operation minimum'."""
+    X = pd.DataFrame({"revenue": [np.nan, 10.0], "new_customers": [3.0, np.nan]}, index=["P1", "P2"])
+    entropy = sc.entropy_weights(X)
+    assert entropy.isna().all() and entropy.attrs["people"] == 0
+    assert sc.entropy_weights(X.fillna(1.0).iloc[:0]).isna().all()
+    assert sc.critic_weights(X).isna().all()
+
+
 def test_entropy_weights_reproduce_xu_2004():
     """Xu, X. (2004). A note on the subjective and objective integrated approach to
     determine attribute weights. European Journal of Operational Research 156(2), 530-532:
