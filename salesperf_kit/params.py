@@ -993,10 +993,12 @@ def _number_fix(text: str) -> str:
     return f"write it as a plain number, without separators or units: {plain:g}"
 
 
-def _format_errors(err: ValidationError) -> list[str]:
+def _format_errors(err: ValidationError, at: tuple = ()) -> list[str]:
+    """``err`` in a plan's words; ``at``: where in a plan the validated part sits, when it was
+    validated alone (``("targets", "calibration", 0)`` for the first calibration rule)."""
     out = []
     for e in err.errors():
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = at + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         path = _key_path(loc)
         if e["type"] == "literal_error" and loc and loc[-1] == "[key]":  # a key of a fixed set (awards)
             loc = loc[:-1]

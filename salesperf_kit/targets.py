@@ -42,7 +42,7 @@ from scipy import stats
 
 from ._checks import check_one_of, did_you_mean
 from .catalogue import CATALOGUE
-from .exceptions import SalesperfError
+from .exceptions import ParamsError, SalesperfError
 from .params import uplift_problem
 from .periods import Period, parse_period
 
@@ -1291,11 +1291,11 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     later = starts >= start
     cache: dict = {}
     log_rows = []
-    for raw in rules or []:
+    for i, raw in enumerate(rules or [], start=1):
         try:
             rule = raw if isinstance(raw, CalibrationRule) else CalibrationRule.model_validate(raw)
-        except Exception as err:
-            raise SalesperfError(f"The calibration rule {raw!r} is not valid: {err}") from None
+        except ValidationError as err:
+            raise _rule_error(raw, i, err) from None
         value = _company_value(dataset, p, rule.kpi, options, cache)
         base_vals = [_company_value(dataset, p.shift(-i), rule.kpi, options, cache)
                      for i in range(1, rule.baseline_periods + 1)]
@@ -1346,6 +1346,16 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     cols = ["rule", "kpi", "period", "value", "baseline", "change", "threshold", "fired", "adjusted_kpi",
             "fraction", "periods", "before", "after", "reason"]
     return out, pd.DataFrame(log_rows, columns=cols)
+
+
+def _rule_error(raw, i: int, err: ValidationError) -> ParamsError:
+    """A calibration rule that does not validate, in the words and key paths of a plan
+    (``targets.calibration (item 2).change_at_least: expected a number, found '30%' ...``)."""
+    from .params import _format_errors
+
+    name = raw.get("name") if isinstance(raw, Mapping) else None
+    return ParamsError(f"The calibration rule {name or i!r} is not valid:",
+                       errors=_format_errors(err, at=("targets", "calibration", i - 1)))
 
 
 def _summary(t: pd.DataFrame, sel: pd.Series, additive: bool) -> float:

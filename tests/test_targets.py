@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from salesperf_kit.exceptions import SalesperfError
+from salesperf_kit.exceptions import ParamsError, SalesperfError
 from salesperf_kit.kpis import targets_for
 from salesperf_kit.params import CalibrationRule, PromotionEvent, TargetSettings
 from salesperf_kit.targets import (
@@ -466,6 +466,25 @@ def test_calibration_rule_for_a_fall(cac_data):
     new, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule])
     assert not log["fired"].any()
     pd.testing.assert_frame_equal(new, cac_data["targets"])
+
+
+def test_a_mistyped_calibration_rule_is_named_at_its_key(cac_data):
+    """An analyst's rules with a misspelt KPI to adjust, or a rise written as text: each is
+    reported at its key with the fix, in the plan's words rather than pydantic's."""
+    good = {"name": "CAC up", "kpi": "cac", "change_at_least": 0.3, "adjust": {"new_customers": -0.1}}
+    typo = {"name": "typo", "kpi": "cac", "change_at_least": 0.3, "adjust": {"new_customer": -0.1}}
+    with pytest.raises(ParamsError) as err:
+        calibrate(cac_data["targets"], cac_data, "2027-04", [good, typo])
+    text = str(err.value)
+    assert text.startswith("targets.calibration (item 2): 'new_customer'") and "Did you mean 'new_customers'?" in text
+    as_text = {**good, "change_at_least": "30%"}
+    with pytest.raises(ParamsError) as err:
+        calibrate(cac_data["targets"], cac_data, "2027-04", [as_text])
+    text = str(err.value)
+    assert text.startswith("targets.calibration (item 1).change_at_least: expected a number, found '30%'")
+    assert "30 % is 0.3" in text and "pydantic" not in text and "validation error" not in text
+    with pytest.raises(ParamsError, match=r"targets.calibration \(item 1\).adjsut: unknown key. Did you mean 'adjust'"):
+        calibrate(cac_data["targets"], cac_data, "2027-04", [{**good, "adjsut": good["adjust"]}])
 
 
 def test_profile_and_promotions_written_with_month_names():
