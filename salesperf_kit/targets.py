@@ -475,6 +475,10 @@ def cascade(total: float, parts: pd.DataFrame, *, method: str = "history",
     Series ``target`` indexed like ``parts``.
     """
     check_one_of("method", method, METHODS)
+    if not isinstance(total, (int, float, np.integer, np.floating)) or not np.isfinite(total) or total < 0:
+        raise SalesperfError(f"cascade: the total to split is {total!r}, but a target total must be a number ≥ 0. "
+                             "Fix: give the company's (or the team's) target as a number; a figure computed from "
+                             "a period without data is NaN.")
     if not isinstance(parts, pd.DataFrame):
         parts = pd.DataFrame(index=pd.Index(list(parts)))
     if not parts.index.is_unique:

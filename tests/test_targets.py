@@ -172,6 +172,17 @@ def test_cascade_overrides_that_do_not_fit_are_refused():
         cascade(100, parts, method="sideways")
 
 
+def test_cascade_of_a_missing_or_negative_total_is_refused():
+    """A company target computed from a month without data is NaN: split, it gave every
+    team a target of 0 without a word. A negative total was reported as overrides (there
+    were none) adding up to more than it. Both now name the total and what it must be."""
+    parts = pd.DataFrame({"history": [300.0, 500.0, 200.0]}, index=["华东", "华南", "华北"])
+    for total in (float("nan"), -5, "1万"):
+        with pytest.raises(SalesperfError, match=r"cascade: the total to split is .*a number ≥ 0"):
+            cascade(total, parts)
+    assert cascade(0, parts).tolist() == [0, 0, 0]  # a total of 0 is a target of 0 for everyone
+
+
 def test_ramp_factor_for_new_hires():
     hire = pd.Timestamp("2027-03-10")
     assert [ramp_factor(hire, f"2027-{m:02d}", 3) for m in range(2, 8)] == [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
