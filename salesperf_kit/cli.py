@@ -173,7 +173,9 @@ def kpis(business, data, period, params_file, out):
     dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
     require_records(dataset, period, what="the KPI table")
     options = params.engine_options
-    wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpis]))
+    # the plan's weighted KPIs too, as score and the report compute them (fcr_rate weighed in
+    # a telesales plan is not in the business type's default set)
+    wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpi_set()]))
     result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
     for note in result.notices:
         click.echo(f"Notice: {note}", err=True)

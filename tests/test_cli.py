@@ -436,3 +436,29 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
                   "岗位": ["推广", "推广"]}).to_csv(data / "employees.csv", index=False)
     r = _run("validate", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 0, r.output
+
+
+def test_kpis_include_the_kpis_the_plan_weighs_outside_the_default_set(tmp_path):
+    """A call centre weighing first-contact resolution (not in telesales' default set) got a
+    KPI table without it, while score ranked people on it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "employees.csv").write_text(
+        "employee_id,name,team,role\nE1,Ann,T,agent\nE2,Bob,T,agent\n", encoding="utf-8")
+    (data / "calls.csv").write_text(
+        "call_id,employee_id,started_at,duration_s,connected\n"
+        "C1,E1,2026-10-02,90,Y\nC2,E2,2026-10-03,120,Y\n", encoding="utf-8")
+    (data / "service.csv").write_text(
+        "ticket_id,employee_id,opened_at,resolved_at,satisfaction,is_complaint,first_contact_resolved\n"
+        "S1,E1,2026-10-02,,4,N,Y\nS2,E1,2026-10-05,,5,N,Y\nS3,E1,2026-10-09,,3,N,N\n"
+        "S4,E2,2026-10-03,,2,N,N\n", encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\nscoring:\n  roles:\n    agent:\n"
+                    "      weights: {calls: 0.5, fcr_rate: 0.5}\n", encoding="utf-8")
+    out = tmp_path / "kpis.csv"
+    r = _run("kpis", "telesales", "--data", data, "--params", plan, "--period", "2026-10", "--out", out)
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out, encoding="utf-8-sig").set_index("employee_id")
+    # E1: 2 of 3 tickets resolved at first contact; E2: 0 of 1
+    assert df.loc["E1", "fcr_rate"] == pytest.approx(2 / 3)
+    assert df.loc["E2", "fcr_rate"] == 0
