@@ -926,7 +926,12 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
             if src is not None:
                 sources.append(src)
         for p in sorted(root.iterdir()):
-            if p.name.startswith((".", "~$")) or not p.is_file() or p.resolve() in claimed:
+            if p.name.startswith((".", "~$")) or not p.is_file():
+                continue
+            # a file that data.files names for another table (calls.csv read for the people
+            # of a call log) is still its own table when its name says so
+            own = table_of_name(p.stem)
+            if p.resolve() in claimed and (own is None or own in explicit):
                 continue
             sources.extend(_sources_of_file(p, p.name, explicit, run))
     elif root.is_file():

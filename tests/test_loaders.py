@@ -1723,3 +1723,20 @@ def test_a_malformed_managers_setting_names_its_key(tmp_path, managers, message)
     mapping = {**_org_chart(tmp_path), "managers": managers}
     with pytest.raises(SalesperfError, match=message):
         load_dataset(tmp_path, mapping=mapping)
+
+
+def test_a_file_named_after_a_table_is_that_table_when_data_files_names_it_for_another(tmp_path):
+    """``files: {employees: calls.csv}`` with ``lines: [employees]`` read the call log's
+    agents, but calls.csv was then no longer read as the calls: the calls were missing and
+    nothing said why."""
+    _write_csv(tmp_path / "calls.csv", pd.DataFrame({
+        "call_id": ["K1", "K2", "K3"], "Agent": ["Dan", "Joe", "Dan"],
+        "started_at": ["2021-01-01", "2021-01-01", "2021-01-02"], "duration_s": ["60", "30", "90"],
+        "connected": ["Y", "N", "Y"]}))
+    mapping = {"files": {"employees": "calls.csv"}, "lines": ["employees"],
+               "columns": {"employees": {"Agent": ["employee_id", "name"]}},
+               "defaults": {"employees": {"team": "Inbound", "role": "agent"}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["employees"]["employee_id"].tolist() == ["Dan", "Joe"]
+    # 3 calls, 60 + 30 + 90 = 180 seconds
+    assert len(ds.tables["calls"]) == 3 and ds.tables["calls"]["duration_s"].sum() == 180
