@@ -1603,7 +1603,8 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
     first = lines.drop_duplicates(key)
     total = groups[[c for c in sums if c in df]].sum(min_count=1)
     first = first.assign(**{c: total[c].reindex(first[key]).to_numpy() for c in total.columns})
-    run.add(ctx.problem("lines_combined", f"{len(lines):,} lines combined into {len(first):,} records by {key}",
+    run.add(ctx.problem("lines_combined", f"{len(lines):,} line{'s' * (len(lines) != 1)} combined into "
+                                          f"{len(first):,} record{'s' * (len(first) != 1)} by {key}",
                         severity="warning", fix="nothing to do if the export has one row per line",
                         zh=f"{len(lines):,} 行明细按 {key} 合并为 {len(first):,} 条记录"))
     return pd.concat([first, df[~has]]).sort_index()

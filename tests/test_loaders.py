@@ -1740,3 +1740,17 @@ def test_a_file_named_after_a_table_is_that_table_when_data_files_names_it_for_a
     assert ds.tables["employees"]["employee_id"].tolist() == ["Dan", "Joe"]
     # 3 calls, 60 + 30 + 90 = 180 seconds
     assert len(ds.tables["calls"]) == 3 and ds.tables["calls"]["duration_s"].sum() == 180
+
+
+def test_lines_combined_into_one_record_say_record(tmp_path):
+    """A campaign log worked by one team read "41,188 lines combined into 1 records"."""
+    _write_csv(tmp_path / "calls.csv", pd.DataFrame({
+        "call_id": ["K1", "K2", "K3"], "started_at": ["2021-01-01"] * 3, "duration_s": ["60", "30", "90"],
+        "connected": ["Y", "N", "Y"]}))
+    mapping = {"files": {"calls": "calls.csv", "employees": "calls.csv"}, "lines": ["employees"],
+               "defaults": {"calls": {"employee_id": "campaign"},
+                            "employees": {"employee_id": "campaign", "name": "Campaign", "team": "T",
+                                          "role": "agent"}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    [w] = [w for w in ds.warnings if w.check == "lines_combined"]
+    assert w.message == "3 lines combined into 1 record by employee_id"
