@@ -237,7 +237,9 @@ def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _number_format(col: str, language: str = "zh") -> str | None:
+def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> str | None:
+    """The Excel number format of column ``col``; ``whole``: the column holds whole numbers
+    only (207 calls read 207, not the "207." that a format such as #,##0.## shows)."""
     # the weight scenarios' columns: baseline_score as score, payout(_change) as money
     col = col.removeprefix("baseline_")
     if col in ("payout", "payout_change", "payout_total"):
@@ -261,8 +263,13 @@ def _number_format(col: str, language: str = "zh") -> str | None:
                                                     "commission_base"):
         return "#,##0.00"
     if info:
-        return "#,##0.##"
+        return "#,##0" if whole else "#,##0.00"
     return None
+
+
+def _holds_whole_numbers(s: pd.Series) -> bool:
+    v = pd.to_numeric(s, errors="coerce").dropna()
+    return bool(len(v)) and bool(((v % 1) == 0).all())
 
 
 def _write_xlsx(sheets: dict[str, tuple[pd.DataFrame, pd.DataFrame]], path: Path, language: str) -> None:
@@ -287,7 +294,8 @@ def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str) -> No
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = header_fill
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    formats = [_number_format(str(c), language) for c in raw.columns]
+    formats = [_number_format(str(c), language, whole=_holds_whole_numbers(raw.iloc[:, j]))
+               for j, c in enumerate(raw.columns)]
     for i, row in enumerate(raw.itertuples(index=False), start=2):
         for j, value in enumerate(row, start=1):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:

@@ -95,6 +95,16 @@ def test_xlsx_shows_turnover_as_times_not_a_percentage(tmp_path):
     assert zh["C2"].number_format == en["C2"].number_format == "0.0%"  # a share stays a percentage
 
 
+def test_xlsx_whole_counts_show_no_trailing_decimal_point(tmp_path):
+    """Excel shows 207 under the format #,##0.## as "207.": a scorecard's calls must read 207,
+    and a KPI with decimals keeps two of them on every row (600.00 next to 621.30)."""
+    t = pd.DataFrame({"employee_id": ["E1", "E2"], "calls": [207, 184],
+                      "effective_talk_minutes": [621.3, 600.0], "csat": [3.417142857, 3.3]})
+    ws = load_workbook(write_table(t, tmp_path / "s.xlsx", language="en")).active
+    assert [ws.cell(2, j).number_format for j in (2, 3, 4)] == ["#,##0", "#,##0.00", "#,##0.00"]
+    assert ws["C3"].number_format == "#,##0.00" and ws["C3"].value == 600.0
+
+
 @pytest.mark.parametrize("language, yes, no", [("zh", "是", "否"), ("en", "Yes", "No")])
 def test_a_true_false_column_reads_yes_or_no(tmp_path, language, yes, no):
     card = pd.DataFrame({"employee_id": ["E1", "E2"], "promotion_eligible": [True, False]})
