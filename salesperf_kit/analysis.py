@@ -265,7 +265,9 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
         ``rate_from_previous = value / value of the previous stage shown`` (NaN for the first
         stage or when the previous value is 0).
         ``attrs["missing_stages"]`` lists the stages left out because their facts were not
-        computed or their source columns are absent from the data.
+        computed or their source columns are absent from the data, and
+        ``attrs["missing_needs"]`` what the data lack for each of them (a
+        :class:`~salesperf_kit.catalogue.Note`, e.g. table 'orders' for telesales deals).
     """
     check_one_of("business", business, BUSINESSES)
     check_one_of("by", by, ["team", "role", "company", "employee_id"])
@@ -280,9 +282,11 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
         else:
             shown.append((order, stage, fact))
     cols = ["group", "stage", "stage_order", "fact", "value", "rate_from_previous"]
+    lacking = {s: _stage_lacks(kpis, s, dict(FUNNEL_STAGES[business])[s]) for s in missing}
     if not shown:
         out = pd.DataFrame(columns=cols)
         out.attrs["missing_stages"] = missing
+        out.attrs["missing_needs"] = {s: n for s, n in lacking.items() if n is not None}
         return out
     wanted = [f for _, _, f in shown]
     if by != "employee_id" and getattr(kpis, "_ctx", None) is not None:
@@ -299,7 +303,25 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
             prev_value = value
     out = pd.DataFrame(rows, columns=cols)
     out.attrs["missing_stages"] = missing
+    out.attrs["missing_needs"] = {s: n for s, n in lacking.items() if n is not None}
     return out
+
+
+def _stage_lacks(result, stage: str, candidates: tuple[str, ...]) -> Note | None:
+    """What the data lack for a funnel stage left out (its preferred fact's first source:
+    a table, or columns of it), or None when that cannot be told (a stand-in without data)."""
+    from .kpis import _lacks
+
+    has = getattr(result, "has", None)
+    if has is None or getattr(result, "_ctx", None) is None:
+        return None
+    for table, cols in _FACT_SOURCES.get(candidates[0], ()):
+        if not has(table):
+            return _lacks(table)
+        absent = [c for c in cols if not has(table, c)]
+        if absent:
+            return _lacks(table, absent)
+    return None
 
 
 # ----------------------------------------------------------------------------- team comparison

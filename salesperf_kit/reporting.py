@@ -99,6 +99,11 @@ def _fmt(value, unit: str | None = None, *, language: str = "en", tiny: bool = T
     return f"{value:,.2f}"
 
 
+def _and(items: list[str]) -> str:
+    """English list: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _decimals(values: pd.Series) -> int:
     """Decimals for a column of numbers: the same for every row, so that the points line
     up (113.1 and 98.7, not 113.1 and 98.73), and fewer the larger the numbers."""
@@ -505,10 +510,17 @@ class Report:
         i = 0 if self.zh else 1
         f = f.assign(stage_label=f["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))
         png, paras = None, []
-        missing = [stage_names.get(m, (m, m))[i] for m in f.attrs.get("missing_stages", [])]
-        if missing:
+        stages = f.attrs.get("missing_stages", [])
+        needs = f.attrs.get("missing_needs", {})
+        if stages and len(needs) == len(stages):  # each stage with what the data lack for it
+            parts = [(stage_names.get(m, (m, m))[i], needs[m]) for m in stages]
+            paras.append("漏斗略去" + "、".join(f"「{m}」（数据中缺少{getattr(n, 'zh', n)}）" for m, n in parts) + "。"
+                         if self.zh else "The funnel leaves out "
+                         + _and([f"the {m} stage (the data lack {n})" for m, n in parts]) + ".")
+        elif stages:
+            missing = [stage_names.get(m, (m, m))[i] for m in stages]
             paras.append("数据中没有" + "、".join(f"「{m}」" for m in missing) + "，漏斗略去该环节。" if self.zh else
-                         f"The data have no {', '.join(m.lower() for m in missing)}: the funnel leaves "
+                         f"The data have no {_and([m.lower() for m in missing])}: the funnel leaves "
                          f"{'that stage' if len(missing) == 1 else 'those stages'} out.")
         # a first stage that is 0 everywhere while later stages have records is missing from
         # the export (or a default of 0), not a funnel that starts empty

@@ -182,6 +182,22 @@ def test_funnel_counts_a_customer_of_two_people_once_in_their_team(employees):
     assert people.to_dict() == {"e1": 1.0, "e2": 1.0, "e3": 0.0}
 
 
+def test_funnel_telesales_says_what_the_data_lack_for_each_stage_left_out(employees):
+    """A call log without customers or outcomes, and no orders (a call-centre export):
+    intent needs the calls' customer_id and outcome, deals the orders table."""
+    calls = pd.DataFrame({
+        "call_id": ["k1", "k2", "k3"], "employee_id": ["e1", "e1", "e2"],
+        "started_at": pd.to_datetime(["2026-10-01"] * 3), "duration_s": [120.0, 0.0, 90.0],
+        "connected": [True, False, True]})
+    res = compute_kpis({"employees": employees, "calls": calls}, "2026-10", kpis=["calls", "connect_rate"])
+    out = an.funnel("telesales", res, by="company")
+    assert out["value"].tolist() == [3.0, 2.0]  # calls 3, connected 2
+    assert out.attrs["missing_stages"] == ["intent_customers", "deals"]
+    needs = out.attrs["missing_needs"]
+    assert str(needs["intent_customers"]) == "column(s) customer_id, outcome of 'calls'"
+    assert str(needs["deals"]) == "table 'orders'"
+
+
 def test_funnel_online_leaves_out_a_stage_whose_column_is_absent(tables):
     # traffic without an inquiries column: the inquiries fact would be 0 for everybody,
     # so the stage is left out and orders are rated against sessions

@@ -154,8 +154,15 @@ def test_traffic_without_visit_counts_leaves_their_kpis_and_funnel_stage_out(lea
     assert {"sessions", "conversion_rate", "unique_visitors", "page_views"} <= set(report.kpis.left_out)
     assert report.kpis.wide["inquiry_conversion"].notna().any()  # inquiries and orders are still there
     funnel = report.funnel()
-    assert funnel.paragraphs[0] == "The data have no sessions: the funnel leaves that stage out."
+    assert funnel.paragraphs[0] == ("The funnel leaves out the Sessions stage "
+                                    "(the data lack column(s) sessions of 'traffic').")
     assert funnel.table["Stage"].unique().tolist() == ["Inquiries", "Orders"]
+
+
+def test_the_funnel_says_in_chinese_what_a_stage_left_out_lacks(leads_only):
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(leads_only), period="2026-10", language="zh")
+    assert report.funnel().paragraphs[0] == "漏斗略去「访问」（数据中缺少「流量」表的「访问量」（sessions）列）。"
 
 
 def test_the_manifest_lists_a_lookup_file_outside_the_data_folder(tmp_path):
