@@ -1224,7 +1224,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
         shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
         raise ScoringError(f"No person '{employee_id}' in the scorecard of {card.period}."
                            + did_you_mean(employee_id, ids)
-                           + f" Pass an employee_id or a name of Scorecard.table ({len(ids)} people: {shown}).")
+                           + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).")
     row = rows.iloc[0]
     params = card.params
     sc = params.scoring if params is not None else None

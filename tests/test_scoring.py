@@ -300,6 +300,17 @@ def test_a_kpi_not_computed_is_redistributed(data):
     assert detail(card, "E1", "revenue")["effective_weight"] == pytest.approx(0.5 / 0.8)
 
 
+def test_explaining_someone_not_in_the_scorecard_names_no_python_class(kpis):
+    """salesperf explain prints this message: a user of the command line knows people, not
+    the attribute of a Python object that holds them."""
+    card = score(kpis, make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}}))
+    with pytest.raises(ScoringError) as err:
+        card.explain("E9", language="en")
+    assert "Scorecard" not in str(err.value)
+    assert str(err.value).endswith("Pass the employee_id or the name of someone in the scorecard "
+                                   "(5 people: E1, E5, E2, E3, E4).")
+
+
 def test_tier_weighted_orders(kpis):
     p = make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}},
                     normalisation={"method": "minmax"},
