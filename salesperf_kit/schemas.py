@@ -119,10 +119,12 @@ class Service(_Base):
     ticket_id: Series[str] = pa.Field(unique=True)
     employee_id: Series[str]
     opened_at: Series[pd.Timestamp]
-    resolved_at: Series[pd.Timestamp] = pa.Field(nullable=True)
-    satisfaction: Series[float] = pa.Field(ge=1, le=5, nullable=True)
-    is_complaint: Series[bool]
-    first_contact_resolved: Series[bool]
+    # each of these gives its own KPIs (resolution time, satisfaction, complaints, first-contact
+    # resolution): an export without one leaves those KPIs out, with a notice, not the table
+    resolved_at: Optional[Series[pd.Timestamp]] = pa.Field(nullable=True)
+    satisfaction: Optional[Series[float]] = pa.Field(ge=1, le=5, nullable=True)
+    is_complaint: Optional[Series[bool]]
+    first_contact_resolved: Optional[Series[bool]]
 
 
 class Reviews(_Base):

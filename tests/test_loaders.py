@@ -1754,3 +1754,18 @@ def test_lines_combined_into_one_record_say_record(tmp_path):
     ds = load_dataset(tmp_path, mapping=mapping)
     [w] = [w for w in ds.warnings if w.check == "lines_combined"]
     assert w.message == "3 lines combined into 1 record by employee_id"
+
+
+def test_a_ticket_export_without_resolution_satisfaction_or_flags_loads_and_leaves_their_kpis_out(tmp_path):
+    """A help-desk export often has the tickets alone: each optional column only gives its
+    own KPIs, so the table loads and those KPIs are left out with the column named."""
+    from salesperf_kit.kpis import compute_kpis
+
+    _employees().to_csv(tmp_path / "employees.csv", index=False)
+    (tmp_path / "service.csv").write_text("ticket_id,employee_id,opened_at\nT1,E1,2026-10-01\nT2,E1,2026-10-05\n",
+                                          encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    assert list(ds.tables["service"].columns) == ["ticket_id", "employee_id", "opened_at"]
+    res = compute_kpis(ds, "2026-10", kpis=["csat", "fcr_rate", "resolution_hours"])
+    assert set(res.left_out) == {"csat", "fcr_rate", "resolution_hours"}
+    assert "resolved_at" in str(res.left_out["resolution_hours"])
