@@ -146,7 +146,7 @@ def sample(business, out, seed, scale, volume, fmt):
         except ValueError:
             raise SalesperfError(f"--volume expects TABLE=N (e.g. orders=210), got '{v}'") from None
     paths = write_sample(business, out, seed=seed, scale=scale, volumes=volumes or None, fmt=fmt)
-    click.echo(f"Wrote {len(paths)} files to {out}")
+    click.echo(f"Wrote {len(paths)} {'file' if len(paths) == 1 else 'files'} to {out}")
 
 
 def _load(data, params, period, lazy=False):
@@ -180,7 +180,8 @@ def kpis(business, data, period, params_file, out):
     for note in result.notices:
         click.echo(f"Notice: {note}", err=True)
     write_table(result.wide, out, labels=False, sheet="kpis")
-    click.echo(f"Wrote {len(result.wide)} rows x {len(result.kpis)} KPIs to {out}")
+    click.echo(f"Wrote {len(result.wide)} {'row' if len(result.wide) == 1 else 'rows'} x {len(result.kpis)} "
+               f"{'KPI' if len(result.kpis) == 1 else 'KPIs'} to {out}")
 
 
 def _has_parquet(data) -> bool:
@@ -216,7 +217,7 @@ def score(business, data, period, params_file, out):
         click.echo(f"Notice: {note.text(report.language) if hasattr(note, 'text') else note}", err=True)
     for line in report.unscored_lines():  # a scorecard of empty scores is not a plain success
         click.echo(f"Warning: {line}", err=True)
-    click.echo(f"Wrote the scorecard of {len(table)} people to {out}")
+    click.echo(f"Wrote the scorecard of {len(table)} {'person' if len(table) == 1 else 'people'} to {out}")
 
 
 @main.command()
@@ -263,7 +264,7 @@ def targets(business, year, method, uplift, data, params_file, out):
     dataset = _load(data, params, f"{year - 1}")
     table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift)
     write_table(table, out, labels=False, sheet="targets")
-    click.echo(f"Wrote {len(table)} target rows to {out}")
+    click.echo(f"Wrote {len(table)} target {'row' if len(table) == 1 else 'rows'} to {out}")
     for note in table.attrs.get("notes", []):
         click.echo(f"  - {note}")
 
@@ -289,7 +290,7 @@ def scenarios(business, params_file, data, period, out):
         click.echo(summary.to_string())
     for note in table.attrs.get("notes", []):
         click.echo(f"Note: {note}", err=True)
-    click.echo(f"Wrote {len(table)} rows to {out}")
+    click.echo(f"Wrote {len(table)} {'row' if len(table) == 1 else 'rows'} to {out}")
 
 
 @main.command()

@@ -462,3 +462,18 @@ def test_kpis_include_the_kpis_the_plan_weighs_outside_the_default_set(tmp_path)
     # E1: 2 of 3 tickets resolved at first contact; E2: 0 of 1
     assert df.loc["E1", "fcr_rate"] == pytest.approx(2 / 3)
     assert df.loc["E2", "fcr_rate"] == 0
+
+
+def test_one_person_is_written_in_the_singular(tmp_path):
+    """A KPI table or scorecard of one person says "1 row", "1 person", not "1 rows", "1 people"."""
+    (tmp_path / "employees.csv").write_text("employee_id,name,team,role\nE1,Ann,T1,agent\n", encoding="utf-8")
+    (tmp_path / "calls.csv").write_text("call_id,employee_id,started_at,duration_s,connected\n"
+                                        "K1,E1,2026-10-02 10:00,90,yes\n", encoding="utf-8")
+    (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,amount\n"
+                                         "O1,E1,C1,2026-10-02,500\n", encoding="utf-8")
+    r = _run("kpis", "telesales", "--data", tmp_path, "--period", "2026-10", "--out", tmp_path / "k.csv")
+    assert r.exit_code == 0, r.output
+    assert r.output.rstrip().endswith(" KPIs to " + str(tmp_path / "k.csv")) and "Wrote 1 row x " in r.output
+    s = _run("score", "telesales", "--data", tmp_path, "--period", "2026-10", "--out", tmp_path / "s.csv")
+    assert s.exit_code == 0, s.output
+    assert s.output.rstrip().endswith("Wrote the scorecard of 1 person to " + str(tmp_path / "s.csv"))
