@@ -109,7 +109,9 @@ def _decimals(values: pd.Series) -> int:
     up (113.1 and 98.7, not 113.1 and 98.73), and fewer the larger the numbers."""
     v = pd.to_numeric(values, errors="coerce").abs()
     v = v[np.isfinite(v)]
-    if len(v) and (v == v.round()).all():  # ranks, counts: whole numbers
+    # ranks, counts, scores of whole points: whole numbers, to float noise (0.1 × 3 × 100 is
+    # 30.000000000000004, still a whole score)
+    if len(v) and np.allclose(v, v.round(), rtol=0, atol=1e-9):
         return 0
     top = v.max() if len(v) else 0.0
     return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 0.1 or top == 0 else 3

@@ -456,6 +456,8 @@ def test_table_columns_keep_one_number_of_decimals():
     assert text["r"].tolist() == ["0.43", "-0.05", "0.00"]
     assert text["p"].tolist() == ["0.012", "0.004", "0.050"]
     assert text["rank"].tolist() == ["1", "10", "–"]
+    noisy = Section("t", table=pd.DataFrame({"score": [0.1 * 3 * 100, 65.0]}))._table_text()
+    assert 0.1 * 3 * 100 != 30 and noisy["score"].tolist() == ["30", "65"]  # float noise: still whole
 
 
 def test_summary_sentence_words_only_the_figures_it_has():
