@@ -257,7 +257,7 @@ def _promotions(promotions) -> list[dict]:
     if promotions is None:
         promotions = TargetSettings().promotions
     out = []
-    for ev in promotions:
+    for i, ev in enumerate(promotions, start=1):
         if isinstance(ev, PromotionEvent):
             out.append({"name": ev.name, "month": ev.month, "weight": ev.weight})
             continue
@@ -273,8 +273,7 @@ def _promotions(promotions) -> list[dict]:
         try:
             e = PromotionEvent.model_validate({k: ev[k] for k in ("name", "month", "weight") if k in ev})
         except ValidationError as err:
-            raise SalesperfError(f"The promotion {ev!r} is not valid: give a name, a month 1-12 (or a date) "
-                                 f"and a weight ≥ 0. ({err})") from None
+            raise _item_error("promotion", "promotions", ev, i, err) from None
         out.append({"name": e.name, "month": e.month, "weight": e.weight})
     return out
 
@@ -1299,7 +1298,7 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         try:
             rule = raw if isinstance(raw, CalibrationRule) else CalibrationRule.model_validate(raw)
         except ValidationError as err:
-            raise _rule_error(raw, i, err) from None
+            raise _item_error("calibration rule", "calibration", raw, i, err) from None
         value = _company_value(dataset, p, rule.kpi, options, cache)
         base_vals = [_company_value(dataset, p.shift(-i), rule.kpi, options, cache)
                      for i in range(1, rule.baseline_periods + 1)]
@@ -1352,14 +1351,15 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     return out, pd.DataFrame(log_rows, columns=cols)
 
 
-def _rule_error(raw, i: int, err: ValidationError) -> ParamsError:
-    """A calibration rule that does not validate, in the words and key paths of a plan
-    (``targets.calibration (item 2).change_at_least: expected a number, found '30%' ...``)."""
+def _item_error(what: str, key: str, raw, i: int, err: ValidationError) -> ParamsError:
+    """Item ``i`` (from 1) of a plan's list ``targets.<key>`` that does not validate, in the
+    words and key paths of a plan (``targets.calibration (item 2).change_at_least: expected a
+    number, found '30%' ...``), whether it came from a parameter file or a Python call."""
     from .params import _format_errors
 
     name = raw.get("name") if isinstance(raw, Mapping) else None
-    return ParamsError(f"The calibration rule {name or i!r} is not valid:",
-                       errors=_format_errors(err, at=("targets", "calibration", i - 1)))
+    return ParamsError(f"The {what} {name or i!r} is not valid:",
+                       errors=_format_errors(err, at=("targets", key, i - 1)))
 
 
 def _summary(t: pd.DataFrame, sel: pd.Series, additive: bool) -> float:

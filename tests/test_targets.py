@@ -498,6 +498,18 @@ def test_a_mistyped_calibration_rule_is_named_at_its_key(cac_data):
         calibrate(cac_data["targets"], cac_data, "2027-04", [{**good, "adjsut": good["adjust"]}])
 
 
+def test_a_mistyped_promotion_is_named_at_its_key():
+    """A promotion passed in Python with a month 13 or a weight in words: reported like the
+    same mistake in a parameter file, at its key, not in pydantic's words."""
+    with pytest.raises(ParamsError) as err:
+        split_in_time(1200, year=2027, promotions=[{"name": "618", "month": 6}, {"name": "双11", "month": 13}])
+    text = str(err.value)
+    assert text.startswith("targets.promotions (item 2).month: promotion month: '13' is not a month; write 1-12")
+    assert "pydantic" not in text and "validation error" not in text
+    with pytest.raises(ParamsError, match=r"targets.promotions \(item 1\).weight: expected a number, found 'high'"):
+        split_in_time(1200, year=2027, promotions=[("618", 6, "high")])
+
+
 def test_profile_and_promotions_written_with_month_names():
     """The way a plan is written in YAML: months by name, `name: 618` read as a number."""
     s = TargetSettings.model_validate({
