@@ -464,7 +464,8 @@ class Report:
             note = left_out[k]
             return f"数据中缺少{getattr(note, 'zh', note)}", f"the data lack {note}"
         return {"lack": ("数据无法计算", "not computed from these data"), "value": ("没有数值", "no value"),
-                "target": ("没有目标", "no target"), "score": ("无法计分", "no score")}[reason]
+                "target": ("没有目标", "no target"), "zero_target": ("目标为 0", "a target of 0"),
+                "score": ("无法计分", "no score")}[reason]
 
     def _redistributed_lines(self) -> list[str]:
         """The plan's weighted KPIs that could not be scored for some people, why, and that

@@ -2207,6 +2207,8 @@ def _why_no_points(kpi: str, notes: pd.Series, left_out: Mapping[str, str]) -> s
         return f"{kpi} needs {left_out[kpi]}, which the data do not have"
     if codes == {"target"}:
         return f"{kpi} is scored against a target and the data give nobody a {kpi} target"
+    if codes <= {"target", "zero_target"}:
+        return f"{kpi} is scored against a target and nobody's {kpi} target is above 0"
     if "lack" in codes:
         return f"{kpi} is not among the KPIs given (kpis=): compute it with them"
     return ""

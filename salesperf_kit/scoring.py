@@ -644,6 +644,7 @@ def _targets_map(targets: pd.DataFrame | None, p: Period) -> pd.Series:
 UNSCORED = {"lack": "not computed from these data: weight redistributed",
             "value": "no value: weight redistributed",
             "target": "no target: weight redistributed",
+            "zero_target": "a target of 0, no attainment: weight redistributed",
             "score": "no score: weight redistributed"}
 
 
@@ -678,7 +679,8 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
     for e, k, v, t, m, n in zip(d["employee_id"], d["kpi"], d["raw"], d["target"], d["method"], d["normalised"]):
         why = ""
         if pd.isna(n):
-            code = "lack" if k not in computed else "value" if pd.isna(v) else "target" if m == "attainment" else "score"
+            code = ("lack" if k not in computed else "value" if pd.isna(v)
+                    else ("zero_target" if t == 0 else "target") if m == "attainment" else "score")
             why = UNSCORED[code]
         extra = extra_notes.get((e, k), "")
         notes.append("; ".join(x for x in (extra, why) if x))
@@ -1145,6 +1147,7 @@ _NOTE_ZH = [
     (UNSCORED["lack"], "数据无法计算，权重已按比例分配给其他指标"),
     (UNSCORED["value"], "无数值，权重已按比例分配给其他指标"),
     (UNSCORED["target"], "无目标，权重已按比例分配给其他指标"),
+    (UNSCORED["zero_target"], "目标为 0，无法计算完成率，权重已按比例分配给其他指标"),
     (UNSCORED["score"], "无法计分，权重已按比例分配给其他指标"),
 ]
 

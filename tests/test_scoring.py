@@ -246,6 +246,21 @@ def test_dimension_weights_split_within_each_dimension():
 
 
 # ----------------------------------------------------------------------------- KPI points
+def test_a_target_of_0_is_said_to_be_0_not_missing(kpis, data):
+    """E4's revenue target set at 0: no attainment to score (its weight goes to the other
+    KPIs, as for a missing target), and the note says the target is 0, not that there is none."""
+    targets = pd.concat([data["targets"], pd.DataFrame({"period": [PERIOD], "employee_id": ["E4"], "team": [None],
+                                                        "kpi": ["revenue"], "target": [0.0]})], ignore_index=True)
+    card = score(kpis, make_params(), targets=targets)
+    rev = detail(card, "E4", "revenue")
+    assert rev["target"] == 0 and np.isnan(rev["normalised"])
+    assert rev["note"] == "a target of 0, no attainment: weight redistributed"
+    assert row(card, "E4")["kpi_points"] == pytest.approx(0.6 * 100 / 3 + 0.4 * 0)  # 20, as with no target
+    zh = make_params()
+    zh.language = "zh"
+    assert row(score(kpis, zh, targets=targets), "E4")["notes"] == "销售额：目标为 0，无法计算完成率，权重已按比例分配给其他指标"
+
+
 def test_kpi_points_by_hand_with_redistribution(kpis, data):
     card = score(kpis, make_params(), targets=data["targets"])
     # revenue attainment: E1 6500/5000 -> 120 (cap), E2 100, E3 50, E4 no target for 2026-10
