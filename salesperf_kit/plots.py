@@ -36,7 +36,9 @@ def set_style() -> None:
     sns.set_theme(style="whitegrid", font=name, rc={
         "font.sans-serif": [name, "DejaVu Sans"], "axes.unicode_minus": False,
         "text.parse_math": False,  # a name such as "Ca$h $x^2$" is text, not a formula to typeset
-        "figure.dpi": 100, "savefig.dpi": 110, "figure.figsize": (8, 4.2)})
+        "figure.dpi": 100, "savefig.dpi": 110, "figure.figsize": (8, 4.2),
+        # a figure saved as returned (ax.figure.savefig) keeps its long (Chinese) tick labels
+        "savefig.bbox": "tight"})
 
 
 def _ax(ax, figsize=None):

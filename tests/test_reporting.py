@@ -893,3 +893,31 @@ def test_the_statistical_terms_of_a_table_are_said_in_plain_words(no_reviews, la
     assert comparison[1].startswith(teams) and "0.05" in comparison[1]
     alerts = report.audit().paragraphs
     assert alerts[1].startswith(audit) and "3.5" in alerts[1]
+
+
+def test_a_figure_saved_as_returned_keeps_its_long_labels():
+    """An analyst saves a returned figure with ax.figure.savefig: the long Chinese names on the
+    left and the legend on the right are in the file, not cut at the figure's edge."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from PIL import Image
+
+    from salesperf_kit import plots
+
+    data = pd.DataFrame({"name": ["欧阳精准流量运营专员甲", "司马精准流量运营专员乙"], "score": [90.0, 80.0],
+                         "team": ["华东一区直播电商团队", "华南二区"]})
+    ax = plots.leaderboard_chart(data, title="排行榜")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    left = min(t.get_window_extent(renderer).x0 for t in ax.get_yticklabels())
+    right = ax.get_legend().get_window_extent(renderer).x1
+    width = fig.bbox.width
+    assert left < 0 or right > width  # drawn past the figure's edge: a plain save would cut them
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    plt.close(fig)
+    saved = Image.open(io.BytesIO(buf.getvalue())).size[0]
+    assert saved >= right - min(left, 0)  # the whole span from the labels to the legend
