@@ -952,23 +952,23 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
                               f"data.files: {{calls: '{root.name}#{sheets[0]}'}}")
             sources.extend(found)
         else:
-            table = next((t for t, spec in explicit.items()
-                          if Path(_split_sheet(spec)[0]).name == root.name), None)
+            # every table that data.files reads from this very file (a call log that also
+            # gives the people: files: {calls: log.csv, employees: log.csv})
+            tables = [t for t, spec in explicit.items() if Path(_split_sheet(spec)[0]).name == root.name]
             for t, spec in explicit.items():
-                if t != table:
+                if t not in tables:
                     run.warn(t, "unknown_file", f"data.files.{t} ('{spec}') is not loaded: only "
                              f"the file '{root.name}' was given",
                              zh=f"未加载 data.files.{t}（'{spec}'）：只给了文件 '{root.name}'",
                              fix="pass the folder instead to load several tables")
-            table = table or table_of_name(root.stem)
-            if table is None:
+            tables = tables or [t for t in [table_of_name(root.stem)] if t is not None]
+            if not tables:
                 run.error("?", "unknown_table",
                           "cannot tell which table this file holds: its name is not a table name",
                           file=root.name, fix=f"add data.files: {{orders: {root.name}}} (or the "
                           f"right table) to the parameter file, or rename the file after its "
                           f"table, e.g. orders{root.suffix}")
-            else:
-                sources.append(_Source(table, root, kind, None, root.name))
+            sources.extend(_Source(t, root, kind, None, root.name) for t in tables)
     return _deduplicate(sources, wanted, run)
 
 

@@ -1769,3 +1769,22 @@ def test_a_ticket_export_without_resolution_satisfaction_or_flags_loads_and_leav
     res = compute_kpis(ds, "2026-10", kpis=["csat", "fcr_rate", "resolution_hours"])
     assert set(res.left_out) == {"csat", "fcr_rate", "resolution_hours"}
     assert "resolved_at" in str(res.left_out["resolution_hours"])
+
+
+def test_one_file_given_as_the_data_is_read_for_every_table_that_data_files_reads_from_it(tmp_path):
+    """A call log given as the data path (not its folder), with data.files reading both the
+    calls and the agents from it: both tables load, as they do when the folder is given."""
+    log = tmp_path / "log.csv"
+    log.write_text("Call Id,Agent,Date,Answered,Seconds\nK1,Dan,2026-10-01,Y,60\nK2,Joe,2026-10-02,N,0\n"
+                   "K3,Dan,2026-10-03,Y,90\n", encoding="utf-8")
+    mapping = {"files": {"calls": "log.csv", "employees": "log.csv", "orders": "orders.csv"}, "lines": ["employees"],
+               "columns": {"calls": {"Call Id": "call_id", "Agent": "employee_id", "Date": "started_at",
+                                     "Answered": "connected", "Seconds": "duration_s"},
+                           "employees": {"Agent": ["employee_id", "name"]}},
+               "values": {"calls": {"connected": {"Y": True, "N": False}}},
+               "defaults": {"employees": {"team": "Inbound", "role": "agent"}}}
+    report = validate_dataset(log, mapping=mapping)
+    assert report.tables == {"calls": 3, "employees": 2}
+    assert not report.problems
+    [w] = [w for w in report.warnings if w.check == "unknown_file"]  # a file named that is not this one
+    assert w.table == "orders" and w.message == "data.files.orders ('orders.csv') is not loaded: only the file 'log.csv' was given"
