@@ -1454,6 +1454,15 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
                                                ctx.file, ctx.sheet)
     order = [c for c in spec.columns if c in raw.columns]
     raw = raw[order + [c for c in raw.columns if c not in order]]  # contract order
+    if table in ("calls", "service") and spec.key not in raw.columns:
+        what = "call" if table == "calls" else "ticket"
+        run.add(ctx.problem(
+            "no_ids", f"no {spec.key} column: each row is taken as one {what}, and a {what} exported twice "
+            f"cannot be told from two", column=spec.key, severity="warning",
+            zh=f"没有{'通话' if table == 'calls' else '工单'}编号（{spec.key}）列：每行算一{'通' if table == 'calls' else '张'}，"
+               "重复导出的记录无法识别",
+            fix=f"nothing to do if the export has one row per {what}; if it has an id column, map it with "
+                f"data.columns.{table}: {{<your header>: {spec.key}}}"))
     missing = [c for c in spec.required if c not in raw.columns]
     for col in missing:
         if col in ctx.headers:  # ambiguous: already reported
@@ -1832,15 +1841,18 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
         if hint:
             break
     spec = TABLES[ctx.table]
-    undated = ""
+    more = ""
     if col in spec.dates and spec.key is None:  # rows that may be totals (ad spend per campaign), not records
-        undated = (f"; an export without dates (one period's totals) is dated with data.defaults.{ctx.table}: "
-                   f"{{{col}: <its last day>}}, e.g. 2026-10-31 for October 2026")
+        more = (f"; an export without dates (one period's totals) is dated with data.defaults.{ctx.table}: "
+                f"{{{col}: <its last day>}}, e.g. 2026-10-31 for October 2026")
+    if col == "employee_id" and ctx.table != "employees":  # one person's (or one campaign's) export
+        more += (f"; an export that names nobody, being one person's records, is given to them with "
+                 f"data.defaults.{ctx.table}: {{employee_id: <their id>}}")
     run.add(ctx.problem(
         "column_missing",
         f"required column '{col}' not found (looked for headers such as {known}); headers "
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
-        fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + undated
+        fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + more
             + (f".{hint}" if hint else "")))
 
 

@@ -85,7 +85,8 @@ class Orders(_Base):
 class Calls(_Base):
     """一通电话: a phone call."""
 
-    call_id: Series[str] = pa.Field(unique=True)
+    # unique when given; a log without ids (many dialler exports) loads, with a warning
+    call_id: Optional[Series[str]] = pa.Field(unique=True)
     employee_id: Series[str]
     started_at: Series[pd.Timestamp]
     duration_s: Series[float] = pa.Field(ge=0)
@@ -116,7 +117,7 @@ class Traffic(_Base):
 class Service(_Base):
     """一张客服工单 / 一次会话: a customer-service ticket."""
 
-    ticket_id: Series[str] = pa.Field(unique=True)
+    ticket_id: Optional[Series[str]] = pa.Field(unique=True)  # as call_id
     employee_id: Series[str]
     opened_at: Series[pd.Timestamp]
     # each of these gives its own KPIs (resolution time, satisfaction, complaints, first-contact

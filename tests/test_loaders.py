@@ -1765,7 +1765,7 @@ def test_a_ticket_export_without_resolution_satisfaction_or_flags_loads_and_leav
     (tmp_path / "service.csv").write_text("ticket_id,employee_id,opened_at\nT1,E1,2026-10-01\nT2,E1,2026-10-05\n",
                                           encoding="utf-8")
     ds = load_dataset(tmp_path)
-    assert list(ds.tables["service"].columns) == ["ticket_id", "employee_id", "opened_at"]
+    assert set(ds.tables["service"].columns) == {"ticket_id", "employee_id", "opened_at"}
     res = compute_kpis(ds, "2026-10", kpis=["csat", "fcr_rate", "resolution_hours"])
     assert set(res.left_out) == {"csat", "fcr_rate", "resolution_hours"}
     assert "resolved_at" in str(res.left_out["resolution_hours"])
@@ -1788,3 +1788,23 @@ def test_one_file_given_as_the_data_is_read_for_every_table_that_data_files_read
     assert not report.problems
     [w] = [w for w in report.warnings if w.check == "unknown_file"]  # a file named that is not this one
     assert w.table == "orders" and w.message == "data.files.orders ('orders.csv') is not loaded: only the file 'log.csv' was given"
+
+
+def test_a_call_log_without_ids_or_agents_loads_with_what_to_do(tmp_path):
+    """A dialler export of one campaign: no call id and no agent. The ids are not needed (a
+    warning says what they would have caught); the agent is, and the fix says how to give
+    one person's export to them."""
+    from salesperf_kit.kpis import compute_kpis
+
+    _employees().to_csv(tmp_path / "employees.csv", index=False)
+    (tmp_path / "calls.csv").write_text("started_at,duration_s,connected\n2026-10-01 09:00,65,yes\n"
+                                        "2026-10-01 09:05,0,no\n2026-10-02 10:00,30,yes\n", encoding="utf-8")
+    report = validate_dataset(tmp_path)
+    [missing] = [p for p in report.problems if p.column == "employee_id"]
+    assert missing.fix.endswith("is given to them with data.defaults.calls: {employee_id: <their id>}")
+    ds = load_dataset(tmp_path, mapping={"defaults": {"calls": {"employee_id": "E1"}}})
+    [w] = [w for w in ds.warnings if w.check == "no_ids"]
+    assert w.message == ("no call_id column: each row is taken as one call, and a call exported twice cannot be "
+                         "told from two")
+    k = compute_kpis(ds, "2026-10", kpis=["calls", "connect_rate"]).wide.set_index("employee_id")
+    assert (k.loc["E1", "calls"], k.loc["E1", "connect_rate"]) == (3.0, pytest.approx(2 / 3))
