@@ -736,7 +736,7 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                      payouts: pd.DataFrame | None = None, scorecard_details: pd.DataFrame | None = None,
                      max_single_weight: float = 0.5, min_process_weight: float = 0.2,
                      min_pay_correlation: float = 0.5, min_people: int = 5,
-                     max_unscored_weight: float = 0.2) -> pd.DataFrame:
+                     max_unscored_weight: float = 0.2, min_peers: int = 3) -> pd.DataFrame:
     """Check a plan for the common mistakes of seed 000.
 
     Issues (one row each time one fires; none when the plan is healthy):
@@ -763,6 +763,10 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
     - ``team_score_uniform`` (needs ``scorecard_table``): a team blend is set but every
       scored person has the same team score (one team): it moves everyone's score toward
       one value without telling anyone apart. value = the team weight.
+    - ``few_peers`` (needs ``scorecard_table``): fewer than ``min_peers`` people of a role
+      have a score while the role's KPIs (weight > 0) are normalised among peers (min-max,
+      percentile, T-score): one person alone is at the top of every such KPI, two are 0
+      and 100. detail_key = those KPIs, heaviest first; value = the number of people.
 
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
@@ -818,6 +822,19 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
         tw = blend.team_weight[blend.phase]
         if tw > 0 and len(team_scores) >= 2 and np.allclose(team_scores, team_scores.iloc[0]):
             add("team_score_uniform", None, None, "team_score", tw, None)
+
+    if scorecard_table is not None and {"role", "score"} <= set(scorecard_table.columns):
+        scored = scorecard_table[pd.to_numeric(scorecard_table["score"], errors="coerce").notna()]
+        sc = params.scoring
+        peers = scored["role"].astype(str).map(params.plan_role)  # (scored among those of the plan's role)
+        for role, n in peers.value_counts(sort=False).items():
+            spec = sc.roles.get(role)
+            if spec is None or n >= min_peers:
+                continue
+            relative = [k for k, w in sorted(spec.weights.items(), key=lambda kv: (-kv[1], kv[0]))
+                        if w > 0 and sc.kpi_normalisation.get(k, sc.normalisation).method != "attainment"]
+            if relative:
+                add("few_peers", role, None, ", ".join(relative), n, min_peers)
 
     if scorecard_table is not None and payouts is not None:
         _require(scorecard_table, ["employee_id", "score"], "plan_diagnostics (scorecard_table)")

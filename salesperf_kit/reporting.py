@@ -991,6 +991,13 @@ def diagnostic_sentence(row: dict, language: str) -> str:
                                "只把每个人的得分拉向同一个值，等级因此更集中。",
                                f"Everyone has the same team score (there is one team): its {value:.0%} weight changes no "
                                "ranking and only pulls every score toward one value, bunching the grades."),
+        "few_peers": (f"岗位 {role}：只有 {value:.0f} 人参与计分，而{names}按同岗位相对位置计分：人数这么少，"
+                      "相对得分说明不了什么（一人时总是第一，两人时一个 0 分一个 100 分）。"
+                      "请改用按目标达成率计分，或把该岗位与相近岗位放在一起比较。",
+                      f"Role {role}: {value:.0f} {'person has' if value == 1 else 'people have'} a score while "
+                      f"{_and(labels)} {'is' if len(labels) == 1 else 'are'} scored against peers: among so few, those "
+                      "points say little (one person always comes first; of two, one gets 0 and the other 100). "
+                      "Score them against targets instead, or compare the role with a similar one."),
         "single_kpi_dominates": (f"岗位 {role}{phase}：单一指标「{name}」占权重 {value:.0%}，方案过于依赖一个指标。",
                                  f"Role {role}{phase}: {name} carries {value:.0%} of the weight; the plan leans on one metric."),
         "no_process_kpi": (f"岗位 {role}{phase}：没有过程指标，只考核结果，无法及时纠偏。",

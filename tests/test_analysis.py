@@ -605,12 +605,12 @@ def test_weight_the_data_cannot_score_and_roles_nobody_holds():
                             "kpi": ["revenue", "conversion_rate", "calls"] * 2,
                             "weight": [0.4, 0.3, 0.3] * 2,
                             "normalised": [nan, nan, 80.0, nan, 50.0, 20.0]})
-    d = an.plan_diagnostics(params, scorecard_table=table, scorecard_details=details)
+    d = an.plan_diagnostics(params, scorecard_table=table, scorecard_details=details, min_peers=2)
     assert d[["issue", "role", "detail_key"]].values.tolist() == \
         [["weight_not_scored", "rep", "revenue, conversion_rate"]]  # heaviest loss first: 0.8, then 0.3
     assert d.loc[0, "value"] == pytest.approx(0.55) and d.loc[0, "threshold"] == 0.2
     assert an.plan_diagnostics(params, scorecard_table=table, scorecard_details=details,
-                               max_unscored_weight=0.6).empty
+                               max_unscored_weight=0.6, min_peers=2).empty
     assert "lead" in set(an.plan_diagnostics(params)["role"])  # without a scorecard every role is checked
 
 
@@ -624,6 +624,24 @@ def test_one_team_makes_the_team_score_the_same_for_everyone(healthy_params):
     assert d[["issue", "value"]].values.tolist() == [["team_score_uniform", 0.3]]
     table["team_score"] = [55.0, 55.0, 45.0]  # two teams
     assert an.plan_diagnostics(params, scorecard_table=table).empty
+
+
+def test_a_role_of_too_few_people_scored_among_peers_is_flagged(healthy_params):
+    """One rep scored by percentile among reps is first on everything; two are 0 and 100."""
+    from salesperf_kit.reporting import diagnostic_sentence
+
+    one = pd.DataFrame({"employee_id": ["e1"], "role": ["rep"], "score": [100.0]})
+    d = an.plan_diagnostics(healthy_params, scorecard_table=one)
+    assert d[["issue", "role", "detail_key", "value", "threshold"]].values.tolist() == \
+        [["few_peers", "rep", "revenue, calls, conversion_rate", 1.0, 3.0]]  # heaviest first, then by name
+    assert diagnostic_sentence(d.iloc[0].to_dict(), "en").startswith(
+        "Role rep: 1 person has a score while Revenue, Calls and Conversion rate are scored against peers")
+    three = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e4"], "role": ["rep"] * 3 + ["rep"],
+                          "score": [70.0, 50.0, 30.0, np.nan]})
+    assert an.plan_diagnostics(healthy_params, scorecard_table=three).empty  # three scored reps
+    against_targets = params_from_dict({**healthy_params.model_dump(exclude_none=True), "scoring": {
+        **healthy_params.scoring.model_dump(exclude_none=True), "normalisation": {"method": "attainment"}}})
+    assert an.plan_diagnostics(against_targets, scorecard_table=one).empty  # each against their own target
 
 
 # ----------------------------------------------------------------------------- data quality
