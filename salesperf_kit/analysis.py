@@ -590,7 +590,8 @@ def _reached(value: float, goal: float, higher: bool) -> bool:
     return value >= goal if higher else value <= goal
 
 
-def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis=None) -> pd.DataFrame:
+def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis=None,
+                   params=None) -> pd.DataFrame:
     """The facts of a "sandwich" feedback per person: a strength, a gap, a next step.
 
     Only KPIs the person is weighted on (``weight > 0``) with normalised points count.
@@ -621,6 +622,10 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         When given, the role's raw-value medians and quartiles are taken over everybody of
         the role in ``kpis.wide`` (also people not on the scorecard), and a missing raw
         value is filled from it.
+    params : Params, optional
+        When given, a role the plan compares with another (``scoring.roles.<role>.peers``)
+        is compared with that group here too on the KPIs scored against peers: its "role"
+        medians and quartiles of those KPIs are the group's, as its points were.
 
     Returns
     -------
@@ -635,19 +640,27 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
     table = scorecard_table.assign(employee_id=scorecard_table["employee_id"].astype(str))
     role_of = table.drop_duplicates("employee_id").set_index("employee_id")["role"].astype(str)
 
+    def group(roles, kpis_) -> list:  # the role, or the group it is compared in on a KPI scored against peers
+        if params is None:
+            return list(roles)
+        sc = params.scoring
+        return [params.peer_group(r) or r if sc.kpi_normalisation.get(k, sc.normalisation).method != "attainment"
+                else r for r, k in zip(roles, kpis_)]
+
     d = details.assign(employee_id=details["employee_id"].astype(str)).copy()
     for c in ("raw", "normalised", "weight"):
         d[c] = pd.to_numeric(d[c], errors="coerce").astype("float64")
     d["target"] = pd.to_numeric(d["target"], errors="coerce").astype("float64") if "target" in d else np.nan
     d["role"] = d["employee_id"].map(role_of)
     d = d[d["role"].notna()]
+    d["role"] = group(d["role"], d["kpi"])
 
     # raw values per role, for the next-step goals
     if kpis is not None:
         wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
         raw_pool = wide.melt(id_vars=["employee_id", "role"], value_vars=[k for k in kpis.kpis if k in wide],
                              var_name="kpi", value_name="raw")
-        raw_pool["role"] = raw_pool["role"].astype(str)
+        raw_pool["role"] = group(raw_pool["role"].astype(str), raw_pool["kpi"])
         raw_pool["raw"] = pd.to_numeric(raw_pool["raw"], errors="coerce")
         filled = d.merge(raw_pool.rename(columns={"raw": "_raw_k"})[["employee_id", "kpi", "_raw_k"]],
                          on=["employee_id", "kpi"], how="left")
@@ -764,9 +777,10 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       scored person has the same team score (one team): it moves everyone's score toward
       one value without telling anyone apart. value = the team weight.
     - ``few_peers`` (needs ``scorecard_table``): fewer than ``min_peers`` people of a role
-      have a score while the role's KPIs (weight > 0) are normalised among peers (min-max,
-      percentile, T-score): one person alone is at the top of every such KPI, two are 0
-      and 100. detail_key = those KPIs, heaviest first; value = the number of people.
+      (with those of the role its ``peers`` names) have a score while the role's KPIs
+      (weight > 0) are normalised among peers (min-max, percentile, T-score): one person
+      alone is at the top of every such KPI, two are 0 and 100. detail_key = those KPIs,
+      heaviest first; value = the number of people.
 
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
@@ -826,10 +840,11 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
     if scorecard_table is not None and {"role", "score"} <= set(scorecard_table.columns):
         scored = scorecard_table[pd.to_numeric(scorecard_table["score"], errors="coerce").notna()]
         sc = params.scoring
-        peers = scored["role"].astype(str).map(params.plan_role)  # (scored among those of the plan's role)
-        for role, n in peers.value_counts(sort=False).items():
-            spec = sc.roles.get(role)
-            if spec is None or n >= min_peers:
+        roles = scored["role"].astype(str)
+        groups = roles.map(params.peer_group).value_counts()  # (scored among the people of the role's group)
+        for role in roles.map(params.plan_role).dropna().unique():
+            spec, n = sc.roles[role], groups[params.peer_group(role)]
+            if n >= min_peers:
                 continue
             relative = [k for k, w in sorted(spec.weights.items(), key=lambda kv: (-kv[1], kv[0]))
                         if w > 0 and sc.kpi_normalisation.get(k, sc.normalisation).method != "attainment"]

@@ -143,9 +143,14 @@ WeightSet = Annotated[dict[str, float], AfterValidator(_weight_set_ok)]
 
 
 class RoleSpec(_Model):
+    """A role's KPI weights. ``peers`` names another role of the plan: the people of both
+    are compared in one group on the KPIs scored against peers (min-max, percentile,
+    T-score). A single director, alone among directors, is otherwise first on every such KPI."""
+
     label: dict[str, str] = {}
     weights: WeightSet
     dimensions: dict[str, Literal["result", "process", "potential"]] = {}
+    peers: Optional[str] = None
 
 
 class Phase(_Model):
@@ -259,6 +264,19 @@ class Scoring(_Model):
         if self.default_role is not None and self.default_role not in self.roles:
             raise ValueError(f"default_role '{self.default_role}' is not one of the roles {list(self.roles)}"
                              + did_you_mean(self.default_role, self.roles))
+        for name, spec in self.roles.items():
+            other = spec.peers
+            if other is None:
+                continue
+            where = f"roles.{name}.peers"
+            if other not in self.roles or other == name:
+                raise ValueError(f"{where} is '{other}', which is not another role of the plan {list(self.roles)}."
+                                 + did_you_mean(other, [r for r in self.roles if r != name])
+                                 + " Fix: name the role whose people this role is compared with, or remove the key")
+            if self.roles[other].peers is not None:
+                raise ValueError(f"{where} is '{other}', whose people are compared with "
+                                 f"'{self.roles[other].peers}' in turn. Fix: name '{self.roles[other].peers}' "
+                                 f"here, so that the roles compared together share one peers role")
         return self
 
     def score_ceiling(self) -> tuple[float, str, list[str]]:
@@ -696,6 +714,12 @@ class Params(_Model):
         if isinstance(role, str) and role in self.scoring.roles:
             return role
         return self.scoring.default_role
+
+    def peer_group(self, role) -> str | None:
+        """The group ``role`` is compared in on the KPIs scored against peers: its plan role,
+        or the role that the plan role's ``peers`` names."""
+        resolved = self.plan_role(role)
+        return None if resolved is None else (self.scoring.roles[resolved].peers or resolved)
 
     def plan_problems(self) -> list[Problem]:
         """Findings about the plan that no single key's type can show, located by their key.

@@ -655,7 +655,8 @@ class Report:
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
 
     def feedback(self) -> Section:
-        cards = analysis.feedback_cards(self.scorecard.table, self.scorecard.details, kpis=self.kpis)
+        cards = analysis.feedback_cards(self.scorecard.table, self.scorecard.details, kpis=self.kpis,
+                                        params=self.params)
         names = self._names(self.kpis.wide[["employee_id", "name"]])
         cards = cards.drop(columns=[c for c in ("name",) if c in cards]).merge(names, on="employee_id", how="left")
         lines = []
@@ -666,7 +667,8 @@ class Report:
     def diagnostics(self) -> Section:
         d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table, payouts=self.payouts,
                                       scorecard_details=self.scorecard.details)
-        d = d.assign(role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r)) if "role" in d else d
+        if "role" in d:  # (the plan's name of the role in the sentence; its key where it names a setting)
+            d = d.assign(role_key=d["role"], role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r))
         paras = [diagnostic_sentence(r, self.language) for r in d.to_dict("records")] or \
             ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
         return Section(_t("diagnostics", self.language), paras, key="diagnostics")
@@ -974,6 +976,7 @@ def analysis_sentence(test, language: str) -> str:
 def diagnostic_sentence(row: dict, language: str) -> str:
     """One plain-words sentence per plan diagnostic (issue codes of analysis.plan_diagnostics)."""
     issue, role, key = row.get("issue"), row.get("role") or "", row.get("detail_key") or ""
+    setting = f"scoring.roles.{row.get('role_key') or role}.peers"
     value, threshold = row.get("value"), row.get("threshold")
     zh = language == "zh"
     phase = row.get("phase") if pd.notna(row.get("phase")) else ""  # (NaN: the base weights)
@@ -993,11 +996,11 @@ def diagnostic_sentence(row: dict, language: str) -> str:
                                "ranking and only pulls every score toward one value, bunching the grades."),
         "few_peers": (f"岗位 {role}：只有 {value:.0f} 人参与计分，而{names}按同岗位相对位置计分：人数这么少，"
                       "相对得分说明不了什么（一人时总是第一，两人时一个 0 分一个 100 分）。"
-                      "请改用按目标达成率计分，或把该岗位与相近岗位放在一起比较。",
+                      f"请改用按目标达成率计分，或设置 {setting}，把该岗位与相近岗位放在一起比较。",
                       f"Role {role}: {value:.0f} {'person has' if value == 1 else 'people have'} a score while "
                       f"{_and(labels)} {'is' if len(labels) == 1 else 'are'} scored against peers: among so few, those "
                       "points say little (one person always comes first; of two, one gets 0 and the other 100). "
-                      "Score them against targets instead, or compare the role with a similar one."),
+                      f"Score them against targets instead, or compare the role with a similar one ({setting})."),
         "single_kpi_dominates": (f"岗位 {role}{phase}：单一指标「{name}」占权重 {value:.0%}，方案过于依赖一个指标。",
                                  f"Role {role}{phase}: {name} carries {value:.0%} of the weight; the plan leans on one metric."),
         "no_process_kpi": (f"岗位 {role}{phase}：没有过程指标，只考核结果，无法及时纠偏。",

@@ -13,7 +13,11 @@ Order of steps (the same for every person; :meth:`Scorecard.explain` follows it)
 1. **KPI points** (``kpi_points``). Each KPI of the person's role is normalised to 0-100
    points (:func:`normalise`; ``scoring.kpi_normalisation[kpi]``, else
    ``scoring.normalisation``; minmax, percentile and zscore compare the person with the
-   peers scored with the same role's weights). The weights are the role's, or those of the
+   peers scored with the same role's weights, joined by the people of the roles whose
+   ``peers`` name that role). A KPI scored by attainment with no target of its own takes
+   one where the plan implies it: ``received_revenue`` the ``revenue`` target, and
+   ``team_revenue`` the sum of the revenue targets of the person and everyone below them
+   in the manager_id tree (the people whose revenue it sums). The weights are the role's, or those of the
    phase that applies to the period, reshaped by ``dimension_weights`` when set
    (:func:`weights_for`). A KPI without a value, or without a target when it is scored by
    attainment, passes its weight to the person's other KPIs in proportion to their
@@ -628,6 +632,23 @@ def _tier_weighted_orders(kpis, tier_weights: dict[str, float]) -> tuple[pd.Seri
     return weighted, notes
 
 
+def _team_revenue_targets(kpis, target_map: pd.Series, params) -> pd.Series:
+    """team_revenue targets implied by the personal revenue targets (on the plan's revenue
+    basis, else ``revenue``): each person's is the sum over their team_revenue's people.
+    Indexed (employee_id, "team_revenue"); empty when there is nothing to sum."""
+    if not len(target_map) or getattr(kpis, "_ctx", None) is None:
+        return pd.Series(dtype="float64")
+    have = set(target_map.index.get_level_values("kpi"))
+    basis = "received_revenue" if params.kpi_options.revenue_basis == "received" else "revenue"
+    source = basis if basis in have else "revenue" if "revenue" in have else None
+    if source is None:
+        return pd.Series(dtype="float64")
+    summed = kpis.team_sum(target_map.xs(source, level="kpi")).dropna()
+    summed.index = pd.MultiIndex.from_arrays([summed.index, ["team_revenue"] * len(summed)],
+                                             names=["employee_id", "kpi"])
+    return summed.rename("target")
+
+
 def _targets_map(targets: pd.DataFrame | None, p: Period) -> pd.Series:
     from .kpis import targets_for
 
@@ -835,9 +856,9 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     error = _no_weights_error(people["role"], params)
     if error is not None:
         raise error
-    peer_roles = [plan_role(params, r) for r in people["role"]]
-    people["peer_role"] = peer_roles
-    people["role"] = people["role"].where(people["role"].notna(), people["peer_role"])
+    # compared with peers among those of the plan's role, or of the role its `peers` names
+    people["peer_role"] = [params.peer_group(r) for r in people["role"]]
+    people["role"] = people["role"].where(people["role"].notna(), [plan_role(params, r) for r in people["role"]])
     person_notes: dict[str, list[Note]] = {e: [] for e in people["employee_id"]}
     for r in sorted(set(people["role"]) - set(sc.roles)):
         notes.append(Note(f"Role '{r}' has no weights of its own: scored with the default role '{sc.default_role}'.",
@@ -869,6 +890,15 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
 
     target_map = _targets_map(targets, p)
     kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
+    if "team_revenue" in used:
+        team_t = _team_revenue_targets(kpis, target_map, params)
+        team_t = team_t[~team_t.index.isin(target_map.index)]  # (a team_revenue target given is kept)
+        if len(team_t):
+            target_map = pd.concat([target_map, team_t])
+            notes.append(Note("A person without a team_revenue target has the sum of the revenue targets of their "
+                              "team (themselves and everyone below them).",
+                              f"没有「{label('team_revenue', 'zh')}」目标的人，以其团队（本人及下属各级）的业绩目标之和"
+                              "为目标。"))
     for k, fallback in _TARGET_FALLBACK.items():
         if k in used and k not in kpis_with_targets and fallback in kpis_with_targets:
             notes.append(Note(f"There are no {k} targets: {k} is measured against the {fallback} targets.",

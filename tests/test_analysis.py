@@ -642,6 +642,15 @@ def test_a_role_of_too_few_people_scored_among_peers_is_flagged(healthy_params):
     against_targets = params_from_dict({**healthy_params.model_dump(exclude_none=True), "scoring": {
         **healthy_params.scoring.model_dump(exclude_none=True), "normalisation": {"method": "attainment"}}})
     assert an.plan_diagnostics(against_targets, scorecard_table=one).empty  # each against their own target
+    plan = healthy_params.model_dump(exclude_none=True)
+    plan["scoring"]["roles"]["lead"] = {"weights": plan["scoring"]["roles"]["rep"]["weights"], "peers": "rep"}
+    lead_and_reps = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "role": ["lead", "rep", "rep"],
+                                  "score": [70.0, 50.0, 30.0]})
+    assert an.plan_diagnostics(params_from_dict(plan), scorecard_table=lead_and_reps).empty  # three compared together
+    d = an.plan_diagnostics(params_from_dict(plan), scorecard_table=lead_and_reps.head(2))
+    assert d[["issue", "role", "value"]].values.tolist() == [["few_peers", "lead", 2.0], ["few_peers", "rep", 2.0]]
+    assert "(scoring.roles.lead.peers)" in diagnostic_sentence({**d.iloc[0].to_dict(), "role": "Team lead",
+                                                                "role_key": "lead"}, "en")
 
 
 # ----------------------------------------------------------------------------- data quality
@@ -742,3 +751,27 @@ def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_wh
                                                   "target": [np.nan], "normalised": [100.0], "weight": [1.0]})])
     cards2 = an.feedback_cards(table2, details2).set_index("employee_id")
     assert cards2.loc["a", "next_step_target"] == 201.0  # median 200.5 -> 201 calls
+
+
+def test_feedback_compares_a_role_with_the_group_its_points_came_from():
+    """The lone lead is scored on calls among the reps (peers: rep) and on revenue against
+    a target. Calls raw 0 (lead), 10, 20, 30: the group median 15 is the lead's next step, not
+    the lead's own 0; revenue medians stay per role (the reps' 100, 300 -> 200 is no goal for
+    the lead, whose revenue median is their own 50)."""
+    params = _params({"rep": {"weights": {"calls": 0.5, "revenue": 0.5}},
+                      "lead": {"weights": {"calls": 0.5, "revenue": 0.5}, "peers": "rep"}},
+                     kpi_normalisation={"revenue": {"method": "attainment"}})
+    table = pd.DataFrame({"employee_id": ["L", "a", "b", "c"], "role": ["lead", "rep", "rep", "rep"]})
+    details = pd.DataFrame({
+        "employee_id": ["L", "a", "b", "c"] * 2, "kpi": ["calls"] * 4 + ["revenue"] * 4,
+        "raw": [0.0, 10.0, 20.0, 30.0, 50.0, 100.0, 300.0, 500.0], "target": [np.nan] * 4 + [100.0] * 4,
+        "normalised": [0.0, 100 / 3, 200 / 3, 100.0, 50.0, 100.0, 120.0, 120.0], "weight": 0.5})
+    alone = an.feedback_cards(table, details).set_index("employee_id")
+    # among leads only, the lead is their own median: no goal to aim at on calls
+    assert alone.loc["L", "gap_kpi"] == "calls" and np.isnan(alone.loc["L", "next_step_target"])
+    cards = an.feedback_cards(table, details, params=params).set_index("employee_id")
+    # calls: group points median med(0, 33.3, 66.7, 100) = 50 -> the lead is 50 behind; revenue: own median, lead 0
+    assert cards.loc["L", ["strength_kpi", "gap_kpi"]].tolist() == ["revenue", "calls"]
+    assert (cards.loc["L", "gap_role_median"], cards.loc["L", "next_step_target"],
+            cards.loc["L", "next_step_basis"]) == (pytest.approx(50.0), 15.0, "role_median")
+    assert cards.loc["L", "role"] == "lead"

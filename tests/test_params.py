@@ -137,6 +137,27 @@ def test_rule_level_rejections(section, message):
         params_from_dict({**MINIMAL, **section})
 
 
+def test_a_role_compared_with_another_names_one_that_compares_with_none():
+    roles = {"agent": {"weights": {"revenue": 1.0}}, "lead": {"weights": {"calls": 1.0}, "peers": "agent"},
+             "head": {"weights": {"calls": 1.0}}}
+    p = params_from_dict({**MINIMAL, "scoring": {"roles": roles, "default_role": "lead"}})
+    assert [p.peer_group(r) for r in ("agent", "lead", "intern", "head")] == ["agent", "agent", "agent", "head"]
+    for peers, message in [
+            ("agnet", "scoring: roles.lead.peers is 'agnet', which is not another role of the plan "
+                      "['agent', 'lead', 'head']. Did you mean 'agent'? Fix: name the role"),
+            ("lead", "roles.lead.peers is 'lead', which is not another role"),
+            ("head", None)]:
+        bad = {**roles, "lead": {**roles["lead"], "peers": peers}}
+        if message is None:  # a chain: head compares with none, so lead -> head is fine ...
+            assert params_from_dict({**MINIMAL, "scoring": {"roles": bad}}).peer_group("lead") == "head"
+            bad["head"] = {**bad["head"], "peers": "agent"}  # ... until head compares with another in turn
+            message = ("roles.lead.peers is 'head', whose people are compared with 'agent' in turn. "
+                       "Fix: name 'agent' here")
+        with pytest.raises(ParamsError) as err:
+            params_from_dict({**MINIMAL, "scoring": {"roles": bad}})
+        assert message in str(err.value)
+
+
 @pytest.mark.parametrize("section, message", [
     # a month past December is said the way a misspelt month name is, with how to write it
     ({"targets": {"promotions": [{"name": "618", "month": 13}]}},

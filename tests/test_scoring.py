@@ -289,6 +289,63 @@ def test_kpi_points_by_hand_with_redistribution(kpis, data):
     assert np.isnan(row(card, "E5")["revenue_points"])  # not a KPI of the lead
 
 
+def test_a_role_named_as_peers_is_compared_in_one_group(kpis, data):
+    """The lone lead E5 is 100 on calls among leads; compared with the agents too, the five
+    call counts 1 (E5), 2 (E2), 3 (E4), 4 (E1), 6 (E3) give percentiles 0, 25, 50, 75, 100."""
+    roles = make_params().scoring.model_dump()["roles"]
+    roles["lead"]["peers"] = "agent"
+    card = score(kpis, make_params(roles=roles), targets=data["targets"])
+    calls = {e: detail(card, e, "calls")["normalised"] for e in ("E5", "E2", "E4", "E1", "E3")}
+    assert calls == pytest.approx({"E5": 0, "E2": 25, "E4": 50, "E1": 75, "E3": 100})
+    assert row(card, "E5")["kpi_points"] == pytest.approx(0.0)
+    # the agents' other KPIs are compared among the agents alone, as before: new customers 0, 1, 1, 2
+    assert detail(card, "E1", "new_customers")["normalised"] == pytest.approx(100.0)
+    assert detail(card, "E4", "new_customers")["normalised"] == pytest.approx(0.0)
+    assert row(card, "E1")["kpi_points"] == pytest.approx(0.5 * 120 + 0.3 * 75 + 0.2 * 100)  # 102.5
+
+
+@pytest.fixture
+def tree() -> dict[str, pd.DataFrame]:
+    """D1 leads M1 (over A1, A2) and M2 (over A3). Revenue: A1 1000, A2 2000, A3 500.
+    Revenue targets: A1, A2, A3 1000 each, M1 500; none for M2 or D1."""
+    employees = pd.DataFrame({"employee_id": ["D1", "M1", "M2", "A1", "A2", "A3"],
+                              "team": ["T1", "T1", "T2", "T1", "T1", "T2"],
+                              "role": ["director", "manager", "manager", "rep", "rep", "rep"],
+                              "manager_id": [None, "D1", "D1", "M1", "M1", "M2"]})
+    orders = pd.DataFrame({"order_id": ["o1", "o2", "o3"], "employee_id": ["A1", "A2", "A3"],
+                           "customer_id": ["c1", "c2", "c3"],
+                           "order_date": pd.to_datetime(["2026-10-02", "2026-10-03", "2026-10-04"]),
+                           "amount": [1000.0, 2000.0, 500.0]})
+    targets = pd.DataFrame({"period": PERIOD, "employee_id": ["A1", "A2", "A3", "M1"], "team": None,
+                            "kpi": "revenue", "target": [1000.0, 1000.0, 1000.0, 500.0]})
+    return {"employees": employees, "orders": orders, "targets": targets}
+
+
+def test_team_revenue_is_scored_against_the_sum_of_the_teams_revenue_targets(tree):
+    plan = make_params(kpi_normalisation={"team_revenue": {"method": "attainment", "floor": 0, "cap": 1.2}},
+                       roles={"director": {"weights": {"team_revenue": 1.0}},
+                              "manager": {"weights": {"team_revenue": 1.0}},
+                              "rep": {"weights": {"revenue": 1.0}}})
+    kp = compute_kpis(tree, PERIOD, kpis=["revenue", "team_revenue"])
+    card = score(kp, plan, targets=tree["targets"])
+    # M1: 3000 of 500 + 1000 + 1000 -> capped 120; M2: 500 of 1000 (A3's; M2 has none) -> 50;
+    # D1: 3500 of 500 + 1000 + 1000 + 1000 = 3500 -> 100
+    got = {e: (detail(card, e, "team_revenue")["target"], detail(card, e, "team_revenue")["normalised"])
+           for e in ("M1", "M2", "D1")}
+    assert got == {"M1": (2500.0, pytest.approx(120.0)), "M2": (1000.0, 50.0), "D1": (3500.0, 100.0)}
+    assert any("sum of the revenue targets of their team" in str(n) for n in card.notes)
+    # a team_revenue target given is kept; the others are still implied
+    given = pd.concat([tree["targets"], pd.DataFrame({"period": [PERIOD], "employee_id": ["D1"], "team": [None],
+                                                      "kpi": ["team_revenue"], "target": [7000.0]})])
+    card = score(kp, plan, targets=given)
+    assert detail(card, "D1", "team_revenue")["normalised"] == pytest.approx(50.0)  # 3500 / 7000
+    assert detail(card, "M2", "team_revenue")["target"] == 1000.0
+    # without manager_id there is no team to sum over: no target, as before
+    flat = {**tree, "employees": tree["employees"].drop(columns="manager_id")}
+    card = score(compute_kpis(flat, PERIOD, kpis=["revenue"]), plan, targets=tree["targets"])
+    assert detail(card, "D1", "team_revenue")["note"] == "not computed from these data: weight redistributed"
+
+
 def test_a_kpi_without_value_is_redistributed(kpis):
     # repurchase rate: E1 0.5, E2 0, E3 0, E4 no buyers (NaN)
     p = make_params(roles={"agent": {"weights": {"calls": 0.5, "repurchase_rate": 0.3, "new_customers": 0.2}},

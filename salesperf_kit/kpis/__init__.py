@@ -122,6 +122,20 @@ class KPIResult:
             return None
         return compute_facts(self._ctx, [owner])[name].reindex(self.facts.index)
 
+    def team_sum(self, values: pd.Series) -> pd.Series:
+        """Each person's sum of ``values`` (indexed by employee_id) over themselves and
+        everyone below them in the manager_id tree: the people whose revenue their
+        ``team_revenue`` sums. NaN where none of them has a value; empty when the
+        employees table has no manager_id."""
+        emp = self.employees.assign(employee_id=lambda d: d["employee_id"].astype(str))
+        if "manager_id" not in emp:
+            return pd.Series(dtype="float64")
+        v = pd.to_numeric(values, errors="coerce").astype("float64").rename("v")
+        v.index = v.index.astype(str)
+        mapping = _subtree_mapping(emp, self._ctx.hierarchy)
+        summed = mapping.merge(v.rename_axis("employee_id").reset_index(), on="employee_id")
+        return summed.groupby("grp")["v"].sum(min_count=1).rename_axis("employee_id").rename(None)
+
     def values(self) -> pd.DataFrame:
         """employee_id-indexed frame of KPI values only."""
         return self.wide.set_index("employee_id")[self.kpis]
