@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ._repr import compact_repr
 from ._checks import check_one_of, closest, did_you_mean
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
@@ -141,6 +142,8 @@ class Dataset:
     warnings: list[Problem] = field(default_factory=list)
     lazy: dict[str, Path] = field(default_factory=dict)
 
+    __repr__ = compact_repr
+
     def __contains__(self, table: object) -> bool:
         return table in self.tables or table in self.lazy
 
@@ -166,6 +169,8 @@ class ValidationReport:
     problems: list[Problem]
     warnings: list[Problem]
     tables: dict[str, int]
+
+    __repr__ = compact_repr
 
     @property
     def ok(self) -> bool:

@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ._repr import compact_repr
 from . import analysis, plots
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
 from .coverage import DATED, date_spans, has_records, require_records
@@ -236,6 +237,8 @@ class Report:
     figures: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
+    __repr__ = compact_repr
+
     def _label(self, kpi: str) -> str:
         return label_with_unit(kpi, self.language)
 

@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._repr import compact_repr
 from ._checks import check_one_of, did_you_mean
 from .catalogue import CATALOGUE, label
 from .exceptions import ParamsError, ScoringError
@@ -440,6 +441,8 @@ class ScoreModel:
     settings: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    __repr__ = compact_repr
+
     @property
     def columns(self) -> list:
         return list(self.points.columns)
@@ -736,6 +739,8 @@ class Simulation:
     rank_sum: np.ndarray
     unscored: np.ndarray
     rank_hist: np.ndarray | None
+
+    __repr__ = compact_repr
 
     def probabilities(self) -> pd.DataFrame:
         """Per person: ``p_<grade>`` for each grade, ``p_top_k``, ``rank_mean`` and, with
@@ -1044,6 +1049,8 @@ class MonteCarlo:
     tau: np.ndarray
     rho: np.ndarray
 
+    __repr__ = compact_repr
+
     @property
     def median_tau(self) -> float:
         return float(np.nanmedian(self.tau)) if np.isfinite(self.tau).any() else float("nan")
@@ -1238,6 +1245,8 @@ class Sweep:
     _num: np.ndarray = field(repr=False)
     _den: np.ndarray = field(repr=False)
     _ids: pd.Index = field(repr=False)
+
+    __repr__ = compact_repr
 
     def scores(self, t) -> pd.DataFrame:
         """Scores at the weights ``t`` (one row per weight, one column per person, in the
@@ -2167,6 +2176,8 @@ class ScenarioComparison:
     ranks: pd.DataFrame
     notes: list[str]
 
+    __repr__ = compact_repr
+
     def changes(self) -> pd.DataFrame:
         """Only the rows where a person's rank, grade or payout differs from the baseline."""
         t = self.table[self.table["scenario"] != "baseline"]
@@ -2409,6 +2420,8 @@ class ScenarioInputs:
     scorecard: Any
     targets: pd.DataFrame | None
     ratings: pd.DataFrame | None
+
+    __repr__ = compact_repr
 
     @property
     def language(self) -> str:

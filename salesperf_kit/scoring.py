@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._repr import compact_repr
 from ._checks import check_one_of, did_you_mean
 from .catalogue import CATALOGUE, Note, label, with_unit_sign
 from .exceptions import ScoringError
@@ -592,6 +593,8 @@ class Scorecard:
     absent: pd.DataFrame | None = field(default=None, repr=False)
     kpis: object = field(default=None, repr=False)
     targets: pd.DataFrame | None = field(default=None, repr=False)
+
+    __repr__ = compact_repr
 
     def explain(self, employee_id: str, language: str = "zh") -> str:
         """Why a person (an employee_id, or a name only one person has) has their score:

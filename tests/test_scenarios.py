@@ -959,3 +959,24 @@ def test_a_payout_notice_is_said_once_not_once_per_scenario(demo, monkeypatch, c
     assert comp.table["scenario"].nunique() == 3  # the baseline and the plan's two scenarios
     assert [r.getMessage() for r in caplog.records] == ["The data give no orders: ..."]
     assert not logging.getLogger("salesperf_kit.incentives").disabled
+
+
+def test_results_print_as_a_short_summary_in_a_notebook(demo, hand):
+    """Typing a result's name in a notebook shows what it holds in a line or two: frames by
+    their shape, long lists by their length, a period as 2026-10, never the frames themselves."""
+    model = sc.score_model(demo.scorecard, role="agent", kpis=demo.kpis)
+    results = [demo, demo.scorecard, demo.kpis, model, sc.monte_carlo(model, draws=20, seed=1),
+               sc.simulate(hand, np.array([[0.4, 0.6]]), weights=[0.4, 0.6], grading=THRESHOLDS, top_k=1),
+               sc.sweep(hand, {"x": 0.4, "y": 0.6}, "x", grading=THRESHOLDS, top_k=1),
+               sc.compare_scenarios(demo.scorecard, demo.params, kpis=demo.kpis, targets=demo.targets,
+                                    ratings=demo.ratings)]
+    for r in results:
+        text = repr(r)
+        assert text.startswith(type(r).__name__ + "(") and len(text) < 700, text
+        assert "\n" not in text and "    " not in text  # no frame printed in it
+    card = demo.scorecard
+    rows, cols = card.table.shape
+    assert f"table=<DataFrame {rows} rows × {cols} columns>" in repr(card) and "period=2026-10" in repr(card)
+    from salesperf_kit._repr import short
+    assert short(list(range(5))) == "<list of 5>" and short([1, 2]) == "[1, 2]"
+    assert short({"orders": pd.DataFrame({"a": range(1234)})}) == "{'orders': 1,234 rows}"

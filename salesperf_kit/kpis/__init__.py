@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._repr import compact_repr
 from .._checks import check_one_of
 from ..catalogue import BUSINESSES, CATALOGUE, Note, label
 from ..exceptions import KPIError
@@ -91,6 +92,8 @@ class KPIResult:
     #: it (employee_id, name, hire_date, leave_date): not in ``wide`` (see ``_in_post``)
     absent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["employee_id", "name", "hire_date", "leave_date"]))
+
+    __repr__ = compact_repr
 
     def has(self, table: str, *columns: str) -> bool:
         """Whether the data behind this result hold ``table`` with all ``columns``."""
