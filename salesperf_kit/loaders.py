@@ -226,9 +226,21 @@ def _grouped_lines(problems: list[Problem], per_kind: int) -> list[str]:
             rows = [str(p.row) for p in rest if p.row is not None]
             shown = ", ".join(rows[:20]) + (", ..." if len(rows) > 20 else "")
             where = f" in column '{column}'" if column else ""
-            lines.append(f"    ... and {len(rest):,} more '{check}'{where}"
-                         + (f" (rows {shown})" if rows else ""))
+            found = pd.Series([p.value for p in rest if p.value is not None and not _blank(p.value)],
+                              dtype="object").astype(str).value_counts().sort_index()
+            found = found.sort_values(ascending=False, kind="stable")  # (most frequent first, ties by value)
+            values = ", ".join(f"{v!r} x{n:,}" for v, n in found.head(5).items()) + \
+                (f" and {len(found) - 5:,} other value(s)" if len(found) > 5 else "")
+            detail = "; ".join(x for x in (f"found {values}" if values else "", f"rows {shown}" if rows else "") if x)
+            lines.append(f"    ... and {len(rest):,} more like these{where}" + (f" ({detail})" if detail else ""))
     return lines
+
+
+def _blank(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # (a list or an array is no blank)
+        return False
 
 
 def _without_file(p: Problem) -> str:

@@ -809,11 +809,13 @@ def test_validate_dataset_reports_instead_of_raising(csv_folder):
 def test_report_summarises_many_problems_of_one_kind(csv_folder):
     orders = pd.concat([_orders()] * 5, ignore_index=True)
     orders["order_id"] = [f"O{i}" for i in range(len(orders))]
-    orders["amount"] = "x"
+    orders["amount"] = ["x", "x", "n/a", "x"] * 5
     _write_csv(csv_folder / "orders.csv", orders)
     report = validate_dataset(csv_folder)
     assert len(report.problems) == 20
-    assert "... and 15 more 'not_a_number' in column 'amount'" in report.text(per_kind=5)
+    # the rest by the values found (to recode them at once) and their rows, not the check's internal name
+    assert ("... and 15 more like these in column 'amount' (found 'x' x11, 'n/a' x4; "
+            "rows 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21)") in report.text(per_kind=5)
 
 
 # --- the alias lists ------------------------------------------------------------------
