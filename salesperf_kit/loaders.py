@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._repr import compact_repr
 from ._checks import check_one_of, closest, did_you_mean
+from ._repr import compact_repr
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
 from .exceptions import DataContractError, Problem, SalesperfError

@@ -27,8 +27,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._repr import compact_repr
 from . import analysis, plots
+from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
 from .coverage import DATED, date_spans, has_records, require_records
 from .exceptions import SalesperfError

@@ -65,8 +65,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._repr import compact_repr
 from ._checks import check_one_of, did_you_mean
+from ._repr import compact_repr
 from .catalogue import CATALOGUE, label
 from .exceptions import ParamsError, ScoringError
 

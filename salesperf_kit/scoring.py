@@ -17,11 +17,11 @@ Order of steps (the same for every person; :meth:`Scorecard.explain` follows it)
    ``peers`` name that role). A KPI scored by attainment with no target of its own takes
    one where the plan implies it: ``received_revenue`` the ``revenue`` target, and
    ``team_revenue`` the sum of the revenue targets of the person and everyone below them
-   in the manager_id tree (the people whose revenue it sums). The weights are the role's, or those of the
-   phase that applies to the period, reshaped by ``dimension_weights`` when set
-   (:func:`weights_for`). A KPI without a value, or without a target when it is scored by
-   attainment, passes its weight to the person's other KPIs in proportion to their
-   weights. ``kpi_points`` = sum of normalised x effective weight.
+   in the manager_id tree (the people whose revenue it sums). The weights are the
+   role's, or those of the phase that applies to the period, reshaped by
+   ``dimension_weights`` when set (:func:`weights_for`). A KPI without a value, or without
+   a target when it is scored by attainment, passes its weight to the person's other KPIs
+   in proportion to their weights. ``kpi_points`` = sum of normalised x effective weight.
 2. **Rating blend**. With ``ratings.weight`` w > 0 and a reviews table:
    ``(1 - w) x kpi_points + w x rating_points``; a person without ratings keeps
    ``kpi_points``.
@@ -64,8 +64,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._repr import compact_repr
 from ._checks import check_one_of, did_you_mean
+from ._repr import compact_repr
 from .catalogue import CATALOGUE, Note, label, with_unit_sign
 from .exceptions import ScoringError
 from .periods import Period, parse_period
@@ -893,7 +893,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
 
     target_map = _targets_map(targets, p)
     kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
-    if "team_revenue" in used:
+    if "team_revenue" in used and sc.kpi_normalisation.get("team_revenue", sc.normalisation).method == "attainment":
         team_t = _team_revenue_targets(kpis, target_map, params)
         team_t = team_t[~team_t.index.isin(target_map.index)]  # (a team_revenue target given is kept)
         if len(team_t):

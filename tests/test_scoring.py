@@ -340,6 +340,11 @@ def test_team_revenue_is_scored_against_the_sum_of_the_teams_revenue_targets(tre
     card = score(kp, plan, targets=given)
     assert detail(card, "D1", "team_revenue")["normalised"] == pytest.approx(50.0)  # 3500 / 7000
     assert detail(card, "M2", "team_revenue")["target"] == 1000.0
+    # scored against peers, team_revenue needs no target: none is implied, and no note says one is
+    peers = make_params(roles=plan.scoring.model_dump()["roles"])
+    card = score(kp, peers, targets=tree["targets"])
+    assert np.isnan(detail(card, "D1", "team_revenue")["target"])
+    assert not any("team_revenue" in str(n) for n in card.notes)
     # without manager_id there is no team to sum over: no target, as before
     flat = {**tree, "employees": tree["employees"].drop(columns="manager_id")}
     card = score(compute_kpis(flat, PERIOD, kpis=["revenue"]), plan, targets=tree["targets"])

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._repr import compact_repr
 from .._checks import check_one_of
+from .._repr import compact_repr
 from ..catalogue import BUSINESSES, CATALOGUE, Note, label
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
