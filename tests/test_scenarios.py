@@ -902,7 +902,7 @@ def test_save_results_writes_one_workbook_or_nothing(demo, tmp_path):
     comp = sc.compare_scenarios(demo.scorecard, demo.params)
     assert sc.save_results("", comparison=comp) == []
     paths = sc.save_results(tmp_path / "out", comparison=comp, sweep=sc.sweep(demo.model("agent"), "revenue"))
-    sheets = pd.read_excel(paths[0], sheet_name=None)
+    sheets = pd.read_excel(paths[0], sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["summary", "scenarios", "weights", "sweep", "crossings"]
     assert len(sheets["scenarios"]) == len(comp.table)
 
