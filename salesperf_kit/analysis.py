@@ -644,8 +644,8 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         if params is None:
             return list(roles)
         sc = params.scoring
-        return [params.peer_group(r) or r if sc.kpi_normalisation.get(k, sc.normalisation).method != "attainment"
-                else r for r, k in zip(roles, kpis_)]
+        return [params.peer_group(r) or r if sc.normalisation_of(k).method != "attainment" else r
+                for r, k in zip(roles, kpis_)]
 
     d = details.assign(employee_id=details["employee_id"].astype(str)).copy()
     for c in ("raw", "normalised", "weight"):
@@ -847,7 +847,7 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
             if n >= min_peers:
                 continue
             relative = [k for k, w in sorted(spec.weights.items(), key=lambda kv: (-kv[1], kv[0]))
-                        if w > 0 and sc.kpi_normalisation.get(k, sc.normalisation).method != "attainment"]
+                        if w > 0 and sc.normalisation_of(k).method != "attainment"]
             if relative:
                 add("few_peers", role, None, ", ".join(relative), n, min_peers)
 

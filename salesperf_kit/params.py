@@ -279,6 +279,10 @@ class Scoring(_Model):
                                  f"here, so that the roles compared together share one peers role")
         return self
 
+    def normalisation_of(self, kpi: str) -> Normalisation:
+        """How ``kpi`` is normalised: ``kpi_normalisation[kpi]``, else ``normalisation``."""
+        return self.kpi_normalisation.get(kpi, self.normalisation)
+
     def score_ceiling(self) -> tuple[float, str, list[str]]:
         """The highest score the plan can give, following scoring's order of steps: KPI
         points reach 100 (100 x cap for a KPI scored by attainment, whose weight can be a

@@ -236,9 +236,9 @@ class Report:
     data_end: str = ""  # the last date of the data, when it falls before the period's last day
     figures: dict = field(default_factory=dict)
 
-    # ------------------------------------------------------------------ helpers
     __repr__ = compact_repr
 
+    # ------------------------------------------------------------------ helpers
     def _label(self, kpi: str) -> str:
         return label_with_unit(kpi, self.language)
 

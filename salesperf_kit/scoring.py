@@ -687,7 +687,7 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
             who = members[[k in weights[r] for r in members["role"]]]
             ids = who["employee_id"]
             values = raw[k].reindex(ids) if k in raw else pd.Series(np.nan, index=ids)
-            spec = sc.kpi_normalisation.get(k, sc.normalisation)
+            spec = sc.normalisation_of(k)
             fallback = _TARGET_FALLBACK.get(k)
             tgt = pd.Series([targets.get((e, k), targets.get((e, fallback), np.nan) if fallback else np.nan)
                              for e in ids], index=ids, dtype="float64")
@@ -893,7 +893,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
 
     target_map = _targets_map(targets, p)
     kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
-    if "team_revenue" in used and sc.kpi_normalisation.get("team_revenue", sc.normalisation).method == "attainment":
+    if "team_revenue" in used and sc.normalisation_of("team_revenue").method == "attainment":
         team_t = _team_revenue_targets(kpis, target_map, params)
         team_t = team_t[~team_t.index.isin(target_map.index)]  # (a team_revenue target given is kept)
         if len(team_t):
@@ -1281,7 +1281,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
         k = d["kpi"]
         lab = label(k, language)
         if d["effective_weight"] > 0:
-            spec_n = sc.kpi_normalisation.get(k, sc.normalisation) if sc is not None else None
+            spec_n = sc.normalisation_of(k) if sc is not None else None
             method = tx["methods"][d["method"]].format(cap=_pct(spec_n.cap) if spec_n is not None else "")
             eff = "" if math.isclose(d["effective_weight"], d["weight"], abs_tol=1e-12) else \
                 tx["eff"].format(_pct(d["effective_weight"]))

@@ -133,11 +133,7 @@ class KPIResult:
         emp = self.employees.assign(employee_id=lambda d: d["employee_id"].astype(str))
         if "manager_id" not in emp:
             return pd.Series(dtype="float64")
-        v = pd.to_numeric(values, errors="coerce").astype("float64").rename("v")
-        v.index = v.index.astype(str)
-        mapping = _subtree_mapping(emp, self._ctx.hierarchy)
-        summed = mapping.merge(v.rename_axis("employee_id").reset_index(), on="employee_id")
-        return summed.groupby("grp")["v"].sum(min_count=1).rename_axis("employee_id").rename(None)
+        return _subtree_sum(emp, self._ctx.hierarchy, values)
 
     def values(self) -> pd.DataFrame:
         """employee_id-indexed frame of KPI values only."""
@@ -274,6 +270,15 @@ def _subtree_mapping(emp: pd.DataFrame, links: pd.DataFrame | None = None) -> pd
             node = parent.get(node)
             node = str(node) if node is not None and pd.notna(node) and str(node) in parent else None
     return pd.DataFrame(rows, columns=["employee_id", "grp"])
+
+
+def _subtree_sum(emp: pd.DataFrame, links: pd.DataFrame | None, values: pd.Series) -> pd.Series:
+    """Each person's (of ``emp``) sum of ``values`` (indexed by employee_id) over themselves
+    and everyone below them by :func:`_subtree_mapping`; NaN where none of them has a value."""
+    v = pd.to_numeric(values, errors="coerce").astype("float64")
+    v = pd.Series(v.to_numpy(), index=pd.Index(v.index.astype(str), name="employee_id"), name="v")
+    summed = _subtree_mapping(emp, links).merge(v.reset_index(), on="employee_id")
+    return summed.groupby("grp")["v"].sum(min_count=1).rename_axis("employee_id").rename(None)
 
 
 def _team_targets(ctx: FactContext) -> pd.Series:
@@ -478,9 +483,7 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
         f["referrals_total"] = f["act_referral"]
     emp = ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str)).set_index("employee_id")
     if "revenue" in f and "manager_id" in emp:
-        mapping = _subtree_mapping(emp.reset_index(), ctx.hierarchy)
-        rev = f["revenue"].rename("r").reset_index()
-        f["team_revenue"] = mapping.merge(rev, on="employee_id").groupby("grp")["r"].sum().reindex(f.index).fillna(0.0)
+        f["team_revenue"] = _subtree_sum(emp.reset_index(), ctx.hierarchy, f["revenue"]).reindex(f.index).fillna(0.0)
     if "mentor_id" in emp and "revenue" in f:
         mentor = emp["mentor_id"].astype("object").where(emp["mentor_id"].notna())
         for col, src in (("mentees_revenue", "revenue"), ("mentees_revenue_prev", "revenue_prev")):
