@@ -636,7 +636,7 @@ def test_a_role_of_too_few_people_scored_among_peers_is_flagged(healthy_params):
         [["few_peers", "rep", "revenue, calls, conversion_rate", 1.0, 3.0]]  # heaviest first, then by name
     assert diagnostic_sentence(d.iloc[0].to_dict(), "en").startswith(
         "Role rep: 1 person has a score while Revenue, Calls and Conversion rate are scored against peers")
-    three = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e4"], "role": ["rep"] * 3 + ["rep"],
+    three = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e4"], "role": ["rep"] * 4,
                           "score": [70.0, 50.0, 30.0, np.nan]})
     assert an.plan_diagnostics(healthy_params, scorecard_table=three).empty  # three scored reps
     against_targets = params_from_dict({**healthy_params.model_dump(exclude_none=True), "scoring": {
@@ -756,8 +756,8 @@ def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_wh
 def test_feedback_compares_a_role_with_the_group_its_points_came_from():
     """The lone lead is scored on calls among the reps (peers: rep) and on revenue against
     a target. Calls raw 0 (lead), 10, 20, 30: the group median 15 is the lead's next step, not
-    the lead's own 0; revenue medians stay per role (the reps' 100, 300 -> 200 is no goal for
-    the lead, whose revenue median is their own 50)."""
+    the lead's own 0; revenue medians stay per role (the reps' median of 100, 300, 500, which
+    is 300, is no goal for the lead, whose revenue median is their own 50)."""
     params = _params({"rep": {"weights": {"calls": 0.5, "revenue": 0.5}},
                       "lead": {"weights": {"calls": 0.5, "revenue": 0.5}, "peers": "rep"}},
                      kpi_normalisation={"revenue": {"method": "attainment"}})
