@@ -278,7 +278,7 @@ def targets(business, year, method, uplift, data, params_file, out):
               help="Output file: .xlsx (summary, people and weights sheets) or .csv (the people).")
 @_friendly
 def scenarios(business, params_file, data, period, out):
-    """Score the parameter file's named weight scenarios side by side with the baseline."""
+    """Score the parameter file's named weight and pay scenarios side by side with the baseline."""
     from .scenarios import run_scenarios, write_scenarios
 
     params = _params(business, params_file)

@@ -34,7 +34,7 @@ _COLUMN_LABELS = {
     "cost_discount_points": ("成本折扣", "Cost discount"), "team_score": ("团队得分", "Team score"),
     "individual_score": ("个人得分", "Individual score"),
     "promotion_eligible": ("晋升资格", "Promotion eligible"), "notes": ("说明", "Notes"),
-    # the weight scenarios (salesperf scenarios)
+    # the weight and pay scenarios (salesperf scenarios)
     "scenario": ("情景", "Scenario"), "label": ("情景说明", "Description"),
     "payout": ("情景薪酬", "Payout"), "baseline_score": ("基准得分", "Baseline score"),
     "baseline_rank": ("基准排名", "Baseline rank"), "baseline_grade": ("基准等级", "Baseline grade"),
@@ -44,7 +44,7 @@ _COLUMN_LABELS = {
     "rank_changes": ("名次变化人数", "Rank changes"), "largest_move": ("最大名次变化", "Largest move"),
     "grade_changes": ("等级变化人数", "Grade changes"), "payout_total": ("薪酬总额", "Total payout"),
     "kpi": ("指标", "KPI"), "weight": ("权重", "Weight"), "baseline_weight": ("基准权重", "Baseline weight"),
-    "weight_change": ("权重变化", "Weight change"),
+    "weight_change": ("权重变化", "Weight change"), "pay_plan_changes": ("薪酬方案改动", "Pay plan changes"),
 }  # (the payout columns' labels are incentives.LABELS)
 
 

@@ -16,6 +16,7 @@ import math
 import re
 import typing
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
@@ -553,6 +554,10 @@ class Scenario(_Model):
     label: dict[str, str] = {}
     roles: dict[str, WeightSet] = {}
     phase: Optional[str] = None
+    #: the pay plan under this scenario: what the file writes here is merged over the plan's
+    #: ``incentives`` (as ``extends`` merges, ``null`` removing a key) before it is validated,
+    #: so ``{commission: {cap: 30000}}`` changes the cap alone; None: the plan's own
+    incentives: Optional[Incentives] = None
 
 
 class AHPSpec(_Model):
@@ -633,6 +638,27 @@ class Params(_Model):
     def _kpis_ok(cls, v):
         _check_kpis(v, "kpis")
         return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scenario_pay_over_the_plan(cls, data):
+        """A scenario's ``incentives`` is written as a change to the plan's: merge it over
+        them here, so that it is validated (and its errors named) as a whole pay plan."""
+        if not isinstance(data, dict):
+            return data
+        settings = data.get("scenarios")
+        named = settings.get("scenarios") if isinstance(settings, dict) else None
+        plan = data.get("incentives", {})
+        if not isinstance(named, dict) or not isinstance(plan, dict):
+            return data
+        merged = {}
+        for name, spec in named.items():
+            change = spec.get("incentives") if isinstance(spec, dict) else None
+            if isinstance(change, dict):
+                spec = {**spec, "incentives": _merge(plan, change, ("scenarios", "scenarios", str(name), "incentives"),
+                                                         None, "the plan's incentives")}
+            merged[name] = spec
+        return {**data, "scenarios": {**settings, "scenarios": merged}}
 
     @property
     def report_language(self) -> str:
@@ -923,7 +949,8 @@ def deep_merge(base: dict, override: dict, *, file: str | None = None) -> dict:
     return _merge(base, override, (), file)
 
 
-def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None) -> dict:
+def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None,
+           base_name: str = "the base file") -> dict:
     out = copy.deepcopy(base)
     for key, value in override.items():
         if value is None:
@@ -932,13 +959,13 @@ def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None) 
                 present = [str(k) for k in out]
                 keys = ", ".join(present) if present else "none"
                 raise ParamsError(
-                    f"{where}: null removes a key of the base file, but there is nothing to remove "
-                    f"here: the base has no '{key}' (keys here: {keys})."
+                    f"{where}: null removes a key of {base_name}, but there is nothing to remove "
+                    f"here: it has no '{key}' (keys here: {keys})."
                     f"{did_you_mean(key, present)} Fix: correct the key, or delete the line.",
                     file=file)
             out.pop(key)
         elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in _REPLACED_WHOLE:
-            out[key] = _merge(out[key], value, (*path, str(key)), file)
+            out[key] = _merge(out[key], value, (*path, str(key)), file, base_name)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -1021,20 +1048,27 @@ def _number_fix(text: str) -> str:
     return f"write it as a plain number, without separators or units: {plain:g}"
 
 
-def _format_errors(err: ValidationError, at: tuple = ()) -> list[str]:
+def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] | None = None) -> list[str]:
     """``err`` in a plan's words; ``at``: where in a plan the validated part sits, when it was
-    validated alone (``("targets", "calibration", 0)`` for the first calibration rule)."""
+    validated alone (``("targets", "calibration", 0)`` for the first calibration rule).
+    ``model``: the model validated, when it is not a part of :class:`Params` found at ``at``
+    (an ``Incentives`` given as a what-if); the keys it allows make the "did you mean"."""
     out = []
     for e in err.errors():
-        loc = at + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        inner = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = at + inner
         path = _key_path(loc)
+
+        def allowed_at(where: tuple, n: int = len(at)) -> list[str]:
+            return _known_keys(Params, where) if model is None else _known_keys(model, where[n:])
+
         if e["type"] == "literal_error" and loc and loc[-1] == "[key]":  # a key of a fixed set (awards)
             loc = loc[:-1]
             path, allowed = _key_path(loc), re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", "")))
             msg = f"{path}: unknown key.{did_you_mean(str(loc[-1]), allowed)} Allowed keys here: {', '.join(allowed)}."
         elif e["type"] == "extra_forbidden":
-            hint = did_you_mean(loc[-1], _known_keys(Params, loc[:-1]))
-            allowed = _known_keys(Params, loc[:-1])
+            allowed = allowed_at(loc[:-1])
+            hint = did_you_mean(loc[-1], allowed)
             msg = f"{path}: unknown key.{hint}"
             if allowed and not hint:
                 msg += f" Allowed keys here: {', '.join(allowed)}."
@@ -1044,7 +1078,7 @@ def _format_errors(err: ValidationError, at: tuple = ()) -> list[str]:
             least = e["ctx"]["ge"]
             msg = (f"{path}: expected a number of at least {least:g}, found {e.get('input')!r}. "
                    f"Fix: write {least:g} or more"
-                   + (" (pay is never negative)" if least == 0 and path.startswith("incentives.") else ""))
+                   + (" (pay is never negative)" if least == 0 and "incentives." in path else ""))
         elif e["type"] in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
             msg = f"{path}: expected a number, found {e['input']!r}. Fix: {_number_fix(e['input'])}"
         else:
@@ -1059,10 +1093,31 @@ def _format_errors(err: ValidationError, at: tuple = ()) -> list[str]:
     return out
 
 
+def incentives_changed(params: Params, change: Mapping, at: tuple[str, ...]) -> Params:
+    """``params`` with ``change`` merged over its ``incentives`` (as ``extends`` merges:
+    mappings key by key, ``null`` removing a key) and validated as a whole pay plan; errors
+    are named at the key path ``at`` (``("what_if", name, "incentives")``), as in a parameter file."""
+    where = ".".join(at)
+    if not isinstance(change, Mapping):
+        raise ParamsError(f"{where}: expected a mapping of incentive settings (a change to the plan's "
+                          f"incentives, e.g. {{'commission': {{'cap': 30000}}}}), found {change!r}")
+    merged = _merge(params.incentives.model_dump(), dict(change), at, None, "the plan's incentives")
+    try:
+        pay = Incentives.model_validate(merged)
+    except ValidationError as err:
+        errors = _format_errors(err, at, model=Incentives)
+        raise ParamsError(f"{len(errors)} problem(s) in {where}:", errors=errors) from None
+    return params.model_copy(update={"incentives": pay})
+
+
 def params_from_dict(data: dict, *, source: str | None = None) -> Params:
     """Validate an already-merged mapping."""
     try:
         params = Params.model_validate(data)
+    except ParamsError as err:  # a scenario's pay change that removes a key the plan lacks
+        if err.file is None and source is not None:
+            raise ParamsError(str(err), file=source) from None
+        raise
     except ValidationError as err:
         errors = _format_errors(err)
         raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors) from None

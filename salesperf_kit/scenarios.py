@@ -47,7 +47,10 @@ Contents
 
 Scenario weights are per role (``scenarios.scenarios.<name>.roles.<role>: {kpi: w}``) or a
 phase's weight set (``scenarios.scenarios.<name>.phase``, the name of one of
-``scoring.phases``); roles a scenario does not name keep the weights the scorer used.
+``scoring.phases``); roles a scenario does not name keep the weights the scorer used. A
+scenario may also change the pay plan (``scenarios.scenarios.<name>.incentives``, written as
+a change to the plan's ``incentives``): its payouts, per person and in total, are then those
+of that plan ("what would a 4 % top commission rate cost?"), with or without new weights.
 """
 from __future__ import annotations
 
@@ -2097,6 +2100,8 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
             raise ScoringError(f"what_if.{name}: expected {{role: {{kpi: weight}}}}, found {per_role!r}. "
                                f"{_WHAT_IF_SHAPE}")
         for plan_role, changes in per_role.items():
+            if plan_role == _PAY:  # a change to the pay plan: see _pay_plan
+                continue
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
             if not hits:
                 shape = f" {_WHAT_IF_SHAPE}" if plan_role in CATALOGUE else ""
@@ -2113,7 +2118,10 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
 
 
 _WHAT_IF_SHAPE = ("A what-if is {name: {role: {kpi: weight}}}, weights as fractions of 1, e.g. "
-                  "what_if={'revenue_30': {'agent': {'revenue': 0.30}}}.")
+                  "what_if={'revenue_30': {'agent': {'revenue': 0.30}}}, and may change the pay plan too: "
+                  "{name: {'incentives': {'commission': {'cap': 30000}}}}.")
+#: the key of a what-if that changes the pay plan rather than a role's weights
+_PAY = "incentives"
 
 
 def _weight_value(v, where: str) -> float:
@@ -2288,15 +2296,18 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     scorecard : scoring.Scorecard
     params : Params, optional (default: the scorecard's)
     kpis : KPIResult, optional
-        Needed for payouts (``incentives.payouts``: the payout under each scenario's grades,
-        per person and in total), for every person's sales-cost ratio, and to score KPIs a
+        Needed for payouts (``incentives.payouts``: the payout under each scenario's grades
+        and, for a scenario with ``incentives``, under its pay plan, per person and in total),
+        for every person's sales-cost ratio, and to score KPIs a
         scenario weighs that the plan does not. Without it the payout columns are left out
         (noted).
     targets, ratings : DataFrame, optional
         The targets and reviews tables, passed to the payouts and to the extra scoring run.
     what_if : mapping, optional
         Quick scenarios ``{name: {role: {kpi: weight}}}``, the role's other weights rescaled
-        in proportion (see :func:`scenario_weights`).
+        in proportion (see :func:`scenario_weights`); ``{name: {"incentives": {...}}}``
+        changes the pay plan as a scenario's ``incentives`` does in the parameter file
+        (``{"commission": {"cap": 30000}}``), alone or next to role weights.
     language : "zh" or "en", optional
         For the scenario labels (default: the parameter file's).
     """
@@ -2335,11 +2346,19 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     pay = None
     if kpis is None:
         notes.append("payouts left out: pass kpis= (the KPIResult) to see the payout change per person and in total.")
+        paying = [n for n, spec in params.scenarios.scenarios.items() if spec.incentives is not None]
+        paying += [n for n, w in (what_if or {}).items() if isinstance(w, Mapping) and _PAY in w]
+        if paying:
+            notes.append(f"the scenario(s) {', '.join(paying)} change the pay plan (incentives), which shows only in "
+                         "the payouts: pass kpis= to see it.")
     else:
         try:
             from .incentives import payouts as pay
         except ImportError:   # pragma: no cover - the incentives module ships with the kit
             notes.append("payouts left out: salesperf_kit.incentives is not available.")
+    # every what-if's pay plan is checked, with or without the KPIs its payouts need
+    pay_plans = {name: _pay_plan(params, name, what_if) for name in ["baseline", *sw]}
+    changed_pay = any(p is not params for p in pay_plans.values())
     runs = [("baseline", {"zh": "基准", "en": "Baseline"}, {r: dict(w) for r, w in base.items()})]
     runs += [(name, params.scenarios.scenarios[name].label if name in params.scenarios.scenarios else {}, roles)
              for name, roles in sw.items()]
@@ -2358,7 +2377,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
             pay_log = logging.getLogger("salesperf_kit.incentives")
             quiet, pay_log.disabled = pay_log.disabled, pay_log.disabled or bool(frames)
             try:
-                p = pay(t.reset_index(), kpis, params, targets=targets)
+                p = pay(t.reset_index(), kpis, pay_plans[name], targets=targets)
             finally:
                 pay_log.disabled = quiet
             t["payout"] = p["total"].to_numpy()
@@ -2391,6 +2410,9 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         if pay is not None:
             row["payout_total"] = round(float(rows["payout"].sum()), 2)  # (cents: no float residue in a sum)
             row["payout_change"] = round(float(rows["payout_change"].sum()), 2)
+        if changed_pay:
+            row["pay_plan_changes"] = ", ".join(_changed_keys(params.incentives.model_dump(),
+                                                              pay_plans[name].incentives.model_dump()))
         summary.append(row)
     weights = pd.DataFrame(weight_rows)
     weights["change"] = weights["weight"] - weights["baseline_weight"]
@@ -2399,6 +2421,29 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     ranks.insert(0, "name", info["name"].reindex(ranks.index))
     ranks = ranks.sort_values("baseline", kind="mergesort")
     return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks, notes=notes)
+
+
+def _changed_keys(before: Any, after: Any, path: str = "") -> list[str]:
+    """The key paths (``commission.tiers``) at which ``after`` differs from ``before``."""
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        return [k for key in dict.fromkeys([*before, *after])
+                for k in _changed_keys(before.get(key), after.get(key), f"{path}.{key}" if path else str(key))]
+    return [] if before == after else [path]
+
+
+def _pay_plan(params, scenario: str, what_if: Mapping | None = None):
+    """The plan under ``scenario``'s pay (``what_if[scenario]["incentives"]``, or
+    ``scenarios.scenarios.<name>.incentives``, already merged over the plan's), or the plan
+    itself when the scenario changes no pay."""
+    quick = (what_if or {}).get(scenario)
+    if isinstance(quick, Mapping) and _PAY in quick:
+        from .params import incentives_changed
+
+        return incentives_changed(params, quick[_PAY], ("what_if", str(scenario), _PAY))
+    spec = params.scenarios.scenarios.get(scenario)
+    if spec is None or spec.incentives is None:
+        return params
+    return params.model_copy(update={"incentives": spec.incentives})
 
 
 # ============================================================================= inputs
@@ -2442,7 +2487,7 @@ class ScenarioInputs:
     def _kpis_for(self, what_if: Mapping | None):
         """The KPIs, with those ``what_if`` names that were neither computed nor left out."""
         named = [k for roles in (what_if or {}).values() if isinstance(roles, Mapping)
-                 for w in roles.values() if isinstance(w, Mapping) for k in w
+                 for r, w in roles.items() if r != _PAY and isinstance(w, Mapping) for k in w
                  if k in CATALOGUE and k not in self.kpis.kpis and k not in self.kpis.left_out]
         if not named:
             return self.kpis

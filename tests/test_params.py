@@ -470,3 +470,38 @@ def test_a_misspelt_award_is_an_unknown_key_at_its_path():
         params_from_dict(plan, source="acme.yaml")
     assert str(err.value) == ("acme.yaml: incentives.awards.sales_champ: unknown key. Did you mean 'sales_champion'? "
                               "Allowed keys here: sales_champion, best_service, team_champion.")
+
+
+def test_a_scenario_changes_the_pay_plan_as_a_change_to_the_plans_incentives(tmp_path):
+    """``scenarios.scenarios.<name>.incentives`` is merged over the plan's incentives (a
+    client's, when a client file changes them) and checked like them, at its own key."""
+    client = _write(tmp_path, "c.yaml", "extends: telesales\nincentives:\n  commission:\n    cap: 25000\n"
+                                        "scenarios:\n  scenarios:\n    more:\n      incentives:\n"
+                                        "        grade_multipliers: {A: 1.5}\n        over_target: {threshold: 0.2}\n")
+    p = load_params(client)
+    pay = p.scenarios.scenarios["more"].incentives
+    assert pay.grade_multipliers == {"A": 1.5, "B": 1.0, "C": 0.5}   # A changed, B and C the plan's
+    assert pay.commission.cap == 25000 and pay.commission.tiers == p.incentives.commission.tiers
+    assert pay.over_target.threshold == 0.2 and pay.over_target.bonus_share == 0.30   # added, its default share
+    assert p.incentives.over_target is None                                          # the plan itself unchanged
+    assert p.scenarios.scenarios["重过程"].incentives is None                        # a weights-only scenario
+    # the shipped plan's pay scenario raises the top two rates and keeps the rest
+    shipped = load_params("telesales").scenarios.scenarios["提成上调"].incentives
+    assert [(t.above, t.rate) for t in shipped.commission.tiers] == [(0, 0.02), (50_000, 0.035), (100_000, 0.05)]
+    assert shipped.commission.cap == 20000 and shipped.commission.gate_below == 0.5
+    # mistakes are named at the scenario's key, in the file's words
+    bad = {
+        "commision: {cap: 1}": r"scenarios\.scenarios\.more\.incentives\.commision: unknown key\. "
+                               r"Did you mean 'commission'\?",
+        "commission: {gate_below: 50}": r"scenarios\.scenarios\.more\.incentives\.commission\.gate_below: "
+                                        r"the gate .*write 50 % as 0\.5",
+        "team_pool: {amount: -1}": r"more\.incentives\.team_pool\.amount: expected a number of at least 0, "
+                                   r"found -1\. Fix: write 0 or more \(pay is never negative\)",
+        "over_target: null": r"c2\.yaml: scenarios\.scenarios\.more\.incentives\.over_target: null removes a key "
+                             r"of the plan's incentives, but there is nothing to remove here",
+    }
+    for line, message in bad.items():
+        f = _write(tmp_path, "c2.yaml", f"extends: telesales\nscenarios:\n  scenarios:\n    more:\n"
+                                        f"      incentives:\n        {line}\n")
+        with pytest.raises(ParamsError, match=message):
+            load_params(f)

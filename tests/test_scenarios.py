@@ -980,3 +980,88 @@ def test_results_print_as_a_short_summary_in_a_notebook(demo, hand):
     from salesperf_kit._repr import short
     assert short(list(range(5))) == "<list of 5>" and short([1, 2]) == "[1, 2]"
     assert short({"orders": pd.DataFrame({"a": range(1234)})}) == "{'orders': 1,234 rows}"
+
+
+# ============================================================================= pay scenarios
+PAY_REVENUE = {"e1": 40_000, "e2": 80_000, "e3": 120_000, "e4": 0, "e5": 60_000}
+
+
+@pytest.fixture(scope="module")
+def pay_case():
+    """Five agents with one October order each (e4 none), scored on revenue alone and paid
+    only a whole-amount commission of 2 % / 3 % from 50,000 / 4 % from 100,000, so that each
+    payout is a line of arithmetic:
+
+    ====  =======  ============  ================================  ==============
+    who   revenue  plan          higher (2 / 3.5 / 5 %)            capped at 3,000
+    ====  =======  ============  ================================  ==============
+    e1     40,000  2 % =   800   2 % = 800                         800
+    e2     80,000  3 % = 2,400   3.5 % = 2,800                     2,400
+    e3    120,000  4 % = 4,800   5 % = 6,000                       3,000
+    e4          0  0             0                                 0
+    e5     60,000  3 % = 1,800   3.5 % = 2,100                     1,800
+    total          9,800         11,700 (+1,900)                   8,000 (-1,800)
+    ====  =======  ============  ================================  ==============
+    """
+    from salesperf_kit.kpis import compute_kpis
+
+    ids = list(PAY_REVENUE)
+    employees = pd.DataFrame({"employee_id": ids, "name": [f"N{e}" for e in ids], "team": ["t1"] * 3 + ["t2"] * 2,
+                              "role": "agent"})
+    orders = pd.DataFrame([{"order_id": f"o-{e}", "employee_id": e, "customer_id": f"c-{e}",
+                            "order_date": pd.Timestamp("2026-10-05"), "amount": float(a), "status": "completed"}
+                           for e, a in PAY_REVENUE.items() if a])
+    kpis = compute_kpis({"employees": employees, "orders": orders}, "2026-10", kpis=["revenue"])
+    params = params_from_dict({
+        "business": "telesales",
+        "scoring": {"roles": {"agent": {"weights": {"revenue": 1}}}, "grading": THRESHOLDS},
+        "incentives": {"commission": {"mode": "whole", "tiers": [{"above": 0, "rate": 0.02},
+                                                                 {"above": 50_000, "rate": 0.03},
+                                                                 {"above": 100_000, "rate": 0.04}]}},
+        "scenarios": {"scenarios": {
+            "higher": {"label": {"en": "Higher commission"},
+                       "incentives": {"commission": {"tiers": [{"above": 0, "rate": 0.02},
+                                                               {"above": 50_000, "rate": 0.035},
+                                                               {"above": 100_000, "rate": 0.05}]}}},
+        }}})
+    return kpis, params, score(kpis, params)
+
+
+def test_a_pay_scenario_is_paid_under_its_own_plan(pay_case):
+    kpis, params, card = pay_case
+    comp = sc.compare_scenarios(card, params, kpis=kpis, what_if={"capped": {"incentives": {"commission": {"cap": 3000}}}})
+    pay = comp.table.pivot(index="employee_id", columns="scenario", values="payout")
+    assert pay["baseline"].to_dict() == {"e1": 800, "e2": 2400, "e3": 4800, "e4": 0, "e5": 1800}
+    assert pay["higher"].to_dict() == {"e1": 800, "e2": 2800, "e3": 6000, "e4": 0, "e5": 2100}
+    # the cap alone changes: the plan's tiers stay
+    assert pay["capped"].to_dict() == {"e1": 800, "e2": 2400, "e3": 3000, "e4": 0, "e5": 1800}
+    s = comp.summary.set_index("scenario")
+    assert s["payout_total"].to_dict() == {"baseline": 9800, "higher": 11700, "capped": 8000}
+    assert s["payout_change"].to_dict() == {"baseline": 0, "higher": 1900, "capped": -1800}
+    assert s["pay_plan_changes"].to_dict() == {"baseline": "", "higher": "commission.tiers",
+                                               "capped": "commission.cap"}
+    # the weights are the plan's: nobody moves
+    assert s["rank_changes"].tolist() == [0, 0, 0] and (s["kendall_tau"] == 1).all()
+    assert s.loc["higher", "label"] == "Higher commission"
+
+
+def test_a_pay_scenario_without_kpis_says_it_cannot_show(pay_case):
+    kpis, params, card = pay_case
+    comp = sc.compare_scenarios(card, params)
+    assert "payout" not in comp.table
+    assert any("higher change the pay plan" in n and "pass kpis=" in n for n in comp.notes), comp.notes
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"commision": {"cap": 1}}, r"what_if\.x\.incentives\.commision: unknown key\. Did you mean 'commission'\?"),
+    ({"commission": {"tiers": [{"above": 0, "rate": 3}]}},
+     r"what_if\.x\.incentives\.commission\.tiers \(item 1\)\.rate: .*Fix: write 3 % as 0\.03"),
+    ({"awards": {"sales_champ": 1}}, r"awards\.sales_champ: unknown key\. Did you mean 'sales_champion'\?"),
+    ({"commission": {"cap": -5}}, r"what_if\.x\.incentives\.commission\.cap: expected a number of at least 0, "
+                                  r"found -5\. Fix: write 0 or more \(pay is never negative\)"),
+    (5, r"what_if\.x\.incentives: expected a mapping of incentive settings"),
+])
+def test_a_pay_what_if_is_checked_like_the_plan(pay_case, change, message):
+    kpis, params, card = pay_case
+    with pytest.raises(ParamsError, match=message):
+        sc.compare_scenarios(card, params, kpis=kpis, what_if={"x": {"incentives": change}})
