@@ -610,7 +610,10 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
       the role's median raw value (``"role_median"``), the KPI's target (``"target"``),
       the role's upper quartile raw value (``"role_upper_quartile"``: 75th percentile, or
       25th for lower-is-better, linear interpolation). ``next_step_change = target - value``.
-      Goals of count KPIs are whole numbers (rounded up, or down for lower-is-better).
+      Goals of count KPIs are whole numbers (rounded up, or down for lower-is-better). When
+      the person's role is compared with another on the gap KPI (``params``), the median and
+      quartile are the group's: ``"peer_median"``, ``"peer_upper_quartile"``, and
+      ``next_step_group`` names the group's roles (``"director, manager"``).
 
     Parameters
     ----------
@@ -633,7 +636,7 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         One row per person of the table, in its order: employee_id (and name, team, role
         when present), strength_kpi, strength_points, strength_role_median, gap_kpi,
         gap_points, gap_role_median, next_step_kpi, next_step_value, next_step_target,
-        next_step_basis, next_step_change, higher_is_better (of the gap KPI).
+        next_step_basis, next_step_group, next_step_change, higher_is_better (of the gap KPI).
     """
     _require(scorecard_table, ["employee_id", "role"], "feedback_cards (scorecard_table)")
     _require(details, ["employee_id", "kpi", "raw", "normalised", "weight"], "feedback_cards (details)")
@@ -660,16 +663,19 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
         raw_pool = wide.melt(id_vars=["employee_id", "role"], value_vars=[k for k in kpis.kpis if k in wide],
                              var_name="kpi", value_name="raw")
-        raw_pool["role"] = group(raw_pool["role"].astype(str), raw_pool["kpi"])
+        raw_pool["own"] = raw_pool["role"].astype(str)
+        raw_pool["role"] = group(raw_pool["own"], raw_pool["kpi"])
         raw_pool["raw"] = pd.to_numeric(raw_pool["raw"], errors="coerce")
         filled = d.merge(raw_pool.rename(columns={"raw": "_raw_k"})[["employee_id", "kpi", "_raw_k"]],
                          on=["employee_id", "kpi"], how="left")
         d = filled.assign(raw=filled["raw"].fillna(filled["_raw_k"])).drop(columns="_raw_k")
     else:
-        raw_pool = d[["employee_id", "role", "kpi", "raw"]]
+        raw_pool = d[["employee_id", "role", "kpi", "raw"]].assign(own=d["employee_id"].map(role_of))
     raw_pool = raw_pool.dropna(subset=["raw"])
     by = raw_pool.groupby(["role", "kpi"])["raw"]
     raw_stats = pd.DataFrame({"median": by.median(), "q25": by.quantile(0.25), "q75": by.quantile(0.75)})
+    # the roles whose people make each group's figures (more than one where a role has peers)
+    members = raw_pool.groupby(["role", "kpi"])["own"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
 
     scored = d[(d["weight"] > 0) & d["normalised"].notna()].copy()
     scored["role_median_points"] = scored.groupby(["role", "kpi"])["normalised"].transform("median")
@@ -703,7 +709,8 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             "gap_role_median": gap["role_median_points"] if gap is not None else np.nan,
         })
         step = {"next_step_kpi": pd.NA, "next_step_value": np.nan, "next_step_target": np.nan,
-                "next_step_basis": pd.NA, "next_step_change": np.nan, "higher_is_better": pd.NA}
+                "next_step_basis": pd.NA, "next_step_group": pd.NA, "next_step_change": np.nan,
+                "higher_is_better": pd.NA}
         if gap is not None:
             k, higher = gap["kpi"], _higher_is_better(gap["kpi"])
             value = float(gap["raw"])
@@ -718,14 +725,17 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
                 goal = choice[1]
                 if k in CATALOGUE and CATALOGUE[k].unit == "count":
                     goal = float(math.ceil(goal - 1e-9) if higher else math.floor(goal + 1e-9))
-                step.update({"next_step_basis": choice[0], "next_step_target": goal,
+                basis, group_roles = choice[0], members.get((gap["role"], k), "")
+                if basis != "target" and "," in group_roles:  # the figure of a group of roles, not the role's
+                    basis, step["next_step_group"] = basis.replace("role_", "peer_"), group_roles
+                step.update({"next_step_basis": basis, "next_step_target": goal,
                              "next_step_change": goal - value})
         row.update(step)
         rows.append(row)
     front = ["employee_id"] + [c for c in ("name", "team", "role") if c in table]
     cols = front + ["strength_kpi", "strength_points", "strength_role_median", "gap_kpi", "gap_points",
                     "gap_role_median", "next_step_kpi", "next_step_value", "next_step_target",
-                    "next_step_basis", "next_step_change", "higher_is_better"]
+                    "next_step_basis", "next_step_group", "next_step_change", "higher_is_better"]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -662,6 +662,9 @@ class Report:
                                         params=self.params)
         names = self._names(self.kpis.wide[["employee_id", "name"]])
         cards = cards.drop(columns=[c for c in ("name",) if c in cards]).merge(names, on="employee_id", how="left")
+        sep = "、" if self.zh else " and "
+        cards["group_label"] = [sep.join(self.params.role_label(r, self.language, default=r) for r in g.split(", "))
+                                if isinstance(g, str) else pd.NA for g in cards["next_step_group"]]
         lines = []
         for r in cards.sort_values("employee_id").itertuples():
             lines.append(feedback_sentence(r._asdict(), self.language))
@@ -908,7 +911,9 @@ def _fmt_step(now: float, goal: float, unit: str, language: str) -> tuple[str, s
 
 
 def feedback_sentence(card: dict, language: str) -> str:
-    """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step."""
+    """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step.
+    ``card``: a row of :func:`analysis.feedback_cards` with the person's ``name`` and, for a
+    next step measured in a group of roles, ``group_label`` (总监、经理)."""
     zh = language == "zh"
 
     def given(x) -> bool:
@@ -925,9 +930,12 @@ def feedback_sentence(card: dict, language: str) -> str:
     step_kpi = card["next_step_kpi"] if given(card.get("next_step_kpi")) else card["gap_kpi"]
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
     goal, now = card.get("next_step_target"), card.get("next_step_value")
+    group = card.get("group_label") if given(card.get("group_label")) else None  # a role compared with another
     basis = {"role_median": ("岗位中位数", "the role's median"), "target": ("目标", "the target"),
-             "role_upper_quartile": ("岗位前25%水平", "the role's top 25%")}.get(
-        card.get("next_step_basis"), ("", ""))[0 if zh else 1]
+             "role_upper_quartile": ("岗位前25%水平", "the role's top 25%"),
+             "peer_median": (f"{group or '同组'}的中位数", f"the median of {group or 'the peer group'}"),
+             "peer_upper_quartile": (f"{group or '同组'}的前25%水平", f"the top 25% of {group or 'the peer group'}"),
+             }.get(card.get("next_step_basis"), ("", ""))[0 if zh else 1]
     if goal is None or pd.isna(goal):
         if strength is not None and now is not None and pd.notna(now):
             # every goal of the ladder is reached: the weakest KPI is no gap to close

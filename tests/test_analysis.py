@@ -773,5 +773,10 @@ def test_feedback_compares_a_role_with_the_group_its_points_came_from():
     # calls: group points median med(0, 33.3, 66.7, 100) = 50 -> the lead is 50 behind; revenue: own median, lead 0
     assert cards.loc["L", ["strength_kpi", "gap_kpi"]].tolist() == ["revenue", "calls"]
     assert (cards.loc["L", "gap_role_median"], cards.loc["L", "next_step_target"],
-            cards.loc["L", "next_step_basis"]) == (pytest.approx(50.0), 15.0, "role_median")
-    assert cards.loc["L", "role"] == "lead"
+            cards.loc["L", "next_step_basis"]) == (pytest.approx(50.0), 15.0, "peer_median")
+    assert cards.loc["L", "role"] == "lead" and cards.loc["L", "next_step_group"] == "lead, rep"
+    # revenue, scored against targets, stays per role: rep a's goal is the reps' median 300, the role's
+    assert cards.loc["a", ["next_step_kpi", "next_step_target", "next_step_basis"]].tolist() \
+        == ["revenue", 300.0, "role_median"] and pd.isna(cards.loc["a", "next_step_group"])
+    # without params each role is its own group
+    assert alone["next_step_group"].isna().all()
