@@ -694,12 +694,13 @@ class Report:
         # run rate: nobody has missed a target of a month that is not over
         as_of = pd.Timestamp(self.as_of) if self.as_of else None
         as_of = as_of if as_of is not None and self.period.start <= as_of < self.period.end else None
-        t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts)
+        with _held_back("salesperf_kit.targets"):  # a period without targets is said below, in the report's words
+            t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts)
+            teams = None if t["target"].notna().any() else \
+                track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
         by = "employee_id"
-        if not t["target"].notna().any():  # a plan with team targets only (direct sales): track the teams
-            teams = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
-            if teams["target"].notna().any():
-                t, by = teams, "team"
+        if teams is not None and teams["target"].notna().any():  # team targets only (direct sales): the teams
+            t, by = teams, "team"
         if by == "employee_id":
             t = t.merge(self._names(self.kpis.wide[["employee_id", "name", "team"]]), on="employee_id", how="left")
         at_risk = int(t["at_risk"].fillna(False).sum()) if "at_risk" in t else 0
@@ -1065,7 +1066,7 @@ def _month_from(value: str, end: pd.Timestamp) -> bool:
 
 
 @contextlib.contextmanager
-def _quiet(logger_name: str):
+def _held_back(logger_name: str):
     """Hold back a logger's records below ERROR while the block runs (a notice the report
     shows would otherwise reach the executed notebook a second time, in English)."""
     logger = logging.getLogger(logger_name)
@@ -1129,7 +1130,7 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     else:
         last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
     people = pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else None
-    with _quiet("salesperf_kit.incentives"):  # its notices are in the payout section, in the report's language
+    with _held_back("salesperf_kit.incentives"):  # its notices are in the payout section, in the report's language
         pay = payouts(card.table, kpis, params, targets=targets, names=people)
     cost = plan_cost(pay, kpis)
     plots.set_style()

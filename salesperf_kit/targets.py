@@ -1137,6 +1137,12 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     res = compute_kpis(data, p, kpis=list(kpis), options=opts)
     tt = targets_for(t_all, p)
     tt = tt[tt["kpi"].isin(list(kpis))]
+    if tt.empty:  # an empty table would read as "nobody is at risk"
+        have = t_all[t_all["kpi"].isin(list(kpis))]["period"].astype(str) if len(t_all) else pd.Series(dtype=str)
+        log.warning("No %s target for %s in the targets table, so nothing is tracked (%s). Fix: add the period's "
+                    "targets, e.g. with `salesperf targets`, or track a period they cover.",
+                    " or ".join(kpis), p, f"it has targets of {', '.join(sorted(set(have)))}" if len(have)
+                    else f"it has none of {' or '.join(kpis)}")
     emp = tables["employees"].assign(employee_id=lambda x: x["employee_id"].astype(str))
     team_of = emp.set_index("employee_id")["team"].astype(str)
     if by == "employee_id":

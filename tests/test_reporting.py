@@ -726,6 +726,17 @@ def test_goals_track_the_teams_when_only_the_teams_have_targets(tmp_path, langua
     assert rows.loc["B", [target, actual]].tolist() == ["1,000", "300"]
 
 
+def test_goals_of_a_period_without_targets_say_so_once_in_the_reports_words(tmp_path, caplog):
+    """The targets table has September's only: the section says October has none, and the
+    tracking's own warning (in English) is not printed into the client's report as well."""
+    report = _three_orders_report(tmp_path, "zh", {"period": ["2026-09"], "employee_id": ["E1"], "team": ["A"],
+                                                   "target": [1200]})
+    with caplog.at_level("WARNING"):
+        section = report.goals()
+    assert section.paragraphs[0] == "2026-10 没有个人或团队的目标。"
+    assert "No revenue target" not in caplog.text
+
+
 def _three_orders_report(tmp_path, language, targets: dict, last: str = "2026-10-05"):
     """A direct plan paying on orders; October 2026: E1 (team A) sells 1,000 on the 3rd, E2
     (A) 500 on the 4th, E3 (B) 300 on ``last``, the export's last day; ``targets``: columns

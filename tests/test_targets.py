@@ -445,6 +445,25 @@ def test_track_needs_targets(tracking_data):
         track(tracking_data, "2027-01")
 
 
+def test_tracking_a_period_without_targets_says_so(tracking_data, caplog):
+    """The targets cover 2027-01 only: February tracks nothing, which would read as "nobody
+    at risk" if it were silent."""
+    with caplog.at_level("WARNING", logger="salesperf_kit.targets"):
+        out = track(tracking_data, "2027-02")
+    assert out.empty
+    assert caplog.messages == ["No revenue target for 2027-02 in the targets table, so nothing is tracked (it has "
+                               "targets of 2027-01). Fix: add the period's targets, e.g. with `salesperf targets`, "
+                               "or track a period they cover."]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="salesperf_kit.targets"):
+        track(tracking_data, "2027-01", kpis=("calls",))
+    assert "No calls target for 2027-01" in caplog.text and "it has none of calls" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="salesperf_kit.targets"):
+        track(tracking_data, "2027-01")
+    assert caplog.text == ""
+
+
 # ----------------------------------------------------------------------------- calibration
 def test_calibration_rule_fires_and_keeps_the_sums(cac_data):
     rules = [CalibrationRule(name="CAC +30%", kpi="cac", change_at_least=0.3, baseline_periods=3,
