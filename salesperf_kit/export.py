@@ -45,6 +45,7 @@ _COLUMN_LABELS = {
     "grade_changes": ("等级变化人数", "Grade changes"), "payout_total": ("薪酬总额", "Total payout"),
     "kpi": ("指标", "KPI"), "weight": ("权重", "Weight"), "baseline_weight": ("基准权重", "Baseline weight"),
     "weight_change": ("权重变化", "Weight change"), "pay_plan_changes": ("薪酬方案改动", "Pay plan changes"),
+    "payout_to_revenue": ("薪酬占销售额比例", "Payout to revenue"),
 }  # (the payout columns' labels are incentives.LABELS)
 
 
@@ -246,6 +247,8 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
         return "#,##0.00"
     if col in ("weight", "weight_change"):
         return "0.0%"
+    if col == "payout_to_revenue":
+        return "0.00%"
     if col in ("kendall_tau", "spearman_rho"):
         return "0.000"
     base = col.removesuffix("_points")

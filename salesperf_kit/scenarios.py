@@ -2171,7 +2171,8 @@ class ScenarioComparison:
     summary : DataFrame
         One row per scenario: kendall_tau and spearman_rho of its scores against the
         baseline's, rank_changes (people whose rank moved), largest_move, grade_changes,
-        and with payouts: payout_total, payout_change.
+        and with payouts: payout_total, payout_change, payout_to_revenue; when a scenario
+        changes the pay plan: pay_plan_changes (the settings it changes, ``commission.tiers``).
     weights : DataFrame
         scenario, role, kpi, weight, baseline_weight, change.
     ranks : DataFrame
@@ -2297,7 +2298,8 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     params : Params, optional (default: the scorecard's)
     kpis : KPIResult, optional
         Needed for payouts (``incentives.payouts``: the payout under each scenario's grades
-        and, for a scenario with ``incentives``, under its pay plan, per person and in total),
+        and, for a scenario with ``incentives``, under its pay plan, per person and in total,
+        and the total as a share of revenue, ``payout_to_revenue`` of ``incentives.plan_cost``),
         for every person's sales-cost ratio, and to score KPIs a
         scenario weighs that the plan does not. Without it the payout columns are left out
         (noted).
@@ -2353,7 +2355,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
                          "the payouts: pass kpis= to see it.")
     else:
         try:
-            from .incentives import payouts as pay
+            from .incentives import payouts as pay, plan_cost
         except ImportError:   # pragma: no cover - the incentives module ships with the kit
             notes.append("payouts left out: salesperf_kit.incentives is not available.")
     # every what-if's pay plan is checked, with or without the KPIs its payouts need
@@ -2363,6 +2365,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     runs += [(name, params.scenarios.scenarios[name].label if name in params.scenarios.scenarios else {}, roles)
              for name, roles in sw.items()]
     frames, summary, weight_rows = [], [], []
+    payout_to_revenue: dict[str, float] = {}
     base_scores = None
     for name, labels, roles in runs:
         W = model.weights_from(roles)
@@ -2381,6 +2384,8 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
             finally:
                 pay_log.disabled = quiet
             t["payout"] = p["total"].to_numpy()
+            cost = plan_cost(p, kpis).set_index("measure")["value"]
+            payout_to_revenue[name] = float(cost["payout_to_revenue"])
         t.insert(0, "label", labels.get(language) or next(iter(labels.values()), name) if labels else name)
         t.insert(0, "scenario", name)
         frames.append(t)
@@ -2410,6 +2415,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         if pay is not None:
             row["payout_total"] = round(float(rows["payout"].sum()), 2)  # (cents: no float residue in a sum)
             row["payout_change"] = round(float(rows["payout_change"].sum()), 2)
+            row["payout_to_revenue"] = payout_to_revenue[name]   # is the plan affordable? (seed 002)
         if changed_pay:
             row["pay_plan_changes"] = ", ".join(_changed_keys(params.incentives.model_dump(),
                                                               pay_plans[name].incentives.model_dump()))

@@ -1038,6 +1038,9 @@ def test_a_pay_scenario_is_paid_under_its_own_plan(pay_case):
     s = comp.summary.set_index("scenario")
     assert s["payout_total"].to_dict() == {"baseline": 9800, "higher": 11700, "capped": 8000}
     assert s["payout_change"].to_dict() == {"baseline": 0, "higher": 1900, "capped": -1800}
+    # what the plan costs against revenue of 40,000 + 80,000 + 120,000 + 60,000 = 300,000
+    assert s["payout_to_revenue"].to_dict() == pytest.approx({"baseline": 9800 / 300_000, "higher": 0.039,
+                                                              "capped": 8000 / 300_000})
     assert s["pay_plan_changes"].to_dict() == {"baseline": "", "higher": "commission.tiers",
                                                "capped": "commission.cap"}
     # the weights are the plan's: nobody moves
