@@ -651,6 +651,10 @@ class Params(_Model):
         plan = data.get("incentives", {})
         if not isinstance(named, dict) or not isinstance(plan, dict):
             return data
+        try:
+            Incentives.model_validate(plan)
+        except ValidationError:  # reported at incentives: each change is checked alone, not with them again
+            return data
         merged = {}
         for name, spec in named.items():
             change = spec.get("incentives") if isinstance(spec, dict) else None
@@ -874,23 +878,62 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+#: where each key of a parameter file is written: key path -> (file name, line number)
+KeyLines = dict[tuple, tuple[str, int]]
+
+
 def read_yaml(path: Path) -> dict:
     """Safe-load one YAML mapping; errors name the file and line."""
+    return _read_yaml(path)[0]
+
+
+def _read_yaml(path: Path) -> tuple[dict, KeyLines]:
+    """:func:`read_yaml`, and the line of every key and list item in the file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParamsError("the parameter file does not exist", file=str(path)) from None
     except UnicodeDecodeError as err:
         raise ParamsError(f"the file is not UTF-8 text ({err.reason}); save it as UTF-8", file=str(path)) from None
+    loader = _UniqueKeyLoader(text)  # (safe: a SafeLoader)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # (safe: a SafeLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         raise ParamsError(_yaml_problem(err, text), file=str(path)) from None
+    finally:
+        loader.dispose()
     if data is None:
-        return {}
+        return {}, {}
     if not isinstance(data, dict):
         raise ParamsError(f"expected a mapping of keys at the top, found a {type(data).__name__}", file=str(path))
-    return data
+    lines: KeyLines = {}
+
+    def walk(n, at: tuple) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    lines[(*at, k.value)] = (Path(path).name, k.start_mark.line + 1)
+                    walk(v, (*at, k.value))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                lines[(*at, i)] = (Path(path).name, v.start_mark.line + 1)
+                walk(v, (*at, i))
+
+    walk(node, ())
+    return data, lines
+
+
+def _at_line(message: str, path: str, loc: tuple, lines: KeyLines | None) -> str:
+    """``message``, which starts with the key ``path``, with the file and line where the key
+    is written: ``scoring.grading.thresholds.D (line 14): ...``, or ``(base.yaml, line 14)``
+    for a key of a file it extends. Unchanged when the key is not written in a file (a
+    default, a key that is missing)."""
+    where = (lines or {}).get(tuple(loc))
+    if where is None or not message.startswith(f"{path}:"):
+        return message
+    file = f"{where[0]}, " if where[0] else ""  # (none: the file the error is about)
+    return f"{path} ({file}line {where[1]}){message[len(path):]}"
 
 
 def _yaml_problem(err: yaml.YAMLError, text: str) -> str:
@@ -971,17 +1014,21 @@ def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None,
     return out
 
 
-def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = None) -> dict:
+    """The file at ``path`` merged over the files it ``extends``; ``lines`` gathers where each
+    key is written (a key the file restates is its own, not its base's)."""
     path = Path(path).resolve()
     if path in seen:
         chain = " -> ".join(str(p) for p in (*seen, path))
         raise ParamsError(f"'extends' goes round in a circle: {chain}", file=str(path))
-    data = read_yaml(path)
+    data, own = _read_yaml(path)
     where = data.get("data", {}).get("path") if isinstance(data.get("data"), dict) else None
     if isinstance(where, str) and where != "demo" and not Path(where).is_absolute():
         data["data"]["path"] = str(path.parent / where)  # relative to the file that names it
     base = data.pop("extends", None)
     if base is None:
+        if lines is not None:
+            lines.update(own)
         return data
     if not isinstance(base, str):
         raise ParamsError(f"extends: expected a file path, found {base!r}", file=str(path))
@@ -993,7 +1040,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give the "
                           f"base file's path relative to {path.name}, or name a shipped plan "
                           f"(extends: {shipped}; one of {', '.join(BUSINESSES)}).", file=str(path))
-    return deep_merge(_resolve(base_path, (*seen, path)), data, file=str(path))
+    merged = deep_merge(_resolve(base_path, (*seen, path), lines), data, file=str(path))
+    if lines is not None:
+        lines.update(own)
+    return merged
 
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -1048,11 +1098,13 @@ def _number_fix(text: str) -> str:
     return f"write it as a plain number, without separators or units: {plain:g}"
 
 
-def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] | None = None) -> list[str]:
+def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] | None = None,
+                   lines: KeyLines | None = None) -> list[str]:
     """``err`` in a plan's words; ``at``: where in a plan the validated part sits, when it was
     validated alone (``("targets", "calibration", 0)`` for the first calibration rule).
     ``model``: the model validated, when it is not a part of :class:`Params` found at ``at``
-    (an ``Incentives`` given as a what-if); the keys it allows make the "did you mean"."""
+    (an ``Incentives`` given as a what-if); the keys it allows make the "did you mean".
+    ``lines``: where each key is written, to name the file and line of a key at fault."""
     out = []
     for e in err.errors():
         inner = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -1089,7 +1141,7 @@ def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] 
             if e["type"] == "literal_error" and isinstance(found, str):
                 hint = did_you_mean(found, re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
                 msg += f".{hint}" if hint else ""
-        out.append(msg)
+        out.append(_at_line(msg, path, loc, lines))
     return out
 
 
@@ -1110,8 +1162,9 @@ def incentives_changed(params: Params, change: Mapping, at: tuple[str, ...]) -> 
     return params.model_copy(update={"incentives": pay})
 
 
-def params_from_dict(data: dict, *, source: str | None = None) -> Params:
-    """Validate an already-merged mapping."""
+def params_from_dict(data: dict, *, source: str | None = None, lines: KeyLines | None = None) -> Params:
+    """Validate an already-merged mapping; ``lines``: where its keys are written (errors
+    then name the file and line of the key at fault)."""
     try:
         params = Params.model_validate(data)
     except ParamsError as err:  # a scenario's pay change that removes a key the plan lacks
@@ -1119,9 +1172,10 @@ def params_from_dict(data: dict, *, source: str | None = None) -> Params:
             raise ParamsError(str(err), file=source) from None
         raise
     except ValidationError as err:
-        errors = _format_errors(err)
+        errors = _format_errors(err, lines=lines)
         raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors) from None
-    errors = [str(p) for p in params.plan_problems() if p.severity == "error"]
+    errors = [_at_line(str(p), p.key, tuple(p.key.split(".")), lines) if p.key else str(p)
+              for p in params.plan_problems() if p.severity == "error"]
     if errors:
         raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors)
     params.source = source
@@ -1136,7 +1190,10 @@ def load_params(path: "str | Path", *, overrides: dict | None = None) -> Params:
     p = Path(path)
     if not p.exists() and str(path) in BUSINESSES:
         p = PARAMS_DIR / f"{path}.yaml"
-    data = _resolve(p)
+    lines: KeyLines = {}
+    data = _resolve(p, lines=lines)
+    # a key of the file itself is named by its line alone (the error names the file)
+    lines = {k: ("" if f == p.name else f, n) for k, (f, n) in lines.items()}
     if overrides:
         data = deep_merge(data, overrides)
-    return params_from_dict(data, source=str(path))
+    return params_from_dict(data, source=str(path), lines=lines)

@@ -229,7 +229,7 @@ def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(teles
     assert "bonuses.collaboration_points (2 points per deal assisted)" in r.output and "(found 200)" in r.output
     plan.write_text(plan.read_text(encoding="utf-8") + "  bonuses: {collaboration_points: 0}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
-    assert r.exit_code == 1 and "scoring.grading.thresholds.D: no score can reach this threshold" in r.output
+    assert r.exit_code == 1 and "scoring.grading.thresholds.D (line 6): no score can reach this threshold" in r.output
 
 
 @pytest.mark.parametrize("command", [["scenarios", "--out", "x.xlsx"], ["kpis", "--out", "x.csv"],

@@ -269,7 +269,7 @@ def test_a_grade_threshold_above_every_reachable_score_is_an_error(tmp_path):
     with pytest.raises(ParamsError) as err:
         load_params(path)
     text = str(err.value)
-    assert text.startswith(f"{path}: scoring.grading.thresholds.D: no score can reach this threshold")
+    assert text.startswith(f"{path}: scoring.grading.thresholds.D (line 4): no score can reach this threshold")
     assert "(found 200)" in text
     # the range, with what makes it: online caps revenue attainment at 1.2 and caps its bonuses
     assert "from 0 (below 0 only through penalties) to at most 155" in text
@@ -491,11 +491,11 @@ def test_a_scenario_changes_the_pay_plan_as_a_change_to_the_plans_incentives(tmp
     assert shipped.commission.cap == 20000 and shipped.commission.gate_below == 0.5
     # mistakes are named at the scenario's key, in the file's words
     bad = {
-        "commision: {cap: 1}": r"scenarios\.scenarios\.more\.incentives\.commision: unknown key\. "
+        "commision: {cap: 1}": r"scenarios\.scenarios\.more\.incentives\.commision \(line 6\): unknown key\. "
                                r"Did you mean 'commission'\?",
-        "commission: {gate_below: 50}": r"scenarios\.scenarios\.more\.incentives\.commission\.gate_below: "
+        "commission: {gate_below: 50}": r"scenarios\.scenarios\.more\.incentives\.commission\.gate_below \(line 6\): "
                                         r"the gate .*write 50 % as 0\.5",
-        "team_pool: {amount: -1}": r"more\.incentives\.team_pool\.amount: expected a number of at least 0, "
+        "team_pool: {amount: -1}": r"more\.incentives\.team_pool\.amount \(line 6\): expected a number of at least 0, "
                                    r"found -1\. Fix: write 0 or more \(pay is never negative\)",
         "over_target: null": r"c2\.yaml: scenarios\.scenarios\.more\.incentives\.over_target: null removes a key "
                              r"of the plan's incentives, but there is nothing to remove here",
@@ -505,3 +505,42 @@ def test_a_scenario_changes_the_pay_plan_as_a_change_to_the_plans_incentives(tmp
                                         f"      incentives:\n        {line}\n")
         with pytest.raises(ParamsError, match=message):
             load_params(f)
+
+
+def test_a_mistake_in_a_file_names_its_line_and_the_file_it_is_in(tmp_path):
+    """A key at fault is named with the line it is written on, and with its file when that
+    is a base file the plan extends; a key restated by the client file is the client's."""
+    _write(tmp_path, "base.yaml", "extends: telesales\n"           # line 1
+                                  "incentives:\n"                  # 2
+                                  "  commission:\n"                # 3
+                                  "    cap: -5\n"                  # 4
+                                  "  awards: {sales_champ: 100}\n")  # 5
+    client = _write(tmp_path, "acme.yaml", "extends: base.yaml\n"
+                                           "scoring:\n"
+                                           "  roles:\n"
+                                           "    agent:\n"
+                                           "      weights: {revenue: 0.5, calls: 0.3}\n"
+                                           "incentives:\n"
+                                           "  commission:\n"
+                                           "    tiers:\n"
+                                           "      - {above: 0, rate: 0.02}\n"
+                                           "      - {above: 5000, rate: 4}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(client)
+    assert err.value.errors == [
+        "scoring.roles.agent.weights (line 5): the weights must sum to 1, but they sum to 0.8 (revenue=0.5, "
+        "calls=0.3). Fix: change them by +0.2 in all, so that they add up to 1",
+        "incentives.commission.tiers (item 2).rate (line 10): a rate is a fraction of the amount: 4 would pay 400% "
+        "of it. Fix: write 4 % as 0.04 (found 4)",
+        "incentives.commission.cap (base.yaml, line 4): expected a number of at least 0, found -5. Fix: write 0 or "
+        "more (pay is never negative)",
+        "incentives.awards.sales_champ (base.yaml, line 5): unknown key. Did you mean 'sales_champion'? Allowed keys "
+        "here: sales_champion, best_service, team_champion.",
+    ]
+    # a key the file restates is named at its own line; a default or a key left out has no line
+    client.write_text("extends: base.yaml\nincentives:\n  commission:\n    cap: -1\n  awards: {sales_champ: null}\n",
+                      encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"acme\.yaml: incentives\.commission\.cap \(line 4\): expected"):
+        load_params(client)
+    with pytest.raises(ParamsError, match=r"^scoring: this key is required but missing$"):
+        params_from_dict({"business": "online"})

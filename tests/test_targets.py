@@ -571,7 +571,7 @@ def test_an_uplift_in_the_parameter_file_is_checked_when_the_file_is_read(tmp_pa
     plan.write_text("extends: online\ntargets: {uplift: 25}\n", encoding="utf-8")
     with pytest.raises(ParamsError) as err:
         load_params(plan)
-    assert str(err.value).startswith(f"{plan}: targets.uplift: uplift is a fraction of the baseline: 25 would set "
+    assert str(err.value).startswith(f"{plan}: targets.uplift (line 2): uplift is a fraction of the baseline: 25 would set "
                                      "targets at 26 times the baseline. Write +25 % as 0.25;")
 
 
