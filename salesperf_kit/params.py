@@ -15,8 +15,8 @@ import copy
 import math
 import re
 import typing
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
@@ -1105,14 +1105,13 @@ def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] 
     ``model``: the model validated, when it is not a part of :class:`Params` found at ``at``
     (an ``Incentives`` given as a what-if); the keys it allows make the "did you mean".
     ``lines``: where each key is written, to name the file and line of a key at fault."""
+    def allowed_at(where: tuple) -> list[str]:
+        return _known_keys(Params, where) if model is None else _known_keys(model, where[len(at):])
+
     out = []
     for e in err.errors():
-        inner = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        loc = at + inner
+        loc = at + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         path = _key_path(loc)
-
-        def allowed_at(where: tuple, n: int = len(at)) -> list[str]:
-            return _known_keys(Params, where) if model is None else _known_keys(model, where[n:])
 
         if e["type"] == "literal_error" and loc and loc[-1] == "[key]":  # a key of a fixed set (awards)
             loc = loc[:-1]
