@@ -243,7 +243,7 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
     assert [(r.business, r.client, r.status) for r in results] == [
         ("?", "bad", "failed"), ("online", "acme", "ok"), ("online", "acme", "failed"), ("online", "broken", "failed"),
         ("online", "演示客户", "failed")]
-    assert "report.clent: unknown key. Did you mean 'client'?" in results[0].error
+    assert "report.clent (line 2): unknown key. Did you mean 'client'?" in results[0].error
     assert f"{pdir / 'clients' / 'copy.yaml'}: report.client 'acme' is also the client of " in results[2].error
     assert "which data?" in results[4].error
     manifest = json.loads((results[1].folder / "manifest.json").read_text(encoding="utf-8"))
