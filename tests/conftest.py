@@ -51,6 +51,18 @@ def _pseudonym_key():
 
 
 @pytest.fixture
+def ctrl_c_raises():
+    """Ctrl-C (SIGINT) raises KeyboardInterrupt in this process for the test, as in a
+    terminal: a shell starts a command it runs in the background (``make test &``) with
+    SIGINT ignored, and a test of what Ctrl-C does would then see nothing happen."""
+    import signal
+
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, saved)
+
+
+@pytest.fixture
 def ad_buyers_without_orders(tmp_path):
     """Two online ad buyers with ad traffic and no orders (none of their role's KPIs can be
     scored) and a client plan that pays only base: returns (data folder, plan file)."""

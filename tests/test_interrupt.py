@@ -182,7 +182,7 @@ def test_an_earlier_report_moved_aside_by_a_killed_run_is_put_back(tmp_path):
     assert not any((reports / ".staging").iterdir())
 
 
-def test_a_stop_does_not_wait_for_ever_for_a_stuck_notebook_thread(tmp_path, monkeypatch):
+def test_a_stop_does_not_wait_for_ever_for_a_stuck_notebook_thread(tmp_path, monkeypatch, ctrl_c_raises):
     """A stop that lands while nbclient connects to the kernel can leave Papermill's thread
     stuck in its own clean-up; the run shuts its kernel down and stops anyway."""
     import threading

@@ -157,7 +157,7 @@ def test_rerun_needs_force_and_failure_keeps_the_good_report(first_runs, small_d
     assert result.status == "ok" and (folder / "report.html").exists()
 
 
-def test_ctrl_c_while_a_report_is_replaced_leaves_a_whole_report(first_runs, small_data, monkeypatch):
+def test_ctrl_c_while_a_report_is_replaced_leaves_a_whole_report(first_runs, small_data, monkeypatch, ctrl_c_raises):
     """Replacing a report is two renames: the earlier report aside, the new one into place.
     Ctrl-C between them is held back until both are done; it must not leave the folder
     without a report (the earlier one would be removed with the staging folder)."""
