@@ -1240,6 +1240,24 @@ def _left_by(kpis, p) -> dict[str, pd.Timestamp]:
     return dict(zip(emp.loc[gone, "employee_id"].astype(str), left[gone]))
 
 
+def _peer_roles(card: Scorecard, role, kpi: str, language: str) -> str:
+    """The roles whose people ``role`` was compared with on ``kpi`` (scored against peers),
+    itself included, by their labels in the plan's order ("Manager and Director", 经理、总监),
+    when there are several; else ""."""
+    params = card.params
+    group = params.peer_group(role) if params is not None else None
+    if group is None:
+        return ""
+    d = card.details
+    scored = set(card.table.loc[card.table["employee_id"].isin(d.loc[(d["kpi"] == kpi) & d["normalised"].notna(),
+                                                                    "employee_id"]), "role"].astype(str))
+    plan = {params.plan_role(r) for r in scored if params.peer_group(r) == group}
+    roles = [r for r in params.scoring.roles if r in plan]
+    if len(roles) < 2:
+        return ""
+    return ("、" if language == "zh" else " and ").join(params.role_label(r, language, default=r) for r in roles)
+
+
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     check_one_of("language", language, list(_TEXT), error=ScoringError)
     tx = _TEXT[language]
@@ -1283,6 +1301,10 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
         if d["effective_weight"] > 0:
             spec_n = sc.normalisation_of(k) if sc is not None else None
             method = tx["methods"][d["method"]].format(cap=_pct(spec_n.cap) if spec_n is not None else "")
+            group = _peer_roles(card, role, k, language) if d["method"] != "attainment" else ""
+            if group:  # compared with another role's people too
+                method = (method.replace("同岗位", "同组") + f"（{group}）" if language == "zh" else
+                          f"{method} ({group})")
             eff = "" if math.isclose(d["effective_weight"], d["weight"], abs_tol=1e-12) else \
                 tx["eff"].format(_pct(d["effective_weight"]))
             target = tx["target"].format(_raw(d["target"], k, language)) if d["method"] == "attainment" else ""

@@ -429,11 +429,11 @@ def test_a_next_step_measured_in_a_group_of_roles_names_the_group():
 
     card = {"name": "龚超", "strength_kpi": "team_revenue", "gap_kpi": "new_markets", "next_step_kpi": "new_markets",
             "next_step_value": 0.0, "next_step_target": 1.0, "next_step_basis": "peer_median",
-            "group_label": "销售总监、销售经理"}
-    assert feedback_sentence(card, "zh").endswith("下一步：把「新市场开发数」从 0 提升到 1（销售总监、销售经理的中位数）。")
-    card.update(group_label="Sales director and Sales manager", next_step_basis="peer_upper_quartile")
+            "group_label": "销售经理、销售总监"}
+    assert feedback_sentence(card, "zh").endswith("下一步：把「新市场开发数」从 0 提升到 1（销售经理、销售总监的中位数）。")
+    card.update(group_label="Sales manager and Sales director", next_step_basis="peer_upper_quartile")
     assert feedback_sentence(card, "en").endswith(
-        "next step: raise New markets from 0 to 1 (the top 25% of Sales director and Sales manager).")
+        "next step: raise New markets from 0 to 1 (the top 25% of Sales manager and Sales director).")
 
 
 def test_a_next_step_in_money_gives_both_figures_alike():

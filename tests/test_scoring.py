@@ -893,3 +893,28 @@ def test_spread_notes_flag_peer_scoring_of_values_that_hardly_differ():
     assert note.text("zh").startswith("客户满意度：各人数值相差不到 1%")
     assert spread_notes(details.assign(method="attainment")) == []  # against a target, not peers
     assert spread_notes(details.assign(raw=[4.5, 4.5, 4.5, 10, 20, 30])) == []  # all equal: no spread to warn of
+
+
+def test_explain_names_the_roles_a_role_is_compared_with(kpis, data):
+    """The lead compared with the agents (peers: agent): calls percentiles are among
+    'Agent and Lead' (the plan's order), for the lead and the agents alike; an agent's
+    revenue, against a target, and new customers, compared among agents alone, name no group."""
+    roles = make_params().scoring.model_dump()["roles"]
+    roles["lead"]["peers"] = "agent"
+    params = make_params(roles=roles)
+    card = score(kpis, params, targets=data["targets"])
+    names = {r: params.role_label(r, "en", default=r) for r in ("agent", "lead")}
+    text = card.explain("E5", language="en")
+    assert f"percentile among peers ({names['agent']} and {names['lead']}) -> 0.00 points" in text
+    agent = card.explain("E1", language="en").splitlines()
+    calls, revenue, new = (next(x for x in agent if x.strip().startswith(f"- {label}:"))
+                           for label in ("Calls", "Revenue", "New customers"))
+    assert f"percentile among peers ({names['agent']} and {names['lead']})" in calls
+    assert "attainment against target (cap 120.00%) ->" in revenue and "(Agent" not in revenue
+    assert "percentile among peers ->" in new
+    zh = card.explain("E5", language="zh")
+    zh_names = {r: params.role_label(r, "zh", default=r) for r in ("agent", "lead")}
+    assert f"同组百分位（{zh_names['agent']}、{zh_names['lead']}） -> 标准分 0.00" in zh
+    # without peers the wording is the role's own
+    plain = score(kpis, make_params(), targets=data["targets"]).explain("E5", language="en")
+    assert "among peers (" not in plain
