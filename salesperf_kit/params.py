@@ -737,6 +737,13 @@ class Params(_Model):
         spec = self.scoring.roles.get(role) if isinstance(role, str) else None
         return spec.label.get(language, default) if spec is not None and spec.label else default
 
+    def role_labels(self, roles, language: str) -> str:
+        """Several roles by their labels, in the plan's order (a role it does not have last):
+        "经理、总监" or "Manager and Director"."""
+        order = list(self.scoring.roles)
+        roles = sorted(dict.fromkeys(roles), key=lambda r: order.index(r) if r in order else len(order))
+        return ("、" if language == "zh" else " and ").join(self.role_label(r, language) for r in roles)
+
     def role(self, name: str) -> RoleSpec | None:
         resolved = self.plan_role(name)
         return None if resolved is None else self.scoring.roles[resolved]

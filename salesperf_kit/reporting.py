@@ -662,11 +662,8 @@ class Report:
                                         params=self.params)
         names = self._names(self.kpis.wide[["employee_id", "name"]])
         cards = cards.drop(columns=[c for c in ("name",) if c in cards]).merge(names, on="employee_id", how="left")
-        sep, order = "、" if self.zh else " and ", list(self.params.scoring.roles)  # (the plan's order, as explain)
-        cards["group_label"] = [
-            sep.join(self.params.role_label(r, self.language, default=r) for r in
-                     sorted(g.split(", "), key=lambda r: order.index(r) if r in order else len(order)))
-            if isinstance(g, str) else pd.NA for g in cards["next_step_group"]]
+        cards["group_label"] = [self.params.role_labels(g.split(", "), self.language) if isinstance(g, str)
+                                else pd.NA for g in cards["next_step_group"]]
         lines = []
         for r in cards.sort_values("employee_id").itertuples():
             lines.append(feedback_sentence(r._asdict(), self.language))

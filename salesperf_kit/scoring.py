@@ -1251,11 +1251,8 @@ def _peer_roles(card: Scorecard, role, kpi: str, language: str) -> str:
     d = card.details
     scored = set(card.table.loc[card.table["employee_id"].isin(d.loc[(d["kpi"] == kpi) & d["normalised"].notna(),
                                                                     "employee_id"]), "role"].astype(str))
-    plan = {params.plan_role(r) for r in scored if params.peer_group(r) == group}
-    roles = [r for r in params.scoring.roles if r in plan]
-    if len(roles) < 2:
-        return ""
-    return ("、" if language == "zh" else " and ").join(params.role_label(r, language, default=r) for r in roles)
+    roles = {params.plan_role(r) for r in scored if params.peer_group(r) == group}
+    return params.role_labels(roles, language) if len(roles) > 1 else ""
 
 
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:
