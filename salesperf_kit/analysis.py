@@ -623,7 +623,8 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         ``Scorecard.details`` (employee_id, kpi, raw, target, normalised, weight).
     kpis : KPIResult, optional
         When given, the role's raw-value medians and quartiles are taken over everybody of
-        the role in ``kpis.wide`` (also people not on the scorecard), and a missing raw
+        the role in ``kpis.wide`` who is not on the scorecard or whose role is weighted on
+        the KPI (people on it whose role is not were not compared on it), and a missing raw
         value is filled from it.
     params : Params, optional
         When given, a role the plan compares with another (``scoring.roles.<role>.peers``)
@@ -666,6 +667,12 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         raw_pool["own"] = raw_pool["role"].astype(str)
         raw_pool["role"] = group(raw_pool["own"], raw_pool["kpi"])
         raw_pool["raw"] = pd.to_numeric(raw_pool["raw"], errors="coerce")
+        # a person on the scorecard counts towards a KPI's figures only where their role is
+        # weighted on it (the people the scorer compared): a manager not weighted on a KPI
+        # that the directors compared with them are weighted on is no peer of theirs on it
+        on_card, weighted = set(d["employee_id"]), set(zip(d["employee_id"], d["kpi"]))
+        raw_pool = raw_pool[[(e, k) in weighted or e not in on_card
+                             for e, k in zip(raw_pool["employee_id"], raw_pool["kpi"])]]
         filled = d.merge(raw_pool.rename(columns={"raw": "_raw_k"})[["employee_id", "kpi", "_raw_k"]],
                          on=["employee_id", "kpi"], how="left")
         d = filled.assign(raw=filled["raw"].fillna(filled["_raw_k"])).drop(columns="_raw_k")

@@ -780,3 +780,29 @@ def test_feedback_compares_a_role_with_the_group_its_points_came_from():
         == ["revenue", 300.0, "role_median"] and pd.isna(cards.loc["a", "next_step_group"])
     # without params each role is its own group
     assert alone["next_step_group"].isna().all()
+
+
+def test_feedback_peer_figures_leave_out_a_role_not_weighted_on_the_kpi():
+    """The leads are compared with the reps (peers: rep), but only the leads are weighted on
+    calls: the scorer compared the two leads with each other on it, so the next step on calls
+    is the leads' median, not one that counts the reps' calls. Calls: leads L1 0 and L2 60
+    (median 30); the reps' 10, 20, 30 in the KPI table would make the median of
+    0, 10, 20, 30, 60 = 20 and name the group "lead, rep"."""
+    from types import SimpleNamespace
+
+    params = _params({"rep": {"weights": {"revenue": 1.0}},
+                      "lead": {"weights": {"calls": 0.5, "revenue": 0.5}, "peers": "rep"}},
+                     kpi_normalisation={"revenue": {"method": "attainment"}})
+    ids, roles = ["L1", "L2", "a", "b", "c"], ["lead", "lead", "rep", "rep", "rep"]
+    table = pd.DataFrame({"employee_id": ids, "role": roles})
+    details = pd.DataFrame({
+        "employee_id": ["L1", "L2"] + ids, "kpi": ["calls"] * 2 + ["revenue"] * 5,
+        "raw": [0.0, 60.0, 100.0, 100.0, 100.0, 100.0, 100.0], "target": [np.nan] * 2 + [100.0] * 5,
+        "normalised": [0.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0], "weight": [0.5] * 4 + [1.0] * 3})
+    wide = pd.DataFrame({"employee_id": ids, "role": roles, "calls": [0.0, 60.0, 10.0, 20.0, 30.0],
+                         "revenue": 100.0})
+    kpis = SimpleNamespace(wide=wide, kpis=["calls", "revenue"])
+    cards = an.feedback_cards(table, details, kpis=kpis, params=params).set_index("employee_id")
+    assert cards.loc["L1", ["gap_kpi", "next_step_target", "next_step_basis"]].tolist() \
+        == ["calls", 30.0, "role_median"]
+    assert pd.isna(cards.loc["L1", "next_step_group"])
