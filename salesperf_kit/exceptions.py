@@ -37,7 +37,7 @@ class Problem:
     whole column or table. ``key`` is the parameter-file key the finding is about
     (``scoring.grading.thresholds.D``, ``data.defaults.employees.role``) when the value
     at fault was written there rather than in a cell of the export; it is then the
-    finding's location.
+    finding's location, with ``written`` (the file and line of the key) when known.
     """
 
     table: str
@@ -52,6 +52,7 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
     zh: str = ""  # the message in Chinese, for reports in Chinese (warnings)
     key: str | None = None  # the parameter-file key at fault, when not a cell
+    written: str | None = None  # where that key is written: "acme.yaml, line 12"
 
     def text(self, language: str = "en") -> str:
         """The message (without its location) in ``language``: the Chinese one when there is."""
@@ -59,7 +60,7 @@ class Problem:
 
     def location(self) -> str:
         if self.key:
-            return self.key
+            return f"{self.key} ({self.written})" if self.written else self.key
         parts = []
         if self.file:
             parts.append(self.file)
@@ -103,7 +104,7 @@ class DataContractError(SalesperfError):
 
     def table(self) -> pd.DataFrame:
         """All problems as a tidy DataFrame (one row per finding)."""
-        cols = ["severity", "table", "file", "sheet", "row", "column", "key", "check", "value", "message", "fix"]
+        cols = ["severity", "table", "file", "sheet", "row", "column", "key", "written", "check", "value", "message", "fix"]
         rows = [{c: getattr(p, c) for c in cols} for p in [*self.problems, *self.warnings]]
         return pd.DataFrame(rows, columns=cols)
 

@@ -339,6 +339,7 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
     SalesperfError
         Only when ``path`` does not exist or ``mapping`` is malformed.
     """
+    given = mapping is not None
     if params is not None and mapping is None:
         mapping = params.data_mapping() or None
     run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
@@ -351,6 +352,11 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
             run.error("", "period_covered", str(err))
     if params is not None:
         _check_plan(params, run, period)
+        # a finding at a key of the parameter file names the file and line of the key (the
+        # keys of data: only when the mapping is the file's)
+        ours = (lambda key: not key.startswith("data.")) if given else (lambda key: True)
+        run.problems, run.warnings = ([replace(p, written=params.written_at(p.key)) if p.key and ours(p.key) else p
+                                       for p in found] for found in (run.problems, run.warnings))
     return ValidationReport(run.problems, run.warnings, run.rows)
 
 

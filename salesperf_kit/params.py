@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from ._checks import did_you_mean
 from .catalogue import BUSINESSES, CATALOGUE
@@ -632,6 +633,8 @@ class Params(_Model):
     scenarios: ScenarioSettings = ScenarioSettings()
     report: Report = Report()
     source: Optional[str] = Field(None, exclude=True)
+    # where each key is written (file name, line), for findings located at a key
+    _key_lines: dict = PrivateAttr(default_factory=dict)
 
     @field_validator("kpis")
     @classmethod
@@ -697,6 +700,18 @@ class Params(_Model):
             "(params/<business>.yaml) falls back to the embedded demo data, so that invented figures never go out "
             "under a client's name. Fix: pass --data FOLDER_OR_WORKBOOK (data_path in a notebook), or set data.path "
             "in the file (relative to it; 'demo' for the demo data).", file=self.source)
+
+    def written_at(self, key: str) -> str | None:
+        """Where the key ``key`` (``scoring.roles.director``, ``x.tiers (item 2).rate``) is
+        written: ``"acme.yaml, line 12"``, or ``"telesales.yaml, line 30"`` for a key of a
+        file it extends; None for a key no file writes (a default) or a plan not read from
+        a file."""
+        loc: list = []
+        for part in key.split("."):
+            pieces = re.split(r" \(item (\d+)\)", part)  # name, item number, "", item number, ...
+            loc += [pieces[0], *(int(i) - 1 for i in pieces[1::2])]
+        where = self._key_lines.get(tuple(loc))
+        return None if where is None else f"{where[0]}, line {where[1]}"
 
     def for_business(self, business: str) -> "Params":
         """This plan, checked to be one for ``business`` (a telesales plan run as an online
@@ -1196,10 +1211,12 @@ def load_params(path: "str | Path", *, overrides: dict | None = None) -> Params:
     p = Path(path)
     if not p.exists() and str(path) in BUSINESSES:
         p = PARAMS_DIR / f"{path}.yaml"
-    lines: KeyLines = {}
-    data = _resolve(p, lines=lines)
-    # a key of the file itself is named by its line alone (the error names the file)
-    lines = {k: ("" if f == p.name else f, n) for k, (f, n) in lines.items()}
+    written: KeyLines = {}
+    data = _resolve(p, lines=written)
+    # in an error about the file, a key of the file itself is named by its line alone
+    lines = {k: ("" if f == p.name else f, n) for k, (f, n) in written.items()}
     if overrides:
         data = deep_merge(data, overrides)
-    return params_from_dict(data, source=str(path), lines=lines)
+    params = params_from_dict(data, source=str(path), lines=lines)
+    params._key_lines = written
+    return params

@@ -225,7 +225,10 @@ def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(teles
                     "    thresholds: {A: 80, B: 60, C: 0, D: 200}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
     assert r.exit_code == 0, r.output  # a warning: 23 assisted deals would reach it
-    assert "plan.yaml\n  1 warning(s):\n    - scoring.grading.thresholds.D: this threshold is above 155" in r.output
+    # a warning names the key's line, as an error does (here with the file, as the warnings of
+    # the base file it extends do: "scoring.roles.team_lead (telesales.yaml, line 24)")
+    assert "plan.yaml\n  1 warning(s):\n    - scoring.grading.thresholds.D (plan.yaml, line 6): this threshold is " \
+           "above 155" in r.output
     assert "bonuses.collaboration_points (2 points per deal assisted)" in r.output and "(found 200)" in r.output
     plan.write_text(plan.read_text(encoding="utf-8") + "  bonuses: {collaboration_points: 0}\n", encoding="utf-8")
     r = _run("validate", telesales_dir, "--params", plan)
@@ -422,7 +425,9 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
     r = _run("validate", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 1, r.output
     assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 4 warning(s)")
-    assert "scoring.roles.ad_buyer: nobody in employees.role has the role" in r.output  # (4 roles nobody holds)
+    line = next(n for n, text in enumerate((PARAMS_DIR / "online.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith("ad_buyer:"))  # (4 roles nobody holds, named at the extended file's key)
+    assert f"scoring.roles.ad_buyer (online.yaml, line {line}): nobody in employees.role has the role" in r.output
     line = next(s for s in r.output.splitlines() if "客服" in s)
     assert line.startswith("    - column 'role': role 客服 (customer_service; 1 person: Ann): none of the KPIs "
                            "the plan weighs for it can be computed from these data"), line

@@ -14,6 +14,7 @@ from salesperf_kit.aliases import (COLUMN_ALIASES, TABLE_ALIASES, VALUE_ALIASES,
                                    table_of_name)
 from salesperf_kit.exceptions import DataContractError, SalesperfError
 from salesperf_kit.loaders import Dataset, load_dataset, validate_dataset
+from salesperf_kit.params import PARAMS_DIR
 from salesperf_kit.schemas import TABLES
 
 
@@ -1647,6 +1648,22 @@ def test_a_turnover_above_1_in_a_kpi_sheet_is_no_percentage_without_its_sign(tmp
     assert not [w for w in ds.warnings if w.check == "rate_as_percent"]
 
 
+def test_a_default_read_through_a_plan_is_reported_at_its_key_and_line(csv_folder, tmp_path):
+    """validate --params: a finding at a key of data: names the file and line of the key,
+    as a parameter error does; the same mapping passed on its own names no file or line."""
+    from salesperf_kit.params import load_params
+
+    _write_csv(csv_folder / "orders.csv", _orders().assign(status=["completed", "", "", "refunded"]))
+    plan = tmp_path / "acme.yaml"
+    plan.write_text(f"extends: telesales\ndata:\n  path: {csv_folder}\n"
+                    "  defaults:\n    orders: {status: done}\n", encoding="utf-8")
+    params = load_params(plan)
+    [p] = [p for p in validate_dataset(csv_folder, params=params).problems if p.key]
+    assert str(p).startswith("data.defaults.orders.status (acme.yaml, line 5): this default is given to the 2 row(s)")
+    [p] = [p for p in validate_dataset(csv_folder, params=params, mapping=params.data_mapping()).problems if p.key]
+    assert str(p).startswith("data.defaults.orders.status: this default")
+
+
 def test_validate_warns_of_a_role_of_the_plan_that_nobody_holds(tmp_path):
     """A plan that weighs 'director' when the export's roles are read as rep, supervisor and
     manager scores nobody with those weights: validate --params says so, at the plan's key."""
@@ -1662,7 +1679,9 @@ def test_validate_warns_of_a_role_of_the_plan_that_nobody_holds(tmp_path):
     plan.write_text("extends: telesales\ndata: {path: data}\n", encoding="utf-8")
     report = validate_dataset(data, params=load_params(plan))
     [w] = [w for w in report.warnings if w.check == "role_without_people"]
-    assert str(w) == ("scoring.roles.team_lead: nobody in employees.role has the role 'team_lead' (the data have "
+    line = next(n for n, text in enumerate((PARAMS_DIR / "telesales.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith("team_lead:"))  # the shipped plan's key, which acme.yaml extends
+    assert str(w) == (f"scoring.roles.team_lead (telesales.yaml, line {line}): nobody in employees.role has the role 'team_lead' (the data have "
                       "agent), so its weights score nobody. Fix: if the export names the role otherwise, read it as "
                       "'team_lead' with data.values.employees.role: {'<name in the export>': team_lead}; if nobody "
                       "holds it yet, nothing to do")
