@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
 from .exceptions import DataContractError, Interrupted, SalesperfError
 
@@ -84,6 +85,7 @@ def _params(business: str, params_file: str | None):
 @click.option("-v", "--verbose", is_flag=True, help="Log progress.")
 def main(verbose: bool) -> None:
     """salesperf: sales performance scorecards, incentives, targets and reports."""
+    skip_iri_grammar()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import exceptions
 from .catalogue import BUSINESSES
+from ._imports import skip_iri_grammar
 from .exceptions import Interrupted, ReportError, SalesperfError
 from .loaders import _split_sheet
 from .params import PARAMS_DIR, load_params, read_yaml
@@ -694,6 +695,7 @@ def _worker_init(stop) -> None:
     from multiprocessing import util
 
     global _KERNELS, _FINISH
+    skip_iri_grammar()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _abandon)
     if hasattr(signal, "pthread_sigmask"):

@@ -482,3 +482,29 @@ def test_one_person_is_written_in_the_singular(tmp_path):
     s = _run("score", "telesales", "--data", tmp_path, "--period", "2026-10", "--out", tmp_path / "s.csv")
     assert s.exit_code == 0, s.output
     assert s.output.rstrip().endswith("Wrote the scorecard of 1 person to " + str(tmp_path / "s.csv"))
+
+
+def test_the_command_line_checks_notebooks_without_compiling_the_iri_grammar():
+    """jsonschema imports rfc3987_syntax whenever it is installed, which compiles an IRI
+    grammar for 2-3 s; a process of the command line imports Papermill and nbformat
+    without it, and nbformat still checks a notebook (a cell without its source is refused)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from click.testing import CliRunner
+from salesperf_kit.cli import main
+assert CliRunner().invoke(main, ["sample", "--help"]).exit_code == 0
+import nbformat, papermill
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+nbformat.validate(nb)
+nb.cells[0].pop("source")
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("refused", sys.modules["rfc3987_syntax"])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "refused None"
