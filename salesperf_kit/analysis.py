@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,7 @@ __all__ = [
     "kpi_correlations",
     "strongest_pairs",
     "attainment_matrix",
+    "heatmap_order",
     "feedback_cards",
     "plan_diagnostics",
     "data_quality",
@@ -583,6 +585,37 @@ def attainment_matrix(scorecard_details: pd.DataFrame, *, value: str = "normalis
     m.index.name = "employee_id"
     m.columns.name = None
     return m
+
+
+def heatmap_order(scorecard_table: pd.DataFrame, roles: Sequence[str] = ()) -> list[str]:
+    """The people of a scorecard in the order a heat map of their KPIs reads best.
+
+    By role, so that each role's KPIs make one block of the map (the roles in the order of
+    ``roles``, the plan's, then any other in order of appearance); within a role by team
+    (alphabetical); within a team by rank, best first (people without a rank last, in
+    their order in the table).
+
+    Parameters
+    ----------
+    scorecard_table : DataFrame
+        ``Scorecard.table`` (employee_id, role; team and rank when present).
+    roles : sequence of str
+        The roles in the order to show them.
+
+    Returns
+    -------
+    list of str
+        The employee_ids.
+    """
+    _require(scorecard_table, ["employee_id", "role"], "heatmap_order")
+    t = scorecard_table.reset_index(drop=True)
+    seen = list(dict.fromkeys([*roles, *t["role"].astype(str)]))
+    keys = pd.DataFrame({
+        "role": t["role"].astype(str).map(seen.index),
+        "team": t["team"].astype(str) if "team" in t else "",
+        "rank": pd.to_numeric(t["rank"], errors="coerce") if "rank" in t else np.nan})
+    order = keys.sort_values(["role", "team", "rank"], kind="mergesort", na_position="last").index
+    return t.loc[order, "employee_id"].astype(str).tolist()
 
 
 # ----------------------------------------------------------------------------- feedback cards

@@ -565,14 +565,17 @@ class Report:
 
     def heatmap(self) -> Section:
         m = analysis.attainment_matrix(self.scorecard.details).dropna(axis=1, how="all")  # (the leaderboard says why)
+        order = analysis.heatmap_order(self.scorecard.table, list(self.params.scoring.roles))
+        m = m.loc[[e for e in order if e in m.index] + sorted(set(m.index) - set(order), key=list(m.index).index)]
         if m.empty:
             return Section(_t("heatmap", self.language), ["这份数据无法为任何指标计分。" if self.zh else
                                                            "These data score no KPI."], key="heatmap")
         names = self._names(self.kpis.wide[["employee_id", "name"]]).set_index("employee_id")["name"]
         m = m.rename(index=names.to_dict(), columns=self._label)
         ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language))
-        para = ("每格为该指标的标准化得分（0–100，目标类指标封顶 120）。" if self.zh else
-                "Each cell is the KPI's normalised points (0–100; target-based KPIs are capped at 120).")
+        para = ("每格为该指标的标准化得分（0–100，目标类指标封顶 120）；按岗位、再按团队排列，团队内按名次。" if self.zh else
+                "Each cell is the KPI's normalised points (0–100; target-based KPIs are capped at 120). People are "
+                "grouped by role, then by team, best-ranked first within a team.")
         return Section(_t("heatmap", self.language), [para], None, self._figure("heatmap", ax), key="heatmap")
 
     def team_comparison(self) -> Section:

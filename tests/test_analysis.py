@@ -806,3 +806,18 @@ def test_feedback_peer_figures_leave_out_a_role_not_weighted_on_the_kpi():
     assert cards.loc["L1", ["gap_kpi", "next_step_target", "next_step_basis"]].tolist() \
         == ["calls", 30.0, "role_median"]
     assert pd.isna(cards.loc["L1", "next_step_group"])
+
+
+def test_heatmap_order_groups_people_by_role_then_team_best_first():
+    """Roles in the plan's order (lead before rep, then an unknown role), teams alphabetical
+    within a role, rank within a team with the unranked last:
+    lead: L2 (team A, rank 1), L1 (team B, rank 4); rep: a3 (A, rank 2), a1 (A, rank 5),
+    a2 (A, no rank), b1 (B, rank 3); trainee: t1."""
+    table = pd.DataFrame({
+        "employee_id": ["a1", "L1", "b1", "a2", "t1", "a3", "L2"],
+        "role": ["rep", "lead", "rep", "rep", "trainee", "rep", "lead"],
+        "team": ["A", "B", "B", "A", "A", "A", "A"],
+        "rank": [5, 4, 3, np.nan, 6, 2, 1]})
+    assert an.heatmap_order(table, ["lead", "rep"]) == ["L2", "L1", "a3", "a1", "a2", "b1", "t1"]
+    # without the plan's roles, in order of appearance: rep first
+    assert an.heatmap_order(table)[:4] == ["a3", "a1", "a2", "b1"]

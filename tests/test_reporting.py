@@ -529,6 +529,29 @@ def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews,
     assert drawn == [("symlog", ylabel)]
 
 
+# ----------------------------------------------------------------------------- heat map
+def test_the_heatmap_shows_each_role_as_one_block(tmp_path, monkeypatch):
+    """E-commerce has shop operators and customer service, weighted on different KPIs: the
+    people come role by role (the plan's order), team by team within a role, so that each
+    role's KPIs make one block of the map instead of a checkerboard."""
+    from salesperf_kit import plots
+
+    drawn = []
+    original = plots.attainment_heatmap
+    monkeypatch.setattr(plots, "attainment_heatmap", lambda m, **kw: drawn.append(m) or original(m, **kw))
+    write_sample("ecommerce", tmp_path, seed=1, volumes={"orders": 4, "service": 2})
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language="en")
+    report.heatmap()
+    table = report.scorecard.table.set_index("name")
+    assert table.index.is_unique  # (the map's rows are named)
+    roles, teams = table.loc[drawn[0].index, "role"].tolist(), table.loc[drawn[0].index, "team"].tolist()
+    plan = list(report.params.scoring.roles)
+    assert sorted(roles, key=plan.index) == roles and len(set(roles)) == 2
+    assert all(sorted(teams[roles.index(r):len(roles) - roles[::-1].index(r)]) ==
+               teams[roles.index(r):len(roles) - roles[::-1].index(r)] for r in set(roles))
+
+
 # ----------------------------------------------------------------------------- unscored people
 @pytest.fixture(scope="module")
 def no_service(tmp_path_factory):
