@@ -104,7 +104,8 @@ class DataContractError(SalesperfError):
 
     def table(self) -> pd.DataFrame:
         """All problems as a tidy DataFrame (one row per finding)."""
-        cols = ["severity", "table", "file", "sheet", "row", "column", "key", "written", "check", "value", "message", "fix"]
+        cols = ["severity", "table", "file", "sheet", "row", "column", "key", "written", "check", "value", "message",
+                "fix"]
         rows = [{c: getattr(p, c) for c in cols} for p in [*self.problems, *self.warnings]]
         return pd.DataFrame(rows, columns=cols)
 

@@ -30,8 +30,8 @@ from importlib import metadata
 from pathlib import Path
 
 from . import exceptions
-from .catalogue import BUSINESSES
 from ._imports import skip_iri_grammar
+from .catalogue import BUSINESSES
 from .exceptions import Interrupted, ReportError, SalesperfError
 from .loaders import _split_sheet
 from .params import PARAMS_DIR, load_params, read_yaml

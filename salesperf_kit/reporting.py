@@ -565,8 +565,8 @@ class Report:
 
     def heatmap(self) -> Section:
         m = analysis.attainment_matrix(self.scorecard.details).dropna(axis=1, how="all")  # (the leaderboard says why)
-        order = analysis.heatmap_order(self.scorecard.table, list(self.params.scoring.roles))
-        m = m.loc[[e for e in order if e in m.index] + sorted(set(m.index) - set(order), key=list(m.index).index)]
+        place = {e: i for i, e in enumerate(analysis.heatmap_order(self.scorecard.table, list(self.params.scoring.roles)))}
+        m = m.loc[sorted(m.index, key=lambda e: place.get(e, len(place)))]
         if m.empty:
             return Section(_t("heatmap", self.language), ["这份数据无法为任何指标计分。" if self.zh else
                                                            "These data score no KPI."], key="heatmap")
