@@ -352,12 +352,18 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
             run.error("", "period_covered", str(err))
     if params is not None:
         _check_plan(params, run, period)
-        # a finding at a key of the parameter file names the file and line of the key (the
-        # keys of data: only when the mapping is the file's)
-        ours = (lambda key: not key.startswith("data.")) if given else (lambda key: True)
-        run.problems, run.warnings = ([replace(p, written=params.written_at(p.key)) if p.key and ours(p.key) else p
-                                       for p in found] for found in (run.problems, run.warnings))
+        # (the keys of data: are the file's only when the mapping is)
+        run.problems, run.warnings = (_where_written(params, found, data_keys=not given)
+                                      for found in (run.problems, run.warnings))
     return ValidationReport(run.problems, run.warnings, run.rows)
+
+
+def _where_written(params, problems: list[Problem], *, data_keys: bool = True) -> list[Problem]:
+    """``problems`` with the file and line of the parameter key each one is located at
+    (``Problem.written``), where ``params`` was read from a file that writes it; the keys
+    of ``data:`` only with ``data_keys``."""
+    return [replace(p, written=params.written_at(p.key)) if p.key and (data_keys or not p.key.startswith("data."))
+            else p for p in problems]
 
 
 def _check_plan(params, run: _Run, period=None) -> None:
@@ -2797,8 +2803,11 @@ def load_data(path, *, business: str | None = None, mapping: dict | None = None,
 def load_plan_data(params, data: str | None = None, *, period=None, lazy: bool = False) -> Dataset:
     """The data a plan runs on (``data``, else its ``data.path``, else the demo data for a
     shipped plan: :meth:`~salesperf_kit.params.Params.data_source`), read with its mapping."""
-    return load_data(params.data_source(data), business=params.business, mapping=params.data_mapping(),
-                     period=period, lazy=lazy)
+    try:
+        return load_data(params.data_source(data), business=params.business, mapping=params.data_mapping(),
+                         period=period, lazy=lazy)
+    except DataContractError as err:  # a finding at a key of the file names its line, as validate does
+        raise DataContractError(_where_written(params, err.problems), _where_written(params, err.warnings)) from None
 
 
 def tables_and_lazy(dataset) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:

@@ -13,7 +13,7 @@ import pytest
 from salesperf_kit.aliases import (COLUMN_ALIASES, TABLE_ALIASES, VALUE_ALIASES, normalise,
                                    table_of_name)
 from salesperf_kit.exceptions import DataContractError, SalesperfError
-from salesperf_kit.loaders import Dataset, load_dataset, validate_dataset
+from salesperf_kit.loaders import Dataset, load_dataset, load_plan_data, validate_dataset
 from salesperf_kit.params import PARAMS_DIR
 from salesperf_kit.schemas import TABLES
 
@@ -1662,6 +1662,10 @@ def test_a_default_read_through_a_plan_is_reported_at_its_key_and_line(csv_folde
     assert str(p).startswith("data.defaults.orders.status (acme.yaml, line 5): this default is given to the 2 row(s)")
     [p] = [p for p in validate_dataset(csv_folder, params=params, mapping=params.data_mapping()).problems if p.key]
     assert str(p).startswith("data.defaults.orders.status: this default")
+    # the data a plan runs on (score, run, a notebook) fail with the same location
+    with pytest.raises(DataContractError) as err:
+        load_plan_data(params)
+    assert "  - data.defaults.orders.status (acme.yaml, line 5): this default is given" in str(err.value)
 
 
 def test_validate_warns_of_a_role_of_the_plan_that_nobody_holds(tmp_path):
