@@ -706,11 +706,7 @@ class Params(_Model):
         written: ``"acme.yaml, line 12"``, or ``"telesales.yaml, line 30"`` for a key of a
         file it extends; None for a key no file writes (a default) or a plan not read from
         a file."""
-        loc: list = []
-        for part in key.split("."):
-            pieces = re.split(r" \(item (\d+)\)", part)  # name, item number, "", item number, ...
-            loc += [pieces[0], *(int(i) - 1 for i in pieces[1::2])]
-        where = self._key_lines.get(tuple(loc))
+        where = self._key_lines.get(_key_loc(key))
         return None if where is None else f"{where[0]}, line {where[1]}"
 
     def for_business(self, business: str) -> "Params":
@@ -1104,6 +1100,16 @@ def _key_path(loc: tuple) -> str:
     return out or "(top level)"
 
 
+def _key_loc(key: str) -> tuple:
+    """The place a key path names (the inverse of :func:`_key_path`):
+    ``"targets.promotions (item 1).month"`` -> ``("targets", "promotions", 0, "month")``."""
+    loc: list = []
+    for part in key.split("."):
+        pieces = re.split(r" \(item (\d+)\)", part)  # name, item number, "", item number, ...
+        loc += [pieces[0], *(int(i) - 1 for i in pieces[1::2])]
+    return tuple(loc)
+
+
 def _number_fix(text: str) -> str:
     """How to write ``text`` (a number in a form YAML reads as text) as a number."""
     s = text.strip().replace(",", "").replace("，", "")
@@ -1195,7 +1201,7 @@ def params_from_dict(data: dict, *, source: str | None = None, lines: KeyLines |
     except ValidationError as err:
         errors = _format_errors(err, lines=lines)
         raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors) from None
-    errors = [_at_line(str(p), p.key, tuple(p.key.split(".")), lines) if p.key else str(p)
+    errors = [_at_line(str(p), p.key, _key_loc(p.key), lines) if p.key else str(p)
               for p in params.plan_problems() if p.severity == "error"]
     if errors:
         raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors)

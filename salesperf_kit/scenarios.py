@@ -2345,11 +2345,12 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     grading = params.scoring.grading
     ids = model.people.index
     info = model.people[["name", "team", "role"]]
+    # every what-if's pay plan is checked, with or without the KPIs its payouts need
+    pay_plans = {name: _pay_plan(params, name, what_if) for name in ["baseline", *sw]}
+    paying = [name for name, plan in pay_plans.items() if plan is not params]
     pay = None
     if kpis is None:
         notes.append("payouts left out: pass kpis= (the KPIResult) to see the payout change per person and in total.")
-        paying = [n for n, spec in params.scenarios.scenarios.items() if spec.incentives is not None]
-        paying += [n for n, w in (what_if or {}).items() if isinstance(w, Mapping) and _PAY in w]
         if paying:
             notes.append(f"the scenario(s) {', '.join(paying)} change the pay plan (incentives), which shows only in "
                          "the payouts: pass kpis= to see it.")
@@ -2358,9 +2359,6 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
             from .incentives import payouts as pay, plan_cost
         except ImportError:   # pragma: no cover - the incentives module ships with the kit
             notes.append("payouts left out: salesperf_kit.incentives is not available.")
-    # every what-if's pay plan is checked, with or without the KPIs its payouts need
-    pay_plans = {name: _pay_plan(params, name, what_if) for name in ["baseline", *sw]}
-    changed_pay = any(p is not params for p in pay_plans.values())
     runs = [("baseline", {"zh": "基准", "en": "Baseline"}, {r: dict(w) for r, w in base.items()})]
     runs += [(name, params.scenarios.scenarios[name].label if name in params.scenarios.scenarios else {}, roles)
              for name, roles in sw.items()]
@@ -2416,7 +2414,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
             row["payout_total"] = round(float(rows["payout"].sum()), 2)  # (cents: no float residue in a sum)
             row["payout_change"] = round(float(rows["payout_change"].sum()), 2)
             row["payout_to_revenue"] = payout_to_revenue[name]   # is the plan affordable? (seed 002)
-        if changed_pay:
+        if paying:
             row["pay_plan_changes"] = ", ".join(_changed_keys(params.incentives.model_dump(),
                                                               pay_plans[name].incentives.model_dump()))
         summary.append(row)
