@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -554,10 +555,12 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
             outcome.append(err)
 
     thread = threading.Thread(target=run, name=f"notebook {nb_in.stem}", daemon=True)
+    stopped = False
     try:
         thread.start()
         thread.join()
     except BaseException:
+        stopped = True
         km.shutdown_kernel(now=True)
         # a stop that lands while nbclient is still connecting to the kernel can leave its
         # thread stuck in its own clean-up: wait a while, never for ever (the thread is a
@@ -566,10 +569,30 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
             thread.join(timeout=_NOTEBOOK_STOP_SECONDS)
         raise
     finally:
-        for kc in clients:
-            kc.stop_channels()
+        _stop_channels(clients, timeout=_NOTEBOOK_STOP_SECONDS if stopped else None)
     if outcome[0] is not None:
         raise outcome[0]
+
+
+def _stop_channels(clients: list, *, timeout: float | None) -> None:
+    """Close the kernel clients of a notebook run, waiting at most ``timeout`` seconds.
+
+    After a stop that landed while nbclient was connecting to the kernel, a client can be
+    left with a zmq socket that was never closed; closing the client's zmq context then
+    waits for that socket for ever (``Context.term``). A stopped run therefore closes its
+    clients in a daemon thread and goes on after ``timeout`` (the process is ending)."""
+    def close() -> None:
+        for kc in clients:
+            kc.stop_channels()
+
+    if timeout is None:
+        close()
+        return
+    closing = threading.Thread(target=close, name="close kernel clients", daemon=True)
+    closing.start()
+    closing.join(timeout)
+    if closing.is_alive():
+        log.debug("the kernel clients of a stopped run did not close within %.0f s; left to the process's exit", timeout)
 
 
 def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: Path, p, client: str,
@@ -677,6 +700,7 @@ _STOPPING = False  # the batch is being stopped: start no other report
 _ABANDONABLE = False  # the report being run is abandoned if the batch stops (its notebook has not run yet)
 _BUSY = threading.Lock()  # held while the worker runs a report
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_WORKER_STOP_SECONDS = 120.0  # how long a stopped batch's worker may take to abandon or finish its report
 
 
 def _worker_init(stop) -> None:
@@ -710,7 +734,8 @@ def _await_stop(stop) -> None:
     """(A thread of a run_many worker.) Wait until the parent stops the batch, then abandon
     the report being run. A parent that stopped the batch lets the worker exit once it has
     done so; one that died cannot, so the worker exits by itself once its report is
-    abandoned, its spare kernel shut down."""
+    abandoned, its spare kernel shut down. Either way, a worker whose report has not
+    stopped within ``_WORKER_STOP_SECONDS`` exits without it."""
     from multiprocessing import parent_process
 
     try:
@@ -723,13 +748,18 @@ def _await_stop(stop) -> None:
         import _thread
 
         _thread.interrupt_main(signal.SIGTERM)
+    deadline = time.monotonic() + _WORKER_STOP_SECONDS
     parent = parent_process()
     if parent is not None:
-        parent.join()
-    with _BUSY:
-        if _KERNELS is not None:
-            _KERNELS.close()
-        os._exit(128 + signal.SIGTERM)
+        parent.join(timeout=_WORKER_STOP_SECONDS)
+    # the report being abandoned (or finished) holds _BUSY; one that is stuck past the
+    # deadline (a third-party clean-up that never returns) must not keep the batch waiting
+    if not _BUSY.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        sys.stderr.write(f"A report of the stopped batch had not stopped after {_WORKER_STOP_SECONDS:.0f} s; "
+                         "its worker process ends without it (its staging folder is removed by the next run).\n")
+    if _KERNELS is not None:
+        _KERNELS.close()
+    os._exit(128 + signal.SIGTERM)
 
 
 def _abandon(signum, _frame) -> None:

@@ -227,3 +227,92 @@ def test_a_stop_does_not_wait_for_ever_for_a_stuck_notebook_thread(tmp_path, mon
         assert km.shut_down
     finally:
         released.set()
+
+
+def test_a_stop_does_not_wait_for_ever_to_close_a_kernel_client(tmp_path, monkeypatch, ctrl_c_raises):
+    """After a stop that lands while nbclient connects, closing the kernel client's zmq
+    context can wait for ever for a socket that was never closed (seen under load in a
+    batch stopped by Ctrl-C); the run closes its clients for a while, then stops anyway.
+    A run that was not stopped still closes them."""
+    import threading
+
+    import papermill
+
+    from salesperf_kit import report
+
+    released = threading.Event()
+    started = threading.Event()
+
+    class Client:
+        closed = False
+
+        def stop_channels(self):
+            released.wait(30)  # (bounded, so that waiting for ever fails this test instead of hanging it)
+            self.closed = True
+
+    class Kernel:
+        kernel_name = "python3"
+
+        def client(self, **_kw):
+            return Client()
+
+        def shutdown_kernel(self, now=False):
+            pass
+
+    def connecting(*_args, km, **_kwargs):
+        km.client()
+        started.set()
+        time.sleep(1.5)  # (ended by the stop's wait for it; no longer than that wait)
+
+    monkeypatch.setattr(papermill, "execute_notebook", connecting)
+    monkeypatch.setattr(report, "_NOTEBOOK_STOP_SECONDS", 0.3)
+    main = threading.get_ident()
+
+    def stop() -> None:
+        started.wait(5)
+        time.sleep(0.3)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    threading.Thread(target=stop).start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            report._execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb", {}, Kernel(), progress=False)
+        assert time.monotonic() - t0 < 10, "the stopped run waited for its kernel client to close"
+    finally:
+        released.set()
+
+    made: list[Client] = []
+
+    class Finished(Kernel):
+        def client(self, **_kw):
+            made.append(Client())
+            return made[-1]
+
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *_a, km, **_k: km.client())
+    report._execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb", {}, Finished(), progress=False)
+    assert [c.closed for c in made] == [True]
+
+
+def test_a_worker_whose_report_does_not_stop_exits_anyway(tmp_path):
+    """The batch's parent waits for its workers; a worker whose report does not stop after
+    the stop (here: one that holds on for a minute) exits after _WORKER_STOP_SECONDS,
+    saying so, with the exit code of SIGTERM."""
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import multiprocessing, signal, sys, threading, time\n"
+        "from salesperf_kit import report\n"
+        "report._WORKER_STOP_SECONDS = 1.0\n"
+        "signal.signal(signal.SIGTERM, lambda *_: None)  # (the stop's SIGTERM to the main thread changes nothing)\n"
+        "reader, writer = multiprocessing.Pipe(duplex=False)\n"
+        "report._BUSY.acquire()  # a report that never stops\n"
+        "threading.Thread(target=report._await_stop, args=(reader,), daemon=True).start()\n"
+        "writer.close()  # the parent stops the batch\n"
+        "time.sleep(60)\n"
+        "sys.exit(0)\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    t0 = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=50)
+    assert done.returncode == 128 + signal.SIGTERM, done
+    assert time.monotonic() - t0 < 30
+    assert "had not stopped after 1 s" in done.stderr, done.stderr
