@@ -76,3 +76,15 @@ def ad_buyers_without_orders(tmp_path):
     plan.write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nincentives:\n  commission: null\n  over_target: null\n"
                     "  awards: {sales_champion: null, team_champion: null, best_service: null}\n", encoding="utf-8")
     return tmp_path, plan
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory):
+    """Each business type's generated data at a small volume (fast report runs)."""
+    from salesperf_kit.catalogue import BUSINESSES
+    from salesperf_kit.sample import write_sample
+
+    root = tmp_path_factory.mktemp("data")
+    for b in BUSINESSES:
+        write_sample(b, root / b, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    return {b: root / b for b in BUSINESSES}

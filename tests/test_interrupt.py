@@ -17,20 +17,16 @@ import salesperf_kit
 from salesperf_kit.exceptions import SalesperfError
 from salesperf_kit.params import PARAMS_DIR
 from salesperf_kit.report import run_report
-from salesperf_kit.sample import write_sample
 
-SMALL = {"orders": 6, "calls": 30, "service": 4}
 ROOT = Path(salesperf_kit.__file__).resolve().parent.parent
 # the command, with Ctrl-C doing what it does in a terminal even if this process ignores it
 SALESPERF = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
              "from salesperf_kit.cli import main; sys.argv[0] = 'salesperf'; main()")
 
 
-@pytest.fixture(scope="module")
-def online_data(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("online")
-    write_sample("online", d, seed=1, volumes=SMALL)
-    return d
+@pytest.fixture
+def online_data(small_data) -> Path:
+    return small_data["online"]
 
 
 def _clients(tmp_path: Path, data: Path, names) -> Path:

@@ -1,0 +1,160 @@
+"""Batches of reports (run-all, one at a time and in parallel), kernels started ahead,
+and plain Papermill."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from salesperf_kit.params import PARAMS_DIR
+from salesperf_kit.report import NOTEBOOK_DIR, Kernels, run_all, run_report
+
+pytestmark = pytest.mark.slow
+
+
+def test_run_all_continues_past_a_failure(small_data, tmp_path, monkeypatch):
+    """Two reports in parallel, one failing; the data path is relative to the caller's
+    working directory (Papermill changes the process's directory while a notebook runs,
+    so parallel reports must not share a process)."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
+    (pdir / "clients" / "broken.yaml").write_text(
+        "extends: ../online.yaml\nkpis: [inventory_turnover]\nreport: {client: broken}\n", encoding="utf-8")
+    results = run_all("2026-10", jobs=2, reports_dir=tmp_path / "reports", params_dir=pdir,
+                      data={"online": os.path.relpath(small_data["online"], tmp_path)}, progress=False)
+    status = {(r.business, r.client): r.status for r in results}
+    assert status[("online", "演示客户")] == "ok"
+    assert status[("online", "broken")] == "failed"
+    assert (tmp_path / "reports" / "2026-10" / "演示客户" / "online" / "report.html").exists()
+
+
+def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
+    """The sequential path (kernels started one report ahead): a failing report does not
+    stop the next, and no kernel is left running afterwards. A client file's data come
+    from its data.path (relative to the file); a plan that names no data fails at once
+    instead of running on the demo data."""
+    import os
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")  # not a shipped plan here: no data named
+    where = Path(os.path.relpath(small_data["online"], pdir / "clients")).as_posix()
+    (pdir / "clients" / "broken.yaml").write_text(
+        f"extends: ../online.yaml\ndata: {{path: {where}}}\nkpis: [inventory_turnover]\nreport: {{client: broken}}\n",
+        encoding="utf-8")
+    (pdir / "clients" / "acme.yaml").write_text(
+        f"extends: ../online.yaml\ndata: {{path: {where}}}\nreport: {{client: acme}}\n", encoding="utf-8")
+    (pdir / "clients" / "copy.yaml").write_text(  # the same client: would replace acme's report
+        f"extends: ../online.yaml\ndata: {{path: {where}}}\nreport: {{client: acme}}\n", encoding="utf-8")
+    (pdir / "clients" / "bad.yaml").write_text("extends: ../online.yaml\nreport: {clent: x}\n", encoding="utf-8")
+    started = []
+    real_start = Kernels._start
+
+    def recording(self):
+        started.append(real_start(self))
+        return started[-1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Kernels, "_start", recording)
+        results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir, progress=False)
+    assert [(r.business, r.client, r.status) for r in results] == [
+        ("?", "bad", "failed"), ("online", "acme", "ok"), ("online", "acme", "failed"), ("online", "broken", "failed"),
+        ("online", "演示客户", "failed")]
+    assert "report.clent (line 2): unknown key. Did you mean 'client'?" in results[0].error
+    assert f"{pdir / 'clients' / 'copy.yaml'}: report.client 'acme' is also the client of " in results[2].error
+    assert "which data?" in results[4].error
+    manifest = json.loads((results[1].folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["data_path"] == str(small_data["online"].resolve())
+    assert len(started) == 2, "one kernel per report that runs, none for a report that does not come"
+    assert not any(km.is_alive() for km, _ in started)
+
+
+def test_run_all_exports_one_report_while_the_next_runs(small_data, tmp_path):
+    """In a batch run one at a time, a report's HTML export runs in a thread of its own
+    (the next notebook runs meanwhile); an export that fails fails only its report, whose
+    notebook is kept under _failed."""
+    import threading
+
+    from salesperf_kit import report as report_module
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    shutil.copy(PARAMS_DIR / "online.yaml", pdir / "online.yaml")
+    (pdir / "clients" / "second.yaml").write_text(
+        "extends: ../online.yaml\nreport: {client: second}\n", encoding="utf-8")
+    threads, real = [], report_module.to_html
+
+    def exporting(notebook, html_path):
+        threads.append(threading.get_ident())
+        if len(threads) == 1:
+            raise OSError("disk full")
+        return real(notebook, html_path)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report_module, "to_html", exporting)
+        results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir,
+                          data={"online": str(small_data["online"])}, progress=False)
+    failed_run, ok_run = sorted(results, key=lambda r: r.status)
+    assert (failed_run.status, ok_run.status) == ("failed", "ok")
+    assert "OSError: disk full" in failed_run.error
+    assert threading.get_ident() not in threads  # exported beside the batch, not in it
+    failed = list((tmp_path / "reports" / "_failed").rglob("report.ipynb"))
+    assert len(failed) == 1 and not list(failed[0].parent.glob("report.html"))
+    assert (ok_run.folder / "report.html").exists() and (ok_run.folder / "manifest.json").exists()
+
+
+def test_a_warm_kernel_has_the_package_imported_and_an_empty_namespace():
+    with Kernels() as kernels:
+        km = kernels.take(ahead=True)
+        spare, _ = kernels._spare
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            code = ("import sys; print('salesperf_kit.reporting' in sys.modules, "
+                    "sorted(k for k in globals() if not k.startswith('_') and k not in "
+                    "('In', 'Out', 'exit', 'quit', 'open', 'get_ipython', 'sys')))")
+            out = []
+            kc.execute_interactive(code, output_hook=lambda m: out.append(m["content"].get("text", "")), timeout=60)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        assert "".join(out).strip() == "True []"
+        assert spare.is_alive() and spare is not km
+    assert not spare.is_alive(), "leaving Kernels shuts down the spare kernel"
+
+
+def test_plain_papermill_still_works(tmp_path):
+    """`papermill notebooks/online.ipynb out.ipynb -p period 2026-10` with no other set-up."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.ipynb"
+    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOK_DIR / "online.ipynb"), str(out),
+                    "-p", "period", "2026-09", "--cwd", str(NOTEBOOK_DIR), "-k", "python3"],
+                   check=True, capture_output=True)
+    nb = nbformat.read(out, as_version=4)
+    text = "".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert "2026-09" in text and "执行摘要" in text
+
+
+def test_a_run_closes_the_kernel_client_it_was_given(small_data, tmp_path, caplog):
+    """nbclient leaves open the channels of a client of a kernel it does not own; collected
+    open, the client logs 'Could not destroy zmq context' at every run."""
+    import gc
+
+    with caplog.at_level(logging.WARNING):
+        result = run_report("online", PARAMS_DIR / "online.yaml", data=str(small_data["online"]), period="2026-10",
+                            client="acme", reports_dir=tmp_path)
+        gc.collect()
+    assert result.status == "ok", result.error
+    assert "Could not destroy zmq context" not in caplog.text
