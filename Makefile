@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 KERNEL := salesperf
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# pytest-xdist: one worker per CPU; each test module (and each notebook, as nbval needs)
+# stays on one worker, so that its module-scoped fixtures are built once
+PYTEST_PARALLEL ?= -n logical --dist loadscope
 
 .PHONY: help install demo test lab notebooks benchmark clean
 
@@ -27,8 +30,8 @@ install: $(STAMP) ## create .venv, install the kit and register its Jupyter kern
 demo: $(STAMP) ## write the demo data and the demo reports under reports/
 	$(BIN)/salesperf demo
 
-test: $(STAMP) ## run the whole test suite (unit tests and notebooks)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## run the whole test suite (unit tests and notebooks), one worker per CPU
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
