@@ -31,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import exceptions
+from ._files import sha256_of
 from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
 from .exceptions import Interrupted, ReportError, SalesperfError
@@ -75,14 +76,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", str(text), flags=re.UNICODE).strip("_") or "client"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _inputs(data: str, params_file: Path) -> list[dict]:
     files: list[Path] = []
     p = Path(params_file).resolve()
@@ -106,7 +99,7 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
             f = f if f.is_absolute() else (d if d.is_dir() else d.parent) / f
             if f.is_file() and f.resolve() not in {x.resolve() for x in files}:
                 files.append(f)
-    return [{"path": str(f), "bytes": f.stat().st_size, "sha256": _sha256(f)} for f in files]
+    return [{"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)} for f in files]
 
 
 def _versions() -> dict:

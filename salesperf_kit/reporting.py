@@ -232,7 +232,9 @@ class Report:
     payouts: pd.DataFrame
     plan_cost: pd.DataFrame
     anonymise: bool = False
-    demo: bool = False  # the embedded demo data, not a client's
+    # the data are the kit's generated demo data: "embedded", or "files" written by
+    # `salesperf demo` / `salesperf sample` and unchanged since; "" for a client's data
+    demo: str = ""
     data_end: str = ""  # the last date of the data, when it falls before the period's last day
     figures: dict = field(default_factory=dict)
 
@@ -289,9 +291,12 @@ class Report:
             para += (f"注意：数据只到 {self.data_end}，而考核期到 {self.period.last_day:%Y-%m-%d}，本报告的数字只是截至该日的部分结果。"
                      if self.zh else f" Note: the data end on {self.data_end}, before the period does "
                      f"({self.period.last_day:%Y-%m-%d}); the figures are the part of the period up to that day.")
-        if self.demo:
+        if self.demo == "embedded":
             para += ("数据为内置演示数据（随机生成，并非真实业务数据）。" if self.zh else
                      " The data are the kit's built-in demo data (generated, not real business figures).")
+        elif self.demo == "files":
+            para += ("数据为本工具生成的演示数据文件（随机生成，并非真实业务数据）。" if self.zh else
+                     " The data are demo data files the kit generated (not real business figures).")
         return Section(title, [para], key="cover")
 
     def _plan_weights(self) -> dict[str, float]:
@@ -1080,6 +1085,19 @@ def _held_back(logger_name: str):
         logger.setLevel(level)
 
 
+def _demo_kind(source: str, params) -> str:
+    """Whether a report's data are the kit's demo data: "embedded", "files" (a folder that
+    write_sample wrote and nobody changed, with no file named from elsewhere), or ""."""
+    from .sample import is_generated
+
+    if source in ("", "demo"):
+        return "embedded"
+    named = params.data.as_mapping() or {}
+    if named.get("files") or named.get("lookups") or not is_generated(source):
+        return ""
+    return "files"
+
+
 def build_report(*, business: str, params_file: str, data_path: str = "", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
@@ -1141,4 +1159,4 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
                   previous=prev_kpis if covered[p.previous()] else None,
                   last_year=last_year if covered[p.same_last_year()] else None,
                   scorecard=card, previous_scorecard=prev_card if covered[p.previous()] else None, payouts=pay,
-                  plan_cost=cost, anonymise=anonymise, demo=source in ("", "demo"), data_end=data_end)
+                  plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end)

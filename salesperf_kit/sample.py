@@ -101,6 +101,7 @@ direct
 """
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 from collections.abc import Iterator, Mapping
@@ -113,13 +114,14 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from ._checks import check_one_of
+from ._files import sha256_of
 from .catalogue import BUSINESSES
 from .exceptions import SalesperfError
 from .schemas import TABLES
 
 __all__ = [
     "BUSINESSES", "WINDOW_START", "WINDOW_END", "DEFAULT_VOLUMES", "PLANTED", "make_sample",
-    "write_sample",
+    "write_sample", "is_generated", "SAMPLE_RECORD",
 ]
 
 WINDOW_START = "2024-11-01"
@@ -134,6 +136,9 @@ DEFAULT_VOLUMES: dict[str, dict[str, float]] = {
 }
 
 _FORMATS = ("csv", "parquet")
+# what write_sample wrote into a folder, so that a report can say its data are generated
+# (a hidden file: the loaders skip it)
+SAMPLE_RECORD = ".salesperf-sample.json"
 _DAY = 86_400
 _N_MONTHS = 24
 _SPIKE = {"online": "抖音", "ecommerce": "拼多多"}
@@ -1397,7 +1402,9 @@ def write_sample(business: str, out_dir, *, seed: int = 0, scale: float = 1,
         One of :data:`BUSINESSES`.
     out_dir : str or os.PathLike
         Folder to write into; created when missing. Files are named after the tables
-        (``employees.csv``, ``orders.csv``, ...) and replaced when present.
+        (``employees.csv``, ``orders.csv``, ...) and replaced when present; a hidden
+        record of them (:data:`SAMPLE_RECORD`) lets a report say that its data are
+        generated (:func:`is_generated`).
     seed, scale, volumes
         As for :func:`make_sample`; the same arguments give the same data, and
         byte-identical files.
@@ -1409,7 +1416,7 @@ def write_sample(business: str, out_dir, *, seed: int = 0, scale: float = 1,
     Returns
     -------
     list of pathlib.Path
-        The files written, in table order.
+        The table files written, in table order.
 
     Raises
     ------
@@ -1445,4 +1452,22 @@ def write_sample(business: str, out_dir, *, seed: int = 0, scale: float = 1,
     for name in sim.tables:
         sinks[name].close()
         os.replace(temp[name], paths[name])
+    record = {"business": business, "seed": seed, "scale": scale, "volumes": dict(volumes or {}), "format": fmt,
+              "files": {paths[name].name: sha256_of(paths[name]) for name in sim.tables}}
+    (folder / SAMPLE_RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     return [paths[name] for name in sim.tables]
+
+
+def is_generated(path) -> bool:
+    """True when ``path`` is a folder of data that :func:`write_sample` wrote and nobody
+    has changed since: its record (:data:`SAMPLE_RECORD`) lists every file of the folder
+    (hidden files and Office lock files aside) with the same SHA-256. A file edited, added
+    or removed makes the data someone's own."""
+    folder = pathlib.Path(path)
+    try:
+        files = json.loads((folder / SAMPLE_RECORD).read_text(encoding="utf-8"))["files"]
+        present = {p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))}
+        return (isinstance(files, dict) and present == set(files)
+                and all(sha256_of(folder / name) == digest for name, digest in files.items()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False

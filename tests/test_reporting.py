@@ -969,3 +969,21 @@ def test_a_figure_saved_as_returned_keeps_its_long_labels():
     plt.close(fig)
     saved = Image.open(io.BytesIO(buf.getvalue())).size[0]
     assert saved >= right - min(left, 0)  # the whole span from the labels to the legend
+
+
+def test_a_report_on_demo_data_files_says_they_are_generated(tmp_path):
+    """`salesperf demo` runs the reports on the demo data it writes to disk: the cover says
+    they are generated, as it does for the embedded demo data, until someone changes them."""
+    from salesperf_kit.sample import write_sample
+
+    write_sample("online", tmp_path, seed=1, volumes={"orders": 3, "service": 2})
+    kw = dict(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(tmp_path),
+              period="2026-10")
+    assert build_report(**kw, language="zh").cover().paragraphs[0].endswith(
+        "数据为本工具生成的演示数据文件（随机生成，并非真实业务数据）。")
+    assert build_report(**kw, language="en").cover().paragraphs[0].endswith(
+        "The data are demo data files the kit generated (not real business figures).")
+    orders = tmp_path / "orders.csv"
+    orders.write_text(orders.read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")
+    edited = build_report(**kw, language="en").cover().paragraphs[0]
+    assert "demo data" not in edited and edited.endswith("Data as of 2026-10-31.")

@@ -482,3 +482,36 @@ def test_planted_facts_are_documented():
     assert sample.WINDOW_START == "2024-11-01" and sample.WINDOW_END == "2026-10-31"
     assert set(sample.__all__) >= {"BUSINESSES", "WINDOW_START", "WINDOW_END", "make_sample",
                                    "write_sample", "DEFAULT_VOLUMES"}
+
+
+def test_written_data_record_what_was_written_and_say_when_changed(tmp_path):
+    """write_sample leaves a hidden record of its files; the folder counts as generated
+    until a file is edited, added or removed. The loaders do not see the record."""
+    import json
+
+    from salesperf_kit.loaders import validate_dataset
+
+    folder = tmp_path / "direct"
+    paths = sample.write_sample("direct", folder, seed=1, volumes=SMALL["direct"])
+    record = json.loads((folder / sample.SAMPLE_RECORD).read_text(encoding="utf-8"))
+    assert sorted(record["files"]) == sorted(p.name for p in paths)
+    assert (record["business"], record["seed"], record["format"]) == ("direct", 1, "csv")
+    assert sample.is_generated(folder)
+    report = validate_dataset(folder)
+    assert report.ok and not [p for p in report.problems if sample.SAMPLE_RECORD in str(p)]
+
+    (folder / "~$orders.xlsx").write_bytes(b"lock")  # an Office lock file is not data
+    assert sample.is_generated(folder)
+    (folder / "reviews.csv").write_text((folder / "reviews.csv").read_text(encoding="utf-8") + "\n",
+                                        encoding="utf-8")
+    assert not sample.is_generated(folder), "an edited file is the user's data"
+    sample.write_sample("direct", folder, seed=1, volumes=SMALL["direct"])
+    assert sample.is_generated(folder)
+    (folder / "notes.csv").write_text("a\n1\n", encoding="utf-8")
+    assert not sample.is_generated(folder), "an added file"
+    (folder / "notes.csv").unlink()
+    (folder / "reviews.csv").unlink()
+    assert not sample.is_generated(folder), "a removed file"
+    (folder / sample.SAMPLE_RECORD).write_text("{not json", encoding="utf-8")
+    assert not sample.is_generated(folder)
+    assert not sample.is_generated(tmp_path / "nowhere")
