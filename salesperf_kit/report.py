@@ -562,7 +562,10 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
             thread.join(timeout=_NOTEBOOK_STOP_SECONDS)
         raise
     finally:
-        _stop_channels(clients, timeout=_NOTEBOOK_STOP_SECONDS if stopped else None)
+        # (a notebook thread still running after a stop may be using its client: zmq sockets
+        # must not be used from two threads, so that client is left to the process's exit)
+        if not (stopped and thread.is_alive()):
+            _stop_channels(clients, timeout=_NOTEBOOK_STOP_SECONDS if stopped else None)
     if outcome[0] is not None:
         raise outcome[0]
 

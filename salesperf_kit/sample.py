@@ -1454,7 +1454,7 @@ def write_sample(business: str, out_dir, *, seed: int = 0, scale: float = 1,
         os.replace(temp[name], paths[name])
     record = {"business": business, "seed": seed, "scale": scale, "volumes": dict(volumes or {}), "format": fmt,
               "files": {paths[name].name: sha256_of(paths[name]) for name in sim.tables}}
-    (folder / SAMPLE_RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / SAMPLE_RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return [paths[name] for name in sim.tables]
 
 
