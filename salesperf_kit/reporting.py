@@ -157,6 +157,27 @@ def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> s
 _FIGURE = r"[-+]?[\d,]*\.?\d+\s*(%|×|次|个百分点|pp)?|–"
 
 
+def _tight_box(fig):
+    """The box, in inches, that ``savefig(bbox_inches="tight")`` would crop ``fig`` to,
+    measured at the saving resolution as savefig measures it.
+
+    Given this box, savefig draws the figure once instead of twice (with "tight" it first
+    lays the whole figure out, text and all, only to measure it). For a figure laid out
+    already (``tight_layout``), the image is the same, byte for byte.
+    """
+    import matplotlib
+
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    if not isinstance(pad, (int, float)):  # ("layout": a layout engine's own padding)
+        return "tight"
+    shown = fig.dpi
+    try:
+        fig.dpi = matplotlib.rcParams["savefig.dpi"] if matplotlib.rcParams["savefig.dpi"] != "figure" else shown
+        return fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+    finally:
+        fig.dpi = shown
+
+
 @dataclass
 class Section:
     """One part of the report: a heading, paragraphs, an optional table and figure."""
@@ -269,7 +290,7 @@ class Report:
         fig = ax.figure
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        fig.savefig(buf, format="png", bbox_inches=_tight_box(fig))
         plt.close(fig)
         self.figures[key] = buf.getvalue()
         return self.figures[key]

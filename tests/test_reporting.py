@@ -970,6 +970,37 @@ def test_a_figure_saved_as_returned_keeps_its_long_labels():
     assert saved >= right - min(left, 0)  # the whole span from the labels to the legend
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_report_figure_is_the_image_a_tight_save_gives(language):
+    """A report saves each figure with the tight box measured beforehand (one drawing
+    instead of two): the PNG is the very one ``savefig(bbox_inches="tight")`` writes, long
+    labels, legend and colour bar included."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+    import seaborn as sns
+
+    from salesperf_kit import plots
+    from salesperf_kit.reporting import _tight_box
+
+    names = ["欧阳精准流量运营专员甲", "司马精准流量运营专员乙"] if language == "zh" else \
+        ["Precision traffic specialist A", "Precision traffic specialist B"]
+    data = pd.DataFrame({"name": names, "score": [90.0, 80.0], "team": ["华东一区直播电商团队", "华南二区"]})
+    grid = pd.DataFrame(np.arange(6.0).reshape(2, 3), index=names, columns=["销售额", "客单价", "复购率"])
+    for ax in (plots.leaderboard_chart(data, title="排行榜"), sns.heatmap(grid, annot=True, ax=plt.subplots()[1])):
+        fig = ax.figure
+        fig.tight_layout()
+        tight, measured = io.BytesIO(), io.BytesIO()
+        fig.savefig(tight, format="png", bbox_inches="tight")
+        box = _tight_box(fig)
+        assert fig.dpi == 100  # (measured at the saving resolution, and put back)
+        fig.savefig(measured, format="png", bbox_inches=box)
+        plt.close(fig)
+        assert measured.getvalue() == tight.getvalue()
+
+
 def test_a_report_on_demo_data_files_says_they_are_generated(tmp_path):
     """`salesperf demo` runs the reports on the demo data it writes to disk: the cover says
     they are generated, as it does for the embedded demo data, until someone changes them."""
