@@ -753,6 +753,26 @@ def test_revenue_basis_received(shop):
                                           "E2": 0.5})  # 250 / 500
 
 
+def test_money_made_from_revenue_is_left_out_when_the_basis_is_received_and_nothing_was_paid(employees):
+    """Under revenue_basis: received, orders without paid_amount and paid_date give no
+    revenue; the team and mentee revenue made from it are left out with revenue (not 0 for
+    every manager), and each says what it needs."""
+    orders = shop_orders().drop(columns=["paid_amount", "paid_date"])
+    wanted = ["revenue", "team_revenue", "mentoring", "orders"]
+    res = compute_kpis(shop_dataset(employees, orders=orders), "2026-10", kpis=wanted,
+                       options={"revenue_basis": "received"})
+    assert res.kpis == ["orders"]
+    text = " ".join(map(str, res.notices))
+    for kpi in ("revenue", "team_revenue", "mentoring"):
+        assert kpi in text
+    assert "paid_amount" in text and "revenue_basis: received" in text
+    with pytest.raises(KPIError, match="team_revenue"):
+        compute_kpis(shop_dataset(employees, orders=orders), "2026-10", kpis=["team_revenue"],
+                     options={"revenue_basis": "received"}, required=["team_revenue"])
+    ordered = compute_kpis(shop_dataset(employees, orders=orders), "2026-10", kpis=["team_revenue"])
+    assert ordered.kpis == ["team_revenue"] and _values(ordered, "team_revenue")["E1"] > 0
+
+
 def test_effective_talk_threshold(shop):
     def minutes(seconds):
         res = compute_kpis(shop, "2026-10", kpis=["effective_talk_minutes"],

@@ -62,6 +62,10 @@ _DERIVED = {
     "complaint_base": (),
     "referrals_total": (),
 }
+# The facts that are (or are made from) revenue on the plan's basis: under
+# revenue_basis: received they need the orders' paid_amount and paid_date.
+_ON_REVENUE = {"revenue", "revenue_prev", "target_revenue",
+               *(f for f, deps in _DERIVED.items() if {"revenue", "revenue_prev"} & set(deps))}
 
 
 def _employees(dataset) -> pd.DataFrame:
@@ -423,7 +427,7 @@ def _derived_missing(ctx: FactContext, k: KPI) -> list[Note]:
         out.append(Note("orders.referred_by or the activities table", "订单的 referred_by 列或「行为」表"))
     if "inquiry_orders" in facts and ctx.options.get("inquiry_channels") and not ctx.has("orders", "channel"):
         out.append(_lacks("orders", ["channel"], "kpi_options.inquiry_channels"))
-    if {"revenue", "revenue_prev", "target_revenue"} & facts and ctx.options.get("revenue_basis") == "received":
+    if _ON_REVENUE & facts and ctx.options.get("revenue_basis") == "received":
         if not ctx.has("orders", "paid_amount", "paid_date"):
             out.append(_lacks("orders", ["paid_amount", "paid_date"], "revenue_basis: received"))
     return out
