@@ -245,7 +245,7 @@ def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str
     emp = tables_of(dataset, read=("employees",)).get("employees")
     if emp is None or "role" not in emp:
         return []
-    avail = available_kpis(dataset).set_index("kpi")
+    avail = available_kpis(dataset, options=params.engine_options).set_index("kpi")
     give = [k for k in DEFAULT_SETS[params.business] if avail.at[k, "available"]]
     more = ", …" if len(give) > 8 else ""
     out = []

@@ -443,6 +443,32 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
     assert r.exit_code == 0, r.output
 
 
+def test_validate_reads_the_kpis_as_the_plan_counts_revenue(tmp_path):
+    """A manager weighed on team revenue alone, in a plan that counts money received, with
+    orders that carry no payments: team revenue cannot be computed (it is not 0), so
+    validate fails the role as `score` would leave it unscored; counted as ordered, the
+    same data validate."""
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"employee_id": ["m1", "e1"], "name": ["Mia", "Eve"], "team": ["A", "A"],
+                  "role": ["manager", "rep"], "manager_id": [None, "m1"]}).to_csv(data / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["o1", "o2"], "employee_id": ["e1", "e1"], "customer_id": ["c1", "c2"],
+                  "order_date": ["2026-10-01", "2026-10-02"], "amount": [100, 200]}).to_csv(
+        data / "orders.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: direct\nkpi_options: {revenue_basis: received}\n"
+                    "scoring:\n  roles: {manager: {weights: {team_revenue: 1.0}}, rep: {weights: {orders: 1.0}}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: null}\n", encoding="utf-8")
+    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 1, r.output
+    line = next(s for s in r.output.splitlines() if "none of the KPIs" in s)
+    assert "role 经理 (manager; 1 person: Mia)" in line
+    assert "team_revenue needs column(s) paid_amount, paid_date of 'orders' (revenue_basis: received)" in line
+    plan.write_text(plan.read_text(encoding="utf-8").replace("received}", "ordered}"), encoding="utf-8")
+    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    assert "none of the KPIs" not in r.output, r.output
+
+
 def test_kpis_include_the_kpis_the_plan_weighs_outside_the_default_set(tmp_path):
     """A call centre weighing first-contact resolution (not in telesales' default set) got a
     KPI table without it, while score ranked people on it."""

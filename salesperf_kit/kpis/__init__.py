@@ -717,10 +717,11 @@ def _left_out_notices(names: list[str], why: dict[str, Note]) -> list[Note]:
     return out
 
 
-def available_kpis(dataset, business: str | None = None) -> pd.DataFrame:
-    """Which KPIs the data allow, and for the others what is missing."""
+def available_kpis(dataset, business: str | None = None, options: dict | None = None) -> pd.DataFrame:
+    """Which KPIs the data allow, and for the others what is missing (under ``options``,
+    the plan's ``kpi_options``: revenue counted as received needs the payments)."""
     employees = _employees(dataset)
-    ctx = open_context(dataset, "2000-01", {}, employees)
+    ctx = open_context(dataset, "2000-01", dict(options or {}), employees)
     sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
     how, why = _availability(ctx, sheet_cols)
     names = DEFAULT_SETS[business] if business else list(REGISTRY)
