@@ -861,7 +861,30 @@ class Report:
             shown = pd.concat([shown, pd.DataFrame({
                 shown.columns[0]: "评分说明" if self.zh else "scoring note", shown.columns[1]: "",
                 shown.columns[2]: "", shown.columns[3]: "", shown.columns[4]: notes})], ignore_index=True)
+        if self.anonymise:  # a message may quote a person (the managers added from manager_id, ...)
+            shown[shown.columns[-1]] = shown[shown.columns[-1]].map(self._pseudonymised)
         return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)
+
+    def _pseudonymised(self, text: str) -> str:
+        """``text`` with every employee's name and id replaced by their pseudonym (longest
+        first; a name or id is matched where no letter or digit of the Latin alphabet
+        adjoins it, so that E1 is not found inside E10)."""
+        import re
+
+        emp = self.dataset.tables.get("employees")
+        if not text or emp is None:
+            return text
+        ids = emp["employee_id"].astype(str)
+        codes = pseudonyms(ids, salt=self.client, language=self.language)
+        say = dict(zip(ids, ids.map(codes), strict=True))
+        if "name" in emp:
+            named = emp["name"].notna() & emp["name"].astype(str).str.strip().ne("")
+            say.update(zip(emp.loc[named, "name"].astype(str), ids[named].map(codes), strict=True))
+        words = sorted((w for w in say if w.strip()), key=len, reverse=True)
+        if not words:
+            return text
+        found = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, words)) + r")(?![A-Za-z0-9_])")
+        return found.sub(lambda m: say[m.group(1)], text)
 
     def _table(self, table) -> str:
         if not isinstance(table, str) or table == "?":  # ("?": a file of no table; the message names it)

@@ -320,6 +320,33 @@ def test_an_anonymised_appendix_does_not_list_names_matched_to_ids(no_reviews, t
     assert not [m for m in messages if any(n in m for n in people)]
 
 
+def test_an_anonymised_appendix_does_not_name_the_managers_it_added(tmp_path):
+    """Managers named only in manager_id are added as employees with a warning that lists
+    them; an anonymised report gives that warning with their pseudonyms."""
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"employee_id": ["e1", "e2", "e10"], "name": ["Ann Lee", "Bo Wu", "Cy Ng"], "team": ["A"] * 3,
+                  "role": ["rep"] * 3, "manager_id": ["Dana Boss", "Dana Boss", "Dana Boss"]}).to_csv(
+        data / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["o1", "o2", "o3"], "employee_id": ["e1", "e2", "e10"], "customer_id": ["c1", "c2", "c3"],
+                  "order_date": ["2026-10-01", "2026-10-02", "2026-10-03"], "amount": [100, 200, 300]}).to_csv(
+        data / "orders.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: direct\ndata: {managers: {role: manager}}\nkpi_options: {revenue_basis: ordered}\n"
+                    "incentives: {commission: {basis: ordered}}\n", encoding="utf-8")
+    kw = dict(business="direct", params_file=str(plan), data_path=str(data), period="2026-10", language="en")
+    plain = " ".join(build_report(**kw).data_quality().table["Message"])
+    assert "'Dana Boss' (A)" in plain
+    report = build_report(**kw, anonymise=True)
+    text = " ".join(report.data_quality().table["Message"])
+    codes = report._people()
+    assert f"'{codes['Dana Boss']}' (A)" in text
+    for word in ("Dana", "Ann Lee", "Bo Wu", "Cy Ng", "e10"):
+        assert word not in text
+
+
 def test_an_anonymised_audit_names_no_employee_id(no_reviews):
     """An export may use names as ids: the alerts' reasons name people by their pseudonyms."""
     import re
