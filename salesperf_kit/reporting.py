@@ -1082,10 +1082,14 @@ def diagnostic_sentence(row: dict, language: str) -> str:
 
 def comparison_end(period: Period, data_end: str, earlier: Period) -> pd.Timestamp:
     """The first day after the part of ``earlier`` that matches the days of ``period`` up to
-    ``data_end``: as many days from its start (a year's 2026-01-01 to 2026-10-31 matches
-    2025-01-01 to 2025-10-31), never past its end."""
-    days = pd.Timestamp(data_end) + pd.Timedelta(days=1) - period.start
-    return min(earlier.start + days, earlier.end)
+    ``data_end``: the same calendar dates, moved back by the months between the two starts
+    (a year's 2026-01-01 to 2026-10-31 matches 2025-01-01 to 2025-10-31, 2017-01-01 to
+    2017-12-30 matches 2016-01-01 to 2016-12-30 across a leap day, and a quarter's
+    07-01 to 08-15 matches 04-01 to 05-15; a day that month lacks is its last day), never
+    past its end."""
+    months = (period.start.year - earlier.start.year) * 12 + period.start.month - earlier.start.month
+    last = pd.Timestamp(data_end).normalize() - pd.DateOffset(months=months)
+    return min(last + pd.Timedelta(days=1), earlier.end)
 
 
 def _as_it_stood(dataset, end: pd.Timestamp):

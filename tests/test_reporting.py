@@ -1042,3 +1042,21 @@ def test_a_report_on_demo_data_files_says_they_are_generated(tmp_path):
     orders.write_text(orders.read_text(encoding="utf-8").replace("\n", "\r\n"), encoding="utf-8")
     edited = build_report(**kw, language="en").cover().paragraphs[0]
     assert "demo data" not in edited and edited.endswith("Data as of 2026-10-31.")
+
+
+@pytest.mark.parametrize("period, data_end, earlier, last", [
+    ("2017", "2017-12-30", "2016", "2016-12-30"),  # across 2016's leap day: the same dates
+    ("2026", "2026-10-31", "2025", "2025-10-31"),
+    ("2026-10", "2026-10-15", "2026-09", "2026-09-15"),
+    ("2026-10", "2026-10-15", "2025-10", "2025-10-15"),
+    ("2026-03", "2026-03-30", "2026-02", "2026-02-28"),  # February has no 30th: all of it
+    ("2026-Q3", "2026-08-15", "2026-Q2", "2026-05-15"),
+    ("2024-03", "2024-03-29", "2023-03", "2023-03-29"),
+])
+def test_a_partly_covered_period_is_compared_with_the_same_calendar_dates(period, data_end, earlier, last):
+    import pandas as pd
+
+    from salesperf_kit.reporting import comparison_end
+
+    end = comparison_end(parse_period(period), data_end, parse_period(earlier))
+    assert end - pd.Timedelta(days=1) == pd.Timestamp(last)
