@@ -409,8 +409,9 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
 
     Two orders of the period are duplicates when they have the same customer_id,
     employee_id and amount (and the same quantity and channel where those columns exist)
-    and were placed at most ``window_minutes`` apart; each repeat is one alert naming the
-    order it repeats. ``exclude_orders`` leaves out orders already reported otherwise (e.g.
+    and were placed at most ``window_minutes`` apart (on the same day, when the orders give
+    dates only); each repeat is one alert naming the order it repeats. Cancelled orders
+    count nowhere and are left out. ``exclude_orders`` leaves out orders already reported otherwise (e.g.
     in a brushing burst).
 
     ``names`` and ``customers``: how the reasons name a person and a customer, as for
@@ -426,7 +427,11 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     if orders is None or "customer_id" not in orders:
         return alerts_frame([])
     o = orders[_in(orders["order_date"], p) & orders["customer_id"].notna()]
+    if "status" in o:  # a cancelled order counts nowhere (a lost deal, entered once per product)
+        o = o[o["status"].astype("string").ne("cancelled").fillna(True)]
     o = o[~o["order_id"].astype(str).isin(set(map(str, exclude_orders)))]
+    dates = pd.to_datetime(orders["order_date"]).dropna()
+    dated_only = bool(len(dates)) and bool((dates == dates.dt.normalize()).all())  # no time of day anywhere
     key = ["customer_id", "employee_id", "amount"] + [c for c in ("quantity", "channel") if c in o]
     o = o.assign(_t=pd.to_datetime(o["order_date"])).sort_values([*key, "_t", "order_id"])
     k = o[key].astype("object").where(o[key].notna(), "\0").astype(str)  # missing values match each other
@@ -438,16 +443,18 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     for i in np.flatnonzero(dup.to_numpy()):
         r = o.iloc[i]
         secs = gap.iloc[i].total_seconds()
-        apart = (_say(language, f"{secs:.0f} s", f"{secs:.0f} 秒") if secs < 120 else
-                 _say(language, f"{secs / 60:.0f} min", f"{secs / 60:.0f} 分钟"))
+        apart = (_say(language, "on the same day (the data give dates only)", "同一天下单（数据只有日期）")
+                 if dated_only else
+                 _say(language, f"placed {secs:.0f} s apart", f"间隔 {secs:.0f} 秒") if secs < 120 else
+                 _say(language, f"placed {secs / 60:.0f} min apart", f"间隔 {secs / 60:.0f} 分钟"))
         who, buyer = _who(r["employee_id"], names), _customer(r["customer_id"], customers)
         reason = _say(
             language,
             f"Order {r['order_id']} repeats order {prev_id.iloc[i]}: same customer {buyer}, employee "
-            f"{who} and amount {_num(float(r['amount']))}, placed {apart} apart. Check whether it was "
+            f"{who} and amount {_num(float(r['amount']))}, {apart}. Check whether it was "
             "entered twice.",
             f"订单 {r['order_id']} 与订单 {prev_id.iloc[i]} 重复：客户 {buyer}、员工 {who}、"
-            f"金额 {_num(float(r['amount']))} 均相同，间隔 {apart}。请核查是否重复录入。")
+            f"金额 {_num(float(r['amount']))} 均相同，{apart}。请核查是否重复录入。")
         alerts.append(Alert("duplicate_order", str(r["order_id"]), str(p), float(r["amount"]), float("nan"), reason,
                             subject_type="order", employee_id=str(r["employee_id"])))
     return alerts_frame(alerts)

@@ -233,6 +233,21 @@ def test_a_chinese_duplicate_order_reason_gives_the_gap_in_chinese_units():
     assert "placed 3 min apart" in en
 
 
+def test_cancelled_orders_are_no_duplicates_and_dates_alone_say_same_day():
+    """A CRM's lost deals (cancelled, amount 0, one row per product) repeat nothing that
+    counts; on dates without a time of day, a repeat is told as on the same day, not as
+    placed 0 s apart."""
+    base = {"employee_id": "e1", "customer_id": "C1", "amount": 0.0, "status": "cancelled"}
+    rows = [{**base, "order_date": "2026-09-12"}, {**base, "order_date": "2026-09-12"}]
+    assert duplicate_orders({"orders": _orders(rows)}, "2026-09").empty
+    won = [{**r, "amount": 500.0, "status": "completed"} for r in rows]
+    out = duplicate_orders({"orders": _orders(won + rows)}, "2026-09")
+    assert out["subject"].tolist() == ["O00001"]
+    assert "amount 500, on the same day (the data give dates only). Check" in out.iloc[0]["reason"]
+    zh = duplicate_orders({"orders": _orders(won)}, "2026-09", language="zh").iloc[0]["reason"]
+    assert "均相同，同一天下单（数据只有日期）。" in zh and "秒" not in zh
+
+
 # ----------------------------------------------------------------------------- KPI outliers
 def test_an_outlier_is_told_once_with_its_figures_in_like_decimals():
     """A person's output per head is their revenue: screening both told the same outlier
