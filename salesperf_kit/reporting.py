@@ -381,7 +381,30 @@ class Report:
             paras.append(f"数据只到 {self.data_end}：{which}按同样的天数比较（{'、'.join(days)}）。" if self.zh else
                          f"The data end on {self.data_end}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
                          f"compared over the same days ({'; '.join(days)}).")
+        paras += self._partial_sentences().values()
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _partial_sentences(self) -> dict[str, str]:
+        """A warning per table that stops (or starts) part-way through the period while the
+        others go on: the KPIs it feeds count part of the period (leads to the end of May
+        against deals of all June read as a conversion over 100 %). Table -> sentence."""
+        out = {}
+        for table, (way, day, others, ks) in self.kpis.partial.items():
+            t = TABLES[table].zh if self.zh else table
+            names = "".join(f"「{self._label(k)}」" for k in ks) if self.zh else _and([self._label(k) for k in ks])
+            count = "counts" if len(ks) == 1 else "count"
+            if self.zh:
+                out[table] = (f"注意：{t}数据只到 {day:%Y-%m-%d}，而其他数据到 {others:%Y-%m-%d}：{names}只计入了截至该日的"
+                              f"{t}数据，是部分结果。" if way == "ends" else
+                              f"注意：{t}数据从 {day:%Y-%m-%d} 才开始，而其他数据从 {others:%Y-%m-%d} 起就有：{names}只计入了"
+                              f"该日起的{t}数据，是部分结果。")
+            else:
+                out[table] = (f"Note: the {t} data end on {day:%Y-%m-%d} while the other data go on to "
+                              f"{others:%Y-%m-%d}: {names} {count} the {t} up to that day only, a partial figure."
+                              if way == "ends" else
+                              f"Note: the {t} data start on {day:%Y-%m-%d} while the other data start by "
+                              f"{others:%Y-%m-%d}: {names} {count} the {t} from that day only, a partial figure.")
+        return out
 
     def _target_levels_sentences(self, kpis: list[str]) -> list[str]:
         """Where the team targets (the summary's) and the personal targets (goal tracking's)
@@ -841,7 +864,11 @@ class Report:
                  "loader_warning": ("加载提示", "loader warning")}
         i = 0 if self.zh else 1
         shown = pd.DataFrame({
-            "类型" if self.zh else "Kind": q["kind"].map(lambda k: kinds.get(k, (k, k))[i]),
+            # a KPI notice that leaves no KPI out (rows without an owner, a table that stops
+            # early) is a note
+            "类型" if self.zh else "Kind": [("指标说明", "KPI note")[i] if r["kind"] == "kpi_notice" and not
+                                           self._leaves_out(r) else kinds.get(r["kind"], (r["kind"],) * 2)[i]
+                                           for r in q.to_dict("records")],
             "表" if self.zh else "Table": q["table"].map(self._table),
             "行数" if self.zh else "Rows": q["rows"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
             "文件" if self.zh else "File": q["file"].map(lambda v: "" if v is None or pd.isna(v) else Path(str(v)).name),
@@ -891,15 +918,25 @@ class Report:
             return ""
         return TABLES[table].zh if self.zh and table in TABLES else table
 
-    def _quality_message(self, row: dict) -> str:
+    def _leaves_out(self, row: dict) -> bool:
+        """Whether a KPI notice of the data-quality table is one of KPIs left out."""
         kpi = row.get("kpi")
         named = kpi.split(", ") if isinstance(kpi, str) else []
-        left_out = row.get("kind") == "kpi_notice" and named and all(k in self.kpis.left_out for k in named)
-        if left_out and not self.zh:  # the English notice names the KPIs; a client reads their labels
+        return row.get("kind") == "kpi_notice" and bool(named) and all(k in self.kpis.left_out for k in named)
+
+    def _quality_message(self, row: dict) -> str:
+        if self._leaves_out(row) and not self.zh:  # the English notice names the KPIs; a client reads their labels
+            named = row["kpi"].split(", ")
             why = self.kpis.left_out[named[0]]
             return ", ".join(self._label(k) for k in named) + f" not computed: the data lack {why}."
         msg = row.get("message")
-        return "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)
+        msg = "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)
+        if row.get("kind") == "kpi_notice" and self.kpis.partial:  # told with the KPIs' labels, as the summary does
+            for table, sentence in self._partial_sentences().items():
+                if msg.startswith((f"The {table} rows of ", f"{TABLES[table].zh}数据在 ")):
+                    told = sentence.removeprefix("注意：").removeprefix("Note: ")
+                    return told[:1].upper() + told[1:]
+        return msg
 
     # ------------------------------------------------------------------ output
     def scorecard_table(self) -> pd.DataFrame:

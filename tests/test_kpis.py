@@ -773,6 +773,45 @@ def test_money_made_from_revenue_is_left_out_when_the_basis_is_received_and_noth
     assert ordered.kpis == ["team_revenue"] and _values(ordered, "team_revenue")["E1"] > 0
 
 
+def _daily(start: str, end: str, every: int = 1) -> pd.DatetimeIndex:
+    return pd.date_range(start, end, freq=f"{every}D")
+
+
+def _cut_data(employees, traffic_days) -> dict[str, pd.DataFrame]:
+    days = _daily("2026-08-01", "2026-10-31")
+    orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(len(days))], "employee_id": "E1",
+                           "customer_id": [f"c{i}" for i in range(len(days))], "order_date": days, "amount": 10.0})
+    traffic = pd.DataFrame({"date": traffic_days, "channel": "web", "employee_id": "E1", "sessions": 100.0,
+                            "inquiries": 10.0})
+    return {"employees": employees, "orders": orders, "traffic": traffic}
+
+
+def test_a_table_that_stops_part_way_through_the_period_is_told(employees):
+    """Leads exported up to the 15th beside orders of the whole month: the conversion counts
+    half a month of leads, and a notice says so (a quiet spell of a sparse table, a table
+    that misses only the last days, or one that stops with the others is not told)."""
+    kpis = ["inquiry_conversion", "sessions", "revenue"]
+    res = compute_kpis(_cut_data(employees, _daily("2026-08-01", "2026-10-15")), "2026-10", kpis=kpis)
+    [note] = [n for n in res.notices if "rows of" in str(n)]
+    assert str(note) == ("The traffic rows of 2026-10 end on 2026-10-15, while other tables go on to 2026-10-31: "
+                         "inquiry_conversion, sessions count traffic up to 2026-10-15 only. Fix: export the traffic "
+                         "rows of the whole of 2026-10, or read these KPIs as partial.")
+    assert note.text("zh").startswith("流量数据在 2026-10 只到 2026-10-15，而其他表持续到 2026-10-31：")
+    assert _values(res, "sessions")["E1"] == 1500.0  # (computed as before: 15 days of 100)
+    late = compute_kpis(_cut_data(employees, _daily("2026-10-12", "2026-10-31")), "2026-10", kpis=kpis)
+    assert [str(n)[:96] for n in late.notices if "rows of" in str(n)] == [
+        "The traffic rows of 2026-10 start on 2026-10-12, while other tables start by 2026-10-01: inquiry"]
+    quiet = [_daily("2026-08-01", "2026-10-15", every=5),  # a row every 5 days: too sparse to tell
+             _daily("2026-08-01", "2026-10-27"),  # four days short
+             _daily("2026-08-01", "2026-10-31")]
+    for days in quiet:
+        res = compute_kpis(_cut_data(employees, days), "2026-10", kpis=kpis)
+        assert not [n for n in res.notices if "rows of" in str(n)], days[-1]
+    both = _cut_data(employees, _daily("2026-08-01", "2026-10-15"))
+    both["orders"] = both["orders"][both["orders"]["order_date"] <= "2026-10-15"]
+    assert not [n for n in compute_kpis(both, "2026-10", kpis=kpis).notices if "rows of" in str(n)]
+
+
 def test_effective_talk_threshold(shop):
     def minutes(seconds):
         res = compute_kpis(shop, "2026-10", kpis=["effective_talk_minutes"],

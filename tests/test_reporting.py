@@ -1060,3 +1060,30 @@ def test_a_partly_covered_period_is_compared_with_the_same_calendar_dates(period
 
     end = comparison_end(parse_period(period), data_end, parse_period(earlier))
     assert end - pd.Timedelta(days=1) == pd.Timestamp(last)
+
+
+def test_a_table_that_stops_part_way_is_told_in_the_summary_and_the_appendix(tmp_path):
+    """Leads (traffic) exported up to the 15th beside orders of the whole month: the
+    summary warns that the KPIs made from them are partial, by their labels, and the
+    appendix lists it as a note, not as a KPI left out."""
+    import pandas as pd
+
+    write_sample("online", tmp_path, seed=1, volumes={"orders": 3, "service": 2})
+    traffic = pd.read_csv(tmp_path / "traffic.csv")
+    traffic[traffic["date"] <= "2026-10-15"].to_csv(tmp_path / "traffic.csv", index=False)
+    kw = dict(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(tmp_path),
+              period="2026-10")
+    zh = build_report(**kw, language="zh")
+    [said] = [s for s in zh.summary().paragraphs if s.startswith("注意：流量数据")]
+    assert said.startswith("注意：流量数据只到 2026-10-15，而其他数据到 2026-10-31：「") and "咨询转化率" in said
+    assert said.endswith("只计入了截至该日的流量数据，是部分结果。")
+    appendix = zh.data_quality().table
+    [row] = appendix[appendix["说明"] == said.removeprefix("注意：")].to_dict("records")
+    assert row["类型"] == "指标说明"
+    en = build_report(**kw, language="en")
+    [said] = [s for s in en.summary().paragraphs if s.startswith("Note: the traffic")]
+    assert said.startswith("Note: the traffic data end on 2026-10-15 while the other data go on to 2026-10-31: ")
+    assert "Inquiry conversion" in said and said.endswith(" count the traffic up to that day only, a partial figure.")
+    kinds = en.data_quality().table.set_index("Message")["Kind"]
+    assert kinds["T" + said.removeprefix("Note: t")] == "KPI note"
+    assert (kinds == "KPI left out").any()  # (the KPIs the data cannot give are still told as left out)

@@ -26,7 +26,8 @@ from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
 from ._facts import (FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, FactContext, _kpi_sheet, _targets_of, compute_facts,
-                     open_context, targets_for, uncovered_tables, unassigned_rows, with_records)
+                     open_context, partial_tables, targets_for, uncovered_tables, unassigned_rows,
+                     with_records)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -96,6 +97,10 @@ class KPIResult:
     #: it (employee_id, name, hire_date, leave_date): not in ``wide`` (see ``_in_post``)
     absent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["employee_id", "name", "hire_date", "leave_date"]))
+    #: tables that stop or start part-way through the period while others go on (see
+    #: :func:`~salesperf_kit.kpis._facts.partial_tables`; each also has a notice): table ->
+    #: ("ends" or "starts", its last or first day, the other tables', the KPIs it feeds)
+    partial: dict[str, tuple[str, pd.Timestamp, pd.Timestamp, list[str]]] = field(default_factory=dict)
 
     __repr__ = compact_repr
 
@@ -611,6 +616,29 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"{', '.join(ks)} {'has' if len(ks) == 1 else 'have'} no value for {p} (not 0).",
                 f"{TABLES[table].zh}数据从 {first:%Y-%m-%d} 到 {last:%Y-%m-%d}，不含 {p}："
                 f"{zh_names}在 {p} 没有数值（不是 0）。"))
+    partial: dict[str, tuple[str, pd.Timestamp, pd.Timestamp, list[str]]] = {}
+    for table, (way, day, others) in partial_tables(ctx).items():
+        ks = [k for k in todo if how[k] in ("tables", "derived") and table in REGISTRY[k].tables]
+        if not ks:
+            continue
+        partial[table] = (way, day, others, ks)
+        zh_names, t_zh = "".join(f"「{label(k, 'zh')}」" for k in ks), TABLES[table].zh
+        these = "this KPI" if len(ks) == 1 else "these KPIs"
+        counts = f"{', '.join(ks)} {'counts' if len(ks) == 1 else 'count'} {table}"
+        fix = f"Fix: export the {table} rows of the whole of {p}, or read {these} as partial."
+        fix_zh = f"请导出整个 {p} 的{t_zh}数据，或把这些指标视为部分结果。"
+        if way == "ends":
+            notices.append(Note(
+                f"The {table} rows of {p} end on {day:%Y-%m-%d}, while other tables go on to {others:%Y-%m-%d}: "
+                f"{counts} up to {day:%Y-%m-%d} only. {fix}",
+                f"{t_zh}数据在 {p} 只到 {day:%Y-%m-%d}，而其他表持续到 {others:%Y-%m-%d}：{zh_names}只计入了"
+                f"截至该日的{t_zh}数据。{fix_zh}"))
+        else:
+            notices.append(Note(
+                f"The {table} rows of {p} start on {day:%Y-%m-%d}, while other tables start by {others:%Y-%m-%d}: "
+                f"{counts} from {day:%Y-%m-%d} only. {fix}",
+                f"{t_zh}数据在 {p} 从 {day:%Y-%m-%d} 才开始，而其他表在 {others:%Y-%m-%d} 已有记录：{zh_names}"
+                f"只计入了该日起的{t_zh}数据。{fix_zh}"))
     for table, n in unassigned_rows(ctx).items():
         notices.append(Note(
             f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
@@ -663,7 +691,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.insert(wide.columns.get_loc("role") + 1 if "role" in wide else 1, "period", str(p))
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
-    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent)
+    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial)
 
 
 def _in_post(employees: pd.DataFrame, ctx: FactContext

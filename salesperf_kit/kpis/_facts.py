@@ -38,7 +38,7 @@ from ..periods import Period, parse_period
 from ..schemas import TABLES
 
 __all__ = ["FactContext", "FACT_GROUPS", "MEDIAN_FACTS", "open_context", "compute_facts", "targets_for",
-           "with_records", "uncovered_tables"]
+           "with_records", "uncovered_tables", "partial_tables"]
 
 MEDIAN_FACTS = ("processing_hours", "resolution_hours")
 
@@ -799,6 +799,58 @@ def uncovered_tables(ctx: FactContext) -> dict[str, tuple[pd.Timestamp, pd.Times
             if lo is not None and (pd.Timestamp(hi) < ctx.period.start or pd.Timestamp(lo) >= ctx.period.end):
                 out[table] = (pd.Timestamp(lo), pd.Timestamp(hi))
     return out
+
+
+_PART_DAYS = 7  # how many days a table must miss, where the others go on, to be told as partial
+
+
+def partial_tables(ctx: FactContext) -> dict[str, tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """The event tables whose rows stop (or start) part-way through the period while other
+    tables go on: table -> ("ends", its last day, the others' last day) or ("starts", its
+    first day, the others' first day). Lead data that stop at the end of May make June's
+    conversion read high. A table must miss at least a week, and four times its usual gap
+    between days with rows, where another goes on (a table too sparse to tell is never
+    told), so that a quiet last few days are not told as a stop. An export that stops for every table alike is the
+    report's own warning (data_end), not this."""
+    p = ctx.period
+    spans = {}
+    for table, col in DATED:
+        if not ctx.has(table, col):
+            continue
+        lo, hi = ctx.con.sql(f"SELECT min({col}), max({col}) FROM {table} WHERE {_in(col, p)}").fetchall()[0]
+        if lo is None:
+            continue
+        before = bool(ctx.con.sql(f"SELECT 1 FROM {table} WHERE {col} < {_ts(p.start)} LIMIT 1").fetchall())
+        after = bool(ctx.con.sql(f"SELECT 1 FROM {table} WHERE {col} >= {_ts(p.end)} LIMIT 1").fetchall())
+        spans[table] = (pd.Timestamp(lo).normalize(), pd.Timestamp(hi).normalize(), before, after)
+    out = {}
+    for table, (lo, hi, before, after) in spans.items():
+        others = [v for t, v in spans.items() if t != table]
+        last = max((p.last_day if a else h for _, h, _, a in others), default=None)
+        first = min((p.start if b else f for f, _, b, _ in others), default=None)
+        col = dict(DATED)[table]
+        if not after and last is not None and (last - hi).days >= _usual_gap(ctx, table, col, hi, -1) and \
+                (p.last_day - hi).days >= _PART_DAYS:
+            out[table] = ("ends", hi, last)
+        elif not before and first is not None and (lo - first).days >= _usual_gap(ctx, table, col, lo, 1) and \
+                (lo - p.start).days >= _PART_DAYS:
+            out[table] = ("starts", lo, first)
+    return out
+
+
+def _usual_gap(ctx: FactContext, table: str, col: str, day: pd.Timestamp, way: int) -> float:
+    """How many days without a row of ``table`` would be unusual next to ``day``: from its
+    rows in the eight weeks before (way -1) or after (way 1) it, four times the mean gap
+    between their days and at least a week; infinite for a table with rows on fewer than 14 of those days
+    (too sparse to tell a stop from a quiet spell)."""
+    weeks = pd.Timedelta(weeks=8)
+    lo, hi = (day - weeks, day + pd.Timedelta(days=1)) if way < 0 else (day, day + weeks)
+    days, first, last = ctx.con.sql(
+        f"SELECT count(DISTINCT CAST({col} AS DATE)), min(CAST({col} AS DATE)), max(CAST({col} AS DATE)) "
+        f"FROM {table} WHERE {col} >= {_ts(lo)} AND {col} < {_ts(hi)}").fetchall()[0]
+    if days < 14:
+        return float("inf")
+    return max(float(_PART_DAYS), 4 * (last - first).days / (days - 1))
 
 
 def compute_facts(ctx: FactContext, groups: list[str], uncovered=()) -> pd.DataFrame:
