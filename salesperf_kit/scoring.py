@@ -1114,7 +1114,7 @@ _TEXT = {
         "s4_none": "4. Sales-cost discount: none.",
         "s4": "4. Sales-cost discount: {reason}: {sub} − {d} × {sub} = {ind}",
         "s5_off": "5. Team blend: not part of this plan (score = individual score {}).",
-        "s5": "5. Team blend ({phase}; team {team} mean of {n} people {team_score}): "
+        "s5": "5. Team blend ({phase}; team {team} mean of {n} {people} {team_score}): "
               "{iw} × {ind} + {tw} × {team_score} = {score}",
         "s6": "6. Rank: {rank} of {n} (ties: {tie}).",
         "s7": "7. Grade: {grade}{label} ({how}).",
@@ -1369,7 +1369,8 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
         tw = tb.team_weight[tb.phase]
         team = card.table[(card.table["team"] == row["team"]) & card.table["individual_score"].notna()]
         lines.append(tx["s5"].format(phase=tx.get("team_phases", {}).get(tb.phase, tb.phase), team=row["team"],
-                                     n=len(team) if pd.notna(row["team"]) else 1, team_score=_n(row["team_score"]),
+                                     n=(n := len(team) if pd.notna(row["team"]) else 1),
+                                     people="person" if n == 1 else "people", team_score=_n(row["team_score"]),
                                      iw=_pct(1 - tw), ind=_n(row["individual_score"]), tw=_pct(tw),
                                      score=_n(row["score"])))
     # 6-7. rank and grade

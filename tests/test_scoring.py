@@ -743,7 +743,8 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
     for piece in ["weighted: 120.00 × 50.00% = 60.00", "KPI points: 60.00 + 20.00 + 20.00 = 100.00",
                   "blended: 80.00% × 100.00 + 20.00% × 73.75 = 94.75", "94.75 + 15.00 + 5.00 + 4.00 = 118.75",
                   "118.75 − 10.00% × 118.75 = 106.88", "70.00% × 106.88 + 30.00% × 84.94 = 100.29",
-                  "Rank: 1 of 5", "Grade: A (forced distribution A 20%/B 70%/C 10%)", "Score: 100.29"]:
+                  "Rank: 1 of 5", "Grade: A (forced distribution A 20%/B 70%/C 10%)", "Score: 100.29",
+                  "team T1 mean of 2 people 84.94"]:
         assert piece in text, piece
     zh = card.explain("E1", language="zh")
     assert "得分：100.29" in zh and "新客户加分" in zh and "坐席" in zh
@@ -755,6 +756,8 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
     card.table.loc[card.table["employee_id"] == "E2", "name"] = "Ann"
     with pytest.raises(ScoringError, match="2 people are called 'Ann'.*E1, E2"):
         card.explain("Ann")
+    card.table.loc[card.table["employee_id"] == "E2", "team"] = "T9"
+    assert "team T1 mean of 1 person " in card.explain("E1", language="en")
 
 
 def test_someone_hired_after_the_period_is_not_ranked_on_zeros(data):
