@@ -411,8 +411,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     employee_id and amount (and the same quantity and channel where those columns exist)
     and were placed at most ``window_minutes`` apart (on the same day, when the orders give
     dates only); each repeat is one alert naming the order it repeats. Cancelled orders
-    count nowhere and are left out. ``exclude_orders`` leaves out orders already reported otherwise (e.g.
-    in a brushing burst).
+    count nowhere and are left out. ``exclude_orders`` leaves out orders already reported
+    otherwise (e.g. in a brushing burst).
 
     ``names`` and ``customers``: how the reasons name a person and a customer, as for
     :func:`detect`.

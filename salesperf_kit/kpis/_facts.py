@@ -810,8 +810,8 @@ def partial_tables(ctx: FactContext) -> dict[str, tuple[str, pd.Timestamp, pd.Ti
     first day, the others' first day). Lead data that stop at the end of May make June's
     conversion read high. A table must miss at least a week, and four times its usual gap
     between days with rows, where another goes on (a table too sparse to tell is never
-    told), so that a quiet last few days are not told as a stop. An export that stops for every table alike is the
-    report's own warning (data_end), not this."""
+    told), so that a quiet last few days are not told as a stop. An export that stops for
+    every table alike is the report's own warning (data_end), not this."""
     p = ctx.period
     spans = {}
     for table, col in DATED:
@@ -829,11 +829,11 @@ def partial_tables(ctx: FactContext) -> dict[str, tuple[str, pd.Timestamp, pd.Ti
         last = max((p.last_day if a else h for _, h, _, a in others), default=None)
         first = min((p.start if b else f for f, _, b, _ in others), default=None)
         col = dict(DATED)[table]
-        if not after and last is not None and (last - hi).days >= _usual_gap(ctx, table, col, hi, -1) and \
-                (p.last_day - hi).days >= _PART_DAYS:
+        if not after and last is not None and (p.last_day - hi).days >= _PART_DAYS and \
+                (last - hi).days >= _usual_gap(ctx, table, col, hi, -1):
             out[table] = ("ends", hi, last)
-        elif not before and first is not None and (lo - first).days >= _usual_gap(ctx, table, col, lo, 1) and \
-                (lo - p.start).days >= _PART_DAYS:
+        elif not before and first is not None and (lo - p.start).days >= _PART_DAYS and \
+                (lo - first).days >= _usual_gap(ctx, table, col, lo, 1):
             out[table] = ("starts", lo, first)
     return out
 
@@ -841,8 +841,8 @@ def partial_tables(ctx: FactContext) -> dict[str, tuple[str, pd.Timestamp, pd.Ti
 def _usual_gap(ctx: FactContext, table: str, col: str, day: pd.Timestamp, way: int) -> float:
     """How many days without a row of ``table`` would be unusual next to ``day``: from its
     rows in the eight weeks before (way -1) or after (way 1) it, four times the mean gap
-    between their days and at least a week; infinite for a table with rows on fewer than 14 of those days
-    (too sparse to tell a stop from a quiet spell)."""
+    between their days and at least a week; infinite for a table with rows on fewer than
+    14 of those days (too sparse to tell a stop from a quiet spell)."""
     weeks = pd.Timedelta(weeks=8)
     lo, hi = (day - weeks, day + pd.Timedelta(days=1)) if way < 0 else (day, day + weeks)
     days, first, last = ctx.con.sql(
