@@ -822,13 +822,12 @@ def partial_tables(ctx: FactContext) -> dict[str, tuple[str, pd.Timestamp, pd.Ti
             continue
         before = bool(ctx.con.sql(f"SELECT 1 FROM {table} WHERE {col} < {_ts(p.start)} LIMIT 1").fetchall())
         after = bool(ctx.con.sql(f"SELECT 1 FROM {table} WHERE {col} >= {_ts(p.end)} LIMIT 1").fetchall())
-        spans[table] = (pd.Timestamp(lo).normalize(), pd.Timestamp(hi).normalize(), before, after)
+        spans[table] = (col, pd.Timestamp(lo).normalize(), pd.Timestamp(hi).normalize(), before, after)
     out = {}
-    for table, (lo, hi, before, after) in spans.items():
+    for table, (col, lo, hi, before, after) in spans.items():
         others = [v for t, v in spans.items() if t != table]
-        last = max((p.last_day if a else h for _, h, _, a in others), default=None)
-        first = min((p.start if b else f for f, _, b, _ in others), default=None)
-        col = dict(DATED)[table]
+        last = max((p.last_day if a else h for _, _, h, _, a in others), default=None)
+        first = min((p.start if b else f for _, f, _, b, _ in others), default=None)
         if not after and last is not None and (p.last_day - hi).days >= _PART_DAYS and \
                 (last - hi).days >= _usual_gap(ctx, table, col, hi, -1):
             out[table] = ("ends", hi, last)
