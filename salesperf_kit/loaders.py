@@ -51,7 +51,7 @@ from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES,
 from .catalogue import CATALOGUE
 from .exceptions import DataContractError, Problem, SalesperfError
 from .params import lookup_spellings
-from .periods import Period, parse_period
+from .periods import Period, parse_period, read_period
 from .schemas import TABLES, check_references
 
 __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "load_plan_data", "tables_of",
@@ -2550,40 +2550,10 @@ def _parse_booleans(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[
     return (out.astype(bool) if not out.isna().any() else out), problems
 
 
-_QUARTER_ZH = {"一": "1", "二": "2", "三": "3", "四": "4"}
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
-_MONTH_EN = {**{m[:3]: str(i) for i, m in enumerate(_MONTH_NAMES, 1)},
-             **{m: str(i) for i, m in enumerate(_MONTH_NAMES, 1)}, "sept": "9"}
-_MONTH_WORD = "|".join(sorted(_MONTH_EN, key=len, reverse=True))
-
-
 def _period_text(v: str) -> str | None:
-    """A period written as ``2026-10``, ``2026/10``, ``2026年10月``, ``202610``, ``Oct-2026``,
-    ``2026Q3``, ``2026年第三季度``."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", v).lower())
-    for pattern in (rf"({_MONTH_WORD})[-/.,]?(\d{{4}})", rf"(\d{{4}})[-/.,]?({_MONTH_WORD})"):
-        match = re.fullmatch(pattern, text)
-        if match:
-            year, month = (match[2], match[1]) if match[1].isalpha() else (match[1], match[2])
-            return str(parse_period(f"{year}-{_MONTH_EN[month]}"))
-    patterns = (
-        (r"(\d{4})[-/.年](\d{1,2})月?", "{0}-{1}"),
-        (r"(\d{4})(\d{2})", "{0}-{1}"),  # 202610, as ERPs write an accounting month
-        (r"(\d{4})[-/]?q([1-4])", "{0}-Q{1}"),
-        (r"(\d{4})年?第?([1-4一二三四])季度?", "{0}-Q{1}"),
-        (r"(\d{4})年?", "{0}"),
-        (r"(\d{4})-(\d{1,2})-0?1", "{0}-{1}"),  # a month written as its first day
-    )
-    for pattern, form in patterns:
-        match = re.fullmatch(pattern, text)
-        if match:
-            groups = [_QUARTER_ZH.get(g, g) for g in match.groups()]
-            try:
-                return str(parse_period(form.format(*groups)))
-            except SalesperfError:
-                return None
-    return None
+    """The period ``v`` names, as ``2026-10``, ``2026-Q3`` or ``2026`` (see :mod:`.periods`)."""
+    period = read_period(v)
+    return None if period is None else str(period)
 
 
 def _parse_periods(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:

@@ -1,7 +1,13 @@
-"""Reporting periods: a month ``2026-10``, a quarter ``2026-Q3`` or a year ``2026``."""
+"""Reporting periods: a month ``2026-10``, a quarter ``2026-Q3`` or a year ``2026``.
+
+The same periods are read as people write them, on the command line and in the period
+column of targets and KPI sheets: ``2026/10``, ``2026年10月``, ``202610``, ``Oct-2026``,
+``2026Q3``, ``2026年第三季度``, ``2026年``.
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
@@ -10,7 +16,7 @@ import pandas as pd
 
 from .exceptions import SalesperfError
 
-__all__ = ["Period", "parse_period", "last_complete_month"]
+__all__ = ["Period", "parse_period", "read_period", "last_complete_month"]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -88,7 +94,8 @@ def _bounds(p: Period) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
 
 
 def parse_period(value: "str | Period | int | date") -> Period:
-    """Parse ``2026-10`` (month), ``2026-Q3`` (quarter) or ``2026`` (year).
+    """Parse ``2026-10`` (month), ``2026-Q3`` (quarter) or ``2026`` (year), or one of the
+    ways people write them (see the module docstring): ``2026年10月`` is ``2026-10``.
 
     A ``datetime.date`` gives the month that contains it.
     """
@@ -96,24 +103,61 @@ def parse_period(value: "str | Period | int | date") -> Period:
         return value
     if isinstance(value, date):
         return Period("month", value.year, value.month)
-    text = str(value).strip()
-    found = None
-    if m := _MONTH.match(text):
-        month = int(m.group(2))
-        if 1 <= month <= 12:
-            found = Period("month", int(m.group(1)), month)
-    elif m := _QUARTER.match(text):
-        found = Period("quarter", int(m.group(1)), int(m.group(2)))
-    elif m := _YEAR.match(text):
-        found = Period("year", int(m.group(1)), 1)
+    found = _read(str(value).strip())
     if found is not None and 1900 <= found.year <= 2999:  # (the calendar the dates of sales data use)
         return found
     if found is not None:
         raise SalesperfError(f"The period '{value}' is not a year of sales data: expected a year from 1900 to 2999.")
     raise SalesperfError(
         f"The period '{value}' is not understood: expected a month like 2026-10, "
-        f"a quarter like 2026-Q3 or a year like 2026."
+        f"a quarter like 2026-Q3 or a year like 2026 (2026年10月, 2026年第三季度 and 2026年 "
+        f"are read too)."
     )
+
+
+def read_period(value) -> Period | None:
+    """:func:`parse_period`, or None when ``value`` is not a period of sales data."""
+    try:
+        return parse_period(value)
+    except SalesperfError:
+        return None
+
+
+_QUARTER_ZH = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTH_EN = {**{m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)},
+             **{m: i for i, m in enumerate(_MONTH_NAMES, 1)}, "sept": 9}
+_MONTH_WORD = "|".join(sorted(_MONTH_EN, key=len, reverse=True))
+_WRITTEN = (  # (pattern over the text without spaces, in lower case; kind)
+    (re.compile(r"(\d{4})[-/.年](\d{1,2})月?"), "month"),
+    (re.compile(r"(\d{4})(\d{2})"), "month"),  # 202610, as ERPs write an accounting month
+    (re.compile(r"(\d{4})[-/]?q([1-4])"), "quarter"),
+    (re.compile(r"(\d{4})年?第?([1-4一二三四])季度?"), "quarter"),
+    (re.compile(r"(\d{4})年?"), "year"),
+    (re.compile(r"(\d{4})-(\d{1,2})-0?1"), "month"),  # a month written as its first day
+)
+
+
+def _read(text: str) -> Period | None:
+    """The period ``text`` names (any year), or None."""
+    for pattern, kind in ((_MONTH, "month"), (_QUARTER, "quarter"), (_YEAR, "year")):
+        if m := pattern.match(text):
+            return _period(kind, m[1], m[2] if kind != "year" else "1")
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+    for pattern in (rf"({_MONTH_WORD})[-/.,]?(\d{{4}})", rf"(\d{{4}})[-/.,]?({_MONTH_WORD})"):
+        if m := re.fullmatch(pattern, text):
+            year, month = (m[2], m[1]) if m[1].isalpha() else (m[1], m[2])
+            return _period("month", year, _MONTH_EN[month])
+    for pattern, kind in _WRITTEN:
+        if m := pattern.fullmatch(text):
+            return _period(kind, m[1], _QUARTER_ZH.get(m[2], m[2]) if kind != "year" else "1")
+    return None
+
+
+def _period(kind: str, year, index) -> Period | None:
+    index = int(index)
+    return Period(kind, int(year), index) if 1 <= index <= {"month": 12, "quarter": 4, "year": 1}[kind] else None
 
 
 def last_complete_month(today: date | None = None) -> Period:

@@ -534,3 +534,15 @@ except nbformat.ValidationError:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "refused None"
+
+
+@pytest.mark.parametrize("written", ["2026年10月", "2026/10", "202610"])
+def test_a_period_written_as_people_write_it_gives_the_same_kpis(telesales_dir, tmp_path, written):
+    """``--period 2026年10月`` was refused ("not understood"), though the kit reads that very
+    form in a targets sheet's period column."""
+    out, canonical = tmp_path / "written.csv", tmp_path / "canonical.csv"
+    for period, path in ((written, out), ("2026-10", canonical)):
+        r = _run("kpis", "telesales", "--data", telesales_dir, "--period", period, "--out", path)
+        assert r.exit_code == 0, r.output
+    pd.testing.assert_frame_equal(pd.read_csv(out, encoding="utf-8-sig"),
+                                  pd.read_csv(canonical, encoding="utf-8-sig"))

@@ -83,3 +83,23 @@ def test_a_period_that_is_no_period_is_a_clear_error(text, message):
     with pytest.raises(SalesperfError) as err:
         parse_period(text)
     assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize("text, period", [
+    ("2021年1月", "2021-01"), ("2021年01月", "2021-01"), ("2021/1", "2021-01"), ("202101", "2021-01"),
+    ("Jan-2021", "2021-01"), ("2021年第一季度", "2021-Q1"), ("2021Q1", "2021-Q1"), ("2021年", "2021"),
+    ("２０２１－０１", "2021-01"), (" 2021-Q3 ", "2021-Q3"),
+])
+def test_a_period_is_read_as_people_write_it(text, period):
+    from salesperf_kit.periods import parse_period
+
+    assert str(parse_period(text)) == period
+
+
+@pytest.mark.parametrize("text", ["2021年13月", "2021年第五季度", "202113", "Oct", "previous month"])
+def test_a_written_period_that_is_no_period_is_still_an_error(text):
+    from salesperf_kit.periods import parse_period, read_period
+
+    assert read_period(text) is None
+    with pytest.raises(SalesperfError, match="is not understood"):
+        parse_period(text)
