@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 
 from .exceptions import SalesperfError
 
-__all__ = ["check_one_of", "closest", "did_you_mean"]
+__all__ = ["check_one_of", "closest", "did_you_mean", "one_slip_apart"]
 
 
 def closest(value: object, options: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -25,6 +26,36 @@ def did_you_mean(value: object, options: Iterable[str], cutoff: float = 0.6) -> 
     """' Did you mean 'x'?' when a close match exists, else ''."""
     match = closest(value, options, cutoff)
     return f" Did you mean '{match}'?" if match else ""
+
+
+def one_slip_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one typing slip: one letter wrong, missing or extra,
+    or two neighbouring letters swapped (``Lsot`` for ``Lost``, ``Complted`` for ``Completed``).
+
+    Only alphabetic letters count, and both must be at least 4 characters long: values that
+    differ in one character (``A`` and ``B``, ``Tier 1`` and ``Tier 2``) are different values,
+    not slips; so are Chinese ones (``已完成`` and ``未完成``, ``已经签收`` and ``未经签收``)."""
+    a, b = str(a), str(b)
+    if a == b or min(len(a), len(b)) < 4:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return _letter(a[diff[0]]) and _letter(b[diff[0]])
+        i = diff[0]
+        return (len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+                and _letter(a[i]) and _letter(b[i]))
+    if abs(len(a) - len(b)) != 1:
+        return False
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    i = next((i for i in range(len(short)) if long[i] != short[i]), len(short))
+    return _letter(long[i]) and long[:i] + long[i + 1:] == short
+
+
+def _letter(ch: str) -> bool:
+    """An alphabetic letter of a script written with letters (not a digit, a sign or a
+    Chinese character, one of which can change the meaning on its own)."""
+    return ch.isalpha() and unicodedata.east_asian_width(ch) not in ("W", "F")
 
 
 def check_one_of(name: str, value: object, options: Iterable[object], *,

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._checks import check_one_of, closest, did_you_mean
+from ._checks import check_one_of, closest, did_you_mean, one_slip_apart
 from ._repr import compact_repr
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
@@ -1966,8 +1966,9 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
         key = _normalised(text)
         ok = key.isin(wanted)
         contract = next((c for c, p in assigned.items() if p == pos), None)
-        if contract in recodes:  # the kept values may be written as recoded values
-            ok |= _normalised(_texts(_recode(data[pos], recodes[contract]))).isin(wanted)
+        recoded = _texts(_recode(data[pos], recodes[contract])) if contract in recodes else None
+        if recoded is not None:  # the kept values may be written as recoded values
+            ok |= _normalised(recoded).isin(wanted)
         key_name = f"data.filters.{ctx.table}.{column}"
         kept = "[" + ", ".join(repr(v) for v in values) + "]"
         if len(ok) and not ok.any():  # nothing would be left: a mistake, never a warning
@@ -1985,6 +1986,7 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
                     f"{key_name}: [{example!r}]{quote}"))
             keep &= ok
             continue
+        _report_unmatched_filter_values(ctx, key_name, values, text, recoded, ok, contract or column, run)
         removed = text[~ok].fillna("(empty)").value_counts()
         if len(removed):
             counts = ", ".join(f"{v} {n:,}" for v, n in removed.items())
@@ -2004,6 +2006,38 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
             fix=f"loosen one of the filters in data.filters.{ctx.table}, or check that its "
                 f"values belong together"))
     return keep, used
+
+
+def _report_unmatched_filter_values(ctx: _Ctx, key_name: str, values: list, text: pd.Series,
+                                    recoded: pd.Series | None, ok: pd.Series, column: str, run: _Run) -> None:
+    """The values a filter keeps that no row has, while others do. One that is a typing slip
+    away from a value the filter removes ('Lsot' while 'Lost' rows are removed) is an error:
+    those rows would be lost without a word. Any other is a warning, with the closest value
+    removed as a hint: a status may simply not occur in this export."""
+    found = [t for t in (text, recoded) if t is not None]
+    present = set().union(*(set(_normalised(t).dropna()) for t in found))
+    gone = list(dict.fromkeys(v for t in found for v in t[~ok].dropna()))  # removed, as written
+    for value in values:
+        if normalise(value) in present:
+            continue
+        slip = next((v for v in gone if one_slip_apart(normalise(value), normalise(v))), None)
+        meant = slip or closest(value, gone)
+        message = f"{key_name} keeps {value!r}, which no row of the column has"
+        if meant is not None:
+            same = pd.concat([_normalised(t).eq(normalise(meant)) for t in found], axis=1).any(axis=1)
+            message = _with_hint(f"{message}, and removes the {int((same & ~ok).sum()):,} row(s) of {meant!r}"
+                                 + (", one typing slip away from it" if slip else ""), value, [meant])
+        if slip is not None:
+            run.add(ctx.problem("filter_value_misspelt", message, column=column,
+                                fix=f"write {slip!r} instead of {value!r} in {key_name} to keep those rows, "
+                                    f"or remove {value!r} from it to leave them out"))
+            continue
+        quote = f"; {_YAML_BOOLEANS}" if isinstance(value, (bool, np.bool_)) else ""
+        run.add(ctx.problem(
+            "filter_value_unmatched", message, column=column, severity="warning",
+            zh=f"{key_name} 保留的 {value!r} 在该列中一行也没有" + (f"；是否应为 {meant!r}？" if meant else ""),
+            fix=f"nothing to do if no row has {value!r} in this export; otherwise write it as the column "
+                f"does{quote}"))
 
 
 # --- values ---------------------------------------------------------------------------

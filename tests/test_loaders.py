@@ -1119,6 +1119,52 @@ def test_filter_that_removes_every_row_is_an_error_with_the_yaml_hint(csv_folder
     assert w.message.startswith("1 row(s) removed by data.filters.orders.Answered (Y/N)")
 
 
+def test_a_filter_value_a_slip_away_from_a_removed_value_is_an_error(tmp_path):
+    """'Lsot' for Lost: 'Won' keeps rows, so nothing else would stop the Lost deals being dropped."""
+    mapping = _maven_like(tmp_path)
+    mapping["filters"] = {"orders": {"deal_stage": ["Won", "Lsot"]}}
+    report = validate_dataset(tmp_path, mapping=mapping)
+    [p] = report.problems
+    assert (p.check, p.file, p.column) == ("filter_value_misspelt", "sales_pipeline.csv", "status")
+    assert p.message == ("data.filters.orders.deal_stage keeps 'Lsot', which no row of the column has, and "
+                         "removes the 1 row(s) of 'Lost', one typing slip away from it. Did you mean 'Lost'?")
+    assert p.fix == ("write 'Lost' instead of 'Lsot' in data.filters.orders.deal_stage to keep those rows, "
+                     "or remove 'Lsot' from it to leave them out")
+    # the same slip written as the recoded value: 'cancelld' for cancelled
+    mapping["filters"] = {"orders": {"deal_stage": ["completed", "cancelld"]}}
+    [p] = validate_dataset(tmp_path, mapping=mapping).problems
+    assert p.message.startswith("data.filters.orders.deal_stage keeps 'cancelld', which no row of the column "
+                                "has, and removes the 1 row(s) of 'cancelled', one typing slip away from it")
+
+
+@pytest.mark.parametrize("kept, hint", [
+    (["Won", "Lost", "On hold"], ""),  # a status that did not occur in this export
+    (["Won", "Lost", "Engagd"], ", and removes the 1 row(s) of 'Engaging'. Did you mean 'Engaging'?"),
+    (["Won", "Lost", "Prospect"], ", and removes the 1 row(s) of 'Prospecting'. Did you mean 'Prospecting'?"),
+])
+def test_a_filter_value_no_row_has_is_a_warning_with_the_closest_value(tmp_path, kept, hint):
+    mapping = _maven_like(tmp_path)
+    mapping["filters"] = {"orders": {"deal_stage": kept}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["orders"].index.tolist() == [0, 1, 3]
+    [w] = [w for w in ds.warnings if w.check == "filter_value_unmatched"]
+    assert (w.file, w.column) == ("sales_pipeline.csv", "status")
+    assert w.message == (f"data.filters.orders.deal_stage keeps {kept[2]!r}, which no row of the column has"
+                         + hint)
+    assert w.fix == f"nothing to do if no row has {kept[2]!r} in this export; otherwise write it as the column does"
+
+
+@pytest.mark.parametrize("a, b, slip", [
+    ("lsot", "lost", True), ("complted", "completed", True), ("cancelled", "canceled", True),
+    ("lostx", "lost", True), ("paid", "unpaid", False), ("shipped", "unshipped", False),
+    ("tier1", "tier2", False), ("won", "own", False), ("已经签收", "未经签收", False), ("lost", "lost", False),
+])
+def test_one_slip_apart_is_one_letter_wrong_missing_extra_or_swapped(a, b, slip):
+    from salesperf_kit._checks import one_slip_apart
+
+    assert one_slip_apart(a, b) is slip and one_slip_apart(b, a) is slip
+
+
 def test_boolean_keys_of_value_mappings_match_every_yes_no_spelling(csv_folder):
     import yaml
 
