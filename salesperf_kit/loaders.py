@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import yaml
 
 from ._checks import check_one_of, closest, did_you_mean, one_slip_apart
 from ._repr import compact_repr
@@ -1498,7 +1499,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
             continue
         if failed & {normalise(a) for a in [col, *COLUMN_ALIASES.get(table, {}).get(col, [])]}:
             continue  # a failed lookup was to bring it: reported
-        _report_missing_column(ctx, col, grid.headers, run)
+        _report_missing_column(ctx, col, grid.headers, run,
+                               id_header=ctx.headers["employee_id"] if "employee_id" in assigned else None)
 
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
@@ -1860,7 +1862,10 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
     return assigned, claimed
 
 
-def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -> None:
+def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
+                           id_header: str | None = None) -> None:
+    """A required column that no header gives; ``id_header`` is the header read as the
+    table's employee_id, which may hold the names too (the Agent of a call log)."""
     found = [h for h in headers if h]
     aliases = COLUMN_ALIASES.get(ctx.table, {}).get(col, [])
     known = ", ".join([col, *aliases[:6]])
@@ -1877,12 +1882,28 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run) -
     if col == "employee_id" and ctx.table != "employees":  # one person's (or one campaign's) export
         more += (f"; an export that names nobody, being one person's records, is given to them with "
                  f"data.defaults.{ctx.table}: {{employee_id: <their id>}}")
+    if col == "name" and ctx.table == "employees" and id_header:  # {Agent: name} alone would lose employee_id
+        header = _yaml_text(id_header)
+        more += (f"; if the header '{id_header}', read as employee_id, holds the names too, map it to both: "
+                 f"data.columns.{ctx.table}: {{{header}: [employee_id, name]}}")
     run.add(ctx.problem(
         "column_missing",
         f"required column '{col}' not found (looked for headers such as {known}); headers "
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
         fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + more
             + (f".{hint}" if hint else "")))
+
+
+def _yaml_text(text: str) -> str:
+    """``text`` as the parameter file would write it in a {key: value} mapping: plain when
+    YAML reads it back as that text (Agent, 销售员, Answered (Y/N)), else quoted ('Yes', '001')."""
+    if re.fullmatch(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:,\[\]{}#]*", text) and not text.endswith(" "):
+        try:
+            if yaml.safe_load(f"{{{text}: x}}") == {text: "x"}:
+                return text
+        except yaml.YAMLError:
+            pass
+    return "'" + text.replace("'", "''") + "'"
 
 
 # what a cell of a totals row says in exports (compared after normalise)

@@ -1252,6 +1252,30 @@ def test_a_missing_column_is_not_taken_for_an_unrelated_header(tmp_path):
     assert fix.endswith("Did you mean 'Employe ID'?")
 
 
+@pytest.mark.parametrize("agent, written", [("Agent", "Agent"), ("Yes", "'Yes'")])
+def test_a_missing_name_suggests_the_list_form_for_the_header_read_as_employee_id(tmp_path, agent, written):
+    """A call log's Agent column gives the employee_id and the names: {Agent: name} would
+    replace {Agent: employee_id} in the parameter file, so the hint maps it to both."""
+    log = pd.DataFrame({"Call Id": ["C1", "C2", "C3"], agent: ["Diane", "Becky", "Diane"],
+                        "Date": ["2021-01-01", "2021-01-01", "2021-01-02"]})
+    _write_csv(tmp_path / "calls.csv", log)
+    mapping = {"files": {"employees": "calls.csv", "calls": "calls.csv"}, "lines": ["employees"],
+               "columns": {"employees": {agent: "employee_id"},
+                           "calls": {"Call Id": "call_id", agent: "employee_id", "Date": "started_at"}},
+               "defaults": {"employees": {"team": "Support", "role": "agent"}}}
+    [p] = _problem(validate_dataset(tmp_path, mapping=mapping), "column_missing", "name")
+    assert p.table == "employees"
+    assert p.fix == ("add data.columns.employees: {<your header>: name} to the parameter file; if the header "
+                     f"'{agent}', read as employee_id, holds the names too, map it to both: "
+                     f"data.columns.employees: {{{written}: [employee_id, name]}}")
+    # an employees table whose employee_id comes from no header: no such hint
+    _write_csv(tmp_path / "employees.csv", pd.DataFrame({"team": ["A"], "role": ["agent"]}))
+    report = validate_dataset(tmp_path, mapping={"files": {"employees": "employees.csv", "calls": "calls.csv"},
+                                                 "columns": mapping["columns"] | {"employees": {}}})
+    fix = _problem(report, "column_missing", "name")[0].fix
+    assert fix == "add data.columns.employees: {<your header>: name} to the parameter file"
+
+
 def test_did_you_mean_follows_a_full_stop(tmp_path):
     _add_employees(tmp_path)
     _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"order_date": "order_dat"}))
