@@ -90,9 +90,9 @@ _BOOLEAN_SPELLINGS = {flag: tuple(dict.fromkeys(
 _OLD_EXCEL = (".xlsb", ".ods", ".et")
 
 
-def _with_hint(text: str, value: object, options) -> str:
+def _with_hint(text: str, value: object, options, cutoff: float = 0.6) -> str:
     """``text`` as a sentence, then " Did you mean 'x'?" when a close match exists."""
-    hint = did_you_mean(value, options)
+    hint = did_you_mean(value, options, cutoff)
     return f"{text.rstrip().rstrip('.')}.{hint}" if hint else text
 
 
@@ -796,7 +796,7 @@ def _check_lookups(table: str, entries: Any) -> list[dict]:
                              f"{type(entries).__name__} was passed; {example}.")
     out = []
     for i, e in enumerate(entries, start=1):
-        where = f"data.lookups.{table} (lookup {i})"
+        where = f"data.lookups.{table} (item {i})"  # as the parameter file's keys are named
         if hasattr(e, "model_dump"):
             e = e.model_dump()
         if not isinstance(e, dict):
@@ -1706,8 +1706,12 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         lost = {normalise(c) for c in cols}  # until the lookup has brought its columns
         left = _header_named(lk["left"], headers)
         if left is None:
-            run.add(ctx.problem("lookup_key", f"{where}: the table has no column '{lk['left']}' to look up by",
-                                fix=_with_hint(f"correct 'key' in {where}", lk["left"], [h for h in headers if h])))
+            found = [h for h in headers if h]
+            run.add(ctx.problem(
+                "lookup_key", f"{where}.key names '{lk['left']}', which is not a header of the {ctx.table} "
+                f"table's file; its headers: {', '.join(map(repr, found)) or '(none)'}",
+                fix=_with_hint(f"correct {where}.key: a header of both files, or {{<header in {ctx.table}>: "
+                               f"<header in the lookup file>}}", lk["left"], found)))
             failed |= lost
             continue
         read = _lookup_grid(lk, ctx, m, run)
@@ -1719,11 +1723,20 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         key_headers.add(left)
         found_headers = {h: _header_named(h, grid.headers) for h in (lk["right"], *cols)}
         absent = [h for h, at in found_headers.items() if at is None]
+        theirs = [x for x in grid.headers if x]
+        # the headers data.columns maps that only this lookup file has: what its columns were to bring
+        wanted = [x for x in theirs if normalise(x) in {normalise(c) for c in m["columns"].get(ctx.table, {})}
+                  and _header_named(x, headers) is None and x not in found_headers.values()]
         for h in absent:
-            run.error(ctx.table, "lookup_column", f"{where}: the lookup file has no column '{h}'", file=file,
-                      sheet=sheet or None, fix=_with_hint(f"correct {where}", h, [x for x in grid.headers if x]))
-            meant = closest(h, [x for x in grid.headers if x])  # 'Manger' in the lookup, 'Manager' in columns
-            lost |= {normalise(meant)} if meant and h in cols else set()
+            brought = h in cols  # else it is the key
+            part = "columns" if brought else "key"
+            # 'Manger' for the mapped 'Manager'; 'sr' for the mapped 'sr_id', too short for difflib alone
+            meant = (closest(h, wanted, cutoff=0.4) if brought else None) or closest(h, theirs)
+            run.error(ctx.table, "lookup_column", f"{where}.{part} names '{h}', which is not a header of the "
+                      f"lookup file {file}; its headers: {', '.join(map(repr, theirs)) or '(none)'}", file=file,
+                      sheet=sheet or None, fix=_with_hint(f"correct {where}.{part}", h, [meant] if meant else [],
+                                                          cutoff=0))
+            lost |= {normalise(meant)} if meant and brought else set()
         right = found_headers[lk["right"]]
         cols = [found_headers[c] or c for c in cols]
         clash = [c for c in cols if _header_named(c, headers) is not None]

@@ -1409,7 +1409,7 @@ def test_a_mistyped_lookup_sheet_is_one_error_that_names_the_sheet_meant(tmp_pat
                "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
     report = validate_dataset(tmp_path / "book.xlsx", mapping=mapping)
     assert [p.message for p in report.problems] == [
-        "data.lookups.orders (lookup 1) names sheet 'regoins', which is not in the workbook (sheets: 'employees', "
+        "data.lookups.orders (item 1) names sheet 'regoins', which is not in the workbook (sheets: 'employees', "
         "'orders', 'regions')"]
     assert "Did you mean 'regions'?" in report.problems[0].fix
     # the sheet meant is not also reported as a sheet of no table to name in data.files
@@ -1428,9 +1428,9 @@ def test_lookup_key_with_two_different_values_is_an_error_naming_the_rows(tmp_pa
 
 @pytest.mark.parametrize("lookup, check, text", [
     ({"file": "regions.csv", "key": "Regoin", "columns": ["Manager"]}, "lookup_key",
-     "the table has no column 'Regoin'"),
+     "data.lookups.orders (item 1).key names 'Regoin', which is not a header of the orders table's file"),
     ({"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Manger"]}, "lookup_column",
-     "the lookup file has no column 'Manger'"),
+     "data.lookups.orders (item 1).columns names 'Manger', which is not a header of the lookup file"),
     ({"file": "region.csv", "key": {"Region": "Area"}, "columns": ["Manager"]}, "file_missing",
      "names 'region.csv', which is not in"),
     ({"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["Area"]}, "lookup_column",
@@ -1466,7 +1466,7 @@ def test_a_failed_lookup_is_one_error_not_also_its_mapped_header(tmp_path, looku
                "columns": {"orders": {"Order ID": "order_id", "Manager": "employee_id"}}}
     report = validate_dataset(folder, mapping=mapping)
     [p] = report.problems
-    assert p.check == check and "data.lookups.orders (lookup 1)" in str(p) and "Did you mean" in p.fix
+    assert p.check == check and "data.lookups.orders (item 1)" in str(p) and "Did you mean" in p.fix
     # named after the contract column, with no mapping: not a 'required column not found' either
     _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North", "South", "West"],
                                                      "employee_id": ["E1", "E2", "E3"]}))
@@ -1474,6 +1474,34 @@ def test_a_failed_lookup_is_one_error_not_also_its_mapped_header(tmp_path, looku
     report = validate_dataset(folder, mapping={"lookups": {"orders": [renamed]},
                                                "columns": {"orders": {"Order ID": "order_id"}}})
     assert [p.check for p in report.problems] == [check]
+
+
+@pytest.mark.parametrize("lookup, file, message, fix", [
+    # Olist: columns: [sr] for the sr_id that data.columns maps (too short a name for difflib alone)
+    ({"file": "regions.csv", "key": {"Region": "Area"}, "columns": ["sr"]}, "regions.csv",
+     "data.lookups.orders (item 1).columns names 'sr', which is not a header of the lookup file regions.csv; "
+     "its headers: 'Area', 'sdr_id', 'sr_id'",
+     "correct data.lookups.orders (item 1).columns. Did you mean 'sr_id'?"),
+    ({"file": "regions.csv", "key": "Regoin", "columns": ["sr_id"]}, "orders.csv",
+     "data.lookups.orders (item 1).key names 'Regoin', which is not a header of the orders table's file; "
+     "its headers: 'Order ID', 'Region', 'customer_id', 'order_date', 'amount'",
+     "correct data.lookups.orders (item 1).key: a header of both files, or {<header in orders>: <header in the "
+     "lookup file>}. Did you mean 'Region'?"),
+    # the lookup file's side of the key: its closest header, not the column data.columns maps
+    ({"file": "regions.csv", "key": {"Region": "Aera"}, "columns": ["sr_id"]}, "regions.csv",
+     "data.lookups.orders (item 1).key names 'Aera', which is not a header of the lookup file regions.csv; "
+     "its headers: 'Area', 'sdr_id', 'sr_id'",
+     "correct data.lookups.orders (item 1).key. Did you mean 'Area'?"),
+], ids=["column", "key-in-the-table", "key-in-the-lookup-file"])
+def test_a_bad_lookup_key_or_column_is_one_error_naming_the_key_the_headers_and_the_closest(
+        tmp_path, lookup, file, message, fix):
+    folder = _regional_export(tmp_path)
+    _write_csv(folder / "regions.csv", pd.DataFrame({"Area": ["North", "South", "West"],
+                                                     "sdr_id": ["S1", "S2", "S3"], "sr_id": ["E1", "E2", "E3"]}))
+    mapping = {"lookups": {"orders": [lookup]},
+               "columns": {"orders": {"Order ID": "order_id", "sr_id": "employee_id"}}}
+    [p] = validate_dataset(folder, mapping=mapping).problems
+    assert (p.file, p.message, p.fix) == (file, message, fix)
 
 
 def test_a_failed_lookup_leaves_other_mapping_mistakes_reported(tmp_path):
