@@ -1,8 +1,11 @@
-"""Small helpers on files shared by the runner and the demo data."""
+"""Small helpers on files shared by the runner, the demo data and the parameter files."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 from pathlib import Path
+
+__all__ = ["sha256_of", "missing_path_hint"]
 
 
 def sha256_of(path: str | Path) -> str:
@@ -12,3 +15,30 @@ def sha256_of(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def missing_path_hint(path: str | Path) -> str:
+    """For a data path that does not exist: the closest existing file or folder beside it,
+    as " Did you mean '<path>'?", or, when its folder does not exist either, which one of
+    its parent folders is the last that does; "" when there is nothing to say.
+
+    A folder named by the start of its name counts as close (``maven_crm`` for
+    ``maven_crm_sales_opportunities``): an export's folder often carries a longer name
+    than the one a consultant remembers.
+    """
+    p = Path(path)
+    parent = p.parent
+    if not parent.is_dir():
+        existing = next((a for a in p.parents if a.is_dir()), None)
+        return (f" Its folder {parent} does not exist either; the nearest that does is {existing}."
+                if existing is not None and existing != Path(existing.anchor) else "")
+    try:
+        names = sorted(e.name for e in parent.iterdir() if not e.name.startswith("."))
+    except OSError:
+        return ""
+    want = p.name.casefold()
+    starts = [n for n in names if len(want) >= 3 and n.casefold().startswith(want)]
+    match = (starts[0] if len(starts) == 1 else
+             next(iter(difflib.get_close_matches(p.name, names, n=1, cutoff=0.6)), None)
+             or next(iter(difflib.get_close_matches(p.name, starts, n=1, cutoff=0)), None))
+    return f" Did you mean '{parent / match}'?" if match else ""

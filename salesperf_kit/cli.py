@@ -109,7 +109,7 @@ def validate(data, params_file, period):
         if params is None or not params.data.path or params.data.path == "demo":
             raise click.UsageError("which data? Pass DATA (a folder or workbook of exports), or --params FILE "
                                    "whose data.path names them.")
-        data = params.data.path
+        data = params.data_source()  # (a data.path that names nothing is an error at its key and line)
         click.echo(f"Data: {data} (data.path of {params_file})")
     if data == "demo":  # the embedded demo data: how a plan reads them
         if params is None:

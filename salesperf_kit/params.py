@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import re
 import typing
 from collections.abc import Mapping
@@ -690,6 +691,8 @@ class Params(_Model):
         if given:
             return given
         if self.data.path:
+            if self.data.path != "demo" and not Path(self.data.path).exists():
+                raise ParamsError(self._missing_data_path(), file=self.source)
             return self.data.path
         shipped = self.source is not None and (self.source in BUSINESSES or Path(self.source).resolve() in {
             (PARAMS_DIR / f"{b}.yaml").resolve() for b in BUSINESSES})
@@ -700,6 +703,20 @@ class Params(_Model):
             "(params/<business>.yaml) falls back to the embedded demo data, so that invented figures never go out "
             "under a client's name. Fix: pass --data FOLDER_OR_WORKBOOK (data_path in a notebook), or set data.path "
             "in the file (relative to it; 'demo' for the demo data).", file=self.source)
+
+    def _missing_data_path(self) -> str:
+        """What is wrong when ``data.path`` names nothing that exists: the key and its line,
+        the path as read (relative paths are taken from the file that writes them), the
+        closest existing file or folder beside it, and the fix."""
+        from ._files import missing_path_hint
+
+        path = Path(os.path.normpath(self.data.path))
+        where = self._key_lines.get(("data", "path"))
+        own = self.source is not None and where is not None and where[0] == Path(self.source).name
+        key = "data.path" if where is None else f"data.path ({'' if own else f'{where[0]}, '}line {where[1]})"
+        return (f"{key} names {path}, which does not exist (neither a folder nor a workbook of that name)."
+                f"{missing_path_hint(path)} Fix: point data.path (relative to the file that writes it) at the "
+                "folder of the client's exports or their workbook, or give the data when running (--data; data_path in a notebook).")
 
     def written_at(self, key: str) -> str | None:
         """Where the key ``key`` (``scoring.roles.director``, ``x.tiers (item 2).rate``) is

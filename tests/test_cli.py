@@ -36,6 +36,27 @@ def test_validate_demo_checks_the_plan_against_the_embedded_demo_data(tmp_path):
     assert r.exit_code == 2 and "does not exist: give a folder or workbook of the client's exports" in r.output
 
 
+@pytest.mark.parametrize("command", ["validate", "kpis", "score", "explain", "run"])
+def test_a_data_path_that_names_nothing_is_an_error_at_its_key_and_line(tmp_path, command):
+    """Each command said only that a path did not exist (validate as a click usage error
+    about DATA), never which key of which file named it."""
+    (tmp_path / "exports_2026").mkdir()
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\nreport: {client: Acme}\ndata:\n  path: exports\n", encoding="utf-8")
+    args = {"validate": ["validate", "--params", plan],
+            "kpis": ["kpis", "telesales", "--params", plan, "--period", "2026-10", "--out", tmp_path / "k.csv"],
+            "score": ["score", "telesales", "--params", plan, "--period", "2026-10", "--out", tmp_path / "s.csv"],
+            "explain": ["explain", "telesales", "E001", "--params", plan, "--period", "2026-10"],
+            "run": ["run", "telesales", "--params", plan, "--period", "2026-10", "--reports-dir", tmp_path / "r"]}
+    r = _run(*args[command])
+    assert r.exit_code == 1, r.output
+    assert r.output == (f"Error: {plan}: data.path (line 4) names {tmp_path / 'exports'}, which does not exist "
+                        f"(neither a folder nor a workbook of that name). Did you mean '{tmp_path / 'exports_2026'}'? "
+                        "Fix: point data.path (relative to the file that writes it) at the folder of the client's "
+                        "exports or their workbook, or give the data when running (--data; data_path in a "
+                        "notebook).\n")
+
+
 def test_validate_clean_data_exits_0(telesales_dir):
     r = _run("validate", telesales_dir, "--period", "2026-10")
     assert r.exit_code == 0, r.output

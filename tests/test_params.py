@@ -231,6 +231,8 @@ def test_which_data_a_plan_runs_on(tmp_path):
     assert load_params("online").data_source() == "demo"
     assert load_params("online").data_source("exports/2026-10") == "exports/2026-10"
     (tmp_path / "clients").mkdir()
+    (tmp_path / "../acme-data").mkdir(exist_ok=True)
+    (tmp_path / "clients" / "beta.xlsx").write_bytes(b"")  # (exists: data_source checks that)
     _write(tmp_path, "base.yaml", "extends: online\ndata: {path: ../acme-data}\n")
     inherited = load_params(_write(tmp_path / "clients", "acme.yaml", "extends: ../base.yaml\n"))
     assert inherited.data_source() == str(tmp_path / "../acme-data")  # relative to base.yaml, not to acme.yaml
@@ -242,6 +244,32 @@ def test_which_data_a_plan_runs_on(tmp_path):
                  "extends: online\ndata: {files: {orders: sales.csv}}\n"):          # maps a client's export
         with pytest.raises(ParamsError, match=r"gamma.yaml: which data\?.*--data.*data\.path"):
             load_params(_write(tmp_path, "gamma.yaml", text)).data_source()
+
+
+def test_a_data_path_that_names_nothing_gives_its_key_line_and_the_closest_sibling(tmp_path):
+    """A mistyped data.path came out of the loaders or click, naming neither the key nor
+    its line; the folder the consultant meant sat beside the one named."""
+    (tmp_path / "maven_crm_sales_opportunities").mkdir()
+    (tmp_path / "superstore").mkdir()
+    plan = _write(tmp_path, "acme.yaml", "extends: online\nreport: {client: Acme}\ndata:\n  path: maven_crm\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(plan).data_source()
+    assert str(err.value) == (
+        f"{plan}: data.path (line 4) names {tmp_path / 'maven_crm'}, which does not exist (neither a folder nor a "
+        f"workbook of that name). Did you mean '{tmp_path / 'maven_crm_sales_opportunities'}'? Fix: point "
+        "data.path (relative to the file that writes it) at the folder of the client's exports or their "
+        "workbook, or give the data when running (--data; data_path in a notebook).")
+    # a typo is matched too, and a key written in the base file is named with that file
+    _write(tmp_path, "base.yaml", "extends: online\ndata: {path: superstor}\n")
+    client = _write(tmp_path, "client.yaml", "extends: base.yaml\nreport: {client: Beta}\n")
+    with pytest.raises(ParamsError, match=r"data\.path \(base\.yaml, line 2\) names .*superstor, which does "
+                                          r"not exist .* Did you mean '.*superstore'\?"):
+        load_params(client).data_source()
+    # no folder beside it: the nearest folder that exists
+    far = _write(tmp_path, "far.yaml", "extends: online\ndata: {path: nowhere/acme}\n")
+    with pytest.raises(ParamsError, match=r"Its folder .*nowhere does not exist either; the nearest that does is "):
+        load_params(far).data_source()
+    assert load_params(far).data_source("demo") == "demo"  # data given when running: data.path is not read
 
 
 def test_a_key_written_twice_is_refused(tmp_path):

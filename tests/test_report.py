@@ -254,8 +254,10 @@ def test_a_client_file_whose_data_path_is_missing_names_the_folder_it_looked_in(
     with pytest.raises(SalesperfError) as err:
         run_report("online", plan, period="2026-10", reports_dir=tmp_path / "reports")
     assert str(err.value) == (
-        f"{plan}: data.path: no such file or folder: {tmp_path / 'exports' / 'acme'}. Fix: point data.path "
-        "(relative to the file) at the folder of the client's exports or their workbook, or put the exports there.")
+        f"{plan}: data.path (line 2) names {tmp_path / 'exports' / 'acme'}, which does not exist (neither a folder "
+        f"nor a workbook of that name). Its folder {tmp_path / 'exports'} does not exist either; the nearest that "
+        f"does is {tmp_path}. Fix: point data.path (relative to the file that writes it) at the folder of the "
+        "client's exports or their workbook, or give the data when running (--data; data_path in a notebook).")
 
 
 def test_periods_without_records_are_not_zero():
