@@ -111,10 +111,13 @@ class DataContractError(SalesperfError):
 
 
 class ParamsError(SalesperfError):
-    """A parameter file is malformed: names the file and the YAML key path."""
+    """A parameter file is malformed: names the file and the YAML key path. ``key`` is the
+    place of the key at fault (``("incentives", "comission")``) when there is one."""
 
-    def __init__(self, message: str, *, file: str | None = None, errors: list[str] | None = None):
+    def __init__(self, message: str, *, file: str | None = None, errors: list[str] | None = None,
+                 key: tuple | None = None):
         self.file = file
+        self.key = key
         self.errors = errors or [message]
         head = f"{file}: " if file else ""
         if errors and len(errors) > 1:

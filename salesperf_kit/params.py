@@ -663,8 +663,9 @@ class Params(_Model):
         for name, spec in named.items():
             change = spec.get("incentives") if isinstance(spec, dict) else None
             if isinstance(change, dict):
-                spec = {**spec, "incentives": _merge(plan, change, ("scenarios", "scenarios", str(name), "incentives"),
-                                                         None, "the plan's incentives")}
+                at = ("scenarios", "scenarios", str(name), "incentives")
+                spec = {**spec, "incentives": _merge(plan, change, at, None, "the plan's incentives",
+                                                     model=Incentives, root=at)}
             merged[name] = spec
         return {**data, "scenarios": {**settings, "scenarios": merged}}
 
@@ -1014,7 +1015,7 @@ def _indent(line: str) -> str:
 _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it
 
 
-def deep_merge(base: dict, override: dict, *, file: str | None = None) -> dict:
+def deep_merge(base: dict, override: dict, *, file: str | None = None, lines: KeyLines | None = None) -> dict:
     """Merge ``override`` into a copy of ``base``: mappings key by key, other values replace,
     ``None`` removes the key, and mappings named ``weights`` replace whole.
 
@@ -1022,31 +1023,56 @@ def deep_merge(base: dict, override: dict, *, file: str | None = None) -> dict:
     ------
     ParamsError
         When ``None`` names a key that ``base`` does not have (a typo would otherwise be
-        ignored silently); the error names the key path and ``file`` (the overriding file).
+        ignored silently); the error names the key path, its line (from ``lines``, where
+        the keys of ``override`` are written) and ``file`` (the overriding file), the keys
+        that ``base`` sets there and those a plan allows there.
     """
-    return _merge(base, override, (), file)
+    return _merge(base, override, (), file, lines=lines, model=Params)
 
 
 def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None,
-           base_name: str = "the base file") -> dict:
+           base_name: str = "the base file", *, lines: KeyLines | None = None,
+           model: type[BaseModel] | None = None, root: tuple = ()) -> dict:
+    """:func:`deep_merge` at ``path``; ``model`` is the part of a plan found at ``root``
+    (``Params`` at the top, ``Incentives`` for a scenario's pay), for the keys allowed."""
     out = copy.deepcopy(base)
     for key, value in override.items():
         if value is None:
             if key not in out:
-                where = ".".join(str(p) for p in (*path, key))
-                present = [str(k) for k in out]
-                keys = ", ".join(present) if present else "none"
-                raise ParamsError(
-                    f"{where}: null removes a key of {base_name}, but there is nothing to remove "
-                    f"here: it has no '{key}' (keys here: {keys})."
-                    f"{did_you_mean(key, present)} Fix: correct the key, or delete the line.",
-                    file=file)
+                raise _nothing_to_remove(key, out, path, file, base_name, lines,
+                                         _known_keys(model, path[len(root):]) if model is not None else [])
             out.pop(key)
         elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in _REPLACED_WHOLE:
-            out[key] = _merge(out[key], value, (*path, str(key)), file, base_name)
+            out[key] = _merge(out[key], value, (*path, str(key)), file, base_name, lines=lines, model=model,
+                              root=root)
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def _nothing_to_remove(key, out: dict, path: tuple, file: str | None, base_name: str,
+                       lines: KeyLines | None, allowed: list[str]) -> ParamsError:
+    """The error for ``key: null`` where ``base_name`` has no ``key`` to remove: its key path
+    and line, the keys the base sets there and (where the plan's schema says) every key
+    allowed there, with a "did you mean" over both."""
+    loc = (*path, str(key))
+    where = _key_path(loc)
+    line = (lines or {}).get(loc)
+    at = f"{where} (line {line[1]})" if line else where
+    present = [str(k) for k in out]
+    sets = ", ".join(present) if present else "none"
+    if str(key) in allowed:  # a key of the plan, which the base leaves at its default (or removed already)
+        return ParamsError(
+            f"{at}: null removes a key of {base_name}, but there is nothing to remove here: it does not set "
+            f"'{key}', so its default applies already (keys it sets here: {sets}). Fix: delete the line.",
+            file=file, key=loc)
+    others = [k for k in allowed if k not in present]
+    listing = f"keys {base_name} sets here: {sets}" + (
+        f"; the others allowed here: {', '.join(others)}" if allowed and others else "")
+    return ParamsError(
+        f"{at}: null removes a key of {base_name}, but there is nothing to remove here: it has no '{key}' "
+        f"({listing}).{did_you_mean(key, [*present, *others])} Fix: correct the key, or delete the line.",
+        file=file, key=loc)
 
 
 def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = None) -> dict:
@@ -1075,7 +1101,8 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
         raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give the "
                           f"base file's path relative to {path.name}, or name a shipped plan "
                           f"(extends: {shipped}; one of {', '.join(BUSINESSES)}).", file=str(path))
-    merged = deep_merge(_resolve(base_path, (*seen, path), lines), data, file=str(path))
+    merged = deep_merge(_resolve(base_path, (*seen, path), lines), data, file=str(path),
+                        lines=own)
     if lines is not None:
         lines.update(own)
     return merged
@@ -1197,7 +1224,8 @@ def incentives_changed(params: Params, change: Mapping, at: tuple[str, ...]) -> 
     if not isinstance(change, Mapping):
         raise ParamsError(f"{where}: expected a mapping of incentive settings (a change to the plan's "
                           f"incentives, e.g. {{'commission': {{'cap': 30000}}}}), found {change!r}")
-    merged = _merge(params.incentives.model_dump(), dict(change), at, None, "the plan's incentives")
+    merged = _merge(params.incentives.model_dump(), dict(change), at, None, "the plan's incentives",
+                    model=Incentives, root=at)
     try:
         pay = Incentives.model_validate(merged)
     except ValidationError as err:
@@ -1213,7 +1241,10 @@ def params_from_dict(data: dict, *, source: str | None = None, lines: KeyLines |
         params = Params.model_validate(data)
     except ParamsError as err:  # a scenario's pay change that removes a key the plan lacks
         if err.file is None and source is not None:
-            raise ParamsError(str(err), file=source) from None
+            text = str(err)
+            if err.key is not None:  # named with the line where the file writes the key
+                text = _at_line(text, _key_path(err.key), err.key, lines)
+            raise ParamsError(text, file=source, key=err.key) from None
         raise
     except ValidationError as err:
         errors = _format_errors(err, lines=lines)

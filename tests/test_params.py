@@ -204,16 +204,45 @@ def test_null_for_a_key_the_base_does_not_have_is_an_error(tmp_path):
         deep_merge(base, {"scoring": {"roles": {"customer_servce": None}}})
     text = str(err.value)
     assert text.startswith("scoring.roles.customer_servce: null removes a key")
-    assert "nothing to remove here" in text and "keys here: agent, customer_service" in text
-    assert "keys here: agent, customer_service). Did you mean 'customer_service'? Fix:" in text
+    assert "nothing to remove here" in text and "keys the base file sets here: agent, customer_service)" in text
+    assert "keys the base file sets here: agent, customer_service). Did you mean 'customer_service'? Fix:" in text
     # the same typo in a client file names the file
     _write(tmp_path, "base.yaml", (PARAMS_DIR / "online.yaml").read_text(encoding="utf-8"))
     client = _write(tmp_path, "c.yaml", "extends: base.yaml\nscoring:\n  roles:\n    customer_servce: null\n")
-    with pytest.raises(ParamsError, match=r"c\.yaml: scoring\.roles\.customer_servce: .*Did you mean 'customer_service'\?"):
+    with pytest.raises(ParamsError, match=r"c\.yaml: scoring\.roles\.customer_servce \(line 4\): "
+                                          r".*Did you mean 'customer_service'\?"):
         load_params(client)
     # a key that exists is removed, as before
     ok = _write(tmp_path, "d.yaml", "extends: base.yaml\nscoring:\n  roles:\n    customer_service: null\n")
     assert "customer_service" not in load_params(ok).scoring.roles
+
+
+def test_null_for_a_key_the_base_does_not_have_gives_its_line_and_every_key_there(tmp_path):
+    """The error named no line, and listed only the keys the base files still set: a key an
+    intermediate file had removed (commission) was left out, and with it the "did you mean"."""
+    _write(tmp_path, "mid.yaml", "extends: direct\nreport: {client: X}\nincentives: {commission: null}\n")
+    typo = _write(tmp_path, "typo.yaml", "extends: mid.yaml\nincentives:\n  comission: null\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(typo)
+    assert str(err.value) == (
+        f"{typo}: incentives.comission (line 3): null removes a key of the base file, but there is nothing to "
+        "remove here: it has no 'comission' (keys the base file sets here: base_pay, performance_pay, "
+        "grade_multipliers, prorate, awards, clawback; the others allowed here: commission, over_target, "
+        "team_pool). Did you mean 'commission'? Fix: correct the key, or delete the line.")
+    again = _write(tmp_path, "again.yaml", "extends: mid.yaml\nincentives:\n  commission: null\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(again)
+    assert str(err.value) == (
+        f"{again}: incentives.commission (line 3): null removes a key of the base file, but there is nothing to "
+        "remove here: it does not set 'commission', so its default applies already (keys it sets here: base_pay, "
+        "performance_pay, grade_multipliers, prorate, awards, clawback). Fix: delete the line.")
+    role = _write(tmp_path, "role.yaml", "extends: direct\nscoring:\n  roles:\n    senior: null\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(role)
+    assert str(err.value) == (
+        f"{role}: scoring.roles.senior (line 4): null removes a key of the base file, but there is nothing to "
+        "remove here: it has no 'senior' (keys the base file sets here: rep, senior_rep, manager, director). "
+        "Did you mean 'senior_rep'? Fix: correct the key, or delete the line.")
 
 
 def test_engine_options_are_the_kpi_options_and_the_reviewer_weights():
@@ -525,8 +554,12 @@ def test_a_scenario_changes_the_pay_plan_as_a_change_to_the_plans_incentives(tmp
                                         r"the gate .*write 50 % as 0\.5",
         "team_pool: {amount: -1}": r"more\.incentives\.team_pool\.amount \(line 6\): expected a number of at least 0, "
                                    r"found -1\. Fix: write 0 or more \(pay is never negative\)",
-        "over_target: null": r"c2\.yaml: scenarios\.scenarios\.more\.incentives\.over_target: null removes a key "
-                             r"of the plan's incentives, but there is nothing to remove here",
+        "over_target: null": r"c2\.yaml: scenarios\.scenarios\.more\.incentives\.over_target \(line 6\): null "
+                             r"removes a key of the plan's incentives, but there is nothing to remove here: it "
+                             r"does not set 'over_target', so its default applies already",
+        "overtarget: null": r"more\.incentives\.overtarget \(line 6\): .* it has no 'overtarget' \(keys the plan's "
+                            r"incentives sets here: .*; the others allowed here: over_target, clawback\)\. "
+                            r"Did you mean 'over_target'\?",
     }
     for line, message in bad.items():
         f = _write(tmp_path, "c2.yaml", f"extends: telesales\nscenarios:\n  scenarios:\n    more:\n"
