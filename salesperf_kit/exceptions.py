@@ -8,7 +8,7 @@ what was found, and how to fix it.
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -94,12 +94,20 @@ class DataContractError(SalesperfError):
         super().__init__(self.report())
 
     def report(self, limit: int = 50) -> str:
+        """The findings as a reader acts on them: one line per kind of problem (the same
+        file, sheet, column or key, and check), with how many rows have it, the first of
+        them, the values found there and the fix; at most ``limit`` lines. A thousand rows
+        of text in an amount column are one mistake in the mapping, not a thousand."""
         errors = self.problems
-        lines = [f"The data break the contract in {len(errors)} place(s):"]
-        for p in errors[:limit]:
-            lines.append(f"  - {p}")
-        if len(errors) > limit:
-            lines.append(f"  ... and {len(errors) - limit} more (see DataContractError.table())")
+        groups = _grouped(errors)
+        kinds = f" ({_count(len(groups), 'kind')} of problem)" if len(groups) < len(errors) else ""
+        lines = [f"The data break the contract in {_count(len(errors), 'place')}{kinds}:"]
+        lines += [f"  - {_group_line(items)}" for items in groups[:limit]]
+        if len(groups) > limit:
+            rest = groups[limit:]
+            lines.append(f"  ... and {len(rest):,} more {'kind' if len(rest) == 1 else 'kinds'} of problem in "
+                         f"{_count(sum(map(len, rest)), 'place')}: "
+                         "salesperf validate (with the same data and --params) lists them file by file")
         return "\n".join(lines)
 
     def table(self) -> pd.DataFrame:
@@ -108,6 +116,59 @@ class DataContractError(SalesperfError):
                 "fix"]
         rows = [{c: getattr(p, c) for c in cols} for p in [*self.problems, *self.warnings]]
         return pd.DataFrame(rows, columns=cols)
+
+
+_ROWS_SHOWN = 5  # row numbers of a kind of problem given before the rest are counted
+_VALUES_SHOWN = 3  # values found, most frequent first
+
+
+def _grouped(problems: list[Problem]) -> list[list[Problem]]:
+    """``problems`` in groups of one kind (same file, sheet, table, column, key and check),
+    in the order their first finding came."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.sheet, p.table, p.column, p.key, p.check), []).append(p)
+    return list(groups.values())
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, in the plural unless ``n`` is 1: "1 kind", "6,711 places"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _shown(value: object) -> bool:
+    try:
+        return value is not None and not bool(pd.isna(value))
+    except (TypeError, ValueError):  # (a list or an array is no blank)
+        return True
+
+
+def _group_line(items: list[Problem]) -> str:
+    """One kind of problem on one line: where (without the row), how many rows and the
+    first of them, what is wrong, the values found (most frequent first) and the fix."""
+    first = items[0]
+    if len(items) == 1:
+        return str(first)
+    where = replace(first, row=None).location()
+    rows = [p.row for p in items if p.row is not None]
+    if rows:
+        shown = ", ".join(map(str, rows[:_ROWS_SHOWN])) + (", ..." if len(rows) > _ROWS_SHOWN else "")
+        where += f", {len(items):,} rows ({shown})" if len(rows) == len(items) else f", {len(items):,} places"
+    else:
+        where += f", {len(items):,} places"
+    same = all(p.message == first.message for p in items)
+    text = first.message if same else (f"e.g. row {first.row}: {first.message}" if first.row is not None
+                                       else f"e.g. {first.message}")
+    found = pd.Series([p.value for p in items if _shown(p.value)], dtype="object").astype(str)
+    if len(found) and not (not same and found.nunique() == len(items)):  # (values the messages quote already)
+        counts = found.value_counts(sort=False).sort_values(ascending=False, kind="stable")
+        values = ", ".join(f"'{v}'" + (f" x{n:,}" if n > 1 else "") for v, n in counts.head(_VALUES_SHOWN).items())
+        if len(counts) > _VALUES_SHOWN:
+            values += f" and {len(counts) - _VALUES_SHOWN:,} other value(s)"
+        text = text.rstrip(".") + f"; found {values}"
+    if first.fix:
+        text += f"{'' if text.endswith(('.', '?', '!', '…')) else '.'} Fix: {first.fix}"
+    return f"{where}: {text}"
 
 
 class ParamsError(SalesperfError):

@@ -79,6 +79,35 @@ def test_validate_reports_bad_rows_and_exits_1(telesales_dir, tmp_path):
     assert "row 9" in r.output and "status" in r.output
 
 
+def test_kpis_groups_the_data_contract_errors_one_line_per_kind(telesales_dir, tmp_path):
+    """kpis and score listed 50 findings one per row, then "see DataContractError.table()",
+    which a consultant at the command line cannot act on; one mistake (text in the amount
+    column) filled the screen and hid the others."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in telesales_dir.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    orders = pd.read_csv(bad / "orders.csv", dtype=str)
+    for i, v in zip([1, 2, 4, 5, 8, 9, 11, 12], ["n/a", "n/a", "n/a", "tbd", "n/a", "tbd", "see note", "n/a"]):
+        orders.loc[i, "amount"] = v
+    orders.loc[6, "status"] = "lost"
+    orders.loc[3, "order_date"] = "someday"
+    orders.to_csv(bad / "orders.csv", index=False)
+    r = _run("kpis", "telesales", "--data", bad, "--period", "2026-10", "--out", tmp_path / "k.csv")
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [
+        "The data break the contract in 10 places (3 kinds of problem):",
+        "  - orders.csv, row 5, column 'order_date': 'order_date' is not a date (found 'someday'). Fix: write dates "
+        "like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日",
+        "  - orders.csv, column 'amount', 8 rows (3, 4, 6, 7, 10, ...): 'amount' is not a number; found 'n/a' x5, "
+        "'tbd' x2, 'see note'. Fix: write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 are "
+        "accepted; no %, no words)",
+        "  - orders.csv, row 8, column 'status': 'status' is not an allowed value: expected one of completed, "
+        "cancelled, refunded (found 'lost'). Fix: write one of them, or recode the export's value in the parameter "
+        "file with data.values.orders.status: {'lost': <one of them>}"]
+    assert not (tmp_path / "k.csv").exists()
+
+
 def test_bad_params_file_is_a_clear_error(telesales_dir, tmp_path):
     p = tmp_path / "p.yaml"
     p.write_text("extends: telesales\nscoring:\n  normalisaton: {method: minmax}\n", encoding="utf-8")

@@ -171,3 +171,33 @@ def test_check_references_defaults_to_plain_positions():
     orders = pd.DataFrame({"employee_id": ["E1", "E2"]})
     [p] = check_references({"employees": employees, "orders": orders})
     assert (p.table, p.row, p.column, p.value) == ("orders", 3, "employee_id", "E2")
+
+
+def test_a_contract_error_reads_one_line_per_kind_of_problem():
+    """The message listed 50 findings one per row and sent the reader to
+    DataContractError.table() for the rest; now each kind (file, column or key, and check)
+    is one line with its count, first rows, the values found and the fix."""
+    from salesperf_kit.exceptions import Problem
+
+    def dup(row, other):
+        return Problem("orders", "duplicate_key", f"order_id is also in row {other}", file="o.csv", row=row,
+                       column="order_id", value=f"O{other}", fix="keep one of the rows")
+
+    text = [Problem("orders", "type", "'amount' is not a number", file="o.csv", row=r, column="amount", value=v,
+                    fix="write a plain number") for r, v in zip(range(2, 10), "aabbbcde")]
+    key = Problem("employees", "role", "no weights for role 'x'", key="data.defaults.employees.role",
+                  written="acme.yaml, line 7")
+    err = DataContractError([*text, dup(11, 3), dup(12, 4), key])
+    assert err.report().splitlines() == [
+        "The data break the contract in 11 places (3 kinds of problem):",
+        "  - o.csv, column 'amount', 8 rows (2, 3, 4, 5, 6, ...): 'amount' is not a number; found 'b' x3, 'a' x2, "
+        "'c' and 2 other value(s). Fix: write a plain number",
+        "  - o.csv, column 'order_id', 2 rows (11, 12): e.g. row 11: order_id is also in row 3. Fix: keep one of "
+        "the rows",  # (the values found are those the messages name)
+        "  - data.defaults.employees.role (acme.yaml, line 7): no weights for role 'x'"]
+    many = DataContractError([Problem("orders", f"check{i}", f"problem {i}", file="o.csv", row=i) for i in range(4)])
+    assert many.report(limit=2).splitlines()[1:] == [
+        "  - o.csv, row 0: problem 0", "  - o.csv, row 1: problem 1",
+        "  ... and 2 more kinds of problem in 2 places: salesperf validate (with the same data and --params) "
+        "lists them file by file"]
+    assert len(DataContractError([*text, key]).table()) == 9  # every finding is still there, one per row
