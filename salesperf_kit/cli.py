@@ -71,6 +71,55 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, signal.SIG_DFL if saved is None else saved)
 
 
+#: how a notice and a warning of a command begin, in the language of its output
+_SAYS = {"notice": {"en": "Notice: ", "zh": "提示："}, "warning": {"en": "Warning: ", "zh": "注意："}}
+
+
+def _say(kind: str, note, language: str = "en") -> None:
+    """``note`` on stderr as a plain sentence in ``language``, after "Notice: " or "Warning: "
+    in that language: a note with a Chinese text (a KPI notice, a payout notice) says that."""
+    text = note.text(language) if hasattr(note, "text") else str(note)
+    click.echo(f"{_SAYS[kind].get(language, _SAYS[kind]['en'])}{text}", err=True)
+
+
+class _KitWarnings(logging.Handler):
+    """The warnings the library logs while a command runs, kept to be said as plain
+    sentences in the output's ``language`` (set by the command once it has read its plan);
+    records below WARNING (the progress of --verbose) go on to the root handlers as before."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+        self.language = "en"
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.records.append(record)
+        else:
+            logging.getLogger().handle(record)
+
+    def say(self) -> None:
+        for record in self.records:
+            note = record.msg if hasattr(record.msg, "text") and not record.args else record.getMessage()
+            _say("warning", note, self.language)
+
+
+@contextmanager
+def _warnings_said():
+    """Say the library's warnings as :func:`_say` does, once the block is done, instead of
+    as log records ("WARNING Team champion award left unpaid ...") in English amid output
+    in Chinese."""
+    kit, said = logging.getLogger("salesperf_kit"), _KitWarnings()
+    propagate, kit.propagate = kit.propagate, False
+    kit.addHandler(said)
+    try:
+        yield said
+    finally:
+        kit.removeHandler(said)
+        kit.propagate = propagate
+        said.say()
+
+
 def _params(business: str, params_file: str | None):
     """The plan for ``business``: ``params_file``, which must be a plan for that business
     type (a telesales plan scored as online would weigh KPIs the data were not read for),
@@ -170,17 +219,19 @@ def kpis(business, data, period, params_file, out):
     from .export import write_table
     from .kpis import DEFAULT_SETS, compute_kpis
 
-    params = _params(business, params_file)
-    data = params.data_source(data)
-    dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
-    require_records(dataset, period, what="the KPI table")
-    options = params.engine_options
-    # the plan's weighted KPIs too, as score and the report compute them (fcr_rate weighed in
-    # a telesales plan is not in the business type's default set)
-    wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpi_set()]))
-    result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
+    with _warnings_said() as said:
+        params = _params(business, params_file)
+        said.language = params.report_language
+        data = params.data_source(data)
+        dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
+        require_records(dataset, period, what="the KPI table")
+        options = params.engine_options
+        # the plan's weighted KPIs too, as score and the report compute them (fcr_rate weighed in
+        # a telesales plan is not in the business type's default set)
+        wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpi_set()]))
+        result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
     for note in result.notices:
-        click.echo(f"Notice: {note}", err=True)
+        _say("notice", note, params.report_language)
     write_table(result.wide, out, labels=False, sheet="kpis")
     click.echo(f"Wrote {len(result.wide)} {'row' if len(result.wide) == 1 else 'rows'} x {len(result.kpis)} "
                f"{'KPI' if len(result.kpis) == 1 else 'KPIs'} to {out}")
@@ -207,18 +258,20 @@ def score(business, data, period, params_file, out):
     # language, not logged in English as well
     pay_log = logging.getLogger("salesperf_kit.incentives")
     quiet, pay_log.disabled = pay_log.disabled, True
+    plan = params_file or str(_default_params(business))
     try:
-        report = build_report(business=business, params_file=params_file or str(_default_params(business)),
-                              data_path=data or "", period=period)
+        with _warnings_said() as said:
+            said.language = _params(business, plan).report_language
+            report = build_report(business=business, params_file=plan, data_path=data or "", period=period)
     finally:
         pay_log.disabled = quiet
     table = report.scorecard_table()
     write_table(table, out, language=report.language)
     # KPIs left out, people not in post, how the plan was applied, what the payouts say
     for note in [*report.scorecard.notes, *report.payouts.attrs.get("notices", [])]:
-        click.echo(f"Notice: {note.text(report.language) if hasattr(note, 'text') else note}", err=True)
+        _say("notice", note, report.language)
     for line in report.unscored_lines():  # a scorecard of empty scores is not a plain success
-        click.echo(f"Warning: {line}", err=True)
+        _say("warning", line, report.language)
     click.echo(f"Wrote the scorecard of {len(table)} {'person' if len(table) == 1 else 'people'} to {out}")
 
 
@@ -235,9 +288,11 @@ def explain(business, employee_id, data, period, params_file, language):
     also be the person's name."""
     from .scoring import scorecard
 
-    params = _params(business, params_file)
-    card = scorecard(_load(data, params, period), params, period)
-    click.echo(card.explain(employee_id, language=language or params.report_language))
+    with _warnings_said() as said:  # (a pay award left unpaid, said after the explanation, in its language)
+        params = _params(business, params_file)
+        said.language = language or params.report_language
+        card = scorecard(_load(data, params, period), params, period)
+        click.echo(card.explain(employee_id, language=said.language))
 
 
 def _default_params(business: str) -> Path:

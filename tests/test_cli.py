@@ -129,6 +129,8 @@ def test_kpis_writes_one_row_per_employee_with_catalogue_names(telesales_dir, tm
     kpi_cols = [c for c in df.columns if c not in ("employee_id", "name", "team", "role", "period")]
     assert kpi_cols and all(c in CATALOGUE for c in kpi_cols)
     assert {"calls", "connect_rate", "revenue"} <= set(kpi_cols)
+    # what is left out is said in the plan's language (zh), as score says it, not in English
+    assert "提示：未计算「销售成本率」：数据中缺少「流量」表。" in r.output and "Notice:" not in r.output
 
 
 def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
@@ -136,7 +138,7 @@ def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
     r = _run("score", "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out)
     assert r.exit_code == 0, r.output
     # what the scorecard leaves out is said, as `kpis` says it (the sample has no traffic)
-    assert "Notice: 未计算「销售成本率」：数据中缺少「流量」表。" in r.output
+    assert "提示：未计算「销售成本率」：数据中缺少「流量」表。" in r.output  # (in the plan's language, all of it)
     from openpyxl import load_workbook
 
     ws = load_workbook(out).active
@@ -164,6 +166,26 @@ def test_scenarios_and_explain_commands(tmp_path):
     assert pay.splitlines()[0] == "Pay for 2026-10:"  # then the pay, item by item, to its total
     assert pay.splitlines()[-1].startswith("  Total ")
     assert "应发合计" in _run("explain", "telesales", "E0004", "--period", "2026-10").output  # the plan's language
+
+
+def test_explain_says_a_pay_warning_as_a_sentence_in_the_language_of_its_output(tmp_path):
+    """A team award the data cannot pay came out as a log record in English
+    ("WARNING Team champion award left unpaid ...") amid an explanation in Chinese."""
+    write_sample("direct", tmp_path, seed=1, volumes={"orders": 4})
+    for f in tmp_path.glob("targets.*"):  # no team has a target: the team champion award is left unpaid
+        f.unlink()
+    r = _run("explain", "direct", "E0001", "--data", tmp_path, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert "WARNING" not in r.output and "left unpaid" not in r.output
+    assert r.output.splitlines()[-1] == (
+        "注意：团队冠军奖未发放：本期没有任何团队的销售目标（该奖发给目标完成率最高的团队）。请在数据中补上团队目标，"
+        "或以 incentives.awards.team_champion: null 取消。")
+    assert r.stdout.rstrip().splitlines()[-1].startswith("  应发合计 ")  # (the explanation itself, on stdout)
+    r = _run("explain", "direct", "E0001", "--data", tmp_path, "--period", "2026-10", "--language", "en")
+    assert r.output.splitlines()[-1] == (
+        "Warning: Team champion award left unpaid: no team has a revenue target this period (it goes to the team "
+        "of highest attainment). Add the teams' targets to the data, or take it out of the plan with "
+        "incentives.awards.team_champion: null.")
 
 
 def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
@@ -435,7 +457,7 @@ def test_score_says_who_has_no_score_and_why(ad_buyers_without_orders):
     r = _run("score", "online", "--data", tmp_path, "--params", plan, "--period", "2026-10",
              "--out", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output
-    assert "Warning: 2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本」：数据中缺少「订单」表；" in r.output
+    assert "注意：2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本」：数据中缺少「订单」表；" in r.output
     assert r.output.rstrip().endswith("Wrote the scorecard of 2 people to " + str(tmp_path / "s.csv"))
 
 
@@ -454,7 +476,7 @@ def test_score_pays_a_mid_month_hire_for_the_days_employed_and_says_so(telesales
     assert r.exit_code == 0, r.output
     card = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig", dtype={"工号": str}).set_index("工号")
     assert card.loc["E0002", "基本工资"] == 2_687.10  # 4 900 x 17/31 = 2 687.097
-    assert ("Notice: 1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：E0002在职 17 天。"
+    assert ("提示：1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：E0002在职 17 天。"
             in r.output)
     assert "pro-rated" not in r.output  # not said again in English
 
