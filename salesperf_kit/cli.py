@@ -172,6 +172,14 @@ def validate(data, params_file, period):
         if not Path(data).exists():
             raise click.BadParameter(f"'{data}' does not exist: give a folder or workbook of the client's exports, "
                                      "or 'demo' (with --params) for the embedded demo data.", param_hint="DATA")
+        sheets = params.sheets_for_files(data) if params is not None else {}
+        if sheets:  # the plan's files are those of its folder: the workbook named is what is read
+            by_sheet: dict[str, list[str]] = {}
+            for table, sheet in sheets.items():
+                by_sheet.setdefault(sheet, []).append(table)
+            click.echo(f"Data: {data}; the files that data.files names in the folder of data.path are read from "
+                       "the workbook's sheets: " + "; ".join(f"{', '.join(tables)} from sheet '{sheet}'"
+                                                             for sheet, tables in by_sheet.items()))
         report = validate_dataset(data, params=params, period=period)
     click.echo(report.text())
     sys.exit(0 if report.ok else 1)

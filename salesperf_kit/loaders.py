@@ -342,7 +342,7 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
     """
     given = mapping is not None
     if params is not None and mapping is None:
-        mapping = params.data_mapping() or None
+        mapping = params.data_mapping(path) or None
     run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
     if period is not None and not run.problems:  # data fit to use, but for that period?
         from .coverage import require_records
@@ -974,7 +974,15 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
                                                if Path(f).name == root.name or not (root.parent / f).is_file()})
             own = [s for s in found if s.path == root]
             sheets = _sheet_names(root, root.name, run) if not own and not run.problems else None
-            if sheets:
+            if sheets and found:  # every table read from a file beside it: its sheets are merely unused
+                run.warn("?", "unknown_sheet", "not loaded: no sheet is named after a table or in data.files "
+                         "(sheets: " + ", ".join(f"'{s}'" for s in sheets) + "); the tables were read from "
+                         "the files data.files names: " + ", ".join(sorted({s.display for s in found})),
+                         file=root.name, zh="未加载任何工作表（名称不是表名，data.files 也未指定）：各表读自 data.files "
+                                            "指定的文件",
+                         fix=f"nothing to do if those files are the data; to read a sheet, name it in data.files, "
+                             f"e.g. data.files: {{calls: '{root.name}#{sheets[0]}'}}")
+            elif sheets:
                 run.error("?", "no_tables", "no sheet is named after a table (sheets: "
                           + ", ".join(f"'{s}'" for s in sheets) + ")", file=root.name,
                           fix=f"rename the sheets after their tables ({', '.join(TABLES)}, or "
@@ -2842,7 +2850,8 @@ def load_plan_data(params, data: str | None = None, *, period=None, lazy: bool =
     """The data a plan runs on (``data``, else its ``data.path``, else the demo data for a
     shipped plan: :meth:`~salesperf_kit.params.Params.data_source`), read with its mapping."""
     try:
-        return load_data(params.data_source(data), business=params.business, mapping=params.data_mapping(),
+        source = params.data_source(data)
+        return load_data(source, business=params.business, mapping=params.data_mapping(source),
                          period=period, lazy=lazy)
     except DataContractError as err:  # a finding at a key of the file names its line, as validate does
         raise DataContractError(_where_written(params, err.problems), _where_written(params, err.warnings)) from None

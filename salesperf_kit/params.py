@@ -736,15 +736,57 @@ class Params(_Model):
                               f"business: {business}.", file=self.source)
         return self
 
-    def data_mapping(self) -> dict:
+    def sheets_for_files(self, data: "str | Path | None") -> dict[str, str]:
+        """The ``data.files`` entries to read from sheets of ``data``, when ``data`` is a
+        workbook given in place of the folder that ``data.path`` names: {table: sheet}.
+
+        Such a plan's ``data.files`` name files of that folder (``calls: call_center.csv``);
+        read beside the workbook, they would validate (or score) other data than the
+        workbook named. Each such entry is read from the workbook's sheet of the same name
+        (``#Sheet`` or the file's name without its extension), else the sheet named after
+        its table, else its only sheet; an entry none of these settles is left as it is.
+        Empty when ``data`` is not a workbook or ``data.path`` is not a folder (a workbook's
+        plan may read a table from a file beside it on purpose)."""
+        from .aliases import table_of_name
+
+        if data is None or Path(str(data)).suffix.lower() not in (".xlsx", ".xlsm", ".xls") \
+                or not self.data.path or not Path(self.data.path).is_dir() or not self.data.files:
+            return {}
+        try:
+            import pandas as pd
+
+            with pd.ExcelFile(data, engine="calamine" if str(data).lower().endswith(".xls") else "openpyxl") as book:
+                sheets = [str(s) for s in book.sheet_names]
+        except Exception:  # (unreadable: the loader says why, naming the file)
+            return {}
+        out = {}
+        for table, spec in self.data.files.items():
+            name, _, sheet = str(spec).partition("#")
+            if not sheet and name in sheets:  # a sheet already
+                continue
+            if Path(name).name == Path(str(data)).name:  # the workbook itself
+                continue
+            by_name = [s for s in sheets if s.casefold() in {sheet.casefold(), Path(name).stem.casefold()} - {""}]
+            by_table = [s for s in sheets if table_of_name(s) == table]
+            found = (by_name or by_table or (sheets if len(sheets) == 1 else []))[:1]
+            if found:
+                out[table] = found[0]
+        return out
+
+    def data_mapping(self, data: "str | Path | None" = None) -> dict:
         """The loaders' ``mapping``: the ``data:`` section, with the plan's own names of its
         roles (``scoring.roles.<role>.label``, e.g. 店铺运营 for shop_operator) read as those
         roles in employees.role, so that an export writing 岗位 as the plan names it needs no
         ``data.values``. A spelling that ``data.values.employees.role`` gives, or that two
-        roles share, is left alone."""
+        roles share, is left alone. ``data``: the data read, when they are not ``data.path``:
+        a workbook given for a plan written for a folder is read for the tables whose files
+        the plan names (:meth:`sheets_for_files`)."""
         from .aliases import normalise
 
         mapping = self.data.as_mapping()
+        sheets = self.sheets_for_files(data)
+        if sheets:
+            mapping = {**mapping, "files": {**mapping["files"], **sheets}}
         own = mapping.get("values", {}).get("employees", {}).get("role", {})
         taken = {normalise(k) for k in own if isinstance(k, str)} | {normalise(r) for r in self.scoring.roles}
         labels: dict[str, set[str]] = {}

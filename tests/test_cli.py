@@ -290,6 +290,50 @@ def test_validate_reads_the_data_the_plan_names(telesales_dir, tmp_path):
                                       "data.path names them." in r.output, r.output
 
 
+def test_validate_reads_the_workbook_given_not_the_files_of_the_plan_s_folder(telesales_dir, tmp_path):
+    """A plan written for a folder of CSV files, given a workbook to validate: the files its
+    data.files names were read from the workbook's folder instead of the workbook, and the
+    workbook's sheets, unused, were an error."""
+    exports, book = tmp_path / "exports", tmp_path / "book.xlsx"
+    exports.mkdir()
+    tables = {name: pd.read_csv(telesales_dir / f"{name}.csv", dtype=str) for name in ("employees", "calls", "orders")}
+    calls = tables["calls"]
+    tables["calls"] = calls[calls["started_at"].str.startswith("2026-10")].head(400).reset_index(drop=True)
+    tables["orders"] = tables["orders"][tables["orders"]["order_date"].str.startswith("2026-10")]
+    for name, df in tables.items():
+        df.to_csv(exports / {"calls": "call_log.csv", "employees": "staff.csv"}.get(name, f"{name}.csv"), index=False)
+    broken = tables["calls"].copy()
+    broken.loc[0, "started_at"] = "someday"  # the folder's copy, not the workbook's
+    broken.to_csv(exports / "call_log.csv", index=False)
+    with pd.ExcelWriter(book) as xl:
+        for name, df in tables.items():  # the call log's sheet as the file was called, the people's under 员工
+            df.to_excel(xl, sheet_name={"calls": "Call_Log", "employees": "员工"}.get(name, name), index=False)
+        pd.DataFrame({"note": ["exported 2026-11-02"]}).to_excel(xl, sheet_name="Notes", index=False)
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\ndata:\n  path: exports\n  files: {calls: call_log.csv, employees: staff.csv}\n",
+                    encoding="utf-8")
+    r = _run("validate", "--params", plan, "--period", "2026-10")  # the folder: its bad date is found
+    assert r.exit_code == 1 and "call_log.csv\n  1 error(s):\n    - row 2, column 'started_at'" in r.output, r.output
+    r = _run("validate", book, "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == (
+        f"Data: {book}; the files that data.files names in the folder of data.path are read from the workbook's "
+        "sheets: calls from sheet 'Call_Log'; employees from sheet '员工'")
+    assert "someday" not in r.output and "sheets not loaded (their names are not table names): 'Notes'" in r.output
+    # a plan without data.path that reads every table from files beside the workbook: its sheets are a note
+    side = tmp_path / "side"
+    side.mkdir()
+    for name, df in tables.items():
+        df.to_csv(side / f"{name}.csv", index=False)
+    pd.DataFrame({"note": ["x"]}).to_excel(side / "cover.xlsx", sheet_name="Notes", index=False)
+    files = ", ".join(f"{name}: {name}.csv" for name in tables)
+    (tmp_path / "side.yaml").write_text(f"extends: telesales\ndata:\n  files: {{{files}}}\n", encoding="utf-8")
+    r = _run("validate", side / "cover.xlsx", "--params", tmp_path / "side.yaml", "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert "not loaded: no sheet is named after a table or in data.files (sheets: 'Notes'); the tables were " \
+           "read from the files data.files names: " in r.output
+
+
 def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(telesales_dir, tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text("extends: telesales\nincentives: {grade_multipliers: {A: 1.3, B: 1.0, C: 0.5, D: 2.0}}\n"
