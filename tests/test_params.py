@@ -259,14 +259,15 @@ def test_which_data_a_plan_runs_on(tmp_path):
     assert load_params(PARAMS_DIR / "online.yaml").data_source() == "demo"
     assert load_params("online").data_source() == "demo"
     assert load_params("online").data_source("exports/2026-10") == "exports/2026-10"
-    (tmp_path / "clients").mkdir()
-    (tmp_path / "../acme-data").mkdir(exist_ok=True)
-    (tmp_path / "clients" / "beta.xlsx").write_bytes(b"")  # (exists: data_source checks that)
-    _write(tmp_path, "base.yaml", "extends: online\ndata: {path: ../acme-data}\n")
-    inherited = load_params(_write(tmp_path / "clients", "acme.yaml", "extends: ../base.yaml\n"))
-    assert inherited.data_source() == str(tmp_path / "../acme-data")  # relative to base.yaml, not to acme.yaml
-    own = load_params(_write(tmp_path / "clients", "beta.yaml", "extends: ../base.yaml\ndata: {path: beta.xlsx}\n"))
-    assert own.data_source() == str(tmp_path / "clients" / "beta.xlsx")
+    plans = tmp_path / "plans"  # the data folder lies beside the plans' folder, inside tmp_path
+    (plans / "clients").mkdir(parents=True)
+    (tmp_path / "acme-data").mkdir()
+    (plans / "clients" / "beta.xlsx").write_bytes(b"")  # (exists: data_source checks that)
+    _write(plans, "base.yaml", "extends: online\ndata: {path: ../acme-data}\n")
+    inherited = load_params(_write(plans / "clients", "acme.yaml", "extends: ../base.yaml\n"))
+    assert inherited.data_source() == str(plans / "../acme-data")  # relative to base.yaml, not to acme.yaml
+    own = load_params(_write(plans / "clients", "beta.yaml", "extends: ../base.yaml\ndata: {path: beta.xlsx}\n"))
+    assert own.data_source() == str(plans / "clients" / "beta.xlsx")
     assert own.data_source("demo") == "demo"
     assert "path" not in own.data.as_mapping()  # not a loader option
     for text in ("extends: online\nreport: {client: Gamma}\n",                     # a client file, no data named
