@@ -469,13 +469,9 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     if dest.exists() and not force:
         raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
                              "(the old one is only removed once the new one has succeeded).")
-    if data not in ("", "demo") and not Path(data).exists():
-        if given:
-            raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
-                                 "their workbook, or 'demo' for the embedded demo data.")
-        raise SalesperfError(f"{params_file}: data.path: no such file or folder: {Path(os.path.normpath(data))}. "
-                             "Fix: point data.path (relative to the file) at the folder of the client's exports "
-                             "or their workbook, or put the exports there.")
+    if given and data not in ("", "demo") and not Path(data).exists():  # (data_source checks data.path)
+        raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
+                             "their workbook, or 'demo' for the embedded demo data.")
     nb_in = notebook_path(business)
     data = data if data in ("", "demo") else str(Path(data).resolve())
     inputs = _inputs(data, params_file)
