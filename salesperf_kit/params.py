@@ -27,6 +27,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr,
 from ._checks import did_you_mean
 from .catalogue import BUSINESSES, CATALOGUE
 from .exceptions import ParamsError, Problem
+from .periods import MONTH_NAMES, MONTH_NUMBERS
 
 __all__ = [
     "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR",
@@ -430,10 +431,6 @@ class CalibrationRule(_Model):
         return self
 
 
-_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december"]
-
-
 def _month_of(value, where: str) -> int:
     """A month 1-12 written as a number, an English name or abbreviation (jun, June) or 6月."""
     if isinstance(value, bool):
@@ -443,10 +440,9 @@ def _month_of(value, where: str) -> int:
     text = str(value).strip().lower().removesuffix("月").removesuffix(".")
     if text.isdigit() and 1 <= int(text) <= 12:
         return int(text)
-    for i, name in enumerate(_MONTH_NAMES, start=1):
-        if text in (name, name[:3]) or (name == "september" and text == "sept"):
-            return i
-    known = [*_MONTH_NAMES, *(n[:3] for n in _MONTH_NAMES)]
+    if text in MONTH_NUMBERS:
+        return MONTH_NUMBERS[text]
+    known = [*MONTH_NAMES, *(n[:3] for n in MONTH_NAMES)]
     raise ValueError(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月."
                      f"{did_you_mean(str(value).lower(), known)}")
 
@@ -517,9 +513,9 @@ class TargetSettings(_Model):
         for key, value in v.items():
             m = _month_of(key, "profile")
             if m in by_month:
-                raise ValueError(f"profile names {_MONTH_NAMES[m - 1].capitalize()} twice; give each month once")
+                raise ValueError(f"profile names {MONTH_NAMES[m - 1].capitalize()} twice; give each month once")
             by_month[m] = value
-        missing = [_MONTH_NAMES[m - 1][:3] for m in range(1, 13) if m not in by_month]
+        missing = [MONTH_NAMES[m - 1][:3] for m in range(1, 13) if m not in by_month]
         if missing:
             raise ValueError(f"profile must give all 12 months, {', '.join(missing)} missing; "
                              "add them (0 for a month without sales)")

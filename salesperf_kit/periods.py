@@ -16,7 +16,7 @@ import pandas as pd
 
 from .exceptions import SalesperfError
 
-__all__ = ["Period", "parse_period", "read_period", "last_complete_month"]
+__all__ = ["Period", "parse_period", "read_period", "last_complete_month", "MONTH_NAMES", "MONTH_NUMBERS"]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -124,11 +124,12 @@ def read_period(value) -> Period | None:
 
 
 _QUARTER_ZH = {"一": "1", "二": "2", "三": "3", "四": "4"}
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
-_MONTH_EN = {**{m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)},
-             **{m: i for i, m in enumerate(_MONTH_NAMES, 1)}, "sept": 9}
-_MONTH_WORD = "|".join(sorted(_MONTH_EN, key=len, reverse=True))
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+#: a month's English name or abbreviation, in lower case -> its number
+MONTH_NUMBERS = {**{m[:3]: i for i, m in enumerate(MONTH_NAMES, 1)},
+                 **{m: i for i, m in enumerate(MONTH_NAMES, 1)}, "sept": 9}
+_MONTH_WORD = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _WRITTEN = (  # (pattern over the text without spaces, in lower case; kind)
     (re.compile(r"(\d{4})[-/.年](\d{1,2})月?"), "month"),
     (re.compile(r"(\d{4})(\d{2})"), "month"),  # 202610, as ERPs write an accounting month
@@ -148,7 +149,7 @@ def _read(text: str) -> Period | None:
     for pattern in (rf"({_MONTH_WORD})[-/.,]?(\d{{4}})", rf"(\d{{4}})[-/.,]?({_MONTH_WORD})"):
         if m := re.fullmatch(pattern, text):
             year, month = (m[2], m[1]) if m[1].isalpha() else (m[1], m[2])
-            return _period("month", year, _MONTH_EN[month])
+            return _period("month", year, MONTH_NUMBERS[month])
     for pattern, kind in _WRITTEN:
         if m := pattern.fullmatch(text):
             return _period(kind, m[1], _QUARTER_ZH.get(m[2], m[2]) if kind != "year" else "1")
