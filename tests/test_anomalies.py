@@ -415,3 +415,18 @@ def test_demo_brushing_and_duplicates_are_found(sample):
         period = dup["order_date"][:7]
         out = duplicate_orders(data, period)
         assert out[["employee_id", "value"]].values.tolist() == [[dup["employee_id"], dup["amount"]]]
+
+
+def test_an_outlier_in_a_count_reads_as_a_whole_number_beside_a_median_of_halves():
+    """178 deals against a median of 36.5: a whole number of deals reads 178, not 178.00
+    beside 36.50; money keeps its shared decimals."""
+    wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "rep",
+                         "orders": [30.0, 35, 36, 37, 40, 178]})
+    # median (36 + 37) / 2 = 36.5; MAD = median(6.5, 1.5, 0.5, 0.5, 3.5, 141.5) = (1.5 + 3.5) / 2 = 2.5;
+    # z = 0.6745 x 141.5 / 2.5 = +38.2
+    [reason] = kpi_outliers(wide, 3.5)["reason"]
+    assert reason.startswith("Orders of e6: 178 against a median of 36.5 among 6 peers (role rep; MAD 2.5): "
+                             "robust z = +38.2")
+    [zh] = kpi_outliers(wide, 3.5, language="zh")["reason"]
+    assert "为 178，6 名同岗位人员（rep）中位数 36.5（MAD 2.5）" in zh
+
