@@ -20,6 +20,8 @@ Sections and functions
 - Are the teams different? :func:`team_comparison` (Kruskal-Wallis, pairwise
   Mann-Whitney U with Holm's adjustment, :func:`holm_adjust`).
 - Which KPIs move together: :func:`kpi_correlations`, :func:`strongest_pairs`.
+- Whose values a KPI's statistics cover (like with like): :func:`kpi_scope`,
+  :func:`within_scope`.
 - Heat map of results: :func:`attainment_matrix`.
 - Feedback "sandwich" (seed 003: a strength, a gap, a concrete next step):
   :func:`feedback_cards`.
@@ -51,6 +53,8 @@ __all__ = [
     "TeamTest",
     "team_comparison",
     "holm_adjust",
+    "kpi_scope",
+    "within_scope",
     "kpi_correlations",
     "strongest_pairs",
     "attainment_matrix",
@@ -479,6 +483,73 @@ def team_comparison(values: pd.DataFrame, *, value: str, group: str = "team", al
         lowest_median_group=lo, lowest_median=float(medians[lo]) if lo is not None else np.nan,
         any_pair_significant=bool(pairwise["significant"].any()),
     )
+
+
+# ----------------------------------------------------------------------------- like with like
+def kpi_scope(wide: pd.DataFrame, scorecard_details: pd.DataFrame, *, kpis: Sequence[str]) -> pd.DataFrame:
+    """Whose values each KPI's statistics cover: like is compared with like.
+
+    A person counts in the statistics of KPI k (its distribution per team, its correlations,
+    its outlier screen) by their role:
+
+        counted(role, k) = the role is scored on k     when some role is (weight > 0 in the
+                                                       scorecard for someone of the role)
+                         = the role has a value of k   when no role is scored on k but some
+                           other than 0                role has such a value
+                         = True                        otherwise
+
+    A manager scored on the team's revenue sells nothing: their revenue of 0 is no figure
+    of a seller's, and a representative's "team revenue" is their own revenue. A KPI no role
+    is scored on is shown for information; a role whose people all have 0 of it (or none)
+    does not do that work. The weights are those the scorecard applied (a phase's, where
+    one was in force).
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per person with ``employee_id``, ``role`` and the KPIs (``KPIResult.wide``).
+    scorecard_details : DataFrame
+        ``Scorecard.details`` (employee_id, kpi, weight).
+    kpis : sequence of str
+        The KPIs to tell.
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI and role present in ``wide`` (in the order of ``kpis``, then of the
+        roles' first appearance): ``kpi``, ``role``, ``people`` (the role's people in
+        ``wide``), ``counted`` (bool) and ``basis`` (``"weights"``, ``"values"`` or
+        ``"all"``: which line above decided the KPI).
+    """
+    _require(wide, ["employee_id", "role"], "kpi_scope (wide)")
+    _require(scorecard_details, ["employee_id", "kpi", "weight"], "kpi_scope (scorecard_details)")
+    roles = wide["role"].astype(str)
+    role_of = dict(zip(wide["employee_id"].astype(str), roles, strict=True))
+    d = scorecard_details[pd.to_numeric(scorecard_details["weight"], errors="coerce") > 0]
+    weighted = d.assign(role=d["employee_id"].astype(str).map(role_of)).dropna(subset=["role"])
+    on = weighted.groupby("kpi")["role"].agg(set).to_dict()
+    heads = roles.value_counts(sort=False)
+    rows = []
+    for k in kpis:
+        if k in on:
+            basis, mine = "weights", on[k]
+        else:
+            values = pd.to_numeric(wide[k], errors="coerce") if k in wide else pd.Series(np.nan, index=wide.index)
+            mine = set(roles[values.notna() & (values != 0)])
+            basis = "values" if mine else "all"
+        rows += [(k, r, int(heads[r]), basis == "all" or r in mine, basis) for r in dict.fromkeys(roles)]
+    return pd.DataFrame(rows, columns=["kpi", "role", "people", "counted", "basis"])
+
+
+def within_scope(wide: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
+    """``wide`` with each KPI of ``scope`` (:func:`kpi_scope`) set to NaN for the people of
+    the roles it does not count; a new frame, the other columns as they were."""
+    out = wide.copy()
+    roles = wide["role"].astype(str)
+    for k, g in scope.groupby("kpi", sort=False):
+        if k in out:
+            out[k] = out[k].where(roles.isin(g.loc[g["counted"], "role"]))
+    return out
 
 
 # ----------------------------------------------------------------------------- correlations

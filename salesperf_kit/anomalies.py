@@ -512,18 +512,17 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     cols = list(kpis) if kpis is not None else [c for c in w.columns if c in CATALOGUE]
     for k in cols:
         check_one_of("kpi", k, CATALOGUE)
-    # a KPI equal to another for everyone (a person's output per head is their revenue)
-    # would repeat that KPI's alerts
-    values = [pd.to_numeric(w[k], errors="coerce") if k in w else None for k in cols]
-    cols = [k for n, (k, v) in enumerate(zip(cols, values)) if v is None or not any(
-        u is not None and np.allclose(u, v, equal_nan=True) for u in values[:n])]
     if period is None:
         period = str(w["period"].iloc[0]) if "period" in w else ""
     groups = w.groupby(w[by].astype(str)) if by and by in w else [(None, w)]
     alerts = []
     for grp, g in groups:
-        for k in cols:
-            if k not in g:
+        # a KPI equal to another for everyone of the group (a person's output per head is
+        # their revenue) would repeat that KPI's alerts
+        values = [pd.to_numeric(g[k], errors="coerce") if k in g else None for k in cols]
+        for n, k in enumerate(cols):
+            if values[n] is None or any(u is not None and np.allclose(u, values[n], equal_nan=True)
+                                        for u in values[:n]):
                 continue
             x = pd.to_numeric(g[k], errors="coerce").astype("float64")
             ok = x.dropna()

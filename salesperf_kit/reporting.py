@@ -547,12 +547,71 @@ class Report:
         if kpi is None:
             return Section(_t("distributions", self.language), [
                 "数据中没有可画分布的指标。" if self.zh else "The data give no KPI to show."], key="distributions")
-        ax = plots.kpi_distribution(self.kpis.wide, value=kpi, group="team", title=self._label(kpi),
-                                    ylabel=self._label(kpi))
+        scope = self._scope([kpi])
+        ax = plots.kpi_distribution(analysis.within_scope(self.kpis.wide, scope), value=kpi, group="team",
+                                    title=self._label(kpi), ylabel=self._label(kpi))
         teams = self.kpis.rollup("team")[["team", kpi, "headcount"]].rename(
             columns={"team": "团队" if self.zh else "Team", kpi: self._label(kpi),
                      "headcount": "人数" if self.zh else "Headcount"})
-        return Section(_t("distributions", self.language), [], teams, self._figure("distribution", ax), key="distributions")
+        paras = []
+        left = scope[~scope["counted"]]
+        if len(left):
+            n, label = int(left["people"].sum()), self._label(kpi)
+            by_weights = (left["basis"] == "weights").all()
+            if self.zh:
+                roles = "、".join(f"{self._role(r)}（{k} 人）" for r, k in zip(left["role"], left["people"]))
+                why = f"其岗位不考核「{label}」" if by_weights else f"没有岗位考核「{label}」，而他们的该项全为 0"
+                paras.append(f"图中不含{roles}：{why}，与其他人放在一起比较没有意义；表中的团队数字计入全部人员。")
+            else:
+                roles = _and([f"{self._role(r)} ({k})" for r, k in zip(left["role"], left["people"])])
+                why = (f"{'their role is' if len(left) == 1 else 'their roles are'} not scored on {label}" if by_weights
+                       else f"no role is scored on {label} and theirs is 0 throughout")
+                paras.append(f"The figure leaves out {roles}: {why}, so comparing {'it' if n == 1 else 'them'} with "
+                             "the others would not be like with like; the team figures in the table count everyone.")
+        return Section(_t("distributions", self.language), paras, teams, self._figure("distribution", ax),
+                       key="distributions")
+
+    def _scope(self, kpis: list[str]) -> pd.DataFrame:
+        """Whose values count in the statistics of ``kpis`` (:func:`analysis.kpi_scope`)."""
+        return analysis.kpi_scope(self.kpis.wide, self.scorecard.details, kpis=kpis)
+
+    def _scope_parts(self, scope: pd.DataFrame) -> list[tuple[list[str], str]]:
+        """The KPIs of ``scope`` that leave some people out, grouped by the roles they count:
+        (KPI labels, whom they count). The shorter way is said: "only Host (10)" (主播（10 人）),
+        or "everyone but Customer service (15)" (除客服（15 人）外的所有人)."""
+        groups: dict[tuple, list[str]] = {}
+        for k, g in scope.groupby("kpi", sort=False):
+            if not g["counted"].all():
+                key = tuple(zip(g["role"], g["people"], g["counted"]))
+                groups.setdefault(key, []).append(self._label(k))
+        out = []
+        for key, labels in groups.items():
+            counted = [(r, n) for r, n, c in key if c]
+            left = [(r, n) for r, n, c in key if not c]
+            but = len(left) < len(counted)
+            roles = "、".join(self._role(r) for r, _ in (left if but else counted)) if self.zh else \
+                ", ".join(self._role(r) for r, _ in (left if but else counted))
+            n = sum(n for _, n in (left if but else counted))
+            if self.zh:
+                out.append((labels, f"除{roles}（{n} 人）外的所有人" if but else f"{roles}（{n} 人）"))
+            else:
+                out.append((labels, f"everyone but {roles} ({n})" if but else f"only {roles} ({n})"))
+        return out
+
+    def _scope_sentence(self, scope: pd.DataFrame, lead: tuple[str, str]) -> list[str]:
+        """One sentence saying, after ``lead`` (zh, en), whom each KPI of ``scope`` counts
+        where it leaves some people out; none when it leaves nobody out."""
+        parts = self._scope_parts(scope)
+        if not parts:
+            return []
+        if (scope.loc[~scope["counted"], "basis"] == "values").any():  # a KPI no role is scored on
+            lead = (lead[0].replace("考核该指标的岗位人员", "考核该指标的岗位人员（没有岗位考核时，该项不全为 0 的岗位）"),
+                    lead[1].replace("scored on it", "scored on it (where none is, the roles where it is not 0 "
+                                    "throughout)"))
+        if self.zh:
+            return [lead[0] + "；".join("".join(f"「{x}」" for x in labels) + f"计入{who}" for labels, who in parts) + "。"]
+        return [lead[1] + "; ".join(f"{_and(labels)} {'counts' if len(labels) == 1 else 'count'} {who}"
+                                    for labels, who in parts) + "."]
 
     def funnel(self) -> Section:
         f = analysis.funnel(self.business, self.kpis)
@@ -652,13 +711,14 @@ class Report:
 
     def correlations(self) -> Section:
         plan = [k for k in self.params.kpi_set() if k in self.kpis.kpis]
-        kpis = [k for k in plan if self.kpis.wide[k].notna().sum() >= 5 and self.kpis.wide[k].nunique() > 1]
+        wide = analysis.within_scope(self.kpis.wide, self._scope(plan))  # like with like
+        kpis = [k for k in plan if wide[k].notna().sum() >= 5 and wide[k].nunique() > 1]
         if len(kpis) < 2:
             return Section(_t("correlations", self.language), [
                 "计划中有数据的指标不足两个（每个指标需至少 5 人有数值且不全相同），无相关性可算。" if self.zh else
                 "Fewer than two of the plan's KPIs have values for at least 5 people that are not all equal, "
                 "so there are no correlations to show."], key="correlations")
-        corr = analysis.kpi_correlations(self.kpis.wide, kpis)
+        corr = analysis.kpi_correlations(wide, kpis)
         pairs = analysis.strongest_pairs(corr, n=5)
         zh = self.zh
         shown = pd.DataFrame({"指标 A" if zh else "KPI A": pairs["kpi_a"].map(self._label),
@@ -668,7 +728,12 @@ class Report:
             shown["人数" if zh else "People"] = pairs["n"]
         ax = plots.correlation_heatmap(corr.rename(index=self._label, columns=self._label),
                                        title=_t("correlations", self.language))
-        return Section(_t("correlations", self.language), [], shown, self._figure("correlations", ax), key="correlations")
+        paras = self._scope_sentence(self._scope(list(dict.fromkeys([*pairs["kpi_a"], *pairs["kpi_b"]]))), (
+            "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：",
+            "Each KPI counts only the people of the roles scored on it, and two KPIs that no role shares "
+            "have no correlation: "))
+        return Section(_t("correlations", self.language), paras, shown, self._figure("correlations", ax),
+                       key="correlations")
 
     def payout_section(self) -> Section:
         p = self._names(self.payouts.sort_values("total", ascending=False))

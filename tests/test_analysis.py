@@ -821,3 +821,33 @@ def test_heatmap_order_groups_people_by_role_then_team_best_first():
     assert an.heatmap_order(table, ["lead", "rep"]) == ["L2", "L1", "a3", "a1", "a2", "b1", "t1"]
     # without the plan's roles, in order of appearance: rep first
     assert an.heatmap_order(table)[:4] == ["a3", "a1", "a2", "b1"]
+
+
+def test_a_kpi_s_statistics_cover_the_roles_scored_on_it_or_doing_that_work():
+    """Revenue is scored for the reps, team revenue for the manager: each counts only its
+    role. New customers is scored for no one: the roles with any count (the manager and the
+    lead have none). Margin is scored for no one and nobody has any: everyone counts."""
+    wide = pd.DataFrame({"employee_id": ["R1", "R2", "R3", "M1", "L1"],
+                         "role": ["rep", "rep", "rep", "manager", "lead"],
+                         "revenue": [10.0, 20, 30, 0, 5], "team_revenue": [10.0, 20, 30, 60, 5],
+                         "new_customers": [1, 0, 2, 0, 0], "margin": [0.0, 0, 0, 0, np.nan]})
+    details = pd.DataFrame({"employee_id": ["R1", "R1", "R2", "R2", "R3", "R3", "M1", "M1"],
+                            "kpi": ["revenue", "team_revenue"] * 3 + ["team_revenue", "revenue"],
+                            "weight": [0.6, 0.0, 0.6, 0.0, 0.6, 0.0, 1.0, 0.0]})
+    scope = an.kpi_scope(wide, details, kpis=["revenue", "team_revenue", "new_customers", "margin"])
+    assert scope.values.tolist() == [
+        ["revenue", "rep", 3, True, "weights"], ["revenue", "manager", 1, False, "weights"],
+        ["revenue", "lead", 1, False, "weights"],
+        ["team_revenue", "rep", 3, False, "weights"], ["team_revenue", "manager", 1, True, "weights"],
+        ["team_revenue", "lead", 1, False, "weights"],
+        ["new_customers", "rep", 3, True, "values"], ["new_customers", "manager", 1, False, "values"],
+        ["new_customers", "lead", 1, False, "values"],
+        ["margin", "rep", 3, True, "all"], ["margin", "manager", 1, True, "all"], ["margin", "lead", 1, True, "all"]]
+    kept = an.within_scope(wide, scope)
+    assert kept["revenue"].tolist()[:3] == [10.0, 20, 30] and kept["revenue"].iloc[3:].isna().all()
+    assert kept["team_revenue"].iloc[:3].isna().all() and kept["team_revenue"].iloc[3] == 60 \
+        and pd.isna(kept["team_revenue"].iloc[4])
+    assert kept["new_customers"].iloc[3:].isna().all() and kept["margin"].iloc[:4].tolist() == [0.0] * 4
+    assert wide["revenue"].iloc[3] == 0  # the caller's frame is left as it was
+    # the correlation of revenue with team revenue has no one both count: none
+    assert pd.isna(an.kpi_correlations(kept, ["revenue", "team_revenue"], min_periods=1).at["revenue", "team_revenue"])

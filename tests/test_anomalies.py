@@ -430,3 +430,14 @@ def test_an_outlier_in_a_count_reads_as_a_whole_number_beside_a_median_of_halves
     [zh] = kpi_outliers(wide, 3.5, language="zh")["reason"]
     assert "为 178，6 名同岗位人员（rep）中位数 36.5（MAD 2.5）" in zh
 
+
+def test_a_kpi_equal_to_another_within_a_role_is_screened_once():
+    """A representative's team revenue is their own revenue, a manager's that of their
+    team: the columns differ over everyone, but among the representatives (the peers the
+    screen compares) they are one figure, and its outlier is told once, as Revenue."""
+    reps = [10.0, 11, 12, 13, 14, 100]
+    wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 9)], "period": "2026-10",
+                         "role": ["rep"] * 6 + ["manager"] * 2,
+                         "revenue": reps + [0.0, 0.0], "team_revenue": reps + [33.0, 127.0]})
+    out = kpi_outliers(wide, 3.5)
+    assert out[["subject", "kpi"]].values.tolist() == [["e6", "revenue"]]

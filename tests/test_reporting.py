@@ -1087,3 +1087,56 @@ def test_a_table_that_stops_part_way_is_told_in_the_summary_and_the_appendix(tmp
     kinds = en.data_quality().table.set_index("Message")["Kind"]
     assert kinds["T" + said.removeprefix("Note: t")] == "KPI note"
     assert (kinds == "KPI left out").any()  # (the KPIs the data cannot give are still told as left out)
+
+
+@pytest.fixture(scope="module")
+def reps_and_managers(tmp_path_factory):
+    """Six representatives (R1 to R6: i orders of 100 x i each, all in 2026-10) in two teams,
+    and their two managers, who sell nothing and are scored on their team's revenue alone:
+    returns (data folder, plan file)."""
+    import pandas as pd
+
+    folder = tmp_path_factory.mktemp("reps_and_managers")
+    ids = [f"R{i}" for i in range(1, 7)] + ["M1", "M2"]
+    pd.DataFrame({"employee_id": ids, "name": ids, "team": ["T1"] * 3 + ["T2"] * 3 + ["T1", "T2"],
+                  "role": ["rep"] * 6 + ["manager"] * 2, "manager_id": ["M1"] * 3 + ["M2"] * 3 + [None, None]}
+                 ).to_csv(folder / "employees.csv", index=False)
+    pd.DataFrame([{"order_id": f"O{i}{j}", "employee_id": f"R{i}", "customer_id": f"C{i}{j}",
+                   "order_date": f"2026-10-{j + 1:02d}", "amount": 100.0 * i, "status": "completed"}
+                  for i in range(1, 7) for j in range(i)]).to_csv(folder / "orders.csv", index=False)
+    plan = folder / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "scoring:\n  kpi_normalisation: {received_revenue: null, team_revenue: {method: percentile}}\n"
+                    "  roles:\n    senior_rep: null\n    director: null\n"
+                    "    rep: {weights: {revenue: 0.5, orders: 0.5}}\n    manager: {weights: {team_revenue: 1.0}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    return folder, plan
+
+
+@pytest.mark.parametrize("language, figure, pairs", [
+    ("zh", "图中不含经理（2 人）：没有岗位考核「新客户数」，而他们的该项全为 0，与其他人放在一起比较没有意义；"
+           "表中的团队数字计入全部人员。",
+     "每个指标只计入考核该指标的岗位人员（没有岗位考核时，该项不全为 0 的岗位），两个指标没有共同岗位时不计算相关："
+     "「成交订单数」「销售额」「新客户数」计入直销员（6 人）。"),
+    ("en", "The figure leaves out Manager (2): no role is scored on New customers and theirs is 0 throughout, so "
+           "comparing them with the others would not be like with like; the team figures in the table count everyone.",
+     "Each KPI counts only the people of the roles scored on it (where none is, the roles where it is not 0 "
+     "throughout), and two KPIs that no role shares have no correlation: Orders, Revenue and New customers count "
+     "only Representative (6)."),
+])
+def test_managers_who_sell_nothing_are_not_compared_with_the_sellers(reps_and_managers, language, figure, pairs):
+    """The managers' revenue, orders and new customers of 0 are left out of the KPI
+    distribution and the correlations, and the report says whom each covers. R_i has i
+    orders and i customers worth 100 x i each: over the six representatives every pair of
+    these KPIs has Spearman rho = 1, from 6 people (not 8); team revenue, the managers'
+    KPI, shares no role with them and has no correlation."""
+    folder, plan = reps_and_managers
+    report = build_report(business="direct", params_file=str(plan), data_path=str(folder), period="2026-10",
+                          language=language)
+    dist = report.distributions()
+    assert dist.paragraphs == [figure]
+    assert dist.table.iloc[:, -1].tolist() == [4, 4]  # the team table still counts everyone
+    corr = report.correlations()
+    assert corr.paragraphs == [pairs]
+    assert corr.table.iloc[:, 2].tolist() == [1.0, 1.0, 1.0] and corr.table.iloc[:, 3].tolist() == [6, 6, 6]
+    assert not corr.table.iloc[:, :2].isin([report._label("team_revenue")]).any().any()
