@@ -903,6 +903,13 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       alone is at the top of every such KPI, two are 0 and 100. detail_key = those KPIs,
       heaviest first; value = the number of people.
 
+    - ``scores_uniform`` (needs ``scorecard_table``; uses ``scorecard_details``): every
+      scored person of a role (at least 2) has the same score, so the role's scores tell no
+      one apart and its grades mean nothing (forced grading gives them all the best grade
+      their number allows). detail_key = the role's scored KPIs whose points are the same
+      for all of them, heaviest first (those to replace); value = the score; ``people`` =
+      how many; ``grade`` = their grade when they all have the same one.
+
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
 
@@ -911,15 +918,17 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
     DataFrame
         ``issue``, ``role`` (None for company-wide checks), ``phase`` (None for base
         weights), ``detail_key`` (KPI, employee_id or measure name), ``value``,
-        ``threshold``, ``severity`` (``"warning"`` or ``"info"``).
+        ``threshold``, ``severity`` (``"warning"`` or ``"info"``), ``people`` and
+        ``grade`` (``scores_uniform`` only; NaN and None otherwise).
     """
     rows = []
 
-    def add(issue, role, phase, key, value, threshold, severity="warning"):
+    def add(issue, role, phase, key, value, threshold, severity="warning", people=None, grade=None):
         rows.append({"issue": issue, "role": role, "phase": phase, "detail_key": key,
                      "value": float(value) if value is not None else np.nan,
                      "threshold": float(threshold) if threshold is not None else np.nan,
-                     "severity": severity})
+                     "severity": severity, "people": float(people) if people is not None else np.nan,
+                     "grade": grade})
 
     weight_sets = [(role, None, dict(spec.weights), dict(spec.dimensions))
                    for role, spec in params.scoring.roles.items()]
@@ -971,6 +980,21 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                         if w > 0 and sc.normalisation_of(k).method != "attainment"]
             if relative:
                 add("few_peers", role, None, ", ".join(relative), n, min_peers)
+        for role, g in scored.groupby(roles, sort=True):
+            points = pd.to_numeric(g["score"], errors="coerce")
+            if len(g) < 2 or not np.allclose(points, points.iloc[0], rtol=0, atol=1e-9):
+                continue
+            flat = []
+            if scorecard_details is not None and len(scorecard_details):
+                ids = set(g["employee_id"].astype(str))
+                d = scorecard_details[scorecard_details["employee_id"].astype(str).isin(ids)
+                                      & (pd.to_numeric(scorecard_details["weight"], errors="coerce") > 0)
+                                      & scorecard_details["normalised"].notna()]
+                same = d.groupby("kpi").agg(n=("normalised", "nunique"), w=("weight", "sum"))
+                flat = same[same["n"] == 1].sort_values("w", ascending=False, kind="mergesort").index.tolist()
+            grades = g["grade"].dropna().astype(str).unique() if "grade" in g else []
+            add("scores_uniform", role, None, ", ".join(flat), points.iloc[0], None, people=len(g),
+                grade=grades[0] if len(grades) == 1 else None)
 
     if scorecard_table is not None and payouts is not None:
         _require(scorecard_table, ["employee_id", "score"], "plan_diagnostics (scorecard_table)")
@@ -1001,7 +1025,7 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                     if pd.notna(top_median) and r["variable_pay"] > top_median:
                         add("bottom_grade_outearns_top", r.get("role"), None, r["employee_id"],
                             r["variable_pay"], top_median)
-    cols = ["issue", "role", "phase", "detail_key", "value", "threshold", "severity"]
+    cols = ["issue", "role", "phase", "detail_key", "value", "threshold", "severity", "people", "grade"]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -370,6 +370,7 @@ class Report:
                 if table[key].isna().all() or (yearly and key == "previous") for c in group]
         shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
+        paras += self._uniform_lines()
         paras += self._target_levels_sentences(kpis)
         spans = [q for key, q in (("previous", self.period.previous()), ("same_period_last_year",
                                   self.period.same_last_year())) if not any(c in drop for c in empty[key])]
@@ -786,11 +787,21 @@ class Report:
             lines.append(feedback_sentence(r._asdict(), self.language))
         return Section(_t("feedback", self.language), lines, key="feedback")
 
+    def _diagnostics(self, **kw) -> pd.DataFrame:
+        """:func:`analysis.plan_diagnostics` of the report's scorecard, with the plan's name of
+        each role (``role``) and its key (``role_key``, where a sentence names a setting)."""
+        d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table,
+                                      scorecard_details=self.scorecard.details, **kw)
+        return d.assign(role_key=d["role"], role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r))
+
+    def _uniform_lines(self) -> list[str]:
+        """The roles whose scores tell no one apart (all the same), for the summary: their
+        grades mean nothing, which the diagnostics alone would leave to the appendix's reader."""
+        d = self._diagnostics()
+        return [diagnostic_sentence(r, self.language) for r in d[d["issue"] == "scores_uniform"].to_dict("records")]
+
     def diagnostics(self) -> Section:
-        d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table, payouts=self.payouts,
-                                      scorecard_details=self.scorecard.details)
-        if "role" in d:  # (the plan's name of the role in the sentence; its key where it names a setting)
-            d = d.assign(role_key=d["role"], role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r))
+        d = self._diagnostics(payouts=self.payouts)
         paras = [diagnostic_sentence(r, self.language) for r in d.to_dict("records")] or \
             ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
         return Section(_t("diagnostics", self.language), paras, key="diagnostics")
@@ -1178,8 +1189,29 @@ def diagnostic_sentence(row: dict, language: str) -> str:
         "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{value:,.0f}）高于最高等级的中位数（{threshold:,.0f}）。",
                                       f"Someone in the bottom grade earns more variable pay ({value:,.0f}) than the top grade's median ({threshold:,.0f})."),
     }
+    if issue == "scores_uniform":  # (its figures are given for this issue only)
+        texts[issue] = _uniform_texts(role, setting.removesuffix(".peers") + ".weights", value, row, names, labels)
     pair = texts.get(issue)
     return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
+
+
+def _uniform_texts(role: str, setting: str, score: float, row: dict, names: str, labels: list[str]
+                   ) -> tuple[str, str]:
+    """The sentences (zh, en) of a role whose people all have the same score: it tells no
+    one apart, so its grades mean nothing; which KPIs are alike for all, and what to change."""
+    n = int(row.get("people") or 0)
+    shown = f"{score:,.2f}".rstrip("0").rstrip(".")  # 50, 62.5, 97.91
+    grade = row.get("grade") if isinstance(row.get("grade"), str) and row.get("grade") else ""
+    flat = bool(row.get("detail_key"))
+    zh = (f"岗位 {role}：{n} 人的得分全部为 {shown}，得分区分不出任何人，"
+          + (f"等级（全部为 {grade}）没有意义。" if grade else "等级没有意义。")
+          + (f"{names}人人相同。" if flat else "")
+          + f"请在 {setting} 中改用能区分他们的指标，或补充该岗位其他指标所需的数据。")
+    en = (f"Role {role}: all {n} people score {shown}, so the scores tell no one apart and "
+          + (f"their grades (all {grade}) mean nothing." if grade else "their grades mean nothing.")
+          + (f" {_and(labels)} {'is' if len(labels) == 1 else 'are'} the same for all of them." if flat else "")
+          + f" Weight KPIs on which they differ ({setting}), or add the data the role's other KPIs need.")
+    return zh, en
 
 
 def comparison_end(period: Period, data_end: str, earlier: Period) -> pd.Timestamp:

@@ -851,3 +851,32 @@ def test_a_kpi_s_statistics_cover_the_roles_scored_on_it_or_doing_that_work():
     assert wide["revenue"].iloc[3] == 0  # the caller's frame is left as it was
     # the correlation of revenue with team revenue has no one both count: none
     assert pd.isna(an.kpi_correlations(kept, ["revenue", "team_revenue"], min_periods=1).at["revenue", "team_revenue"])
+
+
+def test_a_role_whose_scores_are_all_the_same_is_told_its_grades_mean_nothing(healthy_params):
+    """Revenue and conversion cannot be scored, and every rep has 0 calls: all three score
+    50 and forced grading gives them all S. The diagnostic names calls (the same points
+    for all) and says so in both languages; a role with one score that differs is quiet."""
+    from salesperf_kit.reporting import diagnostic_sentence
+
+    nan = np.nan
+    table = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "role": ["rep"] * 3, "score": [50.0] * 3,
+                          "grade": ["S"] * 3})
+    details = pd.DataFrame({"employee_id": ["e1"] * 3 + ["e2"] * 3 + ["e3"] * 3,
+                            "kpi": ["revenue", "conversion_rate", "calls"] * 3, "weight": [0.4, 0.3, 0.3] * 3,
+                            "normalised": [nan, nan, 50.0] * 3})
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table, scorecard_details=details,
+                            max_unscored_weight=1.0)
+    assert d[["issue", "role", "detail_key", "value", "people", "grade"]].values.tolist() == \
+        [["scores_uniform", "rep", "calls", 50.0, 3.0, "S"]]
+    row = {**d.iloc[0].to_dict(), "role": "Representative", "role_key": "rep"}
+    assert diagnostic_sentence(row, "en") == (
+        "Role Representative: all 3 people score 50, so the scores tell no one apart and their grades (all S) mean "
+        "nothing. Calls is the same for all of them. Weight KPIs on which they differ (scoring.roles.rep.weights), "
+        "or add the data the role's other KPIs need.")
+    assert diagnostic_sentence({**row, "role": "直销员"}, "zh") == (
+        "岗位 直销员：3 人的得分全部为 50，得分区分不出任何人，等级（全部为 S）没有意义。「呼叫量」人人相同。"
+        "请在 scoring.roles.rep.weights 中改用能区分他们的指标，或补充该岗位其他指标所需的数据。")
+    table.loc[2, "score"] = 49.5
+    assert an.plan_diagnostics(healthy_params, scorecard_table=table, scorecard_details=details,
+                               max_unscored_weight=1.0).empty

@@ -1140,3 +1140,32 @@ def test_managers_who_sell_nothing_are_not_compared_with_the_sellers(reps_and_ma
     assert corr.paragraphs == [pairs]
     assert corr.table.iloc[:, 2].tolist() == [1.0, 1.0, 1.0] and corr.table.iloc[:, 3].tolist() == [6, 6, 6]
     assert not corr.table.iloc[:, :2].isin([report._label("team_revenue")]).any().any()
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "岗位 直销员：3 人的得分全部为 50，得分区分不出任何人，等级（全部为 A）没有意义。「新客户数」人人相同。"
+           "请在 scoring.roles.rep.weights 中改用能区分他们的指标，或补充该岗位其他指标所需的数据。"),
+    ("en", "Role Representative: all 3 people score 50, so the scores tell no one apart and their grades (all A) "
+           "mean nothing. New customers is the same for all of them. Weight KPIs on which they differ "
+           "(scoring.roles.rep.weights), or add the data the role's other KPIs need."),
+])
+def test_the_summary_says_when_a_role_s_scores_tell_no_one_apart(tmp_path, language, text):
+    """Three reps scored on new customers alone, one each: tied at the 50th percentile, all
+    graded A (forced grading gives ties the better grade). The summary says so, not only the diagnostics."""
+    import pandas as pd
+
+    ids = ["R1", "R2", "R3"]
+    pd.DataFrame({"employee_id": ids, "name": ids, "team": ["T1", "T1", "T2"], "role": ["rep"] * 3}
+                 ).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ids, "customer_id": ["C1", "C2", "C3"],
+                  "order_date": ["2026-10-05"] * 3, "amount": [100.0, 200.0, 300.0], "status": "completed"}
+                 ).to_csv(tmp_path / "orders.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "scoring:\n  roles:\n    senior_rep: null\n    director: null\n    manager: null\n"
+                    "    rep: {weights: {new_customers: 1.0}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
+                          language=language)
+    assert text in report.summary().paragraphs
+    assert text in report.diagnostics().paragraphs
