@@ -16,7 +16,8 @@ Sections and functions
 - Executive summary: :func:`executive_summary` (company actual, target, attainment,
   change against the previous period and the same period last year).
 - Ranking movements: :func:`rank_changes`.
-- Conversion funnel: :func:`funnel` (stages per business type, :data:`FUNNEL_STAGES`).
+- Conversion funnel: :func:`funnel` (stages per business type, :data:`FUNNEL_STAGES`);
+  the rows behind it that nobody owns: :func:`unowned_rows`.
 - Are the teams different? :func:`team_comparison` (Kruskal-Wallis, pairwise
   Mann-Whitney U with Holm's adjustment, :func:`holm_adjust`).
 - Which KPIs move together: :func:`kpi_correlations`, :func:`strongest_pairs`.
@@ -50,6 +51,8 @@ __all__ = [
     "rank_changes",
     "FUNNEL_STAGES",
     "funnel",
+    "UNOWNED_SHARE",
+    "unowned_rows",
     "TeamTest",
     "team_comparison",
     "holm_adjust",
@@ -311,6 +314,59 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
     out.attrs["missing_stages"] = missing
     out.attrs["missing_needs"] = {s: n for s, n in lacking.items() if n is not None}
     return out
+
+
+#: From this share of a funnel table's rows of the period without an owner (employee_id) on,
+#: the report's summary says that the company's figures from that table count the owned rows
+#: only: one lead in ten missing from a conversion moves it visibly; fewer is left to the
+#: appendix, which tells every such count.
+UNOWNED_SHARE = 0.10
+
+
+def unowned_rows(business: str, result) -> pd.DataFrame:
+    """The rows of the period behind the business's funnel (:data:`FUNNEL_STAGES`) that have
+    no owner, per table.
+
+    Such rows count in no one's KPIs and so in no team or company figure either: a company
+    conversion from those tables is that of the owned rows alone.
+
+        share_unowned = unowned / rows
+
+    Parameters
+    ----------
+    business : {"online", "telesales", "ecommerce", "direct"}
+    result : KPIResult
+        The KPIs of the period (its data are counted; a stand-in without data gives no rows).
+
+    Returns
+    -------
+    DataFrame
+        One row per funnel table that has dated rows in the period and an ``employee_id``
+        column: ``table``, ``rows``, ``owned`` (rows with an employee_id), ``unowned``,
+        ``share_unowned`` and ``kpis`` (the KPIs of ``result`` computed from the table, a
+        list).
+    """
+    from .coverage import DATED
+    from .kpis import REGISTRY
+
+    check_one_of("business", business, BUSINESSES)
+    cols = ["table", "rows", "owned", "unowned", "share_unowned", "kpis"]
+    ctx = getattr(result, "_ctx", None)
+    if ctx is None:
+        return pd.DataFrame(columns=cols)
+    facts = [f for _, candidates in FUNNEL_STAGES[business] for f in candidates]
+    tables = dict.fromkeys(t for f in facts for t, _ in _FACT_SOURCES.get(f, ()))
+    p = result.period
+    rows = []
+    for table, col in DATED:
+        if table not in tables or not result.has(table, "employee_id", col):
+            continue
+        n, owned = ctx.con.execute(f"SELECT count(*), count(employee_id) FROM {table} WHERE {col} >= ? AND {col} < ?",
+                                   [p.start.to_pydatetime(), p.end.to_pydatetime()]).fetchall()[0]
+        if n:
+            fed = [k for k in result.kpis if k in REGISTRY and table in REGISTRY[k].tables]
+            rows.append((table, int(n), int(owned), int(n - owned), (n - owned) / n, fed))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _stage_lacks(result, stage: str, candidates: tuple[str, ...]) -> Note | None:

@@ -383,7 +383,30 @@ class Report:
                          f"The data end on {self.data_end}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
                          f"compared over the same days ({'; '.join(days)}).")
         paras += self._partial_sentences().values()
+        paras += self._unowned_sentences(kpis)
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _unowned_sentences(self, kpis: list[str]) -> list[str]:
+        """A warning per funnel table of which at least :data:`analysis.UNOWNED_SHARE` of the
+        period's rows have no owner: the company's figures from it (the summary's ``kpis`` it
+        feeds, and the funnel) count the owned rows only."""
+        u = analysis.unowned_rows(self.business, self.kpis)
+        out = []
+        for r in u[u["share_unowned"] >= analysis.UNOWNED_SHARE].itertuples():
+            t = TABLES[r.table].zh if self.zh else r.table
+            ks = [self._label(k) for k in kpis if k in r.kpis]
+            n, owned, unowned = (f"{v:,}" for v in (r.rows, r.owned, r.unowned))
+            share = _fmt(r.share_unowned, "ratio")
+            if self.zh:
+                what = ("公司的" + "".join(f"「{k}」" for k in ks) + "和转化漏斗") if ks else "转化漏斗"
+                out.append(f"注意：{self.period} 的 {n} 行{t}数据中有 {unowned} 行（{share}）没有负责人（employee_id）："
+                           f"{what}只计入有负责人的 {owned} 行。")
+            else:
+                what = f"the company's {_and(ks)} and the funnel count" if ks else "the funnel counts"
+                out.append(f"Note: {unowned} of the {n} {t} rows of {self.period} ({share}) "
+                           f"{'has' if r.unowned == 1 else 'have'} no owner "
+                           f"(employee_id): {what} only the {owned} that have one.")
+        return out
 
     def _partial_sentences(self) -> dict[str, str]:
         """A warning per table that stops (or starts) part-way through the period while the

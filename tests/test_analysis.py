@@ -880,3 +880,22 @@ def test_a_role_whose_scores_are_all_the_same_is_told_its_grades_mean_nothing(he
     table.loc[2, "score"] = 49.5
     assert an.plan_diagnostics(healthy_params, scorecard_table=table, scorecard_details=details,
                                max_unscored_weight=1.0).empty
+
+
+def test_the_rows_behind_a_funnel_that_nobody_owns_are_counted():
+    """Ten leads of October, seven without an owner (and one of September, outside it):
+    7 / 10 = 70 % unowned; every order has its owner."""
+    employees = pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["T", "T"],
+                              "role": ["customer_service"] * 2})
+    traffic = pd.DataFrame({"date": pd.to_datetime(["2026-10-02"] * 10 + ["2026-09-30"]), "channel": "web",
+                            "employee_id": ["E1", "E1", "E2"] + [None] * 8, "inquiries": 1})
+    orders = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ["E1", "E1", "E2"],
+                           "customer_id": ["C1", "C2", "C3"], "order_date": pd.to_datetime(["2026-10-05"] * 3),
+                           "amount": [100.0, 200.0, 300.0], "status": "completed"})
+    res = compute_kpis({"employees": employees, "traffic": traffic, "orders": orders}, "2026-10",
+                       kpis=["revenue", "inquiry_conversion"])
+    u = an.unowned_rows("online", res).set_index("table")
+    assert u.loc["traffic", ["rows", "owned", "unowned"]].tolist() == [10, 3, 7]
+    assert u.loc["traffic", "share_unowned"] == pytest.approx(0.7) and u.loc["traffic", "kpis"] == ["inquiry_conversion"]
+    assert u.loc["orders", ["rows", "owned", "unowned", "share_unowned"]].tolist() == [3, 3, 0, 0.0]
+    assert an.unowned_rows("online", SimpleNamespace(kpis=[], period=None)).empty  # a stand-in without data

@@ -1169,3 +1169,39 @@ def test_the_summary_says_when_a_role_s_scores_tell_no_one_apart(tmp_path, langu
                           language=language)
     assert text in report.summary().paragraphs
     assert text in report.diagnostics().paragraphs
+
+
+def _leads(folder, owners: list):
+    """Online data of two customer-service people: October leads owned as ``owners`` says
+    (None: no owner) and three orders, all owned."""
+    import pandas as pd
+
+    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["T", "T"],
+                  "role": ["customer_service"] * 2}).to_csv(folder / "employees.csv", index=False)
+    pd.DataFrame({"date": "2026-10-02", "channel": "web", "employee_id": owners, "inquiries": 1}
+                 ).to_csv(folder / "traffic.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ["E1", "E1", "E2"], "customer_id": ["C1", "C2", "C3"],
+                  "order_date": "2026-10-05", "amount": [100.0, 200.0, 300.0], "status": "completed"}
+                 ).to_csv(folder / "orders.csv", index=False)
+    return dict(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(folder),
+                period="2026-10")
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "注意：2026-10 的 10 行流量数据中有 7 行（70.0%）没有负责人（employee_id）：公司的「咨询转化率」和转化漏斗"
+           "只计入有负责人的 3 行。"),
+    ("en", "Note: 7 of the 10 traffic rows of 2026-10 (70.0%) have no owner (employee_id): the company's Inquiry "
+           "conversion and the funnel count only the 3 that have one."),
+])
+def test_the_summary_says_when_the_conversion_counts_owned_leads_only(tmp_path, language, text):
+    """Seven of ten leads have no owner: the company's inquiry conversion (3 orders of 3
+    owned leads, 100 %) is that of the three owned leads. From 10 % unowned on, the summary
+    says so (1 of 10); below it (1 of 11, 9.1 %) the appendix alone tells it."""
+    report = build_report(**_leads(tmp_path, ["E1", "E1", "E2"] + [None] * 7), language=language)
+    assert text in report.summary().paragraphs
+    assert len(report.distributions().table) == 1  # (the count leaves the connection free for the next section)
+    one_in_ten = build_report(**_leads(tmp_path, ["E1"] * 5 + ["E2"] * 4 + [None]), language="en")
+    assert ("Note: 1 of the 10 traffic rows of 2026-10 (10.0%) has no owner (employee_id): the company's Inquiry "
+            "conversion and the funnel count only the 9 that have one.") in one_in_ten.summary().paragraphs
+    one_in_eleven = build_report(**_leads(tmp_path, ["E1"] * 5 + ["E2"] * 5 + [None]), language="en")
+    assert not [p for p in one_in_eleven.summary().paragraphs if "no owner" in p]
