@@ -33,6 +33,7 @@ import codecs
 import csv
 import datetime as dt
 import decimal
+import importlib
 import io
 import re
 import unicodedata
@@ -915,7 +916,7 @@ def _excel_engine(path: Path, display: str, run: _Run, table: str = "") -> str |
     if path.suffix.lower() != ".xls":
         return "openpyxl"
     try:
-        import python_calamine  # noqa: F401
+        importlib.import_module("python_calamine")  # (installed: pandas' calamine engine needs it)
     except ImportError:
         run.error(table or "?", "unsupported_file", "reading an old Excel workbook (.xls) needs "
                   "the python-calamine package, which is not installed", file=display,

@@ -16,6 +16,13 @@ def _write(tmp_path, name: str, text: str):
     return path
 
 
+def _error_of(path) -> str:
+    """The message of the ParamsError that loading ``path`` raises."""
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    return str(err.value)
+
+
 @pytest.mark.parametrize("business", BUSINESSES)
 def test_shipped_files_are_valid(business):
     p = load_params(PARAMS_DIR / f"{business}.yaml")
@@ -222,24 +229,18 @@ def test_null_for_a_key_the_base_does_not_have_gives_its_line_and_every_key_ther
     intermediate file had removed (commission) was left out, and with it the "did you mean"."""
     _write(tmp_path, "mid.yaml", "extends: direct\nreport: {client: X}\nincentives: {commission: null}\n")
     typo = _write(tmp_path, "typo.yaml", "extends: mid.yaml\nincentives:\n  comission: null\n")
-    with pytest.raises(ParamsError) as err:
-        load_params(typo)
-    assert str(err.value) == (
+    assert _error_of(typo) == (
         f"{typo}: incentives.comission (line 3): null removes a key of the base file, but there is nothing to "
         "remove here: it has no 'comission' (keys the base file sets here: base_pay, performance_pay, "
         "grade_multipliers, prorate, awards, clawback; the others allowed here: commission, over_target, "
         "team_pool). Did you mean 'commission'? Fix: correct the key, or delete the line.")
     again = _write(tmp_path, "again.yaml", "extends: mid.yaml\nincentives:\n  commission: null\n")
-    with pytest.raises(ParamsError) as err:
-        load_params(again)
-    assert str(err.value) == (
+    assert _error_of(again) == (
         f"{again}: incentives.commission (line 3): null removes a key of the base file, but there is nothing to "
         "remove here: it does not set 'commission', so its default applies already (keys it sets here: base_pay, "
         "performance_pay, grade_multipliers, prorate, awards, clawback). Fix: delete the line.")
     role = _write(tmp_path, "role.yaml", "extends: direct\nscoring:\n  roles:\n    senior: null\n")
-    with pytest.raises(ParamsError) as err:
-        load_params(role)
-    assert str(err.value) == (
+    assert _error_of(role) == (
         f"{role}: scoring.roles.senior (line 4): null removes a key of the base file, but there is nothing to "
         "remove here: it has no 'senior' (keys the base file sets here: rep, senior_rep, manager, director). "
         "Did you mean 'senior_rep'? Fix: correct the key, or delete the line.")
