@@ -391,12 +391,13 @@ def run(business, params_file, data, period, client, force, anonymise, language,
 @main.command("run-all")
 @click.option("--period", default="previous", show_default=True)
 @click.option("--jobs", default=1, show_default=True, type=int)
-@click.option("--force", is_flag=True)
+@click.option("--force", is_flag=True, help="Replace the reports already written (default: leave them, as skipped).")
 @click.option("--reports-dir", type=click.Path())
 @click.option("--params-dir", type=click.Path(exists=True), help="Default: params/ (with params/clients/).")
 @_friendly
 def run_all_cmd(period, jobs, force, reports_dir, params_dir):
     """Run every business type's report (and every client file), continuing past failures.
+    A report already written is skipped (not a failure: a rerun redoes only what failed).
     Ctrl-C stops the batch: the reports that were done are listed, the others wrote nothing."""
     from .report import run_all
 
@@ -410,9 +411,11 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir):
                    f"{' (listed above)' if stop.results else ''}. The others were stopped or not started and "
                    "wrote nothing: their earlier reports are untouched.", err=True)
         sys.exit(128 + stop.signum)
-    failed = [r for r in results if r.status != "ok"]
+    failed = [r for r in results if r.status == "failed"]
+    skipped = [r for r in results if r.status == "skipped"]
     _echo_results(results)
-    click.echo(f"{len(results) - len(failed)} succeeded, {len(failed)} failed")
+    click.echo(f"{len(results) - len(failed) - len(skipped)} succeeded, {len(failed)} failed"
+               + (f", {len(skipped)} skipped (already written: --force replaces them)" if skipped else ""))
     sys.exit(1 if failed else 0)
 
 
@@ -428,8 +431,10 @@ def _echo_results(results) -> None:
     """One line per report (and a failure's whole message: rows, keys and fixes belong in
     the cron log)."""
     for r in results:
-        mark = "ok    " if r.status == "ok" else "FAILED"
-        lines = [str(r.folder)] if r.status == "ok" else (r.error or "failed").splitlines()
+        mark = {"ok": "ok    ", "skipped": "exists"}.get(r.status, "FAILED")
+        lines = ([str(r.folder)] if r.status == "ok" else
+                 [f"{r.folder}: already written, left as it is (--force replaces it)"] if r.status == "skipped" else
+                 (r.error or "failed").splitlines())
         click.echo(f"{mark} {r.business:<10} {_pad(r.client, 16)} {r.seconds:6.1f} s  {lines[0]}")
         for line in lines[1:] + ([f"warning: {r.warning}"] if getattr(r, "warning", "") else []):
             click.echo(f"       {line}")

@@ -20,6 +20,7 @@ __all__ = [
     "KPIError",
     "ScoringError",
     "ReportError",
+    "ReportExistsError",
     "Interrupted",
 ]
 
@@ -198,6 +199,20 @@ class ScoringError(SalesperfError):
 
 class ReportError(SalesperfError):
     """A report run failed; earlier reports are untouched."""
+
+
+class ReportExistsError(SalesperfError):
+    """The report asked for is already in place (``folder``) and ``force`` was not given.
+
+    ``run_report`` raises it; a batch (``run_all``) counts that report as skipped, not
+    failed: rerunning a period after fixing one client's file must not turn the reports
+    already written into failures, nor need ``--force`` (which would redo reports that may
+    have gone out to the client already).
+    """
+
+    def __init__(self, message: str, folder=None):
+        super().__init__(message)
+        self.folder = folder
 
 
 class Interrupted(KeyboardInterrupt):

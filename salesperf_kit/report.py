@@ -34,7 +34,7 @@ from . import exceptions
 from ._files import sha256_of
 from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
-from .exceptions import Interrupted, ReportError, SalesperfError
+from .exceptions import Interrupted, ReportError, ReportExistsError, SalesperfError
 from .loaders import _split_sheet
 from .params import PARAMS_DIR, load_params, read_yaml
 from .periods import last_complete_month, parse_period
@@ -60,7 +60,7 @@ class RunResult:
     business: str
     period: str
     client: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" or "skipped" (a batch's report that was already in place)
     folder: Path
     seconds: float
     error: str = ""
@@ -467,8 +467,8 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     variant = report_folder(business, language=language, plan_language=params.report_language, anonymise=anonymise)
     dest = reports / str(p) / _slug(client) / variant
     if dest.exists() and not force:
-        raise SalesperfError(f"A report already exists at {dest}. Rerun with --force to replace it "
-                             "(the old one is only removed once the new one has succeeded).")
+        raise ReportExistsError(f"A report already exists at {dest}. Rerun with --force to replace it "
+                                "(the old one is only removed once the new one has succeeded).", folder=dest)
     if given and data not in ("", "demo") and not Path(data).exists():  # (data_source checks data.path)
         raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
                              "their workbook, or 'demo' for the embedded demo data.")
@@ -669,6 +669,9 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
     try:
         out = _run_report(business, params_file, data=data, period=period, force=force, reports_dir=reports_dir,
                           kernels=_KERNELS, ahead=ahead, finish=finish)
+    except ReportExistsError as err:  # not a failure: the report is there (a rerun after fixing another one)
+        out = RunResult(business, str(_period(period)), load_params(params_file).report.client, "skipped", Path(err.folder),
+                        time.perf_counter() - t0, str(err))
     except SalesperfError as err:
         out = failed(err)
     if finish is None:
@@ -883,7 +886,8 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
             reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
             progress: bool = True) -> list[RunResult]:
     """Run every business type's report (and every client file in ``params/clients/``),
-    up to ``jobs`` at a time; failures are collected, not raised."""
+    up to ``jobs`` at a time; failures are collected, not raised. Without ``force``, a
+    report already in place is left as it is, with the status "skipped"."""
     pdir = Path(params_dir) if params_dir else PARAMS_DIR
     p = str(_period(period))
     files = [pdir / f"{b}.yaml" for b in BUSINESSES if (pdir / f"{b}.yaml").exists()] + client_files(pdir)

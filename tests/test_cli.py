@@ -662,3 +662,24 @@ def test_a_period_written_as_people_write_it_gives_the_same_kpis(telesales_dir, 
         assert r.exit_code == 0, r.output
     pd.testing.assert_frame_equal(pd.read_csv(out, encoding="utf-8-sig"),
                                   pd.read_csv(canonical, encoding="utf-8-sig"))
+
+
+def test_run_all_rerun_skips_the_reports_already_written_and_exits_0(tmp_path):
+    """Cron reruns a period after one client's file was fixed: the reports already written
+    are left as they are and listed as such, not counted as failures (an exit code of 1
+    would mail the operator a failure every time, and --force would redo reports that may
+    have gone out already)."""
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    (tmp_path / "exports").mkdir()
+    (pdir / "clients" / "acme.yaml").write_text(
+        "extends: telesales\ndata: {path: ../../exports}\nreport: {client: acme}\n", encoding="utf-8")
+    done = tmp_path / "reports" / "2026-10" / "acme" / "telesales"
+    done.mkdir(parents=True)
+    (done / "report.html").write_text("<p>sent to the client</p>", encoding="utf-8")
+    r = _run("run-all", "--period", "2026-10", "--params-dir", pdir, "--reports-dir", tmp_path / "reports")
+    assert r.exit_code == 0, r.output
+    assert "FAILED" not in r.output
+    assert "exists telesales  acme" in r.output and "already written, left as it is (--force replaces it)" in r.output
+    assert r.output.strip().endswith("0 succeeded, 0 failed, 1 skipped (already written: --force replaces them)")
+    assert (done / "report.html").read_text(encoding="utf-8") == "<p>sent to the client</p>"
