@@ -57,7 +57,8 @@ _CUSTOMER_ID = ["客户编号", "客户ID", "客户号", "客户", "客户名称
 _DATE = ["日期", "Date", "Day"]
 _PERIOD = ["考核期", "考核周期", "期间", "月份", "周期", "Period", "Month"]
 _REGION = ["地区", "区域", "大区", "Region", "Area"]
-_TEAM = ["团队", "部门", "小组", "组别", "Team", "Department", "Group"]
+_TEAM = ["团队", "部门", "小组", "组别", "所属部门", "所在部门", "部门名称", "所属团队", "所属小组", "销售团队",
+         "Team", "Department", "Group"]
 _CHANNEL = ["渠道", "来源渠道", "销售渠道", "流量渠道", "Channel", "Source"]
 
 COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
@@ -65,8 +66,9 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "employee_id": _EMPLOYEE_ID,
         "name": ["姓名", "员工姓名", "销售姓名", "名字", "Name", "Employee Name", "Full Name"],
         "team": _TEAM,
-        "role": ["岗位", "职位", "角色", "Role", "Position", "Job Title", "Title"],
-        "manager_id": ["上级编号", "上级工号", "上级ID", "上级", "直属上级", "主管编号", "Manager ID",
+        "role": ["岗位", "职位", "角色", "职务", "岗位名称", "Role", "Position", "Job Title", "Title"],
+        "manager_id": ["上级编号", "上级工号", "上级ID", "上级", "直属上级", "上级主管", "直属主管", "直属领导",
+                       "上级领导", "汇报对象", "主管编号", "Manager ID",
                        "Supervisor ID"],
         "hire_date": ["入职日期", "入职时间", "Hire Date", "Start Date", "Joined"],
         "leave_date": ["离职日期", "离职时间", "Leave Date", "Termination Date"],
@@ -75,16 +77,17 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "base_pay": ["底薪", "基本工资", "基本薪资", "Base Pay", "Base Salary"],
     },
     "orders": {
-        "order_id": ["订单编号", "订单号", "订单ID", "单号", "Order ID", "Order No", "Order Number"],
+        "order_id": ["订单编号", "订单号", "订单ID", "单号", "单据编号", "单据号", "销售单号", "Order ID", "Order No", "Order Number"],
         "employee_id": _EMPLOYEE_ID,
         "customer_id": _CUSTOMER_ID,
-        "order_date": ["下单日期", "下单时间", "订单日期", "订单时间", "成交日期", "成交时间",
+        "order_date": ["下单日期", "下单时间", "订单日期", "订单时间", "成交日期", "成交时间", "单据日期", "业务日期",
+                       "销售日期", "开单日期",
                        "Order Date", "Order Time"],
         "amount": ["订单金额", "金额", "销售额", "成交金额", "销售金额", "Sales", "Amount",
                    "Order Amount", "Revenue"],
         "cost": ["成本", "成本金额", "Cost"],
         "quantity": ["数量", "销售数量", "件数", "Quantity", "Qty", "Units"],
-        "status": ["订单状态", "状态", "Status", "Order Status"],
+        "status": ["订单状态", "状态", "交易状态", "Status", "Order Status"],
         "paid_amount": ["回款金额", "到账金额", "实付金额", "实收金额", "Paid Amount", "Amount Paid"],
         "paid_date": ["回款日期", "到账日期", "回款时间", "到账时间", "Paid Date", "Payment Date"],
         "channel": _CHANNEL,
@@ -199,11 +202,16 @@ VALUE_ALIASES: dict[str, dict[str, dict[str, object]]] = {
     "orders": {
         "status": {
             "已完成": "completed", "完成": "completed", "成交": "completed", "已成交": "completed",
-            "已签收": "completed", "交易成功": "completed", "completed": "completed",
+            "已签收": "completed", "交易成功": "completed", "交易完成": "completed", "已收货": "completed",
+            "确认收货": "completed", "completed": "completed",
             "complete": "completed", "won": "completed",
-            "已取消": "cancelled", "取消": "cancelled", "交易关闭": "cancelled",
+            "已取消": "cancelled", "取消": "cancelled", "交易关闭": "cancelled", "已关闭": "cancelled",
+            "已作废": "cancelled", "作废": "cancelled",
             "cancelled": "cancelled", "canceled": "cancelled",
-            "已退款": "refunded", "退款": "refunded", "退款成功": "refunded", "refunded": "refunded",
+            "已退款": "refunded", "退款": "refunded", "退款成功": "refunded", "退款完成": "refunded",
+            # goods sent back are refunded (a return with no refund is not a sale kept either)
+            "已退货": "refunded", "退货": "refunded", "退货退款": "refunded", "已退货退款": "refunded",
+            "refunded": "refunded", "returned": "refunded",
         },
     },
     "calls": {
@@ -239,8 +247,9 @@ Boolean columns accept :data:`BOOLEAN_VALUES` plus the column's own entries here
 
 _TABLE_NAMES: dict[str, list[str]] = {
     "employees": ["employees", "employee", "staff", "people", "员工", "人员", "销售人员", "员工表",
-                  "人员表", "员工名单"],
-    "orders": ["orders", "order", "sales", "订单", "销售订单", "订单表", "订单明细"],
+                  "人员表", "员工名单", "人员名单", "员工信息", "人员信息", "员工列表", "花名册", "员工花名册"],
+    "orders": ["orders", "order", "sales", "订单", "销售订单", "订单表", "订单明细", "订单明细表", "订单列表",
+               "订单数据", "销售明细", "销售订单明细", "销售记录", "销售数据"],
     "calls": ["calls", "call", "通话", "呼叫记录", "通话记录", "外呼记录"],
     "traffic": ["traffic", "流量", "流量数据"],
     "service": ["service", "tickets", "客服", "工单", "客服工单"],

@@ -1931,3 +1931,27 @@ def test_a_call_log_without_ids_or_agents_loads_with_what_to_do(tmp_path):
                          "told from two")
     k = compute_kpis(ds, "2026-10", kpis=["calls", "connect_rate"]).wide.set_index("employee_id")
     assert (k.loc["E1", "calls"], k.loc["E1", "connect_rate"]) == (3.0, pytest.approx(2 / 3))
+
+
+def test_a_chinese_erp_workbook_loads_with_its_usual_sheet_headers_and_statuses(tmp_path):
+    """An ERP's 销售明细 sheet (单据编号, 单据日期, 交易状态 with 已退货 / 交易完成 / 已关闭)
+    and a 人员 sheet (所属部门, 职务, 直属领导): the usual names of a Chinese export,
+    loaded without a mapping, as the documentation promises for a typical export."""
+    book = tmp_path / "华东商贸.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"员工编号": ["E1", "E2"], "姓名": ["王伟", "李芳"], "所属部门": ["华东区", "华东区"],
+                      "职务": ["rep", "rep"], "直属领导": [None, "E1"]}).to_excel(writer, sheet_name="人员", index=False)
+        pd.DataFrame({"单据编号": ["A1", "A2", "A3", "A4"], "单据日期": ["2026-10-03", "2026-10-04", "2026-10-05",
+                                                               "2026-10-06"],
+                      "业务员": ["E1", "E1", "E2", "E2"], "客户名称": ["甲", "乙", "丙", "丁"],
+                      "金额": [100.0, 200.0, 300.0, 400.0],
+                      "交易状态": ["交易完成", "已退货", "已关闭", "确认收货"]}).to_excel(
+            writer, sheet_name="销售明细", index=False)
+    ds = load_dataset(book)
+    assert set(ds.tables) == {"employees", "orders"}
+    assert ds.sources["orders"].sheet == "销售明细"
+    emp = ds.tables["employees"].set_index("employee_id")
+    assert list(emp["team"]) == ["华东区", "华东区"] and emp.loc["E2", "manager_id"] == "E1"
+    orders = ds.tables["orders"].set_index("order_id")
+    assert list(orders["status"]) == ["completed", "refunded", "cancelled", "completed"]
+    assert str(orders.loc["A1", "order_date"].date()) == "2026-10-03"
