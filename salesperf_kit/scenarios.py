@@ -2173,6 +2173,8 @@ class ScenarioComparison:
         baseline's, rank_changes (people whose rank moved), largest_move, grade_changes,
         and with payouts: payout_total, payout_change, payout_to_revenue; when a scenario
         changes the pay plan: pay_plan_changes (the settings it changes, ``commission.tiers``).
+        A scenario whose own pay plan the data cannot pay (commission tiers without orders)
+        has no payouts (empty, not 0) and a note that says why.
     weights : DataFrame
         scenario, role, kpi, weight, baseline_weight, change.
     ranks : DataFrame
@@ -2379,11 +2381,23 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
             quiet, pay_log.disabled = pay_log.disabled, pay_log.disabled or bool(frames)
             try:
                 p = pay(t.reset_index(), kpis, pay_plans[name], targets=targets)
+            except ScoringError as err:
+                # a scenario's own pay plan that these data cannot pay (a commission added
+                # to a plan without one, for a call centre without orders): its payouts are
+                # left out and said why; the ranks and grades of every scenario still show
+                if name not in paying:
+                    raise
+                p = None
+                notes.append(_unpayable(name, params, pay_plans[name], what_if, err))
             finally:
                 pay_log.disabled = quiet
-            t["payout"] = p["total"].to_numpy()
-            cost = plan_cost(p, kpis).set_index("measure")["value"]
-            payout_to_revenue[name] = float(cost["payout_to_revenue"])
+            if p is None:
+                t["payout"] = np.nan
+                payout_to_revenue[name] = float("nan")
+            else:
+                t["payout"] = p["total"].to_numpy()
+                cost = plan_cost(p, kpis).set_index("measure")["value"]
+                payout_to_revenue[name] = float(cost["payout_to_revenue"])
         t.insert(0, "label", labels.get(language) or next(iter(labels.values()), name) if labels else name)
         t.insert(0, "scenario", name)
         frames.append(t)
@@ -2411,8 +2425,9 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
                "largest_move": float(rows["rank_change"].abs().max()) if len(rows) else 0.0,
                "grade_changes": int(rows["grade_changed"].sum())}
         if pay is not None:
-            row["payout_total"] = round(float(rows["payout"].sum()), 2)  # (cents: no float residue in a sum)
-            row["payout_change"] = round(float(rows["payout_change"].sum()), 2)
+            # (cents: no float residue in a sum; a scenario left unpaid has no total, not 0)
+            row["payout_total"] = round(float(rows["payout"].sum(min_count=1)), 2)
+            row["payout_change"] = round(float(rows["payout_change"].sum(min_count=1)), 2)
             row["payout_to_revenue"] = payout_to_revenue[name]   # is the plan affordable? (seed 002)
         if paying:
             row["pay_plan_changes"] = ", ".join(_changed_keys(params.incentives.model_dump(),
@@ -2433,6 +2448,18 @@ def _changed_keys(before: Any, after: Any, path: str = "") -> list[str]:
         return [k for key in dict.fromkeys([*before, *after])
                 for k in _changed_keys(before.get(key), after.get(key), f"{path}.{key}" if path else str(key))]
     return [] if before == after else [path]
+
+
+def _unpayable(name: str, params, plan, what_if: Mapping | None, err: Exception) -> str:
+    """Why scenario ``name``'s payouts are left out, and where its pay change is written."""
+    changed = ", ".join(_changed_keys(params.incentives.model_dump(), plan.incentives.model_dump()))
+    quick = isinstance((what_if or {}).get(name), Mapping) and _PAY in what_if[name]
+    where = f"what_if['{name}']['{_PAY}']" if quick else f"scenarios.scenarios.{name}.{_PAY}"
+    drop = ("leave it out of what_if" if quick else
+            f"set scenarios.scenarios.{name}: null in the parameter file (a scenario of the plan it extends "
+            "is inherited with it)")
+    return (f"scenario {name} changes the pay plan ({where}: {changed}) in a way these data cannot pay, so its "
+            f"payouts are left out (its ranks and grades are shown): {err} To drop the scenario, {drop}.")
 
 
 def _pay_plan(params, scenario: str, what_if: Mapping | None = None):

@@ -1068,3 +1068,45 @@ def test_a_pay_what_if_is_checked_like_the_plan(pay_case, change, message):
     kpis, params, card = pay_case
     with pytest.raises(ParamsError, match=message):
         sc.compare_scenarios(card, params, kpis=kpis, what_if={"x": {"incentives": change}})
+
+
+def test_a_pay_scenario_the_data_cannot_pay_is_left_unpaid_not_a_crash():
+    """A call centre without orders (as the PwC call-centre log): two agents scored on their
+    connect rate, paid a base of 5,000 and a performance pay of 1,000 x 1.2 (A) or x 1.0 (B),
+    and no commission. A scenario that adds commission tiers (one inherited from a shipped
+    plan) cannot be paid without orders: the comparison used to stop at that scenario with
+    'incentives.commission.basis is 'ordered', but the data give no orders', naming no
+    scenario. Its payouts are now left out and the note names it and how to drop it; the
+    baseline is paid as before:
+
+    ====  ==========  =====  =================================
+    who   connected   grade  payout
+    ====  ==========  =====  =================================
+    a1    2 of 2      A      5,000 + 1,000 x 1.2 = 6,200
+    a2    1 of 2      B      5,000 + 1,000 x 1.0 = 6,000
+    ====  ==========  =====  =================================
+    """
+    from salesperf_kit.kpis import compute_kpis
+
+    employees = pd.DataFrame({"employee_id": ["a1", "a2"], "name": ["A1", "A2"], "team": "t", "role": "agent"})
+    calls = pd.DataFrame({"call_id": ["c1", "c2", "c3", "c4"], "employee_id": ["a1", "a1", "a2", "a2"],
+                          "started_at": pd.to_datetime(["2026-10-05 09:00"] * 4), "duration_s": 120.0,
+                          "connected": [True, True, True, False]})
+    kpis = compute_kpis({"employees": employees, "calls": calls}, "2026-10", kpis=["connect_rate"])
+    params = params_from_dict({
+        "business": "telesales",
+        "scoring": {"roles": {"agent": {"weights": {"connect_rate": 1}}}, "grading": THRESHOLDS},
+        "incentives": {"base_pay": {"default": 5000}, "performance_pay": {"default": 1000},
+                       "grade_multipliers": {"A": 1.2, "B": 1.0}},
+        "scenarios": {"scenarios": {"提成上调": {"incentives": {"commission": {"tiers": [{"above": 0, "rate": 0.02}]}}}}}})
+    comp = sc.compare_scenarios(score(kpis, params), params, kpis=kpis)
+    pay = comp.table.pivot(index="employee_id", columns="scenario", values="payout")
+    assert pay["baseline"].to_dict() == {"a1": 6200, "a2": 6000}
+    assert pay["提成上调"].isna().all()
+    s = comp.summary.set_index("scenario")
+    assert s.loc["baseline", "payout_total"] == 12200
+    assert math.isnan(s.loc["提成上调", "payout_total"]) and math.isnan(s.loc["提成上调", "payout_change"])
+    assert s.loc["提成上调", "pay_plan_changes"] == "commission.tiers"
+    note = next(n for n in comp.notes if n.startswith("scenario 提成上调"))
+    assert "scenarios.scenarios.提成上调.incentives: commission.tiers" in note and "data give no orders" in note
+    assert "set scenarios.scenarios.提成上调: null" in note
