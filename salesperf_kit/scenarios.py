@@ -1979,11 +1979,13 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
     matrix for the role (:func:`ahp_weights`; its consistency in ``attrs["ahp"]``).
     ``source="raw"`` uses the KPI values with the catalogue's directions,
     ``"normalised"`` the 0-100 points (already higher-is-better). People with a missing
-    value are left out (``attrs["people"]``).
+    value are left out (``attrs["people"]``), and so are the KPIs nobody of the role has
+    points of this period (no data, no target): the scorer shares their weight out, so the
+    ``plan`` column is the share each remaining KPI carries (``attrs["notes"]`` names them).
     """
     check_one_of("source", source, ["raw", "normalised"], error=ScoringError)
     X, plan = role_matrix(scorecard, role, value=source)
-    plan = plan[plan > 0]
+    plan, unscored = _scored_weights(scorecard, role, plan[plan > 0])
     X = X[list(plan.index)]
     direction = None if source == "raw" else True
     out = pd.DataFrame({"plan": plan / plan.sum()})
@@ -1993,6 +1995,8 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
     notes = [f"entropy ({'raw values' if variant == 'raw' else 'min-max with direction first'}) and CRITIC "
              f"from the {'raw KPI values' if source == 'raw' else 'normalised points'} of {people} people "
              "with every value present."]
+    if unscored:
+        notes.append(_unscored_note(unscored, role))
     spec = _ahp_spec(scorecard.params, role, list(plan.index)) if scorecard.params is not None else None
     if spec is not None:
         names, matrix = spec
@@ -2012,9 +2016,16 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
 
 def topsis_ranking(scorecard, role: str, *, weights=None) -> pd.DataFrame:
     """The role's people ranked by TOPSIS on their raw KPI values (catalogue directions,
-    the plan's weights unless given) next to their weighted-sum rank within the role."""
+    the plan's weights unless given) next to their weighted-sum rank within the role.
+
+    With the plan's weights, the KPIs nobody of the role has points of are left out, as the
+    scorer leaves them out (named in ``attrs["notes"]``)."""
     X, plan = role_matrix(scorecard, role, value="raw")
-    w = plan[plan > 0] if weights is None else pd.Series(weights, dtype="float64")
+    unscored: list[str] = []
+    if weights is None:
+        w, unscored = _scored_weights(scorecard, role, plan[plan > 0])
+    else:
+        w = pd.Series(weights, dtype="float64")
     unknown = [k for k in w.index if k not in X.columns]
     if unknown:
         raise ScoringError(f"topsis_ranking: weights for {', '.join(map(str, unknown))}, which the role '{role}' "
@@ -2027,7 +2038,27 @@ def topsis_ranking(scorecard, role: str, *, weights=None) -> pd.DataFrame:
     out["topsis"] = t["closeness"]
     out["topsis_rank"] = t["rank"]
     out["rank_difference"] = out["rank_in_role"] - out["topsis_rank"]
-    return out.sort_values(["rank_in_role"], kind="mergesort")
+    out = out.sort_values(["rank_in_role"], kind="mergesort")
+    out.attrs["notes"] = [_unscored_note(unscored, role)] if unscored else []
+    return out
+
+
+def _scored_weights(scorecard, role: str, plan: pd.Series) -> tuple[pd.Series, list[str]]:
+    """The plan's weights of the KPIs someone of ``role`` has points of, and the KPIs left
+    out: nobody has points of them this period (no data, no target), so the scorer shares
+    their weight out over the others, and a KPI with no value for anyone would leave every
+    person incomplete (entropy, CRITIC and TOPSIS of nobody)."""
+    points, _ = role_matrix(scorecard, role, value="normalised")
+    has = points.reindex(columns=list(plan.index)).notna().any(axis=0)
+    unscored = [k for k in plan.index if not has.get(k, False)]
+    return plan.drop(unscored), unscored
+
+
+def _unscored_note(unscored: list[str], role: str) -> str:
+    return (f"{', '.join(unscored)} left out: nobody of the role '{role}' has points of "
+            f"{'it' if len(unscored) == 1 else 'them'} this period, so the scorer shares "
+            f"{'its' if len(unscored) == 1 else 'their'} weight out over the other KPIs (the plan column "
+            "is that share).")
 
 
 # ============================================================================= named scenarios

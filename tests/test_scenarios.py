@@ -1110,3 +1110,66 @@ def test_a_pay_scenario_the_data_cannot_pay_is_left_unpaid_not_a_crash():
     note = next(n for n in comp.notes if n.startswith("scenario 提成上调"))
     assert "scenarios.scenarios.提成上调.incentives: commission.tiers" in note and "data give no orders" in note
     assert "set scenarios.scenarios.提成上调: null" in note
+
+
+@pytest.fixture(scope="module")
+def no_orders_case():
+    """Three agents of a call centre without orders, weighed 0.4 connect rate, 0.4 effective
+    talk minutes (connected calls of 60 s or more) and 0.2 revenue, which nobody has:
+
+    ====  ===================  ==============  ===================
+    who   calls                connect_rate    effective minutes
+    ====  ===================  ==============  ===================
+    a1    2 connected, 30 s    2 / 2 = 1       0 (greetings only)
+    a2    2 of 4, 60 s each    2 / 4 = 0.5     2
+    a3    1 of 4, 60 s         1 / 4 = 0.25    1
+    ====  ===================  ==============  ===================
+    """
+    from salesperf_kit.kpis import compute_kpis
+
+    employees = pd.DataFrame({"employee_id": ["a1", "a2", "a3"], "name": ["A1", "A2", "A3"], "team": "t",
+                              "role": "agent"})
+    rows = ([("a1", 30, True)] * 2 + [("a2", 60, True)] * 2 + [("a2", 0, False)] * 2 + [("a3", 60, True)]
+            + [("a3", 0, False)] * 3)
+    calls = pd.DataFrame([{"call_id": f"c{i}", "employee_id": e, "started_at": pd.Timestamp("2026-10-05 09:00"),
+                           "duration_s": float(d), "connected": c} for i, (e, d, c) in enumerate(rows)])
+    kpis = compute_kpis({"employees": employees, "calls": calls}, "2026-10",
+                        kpis=["connect_rate", "effective_talk_minutes", "revenue"])
+    params = params_from_dict({"business": "telesales", "scoring": {"grading": THRESHOLDS, "roles": {"agent": {
+        "weights": {"connect_rate": 0.4, "effective_talk_minutes": 0.4, "revenue": 0.2}}}}})
+    return score(kpis, params)
+
+
+def test_data_driven_weights_leave_out_a_kpi_nobody_has(no_orders_case):
+    """Revenue (no orders) left every agent incomplete, so entropy and CRITIC were NaN for
+    all KPIs ('from the raw KPI values of 0 people'), as on the PwC call-centre log. By hand,
+    on connect rate and talk minutes only:
+
+    min-max: connect (1, 1/3, 0), minutes (0, 1, 1/2); p = (3/4, 1/4, 0) and (0, 2/3, 1/3);
+    e = -(sum p ln p) / ln 3; entropy weight = (1 - e) / sum (1 - e).
+    CRITIC: sd (population) x sum (1 - r); r(connect, minutes) of (1, 1/3, 0) and (0, 1, 1/2)
+    """
+    t = sc.data_driven_weights(no_orders_case, "agent")
+    assert t.index.tolist() == ["connect_rate", "effective_talk_minutes"]
+    assert t["plan"].tolist() == [0.5, 0.5]   # 0.4 / 0.8 each: the scorer's share
+    e1 = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / math.log(3)
+    e2 = -(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3)) / math.log(3)
+    assert t["entropy"].tolist() == pytest.approx([(1 - e1) / (2 - e1 - e2), (1 - e2) / (2 - e1 - e2)])
+    assert t["critic"].notna().all() and t["critic"].sum() == pytest.approx(1.0)
+    assert t.attrs["people"] == 3
+    assert any(n.startswith("revenue left out: nobody of the role 'agent' has points of it") for n in t.attrs["notes"])
+
+
+def test_topsis_ranking_leaves_out_a_kpi_nobody_has(no_orders_case):
+    """TOPSIS on connect rate (1, 0.5, 0.25) and minutes (0, 2, 1), weights 0.5 / 0.5:
+    vector-normalised v = 0.5 x (1, 0.5, 0.25) / sqrt(1.3125) and 0.5 x (0, 2, 1) / sqrt(5);
+    closeness = d- / (d+ + d-), with the ideal (max, max) and the anti-ideal (min, min)."""
+    r = sc.topsis_ranking(no_orders_case, "agent")
+    c = 0.5 * np.array([1, 0.5, 0.25]) / math.sqrt(1.3125)
+    m = 0.5 * np.array([0, 2, 1]) / math.sqrt(5)
+    plus = np.hypot(c.max() - c, m.max() - m)
+    minus = np.hypot(c - c.min(), m - m.min())
+    expected = dict(zip(["a1", "a2", "a3"], minus / (plus + minus)))
+    assert r["topsis"].to_dict() == pytest.approx(expected)
+    assert r["topsis_rank"].to_dict() == {"a2": 1.0, "a1": 2.0, "a3": 3.0}
+    assert "revenue left out" in r.attrs["notes"][0]
