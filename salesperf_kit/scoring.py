@@ -333,11 +333,21 @@ def rank(scores: pd.Series, *, tie: str = "min") -> pd.Series:
 
     ``tie``: ``"min"`` (equal scores share the best rank: 1, 2, 2, 4), ``"average"``
     (1, 2.5, 2.5, 4), ``"first"`` (order of appearance: 1, 2, 3, 4), ``"max"`` (1, 3, 3, 4)
-    or ``"dense"`` (1, 2, 2, 3). A NaN score has a NaN rank.
+    or ``"dense"`` (1, 2, 2, 3). A NaN score has a NaN rank. Scores equal to 9 decimals
+    are equal: points that add up to the same score in another order (14.29 + 22.86 + 11.43
+    and 20 + 28.57 + 0) differ in the last bit of a float, and must not rank apart.
     """
     check_one_of("tie", tie, RANK_TIES, error=ScoringError)
-    return pd.to_numeric(scores, errors="coerce").astype("float64").rank(
-        method=tie, ascending=False, na_option="keep").rename("rank")
+    return _settled(scores).rank(method=tie, ascending=False, na_option="keep").rename("rank")
+
+
+def _settled(scores) -> pd.Series:
+    """Scores as floats rounded to 9 decimals, so that sums equal but for float rounding
+    compare equal (their rank and grade are those of a tie)."""
+    return pd.to_numeric(scores, errors="coerce").astype("float64").round(_SCORE_DECIMALS)
+
+
+_SCORE_DECIMALS = 9
 
 
 def grade_order(grading) -> list[str]:
@@ -395,7 +405,7 @@ def assign_grades(scores: pd.Series, grading) -> pd.Series:
       reaches, so the next grade's count shrinks by as many.
     """
     g = as_grading(grading)
-    s = pd.to_numeric(scores, errors="coerce").astype("float64")
+    s = _settled(scores)   # (equal to 9 decimals: a tie, as in :func:`rank`)
     out = pd.Series(None, index=s.index, dtype=object, name="grade")
     order = grade_order(g)
     ok = s.dropna()

@@ -921,3 +921,20 @@ def test_explain_names_the_roles_a_role_is_compared_with(kpis, data):
     # without peers the wording is the role's own
     plain = score(kpis, make_params(), targets=data["targets"]).explain("E5", language="en")
     assert "among peers (" not in plain
+
+
+def test_equal_points_added_in_another_order_tie():
+    """Two agents of the PwC call-centre log with the same points, 340/7 = 48.571...:
+    Diane 100/7 + 160/7 + 80/7 (connect rate, talk minutes, CSAT) and Joe 20 + 200/7 + 0.
+    The float sums differ in the last bit (48.57142857142858 and 48.57142857142857), so the
+    scorecard ranked them 4 and 5 under 'equal scores share the best rank', and a forced
+    distribution could give them different grades. Scores equal to 9 decimals tie."""
+    diane = 100 / 7 + 160 / 7 + 80 / 7
+    joe = 20 + 200 / 7 + 0
+    assert diane != joe   # the float noise this is about
+    s = pd.Series({"Dan": 60.0, "Diane": diane, "Joe": joe, "Becky": 10.0})
+    assert rank(s).to_dict() == {"Dan": 1, "Diane": 2, "Joe": 2, "Becky": 4}
+    assert rank(s, tie="dense").to_dict() == {"Dan": 1, "Diane": 2, "Joe": 2, "Becky": 3}
+    # 4 people at A 50 % / B 50 %: 2 A; Diane and Joe tie for the second A, so both get it
+    grades = assign_grades(s, {"method": "forced", "distribution": {"A": 0.5, "B": 0.5}})
+    assert grades.to_dict() == {"Dan": "A", "Diane": "A", "Joe": "A", "Becky": "B"}
