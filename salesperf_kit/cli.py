@@ -341,15 +341,17 @@ def targets(business, year, method, uplift, data, params_file, out):
 @click.option("--period", required=True)
 @click.option("--out", required=True, type=click.Path(),
               help="Output file: .xlsx (summary, people and weights sheets) or .csv (the people).")
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="The workbook's language (default: the parameter file's report.language or language).")
 @_friendly
-def scenarios(business, params_file, data, period, out):
+def scenarios(business, params_file, data, period, out, language):
     """Score the parameter file's named weight and pay scenarios side by side with the baseline."""
     from .scenarios import run_scenarios, write_scenarios
 
     params = _params(business, params_file)
     dataset = _load(data, params, period)
-    table = run_scenarios(dataset, params, period)
-    write_scenarios(table, out, params)
+    table = run_scenarios(dataset, params, period, language=language)
+    write_scenarios(table, out, params, language=language)
     summary = table.attrs.get("summary")
     if summary is not None and len(summary):
         click.echo(summary.to_string())

@@ -2604,12 +2604,12 @@ def _score_period(dataset, params, period) -> ScenarioInputs:
                           targets=tables.get("targets"), ratings=tables.get("reviews"))
 
 
-def run_scenarios(dataset, params, period) -> pd.DataFrame:
+def run_scenarios(dataset, params, period, *, language: str | None = None) -> pd.DataFrame:
     """What ``salesperf scenarios`` writes: the named scenarios next to the baseline, one
     row per scenario x person (:attr:`ScenarioComparison.table`); the per-scenario summary
     is in ``attrs["summary"]``, the weights in ``attrs["weights"]`` and the notes in
-    ``attrs["notes"]``."""
-    comparison = _score_period(dataset, params, period).compare()
+    ``attrs["notes"]``. ``language``: of the scenario labels (default: the plan's)."""
+    comparison = _score_period(dataset, params, period).compare(language=language)
     out = comparison.table.copy()
     out.attrs["summary"] = comparison.summary
     out.attrs["weights"] = comparison.weights

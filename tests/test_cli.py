@@ -214,6 +214,25 @@ def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
     assert cell.number_format == "0.0%"
 
 
+def test_the_scenarios_workbook_in_english_for_a_client_whose_plan_is_chinese(tmp_path):
+    """An English-speaking client (the Maven CRM and PwC call-centre exports) on a plan that
+    extends a shipped Chinese one had no way to an English workbook but editing the plan:
+    `scenarios` had no --language, as `run` and `explain` have."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "scen.xlsx"
+    r = _run("scenarios", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--period", "2026-10",
+             "--out", out, "--language", "en")
+    assert r.exit_code == 0, r.output
+    assert load_workbook(out).sheetnames == ["Summary", "People", "Weights"]
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    summary = sheets["Summary"].set_index("Scenario")
+    assert summary.loc["baseline", "Description"] == "Baseline"
+    assert summary.loc["销售额30", "Description"] == "Revenue at 30 %"   # the label's English, not 销售额权重 30%
+    assert set(sheets["People"]["Role"]) == {"Agent", "Team lead"}
+    assert set(sheets["People"]["Grade changed"]) == {"Yes", "No"}
+
+
 def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
     from salesperf_kit.schemas import TABLES
 
