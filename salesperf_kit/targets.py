@@ -789,7 +789,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
 
 def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd.Series, months: list[Period],
                       recent: list[str], kpi: str, ramp_months: int, overrides) -> list[str]:
-    """Why each person without a level got the target they did (history method)."""
+    """Why each person without a level got the target they did (history method), and who
+    gets a target of 0 all year because they sold nothing in the months it follows."""
     notes = []
     span = recent[0] if len(recent) == 1 else f"{recent[0]} .. {recent[-1]}" if recent else "the history"
     for e, row in people.iterrows():
@@ -804,6 +805,17 @@ def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd
         ramp = [f"{r:.0%} in {m}" for m, r in ramp if r < 1]
         notes.append(f"{e} ({row['team']}) has no {kpi} history in a whole month of {span}: their targets "
                      f"follow {basis}" + (f", ramped up as a new hire ({', '.join(ramp)})." if ramp else "."))
+    # worked those months in full and sold nothing: a level of 0, so a target of 0 all year,
+    # which is right for a manager who does not sell and a silent gap for a salesperson
+    nothing = [f"{e} ({people.at[e, 'team']})" for e in levels.index
+               if levels.get(e) == 0 and str(e) not in {str(k) for k in (overrides or {})}
+               and any(m.employs(people.at[e, "hire_date"], people.at[e, "leave_date"]) for m in months)]
+    if nothing:
+        year = months[0].year if months else ""
+        notes.append(f"{', '.join(nothing)} had no {kpi} in the whole months of {span} that the targets follow, so "
+                     f"their {kpi} target is 0 in every month of {year}. Right for someone who does not sell (a "
+                     "manager scored on the team's figures); for a salesperson, give the annual target by hand "
+                     "(make_targets(..., overrides={kpi: {employee_id: amount}})).")
     return notes
 
 

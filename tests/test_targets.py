@@ -579,3 +579,23 @@ def test_a_large_but_possible_uplift_is_kept(flat_history):
     t = targets_from_history(flat_history, year=2027, uplift=3.0, settings=TargetSettings(promotions=[]))
     base = targets_from_history(flat_history, year=2027, uplift=0.0, settings=TargetSettings(promotions=[]))
     assert t["target"].sum() == pytest.approx(4 * base["target"].sum(), rel=1e-3)  # (rounding to whole units)
+
+
+def test_targets_say_who_gets_nothing_all_year_for_selling_nothing(flat_history):
+    """e5 (T2) was employed all of 2026 and sold nothing: a whole-month level of 0, so a
+    target of 0 in every month of 2027. On the Maven CRM pipeline five representatives who
+    never closed a deal got 0 for a whole year beside their managers, and the command said
+    nothing. By hand: 12 x 4,000 x 1.25 = 60,000, 5,000 a month; weights e1 1,000, e2 2,000,
+    e3 1,000, e5 0, so T2 gets 5,000 x 1,000 / 4,000 = 1,250, all e3's, and e5 0."""
+    emp = flat_history["employees"]
+    flat_history["employees"] = pd.concat([emp, pd.DataFrame({
+        "employee_id": ["e5"], "name": ["e"], "team": ["T2"], "role": ["sales"]})], ignore_index=True)
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]))
+    jan = t[t["period"] == "2027-01"].set_index("employee_id", drop=False)
+    assert jan.loc["e5", "target"] == 0 and jan.loc["e3", "target"] == 1250
+    assert t.loc[t["employee_id"] == "e5", "target"].eq(0).all() and len(t[t["employee_id"] == "e5"]) == 12
+    assert t.attrs["notes"][-1] == (
+        "e5 (T2) had no revenue in the whole months of 2026-10 .. 2026-12 that the targets follow, so their revenue "
+        "target is 0 in every month of 2027. Right for someone who does not sell (a manager scored on the team's "
+        "figures); for a salesperson, give the annual target by hand (make_targets(..., overrides={kpi: "
+        "{employee_id: amount}})).")
