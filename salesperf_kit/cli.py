@@ -330,6 +330,8 @@ def targets(business, year, method, uplift, data, params_file, out):
     table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift)
     write_table(table, out, labels=False, sheet="targets")
     click.echo(f"Wrote {len(table)} target {'row' if len(table) == 1 else 'rows'} to {out}")
+    for basis in table.attrs.get("basis", []):
+        click.echo(f"  {basis}")
     for note in table.attrs.get("notes", []):
         click.echo(f"  - {note}")
 

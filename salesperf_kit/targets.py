@@ -683,8 +683,10 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     Returns
     -------
     DataFrame with columns period, employee_id, team, kpi, target: one row per month for every
-    person employed in it, and one per team (``employee_id`` empty). With the history method,
-    ``attrs["notes"]`` says, for each person without history, what their targets follow.
+    person employed in it, and one per team (``employee_id`` empty). ``attrs["basis"]`` says
+    how the company's annual figure was set (the level, the months and the uplift) and what
+    each team gets in the year; with the history method, ``attrs["notes"]`` says, for each
+    person without history, what their targets follow, and who gets 0 all year.
     """
     from .params import TargetSettings
 
@@ -720,6 +722,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     has_learned = not any(math.isnan(x) for x in learned)
     index = pd.Series([x * 12 / 100 for x in (learned if has_learned else [100 / 12] * 12)], index=range(1, 13))
 
+    method_words = {"history": "by each person's own level", "capacity": "by head count (new hires ramped up)",
+                    "equal": "equally among those employed"}
+
     def deseason(values: pd.Series) -> float:
         idx = index[[parse_period(p).index for p in values.index]].to_numpy()
         ok = idx > 0
@@ -737,8 +742,15 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
                 f"months with data in {Period('month', year - 3, 1)} .. {Period('month', year - 1, 12)}, but "
                 f"{found}. Load the data of {year - 1}{later}, or (in Python) give the company's annual target "
                 "with annual=...")
-        annual = 12 * deseason(company.reindex(recent).fillna(0.0)) * factor
-        annual = round(annual / unit) * unit  # a computed total is a whole number of units
+        level_co = deseason(company.reindex(recent).fillna(0.0))
+        annual = round(12 * level_co * factor / unit) * unit  # a computed total is a whole number of units
+        span = recent[0] if len(recent) == 1 else f"{recent[0]} .. {recent[-1]}"
+        grow = (f"x {factor:.4g} (uplift {uplift:.0%})" if factor >= 1 else
+                f"/ {1 + uplift:.4g} (uplift {uplift:.0%}, lower is better)")
+        basis = (f"{kpi} {year}: the company's target {annual:,.0f} = 12 x {level_co:,.2f} (its monthly level of "
+                 f"{span}, season-adjusted) {grow}, shared out {method_words[method]}")
+    else:
+        basis = f"{kpi} {year}: the company's target {float(annual):,.0f} (given), shared out {method_words[method]}"
     annual = float(annual)
     if settings.profile is not None:
         plan = split_in_time(annual, year=year, profile=settings.profile, promotions=settings.promotions,
@@ -781,6 +793,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     teams = out.groupby(["period", "team"], as_index=False)["target"].sum().assign(employee_id=None, kpi=kpi)
     out = pd.concat([out, teams[_TARGET_COLUMNS]], ignore_index=True)
     out = _tidy(out)
+    team_year = out[out["employee_id"].isna()].groupby("team", sort=True)["target"].sum()
+    out.attrs["basis"] = [basis + "; by team: " + ", ".join(f"{t} {v:,.0f}" for t, v in team_year.items()) + "."]
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
                                                settings.new_hire_ramp_months, overrides)
@@ -997,6 +1011,7 @@ def make_targets(dataset, params=None, *, year: int, method: str | None = None, 
              for k in settings.kpis]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_TARGET_COLUMNS)
     out.attrs["notes"] = [n for part in parts for n in part.attrs.get("notes", [])]
+    out.attrs["basis"] = [b for part in parts for b in part.attrs.get("basis", [])]
     return out
 
 

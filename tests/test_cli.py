@@ -239,6 +239,8 @@ def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
     out = tmp_path / "targets.csv"
     r = _run("targets", "online", "--year", "2027", "--method", "capacity", "--uplift", "0.2", "--out", out)
     assert r.exit_code == 0, r.output
+    # how the company's total was set, and each team's year
+    assert "revenue 2027: the company's target " in r.output and "x 1.2 (uplift 20%), shared out by head count" in r.output
     t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
     assert set(TABLES["targets"].required) <= set(t.columns)
     assert t["period"].str.startswith("2027-").all() and t["period"].nunique() == 12

@@ -599,3 +599,22 @@ def test_targets_say_who_gets_nothing_all_year_for_selling_nothing(flat_history)
         "target is 0 in every month of 2027. Right for someone who does not sell (a manager scored on the team's "
         "figures); for a salesperson, give the annual target by hand (make_targets(..., overrides={kpi: "
         "{employee_id: amount}})).")
+
+
+def test_targets_say_how_the_company_total_was_set_and_what_each_team_gets(flat_history):
+    """`salesperf targets` said only 'Wrote 96 target rows': a consultant cascading the
+    Superstore year had to add up the file to learn the company's 716,355 and the regions'
+    shares. Without e4: the months of 2026 are flat, so the season-adjusted level of
+    2026-10 .. 2026-12 is 1,000 + 2,000 + 1,000 = 4,000 a month; 12 x 4,000 x 1.25 = 60,000;
+    T1 (e1, e2) takes 3,000 / 4,000 of it, 45,000, and T2 (e3) 15,000."""
+    flat_history["employees"] = flat_history["employees"][lambda e: e["employee_id"] != "e4"]
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]))
+    assert t.attrs["basis"] == [
+        "revenue 2027: the company's target 60,000 = 12 x 4,000.00 (its monthly level of 2026-10 .. 2026-12, "
+        "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: T1 45,000, T2 15,000."]
+    # a given 12,000: 1,000 a month, equally over 3 people: T1 2 x 333.33 = 666.67 -> 667 a
+    # month (the unit left over goes to the larger remainder), 8,004 a year; T2 333 -> 3,996
+    t = targets_from_history(flat_history, year=2027, method="equal", annual=12_000,
+                             settings=TargetSettings(promotions=[]))
+    assert t.attrs["basis"] == ["revenue 2027: the company's target 12,000 (given), shared out equally among those "
+                                "employed; by team: T1 8,004, T2 3,996."]
