@@ -211,7 +211,7 @@ class _Grader:
 
     def codes(self, S: np.ndarray, R: np.ndarray | None = None) -> np.ndarray:
         """Grade codes (0 = best, -1 = no score) along the last axis of S."""
-        S = np.asarray(S, dtype="float64")
+        S = np.round(np.asarray(S, dtype="float64"), _SCORE_DECIMALS)
         last = len(self.labels) - 1
         if self.method == "thresholds":
             code = np.full(S.shape, last, dtype=np.int64)
@@ -277,14 +277,19 @@ def score_matrix(N, W) -> np.ndarray:
     return s[0] if one else s
 
 
+#: scores equal to this many decimals tie (as :func:`salesperf_kit.scoring.rank` ranks them)
+_SCORE_DECIMALS = 9
+
+
 def rank_matrix(S, *, tie: str = "min") -> np.ndarray:
-    """Ranks along the last axis, 1 = the highest score; NaN scores get NaN ranks.
+    """Ranks along the last axis, 1 = the highest score; NaN scores get NaN ranks. Scores
+    equal to 9 decimals tie (points added in another order differ in the last bit).
 
     ``tie`` as in :func:`salesperf_kit.scoring.rank`: ``"min"`` (1, 2, 2, 4), ``"average"``,
     ``"first"`` (order of the rows), ``"max"`` or ``"dense"``.
     """
     check_one_of("tie", tie, list(_RANKDATA), error=ScoringError)
-    S = np.asarray(S, dtype="float64")
+    S = np.round(np.asarray(S, dtype="float64"), _SCORE_DECIMALS)   # equal to 9 decimals: a tie, as the scorer ranks
     return stats.rankdata(-S, method=_RANKDATA[tie], axis=-1, nan_policy="omit").astype("float64")
 
 

@@ -83,6 +83,23 @@ def test_rank_matrix_ties_and_missing():
     assert sc.rank_matrix([[1, 2], [2, 1]]).tolist() == [[2, 1], [1, 2]]
 
 
+def test_rank_matrix_and_grades_tie_equal_points_added_in_another_order():
+    """340/7 points as 100/7 + 160/7 + 80/7 and as 20 + 200/7 + 0 (two PwC agents) differ in
+    the last bit of the float; TOPSIS's 'rank_in_role' ranked them 4 and 5 next to a scorecard
+    that ties them. By hand: 60 first, the two 48.57 share 2nd, 10 is 4th; at A 50 % of 4
+    people both 48.57 reach the second A."""
+    s = [60.0, 100 / 7 + 160 / 7 + 80 / 7, 20 + 200 / 7 + 0, 10.0]
+    assert s[1] != s[2]
+    assert sc.rank_matrix(s).tolist() == [1, 2, 2, 4]
+    forced = {"method": "forced", "distribution": {"A": 0.5, "B": 0.5}}
+    assert sc.grade_matrix(s, forced).tolist() == ["A", "A", "A", "B"]
+    # ten points of 5 added up are 49.99999999999999, not below a threshold of 50
+    fifty = sum([0.1] * 10) * 50
+    assert fifty < 50
+    assert sc.grade_matrix([fifty, 10.0], THRESHOLDS).tolist() == ["A", "B"]
+    assert assign_grades(pd.Series([fifty, 10.0]), THRESHOLDS).tolist() == ["A", "B"]
+
+
 def test_grades_follow_the_scorer():
     """Thresholds A 80 / B 60 / C 0: 85 -> A, 60 -> B (>=), 59.9 -> C, -5 -> C (below every
     threshold: the lowest grade). Forced 20/70/10 with 7 people -> 1/5/1 (largest remainder)."""
