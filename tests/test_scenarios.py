@@ -1190,3 +1190,12 @@ def test_topsis_ranking_leaves_out_a_kpi_nobody_has(no_orders_case):
     assert r["topsis"].to_dict() == pytest.approx(expected)
     assert r["topsis_rank"].to_dict() == {"a2": 1.0, "a1": 2.0, "a3": 3.0}
     assert "revenue left out" in r.attrs["notes"][0]
+
+
+def test_the_notebook_shows_the_comparison_notes_next_to_its_summary():
+    """The notes said on the command line (a KPI the data cannot give, a scenario whose pay
+    could not be computed) were never shown in the notebook: on the PwC call-centre log its
+    summary showed an empty payout for a scenario and nothing said why."""
+    nb = json.loads((ROOT / "notebooks" / "scenarios.ipynb").read_text(encoding="utf-8"))
+    code = ["".join(c["source"]).strip() for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code[code.index("comparison.summary") + 1] == "comparison.notes"
