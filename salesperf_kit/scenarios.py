@@ -2622,7 +2622,8 @@ def run_scenarios(dataset, params, period, *, language: str | None = None) -> pd
     return out
 
 
-_SHEETS = {"summary": ("汇总", "Summary"), "people": ("人员明细", "People"), "weights": ("权重", "Weights")}
+_SHEETS = {"summary": ("汇总", "Summary"), "people": ("人员明细", "People"), "weights": ("权重", "Weights"),
+           "notes": ("说明", "Notes")}
 
 
 def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None = None):
@@ -2632,7 +2633,9 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     An XLSX workbook has three sheets: the summary (one row per scenario: rank
     correlations, people who moved, grade changes, total payout and its change), the people
     (one row per scenario x person) and the weights (per scenario, role and KPI, next to
-    the baseline's); a CSV holds the people. Returns the path written."""
+    the baseline's), and a fourth, the notes (说明 / Notes), when there are any (KPIs the
+    data cannot give, a scenario left unpaid); a CSV holds the people. Returns the path
+    written."""
     from .export import write_table, write_workbook
 
     language = language or params.report_language
@@ -2650,6 +2653,9 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     if weights is not None:
         sheets[_SHEETS["weights"][i]] = weights.rename(columns={"change": "weight_change"}).assign(
             role=weights["role"].map(role_label), kpi=[label(k, language) for k in weights["kpi"]])
+    notes = table.attrs.get("notes") or []
+    if notes:   # what the command line says goes with the workbook to the manager
+        sheets[_SHEETS["notes"][i]] = pd.DataFrame({"notes": list(notes)})
     return write_workbook(sheets, path, language=language)
 
 

@@ -1199,3 +1199,24 @@ def test_the_notebook_shows_the_comparison_notes_next_to_its_summary():
     nb = json.loads((ROOT / "notebooks" / "scenarios.ipynb").read_text(encoding="utf-8"))
     code = ["".join(c["source"]).strip() for c in nb["cells"] if c["cell_type"] == "code"]
     assert code[code.index("comparison.summary") + 1] == "comparison.notes"
+
+
+def test_the_cli_workbook_carries_the_notes_to_the_manager(tmp_path):
+    """The workbook is what goes to the manager; the notes (revenue weighted 35 % but not
+    computable, so shared out; a scenario left unpaid) were printed on the command line
+    only, and the PwC workbook showed a weight of 35 % on revenue and an empty total payout
+    with nothing to say why. With notes, a fourth sheet 说明 (Notes) lists them; without,
+    the workbook keeps its three sheets."""
+    from openpyxl import load_workbook
+
+    params = params_from_dict({"business": "telesales", "scoring": {"roles": {"agent": {"weights": {"csat": 1}}}}})
+    table = pd.DataFrame({"scenario": ["baseline"], "employee_id": ["Dan"], "role": ["agent"], "score": [75.0]})
+    table.attrs["notes"] = ["the plan weighs revenue for the role 'agent', but nobody of that role has points of it.",
+                            "scenario 提成上调 changes the pay plan in a way these data cannot pay."]
+    path = sc.write_scenarios(table, tmp_path / "zh.xlsx", params, language="zh")
+    assert load_workbook(path).sheetnames == ["汇总", "人员明细", "说明"]
+    assert pd.read_excel(path, sheet_name="说明", engine="openpyxl")["说明"].tolist() == table.attrs["notes"]
+    path = sc.write_scenarios(table, tmp_path / "en.xlsx", params, language="en")
+    assert pd.read_excel(path, sheet_name="Notes", engine="openpyxl")["Notes"].tolist() == table.attrs["notes"]
+    table.attrs["notes"] = []
+    assert load_workbook(sc.write_scenarios(table, tmp_path / "none.xlsx", params)).sheetnames == ["汇总", "人员明细"]
