@@ -45,6 +45,7 @@ _COLUMN_LABELS = {
     "grade_changes": ("等级变化人数", "Grade changes"), "payout_total": ("薪酬总额", "Total payout"),
     "kpi": ("指标", "KPI"), "weight": ("权重", "Weight"), "baseline_weight": ("基准权重", "Baseline weight"),
     "weight_change": ("权重变化", "Weight change"), "pay_plan_changes": ("薪酬方案改动", "Pay plan changes"),
+    "scored_weight": ("指标得分中的实际占比", "Share of KPI points"),
     "payout_to_revenue": ("薪酬占销售额比例", "Payout to revenue"),
 }  # (the payout columns' labels are incentives.LABELS)
 
@@ -245,7 +246,7 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
     col = col.removeprefix("baseline_")
     if col in ("payout", "payout_change", "payout_total"):
         return "#,##0.00"
-    if col in ("weight", "weight_change"):
+    if col in ("weight", "weight_change", "scored_weight"):
         return "0.0%"
     if col == "payout_to_revenue":
         return "0.00%"

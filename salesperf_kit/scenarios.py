@@ -2212,7 +2212,9 @@ class ScenarioComparison:
         A scenario whose own pay plan the data cannot pay (commission tiers without orders)
         has no payouts (empty, not 0) and a note that says why.
     weights : DataFrame
-        scenario, role, kpi, weight, baseline_weight, change.
+        scenario, role, kpi, weight, baseline_weight, change, scored_weight (the share of
+        the score the KPI carries: 0 when nobody of the role has points of it, whose weight
+        the scorer shares out over the others).
     ranks : DataFrame
         People x scenarios (baseline first), the rank in each; column ``name`` first.
     """
@@ -2471,11 +2473,26 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         summary.append(row)
     weights = pd.DataFrame(weight_rows)
     weights["change"] = weights["weight"] - weights["baseline_weight"]
+    weights["scored_weight"] = _scored_shares(weights, details, info)
     ranks = table.pivot(index="employee_id", columns="scenario", values="rank")[[n for n, _, _ in runs]]
     ranks.columns.name = None
     ranks.insert(0, "name", info["name"].reindex(ranks.index))
     ranks = ranks.sort_values("baseline", kind="mergesort")
     return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks, notes=notes)
+
+
+def _scored_shares(weights: pd.DataFrame, details: pd.DataFrame, info: pd.DataFrame) -> pd.Series:
+    """Each weight's share of the score: weight / the sum of the scenario's weights of the
+    role over the KPIs someone of the role has points of; 0 for a KPI nobody has points of
+    (the scorer shares its weight out over the others)."""
+    roles = info["role"].astype(str)
+    d = details.assign(employee_id=details["employee_id"].astype(str))
+    d = d[pd.to_numeric(d["normalised"], errors="coerce").notna()]
+    d = d.assign(role=d["employee_id"].map(dict(zip(info.index.astype(str), roles))))
+    scored = set(zip(d["role"], d["kpi"]))
+    counted = weights["weight"].where([(str(r), k) in scored for r, k in zip(weights["role"], weights["kpi"])], 0.0)
+    total = counted.groupby([weights["scenario"], weights["role"]]).transform("sum")
+    return (counted / total.where(total > 0)).astype("float64")
 
 
 def _changed_keys(before: Any, after: Any, path: str = "") -> list[str]:

@@ -1220,3 +1220,17 @@ def test_the_cli_workbook_carries_the_notes_to_the_manager(tmp_path):
     assert pd.read_excel(path, sheet_name="Notes", engine="openpyxl")["Notes"].tolist() == table.attrs["notes"]
     table.attrs["notes"] = []
     assert load_workbook(sc.write_scenarios(table, tmp_path / "none.xlsx", params)).sheetnames == ["汇总", "人员明细"]
+
+
+def test_the_weights_say_what_share_of_the_points_each_kpi_carries(no_orders_case):
+    """The weights sheet showed revenue at 20 % (PwC: 35 %) though nobody has revenue and
+    the scorer shares its weight out. By hand: baseline connect 0.4 / 0.8 = 0.5, minutes
+    0.5, revenue 0; what-if connect 0.6, the others rescaled to 0.4 x 0.4 / 0.6 = 0.2667
+    (minutes) and 0.1333 (revenue): connect 0.6 / 0.8667 = 0.6923, minutes 0.3077."""
+    comp = sc.compare_scenarios(no_orders_case, what_if={"c": {"agent": {"connect_rate": 0.6}}})
+    w = comp.weights.set_index(["scenario", "kpi"])["scored_weight"]
+    assert w["baseline"].to_dict() == pytest.approx({"connect_rate": 0.5, "effective_talk_minutes": 0.5,
+                                                     "revenue": 0.0})
+    assert w["c"].to_dict() == pytest.approx({"connect_rate": 0.6 / (0.6 + 0.4 * 0.4 / 0.6),
+                                              "effective_talk_minutes": (0.4 * 0.4 / 0.6) / (0.6 + 0.4 * 0.4 / 0.6),
+                                              "revenue": 0.0})
