@@ -30,7 +30,7 @@ from .exceptions import ParamsError, Problem
 from .periods import MONTH_NAMES, MONTH_NUMBERS
 
 __all__ = [
-    "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR",
+    "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR", "business_of",
     "RoleSpec", "Normalisation", "Grading",
 ]
 
@@ -1144,6 +1144,17 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
     if lines is not None:
         lines.update(own)
     return merged
+
+
+def business_of(path: str | Path) -> str | None:
+    """The business type of the plan at ``path`` as its ``extends`` chain writes it, read
+    without validating the plan: what a batch names for a plan that fails to load (a
+    mistyped key), None when even the chain cannot be read."""
+    try:
+        business = _resolve(Path(path)).get("business")
+    except ParamsError:
+        return None
+    return business if business in BUSINESSES else None
 
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -36,7 +36,7 @@ from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
 from .exceptions import Interrupted, ReportError, ReportExistsError, SalesperfError
 from .loaders import _split_sheet
-from .params import PARAMS_DIR, load_params, read_yaml
+from .params import PARAMS_DIR, business_of, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
 __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
@@ -898,7 +898,7 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
         try:  # a broken file fails its own report, not the batch
             params = load_params(f)
         except SalesperfError as err:
-            failed.append(RunResult("?", p, f.stem, "failed", Path(""), 0.0, _short_error(err)))
+            failed.append(RunResult(business_of(f) or "?", p, f.stem, "failed", Path(""), 0.0, _short_error(err)))
             continue
         b, client = params.business, params.report.client
         if (b, client) in folders:

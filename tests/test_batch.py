@@ -65,13 +65,14 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Kernels, "_start", recording)
         results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir, progress=False)
+    # (a plan that fails to load is named by the business its extends chain gives, not '?')
     assert [(r.business, r.client, r.status) for r in results] == [
-        ("?", "bad", "failed"), ("online", "acme", "ok"), ("online", "acme", "failed"), ("online", "broken", "failed"),
-        ("online", "演示客户", "failed")]
-    assert "report.clent (line 2): unknown key. Did you mean 'client'?" in results[0].error
-    assert f"{pdir / 'clients' / 'copy.yaml'}: report.client 'acme' is also the client of " in results[2].error
+        ("online", "acme", "ok"), ("online", "acme", "failed"), ("online", "bad", "failed"),
+        ("online", "broken", "failed"), ("online", "演示客户", "failed")]
+    assert "report.clent (line 2): unknown key. Did you mean 'client'?" in results[2].error
+    assert f"{pdir / 'clients' / 'copy.yaml'}: report.client 'acme' is also the client of " in results[1].error
     assert "which data?" in results[4].error
-    manifest = json.loads((results[1].folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((results[0].folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["data_path"] == str(small_data["online"].resolve())
     assert len(started) == 2, "one kernel per report that runs, none for a report that does not come"
     assert not any(km.is_alive() for km, _ in started)

@@ -607,3 +607,18 @@ def test_a_mistake_in_a_file_names_its_line_and_the_file_it_is_in(tmp_path):
         load_params(client)
     with pytest.raises(ParamsError, match=r"^scoring: this key is required but missing$"):
         params_from_dict({"business": "online"})
+
+
+def test_the_business_of_a_plan_that_fails_to_load_is_read_from_its_extends_chain(tmp_path):
+    """A batch named a client plan with a mistyped key as business '?' although its
+    extends chain says which business it is for."""
+    from salesperf_kit.params import business_of
+
+    (tmp_path / "clients").mkdir()
+    _write(tmp_path, "base.yaml", "extends: telesales\nreport: {client: Base}\n")
+    typo = _write(tmp_path / "clients", "acme.yaml", "extends: ../base.yaml\nreport: {clent: Acme}\n")
+    with pytest.raises(ParamsError):
+        load_params(typo)
+    assert business_of(typo) == "telesales"
+    assert business_of(_write(tmp_path, "broken.yaml", "extends: [telesales\n")) is None  # not YAML
+    assert business_of(_write(tmp_path, "lost.yaml", "extends: nowhere.yaml\n")) is None  # no base file
