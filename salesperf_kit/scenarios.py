@@ -2678,10 +2678,13 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
 
 def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sweep: Sweep | None = None,
                  monte_carlo: MonteCarlo | None = None, sensitivity: pd.DataFrame | None = None,
-                 weights: pd.DataFrame | None = None, name: str = "scenarios.xlsx") -> list[str]:
+                 weights: pd.DataFrame | None = None, name: str = "scenarios.xlsx",
+                 language: str = "zh") -> list[str]:
     """Write the results given into one workbook, one sheet each (summary, scenarios,
-    weights, sweep, crossings, monte_carlo, sensitivity, data_weights). An empty
-    ``output_dir`` writes nothing, so a notebook opened as it is leaves no file behind.
+    weights, sweep, crossings, monte_carlo, sensitivity, data_weights), headed, formatted
+    and kept from formulas as ``salesperf scenarios`` writes its workbook
+    (:func:`export.write_workbook`), in ``language``. An empty ``output_dir`` writes
+    nothing, so a notebook opened as it is leaves no file behind.
 
     Returns the paths written.
     """
@@ -2701,17 +2704,10 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
         sheets["sensitivity"] = sensitivity.reset_index()
     if weights is not None:
         sheets["data_weights"] = weights.reset_index()
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / name
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        for sheet, frame in sheets.items():
-            frame.to_excel(xl, sheet_name=sheet[:31], index=False)
-            for row in xl.sheets[sheet[:31]].iter_rows():
-                for cell in row:   # a name typed as "=..." stays text, never a formula (see export)
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
-    return [str(path)]
+    from .export import write_workbook
+
+    _check_language(language)
+    return [str(write_workbook(sheets, Path(output_dir) / name, language=language))]
 
 
 # ============================================================================= figures

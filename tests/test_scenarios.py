@@ -924,6 +924,18 @@ def test_save_results_writes_one_workbook_or_nothing(demo, tmp_path):
     assert len(sheets["scenarios"]) == len(comp.table)
 
 
+@pytest.mark.parametrize("language, heads", [("zh", ["工号", "姓名", "得分", "基准得分"]),
+                                             ("en", ["Employee ID", "Name", "Score", "Baseline score"])])
+def test_save_results_heads_the_sheets_in_the_notebook_s_language(demo, tmp_path, language, heads):
+    """The notebook's workbook had the raw column names (employee_id, baseline_score) in a
+    Chinese analysis, while ``salesperf scenarios`` heads the same table 工号, 基准得分."""
+    comp = sc.compare_scenarios(demo.scorecard, demo.params)
+    path = sc.save_results(tmp_path, comparison=comp, language=language)[0]
+    header = list(pd.read_excel(path, sheet_name="scenarios", engine="openpyxl").columns)
+    assert all(h in header for h in heads), header
+    assert "employee_id" not in header and "baseline_score" not in header
+
+
 def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
     """A name typed as =1+1 is written as the text "=1+1" (Excel would show 2 and run
     whatever formula a name holds), as export.write_table writes it."""
