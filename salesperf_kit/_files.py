@@ -1,9 +1,10 @@
 """Small helpers on files shared by the runner, the demo data and the parameter files."""
 from __future__ import annotations
 
-import difflib
 import hashlib
 from pathlib import Path
+
+from ._checks import closest
 
 __all__ = ["sha256_of", "missing_path_hint"]
 
@@ -38,7 +39,5 @@ def missing_path_hint(path: str | Path) -> str:
         return ""
     want = p.name.casefold()
     starts = [n for n in names if len(want) >= 3 and n.casefold().startswith(want)]
-    match = (starts[0] if len(starts) == 1 else
-             next(iter(difflib.get_close_matches(p.name, names, n=1, cutoff=0.6)), None)
-             or next(iter(difflib.get_close_matches(p.name, starts, n=1, cutoff=0)), None))
+    match = starts[0] if len(starts) == 1 else closest(p.name, names) or closest(p.name, starts, cutoff=0)
     return f" Did you mean '{parent / match}'?" if match else ""

@@ -1905,27 +1905,16 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
         more += (f"; an export that names nobody, being one person's records, is given to them with "
                  f"data.defaults.{ctx.table}: {{employee_id: <their id>}}")
     if col == "name" and ctx.table == "employees" and id_header:  # {Agent: name} alone would lose employee_id
-        header = _yaml_text(id_header)
+        both = yaml.safe_dump({id_header: ["employee_id", "name"]}, default_flow_style=True, allow_unicode=True,
+                              width=float("inf")).strip()  # (quoted where YAML would read it otherwise: 'Yes')
         more += (f"; if the header '{id_header}', read as employee_id, holds the names too, map it to both: "
-                 f"data.columns.{ctx.table}: {{{header}: [employee_id, name]}}")
+                 f"data.columns.{ctx.table}: {both}")
     run.add(ctx.problem(
         "column_missing",
         f"required column '{col}' not found (looked for headers such as {known}); headers "
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
         fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + more
             + (f".{hint}" if hint else "")))
-
-
-def _yaml_text(text: str) -> str:
-    """``text`` as the parameter file would write it in a {key: value} mapping: plain when
-    YAML reads it back as that text (Agent, 销售员, Answered (Y/N)), else quoted ('Yes', '001')."""
-    if re.fullmatch(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:,\[\]{}#]*", text) and not text.endswith(" "):
-        try:
-            if yaml.safe_load(f"{{{text}: x}}") == {text: "x"}:
-                return text
-        except yaml.YAMLError:
-            pass
-    return "'" + text.replace("'", "''") + "'"
 
 
 # what a cell of a totals row says in exports (compared after normalise)

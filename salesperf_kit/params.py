@@ -744,20 +744,18 @@ class Params(_Model):
         Empty when ``data`` is not a workbook or ``data.path`` is not a folder (a workbook's
         plan may read a table from a file beside it on purpose)."""
         from .aliases import table_of_name
+        from .loaders import _Run, _sheet_names, _split_sheet
 
         if data is None or Path(str(data)).suffix.lower() not in (".xlsx", ".xlsm", ".xls") \
                 or not self.data.path or not Path(self.data.path).is_dir() or not self.data.files:
             return {}
-        try:
-            import pandas as pd
-
-            with pd.ExcelFile(data, engine="calamine" if str(data).lower().endswith(".xls") else "openpyxl") as book:
-                sheets = [str(s) for s in book.sheet_names]
-        except Exception:  # (unreadable: the loader says why, naming the file)
+        sheets = _sheet_names(Path(data), Path(data).name, _Run())
+        if sheets is None:  # (unreadable: the loader says why, naming the file)
             return {}
         out = {}
         for table, spec in self.data.files.items():
-            name, _, sheet = str(spec).partition("#")
+            name, sheet = _split_sheet(str(spec))
+            sheet = sheet or ""
             if not sheet and name in sheets:  # a sheet already
                 continue
             if Path(name).name == Path(str(data)).name:  # the workbook itself

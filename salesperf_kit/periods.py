@@ -18,10 +18,6 @@ from .exceptions import SalesperfError
 
 __all__ = ["Period", "parse_period", "read_period", "last_complete_month", "MONTH_NAMES", "MONTH_NUMBERS"]
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
-
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -141,10 +137,8 @@ _WRITTEN = (  # (pattern over the text without spaces, in lower case; kind)
 
 
 def _read(text: str) -> Period | None:
-    """The period ``text`` names (any year), or None."""
-    for pattern, kind in ((_MONTH, "month"), (_QUARTER, "quarter"), (_YEAR, "year")):
-        if m := pattern.match(text):
-            return _period(kind, m[1], m[2] if kind != "year" else "1")
+    """The period ``text`` names (any year), or None: 2026-10, 2026-Q3 and 2026 are the
+    first, third and fifth of the written forms."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
     for pattern in (rf"({_MONTH_WORD})[-/.,]?(\d{{4}})", rf"(\d{{4}})[-/.,]?({_MONTH_WORD})"):
         if m := re.fullmatch(pattern, text):

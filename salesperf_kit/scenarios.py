@@ -72,6 +72,7 @@ from ._checks import check_one_of, did_you_mean
 from ._repr import compact_repr
 from .catalogue import CATALOGUE, label
 from .exceptions import ParamsError, ScoringError
+from .scoring import SCORE_DECIMALS
 
 __all__ = [
     # matrices and the model
@@ -211,7 +212,7 @@ class _Grader:
 
     def codes(self, S: np.ndarray, R: np.ndarray | None = None) -> np.ndarray:
         """Grade codes (0 = best, -1 = no score) along the last axis of S."""
-        S = np.round(np.asarray(S, dtype="float64"), _SCORE_DECIMALS)
+        S = np.round(np.asarray(S, dtype="float64"), SCORE_DECIMALS)
         last = len(self.labels) - 1
         if self.method == "thresholds":
             code = np.full(S.shape, last, dtype=np.int64)
@@ -277,10 +278,6 @@ def score_matrix(N, W) -> np.ndarray:
     return s[0] if one else s
 
 
-#: scores equal to this many decimals tie (as :func:`salesperf_kit.scoring.rank` ranks them)
-_SCORE_DECIMALS = 9
-
-
 def rank_matrix(S, *, tie: str = "min") -> np.ndarray:
     """Ranks along the last axis, 1 = the highest score; NaN scores get NaN ranks. Scores
     equal to 9 decimals tie (points added in another order differ in the last bit).
@@ -289,7 +286,7 @@ def rank_matrix(S, *, tie: str = "min") -> np.ndarray:
     ``"first"`` (order of the rows), ``"max"`` or ``"dense"``.
     """
     check_one_of("tie", tie, list(_RANKDATA), error=ScoringError)
-    S = np.round(np.asarray(S, dtype="float64"), _SCORE_DECIMALS)   # equal to 9 decimals: a tie, as the scorer ranks
+    S = np.round(np.asarray(S, dtype="float64"), SCORE_DECIMALS)   # equal to 9 decimals: a tie, as the scorer ranks
     return stats.rankdata(-S, method=_RANKDATA[tie], axis=-1, nan_policy="omit").astype("float64")
 
 

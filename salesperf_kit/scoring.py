@@ -344,10 +344,11 @@ def rank(scores: pd.Series, *, tie: str = "min") -> pd.Series:
 def _settled(scores) -> pd.Series:
     """Scores as floats rounded to 9 decimals, so that sums equal but for float rounding
     compare equal (their rank and grade are those of a tie)."""
-    return pd.to_numeric(scores, errors="coerce").astype("float64").round(_SCORE_DECIMALS)
+    return pd.to_numeric(scores, errors="coerce").astype("float64").round(SCORE_DECIMALS)
 
 
-_SCORE_DECIMALS = 9
+#: scores equal to this many decimals tie, in ranks and grades (here and in the scenario tools)
+SCORE_DECIMALS = 9
 
 
 def grade_order(grading) -> list[str]:
