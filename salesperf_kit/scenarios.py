@@ -1987,6 +1987,7 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
     """
     check_one_of("source", source, ["raw", "normalised"], error=ScoringError)
     X, plan = role_matrix(scorecard, role, value=source)
+    weighed = list(plan[plan > 0].index)
     plan, unscored = _scored_weights(scorecard, role, plan[plan > 0])
     X = X[list(plan.index)]
     direction = None if source == "raw" else True
@@ -1999,16 +2000,21 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
              "with every value present."]
     if unscored:
         notes.append(_unscored_note(unscored, role))
-    spec = _ahp_spec(scorecard.params, role, list(plan.index)) if scorecard.params is not None else None
+    spec = _ahp_spec(scorecard.params, role, weighed) if scorecard.params is not None else None
     if spec is not None:
         names, matrix = spec
         res = ahp_weights(matrix, names=names)
-        out["ahp"] = res.weights.reindex(out.index)
+        ahp = res.weights.reindex(out.index)
+        out["ahp"] = ahp / ahp.sum()   # as the plan column: the share each remaining KPI carries
         out.attrs["ahp"] = res
         notes.append(f"AHP: lambda_max = {res.lambda_max:.4f}, CI = {res.ci:.4f}, CR = CI / RI = {res.cr:.4f} "
                      f"(Saaty's random index RI({len(names)}) = {res.ri:.2f}): "
                      + ("consistent (CR <= 0.1)." if res.consistent else "INCONSISTENT (CR > 0.1): revise the "
                         "pairwise judgements before using these weights."))
+        left = [k for k in names if k in unscored]
+        if left:
+            notes.append(f"AHP: the priorities of {', '.join(left)} are left out with the KPI(s); the others' "
+                         "are shared out to sum to 1, as the plan's weights are.")
     else:
         notes.append(f"no AHP comparison matrix for '{role}' in scenarios.ahp.")
     out.index.name = "kpi"

@@ -1189,6 +1189,24 @@ def test_data_driven_weights_leave_out_a_kpi_nobody_has(no_orders_case):
     assert any(n.startswith("revenue left out: nobody of the role 'agent' has points of it") for n in t.attrs["notes"])
 
 
+def test_ahp_of_a_role_with_a_kpi_nobody_has(no_orders_case):
+    """The AHP matrix compares the role's three KPIs, revenue among them; nobody has
+    revenue points, so it is left out and the other two share its priority, as the plan's
+    weights do. Consistent judgements (connect 2x minutes, 4x revenue; minutes 2x revenue)
+    give 4/7, 2/7, 1/7; without revenue: 4/6 and 2/6."""
+    card = no_orders_case
+    params = card.params.model_dump(exclude={"source"})
+    params["scenarios"] = {"ahp": {"agent": {"matrix": [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]}}}
+    card.params, saved = params_from_dict(params), card.params
+    try:
+        t = sc.data_driven_weights(card, "agent")
+    finally:
+        card.params = saved
+    assert t["ahp"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert t.attrs["ahp"].weights.tolist() == pytest.approx([4 / 7, 2 / 7, 1 / 7])
+    assert any(n.startswith("AHP: the priorities of revenue are left out") for n in t.attrs["notes"])
+
+
 def test_topsis_ranking_leaves_out_a_kpi_nobody_has(no_orders_case):
     """TOPSIS on connect rate (1, 0.5, 0.25) and minutes (0, 2, 1), weights 0.5 / 0.5:
     vector-normalised v = 0.5 x (1, 0.5, 0.25) / sqrt(1.3125) and 0.5 x (0, 2, 1) / sqrt(5);
