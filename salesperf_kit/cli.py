@@ -357,8 +357,9 @@ def scenarios(business, params_file, data, period, out, language):
     summary = table.attrs.get("summary")
     if summary is not None and len(summary):
         click.echo(summary.to_string())
+    said = "说明：" if (language or params.report_language) == "zh" else "Note: "
     for note in table.attrs.get("notes", []):
-        click.echo(f"Note: {note}", err=True)
+        click.echo(f"{said}{note}", err=True)
     click.echo(f"Wrote {len(table)} {'row' if len(table) == 1 else 'rows'} to {out}")
 
 

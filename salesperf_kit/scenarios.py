@@ -70,7 +70,7 @@ from scipy import stats
 
 from ._checks import check_one_of, did_you_mean
 from ._repr import compact_repr
-from .catalogue import CATALOGUE, label
+from .catalogue import CATALOGUE, Note, label
 from .exceptions import ParamsError, ScoringError
 from .scoring import SCORE_DECIMALS
 
@@ -99,6 +99,24 @@ logger = logging.getLogger(__name__)
 _RANKDATA = {"min": "min", "average": "average", "first": "ordinal", "max": "max", "dense": "dense"}
 #: Break-even weights closer than this are one event (and equal to the current weight).
 _T_TOL = 1e-10
+
+
+def _zh_kpis(kpis) -> str:
+    """KPIs named in Chinese: 「销售额」「通话量」."""
+    return "".join(f"「{label(k, 'zh')}」" for k in kpis)
+
+
+def _language_of(scorecard, language: str | None) -> str:
+    """``language``, else the scorecard's plan's report language (zh without a plan)."""
+    params = getattr(scorecard, "params", None)
+    language = language or (params.report_language if params is not None else "zh")
+    _check_language(language)
+    return language
+
+
+def _said(notes, language: str) -> list[str]:
+    """Notes (:class:`~salesperf_kit.catalogue.Note`, or plain text) in ``language``."""
+    return [n.text(language) if isinstance(n, Note) else str(n) for n in notes]
 
 
 # ============================================================================= helpers
@@ -587,8 +605,9 @@ def score_model(scorecard, *, role: str | None = None, kpis=None, top_k: int | N
         else:
             adj = scorecard.adjustments
             over = ids.isin(set(adj.loc[adj["rule"] == "sales_cost", "employee_id"].astype(str))).to_numpy()
-            notes.append("sales-cost discount: the people over the limit are those the scorecard discounted "
-                         "(pass kpis= to read every person's sales_cost_ratio).")
+            notes.append(Note("sales-cost discount: the people over the limit are those the scorecard discounted "
+                              "(pass kpis= to read every person's sales_cost_ratio).",
+                              "销售费用率折扣：超出上限的人取评分卡已打折的人（传入 kpis= 可读取每个人的销售费用率）。"))
     tw, team = 0.0, None
     if sc.team_blend is not None:
         tw = float(sc.team_blend.team_weight[sc.team_blend.phase])
@@ -607,8 +626,9 @@ def score_model(scorecard, *, role: str | None = None, kpis=None, top_k: int | N
     both = ~np.isnan(got) & ~np.isnan(want)
     gap = float(np.max(np.abs(got[both] - want[both]))) if both.any() else 0.0
     if gap > 1e-6 or (np.isnan(got) != np.isnan(want)).any():
-        notes.append(f"the model misses the scorecard's scores by up to {gap:.3g} points (a step of the "
-                     "scorer it does not reproduce); scenario scores carry the same difference.")
+        notes.append(Note(f"the model misses the scorecard's scores by up to {gap:.3g} points (a step of the "
+                          "scorer it does not reproduce); scenario scores carry the same difference.",
+                          f"模型得分与评分卡最多相差 {gap:.3g} 分（评分中有一步模型未能复现）；各情景的得分带有同样的差异。"))
     return model
 
 
@@ -1322,8 +1342,10 @@ def _score_polys(model: ScoreModel, col: str) -> tuple[np.ndarray, np.ndarray, f
             if len(rs[0]):
                 flips.append(str(model.people.index[i]))
         if flips:
-            notes.append("the sales-cost discount of " + ", ".join(flips) + " would switch on or off within the "
-                         "sweep (score before it crossing 0); it is held as at the current weights.")
+            notes.append(Note("the sales-cost discount of " + ", ".join(flips) + " would switch on or off within "
+                              "the sweep (score before it crossing 0); it is held as at the current weights.",
+                              "、".join(flips) + " 的销售费用率折扣会在扫描范围内开启或关闭（折扣前得分越过 0）；"
+                              "此处按当前权重时的状态保持不变。"))
     if st.team_weight > 0 and st.team is not None and (st.team >= 0).any():
         num, den = _team_polys(num, den, st.team, st.team_weight)
     return num, den, t0, notes
@@ -1973,7 +1995,8 @@ def _ahp_spec(params, role: str, kpis: list[str]) -> tuple[list[str], Any] | Non
     return None
 
 
-def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: str = "normalised") -> pd.DataFrame:
+def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: str = "normalised",
+                        language: str | None = None) -> pd.DataFrame:
     """The plan's weights of one role next to the weights the data suggest.
 
     Columns: ``plan``; ``entropy`` (:func:`entropy_weights`, ``variant``); ``critic``
@@ -1984,6 +2007,7 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
     value are left out (``attrs["people"]``), and so are the KPIs nobody of the role has
     points of this period (no data, no target): the scorer shares their weight out, so the
     ``plan`` column is the share each remaining KPI carries (``attrs["notes"]`` names them).
+    ``attrs["notes"]`` are in ``language`` (default: the plan's ``report.language``).
     """
     check_one_of("source", source, ["raw", "normalised"], error=ScoringError)
     X, plan = role_matrix(scorecard, role, value=source)
@@ -1995,9 +2019,11 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
     out["entropy"] = entropy_weights(X, higher_is_better=direction, variant=variant)
     out["critic"] = critic_weights(X, higher_is_better=direction)
     people = int((~X.isna().any(axis=1)).sum())
-    notes = [f"entropy ({'raw values' if variant == 'raw' else 'min-max with direction first'}) and CRITIC "
-             f"from the {'raw KPI values' if source == 'raw' else 'normalised points'} of {people} people "
-             "with every value present."]
+    notes = [Note(f"entropy ({'raw values' if variant == 'raw' else 'min-max with direction first'}) and CRITIC "
+                  f"from the {'raw KPI values' if source == 'raw' else 'normalised points'} of {people} people "
+                  "with every value present.",
+                  f"熵权法（{'原始值' if variant == 'raw' else '先按方向做最小-最大标准化'}）和 CRITIC 基于"
+                  f"{'指标原始值' if source == 'raw' else '标准化得分'}，计入各项指标值齐全的 {people} 人。")]
     if unscored:
         notes.append(_unscored_note(unscored, role))
     spec = _ahp_spec(scorecard.params, role, weighed) if scorecard.params is not None else None
@@ -2007,22 +2033,27 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
         ahp = res.weights.reindex(out.index)
         out["ahp"] = ahp / ahp.sum()   # as the plan column: the share each remaining KPI carries
         out.attrs["ahp"] = res
-        notes.append(f"AHP: lambda_max = {res.lambda_max:.4f}, CI = {res.ci:.4f}, CR = CI / RI = {res.cr:.4f} "
-                     f"(Saaty's random index RI({len(names)}) = {res.ri:.2f}): "
-                     + ("consistent (CR <= 0.1)." if res.consistent else "INCONSISTENT (CR > 0.1): revise the "
-                        "pairwise judgements before using these weights."))
+        stats_ = f"lambda_max = {res.lambda_max:.4f}, CI = {res.ci:.4f}, CR = CI / RI = {res.cr:.4f}"
+        ri = f"RI({len(names)}) = {res.ri:.2f}"
+        notes.append(Note(f"AHP: {stats_} (Saaty's random index {ri}): " + (
+                              "consistent (CR <= 0.1)." if res.consistent else
+                              "INCONSISTENT (CR > 0.1): revise the pairwise judgements before using these weights."),
+                          f"AHP：{stats_}（Saaty 随机一致性指标 {ri}）：" + ("一致（CR ≤ 0.1）。" if res.consistent else
+                                               "不一致（CR > 0.1）：请先修改两两比较判断，再使用这些权重。")))
         left = [k for k in names if k in unscored]
         if left:
-            notes.append(f"AHP: the priorities of {', '.join(left)} are left out with the KPI(s); the others' "
-                         "are shared out to sum to 1, as the plan's weights are.")
+            notes.append(Note(f"AHP: the priorities of {', '.join(left)} are left out with the KPI(s); the others' "
+                              "are shared out to sum to 1, as the plan's weights are.",
+                              f"AHP：{_zh_kpis(left)}随指标一起不计，其余指标的权重按比例放大，合计为 1，与方案权重的处理相同。"))
     else:
-        notes.append(f"no AHP comparison matrix for '{role}' in scenarios.ahp.")
+        notes.append(Note(f"no AHP comparison matrix for '{role}' in scenarios.ahp.",
+                          f"参数文件 scenarios.ahp 中没有岗位「{role}」的 AHP 判断矩阵。"))
     out.index.name = "kpi"
-    out.attrs.update(people=people, notes=notes)
+    out.attrs.update(people=people, notes=_said(notes, _language_of(scorecard, language)))
     return out
 
 
-def topsis_ranking(scorecard, role: str, *, weights=None) -> pd.DataFrame:
+def topsis_ranking(scorecard, role: str, *, weights=None, language: str | None = None) -> pd.DataFrame:
     """The role's people ranked by TOPSIS on their raw KPI values (catalogue directions,
     the plan's weights unless given) next to their weighted-sum rank within the role.
 
@@ -2047,7 +2078,7 @@ def topsis_ranking(scorecard, role: str, *, weights=None) -> pd.DataFrame:
     out["topsis_rank"] = t["rank"]
     out["rank_difference"] = out["rank_in_role"] - out["topsis_rank"]
     out = out.sort_values(["rank_in_role"], kind="mergesort")
-    out.attrs["notes"] = [_unscored_note(unscored, role)] if unscored else []
+    out.attrs["notes"] = _said([_unscored_note(unscored, role)] if unscored else [], _language_of(scorecard, language))
     return out
 
 
@@ -2062,11 +2093,13 @@ def _scored_weights(scorecard, role: str, plan: pd.Series) -> tuple[pd.Series, l
     return plan.drop(unscored), unscored
 
 
-def _unscored_note(unscored: list[str], role: str) -> str:
-    return (f"{', '.join(unscored)} left out: nobody of the role '{role}' has points of "
-            f"{'it' if len(unscored) == 1 else 'them'} this period, so the scorer shares "
-            f"{'its' if len(unscored) == 1 else 'their'} weight out over the other KPIs (the plan column "
-            "is that share).")
+def _unscored_note(unscored: list[str], role: str) -> Note:
+    return Note(f"{', '.join(unscored)} left out: nobody of the role '{role}' has points of "
+                f"{'it' if len(unscored) == 1 else 'them'} this period, so the scorer shares "
+                f"{'its' if len(unscored) == 1 else 'their'} weight out over the other KPIs (the plan column "
+                "is that share).",
+                f"{_zh_kpis(unscored)}不计：本期岗位「{role}」无人有该指标得分，评分时其权重按比例分给其他指标"
+                "（方案一栏即分配后的占比）。")
 
 
 # ============================================================================= named scenarios
@@ -2124,8 +2157,9 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         for plan_role, w in spec.roles.items():
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
             if not hits:
-                notes.append(f"scenario '{name}' sets weights for the role '{plan_role}', which nobody in the "
-                             "scorecard has: ignored.")
+                notes.append(Note(f"scenario '{name}' sets weights for the role '{plan_role}', which nobody in the "
+                                  "scorecard has: ignored.",
+                                  f"情景「{name}」为岗位「{plan_role}」设了权重，但评分卡中没有该岗位的人：已忽略。"))
             for r in hits:
                 roles[r] = reshape(resolved[r], w)
         out[name] = roles
@@ -2220,6 +2254,9 @@ class ScenarioComparison:
         the scorer shares out over the others).
     ranks : DataFrame
         People x scenarios (baseline first), the rank in each; column ``name`` first.
+    notes : list of str
+        What the reader should know (a KPI nobody has points of, a scenario left unpaid), in
+        the comparison's language.
     """
 
     table: pd.DataFrame
@@ -2266,15 +2303,20 @@ def _why_no_points(kpi: str, notes: pd.Series, left_out: Mapping[str, str]) -> s
     from .scoring import unscored_reason
 
     codes = {unscored_reason(str(n)) for n in notes.fillna("")}
+    k = _zh_kpis([kpi])
     if kpi in left_out:
-        return f"{kpi} needs {left_out[kpi]}, which the data do not have"
+        return Note(f"{kpi} needs {left_out[kpi]}, which the data do not have",
+                    f"{k}需要数据中没有的{getattr(left_out[kpi], 'zh', left_out[kpi])}")
     if codes == {"target"}:
-        return f"{kpi} is scored against a target and the data give nobody a {kpi} target"
+        return Note(f"{kpi} is scored against a target and the data give nobody a {kpi} target",
+                    f"{k}按目标考核，而数据中没有任何人的该项目标")
     if codes <= {"target", "zero_target"}:
-        return f"{kpi} is scored against a target and nobody's {kpi} target is above 0"
+        return Note(f"{kpi} is scored against a target and nobody's {kpi} target is above 0",
+                    f"{k}按目标考核，而没有人的该项目标大于 0")
     if "lack" in codes:
-        return f"{kpi} is not among the KPIs given (kpis=): compute it with them"
-    return ""
+        return Note(f"{kpi} is not among the KPIs given (kpis=): compute it with them",
+                    f"{k}不在传入的指标（kpis=）中：请一并计算")
+    return Note("", "")
 
 
 def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: Mapping,
@@ -2295,18 +2337,21 @@ def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: 
         block = {model.kpi_of[c]: c for c in model.columns if model.role_of[c] == r}
         return [k for k, v in w.items() if v > 0 and k in block and model.points[block[k]].isna().all()]
 
-    def why(r: str, empty: list[str]) -> str:
-        text = "; ".join(filter(None, (_why_no_points(k, d.loc[(d["role"] == r) & (d["kpi"] == k), "note"], left_out)
-                                       for k in empty)))
-        return f" ({text})" if text else ""
+    def why(r: str, empty: list[str]) -> Note:
+        text = Note.join([n for n in (_why_no_points(k, d.loc[(d["role"] == r) & (d["kpi"] == k), "note"], left_out)
+                                      for k in empty) if n], en="; ", zh="；")
+        return Note(f" ({text})", f"（{text.zh}）") if text else Note("", "")
 
     notes = []
     plan_empty = {r: empty_of(r, w) for r, w in base.items()}
     for r, empty in plan_empty.items():
         if empty:
-            notes.append(f"the plan weighs {', '.join(empty)} for the role '{r}', but nobody of that role has points "
-                         f"of {'it' if len(empty) == 1 else 'them'} this period{why(r, empty)}: the baseline and "
-                         "every scenario share the weight out over the other KPIs.")
+            because = why(r, empty)
+            notes.append(Note(f"the plan weighs {', '.join(empty)} for the role '{r}', but nobody of that role has "
+                              f"points of {'it' if len(empty) == 1 else 'them'} this period{because}: the baseline "
+                              "and every scenario share the weight out over the other KPIs.",
+                              f"方案为岗位「{r}」设了{_zh_kpis(empty)}的权重，但本期该岗位无人有该指标得分{because.zh}："
+                              "基准和各情景都把这部分权重按比例分给其他指标。"))
     for name, roles in sw.items():
         for r, w in roles.items():
             empty = [k for k in empty_of(r, w) if k not in plan_empty.get(r, [])]
@@ -2315,14 +2360,16 @@ def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: 
             block = {model.kpi_of[c]: c for c in model.columns if model.role_of[c] == r}
             have = [k for k, c in block.items() if model.points[c].notna().any()]
             who = f"what_if.{name}" if name in quick else f"scenario '{name}'"
+            because = why(r, empty)
             text = (f"{who} weighs {', '.join(empty)} for the role '{r}', but nobody of that role has points "
-                    f"of {'it' if len(empty) == 1 else 'them'} this period{why(r, empty)}: the weight is "
+                    f"of {'it' if len(empty) == 1 else 'them'} this period{because}: the weight is "
                     "shared out over the other KPIs, so the scenario scores as if "
                     f"{'it were' if len(empty) == 1 else 'they were'} left out.")
             if name in quick:
                 raise ScoringError(f"{text} Fix: weigh a KPI the data have "
                                    f"({', '.join(have) or 'none'}), or add the data it needs.")
-            notes.append(text)
+            notes.append(Note(text, f"情景「{name}」为岗位「{r}」设了{_zh_kpis(empty)}的权重，但本期该岗位无人有该指标"
+                                    f"得分{because.zh}：这部分权重按比例分给其他指标，该情景的得分相当于不计这些指标。"))
     return notes
 
 
@@ -2354,7 +2401,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         changes the pay plan as a scenario's ``incentives`` does in the parameter file
         (``{"commission": {"cap": 30000}}``), alone or next to role weights.
     language : "zh" or "en", optional
-        For the scenario labels (default: the parameter file's).
+        Of the scenario labels and the notes (default: the parameter file's).
     """
     from .scoring import assign_grades, rank
 
@@ -2365,7 +2412,8 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     _check_language(language)
     sw, notes = scenario_weights(params, scorecard, what_if=what_if)
     if not sw:
-        notes.append("the parameter file names no scenarios (scenarios.scenarios): only the baseline is shown.")
+        notes.append(Note("the parameter file names no scenarios (scenarios.scenarios): only the baseline is shown.",
+                          "参数文件中没有命名情景（scenarios.scenarios）：只显示基准。"))
     base, _ = _scenario_roles(params, scorecard)
     needed: dict[str, set[str]] = {}
     for roles in sw.values():
@@ -2393,15 +2441,19 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     paying = [name for name, plan in pay_plans.items() if plan is not params]
     pay = None
     if kpis is None:
-        notes.append("payouts left out: pass kpis= (the KPIResult) to see the payout change per person and in total.")
+        notes.append(Note("payouts left out: pass kpis= (the KPIResult) to see the payout change per person and "
+                          "in total.", "未计算薪酬：传入 kpis=（KPIResult）才能看到每人和总额的薪酬变化。"))
         if paying:
-            notes.append(f"the scenario(s) {', '.join(paying)} change the pay plan (incentives), which shows only in "
-                         "the payouts: pass kpis= to see it.")
+            notes.append(Note(f"the scenario(s) {', '.join(paying)} change the pay plan (incentives), which shows "
+                              "only in the payouts: pass kpis= to see it.",
+                              f"情景{'、'.join(f'「{n}」' for n in paying)}修改了薪酬方案（incentives），"
+                              "只体现在薪酬上：传入 kpis= 才能看到。"))
     else:
         try:
             from .incentives import payouts as pay, plan_cost
         except ImportError:   # pragma: no cover - the incentives module ships with the kit
-            notes.append("payouts left out: salesperf_kit.incentives is not available.")
+            notes.append(Note("payouts left out: salesperf_kit.incentives is not available.",
+                              "未计算薪酬：salesperf_kit.incentives 不可用。"))
     runs = [("baseline", {"zh": "基准", "en": "Baseline"}, {r: dict(w) for r, w in base.items()})]
     runs += [(name, params.scenarios.scenarios[name].label if name in params.scenarios.scenarios else {}, roles)
              for name, roles in sw.items()]
@@ -2481,7 +2533,8 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     ranks.columns.name = None
     ranks.insert(0, "name", info["name"].reindex(ranks.index))
     ranks = ranks.sort_values("baseline", kind="mergesort")
-    return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks, notes=notes)
+    return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks,
+                              notes=_said(notes, language))
 
 
 def _scored_shares(weights: pd.DataFrame, details: pd.DataFrame, info: pd.DataFrame) -> pd.Series:
@@ -2514,8 +2567,12 @@ def _unpayable(name: str, params, plan, what_if: Mapping | None, err: Exception)
     drop = ("leave it out of what_if" if quick else
             f"set scenarios.scenarios.{name}: null in the parameter file (a scenario of the plan it extends "
             "is inherited with it)")
-    return (f"scenario {name} changes the pay plan ({where}: {changed}) in a way these data cannot pay, so its "
-            f"payouts are left out (its ranks and grades are shown): {err} To drop the scenario, {drop}.")
+    drop_zh = ("把它从 what_if 中去掉" if quick else
+               f"在参数文件中写 scenarios.scenarios.{name}: null（继承的方案中的情景随之继承）")
+    return Note(f"scenario {name} changes the pay plan ({where}: {changed}) in a way these data cannot pay, so its "
+                f"payouts are left out (its ranks and grades are shown): {err} To drop the scenario, {drop}.",
+                f"情景「{name}」修改了薪酬方案（{where}：{changed}），这些数据无法据此计算薪酬，因此不列其薪酬"
+                f"（名次和等级照常显示）：{err} 如要去掉该情景，请{drop_zh}。")
 
 
 def _pay_plan(params, scenario: str, what_if: Mapping | None = None):

@@ -233,6 +233,26 @@ def test_the_scenarios_workbook_in_english_for_a_client_whose_plan_is_chinese(tm
     assert set(sheets["People"]["Grade changed"]) == {"Yes", "No"}
 
 
+def test_the_scenarios_notes_are_said_in_the_workbooks_language(tmp_path):
+    """A Chinese workbook's 说明 sheet carried its notes in English ("scenario 'mentor'
+    weighs mentoring ..."), as did the command line: the manager it goes to reads Chinese."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\ndata: {{path: demo}}\n"
+                    "scenarios:\n  scenarios:\n    mentor:\n      roles:\n"
+                    "        agent: {mentoring: 0.2, revenue: 0.8}\n", encoding="utf-8")
+    out = tmp_path / "scen.xlsx"
+    r = _run("scenarios", "telesales", "--params", plan, "--period", "2026-10", "--out", out)
+    assert r.exit_code == 0, r.output
+    said = ("情景「mentor」为岗位「agent」设了「带教新人业绩提升率」的权重，但本期该岗位无人有该指标得分"
+            "（「带教新人业绩提升率」需要数据中没有的「员工」表的「导师编号」（mentor_id）列）："
+            "这部分权重按比例分给其他指标，该情景的得分相当于不计这些指标。")
+    assert pd.read_excel(out, sheet_name="说明", engine="openpyxl")["说明"].tolist() == [said]
+    assert f"说明：{said}" in r.output.splitlines()
+    r = _run("scenarios", "telesales", "--params", plan, "--period", "2026-10", "--out", out, "--language", "en")
+    [note] = pd.read_excel(out, sheet_name="Notes", engine="openpyxl")["Notes"]
+    assert note.startswith("scenario 'mentor' weighs mentoring for the role 'agent'") and "Note: " + note in r.output
+
+
 def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
     from salesperf_kit.schemas import TABLES
 

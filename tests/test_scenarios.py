@@ -631,7 +631,14 @@ def test_data_driven_weights_next_to_the_plan(demo):
     for col in ("plan", "entropy", "critic", "ahp"):
         assert t[col].sum() == pytest.approx(1.0)
     assert t["ahp"].idxmax() == "revenue" and t.attrs["ahp"].consistent
-    assert "RI(4) = 0.90" in t.attrs["notes"][-1] and "consistent" in t.attrs["notes"][-1]
+    # the notes in the plan's language (zh), or as asked
+    assert t.attrs["notes"][-1].endswith("（Saaty 随机一致性指标 RI(4) = 0.90）：一致（CR ≤ 0.1）。")
+    card.params = params_from_dict(params)
+    try:
+        en = sc.data_driven_weights(card, "team_lead", language="en")
+    finally:
+        card.params = saved
+    assert en.attrs["notes"][-1].endswith("(Saaty's random index RI(4) = 0.90): consistent (CR <= 0.1).")
     agents = sc.data_driven_weights(card, "agent", source="normalised")
     # the shipped telesales plan compares 4 of the agent's KPIs: AHP weighs exactly those
     assert agents["ahp"].dropna().index.tolist() == ["revenue", "close_rate", "calls", "csat"]
@@ -766,7 +773,7 @@ def test_a_weight_on_a_kpi_without_values_is_not_silently_dropped(demo):
     p["scenarios"]["scenarios"] = {"mentor": {"roles": {"agent": {
         "mentoring": 0.20, **{k: v * 0.80 for k, v in agent.items()}}}}}
     comp = sc.compare_scenarios(demo.scorecard, params_from_dict(p), kpis=demo.kpis, targets=demo.targets,
-                                ratings=demo.ratings)
+                                ratings=demo.ratings, language="en")
     t = comp.table[comp.table["scenario"] == "mentor"]
     assert t["score"].to_numpy() == pytest.approx(t["baseline_score"].to_numpy())
     assert [n for n in comp.notes if "mentoring" in n] == [
@@ -784,7 +791,7 @@ def test_a_what_if_is_not_refused_for_a_kpi_only_the_plan_weighs(demo):
     targets = demo.targets[demo.targets["kpi"] != "calls"]
     card = score(demo.kpis, demo.params, targets=targets, ratings=demo.ratings)
     comp = sc.compare_scenarios(card, demo.params, kpis=demo.kpis, targets=targets, ratings=demo.ratings,
-                                what_if={"rev": {"agent": {"revenue": 0.30}}})
+                                what_if={"rev": {"agent": {"revenue": 0.30}}}, language="en")
     w = comp.weights[(comp.weights["scenario"] == "rev") & (comp.weights["role"] == "agent")].set_index("kpi")
     assert w.loc["calls", "weight"] == pytest.approx(0.07 / 0.65)
     p = demo.params.model_dump(exclude={"source"})
@@ -796,6 +803,12 @@ def test_a_what_if_is_not_refused_for_a_kpi_only_the_plan_weighs(demo):
         "the plan weighs calls for the role 'agent', but nobody of that role has points of it this period (calls "
         "is scored against a target and the data give nobody a calls target): the baseline and every scenario "
         "share the weight out over the other KPIs."]
+    # in the plan's language (zh), as its labels are: no English inside a Chinese workbook
+    zh = sc.compare_scenarios(card, demo.params, kpis=demo.kpis, targets=targets, ratings=demo.ratings,
+                              what_if={"rev": {"agent": {"revenue": 0.30}}})
+    assert [n for n in zh.notes if "呼叫量" in n] == [
+        "方案为岗位「agent」设了「呼叫量」的权重，但本期该岗位无人有该指标得分（「呼叫量」按目标考核，而数据中没有任何人的"
+        "该项目标）：基准和各情景都把这部分权重按比例分给其他指标。"]
 
 
 def test_a_what_if_on_a_kpi_outside_the_computed_set_is_computed(demo):
@@ -820,8 +833,10 @@ def test_a_what_if_on_a_kpi_outside_the_computed_set_is_computed(demo):
 
 
 def test_without_kpis_payouts_are_left_out_with_a_note(demo):
-    comp = sc.compare_scenarios(demo.scorecard, demo.params)
+    comp = sc.compare_scenarios(demo.scorecard, demo.params, language="en")
     assert "payout" not in comp.table and any("payouts left out" in n for n in comp.notes)
+    zh = sc.compare_scenarios(demo.scorecard, demo.params).notes
+    assert "未计算薪酬：传入 kpis=（KPIResult）才能看到每人和总额的薪酬变化。" in zh
 
 
 def test_run_scenarios_is_what_the_cli_writes(demo):
@@ -1079,7 +1094,7 @@ def test_a_pay_scenario_is_paid_under_its_own_plan(pay_case):
 
 def test_a_pay_scenario_without_kpis_says_it_cannot_show(pay_case):
     kpis, params, card = pay_case
-    comp = sc.compare_scenarios(card, params)
+    comp = sc.compare_scenarios(card, params, language="en")
     assert "payout" not in comp.table
     assert any("higher change the pay plan" in n and "pass kpis=" in n for n in comp.notes), comp.notes
 
@@ -1128,7 +1143,7 @@ def test_a_pay_scenario_the_data_cannot_pay_is_left_unpaid_not_a_crash():
         "incentives": {"base_pay": {"default": 5000}, "performance_pay": {"default": 1000},
                        "grade_multipliers": {"A": 1.2, "B": 1.0}},
         "scenarios": {"scenarios": {"提成上调": {"incentives": {"commission": {"tiers": [{"above": 0, "rate": 0.02}]}}}}}})
-    comp = sc.compare_scenarios(score(kpis, params), params, kpis=kpis)
+    comp = sc.compare_scenarios(score(kpis, params), params, kpis=kpis, language="en")
     pay = comp.table.pivot(index="employee_id", columns="scenario", values="payout")
     assert pay["baseline"].to_dict() == {"a1": 6200, "a2": 6000}
     assert pay["提成上调"].isna().all()
@@ -1178,7 +1193,7 @@ def test_data_driven_weights_leave_out_a_kpi_nobody_has(no_orders_case):
     e = -(sum p ln p) / ln 3; entropy weight = (1 - e) / sum (1 - e).
     CRITIC: sd (population) x sum (1 - r); r(connect, minutes) of (1, 1/3, 0) and (0, 1, 1/2)
     """
-    t = sc.data_driven_weights(no_orders_case, "agent")
+    t = sc.data_driven_weights(no_orders_case, "agent", language="en")
     assert t.index.tolist() == ["connect_rate", "effective_talk_minutes"]
     assert t["plan"].tolist() == [0.5, 0.5]   # 0.4 / 0.8 each: the scorer's share
     e1 = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / math.log(3)
@@ -1199,7 +1214,7 @@ def test_ahp_of_a_role_with_a_kpi_nobody_has(no_orders_case):
     params["scenarios"] = {"ahp": {"agent": {"matrix": [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]}}}
     card.params, saved = params_from_dict(params), card.params
     try:
-        t = sc.data_driven_weights(card, "agent")
+        t = sc.data_driven_weights(card, "agent", language="en")
     finally:
         card.params = saved
     assert t["ahp"].tolist() == pytest.approx([2 / 3, 1 / 3])
@@ -1211,7 +1226,7 @@ def test_topsis_ranking_leaves_out_a_kpi_nobody_has(no_orders_case):
     """TOPSIS on connect rate (1, 0.5, 0.25) and minutes (0, 2, 1), weights 0.5 / 0.5:
     vector-normalised v = 0.5 x (1, 0.5, 0.25) / sqrt(1.3125) and 0.5 x (0, 2, 1) / sqrt(5);
     closeness = d- / (d+ + d-), with the ideal (max, max) and the anti-ideal (min, min)."""
-    r = sc.topsis_ranking(no_orders_case, "agent")
+    r = sc.topsis_ranking(no_orders_case, "agent", language="en")
     c = 0.5 * np.array([1, 0.5, 0.25]) / math.sqrt(1.3125)
     m = 0.5 * np.array([0, 2, 1]) / math.sqrt(5)
     plus = np.hypot(c.max() - c, m.max() - m)
