@@ -522,6 +522,8 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         _ids_from_names(run)
         _ids_without_zeros(run)
         _add_managers(run, m["managers"])
+        if wanted is None and not ds.lazy:
+            _people_without_records(run)
         for p in check_references(ds.tables, row_of=ds.row_number,
                                   source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
             run.add(p)
@@ -584,6 +586,45 @@ def _add_managers(run: _Run, spec: dict[str, str]) -> None:
                     zh=f"已将上级（manager_id）中的 {len(rows)} 位经理添加为员工，岗位「{spec['role']}」：{shown}",
                     fix="nothing to do if they are the managers to score; give them rows of their own in the "
                         "employees table for their real ids, teams and dates"))
+
+
+def _people_without_records(run: _Run) -> None:
+    """People of the employees table who have no row in any other table (after
+    ``data.filters``) and whom nobody names as manager or mentor: a roster that lists
+    everyone ever on the team, or people the export leaves out. The kit scores and pays them
+    as people who sold nothing, which can put them above a productive colleague under
+    percentile scoring; a warning names them so that the consultant decides. Said only when
+    other employees do have rows (an export of the employees alone, or one whose ids match
+    no employee, says nothing about anyone)."""
+    tables = run.dataset.tables
+    emp = tables.get("employees")
+    if emp is None or "employee_id" not in emp:
+        return
+    seen: set[str] = set()
+    for name, df in tables.items():
+        if name != "employees" and df is not None and "employee_id" in df:
+            seen.update(df["employee_id"].dropna().astype(str))
+    ids = emp["employee_id"].dropna().astype(str)
+    if not ids.isin(seen).any():  # (rows of no employee at all: the references say so)
+        return
+    for col in ("manager_id", "mentor_id"):
+        if col in emp:
+            seen.update(emp[col].dropna().astype(str))
+    idle = emp.loc[ids.index[~ids.isin(seen)]]
+    if idle.empty:
+        return
+    who = [f"{n} ({i})" if isinstance(n, str) and n and n != i else i
+           for i, n in zip(idle["employee_id"].astype(str), idle.get("name", idle["employee_id"]))]
+    shown = ", ".join(who[:8]) + (" …" if len(who) > 8 else "")
+    tabs = ", ".join(t for t in tables if t != "employees")
+    run.add(run.ctxs["employees"].problem(
+        "no_records", f"{len(idle):,} of the {len(emp):,} people have no row in any other table ({tabs}) and "
+        f"manage no one: {shown}. They are scored and paid as people who sold nothing",
+        severity="warning",
+        zh=f"员工表 {len(emp):,} 人中有 {len(idle):,} 人在其他表（{tabs}）中没有任何一行，也不是任何人的上级：{shown}。"
+           "他们按毫无业绩的人计分、计薪",
+        fix="nothing to do if they worked without leaving records; if they were not on the team in the periods "
+            "you report, give them a leave_date (or a later hire_date) or take them out of the employees table"))
 
 
 def _ids_from_names(run: _Run) -> None:

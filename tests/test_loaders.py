@@ -1825,6 +1825,30 @@ def test_managers_named_only_in_manager_id_are_added_as_employees(tmp_path):
     assert team[["M1", "M2"]].tolist() == [350.0, 40.0]
 
 
+def test_people_with_no_record_anywhere_are_named(tmp_path):
+    """The Maven CRM roster lists five agents with no deal anywhere in the export; they
+    were scored and paid (grade C, 700 of performance pay) above a manager whose team sold
+    285,448, and nothing said that nothing in the data shows them working. Here A4 has no
+    order and manages no one; A1-A3 have orders, M1 and M2 manage people."""
+    (tmp_path / "employees.csv").write_text(
+        "agent,manager,region\nA1,M1,North\nA2,M1,North\nA3,M2,South\nA4,M2,South\n", encoding="utf-8")
+    (tmp_path / "orders.csv").write_text(
+        "order_id,agent,customer_id,order_date,amount\n"
+        "O1,A1,C1,2026-10-02,100\nO2,A2,C2,2026-10-03,250\nO3,A3,C3,2026-10-04,40\n", encoding="utf-8")
+    mapping = {"columns": {"employees": {"agent": ["employee_id", "name"], "manager": "manager_id", "region": "team"},
+                           "orders": {"agent": "employee_id"}},
+               "defaults": {"employees": {"role": "rep"}}, "managers": {"role": "manager"}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    [w] = [w for w in ds.warnings if w.check == "no_records"]
+    assert w.message == ("1 of the 6 people have no row in any other table (orders) and manage no one: A4. They are "
+                         "scored and paid as people who sold nothing")
+    assert w.text("zh").startswith("员工表 6 人中有 1 人在其他表（orders）中没有任何一行，也不是任何人的上级：A4。")
+    assert "leave_date" in w.fix
+    # an export of the employees alone says nothing about anyone
+    (tmp_path / "orders.csv").unlink()
+    assert not [w for w in load_dataset(tmp_path, mapping=mapping).warnings if w.check == "no_records"]
+
+
 def test_a_manager_over_several_teams_needs_the_team_given(tmp_path):
     mapping = {**_org_chart(tmp_path, second_team_for_m1=True), "managers": {"role": "manager"}}
     report = validate_dataset(tmp_path, mapping=mapping)
