@@ -58,6 +58,8 @@ __all__ = [
     "holm_adjust",
     "kpi_scope",
     "within_scope",
+    "SEPARATE_COUNTS",
+    "shares_over_whole",
     "kpi_correlations",
     "strongest_pairs",
     "attainment_matrix",
@@ -606,6 +608,52 @@ def within_scope(wide: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
         if k in out:
             out[k] = out[k].where(roles.isin(g.loc[g["counted"], "role"]))
     return out
+
+
+# ----------------------------------------------------------------------------- shares over 100 %
+#: KPIs read as a share (成交率: of the intent customers, how many bought) whose two counts
+#: are taken separately over the period, so that the first can exceed the second: buyers
+#: whose intent was recorded in an earlier period or never, orders of earlier inquiries,
+#: orders without a recorded visit. KPI -> what the numerator counts that the denominator
+#: does not (en, zh).
+SEPARATE_COUNTS: dict[str, tuple[str, str]] = {
+    "close_rate": ("buyers whose intent was recorded in an earlier period, or not at all",
+                   "意向记录在以前各期或没有意向记录的成交客户"),
+    "inquiry_conversion": ("orders of inquiries made in an earlier period",
+                           "以前各期咨询在本期成交的订单"),
+    "conversion_rate": ("orders without a recorded visit in the period",
+                        "本期没有访问记录的订单"),
+}
+
+
+def shares_over_whole(wide: pd.DataFrame, kpis: Sequence[str]) -> pd.DataFrame:
+    """The KPIs of :data:`SEPARATE_COUNTS` that exceed 100 % for someone.
+
+    Such a value is no error of the data: the numerator and the denominator are counted
+    separately over the period (``close_rate = distinct buyers / intent customers``), and a
+    reader who takes the KPI as a share needs to be told.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per person, one column per KPI (as ratios: 1.0 is 100 %); NaN for people a
+        KPI does not count (see :func:`within_scope`).
+    kpis : sequence of str
+
+    Returns
+    -------
+    DataFrame
+        One row per such KPI (in the order of ``kpis``): ``kpi``, ``over`` (people above
+        100 %), ``people`` (people with a value) and ``max``.
+    """
+    rows = []
+    for k in kpis:
+        if k in SEPARATE_COUNTS and k in wide:
+            v = pd.to_numeric(wide[k], errors="coerce").dropna()
+            over = int((v > 1).sum())
+            if over:
+                rows.append((k, over, len(v), float(v.max())))
+    return pd.DataFrame(rows, columns=["kpi", "over", "people", "max"])
 
 
 # ----------------------------------------------------------------------------- correlations

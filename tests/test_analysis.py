@@ -899,3 +899,23 @@ def test_the_rows_behind_a_funnel_that_nobody_owns_are_counted():
     assert u.loc["traffic", "share_unowned"] == pytest.approx(0.7) and u.loc["traffic", "kpis"] == ["inquiry_conversion"]
     assert u.loc["orders", ["rows", "owned", "unowned", "share_unowned"]].tolist() == [3, 3, 0, 0.0]
     assert an.unowned_rows("online", SimpleNamespace(kpis=[], period=None)).empty  # a stand-in without data
+
+
+def test_a_share_over_100_percent_is_told():
+    """The telesales demo shows 蔡蕾's close rate at 200 %: 8 distinct buyers in October
+    over 4 intent customers, the two counted separately. Here a1 has intent customers
+    C1-C2 and buyers C1-C4 (C3 and C4 never called): 4 / 2 = 200 %; a2 has intent
+    customers C5-C6 and one buyer, C5: 1 / 2 = 50 %."""
+    employees = pd.DataFrame({"employee_id": ["a1", "a2"], "name": ["A1", "A2"], "team": "t", "role": "agent"})
+    calls = pd.DataFrame({"call_id": [f"k{i}" for i in range(4)], "employee_id": ["a1", "a1", "a2", "a2"],
+                          "customer_id": ["C1", "C2", "C5", "C6"], "started_at": pd.Timestamp("2026-10-05 09:00"),
+                          "duration_s": 120.0, "connected": True, "outcome": "intent"})
+    orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(5)], "employee_id": ["a1"] * 4 + ["a2"],
+                           "customer_id": ["C1", "C2", "C3", "C4", "C5"], "order_date": pd.Timestamp("2026-10-06"),
+                           "amount": 100.0})
+    wide = compute_kpis({"employees": employees, "calls": calls, "orders": orders}, "2026-10",
+                        kpis=["close_rate", "connect_rate"]).wide
+    assert wide.set_index("employee_id")["close_rate"].to_dict() == {"a1": 2.0, "a2": 0.5}
+    got = an.shares_over_whole(wide, ["close_rate", "connect_rate"])
+    assert got.to_dict("records") == [{"kpi": "close_rate", "over": 1, "people": 2, "max": 2.0}]
+    assert an.shares_over_whole(wide.assign(close_rate=0.5), ["close_rate"]).empty
