@@ -34,10 +34,10 @@ test: $(STAMP) ## run the whole test suite (unit tests and notebooks), one worke
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+	env -u MPLBACKEND $(BIN)/jupyter lab notebooks/  # (the kernels' own inline backend, so charts show)
 
 notebooks: $(STAMP) ## re-execute the notebooks so their stored outputs (checked by nbval) match the code
-	$(BIN)/python -c "from salesperf_kit.report import refresh_notebooks; refresh_notebooks()"
+	env -u MPLBACKEND $(BIN)/python -c "from salesperf_kit.report import refresh_notebooks; refresh_notebooks()"
 
 benchmark: $(STAMP) ## run the speed benchmarks in benchmarks/
 	$(BIN)/python benchmarks/kpis.py

@@ -8,12 +8,17 @@ machine without system fonts (no tofu boxes).
 """
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import matplotlib
 import matplotlib.ticker
 
-matplotlib.use("Agg", force=False)
+if "MPLBACKEND" not in os.environ and "IPython" not in sys.modules:
+    # scripts and the command line draw off-screen; a Jupyter kernel keeps its inline
+    # backend, so that a figure a cell returns is shown (Agg there showed no chart at all)
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -1279,3 +1279,21 @@ def test_the_weights_say_what_share_of_the_points_each_kpi_carries(no_orders_cas
     assert w["c"].to_dict() == pytest.approx({"connect_rate": 0.6 / (0.6 + 0.4 * 0.4 / 0.6),
                                               "effective_talk_minutes": (0.4 * 0.4 / 0.6) / (0.6 + 0.4 * 0.4 / 0.6),
                                               "revenue": 0.0})
+
+
+def test_a_chart_shows_in_a_jupyter_kernel(tmp_path, monkeypatch):
+    """The kit switched a Jupyter kernel's matplotlib to Agg on its first figure, so the
+    scenarios notebook showed '<Axes: title=...>' and never a chart, in JupyterLab as in its
+    stored outputs; the analyst's own plt.plot stopped showing too. Run as JupyterLab runs
+    a kernel (no MPLBACKEND from make test's environment), a figure the cell returns is shown."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from salesperf_kit.report import _kernel
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from salesperf_kit import plots\nimport matplotlib.pyplot as plt"),
+                nbformat.v4.new_code_cell("plt.plot([1, 2], [3, 1]);")]
+    monkeypatch.delenv("MPLBACKEND", raising=False)   # (the kernel inherits this environment)
+    NotebookClient(nb, kernel_name=_kernel(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert any("image/png" in o.get("data", {}) for o in nb.cells[1].outputs), nb.cells[1].outputs
