@@ -574,11 +574,21 @@ def monthly_history(dataset, months: Iterable, *, kpis: Sequence[str] = ("revenu
     return out
 
 
-def _history_months(tables, kpis: Iterable[str], year: int, smoothing: int) -> list[Period]:
+def _smoothing(settings, smoothing_periods: int | None) -> int | None:
+    """The number of recent months the levels come from, or None for the whole base year:
+    ``smoothing_periods`` when given, else ``targets.smoothing_periods`` when the plan sets it."""
+    if smoothing_periods is not None:
+        return int(smoothing_periods)
+    if "smoothing_periods" in settings.model_fields_set:
+        return int(settings.smoothing_periods)
+    return None
+
+
+def _history_months(tables, kpis: Iterable[str], year: int, smoothing: int | None) -> list[Period]:
     """The months to learn from: the last max(12, smoothing) months before ``year`` that the
     data cover, looking back at most three years."""
     first = Period("month", int(year), 1)
-    span = max(12, smoothing)
+    span = max(12, smoothing or 12)
     months = [first.shift(-i) for i in range(span + 24, 0, -1)]
     covs = [_coverage(tables, k) for k in kpis]
     if all(c is not None for c in covs):
@@ -620,13 +630,19 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     """Monthly targets per person and team for ``year`` from the history before it.
 
     For an additive KPI (revenue, orders, new customers, ...), with H the last twelve months
-    before ``year`` that the data cover in full (a month an export stops in the middle of is
-    left out), the seasonal index I_m = 12 × profile_m / 100 learned
-    from them (:func:`seasonal_profile`), and S the last ``smoothing_periods`` months of H:
+    before ``year`` that the data cover in full (the base year; a month an export stops in
+    the middle of is left out), the seasonal index I_m = 12 × profile_m / 100 learned
+    from the history (:func:`seasonal_profile`), and S = H, or the last ``smoothing_periods``
+    months of H when that is given (or set in the plan):
 
-        level_p  = mean over m in S (the months p worked in full) of actual_{p,m} / I_m
-        level_co = mean over m in S of company actual_m / I_m
+        level_p  = Σ actual_{p,m} / Σ I_m   over m in S that p worked in full
+        level_co = Σ company actual_m / Σ I_m   over m in S
         annual   = 12 × level_co × g, rounded to ``unit``   (unless ``annual`` is given)
+
+    Over a whole base year Σ I_m = 12, so the company's target is last year's total × g and a
+    person's level is their year's total / 12: with everyone employed all year, every team's
+    target is its own last year × g. A person who worked only part of S is measured on the
+    months they worked in full, scaled up by the season's weight of those months.
 
     with g = 1 + uplift, or 1 / (1 + uplift) for a KPI where lower is better (complaints,
     violations). The company figure is the sum over the people of the employees table.
@@ -666,7 +682,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     year : int
         The target year; the history is the twelve months with data before it.
     uplift, smoothing_periods, method : optional
-        Default: the values in ``settings`` (0.25, 3, "history").
+        Default: the values in ``settings`` (0.25, "history"); ``smoothing_periods`` only
+        when the plan sets it, else the levels come from the whole base year.
     settings : TargetSettings, optional
         The parameter file's ``targets:`` section (profile, promotions, ramp).
     annual : float, optional
@@ -685,7 +702,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     DataFrame with columns period, employee_id, team, kpi, target: one row per month for every
     person employed in it, and one per team (``employee_id`` empty). ``attrs["basis"]`` says
     how the company's annual figure was set (the level, the months and the uplift) and what
-    each team gets in the year; with the history method, ``attrs["notes"]`` says, for each
+    each team gets in the year, with its change on the team's own base year; with the history method, ``attrs["notes"]`` says, for each
     person without history, what their targets follow, and who gets 0 all year.
     """
     from .params import TargetSettings
@@ -693,10 +710,10 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     settings = settings or TargetSettings()
     check_one_of("kpi", kpi, CATALOGUE)
     uplift = settings.uplift if uplift is None else float(uplift)
-    smoothing = settings.smoothing_periods if smoothing_periods is None else int(smoothing_periods)
+    smoothing = _smoothing(settings, smoothing_periods)
     method = method or settings.method
     check_one_of("method", method, METHODS)
-    if smoothing < 1:
+    if smoothing is not None and smoothing < 1:
         raise SalesperfError(f"smoothing_periods must be at least 1, but {smoothing} was passed.")
     problem = uplift_problem(uplift)
     if problem:
@@ -712,7 +729,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
                                                      employee_id=lambda x: x["employee_id"].astype(str))
         hist_months = [m for m in hist_months if str(m) in set(hist["period"])]
         hist = hist[hist["period"].isin([str(m) for m in hist_months])]
-    recent = [str(m) for m in hist_months[-smoothing:]]
+    base_year = [str(m) for m in hist_months[-12:]]
+    recent = base_year if smoothing is None else [str(m) for m in hist_months[-smoothing:]]
     factor = (1 + uplift) if CATALOGUE[kpi].higher_is_better else 1 / (1 + uplift)
     if not _is_additive(kpi):
         return _level_targets(hist, people, kpi, months, recent, factor, overrides)
@@ -726,9 +744,11 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
                     "equal": "equally among those employed"}
 
     def deseason(values: pd.Series) -> float:
+        # Σ actual / Σ seasonal index: a whole year's total / 12, part of a year scaled up
+        # by the weight of the months it covers
         idx = index[[parse_period(p).index for p in values.index]].to_numpy()
         ok = idx > 0
-        return float(np.mean(values.to_numpy()[ok] / idx[ok])) if ok.any() else float("nan")
+        return float(values.to_numpy()[ok].sum() / idx[ok].sum()) if ok.any() else float("nan")
 
     if annual is None:
         if company.reindex(recent).dropna().empty:
@@ -744,7 +764,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
                 "with annual=...")
         level_co = deseason(company.reindex(recent).fillna(0.0))
         annual = round(12 * level_co * factor / unit) * unit  # a computed total is a whole number of units
-        span = recent[0] if len(recent) == 1 else f"{recent[0]} .. {recent[-1]}"
+        span = _span(recent)
         grow = (f"x {factor:.4g} (uplift {uplift:.0%})" if factor >= 1 else
                 f"/ {1 + uplift:.4g} (uplift {uplift:.0%}, lower is better)")
         basis = (f"{kpi} {year}: the company's target {annual:,.0f} = 12 x {level_co:,.2f} (its monthly level of "
@@ -794,11 +814,47 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     out = pd.concat([out, teams[_TARGET_COLUMNS]], ignore_index=True)
     out = _tidy(out)
     team_year = out[out["employee_id"].isna()].groupby("team", sort=True)["target"].sum()
-    out.attrs["basis"] = [basis + "; by team: " + ", ".join(f"{t} {v:,.0f}" for t, v in team_year.items()) + "."]
+    team_past = _team_past(hist, people, base_year, deseason, kpi)
+    out.attrs["basis"] = [basis + "; by team: " + ", ".join(f"{t} {v:,.0f}{team_past(t, v)}"
+                                                            for t, v in team_year.items()) + "."]
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
                                                settings.new_hire_ramp_months, overrides)
     return out
+
+
+def _span(months: Sequence[str]) -> str:
+    """``2026`` for the twelve months of a calendar year, else ``2026-03 .. 2027-02``."""
+    if not months:
+        return "the history"
+    ps = [parse_period(m) for m in months]
+    if len(ps) == 12 and ps[0].index == 1 and ps[-1].index == 12 and ps[0].year == ps[-1].year:
+        return str(ps[0].year)
+    return months[0] if len(months) == 1 else f"{months[0]} .. {months[-1]}"
+
+
+def _team_past(hist: pd.DataFrame, people: pd.DataFrame, base_year: list[str], deseason, kpi: str):
+    """How a team's annual target compares with the team's own base year (its members' actuals
+    in the twelve months before the target year: ``(+25.0% on its 2026)``), so that a split
+    far from the company's uplift shows before the targets are handed over. With fewer
+    than twelve months of data, the team's months are season-adjusted to a year."""
+    h = hist[hist["period"].isin(base_year)]
+    h = h.assign(team=h["employee_id"].map(people["team"])).dropna(subset=["team"])
+    by_team = h.pivot_table(index="team", columns="period", values="value", aggfunc="sum").reindex(columns=base_year)
+    span = _span(base_year)
+    full = len(base_year) == 12
+
+    def said(team: str, target: float) -> str:
+        if team not in by_team.index:
+            return f" (new: no {kpi} in {span})"
+        row = by_team.loc[team].fillna(0.0)
+        past = float(row.sum()) if full else 12 * deseason(row)
+        if not past > 0:
+            return f" (no {kpi} in {span})"
+        where = f"on its {span}" if full else f"on its {span} at a yearly rate"
+        return f" ({target / past - 1:+.1%} {where})"
+
+    return said
 
 
 def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd.Series, months: list[Period],
@@ -806,7 +862,7 @@ def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd
     """Why each person without a level got the target they did (history method), and who
     gets a target of 0 all year because they sold nothing in the months it follows."""
     notes = []
-    span = recent[0] if len(recent) == 1 else f"{recent[0]} .. {recent[-1]}" if recent else "the history"
+    span = _span(recent)
     for e, row in people.iterrows():
         if pd.notna(levels.get(e)) or str(e) in {str(k) for k in (overrides or {})}:
             continue
@@ -1003,7 +1059,7 @@ def make_targets(dataset, params=None, *, year: int, method: str | None = None, 
         raise SalesperfError(f"annual/overrides name KPI(s) {unknown} that are not in targets.kpis {settings.kpis}.")
     if history is None:
         tables = _tables(dataset)
-        months = _history_months(tables, settings.kpis, year, settings.smoothing_periods)
+        months = _history_months(tables, settings.kpis, year, _smoothing(settings, None))
         history = monthly_history(dataset, months, kpis=settings.kpis, options=options)
     parts = [targets_from_history(dataset, kpi=k, year=year, uplift=uplift, method=method, settings=settings,
                                   annual=annual.get(k), overrides=overrides.get(k), unit=unit, options=options,

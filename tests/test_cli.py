@@ -459,8 +459,11 @@ def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
     people = jan[jan["employee_id"].notna()]
     assert people.set_index("employee_id")["target"].to_dict() == {"a1": 140, "a2": 280, "b1": 420}
     assert jan[jan["employee_id"].isna()].set_index("team")["target"].to_dict() == {"A": 420, "B": 420}
+    # each team's year against its own 2026: A 5,850 on 12 x 300 = 3,600 (+62.5 %: a3 joins and
+    # b2's share moves to the people who stay), B 4,230 on 12 x 400 = 4,800 (-11.9 %)
+    assert "by team: A 5,850 (+62.5% on its 2026), B 4,230 (-11.9% on its 2026)." in r.output
     # a3 joins on 2027-02-15: the command says what her targets follow
-    assert ("a3 (A) has no revenue history in a whole month of 2026-10 .. 2026-12: their targets follow the median "
+    assert ("a3 (A) has no revenue history in a whole month of 2026: their targets follow the median "
             "level of team A, ramped up as a new hire (25% in 2027-02, 50% in 2027-03, 75% in 2027-04).") in r.output
 
 

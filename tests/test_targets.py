@@ -362,7 +362,7 @@ def test_a_hire_of_the_last_month_without_sales_gets_the_team_level(flat_history
 def test_targets_say_what_a_person_without_history_follows(flat_history, flat_monthly):
     t = make_targets(flat_history, None, year=2027, method="history", uplift=0.25, history=flat_monthly)
     assert t.attrs["notes"] == [
-        "e4 (T2) has no revenue history in a whole month of 2026-10 .. 2026-12: their targets follow the median "
+        "e4 (T2) has no revenue history in a whole month of 2026: their targets follow the median "
         "level of team T2, ramped up as a new hire (25% in 2027-03, 50% in 2027-04, 75% in 2027-05)."]
 
 
@@ -595,7 +595,7 @@ def test_targets_say_who_gets_nothing_all_year_for_selling_nothing(flat_history)
     assert jan.loc["e5", "target"] == 0 and jan.loc["e3", "target"] == 1250
     assert t.loc[t["employee_id"] == "e5", "target"].eq(0).all() and len(t[t["employee_id"] == "e5"]) == 12
     assert t.attrs["notes"][-1] == (
-        "e5 (T2) had no revenue in the whole months of 2026-10 .. 2026-12 that the targets follow, so their revenue "
+        "e5 (T2) had no revenue in the whole months of 2026 that the targets follow, so their revenue "
         "target is 0 in every month of 2027. Right for someone who does not sell (a manager scored on the team's "
         "figures); for a salesperson, give the annual target by hand (make_targets(..., overrides={kpi: "
         "{employee_id: amount}})).")
@@ -605,16 +605,63 @@ def test_targets_say_how_the_company_total_was_set_and_what_each_team_gets(flat_
     """`salesperf targets` said only 'Wrote 96 target rows': a consultant cascading the
     Superstore year had to add up the file to learn the company's 716,355 and the regions'
     shares. Without e4: the months of 2026 are flat, so the season-adjusted level of
-    2026-10 .. 2026-12 is 1,000 + 2,000 + 1,000 = 4,000 a month; 12 x 4,000 x 1.25 = 60,000;
-    T1 (e1, e2) takes 3,000 / 4,000 of it, 45,000, and T2 (e3) 15,000."""
+    2026 is 1,000 + 2,000 + 1,000 = 4,000 a month; 12 x 4,000 x 1.25 = 60,000;
+    T1 (e1, e2) takes 3,000 / 4,000 of it, 45,000 = 36,000 x 1.25, and T2 (e3) 15,000 =
+    12,000 x 1.25: each +25 % on its own 2026."""
     flat_history["employees"] = flat_history["employees"][lambda e: e["employee_id"] != "e4"]
     t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]))
     assert t.attrs["basis"] == [
-        "revenue 2027: the company's target 60,000 = 12 x 4,000.00 (its monthly level of 2026-10 .. 2026-12, "
-        "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: T1 45,000, T2 15,000."]
+        "revenue 2027: the company's target 60,000 = 12 x 4,000.00 (its monthly level of 2026, "
+        "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: "
+        "T1 45,000 (+25.0% on its 2026), T2 15,000 (+25.0% on its 2026)."]
     # a given 12,000: 1,000 a month, equally over 3 people: T1 2 x 333.33 = 666.67 -> 667 a
     # month (the unit left over goes to the larger remainder), 8,004 a year; T2 333 -> 3,996
     t = targets_from_history(flat_history, year=2027, method="equal", annual=12_000,
                              settings=TargetSettings(promotions=[]))
     assert t.attrs["basis"] == ["revenue 2027: the company's target 12,000 (given), shared out equally among those "
-                                "employed; by team: T1 8,004, T2 3,996."]
+                                "employed; by team: T1 8,004 (-77.8% on its 2026), T2 3,996 (-66.7% on its 2026)."]
+
+
+def _lucky_quarter() -> dict:
+    """2026: e1 (team T1) sells 1,000 every month; e2 (team T2) 1,000 a month from January to
+    September and 3,000 a month in October to December (one lucky quarter)."""
+    emp = pd.DataFrame({"employee_id": ["e1", "e2"], "name": ["a", "b"], "team": ["T1", "T2"], "role": "sales"})
+    rows = [("e1", f"2026-{m:02d}-15", 1000) for m in range(1, 13)]
+    rows += [("e2", f"2026-{m:02d}-15", 1000 if m <= 9 else 3000) for m in range(1, 13)]
+    return {"employees": emp, "orders": _orders(rows)}
+
+
+def test_shares_come_from_the_whole_base_year_not_its_last_quarter():
+    """On Superstore the regions' 2018 targets ran from +1.3 % (Central) to +48.8 % (East) on
+    their own 2017, because each share came from October-December only, while the company's
+    total came from the whole year. By hand: T1 sold 12,000 in 2026 and T2 9 x 1,000 +
+    3 x 3,000 = 18,000; the company 30,000, so 30,000 x 1.25 = 37,500 for 2027. From the
+    whole year T1 takes 12,000 / 30,000 = 40 %, 15,000 = 12,000 x 1.25, and T2 22,500 =
+    18,000 x 1.25: +25 % each, as the company. The season (company months 2,000 from January
+    to September, 4,000 in the last quarter; mean 2,500) puts 2,000 / 30,000 x 37,500 = 2,500
+    in January, of which T1 1,000, and 5,000 in October, of which T1 2,000.
+    From the last quarter only (the old default), T1 would get 1,000 / 4,000 of 37,500 =
+    9,375 (-21.9 %) and T2 28,125 (+56.2 %)."""
+    t = targets_from_history(_lucky_quarter(), year=2027, uplift=0.25, settings=TargetSettings(promotions=[]))
+    teams = _teams(t).groupby("team")["target"].sum()
+    assert teams.to_dict() == {"T1": 15_000, "T2": 22_500}
+    e1 = t[t["employee_id"] == "e1"].set_index("period")["target"]
+    assert e1["2027-01"] == 1000 and e1["2027-10"] == 2000
+    assert t.attrs["basis"][0].endswith(
+        "by team: T1 15,000 (+25.0% on its 2026), T2 22,500 (+25.0% on its 2026).")
+    _check_adds_up(t)
+
+
+def test_smoothing_periods_still_takes_the_shares_from_the_recent_months():
+    """``smoothing_periods: 3`` in the plan (or passed) bases the levels on the last three
+    months, as before; the output then shows how far each team lies from its own year. By
+    hand (see the test above): T1 1,000 / 4,000 of 37,500 = 9,375 = 12,000 x 0.78125,
+    -21.875 % -> -21.9 %; T2 28,125 = 18,000 x 1.5625, +56.25 % -> +56.2 %."""
+    for kw in ({"settings": TargetSettings(promotions=[], smoothing_periods=3)},
+               {"settings": TargetSettings(promotions=[]), "smoothing_periods": 3}):
+        t = targets_from_history(_lucky_quarter(), year=2027, uplift=0.25, **kw)
+        assert _teams(t).groupby("team")["target"].sum().to_dict() == {"T1": 9_375, "T2": 28_125}
+        assert t.attrs["basis"][0] == (
+            "revenue 2027: the company's target 37,500 = 12 x 2,500.00 (its monthly level of 2026-10 .. 2026-12, "
+            "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: "
+            "T1 9,375 (-21.9% on its 2026), T2 28,125 (+56.2% on its 2026).")
