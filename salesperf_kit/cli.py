@@ -309,6 +309,38 @@ def _default_params(business: str) -> Path:
     return PARAMS_DIR / f"{business}.yaml"
 
 
+def _amount(text: str, option: str) -> float:
+    """A target amount as typed: 120000, 120,000 or 120_000."""
+    try:
+        value = float(str(text).replace(",", "").replace("_", "").strip())
+    except ValueError:
+        value = float("nan")
+    if not value >= 0 or value == float("inf"):
+        raise click.UsageError(f"{option}: '{text}' is not an amount; write a number ≥ 0 such as 120000.")
+    return value
+
+
+def _target_overrides(given, kpis: list[str]) -> dict[str, dict[str, float]]:
+    """--override EMPLOYEE=AMOUNT (the first KPI of targets.kpis) or KPI:EMPLOYEE=AMOUNT, as
+    make_targets takes them: {kpi: {employee_id or team: amount}}."""
+    out: dict[str, dict[str, float]] = {}
+    for item in given:
+        who, sep, amount = item.rpartition("=")
+        if not sep or not who.strip():
+            raise click.UsageError(f"--override '{item}': write EMPLOYEE=AMOUNT (e.g. E0007=120000) or "
+                                   "KPI:EMPLOYEE=AMOUNT.")
+        kpi, colon, rest = who.partition(":")
+        if colon and kpi.strip() in kpis:
+            kpi, who = kpi.strip(), rest
+        else:
+            kpi = kpis[0]
+        who = who.strip()
+        if who in out.get(kpi, {}):
+            raise click.UsageError(f"--override gives {kpi} of '{who}' twice; give it once.")
+        out.setdefault(kpi, {})[who] = _amount(amount, f"--override '{item}'")
+    return out
+
+
 @main.command()
 @click.argument("business", type=BUSINESS)
 @click.option("--year", required=True, type=int)
@@ -316,18 +348,27 @@ def _default_params(business: str) -> Path:
               help="How to split over teams and people. Default: targets.method of the parameter file.")
 @click.option("--uplift", type=float, help="Growth over the baseline, e.g. 0.25. Default: targets.uplift of the "
               "parameter file.")
+@click.option("--annual", type=str, metavar="AMOUNT",
+              help="The company's annual target of the first KPI of targets.kpis, when it is decided "
+              "top-down (e.g. 900000), instead of the base year x (1 + uplift).")
+@click.option("--override", "overrides", multiple=True, metavar="EMPLOYEE=AMOUNT",
+              help="Set a person's (or a team's) annual target by hand, e.g. --override E0007=120000; repeat "
+              "for more. It applies to the first KPI of targets.kpis; write KPI:EMPLOYEE=AMOUNT for another "
+              "(orders:E0007=300). The rest of the company's target is shared out over the others.")
 @click.option("--data", help=DATA_HELP)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())
 @_friendly
-def targets(business, year, method, uplift, data, params_file, out):
+def targets(business, year, method, uplift, annual, overrides, data, params_file, out):
     """Write next year's targets (monthly, per person and team) in the loaders' format."""
     from .export import write_table
     from .targets import make_targets
 
     params = _params(business, params_file)
+    by_kpi = _target_overrides(overrides, params.targets.kpis)
     dataset = _load(data, params, f"{year - 1}")
-    table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift)
+    table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift,
+                         annual=None if annual is None else _amount(annual, "--annual"), overrides=by_kpi)
     write_table(table, out, labels=False, sheet="targets")
     click.echo(f"Wrote {len(table)} target {'row' if len(table) == 1 else 'rows'} to {out}")
     for basis in table.attrs.get("basis", []):

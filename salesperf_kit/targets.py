@@ -797,19 +797,37 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     fallback_all = levels.median()
 
     monthly_overrides = _monthly_overrides(overrides, people, months, plan["share"], unit)
-    rows = []
-    for m in months:
-        active = people[[m.employs(h, lv) for h, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
-        if active.empty:
-            if plan.at[str(m), "target"] > 0:
-                raise SalesperfError(f"Nobody in the employees table is employed in {m}: no one to give its target to.")
-            continue
-        w = _weights(method, active, levels, fallback_team, fallback_all, m, settings.new_hire_ramp_months)
-        per = _cascade_month(plan.at[str(m), "target"], active, w, monthly_overrides.get(str(m), {}), unit, m)
-        rows.append(pd.DataFrame({"period": str(m), "employee_id": per.index,
-                                  "team": active["team"].reindex(per.index).to_numpy(),
-                                  "kpi": kpi, "target": per.to_numpy()}))
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_TARGET_COLUMNS)
+
+    def share_out(staff: pd.DataFrame) -> pd.DataFrame:
+        rows = []
+        for m in months:
+            active = staff[[m.employs(h, lv) for h, lv in zip(staff["hire_date"], staff["leave_date"], strict=True)]]
+            if active.empty:
+                if plan.at[str(m), "target"] > 0:
+                    raise SalesperfError(f"Nobody in the employees table is employed in {m}: no one to give its "
+                                         "target to.")
+                continue
+            w = _weights(method, active, levels, fallback_team, fallback_all, m, settings.new_hire_ramp_months)
+            per = _cascade_month(plan.at[str(m), "target"], active, w, monthly_overrides.get(str(m), {}), unit, m)
+            rows.append(pd.DataFrame({"period": str(m), "employee_id": per.index,
+                                      "team": active["team"].reindex(per.index).to_numpy(),
+                                      "kpi": kpi, "target": per.to_numpy()}))
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_TARGET_COLUMNS)
+
+    out = share_out(people)
+    # the people without a record take their share out of the company's fixed target: say
+    # whose targets fell and by how much, against the split without them
+    overridden = {str(k) for k in (overrides or {})}
+    newcomers = [e for e in people.index if pd.isna(levels.get(e)) and e not in overridden
+                 and e in set(out["employee_id"]) and out.loc[out["employee_id"] == e, "target"].sum() > 0]
+    newcomer_note = []
+    if newcomers:
+        try:
+            without = share_out(people.drop(index=newcomers))
+        except SalesperfError:
+            without = None
+        if without is not None:
+            newcomer_note = [_newcomer_note(out, without, newcomers, people, recent, kpi, year, annual)]
     teams = out.groupby(["period", "team"], as_index=False)["target"].sum().assign(employee_id=None, kpi=kpi)
     out = pd.concat([out, teams[_TARGET_COLUMNS]], ignore_index=True)
     out = _tidy(out)
@@ -820,7 +838,35 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
                                                settings.new_hire_ramp_months, overrides)
+    out.attrs["notes"] = [*out.attrs.get("notes", []), *newcomer_note]
     return out
+
+
+def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str], people: pd.DataFrame,
+                   recent: list[str], kpi: str, year: int, annual: float) -> str:
+    """Who takes a share of the company's fixed target without a record of their own, and by
+    how much that lowers everybody else's targets, team by team."""
+    mine = out[out["employee_id"].isin(newcomers)]
+    taken = float(mine["target"].sum())
+    others = out[out["employee_id"].notna() & ~out["employee_id"].isin(newcomers)]
+    before = without[without["employee_id"].notna()].groupby("team")["target"].sum()
+    after = others.groupby("team")["target"].sum().reindex(before.index, fill_value=0.0)
+    fell = (after - before)[lambda d: d.round(6) != 0]
+    # the company's target that leaves the others about what they get without the new people:
+    # each month's target x (month's target / the others' part of it)
+    month = out[out["employee_id"].notna()].groupby("period")["target"].sum()
+    rest = others.groupby("period")["target"].sum().reindex(month.index, fill_value=0.0)
+    needed = float(sum(t * t / r if r > 0 else t for t, r in zip(month, rest, strict=True)))
+    needed = max(round(needed), annual)
+    who = ", ".join(f"{e} ({people.at[e, 'team']})" for e in newcomers)
+    by_team = ", ".join(f"{t} {d:+,.0f}" for t, d in fell.items())
+    return (f"{who} {'has' if len(newcomers) == 1 else 'have'} no {kpi} record in a whole month of {_span(recent)} "
+            f"and {'takes' if len(newcomers) == 1 else 'take'} {taken:,.0f} of the company's {annual:,.0f} in {year}; "
+            f"the company's target does not grow with them, so the others' targets are {taken:,.0f} lower than "
+            f"without them" + (f" (by team: {by_team})." if by_team else ".")
+            + f" To add theirs on top instead, raise the company's target to about {needed:,.0f} (--annual "
+            f"{needed:.0f}, or annual= in Python); to set someone's target yourself, --override "
+            "EMPLOYEE=AMOUNT (overrides={kpi: {employee_id: amount}} in Python).")
 
 
 def _span(months: Sequence[str]) -> str:
@@ -885,7 +931,8 @@ def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd
         notes.append(f"{', '.join(nothing)} had no {kpi} in the whole months of {span} that the targets follow, so "
                      f"their {kpi} target is 0 in every month of {year}. Right for someone who does not sell (a "
                      "manager scored on the team's figures); for a salesperson, give the annual target by hand "
-                     "(make_targets(..., overrides={kpi: {employee_id: amount}})).")
+                     "(--override EMPLOYEE=AMOUNT on the command line, or make_targets(..., overrides={kpi: "
+                     "{employee_id: amount}}) in Python).")
     return notes
 
 

@@ -467,6 +467,45 @@ def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
             "level of team A, ramped up as a new hire (25% in 2027-02, 50% in 2027-03, 75% in 2027-04).") in r.output
 
 
+def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
+    """The note on a salesperson with a target of 0 pointed to a Python call (make_targets(...,
+    overrides=...)) that the command line could not make. By hand: 700 x 12 x 1.2 = 10,080;
+    a3 (joining 2027-02-15) is given 1,200 and b2 0, so January's 840 goes to a1 100, a2 200
+    and b1 300 of 600: 140, 280, 420; a3 gets 1,200 over February-December."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: online\ntargets:\n  uplift: 0.2\n  promotions: []\n  calibration: []\n", encoding="utf-8")
+    out = tmp_path / "t.csv"
+    args = ["targets", "online", "--params", plan, "--data", data, "--year", "2027", "--method", "history",
+            "--out", out]
+    r = _run(*args, "--override", "a3=1,200", "--override", "revenue:b2=0")
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
+    people = t[t["employee_id"].notna()]
+    year = people.groupby("employee_id")["target"].sum()
+    assert year["a3"] == 1200 and year["b2"] == 0 and year.sum() == 10_080
+    jan = people[people["period"] == "2027-01"].set_index("employee_id")["target"]
+    assert jan.to_dict() == {"a1": 140, "a2": 280, "b1": 420, "b2": 0}
+    assert "takes" not in r.output  # a3's target is given: nothing is taken from the others unsaid
+    # a company target decided top-down
+    r = _run(*args, "--annual", "12,000")
+    assert r.exit_code == 0, r.output
+    assert "the company's target 12,000 (given)" in r.output
+    assert pd.read_csv(out).query("employee_id.isna()")["target"].sum() == 12_000
+    # without the override, the note says whose targets a3's share comes out of
+    r = _run(*args)
+    assert "a3 (A) has no revenue record in a whole month of 2026 and takes " in r.output
+    assert "(--annual " in r.output and "--override EMPLOYEE=AMOUNT" in r.output
+    r = CliRunner().invoke(main, [str(a) for a in args] + ["--override", "a3=lots"])
+    assert r.exit_code == 2 and "'lots' is not an amount" in r.output
+    r = CliRunner().invoke(main, [str(a) for a in args] + ["--override", "a33=5"])
+    assert r.exit_code == 1 and "Did you mean 'a3'" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["targets", "--help"])
+    assert "--override EMPLOYEE=AMOUNT" in r.output and "--annual AMOUNT" in r.output
+
+
 def test_targets_for_a_year_without_history_says_which_months_the_data_cover(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

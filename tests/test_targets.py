@@ -361,9 +361,10 @@ def test_a_hire_of_the_last_month_without_sales_gets_the_team_level(flat_history
 
 def test_targets_say_what_a_person_without_history_follows(flat_history, flat_monthly):
     t = make_targets(flat_history, None, year=2027, method="history", uplift=0.25, history=flat_monthly)
-    assert t.attrs["notes"] == [
+    assert t.attrs["notes"][0] == (
         "e4 (T2) has no revenue history in a whole month of 2026: their targets follow the median "
-        "level of team T2, ramped up as a new hire (25% in 2027-03, 50% in 2027-04, 75% in 2027-05)."]
+        "level of team T2, ramped up as a new hire (25% in 2027-03, 50% in 2027-04, 75% in 2027-05).")
+    assert t.attrs["notes"][1].startswith("e4 (T2) has no revenue record in a whole month of 2026 and takes ")
 
 
 def test_targets_from_history_without_history_asks_for_an_annual_target(flat_history):
@@ -594,11 +595,11 @@ def test_targets_say_who_gets_nothing_all_year_for_selling_nothing(flat_history)
     jan = t[t["period"] == "2027-01"].set_index("employee_id", drop=False)
     assert jan.loc["e5", "target"] == 0 and jan.loc["e3", "target"] == 1250
     assert t.loc[t["employee_id"] == "e5", "target"].eq(0).all() and len(t[t["employee_id"] == "e5"]) == 12
-    assert t.attrs["notes"][-1] == (
+    assert [n for n in t.attrs["notes"] if n.startswith("e5")] == [(
         "e5 (T2) had no revenue in the whole months of 2026 that the targets follow, so their revenue "
         "target is 0 in every month of 2027. Right for someone who does not sell (a manager scored on the team's "
-        "figures); for a salesperson, give the annual target by hand (make_targets(..., overrides={kpi: "
-        "{employee_id: amount}})).")
+        "figures); for a salesperson, give the annual target by hand (--override EMPLOYEE=AMOUNT on the command "
+        "line, or make_targets(..., overrides={kpi: {employee_id: amount}}) in Python).")]
 
 
 def test_targets_say_how_the_company_total_was_set_and_what_each_team_gets(flat_history):
@@ -665,3 +666,29 @@ def test_smoothing_periods_still_takes_the_shares_from_the_recent_months():
             "revenue 2027: the company's target 37,500 = 12 x 2,500.00 (its monthly level of 2026-10 .. 2026-12, "
             "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: "
             "T1 9,375 (-21.9% on its 2026), T2 28,125 (+56.2% on its 2026).")
+
+
+def test_new_hires_say_whose_targets_they_take_from():
+    """A hire takes a share of the company's fixed target, and on Superstore nothing said that
+    Central's target fell by 22 % for a hire in East. By hand: e4 joins T2 on 2027-01-01
+    with no ramp, so she weighs her team's median level 1,000 beside e1 1,000, e2 2,000 and e3
+    1,000: of 5,000 a month she takes 1,000, 12,000 in the year. Without her, e1, e2 and e3
+    would get 1,250, 2,500 and 1,250 a month (45,000 for T1, 15,000 for e3); with her 1,000,
+    2,000, 1,000 (36,000 and 12,000): T1 -9,000, T2 -3,000. The company's target that keeps
+    the others' share: 12 x 5,000 x 5,000 / 4,000 = 75,000."""
+    data = _flat_dataset()
+    data["employees"].loc[data["employees"]["employee_id"] == "e4", "hire_date"] = pd.Timestamp("2027-01-01")
+    t = targets_from_history(data, year=2027, uplift=0.25,
+                             settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
+    year = _people(t).groupby("employee_id")["target"].sum()
+    assert year.to_dict() == {"e1": 12_000, "e2": 24_000, "e3": 12_000, "e4": 12_000}
+    assert t.attrs["notes"][-1] == (
+        "e4 (T2) has no revenue record in a whole month of 2026 and takes 12,000 of the company's 60,000 in 2027; "
+        "the company's target does not grow with them, so the others' targets are 12,000 lower than without them "
+        "(by team: T1 -9,000, T2 -3,000). To add theirs on top instead, raise the company's target to about 75,000 "
+        "(--annual 75000, or annual= in Python); to set someone's target yourself, --override EMPLOYEE=AMOUNT "
+        "(overrides={kpi: {employee_id: amount}} in Python).")
+    # with her target set by hand she is no longer shared a part, and nothing is said
+    t = targets_from_history(data, year=2027, uplift=0.25, overrides={"e4": 6_000},
+                             settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
+    assert not any("takes" in n for n in t.attrs["notes"])
