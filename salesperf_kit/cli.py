@@ -364,11 +364,13 @@ def targets(business, year, method, uplift, annual, overrides, data, params_file
     from .export import write_table
     from .targets import make_targets
 
-    params = _params(business, params_file)
-    by_kpi = _target_overrides(overrides, params.targets.kpis)
-    dataset = _load(data, params, f"{year - 1}")
-    table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift,
-                         annual=None if annual is None else _amount(annual, "--annual"), overrides=by_kpi)
+    with _warnings_said() as said:  # e.g. a target year far from the data
+        params = _params(business, params_file)
+        said.language = "en"
+        by_kpi = _target_overrides(overrides, params.targets.kpis)
+        dataset = _load(data, params, f"{year - 1}")
+        table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift,
+                             annual=None if annual is None else _amount(annual, "--annual"), overrides=by_kpi)
     write_table(table, out, labels=False, sheet="targets")
     click.echo(f"Wrote {len(table)} target {'row' if len(table) == 1 else 'rows'} to {out}")
     for basis in table.attrs.get("basis", []):

@@ -729,11 +729,16 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
                                                      employee_id=lambda x: x["employee_id"].astype(str))
         hist_months = [m for m in hist_months if str(m) in set(hist["period"])]
         hist = hist[hist["period"].isin([str(m) for m in hist_months])]
+    warnings = _stale_history(hist_months, kpi, year, uplift)
+    for w in warnings:
+        log.warning(w)
     base_year = [str(m) for m in hist_months[-12:]]
     recent = base_year if smoothing is None else [str(m) for m in hist_months[-smoothing:]]
     factor = (1 + uplift) if CATALOGUE[kpi].higher_is_better else 1 / (1 + uplift)
     if not _is_additive(kpi):
-        return _level_targets(hist, people, kpi, months, recent, factor, overrides)
+        out = _level_targets(hist, people, kpi, months, recent, factor, overrides)
+        out.attrs["warnings"] = warnings
+        return out
 
     company = hist.groupby("period")["value"].sum() if len(hist) else pd.Series(dtype="float64")
     learned = seasonal_profile(company) if len(company) else [float("nan")] * 12
@@ -839,7 +844,24 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
                                                settings.new_hire_ramp_months, overrides)
     out.attrs["notes"] = [*out.attrs.get("notes", []), *newcomer_note]
+    out.attrs["warnings"] = warnings
     return out
+
+
+def _stale_history(hist_months: list[Period], kpi: str, year: int, uplift: float) -> list[str]:
+    """A warning when the history ends more than a year before ``year`` (2019 targets from
+    data that end in 2017-12): the targets then repeat an old level, and a mistyped year
+    would otherwise go unnoticed."""
+    if not hist_months or hist_months[-1] >= Period("month", int(year) - 1, 1):
+        return []
+    last = hist_months[-1]
+    years = list(range(last.year + 1, int(year)))
+    none = " and ".join(str(y) for y in years) if len(years) <= 2 else f"{years[0]} .. {years[-1]}"
+    also = f" (nor {last.shift(1)} .. {last.year}-12)" if last.index < 12 else ""
+    return [f"the {kpi} data end in {last}, more than a year before {year}: there are no data for {none}{also}, "
+            f"so the {year} targets are the level up to {last} x {1 + uplift:.4g} (uplift {uplift:.0%}), with "
+            f"nothing counted for the time in between. Check --year (targets for {last.year + 1}?), or load the "
+            f"data of {years[-1]}."]
 
 
 def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str], people: pd.DataFrame,
@@ -1115,6 +1137,7 @@ def make_targets(dataset, params=None, *, year: int, method: str | None = None, 
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_TARGET_COLUMNS)
     out.attrs["notes"] = [n for part in parts for n in part.attrs.get("notes", [])]
     out.attrs["basis"] = [b for part in parts for b in part.attrs.get("basis", [])]
+    out.attrs["warnings"] = [w for part in parts for w in part.attrs.get("warnings", [])]
     return out
 
 

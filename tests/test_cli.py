@@ -506,6 +506,19 @@ def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
     assert "--override EMPLOYEE=AMOUNT" in r.output and "--annual AMOUNT" in r.output
 
 
+def test_targets_command_warns_of_a_year_far_from_the_data(tmp_path):
+    """Data of 2026 and targets for 2028: 2027 has no data, which a mistyped year hides."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)
+    r = _run("targets", "online", "--data", data, "--year", "2028", "--out", tmp_path / "t.csv")
+    assert r.exit_code == 0, r.output
+    assert ("Warning: the revenue data end in 2026-12, more than a year before 2028: there are no data for "
+            "2027") in r.output
+    r = _run("targets", "online", "--data", data, "--year", "2027", "--out", tmp_path / "t.csv")
+    assert "Warning" not in r.output
+
+
 def test_targets_for_a_year_without_history_says_which_months_the_data_cover(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

@@ -692,3 +692,22 @@ def test_new_hires_say_whose_targets_they_take_from():
     t = targets_from_history(data, year=2027, uplift=0.25, overrides={"e4": 6_000},
                              settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
     assert not any("takes" in n for n in t.attrs["notes"])
+
+
+def test_targets_for_a_year_far_from_the_data_are_warned_about(flat_history, flat_monthly, caplog):
+    """2019 targets from Superstore data that end in 2017-12 came out identical to the 2018 ones,
+    with no word that 2018 had no data. Here the data end in 2026-12: 2027 is the year after
+    them (no warning), 2028 leaves 2027 without data, 2029 leaves 2027 and 2028. The
+    targets are still set: 12 x 4,000 x 1.25 = 60,000, as for 2027."""
+    t = make_targets(flat_history, None, year=2027, history=flat_monthly)
+    assert t.attrs["warnings"] == []
+    with caplog.at_level("WARNING", logger="salesperf_kit"):
+        t = make_targets(flat_history, None, year=2028, history=flat_monthly)
+    assert t.attrs["warnings"] == [
+        "the revenue data end in 2026-12, more than a year before 2028: there are no data for 2027, so the 2028 "
+        "targets are the level up to 2026-12 x 1.25 (uplift 25%), with nothing counted for the time in between. "
+        "Check --year (targets for 2027?), or load the data of 2027."]
+    assert t.attrs["warnings"][0] in caplog.text
+    assert _teams(t)["target"].sum() == 60_000
+    t = make_targets(flat_history, None, year=2029, history=flat_monthly)
+    assert "there are no data for 2027 and 2028" in t.attrs["warnings"][0]
