@@ -585,15 +585,16 @@ def _smoothing(settings, smoothing_periods: int | None) -> int | None:
 
 
 def _history_months(tables, kpis: Iterable[str], year: int, smoothing: int | None) -> list[Period]:
-    """The months to learn from: the last max(12, smoothing) months before ``year`` that the
-    data cover, looking back at most three years."""
+    """The months to learn from: those before ``year`` that the data cover, looking back at
+    most three years (the season is averaged over up to three years; the levels come from
+    the last twelve, or the last ``smoothing`` when it is longer)."""
     first = Period("month", int(year), 1)
     span = max(12, smoothing or 12)
     months = [first.shift(-i) for i in range(span + 24, 0, -1)]
     covs = [_coverage(tables, k) for k in kpis]
     if all(c is not None for c in covs):
         months = [m for m in months if any(c[0] <= m <= c[1] for c in covs)]
-    return months[-span:]
+    return months[-(span + 24):]
 
 
 def _people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -743,6 +744,14 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     company = hist.groupby("period")["value"].sum() if len(hist) else pd.Series(dtype="float64")
     learned = seasonal_profile(company) if len(company) else [float("nan")] * 12
     has_learned = not any(math.isnan(x) for x in learned)
+    if settings.profile is not None:
+        season = "months by the plan's profile"
+    elif has_learned:
+        years = _season_years(list(company.index))
+        season = (f"months by the season of {years[0]}" if len(years) == 1 else
+                  f"months by the average season of {', '.join(years[:-1])} and {years[-1]}")
+    else:
+        season = "months flat (no season to learn from)"
     index = pd.Series([x * 12 / 100 for x in (learned if has_learned else [100 / 12] * 12)], index=range(1, 13))
 
     method_words = {"history": "by each person's own level", "capacity": "by head count (new hires ramped up)",
@@ -838,7 +847,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     out = _tidy(out)
     team_year = out[out["employee_id"].isna()].groupby("team", sort=True)["target"].sum()
     team_past = _team_past(hist, people, base_year, deseason, kpi)
-    out.attrs["basis"] = [basis + "; by team: " + ", ".join(f"{t} {v:,.0f}{team_past(t, v)}"
+    out.attrs["basis"] = [basis + f"; {season}; by team: " + ", ".join(f"{t} {v:,.0f}{team_past(t, v)}"
                                                             for t, v in team_year.items()) + "."]
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
@@ -889,6 +898,21 @@ def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str
             + f" To add theirs on top instead, raise the company's target to about {needed:,.0f} (--annual "
             f"{needed:.0f}, or annual= in Python); to set someone's target yourself, --override "
             "EMPLOYEE=AMOUNT (overrides={kpi: {employee_id: amount}} in Python).")
+
+
+def _season_years(months: Sequence[str]) -> list[str]:
+    """The years :func:`seasonal_profile` learns from, as they are said (``2026`` or
+    ``2025-11 .. 2026-10``): twelve-month years counted back from the last month, the
+    complete ones when there is one."""
+    ps = sorted(parse_period(m) for m in months)
+    if not ps:
+        return []
+    last = _month_number(ps[-1])
+    blocks: dict[int, list[str]] = {}
+    for p in ps:
+        blocks.setdefault((last - _month_number(p)) // 12, []).append(str(p))
+    full = [b for b in blocks.values() if len(b) == 12]
+    return [_span(b) for b in sorted(full or blocks.values(), key=lambda b: b[0])]
 
 
 def _span(months: Sequence[str]) -> str:

@@ -613,14 +613,15 @@ def test_targets_say_how_the_company_total_was_set_and_what_each_team_gets(flat_
     t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]))
     assert t.attrs["basis"] == [
         "revenue 2027: the company's target 60,000 = 12 x 4,000.00 (its monthly level of 2026, "
-        "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: "
-        "T1 45,000 (+25.0% on its 2026), T2 15,000 (+25.0% on its 2026)."]
+        "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; months by the season of "
+        "2026; by team: T1 45,000 (+25.0% on its 2026), T2 15,000 (+25.0% on its 2026)."]
     # a given 12,000: 1,000 a month, equally over 3 people: T1 2 x 333.33 = 666.67 -> 667 a
     # month (the unit left over goes to the larger remainder), 8,004 a year; T2 333 -> 3,996
     t = targets_from_history(flat_history, year=2027, method="equal", annual=12_000,
                              settings=TargetSettings(promotions=[]))
     assert t.attrs["basis"] == ["revenue 2027: the company's target 12,000 (given), shared out equally among those "
-                                "employed; by team: T1 8,004 (-77.8% on its 2026), T2 3,996 (-66.7% on its 2026)."]
+                                "employed; months by the season of 2026; by team: T1 8,004 (-77.8% on its 2026), "
+                                "T2 3,996 (-66.7% on its 2026)."]
 
 
 def _lucky_quarter() -> dict:
@@ -664,8 +665,8 @@ def test_smoothing_periods_still_takes_the_shares_from_the_recent_months():
         assert _teams(t).groupby("team")["target"].sum().to_dict() == {"T1": 9_375, "T2": 28_125}
         assert t.attrs["basis"][0] == (
             "revenue 2027: the company's target 37,500 = 12 x 2,500.00 (its monthly level of 2026-10 .. 2026-12, "
-            "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; by team: "
-            "T1 9,375 (-21.9% on its 2026), T2 28,125 (+56.2% on its 2026).")
+            "season-adjusted) x 1.25 (uplift 25%), shared out by each person's own level; months by the season of "
+            "2026; by team: T1 9,375 (-21.9% on its 2026), T2 28,125 (+56.2% on its 2026).")
 
 
 def test_new_hires_say_whose_targets_they_take_from():
@@ -711,3 +712,25 @@ def test_targets_for_a_year_far_from_the_data_are_warned_about(flat_history, fla
     assert _teams(t)["target"].sum() == 60_000
     t = make_targets(flat_history, None, year=2029, history=flat_monthly)
     assert "there are no data for 2027 and 2028" in t.attrs["warnings"][0]
+
+
+def test_the_season_is_the_average_of_the_last_three_years():
+    """Superstore's 2018 months followed 2017 alone (January 6.6 % of the year, against 3.7 %,
+    3.0 % and 3.1 % before). e1 (T1) sells 1,000 every month of 2024 and 2026; in 2025 1,500
+    in January and 500 in February (1,000 in the others); in 2023 13,000 in January. Each
+    year's month / that year's monthly mean, averaged over the last three full years
+    2024-2026: January (1 + 1.5 + 1) / 3 = 7/6, February (1 + 0.5 + 1) / 3 = 5/6, the others 1
+    (2023's January, 6.5, is left out). The 2027 target is 2026's 12,000 x 1.25 = 15,000:
+    January 15,000 x 7/72 = 1,458.33 -> 1,458, February 15,000 x 5/72 = 1,041.67 -> 1,042
+    (the unit left over goes to the larger remainder), the others 15,000 / 12 = 1,250."""
+    emp = pd.DataFrame({"employee_id": ["e1"], "name": ["a"], "team": ["T1"], "role": "sales"})
+    special = {(2023, 1): 13_000, (2025, 1): 1_500, (2025, 2): 500}
+    rows = [("e1", f"{y}-{m:02d}-15", special.get((y, m), 1000)) for y in range(2023, 2027) for m in range(1, 13)]
+    t = targets_from_history({"employees": emp, "orders": _orders(rows)}, year=2027, uplift=0.25,
+                             settings=TargetSettings(promotions=[]))
+    month = _teams(t).set_index("period")["target"]
+    assert month.sum() == 15_000
+    assert month["2027-01"] == 1458 and month["2027-02"] == 1042
+    assert (month.drop(["2027-01", "2027-02"]) == 1250).all()
+    assert "months by the average season of 2024, 2025 and 2026; by team: T1 15,000 (+25.0% on its 2026)" \
+        in t.attrs["basis"][0]
