@@ -728,7 +728,8 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
         has_perf = (perf.fillna(0) != 0).to_numpy()
         part = (days < span) & ((base_pay.fillna(0) != 0).to_numpy() | has_perf)
         if part.any():
-            order = np.argsort(ids[part].to_numpy(), kind="stable")  # by employee id
+            # by the name shown: the employee id, or the pseudonym (the hidden ids' order would tell who is who)
+            order = np.argsort([str((names or {}).get(e, e)) for e in ids[part].to_numpy()], kind="stable")
             who = [str((names or {}).get(e, e)) for e in ids[part].to_numpy()[order]]
             applied.append(_prorated(who, days[part][order].tolist(), span, bool(has_perf[part].any())))
             notices.append(applied[-1])
@@ -739,6 +740,8 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
     comm = steps["commission"] if com.tiers else np.zeros_like(base)
     if np.isnan(comm).any():
         missing = ids[np.isnan(comm)]
+        if names:  # by pseudonym, not in the order of the hidden ids
+            missing = missing.iloc[np.argsort([str(names.get(e, e)) for e in missing], kind="stable")]
         shown = [str((names or {}).get(e, e)) for e in missing.head(10)]
         more = len(missing) - len(shown)
         notices.append(Note(f"Commission of {', '.join(shown)}{f' and {more} more' if more > 0 else ''} "

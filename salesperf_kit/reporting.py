@@ -271,6 +271,22 @@ class Report:
     def _names(self, df: pd.DataFrame, ids: bool = False) -> pd.DataFrame:
         return anonymise(df, salt=self.client, language=self.language, ids=ids) if self.anonymise else df
 
+    def _key(self, ids) -> pd.Series:
+        """What orders people in the report's lists and breaks ties of equal rank: the
+        employee id, or in an anonymised report the pseudonym (an order by the hidden id or
+        name would let anyone holding the staff list tell who is who)."""
+        ids = pd.Series(ids).astype(str)
+        if not self.anonymise:
+            return ids
+        return ids.map(pseudonyms(ids.unique(), salt=self.client, language=self.language))
+
+    def _by_rank(self, t: pd.DataFrame, first: str = "rank", ascending: bool = True) -> pd.DataFrame:
+        """``t`` (people, with ``employee_id``) by ``first``, people of equal ``first`` by
+        :meth:`_key`; those without a ``first`` last."""
+        return (t.assign(_key=self._key(t["employee_id"]).to_numpy())
+                .sort_values([first, "_key"], ascending=[ascending, True], na_position="last", kind="mergesort")
+                .drop(columns="_key"))
+
     def _customer(self, customer_id: str) -> str:
         return customer_pseudonym(customer_id, salt=self.client, language=self.language)
 
@@ -479,7 +495,7 @@ class Report:
         return parts[0] + ("; " + " and ".join(changes) if changes else "") + "."
 
     def leaderboard(self) -> Section:
-        t = self.scorecard.table.sort_values(["rank", "employee_id"])
+        t = self._by_rank(self.scorecard.table)
         changes = analysis.rank_changes(t, self.previous_scorecard.table if self.previous_scorecard else None)
         t = t.merge(changes[["employee_id", "rank_change"]], on="employee_id", how="left")
         t = self._names(t).assign(role=lambda d: d["role"].map(self._role))
@@ -697,7 +713,9 @@ class Report:
 
     def heatmap(self) -> Section:
         m = analysis.attainment_matrix(self.scorecard.details).dropna(axis=1, how="all")  # (the leaderboard says why)
-        place = {e: i for i, e in enumerate(analysis.heatmap_order(self.scorecard.table, list(self.params.scoring.roles)))}
+        # (people of equal rank in a team in the order of their key: heatmap_order keeps the table's)
+        order = analysis.heatmap_order(self._by_rank(self.scorecard.table), list(self.params.scoring.roles))
+        place = {e: i for i, e in enumerate(order)}
         m = m.loc[sorted(m.index, key=lambda e: place.get(e, len(place)))]
         if m.empty:
             return Section(_t("heatmap", self.language), ["这份数据无法为任何指标计分。" if self.zh else
@@ -760,7 +778,7 @@ class Report:
                        key="correlations")
 
     def payout_section(self) -> Section:
-        p = self._names(self.payouts.sort_values("total", ascending=False))
+        p = self._names(self._by_rank(self.payouts, "total", ascending=False))
         optional = ("commission", "over_target_bonus", "team_pool", "awards", "clawback")  # shown when anyone gets some
         cols = [c for c in ["name", "team", "grade", "base_pay", "performance_pay", "commission", "over_target_bonus",
                             "team_pool", "awards", "clawback", "total"]
@@ -806,7 +824,7 @@ class Report:
         cards["group_label"] = [self.params.role_labels(g.split(", "), self.language) if isinstance(g, str)
                                 else pd.NA for g in cards["next_step_group"]]
         lines = []
-        for r in cards.sort_values("employee_id").itertuples():
+        for r in cards.assign(_key=self._key(cards["employee_id"]).to_numpy()).sort_values("_key").itertuples():
             lines.append(feedback_sentence(r._asdict(), self.language))
         return Section(_t("feedback", self.language), lines, key="feedback")
 
@@ -871,7 +889,7 @@ class Report:
                     f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk "
                     "of missing it at the current run rate.")
         paras = [para] + self._calibration_lines()
-        t = t.sort_values(["attainment", by])
+        t = self._by_rank(t, "attainment") if by == "employee_id" else t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
         figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
         shown = pd.DataFrame({
@@ -939,6 +957,12 @@ class Report:
 
         para = (f"共 {len(alerts)} 条预警，仅供审计，不自动改变得分。" if self.zh else
                 f"{len(alerts)} alerts, listed for audit; they never change scores.")
+        if self.anonymise:  # (detect lists a kind's alerts by subject: the real ids' order)
+            about = alerts["employee_id"].where(alerts["employee_id"].map(lambda e: isinstance(e, str)),
+                                                alerts["subject"]).astype(str)
+            alerts = (alerts.assign(_k=alerts["kind"].map(list(ALERT_KINDS).index), _key=self._key(about).to_numpy())
+                      .sort_values(["_k", "subject_type", "_key"], kind="stable").drop(columns=["_k", "_key"])
+                      .reset_index(drop=True))
         names = self._names(self.kpis.wide[["employee_id", "name"]]).set_index("employee_id")["name"]
         lang = "zh" if self.zh else "en"
         shown = pd.DataFrame({
@@ -1043,7 +1067,7 @@ class Report:
             self.payouts.drop(columns=[c for c in ("name", "team", "role", "grade") if c in self.payouts]),
             on="employee_id", how="left")
         t = t.assign(role=t["role"].map(lambda r: self._role(r) if isinstance(r, str) else r))
-        return self._names(t.sort_values(["rank", "employee_id"]), ids=True)
+        return self._names(self._by_rank(t), ids=True)
 
     def save(self, output_dir: str | Path = "") -> Section:
         """Write scorecard.xlsx, scorecard.csv and figures/*.png into ``output_dir`` (an empty

@@ -1205,3 +1205,46 @@ def test_the_summary_says_when_the_conversion_counts_owned_leads_only(tmp_path, 
             "conversion and the funnel count only the 9 that have one.") in one_in_ten.summary().paragraphs
     one_in_eleven = build_report(**_leads(tmp_path, ["E1"] * 5 + ["E2"] * 5 + [None]), language="en")
     assert not [p for p in one_in_eleven.summary().paragraphs if "no owner" in p]
+
+
+def _tied_reps(folder, n: int = 3, language: str = "en", **kw):
+    """A direct report of ``n`` reps (R1, R2, ...; named Ann, Bob, ...) scored on new
+    customers alone, one each: all tied at the 50th percentile, rank 1."""
+    import pandas as pd
+
+    ids = [f"R{i}" for i in range(1, n + 1)]
+    names = ["Ann", "Bob", "Cai", "Dee", "Eve", "Fay", "Gus", "Hal"][:n]
+    pd.DataFrame({"employee_id": ids, "name": names, "team": ["T1", "T2"] * (n // 2) + ["T1"] * (n % 2),
+                  "role": ["rep"] * n}).to_csv(folder / "employees.csv", index=False)
+    pd.DataFrame({"order_id": [f"O{i}" for i in range(n)], "employee_id": ids,
+                  "customer_id": [f"C{i}" for i in range(n)], "order_date": ["2026-10-05"] * n,
+                  "amount": 100.0, "status": "completed"}
+                 ).to_csv(folder / "orders.csv", index=False)
+    plan = folder / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "scoring:\n  roles:\n    senior_rep: null\n    director: null\n    manager: null\n"
+                    "    rep: {weights: {new_customers: 1.0}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    return build_report(business="direct", params_file=str(plan), data_path=str(folder), period="2026-10",
+                        language=language, **kw)
+
+
+def test_an_anonymised_report_lists_people_of_equal_rank_by_pseudonym_not_by_hidden_id(tmp_path):
+    """Six reps tied at rank 1: the leaderboard, the feedback cards, the payout table and the
+    scorecard file listed them in the order of their real ids (R1, R2, ...), so that anyone
+    with the staff list could tell which pseudonym is whom. They now follow the pseudonyms."""
+    from salesperf_kit.export import pseudonyms
+
+    report = _tied_reps(tmp_path, 6, client="Acme", anonymise=True)
+    real_order = [f"R{i}" for i in range(1, 7)]
+    codes = pseudonyms(real_order, salt="Acme", language="en")
+    by_pseudonym = sorted(codes.values())
+    assert by_pseudonym != [codes[e] for e in real_order]  # (else the test would prove nothing)
+    assert report.leaderboard().table["Name"].tolist() == by_pseudonym
+    cards = report.feedback().paragraphs
+    assert [c.split(":")[0] for c in cards] == by_pseudonym
+    assert report.payout_section().table["Name"].tolist() == by_pseudonym
+    assert report.scorecard_table()["name"].tolist() == by_pseudonym
+    # a report for the client keeps the order of the ids
+    plain = _tied_reps(tmp_path, 6, client="Acme")
+    assert plain.leaderboard().table["Name"].tolist() == ["Ann", "Bob", "Cai", "Dee", "Eve", "Fay"]
