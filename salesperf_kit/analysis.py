@@ -802,8 +802,9 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
                    params=None) -> pd.DataFrame:
     """The facts of a "sandwich" feedback per person: a strength, a gap, a next step.
 
-    Only KPIs the person is weighted on (``weight > 0``) with normalised points count.
-    For each such KPI,
+    Only KPIs the person is weighted on (``weight > 0``) with normalised points count, and
+    of these not the KPIs on which every person of the role (of two or more) has the same
+    points (``tied_kpis``): such a KPI tells no one apart. For each KPI that counts,
 
         lead = normalised points - median normalised points of the same role and KPI
 
@@ -845,7 +846,8 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         One row per person of the table, in its order: employee_id (and name, team, role
         when present), strength_kpi, strength_points, strength_role_median, gap_kpi,
         gap_points, gap_role_median, next_step_kpi, next_step_value, next_step_target,
-        next_step_basis, next_step_group, next_step_change, higher_is_better (of the gap KPI).
+        next_step_basis, next_step_group, next_step_change, higher_is_better (of the gap KPI),
+        tied_kpis (the KPIs left out as the same for the whole role, ", "-joined; NA for none).
     """
     _require(scorecard_table, ["employee_id", "role"], "feedback_cards (scorecard_table)")
     _require(details, ["employee_id", "kpi", "raw", "normalised", "weight"], "feedback_cards (details)")
@@ -893,6 +895,12 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
     members = raw_pool.groupby(["role", "kpi"])["own"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
 
     scored = d[(d["weight"] > 0) & d["normalised"].notna()].copy()
+    # a KPI on which everyone of the role (two people or more) has the same points tells no one
+    # apart: it is neither a strength nor a gap, nor "the weakest KPI" (all at 50 is the median)
+    same = scored.assign(_p=scored["normalised"].round(9)).groupby(["role", "kpi"])["_p"]
+    flat = (same.transform("nunique") == 1) & (same.transform("size") > 1)
+    tied = scored[flat].groupby("employee_id", sort=False)["kpi"].agg(", ".join).to_dict()
+    scored = scored[~flat]
     scored["role_median_points"] = scored.groupby(["role", "kpi"])["normalised"].transform("median")
     scored["lead"] = scored["normalised"] - scored["role_median_points"]
 
@@ -922,6 +930,7 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             "gap_kpi": gap["kpi"] if gap is not None else pd.NA,
             "gap_points": gap["normalised"] if gap is not None else np.nan,
             "gap_role_median": gap["role_median_points"] if gap is not None else np.nan,
+            "tied_kpis": tied.get(emp, pd.NA),
         })
         step = {"next_step_kpi": pd.NA, "next_step_value": np.nan, "next_step_target": np.nan,
                 "next_step_basis": pd.NA, "next_step_group": pd.NA, "next_step_change": np.nan,
@@ -950,7 +959,7 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
     front = ["employee_id"] + [c for c in ("name", "team", "role") if c in table]
     cols = front + ["strength_kpi", "strength_points", "strength_role_median", "gap_kpi", "gap_points",
                     "gap_role_median", "next_step_kpi", "next_step_value", "next_step_target",
-                    "next_step_basis", "next_step_group", "next_step_change", "higher_is_better"]
+                    "next_step_basis", "next_step_group", "next_step_change", "higher_is_better", "tied_kpis"]
     return pd.DataFrame(rows, columns=cols)
 
 

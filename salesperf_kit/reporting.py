@@ -1131,10 +1131,20 @@ def feedback_sentence(card: dict, language: str) -> str:
     def given(x) -> bool:
         return isinstance(x, str) and x != ""
 
+    # the KPIs on which everyone of the role has the same points: no strength, no gap
+    tied = [label_with_unit(k, language) for k in card["tied_kpis"].split(", ")] if given(card.get("tied_kpis")) else []
+    tied_zh = "".join(f"「{x}」" for x in tied)
     if not given(card.get("strength_kpi")) and not given(card.get("gap_kpi")):
+        if tied:
+            return (f"{card['name']}：同岗位所有人在{tied_zh}上的得分相同，看不出强项或短板；本期没有需要单独指出的。" if zh else
+                    f"{card['name']}: everyone of the role has the same points on {_and(tied)}, which "
+                    f"{'shows' if len(tied) == 1 else 'show'} no strength or gap; nothing to single out this period.")
         return (f"{card['name']}：本期没有可评价的指标数据。" if zh else
                 f"{card['name']}: no KPI data to review this period.")
     strength = label_with_unit(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
+    if not given(card.get("gap_kpi")) and tied:
+        return (f"{card['name']}：做得好的是「{strength}」；同岗位所有人在{tied_zh}上的得分相同。" if zh else
+                f"{card['name']}: strong on {strength}; on {_and(tied)} everyone of the role has the same points.")
     if not given(card.get("gap_kpi")):
         return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
                 f"{card['name']}: strong on {strength}; the only KPI with data this period.")

@@ -439,8 +439,8 @@ def card_inputs():
             rows.append((e, kpi, raw, 800.0 if kpi == "revenue" else np.nan, pts, w))
     service = {
         "csat": (0.4, {"e4": (50, 4.0), "e5": (50, 4.2)}),
-        "complaint_rate": (0.3, {"e4": (50, 0.05), "e5": (50, 0.03)}),
-        "fcr_rate": (0.3, {"e4": (50, 0.7), "e5": (50, 0.8)}),
+        "complaint_rate": (0.3, {"e4": (40, 0.05), "e5": (60, 0.03)}),
+        "fcr_rate": (0.3, {"e4": (45, 0.7), "e5": (55, 0.8)}),
     }
     for kpi, (w, people) in service.items():
         for e, (pts, raw) in people.items():
@@ -463,9 +463,13 @@ def test_feedback_strength_and_gap(card_inputs):
     assert cards.loc["e2", ["strength_kpi", "gap_kpi"]].tolist() == ["csat", "revenue"]
     # e3 leads: revenue -40, csat 0, calls -40 -> strength csat; gap: revenue (10 points) before calls (20)
     assert cards.loc["e3", ["strength_kpi", "gap_kpi"]].tolist() == ["csat", "revenue"]
-    # role service: all points equal (leads 0) -> weight decides: strength csat (0.4);
-    # gap between complaint_rate and fcr_rate (both 0.3) -> KPI name: complaint_rate
-    assert cards.loc["e4", ["strength_kpi", "gap_kpi"]].tolist() == ["csat", "complaint_rate"]
+    # role service: csat 50 for both tells no one apart and is left out; medians complaint_rate 50,
+    # fcr_rate 50. e4 leads: complaint -10, fcr -5 -> no strength, gap complaint_rate;
+    # e5 leads: complaint +10, fcr +5 -> strength complaint_rate, gap fcr_rate
+    assert pd.isna(cards.loc["e4", "strength_kpi"]) and cards.loc["e4", "gap_kpi"] == "complaint_rate"
+    assert cards.loc["e5", ["strength_kpi", "gap_kpi"]].tolist() == ["complaint_rate", "fcr_rate"]
+    assert cards.loc["e4", "tied_kpis"] == cards.loc["e5", "tied_kpis"] == "csat"
+    assert pd.isna(cards.loc["e1", "tied_kpis"])
     # one KPI only: a strength, no gap, no next step
     assert cards.loc["e6", "strength_kpi"] == "revenue"
     assert pd.isna(cards.loc["e6", "gap_kpi"]) and pd.isna(cards.loc["e6", "next_step_kpi"])
@@ -487,9 +491,9 @@ def test_feedback_next_step_targets(card_inputs):
     assert cards.loc["e4", "next_step_target"] == pytest.approx(0.04)
     assert cards.loc["e4", "next_step_change"] == pytest.approx(-0.01)
     assert bool(cards.loc["e4", "higher_is_better"]) is False
-    # e5 gap complaint_rate: raw 0.03 <= median 0.04, no target, and <= lower quartile
-    # 0.03 + 0.25 x (0.05 - 0.03) = 0.035 -> every goal reached: no target
-    assert cards.loc["e5", "gap_kpi"] == "complaint_rate"
+    # e5 gap fcr_rate: raw 0.8 >= median 0.75, no target, and >= upper quartile
+    # 0.7 + 0.75 x (0.8 - 0.7) = 0.775 -> every goal reached: no target
+    assert cards.loc["e5", "gap_kpi"] == "fcr_rate"
     assert pd.isna(cards.loc["e5", "next_step_basis"]) and math.isnan(cards.loc["e5", "next_step_target"])
 
 

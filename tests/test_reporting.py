@@ -1248,3 +1248,27 @@ def test_an_anonymised_report_lists_people_of_equal_rank_by_pseudonym_not_by_hid
     # a report for the client keeps the order of the ids
     plain = _tied_reps(tmp_path, 6, client="Acme")
     assert plain.leaderboard().table["Name"].tolist() == ["Ann", "Bob", "Cai", "Dee", "Eve", "Fay"]
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "Ann：同岗位所有人在「新客户数」上的得分相同，看不出强项或短板；本期没有需要单独指出的。"),
+    ("en", "Ann: everyone of the role has the same points on New customers, which shows no strength or gap; "
+           "nothing to single out this period."),
+])
+def test_a_feedback_card_praises_no_kpi_on_which_the_whole_role_ties(tmp_path, language, text):
+    """Three reps with one new customer each all get 50 points on it (the median): the cards
+    said "strong on New customers" of every one of them."""
+    cards = _tied_reps(tmp_path, 3, language=language).feedback().paragraphs
+    assert cards[0] == text
+    assert not [p for p in cards if "strong on" in p or "做得好" in p]
+
+
+def test_a_feedback_card_names_the_tied_kpis_beside_a_strength():
+    import pandas as pd
+
+    from salesperf_kit.reporting import feedback_sentence
+
+    card = {"name": "Ann", "strength_kpi": "revenue", "gap_kpi": pd.NA, "tied_kpis": "calls, csat"}
+    assert feedback_sentence(card, "en") == ("Ann: strong on Revenue; on Calls and Customer satisfaction everyone "
+                                             "of the role has the same points.")
+    assert feedback_sentence(card, "zh") == "Ann：做得好的是「销售额」；同岗位所有人在「呼叫量」「客户满意度」上的得分相同。"
