@@ -510,12 +510,36 @@ class Report:
         if scored.empty:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
         ax = plots.leaderboard_chart(scored, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
-        first = scored.iloc[0]
-        score = f"{first['score']:.{_decimals(top['score'])}f}"  # as the table below shows it
-        paras.insert(0, f"第一名：{first['name']}（{first['team']}），得分 {score}，等级 {first['grade']}。"
-                     if self.zh else f"First place: {first['name']} ({first['team']}), score {score}, "
-                     f"grade {first['grade']}.")
+        paras.insert(0, self._first_place(t, _decimals(top["score"])))
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
+
+    def _first_place(self, ranked: pd.DataFrame, decimals: int) -> str:
+        """Who comes first (``ranked``: the leaderboard's people, best first), with the score as
+        the table shows it (``decimals``). Several people with the first score share the
+        place: none of them is named first (of 35 people all at 50, the first by id is no
+        winner); up to three are named, more are counted, and when nobody scores otherwise,
+        all share it."""
+        scored = ranked[ranked["score"].notna()]
+        first = scored.iloc[0]
+        score = f"{first['score']:.{decimals}f}"
+        tied = scored[np.isclose(scored["score"], first["score"], rtol=0, atol=1e-9)]
+        grades = tied["grade"].dropna().astype(str).unique()
+        grade = grades[0] if len(grades) == 1 else ""
+        if len(tied) == 1:
+            return (f"第一名：{first['name']}（{first['team']}），得分 {score}，等级 {first['grade']}。" if self.zh else
+                    f"First place: {first['name']} ({first['team']}), score {score}, grade {first['grade']}.")
+        n = len(tied)
+        if n == len(scored):
+            return (f"全部 {n} 人得分相同（{score}{f'，等级 {grade}' if grade else ''}），并列第一，没有单独的第一名。"
+                    if self.zh else f"All {n} people share first place with the same score ({score}"
+                    f"{f', grade {grade}' if grade else ''}): no one comes first.")
+        who = ([f"{r['name']}（{r['team']}）" for _, r in tied.iterrows()] if self.zh else
+               [f"{r['name']} ({r['team']})" for _, r in tied.iterrows()])
+        if self.zh:
+            named = "：" + "、".join(who) if n <= 3 else ""
+            return f"{n} 人并列第一{named}，得分 {score}{f'，等级 {grade}' if grade else ''}。"
+        named = ": " + _and(who) if n <= 3 else ""
+        return f"{n} people share first place{named}, score {score}{f', grade {grade}' if grade else ''}."
 
     def unscored_lines(self) -> list[str]:
         """Who of the scorecard has no score and why, in the report's language (empty when

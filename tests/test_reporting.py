@@ -1272,3 +1272,33 @@ def test_a_feedback_card_names_the_tied_kpis_beside_a_strength():
     assert feedback_sentence(card, "en") == ("Ann: strong on Revenue; on Calls and Customer satisfaction everyone "
                                              "of the role has the same points.")
     assert feedback_sentence(card, "zh") == "Ann：做得好的是「销售额」；同岗位所有人在「呼叫量」「客户满意度」上的得分相同。"
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "全部 3 人得分相同（50，等级 A），并列第一，没有单独的第一名。"),
+    ("en", "All 3 people share first place with the same score (50, grade A): no one comes first."),
+])
+def test_a_leaderboard_where_everyone_ties_names_no_first_place(tmp_path, language, text):
+    """Three reps all at 50: the leaderboard said "First place: Ann (T1), score 50", the
+    first of the tie by employee id."""
+    report = _tied_reps(tmp_path, 3, language=language)
+    section = report.leaderboard()
+    assert section.paragraphs[0] == text
+    assert not [p for p in section.paragraphs if "First place:" in p or "第一名：" in p]
+    uniform = [p for p in report.summary().paragraphs if "tell no one apart" in p or "区分不出任何人" in p]
+    assert len(uniform) == 1  # (the diagnostic stays)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "2 人并列第一：{a}（{ta}）、{b}（{tb}），得分 90"),
+    ("en", "2 people share first place: {a} ({ta}) and {b} ({tb}), score 90"),
+])
+def test_a_leaderboard_names_both_people_who_share_first_place(no_reviews, language, text):
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    card = report.scorecard.table
+    card["score"] = [90.0, 90.0] + [50.0] * (len(card) - 2)  # the first two by rank tie at 90
+    card["rank"] = [1, 1] + [3] * (len(card) - 2)
+    a, b = card.sort_values(["rank", "employee_id"]).head(2).itertuples()
+    expected = text.format(a=a.name, ta=a.team, b=b.name, tb=b.team)
+    assert report.leaderboard().paragraphs[0].startswith(expected)
