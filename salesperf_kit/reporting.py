@@ -1216,15 +1216,23 @@ def _p_value(p: float, equals: str = "") -> str:
 
 
 def analysis_sentence(test, language: str) -> str:
-    """One plain-words sentence about a team comparison."""
+    """Plain words about a team comparison. When the teams differ overall (Kruskal–Wallis)
+    but no pair of teams does after Holm's correction, the two results are reconciled: read
+    alone, they look like a contradiction."""
     if test.p_value is None or np.isnan(test.p_value):
         return "团队数量或人数不足，无法检验。" if language == "zh" else "Too few teams or people to test."
     best, p = test.highest_median_group, _p_value(test.p_value, "= ")
     if test.significant:
+        no_pair = not test.any_pair_significant and len(test.pairwise)
         return (f"各团队得分差异显著（Kruskal–Wallis，p {p}）；中位数最高的是 {best}。两两比较见下表（Holm 校正）。"
+                + ("整体差异是真实的，但经校正后没有哪两个团队之间的差异足够明显：差异分散在各团队之间，"
+                   "不能归到某两个团队。" if no_pair else "")
                 if language == "zh" else
                 f"Team scores differ significantly (Kruskal–Wallis, p {p}); {best} has the highest median. "
-                "Pairwise Mann–Whitney tests with Holm correction below.")
+                "Pairwise Mann–Whitney tests with Holm correction below."
+                + (" The overall difference is real, but after the correction no single pair of teams differs "
+                   "clearly: the difference is spread across the teams rather than between two of them."
+                   if no_pair else ""))
     return (f"各团队得分差异不显著（Kruskal–Wallis，p {p}），排名差异可能只是随机波动。"
             if language == "zh" else
             f"Team scores do not differ significantly (Kruskal–Wallis, p {p}): gaps may be chance.")

@@ -1302,3 +1302,27 @@ def test_a_leaderboard_names_both_people_who_share_first_place(no_reviews, langu
     a, b = card.sort_values(["rank", "employee_id"]).head(2).itertuples()
     expected = text.format(a=a.name, ta=a.team, b=b.name, tb=b.team)
     assert report.leaderboard().paragraphs[0].startswith(expected)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "各团队得分差异显著（Kruskal–Wallis，p = 0.027）；中位数最高的是 C。两两比较见下表（Holm 校正）。"
+           "整体差异是真实的，但经校正后没有哪两个团队之间的差异足够明显：差异分散在各团队之间，不能归到某两个团队。"),
+    ("en", "Team scores differ significantly (Kruskal–Wallis, p = 0.027); C has the highest median. Pairwise "
+           "Mann–Whitney tests with Holm correction below. The overall difference is real, but after the correction "
+           "no single pair of teams differs clearly: the difference is spread across the teams rather than between "
+           "two of them."),
+])
+def test_a_significant_team_difference_without_a_significant_pair_is_reconciled(language, text):
+    """Teams A, B, C of 3 people scoring 1–3, 4–6, 7–9: H = 12/(9 × 10) × (6² + 15² + 24²)/3
+    − 3 × 10 = 7.2, p = e^(−3.6) = 0.027; each pair apart as far as 3 against 3 can be,
+    U = 0, exact p = 2/20 = 0.1, Holm 3 × 0.1 = 0.3: no pair is significant."""
+    import pandas as pd
+
+    from salesperf_kit.analysis import team_comparison
+    from salesperf_kit.reporting import analysis_sentence
+
+    test = team_comparison(pd.DataFrame({"team": list("AAABBBCCC"), "score": range(1, 10)}), value="score")
+    assert test.pairwise["p_adjusted"].tolist() == pytest.approx([0.3] * 3)
+    assert analysis_sentence(test, language) == text
+    apart = team_comparison(pd.DataFrame({"team": list("AAAAAABBBBBB"), "score": range(1, 13)}), value="score")
+    assert apart.any_pair_significant and "spread" not in analysis_sentence(apart, "en")
