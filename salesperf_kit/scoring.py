@@ -1101,7 +1101,7 @@ _TEXT = {
         "head": "{who}, team {team}, role {role}, {period}: score {score}",
         "no_pay": "Pay cannot be explained: {0}",
         "order": "Order of steps: KPI points -> rating blend -> + bonuses - penalties -> sales-cost discount "
-                 "-> team blend -> rank -> grade. Figures are rounded to 2 decimals.",
+                 "-> team share -> rank -> grade. Figures are rounded to 2 decimals.",
         "s1": "1. KPI points (weights: {phase}):",
         "standard": "the role's standard set",
         "phase": "phase '{}'",
@@ -1124,9 +1124,10 @@ _TEXT = {
         "s3t": "   {expr} = {total}",
         "s4_none": "4. Sales-cost discount: none.",
         "s4": "4. Sales-cost discount: {reason}: {sub} − {d} × {sub} = {ind}",
-        "s5_off": "5. Team blend: not part of this plan (score = individual score {}).",
-        "s5": "5. Team blend ({phase}; team {team} mean of {n} {people} {team_score}): "
+        "s5_off": "5. Team share of the score: not part of this plan (score = individual score {}).",
+        "s5": "5. Team share of the score ({phase}; team {team}'s mean score over {n} {people}: {team_score}): "
               "{iw} × {ind} + {tw} × {team_score} = {score}",
+        "team_phases": {"opening": "team in its opening phase", "mature": "established team"},
         "s6": "6. Rank: {rank} of {n} (ties: {tie}).",
         "s7": "7. Grade: {grade}{label} ({how}).",
         "thresholds": "thresholds {}",

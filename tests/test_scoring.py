@@ -744,7 +744,8 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
                   "blended: 80.00% × 100.00 + 20.00% × 73.75 = 94.75", "94.75 + 15.00 + 5.00 + 4.00 = 118.75",
                   "118.75 − 10.00% × 118.75 = 106.88", "70.00% × 106.88 + 30.00% × 84.94 = 100.29",
                   "Rank: 1 of 5", "Grade: A (forced distribution A 20%/B 70%/C 10%)", "Score: 100.29",
-                  "team T1 mean of 2 people 84.94"]:
+                  "5. Team share of the score (established team; team T1's mean score over 2 people: 84.94): "
+                  "70.00% × 106.88 + 30.00% × 84.94 = 100.29"]:
         assert piece in text, piece
     zh = card.explain("E1", language="zh")
     assert "得分：100.29" in zh and "新客户加分" in zh and "坐席" in zh
@@ -757,7 +758,8 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
     with pytest.raises(ScoringError, match="2 people are called 'Ann'.*E1, E2"):
         card.explain("Ann")
     card.table.loc[card.table["employee_id"] == "E2", "team"] = "T9"
-    assert "team T1 mean of 1 person " in card.explain("E1", language="en")
+    assert "team T1's mean score over 1 person: " in card.explain("E1", language="en")
+    assert "mature" not in text and "Team blend" not in text  # (no jargon for the client)
 
 
 def test_someone_hired_after_the_period_is_not_ranked_on_zeros(data):
