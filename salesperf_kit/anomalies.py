@@ -143,7 +143,8 @@ def _num(x: float) -> str:
 
 def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()) -> str:
     """A KPI value as a person reads it: ratios in per cent, a number of times with its unit
-    (7.95×, 7.95 次), a multiple as 3.2×, others with up to 2 decimals. Figures read side
+    (7.95×, 7.95 次), a multiple as 3.2×, money as the report's tables give it (31,192, not 31,191.99;
+    cents when every figure of the sentence is below 1,000), others with up to 2 decimals. Figures read side
     by side (``like``: the others of the sentence) share their decimals: 1,233.60 beside
     914.23, not 1,233.6; but a count is a whole number, whatever the median beside it
     (178 deals beside a median of 36.5, not 178.00 beside 36.50)."""
@@ -152,6 +153,9 @@ def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()
         return f"{x:.2%}"
     if unit == "count":
         return _num(x)
+    if unit == "currency":  # as the report's tables give money: whole units from 1,000 on, else cents
+        whole = max(abs(v) for v in [x, *like]) >= 1000
+        return f"{x + 0.0:,.0f}" if whole else f"{x + 0.0:,.2f}"
     together = [x, *like]
     if like and abs(x) < 1e6 and any(abs(v) < 1e6 and round(v, 2) != round(v) for v in together):
         return with_unit_sign(f"{x:,.2f}", unit, language)

@@ -251,8 +251,9 @@ def test_cancelled_orders_are_no_duplicates_and_dates_alone_say_same_day():
 # ----------------------------------------------------------------------------- KPI outliers
 def test_an_outlier_is_told_once_with_its_figures_in_like_decimals():
     """A person's output per head is their revenue: screening both told the same outlier
-    twice. The figures of one sentence share their decimals (1,233.60 beside 914.23, not
-    1,233.6), and a Chinese label that begins with a digit is set off by a space."""
+    twice. The figures of one sentence share their decimals, money as the report's tables
+    give it (whole units beside 1,233.60: 1,234 beside 917, not 1,233.60 beside 917.12 where
+    every table says 1,234), and a Chinese label that begins with a digit is set off by a space."""
     money = [900.0, 910, 914.23, 920, 930, 1233.6]
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "sales",
                          "revenue": money, "per_capita_output": money,
@@ -262,7 +263,11 @@ def test_an_outlier_is_told_once_with_its_figures_in_like_decimals():
     # 12.885, 316.485) = (7.115 + 12.885) / 2 = 10; z = 0.6745 x 316.485 / 10 = +21.3
     assert out["kpi"].tolist() == ["revenue", "retention_30d"]
     assert out.iloc[0]["reason"].startswith(
-        "Revenue of e6: 1,233.60 against a median of 917.12 among 6 peers (role sales; MAD 10.00): robust z = +21.3")
+        "Revenue of e6: 1,234 against a median of 917 among 6 peers (role sales; MAD 10): robust z = +21.3")
+    # below 1,000 throughout: with cents, as the tables give them
+    small = kpi_outliers(wide.assign(revenue=[v - 300 for v in money]), 3.5)
+    assert small.iloc[0]["reason"].startswith("Revenue of e6: 933.60 against a median of 617.12 among 6 peers "
+                                              "(role sales; MAD 10.00)")
     zh = kpi_outliers(wide, 3.5, language="zh")
     assert zh.iloc[1]["reason"].startswith("e6 的 30日留存为 90.00%，")
 
@@ -283,7 +288,7 @@ def test_kpi_outliers_by_hand():
     # a report names the peer group by the role's label, in its language
     zh = kpi_outliers(wide, 3.5, language="zh", group_labels={"sales": "坐席"})
     assert "6 名同岗位人员（坐席）中位数 12.50（" in zh.iloc[0]["reason"]  # the role, not the team (组)
-    assert "7 名人员中位数 13（" in kpi_outliers(wide, 3.5, by=None, language="zh").iloc[0]["reason"]
+    assert "7 名人员中位数 13.00（" in kpi_outliers(wide, 3.5, by=None, language="zh").iloc[0]["reason"]
     assert "among 6 peers (role sales; MAD 1.50)" in out.iloc[0]["reason"]
 
 
