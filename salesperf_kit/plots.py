@@ -46,6 +46,18 @@ def set_style() -> None:
         "savefig.bbox": "tight"})
 
 
+def _tick(value: float, _pos=None) -> str:
+    """A value axis's tick as the tables write numbers: with thousands separators
+    (350,000, not 350000), whole numbers without decimals, others without trailing zeros."""
+    v = round(float(value), 10) + 0.0
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.10g}"
+
+
+def _separated(axis) -> None:
+    """Tick labels of ``axis`` (``ax.xaxis`` or ``ax.yaxis``) by :func:`_tick`."""
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(_tick))
+
+
 def _ax(ax, figsize=None):
     if ax is None:
         set_style()
@@ -74,6 +86,7 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", rotation=20)
+    _separated(ax.yaxis)
     return ax
 
 
@@ -96,6 +109,8 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    else:
+        _separated(ax.yaxis)
     for bars in ax.containers:  # the counts on the bars: a 0 is seen, not guessed
         ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
     ax.set_title(title)
@@ -142,6 +157,7 @@ def leaderboard_chart(data: pd.DataFrame, *, label: str = "name", value: str = "
     ax.set_title(title)
     ax.set_ylabel("")
     ax.set_xlabel(xlabel)
+    _separated(ax.xaxis)
     if hue:
         ax.legend(title="", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
@@ -156,6 +172,7 @@ def payout_chart(data: pd.DataFrame, *, label: str, parts: list[str], title: str
         ax.barh(data[label].astype(str), vals, left=left, label=part)
         left = left + vals
     ax.invert_yaxis()
+    _separated(ax.xaxis)
     ax.set_title(title)
     ax.legend(fontsize=8, loc="lower right")
     return ax
