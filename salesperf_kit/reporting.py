@@ -836,8 +836,8 @@ class Report:
             paras.append(f"底薪、绩效工资和奖项等固定金额按方案计一次，即一个考核期（本报告为{span[0]}）；"
                          "若方案金额是按月设定的，请按月出具报告来核算薪酬。" if self.zh else
                          f"Fixed amounts of the plan (base pay, performance pay, awards) are paid once per period, "
-                         f"here once for the {span[1]}; if the plan's amounts are monthly, work pay out from the "
-                         "monthly reports.")
+                         f"here once for the {span[1]}; if the plan's amounts are monthly, work out pay from the "
+                         "monthly reports instead.")
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
 
     def feedback(self) -> Section:
@@ -979,8 +979,12 @@ class Report:
                         customers=self._customer if self.anonymise else None)
         from .anomalies import ALERT_KINDS
 
-        para = (f"共 {len(alerts)} 条预警，仅供审计，不自动改变得分。" if self.zh else
-                f"{len(alerts)} alerts, listed for audit; they never change scores.")
+        n = len(alerts)
+        if not n:
+            para = "本期没有预警。" if self.zh else "No alerts this period."
+        else:
+            para = (f"共 {n} 条预警，仅供审计，不自动改变得分。" if self.zh else
+                    f"{n} {'alert' if n == 1 else 'alerts'}, listed for audit; they never change scores.")
         if self.anonymise:  # (detect lists a kind's alerts by subject: the real ids' order)
             about = alerts["employee_id"].where(alerts["employee_id"].map(lambda e: isinstance(e, str)),
                                                 alerts["subject"]).astype(str)

@@ -267,7 +267,7 @@ def test_a_quarter_report_says_fixed_pay_is_counted_once(no_reviews):
     report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                           data_path=str(no_reviews), period="2026-Q3", language="en")
     assert ("Fixed amounts of the plan (base pay, performance pay, awards) are paid once per period, here once for "
-            "the quarter; if the plan's amounts are monthly, work pay out from the monthly reports."
+            "the quarter; if the plan's amounts are monthly, work out pay from the monthly reports instead."
             ) in report.payout_section().paragraphs
     monthly = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                            data_path=str(no_reviews), period="2026-09", language="en")
@@ -1326,3 +1326,29 @@ def test_a_significant_team_difference_without_a_significant_pair_is_reconciled(
     assert analysis_sentence(test, language) == text
     apart = team_comparison(pd.DataFrame({"team": list("AAAAAABBBBBB"), "score": range(1, 13)}), value="score")
     assert apart.any_pair_significant and "spread" not in analysis_sentence(apart, "en")
+
+
+@pytest.mark.parametrize("language, text", [("zh", "本期没有预警。"), ("en", "No alerts this period.")])
+def test_an_audit_without_alerts_says_there_are_none(tmp_path, language, text):
+    """Three reps with one order each raise no alert: the audit said "0 alerts, listed for
+    audit; they never change scores"."""
+    section = _tied_reps(tmp_path, 3, language=language).audit()
+    assert section.paragraphs == [text] and section.table.empty
+
+
+def test_value_axes_write_thousands_with_separators():
+    """The box plot of revenue read 350000 and 200000 where every table says 350,000."""
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    data = pd.DataFrame({"team": ["A", "A", "B", "B"], "revenue": [100000.0, 350000.0, 200000.0, 250000.0]})
+    ax = plots.kpi_distribution(data, value="revenue")
+    ax.figure.canvas.draw()
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert "350,000" in shown and "200,000" in shown and not [t for t in shown if t.isdigit() and len(t) > 3]
+    pay = plots.payout_chart(pd.DataFrame({"name": ["a"], "base": [4000.0], "bonus": [1500.0]}),
+                             label="name", parts=["base", "bonus"])
+    pay.figure.canvas.draw()
+    assert "4,000" in [t.get_text() for t in pay.get_xticklabels()]
+    assert [plots._tick(v) for v in (0.3 + 1e-17, 2.5, 1250.0, 0.0)] == ["0.3", "2.5", "1,250", "0"]
