@@ -61,6 +61,7 @@ __all__ = [
     "SEPARATE_COUNTS",
     "shares_over_whole",
     "kpi_correlations",
+    "uncorrelated",
     "strongest_pairs",
     "attainment_matrix",
     "heatmap_order",
@@ -689,6 +690,15 @@ def kpi_correlations(wide: pd.DataFrame, kpis: list[str], *, min_periods: int = 
     present = data.notna().astype("int64")
     corr.attrs["n"] = present.T @ present
     return corr
+
+
+def uncorrelated(corr: pd.DataFrame) -> list[str]:
+    """The KPIs of a correlation matrix (:func:`kpi_correlations`) with no correlation to
+    any other KPI: every off-diagonal cell of their row is NaN (too few people count in both
+    KPIs, or the KPI does not vary among those who do). A figure row of them shows only
+    their own 1.00. In the matrix's order."""
+    off = corr.where(~np.eye(len(corr), dtype=bool))
+    return [k for k in corr.index if off.loc[k].isna().all()]
 
 
 def strongest_pairs(corr: pd.DataFrame, n: int = 5) -> pd.DataFrame:

@@ -785,6 +785,14 @@ class Report:
                 "Fewer than two of the plan's KPIs have values for at least 5 people that are not all equal, "
                 "so there are no correlations to show."], key="correlations")
         corr = analysis.kpi_correlations(wide, kpis)
+        # a KPI correlated with nothing would add a row and column of blanks around a lone 1.00
+        alone = analysis.uncorrelated(corr)
+        if len(alone) > len(kpis) - 2:
+            return Section(_t("correlations", self.language), [
+                "计划中的指标两两之间都算不出相关（同时计入两个指标的人太少，或这些人的指标没有差异）。" if self.zh else
+                "No two of the plan's KPIs have a correlation (too few people count in both, or the KPIs do not "
+                "vary among those who do), so there are none to show."], key="correlations")
+        corr = corr.drop(index=alone, columns=alone)
         pairs = analysis.strongest_pairs(corr, n=5)
         zh = self.zh
         shown = pd.DataFrame({"指标 A" if zh else "KPI A": pairs["kpi_a"].map(self._label),
@@ -798,6 +806,13 @@ class Report:
             "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：",
             "Each KPI counts only the people of the roles scored on it, and two KPIs that no role shares "
             "have no correlation: "))
+        if alone:
+            labels = [self._label(k) for k in alone]
+            paras.append("图中略去" + "".join(f"「{x}」" for x in labels) + "：与其他任何指标都算不出相关（同时计入的人太少，"
+                         "或这些人的该项没有差异）。" if zh else
+                         f"The figure leaves out {_and(labels)}: {'it has' if len(alone) == 1 else 'they have'} no "
+                         "correlation with any other KPI (too few people count in both, or it does not vary among "
+                         "those who do).")
         return Section(_t("correlations", self.language), paras, shown, self._figure("correlations", ax),
                        key="correlations")
 

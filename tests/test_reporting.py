@@ -1352,3 +1352,49 @@ def test_value_axes_write_thousands_with_separators():
     pay.figure.canvas.draw()
     assert "4,000" in [t.get_text() for t in pay.get_xticklabels()]
     assert [plots._tick(v) for v in (0.3 + 1e-17, 2.5, 1250.0, 0.0)] == ["0.3", "2.5", "1,250", "0"]
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "图中略去「团队业绩」：与其他任何指标都算不出相关（同时计入的人太少，或这些人的该项没有差异）。"),
+    ("en", "The figure leaves out Team revenue: it has no correlation with any other KPI (too few people count in "
+           "both, or it does not vary among those who do)."),
+])
+def test_the_correlation_figure_leaves_out_a_kpi_correlated_with_nothing(tmp_path, language, text):
+    """Six reps scored on revenue and orders, five managers on their team's revenue alone:
+    team revenue counts the managers only, who have no revenue or orders in scope, so its
+    row was blank but for its own 1.00."""
+    import pandas as pd
+
+    reps = [f"R{i}" for i in range(1, 7)]
+    managers = [f"M{i}" for i in range(1, 6)]
+    teams = ["T1", "T1", "T2", "T3", "T4", "T5"]
+    pd.DataFrame({"employee_id": reps + managers, "name": reps + managers,
+                  "team": teams + ["T1", "T2", "T3", "T4", "T5"], "role": ["rep"] * 6 + ["manager"] * 5,
+                  "manager_id": [f"M{t[1]}" for t in teams] + [None] * 5}
+                 ).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame([{"order_id": f"O{i}{j}", "employee_id": f"R{i}", "customer_id": f"C{i}{j}",
+                   "order_date": f"2026-10-{j + 1:02d}", "amount": 100.0 * i, "status": "completed"}
+                  for i in range(1, 7) for j in range(i)]).to_csv(tmp_path / "orders.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "scoring:\n  kpi_normalisation: {received_revenue: null, team_revenue: {method: percentile}}\n"
+                    "  roles:\n    senior_rep: null\n    director: null\n"
+                    "    rep: {weights: {revenue: 0.5, orders: 0.5}}\n    manager: {weights: {team_revenue: 1.0}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
+                          language=language)
+    corr = report.correlations()
+    assert corr.paragraphs[-1] == text
+    assert corr.png is not None
+    assert not corr.table.iloc[:, :2].isin([report._label("team_revenue")]).any().any()
+
+
+def test_uncorrelated_kpis_are_those_with_a_blank_row():
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit.analysis import uncorrelated
+
+    corr = pd.DataFrame([[1.0, 0.5, np.nan], [0.5, 1.0, np.nan], [np.nan, np.nan, 1.0]],
+                        index=list("abc"), columns=list("abc"))
+    assert uncorrelated(corr) == ["c"]
