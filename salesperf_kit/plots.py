@@ -120,18 +120,39 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
     return ax
 
 
-def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", ax=None) -> plt.Axes:
-    """People × KPIs heatmap of normalised points (0-100, or to 120 for capped attainment)."""
-    h = max(3.0, 0.22 * len(matrix) + 1.2)
-    ax = _ax(ax, figsize=(max(6.0, 0.9 * matrix.shape[1] + 3), h))
-    sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=100, cbar_kws={"shrink": 0.6},
+#: the smallest font of a person's name on the heat map (points), and the height of a row
+#: (inches): the figure grows with the people, so that 60 names stay legible on screen and in print
+HEATMAP_NAME_PT = 9.0
+HEATMAP_ROW_IN = 0.3
+
+
+def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, ax=None) -> plt.Axes:
+    """People × KPIs heatmap of normalised points (0-100, or to 120 for capped attainment).
+
+    height = HEATMAP_ROW_IN × people + 1.5 inches (at least 3), names at HEATMAP_NAME_PT;
+    the width stays within 10 inches, so that a page showing the figure at its width does
+    not shrink the names. ``groups``: one label per row (the role), rows of a group
+    together: each group is ruled off and labelled at the right."""
+    n, k = matrix.shape
+    ax = _ax(ax, figsize=(min(max(6.0, 0.8 * k + 3.5), 10.0), max(3.0, HEATMAP_ROW_IN * n + 1.5)))
+    sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=100,
+                cbar_kws={"shrink": 0.6, "location": "top", "pad": 0.02, "fraction": 0.03} if groups is not None
+                else {"shrink": 0.6},
                 linewidths=0.3, linecolor="white", yticklabels=True)
     ax.grid(False)
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=7)
-    ax.tick_params(axis="x", rotation=30, labelsize=8)
+    ax.tick_params(axis="y", labelsize=HEATMAP_NAME_PT)
+    ax.tick_params(axis="x", rotation=30, labelsize=HEATMAP_NAME_PT)
+    if groups is not None:
+        labels = list(groups)
+        starts = [i for i in range(n) if i == 0 or labels[i] != labels[i - 1]]
+        for a, b in zip(starts, [*starts[1:], n]):
+            if a:
+                ax.axhline(a, color="black", linewidth=1.5)
+            ax.text(k + 0.15, (a + b) / 2, labels[a], va="center", ha="left", fontsize=HEATMAP_NAME_PT + 1,
+                    clip_on=False)
     return ax
 
 

@@ -1398,3 +1398,23 @@ def test_uncorrelated_kpis_are_those_with_a_blank_row():
     corr = pd.DataFrame([[1.0, 0.5, np.nan], [0.5, 1.0, np.nan], [np.nan, np.nan, 1.0]],
                         index=list("abc"), columns=list("abc"))
     assert uncorrelated(corr) == ["c"]
+
+
+def test_the_heatmap_of_sixty_people_keeps_their_names_legible_and_labels_the_roles():
+    """60 people's names came out about 6 px tall: the figure was 14.4 in tall with 7 pt
+    names, and up to 12 in wide (shrunk to the page's width). Now each row is 0.3 in
+    (0.3 × 60 + 1.5 = 19.5 in), names are 9 pt, the width stays within 10 in, and the role
+    blocks the caption promises are ruled off and labelled."""
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    m = pd.DataFrame(np.linspace(0, 100, 60 * 12).reshape(60, 12), index=[f"P{i}" for i in range(60)],
+                     columns=[f"K{j}" for j in range(12)])
+    ax = plots.attainment_heatmap(m, groups=["Rep"] * 40 + ["Manager"] * 20)
+    width, height = ax.figure.get_size_inches()
+    assert height == pytest.approx(19.5) and width <= 10.0
+    assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 9
+    assert [t.get_text() for t in ax.texts] == ["Rep", "Manager"]
+    assert [line.get_ydata()[0] for line in ax.lines] == [40]  # the rule between the two blocks
