@@ -615,15 +615,16 @@ def within_scope(wide: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
 #: KPIs read as a share (成交率: of the intent customers, how many bought) whose two counts
 #: are taken separately over the period, so that the first can exceed the second: buyers
 #: whose intent was recorded in an earlier period or never, orders of earlier inquiries,
-#: orders without a recorded visit. KPI -> what the numerator counts that the denominator
-#: does not (en, zh).
-SEPARATE_COUNTS: dict[str, tuple[str, str]] = {
-    "close_rate": ("buyers whose intent was recorded in an earlier period, or not at all",
-                   "意向记录在以前各期或没有意向记录的成交客户"),
-    "inquiry_conversion": ("orders of inquiries made in an earlier period",
-                           "以前各期咨询在本期成交的订单"),
-    "conversion_rate": ("orders without a recorded visit in the period",
-                        "本期没有访问记录的订单"),
+#: orders without a recorded visit. KPI -> (what the numerator counts that the denominator
+#: does not, and how to read the KPI instead), in English and in Chinese.
+SEPARATE_COUNTS: dict[str, dict[str, tuple[str, str]]] = {
+    "close_rate": {"en": ("buyers whose intent was recorded in an earlier period, or not at all",
+                          "buyers per intent customer"),
+                   "zh": ("意向记录在以前各期或没有意向记录的成交客户", "每个意向客户对应的成交客户数")},
+    "inquiry_conversion": {"en": ("orders of inquiries made in an earlier period", "orders per inquiry"),
+                           "zh": ("以前各期咨询在本期成交的订单", "每次咨询对应的订单数")},
+    "conversion_rate": {"en": ("orders without a visit recorded in the period", "orders per visit"),
+                        "zh": ("本期没有访问记录的订单", "每次访问对应的订单数")},
 }
 
 

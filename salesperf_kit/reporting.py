@@ -1025,7 +1025,26 @@ class Report:
                          "KPI outliers are judged by the robust z-score: the distance from the peers' median, divided "
                          "by their median absolute deviation (MAD, a measure of spread that a few extreme values do "
                          f"not distort), times 0.6745; beyond ±{limit} is listed.")
+        paras += self._over_whole_sentences()
         return Section(_t("audit", self.language), paras, shown, key="audit", max_rows=200)
+
+    def _over_whole_sentences(self) -> list[str]:
+        """A sentence per share-like KPI above 100 % for someone (:func:`analysis.shares_over_whole`):
+        a close rate of 200 % reads as an error to a client unless it is said why."""
+        kpis = list(self.kpis.kpis)
+        wide = analysis.within_scope(self.kpis.wide, self._scope(kpis))
+        out = []
+        for r in analysis.shares_over_whole(wide, kpis).itertuples():
+            extra, per = analysis.SEPARATE_COUNTS[r.kpi]["zh" if self.zh else "en"]
+            label, top = self._label(r.kpi), _fmt(r.max, "ratio")
+            if self.zh:
+                out.append(f"「{label}」有 {r.over:,} 人（共 {r.people:,} 人）超过 100%（最高 {top}）：分子与分母在本期分别计数，"
+                           f"{extra}只计入分子，因此应读作{per}，而不是比例。")
+            else:
+                out.append(f"{label} is over 100% for {r.over:,} of the {r.people:,} people (up to {top}): its two "
+                           f"counts are taken separately over the period, so the first can include {extra}; "
+                           f"read it as {per}, not as a share.")
+        return out
 
     def data_quality(self) -> Section:
         q = analysis.data_quality(self.dataset, self.kpis, language=self.language)

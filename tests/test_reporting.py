@@ -1418,3 +1418,23 @@ def test_the_heatmap_of_sixty_people_keeps_their_names_legible_and_labels_the_ro
     assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 9
     assert [t.get_text() for t in ax.texts] == ["Rep", "Manager"]
     assert [line.get_ydata()[0] for line in ax.lines] == [40]  # the rule between the two blocks
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Close rate is over 100% for {over} of the {people} people (up to {top}): its two counts are taken "
+           "separately over the period, so the first can include buyers whose intent was recorded in an earlier period, "
+           "or not at all; read it as buyers per intent customer, not as a share."),
+    ("zh", "「成交率」有 {over} 人（共 {people} 人）超过 100%（最高 {top}）：分子与分母在本期分别计数，意向记录在以前各期或"
+           "没有意向记录的成交客户只计入分子，因此应读作每个意向客户对应的成交客户数，而不是比例。"),
+])
+def test_a_close_rate_over_100_percent_is_explained(language, text):
+    """The English telesales demo printed 蔡蕾's close rate of 200 % (8 buyers over 4 intent
+    customers) with no word; a client reads it as an error. The count and the maximum are
+    taken here from the close rates of the agents and team leads (both roles are scored on it)."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"), data_path="demo",
+                          period="2026-10", language=language)
+    w = report.kpis.wide
+    rate = w.loc[w["role"].isin(["agent", "team_lead"]), "close_rate"].dropna()
+    assert (rate > 1).sum() > 0
+    want = text.format(over=int((rate > 1).sum()), people=len(rate), top=f"{rate.max() * 100:.1f}%")
+    assert want in report.audit().paragraphs
