@@ -809,6 +809,23 @@ class Params(_Model):
         roles = sorted(dict.fromkeys(roles), key=lambda r: order.index(r) if r in order else len(order))
         return ("、" if language == "zh" else " and ").join(self.role_label(r, language) for r in roles)
 
+    def role_of_label(self, name) -> str | None:
+        """The role of the plan whose ``label`` (in any language) is ``name``: ``agent`` for
+        坐席 or "Agent"; None when no role, or more than one, is labelled so."""
+        found = {role for role, spec in self.scoring.roles.items() if name in spec.label.values()}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def key_named(self, loc: tuple) -> str:
+        """The key at ``loc`` as an error names it, with where it is written:
+        ``scenarios.scenarios.x.roles.agnet (line 6)`` in the plan's own file,
+        ``(base.yaml, line 6)`` in a file it extends; the bare key path when no file writes it."""
+        path = _key_path(loc)
+        where = self._key_lines.get(tuple(loc))
+        if where is None:
+            return path
+        own = self.source is not None and where[0] in (Path(self.source).name, f"{self.source}.yaml")
+        return f"{path} ({'' if own else f'{where[0]}, '}line {where[1]})"
+
     def role(self, name: str) -> RoleSpec | None:
         resolved = self.plan_role(name)
         return None if resolved is None else self.scoring.roles[resolved]

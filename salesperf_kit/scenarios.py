@@ -2154,12 +2154,22 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
                 w = phase.roles.get(r, phase.roles.get(resolved[r]))
                 if w is not None:
                     roles[r] = reshape(resolved[r], w)
-        for plan_role, w in spec.roles.items():
+        for written, w in spec.roles.items():
+            plan_role = _role_written(params, written, roles)
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
-            if not hits:
-                notes.append(Note(f"scenario '{name}' sets weights for the role '{plan_role}', which nobody in the "
+            if not hits and plan_role not in sc.roles:  # no role at all: a slip, not a role nobody holds
+                known = list(dict.fromkeys([*sc.roles, *roles]))
+                raise ParamsError(
+                    f"{params.key_named(('scenarios', 'scenarios', name, 'roles', written))}: '{written}' is not a "
+                    f"role of the plan (scoring.roles: {', '.join(sc.roles)})"
+                    + (f" nor of the scorecard (roles: {', '.join(roles)})" if set(roles) - set(sc.roles) else "")
+                    + f".{did_you_mean(written, known)} Fix: write one of the roles{_label_example(params)}, "
+                    "or delete the role from the scenario.",
+                    file=getattr(params, "source", None))
+            if not hits:  # a role of the plan nobody holds (a scenario inherited from the plan a client extends)
+                notes.append(Note(f"scenario '{name}' sets weights for the role '{written}', which nobody in the "
                                   "scorecard has: ignored.",
-                                  f"情景「{name}」为岗位「{plan_role}」设了权重，但评分卡中没有该岗位的人：已忽略。"))
+                                  f"情景「{name}」为岗位「{written}」设了权重，但评分卡中没有该岗位的人：已忽略。"))
             for r in hits:
                 roles[r] = reshape(resolved[r], w)
         out[name] = roles
@@ -2175,6 +2185,7 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         for plan_role, changes in per_role.items():
             if plan_role == _PAY:  # a change to the pay plan: see _pay_plan
                 continue
+            plan_role = _role_written(params, plan_role, roles)
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
             if not hits:
                 shape = f" {_WHAT_IF_SHAPE}" if plan_role in CATALOGUE else ""
@@ -2188,6 +2199,23 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
                 roles[r] = _rescaled(roles[r], changes, where)
         out[name] = roles
     return out, notes
+
+
+def _role_written(params, written, roles) -> str:
+    """The role a scenario means by ``written``: itself when the scorecard or the plan has
+    it, else the plan's role whose label it is (坐席 for agent), else itself."""
+    if written in roles or written in params.scoring.roles:
+        return written
+    return params.role_of_label(written) or written
+
+
+def _label_example(params) -> str:
+    """" (or its label, e.g. 坐席 for agent)" from the plan's first labelled role, or ''."""
+    for role, spec in params.scoring.roles.items():
+        for text in spec.label.values():
+            if text != role:
+                return f" (or its label, e.g. {text} for {role})"
+    return ""
 
 
 _WHAT_IF_SHAPE = ("A what-if is {name: {role: {kpi: weight}}}, weights as fractions of 1, e.g. "

@@ -665,6 +665,45 @@ def test_scenario_weights_what_if_and_phase(demo):
         sc.scenario_weights(params_from_dict(bad), demo.scorecard)
 
 
+def _client(tmp_path, text: str):
+    """A client plan extending the shipped telesales plan with ``text`` (YAML)."""
+    path = tmp_path / "client.yaml"
+    path.write_text("extends: telesales\n" + text, encoding="utf-8")
+    return load_params(path)
+
+
+def test_a_scenario_role_that_is_no_role_is_an_error_at_its_line(demo, tmp_path):
+    params = _client(tmp_path, "scenarios:\n  scenarios:\n    bad:\n      roles:\n"
+                               "        agnet: {revenue: 1}\n")
+    with pytest.raises(ParamsError) as err:
+        sc.scenario_weights(params, demo.scorecard)
+    assert str(err.value) == (
+        f"{tmp_path / 'client.yaml'}: scenarios.scenarios.bad.roles.agnet (line 6): 'agnet' is not a role of the "
+        "plan (scoring.roles: agent, team_lead). Did you mean 'agent'? Fix: write one of the roles (or its label, "
+        "e.g. 坐席 for agent), or delete the role from the scenario.")
+
+
+def test_a_scenario_role_written_as_its_label_is_that_role(demo, tmp_path):
+    by_name = _client(tmp_path, "scenarios:\n  scenarios:\n    s:\n      roles:\n        agent: {revenue: 1}\n")
+    expected = sc.scenario_weights(by_name, demo.scorecard)[0]["s"]["agent"]
+    assert expected != demo.scorecard.weights["agent"]
+    for written in ("坐席", "Agent"):
+        params = _client(tmp_path, f"scenarios:\n  scenarios:\n    s:\n      roles:\n        {written}: {{revenue: 1}}\n")
+        w, notes = sc.scenario_weights(params, demo.scorecard, what_if={"q": {written: {"revenue": 0.30}}})
+        assert w["s"]["agent"] == expected and notes == []
+        assert w["q"]["agent"]["revenue"] == 0.30
+
+
+def test_an_inherited_scenario_for_a_plan_role_nobody_holds_stays_a_note(demo, tmp_path):
+    """A plan's role that this client's people do not have (the plan a client extends may
+    weigh a manager the client has none of): the scenario's weights for it reach nobody."""
+    params = _client(tmp_path, "scoring:\n  roles:\n    manager: {weights: {revenue: 1}}\n"
+                               "scenarios:\n  scenarios:\n    s:\n      roles:\n        manager: {revenue: 1}\n"
+                               "        agent: {revenue: 1}\n")
+    w, notes = sc.scenario_weights(params, demo.scorecard)
+    assert notes == ["scenario 's' sets weights for the role 'manager', which nobody in the scorecard has: ignored."]
+
+
 @pytest.mark.parametrize("what_if, message", [
     ({"agent": {"revenue": 30}}, r"the weight of revenue is 30; a weight is a fraction of 1.* Write 30 % as 0\.3\."),
     ({"agent": {"revenue": "30%"}}, r"found '30%'\. Write 30 % as 0\.30\."),
