@@ -615,6 +615,58 @@ class Report(_Model):
     anonymise: bool = False
 
 
+def _grades(grading: Grading) -> tuple[list[str], str]:
+    """The grades ``grading`` gives, and the key that lists them."""
+    if grading.method == "forced":
+        return list(grading.distribution), "scoring.grading.distribution"
+    return list(grading.thresholds), "scoring.grading.thresholds"
+
+
+def _grade_of_label(grading: Grading) -> dict[str, str]:
+    """Each grade's label (in any language) -> the grade, for labels that name one grade only."""
+    grades, _ = _grades(grading)
+    found: dict[str, set[str]] = {}
+    for labels in grading.labels.values():
+        for grade, text in labels.items():
+            if grade in grades and text not in grades:
+                found.setdefault(text, set()).add(grade)
+    return {text: next(iter(g)) for text, g in found.items() if len(g) == 1}
+
+
+def _multipliers_by_grade(multipliers: dict, grading: Grading) -> dict:
+    """``multipliers`` with a grade written as its label (优秀 for A) keyed by the grade;
+    of a grade written twice (as itself and as its label) the later one counts, as a
+    scenario's change is merged after the plan's."""
+    by_label = _grade_of_label(grading)
+    if not any(k in by_label for k in multipliers):
+        return multipliers
+    out: dict = {}
+    for key, value in multipliers.items():
+        grade = by_label.get(key, key)
+        out.pop(grade, None)
+        out[grade] = value
+    return out
+
+
+def _unknown_grade_keys(multipliers: Mapping, grading: Grading, key: str) -> list[Problem]:
+    """A problem for each key of ``multipliers`` (at ``key``) that is not a grade of ``grading``:
+    its multiplier would apply to nobody, and the grade meant would keep its own."""
+    grades, where = _grades(grading)
+    labels = _grade_of_label(grading)
+    example = next((f" (or its label, e.g. {t} for {g})" for t, g in labels.items()), "")
+    out = []
+    for k in multipliers:
+        if k in grades:
+            continue
+        out.append(Problem(
+            table="", check="unknown_grade", key=f"{key}.{k}",
+            message=f"'{k}' is not a grade of the plan ({where}: {', '.join(grades)}), so its multiplier would "
+                    f"apply to nobody.{did_you_mean(k, [*grades, *labels])}",
+            fix=f"write one of {', '.join(grades)}{example}",
+            zh=f"{key}.{k}：「{k}」不是本方案的等级（{'、'.join(grades)}），该系数不会用于任何人。"))
+    return out
+
+
 class Params(_Model):
     """A whole parameter file, after ``extends`` has been merged."""
 
@@ -664,6 +716,15 @@ class Params(_Model):
                                                      model=Incentives, root=at)}
             merged[name] = spec
         return {**data, "scenarios": {**settings, "scenarios": merged}}
+
+    @model_validator(mode="after")
+    def _grade_labels_as_grades(self):
+        """A grade multiplier written with the grade's label (优秀 for A) is that grade's."""
+        grading = self.scoring.grading
+        for inc in (self.incentives, *(s.incentives for s in self.scenarios.scenarios.values())):
+            if inc is not None:
+                inc.grade_multipliers = _multipliers_by_grade(inc.grade_multipliers, grading)
+        return self
 
     @property
     def report_language(self) -> str:
@@ -907,6 +968,12 @@ class Params(_Model):
                 fix=f"write one of {', '.join(grades)}",
                 zh=f"{key}：「{promo.grade}」不是本方案的等级（{'、'.join(grades)}），无人能获得晋升资格。"))
         multipliers = self.incentives.grade_multipliers
+        out += _unknown_grade_keys(multipliers, grading, "incentives.grade_multipliers")
+        for name, scenario in self.scenarios.scenarios.items():
+            if scenario.incentives is not None:
+                change = scenario.incentives.grade_multipliers
+                out += _unknown_grade_keys({k: v for k, v in change.items() if k not in multipliers}, grading,
+                                           f"scenarios.scenarios.{name}.incentives.grade_multipliers")
         missing = [g for g in grades if g not in multipliers]
         if multipliers and missing and "grading" in self.scoring.model_fields_set:
             key = "incentives.grade_multipliers"
@@ -1295,6 +1362,15 @@ def incentives_changed(params: Params, change: Mapping, at: tuple[str, ...]) -> 
     except ValidationError as err:
         errors = _format_errors(err, at, model=Incentives)
         raise ParamsError(f"{len(errors)} problem(s) in {where}:", errors=errors) from None
+    grading = params.scoring.grading
+    written = change.get("grade_multipliers")
+    if isinstance(written, Mapping):
+        errors = [str(p) for p in _unknown_grade_keys(
+            {k: v for k, v in written.items() if k not in _grade_of_label(grading)}, grading,
+            f"{where}.grade_multipliers")]
+        if errors:
+            raise ParamsError(f"{len(errors)} problem(s) in {where}:", errors=errors)
+    pay.grade_multipliers = _multipliers_by_grade(pay.grade_multipliers, grading)
     return params.model_copy(update={"incentives": pay})
 
 

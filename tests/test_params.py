@@ -469,6 +469,30 @@ def test_grade_multipliers_must_cover_every_grade():
         "Fix: add D: <multiplier> (0 pays no performance pay)")
 
 
+def test_a_grade_multiplier_for_no_grade_is_an_error_at_its_line(tmp_path):
+    # {AA: 1.5} loaded, and a scenario raising it cost nothing: nobody is graded AA
+    plan = _write(tmp_path, "acme.yaml", "extends: telesales\nincentives:\n  grade_multipliers: {AA: 1.5}\n")
+    assert _error_of(plan) == (
+        f"{plan}: incentives.grade_multipliers.AA (line 3): 'AA' is not a grade of the plan "
+        "(scoring.grading.distribution: A, B, C), so its multiplier would apply to nobody. Did you mean 'A'? "
+        "Fix: write one of A, B, C (or its label, e.g. 优秀 for A)")
+    scenario = _write(tmp_path, "scen.yaml", "extends: telesales\nscenarios:\n  scenarios:\n    up:\n"
+                                             "      incentives:\n        grade_multipliers: {a: 1.5}\n")
+    assert _error_of(scenario) == (
+        f"{scenario}: scenarios.scenarios.up.incentives.grade_multipliers.a (line 6): 'a' is not a grade of the "
+        "plan (scoring.grading.distribution: A, B, C), so its multiplier would apply to nobody. Did you mean 'A'? "
+        "Fix: write one of A, B, C (or its label, e.g. 优秀 for A)")
+
+
+def test_a_grade_multiplier_written_with_the_grade_s_label_is_that_grade_s(tmp_path):
+    plan = _write(tmp_path, "acme.yaml", "extends: telesales\nincentives:\n  grade_multipliers: {优秀: 1.4}\n"
+                                         "scenarios:\n  scenarios:\n    up:\n"
+                                         "      incentives:\n        grade_multipliers: {Excellent: 1.5}\n")
+    params = load_params(plan)
+    assert params.incentives.grade_multipliers == {"A": 1.4, "B": 1.0, "C": 0.5}
+    assert params.scenarios.scenarios["up"].incentives.grade_multipliers == {"A": 1.5, "B": 1.0, "C": 0.5}
+
+
 def test_a_default_promotion_grade_does_not_break_a_plan_with_other_grades():
     grading = {"method": "thresholds", "thresholds": {"优": 80, "良": 60, "差": 0}}
     plan = {**MINIMAL, "scoring": {**MINIMAL["scoring"], "grading": grading}}

@@ -1146,11 +1146,20 @@ def test_a_pay_scenario_without_kpis_says_it_cannot_show(pay_case):
     ({"commission": {"cap": -5}}, r"what_if\.x\.incentives\.commission\.cap: expected a number of at least 0, "
                                   r"found -5\. Fix: write 0 or more \(pay is never negative\)"),
     (5, r"what_if\.x\.incentives: expected a mapping of incentive settings"),
+    ({"grade_multipliers": {"a": 1.5}}, r"^what_if\.x\.incentives\.grade_multipliers\.a: 'a' is not a grade of the "
+                                        r"plan \(scoring\.grading\.thresholds: A, B\), so its multiplier would apply "
+                                        r"to nobody\. Did you mean 'A'\? Fix: write one of A, B$"),
 ])
 def test_a_pay_what_if_is_checked_like_the_plan(pay_case, change, message):
     kpis, params, card = pay_case
     with pytest.raises(ParamsError, match=message):
         sc.compare_scenarios(card, params, kpis=kpis, what_if={"x": {"incentives": change}})
+
+
+def test_a_pay_what_if_may_name_a_grade_by_its_label(demo):
+    # {优秀: 1.5} was taken as a grade nobody has and cost 0.00; it is A's label
+    plan = sc._pay_plan(demo.params, "x", {"x": {"incentives": {"grade_multipliers": {"优秀": 1.5}}}})
+    assert plan.incentives.grade_multipliers == {"A": 1.5, "B": 1.0, "C": 0.5}
 
 
 def test_a_pay_scenario_the_data_cannot_pay_is_left_unpaid_not_a_crash():
