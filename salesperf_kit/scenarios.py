@@ -2143,6 +2143,13 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         return apply_dimensions(dict(w), spec.dimensions if spec else {}, sc.dimension_weights)
 
     for name, spec in params.scenarios.scenarios.items():
+        if not spec.roles and spec.phase is None and (spec.incentives is None or spec.incentives == params.incentives):
+            key = params.key_named(("scenarios", "scenarios", name))
+            notes.append(Note(f"{key}: scenario '{name}' changes neither weights nor pay, so it is scored as the "
+                              "baseline. Fix: give it roles, a phase or incentives (an indentation slip can leave "
+                              "them outside it), or delete it.",
+                              f"{key}：情景「{name}」既不改权重也不改薪酬，结果与基准相同。请为它写上 roles、phase 或 "
+                              "incentives（注意缩进），或删去该情景。"))
         roles = {r: dict(w) for r, w in base.items()}
         if spec.phase is not None:
             phase = phases.get(spec.phase)
@@ -2182,6 +2189,12 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         if not isinstance(per_role, Mapping):
             raise ScoringError(f"what_if.{name}: expected {{role: {{kpi: weight}}}}, found {per_role!r}. "
                                f"{_WHAT_IF_SHAPE}")
+        if not any(not isinstance(c, Mapping) or c for c in per_role.values()):
+            empty = (f" ({', '.join(f'what_if.{name}.{r}' for r in per_role)} "
+                     f"{'is' if len(per_role) == 1 else 'are'} empty)" if per_role else "")
+            raise ScoringError(f"what_if.{name}: scenario '{name}' changes neither weights nor pay{empty}, so it "
+                               f"would be scored as the baseline. Fix: give it the weights to change or the pay "
+                               f"change. {_WHAT_IF_SHAPE}")
         for plan_role, changes in per_role.items():
             if plan_role == _PAY:  # a change to the pay plan: see _pay_plan
                 continue

@@ -704,6 +704,29 @@ def test_an_inherited_scenario_for_a_plan_role_nobody_holds_stays_a_note(demo, t
     assert notes == ["scenario 's' sets weights for the role 'manager', which nobody in the scorecard has: ignored."]
 
 
+@pytest.mark.parametrize("written", ["bad: {}", "bad: {label: {zh: 只有标签, en: label only}}",
+                                     "bad: {incentives: {}}"])
+def test_a_scenario_that_changes_nothing_is_noted_at_its_key(demo, tmp_path, written):
+    # an indentation slip that lost the weights was scored as the baseline without a word
+    params = _client(tmp_path, f"scenarios:\n  scenarios:\n    {written}\n")
+    _, notes = sc.scenario_weights(params, demo.scorecard)
+    assert notes == [
+        "scenarios.scenarios.bad (line 4): scenario 'bad' changes neither weights nor pay, so it is scored as the "
+        "baseline. Fix: give it roles, a phase or incentives (an indentation slip can leave them outside it), "
+        "or delete it."]
+
+
+@pytest.mark.parametrize("what_if, empty", [({}, ""), ({"agent": {}}, " (what_if.x.agent is empty)"),
+                                            ({"agent": {}, "incentives": {}},
+                                             " (what_if.x.agent, what_if.x.incentives are empty)")])
+def test_a_what_if_that_changes_nothing_is_refused(demo, what_if, empty):
+    with pytest.raises(ScoringError) as err:
+        sc.scenario_weights(demo.params, demo.scorecard, what_if={"x": what_if})
+    assert str(err.value).startswith(f"what_if.x: scenario 'x' changes neither weights nor pay{empty}, so it would "
+                                     "be scored as the baseline. Fix: give it the weights to change or the pay "
+                                     "change. A what-if is {name: {role: {kpi: weight}}}")
+
+
 @pytest.mark.parametrize("what_if, message", [
     ({"agent": {"revenue": 30}}, r"the weight of revenue is 30; a weight is a fraction of 1.* Write 30 % as 0\.3\."),
     ({"agent": {"revenue": "30%"}}, r"found '30%'\. Write 30 % as 0\.30\."),
