@@ -391,8 +391,10 @@ def targets(business, year, method, uplift, annual, overrides, data, params_file
 @_friendly
 def scenarios(business, params_file, data, period, out, language):
     """Score the parameter file's named weight and pay scenarios side by side with the baseline."""
+    from ._checks import check_one_of
     from .scenarios import run_scenarios, write_scenarios
 
+    check_one_of("output file extension", Path(out).suffix.lower(), [".xlsx", ".csv"])  # before the work
     params = _params(business, params_file)
     dataset = _load(data, params, period)
     table = run_scenarios(dataset, params, period, language=language)

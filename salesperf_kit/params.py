@@ -42,10 +42,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+def kpi_hint(name) -> str:
+    """" Did you mean 'revenue'?" for a KPI misspelt or written as its label (销售额, Revenue)."""
+    from .catalogue import label
+
+    by_label = {}
+    for kpi in CATALOGUE:
+        for language in ("zh", "en"):
+            by_label.setdefault(label(kpi, language), kpi)
+    if name in by_label:
+        return f" Did you mean '{by_label[name]}'? ({name} is its label; weights name the KPI itself.)"
+    return did_you_mean(name, CATALOGUE)
+
+
 def _check_kpis(names, where: str) -> None:
     for name in names:
         if name not in CATALOGUE:
-            raise ValueError(f"'{name}' in {where} is not a KPI of the catalogue.{did_you_mean(name, CATALOGUE)}")
+            raise ValueError(f"'{name}' in {where} is not a KPI of the catalogue.{kpi_hint(name)}")
 
 
 # ----------------------------------------------------------------------------- data
@@ -601,10 +614,10 @@ class AHPSpec(_Model):
 
 class ScenarioSettings(_Model):
     scenarios: dict[str, Scenario] = {}
-    top_k: int = Field(3, ge=1)
-    draws: int = Field(1000, ge=1)
-    concentration: float = Field(50, gt=0)
-    seed: int = 0
+    top_k: int = Field(3, ge=1, strict=True)
+    draws: int = Field(1000, ge=1, strict=True)
+    concentration: float = Field(50, gt=0, strict=True)
+    seed: int = Field(0, strict=True)
     ahp: dict[str, AHPSpec] = {}
 
 
@@ -1023,14 +1036,17 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: dict = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            mark = key_node.start_mark
             try:
-                first = seen.setdefault(key, key_node.start_mark.line)
+                first = seen.setdefault(key, mark)
             except TypeError:  # an unhashable key: PyYAML reports it
                 continue
-            if first != key_node.start_mark.line:
+            if first is not mark:
+                at = (f"first on line {first.line + 1}" if first.line != mark.line else
+                      f"first at column {first.column + 1} of line {first.line + 1}")
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' is written twice in the same section (first on line {first + 1}); "
-                    "the second would replace the first. Fix: merge the two into one", key_node.start_mark)
+                    None, None, f"the key '{key}' is written twice in the same section ({at}); "
+                    "the second would replace the first. Fix: merge the two into one", mark)
         return super().construct_mapping(node, deep)
 
 
@@ -1333,6 +1349,13 @@ def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] 
             msg = (f"{path}: expected a number of at least {least:g}, found {e.get('input')!r}. "
                    f"Fix: write {least:g} or more"
                    + (" (pay is never negative)" if least == 0 and "incentives." in path else ""))
+        elif e["type"] == "greater_than" and "gt" in e.get("ctx", {}):
+            least = e["ctx"]["gt"]
+            msg = f"{path}: expected a number above {least:g}, found {e.get('input')!r}. Fix: write a number above {least:g}"
+        elif e["type"] in ("int_type", "float_type") and isinstance(e.get("input"), str):
+            msg = (f"{path}: expected a number, found the text {e['input']!r}. Fix: write it without quotes"
+                   + (f": {e['input'].strip()}" if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", e["input"]) else
+                      f" ({_number_fix(e['input'])})"))
         elif e["type"] in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
             msg = f"{path}: expected a number, found {e['input']!r}. Fix: {_number_fix(e['input'])}"
         else:

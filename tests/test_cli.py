@@ -188,6 +188,14 @@ def test_explain_says_a_pay_warning_as_a_sentence_in_the_language_of_its_output(
         "incentives.awards.team_champion: null.")
 
 
+def test_scenarios_to_a_file_type_it_cannot_write_names_both_it_can(tmp_path):
+    # '.json' was refused saying only '.xlsx' would do, though --help names .csv too
+    r = _run("scenarios", "telesales", "--period", "2026-10", "--out", tmp_path / "x.json")
+    assert r.exit_code == 1
+    assert "The value for `output file extension` must be one of ['.xlsx', '.csv'], but '.json' was passed." in r.output
+    assert not (tmp_path / "x.json").exists()
+
+
 def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
     """The shipped plan is in Chinese: sheets 汇总 / 人员明细 / 权重 with Chinese headers,
     roles and KPIs by their labels (坐席, 销售额), 是/否 for a grade change, weights as

@@ -314,6 +314,34 @@ def test_a_key_written_twice_is_refused(tmp_path):
         "     4 | report: {client: X}\n     5 | incentives:")
 
 
+def test_a_key_written_twice_on_one_line_is_refused(tmp_path):
+    # {revenue: 0.30, ..., revenue: 0.2}: the last one silently won, and the sum was reported with 0.2
+    path = _write(tmp_path, "dup.yaml", "extends: telesales\nscenarios:\n  scenarios:\n    s:\n      roles:\n"
+                                        "        agent: {revenue: 0.3, calls: 0.7, revenue: 0.2}\n")
+    assert _error_of(path) == (
+        f"{path}: not valid YAML at line 6, column 43: the key 'revenue' is written twice in the same section "
+        "(first at column 17 of line 6); the second would replace the first. Fix: merge the two into one\n"
+        "     5 |       roles:\n     6 |         agent: {revenue: 0.3, calls: 0.7, revenue: 0.2}")
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("{concentration: 0}", "scenarios.concentration (line 2): expected a number above 0, found 0. "
+                           "Fix: write a number above 0"),
+    ('{top_k: "3"}', "scenarios.top_k (line 2): expected a number, found the text '3'. Fix: write it without "
+                     "quotes: 3"),
+])
+def test_scenario_settings_say_what_to_write(tmp_path, settings, message):
+    path = _write(tmp_path, "acme.yaml", f"extends: telesales\nscenarios: {settings}\n")
+    assert _error_of(path) == f"{path}: {message}"
+
+
+def test_a_kpi_written_as_its_label_is_pointed_to_its_name():
+    plan = {**MINIMAL, "scoring": {"roles": {"agent": {"weights": {"销售额": 0.6, "calls": 0.4}}}}}
+    with pytest.raises(ParamsError, match=r"'销售额' in weights is not a KPI of the catalogue\. Did you mean "
+                                          r"'revenue'\? \(销售额 is its label; weights name the KPI itself\.\)"):
+        params_from_dict(plan)
+
+
 # --- grade thresholds no score can reach -----------------------------------------------
 
 def _graded(thresholds, **scoring):
