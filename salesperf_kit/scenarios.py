@@ -1667,8 +1667,11 @@ def sensitivity(N, weights=None, *, output="stability", method: str = "sobol", s
     cols = _factors(model)
     if len(cols) < 2:
         raise ScoringError("sensitivity needs at least two weighted KPIs to vary")
-    if not 0 < spread <= 1:
-        raise ScoringError(f"spread must be in (0, 1], found {spread:g}")
+    _check_spread(spread)
+    if method == "sobol" and (int(samples) != samples or samples < 2 or int(samples) & (int(samples) - 1)):
+        lower = 2 ** max(1, int(np.log2(max(samples, 2))))
+        raise ScoringError(f"samples={samples!r}: Sobol' sampling needs a power of 2 (its sequence is balanced "
+                           f"only at 2, 4, 8, ...). Fix: samples={lower} or samples={lower * 2}.")
     seed = int(seed if seed is not None else model.settings.get("seed", 0))
     # SALib treats a seed of 0 as "no seed" (its bootstrap intervals would then change from
     # run to run), so it is handed seed + 1: every seed, 0 included, gives identical results.
@@ -1704,6 +1707,16 @@ def sensitivity(N, weights=None, *, output="stability", method: str = "sobol", s
     return out.sort_values(key, ascending=False, kind="mergesort", na_position="last")
 
 
+def _check_spread(spread) -> None:
+    """A ScoringError unless ``spread`` is a share in (0, 1]."""
+    if not 0 < spread <= 1:
+        fix = (f"spread={spread - 1:g} varies each weight from {2 - spread:g} to {spread:g} times the plan's"
+               if 1 < spread < 2 else f"write {spread:g} % as spread={spread / 100:g}" if 2 <= spread <= 100
+               else "spread=0.5 varies each weight from half to 1.5 times the plan's")
+        raise ScoringError(f"spread={spread:g}: the spread is the share by which each weight is varied either way, "
+                           f"so it must be above 0 and at most 1. Fix: {fix}.")
+
+
 def oat_ranges(N, weights=None, *, output="stability", spread: float = 0.5) -> pd.DataFrame:
     """One-at-a-time ranges for a tornado chart.
 
@@ -1720,6 +1733,7 @@ def oat_ranges(N, weights=None, *, output="stability", spread: float = 0.5) -> p
     when both ends move it the same way (the ranking's stability is highest at the plan's
     weights, and a rank may fall whether the weight is lowered or raised).
     """
+    _check_spread(spread)
     model = _model(N, weights)
     kind, who = _output(model, output)
     cols = _factors(model)
@@ -2132,6 +2146,7 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
     """
     from .scoring import apply_dimensions
 
+    _check_what_if(what_if)
     base, resolved = _scenario_roles(params, scorecard)
     sc = params.scoring
     phases = {ph.name: ph for ph in sc.phases}
@@ -2154,8 +2169,11 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         if spec.phase is not None:
             phase = phases.get(spec.phase)
             if phase is None:
-                raise ParamsError(f"scenarios.scenarios.{name}.phase: '{spec.phase}' is not one of scoring.phases "
-                                  f"({', '.join(phases) or 'none'}).{did_you_mean(spec.phase, phases)}",
+                fix = (f"write one of {', '.join(phases)}, or delete the key" if phases else
+                       "add the phase under scoring.phases (its name and weights), or delete the key")
+                raise ParamsError(f"{params.key_named(('scenarios', 'scenarios', name, 'phase'))}: '{spec.phase}' is "
+                                  f"not one of scoring.phases ({', '.join(phases) or 'the plan has none'})."
+                                  f"{did_you_mean(spec.phase, phases)} Fix: {fix}.",
                                   file=getattr(params, "source", None))
             for r in roles:
                 w = phase.roles.get(r, phase.roles.get(resolved[r]))
@@ -2200,6 +2218,11 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
                 continue
             plan_role = _role_written(params, plan_role, roles)
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
+            if not hits and plan_role == "roles" and isinstance(changes, Mapping):
+                first = next(iter(changes), "agent")
+                raise ScoringError(f"what_if.{name}.roles: a what-if names its roles directly, without the "
+                                   f"parameter file's 'roles:' level. Fix: write what_if={{'{name}': {{'{first}': "
+                                   f"{{...}}}}}}, not {{'{name}': {{'roles': {{'{first}': {{...}}}}}}}}.")
             if not hits:
                 shape = f" {_WHAT_IF_SHAPE}" if plan_role in CATALOGUE else ""
                 raise ScoringError(f"what_if.{name}: nobody in the scorecard has the role '{plan_role}' "
@@ -2212,6 +2235,16 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
                 roles[r] = _rescaled(roles[r], changes, where)
         out[name] = roles
     return out, notes
+
+
+def _check_what_if(what_if) -> None:
+    """A ScoringError unless ``what_if`` is None or a mapping of scenario names."""
+    if what_if is None or isinstance(what_if, Mapping):
+        return
+    hint = (" The parameter file's scenarios are compared already; what_if adds quick ones by name."
+            if isinstance(what_if, (list, tuple, set)) else "")
+    raise ScoringError(f"what_if: expected a mapping of scenario names to their changes, found a "
+                       f"{type(what_if).__name__} ({what_if!r}).{hint} {_WHAT_IF_SHAPE}")
 
 
 def _role_written(params, written, roles) -> str:
@@ -2250,13 +2283,21 @@ def _rescaled(weights: Mapping[str, float], changes: Mapping[str, float], where:
     """Set ``changes`` and rescale the other weights in proportion to keep the sum at 1."""
     bad = [k for k in changes if k not in CATALOGUE]
     if bad:
-        raise ScoringError(f"{where}: '{bad[0]}' is not a KPI of the catalogue.{did_you_mean(bad[0], CATALOGUE)}")
+        from .params import kpi_hint
+
+        raise ScoringError(f"{where}: '{bad[0]}' is not a KPI of the catalogue.{kpi_hint(bad[0])}")
     fixed = sum(changes.values())
     listed = ", ".join(f"{k}={v:g}" for k, v in changes.items())
     if any(not 0 <= v <= 1 for v in changes.values()):
         k, v = next((k, v) for k, v in changes.items() if not 0 <= v <= 1)
-        pct = f" Write {v:g} % as {v / 100:g}." if 1 < v <= 100 else ""
-        raise ScoringError(f"{where}: the weight of {k} is {v:g}; a weight is a fraction of 1, between 0 and 1.{pct}")
+        if 1 < v < 2:  # 120 % of the score: no percentage anyone writes for a weight
+            why = (f" (1 is the whole score), so {v:g} would be {v * 100:g} % of the score, which no weight can be: "
+                   f"likely a slip. Fix: write the KPI's share of the score, e.g. 0.3 for 30 %.")
+        elif 2 <= v <= 100:
+            why = f", between 0 and 1. Write {v:g} % as {v / 100:g}."
+        else:
+            why = ", between 0 and 1. Fix: write the KPI's share of the score, e.g. 0.3 for 30 %."
+        raise ScoringError(f"{where}: the weight of {k} is {v:g}; a weight is a fraction of 1{why}")
     if fixed > 1 + 1e-9:
         raise ScoringError(f"{where}: the weights set ({listed}) sum to {fixed:g}, more than 1. Fix: lower them "
                            "to sum to at most 1; the role's other KPIs share what is left, in proportion.")
@@ -2671,6 +2712,7 @@ class ScenarioInputs:
 
     def _kpis_for(self, what_if: Mapping | None):
         """The KPIs, with those ``what_if`` names that were neither computed nor left out."""
+        _check_what_if(what_if)
         named = [k for roles in (what_if or {}).values() if isinstance(roles, Mapping)
                  for r, w in roles.items() if r != _PAY and isinstance(w, Mapping) for k in w
                  if k in CATALOGUE and k not in self.kpis.kpis and k not in self.kpis.left_out]

@@ -469,6 +469,20 @@ def test_sensitivity_sobol_and_morris(hand):
 
 
 # ============================================================================= data-driven weights
+@pytest.mark.parametrize("call, message", [
+    (lambda h: sc.oat_ranges(h, {"x": 0.4, "y": 0.6}, spread=1.5),
+     "spread=1.5: the spread is the share by which each weight is varied either way, so it must be above 0 and at "
+     "most 1. Fix: spread=0.5 varies each weight from 0.5 to 1.5 times the plan's."),
+    (lambda h: sc.sensitivity(h, {"x": 0.4, "y": 0.6}, samples=100),
+     "samples=100: Sobol' sampling needs a power of 2 (its sequence is balanced only at 2, 4, 8, ...). "
+     "Fix: samples=64 or samples=128."),
+])
+def test_a_sensitivity_argument_out_of_range_is_named(hand, call, message):
+    with pytest.raises(ScoringError) as err:
+        call(hand)
+    assert str(err.value) == message
+
+
 def test_entropy_weights_worked_by_hand():
     """Raw variant, three people, columns (1, 1, 1), (1, 1, 2), (0, 1, 1).
 
@@ -727,16 +741,41 @@ def test_a_what_if_that_changes_nothing_is_refused(demo, what_if, empty):
                                      "change. A what-if is {name: {role: {kpi: weight}}}")
 
 
+def test_a_scenario_phase_the_plan_lacks_names_its_line_and_the_fix(demo, tmp_path):
+    params = _client(tmp_path, "scenarios:\n  scenarios:\n    bad: {phase: promo}\n")
+    with pytest.raises(ParamsError) as err:
+        sc.scenario_weights(params, demo.scorecard)
+    assert str(err.value) == (
+        f"{tmp_path / 'client.yaml'}: scenarios.scenarios.bad.phase (line 4): 'promo' is not one of scoring.phases "
+        "(the plan has none). Fix: add the phase under scoring.phases (its name and weights), or delete the key.")
+
+
 @pytest.mark.parametrize("what_if, message", [
     ({"agent": {"revenue": 30}}, r"the weight of revenue is 30; a weight is a fraction of 1.* Write 30 % as 0\.3\."),
     ({"agent": {"revenue": "30%"}}, r"found '30%'\. Write 30 % as 0\.30\."),
     ({"agent": {"revenue": 0.6, "calls": 0.6}}, r"\(revenue=0\.6, calls=0\.6\) sum to 1\.2, more than 1\. Fix: lower"),
     ({"agent": 0.3}, r"what_if\.x\.agent: expected \{kpi: weight\}, found 0\.3\. A what-if is"),
     ({"revenue": 0.3}, r"nobody in the scorecard has the role 'revenue' .*A what-if is \{name: \{role:"),
+    ({"agent": {"revenue": 1.2}}, r"^what_if\.x\.agent: the weight of revenue is 1\.2; a weight is a fraction of 1 "
+                                  r"\(1 is the whole score\), so 1\.2 would be 120 % of the score, which no weight "
+                                  r"can be: likely a slip\. Fix: write the KPI's share of the score, e\.g\. 0\.3 for "
+                                  r"30 %\.$"),
+    ({"roles": {"agent": {"revenue": 0.3}}},
+     r"^what_if\.x\.roles: a what-if names its roles directly, without the parameter file's 'roles:' level\. "
+     r"Fix: write what_if=\{'x': \{'agent': \{\.\.\.\}\}\}, not \{'x': \{'roles': \{'agent': \{\.\.\.\}\}\}\}\.$"),
+    ({"agent": {"销售额": 0.3}}, r"^what_if\.x\.agent: '销售额' is not a KPI of the catalogue\. Did you mean "
+                                r"'revenue'\? \(销售额 is its label; weights name the KPI itself\.\)$"),
 ])
 def test_what_if_mistakes_say_what_to_write(demo, what_if, message):
     with pytest.raises(ScoringError, match=message):
         sc.scenario_weights(demo.params, demo.scorecard, what_if={"x": what_if})
+
+
+def test_what_if_as_a_list_is_an_error_not_an_attribute_error(demo):
+    with pytest.raises(ScoringError, match=r"^what_if: expected a mapping of scenario names to their changes, found a "
+                                           r"list \(\['revenue_30'\]\)\. The parameter file's scenarios are compared "
+                                           r"already; what_if adds quick ones by name\. A what-if is"):
+        demo.compare(what_if=["revenue_30"])
 
 
 def test_what_if_setting_every_kpi_below_1_says_what_is_left(demo):
