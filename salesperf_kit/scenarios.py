@@ -605,9 +605,7 @@ def score_model(scorecard, *, role: str | None = None, kpis=None, top_k: int | N
         else:
             adj = scorecard.adjustments
             over = ids.isin(set(adj.loc[adj["rule"] == "sales_cost", "employee_id"].astype(str))).to_numpy()
-            notes.append(Note("sales-cost discount: the people over the limit are those the scorecard discounted "
-                              "(pass kpis= to read every person's sales_cost_ratio).",
-                              "销售费用率折扣：超出上限的人取评分卡已打折的人（传入 kpis= 可读取每个人的销售费用率）。"))
+            notes.append(_sales_cost_note(kpis, int(over.sum())))
     tw, team = 0.0, None
     if sc.team_blend is not None:
         tw = float(sc.team_blend.team_weight[sc.team_blend.phase])
@@ -630,6 +628,30 @@ def score_model(scorecard, *, role: str | None = None, kpis=None, top_k: int | N
                           "scorer it does not reproduce); scenario scores carry the same difference.",
                           f"模型得分与评分卡最多相差 {gap:.3g} 分（评分中有一步模型未能复现）；各情景的得分带有同样的差异。"))
     return model
+
+
+def _sales_cost_note(kpis, n_over: int) -> Note:
+    """Why the people over the sales-cost limit are taken from the scorecard's discounts
+    (``n_over`` of them): no KPIs passed, the data cannot give ``sales_cost_ratio``, or the
+    KPIs passed do not include it."""
+    who = (Note("nobody is treated as over the limit (the scorecard discounted nobody)",
+                "视为无人超出上限（评分卡未对任何人打折）") if n_over == 0 else
+           Note(f"the {n_over} {'person' if n_over == 1 else 'people'} the scorecard discounted "
+                f"{'is' if n_over == 1 else 'are'} treated as over the limit",
+                f"评分卡已打折的 {n_over} 人视为超出上限"))
+    left_out = getattr(kpis, "left_out", None) or {}
+    if kpis is None:
+        return Note("sales-cost discount: the people over the limit are those the scorecard discounted "
+                    "(pass kpis= to read every person's sales_cost_ratio).",
+                    "销售费用率折扣：超出上限的人取评分卡已打折的人（传入 kpis= 可读取每个人的销售费用率）。")
+    if "sales_cost_ratio" in left_out:
+        lack = left_out["sales_cost_ratio"]
+        return Note(f"sales-cost discount: sales_cost_ratio could not be computed (it needs {lack}, which the "
+                    f"data do not have), so {who}.",
+                    f"销售费用率折扣：无法计算销售费用率（需要数据中没有的{getattr(lack, 'zh', lack)}），{who.zh}。")
+    return Note(f"sales-cost discount: the KPIs given (kpis=) do not include sales_cost_ratio, so {who}; "
+                "compute it with them to read every person's ratio.",
+                f"销售费用率折扣：传入的指标（kpis=）中没有销售费用率，{who.zh}；请一并计算以读取每个人的销售费用率。")
 
 
 def _model_from_matrix(N, weights, *, grading=None, top_k: int = 3, tie: str = "min", offset=None) -> ScoreModel:

@@ -1407,3 +1407,40 @@ def test_a_chart_shows_in_a_jupyter_kernel(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)   # (the kernel inherits this environment)
     NotebookClient(nb, kernel_name=_kernel(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert any("image/png" in o.get("data", {}) for o in nb.cells[1].outputs), nb.cells[1].outputs
+
+
+# ============================================================================= notes of the analysis
+@pytest.fixture(scope="module")
+def no_spend_case():
+    """Two online sales reps with orders and traffic but no ad spend, under a plan with a
+    sales-cost discount (35 %, 10 %): sales_cost_ratio cannot be computed, so the scorecard
+    discounts nobody."""
+    from salesperf_kit.kpis import compute_kpis
+
+    employees = pd.DataFrame({"employee_id": ["s1", "s2"], "name": ["S1", "S2"], "team": "t", "role": "sales_rep"})
+    orders = pd.DataFrame([{"order_id": f"o{i}", "employee_id": e, "customer_id": f"c{i}", "amount": a,
+                            "order_date": pd.Timestamp("2026-10-05"), "status": "completed"}
+                           for i, (e, a) in enumerate([("s1", 1000.0), ("s2", 500.0)])])
+    traffic = pd.DataFrame([{"date": pd.Timestamp("2026-10-05"), "employee_id": e, "channel": "web",
+                             "inquiries": 10.0} for e in ("s1", "s2")])
+    kpis = compute_kpis({"employees": employees, "orders": orders, "traffic": traffic}, "2026-10",
+                        kpis=["revenue", "sales_cost_ratio"])
+    params = params_from_dict({"business": "online", "scoring": {
+        "grading": THRESHOLDS, "roles": {"sales_rep": {"weights": {"revenue": 1}}},
+        "bonuses": {"sales_cost": {"limit": 0.35, "discount": 0.1}}}})
+    return kpis, score(kpis, params)
+
+
+def test_sales_cost_note_says_the_ratio_could_not_be_computed(no_spend_case):
+    """With kpis= passed, advising to 'pass kpis=' was advice nobody could follow; the
+    note now says what the data lack and who counts as over the limit."""
+    kpis, card = no_spend_case
+    assert "sales_cost_ratio" in kpis.left_out
+    assert sc.score_model(card, kpis=kpis).notes == [
+        "sales-cost discount: sales_cost_ratio could not be computed (it needs column(s) spend of 'traffic', "
+        "which the data do not have), so nobody is treated as over the limit (the scorecard discounted nobody)."]
+    zh = sc.compare_scenarios(card, kpis=kpis, language="zh").notes
+    assert "销售费用率折扣：无法计算销售费用率（需要数据中没有的「流量」表的「花费」（spend）列），视为无人超出上限（评分卡未对任何人打折）。" in zh
+    assert not any("kpis=" in n for n in zh)
+    # without kpis= the advice stays
+    assert "pass kpis= to read every person's sales_cost_ratio" in sc.score_model(card).notes[0]
