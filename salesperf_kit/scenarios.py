@@ -1259,7 +1259,7 @@ def _roots01(c: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> tuple[list[np.n
                 us.append(after > 0)
         if rs:
             roots[i], ups[i] = np.array(rs), np.array(us, dtype=bool)
-    return roots, ups
+    return [r + 0.0 for r in roots], ups   # (+ 0.0: a root of -0.0 is 0)
 
 
 @dataclass
@@ -1277,8 +1277,10 @@ class Sweep:
         stay out of, the top k). At an interval's ends the person ties with someone (or a
         grade threshold); beyond them the rank, grade or top-k place changes.
     crossings : DataFrame
-        Every weight in [0, 1] at which two people swap places: ``weight``, ``rises``
-        (who moves ahead as the weight grows), ``falls``, with their names.
+        Every weight strictly between 0 and 1 at which two people swap places: ``weight``,
+        ``rises`` (who moves ahead as the weight grows), ``falls``, with their names. Two
+        people who only tie at 0 or at 1 keep their order over the whole range (no weight
+        beyond it exists), so that tie is not a crossing; it still ends their rank interval.
     """
 
     kpi: str
@@ -1502,7 +1504,8 @@ def sweep(N, weights=None, kpi: str | None = None, *, role: str | None = None, g
             ev_o += [b, a]
             ev_t += [t, t]
             ev_other_up += [not up, bool(up)]
-            rows.append((t, a if up else b, b if up else a))
+            if _T_TOL < t < 1.0 - _T_TOL:      # (a tie at an end of the range swaps nobody)
+                rows.append((t, a if up else b, b if up else a))
     ev_p, ev_t = np.asarray(ev_p, dtype=np.int64), np.asarray(ev_t, dtype="float64")
     ev_other_up = np.asarray(ev_other_up, dtype=bool)
     order = np.lexsort((ev_t, ev_p))
@@ -1568,6 +1571,7 @@ def sweep(N, weights=None, kpi: str | None = None, *, role: str | None = None, g
                     lo = float(a)
                     break
             out["grade_from"][i], out["grade_to"][i] = lo, hi
+    out = {key: v + 0.0 for key, v in out.items()}   # (+ 0.0: never -0.0)
     people["score"] = score0
     people["rank"] = out["rank"]
     people["rank_from"], people["rank_to"] = out["rank_from"], out["rank_to"]

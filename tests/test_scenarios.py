@@ -1444,3 +1444,20 @@ def test_sales_cost_note_says_the_ratio_could_not_be_computed(no_spend_case):
     assert not any("kpis=" in n for n in zh)
     # without kpis= the advice stays
     assert "pass kpis= to read every person's sales_cost_ratio" in sc.score_model(card).notes[0]
+
+
+def test_a_tie_at_an_end_of_the_sweep_is_not_a_crossing():
+    """Weights 0.5 / 0.5, x swept. Scores: P1 100 t, P2 100 t + 50 (1 - t), P3 50 (1 - t).
+    P2 and P3 tie at t = 0 only and P1 and P2 at t = 1 only: neither pair changes order
+    inside the range, so the one swap is P1 over P3 where 100 t = 50 (1 - t), t = 1/3.
+    P2's first place runs from 0 (the tie with P3), printed as 0, not -0."""
+    N = pd.DataFrame({"x": [100.0, 100.0, 0.0], "y": [0.0, 50.0, 50.0]}, index=["P1", "P2", "P3"])
+    s = sc.sweep(N, {"x": 0.5, "y": 0.5}, "x")
+    assert s.crossings[["rises", "falls"]].values.tolist() == [["P1", "P3"]]
+    assert s.crossings["weight"].tolist() == pytest.approx([1 / 3])
+    p = s.people
+    assert p.loc["P2", ["rank", "rank_from", "rank_to"]].tolist() == [1.0, 0.0, 1.0]
+    assert p.loc["P3", ["rank", "rank_from", "rank_to"]].tolist() == pytest.approx([3.0, 1 / 3, 1.0])
+    numbers = p[["rank_from", "rank_to", "top_k_from", "top_k_to"]].to_numpy(dtype=float)
+    assert not np.signbit(numbers).any()
+    assert "-0" not in p.to_string()
