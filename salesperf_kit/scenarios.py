@@ -1473,6 +1473,13 @@ def sweep(N, weights=None, kpi: str | None = None, *, role: str | None = None, g
         raise ScoringError("name the KPI whose weight to sweep (kpi=...)")
     model = _model(N, weights, grading=grading, top_k=top_k)
     col = model.column(kpi, role)
+    if _unmeasured(model, [col]):
+        raise ScoringError(f"'{kpi}' cannot be swept: nobody of the role '{model.role_of[col]}' has points of it "
+                           "this period, so its weight moves nobody (the scorer shares it out among the other "
+                           "KPIs) and every rank would read as unchanged. Sweep a KPI someone has points of: "
+                           + ", ".join(str(model.kpi_of[c]) for c in model.columns
+                                       if model.role_of[c] == model.role_of[col] and not _unmeasured(model, [c]))
+                           + ".")
     num, den, t0, notes = _score_polys(model, col)
     n = len(num)
     k = int(model.top_k)
@@ -1638,8 +1645,33 @@ def _flat_to_constant(Y: np.ndarray) -> np.ndarray:
     return Y
 
 
-def _factors(model: ScoreModel) -> list[str]:
-    return [c for c in model.varied if model.weights[c] > 0]
+def _unmeasured(model: ScoreModel, cols) -> list[str]:
+    """The columns of ``cols`` nobody has points of (the scorer shares their weight out)."""
+    return [c for c in cols if not model.points[c].notna().any()]
+
+
+def _unmeasured_note(model: ScoreModel, cols: list[str]) -> Note:
+    """Left out of an analysis: weights on KPIs nobody of the role has points of."""
+    by_role: dict[str, list[str]] = {}
+    for c in cols:
+        by_role.setdefault(str(model.role_of[c]), []).append(str(model.kpi_of[c]))
+    en = "; ".join(f"{', '.join(ks)} for the role '{r}'" for r, ks in by_role.items())
+    zh = "；".join(f"岗位「{r}」的{_zh_kpis(ks)}" for r, ks in by_role.items())
+    one = len(cols) == 1
+    return Note(f"left out: {en}: nobody of the role has points of {'it' if one else 'them'} this period, so "
+                f"{'its weight moves' if one else 'their weights move'} nobody (the scorer shares "
+                f"{'it' if one else 'them'} out among the other KPIs); 'no effect' would only mean 'not measured'.",
+                f"未计入：{zh}：本期该岗位无人有该指标得分，其权重不影响任何人（评分时按比例分给其他指标），"
+                "显示为“无影响”只说明未度量。")
+
+
+def _factors(model: ScoreModel) -> tuple[list[str], list[Note], list[str]]:
+    """The weights an analysis varies (the varied roles' KPIs with a plan weight above 0
+    that someone has points of), a note naming those left out for having no points, and
+    those columns."""
+    cols = [c for c in model.varied if model.weights[c] > 0]
+    empty = _unmeasured(model, cols)
+    return [c for c in cols if c not in empty], ([_unmeasured_note(model, empty)] if empty else []), empty
 
 
 def _weights_from_factors(model: ScoreModel, cols: list[str], F: np.ndarray) -> np.ndarray:
@@ -1683,6 +1715,9 @@ def sensitivity(N, weights=None, *, output="stability", method: str = "sobol", s
     -------
     DataFrame indexed by KPI column: weight (the plan's) and the indices, sorted by ``ST``
     (Sobol) or ``mu_star`` (Morris), largest first. A constant output gives NaN indices.
+    A KPI nobody of the role has points of is left out (its weight moves nobody, which is
+    not the same as having no effect): ``attrs["left_out"]`` names them and
+    ``attrs["notes"]`` says so.
     An index is an estimate from ``samples`` runs: a small one can come out slightly below 0
     (S1 = -0.05 ± 0.09 is 0 within its confidence half-width, not an error); more samples
     narrow the half-widths.
@@ -1690,9 +1725,10 @@ def sensitivity(N, weights=None, *, output="stability", method: str = "sobol", s
     check_one_of("method", method, ["sobol", "morris"], error=ScoringError)
     model = _model(N, weights)
     kind, who = _output(model, output)
-    cols = _factors(model)
+    cols, notes, unmeasured = _factors(model)
     if len(cols) < 2:
-        raise ScoringError("sensitivity needs at least two weighted KPIs to vary")
+        raise ScoringError("sensitivity needs at least two weighted KPIs to vary"
+                           + (f" that someone has points of ({notes[0]})" if notes else ""))
     _check_spread(spread)
     if method == "sobol" and (int(samples) != samples or samples < 2 or int(samples) & (int(samples) - 1)):
         lower = 2 ** max(1, int(np.log2(max(samples, 2))))
@@ -1729,7 +1765,8 @@ def sensitivity(N, weights=None, *, output="stability", method: str = "sobol", s
     out.insert(0, "weight", model.weights[cols].to_numpy())
     out.insert(0, "kpi", [model.kpi_of[c] for c in cols])
     out.index.name = "column"
-    out.attrs.update(output=output, method=method, runs=len(Y))
+    out.attrs.update(output=output, method=method, runs=len(Y), notes=notes,
+                     left_out=[model.kpi_of[c] for c in unmeasured])
     return out.sort_values(key, ascending=False, kind="mergesort", na_position="last")
 
 
@@ -1757,12 +1794,14 @@ def oat_ranges(N, weights=None, *, output="stability", spread: float = 0.5) -> p
     two ends and the baseline, ``max(low, base, high) - min(low, base, high)``: ``|high -
     low|`` when the output moves one way with the weight (a score), and the larger move
     when both ends move it the same way (the ranking's stability is highest at the plan's
-    weights, and a rank may fall whether the weight is lowered or raised).
+    weights, and a rank may fall whether the weight is lowered or raised). KPIs nobody of
+    the role has points of are left out, as in :func:`sensitivity` (``attrs["left_out"]``,
+    ``attrs["notes"]``); :func:`tornado` names them under the chart.
     """
     _check_spread(spread)
     model = _model(N, weights)
     kind, who = _output(model, output)
-    cols = _factors(model)
+    cols, notes, unmeasured = _factors(model)
     rows = []
     base_w = model.weights.to_numpy(dtype="float64")
     base = float(_evaluate(model, base_w[None, :], kind, who)[0])
@@ -1785,7 +1824,7 @@ def oat_ranges(N, weights=None, *, output="stability", spread: float = 0.5) -> p
                      "base": base, "swing": float(np.ptp([lo, base, hi]))})
     out = pd.DataFrame(rows, columns=["kpi", "column", "weight", "weight_low", "weight_high", "output_low",
                                       "output_high", "base", "swing"])
-    out.attrs.update(output=output, spread=spread)
+    out.attrs.update(output=output, spread=spread, notes=notes, left_out=[model.kpi_of[c] for c in unmeasured])
     return out.sort_values("swing", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
@@ -2894,6 +2933,8 @@ _FIG_TEXT = {
     "sweep": ("{}的权重", "weight of {}"),
     "score_axis": ("得分", "Score"),
     "now": ("当前", "current"),
+    "unmeasured": ("未计入（本期无人有得分）：{}", "Left out (nobody has points this period): {}"),
+    "list_sep": ("、", ", "),
 }
 
 
@@ -2990,6 +3031,12 @@ def tornado(oat: pd.DataFrame, *, language: str = "zh", title: str | None = None
     ax.set_xlabel(xlabel)
     ax.set_title(_tx("tornado", language) if title is None else title)
     ax.legend(fontsize=8, loc="best")
+    left_out = oat.attrs.get("left_out") or []
+    if left_out:
+        ax.annotate(_tx("unmeasured", language).format(_tx("list_sep", language).join(
+                        label(k, language) for k in dict.fromkeys(left_out))),
+                    xy=(0, 0), xycoords="axes fraction", xytext=(0, -44), textcoords="offset points",
+                    fontsize=8, color="#666666", va="top")
     return ax
 
 

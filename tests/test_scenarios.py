@@ -1461,3 +1461,28 @@ def test_a_tie_at_an_end_of_the_sweep_is_not_a_crossing():
     numbers = p[["rank_from", "rank_to", "top_k_from", "top_k_to"]].to_numpy(dtype=float)
     assert not np.signbit(numbers).any()
     assert "-0" not in p.to_string()
+
+
+def test_a_kpi_nobody_has_is_left_out_of_sweep_sensitivity_and_tornado(no_orders_case):
+    """Nobody has revenue points: sweeping its weight moved nobody and the tornado drew an
+    empty row, which read as 'no effect' where the truth is 'not measured'. The sweep is
+    refused, naming why; the one-at-a-time ranges and Sobol leave revenue out and say so,
+    and the tornado names it under the chart."""
+    m = sc.score_model(no_orders_case)
+    with pytest.raises(ScoringError, match=r"'revenue' cannot be swept: nobody of the role 'agent' has points of it"
+                                           r".*Sweep a KPI someone has points of: connect_rate, "
+                                           r"effective_talk_minutes\."):
+        sc.sweep(m, "revenue")
+    note = ("left out: revenue for the role 'agent': nobody of the role has points of it this period, so its "
+            "weight moves nobody (the scorer shares it out among the other KPIs); 'no effect' would only mean "
+            "'not measured'.")
+    oat = sc.oat_ranges(m)
+    assert oat["kpi"].tolist() == ["connect_rate", "effective_talk_minutes"]
+    assert oat.attrs["left_out"] == ["revenue"] and oat.attrs["notes"] == [note]
+    assert oat.attrs["notes"][0].zh.startswith("未计入：岗位「agent」的「销售额」：本期该岗位无人有该指标得分")
+    s = sc.sensitivity(m, samples=64)
+    assert sorted(s["kpi"]) == ["connect_rate", "effective_talk_minutes"]
+    assert s.attrs["notes"] == [note]
+    ax = sc.tornado(oat, language="zh")
+    assert [t.get_text() for t in ax.texts] == ["未计入（本期无人有得分）：销售额"]
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == sorted(["接通率", "有效沟通时长"])
