@@ -2670,8 +2670,10 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
             row["payout_change"] = round(float(rows["payout_change"].sum(min_count=1)), 2)
             row["payout_to_revenue"] = payout_to_revenue[name]   # is the plan affordable? (seed 002)
         if paying:
-            row["pay_plan_changes"] = ", ".join(_changed_keys(params.incentives.model_dump(),
-                                                              pay_plans[name].incentives.model_dump()))
+            changed = _changed_keys(params.incentives.model_dump(), pay_plans[name].incentives.model_dump())
+            row["pay_plan_changes"] = ", ".join(changed)
+            if pay is not None and name != "baseline":
+                notes += _pay_reaching_nobody(name, changed, pay_plans[name], kpis, info["role"])
         summary.append(row)
     weights = pd.DataFrame(weight_rows)
     weights["change"] = weights["weight"] - weights["baseline_weight"]
@@ -2704,6 +2706,46 @@ def _changed_keys(before: Any, after: Any, path: str = "") -> list[str]:
         return [k for key in dict.fromkeys([*before, *after])
                 for k in _changed_keys(before.get(key), after.get(key), f"{path}.{key}" if path else str(key))]
     return [] if before == after else [path]
+
+
+def _pay_reaching_nobody(name: str, changed: list[str], plan, kpis, roles: pd.Series) -> list[Note]:
+    """Notes on the base pay a scenario changes (``base_pay.default``, ``base_pay.<role>``)
+    that nobody is paid: each person it would reach has a ``base_pay`` of their own in the
+    employees table (which overrides the plan's), or no role takes that amount."""
+    from .incentives import _employees
+
+    table = plan.incentives.base_pay
+    try:
+        emp = _employees(kpis)
+    except (AttributeError, KeyError):
+        return []
+    own = (pd.to_numeric(emp["base_pay"], errors="coerce").reindex(roles.index.astype(str)).notna().to_numpy()
+           if "base_pay" in emp else np.zeros(len(roles), dtype=bool))
+    role = roles.astype(str).to_numpy()
+    notes = []
+    for key in changed:
+        parts = key.split(".", 1)
+        if parts[0] != "base_pay" or len(parts) != 2:
+            continue
+        amount = parts[1]
+        reach = (~np.isin(role, [r for r in table if r != "default"])) if amount == "default" else (role == amount)
+        if not reach.any():
+            why = (Note("every role of the scorecard has an amount of its own", "评分卡中每个岗位都有自己的金额")
+                   if amount == "default" else
+                   Note(f"nobody in the scorecard has the role '{amount}'", f"评分卡中没有岗位为「{amount}」的人"))
+        elif own[reach].all():
+            n = int(reach.sum())
+            why = Note(f"{'the one person' if n == 1 else f'all {n} people'} it would pay "
+                       f"{'has' if n == 1 else 'have'} a base_pay of their own in the employees table, which "
+                       "overrides the plan's; to cost a raise, change that column",
+                       f"它适用的 {n} 人在员工表中都有自己的基本工资（base_pay），以员工表为准；"
+                       "要测算加薪，请修改该列")
+        else:
+            continue
+        notes.append(Note(f"scenario '{name}' changes incentives.{key}, which applies to nobody (so it changes "
+                          f"no payout): {why}.",
+                          f"情景「{name}」修改了 incentives.{key}，但不适用于任何人（因此不改变任何薪酬）：{why.zh}。"))
+    return notes
 
 
 def _unpayable(name: str, params, plan, what_if: Mapping | None, err: Exception) -> str:

@@ -1486,3 +1486,28 @@ def test_a_kpi_nobody_has_is_left_out_of_sweep_sensitivity_and_tornado(no_orders
     ax = sc.tornado(oat, language="zh")
     assert [t.get_text() for t in ax.texts] == ["未计入（本期无人有得分）：销售额"]
     assert sorted(t.get_text() for t in ax.get_yticklabels()) == sorted(["接通率", "有效沟通时长"])
+
+
+def test_a_base_pay_change_that_reaches_nobody_is_said(demo, pay_case):
+    """Every demo employee has a base_pay of their own (55 agents, 5 team leads), which
+    overrides the plan's: raising base_pay.default or .team_lead cost 0.00 with no word.
+    Where nobody has one (the pay case), base_pay.default: 100 pays 5 x 100 = 500 more,
+    and nothing is noted."""
+    c = demo.compare(what_if={"base_up": {"incentives": {"base_pay": {"default": 5500}}},
+                              "lead_up": {"incentives": {"base_pay": {"team_lead": 9000}}}}, language="en")
+    summary = c.summary.set_index("scenario")
+    assert summary.loc[["base_up", "lead_up"], "payout_change"].tolist() == [0.0, 0.0]
+    tail = ("have a base_pay of their own in the employees table, which overrides the plan's; to cost a raise, "
+            "change that column.")
+    assert ("scenario 'base_up' changes incentives.base_pay.default, which applies to nobody (so it changes no "
+            "payout): all 55 people it would pay " + tail) in c.notes
+    assert ("scenario 'lead_up' changes incentives.base_pay.team_lead, which applies to nobody (so it changes no "
+            "payout): all 5 people it would pay " + tail) in c.notes
+    zh = demo.compare(what_if={"base_up": {"incentives": {"base_pay": {"default": 5500}}}}, language="zh").notes
+    assert ("情景「base_up」修改了 incentives.base_pay.default，但不适用于任何人（因此不改变任何薪酬）："
+            "它适用的 55 人在员工表中都有自己的基本工资（base_pay），以员工表为准；要测算加薪，请修改该列。") in zh
+    kpis, params, card = pay_case
+    c = sc.compare_scenarios(card, params, kpis=kpis, language="en",
+                             what_if={"base_up": {"incentives": {"base_pay": {"default": 100}}}})
+    assert c.summary.set_index("scenario").loc["base_up", "payout_change"] == 500.0
+    assert not any("applies to nobody" in n for n in c.notes)
