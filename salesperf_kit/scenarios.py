@@ -2601,6 +2601,9 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         except ImportError:   # pragma: no cover - the incentives module ships with the kit
             notes.append(Note("payouts left out: salesperf_kit.incentives is not available.",
                               "未计算薪酬：salesperf_kit.incentives 不可用。"))
+    period = getattr(kpis, "period", None)
+    if pay is not None and getattr(period, "kind", "month") != "month":
+        notes.append(_long_period_note(period))
     runs = [("baseline", {"zh": "基准", "en": "Baseline"}, {r: dict(w) for r, w in base.items()})]
     runs += [(name, params.scenarios.scenarios[name].label if name in params.scenarios.scenarios else {}, roles)
              for name, roles in sw.items()]
@@ -2706,6 +2709,20 @@ def _changed_keys(before: Any, after: Any, path: str = "") -> list[str]:
         return [k for key in dict.fromkeys([*before, *after])
                 for k in _changed_keys(before.get(key), after.get(key), f"{path}.{key}" if path else str(key))]
     return [] if before == after else [path]
+
+
+def _long_period_note(period) -> Note:
+    """The payouts of a quarter or a year are one period's: a plan whose amounts are per
+    month costs more than they show (the months' sum is not computed: each month would
+    need its own scores, grades and commission tiers)."""
+    kind = {"quarter": ("a quarter", "季度"), "year": ("a year", "年度")}.get(period.kind, (period.kind, period.kind))
+    return Note(f"{period} is {kind[0]}: its payouts count base and performance pay once and apply the commission "
+                "tiers, gates and caps to the period's totals, as if the plan's amounts were per "
+                f"{period.kind}. If they are per month, the plan's cost (payout_total, payout_to_revenue) is not the "
+                "sum of the months': score each month and add them up for that.",
+                f"{period} 为{kind[1]}：其薪酬只计一次基本工资和绩效工资，提成档位、门槛和封顶按整个期间的合计计算，"
+                f"相当于方案金额按{kind[1]}设定。若方案金额为按月，方案成本（payout_total、payout_to_revenue）"
+                "并非各月之和：请逐月计算后相加。")
 
 
 def _pay_reaching_nobody(name: str, changed: list[str], plan, kpis, roles: pd.Series) -> list[Note]:

@@ -1511,3 +1511,24 @@ def test_a_base_pay_change_that_reaches_nobody_is_said(demo, pay_case):
                              what_if={"base_up": {"incentives": {"base_pay": {"default": 100}}}})
     assert c.summary.set_index("scenario").loc["base_up", "payout_change"] == 500.0
     assert not any("applies to nobody" in n for n in c.notes)
+
+
+def test_a_quarter_s_plan_cost_says_it_is_not_the_sum_of_its_months(pay_case):
+    """The pay case's October orders read as 2026-Q4: the commission tiers apply to the
+    quarter's revenue (the same 9,800 here, one month having orders) and base pay would be
+    counted once; the comparison says so, and a month says nothing of it."""
+    from salesperf_kit.kpis import compute_kpis
+
+    month, params, card = pay_case
+    tables = {"employees": month.employees.reset_index(drop=True)[["employee_id", "name", "team", "role"]],
+              "orders": month.table("orders")}
+    kpis = compute_kpis(tables, "2026-Q4", kpis=["revenue"])
+    c = sc.compare_scenarios(score(kpis, params), params, kpis=kpis, language="en")
+    assert c.summary.set_index("scenario").loc["baseline", "payout_total"] == 9_800.0
+    assert ("2026-Q4 is a quarter: its payouts count base and performance pay once and apply the commission tiers, "
+            "gates and caps to the period's totals, as if the plan's amounts were per quarter. If they are per "
+            "month, the plan's cost (payout_total, payout_to_revenue) is not the sum of the months': score each "
+            "month and add them up for that.") in c.notes
+    zh = sc.compare_scenarios(score(kpis, params), params, kpis=kpis, language="zh").notes
+    assert any(n.startswith("2026-Q4 为季度：其薪酬只计一次基本工资和绩效工资") for n in zh)
+    assert not any("is a quarter" in n for n in sc.compare_scenarios(card, params, kpis=month, language="en").notes)
