@@ -2411,6 +2411,8 @@ class ScenarioComparison:
     weights: pd.DataFrame
     ranks: pd.DataFrame
     notes: list[str]
+    #: scenario -> its labels by language ({"zh": ..., "en": ...}), for charts in either
+    labels: dict = field(default_factory=dict)
 
     __repr__ = compact_repr
 
@@ -2685,8 +2687,10 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     ranks.columns.name = None
     ranks.insert(0, "name", info["name"].reindex(ranks.index))
     ranks = ranks.sort_values("baseline", kind="mergesort")
+    labels = {name: dict(lab) for name, lab, _ in runs}
+    ranks.attrs["labels"] = labels
     return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks,
-                              notes=_said(notes, language))
+                              notes=_said(notes, language), labels=labels)
 
 
 def _scored_shares(weights: pd.DataFrame, details: pd.DataFrame, info: pd.DataFrame) -> pd.Series:
@@ -2994,6 +2998,8 @@ _FIG_TEXT = {
     "now": ("当前", "current"),
     "unmeasured": ("未计入（本期无人有得分）：{}", "Left out (nobody has points this period): {}"),
     "list_sep": ("、", ", "),
+    "grade": ("等级", "Grade"),
+    "person": ("人员", "Person"),
 }
 
 
@@ -3019,26 +3025,37 @@ def bump_chart(ranks, *, top: int = 15, language: str = "zh", title: str | None 
     ``ranks``: a :class:`ScenarioComparison` or its ``ranks`` table (people x scenarios,
     column ``name`` first). People ranked within ``top`` in any scenario are drawn; the
     others are left out to keep the chart readable. The scenarios are named as in the
-    parameter file, the baseline in ``language`` (基准, Baseline).
+    parameter file's labels in ``language`` (the key when a scenario has none), the baseline
+    as 基准 / Baseline. People tied at an end share one label ("Diane, Joe"), in grey.
     """
     _check_language(language)
     r = ranks.ranks if isinstance(ranks, ScenarioComparison) else ranks
+    labels = ranks.labels if isinstance(ranks, ScenarioComparison) else r.attrs.get("labels", {})
     scen = [c for c in r.columns if c != "name"]
     values = r[scen].apply(pd.to_numeric, errors="coerce")
     shown = r[(values <= top).any(axis=1)]
     ax = _axes(ax, figsize=(max(6.0, 1.6 * len(scen) + 3), max(4.0, 0.32 * min(len(shown), top * 2) + 1.5)))
     x = np.arange(len(scen))
     names = shown["name"].astype(str) if "name" in shown else shown.index.astype(str)
+    ends: tuple[dict, dict] = ({}, {})   # rank -> [(name, colour)] at the first and the last scenario
     for (_, row), name in zip(shown.iterrows(), names):
         y = pd.to_numeric(row[scen], errors="coerce").to_numpy(dtype="float64")
         line, = ax.plot(x, y, marker="o", linewidth=1.6, markersize=4)
-        if np.isfinite(y[0]):
-            ax.annotate(name, (x[0], y[0]), xytext=(-6, 0), textcoords="offset points", ha="right",
-                        va="center", fontsize=8, color=line.get_color())
-        if np.isfinite(y[-1]):
-            ax.annotate(name, (x[-1], y[-1]), xytext=(6, 0), textcoords="offset points", ha="left",
-                        va="center", fontsize=8, color=line.get_color())
-    ax.set_xticks(x, [_tx("baseline", language) if c == "baseline" else str(c) for c in scen])
+        for end, v in zip(ends, (y[0], y[-1])):
+            if np.isfinite(v):
+                end.setdefault(float(v), []).append((name, line.get_color()))
+    for end, at, dx, ha in ((ends[0], x[0], -6, "right"), (ends[1], x[-1], 6, "left")):
+        for v, who in end.items():
+            ax.annotate(", ".join(n for n, _ in who), (at, v), xytext=(dx, 0), textcoords="offset points", ha=ha,
+                        va="center", fontsize=8, color=who[0][1] if len(who) == 1 else "#444444")
+
+    def name_of(c) -> str:
+        if c == "baseline":
+            return _tx("baseline", language)
+        lab = labels.get(c) or {}
+        return str(lab.get(language) or next(iter(lab.values()), c) if lab else c)
+
+    ax.set_xticks(x, [name_of(c) for c in scen])
     ax.set_xlim(-0.8, len(scen) - 0.2)
     ax.invert_yaxis()
     ax.set_ylabel(_tx("rank", language))
@@ -3060,8 +3077,8 @@ def grade_probability_heatmap(mc, *, rows: int = 60, language: str = "zh", title
                 annot_kws={"size": 7}, cbar_kws={"shrink": 0.6}, linewidths=0.3, linecolor="white",
                 yticklabels=True)
     ax.set_title(_tx("heat", language) if title is None else title)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    ax.set_xlabel(_tx("grade", language))
+    ax.set_ylabel(_tx("person", language))
     ax.tick_params(axis="y", labelsize=7)
     return ax
 

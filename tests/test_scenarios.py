@@ -972,16 +972,42 @@ def test_figures_return_axes(demo):
     assert len(axes[0].get_lines()) >= 15
 
 
-def test_bump_chart_names_the_baseline_in_the_figure_language(demo):
+def test_bump_chart_names_the_scenarios_in_the_figure_language(demo):
     """The first column is the plan itself: 基准 in a Chinese chart (as the comparison's
-    label says), Baseline in an English one, never the internal key 'baseline'."""
+    label says), Baseline in an English one, never the internal key 'baseline'; the
+    scenarios by their labels in the chart's language (the English chart of a Chinese
+    comparison read 销售额30 where the plan says 'Revenue at 30 %'), a scenario without
+    a label by its key. A ranks table keeps the labels."""
     import matplotlib.pyplot as plt
 
-    comp = sc.compare_scenarios(demo.scorecard, demo.params)
-    for language, expected in (("zh", "基准"), ("en", "Baseline")):
-        ax = sc.bump_chart(comp, language=language)
-        ticks = [t.get_text() for t in ax.get_xticklabels()]
-        assert ticks == [expected, "revenue_30", "launch"]
+    comp = sc.compare_scenarios(demo.scorecard, demo.params, language="zh")
+    for language, expected in (("zh", ["基准", "销售额 30%", "launch"]), ("en", ["Baseline", "Revenue 30%", "launch"])):
+        for ranks in (comp, comp.ranks):
+            ax = sc.bump_chart(ranks, language=language)
+            assert [t.get_text() for t in ax.get_xticklabels()] == expected
+            plt.close(ax.figure)
+
+
+def test_bump_chart_joins_the_names_of_people_tied_at_an_end():
+    """Diane and Joe tie at 4 in the baseline and at 3 in the scenario: one label each side,
+    'Diane, Joe', not two names printed on top of each other."""
+    import matplotlib.pyplot as plt
+
+    ranks = pd.DataFrame({"name": ["Ann", "Bo", "Cy", "Diane", "Joe"], "baseline": [1, 2, 3, 4, 4],
+                          "s1": [1, 2, 5, 3, 3]}, index=["e1", "e2", "e3", "e4", "e5"])
+    ax = sc.bump_chart(ranks, language="en")
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == sorted(["Ann", "Bo", "Cy", "Diane, Joe"] * 2)
+    plt.close(ax.figure)
+
+
+def test_grade_heat_map_has_axis_titles():
+    import matplotlib.pyplot as plt
+
+    p = pd.DataFrame({"A": [0.7, 0.1], "B": [0.3, 0.9]}, index=["Ann", "Bo"])
+    for language, (x, y) in (("zh", ("等级", "人员")), ("en", ("Grade", "Person"))):
+        ax = sc.grade_probability_heatmap(p, language=language)
+        assert (ax.get_xlabel(), ax.get_ylabel()) == (x, y)
         plt.close(ax.figure)
 
 
