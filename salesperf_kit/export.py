@@ -47,6 +47,26 @@ _COLUMN_LABELS = {
     "weight_change": ("权重变化", "Weight change"), "pay_plan_changes": ("薪酬方案改动", "Pay plan changes"),
     "scored_weight": ("指标得分中的实际占比", "Share of KPI points"),
     "payout_to_revenue": ("薪酬占销售额比例", "Payout to revenue"),
+    # the scenario analyses (scenarios.save_results): sweep, crossings, Monte Carlo,
+    # sensitivity and data-driven weights
+    "rank_from": ("名次不变自（权重）", "Rank kept from (weight)"),
+    "rank_to": ("名次不变至（权重）", "Rank kept to (weight)"),
+    "grade_from": ("等级不变自（权重）", "Grade kept from (weight)"),
+    "grade_to": ("等级不变至（权重）", "Grade kept to (weight)"),
+    "in_top_k": ("位列前 k 名", "In top k"), "top_k_from": ("前 k 名状态不变自（权重）", "Top-k place kept from (weight)"),
+    "top_k_to": ("前 k 名状态不变至（权重）", "Top-k place kept to (weight)"),
+    "crossing_weight": ("交叉点权重", "Crossing weight"),
+    "rises": ("上升者工号", "Rises (ID)"), "falls": ("下降者工号", "Falls (ID)"),
+    "rises_name": ("上升者", "Rises"), "falls_name": ("下降者", "Falls"),
+    "p_same_grade": ("保持原等级的概率", "P(same grade)"), "p_top_k": ("位列前 k 名的概率", "P(top k)"),
+    "rank_mean": ("平均名次", "Mean rank"), "rank_p05": ("名次 5% 分位", "Rank 5th percentile"),
+    "rank_median": ("名次中位数", "Median rank"), "rank_p95": ("名次 95% 分位", "Rank 95th percentile"),
+    "S1": ("一阶指数 S1", "First-order index S1"), "S1_conf": ("S1 置信半宽", "S1 confidence half-width"),
+    "ST": ("总效应指数 ST", "Total-order index ST"), "ST_conf": ("ST 置信半宽", "ST confidence half-width"),
+    "mu_star": ("平均绝对效应 μ*", "Mean absolute effect μ*"), "mu": ("平均效应 μ", "Mean effect μ"),
+    "sigma": ("效应标准差 σ", "Effect spread σ"), "mu_star_conf": ("μ* 置信半宽", "μ* confidence half-width"),
+    "plan_weight": ("方案权重", "Plan weight"), "entropy_weight": ("熵权法权重", "Entropy weight"),
+    "critic_weight": ("CRITIC 权重", "CRITIC weight"), "ahp_weight": ("AHP 权重", "AHP weight"),
 }  # (the payout columns' labels are incentives.LABELS)
 
 

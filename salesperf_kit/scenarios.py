@@ -2413,6 +2413,8 @@ class ScenarioComparison:
     notes: list[str]
     #: scenario -> its labels by language ({"zh": ..., "en": ...}), for charts in either
     labels: dict = field(default_factory=dict)
+    #: role (as in the scorecard) -> the plan's labels of it by language
+    role_labels: dict = field(default_factory=dict)
 
     __repr__ = compact_repr
 
@@ -2667,7 +2669,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         row = {"scenario": name, "label": f["label"].iloc[0] if len(f) else name,
                "kendall_tau": float(tau[0]), "spearman_rho": float(rho[0]),
                "rank_changes": int((rows["rank_change"].fillna(0) != 0).sum()),
-               "largest_move": float(rows["rank_change"].abs().max()) if len(rows) else 0.0,
+               "largest_move": _whole(rows["rank_change"].abs().max()),
                "grade_changes": int(rows["grade_changed"].sum())}
         if pay is not None:
             # (cents: no float residue in a sum; a scenario left unpaid has no total, not 0)
@@ -2689,8 +2691,15 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     ranks = ranks.sort_values("baseline", kind="mergesort")
     labels = {name: dict(lab) for name, lab, _ in runs}
     ranks.attrs["labels"] = labels
+    role_labels = {r: {lang: params.role_label(params.plan_role(r) or r, lang, default=r) for lang in ("zh", "en")}
+                   for r in info["role"].dropna().astype(str).unique()}
     return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks,
-                              notes=_said(notes, language), labels=labels)
+                              notes=_said(notes, language), labels=labels, role_labels=role_labels)
+
+
+def _whole(x) -> int:
+    """A count of places as a whole number (6, not 6.0); nobody ranked: 0."""
+    return int(x) if pd.notna(x) else 0
 
 
 def _scored_shares(weights: pd.DataFrame, details: pd.DataFrame, info: pd.DataFrame) -> pd.Series:
@@ -2936,11 +2945,17 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     people = table.assign(role=table["role"].map(role_label))
     if str(path).lower().endswith(".csv"):
         return write_table(people, path, language=language, sheet=_SHEETS["people"][i])
-    sheets = {_SHEETS["summary"][i]: table.attrs.get("summary", pd.DataFrame()), _SHEETS["people"][i]: people}
+
+    def baseline_named(df: pd.DataFrame) -> pd.DataFrame:   # (基准 / Baseline, as its label reads)
+        return df.assign(scenario=df["scenario"].replace({"baseline": _tx("baseline", language)})) \
+            if "scenario" in df else df
+
+    sheets = {_SHEETS["summary"][i]: baseline_named(table.attrs.get("summary", pd.DataFrame())),
+              _SHEETS["people"][i]: baseline_named(people)}
     weights = table.attrs.get("weights")
     if weights is not None:
-        sheets[_SHEETS["weights"][i]] = weights.rename(columns={"change": "weight_change"}).assign(
-            role=weights["role"].map(role_label), kpi=[label(k, language) for k in weights["kpi"]])
+        sheets[_SHEETS["weights"][i]] = baseline_named(weights.rename(columns={"change": "weight_change"}).assign(
+            role=weights["role"].map(role_label), kpi=[label(k, language) for k in weights["kpi"]]))
     notes = table.attrs.get("notes") or []
     if notes:   # what the command line says goes with the workbook to the manager
         sheets[_SHEETS["notes"][i]] = pd.DataFrame({"notes": list(notes)})
@@ -2950,12 +2965,14 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
 def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sweep: Sweep | None = None,
                  monte_carlo: MonteCarlo | None = None, sensitivity: pd.DataFrame | None = None,
                  weights: pd.DataFrame | None = None, name: str = "scenarios.xlsx",
-                 language: str = "zh") -> list[str]:
+                 language: str = "zh", params=None) -> list[str]:
     """Write the results given into one workbook, one sheet each (summary, scenarios,
     weights, sweep, crossings, monte_carlo, sensitivity, data_weights), headed, formatted
     and kept from formulas as ``salesperf scenarios`` writes its workbook
-    (:func:`export.write_workbook`), in ``language``. An empty ``output_dir`` writes
-    nothing, so a notebook opened as it is leaves no file behind.
+    (:func:`export.write_workbook`), in ``language``: sheet names, headers, roles (by the
+    plan's labels, from the comparison or ``params``), KPIs and the baseline's id
+    (基准 / Baseline). An empty ``output_dir`` writes nothing, so a notebook opened as it
+    is leaves no file behind.
 
     Returns the paths written.
     """
@@ -2963,22 +2980,72 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
 
     if not str(output_dir):
         return []
+    _check_language(language)
+    i = 0 if language == "zh" else 1
+    roles = dict(comparison.role_labels) if comparison is not None else {}
+    if params is not None:
+        roles.update({r: {lang: params.role_label(params.plan_role(r) or r, lang, default=r) for lang in ("zh", "en")}
+                      for r in params.scoring.roles})
+
+    def named(df: pd.DataFrame) -> pd.DataFrame:
+        """Roles, KPIs, grades' probabilities and the baseline's id in ``language``."""
+        df = df.copy()
+        if "role" in df:
+            df["role"] = [roles.get(r, {}).get(language, r) if isinstance(r, str) else r for r in df["role"]]
+        if "kpi" in df:
+            df["kpi"] = [label(k, language) if isinstance(k, str) else k for k in df["kpi"]]
+        if "scenario" in df:
+            df["scenario"] = df["scenario"].replace({"baseline": _tx("baseline", language)})
+        grades = {c: (f"{c[2:]} 等级概率" if language == "zh" else f"P({c[2:]})") for c in df.columns
+                  if isinstance(c, str) and c.startswith("p_") and c not in ("p_same_grade", "p_top_k")}
+        return df.rename(columns=grades)
+
     sheets: dict[str, pd.DataFrame] = {}
+
+    def put(key: str, df: pd.DataFrame) -> None:
+        sheets[_RESULT_SHEETS[key][i]] = named(df)
+
     if comparison is not None:
-        sheets.update(summary=comparison.summary, scenarios=comparison.table, weights=comparison.weights)
+        put("summary", comparison.summary)
+        put("scenarios", comparison.table)
+        put("weights", comparison.weights.rename(columns={"change": "weight_change"}))
     if sweep is not None:
-        sheets.update(sweep=sweep.people.reset_index(), crossings=sweep.crossings)
+        put("sweep", sweep.people.reset_index())
+        put("crossings", sweep.crossings.rename(columns={"weight": "crossing_weight"}))
     if monte_carlo is not None:
-        sheets["monte_carlo"] = monte_carlo.people.reset_index()
-        sheets["monte_carlo_summary"] = monte_carlo.summary()
+        put("monte_carlo", monte_carlo.people.reset_index())
+        row = monte_carlo.summary().iloc[0]
+        sheets[_RESULT_SHEETS["monte_carlo_summary"][i]] = pd.DataFrame(
+            {("项目", "Measure")[i]: [_MC_MEASURES.get(k, (k, k))[i] for k in row.index],
+             ("数值", "Value")[i]: list(row.to_numpy(dtype=object))})
     if sensitivity is not None:
-        sheets["sensitivity"] = sensitivity.reset_index()
+        t = sensitivity.reset_index()
+        if "column" in t:   # role/kpi (several roles) or the KPI: the role, named, instead
+            t.insert(0, "role", [str(c).split("/", 1)[0] if "/" in str(c) else None for c in t["column"]])
+            t = t.drop(columns="column")
+            if t["role"].isna().all():
+                t = t.drop(columns="role")
+        put("sensitivity", t)
     if weights is not None:
-        sheets["data_weights"] = weights.reset_index()
+        put("data_weights", weights.reset_index().rename(columns={
+            "plan": "plan_weight", "entropy": "entropy_weight", "critic": "critic_weight", "ahp": "ahp_weight"}))
     from .export import write_workbook
 
-    _check_language(language)
     return [str(write_workbook(sheets, Path(output_dir) / name, language=language))]
+
+
+#: save_results' sheets, in Chinese and English
+_RESULT_SHEETS = {"summary": ("汇总", "Summary"), "scenarios": ("人员明细", "People"), "weights": ("权重", "Weights"),
+                  "sweep": ("权重扫描", "Sweep"), "crossings": ("名次交叉点", "Crossings"),
+                  "monte_carlo": ("蒙特卡洛", "Monte Carlo"), "monte_carlo_summary": ("蒙特卡洛汇总", "Monte Carlo summary"),
+                  "sensitivity": ("敏感性", "Sensitivity"), "data_weights": ("数据驱动权重", "Data-driven weights")}
+#: the rows of the Monte Carlo summary sheet
+_MC_MEASURES = {"method": ("抽样方法", "Method"), "draws": ("抽样次数", "Draws"),
+                "concentration": ("集中度", "Concentration"), "seed": ("随机种子", "Seed"),
+                "median_tau": ("Kendall τ 中位数", "Median Kendall τ"), "tau_p05": ("Kendall τ 5% 分位", "Kendall τ 5th percentile"),
+                "tau_p95": ("Kendall τ 95% 分位", "Kendall τ 95th percentile"),
+                "median_rho": ("Spearman ρ 中位数", "Median Spearman ρ"), "top_k": ("前 k 名的 k", "Top k"),
+                "share_grade_always_kept": ("始终保持原等级的人数占比", "Share always keeping their grade")}
 
 
 # ============================================================================= figures
@@ -3155,7 +3222,8 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
     Returns
     -------
     ipywidgets.VBox
-        Its ``table`` attribute holds the latest ranking (a DataFrame), its ``sliders``
+        Its ``table`` attribute holds the latest ranking (a DataFrame), ``shown`` the top
+        ``rows`` of it as displayed (headers and the role in ``language``), its ``sliders``
         the sliders by KPI.
     """
     import ipywidgets as widgets
@@ -3176,7 +3244,15 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
     reset = widgets.Button(description="重置" if language == "zh" else "Reset", icon="undo")
     out = widgets.Output()
     grading = model.grading
-    box = widgets.VBox([widgets.HTML(f"<b>{role}</b>"), *sliders.values(), widgets.HBox([reset, total]), out])
+    params = scorecard.params
+    role_name = params.role_label(params.plan_role(role) or role, language, default=role) \
+        if params is not None else role
+    from html import escape
+
+    from .export import column_labels
+
+    box = widgets.VBox([widgets.HTML(f"<b>{escape(str(role_name))}</b>"), *sliders.values(),
+                        widgets.HBox([reset, total]), out])
 
     def update(*_):
         raw = {k: float(s.value) for k, s in sliders.items()}
@@ -3197,9 +3273,13 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
         t["rank_change"] = t["baseline_rank"] - t["rank"]
         t = t.sort_values(["rank", "baseline_rank"], kind="mergesort")
         box.table = t
+        shown = t.head(rows).round({"score": 2})
+        shown = shown.assign(role=[role_name if r == role else r for r in shown["role"]])
+        box.shown = shown.rename(columns=column_labels(shown.columns, language))
+        box.shown.index.name = column_labels(["employee_id"], language)["employee_id"]
         out.clear_output(wait=True)
         with out:
-            display(t.head(rows).round({"score": 2}))
+            display(box.shown)
 
     def do_reset(_):
         for c in cols:

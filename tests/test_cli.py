@@ -215,7 +215,12 @@ def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
     totals = people.groupby("情景", sort=False)["情景薪酬"].sum()
     s = summary.set_index("情景")
     assert s["薪酬总额"].to_numpy() == pytest.approx(totals[s.index].to_numpy())
-    assert s["薪酬变化"].to_numpy() == pytest.approx((totals - totals["baseline"])[s.index].to_numpy())
+    assert s["薪酬变化"].to_numpy() == pytest.approx((totals - totals["基准"])[s.index].to_numpy())
+    # the baseline's id reads 基准 as its label does, not 'baseline' beside 基准
+    assert s.loc["基准", "情景说明"] == "基准" and "baseline" not in set(people["情景"]) | set(weights["情景"])
+    # places moved are whole numbers on the console too (6, not 6.0)
+    line = next(x for x in r.output.splitlines() if "销售额30" in x and "销售额权重" in x)
+    assert " 6 " in line and "6.0" not in line, line
     row = weights[(weights["情景"] == "销售额30") & (weights["岗位"] == "坐席") & (weights["指标"] == "销售额")]
     assert row[["权重", "基准权重"]].iloc[0].tolist() == pytest.approx([0.30, 0.35])
     cell = next(c for c in load_workbook(out)["权重"]["D"][1:] if c.value is not None)
@@ -235,7 +240,7 @@ def test_the_scenarios_workbook_in_english_for_a_client_whose_plan_is_chinese(tm
     assert load_workbook(out).sheetnames == ["Summary", "People", "Weights"]
     sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     summary = sheets["Summary"].set_index("Scenario")
-    assert summary.loc["baseline", "Description"] == "Baseline"
+    assert summary.loc["Baseline", "Description"] == "Baseline"
     assert summary.loc["销售额30", "Description"] == "Revenue at 30 %"   # the label's English, not 销售额权重 30%
     assert set(sheets["People"]["Role"]) == {"Agent", "Team lead"}
     assert set(sheets["People"]["Grade changed"]) == {"Yes", "No"}

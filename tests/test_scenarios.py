@@ -1062,8 +1062,8 @@ def test_save_results_writes_one_workbook_or_nothing(demo, tmp_path):
     assert sc.save_results("", comparison=comp) == []
     paths = sc.save_results(tmp_path / "out", comparison=comp, sweep=sc.sweep(demo.model("agent"), "revenue"))
     sheets = pd.read_excel(paths[0], sheet_name=None, engine="openpyxl")
-    assert list(sheets) == ["summary", "scenarios", "weights", "sweep", "crossings"]
-    assert len(sheets["scenarios"]) == len(comp.table)
+    assert list(sheets) == ["汇总", "人员明细", "权重", "权重扫描", "名次交叉点"]
+    assert len(sheets["人员明细"]) == len(comp.table)
 
 
 @pytest.mark.parametrize("language, heads", [("zh", ["工号", "姓名", "得分", "基准得分"]),
@@ -1073,7 +1073,7 @@ def test_save_results_heads_the_sheets_in_the_notebook_s_language(demo, tmp_path
     Chinese analysis, while ``salesperf scenarios`` heads the same table 工号, 基准得分."""
     comp = sc.compare_scenarios(demo.scorecard, demo.params)
     path = sc.save_results(tmp_path, comparison=comp, language=language)[0]
-    header = list(pd.read_excel(path, sheet_name="scenarios", engine="openpyxl").columns)
+    header = list(pd.read_excel(path, sheet_name=1, engine="openpyxl").columns)
     assert all(h in header for h in heads), header
     assert "employee_id" not in header and "baseline_score" not in header
 
@@ -1085,7 +1085,7 @@ def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
 
     s = sc.sweep(hand.rename(index={"P1": "=1+1"}), {"x": 0.4, "y": 0.6}, "x")
     path = sc.save_results(tmp_path, sweep=s)[0]
-    cells = [c for row in openpyxl.load_workbook(path)["sweep"].iter_rows() for c in row if c.value == "=1+1"]
+    cells = [c for row in openpyxl.load_workbook(path)["权重扫描"].iter_rows() for c in row if c.value == "=1+1"]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
@@ -1558,3 +1558,47 @@ def test_a_quarter_s_plan_cost_says_it_is_not_the_sum_of_its_months(pay_case):
     zh = sc.compare_scenarios(score(kpis, params), params, kpis=kpis, language="zh").notes
     assert any(n.startswith("2026-Q4 为季度：其薪酬只计一次基本工资和绩效工资") for n in zh)
     assert not any("is a quarter" in n for n in sc.compare_scenarios(card, params, kpis=month, language="en").notes)
+
+
+def test_save_results_in_chinese_names_sheets_roles_kpis_and_headers(demo, tmp_path):
+    """The notebook's zh workbook had sheets summary ... data_weights, roles agent /
+    team_lead, KPIs revenue, headers rank_from, p_A, S1, plan, a monte_carlo_summary in
+    English, and 'baseline' beside 基准; it now reads as the command's workbook does."""
+    comp = sc.compare_scenarios(demo.scorecard, demo.params, language="zh")
+    model = demo.model("agent")
+    path = sc.save_results(tmp_path, comparison=comp, sweep=sc.sweep(model, "revenue"),
+                           monte_carlo=sc.monte_carlo(model, draws=50),
+                           sensitivity=sc.sensitivity(demo.model(), samples=16),
+                           weights=sc.data_driven_weights(demo.scorecard, "agent"), language="zh")[0]
+    sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    assert list(sheets) == ["汇总", "人员明细", "权重", "权重扫描", "名次交叉点", "蒙特卡洛", "蒙特卡洛汇总", "敏感性",
+                            "数据驱动权重"]
+    ascii_heads = {name: [h for h in t.columns if str(h).isascii() and str(h) not in ("Kendall τ", "Spearman ρ")]
+                   for name, t in sheets.items()}
+    assert ascii_heads == {name: [] for name in sheets}
+    assert list(sheets["名次交叉点"].columns) == ["交叉点权重", "上升者工号", "下降者工号", "上升者", "下降者"]
+    assert [h for h in sheets["蒙特卡洛"].columns if "等级概率" in h] == ["A 等级概率", "B 等级概率", "C 等级概率"]
+    assert list(sheets["数据驱动权重"].columns) == ["指标", "方案权重", "熵权法权重", "CRITIC 权重", "AHP 权重"]
+    assert list(sheets["敏感性"].columns[:3]) == ["岗位", "指标", "权重"]
+    assert set(sheets["敏感性"]["岗位"]) == {"坐席", "组长"}   # every role's weights varied, by the plan's labels
+    assert sheets["蒙特卡洛汇总"].iloc[:2].values.tolist() == [["抽样方法", "dirichlet"], ["抽样次数", 50]]
+    assert set(sheets["人员明细"]["岗位"]) == {"坐席", "组长"} and set(sheets["权重扫描"]["岗位"]) <= {"坐席", "组长"}
+    assert "销售额" in set(sheets["权重"]["指标"]) and "revenue" not in set(sheets["权重"]["指标"])
+    assert sheets["汇总"]["情景"].iloc[0] == "基准" and "baseline" not in set(sheets["人员明细"]["情景"])
+
+
+def test_weight_sliders_speak_the_language(demo):
+    """The zh sliders were headed <b>agent</b> and their table read name, team, role ...
+    with role 'agent'."""
+    box = sc.weight_sliders(demo.scorecard, "agent", language="zh")
+    assert box.children[0].value == "<b>坐席</b>"
+    assert list(box.shown.columns) == ["姓名", "团队", "岗位", "得分", "排名", "等级", "基准排名", "名次变化"]
+    assert box.shown.index.name == "工号" and set(box.shown["岗位"]) == {"坐席"}
+    assert "rank_change" in box.table     # the latest ranking keeps its column names for code
+    assert sc.weight_sliders(demo.scorecard, "agent", language="en").children[0].value == "<b>Agent</b>"
+
+
+def test_largest_move_is_a_whole_number(demo):
+    """The console showed largest_move as 6.0 where the workbook shows 6."""
+    moves = sc.compare_scenarios(demo.scorecard, demo.params).summary["largest_move"]
+    assert all(type(v) is int for v in moves) and moves.dtype.kind == "i"
