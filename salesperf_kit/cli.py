@@ -443,18 +443,23 @@ def run(business, params_file, data, period, client, force, anonymise, language,
 @click.option("--jobs", default=1, show_default=True, type=int)
 @click.option("--force", is_flag=True, help="Replace the reports already written (default: leave them, as skipped).")
 @click.option("--reports-dir", type=click.Path())
-@click.option("--params-dir", type=click.Path(exists=True), help="Default: params/ (with params/clients/).")
+@click.option("--params-dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of the plans to run: DIR/<business>.yaml and the client files DIR/clients/*.yaml. "
+                   "Default: params/ (with params/clients/).")
 @_friendly
 def run_all_cmd(period, jobs, force, reports_dir, params_dir):
     """Run every business type's report (and every client file), continuing past failures.
+    A folder with nothing to run is an error (exit 1) that names the YAML files it holds.
     A report already written is skipped (not a failure: a rerun redoes only what failed).
     Ctrl-C stops the batch: the reports that were done are listed, the others wrote nothing."""
     from .report import run_all
 
     try:
-        # a progress bar only on a terminal: under cron it would clutter the log
-        results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir,
-                          progress=sys.stderr.isatty())
+        # a progress bar only on a terminal: under cron it would clutter the log; the files
+        # of --params-dir that are not run are said before the results
+        with _warnings_said():
+            results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir,
+                              progress=sys.stderr.isatty())
     except Interrupted as stop:
         _echo_results(stop.results)
         click.echo(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"

@@ -30,7 +30,7 @@ from .exceptions import ParamsError, Problem
 from .periods import MONTH_NAMES, MONTH_NUMBERS
 
 __all__ = [
-    "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR", "business_of",
+    "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR", "business_of", "bases_of",
     "RoleSpec", "Normalisation", "Grading",
 ]
 
@@ -1253,6 +1253,30 @@ def business_of(path: str | Path) -> str | None:
     except ParamsError:
         return None
     return business if business in BUSINESSES else None
+
+
+def bases_of(path: str | Path) -> list[Path]:
+    """The files the plan at ``path`` extends, nearest first, read without validating
+    the plan (a chain that cannot be read stops where it breaks)."""
+    chain: list[Path] = []
+    path = Path(path).resolve()
+    seen = {path}
+    while True:
+        try:
+            base = _read_yaml(path)[0].get("extends")
+        except ParamsError:
+            return chain
+        if not isinstance(base, str):
+            return chain
+        nxt = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+        if not nxt.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
+            nxt = PARAMS_DIR / f"{base}.yaml"
+        nxt = nxt.resolve()
+        if not nxt.exists() or nxt in seen:
+            return chain
+        chain.append(nxt)
+        seen.add(nxt)
+        path = nxt
 
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -34,9 +34,9 @@ from . import exceptions
 from ._files import sha256_of
 from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
-from .exceptions import Interrupted, ReportError, ReportExistsError, SalesperfError
+from .exceptions import Interrupted, ParamsError, ReportError, ReportExistsError, SalesperfError
 from .loaders import _split_sheet
-from .params import PARAMS_DIR, business_of, load_params, read_yaml
+from .params import PARAMS_DIR, bases_of, business_of, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
 __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
@@ -650,6 +650,34 @@ def client_files(params_dir: Path | None = None) -> list[Path]:
     return sorted(d.glob("*.yaml")) if d.is_dir() else []
 
 
+def _yaml_in(folder: Path) -> list[Path]:
+    return sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in (".yaml", ".yml")) \
+        if folder.is_dir() else []
+
+
+def files_not_run(params_dir: Path, runs: list[Path]) -> list[Path]:
+    """The YAML files in ``params_dir`` (and in its subfolders one level down) that
+    :func:`run_all` does not run: anything but ``<business>.yaml`` at the top and
+    ``clients/*.yaml``, leaving out the files a plan that runs extends (a shared base)."""
+    bases = {b for f in runs for b in bases_of(f)}
+    ran = {f.resolve() for f in runs}
+    found = _yaml_in(params_dir) + [f for d in sorted(params_dir.iterdir()) if d.is_dir() for f in _yaml_in(d)]
+    return [f for f in found if f.resolve() not in ran and f.resolve() not in bases]
+
+
+def _not_run_message(pdir: Path, ignored: list[Path], *, nothing: bool) -> str:
+    """What :func:`run_all` says about the YAML files of ``pdir`` it did not run."""
+    plans = ", ".join(f"{b}.yaml" for b in BUSINESSES)
+    named = ", ".join(str(f.relative_to(pdir)) for f in ignored)
+    where = (f"A client file (one with extends:) goes in {pdir / 'clients'}/ with the extension .yaml; a business "
+             f"plan sits in {pdir}/ named after its business type ({plans}).")
+    if nothing:
+        found = f" It holds YAML files that are neither: {named}, so they were not run." if ignored else ""
+        return (f"nothing to run in {pdir}: no business plan ({plans}) and no client file (clients/*.yaml) "
+                f"found.{found} {where}")
+    return f"{len(ignored)} YAML file(s) in {pdir} were not run: {named}. {where}"
+
+
 def _run_one(business: str, params_file: str, data: str, period, force: bool, reports_dir,
              ahead: bool = False, finish: Executor | None = None):
     """One report, its failure turned into a result; kernels come from the process's
@@ -887,10 +915,20 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
             progress: bool = True) -> list[RunResult]:
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised. Without ``force``, a
-    report already in place is left as it is, with the status "skipped"."""
+    report already in place is left as it is, with the status "skipped".
+
+    The plans run are ``<params_dir>/<business>.yaml`` and ``<params_dir>/clients/*.yaml``.
+    Other YAML files there (a client file at the top of the folder, a ``.yml`` file) are
+    named in a logged warning, except the bases those plans extend; a folder with no plan
+    to run raises :class:`ParamsError` naming what it found."""
     pdir = Path(params_dir) if params_dir else PARAMS_DIR
     p = str(_period(period))
     files = [pdir / f"{b}.yaml" for b in BUSINESSES if (pdir / f"{b}.yaml").exists()] + client_files(pdir)
+    ignored = files_not_run(pdir, files) if pdir.is_dir() else []
+    if not files:  # under cron, a batch that runs nothing must not pass for one that ran
+        raise ParamsError(_not_run_message(pdir, ignored, nothing=True))
+    if ignored:
+        log.warning(_not_run_message(pdir, ignored, nothing=False))
     todo: list[tuple[str, Path, str | None]] = []
     failed: list[RunResult] = []
     folders: dict[tuple[str, str], Path] = {}  # (business, client) -> the file that reports there

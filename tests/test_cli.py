@@ -792,3 +792,47 @@ def test_run_all_rerun_skips_the_reports_already_written_and_exits_0(tmp_path):
     assert "exists telesales  acme" in r.output and "already written, left as it is (--force replaces it)" in r.output
     assert r.output.strip().endswith("0 succeeded, 0 failed, 1 skipped (already written: --force replaces them)")
     assert (done / "report.html").read_text(encoding="utf-8") == "<p>sent to the client</p>"
+
+
+def test_run_all_with_nothing_to_run_says_what_it_found_and_exits_1(tmp_path):
+    """Client files put at the top of --params-dir (not in clients/) were not run, and the
+    batch said "0 succeeded, 0 failed" and exited 0: under cron, a silent no-op."""
+    pdir = tmp_path / "pdir"
+    pdir.mkdir()
+    for name in ("maven.yaml", "pwc.yaml"):
+        (pdir / name).write_text("extends: direct\nreport: {client: x}\n", encoding="utf-8")
+    r = _run("run-all", "--period", "2026-10", "--params-dir", pdir, "--reports-dir", tmp_path / "reports")
+    assert r.exit_code == 1, r.output
+    assert r.output == (
+        f"Error: nothing to run in {pdir}: no business plan (online.yaml, telesales.yaml, ecommerce.yaml, "
+        "direct.yaml) and no client file (clients/*.yaml) found. It holds YAML files that are neither: maven.yaml, "
+        f"pwc.yaml, so they were not run. A client file (one with extends:) goes in {pdir / 'clients'}/ with the "
+        f"extension .yaml; a business plan sits in {pdir}/ named after its business type (online.yaml, "
+        "telesales.yaml, ecommerce.yaml, direct.yaml).\n")
+    empty = tmp_path / "empty"
+    (empty / "clients").mkdir(parents=True)
+    r = _run("run-all", "--period", "2026-10", "--params-dir", empty, "--reports-dir", tmp_path / "reports")
+    assert r.exit_code == 1 and r.output.startswith(f"Error: nothing to run in {empty}: no business plan")
+    assert "neither" not in r.output and not (tmp_path / "reports").exists()
+
+
+def test_run_all_names_the_files_it_does_not_run_beside_those_it_runs(tmp_path):
+    """A stray client file at the top and a .yml client file are named (a shared base that
+    a client file extends is not); the batch goes on with what it can run."""
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    (tmp_path / "exports").mkdir()
+    (pdir / "base.yaml").write_text("extends: telesales\n", encoding="utf-8")
+    (pdir / "stray.yaml").write_text("extends: telesales\nreport: {client: stray}\n", encoding="utf-8")
+    (pdir / "clients" / "acme.yaml").write_text(
+        "extends: ../base.yaml\ndata: {path: ../../exports}\nreport: {client: acme}\n", encoding="utf-8")
+    (pdir / "clients" / "beta.yml").write_text("extends: ../base.yaml\nreport: {client: beta}\n", encoding="utf-8")
+    done = tmp_path / "reports" / "2026-10" / "acme" / "telesales"
+    done.mkdir(parents=True)
+    (done / "report.html").write_text("<p>sent</p>", encoding="utf-8")
+    r = _run("run-all", "--period", "2026-10", "--params-dir", pdir, "--reports-dir", tmp_path / "reports")
+    assert r.exit_code == 0, r.output
+    assert (f"Warning: 2 YAML file(s) in {pdir} were not run: stray.yaml, clients/beta.yml. A client file (one with "
+            f"extends:) goes in {pdir / 'clients'}/ with the extension .yaml") in r.output
+    assert "base.yaml" not in r.output
+    assert r.output.strip().endswith("0 succeeded, 0 failed, 1 skipped (already written: --force replaces them)")
