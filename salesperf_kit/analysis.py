@@ -1000,7 +1000,8 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
     Issues (one row each time one fires; none when the plan is healthy):
 
     - ``single_kpi_dominates``: a KPI carries ``weight >= max_single_weight`` of a role
-      (base weights and each phase's weights). value = the weight.
+      (base weights and each phase's weights; a phase that sets no months, periods or
+      cycle applies to no period and is not checked). value = the weight.
     - ``no_process_kpi``: no KPI of a role (with weight > 0) has the dimension
       ``"process"`` (the role's ``dimensions`` override, else the catalogue). value = 0.
     - ``low_process_weight``: process KPIs exist but their summed weight is below
@@ -1057,6 +1058,8 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
     weight_sets = [(role, None, dict(spec.weights), dict(spec.dimensions))
                    for role, spec in params.scoring.roles.items()]
     for ph in params.scoring.phases:
+        if not ph.can_apply:  # (no months, periods or cycle: it weighs no one, in no period)
+            continue
         for role, weights in ph.roles.items():
             spec = params.scoring.roles.get(role)
             weight_sets.append((role, ph.name, dict(weights), dict(spec.dimensions) if spec else {}))

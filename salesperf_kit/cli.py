@@ -414,7 +414,9 @@ def scenarios(business, params_file, data, period, out, language):
 @click.option("--data", help=DATA_HELP)
 @click.option("--period", default="previous", show_default=True,
               help="2026-10, 2026-Q3 or 2026, or 'previous' = the last complete month.")
-@click.option("--client", help="Client name (default: the parameter file's report.client).")
+@click.option("--client", help="Client name, for the folder and the title (default: the parameter file's "
+                                 "report.client; written per language, the title takes the report's language and "
+                                 "the folder the plan's).")
 @click.option("--force", is_flag=True, help="Replace an existing report of the same period and client.")
 @click.option("--anonymise", is_flag=True, help="Replace person names with stable pseudonyms.")
 @click.option("--language", type=click.Choice(["zh", "en"]),

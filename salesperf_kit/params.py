@@ -170,14 +170,32 @@ class RoleSpec(_Model):
     peers: Optional[str] = None
 
 
+def _labelled(label: dict[str, str], name: str, language: str) -> str:
+    """``label`` ({zh: ..., en: ...}) in ``language``, else ``name``."""
+    return label.get(language) or name
+
+
 class Phase(_Model):
-    """A weight set that applies in some periods (promotion months, a launch, a review cycle)."""
+    """A weight set that applies in some periods (promotion months, a launch, a review cycle).
+    ``name`` is its key (``scenarios.<name>.phase`` names it); ``label`` ({zh: ..., en: ...})
+    what a report or an explanation in that language calls it (the name when it has none)."""
 
     name: str
+    label: dict[str, str] = {}
     months: list[int] = []
     periods: list[str] = []
     cycle: Optional[Literal["month", "quarter", "year"]] = None
     roles: dict[str, WeightSet]
+
+    def label_in(self, language: str) -> str:
+        """What the phase is called in ``language``: its label, else its name."""
+        return _labelled(self.label, self.name, language)
+
+    @property
+    def can_apply(self) -> bool:
+        """False when the phase sets no criterion (``months``, ``periods``, ``cycle`` all
+        empty), so that it applies to no period (see :func:`scoring._phase_matches`)."""
+        return bool(self.months or self.periods or self.cycle)
 
     @field_validator("months")
     @classmethod
@@ -432,11 +450,20 @@ class Incentives(_Model):
 
 # ----------------------------------------------------------------------------- goals, audit, scenarios
 class CalibrationRule(_Model):
+    """"If ``kpi`` changes by ``change_at_least`` against its mean over the previous
+    ``baseline_periods``, adjust these targets." ``label`` ({zh: ..., en: ...}) is what a
+    report in that language calls the rule (its ``name`` when it has none)."""
+
     name: str
+    label: dict[str, str] = {}
     kpi: str
     change_at_least: float
     baseline_periods: int = 3
     adjust: dict[str, float]
+
+    def label_in(self, language: str) -> str:
+        """What the rule is called in ``language``: its label, else its name."""
+        return _labelled(self.label, self.name, language)
 
     @model_validator(mode="after")
     def _kpis(self):
@@ -623,9 +650,34 @@ class ScenarioSettings(_Model):
 
 class Report(_Model):
     language: Optional[Literal["zh", "en"]] = None  # None: the file's top-level ``language``
-    client: str = "demo"
+    #: the client's name, or its name in each language ({zh: 演示客户, en: Demo client}):
+    #: a report's title gives the name in the report's language; its folder, the name in the
+    #: plan's (see :meth:`Params.client_key`)
+    client: Union[str, dict[str, str]] = "demo"
     top_n: int = Field(10, ge=1)
     anonymise: bool = False
+
+    @field_validator("client", mode="before")
+    @classmethod
+    def _client_written(cls, v):
+        if not isinstance(v, (str, dict)):
+            raise ValueError("expected the client's name, or its name per language ({zh: ..., en: ...})")
+        return v
+
+    @field_validator("client")
+    @classmethod
+    def _client_ok(cls, v):
+        if isinstance(v, dict):
+            unknown = [k for k in v if k not in ("zh", "en")]
+            if unknown:
+                raise ValueError(f"the client's name is given per language as {{zh: ..., en: ...}}; "
+                                 f"'{unknown[0]}' is not one of zh, en.{did_you_mean(unknown[0], ['zh', 'en'])}")
+            if not v:
+                raise ValueError("give the client's name ({zh: ..., en: ...}, or one name)")
+        names = v.values() if isinstance(v, dict) else [v]
+        if any(not str(n).strip() for n in names):
+            raise ValueError("the client's name is empty: it names the report's folder and title")
+        return v
 
 
 def _grades(grading: Grading) -> tuple[list[str], str]:
@@ -744,6 +796,24 @@ class Params(_Model):
         """The language of reports, scorecards and explanations: ``report.language`` when
         the file sets it, else the top-level ``language``."""
         return self.report.language or self.language
+
+    def client_name(self, language: str | None = None) -> str:
+        """The client's name in ``language`` (the report language by default):
+        ``report.client`` as written, or its entry for that language when it is written per
+        language ({zh: ..., en: ...}), else the name in the other language."""
+        client = self.report.client
+        if not isinstance(client, dict):
+            return client
+        language = language or self.report_language
+        return client.get(language) or client.get(self.language) or next(iter(client.values()))
+
+    @property
+    def client_key(self) -> str:
+        """The client's name in the plan's report language (:attr:`report_language`): the
+        folder of its reports (``reports/<period>/<client_key>/``, whatever their language,
+        so that a plan's reports in both languages sit side by side) and the salt of its
+        pseudonyms."""
+        return self.client_name(self.report_language)
 
     @property
     def engine_options(self) -> dict:
@@ -875,6 +945,18 @@ class Params(_Model):
         default = role if default is None else default
         spec = self.scoring.roles.get(role) if isinstance(role, str) else None
         return spec.label.get(language, default) if spec is not None and spec.label else default
+
+    def phase_label(self, name, language: str):
+        """What a report in ``language`` calls the phase ``name`` (``scoring.phases[].label``),
+        its name when it has no label there; ``name`` itself when no phase has it."""
+        found = [ph for ph in self.scoring.phases if ph.name == name]
+        return found[-1].label_in(language) if found else name
+
+    def rule_label(self, name, language: str):
+        """What a report in ``language`` calls the calibration rule ``name``
+        (``targets.calibration[].label``), as :meth:`phase_label` does for a phase."""
+        found = [r for r in self.targets.calibration if r.name == name]
+        return found[-1].label_in(language) if found else name
 
     def role_labels(self, roles, language: str) -> str:
         """Several roles by their labels, in the plan's order (a role it does not have last):
@@ -1149,11 +1231,14 @@ def _indent(line: str) -> str:
 
 
 _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it
+#: mappings replaced whole at these key paths: a client file's {en: Acme} names another
+#: client, and must not keep the base's Chinese name (which would name the folder)
+_REPLACED_AT = {("report", "client")}
 
 
 def deep_merge(base: dict, override: dict, *, file: str | None = None, lines: KeyLines | None = None) -> dict:
     """Merge ``override`` into a copy of ``base``: mappings key by key, other values replace,
-    ``None`` removes the key, and mappings named ``weights`` replace whole.
+    ``None`` removes the key, and mappings named ``weights`` (and ``report.client``) replace whole.
 
     Raises
     ------
@@ -1178,7 +1263,8 @@ def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None,
                 raise _nothing_to_remove(key, out, path, file, base_name, lines,
                                          _known_keys(model, path[len(root):]) if model is not None else [])
             out.pop(key)
-        elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in _REPLACED_WHOLE:
+        elif (isinstance(value, dict) and isinstance(out.get(key), dict) and key not in _REPLACED_WHOLE
+              and (*path, str(key)) not in _REPLACED_AT):
             out[key] = _merge(out[key], value, (*path, str(key)), file, base_name, lines=lines, model=model,
                               root=root)
         else:

@@ -461,7 +461,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     params = load_params(params_file).for_business(business)  # validated (extends followed) before anything runs
     given, data = data, params.data_source(data)
     p = _period(period)
-    client = client or params.report.client
+    client = client or params.client_key  # (a name per language: the plan's language names the folder)
     reports = Path(reports_dir) if reports_dir else ROOT / "reports"
     language = language or params.report_language
     variant = report_folder(business, language=language, plan_language=params.report_language, anonymise=anonymise)
@@ -689,7 +689,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
 
     def failed(err: SalesperfError) -> RunResult:
         try:
-            client = load_params(params_file).report.client
+            client = load_params(params_file).client_key
         except SalesperfError:
             client = Path(params_file).stem
         return RunResult(business, str(period), client, "failed", Path(""), time.perf_counter() - t0, str(err))
@@ -698,7 +698,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
         out = _run_report(business, params_file, data=data, period=period, force=force, reports_dir=reports_dir,
                           kernels=_KERNELS, ahead=ahead, finish=finish)
     except ReportExistsError as err:  # not a failure: the report is there (a rerun after fixing another one)
-        out = RunResult(business, str(_period(period)), load_params(params_file).report.client, "skipped", Path(err.folder),
+        out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "skipped", Path(err.folder),
                         time.perf_counter() - t0, str(err))
     except SalesperfError as err:
         out = failed(err)
@@ -938,7 +938,7 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
         except SalesperfError as err:
             failed.append(RunResult(business_of(f) or "?", p, f.stem, "failed", Path(""), 0.0, _short_error(err)))
             continue
-        b, client = params.business, params.report.client
+        b, client = params.business, params.client_key
         if (b, client) in folders:
             failed.append(RunResult(b, p, client, "failed", Path(""), 0.0, (
                 f"{f}: report.client '{client}' is also the client of {folders[b, client]}, so both {b} reports "

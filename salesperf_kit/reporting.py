@@ -258,6 +258,7 @@ class Report:
     demo: str = ""
     data_end: str = ""  # the last date of the data, when it falls before the period's last day
     figures: dict = field(default_factory=dict)
+    client_name: str = ""  # what the title calls the client (``client`` is the key of folders and pseudonyms)
 
     __repr__ = compact_repr
 
@@ -318,7 +319,7 @@ class Report:
     # ------------------------------------------------------------------ sections
     def cover(self) -> Section:
         business = BUSINESS_LABELS[self.business]["zh" if self.zh else "en"]
-        title = _t("title", self.language, client=self.client, business=business, period=self.period)
+        title = _t("title", self.language, client=self.client_name or self.client, business=business, period=self.period)
         n = len(self.kpis.wide)
         teams = self.kpis.wide["team"].nunique()
         para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
@@ -872,10 +873,13 @@ class Report:
 
     def _diagnostics(self, **kw) -> pd.DataFrame:
         """:func:`analysis.plan_diagnostics` of the report's scorecard, with the plan's name of
-        each role (``role``) and its key (``role_key``, where a sentence names a setting)."""
+        each role (``role``) and its key (``role_key``, where a sentence names a setting), and
+        each phase's label in the report's language."""
         d = analysis.plan_diagnostics(self.params, scorecard_table=self.scorecard.table,
                                       scorecard_details=self.scorecard.details, **kw)
-        return d.assign(role_key=d["role"], role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r))
+        return d.assign(role_key=d["role"], role=d["role"].map(lambda r: self._role(r) if isinstance(r, str) and r else r),
+                        phase=d["phase"].map(lambda x: self.params.phase_label(x, self.language)
+                                             if isinstance(x, str) else x))
 
     def _uniform_lines(self) -> list[str]:
         """The roles whose scores tell no one apart (all the same), for the summary: their
@@ -959,6 +963,8 @@ class Report:
         periods_of = {rule.name: rule.baseline_periods for rule in rules}
         lines = []
         for r in log.to_dict("records"):
+            periods = periods_of.get(r["rule"], "")
+            r["rule"] = self.params.rule_label(r["rule"], self.language)  # (its label in the report's language)
             change = _fmt(r.get("change"), "ratio")
             if change != "–" and r["change"] > 0:
                 change = "+" + change
@@ -967,12 +973,12 @@ class Report:
             value, baseline = (_fmt(r[c], unit, language=self.language) for c in ("value", "baseline"))
             # the figures the rule compared, so that a reader can check it
             if self.zh:
-                basis = (f"{self._label(r['kpi'])}本期 {value}，前 {periods_of.get(r['rule'], '')} 期均值 "
+                basis = (f"{self._label(r['kpi'])}本期 {value}，前 {periods} 期均值 "
                          f"{baseline}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
                          f"{'或以上' if thr >= 0 else '或以下'}时触发）")
             else:
                 basis = (f"{self._label(r['kpi'])} {value} against {baseline} on average over "
-                         f"the previous {periods_of.get(r['rule'], '')} periods, a change of {change} (it fires at "
+                         f"the previous {periods} periods, a change of {change} (it fires at "
                          f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
             if not r.get("fired"):
                 lines.append(f"校准规则「{r['rule']}」未触发：{basis}。" if self.zh else
@@ -1424,10 +1430,12 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     from .scoring import earlier_grades, score
 
     params = load_params(params_file).for_business(business)
+    key = params.client_key  # (before the language changes: the plan's name names folders, salts pseudonyms)
     language = language or params.report_language
     if language != params.report_language:  # the scorecard's grade labels and notes follow the report
         params = params.model_copy(update={"report": params.report.model_copy(update={"language": language})})
-    client = client or params.report.client
+    client = client or key
+    shown = params.client_name(language) if client == key else client  # (the plan's client, in the report's language)
     p = parse_period(period)
     source = params.data_source(data_path or None)
     dataset = load_plan_data(params, source, period=p)
@@ -1466,7 +1474,7 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
         pay = payouts(card.table, kpis, params, targets=targets, names=people)
     cost = plan_cost(pay, kpis)
     plots.set_style()
-    return Report(business=business, period=p, params=params, language=language, client=client,
+    return Report(business=business, period=p, params=params, language=language, client=client, client_name=shown,
                   as_of=as_of or data_end or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
                   previous=prev_kpis if covered[p.previous()] else None,
                   last_year=last_year if covered[p.same_last_year()] else None,

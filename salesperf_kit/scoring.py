@@ -881,8 +881,8 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     for r in weights:
         phase = _active_phase(params, r, p)
         if phase is not None:
-            notes.append(Note(f"Weights of role '{r}' in {p} come from phase '{phase.name}'.",
-                              f"岗位「{r}」在 {p} 的权重取自阶段「{phase.name}」。"))
+            notes.append(Note(f"Weights of role '{r}' in {p} come from phase '{phase.label_in('en')}'.",
+                              f"岗位「{r}」在 {p} 的权重取自阶段「{phase.label_in('zh')}」。"))
 
     kpi_cols = [c for c in kpis.kpis if c in wide]
     raw = wide.set_index("employee_id")[kpi_cols].apply(pd.to_numeric, errors="coerce").astype("float64")
@@ -1298,7 +1298,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
              tx["order"]]
     # 1. KPI points
     phase = _active_phase(params, role, card.period) if params is not None else None
-    phase_text = tx["phase"].format(phase.name) if phase is not None else tx["standard"]
+    phase_text = tx["phase"].format(phase.label_in(language)) if phase is not None else tx["standard"]
     if sc is not None and sc.dimension_weights:
         phase_text += tx["dims"]
     lines.append(tx["s1"].format(phase=phase_text))

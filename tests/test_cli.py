@@ -836,3 +836,14 @@ def test_run_all_names_the_files_it_does_not_run_beside_those_it_runs(tmp_path):
             f"extends:) goes in {pdir / 'clients'}/ with the extension .yaml") in r.output
     assert "base.yaml" not in r.output
     assert r.output.strip().endswith("0 succeeded, 0 failed, 1 skipped (already written: --force replaces them)")
+
+
+def test_an_english_report_of_a_shipped_plan_goes_to_the_plan_s_client_folder(tmp_path, telesales_dir):
+    """The shipped plans name the client per language ({zh: 演示客户, en: Demo client}): the
+    title of an English report says Demo client, and its folder stays beside the Chinese
+    report's, under 演示客户 (a report already there says where)."""
+    done = tmp_path / "reports" / "2026-10" / "演示客户" / "telesales-en"
+    done.mkdir(parents=True)
+    r = _run("run", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--data", telesales_dir, "--period",
+             "2026-10", "--language", "en", "--reports-dir", tmp_path / "reports")
+    assert r.exit_code == 1 and f"A report already exists at {done}. Rerun with --force" in r.output

@@ -674,3 +674,56 @@ def test_the_business_of_a_plan_that_fails_to_load_is_read_from_its_extends_chai
     assert business_of(typo) == "telesales"
     assert business_of(_write(tmp_path, "broken.yaml", "extends: [telesales\n")) is None  # not YAML
     assert business_of(_write(tmp_path, "lost.yaml", "extends: nowhere.yaml\n")) is None  # no base file
+
+
+def test_phases_and_calibration_rules_have_a_label_per_language(tmp_path):
+    """A phase and a calibration rule had only a name, so an English report of a Chinese plan
+    said "phase 新品推广期" and "Calibration rule '获客成本上升'"; a label {zh, en} names them in
+    each language, as a role's does, and a plan without one keeps its name."""
+    path = _write(tmp_path, "c.yaml", (
+        "extends: online\nscoring:\n  phases:\n    - name: 大促\n      label: {zh: 大促当月, en: Sales-event month}\n"
+        "      months: [11]\n      roles:\n        operations: {revenue: 1.0}\n    - name: launch\n"
+        "      periods: []\n      roles:\n        operations: {revenue: 1.0}\n"
+        "targets:\n  calibration:\n    - name: cac_up\n      label: {en: Rising acquisition cost}\n"
+        "      kpi: cac\n      change_at_least: 0.3\n      adjust: {new_customers: -0.1}\n"))
+    p = load_params(path)
+    assert [p.phase_label(n, "en") for n in ("大促", "launch", "other")] == ["Sales-event month", "launch", "other"]
+    assert p.phase_label("大促", "zh") == "大促当月"
+    assert [p.rule_label("cac_up", lang) for lang in ("en", "zh")] == ["Rising acquisition cost", "cac_up"]
+    assert [ph.can_apply for ph in p.scoring.phases] == [True, False]
+    bad = _write(tmp_path, "bad.yaml", "extends: direct\nscoring:\n  phases:\n    - name: x\n      label: Launch\n"
+                                       "      months: [1]\n      roles:\n        rep: {revenue: 1.0}\n")
+    assert _error_of(bad) == (f"{bad}: scoring.phases (item 1).label (line 5): Input should be a valid dictionary "
+                              "(found 'Launch')")
+    bad = _write(tmp_path, "bad2.yaml", "extends: online\ntargets:\n  calibration:\n    - name: x\n      kpi: cac\n"
+                                        "      change_at_least: 0.3\n      adjust: {new_customers: -0.1}\n"
+                                        "      label: {en: 3}\n")
+    assert _error_of(bad) == (f"{bad}: targets.calibration (item 1).label.en (line 8): Input should be a valid "
+                              "string (found 3)")
+
+
+@pytest.mark.parametrize("business", ["online", "telesales", "ecommerce", "direct"])
+def test_the_shipped_plans_name_phases_rules_and_client_in_english(business):
+    p = load_params(business)
+    for named in [*p.scoring.phases, *p.targets.calibration]:
+        assert named.label.get("en") and named.label.get("zh") == named.name, named.name
+    assert p.client_name("en") == "Demo client" and p.client_name("zh") == "演示客户"
+    assert p.client_key == "演示客户"  # the folder of the demo reports, in both languages
+
+
+def test_the_client_s_name_per_language(tmp_path):
+    """report.client may be one name or a name per language: the title takes the report's
+    language, the folder the plan's; a client file's own client replaces the base's whole
+    (merging {en: Acme} over the base's {zh: 演示客户, ...} would keep 演示客户 as the folder)."""
+    p = load_params(_write(tmp_path, "a.yaml", "extends: online\nreport: {client: {en: Acme}}\n"))
+    assert p.report.client == {"en": "Acme"} and p.client_key == "Acme" and p.client_name("zh") == "Acme"
+    p = load_params(_write(tmp_path, "b.yaml", "extends: online\nlanguage: en\nreport: {client: {zh: 甲, en: A}}\n"))
+    assert (p.client_key, p.client_name("zh"), p.client_name()) == ("A", "甲", "A")
+    p = load_params(_write(tmp_path, "c.yaml", "extends: online\nreport: {client: Acme}\n"))
+    assert (p.client_key, p.client_name("en")) == ("Acme", "Acme")
+    for text, problem in [("{fr: Acme}", "the client's name is given per language as {zh: ..., en: ...}; 'fr' is "
+                                         "not one of zh, en."),
+                          ("3", "expected the client's name, or its name per language ({zh: ..., en: ...}) (found 3)"),
+                          ("{en: ' '}", "the client's name is empty: it names the report's folder and title")]:
+        bad = _write(tmp_path, "bad.yaml", f"extends: online\nreport:\n  client: {text}\n")
+        assert _error_of(bad) == f"{bad}: report.client (line 3): {problem}"

@@ -362,3 +362,33 @@ def test_summary_sentence_of_a_share_speaks_in_points():
     assert Report._headline_sentence(en, row, "ratio") == "Connect rate: 80.3%; -1.8 pp vs the previous period."
 
 
+
+
+def test_an_english_report_of_a_chinese_plan_names_its_client_phases_and_rules_in_english(small_data, tmp_path):
+    """An English report of a shipped plan was titled "演示客户 · ...", its diagnostics spoke of
+    "phase 新品推广期" (a phase with periods: [] that never applies) and its goal tracking of
+    "Calibration rule '获客成本上升'"."""
+    from salesperf_kit.reporting import build_report
+
+    direct = str(PARAMS_DIR / "direct.yaml")
+    en = build_report(business="direct", params_file=direct, data_path=str(small_data["direct"]), language="en")
+    assert en.cover().title == "Demo client · Direct sales performance report · 2026-10"
+    text = "\n".join(en.diagnostics().paragraphs)
+    assert "phase" not in text and "新品推广期" not in text  # (the shipped phase sets no period: it never applies)
+    zh = build_report(business="direct", params_file=direct, data_path=str(small_data["direct"]), language="zh")
+    assert zh.cover().title == "演示客户 · 直销绩效报告 · 2026-10" and zh.client == en.client == "演示客户"
+    plan = tmp_path / "launch.yaml"  # the same phase, set to apply in October 2026
+    plan.write_text("extends: direct\nscoring:\n  phases:\n    - name: 新品推广期\n"
+                    "      label: {zh: 新品推广期, en: Product launch}\n      periods: [2026-10]\n      roles:\n"
+                    "        rep: {received_revenue: 0.60, positive_review_rate: 0.15, new_customers: 0.10, "
+                    "referrals: 0.05, new_contacts: 0.05, sales_skill: 0.05}\n", encoding="utf-8")
+    en = build_report(business="direct", params_file=str(plan), data_path=str(small_data["direct"]), language="en")
+    text = en.diagnostics().paragraphs
+    assert ("Role Representative (phase Product launch): Received revenue carries 60% of the weight; the plan "
+            "leans on one metric.") in text
+    assert ("Role Representative (phase Product launch): process KPIs carry only 5% (suggested at least 20%).") in text
+    online = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(small_data["online"]), language="en")
+    lines = online._calibration_lines()
+    assert len(lines) == 1 and lines[0].startswith("Calibration rule 'Rising acquisition cost' ")
+    assert "获客" not in lines[0]

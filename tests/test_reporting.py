@@ -717,15 +717,21 @@ def test_people_without_a_score_are_told_why_for_the_kpis_of_their_own_role(tmp_
     assert "satisfaction" not in line
 
 
-def test_a_diagnostic_of_the_base_weights_names_no_phase():
+def test_a_diagnostic_of_the_base_weights_names_no_phase(tmp_path):
     """The direct plan's rep has base weights (new contacts 5 % the only process KPI) and a
-    launch phase (received revenue 60 %): only the phase's sentences name a phase, and no
-    sentence shows the missing phase as 'nan'."""
+    launch phase (received revenue 60 %), here set to apply in 2026-10: only the phase's
+    sentences name a phase, and no sentence shows the missing phase as 'nan'. As shipped
+    (periods: []), the phase applies in no period and is not diagnosed."""
     from salesperf_kit.analysis import plan_diagnostics
     from salesperf_kit.params import load_params
     from salesperf_kit.reporting import diagnostic_sentence
 
-    rows = plan_diagnostics(load_params("direct")).to_dict("records")
+    assert plan_diagnostics(load_params("direct"))["phase"].isna().all()
+    plan = tmp_path / "launch.yaml"
+    plan.write_text("extends: direct\nscoring:\n  phases:\n    - name: 新品推广期\n      periods: [2026-10]\n"
+                    "      roles:\n        rep: {received_revenue: 0.60, positive_review_rate: 0.15, new_customers: 0.10, "
+                    "referrals: 0.05, new_contacts: 0.05, sales_skill: 0.05}\n", encoding="utf-8")
+    rows = plan_diagnostics(load_params(plan)).to_dict("records")
     sentences = [diagnostic_sentence(r, "en") for r in rows]
     assert "Role rep: process KPIs carry only 5% (suggested at least 20%)." in sentences
     assert ("Role rep (phase 新品推广期): Received revenue carries 60% of the weight; the plan leans on one metric."
