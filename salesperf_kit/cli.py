@@ -422,15 +422,20 @@ def scenarios(business, params_file, data, period, out, language):
 @click.option("--language", type=click.Choice(["zh", "en"]),
               help="The report's language (default: the parameter file's report.language or language).")
 @click.option("--reports-dir", type=click.Path(), help="Where reports go (default: reports/).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="The day the data were exported. The period's last day (or later) says that the export is "
+                   "complete, though its last days have no rows (default: data that stop before the period ends, "
+                   "by more than their usual gap between days with rows, are reported as part of the period).")
 @_friendly
-def run(business, params_file, data, period, client, force, anonymise, language, reports_dir):
+def run(business, params_file, data, period, client, force, anonymise, language, reports_dir, as_of):
     """Run one report with Papermill into reports/<period>/<client>/<business>/ (an
     anonymised or other-language report into <business>-en, <business>-anonymised beside it)."""
     from .report import run_report
 
     try:
         result = run_report(business, params_file, data=data, period=period, client=client, force=force,
-                            anonymise=anonymise, language=language, reports_dir=reports_dir, progress=False)
+                            anonymise=anonymise, language=language, reports_dir=reports_dir, progress=False,
+                            as_of=f"{as_of:%Y-%m-%d}" if as_of else None)
     except KeyboardInterrupt as err:
         stop = err if isinstance(err, Interrupted) else Interrupted()
         raise Interrupted(f"the report was stopped ({stop.signal_name}) and nothing of it was written; an earlier "

@@ -7,13 +7,15 @@ the same period last year are simply left out of comparisons (:func:`has_records
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import SalesperfError
 from .loaders import tables_and_lazy
 from .periods import Period, parse_period
 
-__all__ = ["DATED", "records_in", "has_records", "date_spans", "require_records"]
+__all__ = ["DATED", "records_in", "has_records", "date_spans", "require_records", "active_days", "usual_gap",
+           "export_end"]
 
 #: The event tables and their date column.
 DATED = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
@@ -94,3 +96,63 @@ def require_records(dataset, period, *, what: str = "a scorecard") -> None:
         f"({p.start:%Y-%m-%d} to {p.last_day:%Y-%m-%d}), so {what} would rank and pay people on nothing. "
         f"{found} Fix: choose a period the data cover (--period), or check that the export for {p} "
         f"is the one loaded.")
+
+
+#: the share of the gaps between days with rows that count as usual (see :func:`usual_gap`)
+GAP_QUANTILE = 0.95
+#: how many days with rows the history needs for its gaps to say what is usual; with fewer,
+#: any day the export misses at the end of the period counts (see :func:`export_end`)
+MIN_ACTIVE_DAYS = 14
+
+
+def active_days(dataset, start, end) -> pd.DatetimeIndex:
+    """The calendar days from ``start`` (inclusive) to ``end`` (exclusive) on which any
+    dated table has a row, sorted."""
+    import duckdb
+
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    tables, lazy = tables_and_lazy(dataset)
+    days: set = set()
+    for table, col in DATED:
+        if table in tables and col in tables[table]:
+            s = pd.to_datetime(tables[table][col]).dropna()
+            days.update(s[(s >= start) & (s < end)].dt.normalize())
+        elif table in lazy:
+            sql = (f'SELECT DISTINCT CAST("{col}" AS DATE) FROM {_parquet(lazy[table])} '
+                   f'WHERE "{col}" >= ? AND "{col}" < ?')
+            days.update(pd.Timestamp(d) for (d,) in duckdb.sql(
+                sql, params=[start.to_pydatetime(), end.to_pydatetime()]).fetchall() if d is not None)
+    return pd.DatetimeIndex(sorted(days))
+
+
+def usual_gap(days: pd.DatetimeIndex) -> int:
+    """The usual number of days from one day with rows to the next: the 95th percentile
+    (:data:`GAP_QUANTILE`, the gap at or above it) of the gaps between consecutive
+    ``days``, at least 1 (rows every day)."""
+    gaps = np.diff(days.values).astype("timedelta64[D]").astype(int) if len(days) > 1 else np.array([], int)
+    return max(1, int(np.quantile(gaps, GAP_QUANTILE, method="higher"))) if len(gaps) else 1
+
+
+def export_end(dataset, period, *, as_of=None) -> pd.Timestamp | None:
+    """The last day of the data when the export counts as ending before ``period`` does,
+    else None (the data cover the period).
+
+    The export ends early when the days from its last day with rows to the day after the
+    period (1 for data that reach the period's last day) exceed :func:`usual_gap` of the
+    days with rows in the year up to the period's end (any dated table): the figures are
+    then those up to that day. A sparse order table with no order on the period's last day,
+    as on many days, is complete; a daily call log that stops two days early is not. A
+    history of fewer than :data:`MIN_ACTIVE_DAYS` days with rows is too short to tell what
+    is usual: any day missing at the end counts. ``as_of`` on or after the period's last
+    day says that the export is complete: None.
+    """
+    p = parse_period(period)
+    if as_of is not None and str(as_of) != "" and pd.Timestamp(as_of).normalize() >= p.last_day:
+        return None
+    last = max((hi for _, hi in date_spans(dataset).values()), default=None)
+    if last is None or last.normalize() >= p.last_day:
+        return None
+    last = last.normalize()
+    history = active_days(dataset, min(p.start, p.end - pd.DateOffset(years=1)), last + pd.Timedelta(days=1))
+    gap = usual_gap(history) if len(history) >= MIN_ACTIVE_DAYS else 1
+    return last if (p.end - last).days > gap else None

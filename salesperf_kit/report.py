@@ -419,13 +419,19 @@ def _uninterrupted():
 def run_report(business: str, params_file: str | Path, *, data: str | None = None, period: str | None = None,
                client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                anonymise: bool = False, language: str | None = None, extra: dict | None = None,
-               progress: bool = False, kernels: Kernels | None = None, ahead: bool = False) -> RunResult:
+               progress: bool = False, kernels: Kernels | None = None, ahead: bool = False,
+               as_of: str | None = None) -> RunResult:
     """Execute the business type's notebook into ``reports/<period>/<client>/<business>/``
     (an anonymised report, or one in another language than the plan's, into a folder beside
     it: :func:`report_folder`).
 
     ``kernels`` (a :class:`Kernels`) supplies an already started kernel; with ``ahead``, it
     starts the next report's kernel while this one runs. Without it, Papermill starts one.
+
+    ``as_of`` is the day the data were exported. Without it, data that end early
+    (:func:`coverage.export_end`: before the period's last day by more than the usual gap
+    between days with rows) give a report of part of the period, with a warning; an
+    ``as_of`` on or after the period's last day says that the export is complete.
 
     Raises
     ------
@@ -434,7 +440,8 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
         (``ReportError``; the failed notebook is kept under ``reports/_failed/``).
     """
     return _run_report(business, params_file, data=data, period=period, client=client, force=force,
-                       reports_dir=reports_dir, anonymise=anonymise, language=language, extra=extra,
+                       reports_dir=reports_dir, anonymise=anonymise, language=language,
+                       extra={**({"as_of": str(as_of)} if as_of else {}), **(extra or {})},
                        progress=progress, kernels=kernels, ahead=ahead)
 
 
@@ -480,7 +487,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
         parameters = {
             "business": business, "params_file": str(params_file.resolve()),
             "data_path": data, "period": str(p), "client": client, "language": language,
-            "as_of": f"{p.last_day:%Y-%m-%d}", "output_dir": str(staging.folder.resolve()),
+            "as_of": "", "output_dir": str(staging.folder.resolve()),  # (empty: the period's end, or the data's)
             "anonymise": bool(anonymise), **(extra or {}),
         }
         unknown = set(parameters) - _parameters_of(nb_in)
@@ -620,7 +627,8 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
         staging.replace(dest)
         data_end = (manifest.get("report") or {}).get("data_end")
         warning = (f"the data end on {data_end}, before {p} does ({p.last_day:%Y-%m-%d}): the report ranks and pays "
-                   "people on part of the period. Check that the export is complete." if data_end else "")
+                   "people on part of the period. Check that the export is complete (if it is, with no rows on the "
+                   f"last days, say so with --as-of {p.last_day:%Y-%m-%d})." if data_end else "")
         return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest,
                          warning=warning)
     finally:

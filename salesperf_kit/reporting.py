@@ -30,7 +30,7 @@ import pandas as pd
 from . import analysis, plots
 from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
-from .coverage import DATED, date_spans, has_records, require_records
+from .coverage import DATED, export_end, has_records, require_records
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
@@ -1422,8 +1422,10 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
 
     Empty ``client``/``language`` fall back to the parameter file's ``report`` section;
     an empty ``as_of`` is the last day of the period (never today's date, so reruns match),
-    and an ``as_of`` after the last date of the data is that date: the cover's "data as of"
-    must not claim days the export does not reach. Such a report's summary compares the
+    and an ``as_of`` after the last date of an export that ends early
+    (:func:`coverage.export_end`) is that date: the cover's "data as of" must not claim days
+    the export does not reach. An ``as_of`` on or after the period's last day says the
+    export is complete, however its last days look. Such a report's summary compares the
     days the data cover with the same days of the previous period and of last year.
     """
     from .incentives import payouts, plan_cost
@@ -1442,8 +1444,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     if anonymise:  # a team called after its manager would name them in every table
         dataset = dataclasses.replace(dataset, tables=anonymise_teams(dataset.tables, salt=client, language=language))
     require_records(dataset, p, what="a report or scorecard of it")  # (build_report serves `score` too)
-    last = max((hi for _, hi in date_spans(dataset).values()), default=None)
-    data_end = f"{last:%Y-%m-%d}" if last is not None and last.normalize() < p.last_day else ""
+    end = export_end(dataset, p, as_of=as_of or None)  # (a last day without rows is not an early end)
+    data_end = f"{end:%Y-%m-%d}" if end is not None else ""
     if as_of and data_end and pd.Timestamp(as_of) > pd.Timestamp(data_end):
         as_of = data_end
     options = params.engine_options

@@ -847,3 +847,24 @@ def test_an_english_report_of_a_shipped_plan_goes_to_the_plan_s_client_folder(tm
     r = _run("run", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--data", telesales_dir, "--period",
              "2026-10", "--language", "en", "--reports-dir", tmp_path / "reports")
     assert r.exit_code == 1 and f"A report already exists at {done}. Rerun with --force" in r.output
+
+
+def test_run_passes_as_of_to_say_the_export_is_complete(monkeypatch, tmp_path):
+    """A complete export with no rows on the period's last days is stated with --as-of (the
+    report then covers the whole period); without it the runner decides from the data."""
+    import salesperf_kit.report as report
+    from salesperf_kit.report import RunResult
+
+    seen = []
+
+    def fake_run_report(business, params_file, **kwargs):
+        seen.append(kwargs.get("as_of"))
+        return RunResult(business, "2017", "x", "ok", tmp_path, 0.1)
+
+    monkeypatch.setattr(report, "run_report", fake_run_report)
+    plan = PARAMS_DIR / "ecommerce.yaml"
+    assert _run("run", "ecommerce", "--params", plan, "--period", "2017", "--as-of", "2017-12-31").exit_code == 0
+    assert _run("run", "ecommerce", "--params", plan, "--period", "2017").exit_code == 0
+    assert seen == ["2017-12-31", None]
+    r = _run("run", "ecommerce", "--params", plan, "--period", "2017", "--as-of", "31/12/2017")
+    assert r.exit_code == 2 and "--as-of" in r.output

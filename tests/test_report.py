@@ -95,7 +95,14 @@ def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_
     m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["report"]["data_end"] == "2026-10-05" and m["report"]["as_of"] == "2026-10-05"
     assert result.warning == ("the data end on 2026-10-05, before 2026-10 does (2026-10-31): the report ranks and "
-                              "pays people on part of the period. Check that the export is complete.")
+                              "pays people on part of the period. Check that the export is complete (if it is, with "
+                              "no rows on the last days, say so with --as-of 2026-10-31).")
+    # said complete (as_of the period's last day): the whole month, no warning
+    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
+                        reports_dir=tmp_path / "reports", force=True, as_of="2026-10-31")
+    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["report"]["data_end"] is None and m["report"]["as_of"] == "2026-10-31" and result.warning == ""
+    assert m["parameters"]["as_of"] == "2026-10-31"
 
 
 def test_missing_data_folder_is_a_clear_error_that_leaves_nothing_behind(tmp_path):
@@ -392,3 +399,98 @@ def test_an_english_report_of_a_chinese_plan_names_its_client_phases_and_rules_i
     lines = online._calibration_lines()
     assert len(lines) == 1 and lines[0].startswith("Calibration rule 'Rising acquisition cost' ")
     assert "获客" not in lines[0]
+
+
+def _orders(days) -> dict:
+    return {"orders": pd.DataFrame({"order_date": pd.to_datetime(list(days))})}
+
+
+def _every_third_day(last: str) -> list[str]:
+    """Every third day from 2026-07-31 to ``last``."""
+    return [f"{d:%Y-%m-%d}" for d in pd.date_range("2026-07-31", last, freq="3D")]
+
+
+def test_an_export_ends_early_only_past_the_usual_gap_between_days_with_rows(tmp_path):
+    """Superstore had no order on 31 Dec 2017 (orders on 322 days that year), and its
+    complete 2017 was reported as cut at 2017-12-30. The tail without rows (from the last
+    day with rows to the day after the period) must exceed the 95th percentile of the gaps
+    between days with rows over the year to the period's end (at least 1 day)."""
+    from types import SimpleNamespace
+
+    from salesperf_kit.coverage import export_end, usual_gap
+
+    every_third = _every_third_day("2026-10-29")  # 31 days, 30 gaps of 3
+    assert len(every_third) == 31 and usual_gap(pd.DatetimeIndex(every_third)) == 3
+    assert export_end(_orders(every_third), "2026-10") is None  # tail 29 Oct -> 1 Nov = 3 days: usual
+    assert export_end(_orders(every_third[:-1]), "2026-10") == pd.Timestamp("2026-10-26")  # tail 6 > 3
+    daily = [f"2026-10-{d:02d}" for d in range(1, 31)]  # every day but the 31st: gaps of 1
+    assert usual_gap(pd.DatetimeIndex(daily)) == 1
+    assert export_end(_orders(daily), "2026-10") == pd.Timestamp("2026-10-30")  # tail 2 > 1
+    assert export_end(_orders(daily), "2026-10", as_of="2026-10-31") is None  # the export is said complete
+    assert export_end(_orders(daily), "2026-10", as_of="2026-10-30") == pd.Timestamp("2026-10-30")
+    assert export_end(_orders([*daily, "2026-10-31"]), "2026-10") is None
+    # gaps 1 (19 times), 5 and 2: the 95th percentile of the 21 sorted gaps is the 20th, 2 (one
+    # quiet spell of 5 days does not make a tail of 5 days usual)
+    sparse = [f"2026-10-{d:02d}" for d in [*range(1, 21), 25, 27]]
+    assert usual_gap(pd.DatetimeIndex(sparse)) == 2
+    assert export_end(_orders(sparse), "2026-10") == pd.Timestamp("2026-10-27")
+    # 13 days with rows are too few to tell what is usual: any missing day counts
+    assert export_end(_orders(every_third[-13:]), "2026-10") == pd.Timestamp("2026-10-29")
+    assert export_end(_orders(every_third[-14:]), "2026-10") is None
+    path = tmp_path / "orders.parquet"  # (a table left on disk is read the same way)
+    _orders(every_third[:-1])["orders"].to_parquet(path)
+    assert export_end(SimpleNamespace(tables={}, lazy={"orders": path}), "2026-10") == pd.Timestamp("2026-10-26")
+    assert usual_gap(pd.DatetimeIndex([])) == usual_gap(pd.DatetimeIndex(["2026-10-01"])) == 1
+
+
+def _sparse_orders(tmp_path, last: str) -> Path:
+    """A direct plan paying on orders; E1 sells 100 every third day from 2026-07-31 to
+    ``last`` (October: the 2nd, 5th, ..., 29th; September: 2nd, ..., 29th), 500 on
+    2026-09-30, and 400 + 600 on 2025-10-02 and 2025-10-31."""
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["A", "A"],
+                  "role": "rep"}).to_csv(data / "employees.csv", index=False)
+    days = _every_third_day(last)
+    dates = days + ["2026-09-30", "2025-10-02", "2025-10-31"]
+    amounts = [100] * len(days) + [500, 400, 600]
+    pd.DataFrame({"order_id": [f"O{i}" for i in range(len(dates))], "employee_id": "E1", "customer_id": "C1",
+                  "order_date": dates, "amount": amounts, "status": "completed"}).to_csv(data / "orders.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text("extends: direct\nkpi_options: {revenue_basis: ordered}\nincentives: {commission: {basis: ordered}}\n",
+                    encoding="utf-8")
+    return plan
+
+
+def test_a_complete_month_of_a_sparse_order_table_is_reported_whole(tmp_path):
+    """Orders every third day, the last on 29 October (a tail of 3 days, the usual gap):
+    the month is complete, so last year is the whole of October 2025 (400 + 600 = 1,000, not
+    400 up to the 29th) and the previous month includes its 30th (10 x 100 + 500 = 1,500)."""
+    from salesperf_kit.reporting import build_report
+
+    plan = _sparse_orders(tmp_path, "2026-10-29")
+    kw = dict(business="direct", params_file=str(plan), data_path=str(tmp_path / "data"), period="2026-10",
+              language="en")
+    report = build_report(**kw)
+    assert (report.data_end, report.as_of) == ("", "2026-10-31")
+    assert "Note" not in report.cover().paragraphs[0]
+    assert report.kpis.wide["revenue"].sum() == 1000
+    assert report.last_year.wide["revenue"].sum() == 1000 and report.previous.wide["revenue"].sum() == 1500
+
+
+def test_an_export_said_complete_with_as_of_is_reported_whole(tmp_path):
+    """Orders every third day up to 26 October (a tail of 6 days): ending early, compared
+    with 2026-09-01..26 (9 x 100) and 2025-10-01..26 (400), unless the user says the export
+    is complete with as_of the period's last day."""
+    from salesperf_kit.reporting import build_report
+
+    plan = _sparse_orders(tmp_path, "2026-10-26")
+    kw = dict(business="direct", params_file=str(plan), data_path=str(tmp_path / "data"), period="2026-10",
+              language="en")
+    cut = build_report(**kw)
+    assert (cut.data_end, cut.as_of) == ("2026-10-26", "2026-10-26")
+    assert cut.kpis.wide["revenue"].sum() == 900
+    assert cut.last_year.wide["revenue"].sum() == 400 and cut.previous.wide["revenue"].sum() == 900
+    whole = build_report(**kw, as_of="2026-10-31")
+    assert (whole.data_end, whole.as_of) == ("", "2026-10-31")
+    assert whole.last_year.wide["revenue"].sum() == 1000 and whole.previous.wide["revenue"].sum() == 1500

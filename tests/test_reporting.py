@@ -742,10 +742,11 @@ def test_a_diagnostic_of_the_base_weights_names_no_phase(tmp_path):
 
 
 def test_a_report_is_not_dated_after_the_end_of_its_data(no_reviews):
-    """The runner passes the period's last day as the as-of date; the data end on
-    2026-10-31, two months before 2026-12-31, so the cover must not claim data up to 2026-12-31."""
+    """The data end on 2026-10-31, two months before 2026-12-31, so the cover must not claim
+    data up to 2026-12-31, nor up to an as-of date inside the period after the data end;
+    only an as-of date on the period's last day says the export is complete."""
     report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-Q4", language="en", as_of="2026-12-31")
+                          data_path=str(no_reviews), period="2026-Q4", language="en", as_of="2026-11-30")
     assert report.as_of == "2026-10-31"
     assert "Data as of 2026-10-31. Note: the data end on 2026-10-31" in report.cover().paragraphs[0]
     assert "2026-12-31." not in report.cover().paragraphs[0].split("Note:")[0]
