@@ -220,8 +220,11 @@ def _load(data, params, period, lazy=False):
 @click.option("--period", required=True, help="2026-10, 2026-Q3 or 2026.")
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv, .xlsx or .parquet.")
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="Head the columns with the KPIs' names and name the roles in this language (and say the "
+                   "notices in it). Default: the KPI keys (revenue, orders, ...) and role keys, for scripts.")
 @_friendly
-def kpis(business, data, period, params_file, out):
+def kpis(business, data, period, params_file, out, language):
     """Compute KPIs per employee for one period."""
     from .coverage import require_records
     from .export import write_table
@@ -229,7 +232,7 @@ def kpis(business, data, period, params_file, out):
 
     with _warnings_said() as said:
         params = _params(business, params_file)
-        said.language = params.report_language
+        said.language = language or params.report_language
         data = params.data_source(data)
         dataset = _load(data, params, period, lazy=str(data).endswith(".parquet") or _has_parquet(data))
         require_records(dataset, period, what="the KPI table")
@@ -239,8 +242,11 @@ def kpis(business, data, period, params_file, out):
         wanted = list(dict.fromkeys([*DEFAULT_SETS[business], *params.kpi_set()]))
         result = compute_kpis(dataset, period, kpis=wanted, options=options, required=params.kpis)
     for note in result.notices:
-        _say("notice", note, params.report_language)
-    write_table(result.wide, out, labels=False, sheet="kpis")
+        _say("notice", note, said.language)
+    table = result.wide
+    if language and "role" in table:  # (a Parquet file keeps the keys: it is for programs)
+        table = table.assign(role=table["role"].map(lambda r: params.role_label(r, language) if isinstance(r, str) else r))
+    write_table(table, out, labels=bool(language), language=language or "zh", sheet="kpis")
     click.echo(f"Wrote {len(result.wide)} {'row' if len(result.wide) == 1 else 'rows'} x {len(result.kpis)} "
                f"{'KPI' if len(result.kpis) == 1 else 'KPIs'} to {out}")
 
@@ -256,8 +262,11 @@ def _has_parquet(data) -> bool:
 @click.option("--period", required=True)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(), help="Output file: .csv or .xlsx.")
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="Headers, roles, grade labels and notes in this language (default: the parameter file's "
+                   "report.language or language).")
 @_friendly
-def score(business, data, period, params_file, out):
+def score(business, data, period, params_file, out, language):
     """Write the scorecard: scores, ranks, grades, KPI points and payouts."""
     from .export import write_table
     from .reporting import build_report
@@ -269,8 +278,9 @@ def score(business, data, period, params_file, out):
     plan = params_file or str(_default_params(business))
     try:
         with _warnings_said() as said:
-            said.language = _params(business, plan).report_language
-            report = build_report(business=business, params_file=plan, data_path=data or "", period=period)
+            said.language = language or _params(business, plan).report_language
+            report = build_report(business=business, params_file=plan, data_path=data or "", period=period,
+                                  language=language or "")
     finally:
         pay_log.disabled = quiet
     table = report.scorecard_table()

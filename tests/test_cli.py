@@ -868,3 +868,37 @@ def test_run_passes_as_of_to_say_the_export_is_complete(monkeypatch, tmp_path):
     assert seen == ["2017-12-31", None]
     r = _run("run", "ecommerce", "--params", plan, "--period", "2017", "--as-of", "31/12/2017")
     assert r.exit_code == 2 and "--as-of" in r.output
+
+
+def test_score_and_kpis_write_their_files_in_the_language_asked_for(telesales_dir, tmp_path):
+    """`score` of a Chinese plan wrote 工号,姓名,… and 卓越/否 with no way to ask for English
+    short of forking the plan; `kpis` now labels its columns and roles in a language when
+    asked (and keeps the keys, for scripts, when not). The figures are the same in each."""
+    calls = pd.read_csv(telesales_dir / "calls.csv", parse_dates=["started_at"])
+    october = calls[(calls["started_at"] >= "2026-10-01") & (calls["started_at"] < "2026-11-01")]
+    e1_calls = int((october["employee_id"] == "E0001").sum())  # counted by hand from the calls table
+    files = {}
+    for lang in ("en", "zh", None):
+        for command in ("score", "kpis"):
+            out = tmp_path / f"{command}_{lang}.csv"
+            r = _run(command, "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out,
+                     *(["--language", lang] if lang else []))
+            assert r.exit_code == 0, r.output
+            files[command, lang] = pd.read_csv(out, encoding="utf-8-sig", dtype={"晋升资格": str})
+    en, zh = files["score", "en"], files["score", "zh"]
+    assert list(en.columns[:8]) == ["Employee ID", "Name", "Team", "Role", "Score", "Rank", "Grade", "Grade label"]
+    assert list(zh.columns[:8]) == ["工号", "姓名", "团队", "岗位", "得分", "排名", "等级", "等级说明"]
+    assert set(en["Role"]) == {"Agent", "Team lead"} and set(zh["岗位"]) == {"坐席", "组长"}
+    assert set(en["Grade label"]) <= {"Excellent", "Satisfactory", "Needs improvement"}
+    assert set(en["Promotion eligible"].dropna()) <= {"Yes", "No"}
+    assert en["Score"].tolist() == zh["得分"].tolist()
+    assert files["score", None].columns[0] == "工号"  # (the plan's language, as before)
+    en, zh, keys = files["kpis", "en"], files["kpis", "zh"], files["kpis", None]
+    assert list(en.columns[:7]) == ["Employee ID", "Name", "Team", "Role", "Period", "Calls", "Connect rate"]
+    assert list(zh.columns[:5]) == ["工号", "姓名", "团队", "岗位", "考核期"]
+    assert list(keys.columns[:6]) == ["employee_id", "name", "team", "role", "period", "calls"]
+    assert set(en["Role"]) == {"Agent", "Team lead"} and set(keys["role"]) == {"agent", "team_lead"}
+    assert en.loc[en["Employee ID"] == "E0001", "Calls"].item() == e1_calls == \
+        keys.loc[keys["employee_id"] == "E0001", "calls"].item()
+    # (rtol: a sum over DuckDB's threads may differ in the last digits from one run to the next)
+    pd.testing.assert_frame_equal(en.iloc[:, 5:], keys.iloc[:, 5:].set_axis(en.columns[5:], axis=1), rtol=1e-9)
