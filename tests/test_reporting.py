@@ -1096,18 +1096,13 @@ def test_a_table_that_stops_part_way_is_told_in_the_summary_and_the_appendix(tmp
     assert (kinds == "KPI left out").any()  # (the KPIs the data cannot give are still told as left out)
 
 
-@pytest.fixture(scope="module")
-def reps_and_managers(tmp_path_factory):
-    """Six representatives (R1 to R6: i orders of 100 x i each, all in 2026-10) in two teams,
-    and their two managers, who sell nothing and are scored on their team's revenue alone:
-    returns (data folder, plan file)."""
+def _reps_and_managers(folder: Path, employees) -> Path:
+    """Write ``employees``, the orders of R1 to R6 (i orders of 100 x i each, all in
+    2026-10) and a direct plan that scores reps on revenue and orders and managers on their
+    team's revenue alone into ``folder``; returns the plan file."""
     import pandas as pd
 
-    folder = tmp_path_factory.mktemp("reps_and_managers")
-    ids = [f"R{i}" for i in range(1, 7)] + ["M1", "M2"]
-    pd.DataFrame({"employee_id": ids, "name": ids, "team": ["T1"] * 3 + ["T2"] * 3 + ["T1", "T2"],
-                  "role": ["rep"] * 6 + ["manager"] * 2, "manager_id": ["M1"] * 3 + ["M2"] * 3 + [None, None]}
-                 ).to_csv(folder / "employees.csv", index=False)
+    employees.to_csv(folder / "employees.csv", index=False)
     pd.DataFrame([{"order_id": f"O{i}{j}", "employee_id": f"R{i}", "customer_id": f"C{i}{j}",
                    "order_date": f"2026-10-{j + 1:02d}", "amount": 100.0 * i, "status": "completed"}
                   for i in range(1, 7) for j in range(i)]).to_csv(folder / "orders.csv", index=False)
@@ -1117,7 +1112,22 @@ def reps_and_managers(tmp_path_factory):
                     "  roles:\n    senior_rep: null\n    director: null\n"
                     "    rep: {weights: {revenue: 0.5, orders: 0.5}}\n    manager: {weights: {team_revenue: 1.0}}\n"
                     "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
-    return folder, plan
+    return plan
+
+
+@pytest.fixture(scope="module")
+def reps_and_managers(tmp_path_factory):
+    """Six representatives (R1 to R6: i orders of 100 x i each, all in 2026-10) in two teams,
+    and their two managers, who sell nothing and are scored on their team's revenue alone:
+    returns (data folder, plan file)."""
+    import pandas as pd
+
+    folder = tmp_path_factory.mktemp("reps_and_managers")
+    ids = [f"R{i}" for i in range(1, 7)] + ["M1", "M2"]
+    employees = pd.DataFrame({"employee_id": ids, "name": ids, "team": ["T1"] * 3 + ["T2"] * 3 + ["T1", "T2"],
+                              "role": ["rep"] * 6 + ["manager"] * 2,
+                              "manager_id": ["M1"] * 3 + ["M2"] * 3 + [None, None]})
+    return folder, _reps_and_managers(folder, employees)
 
 
 @pytest.mark.parametrize("language, figure, pairs", [
@@ -1375,19 +1385,10 @@ def test_the_correlation_figure_leaves_out_a_kpi_correlated_with_nothing(tmp_pat
     reps = [f"R{i}" for i in range(1, 7)]
     managers = [f"M{i}" for i in range(1, 6)]
     teams = ["T1", "T1", "T2", "T3", "T4", "T5"]
-    pd.DataFrame({"employee_id": reps + managers, "name": reps + managers,
-                  "team": teams + ["T1", "T2", "T3", "T4", "T5"], "role": ["rep"] * 6 + ["manager"] * 5,
-                  "manager_id": [f"M{t[1]}" for t in teams] + [None] * 5}
-                 ).to_csv(tmp_path / "employees.csv", index=False)
-    pd.DataFrame([{"order_id": f"O{i}{j}", "employee_id": f"R{i}", "customer_id": f"C{i}{j}",
-                   "order_date": f"2026-10-{j + 1:02d}", "amount": 100.0 * i, "status": "completed"}
-                  for i in range(1, 7) for j in range(i)]).to_csv(tmp_path / "orders.csv", index=False)
-    plan = tmp_path / "plan.yaml"
-    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
-                    "scoring:\n  kpi_normalisation: {received_revenue: null, team_revenue: {method: percentile}}\n"
-                    "  roles:\n    senior_rep: null\n    director: null\n"
-                    "    rep: {weights: {revenue: 0.5, orders: 0.5}}\n    manager: {weights: {team_revenue: 1.0}}\n"
-                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    employees = pd.DataFrame({"employee_id": reps + managers, "name": reps + managers,
+                              "team": teams + ["T1", "T2", "T3", "T4", "T5"], "role": ["rep"] * 6 + ["manager"] * 5,
+                              "manager_id": [f"M{t[1]}" for t in teams] + [None] * 5})
+    plan = _reps_and_managers(tmp_path, employees)
     report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
                           language=language)
     corr = report.correlations()
