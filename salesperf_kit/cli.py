@@ -405,10 +405,12 @@ def scenarios(business, params_file, data, period, out, language):
     from .scenarios import run_scenarios, write_scenarios
 
     check_one_of("output file extension", Path(out).suffix.lower(), [".xlsx", ".csv"])  # before the work
-    params = _params(business, params_file)
-    dataset = _load(data, params, period)
-    table = run_scenarios(dataset, params, period, language=language)
-    write_scenarios(table, out, params, language=language)
+    with _warnings_said() as said:  # (a pay award left unpaid: said in the workbook's language)
+        params = _params(business, params_file)
+        said.language = language or params.report_language
+        dataset = _load(data, params, period)
+        table = run_scenarios(dataset, params, period, language=language)
+        write_scenarios(table, out, params, language=language)
     summary = table.attrs.get("summary")
     if summary is not None and len(summary):
         click.echo(summary.to_string())

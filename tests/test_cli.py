@@ -266,6 +266,20 @@ def test_the_scenarios_notes_are_said_in_the_workbooks_language(tmp_path):
     assert note.startswith("scenario 'mentor' weighs mentoring for the role 'agent'") and "Note: " + note in r.output
 
 
+def test_scenarios_say_a_pay_warning_in_the_workbooks_language(tmp_path):
+    """With no team targets the team champion award is left unpaid; `scenarios` printed it
+    as a log record in English ("WARNING Team champion award left unpaid ...") beside its
+    Chinese notes, as `explain` once did."""
+    write_sample("direct", tmp_path, seed=1, volumes={"orders": 4})
+    for f in tmp_path.glob("targets.*"):
+        f.unlink()
+    r = _run("scenarios", "direct", "--data", tmp_path, "--period", "2026-10", "--out", tmp_path / "s.xlsx")
+    assert r.exit_code == 0, r.output
+    assert "WARNING" not in r.output and "left unpaid" not in r.output
+    assert ("注意：团队冠军奖未发放：本期没有任何团队的销售目标（该奖发给目标完成率最高的团队）。请在数据中补上团队目标，"
+            "或以 incentives.awards.team_champion: null 取消。") in r.output.splitlines()
+
+
 def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
     from salesperf_kit.schemas import TABLES
 
