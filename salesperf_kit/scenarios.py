@@ -2471,7 +2471,7 @@ def _why_no_points(kpi: str, notes: pd.Series, left_out: Mapping[str, str]) -> s
 
 
 def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: Mapping,
-                        details: pd.DataFrame) -> list[str]:
+                        details: pd.DataFrame, role_zh: Mapping[str, str] | None = None) -> list[str]:
     """Scenario weights on a KPI that nobody of the role has points of: the scorer shares
     such a weight out over the other KPIs, so the scenario silently scores as if the KPI
     were left out. An error for a ``what_if`` (asked for just now), a note for a scenario
@@ -2501,7 +2501,7 @@ def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: 
             notes.append(Note(f"the plan weighs {', '.join(empty)} for the role '{r}', but nobody of that role has "
                               f"points of {'it' if len(empty) == 1 else 'them'} this period{because}: the baseline "
                               "and every scenario share the weight out over the other KPIs.",
-                              f"方案为岗位「{r}」设了{_zh_kpis(empty)}的权重，但本期该岗位无人有该指标得分{because.zh}："
+                              f"方案为岗位「{(role_zh or {}).get(r, r)}」设了{_zh_kpis(empty)}的权重，但本期该岗位无人有该指标得分{because.zh}："
                               "基准和各情景都把这部分权重按比例分给其他指标。"))
     for name, roles in sw.items():
         for r, w in roles.items():
@@ -2519,7 +2519,7 @@ def _weights_on_nothing(model: ScoreModel, sw: Mapping, quick: set, kpis, base: 
             if name in quick:
                 raise ScoringError(f"{text} Fix: weigh a KPI the data have "
                                    f"({', '.join(have) or 'none'}), or add the data it needs.")
-            notes.append(Note(text, f"情景「{name}」为岗位「{r}」设了{_zh_kpis(empty)}的权重，但本期该岗位无人有该指标"
+            notes.append(Note(text, f"情景「{name}」为岗位「{(role_zh or {}).get(r, r)}」设了{_zh_kpis(empty)}的权重，但本期该岗位无人有该指标"
                                     f"得分{because.zh}：这部分权重按比例分给其他指标，该情景的得分相当于不计这些指标。"))
     return notes
 
@@ -2583,7 +2583,8 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     notes += model.notes
     details = scorecard.details if extra_points is None else pd.concat([scorecard.details, extra_points],
                                                                         ignore_index=True)
-    notes += _weights_on_nothing(model, sw, set(what_if or {}), kpis, base, details)
+    role_zh = {r: params.role_label(params.plan_role(r) or r, "zh", default=r) for r in base}
+    notes += _weights_on_nothing(model, sw, set(what_if or {}), kpis, base, details, role_zh)
     grading = params.scoring.grading
     ids = model.people.index
     info = model.people[["name", "team", "role"]]

@@ -256,7 +256,7 @@ def test_the_scenarios_notes_are_said_in_the_workbooks_language(tmp_path):
     out = tmp_path / "scen.xlsx"
     r = _run("scenarios", "telesales", "--params", plan, "--period", "2026-10", "--out", out)
     assert r.exit_code == 0, r.output
-    said = ("情景「mentor」为岗位「agent」设了「带教新人业绩提升率」的权重，但本期该岗位无人有该指标得分"
+    said = ("情景「mentor」为岗位「坐席」设了「带教新人业绩提升率」的权重，但本期该岗位无人有该指标得分"
             "（「带教新人业绩提升率」需要数据中没有的「员工」表的「导师编号」（mentor_id）列）："
             "这部分权重按比例分给其他指标，该情景的得分相当于不计这些指标。")
     assert pd.read_excel(out, sheet_name="说明", engine="openpyxl")["说明"].tolist() == [said]

@@ -908,7 +908,7 @@ def test_a_what_if_is_not_refused_for_a_kpi_only_the_plan_weighs(demo):
     zh = sc.compare_scenarios(card, demo.params, kpis=demo.kpis, targets=targets, ratings=demo.ratings,
                               what_if={"rev": {"agent": {"revenue": 0.30}}})
     assert [n for n in zh.notes if "呼叫量" in n] == [
-        "方案为岗位「agent」设了「呼叫量」的权重，但本期该岗位无人有该指标得分（「呼叫量」按目标考核，而数据中没有任何人的"
+        "方案为岗位「坐席」设了「呼叫量」的权重，但本期该岗位无人有该指标得分（「呼叫量」按目标考核，而数据中没有任何人的"
         "该项目标）：基准和各情景都把这部分权重按比例分给其他指标。"]
 
 
