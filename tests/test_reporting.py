@@ -1169,21 +1169,7 @@ def test_managers_who_sell_nothing_are_not_compared_with_the_sellers(reps_and_ma
 def test_the_summary_says_when_a_role_s_scores_tell_no_one_apart(tmp_path, language, text):
     """Three reps scored on new customers alone, one each: tied at the 50th percentile, all
     graded A (forced grading gives ties the better grade). The summary says so, not only the diagnostics."""
-    import pandas as pd
-
-    ids = ["R1", "R2", "R3"]
-    pd.DataFrame({"employee_id": ids, "name": ids, "team": ["T1", "T1", "T2"], "role": ["rep"] * 3}
-                 ).to_csv(tmp_path / "employees.csv", index=False)
-    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ids, "customer_id": ["C1", "C2", "C3"],
-                  "order_date": ["2026-10-05"] * 3, "amount": [100.0, 200.0, 300.0], "status": "completed"}
-                 ).to_csv(tmp_path / "orders.csv", index=False)
-    plan = tmp_path / "plan.yaml"
-    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
-                    "scoring:\n  roles:\n    senior_rep: null\n    director: null\n    manager: null\n"
-                    "    rep: {weights: {new_customers: 1.0}}\n"
-                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
-    report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
-                          language=language)
+    report = _tied_reps(tmp_path, 3, language)
     assert text in report.summary().paragraphs
     assert text in report.diagnostics().paragraphs
 
