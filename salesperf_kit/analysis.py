@@ -43,6 +43,7 @@ from scipy import stats
 from ._checks import check_one_of
 from .catalogue import BUSINESSES, CATALOGUE, Note
 from .exceptions import SalesperfError
+from .scoring import SCORE_DECIMALS
 
 __all__ = [
     "executive_summary",
@@ -908,7 +909,7 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
     scored = d[(d["weight"] > 0) & d["normalised"].notna()].copy()
     # a KPI on which everyone of the role (two people or more) has the same points tells no one
     # apart: it is neither a strength nor a gap, nor "the weakest KPI" (all at 50 is the median)
-    same = scored.assign(_p=scored["normalised"].round(9)).groupby(["role", "kpi"])["_p"]
+    same = scored.assign(_p=scored["normalised"].round(SCORE_DECIMALS)).groupby(["role", "kpi"])["_p"]
     flat = (same.transform("nunique") == 1) & (same.transform("size") > 1)
     tied = scored[flat].groupby("employee_id", sort=False)["kpi"].agg(", ".join).to_dict()
     scored = scored[~flat]
@@ -1109,7 +1110,8 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                 add("few_peers", role, None, ", ".join(relative), n, min_peers)
         for role, g in scored.groupby(roles, sort=True):
             points = pd.to_numeric(g["score"], errors="coerce")
-            if len(g) < 2 or not np.allclose(points, points.iloc[0], rtol=0, atol=1e-9):
+            settled = points.round(SCORE_DECIMALS)  # (equal as the scorer's ranks and grades tie them)
+            if len(g) < 2 or not (settled == settled.iloc[0]).all():
                 continue
             flat = []
             if scorecard_details is not None and len(scorecard_details):

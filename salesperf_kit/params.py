@@ -1297,6 +1297,15 @@ def _nothing_to_remove(key, out: dict, path: tuple, file: str | None, base_name:
         file=file, key=loc)
 
 
+def _base_path(path: Path, base: str) -> Path:
+    """The file ``extends: base`` names in the file at ``path``: a path relative to that
+    file (or absolute), else a shipped plan (``telesales``)."""
+    base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+    if not base_path.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
+        base_path = PARAMS_DIR / f"{base}.yaml"
+    return base_path
+
+
 def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = None) -> dict:
     """The file at ``path`` merged over the files it ``extends``; ``lines`` gathers where each
     key is written (a key the file restates is its own, not its base's)."""
@@ -1315,9 +1324,7 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
         return data
     if not isinstance(base, str):
         raise ParamsError(f"extends: expected a file path, found {base!r}", file=str(path))
-    base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
-    if not base_path.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
-        base_path = PARAMS_DIR / f"{base}.yaml"
+    base_path = _base_path(path, base)
     if not base_path.exists():
         shipped = Path(base).stem if Path(base).stem in BUSINESSES else "<business>"
         raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give the "
@@ -1354,10 +1361,7 @@ def bases_of(path: str | Path) -> list[Path]:
             return chain
         if not isinstance(base, str):
             return chain
-        nxt = (path.parent / base) if not Path(base).is_absolute() else Path(base)
-        if not nxt.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
-            nxt = PARAMS_DIR / f"{base}.yaml"
-        nxt = nxt.resolve()
+        nxt = _base_path(path, base).resolve()
         if not nxt.exists() or nxt in seen:
             return chain
         chain.append(nxt)

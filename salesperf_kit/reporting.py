@@ -38,6 +38,7 @@ from .loaders import load_plan_data
 from .params import Params, load_params
 from .periods import Period, parse_period
 from .schemas import TABLES
+from .scoring import SCORE_DECIMALS
 
 log = logging.getLogger(__name__)
 
@@ -523,7 +524,8 @@ class Report:
         scored = ranked[ranked["score"].notna()]
         first = scored.iloc[0]
         score = f"{first['score']:.{decimals}f}"
-        tied = scored[np.isclose(scored["score"], first["score"], rtol=0, atol=1e-9)]
+        settled = scored["score"].astype("float64").round(SCORE_DECIMALS)  # (as the ranks tie them)
+        tied = scored[settled == settled.iloc[0]]
         grades = tied["grade"].dropna().astype(str).unique()
         grade = grades[0] if len(grades) == 1 else ""
         if len(tied) == 1:

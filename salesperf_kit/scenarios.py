@@ -106,6 +106,12 @@ def _zh_kpis(kpis) -> str:
     return "".join(f"「{label(k, 'zh')}」" for k in kpis)
 
 
+def _role_name(params, role: str, language: str) -> str:
+    """What the plan calls ``role`` in ``language``: a role that scoring reads as one of the
+    plan's (``scoring.default_role``) is named as that role; the role itself without a label."""
+    return params.role_label(params.plan_role(role) or role, language, default=role)
+
+
 def _language_of(scorecard, language: str | None) -> str:
     """``language``, else the scorecard's plan's report language (zh without a plan)."""
     params = getattr(scorecard, "params", None)
@@ -2583,7 +2589,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     notes += model.notes
     details = scorecard.details if extra_points is None else pd.concat([scorecard.details, extra_points],
                                                                         ignore_index=True)
-    role_zh = {r: params.role_label(params.plan_role(r) or r, "zh", default=r) for r in base}
+    role_zh = {r: _role_name(params, r, "zh") for r in base}
     notes += _weights_on_nothing(model, sw, set(what_if or {}), kpis, base, details, role_zh)
     grading = params.scoring.grading
     ids = model.people.index
@@ -2692,7 +2698,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     ranks = ranks.sort_values("baseline", kind="mergesort")
     labels = {name: dict(lab) for name, lab, _ in runs}
     ranks.attrs["labels"] = labels
-    role_labels = {r: {lang: params.role_label(params.plan_role(r) or r, lang, default=r) for lang in ("zh", "en")}
+    role_labels = {r: {lang: _role_name(params, r, lang) for lang in ("zh", "en")}
                    for r in info["role"].dropna().astype(str).unique()}
     return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks,
                               notes=_said(notes, language), labels=labels, role_labels=role_labels)
@@ -2940,8 +2946,8 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     _check_language(language)
     i = 0 if language == "zh" else 1
 
-    def role_label(r):  # (a role that scoring reads as one of the plan's is named as that role)
-        return params.role_label(params.plan_role(r) or r, language, default=r) if isinstance(r, str) else r
+    def role_label(r):
+        return _role_name(params, r, language) if isinstance(r, str) else r
 
     people = table.assign(role=table["role"].map(role_label))
     if str(path).lower().endswith(".csv"):
@@ -2985,8 +2991,7 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
     i = 0 if language == "zh" else 1
     roles = dict(comparison.role_labels) if comparison is not None else {}
     if params is not None:
-        roles.update({r: {lang: params.role_label(params.plan_role(r) or r, lang, default=r) for lang in ("zh", "en")}
-                      for r in params.scoring.roles})
+        roles.update({r: {lang: _role_name(params, r, lang) for lang in ("zh", "en")} for r in params.scoring.roles})
 
     def named(df: pd.DataFrame) -> pd.DataFrame:
         """Roles, KPIs, grades' probabilities and the baseline's id in ``language``."""
@@ -3246,8 +3251,7 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
     out = widgets.Output()
     grading = model.grading
     params = scorecard.params
-    role_name = params.role_label(params.plan_role(role) or role, language, default=role) \
-        if params is not None else role
+    role_name = _role_name(params, role, language) if params is not None else role
     from html import escape
 
     from .export import column_labels
