@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import check_one_of
-from .catalogue import CATALOGUE, with_unit_sign
+from .catalogue import CATALOGUE, grouped, with_unit_sign
 from .exceptions import SalesperfError
 from .periods import Period, parse_period
 
@@ -138,7 +138,7 @@ def _customer(customer_id, customers: Callable[[str], str] | None) -> str:
 
 
 def _num(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:,.0f}"
+    return grouped(x, 2).rstrip("0").rstrip(".") if abs(x) < 1e6 else grouped(x)
 
 
 def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()) -> str:
@@ -155,7 +155,7 @@ def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()
         return _num(x)
     if unit == "currency":  # as the report's tables give money: whole units from 1,000 on, else cents
         whole = max(abs(v) for v in [x, *like]) >= 1000
-        return f"{x + 0.0:,.0f}" if whole else f"{x + 0.0:,.2f}"
+        return grouped(x, 0 if whole else 2)
     together = [x, *like]
     if like and abs(x) < 1e6 and any(abs(v) < 1e6 and round(v, 2) != round(v) for v in together):
         return with_unit_sign(f"{x:,.2f}", unit, language)

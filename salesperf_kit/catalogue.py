@@ -7,9 +7,10 @@ formulas live with the functions in :mod:`salesperf_kit.kpis`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label", "label_with_unit",
-           "with_unit_sign"]
+           "with_unit_sign", "grouped"]
 
 
 class Note(str):
@@ -176,3 +177,11 @@ def with_unit_sign(number: str, unit: str | None, language: str = "en") -> str:
     if unit in _TIME_UNITS:
         return f"{number} {_TIME_UNITS[unit][0 if language == 'zh' else 2]}"
     return number
+
+
+def grouped(x: float, decimals: int = 0) -> str:
+    """``x`` with thousands separators and ``decimals`` decimals, a half rounded away from
+    zero as people and payroll round it (26,728.50 reads 26,729 and 2.675 reads 2.68, where
+    Python's own formatting gives 26,728 and 2.67); a figure that rounds to 0 reads 0, not -0."""
+    shown = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return f"{shown.copy_abs() if shown == 0 else shown:,.{decimals}f}"

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_one_of
-from .catalogue import Note, label
+from .catalogue import Note, grouped, label
 from .exceptions import ScoringError
 from .kpis import KPIResult, targets_for
 
@@ -866,7 +866,7 @@ _PAY_TEXT = {
 
 def _money(x: float) -> str:
     """An amount with thousands separators, 2 decimals and a true minus sign."""
-    return f"{x:,.2f}".replace("-", "−")
+    return grouped(x, 2).replace("-", "−")
 
 
 def _bound(x: float) -> str:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import analysis, plots
 from ._repr import compact_repr
-from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, label_with_unit, with_unit_sign
+from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, grouped, label_with_unit, with_unit_sign
 from .coverage import DATED, export_end, has_records, require_records
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
@@ -97,8 +97,8 @@ def _fmt(value, unit: str | None = None, *, language: str = "en", tiny: bool = T
     if isinstance(value, (int, np.integer)) or (unit == "count" and float(value).is_integer()):
         return f"{int(value):,}"
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+        return grouped(value)
+    return grouped(value, 2)
 
 
 def _and(items: list[str]) -> str:
@@ -831,7 +831,7 @@ class Report:
         # to the cent, as paid: a row of whole yuan (27,364 + 3,312) would not add up to its
         # total (36,777) when the items are 27,364.50 and 3,312.50
         money = [c for c in cols if c not in ("name", "team", "grade")]
-        p = p.assign(**{c: p[c].map(lambda v: "–" if pd.isna(v) else f"{v + 0.0:,.2f}") for c in money})
+        p = p.assign(**{c: p[c].map(lambda v: "–" if pd.isna(v) else grouped(v, 2)) for c in money})
         shown = p[cols].rename(columns=column_labels(cols, self.language))
         cost = self.plan_cost
         paras = []
@@ -1191,7 +1191,7 @@ def _fmt_step(now: float, goal: float, unit: str, language: str) -> tuple[str, s
     if unit == "ratio" and shown[0] == shown[1] and now != goal:
         return f"{now * 100:.2f}%", f"{goal * 100:.2f}%"
     if unit not in ("ratio", "multiple", "times") and max(abs(now), abs(goal)) >= 1000:
-        return f"{now + 0.0:,.0f}", f"{goal + 0.0:,.0f}"  # "from 0 to 4,195", not "from 0.00 to 4,195"
+        return grouped(now), grouped(goal)  # "from 0 to 4,195", not "from 0.00 to 4,195"
     return shown
 
 
@@ -1324,8 +1324,8 @@ def diagnostic_sentence(row: dict, language: str) -> str:
         "pay_score_correlation_low": (f"激励与绩效不匹配：得分与浮动薪酬的 Spearman 相关仅 {value:.2f}（建议至少 {threshold:.2f}）。",
                                       f"Rewards do not follow results: score vs variable pay Spearman correlation is {value:.2f} (below {threshold:.2f})."),
         "variable_pay_flat": ("所有人的浮动薪酬相同，激励与绩效脱钩。", "Everyone gets the same variable pay: rewards ignore results."),
-        "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{value:,.0f}）高于最高等级的中位数（{threshold:,.0f}）。",
-                                      f"Someone in the bottom grade earns more variable pay ({value:,.0f}) than the top grade's median ({threshold:,.0f})."),
+        "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{grouped(value)}）高于最高等级的中位数（{grouped(threshold)}）。",
+                                      f"Someone in the bottom grade earns more variable pay ({grouped(value)}) than the top grade's median ({grouped(threshold)})."),
     }
     if issue == "scores_uniform":  # (its figures are given for this issue only)
         texts[issue] = _uniform_texts(role, setting.removesuffix(".peers") + ".weights", value, row, names, labels)

@@ -66,7 +66,7 @@ import pandas as pd
 
 from ._checks import check_one_of, did_you_mean
 from ._repr import compact_repr
-from .catalogue import CATALOGUE, Note, label, with_unit_sign
+from .catalogue import CATALOGUE, Note, grouped, label, with_unit_sign
 from .exceptions import ScoringError
 from .periods import Period, parse_period
 
@@ -1214,7 +1214,7 @@ def _raw(x: float, k: str, language: str = "en") -> str:
     unit = CATALOGUE[k].unit if k in CATALOGUE else ""
     if unit == "ratio":
         return f"{x:.2%}"
-    shown = f"{x:,.0f}" if unit == "count" and float(x).is_integer() else f"{x:,.2f}"
+    shown = f"{x:,.0f}" if unit == "count" and float(x).is_integer() else grouped(x, 2)
     return with_unit_sign(shown, unit, language)
 
 

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from scipy import stats
 
 from ._checks import check_one_of, did_you_mean
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, grouped
 from .exceptions import ParamsError, SalesperfError
 from .params import uplift_problem
 from .periods import Period, parse_period
@@ -781,10 +781,10 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         span = _span(recent)
         grow = (f"x {factor:.4g} (uplift {uplift:.0%})" if factor >= 1 else
                 f"/ {1 + uplift:.4g} (uplift {uplift:.0%}, lower is better)")
-        basis = (f"{kpi} {year}: the company's target {annual:,.0f} = 12 x {level_co:,.2f} (its monthly level of "
+        basis = (f"{kpi} {year}: the company's target {grouped(annual)} = 12 x {level_co:,.2f} (its monthly level of "
                  f"{span}, season-adjusted) {grow}, shared out {method_words[method]}")
     else:
-        basis = f"{kpi} {year}: the company's target {float(annual):,.0f} (given), shared out {method_words[method]}"
+        basis = f"{kpi} {year}: the company's target {grouped(float(annual))} (given), shared out {method_words[method]}"
     annual = float(annual)
     if settings.profile is not None:
         plan = split_in_time(annual, year=year, profile=settings.profile, promotions=settings.promotions,
@@ -847,7 +847,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     out = _tidy(out)
     team_year = out[out["employee_id"].isna()].groupby("team", sort=True)["target"].sum()
     team_past = _team_past(hist, people, base_year, deseason, kpi)
-    out.attrs["basis"] = [basis + f"; {season}; by team: " + ", ".join(f"{t} {v:,.0f}{team_past(t, v)}"
+    out.attrs["basis"] = [basis + f"; {season}; by team: " + ", ".join(f"{t} {grouped(v)}{team_past(t, v)}"
                                                             for t, v in team_year.items()) + "."]
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
@@ -890,12 +890,12 @@ def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str
     needed = float(sum(t * t / r if r > 0 else t for t, r in zip(month, rest, strict=True)))
     needed = max(round(needed), annual)
     who = ", ".join(f"{e} ({people.at[e, 'team']})" for e in newcomers)
-    by_team = ", ".join(f"{t} {d:+,.0f}" for t, d in fell.items())
+    by_team = ", ".join(f"{t} {'+' if d >= 0 else ''}{grouped(d)}" for t, d in fell.items())
     return (f"{who} {'has' if len(newcomers) == 1 else 'have'} no {kpi} record in a whole month of {_span(recent)} "
-            f"and {'takes' if len(newcomers) == 1 else 'take'} {taken:,.0f} of the company's {annual:,.0f} in {year}; "
-            f"the company's target does not grow with them, so the others' targets are {taken:,.0f} lower than "
+            f"and {'takes' if len(newcomers) == 1 else 'take'} {grouped(taken)} of the company's {grouped(annual)} in {year}; "
+            f"the company's target does not grow with them, so the others' targets are {grouped(taken)} lower than "
             f"without them" + (f" (by team: {by_team})." if by_team else ".")
-            + f" To add theirs on top instead, raise the company's target to about {needed:,.0f} (--annual "
+            + f" To add theirs on top instead, raise the company's target to about {grouped(needed)} (--annual "
             f"{needed:.0f}, or annual= in Python); to set someone's target yourself, --override "
             "EMPLOYEE=AMOUNT (overrides={kpi: {employee_id: amount}} in Python).")
 

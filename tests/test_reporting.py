@@ -408,6 +408,24 @@ def test_an_anonymised_report_does_not_name_a_manager_through_the_team_named_aft
     assert "团队" in text and "华" in text  # the other teams keep their names (华东一组, ...)
 
 
+# ----------------------------------------------------------------------------- rounding money as people do
+def test_money_in_words_and_tables_rounds_a_half_up_as_payroll_does():
+    """26,728.50 in whole units is 26,729 (Python's own formatting gives 26,728, half to
+    even); cents round half up too (2.675 → 2.68, which a float formats as 2.67)."""
+    from salesperf_kit.anomalies import _fmt as reason_fmt
+    from salesperf_kit.catalogue import grouped
+    from salesperf_kit.incentives import _money
+    from salesperf_kit.reporting import _fmt, _fmt_step
+
+    assert f"{26728.5:,.0f}" == "26,728" and f"{2.675:.2f}" == "2.67"  # what the kit no longer shows
+    assert grouped(26728.5) == "26,729" and grouped(-26728.5) == "-26,729" and grouped(2.675, 2) == "2.68"
+    assert grouped(-0.4) == "0" and grouped(1234567.891, 2) == "1,234,567.89"
+    assert _fmt(26728.5, "currency") == "26,729" and _fmt(2.675, "currency") == "2.68"
+    assert _fmt_step(0.0, 4194.5, "currency", "en") == ("0", "4,195")
+    assert reason_fmt("revenue", 26728.5) == "26,729"
+    assert _money(-12.345) == "−12.35"
+
+
 # ----------------------------------------------------------------------------- a number of times
 def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
     """A turnover of 4.721 is 4.7 times (周转次数), not 472.1 %; shares stay percentages."""
