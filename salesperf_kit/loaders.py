@@ -524,6 +524,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         _add_managers(run, m["managers"])
         if wanted is None and not ds.lazy:
             _people_without_records(run)
+            _zero_amounts(run)
         for p in check_references(ds.tables, row_of=ds.row_number,
                                   source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
             run.add(p)
@@ -625,6 +626,40 @@ def _people_without_records(run: _Run) -> None:
            "他们按毫无业绩的人计分、计薪",
         fix="nothing to do if they worked without leaving records; if they were not on the team in the periods "
             "you report, give them a leave_date (or a later hire_date) or take them out of the employees table"))
+
+
+def _zero_amounts(run: _Run) -> None:
+    """Orders whose amount is 0 for most rows: a column mapped to ``amount`` that is seldom
+    filled (a "declared revenue" left blank as 0) or holds something else. Every money KPI
+    then reads them as sales of nothing, and a month of such orders reports revenue 0
+    beside its order count; a warning says how many, and the months with orders but no
+    revenue, so that the consultant maps the right column or explains the zeros. Said when
+    more than half of 20 or more orders have amount 0."""
+    orders = run.dataset.tables.get("orders")
+    if orders is None or "amount" not in orders or len(orders) < 20:
+        return
+    zero = orders["amount"].fillna(0).eq(0)
+    if zero.mean() <= 0.5:
+        return
+    ctx = run.ctxs["orders"]
+    header = ctx.headers.get("amount", "amount")
+    zh_label = "「amount」" if header == "amount" else f"「{header}」（amount）"
+    months = ""
+    if "order_date" in orders:
+        dates = pd.to_datetime(orders["order_date"], errors="coerce")
+        by_month = zero.groupby(dates.dt.to_period("M")).all()
+        empty = [str(m) for m in by_month.index[by_month.to_numpy()]]
+        if empty:
+            months = ", ".join(empty[:6]) + (" …" if len(empty) > 6 else "")
+    share = f"{zero.sum():,} of the {len(orders):,} orders ({zero.mean():.0%})"
+    run.add(ctx.problem(
+        "zero_amounts", f"{share} have {ctx.label('amount')} 0: revenue and every money KPI count them as sales of "
+        "nothing" + (f"; the months with orders but revenue 0: {months}" if months else ""),
+        column="amount", severity="warning",
+        zh=f"{len(orders):,} 笔订单中有 {zero.sum():,} 笔（{zero.mean():.0%}）的{zh_label}为 0：销售额和所有金额类"
+           "指标都把它们当作零金额的成交" + (f"；有订单但销售额为 0 的月份：{months}" if months else ""),
+        fix="map amount to the column that holds each order's value (data.columns.orders); if the zeros are "
+            "real (free orders, a value not yet known), report on counts rather than revenue for those months"))
 
 
 def _ids_from_names(run: _Run) -> None:

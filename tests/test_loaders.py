@@ -1979,3 +1979,27 @@ def test_a_chinese_erp_workbook_loads_with_its_usual_sheet_headers_and_statuses(
     orders = ds.tables["orders"].set_index("order_id")
     assert list(orders["status"]) == ["completed", "refunded", "cancelled", "completed"]
     assert str(orders.loc["A1", "order_date"].date()) == "2026-10-03"
+
+
+def test_orders_mostly_of_amount_zero_are_warned_about_with_the_months_of_no_revenue(tmp_path):
+    """An export whose amount column is seldom filled (Olist's declared revenue: 0 on 95 %
+    of the deals) reported "revenue 0.00" for a month of 147 deals without a word."""
+    (tmp_path / "employees.csv").write_text("employee_id,name,team,role\nA1,Ann,North,rep\nA2,Bo,North,rep\n",
+                                            encoding="utf-8")
+    rows = [f"O{i},A{1 + i % 2},C{i},2026-{9 + (i >= 12):02d}-{1 + i % 28:02d},{500 if i in (3, 7, 20) else 0}"
+            for i in range(24)]  # September: 12 orders, 2 of them with an amount; October: 12, one
+    rows[12:24] = [r.rsplit(",", 1)[0] + ",0" for r in rows[12:24]]  # October: none
+    (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,declared_revenue\n"
+                                         + "\n".join(rows) + "\n", encoding="utf-8")
+    mapping = {"columns": {"orders": {"declared_revenue": "amount"}}}
+    [w] = [w for w in load_dataset(tmp_path, mapping=mapping).warnings if w.check == "zero_amounts"]
+    # 24 orders, of which 22 are 0 (September's 3 and 7 are 500): 22 / 24 = 92 %
+    assert w.message == ("22 of the 24 orders (92%) have 'declared_revenue' (amount) 0: revenue and every money KPI "
+                         "count them as sales of nothing; the months with orders but revenue 0: 2026-10")
+    assert w.column == "amount" and w.file == "orders.csv" and "data.columns.orders" in w.fix
+    assert w.text("zh").startswith("24 笔订单中有 22 笔（92%）的「declared_revenue」（amount）为 0")
+    # half of them with an amount (12 of 24): nothing to say
+    rows = [r.rsplit(",", 1)[0] + f",{100 if i % 2 else 0}" for i, r in enumerate(rows)]
+    (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,declared_revenue\n"
+                                         + "\n".join(rows) + "\n", encoding="utf-8")
+    assert not [w for w in load_dataset(tmp_path, mapping=mapping).warnings if w.check == "zero_amounts"]
