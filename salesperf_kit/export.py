@@ -272,6 +272,8 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
         return "0.00%"
     if col in ("kendall_tau", "spearman_rho"):
         return "0.000"
+    if col == "target":  # a target file's amounts: 24,615, not 24615
+        return "#,##0" if whole else "#,##0.00"
     base = col.removesuffix("_points")
     if col.endswith("_points") or col in ("score", "kpi_points", "rating_points", "bonus_points",
                                           "penalty_points", "team_score", "individual_score",

@@ -105,6 +105,17 @@ def test_xlsx_whole_counts_show_no_trailing_decimal_point(tmp_path):
     assert ws["C3"].number_format == "#,##0.00" and ws["C3"].value == 600.0
 
 
+
+def test_a_target_file_shows_its_amounts_with_thousands_separators(tmp_path):
+    """`salesperf targets --out targets.xlsx` wrote 24615 under Excel's General format."""
+    t = pd.DataFrame({"period": ["2027-01", "2027-02"], "employee_id": ["E1", "E1"], "team": ["N", "N"],
+                      "kpi": ["revenue", "revenue"], "target": [24615, 30000]})
+    ws = load_workbook(write_table(t, tmp_path / "t.xlsx", language="en")).active
+    assert (ws["E2"].value, ws["E2"].number_format) == (24615, "#,##0")
+    t["target"] = [24615.5, 30000.0]
+    ws = load_workbook(write_table(t, tmp_path / "t.xlsx", language="en")).active
+    assert ws["E2"].number_format == "#,##0.00"
+
 @pytest.mark.parametrize("language, yes, no", [("zh", "是", "否"), ("en", "Yes", "No")])
 def test_a_true_false_column_reads_yes_or_no(tmp_path, language, yes, no):
     card = pd.DataFrame({"employee_id": ["E1", "E2"], "promotion_eligible": [True, False]})
