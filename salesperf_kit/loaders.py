@@ -137,12 +137,21 @@ class Dataset:
     lazy : dict of str to Path
         Parquet tables left on disk (``load_dataset(..., lazy=True)``); their columns
         carry the contract names.
+    lookups : list of str
+        The files of ``data.lookups`` that were read (the tables' own files are in
+        ``sources``).
     """
 
     tables: dict[str, pd.DataFrame]
     sources: dict[str, SourceInfo]
     warnings: list[Problem] = field(default_factory=list)
     lazy: dict[str, Path] = field(default_factory=dict)
+    lookups: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        """Every file read: the tables' and the lookups', each once."""
+        return list(dict.fromkeys([s.file for s in self.sources.values()] + self.lookups))
 
     __repr__ = compact_repr
 
@@ -1762,7 +1771,10 @@ def _lookup_grid(lk: dict, ctx: _Ctx, m: dict, run: _Run) -> tuple[_Grid, str] |
             src.sheet = names[0]
         frame = _read_workbooks([src], run).get((src.path, src.sheet))
         grid = None if frame is None else _grid_from_rows(frame, known)
-    return None if grid is None else (grid, src.sheet or "")
+    if grid is None:
+        return None
+    run.dataset.lookups.append(str(src.path))
+    return grid, src.sheet or ""
 
 
 def _header_positions(name: str, headers: list[str]) -> list[int]:

@@ -87,6 +87,7 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
         p = (p.parent / base).resolve() if isinstance(base, str) else None
         if p is not None and not p.exists() and (PARAMS_DIR / f"{base}.yaml").exists():
             p = PARAMS_DIR / f"{base}.yaml"
+    n_params = len(files)
     if data not in ("", "demo"):
         d = Path(data)
         files += sorted(x for x in d.rglob("*") if x.is_file()) if d.is_dir() else [d]
@@ -99,7 +100,29 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
             f = f if f.is_absolute() else (d if d.is_dir() else d.parent) / f
             if f.is_file() and f.resolve() not in {x.resolve() for x in files}:
                 files.append(f)
-    return [{"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)} for f in files]
+    return [_input(f, "parameters" if i < n_params else "data") for i, f in enumerate(files)]
+
+
+def _input(f: Path, kind: str) -> dict:
+    return {"path": str(f), "kind": kind, "bytes": f.stat().st_size, "sha256": sha256_of(f)}
+
+
+def _inputs_read(manifest: dict) -> None:
+    """The manifest's inputs as the report read them: the parameter files, and the data
+    files that the loader read (``files_read``, which Report.save records); a file of
+    the data folder that was not read moves to ``not_read``, and a file read from
+    elsewhere (the demo data) is added."""
+    read = (manifest.get("report") or {}).pop("files_read", None)
+    if read is None:
+        return
+    inputs = manifest["inputs"]
+    listed = {str(Path(i["path"]).resolve()) for i in inputs}
+    used = [i for i in inputs if i["kind"] == "parameters" or str(Path(i["path"]).resolve()) in read]
+    not_read = [i for i in inputs if i not in used]
+    used += [_input(Path(f), "data") for f in read if f not in listed and Path(f).is_file()]
+    manifest["inputs"] = used
+    if not_read:
+        manifest["not_read"] = [i["path"] for i in not_read]
 
 
 def _versions() -> dict:
@@ -517,6 +540,26 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     return finish.submit(_complete, *done) if finish is not None else _complete(*done)
 
 
+def _point_to(notebook: Path, staging: Path, dest: Path) -> None:
+    """The executed notebook's ``output_dir`` (its injected parameters, and Papermill's
+    record of them and of the output path) as where the report now lives, not the staging
+    folder it was written to, which is gone once the report is in place."""
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    old, new = str(staging.resolve()), str(dest.resolve())
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:  # (the value written as Papermill writes it)
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = cell.source.replace(PythonTranslator.translate_str(old), PythonTranslator.translate_str(new))
+    record = nb.metadata.get("papermill", {})
+    for d in (record, record.get("parameters", {})):
+        for key in ("output_path", "output_dir"):
+            if isinstance(d.get(key), str):
+                d[key] = d[key].replace(old, new)
+    nbformat.write(nb, notebook)
+
+
 _NOTEBOOK_STOP_SECONDS = 10.0  # how long a stopped run waits for its notebook thread to end
 
 
@@ -602,6 +645,7 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
     try:
         if status == "ok":
             try:
+                _point_to(folder / "report.ipynb", folder, dest)
                 to_html(folder / "report.ipynb", folder / "report.html")
             except Exception as err:
                 status, error = "failed", _short_error(err)
@@ -612,6 +656,7 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
                 manifest.update(json.loads(written.read_text(encoding="utf-8")))
             except ValueError:
                 pass
+        _inputs_read(manifest)
         manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
         if error:
             manifest["error"] = error

@@ -1158,7 +1158,8 @@ class Report:
         # what the runner's manifest says of the report, and checks (an export that stops
         # before the period ends)
         facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
-                            "people": int(len(table))}}
+                            "people": int(len(table)),
+                            "files_read": sorted(str(Path(f).resolve()) for f in self.dataset.files)}}
         (out / "manifest.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2), encoding="utf-8")
         files = ["scorecard.xlsx", "scorecard.csv", "manifest.json"] + [f"figures/{k}.png" for k in sorted(self.figures)]
         return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")

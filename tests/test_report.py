@@ -72,10 +72,22 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert re.fullmatch(r"[0-9a-f]{64}", files["orders.csv"]["sha256"])
     assert m["versions"]["pandas"]
     assert m["versions"]["openpyxl"] and m["versions"]["python-calamine"]  # the .xlsx and .xls readers
-    assert m["parameters"]["output_dir"] == str((reports / "2026-10" / "acme" / "telesales").resolve())
+    folder = (reports / "2026-10" / "acme" / "telesales").resolve()
+    assert m["parameters"]["output_dir"] == str(folder)
+    # the inputs are the files the report read; what else the data folder holds is named apart
+    data_files = sorted(f.name for f in small_data["telesales"].iterdir() if f.suffix == ".csv")
+    assert sorted(n for n, i in files.items() if i["kind"] == "data") == data_files
+    assert [i["kind"] for i in m["inputs"] if i["path"].endswith(".yaml")] == ["parameters"]
+    assert m["not_read"] == [str(small_data["telesales"] / ".salesperf-sample.json")]
     # what the report says of itself: the data reach the period's end
     people = len(pd.read_csv(reports / "2026-10" / "acme" / "telesales" / "scorecard.csv", encoding="utf-8-sig"))
     assert m["report"] == {"period": "2026-10", "as_of": "2026-10-31", "data_end": None, "people": people}
+    # the delivered notebook's output_dir is where it lies, not the staging folder it was run in
+    nb = nbformat.read(folder / "report.ipynb", as_version=4)
+    [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert f'output_dir = "{folder}"' in injected.source and ".staging" not in injected.source
+    assert nb.metadata.papermill.parameters.output_dir == str(folder)
+    assert nb.metadata.papermill.output_path == str(folder / "report.ipynb")
 
 
 def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_data, tmp_path):
