@@ -852,6 +852,7 @@ class Report:
         # what the plan could not pay as written (an award without its KPI, a missing target)
         paras += [n.text(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
+        paras += self._pay_on_uniform_grades()
         if self.period.kind != "month":  # the plan's fixed amounts are per period: here once, not per month
             span = {"quarter": ("季度", "quarter"), "year": ("年度", "year")}[self.period.kind]
             paras.append(f"底薪、绩效工资和奖项等固定金额按方案计一次，即一个考核期（本报告为{span[0]}）；"
@@ -860,6 +861,31 @@ class Report:
                          f"here once for the {span[1]}; if the plan's amounts are monthly, work out pay from the "
                          "monthly reports instead.")
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
+
+    def _pay_on_uniform_grades(self) -> list[str]:
+        """A sentence per role whose people all score the same (the ``scores_uniform``
+        diagnostic) and are paid by grade: the payout table is what payroll acts on, and its
+        performance pay there follows grades that tell no one apart."""
+        if "performance_pay" not in self.payouts:
+            return []
+        d = self._diagnostics()
+        table = self.scorecard.table.assign(employee_id=self.scorecard.table["employee_id"].astype(str))
+        pay = self.payouts.assign(employee_id=self.payouts["employee_id"].astype(str)).set_index("employee_id")
+        out = []
+        for r in d[d["issue"] == "scores_uniform"].itertuples():
+            ids = table.loc[table["role"].astype(str) == r.role_key, "employee_id"]
+            amount = pd.to_numeric(pay["performance_pay"].reindex(ids), errors="coerce").sum()
+            if not amount > 0:
+                continue
+            graded = isinstance(r.grade, str) and r.grade
+            n = int(r.people)
+            out.append(f"岗位「{r.role}」的 {n} 人得分相同，却按{f'等级 {r.grade} ' if graded else '等级'}合计发放绩效工资 "
+                       f"{grouped(amount, 2)}；"
+                       "这些等级区分不出任何人（见方案诊断），发放前请核对。" if self.zh else
+                       f"Role {r.role}: the {n} people score the same, yet are paid {grouped(amount, 2)} of performance "
+                       f"pay in all{f' at grade {r.grade}' if graded else ''}, by grades that tell no one apart (see the plan "
+                       "diagnostics); check it before paying.")
+        return out
 
     def feedback(self) -> Section:
         cards = analysis.feedback_cards(self.scorecard.table, self.scorecard.details, kpis=self.kpis,

@@ -1311,6 +1311,19 @@ def test_a_leaderboard_where_everyone_ties_names_no_first_place(tmp_path, langua
 
 
 @pytest.mark.parametrize("language, text", [
+    ("zh", "岗位「直销员」的 3 人得分相同，却按等级 A 合计发放绩效工资 3,600.00；这些等级区分不出任何人（见方案诊断），发放前请核对。"),
+    ("en", "Role Representative: the 3 people score the same, yet are paid 3,600.00 of performance pay in all at "
+           "grade A, by grades that tell no one apart (see the plan diagnostics); check it before paying."),
+])
+def test_the_payout_section_says_when_performance_pay_follows_grades_that_mean_nothing(tmp_path, language, text):
+    """Three reps all at 50 get grade A and the plan's performance pay of 1,000 x 1.2 each:
+    3 x 1,200 = 3,600.00 paid on grades that tell no one apart; the summary said so, the
+    payout table that payroll reads did not."""
+    paras = _tied_reps(tmp_path, 3, language=language).payout_section().paragraphs
+    assert text in paras
+
+
+@pytest.mark.parametrize("language, text", [
     ("zh", "2 人并列第一：{a}（{ta}）、{b}（{tb}），得分 90"),
     ("en", "2 people share first place: {a} ({ta}) and {b} ({tb}), score 90"),
 ])
