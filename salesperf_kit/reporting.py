@@ -1321,7 +1321,7 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     value, threshold = row.get("value"), row.get("threshold")
     zh = language == "zh"
     phase = row.get("phase") if pd.notna(row.get("phase")) else ""  # (NaN: the base weights)
-    phase = f" ({phase})" if phase and zh else f" (phase {phase})" if phase else ""  # (a phase's name is the plan's)
+    phase = f"（阶段「{phase}」）" if phase and zh else f" (phase {phase})" if phase else ""  # (a phase's name is the plan's)
     name = label_with_unit(key, language) if key in CATALOGUE else key
     labels = [label_with_unit(k, language) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)

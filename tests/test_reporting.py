@@ -754,7 +754,7 @@ def test_a_diagnostic_of_the_base_weights_names_no_phase(tmp_path):
     assert "Role rep: process KPIs carry only 5% (suggested at least 20%)." in sentences
     assert ("Role rep (phase 新品推广期): Received revenue carries 60% of the weight; the plan leans on one metric."
             in sentences)
-    assert "岗位 rep (新品推广期)：单一指标「到账金额」占权重 60%，方案过于依赖一个指标。" in [
+    assert "岗位 rep（阶段「新品推广期」）：单一指标「到账金额」占权重 60%，方案过于依赖一个指标。" in [
         diagnostic_sentence(r, "zh") for r in rows]
     assert not any("nan" in s for s in sentences)
 
