@@ -377,6 +377,28 @@ def _where_written(params, problems: list[Problem], *, data_keys: bool = True) -
             else p for p in problems]
 
 
+def _check_scenario_roles(params, held: list[str], run: _Run) -> None:
+    """A scenario's role that is neither a role of the plan (nor its label) nor a role of the
+    employees (``agnet``): ``salesperf scenarios`` stops on it, so ``validate`` says so first."""
+    sc = params.scoring
+    known = list(dict.fromkeys([*sc.roles, *held]))
+    source = Path(params.source).name if params.source else None
+    for name, spec in params.scenarios.scenarios.items():
+        for written in spec.roles:
+            if written in known or params.role_of_label(written):
+                continue
+            key = f"scenarios.scenarios.{name}.roles.{written}"
+            run.add(Problem(
+                "", "scenario_role", file=source, key=key, value=written,
+                message=f"'{written}' is not a role of the plan (scoring.roles: {', '.join(sc.roles)})"
+                        + (f" nor of the employees ({', '.join(held)})" if set(held) - set(sc.roles) else "")
+                        + f", so scenario '{name}' cannot be scored."
+                        + did_you_mean(written, known),
+                fix="write one of the roles (or its label), or delete the role from the scenario",
+                zh=f"{key}：「{written}」既不是方案的岗位（{'、'.join(sc.roles)}），也不是员工表中的岗位，情景「{name}」"
+                   "无法计算。"))
+
+
 def _check_plan(params, run: _Run, period=None) -> None:
     """The data against the plan: the employees' roles, with the rule and words scoring
     uses (:meth:`~salesperf_kit.params.Params.roles_without_weights`; an empty role is
@@ -407,6 +429,7 @@ def _check_plan(params, run: _Run, period=None) -> None:
                 fix=f"if the export names the role otherwise, read it as '{role}' with data.values.employees.role: "
                     f"{{'<name in the export>': {role}}}; if nobody holds it yet, nothing to do",
                 zh=f"scoring.roles.{role}：员工表中没有岗位为「{role}」的人，该岗位的权重不会用于任何人。"))
+        _check_scenario_roles(params, held, run)
     for p in params.plan_problems():  # a finding of the plan is listed under its file
         run.add(p if p.file or not params.source else replace(p, file=Path(params.source).name))
     from .incentives import commission_base_problem, has_commission_base

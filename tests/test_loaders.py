@@ -1790,6 +1790,29 @@ def test_validate_warns_of_a_role_of_the_plan_that_nobody_holds(tmp_path):
     assert w.file == "acme.yaml" and not report.problems
 
 
+
+def test_validate_finds_a_scenario_role_that_is_no_role_at_all(tmp_path):
+    """`validate --params` said OK of a plan whose scenario weighs the role 'agnet'; only
+    `salesperf scenarios` then stopped on it. A role written as its label (坐席) is a role."""
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_csv(data / "employees.csv", pd.DataFrame({
+        "employee_id": ["E1", "E2"], "name": ["王芳", "李雷"], "team": ["一组", "一组"], "role": ["agent", "team_lead"]}))
+    _write_csv(data / "orders.csv", pd.DataFrame({"order_id": ["O1"], "employee_id": ["E1"], "customer_id": ["C1"],
+                                                  "order_date": ["2026-10-01"], "amount": ["100"]}))
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\ndata: {path: data}\nscenarios:\n  scenarios:\n    typo:\n      roles:\n"
+                    "        agnet: {revenue: 1.0}\n        坐席: {revenue: 1.0}\n        team_lead: {revenue: 1.0}\n",
+                    encoding="utf-8")
+    report = validate_dataset(data, params=load_params(plan))
+    [p] = [p for p in report.problems if p.check == "scenario_role"]
+    assert str(p) == ("scenarios.scenarios.typo.roles.agnet (acme.yaml, line 7): 'agnet' is not a role of the plan "
+                      "(scoring.roles: agent, team_lead), so scenario 'typo' cannot be scored. Did you mean 'agent'? "
+                      "Fix: write one of the roles (or its label), or delete the role from the scenario")
+    assert p.text("zh").startswith("scenarios.scenarios.typo.roles.agnet：「agnet」既不是方案的岗位")
+
 def _org_chart(tmp_path, second_team_for_m1=False):
     """An org chart exported as columns (agent, manager, region), as CRM exports give it:
     the managers M1 and M2 have no row of their own."""
