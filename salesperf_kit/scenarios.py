@@ -469,6 +469,11 @@ class ScoreModel:
     steps: _Steps = field(default_factory=_Steps)
     settings: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    role_names: dict = field(default_factory=dict)  # role -> {"zh": ..., "en": ...}, for notes
+
+    def role_name(self, role: str, language: str) -> str:
+        """What the plan calls ``role`` in ``language``; the role itself without a plan."""
+        return self.role_names.get(role, {}).get(language, role)
 
     __repr__ = compact_repr
 
@@ -624,7 +629,9 @@ def score_model(scorecard, *, role: str | None = None, kpis=None, top_k: int | N
                        kpi_of=pd.Series(kpi_of), vary=(role,) if role is not None else tuple(weights),
                        people=people, grading=sc.grading,
                        top_k=int(top_k if top_k is not None else params.scenarios.top_k),
-                       rank_tie=sc.grading.rank_tie, steps=steps, settings=settings, notes=notes)
+                       rank_tie=sc.grading.rank_tie, steps=steps, settings=settings, notes=notes,
+                       role_names={r: {lang: _role_name(params, r, lang) for lang in ("zh", "en")}
+                                   for r in set(map(str, role_of.values()))})
     got = model.scores(model.weights)
     want = pd.to_numeric(people["score"], errors="coerce").to_numpy(dtype="float64")
     both = ~np.isnan(got) & ~np.isnan(want)
@@ -1661,8 +1668,8 @@ def _unmeasured_note(model: ScoreModel, cols: list[str]) -> Note:
     by_role: dict[str, list[str]] = {}
     for c in cols:
         by_role.setdefault(str(model.role_of[c]), []).append(str(model.kpi_of[c]))
-    en = "; ".join(f"{', '.join(ks)} for the role '{r}'" for r, ks in by_role.items())
-    zh = "；".join(f"岗位「{r}」的{_zh_kpis(ks)}" for r, ks in by_role.items())
+    en = "; ".join(f"{', '.join(ks)} for the role '{model.role_name(r, 'en')}'" for r, ks in by_role.items())
+    zh = "；".join(f"岗位「{model.role_name(r, 'zh')}」的{_zh_kpis(ks)}" for r, ks in by_role.items())
     one = len(cols) == 1
     return Note(f"left out: {en}: nobody of the role has points of {'it' if one else 'them'} this period, so "
                 f"{'its weight moves' if one else 'their weights move'} nobody (the scorer shares "
@@ -2110,7 +2117,7 @@ def data_driven_weights(scorecard, role: str, *, source: str = "raw", variant: s
                   f"熵权法（{'原始值' if variant == 'raw' else '先按方向做最小-最大标准化'}）和 CRITIC 基于"
                   f"{'指标原始值' if source == 'raw' else '标准化得分'}，计入各项指标值齐全的 {people} 人。")]
     if unscored:
-        notes.append(_unscored_note(unscored, role))
+        notes.append(_unscored_note(unscored, role, getattr(scorecard, "params", None)))
     spec = _ahp_spec(scorecard.params, role, weighed) if scorecard.params is not None else None
     if spec is not None:
         names, matrix = spec
@@ -2163,7 +2170,7 @@ def topsis_ranking(scorecard, role: str, *, weights=None, language: str | None =
     out["topsis_rank"] = t["rank"]
     out["rank_difference"] = out["rank_in_role"] - out["topsis_rank"]
     out = out.sort_values(["rank_in_role"], kind="mergesort")
-    out.attrs["notes"] = _said([_unscored_note(unscored, role)] if unscored else [], _language_of(scorecard, language))
+    out.attrs["notes"] = _said([_unscored_note(unscored, role, getattr(scorecard, "params", None))] if unscored else [], _language_of(scorecard, language))
     return out
 
 
@@ -2178,12 +2185,14 @@ def _scored_weights(scorecard, role: str, plan: pd.Series) -> tuple[pd.Series, l
     return plan.drop(unscored), unscored
 
 
-def _unscored_note(unscored: list[str], role: str) -> Note:
-    return Note(f"{', '.join(unscored)} left out: nobody of the role '{role}' has points of "
+def _unscored_note(unscored: list[str], role: str, params=None) -> Note:
+    """KPIs left out of a role's analysis; the role named as the plan names it."""
+    en, zh = ((_role_name(params, role, lang) for lang in ("en", "zh")) if params is not None else (role, role))
+    return Note(f"{', '.join(unscored)} left out: nobody of the role '{en}' has points of "
                 f"{'it' if len(unscored) == 1 else 'them'} this period, so the scorer shares "
                 f"{'its' if len(unscored) == 1 else 'their'} weight out over the other KPIs (the plan column "
                 "is that share).",
-                f"{_zh_kpis(unscored)}不计：本期岗位「{role}」无人有该指标得分，评分时其权重按比例分给其他指标"
+                f"{_zh_kpis(unscored)}不计：本期岗位「{zh}」无人有该指标得分，评分时其权重按比例分给其他指标"
                 "（方案一栏即分配后的占比）。")
 
 

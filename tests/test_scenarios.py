@@ -1514,6 +1514,23 @@ def test_a_kpi_nobody_has_is_left_out_of_sweep_sensitivity_and_tornado(no_orders
     assert sorted(t.get_text() for t in ax.get_yticklabels()) == sorted(["接通率", "有效沟通时长"])
 
 
+def test_notes_on_a_kpi_nobody_has_name_the_role_as_the_plan_does(no_orders_case):
+    """With the role labelled (坐席 / Agent), the notes of the tornado, Sobol and the
+    data-driven weights named it by its key: 岗位「agent」 in a Chinese workbook."""
+    from dataclasses import replace
+
+    params = params_from_dict({"business": "telesales", "scoring": {"grading": THRESHOLDS, "roles": {"agent": {
+        "label": {"zh": "坐席", "en": "Agent"},
+        "weights": {"connect_rate": 0.4, "effective_talk_minutes": 0.4, "revenue": 0.2}}}}})
+    card = replace(no_orders_case, params=params)
+    [note] = sc.oat_ranges(sc.score_model(card)).attrs["notes"]
+    assert note.startswith("left out: revenue for the role 'Agent': nobody of the role has points of it")
+    assert note.zh.startswith("未计入：岗位「坐席」的「销售额」：本期该岗位无人有该指标得分")
+    notes = sc.data_driven_weights(card, "agent", language="zh").attrs["notes"]
+    assert any(n.startswith("「销售额」不计：本期岗位「坐席」无人有该指标得分") for n in notes)
+    notes = sc.topsis_ranking(card, "agent", language="en").attrs["notes"]
+    assert notes[0].startswith("revenue left out: nobody of the role 'Agent' has points of it")
+
 def test_a_base_pay_change_that_reaches_nobody_is_said(demo, pay_case):
     """Every demo employee has a base_pay of their own (55 agents, 5 team leads), which
     overrides the plan's: raising base_pay.default or .team_lead cost 0.00 with no word.
