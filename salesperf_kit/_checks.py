@@ -34,8 +34,15 @@ def one_slip_apart(a: str, b: str) -> bool:
 
     Only alphabetic letters count, and both must be at least 4 characters long: values that
     differ in one character (``A`` and ``B``, ``Tier 1`` and ``Tier 2``) are different values,
-    not slips; so are Chinese ones (``已完成`` and ``未完成``, ``已经签收`` and ``未经签收``)."""
+    not slips; so are Chinese ones (``已完成`` and ``未完成``, ``已经签收`` and ``未经签收``).
+    In Chinese, whose slips are those of the input method, two values of two or more
+    characters that differ in one character of the same sound are one slip apart
+    (``已流式`` for ``已流失``, ``已退歀`` for ``已退款``)."""
     a, b = str(a), str(b)
+    if a != b and len(a) == len(b) >= 2:
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1 and _wide(a[diff[0]]) and _wide(b[diff[0]]):
+            return _same_sound(a[diff[0]], b[diff[0]])
     if a == b or min(len(a), len(b)) < 4:
         return False
     if len(a) == len(b):
@@ -50,6 +57,21 @@ def one_slip_apart(a: str, b: str) -> bool:
     long, short = (a, b) if len(a) > len(b) else (b, a)
     i = next((i for i in range(len(short)) if long[i] != short[i]), len(short))
     return _letter(long[i]) and long[:i] + long[i + 1:] == short
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalpha()
+
+
+def _same_sound(x: str, y: str) -> bool:
+    """Two Chinese characters with a reading in common, tones aside (流式 for 流失, 歀 for
+    款): the slip a pinyin input method makes by picking the wrong character of a sound."""
+    from pypinyin import Style, pinyin
+
+    def sounds(ch: str) -> set[str]:
+        return set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+    return bool(sounds(x) & sounds(y))
 
 
 def _letter(ch: str) -> bool:

@@ -1154,10 +1154,32 @@ def test_a_filter_value_no_row_has_is_a_warning_with_the_closest_value(tmp_path,
     assert w.fix == f"nothing to do if no row has {kept[2]!r} in this export; otherwise write it as the column does"
 
 
+def test_a_chinese_filter_value_an_input_method_slip_away_is_an_error_too(tmp_path):
+    """已流式 for 已流失 (the same sound, the wrong character): a warning that validate
+    passed as OK while 2,473 lost deals were dropped; 'Lsot' for Lost was an error."""
+    mapping = _maven_like(tmp_path)
+    pipeline = pd.read_csv(tmp_path / "sales_pipeline.csv", dtype=str, keep_default_na=False)
+    pipeline["deal_stage"] = pipeline["deal_stage"].map({"Won": "已成交", "Lost": "已流失", "Engaging": "跟进中",
+                                                         "Prospecting": "初步接洽"})
+    _write_csv(tmp_path / "sales_pipeline.csv", pipeline)
+    mapping["filters"] = {"orders": {"deal_stage": ["已成交", "已流式"]}}
+    [p] = validate_dataset(tmp_path, mapping=mapping).problems
+    assert p.check == "filter_value_misspelt"
+    assert p.message == ("data.filters.orders.deal_stage keeps '已流式', which no row of the column has, and "
+                         "removes the 1 row(s) of '已流失', one typing slip away from it. Did you mean '已流失'?")
+    # a value of another meaning, one character apart (未 for 已), is not a slip: a warning
+    mapping["filters"] = {"orders": {"deal_stage": ["已成交", "未成交"]}}
+    report = validate_dataset(tmp_path, mapping=mapping)
+    assert not report.problems and [w.check for w in report.warnings if w.check.startswith("filter_value")] == [
+        "filter_value_unmatched"]
+
 @pytest.mark.parametrize("a, b, slip", [
     ("lsot", "lost", True), ("complted", "completed", True), ("cancelled", "canceled", True),
     ("lostx", "lost", True), ("paid", "unpaid", False), ("shipped", "unshipped", False),
     ("tier1", "tier2", False), ("won", "own", False), ("已经签收", "未经签收", False), ("lost", "lost", False),
+    # Chinese: one character of the same sound, as a pinyin input method slips (流式 for 流失)
+    ("已流式", "已流失", True), ("已退歀", "已退款", True), ("已完成", "未完成", False), ("华东", "华北", False),
+    ("一组", "二组", False), ("已流失", "已流失", False),
 ])
 def test_one_slip_apart_is_one_letter_wrong_missing_extra_or_swapped(a, b, slip):
     from salesperf_kit._checks import one_slip_apart
