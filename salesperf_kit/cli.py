@@ -288,6 +288,8 @@ def score(business, data, period, params_file, out, language):
     # KPIs left out, people not in post, how the plan was applied, what the payouts say
     for note in [*report.scorecard.notes, *report.payouts.attrs.get("notices", [])]:
         _say("notice", note, report.language)
+    if "months" in report.payouts.attrs:  # a quarter's or a year's pay: the sum of its months'
+        _say("notice", report.pay_by_month_sentence(), report.language)
     for line in report.unscored_lines():  # a scorecard of empty scores is not a plain success
         _say("warning", line, report.language)
     click.echo(f"Wrote the scorecard of {len(table)} {'person' if len(table) == 1 else 'people'} to {out}")
@@ -304,12 +306,15 @@ def score(business, data, period, params_file, out, language):
 def explain(business, employee_id, data, period, params_file, language):
     """Explain one person's score step by step ("why is my score 78?"); EMPLOYEE_ID may
     also be the person's name."""
-    from .scoring import scorecard
+    from .scoring import pays_by_month, period_payouts, scorecard
 
     with _warnings_said() as said:  # (a pay award left unpaid, said after the explanation, in its language)
         params = _params(business, params_file)
         said.language = language or params.report_language
-        card = scorecard(_load(data, params, period), params, period)
+        dataset = _load(data, params, period)
+        card = scorecard(dataset, params, period)
+        if pays_by_month(params, card.period):  # a quarter's or a year's pay: the sum of its months'
+            card.pay = period_payouts(dataset, params, card)
         click.echo(card.explain(employee_id, language=said.language))
 
 

@@ -29,6 +29,7 @@ _COLUMN_LABELS = {
     "employee_id": ("工号", "Employee ID"), "name": ("姓名", "Name"), "team": ("团队", "Team"),
     "role": ("岗位", "Role"), "period": ("考核期", "Period"), "score": ("得分", "Score"),
     "rank": ("排名", "Rank"), "grade": ("等级", "Grade"), "grade_label": ("等级说明", "Grade label"),
+    "monthly_grades": ("各月等级", "Monthly grades"),
     "kpi_points": ("指标得分", "KPI points"), "rating_points": ("评价得分", "Rating points"),
     "bonus_points": ("加分", "Bonus points"), "penalty_points": ("扣分", "Penalty points"),
     "cost_discount_points": ("成本折扣", "Cost discount"), "team_score": ("团队得分", "Team score"),

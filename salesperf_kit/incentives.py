@@ -374,7 +374,7 @@ def _prorated(who: list[str], days: list[int], span: int, with_performance: bool
     zh_pay = "基本工资和绩效工资" if with_performance else "基本工资"
     en_list = ", ".join(f"{e} {d} {'day' if d == 1 else 'days'}" for e, d in shown) + (
         f" and {more} more" if more > 0 else "")
-    zh_list = "、".join(f"{e}在职 {d} 天" for e, d in shown) + ("等" if more > 0 else "")
+    zh_list = "、".join(f"{e}（在职 {d} 天）" for e, d in shown) + ("等" if more > 0 else "")
     return Note(f"{en_pay} of {n} {'person' if n == 1 else 'people'} pro-rated to the days employed (by hire "
                 f"date and leave date; the period has {span} days): {en_list}.",
                 f"{n} 人的{zh_pay}按在职天数折算（依入职日期和离职日期，本期共 {span} 天）：{zh_list}。")
@@ -663,6 +663,87 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
     arithmetic.
     """
     return _payouts(scorecard_table, kpis, params, targets=targets, names=names)[0]
+
+
+def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.DataFrame) -> pd.DataFrame:
+    """应发薪酬 of a quarter or a year as the sum of its months' pay (a plan whose amounts,
+    tiers, caps and gates are monthly: ``incentives.pay_period: month``).
+
+    ``months``: (month, :func:`payouts` of that month) for each month paid. One row per row
+    of ``scorecard_table`` (the period's scorecard: employee_id, name, team, role, grade), in
+    its order::
+
+        base_pay ... clawback, total = Σ over the months of the month's amount
+                                       (NaN when a month's amount could not be determined;
+                                       0 for someone in no month's table)
+        commission_base, target      = Σ over the months
+        attainment                   = commission_base / target (NaN without a positive target)
+        grade                        = the period's grade (scorecard_table)
+        monthly_grades               = each month's grade, "A / B / A"
+
+    ``attrs["notices"]``: each month's notices, the month named unless every month gave the
+    same; ``attrs["months"]``: the months paid.
+    """
+    ids = scorecard_table["employee_id"].astype(str)
+    out = pd.DataFrame({c: scorecard_table[c].to_numpy() if c in scorecard_table else np.nan
+                        for c in ("employee_id", "name", "team", "role", "grade")})
+    out["employee_id"] = ids.to_numpy()
+    parts = [pay.assign(employee_id=pay["employee_id"].astype(str), _month=str(m)) for m, pay in months]
+    every = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["employee_id", "_month"])
+    summed = [*COMPONENTS, "total", "commission_base", "target"]
+    for c in summed:
+        if c not in every:
+            out[c] = 0.0
+            continue
+        v = pd.to_numeric(every[c], errors="coerce")
+        per = v.groupby(every["employee_id"]).agg(lambda x: x.sum(skipna=False)).reindex(ids)
+        out[c] = per.mask(~ids.isin(every["employee_id"]).to_numpy(), 0.0).to_numpy()  # (in no month: nothing paid)
+    for c in COMPONENTS + ("total",):  # (sums of cents, written as cents)
+        out[c] = _cents(out[c].to_numpy(dtype="float64"))
+    t = out["target"].where(out["target"] > 0)
+    out["attainment"] = out["commission_base"] / t
+    grades = every.dropna(subset=["grade"]).groupby("employee_id")["grade"].agg(lambda g: " / ".join(map(str, g))) \
+        if "grade" in every else pd.Series(dtype=object)
+    out["monthly_grades"] = grades.reindex(ids).to_numpy()
+    out = out[[*PAYOUT_COLUMNS, "monthly_grades"]]
+    said = [[n for n in pay.attrs.get("notices", [])] for _, pay in months]
+    same = all(x == said[0] for x in said) if said else True
+    notices = list(said[0]) if same and said else [
+        Note(f"{m}: {n}", f"{m}：{getattr(n, 'zh', n)}") for (m, _), ns in zip(months, said) for n in ns]
+    out.attrs["notices"] = notices
+    out.attrs["months"] = [str(m) for m, _ in months]
+    out.attrs["by_month"] = every[[c for c in ("employee_id", "_month", "grade", "total") if c in every]].rename(
+        columns={"_month": "month"}).reset_index(drop=True)
+    return out
+
+
+def explain_monthly_pay(pay: pd.DataFrame, employee_id: str, period, business: str, *,
+                        language: str = "zh") -> str:
+    """The pay of a quarter or a year that is the sum of its months' (:func:`sum_payouts`),
+    for one person: each month's total and grade, then their sum, and the command that tells
+    a month's pay item by item."""
+    zh = language == "zh"
+    e = str(employee_id)
+    months = pay.attrs["by_month"]
+    mine = months[months["employee_id"].astype(str) == e]
+    row = pay[pay["employee_id"].astype(str) == e]
+    head = (f"应发薪酬（{period}）按月核算，为各月之和：" if zh else
+            f"Pay for {period}, the sum of its months' pay (the plan pays by month):")
+    lines = [head]
+    for r in mine.itertuples():
+        grade = (f"（等级 {r.grade}）" if zh else f" (grade {r.grade})") if isinstance(r.grade, str) else ""
+        lines.append(f"  {r.month} {_money(r.total) if pd.notna(r.total) else '—'}{grade}")
+    none = pay.attrs.get("months_without_records", [])
+    if none:
+        lines.append(f"  {'、'.join(none)}：没有数据，未计薪" if zh else f"  {', '.join(none)}: no data, not paid")
+    total = row["total"].iloc[0] if len(row) else np.nan
+    parts = " + ".join(_money(t) for t in mine["total"]) if len(mine) > 1 else ""
+    shown = _money(total) if pd.notna(total) else "—"
+    lines.append(f"  {'应发合计' if zh else 'Total'} {parts + ' = ' if parts else ''}{shown}")
+    first = mine["month"].iloc[0] if len(mine) else (pay.attrs["months"] or [str(period)])[0]
+    lines.append(f"  各月明细：salesperf explain {business} {e} --period {first}" if zh else
+                 f"  Each month item by item: salesperf explain {business} {e} --period {first}")
+    return "\n".join(lines)
 
 
 def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets: pd.DataFrame | None = None,

@@ -446,6 +446,10 @@ class Incentives(_Model):
     #: ``calendar_days`` pays days employed / days of the period (按在职天数折算), ``none``
     #: pays the whole period's amounts
     prorate: Literal["calendar_days", "none"] = "calendar_days"
+    #: what the plan's amounts, tiers, caps and gates are for: ``month`` (a quarter's or a
+    #: year's pay is the sum of its months' pay, each month scored and paid on its own), or
+    #: ``period`` (the plan applies once to whatever period is scored: a quarterly bonus plan)
+    pay_period: Literal["month", "period"] = "month"
 
 
 # ----------------------------------------------------------------------------- goals, audit, scenarios

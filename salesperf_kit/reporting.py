@@ -825,12 +825,13 @@ class Report:
     def payout_section(self) -> Section:
         p = self._names(self._by_rank(self.payouts, "total", ascending=False))
         optional = ("commission", "over_target_bonus", "team_pool", "awards", "clawback")  # shown when anyone gets some
-        cols = [c for c in ["name", "team", "grade", "base_pay", "performance_pay", "commission", "over_target_bonus",
+        grade = "monthly_grades" if "monthly_grades" in p else "grade"  # (pay by month: each month's grade)
+        cols = [c for c in ["name", "team", grade, "base_pay", "performance_pay", "commission", "over_target_bonus",
                             "team_pool", "awards", "clawback", "total"]
                 if c in p and (c not in optional or (p[c].fillna(0) != 0).any())]
         # to the cent, as paid: a row of whole yuan (27,364 + 3,312) would not add up to its
         # total (36,777) when the items are 27,364.50 and 3,312.50
-        money = [c for c in cols if c not in ("name", "team", "grade")]
+        money = [c for c in cols if c not in ("name", "team", grade)]
         p = p.assign(**{c: p[c].map(lambda v: "–" if pd.isna(v) else grouped(v, 2)) for c in money})
         shown = p[cols].rename(columns=column_labels(cols, self.language))
         cost = self.plan_cost
@@ -853,14 +854,33 @@ class Report:
         paras += [n.text(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
         paras += self._pay_on_uniform_grades()
-        if self.period.kind != "month":  # the plan's fixed amounts are per period: here once, not per month
-            span = {"quarter": ("季度", "quarter"), "year": ("年度", "year")}[self.period.kind]
-            paras.append(f"底薪、绩效工资和奖项等固定金额按方案计一次，即一个考核期（本报告为{span[0]}）；"
-                         "若方案金额是按月设定的，请按月出具报告来核算薪酬。" if self.zh else
-                         f"Fixed amounts of the plan (base pay, performance pay, awards) are paid once per period, "
-                         f"here once for the {span[1]}; if the plan's amounts are monthly, work out pay from the "
-                         "monthly reports instead.")
+        if "months" in self.payouts.attrs:  # the sum of the months' pay (incentives.pay_period: month)
+            paras.append(self.pay_by_month_sentence())
+        elif self.period.kind != "month":  # pay_period: period, the plan applied once to the quarter or year
+            span = {"quarter": ("本季度", "quarter"), "year": ("本年度", "year")}[self.period.kind]
+            paras.append(f"方案按整个考核期计薪（incentives.pay_period: period）：底薪、绩效工资、提成档位、封顶、门槛和奖项"
+                         f"按{span[0]}计一次。若方案金额按月设定，请删去该设置（默认按月核算，薪酬为各月之和）。" if self.zh else
+                         "The plan pays per whole period (incentives.pay_period: period): base pay, performance pay, "
+                         f"the commission tiers, cap and gate, and the awards apply once to the {span[1]}. If its "
+                         "amounts are monthly, remove that setting (pay is then the sum of the months').")
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
+
+    def pay_by_month_sentence(self) -> str:
+        """How a quarter's or a year's pay was worked out under a monthly plan, and which
+        months had no data to pay on."""
+        months = self.payouts.attrs["months"]
+        none = self.payouts.attrs.get("months_without_records", [])
+        span = {"quarter": ("本季度", "quarter"), "year": ("本年度", "year")}[self.period.kind]
+        if self.zh:
+            return (f"{span[0]}薪酬按月核算：方案的金额、提成档位、封顶和门槛都按月计，各月（{'、'.join(months)}）分别计分、定级、"
+                    "计薪后相加；“各月等级”列出每月的等级。"
+                    + (f"{'、'.join(none)} 没有数据，未计薪。" if none else "")
+                    + "若方案按整个考核期计薪（如季度奖金），请在参数文件中设置 incentives.pay_period: period。")
+        return (f"Pay for the {span[1]} is the sum of its months' pay: the plan's amounts, commission tiers, cap and "
+                f"gate are monthly, so each month ({', '.join(months)}) is scored, graded and paid on its own; "
+                "Monthly grades lists each month's grade."
+                + (f" {', '.join(none)} had no data and {'is' if len(none) == 1 else 'are'} not paid." if none else "")
+                + " For a plan paid per whole period (a quarterly bonus), set incentives.pay_period: period.")
 
     def _pay_on_uniform_grades(self) -> list[str]:
         """A sentence per role whose people all score the same (the ``scores_uniform``
@@ -1457,8 +1477,8 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     export is complete, however its last days look. Such a report's summary compares the
     days the data cover with the same days of the previous period and of last year.
     """
-    from .incentives import payouts, plan_cost
-    from .scoring import earlier_grades, score
+    from .incentives import plan_cost
+    from .scoring import earlier_grades, period_payouts, score
 
     params = load_params(params_file).for_business(business)
     key = params.client_key  # (before the language changes: the plan's name names folders, salts pseudonyms)
@@ -1500,9 +1520,12 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
         prev_kpis, last_year = earlier[p.previous()], earlier[p.same_last_year()]
     else:
         last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
-    people = pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else None
+    # how the payout notices name a person: by name (a pseudonym in an anonymised report), not by id
+    people = (pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else
+              dict(zip(kpis.wide["employee_id"].astype(str), kpis.wide["name"].fillna(kpis.wide["employee_id"]).astype(str)))
+              if "name" in kpis.wide else None)
     with _held_back("salesperf_kit.incentives"):  # its notices are in the payout section, in the report's language
-        pay = payouts(card.table, kpis, params, targets=targets, names=people)
+        pay = period_payouts(dataset, params, card, names=people)
     cost = plan_cost(pay, kpis)
     plots.set_style()
     return Report(business=business, period=p, params=params, language=language, client=client, client_name=shown,

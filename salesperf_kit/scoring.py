@@ -604,6 +604,8 @@ class Scorecard:
     absent: pd.DataFrame | None = field(default=None, repr=False)
     kpis: object = field(default=None, repr=False)
     targets: pd.DataFrame | None = field(default=None, repr=False)
+    #: the period's pay when it is the sum of its months' (:func:`period_payouts`), for explain
+    pay: pd.DataFrame | None = field(default=None, repr=False)
 
     __repr__ = compact_repr
 
@@ -1055,6 +1057,37 @@ def scorecard(dataset, params, period) -> Scorecard:
                  history=earlier_grades(dataset, params, kpis.period))
 
 
+def pays_by_month(params, period) -> bool:
+    """Whether the pay of ``period`` is the sum of its months' pay: a quarter or a year under
+    a plan whose amounts are monthly (``incentives.pay_period: month``, the default)."""
+    return parse_period(period).kind != "month" and params.incentives.pay_period == "month"
+
+
+def period_payouts(dataset, params, card: Scorecard, *, names=None) -> pd.DataFrame:
+    """应发薪酬 of ``card``'s period as the plan pays it: :func:`incentives.payouts` of the
+    period, or, when :func:`pays_by_month`, the sum of the pay of each of its months that
+    has records, each month's KPIs scored and paid on their own
+    (:func:`incentives.sum_payouts`); the months without records are listed in
+    ``attrs["months_without_records"]``."""
+    from .coverage import has_records
+    from .incentives import payouts, sum_payouts
+
+    targets = _tables_of(dataset).get("targets")
+    if not pays_by_month(params, card.period):
+        return payouts(card.table, card.kpis, params, targets=targets, names=names)
+    ratings = _tables_of(dataset).get("reviews")
+    months, without = [], []
+    for m in card.period.months():
+        if not has_records(dataset, m):
+            without.append(str(m))
+            continue
+        month = score(_plan_kpis(dataset, params, m), params, targets=targets, ratings=ratings)
+        months.append((m, payouts(month.table, month.kpis, params, targets=targets, names=names)))
+    out = sum_payouts(months, card.table)
+    out.attrs["months_without_records"] = without
+    return out
+
+
 def earlier_grades(dataset, params, period, known: dict | None = None) -> pd.DataFrame:
     """Grades of the ``scoring.promotion.consecutive - 1`` periods just before ``period``
     (the ``history`` that :func:`score` needs for promotion eligibility).
@@ -1412,8 +1445,10 @@ def _pay_lines(card: Scorecard, employee_id: str, language: str) -> list[str]:
             or inc.over_target is not None or (inc.team_pool is not None and inc.team_pool.amount)
             or any(inc.awards.values())):
         return []
-    from .incentives import explain_pay
+    from .incentives import explain_pay, explain_monthly_pay
 
+    if card.pay is not None and "months" in card.pay.attrs:
+        return ["", explain_monthly_pay(card.pay, employee_id, card.period, card.business, language=language)]
     try:
         story = explain_pay(card.table, card.kpis, card.params, employee_id, language=language, targets=card.targets)
     except ScoringError as err:

@@ -643,7 +643,8 @@ def test_score_pays_a_mid_month_hire_for_the_days_employed_and_says_so(telesales
     assert r.exit_code == 0, r.output
     card = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig", dtype={"工号": str}).set_index("工号")
     assert card.loc["E0002", "基本工资"] == 2_687.10  # 4 900 x 17/31 = 2 687.097
-    assert ("提示：1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：E0002在职 17 天。"
+    name = card.loc["E0002", "姓名"]  # (the notice names the person, as the scorecard does)
+    assert (f"提示：1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：{name}（在职 17 天）。"
             in r.output)
     assert "pro-rated" not in r.output  # not said again in English
 

@@ -358,7 +358,7 @@ def test_base_and_performance_pay_are_prorated_to_the_calendar_days_employed(cap
         "Base and performance pay of 3 people pro-rated to the days employed (by hire date and leave date; "
         "the period has 31 days): e2 17 days, e3 10 days, e5 0 days."]
     assert t.attrs["notices"][0].zh == (
-        "3 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：e2在职 17 天、e3在职 10 天、e5在职 0 天。")
+        "3 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：e2（在职 17 天）、e3（在职 10 天）、e5（在职 0 天）。")
 
 
 def test_a_quarter_pays_a_leaver_for_the_days_to_their_last_day():
@@ -895,3 +895,75 @@ def test_no_revenue_in_the_data_is_fine_when_the_plan_pays_nothing_on_revenue():
     with pytest.raises(ScoringError, match="incentives.commission.tiers, incentives.over_target"):
         payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS},
                                                    over_target={"threshold": 0.1, "bonus_share": 0.3}))
+
+
+# ----------------------------------------------------------------------------- a quarter paid by month
+def _month_pay(rows: list[dict], notices=()) -> pd.DataFrame:
+    out = pd.DataFrame([{c: 0.0 for c in PAYOUT_COLUMNS} | r for r in rows])
+    out.attrs["notices"] = list(notices)
+    return out
+
+
+def test_a_quarter_paid_by_month_is_the_sum_of_its_months():
+    """A monthly plan applied once to a quarter paid one base pay for three months and ran the
+    commission tiers, cap and gate on the quarter's total (a trial: a person's Q4 commission
+    4,403.68 against 2,201.84 for the sum of their months). By hand:
+
+    E1: July 5,000 + 1,200 (A) + 1,000.50 = 7,200.50; August 5,000 + 700 (C) + 0 = 5,700;
+        base 10,000, performance 1,900, commission 1,000.50, total 12,900.50;
+        commission base 50,000 + 30,000 over targets 40,000 + 40,000: attainment 1.0
+    E2: August only (hired then), 2,500 base: 2,500
+    E3: in the quarter's scorecard, in no month's pay: 0
+    """
+    from salesperf_kit.catalogue import Note
+    from salesperf_kit.incentives import explain_monthly_pay, sum_payouts
+
+    july = _month_pay([{"employee_id": "E1", "grade": "A", "base_pay": 5000, "performance_pay": 1200,
+                        "commission": 1000.50, "total": 7200.50, "commission_base": 50000, "target": 40000}],
+                      notices=[Note("July's notice", "七月的提示")])
+    august = _month_pay([{"employee_id": "E1", "grade": "C", "base_pay": 5000, "performance_pay": 700,
+                          "total": 5700, "commission_base": 30000, "target": 40000},
+                         {"employee_id": "E2", "grade": "B", "base_pay": 2500, "total": 2500}])
+    quarter = pd.DataFrame({"employee_id": ["E2", "E1", "E3"], "name": ["Bo", "Ann", "Cy"], "team": "T",
+                            "role": "agent", "grade": ["B", "A", "C"]})
+    out = sum_payouts([("2026-07", july), ("2026-08", august)], quarter).set_index("employee_id")
+    assert out.index.tolist() == ["E2", "E1", "E3"]  # the scorecard's rows and order
+    assert out.loc["E1", ["base_pay", "performance_pay", "commission", "total"]].tolist() == [
+        10000.0, 1900.0, 1000.50, 12900.50]
+    assert out.loc["E1", "attainment"] == 1.0 and out.loc["E1", "monthly_grades"] == "A / C"
+    assert out.loc["E1", "grade"] == "A"  # (the quarter's own grade stays)
+    assert out.loc["E2", "total"] == 2500.0 and out.loc["E2", "monthly_grades"] == "B"
+    assert out.loc["E3", "total"] == 0.0 and pd.isna(out.loc["E3", "monthly_grades"])
+    assert out.attrs["months"] == ["2026-07", "2026-08"]
+    [n] = out.attrs["notices"]  # (months that say different things are named)
+    assert n == "2026-07: July's notice" and n.zh == "2026-07：七月的提示"
+    # a month whose pay cannot be determined leaves the quarter's undetermined
+    august.loc[0, "total"] = np.nan
+    assert np.isnan(sum_payouts([("2026-07", july), ("2026-08", august)], quarter).loc[1, "total"])
+    # explain: each month, then the sum
+    august.loc[0, "total"] = 5700.0
+    out = sum_payouts([("2026-07", july), ("2026-08", august)], quarter)
+    assert explain_monthly_pay(out, "E1", "2026-Q3", "telesales", language="zh") == (
+        "应发薪酬（2026-Q3）按月核算，为各月之和：\n  2026-07 7,200.50（等级 A）\n  2026-08 5,700.00（等级 C）\n"
+        "  应发合计 7,200.50 + 5,700.00 = 12,900.50\n  各月明细：salesperf explain telesales E1 --period 2026-07")
+
+
+def test_a_report_of_a_quarter_pays_the_sum_of_its_monthly_reports_unless_the_plan_pays_per_period(tmp_path):
+    """incentives.pay_period: month (the default): each month scored, graded and paid on
+    its own; pay_period: period applies the plan once to the quarter, as before."""
+    from salesperf_kit.loaders import load_plan_data
+    from salesperf_kit.scoring import period_payouts, scorecard
+
+    params = load_params("telesales")
+    data = load_plan_data(params, "demo")
+    card = scorecard(data, params, "2026-Q3")
+    quarter = period_payouts(data, params, card).set_index("employee_id")
+    months = [period_payouts(data, params, scorecard(data, params, m)).set_index("employee_id")
+              for m in ("2026-07", "2026-08", "2026-09")]
+    by_hand = sum(m["total"].reindex(quarter.index).fillna(0.0) for m in months)
+    assert (quarter["total"] - by_hand).abs().max() < 0.005
+    assert quarter["monthly_grades"].str.count("/").max() == 2
+    whole = params.model_copy(update={"incentives": params.incentives.model_copy(update={"pay_period": "period"})})
+    once = period_payouts(data, whole, card)
+    assert "monthly_grades" not in once and "months" not in once.attrs
+    assert once["base_pay"].sum() < quarter["base_pay"].sum() / 2  # one month's base pay, not three

@@ -232,13 +232,13 @@ def test_null_for_a_key_the_base_does_not_have_gives_its_line_and_every_key_ther
     assert _error_of(typo) == (
         f"{typo}: incentives.comission (line 3): null removes a key of the base file, but there is nothing to "
         "remove here: it has no 'comission' (keys the base file sets here: base_pay, performance_pay, "
-        "grade_multipliers, prorate, awards, clawback; the others allowed here: commission, over_target, "
+        "grade_multipliers, prorate, pay_period, awards, clawback; the others allowed here: commission, over_target, "
         "team_pool). Did you mean 'commission'? Fix: correct the key, or delete the line.")
     again = _write(tmp_path, "again.yaml", "extends: mid.yaml\nincentives:\n  commission: null\n")
     assert _error_of(again) == (
         f"{again}: incentives.commission (line 3): null removes a key of the base file, but there is nothing to "
         "remove here: it does not set 'commission', so its default applies already (keys it sets here: base_pay, "
-        "performance_pay, grade_multipliers, prorate, awards, clawback). Fix: delete the line.")
+        "performance_pay, grade_multipliers, prorate, pay_period, awards, clawback). Fix: delete the line.")
     role = _write(tmp_path, "role.yaml", "extends: direct\nscoring:\n  roles:\n    senior: null\n")
     assert _error_of(role) == (
         f"{role}: scoring.roles.senior (line 4): null removes a key of the base file, but there is nothing to "

@@ -263,15 +263,23 @@ def test_the_first_place_sentence_gives_the_score_as_the_leaderboard_shows_it(no
     assert text in section.paragraphs[0]
 
 
-def test_a_quarter_report_says_fixed_pay_is_counted_once(no_reviews):
+def test_a_quarter_report_says_how_its_pay_was_worked_out(no_reviews, tmp_path):
     report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                           data_path=str(no_reviews), period="2026-Q3", language="en")
-    assert ("Fixed amounts of the plan (base pay, performance pay, awards) are paid once per period, here once for "
-            "the quarter; if the plan's amounts are monthly, work out pay from the monthly reports instead."
-            ) in report.payout_section().paragraphs
+    assert ("Pay for the quarter is the sum of its months' pay: the plan's amounts, commission tiers, cap and gate "
+            "are monthly, so each month (2026-07, 2026-08, 2026-09) is scored, graded and paid on its own; Monthly "
+            "grades lists each month's grade. For a plan paid per whole period (a quarterly bonus), set "
+            "incentives.pay_period: period.") in report.payout_section().paragraphs
+    plan = tmp_path / "quarterly.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\nincentives: {{pay_period: period}}\n", encoding="utf-8")
+    once = build_report(business="telesales", params_file=str(plan), data_path=str(no_reviews), period="2026-Q3",
+                        language="en")
+    assert ("The plan pays per whole period (incentives.pay_period: period): base pay, performance pay, the "
+            "commission tiers, cap and gate, and the awards apply once to the quarter. If its amounts are monthly, "
+            "remove that setting (pay is then the sum of the months').") in once.payout_section().paragraphs
     monthly = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                            data_path=str(no_reviews), period="2026-09", language="en")
-    assert not [p for p in monthly.payout_section().paragraphs if p.startswith("Fixed amounts")]
+    assert not [p for p in monthly.payout_section().paragraphs if "pay_period" in p]
 
 
 def test_a_name_with_dollar_signs_is_drawn_as_text():
