@@ -358,7 +358,7 @@ class Report:
         head = [money if k in ("revenue", "received_revenue") else k for k in HEADLINE_KPIS[self.business]]
         kpis = [k for k in dict.fromkeys(head) if self._has_data(k)]
         kpis += [k for k in weights if self._has_data(k) and k not in kpis]
-        targets = analysis.company_targets(self.dataset.tables.get("targets"), self.period)
+        targets, idle = self._targets_of_months_with_data()
         table = analysis.executive_summary(self.kpis, self.previous, self.last_year, kpis=kpis, targets=targets)
         # a headline KPI the plan does not weigh, with nothing but 0 in every period shown, says nothing
         vals = table[["actual", "previous", "same_period_last_year"]]
@@ -400,9 +400,27 @@ class Report:
             paras.append(f"数据只到 {self.data_end}：{which}按同样的天数比较（{'、'.join(days)}）。" if self.zh else
                          f"The data end on {self.data_end}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
                          f"compared over the same days ({'; '.join(days)}).")
+        if idle and "target" not in drop:
+            months = "、".join(idle) if self.zh else ", ".join(idle)
+            paras.append(f"{months} 没有数据：目标只计有数据的月份，以免把没有数据的月份算作未完成。" if self.zh else
+                         f"{months} {'has' if len(idle) == 1 else 'have'} no data: the targets count the months with "
+                         "data only, so that months without data do not read as missed targets.")
         paras += self._partial_sentences().values()
         paras += self._unowned_sentences(kpis)
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _targets_of_months_with_data(self) -> tuple[pd.Series, list[str]]:
+        """The company's targets of the period (:func:`analysis.company_targets`) and the
+        period's months without a record in any table: an export that begins in March makes a
+        quarter's or a year's target count January and February, so that 94 % of March's
+        target read as 31 % of the quarter's; those months' targets are left out."""
+        table = self.dataset.tables.get("targets")
+        months = self.period.months()
+        idle = [m for m in months if not has_records(self.dataset, m)] if len(months) > 1 else []
+        if not idle or len(idle) == len(months):
+            return analysis.company_targets(table, self.period), []
+        parts = [analysis.company_targets(table, m) for m in months if m not in idle]
+        return pd.concat(parts).groupby(level=0).sum().rename("target"), [str(m) for m in idle]
 
     def _unowned_sentences(self, kpis: list[str]) -> list[str]:
         """A warning per funnel table of which at least :data:`analysis.UNOWNED_SHARE` of the

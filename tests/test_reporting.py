@@ -1471,3 +1471,38 @@ def test_a_close_rate_over_100_percent_is_explained(language, text):
     assert (rate > 1).sum() > 0
     want = text.format(over=int((rate > 1).sum()), people=len(rate), top=f"{rate.max() * 100:.1f}%")
     assert want in report.audit().paragraphs
+
+
+@pytest.mark.parametrize("language, sentence", [
+    ("zh", "2026-07、2026-08 没有数据：目标只计有数据的月份，以免把没有数据的月份算作未完成。"),
+    ("en", "2026-07, 2026-08 have no data: the targets count the months with data only, so that months without "
+           "data do not read as missed targets."),
+])
+def test_a_quarter_whose_export_begins_in_its_last_month_is_measured_against_that_month(tmp_path, language,
+                                                                                       sentence):
+    """Orders from 2026-09 only, revenue targets of 1,000 a month per rep: the quarter read
+    revenue 600 against 6,000 (10 %), where September's 3,000 is the like-for-like target
+    (20 %). By hand: 3 reps x 200 = 600; 600 / 3,000 = 20.0 %."""
+    import pandas as pd
+
+    ids = ["R1", "R2", "R3"]
+    pd.DataFrame({"employee_id": ids, "name": ["Ann", "Bob", "Cai"], "team": "T1", "role": "rep"}
+                 ).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ids, "customer_id": ["C1", "C2", "C3"],
+                  "order_date": "2026-09-10", "amount": 200.0, "status": "completed"}
+                 ).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame([{"period": m, "employee_id": e, "team": "T1", "kpi": "revenue", "target": 1000}
+                  for m in ("2026-07", "2026-08", "2026-09") for e in ids]).to_csv(tmp_path / "targets.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "scoring:\n  roles:\n    senior_rep: null\n    director: null\n    manager: null\n"
+                    "    rep: {weights: {revenue: 1.0}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-Q3",
+                          language=language)
+    summary = report.summary()
+    row = summary.table.iloc[0]
+    assert row.iloc[1:4].tolist() == ["600.00", "3,000", "20.0%"]  # actual, target, attainment
+    assert sentence in summary.paragraphs
+    # the months without data are not paid either (pay_period: month)
+    assert report.payouts.attrs["months_without_records"] == ["2026-07", "2026-08"]
