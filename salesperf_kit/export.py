@@ -73,8 +73,10 @@ _COLUMN_LABELS = {
 
 def column_labels(columns, language: str = "zh") -> dict[str, str]:
     """Display labels for scorecard columns: KPI names from the catalogue (a time with its
-    unit), ``<kpi>_points``
-    as "<label> 得分/points", the rest from a fixed table; unknown columns keep their name."""
+    unit), ``<kpi>_points`` (normalised points x effective weight, what the KPI adds to the
+    score) as "<label> 加权得分/weighted points", not to be read as the 0-100 normalised
+    points that explain and the heatmap show; the rest from a fixed table; unknown columns
+    keep their name."""
     from .incentives import LABELS as PAY
 
     i = 0 if language == "zh" else 1
@@ -87,7 +89,7 @@ def column_labels(columns, language: str = "zh") -> dict[str, str]:
         elif c in CATALOGUE:  # a time with its unit: 有效沟通时长（分钟）
             out[c] = label_with_unit(c, language)
         elif c.endswith("_points") and c.removesuffix("_points") in CATALOGUE:
-            out[c] = label(c.removesuffix("_points"), language) + (" 得分" if language == "zh" else " points")
+            out[c] = label(c.removesuffix("_points"), language) + (" 加权得分" if language == "zh" else " weighted points")
         else:
             out[c] = c
     return out

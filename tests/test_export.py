@@ -46,7 +46,7 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
 
 def test_labels_for_kpis_and_points():
     labels = column_labels(["revenue", "revenue_points", "score", "mystery"], "zh")
-    assert labels == {"revenue": "销售额", "revenue_points": "销售额 得分", "score": "得分", "mystery": "mystery"}
+    assert labels == {"revenue": "销售额", "revenue_points": "销售额 加权得分", "score": "得分", "mystery": "mystery"}
     # the payout columns read as in the report's payout table, in both languages
     assert column_labels(["target", "awards", "total"], "zh") == {"target": "销售目标", "awards": "奖项", "total": "应发合计"}
     assert column_labels(["target", "clawback"], "en") == {"target": "Target", "clawback": "Clawback"}
@@ -57,11 +57,11 @@ def test_labels_of_time_kpis_carry_their_unit():
     seconds: a header without the unit leaves 740.53 and 237.41 unreadable."""
     cols = ["effective_talk_minutes", "effective_talk_minutes_points", "avg_talk_seconds", "resolution_hours"]
     assert column_labels(cols, "zh") == {
-        "effective_talk_minutes": "有效沟通时长（分钟）", "effective_talk_minutes_points": "有效沟通时长 得分",
+        "effective_talk_minutes": "有效沟通时长（分钟）", "effective_talk_minutes_points": "有效沟通时长 加权得分",
         "avg_talk_seconds": "平均通话时长（秒）", "resolution_hours": "问题解决时长（小时）"}
     assert column_labels(cols[:3], "en") == {
         "effective_talk_minutes": "Effective talk time (minutes)",
-        "effective_talk_minutes_points": "Effective talk time points", "avg_talk_seconds": "Average talk time (seconds)"}
+        "effective_talk_minutes_points": "Effective talk time weighted points", "avg_talk_seconds": "Average talk time (seconds)"}
 
 
 def test_anonymise_is_stable_per_salt_and_hides_names():
