@@ -1036,6 +1036,12 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       for all of them, heaviest first (those to replace); value = the score; ``people`` =
       how many; ``grade`` = their grade when they all have the same one.
 
+    - ``kpi_uniform`` (needs ``scorecard_table`` and ``scorecard_details``): a KPI the role
+      weighs on which every scored person of the role (at least 2, whose scores differ) has
+      the same points: its weight tells no one apart (a KPI of 0 for all, a team KPI given to
+      each). detail_key = the KPI; value = its weight; threshold = the points all have;
+      ``people`` = how many.
+
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
 
@@ -1124,6 +1130,18 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
             grades = g["grade"].dropna().astype(str).unique() if "grade" in g else []
             add("scores_uniform", role, None, ", ".join(flat), points.iloc[0], None, people=len(g),
                 grade=grades[0] if len(grades) == 1 else None)
+        for role, g in scored.groupby(roles, sort=True):  # a weighted KPI everyone of the role ties on
+            points = pd.to_numeric(g["score"], errors="coerce").round(SCORE_DECIMALS)
+            if len(g) < 2 or scorecard_details is None or not len(scorecard_details) or (points == points.iloc[0]).all():
+                continue  # (all scores equal: scores_uniform says it)
+            ids = set(g["employee_id"].astype(str))
+            d = scorecard_details[scorecard_details["employee_id"].astype(str).isin(ids)
+                                  & (pd.to_numeric(scorecard_details["weight"], errors="coerce") > 0)]
+            for kpi, k in d.groupby("kpi", sort=False):
+                norm = pd.to_numeric(k["normalised"], errors="coerce").round(SCORE_DECIMALS)
+                if len(k) == len(g) and norm.notna().all() and norm.nunique() == 1:
+                    add("kpi_uniform", role, None, kpi, float(k["weight"].iloc[0]), float(norm.iloc[0]),
+                        people=len(g))
 
     if scorecard_table is not None and payouts is not None:
         _require(scorecard_table, ["employee_id", "score"], "plan_diagnostics (scorecard_table)")

@@ -1363,6 +1363,7 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     name = label_with_unit(key, language) if key in CATALOGUE else key
     labels = [label_with_unit(k, language) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
+    people = int(row["people"]) if pd.notna(row.get("people")) else 0
     texts = {
         "weight_not_scored": (f"岗位 {role}：这份数据无法为{names}计分（缺少数据、数值或目标），平均 {value:.0%} 的权重"
                               f"转给了其余指标，得分主要取决于剩下的指标。请补充数据或目标，或调整该岗位的权重。",
@@ -1389,6 +1390,11 @@ def diagnostic_sentence(row: dict, language: str) -> str:
         "pay_score_correlation_low": (f"激励与绩效不匹配：得分与浮动薪酬的 Spearman 相关仅 {value:.2f}（建议至少 {threshold:.2f}）。",
                                       f"Rewards do not follow results: score vs variable pay Spearman correlation is {value:.2f} (below {threshold:.2f})."),
         "variable_pay_flat": ("所有人的浮动薪酬相同，激励与绩效脱钩。", "Everyone gets the same variable pay: rewards ignore results."),
+        "kpi_uniform": (f"岗位 {role}：{people} 人在「{name}」（权重 {value:.0%}）上的得分全部为 "
+                        f"{_score_text(threshold)}，这部分权重本期区分不出任何人；若长期如此，请换用能区分他们的指标，或补充所需数据。",
+                        f"Role {role}: all {people} people have the same points on {name} "
+                        f"({_score_text(threshold)}, weight {value:.0%}), so its weight tells no one apart this period; if "
+                        "that lasts, weigh a KPI on which they differ, or add the data it needs."),
         "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{grouped(value)}）高于最高等级的中位数（{grouped(threshold)}）。",
                                       f"Someone in the bottom grade earns more variable pay ({grouped(value)}) than the top grade's median ({grouped(threshold)})."),
     }
@@ -1398,12 +1404,17 @@ def diagnostic_sentence(row: dict, language: str) -> str:
     return pair[0 if zh else 1] if pair else f"{issue}: {role} {key} {value}"
 
 
+def _score_text(score: float) -> str:
+    """A score as the diagnostics give it: 50, 62.5, 97.91."""
+    return f"{score:,.2f}".rstrip("0").rstrip(".")
+
+
 def _uniform_texts(role: str, setting: str, score: float, row: dict, names: str, labels: list[str]
                    ) -> tuple[str, str]:
     """The sentences (zh, en) of a role whose people all have the same score: it tells no
     one apart, so its grades mean nothing; which KPIs are alike for all, and what to change."""
     n = int(row.get("people") or 0)
-    shown = f"{score:,.2f}".rstrip("0").rstrip(".")  # 50, 62.5, 97.91
+    shown = _score_text(score)
     grade = row.get("grade") if isinstance(row.get("grade"), str) and row.get("grade") else ""
     flat = bool(row.get("detail_key"))
     zh = (f"岗位 {role}：{n} 人的得分全部为 {shown}，得分区分不出任何人，"

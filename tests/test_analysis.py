@@ -881,9 +881,10 @@ def test_a_role_whose_scores_are_all_the_same_is_told_its_grades_mean_nothing(he
     assert diagnostic_sentence({**row, "role": "直销员"}, "zh") == (
         "岗位 直销员：3 人的得分全部为 50，得分区分不出任何人，等级（全部为 S）没有意义。「呼叫量」人人相同。"
         "请在 scoring.roles.rep.weights 中改用能区分他们的指标，或补充该岗位其他指标所需的数据。")
-    table.loc[2, "score"] = 49.5
-    assert an.plan_diagnostics(healthy_params, scorecard_table=table, scorecard_details=details,
-                               max_unscored_weight=1.0).empty
+    table.loc[2, "score"] = 49.5  # scores that differ: no scores_uniform, but calls (0.3) still ties everyone
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table, scorecard_details=details, max_unscored_weight=1.0)
+    assert d[["issue", "role", "detail_key", "value", "threshold", "people"]].values.tolist() == \
+        [["kpi_uniform", "rep", "calls", 0.3, 50.0, 3.0]]
 
 
 def test_the_rows_behind_a_funnel_that_nobody_owns_are_counted():

@@ -1506,3 +1506,33 @@ def test_a_quarter_whose_export_begins_in_its_last_month_is_measured_against_tha
     assert sentence in summary.paragraphs
     # the months without data are not paid either (pay_period: month)
     assert report.payouts.attrs["months_without_records"] == ["2026-07", "2026-08"]
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "岗位 直销员：3 人在「新客户数」（权重 50%）上的得分全部为 50，这部分权重本期区分不出任何人；若长期如此，"
+           "请换用能区分他们的指标，或补充所需数据。"),
+    ("en", "Role Representative: all 3 people have the same points on New customers (50, weight 50%), so its "
+           "weight tells no one apart this period; if that lasts, weigh a KPI on which they differ, or add the data "
+           "it needs."),
+])
+def test_a_weighted_kpi_everyone_of_the_role_ties_on_is_diagnosed(tmp_path, language, text):
+    """New customers, 0 for every agent of a trial's October, took 20 % of the score and the
+    diagnostics said nothing. Here three reps each win one new customer (a tie at the 50th
+    percentile, 50 points) and differ on revenue (100, 200, 300), weighted half and half."""
+    import pandas as pd
+
+    ids = ["R1", "R2", "R3"]
+    pd.DataFrame({"employee_id": ids, "name": ["Ann", "Bob", "Cai"], "team": "T1", "role": "rep"}
+                 ).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2", "O3"], "employee_id": ids, "customer_id": ["C1", "C2", "C3"],
+                  "order_date": "2026-10-05", "amount": [100.0, 200.0, 300.0], "status": "completed"}
+                 ).to_csv(tmp_path / "orders.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "scoring:\n  roles:\n    senior_rep: null\n    director: null\n    manager: null\n"
+                    "    rep: {weights: {new_customers: 0.5, revenue: 0.5}}\n"
+                    "  kpi_normalisation: {revenue: {method: percentile}}\n"
+                    "incentives: {commission: {basis: ordered}, awards: {team_champion: null}}\n", encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
+                          language=language)
+    assert text in report.diagnostics().paragraphs
