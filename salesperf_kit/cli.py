@@ -18,7 +18,7 @@ import click
 
 from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
-from .exceptions import DataContractError, Interrupted, SalesperfError
+from .exceptions import DataContractError, Interrupted, SalesperfError, file_error
 
 __all__ = ["main"]
 
@@ -42,6 +42,9 @@ def _friendly(func):
             sys.exit(1)
         except SalesperfError as err:
             click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
+        except OSError as err:  # a permission or a full disk: said as the kit's own errors are
+            click.echo(f"Error: {file_error(err)}", err=True)
             sys.exit(1)
         except KeyboardInterrupt as err:
             stop = err if isinstance(err, Interrupted) else Interrupted(str(err))

@@ -22,6 +22,7 @@ __all__ = [
     "ReportError",
     "ReportExistsError",
     "Interrupted",
+    "file_error",
 ]
 
 
@@ -199,6 +200,16 @@ class ScoringError(SalesperfError):
 
 class ReportError(SalesperfError):
     """A report run failed; earlier reports are untouched."""
+
+
+def file_error(err: OSError) -> ReportError:
+    """A file or folder the system would not read or write (a permission, a full disk, a
+    lock file), as the kit's own error: which path, what the system said, what to check;
+    a batch then reports it as that run's failure instead of stopping on a traceback."""
+    where = f" {err.filename}" if err.filename else ""
+    return ReportError(f"The system refused to read or write{where}: {err.strerror or err}. Check that the user "
+                       "running salesperf may read the data and write the reports folder, and that the disk has "
+                       "free space; then rerun.")
 
 
 class ReportExistsError(SalesperfError):

@@ -104,7 +104,13 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
 
 
 def _input(f: Path, kind: str) -> dict:
-    return {"path": str(f), "kind": kind, "bytes": f.stat().st_size, "sha256": sha256_of(f)}
+    """A file of the manifest's inputs with its size and SHA-256; a file that cannot be read
+    (a spreadsheet's lock file in the data folder) is listed with the reason instead: the
+    loader says so when it is data the report needs."""
+    try:
+        return {"path": str(f), "kind": kind, "bytes": f.stat().st_size, "sha256": sha256_of(f)}
+    except OSError as err:
+        return {"path": str(f), "kind": kind, "unreadable": err.strerror or str(err)}
 
 
 def _inputs_read(manifest: dict) -> None:
@@ -755,6 +761,8 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
                         time.perf_counter() - t0, str(err))
     except SalesperfError as err:
         out = failed(err)
+    except OSError as err:  # (a file it may not read, a folder it may not write, a full disk)
+        out = failed(exceptions.file_error(err))
     if finish is None:
         return out
 
@@ -765,6 +773,8 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
             return out.result()
         except SalesperfError as err:
             return failed(err)
+        except OSError as err:
+            return failed(exceptions.file_error(err))
     return settle
 
 

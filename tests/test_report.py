@@ -506,3 +506,29 @@ def test_an_export_said_complete_with_as_of_is_reported_whole(tmp_path):
     whole = build_report(**kw, as_of="2026-10-31")
     assert (whole.data_end, whole.as_of) == ("", "2026-10-31")
     assert whole.last_year.wide["revenue"].sum() == 1000 and whole.previous.wide["revenue"].sum() == 1500
+
+
+def test_a_file_the_system_refuses_fails_that_report_with_a_message_not_the_batch(tmp_path, monkeypatch):
+    """A report folder the cron user may not write (or an unreadable export, a full disk)
+    ended the whole batch on a Python traceback: no summary, the other clients unreported.
+    It is now that report's failure, naming the path and what to check."""
+    from salesperf_kit import report
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "reports" / "2026-10"))
+
+    monkeypatch.setattr(report, "_run_report", refused)
+    result = report._run_one("online", str(PARAMS_DIR / "online.yaml"), "demo", "2026-10", False,
+                             tmp_path / "reports")
+    assert result.status == "failed"
+    assert result.error == (f"The system refused to read or write {tmp_path / 'reports' / '2026-10'}: Permission "
+                            "denied. Check that the user running salesperf may read the data and write the reports "
+                            "folder, and that the disk has free space; then rerun.")
+    # the manifest lists a data file it cannot read (a lock file) instead of stopping on it
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "orders.csv").write_text("order_id\n1\n", encoding="utf-8")
+    real = report.sha256_of
+    monkeypatch.setattr(report, "sha256_of", lambda f: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                        if f.name == "orders.csv" else real(f))
+    [entry] = [i for i in report._inputs(str(tmp_path / "data"), PARAMS_DIR / "online.yaml") if i["kind"] == "data"]
+    assert entry["unreadable"] == "Permission denied" and "sha256" not in entry
