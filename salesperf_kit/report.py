@@ -1012,7 +1012,7 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
         todo.append((b, f, (data or {}).get(b)))
     order = lambda r: (r.business, r.client)  # noqa: E731
     try:
-        results = run_many(todo, period=period, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
+        results = run_many(todo, period=p, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
     except Interrupted as stop:  # the files that could not be read were done too
         raise _interrupted(stop, sorted(stop.results + failed, key=order), stop.total + len(failed)) from None
     return sorted(results + failed, key=order)

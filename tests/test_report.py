@@ -532,3 +532,17 @@ def test_a_file_the_system_refuses_fails_that_report_with_a_message_not_the_batc
                         if f.name == "orders.csv" else real(f))
     [entry] = [i for i in report._inputs(str(tmp_path / "data"), PARAMS_DIR / "online.yaml") if i["kind"] == "data"]
     assert entry["unreadable"] == "Permission denied" and "sha256" not in entry
+
+
+def test_run_all_resolves_previous_once_for_the_whole_batch(monkeypatch):
+    """Each report resolved --period previous on its own, so a batch running as the month
+    turned could write its reports for two different months."""
+    from salesperf_kit import report
+    from salesperf_kit.periods import parse_period
+
+    months = iter(["2026-10", "2026-11", "2026-12"])
+    monkeypatch.setattr(report, "last_complete_month", lambda: parse_period(next(months)))
+    seen = {}
+    monkeypatch.setattr(report, "run_many", lambda todo, period, **kw: seen.setdefault("period", period) and [])
+    report.run_all("previous", progress=False)
+    assert seen["period"] == "2026-10"
