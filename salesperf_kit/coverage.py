@@ -14,7 +14,7 @@ from .exceptions import SalesperfError
 from .loaders import tables_and_lazy
 from .periods import Period, parse_period
 
-__all__ = ["DATED", "records_in", "has_records", "date_spans", "require_records", "active_days", "usual_gap",
+__all__ = ["DATED", "records_in", "has_records", "months_without_records", "date_spans", "require_records", "active_days", "usual_gap",
            "export_end"]
 
 #: The event tables and their date column.
@@ -56,6 +56,12 @@ def _inside(value: str, p: Period) -> bool:
 def has_records(dataset, period) -> bool:
     """Whether any dated table (or the KPI sheet) has a row in ``period``."""
     return any(records_in(dataset, period).values())
+
+
+def months_without_records(dataset, period) -> list[Period]:
+    """The months of ``period`` (a quarter or a year) in which no dated table has a row: an
+    export that begins in March leaves January and February of its quarter without data."""
+    return [m for m in period.months() if not has_records(dataset, m)]
 
 
 def date_spans(dataset) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:

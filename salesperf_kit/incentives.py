@@ -685,9 +685,8 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
     same; ``attrs["months"]``: the months paid.
     """
     ids = scorecard_table["employee_id"].astype(str)
-    out = pd.DataFrame({c: scorecard_table[c].to_numpy() if c in scorecard_table else np.nan
-                        for c in ("employee_id", "name", "team", "role", "grade")})
-    out["employee_id"] = ids.to_numpy()
+    out = pd.DataFrame({"employee_id": ids.to_numpy(), **{c: scorecard_table[c].to_numpy() if c in scorecard_table
+                                                          else np.nan for c in ("name", "team", "role", "grade")}})
     parts = [pay.assign(employee_id=pay["employee_id"].astype(str), _month=str(m)) for m, pay in months]
     every = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["employee_id", "_month"])
     summed = [*COMPONENTS, "total", "commission_base", "target"]
@@ -706,7 +705,7 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
         if "grade" in every else pd.Series(dtype=object)
     out["monthly_grades"] = grades.reindex(ids).to_numpy()
     out = out[[*PAYOUT_COLUMNS, "monthly_grades"]]
-    said = [[n for n in pay.attrs.get("notices", [])] for _, pay in months]
+    said = [list(pay.attrs.get("notices", [])) for _, pay in months]
     same = all(x == said[0] for x in said) if said else True
     notices = list(said[0]) if same and said else [
         Note(f"{m}: {n}", f"{m}：{getattr(n, 'zh', n)}") for (m, _), ns in zip(months, said) for n in ns]

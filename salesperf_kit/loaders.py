@@ -385,7 +385,7 @@ def _check_scenario_roles(params, held: list[str], run: _Run) -> None:
     source = Path(params.source).name if params.source else None
     for name, spec in params.scenarios.scenarios.items():
         for written in spec.roles:
-            if written in known or params.role_of_label(written):
+            if params.role_written(written, held) in known:
                 continue
             key = f"scenarios.scenarios.{name}.roles.{written}"
             run.add(Problem(

@@ -975,6 +975,14 @@ class Params(_Model):
         found = {role for role, spec in self.scoring.roles.items() if name in spec.label.values()}
         return next(iter(found)) if len(found) == 1 else None
 
+    def role_written(self, written, roles=()) -> str:
+        """The role ``written`` means where a role is named (a scenario's ``roles``): itself
+        when it is one of ``roles`` (the people's) or of the plan, else the plan's role whose
+        label it is (坐席 for agent), else itself."""
+        if written in roles or written in self.scoring.roles:
+            return written
+        return self.role_of_label(written) or written
+
     def key_named(self, loc: tuple) -> str:
         """The key at ``loc`` as an error names it, with where it is written:
         ``scenarios.scenarios.x.roles.agnet (line 6)`` in the plan's own file,

@@ -30,7 +30,7 @@ import pandas as pd
 from . import analysis, plots
 from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, grouped, label_with_unit, with_unit_sign
-from .coverage import DATED, export_end, has_records, require_records
+from .coverage import DATED, export_end, has_records, months_without_records, require_records
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
@@ -416,7 +416,7 @@ class Report:
         target read as 31 % of the quarter's; those months' targets are left out."""
         table = self.dataset.tables.get("targets")
         months = self.period.months()
-        idle = [m for m in months if not has_records(self.dataset, m)] if len(months) > 1 else []
+        idle = months_without_records(self.dataset, self.period) if len(months) > 1 else []
         if not idle or len(idle) == len(months):
             return analysis.company_targets(table, self.period), []
         parts = [analysis.company_targets(table, m) for m in months if m not in idle]

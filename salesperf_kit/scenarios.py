@@ -2260,7 +2260,7 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
                 if w is not None:
                     roles[r] = reshape(resolved[r], w)
         for written, w in spec.roles.items():
-            plan_role = _role_written(params, written, roles)
+            plan_role = params.role_written(written, roles)
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
             if not hits and plan_role not in sc.roles:  # no role at all: a slip, not a role nobody holds
                 known = list(dict.fromkeys([*sc.roles, *roles]))
@@ -2296,7 +2296,7 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
         for plan_role, changes in per_role.items():
             if plan_role == _PAY:  # a change to the pay plan: see _pay_plan
                 continue
-            plan_role = _role_written(params, plan_role, roles)
+            plan_role = params.role_written(plan_role, roles)
             hits = [r for r in roles if r == plan_role or resolved[r] == plan_role]
             if not hits and plan_role == "roles" and isinstance(changes, Mapping):
                 first = next(iter(changes), "agent")
@@ -2325,14 +2325,6 @@ def _check_what_if(what_if) -> None:
             if isinstance(what_if, (list, tuple, set)) else "")
     raise ScoringError(f"what_if: expected a mapping of scenario names to their changes, found a "
                        f"{type(what_if).__name__} ({what_if!r}).{hint} {_WHAT_IF_SHAPE}")
-
-
-def _role_written(params, written, roles) -> str:
-    """The role a scenario means by ``written``: itself when the scorecard or the plan has
-    it, else the plan's role whose label it is (坐席 for agent), else itself."""
-    if written in roles or written in params.scoring.roles:
-        return written
-    return params.role_of_label(written) or written
 
 
 def _label_example(params) -> str:

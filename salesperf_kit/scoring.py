@@ -1069,22 +1069,20 @@ def period_payouts(dataset, params, card: Scorecard, *, names=None) -> pd.DataFr
     has records, each month's KPIs scored and paid on their own
     (:func:`incentives.sum_payouts`); the months without records are listed in
     ``attrs["months_without_records"]``."""
-    from .coverage import has_records
+    from .coverage import months_without_records
     from .incentives import payouts, sum_payouts
 
     targets = _tables_of(dataset).get("targets")
     if not pays_by_month(params, card.period):
         return payouts(card.table, card.kpis, params, targets=targets, names=names)
     ratings = _tables_of(dataset).get("reviews")
-    months, without = [], []
-    for m in card.period.months():
-        if not has_records(dataset, m):
-            without.append(str(m))
-            continue
+    without = months_without_records(dataset, card.period)
+    months = []
+    for m in [m for m in card.period.months() if m not in without]:
         month = score(_plan_kpis(dataset, params, m), params, targets=targets, ratings=ratings)
         months.append((m, payouts(month.table, month.kpis, params, targets=targets, names=names)))
     out = sum_payouts(months, card.table)
-    out.attrs["months_without_records"] = without
+    out.attrs["months_without_records"] = [str(m) for m in without]
     return out
 
 

@@ -543,6 +543,11 @@ def test_run_all_resolves_previous_once_for_the_whole_batch(monkeypatch):
     months = iter(["2026-10", "2026-11", "2026-12"])
     monkeypatch.setattr(report, "last_complete_month", lambda: parse_period(next(months)))
     seen = {}
-    monkeypatch.setattr(report, "run_many", lambda todo, period, **kw: seen.setdefault("period", period) and [])
+
+    def run_many(todo, period, **kw):
+        seen["period"] = period
+        return []
+
+    monkeypatch.setattr(report, "run_many", run_many)
     report.run_all("previous", progress=False)
     assert seen["period"] == "2026-10"
