@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import check_one_of
-from .catalogue import CATALOGUE, grouped, with_unit_sign
+from .catalogue import CATALOGUE, TEAM_FIGURES, grouped, with_unit_sign
 from .exceptions import SalesperfError
 from .periods import Period, parse_period
 
@@ -513,7 +513,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     if kpi_wide is None or len(kpi_wide) == 0:
         return alerts_frame([])
     w = kpi_wide.reset_index(drop=True)
-    cols = list(kpis) if kpis is not None else [c for c in w.columns if c in CATALOGUE]
+    # (a team figure such as output per head is the same for everyone of a team: no one's own outlier)
+    cols = list(kpis) if kpis is not None else [c for c in w.columns if c in CATALOGUE and c not in TEAM_FIGURES]
     for k in cols:
         check_one_of("kpi", k, CATALOGUE)
     if period is None:
@@ -521,8 +522,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     groups = w.groupby(w[by].astype(str)) if by and by in w else [(None, w)]
     alerts = []
     for grp, g in groups:
-        # a KPI equal to another for everyone of the group (a person's output per head is
-        # their revenue) would repeat that KPI's alerts
+        # a KPI equal to another for everyone of the group (the revenue of people who work
+        # alone and their team revenue) would repeat that KPI's alerts
         values = [pd.to_numeric(g[k], errors="coerce") if k in g else None for k in cols]
         for n, k in enumerate(cols):
             if values[n] is None or any(u is not None and np.allclose(u, values[n], equal_nan=True)

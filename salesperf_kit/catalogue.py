@@ -127,6 +127,9 @@ _ROWS = [
 
 CATALOGUE: dict[str, KPIInfo] = {r[0]: KPIInfo(*r) for r in _ROWS}
 
+#: KPIs whose value is a team's figure, the same for everyone of the team (not a trait of the person)
+TEAM_FIGURES = ("per_capita_output",)
+
 BUSINESSES = ("online", "telesales", "ecommerce", "direct")
 BUSINESS_LABELS = {
     "online": {"zh": "网销", "en": "Online sales"},

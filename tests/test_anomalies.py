@@ -250,13 +250,13 @@ def test_cancelled_orders_are_no_duplicates_and_dates_alone_say_same_day():
 
 # ----------------------------------------------------------------------------- KPI outliers
 def test_an_outlier_is_told_once_with_its_figures_in_like_decimals():
-    """A person's output per head is their revenue: screening both told the same outlier
-    twice. The figures of one sentence share their decimals, money as the report's tables
+    """The team revenue of someone with no one below them is their revenue: screening both
+    told the same outlier twice. The figures of one sentence share their decimals, money as the report's tables
     give it (whole units beside 1,233.60: 1,234 beside 917, not 1,233.60 beside 917.12 where
     every table says 1,234), and a Chinese label that begins with a digit is set off by a space."""
     money = [900.0, 910, 914.23, 920, 930, 1233.6]
     wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "sales",
-                         "revenue": money, "per_capita_output": money,
+                         "revenue": money, "team_revenue": money,
                          "retention_30d": [0.1, 0.11, 0.12, 0.13, 0.14, 0.9]})
     out = kpi_outliers(wide, 3.5)
     # revenue: median (914.23 + 920) / 2 = 917.115, MAD = median(17.115, 7.115, 2.885, 2.885,
@@ -446,3 +446,13 @@ def test_a_kpi_equal_to_another_within_a_role_is_screened_once():
                          "revenue": reps + [0.0, 0.0], "team_revenue": reps + [33.0, 127.0]})
     out = kpi_outliers(wide, 3.5)
     assert out[["subject", "kpi"]].values.tolist() == [["e6", "revenue"]]
+
+
+def test_a_team_figure_is_no_ones_own_outlier():
+    """Output per head is the team's revenue over its heads, carried by each of its people:
+    a team far above the others is not an outlier person, so it is not screened unless asked."""
+    pc = [100.0, 110, 95, 105, 98, 5000]
+    wide = pd.DataFrame({"employee_id": [f"e{i}" for i in range(1, 7)], "period": "2026-10", "role": "sales",
+                         "per_capita_output": pc})
+    assert kpi_outliers(wide, 3.5).empty
+    assert kpi_outliers(wide, 3.5, kpis=["per_capita_output"])["subject"].tolist() == ["e6"]
