@@ -24,7 +24,8 @@ NAN = float("nan")
 ALL = list(REGISTRY)
 EMPLOYEE_IDS = ["E1", "E2", "E3", "E4"]
 # sums and counts: 0 for a person with nothing to count (every other KPI is a ratio, a mean
-# or a median: NaN without a denominator); per_capita_output is revenue / 1 head
+# or a median: NaN without a denominator); per_capita_output is the team's revenue per head,
+# which an idle person of a team that sold shares
 SUMS = {"revenue", "units", "orders", "profit", "new_customers", "received_revenue", "team_revenue", "referrals",
         "new_contacts", "new_markets", "collaboration", "sessions", "unique_visitors", "page_views", "touches",
         "compliance_violations", "innovation", "calls", "effective_talk_minutes", "intent_customers",
@@ -329,8 +330,8 @@ OCTOBER = {
                           "E2": 0.8,   # 400 / 500
                           "E3": NAN,   # no target
                           "E4": NAN},
-    "per_capita_output": {"E1": 600.0,  # 600 / 1 head
-                          "E2": 400.0, "E3": 120.0, "E4": 0.0},
+    # a team figure: North (E1 600 + E2 400) / 2 heads, South (E3 120 + idle E4 0) / 2 heads
+    "per_capita_output": {"E1": 500.0, "E2": 500.0, "E3": 60.0, "E4": 60.0},
     "sales_cost_ratio": {"E1": 1 / 3,  # spend (150 + 50) / revenue 600
                          "E2": 0.0,    # 0 / 400
                          "E3": 0.0,    # no spend: 0 / 120
@@ -461,6 +462,9 @@ def test_idle_employee_is_present_with_zero_counts_and_missing_ratios(october):
     row = october.wide.set_index("employee_id").loc["E4"]
     assert (row["name"], row["team"], row["role"], row["period"]) == ("Dee", "South", "sales", "2026-10")
     for kpi in ALL:
+        if kpi == "per_capita_output":  # South's 120 over its 2 heads, E4 one of them
+            assert row[kpi] == 60.0
+            continue
         assert (row[kpi] == 0.0) if kpi in SUMS else np.isnan(row[kpi]), kpi
     assert (october.long["employee_id"] == "E4").sum() == len(ALL)
 
@@ -722,6 +726,13 @@ def test_team_revenue_and_rollup_by_manager(shop):
                                      "per_capita_output": 260.0})
     assert_row(up, "manager", "E3", {"revenue": 120.0, "team_revenue": 120.0, "headcount": 1})
     assert_row(up, "manager", "E4", {"revenue": 0.0, "team_revenue": 0.0, "per_capita_output": 0.0})
+    # a team figure: each person carries their team's, and the team's is its own revenue per
+    # head: North (600 + 400) / 2, South (120 + 0) / 2; the company 1,120 / 4
+    teams = res.rollup("team")
+    assert_row(teams, "team", "North", {"per_capita_output": 500.0, "headcount": 2})
+    assert_row(teams, "team", "South", {"per_capita_output": 60.0, "headcount": 2})
+    assert_row(res.rollup("company"), "company", "company", {"per_capita_output": 280.0})
+    assert_kpi(res, "per_capita_output", {"E1": 500.0, "E2": 500.0, "E3": 60.0, "E4": 60.0})
 
 
 def test_team_revenue_rolled_up_is_not_double_counted(shop):

@@ -56,6 +56,8 @@ _DERIVED = {
     "revenue": ("revenue_ordered", "received_revenue"),
     "revenue_prev": ("revenue_ordered_prev", "received_revenue_prev"),
     "headcount": (),
+    "unit_revenue": ("revenue",),
+    "unit_headcount": (),
     "team_revenue": ("revenue",),
     "mentees_revenue": ("revenue",),
     "mentees_revenue_prev": ("revenue_prev",),
@@ -256,6 +258,9 @@ class KPIResult:
             rev = self.facts["revenue"].rename("r").reset_index()
             summed["team_revenue"] = (reach.merge(rev, on="employee_id").groupby("grp")["r"].sum()
                                       .reindex(summed.index).fillna(0.0))
+        if "unit_revenue" in summed:  # a group's output per head is its own revenue over its own people
+            summed["unit_revenue"] = summed["revenue"]
+            summed["unit_headcount"] = summed["headcount"]
         summed.attrs["uncovered"] = uncovered
         return summed, mapping
 
@@ -400,7 +405,7 @@ def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str]) ->
 
 
 def _fact_in_sheet(fact: str, cols: set[str], options: dict | None = None) -> bool:
-    if fact == "headcount":
+    if fact in ("headcount", "unit_headcount"):
         return True
     return _sheet_column(fact, options) in cols
 
@@ -410,7 +415,7 @@ def _sheet_column(fact: str, options: dict | None = None) -> str | None:
     if fact == "inquiry_orders" and (options or {}).get("inquiry_channels"):
         return None  # (the sheet's orders are those of every channel)
     aliases = {"revenue_ordered": "revenue", "revenue_ordered_prev": "revenue", "revenue_prev": "revenue",
-               "billed": "revenue", "headcount": None, "new_customers_prev": "new_customers",
+               "billed": "revenue", "unit_revenue": "revenue", "headcount": None, "unit_headcount": None, "new_customers_prev": "new_customers",
                "orders_prev": "orders", "inquiry_orders": "orders"}
     return aliases.get(fact, fact.removesuffix("_prev"))
 
@@ -476,6 +481,11 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
         if src in f:
             f["revenue_prev"] = f[src]
     f["headcount"] = 1.0
+    emp = ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str)).set_index("employee_id")
+    if "revenue" in f:  # per_capita_output is a team figure: each person carries their team's
+        unit = _unit_of(emp, f.index)
+        f["unit_revenue"] = f["revenue"].groupby(unit).transform(lambda s: s.sum(min_count=1))
+        f["unit_headcount"] = f["headcount"].groupby(unit).transform("sum")
     if "inquiry_orders" not in f and "orders" in f:  # a KPI sheet: its orders, unless only some channels count
         f["inquiry_orders"] = np.nan if ctx.options.get("inquiry_channels") else f["orders"]
     srcs = ctx.options.get("complaint_sources", ["service", "calls"])
@@ -490,7 +500,6 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
         f["referrals_total"] = f["referred_new"]
     elif "act_referral" in f:
         f["referrals_total"] = f["act_referral"]
-    emp = ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str)).set_index("employee_id")
     if "revenue" in f and "manager_id" in emp:
         f["team_revenue"] = _subtree_sum(emp.reset_index(), ctx.hierarchy, f["revenue"]).reindex(f.index).fillna(0.0)
     if "mentor_id" in emp and "revenue" in f:
@@ -500,6 +509,14 @@ def _derive(facts: pd.DataFrame, ctx: FactContext) -> pd.DataFrame:
                 s = f[src].groupby(mentor.reindex(f.index)).sum()
                 f[col] = s.reindex(f.index).fillna(0.0)
     return f
+
+
+def _unit_of(emp: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """Each person's team (``employees.team``), indexed like ``index``; a person without
+    one is a team of their own."""
+    team = emp["team"].reindex(index) if "team" in emp else pd.Series(np.nan, index=index)
+    ids = pd.Series(index.to_numpy(), index=index)
+    return ("team:" + team.astype("object").where(team.notna()).astype(str)).where(team.notna(), "self:" + ids)
 
 
 def _kpi_frames(facts: pd.DataFrame, kpis: list[str], options: dict) -> list[pd.DataFrame]:

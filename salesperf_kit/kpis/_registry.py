@@ -18,7 +18,9 @@ class KPI:
 
     ``needs`` maps each table to the contract columns the KPI reads; ``facts`` names the
     per-employee facts (see ``_facts.FACT_GROUPS``) its function takes. ``additive`` is
-    False for medians, whose roll-ups are recomputed from pooled rows.
+    False when a group's value does not come from its people's facts summed: medians,
+    recomputed from pooled rows, and per_capita_output, a team figure that each person
+    carries (the group's revenue over its own headcount).
     """
 
     name: str

@@ -232,14 +232,17 @@ def target_attainment(f: pd.DataFrame) -> pd.DataFrame:
     return ratio(f["revenue"], f["target_revenue"])
 
 
-@kpi("per_capita_output", needs={"orders": O}, facts=("revenue", "headcount"))
+@kpi("per_capita_output", needs={"orders": O}, facts=("unit_revenue", "unit_headcount"), additive=False)
 def per_capita_output(f: pd.DataFrame) -> pd.DataFrame:
-    """人均产出 — output per head.
+    """人均产出 — output per head, a team-level KPI.
 
-    per_capita_output = revenue / headcount (a person's own revenue; a team's revenue over
-    its headcount when rolled up)
+    per_capita_output = team revenue / team headcount
+
+    A person's value is their team's (``employees.team``; someone without a team is a team
+    of one), headcount counting everyone of the team who worked in the period, team leads
+    included. Rolled up, it is the group's revenue over the group's headcount.
     """
-    return ratio(f["revenue"], f["headcount"])
+    return ratio(f["unit_revenue"], f["unit_headcount"])
 
 
 @kpi("sales_cost_ratio", needs={"orders": O, "traffic": ("employee_id", "spend")}, facts=("spend", "revenue"))
