@@ -40,6 +40,16 @@ class Period:
     def last_day(self) -> pd.Timestamp:
         return _bounds(self)[2]
 
+    def label(self, language: str = "en") -> str:
+        """How a reader names the period: 2026年10月 / October 2026, 2026年第三季度 / Q3 2026,
+        2026年 / 2026 (``str(period)`` stays the ISO form used in paths and files)."""
+        zh = language == "zh"
+        if self.kind == "month":
+            return f"{self.year}年{self.index}月" if zh else f"{self.start:%B} {self.year}"
+        if self.kind == "quarter":
+            return f"{self.year}年第{'一二三四'[self.index - 1]}季度" if zh else f"Q{self.index} {self.year}"
+        return f"{self.year}年" if zh else str(self.year)
+
     def shift(self, n: int) -> "Period":
         """The period ``n`` steps later (negative: earlier), of the same kind."""
         per_year = {"month": 12, "quarter": 4, "year": 1}[self.kind]

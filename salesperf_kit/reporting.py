@@ -320,7 +320,8 @@ class Report:
     # ------------------------------------------------------------------ sections
     def cover(self) -> Section:
         business = BUSINESS_LABELS[self.business]["zh" if self.zh else "en"]
-        title = _t("title", self.language, client=self.client_name or self.client, business=business, period=self.period)
+        title = _t("title", self.language, client=self.client_name or self.client, business=business,
+                   period=self.period.label(self.language))
         n = len(self.kpis.wide)
         teams = self.kpis.wide["team"].nunique()
         para = (f"{n} 名员工，{teams} 个团队。" if self.zh else

@@ -96,6 +96,17 @@ def test_a_period_is_read_as_people_write_it(text, period):
     assert str(parse_period(text)) == period
 
 
+@pytest.mark.parametrize("text, zh, en", [
+    ("2026-10", "2026年10月", "October 2026"), ("2026-01", "2026年1月", "January 2026"),
+    ("2026-Q3", "2026年第三季度", "Q3 2026"), ("2026-Q4", "2026年第四季度", "Q4 2026"), ("2026", "2026年", "2026")])
+def test_a_period_is_named_as_a_reader_names_it(text, zh, en):
+    from salesperf_kit.periods import parse_period
+
+    p = parse_period(text)
+    assert (p.label("zh"), p.label("en"), str(p)) == (zh, en, text)
+    assert parse_period(zh) == p  # what the kit writes, it reads back
+
+
 @pytest.mark.parametrize("text", ["2021年13月", "2021年第五季度", "202113", "Oct", "previous month"])
 def test_a_written_period_that_is_no_period_is_still_an_error(text):
     from salesperf_kit.periods import parse_period, read_period

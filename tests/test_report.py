@@ -54,7 +54,7 @@ def test_html_has_no_code_and_loads_nothing_remote(first_runs, business):
     assert not re.search(r"<script[^>]+src=[\"'][\"']", html), "an empty script loader (MathJax's)"
     assert "data:image/png;base64," in html  # figures embedded
     assert "执行摘要" in html  # the demo plans are in Chinese
-    assert re.search(r"<title>acme · .+ · 2026-10</title>", html), "the page title is the report's"
+    assert re.search(r"<title>acme · .+ · 2026年10月</title>", html), "the page title is the report's"
     assert "@font-face" in html and "data:font/otf;base64," in html  # CJK glyphs travel with the file
 
 
@@ -391,11 +391,11 @@ def test_an_english_report_of_a_chinese_plan_names_its_client_phases_and_rules_i
 
     direct = str(PARAMS_DIR / "direct.yaml")
     en = build_report(business="direct", params_file=direct, data_path=str(small_data["direct"]), language="en")
-    assert en.cover().title == "Demo client · Direct sales performance report · 2026-10"
+    assert en.cover().title == "Demo client · Direct sales performance report · October 2026"
     text = "\n".join(en.diagnostics().paragraphs)
     assert "phase" not in text and "新品推广期" not in text  # (the shipped phase sets no period: it never applies)
     zh = build_report(business="direct", params_file=direct, data_path=str(small_data["direct"]), language="zh")
-    assert zh.cover().title == "演示客户 · 直销绩效报告 · 2026-10" and zh.client == en.client == "演示客户"
+    assert zh.cover().title == "演示客户 · 直销绩效报告 · 2026年10月" and zh.client == en.client == "演示客户"
     plan = tmp_path / "launch.yaml"  # the same phase, set to apply in October 2026
     plan.write_text("extends: direct\nscoring:\n  phases:\n    - name: 新品推广期\n"
                     "      label: {zh: 新品推广期, en: Product launch}\n      periods: [2026-10]\n      roles:\n"
