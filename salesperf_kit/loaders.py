@@ -1571,12 +1571,13 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
 
     assigned, claimed = _resolve_columns(ctx, grid.headers, m, run, failed=failed)
     claimed |= {i for i, h in enumerate(grid.headers) if h in keys}
+    # totals rows first: a 合计 row is told as such, not as a row the filters removed
+    data = data[~_totals_rows(ctx, data, assigned, spec, run)]
     filter_positions = _apply_filters(ctx, grid.headers, data, assigned, m, run)
     if filter_positions is not None:
         keep, used_positions = filter_positions
         data = data[keep]
         claimed |= used_positions
-    data = data[~_totals_rows(ctx, data, assigned, spec, run)]
     unused = [i for i, h in enumerate(grid.headers)
               if i not in claimed and (h or not _missing(data[i]).all())]
     if unused:
@@ -2133,11 +2134,12 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
         removed = text[~ok].fillna("(empty)").value_counts()
         if len(removed):
             counts = ", ".join(f"{v} {n:,}" for v, n in removed.items())
+            counts_zh = "、".join(f"{'（空白）' if v == '(empty)' else v} {n:,}" for v, n in removed.items())
             run.add(ctx.problem(
                 "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by {key_name} "
                 f"(kept: {', '.join(map(str, values))}): {counts}",
                 column=contract or column, severity="warning",
-                zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（保留：{'、'.join(map(str, values))}）：{counts}",
+                zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（保留：{'、'.join(map(str, values))}）：{counts_zh}",
                 fix="nothing to do if these rows are not to be counted; otherwise change "
                     "data.filters"))
         keep &= ok

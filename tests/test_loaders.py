@@ -1674,6 +1674,28 @@ def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_pat
     assert w.message == "3 totals row(s) left out: rows 5 ('E1 小计'), 7 ('总计(3单)'), 8 ('合计：')"
 
 
+def test_a_totals_row_is_told_as_such_when_filters_are_set(tmp_path):
+    """With data.filters on the status, a 合计 row (no status) was told as a filtered row,
+    「跟进中 1, (empty) 1」, and not as the totals row it is; the Chinese text lists values
+    with 、 as Chinese does."""
+    wb = openpyxl.Workbook()
+    for row in [["订单编号", "员工编号", "客户编号", "下单时间", "订单金额", "订单状态"],
+                ["O1", "E1", "C1", "2026-10-01", 100, "已成交"],
+                ["O2", "E1", "C2", "2026-10-02", 50, "跟进中"],
+                ["O3", "E2", "C3", "2026-10-03", 70, "初步接洽"],
+                ["O4", "E2", "C4", "2026-10-03", 30, None],
+                ["合计", None, None, None, 250, None]]:
+        wb.active.append(row)
+    wb.save(tmp_path / "orders.xlsx")
+    ds = load_dataset(tmp_path, tables=["orders"], mapping={"filters": {"orders": {"订单状态": ["已成交"]}}})
+    assert ds.tables["orders"]["order_id"].tolist() == ["O1"]
+    [totals] = [w for w in ds.warnings if w.check == "totals_rows"]
+    assert totals.message == "1 totals row(s) left out: row 6 ('合计')"
+    [filtered] = [w for w in ds.warnings if w.check == "filtered_rows"]
+    assert filtered.message.endswith(": 跟进中 1, 初步接洽 1, (empty) 1")  # O4 has no status: a record
+    assert filtered.text("zh") == "按 data.filters.orders.订单状态 去掉 3 行（保留：已成交）：跟进中 1、初步接洽 1、（空白） 1"
+
+
 def test_order_lines_are_combined_into_orders(tmp_path):
     _order_lines(tmp_path)
     ds = load_dataset(tmp_path, mapping={"lines": ["orders"]})
