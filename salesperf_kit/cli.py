@@ -78,11 +78,16 @@ def _terminate_as_interrupt():
 _SAYS = {"notice": {"en": "Notice: ", "zh": "提示："}, "warning": {"en": "Warning: ", "zh": "注意："}}
 
 
+def _text(note, language: str) -> str:
+    """``note`` in ``language``: its Chinese text for a note that has one (a
+    :class:`~salesperf_kit.catalogue.Note`), else the text itself."""
+    return note.text(language) if hasattr(note, "text") else str(note)
+
+
 def _say(kind: str, note, language: str = "en") -> None:
     """``note`` on stderr as a plain sentence in ``language``, after "Notice: " or "Warning: "
     in that language: a note with a Chinese text (a KPI notice, a payout notice) says that."""
-    text = note.text(language) if hasattr(note, "text") else str(note)
-    click.echo(f"{_SAYS[kind].get(language, _SAYS[kind]['en'])}{text}", err=True)
+    click.echo(f"{_SAYS[kind].get(language, _SAYS[kind]['en'])}{_text(note, language)}", err=True)
 
 
 class _KitWarnings(logging.Handler):
@@ -376,25 +381,30 @@ def _target_overrides(given, kpis: list[str]) -> dict[str, dict[str, float]]:
 @click.option("--data", help=DATA_HELP)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="The summary and its notes in this language (default: the parameter file's report.language or "
+                   "language).")
 @_friendly
-def targets(business, year, method, uplift, annual, overrides, data, params_file, out):
+def targets(business, year, method, uplift, annual, overrides, data, params_file, out, language):
     """Write next year's targets (monthly, per person and team) in the loaders' format."""
     from .export import write_table
     from .targets import make_targets
 
     with _warnings_said() as said:  # e.g. a target year far from the data
         params = _params(business, params_file)
-        said.language = "en"
+        said.language = language = language or params.report_language
         by_kpi = _target_overrides(overrides, params.targets.kpis)
         dataset = _load(data, params, f"{year - 1}")
         table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift,
                              annual=None if annual is None else _amount(annual, "--annual"), overrides=by_kpi)
     write_table(table, out, labels=False, sheet="targets")
-    click.echo(f"Wrote {len(table)} target {'row' if len(table) == 1 else 'rows'} to {out}")
+    n = len(table)
+    click.echo(f"已将 {n} 行目标写入 {out}" if language == "zh" else
+               f"Wrote {n} target {'row' if n == 1 else 'rows'} to {out}")
     for basis in table.attrs.get("basis", []):
-        click.echo(f"  {basis}")
+        click.echo(f"  {_text(basis, language)}")
     for note in table.attrs.get("notes", []):
-        click.echo(f"  - {note}")
+        click.echo(f"  - {_text(note, language)}")
 
 
 @main.command()

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from scipy import stats
 
 from ._checks import check_one_of, did_you_mean
-from .catalogue import CATALOGUE, grouped
+from .catalogue import CATALOGUE, Note, grouped, label
 from .exceptions import ParamsError, SalesperfError
 from .params import uplift_problem
 from .periods import Period, parse_period
@@ -602,11 +602,30 @@ def _people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if emp is None or "employee_id" not in emp:
         raise SalesperfError("Targets need the employees table (employee_id, name, team, role).")
     out = pd.DataFrame({"employee_id": emp["employee_id"].astype(str).to_numpy(),
+                        "name": emp["name"].astype("object").where(emp["name"].notna(), "").astype(str).to_numpy()
+                        if "name" in emp else "",
                         "team": emp["team"].astype(str).to_numpy() if "team" in emp else "",
                         "hire_date": pd.to_datetime(emp["hire_date"], errors="coerce").to_numpy()
                         if "hire_date" in emp else pd.NaT})
     out["leave_date"] = pd.to_datetime(emp["leave_date"], errors="coerce").to_numpy() if "leave_date" in emp else pd.NaT
     return out.set_index("employee_id")
+
+
+def _who(e: str, people: pd.DataFrame, language: str) -> str:
+    """A person as the notes name them: 吴霞（华中一组） in Chinese and 吴霞 (0016, 华中一组) in
+    English, so that nobody has to look up who 0016 is; by id where the employees table gives
+    no name (or gives the id as the name)."""
+    name = str(people.at[e, "name"]).strip() if "name" in people else ""
+    team = people.at[e, "team"]
+    if language == "zh":
+        return f"{name if name and name != e else e}（{team}）"
+    return f"{name} ({e}, {team})" if name and name != e else f"{e} ({team})"
+
+
+def _people_named(ids: Iterable[str], people: pd.DataFrame) -> Note:
+    """Several people as :func:`_who` names them, in both languages."""
+    ids = list(ids)
+    return Note(", ".join(_who(e, people, "en") for e in ids), "、".join(_who(e, people, "zh") for e in ids))
 
 
 def _whole_month(p: Period, hire, leave) -> bool:
@@ -744,18 +763,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     company = hist.groupby("period")["value"].sum() if len(hist) else pd.Series(dtype="float64")
     learned = seasonal_profile(company) if len(company) else [float("nan")] * 12
     has_learned = not any(math.isnan(x) for x in learned)
-    if settings.profile is not None:
-        season = "months by the plan's profile"
-    elif has_learned:
-        years = _season_years(list(company.index))
-        season = (f"months by the season of {years[0]}" if len(years) == 1 else
-                  f"months by the average season of {', '.join(years[:-1])} and {years[-1]}")
-    else:
-        season = "months flat (no season to learn from)"
+    season = _season_words(settings.profile is not None, list(company.index) if has_learned else [])
     index = pd.Series([x * 12 / 100 for x in (learned if has_learned else [100 / 12] * 12)], index=range(1, 13))
-
-    method_words = {"history": "by each person's own level", "capacity": "by head count (new hires ramped up)",
-                    "equal": "equally among those employed"}
 
     def deseason(values: pd.Series) -> float:
         # Σ actual / Σ seasonal index: a whole year's total / 12, part of a year scaled up
@@ -778,13 +787,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
                 "with annual=...")
         level_co = deseason(company.reindex(recent).fillna(0.0))
         annual = round(12 * level_co * factor / unit) * unit  # a computed total is a whole number of units
-        span = _span(recent)
-        grow = (f"x {factor:.4g} (uplift {uplift:.0%})" if factor >= 1 else
-                f"/ {1 + uplift:.4g} (uplift {uplift:.0%}, lower is better)")
-        basis = (f"{kpi} {year}: the company's target {grouped(annual)} = 12 x {level_co:,.2f} (its monthly level of "
-                 f"{span}, season-adjusted) {grow}, shared out {method_words[method]}")
+        basis = _learned_basis(kpi, year, annual, level_co, recent, uplift, factor, method)
     else:
-        basis = f"{kpi} {year}: the company's target {grouped(float(annual))} (given), shared out {method_words[method]}"
+        basis = _given_basis(kpi, year, float(annual), method)
     annual = float(annual)
     if settings.profile is not None:
         plan = split_in_time(annual, year=year, profile=settings.profile, promotions=settings.promotions,
@@ -847,8 +852,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     out = _tidy(out)
     team_year = out[out["employee_id"].isna()].groupby("team", sort=True)["target"].sum()
     team_past = _team_past(hist, people, base_year, deseason, kpi)
-    out.attrs["basis"] = [basis + f"; {season}; by team: " + ", ".join(f"{t} {grouped(v)}{team_past(t, v)}"
-                                                            for t, v in team_year.items()) + "."]
+    by_team = Note.join([Note(f"{t} {grouped(v)}{past}", f"{t} {grouped(v)}{past.zh}")
+                         for t, v in team_year.items() for past in [team_past(t, v)]], ", ", "，")
+    out.attrs["basis"] = [Note(f"{basis}; {season}; by team: {by_team}.", f"{basis.zh}；{season.zh}；各团队：{by_team.zh}。")]
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
                                                settings.new_hire_ramp_months, overrides)
@@ -857,7 +863,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     return out
 
 
-def _stale_history(hist_months: list[Period], kpi: str, year: int, uplift: float) -> list[str]:
+def _stale_history(hist_months: list[Period], kpi: str, year: int, uplift: float) -> list[Note]:
     """A warning when the history ends more than a year before ``year`` (2019 targets from
     data that end in 2017-12): the targets then repeat an old level, and a mistyped year
     would otherwise go unnoticed."""
@@ -866,15 +872,20 @@ def _stale_history(hist_months: list[Period], kpi: str, year: int, uplift: float
     last = hist_months[-1]
     years = list(range(last.year + 1, int(year)))
     none = " and ".join(str(y) for y in years) if len(years) <= 2 else f"{years[0]} .. {years[-1]}"
+    none_zh = (" 与 ".join(str(y) for y in years) if len(years) <= 2 else f"{years[0]} 至 {years[-1]}") + " 年"
     also = f" (nor {last.shift(1)} .. {last.year}-12)" if last.index < 12 else ""
-    return [f"the {kpi} data end in {last}, more than a year before {year}: there are no data for {none}{also}, "
-            f"so the {year} targets are the level up to {last} x {1 + uplift:.4g} (uplift {uplift:.0%}), with "
-            f"nothing counted for the time in between. Check --year (targets for {last.year + 1}?), or load the "
-            f"data of {years[-1]}."]
+    also_zh = f"（{last.shift(1)} 至 {last.year}-12 也没有）" if last.index < 12 else ""
+    return [Note(f"the {kpi} data end in {last}, more than a year before {year}: there are no data for {none}{also}, "
+                 f"so the {year} targets are the level up to {last} x {1 + uplift:.4g} (uplift {uplift:.0%}), with "
+                 f"nothing counted for the time in between. Check --year (targets for {last.year + 1}?), or load the "
+                 f"data of {years[-1]}.",
+                 f"{label(kpi, 'zh')}数据止于 {last}，比 {year} 年早一年以上：{none_zh}没有数据{also_zh}，所以 {year} 年"
+                 f"的目标是截至 {last} 的水平 × {1 + uplift:.4g}（增长 {uplift:.0%}），中间这段时间不计。请检查 "
+                 f"--year（是要设 {last.year + 1} 年的目标吗？），或载入 {years[-1]} 年的数据。")]
 
 
 def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str], people: pd.DataFrame,
-                   recent: list[str], kpi: str, year: int, annual: float) -> str:
+                   recent: list[str], kpi: str, year: int, annual: float) -> Note:
     """Who takes a share of the company's fixed target without a record of their own, and by
     how much that lowers everybody else's targets, team by team."""
     mine = out[out["employee_id"].isin(newcomers)]
@@ -889,21 +900,29 @@ def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str
     rest = others.groupby("period")["target"].sum().reindex(month.index, fill_value=0.0)
     needed = float(sum(t * t / r if r > 0 else t for t, r in zip(month, rest, strict=True)))
     needed = max(round(needed), annual)
-    who = ", ".join(f"{e} ({people.at[e, 'team']})" for e in newcomers)
-    by_team = ", ".join(f"{t} {'+' if d >= 0 else ''}{grouped(d)}" for t, d in fell.items())
-    return (f"{who} {'has' if len(newcomers) == 1 else 'have'} no {kpi} record in a whole month of {_span(recent)} "
-            f"and {'takes' if len(newcomers) == 1 else 'take'} {grouped(taken)} of the company's {grouped(annual)} in {year}; "
-            f"the company's target does not grow with them, so the others' targets are {grouped(taken)} lower than "
-            f"without them" + (f" (by team: {by_team})." if by_team else ".")
-            + f" To add theirs on top instead, raise the company's target to about {grouped(needed)} (--annual "
-            f"{needed:.0f}, or annual= in Python); to set someone's target yourself, --override "
-            "EMPLOYEE=AMOUNT (overrides={kpi: {employee_id: amount}} in Python).")
+    who = _people_named(newcomers, people)
+    changes = [f"{t} {'+' if d >= 0 else ''}{grouped(d)}" for t, d in fell.items()]
+    one = len(newcomers) == 1
+    return Note(
+        f"{who} {'has' if one else 'have'} no {kpi} record in a whole month of {_span(recent)} "
+        f"and {'takes' if one else 'take'} {grouped(taken)} of the company's {grouped(annual)} in {year}; "
+        f"the company's target does not grow with them, so the others' targets are {grouped(taken)} lower than "
+        f"without them" + (f" (by team: {', '.join(changes)})." if changes else ".")
+        + f" To add theirs on top instead, raise the company's target to about {grouped(needed)} (--annual "
+        f"{needed:.0f}, or annual= in Python); to set someone's target yourself, --override "
+        "EMPLOYEE=AMOUNT (overrides={kpi: {employee_id: amount}} in Python).",
+        f"{who.zh}在 {_span(recent, 'zh')}没有一个完整月份的{label(kpi, 'zh')}记录，分走了 {year} 年公司目标 "
+        f"{grouped(annual)} 中的 {grouped(taken)}；公司目标并不因此增加，所以其他人的目标比没有{'此人' if one else '这些人'}"
+        f"时低 {grouped(taken)}" + (f"（各团队：{'，'.join(changes)}）。" if changes else "。")
+        + f"若要在此之外另加{'此人' if one else '这些人'}的目标，请把公司目标提高到约 {grouped(needed)}（--annual "
+        f"{needed:.0f}，Python 中用 annual=）；要自己设定某人的目标，用 --override 工号=金额（Python 中用 "
+        "overrides={kpi: {employee_id: amount}}）。")
 
 
-def _season_years(months: Sequence[str]) -> list[str]:
+def _season_years(months: Sequence[str], language: str = "en") -> list[str]:
     """The years :func:`seasonal_profile` learns from, as they are said (``2026`` or
-    ``2025-11 .. 2026-10``): twelve-month years counted back from the last month, the
-    complete ones when there is one."""
+    ``2025-11 .. 2026-10``; see :func:`_span`): twelve-month years counted back from the last
+    month, the complete ones when there is one."""
     ps = sorted(parse_period(m) for m in months)
     if not ps:
         return []
@@ -912,17 +931,65 @@ def _season_years(months: Sequence[str]) -> list[str]:
     for p in ps:
         blocks.setdefault((last - _month_number(p)) // 12, []).append(str(p))
     full = [b for b in blocks.values() if len(b) == 12]
-    return [_span(b) for b in sorted(full or blocks.values(), key=lambda b: b[0])]
+    return [_span(b, language) for b in sorted(full or blocks.values(), key=lambda b: b[0])]
 
 
-def _span(months: Sequence[str]) -> str:
-    """``2026`` for the twelve months of a calendar year, else ``2026-03 .. 2027-02``."""
+def _span(months: Sequence[str], language: str = "en") -> str:
+    """``2026`` (``2026 年``) for the twelve months of a calendar year, else
+    ``2026-03 .. 2027-02`` (``2026-03 至 2027-02 期间``) or one month. The Chinese span ends
+    in a Chinese character, so that the words after it follow without a space."""
+    zh = language == "zh"
     if not months:
-        return "the history"
+        return "历史数据" if zh else "the history"
     ps = [parse_period(m) for m in months]
     if len(ps) == 12 and ps[0].index == 1 and ps[-1].index == 12 and ps[0].year == ps[-1].year:
-        return str(ps[0].year)
-    return months[0] if len(months) == 1 else f"{months[0]} .. {months[-1]}"
+        return f"{ps[0].year} 年" if zh else str(ps[0].year)
+    if len(months) == 1:
+        return f"{ps[0].year} 年 {ps[0].index} 月" if zh else months[0]
+    return f"{months[0]} 至 {months[-1]} 期间" if zh else f"{months[0]} .. {months[-1]}"
+
+
+_METHOD_WORDS = {"history": Note("by each person's own level", "按每人自己的水平分到人"),
+                 "capacity": Note("by head count (new hires ramped up)", "按人头分配（新人逐月爬坡）"),
+                 "equal": Note("equally among those employed", "在职人员平均分配")}
+
+
+def _growth(uplift: float, factor: float) -> Note:
+    """``x 1.25 (uplift 25%)``, or ``/ 1.25`` for a KPI where lower is better."""
+    if factor >= 1:
+        return Note(f"x {factor:.4g} (uplift {uplift:.0%})", f"× {factor:.4g}（增长 {uplift:.0%}）")
+    return Note(f"/ {1 + uplift:.4g} (uplift {uplift:.0%}, lower is better)",
+                f"÷ {1 + uplift:.4g}（改进 {uplift:.0%}，该指标越低越好）")
+
+
+def _learned_basis(kpi: str, year: int, annual: float, level: float, recent: list[str], uplift: float,
+                   factor: float, method: str) -> Note:
+    """How the company's annual target came from its history."""
+    grow = _growth(uplift, factor)
+    return Note(f"{kpi} {year}: the company's target {grouped(annual)} = 12 x {grouped(level, 2)} (its monthly level "
+                f"of {_span(recent)}, season-adjusted) {grow}, shared out {_METHOD_WORDS[method]}",
+                f"{year} 年{label(kpi, 'zh')}：公司目标 {grouped(annual)} = 12 × {grouped(level, 2)}（{_span(recent, 'zh')}"
+                f"经季节调整的月均水平）{grow.zh}，{_METHOD_WORDS[method].zh}")
+
+
+def _given_basis(kpi: str, year: int, annual: float, method: str) -> Note:
+    """The company's annual target as it was given (--annual)."""
+    return Note(f"{kpi} {year}: the company's target {grouped(annual)} (given), shared out {_METHOD_WORDS[method]}",
+                f"{year} 年{label(kpi, 'zh')}：公司目标 {grouped(annual)}（指定），{_METHOD_WORDS[method].zh}")
+
+
+def _season_words(by_profile: bool, learned_from: Sequence[str]) -> Note:
+    """How the year is split into months: by the plan's profile, by the season of the
+    months ``learned_from``, or flat when there are none."""
+    if by_profile:
+        return Note("months by the plan's profile", "各月按方案的分布比例（targets.profile）")
+    if not learned_from:
+        return Note("months flat (no season to learn from)", "各月平均（没有可学的季节规律）")
+    en, zh = _season_years(learned_from), _season_years(learned_from, "zh")
+    if len(en) == 1:
+        return Note(f"months by the season of {en[0]}", f"各月按 {zh[0]}的季节规律")
+    return Note(f"months by the average season of {', '.join(en[:-1])} and {en[-1]}",
+                f"各月按 {'、'.join(zh[:-1])}与 {zh[-1]}的平均季节规律")
 
 
 def _team_past(hist: pd.DataFrame, people: pd.DataFrame, base_year: list[str], deseason, kpi: str):
@@ -933,52 +1000,62 @@ def _team_past(hist: pd.DataFrame, people: pd.DataFrame, base_year: list[str], d
     h = hist[hist["period"].isin(base_year)]
     h = h.assign(team=h["employee_id"].map(people["team"])).dropna(subset=["team"])
     by_team = h.pivot_table(index="team", columns="period", values="value", aggfunc="sum").reindex(columns=base_year)
-    span = _span(base_year)
+    span, span_zh, name = _span(base_year), _span(base_year, "zh"), label(kpi, "zh")
     full = len(base_year) == 12
 
-    def said(team: str, target: float) -> str:
+    def said(team: str, target: float) -> Note:
         if team not in by_team.index:
-            return f" (new: no {kpi} in {span})"
+            return Note(f" (new: no {kpi} in {span})", f"（新团队：{span_zh}没有{name}）")
         row = by_team.loc[team].fillna(0.0)
         past = float(row.sum()) if full else 12 * deseason(row)
         if not past > 0:
-            return f" (no {kpi} in {span})"
-        where = f"on its {span}" if full else f"on its {span} at a yearly rate"
-        return f" ({target / past - 1:+.1%} {where})"
+            return Note(f" (no {kpi} in {span})", f"（{span_zh}没有{name}）")
+        change = f"{target / past - 1:+.1%}"
+        return (Note(f" ({change} on its {span})", f"（较其 {span_zh} {change}）") if full else
+                Note(f" ({change} on its {span} at a yearly rate)", f"（较其 {span_zh}的年化水平 {change}）"))
 
     return said
 
 
 def _no_history_notes(people: pd.DataFrame, levels: pd.Series, fallback_team: pd.Series, months: list[Period],
-                      recent: list[str], kpi: str, ramp_months: int, overrides) -> list[str]:
+                      recent: list[str], kpi: str, ramp_months: int, overrides) -> list[Note]:
     """Why each person without a level got the target they did (history method), and who
     gets a target of 0 all year because they sold nothing in the months it follows."""
     notes = []
-    span = _span(recent)
+    span, span_zh, name = _span(recent), _span(recent, "zh"), label(kpi, "zh")
     for e, row in people.iterrows():
         if pd.notna(levels.get(e)) or str(e) in {str(k) for k in (overrides or {})}:
             continue
         worked = [m for m in months if m.employs(row["hire_date"], row["leave_date"])]
         if not worked:
             continue
-        basis = (f"the median level of team {row['team']}" if pd.notna(fallback_team.get(row["team"]))
-                 else "the median level of the company")
+        basis = (Note(f"the median level of team {row['team']}", f"团队「{row['team']}」的水平中位数")
+                 if pd.notna(fallback_team.get(row["team"])) else Note("the median level of the company", "全公司的水平中位数"))
         ramp = [(m, ramp_factor(row["hire_date"], m, ramp_months)) for m in worked]
-        ramp = [f"{r:.0%} in {m}" for m, r in ramp if r < 1]
-        notes.append(f"{e} ({row['team']}) has no {kpi} history in a whole month of {span}: their targets "
-                     f"follow {basis}" + (f", ramped up as a new hire ({', '.join(ramp)})." if ramp else "."))
+        ramp = [(m, r) for m, r in ramp if r < 1]
+        en = ", ".join(f"{r:.0%} in {m}" for m, r in ramp)
+        zh = "、".join(f"{m} 按 {r:.0%}" for m, r in ramp)
+        notes.append(Note(f"{_who(e, people, 'en')} has no {kpi} history in a whole month of {span}: their targets "
+                          f"follow {basis}" + (f", ramped up as a new hire ({en})." if ramp else "."),
+                          f"{_who(e, people, 'zh')}在 {span_zh}没有一个完整月份的{name}记录：其目标参照{basis.zh}"
+                          + (f"，并按新人逐月爬坡（{zh}）。" if ramp else "。")))
     # worked those months in full and sold nothing: a level of 0, so a target of 0 all year,
     # which is right for a manager who does not sell and a silent gap for a salesperson
-    nothing = [f"{e} ({people.at[e, 'team']})" for e in levels.index
+    nothing = [e for e in levels.index
                if levels.get(e) == 0 and str(e) not in {str(k) for k in (overrides or {})}
                and any(m.employs(people.at[e, "hire_date"], people.at[e, "leave_date"]) for m in months)]
     if nothing:
         year = months[0].year if months else ""
-        notes.append(f"{', '.join(nothing)} had no {kpi} in the whole months of {span} that the targets follow, so "
-                     f"their {kpi} target is 0 in every month of {year}. Right for someone who does not sell (a "
-                     "manager scored on the team's figures); for a salesperson, give the annual target by hand "
-                     "(--override EMPLOYEE=AMOUNT on the command line, or make_targets(..., overrides={kpi: "
-                     "{employee_id: amount}}) in Python).")
+        who = _people_named(nothing, people)
+        notes.append(Note(
+            f"{who} had no {kpi} in the whole months of {span} that the targets follow, so "
+            f"their {kpi} target is 0 in every month of {year}. Right for someone who does not sell (a "
+            "manager scored on the team's figures); for a salesperson, give the annual target by hand "
+            "(--override EMPLOYEE=AMOUNT on the command line, or make_targets(..., overrides={kpi: "
+            "{employee_id: amount}}) in Python).",
+            f"{who.zh}在目标所参照的 {span_zh}各完整月份中没有{name}，所以 {year} 年每个月的{name}目标都是 0。"
+            "不做销售的人（按团队业绩考核的经理）这样是对的；若是销售人员，请手工给出全年目标（命令行用 --override "
+            "工号=金额，Python 中用 make_targets(..., overrides={kpi: {employee_id: amount}})）。"))
     return notes
 
 

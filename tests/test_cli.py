@@ -286,8 +286,8 @@ def test_targets_command_writes_a_table_the_loaders_read(tmp_path):
     out = tmp_path / "targets.csv"
     r = _run("targets", "online", "--year", "2027", "--method", "capacity", "--uplift", "0.2", "--out", out)
     assert r.exit_code == 0, r.output
-    # how the company's total was set, and each team's year
-    assert "revenue 2027: the company's target " in r.output and "x 1.2 (uplift 20%), shared out by head count" in r.output
+    # how the company's total was set, and each team's year, in the plan's language
+    assert "2027 年销售额：公司目标 " in r.output and "× 1.2（增长 20%），按人头分配" in r.output
     t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
     assert set(TABLES["targets"].required) <= set(t.columns)
     assert t["period"].str.startswith("2027-").all() and t["period"].nunique() == 12
@@ -477,7 +477,7 @@ def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
     plan.write_text("extends: online\ntargets:\n  uplift: 0.2\n  promotions: []\n  calibration: []\n", encoding="utf-8")
     out = tmp_path / "t.csv"
     r = _run("targets", "online", "--params", plan, "--data", data, "--year", "2027", "--method", "history",
-             "--out", out)
+             "--out", out, "--language", "en")
     assert r.exit_code == 0, r.output
     t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
     assert "b2" not in set(t["employee_id"].dropna())
@@ -490,7 +490,7 @@ def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
     # b2's share moves to the people who stay), B 4,230 on 12 x 400 = 4,800 (-11.9 %)
     assert "by team: A 5,850 (+62.5% on its 2026), B 4,230 (-11.9% on its 2026)." in r.output
     # a3 joins on 2027-02-15: the command says what her targets follow
-    assert ("a3 (A) has no revenue history in a whole month of 2026: their targets follow the median "
+    assert ("A3 (a3, A) has no revenue history in a whole month of 2026: their targets follow the median "
             "level of team A, ramped up as a new hire (25% in 2027-02, 50% in 2027-03, 75% in 2027-04).") in r.output
 
 
@@ -506,7 +506,7 @@ def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
     plan.write_text("extends: online\ntargets:\n  uplift: 0.2\n  promotions: []\n  calibration: []\n", encoding="utf-8")
     out = tmp_path / "t.csv"
     args = ["targets", "online", "--params", plan, "--data", data, "--year", "2027", "--method", "history",
-            "--out", out]
+            "--out", out, "--language", "en"]
     r = _run(*args, "--override", "a3=1,200", "--override", "revenue:b2=0")
     assert r.exit_code == 0, r.output
     t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str})
@@ -523,7 +523,7 @@ def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
     assert pd.read_csv(out).query("employee_id.isna()")["target"].sum() == 12_000
     # without the override, the note says whose targets a3's share comes out of
     r = _run(*args)
-    assert "a3 (A) has no revenue record in a whole month of 2026 and takes " in r.output
+    assert "A3 (a3, A) has no revenue record in a whole month of 2026 and takes " in r.output
     assert "(--annual " in r.output and "--override EMPLOYEE=AMOUNT" in r.output
     r = CliRunner().invoke(main, [str(a) for a in args] + ["--override", "a3=lots"])
     assert r.exit_code == 2 and "'lots' is not an amount" in r.output
@@ -538,12 +538,37 @@ def test_targets_command_warns_of_a_year_far_from_the_data(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     _hand_data(data)
-    r = _run("targets", "online", "--data", data, "--year", "2028", "--out", tmp_path / "t.csv")
+    r = _run("targets", "online", "--data", data, "--year", "2028", "--out", tmp_path / "t.csv", "--language", "en")
     assert r.exit_code == 0, r.output
     assert ("Warning: the revenue data end in 2026-12, more than a year before 2028: there are no data for "
             "2027") in r.output
-    r = _run("targets", "online", "--data", data, "--year", "2027", "--out", tmp_path / "t.csv")
+    r = _run("targets", "online", "--data", data, "--year", "2027", "--out", tmp_path / "t.csv", "--language", "en")
     assert "Warning" not in r.output
+
+
+def test_targets_command_speaks_the_plan_s_language_and_names_people(tmp_path):
+    """`salesperf targets` printed its summary in English only, naming people by id ("a3 (A)
+    has no revenue history ..."), for a Chinese plan. It speaks the plan's language (zh
+    here) unless --language says otherwise, and names people by name: A3（A） in Chinese,
+    A3 (a3, A) in English."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)
+    out = tmp_path / "t.csv"
+    r = _run("targets", "online", "--data", data, "--year", "2028", "--method", "history", "--out", out)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("注意：销售额数据止于 2026-12，比 2028 年早一年以上：2027 年没有数据")
+    assert lines[1] == f"已将 84 行目标写入 {out}"
+    assert lines[2].startswith("  2028 年销售额：公司目标 10,500 = 12 × 700.00（2026 年经季节调整的月均水平）× 1.25"
+                               "（增长 25%），按每人自己的水平分到人；")
+    assert "  - A3（A）在 2026 年没有一个完整月份的销售额记录：其目标参照团队「A」的水平中位数。" in lines
+    assert not any(w in r.output for w in ("Wrote", "the company", "has no", "a3"))
+    r = _run("targets", "online", "--data", data, "--year", "2028", "--method", "history", "--out", out,
+             "--language", "en")
+    assert "Warning: the revenue data end in 2026-12" in r.output and f"Wrote 84 target rows to {out}" in r.output
+    assert "  - A3 (a3, A) has no revenue history in a whole month of 2026: their targets follow" in r.output
+    assert "--language [zh|en]" in _run("targets", "--help").output
 
 
 def test_targets_for_a_year_without_history_says_which_months_the_data_cover(tmp_path):

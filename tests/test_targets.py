@@ -362,9 +362,9 @@ def test_a_hire_of_the_last_month_without_sales_gets_the_team_level(flat_history
 def test_targets_say_what_a_person_without_history_follows(flat_history, flat_monthly):
     t = make_targets(flat_history, None, year=2027, method="history", uplift=0.25, history=flat_monthly)
     assert t.attrs["notes"][0] == (
-        "e4 (T2) has no revenue history in a whole month of 2026: their targets follow the median "
+        "d (e4, T2) has no revenue history in a whole month of 2026: their targets follow the median "
         "level of team T2, ramped up as a new hire (25% in 2027-03, 50% in 2027-04, 75% in 2027-05).")
-    assert t.attrs["notes"][1].startswith("e4 (T2) has no revenue record in a whole month of 2026 and takes ")
+    assert t.attrs["notes"][1].startswith("d (e4, T2) has no revenue record in a whole month of 2026 and takes ")
 
 
 def test_targets_from_history_without_history_asks_for_an_annual_target(flat_history):
@@ -595,8 +595,8 @@ def test_targets_say_who_gets_nothing_all_year_for_selling_nothing(flat_history)
     jan = t[t["period"] == "2027-01"].set_index("employee_id", drop=False)
     assert jan.loc["e5", "target"] == 0 and jan.loc["e3", "target"] == 1250
     assert t.loc[t["employee_id"] == "e5", "target"].eq(0).all() and len(t[t["employee_id"] == "e5"]) == 12
-    assert [n for n in t.attrs["notes"] if n.startswith("e5")] == [(
-        "e5 (T2) had no revenue in the whole months of 2026 that the targets follow, so their revenue "
+    assert [n for n in t.attrs["notes"] if n.startswith("e (e5")] == [(
+        "e (e5, T2) had no revenue in the whole months of 2026 that the targets follow, so their revenue "
         "target is 0 in every month of 2027. Right for someone who does not sell (a manager scored on the team's "
         "figures); for a salesperson, give the annual target by hand (--override EMPLOYEE=AMOUNT on the command "
         "line, or make_targets(..., overrides={kpi: {employee_id: amount}}) in Python).")]
@@ -684,7 +684,7 @@ def test_new_hires_say_whose_targets_they_take_from():
     year = _people(t).groupby("employee_id")["target"].sum()
     assert year.to_dict() == {"e1": 12_000, "e2": 24_000, "e3": 12_000, "e4": 12_000}
     assert t.attrs["notes"][-1] == (
-        "e4 (T2) has no revenue record in a whole month of 2026 and takes 12,000 of the company's 60,000 in 2027; "
+        "d (e4, T2) has no revenue record in a whole month of 2026 and takes 12,000 of the company's 60,000 in 2027; "
         "the company's target does not grow with them, so the others' targets are 12,000 lower than without them "
         "(by team: T1 -9,000, T2 -3,000). To add theirs on top instead, raise the company's target to about 75,000 "
         "(--annual 75000, or annual= in Python); to set someone's target yourself, --override EMPLOYEE=AMOUNT "
@@ -734,3 +734,59 @@ def test_the_season_is_the_average_of_the_last_three_years():
     assert (month.drop(["2027-01", "2027-02"]) == 1250).all()
     assert "months by the average season of 2024, 2025 and 2026; by team: T1 15,000 (+25.0% on its 2026)" \
         in t.attrs["basis"][0]
+
+
+def _named_team() -> dict:
+    """2026: 吴霞 (0001) sells 1,000 and 张伟 (0002) 2,000 a month in 华中一组, 李娜 (0003) 1,000
+    in 华中二组; 王芳 (0017, 华中二组) worked all year and sold nothing; 刘洋 (0018, 华中二组)
+    joins on 2027-01-01."""
+    emp = pd.DataFrame({"employee_id": ["0001", "0002", "0003", "0017", "0018"],
+                        "name": ["吴霞", "张伟", "李娜", "王芳", "刘洋"],
+                        "team": ["华中一组", "华中一组", "华中二组", "华中二组", "华中二组"], "role": "sales",
+                        "hire_date": pd.to_datetime([None, None, None, None, "2027-01-01"])})
+    rows = [(e, f"2026-{m:02d}-15", a) for m in range(1, 13) for e, a in (("0001", 1000), ("0002", 2000),
+                                                                           ("0003", 1000))]
+    return {"employees": emp, "orders": _orders(rows)}
+
+
+def test_target_notes_name_people_and_say_it_in_chinese():
+    """A Chinese consultant read, in English only, '0001 (华中一组), ... 0017 (华中二组) had no
+    revenue ...' and had to look up who 0017 is. The notes name people (王芳（华中二组）in
+    Chinese, 王芳 (0017, 华中二组) in English) and every line has a Chinese text. By hand:
+    12 x 4,000 x 1.25 = 60,000 a year, 5,000 a month; 刘洋 takes the median of 华中二组
+    (李娜's 1,000 and 王芳's 0: 500), so of the weights 1,000, 2,000, 1,000, 0 and 500 华中一组
+    gets 3,000 / 4,500 of 5,000 a month, 3,333 (39,996 a year: +11.1 % on its 36,000), and
+    华中二组 1,667 (20,004: +66.7 % on 12,000), of which 刘洋 556 (1,667 x 500 / 1,500 =
+    555.67), 6,672 a year."""
+    t = targets_from_history(_named_team(), year=2027, uplift=0.25,
+                             settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
+    [basis] = t.attrs["basis"]
+    assert basis.zh == (
+        "2027 年销售额：公司目标 60,000 = 12 × 4,000.00（2026 年经季节调整的月均水平）× 1.25（增长 25%），"
+        "按每人自己的水平分到人；各月按 2026 年的季节规律；各团队：华中一组 39,996（较其 2026 年 +11.1%），"
+        "华中二组 20,004（较其 2026 年 +66.7%）。")
+    assert basis.startswith("revenue 2027: the company's target 60,000 = 12 x 4,000.00 (its monthly level of 2026")
+    follows, nothing, newcomer = t.attrs["notes"]
+    assert follows.zh == "刘洋（华中二组）在 2026 年没有一个完整月份的销售额记录：其目标参照团队「华中二组」的水平中位数。"
+    assert follows.startswith("刘洋 (0018, 华中二组) has no revenue history in a whole month of 2026: ")
+    assert nothing.startswith("王芳 (0017, 华中二组) had no revenue in the whole months of 2026 that the targets follow")
+    assert nothing.zh.startswith("王芳（华中二组）在目标所参照的 2026 年各完整月份中没有销售额，所以 2027 年每个月的"
+                                 "销售额目标都是 0。")
+    assert newcomer.startswith("刘洋 (0018, 华中二组) has no revenue record in a whole month of 2026 and takes 6,672")
+    assert newcomer.zh.startswith("刘洋（华中二组）在 2026 年没有一个完整月份的销售额记录，分走了 2027 年公司目标 60,000 "
+                                  "中的 6,672；")
+    for text in [basis.zh, follows.zh, nothing.zh, newcomer.zh]:  # no English sentence punctuation
+        assert not re.search(r"[(),;:]\s*[^\x00-\x7f]|[^\x00-\x7f]\s*[(),;:]", re.sub(r"\([^()]*\)", "", text)), text
+    # a person whose name is their id (or who has none) is named by the id
+    data = _named_team()
+    data["employees"]["name"] = ["0001", "张伟", "李娜", None, "刘洋"]
+    t = targets_from_history(data, year=2027, uplift=0.25, settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
+    assert t.attrs["notes"][1].startswith("0017 (华中二组) had no revenue")
+    assert t.attrs["notes"][1].zh.startswith("0017（华中二组）在目标所参照的")
+
+
+def test_a_stale_history_warning_has_a_chinese_text(flat_history, flat_monthly):
+    t = make_targets(flat_history, None, year=2029, history=flat_monthly)
+    assert t.attrs["warnings"][0].zh == (
+        "销售额数据止于 2026-12，比 2029 年早一年以上：2027 与 2028 年没有数据，所以 2029 年的目标是截至 2026-12 的水平 × "
+        "1.25（增长 25%），中间这段时间不计。请检查 --year（是要设 2027 年的目标吗？），或载入 2028 年的数据。")
