@@ -382,13 +382,13 @@ def _target_overrides(given, kpis: list[str]) -> dict[str, dict[str, float]]:
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path())
 @click.option("--language", type=click.Choice(["zh", "en"]),
-              help="The summary and its notes in this language (default: the parameter file's report.language or "
-                   "language).")
+              help="The summary and its notes in this language, and in Chinese an .xlsx file's headers and KPI "
+                   "names, which the loaders read back (default: the parameter file's report.language or language).")
 @_friendly
 def targets(business, year, method, uplift, annual, overrides, data, params_file, out, language):
     """Write next year's targets (monthly, per person and team) in the loaders' format."""
     from .export import write_table
-    from .targets import make_targets
+    from .targets import TARGET_HEADERS_ZH, make_targets, targets_in_chinese
 
     with _warnings_said() as said:  # e.g. a target year far from the data
         params = _params(business, params_file)
@@ -397,7 +397,10 @@ def targets(business, year, method, uplift, annual, overrides, data, params_file
         dataset = _load(data, params, f"{year - 1}")
         table = make_targets(dataset.tables, params, year=year, method=method, uplift=uplift,
                              annual=None if annual is None else _amount(annual, "--annual"), overrides=by_kpi)
-    write_table(table, out, labels=False, sheet="targets")
+    if language == "zh" and Path(out).suffix.lower() == ".xlsx":  # (a CSV keeps the keys: it is for scripts)
+        write_table(targets_in_chinese(table), out, labels=False, sheet="目标", headers=TARGET_HEADERS_ZH)
+    else:
+        write_table(table, out, labels=False, sheet="targets")
     n = len(table)
     click.echo(f"已将 {n} 行目标写入 {out}" if language == "zh" else
                f"Wrote {n} target {'row' if n == 1 else 'rows'} to {out}")

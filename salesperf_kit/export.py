@@ -204,9 +204,11 @@ def pseudonyms(employee_ids, *, salt: str, language: str = "zh") -> dict[str, st
 
 
 def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "scorecard",
-                labels: bool = True) -> Path:
+                labels: bool = True, headers: dict[str, str] | None = None) -> Path:
     """Write ``df`` to CSV (UTF-8 with BOM, so Excel opens Chinese correctly), XLSX
-    (frozen header, number formats, labelled headers) or Parquet, chosen by the extension."""
+    (frozen header, number formats, labelled headers) or Parquet, chosen by the extension.
+    ``headers`` (column → header) heads the columns instead of the labels, for a file that
+    is read back, whose headers must be ones the loaders know (a targets table)."""
     path = Path(path)
     ext = path.suffix.lower()
     check_one_of("output file extension", ext, [".csv", ".xlsx", ".parquet"])
@@ -216,7 +218,8 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         return path
     if labels:  # a client reads 是/否 (Yes/No), not TRUE/FALSE
         df = _yes_no(df, language)
-    shown = df.rename(columns=column_labels(df.columns, language)) if labels else df
+    shown = (df.rename(columns=headers) if headers is not None else
+             df.rename(columns=column_labels(df.columns, language)) if labels else df)
     if ext == ".csv":
         # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
         defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.15g")

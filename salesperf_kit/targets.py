@@ -50,6 +50,7 @@ __all__ = [
     "METHODS", "ACQUISITION_KPIS", "CONVERSION_KPIS",
     "largest_remainder", "ramp_factor", "seasonal_profile", "split_in_time", "cascade",
     "monthly_history", "targets_from_history", "make_targets", "track", "calibrate", "write_targets",
+    "TARGET_HEADERS_ZH", "targets_in_chinese",
 ]
 
 log = logging.getLogger(__name__)
@@ -1240,6 +1241,16 @@ def make_targets(dataset, params=None, *, year: int, method: str | None = None, 
     out.attrs["basis"] = [b for part in parts for b in part.attrs.get("basis", [])]
     out.attrs["warnings"] = [w for part in parts for w in part.attrs.get("warnings", [])]
     return out
+
+
+#: the headers of a targets file in Chinese, which the loaders read back (aliases.COLUMN_ALIASES["targets"])
+TARGET_HEADERS_ZH = {"period": "期间", "employee_id": "工号", "team": "团队", "kpi": "指标", "target": "目标"}
+
+
+def targets_in_chinese(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets table with each KPI by its Chinese label (销售额 for revenue), as a Chinese
+    client writes its targets: the loaders read the label back as the KPI."""
+    return targets.assign(kpi=targets["kpi"].map(lambda k: label(k, "zh")))
 
 
 def write_targets(targets: pd.DataFrame, path: str | Path) -> Path:

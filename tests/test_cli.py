@@ -571,6 +571,42 @@ def test_targets_command_speaks_the_plan_s_language_and_names_people(tmp_path):
     assert "--language [zh|en]" in _run("targets", "--help").output
 
 
+def test_a_chinese_targets_workbook_is_headed_in_chinese_and_read_back_as_targets(tmp_path):
+    """With --language zh an .xlsx target file is what a Chinese client writes (期间, 工号, 团队,
+    指标, 目标; 销售额 for revenue) and still the targets table the loaders read back, the same
+    rows as the English one; a CSV keeps the keys, for scripts."""
+    from openpyxl import load_workbook
+
+    from salesperf_kit.loaders import load_dataset
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)
+    args = ["targets", "online", "--data", data, "--year", "2027", "--method", "history"]
+    for language in ("zh", "en"):
+        (tmp_path / language).mkdir()
+        r = _run(*args, "--language", language, "--out", tmp_path / language / "目标.xlsx")
+        assert r.exit_code == 0, r.output
+    book = load_workbook(tmp_path / "zh" / "目标.xlsx")
+    ws = book["目标"]
+    assert [c.value for c in ws[1]] == ["期间", "工号", "团队", "指标", "目标"]
+    assert ws["D2"].value == "销售额" and ws["E2"].number_format == "#,##0"
+    assert [c.value for c in load_workbook(tmp_path / "en" / "目标.xlsx")["targets"][1]] == [
+        "period", "employee_id", "team", "kpi", "target"]
+    back = {}
+    for language in ("zh", "en"):
+        for name in ("employees.csv", "orders.csv"):
+            (tmp_path / language / name).write_bytes((data / name).read_bytes())
+        ds = load_dataset(tmp_path / language)
+        assert not [w for w in ds.warnings if w.table == "targets"], ds.warnings
+        back[language] = ds.tables["targets"].reset_index(drop=True)
+    assert back["zh"]["kpi"].eq("revenue").all()
+    pd.testing.assert_frame_equal(back["zh"], back["en"])
+    r = _run(*args, "--language", "zh", "--out", tmp_path / "t.csv")
+    assert pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig").columns.tolist() == [
+        "period", "employee_id", "team", "kpi", "target"]
+
+
 def test_targets_for_a_year_without_history_says_which_months_the_data_cover(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
