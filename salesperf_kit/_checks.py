@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 
 from .exceptions import SalesperfError
 
-__all__ = ["check_one_of", "closest", "did_you_mean", "one_slip_apart"]
+__all__ = ["check_one_of", "closest", "did_you_mean", "one_slip_apart", "squeezed", "name_slip", "people_meant",
+           "person", "did_you_mean_person"]
 
 
 def closest(value: object, options: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -57,6 +59,43 @@ def one_slip_apart(a: str, b: str) -> bool:
     long, short = (a, b) if len(a) > len(b) else (b, a)
     i = next((i for i in range(len(short)) if long[i] != short[i]), len(short))
     return _letter(long[i]) and long[:i] + long[i + 1:] == short
+
+
+def squeezed(text: object) -> str:
+    """``text`` without any whitespace: the form in which two writings of one name are the
+    same when an export spaced it out (王 芳, 王　芳 with a full-width space, to line up
+    two-character names with three-character ones) and the other did not (王芳)."""
+    return re.sub(r"\s+", "", str(text))
+
+
+def name_slip(written: object, name: object) -> bool:
+    """Whether ``written`` is probably ``name`` mistyped: the same but for the whitespace
+    inside (王 芳 for 王芳, see :func:`squeezed`), or one slip apart (吴夏 for 吴霞, a character
+    of the same sound; see :func:`one_slip_apart`)."""
+    written, name = str(written).strip(), str(name).strip()
+    return written != name and bool(name) and (squeezed(written) == squeezed(name) or one_slip_apart(written, name))
+
+
+def people_meant(written: object, people: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (employee_id, name) pairs of ``people`` whose name ``written`` is probably a slip
+    of (:func:`name_slip`), in their order."""
+    return [(str(i), str(n)) for i, n in people if isinstance(n, str) and name_slip(written, n)]
+
+
+def person(employee_id: object, name: object) -> str:
+    """A person as a message lists them: ``吴霞 (0016)``, or the id alone when there is no
+    name or the name is the id."""
+    i, n = str(employee_id), (name.strip() if isinstance(name, str) else "")
+    return f"{n} ({i})" if n and n != i else i
+
+
+def did_you_mean_person(written: object, people: Iterable[tuple[str, str]]) -> str:
+    """' Did you mean 吴霞 (0016)?' when ``written`` is probably a slip of the name of one or
+    more of ``people`` ((employee_id, name) pairs; see :func:`people_meant`), else ''."""
+    meant = [person(i, n) for i, n in people_meant(written, people)]
+    if not meant:
+        return ""
+    return f" Did you mean {meant[0] if len(meant) == 1 else ', '.join(meant[:-1]) + ' or ' + meant[-1]}?"
 
 
 def _wide(ch: str) -> bool:

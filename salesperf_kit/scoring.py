@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._checks import check_one_of, did_you_mean
+from ._checks import check_one_of, did_you_mean, did_you_mean_person, person
 from ._repr import compact_repr
 from .catalogue import CATALOGUE, Note, grouped, label, with_unit_sign
 from .exceptions import ScoringError
@@ -1298,6 +1298,19 @@ def _peer_roles(card: Scorecard, role, kpi: str, language: str) -> str:
     return params.role_labels(roles, language) if len(roles) > 1 else ""
 
 
+def _nobody(card: Scorecard, written: str) -> str:
+    """What explain says of an employee_id or name that is nobody's in the scorecard: the
+    person probably meant (an id a few characters off, or a name with a same-sound character
+    or spaces inside: 吴夏 or 王 芳 for 吴霞 or 王芳), and the people there are, by name and id."""
+    ids = card.table["employee_id"].astype(str).tolist()
+    names = card.table["name"].tolist() if "name" in card.table else [None] * len(ids)
+    people = list(zip(ids, names, strict=True))
+    shown = ", ".join(person(i, n) for i, n in people[:10]) + (", ..." if len(ids) > 10 else "")
+    return (f"No person '{written}' in the scorecard of {card.period}."
+            + (did_you_mean_person(written, people) or did_you_mean(written, ids))
+            + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).")
+
+
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     check_one_of("language", language, list(_TEXT), error=ScoringError)
     tx = _TEXT[language]
@@ -1314,11 +1327,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
         if len(away):
             raise ScoringError(_not_in_post(away.iloc[0], card.period, language))
     if rows.empty:
-        ids = card.table["employee_id"].astype(str).tolist()
-        shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
-        raise ScoringError(f"No person '{employee_id}' in the scorecard of {card.period}."
-                           + did_you_mean(employee_id, ids)
-                           + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).")
+        raise ScoringError(_nobody(card, employee_id))
     row = rows.iloc[0]
     params = card.params
     sc = params.scoring if params is not None else None

@@ -385,7 +385,26 @@ def test_explaining_someone_not_in_the_scorecard_names_no_python_class(kpis):
         card.explain("E9", language="en")
     assert "Scorecard" not in str(err.value)
     assert str(err.value).endswith("Pass the employee_id or the name of someone in the scorecard "
-                                   "(5 people: E1, E5, E2, E3, E4).")
+                                   "(5 people: Ann (E1), Eve (E5), Bob (E2), Cat (E3), Dan (E4)).")
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("吴夏", "吴霞 (E1)"),  # a character of the same sound: the input method's slip
+    ("王 芳", "王芳 (E2)"), ("王　芳", "王芳 (E2)"),  # spaced out, as some exports write two-character names
+    ("E 3", "'E3'"),  # an id a character off, as before
+])
+def test_explaining_a_name_one_slip_off_suggests_the_person(data, written, meant):
+    """`salesperf explain telesales 吴夏` (for 吴霞) listed only ids ("41 people: 0016, 0013,
+    ..."), while `16` got "Did you mean '0016'?"."""
+    data["employees"]["name"] = ["吴霞", "王芳", "张伟", "李娜", "刘洋"]
+    card = score(compute_kpis(data, PERIOD, kpis=KPIS),
+                 make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}}))
+    with pytest.raises(ScoringError) as err:
+        card.explain(written, language="zh")
+    assert str(err.value) == (f"No person '{written}' in the scorecard of {PERIOD}. Did you mean {meant}? Pass the "
+                              "employee_id or the name of someone in the scorecard (5 people: 吴霞 (E1), 刘洋 (E5), "
+                              "王芳 (E2), 张伟 (E3), 李娜 (E4)).")
+    assert "张伟" in card.explain("张伟", language="zh")  # the name itself still finds the person
 
 
 def test_tier_weighted_orders(kpis):
