@@ -47,7 +47,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from ._checks import check_one_of, closest, did_you_mean, one_slip_apart
+from ._checks import check_one_of, closest, did_you_mean, one_slip_apart, person, squeezed
 from ._repr import compact_repr
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
 from .catalogue import CATALOGUE
@@ -646,8 +646,7 @@ def _people_without_records(run: _Run) -> None:
     idle = emp.loc[ids.index[~ids.isin(seen)]]
     if idle.empty:
         return
-    who = [f"{n} ({i})" if isinstance(n, str) and n and n != i else i
-           for i, n in zip(idle["employee_id"].astype(str), idle.get("name", idle["employee_id"]))]
+    who = [person(i, n) for i, n in zip(idle["employee_id"].astype(str), idle.get("name", idle["employee_id"]))]
     shown = ", ".join(who[:8]) + (" …" if len(who) > 8 else "")
     tabs = ", ".join(t for t in tables if t != "employees")
     run.add(run.ctxs["employees"].problem(
@@ -697,21 +696,32 @@ def _zero_amounts(run: _Run) -> None:
 def _ids_from_names(run: _Run) -> None:
     """Exports often name the salesperson (销售员: 张三) where the kit expects the
     employee_id: a value that is no employee_id but the name of exactly one employee is
-    replaced by that employee's id, with a warning listing what was matched."""
+    replaced by that employee's id, with a warning listing what was matched. Names are
+    compared without the whitespace inside them (:func:`~salesperf_kit._checks.squeezed`:
+    an export that spaces out 王 芳 names 王芳 all the same)."""
     tables = run.dataset.tables
     emp = tables.get("employees")
     if emp is None or "name" not in emp or "employee_id" not in emp:
         return
     ids = set(emp["employee_id"].dropna().astype(str))
     pairs = emp[["name", "employee_id"]].dropna().astype(str)
-    unique = pairs.drop_duplicates("name", keep=False)
-    id_of = {n: i for n, i in zip(unique["name"], unique["employee_id"]) if n not in ids}
-    for table, col, n, shown in _replace_ids(run, id_of):
+    pairs = pairs.assign(key=pairs["name"].map(squeezed))
+    unique = pairs.drop_duplicates("key", keep=False)
+    id_of = {k: i for k, i in zip(unique["key"], unique["employee_id"]) if k not in ids}
+    written = {v for v in _id_values(tables) if v not in ids and squeezed(v) in id_of}
+    for table, col, n, shown in _replace_ids(run, {v: id_of[squeezed(v)] for v in written}):
         run.add(run.ctxs[table].problem(
             "names_as_ids", f"{n:,} row(s) give a name where {col} is expected; matched by "
             f"the employees' names: {shown}", column=col, severity="warning",
             zh=f"{n:,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
-            fix="nothing to do if the names are right; two employees of the same name are never matched"))
+            fix="nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
+                "for 王芳), and two employees of the same name are never matched"))
+
+
+def _id_values(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Every value of the columns that hold employee ids: employee_id, manager_id, mentor_id."""
+    return {str(v) for df in tables.values() if df is not None
+            for c in ("employee_id", "manager_id", "mentor_id") if c in df for v in df[c].dropna().unique()}
 
 
 def _ids_without_zeros(run: _Run) -> None:
@@ -731,8 +741,7 @@ def _ids_without_zeros(run: _Run) -> None:
     unique = {k: v[0] for k, v in by_digits.items() if len(v) == 1}
     if not unique:
         return
-    values = {str(v) for df in tables.values() if df is not None
-              for c in ("employee_id", "manager_id", "mentor_id") if c in df for v in df[c].dropna().unique()}
+    values = _id_values(tables)
     id_of = {v: unique[v.lstrip("0")] for v in values if v not in ids and v.isdigit() and v.lstrip("0") in unique}
     for table, col, n, shown in _replace_ids(run, id_of):
         run.add(run.ctxs[table].problem(

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._checks import did_you_mean
+from ._checks import did_you_mean, did_you_mean_person
 from .catalogue import CATALOGUE
 from .exceptions import Problem
 
@@ -245,6 +245,8 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
     if emp is None or "employee_id" not in emp:
         return problems
     known = set(emp["employee_id"].dropna().astype(str))
+    # (employee_id, name): an id that is a person's name mistyped (吴夏 for 吴霞) suggests them
+    people = list(zip(emp["employee_id"].astype(str), emp["name"])) if "name" in emp else []
 
     def missing(table: str, column: str, allowed: set[str], what: str, fix: str) -> None:
         df = tables[table]
@@ -254,7 +256,8 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
         hints: dict[str, str] = {}  # one look-up per distinct value: a typo is often repeated
         for i, v in values[bad].items():
             if str(v) not in hints:
-                hints[str(v)] = did_you_mean(v, allowed)
+                hints[str(v)] = did_you_mean(v, allowed) or (
+                    did_you_mean_person(v, people) if allowed is known else "")
             problems.append(Problem(
                 table=table, check="references", file=file, sheet=sheet, row=row_of(table, i),
                 column=column, value=v, message=f"{column} {v!r} is not {what}",

@@ -953,6 +953,36 @@ def test_a_salesperson_named_instead_of_an_id_is_matched_by_name(tmp_path):
     assert "'戊' → E5 … Fix: nothing to do" in str(w)
 
 
+def test_a_name_spaced_out_by_the_export_is_matched_and_a_slip_is_suggested(tmp_path):
+    """An orders export whose 销售员 holds 王 芳 (spaced out to line up with three-character
+    names, here with a full-width space too) gave "employee_id '王 芳' is not an employee_id
+    of the employees table" with no word of 王芳, while 王芳 itself (and '王芳 ' with a
+    trailing space) was matched by name. Names are compared without their inner spaces, as
+    the warning says; a name with a same-sound character (吴夏 for 吴霞) is not matched, since
+    it may be someone else, but the error suggests the person; so it does for a spaced name
+    two employees share."""
+    emp = pd.DataFrame({"工号": ["0016", "0007", "E3", "E4"], "姓名": ["吴霞", "王芳", "王五", "王五"],
+                        "团队": ["华中一组"] * 4, "岗位": ["电销"] * 4})
+    orders = pd.DataFrame({"订单编号": ["O1", "O2", "O3", "O4"], "销售员": ["王 芳", "王　芳", "王芳 ", "吴霞"],
+                           "客户编号": ["C1", "C2", "C3", "C4"], "下单时间": ["2026-10-01"] * 4,
+                           "订单金额": ["100", "200", "300", "400"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    mapping = {"columns": {"orders": {"销售员": "employee_id"}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["orders"]["employee_id"].tolist() == ["0007", "0007", "0007", "0016"]
+    [w] = [w for w in ds.warnings if w.check == "names_as_ids"]
+    assert w.message == ("4 row(s) give a name where employee_id is expected; matched by the employees' names: "
+                         "'王 芳' → 0007, '王\u3000芳' → 0007, '王芳' → 0007, '吴霞' → 0016")
+    assert "whatever the spaces inside it (王 芳 for 王芳)" in w.fix
+    orders["销售员"] = ["吴夏", "王 五", "王芳", "吴霞"]
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    slip, shared = validate_dataset(tmp_path, mapping=mapping).problems
+    assert (slip.check, slip.value, shared.value) == ("references", "吴夏", "王 五")
+    assert slip.fix == "add the person to employees, or correct the id. Did you mean 吴霞 (0016)?"
+    assert shared.fix == "add the person to employees, or correct the id. Did you mean 王五 (E3) or 王五 (E4)?"
+
+
 def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     """The employees sheet keeps 工号 00123 as text, the orders sheet has it as the number
     123 (Excel drops leading zeros), and a manager column the other way round: they are the
