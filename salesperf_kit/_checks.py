@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .catalogue import Note
 from .exceptions import SalesperfError
 
 __all__ = ["check_one_of", "closest", "did_you_mean", "one_slip_apart", "squeezed", "name_slip", "people_meant",
@@ -24,10 +25,11 @@ def closest(value: object, options: Iterable[str], cutoff: float = 0.6) -> str |
     return matches[0] if matches else None
 
 
-def did_you_mean(value: object, options: Iterable[str], cutoff: float = 0.6) -> str:
-    """' Did you mean 'x'?' when a close match exists, else ''."""
+def did_you_mean(value: object, options: Iterable[str], cutoff: float = 0.6) -> Note:
+    """' Did you mean 'x'?' when a close match exists, else '': a Note, whose ``zh`` is the
+    question in Chinese (是否应为「x」？)."""
     match = closest(value, options, cutoff)
-    return f" Did you mean '{match}'?" if match else ""
+    return Note(f" Did you mean '{match}'?", f"是否应为「{match}」？") if match else Note("", "")
 
 
 def one_slip_apart(a: str, b: str) -> bool:
@@ -89,13 +91,15 @@ def person(employee_id: object, name: object) -> str:
     return f"{n} ({i})" if n and n != i else i
 
 
-def did_you_mean_person(written: object, people: Iterable[tuple[str, str]]) -> str:
+def did_you_mean_person(written: object, people: Iterable[tuple[str, str]]) -> Note:
     """' Did you mean 吴霞 (0016)?' when ``written`` is probably a slip of the name of one or
-    more of ``people`` ((employee_id, name) pairs; see :func:`people_meant`), else ''."""
+    more of ``people`` ((employee_id, name) pairs; see :func:`people_meant`), else '': a Note,
+    whose ``zh`` is the question in Chinese (是否应为吴霞 (0016)？)."""
     meant = [person(i, n) for i, n in people_meant(written, people)]
     if not meant:
-        return ""
-    return f" Did you mean {meant[0] if len(meant) == 1 else ', '.join(meant[:-1]) + ' or ' + meant[-1]}?"
+        return Note("", "")
+    en = meant[0] if len(meant) == 1 else ", ".join(meant[:-1]) + " or " + meant[-1]
+    return Note(f" Did you mean {en}?", f"是否应为{'或'.join(meant)}？")
 
 
 def _wide(ch: str) -> bool:

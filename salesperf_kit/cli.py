@@ -150,31 +150,37 @@ def main(verbose: bool) -> None:
 @click.argument("data", required=False)
 @click.option("--params", "params_file", type=click.Path(exists=True), help="Parameter file (its data: mapping is used).")
 @click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10).")
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="The findings, their fixes and the summary in this language (default: the parameter file's "
+                   "report.language or language; English without --params).")
 @_friendly
-def validate(data, params_file, period):
+def validate(data, params_file, period, language):
     """Check DATA (a folder or a workbook, or 'demo' with --params) against the data
     contract; with --params, read it with the plan's data: mapping and check the employees'
     roles against its weights, as scoring does. Without DATA, the plan's data.path is checked."""
     import tempfile
 
+    from .catalogue import BUSINESS_LABELS
     from .loaders import validate_dataset
     from .params import load_params
     from .sample import write_sample
 
     params = load_params(params_file) if params_file else None
+    zh = (language or (params.report_language if params is not None else "en")) == "zh"
     if data is None:
         if params is None or not params.data.path or params.data.path == "demo":
             raise click.UsageError("which data? Pass DATA (a folder or workbook of exports), or --params FILE "
                                    "whose data.path names them.")
         data = params.data_source()  # (a data.path that names nothing is an error at its key and line)
-        click.echo(f"Data: {data} (data.path of {params_file})")
+        click.echo(f"数据：{data}（{params_file} 的 data.path）" if zh else f"Data: {data} (data.path of {params_file})")
     if data == "demo":  # the embedded demo data: how a plan reads them
         if params is None:
             raise click.UsageError("'demo' is the embedded demo data of a business type: pass --params FILE, "
                                    "whose business says which.")
         with tempfile.TemporaryDirectory() as folder:
             write_sample(params.business, folder)
-            click.echo(f"Data: the embedded demo data of {params.business}")
+            click.echo(f"数据：{BUSINESS_LABELS[params.business]['zh']}的内置演示数据" if zh else
+                       f"Data: the embedded demo data of {params.business}")
             report = validate_dataset(folder, params=params, period=period)
     else:
         if not Path(data).exists():
@@ -185,11 +191,15 @@ def validate(data, params_file, period):
             by_sheet: dict[str, list[str]] = {}
             for table, sheet in sheets.items():
                 by_sheet.setdefault(sheet, []).append(table)
-            click.echo(f"Data: {data}; the files that data.files names in the folder of data.path are read from "
-                       "the workbook's sheets: " + "; ".join(f"{', '.join(tables)} from sheet '{sheet}'"
-                                                             for sheet, tables in by_sheet.items()))
+            if zh:
+                click.echo(f"数据：{data}；data.files 在 data.path 文件夹中指定的文件改从该工作簿的工作表读取："
+                           + "；".join(f"{'、'.join(tables)} 读自工作表「{sheet}」" for sheet, tables in by_sheet.items()))
+            else:
+                click.echo(f"Data: {data}; the files that data.files names in the folder of data.path are read from "
+                           "the workbook's sheets: " + "; ".join(f"{', '.join(tables)} from sheet '{sheet}'"
+                                                                 for sheet, tables in by_sheet.items()))
         report = validate_dataset(data, params=params, period=period)
-    click.echo(report.text())
+    click.echo(report.text(language="zh" if zh else "en"))
     sys.exit(0 if report.ok else 1)
 
 

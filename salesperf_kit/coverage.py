@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .catalogue import Note
 from .exceptions import SalesperfError
 from .loaders import tables_and_lazy
+from .schemas import TABLES
 from .periods import Period, parse_period
 
 __all__ = ["DATED", "records_in", "has_records", "months_without_records", "date_spans", "require_records", "active_days", "usual_gap",
@@ -97,11 +99,17 @@ def require_records(dataset, period, *, what: str = "a scorecard") -> None:
     spans = date_spans(dataset)
     cover = "; ".join(f"{t} {lo:%Y-%m-%d} to {hi:%Y-%m-%d}" for t, (lo, hi) in spans.items())
     found = f"The data cover: {cover}." if cover else "The data have no dated rows at all."
-    raise SalesperfError(
+    cover_zh = "；".join(f"{TABLES[t].zh if t in TABLES else t} {lo:%Y-%m-%d} 至 {hi:%Y-%m-%d}"
+                        for t, (lo, hi) in spans.items())
+    found_zh = f"数据覆盖的日期：{cover_zh}。" if cover_zh else "数据中没有任何带日期的行。"
+    raise SalesperfError(Note(
         f"No records in {p}: no order, call, visit, ticket or activity is dated in {p} "
         f"({p.start:%Y-%m-%d} to {p.last_day:%Y-%m-%d}), so {what} would rank and pay people on nothing. "
         f"{found} Fix: choose a period the data cover (--period), or check that the export for {p} "
-        f"is the one loaded.")
+        f"is the one loaded.",
+        f"{p} 没有任何记录：没有订单、通话、拜访、工单或行为的日期在 {p}（{p.start:%Y-%m-%d} 至 "
+        f"{p.last_day:%Y-%m-%d}）内，排名和薪酬将无所依据。{found_zh}修改方法：选择数据覆盖的期间（--period），"
+        f"或检查载入的是否是 {p} 的导出文件。"))
 
 
 #: the share of the gaps between days with rows that count as usual (see :func:`usual_gap`)

@@ -7,6 +7,7 @@ what was found, and how to fix it.
 """
 from __future__ import annotations
 
+import re
 import signal
 from dataclasses import dataclass, field, replace
 
@@ -56,11 +57,24 @@ class Problem:
     key: str | None = None  # the parameter-file key at fault, when not a cell
     written: str | None = None  # where that key is written: "acme.yaml, line 12"
 
-    def text(self, language: str = "en") -> str:
-        """The message (without its location) in ``language``: the Chinese one when there is."""
-        return self.zh if language == "zh" and self.zh else self.message
+    header: str | None = None  # the export's header of ``column``, when it differs from it
 
-    def location(self) -> str:
+    def text(self, language: str = "en") -> str:
+        """The message (without its location) in ``language``: the Chinese one when there is
+        (``zh``, or the Chinese text of a message given as a :class:`~salesperf_kit.catalogue.Note`)."""
+        if language == "zh":
+            zh = self.zh or getattr(self.message, "zh", "")
+            if zh:
+                return zh
+        return self.message
+
+    def fix_text(self, language: str = "en") -> str:
+        """The fix in ``language``: the Chinese text of a fix given as a Note, else the fix."""
+        return (getattr(self.fix, "zh", "") or self.fix) if language == "zh" else self.fix
+
+    def location(self, language: str = "en") -> str:
+        if language == "zh":
+            return self._location_zh()
         if self.key:
             return f"{self.key} ({self.written})" if self.written else self.key
         parts = []
@@ -74,6 +88,34 @@ class Problem:
             parts.append(f"column '{self.column}'")
         return ", ".join(parts) if parts else f"table '{self.table}'" if self.table else ""
 
+    def _location_zh(self) -> str:
+        """The location as a Chinese reader says it: 工作表「订单」第 3 行「下单日期」列 (the
+        export's header for the column, as the reader sees it), after the file and a
+        full-width comma; a key with its file and line: ``x.rate（acme.yaml 第 12 行）``."""
+        if self.key:
+            return f"{self.key}（{written_zh(self.written)}）" if self.written else self.key
+        cell = "".join([f"工作表「{self.sheet}」" if self.sheet else "",
+                        f"第 {self.row} 行" if self.row is not None else "",
+                        f"「{self.header or self.column}」列" if self.column else ""])
+        parts = [x for x in (self.file, cell) if x]
+        return "，".join(parts) if parts else f"表「{self.table}」" if self.table else ""
+
+    def line(self, language: str = "en") -> str:
+        """The finding on one line in ``language``: where, what is wrong, the value found and
+        the fix; in English, ``str(problem)``."""
+        if language != "zh":
+            return str(self)
+        where, text = self.location("zh"), self.text("zh")
+        if self.key:  # (a Chinese message that begins with its key, as the report's appendix shows it)
+            text = _without_prefix(text, f"{self.key}：")
+        text = f"{where}：{text}" if where else text
+        if _shown(self.value) and str(self.value) not in text:  # (a message that quotes it already says it)
+            text += f"（实际为{found_zh(self.value)}）"
+        fix = self.fix_text("zh")
+        if fix:
+            text += f"{'' if text.endswith(_ZH_STOPS) else '。'}修改方法：{fix}"
+        return text
+
     def __str__(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
@@ -83,6 +125,27 @@ class Problem:
         if self.fix:
             text += f"{'' if text.endswith(('.', '?', '!', '…')) else '.'} Fix: {self.fix}"
         return text
+
+
+_ZH_STOPS = ("。", "？", "！", "…", ".", "?", "!")
+
+
+def _without_prefix(text: str, prefix: str) -> str:
+    """``text`` without ``prefix``: a Chinese message that begins with its key (as the
+    report's appendix shows it) is not given its location twice."""
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def written_zh(written: str | None) -> str:
+    """Where a key is written, in Chinese: ``acme.yaml, line 12`` -> ``acme.yaml 第 12 行``,
+    ``line 9`` -> ``第 9 行``."""
+    return re.sub(r"(?:^|, )line (\d+)$", lambda m: f"{' ' if m.start() else ''}第 {m.group(1)} 行",
+                  str(written or ""))
+
+
+def found_zh(value: object) -> str:
+    """A value found, as a Chinese message quotes it: text in 「」, a number as it is."""
+    return f"「{value}」" if isinstance(value, str) else str(value)
 
 
 @dataclass

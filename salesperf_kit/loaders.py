@@ -50,7 +50,7 @@ import yaml
 from ._checks import check_one_of, closest, did_you_mean, one_slip_apart, person, squeezed
 from ._repr import compact_repr
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, Note
 from .exceptions import DataContractError, Problem, SalesperfError
 from .params import lookup_spellings
 from .periods import Period, parse_period, read_period
@@ -78,9 +78,11 @@ _EVENT_DATES = {"orders": "order_date", "calls": "started_at", "traffic": "date"
                 "service": "opened_at", "activities": "date", "inventory": "date"}
 _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
                for label in (name, info.zh, info.en, *KPI_HEADERS.get(name, ()))}
-_DATE_FIX = "write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日"
-_NUMBER_FIX = ("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
-               "are accepted; no %, no words)")
+_DATE_FIX = Note("write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日",
+                 "日期写成 2026-10-01、2026/10/01、2026-10-01 13:05 或 2026年10月1日")
+_NUMBER_FIX = Note("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
+                   "are accepted; no %, no words)",
+                   "写普通数字，如 1234.5（可带千位分隔符、¥ $ € 和 万/亿；不能带 % 或文字）")
 # YAML 1.1 reads unquoted Yes/No/On/Off/True/False as booleans.
 _YAML_BOOLEANS = ("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
                   "parameter file, e.g. ['Yes'] instead of [Yes]")
@@ -92,9 +94,13 @@ _OLD_EXCEL = (".xlsb", ".ods", ".et")
 
 
 def _with_hint(text: str, value: object, options, cutoff: float = 0.6) -> str:
-    """``text`` as a sentence, then " Did you mean 'x'?" when a close match exists."""
+    """``text`` as a sentence, then " Did you mean 'x'?" when a close match exists; when
+    ``text`` is a :class:`Note`, its Chinese text too (……；是否应为「x」？)."""
     hint = did_you_mean(value, options, cutoff)
-    return f"{text.rstrip().rstrip('.')}.{hint}" if hint else text
+    zh = getattr(text, "zh", "")
+    if not hint:
+        return text
+    return Note(f"{text.rstrip().rstrip('.')}.{hint}", f"{zh.rstrip('。')}；{hint.zh}" if zh else "")
 
 
 # --- public results -------------------------------------------------------------------
@@ -188,7 +194,7 @@ class ValidationReport:
         """True when there is no error (warnings allowed)."""
         return not self.problems
 
-    def text(self, per_kind: int = 5) -> str:
+    def text(self, per_kind: int = 5, language: str = "en") -> str:
         """A human report grouped by file: errors, then warnings, then a one-line summary.
 
         Parameters
@@ -196,20 +202,31 @@ class ValidationReport:
         per_kind : int
             How many findings of one kind (same table, column and check) are spelled out
             before the rest are summarised with their row numbers.
+        language : str
+            "en" or "zh": the headings, the summary and each finding (its location, what is
+            wrong, the value found and the fix) in that language. A finding without a
+            Chinese text keeps its English one.
         """
+        zh = language == "zh"
         order: list[str | None] = []
         for p in [*self.problems, *self.warnings]:  # files with errors come first
             if p.file not in order:
                 order.append(p.file)
         lines: list[str] = []
         for file in order:
-            lines.append(file if file else "General")
+            lines.append(file if file else "总体" if zh else "General")
             for label, items in (("error", self.problems), ("warning", self.warnings)):
                 mine = [p for p in items if p.file == file]
                 if mine:
-                    lines.append(f"  {len(mine):,} {label}(s):")
-                    lines.extend(_grouped_lines(mine, per_kind))
+                    lines.append(f"  {len(mine):,} 个{'错误' if label == 'error' else '警告'}：" if zh else
+                                 f"  {len(mine):,} {label}(s):")
+                    lines.extend(_grouped_lines(mine, per_kind, language))
             lines.append("")
+        if zh:
+            rows = "，".join(f"{TABLES[t].zh if t in TABLES else t} {n:,}" for t, n in self.tables.items()) or "无"
+            lines.append(f"{'通过' if self.ok else '未通过'}：{len(self.problems):,} 个错误，{len(self.warnings):,} "
+                         f"个警告；已读取行数：{rows}。")
+            return "\n".join(lines)
         rows = ", ".join(f"{t} {n:,}" for t, n in self.tables.items()) or "none"
         verdict = "OK" if self.ok else "NOT OK"
         lines.append(f"{verdict}: {len(self.problems):,} error(s), {len(self.warnings):,} "
@@ -224,24 +241,35 @@ class ValidationReport:
         return self.text()
 
 
-def _grouped_lines(problems: list[Problem], per_kind: int) -> list[str]:
+def _grouped_lines(problems: list[Problem], per_kind: int, language: str = "en") -> list[str]:
+    zh = language == "zh"
     groups: dict[tuple, list[Problem]] = {}
     for p in problems:
         groups.setdefault((p.table, p.sheet, p.column, p.check), []).append(p)
     lines = []
     for (_, _, column, check), items in groups.items():
         for p in items[:per_kind]:
-            lines.append("    - " + _without_file(p))
+            lines.append("    - " + _without_file(p, language))
         rest = items[per_kind:]
         if rest:
             rows = [str(p.row) for p in rest if p.row is not None]
-            shown = ", ".join(rows[:20]) + (", ..." if len(rows) > 20 else "")
-            where = f" in column '{column}'" if column else ""
+            shown = ("、" if zh else ", ").join(rows[:20]) + (" …" if zh and len(rows) > 20 else
+                                                              ", ..." if len(rows) > 20 else "")
+            header = rest[0].header or column
             found = pd.Series([p.value for p in rest if p.value is not None and not _blank(p.value)],
                               dtype="object").astype(str).value_counts().sort_index()
             found = found.sort_values(ascending=False, kind="stable")  # (most frequent first, ties by value)
+            if zh:
+                values = "、".join(f"「{v}」×{n:,}" for v, n in found.head(5).items()) + \
+                    (f" 及其他 {len(found) - 5:,} 个值" if len(found) > 5 else "")
+                detail = "；".join(x for x in (f"实际为{values}" if values else "", f"第 {shown} 行" if rows else "")
+                                  if x)
+                where = f"「{header}」列" if column else ""
+                lines.append(f"    ……{where}还有 {len(rest):,} 处同类问题" + (f"（{detail}）" if detail else ""))
+                continue
             values = ", ".join(f"{v!r} x{n:,}" for v, n in found.head(5).items()) + \
                 (f" and {len(found) - 5:,} other value(s)" if len(found) > 5 else "")
+            where = f" in column '{column}'" if column else ""
             detail = "; ".join(x for x in (f"found {values}" if values else "", f"rows {shown}" if rows else "") if x)
             lines.append(f"    ... and {len(rest):,} more like these{where}" + (f" ({detail})" if detail else ""))
     return lines
@@ -254,10 +282,10 @@ def _blank(value: object) -> bool:
         return False
 
 
-def _without_file(p: Problem) -> str:
-    text = str(p)
+def _without_file(p: Problem, language: str = "en") -> str:
+    text = p.line(language)
     if p.file:
-        for prefix in (f"{p.file}, ", f"{p.file}: "):
+        for prefix in (f"{p.file}, ", f"{p.file}: ", f"{p.file}，", f"{p.file}："):
             if text.startswith(prefix):
                 return text[len(prefix):]
     return text
@@ -359,8 +387,8 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
 
         try:
             require_records(run.dataset, period, what="a report or scorecard of it")
-        except SalesperfError as err:
-            run.error("", "period_covered", str(err))
+        except SalesperfError as err:  # (its Chinese text too, when it has one)
+            run.error("", "period_covered", err.args[0] if isinstance(err.args[0], Note) else str(err))
     if params is not None:
         _check_plan(params, run, period)
         # (the keys of data: are the file's only when the mapping is)
@@ -426,8 +454,10 @@ def _check_plan(params, run: _Run, period=None) -> None:
                 "employees", "role_without_people", severity="warning", file=source, key=f"scoring.roles.{role}",
                 message=f"nobody in employees.role has the role '{role}' (the data have {', '.join(held)}), so its "
                         f"weights score nobody.{did_you_mean(role, held)}",
-                fix=f"if the export names the role otherwise, read it as '{role}' with data.values.employees.role: "
-                    f"{{'<name in the export>': {role}}}; if nobody holds it yet, nothing to do",
+                fix=Note(f"if the export names the role otherwise, read it as '{role}' with data.values.employees.role: "
+                         f"{{'<name in the export>': {role}}}; if nobody holds it yet, nothing to do",
+                         f"如果导出文件对该岗位另有叫法，用 data.values.employees.role: {{'<导出文件中的名称>': {role}}} "
+                         f"把它读作「{role}」；如果暂时无人担任该岗位，无需处理"),
                 zh=f"scoring.roles.{role}：员工表中没有岗位为「{role}」的人，该岗位的权重不会用于任何人。"))
         _check_scenario_roles(params, held, run)
     for p in params.plan_problems():  # a finding of the plan is listed under its file
@@ -476,17 +506,23 @@ class _Ctx:
     def row(self, index: Any) -> int:
         return self.header_row + 1 + int(index)
 
-    def label(self, column: str) -> str:
+    def label(self, column: str, language: str = "en") -> str:
+        """The column as the export heads it, and its contract name: '下单日期' (order_date),
+        or 「下单日期」（order_date） in Chinese."""
         header = self.headers.get(column)
+        if language == "zh":
+            return f"「{column}」" if header is None or header == column else f"「{header}」（{column}）"
         if header is None or header == column:
             return f"'{column}'"
         return f"'{header}' ({column})"
 
     def problem(self, check: str, message: str, *, column: str | None = None, index: Any = None,
                 value: Any = None, fix: str = "", severity: str = "error", zh: str = "") -> Problem:
+        header = self.headers.get(column) if column else None
         return Problem(table=self.table, check=check, message=message, file=self.file,
                        sheet=self.sheet, row=None if index is None else self.row(index),
-                       column=column, value=value, fix=fix, severity=severity, zh=zh)
+                       column=column, value=value, fix=fix, severity=severity, zh=zh,
+                       header=header if header != column else None)
 
 
 @dataclass
@@ -617,8 +653,9 @@ def _add_managers(run: _Run, spec: dict[str, str]) -> None:
                     message=f"{len(rows)} manager(s) named in manager_id added as employees with role "
                             f"'{spec['role']}': {shown}",
                     zh=f"已将上级（manager_id）中的 {len(rows)} 位经理添加为员工，岗位「{spec['role']}」：{shown}",
-                    fix="nothing to do if they are the managers to score; give them rows of their own in the "
-                        "employees table for their real ids, teams and dates"))
+                    fix=Note("nothing to do if they are the managers to score; give them rows of their own in the "
+                             "employees table for their real ids, teams and dates",
+                             "如果他们就是要计分的经理，无需处理；否则在员工表中为他们各加一行，写上真实的工号、团队和日期")))
 
 
 def _people_without_records(run: _Run) -> None:
@@ -655,8 +692,10 @@ def _people_without_records(run: _Run) -> None:
         severity="warning",
         zh=f"员工表 {len(emp):,} 人中有 {len(idle):,} 人在其他表（{tabs}）中没有任何一行，也不是任何人的上级：{shown}。"
            "他们按毫无业绩的人计分、计薪",
-        fix="nothing to do if they worked without leaving records; if they were not on the team in the periods "
-            "you report, give them a leave_date (or a later hire_date) or take them out of the employees table"))
+        fix=Note("nothing to do if they worked without leaving records; if they were not on the team in the periods "
+                 "you report, give them a leave_date (or a later hire_date) or take them out of the employees table",
+                 "如果他们工作了但没有留下记录，无需处理；如果他们在报告期间不在团队中，填写其 leave_date（或更晚的 "
+                 "hire_date），或把他们从员工表中删除")))
 
 
 def _zero_amounts(run: _Run) -> None:
@@ -689,8 +728,10 @@ def _zero_amounts(run: _Run) -> None:
         column="amount", severity="warning",
         zh=f"{len(orders):,} 笔订单中有 {zero.sum():,} 笔（{zero.mean():.0%}）的{zh_label}为 0：销售额和所有金额类"
            "指标都把它们当作零金额的成交" + (f"；有订单但销售额为 0 的月份：{months}" if months else ""),
-        fix="map amount to the column that holds each order's value (data.columns.orders); if the zeros are "
-            "real (free orders, a value not yet known), report on counts rather than revenue for those months"))
+        fix=Note("map amount to the column that holds each order's value (data.columns.orders); if the zeros are "
+                 "real (free orders, a value not yet known), report on counts rather than revenue for those months",
+                 "把 amount 映射到写有每笔订单金额的列（data.columns.orders）；如果这些 0 是真实的（免费订单、金额"
+                 "尚未确定），这些月份改看数量而不是销售额")))
 
 
 def _ids_from_names(run: _Run) -> None:
@@ -714,8 +755,9 @@ def _ids_from_names(run: _Run) -> None:
             "names_as_ids", f"{n:,} row(s) give a name where {col} is expected; matched by "
             f"the employees' names: {shown}", column=col, severity="warning",
             zh=f"{n:,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
-            fix="nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
-                "for 王芳), and two employees of the same name are never matched"))
+            fix=Note("nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
+                     "for 王芳), and two employees of the same name are never matched",
+                     "姓名正确时无需处理；姓名中间的空格不影响对应（王 芳 即 王芳），同名的两位员工不会被对应")))
 
 
 def _id_values(tables: dict[str, pd.DataFrame]) -> set[str]:
@@ -748,8 +790,9 @@ def _ids_without_zeros(run: _Run) -> None:
             "ids_without_zeros", f"{n:,} row(s) give {col} with other leading zeros than the employees' "
             f"ids; matched: {shown}", column=col, severity="warning",
             zh=f"{n:,} 行的 {col} 与员工表的工号只差前导零，已对应到工号：{shown}",
-            fix="nothing to do if the ids are right; Excel drops the leading zeros of an id typed as a "
-                "number: format the id columns as text (文本) before typing or exporting to keep them"))
+            fix=Note("nothing to do if the ids are right; Excel drops the leading zeros of an id typed as a "
+                     "number: format the id columns as text (文本) before typing or exporting to keep them",
+                     "编号正确时无需处理；Excel 会去掉按数字输入的编号的前导零：输入或导出前把编号列设为“文本”格式即可保留")))
 
 
 def _replace_ids(run: _Run, id_of: dict[str, str]) -> list[tuple[str, str, int, str]]:
@@ -785,17 +828,25 @@ def _require_employees(root: Path, sources: list[_Source], run: _Run) -> None:
         return  # already reported, or a file or sheet that could not be identified may hold it
     spec = TABLES["employees"]
     found = ", ".join(dict.fromkeys(s.table for s in sources)) or "none"
-    where = (f"add a sheet named 'employees' (or '{spec.zh}') to {root.name}" if root.is_file()
-             and _KINDS.get(root.suffix.lower()) == "xlsx" else
+    book = root.is_file() and _KINDS.get(root.suffix.lower()) == "xlsx"
+    where = (f"add a sheet named 'employees' (or '{spec.zh}') to {root.name}" if book else
              f"add employees.csv (or {spec.zh}.xlsx) to the data folder" if root.is_dir() else
              f"pass the folder holding {root.name} and employees.csv instead of the one file")
+    where_zh = (f"在 {root.name} 中添加名为「employees」（或「{spec.zh}」）的工作表" if book else
+                f"在数据文件夹中添加 employees.csv（或 {spec.zh}.xlsx）" if root.is_dir() else
+                f"传入包含 {root.name} 和 employees.csv 的文件夹，而不是单个文件")
+    found_zh = "、".join(TABLES[t].zh for t in dict.fromkeys(s.table for s in sources)) or "无"
     run.error("employees", "table_missing",
-              f"the table is missing, but every KPI, score and report needs it: one row "
-              f"per salesperson with the columns {', '.join(spec.required)} (optional: "
-              f"{', '.join(spec.optional)}); tables found: {found}",
+              Note(f"the table is missing, but every KPI, score and report needs it: one row "
+                   f"per salesperson with the columns {', '.join(spec.required)} (optional: "
+                   f"{', '.join(spec.optional)}); tables found: {found}",
+                   f"缺少员工表，但所有指标、得分和报告都需要它：每位销售人员一行，列为 {'、'.join(spec.required)}"
+                   f"（可选：{'、'.join(spec.optional)}）；已找到的表：{found_zh}"),
               file=root.name if root.is_file() else None,
-              fix=f"{where}, or name its file in the parameter file with data.files.employees, "
-                  f"e.g. data.files: {{employees: staff.xlsx#Sheet1}}")
+              fix=Note(f"{where}, or name its file in the parameter file with data.files.employees, "
+                       f"e.g. data.files: {{employees: staff.xlsx#Sheet1}}",
+                       f"{where_zh}，或在参数文件中用 data.files.employees 指定其文件，"
+                       "如 data.files: {employees: staff.xlsx#Sheet1}"))
 
 
 # --- the mapping ----------------------------------------------------------------------
@@ -1594,9 +1645,10 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
                           else f"(no header, column {_letter(i)})" for i in unused)
         run.add(ctx.problem("unused_columns", f"columns not used by table '{table}': {names}",
                             severity="warning", zh=f"「{TABLES[table].zh}」表未使用的列：{names}",
-                            fix=f"if one of them holds a contract column, map it with "
-                                f"data.columns.{table}: {{<header>: <column>}}; otherwise "
-                                f"nothing to do"))
+                            fix=Note(f"if one of them holds a contract column, map it with "
+                                     f"data.columns.{table}: {{<header>: <column>}}; otherwise nothing to do",
+                                     f"如果其中某列是数据规范中的列，用 data.columns.{table}: {{<表头>: <列名>}} "
+                                     "映射；否则无需处理")))
 
     raw = pd.DataFrame({col: data[pos] for col, pos in assigned.items()}, index=data.index)
     for col, value in m["defaults"].get(table, {}).items():
@@ -1618,8 +1670,10 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
             f"cannot be told from two", column=spec.key, severity="warning",
             zh=f"没有{'通话' if table == 'calls' else '工单'}编号（{spec.key}）列：每行算一{'通' if table == 'calls' else '张'}，"
                "重复导出的记录无法识别",
-            fix=f"nothing to do if the export has one row per {what}; if it has an id column, map it with "
-                f"data.columns.{table}: {{<your header>: {spec.key}}}"))
+            fix=Note(f"nothing to do if the export has one row per {what}; if it has an id column, map it with "
+                     f"data.columns.{table}: {{<your header>: {spec.key}}}",
+                     f"如果导出文件每行就是一{'通通话' if table == 'calls' else '张工单'}，无需处理；如果有编号列，用 "
+                     f"data.columns.{table}: {{<你的表头>: {spec.key}}} 映射")))
     missing = [c for c in spec.required if c not in raw.columns]
     for col in missing:
         if col in ctx.headers:  # ambiguous: already reported
@@ -1772,7 +1826,8 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
     first = first.assign(**{c: total[c].reindex(first[key]).to_numpy() for c in total.columns})
     run.add(ctx.problem("lines_combined", f"{len(lines):,} line{'s' * (len(lines) != 1)} combined into "
                                           f"{len(first):,} record{'s' * (len(first) != 1)} by {key}",
-                        severity="warning", fix="nothing to do if the export has one row per line",
+                        severity="warning", fix=Note("nothing to do if the export has one row per line",
+                                                     "导出文件每行是一条明细时无需处理"),
                         zh=f"{len(lines):,} 行明细按 {key} 合并为 {len(first):,} 条记录"))
     return pd.concat([first, df[~has]]).sort_index()
 
@@ -1928,9 +1983,13 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
     assigned: dict[str, int] = {}
     claimed: set[int] = set()
     shown = ", ".join(f"'{h}'" for h in headers if h) or "(none)"
+    shown_zh = "、".join(f"「{h}」" for h in headers if h) or "（无）"
 
     def describe(positions: list[int]) -> str:
         return " and ".join(f"'{headers[i]}' (column {_letter(i)})" for i in positions)
+
+    def describe_zh(positions: list[int]) -> str:
+        return "和".join(f"「{headers[i]}」（{_letter(i)} 列）" for i in positions)
 
     for header, targets in m["columns"].get(table, {}).items():
         positions = _header_positions(header, headers)
@@ -1943,8 +2002,9 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
                 "mapping_header_missing",
                 f"data.columns.{table} maps the header '{header}', which is not in the file; "
                 f"headers found: {shown}", column=targets[0] if targets else None,
-                fix=_with_hint(f"correct the header in data.columns.{table}", header,
-                               [h for h in headers if h])))
+                zh=f"data.columns.{table} 映射的表头「{header}」不在文件中；文件中的表头：{shown_zh}",
+                fix=_with_hint(Note(f"correct the header in data.columns.{table}",
+                                    f"改正 data.columns.{table} 中的表头"), header, [h for h in headers if h])))
             for col in targets:
                 ctx.headers[col] = header  # reported: not missing as well
             continue
@@ -1952,13 +2012,16 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
             run.add(ctx.problem(
                 "column_ambiguous", f"{len(positions)} columns are headed '{header}': "
                 f"{describe(positions)}", column=targets[0] if targets else None,
-                fix="rename one of them in the export so that each header is unique"))
+                zh=f"有 {len(positions)} 列的表头都是「{header}」：{describe_zh(positions)}",
+                fix=Note("rename one of them in the export so that each header is unique",
+                         "在导出文件中重命名其中一列，使每个表头都唯一")))
         for col in targets:
             if col in assigned:
                 run.add(ctx.problem(
                     "column_ambiguous", f"data.columns.{table} maps two headers to '{col}': "
                     f"'{ctx.headers[col]}' and '{header}'", column=col,
-                    fix=f"map only one header to {col}"))
+                    zh=f"data.columns.{table} 把两个表头映射到了「{col}」：「{ctx.headers[col]}」和「{header}」",
+                    fix=Note(f"map only one header to {col}", f"只把一个表头映射到 {col}")))
                 continue
             assigned[col] = positions[0]
             ctx.headers[col] = headers[positions[0]]
@@ -1987,8 +2050,9 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
                 run.add(ctx.problem(
                     "column_ambiguous", f"{len(positions)} columns could be '{col}': "
                     f"{describe(positions)}", column=col,
-                    fix=f"say which one in the parameter file, e.g. data.columns.{table}: "
-                        f"{{'{first}': {col}}}"))
+                    zh=f"有 {len(positions)} 列都可能是「{col}」：{describe_zh(positions)}",
+                    fix=Note(f"say which one in the parameter file, e.g. data.columns.{table}: {{'{first}': {col}}}",
+                             f"在参数文件中指明是哪一列，如 data.columns.{table}: {{'{first}': {col}}}")))
                 ctx.headers[col] = first
                 claimed.update(positions)
     if table == "kpi_sheet":  # one column per KPI, named by its name or label (and a unit: 销售额（万元）)
@@ -2018,24 +2082,34 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
         if hint:
             break
     spec = TABLES[ctx.table]
-    more = ""
+    more = more_zh = ""
     if col in spec.dates and spec.key is None:  # rows that may be totals (ad spend per campaign), not records
         more = (f"; an export without dates (one period's totals) is dated with data.defaults.{ctx.table}: "
                 f"{{{col}: <its last day>}}, e.g. 2026-10-31 for October 2026")
+        more_zh = (f"；没有日期的导出文件（一个期间的合计）用 data.defaults.{ctx.table}: {{{col}: <期间最后一天>}} "
+                   "标上日期，如 2026 年 10 月写 2026-10-31")
     if col == "employee_id" and ctx.table != "employees":  # one person's (or one campaign's) export
         more += (f"; an export that names nobody, being one person's records, is given to them with "
                  f"data.defaults.{ctx.table}: {{employee_id: <their id>}}")
+        more_zh += (f"；不写人名的导出文件（只有一个人的记录）用 data.defaults.{ctx.table}: {{employee_id: <其工号>}} "
+                    "归到此人名下")
     if col == "name" and ctx.table == "employees" and id_header:  # {Agent: name} alone would lose employee_id
         both = yaml.safe_dump({id_header: ["employee_id", "name"]}, default_flow_style=True, allow_unicode=True,
                               width=float("inf")).strip()  # (quoted where YAML would read it otherwise: 'Yes')
         more += (f"; if the header '{id_header}', read as employee_id, holds the names too, map it to both: "
                  f"data.columns.{ctx.table}: {both}")
+        more_zh += (f"；如果读作 employee_id 的表头「{id_header}」也写着姓名，把它同时映射到两者："
+                    f"data.columns.{ctx.table}: {both}")
     run.add(ctx.problem(
         "column_missing",
         f"required column '{col}' not found (looked for headers such as {known}); headers "
         f"found: {', '.join(repr(h) for h in found) or '(none)'}", column=col,
-        fix=f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + more
-            + (f".{hint}" if hint else "")))
+        zh=f"找不到必需的列「{col}」（查找了 {'、'.join([col, *aliases[:6]])} 等表头）；文件中的表头："
+           f"{'、'.join(f'「{h}」' for h in found) or '（无）'}",
+        fix=Note(f"add data.columns.{ctx.table}: {{<your header>: {col}}} to the parameter file" + more
+                 + (f".{hint}" if hint else ""),
+                 f"在参数文件中添加 data.columns.{ctx.table}: {{<你的表头>: {col}}}" + more_zh
+                 + (f"；{hint.zh}" if hint else ""))))
 
 
 # what a cell of a totals row says in exports (compared after normalise)
@@ -2087,7 +2161,8 @@ def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, 
     rows = f"row{'s' if len(words) > 1 else ''} {shown}{more}"
     run.add(ctx.problem(
         "totals_rows", f"{len(words):,} totals row(s) left out: {rows}", severity="warning",
-        zh=f"未计入合计行：{shown_zh}{more_zh}", fix="nothing to do if these rows sum up the records above them"))
+        zh=f"未计入合计行：{shown_zh}{more_zh}",
+        fix=Note("nothing to do if these rows sum up the records above them", "这些行是上方记录的合计时无需处理")))
     return pd.Series(data.index.isin(list(words)), index=data.index)
 
 
@@ -2376,7 +2451,7 @@ def _header_units(ctx: _Ctx, headers: list[str], assigned: dict[str, int], raw: 
             "unit_in_header", f"'{headers[pos]}' ({col}) is in {unit}: its values are multiplied by "
             f"{factor:,.0f}{kept}", column=col, severity="warning",
             zh=f"'{headers[pos]}'（{col}）以{unit}为单位：数值已乘以 {factor:,.0f}{kept_zh}",
-            fix="nothing to do if the header's unit is right"))
+            fix=Note("nothing to do if the header's unit is right", "表头的单位正确时无需处理")))
     return out
 
 
@@ -2433,12 +2508,16 @@ def _rounded_ids(ctx: _Ctx, col: str, s: pd.Series) -> list[Problem]:
     text = _texts(s)
     sci = text.str.fullmatch(r"[+-]?\d(?:\.\d+)?[eE]\+?\d+").fillna(False).astype(bool)
     label = ctx.label(col)
-    fix = ("export the column again as text (in Excel: format the column as 文本/Text before "
-           "pasting, or import the CSV with this column as text); the digits Excel dropped cannot "
-           "be recovered from this file")
+    fix = Note("export the column again as text (in Excel: format the column as 文本/Text before "
+               "pasting, or import the CSV with this column as text); the digits Excel dropped cannot "
+               "be recovered from this file",
+               "把该列重新导出为文本（在 Excel 中粘贴前把该列设为“文本”格式，或导入 CSV 时把该列设为文本）；"
+               "Excel 丢掉的位数无法从本文件中找回")
     problems = _cell_problems(ctx, col, s, sci, "rounded_id",
-                              f"{label} is a number in scientific notation: Excel rounded the id, so "
-                              f"different records may now share it", fix)
+                              Note(f"{label} is a number in scientific notation: Excel rounded the id, so "
+                                   f"different records may now share it",
+                                   f"{ctx.label(col, 'zh')}是科学计数法的数字：Excel 已将编号四舍五入，不同记录现在"
+                                   "可能共用同一编号"), fix)
     long = text[text.str.fullmatch(r"\d{16,}").fillna(False).astype(bool)]
     # a workbook's number is a binary double: above 2**53 it cannot hold every digit
     inexact = s[long.index].map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and v >= 2**53)
@@ -2471,8 +2550,10 @@ def _ids_with_and_without_zeros(ctx: _Ctx, col: str, s: pd.Series) -> list[Probl
         "ids_with_and_without_zeros", f"{ctx.label(col)} writes {len(pairs):,} id(s) both with and without "
         f"leading zeros ({shown}): they are counted as different ids", column=col, severity="warning",
         zh=f"{ctx.label(col)} 中有 {len(pairs):,} 个编号既有带前导零又有不带的写法（{shown}）：会被当作不同的编号",
-        fix="if they are the same, export the column again as text (Excel drops the leading zeros of "
-            "an id typed as a number), or recode them with data.values")]
+        fix=Note("if they are the same, export the column again as text (Excel drops the leading zeros of "
+                 "an id typed as a number), or recode them with data.values",
+                 "如果它们是同一编号，把该列重新导出为文本（Excel 会去掉按数字输入的编号的前导零），或用 "
+                 "data.values 转换"))]
 
 
 def _excel_rounded(digits: str) -> bool:
@@ -2569,8 +2650,9 @@ def _dates_from_text(t: pd.Series) -> tuple[pd.Series, str | None]:
         elif (b > 12).any() and not (a > 12).any():
             out[p.index] = _assemble(p, "y", "a", "b")
         elif not (a > 12).any():
-            note = (f"dates such as '{rest[hit].iloc[0]}' can be read day-first or month-first "
-                    f"and nothing in the column tells which")
+            note = Note(f"dates such as '{rest[hit].iloc[0]}' can be read day-first or month-first "
+                        f"and nothing in the column tells which",
+                        f"「{rest[hit].iloc[0]}」这样的日期既可读作日在前，也可读作月在前，该列中没有可判断的值")
         rest = rest[~hit]
     for i, v in rest[rest.str.match(_ISO_TZ)].items():
         ts = pd.Timestamp(v)
@@ -2609,7 +2691,9 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
     bad = ~miss & out.isna()
     if note:
         problems.append(ctx.problem("ambiguous_date", f"{ctx.label(col)}: {note}", column=col,
-                                    fix="write the dates as 2026-10-01 (year-month-day)"))
+                                    zh=f"{ctx.label(col, 'zh')}：{note.zh}",
+                                    fix=Note("write the dates as 2026-10-01 (year-month-day)",
+                                             "日期写成 2026-10-01（年-月-日）")))
         ambiguous = texts.str.match(_DMY).reindex(s.index, fill_value=False).astype(bool)
         bad &= ~ambiguous
     fix = _DATE_FIX
@@ -2617,9 +2701,13 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
     if serials.any():  # a date that Excel wrote out as its day number
         day = float(_texts(s[bad])[serials].iloc[0])
         shown = (pd.Timestamp("1899-12-30") + pd.Timedelta(days=day)).strftime("%Y-%m-%d")
-        fix += (f"; numbers such as {_texts(s[bad])[serials].iloc[0]} are Excel's day numbers ({shown}): "
-                "format the column as a date in Excel before saving the export")
-    problems += _cell_problems(ctx, col, s, bad, "not_a_date", f"{ctx.label(col)} is not a date", fix)
+        number = _texts(s[bad])[serials].iloc[0]
+        fix = Note(f"{fix}; numbers such as {number} are Excel's day numbers ({shown}): "
+                   "format the column as a date in Excel before saving the export",
+                   f"{fix.zh}；{number} 这样的数字是 Excel 的日期序号（{shown}）：保存导出文件前，先在 Excel "
+                   "中把该列设为日期格式")
+    problems += _cell_problems(ctx, col, s, bad, "not_a_date",
+                               Note(f"{ctx.label(col)} is not a date", f"{ctx.label(col, 'zh')}不是日期"), fix)
     return out, problems
 
 
@@ -2695,13 +2783,16 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
         bad = ~miss & out.isna()
         percent = bad & percent
     label = ctx.label(col)
+    label_zh = ctx.label(col, "zh")
     problems = _cell_problems(ctx, col, s, percent, "not_a_number",
-                              f"{label} is a percentage, but {col} expects a plain number",
-                              "write the number without % (e.g. 0.15 or 15, as the column "
-                              "means)")
-    hint = " or a duration such as 0:02:23 or 2分30秒" if duration else ""
+                              Note(f"{label} is a percentage, but {col} expects a plain number",
+                                   f"{label_zh}是百分数，但 {col} 应为普通数字"),
+                              Note("write the number without % (e.g. 0.15 or 15, as the column means)",
+                                   "去掉 % 写数字（如 0.15 或 15，视该列的含义而定）"))
+    hint = Note(" or a duration such as 0:02:23 or 2分30秒", "，也不是 0:02:23 或 2分30秒 这样的时长") if duration \
+        else Note("", "")
     problems += _cell_problems(ctx, col, s, bad & ~percent, "not_a_number",
-                               f"{label} is not a number{hint}", _NUMBER_FIX)
+                               Note(f"{label} is not a number{hint}", f"{label_zh}不是数字{hint.zh}"), _NUMBER_FIX)
     given = out.dropna()
     if info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
         # every rate above 1: probably percentages without their % sign (45 for 45 %)
@@ -2710,7 +2801,8 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
             f"{given.max():.4g}), but {col} is a share: 45 would be read as 4,500 %", column=col,
             severity="warning", zh=f"{label} 的值都大于 1（{given.min():.4g} 至 {given.max():.4g}），"
             f"但 {col} 是比率：45 会被当作 4,500%",
-            fix="if the values are percentages, write them as 0.45 or 45%"))
+            fix=Note("if the values are percentages, write them as 0.45 or 45%",
+                     "如果这些值是百分数，写成 0.45 或 45%")))
     return out, problems
 
 
@@ -2732,9 +2824,12 @@ def _parse_booleans(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[
         out[others.index] = others.map(of).astype("boolean")
     bad = ~miss & out.isna()
     problems = _cell_problems(
-        ctx, col, s, bad, "not_a_boolean", f"{ctx.label(col)} is not a yes/no value",
-        f"write 是/否, Y/N, yes/no, true/false or 1/0, or recode the export's values with "
-        f"data.values.{ctx.table}.{col}: {{<value>: true}}")
+        ctx, col, s, bad, "not_a_boolean",
+        Note(f"{ctx.label(col)} is not a yes/no value", f"{ctx.label(col, 'zh')}不是“是/否”值"),
+        Note(f"write 是/否, Y/N, yes/no, true/false or 1/0, or recode the export's values with "
+             f"data.values.{ctx.table}.{col}: {{<value>: true}}",
+             f"写 是/否、Y/N、yes/no、true/false 或 1/0，或用 data.values.{ctx.table}.{col}: {{<导出的值>: true}} "
+             "转换导出的值"))
     return (out.astype(bool) if not out.isna().any() else out), problems
 
 
@@ -2750,9 +2845,9 @@ def _parse_periods(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
     out = texts.map({u: _period_text(u) for u in uniques}).astype("str")
     bad = texts.notna() & out.isna()
     problems = _cell_problems(ctx, col, s, bad, "not_a_period",
-                              f"{ctx.label(col)} is not a period",
-                              "write a month like 2026-10, a quarter like 2026-Q3 or a year "
-                              "like 2026")
+                              Note(f"{ctx.label(col)} is not a period", f"{ctx.label(col, 'zh')}不是期间"),
+                              Note("write a month like 2026-10, a quarter like 2026-Q3 or a year like 2026",
+                                   "月份写成 2026-10，季度写成 2026-Q3，年份写成 2026"))
     return out, problems
 
 
@@ -2782,6 +2877,9 @@ _BOUND = re.compile(r"^(greater_than_or_equal_to|less_than_or_equal_to|greater_t
 _BOUND_WORDS = {"greater_than_or_equal_to": ("below the minimum", "at least"),
                 "less_than_or_equal_to": ("above the maximum", "at most"),
                 "greater_than": ("not above", "above"), "less_than": ("not below", "below")}
+_BOUND_WORDS_ZH = {"greater_than_or_equal_to": ("低于最小值", "不小于"),
+                   "less_than_or_equal_to": ("高于最大值", "不大于"),
+                   "greater_than": ("不大于", "大于"), "less_than": ("不小于", "小于")}
 
 
 def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: pd.DataFrame,
@@ -2805,7 +2903,8 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
         if index is None or pd.isna(index):
             whole_column.append(ctx.problem(
                 check, f"{ctx.label(col)} has values of type {value}, but the contract expects "
-                f"{check}", column=col, fix="correct the column's values"))
+                f"{check}", column=col, fix=Note("correct the column's values", "改正该列的值"),
+                zh=f"{ctx.label(col, 'zh')}的值类型为 {value}，但数据规范要求 {check}"))
             continue
         index = int(index)
         row = ctx.row(index)
@@ -2813,47 +2912,63 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
             continue
         seen.add((col, row))
         shown = _cell_text(raw.at[index, col]) if col in raw.columns else _cell_text(value)
-        label = ctx.label(col)
+        label, label_zh = ctx.label(col), ctx.label(col, "zh")
+        what = TABLES[table].zh
         bound = _BOUND.match(check)
         if check == "not_nullable":
-            message = f"{label} is empty, but {col} needs a value"
-            constant = ("" if col.endswith("_id") or col in TABLES[table].dates else
-                        f", or give empty cells a constant with data.defaults.{table}.{col}")
-            fix = (f"fill in the cell{constant}; if such rows are not {table} to count, leave "
-                   f"them out with data.filters.{table}")
+            message = Note(f"{label} is empty, but {col} needs a value", f"{label_zh}为空，但 {col} 必须有值")
+            plain = col.endswith("_id") or col in TABLES[table].dates
+            constant = "" if plain else f", or give empty cells a constant with data.defaults.{table}.{col}"
+            constant_zh = "" if plain else f"，或用 data.defaults.{table}.{col} 给空单元格一个固定值"
+            fix = Note(f"fill in the cell{constant}; if such rows are not {table} to count, leave "
+                       f"them out with data.filters.{table}",
+                       f"填写该单元格{constant_zh}；如果这些行不应计入「{what}」，用 data.filters.{table} 排除")
         elif check.startswith("dtype("):
-            message = f"{label} is not of type {check[6:-1]}"
-            fix = "correct the value"
+            message = Note(f"{label} is not of type {check[6:-1]}", f"{label_zh}的类型不是 {check[6:-1]}")
+            fix = Note("correct the value", "改正该值")
         elif bound:
             name, limit = bound.groups()
             below, must = _BOUND_WORDS[name]
-            message = f"{label} is {below} {limit}"
-            fix = f"correct the value: {col} must be {must} {limit}"
+            below_zh, must_zh = _BOUND_WORDS_ZH[name]
+            message = Note(f"{label} is {below} {limit}", f"{label_zh}{below_zh} {limit}")
+            fix = Note(f"correct the value: {col} must be {must} {limit}", f"改正该值：{col} 必须{must_zh} {limit}")
             if table == "orders" and col in ("amount", "paid_amount") and name.startswith("greater"):
-                fix += ("; a refund is the order itself with status refunded (已退款) and the amount "
-                        "it was sold for, not a negative amount: write the amount without its minus sign "
-                        "or brackets, or leave separate refund lines out with data.filters.orders")
+                fix = Note(fix + "; a refund is the order itself with status refunded (已退款) and the amount "
+                           "it was sold for, not a negative amount: write the amount without its minus sign "
+                           "or brackets, or leave separate refund lines out with data.filters.orders",
+                           fix.zh + "；退款是订单本身，状态为已退款（refunded），金额为售出时的金额，而不是负数金额："
+                           "去掉金额的负号或括号，或用 data.filters.orders 排除单独的退款行")
         elif check.startswith("isin("):
             allowed = ", ".join(_allowed_values(table, col) or ())
-            message = f"{label} is not an allowed value: expected one of {allowed}"
-            fix = (f"write one of them, or recode the export's value in the parameter file "
-                   f"with data.values.{table}.{col}: {{{shown!r}: <one of them>}}")
+            message = Note(f"{label} is not an allowed value: expected one of {allowed}",
+                           f"{label_zh}不是允许的值：应为 {allowed} 之一")
+            fix = Note(f"write one of them, or recode the export's value in the parameter file "
+                       f"with data.values.{table}.{col}: {{{shown!r}: <one of them>}}",
+                       f"写其中之一，或在参数文件中用 data.values.{table}.{col}: {{{shown!r}: <其中之一>}} "
+                       "转换导出的值")
         elif check == "field_uniqueness":
             rows = [r for r in key_rows.get((col, str(value)), []) if r != row]
             others = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
-            message = f"{label} must be unique, but this value is also in row(s) {others}"
+            others_zh = "、".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+            message = Note(f"{label} must be unique, but this value is also in row(s) {others}",
+                           f"{label_zh}必须唯一，但该值也出现在第 {others_zh} 行")
             rounded = str(value).isdigit() and len(str(value)) > 15 and _excel_rounded(str(value))
-            fix = f"keep one row per {col}, or correct the duplicated id" + (
+            lines = _LINES.get(table, ("",))[0] == col
+            fix = Note(f"keep one row per {col}, or correct the duplicated id" + (
                 "; the id looks rounded by Excel (15 significant digits), so different records may now share "
                 "it: export the column again as text, not with data.lines" if rounded else
                 f"; if the export has one row per line (e.g. per product), add data.lines: [{table}]"
-                if _LINES.get(table, ("",))[0] == col else "")
+                if lines else ""),
+                f"每个 {col} 只保留一行，或改正重复的编号" + (
+                "；该编号看起来已被 Excel 四舍五入（15 位有效数字），不同记录现在可能共用它：把该列重新导出为文本，"
+                "不要用 data.lines" if rounded else
+                f"；如果导出文件每行是一条明细（如每个商品一行），添加 data.lines: [{table}]" if lines else ""))
         elif check.startswith("str_length"):
-            message = f"{label} is empty text"
-            fix = "fill in the cell"
+            message = Note(f"{label} is empty text", f"{label_zh}是空文本")
+            fix = Note("fill in the cell", "填写该单元格")
         else:
-            message = f"{label} fails the check {check}"
-            fix = "correct the value"
+            message = Note(f"{label} fails the check {check}", f"{label_zh}未通过检查 {check}")
+            fix = Note("correct the value", "改正该值")
         run.add(ctx.problem(check, message, column=col, index=index, value=shown, fix=fix))
     cells_of = {col for col, _ in seen}
     for p in whole_column:  # a type failure already explained by its cells is not repeated
@@ -2940,7 +3055,7 @@ def _warn_after_period(period: Period, run: _Run) -> None:
                 f"counted in {period}", column=col, severity="warning",
                 zh=f"{n:,} 行日期晚于 {period}（{col} 最晚 {df.loc[later, col].max():%Y-%m-%d}）："
                    f"保留用于历史和以后的期间，不计入 {period}",
-                fix="nothing to do if the export runs past the period"))
+                fix=Note("nothing to do if the export runs past the period", "导出文件超出本期间时无需处理")))
 
 
 def load_data(path, *, business: str | None = None, mapping: dict | None = None, period=None,

@@ -25,7 +25,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr,
                       model_validator)
 
 from ._checks import did_you_mean
-from .catalogue import BUSINESSES, CATALOGUE
+from .catalogue import BUSINESSES, CATALOGUE, Note
 from .exceptions import ParamsError, Problem
 from .periods import MONTH_NAMES, MONTH_NUMBERS
 
@@ -1103,12 +1103,18 @@ class Params(_Model):
         if not found:
             return None
         configured = list(self.scoring.roles)
-        hints = "".join(did_you_mean(r, configured) for r in found)
-        return (f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
-                f"scoring.roles {configured} and no scoring.default_role.{hints}",
-                f"add 'scoring.roles.<role>.weights' for each of them, correct employees.role (or read the "
-                f"export's names as the plan's roles with data.values.employees.role: {{'{found[0]}': "
-                f"{configured[0] if configured else '<role>'}}}), or set 'scoring.default_role' to a configured role.")
+        hints = [did_you_mean(r, configured) for r in found]
+        example = f"{{'{found[0]}': {configured[0] if configured else '<role>'}}}"
+        return (Note(f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
+                     f"scoring.roles {configured} and no scoring.default_role.{''.join(hints)}",
+                     f"岗位 {'、'.join(found)}（来自员工表的 role 列）没有权重：参数文件的 scoring.roles 只配置了 "
+                     f"{'、'.join(configured)}，也没有 scoring.default_role。" + "".join(h.zh for h in hints)),
+                Note(f"add 'scoring.roles.<role>.weights' for each of them, correct employees.role (or read the "
+                     f"export's names as the plan's roles with data.values.employees.role: {example}), or set "
+                     "'scoring.default_role' to a configured role.",
+                     "为每个岗位添加 scoring.roles.<岗位>.weights，或改正员工表的 role 列（或用 "
+                     f"data.values.employees.role: {example} 把导出的名称读作方案的岗位），或把 scoring.default_role "
+                     "设为已配置的岗位。"))
 
     def kpi_set(self) -> list[str]:
         """Every KPI the plan uses: the explicit list plus every role's weighted KPIs."""

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ._checks import did_you_mean, did_you_mean_person
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, Note
 from .exceptions import Problem
 
 __all__ = [
@@ -232,6 +232,9 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+_EMPLOYEE_ID = Note("an employee_id of the employees table", "员工表中的工号")
+
+
 def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=None) -> list[Problem]:
     """Cross-table checks: ids that must exist elsewhere, and a hierarchy without cycles.
 
@@ -248,7 +251,7 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
     # (employee_id, name): an id that is a person's name mistyped (吴夏 for 吴霞) suggests them
     people = list(zip(emp["employee_id"].astype(str), emp["name"])) if "name" in emp else []
 
-    def missing(table: str, column: str, allowed: set[str], what: str, fix: str) -> None:
+    def missing(table: str, column: str, allowed: set[str], what: Note, fix: Note) -> None:
         df = tables[table]
         values = df[column]
         bad = values.notna() & ~values.astype(str).isin(allowed)
@@ -257,23 +260,25 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
         for i, v in values[bad].items():
             if str(v) not in hints:
                 hints[str(v)] = did_you_mean(v, allowed) or (
-                    did_you_mean_person(v, people) if allowed is known else "")
+                    did_you_mean_person(v, people) if allowed is known else Note("", ""))
             problems.append(Problem(
                 table=table, check="references", file=file, sheet=sheet, row=row_of(table, i),
-                column=column, value=v, message=f"{column} {v!r} is not {what}",
-                fix=fix + (f".{hints[str(v)]}" if hints[str(v)] else "")))
+                column=column, value=v, message=Note(f"{column} {v!r} is not {what}", f"{column}「{v}」不是{what.zh}"),
+                fix=Note(fix + (f".{hints[str(v)]}" if hints[str(v)] else ""), fix.zh + (f"；{hints[str(v)].zh}" if hints[str(v)] else ""))))
 
     for table, df in tables.items():
         if table == "employees" or df is None:
             continue
         if "employee_id" in df.columns:
-            missing(table, "employee_id", known, "an employee_id of the employees table",
-                    "add the person to employees, or correct the id")
+            missing(table, "employee_id", known, _EMPLOYEE_ID, Note("add the person to employees, or correct the id",
+                                                                    "把此人加入员工表，或改正工号"))
     if "manager_id" in emp.columns:
-        missing("employees", "manager_id", known, "an employee_id of the employees table",
+        missing("employees", "manager_id", known, _EMPLOYEE_ID, Note(
                 "a manager is an employee too: add a row for them to the employees table (with their own "
                 "manager_id), or point manager_id at an existing employee, or leave it empty for the top; when "
-                "the export names the managers only in this column, data.managers: {role: manager} adds them")
+                "the export names the managers only in this column, data.managers: {role: manager} adds them",
+                "经理也是员工：在员工表中为其添加一行（填写其本人的 manager_id），或让 manager_id 指向已有员工，最高层"
+                "则留空；导出文件只在该列写出经理时，data.managers: {role: manager} 会把他们添加为员工"))
         parent = dict(zip(emp["employee_id"].astype(str), emp["manager_id"]))
         file, sheet = source_of("employees")
         reported: set[str] = set()
@@ -288,13 +293,16 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
                 problems.append(Problem(
                     table="employees", check="hierarchy_cycle", file=file, sheet=sheet,
                     row=row_of("employees", i), column="manager_id", value=parent[start],
-                    message="the manager hierarchy has a cycle: " + " -> ".join(cycle),
-                    fix="break the cycle so that one person at the top has no manager_id"))
+                    message=Note("the manager hierarchy has a cycle: " + " -> ".join(cycle),
+                                 "上下级关系形成了循环：" + " -> ".join(cycle)),
+                    fix=Note("break the cycle so that one person at the top has no manager_id",
+                             "打断循环，让最高层的一个人没有 manager_id")))
     if "mentor_id" in emp.columns:
-        missing("employees", "mentor_id", known, "an employee_id of the employees table",
-                "point mentor_id at an existing employee, or leave it empty")
+        missing("employees", "mentor_id", known, _EMPLOYEE_ID,
+                Note("point mentor_id at an existing employee, or leave it empty", "让 mentor_id 指向已有员工，或留空"))
     targets = tables.get("targets")
     if targets is not None and "team" in targets.columns:
-        missing("targets", "team", set(emp["team"].dropna().astype(str)), "a team of the employees table",
-                "use a team name exactly as in employees")
+        missing("targets", "team", set(emp["team"].dropna().astype(str)),
+                Note("a team of the employees table", "员工表中的团队"),
+                Note("use a team name exactly as in employees", "团队名称须与员工表中的完全一致"))
     return problems

@@ -269,14 +269,15 @@ def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str
                    f"weighs for it can be computed from these data ("
                    + "; ".join(f"{k} needs {w}" for k, w in zip(kpis, why))
                    + f"), so `salesperf score` would give {'this person' if n == 1 else 'them'} no score")
-        fix = ("add what they need to the data, or weigh KPIs these data give in "
-               f"{key}: {', '.join(give[:8])}{more}" if give else
-               f"add what they need to the data (they give none of the {params.business} KPIs)")
+        fix = Note("add what they need to the data, or weigh KPIs these data give in "
+                   f"{key}: {', '.join(give[:8])}{more}" if give else
+                   f"add what they need to the data (they give none of the {params.business} KPIs)",
+                   "在数据中补上所需的表或列"
+                   + (f"，或在 {key} 中改用数据能提供的指标：{'、'.join(label(k, 'zh') for k in give[:8])}" if give
+                      else ""))
         zh = (f"岗位「{params.role_label(role, 'zh')}」（{n} 人：{names}）在方案中有权重的指标在这份数据中都无法计算（"
               + "；".join(f"「{label(k, 'zh')}」：缺少{getattr(w, 'zh', w)}" for k, w in zip(kpis, why))
-              + "），评分时将没有得分。请在数据中补上所需的表或列"
-              + (f"，或在 {key} 中改用数据能提供的指标：{'、'.join(label(k, 'zh') for k in give[:8])}" if give else "")
-              + "。")
+              + "），评分时将没有得分。")
         out.append((message, fix, zh))
     return out
 

@@ -27,7 +27,7 @@ def _run(*args):
 def test_validate_demo_checks_the_plan_against_the_embedded_demo_data(tmp_path):
     """'demo' means the embedded demo data everywhere else; validate took it for a missing
     folder ("Path 'demo' does not exist")."""
-    r = _run("validate", "demo", "--params", PARAMS_DIR / "direct.yaml")
+    r = _run("validate", "--language", "en", "demo", "--params", PARAMS_DIR / "direct.yaml")
     assert r.exit_code == 0, r.output
     assert r.output.startswith("Data: the embedded demo data of direct\nOK: 0 error(s)")
     r = _run("validate", "demo")
@@ -335,20 +335,20 @@ def test_validate_with_a_plan_fails_roles_that_scoring_would_fail(telesales_dir,
     assert score.exit_code == 1
     message = score.output.strip().removeprefix("Error: ")
     assert message.startswith("No weights for the role(s) ['intern'] (from employees.role)")
-    r = _run("validate", data, "--params", plan)
+    r = _run("validate", "--language", "en", data, "--params", plan)
     assert r.exit_code == 1, r.output
     assert f"column 'role': {message}" in r.output
     assert "scoring.default_role" in r.output and "Fix: add 'scoring.roles.<role>.weights'" in r.output
     assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s)")
     assert _run("validate", data).exit_code == 0  # without a plan, any role is a role
     plan.write_text("extends: telesales\nscoring: {default_role: agent}\n", encoding="utf-8")
-    assert _run("validate", data, "--params", plan).exit_code == 0  # scored as an agent
+    assert _run("validate", "--language", "en", data, "--params", plan).exit_code == 0  # scored as an agent
 
 
 def test_validate_reads_the_data_the_plan_names(telesales_dir, tmp_path):
     plan = tmp_path / "acme.yaml"
     plan.write_text(f"extends: telesales\ndata: {{path: '{telesales_dir.as_posix()}'}}\n", encoding="utf-8")
-    r = _run("validate", "--params", plan, "--period", "2026-10")
+    r = _run("validate", "--language", "en", "--params", plan, "--period", "2026-10")
     assert r.exit_code == 0, r.output
     assert r.output.startswith(f"Data: {telesales_dir} (data.path of {plan})\nOK: 0 error(s)"), r.output
     # neither DATA nor a plan that names its data: say what to pass
@@ -380,9 +380,9 @@ def test_validate_reads_the_workbook_given_not_the_files_of_the_plan_s_folder(te
     plan = tmp_path / "acme.yaml"
     plan.write_text("extends: telesales\ndata:\n  path: exports\n  files: {calls: call_log.csv, employees: staff.csv}\n",
                     encoding="utf-8")
-    r = _run("validate", "--params", plan, "--period", "2026-10")  # the folder: its bad date is found
+    r = _run("validate", "--language", "en", "--params", plan, "--period", "2026-10")  # the folder: its bad date is found
     assert r.exit_code == 1 and "call_log.csv\n  1 error(s):\n    - row 2, column 'started_at'" in r.output, r.output
-    r = _run("validate", book, "--params", plan, "--period", "2026-10")
+    r = _run("validate", "--language", "en", book, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 0, r.output
     assert r.output.splitlines()[0] == (
         f"Data: {book}; the files that data.files names in the folder of data.path are read from the workbook's "
@@ -396,7 +396,7 @@ def test_validate_reads_the_workbook_given_not_the_files_of_the_plan_s_folder(te
     pd.DataFrame({"note": ["x"]}).to_excel(side / "cover.xlsx", sheet_name="Notes", index=False)
     files = ", ".join(f"{name}: {name}.csv" for name in tables)
     (tmp_path / "side.yaml").write_text(f"extends: telesales\ndata:\n  files: {{{files}}}\n", encoding="utf-8")
-    r = _run("validate", side / "cover.xlsx", "--params", tmp_path / "side.yaml", "--period", "2026-10")
+    r = _run("validate", "--language", "en", side / "cover.xlsx", "--params", tmp_path / "side.yaml", "--period", "2026-10")
     assert r.exit_code == 0, r.output
     assert "not loaded: no sheet is named after a table or in data.files (sheets: 'Notes'); the tables were " \
            "read from the files data.files names: " in r.output
@@ -407,7 +407,7 @@ def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(teles
     plan.write_text("extends: telesales\nincentives: {grade_multipliers: {A: 1.3, B: 1.0, C: 0.5, D: 2.0}}\n"
                     "scoring:\n  grading:\n    method: thresholds\n"
                     "    thresholds: {A: 80, B: 60, C: 0, D: 200}\n", encoding="utf-8")
-    r = _run("validate", telesales_dir, "--params", plan)
+    r = _run("validate", "--language", "en", telesales_dir, "--params", plan)
     assert r.exit_code == 0, r.output  # a warning: 23 assisted deals would reach it
     # a warning names the key's line, as an error does (here with the file, as the warnings of
     # the base file it extends do: "scoring.roles.team_lead (telesales.yaml, line 24)")
@@ -415,7 +415,7 @@ def test_validate_with_a_plan_lists_a_grade_only_an_uncapped_bonus_reaches(teles
            "above 155" in r.output
     assert "bonuses.collaboration_points (2 points per deal assisted)" in r.output and "(found 200)" in r.output
     plan.write_text(plan.read_text(encoding="utf-8") + "  bonuses: {collaboration_points: 0}\n", encoding="utf-8")
-    r = _run("validate", telesales_dir, "--params", plan)
+    r = _run("validate", "--language", "en", telesales_dir, "--params", plan)
     assert r.exit_code == 1 and "scoring.grading.thresholds.D (line 6): no score can reach this threshold" in r.output
 
 
@@ -661,7 +661,7 @@ def test_validate_with_a_plan_fails_data_the_plan_cannot_pay_on(telesales_dir, t
             (data / f.name).write_bytes(f.read_bytes())
     plan = tmp_path / "plan.yaml"
     plan.write_text("extends: telesales\n", encoding="utf-8")
-    r = _run("validate", data, "--params", plan)
+    r = _run("validate", "--language", "en", data, "--params", plan)
     assert r.exit_code == 1, r.output
     assert ("  - incentives.commission.basis is 'ordered', but the data give no orders, "
             "which incentives.commission.tiers") in r.output
@@ -723,7 +723,7 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
     plan = tmp_path / "plan.yaml"
     plan.write_text("extends: online\nincentives: {commission: null, over_target: null, awards: null}\n",
                     encoding="utf-8")
-    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    r = _run("validate", "--language", "en", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 1, r.output
     assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 4 warning(s)")
     line = next(n for n, text in enumerate((PARAMS_DIR / "online.yaml").read_text(encoding="utf-8").splitlines(), 1)
@@ -740,7 +740,7 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
     # with Ann in promotion too, the same data validate
     pd.DataFrame({"工号": ["e1", "e2"], "姓名": ["Ann", "Bob"], "团队": ["A", "A"],
                   "岗位": ["推广", "推广"]}).to_csv(data / "employees.csv", index=False)
-    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    r = _run("validate", "--language", "en", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 0, r.output
 
 
@@ -760,13 +760,13 @@ def test_validate_reads_the_kpis_as_the_plan_counts_revenue(tmp_path):
     plan.write_text("extends: direct\nkpi_options: {revenue_basis: received}\n"
                     "scoring:\n  roles: {manager: {weights: {team_revenue: 1.0}}, rep: {weights: {orders: 1.0}}}\n"
                     "incentives: {commission: {basis: ordered}, awards: null}\n", encoding="utf-8")
-    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    r = _run("validate", "--language", "en", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 1, r.output
     line = next(s for s in r.output.splitlines() if "none of the KPIs" in s)
     assert "role 经理 (manager; 1 person: Mia)" in line
     assert "team_revenue needs column(s) paid_amount, paid_date of 'orders' (revenue_basis: received)" in line
     plan.write_text(plan.read_text(encoding="utf-8").replace("received}", "ordered}"), encoding="utf-8")
-    r = _run("validate", data, "--params", plan, "--period", "2026-10")
+    r = _run("validate", "--language", "en", data, "--params", plan, "--period", "2026-10")
     assert "none of the KPIs" not in r.output, r.output
 
 
@@ -978,3 +978,65 @@ def test_score_and_kpis_write_their_files_in_the_language_asked_for(telesales_di
         keys.loc[keys["employee_id"] == "E0001", "calls"].item()
     # (rtol: a sum over DuckDB's threads may differ in the last digits from one run to the next)
     pd.testing.assert_frame_equal(en.iloc[:, 5:], keys.iloc[:, 5:].set_axis(en.columns[5:], axis=1), rtol=1e-9)
+
+
+def _bad_orders(telesales_dir, tmp_path):
+    """The demo data with a Chinese date header, a month 13, a negative amount, a typo of a
+    status and an unknown employee id."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in telesales_dir.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    orders = pd.read_csv(bad / "orders.csv", dtype=str).rename(columns={"order_date": "下单日期"})
+    orders.loc[1, "下单日期"] = "2017年13月5日"
+    orders.loc[3, "amount"] = "-5"
+    orders.loc[4, "amount"] = "abc"
+    orders.loc[7, "status"] = "lost"
+    orders.loc[8, "employee_id"] = "E9999"
+    orders.to_csv(bad / "orders.csv", index=False)
+    return bad
+
+
+def test_validate_speaks_the_plan_s_language(telesales_dir, tmp_path):
+    """A consultant whose plan says language: zh read every finding of validate in English:
+    where, what was wrong, what was found, the fix and the summary are now in Chinese, and
+    --language en gives the English of before."""
+    bad = _bad_orders(telesales_dir, tmp_path)
+    plan = PARAMS_DIR / "telesales.yaml"  # (language: zh)
+    r = _run("validate", bad, "--params", plan)
+    assert r.exit_code == 1, r.output
+    out = r.output
+    assert "工作表" not in out  # (a CSV has no sheets)
+    assert ("第 3 行「下单日期」列：「下单日期」（order_date）不是日期（实际为「2017年13月5日」）。修改方法：日期写成 "
+            "2026-10-01、2026/10/01、2026-10-01 13:05 或 2026年10月1日") in out
+    assert "第 5 行「amount」列：「amount」低于最小值 0（实际为「-5」）。修改方法：改正该值：amount 必须不小于 0" in out
+    assert "第 6 行「amount」列：「amount」不是数字（实际为「abc」）。修改方法：写普通数字" in out
+    assert "「status」不是允许的值：应为 completed, cancelled, refunded 之一（实际为「lost」）。修改方法：写其中之一" in out
+    assert "employee_id「E9999」不是员工表中的工号。修改方法：把此人加入员工表，或改正工号" in out
+    assert "  5 个错误：" in out
+    assert out.rstrip().splitlines()[-1].startswith("未通过：5 个错误，")
+    for english in ("row ", "Fix:", "found", "error(s)", "NOT OK", "is not"):
+        assert english not in out, english
+    r = _run("validate", bad, "--params", plan, "--language", "en")
+    assert "row 3, column 'order_date': '下单日期' (order_date) is not a date (found '2017年13月5日'). Fix: write " \
+           "dates like" in r.output
+    assert r.output.rstrip().splitlines()[-1].startswith("NOT OK: 5 error(s), ")
+    r = _run("validate", telesales_dir, "--language", "zh", "--period", "2022-03")  # (no plan: the option alone)
+    assert "2022-03 没有任何记录" in r.output and "修改方法：选择数据覆盖的期间（--period）" in r.output
+    assert _run("validate", bad).output.rstrip().splitlines()[-1].startswith("NOT OK")  # no plan: English
+
+
+def test_validate_says_the_rest_of_a_kind_and_a_key_s_line_in_chinese(telesales_dir, tmp_path):
+    """Beyond five findings of a kind, the rest are counted in Chinese; a finding at a key of
+    the plan names its file and line as 第 N 行."""
+    bad = _bad_orders(telesales_dir, tmp_path)
+    orders = pd.read_csv(bad / "orders.csv", dtype=str)
+    orders.loc[10:17, "amount"] = "abc"
+    orders.to_csv(bad / "orders.csv", index=False)
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\nscoring:\n  roles:\n    director: {weights: {revenue: 1.0}}\n",
+                    encoding="utf-8")
+    out = _run("validate", bad, "--params", plan).output
+    assert "……「amount」列还有 4 处同类问题（实际为「abc」×4；第 " in out, out
+    assert "scoring.roles.director（acme.yaml 第 4 行）：员工表中没有岗位为「director」的人" in out, out
+    assert "修改方法：" in out.split("scoring.roles.director（")[1].splitlines()[0]
