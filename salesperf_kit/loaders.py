@@ -441,14 +441,17 @@ def _check_plan(params, run: _Run, period=None) -> None:
         found = params.roles_without_weights(emp["role"].dropna())
         if found is not None:
             run.add(run.ctxs["employees"].problem("role_without_weights", found[0], column="role", fix=found[1]))
-        if clean:
-            from .scoring import roles_without_kpis
-
-            for message, fix, zh in roles_without_kpis(params, run.dataset, period):
-                run.add(run.ctxs["employees"].problem("role_without_kpis", message, column="role", fix=fix, zh=zh))
         held = sorted({str(r) for r in emp["role"].dropna()})
         scored = {params.plan_role(r) for r in held}
         source = Path(params.source).name if params.source else None
+        if clean:
+            from .scoring import attainment_without_targets, roles_without_kpis
+
+            for message, fix, zh in roles_without_kpis(params, run.dataset, period):
+                run.add(run.ctxs["employees"].problem("role_without_kpis", message, column="role", fix=fix, zh=zh))
+            for p in attainment_without_targets(params, run.dataset,
+                                                [r for r in params.scoring.roles if r in scored], period):
+                run.add(replace(p, file=source))
         for role in [r for r in params.scoring.roles if r not in scored]:
             run.add(Problem(
                 "employees", "role_without_people", severity="warning", file=source, key=f"scoring.roles.{role}",

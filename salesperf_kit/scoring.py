@@ -67,14 +67,14 @@ import pandas as pd
 from ._checks import check_one_of, did_you_mean, did_you_mean_person, person
 from ._repr import compact_repr
 from .catalogue import CATALOGUE, Note, grouped, label, with_unit_sign
-from .exceptions import ScoringError
+from .exceptions import Problem, ScoringError
 from .periods import Period, parse_period
 
 __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
     "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
-    "roles_without_kpis",
+    "roles_without_kpis", "attainment_without_targets", "kpis_with_targets", "target_found",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -655,15 +655,92 @@ def _team_revenue_targets(kpis, target_map: pd.Series, params) -> pd.Series:
     Indexed (employee_id, "team_revenue"); empty when there is nothing to sum."""
     if not len(target_map) or getattr(kpis, "_ctx", None) is None:
         return pd.Series(dtype="float64")
-    have = set(target_map.index.get_level_values("kpi"))
-    basis = "received_revenue" if params.kpi_options.revenue_basis == "received" else "revenue"
-    source = basis if basis in have else "revenue" if "revenue" in have else None
+    source = _team_revenue_source(set(target_map.index.get_level_values("kpi")), params)
     if source is None:
         return pd.Series(dtype="float64")
     summed = kpis.team_sum(target_map.xs(source, level="kpi")).dropna()
     summed.index = pd.MultiIndex.from_arrays([summed.index, ["team_revenue"] * len(summed)],
                                              names=["employee_id", "kpi"])
     return summed.rename("target")
+
+
+def _team_revenue_source(have: set[str], params) -> str | None:
+    """The KPI whose personal targets, summed over a team, make the team_revenue targets:
+    the plan's revenue basis, else revenue; None when ``have`` (the KPIs with targets) has
+    neither."""
+    basis = "received_revenue" if params.kpi_options.revenue_basis == "received" else "revenue"
+    return basis if basis in have else "revenue" if "revenue" in have else None
+
+
+def target_found(kpi: str, have: set[str], params) -> bool:
+    """Whether a KPI scored by attainment finds targets when the personal targets are of the
+    KPIs ``have``: its own, those it falls back on (received_revenue on revenue), or, for
+    team_revenue, the revenue targets of the team. Without, each scorecard row of the KPI is
+    "no target: weight redistributed" (:data:`UNSCORED`)."""
+    fallback = _TARGET_FALLBACK.get(kpi)
+    return (kpi in have or (fallback is not None and fallback in have)
+            or (kpi == "team_revenue" and _team_revenue_source(have, params) is not None))
+
+
+def kpis_with_targets(targets: pd.DataFrame | None, period=None) -> set[str]:
+    """The KPIs the targets table gives personal targets of, for ``period`` as the scorecard
+    reads them (:func:`_targets_map`), or in any period when ``period`` is None."""
+    if period is not None:
+        target_map = _targets_map(targets, parse_period(period))
+        return set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
+    if targets is None or not len(targets) or "kpi" not in targets:
+        return set()
+    mine = targets["employee_id"].notna() if "employee_id" in targets else pd.Series(False, index=targets.index)
+    return set(targets.loc[mine & pd.to_numeric(targets["target"], errors="coerce").notna(), "kpi"].astype(str))
+
+
+def attainment_without_targets(params, dataset, roles, period=None) -> list[Problem]:
+    """A warning for each KPI the plan scores by attainment, with a weight for one of
+    ``roles`` (the plan's roles the employees hold), that ``dataset`` can compute but of
+    which its targets have none (in ``period``, or in any period): the scorecard would say
+    "no target" on each of its rows and share its weight out over the other KPIs
+    (:func:`target_found`, the rule it uses). A KPI the data cannot compute is
+    :func:`roles_without_kpis`'s (and the scorecard's "not computed")."""
+    from .kpis import available_kpis
+    from .loaders import tables_of
+
+    sc = params.scoring
+    targets = tables_of(dataset, read=("targets",)).get("targets")
+    have = kpis_with_targets(targets, period)
+    avail = available_kpis(dataset, options=params.engine_options).set_index("kpi")["available"]
+    p = parse_period(period) if period is not None else None
+    weighted: dict[str, list[tuple[str, float]]] = {}
+    for role in roles:
+        weights = weights_for(params, role, p) if p is not None else dict(sc.roles[role].weights)
+        for k, w in weights.items():
+            if (w > 0 and sc.normalisation_of(k).method == "attainment" and avail.get(k, False)
+                    and not target_found(k, have, params)):
+                weighted.setdefault(k, []).append((role, w))
+    out = []
+    for k, held in weighted.items():
+        own = k in sc.kpi_normalisation
+        key = f"scoring.kpi_normalisation.{k}" if own else "scoring.normalisation"
+        how = "" if own else " (the plan's normalisation, which it inherits)"
+        how_zh = "" if own else "（沿用方案的 normalisation）"
+        roles_en = " and ".join(f"{r} (weight {w:g})" for r, w in held)
+        roles_zh = "、".join(f"{params.role_label(r, 'zh')}（权重 {w:g}）" for r, w in held)
+        when, when_zh = (f"for {p}", f"{p} 的") if p is not None else ("at all", "")
+        source = "no targets table" if targets is None or not len(targets) else f"no {k} targets {when}"
+        source_zh = "没有目标表" if targets is None or not len(targets) else f"没有「{label(k, 'zh')}」{when_zh}目标"
+        out.append(Problem(
+            "targets", "attainment_without_targets", severity="warning", key=key, value=None,
+            message=Note(f"{k} is scored by attainment{how} and weighted for the role(s) {roles_en}, but the data "
+                         f"have {source}: each scorecard row of it would say '{UNSCORED['target']}', its weight "
+                         "going to the other KPIs",
+                         f"「{label(k, 'zh')}」（{k}）按目标达成率计分{how_zh}，在岗位 {roles_zh} 中有权重，但数据{source_zh}："
+                         f"计分时每人的该项都将是“无目标，权重已按比例分配给其他指标”"),
+            fix=Note(f"add {k} targets for the period (e.g. `salesperf targets {params.business} --year <year>` with "
+                     f"{k} in targets.kpis), or score it by percentile: scoring.kpi_normalisation.{k}: "
+                     "{method: percentile}",
+                     f"为该期间添加「{label(k, 'zh')}」的目标（如用 `salesperf targets {params.business} --year <年份>`，"
+                     f"并在 targets.kpis 中列出 {k}），或改按百分位计分：scoring.kpi_normalisation.{k}: "
+                     "{method: percentile}")))
+    return out
 
 
 def _targets_map(targets: pd.DataFrame | None, p: Period) -> pd.Series:
@@ -906,7 +983,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
                               f"「{label('orders', 'zh')}」按客户等级加权：每单按等级计 {tiers}（其他等级 1）。"))
 
     target_map = _targets_map(targets, p)
-    kpis_with_targets = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
+    have = set(target_map.index.get_level_values("kpi")) if len(target_map) else set()
     if "team_revenue" in used and sc.normalisation_of("team_revenue").method == "attainment":
         team_t = _team_revenue_targets(kpis, target_map, params)
         team_t = team_t[~team_t.index.isin(target_map.index)]  # (a team_revenue target given is kept)
@@ -917,7 +994,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
                               f"没有「{label('team_revenue', 'zh')}」目标的人，以其团队（本人及下属各级）的业绩目标之和"
                               "为目标。"))
     for k, fallback in _TARGET_FALLBACK.items():
-        if k in used and k not in kpis_with_targets and fallback in kpis_with_targets:
+        if k in used and k not in have and fallback in have:
             notes.append(Note(f"There are no {k} targets: {k} is measured against the {fallback} targets.",
                               f"没有「{label(k, 'zh')}」的目标：以「{label(fallback, 'zh')}」的目标衡量。"))
     details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)

@@ -2100,3 +2100,60 @@ def test_orders_mostly_of_amount_zero_are_warned_about_with_the_months_of_no_rev
     (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,declared_revenue\n"
                                          + "\n".join(rows) + "\n", encoding="utf-8")
     assert not [w for w in load_dataset(tmp_path, mapping=mapping).warnings if w.check == "zero_amounts"]
+
+
+def test_validate_warns_of_a_kpi_scored_by_attainment_without_targets(tmp_path):
+    """A plan scoring revenue by attainment, on data without targets for it, said OK in
+    validate, while every scorecard row then said "no target" and moved the weight to the
+    other KPIs. Validate now names the KPI, the roles and weights, and the fix; a KPI scored
+    by percentile needs no target, and --period checks that period's targets."""
+    from salesperf_kit.params import load_params
+    from salesperf_kit.sample import write_sample
+    from salesperf_kit.scoring import scorecard
+
+    data = tmp_path / "data"
+    write_sample("telesales", data, seed=2, volumes={"orders": 6, "calls": 30, "service": 4})
+    targets = pd.read_csv(data / "targets.csv", dtype=str)
+    (data / "targets.csv").unlink()
+    plan = load_params(PARAMS_DIR / "telesales.yaml")  # (revenue and calls by attainment, the rest by percentile)
+
+    def warned(period=None):
+        report = validate_dataset(data, params=plan, period=period)
+        assert report.ok, report.text()
+        return {p.key: p for p in report.warnings if p.check == "attainment_without_targets"}
+
+    found = warned("2026-10")
+    assert set(found) == {"scoring.kpi_normalisation.revenue", "scoring.kpi_normalisation.calls"}
+    revenue = found["scoring.kpi_normalisation.revenue"]
+    assert revenue.written == "telesales.yaml, line 18"
+    assert revenue.message == ("revenue is scored by attainment and weighted for the role(s) agent (weight 0.35) and "
+                               "team_lead (weight 0.5), but the data have no targets table: each scorecard row of it "
+                               "would say 'no target: weight redistributed', its weight going to the other KPIs")
+    assert "salesperf targets telesales --year" in revenue.fix and "{method: percentile}" in revenue.fix
+    assert revenue.line("zh").startswith("scoring.kpi_normalisation.revenue（telesales.yaml 第 18 行）：「销售额」（revenue）"
+                                         "按目标达成率计分，在岗位 坐席（权重 0.35）、组长（权重 0.5） 中有权重，但数据没有目标表")
+    # the scorecard's own rule: each row of it says so
+    card = scorecard(load_dataset(data, mapping=plan.data_mapping(data) or None), plan, "2026-10")
+    rows = card.details[card.details["kpi"] == "revenue"]
+    assert (rows["note"] == "no target: weight redistributed").all()
+
+    targets[targets["kpi"] == "revenue"].to_csv(data / "targets.csv", index=False)  # revenue's only
+    assert set(warned("2026-10")) == {"scoring.kpi_normalisation.calls"}
+    assert "no calls targets at all" in warned()["scoring.kpi_normalisation.calls"].message
+    # targets for other months only: --period checks its own, without it any target will do
+    targets[targets["period"] != "2026-10"].to_csv(data / "targets.csv", index=False)
+    assert set(warned("2026-10")) == {"scoring.kpi_normalisation.revenue", "scoring.kpi_normalisation.calls"}
+    assert "no revenue targets for 2026-10" in warned("2026-10")["scoring.kpi_normalisation.revenue"].message
+    assert warned("2026-09") == {} and warned() == {}
+
+    targets.to_csv(data / "targets.csv", index=False)  # every target: nothing to say
+    assert warned("2026-10") == {} and warned() == {}
+    # by percentile, no target is needed; by attainment inherited, the key is the plan's normalisation
+    pct = tmp_path / "pct.yaml"
+    pct.write_text("extends: telesales\nscoring:\n  normalisation: {method: attainment}\n  kpi_normalisation: null\n",
+                   encoding="utf-8")
+    (data / "targets.csv").unlink()
+    found = validate_dataset(data, params=load_params(pct), period="2026-10").warnings
+    inherited = [p for p in found if p.check == "attainment_without_targets"]
+    assert inherited and {p.key for p in inherited} == {"scoring.normalisation"}
+    assert "(the plan's normalisation, which it inherits)" in inherited[0].message
