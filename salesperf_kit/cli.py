@@ -518,10 +518,12 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir):
         sys.exit(128 + stop.signum)
     failed = [r for r in results if r.status == "failed"]
     skipped = [r for r in results if r.status == "skipped"]
+    busy = [r for r in results if r.status == "busy"]
     _echo_results(results)
-    click.echo(f"{len(results) - len(failed) - len(skipped)} succeeded, {len(failed)} failed"
-               + (f", {len(skipped)} skipped (already written: --force replaces them)" if skipped else ""))
-    sys.exit(1 if failed else 0)
+    click.echo(f"{len(results) - len(failed) - len(skipped) - len(busy)} succeeded, {len(failed)} failed"
+               + (f", {len(skipped)} skipped (already written: --force replaces them)" if skipped else "")
+               + (f", {len(busy)} not run (being written by another run)" if busy else ""))
+    sys.exit(1 if failed or busy else 0)
 
 
 def _pad(text: str, width: int) -> str:
@@ -536,7 +538,7 @@ def _echo_results(results) -> None:
     """One line per report (and a failure's whole message: rows, keys and fixes belong in
     the cron log)."""
     for r in results:
-        mark = {"ok": "ok    ", "skipped": "exists"}.get(r.status, "FAILED")
+        mark = {"ok": "ok    ", "skipped": "exists", "busy": "BUSY  "}.get(r.status, "FAILED")
         lines = ([str(r.folder)] if r.status == "ok" else
                  [f"{r.folder}: already written, left as it is (--force replaces it)"] if r.status == "skipped" else
                  (r.error or "failed").splitlines())

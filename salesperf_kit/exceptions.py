@@ -22,6 +22,7 @@ __all__ = [
     "ScoringError",
     "ReportError",
     "ReportExistsError",
+    "ReportBusyError",
     "Interrupted",
     "file_error",
 ]
@@ -287,6 +288,21 @@ class ReportExistsError(SalesperfError):
     def __init__(self, message: str, folder=None):
         super().__init__(message)
         self.folder = folder
+
+
+class ReportBusyError(SalesperfError):
+    """Another run (a second cron job, a run started by hand) holds the lock of the report
+    asked for (``folder``): it is writing that report now, so this run leaves it alone.
+
+    ``holder`` is what that run wrote beside its lock (pid, host, start time, command), or
+    an empty dict when it had not written it yet. A batch counts such a report as not
+    succeeded: it did not produce what it was asked for.
+    """
+
+    def __init__(self, message: str, folder=None, holder: dict | None = None):
+        super().__init__(message)
+        self.folder = folder
+        self.holder = dict(holder or {})
 
 
 class Interrupted(KeyboardInterrupt):

@@ -34,7 +34,8 @@ from . import exceptions
 from ._files import sha256_of
 from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
-from .exceptions import Interrupted, ParamsError, ReportError, ReportExistsError, SalesperfError
+from .exceptions import (Interrupted, ParamsError, ReportBusyError, ReportError, ReportExistsError,
+                         SalesperfError)
 from .loaders import _split_sheet
 from .params import PARAMS_DIR, bases_of, business_of, load_params, read_yaml
 from .periods import last_complete_month, parse_period
@@ -60,7 +61,8 @@ class RunResult:
     business: str
     period: str
     client: str
-    status: str  # "ok", "failed" or "skipped" (a batch's report that was already in place)
+    status: str  # "ok", "failed", "skipped" (a batch's report that was already in place) or "busy" (being
+    #              written by another run: not done by this one)
     folder: Path
     seconds: float
     error: str = ""
@@ -422,6 +424,106 @@ class _Staging:
             self.lock = None
 
 
+LOCKS = ".locks"  # reports/.locks: the lock of each report being written (see _ReportLock)
+_LOCK_WAIT_SECONDS = 1.0  # how long a run tries for a report's lock before it counts the report as busy
+
+
+def lock_path(reports: Path, dest: Path) -> Path:
+    """The lock file of the report that goes to ``dest``: in ``reports/.locks``, never in the
+    report's own folder (which is delivered as it is), named after the folder relative to
+    ``reports`` (``2026-10_acme_online.lock``; a period, a business and its variants hold no
+    underscore, so two reports never share a lock)."""
+    return Path(reports) / LOCKS / ("_".join(Path(dest).relative_to(reports).parts) + ".lock")
+
+
+def _holder() -> dict:
+    """What a run writes beside a report's lock, for a run that finds the lock taken."""
+    import socket
+
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "command": " ".join([Path(sys.argv[0]).name if sys.argv else "python", *sys.argv[1:]])}
+
+
+def _read_holder(path: Path) -> dict:
+    """The holder a locking run wrote, or {} (not written yet, or already removed)."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def busy_message(dest: Path, lock: Path, holder: dict) -> str:
+    """What a run says of a report whose lock another run holds."""
+    if holder:
+        who = (f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, started {holder.get('started', '?')}"
+               + (f": {holder['command']}" if holder.get("command") else ""))
+    else:
+        who = "a run that has not said who it is yet"
+    return (f"Another run is writing the report at {dest}: its lock {lock} is held by {who}. This run did not run "
+            "that report, so it is not written by this run. Fix: let the other run finish (its report then is in "
+            "place, and a rerun lists it as already written); the lock goes with the process holding it, however "
+            "it ends.")
+
+
+class _ReportLock:
+    """The exclusive lock of one report destination, held from before the run looks for an
+    earlier report there until its report is in place (or under ``_failed``): two runs of
+    the same report (two cron jobs, a run started by hand during a batch) never both run
+    it, and the second never replaces the first's report without ``--force``.
+
+    A ``filelock.FileLock`` (``flock``: the operating system releases it however the
+    process ends, SIGKILL included) on :func:`lock_path`, with the holder's pid, host,
+    start time and command in ``<lock>.json`` beside it. :meth:`release` removes both
+    files while the lock is still held (a run that opened the lock file meanwhile sees that
+    it was removed, as filelock checks the file's link count, and tries a new one), then
+    the ``.locks`` folder once it is empty. A run killed outright leaves its two files; the
+    next run of the same report takes that lock and removes them.
+    """
+
+    def __init__(self, reports: Path, dest: Path):
+        from filelock import FileLock, Timeout
+
+        self.path = lock_path(reports, dest)
+        self.holder = self.path.with_name(self.path.name + ".json")
+        # (not thread-local: a batch releases it from the thread that moves the report into place)
+        self._lock: FileLock | None = FileLock(self.path, timeout=_LOCK_WAIT_SECONDS, thread_local=False)
+        for attempt in range(3):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._lock.acquire()
+                break
+            except Timeout:
+                self._lock = None
+                holder = _read_holder(self.holder)
+                raise ReportBusyError(busy_message(dest, self.path, holder), folder=dest, holder=holder) from None
+            except FileNotFoundError:  # another run removed the emptied .locks folder just now (see release)
+                if attempt == 2:
+                    raise
+        try:
+            written = self.holder.with_name(f"{self.holder.name}.{os.getpid()}")
+            written.write_text(json.dumps(_holder(), ensure_ascii=False), encoding="utf-8")
+            os.replace(written, self.holder)  # (whole, for a run that reads it meanwhile)
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        if self._lock is None:
+            return
+        lock, self._lock = self._lock, None
+        try:
+            self.holder.unlink(missing_ok=True)
+            self.path.unlink(missing_ok=True)
+        finally:
+            lock.release()
+        try:  # nothing of the run is left in the reports folder
+            self.path.parent.rmdir()
+        except OSError:  # (another report's lock is there)
+            pass
+
+
 @contextmanager
 def _uninterrupted():
     """Hold Ctrl-C and SIGTERM back until the block is done, then deliver them: for steps
@@ -502,16 +604,21 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
     language = language or params.report_language
     variant = report_folder(business, language=language, plan_language=params.report_language, anonymise=anonymise)
     dest = reports / str(p) / _slug(client) / variant
-    if dest.exists() and not force:
-        raise ReportExistsError(f"A report already exists at {dest}. Rerun with --force to replace it "
-                                "(the old one is only removed once the new one has succeeded).", folder=dest)
-    if given and data not in ("", "demo") and not Path(data).exists():  # (data_source checks data.path)
-        raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
-                             "their workbook, or 'demo' for the embedded demo data.")
-    nb_in = notebook_path(business)
-    data = data if data in ("", "demo") else str(Path(data).resolve())
-    inputs = _inputs(data, params_file)
-    staging = _Staging(reports, business)
+    lock = _ReportLock(reports, dest)  # (before looking for an earlier report: no other run can put one there now)
+    try:
+        if dest.exists() and not force:
+            raise ReportExistsError(f"A report already exists at {dest}. Rerun with --force to replace it "
+                                    "(the old one is only removed once the new one has succeeded).", folder=dest)
+        if given and data not in ("", "demo") and not Path(data).exists():  # (data_source checks data.path)
+            raise SalesperfError(f"--data {data}: no such file or folder. Give the folder of the client's files or "
+                                 "their workbook, or 'demo' for the embedded demo data.")
+        nb_in = notebook_path(business)
+        data = data if data in ("", "demo") else str(Path(data).resolve())
+        inputs = _inputs(data, params_file)
+        staging = _Staging(reports, business)
+    except BaseException:
+        lock.release()
+        raise
     try:  # whatever stops the run before its report is complete (Ctrl-C included) removes its staging folder
         parameters = {
             "business": business, "params_file": str(params_file.resolve()),
@@ -541,8 +648,9 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
                 km.shutdown_kernel(now=True)
     except BaseException:
         staging.discard()
+        lock.release()
         raise
-    done = (status, error, staging, dest, reports, p, client, business, started, t0, manifest)
+    done = (status, error, staging, lock, dest, reports, p, client, business, started, t0, manifest)
     return finish.submit(_complete, *done) if finish is not None else _complete(*done)
 
 
@@ -643,10 +751,11 @@ def _stop_channels(clients: list, *, timeout: float | None) -> None:
         log.debug("the kernel clients of a stopped run did not close within %.0f s; left to the process's exit", timeout)
 
 
-def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: Path, p, client: str,
-              business: str, started: datetime, t0: float, manifest: dict) -> RunResult:
+def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, dest: Path, reports: Path, p,
+              client: str, business: str, started: datetime, t0: float, manifest: dict) -> RunResult:
     """Export the executed notebook to HTML, write the manifest and move the report into
-    place (or the failed run under ``_failed``); nothing of the run is left in ``.staging``."""
+    place (or the failed run under ``_failed``); nothing of the run is left in ``.staging``,
+    and the report's lock is released."""
     folder = staging.folder
     try:
         if status == "ok":
@@ -684,6 +793,7 @@ def _complete(status: str, error: str, staging: _Staging, dest: Path, reports: P
                          warning=warning)
     finally:
         staging.discard()
+        lock.release()
 
 
 def _short_error(err: Exception, limit: int = 2000) -> str:
@@ -758,6 +868,9 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
                           kernels=_KERNELS, ahead=ahead, finish=finish)
     except ReportExistsError as err:  # not a failure: the report is there (a rerun after fixing another one)
         out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "skipped", Path(err.folder),
+                        time.perf_counter() - t0, str(err))
+    except ReportBusyError as err:  # another run is writing it: not done by this one, so not a success
+        out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "busy", Path(err.folder),
                         time.perf_counter() - t0, str(err))
     except SalesperfError as err:
         out = failed(err)

@@ -1,6 +1,8 @@
 """The salesperf command: thin, clear errors, never a traceback for bad input."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -1040,3 +1042,25 @@ def test_validate_says_the_rest_of_a_kind_and_a_key_s_line_in_chinese(telesales_
     assert "……「amount」列还有 4 处同类问题（实际为「abc」×4；第 " in out, out
     assert "scoring.roles.director（acme.yaml 第 4 行）：员工表中没有岗位为「director」的人" in out, out
     assert "修改方法：" in out.split("scoring.roles.director（")[1].splitlines()[0]
+def test_run_all_does_not_run_a_report_another_run_is_writing_and_exits_1(tmp_path):
+    """A second cron job (or a run started by hand) on the same period: the report that the
+    other run is writing is not run again, is listed as such with who holds its lock, and the
+    batch exits 1, since it did not produce what it was asked for."""
+    from salesperf_kit.report import _ReportLock
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    (tmp_path / "exports").mkdir()
+    (pdir / "clients" / "acme.yaml").write_text(
+        "extends: telesales\ndata: {path: ../../exports}\nreport: {client: acme}\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    held = _ReportLock(reports, reports / "2026-10" / "acme" / "telesales")
+    try:
+        r = _run("run-all", "--period", "2026-10", "--params-dir", pdir, "--reports-dir", reports)
+    finally:
+        held.release()
+    assert r.exit_code == 1, r.output
+    assert "BUSY   telesales  acme" in r.output and "Another run is writing the report at " in r.output
+    assert f"held by pid {os.getpid()} on " in r.output
+    assert r.output.strip().endswith("0 succeeded, 0 failed, 1 not run (being written by another run)")
+    assert not (reports / "2026-10").exists()

@@ -551,3 +551,64 @@ def test_run_all_resolves_previous_once_for_the_whole_batch(monkeypatch):
     monkeypatch.setattr(report, "run_many", run_many)
     report.run_all("previous", progress=False)
     assert seen["period"] == "2026-10"
+
+
+def test_a_report_another_run_is_writing_is_left_to_it(tmp_path, monkeypatch):
+    """Two runs of the same report (two cron jobs, a run started by hand during a batch) both
+    ran it in full and both said ok, and the later one replaced the first's report without
+    --force: the "exists" check came at the start only. The second run now finds the
+    report's lock taken, runs nothing, and names the run that holds it."""
+    import os
+    import threading
+
+    from salesperf_kit import report
+    from salesperf_kit.exceptions import ReportBusyError, ReportExistsError
+
+    running, go_on, ran = threading.Event(), threading.Event(), []
+
+    class Kernel:
+        kernel_name = "python3"
+
+        def shutdown_kernel(self, now=False):
+            pass
+
+    def execute(nb_in, nb_out, parameters, km, *, progress):  # a notebook that takes its time
+        ran.append(parameters["output_dir"])
+        running.set()
+        go_on.wait(10)
+        nbformat.write(nbformat.v4.new_notebook(), nb_out)
+
+    monkeypatch.setattr(report.Kernels, "take", lambda self, ahead=True: Kernel())
+    monkeypatch.setattr(report, "_execute", execute)
+    reports = tmp_path / "reports"
+    dest = reports / "2026-10" / "acme" / "online"
+    kw = dict(data="demo", period="2026-10", client="acme", reports_dir=reports)
+    first = {}
+    thread = threading.Thread(target=lambda: first.update(result=run_report("online", PARAMS_DIR / "online.yaml", **kw)))
+    thread.start()
+    try:
+        assert running.wait(60), "the first run did not start its notebook"
+        with pytest.raises(ReportBusyError) as busy:
+            run_report("online", PARAMS_DIR / "online.yaml", force=True, **kw)
+    finally:
+        go_on.set()
+        thread.join(60)
+    assert len(ran) == 1, "the second run ran the report too"
+    lock = reports / ".locks" / "2026-10_acme_online.lock"
+    assert str(busy.value).startswith(f"Another run is writing the report at {dest}: its lock {lock} is held by "
+                                      f"pid {os.getpid()} on ")
+    assert busy.value.holder["pid"] == os.getpid() and busy.value.holder["started"]
+    assert first["result"].status == "ok" and (dest / "report.html").is_file()
+    # nothing of the lock is left, in the report or beside it
+    assert not (reports / ".locks").exists()
+    assert not [p for p in reports.rglob("*") if ".lock" in p.name and p.name != ".staging.lock"]  # (see _staging_lock)
+    with pytest.raises(ReportExistsError):  # the lock is free again: the report is in place
+        run_report("online", PARAMS_DIR / "online.yaml", **kw)
+    # in a batch, a report another run holds is not a success
+    held = report._ReportLock(reports, reports / "2026-10" / "演示客户" / "online")
+    try:
+        result = report._run_one("online", str(PARAMS_DIR / "online.yaml"), "demo", "2026-10", False, reports)
+    finally:
+        held.release()
+    assert result.status == "busy" and result.error.startswith("Another run is writing the report at ")
+    assert len(ran) == 1 and not (reports / ".locks").exists()
