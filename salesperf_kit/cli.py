@@ -490,7 +490,8 @@ def run(business, params_file, data, period, client, force, anonymise, language,
 
 @main.command("run-all")
 @click.option("--period", default="previous", show_default=True)
-@click.option("--jobs", default=1, show_default=True, type=int)
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="How many reports run at a time (1 or more; about one per CPU core).")
 @click.option("--force", is_flag=True, help="Replace the reports already written (default: leave them, as skipped).")
 @click.option("--reports-dir", type=click.Path())
 @click.option("--params-dir", type=click.Path(exists=True, file_okay=False),
@@ -550,7 +551,8 @@ def _echo_results(results) -> None:
 @main.command()
 @click.option("--out", default="demo_data", show_default=True, type=click.Path(), help="Where the demo data go.")
 @click.option("--reports-dir", type=click.Path())
-@click.option("--jobs", default=2, show_default=True, type=int)
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(min=1),
+              help="How many reports run at a time (1 or more).")
 @_friendly
 def demo(out, reports_dir, jobs):
     """Write and validate the four demo datasets, then run the four demo reports."""

@@ -1064,3 +1064,18 @@ def test_run_all_does_not_run_a_report_another_run_is_writing_and_exits_1(tmp_pa
     assert f"held by pid {os.getpid()} on " in r.output
     assert r.output.strip().endswith("0 succeeded, 0 failed, 1 not run (being written by another run)")
     assert not (reports / "2026-10").exists()
+
+
+@pytest.mark.parametrize("command", [["run-all", "--period", "2026-10"], ["demo"]])
+@pytest.mark.parametrize("jobs", ["0", "-3"])
+def test_a_number_of_jobs_below_1_is_refused(monkeypatch, command, jobs):
+    """--jobs 0 and --jobs -3 were taken silently (and ran one report at a time): a crontab
+    line with a typo must say so rather than run something else than it says."""
+    import salesperf_kit.demo as demo
+    import salesperf_kit.report as report
+
+    monkeypatch.setattr(report, "run_all", lambda *a, **k: pytest.fail("the batch ran"))
+    monkeypatch.setattr(demo, "run_demo", lambda *a, **k: pytest.fail("the demo ran"))
+    r = _run(*command, "--jobs", jobs)
+    assert r.exit_code == 2, r.output
+    assert f"Invalid value for '--jobs': {jobs} is not in the range x>=1." in r.output
