@@ -525,10 +525,13 @@ class _ReportLock:
 
 
 @contextmanager
-def _uninterrupted():
+def _uninterrupted(deliver: bool = True):
     """Hold Ctrl-C and SIGTERM back until the block is done, then deliver them: for steps
     that must not be separated, such as the two renames that replace an earlier report.
-    Signals interrupt only the main thread, so elsewhere there is nothing to hold back."""
+    With ``deliver=False`` they are dropped instead: for a batch that is being stopped
+    already, whose clean-up a second Ctrl-C or SIGTERM (a process group's SIGTERM reaching
+    the parent after its workers) must not cut short. Signals interrupt only the main
+    thread, so elsewhere there is nothing to hold back."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -543,7 +546,7 @@ def _uninterrupted():
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)
-        for signum in held:
+        for signum in held if deliver else ():
             signal.raise_signal(signum)
 
 
@@ -1053,7 +1056,9 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
                     settles.append(_run_one(*a, ahead=i + 1 < len(args), finish=finish))
         except KeyboardInterrupt as stop:
             # the report being run was abandoned; those before it are exported by now
-            raise _interrupted(stop, [settle() for settle in settles], len(args)) from None
+            with _uninterrupted(deliver=False):
+                done = [settle() for settle in settles]
+            raise _interrupted(stop, done, len(args)) from None
         finally:
             _KERNELS = None
         return [settle() for settle in settles]
@@ -1071,8 +1076,9 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
         for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
             results[futures[fut]] = fut.result()
     except BaseException as err:
-        stop_writer.close()  # every worker abandons its report and starts no other,
-        pool.shutdown(wait=True, cancel_futures=True)  # and has exited when this returns
+        with _uninterrupted(deliver=False):  # (a second stop must not leave the workers, or the count, behind)
+            stop_writer.close()  # every worker abandons its report and starts no other,
+            pool.shutdown(wait=True, cancel_futures=True)  # and has exited when this returns
         if not isinstance(err, KeyboardInterrupt):
             raise
         for fut, i in futures.items():  # (a report may have been finished meanwhile)
@@ -1126,8 +1132,9 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     order = lambda r: (r.business, r.client)  # noqa: E731
     try:
         results = run_many(todo, period=p, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
-    except Interrupted as stop:  # the files that could not be read were done too
-        raise _interrupted(stop, sorted(stop.results + failed, key=order), stop.total + len(failed)) from None
+    except Interrupted as stop:  # the files that could not be read were done too; the total is the batch's
+        # (not stop.total: a stop that came from elsewhere than run_many's count of its reports carries none)
+        raise _interrupted(stop, sorted(stop.results + failed, key=order), len(todo) + len(failed)) from None
     return sorted(results + failed, key=order)
 
 

@@ -310,3 +310,48 @@ def test_a_worker_whose_report_does_not_stop_exits_anyway(tmp_path):
     assert done.returncode == 128 + signal.SIGTERM, done
     assert time.monotonic() - t0 < 30
     assert "had not stopped after 1 s" in done.stderr, done.stderr
+
+
+def test_a_second_stop_while_a_batch_stops_keeps_the_batch_s_count(monkeypatch, ctrl_c_raises):
+    """Under systemd or a process-group kill, SIGTERM reaches the workers and the parent: the
+    parent, stopping the batch already, got the second signal during its clean-up and said
+    "0 of 0 report(s) were done" while two were running. A second stop changes nothing now."""
+    from salesperf_kit import report
+    from salesperf_kit.exceptions import Interrupted
+    from salesperf_kit.report import RunResult
+
+    def run_one(business, *args, ahead, finish):
+        if business == "online":
+            def settle():  # the first report's export, waited for as the batch stops: a second signal comes
+                signal.raise_signal(signal.SIGINT)
+                return RunResult("online", "2026-10", "a", "ok", tmp, 1.0)
+            return settle
+        raise Interrupted(signum=signal.SIGTERM)
+
+    tmp = Path("reports")
+    monkeypatch.setattr(report, "_run_one", run_one)
+    todo = [("online", PARAMS_DIR / "online.yaml", None), ("direct", PARAMS_DIR / "direct.yaml", None)]
+    with pytest.raises(KeyboardInterrupt) as stop:
+        report.run_many(todo, period="2026-10", jobs=1, progress=False)
+    assert isinstance(stop.value, Interrupted) and stop.value.signum == signal.SIGTERM
+    assert stop.value.total == 2 and [r.business for r in stop.value.results] == ["online"]
+    assert "when 1 of 2 report(s) were done; online a ok" in str(stop.value)
+
+
+def test_a_stopped_batch_counts_all_its_reports(tmp_path, monkeypatch):
+    """However the stop reached run_all (a signal that landed outside run_many's count), the
+    total said is the number of reports of the batch, the files that could not be read
+    included."""
+    from salesperf_kit import report
+    from salesperf_kit.exceptions import Interrupted
+
+    pdir = _clients(tmp_path, tmp_path, ["a", "b"])
+    (pdir / "clients" / "broken.yaml").write_text("extends: online\nnot_a_key: 1\n", encoding="utf-8")
+
+    def run_many(todo, **kwargs):
+        raise Interrupted(signum=signal.SIGTERM)  # (as the CLI's handler raises it: no results, no total)
+
+    monkeypatch.setattr(report, "run_many", run_many)
+    with pytest.raises(KeyboardInterrupt) as stop:
+        report.run_all("2026-10", params_dir=pdir, reports_dir=tmp_path / "reports", progress=False)
+    assert stop.value.total == 3 and [r.client for r in stop.value.results] == ["broken"]
