@@ -469,8 +469,12 @@ def scenarios(business, params_file, data, period, out, language):
               help="The day the data were exported. The period's last day (or later) says that the export is "
                    "complete, though its last days have no rows (default: data that stop before the period ends, "
                    "by more than their usual gap between days with rows, are reported as part of the period).")
+@click.option("--strict", is_flag=True,
+              help="Fail a report whose data are incomplete (they end before the period does, or a table stops or "
+                   "starts part-way through it) instead of writing it with a warning: the earlier report stays in "
+                   "place. For payroll runs.")
 @_friendly
-def run(business, params_file, data, period, client, force, anonymise, language, reports_dir, as_of):
+def run(business, params_file, data, period, client, force, anonymise, language, reports_dir, as_of, strict):
     """Run one report with Papermill into reports/<period>/<client>/<business>/ (an
     anonymised or other-language report into <business>-en, <business>-anonymised beside it)."""
     from .report import run_report
@@ -478,14 +482,14 @@ def run(business, params_file, data, period, client, force, anonymise, language,
     try:
         result = run_report(business, params_file, data=data, period=period, client=client, force=force,
                             anonymise=anonymise, language=language, reports_dir=reports_dir, progress=False,
-                            as_of=f"{as_of:%Y-%m-%d}" if as_of else None)
+                            as_of=f"{as_of:%Y-%m-%d}" if as_of else None, strict=strict)
     except KeyboardInterrupt as err:
         stop = err if isinstance(err, Interrupted) else Interrupted()
         raise Interrupted(f"the report was stopped ({stop.signal_name}) and nothing of it was written; an earlier "
                           "report of the same period and client is untouched.", signum=stop.signum) from None
     click.echo(f"Report written to {result.folder} in {result.seconds:.1f} s")
-    if result.warning:
-        click.echo(f"Warning: {result.warning}", err=True)
+    for warning in result.warning.splitlines():
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @main.command("run-all")
@@ -497,8 +501,12 @@ def run(business, params_file, data, period, client, force, anonymise, language,
 @click.option("--params-dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of the plans to run: DIR/<business>.yaml and the client files DIR/clients/*.yaml. "
                    "Default: params/ (with params/clients/).")
+@click.option("--strict", is_flag=True,
+              help="Fail a report whose data are incomplete (they end before the period does, or a table stops or "
+                   "starts part-way through it) instead of writing it with a warning: the earlier report stays in "
+                   "place. For payroll runs.")
 @_friendly
-def run_all_cmd(period, jobs, force, reports_dir, params_dir):
+def run_all_cmd(period, jobs, force, reports_dir, params_dir, strict):
     """Run every business type's report (and every client file), continuing past failures.
     A folder with nothing to run is an error (exit 1) that names the YAML files it holds.
     A report already written is skipped (not a failure: a rerun redoes only what failed).
@@ -510,7 +518,7 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir):
         # of --params-dir that are not run are said before the results
         with _warnings_said():
             results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir,
-                              progress=sys.stderr.isatty())
+                              progress=sys.stderr.isatty(), strict=strict)
     except Interrupted as stop:
         _echo_results(stop.results)
         click.echo(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"
@@ -544,7 +552,7 @@ def _echo_results(results) -> None:
                  [f"{r.folder}: already written, left as it is (--force replaces it)"] if r.status == "skipped" else
                  (r.error or "failed").splitlines())
         click.echo(f"{mark} {r.business:<10} {_pad(r.client, 16)} {r.seconds:6.1f} s  {lines[0]}")
-        for line in lines[1:] + ([f"warning: {r.warning}"] if getattr(r, "warning", "") else []):
+        for line in lines[1:] + [f"warning: {w}" for w in getattr(r, "warning", "").splitlines()]:
             click.echo(f"       {line}")
 
 

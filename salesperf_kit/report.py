@@ -41,7 +41,7 @@ from .params import PARAMS_DIR, bases_of, business_of, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
 __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
-           "DEMO_PERIOD", "report_folder"]
+           "DEMO_PERIOD", "report_folder", "completeness_warnings", "lock_path", "busy_message"]
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ class RunResult:
     seconds: float
     error: str = ""
     manifest: dict = field(default_factory=dict)
-    warning: str = ""  # a report that was written but deserves a look (data that end early)
+    warning: str = ""  # a report that was written but deserves a look (data that end early), a line per warning
 
 
 def notebook_path(business: str) -> Path:
@@ -554,7 +554,7 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
                client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                anonymise: bool = False, language: str | None = None, extra: dict | None = None,
                progress: bool = False, kernels: Kernels | None = None, ahead: bool = False,
-               as_of: str | None = None) -> RunResult:
+               as_of: str | None = None, strict: bool = False) -> RunResult:
     """Execute the business type's notebook into ``reports/<period>/<client>/<business>/``
     (an anonymised report, or one in another language than the plan's, into a folder beside
     it: :func:`report_folder`).
@@ -567,6 +567,11 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
     between days with rows) give a report of part of the period, with a warning; an
     ``as_of`` on or after the period's last day says that the export is complete.
 
+    With ``strict``, a report whose data are incomplete (:func:`completeness_warnings`: data
+    that end before the period does, a table that stops or starts part-way through it) is a
+    failed run instead of a report with a warning: it goes under ``reports/_failed/`` and an
+    earlier report stays in place. For unattended runs whose reports are paid on (payroll).
+
     Raises
     ------
     SalesperfError
@@ -576,7 +581,7 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
     return _run_report(business, params_file, data=data, period=period, client=client, force=force,
                        reports_dir=reports_dir, anonymise=anonymise, language=language,
                        extra={**({"as_of": str(as_of)} if as_of else {}), **(extra or {})},
-                       progress=progress, kernels=kernels, ahead=ahead)
+                       progress=progress, kernels=kernels, ahead=ahead, strict=strict)
 
 
 def report_folder(business: str, *, language: str, plan_language: str, anonymise: bool = False) -> str:
@@ -591,7 +596,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
                 client: str | None = None, force: bool = False, reports_dir: str | Path | None = None,
                 anonymise: bool = False, language: str | None = None, extra: dict | None = None,
                 progress: bool = False, kernels: Kernels | None = None, ahead: bool = False,
-                finish: Executor | None = None) -> RunResult | Future:
+                finish: Executor | None = None, strict: bool = False) -> RunResult | Future:
     """:func:`run_report`; with ``finish``, the HTML export and the move into place run on
     that executor once the notebook has run (so that a batch's next notebook can run
     meanwhile) and a Future of the result is returned."""
@@ -653,7 +658,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
         staging.discard()
         lock.release()
         raise
-    done = (status, error, staging, lock, dest, reports, p, client, business, started, t0, manifest)
+    done = (status, error, staging, lock, dest, reports, p, client, business, started, t0, manifest, strict)
     return finish.submit(_complete, *done) if finish is not None else _complete(*done)
 
 
@@ -754,11 +759,46 @@ def _stop_channels(clients: list, *, timeout: float | None) -> None:
         log.debug("the kernel clients of a stopped run did not close within %.0f s; left to the process's exit", timeout)
 
 
+def completeness_warnings(facts: dict, p) -> list[str]:
+    """What a report's own record (``manifest["report"]``, written by ``Report.save``) says
+    is missing from its data for period ``p``: data that end before the period does
+    (``data_end``), and tables that stop or start part-way through it while the others go on
+    (``partial_tables``). One sentence each, saying what was found and what to check; an
+    empty list for data that cover the period."""
+    out = []
+    data_end = facts.get("data_end")
+    if data_end:
+        out.append(f"the data end on {data_end}, before {p} does ({p.last_day:%Y-%m-%d}): the report ranks and pays "
+                   "people on part of the period. Check that the export is complete (if it is, with no rows on the "
+                   f"last days, say so with --as-of {p.last_day:%Y-%m-%d}).")
+    for table, part in sorted((facts.get("partial_tables") or {}).items()):
+        kpis = ", ".join(part.get("kpis") or [])
+        if part.get("way") == "starts":
+            out.append(f"the {table} data start on {part['day']} while the other data start by {part['others']}: "
+                       f"{kpis} count the {table} from that day only, a partial figure. Check that the {table} "
+                       f"export covers the whole of {p}.")
+        else:
+            out.append(f"the {table} data end on {part['day']} while the other data go on to {part['others']}: "
+                       f"{kpis} count the {table} up to that day only, a partial figure. Check that the {table} "
+                       f"export covers the whole of {p}.")
+    return out
+
+
+def _strict_error(warnings: list[str]) -> str:
+    """Why --strict failed a report that would otherwise have been written with ``warnings``."""
+    said = "".join(f"\n  - {w}" for w in warnings)
+    return (f"--strict: the data are incomplete, so the report was not put in place:{said}\n"
+            "Without --strict it would have been written, with the warning(s) above. Fix: export the data of the "
+            "whole period and rerun, or rerun without --strict to deliver a report of part of the period.")
+
+
 def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, dest: Path, reports: Path, p,
-              client: str, business: str, started: datetime, t0: float, manifest: dict) -> RunResult:
+              client: str, business: str, started: datetime, t0: float, manifest: dict,
+              strict: bool = False) -> RunResult:
     """Export the executed notebook to HTML, write the manifest and move the report into
-    place (or the failed run under ``_failed``); nothing of the run is left in ``.staging``,
-    and the report's lock is released."""
+    place (or the failed run under ``_failed``, as a report with incomplete data is with
+    ``strict``); nothing of the run is left in ``.staging``, and the report's lock is
+    released."""
     folder = staging.folder
     try:
         if status == "ok":
@@ -775,6 +815,10 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
             except ValueError:
                 pass
         _inputs_read(manifest)
+        warnings = completeness_warnings(manifest.get("report") or {}, p) if status == "ok" else []
+        incomplete = strict and bool(warnings)
+        if incomplete:
+            status, error = "failed", _strict_error(warnings)
         manifest.update(ended=ended.isoformat(), seconds=round(time.perf_counter() - t0, 3), status=status)
         if error:
             manifest["error"] = error
@@ -784,16 +828,13 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
             failed = reports / "_failed" / str(p) / _slug(client) / f"{dest.name}-{started:%Y%m%dT%H%M%S}"
             failed.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(folder), str(failed))
+            kept = "The report (as it would have been written)" if incomplete else \
+                "The failed notebook (failing cell marked)"
             raise ReportError(f"The {business} report for {p} failed: {error}\n"
-                              f"The failed notebook (failing cell marked) is kept in {failed}; "
-                              f"any earlier report in {dest} is untouched.")
+                              f"{kept} is kept in {failed}; any earlier report in {dest} is untouched.")
         staging.replace(dest)
-        data_end = (manifest.get("report") or {}).get("data_end")
-        warning = (f"the data end on {data_end}, before {p} does ({p.last_day:%Y-%m-%d}): the report ranks and pays "
-                   "people on part of the period. Check that the export is complete (if it is, with no rows on the "
-                   f"last days, say so with --as-of {p.last_day:%Y-%m-%d})." if data_end else "")
         return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest,
-                         warning=warning)
+                         warning="\n".join(warnings))
     finally:
         staging.discard()
         lock.release()
@@ -850,7 +891,7 @@ def _not_run_message(pdir: Path, ignored: list[Path], *, nothing: bool) -> str:
     return f"{len(ignored)} YAML file(s) in {pdir} were not run: {named}. {where}"
 
 
-def _run_one(business: str, params_file: str, data: str, period, force: bool, reports_dir,
+def _run_one(business: str, params_file: str, data: str, period, force: bool, reports_dir, strict: bool = False,
              ahead: bool = False, finish: Executor | None = None):
     """One report, its failure turned into a result; kernels come from the process's
     :data:`_KERNELS`.
@@ -868,7 +909,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
 
     try:
         out = _run_report(business, params_file, data=data, period=period, force=force, reports_dir=reports_dir,
-                          kernels=_KERNELS, ahead=ahead, finish=finish)
+                          kernels=_KERNELS, ahead=ahead, finish=finish, strict=strict)
     except ReportExistsError as err:  # not a failure: the report is there (a rerun after fixing another one)
         out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "skipped", Path(err.folder),
                         time.perf_counter() - t0, str(err))
@@ -978,7 +1019,7 @@ def _abandon(signum, _frame) -> None:
         raise Interrupted("The report was abandoned.", signum=signum)
 
 
-def _run_in_worker(business: str, params_file: str, data: str, period, force: bool, reports_dir,
+def _run_in_worker(business: str, params_file: str, data: str, period, force: bool, reports_dir, strict: bool,
                    ahead: bool) -> RunResult:
     """run_many's task in a worker process: :func:`_run_one`, abandoned if the batch stops
     before the report's notebook has run (see :func:`_abandon`)."""
@@ -988,7 +1029,8 @@ def _run_in_worker(business: str, params_file: str, data: str, period, force: bo
         try:
             if _STOPPING:
                 raise Interrupted("The report was not started.", signum=signal.SIGTERM)
-            settle = _run_one(business, params_file, data, period, force, reports_dir, ahead=ahead, finish=_FINISH)
+            settle = _run_one(business, params_file, data, period, force, reports_dir, strict, ahead=ahead,
+                              finish=_FINISH)
         finally:
             _ABANDONABLE = False
         return settle()
@@ -1021,7 +1063,7 @@ def _interrupted(stop: KeyboardInterrupt, results: list, total: int) -> Interrup
 
 
 def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1, force: bool = False,
-             reports_dir=None, progress: bool = True) -> list[RunResult]:
+             reports_dir=None, progress: bool = True, strict: bool = False) -> list[RunResult]:
     """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time.
 
     Each report runs in a fresh kernel, started (with the package imported) while the
@@ -1044,8 +1086,8 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
 
     global _KERNELS
     reports = str(Path(reports_dir).resolve()) if reports_dir else None
-    args = [(b, str(Path(f).resolve()), d if d in (None, "", "demo") else str(Path(d).resolve()), period, force, reports)
-            for b, f, d in todo]
+    args = [(b, str(Path(f).resolve()), d if d in (None, "", "demo") else str(Path(d).resolve()), period, force, reports,
+             strict) for b, f, d in todo]
     if jobs <= 1 or len(args) <= 1:
         # one report's HTML export (in a thread of this process) runs while the next
         # report's notebook runs in its kernel
@@ -1094,10 +1136,11 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
 
 def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = None, force: bool = False,
             reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
-            progress: bool = True) -> list[RunResult]:
+            progress: bool = True, strict: bool = False) -> list[RunResult]:
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised. Without ``force``, a
-    report already in place is left as it is, with the status "skipped".
+    report already in place is left as it is, with the status "skipped". With ``strict``, a
+    report whose data are incomplete fails (see :func:`run_report`).
 
     The plans run are ``<params_dir>/<business>.yaml`` and ``<params_dir>/clients/*.yaml``.
     Other YAML files there (a client file at the top of the folder, a ``.yml`` file) are
@@ -1131,7 +1174,8 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
         todo.append((b, f, (data or {}).get(b)))
     order = lambda r: (r.business, r.client)  # noqa: E731
     try:
-        results = run_many(todo, period=p, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress)
+        results = run_many(todo, period=p, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress,
+                           strict=strict)
     except Interrupted as stop:  # the files that could not be read were done too; the total is the batch's
         # (not stop.total: a stop that came from elsewhere than run_many's count of its reports carries none)
         raise _interrupted(stop, sorted(stop.results + failed, key=order), len(todo) + len(failed)) from None

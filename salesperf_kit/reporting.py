@@ -1221,9 +1221,11 @@ class Report:
         for key, png in self.figures.items():
             (out / "figures" / f"{key}.png").write_bytes(png)
         # what the runner's manifest says of the report, and checks (an export that stops
-        # before the period ends)
+        # before the period ends, a table that stops or starts part-way through it)
+        partial = {name: {"way": way, "day": f"{day:%Y-%m-%d}", "others": f"{others:%Y-%m-%d}", "kpis": list(ks)}
+                   for name, (way, day, others, ks) in self.kpis.partial.items()}
         facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
-                            "people": int(len(table)),
+                            "partial_tables": partial, "people": int(len(table)),
                             "files_read": sorted(str(Path(f).resolve()) for f in self.dataset.files)}}
         (out / "manifest.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2), encoding="utf-8")
         files = ["scorecard.xlsx", "scorecard.csv", "manifest.json"] + [f"figures/{k}.png" for k in sorted(self.figures)]

@@ -81,7 +81,8 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert m["not_read"] == [str(small_data["telesales"] / ".salesperf-sample.json")]
     # what the report says of itself: the data reach the period's end
     people = len(pd.read_csv(reports / "2026-10" / "acme" / "telesales" / "scorecard.csv", encoding="utf-8-sig"))
-    assert m["report"] == {"period": "2026-10", "as_of": "2026-10-31", "data_end": None, "people": people}
+    assert m["report"] == {"period": "2026-10", "as_of": "2026-10-31", "data_end": None, "partial_tables": {},
+                           "people": people}
     # the delivered notebook's output_dir is where it lies, not the staging folder it was run in
     nb = nbformat.read(folder / "report.ipynb", as_version=4)
     [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -90,17 +91,22 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert nb.metadata.papermill.output_path == str(folder / "report.ipynb")
 
 
-def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_data, tmp_path):
-    # the October export was taken on the 6th: the report is made (a consultant may want a
-    # month to date), but the run says so, for a cron log and its reader
-    data = tmp_path / "early"
+def _export_taken_on(source: Path, data: Path, day: str) -> Path:
+    """The export of ``source`` as taken on ``day``: every dated row before it."""
     data.mkdir()
-    for f in small_data["online"].glob("*.csv"):
+    for f in source.glob("*.csv"):
         df = pd.read_csv(f)
         dated = [c for c in ("order_date", "date", "started_at", "opened_at") if c in df]
         for c in dated:
-            df = df[pd.to_datetime(df[c]) < "2026-10-06"]
+            df = df[pd.to_datetime(df[c]) < day]
         df.to_csv(data / f.name, index=False)
+    return data
+
+
+def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_data, tmp_path):
+    # the October export was taken on the 6th: the report is made (a consultant may want a
+    # month to date), but the run says so, for a cron log and its reader
+    data = _export_taken_on(small_data["online"], tmp_path / "early", "2026-10-06")
     result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
                         reports_dir=tmp_path / "reports")
     assert result.status == "ok"
@@ -612,3 +618,50 @@ def test_a_report_another_run_is_writing_is_left_to_it(tmp_path, monkeypatch):
         held.release()
     assert result.status == "busy" and result.error.startswith("Another run is writing the report at ")
     assert len(ran) == 1 and not (reports / ".locks").exists()
+
+
+def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(small_data, tmp_path):
+    """A payroll run under cron on an export taken on the 6th wrote a report that paid people
+    on five days, with a warning nobody read. With strict, the report is a failed run: the
+    earlier report stays, the report goes under _failed, and the message says why and that it
+    would have been written without --strict."""
+    data = _export_taken_on(small_data["online"], tmp_path / "early", "2026-10-06")
+    reports = tmp_path / "reports"
+    earlier = reports / "2026-10" / "acme" / "online"
+    earlier.mkdir(parents=True)
+    (earlier / "report.html").write_text("the earlier report", encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
+                   reports_dir=reports, force=True, strict=True)
+    [failed] = list((reports / "_failed" / "2026-10" / "acme").glob("online-*"))
+    assert str(err.value) == (
+        "The online report for 2026-10 failed: --strict: the data are incomplete, so the report was not put in "
+        "place:\n  - the data end on 2026-10-05, before 2026-10 does (2026-10-31): the report ranks and pays people "
+        "on part of the period. Check that the export is complete (if it is, with no rows on the last days, say so "
+        "with --as-of 2026-10-31).\nWithout --strict it would have been written, with the warning(s) above. Fix: "
+        "export the data of the whole period and rerun, or rerun without --strict to deliver a report of part of "
+        f"the period.\nThe report (as it would have been written) is kept in {failed}; any earlier report in "
+        f"{earlier} is untouched.")
+    assert (earlier / "report.html").read_text(encoding="utf-8") == "the earlier report"
+    m = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
+    assert m["status"] == "failed" and m["report"]["data_end"] == "2026-10-05" and "--strict" in m["error"]
+    assert not list((reports / ".staging").iterdir()) and not (reports / ".locks").exists()
+
+
+def test_the_completeness_warnings_come_from_the_report_s_own_record():
+    """What --strict fails on and what a run warns of are the same list, read from the
+    manifest's record of the report (not from its text)."""
+    from salesperf_kit.report import completeness_warnings
+
+    p = parse_period("2026-06")
+    assert completeness_warnings({"data_end": None, "partial_tables": {}}, p) == []
+    assert completeness_warnings({"data_end": None, "partial_tables": {
+        "leads": {"way": "ends", "day": "2026-05-31", "others": "2026-06-30", "kpis": ["lead_conversion"]},
+        "calls": {"way": "starts", "day": "2026-06-10", "others": "2026-06-01", "kpis": ["calls", "connect_rate"]},
+    }}, p) == [
+        "the calls data start on 2026-06-10 while the other data start by 2026-06-01: calls, connect_rate count the "
+        "calls from that day only, a partial figure. Check that the calls export covers the whole of 2026-06.",
+        "the leads data end on 2026-05-31 while the other data go on to 2026-06-30: lead_conversion count the leads "
+        "up to that day only, a partial figure. Check that the leads export covers the whole of 2026-06."]
+    [end] = completeness_warnings({"data_end": "2026-06-20"}, p)  # (a manifest written before partial_tables)
+    assert end.startswith("the data end on 2026-06-20, before 2026-06 does (2026-06-30)")
