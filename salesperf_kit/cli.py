@@ -139,11 +139,16 @@ def _params(business: str, params_file: str | None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="salesperf")
-@click.option("-v", "--verbose", is_flag=True, help="Log progress.")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr, with the time (each report's start and "
+                                                   "end).")
 def main(verbose: bool) -> None:
     """salesperf: sales performance scorecards, incentives, targets and reports."""
+    from .report import VERBOSE_FORMAT
+
     skip_iri_grammar()
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=VERBOSE_FORMAT if verbose else "%(levelname)s %(message)s")
+    # the kit's progress only: Papermill's and Jupyter's INFO lines would bury it
+    logging.getLogger("salesperf_kit").setLevel(logging.INFO if verbose else logging.NOTSET)
 
 
 @main.command()
@@ -505,34 +510,92 @@ def run(business, params_file, data, period, client, force, anonymise, language,
               help="Fail a report whose data are incomplete (they end before the period does, or a table stops or "
                    "starts part-way through it) instead of writing it with a warning: the earlier report stays in "
                    "place. For payroll runs.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only what needs a look (failures, reports another run is writing, warnings) and then the "
+                   "summary; nothing when every report is done, so that cron mails only then.")
 @_friendly
-def run_all_cmd(period, jobs, force, reports_dir, params_dir, strict):
+def run_all_cmd(period, jobs, force, reports_dir, params_dir, strict, quiet):
     """Run every business type's report (and every client file), continuing past failures.
     A folder with nothing to run is an error (exit 1) that names the YAML files it holds.
     A report already written is skipped (not a failure: a rerun redoes only what failed).
-    Ctrl-C stops the batch: the reports that were done are listed, the others wrote nothing."""
+    Ctrl-C stops the batch: the reports that were done are listed, the others wrote nothing.
+
+    The output is a log: a header (the local time, the period, how many reports), one line
+    per report, a summary. What needs a look (a failure and its details, a report another
+    run is writing, a warning) goes to stderr, the rest to stdout."""
+    from datetime import datetime
+
     from .report import run_all
 
+    out = _BatchLog(datetime.now().astimezone(), previous=period in (None, "previous"), jobs=jobs, quiet=quiet)
     try:
         # a progress bar only on a terminal: under cron it would clutter the log; the files
         # of --params-dir that are not run are said before the results
         with _warnings_said():
             results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir,
-                              progress=sys.stderr.isatty(), strict=strict)
+                              progress=sys.stderr.isatty(), strict=strict, started=out.start)
     except Interrupted as stop:
-        _echo_results(stop.results)
-        click.echo(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"
-                   f"{' (listed above)' if stop.results else ''}. The others were stopped or not started and "
-                   "wrote nothing: their earlier reports are untouched.", err=True)
+        _echo_results(stop.results, out)
+        out.say(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"
+                f"{' (listed above)' if stop.results else ''}. The others were stopped or not started and "
+                "wrote nothing: their earlier reports are untouched.", look=True)
         sys.exit(128 + stop.signum)
-    failed = [r for r in results if r.status == "failed"]
-    skipped = [r for r in results if r.status == "skipped"]
-    busy = [r for r in results if r.status == "busy"]
-    _echo_results(results)
-    click.echo(f"{len(results) - len(failed) - len(skipped) - len(busy)} succeeded, {len(failed)} failed"
-               + (f", {len(skipped)} skipped (already written: --force replaces them)" if skipped else "")
-               + (f", {len(busy)} not run (being written by another run)" if busy else ""))
-    sys.exit(1 if failed or busy else 0)
+    _echo_results(results, out)
+    summary, done = _summary(results)
+    if not (quiet and done):
+        out.say(summary, look=not done)
+    sys.exit(0 if done else 1)
+
+
+def _header(now, period: str, previous: bool, reports: int, jobs: int) -> str:
+    """The batch's first line: when it started (local time, with the UTC offset), the period
+    (and that it is what --period previous resolved to), how many reports."""
+    return (f"salesperf run-all {now:%Y-%m-%d %H:%M:%S %z}: period {period}"
+            + (" (--period previous: the last complete month)" if previous else "")
+            + f", {reports} report{'' if reports == 1 else 's'}"
+            + (f", {jobs} at a time" if jobs > 1 and reports > 1 else ""))
+
+
+class _BatchLog:
+    """Where run-all's lines go: what needs a look (a failed or busy report, a warning, an
+    interruption, the summary of a batch that did not do everything) to stderr, the rest to
+    stdout. With ``quiet``, only what needs a look, the header just before its first line
+    (nothing at all for a batch that did everything)."""
+
+    def __init__(self, now=None, *, previous: bool = False, jobs: int = 1, quiet: bool = False):
+        self.now, self.previous, self.jobs, self.quiet = now, previous, jobs, quiet
+        self.header = f"salesperf run-all {now:%Y-%m-%d %H:%M:%S %z}" if now is not None else None
+        self._header_said = False
+
+    def start(self, period: str, reports: int) -> None:
+        """(run_all's ``started``) The header, once the batch knows its period and size."""
+        self.header = _header(self.now, period, self.previous, reports, self.jobs)
+        if not self.quiet:
+            self._say_header(err=False)
+
+    def _say_header(self, *, err: bool) -> None:
+        if self.header is not None and not self._header_said:
+            self._header_said = True
+            click.echo(self.header, err=err)
+
+    def say(self, line: str, *, look: bool) -> None:
+        if self.quiet and not look:
+            return
+        if look:
+            self._say_header(err=True)
+        click.echo(line, err=look)
+
+
+def _summary(results) -> tuple[str, bool]:
+    """The batch's last line, and whether it did everything it was asked for (a report
+    another run is writing was not done by this one)."""
+    failed = sum(r.status == "failed" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    busy = sum(r.status == "busy" for r in results)
+    line = (f"{len(results) - failed - skipped - busy} succeeded, {failed} failed"
+            + (f", {skipped} skipped (already written: --force replaces them)" if skipped else "")
+            + (f", {busy} not run (being written by another run)" if busy else ""))
+    return line, not (failed or busy)
 
 
 def _pad(text: str, width: int) -> str:
@@ -543,17 +606,21 @@ def _pad(text: str, width: int) -> str:
     return f"{text}{' ' * max(width - used, 0)}"
 
 
-def _echo_results(results) -> None:
+def _echo_results(results, out: _BatchLog | None = None) -> None:
     """One line per report (and a failure's whole message: rows, keys and fixes belong in
-    the cron log)."""
+    the cron log); a report that needs a look (failed, busy, or with a warning) goes with
+    all its lines to stderr."""
+    out = out or _BatchLog()
     for r in results:
         mark = {"ok": "ok    ", "skipped": "exists", "busy": "BUSY  "}.get(r.status, "FAILED")
         lines = ([str(r.folder)] if r.status == "ok" else
                  [f"{r.folder}: already written, left as it is (--force replaces it)"] if r.status == "skipped" else
                  (r.error or "failed").splitlines())
-        click.echo(f"{mark} {r.business:<10} {_pad(r.client, 16)} {r.seconds:6.1f} s  {lines[0]}")
-        for line in lines[1:] + [f"warning: {w}" for w in getattr(r, "warning", "").splitlines()]:
-            click.echo(f"       {line}")
+        warnings = [f"warning: {w}" for w in getattr(r, "warning", "").splitlines()]
+        look = r.status not in ("ok", "skipped") or bool(warnings)
+        out.say(f"{mark} {r.business:<10} {_pad(r.client, 16)} {r.seconds:6.1f} s  {lines[0]}", look=look)
+        for line in lines[1:] + warnings:
+            out.say(f"       {line}", look=look)
 
 
 @main.command()

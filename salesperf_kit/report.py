@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 from . import exceptions
 from ._files import sha256_of
@@ -44,6 +45,7 @@ __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "noteboo
            "DEMO_PERIOD", "report_folder", "completeness_warnings", "lock_path", "busy_message"]
 
 log = logging.getLogger(__name__)
+VERBOSE_FORMAT = "%(asctime)s %(levelname)s %(message)s"  # the log of `salesperf -v` (the worker processes' too)
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 DEMO_PERIOD = "2026-10"
@@ -578,10 +580,24 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
         Bad parameters, a report that exists already (use ``force=True``), or a failed run
         (``ReportError``; the failed notebook is kept under ``reports/_failed/``).
     """
-    return _run_report(business, params_file, data=data, period=period, client=client, force=force,
-                       reports_dir=reports_dir, anonymise=anonymise, language=language,
-                       extra={**({"as_of": str(as_of)} if as_of else {}), **(extra or {})},
-                       progress=progress, kernels=kernels, ahead=ahead, strict=strict)
+    _log_start(business, params_file, period)
+    result = _run_report(business, params_file, data=data, period=period, client=client, force=force,
+                         reports_dir=reports_dir, anonymise=anonymise, language=language,
+                         extra={**({"as_of": str(as_of)} if as_of else {}), **(extra or {})},
+                         progress=progress, kernels=kernels, ahead=ahead, strict=strict)
+    return _log_end(result)
+
+
+def _log_start(business: str, params_file, period) -> None:
+    """A report's start, for ``salesperf -v`` (INFO on the kit's logger)."""
+    log.info("%s report of %s for %s: started", business, Path(params_file).name, period)
+
+
+def _log_end(result: RunResult) -> RunResult:
+    """A report's end, for ``salesperf -v``; returns ``result``."""
+    log.info("%s report of %s for %s: %s in %.1f s%s", result.business, result.client, result.period, result.status,
+             result.seconds, f" ({result.folder})" if result.status == "ok" else "")
+    return result
 
 
 def report_folder(business: str, *, language: str, plan_language: str, anonymise: bool = False) -> str:
@@ -899,6 +915,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
     With ``finish`` (see :func:`_run_report`), returns a function that waits for the
     report to be finished and gives its result."""
     t0 = time.perf_counter()
+    _log_start(business, params_file, period)
 
     def failed(err: SalesperfError) -> RunResult:
         try:
@@ -921,7 +938,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
     except OSError as err:  # (a file it may not read, a folder it may not write, a full disk)
         out = failed(exceptions.file_error(err))
     if finish is None:
-        return out
+        return _log_end(out) if isinstance(out, RunResult) else out
 
     def settle() -> RunResult:
         if isinstance(out, RunResult):
@@ -932,7 +949,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
             return failed(err)
         except OSError as err:
             return failed(exceptions.file_error(err))
-    return settle
+    return lambda: _log_end(settle())
 
 
 _KERNELS: Kernels | None = None  # this process's kernels while run_many runs
@@ -946,7 +963,7 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _WORKER_STOP_SECONDS = 120.0  # how long a stopped batch's worker may take to abandon or finish its report
 
 
-def _worker_init(stop) -> None:
+def _worker_init(stop, log_level: int = logging.WARNING) -> None:
     """Set up a worker process of run_many.
 
     Kernels are started one report ahead (the last spare is shut down when the worker
@@ -957,12 +974,19 @@ def _worker_init(stop) -> None:
     not even its start-up is hit) and the parent decides. The parent stops the batch by
     closing its end of the ``stop`` pipe, which also happens when it dies, however it
     dies; the worker then abandons its report (see :func:`_abandon`), starts no other,
-    and exits.
+    and exits. ``log_level`` is the parent's level for the kit's log: a worker logs the
+    progress of ``salesperf -v`` to stderr as the parent does (a spawned process starts
+    with no logging set up).
     """
     from multiprocessing import util
 
     global _KERNELS, _FINISH
     skip_iri_grammar()
+    if log_level < logging.WARNING:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(VERBOSE_FORMAT))
+        log.parent.addHandler(handler)
+        log.parent.setLevel(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _abandon)
     if hasattr(signal, "pthread_sigmask"):
@@ -1107,7 +1131,8 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
     results: list[RunResult | None] = [None] * len(args)
     ctx = get_context("spawn")
     stop_reader, stop_writer = ctx.Pipe(duplex=False)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(stop_reader,))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                               initargs=(stop_reader, log.parent.getEffectiveLevel()))
     futures: dict[Future, int] = {}
     try:
         # workers take reports in order: one that takes any of the last `jobs` reports will
@@ -1136,11 +1161,14 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
 
 def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = None, force: bool = False,
             reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
-            progress: bool = True, strict: bool = False) -> list[RunResult]:
+            progress: bool = True, strict: bool = False,
+            started: Callable[[str, int], None] | None = None) -> list[RunResult]:
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised. Without ``force``, a
     report already in place is left as it is, with the status "skipped". With ``strict``, a
-    report whose data are incomplete fails (see :func:`run_report`).
+    report whose data are incomplete fails (see :func:`run_report`). ``started`` is called
+    with the period (``previous`` resolved) and the number of reports once the batch knows
+    them, before any report runs (the command's log header).
 
     The plans run are ``<params_dir>/<business>.yaml`` and ``<params_dir>/clients/*.yaml``.
     Other YAML files there (a client file at the top of the folder, a ``.yml`` file) are
@@ -1173,6 +1201,8 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
         folders[b, client] = f
         todo.append((b, f, (data or {}).get(b)))
     order = lambda r: (r.business, r.client)  # noqa: E731
+    if started is not None:
+        started(p, len(todo) + len(failed))
     try:
         results = run_many(todo, period=p, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress,
                            strict=strict)

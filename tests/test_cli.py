@@ -639,6 +639,8 @@ def test_run_all_draws_no_progress_bar_into_a_log(monkeypatch):
 
 
 def test_a_batch_summary_shows_a_report_s_warning(capsys):
+    """A report with a warning needs a look: its line and the warning go to stderr (a cron
+    line that mails stderr mails them), the other reports' lines to stdout."""
     from pathlib import Path
 
     from salesperf_kit.cli import _echo_results
@@ -647,9 +649,11 @@ def test_a_batch_summary_shows_a_report_s_warning(capsys):
     _echo_results([RunResult("online", "2026-10", "acme", "ok", Path("reports/2026-10/acme/online"), 12.0,
                              warning="the data end on 2026-10-05, before 2026-10 does (2026-10-31): …"),
                    RunResult("direct", "2026-10", "志达直销", "ok", Path("reports/2026-10/志达直销/direct"), 7.5)])
-    assert capsys.readouterr().out.splitlines() == [
+    said = capsys.readouterr()
+    assert said.err.splitlines() == [
         "ok     online     acme               12.0 s  reports/2026-10/acme/online",
-        "       warning: the data end on 2026-10-05, before 2026-10 does (2026-10-31): …",
+        "       warning: the data end on 2026-10-05, before 2026-10 does (2026-10-31): …"]
+    assert said.out.splitlines() == [
         "ok     direct     志达直销            7.5 s  reports/2026-10/志达直销/direct"]  # (8 columns + 8 spaces)
 
 
@@ -1079,3 +1083,101 @@ def test_a_number_of_jobs_below_1_is_refused(monkeypatch, command, jobs):
     r = _run(*command, "--jobs", jobs)
     assert r.exit_code == 2, r.output
     assert f"Invalid value for '--jobs': {jobs} is not in the range x>=1." in r.output
+
+
+def _batch(tmp_path, monkeypatch, statuses):
+    """A params folder with a client file per status, and run_many replaced by one that
+    gives each report that status: run-all's output without running a notebook."""
+    from pathlib import Path
+
+    import salesperf_kit.report as report
+    from salesperf_kit.report import RunResult
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    for status in statuses:
+        (pdir / "clients" / f"{status}.yaml").write_text(
+            f"extends: telesales\ndata: {{path: {tmp_path}}}\nreport: {{client: {status}}}\n", encoding="utf-8")
+    errors = {"failed": "The telesales report for 2026-10 failed: no orders\nThe failed notebook is kept in x"}
+
+    def run_many(todo, period, **kwargs):
+        return [RunResult(b, period, Path(f).stem, Path(f).stem, Path(f"reports/{period}/{Path(f).stem}/{b}"), 1.0,
+                          errors.get(Path(f).stem, "")) for b, f, _ in todo]
+
+    monkeypatch.setattr(report, "run_many", run_many)
+    monkeypatch.setattr(report, "last_complete_month", lambda: report.parse_period("2026-10"))
+    return pdir
+
+
+def test_run_all_logs_a_header_and_puts_what_needs_a_look_on_stderr(tmp_path, monkeypatch):
+    """Under cron the log had no date and no period, and a failure sat on stdout among the ok
+    lines: a crontab that mails stderr mailed nothing. The batch now starts with a header
+    (local time, the period and that it is what 'previous' resolved to, how many reports),
+    ok lines go to stdout, a failure and its details (and then the summary) to stderr."""
+    import re
+
+    pdir = _batch(tmp_path, monkeypatch, ["ok", "failed", "skipped"])
+    r = _run("run-all", "--period", "previous", "--params-dir", pdir, "--jobs", "2")
+    assert r.exit_code == 1, r.output
+    out, err = r.stdout.splitlines(), r.stderr.splitlines()
+    assert re.fullmatch(r"salesperf run-all \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}: period 2026-10 "
+                        r"\(--period previous: the last complete month\), 3 reports, 2 at a time", out[0]), out[0]
+    assert [line[:22] for line in out[1:]] == ["ok     telesales  ok  ", "exists telesales  skip"]
+    assert err == ["FAILED telesales  failed              1.0 s  The telesales report for 2026-10 failed: no orders",
+                   "       The failed notebook is kept in x",
+                   "1 succeeded, 1 failed, 1 skipped (already written: --force replaces them)"]
+
+
+def test_run_all_quiet_says_only_what_needs_a_look(tmp_path, monkeypatch):
+    """--quiet: nothing at all when every report is done (cron then mails nothing); when one
+    fails, the header, the failure and the summary, on stderr."""
+    pdir = _batch(tmp_path, monkeypatch, ["ok", "skipped"])
+    r = _run("run-all", "--period", "2026-10", "--params-dir", pdir, "--quiet")
+    assert r.exit_code == 0 and r.output == ""
+    pdir = _batch(tmp_path / "again", monkeypatch, ["ok", "failed"])
+    r = _run("run-all", "--period", "2026-10", "--params-dir", pdir, "--quiet")
+    assert r.exit_code == 1 and r.stdout == ""
+    header, *rest = r.stderr.splitlines()
+    assert header.startswith("salesperf run-all ") and header.endswith(": period 2026-10, 2 reports")
+    assert [line[:13] for line in rest] == ["FAILED telesa", "       The fa", "1 succeeded, "]
+
+
+def test_run_and_run_all_pass_strict_on(tmp_path, monkeypatch):
+    import salesperf_kit.report as report
+    from salesperf_kit.report import RunResult
+
+    seen = []
+    monkeypatch.setattr(report, "run_report", lambda *a, **k: seen.append(("run", k["strict"])) or
+                        RunResult("ecommerce", "2017", "x", "ok", tmp_path, 0.1))
+    monkeypatch.setattr(report, "run_all", lambda *a, **k: seen.append(("run-all", k["strict"])) or [])
+    plan = PARAMS_DIR / "ecommerce.yaml"
+    assert _run("run", "ecommerce", "--params", plan, "--period", "2017", "--strict").exit_code == 0
+    assert _run("run", "ecommerce", "--params", plan, "--period", "2017").exit_code == 0
+    assert _run("run-all", "--period", "2017", "--strict").exit_code == 0
+    assert seen == [("run", True), ("run", False), ("run-all", True)]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_verbose_logs_each_report_s_start_and_end_with_the_time(tmp_path, jobs):
+    """-v set the root logger to INFO, but nothing logged a report's progress (and the worker
+    processes of --jobs 2 had no logging set up at all): a hung cron batch showed nothing of
+    where it was. Each report's start and end are now logged to stderr, with the time."""
+    import re
+    import subprocess
+    import sys
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    for client in ("acme", "beta"):
+        (pdir / "clients" / f"{client}.yaml").write_text(
+            f"extends: telesales\ndata: {{path: {tmp_path}}}\nreport: {{client: {client}}}\n", encoding="utf-8")
+        (tmp_path / "reports" / "2026-10" / client / "telesales").mkdir(parents=True)
+    r = subprocess.run([sys.executable, "-m", "salesperf_kit.cli", "-v", "run-all", "--period", "2026-10", "--jobs", jobs,
+                        "--params-dir", pdir, "--reports-dir", tmp_path / "reports"],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert r.returncode == 0, r.stderr
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO "
+    for client in ("acme", "beta"):
+        assert re.search(stamp + f"telesales report of {client}.yaml for 2026-10: started", r.stderr), r.stderr
+        assert re.search(stamp + f"telesales report of {client} for 2026-10: skipped in ", r.stderr), r.stderr
+    assert "papermill" not in r.stderr.lower()
