@@ -309,7 +309,11 @@ def score(business, data, period, params_file, out, language):
     table = report.scorecard_table()
     write_table(table, out, language=report.language)
     # KPIs left out, people not in post, how the plan was applied, what the payouts say
-    for note in [*report.scorecard.notes, *report.payouts.attrs.get("notices", [])]:
+    # (the KPIs left out that the plan does not use: one line, not a dozen)
+    kpi_notes = set(map(str, report.kpis.notices))
+    plan_notes = [n for n in report.scorecard.notes if str(n) not in kpi_notes]
+    for note in [*report.kpis.notices_for(report.params.kpi_set()), *plan_notes,
+                 *report.payouts.attrs.get("notices", [])]:
         _say("notice", note, report.language)
     if "months" in report.payouts.attrs:  # a quarter's or a year's pay: the sum of its months'
         _say("notice", report.pay_by_month_sentence(), report.language)

@@ -1432,3 +1432,19 @@ def test_rolling_up_by_manager_without_managers_says_how_to_add_them(employees):
     with pytest.raises(KPIError, match=r"needs employees.manager_id. Fix: add a manager_id column to the "
                                        r"employees table, giving each person's manager's employee_id"):
         res.rollup("manager")
+
+
+def test_notices_for_a_plan_count_the_kpis_it_does_not_use_in_one_line(shop):
+    """A plan of a few KPIs read a dozen 'left out' lines about KPIs it does not weigh: those
+    are counted in one notice, those it uses keep theirs; ``notices`` keeps them all."""
+    orders_only = {"employees": shop["employees"], "orders": shop["orders"]}
+    res = compute_kpis(orders_only, "2026-10", kpis=["revenue", "calls", "connect_rate", "csat", "sessions"])
+    assert len(res.notices) == 3  # calls, service and traffic are missing: one notice each
+    said = res.notices_for(["revenue", "csat"])
+    assert [str(n) for n in said] == [
+        "csat left out: it needs table 'service', which the data do not have.",
+        "3 more KPIs that the plan does not weigh were left out for want of data (calls, connect_rate, sessions); "
+        "`salesperf kpis` and the report's data-quality appendix say what each needs."]
+    assert said[1].zh.startswith("另有 3 项本方案未使用的指标因数据不足未计算（呼叫量、接通率、")
+    assert [str(n) for n in res.notices_for(["revenue", "calls", "connect_rate", "csat", "sessions"])] == \
+        [str(n) for n in res.notices]

@@ -106,6 +106,28 @@ class KPIResult:
 
     __repr__ = compact_repr
 
+    def notices_for(self, used) -> list[Note]:
+        """:attr:`notices` for a reader of a plan that uses the KPIs ``used``: the KPIs left
+        out that the plan uses, one notice per missing table or column as in ``notices``;
+        those it does not use, which a plan of four KPIs would see a dozen lines about, in
+        one notice that counts them (``notices`` keeps each, for the report's appendix)."""
+        used = set(used)
+        every = set(map(str, _left_out_notices(list(self.left_out), self.left_out)))
+        rest = [n for n in self.notices if str(n) not in every]
+        mine = [k for k in self.left_out if k in used]
+        others = [k for k in self.left_out if k not in used]
+        out = rest + _left_out_notices(mine, self.left_out)
+        if others:
+            n, more = len(others), ", ..." if len(others) > 8 else ""
+            out.append(Note(
+                f"{n} more {'KPI' if n == 1 else 'KPIs'} that the plan does not weigh "
+                f"{'was' if n == 1 else 'were'} left out for want of data ({', '.join(others[:8])}{more}); "
+                "`salesperf kpis` and the report's data-quality appendix say what each needs.",
+                f"另有 {n} 项本方案未使用的指标因数据不足未计算（{'、'.join(label(k, 'zh') for k in others[:8])}"
+                f"{'等' if more else ''}）；"
+                "各需哪些数据，见 salesperf kpis 的提示或报告的数据质量附录。"))
+        return out
+
     def has(self, table: str, *columns: str) -> bool:
         """Whether the data behind this result hold ``table`` with all ``columns``."""
         return self._ctx is not None and self._ctx.has(table, *columns)
