@@ -703,9 +703,10 @@ class Report:
         f = analysis.funnel(self.business, self.kpis)
         stage_names = {"sessions": ("访问", "Sessions"), "inquiries": ("咨询", "Inquiries"), "orders": ("订单", "Orders"),
                        "calls": ("呼叫", "Calls"), "connected": ("接通", "Connected"),
-                       "intent_customers": ("意向", "Intent"), "buyers": ("成交客户", "Buyers"),
+                       "intent_customers": ("意向客户", "Intent customers"), "buyers": ("成交客户", "Buyers"),
                        "unique_visitors": ("访客", "Visitors"), "repeat_buyers": ("复购客户", "Repeat buyers"),
-                       "deals": ("成交", "Deals"), "contacts": ("新联系人", "Contacts"),
+                       # (deals are counted as customers who bought, as the intent stage before them)
+                       "deals": ("成交客户", "Customers who bought"), "contacts": ("新联系人", "Contacts"),
                        "customers": ("成交客户", "Customers"), "referrals": ("转介绍", "Referrals")}
         i = 0 if self.zh else 1
         f = f.assign(stage_label=f["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))

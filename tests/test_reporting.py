@@ -1536,3 +1536,17 @@ def test_a_weighted_kpi_everyone_of_the_role_ties_on_is_diagnosed(tmp_path, lang
     report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
                           language=language)
     assert text in report.diagnostics().paragraphs
+
+
+@pytest.mark.parametrize("language, stages", [
+    ("zh", ["呼叫", "接通", "意向客户", "成交客户"]),
+    ("en", ["Calls", "Connected", "Intent customers", "Customers who bought"]),
+])
+def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews, language, stages):
+    """The telesales funnel's deals are the customers who bought (distinct), as its intent
+    stage counts customers: labelled 成交 beside the summary's order count, a client read
+    them as orders."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    table = report.funnel().table
+    assert list(dict.fromkeys(table.iloc[:, 1])) == stages
