@@ -1108,10 +1108,34 @@ def _sheet_names(path: Path, display: str, run: _Run, table: str = "") -> list[s
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # corrupt or not a workbook (calamine panics on some)
-        run.error(table or "?", "unreadable_file",
-                  f"cannot open the workbook: {type(err).__name__}: {err}", file=display,
-                  fix="open the file in Excel and save it again as .xlsx")
+        message, fix = _unopened_workbook(path, err)
+        run.error(table or "?", "unreadable_file", message, file=display, fix=fix)
         return None
+
+
+def _unopened_workbook(path: Path, err: BaseException) -> tuple[Note, Note]:
+    """What to say of a workbook that does not open: an empty file or an .xlsx cut short (a
+    copy or a download that stopped, common under cron) needs exporting again, which saving
+    it again in Excel cannot mend; anything else may be a file Excel can still open."""
+    import zipfile
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = None
+    again = Note("export or copy the file again; the copy that is there did not finish",
+                 "重新导出或复制该文件：现有文件没有完整写完")
+    if size == 0:
+        return (Note("the workbook is empty (0 bytes): an export or a copy that did not finish leaves such a file",
+                     "工作簿为空（0 字节）：导出或复制没有完成时会留下这样的文件"), again)
+    if isinstance(err, zipfile.BadZipFile) and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return (Note(f"cannot open the workbook: it is not a whole .xlsx file ({size:,} bytes; {err}): a copy or a "
+                     "download that stopped part-way leaves such a file",
+                     f"无法打开工作簿：不是完整的 .xlsx 文件（{size:,} 字节；{err}），复制或下载中途停止时会留下这样的文件"),
+                Note(f"{again}; if the file opens in Excel, save it again as .xlsx",
+                     f"{again.zh}；若 Excel 能打开，请另存为 .xlsx"))
+    return (Note(f"cannot open the workbook: {type(err).__name__}: {err}", f"无法打开工作簿：{type(err).__name__}: {err}"),
+            Note("open the file in Excel and save it again as .xlsx", "用 Excel 打开该文件并另存为 .xlsx"))
 
 
 def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[_Source]:

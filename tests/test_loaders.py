@@ -1369,6 +1369,24 @@ def test_corrupt_xls_file_in_a_folder_is_one_error_naming_file_and_table(tmp_pat
         assert report.warnings == []
 
 
+@pytest.mark.parametrize("content, message, fix", [
+    (b"", "the workbook is empty (0 bytes): an export or a copy that did not finish leaves such a file",
+     "export or copy the file again; the copy that is there did not finish"),
+    (b"PK\x03\x04 cut", "cannot open the workbook: it is not a whole .xlsx file (8 bytes; ",
+     "export or copy the file again; the copy that is there did not finish; if the file opens in Excel, save it "
+     "again as .xlsx"),
+])
+def test_an_empty_or_cut_workbook_says_to_export_it_again(tmp_path, content, message, fix):
+    """A 0-byte or cut .xlsx (a transfer that stopped) was told to be saved again in Excel,
+    which cannot mend it: it is said to be empty or incomplete, and to be exported again."""
+    _add_employees(tmp_path)
+    (tmp_path / "orders.xlsx").write_bytes(content)
+    [p] = validate_dataset(tmp_path).problems
+    assert (p.table, p.file, p.check) == ("orders", "orders.xlsx", "unreadable_file")
+    assert p.message.startswith(message) and p.fix == fix
+    assert p.fix.zh.startswith("重新导出或复制该文件")
+
+
 def test_workbook_the_reader_crashes_on_is_one_error(tmp_path, monkeypatch):
     """calamine raises a PanicException (a BaseException, not an Exception) on some
     damaged .xls files: still one error naming the file, never a traceback."""
