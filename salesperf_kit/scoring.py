@@ -763,13 +763,31 @@ UNSCORED = {"lack": "not computed from these data: weight redistributed",
             "score": "no score: weight redistributed"}
 
 
+#: a person with nothing to measure a ratio on (0 orders for the order value) among peers who
+#: had some: no points, rather than their weight moved onto KPIs where they may tie with others
+IDLE = "no activity (0 / 0): 0 points"
+
+
+def _idle_pairs(kpis) -> set[tuple[str, str]]:
+    """(employee_id, kpi) of the ratios whose numerator and denominator are both 0 (a person
+    with no orders has no order value: nothing done, not a result missing from the data)."""
+    long = getattr(kpis, "long", None)
+    if long is None or not len(long) or "denominator" not in long:
+        return set()
+    num = pd.to_numeric(long["numerator"], errors="coerce")
+    den = pd.to_numeric(long["denominator"], errors="coerce")
+    idle = long[(num == 0) & (den == 0)]
+    return set(zip(idle["employee_id"].astype(str), idle["kpi"].astype(str)))
+
+
 def unscored_reason(note: str) -> str | None:
     """The :data:`UNSCORED` code in a detail note (it may follow other notes), or None."""
     return next((code for code, text in UNSCORED.items() if note.endswith(text)), None)
 
 
 def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params, targets: pd.Series,
-                 computed: set[str], extra_notes: dict[tuple[str, str], str]) -> pd.DataFrame:
+                 computed: set[str], extra_notes: dict[tuple[str, str], str],
+                 idle: set[tuple[str, str]] = frozenset()) -> pd.DataFrame:
     sc = params.scoring
     parts = []
     for _, members in people.groupby("peer_role", sort=False):
@@ -785,6 +803,13 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
             points = normalise(values, method=spec.method, higher_is_better=CATALOGUE[k].higher_is_better,
                                target=tgt if spec.method == "attainment" else None,
                                floor=spec.floor, cap=spec.cap)
+            # nothing done (0 / 0) earns 0 points when some peers had something to measure;
+            # when none had, the KPI does not apply this period and its weight is shared out
+            lazy = np.array([(str(e), k) in idle for e in ids], dtype=bool)
+            if lazy.any() and points[~lazy].notna().any():
+                points = points.where(~lazy, 0.0)
+                for e in ids[lazy]:
+                    extra_notes = {**extra_notes, (e, k): "; ".join(x for x in (extra_notes.get((e, k), ""), IDLE) if x)}
             parts.append(pd.DataFrame({
                 "employee_id": ids.to_numpy(), "kpi": k, "raw": values.to_numpy(), "target": tgt.to_numpy(),
                 "method": spec.method, "normalised": points.to_numpy(),
@@ -997,7 +1022,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
         if k in used and k not in have and fallback in have:
             notes.append(Note(f"There are no {k} targets: {k} is measured against the {fallback} targets.",
                               f"没有「{label(k, 'zh')}」的目标：以「{label(fallback, 'zh')}」的目标衡量。"))
-    details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes)
+    details = _kpi_details(people, raw, weights, params, target_map, set(kpi_cols), extra_notes, _idle_pairs(kpis))
     notes += spread_notes(details)
     for e, k, n in zip(details["employee_id"], details["kpi"], details["note"]):
         if n:
@@ -1298,6 +1323,7 @@ _TEXT = {
     },
 }
 _NOTE_ZH = [
+    (IDLE, "本期无此项业务（0 / 0）：计 0 分"),
     (UNSCORED["lack"], "数据无法计算，权重已按比例分配给其他指标"),
     (UNSCORED["value"], "无数值，权重已按比例分配给其他指标"),
     (UNSCORED["target"], "无目标，权重已按比例分配给其他指标"),

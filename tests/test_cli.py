@@ -139,8 +139,10 @@ def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
     out = tmp_path / "scorecard.xlsx"
     r = _run("score", "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out)
     assert r.exit_code == 0, r.output
-    # what the scorecard leaves out is said, as `kpis` says it (the sample has no traffic)
-    assert "提示：未计算「销售成本率」：数据中缺少「流量」表。" in r.output  # (in the plan's language, all of it)
+    # what the scorecard leaves out is said (the sample has no traffic), in the plan's language;
+    # KPIs the plan does not use, in one line
+    assert ("提示：另有 2 项本方案未使用的指标因数据不足未计算（销售成本率、带教新人业绩提升率）；各需哪些数据，见 salesperf kpis "
+            "的提示或报告的数据质量附录。") in r.output
     from openpyxl import load_workbook
 
     ws = load_workbook(out).active
@@ -220,9 +222,9 @@ def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
     assert s["薪酬变化"].to_numpy() == pytest.approx((totals - totals["基准"])[s.index].to_numpy())
     # the baseline's id reads 基准 as its label does, not 'baseline' beside 基准
     assert s.loc["基准", "情景说明"] == "基准" and "baseline" not in set(people["情景"]) | set(weights["情景"])
-    # places moved are whole numbers on the console too (6, not 6.0)
+    # places moved are whole numbers on the console too (7, not 7.0)
     line = next(x for x in r.output.splitlines() if "销售额30" in x and "销售额权重" in x)
-    assert " 6 " in line and "6.0" not in line, line
+    assert " 7 " in line and "7.0" not in line, line
     row = weights[(weights["情景"] == "销售额30") & (weights["岗位"] == "坐席") & (weights["指标"] == "销售额")]
     assert row[["权重", "基准权重"]].iloc[0].tolist() == pytest.approx([0.30, 0.35])
     cell = next(c for c in load_workbook(out)["权重"]["D"][1:] if c.value is not None)

@@ -351,11 +351,36 @@ def test_team_revenue_is_scored_against_the_sum_of_the_teams_revenue_targets(tre
     assert detail(card, "D1", "team_revenue")["note"] == "not computed from these data: weight redistributed"
 
 
-def test_a_kpi_without_value_is_redistributed(kpis):
-    # repurchase rate: E1 0.5, E2 0, E3 0, E4 no buyers (NaN)
+def test_a_ratio_with_nothing_to_measure_scores_zero_among_peers_who_had_some(kpis):
+    """E4 had no buyers, so no repurchase rate (0 / 0). Its 30 % used to go to E4's other
+    KPIs, where a tie at 50 then paid more than to those who sold: someone who sold nothing
+    could rank above a seller. Nothing done earns 0 points, the weight kept."""
+    # repurchase rate: E1 0.5, E2 0, E3 0, E4 no buyers (0 / 0)
     p = make_params(roles={"agent": {"weights": {"calls": 0.5, "repurchase_rate": 0.3, "new_customers": 0.2}},
                            "lead": {"weights": {"calls": 1.0}}})
     card = score(kpis, p)
+    d = detail(card, "E4", "repurchase_rate")
+    assert d["note"] == "no activity (0 / 0): 0 points" and d["normalised"] == 0 and d["effective_weight"] == 0.3
+    assert "本期无此项业务（0 / 0）：计 0 分" in card.explain("E4", language="zh")
+    # E4: calls 33.3 (4 agents) x 0.5 + repurchase 0 x 0.3 + new customers 0 x 0.2
+    assert row(card, "E4")["kpi_points"] == pytest.approx(100 / 3 * 0.5)
+    # the percentile is among those with something to measure (0, 0, 0.5): E2 and E3 share
+    # rank 1.5 -> 100 x 0.5 / 2
+    assert detail(card, "E2", "repurchase_rate")["normalised"] == pytest.approx(25.0)
+
+
+def test_a_kpi_without_value_is_redistributed(kpis):
+    """A value the data do not give (E4 missing from a KPI sheet) is no result: its weight goes
+    to the person's other KPIs."""
+    from dataclasses import replace
+
+    gone = (kpis.long["employee_id"] == "E4") & (kpis.long["kpi"] == "repurchase_rate")
+    wide = kpis.wide.copy()
+    wide.loc[wide["employee_id"] == "E4", "repurchase_rate"] = np.nan
+    kp = replace(kpis, long=kpis.long[~gone], wide=wide)
+    p = make_params(roles={"agent": {"weights": {"calls": 0.5, "repurchase_rate": 0.3, "new_customers": 0.2}},
+                           "lead": {"weights": {"calls": 1.0}}})
+    card = score(kp, p)
     d = detail(card, "E4", "repurchase_rate")
     assert d["note"] == "no value: weight redistributed" and d["effective_weight"] == 0
     # the explanation says it once, without a dash for the missing value before the note
@@ -365,8 +390,22 @@ def test_a_kpi_without_value_is_redistributed(kpis):
     assert detail(card, "E4", "new_customers")["effective_weight"] == pytest.approx(0.2 / 0.7)
     # E4: calls 33.3 (4 agents), new customers 0 -> 33.3 x 5/7
     assert row(card, "E4")["kpi_points"] == pytest.approx(100 / 3 * 5 / 7)
-    # repurchase percentile among the 3 with a value (0, 0, 0.5): E2 and E3 share rank 1.5 -> 100 x 0.5 / 2
-    assert detail(card, "E2", "repurchase_rate")["normalised"] == pytest.approx(25.0)
+
+
+def test_a_ratio_nobody_of_the_role_could_have_is_redistributed(kpis):
+    """When no one of the role had anything to measure (no one had buyers), the KPI does not
+    apply this period: its weight is shared out, not a 0 for everyone."""
+    from dataclasses import replace
+
+    rep = kpis.long["kpi"] == "repurchase_rate"
+    long = kpis.long.copy()
+    long.loc[rep, ["value", "numerator", "denominator"]] = [np.nan, 0.0, 0.0]
+    kp = replace(kpis, long=long, wide=kpis.wide.assign(repurchase_rate=np.nan))
+    p = make_params(roles={"agent": {"weights": {"calls": 0.5, "repurchase_rate": 0.3, "new_customers": 0.2}},
+                           "lead": {"weights": {"calls": 1.0}}})
+    card = score(kp, p)
+    assert detail(card, "E4", "repurchase_rate")["effective_weight"] == 0
+    assert detail(card, "E4", "calls")["effective_weight"] == pytest.approx(0.5 / 0.7)
 
 
 def test_a_kpi_not_computed_is_redistributed(data):
