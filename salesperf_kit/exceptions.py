@@ -239,19 +239,42 @@ def _group_line(items: list[Problem]) -> str:
 
 class ParamsError(SalesperfError):
     """A parameter file is malformed: names the file and the YAML key path. ``key`` is the
-    place of the key at fault (``("incentives", "comission")``) when there is one."""
+    place of the key at fault (``("incentives", "comission")``) when there is one.
+
+    ``message`` and each of ``errors`` may be a :class:`~salesperf_kit.catalogue.Note`,
+    whose ``zh`` is its Chinese text: :meth:`text` then gives the error in Chinese for a plan
+    in Chinese; ``str(err)`` is the English text."""
 
     def __init__(self, message: str, *, file: str | None = None, errors: list[str] | None = None,
                  key: tuple | None = None):
         self.file = file
         self.key = key
+        self.message = message
         self.errors = errors or [message]
-        head = f"{file}: " if file else ""
-        if errors and len(errors) > 1:
-            text = head + message + "\n" + "\n".join(f"  - {e}" for e in errors)
-        else:
-            text = head + (errors[0] if errors else message)
-        super().__init__(text)
+        super().__init__(self.text())
+
+    def body(self, language: str = "en") -> str:
+        """The error without its file, in ``language``: in Chinese, each text that has a
+        Chinese one (the others stay in English); the English text when none has."""
+        zh = language == "zh" and self.has_zh()
+
+        def said(t) -> str:
+            return (getattr(t, "zh", "") or str(t)) if zh else str(t)
+
+        if len(self.errors) > 1:
+            return said(self.message) + "\n" + "\n".join(f"  - {said(e)}" for e in self.errors)
+        return said(self.errors[0])
+
+    def has_zh(self) -> bool:
+        """Whether any of the error's texts has a Chinese one."""
+        return any(getattr(t, "zh", "") for t in [self.message, *self.errors])
+
+    def text(self, language: str = "en") -> str:
+        """The error in ``language``, after the file it is about: ``acme.yaml: ...``, in
+        Chinese ``acme.yaml：...`` (English when none of its texts has a Chinese one)."""
+        zh = language == "zh" and self.has_zh()
+        head = f"{self.file}{'：' if zh else ': '}" if self.file else ""
+        return head + self.body(language)
 
 
 class KPIError(SalesperfError):

@@ -26,11 +26,12 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr,
 
 from ._checks import did_you_mean
 from .catalogue import BUSINESSES, CATALOGUE, Note
-from .exceptions import ParamsError, Problem
+from .exceptions import ParamsError, Problem, found_zh, written_zh
 from .periods import MONTH_NAMES, MONTH_NUMBERS
 
 __all__ = [
     "Params", "load_params", "deep_merge", "read_yaml", "params_from_dict", "PARAMS_DIR", "business_of", "bases_of",
+    "language_of",
     "RoleSpec", "Normalisation", "Grading",
 ]
 
@@ -42,8 +43,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
-def kpi_hint(name) -> str:
-    """" Did you mean 'revenue'?" for a KPI misspelt or written as its label (销售额, Revenue)."""
+def kpi_hint(name) -> Note:
+    """" Did you mean 'revenue'?" for a KPI misspelt or written as its label (销售额, Revenue):
+    a Note, whose ``zh`` asks it in Chinese."""
     from .catalogue import label
 
     by_label = {}
@@ -51,14 +53,17 @@ def kpi_hint(name) -> str:
         for language in ("zh", "en"):
             by_label.setdefault(label(kpi, language), kpi)
     if name in by_label:
-        return f" Did you mean '{by_label[name]}'? ({name} is its label; weights name the KPI itself.)"
+        return Note(f" Did you mean '{by_label[name]}'? ({name} is its label; weights name the KPI itself.)",
+                    f"是否应为「{by_label[name]}」？（「{name}」是它的名称，这里要写指标本身的键。）")
     return did_you_mean(name, CATALOGUE)
 
 
 def _check_kpis(names, where: str) -> None:
     for name in names:
         if name not in CATALOGUE:
-            raise ValueError(f"'{name}' in {where} is not a KPI of the catalogue.{kpi_hint(name)}")
+            hint = kpi_hint(name)
+            raise ValueError(Note(f"'{name}' in {where} is not a KPI of the catalogue.{hint}",
+                                  f"{where} 中的「{name}」不是指标目录中的指标。{hint.zh}"))
 
 
 # ----------------------------------------------------------------------------- data
@@ -142,15 +147,22 @@ def _weight_set_ok(v: dict[str, float]) -> dict[str, float]:
     _check_kpis(v, "weights")
     negative = [f"{k}={w:g}" for k, w in v.items() if w < 0]
     if negative:
-        raise ValueError(f"weights must not be negative, found {', '.join(negative)}. Fix: give each KPI a weight "
-                         "of 0 or more (a KPI where less is better is scored that way already)")
+        raise ValueError(Note(f"weights must not be negative, found {', '.join(negative)}. Fix: give each KPI a "
+                              "weight of 0 or more (a KPI where less is better is scored that way already)",
+                              f"权重不能为负数，实际为 {'、'.join(negative)}。修改方法：每个指标的权重写 0 或更大的数"
+                              "（越低越好的指标已按此方向计分）"))
     total = sum(v.values())
     if not math.isclose(total, 1.0, abs_tol=_TOL):
-        fix = (f"these look like percentages: write each as a fraction ({next(iter(v))}: "
-               f"{next(iter(v.values())) / 100:g}), so that they add up to 1"
-               if 90 <= total <= 110 else f"change them by {1 - total:+.6g} in all, so that they add up to 1")
-        raise ValueError(f"the weights must sum to 1, but they sum to {total:.6g} "
-                         f"({', '.join(f'{k}={w:g}' for k, w in v.items())}). Fix: {fix}")
+        first = f"{next(iter(v))}: {next(iter(v.values())) / 100:g}"
+        fix = (Note(f"these look like percentages: write each as a fraction ({first}), so that they add up to 1",
+                    f"这些看起来是百分数：请各写成小数（{first}），使其合计为 1")
+               if 90 <= total <= 110 else
+               Note(f"change them by {1 - total:+.6g} in all, so that they add up to 1",
+                    f"共调整 {1 - total:+.6g}，使其合计为 1"))
+        raise ValueError(Note(f"the weights must sum to 1, but they sum to {total:.6g} "
+                              f"({', '.join(f'{k}={w:g}' for k, w in v.items())}). Fix: {fix}",
+                              f"权重合计应为 1，实际为 {total:.6g}"
+                              f"（{'，'.join(f'{k}={w:g}' for k, w in v.items())}）。修改方法：{fix.zh}"))
     return v
 
 
@@ -202,7 +214,8 @@ class Phase(_Model):
     def _months_ok(cls, v):
         bad = [m for m in v if not 1 <= m <= 12]
         if bad:
-            raise ValueError(f"months must be 1-12, found {bad}")
+            raise ValueError(Note(f"months must be 1-12, found {bad}",
+                                  f"月份应为 1-12，实际为 {'、'.join(map(str, bad))}"))
         return v
 
 
@@ -244,7 +257,9 @@ class TeamBlend(_Model):
     @model_validator(mode="after")
     def _phase_known(self):
         if self.phase not in self.team_weight:
-            raise ValueError(f"phase '{self.phase}' is not one of team_weight's keys {list(self.team_weight)}")
+            raise ValueError(Note(f"phase '{self.phase}' is not one of team_weight's keys {list(self.team_weight)}",
+                                  f"phase「{self.phase}」不是 team_weight 的键之一（"
+                                  f"{'、'.join(map(str, self.team_weight))}）"))
         return self
 
 
@@ -262,14 +277,18 @@ class Grading(_Model):
             total = sum(v.values())
             if not v or not math.isclose(total, 1.0, abs_tol=_TOL):
                 if not v:
-                    fix = "give each grade its share, e.g. {A: 0.2, B: 0.7, C: 0.1}"
+                    fix = Note("give each grade its share, e.g. {A: 0.2, B: 0.7, C: 0.1}",
+                               "写出每个等级的比例，例如 {A: 0.2, B: 0.7, C: 0.1}")
                 elif total > 1.5:  # 10/20/40/20/10 written as percentages
-                    fix = (f"these look like percentages: write each as a fraction ({next(iter(v))}: "
-                           f"{next(iter(v.values())) / 100:g}), so that they add up to 1")
+                    first = f"{next(iter(v))}: {next(iter(v.values())) / 100:g}"
+                    fix = Note(f"these look like percentages: write each as a fraction ({first}), so that they "
+                               "add up to 1", f"这些看起来是百分数：请各写成小数（{first}），使其合计为 1")
                 else:
-                    fix = f"change the shares by {1 - total:+.6g} in all, so that they add up to 1"
-                raise ValueError(f"a forced distribution must list grade shares that sum to 1, found {total:g}. "
-                                 f"Fix: {fix}")
+                    fix = Note(f"change the shares by {1 - total:+.6g} in all, so that they add up to 1",
+                               f"各比例共调整 {1 - total:+.6g}，使其合计为 1")
+                raise ValueError(Note(f"a forced distribution must list grade shares that sum to 1, found "
+                                      f"{total:g}. Fix: {fix}",
+                                      f"强制分布的各等级比例合计应为 1，实际为 {total:g}。修改方法：{fix.zh}"))
         return v
 
 
@@ -295,23 +314,32 @@ class Scoring(_Model):
     def _consistent(self):
         _check_kpis(self.kpi_normalisation, "kpi_normalisation")
         if self.dimension_weights and not math.isclose(sum(self.dimension_weights.values()), 1, abs_tol=_TOL):
-            raise ValueError("dimension_weights must sum to 1")
+            raise ValueError(Note("dimension_weights must sum to 1",
+                                  f"dimension_weights 合计应为 1，实际为 {sum(self.dimension_weights.values()):g}"))
         if self.default_role is not None and self.default_role not in self.roles:
-            raise ValueError(f"default_role '{self.default_role}' is not one of the roles {list(self.roles)}"
-                             + did_you_mean(self.default_role, self.roles))
+            hint = did_you_mean(self.default_role, self.roles)
+            raise ValueError(Note(f"default_role '{self.default_role}' is not one of the roles {list(self.roles)}"
+                                  + hint, f"default_role「{self.default_role}」不是本方案的角色之一（"
+                                  f"{'、'.join(self.roles)}）。{hint.zh}"))
         for name, spec in self.roles.items():
             other = spec.peers
             if other is None:
                 continue
             where = f"roles.{name}.peers"
             if other not in self.roles or other == name:
-                raise ValueError(f"{where} is '{other}', which is not another role of the plan {list(self.roles)}."
-                                 + did_you_mean(other, [r for r in self.roles if r != name])
-                                 + " Fix: name the role whose people this role is compared with, or remove the key")
+                hint = did_you_mean(other, [r for r in self.roles if r != name])
+                raise ValueError(Note(
+                    f"{where} is '{other}', which is not another role of the plan {list(self.roles)}." + hint
+                    + " Fix: name the role whose people this role is compared with, or remove the key",
+                    f"{where} 为「{other}」，它不是本方案的另一个角色（{'、'.join(self.roles)}）。{hint.zh}"
+                    "修改方法：写出与该角色一起比较的角色，或删除此键"))
             if self.roles[other].peers is not None:
-                raise ValueError(f"{where} is '{other}', whose people are compared with "
-                                 f"'{self.roles[other].peers}' in turn. Fix: name '{self.roles[other].peers}' "
-                                 f"here, so that the roles compared together share one peers role")
+                theirs = self.roles[other].peers
+                raise ValueError(Note(
+                    f"{where} is '{other}', whose people are compared with '{theirs}' in turn. Fix: name "
+                    f"'{theirs}' here, so that the roles compared together share one peers role",
+                    f"{where} 为「{other}」，而「{other}」又与「{theirs}」比较。修改方法：此处改写「{theirs}」，"
+                    "使一起比较的角色共用同一个 peers 角色"))
         return self
 
     def normalisation_of(self, kpi: str) -> Normalisation:
@@ -362,12 +390,14 @@ class Scoring(_Model):
 MAX_FRACTION = 3.0  # 300 %: an attainment level or share above it is a percentage typed as a number
 
 
-def _fraction_ok(v: Optional[float], what: str) -> Optional[float]:
+def _fraction_ok(v: Optional[float], what: Note) -> Optional[float]:
     """``v`` unchanged when it is a plausible fraction; a percentage typed as a number
     (50 for 50 %) is rejected with the fraction to write."""
     if v is not None and v > MAX_FRACTION:
-        raise ValueError(f"{what} is a fraction: {v:g} means {v:.0%}. Fix: write {v:g} % as {v / 100:g} "
-                         f"(above {MAX_FRACTION:g}, {MAX_FRACTION:.0%}, is not accepted)")
+        raise ValueError(Note(f"{what} is a fraction: {v:g} means {v:.0%}. Fix: write {v:g} % as {v / 100:g} "
+                              f"(above {MAX_FRACTION:g}, {MAX_FRACTION:.0%}, is not accepted)",
+                              f"{what.zh}是小数：{v:g} 表示 {v:.0%}。修改方法：将 {v:g}% 写为 {v / 100:g}"
+                              f"（不接受大于 {MAX_FRACTION:g}，即 {MAX_FRACTION:.0%} 的值）"))
     return v
 
 
@@ -379,8 +409,10 @@ class Tier(_Model):
     @classmethod
     def _rate_is_a_fraction(cls, v):
         if v > 1:  # more than the whole amount: a percentage typed as a number (3 for 3 %)
-            raise ValueError(f"a rate is a fraction of the amount: {v:g} would pay {v:.0%} of it. "
-                             f"Fix: write {v:g} % as {v / 100:g}")
+            raise ValueError(Note(f"a rate is a fraction of the amount: {v:g} would pay {v:.0%} of it. "
+                                  f"Fix: write {v:g} % as {v / 100:g}",
+                                  f"费率是金额的比例（小数）：{v:g} 表示支付金额的 {v:.0%}。"
+                                  f"修改方法：将 {v:g}% 写为 {v / 100:g}"))
         return v
 
 
@@ -398,14 +430,15 @@ class Commission(_Model):
     @field_validator("gate_below")
     @classmethod
     def _gate_is_a_fraction(cls, v):
-        return _fraction_ok(v, "the gate (a level of target attainment)")
+        return _fraction_ok(v, Note("the gate (a level of target attainment)", "门槛（目标达成率）"))
 
     @field_validator("tiers")
     @classmethod
     def _ascending(cls, v):
         bounds = [t.above for t in v]
         if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
-            raise ValueError(f"tiers must be listed with strictly ascending 'above', found {bounds}")
+            raise ValueError(Note(f"tiers must be listed with strictly ascending 'above', found {bounds}",
+                                  f"各档应按 above 严格递增排列，实际为 {'、'.join(f'{b:g}' for b in bounds)}"))
         return v
 
 
@@ -416,12 +449,12 @@ class OverTarget(_Model):
     @field_validator("threshold")
     @classmethod
     def _threshold_is_a_fraction(cls, v):
-        return _fraction_ok(v, "the threshold (how far above target)")
+        return _fraction_ok(v, Note("the threshold (how far above target)", "超额门槛（超出目标的幅度）"))
 
     @field_validator("bonus_share")
     @classmethod
     def _share_is_a_fraction(cls, v):
-        return _fraction_ok(v, "the bonus (a share of performance pay)")
+        return _fraction_ok(v, Note("the bonus (a share of performance pay)", "奖金（绩效工资的比例）"))
 
 
 class TeamPool(_Model):
@@ -722,7 +755,8 @@ def _unknown_grade_keys(multipliers: Mapping, grading: Grading, key: str) -> lis
     its multiplier would apply to nobody, and the grade meant would keep its own."""
     grades, where = _grades(grading)
     labels = _grade_of_label(grading)
-    example = next((f" (or its label, e.g. {t} for {g})" for t, g in labels.items()), "")
+    example = next((Note(f" (or its label, e.g. {t} for {g})", f"（或其名称，例如用「{t}」表示 {g}）")
+                    for t, g in labels.items()), Note("", ""))
     out = []
     for k in multipliers:
         if k in grades:
@@ -731,7 +765,7 @@ def _unknown_grade_keys(multipliers: Mapping, grading: Grading, key: str) -> lis
             table="", check="unknown_grade", key=f"{key}.{k}",
             message=f"'{k}' is not a grade of the plan ({where}: {', '.join(grades)}), so its multiplier would "
                     f"apply to nobody.{did_you_mean(k, [*grades, *labels])}",
-            fix=f"write one of {', '.join(grades)}{example}",
+            fix=Note(f"write one of {', '.join(grades)}{example}", f"填写其中之一：{'、'.join(grades)}{example.zh}"),
             zh=f"{key}.{k}：「{k}」不是本方案的等级（{'、'.join(grades)}），该系数不会用于任何人。"))
     return out
 
@@ -1036,8 +1070,9 @@ class Params(_Model):
                    "threshold, whatever their names)") if t == best else ""
             top_zh = f"；它是最高门槛，{grade} 因此成为最高等级（等级按门槛排序，与名称无关）" if t == best else ""
             low = " (below 0 only through penalties)" if self.scoring.bonuses.compliance_points > 0 else ""
-            fix = (f"write a threshold between 0 and {ceiling:g} (the lowest grade usually at 0), "
-                   "or raise the cap that keeps scores below it")
+            fix = Note(f"write a threshold between 0 and {ceiling:g} (the lowest grade usually at 0), "
+                       "or raise the cap that keeps scores below it",
+                       f"填写 0 到 {ceiling:g} 之间的门槛（最低等级通常为 0），或提高使分数达不到它的上限")
             key = f"scoring.grading.thresholds.{grade}"
             if not uncapped:
                 out.append(Problem(
@@ -1049,7 +1084,8 @@ class Params(_Model):
                 rules = " and ".join(uncapped)
                 out.append(Problem(
                     table="", check="grade_unreachable", key=key, value=t, severity="warning",
-                    fix=f"nothing to do if grade {grade} is meant to take that many bonus points; otherwise {fix}",
+                    fix=Note(f"nothing to do if grade {grade} is meant to take that many bonus points; otherwise {fix}",
+                             f"如果 {grade} 本就要靠这么多加分才能达到，则无需修改；否则{fix.zh}"),
                     message=f"this threshold is above {ceiling:g}, the most that KPI points, ratings and the "
                             f"bonuses with a limit give ({made_of}): only {rules} can lift a score there{top}",
                     zh=f"{key}：门槛 {t:g} 高于指标、评价和有上限的加分最多能给的 {ceiling:g} 分，只有不封顶的"
@@ -1072,7 +1108,7 @@ class Params(_Model):
                 table="", check="unknown_grade", key=key, value=promo.grade,
                 message=f"'{promo.grade}' is not one of the grades of {where} ({', '.join(grades)}), so nobody "
                         f"could be eligible for promotion.{did_you_mean(str(promo.grade), grades)}",
-                fix=f"write one of {', '.join(grades)}",
+                fix=Note(f"write one of {', '.join(grades)}", f"填写其中之一：{'、'.join(grades)}"),
                 zh=f"{key}：「{promo.grade}」不是本方案的等级（{'、'.join(grades)}），无人能获得晋升资格。"))
         multipliers = self.incentives.grade_multipliers
         out += _unknown_grade_keys(multipliers, grading, "incentives.grade_multipliers")
@@ -1091,7 +1127,8 @@ class Params(_Model):
                         f"{', '.join(map(str, multipliers))}), so the performance pay of whoever gets "
                         f"{missing[0]} cannot be computed"
                         + (f"; {', '.join(map(str, extra))} is not a grade of the plan" if extra else ""),
-                fix=f"add {', '.join(f'{g}: <multiplier>' for g in missing)} (0 pays no performance pay)",
+                fix=Note(f"add {', '.join(f'{g}: <multiplier>' for g in missing)} (0 pays no performance pay)",
+                         f"补上 {'、'.join(f'{g}: <系数>' for g in missing)}（0 表示不发绩效工资）"),
                 zh=f"{key}：缺少等级 {'、'.join(missing)} 的绩效系数。"))
         return out
 
@@ -1199,13 +1236,22 @@ def _read_yaml(path: Path) -> tuple[dict, KeyLines]:
 def _at_line(message: str, path: str, loc: tuple, lines: KeyLines | None) -> str:
     """``message``, which starts with the key ``path``, with the file and line where the key
     is written: ``scoring.grading.thresholds.D (line 14): ...``, or ``(base.yaml, line 14)``
-    for a key of a file it extends. Unchanged when the key is not written in a file (a
-    default, a key that is missing)."""
+    for a key of a file it extends; the Chinese text of a Note too
+    (``scoring.grading.thresholds.D（第 14 行）：...``). Unchanged when the key is not written
+    in a file (a default, a key that is missing)."""
     where = (lines or {}).get(tuple(loc))
-    if where is None or not message.startswith(f"{path}:"):
+    if where is None:
         return message
-    file = f"{where[0]}, " if where[0] else ""  # (none: the file the error is about)
-    return f"{path} ({file}line {where[1]}){message[len(path):]}"
+    written = f"{where[0]}, line {where[1]}" if where[0] else f"line {where[1]}"  # (no file: the one at fault)
+    en = str(message)
+    if en.startswith(f"{path}:"):
+        en = f"{path} ({written}){en[len(path):]}"
+    zh = getattr(message, "zh", "")
+    if not zh:
+        return en
+    if zh.startswith(f"{path}："):
+        zh = f"{path}（{written_zh(written)}）{zh[len(path):]}"
+    return Note(en, zh)
 
 
 def _yaml_problem(err: yaml.YAMLError, text: str) -> str:
@@ -1366,6 +1412,23 @@ def business_of(path: str | Path) -> str | None:
     return business if business in BUSINESSES else None
 
 
+def language_of(path: str | Path) -> str:
+    """The language of the plan at ``path`` (``report.language``, else ``language``, else
+    Chinese, as :attr:`Params.report_language` says) as its ``extends`` chain writes it, read
+    without validating the plan: the language in which to say what is wrong with it.
+    English when even the chain cannot be read (a YAML syntax error)."""
+    try:
+        data = _resolve(Path(path))
+    except ParamsError:
+        return "en"
+    report = data.get("report")
+    for said in (report.get("language") if isinstance(report, dict) else None, data.get("language"),
+                 Params.model_fields["language"].default):
+        if said in ("zh", "en"):
+            return said
+    return "en"
+
+
 def bases_of(path: str | Path) -> list[Path]:
     """The files the plan at ``path`` extends, nearest first, read without validating
     the plan (a chain that cannot be read stops where it breaks)."""
@@ -1433,20 +1496,64 @@ def _key_loc(key: str) -> tuple:
     return tuple(loc)
 
 
-def _number_fix(text: str) -> str:
-    """How to write ``text`` (a number in a form YAML reads as text) as a number."""
+def _number_fix(text: str) -> Note:
+    """How to write ``text`` (a number in a form YAML reads as text) as a number, in English
+    and (``zh``) in Chinese."""
     s = text.strip().replace(",", "").replace("，", "")
     if s.endswith(("%", "％")):
         try:
-            return f"write a percentage as a fraction, without '%': {s[:-1].strip()} % is {float(s[:-1]) / 100:g}"
+            fraction = f"{float(s[:-1]) / 100:g}"
+            return Note(f"write a percentage as a fraction, without '%': {s[:-1].strip()} % is {fraction}",
+                        f"百分数写成小数，不带「%」：{s[:-1].strip()}% 即 {fraction}")
         except ValueError:
             pass
     unit = next((u for u in ("万", "元", "¥", "￥") if u in s), None)
     try:
         plain = float(s.replace("万", "").replace("元", "").strip("¥￥ ")) * (10_000 if unit == "万" else 1)
     except ValueError:
-        return "write the figure in digits, without separators or units (20000, 0.05)"
-    return f"write it as a plain number, without separators or units: {plain:g}"
+        return Note("write the figure in digits, without separators or units (20000, 0.05)",
+                    "用阿拉伯数字书写，不带分隔符或单位（20000、0.05）")
+    return Note(f"write it as a plain number, without separators or units: {plain:g}",
+                f"写成不带分隔符或单位的数字：{plain:g}")
+
+
+#: what a value of a type is called in Chinese, for "expected ..., found ..."
+_TYPES_ZH = {"dict_type": "映射（键: 值）", "model_type": "映射（键: 值）", "model_attributes_type": "映射（键: 值）",
+             "list_type": "列表", "float_type": "数字", "int_type": "整数", "float_parsing": "数字",
+             "int_parsing": "整数", "int_from_float": "整数", "string_type": "文本", "bool_type": "true 或 false",
+             "bool_parsing": "true 或 false"}
+
+
+def _found_zh(value: object) -> str:
+    """A value found, as a Chinese message names it: a mapping or a list by its kind."""
+    if isinstance(value, (dict, list)):
+        return "映射" if isinstance(value, dict) else "列表"
+    return found_zh(value) if isinstance(value, str) else f" {value}"
+
+
+def _pydantic_zh(e: dict) -> str:
+    """The Chinese text of a pydantic error that :func:`_format_errors` words as pydantic
+    does in English (without the key path): the text a validator raised as a Note, what a
+    type or a choice expected and what was found; "" when it has none yet."""
+    found, ctx = e.get("input"), e.get("ctx", {})
+    said = "" if e["type"] == "missing" else f"，实际为{_found_zh(found)}"
+    error = ctx.get("error")
+    zh = getattr(error.args[0], "zh", "") if isinstance(error, ValueError) and error.args else ""
+    if zh:
+        return zh if str(found) in zh or isinstance(found, (dict, list)) else f"{zh}（实际为{_found_zh(found)}）"
+    if e["type"] in _TYPES_ZH:
+        return f"应为{_TYPES_ZH[e['type']]}{said}"
+    if e["type"] == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(found, allowed).zh if isinstance(found, str) else ""
+        return f"应为以下之一：{'、'.join(allowed)}{said}。{hint}"
+    bounds = {"less_than_equal": ("le", "不大于"), "less_than": ("lt", "小于"),
+              "too_short": ("min_length", "至少有"), "too_long": ("max_length", "至多有")}
+    if e["type"] in bounds and bounds[e["type"]][0] in ctx:
+        name, words = bounds[e["type"]]
+        return (f"应为{words} {ctx[name]:g} 的数{said}" if name in ("le", "lt") else
+                f"应{words} {ctx[name]} 项，实际有 {len(found) if hasattr(found, '__len__') else found} 项")
+    return ""
 
 
 def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] | None = None,
@@ -1463,33 +1570,47 @@ def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] 
     for e in err.errors():
         loc = at + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         path = _key_path(loc)
+        zh = ""  # the message in Chinese, after the key path, where it has one
 
         if e["type"] == "literal_error" and loc and loc[-1] == "[key]":  # a key of a fixed set (awards)
             loc = loc[:-1]
             path, allowed = _key_path(loc), re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", "")))
-            msg = f"{path}: unknown key.{did_you_mean(str(loc[-1]), allowed)} Allowed keys here: {', '.join(allowed)}."
+            hint = did_you_mean(str(loc[-1]), allowed)
+            msg = f"{path}: unknown key.{hint} Allowed keys here: {', '.join(allowed)}."
+            zh = f"未知的键。{hint.zh}此处允许的键：{'、'.join(allowed)}。"
         elif e["type"] == "extra_forbidden":
             allowed = allowed_at(loc[:-1])
             hint = did_you_mean(loc[-1], allowed)
             msg = f"{path}: unknown key.{hint}"
+            zh = f"未知的键。{hint.zh}"
             if allowed and not hint:
                 msg += f" Allowed keys here: {', '.join(allowed)}."
+                zh += f"此处允许的键：{'、'.join(allowed)}。"
         elif e["type"] == "missing":
             msg = f"{path}: this key is required but missing"
+            zh = "缺少这个必填的键。修改方法：补上此键"
         elif e["type"] == "greater_than_equal" and "ge" in e.get("ctx", {}):
             least = e["ctx"]["ge"]
+            pay = least == 0 and "incentives." in path
             msg = (f"{path}: expected a number of at least {least:g}, found {e.get('input')!r}. "
-                   f"Fix: write {least:g} or more"
-                   + (" (pay is never negative)" if least == 0 and "incentives." in path else ""))
+                   f"Fix: write {least:g} or more" + (" (pay is never negative)" if pay else ""))
+            zh = (f"应为不小于 {least:g} 的数，实际为{_found_zh(e.get('input'))}。修改方法：填写 {least:g} 或更大的数"
+                  + ("（薪酬不会为负数）" if pay else ""))
         elif e["type"] == "greater_than" and "gt" in e.get("ctx", {}):
             least = e["ctx"]["gt"]
             msg = f"{path}: expected a number above {least:g}, found {e.get('input')!r}. Fix: write a number above {least:g}"
+            zh = f"应为大于 {least:g} 的数，实际为{_found_zh(e.get('input'))}。修改方法：填写大于 {least:g} 的数"
         elif e["type"] in ("int_type", "float_type") and isinstance(e.get("input"), str):
+            digits = re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", e["input"])
+            fix = None if digits else _number_fix(e["input"])
             msg = (f"{path}: expected a number, found the text {e['input']!r}. Fix: write it without quotes"
-                   + (f": {e['input'].strip()}" if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", e["input"]) else
-                      f" ({_number_fix(e['input'])})"))
+                   + (f": {e['input'].strip()}" if digits else f" ({fix})"))
+            zh = (f"应为数字，实际为文本「{e['input']}」。修改方法：去掉引号"
+                  + (f"：{e['input'].strip()}" if digits else f"（{fix.zh}）"))
         elif e["type"] in ("float_parsing", "int_parsing") and isinstance(e.get("input"), str):
-            msg = f"{path}: expected a number, found {e['input']!r}. Fix: {_number_fix(e['input'])}"
+            fix = _number_fix(e["input"])
+            msg = f"{path}: expected a number, found {e['input']!r}. Fix: {fix}"
+            zh = f"应为数字，实际为「{e['input']}」。修改方法：{fix.zh}"
         else:
             text = e["msg"].removeprefix("Value error, ")
             found = e.get("input")
@@ -1498,7 +1619,8 @@ def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] 
             if e["type"] == "literal_error" and isinstance(found, str):
                 hint = did_you_mean(found, re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
                 msg += f".{hint}" if hint else ""
-        out.append(_at_line(msg, path, loc, lines))
+            zh = _pydantic_zh(e)
+        out.append(_at_line(Note(msg, f"{path}：{zh}") if zh else msg, path, loc, lines))
     return out
 
 
@@ -1516,17 +1638,30 @@ def incentives_changed(params: Params, change: Mapping, at: tuple[str, ...]) -> 
         pay = Incentives.model_validate(merged)
     except ValidationError as err:
         errors = _format_errors(err, at, model=Incentives)
-        raise ParamsError(f"{len(errors)} problem(s) in {where}:", errors=errors) from None
+        raise ParamsError(_problems_in(errors, where), errors=errors) from None
     grading = params.scoring.grading
     written = change.get("grade_multipliers")
     if isinstance(written, Mapping):
-        errors = [str(p) for p in _unknown_grade_keys(
+        errors = [_problem_text(p) for p in _unknown_grade_keys(
             {k: v for k, v in written.items() if k not in _grade_of_label(grading)}, grading,
             f"{where}.grade_multipliers")]
         if errors:
-            raise ParamsError(f"{len(errors)} problem(s) in {where}:", errors=errors)
+            raise ParamsError(_problems_in(errors, where), errors=errors)
     pay.grade_multipliers = _multipliers_by_grade(pay.grade_multipliers, grading)
     return params.model_copy(update={"incentives": pay})
+
+
+def _problems_in(errors: list, where: str | None = None) -> Note:
+    """The heading of a list of ``errors`` in a plan (``where``: the part of it validated)."""
+    return Note(f"{len(errors)} problem(s) in {where or 'the parameters'}:",
+                f"{where} 中有 {len(errors)} 处问题：" if where else f"参数文件中有 {len(errors)} 处问题：")
+
+
+def _problem_text(p: Problem, lines: KeyLines | None = None) -> Note:
+    """A plan's finding as an error of its parameter file, in English and in Chinese, with
+    the line where its key is written."""
+    text = Note(str(p), p.line("zh"))
+    return _at_line(text, p.key, _key_loc(p.key), lines) if p.key else text
 
 
 def params_from_dict(data: dict, *, source: str | None = None, lines: KeyLines | None = None) -> Params:
@@ -1536,18 +1671,17 @@ def params_from_dict(data: dict, *, source: str | None = None, lines: KeyLines |
         params = Params.model_validate(data)
     except ParamsError as err:  # a scenario's pay change that removes a key the plan lacks
         if err.file is None and source is not None:
-            text = str(err)
+            text = Note(err.body("en"), err.body("zh")) if err.has_zh() else str(err)
             if err.key is not None:  # named with the line where the file writes the key
                 text = _at_line(text, _key_path(err.key), err.key, lines)
             raise ParamsError(text, file=source, key=err.key) from None
         raise
     except ValidationError as err:
         errors = _format_errors(err, lines=lines)
-        raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors) from None
-    errors = [_at_line(str(p), p.key, _key_loc(p.key), lines) if p.key else str(p)
-              for p in params.plan_problems() if p.severity == "error"]
+        raise ParamsError(_problems_in(errors), file=source, errors=errors) from None
+    errors = [_problem_text(p, lines) for p in params.plan_problems() if p.severity == "error"]
     if errors:
-        raise ParamsError(f"{len(errors)} problem(s) in the parameters:", file=source, errors=errors)
+        raise ParamsError(_problems_in(errors), file=source, errors=errors)
     params.source = source
     return params
 

@@ -727,3 +727,77 @@ def test_the_client_s_name_per_language(tmp_path):
                           ("{en: ' '}", "the client's name is empty: it names the report's folder and title")]:
         bad = _write(tmp_path, "bad.yaml", f"extends: online\nreport:\n  client: {text}\n")
         assert _error_of(bad) == f"{bad}: report.client (line 3): {problem}"
+
+
+_ZH_PLAN = ("extends: telesales\nlanguage: {language}\nscoring:\n  roles:\n    agent:\n      wieghts: {{revenue: 1}}\n"
+            "  grading:\n    thresholds: 3\nincentives:\n  commission:\n    tiers:\n      - {{above: 0, rate: 3}}\n")
+
+
+def test_a_plan_in_chinese_has_its_errors_in_chinese_and_in_english_as_before(tmp_path):
+    """A consultant whose plan says language: zh read the errors of its file in English only;
+    the key paths and lines stay as written, the words around them are Chinese."""
+    p = tmp_path / "plan.yaml"
+    p.write_text(_ZH_PLAN.format(language="zh"), encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_params(p)
+    assert str(err.value) == err.value.text("en") == (
+        f"{p}: 3 problem(s) in the parameters:\n"
+        "  - scoring.roles.agent.wieghts (line 6): unknown key. Did you mean 'weights'?\n"
+        "  - scoring.grading.thresholds (line 8): Input should be a valid dictionary (found 3)\n"
+        "  - incentives.commission.tiers (item 1).rate (line 12): a rate is a fraction of the amount: 3 would pay "
+        "300% of it. Fix: write 3 % as 0.03 (found 3)")
+    assert err.value.text("zh") == (
+        f"{p}：参数文件中有 3 处问题：\n"
+        "  - scoring.roles.agent.wieghts（第 6 行）：未知的键。是否应为「weights」？\n"
+        "  - scoring.grading.thresholds（第 8 行）：应为映射（键: 值），实际为 3\n"
+        "  - incentives.commission.tiers (item 1).rate（第 12 行）：费率是金额的比例（小数）：3 表示支付金额的 300%。"
+        "修改方法：将 3% 写为 0.03")
+
+
+@pytest.mark.parametrize("yaml_text, zh", [
+    ("scoring:\n  roles:\n    newbie: {label: {zh: 新人}}\n", "scoring.roles.newbie.weights：缺少这个必填的键。修改方法：补上此键"),
+    ("scoring:\n  normalisation: {method: percentil}\n",
+     "scoring.normalisation.method（第 4 行）：应为以下之一：attainment、minmax、percentile、zscore，实际为「percentil」。"
+     "是否应为「percentile」？"),
+    ("scoring:\n  phases: {a: 1}\n", "scoring.phases（第 4 行）：应为列表，实际为映射"),
+    ("incentives:\n  commission: {cap: '5万'}\n",
+     "incentives.commission.cap（第 4 行）：应为数字，实际为「5万」。修改方法：写成不带分隔符或单位的数字：50000"),
+    ("scoring:\n  roles:\n    agent:\n      weights: {revenue: 60, orders: 40}\n",
+     "scoring.roles.agent.weights（第 6 行）：权重合计应为 1，实际为 100（revenue=60，orders=40）。修改方法：这些看起来是"
+     "百分数：请各写成小数（revenue: 0.6），使其合计为 1"),
+    ("incentives: {grade_multipliers: {A: 1.3, B: 1.0, C: 0.5, D: 2.0}}\nscoring:\n  grading:\n"
+     "    method: thresholds\n    thresholds: {A: 80, B: 60, C: 0, D: 200}\n  bonuses: {collaboration_points: 0}\n",
+     "scoring.grading.thresholds.D（第 7 行）：门槛 200 高于本方案最高可得分 "),
+    ("incentives:\n  over_target: {bonus_share: 30}\n",
+     "incentives.over_target.bonus_share（第 4 行）：奖金（绩效工资的比例）是小数：30 表示 3000%。修改方法：将 30% 写为 0.3"),
+])
+def test_each_kind_of_plan_error_has_its_chinese_text(tmp_path, yaml_text, zh):
+    p = tmp_path / "plan.yaml"
+    p.write_text(f"extends: telesales\nlanguage: zh\n{yaml_text}", encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_params(p)
+    assert zh in err.value.text("zh")
+    assert err.value.text("en") == str(err.value) and "：" not in str(err.value).split(": ", 1)[1][:40]
+
+
+def test_an_error_without_chinese_yet_stays_english(tmp_path):
+    p = tmp_path / "plan.yaml"
+    p.write_text("extends: nowhere\nlanguage: zh\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_params(p)
+    assert not err.value.has_zh() and err.value.text("zh") == str(err.value)
+
+
+def test_the_language_of_a_plan_is_read_without_validating_it(tmp_path):
+    from salesperf_kit.params import language_of
+
+    base = tmp_path / "base.yaml"
+    base.write_text("extends: telesales\nlanguage: en\nscoring: {wrong: 1}\n", encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nincentives: {comission: 1}\n", encoding="utf-8")
+    assert language_of(base) == language_of(child) == "en"  # (from the base it extends)
+    child.write_text("extends: base.yaml\nreport: {language: zh}\n", encoding="utf-8")
+    assert language_of(child) == "zh"  # report.language first, as report_language says
+    assert language_of(PARAMS_DIR / "telesales.yaml") == "zh"
+    child.write_text("extends: base.yaml\nreport: {language: zh\n", encoding="utf-8")
+    assert language_of(child) == "en"  # a YAML syntax error: English
