@@ -18,7 +18,7 @@ import click
 
 from ._imports import skip_iri_grammar
 from .catalogue import BUSINESSES
-from .exceptions import DataContractError, Interrupted, SalesperfError, file_error
+from .exceptions import DataContractError, Interrupted, ParamsError, SalesperfError, file_error
 
 __all__ = ["main"]
 
@@ -40,6 +40,11 @@ def _friendly(func):
         except DataContractError as err:
             click.echo(err.report(), err=True)
             sys.exit(1)
+        except ParamsError as err:  # said in the plan's language: its key paths and lines, its fixes
+            language = kwargs.get("language") or _plan_language(kwargs.get("params_file") or err.file)
+            zh = language == "zh" and err.has_zh()
+            click.echo(f"{'错误：' if zh else 'Error: '}{err.text(language)}", err=True)
+            sys.exit(1)
         except SalesperfError as err:
             click.echo(f"Error: {err}", err=True)
             sys.exit(1)
@@ -52,6 +57,15 @@ def _friendly(func):
             sys.exit(128 + stop.signum)
 
     return wrapper
+
+
+def _plan_language(plan) -> str:
+    """The language of the plan at ``plan`` (a path, or None), read from its YAML without
+    validating it, so that what is wrong with it is said in its language: English when
+    there is no plan or its YAML cannot be read."""
+    from .params import language_of
+
+    return language_of(plan) if plan else "en"
 
 
 @contextmanager

@@ -114,10 +114,49 @@ def test_bad_params_file_is_a_clear_error(telesales_dir, tmp_path):
     p = tmp_path / "p.yaml"
     p.write_text("extends: telesales\nscoring:\n  normalisaton: {method: minmax}\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["kpis", "telesales", "--data", str(telesales_dir), "--period", "2026-10",
-                                  "--params", str(p), "--out", str(tmp_path / "k.csv")])
+                                  "--params", str(p), "--out", str(tmp_path / "k.csv"), "--language", "en"])
     assert r.exit_code == 1
     assert "scoring.normalisaton" in r.output and "Did you mean 'normalisation'" in r.output
     assert "Traceback" not in r.output
+
+
+_PLAN_ERRORS = ("extends: telesales\nlanguage: {language}\nscoring:\n  roles:\n    agent:\n"
+                "      wieghts: {{revenue: 1}}\n  grading:\n    thresholds: 3\nincentives:\n  commission:\n"
+                "    tiers:\n      - {{above: 0, rate: 3}}\n")
+_ERRORS_EN = ("Error: {plan}: 3 problem(s) in the parameters:\n"
+              "  - scoring.roles.agent.wieghts (line 6): unknown key. Did you mean 'weights'?\n"
+              "  - scoring.grading.thresholds (line 8): Input should be a valid dictionary (found 3)\n"
+              "  - incentives.commission.tiers (item 1).rate (line 12): a rate is a fraction of the amount: 3 would "
+              "pay 300% of it. Fix: write 3 % as 0.03 (found 3)\n")
+_ERRORS_ZH = ("错误：{plan}：参数文件中有 3 处问题：\n"
+              "  - scoring.roles.agent.wieghts（第 6 行）：未知的键。是否应为「weights」？\n"
+              "  - scoring.grading.thresholds（第 8 行）：应为映射（键: 值），实际为 3\n"
+              "  - incentives.commission.tiers (item 1).rate（第 12 行）：费率是金额的比例（小数）：3 表示支付金额的 "
+              "300%。修改方法：将 3% 写为 0.03\n")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["score", "telesales", "--period", "2026-10", "--out", "s.csv"]])
+def test_the_errors_of_a_plan_in_chinese_are_said_in_chinese(tmp_path, command):
+    """A plan that says language: zh had its errors said in English only; --language en, or a
+    plan in English, says them as before."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(_PLAN_ERRORS.format(language="zh"), encoding="utf-8")
+    r = _run(*command, "--params", plan)
+    assert r.exit_code == 1 and r.output == _ERRORS_ZH.format(plan=plan)
+    r = _run(*command, "--params", plan, "--language", "en")
+    assert r.exit_code == 1 and r.output == _ERRORS_EN.format(plan=plan)
+    plan.write_text(_PLAN_ERRORS.format(language="en"), encoding="utf-8")
+    r = _run(*command, "--params", plan)
+    assert r.exit_code == 1 and r.output == _ERRORS_EN.format(plan=plan)
+    r = _run(*command, "--params", plan, "--language", "zh")
+    assert r.exit_code == 1 and r.output == _ERRORS_ZH.format(plan=plan)
+
+
+def test_a_plan_whose_yaml_is_broken_has_its_error_in_english(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: telesales\nlanguage: zh\nscoring: {roles: {agent: 1}\n", encoding="utf-8")
+    r = _run("validate", "--params", plan)
+    assert r.exit_code == 1 and r.output.startswith(f"Error: {plan}: not valid YAML at line ")
 
 
 def test_kpis_writes_one_row_per_employee_with_catalogue_names(telesales_dir, tmp_path):
