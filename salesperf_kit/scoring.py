@@ -768,15 +768,28 @@ UNSCORED = {"lack": "not computed from these data: weight redistributed",
 IDLE = "no activity (0 / 0): 0 points"
 
 
+#: the denominators that count what a person did in the period (orders, buyers, sales, calls
+#: made): a ratio over none of them measures nothing done. Denominators given to a person
+#: (sessions, tickets) or measured on them (survey responses, last period's buyers) are not:
+#: without them the ratio has no value, and its weight is shared out
+_OWN_OUTPUT = frozenset({"orders", "buyers", "revenue_ordered", "placed_orders", "new_customers", "calls",
+                         "connected", "connected_customers", "intent_customers"})
+
+
 def _idle_pairs(kpis) -> set[tuple[str, str]]:
-    """(employee_id, kpi) of the ratios whose numerator and denominator are both 0 (a person
-    with no orders has no order value: nothing done, not a result missing from the data)."""
+    """(employee_id, kpi) of the ratios over the person's own output whose numerator and
+    denominator are both 0 (:data:`_OWN_OUTPUT`: someone with no orders has no order value,
+    nothing done, not a result missing from the data)."""
+    from .kpis import REGISTRY
+
     long = getattr(kpis, "long", None)
     if long is None or not len(long) or "denominator" not in long:
         return set()
+    own = [k for k in long["kpi"].astype(str).unique()
+           if k in REGISTRY and len(REGISTRY[k].facts) == 2 and REGISTRY[k].facts[1] in _OWN_OUTPUT]
     num = pd.to_numeric(long["numerator"], errors="coerce")
     den = pd.to_numeric(long["denominator"], errors="coerce")
-    idle = long[(num == 0) & (den == 0)]
+    idle = long[(num == 0) & (den == 0) & long["kpi"].astype(str).isin(own)]
     return set(zip(idle["employee_id"].astype(str), idle["kpi"].astype(str)))
 
 

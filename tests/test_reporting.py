@@ -719,10 +719,11 @@ def test_an_empty_cell_of_a_words_column_reads_as_a_dash_not_nan():
     assert "NaN" not in repr(section)
 
 
-def test_people_without_a_score_are_told_why_for_the_kpis_of_their_own_role(tmp_path):
-    """Two ad buyers; E2 has no orders and no ad spend. Nothing of the ad buyer's KPIs can be
-    scored for E2: ROAS and CAC have no value (0/0), revenue has no target, compliance and
-    innovation need the activities table. The sentence gives those reasons, not the KPIs of
+def test_kpis_not_scored_are_told_why_for_the_kpis_of_their_own_role(tmp_path):
+    """Two ad buyers; E2 has no orders and no ad spend. E2's CAC measures nothing done (0
+    spend for 0 new customers, while E1 had some): 0 points, so E2 scores 0 rather than
+    nothing. The KPIs that cannot be scored are told with their reasons (ROAS no value for E2,
+    revenue no target, compliance and innovation need the activities table), not the KPIs of
     roles nobody holds (customer satisfaction of the customer service role)."""
     import pandas as pd
 
@@ -735,12 +736,15 @@ def test_people_without_a_score_are_told_why_for_the_kpis_of_their_own_role(tmp_
         tmp_path / "traffic.csv", index=False)
     report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(tmp_path),
                           period="2026-10", language="en")
-    [line] = [p for p in report.leaderboard().paragraphs if "no score" in p]
-    assert line.startswith("1 person has no score: none of their role's KPIs can be scored with these data "
-                           "(Customer acquisition cost: no value; Compliance violations: the data lack table "
-                           "'activities'; Innovation points: the data lack table 'activities'; Revenue: no target; "
-                           "Return on ad spend: no value).")
+    [line] = [p for p in report.leaderboard().paragraphs if p.startswith("Not scored this period")]
+    assert line.endswith(": Revenue (weight 20%, 2 people: no target); Return on ad spend (weight 35%, 1 person: "
+                         "no value); Compliance violations (weight 10%, 2 people: the data lack table 'activities'); "
+                         "Innovation points (weight 10%, 2 people: the data lack table 'activities').")
     assert "satisfaction" not in line
+    card = report.scorecard
+    assert card.table.set_index("employee_id").loc["E2", "score"] == 0.0
+    cac = card.details[(card.details["employee_id"] == "E2") & (card.details["kpi"] == "cac")].iloc[0]
+    assert (cac["normalised"], cac["effective_weight"], cac["note"]) == (0.0, 1.0, "no activity (0 / 0): 0 points")
 
 
 def test_a_diagnostic_of_the_base_weights_names_no_phase(tmp_path):
