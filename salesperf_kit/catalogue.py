@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "Note", "kpi_info", "label", "label_with_unit",
+__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "CURRENCIES", "Note", "kpi_info", "label", "label_with_unit",
            "with_unit_sign", "grouped"]
 
 
@@ -136,6 +136,17 @@ BUSINESS_LABELS = {
     "telesales": {"zh": "电销", "en": "Telesales"},
     "ecommerce": {"zh": "电商微商", "en": "E-commerce & social commerce"},
     "direct": {"zh": "直销", "en": "Direct sales"},
+}
+
+
+#: common currencies by ISO code: what a Chinese report calls the unit, and other names
+#: a plan may give it (``report.currency``); an English report uses the code
+CURRENCIES = {
+    "CNY": ("元", ("RMB", "人民币", "人民币元")), "USD": ("美元", ()), "EUR": ("欧元", ()),
+    "HKD": ("港元", ("港币",)), "MOP": ("澳门元", ("澳门币",)), "TWD": ("新台币", ("台币",)),
+    "JPY": ("日元", ()), "KRW": ("韩元", ()), "GBP": ("英镑", ()), "SGD": ("新加坡元", ()),
+    "MYR": ("林吉特", ("马来西亚林吉特",)), "THB": ("泰铢", ()), "AUD": ("澳元", ()), "CAD": ("加元", ()),
+    "CHF": ("瑞士法郎", ()),
 }
 
 

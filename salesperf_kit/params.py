@@ -25,7 +25,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr,
                       model_validator)
 
 from ._checks import did_you_mean
-from .catalogue import BUSINESSES, CATALOGUE, Note
+from .catalogue import BUSINESSES, CATALOGUE, CURRENCIES, Note
 from .exceptions import ParamsError, Problem, found_zh, written_zh
 from .periods import MONTH_NAMES, MONTH_NUMBERS
 
@@ -693,6 +693,16 @@ class Report(_Model):
     client: Union[str, dict[str, str]] = "demo"
     top_n: int = Field(10, ge=1)
     anonymise: bool = False
+    #: the unit of the amounts of money, which headings and sentences about money then give:
+    #: an ISO code (CNY: 元 in a Chinese report, CNY in an English one), a unit (元), or one
+    #: per language ({zh: 元, en: RMB}); None: money is shown without a unit
+    currency: Union[str, dict[str, str], None] = None
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency_ok(cls, v):
+        currency_units(v)  # (raises what is wrong with it)
+        return v
 
     @field_validator("client", mode="before")
     @classmethod
@@ -715,6 +725,49 @@ class Report(_Model):
         if any(not str(n).strip() for n in names):
             raise ValueError("the client's name is empty: it names the report's folder and title")
         return v
+
+
+_CODE = re.compile(r"[A-Za-z]{3}")
+_CURRENCY_EXAMPLE = "e.g. currency: CNY, currency: 元, or currency: {zh: 元, en: CNY}"
+
+
+def _currency_unit(text, where: str) -> dict[str, str]:
+    """The unit of money ``text`` (one value of ``report.currency``) in each language: an ISO
+    code of :data:`CURRENCIES` (any case) or one of its names (元, 人民币, RMB) as its Chinese
+    word and its code; other text, such as a sign (¥, S$), as written in both."""
+    if not isinstance(text, str) or not text.strip():
+        found = f", found {text!r}" if where else ""  # (at the key itself, the error adds what it found)
+        raise ValueError(f"expected the currency{where} as text, a code or a unit{found}. "
+                         f"Fix: {_CURRENCY_EXAMPLE}")
+    text = text.strip()
+    for code, (zh, names) in CURRENCIES.items():
+        if text.upper() == code or text == zh or text.upper() in names or text in names:
+            return {"zh": zh, "en": code}
+    if _CODE.fullmatch(text):  # a code, but not one of the known: a typo is likelier than a rare currency
+        raise ValueError(f"'{text}'{where} is not a currency code the kit knows ({', '.join(CURRENCIES)})."
+                         f"{did_you_mean(text.upper(), CURRENCIES)} Fix: write a known code, or the unit in "
+                         f"each language as the report should show it ({{zh: ..., en: ...}})")
+    return {"zh": text, "en": text}
+
+
+def currency_units(value) -> dict[str, str] | None:
+    """``report.currency`` as the unit of money in each language ({"zh": "元", "en": "CNY"}),
+    or None when it is not set. A value per language is shown as written ({zh: 元, en: RMB});
+    a language it leaves out gets the unit of the value it gives ({zh: 元}: CNY in English).
+    Raises ValueError, saying what to write, for a value that names no currency."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return _currency_unit(value, "")
+    unknown = [k for k in value if k not in ("zh", "en")]
+    if unknown:
+        raise ValueError(f"the currency is given per language as {{zh: ..., en: ...}}; '{unknown[0]}' is not one "
+                         f"of zh, en.{did_you_mean(str(unknown[0]), ['zh', 'en'])}")
+    if not value:
+        raise ValueError(f"the currency is empty. Fix: give its unit, {_CURRENCY_EXAMPLE}, or remove the key")
+    units = {language: _currency_unit(text, f" for {language}") for language, text in value.items()}
+    given = next(iter(units.values()))
+    return {language: value[language].strip() if language in value else given[language] for language in ("zh", "en")}
 
 
 def _grades(grading: Grading) -> tuple[list[str], str]:
@@ -844,6 +897,12 @@ class Params(_Model):
             return client
         language = language or self.report_language
         return client.get(language) or client.get(self.language) or next(iter(client.values()))
+
+    def currency(self, language: str | None = None) -> str | None:
+        """The unit of money in ``language`` (the report language by default): "元" or "CNY"
+        for ``report.currency: CNY``; None when the plan does not set it."""
+        units = currency_units(self.report.currency)
+        return units[language or self.report_language] if units else None
 
     @property
     def client_key(self) -> str:
@@ -1296,8 +1355,9 @@ def _indent(line: str) -> str:
 
 _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means replacing it
 #: mappings replaced whole at these key paths: a client file's {en: Acme} names another
-#: client, and must not keep the base's Chinese name (which would name the folder)
-_REPLACED_AT = {("report", "client")}
+#: client, and must not keep the base's Chinese name (which would name the folder); its
+#: {zh: 美元} another currency, which must not keep the base's CNY
+_REPLACED_AT = {("report", "client"), ("report", "currency")}
 
 
 def deep_merge(base: dict, override: dict, *, file: str | None = None, lines: KeyLines | None = None) -> dict:

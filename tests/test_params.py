@@ -801,3 +801,41 @@ def test_the_language_of_a_plan_is_read_without_validating_it(tmp_path):
     assert language_of(PARAMS_DIR / "telesales.yaml") == "zh"
     child.write_text("extends: base.yaml\nreport: {language: zh\n", encoding="utf-8")
     assert language_of(child) == "en"  # a YAML syntax error: English
+
+
+def test_the_currency_of_the_amounts(tmp_path):
+    """report.currency is the unit that headings and sentences about money give: a known code
+    or one of its names is the Chinese word in a Chinese report and the code in an English
+    one, other text is shown as written, and a value per language as written; a client
+    file's value replaces the base's whole (its {zh: 美元} must not keep the base's en)."""
+    assert load_params(PARAMS_DIR / "online.yaml").currency("zh") is None  # unset: money without a unit
+    for text, zh, en in [("CNY", "元", "CNY"), ("usd", "美元", "USD"), ("元", "元", "CNY"), ("RMB", "元", "CNY"),
+                         ("人民币", "元", "CNY"), ("S$", "S$", "S$"), ("{zh: 元}", "元", "CNY"),
+                         ("{zh: 元, en: RMB}", "元", "RMB"), ("{en: EUR}", "欧元", "EUR")]:
+        p = load_params(_write(tmp_path, "a.yaml", f"extends: online\nreport: {{currency: {text}}}\n"))
+        assert (p.currency("zh"), p.currency("en"), p.currency()) == (zh, en, zh), text
+    _write(tmp_path, "base.yaml", "extends: online\nreport: {currency: {zh: 元, en: CNY}}\n")
+    p = load_params(_write(tmp_path, "c.yaml", "extends: base.yaml\nreport: {currency: {zh: 美元}}\n"))
+    assert (p.currency("zh"), p.currency("en")) == ("美元", "USD")
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("CYN", "'CYN' is not a currency code the kit knows (CNY, USD, EUR, HKD, MOP, TWD, JPY, KRW, GBP, SGD, MYR, "
+            "THB, AUD, CAD, CHF). Did you mean 'CNY'? Fix: write a known code, or the unit in each language as the "
+            "report should show it ({zh: ..., en: ...}) (found 'CYN')"),
+    ("1", "expected the currency as text, a code or a unit. Fix: e.g. currency: CNY, currency: 元, or currency: "
+          "{zh: 元, en: CNY} (found 1)"),
+    ("{zh: ''}", "expected the currency for zh as text, a code or a unit, found ''. Fix: e.g. currency: CNY, "
+                 "currency: 元, or currency: {zh: 元, en: CNY}"),
+    ("{cn: 元}", "the currency is given per language as {zh: ..., en: ...}; 'cn' is not one of zh, en."),
+    ("{}", "the currency is empty. Fix: give its unit, e.g. currency: CNY, currency: 元, or currency: "
+           "{zh: 元, en: CNY}, or remove the key"),
+])
+def test_a_currency_that_names_none_is_a_plan_error_at_its_key(tmp_path, text, problem):
+    bad = _write(tmp_path, "bad.yaml", f"extends: online\nreport:\n  currency: {text}\n")
+    assert _error_of(bad) == f"{bad}: report.currency (line 3): {problem}"
+
+
+def test_a_misspelt_currency_key_gets_the_key_suggested(tmp_path):
+    bad = _write(tmp_path, "bad.yaml", "extends: online\nreport:\n  curency: CNY\n")
+    assert "report.curency (line 3): unknown key. Did you mean 'currency'?" in _error_of(bad)
