@@ -865,11 +865,13 @@ class Report:
             left_out = ((f"，未计入 {unknown} 人无法确定的部分（表中为 –）" if self.zh else
                          f", leaving out what could not be determined for {unknown} "
                          f"{'person' if unknown == 1 else 'people'} (– in the table)") if unknown else "")
+            # to the cent, as the table beneath gives each person's total (311,516.58, not 311,517)
+            total = "–" if pd.isna(total) else grouped(total, 2)
             if pd.notna(share):
-                paras.append(f"总发放 {_fmt(total)}，占销售额 {_fmt(share, 'ratio')}{left_out}。" if self.zh else
-                             f"Total payout {_fmt(total)}, {_fmt(share, 'ratio')} of revenue{left_out}.")
+                paras.append(f"总发放 {total}，占销售额 {_fmt(share, 'ratio')}{left_out}。" if self.zh else
+                             f"Total payout {total}, {_fmt(share, 'ratio')} of revenue{left_out}.")
             else:
-                paras.append(f"总发放 {_fmt(total)}{left_out}。" if self.zh else f"Total payout {_fmt(total)}{left_out}.")
+                paras.append(f"总发放 {total}{left_out}。" if self.zh else f"Total payout {total}{left_out}.")
         # what the plan could not pay as written (an award without its KPI, a missing target)
         paras += [n.text(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]

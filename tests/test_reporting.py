@@ -914,8 +914,8 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "总发放 12,000，未计入 2 人无法确定的部分（表中为 –）。"),
-    ("en", "Total payout 12,000, leaving out what could not be determined for 2 people (– in the table)."),
+    ("zh", "总发放 12,000.00，未计入 2 人无法确定的部分（表中为 –）。"),
+    ("en", "Total payout 12,000.00, leaving out what could not be determined for 2 people (– in the table)."),
 ])
 def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(ad_buyers_without_orders, language, text):
     """Two ad buyers with ad data and no orders: no KPI of their role can be scored, so their
