@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "CURRENCIES", "Note", "kpi_info", "label", "label_with_unit",
-           "with_unit_sign", "grouped"]
+__all__ = ["KPIInfo", "CATALOGUE", "BUSINESSES", "BUSINESS_LABELS", "CURRENCIES", "Note", "kpi_info", "label",
+           "label_with_unit", "with_unit", "with_unit_sign", "grouped"]
 
 
 class Note(str):
@@ -170,20 +170,33 @@ _TIME_UNITS = {"hours": ("小时", "hours", "h"), "minutes": ("分钟", "minutes
                "seconds": ("秒", "seconds", "s")}
 
 
-def label_with_unit(name: str, language: str = "zh") -> str:
-    """A KPI's label with its unit when it is a time ("有效沟通时长（分钟）", "Average talk
-    time (seconds)"), for a heading over figures that carry none."""
-    text = label(name, language)
-    unit = _TIME_UNITS.get(CATALOGUE[name].unit) if name in CATALOGUE else None
-    if unit is None:
+def with_unit(text: str, unit: str | None, language: str = "zh") -> str:
+    """A heading ``text`` with ``unit`` after it in brackets, "销售额（元）" in Chinese and
+    "Revenue (CNY)" in English; ``text`` itself when there is no unit."""
+    if not unit:
         return text
-    return f"{text}（{unit[0]}）" if language == "zh" else f"{text} ({unit[1]})"
+    return f"{text}（{unit}）" if language == "zh" else f"{text} ({unit})"
 
 
-def with_unit_sign(number: str, unit: str | None, language: str = "en") -> str:
+def label_with_unit(name: str, language: str = "zh", currency: str | None = None) -> str:
+    """A KPI's label with its unit when it is a time ("有效沟通时长（分钟）", "Average talk
+    time (seconds)") or, given ``currency`` (the unit of money in ``language``, "元" or
+    "CNY"), an amount of money ("销售额（元）"), for a heading over figures that carry none.
+    Without ``currency`` money has no unit, as a plan without ``report.currency`` shows it."""
+    text = label(name, language)
+    unit = CATALOGUE[name].unit if name in CATALOGUE else None
+    if unit in _TIME_UNITS:
+        return with_unit(text, _TIME_UNITS[unit][0 if language == "zh" else 1], language)
+    return with_unit(text, currency if unit == "currency" else None, language)
+
+
+def with_unit_sign(number: str, unit: str | None, language: str = "en", currency: str | None = None) -> str:
     """A formatted ``number`` with the sign of its unit where the unit has one: a number of
     times reads "4.7 次" ("4.7×" in English), a multiple (money per money) "3.20×", a time
-    "670.28 分钟" ("670.28 min"); any other unit is returned as it is."""
+    "670.28 分钟" ("670.28 min"), and money, given ``currency`` (its unit in ``language``),
+    "311,516.58 元" ("311,516.58 CNY"); any other unit is returned as it is."""
+    if unit == "currency":
+        return f"{number} {currency}" if currency else number
     if unit == "times":
         return f"{number} 次" if language == "zh" else f"{number}×"
     if unit == "multiple":

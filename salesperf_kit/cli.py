@@ -321,7 +321,7 @@ def score(business, data, period, params_file, out, language):
     finally:
         pay_log.disabled = quiet
     table = report.scorecard_table()
-    write_table(table, out, language=report.language)
+    write_table(table, out, language=report.language, currency=report.currency)
     # KPIs left out, people not in post, how the plan was applied, what the payouts say
     # (the KPIs left out that the plan does not use: one line, not a dozen)
     kpi_notes = set(map(str, report.kpis.notices))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._checks import check_one_of
-from .catalogue import CATALOGUE, label, label_with_unit
+from .catalogue import CATALOGUE, label, label_with_unit, with_unit
 from .exceptions import SalesperfError
 
 __all__ = ["write_table", "write_workbook", "defuse", "anonymise", "anonymise_teams", "pseudonyms", "customer_pseudonym",
@@ -70,24 +70,32 @@ _COLUMN_LABELS = {
     "critic_weight": ("CRITIC 权重", "CRITIC weight"), "ahp_weight": ("AHP 权重", "AHP weight"),
 }  # (the payout columns' labels are incentives.LABELS)
 
+#: the columns of amounts of money that are not KPIs: pay items and the scenarios' payouts
+MONEY_COLUMNS = ("base_pay", "performance_pay", "commission", "total", "over_target_bonus", "team_pool", "awards",
+                 "clawback", "commission_base", "total_payout", "variable_pay", "payout_per_head",
+                 "payout", "baseline_payout", "payout_change", "payout_total")
 
-def column_labels(columns, language: str = "zh") -> dict[str, str]:
+
+def column_labels(columns, language: str = "zh", currency: str | None = None) -> dict[str, str]:
     """Display labels for scorecard columns: KPI names from the catalogue (a time with its
     unit), ``<kpi>_points`` (normalised points x effective weight, what the KPI adds to the
     score) as "<label> 加权得分/weighted points", not to be read as the 0-100 normalised
     points that explain and the heatmap show; the rest from a fixed table; unknown columns
-    keep their name."""
+    keep their name. Given ``currency`` (the unit of money in ``language``: 元, CNY), the
+    columns of money give it: 销售额（元）, 应发合计（元）."""
     from .incentives import LABELS as PAY
 
     i = 0 if language == "zh" else 1
     out = {}
     for c in columns:
+        info = CATALOGUE.get(c)
+        money = currency if c in MONEY_COLUMNS or (info is not None and info.unit == "currency") else None
         if c in _COLUMN_LABELS:
-            out[c] = _COLUMN_LABELS[c][i]
+            out[c] = with_unit(_COLUMN_LABELS[c][i], money, language)
         elif c in PAY:
-            out[c] = PAY[c]["zh" if language == "zh" else "en"]
-        elif c in CATALOGUE:  # a time with its unit: 有效沟通时长（分钟）
-            out[c] = label_with_unit(c, language)
+            out[c] = with_unit(PAY[c]["zh" if language == "zh" else "en"], money, language)
+        elif c in CATALOGUE:  # with its unit: 有效沟通时长（分钟）, 销售额（元）
+            out[c] = label_with_unit(c, language, currency)
         elif c.endswith("_points") and c.removesuffix("_points") in CATALOGUE:
             out[c] = label(c.removesuffix("_points"), language) + (" 加权得分" if language == "zh" else " weighted points")
         else:
@@ -204,11 +212,12 @@ def pseudonyms(employee_ids, *, salt: str, language: str = "zh") -> dict[str, st
 
 
 def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "scorecard",
-                labels: bool = True, headers: dict[str, str] | None = None) -> Path:
+                labels: bool = True, headers: dict[str, str] | None = None, currency: str | None = None) -> Path:
     """Write ``df`` to CSV (UTF-8 with BOM, so Excel opens Chinese correctly), XLSX
     (frozen header, number formats, labelled headers) or Parquet, chosen by the extension.
     ``headers`` (column → header) heads the columns instead of the labels, for a file that
-    is read back, whose headers must be ones the loaders know (a targets table)."""
+    is read back, whose headers must be ones the loaders know (a targets table); labelled
+    headers of money give ``currency`` (:func:`column_labels`)."""
     path = Path(path)
     ext = path.suffix.lower()
     check_one_of("output file extension", ext, [".csv", ".xlsx", ".parquet"])
@@ -219,7 +228,7 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
     if labels:  # a client reads 是/否 (Yes/No), not TRUE/FALSE
         df = _yes_no(df, language)
     shown = (df.rename(columns=headers) if headers is not None else
-             df.rename(columns=column_labels(df.columns, language)) if labels else df)
+             df.rename(columns=column_labels(df.columns, language, currency)) if labels else df)
     if ext == ".csv":
         # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
         defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.15g")
@@ -290,9 +299,7 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
         return "0.0%"
     if info and info.unit == "times":  # a turnover of 4.72 reads 4.7 次 / 4.7×, not 472.0%
         return '0.0" 次"' if language == "zh" else '0.0"×"'
-    if info and info.unit == "currency" or col in ("base_pay", "performance_pay", "commission", "total",
-                                                    "over_target_bonus", "team_pool", "awards", "clawback",
-                                                    "commission_base"):
+    if info and info.unit == "currency" or col in MONEY_COLUMNS:
         return "#,##0.00"
     if info:
         return "#,##0" if whole else "#,##0.00"

@@ -265,7 +265,19 @@ class Report:
 
     # ------------------------------------------------------------------ helpers
     def _label(self, kpi: str) -> str:
-        return label_with_unit(kpi, self.language)
+        return label_with_unit(kpi, self.language, self.currency)
+
+    @property
+    def currency(self) -> str | None:
+        """The unit of money in the report's language (``report.currency``), or None."""
+        return self.params.currency(self.language)
+
+    def _money(self, amount: float) -> str:
+        """An amount paid, to the cent as the payout table gives it, with the plan's unit:
+        311,516.58 元 (311,516.58 without ``report.currency``); – when it is unknown."""
+        if amount is None or pd.isna(amount):
+            return "–"
+        return with_unit_sign(grouped(amount, 2), "currency", self.language, self.currency)
 
     def _role(self, role: str) -> str:
         return self.params.role_label(role, "zh" if self.zh else "en")
@@ -853,7 +865,7 @@ class Report:
         # total (36,777) when the items are 27,364.50 and 3,312.50
         money = [c for c in cols if c not in ("name", "team", grade)]
         p = p.assign(**{c: p[c].map(lambda v: "–" if pd.isna(v) else grouped(v, 2)) for c in money})
-        shown = p[cols].rename(columns=column_labels(cols, self.language))
+        shown = p[cols].rename(columns=column_labels(cols, self.language, self.currency))
         cost = self.plan_cost
         paras = []
         if len(cost):
@@ -866,7 +878,7 @@ class Report:
                          f", leaving out what could not be determined for {unknown} "
                          f"{'person' if unknown == 1 else 'people'} (– in the table)") if unknown else "")
             # to the cent, as the table beneath gives each person's total (311,516.58, not 311,517)
-            total = "–" if pd.isna(total) else grouped(total, 2)
+            total = self._money(total)
             if pd.notna(share):
                 paras.append(f"总发放 {total}，占销售额 {_fmt(share, 'ratio')}{left_out}。" if self.zh else
                              f"Total payout {total}, {_fmt(share, 'ratio')} of revenue{left_out}.")
@@ -922,9 +934,9 @@ class Report:
             graded = isinstance(r.grade, str) and r.grade
             n = int(r.people)
             out.append(f"岗位「{r.role}」的 {n} 人得分相同，却按{f'等级 {r.grade} ' if graded else '等级'}合计发放绩效工资 "
-                       f"{grouped(amount, 2)}；"
+                       f"{self._money(amount)}；"
                        "这些等级区分不出任何人（见方案诊断），发放前请核对。" if self.zh else
-                       f"Role {r.role}: the {n} people score the same, yet are paid {grouped(amount, 2)} of performance "
+                       f"Role {r.role}: the {n} people score the same, yet are paid {self._money(amount)} of performance "
                        f"pay in all{f' at grade {r.grade}' if graded else ''}, by grades that tell no one apart (see the plan "
                        "diagnostics); check it before paying.")
         return out
@@ -1219,8 +1231,8 @@ class Report:
         out = Path(output_dir)
         (out / "figures").mkdir(parents=True, exist_ok=True)
         table = self.scorecard_table()
-        write_table(table, out / "scorecard.xlsx", language=self.language)
-        write_table(table, out / "scorecard.csv", language=self.language)
+        write_table(table, out / "scorecard.xlsx", language=self.language, currency=self.currency)
+        write_table(table, out / "scorecard.csv", language=self.language, currency=self.currency)
         for key, png in self.figures.items():
             (out / "figures" / f"{key}.png").write_bytes(png)
         # what the runner's manifest says of the report, and checks (an export that stops

@@ -64,6 +64,27 @@ def test_labels_of_time_kpis_carry_their_unit():
         "effective_talk_minutes_points": "Effective talk time weighted points", "avg_talk_seconds": "Average talk time (seconds)"}
 
 
+def test_labels_of_money_carry_the_plan_s_currency(tmp_path):
+    """Given the plan's currency (report.currency), the columns of money say their unit: a
+    client cannot tell 731,980 or 14,595.86 of what otherwise; without it nothing changes."""
+    cols = ["revenue", "revenue_points", "aov", "calls", "effective_talk_minutes", "base_pay", "total", "target",
+            "attainment", "payout_change", "score"]
+    assert column_labels(cols, "zh", "元") == {
+        "revenue": "销售额（元）", "revenue_points": "销售额 加权得分", "aov": "客单价（元）", "calls": "呼叫量",
+        "effective_talk_minutes": "有效沟通时长（分钟）", "base_pay": "基本工资（元）", "total": "应发合计（元）",
+        "target": "销售目标", "attainment": "目标完成率", "payout_change": "薪酬变化（元）", "score": "得分"}
+    assert column_labels(["revenue", "total", "ltv"], "en", "CNY") == {
+        "revenue": "Revenue (CNY)", "total": "Total (CNY)", "ltv": "Customer lifetime value (CNY)"}
+    assert column_labels(["revenue", "total"], "zh") == {"revenue": "销售额", "total": "应发合计"}
+    t = pd.DataFrame({"employee_id": ["E1"], "revenue": [731980.0], "total": [14595.86]})
+    write_table(t, tmp_path / "s.csv", language="zh", currency="元")
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "工号,销售额（元）,应发合计（元）"
+    write_table(t, tmp_path / "s.xlsx", language="en", currency="CNY")
+    ws = load_workbook(tmp_path / "s.xlsx").active
+    assert [c.value for c in ws[1]] == ["Employee ID", "Revenue (CNY)", "Total (CNY)"]
+    assert ws["C2"].number_format == "#,##0.00"
+
+
 def test_anonymise_is_stable_per_salt_and_hides_names():
     t = _table()
     a, b = anonymise(t, salt="acme"), anonymise(t, salt="acme")

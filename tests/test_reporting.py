@@ -1554,3 +1554,42 @@ def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews, l
                           data_path=str(no_reviews), period="2026-10", language=language)
     table = report.funnel().table
     assert list(dict.fromkeys(table.iloc[:, 1])) == stages
+
+
+# ----------------------------------------------------------------------------- currency
+@pytest.mark.parametrize("language, currency, headline, total, headers", [
+    ("zh", "CNY", "本期销售额（元） 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
+     "总发放 448,115.74 元，占销售额 30.9%。",
+     ["姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
+    ("en", "CNY", "Revenue (CNY): 1,450,611 against a target of 1,861,000 (77.9%); -7.6% vs the previous period and "
+                  "+15.3% vs the same period last year.",
+     "Total payout 448,115.74 CNY, 30.9% of revenue.",
+     ["Name", "Team", "Grade", "Base pay (CNY)", "Performance pay (CNY)", "Commission (CNY)", "Awards (CNY)",
+      "Total (CNY)"]),
+    ("zh", None, "本期销售额 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
+     "总发放 448,115.74，占销售额 30.9%。", ["姓名", "团队", "等级", "基本工资", "绩效工资", "提成", "奖项", "应发合计"]),
+])
+def test_money_gives_the_plan_s_currency_and_the_payout_total_reads_to_the_cent(
+        no_reviews, tmp_path, language, currency, headline, total, headers):
+    """A client reading 销售额 1,450,611 and 总发放 448,116 could not tell the unit, and the
+    total (to the yuan) did not read as the sum of the table beneath it (to the fen). With
+    report.currency the headings and sentences of money give the unit; without it they read
+    as before, the total to the cent either way."""
+    from decimal import Decimal
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\n"
+                    + (f"report: {{currency: {currency}}}\n" if currency else ""), encoding="utf-8")
+    report = build_report(business="telesales", params_file=str(plan), data_path=str(no_reviews),
+                          period="2026-10", language=language)
+    summary = report.summary()
+    assert summary.paragraphs[0] == headline
+    assert summary.table.iloc[0, 0] == ("销售额（元）" if currency and language == "zh" else "Revenue (CNY)"
+                                        if currency else "销售额")
+    pay = report.payout_section()
+    assert pay.paragraphs[0] == total and list(pay.table.columns) == headers
+    assert sum(Decimal(v.replace(",", "")) for v in pay.table[headers[-1]] if v != "–") == Decimal("448115.74")
+    assert report.distributions().table.columns[1] == summary.table.iloc[0, 0]  # (and the figure's axis)
+    report.save(tmp_path / "out")
+    first = (tmp_path / "out" / "scorecard.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert headers[-1] in first and summary.table.iloc[0, 0] in first
