@@ -408,7 +408,8 @@ def _target_overrides(given, kpis: list[str]) -> dict[str, dict[str, float]]:
               help="The company's annual target of the first KPI of targets.kpis, when it is decided "
               "top-down (e.g. 900000), instead of the base year x (1 + uplift).")
 @click.option("--override", "overrides", multiple=True, metavar="EMPLOYEE=AMOUNT",
-              help="Set a person's (or a team's) annual target by hand, e.g. --override E0007=120000; repeat "
+              help="Set a person's (or a team's) annual target by hand, e.g. --override E0007=120000 or, by a "
+                   "name only one person has, --override 吴霞=120000; repeat "
               "for more. It applies to the first KPI of targets.kpis; write KPI:EMPLOYEE=AMOUNT for another "
               "(orders:E0007=300). The rest of the company's target is shared out over the others.")
 @click.option("--data", help=DATA_HELP)

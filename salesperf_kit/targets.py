@@ -40,7 +40,7 @@ import pandas as pd
 from pydantic import ValidationError
 from scipy import stats
 
-from ._checks import check_one_of, did_you_mean
+from ._checks import check_one_of, did_you_mean, did_you_mean_person, person, squeezed
 from .catalogue import CATALOGUE, Note, grouped, label
 from .exceptions import ParamsError, SalesperfError
 from .params import uplift_problem
@@ -916,7 +916,7 @@ def _newcomer_note(out: pd.DataFrame, without: pd.DataFrame, newcomers: list[str
         f"{grouped(annual)} 中的 {grouped(taken)}；公司目标并不因此增加，所以其他人的目标比没有{'此人' if one else '这些人'}"
         f"时低 {grouped(taken)}" + (f"（各团队：{'，'.join(changes)}）。" if changes else "。")
         + f"若要在此之外另加{'此人' if one else '这些人'}的目标，请把公司目标提高到约 {grouped(needed)}（--annual "
-        f"{needed:.0f}，Python 中用 annual=）；要自己设定某人的目标，用 --override 工号=金额（Python 中用 "
+        f"{needed:.0f}，Python 中用 annual=）；要自己设定某人的目标，用 --override 工号或姓名=金额（Python 中用 "
         "overrides={kpi: {employee_id: amount}}）。")
 
 
@@ -1081,6 +1081,20 @@ def _weights(method, active, levels, fallback_team, fallback_all, m: Period, ram
     return w.fillna(0.0).clip(lower=0)
 
 
+def _override_key(key: str, people: pd.DataFrame, teams: set[str]) -> str:
+    """The employee_id an override means: ``key`` itself when it is an id or a team, else the
+    id of the one person of that name (whatever the spaces inside it: 王 芳 is 王芳), as the
+    targets' notes name people. A name two people share is an error listing them."""
+    if key in people.index or key in teams or "name" not in people:
+        return key
+    named = [e for e, n in zip(people.index, people["name"]) if n and squeezed(n) == squeezed(key)]
+    if len(named) > 1:
+        shown = " or ".join(person(e, people.at[e, "name"]) for e in named)
+        raise SalesperfError(f"The override '{key}' names {len(named)} people ({shown}). Fix: give the employee_id, "
+                             f"e.g. --override {named[0]}=<amount>.")
+    return named[0] if named else key
+
+
 def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], share: pd.Series,
                        unit: float) -> dict[str, dict[tuple[str, str], float]]:
     """Annual overrides split over the months the person or team is employed:
@@ -1090,7 +1104,7 @@ def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], sh
         return out
     teams = set(people["team"])
     for key, amount in overrides.items():
-        key = str(key)
+        key = _override_key(str(key), people, teams)
         if key in people.index and key in teams:
             raise SalesperfError(f"The override '{key}' is both an employee_id and a team name; rename the team.")
         if key in people.index:
@@ -1102,8 +1116,9 @@ def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], sh
             mask = [any(m.employs(h, lv) for h, lv in zip(members["hire_date"], members["leave_date"], strict=True))
                     for m in months]
         else:
-            raise SalesperfError(f"The override '{key}' is neither an employee_id nor a team of the employees table."
-                                 + did_you_mean(key, [*people.index, *teams]))
+            pairs = list(zip(people.index, people["name"])) if "name" in people else []
+            raise SalesperfError(f"The override '{key}' is neither an employee_id, a team nor a name of the employees "
+                                 "table." + (did_you_mean_person(key, pairs) or did_you_mean(key, [*people.index, *teams])))
         w = np.where(mask, share.reindex([str(m) for m in months]).to_numpy(), np.nan)
         if np.isnan(w).all():
             raise SalesperfError(f"The override for '{key}' cannot be placed: not employed in any month of the year.")

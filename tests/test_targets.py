@@ -328,8 +328,25 @@ def test_targets_from_history_keeps_overrides(flat_history, flat_monthly):
     assert per_person["e1"] == 60_000 - 24_000 - 18_000
     assert _teams(t)["target"].sum() == 60_000
     _check_adds_up(t)
-    with pytest.raises(SalesperfError, match="neither an employee_id nor a team"):
+    with pytest.raises(SalesperfError, match="neither an employee_id, a team nor a name"):
         targets_from_history(flat_history, year=2027, overrides={"e9": 1}, history=flat_monthly)
+
+
+def test_an_override_may_name_the_person(flat_history, flat_monthly):
+    """The targets' notes name people (吴霞（T1）), but --override took only ids, so a
+    consultant looked each id up: a name that one person has, spaced out or not, is that
+    person; a name two people share, or a slip of a name, is an error saying whom it means."""
+    emp = flat_history["employees"].assign(name=["王芳", "吴霞", "王五", "王五"])
+    data = {**flat_history, "employees": emp}
+    kw = dict(year=2027, uplift=0.25, settings=TargetSettings(promotions=[]), history=flat_monthly)
+    by_id = targets_from_history(data, overrides={"e2": 24_000}, **kw)
+    for written in ("吴霞", "吴 霞"):
+        pd.testing.assert_frame_equal(targets_from_history(data, overrides={written: 24_000}, **kw), by_id)
+    with pytest.raises(SalesperfError, match=r"names 2 people \(王五 \(e3\) or 王五 \(e4\)\)\. Fix: give the "
+                                             r"employee_id, e\.g\. --override e3=<amount>"):
+        targets_from_history(data, overrides={"王五": 1}, **kw)
+    with pytest.raises(SalesperfError, match=r"Did you mean 吴霞 \(e2\)\?"):
+        targets_from_history(data, overrides={"吴夏": 1}, **kw)
 
 
 def test_targets_from_history_for_a_ratio_kpi(flat_history, flat_monthly):
