@@ -25,7 +25,8 @@ def missing_path_hint(path: str | Path) -> str:
 
     A folder named by the start of its name counts as close (``maven_crm`` for
     ``maven_crm_sales_opportunities``): an export's folder often carries a longer name
-    than the one a consultant remembers.
+    than the one a consultant remembers; so does one whose name starts the name written
+    (``callx`` for ``callx_missing`` or ``callx_2026-10``).
     """
     p = Path(path)
     parent = p.parent
@@ -39,5 +40,8 @@ def missing_path_hint(path: str | Path) -> str:
         return ""
     want = p.name.casefold()
     starts = [n for n in names if len(want) >= 3 and n.casefold().startswith(want)]
-    match = starts[0] if len(starts) == 1 else closest(p.name, names) or closest(p.name, starts, cutoff=0)
+    # and the other way round: ``exports/callx_missing`` (a copy's suffix) beside ``callx``
+    heads = sorted((n for n in names if len(n) >= 3 and want.startswith(n.casefold())), key=len)
+    match = (starts[0] if len(starts) == 1 else closest(p.name, names) or closest(p.name, starts, cutoff=0)
+             or (heads[-1] if heads else None))
     return f" Did you mean '{parent / match}'?" if match else ""

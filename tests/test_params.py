@@ -1,6 +1,8 @@
 """Parameter files: extends and deep merge, and every rejection names the file and key path."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from salesperf_kit.catalogue import BUSINESSES
@@ -296,6 +298,13 @@ def test_a_data_path_that_names_nothing_gives_its_key_line_and_the_closest_sibli
     with pytest.raises(ParamsError, match=r"data\.path \(base\.yaml, line 2\) names .*superstor, which does "
                                           r"not exist .* Did you mean '.*superstore'\?"):
         load_params(client).data_source()
+    # a folder whose name starts the one written (a copy's suffix, a date added)
+    (tmp_path / "callx").mkdir()
+    for written in ("callx_missing", "callx_2026-10"):
+        late = _write(tmp_path, "late.yaml", f"extends: online\ndata: {{path: {written}}}\n")
+        with pytest.raises(ParamsError, match=rf"names .*{written}, which does not exist .* Did you mean "
+                                              rf"'{re.escape(str(tmp_path / 'callx'))}'\?"):
+            load_params(late).data_source()
     # no folder beside it: the nearest folder that exists
     far = _write(tmp_path, "far.yaml", "extends: online\ndata: {path: nowhere/acme}\n")
     with pytest.raises(ParamsError, match=r"Its folder .*nowhere does not exist either; the nearest that does is "):
