@@ -168,15 +168,20 @@ def main(verbose: bool) -> None:
 @main.command()
 @click.argument("data", required=False)
 @click.option("--params", "params_file", type=click.Path(exists=True), help="Parameter file (its data: mapping is used).")
-@click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10).")
+@click.option("--params-dir", type=click.Path(exists=True, file_okay=False),
+              help="Check every plan that 'run-all --params-dir DIR' would run, each against its own data.path "
+                   "(instead of DATA and --params).")
+@click.option("--period", help="Report period, to flag rows after its end (e.g. 2026-10; with --params-dir, "
+                               "'previous' = the last complete month, as run-all reads it).")
 @click.option("--language", type=click.Choice(["zh", "en"]),
               help="The findings, their fixes and the summary in this language (default: the parameter file's "
                    "report.language or language; English without --params).")
 @_friendly
-def validate(data, params_file, period, language):
+def validate(data, params_file, params_dir, period, language):
     """Check DATA (a folder or a workbook, or 'demo' with --params) against the data
     contract; with --params, read it with the plan's data: mapping and check the employees'
-    roles against its weights, as scoring does. Without DATA, the plan's data.path is checked."""
+    roles against its weights, as scoring does. Without DATA, the plan's data.path is checked.
+    With --params-dir, every plan that run-all would run is checked against its own data."""
     import tempfile
 
     from .catalogue import BUSINESS_LABELS
@@ -184,6 +189,11 @@ def validate(data, params_file, period, language):
     from .params import load_params
     from .sample import write_sample
 
+    if params_dir is not None:
+        if data is not None or params_file is not None:
+            raise click.UsageError("--params-dir checks each plan of the folder against its own data.path: "
+                                   "give either --params-dir DIR, or DATA and/or --params FILE, not both.")
+        sys.exit(_validate_batch(params_dir, period, language))
     params = load_params(params_file) if params_file else None
     zh = (language or (params.report_language if params is not None else "en")) == "zh"
     if data is None:
@@ -220,6 +230,29 @@ def validate(data, params_file, period, language):
         report = validate_dataset(data, params=params, period=period)
     click.echo(report.text(language="zh" if zh else "en"))
     sys.exit(0 if report.ok else 1)
+
+
+def _validate_batch(params_dir, period, language) -> int:
+    """``validate --params-dir``: a block per plan (its file and client, then what was
+    found), a summary line; the exit code, 1 when any plan has an error."""
+    from .report import validate_batch
+
+    checks = validate_batch(params_dir, period)
+    for check in checks:
+        click.echo(f"== {check.file} ({check.business}, client {check.client})")
+        if check.error:
+            click.echo(f"NOT OK: {check.error}")
+        else:
+            click.echo(f"Data: {check.data}" if check.data != "demo" else
+                       f"Data: the embedded demo data of {check.business}")
+            click.echo(check.report.text(language=language or check.language))
+        click.echo("")
+    bad = sum(not c.ok for c in checks)
+    warned = sum(c.ok and bool(c.report.warnings) for c in checks)
+    click.echo(f"{len(checks)} plan(s) checked{f' for {checks[0].period}' if checks and checks[0].period else ''}: "
+               f"{len(checks) - bad} OK, {bad} with errors" + (f" ({warned} OK with warnings)" if warned else "")
+               + (". Fix the plans or exports above before run-all runs them." if bad else "."))
+    return 1 if bad else 0
 
 
 @main.command()

@@ -42,7 +42,7 @@ from .params import PARAMS_DIR, bases_of, business_of, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
 __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
-           "DEMO_PERIOD", "report_folder", "completeness_warnings", "lock_path", "busy_message"]
+           "DEMO_PERIOD", "report_folder", "batch_plans", "BatchPlan", "validate_batch", "PlanCheck", "completeness_warnings", "lock_path", "busy_message"]
 
 log = logging.getLogger(__name__)
 VERBOSE_FORMAT = "%(asctime)s %(levelname)s %(message)s"  # the log of `salesperf -v` (the worker processes' too)
@@ -1159,6 +1159,110 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
     return results
 
 
+@dataclass(frozen=True)
+class BatchPlan:
+    """A plan that :func:`run_all` runs: its file, business type and client (the folder of
+    its report), and ``error``, why it cannot run (the file cannot be read, or another file
+    reports on the same client)."""
+
+    file: Path
+    business: str
+    client: str
+    error: str = ""
+
+
+def batch_plans(params_dir: str | Path | None = None) -> tuple[list[BatchPlan], list[Path]]:
+    """The plans :func:`run_all` runs from ``params_dir`` (default ``params/``), in order,
+    and the YAML files there that it does not run (see :func:`files_not_run`).
+
+    The plans are ``<params_dir>/<business>.yaml`` and ``<params_dir>/clients/*.yaml``; a
+    file that cannot be read, or whose client another file already reports on, comes with
+    its ``error``. A folder with no plan to run raises :class:`ParamsError` naming what it
+    holds."""
+    pdir = Path(params_dir) if params_dir else PARAMS_DIR
+    files = [pdir / f"{b}.yaml" for b in BUSINESSES if (pdir / f"{b}.yaml").exists()] + client_files(pdir)
+    ignored = files_not_run(pdir, files) if pdir.is_dir() else []
+    if not files:  # under cron, a batch that runs nothing must not pass for one that ran
+        raise ParamsError(_not_run_message(pdir, ignored, nothing=True))
+    plans: list[BatchPlan] = []
+    folders: dict[tuple[str, str], Path] = {}  # (business, client) -> the file that reports there
+    for f in files:
+        try:  # a broken file fails its own report, not the batch
+            params = load_params(f)
+        except SalesperfError as err:
+            plans.append(BatchPlan(f, business_of(f) or "?", f.stem, _short_error(err)))
+            continue
+        b, client = params.business, params.client_key
+        if (b, client) in folders:
+            plans.append(BatchPlan(f, b, client, (
+                f"{f}: report.client '{client}' is also the client of {folders[b, client]}, so both {b} reports "
+                "would go to the same folder and one would replace the other. Fix: give each file its own "
+                "report.client.")))
+            continue
+        folders[b, client] = f
+        plans.append(BatchPlan(f, b, client))
+    return plans, ignored
+
+
+@dataclass
+class PlanCheck:
+    """What :func:`validate_batch` found for one plan of a batch: its file, business type
+    and client, the data it reads, and either the :class:`~salesperf_kit.loaders.ValidationReport`
+    of those data or ``error``, why they could not be checked (the plan cannot be read, its
+    data.path names nothing, another file reports on its client)."""
+
+    file: Path
+    business: str
+    client: str
+    data: str = ""
+    report: object | None = None
+    error: str = ""
+    language: str = "en"
+    period: str | None = None  # the period checked (``previous`` resolved), or None
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.report is not None and self.report.ok
+
+
+def validate_batch(params_dir: str | Path | None = None, period: str | None = None) -> list[PlanCheck]:
+    """Check every plan that ``run_all(params_dir=...)`` would run (:func:`batch_plans`)
+    against its own data (``data.path``; the embedded demo data for a shipped plan that
+    names none) and, with ``period`` (``previous`` = the last complete month), that period,
+    as :func:`~salesperf_kit.loaders.validate_dataset` checks them: a batch can be checked
+    before its cron window, instead of each plan failing inside its notebook."""
+    import tempfile
+
+    from .loaders import validate_dataset
+    from .sample import write_sample
+
+    p = None if period is None else str(_period(period))
+    plans, _ = batch_plans(params_dir)
+    checks: list[PlanCheck] = []
+    for plan in plans:
+        check = PlanCheck(plan.file, plan.business, plan.client, error=plan.error, period=p)
+        checks.append(check)
+        if plan.error:
+            continue
+        try:
+            params = load_params(plan.file).for_business(plan.business)
+            check.language = params.report_language
+            check.data = params.data_source()
+            if check.data == "demo":
+                with tempfile.TemporaryDirectory() as folder:
+                    write_sample(params.business, folder)
+                    check.report = validate_dataset(folder, params=params, period=p)
+            else:
+                check.report = validate_dataset(check.data, params=params, period=p)
+        except ParamsError as err:
+            check.error = err.text(check.language)
+        except SalesperfError as err:
+            check.error = str(err)
+        except OSError as err:  # (a file it may not read)
+            check.error = str(exceptions.file_error(err))
+    return checks
+
+
 def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = None, force: bool = False,
             reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
             progress: bool = True, strict: bool = False,
@@ -1174,32 +1278,12 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     Other YAML files there (a client file at the top of the folder, a ``.yml`` file) are
     named in a logged warning, except the bases those plans extend; a folder with no plan
     to run raises :class:`ParamsError` naming what it found."""
-    pdir = Path(params_dir) if params_dir else PARAMS_DIR
     p = str(_period(period))
-    files = [pdir / f"{b}.yaml" for b in BUSINESSES if (pdir / f"{b}.yaml").exists()] + client_files(pdir)
-    ignored = files_not_run(pdir, files) if pdir.is_dir() else []
-    if not files:  # under cron, a batch that runs nothing must not pass for one that ran
-        raise ParamsError(_not_run_message(pdir, ignored, nothing=True))
+    plans, ignored = batch_plans(params_dir)
     if ignored:
-        log.warning(_not_run_message(pdir, ignored, nothing=False))
-    todo: list[tuple[str, Path, str | None]] = []
-    failed: list[RunResult] = []
-    folders: dict[tuple[str, str], Path] = {}  # (business, client) -> the file that reports there
-    for f in files:
-        try:  # a broken file fails its own report, not the batch
-            params = load_params(f)
-        except SalesperfError as err:
-            failed.append(RunResult(business_of(f) or "?", p, f.stem, "failed", Path(""), 0.0, _short_error(err)))
-            continue
-        b, client = params.business, params.client_key
-        if (b, client) in folders:
-            failed.append(RunResult(b, p, client, "failed", Path(""), 0.0, (
-                f"{f}: report.client '{client}' is also the client of {folders[b, client]}, so both {b} reports "
-                "would go to the same folder and one would replace the other. Fix: give each file its own "
-                "report.client.")))
-            continue
-        folders[b, client] = f
-        todo.append((b, f, (data or {}).get(b)))
+        log.warning(_not_run_message(Path(params_dir) if params_dir else PARAMS_DIR, ignored, nothing=False))
+    todo = [(b.business, b.file, (data or {}).get(b.business)) for b in plans if not b.error]
+    failed = [RunResult(b.business, p, b.client, "failed", Path(""), 0.0, b.error) for b in plans if b.error]
     order = lambda r: (r.business, r.client)  # noqa: E731
     if started is not None:
         started(p, len(todo) + len(failed))

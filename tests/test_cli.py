@@ -1223,3 +1223,39 @@ def test_verbose_logs_each_report_s_start_and_end_with_the_time(tmp_path, jobs):
         assert re.search(stamp + f"telesales report of {client}.yaml for 2026-10: started", r.stderr), r.stderr
         assert re.search(stamp + f"telesales report of {client} for 2026-10: skipped in ", r.stderr), r.stderr
     assert "papermill" not in r.stderr.lower()
+
+
+def test_validate_params_dir_checks_every_plan_run_all_would_run(telesales_dir, tmp_path):
+    """Under cron, a late export with no records in the period was found only inside the
+    notebook once its kernel had started: validate --params-dir checks the month's batch,
+    the plans run-all would run (not a file left at the top of the folder), each against
+    its own data.path and the period."""
+    clients = tmp_path / "production" / "clients"
+    clients.mkdir(parents=True)
+    (clients / "acme.yaml").write_text(f"extends: telesales\nreport: {{client: Acme, language: en}}\n"
+                                       f"data: {{path: '{telesales_dir.as_posix()}'}}\n", encoding="utf-8")
+    (clients / "beta.yaml").write_text("extends: telesales\nreport: {client: Beta, language: en}\n"
+                                       "data: {path: exports}\n", encoding="utf-8")
+    (tmp_path / "production" / "stray.yaml").write_text("extends: telesales\n", encoding="utf-8")
+    r = _run("validate", "--params-dir", tmp_path / "production", "--period", "2026-10")
+    assert r.exit_code == 1, r.output
+    blocks = r.output.split("\n\n")
+    assert blocks[0].startswith(f"== {clients / 'acme.yaml'} (telesales, client Acme)\nData: {telesales_dir}")
+    assert "OK: 0 error(s)" in blocks[0]
+    assert blocks[1].startswith(f"== {clients / 'beta.yaml'} (telesales, client Beta)\nNOT OK: ")
+    assert "data.path (line 3) names" in blocks[1] and "Fix: point data.path" in blocks[1]
+    assert "stray.yaml" not in r.output
+    assert r.output.strip().splitlines()[-1] == ("2 plan(s) checked for 2026-10: 1 OK, 1 with errors. Fix the plans "
+                                                 "or exports above before run-all runs them.")
+    (clients / "beta.yaml").unlink()
+    assert _run("validate", "--params-dir", tmp_path / "production", "--period", "2026-10").exit_code == 0
+    late = _run("validate", "--params-dir", tmp_path / "production", "--period", "2022-03")
+    assert late.exit_code == 1 and "No records in 2022-03" in late.output, late.output
+    both = _run("validate", telesales_dir, "--params-dir", tmp_path / "production")
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_validate_params_dir_with_nothing_to_run_says_so_as_run_all_does(tmp_path):
+    (tmp_path / "acme.yaml").write_text("extends: telesales\n", encoding="utf-8")
+    r = _run("validate", "--params-dir", tmp_path)
+    assert r.exit_code == 1 and f"nothing to run in {tmp_path}" in r.output and "acme.yaml" in r.output, r.output
