@@ -808,6 +808,52 @@ def _strict_error(warnings: list[str]) -> str:
             "whole period and rerun, or rerun without --strict to deliver a report of part of the period.")
 
 
+#: the folder of ``reports/_failed/`` that keeps the failed attempts of reports that later succeeded
+RESOLVED = "_resolved"
+
+
+def failed_folder(reports: Path, p, client: str, dest: Path, started: datetime) -> Path:
+    """Where a failed attempt of the report ``dest`` goes: ``reports/_failed/<period>/<client>/
+    <report>-<start>``, the start in UTC and marked so (``online-20261124T050841Z``), that it
+    is not read as local time."""
+    utc = started.astimezone(timezone.utc)
+    return reports / "_failed" / str(p) / _slug(client) / f"{dest.name}-{utc:%Y%m%dT%H%M%SZ}"
+
+
+def resolve_failed(reports: Path, p, client: str, dest: Path) -> list[Path]:
+    """Move the earlier failed attempts of the report ``dest`` (same period, client and
+    report folder: not ``online-en``'s for ``online``) from ``reports/_failed/<period>/
+    <client>/`` to ``reports/_failed/_resolved/<period>/<client>/``, once that report has
+    succeeded, and remove the folders that are left empty; returns where they went.
+
+    They are moved, not deleted: an auditor may need to see that a payroll report failed
+    before it succeeded; but a monitor of ``_failed/`` (which leaves out ``_resolved/``)
+    should not go on alerting on a problem that is fixed. Attempts named before the
+    start was marked UTC (``online-20261124T050841``) are moved too."""
+    where = reports / "_failed" / str(p) / _slug(client)
+    if not where.is_dir():
+        return []
+    attempt = re.compile(re.escape(dest.name) + r"-\d{8}T\d{6}Z?")
+    moved = []
+    for folder in sorted(where.iterdir()):
+        if not (folder.is_dir() and attempt.fullmatch(folder.name)):
+            continue
+        target = reports / "_failed" / RESOLVED / str(p) / _slug(client) / folder.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while target.exists():  # (never over another attempt kept there)
+            target = target.with_name(f"{folder.name}-{n}")
+            n += 1
+        shutil.move(str(folder), str(target))
+        moved.append(target)
+    for empty in (where, where.parent):  # (the client's and the period's folders, when nothing else is there)
+        try:
+            empty.rmdir()
+        except OSError:
+            break
+    return moved
+
+
 def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, dest: Path, reports: Path, p,
               client: str, business: str, started: datetime, t0: float, manifest: dict,
               strict: bool = False) -> RunResult:
@@ -841,7 +887,7 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                               encoding="utf-8")
         if status == "failed":
-            failed = reports / "_failed" / str(p) / _slug(client) / f"{dest.name}-{started:%Y%m%dT%H%M%S}"
+            failed = failed_folder(reports, p, client, dest, started)
             failed.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(folder), str(failed))
             kept = "The report (as it would have been written)" if incomplete else \
@@ -849,6 +895,13 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
             raise ReportError(f"The {business} report for {p} failed: {error}\n"
                               f"{kept} is kept in {failed}; any earlier report in {dest} is untouched.")
         staging.replace(dest)
+        try:  # (the report is in place: tidying its earlier failures must not fail it)
+            resolve_failed(reports, p, client, dest)
+        except OSError as err:
+            log.warning("%s is in place, but its earlier failed attempts under %s could not be moved to %s: %s. "
+                        "Fix: move them by hand, or they keep being reported as failures.", dest,
+                        reports / "_failed" / str(p) / _slug(client), reports / "_failed" / RESOLVED / str(p),
+                        exceptions.file_error(err))
         return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest,
                          warning="\n".join(warnings))
     finally:

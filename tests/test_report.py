@@ -167,6 +167,9 @@ def test_rerun_needs_force_and_failure_keeps_the_good_report(first_runs, small_d
     result = run_report("telesales", PARAMS_DIR / "telesales.yaml", data=str(small_data["telesales"]),
                         period="2026-10", client="acme", reports_dir=reports, force=True)
     assert result.status == "ok" and (folder / "report.html").exists()
+    # its earlier failure is kept for an audit, out of the _failed/ a monitor watches
+    assert not failed[0].exists() and failed[0].name.endswith("Z")
+    assert (reports / "_failed" / "_resolved" / "2026-10" / "acme" / failed[0].name / "report.ipynb").is_file()
 
 
 def test_ctrl_c_while_a_report_is_replaced_leaves_a_whole_report(first_runs, small_data, monkeypatch, ctrl_c_raises):
@@ -665,3 +668,47 @@ def test_the_completeness_warnings_come_from_the_report_s_own_record():
         "up to that day only, a partial figure. Check that the leads export covers the whole of 2026-06."]
     [end] = completeness_warnings({"data_end": "2026-06-20"}, p)  # (a manifest written before partial_tables)
     assert end.startswith("the data end on 2026-06-20, before 2026-06 does (2026-06-30)")
+
+
+def test_a_failed_attempt_is_named_with_its_start_in_utc(tmp_path):
+    """A failed folder named 20261124T130841 read as local time on a server at +08:00 is
+    eight hours off: the start is in UTC and says so."""
+    from datetime import datetime, timedelta, timezone
+
+    from salesperf_kit.report import failed_folder
+
+    dest = tmp_path / "2026-10" / "acme" / "online"
+    started = datetime(2026, 11, 24, 13, 8, 41, tzinfo=timezone(timedelta(hours=8)))
+    assert failed_folder(tmp_path, "2026-10", "acme", dest, started) == \
+        tmp_path / "_failed" / "2026-10" / "acme" / "online-20261124T050841Z"
+
+
+def test_a_report_that_succeeds_moves_its_own_earlier_failures_to_resolved(tmp_path):
+    """_failed/ only grew: a monitor watching it went on alerting on reports that had since
+    succeeded. Their failed attempts go to _failed/_resolved/ (kept for an audit), and
+    nothing else is touched: another report's failures, another variant's, another
+    period's or client's, or a file that is not an attempt."""
+    from salesperf_kit.report import resolve_failed
+
+    failed = tmp_path / "_failed"
+    mine = [failed / "2026-10" / "acme" / n for n in ("online-20261103T220001Z", "online-20261102T060001")]
+    others = [failed / "2026-10" / "acme" / "online-en-20261102T060001Z",
+              failed / "2026-10" / "acme" / "telesales-20261102T060001Z",
+              failed / "2026-10" / "beta" / "online-20261102T060001Z",
+              failed / "2026-09" / "acme" / "online-20261002T060001Z",
+              failed / "2026-10" / "acme" / "online-notes"]
+    for folder in mine + others:
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text('{"status": "failed"}', encoding="utf-8")
+    dest = tmp_path / "2026-10" / "acme" / "online"
+    moved = resolve_failed(tmp_path, "2026-10", "acme", dest)
+    resolved = failed / "_resolved" / "2026-10" / "acme"
+    assert moved == [resolved / "online-20261102T060001", resolved / "online-20261103T220001Z"]
+    assert all((m / "manifest.json").is_file() for m in moved) and not any(f.exists() for f in mine)
+    assert all((f / "manifest.json").is_file() for f in others)
+    assert resolve_failed(tmp_path, "2026-10", "acme", dest) == []
+    # a period and client left with nothing failed leave no empty folders behind
+    (failed / "2026-10" / "beta" / "online-20261102T060001Z" / "manifest.json").unlink()
+    assert resolve_failed(tmp_path, "2026-10", "beta", tmp_path / "2026-10" / "beta" / "online") == \
+        [failed / "_resolved" / "2026-10" / "beta" / "online-20261102T060001Z"]
+    assert not (failed / "2026-10" / "beta").exists() and (failed / "2026-10" / "acme").is_dir()
