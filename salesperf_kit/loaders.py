@@ -103,6 +103,22 @@ def _with_hint(text: str, value: object, options, cutoff: float = 0.6) -> str:
     return Note(f"{text.rstrip().rstrip('.')}.{hint}", f"{zh.rstrip('。')}；{hint.zh}" if zh else "")
 
 
+#: the table names as a Chinese reader may write them: 表名：订单、员工……，或英文名 orders, employees, …
+_TABLE_NAMES_ZH = f"表名：{'、'.join(t.zh for t in TABLES.values())}，或英文名 {', '.join(TABLES)}"
+
+
+def _sheet_not_loaded(table: str, spec: str) -> Note:
+    """A sheet named after ``table`` left out because data.files reads the table from ``spec``."""
+    return Note(f"not loaded: data.files.{table} points at '{spec}' instead",
+                f"未加载：data.files.{table} 指向的是「{spec}」")
+
+
+def _remove_sheet(table: str) -> Note:
+    """The fix of :func:`_sheet_not_loaded`."""
+    return Note(f"remove the sheet, or data.files.{table} if this is the right sheet",
+                f"删除该工作表；若它才是要用的工作表，则删除 data.files.{table}")
+
+
 # --- public results -------------------------------------------------------------------
 
 @dataclass
@@ -1171,19 +1187,27 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
             own = [s for s in found if s.path == root]
             sheets = _sheet_names(root, root.name, run) if not own and not run.problems else None
             if sheets and found:  # every table read from a file beside it: its sheets are merely unused
-                run.warn("?", "unknown_sheet", "not loaded: no sheet is named after a table or in data.files "
-                         "(sheets: " + ", ".join(f"'{s}'" for s in sheets) + "); the tables were read from "
-                         "the files data.files names: " + ", ".join(sorted({s.display for s in found})),
-                         file=root.name, zh="未加载任何工作表（名称不是表名，data.files 也未指定）：各表读自 data.files "
-                                            "指定的文件",
-                         fix=f"nothing to do if those files are the data; to read a sheet, name it in data.files, "
-                             f"e.g. data.files: {{calls: '{root.name}#{sheets[0]}'}}")
+                run.warn("?", "unknown_sheet", Note(
+                    "not loaded: no sheet is named after a table or in data.files "
+                    "(sheets: " + ", ".join(f"'{s}'" for s in sheets) + "); the tables were read from "
+                    "the files data.files names: " + ", ".join(sorted({s.display for s in found})),
+                    "未加载任何工作表（工作表：" + "、".join(f"「{s}」" for s in sheets) + "；名称不是表名，"
+                    "data.files 也未指定）：各表读自 data.files 指定的文件：" + "、".join(sorted({s.display for s in found}))),
+                    file=root.name,
+                    fix=Note(f"nothing to do if those files are the data; to read a sheet, name it in data.files, "
+                             f"e.g. data.files: {{calls: '{root.name}#{sheets[0]}'}}",
+                             f"若数据就在这些文件中，无需处理；要读取某个工作表，请在 data.files 中指定，"
+                             f"如 data.files: {{calls: '{root.name}#{sheets[0]}'}}"))
             elif sheets:
-                run.error("?", "no_tables", "no sheet is named after a table (sheets: "
-                          + ", ".join(f"'{s}'" for s in sheets) + ")", file=root.name,
-                          fix=f"rename the sheets after their tables ({', '.join(TABLES)}, or "
-                              f"their Chinese names), or name them in data.files, e.g. "
-                              f"data.files: {{calls: '{root.name}#{sheets[0]}'}}")
+                run.error("?", "no_tables", Note(
+                    "no sheet is named after a table (sheets: " + ", ".join(f"'{s}'" for s in sheets) + ")",
+                    "没有以表名命名的工作表（工作表：" + "、".join(f"「{s}」" for s in sheets) + "）"),
+                    file=root.name,
+                    fix=Note(f"rename the sheets after their tables ({', '.join(TABLES)}, or "
+                             f"their Chinese names), or name them in data.files, e.g. "
+                             f"data.files: {{calls: '{root.name}#{sheets[0]}'}}",
+                             f"把工作表按表名重命名（{_TABLE_NAMES_ZH}），或在 data.files 中指定，"
+                             f"如 data.files: {{calls: '{root.name}#{sheets[0]}'}}"))
             sources.extend(found)
         else:
             # every table that data.files reads from this very file (a call log that also
@@ -1191,17 +1215,22 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
             tables = [t for t, spec in explicit.items() if Path(_split_sheet(spec)[0]).name == root.name]
             for t, spec in explicit.items():
                 if t not in tables:
-                    run.warn(t, "unknown_file", f"data.files.{t} ('{spec}') is not loaded: only "
-                             f"the file '{root.name}' was given",
-                             zh=f"未加载 data.files.{t}（'{spec}'）：只给了文件 '{root.name}'",
-                             fix="pass the folder instead to load several tables")
+                    run.warn(t, "unknown_file", Note(f"data.files.{t} ('{spec}') is not loaded: only "
+                                                     f"the file '{root.name}' was given",
+                                                     f"未加载 data.files.{t}（「{spec}」）：只给了文件「{root.name}」"),
+                             fix=Note("pass the folder instead to load several tables",
+                                      "改为给出文件夹，以加载多张表"))
             tables = tables or [t for t in [table_of_name(root.stem)] if t is not None]
             if not tables:
                 run.error("?", "unknown_table",
-                          "cannot tell which table this file holds: its name is not a table name",
-                          file=root.name, fix=f"add data.files: {{orders: {root.name}}} (or the "
-                          f"right table) to the parameter file, or rename the file after its "
-                          f"table, e.g. orders{root.suffix}")
+                          Note("cannot tell which table this file holds: its name is not a table name",
+                               "无法判断该文件是哪张表：文件名不是表名"),
+                          file=root.name, fix=Note(
+                              f"add data.files: {{orders: {root.name}}} (or the "
+                              f"right table) to the parameter file, or rename the file after its "
+                              f"table, e.g. orders{root.suffix}",
+                              f"在参数文件中加上 data.files: {{orders: {root.name}}}（或对应的表），"
+                              f"或按表名重命名该文件，如 订单{root.suffix}"))
             sources.extend(_Source(t, root, kind, None, root.name) for t in tables)
     return _deduplicate(sources, wanted, run)
 
@@ -1224,8 +1253,14 @@ def _explicit_source(table: str, spec: str, folder: Path, claimed: set[Path], ru
                  f"(looked for {p})" if sheets is not None else
                  f"not a file (looked for {p})" if Path(fname).is_absolute() else
                  f"not in {folder}")
-        run.error(table, "file_missing", f"{named_by} names '{fname}', which is {where}",
-                  file=fname, fix=_with_hint(f"correct {key or 'data.files'} in the parameter file",
+        where_zh = (f"既不是该工作簿的工作表（工作表：{'、'.join(sheets)}），也不是文件（查找的是 {p}）"
+                    if sheets is not None else f"不是文件（查找的是 {p}）" if Path(fname).is_absolute() else
+                    f"不在 {folder} 中")
+        run.error(table, "file_missing", Note(f"{named_by} names '{fname}', which is {where}",
+                                              f"{named_by} 指定的「{fname}」{where_zh}"),
+                  file=fname, fix=_with_hint(Note(f"correct {key or 'data.files'} in the parameter file",
+                                                  f"若是定时无人值守运行，可能是导出文件还没送到：等它送到后再运行；"
+                                                  f"否则改正参数文件中的 {key or 'data.files'}"),
                                              Path(fname).name, [*names, *(sheets or [])]))
         return None
     claimed.add(p.resolve())  # reported or loaded here: not looked at again as a folder file
@@ -1239,17 +1274,23 @@ def _kind_of(path: Path, table: str, display: str, run: _Run) -> str | None:
     kind = _KINDS.get(path.suffix.lower())
     if kind is None:
         what = f"table '{table}'" if table != "?" else "the data"
+        what_zh = f"「{TABLES[table].zh}」表" if table in TABLES else "数据"
         if path.suffix.lower() in _OLD_EXCEL:
-            run.error(table, "unsupported_file",
+            run.error(table, "unsupported_file", Note(
                       f"{what} cannot be read from this file: '{path.suffix}' is a workbook "
                       f"format the kit does not read; expected .xlsx, .xls, .csv or .parquet",
-                      file=display, fix="open it in Excel and save it as .xlsx (Excel Workbook) "
-                      "or as CSV UTF-8")
+                      f"无法从该文件读取{what_zh}：「{path.suffix}」是本工具不能读取的工作簿格式；"
+                      f"应为 .xlsx、.xls、.csv 或 .parquet"),
+                      file=display, fix=Note("open it in Excel and save it as .xlsx (Excel Workbook) "
+                                             "or as CSV UTF-8",
+                                             "用 Excel 打开，另存为 .xlsx（Excel 工作簿）或 CSV UTF-8"))
         else:
-            run.error(table, "unsupported_file",
+            run.error(table, "unsupported_file", Note(
                       f"{what} cannot be read from this file: unsupported file type "
-                      f"'{path.suffix}'; expected .csv, .xlsx or .parquet", file=display,
-                      fix="export the table as CSV, XLSX or Parquet")
+                      f"'{path.suffix}'; expected .csv, .xlsx or .parquet",
+                      f"无法从该文件读取{what_zh}：不支持的文件类型「{path.suffix}」；应为 .csv、.xlsx 或 .parquet"),
+                      file=display, fix=Note("export the table as CSV, XLSX or Parquet",
+                                             "把该表导出为 CSV、XLSX 或 Parquet"))
     return kind
 
 
@@ -1257,27 +1298,35 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
     kind = _KINDS.get(p.suffix.lower())
     table = table_of_name(p.stem)
     if table is not None and table in explicit:
-        run.warn(table, "unknown_file", f"not loaded: data.files.{table} points at "
-                 f"'{explicit[table]}' instead", file=display,
-                 zh=f"未加载：data.files.{table} 指向的是 '{explicit[table]}'",
-                 fix="remove the file or data.files." + table + " if this is the right file")
+        run.warn(table, "unknown_file", Note(f"not loaded: data.files.{table} points at "
+                                             f"'{explicit[table]}' instead",
+                                             f"未加载：data.files.{table} 指向的是「{explicit[table]}」"),
+                 file=display,
+                 fix=Note("remove the file or data.files." + table + " if this is the right file",
+                          f"删除该文件；若它才是要用的文件，则删除 data.files.{table}"))
         return []
     if kind is None:
         if table is not None:
             _kind_of(p, table, display, run)
         elif p.suffix.lower() in _OLD_EXCEL:
-            run.warn("?", "unknown_file", f"not loaded: '{p.name}' is a workbook in a format "
-                     f"the kit cannot read ('{p.suffix}'), and '{p.stem}' is not a table name",
-                     zh=f"未加载：'{p.name}' 的工作簿格式（'{p.suffix}'）无法读取，'{p.stem}' 也不是表名",
-                     file=display, fix="if it holds a table, open it in Excel and save it as "
-                     ".xlsx (Excel Workbook) or CSV UTF-8 named after its table, e.g. "
-                     "orders.xlsx, or name it in data.files")
+            run.warn("?", "unknown_file", Note(
+                f"not loaded: '{p.name}' is a workbook in a format "
+                f"the kit cannot read ('{p.suffix}'), and '{p.stem}' is not a table name",
+                f"未加载：「{p.name}」的工作簿格式（「{p.suffix}」）无法读取，「{p.stem}」也不是表名"),
+                     file=display, fix=Note(
+                         "if it holds a table, open it in Excel and save it as "
+                         ".xlsx (Excel Workbook) or CSV UTF-8 named after its table, e.g. "
+                         "orders.xlsx, or name it in data.files",
+                         "若其中是数据表，用 Excel 打开，另存为以表名命名的 .xlsx（Excel 工作簿）或 CSV UTF-8，"
+                         "如 订单.xlsx，或在 data.files 中指定"))
         else:
-            run.warn("?", "unknown_file", "not loaded: not a table file (.csv, .xlsx, .parquet "
-                     "named after a table)", file=display,
-                     zh="未加载：不是数据表文件（以表名命名的 .csv、.xlsx 或 .parquet）",
-                     fix="nothing to do if the file holds no table; otherwise export it as CSV, "
-                         "XLSX or Parquet named after its table")
+            run.warn("?", "unknown_file", Note("not loaded: not a table file (.csv, .xlsx, .parquet "
+                                               "named after a table)",
+                                               "未加载：不是数据表文件（以表名命名的 .csv、.xlsx 或 .parquet）"),
+                     file=display,
+                     fix=Note("nothing to do if the file holds no table; otherwise export it as CSV, "
+                              "XLSX or Parquet named after its table",
+                              "若该文件不是数据表，无需处理；否则把它导出为以表名命名的 CSV、XLSX 或 Parquet"))
         return []
     if table is not None:
         return [_Source(table, p, kind, None, display)]
@@ -1285,22 +1334,19 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
         found = _sources_of_workbook(p, {}, run)
         for s in found:
             if s.table in explicit:
-                run.warn(s.table, "unknown_sheet", "not loaded: "
-                         f"data.files.{s.table} points at '{explicit[s.table]}' instead",
-                         file=display, sheet=s.sheet,
-                         zh=f"未加载工作表 '{s.sheet}'：data.files.{s.table} 指向的是 '{explicit[s.table]}'",
-                         fix=f"remove the sheet, or data.files.{s.table} if this is the right "
-                             f"sheet")
+                run.warn(s.table, "unknown_sheet", _sheet_not_loaded(s.table, explicit[s.table]),
+                         file=display, sheet=s.sheet, fix=_remove_sheet(s.table))
         found = [s for s in found if s.table not in explicit]
         if found:
             return found
-    run.warn("?", "unknown_file",
-             f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)}, "
-             f"or their Chinese names such as 订单, 员工)", file=display,
-             zh=f"未加载：'{p.stem}' 不是表名（表名：{'、'.join(t.zh for t in TABLES.values())}，"
-                f"或英文名 {', '.join(TABLES)}）",
-             fix=_with_hint(f"rename the file, or name its table in data.files, e.g. "
-                            f"data.files: {{<table>: {p.name}}}", p.stem, TABLES))
+    run.warn("?", "unknown_file", Note(
+        f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)}, "
+        f"or their Chinese names such as 订单, 员工)",
+        f"未加载：「{p.stem}」不是表名（{_TABLE_NAMES_ZH}）"), file=display,
+             fix=_with_hint(Note(f"rename the file, or name its table in data.files, e.g. "
+                                 f"data.files: {{<table>: {p.name}}}",
+                                 f"重命名该文件，或在 data.files 中指定它是哪张表，如 data.files: {{<表>: {p.name}}}"),
+                            p.stem, TABLES))
     return []
 
 
@@ -1334,9 +1380,13 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
             continue
         sheet = sheet or sheets[0]
         if sheet not in sheets:
-            run.error(table, "sheet_missing", f"data.files.{table} names sheet '{sheet}', which "
-                      f"is not in the workbook (sheets: {', '.join(sheets)})", file=path.name,
-                      fix=_with_hint("correct the sheet name in data.files", sheet, sheets))
+            run.error(table, "sheet_missing", Note(
+                f"data.files.{table} names sheet '{sheet}', which "
+                f"is not in the workbook (sheets: {', '.join(sheets)})",
+                f"data.files.{table} 指定的工作表「{sheet}」不在该工作簿中（工作表：{'、'.join(sheets)}）"),
+                      file=path.name,
+                      fix=_with_hint(Note("correct the sheet name in data.files", "改正 data.files 中的工作表名"),
+                                     sheet, sheets))
             continue
         used.add(sheet)
         out.append(_Source(table, path, "xlsx", sheet, path.name))
@@ -1347,21 +1397,21 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
             continue
         table = table_of_name(sheet)
         if table is not None and table in elsewhere and folder is not None:
-            run.warn(table, "unknown_sheet", f"not loaded: data.files.{table} "
-                     f"points at '{elsewhere[table]}' instead", file=path.name, sheet=sheet,
-                     zh=f"未加载工作表 '{sheet}'：data.files.{table} 指向的是 '{elsewhere[table]}'",
-                     fix=f"remove the sheet, or data.files.{table} if this is the right sheet")
+            run.warn(table, "unknown_sheet", _sheet_not_loaded(table, elsewhere[table]),
+                     file=path.name, sheet=sheet, fix=_remove_sheet(table))
             continue
         if table is None or table in taken:
             unknown.append(sheet)
             continue
         out.append(_Source(table, path, "xlsx", sheet, path.name))
     if out and unknown:
-        run.warn("?", "unknown_sheet", "sheets not loaded (their names are not table names): "
-                 + ", ".join(f"'{s}'" for s in unknown), file=path.name,
-                 zh="未加载的工作表（名称不是表名）：" + "、".join(f"'{s}'" for s in unknown),
-                 fix="rename a sheet after its table, or name it in data.files, e.g. "
-                     f"orders: '{path.name}#{unknown[0]}'")
+        run.warn("?", "unknown_sheet", Note("sheets not loaded (their names are not table names): "
+                                            + ", ".join(f"'{s}'" for s in unknown),
+                                            "未加载的工作表（名称不是表名）：" + "、".join(f"「{s}」" for s in unknown)),
+                 file=path.name,
+                 fix=Note("rename a sheet after its table, or name it in data.files, e.g. "
+                          f"orders: '{path.name}#{unknown[0]}'",
+                          f"把工作表按表名重命名，或在 data.files 中指定，如 orders: '{path.name}#{unknown[0]}'"))
     return out
 
 
@@ -1385,21 +1435,29 @@ def _deduplicate(sources: list[_Source], wanted: list[str] | None, run: _Run) ->
         if len(found) > 1:
             names = ", ".join(f"'{s.display}'" + (f" sheet '{s.sheet}'" if s.sheet else "")
                               for s in found)
-            run.error(table, "table_duplicate", f"{len(found)} sources hold table '{table}': "
-                      f"{names}", file=found[0].display,
-                      fix=f"keep one, or choose one with data.files: {{{table}: <file>}}")
+            names_zh = "、".join(f"「{s.display}」" + (f"工作表「{s.sheet}」" if s.sheet else "") for s in found)
+            run.error(table, "table_duplicate", Note(f"{len(found)} sources hold table '{table}': {names}",
+                                                     f"{len(found)} 处都是「{TABLES[table].zh}」表：{names_zh}"),
+                      file=found[0].display,
+                      fix=Note(f"keep one, or choose one with data.files: {{{table}: <file>}}",
+                               f"只保留一处，或用 data.files: {{{table}: <文件>}} 指定用哪一处"))
             continue
         out.append(found[0])
     present = {s.table for s in sources}
     for table in wanted or []:
         if table not in present:
-            run.error(table, "table_missing", f"table '{table}' was asked for but no file or "
-                      f"sheet holds it", fix=f"add a file named {table}.csv (or "
-                      f"{TABLES[table].zh}.xlsx), or name it in data.files")
+            run.error(table, "table_missing", Note(f"table '{table}' was asked for but no file or "
+                                                   f"sheet holds it",
+                                                   f"需要「{TABLES[table].zh}」表，但没有文件或工作表是这张表"),
+                      fix=Note(f"add a file named {table}.csv (or "
+                               f"{TABLES[table].zh}.xlsx), or name it in data.files",
+                               f"加入名为 {TABLES[table].zh}.xlsx（或 {table}.csv）的文件，或在 data.files 中指定"))
     if not sources and not run.problems:
-        run.error("?", "no_tables", "no table found: no file or sheet is named after a table "
-                  f"({', '.join(TABLES)}, or their Chinese names)",
-                  fix="rename the files after their tables, or map them with data.files")
+        run.error("?", "no_tables", Note("no table found: no file or sheet is named after a table "
+                                         f"({', '.join(TABLES)}, or their Chinese names)",
+                                         f"没有找到任何表：没有文件或工作表以表名命名（{_TABLE_NAMES_ZH}）"),
+                  fix=Note("rename the files after their tables, or map them with data.files",
+                           "按表名重命名文件，或用 data.files 指定"))
     return out
 
 
@@ -1569,10 +1627,13 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
         sheets = set()
         for s in srcs:
             if s.sheet and s.sheet not in names:
-                run.error(s.table, "sheet_missing", f"{s.named_by} names sheet "
-                          f"'{s.sheet}', which is not in the workbook (sheets: "
-                          + ", ".join(f"'{n}'" for n in names) + ")", file=s.display,
-                          fix=_with_hint(f"correct the sheet name in {s.key or 'data.files'}",
+                run.error(s.table, "sheet_missing", Note(
+                    f"{s.named_by} names sheet '{s.sheet}', which is not in the workbook (sheets: "
+                    + ", ".join(f"'{n}'" for n in names) + ")",
+                    f"{s.named_by} 指定的工作表「{s.sheet}」不在该工作簿中（工作表："
+                    + "、".join(f"「{n}」" for n in names) + "）"), file=s.display,
+                          fix=_with_hint(Note(f"correct the sheet name in {s.key or 'data.files'}",
+                                              f"改正 {s.key or 'data.files'} 中的工作表名"),
                                          s.sheet, names))
                 s.sheet = None
             elif s.sheet:
@@ -1582,13 +1643,15 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
                 sheets.add(s.sheet)
                 others = [n for n in names if n != s.sheet]
                 if others:
-                    run.warn(s.table, "unknown_sheet", f"only sheet '{s.sheet}' is read as "
-                             f"table '{s.table}'; not loaded: "
-                             + ", ".join(f"'{n}'" for n in others), file=s.display,
-                             zh=f"只把工作表 '{s.sheet}' 读作「{TABLES[s.table].zh}」表；未加载："
-                                + "、".join(f"'{n}'" for n in others),
-                             fix=f"name the sheet in data.files if it is another one, e.g. "
-                                 f"{s.table}: '{s.display}#{others[0]}'")
+                    run.warn(s.table, "unknown_sheet", Note(
+                        f"only sheet '{s.sheet}' is read as table '{s.table}'; not loaded: "
+                        + ", ".join(f"'{n}'" for n in others),
+                        f"只把工作表「{s.sheet}」读作「{TABLES[s.table].zh}」表；未加载："
+                        + "、".join(f"「{n}」" for n in others)), file=s.display,
+                             fix=Note(f"name the sheet in data.files if it is another one, e.g. "
+                                      f"{s.table}: '{s.display}#{others[0]}'",
+                                      f"若该表在另一个工作表中，请在 data.files 中指定，"
+                                      f"如 {s.table}: '{s.display}#{others[0]}'"))
         if not sheets:
             continue
         try:
