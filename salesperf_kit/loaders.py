@@ -119,6 +119,18 @@ def _remove_sheet(table: str) -> Note:
                 f"删除该工作表；若它才是要用的工作表，则删除 data.files.{table}")
 
 
+_EMPTY_FILE = Note("the file is empty", "该文件为空")
+_EXPORT_AGAIN = Note("export the table again with its header row", "连同表头行重新导出该表")
+_SAVE_AS_XLSX = Note("open the file in Excel and save it again as .xlsx", "用 Excel 打开该文件并另存为 .xlsx")
+_WRITE_PARQUET = Note("write the file again, e.g. with DataFrame.to_parquet",
+                      "重新写出该文件，如用 DataFrame.to_parquet")
+
+
+def _unread_parquet(err: BaseException) -> Note:
+    return Note(f"cannot read the Parquet file: {type(err).__name__}: {err}",
+                f"无法读取该 Parquet 文件：{type(err).__name__}: {err}")
+
+
 # --- public results -------------------------------------------------------------------
 
 @dataclass
@@ -1105,11 +1117,14 @@ def _excel_engine(path: Path, display: str, run: _Run, table: str = "") -> str |
     try:
         importlib.import_module("python_calamine")  # (installed: pandas' calamine engine needs it)
     except ImportError:
-        run.error(table or "?", "unsupported_file", "reading an old Excel workbook (.xls) needs "
-                  "the python-calamine package, which is not installed", file=display,
-                  fix="install the kit's dependencies again (pip install -e . or conda env "
-                      "update -f environment.yml), or pip install python-calamine; or open the "
-                      "file in Excel and save it as .xlsx")
+        run.error(table or "?", "unsupported_file", Note(
+            "reading an old Excel workbook (.xls) needs the python-calamine package, which is not installed",
+            "读取旧版 Excel 工作簿（.xls）需要 python-calamine 包，但它没有安装"), file=display,
+                  fix=Note("install the kit's dependencies again (pip install -e . or conda env "
+                           "update -f environment.yml), or pip install python-calamine; or open the "
+                           "file in Excel and save it as .xlsx",
+                           "重新安装本工具的依赖（pip install -e . 或 conda env update -f environment.yml），"
+                           "或 pip install python-calamine；也可用 Excel 打开该文件并另存为 .xlsx"))
         return None
     return "calamine"
 
@@ -1151,7 +1166,7 @@ def _unopened_workbook(path: Path, err: BaseException) -> tuple[Note, Note]:
                 Note(f"{again}; if the file opens in Excel, save it again as .xlsx",
                      f"{again.zh}；若 Excel 能打开，请另存为 .xlsx"))
     return (Note(f"cannot open the workbook: {type(err).__name__}: {err}", f"无法打开工作簿：{type(err).__name__}: {err}"),
-            Note("open the file in Excel and save it again as .xlsx", "用 Excel 打开该文件并另存为 .xlsx"))
+            _SAVE_AS_XLSX)
 
 
 def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[_Source]:
@@ -1465,14 +1480,18 @@ def _deduplicate(sources: list[_Source], wanted: list[str] | None, run: _Run) ->
 
 def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | None:
     """Decode ``data`` strictly; record a problem (and return None) when no encoding fits."""
-    fail = dict(file=src.display, fix="save the file as CSV UTF-8 (Excel: Save As > CSV UTF-8), "
-                "or set data.encoding in the parameter file")
+    fail = dict(file=src.display, fix=Note("save the file as CSV UTF-8 (Excel: Save As > CSV UTF-8), "
+                                           "or set data.encoding in the parameter file",
+                                           "把文件另存为 CSV UTF-8（Excel：另存为 > CSV UTF-8），"
+                                           "或在参数文件中设置 data.encoding"))
     if forced:
         try:
             return data.decode(forced)
         except UnicodeDecodeError as err:
-            run.error(src.table, "encoding", f"the file is not valid {forced} (data.encoding): "
-                      f"byte {err.start} cannot be decoded", **fail)
+            run.error(src.table, "encoding", Note(f"the file is not valid {forced} (data.encoding): "
+                                                  f"byte {err.start} cannot be decoded",
+                                                  f"该文件不是有效的 {forced}（data.encoding）："
+                                                  f"偏移量 {err.start} 处的字节无法解码"), **fail)
             return None
     if data.startswith(codecs.BOM_UTF8):
         try:
@@ -1485,9 +1504,11 @@ def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | N
         except UnicodeDecodeError:
             pass
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        run.error(src.table, "unreadable_file", "this is an Excel workbook, not a text (CSV) "
-                  "file", file=src.display, fix="give it the .xlsx extension (.xls for an "
-                  "old Excel 97-2003 workbook)")
+        run.error(src.table, "unreadable_file", Note("this is an Excel workbook, not a text (CSV) file",
+                                                     "这是 Excel 工作簿，不是文本（CSV）文件"),
+                  file=src.display, fix=Note("give it the .xlsx extension (.xls for an "
+                                             "old Excel 97-2003 workbook)",
+                                             "把扩展名改为 .xlsx（旧版 Excel 97-2003 工作簿为 .xls）"))
         return None
     if b"\x00" not in data[:65536]:
         for enc in ("utf-8", "gb18030"):
@@ -1504,14 +1525,19 @@ def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | N
             except (UnicodeDecodeError, LookupError):
                 text = None
             if text is not None:
-                run.warn(src.table, "encoding", f"the encoding is neither UTF-8 nor GBK; it was "
-                         f"guessed as {best.encoding}", file=src.display,
-                         zh=f"文件编码既不是 UTF-8 也不是 GBK，按猜测的 {best.encoding} 读取",
-                         fix="check a few names with accents or Chinese characters; if they "
-                             "look wrong set data.encoding in the parameter file")
+                run.warn(src.table, "encoding", Note(f"the encoding is neither UTF-8 nor GBK; it was "
+                                                     f"guessed as {best.encoding}",
+                                                     f"文件编码既不是 UTF-8 也不是 GBK，按猜测的 {best.encoding} 读取"),
+                         file=src.display,
+                         fix=Note("check a few names with accents or Chinese characters; if they "
+                                  "look wrong set data.encoding in the parameter file",
+                                  "检查几个带中文或重音字母的名字；若显示不对，请在参数文件中设置 data.encoding"))
                 return text
-    run.error(src.table, "unreadable_file", "this is not a text (CSV) file: it decodes as "
-              "neither UTF-8, UTF-16, GBK/GB18030 nor any encoding that can be guessed", **fail)
+    run.error(src.table, "unreadable_file", Note("this is not a text (CSV) file: it decodes as "
+                                                 "neither UTF-8, UTF-16, GBK/GB18030 nor any encoding "
+                                                 "that can be guessed",
+                                                 "这不是文本（CSV）文件：按 UTF-8、UTF-16、GBK/GB18030 "
+                                                 "或任何能猜出的编码都无法解码"), **fail)
     return None
 
 
@@ -1536,7 +1562,8 @@ def _read_csv(src: _Source, m: dict, run: _Run, known: set[str] | None = None) -
     try:
         data = src.path.read_bytes()
     except OSError as err:
-        run.error(src.table, "unreadable_file", f"cannot read the file: {err}", file=src.display)
+        run.error(src.table, "unreadable_file", Note(f"cannot read the file: {err}", f"无法读取该文件：{err}"),
+                  file=src.display)
         return None
     text = _decode(data, src, m["encoding"], run)
     if text is None:
@@ -1556,15 +1583,13 @@ def _read_csv(src: _Source, m: dict, run: _Run, known: set[str] | None = None) -
                            na_filter=False, skip_blank_lines=False, skiprows=skip + h,
                            engine="c")
     except pd.errors.EmptyDataError:
-        run.error(src.table, "empty_file", "the file is empty", file=src.display,
-                  fix="export the table again with its header row")
+        run.error(src.table, "empty_file", _EMPTY_FILE, file=src.display, fix=_EXPORT_AGAIN)
         return None
     except pd.errors.ParserError as err:
         _report_ragged_rows(src, text, delimiter, skip + h, h + 1, str(err), run)
         return None
     if grid.empty:
-        run.error(src.table, "empty_file", "the file is empty", file=src.display,
-                  fix="export the table again with its header row")
+        run.error(src.table, "empty_file", _EMPTY_FILE, file=src.display, fix=_EXPORT_AGAIN)
         return None
     headers = [_header_text(v) for v in grid.iloc[0]]
     body = grid.iloc[1:].reset_index(drop=True)
@@ -1586,14 +1611,19 @@ def _report_ragged_rows(src: _Source, text: str, delimiter: str, skip: int, head
             continue
         if len(record) > width:
             found += 1
-            run.error(src.table, "csv_format", f"this row has {len(record)} values but the header "
-                      f"has {width} columns", file=src.display, row=header_row + i - skip,
+            run.error(src.table, "csv_format", Note(f"this row has {len(record)} values but the header "
+                                                    f"has {width} columns",
+                                                    f"该行有 {len(record)} 个值，但表头只有 {width} 列"),
+                      file=src.display, row=header_row + i - skip,
                       value=delimiter.join(record)[:120],
-                      fix=f"a value probably contains the delimiter '{delimiter}' (e.g. a "
-                          f"thousands separator in 1,200): quote it or remove the separator")
+                      fix=Note(f"a value probably contains the delimiter '{delimiter}' (e.g. a "
+                               f"thousands separator in 1,200): quote it or remove the separator",
+                               f"某个值里多半含有分隔符「{delimiter}」（如 1,200 中的千位分隔符）："
+                               f"给它加上引号，或去掉该分隔符"))
     if not found:
-        run.error(src.table, "csv_format", f"the CSV cannot be read: {detail}", file=src.display,
-                  fix="check the quoting of the file (an opening \" without its closing \")")
+        run.error(src.table, "csv_format", Note(f"the CSV cannot be read: {detail}", f"无法读取该 CSV：{detail}"),
+                  file=src.display, fix=Note("check the quoting of the file (an opening \" without its closing \")",
+                                             "检查文件中的引号（有左引号 \" 而缺少对应的右引号 \"）"))
 
 
 def _header_index(rows: list[list[Any]], known: set[str]) -> int:
@@ -1662,16 +1692,17 @@ def _read_workbooks(sources: list[_Source], run: _Run) -> dict[tuple[Path, str],
             raise
         except BaseException as err:  # corrupt workbook (calamine panics on some)
             for s in srcs:
-                run.error(s.table, "unreadable_file", f"cannot read the workbook: "
-                          f"{type(err).__name__}: {err}", file=s.display, sheet=s.sheet,
-                          fix="open the file in Excel and save it again as .xlsx")
+                run.error(s.table, "unreadable_file", Note(f"cannot read the workbook: {type(err).__name__}: {err}",
+                                                           f"无法读取工作簿：{type(err).__name__}: {err}"),
+                          file=s.display, sheet=s.sheet, fix=_SAVE_AS_XLSX)
             continue
         for sheet, frame in frames.items():
             out[(path, sheet)] = frame
         for s in srcs:
             if (path, s.sheet) in out and out[(path, s.sheet)].empty:
-                run.error(s.table, "empty_file", "the sheet is empty", file=s.display,
-                          sheet=s.sheet, fix="put the table with its header row in this sheet")
+                run.error(s.table, "empty_file", Note("the sheet is empty", "该工作表为空"), file=s.display,
+                          sheet=s.sheet, fix=Note("put the table with its header row in this sheet",
+                                                  "把带表头行的数据表放进该工作表"))
                 del out[(path, s.sheet)]
     return out
 
@@ -1690,9 +1721,7 @@ def _read_parquet(src: _Source, run: _Run) -> _Grid | None:
     try:
         df = pd.read_parquet(src.path)
     except Exception as err:  # not parquet, corrupt
-        run.error(src.table, "unreadable_file", f"cannot read the Parquet file: "
-                  f"{type(err).__name__}: {err}", file=src.display,
-                  fix="write the file again, e.g. with DataFrame.to_parquet")
+        run.error(src.table, "unreadable_file", _unread_parquet(err), file=src.display, fix=_WRITE_PARQUET)
         return None
     headers = [str(c) for c in df.columns]
     df = df.reset_index(drop=True)
@@ -3096,9 +3125,7 @@ def _check_lazy_parquet(src: _Source, m: dict, run: _Run) -> None:
     try:
         pf = pq.ParquetFile(src.path)
     except Exception as err:  # not parquet, corrupt
-        run.error(table, "unreadable_file", f"cannot read the Parquet file: "
-                  f"{type(err).__name__}: {err}", file=src.display,
-                  fix="write the file again, e.g. with DataFrame.to_parquet")
+        run.error(table, "unreadable_file", _unread_parquet(err), file=src.display, fix=_WRITE_PARQUET)
         return
     schema = pf.schema_arrow
     names = list(schema.names)

@@ -2216,3 +2216,24 @@ def test_which_file_holds_which_table_is_said_in_chinese(tmp_path):
     assert ("没有以表名命名的工作表（工作表：「Sheet1」）。修改方法：把工作表按表名重命名（表名：" +
             "、".join(t.zh for t in TABLES.values()) + f"，或英文名 {', '.join(TABLES)}），或在 data.files "
             "中指定，如 data.files: {calls: 'client.xlsx#Sheet1'}") in lines
+
+
+def test_unreadable_files_and_ragged_rows_are_said_in_chinese(tmp_path):
+    """A workbook saved as .csv, an empty file and a row with more values than its header
+    (a thousands separator that is the delimiter) were said in English under language: zh."""
+    _add_employees(tmp_path)
+    (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,amount,status\n"
+                                         "O1,E1,C1,2026-10-01,1,200,completed\n", encoding="utf-8")
+    with pd.ExcelWriter(tmp_path / "calls.csv", engine="openpyxl") as w:
+        _orders().to_excel(w, index=False)
+    (tmp_path / "traffic.csv").write_bytes(b"")
+    lines = _zh_lines(validate_dataset(tmp_path))
+    assert ("第 2 行：该行有 7 个值，但表头只有 6 列（实际为「O1,E1,C1,2026-10-01,1,200,completed」）。"
+            "修改方法：某个值里多半含有分隔符「,」（如 1,200 中的千位分隔符）：给它加上引号，或去掉该分隔符") in lines
+    assert ("这是 Excel 工作簿，不是文本（CSV）文件。修改方法：把扩展名改为 .xlsx"
+            "（旧版 Excel 97-2003 工作簿为 .xls）") in lines
+    assert "该文件为空。修改方法：连同表头行重新导出该表" in lines
+    (tmp_path / "orders.csv").write_bytes("order_id,name\nO1,王芳\n".encode("gbk"))
+    lines = _zh_lines(validate_dataset(tmp_path, mapping={"encoding": "utf-8"}))
+    assert ("该文件不是有效的 utf-8（data.encoding）：偏移量 17 处的字节无法解码。修改方法：把文件另存为 CSV UTF-8"
+            "（Excel：另存为 > CSV UTF-8），或在参数文件中设置 data.encoding") in lines
