@@ -84,8 +84,10 @@ _NUMBER_FIX = Note("write a plain number such as 1234.5 (thousands separators, �
                    "are accepted; no %, no words)",
                    "写普通数字，如 1234.5（可带千位分隔符、¥ $ € 和 万/亿；不能带 % 或文字）")
 # YAML 1.1 reads unquoted Yes/No/On/Off/True/False as booleans.
-_YAML_BOOLEANS = ("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
-                  "parameter file, e.g. ['Yes'] instead of [Yes]")
+_YAML_BOOLEANS = Note("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
+                      "parameter file, e.g. ['Yes'] instead of [Yes]",
+                      "YAML 把不加引号的 Yes/No/On/Off 读作 true/false：在参数文件中给这些值加上引号，"
+                      "如写 ['Yes'] 而不是 [Yes]")
 # The spellings a boolean key of data.values stands for (it was an unquoted Yes/No/On/Off).
 _BOOLEAN_SPELLINGS = {flag: tuple(dict.fromkeys(
     [normalise(k) for k, v in BOOLEAN_VALUES.items() if v is flag] + ["on" if flag else "off"]))
@@ -129,6 +131,11 @@ _WRITE_PARQUET = Note("write the file again, e.g. with DataFrame.to_parquet",
 def _unread_parquet(err: BaseException) -> Note:
     return Note(f"cannot read the Parquet file: {type(err).__name__}: {err}",
                 f"无法读取该 Parquet 文件：{type(err).__name__}: {err}")
+
+
+def _quoted_zh(headers) -> str:
+    """Headers as a Chinese message lists them: 「a」、「b」, or （无）."""
+    return "、".join(f"「{h}」" for h in headers) or "（无）"
 
 
 # --- public results -------------------------------------------------------------------
@@ -1896,28 +1903,36 @@ def _default_problem(first: Problem, n: int, f: _Filled) -> Problem:
     key = f"data.defaults.{table}.{col}"
     where = f"{f.file}" + (f", sheet '{f.sheet}'," if f.sheet else "")
     cells = f"{n:,} row(s) of {where} with no {col}"
+    cells_zh = f"{f.file}" + (f" 工作表「{f.sheet}」" if f.sheet else "") + f" 中没有 {col} 的 {n:,} 行"
     if check == "field_uniqueness":
-        message = f"this default gives the {cells} the same {col}, but {col} must be unique"
-        fix = f"remove {key}, and fill in {col} in the export"
+        message = Note(f"this default gives the {cells} the same {col}, but {col} must be unique",
+                       f"{key}：该默认值让 {cells_zh}取同一个 {col}，但 {col} 必须唯一")
+        fix = Note(f"remove {key}, and fill in {col} in the export", f"删除 {key}，并在导出文件中填上 {col}")
     else:
-        message = f"this default is given to the {cells}, and {first.message}"
+        message = Note(f"this default is given to the {cells}, and {first.message}",
+                       f"{key}：该默认值给了 {cells_zh}，而{first.text('zh')}")
         allowed = _allowed_values(table, col) if check.startswith("isin(") else None
         if allowed:
             detail = f"one of {', '.join(allowed)}"
-            fix = f"set {key} to {detail} in the parameter file"
+            fix = Note(f"set {key} to {detail} in the parameter file",
+                       f"在参数文件中把 {key} 设为 {'、'.join(allowed)} 之一")
         elif check == "not_nullable" or check.startswith("str_length"):
-            fix = f"give {key} a value in the parameter file, or remove it"
+            fix = Note(f"give {key} a value in the parameter file, or remove it",
+                       f"在参数文件中给 {key} 一个值，或删除它")
         elif check == "not_a_date" and _period_text(str(f.value)):  # "all of it is October 2026"
             period = parse_period(_period_text(str(f.value)))
-            fix = (f"change {key} in the parameter file: rows dated {f.value!r} are that {period.kind}'s totals, "
-                   f"so give its last day, {period.last_day:%Y-%m-%d} (its first day would read as data that stop "
-                   "on that day)")
+            fix = Note(f"change {key} in the parameter file: rows dated {f.value!r} are that {period.kind}'s totals, "
+                       f"so give its last day, {period.last_day:%Y-%m-%d} (its first day would read as data that stop "
+                       "on that day)",
+                       f"修改参数文件中的 {key}：日期为「{f.value}」的行是该期间的合计，应写它的最后一天 "
+                       f"{period.last_day:%Y-%m-%d}（写第一天会被读作数据止于那一天）")
         else:
             detail = first.fix.removeprefix("correct the value: ").removeprefix("correct the value")
-            fix = f"change {key} in the parameter file" + (f": {detail}" if detail else "")
+            detail_zh = first.fix_text("zh").removeprefix("改正该值：").removeprefix("改正该值")
+            fix = Note(f"change {key} in the parameter file" + (f": {detail}" if detail else ""),
+                       f"修改参数文件中的 {key}" + (f"：{detail_zh}" if detail_zh else ""))
     return replace(first, message=message, fix=fix, key=key, value=f.value, file=None, sheet=None, row=None,
-                   zh=f"{key}：{first.zh}" if first.zh else "")
-
+                   zh="")
 
 def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) -> pd.DataFrame:
     """One row per record from an export with one row per line (``data.lines``): the
@@ -1936,10 +1951,15 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
             for k in differ.index[differ[col].to_numpy()]:
                 at = lines.index[lines[key] == k]
                 shown = ", ".join(f"{raw.at[i, col]!r} (row {ctx.row(i)})" for i in at[:4])
-                run.add(ctx.problem("line_conflict", f"the lines of {key} {k!r} differ in {ctx.label(col)}: {shown}",
+                shown_zh = "、".join(f"「{raw.at[i, col]}」（第 {ctx.row(i)} 行）" for i in at[:4])
+                run.add(ctx.problem("line_conflict", Note(
+                    f"the lines of {key} {k!r} differ in {ctx.label(col)}: {shown}",
+                    f"{key} 为「{k}」的各行明细{ctx.label(col, 'zh')}不同：{shown_zh}"),
                                     column=col, index=at[0], value=k,
-                                    fix=f"give every line of a record the same {col}, or leave the column out "
-                                        f"of data.columns if it belongs to the lines (e.g. a product)"))
+                                    fix=Note(f"give every line of a record the same {col}, or leave the column out "
+                                             f"of data.columns if it belongs to the lines (e.g. a product)",
+                                             f"同一条记录的各行明细写相同的 {col}；若该列属于明细（如产品），"
+                                             f"则不要在 data.columns 中映射它")))
     first = lines.drop_duplicates(key)
     total = groups[[c for c in sums if c in df]].sum(min_count=1)
     first = first.assign(**{c: total[c].reindex(first[key]).to_numpy() for c in total.columns})
@@ -2012,10 +2032,14 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         if left is None:
             found = [h for h in headers if h]
             run.add(ctx.problem(
-                "lookup_key", f"{where}.key names '{lk['left']}', which is not a header of the {ctx.table} "
-                f"table's file; its headers: {', '.join(map(repr, found)) or '(none)'}",
-                fix=_with_hint(f"correct {where}.key: a header of both files, or {{<header in {ctx.table}>: "
-                               f"<header in the lookup file>}}", lk["left"], found)))
+                "lookup_key", Note(f"{where}.key names '{lk['left']}', which is not a header of the {ctx.table} "
+                                   f"table's file; its headers: {', '.join(map(repr, found)) or '(none)'}",
+                                   f"{where}.key 指定的「{lk['left']}」不是「{TABLES[ctx.table].zh}」表文件的表头；"
+                                   f"其表头：{_quoted_zh(found)}"),
+                fix=_with_hint(Note(f"correct {where}.key: a header of both files, or {{<header in {ctx.table}>: "
+                                    f"<header in the lookup file>}}",
+                                    f"改正 {where}.key：写两个文件都有的表头，或 {{<{TABLES[ctx.table].zh}表的表头>: "
+                                    f"<对照文件的表头>}}"), lk["left"], found)))
             failed |= lost
             continue
         read = _lookup_grid(lk, ctx, m, run)
@@ -2036,18 +2060,22 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
             part = "columns" if brought else "key"
             # 'Manger' for the mapped 'Manager'; 'sr' for the mapped 'sr_id', too short for difflib alone
             meant = (closest(h, wanted, cutoff=0.4) if brought else None) or closest(h, theirs)
-            run.error(ctx.table, "lookup_column", f"{where}.{part} names '{h}', which is not a header of the "
-                      f"lookup file {file}; its headers: {', '.join(map(repr, theirs)) or '(none)'}", file=file,
-                      sheet=sheet or None, fix=_with_hint(f"correct {where}.{part}", h, [meant] if meant else [],
-                                                          cutoff=0))
+            run.error(ctx.table, "lookup_column", Note(
+                f"{where}.{part} names '{h}', which is not a header of the "
+                f"lookup file {file}; its headers: {', '.join(map(repr, theirs)) or '(none)'}",
+                f"{where}.{part} 指定的「{h}」不是对照文件 {file} 的表头；其表头：{_quoted_zh(theirs)}"), file=file,
+                      sheet=sheet or None, fix=_with_hint(Note(f"correct {where}.{part}", f"改正 {where}.{part}"),
+                                                          h, [meant] if meant else [], cutoff=0))
             lost |= {normalise(meant)} if meant and brought else set()
         right = found_headers[lk["right"]]
         cols = [found_headers[c] or c for c in cols]
         clash = [c for c in cols if _header_named(c, headers) is not None]
         if clash:
-            run.add(ctx.problem("lookup_column", f"{where}: the table already has a column '{clash[0]}'",
-                                fix="bring over only the columns the table lacks (or rename one of them "
-                                    "in the lookup file)"))
+            run.add(ctx.problem("lookup_column", Note(f"{where}: the table already has a column '{clash[0]}'",
+                                                      f"{where}：该表已有「{clash[0]}」列"),
+                                fix=Note("bring over only the columns the table lacks (or rename one of them "
+                                         "in the lookup file)",
+                                         "只带入该表没有的列（或在对照文件中把其中一列改名）")))
         if absent:
             failed |= lost
         if absent or clash:
@@ -2059,22 +2087,26 @@ def _with_lookups(ctx: _Ctx, headers: list[str], data: pd.DataFrame, m: dict,
         if conflicting.any():
             key = conflicting.index[conflicting.to_numpy()][0]
             rows = [grid.header_row + 1 + int(i) for i in values.index[values["key"] == key]]
-            run.error(ctx.table, "lookup_duplicate",
-                      f"{where}: '{right}' {key!r} is in {len(rows)} rows of the lookup file with different "
-                      f"values (rows {', '.join(map(str, rows[:5]))}); {int(conflicting.sum())} key(s) in all",
+            run.error(ctx.table, "lookup_duplicate", Note(
+                f"{where}: '{right}' {key!r} is in {len(rows)} rows of the lookup file with different "
+                f"values (rows {', '.join(map(str, rows[:5]))}); {int(conflicting.sum())} key(s) in all",
+                f"{where}：「{right}」为「{key}」的行在对照文件中有 {len(rows)} 行，值各不相同"
+                f"（第 {'、'.join(map(str, rows[:5]))} 行）；共 {int(conflicting.sum())} 个键如此"),
                       file=file, sheet=sheet or None, row=rows[0], column=right, value=key,
-                      fix="keep one row per key in the lookup file")
+                      fix=Note("keep one row per key in the lookup file", "对照文件中每个键只保留一行"))
             failed |= lost
             continue
         table_keys = _texts(data[headers.index(left)])  # (the first column of that name)
         found = values.drop_duplicates("key").set_index("key")
         matched = int(table_keys.isin(found.index).sum())
         if len(data) and not matched:
-            run.add(ctx.problem("lookup_no_match", f"{where}: no value of the table's '{left}' is in the "
-                                f"'{right}' column of {file}, so {', '.join(cols)} stay empty", severity="warning",
-                                zh=f"{where}：表中 '{left}' 列的值在 {file} 的 '{right}' 列中一个也没有，"
-                                   f"{'、'.join(cols)} 为空",
-                                fix="check that 'key' names the matching key columns"))
+            run.add(ctx.problem("lookup_no_match", Note(
+                f"{where}: no value of the table's '{left}' is in the "
+                f"'{right}' column of {file}, so {', '.join(cols)} stay empty",
+                f"{where}：表中「{left}」列的值在 {file} 的「{right}」列中一个也没有，{'、'.join(cols)} 为空"),
+                                severity="warning",
+                                fix=Note("check that 'key' names the matching key columns",
+                                         "检查 key 指定的是否是相互对应的键列")))
         for c in cols:
             data[len(headers)] = table_keys.map(found[c]).astype(object).to_numpy()
             headers.append(c)
@@ -2301,10 +2333,13 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
             matches = [i for i, h in enumerate(headers) if normalise(h) == normalise(column)]
             if not matches:
                 run.add(ctx.problem(
-                    "filter_column_missing", f"data.filters.{ctx.table} names the column "
-                    f"'{column}', which is neither a header of the file nor a mapped column",
-                    fix=_with_hint("use a header of the file or a contract column", column,
-                                   [h for h in headers if h] + list(assigned))))
+                    "filter_column_missing", Note(f"data.filters.{ctx.table} names the column "
+                                                  f"'{column}', which is neither a header of the file "
+                                                  f"nor a mapped column",
+                                                  f"data.filters.{ctx.table} 指定的列「{column}」既不是文件的表头，"
+                                                  f"也不是已映射的列"),
+                    fix=_with_hint(Note("use a header of the file or a contract column", "写文件的表头或标准列名"),
+                                   column, [h for h in headers if h] + list(assigned))))
                 continue
             pos = matches[0]
         used.add(pos)
@@ -2322,15 +2357,21 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
             found = text.fillna("(empty)").value_counts()
             shown = ", ".join(f"{v!r} {n:,}" for v, n in found.head(5).items()) + (
                 f" ({len(found):,} distinct values)" if len(found) > 5 else "")
-            quote = ("; " + _YAML_BOOLEANS if any(isinstance(v, (bool, np.bool_))
-                                                   for v in values) else "")
+            shown_zh = "、".join(f"「{'（空白）' if v == '(empty)' else v}」{n:,}" for v, n in found.head(5).items()) + (
+                f"（共 {len(found):,} 种值）" if len(found) > 5 else "")
+            booleans = any(isinstance(v, (bool, np.bool_)) for v in values)
+            quote = ("; " + _YAML_BOOLEANS if booleans else "")
             example = next(iter(text.dropna().value_counts().index), "")
             run.add(ctx.problem(
-                "filter_removes_all", f"{key_name} keeps {kept}, but no row of the column has "
-                f"one of these values, so it would remove all {len(ok):,} row(s); values found: "
-                f"{shown}", column=contract or column,
-                fix=f"write the values to keep exactly as they appear in the column, e.g. "
-                    f"{key_name}: [{example!r}]{quote}"))
+                "filter_removes_all", Note(f"{key_name} keeps {kept}, but no row of the column has "
+                                           f"one of these values, so it would remove all {len(ok):,} row(s); "
+                                           f"values found: {shown}",
+                                           f"{key_name} 保留 {kept}，但该列没有一行是其中的值，因此会去掉全部 "
+                                           f"{len(ok):,} 行；列中的值：{shown_zh}"), column=contract or column,
+                fix=Note(f"write the values to keep exactly as they appear in the column, e.g. "
+                         f"{key_name}: [{example!r}]{quote}",
+                         f"按列中的写法照写要保留的值，如 {key_name}: [{example!r}]"
+                         + (f"；{_YAML_BOOLEANS.zh}" if booleans else ""))))
             keep &= ok
             continue
         _report_unmatched_filter_values(ctx, key_name, values, text, recoded, ok, contract or column, run)
@@ -2343,16 +2384,19 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
                 f"(kept: {', '.join(map(str, values))}): {counts}",
                 column=contract or column, severity="warning",
                 zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（保留：{'、'.join(map(str, values))}）：{counts_zh}",
-                fix="nothing to do if these rows are not to be counted; otherwise change "
-                    "data.filters"))
+                fix=Note("nothing to do if these rows are not to be counted; otherwise change "
+                         "data.filters", "若这些行本就不该计入，无需处理；否则修改 data.filters")))
         keep &= ok
     if len(keep) and not keep.any() and not any(
             p.check == "filter_removes_all" and p.table == ctx.table for p in run.problems):
         run.add(ctx.problem(
-            "filter_removes_all", f"data.filters.{ctx.table} keeps no row: each filter keeps "
-            f"some rows, but no row passes all of them ({', '.join(filters)})",
-            fix=f"loosen one of the filters in data.filters.{ctx.table}, or check that its "
-                f"values belong together"))
+            "filter_removes_all", Note(f"data.filters.{ctx.table} keeps no row: each filter keeps "
+                                       f"some rows, but no row passes all of them ({', '.join(filters)})",
+                                       f"data.filters.{ctx.table} 一行也不保留：每个筛选条件都保留了一些行，"
+                                       f"但没有一行同时满足全部条件（{'、'.join(filters)}）"),
+            fix=Note(f"loosen one of the filters in data.filters.{ctx.table}, or check that its "
+                     f"values belong together",
+                     f"放宽 data.filters.{ctx.table} 中的某个筛选条件，或检查这些值能否同时成立")))
     return keep, used
 
 
@@ -2370,22 +2414,30 @@ def _report_unmatched_filter_values(ctx: _Ctx, key_name: str, values: list, text
             continue
         slip = next((v for v in gone if one_slip_apart(normalise(value), normalise(v))), None)
         meant = slip or closest(value, gone)
-        message = f"{key_name} keeps {value!r}, which no row of the column has"
+        message = Note(f"{key_name} keeps {value!r}, which no row of the column has",
+                       f"{key_name} 保留的「{value}」在该列中一行也没有")
         if meant is not None:
             same = pd.concat([_normalised(t).eq(normalise(meant)) for t in found], axis=1).any(axis=1)
-            message = _with_hint(f"{message}, and removes the {int((same & ~ok).sum()):,} row(s) of {meant!r}"
-                                 + (", one typing slip away from it" if slip else ""), value, [meant])
+            n = int((same & ~ok).sum())
+            message = _with_hint(Note(f"{message}, and removes the {n:,} row(s) of {meant!r}"
+                                      + (", one typing slip away from it" if slip else ""),
+                                      f"{message.zh}，却去掉了「{meant}」的 {n:,} 行"
+                                      + ("（与它只差一处笔误）" if slip else "")), value, [meant])
         if slip is not None:
             run.add(ctx.problem("filter_value_misspelt", message, column=column,
-                                fix=f"write {slip!r} instead of {value!r} in {key_name} to keep those rows, "
-                                    f"or remove {value!r} from it to leave them out"))
+                                fix=Note(f"write {slip!r} instead of {value!r} in {key_name} to keep those rows, "
+                                         f"or remove {value!r} from it to leave them out",
+                                         f"要保留这些行，在 {key_name} 中把「{value}」改为「{slip}」；"
+                                         f"要去掉它们，则从中删除「{value}」")))
             continue
-        quote = f"; {_YAML_BOOLEANS}" if isinstance(value, (bool, np.bool_)) else ""
+        boolean = isinstance(value, (bool, np.bool_))
+        quote = f"; {_YAML_BOOLEANS}" if boolean else ""
         run.add(ctx.problem(
             "filter_value_unmatched", message, column=column, severity="warning",
-            zh=f"{key_name} 保留的 {value!r} 在该列中一行也没有" + (f"；是否应为 {meant!r}？" if meant else ""),
-            fix=f"nothing to do if no row has {value!r} in this export; otherwise write it as the column "
-                f"does{quote}"))
+            fix=Note(f"nothing to do if no row has {value!r} in this export; otherwise write it as the column "
+                     f"does{quote}",
+                     f"若本次导出中确实没有「{value}」的行，无需处理；否则按列中的写法写它"
+                     + (f"；{_YAML_BOOLEANS.zh}" if boolean else ""))))
 
 
 # --- values ---------------------------------------------------------------------------

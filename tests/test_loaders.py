@@ -1772,9 +1772,17 @@ def test_every_loader_warning_has_its_chinese_text():
     notes = {"Note"} | {f.name for f in tree.body if isinstance(f, ast.FunctionDef)
                         and getattr(f.returns, "id", None) == "Note"}
 
+    def note_call(node) -> bool:
+        return isinstance(node, ast.Call) and getattr(node.func, "id", None) in notes | {"_with_hint"}
+
+    named = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and note_call(n.value)
+             for t in n.targets if isinstance(t, ast.Name)}  # (message = Note(...) before the call)
+
     def a_note(c: ast.Call) -> bool:
         message = c.args[2] if len(c.args) > 2 else next((k.value for k in c.keywords if k.arg == "message"), None)
-        return isinstance(message, ast.Call) and getattr(message.func, "id", None) in notes
+        if message is None and getattr(c.func, "attr", None) == "problem" and len(c.args) > 1:
+            message = c.args[1]  # (ctx.problem(check, message, ...))
+        return note_call(message) or (isinstance(message, ast.Name) and message.id in named)
 
     warns = [c for c in calls if getattr(c.func, "attr", None) == "warn"
              or any(k.arg == "severity" and getattr(k.value, "value", None) == "warning" for k in c.keywords)]
@@ -2237,3 +2245,33 @@ def test_unreadable_files_and_ragged_rows_are_said_in_chinese(tmp_path):
     lines = _zh_lines(validate_dataset(tmp_path, mapping={"encoding": "utf-8"}))
     assert ("该文件不是有效的 utf-8（data.encoding）：偏移量 17 处的字节无法解码。修改方法：把文件另存为 CSV UTF-8"
             "（Excel：另存为 > CSV UTF-8），或在参数文件中设置 data.encoding") in lines
+
+
+def test_filters_lookups_and_defaults_are_said_in_chinese(tmp_path):
+    """The findings about data.filters, data.lookups and data.defaults were in English under
+    language: zh; a filter value one slip from the one it removes, a lookup column the file
+    does not have and a default that is not a date are now said in Chinese."""
+    _add_employees(tmp_path)
+    orders = _orders().assign(region=["N", "S", "N", "S"])
+    _write_csv(tmp_path / "orders.csv", orders)
+    _write_csv(tmp_path / "regions.csv", pd.DataFrame({"Area": ["N", "S"], "Manager": ["E3", "E3"]}))
+    lines = _zh_lines(validate_dataset(tmp_path, mapping={
+        "filters": {"orders": {"status": ["completed", "cancelled", "refundd"]}},
+        "lookups": {"orders": [{"file": "regions.csv", "key": {"region": "Area"}, "columns": ["Manger"]}]}}))
+    assert ("「status」列：data.filters.orders.status 保留的「refundd」在该列中一行也没有，却去掉了「refunded」的 1 行"
+            "（与它只差一处笔误）；是否应为「refunded」？修改方法：要保留这些行，在 data.filters.orders.status 中"
+            "把「refundd」改为「refunded」；要去掉它们，则从中删除「refundd」") in lines
+    assert ("data.lookups.orders (item 1).columns 指定的「Manger」不是对照文件 regions.csv 的表头；其表头：「Area」、"
+            "「Manager」。修改方法：改正 data.lookups.orders (item 1).columns；是否应为「Manager」？") in lines
+    _write_csv(tmp_path / "orders.csv", orders.drop(columns="order_date"))
+    lines = _zh_lines(validate_dataset(tmp_path, mapping={"defaults": {"orders": {"order_date": "2026-10"}}}))
+    assert ("data.defaults.orders.order_date：该默认值给了 orders.csv 中没有 order_date 的 4 行，而「order_date」"
+            "不是日期（实际为「2026-10」）。修改方法：修改参数文件中的 data.defaults.orders.order_date：日期为"
+            "「2026-10」的行是该期间的合计，应写它的最后一天 2026-10-31（写第一天会被读作数据止于那一天）") in lines
+    for p in tmp_path.iterdir():
+        p.unlink()
+    _order_lines(tmp_path, employee_of_line3="E2")
+    lines = _zh_lines(validate_dataset(tmp_path, mapping={"lines": ["orders"]}))
+    assert ("第 2 行「employee_id」列：order_id 为「O1」的各行明细「employee_id」不同：「E1」（第 2 行）、「E1」（第 3 行）、"
+            "「E2」（第 4 行）。修改方法：同一条记录的各行明细写相同的 employee_id；若该列属于明细（如产品），"
+            "则不要在 data.columns 中映射它") in lines
