@@ -1769,8 +1769,11 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     if unused:
         names = ", ".join(f"'{grid.headers[i]}'" if grid.headers[i]
                           else f"(no header, column {_letter(i)})" for i in unused)
-        run.add(ctx.problem("unused_columns", f"columns not used by table '{table}': {names}",
-                            severity="warning", zh=f"「{TABLES[table].zh}」表未使用的列：{names}",
+        names_zh = "、".join(f"「{grid.headers[i]}」" if grid.headers[i] else f"（无表头的 {_letter(i)} 列）"
+                            for i in unused)
+        run.add(ctx.problem("unused_columns", Note(f"columns not used by table '{table}': {names}",
+                                                   f"「{TABLES[table].zh}」表未使用的列：{names_zh}"),
+                            severity="warning",
                             fix=Note(f"if one of them holds a contract column, map it with "
                                      f"data.columns.{table}: {{<header>: <column>}}; otherwise nothing to do",
                                      f"如果其中某列是数据规范中的列，用 data.columns.{table}: {{<表头>: <列名>}} "

@@ -1756,7 +1756,7 @@ def test_order_lines_are_combined_into_orders(tmp_path):
     assert w.message == "4 lines combined into 2 records by order_id"
     assert w.text("zh") == "4 行明细按 order_id 合并为 2 条记录" and w.text("en") == w.message
     [unused] = [w for w in ds.warnings if w.check == "unused_columns"]  # the product column
-    assert unused.text("zh") == "「订单」表未使用的列：'product'"
+    assert unused.text("zh") == "「订单」表未使用的列：「product」"
 
 
 def test_every_loader_warning_has_its_chinese_text():
@@ -2275,3 +2275,17 @@ def test_filters_lookups_and_defaults_are_said_in_chinese(tmp_path):
     assert ("第 2 行「employee_id」列：order_id 为「O1」的各行明细「employee_id」不同：「E1」（第 2 行）、「E1」（第 3 行）、"
             "「E2」（第 4 行）。修改方法：同一条记录的各行明细写相同的 employee_id；若该列属于明细（如产品），"
             "则不要在 data.columns 中映射它") in lines
+
+
+def test_the_header_row_found_below_a_title_is_said_in_chinese(tmp_path):
+    """An export with a title and a blank line above its header: the header row is found, and
+    what is said of its headers (one that data.columns maps and the file lacks, columns left
+    unused, one with no header at all) reads in Chinese under language: zh."""
+    _add_employees(tmp_path)
+    (tmp_path / "orders.csv").write_text("2026年10月订单报表\n\n订单号,工号,客户,日期,金额,状态,\n"
+                                         "O1,E1,C1,2026-10-01,100,completed,x\n", encoding="utf-8")
+    lines = _zh_lines(validate_dataset(tmp_path, mapping={"columns": {"orders": {"下单时间": "order_date"}}}))
+    assert ("「order_date」列：data.columns.orders 映射的表头「下单时间」不在文件中；文件中的表头：「订单号」、「工号」、"
+            "「客户」、「日期」、「金额」、「状态」。修改方法：改正 data.columns.orders 中的表头") in lines
+    assert ("「订单」表未使用的列：「日期」、（无表头的 G 列）。修改方法：如果其中某列是数据规范中的列，"
+            "用 data.columns.orders: {<表头>: <列名>} 映射；否则无需处理") in lines

@@ -46,7 +46,7 @@ def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
                           data_path=str(tmp_path), period="2026-10", language="zh")
     table = report.data_quality().table
     rows = {tuple(r[:2]) + (r[-1],) for r in table.itertuples(index=False)}
-    assert ("加载提示", "订单", "「订单」表未使用的列：'备注'") in rows
+    assert ("加载提示", "订单", "「订单」表未使用的列：「备注」") in rows
     assert ("指标略去", "", "未计算「跨部门协作评分」：数据中缺少「评价」表。") in rows
     assert ("指标略去", "", "未计算「带教新人业绩提升率」：数据中缺少「员工」表的「导师编号」（mentor_id）列。") in rows
     assert ("已加载", "通话", "") in rows
