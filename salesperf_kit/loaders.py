@@ -1869,10 +1869,13 @@ def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells:
         other = ctx.row(first[(who, period)])
         shown = _cell_text(raw.at[index, "period"]) if "period" in raw.columns else period
         run.add(ctx.problem(
-            "duplicate_period", f"{ctx.label('period')} {period} of employee_id '{who}' is also in row {other}: "
-            "the two rows would be added up", column="period", index=index, value=shown,
-            fix=f"keep one row per person and period (delete or merge row {other} or this row), or correct "
-                "the employee id or the period"))
+            "duplicate_period", Note(f"{ctx.label('period')} {period} of employee_id '{who}' is also in row {other}: "
+                                     "the two rows would be added up",
+                                     f"工号「{who}」、{ctx.label('period', 'zh')}为 {period} 的记录在第 {other} 行"
+                                     "已有一行：两行会被加在一起"), column="period", index=index, value=shown,
+            fix=Note(f"keep one row per person and period (delete or merge row {other} or this row), or correct "
+                     "the employee id or the period",
+                     f"每人每期只保留一行（删除或合并第 {other} 行或本行），或改正工号或期间")))
 
 
 def _blame_defaults(run: _Run) -> None:
@@ -3170,6 +3173,10 @@ def _arrow_kind(t) -> str:
     return str(t)
 
 
+#: the kinds of :func:`_arrow_kind` as a Chinese message names them
+_KIND_ZH = {"date": "日期", "number": "数字", "boolean": "是/否值", "text": "文本"}
+
+
 def _check_lazy_parquet(src: _Source, m: dict, run: _Run) -> None:
     """Lazy mode: check the Parquet schema only and leave the table on disk."""
     import pyarrow.parquet as pq
@@ -3184,30 +3191,38 @@ def _check_lazy_parquet(src: _Source, m: dict, run: _Run) -> None:
         return
     schema = pf.schema_arrow
     names = list(schema.names)
-    fix_lazy = ("lazy mode reads Parquet columns by their contract names: rename the column in "
-                "the file, or load with lazy=False")
+    fix_lazy = Note("lazy mode reads Parquet columns by their contract names: rename the column in "
+                    "the file, or load with lazy=False",
+                    "按需读取（lazy）模式按标准列名读取 Parquet 的列：在文件中把该列改名，或用 lazy=False 载入")
     for section in ("columns", "values", "defaults", "filters"):
         if m[section].get(table):
-            run.add(ctx.problem("lazy_mapping", f"data.{section}.{table} cannot be applied to a "
-                                f"Parquet table left on disk (lazy mode)",
-                                fix="apply it when writing the Parquet file, or load with "
-                                    "lazy=False"))
+            run.add(ctx.problem("lazy_mapping", Note(f"data.{section}.{table} cannot be applied to a "
+                                                     f"Parquet table left on disk (lazy mode)",
+                                                     f"data.{section}.{table} 无法用于留在磁盘上按需读取（lazy 模式）"
+                                                     f"的 Parquet 表"),
+                                fix=Note("apply it when writing the Parquet file, or load with lazy=False",
+                                         "在写出 Parquet 文件时就应用它，或用 lazy=False 载入")))
     for col in spec.required:
         if col not in names:
-            run.add(ctx.problem("column_missing", f"required column '{col}' not found; columns "
-                                f"found: {', '.join(names)}", column=col,
-                                fix=_with_hint(fix_lazy, col, names)))
+            run.add(ctx.problem("column_missing", Note(f"required column '{col}' not found; columns "
+                                                       f"found: {', '.join(names)}",
+                                                       f"找不到必需的列「{col}」；文件中的列：{_quoted_zh(names)}"),
+                                column=col, fix=_with_hint(fix_lazy, col, names)))
     expected = {**{c: "date" for c in spec.dates}, **{c: "number" for c in spec.numbers},
                 **{c: "boolean" for c in spec.booleans}, **{c: "text" for c in spec.texts}}
     for col, want in expected.items():
         if col in names:
             got = _arrow_kind(schema.field(col).type)
             if got != want:
-                run.add(ctx.problem("column_type", f"column '{col}' holds {got} values in the "
-                                    f"Parquet file, but the contract expects {want}",
+                run.add(ctx.problem("column_type", Note(f"column '{col}' holds {got} values in the "
+                                                        f"Parquet file, but the contract expects {want}",
+                                                        f"Parquet 文件中的「{col}」列是{_KIND_ZH.get(got, got)}，"
+                                                        f"但数据规范要求{_KIND_ZH[want]}"),
                                     column=col, value=str(schema.field(col).type),
-                                    fix=f"write {col} as {want} in the Parquet file, or load "
-                                        f"with lazy=False so that the kit parses it"))
+                                    fix=Note(f"write {col} as {want} in the Parquet file, or load "
+                                             f"with lazy=False so that the kit parses it",
+                                             f"在 Parquet 文件中把 {col} 写成{_KIND_ZH[want]}，"
+                                             f"或用 lazy=False 载入，由本工具解析")))
     run.dataset.lazy[table] = src.path
     run.dataset.sources[table] = SourceInfo(str(src.path), None, 0)
     run.rows[table] = pf.metadata.num_rows

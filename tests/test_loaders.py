@@ -2289,3 +2289,29 @@ def test_the_header_row_found_below_a_title_is_said_in_chinese(tmp_path):
             "「客户」、「日期」、「金额」、「状态」。修改方法：改正 data.columns.orders 中的表头") in lines
     assert ("「订单」表未使用的列：「日期」、（无表头的 G 列）。修改方法：如果其中某列是数据规范中的列，"
             "用 data.columns.orders: {<表头>: <列名>} 映射；否则无需处理") in lines
+
+
+def test_a_repeated_period_and_the_lazy_parquet_checks_are_said_in_chinese(tmp_path):
+    """Two rows of one person and month in a KPI sheet, and what lazy mode finds in a Parquet
+    file it leaves on disk, were said in English under language: zh."""
+    sheet = pd.DataFrame({"工号": ["E1", "E2", "E1"], "月份": ["2026-10", "2026-10", "2026年10月"],
+                          "销售额": ["1000", "500", "2000"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    lines = _zh_lines(validate_dataset(tmp_path))
+    assert ("第 4 行「月份」列：工号「E1」、「月份」（period）为 2026-10 的记录在第 2 行已有一行：两行会被加在一起"
+            "（实际为「2026年10月」）。修改方法：每人每期只保留一行（删除或合并第 2 行或本行），或改正工号或期间") in lines
+    (tmp_path / "指标表.csv").unlink()
+    _orders().drop(columns="customer_id").to_parquet(tmp_path / "orders.parquet")
+    with pytest.raises(DataContractError) as err:
+        load_dataset(tmp_path, lazy=True, mapping={"filters": {"orders": {"status": ["completed"]}}})
+    lines = [p.line("zh") for p in err.value.problems]
+    for line in lines:
+        assert not any(english in line for english in ("row ", "Fix:", "found", "not found")), line
+    assert ("orders.parquet：data.filters.orders 无法用于留在磁盘上按需读取（lazy 模式）的 Parquet 表。"
+            "修改方法：在写出 Parquet 文件时就应用它，或用 lazy=False 载入") in lines
+    assert ("orders.parquet，「customer_id」列：找不到必需的列「customer_id」；文件中的列：「order_id」、「employee_id」、"
+            "「order_date」、「amount」、「status」。修改方法：按需读取（lazy）模式按标准列名读取 Parquet 的列："
+            "在文件中把该列改名，或用 lazy=False 载入；是否应为「order_id」？") in lines
+    assert any(line.startswith("orders.parquet，「amount」列：Parquet 文件中的「amount」列是文本，但数据规范要求数字")
+               for line in lines), lines
