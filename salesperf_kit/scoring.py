@@ -803,6 +803,7 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
                  idle: set[tuple[str, str]] = frozenset()) -> pd.DataFrame:
     sc = params.scoring
     parts = []
+    zeroed: set[tuple[str, str]] = set()  # (employee_id, kpi) given 0 points for nothing done
     for _, members in people.groupby("peer_role", sort=False):
         used = list(dict.fromkeys(k for r in members["role"] for k in weights[r]))
         for k in used:
@@ -821,8 +822,7 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
             lazy = np.array([(str(e), k) in idle for e in ids], dtype=bool)
             if lazy.any() and points[~lazy].notna().any():
                 points = points.where(~lazy, 0.0)
-                for e in ids[lazy]:
-                    extra_notes = {**extra_notes, (e, k): "; ".join(x for x in (extra_notes.get((e, k), ""), IDLE) if x)}
+                zeroed |= {(e, k) for e in ids[lazy]}
             parts.append(pd.DataFrame({
                 "employee_id": ids.to_numpy(), "kpi": k, "raw": values.to_numpy(), "target": tgt.to_numpy(),
                 "method": spec.method, "normalised": points.to_numpy(),
@@ -835,6 +835,8 @@ def _kpi_details(people: pd.DataFrame, raw: pd.DataFrame, weights: dict, params,
             code = ("lack" if k not in computed else "value" if pd.isna(v)
                     else ("zero_target" if t == 0 else "target") if m == "attainment" else "score")
             why = UNSCORED[code]
+        elif (e, k) in zeroed:
+            why = IDLE
         extra = extra_notes.get((e, k), "")
         notes.append("; ".join(x for x in (extra, why) if x))
     d["note"] = notes
