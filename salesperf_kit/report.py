@@ -108,13 +108,45 @@ def _inputs(data: str, params_file: Path) -> list[dict]:
 
 
 def _input(f: Path, kind: str) -> dict:
-    """A file of the manifest's inputs with its size and SHA-256; a file that cannot be read
-    (a spreadsheet's lock file in the data folder) is listed with the reason instead: the
-    loader says so when it is data the report needs."""
+    """A file of the manifest's inputs with its size, modification time (UTC) and SHA-256; a
+    file that cannot be read (a spreadsheet's lock file in the data folder) is listed with
+    the reason instead: the loader says so when it is data the report needs.
+
+    The size and time are taken before the bytes are hashed, so that a file written while
+    it is hashed reads as changed afterwards (:func:`_changed_inputs`)."""
     try:
-        return {"path": str(f), "kind": kind, "bytes": f.stat().st_size, "sha256": sha256_of(f)}
+        st = f.stat()
+        return {"path": str(f), "kind": kind, "bytes": st.st_size, "modified": _modified(st),
+                "sha256": sha256_of(f)}
     except OSError as err:
         return {"path": str(f), "kind": kind, "unreadable": err.strerror or str(err)}
+
+
+def _modified(st) -> str:
+    return datetime.fromtimestamp(st.st_mtime_ns / 1e9, timezone.utc).isoformat()
+
+
+def _changed_inputs(inputs: list[dict]) -> list[str]:
+    """The inputs hashed before the run that differ at its end, each as a line saying how:
+    a file rewritten (another size or SHA-256), or gone. A file touched but unchanged (the
+    same bytes) is not a change."""
+    out = []
+    for entry in inputs:
+        if "sha256" not in entry:
+            continue
+        f = Path(entry["path"])
+        try:
+            st = f.stat()
+            if st.st_size == entry["bytes"] and _modified(st) == entry.get("modified"):
+                continue
+            if sha256_of(f) == entry["sha256"]:
+                continue
+            out.append(f"{f} ({entry['bytes']:,} bytes when the run started, {st.st_size:,} bytes and another "
+                       f"SHA-256 at its end)")
+        except OSError as err:
+            gone = "removed" if isinstance(err, FileNotFoundError) else f"unreadable: {err.strerror or err}"
+            out.append(f"{f} ({entry['bytes']:,} bytes when the run started, {gone} at its end)")
+    return out
 
 
 def _inputs_read(manifest: dict) -> None:
@@ -876,7 +908,10 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
                 manifest.update(json.loads(written.read_text(encoding="utf-8")))
             except ValueError:
                 pass
+        changed = _changed_inputs(manifest["inputs"]) if status == "ok" else []
         _inputs_read(manifest)
+        if changed:  # (the manifest's hashes would not be those of what the report read)
+            status, error = "failed", _changed_error(changed)
         warnings = completeness_warnings(manifest.get("report") or {}, p) if status == "ok" else []
         incomplete = strict and bool(warnings)
         if incomplete:
@@ -890,7 +925,7 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
             failed = failed_folder(reports, p, client, dest, started)
             failed.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(folder), str(failed))
-            kept = "The report (as it would have been written)" if incomplete else \
+            kept = "The report (as it would have been written)" if incomplete or changed else \
                 "The failed notebook (failing cell marked)"
             raise ReportError(f"The {business} report for {p} failed: {error}\n"
                               f"{kept} is kept in {failed}; any earlier report in {dest} is untouched.")
@@ -907,6 +942,13 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
     finally:
         staging.discard()
         lock.release()
+
+
+def _changed_error(changed: list[str]) -> str:
+    return ("An input changed while the report ran, so the report could mix its old and new contents and its "
+            "manifest would not say what was read: " + "; ".join(changed) + ". Fix: run the report again once "
+            "the file is complete. For a scheduled run, have the export written under another name and renamed "
+            "when it is complete, or finished well before the run starts.")
 
 
 def _short_error(err: Exception, limit: int = 2000) -> str:

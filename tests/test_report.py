@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from pathlib import Path
 
@@ -712,3 +713,63 @@ def test_a_report_that_succeeds_moves_its_own_earlier_failures_to_resolved(tmp_p
     assert resolve_failed(tmp_path, "2026-10", "beta", tmp_path / "2026-10" / "beta" / "online") == \
         [failed / "_resolved" / "2026-10" / "beta" / "online-20261102T060001Z"]
     assert not (failed / "2026-10" / "beta").exists() and (failed / "2026-10" / "acme").is_dir()
+
+
+def test_an_export_rewritten_while_its_report_runs_fails_the_run(small_data, tmp_path, monkeypatch):
+    """The manifest hashed the inputs before the notebook read them: an export still being
+    copied in when a scheduled run started gave a report of part of the new file and a
+    manifest whose SHA-256 described the old one. A file that differs at the end of the run
+    fails it, says which file and how, and leaves the earlier report in place."""
+    import shutil
+
+    from salesperf_kit import report
+
+    data = tmp_path / "data"
+    shutil.copytree(small_data["online"], data)
+    orders = data / "orders.csv"
+    size = orders.stat().st_size
+
+    class Kernel:
+        kernel_name = "python3"
+
+        def shutdown_kernel(self, now=False):
+            pass
+
+    def execute(nb_in, nb_out, parameters, km, *, progress):  # the export's last rows arrive meanwhile
+        with open(orders, "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        nbformat.write(nbformat.v4.new_notebook(), nb_out)
+
+    monkeypatch.setattr(report.Kernels, "take", lambda self, ahead=True: Kernel())
+    monkeypatch.setattr(report, "_execute", execute)
+    reports = tmp_path / "reports"
+    earlier = reports / "2026-10" / "acme" / "online"
+    earlier.mkdir(parents=True)
+    (earlier / "report.html").write_text("the earlier report", encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
+                   reports_dir=reports, force=True)
+    [failed] = list((reports / "_failed" / "2026-10" / "acme").glob("online-*"))
+    assert str(err.value) == (
+        f"The online report for 2026-10 failed: An input changed while the report ran, so the report could mix its "
+        f"old and new contents and its manifest would not say what was read: {orders} ({size:,} bytes when the run "
+        f"started, {size + 1:,} bytes and another SHA-256 at its end). Fix: run the report again once the file is "
+        "complete. For a scheduled run, have the export written under another name and renamed when it is "
+        "complete, or finished well before the run starts.\n"
+        f"The report (as it would have been written) is kept in {failed}; any earlier report in {earlier} is "
+        "untouched.")
+    assert (earlier / "report.html").read_text(encoding="utf-8") == "the earlier report"
+    assert json.loads((failed / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
+
+
+def test_a_file_touched_but_unchanged_is_not_a_change(tmp_path):
+    from salesperf_kit import report
+
+    f = tmp_path / "orders.csv"
+    f.write_text("a,b\n1,2\n", encoding="utf-8")
+    [entry] = [report._input(f, "data")]
+    assert report._changed_inputs([entry]) == []
+    os.utime(f, ns=(0, 10**9))  # touched: another time, the same bytes
+    assert report._changed_inputs([entry]) == []
+    f.unlink()
+    assert report._changed_inputs([entry]) == [f"{f} (8 bytes when the run started, removed at its end)"]
