@@ -1240,9 +1240,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             if first is not mark:
                 at = (f"first on line {first.line + 1}" if first.line != mark.line else
                       f"first at column {first.column + 1} of line {first.line + 1}")
+                at_zh = (f"第一次在第 {first.line + 1} 行" if first.line != mark.line else
+                         f"第一次在第 {first.line + 1} 行第 {first.column + 1} 列")
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' is written twice in the same section ({at}); "
-                    "the second would replace the first. Fix: merge the two into one", mark)
+                    None, None, Note(f"the key '{key}' is written twice in the same section ({at}); "
+                                     "the second would replace the first. Fix: merge the two into one",
+                                     f"键「{key}」在同一段中写了两次（{at_zh}），后者会覆盖前者。"
+                                     "修改方法：把两处合并为一处"), mark)
         return super().construct_mapping(node, deep)
 
 
@@ -1260,9 +1264,11 @@ def _read_yaml(path: Path) -> tuple[dict, KeyLines]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ParamsError("the parameter file does not exist", file=str(path)) from None
+        raise ParamsError(Note("the parameter file does not exist", "参数文件不存在"), file=str(path)) from None
     except UnicodeDecodeError as err:
-        raise ParamsError(f"the file is not UTF-8 text ({err.reason}); save it as UTF-8", file=str(path)) from None
+        raise ParamsError(Note(f"the file is not UTF-8 text ({err.reason}); save it as UTF-8",
+                               f"该文件不是 UTF-8 编码的文本（{err.reason}）。修改方法：另存为 UTF-8 编码"),
+                          file=str(path)) from None
     loader = _UniqueKeyLoader(text)  # (safe: a SafeLoader)
     try:
         node = loader.get_single_node()
@@ -1274,7 +1280,9 @@ def _read_yaml(path: Path) -> tuple[dict, KeyLines]:
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
-        raise ParamsError(f"expected a mapping of keys at the top, found a {type(data).__name__}", file=str(path))
+        raise ParamsError(Note(f"expected a mapping of keys at the top, found a {type(data).__name__}",
+                               f"文件顶层应为键值映射（键: 值），实际为"
+                               f"{'列表' if isinstance(data, list) else '一个值'}"), file=str(path))
     lines: KeyLines = {}
 
     def walk(n, at: tuple) -> None:
@@ -1313,36 +1321,92 @@ def _at_line(message: str, path: str, loc: tuple, lines: KeyLines | None) -> str
     return Note(en, zh)
 
 
-def _yaml_problem(err: yaml.YAMLError, text: str) -> str:
-    """A YAML syntax error with the lines around it. The parser stops where it notices the
-    problem, often the line after the mistake (a missing '}' or ']', an indentation), so
-    the line where the unfinished part started is shown too."""
+def _yaml_problem(err: yaml.YAMLError, text: str) -> Note:
+    """A YAML syntax error with the lines around it, in English and (``zh``) in Chinese. The
+    parser stops where it notices the problem, often the line after the mistake (a missing
+    '}' or ']', an indentation), so the line where the unfinished part started is shown too.
+
+    The file cannot be read, so the error cannot know the plan's language: it carries both
+    texts, and the command that reports it says it in the language :func:`language_of`
+    finds for the file."""
     mark, start = getattr(err, "problem_mark", None), getattr(err, "context_mark", None)
     if "flow" not in str(getattr(err, "context", "")):  # an unclosed {...} or [...] is worth pointing at
         start = None
     if mark is None:
-        return f"not valid YAML: {err}"
+        return Note(f"not valid YAML: {err}", f"YAML 格式有误：{err}")
     lines = text.splitlines()
-    msg = f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {getattr(err, 'problem', err)}"
+    problem = getattr(err, "problem", err)
+    msg = f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    zh = f"YAML 格式有误（第 {mark.line + 1} 行第 {mark.column + 1} 列）：{_yaml_problem_zh(err)}"
     shown = sorted({n for n in (mark.line - 1, mark.line) if 0 <= n < len(lines)}
                    | ({start.line} if start is not None and start.line < len(lines) else set()))
     if start is not None and start.line != mark.line:
         msg += f" ({err.context} that starts at line {start.line + 1})"
+        zh += f"（这个 {'[…]' if 'sequence' in str(err.context) else '{…}'} 从第 {start.line + 1} 行开始）"
     listing = "\n".join(f"  {n + 1:>4} | {lines[n]}" for n in shown)
     if isinstance(err, yaml.constructor.ConstructorError):  # well-formed YAML, but not what it means to say
-        return f"{msg}\n{listing}"
+        return Note(f"{msg}\n{listing}", f"{zh}\n{listing}")
     wide = next((n for n in shown if _WIDE_COLON.match(lines[n])), None)
     tab = next((n for n in (mark.line, *shown) if n < len(lines) and "\t" in _indent(lines[n])), None)
     if wide is not None:  # a Chinese keyboard's colon: YAML reads the key and its value as one text
-        hint = (f"Line {wide + 1} has a full-width colon '：' after its key; YAML needs the ASCII colon ':' "
-                "followed by a space. Fix: retype it as ': '.")
+        hint = Note(f"Line {wide + 1} has a full-width colon '：' after its key; YAML needs the ASCII colon ':' "
+                    "followed by a space. Fix: retype it as ': '.",
+                    f"第 {wide + 1} 行的键后面是全角冒号「：」，YAML 要求半角冒号「:」后跟一个空格。"
+                    "修改方法：改为「: 」。")
     elif tab is not None:
-        hint = (f"Line {tab + 1} is indented with a tab; YAML indents with spaces only. "
-                "Fix: replace the tab with spaces, lined up with the keys of the same section.")
+        hint = Note(f"Line {tab + 1} is indented with a tab; YAML indents with spaces only. "
+                    "Fix: replace the tab with spaces, lined up with the keys of the same section.",
+                    f"第 {tab + 1} 行用制表符（Tab）缩进，YAML 只能用空格缩进。"
+                    "修改方法：把制表符换成空格，与同一段的键对齐。")
     else:
-        hint = ("The mistake is often at the end of the line before: a missing '}' or ']', "
-                "a missing space after ':', or an indentation that does not line up.")
-    return f"{msg}\n{listing}\n  {hint}"
+        hint = Note("The mistake is often at the end of the line before: a missing '}' or ']', "
+                    "a missing space after ':', or an indentation that does not line up.",
+                    "错误常在上一行的末尾：缺少「}」或「]」，「:」后缺少空格，或缩进没有对齐。")
+    return Note(f"{msg}\n{listing}\n  {hint}", f"{zh}\n{listing}\n  {hint.zh}")
+
+
+#: what the parser names a token it did not expect, in Chinese
+_TOKENS_ZH = {"<stream end>": "文件结尾", "<scalar>": "一个值", "<block mapping start>": "一组键",
+              "<block sequence start>": "一个列表", "<block end>": "一段的结尾", "?": "键", ":": "「:」",
+              "-": "列表项「-」", ",": "「,」", "{": "「{」", "}": "「}」", "[": "「[」", "]": "「]」",
+              "<document start>": "「---」", "<document end>": "「...」", "<anchor>": "锚点「&」", "<alias>": "别名「*」",
+              "<tag>": "标签「!」"}
+
+
+def _token_zh(token: str) -> str:
+    return _TOKENS_ZH.get(token, f"「{token}」")
+
+
+def _yaml_problem_zh(err: yaml.YAMLError) -> str:
+    """What PyYAML says is wrong (``err.problem``), in Chinese: the problems a plan's author
+    meets (an unclosed {...}, an indentation, a tab, a colon), else PyYAML's own words."""
+    problem, context = getattr(err, "problem", None), str(getattr(err, "context", "") or "")
+    if getattr(problem, "zh", ""):  # (a Note: the kit's own problem, a key written twice)
+        return problem.zh
+    problem = str(problem if problem is not None else err)
+    m = re.fullmatch(r"expected ',' or '([}\]])', but got '(.*)'", problem)
+    if m:
+        return f"{'{…}' if m.group(1) == '}' else '[…]'} 中此处应为「,」或「{m.group(1)}」，实际是{_token_zh(m.group(2))}"
+    m = re.fullmatch(r"expected <block end>, but found '(.*)'", problem)
+    if m:
+        return f"缩进没有对齐：此处的{_token_zh(m.group(1))}与同一段的其他键不在同一层"
+    m = re.fullmatch(r"found character '(.*)' that cannot start any token", problem)
+    if m:
+        char = "制表符（Tab）" if m.group(1) == "\\t" else f"字符「{m.group(1)}」"
+        return f"{char}不能出现在这里"
+    m = re.fullmatch(r"found undefined alias '(.*)'", problem)
+    if m:
+        return f"别名「*{m.group(1)}」没有定义"
+    m = re.fullmatch(r"could not determine a constructor for the tag '(.*)'", problem)
+    if m:
+        return f"不支持标签「{m.group(1)}」（参数文件只能写普通的值、列表和映射）"
+    known = {"mapping values are not allowed here": "此处不能出现键与值之间的「:」",
+             "could not find expected ':'": "找不到键后面应有的「:」",
+             "found unhashable key": "键不能是列表或映射",
+             "but found another document": "文件中只能有一个文档（不要用「---」分隔）",
+             "found unexpected end of stream": "到文件结尾还没有找到配对的引号" if "quoted" in context
+             else "文件意外结束"}
+    return known.get(problem, problem)
 
 
 #: a key followed by a full-width colon (key：value), before any ASCII colon, quote or comment
@@ -1476,17 +1540,77 @@ def language_of(path: str | Path) -> str:
     """The language of the plan at ``path`` (``report.language``, else ``language``, else
     Chinese, as :attr:`Params.report_language` says) as its ``extends`` chain writes it, read
     without validating the plan: the language in which to say what is wrong with it.
-    English when even the chain cannot be read (a YAML syntax error)."""
+
+    When the chain cannot be read (a YAML syntax error, an ``extends`` that goes round in a
+    circle or names no file), the plan's language cannot be known for sure; it is then
+    taken from what can be read (:func:`_language_written`): a ``language: zh|en`` written
+    in the file (found by a scan of its text when its YAML cannot be parsed; ``report``'s
+    first), else the language of the file it ``extends``, else Chinese, the default of a
+    plan and of the shipped plans. A consultant who breaks the YAML of a Chinese client file
+    is told so in Chinese; ``--language`` overrides it where a command takes it."""
     try:
         data = _resolve(Path(path))
     except ParamsError:
-        return "en"
+        return _language_written(Path(path))
+    return _language_in(data)
+
+
+def _language_in(data: dict) -> str:
+    """The language a plan's (merged) mapping says: ``report.language``, else ``language``,
+    else the default."""
     report = data.get("report")
     for said in (report.get("language") if isinstance(report, dict) else None, data.get("language"),
                  Params.model_fields["language"].default):
         if said in ("zh", "en"):
             return said
     return "en"
+
+
+#: ``language: en`` in a file's text: in the ``report`` section (indented, or in its {...}) or at the top
+_LANGUAGE_WRITTEN = re.compile(r"^(?P<indent>[ \t]*)(?P<report>report\s*:\s*\{[^#\n]*?)?\blanguage\s*[:：]\s*"
+                               r"['\"]?(?P<language>zh|en)\b", re.MULTILINE)
+#: ``extends: base.yaml`` in a file's text
+_EXTENDS_WRITTEN = re.compile(r"^extends\s*[:：]\s*['\"]?(?P<base>[^'\"#\n]*?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _language_written(path: Path, seen: tuple[Path, ...] = ()) -> str:
+    """The language of a plan whose ``extends`` chain cannot be read (see
+    :func:`language_of`): the file's own ``report.language`` or ``language`` when its YAML
+    can be parsed, else as a scan of its text finds them (an indented ``language:``, or one
+    inside ``report: {...}``, before one at the top); else its base's (its whole chain's
+    when that can be read); else Chinese, the default."""
+    default = Params.model_fields["language"].default
+    path = Path(path).resolve()
+    if path in seen:  # (extends goes round in a circle)
+        return default
+    try:
+        data = _read_yaml(path)[0]
+    except ParamsError:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return default
+        found = sorted(_LANGUAGE_WRITTEN.finditer(text),
+                       key=lambda m: not (m.group("indent") or m.group("report")))  # (report's first)
+        if found:
+            return found[0].group("language")
+        base = _EXTENDS_WRITTEN.search(text)
+        base = base.group("base").strip() if base else None
+    else:
+        report = data.get("report")
+        for said in (report.get("language") if isinstance(report, dict) else None, data.get("language")):
+            if said in ("zh", "en"):
+                return said
+        base = data.get("extends")
+    if not isinstance(base, str) or not base:
+        return default
+    base_path = _base_path(path, base)
+    if not base_path.is_file():
+        return default
+    try:
+        return _language_in(_resolve(base_path))
+    except ParamsError:
+        return _language_written(base_path, (*seen, path))
 
 
 def bases_of(path: str | Path) -> list[Path]:

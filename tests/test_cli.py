@@ -152,11 +152,22 @@ def test_the_errors_of_a_plan_in_chinese_are_said_in_chinese(tmp_path, command):
     assert r.exit_code == 1 and r.output == _ERRORS_ZH.format(plan=plan)
 
 
-def test_a_plan_whose_yaml_is_broken_has_its_error_in_english(tmp_path):
+@pytest.mark.parametrize("command", [["validate"], ["score", "telesales", "--period", "2026-10", "--out", "s.csv"]])
+def test_a_plan_whose_yaml_is_broken_has_its_error_in_its_language(tmp_path, command):
+    """A YAML syntax error was said in English, even in a Chinese plan: the language is read
+    from the file's text, else the plan it extends (Chinese for a shipped plan)."""
     plan = tmp_path / "plan.yaml"
-    plan.write_text("extends: telesales\nlanguage: zh\nscoring: {roles: {agent: 1}\n", encoding="utf-8")
-    r = _run("validate", "--params", plan)
-    assert r.exit_code == 1 and r.output.startswith(f"Error: {plan}: not valid YAML at line ")
+    plan.write_text("extends: telesales\nscoring: {roles: {agent: 1}\n", encoding="utf-8")
+    r = _run(*command, "--params", plan)
+    assert r.exit_code == 1 and r.output == (
+        f"错误：{plan}：YAML 格式有误（第 3 行第 1 列）：{{…}} 中此处应为「,」或「}}」，实际是文件结尾"
+        "（这个 {…} 从第 2 行开始）\n     2 | scoring: {roles: {agent: 1}\n"
+        "  错误常在上一行的末尾：缺少「}」或「]」，「:」后缺少空格，或缩进没有对齐。\n")
+    r = _run(*command, "--params", plan, "--language", "en")
+    assert r.exit_code == 1 and r.output.startswith(f"Error: {plan}: not valid YAML at line 3, column 1: ")
+    plan.write_text("extends: telesales\nlanguage: en\nscoring: {roles: {agent: 1}\n", encoding="utf-8")
+    r = _run(*command, "--params", plan)
+    assert r.exit_code == 1 and r.output.startswith(f"Error: {plan}: not valid YAML at line 4, column 1: ")
 
 
 def test_kpis_writes_one_row_per_employee_with_catalogue_names(telesales_dir, tmp_path):

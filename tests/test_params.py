@@ -550,6 +550,53 @@ def test_a_yaml_error_from_a_wide_colon_or_a_tab_says_so(tmp_path, line, hint):
     assert "Traceback" not in str(err.value)
 
 
+@pytest.mark.parametrize("text, zh", [
+    # a '}' missing at the end of line 2: the parser notices on line 3
+    ("extends: telesales\nscoring: {roles: {agent: 1}\nreport: {client: 甲}\n",
+     "YAML 格式有误（第 3 行第 1 列）：{…} 中此处应为「,」或「}」，实际是一个值（这个 {…} 从第 2 行开始）\n"
+     "     2 | scoring: {roles: {agent: 1}\n     3 | report: {client: 甲}\n"
+     "  错误常在上一行的末尾：缺少「}」或「]」，「:」后缺少空格，或缩进没有对齐。"),
+    ("incentives:\n  commission:\n  cap： 20000\n  awards: {sales_champion: 2000}\n",
+     "YAML 格式有误（第 4 行第 3 列）：找不到键后面应有的「:」\n     3 |   cap： 20000\n"
+     "     4 |   awards: {sales_champion: 2000}\n"
+     "  第 3 行的键后面是全角冒号「：」，YAML 要求半角冒号「:」后跟一个空格。修改方法：改为「: 」。"),
+    ("incentives:\n\tcap: 20000\n",
+     "YAML 格式有误（第 2 行第 1 列）：制表符（Tab）不能出现在这里\n     1 | incentives:\n     2 | \tcap: 20000\n"
+     "  第 2 行用制表符（Tab）缩进，YAML 只能用空格缩进。修改方法：把制表符换成空格，与同一段的键对齐。"),
+    ("incentives:\n    cap: 1\n  awards: {}\n",
+     "YAML 格式有误（第 3 行第 3 列）：缩进没有对齐：此处的一组键与同一段的其他键不在同一层\n"),
+    ("incentives:\n  cap:20000\n  awards: {}\n", "YAML 格式有误（第 3 行第 9 列）：此处不能出现键与值之间的「:」\n"),
+    ("report: {client: 'Acme}\n", "YAML 格式有误（第 2 行第 1 列）：到文件结尾还没有找到配对的引号\n"),
+    ("extends: online\nincentives:\n  base_pay: {default: 1234}\nincentives: {}\n",
+     "YAML 格式有误（第 4 行第 1 列）：键「incentives」在同一段中写了两次（第一次在第 2 行），后者会覆盖前者。"
+     "修改方法：把两处合并为一处\n     3 |   base_pay: {default: 1234}\n     4 | incentives: {}"),
+    ("kpis: [revenue, !foo calls]\n", "YAML 格式有误（第 1 行第 17 列）：不支持标签「!foo」"),
+])
+def test_a_yaml_error_has_its_chinese_text(tmp_path, text, zh):
+    """A YAML syntax error, the mistake a consultant editing a client file makes most, was
+    said in English only, even for a Chinese plan."""
+    path = _write(tmp_path, "acme.yaml", text)
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    assert err.value.text("zh").startswith(f"{path}：{zh}")
+    assert str(err.value).startswith(f"{path}: not valid YAML at line ")  # (English as before)
+
+
+def test_a_file_that_cannot_be_read_as_a_plan_says_so_in_chinese(tmp_path):
+    assert ParamsError_zh(tmp_path / "none.yaml") == f"{tmp_path / 'none.yaml'}：参数文件不存在"
+    assert ParamsError_zh(_write(tmp_path, "l.yaml", "- a\n- b\n")) == f"{tmp_path / 'l.yaml'}：文件顶层应为键值映射（键: 值），实际为列表"
+    latin = tmp_path / "gbk.yaml"
+    latin.write_bytes("report: {client: 甲}\n".encode("gbk"))
+    assert ParamsError_zh(latin).startswith(f"{latin}：该文件不是 UTF-8 编码的文本（")
+
+
+def ParamsError_zh(path) -> str:
+    """The Chinese text of the ParamsError that loading ``path`` raises."""
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    return err.value.text("zh")
+
+
 def test_a_wide_colon_in_a_comment_or_a_quoted_label_is_not_blamed(tmp_path):
     path = _write(tmp_path, "acme.yaml", "# 注意：方案\nscoring:\n  roles:\n    rep: {label: {zh: '代表：一'}\n")
     with pytest.raises(ParamsError) as err:
@@ -808,8 +855,31 @@ def test_the_language_of_a_plan_is_read_without_validating_it(tmp_path):
     child.write_text("extends: base.yaml\nreport: {language: zh}\n", encoding="utf-8")
     assert language_of(child) == "zh"  # report.language first, as report_language says
     assert language_of(PARAMS_DIR / "telesales.yaml") == "zh"
-    child.write_text("extends: base.yaml\nreport: {language: zh\n", encoding="utf-8")
-    assert language_of(child) == "en"  # a YAML syntax error: English
+
+
+def test_the_language_of_a_plan_whose_yaml_is_broken_is_read_from_what_can_be_read(tmp_path):
+    """A YAML syntax error was always said in English: the plan's language could not be
+    read. It is now taken from the file's text, else the file it extends, else Chinese
+    (the default of a plan, and of the shipped plans)."""
+    from salesperf_kit.params import language_of
+
+    _write(tmp_path, "base.yaml", "extends: telesales\nlanguage: en\n")
+    child = _write(tmp_path, "child.yaml", "extends: base.yaml\nreport: {language: zh\n")
+    assert language_of(child) == "zh"  # written in the file, found by its text
+    child.write_text("extends: base.yaml\nlanguage: zh\nreport:\n  language: en\nscoring: {x: 1\n", encoding="utf-8")
+    assert language_of(child) == "en"  # report.language first, as report_language says
+    child.write_text("extends: base.yaml\nreport: {client: 甲\n", encoding="utf-8")
+    assert language_of(child) == "en"  # not written: the base's
+    child.write_text("extends: 'telesales'  # 电销\nscoring:\n\troles: {}\n", encoding="utf-8")
+    assert language_of(child) == "zh"  # a shipped plan's
+    child.write_text("scoring: {x: 1\n", encoding="utf-8")
+    assert language_of(child) == "zh"  # nothing to go by: the default
+    # an extends that cannot be followed: the file's own language, else its base's as far as it goes
+    _write(tmp_path, "a.yaml", "extends: b.yaml\nlanguage: en\n")
+    _write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    assert language_of(tmp_path / "a.yaml") == language_of(tmp_path / "b.yaml") == "en"
+    assert language_of(_write(tmp_path, "c.yaml", "extends: nowhere.yaml\n")) == "zh"
+    assert language_of(_write(tmp_path, "d.yaml", "extends: c.yaml\nlanguage: en\n")) == "en"
 
 
 def test_the_currency_of_the_amounts(tmp_path):
