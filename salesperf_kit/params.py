@@ -1469,19 +1469,29 @@ def _nothing_to_remove(key, out: dict, path: tuple, file: str | None, base_name:
     where = _key_path(loc)
     line = (lines or {}).get(loc)
     at = f"{where} (line {line[1]})" if line else where
+    at_zh = f"{where}（第 {line[1]} 行）" if line else where
+    base_zh = {"the base file": "基础文件", "the plan's incentives": "方案的 incentives "}.get(base_name, base_name)
     present = [str(k) for k in out]
     sets = ", ".join(present) if present else "none"
+    sets_zh = "、".join(present) if present else "无"
     if str(key) in allowed:  # a key of the plan, which the base leaves at its default (or removed already)
-        return ParamsError(
+        return ParamsError(Note(
             f"{at}: null removes a key of {base_name}, but there is nothing to remove here: it does not set "
             f"'{key}', so its default applies already (keys it sets here: {sets}). Fix: delete the line.",
+            f"{at_zh}：null 用于删除{base_zh}中的键，但此处没有可删除的：其中没有设置「{key}」，默认值本来就生效"
+            f"（它在此处设置的键：{sets_zh}）。修改方法：删除这一行。"),
             file=file, key=loc)
     others = [k for k in allowed if k not in present]
     listing = f"keys {base_name} sets here: {sets}" + (
         f"; the others allowed here: {', '.join(others)}" if allowed and others else "")
-    return ParamsError(
+    listing_zh = f"它在此处设置的键：{sets_zh}" + (
+        f"；此处允许的其他键：{'、'.join(others)}" if allowed and others else "")
+    hint = did_you_mean(key, [*present, *others])
+    return ParamsError(Note(
         f"{at}: null removes a key of {base_name}, but there is nothing to remove here: it has no '{key}' "
-        f"({listing}).{did_you_mean(key, [*present, *others])} Fix: correct the key, or delete the line.",
+        f"({listing}).{hint} Fix: correct the key, or delete the line.",
+        f"{at_zh}：null 用于删除{base_zh}中的键，但此处没有可删除的：其中没有「{key}」（{listing_zh}）。"
+        f"{hint.zh}修改方法：改正键名，或删除这一行。"),
         file=file, key=loc)
 
 
@@ -1500,7 +1510,9 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
     path = Path(path).resolve()
     if path in seen:
         chain = " -> ".join(str(p) for p in (*seen, path))
-        raise ParamsError(f"'extends' goes round in a circle: {chain}", file=str(path))
+        raise ParamsError(Note(f"'extends' goes round in a circle: {chain}",
+                               f"extends 形成了循环：{chain}"),
+                          file=str(path))
     data, own = _read_yaml(path)
     where = data.get("data", {}).get("path") if isinstance(data.get("data"), dict) else None
     if isinstance(where, str) and where != "demo" and not Path(where).is_absolute():
@@ -1511,13 +1523,17 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
             lines.update(own)
         return data
     if not isinstance(base, str):
-        raise ParamsError(f"extends: expected a file path, found {base!r}", file=str(path))
+        raise ParamsError(Note(f"extends: expected a file path, found {base!r}",
+                               f"extends：应为文件路径，实际为{_found_zh(base)}"), file=str(path))
     base_path = _base_path(path, base)
     if not base_path.exists():
         shipped = Path(base).stem if Path(base).stem in BUSINESSES else "<business>"
-        raise ParamsError(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give the "
-                          f"base file's path relative to {path.name}, or name a shipped plan "
-                          f"(extends: {shipped}; one of {', '.join(BUSINESSES)}).", file=str(path))
+        raise ParamsError(Note(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give "
+                               f"the base file's path relative to {path.name}, or name a shipped plan "
+                               f"(extends: {shipped}; one of {', '.join(BUSINESSES)}).",
+                               f"extends：基础文件「{base}」不存在（查找的是 {base_path}）。修改方法：写出基础文件相对于 "
+                               f"{path.name} 的路径，或写内置方案的名称（extends: {shipped}；可选 "
+                               f"{'、'.join(BUSINESSES)}）。"), file=str(path))
     merged = deep_merge(_resolve(base_path, (*seen, path), lines), data, file=str(path),
                         lines=own)
     if lines is not None:

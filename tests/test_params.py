@@ -836,12 +836,36 @@ def test_each_kind_of_plan_error_has_its_chinese_text(tmp_path, yaml_text, zh):
     assert err.value.text("en") == str(err.value) and "：" not in str(err.value).split(": ", 1)[1][:40]
 
 
-def test_an_error_without_chinese_yet_stays_english(tmp_path):
-    p = tmp_path / "plan.yaml"
-    p.write_text("extends: nowhere\nlanguage: zh\n", encoding="utf-8")
-    with pytest.raises(ParamsError) as err:
-        load_params(p)
-    assert not err.value.has_zh() and err.value.text("zh") == str(err.value)
+def test_an_error_without_chinese_yet_stays_english():
+    err = ParamsError("something new went wrong", file="plan.yaml")
+    assert not err.has_zh() and err.text("zh") == str(err) == "plan.yaml: something new went wrong"
+
+
+def test_the_extends_errors_have_their_chinese_text(tmp_path):
+    """A base file that does not exist, a circle and an extends that is no path were said in
+    English only."""
+    nowhere = _write(tmp_path, "plan.yaml", "extends: nowhere\nlanguage: zh\n")
+    assert ParamsError_zh(nowhere) == (
+        f"{nowhere}：extends：基础文件「nowhere」不存在（查找的是 {tmp_path / 'nowhere'}）。修改方法：写出基础文件相对于 "
+        "plan.yaml 的路径，或写内置方案的名称（extends: <business>；可选 online、telesales、ecommerce、direct）。")
+    a, b = _write(tmp_path, "a.yaml", "extends: b.yaml\n"), _write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    assert ParamsError_zh(a) == f"{a}：extends 形成了循环：{a} -> {b} -> {a}"
+    listed = _write(tmp_path, "l.yaml", "extends: [telesales]\n")
+    assert ParamsError_zh(listed) == f"{listed}：extends：应为文件路径，实际为列表"
+
+
+def test_null_for_a_key_the_base_does_not_have_has_its_chinese_text(tmp_path):
+    typo = _write(tmp_path, "typo.yaml", "extends: direct\nscoring:\n  roles:\n    senior: null\n")
+    assert ParamsError_zh(typo) == (
+        f"{typo}：scoring.roles.senior（第 4 行）：null 用于删除基础文件中的键，但此处没有可删除的：其中没有「senior」"
+        "（它在此处设置的键：rep、senior_rep、manager、director）。是否应为「senior_rep」？修改方法：改正键名，或删除这一行。")
+    again = _write(tmp_path, "again.yaml", "extends: direct\nincentives: {commission: null}\n"
+                                           "scenarios:\n  scenarios:\n    s:\n      incentives:\n"
+                                           "        commission: null\n")
+    assert ParamsError_zh(again) == (
+        f"{again}：scenarios.scenarios.s.incentives.commission（第 7 行）：null 用于删除方案的 incentives 中的键，"
+        "但此处没有可删除的：其中没有设置「commission」，默认值本来就生效（它在此处设置的键：base_pay、performance_pay、"
+        "grade_multipliers、prorate、pay_period、awards、clawback）。修改方法：删除这一行。")
 
 
 def test_the_language_of_a_plan_is_read_without_validating_it(tmp_path):
