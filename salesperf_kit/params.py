@@ -508,10 +508,15 @@ class CalibrationRule(_Model):
         return self
 
 
+#: where a month is written, as a Chinese message names it
+_WHERE_ZH = {"promotion month": "促销月份", "profile": "profile"}
+
+
 def _month_of(value, where: str) -> int:
     """A month 1-12 written as a number, an English name or abbreviation (jun, June) or 6月."""
     if isinstance(value, bool):
-        raise ValueError(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月")
+        raise ValueError(Note(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月",
+                              f"{_WHERE_ZH.get(where, where)}：「{value}」不是月份，请写 1-12、jan-dec 或 1月-12月"))
     if isinstance(value, (int, float)) and float(value).is_integer() and 1 <= value <= 12:
         return int(value)
     text = str(value).strip().lower().removesuffix("月").removesuffix(".")
@@ -520,8 +525,9 @@ def _month_of(value, where: str) -> int:
     if text in MONTH_NUMBERS:
         return MONTH_NUMBERS[text]
     known = [*MONTH_NAMES, *(n[:3] for n in MONTH_NAMES)]
-    raise ValueError(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月."
-                     f"{did_you_mean(str(value).lower(), known)}")
+    hint = did_you_mean(str(value).lower(), known)
+    raise ValueError(Note(f"{where}: '{value}' is not a month; write 1-12, jan-dec or 1月-12月.{hint}",
+                          f"{_WHERE_ZH.get(where, where)}：「{value}」不是月份，请写 1-12、jan-dec 或 1月-12月。{hint.zh}"))
 
 
 class PromotionEvent(_Model):
@@ -544,14 +550,19 @@ class PromotionEvent(_Model):
 MAX_UPLIFT = 3.0  # +300 %: a larger uplift is taken for a percentage typed as a number
 
 
-def uplift_problem(uplift: float) -> str | None:
-    """What is wrong with a target uplift (a fraction of the baseline), or None."""
+def uplift_problem(uplift: float) -> Note | None:
+    """What is wrong with a target uplift (a fraction of the baseline), or None: a Note,
+    whose ``zh`` says it in Chinese."""
     if uplift <= -1:
-        return f"uplift must be above -1 (e.g. 0.25 for +25 %), but {uplift:g} was given"
+        return Note(f"uplift must be above -1 (e.g. 0.25 for +25 %), but {uplift:g} was given",
+                    f"uplift 应大于 -1（例如 0.25 表示增长 25%），实际为 {uplift:g}")
     if uplift > MAX_UPLIFT:  # almost surely a percentage written as a number: 25 for +25 %
-        return (f"uplift is a fraction of the baseline: {uplift:g} would set targets at {1 + uplift:g} times the "
-                f"baseline. Write +{uplift:g} % as {uplift / 100:g}; growth above {MAX_UPLIFT:g} "
-                f"(+{MAX_UPLIFT:.0%}) is not accepted")
+        return Note(f"uplift is a fraction of the baseline: {uplift:g} would set targets at {1 + uplift:g} times the "
+                    f"baseline. Write +{uplift:g} % as {uplift / 100:g}; growth above {MAX_UPLIFT:g} "
+                    f"(+{MAX_UPLIFT:.0%}) is not accepted",
+                    f"uplift 是相对基数的增幅（小数）：{uplift:g} 会把目标定为基数的 {1 + uplift:g} 倍。"
+                    f"修改方法：将 +{uplift:g}% 写为 {uplift / 100:g}（不接受大于 {MAX_UPLIFT:g}，即 "
+                    f"+{MAX_UPLIFT:.0%} 的增幅）")
     return None
 
 
@@ -590,12 +601,16 @@ class TargetSettings(_Model):
         for key, value in v.items():
             m = _month_of(key, "profile")
             if m in by_month:
-                raise ValueError(f"profile names {MONTH_NAMES[m - 1].capitalize()} twice; give each month once")
+                raise ValueError(Note(f"profile names {MONTH_NAMES[m - 1].capitalize()} twice; give each month once",
+                                      f"profile 中 {m} 月写了两次，每个月只写一次"))
             by_month[m] = value
         missing = [MONTH_NAMES[m - 1][:3] for m in range(1, 13) if m not in by_month]
         if missing:
-            raise ValueError(f"profile must give all 12 months, {', '.join(missing)} missing; "
-                             "add them (0 for a month without sales)")
+            absent = [m for m in range(1, 13) if m not in by_month]
+            raise ValueError(Note(f"profile must give all 12 months, {', '.join(missing)} missing; "
+                                  "add them (0 for a month without sales)",
+                                  f"profile 应写满 12 个月，缺少 {'、'.join(f'{m} 月' for m in absent)}。"
+                                  "修改方法：补上这些月份（没有销售的月份写 0）"))
         return [by_month[m] for m in range(1, 13)]
 
     @field_validator("profile")
@@ -603,14 +618,19 @@ class TargetSettings(_Model):
     def _profile_ok(cls, v):
         if v is not None:
             if len(v) != 12:
-                raise ValueError(f"profile must have 12 monthly percentages (January to December), found {len(v)}; "
-                                 "give one per month, e.g. [7, 6, 7, 8, 8, 10, 8, 8, 8, 9, 13, 8]")
+                raise ValueError(Note(f"profile must have 12 monthly percentages (January to December), found "
+                                      f"{len(v)}; give one per month, e.g. [7, 6, 7, 8, 8, 10, 8, 8, 8, 9, 13, 8]",
+                                      f"profile 应有 12 个月度百分比（1 月到 12 月），实际有 {len(v)} 个。"
+                                      "修改方法：每月写一个，例如 [7, 6, 7, 8, 8, 10, 8, 8, 8, 9, 13, 8]"))
             total = sum(v)
             if not math.isclose(total, 100, abs_tol=1e-6):
-                fix = ("these look like fractions of 1: write each month as a percentage (0.07 → 7)"
+                fix = (Note("these look like fractions of 1: write each month as a percentage (0.07 → 7)",
+                            "这些看起来是小数：请把每个月写成百分数（0.07 → 7）")
                        if math.isclose(total, 1, abs_tol=1e-6) else
-                       f"change the months by {100 - total:+g} in all so that they add up to 100")
-                raise ValueError(f"profile percentages must sum to 100, found {total:g}; {fix}")
+                       Note(f"change the months by {100 - total:+g} in all so that they add up to 100",
+                            f"各月共调整 {100 - total:+g}，使其合计为 100"))
+                raise ValueError(Note(f"profile percentages must sum to 100, found {total:g}; {fix}",
+                                      f"profile 各月百分比合计应为 100，实际为 {total:g}。修改方法：{fix.zh}"))
         return v
 
 
@@ -660,19 +680,26 @@ class AHPSpec(_Model):
     def _square_reciprocal(self):
         n = len(self.matrix)
         if any(len(row) != n for row in self.matrix):
-            raise ValueError(f"the matrix must be square, found rows of lengths {[len(r) for r in self.matrix]}")
+            lengths = [len(r) for r in self.matrix]
+            raise ValueError(Note(f"the matrix must be square, found rows of lengths {lengths}",
+                                  f"matrix 应为方阵（行数与每行的个数相同），实际 {n} 行的长度为 "
+                                  f"{'、'.join(map(str, lengths))}"))
         if self.kpis:
             _check_kpis(self.kpis, "ahp.kpis")
             if len(self.kpis) != n:
-                raise ValueError(f"the matrix has {n} rows but kpis lists {len(self.kpis)} KPIs")
+                raise ValueError(Note(f"the matrix has {n} rows but kpis lists {len(self.kpis)} KPIs",
+                                      f"matrix 有 {n} 行，而 kpis 列了 {len(self.kpis)} 个指标，两者应相同"))
         for i in range(n):
             for j in range(n):
                 a, b = self.matrix[i][j], self.matrix[j][i]
                 if a <= 0:
-                    raise ValueError(f"matrix[{i}][{j}] must be positive, found {a:g}")
+                    raise ValueError(Note(f"matrix[{i}][{j}] must be positive, found {a:g}",
+                                          f"matrix 第 {i + 1} 行第 {j + 1} 列应为正数，实际为 {a:g}"))
                 if not math.isclose(a * b, 1.0, rel_tol=1e-2):
-                    raise ValueError(f"matrix[{i}][{j}] x matrix[{j}][{i}] must be 1 (reciprocal), "
-                                     f"found {a:g} x {b:g}")
+                    raise ValueError(Note(f"matrix[{i}][{j}] x matrix[{j}][{i}] must be 1 (reciprocal), "
+                                          f"found {a:g} x {b:g}",
+                                          f"matrix 第 {i + 1} 行第 {j + 1} 列与第 {j + 1} 行第 {i + 1} 列应互为倒数"
+                                          f"（乘积为 1），实际为 {a:g} × {b:g}"))
         return self
 
 
@@ -708,7 +735,8 @@ class Report(_Model):
     @classmethod
     def _client_written(cls, v):
         if not isinstance(v, (str, dict)):
-            raise ValueError("expected the client's name, or its name per language ({zh: ..., en: ...})")
+            raise ValueError(Note("expected the client's name, or its name per language ({zh: ..., en: ...})",
+                                  "应为客户名称，或按语言分别写出的名称（{zh: ..., en: ...}）"))
         return v
 
     @field_validator("client")
@@ -717,18 +745,24 @@ class Report(_Model):
         if isinstance(v, dict):
             unknown = [k for k in v if k not in ("zh", "en")]
             if unknown:
-                raise ValueError(f"the client's name is given per language as {{zh: ..., en: ...}}; "
-                                 f"'{unknown[0]}' is not one of zh, en.{did_you_mean(unknown[0], ['zh', 'en'])}")
+                hint = did_you_mean(unknown[0], ['zh', 'en'])
+                raise ValueError(Note(f"the client's name is given per language as {{zh: ..., en: ...}}; "
+                                      f"'{unknown[0]}' is not one of zh, en.{hint}",
+                                      f"按语言写客户名称时应为 {{zh: ..., en: ...}}，「{unknown[0]}」不是 zh 或 en。"
+                                      f"{hint.zh}"))
             if not v:
-                raise ValueError("give the client's name ({zh: ..., en: ...}, or one name)")
+                raise ValueError(Note("give the client's name ({zh: ..., en: ...}, or one name)",
+                                      "请写出客户名称（{zh: ..., en: ...}，或一个名称）"))
         names = v.values() if isinstance(v, dict) else [v]
         if any(not str(n).strip() for n in names):
-            raise ValueError("the client's name is empty: it names the report's folder and title")
+            raise ValueError(Note("the client's name is empty: it names the report's folder and title",
+                                  "客户名称为空：报告的文件夹和标题都用它命名"))
         return v
 
 
 _CODE = re.compile(r"[A-Za-z]{3}")
 _CURRENCY_EXAMPLE = "e.g. currency: CNY, currency: 元, or currency: {zh: 元, en: CNY}"
+_CURRENCY_EXAMPLE_ZH = "例如 currency: CNY、currency: 元 或 currency: {zh: 元, en: CNY}"
 
 
 def _currency_unit(text, where: str) -> dict[str, str]:
@@ -737,17 +771,30 @@ def _currency_unit(text, where: str) -> dict[str, str]:
     word and its code; other text, such as a sign (¥, S$), as written in both."""
     if not isinstance(text, str) or not text.strip():
         found = f", found {text!r}" if where else ""  # (at the key itself, the error adds what it found)
-        raise ValueError(f"expected the currency{where} as text, a code or a unit{found}. "
-                         f"Fix: {_CURRENCY_EXAMPLE}")
+        found_zh = f"，实际为{_found_zh(text)}" if where else ""
+        raise ValueError(Note(f"expected the currency{where} as text, a code or a unit{found}. "
+                              f"Fix: {_CURRENCY_EXAMPLE}",
+                              f"{_for_language_zh(where)}货币应为文本：代码或单位{found_zh}。"
+                              f"修改方法：{_CURRENCY_EXAMPLE_ZH}"))
     text = text.strip()
     for code, (zh, names) in CURRENCIES.items():
         if text.upper() == code or text == zh or text.upper() in names or text in names:
             return {"zh": zh, "en": code}
     if _CODE.fullmatch(text):  # a code, but not one of the known: a typo is likelier than a rare currency
-        raise ValueError(f"'{text}'{where} is not a currency code the kit knows ({', '.join(CURRENCIES)})."
-                         f"{did_you_mean(text.upper(), CURRENCIES)} Fix: write a known code, or the unit in "
-                         f"each language as the report should show it ({{zh: ..., en: ...}})")
+        hint = did_you_mean(text.upper(), CURRENCIES)
+        raise ValueError(Note(f"'{text}'{where} is not a currency code the kit knows ({', '.join(CURRENCIES)})."
+                              f"{hint} Fix: write a known code, or the unit in "
+                              f"each language as the report should show it ({{zh: ..., en: ...}})",
+                              f"{_for_language_zh(where)}「{text}」不是已知的货币代码（{'、'.join(CURRENCIES)}）。"
+                              f"{hint.zh}修改方法：写已知的代码，或按报告中要显示的样子分别写出各语言的单位"
+                              "（{zh: ..., en: ...}）"))
     return {"zh": text, "en": text}
+
+
+def _for_language_zh(where: str) -> str:
+    """`` for zh`` (where a currency is written per language) as a Chinese message begins:
+    ``zh 的``; "" for the key itself."""
+    return f"{where.removeprefix(' for ')} 的" if where else ""
 
 
 def currency_units(value) -> dict[str, str] | None:
@@ -761,10 +808,13 @@ def currency_units(value) -> dict[str, str] | None:
         return _currency_unit(value, "")
     unknown = [k for k in value if k not in ("zh", "en")]
     if unknown:
-        raise ValueError(f"the currency is given per language as {{zh: ..., en: ...}}; '{unknown[0]}' is not one "
-                         f"of zh, en.{did_you_mean(str(unknown[0]), ['zh', 'en'])}")
+        hint = did_you_mean(str(unknown[0]), ['zh', 'en'])
+        raise ValueError(Note(f"the currency is given per language as {{zh: ..., en: ...}}; '{unknown[0]}' is not "
+                              f"one of zh, en.{hint}",
+                              f"按语言写货币时应为 {{zh: ..., en: ...}}，「{unknown[0]}」不是 zh 或 en。{hint.zh}"))
     if not value:
-        raise ValueError(f"the currency is empty. Fix: give its unit, {_CURRENCY_EXAMPLE}, or remove the key")
+        raise ValueError(Note(f"the currency is empty. Fix: give its unit, {_CURRENCY_EXAMPLE}, or remove the key",
+                              f"货币为空。修改方法：写出单位，{_CURRENCY_EXAMPLE_ZH}，或删除此键"))
     units = {language: _currency_unit(text, f" for {language}") for language, text in value.items()}
     given = next(iter(units.values()))
     return {language: value[language].strip() if language in value else given[language] for language in ("zh", "en")}
@@ -936,13 +986,17 @@ class Params(_Model):
             (PARAMS_DIR / f"{b}.yaml").resolve() for b in BUSINESSES})
         if shipped and not self.data.as_mapping():
             return "demo"
-        raise ParamsError(
+        raise ParamsError(Note(
             "which data? No data folder or workbook was given, and the file has no data.path. Only a shipped plan "
             "(params/<business>.yaml) falls back to the embedded demo data, so that invented figures never go out "
             "under a client's name. Fix: pass --data FOLDER_OR_WORKBOOK (data_path in a notebook), or set data.path "
-            "in the file (relative to it; 'demo' for the demo data).", file=self.source)
+            "in the file (relative to it; 'demo' for the demo data).",
+            "用哪些数据？运行时没有给出数据文件夹或工作簿，文件中也没有 data.path。只有内置方案"
+            "（params/<business>.yaml）才会改用内置的演示数据，以免虚构的数字以客户的名义发出。修改方法：运行时加上 "
+            "--data 数据文件夹或工作簿（notebook 中为 data_path），或在文件中设置 data.path（相对于该文件；"
+            "演示数据写 demo）。"), file=self.source)
 
-    def _missing_data_path(self) -> str:
+    def _missing_data_path(self) -> Note:
         """What is wrong when ``data.path`` names nothing that exists: the key and its line,
         the path as read (relative paths are taken from the file that writes them), the
         closest existing file or folder beside it, and the fix."""
@@ -952,9 +1006,14 @@ class Params(_Model):
         where = self._key_lines.get(("data", "path"))
         own = self.source is not None and where is not None and where[0] == Path(self.source).name
         key = "data.path" if where is None else f"data.path ({'' if own else f'{where[0]}, '}line {where[1]})"
-        return (f"{key} names {path}, which does not exist (neither a folder nor a workbook of that name)."
-                f"{missing_path_hint(path)} Fix: point data.path (relative to the file that writes it) at the "
-                "folder of the client's exports or their workbook, or give the data when running (--data; data_path in a notebook).")
+        key_zh = "data.path" if where is None else f"data.path（{'' if own else f'{where[0]} '}第 {where[1]} 行）"
+        hint = missing_path_hint(path)
+        return Note(f"{key} names {path}, which does not exist (neither a folder nor a workbook of that name)."
+                    f"{hint} Fix: point data.path (relative to the file that writes it) at the "
+                    "folder of the client's exports or their workbook, or give the data when running (--data; data_path in a notebook).",
+                    f"{key_zh}：{path} 不存在（既没有这个文件夹，也没有这个工作簿）。{hint.zh}修改方法：把 data.path"
+                    "（相对于写它的文件）指向客户导出数据所在的文件夹或工作簿，或在运行时给出数据（--data；notebook 中为 "
+                    "data_path）。")
 
     def written_at(self, key: str) -> str | None:
         """Where the key ``key`` (``scoring.roles.director``, ``x.tiers (item 2).rate``) is
@@ -968,9 +1027,12 @@ class Params(_Model):
         """This plan, checked to be one for ``business`` (a telesales plan run as an online
         report would weigh KPIs the data were not read for); a ParamsError otherwise."""
         if self.business != business:
-            raise ParamsError(f"business: '{business}' was asked for, but the file is a plan for '{self.business}'. "
-                              f"Fix: ask for {self.business} instead, or give a parameter file with "
-                              f"business: {business}.", file=self.source)
+            raise ParamsError(Note(f"business: '{business}' was asked for, but the file is a plan for "
+                                   f"'{self.business}'. Fix: ask for {self.business} instead, or give a parameter "
+                                   f"file with business: {business}.",
+                                   f"business：运行的是「{business}」，但该文件是「{self.business}」的方案。修改方法："
+                                   f"改为运行 {self.business}，或给出 business: {business} 的参数文件。"),
+                              file=self.source)
         return self
 
     def sheets_for_files(self, data: "str | Path | None") -> dict[str, str]:
@@ -1830,8 +1892,10 @@ def incentives_changed(params: Params, change: Mapping, at: tuple[str, ...]) -> 
     are named at the key path ``at`` (``("what_if", name, "incentives")``), as in a parameter file."""
     where = ".".join(at)
     if not isinstance(change, Mapping):
-        raise ParamsError(f"{where}: expected a mapping of incentive settings (a change to the plan's "
-                          f"incentives, e.g. {{'commission': {{'cap': 30000}}}}), found {change!r}")
+        raise ParamsError(Note(f"{where}: expected a mapping of incentive settings (a change to the plan's "
+                               f"incentives, e.g. {{'commission': {{'cap': 30000}}}}), found {change!r}",
+                               f"{where}：应为薪酬设置的映射（对方案 incentives 的修改，例如 "
+                               f"{{'commission': {{'cap': 30000}}}}），实际为{_found_zh(change)}"))
     merged = _merge(params.incentives.model_dump(), dict(change), at, None, "the plan's incentives",
                     model=Incentives, root=at)
     try:

@@ -44,7 +44,8 @@ def test_a_data_path_that_names_nothing_is_an_error_at_its_key_and_line(tmp_path
     about DATA), never which key of which file named it."""
     (tmp_path / "exports_2026").mkdir()
     plan = tmp_path / "acme.yaml"
-    plan.write_text("extends: telesales\nreport: {client: Acme}\ndata:\n  path: exports\n", encoding="utf-8")
+    plan.write_text("extends: telesales\nreport: {client: Acme, language: en}\ndata:\n  path: exports\n",
+                    encoding="utf-8")
     args = {"validate": ["validate", "--params", plan],
             "kpis": ["kpis", "telesales", "--params", plan, "--period", "2026-10", "--out", tmp_path / "k.csv"],
             "score": ["score", "telesales", "--params", plan, "--period", "2026-10", "--out", tmp_path / "s.csv"],
@@ -57,6 +58,12 @@ def test_a_data_path_that_names_nothing_is_an_error_at_its_key_and_line(tmp_path
                         "Fix: point data.path (relative to the file that writes it) at the folder of the client's "
                         "exports or their workbook, or give the data when running (--data; data_path in a "
                         "notebook).\n")
+    plan.write_text("extends: telesales\nreport: {client: Acme}\ndata:\n  path: exports\n", encoding="utf-8")
+    r = _run(*args[command])  # a plan in Chinese (the shipped plans' language) is told in Chinese
+    assert r.exit_code == 1 and r.output == (
+        f"错误：{plan}：data.path（第 4 行）：{tmp_path / 'exports'} 不存在（既没有这个文件夹，也没有这个工作簿）。"
+        f"是否应为「{tmp_path / 'exports_2026'}」？修改方法：把 data.path（相对于写它的文件）指向客户导出数据所在的文件夹"
+        "或工作簿，或在运行时给出数据（--data；notebook 中为 data_path）。\n")
 
 
 def test_validate_clean_data_exits_0(telesales_dir):
@@ -168,6 +175,21 @@ def test_a_plan_whose_yaml_is_broken_has_its_error_in_its_language(tmp_path, com
     plan.write_text("extends: telesales\nlanguage: en\nscoring: {roles: {agent: 1}\n", encoding="utf-8")
     r = _run(*command, "--params", plan)
     assert r.exit_code == 1 and r.output.startswith(f"Error: {plan}: not valid YAML at line 4, column 1: ")
+
+
+def test_a_plan_for_another_business_or_without_data_is_said_in_chinese(tmp_path):
+    """A zh plan run for another business, or with no data to read, was told so in English."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: telesales\nreport: {client: 甲}\n", encoding="utf-8")
+    r = _run("score", "online", "--period", "2026-10", "--params", plan, "--out", tmp_path / "s.csv")
+    assert r.exit_code == 1 and r.output == (
+        f"错误：{plan}：business：运行的是「online」，但该文件是「telesales」的方案。修改方法：改为运行 telesales，"
+        "或给出 business: online 的参数文件。\n")
+    r = _run("score", "telesales", "--period", "2026-10", "--params", plan, "--out", tmp_path / "s.csv")
+    assert r.exit_code == 1 and r.output.startswith(f"错误：{plan}：用哪些数据？")
+    r = _run("score", "telesales", "--period", "2026-10", "--params", plan, "--out", tmp_path / "s.csv",
+             "--language", "en")
+    assert r.exit_code == 1 and r.output.startswith(f"Error: {plan}: which data? No data folder or workbook")
 
 
 def test_kpis_writes_one_row_per_employee_with_catalogue_names(telesales_dir, tmp_path):
@@ -363,7 +385,7 @@ def test_a_client_plan_without_data_never_runs_on_the_demo_data(tmp_path, comman
     client.write_text("extends: online\nreport: {client: Acme}\n", encoding="utf-8")
     r = CliRunner().invoke(main, [*command[:2], "--params", str(client), *command[2:]])
     assert r.exit_code == 1, r.output
-    assert f"{client}: which data?" in r.output and "--data" in r.output
+    assert f"{client}：用哪些数据？" in r.output and "--data" in r.output  # (in the plan's language, zh)
 
 
 def test_validate_fails_a_period_the_data_do_not_cover(telesales_dir):
@@ -480,6 +502,10 @@ def test_a_plan_for_another_business_type_is_refused(command, telesales_dir, tmp
     """`salesperf scenarios online --params params/telesales.yaml` quietly scored the telesales plan."""
     name, *rest = command
     r = _run(name, "online", "--params", PARAMS_DIR / "telesales.yaml", "--data", telesales_dir,
+             "--period", "2026-10", *[tmp_path / a if a.startswith("x.") else a for a in rest])
+    assert r.exit_code == 1
+    assert "business：运行的是「online」，但该文件是「telesales」的方案。修改方法：改为运行 telesales" in r.output  # (a zh plan)
+    r = _run(name, "online", "--params", PARAMS_DIR / "telesales.yaml", "--data", telesales_dir, "--language", "en",
              "--period", "2026-10", *[tmp_path / a if a.startswith("x.") else a for a in rest])
     assert r.exit_code == 1
     assert "business: 'online' was asked for, but the file is a plan for 'telesales'. Fix: ask for telesales" in r.output

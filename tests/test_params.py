@@ -826,6 +826,29 @@ def test_a_plan_in_chinese_has_its_errors_in_chinese_and_in_english_as_before(tm
      "scoring.grading.thresholds.D（第 7 行）：门槛 200 高于本方案最高可得分 "),
     ("incentives:\n  over_target: {bonus_share: 30}\n",
      "incentives.over_target.bonus_share（第 4 行）：奖金（绩效工资的比例）是小数：30 表示 3000%。修改方法：将 30% 写为 0.3"),
+    # these were English only
+    ("targets: {uplift: 25}\n", "targets.uplift（第 3 行）：uplift 是相对基数的增幅（小数）：25 会把目标定为基数的 26 倍。"
+                                "修改方法：将 +25% 写为 0.25（不接受大于 3，即 +300% 的增幅）"),
+    ("targets: {uplift: -1}\n", "targets.uplift（第 3 行）：uplift 应大于 -1（例如 0.25 表示增长 25%），实际为 -1"),
+    ("targets: {promotions: [{name: 618, month: junn}]}\n",
+     "targets.promotions (item 1).month（第 3 行）：促销月份：「junn」不是月份，请写 1-12、jan-dec 或 1月-12月。是否应为「jun」？"),
+    ("targets: {profile: {jan: 50, january: 50}}\n", "targets.profile（第 3 行）：profile 中 1 月写了两次，每个月只写一次"),
+    ("targets: {profile: {jan: 50, feb: 50}}\n",
+     "targets.profile（第 3 行）：profile 应写满 12 个月，缺少 3 月、4 月、5 月、6 月、7 月、8 月、9 月、10 月、11 月、12 月。"
+     "修改方法：补上这些月份（没有销售的月份写 0）"),
+    ("targets: {profile: [50, 50]}\n", "targets.profile（第 3 行）：profile 应有 12 个月度百分比（1 月到 12 月），实际有 2 个。"),
+    ("targets: {profile: [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]}\n",
+     "targets.profile（第 3 行）：profile 各月百分比合计应为 100，实际为 96。修改方法：各月共调整 +4，使其合计为 100"),
+    ("scenarios: {ahp: {agent: {kpis: [revenue, calls], matrix: [[1, 3], [3, 1]]}}}\n",
+     "scenarios.ahp.agent（第 3 行）：matrix 第 1 行第 2 列与第 2 行第 1 列应互为倒数（乘积为 1），实际为 3 × 3"),
+    ("scenarios: {ahp: {agent: {kpis: [revenue], matrix: [[1, 3], [0.5, 1]]}}}\n",
+     "scenarios.ahp.agent（第 3 行）：matrix 有 2 行，而 kpis 列了 1 个指标，两者应相同"),
+    ("report: {client: {zh: 甲, fr: A}}\n",
+     "report.client（第 3 行）：按语言写客户名称时应为 {zh: ..., en: ...}，「fr」不是 zh 或 en。"),
+    ("report: {client: ' '}\n", "report.client（第 3 行）：客户名称为空：报告的文件夹和标题都用它命名"),
+    ("report: {currency: CYN}\n", "report.currency（第 3 行）：「CYN」不是已知的货币代码（CNY、USD、"),
+    ("report: {currency: {zh: 3}}\n", "report.currency（第 3 行）：zh 的货币应为文本：代码或单位，实际为 3。修改方法：例如 "
+                                     "currency: CNY、currency: 元 或 currency: {zh: 元, en: CNY}"),
 ])
 def test_each_kind_of_plan_error_has_its_chinese_text(tmp_path, yaml_text, zh):
     p = tmp_path / "plan.yaml"
@@ -839,6 +862,27 @@ def test_each_kind_of_plan_error_has_its_chinese_text(tmp_path, yaml_text, zh):
 def test_an_error_without_chinese_yet_stays_english():
     err = ParamsError("something new went wrong", file="plan.yaml")
     assert not err.has_zh() and err.text("zh") == str(err) == "plan.yaml: something new went wrong"
+
+
+def test_the_errors_of_the_data_a_plan_reads_have_their_chinese_text(tmp_path):
+    """Which data (no data.path, none given), a data.path that names nothing and a plan run
+    for another business were said in English only."""
+    plan = _write(tmp_path, "acme.yaml", "extends: telesales\nreport: {client: 甲}\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(plan).data_source()
+    assert err.value.text("zh").startswith(f"{plan}：用哪些数据？运行时没有给出数据文件夹或工作簿，文件中也没有 data.path。")
+    (tmp_path / "exports_2026").mkdir()
+    plan = _write(tmp_path, "acme.yaml", "extends: telesales\nreport: {client: 甲}\ndata:\n  path: exports\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(plan).data_source()
+    assert err.value.text("zh") == (
+        f"{plan}：data.path（第 4 行）：{tmp_path / 'exports'} 不存在（既没有这个文件夹，也没有这个工作簿）。是否应为"
+        f"「{tmp_path / 'exports_2026'}」？修改方法：把 data.path（相对于写它的文件）指向客户导出数据所在的文件夹或工作簿，"
+        "或在运行时给出数据（--data；notebook 中为 data_path）。")
+    with pytest.raises(ParamsError) as err:
+        load_params(plan).for_business("online")
+    assert err.value.text("zh") == (f"{plan}：business：运行的是「online」，但该文件是「telesales」的方案。修改方法：改为运行 "
+                                    "telesales，或给出 business: online 的参数文件。")
 
 
 def test_the_extends_errors_have_their_chinese_text(tmp_path):
