@@ -425,19 +425,26 @@ def _share_among(winners: pd.Series, amount: float) -> pd.Series:
     return _allot(amount, winners.astype("float64"))
 
 
-def commission_base_problem(inc) -> str | None:
+def commission_base_problem(inc) -> Note | None:
     """Why a plan cannot be paid on data that give no commission base (no orders, or, on
-    the received basis, no payments), or None when no part of it pays on revenue."""
+    the received basis, no payments), or None when no part of it pays on revenue: a Note,
+    whose ``zh`` says it in Chinese."""
     com = inc.commission
     using = _revenue_parts(inc)
     if not using:
         return None
-    money = "money received" if com.basis == "received" else "orders"
+    received = com.basis == "received"
+    money = "money received" if received else "orders"
     fix = ("add paid_amount and paid_date to the orders, or set incentives.commission.basis: ordered"
-           if com.basis == "received" else "add the orders table (or revenue in the KPI sheet)")
-    columns = " (orders' paid_amount and paid_date)" if com.basis == "received" else ""
-    return (f"incentives.commission.basis is '{com.basis}', but the data give no {money}{columns}, "
-            f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan (set them to null).")
+           if received else "add the orders table (or revenue in the KPI sheet)")
+    fix_zh = ("在订单表中加上 paid_amount 和 paid_date，或设置 incentives.commission.basis: ordered"
+              if received else "补上订单表（或在 KPI 表中加上 revenue）")
+    columns = " (orders' paid_amount and paid_date)" if received else ""
+    return Note(f"incentives.commission.basis is '{com.basis}', but the data give no {money}{columns}, "
+                f"which {', '.join(using)} need(s): {fix}; or remove those parts of the plan (set them to null).",
+                f"incentives.commission.basis：提成基数为「{com.basis}」，但数据中没有"
+                f"{'到账金额（订单的 paid_amount 和 paid_date）' if received else '订单'}，而 {'、'.join(using)} "
+                f"需要它。修改方法：{fix_zh}；或删除方案中的这些部分（设为 null）。")
 
 
 def has_commission_base(basis: str, tables: dict) -> bool:

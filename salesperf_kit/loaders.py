@@ -457,7 +457,8 @@ def _check_scenario_roles(params, held: list[str], run: _Run) -> None:
                         + (f" nor of the employees ({', '.join(held)})" if set(held) - set(sc.roles) else "")
                         + f", so scenario '{name}' cannot be scored."
                         + did_you_mean(written, known),
-                fix="write one of the roles (or its label), or delete the role from the scenario",
+                fix=Note("write one of the roles (or its label), or delete the role from the scenario",
+                         "改写为其中一个岗位（或它的名称），或从该情景中删除这个岗位"),
                 zh=f"{key}：「{written}」既不是方案的岗位（{'、'.join(sc.roles)}），也不是员工表中的岗位，情景「{name}」"
                    "无法计算。"))
 
@@ -658,8 +659,9 @@ def _add_managers(run: _Run, spec: dict[str, str]) -> None:
         run.add(Problem(table="employees", check="managers", key=key, severity="warning",
                         message="the employees table gives no manager_id, so there are no managers to add",
                         zh="员工表没有上级（manager_id），没有可添加的经理",
-                        fix="map the export's manager column to manager_id in data.columns.employees, or "
-                            "remove data.managers"))
+                        fix=Note("map the export's manager column to manager_id in data.columns.employees, or "
+                                 "remove data.managers",
+                                 "在 data.columns.employees 中把导出文件的上级列对应到 manager_id，或删除 data.managers")))
         return
     ids = set(emp["employee_id"].dropna().astype(str))
     names = [v for v in dict.fromkeys(emp["manager_id"].dropna().astype(str)) if v not in ids]
@@ -676,8 +678,11 @@ def _add_managers(run: _Run, spec: dict[str, str]) -> None:
                 run.add(Problem(table="employees", check="managers", key=key, column="team", value=who,
                                 message=f"manager {who!r} has people in {len(teams)} teams ({', '.join(teams)}), "
                                         f"so their own team is not known",
-                                fix="give the managers a team with data.managers: {role: ..., team: <team>}, or "
-                                    "add a row for the manager to the employees table"))
+                                zh=f"经理「{who}」的下属分属 {len(teams)} 个团队（{'、'.join(teams)}），无法确定其本人所在的团队",
+                                fix=Note("give the managers a team with data.managers: {role: ..., team: <team>}, or "
+                                         "add a row for the manager to the employees table",
+                                         "用 data.managers: {role: ..., team: <团队>} 给这些经理指定团队，或在员工表中为该经理"
+                                         "添加一行")))
                 continue
         rows.append({"employee_id": who, "name": who, "team": team, "role": spec["role"]})
     if not rows:
@@ -2535,8 +2540,9 @@ def _boolean_keys_note(ctx: _Ctx, col: str, s: pd.Series, recode: dict | None) -
         f"spelling ({spellings}); {found}", column=col, severity="warning",
         zh=f"{key} 的键 " + "、".join(str(bool(f)).lower() for f in flags)
         + f" 是 YAML 从不带引号的 Yes/No/On/Off 读出的，各代表所有常见写法（{spellings}）；{found_zh}",
-        fix="nothing to do if these are the cells meant; to match one spelling only, quote "
-            "the key in the parameter file, e.g. 'Yes': ...")
+        fix=Note("nothing to do if these are the cells meant; to match one spelling only, quote "
+                 "the key in the parameter file, e.g. 'Yes': ...",
+                 "如果这些正是要改写的单元格，无需处理；若只想匹配一种写法，在参数文件中给该键加引号，例如 'Yes': ..."))
 
 
 def _recode(s: pd.Series, recode: dict | None) -> pd.Series:
@@ -2656,8 +2662,10 @@ def _minutes_note(ctx: _Ctx, col: str, raw: pd.Series, seconds: pd.Series) -> Pr
         f"a hang-up and the talk-time KPIs are close to 0", column=col, severity="warning",
         zh=f"'{header}'（{col}）按秒读取，但 {len(v):,} 个通话时长都不到 1 分钟（中位数 {v.median():.3g} 秒）："
            f"若单位是分钟，每通电话都会被当作挂断，通话时长类指标接近 0",
-        fix=f"if the values are minutes, state the unit in the header ('{header} (min)' or '{header}（分钟）'): "
-            f"its values are then multiplied by 60; nothing to do if they are seconds")
+        fix=Note(f"if the values are minutes, state the unit in the header ('{header} (min)' or '{header}（分钟）'): "
+                 f"its values are then multiplied by 60; nothing to do if they are seconds",
+                 f"如果这些值是分钟，在表头中注明单位（'{header}（分钟）' 或 '{header} (min)'），其值会乘以 60；"
+                 "如果是秒，无需处理"))
 
 
 def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:

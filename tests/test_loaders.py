@@ -413,6 +413,8 @@ def test_talk_times_that_look_like_minutes_are_flagged(tmp_path):
                          "are all under a minute (median 3.67 s): if they are minutes, every call "
                          "counts as a hang-up and the talk-time KPIs are close to 0")
     assert "'AvgTalkDuration (min)'" in w.fix and "multiplied by 60" in w.fix
+    assert w.fix_text("zh") == ("如果这些值是分钟，在表头中注明单位（'AvgTalkDuration（分钟）' 或 'AvgTalkDuration (min)'），"
+                                "其值会乘以 60；如果是秒，无需处理")  # (was English under zh)
     assert w.text("zh").startswith("'AvgTalkDuration'（duration_s）按秒读取，但 5 个通话时长都不到 1 分钟")
     # the same values written as durations, or under a header that says seconds: no warning
     for header, values in [("AvgTalkDuration", ["0:00:02", "0:00:04", "0", "0:00:03", "0:00:01", "0:00:05", ""]),
@@ -1232,6 +1234,8 @@ def test_boolean_keys_of_value_mappings_match_every_yes_no_spelling(csv_folder):
     recoded = w.message.split("recoded here: ")[1]
     assert set(recoded.split(", ")) == {"'Yes' 1", "'Y' 1", "'No' 1", "'n' 1"}
     assert "quote the key" in w.fix
+    assert w.fix_text("zh") == ("如果这些正是要改写的单元格，无需处理；若只想匹配一种写法，在参数文件中给该键加引号，"
+                                "例如 'Yes': ...")
     # a text key wins over the spellings of a boolean key
     mapping["values"]["orders"]["status"]["N"] = "refunded"
     ds = load_dataset(csv_folder, mapping=mapping)
@@ -1919,6 +1923,7 @@ def test_validate_finds_a_scenario_role_that_is_no_role_at_all(tmp_path):
                       "(scoring.roles: agent, team_lead), so scenario 'typo' cannot be scored. Did you mean 'agent'? "
                       "Fix: write one of the roles (or its label), or delete the role from the scenario")
     assert p.text("zh").startswith("scenarios.scenarios.typo.roles.agnet：「agnet」既不是方案的岗位")
+    assert p.line("zh").endswith("修改方法：改写为其中一个岗位（或它的名称），或从该情景中删除这个岗位")
 
 def _org_chart(tmp_path, second_team_for_m1=False):
     """An org chart exported as columns (agent, manager, region), as CRM exports give it:
@@ -1986,8 +1991,40 @@ def test_a_manager_over_several_teams_needs_the_team_given(tmp_path):
     assert p.location() == "data.managers"
     assert p.message == "manager 'M1' has people in 2 teams (North, South), so their own team is not known"
     assert "data.managers: {role: ..., team: <team>}" in p.fix
+    assert p.line("zh") == ("data.managers：经理「M1」的下属分属 2 个团队（North、South），无法确定其本人所在的团队。修改方法："
+                            "用 data.managers: {role: ..., team: <团队>} 给这些经理指定团队，或在员工表中为该经理添加一行")
     ds = load_dataset(tmp_path, mapping={**mapping, "managers": {"role": "manager", "team": "Sales"}})
     assert ds.tables["employees"].set_index("employee_id").loc[["M1", "M2"], "team"].tolist() == ["Sales", "Sales"]
+
+
+def test_managers_without_a_manager_column_are_said_in_chinese(tmp_path):
+    (tmp_path / "employees.csv").write_text("employee_id,name,team,role\nA1,A1,North,rep\n", encoding="utf-8")
+    report = validate_dataset(tmp_path, mapping={"managers": {"role": "manager"}})
+    [w] = [w for w in report.warnings if w.check == "managers"]
+    assert w.line("zh") == ("data.managers：员工表没有上级（manager_id），没有可添加的经理。修改方法：在 data.columns.employees "
+                            "中把导出文件的上级列对应到 manager_id，或删除 data.managers")
+
+
+def test_a_plan_that_needs_data_the_export_lacks_is_said_in_chinese(tmp_path):
+    """plan_needs_data (a plan paying commission on orders the data do not have) was English
+    under a zh plan."""
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_csv(data / "employees.csv", pd.DataFrame({"employee_id": ["E1"], "name": ["王芳"], "team": ["一组"],
+                                                     "role": ["agent"]}))
+    _write_csv(data / "calls.csv", pd.DataFrame({"call_id": ["K1"], "employee_id": ["E1"], "call_time": ["2026-10-01 09:00"],
+                                                 "duration_s": [100], "connected": ["yes"]}))
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\ndata: {path: data}\nincentives: {team_pool: null, awards: null}\n",
+                    encoding="utf-8")
+    report = validate_dataset(data, params=load_params(plan))
+    [p] = [p for p in report.problems if p.check == "plan_needs_data"]
+    assert str(p).startswith("acme.yaml: incentives.commission.basis is 'ordered', but the data give no orders")
+    assert p.line("zh") == ("acme.yaml：incentives.commission.basis：提成基数为「ordered」，但数据中没有订单，而 "
+                            "incentives.commission.tiers 需要它。修改方法：补上订单表（或在 KPI 表中加上 revenue）；"
+                            "或删除方案中的这些部分（设为 null）。")
 
 
 @pytest.mark.parametrize("managers, message", [
