@@ -763,11 +763,34 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
         ctx = ctx.restrict(employees)
     if kept.any():
         n = int(kept.sum())
+        who_en, who_zh = _out_of_post(absent[kept], p)
         notes.append(Note(
             f"{n} {'person has' if n == 1 else 'people have'} records in {p} although the employees table says "
-            f"they did not work in it ({dates}): scored as usual. Fix: check their hire_date and leave_date.",
-            f"{n} 人在 {p} 有记录，但按员工表并不在职（{dates_zh}）：照常计算。请核对其入职日期和离职日期。"))
+            f"they did not work in it ({dates}): {who_en}. Scored as usual. Fix: check their hire_date and "
+            "leave_date.",
+            f"{n} 人在 {p} 有记录，但按员工表并不在职（{dates_zh}）：{who_zh}。照常计算。请核对其入职日期和离职日期。"))
     return employees, ctx, notes, absent[drop].reset_index(drop=True)
+
+
+def _out_of_post(people: pd.DataFrame, p, limit: int = 10) -> tuple[str, str]:
+    """Who ``people`` are and which date rules them out of ``p``, in English and Chinese:
+    杨帆 (0105, left 2018-06-15); the first ``limit``, then how many more."""
+    en, zh = [], []
+    for r in people.head(limit).itertuples():
+        name = str(r.name).strip() if isinstance(r.name, str) and r.name.strip() else ""
+        who = f"{name} ({r.employee_id}" if name else f"{r.employee_id} ("
+        sep = ", " if name else ""
+        if pd.notna(r.hire_date) and pd.Timestamp(r.hire_date) > p.last_day:
+            day = f"{pd.Timestamp(r.hire_date):%Y-%m-%d}"
+            en.append(f"{who}{sep}hired {day})")
+            zh.append(f"{who.replace(' (', '（').replace('(', '（')}{'，' if name else ''}{day} 入职）")
+        else:
+            day = f"{pd.Timestamp(r.leave_date):%Y-%m-%d}"
+            en.append(f"{who}{sep}left {day})")
+            zh.append(f"{who.replace(' (', '（').replace('(', '（')}{'，' if name else ''}{day} 离职）")
+    more = len(people) - len(en)
+    return ("; ".join(en) + (f"; and {more} more" if more > 0 else ""),
+            "；".join(zh) + (f"；另有 {more} 人" if more > 0 else ""))
 
 
 def _left_out_notices(names: list[str], why: dict[str, Note]) -> list[Note]:
