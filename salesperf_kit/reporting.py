@@ -950,7 +950,7 @@ class Report:
                                 else pd.NA for g in cards["next_step_group"]]
         lines = []
         for r in cards.assign(_key=self._key(cards["employee_id"]).to_numpy()).sort_values("_key").itertuples():
-            lines.append(feedback_sentence(r._asdict(), self.language))
+            lines.append(feedback_sentence(r._asdict(), self.language, self.currency))
         return Section(_t("feedback", self.language), lines, key="feedback")
 
     def _diagnostics(self, **kw) -> pd.DataFrame:
@@ -967,11 +967,12 @@ class Report:
         """The roles whose scores tell no one apart (all the same), for the summary: their
         grades mean nothing, which the diagnostics alone would leave to the appendix's reader."""
         d = self._diagnostics()
-        return [diagnostic_sentence(r, self.language) for r in d[d["issue"] == "scores_uniform"].to_dict("records")]
+        return [diagnostic_sentence(r, self.language, self.currency)
+                for r in d[d["issue"] == "scores_uniform"].to_dict("records")]
 
     def diagnostics(self) -> Section:
         d = self._diagnostics(payouts=self.payouts)
-        paras = [diagnostic_sentence(r, self.language) for r in d.to_dict("records")] or \
+        paras = [diagnostic_sentence(r, self.language, self.currency) for r in d.to_dict("records")] or \
             ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
         return Section(_t("diagnostics", self.language), paras, key="diagnostics")
 
@@ -1278,17 +1279,22 @@ def _fmt_step(now: float, goal: float, unit: str, language: str) -> tuple[str, s
     return shown
 
 
-def feedback_sentence(card: dict, language: str) -> str:
+def feedback_sentence(card: dict, language: str, currency: str | None = None) -> str:
     """The "sandwich" of seed 003 for one person: a strength, a gap, a concrete next step.
     ``card``: a row of :func:`analysis.feedback_cards` with the person's ``name`` and, for a
-    next step measured in a group of roles, ``group_label`` (总监、经理)."""
+    next step measured in a group of roles, ``group_label`` (总监、经理). A KPI is named with
+    its unit, a time's and, given ``currency`` (the plan's unit of money in ``language``),
+    money's: 把「销售额（元）」从 16,336 提升到 44,500."""
     zh = language == "zh"
+
+    def named(kpi: str) -> str:
+        return label_with_unit(kpi, language, currency)
 
     def given(x) -> bool:
         return isinstance(x, str) and x != ""
 
     # the KPIs on which everyone of the role has the same points: no strength, no gap
-    tied = [label_with_unit(k, language) for k in card["tied_kpis"].split(", ")] if given(card.get("tied_kpis")) else []
+    tied = [named(k) for k in card["tied_kpis"].split(", ")] if given(card.get("tied_kpis")) else []
     tied_zh = "".join(f"「{x}」" for x in tied)
     if not given(card.get("strength_kpi")) and not given(card.get("gap_kpi")):
         if tied:
@@ -1297,14 +1303,14 @@ def feedback_sentence(card: dict, language: str) -> str:
                     f"{'shows' if len(tied) == 1 else 'show'} no strength or gap; nothing to single out this period.")
         return (f"{card['name']}：本期没有可评价的指标数据。" if zh else
                 f"{card['name']}: no KPI data to review this period.")
-    strength = label_with_unit(card["strength_kpi"], language) if given(card.get("strength_kpi")) else None
+    strength = named(card["strength_kpi"]) if given(card.get("strength_kpi")) else None
     if not given(card.get("gap_kpi")) and tied:
         return (f"{card['name']}：做得好的是「{strength}」；同岗位所有人在{tied_zh}上的得分相同。" if zh else
                 f"{card['name']}: strong on {strength}; on {_and(tied)} everyone of the role has the same points.")
     if not given(card.get("gap_kpi")):
         return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
                 f"{card['name']}: strong on {strength}; the only KPI with data this period.")
-    gap = label_with_unit(card["gap_kpi"], language)
+    gap = named(card["gap_kpi"])
     step_kpi = card["next_step_kpi"] if given(card.get("next_step_kpi")) else card["gap_kpi"]
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None
     goal, now = card.get("next_step_target"), card.get("next_step_value")
@@ -1326,11 +1332,11 @@ def feedback_sentence(card: dict, language: str) -> str:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
         now, goal = _fmt_step(now, goal, unit, language)
         gap_ = "" if unicodedata.east_asian_width(now[-1:] or "x") in "WF" else " "  # 4.7 次提升到; 2.1% 提升到
-        step = f"把「{label_with_unit(step_kpi, language)}」从 {now}{gap_}{verb} {goal}（{basis}）。"
+        step = f"把「{named(step_kpi)}」从 {now}{gap_}{verb} {goal}（{basis}）。"
     else:
         verb = "raise" if CATALOGUE[step_kpi].higher_is_better else "bring down"
         now, goal = _fmt_step(now, goal, unit, language)
-        step = f"{verb} {label_with_unit(step_kpi, language)} from {now} to {goal} ({basis})."
+        step = f"{verb} {named(step_kpi)} from {now} to {goal} ({basis})."
     if strength is None:
         return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else
                 f"{card['name']}: no KPI at the role's median yet this period; gap on {gap}; next step: {step}")
@@ -1370,18 +1376,24 @@ def analysis_sentence(test, language: str) -> str:
             f"Team scores do not differ significantly (Kruskal–Wallis, p {p}): gaps may be chance.")
 
 
-def diagnostic_sentence(row: dict, language: str) -> str:
-    """One plain-words sentence per plan diagnostic (issue codes of analysis.plan_diagnostics)."""
+def diagnostic_sentence(row: dict, language: str, currency: str | None = None) -> str:
+    """One plain-words sentence per plan diagnostic (issue codes of analysis.plan_diagnostics).
+    Given ``currency`` (the plan's unit of money in ``language``), a KPI of money is named with
+    it (销售额（元）, as a time with its own) and an amount paid says it after the figure."""
     issue, role, key = row.get("issue"), row.get("role") or "", row.get("detail_key") or ""
     setting = f"scoring.roles.{row.get('role_key') or role}.peers"
     value, threshold = row.get("value"), row.get("threshold")
     zh = language == "zh"
     phase = row.get("phase") if pd.notna(row.get("phase")) else ""  # (NaN: the base weights)
     phase = f"（阶段「{phase}」）" if phase and zh else f" (phase {phase})" if phase else ""  # (a phase's name is the plan's)
-    name = label_with_unit(key, language) if key in CATALOGUE else key
-    labels = [label_with_unit(k, language) if k in CATALOGUE else k for k in key.split(", ")]
+    name = label_with_unit(key, language, currency) if key in CATALOGUE else key
+    labels = [label_with_unit(k, language, currency) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
     people = int(row["people"]) if pd.notna(row.get("people")) else 0
+
+    def money(amount) -> str:
+        return with_unit_sign(grouped(amount), "currency", language, currency)
+
     texts = {
         "weight_not_scored": (f"岗位 {role}：这份数据无法为{names}计分（缺少数据、数值或目标），平均 {value:.0%} 的权重"
                               f"转给了其余指标，得分主要取决于剩下的指标。请补充数据或目标，或调整该岗位的权重。",
@@ -1413,8 +1425,8 @@ def diagnostic_sentence(row: dict, language: str) -> str:
                         f"Role {role}: all {people} people have the same points on {name} "
                         f"({_score_text(threshold)}, weight {value:.0%}), so its weight tells no one apart this period; if "
                         "that lasts, weigh a KPI on which they differ, or add the data it needs."),
-        "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{grouped(value)}）高于最高等级的中位数（{grouped(threshold)}）。",
-                                      f"Someone in the bottom grade earns more variable pay ({grouped(value)}) than the top grade's median ({grouped(threshold)})."),
+        "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{money(value)}）高于最高等级的中位数（{money(threshold)}）。",
+                                      f"Someone in the bottom grade earns more variable pay ({money(value)}) than the top grade's median ({money(threshold)})."),
     }
     if issue == "scores_uniform":  # (its figures are given for this issue only)
         texts[issue] = _uniform_texts(role, setting.removesuffix(".peers") + ".weights", value, row, names, labels)

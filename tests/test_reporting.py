@@ -1593,3 +1593,63 @@ def test_money_gives_the_plan_s_currency_and_the_payout_total_reads_to_the_cent(
     report.save(tmp_path / "out")
     first = (tmp_path / "out" / "scorecard.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert headers[-1] in first and summary.table.iloc[0, 0] in first
+
+
+@pytest.mark.parametrize("language, currency, text", [
+    ("zh", "元", "马伟刚：做得好的是「成交率」；需要提升的是「销售额（元）」；下一步：把「销售额（元）」从 16,336 提升到 "
+                 "44,500（目标）。"),
+    ("en", "CNY", "马伟刚: strong on Close rate; gap on Revenue (CNY); next step: raise Revenue (CNY) from 16,336 to "
+                  "44,500 (the target)."),
+    ("zh", None, "马伟刚：做得好的是「成交率」；需要提升的是「销售额」；下一步：把「销售额」从 16,336 提升到 44,500（目标）。"),
+], ids=["zh", "en", "none"])
+def test_a_feedback_card_names_money_with_the_plan_s_currency(language, currency, text):
+    """A card read 把「销售额」从 16,336 提升到 44,500 with report.currency set, while the
+    summary and payout table above it say 元: the KPI is named with its unit, as a time is
+    (有效沟通时长（分钟）); 16,336.4 rounds to 16,336. Without the setting it reads as before."""
+    from salesperf_kit.reporting import feedback_sentence
+
+    card = {"name": "马伟刚", "strength_kpi": "close_rate", "gap_kpi": "revenue", "next_step_kpi": "revenue",
+            "next_step_value": 16336.4, "next_step_target": 44500.0, "next_step_basis": "target"}
+    assert feedback_sentence(card, language, currency) == text
+    tied = {"name": "Ann", "strength_kpi": "calls", "gap_kpi": None, "tied_kpis": "aov"}
+    assert feedback_sentence(tied, "zh", "元") == "Ann：做得好的是「呼叫量」；同岗位所有人在「客单价（元）」上的得分相同。"
+
+
+@pytest.mark.parametrize("language, currency, dominates, outearns", [
+    ("zh", "元", "岗位 组长：单一指标「销售额（元）」占权重 50%，方案过于依赖一个指标。",
+     "最低等级中有人的浮动薪酬（12,346 元）高于最高等级的中位数（9,876 元）。"),
+    ("en", "CNY", "Role Team lead: Revenue (CNY) carries 50% of the weight; the plan leans on one metric.",
+     "Someone in the bottom grade earns more variable pay (12,346 CNY) than the top grade's median (9,876 CNY)."),
+    ("zh", None, "岗位 组长：单一指标「销售额」占权重 50%，方案过于依赖一个指标。",
+     "最低等级中有人的浮动薪酬（12,346）高于最高等级的中位数（9,876）。"),
+], ids=["zh", "en", "none"])
+def test_a_diagnostic_gives_money_the_plan_s_currency(language, currency, dominates, outearns):
+    """The plan diagnostics named 销售额 and gave variable pay (12,346) without the unit the
+    rest of the report gives: 12,345.6 rounds to 12,346, 9,876.4 to 9,876."""
+    from salesperf_kit.reporting import diagnostic_sentence
+
+    row = {"issue": "single_kpi_dominates", "role": "组长" if language == "zh" else "Team lead", "phase": None,
+           "detail_key": "revenue", "value": 0.5, "threshold": 0.5}
+    assert diagnostic_sentence(row, language, currency) == dominates
+    row = {"issue": "bottom_grade_outearns_top", "role": None, "phase": None, "detail_key": "E7",
+           "value": 12345.6, "threshold": 9876.4}
+    assert diagnostic_sentence(row, language, currency) == outearns
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_report_s_cards_and_diagnostics_give_the_plan_s_currency(no_reviews, tmp_path, language):
+    """With report.currency: {zh: 元, en: CNY}, the feedback cards and plan diagnostics of
+    the report name money with the unit of the report's language. The shipped plan weighs
+    revenue 50 % for a team lead: the diagnostics say so first."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\nreport: {{currency: {{zh: 元, en: CNY}}}}\n",
+                    encoding="utf-8")
+    report = build_report(business="telesales", params_file=str(plan), data_path=str(no_reviews),
+                          period="2026-10", language=language)
+    zh = language == "zh"
+    assert report.diagnostics().paragraphs[0] == (
+        "岗位 组长：单一指标「销售额（元）」占权重 50%，方案过于依赖一个指标。" if zh else
+        "Role Team lead: Revenue (CNY) carries 50% of the weight; the plan leans on one metric.")
+    cards = report.feedback().paragraphs
+    named, bare = ("「销售额（元）」", "「销售额」") if zh else ("Revenue (CNY)", "Revenue;")
+    assert [c for c in cards if named in c] and not [c for c in cards if bare in c]
