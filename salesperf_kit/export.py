@@ -237,16 +237,18 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
     return path
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path, *, language: str = "zh") -> Path:
+def write_workbook(sheets: dict[str, pd.DataFrame], path, *, language: str = "zh",
+                   currency: str | None = None) -> Path:
     """Write several tables into one XLSX workbook, one sheet each (in the order given),
-    formatted and labelled as :func:`write_table` formats and labels one."""
+    formatted and labelled as :func:`write_table` formats and labels one (headers of money
+    with ``currency``)."""
     path = Path(path)
     check_one_of("output file extension", path.suffix.lower(), [".xlsx"])
     path.parent.mkdir(parents=True, exist_ok=True)
     shown = {}
     for sheet, df in sheets.items():
         df = _yes_no(df, language)
-        shown[sheet] = (df, df.rename(columns=column_labels(df.columns, language)))
+        shown[sheet] = (df, df.rename(columns=column_labels(df.columns, language, currency)))
     _write_xlsx(shown, path, language)
     return path
 

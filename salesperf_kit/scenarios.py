@@ -2422,6 +2422,9 @@ class ScenarioComparison:
     labels: dict = field(default_factory=dict)
     #: role (as in the scorecard) -> the plan's labels of it by language
     role_labels: dict = field(default_factory=dict)
+    #: the plan's unit of money by language ({"zh": "元", "en": "CNY"}, ``report.currency``);
+    #: empty when the plan does not set it
+    currency: dict = field(default_factory=dict)
 
     __repr__ = compact_repr
 
@@ -2701,8 +2704,10 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     ranks.attrs["labels"] = labels
     role_labels = {r: {lang: _role_name(params, r, lang) for lang in ("zh", "en")}
                    for r in info["role"].dropna().astype(str).unique()}
+    currency = {lang: unit for lang in ("zh", "en") if (unit := params.currency(lang))}
     return ScenarioComparison(table=table, summary=pd.DataFrame(summary), weights=weights, ranks=ranks,
-                              notes=_said(notes, language), labels=labels, role_labels=role_labels)
+                              notes=_said(notes, language), labels=labels, role_labels=role_labels,
+                              currency=currency)
 
 
 def _whole(x) -> int:
@@ -2933,7 +2938,8 @@ _SHEETS = {"summary": ("汇总", "Summary"), "people": ("人员明细", "People"
 
 def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None = None):
     """Write :func:`run_scenarios` for a manager: headers, roles, KPIs and yes/no in the
-    plan's language (``report.language``), scores, money, weights and τ formatted.
+    plan's language (``report.language``), scores, money, weights and τ formatted; the
+    headers of money give the plan's unit (``report.currency``: 薪酬总额（元）).
 
     An XLSX workbook has three sheets: the summary (one row per scenario: rank
     correlations, people who moved, grade changes, total payout and its change), the people
@@ -2946,13 +2952,14 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     language = language or params.report_language
     _check_language(language)
     i = 0 if language == "zh" else 1
+    currency = params.currency(language)
 
     def role_label(r):
         return _role_name(params, r, language) if isinstance(r, str) else r
 
     people = table.assign(role=table["role"].map(role_label))
     if str(path).lower().endswith(".csv"):
-        return write_table(people, path, language=language, sheet=_SHEETS["people"][i])
+        return write_table(people, path, language=language, sheet=_SHEETS["people"][i], currency=currency)
 
     def baseline_named(df: pd.DataFrame) -> pd.DataFrame:   # (基准 / Baseline, as its label reads)
         return df.assign(scenario=df["scenario"].replace({"baseline": _tx("baseline", language)})) \
@@ -2967,7 +2974,7 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     notes = table.attrs.get("notes") or []
     if notes:   # what the command line says goes with the workbook to the manager
         sheets[_SHEETS["notes"][i]] = pd.DataFrame({"notes": list(notes)})
-    return write_workbook(sheets, path, language=language)
+    return write_workbook(sheets, path, language=language, currency=currency)
 
 
 def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sweep: Sweep | None = None,
@@ -2979,8 +2986,9 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
     and kept from formulas as ``salesperf scenarios`` writes its workbook
     (:func:`export.write_workbook`), in ``language``: sheet names, headers, roles (by the
     plan's labels, from the comparison or ``params``), KPIs and the baseline's id
-    (基准 / Baseline). An empty ``output_dir`` writes nothing, so a notebook opened as it
-    is leaves no file behind.
+    (基准 / Baseline); the headers of money give the plan's unit (``report.currency``, from
+    ``params`` or the comparison). An empty ``output_dir`` writes nothing, so a notebook
+    opened as it is leaves no file behind.
 
     Returns the paths written.
     """
@@ -2991,8 +2999,10 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
     _check_language(language)
     i = 0 if language == "zh" else 1
     roles = dict(comparison.role_labels) if comparison is not None else {}
+    currency = comparison.currency.get(language) if comparison is not None else None
     if params is not None:
         roles.update({r: {lang: _role_name(params, r, lang) for lang in ("zh", "en")} for r in params.scoring.roles})
+        currency = params.currency(language)
 
     def named(df: pd.DataFrame) -> pd.DataFrame:
         """Roles, KPIs, grades' probabilities and the baseline's id in ``language``."""
@@ -3038,7 +3048,7 @@ def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sw
             "plan": "plan_weight", "entropy": "entropy_weight", "critic": "critic_weight", "ahp": "ahp_weight"}))
     from .export import write_workbook
 
-    return [str(write_workbook(sheets, Path(output_dir) / name, language=language))]
+    return [str(write_workbook(sheets, Path(output_dir) / name, language=language, currency=currency))]
 
 
 #: save_results' sheets, in Chinese and English

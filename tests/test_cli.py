@@ -323,6 +323,48 @@ def test_the_scenarios_workbook_in_english_for_a_client_whose_plan_is_chinese(tm
     assert set(sheets["People"]["Grade changed"]) == {"Yes", "No"}
 
 
+@pytest.mark.parametrize("language, summary, people", [
+    ("zh", ["情景", "情景说明", "Kendall τ", "Spearman ρ", "名次变化人数", "最大名次变化", "等级变化人数", "薪酬总额（元）",
+            "薪酬变化（元）", "薪酬占销售额比例", "薪酬方案改动"],
+     ["情景", "情景说明", "工号", "姓名", "团队", "岗位", "得分", "排名", "等级", "情景薪酬（元）", "基准得分", "基准排名",
+      "基准等级", "基准薪酬（元）", "名次变化", "等级变化", "薪酬变化（元）"]),
+    ("en", ["Scenario", "Description", "Kendall τ", "Spearman ρ", "Rank changes", "Largest move", "Grade changes",
+            "Total payout (CNY)", "Payout change (CNY)", "Payout to revenue", "Pay plan changes"],
+     ["Scenario", "Description", "Employee ID", "Name", "Team", "Role", "Score", "Rank", "Grade", "Payout (CNY)",
+      "Baseline score", "Baseline rank", "Baseline grade", "Baseline payout (CNY)", "Rank change", "Grade changed",
+      "Payout change (CNY)"]),
+])
+def test_the_scenarios_workbook_gives_money_the_plan_s_currency(tmp_path, language, summary, people):
+    """With report.currency: {zh: 元, en: CNY}, the scenarios workbook still headed its
+    payouts 薪酬总额 and 薪酬变化 while the report's tables say 元: its headers of money now
+    give the unit of its language, in the CSV too; the ratio to revenue gets none, and every
+    other header reads in the workbook's language."""
+    import re
+
+    from openpyxl import load_workbook
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\ndata: {{path: demo}}\n"
+                    "report: {currency: {zh: 元, en: CNY}}\n", encoding="utf-8")
+    out = tmp_path / "scen.xlsx"
+    r = _run("scenarios", "telesales", "--params", plan, "--period", "2026-10", "--out", out, "--language", language)
+    assert r.exit_code == 0, r.output
+    heads = {ws.title: [c.value for c in ws[1]] for ws in load_workbook(out).worksheets}
+    zh = language == "zh"
+    assert list(heads) == (["汇总", "人员明细", "权重"] if zh else ["Summary", "People", "Weights"])
+    assert list(heads.values())[:2] == [summary, people]
+    assert list(heads.values())[2] == (["情景", "岗位", "指标", "权重", "基准权重", "权重变化", "指标得分中的实际占比"] if zh else
+                                       ["Scenario", "Role", "KPI", "Weight", "Baseline weight", "Weight change",
+                                        "Share of KPI points"])
+    names = {"Kendall τ", "Spearman ρ"}
+    assert not [h for hs in heads.values() for h in hs if h not in names
+                and (h.isascii() if zh else re.search(r"[\u4e00-\u9fff]", h))]
+    csv = tmp_path / "scen.csv"
+    assert _run("scenarios", "telesales", "--params", plan, "--period", "2026-10", "--out", csv,
+                "--language", language).exit_code == 0
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0].split(",") == people
+
+
 def test_the_scenarios_notes_are_said_in_the_workbooks_language(tmp_path):
     """A Chinese workbook's 说明 sheet carried its notes in English ("scenario 'mentor'
     weighs mentoring ..."), as did the command line: the manager it goes to reads Chinese."""

@@ -1078,6 +1078,26 @@ def test_save_results_heads_the_sheets_in_the_notebook_s_language(demo, tmp_path
     assert "employee_id" not in header and "baseline_score" not in header
 
 
+def test_save_results_gives_money_the_plan_s_currency(demo, tmp_path):
+    """The notebook's workbook headed the payouts 薪酬总额 and 情景薪酬 with report.currency
+    set: the comparison carries the plan's unit per language, so that its headers of money
+    give it (薪酬总额（元）, Total payout (CNY)) without the parameters; given them, theirs."""
+    import dataclasses
+
+    params = demo.params.model_copy(update={"report": demo.params.report.model_copy(
+        update={"currency": {"zh": "元", "en": "CNY"}})})
+    comp = dataclasses.replace(demo, params=params).compare()
+    assert comp.currency == {"zh": "元", "en": "CNY"}
+    for language, total, payout in (("zh", "薪酬总额（元）", "情景薪酬（元）"), ("en", "Total payout (CNY)", "Payout (CNY)")):
+        path = sc.save_results(tmp_path / language, comparison=comp, language=language)[0]
+        sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+        summary, people = list(sheets.values())[:2]
+        assert total in summary.columns and payout in people.columns
+    path = sc.save_results(tmp_path / "plain", comparison=comp, params=demo.params)[0]   # (the parameters' unit: none)
+    assert "薪酬总额" in pd.read_excel(path, sheet_name="汇总", engine="openpyxl").columns
+    assert demo.compare().currency == {}
+
+
 def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
     """A name typed as =1+1 is written as the text "=1+1" (Excel would show 2 and run
     whatever formula a name holds), as export.write_table writes it."""
