@@ -175,7 +175,7 @@ def main(verbose: bool) -> None:
                                "'previous' = the last complete month, as run-all reads it).")
 @click.option("--language", type=click.Choice(["zh", "en"]),
               help="The findings, their fixes and the summary in this language (default: the parameter file's "
-                   "report.language or language; English without --params).")
+                   "report.language or language; English without --params; with --params-dir, each plan's).")
 @_friendly
 def validate(data, params_file, params_dir, period, language):
     """Check DATA (a folder or a workbook, or 'demo' with --params) against the data
@@ -234,24 +234,37 @@ def validate(data, params_file, params_dir, period, language):
 
 def _validate_batch(params_dir, period, language) -> int:
     """``validate --params-dir``: a block per plan (its file and client, then what was
-    found), a summary line; the exit code, 1 when any plan has an error."""
+    found), in the plan's language as ``validate --params`` speaks it (``--language``
+    overrides it); a summary line, in ``--language`` or else the plans' language when they
+    all have the same (English otherwise); the exit code, 1 when any plan has an error."""
+    from .catalogue import BUSINESS_LABELS
     from .report import validate_batch
 
-    checks = validate_batch(params_dir, period)
+    checks = validate_batch(params_dir, period, language)
     for check in checks:
-        click.echo(f"== {check.file} ({check.business}, client {check.client})")
+        zh = (language or check.language) == "zh"
+        business = BUSINESS_LABELS.get(check.business, {}).get("zh", check.business)
+        click.echo(f"== {check.file}（{business}，客户：{check.client}）" if zh else
+                   f"== {check.file} ({check.business}, client {check.client})")
         if check.error:
-            click.echo(f"NOT OK: {check.error}")
+            click.echo(f"未通过：{check.error}" if zh else f"NOT OK: {check.error}")
         else:
-            click.echo(f"Data: {check.data}" if check.data != "demo" else
-                       f"Data: the embedded demo data of {check.business}")
-            click.echo(check.report.text(language=language or check.language))
+            click.echo((f"数据：{check.data}" if zh else f"Data: {check.data}") if check.data != "demo" else
+                       f"数据：{business}的内置演示数据" if zh else f"Data: the embedded demo data of {check.business}")
+            click.echo(check.report.text(language="zh" if zh else "en"))
         click.echo("")
     bad = sum(not c.ok for c in checks)
     warned = sum(c.ok and bool(c.report.warnings) for c in checks)
-    click.echo(f"{len(checks)} plan(s) checked{f' for {checks[0].period}' if checks and checks[0].period else ''}: "
-               f"{len(checks) - bad} OK, {bad} with errors" + (f" ({warned} OK with warnings)" if warned else "")
-               + (". Fix the plans or exports above before run-all runs them." if bad else "."))
+    languages = {c.language for c in checks}
+    period = checks[0].period if checks else None
+    if (language or (languages.pop() if len(languages) == 1 else "en")) == "zh":
+        click.echo(f"已检查 {len(checks)} 个方案{f'（{period}）' if period else ''}：{len(checks) - bad} 个通过，"
+                   f"{bad} 个有错误" + (f"（其中 {warned} 个通过但有警告）" if warned else "")
+                   + ("。请在 run-all 运行之前修正上面的方案或导出数据。" if bad else "。"))
+    else:
+        click.echo(f"{len(checks)} plan(s) checked{f' for {period}' if period else ''}: "
+                   f"{len(checks) - bad} OK, {bad} with errors" + (f" ({warned} OK with warnings)" if warned else "")
+                   + (". Fix the plans or exports above before run-all runs them." if bad else "."))
     return 1 if bad else 0
 
 

@@ -38,7 +38,7 @@ from .catalogue import BUSINESSES
 from .exceptions import (Interrupted, ParamsError, ReportBusyError, ReportError, ReportExistsError,
                          SalesperfError)
 from .loaders import _split_sheet
-from .params import PARAMS_DIR, bases_of, business_of, load_params, read_yaml
+from .params import PARAMS_DIR, bases_of, business_of, language_of, load_params, read_yaml
 from .periods import last_complete_month, parse_period
 
 __all__ = ["run_report", "run_all", "run_many", "Kernels", "RunResult", "notebook_path", "NOTEBOOK_DIR", "to_html",
@@ -1312,7 +1312,7 @@ class PlanCheck:
     data: str = ""
     report: object | None = None
     error: str = ""
-    language: str = "en"
+    language: str = "en"  # the plan's (its report.language, as its extends chain writes it)
     period: str | None = None  # the period checked (``previous`` resolved), or None
 
     @property
@@ -1320,12 +1320,16 @@ class PlanCheck:
         return not self.error and self.report is not None and self.report.ok
 
 
-def validate_batch(params_dir: str | Path | None = None, period: str | None = None) -> list[PlanCheck]:
+def validate_batch(params_dir: str | Path | None = None, period: str | None = None,
+                   language: str | None = None) -> list[PlanCheck]:
     """Check every plan that ``run_all(params_dir=...)`` would run (:func:`batch_plans`)
     against its own data (``data.path``; the embedded demo data for a shipped plan that
     names none) and, with ``period`` (``previous`` = the last complete month), that period,
     as :func:`~salesperf_kit.loaders.validate_dataset` checks them: a batch can be checked
-    before its cron window, instead of each plan failing inside its notebook."""
+    before its cron window, instead of each plan failing inside its notebook. What is
+    wrong with a plan is said in ``language``, else in the plan's (``language`` of each
+    check, read as :func:`~salesperf_kit.params.language_of` reads it, so also for a plan
+    that cannot be loaded)."""
     import tempfile
 
     from .loaders import validate_dataset
@@ -1335,13 +1339,13 @@ def validate_batch(params_dir: str | Path | None = None, period: str | None = No
     plans, _ = batch_plans(params_dir)
     checks: list[PlanCheck] = []
     for plan in plans:
-        check = PlanCheck(plan.file, plan.business, plan.client, error=plan.error, period=p)
+        check = PlanCheck(plan.file, plan.business, plan.client, error=plan.error, period=p,
+                          language=language_of(plan.file))
         checks.append(check)
         if plan.error:
             continue
         try:
             params = load_params(plan.file).for_business(plan.business)
-            check.language = params.report_language
             check.data = params.data_source()
             if check.data == "demo":
                 with tempfile.TemporaryDirectory() as folder:
@@ -1350,7 +1354,7 @@ def validate_batch(params_dir: str | Path | None = None, period: str | None = No
             else:
                 check.report = validate_dataset(check.data, params=params, period=p)
         except ParamsError as err:
-            check.error = err.text(check.language)
+            check.error = err.text(language or check.language)
         except SalesperfError as err:
             check.error = str(err)
         except OSError as err:  # (a file it may not read)

@@ -1334,6 +1334,34 @@ def test_validate_params_dir_checks_every_plan_run_all_would_run(telesales_dir, 
     assert both.exit_code == 2 and "not both" in both.output
 
 
+def test_validate_params_dir_speaks_each_plan_s_language(tmp_path):
+    """validate --params-dir headed a Chinese plan's block '== … (telesales, client 演示客户)'
+    and 'Data: the embedded demo data of telesales' above its Chinese findings, and ended in
+    English: each block speaks its plan's language, as validate --params does, the summary
+    the plans' language when they share one, and --language overrides both."""
+    pdir = tmp_path / "production"
+    (pdir / "clients").mkdir(parents=True)
+    (pdir / "telesales.yaml").write_text("extends: telesales\ndata: {path: demo}\n", encoding="utf-8")
+    (pdir / "clients" / "beta.yaml").write_text("extends: direct\nreport: {client: Beta}\ndata: {path: exports}\n",
+                                                encoding="utf-8")
+    r = _run("validate", "--params-dir", pdir, "--period", "2026-10")
+    assert r.exit_code == 1, r.output
+    blocks = r.output.split("\n\n")
+    assert blocks[0].startswith(f"== {pdir / 'telesales.yaml'}（电销，客户：演示客户）\n数据：电销的内置演示数据\n通过：")
+    assert blocks[1].startswith(f"== {pdir / 'clients' / 'beta.yaml'}（直销，客户：Beta）\n未通过：")
+    assert r.output.strip().splitlines()[-1] == "已检查 2 个方案（2026-10）：1 个通过，1 个有错误。请在 run-all 运行之前修正上面的方案或导出数据。"
+    r = _run("validate", "--params-dir", pdir, "--period", "2026-10", "--language", "en")
+    blocks = r.output.split("\n\n")
+    assert blocks[0].startswith(f"== {pdir / 'telesales.yaml'} (telesales, client 演示客户)\n"
+                                "Data: the embedded demo data of telesales\nOK: ")
+    assert blocks[1].startswith(f"== {pdir / 'clients' / 'beta.yaml'} (direct, client Beta)\nNOT OK: ")
+    assert r.output.strip().splitlines()[-1] == ("2 plan(s) checked for 2026-10: 1 OK, 1 with errors. Fix the plans "
+                                                 "or exports above before run-all runs them.")
+    (pdir / "clients" / "beta.yaml").unlink()
+    r = _run("validate", "--params-dir", pdir)
+    assert r.exit_code == 0 and r.output.strip().splitlines()[-1] == "已检查 1 个方案：1 个通过，0 个有错误。", r.output
+
+
 def test_validate_params_dir_with_nothing_to_run_says_so_as_run_all_does(tmp_path):
     (tmp_path / "acme.yaml").write_text("extends: telesales\n", encoding="utf-8")
     r = _run("validate", "--params-dir", tmp_path)
