@@ -957,6 +957,11 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             ladder = [(b, float(g)) for b, g in ladder if pd.notna(g)]
             choice = next(((b, g) for b, g in ladder if np.isnan(value) or not _reached(value, g, higher)), None)
             step.update({"next_step_kpi": k, "next_step_value": value, "higher_is_better": higher})
+            top = (st["q75"] if higher else st["q25"]) if st is not None else np.nan
+            if choice is None and st is not None and value == st["median"] == top:
+                # every goal "reached" only because the top quarter of the role has the median's
+                # value (everyone at 0): the weakest KPI is where most of the role is, not top 25%
+                step["next_step_basis"] = "at_role_median"
             if choice is not None:
                 goal = choice[1]
                 if k in CATALOGUE and CATALOGUE[k].unit == "count":

@@ -1321,6 +1321,12 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
              "peer_upper_quartile": (f"{group or '同组'}的前25%水平", f"the top 25% of {group or 'the peer group'}"),
              }.get(card.get("next_step_basis"), ("", ""))[0 if zh else 1]
     if goal is None or pd.isna(goal):
+        if strength is not None and now is not None and pd.notna(now) and str(card.get("next_step_basis")) == "at_role_median":
+            shown = _fmt(now, unit, language=language)
+            return (f"{card['name']}：做得好的是「{strength}」；相对最弱的「{gap}」为 {shown}，与岗位多数人持平"
+                    f"（岗位中位数）；下一步：在「{gap}」上领先于岗位多数人。" if zh else
+                    f"{card['name']}: strong on {strength}; the weakest KPI, {gap}, is at {shown}, where most of "
+                    f"the role is (the role's median); next step: move ahead of the role on {gap}.")
         if strength is not None and now is not None and pd.notna(now):
             # every goal of the ladder is reached: the weakest KPI is no gap to close
             return (f"{card['name']}：做得好的是「{strength}」；相对最弱的「{gap}」也已达到岗位前25%水平；"

@@ -924,3 +924,28 @@ def test_a_share_over_100_percent_is_told():
     got = an.shares_over_whole(wide, ["close_rate", "connect_rate"])
     assert got.to_dict("records") == [{"kpi": "close_rate", "over": 1, "people": 2, "max": 2.0}]
     assert an.shares_over_whole(wide.assign(close_rate=0.5), ["close_rate"]).empty
+
+
+def test_a_weakest_kpi_where_most_of_the_role_is_is_not_called_top_25_percent():
+    """A card said 王芳's 0 % repurchase rate "已达到岗位前25%水平" because 5 of the role's 6
+    people had 0 %: the role's median and upper quartile were both 0, so every goal read as
+    reached. It now says the KPI is where most of the role is."""
+    from salesperf_kit.reporting import feedback_sentence
+
+    ids = [f"p{i}" for i in range(1, 7)]
+    table = pd.DataFrame({"employee_id": ids, "name": ["王芳", "B", "C", "D", "E", "F"], "team": ["t"] * 6,
+                          "role": ["rep"] * 6, "score": [70.0, 60, 50, 40, 30, 20]})
+    rows = [(e, "revenue", 100.0 * (7 - i), np.nan, 100 - 15 * i, 0.5) for i, e in enumerate(ids)]
+    # repurchase: p1..p5 at 0 (30 points), p6 at 50 % (90 points); quartiles of the raw values:
+    # median of 0,0,0,0,0,0.5 = 0; upper quartile at 0.75 x 5 = 3.75 -> between 0 and 0 = 0
+    rows += [(e, "repurchase_rate", 0.5 if e == "p6" else 0.0, np.nan, 90 if e == "p6" else 30, 0.5) for e in ids]
+    details = pd.DataFrame(rows, columns=["employee_id", "kpi", "raw", "target", "normalised", "weight"])
+    card = an.feedback_cards(table, details).set_index("employee_id").loc["p1"]
+    # p1: revenue 100 points vs median 62.5 -> strength; repurchase 30 vs median 30 -> gap
+    assert (card["strength_kpi"], card["gap_kpi"], card["next_step_basis"]) == ("revenue", "repurchase_rate",
+                                                                                "at_role_median")
+    assert feedback_sentence({**card.to_dict(), "name": "王芳"}, "zh") == (
+        "王芳：做得好的是「销售额」；相对最弱的「复购率」为 0.0%，与岗位多数人持平（岗位中位数）；下一步：在「复购率」上领先于岗位多数人。")
+    assert feedback_sentence({**card.to_dict(), "name": "Wang"}, "en") == (
+        "Wang: strong on Revenue; the weakest KPI, Repurchase rate, is at 0.0%, where most of the role is (the "
+        "role's median); next step: move ahead of the role on Repurchase rate.")
