@@ -544,6 +544,9 @@ class Report:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
         ax = plots.leaderboard_chart(scored, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
         paras.insert(0, self._first_place(t, _decimals(top["score"])))
+        if len(t) > len(top):  # (a client counting the rows would look for the people left off)
+            paras.insert(1, f"表中列出前 {len(top)} 名（共 {len(t)} 人）；每个人的名次见 scorecard.xlsx。" if self.zh else
+                         f"The table lists the first {len(top)} of {len(t)} people; scorecard.xlsx ranks everyone.")
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
 
     def _first_place(self, ranked: pd.DataFrame, decimals: int) -> str:

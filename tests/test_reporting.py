@@ -263,6 +263,20 @@ def test_the_first_place_sentence_gives_the_score_as_the_leaderboard_shows_it(no
     assert text in section.paragraphs[0]
 
 
+@pytest.mark.parametrize("language, text", [
+    ("zh", "表中列出前 10 名（共 {n} 人）；每个人的名次见 scorecard.xlsx。"),
+    ("en", "The table lists the first 10 of {n} people; scorecard.xlsx ranks everyone.")])
+def test_the_leaderboard_says_it_lists_only_the_first_places(no_reviews, language, text):
+    """A client with 12 people found two missing from the leaderboard, which did not say that
+    it lists the plan's top_n (10) only."""
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    n = len(report.scorecard.table)
+    section = report.leaderboard()
+    assert n > 10 and len(section.table) == 10
+    assert section.paragraphs[1] == text.format(n=n)
+
+
 def test_a_quarter_report_says_how_its_pay_was_worked_out(no_reviews, tmp_path):
     report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                           data_path=str(no_reviews), period="2026-Q3", language="en")
