@@ -1851,10 +1851,46 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     if table in m["lines"]:
         df = _combine_lines(ctx, df, raw, run)
         raw = raw.loc[df.index]
+    if table == "orders":
+        _refunded_after_completion(ctx, df, raw, run)
     _validate(ctx, spec.model, df, raw, bad_cells, run)
     if table == "kpi_sheet":
         _repeated_periods(ctx, df, raw, bad_cells, run)
     return df
+
+
+def _refunded_after_completion(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) -> None:
+    """Orders whose status is completed but that have a refund time are read as refunded,
+    with a warning giving their number and amount. Shop exports (有赞, 淘宝) keep an order
+    refunded after delivery at 交易成功 and show the refund only in its refund time (退款时间):
+    counted as completed, it would be paid as a sale."""
+    if not {"status", "refunded_at"} <= set(df.columns):
+        return
+    hit = df["status"].eq("completed") & df["refunded_at"].notna()
+    if not hit.any():
+        return
+    df.loc[hit, "status"] = "refunded"
+    n = int(hit.sum())
+    amount = float(df.loc[hit, "amount"].sum()) if "amount" in df else 0.0
+    written = raw.loc[hit, "status"].map(_cell_text).value_counts() if "status" in raw else pd.Series(dtype=int)
+    shown = ", ".join(f"'{v}' {c:,}" for v, c in written.items())
+    shown_zh = "、".join(f"「{v}」{c:,}" for v, c in written.items())
+    refund, refund_zh = ctx.label("refunded_at"), ctx.label("refunded_at", "zh")
+    header = ctx.headers.get("refunded_at", "refunded_at")
+    run.add(ctx.problem(
+        "refunded_after_completion",
+        Note(f"{n:,} order(s) whose status is completed ({shown}) have a refund time in {refund}, "
+             f"{amount:,.2f} in all: they are read as refunded, since the refund time says a refund was made",
+             f"{n:,} 笔订单的状态为 completed（{shown_zh}），但{refund_zh}已填写，合计金额 {amount:,.2f}："
+             "已按退款（refunded）读取，因为退款时间说明已经退款"),
+        column="refunded_at", severity="warning",
+        fix=Note(f"nothing to do if these orders were refunded; to count them as sales instead, leave the "
+                 f"refund-time column out of the mapping (data.columns.orders: {{{header}: null}}). A partial "
+                 f"refund cannot be told apart from a full one without a refund amount: each of these orders is "
+                 f"read as refunded in full",
+                 f"若这些订单确已退款，无需处理；要把它们算作销售，则不映射退款时间列"
+                 f"（data.columns.orders: {{{header}: null}}）。没有退款金额就无法区分部分退款："
+                 f"这些订单均按全额退款读取")))
 
 
 def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells: set, run: _Run) -> None:

@@ -627,6 +627,64 @@ def test_a_refund_written_as_a_negative_amount_says_how_refunds_are_given(csv_fo
     assert "status refunded (已退款)" in bad[0].fix and "without its minus sign or brackets" in bad[0].fix
 
 
+def _after_sales(folder):
+    """A shop export (有赞, 淘宝) that keeps an order refunded after delivery at 交易成功 and
+    shows the refund only in 退款时间: O2 (250, refunded 10-20) and O3 (80, refunded 11-05)."""
+    _write_csv(folder / "employees.csv", _employees())
+    _write_csv(folder / "orders.csv", pd.DataFrame({
+        "订单编号": ["O1", "O2", "O3", "O4", "O5", "O6"],
+        "工号": ["E1", "E1", "E1", "E1", "E1", "E2"],
+        "客户编号": ["C1", "C2", "C3", "C4", "C5", "C6"],
+        "下单时间": ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06"],
+        "订单金额": ["100", "250", "80", "40", "60", "1000"],
+        "订单状态": ["交易成功", "交易成功", "交易成功", "交易关闭", "已退款", "交易成功"],
+        "退款时间": ["", "2026-10-20", "2026-11-05", "2026-10-03", "2026-10-10", ""],
+    }))
+    return {"values": {"orders": {"status": {"交易成功": "completed", "交易关闭": "cancelled",
+                                             "已退款": "refunded"}}}}
+
+
+def test_a_completed_order_with_a_refund_time_is_read_as_refunded(tmp_path):
+    from salesperf_kit.kpis import compute_kpis
+    mapping = _after_sales(tmp_path)
+    ds = load_dataset(tmp_path, mapping=mapping)
+    orders = ds.tables["orders"].set_index("order_id")
+    # O4 (cancelled) and O5 (refunded) keep their status; O1 and O6 have no refund time
+    assert orders["status"].to_dict() == {"O1": "completed", "O2": "refunded", "O3": "refunded",
+                                          "O4": "cancelled", "O5": "refunded", "O6": "completed"}
+    [w] = [w for w in ds.warnings if w.check == "refunded_after_completion"]
+    assert (w.file, w.column, w.header) == ("orders.csv", "refunded_at", "退款时间")
+    assert w.message == ("2 order(s) whose status is completed ('交易成功' 2) have a refund time in '退款时间' "
+                         "(refunded_at), 330.00 in all: they are read as refunded, since the refund time says a "
+                         "refund was made")
+    assert w.text("zh") == ("2 笔订单的状态为 completed（「交易成功」2），但「退款时间」（refunded_at）已填写，"
+                            "合计金额 330.00：已按退款（refunded）读取，因为退款时间说明已经退款")
+    assert w.fix == ("nothing to do if these orders were refunded; to count them as sales instead, leave the "
+                     "refund-time column out of the mapping (data.columns.orders: {退款时间: null}). A partial "
+                     "refund cannot be told apart from a full one without a refund amount: each of these orders "
+                     "is read as refunded in full")
+    assert w.fix_text("zh") == ("若这些订单确已退款，无需处理；要把它们算作销售，则不映射退款时间列"
+                                "（data.columns.orders: {退款时间: null}）。没有退款金额就无法区分部分退款："
+                                "这些订单均按全额退款读取")
+    # exclude: E1 sold O1 alone (100); refunded O2, O3, O5 of the 4 orders not cancelled
+    res = compute_kpis(ds.tables, "2026-10", kpis=["revenue", "refund_rate"]).wide.set_index("employee_id")
+    assert res.loc["E1", "revenue"] == pytest.approx(100.0)
+    assert res.loc["E1", "refund_rate"] == pytest.approx(3 / 4)
+    assert res.loc["E2", "revenue"] == pytest.approx(1000.0)
+    # clawback: O3, refunded after October, counts in October (100 + 80) and is taken back in November
+    claw = {"refund_handling": "clawback"}
+    res = compute_kpis(ds.tables, "2026-10", kpis=["revenue"], options=claw).wide.set_index("employee_id")
+    assert res.loc["E1", "revenue"] == pytest.approx(180.0)
+    res = compute_kpis(ds.tables, "2026-11", kpis=["revenue"], options=claw)
+    assert res.fact("clawback_amount")["E1"] == 80.0 and res.fact("clawback_orders")["E1"] == 1.0
+    # left out of the mapping, the refund time is not read: the orders count as sales
+    mapping["columns"] = {"orders": {"退款时间": None}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert "refunded_at" not in ds.tables["orders"]
+    assert not [w for w in ds.warnings if w.check == "refunded_after_completion"]
+    res = compute_kpis(ds.tables, "2026-10", kpis=["revenue"]).wide.set_index("employee_id")
+    assert res.loc["E1", "revenue"] == pytest.approx(430.0)  # O1 + O2 + O3
+
 def test_dates_that_read_day_or_month_first_are_reported_once_not_as_empty_cells(csv_folder):
     """05/10/2026 and 06/10/2026 may be 5 October or 10 May: one finding for the column;
     the cells are not empty, so no finding per row says they are."""
