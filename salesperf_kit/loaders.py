@@ -23,7 +23,7 @@ The optional ``mapping`` is the ``data:`` section of a parameter file::
                employees: {sales_agent: [employee_id, name]}}
     values:   {orders: {status: {Won: completed, Lost: cancelled}}}
     defaults: {employees: {role: agent}}
-    filters:  {orders: {deal_stage: [Won, Lost]}}
+    filters:  {orders: {deal_stage: [Won, Lost], 推广员: {not: ['', 小鱼儿]}}}  # keep / leave out; '' is blank
     managers: {role: manager}
     encoding: gbk
 """
@@ -956,13 +956,12 @@ def _check_mapping(mapping: dict | None) -> dict:
                 raise SalesperfError(f"data.values.{table}.{col} must map source values to "
                                      f"contract values, but {recode!r} was passed.")
     _check_value_targets(out["values"])
-    filters: dict[str, dict[str, list[str]]] = {}
+    filters: dict[str, dict[str, list | dict[str, list]]] = {}
     for table, cols in out["filters"].items():
         if not isinstance(cols, dict):
             raise SalesperfError(f"data.filters.{table} must map a column to the values to "
                                  f"keep, but {type(cols).__name__} was passed.")
-        filters[table] = {str(c): ([v] if isinstance(v, (str, int, float, bool)) else list(v))
-                          for c, v in cols.items()}
+        filters[table] = {str(c): _filter_values(f"data.filters.{table}.{c}", v) for c, v in cols.items()}
     out["filters"] = filters
     out["managers"] = _check_managers(mapping.get("managers"))
     enc = out["encoding"]
@@ -973,6 +972,20 @@ def _check_mapping(mapping: dict | None) -> dict:
             raise SalesperfError(f"data.encoding '{enc}' is not an encoding Python knows: "
                                  f"use e.g. utf-8, gbk or gb18030.") from None
     return out
+
+
+def _filter_values(key: str, spec: Any) -> list | dict[str, list]:
+    """One filter of ``data.filters``: the values to keep (a list, or one value), or
+    ``{not: [values]}``, the values to leave out."""
+    def values(v: Any) -> list:
+        return [v] if v is None or isinstance(v, (str, int, float, bool)) else list(v)
+
+    if isinstance(spec, dict):
+        if set(spec) != {"not"}:
+            raise SalesperfError(f"{key} lists the values to keep ([A, B]) or, as {{not: [A, B]}}, the values to "
+                                 f"leave out, but {spec!r} was passed." + did_you_mean(next(iter(spec), ""), ["not"]))
+        return {"not": values(spec["not"])}
+    return values(spec)
 
 
 def _check_managers(spec: Any) -> dict[str, str]:
@@ -2390,16 +2403,33 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
                 continue
             pos = matches[0]
         used.add(pos)
+        excluded = isinstance(values, dict)
+        if excluded:
+            values = values["not"]
         text = _texts(data[pos])
-        wanted = {normalise(v) for v in values}
+        wanted = {normalise(v) for v in values if not _blank_value(v)}
         key = _normalised(text)
         ok = key.isin(wanted)
+        if any(_blank_value(v) for v in values):  # '', null or (empty)/（空白）: the blank cells
+            ok |= text.isna()
         contract = next((c for c, p in assigned.items() if p == pos), None)
         recoded = _texts(_recode(data[pos], recodes[contract])) if contract in recodes else None
         if recoded is not None:  # the kept values may be written as recoded values
             ok |= _normalised(recoded).isin(wanted)
+        if excluded:
+            ok = ~ok
         key_name = f"data.filters.{ctx.table}.{column}"
         kept = "[" + ", ".join(repr(v) for v in values) + "]"
+        if excluded and len(ok) and not ok.any():
+            run.add(ctx.problem(
+                "filter_removes_all", Note(f"{key_name} leaves out {kept}, which are the values of every row "
+                                           f"of the column, so it would remove all {len(ok):,} row(s)",
+                                           f"{key_name} 去掉 {kept}，而该列每一行都是其中的值，因此会去掉全部 "
+                                           f"{len(ok):,} 行"), column=contract or column,
+                fix=Note(f"list in {key_name}: {{not: [...]}} only the values to leave out",
+                         f"在 {key_name}: {{not: [...]}} 中只列出要去掉的值")))
+            keep &= ok
+            continue
         if len(ok) and not ok.any():  # nothing would be left: a mistake, never a warning
             found = text.fillna("(empty)").value_counts()
             shown = ", ".join(f"{v!r} {n:,}" for v, n in found.head(5).items()) + (
@@ -2421,16 +2451,20 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
                          + (f"；{_YAML_BOOLEANS.zh}" if booleans else ""))))
             keep &= ok
             continue
-        _report_unmatched_filter_values(ctx, key_name, values, text, recoded, ok, contract or column, run)
+        _report_unmatched_filter_values(ctx, key_name, values, text, recoded, ~ok if excluded else ok,
+                                        contract or column, run, excluded=excluded)
         removed = text[~ok].fillna("(empty)").value_counts()
         if len(removed):
             counts = ", ".join(f"{v} {n:,}" for v, n in removed.items())
             counts_zh = "、".join(f"{'（空白）' if v == '(empty)' else v} {n:,}" for v, n in removed.items())
+            listed = ", ".join("(empty)" if _blank_value(v) else str(v) for v in values)
+            listed_zh = "、".join("（空白）" if _blank_value(v) else str(v) for v in values)
+            how, how_zh = ("left out", "去掉") if excluded else ("kept", "保留")
             run.add(ctx.problem(
                 "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by {key_name} "
-                f"(kept: {', '.join(map(str, values))}): {counts}",
+                f"({how}: {listed}): {counts}",
                 column=contract or column, severity="warning",
-                zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（保留：{'、'.join(map(str, values))}）：{counts_zh}",
+                zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（{how_zh}：{listed_zh}）：{counts_zh}",
                 fix=Note("nothing to do if these rows are not to be counted; otherwise change "
                          "data.filters", "若这些行本就不该计入，无需处理；否则修改 data.filters")))
         keep &= ok
@@ -2444,32 +2478,72 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
             fix=Note(f"loosen one of the filters in data.filters.{ctx.table}, or check that its "
                      f"values belong together",
                      f"放宽 data.filters.{ctx.table} 中的某个筛选条件，或检查这些值能否同时成立")))
+    elif len(keep) >= _FEW_ROWS_OF and keep.sum() < _FEW_ROWS_SHARE * len(keep):
+        n, total = int(keep.sum()), len(keep)
+        run.add(ctx.problem(
+            "filter_keeps_few", Note(f"data.filters.{ctx.table} keeps only {n:,} of {total:,} rows "
+                                     f"({n / total:.1%}) and removes {total - n:,}: check that the filters "
+                                     f"({', '.join(filters)}) keep the rows to count",
+                                     f"data.filters.{ctx.table} 只保留了 {total:,} 行中的 {n:,} 行"
+                                     f"（{n / total:.1%}），去掉了 {total - n:,} 行：请检查这些筛选条件"
+                                     f"（{'、'.join(filters)}）是否保留了应计入的行"),
+            severity="warning",
+            fix=Note(f"nothing to do if so few rows are to be counted; otherwise loosen data.filters.{ctx.table} "
+                     f"(blank cells are kept with '' or null, and {{not: [...]}} lists the values to leave out)",
+                     f"若确实只有这些行应计入，无需处理；否则放宽 data.filters.{ctx.table}"
+                     f"（用 '' 或 null 保留空白单元格，用 {{not: [...]}} 列出要去掉的值）")))
     return keep, used
 
 
+#: A filter that keeps fewer than this share of a table of at least this many rows is a warning.
+_FEW_ROWS_SHARE, _FEW_ROWS_OF = 0.05, 100
+#: The words for a blank cell in the filters' findings: a filter value that keeps blank cells.
+_BLANK_WORDS = frozenset(normalise(w) for w in ("(empty)", "（空白）", "(blank)", "（空）"))
+
+
+def _blank_value(value: Any) -> bool:
+    """Whether a value of ``data.filters`` stands for blank cells: '' (or spaces), null, or
+    the word the findings write for a blank cell, (empty) or （空白）."""
+    return value is None or (isinstance(value, str) and (not value.strip() or normalise(value) in _BLANK_WORDS))
+
+
 def _report_unmatched_filter_values(ctx: _Ctx, key_name: str, values: list, text: pd.Series,
-                                    recoded: pd.Series | None, ok: pd.Series, column: str, run: _Run) -> None:
+                                    recoded: pd.Series | None, ok: pd.Series, column: str, run: _Run, *,
+                                    excluded: bool = False) -> None:
     """The values a filter keeps that no row has, while others do. One that is a typing slip
     away from a value the filter removes ('Lsot' while 'Lost' rows are removed) is an error:
     those rows would be lost without a word. Any other is a warning, with the closest value
-    removed as a hint: a status may simply not occur in this export."""
+    removed as a hint: a status may simply not occur in this export. With ``excluded`` (the
+    filter's ``{not: [...]}`` form, ``ok`` then being the rows it leaves out), the same holds of
+    the values it leaves out, the other way round: 'Lsot' keeps the Lost rows."""
     found = [t for t in (text, recoded) if t is not None]
     present = set().union(*(set(_normalised(t).dropna()) for t in found))
-    gone = list(dict.fromkeys(v for t in found for v in t[~ok].dropna()))  # removed, as written
+    gone = list(dict.fromkeys(v for t in found for v in t[~ok].dropna()))  # removed (kept), as written
+    verb, verb_zh, other, other_zh = (("leaves out", "去掉", "keeps", "保留") if excluded else
+                                      ("keeps", "保留", "removes", "去掉"))
     for value in values:
+        if _blank_value(value) and any(t.isna().any() for t in found):
+            continue
         if normalise(value) in present:
             continue
         slip = next((v for v in gone if one_slip_apart(normalise(value), normalise(v))), None)
         meant = slip or closest(value, gone)
-        message = Note(f"{key_name} keeps {value!r}, which no row of the column has",
-                       f"{key_name} 保留的「{value}」在该列中一行也没有")
+        message = Note(f"{key_name} {verb} {value!r}, which no row of the column has",
+                       f"{key_name} {verb_zh}的「{value}」在该列中一行也没有")
         if meant is not None:
             same = pd.concat([_normalised(t).eq(normalise(meant)) for t in found], axis=1).any(axis=1)
             n = int((same & ~ok).sum())
-            message = _with_hint(Note(f"{message}, and removes the {n:,} row(s) of {meant!r}"
+            message = _with_hint(Note(f"{message}, and {other} the {n:,} row(s) of {meant!r}"
                                       + (", one typing slip away from it" if slip else ""),
-                                      f"{message.zh}，却去掉了「{meant}」的 {n:,} 行"
+                                      f"{message.zh}，却{other_zh}了「{meant}」的 {n:,} 行"
                                       + ("（与它只差一处笔误）" if slip else "")), value, [meant])
+        if slip is not None and excluded:
+            run.add(ctx.problem("filter_value_misspelt", message, column=column,
+                                fix=Note(f"write {slip!r} instead of {value!r} in {key_name} to leave those rows "
+                                         f"out, or remove {value!r} from it to keep them",
+                                         f"要去掉这些行，在 {key_name} 中把「{value}」改为「{slip}」；"
+                                         f"要保留它们，则从中删除「{value}」")))
+            continue
         if slip is not None:
             run.add(ctx.problem("filter_value_misspelt", message, column=column,
                                 fix=Note(f"write {slip!r} instead of {value!r} in {key_name} to keep those rows, "

@@ -104,7 +104,7 @@ class DataMapping(_Model):
     columns: dict[str, dict[str, Union[str, list[str]]]] = {}
     values: dict[str, dict[str, dict[Union[str, bool, int, float], Any]]] = {}  # YAML reads Yes/No as bools
     defaults: dict[str, dict[str, Any]] = {}
-    filters: dict[str, dict[str, list[Any]]] = {}
+    filters: dict[str, dict[str, Union[list[Any], dict[Literal["not"], list[Any]]]]] = {}  # keep, or {not: [...]}
     managers: dict[str, str] = {}  # the people manager_id names with no row: added with this role (and team)
     encoding: Optional[str] = None
 

@@ -1209,6 +1209,82 @@ def test_filter_that_removes_every_row_is_an_error_with_the_yaml_hint(csv_folder
     assert w.message.startswith("1 row(s) removed by data.filters.orders.Answered (Y/N)")
 
 
+def _refund_states(folder):
+    """Orders with a 退款状态 column, blank where there was no refund: rows 0 and 2 blank."""
+    _write_csv(folder / "orders.csv", _orders().assign(退款状态=["", "退款成功", "", "退款中"]))
+    return folder
+
+
+@pytest.mark.parametrize("blank", ["", None, "(empty)", "（空白）", " "])
+def test_a_filter_keeps_blank_cells_by_an_empty_value_or_the_word_for_a_blank(csv_folder, blank):
+    _refund_states(csv_folder)
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"退款状态": [blank, "退款中"]}}})
+    assert ds.tables["orders"].index.tolist() == [0, 2, 3]
+    [w] = [w for w in ds.warnings if w.check == "filtered_rows"]
+    assert w.message == "1 row(s) removed by data.filters.orders.退款状态 (kept: (empty), 退款中): 退款成功 1"
+    assert w.text("zh") == "按 data.filters.orders.退款状态 去掉 1 行（保留：（空白）、退款中）：退款成功 1"
+    assert not [w for w in ds.warnings if w.check.startswith("filter_value")]
+
+
+def test_a_filter_leaves_out_the_values_of_its_not_form(csv_folder):
+    from salesperf_kit.params import DataMapping
+
+    _refund_states(csv_folder)
+    mapping = {"filters": {"orders": {"退款状态": {"not": ["", "退款成功"]}}}}
+    DataMapping.model_validate(mapping)  # a plan accepts the form
+    ds = load_dataset(csv_folder, mapping=mapping)
+    assert ds.tables["orders"].index.tolist() == [3]
+    [w] = [w for w in ds.warnings if w.check == "filtered_rows"]
+    assert w.message == ("3 row(s) removed by data.filters.orders.退款状态 (left out: (empty), 退款成功): "
+                         "(empty) 2, 退款成功 1")
+    assert w.text("zh") == "按 data.filters.orders.退款状态 去掉 3 行（去掉：（空白）、退款成功）：（空白） 2、退款成功 1"
+    # one value alone, and a value no row has: a warning naming it
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"退款状态": {"not": "退款中"}}}})
+    assert ds.tables["orders"].index.tolist() == [0, 1, 2]
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"status": {"not": ["cancelled", "lost"]}}}})
+    assert ds.tables["orders"]["status"].tolist() == ["completed", "completed", "refunded"]
+    [w] = [w for w in ds.warnings if w.check == "filter_value_unmatched"]
+    assert w.message == "data.filters.orders.status leaves out 'lost', which no row of the column has"
+    # a slip away from a value it keeps: the rows meant to go would stay
+    report = validate_dataset(csv_folder, mapping={"filters": {"orders": {"status": {"not": ["refundd"]}}}})
+    [p] = report.problems
+    assert p.check == "filter_value_misspelt"
+    assert p.message.startswith("data.filters.orders.status leaves out 'refundd', which no row of the column has, "
+                                "and keeps the 1 row(s) of 'refunded', one typing slip away from it")
+    # leaving out every value is an error
+    report = validate_dataset(csv_folder, mapping={"filters": {"orders": {"status": {"not": [
+        "completed", "cancelled", "refunded"]}}}})
+    [p] = report.problems
+    assert p.check == "filter_removes_all"
+    assert p.message == ("data.filters.orders.status leaves out ['completed', 'cancelled', 'refunded'], which are "
+                         "the values of every row of the column, so it would remove all 4 row(s)")
+    with pytest.raises(SalesperfError, match=r"data\.filters\.orders\.status lists the values to keep .* Did you "
+                                             r"mean 'not'\?"):
+        load_dataset(csv_folder, mapping={"filters": {"orders": {"status": {"nto": ["cancelled"]}}}})
+
+
+def test_a_filter_that_keeps_very_few_rows_is_a_warning_saying_so(csv_folder):
+    orders = pd.DataFrame({"order_id": [f"O{i}" for i in range(100)], "employee_id": "E1", "customer_id": "C1",
+                           "order_date": "2026-10-01", "amount": "10",
+                           "status": ["refunded"] * 4 + ["completed"] * 96})
+    _write_csv(csv_folder / "orders.csv", orders)
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"status": ["refunded"]}}})
+    assert len(ds.tables["orders"]) == 4
+    [w] = [w for w in ds.warnings if w.check == "filter_keeps_few"]
+    assert w.message == ("data.filters.orders keeps only 4 of 100 rows (4.0%) and removes 96: check that the "
+                         "filters (status) keep the rows to count")
+    assert w.text("zh") == ("data.filters.orders 只保留了 100 行中的 4 行（4.0%），去掉了 96 行：请检查这些筛选条件"
+                            "（status）是否保留了应计入的行")
+    assert w.fix.startswith("nothing to do if so few rows are to be counted; otherwise loosen data.filters.orders")
+    # 5 of 100 is not very few; nor is a small table
+    _write_csv(csv_folder / "orders.csv", orders.assign(status=["refunded"] * 5 + ["completed"] * 95))
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"status": ["refunded"]}}})
+    assert not [w for w in ds.warnings if w.check == "filter_keeps_few"]
+    _write_csv(csv_folder / "orders.csv", orders.head(99).assign(status=["refunded"] + ["completed"] * 98))
+    ds = load_dataset(csv_folder, mapping={"filters": {"orders": {"status": ["refunded"]}}})
+    assert not [w for w in ds.warnings if w.check == "filter_keeps_few"]
+
+
 def test_a_filter_value_a_slip_away_from_a_removed_value_is_an_error(tmp_path):
     """'Lsot' for Lost: 'Won' keeps rows, so nothing else would stop the Lost deals being dropped."""
     mapping = _maven_like(tmp_path)
