@@ -2495,6 +2495,13 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
     return keep, used
 
 
+#: Where the statuses of unfinished orders usually belong (the contract has no status for them).
+_OPEN_ORDERS = Note("; an order paid but not yet delivered or shipped (待发货, 已发货) is usually completed "
+                    "(with kpi_options.refund_handling: clawback a later refund is deducted when it comes), "
+                    "an unpaid one (待付款) cancelled or left out with data.filters.orders",
+                    "；已付款但尚未发货或签收的订单（待发货、已发货）通常记为 completed"
+                    "（设 kpi_options.refund_handling: clawback 时，之后的退款在发生的当期扣回），"
+                    "未付款的订单（待付款）记为 cancelled，或用 data.filters.orders 排除")
 #: A filter that keeps fewer than this share of a table of at least this many rows is a warning.
 _FEW_ROWS_SHARE, _FEW_ROWS_OF = 0.05, 100
 #: The words for a blank cell in the filters' findings: a filter value that keeps blank cells.
@@ -3241,6 +3248,8 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
                        f"with data.values.{table}.{col}: {{{shown!r}: <one of them>}}",
                        f"写其中之一，或在参数文件中用 data.values.{table}.{col}: {{{shown!r}: <其中之一>}} "
                        "转换导出的值")
+            if (table, col) == ("orders", "status"):
+                fix = Note(fix + _OPEN_ORDERS, fix.zh + _OPEN_ORDERS.zh)
         elif check == "field_uniqueness":
             rows = [r for r in key_rows.get((col, str(value)), []) if r != row]
             others = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")

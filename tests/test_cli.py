@@ -113,7 +113,9 @@ def test_kpis_groups_the_data_contract_errors_one_line_per_kind(telesales_dir, t
         "accepted; no %, no words)",
         "  - orders.csv, row 8, column 'status': 'status' is not an allowed value: expected one of completed, "
         "cancelled, refunded (found 'lost'). Fix: write one of them, or recode the export's value in the parameter "
-        "file with data.values.orders.status: {'lost': <one of them>}"]
+        "file with data.values.orders.status: {'lost': <one of them>}; an order paid but not yet delivered or "
+        "shipped (待发货, 已发货) is usually completed (with kpi_options.refund_handling: clawback a later refund is "
+        "deducted when it comes), an unpaid one (待付款) cancelled or left out with data.filters.orders"]
     assert not (tmp_path / "k.csv").exists()
 
 

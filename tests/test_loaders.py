@@ -627,6 +627,22 @@ def test_a_refund_written_as_a_negative_amount_says_how_refunds_are_given(csv_fo
     assert "status refunded (已退款)" in bad[0].fix and "without its minus sign or brackets" in bad[0].fix
 
 
+def test_an_unfinished_order_status_is_told_where_such_orders_belong(csv_folder):
+    """待发货, 已发货, 待付款: the contract has no status for them; the fix says where they go."""
+    _write_csv(csv_folder / "orders.csv", _orders().assign(status=["completed", "待发货", "completed", "待付款"]))
+    bad = validate_dataset(csv_folder).problems
+    assert [(p.check, p.row, p.value) for p in bad] == [("isin(('completed', 'cancelled', 'refunded'))", 3, "待发货"),
+                                                        ("isin(('completed', 'cancelled', 'refunded'))", 5, "待付款")]
+    assert bad[0].fix.endswith(
+        "data.values.orders.status: {'待发货': <one of them>}; an order paid but not yet delivered or shipped "
+        "(待发货, 已发货) is usually completed (with kpi_options.refund_handling: clawback a later refund is "
+        "deducted when it comes), an unpaid one (待付款) cancelled or left out with data.filters.orders")
+    assert bad[0].fix_text("zh") == (
+        "写其中之一，或在参数文件中用 data.values.orders.status: {'待发货': <其中之一>} 转换导出的值；"
+        "已付款但尚未发货或签收的订单（待发货、已发货）通常记为 completed（设 kpi_options.refund_handling: clawback "
+        "时，之后的退款在发生的当期扣回），未付款的订单（待付款）记为 cancelled，或用 data.filters.orders 排除")
+
+
 def _after_sales(folder):
     """A shop export (有赞, 淘宝) that keeps an order refunded after delivery at 交易成功 and
     shows the refund only in 退款时间: O2 (250, refunded 10-20) and O3 (80, refunded 11-05)."""
