@@ -64,10 +64,26 @@ def one_slip_apart(a: str, b: str) -> bool:
 
 
 def squeezed(text: object) -> str:
-    """``text`` without any whitespace: the form in which two writings of one name are the
-    same when an export spaced it out (王 芳, 王　芳 with a full-width space, to line up
-    two-character names with three-character ones) and the other did not (王芳)."""
-    return re.sub(r"\s+", "", str(text))
+    """``text`` without any whitespace, emoji or other symbol: the form in which two writings
+    of one name are the same when an export spaced it out (王 芳, 王　芳 with a full-width
+    space, to line up two-character names with three-character ones) or decorated it as a
+    WeChat nickname (陈静🌸, ✨徐丽✨) and the other did not (王芳, 陈静, 徐丽).
+
+    The symbols left out are Unicode's other and modifier symbols (So, Sk: emoji, ✨, ★, skin
+    tones), format characters (Cf: the zero-width joiner of 👩‍💼) and the marks that draw
+    or select an emoji (Me, variation selectors); letters, digits and punctuation stay
+    (阿依古丽·买买提, O'Neil).
+
+    >>> [squeezed(t) for t in ("王 芳", "陈静🌸", "✨徐丽✨", "👩‍💼 Amy ", "阿依古丽·买买提")]
+    ['王芳', '陈静', '徐丽', 'Amy', '阿依古丽·买买提']
+    """
+    return "".join(ch for ch in re.sub(r"\s+", "", str(text)) if not _decoration(ch))
+
+
+def _decoration(ch: str) -> bool:
+    """An emoji or other symbol that decorates a name (see :func:`squeezed`)."""
+    return (unicodedata.category(ch) in ("So", "Sk", "Cf", "Me")
+            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
 
 
 def name_slip(written: object, name: object) -> bool:

@@ -633,7 +633,8 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
             _people_without_records(run)
             _zero_amounts(run)
         for p in check_references(ds.tables, row_of=ds.row_number,
-                                  source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet)):
+                                  source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet),
+                                  header_of=lambda t, c: run.ctxs[t].headers.get(c) if t in run.ctxs else None):
             run.add(p)
     if per is not None:
         _warn_after_period(per, run)
@@ -781,8 +782,8 @@ def _ids_from_names(run: _Run) -> None:
     """Exports often name the salesperson (销售员: 张三) where the kit expects the
     employee_id: a value that is no employee_id but the name of exactly one employee is
     replaced by that employee's id, with a warning listing what was matched. Names are
-    compared without the whitespace inside them (:func:`~salesperf_kit._checks.squeezed`:
-    an export that spaces out 王 芳 names 王芳 all the same)."""
+    compared without the whitespace, emoji and symbols in them (:func:`~salesperf_kit._checks.squeezed`:
+    an export that spaces out 王 芳 names 王芳 all the same, and a WeChat nickname 陈静🌸 names 陈静)."""
     tables = run.dataset.tables
     emp = tables.get("employees")
     if emp is None or "name" not in emp or "employee_id" not in emp:
@@ -791,7 +792,7 @@ def _ids_from_names(run: _Run) -> None:
     pairs = emp[["name", "employee_id"]].dropna().astype(str)
     pairs = pairs.assign(key=pairs["name"].map(squeezed))
     unique = pairs.drop_duplicates("key", keep=False)
-    id_of = {k: i for k, i in zip(unique["key"], unique["employee_id"]) if k not in ids}
+    id_of = {k: i for k, i in zip(unique["key"], unique["employee_id"]) if k and k not in ids}
     written = {v for v in _id_values(tables) if v not in ids and squeezed(v) in id_of}
     for table, col, n, shown in _replace_ids(run, {v: id_of[squeezed(v)] for v in written}):
         run.add(run.ctxs[table].problem(
@@ -799,8 +800,10 @@ def _ids_from_names(run: _Run) -> None:
             f"the employees' names: {shown}", column=col, severity="warning",
             zh=f"{n:,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
             fix=Note("nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
-                     "for 王芳), and two employees of the same name are never matched",
-                     "姓名正确时无需处理；姓名中间的空格不影响对应（王 芳 即 王芳），同名的两位员工不会被对应")))
+                     "for 王芳) and the emoji or symbols around it (陈静🌸 for 陈静), and two employees of the same "
+                     "name are never matched",
+                     "姓名正确时无需处理；姓名中间的空格和前后的表情符号不影响对应（王 芳 即 王芳，陈静🌸 即 陈静），"
+                     "同名的两位员工不会被对应")))
 
 
 def _id_values(tables: dict[str, pd.DataFrame]) -> set[str]:

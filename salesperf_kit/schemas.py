@@ -235,14 +235,18 @@ TABLES: dict[str, TableSpec] = {
 _EMPLOYEE_ID = Note("an employee_id of the employees table", "员工表中的工号")
 
 
-def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=None) -> list[Problem]:
+def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=None,
+                     header_of=None) -> list[Problem]:
     """Cross-table checks: ids that must exist elsewhere, and a hierarchy without cycles.
 
     ``row_of(table, index)`` gives the user-facing row number of a row and
     ``source_of(table)`` its ``(file, sheet)``; both default to plain positions.
+    ``header_of(table, column)`` gives the export's header of a column (None when it is the
+    column's name), by which a finding names the column.
     """
     row_of = row_of or (lambda table, i: int(i) + 2)
     source_of = source_of or (lambda table: (None, None))
+    header_of = header_of or (lambda table, column: None)
     problems: list[Problem] = []
     emp = tables.get("employees")
     if emp is None or "employee_id" not in emp:
@@ -256,6 +260,10 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
         values = df[column]
         bad = values.notna() & ~values.astype(str).isin(allowed)
         file, sheet = source_of(table)
+        header = header_of(table, column)
+        header = header if header and header != column else None
+        label = f"'{header}' ({column})" if header else column
+        label_zh = f"「{header}」（{column}）" if header else column
         hints: dict[str, str] = {}  # one look-up per distinct value: a typo is often repeated
         for i, v in values[bad].items():
             if str(v) not in hints:
@@ -263,7 +271,8 @@ def check_references(tables: dict[str, pd.DataFrame], *, row_of=None, source_of=
                     did_you_mean_person(v, people) if allowed is known else Note("", ""))
             problems.append(Problem(
                 table=table, check="references", file=file, sheet=sheet, row=row_of(table, i),
-                column=column, value=v, message=Note(f"{column} {v!r} is not {what}", f"{column}「{v}」不是{what.zh}"),
+                column=column, header=header, value=v,
+                message=Note(f"{label} {v!r} is not {what}", f"{label_zh}「{v}」不是{what.zh}"),
                 fix=Note(fix + (f".{hints[str(v)]}" if hints[str(v)] else ""), fix.zh + (f"；{hints[str(v)].zh}" if hints[str(v)] else ""))))
 
     for table, df in tables.items():

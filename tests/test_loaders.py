@@ -1059,6 +1059,39 @@ def test_a_name_spaced_out_by_the_export_is_matched_and_a_slip_is_suggested(tmp_
     assert shared.fix == "add the person to employees, or correct the id. Did you mean 王五 (E3) or 王五 (E4)?"
 
 
+def test_a_name_decorated_with_emoji_is_matched_and_the_error_names_the_column_by_its_header(tmp_path):
+    """A shop export names its promoters by their WeChat nicknames, 陈静🌸 and ✨徐丽✨: they are
+    matched as 王 芳 is (emoji, symbols and the joiners and selectors that draw them are left
+    out when names are compared), with the warning listing them; one that two people share is
+    suggested. The error names the column by the export's header (推广员), as the error about
+    an empty cell of the column does."""
+    emp = pd.DataFrame({"工号": ["0104", "0303", "E3", "E4"], "姓名": ["陈静", "徐丽", "王五", "王五"],
+                        "团队": ["杭州一店"] * 4, "岗位": ["导购"] * 4})
+    orders = pd.DataFrame({"订单编号": ["O1", "O2", "O3", "O4"], "推广员": ["陈静🌸", "✨徐丽✨", "👩‍💼陈静", "陈静"],
+                           "客户编号": ["C1", "C2", "C3", "C4"], "下单时间": ["2026-10-01"] * 4,
+                           "订单金额": ["100", "200", "300", "400"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    mapping = {"columns": {"orders": {"推广员": "employee_id"}}}
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["orders"]["employee_id"].tolist() == ["0104", "0303", "0104", "0104"]
+    [w] = [w for w in ds.warnings if w.check == "names_as_ids"]
+    assert sorted(w.message.split(": ", 1)[1].split(", ")) == ["'✨徐丽✨' → 0303", "'陈静' → 0104", "'陈静🌸' → 0104",
+                                                               "'👩‍💼陈静' → 0104"]
+    assert w.fix == ("nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
+                     "for 王芳) and the emoji or symbols around it (陈静🌸 for 陈静), and two employees of the same "
+                     "name are never matched")
+    orders["推广员"] = ["王五🌸", "陈静", "小鱼儿", "陈静"]
+    _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
+    shared, other = validate_dataset(tmp_path, mapping=mapping).problems
+    assert (shared.check, shared.value, shared.column, shared.header) == ("references", "王五🌸", "employee_id", "推广员")
+    assert str(shared) == ("订单.csv, row 2, column 'employee_id': '推广员' (employee_id) '王五🌸' is not an employee_id "
+                           "of the employees table. Fix: add the person to employees, or correct the id. Did you mean "
+                           "王五 (E3) or 王五 (E4)?")
+    assert other.line("zh") == ("订单.csv，第 4 行「推广员」列：「推广员」（employee_id）「小鱼儿」不是员工表中的工号。"
+                                "修改方法：把此人加入员工表，或改正工号")
+
+
 def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     """The employees sheet keeps 工号 00123 as text, the orders sheet has it as the number
     123 (Excel drops leading zeros), and a manager column the other way round: they are the
