@@ -46,7 +46,11 @@ def _friendly(func):
             click.echo(f"{'错误：' if zh else 'Error: '}{err.text(language)}", err=True)
             sys.exit(1)
         except SalesperfError as err:
-            click.echo(f"Error: {err}", err=True)
+            note = err.args[0] if err.args else None
+            if getattr(err, "language", None) == "zh" and getattr(note, "zh", ""):  # (explain's, in its language)
+                click.echo(f"错误：{note.zh}", err=True)
+            else:
+                click.echo(f"Error: {err}", err=True)
             sys.exit(1)
         except OSError as err:  # a permission or a full disk: said as the kit's own errors are
             click.echo(f"Error: {file_error(err)}", err=True)
@@ -402,7 +406,12 @@ def explain(business, employee_id, data, period, params_file, language):
         card = scorecard(dataset, params, period)
         if pays_by_month(params, card.period):  # a quarter's or a year's pay: the sum of its months'
             card.pay = period_payouts(dataset, params, card)
-        click.echo(card.explain(employee_id, language=said.language))
+        try:
+            text = card.explain(employee_id, language=said.language)
+        except SalesperfError as err:  # nobody of that name or id: said in the explanation's language
+            err.language = said.language
+            raise
+        click.echo(text)
 
 
 def _default_params(business: str) -> Path:

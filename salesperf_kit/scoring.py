@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._checks import check_one_of, did_you_mean, did_you_mean_person, person
+from ._checks import check_one_of, did_you_mean, did_you_mean_person, person, squeezed
 from ._repr import compact_repr
 from .catalogue import CATALOGUE, Note, grouped, label, with_unit_sign
 from .exceptions import Problem, ScoringError
@@ -1417,36 +1417,59 @@ def _peer_roles(card: Scorecard, role, kpi: str, language: str) -> str:
     return params.role_labels(roles, language) if len(roles) > 1 else ""
 
 
-def _nobody(card: Scorecard, written: str) -> str:
+def _nobody(card: Scorecard, written: str) -> Note:
     """What explain says of an employee_id or name that is nobody's in the scorecard: the
-    person probably meant (an id a few characters off, or a name with a same-sound character
-    or spaces inside: 吴夏 or 王 芳 for 吴霞 or 王芳), and the people there are, by name and id."""
+    person probably meant (an id a few characters off, or a name with a same-sound character:
+    吴夏 for 吴霞), and the people there are, by name and id."""
     ids = card.table["employee_id"].astype(str).tolist()
     names = card.table["name"].tolist() if "name" in card.table else [None] * len(ids)
     people = list(zip(ids, names, strict=True))
     shown = ", ".join(person(i, n) for i, n in people[:10]) + (", ..." if len(ids) > 10 else "")
-    return (f"No person '{written}' in the scorecard of {card.period}."
-            + (did_you_mean_person(written, people) or did_you_mean(written, ids))
-            + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).")
+    shown_zh = "、".join(person(i, n) for i, n in people[:10]) + ("等" if len(ids) > 10 else "")
+    meant = did_you_mean_person(written, people) or did_you_mean(written, ids)
+    return Note(f"No person '{written}' in the scorecard of {card.period}." + meant
+                + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).",
+                f"{card.period} 的评分表中没有「{written}」。" + meant.zh
+                + f"请输入评分表中某人的工号或姓名（共 {len(ids)} 人：{shown_zh}）。")
+
+
+def _who_is(table: pd.DataFrame, written: str, period) -> pd.DataFrame:
+    """The rows of ``table`` (the scorecard, or the people not in post) of the person that
+    ``written`` names: their employee_id, else their name, else either as an export writes
+    it (王 芳, 张伟 with a trailing space, 陈静🌸: see :func:`~salesperf_kit._checks.squeezed`),
+    when it is one person's; an error naming them when several people have that name."""
+    ids = table["employee_id"].astype(str)
+    names = table["name"].astype(str) if "name" in table else None
+    for match in (ids == written, None if names is None else names == written,
+                  ids.map(squeezed) == squeezed(written),
+                  None if names is None else names.map(squeezed) == squeezed(written) if squeezed(written) else None):
+        if match is None or not match.any():
+            continue
+        rows = table[match]
+        if rows["employee_id"].astype(str).nunique() > 1:
+            listed = rows["employee_id"].astype(str).tolist()
+            raise ScoringError(Note(f"{len(rows)} people are called '{written}' in the scorecard of {period}: "
+                                    f"{', '.join(listed)}. Pass one of their employee_ids.",
+                                    f"{period} 的评分表中有 {len(rows)} 人名为「{written}」：{'、'.join(listed)}。"
+                                    "请输入其中一人的工号。"))
+        return rows
+    return table.iloc[0:0]
 
 
 def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     check_one_of("language", language, list(_TEXT), error=ScoringError)
     tx = _TEXT[language]
-    rows = card.table[card.table["employee_id"].astype(str) == employee_id]
-    if rows.empty and "name" in card.table:  # a manager asks about a person by name
-        named = card.table[card.table["name"].astype(str) == employee_id]
-        if len(named) > 1:
-            raise ScoringError(f"{len(named)} people are called '{employee_id}' in the scorecard of {card.period}: "
-                               f"{', '.join(named['employee_id'].astype(str))}. Pass one of their employee_ids.")
-        rows = named
-        employee_id = str(named["employee_id"].iloc[0]) if len(named) else employee_id
+    written = employee_id
+    rows = _who_is(card.table, written, card.period)  # by id, or by name as the manager writes it
+    if len(rows):
+        employee_id = str(rows["employee_id"].iloc[0])
     if rows.empty and card.absent is not None and len(card.absent):
-        away = card.absent[(card.absent["employee_id"] == employee_id) | (card.absent["name"].astype(str) == employee_id)]
+        away = _who_is(card.absent, written, card.period)
         if len(away):
-            raise ScoringError(_not_in_post(away.iloc[0], card.period, language))
+            raise ScoringError(Note(_not_in_post(away.iloc[0], card.period, "en"),
+                                    _not_in_post(away.iloc[0], card.period, "zh")))
     if rows.empty:
-        raise ScoringError(_nobody(card, employee_id))
+        raise ScoringError(_nobody(card, written))
     row = rows.iloc[0]
     params = card.params
     sc = params.scoring if params is not None else None

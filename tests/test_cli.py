@@ -246,6 +246,22 @@ def test_scenarios_and_explain_commands(tmp_path):
     assert "应发合计" in _run("explain", "telesales", "E0004", "--period", "2026-10").output  # the plan's language
 
 
+def test_explain_finds_a_name_as_an_export_writes_it_and_says_its_errors_in_the_plan_s_language():
+    """`explain ecommerce "张伟 "` (a trailing space) or 陈静🌸 was refused, 王 芳 with a
+    suggestion; and the refusal was in English under a Chinese plan."""
+    first = _run("explain", "telesales", "E0004", "--period", "2026-10").output.splitlines()[0]
+    name = first.split("（")[0]
+    decorated = f" {name[0]} {name[1:]}🌸 "  # spaced out, decorated, with spaces around
+    r = _run("explain", "telesales", decorated, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == first
+    r = CliRunner().invoke(main, ["explain", "telesales", "无此人", "--period", "2026-10"])
+    assert r.exit_code == 1
+    assert r.output.startswith("错误：2026-10 的评分表中没有「无此人」。请输入评分表中某人的工号或姓名（共 ")
+    r = CliRunner().invoke(main, ["explain", "telesales", "无此人", "--period", "2026-10", "--language", "en"])
+    assert r.exit_code == 1 and r.output.startswith("Error: No person '无此人' in the scorecard of 2026-10.")
+
+
 def test_explain_says_a_pay_warning_as_a_sentence_in_the_language_of_its_output(tmp_path):
     """A team award the data cannot pay came out as a log record in English
     ("WARNING Team champion award left unpaid ...") amid an explanation in Chinese."""
