@@ -902,7 +902,8 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
         raw_pool = d[["employee_id", "role", "kpi", "raw"]].assign(own=d["employee_id"].map(role_of))
     raw_pool = raw_pool.dropna(subset=["raw"])
     by = raw_pool.groupby(["role", "kpi"])["raw"]
-    raw_stats = pd.DataFrame({"median": by.median(), "q25": by.quantile(0.25), "q75": by.quantile(0.75)})
+    raw_stats = pd.DataFrame({"median": by.median(), "q25": by.quantile(0.25), "q75": by.quantile(0.75),
+                              "min": by.min(), "max": by.max()})
     # the roles whose people make each group's figures (more than one where a role has peers)
     members = raw_pool.groupby(["role", "kpi"])["own"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
 
@@ -958,9 +959,11 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             choice = next(((b, g) for b, g in ladder if np.isnan(value) or not _reached(value, g, higher)), None)
             step.update({"next_step_kpi": k, "next_step_value": value, "higher_is_better": higher})
             top = (st["q75"] if higher else st["q25"]) if st is not None else np.nan
-            if choice is None and st is not None and value == st["median"] == top:
+            best = (st["max"] if higher else st["min"]) if st is not None else np.nan
+            if choice is None and st is not None and value == st["median"] == top and not _reached(value, best, higher):
                 # every goal "reached" only because the top quarter of the role has the median's
-                # value (everyone at 0): the weakest KPI is where most of the role is, not top 25%
+                # value (most at 0) while some do better: the weakest KPI is where most of the
+                # role is, not in its top 25% (all at the role's best, 100 %: that is the top)
                 step["next_step_basis"] = "at_role_median"
             if choice is not None:
                 goal = choice[1]

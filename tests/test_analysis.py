@@ -949,3 +949,16 @@ def test_a_weakest_kpi_where_most_of_the_role_is_is_not_called_top_25_percent():
     assert feedback_sentence({**card.to_dict(), "name": "Wang"}, "en") == (
         "Wang: strong on Revenue; the weakest KPI, Repurchase rate, is at 0.0%, where most of the role is (the "
         "role's median); next step: move ahead of the role on Repurchase rate.")
+
+
+def test_a_weakest_kpi_at_the_role_s_best_is_still_the_top():
+    """Five of six people at a 100 % pass rate, one at 80 %: a person at 100 % is at the
+    role's best, so the card keeps saying the weakest KPI is in the top 25 %."""
+    ids = [f"p{i}" for i in range(1, 7)]
+    table = pd.DataFrame({"employee_id": ids, "name": list("ABCDEF"), "team": ["t"] * 6, "role": ["rep"] * 6,
+                          "score": [70.0, 60, 50, 40, 30, 20]})
+    rows = [(e, "revenue", 100.0 * (7 - i), np.nan, 100 - 15 * i, 0.5) for i, e in enumerate(ids)]
+    rows += [(e, "training_pass_rate", 0.8 if e == "p6" else 1.0, np.nan, 10 if e == "p6" else 60, 0.5) for e in ids]
+    details = pd.DataFrame(rows, columns=["employee_id", "kpi", "raw", "target", "normalised", "weight"])
+    card = an.feedback_cards(table, details).set_index("employee_id").loc["p1"]
+    assert card["gap_kpi"] == "training_pass_rate" and pd.isna(card["next_step_basis"])
