@@ -1872,6 +1872,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     _validate(ctx, spec.model, df, raw, bad_cells, run)
     if table == "kpi_sheet":
         _repeated_periods(ctx, df, raw, bad_cells, run)
+    elif table == "targets":
+        _repeated_targets(ctx, df, raw, bad_cells, run)
     return df
 
 
@@ -1934,6 +1936,41 @@ def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells:
                      "the employee id or the period",
                      f"每人每期只保留一行（删除或合并第 {other} 行或本行），或改正工号或期间")))
 
+
+
+def _repeated_targets(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells: set, run: _Run) -> None:
+    """The targets table has one row per period, person (or team, when the employee id is
+    empty) and KPI: a second row, often a revised target pasted under the old one, would be
+    added up with the first (104,846 + 90,000 read as 194,846), so it is an error naming both
+    rows, as :func:`_repeated_periods` does for a KPI sheet."""
+    if not {"period", "kpi"} <= set(df.columns):
+        return
+    first: dict[tuple, int] = {}
+    for index in df.index:
+        if any((c, ctx.row(index)) in bad_cells for c in ("period", "kpi", "employee_id", "team")):
+            continue
+        who = df.at[index, "employee_id"] if "employee_id" in df.columns else None
+        team = df.at[index, "team"] if "team" in df.columns else None
+        period, kpi = df.at[index, "period"], df.at[index, "kpi"]
+        if pd.isna(period) or pd.isna(kpi) or (pd.isna(who) and pd.isna(team)):
+            continue
+        key = (str(period), str(kpi)) + (("employee", str(who)) if not pd.isna(who) else ("team", str(team)))
+        if key not in first:
+            first[key] = index
+            continue
+        other = ctx.row(first[key])
+        whom = Note(f"employee_id '{who}'", f"工号「{who}」") if key[2] == "employee" else Note(
+            f"team '{team}'", f"团队「{team}」")
+        shown = _cell_text(raw.at[index, "kpi"]) if "kpi" in raw.columns else kpi
+        run.add(ctx.problem(
+            "duplicate_target", Note(f"the {kpi} target of {whom} for {period} is also in row {other}: "
+                                     "the two rows would be added up",
+                                     f"{whom.zh}在 {period} 的「{shown}」目标在第 {other} 行已有一行：两行会被加在一起"),
+            column="kpi", index=index, value=shown,
+            fix=Note(f"keep one row per period, person (or team) and KPI: delete row {other} or this row, "
+                     "whichever is the old target, or correct the employee id, team, KPI or period",
+                     f"每个期间、每人（或团队）、每个指标只保留一行：删除第 {other} 行或本行中过时的那个目标，"
+                     "或改正工号、团队、指标或期间")))
 
 def _blame_defaults(run: _Run) -> None:
     """A finding in a cell that ``data.defaults`` filled is about the default, not the

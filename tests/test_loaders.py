@@ -976,6 +976,28 @@ def test_a_kpi_sheet_with_two_rows_for_one_person_and_month_is_an_error(tmp_path
     assert "also in row 2" in p.message and "employee_id 'E1'" in p.message and "keep one row" in p.fix
 
 
+
+def test_a_second_target_row_for_one_period_person_and_kpi_is_an_error(tmp_path):
+    """A revised target pasted under the old one (E1 revenue 2026-10: 104,846 then 90,000)
+    was added up into 194,846 and validate passed: an error naming both rows, for a person
+    and for a team. Another KPI, another month, or the team row beside its people is no repeat."""
+    targets = pd.DataFrame({"period": ["2026-10", "2026-10", "2026-10", "2026-09", "2026-10", "2026-10", "2026-10"],
+                            "employee_id": ["E1", "E1", "", "E1", "E1", "", ""],
+                            "team": ["A", "A", "A", "A", "A", "A", "B"],
+                            "kpi": ["revenue", "orders", "revenue", "revenue", "销售额", "revenue", "revenue"],
+                            "target": ["104846", "30", "300000", "100000", "90000", "280000", "5000"]})
+    _write_csv(tmp_path / "targets.csv", targets)
+    _add_employees(tmp_path)
+    person, team = _problem(validate_dataset(tmp_path), "duplicate_target")
+    assert (person.file, person.row, person.column, person.value) == ("targets.csv", 6, "kpi", "销售额")
+    assert "revenue target of employee_id 'E1' for 2026-10 is also in row 2" in person.message
+    assert "keep one row per period, person (or team) and KPI: delete row 2 or this row" in person.fix
+    assert team.row == 7 and "team 'A' for 2026-10 is also in row 4" in team.message
+    assert "工号「E1」在 2026-10 的「销售额」目标在第 2 行已有一行" in person.message.zh
+    targets = targets.drop(index=[4, 5])
+    _write_csv(tmp_path / "targets.csv", targets)
+    assert validate_dataset(tmp_path).ok
+
 def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
     """45% in a rate column of a KPI sheet is 0.45; a % in a column of amounts stays an error."""
     sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"],
