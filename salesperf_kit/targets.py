@@ -324,9 +324,14 @@ def split_in_time(annual: float, *, year: int, profile: Sequence[float] | None =
                   kpi: str = "revenue", unit: float = 1.0, reweight: bool | None = None) -> pd.DataFrame:
     """Split an annual target into months and quarters (年度 → 季度里程碑 → 月度冲刺).
 
-    Month weights start from a distribution profile and are shifted by the promotion calendar:
+    Month weights start from a distribution profile and may be shifted by the promotion calendar:
 
         weight_m = profile_m × Π weight_e   over the promotions e that boost month m
+
+    The calendar shifts a flat profile (no profile and no history), and a given profile only
+    when ``promotions`` is passed: a client's profile already places its promotions (that is
+    what its percentages summing to 100 say), so by default its months are used as written.
+    A profile learned from history is never shifted: it already shows last year's promotions.
         share_m  = weight_m / Σ_k weight_k
         target_m = largest-remainder rounding of annual × share_m to ``unit``
         quarter and year targets = sums of their months (so they add up exactly)
@@ -352,15 +357,16 @@ def split_in_time(annual: float, *, year: int, profile: Sequence[float] | None =
     promotions : list, optional
         :class:`~salesperf_kit.params.PromotionEvent` objects or mappings ``{name, month or
         date, weight}``. Default: the parameter file's defaults (618 in June × 1.3, 双11 in
-        November × 1.5); pass ``[]`` for none.
+        November × 1.5), which weigh a flat profile only; pass ``[]`` for none.
     kpi : str, default "revenue"
         The KPI being split (decides which months a promotion boosts).
     unit : float, default 1
         Rounding unit of the monthly targets.
     reweight : bool, optional
-        Whether promotion weights multiply the profile. Default: yes for a given or flat
-        profile, no for a profile learned from history, which already shows last year's
-        promotions (they still set ``stress``).
+        Whether promotion weights multiply the profile. Default: yes for a flat profile, and
+        for a given profile when ``promotions`` is passed; no for a given profile without
+        ``promotions`` (used as written) and for a profile learned from history, which already
+        shows last year's promotions (the calendar still sets ``stress``).
 
     Returns
     -------
@@ -381,7 +387,7 @@ def split_in_time(annual: float, *, year: int, profile: Sequence[float] | None =
     else:
         base = [100.0 / 12] * 12
     if reweight is None:
-        reweight = not learned
+        reweight = not learned and (profile is None or promotions is not None)
     weights = np.array(base, dtype="float64")
     if reweight:
         for ev in promos:
@@ -764,7 +770,10 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     company = hist.groupby("period")["value"].sum() if len(hist) else pd.Series(dtype="float64")
     learned = seasonal_profile(company) if len(company) else [float("nan")] * 12
     has_learned = not any(math.isnan(x) for x in learned)
-    season = _season_words(settings.profile is not None, list(company.index) if has_learned else [])
+    named_promotions = "promotions" in getattr(settings, "model_fields_set", ())
+    season = _season_words(settings.profile is not None, list(company.index) if has_learned else [],
+                           _promotions(settings.promotions), named_promotions,
+                           learned if has_learned and settings.profile is None else None)
     index = pd.Series([x * 12 / 100 for x in (learned if has_learned else [100 / 12] * 12)], index=range(1, 13))
 
     def deseason(values: pd.Series) -> float:
@@ -793,8 +802,8 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         basis = _given_basis(kpi, year, float(annual), method)
     annual = float(annual)
     if settings.profile is not None:
-        plan = split_in_time(annual, year=year, profile=settings.profile, promotions=settings.promotions,
-                             kpi=kpi, unit=unit)
+        plan = split_in_time(annual, year=year, profile=settings.profile, kpi=kpi, unit=unit,
+                             promotions=settings.promotions if named_promotions else None)
     elif has_learned:
         plan = split_in_time(annual, year=year, profile=learned, promotions=settings.promotions, kpi=kpi,
                              unit=unit, reweight=False)
@@ -979,18 +988,46 @@ def _given_basis(kpi: str, year: int, annual: float, method: str) -> Note:
                 f"{year} 年{label(kpi, 'zh')}：公司目标 {grouped(annual)}（指定），{_METHOD_WORDS[method].zh}")
 
 
-def _season_words(by_profile: bool, learned_from: Sequence[str]) -> Note:
+def _season_words(by_profile: bool, learned_from: Sequence[str], promos: Sequence[dict] = (),
+                  named: bool = False, learned: Sequence[float] | None = None) -> Note:
     """How the year is split into months: by the plan's profile, by the season of the
-    months ``learned_from``, or flat when there are none."""
+    months ``learned_from``, or flat when there are none; and whether the promotion calendar
+    ``promos`` weighs the months (:func:`split_in_time`): always for a flat year, for the
+    plan's profile only when the plan ``named`` its promotions, never for a learned season
+    (which already shows them; when the plan named a calendar, the note says so and how to
+    add an event the history lacks, with the ``learned`` shares to start from)."""
+    events = Note(", ".join(f"{e['name']} x{e['weight']:g}" for e in promos),
+                  "、".join(f"{e['name']} ×{e['weight']:g}" for e in promos))
     if by_profile:
-        return Note("months by the plan's profile", "各月按方案的分布比例（targets.profile）")
+        if named and promos:
+            return Note(f"months by the plan's profile x the promotion weights of targets.promotions ({events})",
+                        f"各月按方案的分布比例（targets.profile）乘以 targets.promotions 的促销权重（{events.zh}）")
+        return Note("months by the plan's profile as written (no promotion weights on top: it already places the "
+                    "promotions; name targets.promotions to multiply it)",
+                    "各月按方案的分布比例（targets.profile）原样拆分（不再乘促销权重：比例中已含促销月份；"
+                    "如需相乘，在方案中写明 targets.promotions）")
     if not learned_from:
-        return Note("months flat (no season to learn from)", "各月平均（没有可学的季节规律）")
+        if not promos:
+            return Note("months flat (no season to learn from)", "各月平均（没有可学的季节规律）")
+        return Note(f"months flat (no season to learn from) x the promotion weights ({events})",
+                    f"各月平均（没有可学的季节规律）再乘促销权重（{events.zh}）")
     en, zh = _season_years(learned_from), _season_years(learned_from, "zh")
     if len(en) == 1:
-        return Note(f"months by the season of {en[0]}", f"各月按 {zh[0]}的季节规律")
-    return Note(f"months by the average season of {', '.join(en[:-1])} and {en[-1]}",
-                f"各月按 {'、'.join(zh[:-1])}与 {zh[-1]}的平均季节规律")
+        words = Note(f"months by the season of {en[0]}", f"各月按 {zh[0]}的季节规律")
+    else:
+        words = Note(f"months by the average season of {', '.join(en[:-1])} and {en[-1]}",
+                     f"各月按 {'、'.join(zh[:-1])}与 {zh[-1]}的平均季节规律")
+    if not (named and promos and learned is not None):
+        return words
+    shares = largest_remainder(100.0, [x / 100 for x in learned], unit=0.1)
+    listed = ", ".join(f"{x:.1f}" for x in shares)
+    return Note(f"{words} (the promotions of targets.promotions, {events}, are not applied on top: the learned "
+                "season already shows the promotions of the years it comes from; for an event those years did not "
+                f"have, write targets.profile instead, e.g. the learned shares [{listed}] with its month raised (a "
+                "profile is used as written))",
+                f"{words.zh}（targets.promotions 的促销权重 {events.zh} 没有再乘上去：学到的季节规律已含这些年份的促销；"
+                f"如有这些年份没有的新活动，请改写 targets.profile，例如学到的比例 [{listed}] 并调高其所在月份"
+                "（分布比例按原样使用））")
 
 
 def _team_past(hist: pd.DataFrame, people: pd.DataFrame, base_year: list[str], deseason, kpi: str):

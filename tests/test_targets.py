@@ -252,6 +252,43 @@ def test_split_in_time_with_a_profile_and_custom_promotions():
     assert m.loc["2027-08", "promotion"] == "周年庆"
 
 
+
+def test_a_given_profile_is_used_as_written_unless_the_plan_names_its_promotions():
+    """A client's profile summing to 100 already places its promotions: the default 618 x1.3
+    and 双11 x1.5 multiplied it silently (June 11.9 % instead of 10 %). By hand, with
+    KNOWN_PROFILE and 120,000: January 6 % = 7,200, June 11 % = 13,200, November 14 % = 16,800.
+    Named in the plan (618 x1.5 only), the weights are 100 + 11 x 0.5 = 105.5, so of 105,500
+    June gets 11 x 1.5 x 1,000 = 16,500 and January 6,000."""
+    plan = split_in_time(120_000, year=2027, profile=KNOWN_PROFILE).set_index("period")
+    assert plan.loc[["2027-01", "2027-06", "2027-11"], "target"].tolist() == [7200, 13200, 16800]
+    t = targets_from_history(_flat_dataset(), year=2027, annual=120_000, settings=TargetSettings(profile=KNOWN_PROFILE))
+    company = _teams(t).groupby("period")["target"].sum()
+    assert company.tolist() == [p * 1200 for p in KNOWN_PROFILE]
+    assert "months by the plan's profile as written (no promotion weights on top" in t.attrs["basis"][0]
+    assert "各月按方案的分布比例（targets.profile）原样拆分" in t.attrs["basis"][0].zh
+    named = TargetSettings(profile=KNOWN_PROFILE, promotions=[{"name": "618", "month": 6, "weight": 1.5}])
+    t = targets_from_history(_flat_dataset(), year=2027, annual=105_500, settings=named)
+    company = _teams(t).groupby("period")["target"].sum()
+    assert (company["2027-06"], company["2027-01"], company.sum()) == (16_500, 6_000, 105_500)
+    assert "months by the plan's profile x the promotion weights of targets.promotions (618 x1.5)" in t.attrs["basis"][0]
+
+
+def test_a_learned_season_says_that_the_named_promotions_are_not_applied():
+    """A 年货节 added to the plan changed nothing with a learned season, and nothing said so.
+    The flat 2026 of the fixture keeps every month of 60,000 at 5,000; the summary names the
+    calendar that was not applied, and how to add a new event (a profile, used as written)."""
+    settings = TargetSettings(promotions=[{"name": "年货节", "month": 1, "weight": 1.4}])
+    t = targets_from_history(_flat_dataset(), year=2027, uplift=0.25, settings=settings)
+    assert _teams(t).groupby("period")["target"].sum().eq(5000).all()
+    [basis] = t.attrs["basis"]
+    assert ("months by the season of 2026 (the promotions of targets.promotions, 年货节 x1.4, are not applied on top: "
+            "the learned season already shows the promotions") in basis
+    assert "write targets.profile instead, e.g. the learned shares [8.4, " in basis
+    assert "targets.promotions 的促销权重 年货节 ×1.4 没有再乘上去" in basis.zh
+    # the default calendar, not named in the plan, is not mentioned
+    t = targets_from_history(_flat_dataset(), year=2027, uplift=0.25)
+    assert "promotion" not in t.attrs["basis"][0]
+
 def test_split_in_time_shifts_acquisition_to_the_months_before_a_promotion():
     promos = [PromotionEvent(name="双11", month=11, weight=2.0)]
     plan = split_in_time(1400, year=2027, kpi="new_customers", promotions=promos).set_index("period")
