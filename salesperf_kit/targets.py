@@ -747,6 +747,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         raise SalesperfError(f"{problem} (--uplift or targets.uplift)")
     tables = _tables(dataset)
     people = _people(tables)
+    overrides = _resolved_overrides(overrides, people, kpi)
     months = _year_months(year)
     hist_months = _history_months(tables, [kpi], year, smoothing)
     if history is None:
@@ -846,7 +847,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     out = share_out(people)
     # the people without a record take their share out of the company's fixed target: say
     # whose targets fell and by how much, against the split without them
-    overridden = {str(k) for k in (overrides or {})}
+    overridden = set(overrides)
     newcomers = [e for e in people.index if pd.isna(levels.get(e)) and e not in overridden
                  and e in set(out["employee_id"]) and out.loc[out["employee_id"] == e, "target"].sum() > 0]
     newcomer_note = []
@@ -1132,18 +1133,40 @@ def _override_key(key: str, people: pd.DataFrame, teams: set[str]) -> str:
     return named[0] if named else key
 
 
+def _resolved_overrides(overrides, people: pd.DataFrame, kpi: str) -> dict[str, float]:
+    """{employee_id or team: value}: each key of ``overrides`` as :func:`_override_key` reads
+    it (an id, a team, or the name of one person), for every KPI alike. A key that is none of
+    them, or a person or team given twice (by id and by name), is an error."""
+    out: dict[str, float] = {}
+    given: dict[str, str] = {}
+    teams = set(people["team"])
+    for written, amount in (overrides or {}).items():
+        key = _override_key(str(written), people, teams)
+        if key in people.index and key in teams:
+            raise SalesperfError(f"The override '{key}' is both an employee_id and a team name; rename the team.")
+        if key not in people.index and key not in teams:
+            pairs = list(zip(people.index, people["name"])) if "name" in people else []
+            meant = did_you_mean_person(key, pairs) or did_you_mean(key, [*people.index, *teams])
+            raise SalesperfError(Note(
+                f"The {kpi} override '{key}' is neither an employee_id, a team nor a name of the employees table."
+                + meant, f"{label(kpi, 'zh')}的覆盖值「{key}」既不是员工表中的工号、团队，也不是姓名。" + meant.zh))
+        if key in given:
+            raise SalesperfError(Note(
+                f"The {kpi} overrides '{given[key]}' and '{written}' both mean {key}; give one of them.",
+                f"{label(kpi, 'zh')}的覆盖值「{given[key]}」和「{written}」指的是同一个 {key}，只保留一个。"))
+        given[key], out[key] = str(written), float(amount)
+    return out
+
+
 def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], share: pd.Series,
                        unit: float) -> dict[str, dict[tuple[str, str], float]]:
-    """Annual overrides split over the months the person or team is employed:
-    {period: {("person" | "team", id): amount}}."""
+    """Annual overrides (resolved by :func:`_resolved_overrides`) split over the months the
+    person or team is employed: {period: {("person" | "team", id): amount}}."""
     out: dict[str, dict[tuple[str, str], float]] = {}
     if not overrides:
         return out
     teams = set(people["team"])
     for key, amount in overrides.items():
-        key = _override_key(str(key), people, teams)
-        if key in people.index and key in teams:
-            raise SalesperfError(f"The override '{key}' is both an employee_id and a team name; rename the team.")
         if key in people.index:
             who, mask = ("person", key), [m.employs(people.at[key, "hire_date"], people.at[key, "leave_date"])
                                    for m in months]
@@ -1152,10 +1175,6 @@ def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], sh
             who = ("team", key)
             mask = [any(m.employs(h, lv) for h, lv in zip(members["hire_date"], members["leave_date"], strict=True))
                     for m in months]
-        else:
-            pairs = list(zip(people.index, people["name"])) if "name" in people else []
-            raise SalesperfError(f"The override '{key}' is neither an employee_id, a team nor a name of the employees "
-                                 "table." + (did_you_mean_person(key, pairs) or did_you_mean(key, [*people.index, *teams])))
         w = np.where(mask, share.reindex([str(m) for m in months]).to_numpy(), np.nan)
         if np.isnan(w).all():
             raise SalesperfError(f"The override for '{key}' cannot be placed: not employed in any month of the year.")
@@ -1200,7 +1219,11 @@ def _cascade_month(total: float, active: pd.DataFrame, w: pd.Series, fixed: dict
 
 def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: list[Period], recent: list[str],
                    factor: float, overrides) -> pd.DataFrame:
-    """Targets of a non-additive KPI: the smoothed level × factor."""
+    """Targets of a non-additive KPI: the smoothed level × factor. ``overrides`` (resolved by
+    :func:`_resolved_overrides`) set a person's target, or a team's: the team row takes the
+    override and its members without their own are scaled by the same ratio (override /
+    the team's target), so that the team and its people still agree; a member on the team's
+    level (no history) gets the override itself."""
     h = hist[hist["period"].isin(recent)].copy()
     h = h.merge(people[["team", "hire_date", "leave_date"]], left_on="employee_id", right_index=True, how="inner")
     h = h[[parse_period(p).employs(hd, lv)
@@ -1214,14 +1237,21 @@ def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: l
 
     person = pd.Series({e: level(g) for e, g in h.groupby("employee_id")}, dtype="float64")
     team = pd.Series({t: level(g) for t, g in h.groupby("team")}, dtype="float64")
-    overrides = {str(k): float(v) for k, v in (overrides or {}).items()}
+    overrides = overrides or {}
+    scale = {}
+    for t in (k for k in overrides if k not in people.index):
+        own = team.get(t, np.nan) * factor
+        scale[t] = overrides[t] / own if pd.notna(own) and own != 0 else np.nan
     rows = []
     for m in months:
         active = people[[m.employs(hd, lv) for hd, lv in zip(people["hire_date"], people["leave_date"], strict=True)]]
         for e, t in zip(active.index, active["team"], strict=True):
             lv = person.get(e, np.nan)
             lv = team.get(t, np.nan) if pd.isna(lv) else lv
-            value = overrides.get(e, lv * factor)
+            value = lv * factor
+            if t in scale:
+                value = overrides[t] if pd.isna(value) or not np.isfinite(scale[t]) else value * scale[t]
+            value = overrides.get(e, value)
             if not pd.isna(value):
                 rows.append((str(m), e, t, kpi, _round_level(kpi, value)))
         for t in dict.fromkeys(active["team"]):

@@ -395,6 +395,28 @@ def test_targets_from_history_for_a_ratio_kpi(flat_history, flat_monthly):
     assert _teams(jan).set_index("team")["target"].to_dict() == {"T1": 1800.0, "T2": 1200.0}
 
 
+
+def test_overrides_of_a_ratio_kpi_are_read_as_those_of_revenue(flat_history, flat_monthly):
+    """An AOV (or conversion, CAC) override for an unknown id or given by a name was dropped
+    without a word, and a team's changed the team row only. By hand (the levels of the test
+    above): T1 = 2,700 is 1.5 x its 1,800, so e1 1,200 -> 1,800 and e2 2,400 -> 3,600, with
+    T2 and e3 unchanged; 吴霞 (e2) = 3,000 is e2's, kept beside T1's 1.5 for e1."""
+    data = {**flat_history, "employees": flat_history["employees"].assign(name=["王芳", "吴霞", "c", "d"])}
+    kw = dict(kpi="aov", year=2027, uplift=0.2, history=flat_monthly)
+    t = targets_from_history(data, overrides={"T1": 2700}, **kw)
+    jan = t[t["period"] == "2027-01"]
+    assert _people(jan).set_index("employee_id")["target"].to_dict() == {"e1": 1800.0, "e2": 3600.0, "e3": 1200.0}
+    assert _teams(jan).set_index("team")["target"].to_dict() == {"T1": 2700.0, "T2": 1200.0}
+    t = targets_from_history(data, overrides={"T1": 2700, "吴霞": 3000}, **kw)
+    jan = _people(t[t["period"] == "2027-01"]).set_index("employee_id")["target"]
+    assert (jan["e1"], jan["e2"]) == (1800.0, 3000.0)
+    with pytest.raises(SalesperfError, match=r"The aov override 'e9' is neither an employee_id, a team nor a name"):
+        targets_from_history(data, overrides={"e9": 1}, **kw)
+    with pytest.raises(SalesperfError, match=r"Did you mean 吴霞 \(e2\)\?"):
+        targets_from_history(data, overrides={"吴夏": 1}, **kw)
+    with pytest.raises(SalesperfError, match=r"overrides 'e2' and '吴霞' both mean e2; give one of them"):
+        targets_from_history(data, overrides={"e2": 1, "吴霞": 2}, **kw)
+
 def test_a_hire_of_the_last_month_without_sales_gets_the_team_level(flat_history):
     # e5 joins T2 on 2026-12-20 and sells nothing in those 12 days: no full month of history,
     # so not a level of 0 for the whole year but T2's median level (e3's 1,000) x the ramp
@@ -747,6 +769,12 @@ def test_new_hires_say_whose_targets_they_take_from():
     t = targets_from_history(data, year=2027, uplift=0.25, overrides={"e4": 6_000},
                              settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
     assert not any("takes" in n for n in t.attrs["notes"])
+    # by her name as well: she was still called a hire with a team median, and the 12,000
+    # said to be taken from the others held her 6,000 override
+    t = targets_from_history(data, year=2027, uplift=0.25, overrides={"d": 6_000},
+                             settings=TargetSettings(promotions=[], new_hire_ramp_months=0))
+    assert _people(t).groupby("employee_id")["target"].sum()["e4"] == 6_000
+    assert not any("takes" in n or n.startswith("d (e4") for n in t.attrs["notes"])
 
 
 def test_targets_for_a_year_far_from_the_data_are_warned_about(flat_history, flat_monthly, caplog):
