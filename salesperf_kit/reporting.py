@@ -998,6 +998,8 @@ class Report:
             t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts)
             teams = None if t["target"].notna().any() else \
                 track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
+        # (received_revenue measured against revenue targets, as the scorecard does: said)
+        fallback = [n.text(self.language) for n in t.attrs.get("notes", [])]
         by = "employee_id"
         if teams is not None and teams["target"].notna().any():  # team targets only (direct sales): the teams
             t, by = teams, "team"
@@ -1020,7 +1022,7 @@ class Report:
                      f"{with_target} 人中有 {at_risk} 人按目前进度预计无法达成目标。") if self.zh else
                     f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk "
                     "of missing it at the current run rate.")
-        paras = [para] + self._calibration_lines()
+        paras = [para] + (fallback if with_target else []) + self._calibration_lines()
         t = self._by_rank(t, "attainment") if by == "employee_id" else t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
         figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")

@@ -1414,7 +1414,9 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     """Target vs actual per KPI and person (the Check of PDCA), with a run-rate forecast.
 
     For each (person, KPI) with a target in the period (:func:`~salesperf_kit.kpis.targets_for`:
-    the period's own rows, or the monthly rows inside it):
+    the period's own rows, or the monthly rows inside it; as in scoring, a KPI without targets
+    of its own uses those it falls back on, received_revenue the revenue targets that
+    ``salesperf targets`` writes, with a note in ``attrs["notes"]``):
 
         attainment = actual / target           (target / actual when lower is better)
         variance   = actual − target
@@ -1459,6 +1461,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     forecast_low, forecast_high, at_risk, days_elapsed, days_in_period.
     """
     from .kpis import compute_kpis, targets_for
+    from .scoring import _TARGET_FALLBACK
 
     check_one_of("by", by, ["employee_id", "team"])
     p = parse_period(period)
@@ -1469,6 +1472,18 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
                              "kpi, target), e.g. one written by `salesperf targets`, or pass targets=...")
     for k in kpis:
         check_one_of("kpi", k, CATALOGUE)
+    # (a KPI's own targets, else those scoring falls back on: received_revenue on revenue)
+    tt = targets_for(t_all, p)
+    notes, fell_back = [], {}
+    for k in kpis:
+        fb = _TARGET_FALLBACK.get(k)
+        if fb is not None and fb not in kpis and not (tt["kpi"] == k).any() and (tt["kpi"] == fb).any():
+            fell_back[fb] = k
+            notes.append(Note(f"There are no {k} targets: {k} is measured against the {fb} targets.",
+                              f"没有「{label(k, 'zh')}」的目标：以「{label(fb, 'zh')}」的目标衡量。"))
+    if fell_back:
+        t_all = t_all.assign(kpi=t_all["kpi"].replace(fell_back))
+        tt = tt.assign(kpi=tt["kpi"].replace(fell_back))
     D = (_target_span_end(t_all, p, kpis) - p.start).days
     if as_of is None:
         cutoff = p.end
@@ -1482,7 +1497,6 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     data = tables if cutoff >= p.end else _as_of_tables(tables, cutoff)
     opts = dict(options or {})
     res = compute_kpis(data, p, kpis=list(kpis), options=opts)
-    tt = targets_for(t_all, p)
     tt = tt[tt["kpi"].isin(list(kpis))]
     if tt.empty:  # an empty table would read as "nobody is at risk"
         have = t_all[t_all["kpi"].isin(list(kpis))]["period"].astype(str) if len(t_all) else pd.Series(dtype=str)
@@ -1540,7 +1554,9 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     out["days_elapsed"], out["days_in_period"] = d, D
     cols = [by, "kpi", "target", "actual", "attainment", "variance", "forecast", "forecast_low", "forecast_high",
             "at_risk", "days_elapsed", "days_in_period"]
-    return out[cols].sort_values([by, "kpi"]).reset_index(drop=True)
+    out = out[cols].sort_values([by, "kpi"]).reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
 
 
 def _target_span_end(targets: pd.DataFrame, p: Period, kpis: Sequence[str]) -> pd.Timestamp:

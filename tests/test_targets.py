@@ -476,6 +476,30 @@ def test_track_closed_period(tracking_data):
     assert team.loc["T", ["target", "actual"]].tolist() == [62000, 46000]
 
 
+
+def test_received_money_is_tracked_against_the_revenue_targets_as_it_is_scored(tracking_data):
+    """A direct plan pays on money received, but `salesperf targets` writes revenue targets:
+    the report said there were no targets while the scorecard used them (its received_revenue
+    falls back on revenue). By hand: e1 is paid half of each order, 31 x 500 = 15,500 of 31,000
+    (50 %); e2 in full, 15,000 of 31,000."""
+    orders = tracking_data["orders"]
+    half = orders["employee_id"].eq("e1")
+    tracking_data["orders"] = orders.assign(paid_date=orders["order_date"],
+                                            paid_amount=orders["amount"].where(~half, orders["amount"] / 2))
+    out = track(tracking_data, "2027-01", kpis=("received_revenue",), options={"revenue_basis": "received"})
+    assert out["kpi"].unique().tolist() == ["received_revenue"]
+    mine = out.set_index("employee_id")
+    assert mine.loc["e1", ["target", "actual", "attainment"]].tolist() == [31000, 15500, 0.5]
+    assert mine.loc["e2", ["target", "actual"]].tolist() == [31000, 15000]
+    assert out.attrs["notes"] == ["There are no received_revenue targets: received_revenue is measured against the "
+                                  "revenue targets."]
+    assert out.attrs["notes"][0].zh == "没有「到账金额」的目标：以「销售额」的目标衡量。"
+    # its own targets, when the file has them, are used as they are, without a note
+    own = tracking_data["targets"].assign(kpi="received_revenue", target=[20000.0, 10000.0, 30000.0])
+    out = track({**tracking_data, "targets": pd.concat([tracking_data["targets"], own])}, "2027-01",
+                kpis=("received_revenue",), options={"revenue_basis": "received"})
+    assert out.set_index("employee_id")["target"].to_dict() == {"e1": 20000, "e2": 10000} and not out.attrs["notes"]
+
 def test_track_teams_when_only_teams_have_targets(tracking_data):
     # a plan with team targets only (no person has one): T sells 31 x 1,000 + 15 x 1,000
     tracking_data["targets"] = tracking_data["targets"][tracking_data["targets"]["employee_id"].isna()]
