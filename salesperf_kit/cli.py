@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from ._imports import skip_iri_grammar
-from .catalogue import BUSINESSES
+from .catalogue import BUSINESSES, CATALOGUE
 from .exceptions import DataContractError, Interrupted, ParamsError, SalesperfError, file_error
 
 __all__ = ["main"]
@@ -45,12 +45,12 @@ def _friendly(func):
             zh = language == "zh" and err.has_zh()
             click.echo(f"{'错误：' if zh else 'Error: '}{err.text(language)}", err=True)
             sys.exit(1)
-        except SalesperfError as err:
-            note = err.args[0] if err.args else None
-            if getattr(err, "language", None) == "zh" and getattr(note, "zh", ""):  # (explain's, in its language)
-                click.echo(f"错误：{note.zh}", err=True)
-            else:
-                click.echo(f"Error: {err}", err=True)
+        except SalesperfError as err:  # a message with a Chinese text: in the plan's language (explain's: its own)
+            note = err.args[0] if err.args else ""
+            zh = getattr(note, "zh", "") and (
+                getattr(err, "language", None) == "zh"
+                or (kwargs.get("language") or _plan_language(kwargs.get("params_file") or kwargs.get("business"))) == "zh")
+            click.echo(f"错误：{note.zh}" if zh else f"Error: {err}", err=True)
             sys.exit(1)
         except OSError as err:  # a permission or a full disk: said as the kit's own errors are
             click.echo(f"Error: {file_error(err)}", err=True)
@@ -443,6 +443,9 @@ def _target_overrides(given, kpis: list[str]) -> dict[str, dict[str, float]]:
         kpi, colon, rest = who.partition(":")
         if colon and kpi.strip() in kpis:
             kpi, who = kpi.strip(), rest
+        elif colon and kpi.strip() in CATALOGUE:  # a KPI the plan sets no targets of, not a person
+            raise click.UsageError(f"--override '{item}': {kpi.strip()} is not in targets.kpis of the plan "
+                                   f"({', '.join(kpis)}); add it there to set its targets, or override one of those.")
         else:
             kpi = kpis[0]
         who = who.strip()

@@ -1149,7 +1149,9 @@ def _resolved_overrides(overrides, people: pd.DataFrame, kpi: str) -> dict[str, 
             meant = did_you_mean_person(key, pairs) or did_you_mean(key, [*people.index, *teams])
             raise SalesperfError(Note(
                 f"The {kpi} override '{key}' is neither an employee_id, a team nor a name of the employees table."
-                + meant, f"{label(kpi, 'zh')}的覆盖值「{key}」既不是员工表中的工号、团队，也不是姓名。" + meant.zh))
+                + meant + " Fix: give an employee_id, a team, or a name only one person has.",
+                f"{label(kpi, 'zh')}的覆盖值「{key}」既不是员工表中的工号、团队，也不是姓名。" + meant.zh
+                + "修改方法：写工号、团队名，或只有一人使用的姓名。"))
         if key in given:
             raise SalesperfError(Note(
                 f"The {kpi} overrides '{given[key]}' and '{written}' both mean {key}; give one of them.",

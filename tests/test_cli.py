@@ -670,6 +670,13 @@ def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
     assert r.exit_code == 2 and "'lots' is not an amount" in r.output
     r = CliRunner().invoke(main, [str(a) for a in args] + ["--override", "a33=5"])
     assert r.exit_code == 1 and "Did you mean 'a3'" in r.output and "Traceback" not in r.output
+    # under the zh plan (no --language) the same error is said in Chinese, with its fix
+    r = CliRunner().invoke(main, [str(a) for a in args[:-2]] + ["--override", "a33=5"])
+    assert r.output.startswith("错误：销售额的覆盖值「a33」既不是员工表中的工号、团队，也不是姓名。是否应为「a3」？"
+                               "修改方法："), r.output
+    # a KPI the plan sets no targets of is said as such, not read as a person called orders:b2
+    r = CliRunner().invoke(main, [str(a) for a in args] + ["--override", "orders:b2=5"])
+    assert r.exit_code == 2 and "orders is not in targets.kpis of the plan (revenue)" in r.output
     r = CliRunner().invoke(main, ["targets", "--help"])
     assert "--override EMPLOYEE=AMOUNT" in r.output and "--annual AMOUNT" in r.output
 
@@ -812,14 +819,16 @@ def test_validate_with_a_plan_fails_data_the_plan_cannot_pay_on(telesales_dir, t
             "which incentives.commission.tiers") in r.output
     score = _run("score", "telesales", "--data", data, "--period", "2026-10", "--params", plan, "--out",
                  tmp_path / "s.csv")
-    assert score.exit_code == 1 and "incentives.commission.basis is 'ordered', but the data give no orders" in score.output
+    # (said in the plan's language, Chinese, as validate says it without --language)
+    assert score.exit_code == 1 and "incentives.commission.basis：提成基数为「ordered」，但数据中没有订单" in score.output
     assert _run("validate", telesales_dir, "--params", plan).exit_code == 0
 
 
 def test_score_of_a_period_without_records_says_what_the_data_cover(telesales_dir, tmp_path):
     r = _run("score", "telesales", "--data", telesales_dir, "--period", "2027", "--out", tmp_path / "s.xlsx")
     assert r.exit_code == 1
-    assert "so a report or scorecard of it would rank and pay people on nothing" in r.output
+    # (the shipped telesales plan is Chinese: its errors are said in Chinese)
+    assert r.output.startswith("错误：2027 没有任何记录") and "排名和薪酬将无所依据" in r.output, r.output
     assert not (tmp_path / "s.xlsx").exists()
 
 
