@@ -3280,6 +3280,15 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
                            "or brackets, or leave separate refund lines out with data.filters.orders",
                            fix.zh + "；退款是订单本身，状态为已退款（refunded），金额为售出时的金额，而不是负数金额："
                            "去掉金额的负号或括号，或用 data.filters.orders 排除单独的退款行")
+        elif check.startswith("isin(") and (table, col) == ("targets", "kpi"):
+            # a KPI is named by its key or either label (aliases): suggest the nearest of
+            # them, not the catalogue's 64 keys on every row
+            names = [n for k, info in CATALOGUE.items() for n in (k, info.zh, info.en)]
+            meant = did_you_mean(shown, names)
+            message = Note(f"{label} is not a KPI of the catalogue", f"{label_zh}不是指标目录中的指标")
+            fix = Note(f"{meant.strip()} Write the KPI's label (销售额, Revenue) or its name (revenue), as the "
+                       "README's KPIs section lists them".lstrip(),
+                       f"{meant.zh}写指标的中文名（如 销售额）或键（如 revenue），见 README 的 KPIs 一节")
         elif check.startswith("isin("):
             allowed = ", ".join(_allowed_values(table, col) or ())
             message = Note(f"{label} is not an allowed value: expected one of {allowed}",

@@ -998,6 +998,21 @@ def test_a_second_target_row_for_one_period_person_and_kpi_is_an_error(tmp_path)
     _write_csv(tmp_path / "targets.csv", targets)
     assert validate_dataset(tmp_path).ok
 
+
+def test_a_mistyped_kpi_in_a_targets_file_is_answered_with_the_kpi_meant(tmp_path):
+    """A Chinese targets file with 销售頟 (a one-character slip of 销售额) and 新客户 (for
+    新客户数) got the catalogue's 64 English keys on every row and no suggestion."""
+    targets = pd.DataFrame({"期间": ["2026-10", "2026-10", "2026-10"], "工号": ["E1", "E1", "E2"],
+                            "指标": ["销售頟", "新客户", "销售额"], "目标": ["1000", "5", "2000"]})
+    _write_csv(tmp_path / "目标.csv", targets)
+    _add_employees(tmp_path)
+    slip, short = _problem(validate_dataset(tmp_path), "isin", "kpi")
+    assert (slip.row, slip.value, short.row, short.value) == (2, "销售頟", 3, "新客户")
+    assert slip.message == "'指标' (kpi) is not a KPI of the catalogue"
+    assert slip.fix.startswith("Did you mean '销售额'? Write the KPI's label")
+    assert slip.fix.zh.startswith("是否应为「销售额」？写指标的中文名") and "revenue, units" not in slip.message.zh
+    assert short.fix.zh.startswith("是否应为「新客户数」？")
+
 def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
     """45% in a rate column of a KPI sheet is 0.45; a % in a column of amounts stays an error."""
     sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"],
