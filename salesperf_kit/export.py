@@ -308,6 +308,25 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _kpi_key(written: str) -> str | None:
+    """The KPI a targets file names by its key or its Chinese or English label."""
+    return next((k for k, info in CATALOGUE.items() if written in (k, info.zh, info.en)), None)
+
+
+def _target_format(kpi, value, language: str) -> str | None:
+    """The number format of one row of a targets file, whose target column holds every KPI:
+    the row's KPI (its key or label) decides, so that a conversion target of 0.0378 reads
+    3.78%, not the 0.04 of #,##0.00, and 32 orders read 32, not 32.00."""
+    key = _kpi_key(str(kpi))
+    unit = CATALOGUE[key].unit if key is not None else None
+    if unit == "ratio":
+        return "0.00%"
+    if unit == "times":
+        return _number_format(key, language)
+    return _number_format("target", language, whole=isinstance(value, (int, float)) and float(value) % 1 == 0)
+
+
 def _holds_whole_numbers(s: pd.Series) -> bool:
     v = pd.to_numeric(s, errors="coerce").dropna()
     return bool(len(v)) and bool(((v % 1) == 0).all())
@@ -337,7 +356,12 @@ def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str) -> No
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     formats = [_number_format(str(c), language, whole=_holds_whole_numbers(raw.iloc[:, j]))
                for j, c in enumerate(raw.columns)]
+    # a targets table: each target formatted as its row's KPI
+    by_kpi = list(raw.columns).index("target") + 1 if {"kpi", "target"} <= set(raw.columns) else None
+    kpis = raw["kpi"].tolist() if by_kpi else []
     for i, row in enumerate(raw.itertuples(index=False), start=2):
+        if by_kpi:
+            formats[by_kpi - 1] = _target_format(kpis[i - 2], row[by_kpi - 1], language)
         for j, value in enumerate(row, start=1):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
                 continue

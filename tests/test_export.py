@@ -151,6 +151,20 @@ def test_a_true_false_column_reads_yes_or_no(tmp_path, language, yes, no):
     assert pd.read_parquet(tmp_path / "card.parquet")["promotion_eligible"].tolist() == [True, False]
 
 
+def test_a_target_file_formats_each_target_as_its_kpi(tmp_path):
+    """The Chinese targets workbook formatted its one target column #,##0.00, so a conversion
+    target of 0.0378 read 0.04 and 32 orders 32.00: each row now follows its KPI, named by
+    its key or its Chinese label (3.78%, 32, 24,735, a CAC of 8.39)."""
+    t = pd.DataFrame({"期间": "2027-01", "工号": "E1", "团队": "N",
+                      "指标": ["页面转化率", "orders", "销售额", "客户获取成本", "客户获取成本"],
+                      "目标": [0.0378, 32, 24735, 8.39, 50]})
+    raw = t.rename(columns={"期间": "period", "工号": "employee_id", "团队": "team", "指标": "kpi", "目标": "target"})
+    ws = load_workbook(write_table(raw, tmp_path / "t.xlsx", labels=False,
+                                   headers=dict(zip(raw.columns, t.columns)))).active
+    assert [(ws.cell(r, 5).value, ws.cell(r, 5).number_format) for r in range(2, 7)] == [
+        (0.0378, "0.00%"), (32, "#,##0"), (24735, "#,##0"), (8.39, "#,##0.00"), (50, "#,##0")]
+
+
 def test_pseudonyms_are_keyed_with_a_secret_not_only_the_client_name(tmp_path, monkeypatch):
     import hashlib
 
