@@ -802,6 +802,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     else:
         basis = _given_basis(kpi, year, float(annual), method)
     annual = float(annual)
+    _overrides_fit(overrides, people, annual, kpi, year)
     if settings.profile is not None:
         plan = split_in_time(annual, year=year, profile=settings.profile, kpi=kpi, unit=unit,
                              promotions=settings.promotions if named_promotions else None)
@@ -1160,6 +1161,31 @@ def _resolved_overrides(overrides, people: pd.DataFrame, kpi: str) -> dict[str, 
     return out
 
 
+def _overrides_fit(overrides: dict[str, float], people: pd.DataFrame, annual: float, kpi: str, year: int) -> None:
+    """Annual overrides that cannot fit, said in the annual figures the user gave (the split
+    would fail in its first month, in a monthly figure): a team's members' overrides above
+    the team's own, or all of them above the company's annual target."""
+    teams = {k: v for k, v in overrides.items() if k not in people.index}
+    persons = {k: v for k, v in overrides.items() if k in people.index}
+    for t, v in teams.items():
+        inside = {e: a for e, a in persons.items() if people.at[e, "team"] == t}
+        if sum(inside.values()) > v * (1 + 1e-9):
+            listed = ", ".join(f"{e} {grouped(a)}" for e, a in inside.items())
+            raise SalesperfError(Note(
+                f"The {kpi} overrides of team {t}'s members ({listed}) add up to {grouped(sum(inside.values()))} "
+                f"for {year}, more than the team's own override {grouped(v)}. Fix: lower them, or raise the team's.",
+                f"团队「{t}」成员的{label(kpi, 'zh')}覆盖值（{listed}）合计 {grouped(sum(inside.values()))}，超过该团队 "
+                f"{year} 年自己的覆盖值 {grouped(v)}。修改方法：调低成员的覆盖值，或调高团队的。"))
+    total = sum(teams.values()) + sum(a for e, a in persons.items() if people.at[e, "team"] not in teams)
+    if total > annual * (1 + 1e-9):
+        listed = ", ".join(f"{k} {grouped(a)}" for k, a in overrides.items())
+        raise SalesperfError(Note(
+            f"The {kpi} overrides ({listed}) add up to {grouped(total)} for {year}, more than the company's annual "
+            f"target {grouped(annual)}. Fix: lower them, or raise the company's target with --annual.",
+            f"{label(kpi, 'zh')}的覆盖值（{listed}）合计 {grouped(total)}，超过 {year} 年公司目标 {grouped(annual)}。"
+            "修改方法：调低覆盖值，或用 --annual 提高公司目标。"))
+
+
 def _monthly_overrides(overrides, people: pd.DataFrame, months: list[Period], share: pd.Series,
                        unit: float) -> dict[str, dict[tuple[str, str], float]]:
     """Annual overrides (resolved by :func:`_resolved_overrides`) split over the months the
@@ -1203,10 +1229,11 @@ def _cascade_month(total: float, active: pd.DataFrame, w: pd.Series, fixed: dict
     non_over = [t for t in teams if t not in team_fixed]
     rest = total - sum(team_fixed.values()) - sum(fixed_in[t] for t in non_over)
     if rest < -1e-9 * max(1.0, total):
-        raise SalesperfError(f"In {m}, the overrides add up to more than the company target {total:g}; lower them.")
+        raise SalesperfError(f"In {m}, the overrides add up to more than the company target {grouped(total)} of that "
+                             "month; lower them.")
     if all(pd.isna(tw[t]) for t in non_over) and rest > 1e-9:
         raise SalesperfError(f"In {m}, every team or person has an override, and they do not add up to the "
-                             f"company target {total:g}. Leave someone without an override.")
+                             f"company target {grouped(total)}. Leave someone without an override.")
     alloc = pd.Series(0.0, index=teams)
     if non_over and rest > 0:
         alloc[non_over] = largest_remainder(max(rest, 0.0), tw[non_over].to_numpy(), unit=unit)

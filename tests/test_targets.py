@@ -369,6 +369,21 @@ def test_targets_from_history_keeps_overrides(flat_history, flat_monthly):
         targets_from_history(flat_history, year=2027, overrides={"e9": 1}, history=flat_monthly)
 
 
+
+def test_overrides_that_cannot_fit_are_said_in_annual_figures(flat_history, flat_monthly):
+    """--override E0007=99999999 was refused as "in 2027-01 ... more than the company target
+    1.83001e+06", a monthly figure in scientific notation for an annual amount. By hand: the
+    company's 2027 target is 12 x 4,000 x 1.25 = 60,000; e1 15,000 + e2 10,000 = 25,000 is
+    more than their team T1's 20,000."""
+    kw = dict(year=2027, uplift=0.25, settings=TargetSettings(promotions=[]), history=flat_monthly)
+    with pytest.raises(SalesperfError, match=r"The revenue overrides \(e2 70,000\) add up to 70,000 for 2027, more "
+                                             r"than the company's annual target 60,000\. Fix: lower them, or raise") as err:
+        targets_from_history(flat_history, overrides={"e2": 70_000}, **kw)
+    assert err.value.args[0].zh.startswith("销售额的覆盖值（e2 70,000）合计 70,000，超过 2027 年公司目标 60,000。")
+    with pytest.raises(SalesperfError, match=r"overrides of team T1's members \(e1 15,000, e2 10,000\) add up to "
+                                             r"25,000 for 2027, more than the team's own override 20,000"):
+        targets_from_history(flat_history, overrides={"T1": 20_000, "e1": 15_000, "e2": 10_000}, **kw)
+
 def test_an_override_may_name_the_person(flat_history, flat_monthly):
     """The targets' notes name people (吴霞（T1）), but --override took only ids, so a
     consultant looked each id up: a name that one person has, spaced out or not, is that
