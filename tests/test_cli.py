@@ -662,6 +662,10 @@ def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
     assert r.exit_code == 0, r.output
     assert "the company's target 12,000 (given)" in r.output
     assert pd.read_csv(out).query("employee_id.isna()")["target"].sum() == 12_000
+    # written with a Chinese magnitude, as the loaders read amounts in the data: 1.2万 is 12,000
+    r = _run(*args, "--annual", "1.2万", "--override", "a3=0.12万")
+    assert r.exit_code == 0 and "the company's target 12,000 (given)" in r.output, r.output
+    assert pd.read_csv(out).query("employee_id == 'a3'")["target"].sum() == 1200
     # without the override, the note says whose targets a3's share comes out of
     r = _run(*args)
     assert "A3 (a3, A) has no revenue record in a whole month of 2026 and takes " in r.output
