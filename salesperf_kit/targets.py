@@ -744,7 +744,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         raise SalesperfError(f"smoothing_periods must be at least 1, but {smoothing} was passed.")
     problem = uplift_problem(uplift)
     if problem:
-        raise SalesperfError(f"{problem} (--uplift or targets.uplift)")
+        raise SalesperfError(Note(f"{problem} (--uplift or targets.uplift)", f"--uplift 或 targets.uplift：{problem.zh}"))
     tables = _tables(dataset)
     people = _people(tables)
     overrides = _resolved_overrides(overrides, people, kpi)

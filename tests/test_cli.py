@@ -678,6 +678,9 @@ def test_targets_command_sets_a_person_s_target_by_hand(tmp_path):
     r = CliRunner().invoke(main, [str(a) for a in args[:-2]] + ["--override", "a33=5"])
     assert r.output.startswith("错误：销售额的覆盖值「a33」既不是员工表中的工号、团队，也不是姓名。是否应为「a3」？"
                                "修改方法："), r.output
+    r = CliRunner().invoke(main, [str(a) for a in args[:-2]] + ["--uplift", "25"])
+    assert r.output.startswith("错误：--uplift 或 targets.uplift：uplift 是相对基数的增幅（小数）：25 会把目标定为基数的 "
+                               "26 倍。修改方法：将 +25% 写为 0.25"), r.output
     # a KPI the plan sets no targets of is said as such, not read as a person called orders:b2
     r = CliRunner().invoke(main, [str(a) for a in args] + ["--override", "orders:b2=5"])
     assert r.exit_code == 2 and "orders is not in targets.kpis of the plan (revenue)" in r.output
