@@ -29,7 +29,19 @@ __all__ = [
 
 
 class SalesperfError(Exception):
-    """Base class of every error raised by salesperf_kit."""
+    """Base class of every error raised by salesperf_kit.
+
+    An error whose message is a :class:`~salesperf_kit.catalogue.Note` (English and Chinese)
+    reads in Chinese once its ``language`` is set to ``"zh"`` (``Scorecard.explain`` sets it
+    to the language asked for)."""
+
+    language: str | None = None
+
+    def __str__(self) -> str:
+        note = self.args[0] if len(self.args) == 1 else None
+        if self.language == "zh" and getattr(note, "zh", ""):
+            return note.zh
+        return super().__str__()
 
 
 @dataclass(frozen=True)

@@ -617,7 +617,11 @@ class Scorecard:
         up to the score (figures rounded to 2 decimals). Then their pay, item by item,
         with the same figures as :func:`salesperf_kit.incentives.payouts` and how the plan
         came to each (:func:`salesperf_kit.incentives.explain_pay`)."""
-        return _explain(self, str(employee_id), language)
+        try:
+            return _explain(self, str(employee_id), language)
+        except ScoringError as err:  # (why there is no explanation: said in the explanation's language)
+            err.language = language
+            raise
 
 
 _TIER_NOTE = re.compile(r"tier-weighted orders: (?P<parts>.*) = (?P<total>\S+) \((?P<n>\d+) orders\)")

@@ -439,7 +439,7 @@ def test_explaining_a_name_one_slip_off_suggests_the_person(data, written, meant
                  make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}}))
     with pytest.raises(ScoringError) as err:
         card.explain(written, language="zh")
-    assert str(err.value) == (f"No person '{written}' in the scorecard of {PERIOD}. Did you mean {meant}? Pass the "
+    assert str(err.value.args[0]) == (f"No person '{written}' in the scorecard of {PERIOD}. Did you mean {meant}? Pass the "
                               "employee_id or the name of someone in the scorecard (5 people: 吴霞 (E1), 刘洋 (E5), "
                               "王芳 (E2), 张伟 (E3), 李娜 (E4)).")
     assert "张伟" in card.explain("张伟", language="zh")  # the name itself still finds the person
@@ -462,9 +462,10 @@ def test_explaining_a_name_two_people_share_names_both_in_the_language_asked_for
                  make_params(roles={"agent": {"weights": {"orders": 1.0}}, "lead": {"weights": {"calls": 1.0}}}))
     with pytest.raises(ScoringError) as err:
         card.explain("王芳🌸", language="zh")
-    assert str(err.value) == f"2 people are called '王芳🌸' in the scorecard of {PERIOD}: E2, E3. Pass one of " \
+    assert str(err.value.args[0]) == f"2 people are called '王芳🌸' in the scorecard of {PERIOD}: E2, E3. Pass one of " \
                              "their employee_ids."
     assert err.value.args[0].zh == f"{PERIOD} 的评分表中有 2 人名为「王芳🌸」：E2、E3。请输入其中一人的工号。"
+    assert str(err.value) == err.value.args[0].zh  # (asked in Chinese, the error reads in Chinese)
     with pytest.raises(ScoringError) as err:
         card.explain("吴夏", language="zh")
     assert err.value.args[0].zh == (f"{PERIOD} 的评分表中没有「吴夏」。是否应为吴霞 (E1)？请输入评分表中某人的工号或姓名"
@@ -839,7 +840,7 @@ def test_explain_by_hand_for_e1(kpis, data, reviews):
     assert card.explain("Ann", language="en") == text  # a manager asks by name
     card.table.loc[card.table["employee_id"] == "E2", "name"] = "Ann"
     with pytest.raises(ScoringError, match="2 people are called 'Ann'.*E1, E2"):
-        card.explain("Ann")
+        card.explain("Ann", language="en")
     card.table.loc[card.table["employee_id"] == "E2", "team"] = "T9"
     assert "team T1's mean score over 1 person: " in card.explain("E1", language="en")
     assert "mature" not in text and "Team blend" not in text  # (no jargon for the client)
