@@ -403,6 +403,7 @@ class Report:
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
         paras += self._uniform_lines()
         paras += self._target_levels_sentences(kpis)
+        paras += self._short_history_lines(kpis, [c for c in ("previous", "same_period_last_year") if c not in drop])
         spans = [q for key, q in (("previous", self.period.previous()), ("same_period_last_year",
                                   self.period.same_last_year())) if not any(c in drop for c in empty[key])]
         if self.data_end and spans:
@@ -478,6 +479,39 @@ class Report:
                               f"Note: the {t} data start on {day:%Y-%m-%d} while the other data start by "
                               f"{others:%Y-%m-%d}: {names} {count} the {t} from that day only, a partial figure.")
         return out
+
+    def _short_history_lines(self, kpis: list[str], compared: list[str]) -> list[str]:
+        """When the summary's periods (``compared``: its "previous" and "same_period_last_year"
+        columns shown) have less than a year of orders before them: the KPIs that need each
+        customer's first order count as new anyone who bought before the data begin."""
+        from .coverage import date_spans
+        from .kpis import REGISTRY
+        from .kpis._facts import FACT_GROUPS
+
+        history = set(FACT_GROUPS["orders_history"].facts)
+        ks = [k for k in kpis if k in REGISTRY and history & set(REGISTRY[k].facts)]
+        first = date_spans(self.dataset).get("orders", (None,))[0] if ks else None
+        if first is None:
+            return []
+        periods = {"period": self.period, "previous": self.period.previous(),
+                   "same_period_last_year": self.period.same_last_year()}
+        short = [key for key in ("period", *compared) if first > periods[key].start - pd.DateOffset(years=1)]
+        if not short:
+            return []
+        zh_names = {"period": "本期", "previous": "上期", "same_period_last_year": "去年同期"}
+        en_names = {"period": "this period", "previous": "the previous period",
+                    "same_period_last_year": "the same period last year"}
+        names = "、".join(f"「{self._label(k)}」" for k in ks) if self.zh else ", ".join(self._label(k) for k in ks)
+        if self.zh:
+            changes = "，相关的环比、同比仅供参考" if any(k != "period" for k in short) else ""
+            return [f"订单数据始于 {first:%Y-%m-%d}，{'、'.join(zh_names[k] for k in short)}之前的订单历史不足一年："
+                    f"此前买过的客户再次购买时会被算作新客户，因此{names}可能偏高{changes}。"]
+        which = [en_names[k] for k in short]
+        listed = which[0] if len(which) == 1 else ", ".join(which[:-1]) + " and " + which[-1]
+        changes = ("; the changes against earlier periods are indicative only" if any(k != "period" for k in short)
+                   else "")
+        return [f"The orders begin on {first:%Y-%m-%d}, less than a year before {listed}: a customer who bought "
+                f"before that day counts as new when they buy again, so {names} may read high{changes}."]
 
     def _target_levels_sentences(self, kpis: list[str]) -> list[str]:
         """Where the team targets (the summary's) and the personal targets (goal tracking's)

@@ -644,6 +644,34 @@ def test_people_without_a_score_are_told_which_kpis_by_their_labels(no_service, 
     assert part in line and "csat" not in line and "fcr_rate" not in line
 
 
+@pytest.mark.parametrize("language, text", [
+    ("zh", "订单数据始于 {first}，{which}之前的订单历史不足一年：此前买过的客户再次购买时会被算作新客户，因此「新客户数」"
+           "可能偏高，相关的环比、同比仅供参考。"),
+    ("en", "The orders begin on {first}, less than a year before {which}: a customer who bought before that day "
+           "counts as new when they buy again, so New customers may read high; the changes against earlier "
+           "periods are indicative only."),
+], ids=["zh", "en"])
+def test_the_summary_says_when_new_customers_lack_a_year_of_history(no_service, language, text):
+    """A client's export began in January 2017: every buyer of 2017-Q1 counted as new, and the
+    report compared 43 new customers in 2018-Q1 with those 114 (-62.3 %) without a word."""
+    import pandas as pd
+
+    first = f"{pd.to_datetime(pd.read_csv(no_service / 'orders.csv')['order_date']).min():%Y-%m-%d}"
+    assert first == "2024-11-01"  # the sample's 24 months end in October 2026
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(no_service), period="2026-10", language=language)
+    both = ["previous", "same_period_last_year"]
+    # 2026-10 and 2026-09 have 23 and 22 months before them; 2025-10 has 11
+    which = {"zh": "去年同期", "en": "the same period last year"}[language]
+    assert report._short_history_lines(["new_customers", "revenue"], both) == [text.format(first=first, which=which)]
+    assert report._short_history_lines(["revenue"], both) == []  # (no KPI that needs the first orders)
+    assert report._short_history_lines(["new_customers"], ["previous"]) == []  # (last year not shown)
+    early = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                         data_path=str(no_service), period="2025-06", language=language)
+    which = {"zh": "本期、上期、去年同期", "en": "this period, the previous period and the same period last year"}
+    assert early._short_history_lines(["new_customers"], both) == [text.format(first=first, which=which[language])]
+
+
 @pytest.fixture(scope="module")
 def online_small(tmp_path_factory):
     folder = tmp_path_factory.mktemp("online")
