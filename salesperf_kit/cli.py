@@ -522,7 +522,7 @@ def targets(business, year, method, uplift, annual, overrides, data, params_file
 def scenarios(business, params_file, data, period, out, language):
     """Score the parameter file's named weight and pay scenarios side by side with the baseline."""
     from ._checks import check_one_of
-    from .scenarios import run_scenarios, write_scenarios
+    from .scenarios import run_scenarios, summary_text, write_scenarios
 
     check_one_of("output file extension", Path(out).suffix.lower(), [".xlsx", ".csv"])  # before the work
     with _warnings_said() as said:  # (a pay award left unpaid: said in the workbook's language)
@@ -531,9 +531,9 @@ def scenarios(business, params_file, data, period, out, language):
         dataset = _load(data, params, period)
         table = run_scenarios(dataset, params, period, language=language)
         write_scenarios(table, out, params, language=language)
-    summary = table.attrs.get("summary")
-    if summary is not None and len(summary):
-        click.echo(summary.to_string())
+    summary = summary_text(table, params, language=language)
+    if summary:
+        click.echo(summary)
     said = "说明：" if (language or params.report_language) == "zh" else "Note: "
     for note in table.attrs.get("notes", []):
         click.echo(f"{said}{note}", err=True)

@@ -2977,6 +2977,28 @@ def write_scenarios(table: pd.DataFrame, path, params, *, language: str | None =
     return write_workbook(sheets, path, language=language, currency=currency)
 
 
+def summary_text(table: pd.DataFrame, params, *, language: str | None = None) -> str:
+    """The summary of :func:`run_scenarios` as the workbook's summary sheet heads it (in the
+    plan's language, money with its unit), for the terminal: τ and ρ to three decimals,
+    money to the cent, the payout's share of revenue in per cent; "" without scenarios."""
+    from .export import column_labels
+
+    language = language or params.report_language
+    summary = table.attrs.get("summary")
+    if summary is None or not len(summary):
+        return ""
+    shown = summary.assign(scenario=summary["scenario"].replace({"baseline": _tx("baseline", language)}))
+    formats = {"kendall_tau": "{:.3f}", "spearman_rho": "{:.3f}", "payout_total": "{:,.2f}",
+               "payout_change": "{:+,.2f}", "payout_to_revenue": "{:.1%}"}
+    for col, f in formats.items():
+        if col in shown:
+            shown[col] = [("–" if pd.isna(v) else f.format(v)) for v in shown[col]]
+    shown = shown.rename(columns=column_labels(shown.columns, language, currency=params.currency(language)))
+    with pd.option_context("display.unicode.east_asian_width", language == "zh", "display.width", 250,
+                           "display.max_columns", None):
+        return shown.to_string(index=False)
+
+
 def save_results(output_dir, *, comparison: ScenarioComparison | None = None, sweep: Sweep | None = None,
                  monte_carlo: MonteCarlo | None = None, sensitivity: pd.DataFrame | None = None,
                  weights: pd.DataFrame | None = None, name: str = "scenarios.xlsx",

@@ -1639,3 +1639,24 @@ def test_largest_move_is_a_whole_number(demo):
     """The console showed largest_move as 6.0 where the workbook shows 6."""
     moves = sc.compare_scenarios(demo.scorecard, demo.params).summary["largest_move"]
     assert all(type(v) is int for v in moves) and moves.dtype.kind == "i"
+
+
+def test_the_terminal_summary_reads_as_the_workbook_heads_it():
+    """`salesperf scenarios` printed the raw frame to the terminal (scenario, kendall_tau,
+    payout_total, 495490.12) under a Chinese plan: it now prints the summary sheet's
+    headers in the plan's language, money to the cent with its unit, and no index."""
+    from salesperf_kit.params import PARAMS_DIR
+
+    params = load_params(PARAMS_DIR / "telesales.yaml")
+    table = pd.DataFrame()
+    table.attrs["summary"] = pd.DataFrame({
+        "scenario": ["baseline", "提成上调"], "label": ["基准", "提成比例上调"], "kendall_tau": [1.0, 0.94689],
+        "payout_total": [495490.12, 506787.5], "payout_change": [0.0, 11297.38], "payout_to_revenue": [0.164833, 0.168592]})
+    zh = sc.summary_text(table, params).splitlines()
+    assert zh[0].split() == ["情景", "情景说明", "Kendall", "τ", "薪酬总额", "薪酬变化", "薪酬占销售额比例"]
+    assert zh[2].split() == ["提成上调", "提成比例上调", "0.947", "506,787.50", "+11,297.38", "16.9%"]
+    plan = params.model_copy(update={"report": params.report.model_copy(update={"currency": "CNY"})})
+    en = sc.summary_text(table, plan, language="en").splitlines()
+    assert en[0] == "Scenario Description Kendall τ Total payout (CNY) Payout change (CNY) Payout to revenue"
+    assert en[1].split() == ["Baseline", "基准", "1.000", "495,490.12", "+0.00", "16.5%"]
+    assert sc.summary_text(pd.DataFrame(), params) == ""
