@@ -2584,19 +2584,14 @@ def _report_unmatched_filter_values(ctx: _Ctx, key_name: str, values: list, text
                                       + (", one typing slip away from it" if slip else ""),
                                       f"{message.zh}，却{other_zh}了「{meant}」的 {n:,} 行"
                                       + ("（与它只差一处笔误）" if slip else "")), value, [meant])
-        if slip is not None and excluded:
+        if slip is not None:  # (an exclude filter's value leaves rows out; a keep filter's keeps them)
+            this, that = ("leave those rows out,", "keep them") if excluded else ("keep those rows,", "leave them out")
+            this_zh, that_zh = ("要去掉这些行", "要保留它们") if excluded else ("要保留这些行", "要去掉它们")
             run.add(ctx.problem("filter_value_misspelt", message, column=column,
-                                fix=Note(f"write {slip!r} instead of {value!r} in {key_name} to leave those rows "
-                                         f"out, or remove {value!r} from it to keep them",
-                                         f"要去掉这些行，在 {key_name} 中把「{value}」改为「{slip}」；"
-                                         f"要保留它们，则从中删除「{value}」")))
-            continue
-        if slip is not None:
-            run.add(ctx.problem("filter_value_misspelt", message, column=column,
-                                fix=Note(f"write {slip!r} instead of {value!r} in {key_name} to keep those rows, "
-                                         f"or remove {value!r} from it to leave them out",
-                                         f"要保留这些行，在 {key_name} 中把「{value}」改为「{slip}」；"
-                                         f"要去掉它们，则从中删除「{value}」")))
+                                fix=Note(f"write {slip!r} instead of {value!r} in {key_name} to {this} "
+                                         f"or remove {value!r} from it to {that}",
+                                         f"{this_zh}，在 {key_name} 中把「{value}」改为「{slip}」；"
+                                         f"{that_zh}，则从中删除「{value}」")))
             continue
         boolean = isinstance(value, (bool, np.bool_))
         quote = f"; {_YAML_BOOLEANS}" if boolean else ""
