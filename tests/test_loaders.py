@@ -1337,6 +1337,10 @@ def test_a_filter_leaves_out_the_values_of_its_not_form(csv_folder):
     assert p.check == "filter_value_misspelt"
     assert p.message.startswith("data.filters.orders.status leaves out 'refundd', which no row of the column has, "
                                 "and keeps the 1 row(s) of 'refunded', one typing slip away from it")
+    assert p.fix == ("write 'refunded' instead of 'refundd' in data.filters.orders.status to leave those rows out, "
+                     "or remove 'refundd' from it to keep them")
+    assert p.fix.zh == ("要去掉这些行，在 data.filters.orders.status 中把「refundd」改为「refunded」；"
+                        "要保留它们，则从中删除「refundd」")
     # leaving out every value is an error
     report = validate_dataset(csv_folder, mapping={"filters": {"orders": {"status": {"not": [
         "completed", "cancelled", "refunded"]}}}})
