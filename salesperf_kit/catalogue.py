@@ -19,17 +19,31 @@ class Note(str):
     :meth:`join` keep both texts."""
 
     zh: str
+    #: what the consultant can do about it, naming the plan's keys ("... or take the award out
+    #: of the plan with incentives.awards.best_service: null"): part of the text, which
+    #: :meth:`brief` leaves out for a client's reader
+    advice: "Note | None"
 
-    def __new__(cls, en: str, zh: str) -> "Note":
-        note = super().__new__(cls, en)
-        note.zh = zh
+    def __new__(cls, en: str, zh: str, advice: "Note | None" = None) -> "Note":
+        note = super().__new__(cls, f"{en} {advice}" if advice else en)
+        note.zh = zh + advice.zh if advice else zh
+        note.advice = advice
+        note._brief = (en, zh)
         return note
 
-    def __reduce__(self):  # copies and pickles keep the Chinese text
-        return (Note, (str(self), self.zh))
+    def __reduce__(self):  # copies and pickles keep the Chinese text and the advice
+        return (Note, (*self._brief, self.advice))
 
     def text(self, language: str) -> str:
         return self.zh if language == "zh" else str(self)
+
+    def brief(self, language: str) -> str:
+        """The text without its advice: what a client reads."""
+        return self._brief[1] if language == "zh" else self._brief[0]
+
+    def prefixed(self, en: str, zh: str) -> "Note":
+        """The note after ``en`` (its Chinese text after ``zh``), keeping its advice."""
+        return Note(en + self._brief[0], zh + self._brief[1], self.advice)
 
     @staticmethod
     def join(notes, en: str = " and ", zh: str = "，") -> "Note":

@@ -125,9 +125,12 @@ class _KitWarnings(logging.Handler):
             logging.getLogger().handle(record)
 
     def say(self) -> None:
+        said = set()  # once each: a quarter's pay logs each month's notices
         for record in self.records:
             note = record.msg if hasattr(record.msg, "text") and not record.args else record.getMessage()
-            _say("warning", note, self.language)
+            if str(note) not in said:
+                said.add(str(note))
+                _say("warning", note, self.language)
 
 
 @contextmanager
@@ -381,6 +384,7 @@ def score(business, data, period, params_file, out, language):
         _say("notice", note, report.language)
     if "months" in report.payouts.attrs:  # a quarter's or a year's pay: the sum of its months'
         _say("notice", report.pay_by_month_sentence(), report.language)
+        _say("notice", report.pay_period_advice(), report.language)
     for line in report.unscored_lines():  # a scorecard of empty scores is not a plain success
         _say("warning", line, report.language)
     click.echo(f"Wrote the scorecard of {len(table)} {'person' if len(table) == 1 else 'people'} to {out}")

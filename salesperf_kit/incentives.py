@@ -532,10 +532,10 @@ def _unpaid_award(award: str, kpi: str, needs: tuple[str, str]) -> Note:
     """The notice of an award the plan pays on a KPI the data did not give: the award and
     the KPI by their labels, the plan's key only where it says how to take the award out."""
     en, zh = award_label(award, "en"), award_label(award, "zh")
-    return Note(f"{en} award left unpaid: {label(kpi, 'en')} was not computed (it needs {needs[0]}). "
-                f"Add that table, or take the award out of the plan with incentives.awards.{award}: null.",
-                f"{zh}奖未发放：没有算出{label(kpi, 'zh')}（需要{needs[1]}）。"
-                f"请补上该表，或以 incentives.awards.{award}: null 取消该奖项。")
+    return Note(f"{en} award left unpaid: {label(kpi, 'en')} was not computed (it needs {needs[0]}).",
+                f"{zh}奖未发放：没有算出{label(kpi, 'zh')}（需要{needs[1]}）。",
+                Note(f"Add that table, or take the award out of the plan with incentives.awards.{award}: null.",
+                     f"请补上该表，或以 incentives.awards.{award}: null 取消该奖项。"))
 
 
 def _unpaid_for_lack_of_team_targets(inc) -> list[Note]:
@@ -548,9 +548,10 @@ def _unpaid_for_lack_of_team_targets(inc) -> list[Note]:
     if inc.awards.get("team_champion"):
         parts.append(("Team champion award", "团队冠军奖", "incentives.awards.team_champion",
                       "it goes to the team of highest attainment", "该奖发给目标完成率最高的团队"))
-    return [Note(f"{en} left unpaid: no team has a revenue target this period ({why_en}). Add the teams' "
-                 f"targets to the data, or take it out of the plan with {key}: null.",
-                 f"{zh}未发放：本期没有任何团队的销售目标（{why_zh}）。请在数据中补上团队目标，或以 {key}: null 取消。")
+    return [Note(f"{en} left unpaid: no team has a revenue target this period ({why_en}).",
+                 f"{zh}未发放：本期没有任何团队的销售目标（{why_zh}）。",
+                 Note(f"Add the teams' targets to the data, or take it out of the plan with {key}: null.",
+                      f"请在数据中补上团队目标，或以 {key}: null 取消。"))
             for en, zh, key, why_en, why_zh in parts]
 
 
@@ -688,8 +689,8 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
         grade                        = the period's grade (scorecard_table)
         monthly_grades               = each month's grade, "A / B / A"
 
-    ``attrs["notices"]``: each month's notices, the month named unless every month gave the
-    same; ``attrs["months"]``: the months paid.
+    ``attrs["notices"]``: each notice of the months once, after the months that gave it
+    unless every month gave the same notices; ``attrs["months"]``: the months paid.
     """
     ids = scorecard_table["employee_id"].astype(str)
     out = pd.DataFrame({"employee_id": ids.to_numpy(), **{c: scorecard_table[c].to_numpy() if c in scorecard_table
@@ -712,10 +713,20 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
         if "grade" in every else pd.Series(dtype=object)
     out["monthly_grades"] = grades.reindex(ids).to_numpy()
     out = out[[*PAYOUT_COLUMNS, "monthly_grades"]]
+    # each notice once: as it is when every month gave the same notices, else after the
+    # months that gave it ("2026-07, 2026-09: ...")
     said = [list(pay.attrs.get("notices", [])) for _, pay in months]
-    same = all(x == said[0] for x in said) if said else True
-    notices = list(said[0]) if same and said else [
-        Note(f"{m}: {n}", f"{m}：{getattr(n, 'zh', n)}") for (m, _), ns in zip(months, said) for n in ns]
+    same = all(x == said[0] for x in said)
+    given: dict[str, tuple[object, list[str]]] = {}
+    for (m, _), ns in zip(months, said):
+        for n in ns:
+            given.setdefault(str(n), (n, []))[1].append(str(m))
+    notices = []
+    for n, said in given.values():
+        if not same:
+            n = n if isinstance(n, Note) else Note(str(n), str(n))
+            n = n.prefixed(f"{', '.join(said)}: ", f"{'、'.join(said)}：")
+        notices.append(n)
     out.attrs["notices"] = notices
     out.attrs["months"] = [str(m) for m, _ in months]
     out.attrs["by_month"] = every[[c for c in ("employee_id", "_month", "grade", "total") if c in every]].rename(

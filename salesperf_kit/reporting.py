@@ -922,18 +922,17 @@ class Report:
             else:
                 paras.append(f"总发放 {total}{left_out}。" if self.zh else f"Total payout {total}{left_out}.")
         # what the plan could not pay as written (an award without its KPI, a missing target)
-        paras += [n.text(self.language) if isinstance(n, Note) else str(n)
+        # (what the consultant can do about it, naming the plan's keys, is in the data-quality appendix)
+        paras += [n.brief(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
         paras += self._pay_on_uniform_grades()
         if "months" in self.payouts.attrs:  # the sum of the months' pay (incentives.pay_period: month)
             paras.append(self.pay_by_month_sentence())
         elif self.period.kind != "month":  # pay_period: period, the plan applied once to the quarter or year
             span = {"quarter": ("本季度", "quarter"), "year": ("本年度", "year")}[self.period.kind]
-            paras.append(f"方案按整个考核期计薪（incentives.pay_period: period）：底薪、绩效工资、提成档位、封顶、门槛和奖项"
-                         f"按{span[0]}计一次。若方案金额按月设定，请删去该设置（默认按月核算，薪酬为各月之和）。" if self.zh else
-                         "The plan pays per whole period (incentives.pay_period: period): base pay, performance pay, "
-                         f"the commission tiers, cap and gate, and the awards apply once to the {span[1]}. If its "
-                         "amounts are monthly, remove that setting (pay is then the sum of the months').")
+            paras.append(f"方案按整个考核期计薪：底薪、绩效工资、提成档位、封顶、门槛和奖项按{span[0]}计一次。" if self.zh else
+                         "The plan pays per whole period: base pay, performance pay, the commission tiers, cap and "
+                         f"gate, and the awards apply once to the {span[1]}.")
         return Section(_t("payouts", self.language), paras, shown, key="payouts")
 
     def pay_by_month_sentence(self) -> str:
@@ -945,13 +944,30 @@ class Report:
         if self.zh:
             return (f"{span[0]}薪酬按月核算：方案的金额、提成档位、封顶和门槛都按月计，各月（{'、'.join(months)}）分别计分、定级、"
                     "计薪后相加；“各月等级”列出每月的等级。"
-                    + (f"{'、'.join(none)} 没有数据，未计薪。" if none else "")
-                    + "若方案按整个考核期计薪（如季度奖金），请在参数文件中设置 incentives.pay_period: period。")
+                    + (f"{'、'.join(none)} 没有数据，未计薪。" if none else ""))
         return (f"Pay for the {span[1]} is the sum of its months' pay: the plan's amounts, commission tiers, cap and "
                 f"gate are monthly, so each month ({', '.join(months)}) is scored, graded and paid on its own; "
                 "Monthly grades lists each month's grade."
-                + (f" {', '.join(none)} had no data and {'is' if len(none) == 1 else 'are'} not paid." if none else "")
-                + " For a plan paid per whole period (a quarterly bonus), set incentives.pay_period: period.")
+                + (f" {', '.join(none)} had no data and {'is' if len(none) == 1 else 'are'} not paid." if none else ""))
+
+    def plan_advice(self) -> list[str]:
+        """What the consultant can do about how the plan was paid, naming the plan's keys: for
+        the data-quality appendix, not the payout section a client reads."""
+        out = [n.text(self.language) for n in self.payouts.attrs.get("notices", [])
+               if isinstance(n, Note) and n.advice]
+        return out + [s for s in [self.pay_period_advice()] if s]
+
+    def pay_period_advice(self) -> str:
+        """How to set ``incentives.pay_period`` for a quarter's or a year's report ("" for a month's)."""
+        if "months" in self.payouts.attrs:
+            return ("本期薪酬按月核算（默认）。若方案按整个考核期计薪（如季度奖金），请在参数文件中设置 incentives.pay_period: period。"
+                    if self.zh else "Pay is worked out by month (the default). For a plan paid per whole period "
+                    "(a quarterly bonus), set incentives.pay_period: period.")
+        if self.period.kind != "month":
+            return ("方案按整个考核期计薪（incentives.pay_period: period）。若方案金额按月设定，请删去该设置（默认按月核算，"
+                    "薪酬为各月之和）。" if self.zh else "The plan pays per whole period (incentives.pay_period: "
+                    "period). If its amounts are monthly, remove that setting (pay is then the sum of the months').")
+        return ""
 
     def _pay_on_uniform_grades(self) -> list[str]:
         """A sentence per role whose people all score the same (the ``scores_uniform``
@@ -1200,10 +1216,12 @@ class Report:
         shown_already = set(map(str, self.kpis.notices))
         notes = [n.text(self.language) for n in self.scorecard.notes
                  if isinstance(n, Note) and str(n) not in shown_already]
-        if notes:
-            shown = pd.concat([shown, pd.DataFrame({
-                shown.columns[0]: "评分说明" if self.zh else "scoring note", shown.columns[1]: "",
-                shown.columns[2]: "", shown.columns[3]: "", shown.columns[4]: notes})], ignore_index=True)
+        for kind, texts in (("评分说明" if self.zh else "scoring note", notes),
+                            ("计薪说明" if self.zh else "payout note", self.plan_advice())):
+            if texts:
+                shown = pd.concat([shown, pd.DataFrame({
+                    shown.columns[0]: kind, shown.columns[1]: "",
+                    shown.columns[2]: "", shown.columns[3]: "", shown.columns[4]: texts})], ignore_index=True)
         if self.anonymise:  # a message may quote a person (the managers added from manager_id, ...)
             shown[shown.columns[-1]] = shown[shown.columns[-1]].map(self._pseudonymised)
         return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)

@@ -282,6 +282,17 @@ def test_explain_says_a_pay_warning_as_a_sentence_in_the_language_of_its_output(
         "incentives.awards.team_champion: null.")
 
 
+def test_explain_of_a_quarter_says_a_plan_notice_once(tmp_path):
+    """A quarter's pay is its months': explain said "最佳服务奖未发放 ..." on stderr once per month."""
+    write_sample("ecommerce", tmp_path, seed=1, volumes={"orders": 4})
+    (tmp_path / "service.csv").unlink()
+    r = _run("explain", "ecommerce", "E0001", "--data", tmp_path, "--period", "2026-Q3")
+    assert r.exit_code == 0, r.output
+    assert [line for line in r.stderr.splitlines() if "最佳服务奖" in line] == [
+        "注意：最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
+        "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"]
+
+
 def test_scenarios_to_a_file_type_it_cannot_write_names_both_it_can(tmp_path):
     # '.json' was refused saying only '.xlsx' would do, though --help names .csv too
     r = _run("scenarios", "telesales", "--period", "2026-10", "--out", tmp_path / "x.json")

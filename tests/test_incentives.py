@@ -948,6 +948,24 @@ def test_a_quarter_paid_by_month_is_the_sum_of_its_months():
         "  应发合计 7,200.50 + 5,700.00 = 12,900.50\n  各月明细：salesperf explain telesales E1 --period 2026-07")
 
 
+def test_the_sum_of_months_says_a_notice_of_several_months_once_naming_them():
+    """A quarter's report repeated "Best service award left unpaid ..." once per month when
+    one month had a notice of its own."""
+    from salesperf_kit.catalogue import Note
+    from salesperf_kit.incentives import sum_payouts
+
+    unpaid = Note("Award unpaid.", "奖未发放。", Note("Drop it with incentives.awards.x: null.", "以 x: null 取消。"))
+    row = [{"employee_id": "E1", "grade": "A", "base_pay": 5000, "total": 5000}]
+    months = [("2026-07", _month_pay(row, notices=[unpaid])), ("2026-08", _month_pay(row, notices=[unpaid])),
+              ("2026-09", _month_pay(row, notices=[unpaid, Note("Pro-rated.", "按天折算。")]))]
+    quarter = pd.DataFrame({"employee_id": ["E1"], "name": ["Ann"], "team": "T", "role": "agent", "grade": ["A"]})
+    first, second = sum_payouts(months, quarter).attrs["notices"]
+    assert first == "2026-07, 2026-08, 2026-09: Award unpaid. Drop it with incentives.awards.x: null."
+    assert first.zh == "2026-07、2026-08、2026-09：奖未发放。以 x: null 取消。"
+    assert first.brief("zh") == "2026-07、2026-08、2026-09：奖未发放。" and first.advice == unpaid.advice
+    assert second == "2026-09: Pro-rated." and second.zh == "2026-09：按天折算。"
+
+
 def test_a_report_of_a_quarter_pays_the_sum_of_its_monthly_reports_unless_the_plan_pays_per_period(tmp_path):
     """incentives.pay_period: month (the default): each month scored, graded and paid on
     its own; pay_period: period applies the plan once to the quarter, as before."""

@@ -68,6 +68,36 @@ def test_the_payout_section_says_what_the_plan_could_not_pay(tmp_path, caplog, l
     assert not [r for r in caplog.records if r.name == "salesperf_kit.incentives"]
 
 
+@pytest.mark.parametrize("language, kind, body, appendix", [
+    ("zh", "计薪说明", "2026-07、2026-08、2026-09：最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。",
+     "2026-07、2026-08、2026-09：最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
+     "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"),
+    ("en", "payout note", "2026-07, 2026-08, 2026-09: Best service award left unpaid: Customer satisfaction was not "
+     "computed (it needs the service table with satisfaction scores).",
+     "2026-07, 2026-08, 2026-09: Best service award left unpaid: Customer satisfaction was not computed (it needs "
+     "the service table with satisfaction scores). Add that table, or take the award out of the plan with "
+     "incentives.awards.best_service: null."),
+])
+def test_a_quarter_says_an_unpaid_award_once_and_its_fix_in_the_appendix(tmp_path, language, kind, body, appendix):
+    """A client's Q1 report said "最佳服务奖未发放 ... 或以 incentives.awards.best_service: null
+    取消该奖项" once per month in its payout section; a month with a notice of its own (a
+    pro-rated hire) had the months named."""
+    import pandas as pd
+
+    write_sample("ecommerce", tmp_path, seed=1)
+    (tmp_path / "service.csv").unlink()
+    emp = pd.read_csv(tmp_path / "employees.csv")
+    emp.loc[0, "hire_date"] = "2026-09-10"
+    emp.to_csv(tmp_path / "employees.csv", index=False)
+    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(tmp_path), period="2026-Q3", language=language)
+    paras = report.payout_section().paragraphs
+    assert [p for p in paras if "best_service" in p or "最佳服务" in p or "Best service" in p] == [body]
+    assert not [p for p in paras if "incentives." in p]
+    table = report.data_quality().table
+    assert appendix in table[table.iloc[:, 0] == kind].iloc[:, -1].tolist()
+
+
 def test_a_direct_plan_paying_on_orders_heads_its_summary_with_revenue(tmp_path):
     """The shipped direct plan pays on money received; a client's plan on orders (an export
     without payments) leads with revenue, not with the next KPI of the list (new customers)."""
@@ -282,15 +312,23 @@ def test_a_quarter_report_says_how_its_pay_was_worked_out(no_reviews, tmp_path):
                           data_path=str(no_reviews), period="2026-Q3", language="en")
     assert ("Pay for the quarter is the sum of its months' pay: the plan's amounts, commission tiers, cap and gate "
             "are monthly, so each month (2026-07, 2026-08, 2026-09) is scored, graded and paid on its own; Monthly "
-            "grades lists each month's grade. For a plan paid per whole period (a quarterly bonus), set "
-            "incentives.pay_period: period.") in report.payout_section().paragraphs
+            "grades lists each month's grade.") in report.payout_section().paragraphs
+    # how to change it names the plan's key: for the consultant, in the appendix, not in the client's payout section
+    assert not [p for p in report.payout_section().paragraphs if "pay_period" in p]
+    table = report.data_quality().table
+    assert table[table.iloc[:, 0] == "payout note"].iloc[:, -1].tolist() == [
+        "Pay is worked out by month (the default). For a plan paid per whole period (a quarterly bonus), set "
+        "incentives.pay_period: period."]
     plan = tmp_path / "quarterly.yaml"
     plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\nincentives: {{pay_period: period}}\n", encoding="utf-8")
     once = build_report(business="telesales", params_file=str(plan), data_path=str(no_reviews), period="2026-Q3",
                         language="en")
-    assert ("The plan pays per whole period (incentives.pay_period: period): base pay, performance pay, the "
-            "commission tiers, cap and gate, and the awards apply once to the quarter. If its amounts are monthly, "
-            "remove that setting (pay is then the sum of the months').") in once.payout_section().paragraphs
+    assert ("The plan pays per whole period: base pay, performance pay, the commission tiers, cap and gate, and the "
+            "awards apply once to the quarter.") in once.payout_section().paragraphs
+    table = once.data_quality().table
+    assert table[table.iloc[:, 0] == "payout note"].iloc[:, -1].tolist() == [
+        "The plan pays per whole period (incentives.pay_period: period). If its amounts are monthly, remove that "
+        "setting (pay is then the sum of the months')."]
     monthly = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
                            data_path=str(no_reviews), period="2026-09", language="en")
     assert not [p for p in monthly.payout_section().paragraphs if "pay_period" in p]
