@@ -126,13 +126,17 @@ HEATMAP_NAME_PT = 9.0
 HEATMAP_ROW_IN = 0.3
 
 
-def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, ax=None) -> plt.Axes:
+def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, teams=None, ax=None) -> plt.Axes:
     """People × KPIs heatmap of normalised points (0-100, or to 120 for capped attainment).
 
-    height = HEATMAP_ROW_IN × people + 1.5 inches (at least 3), names at HEATMAP_NAME_PT;
-    the width stays within 10 inches, so that a page showing the figure at its width does
-    not shrink the names. ``groups``: one label per row (the role), rows of a group
-    together: each group is ruled off and labelled at the right."""
+    height = HEATMAP_ROW_IN × people + 1.5 inches (at least 3), names at HEATMAP_NAME_PT,
+    written level (a Chinese name is not turned on its side); the width stays within 10
+    inches, so that a page showing the figure at its width does not shrink the names.
+    ``groups``: one label per row (the role), rows of a group together: each group is ruled
+    off and labelled at the right. ``teams``: one label per row too, rows of a team together
+    within a group: each team is ruled off lightly and labelled at the right, beside the rows,
+    the groups' labels then further right. With ``groups`` the colour bar is above the map
+    (the labels take the right) and the title above the colour bar."""
     n, k = matrix.shape
     ax = _ax(ax, figsize=(min(max(6.0, 0.8 * k + 3.5), 10.0), max(3.0, HEATMAP_ROW_IN * n + 1.5)))
     sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=100,
@@ -140,19 +144,40 @@ def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, ax
                 else {"shrink": 0.6},
                 linewidths=0.3, linecolor="white", yticklabels=True)
     ax.grid(False)
-    ax.set_title(title)
+    if groups is not None and ax.collections and ax.collections[0].colorbar is not None:
+        ax.collections[0].colorbar.ax.set_title(title)  # (on the map's axes, it would lie under the colour bar)
+    else:
+        ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=HEATMAP_NAME_PT)
+    ax.tick_params(axis="y", labelsize=HEATMAP_NAME_PT, rotation=0)  # (seaborn turns crowded labels on their side)
     ax.tick_params(axis="x", rotation=30, labelsize=HEATMAP_NAME_PT)
-    if groups is not None:
-        labels = list(groups)
-        starts = [i for i in range(n) if i == 0 or labels[i] != labels[i - 1]]
-        for a, b in zip(starts, [*starts[1:], n]):
-            if a:
-                ax.axhline(a, color="black", linewidth=1.5)
+    if groups is None:
+        return ax
+    labels = list(groups)
+    starts = [i for i in range(n) if i == 0 or labels[i] != labels[i - 1]]
+    offset = 0.0  # points right of the map where the groups' labels begin
+    if teams is not None:
+        team = list(teams)
+        team_starts = [i for i in range(n) if i == 0 or team[i] != team[i - 1] or i in starts]
+        drawn = []
+        for a, b in zip(team_starts, [*team_starts[1:], n]):
+            if a and a not in starts:
+                ax.axhline(a, color="dimgray", linewidth=0.8)
+            drawn.append(ax.text(k + 0.15, (a + b) / 2, str(team[a]), va="center", ha="left",
+                                 fontsize=HEATMAP_NAME_PT, clip_on=False))
+        renderer = ax.figure.canvas.get_renderer()
+        widest = max(t.get_window_extent(renderer).width for t in drawn) * 72 / ax.figure.dpi
+        offset = widest + 2 * HEATMAP_NAME_PT
+    for a, b in zip(starts, [*starts[1:], n]):
+        if a:
+            ax.axhline(a, color="black", linewidth=1.5)
+        if teams is None:
             ax.text(k + 0.15, (a + b) / 2, labels[a], va="center", ha="left", fontsize=HEATMAP_NAME_PT + 1,
                     clip_on=False)
+        else:
+            ax.annotate(labels[a], (k + 0.15, (a + b) / 2), xytext=(offset, 0), textcoords="offset points",
+                        va="center", ha="left", fontsize=HEATMAP_NAME_PT + 1, annotation_clip=False)
     return ax
 
 

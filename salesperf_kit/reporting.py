@@ -820,11 +820,16 @@ class Report:
         role_of = self.scorecard.table.assign(employee_id=self.scorecard.table["employee_id"].astype(str)
                                               ).set_index("employee_id")["role"]
         roles = [self._role(role_of[e]) if isinstance(role_of.get(e), str) else "" for e in m.index]
+        team_of = self.scorecard.table.assign(employee_id=self.scorecard.table["employee_id"].astype(str)
+                                              ).set_index("employee_id")["team"] if "team" in self.scorecard.table \
+            else pd.Series(dtype=object)
+        teams = ["" if pd.isna(team_of.get(e)) else str(team_of.get(e)) for e in m.index]
         m = m.rename(index=names.to_dict(), columns=self._label)
-        ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language), groups=roles)
-        para = ("每格为该指标的标准化得分（0–100，目标类指标封顶 120）；按岗位（岗位名标在右侧）、再按团队排列，团队内按名次。" if self.zh else
+        ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language), groups=roles, teams=teams)
+        para = ("每格为该指标的标准化得分（0–100，目标类指标封顶 120）；按岗位、再按团队排列（团队名和岗位名标在右侧），团队内按名次。"
+                if self.zh else
                 "Each cell is the KPI's normalised points (0–100; target-based KPIs are capped at 120). People are "
-                "grouped by role (labelled at the right), then by team, best-ranked first within a team.")
+                "grouped by role, then by team (both labelled at the right), best-ranked first within a team.")
         return Section(_t("heatmap", self.language), [para], None, self._figure("heatmap", ax), key="heatmap")
 
     def team_comparison(self) -> Section:

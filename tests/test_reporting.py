@@ -1537,6 +1537,36 @@ def test_the_heatmap_of_sixty_people_keeps_their_names_legible_and_labels_the_ro
     assert [line.get_ydata()[0] for line in ax.lines] == [40]  # the rule between the two blocks
 
 
+@pytest.mark.parametrize("people", [12, 60])
+def test_the_heatmap_title_clears_the_colour_bar_names_lie_level_and_teams_are_labelled(people):
+    """A client's heat map: the title lay under the colour bar, Chinese names were turned on
+    their side, and the caption said people were ordered by team with no team drawn."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    m = pd.DataFrame(np.linspace(0, 100, people * 6).reshape(people, 6), index=[f"王芳{i}" for i in range(people)],
+                     columns=[f"指标{j}" for j in range(6)])
+    half = people // 2
+    teams = ["杭州一店"] * (half - 2) + ["上海直播组"] * 2 + ["社群运营部"] * (people - half)
+    ax = plots.attainment_heatmap(m, title="个人指标得分热力图", groups=["店铺运营"] * half + ["客服"] * (people - half),
+                                  teams=teams)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    bar = ax.collections[0].colorbar.ax
+    titles = [t for a in fig.axes for t in (a.title,) if t.get_text()]
+    assert [t.get_text() for t in titles] == ["个人指标得分热力图"]
+    title = titles[0].get_window_extent(renderer)
+    assert title.y0 >= bar.get_window_extent(renderer).y1 and not title.overlaps(ax.get_window_extent(renderer))
+    assert {t.get_rotation() for t in ax.get_yticklabels()} == {0.0}
+    assert [t.get_text() for t in ax.texts] == ["杭州一店", "上海直播组", "社群运营部", "店铺运营", "客服"]
+    assert sorted(line.get_ydata()[0] for line in ax.lines) == [half - 2, half]  # a team's rule, the roles' rule
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("language, text", [
     ("en", "Close rate is over 100% for {over} of the {people} people (up to {top}): its two counts are taken "
            "separately over the period, so the first can include buyers whose intent was recorded in an earlier period, "
