@@ -336,7 +336,10 @@ def kpis(business, data, period, params_file, out, language):
     table = result.wide
     if language and "role" in table:  # (a Parquet file keeps the keys: it is for programs)
         table = table.assign(role=table["role"].map(lambda r: params.role_label(r, language) if isinstance(r, str) else r))
-    write_table(table, out, labels=bool(language), language=language or "zh", sheet="kpis")
+    # (a labelled workbook names its sheet and its money, 销售额（元）, in its language)
+    sheet = {"zh": "指标", "en": "KPIs"}.get(language, "kpis")
+    write_table(table, out, labels=bool(language), language=language or "zh", sheet=sheet,
+                currency=params.currency(language) if language else None)
     click.echo(f"Wrote {len(result.wide)} {'row' if len(result.wide) == 1 else 'rows'} x {len(result.kpis)} "
                f"{'KPI' if len(result.kpis) == 1 else 'KPIs'} to {out}")
 

@@ -72,7 +72,7 @@ _COLUMN_LABELS = {
 
 #: the columns of amounts of money that are not KPIs: pay items and the scenarios' payouts
 MONEY_COLUMNS = ("base_pay", "performance_pay", "commission", "total", "over_target_bonus", "team_pool", "awards",
-                 "clawback", "commission_base", "total_payout", "variable_pay", "payout_per_head",
+                 "clawback", "commission_base", "target", "total_payout", "variable_pay", "payout_per_head",
                  "payout", "baseline_payout", "payout_change", "payout_total")
 
 

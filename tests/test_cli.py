@@ -209,6 +209,26 @@ def test_kpis_writes_one_row_per_employee_with_catalogue_names(telesales_dir, tm
     assert "提示：未计算「销售成本率」：数据中缺少「流量」表。" in r.output and "Notice:" not in r.output
 
 
+@pytest.mark.parametrize("language, sheet, money", [("zh", "指标", ["销售额（元）", "客单价（元）"]),
+                                                    ("en", "KPIs", ["Revenue (CNY)", "Average order value (CNY)"])])
+def test_kpis_to_a_workbook_name_the_sheet_and_the_money_in_its_language(tmp_path, language, sheet, money):
+    """A client's KPI workbook had a sheet named kpis and 销售额, 客单价 without （元）,
+    though the plan sets report.currency: CNY."""
+    from openpyxl import load_workbook
+
+    write_sample("ecommerce", tmp_path / "data", seed=1, volumes={"orders": 4})
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'ecommerce.yaml'}\nreport: {{currency: CNY}}\n", encoding="utf-8")
+    out = tmp_path / "kpis.xlsx"
+    r = _run("kpis", "ecommerce", "--data", tmp_path / "data", "--period", "2026-10", "--params", plan,
+             "--language", language, "--out", out)
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == [sheet]
+    headers = [c.value for c in wb.active[1]]
+    assert set(money) <= set(headers)
+
+
 def test_score_writes_a_formatted_xlsx(telesales_dir, tmp_path):
     out = tmp_path / "scorecard.xlsx"
     r = _run("score", "telesales", "--data", telesales_dir, "--period", "2026-10", "--out", out)

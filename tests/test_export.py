@@ -72,9 +72,11 @@ def test_labels_of_money_carry_the_plan_s_currency(tmp_path):
     assert column_labels(cols, "zh", "元") == {
         "revenue": "销售额（元）", "revenue_points": "销售额 加权得分", "aov": "客单价（元）", "calls": "呼叫量",
         "effective_talk_minutes": "有效沟通时长（分钟）", "base_pay": "基本工资（元）", "total": "应发合计（元）",
-        "target": "销售目标", "attainment": "目标完成率", "payout_change": "薪酬变化（元）", "score": "得分"}
+        "target": "销售目标（元）", "attainment": "目标完成率", "payout_change": "薪酬变化（元）", "score": "得分"}
     assert column_labels(["revenue", "total", "ltv"], "en", "CNY") == {
         "revenue": "Revenue (CNY)", "total": "Total (CNY)", "ltv": "Customer lifetime value (CNY)"}
+    # the scorecard's target (the pay's, of revenue) beside 销售额（元）: a client read 销售目标 with no unit
+    assert column_labels(["revenue", "target"], "en", "CNY") == {"revenue": "Revenue (CNY)", "target": "Target (CNY)"}
     assert column_labels(["revenue", "total"], "zh") == {"revenue": "销售额", "total": "应发合计"}
     t = pd.DataFrame({"employee_id": ["E1"], "revenue": [731980.0], "total": [14595.86]})
     write_table(t, tmp_path / "s.csv", language="zh", currency="元")
