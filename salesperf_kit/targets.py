@@ -1601,14 +1601,38 @@ def _target_span_end(targets: pd.DataFrame, p: Period, kpis: Sequence[str]) -> p
 
 
 # ----------------------------------------------------------------------------- calibration (Act)
-def _company_value(dataset, p: Period, kpi: str, options: dict | None, cache: dict) -> float:
+def _company_value(dataset, p: Period, kpi: str, options: dict | None, cache: dict, tag: str = "") -> float:
+    """The company value of ``kpi`` in ``p`` (NaN when it cannot be computed; then
+    ``cache["lacks", kpi]`` holds what the data lack, when that is the reason)."""
     from .kpis import compute_kpis
 
-    key = (str(p), kpi)
+    key = (str(p), kpi, tag)
     if key not in cache:
         res = compute_kpis(dataset, p, kpis=[kpi], options=options)
         cache[key] = float(res.rollup("company")[kpi].iloc[0]) if kpi in res.kpis else float("nan")
+        if kpi in res.left_out:
+            cache["lacks", kpi] = res.left_out[kpi]
     return cache[key]
+
+
+def _why_not_computed(kpi: str, p: Period, value: float, base_periods: list[Period], base_vals: list[float],
+                      cache: dict) -> Note:
+    """Why a calibration rule on ``kpi`` could not be judged, for a reader: the data it needs
+    and lacks, else which of the figures has no value."""
+    en, zh = CATALOGUE[kpi].en, CATALOGUE[kpi].zh
+    lacks = cache.get(("lacks", kpi))
+    if lacks is not None:
+        return Note(f"the data have no {lacks} to compute {en[:1].lower() + en[1:]}",
+                    f"数据中缺少{getattr(lacks, 'zh', str(lacks))}，无法计算{zh}")
+    if pd.isna(value):
+        return Note(f"{en} has no value in {p} (no records, or nothing to divide by)",
+                    f"{zh}在 {p} 没有数值（没有记录，或分母为 0）")
+    span = _span([str(q) for q in base_periods])
+    if not base_vals:
+        return Note(f"{en} has no value in any of the baseline periods {span}",
+                    f"{zh}在基准期 {_span([str(q) for q in base_periods], 'zh')}都没有数值")
+    return Note(f"the baseline of {en} over {span} is not above 0, so no change can be measured",
+                f"{zh}在基准期 {_span([str(q) for q in base_periods], 'zh')}的均值不大于 0，无法计算变化")
 
 
 def _scale_additive(rows: pd.DataFrame, factor: float, unit: float) -> pd.Series:
@@ -1638,7 +1662,7 @@ def _scale_additive(rows: pd.DataFrame, factor: float, unit: float) -> pd.Series
 
 
 def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | None = None,
-              unit: float = 1.0, apply_from=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+              unit: float = 1.0, apply_from=None, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply calibration rules (目标校准, the Act of PDCA) to the targets of later periods.
 
     For each rule (:class:`~salesperf_kit.params.CalibrationRule`), with the company value of
@@ -1647,6 +1671,13 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         baseline = mean of the company values of the previous baseline_periods periods
         change   = value / baseline − 1
         fires when change ≥ change_at_least (or, for a negative threshold, change ≤ it)
+
+    An open period (``as_of`` before its last day, d of its D days elapsed) is compared with
+    the full baseline periods at its run rate, as :func:`track` forecasts it: an additive KPI
+    (sessions, new customers) is scaled to the whole period, value = value to date × D / d
+    (76,552 sessions in 20 days of October → 76,552 × 31 / 20 = 118,656), and a ratio (CAC,
+    conversion) is taken as it stands to date, already a rate of the whole period. Events
+    after ``as_of`` are ignored, even when the data hold them.
 
     A rule that fires multiplies, for every KPI in its ``adjust`` mapping, the targets of the
     periods starting after ``period`` (or from ``apply_from``) by (1 + fraction). Additive
@@ -1670,13 +1701,19 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     apply_from : str or Period, optional
         First period to adjust; default the period after ``period``.
 
+    as_of : date-like, optional
+        The last day with data (inclusive), when ``period`` is still open.
+
     Returns
     -------
     (new_targets, log): the adjusted targets table (the input is not changed) and one log row
     per rule and adjusted KPI: rule, kpi, period, value, baseline, change, threshold, fired,
-    adjusted_kpi, fraction, periods, before, after, reason. A rule that did not fire has one
-    row with ``fired`` False; ``before``/``after`` are the summed targets of the adjusted
-    periods (the mean for non-additive KPIs).
+    adjusted_kpi, fraction, periods, before, after, reason, baseline_periods (the span of the
+    baseline, ``2026-07 .. 2026-09``), value_to_date, days_elapsed, days_in_period (equal to
+    value and to each other in a closed period) and missing, missing_zh (why the rule could
+    not be judged, e.g. the data it lacks, in English and Chinese; None when it could). A rule that did
+    not fire has one row with ``fired`` False; ``before``/``after`` are the summed targets of
+    the adjusted periods (the mean for non-additive KPIs).
     """
     from .params import CalibrationRule
 
@@ -1691,15 +1728,20 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     starts = out["period"].astype(str).map(lambda s: parse_period(s).start)
     later = starts >= start
     cache: dict = {}
+    D = (p.end - p.start).days
+    cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1) if as_of is not None else p.end
+    d = (cutoff - p.start).days if p.start < cutoff < p.end else D
+    to_date = _as_of_tables(_tables(dataset), cutoff) if d < D else dataset
     log_rows = []
     for i, raw in enumerate(rules or [], start=1):
         try:
             rule = raw if isinstance(raw, CalibrationRule) else CalibrationRule.model_validate(raw)
         except ValidationError as err:
             raise _item_error("calibration rule", "calibration", raw, i, err) from None
-        value = _company_value(dataset, p, rule.kpi, options, cache)
-        base_vals = [_company_value(dataset, p.shift(-i), rule.kpi, options, cache)
-                     for i in range(1, rule.baseline_periods + 1)]
+        value_to_date = _company_value(to_date, p, rule.kpi, options, cache, tag="" if d == D else "to date")
+        value = value_to_date * D / d if d < D and _is_additive(rule.kpi) else value_to_date
+        base_periods = [p.shift(-i) for i in range(rule.baseline_periods, 0, -1)]
+        base_vals = [_company_value(dataset, q, rule.kpi, options, cache) for q in base_periods]
         base_vals = [v for v in base_vals if not pd.isna(v)]
         baseline = float(np.mean(base_vals)) if base_vals else float("nan")
         usable = not pd.isna(baseline) and baseline > 0 and not pd.isna(value)
@@ -1708,14 +1750,19 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         fired = bool(not pd.isna(change) and (change >= thr if thr >= 0 else change <= thr))
         label = CATALOGUE[rule.kpi].en
         head = dict(rule=rule.name, kpi=rule.kpi, period=str(p), value=value, baseline=baseline, change=change,
-                    threshold=thr, fired=fired)
+                    threshold=thr, fired=fired, baseline_periods=_span([str(q) for q in base_periods]),
+                    value_to_date=value_to_date, days_elapsed=d, days_in_period=D, missing=None, missing_zh=None)
         if pd.isna(change):
+            why_not = _why_not_computed(rule.kpi, p, value, base_periods, base_vals, cache)
+            head["missing"], head["missing_zh"] = str(why_not), why_not.zh
             why = (f"{label} in {p} or its {rule.baseline_periods}-period baseline cannot be computed "
-                   f"(value {value:.4g}, baseline {baseline:.4g}); the rule was not applied.")
+                   f"(value {value:.4g}, baseline {baseline:.4g}: {head['missing']}); the rule was not applied.")
             log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
                              "after": np.nan, "reason": why})
             continue
-        cond = f"{label} {value:,.4g} in {p} vs baseline {baseline:,.4g} (mean of the previous " \
+        pace = f" ({value_to_date:,.4g} in {d} of {D} days at its run rate)" if d < D and value != value_to_date \
+            else f" (to day {d} of {D})" if d < D else ""
+        cond = f"{label} {value:,.4g} in {p}{pace} vs baseline {baseline:,.4g} (mean of the previous " \
                f"{rule.baseline_periods}): change {change:+.1%}, threshold {thr:+.0%}"
         if not fired:
             log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
@@ -1745,7 +1792,8 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
                              "reason": cond + f"; {CATALOGUE[adj].en} targets {frac:+.0%} for {span} "
                                               f"({int(persons.sum())} person rows)."})
     cols = ["rule", "kpi", "period", "value", "baseline", "change", "threshold", "fired", "adjusted_kpi",
-            "fraction", "periods", "before", "after", "reason"]
+            "fraction", "periods", "before", "after", "reason", "baseline_periods", "value_to_date", "days_elapsed",
+            "days_in_period", "missing", "missing_zh"]
     return out, pd.DataFrame(log_rows, columns=cols)
 
 

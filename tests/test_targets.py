@@ -911,3 +911,64 @@ def test_a_stale_history_warning_has_a_chinese_text(flat_history, flat_monthly):
     assert t.attrs["warnings"][0].zh == (
         "销售额数据止于 2026-12，比 2029 年早一年以上：2027 与 2028 年没有数据，所以 2029 年的目标是截至 2026-12 的水平 × "
         "1.25（增长 25%），中间这段时间不计。请检查 --year（是要设 2027 年的目标吗？），或载入 2028 年的数据。")
+
+
+@pytest.fixture
+def traffic_data() -> dict:
+    """Sessions every day of 2027-01..04 (one person, one channel): 100 a day in January to
+    March (3,100, 2,800 and 3,100: a mean of 3,000), 110 a day on 1-20 April and 500 a day
+    from 21 April; revenue targets of 1,000 a month for May to December."""
+    emp = pd.DataFrame({"employee_id": ["e1"], "name": ["a"], "team": ["T1"], "role": "sales"})
+    days = pd.date_range("2027-01-01", "2027-04-30", freq="D")
+    sessions = [100.0 if d.month < 4 else 110.0 if d.day <= 20 else 500.0 for d in days]
+    traffic = pd.DataFrame({"date": days, "channel": "百度", "employee_id": "e1", "sessions": sessions,
+                            "unique_visitors": 1.0, "page_views": 1.0, "spend": 10.0})
+    targets = pd.DataFrame({"period": [f"2027-{m:02d}" for m in range(5, 13)], "employee_id": "e1", "team": "T1",
+                            "kpi": "revenue", "target": 1000.0})
+    return {"employees": emp, "orders": _orders([("e1", "2027-01-10", 100, "C1")]), "traffic": traffic,
+            "targets": targets}
+
+
+def test_calibration_of_an_open_period_compares_its_run_rate_with_the_full_baseline(traffic_data):
+    """Data to 20 April: 2,200 sessions in 20 of 30 days. Against the full months' 3,000 that
+    reads as -26.7 % and a rule at -20 % fired; at the same pace April makes 2,200 × 30 / 20
+    = 3,300, +10 %, and the rule does not fire. The 5,000 sessions after 20 April are not
+    known on that day and do not count."""
+    rule = {"name": "traffic down", "kpi": "sessions", "change_at_least": -0.2, "baseline_periods": 3,
+            "adjust": {"revenue": -0.05}}
+    new, log = calibrate(traffic_data["targets"], traffic_data, "2027-04", [rule], as_of="2027-04-20")
+    r = log.iloc[0]
+    assert (r["value_to_date"], r["days_elapsed"], r["days_in_period"]) == (2200, 20, 30)
+    assert r["value"] == pytest.approx(3300) and r["baseline"] == pytest.approx(3000)
+    assert r["change"] == pytest.approx(0.1) and not r["fired"]
+    assert r["baseline_periods"] == "2027-01 .. 2027-03"
+    pd.testing.assert_frame_equal(new, traffic_data["targets"])
+    # the whole month (no as_of): 2,200 + 10 × 500 = 7,200
+    _, closed = calibrate(traffic_data["targets"], traffic_data, "2027-04", [rule])
+    assert closed.iloc[0][["value", "value_to_date", "days_elapsed"]].tolist() == [7200, 7200, 30]
+    # a ratio (CAC) is taken as it stands to date, not scaled
+    cac = {"name": "cac", "kpi": "cac", "change_at_least": 0.3, "adjust": {"revenue": -0.05}}
+    _, log = calibrate(traffic_data["targets"], traffic_data, "2027-01", [cac], as_of="2027-01-20")
+    # 20 days of spend (200) over the one new customer of 10 January
+    assert log.iloc[0][["value_to_date", "value"]].tolist() == [200, 200]
+
+
+def test_a_calibration_rule_that_cannot_be_judged_says_what_the_data_lack(traffic_data):
+    """Without traffic, CAC cannot be computed: the log says so (the report words it), not
+    merely that the rule did not fire."""
+    data = {k: v for k, v in traffic_data.items() if k != "traffic"}
+    rule = {"name": "cac", "kpi": "cac", "change_at_least": 0.3, "adjust": {"revenue": -0.05}}
+    _, log = calibrate(data["targets"], data, "2027-04", [rule])
+    r = log.iloc[0]
+    assert not r["fired"] and pd.isna(r["change"])
+    assert r[["missing", "missing_zh"]].tolist() == [
+        "the data have no table 'traffic' to compute customer acquisition cost", "数据中缺少「流量」表，无法计算客户获取成本"]
+    # with traffic but no new customer in April: nothing to divide by
+    _, log = calibrate(traffic_data["targets"], traffic_data, "2027-04", [rule])
+    assert log.iloc[0][["missing", "missing_zh"]].tolist() == [
+        "Customer acquisition cost has no value in 2027-04 (no records, or nothing to divide by)",
+        "客户获取成本在 2027-04 没有数值（没有记录，或分母为 0）"]
+    _, log = calibrate(traffic_data["targets"], traffic_data, "2027-01", [{**rule, "kpi": "sessions"}])
+    assert log.iloc[0][["missing", "missing_zh"]].tolist() == [
+        "Sessions has no value in any of the baseline periods 2026-10 .. 2026-12",
+        "网站流量在基准期 2026-10 至 2026-12 期间都没有数值"]
