@@ -1077,7 +1077,7 @@ class Report:
                      f"{with_target} 人中有 {at_risk} 人按目前进度预计无法达成目标。") if self.zh else
                     f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk "
                     "of missing it at the current run rate.")
-        paras = [para] + (fallback if with_target else []) + self._calibration_lines()
+        paras = [para] + (fallback if with_target else []) + self._calibration_lines(as_of)
         t = self._by_rank(t, "attainment") if by == "employee_id" else t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
         figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
@@ -1092,9 +1092,11 @@ class Report:
         })
         return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)
 
-    def _calibration_lines(self) -> list[str]:
-        """One sentence per calibration rule of the plan: whether it fired, and the targets
-        of the adjusted KPIs before and after."""
+    def _calibration_lines(self, as_of: pd.Timestamp | None = None) -> list[str]:
+        """One sentence per calibration rule of the plan: whether it fired (or why it could not
+        be judged), the figures it compared with their baseline months, and the targets of the
+        adjusted KPIs before and after. An open period (``as_of``) is compared at its run rate
+        (:func:`targets.calibrate`), and the sentence says over how many days."""
         from .targets import calibrate
 
         rules = self.params.targets.calibration
@@ -1102,37 +1104,69 @@ class Report:
         if not rules or targets is None:
             return []
         _, log = calibrate(targets, self.dataset.tables, self.period, rules,
-                           options=self.params.kpi_options.model_dump())
+                           options=self.params.kpi_options.model_dump(), as_of=as_of)
         periods_of = {rule.name: rule.baseline_periods for rule in rules}
         lines = []
         for r in log.to_dict("records"):
             periods = periods_of.get(r["rule"], "")
             r["rule"] = self.params.rule_label(r["rule"], self.language)  # (its label in the report's language)
+            unit = CATALOGUE[r["kpi"]].unit if r["kpi"] in CATALOGUE else None
+            months = r["baseline_periods"].replace(" .. ", " 至 ") if self.zh else r["baseline_periods"]
+            if isinstance(r.get("missing"), str):  # not judged: not "did not fire"
+                lines.append(f"校准规则「{r['rule']}」无法检查：{r['missing_zh']}（本期及前 {periods} 期 {months}），"
+                             "因此没有调整目标。" if self.zh else
+                             f"Calibration rule '{r['rule']}' could not be checked: {r['missing']} (this period "
+                             f"and the previous {periods}, {months}), so no target was adjusted.")
+                continue
             change = _fmt(r.get("change"), "ratio")
             if change != "–" and r["change"] > 0:
                 change = "+" + change
             thr = r["threshold"]
-            unit = CATALOGUE[r["kpi"]].unit if r["kpi"] in CATALOGUE else None
-            value, baseline = (_fmt(r[c], unit, language=self.language) for c in ("value", "baseline"))
+            value, baseline, to_date = (_fmt(r[c], unit, language=self.language)
+                                        for c in ("value", "baseline", "value_to_date"))
+            d, days = r["days_elapsed"], r["days_in_period"]
+            # (an open period: the days it covers, and the run rate when the figure is scaled)
+            if d >= days:
+                now = f"本期 {value}" if self.zh else value
+            elif value != to_date:
+                now = (f"本期前 {d} 天 {to_date}，按 {days} 天的进度折算为 {value}" if self.zh else
+                       f"{value} ({to_date} in the first {d} of {days} days, at that pace over the period)")
+            else:
+                now = f"本期前 {d} 天 {value}" if self.zh else f"{value} (over the first {d} of {days} days)"
             # the figures the rule compared, so that a reader can check it
             if self.zh:
-                basis = (f"{self._label(r['kpi'])}本期 {value}，前 {periods} 期均值 "
+                basis = (f"{self._label(r['kpi'])}{now}，前 {periods} 期（{months}）均值 "
                          f"{baseline}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
                          f"{'或以上' if thr >= 0 else '或以下'}时触发）")
             else:
-                basis = (f"{self._label(r['kpi'])} {value} against {baseline} on average over "
-                         f"the previous {periods} periods, a change of {change} (it fires at "
+                basis = (f"{self._label(r['kpi'])} {now} against {baseline} on average over "
+                         f"the previous {periods} periods ({months}), a change of {change} (it fires at "
                          f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
             if not r.get("fired"):
                 lines.append(f"校准规则「{r['rule']}」未触发：{basis}。" if self.zh else
                              f"Calibration rule '{r['rule']}' did not fire: {basis}.")
                 continue
-            adj = self._label(r["adjusted_kpi"]) if isinstance(r.get("adjusted_kpi"), str) else ""
-            before, after = _fmt(r.get("before")), _fmt(r.get("after"))
-            lines.append(f"校准规则「{r['rule']}」已触发（{basis}）：{adj}目标调整 "
-                         f"{_fmt(r.get('fraction'), 'ratio')}，调整前 {before}，调整后 {after}。" if self.zh else
-                         f"Calibration rule '{r['rule']}' fired ({basis}): {adj} "
-                         f"targets {_fmt(r.get('fraction'), 'ratio')}, before {before}, after {after}.")
+            adj = r.get("adjusted_kpi") if isinstance(r.get("adjusted_kpi"), str) else ""
+            adj_unit = CATALOGUE[adj].unit if adj in CATALOGUE else None
+            if adj_unit == "ratio":  # a rate target as the targets file gives it: 3.78%, not 0.04
+                before, after = (_fmt(r.get(c)) if pd.isna(r.get(c)) else f"{r[c] * 100:.2f}%"
+                                 for c in ("before", "after"))
+            else:
+                before, after = _fmt_step(r.get("before"), r.get("after"), adj_unit, self.language)
+            frac = _fmt(r.get("fraction"), "ratio")
+            frac = "+" + frac if frac != "–" and r["fraction"] > 0 else frac
+            span = r.get("periods") or ""
+            span = span.replace(" .. ", " 至 ") if self.zh else span
+            label = self._label(adj) if adj else ""
+            if self.zh:
+                what = f"{span} 的{label}目标（{'各人均值' if adj_unit == 'ratio' else '合计'}）" if span else f"{label}目标"
+                lines.append(f"校准规则「{r['rule']}」已触发（{basis}）：{what}调整 {frac}，"
+                             f"调整前 {before}，调整后 {after}。")
+            else:
+                what = (f"{label} targets of {span} ({'mean per person' if adj_unit == 'ratio' else 'total'})"
+                        if span else f"{label} targets")
+                lines.append(f"Calibration rule '{r['rule']}' fired ({basis}): {what} {frac}, "
+                             f"before {before}, after {after}.")
         return lines
 
     def audit(self) -> Section:

@@ -747,10 +747,10 @@ def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared
     head, rule = report.goals().paragraphs[:2]
     if language == "zh":
         assert head == f"{people} 人中有 {missed} 人未达成本期目标。"
-        assert f"本期 {cac:,.2f}，前 3 期均值 {baseline:,.2f}" in rule and "+30% 或以上时触发" in rule
+        assert f"本期 {cac:,.2f}，前 3 期（2026-07 至 2026-09）均值 {baseline:,.2f}" in rule and "+30% 或以上时触发" in rule
     else:
         assert head == f"{missed} of the {people} people with a target missed it this period."
-        assert f"{cac:,.2f} against {baseline:,.2f} on average over the previous 3 periods" in rule
+        assert f"{cac:,.2f} against {baseline:,.2f} on average over the previous 3 periods (2026-07 .. 2026-09)" in rule
         assert "(it fires at +30% or more)" in rule
     change = cac / baseline - 1
     assert f"{'+' if change > 0 else ''}{change * 100:.1f}%" in rule
@@ -767,7 +767,99 @@ def test_a_calibration_rule_on_a_rate_gives_its_figures_as_rates(online_small, t
     report = build_report(business="online", params_file=str(tmp_path / "plan.yaml"), data_path=str(online_small),
                           period="2026-10", language="zh")
     (line,) = [p for p in report.goals().paragraphs if "转化下滑" in p]
-    assert re.search(r"转化率本期 \d+\.\d%，前 3 期均值 \d+\.\d%，变化 [-+]?\d+\.\d%", line), line
+    assert re.search(r"转化率本期 \d+\.\d%，前 3 期（2026-07 至 2026-09）均值 \d+\.\d%，变化 [-+]?\d+\.\d%", line), line
+
+
+def _sessions(folder, first: str, last: str) -> float:
+    import pandas as pd
+
+    tr = pd.read_csv(folder / "traffic.csv", parse_dates=["date"])
+    return float(tr.loc[(tr["date"] >= first) & (tr["date"] <= last), "sessions"].sum())
+
+
+def _traffic_plan(tmp_path, threshold: float, adjust: str) -> str:
+    (tmp_path / "plan.yaml").write_text(
+        f"extends: {PARAMS_DIR / 'online.yaml'}\n"
+        "targets:\n  calibration:\n    - {name: 流量变化, label: {zh: 流量变化, en: Traffic change}, kpi: sessions, "
+        f"change_at_least: {threshold}, baseline_periods: 3, adjust: {adjust}}}\n", encoding="utf-8")
+    return str(tmp_path / "plan.yaml")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_calibration_in_an_open_period_compares_the_run_rate_with_full_months(online_small, tmp_path, language):
+    """Data as of 20 October: 20 days of sessions against three whole months read as a fall
+    and fired a rule; the month is compared at its run rate (× 31 / 20), and the sentence
+    says so."""
+    to_date = _sessions(online_small, "2026-10-01", "2026-10-20")
+    rate = to_date * 31 / 20
+    base = sum(_sessions(online_small, a, b) for a, b in (("2026-07-01", "2026-07-31"), ("2026-08-01", "2026-08-31"),
+                                                          ("2026-09-01", "2026-09-30"))) / 3
+    change = rate / base - 1
+    assert to_date / base - 1 <= -0.2 < change  # (the fixture: a fall to date, a rise at the run rate)
+    report = build_report(business="online", params_file=_traffic_plan(tmp_path, -0.2, "{revenue: -0.05}"),
+                          data_path=str(online_small), period="2026-10", as_of="2026-10-20", language=language)
+    (line,) = [p for p in report.goals().paragraphs if "流量变化" in p or "Traffic change" in p]
+    if language == "zh":
+        assert line == (f"校准规则「流量变化」未触发：网站流量本期前 20 天 {to_date:,.0f}，按 31 天的进度折算为 {rate:,.0f}，"
+                        f"前 3 期（2026-07 至 2026-09）均值 {base:,.0f}，变化 +{change:.1%}（变化降到 -20% 或以下时触发）。")
+    else:
+        assert line == (f"Calibration rule 'Traffic change' did not fire: Sessions {rate:,.0f} ({to_date:,.0f} in the "
+                        f"first 20 of 31 days, at that pace over the period) against {base:,.0f} on average over the "
+                        f"previous 3 periods (2026-07 .. 2026-09), a change of +{change:.1%} (it fires at -20% or less).")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_fired_rule_gives_signed_changes_targets_in_their_unit_and_the_months(online_small, tmp_path, language):
+    """The adjustment is signed (-5.0%, +5.0%), a rate target reads 3.78% (not 0.04) and
+    the sentence names the months adjusted. November's targets by hand: revenue 1,000 +
+    2,000 = 3,000 → 2,850; one conversion target 0.0378 → 0.0378 × 1.05 = 0.03969, kept to
+    four decimals as 0.0397."""
+    import shutil
+
+    import pandas as pd
+
+    data = tmp_path / "data"
+    shutil.copytree(online_small, data)
+    emp = pd.read_csv(data / "employees.csv", dtype=str).head(2)
+    t = pd.read_csv(data / "targets.csv", dtype={"period": str, "employee_id": str})
+    extra = pd.DataFrame({"period": "2026-11", "employee_id": [*emp["employee_id"], emp["employee_id"].iloc[0]],
+                          "team": [*emp["team"], emp["team"].iloc[0]],
+                          "kpi": ["revenue", "revenue", "conversion_rate"], "target": [1000.0, 2000.0, 0.0378]})
+    pd.concat([t, extra], ignore_index=True).to_csv(data / "targets.csv", index=False)
+    now = _sessions(online_small, "2026-10-01", "2026-10-31")
+    base = sum(_sessions(online_small, a, b) for a, b in (("2026-07-01", "2026-07-31"), ("2026-08-01", "2026-08-31"),
+                                                          ("2026-09-01", "2026-09-30"))) / 3
+    assert now / base - 1 >= 0.05  # (the fixture: the rule fires)
+    report = build_report(business="online", params_file=_traffic_plan(tmp_path, 0.05,
+                                                                       "{revenue: -0.05, conversion_rate: 0.05}"),
+                          data_path=str(data), period="2026-10", language=language)
+    lines = [p for p in report.goals().paragraphs if "流量变化" in p or "Traffic change" in p]
+    revenue, rate = (line.split("：" if language == "zh" else "): ", 1)[1] for line in lines)
+    if language == "zh":
+        assert revenue == "2026-11 的销售额目标（合计）调整 -5.0%，调整前 3,000，调整后 2,850。"
+        assert rate == "2026-11 的页面转化率目标（各人均值）调整 +5.0%，调整前 3.78%，调整后 3.97%。"
+    else:
+        assert revenue == "Revenue targets of 2026-11 (total) -5.0%, before 3,000, after 2,850."
+        assert rate == "Conversion rate targets of 2026-11 (mean per person) +5.0%, before 3.78%, after 3.97%."
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "校准规则「获客成本上升」无法检查：数据中缺少「流量」表，无法计算客户获取成本（本期及前 3 期 2026-07 至 2026-09），"
+           "因此没有调整目标。"),
+    ("en", "Calibration rule 'Rising acquisition cost' could not be checked: the data have no table 'traffic' to "
+           "compute customer acquisition cost (this period and the previous 3, 2026-07 .. 2026-09), so no target "
+           "was adjusted.")])
+def test_a_rule_without_the_data_it_needs_is_not_reported_as_not_fired(online_small, tmp_path, language, text):
+    """Without traffic data CAC cannot be computed: the rule was never checked, which is
+    not the same as CAC not having risen."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(online_small, data)
+    (data / "traffic.csv").unlink()
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                          period="2026-10", language=language)
+    assert text in report.goals().paragraphs
 
 
 def test_a_report_in_another_language_than_the_plan_words_its_scorecard_in_it(no_reviews):
