@@ -1072,15 +1072,29 @@ class Report:
                      f"{with_target} 人中有 {at_risk} 人未达成本期目标。") if self.zh else
                     f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target missed it "
                     "this period.")
-        else:
-            para = ((f"{with_target} 个团队中有 {at_risk} 个按目前进度预计无法达成目标。" if teams else
-                     f"{with_target} 人中有 {at_risk} 人按目前进度预计无法达成目标。") if self.zh else
-                    f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk "
-                    "of missing it at the current run rate.")
+        else:  # the forecast and its interval are shown; at risk is read on the interval's low end
+            d, days = int(t["days_elapsed"].iloc[0]), int(t["days_in_period"].iloc[0])
+            para = ((f"{with_target} 个团队中有 {at_risk} 个有未达成目标的风险。" if teams else
+                     f"{with_target} 人中有 {at_risk} 人有未达成目标的风险。") +
+                    f"预测按前 {d} 天的日均进度推算到 {days} 天，并给出 80% 预测区间；区间下限低于目标即列为有风险"
+                    "（约有一成或更高的可能达不成），即使预测本身达标。" if self.zh else
+                    f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk of "
+                    f"missing it. The forecast takes the daily run rate of the first {d} days over all {days}, with "
+                    "an 80% interval; whoever's interval reaches below the target is at risk (a chance of missing "
+                    "of about one in ten or more), even when the forecast itself clears it.")
         paras = [para] + (fallback if with_target else []) + self._calibration_lines(as_of)
         t = self._by_rank(t, "attainment") if by == "employee_id" else t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
-        figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
+        forecast = {}
+        if with_target and not closed:  # an open period: what the run rate makes of it, and how surely
+            figures = _same_decimals(t, ["target", "actual", "variance", "forecast", "forecast_low", "forecast_high"],
+                                     by="kpi")
+            interval = [f"{lo}–{hi}" if lo != "–" and hi != "–" else "–"
+                        for lo, hi in zip(figures["forecast_low"], figures["forecast_high"], strict=True)]
+            forecast = {"预测" if self.zh else "Forecast": figures["forecast"],
+                        "80% 预测区间" if self.zh else "80% interval": interval}
+        else:
+            figures = _same_decimals(t, ["target", "actual", "variance"], by="kpi")
         shown = pd.DataFrame({
             **({} if teams else {"姓名" if self.zh else "Name": t["name"]}),
             "团队" if self.zh else "Team": t["team"],
@@ -1088,6 +1102,7 @@ class Report:
             "目标" if self.zh else "Target": figures["target"], "实际" if self.zh else "Actual": figures["actual"],
             "完成率" if self.zh else "Attainment": t["attainment"].map(lambda v: _fmt(v, "ratio")),
             "差额" if self.zh else "Variance": figures["variance"],
+            **forecast,
             "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
         })
         return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)

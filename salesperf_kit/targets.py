@@ -1462,8 +1462,11 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
 
     The interval is NaN for KPIs without a daily series (and with fewer than 2 days); a ratio
     is forecast at its value to date. In a closed period the forecast is the actual.
-    ``at_risk`` is True when the forecast misses the target (below it, or above it when
-    lower is better).
+    ``at_risk`` is True when the target may well be missed: in an open period, when the
+    interval's low end is below the target (its high end above it when lower is better), i.e.
+    a chance of missing of about (1 − level) / 2 or more (10 % at the default level; a forecast
+    just above the target with a wide interval is at risk), and the forecast itself where there
+    is no interval; in a closed period, when the actual misses the target.
 
     Parameters
     ----------
@@ -1578,7 +1581,9 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
             out.loc[rows, "forecast_low"] = np.maximum(act[rows].to_numpy(), f - half)
             out.loc[rows, "forecast_high"] = f + half
     fc = out["forecast"].astype("float64")
-    out["at_risk"] = np.where(out["target"].isna() | fc.isna(), False, np.where(hib, fc < tgt, fc > tgt))
+    low = out["forecast_low"].astype("float64").fillna(fc)
+    high = out["forecast_high"].astype("float64").fillna(fc)
+    out["at_risk"] = np.where(out["target"].isna() | fc.isna(), False, np.where(hib, low < tgt, high > tgt))
     out["at_risk"] = out["at_risk"].astype(bool)
     out["days_elapsed"], out["days_in_period"] = d, D
     cols = [by, "kpi", "target", "actual", "attainment", "variance", "forecast", "forecast_low", "forecast_high",

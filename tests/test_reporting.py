@@ -1023,13 +1023,20 @@ def _three_orders_report(tmp_path, language, targets: dict, last: str = "2026-10
 def test_goals_of_an_export_that_stops_early_are_forecast_not_missed(tmp_path, language):
     """The export ends on 2026-10-05 (5 of October's 31 days): at the run rate E1 reaches
     1,000 x 31 / 5 = 6,200 (target 1,200), E2 3,100 (target 1,200), E3 1,860 (target
-    2,000): one person is at risk, nobody has missed a target of a month not yet over."""
+    2,000): nobody has missed a target of a month not yet over. One sale in five days says
+    little, though: E1's days 0, 0, 1,000, 0, 0 give s² = 200,000 and an 80 % interval of
+    6,200 ∓ 1.2816 × √(26 × s² + 26² × s² / 5) = 6,200 ∓ 7,277, whose low end (at least the
+    1,000 sold) is under 1,200; so for E2 (3,100 ∓ 3,638, low end 500) and E3 (1,860 ∓ 2,183,
+    s² = 18,000, low end 300): all three are at risk."""
     report = _three_orders_report(tmp_path, language, {"employee_id": ["E1", "E2", "E3"],
                                                        "team": ["A", "A", "B"], "target": [1200, 1200, 2000]})
     assert report.as_of == "2026-10-05"
-    assert report.goals().paragraphs[0] == ("3 人中有 1 人按目前进度预计无法达成目标。" if language == "zh" else
-                                            "1 of the 3 people with a target are at risk of missing it at the "
-                                            "current run rate.")
+    section = report.goals()
+    assert section.paragraphs[0].startswith("3 人中有 3 人有未达成目标的风险。预测按前 5 天的日均进度推算到 31 天" if language == "zh"
+                                            else "3 of the 3 people with a target are at risk of missing it. The "
+                                            "forecast takes the daily run rate of the first 5 days over all 31")
+    interval = section.table["80% 预测区间" if language == "zh" else "80% interval"].tolist()
+    assert interval == ["300–4,043", "500–6,738", "1,000–13,477"]  # (by attainment: E3, E2, E1)
 
 
 def test_a_partly_covered_period_is_compared_with_the_same_days_of_earlier_periods(tmp_path):
@@ -1855,3 +1862,42 @@ def test_the_report_s_cards_and_diagnostics_give_the_plan_s_currency(no_reviews,
     cards = report.feedback().paragraphs
     named, bare = ("「销售额（元）」", "「销售额」") if zh else ("Revenue (CNY)", "Revenue;")
     assert [c for c in cards if named in c] and not [c for c in cards if bare in c]
+
+
+def test_an_open_period_shows_the_forecast_and_reads_risk_on_its_interval(online_small):
+    """Data as of 20 October: the table gives each person's run-rate forecast (to date × 31 /
+    20) and its 80 % interval (forecast ∓ 1.2816 × √(11 s² + 11² s² / 20), s² the variance of
+    their 20 daily sales, the low end at least the sales to date), and whoever's low end is
+    under the target is at risk, even with a forecast above it."""
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    o = pd.read_csv(online_small / "orders.csv", dtype={"employee_id": str}, parse_dates=["order_date"])
+    cut = pd.Timestamp("2026-10-21")  # (a refund after the 20th is not known on the 20th)
+    valid = (o["status"] == "completed") | ((o["status"] == "refunded") & (pd.to_datetime(o["refunded_at"]) >= cut))
+    v = o[valid & (o["order_date"] >= "2026-10-01") & (o["order_date"] < cut)]
+    daily = (v.pivot_table(index="employee_id", columns=v["order_date"].dt.normalize(), values="amount",
+                           aggfunc="sum").reindex(columns=pd.date_range("2026-10-01", "2026-10-20")).fillna(0.0))
+    t = pd.read_csv(online_small / "targets.csv", dtype={"period": str, "employee_id": str})
+    target = t[(t["period"] == "2026-10") & (t["kpi"] == "revenue") & t["employee_id"].notna()].set_index(
+        "employee_id")["target"]
+    actual = daily.sum(axis=1).reindex(target.index).fillna(0.0)
+    forecast = actual * 31 / 20
+    s2 = daily.var(axis=1, ddof=1).reindex(target.index).fillna(0.0)
+    half = stats.norm.ppf(0.9) * np.sqrt(11 * s2 + 121 * s2 / 20)
+    low, high = np.maximum(actual, forecast - half), forecast + half
+    risky = (forecast >= target) & (low < target)
+    assert risky.any()  # (the fixture: someone whose forecast clears the target is still at risk)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(online_small), period="2026-10", as_of="2026-10-20", language="zh")
+    section = report.goals()
+    assert section.paragraphs[0] == (
+        f"{len(target)} 人中有 {int((low < target).sum())} 人有未达成目标的风险。预测按前 20 天的日均进度推算到 31 天，"
+        "并给出 80% 预测区间；区间下限低于目标即列为有风险（约有一成或更高的可能达不成），即使预测本身达标。")
+    names = pd.read_csv(online_small / "employees.csv", dtype=str).set_index("employee_id")["name"]
+    table = section.table.set_index("姓名")
+    for e in risky[risky].index:
+        row = table.loc[names[e]]
+        assert row[["目标", "实际", "预测", "80% 预测区间", "风险"]].tolist() == [
+            f"{target[e]:,.0f}", f"{actual[e]:,.0f}", f"{forecast[e]:,.0f}", f"{low[e]:,.0f}–{high[e]:,.0f}", "是"]

@@ -539,6 +539,19 @@ def test_track_open_period_run_rate_and_interval(tracking_data):
     assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
 
 
+def test_in_an_open_period_at_risk_reads_the_low_end_of_the_interval(tracking_data):
+    """e2 with a target of 15,000: the run rate gives 15,500, above it, but e2's sales come
+    every second day, so the 80 % interval reaches down to 15,500 − 1.2816 × √(65.1 × s²)
+    with s² = 10 × 500² / 9 (about 10,050): a miss is quite possible, and e2 is at risk. e1
+    (no spread, forecast 31,000 = target) is not."""
+    t = tracking_data["targets"]
+    tracking_data["targets"] = t.assign(target=t["target"].where(t["employee_id"] != "e2", 15000.0))
+    out = track(tracking_data, "2027-01", as_of="2027-01-10").set_index("employee_id")
+    low = 15500 - stats.norm.ppf(0.9) * math.sqrt(65.1 * 10 * 500**2 / 9)
+    assert out.loc["e2", "forecast"] == pytest.approx(15500) and out.loc["e2", "forecast_low"] == pytest.approx(low)
+    assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
+
+
 def test_a_quarter_whose_targets_stop_is_tracked_over_the_months_they_cover(tracking_data):
     # 2027-Q1 with January's targets only and data to 31 January: the quarter's target is
     # January's, so January's sales are compared with it as they are, not forecast over
