@@ -141,7 +141,21 @@ def _num(x: float) -> str:
     return grouped(x, 2).rstrip("0").rstrip(".") if abs(x) < 1e6 else grouped(x)
 
 
-def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()) -> str:
+def _money(x: float, language: str, currency: str | None) -> str:
+    """An amount of the orders as :func:`_num` gives it, with the plan's unit of money when
+    the report has one (``report.currency``): 7,856.52 元, 79.2 CNY."""
+    return with_unit_sign(_num(x), "currency", language, currency)
+
+
+def _days(first: pd.Timestamp, last: pd.Timestamp, language: str) -> str:
+    """Two dates as a span, one day as itself: 2026-11-02 to 2026-11-05 (2026-11-02 至
+    2026-11-05), on 2026-11-02 (2026-11-02), not the same date twice."""
+    if first.normalize() == last.normalize():
+        return _say(language, f"on {first:%Y-%m-%d}", f"{first:%Y-%m-%d}")
+    return f"{first:%Y-%m-%d} {_say(language, 'to', '至')} {last:%Y-%m-%d}"
+
+
+def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = (), currency: str | None = None) -> str:
     """A KPI value as a person reads it: ratios in per cent, a number of times with its unit
     (7.95×, 7.95 次), a multiple as 3.2×, money as the report's tables give it (31,192, not 31,191.99;
     cents when every figure of the sentence is below 1,000), others with up to 2 decimals. Figures read side
@@ -155,7 +169,7 @@ def _fmt(kpi: str, x: float, language: str = "en", *, like: Iterable[float] = ()
         return _num(x)
     if unit == "currency":  # as the report's tables give money: whole units from 1,000 on, else cents
         whole = max(abs(v) for v in [x, *like]) >= 1000
-        return grouped(x, 0 if whole else 2)
+        return with_unit_sign(grouped(x, 0 if whole else 2), unit, language, currency)
     together = [x, *like]
     if like and abs(x) < 1e6 and any(abs(v) < 1e6 and round(v, 2) != round(v) for v in together):
         return with_unit_sign(f"{x:,.2f}", unit, language)
@@ -244,25 +258,28 @@ def conversion_jumps(dataset, period, *, jump: float = 0.5, baseline_periods: in
 
 # ----------------------------------------------------------------------------- brushing
 def brushed_orders(dataset, period, *, min_orders: int = 5, window_minutes: float = 60, max_amount: float = 50,
-                   language: str = "en") -> pd.DataFrame:
+                   language: str = "en", currency: str | None = None) -> pd.DataFrame:
     """Bursts of small orders from one customer (刷单).
 
     Among the period's orders with amount ≤ ``max_amount`` (any status), a customer's
     orders are marked when at least ``min_orders`` of them fall within ``window_minutes`` of
     each other (t_j − t_i ≤ window); marked orders less than a window apart form one burst,
-    and each burst is one alert naming its orders, its time span and its total.
+    and each burst is one alert naming its orders, its time span and its total (with
+    ``currency``, the unit of money in ``language``, when given).
 
     Returns
     -------
     DataFrame of alerts, ``kind`` = "brushing", ``subject`` = customer_id, ``value`` = the
     burst's number of orders, ``baseline`` = ``min_orders``.
     """
-    return alerts_frame(a for a, _ in _bursts(dataset, period, min_orders, window_minutes, max_amount, language))
+    return alerts_frame(a for a, _ in _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
+                                              currency=currency))
 
 
 def _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
             names: Mapping[str, str] | None = None,
-            customers: Callable[[str], str] | None = None) -> list[tuple[Alert, list[str]]]:
+            customers: Callable[[str], str] | None = None,
+            currency: str | None = None) -> list[tuple[Alert, list[str]]]:
     p = parse_period(period)
     orders = _tables(dataset).get("orders")
     if orders is None or "customer_id" not in orders:
@@ -292,13 +309,14 @@ def _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
             ids = b["order_id"].astype(str).tolist()
             staff = _ids([_who(e, names) for e in emp.index], 3)
             buyer = _customer(cust, customers)
+            limit, total = _money(max_amount, language, currency), _money(total, language, currency)
             reason = _say(
                 language,
-                f"Customer {buyer} placed {n} orders of at most {_num(max_amount)} (total {_num(total)}) with "
+                f"Customer {buyer} placed {n} orders of at most {limit} (total {total}) with "
                 f"{staff} between {first:%Y-%m-%d %H:%M} and {last:%H:%M} (≥ {min_orders} within "
                 f"{window_minutes:g} min): orders {_ids(ids)}. Check whether they were real purchases.",
                 f"客户 {buyer} 于 {first:%Y-%m-%d %H:%M} 至 {last:%H:%M} 向 {staff} 下了 {n} 笔不超过 "
-                f"{_num(max_amount)} 的订单（合计 {_num(total)}；{window_minutes:g} 分钟内 ≥ {min_orders} 笔）：订单 "
+                f"{limit}{'' if currency else ' '}的订单（合计 {total}；{window_minutes:g} 分钟内 ≥ {min_orders} 笔）：订单 "
                 f"{_ids(ids)}。请核查是否为真实购买（疑似刷单）。")
             out.append((Alert("brushing", cust, str(p), float(n), float(min_orders), reason,
                               subject_type="customer", employee_id=who), ids))
@@ -307,7 +325,8 @@ def _bursts(dataset, period, min_orders, window_minutes, max_amount, language,
 
 # ----------------------------------------------------------------------------- late refunds
 def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3, alpha: float = 0.001,
-                 language: str = "en", names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 language: str = "en", names: Mapping[str, str] | None = None,
+                 currency: str | None = None) -> pd.DataFrame:
     """People whose orders of the period were refunded right after it closed.
 
     Such refunds let an order count for the period's score and disappear once it closed. With
@@ -321,7 +340,8 @@ def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3,
     so ordinary refunds of late-month orders, which cross the month end anyway, do not
     raise alerts.
 
-    ``names``: how the reasons name a person, as for :func:`detect`.
+    ``names`` and ``currency``: how the reasons name a person and the unit of money, as
+    for :func:`detect`.
 
     Returns
     -------
@@ -346,15 +366,16 @@ def late_refunds(dataset, period, *, window_days: float = 7, min_count: int = 3,
         if stats.poisson.sf(late[e] - 1, expected) >= alpha:
             continue
         g = o[is_late & (o["employee_id"] == e)].sort_values("_r")
-        k, amount, who = int(late[e]), float(g["amount"].sum()), _who(e, names)
+        k, amount, who = int(late[e]), _money(float(g["amount"].sum()), language, currency), _who(e, names)
+        days = _days(g["_r"].min(), g["_r"].max(), language)
         reason = _say(
             language,
-            f"{k} of the {n[e]} orders of {who} placed in {p} (total {_num(amount)}) were refunded within "
-            f"{window_days:g} days after the period closed ({g['_r'].min():%Y-%m-%d} to {g['_r'].max():%Y-%m-%d}): "
+            f"{k} of the {n[e]} orders of {who} placed in {p} (total {amount}) were refunded within "
+            f"{window_days:g} days after the period closed ({days}): "
             f"orders {_ids(g['order_id'])}; at the other people's rate {expected:.1f} were expected. "
             "Check whether the sales were real.",
-            f"{who} 在 {p} 的 {n[e]} 笔订单中有 {k} 笔（合计 {_num(amount)}）在期末后 {window_days:g} 天内退款"
-            f"（{g['_r'].min():%Y-%m-%d} 至 {g['_r'].max():%Y-%m-%d}）：订单 {_ids(g['order_id'])}；"
+            f"{who} 在 {p} 的 {n[e]} 笔订单中有 {k} 笔（合计 {amount}）在期末后 {window_days:g} 天内退款"
+            f"（{days}）：订单 {_ids(g['order_id'])}；"
             f"按其他人员的比例预期约 {expected:.1f} 笔。请核查这些销售是否真实。")
         alerts.append(Alert("late_refund", e, str(p), float(k), expected, reason, subject_type="employee",
                             employee_id=e))
@@ -411,7 +432,7 @@ def short_call_bursts(dataset, period, *, short_seconds: float = 10, share: floa
 # ----------------------------------------------------------------------------- duplicates
 def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_orders: Iterable[str] = (),
                      language: str = "en", names: Mapping[str, str] | None = None,
-                     customers: Callable[[str], str] | None = None) -> pd.DataFrame:
+                     customers: Callable[[str], str] | None = None, currency: str | None = None) -> pd.DataFrame:
     """The same order entered twice under different order_ids.
 
     Two orders of the period are duplicates when they have the same customer_id,
@@ -421,8 +442,8 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
     count nowhere and are left out. ``exclude_orders`` leaves out orders already reported
     otherwise (e.g. in a brushing burst).
 
-    ``names`` and ``customers``: how the reasons name a person and a customer, as for
-    :func:`detect`.
+    ``names``, ``customers`` and ``currency``: how the reasons name a person, a customer and
+    the unit of money, as for :func:`detect`.
 
     Returns
     -------
@@ -455,13 +476,14 @@ def duplicate_orders(dataset, period, *, window_minutes: float = 10, exclude_ord
                  _say(language, f"placed {secs:.0f} s apart", f"间隔 {secs:.0f} 秒") if secs < 120 else
                  _say(language, f"placed {secs / 60:.0f} min apart", f"间隔 {secs / 60:.0f} 分钟"))
         who, buyer = _who(r["employee_id"], names), _customer(r["customer_id"], customers)
+        amount = _money(float(r["amount"]), language, currency)
         reason = _say(
             language,
             f"Order {r['order_id']} repeats order {prev_id.iloc[i]}: same customer {buyer}, employee "
-            f"{who} and amount {_num(float(r['amount']))}, {apart}. Check whether it was "
+            f"{who} and amount {amount}, {apart}. Check whether it was "
             "entered twice.",
             f"订单 {r['order_id']} 与订单 {prev_id.iloc[i]} 重复：客户 {buyer}、员工 {who}、"
-            f"金额 {_num(float(r['amount']))} 均相同，{apart}。请核查是否重复录入。")
+            f"金额 {amount}{'' if currency else ' '}均相同，{apart}。请核查是否重复录入。")
         alerts.append(Alert("duplicate_order", str(r["order_id"]), str(p), float(r["amount"]), float("nan"), reason,
                             subject_type="order", employee_id=str(r["employee_id"])))
     return alerts_frame(alerts)
@@ -475,7 +497,7 @@ _PEERS_ZH = {"role": "同岗位", "team": "同团队"}
 def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterable[str] | None = None,
                  by: str | None = "role", min_peers: int = 5, period=None, language: str = "en",
                  group_labels: dict[str, str] | None = None,
-                 names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 names: Mapping[str, str] | None = None, currency: str | None = None) -> pd.DataFrame:
     """KPI values far from the peers' by the robust z-score (median / MAD).
 
     Within each peer group (same ``by`` value, e.g. the same role; everyone when ``by`` is
@@ -543,7 +565,8 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
                 who = _who(e, names)
                 shown = (group_labels or {}).get(grp, grp)
                 trio = (float(x[i]), med, mad)
-                value, median, spread = ({lang: _fmt(k, v, lang, like=trio) for lang in ("en", "zh")} for v in trio)
+                value, median, spread = ({lang: _fmt(k, v, lang, like=trio, currency=currency if lang == language else None)
+                                          for lang in ("en", "zh")} for v in trio)
                 among = "; ".join([*([f"{by} {shown}"] if grp is not None else []), f"MAD {spread['en']}"])
                 peers_zh = (f"{len(ok)} 名{_PEERS_ZH.get(by, '同组') if grp is not None else ''}人员"
                             + (f"（{shown}）" if grp is not None else ""))
@@ -566,7 +589,7 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
            business: str | None = None, options: dict | None = None, language: str = "en",
            group_labels: dict[str, str] | None = None,
            names: Mapping[str, str] | None = None,
-           customers: Callable[[str], str] | None = None) -> pd.DataFrame:
+           customers: Callable[[str], str] | None = None, currency: str | None = None) -> pd.DataFrame:
     """Run every check the data allow and list the alerts for audit.
 
     Checks whose tables or columns are absent are skipped (logged). Orders already named in
@@ -594,6 +617,9 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
         How the reasons name a customer (customer_id -> name, e.g. a pseudonym: a customer
         id can be a phone number or a nickname); default the customer id. The ``subject``
         and ``employee_id`` columns keep the ids.
+    currency : str, optional
+        The unit of money in ``language`` (``report.currency``: "元", "CNY"), given after
+        the amounts of the reasons (合计 7,856.52 元); none by default.
 
     Returns
     -------
@@ -606,21 +632,22 @@ def detect(dataset, period, settings=None, *, kpi_wide: pd.DataFrame | None = No
     p = parse_period(period)
     check_one_of("language", language, ["en", "zh"])
     bursts = _bursts(dataset, p, s.brushing_orders, s.brushing_window_minutes, s.brushing_max_amount, language, names,
-                     customers)
+                     customers, currency)
     brushed = [oid for _, ids in bursts for oid in ids]
     parts = [
         conversion_jumps(dataset, p, jump=s.conversion_jump, baseline_periods=s.baseline_periods, language=language,
                          names=names),
         alerts_frame(a for a, _ in bursts),
-        late_refunds(dataset, p, language=language, names=names),
+        late_refunds(dataset, p, language=language, names=names, currency=currency),
         short_call_bursts(dataset, p, short_seconds=s.short_call_seconds, share=s.short_call_share, language=language,
                           names=names),
-        duplicate_orders(dataset, p, exclude_orders=brushed, language=language, names=names, customers=customers),
+        duplicate_orders(dataset, p, exclude_orders=brushed, language=language, names=names, customers=customers,
+                         currency=currency),
     ]
     if kpi_wide is None:
         kpi_wide = _kpi_wide(dataset, p, kpis, business, options)
     parts.append(kpi_outliers(kpi_wide, s.robust_z, period=str(p), language=language, group_labels=group_labels,
-                              names=names))
+                              names=names, currency=currency))
     parts = [x for x in parts if len(x)]
     if not parts:
         return alerts_frame([])

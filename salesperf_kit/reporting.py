@@ -1192,7 +1192,7 @@ class Report:
         alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self.kpis.wide,
                         business=self.business, options=self.params.kpi_options.model_dump(),
                         language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people(),
-                        customers=self._customer if self.anonymise else None)
+                        customers=self._customer if self.anonymise else None, currency=self.currency)
         from .anomalies import ALERT_KINDS
 
         n = len(alerts)

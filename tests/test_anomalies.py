@@ -456,3 +456,31 @@ def test_a_team_figure_is_no_ones_own_outlier():
                          "per_capita_output": pc})
     assert kpi_outliers(wide, 3.5).empty
     assert kpi_outliers(wide, 3.5, kpis=["per_capita_output"])["subject"].tolist() == ["e6"]
+
+
+def test_amounts_of_the_reasons_carry_the_report_s_currency_and_one_day_reads_once():
+    """With report.currency set, the reasons' amounts carry its unit as the report's tables
+    do (合计 300 元, not 300); refunds all on 2 November read as that one day, not
+    '2026-11-02 至 2026-11-02'. e1: 3 of 10 October orders of 100 refunded on 2 November;
+    the others refund nothing late, so 3 against an expected 0 is an alert."""
+    rows = [{"employee_id": "e1", "customer_id": f"A{i}", "order_date": "2026-10-20", "amount": 100.0,
+             "status": "refunded" if i < 3 else "completed", "refunded_at": "2026-11-02" if i < 3 else None}
+            for i in range(10)]
+    rows += [{"employee_id": "e2", "customer_id": f"B{i}", "order_date": "2026-10-10", "amount": 100.0,
+              "status": "completed", "refunded_at": None} for i in range(30)]
+    data = {"orders": _orders(rows)}
+    zh = late_refunds(data, "2026-10", language="zh", currency="元").iloc[0]["reason"]
+    assert zh.startswith("e1 在 2026-10 的 10 笔订单中有 3 笔（合计 300 元）在期末后 7 天内退款（2026-11-02）：订单 ")
+    en = late_refunds(data, "2026-10", currency="CNY").iloc[0]["reason"]
+    assert en.startswith("3 of the 10 orders of e1 placed in 2026-10 (total 300 CNY) were refunded within 7 days "
+                         "after the period closed (on 2026-11-02): orders ")
+    assert "（合计 300）" in late_refunds(data, "2026-10", language="zh").iloc[0]["reason"]  # no unit without one
+    # a repeated order and a burst of small orders, in yuan
+    base = {"employee_id": "e1", "customer_id": "C1", "amount": 299.5, "status": "completed"}
+    twice = [{**base, "order_date": "2026-09-12 14:23:05"}, {**base, "order_date": "2026-09-12 14:23:35"}]
+    zh = duplicate_orders({"orders": _orders(twice)}, "2026-09", language="zh", currency="元").iloc[0]["reason"]
+    assert "客户 C1、员工 e1、金额 299.5 元均相同，间隔 30 秒。" in zh
+    burst = [{"employee_id": "e1", "customer_id": "C9", "order_date": f"2026-10-05 20:{m:02d}", "amount": 9.9,
+              "status": "completed"} for m in range(0, 25, 5)]
+    zh = brushed_orders({"orders": _orders(burst)}, "2026-10", language="zh", currency="元").iloc[0]["reason"]
+    assert "下了 5 笔不超过 50 元的订单（合计 49.5 元；60 分钟内 ≥ 5 笔）" in zh

@@ -1901,3 +1901,19 @@ def test_an_open_period_shows_the_forecast_and_reads_risk_on_its_interval(online
         row = table.loc[names[e]]
         assert row[["目标", "实际", "预测", "80% 预测区间", "风险"]].tolist() == [
             f"{target[e]:,.0f}", f"{actual[e]:,.0f}", f"{forecast[e]:,.0f}", f"{low[e]:,.0f}–{high[e]:,.0f}", "是"]
+
+
+def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, tmp_path):
+    """report.currency: CNY: the audit's amounts read as the rest of the report's (销售额为
+    27,104 元), where they had no unit; the same reasons otherwise."""
+    import re
+
+    (tmp_path / "plan.yaml").write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nreport: {{currency: CNY}}\n",
+                                        encoding="utf-8")
+    plain, cny = (build_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
+                               language="zh").audit().table["说明"].tolist()
+                  for plan in (str(PARAMS_DIR / "online.yaml"), str(tmp_path / "plan.yaml")))
+    money = [(a, b) for a, b in zip(plain, cny, strict=True) if "的销售额为" in a]
+    assert money
+    for a, b in money:
+        assert b == re.sub(r"(为|中位数|MAD) ([\d,.]+)", r"\1 \2 元", a), (a, b)
