@@ -1051,8 +1051,8 @@ class Report:
         as_of = as_of if as_of is not None and self.period.start <= as_of < self.period.end else None
         with _held_back("salesperf_kit.targets"):  # a period without targets is said below, in the report's words
             t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts)
-            teams = None if t["target"].notna().any() else \
-                track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
+            by_team = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
+        teams = None if t["target"].notna().any() else by_team
         # (received_revenue measured against revenue targets, as the scorecard does: said)
         fallback = [n.text(self.language) for n in t.attrs.get("notes", [])]
         by = "employee_id"
@@ -1082,7 +1082,8 @@ class Report:
                     f"missing it. The forecast takes the daily run rate of the first {d} days over all {days}, with "
                     "an 80% interval; whoever's interval reaches below the target is at risk (a chance of missing "
                     "of about one in ten or more), even when the forecast itself clears it.")
-        paras = [para] + (fallback if with_target else []) + self._calibration_lines(as_of)
+        team_line = self._team_goals_line(by_team, closed) if with_target and not teams else []
+        paras = [para] + team_line + (fallback if with_target else []) + self._calibration_lines(as_of)
         t = self._by_rank(t, "attainment") if by == "employee_id" else t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
         forecast = {}
@@ -1106,6 +1107,26 @@ class Report:
             "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
         })
         return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)
+
+    def _team_goals_line(self, t: pd.DataFrame, closed: bool) -> list[str]:
+        """The teams of a goals table of people, in one sentence: each team's target (its own
+        row, else the sum of its members'), actual and attainment, and in an open period its
+        run-rate forecast, so that the company → team → person cascade can be followed."""
+        t = t[t["target"].notna()].sort_values("team")
+        if t.empty:
+            return []
+        figures = _same_decimals(t, ["target", "actual", "forecast"], by="kpi")
+        parts = []
+        for i, r in t.iterrows():
+            rate = _fmt(r["attainment"], "ratio")
+            if self.zh:
+                parts.append(f"{r['team']} 目标 {figures.at[i, 'target']}，实际 {figures.at[i, 'actual']}（完成率 {rate}"
+                             + ("）" if closed else f"，预测 {figures.at[i, 'forecast']}）"))
+            else:
+                parts.append(f"{r['team']} {figures.at[i, 'actual']} against {figures.at[i, 'target']} ({rate}"
+                             + (")" if closed else f", forecast {figures.at[i, 'forecast']})"))
+        label = self._label(t["kpi"].iloc[0])
+        return [f"各团队的{label}：{'；'.join(parts)}。" if self.zh else f"{label} by team: {'; '.join(parts)}."]
 
     def _calibration_lines(self, as_of: pd.Timestamp | None = None) -> list[str]:
         """One sentence per calibration rule of the plan: whether it fired (or why it could not

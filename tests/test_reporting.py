@@ -744,7 +744,7 @@ def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared
     people, missed, cac, baseline = _by_hand(online_small)
     report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
                           data_path=str(online_small), period="2026-10", language=language)
-    head, rule = report.goals().paragraphs[:2]
+    head, _, rule = report.goals().paragraphs[:3]  # (the teams' line between them)
     if language == "zh":
         assert head == f"{people} 人中有 {missed} 人未达成本期目标。"
         assert f"本期 {cac:,.2f}，前 3 期（2026-07 至 2026-09）均值 {baseline:,.2f}" in rule and "+30% 或以上时触发" in rule
@@ -1917,3 +1917,27 @@ def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, tmp_path):
     assert money
     for a, b in money:
         assert b == re.sub(r"(为|中位数|MAD) ([\d,.]+)", r"\1 \2 元", a), (a, b)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_goals_of_people_also_show_their_teams(online_small, language):
+    """People have targets: the section also gives each team's target (its own row of the
+    targets table), actual (its members' valid October sales) and attainment, by hand."""
+    import pandas as pd
+
+    t = pd.read_csv(online_small / "targets.csv", dtype={"period": str, "employee_id": str})
+    target = t[(t["period"] == "2026-10") & (t["kpi"] == "revenue") & t["employee_id"].isna()].set_index("team")[
+        "target"].sort_index()
+    o = pd.read_csv(online_small / "orders.csv", dtype={"employee_id": str}, parse_dates=["order_date"])
+    team_of = pd.read_csv(online_small / "employees.csv", dtype=str).set_index("employee_id")["team"]
+    oct_ = o[(o["status"] == "completed") & (o["order_date"].dt.strftime("%Y-%m") == "2026-10")]
+    actual = oct_.groupby(oct_["employee_id"].map(team_of))["amount"].sum()
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(online_small), period="2026-10", language=language)
+    line = report.goals().paragraphs[1]
+    if language == "zh":
+        parts = [f"{k} 目标 {v:,.0f}，实际 {actual[k]:,.0f}（完成率 {actual[k] / v:.1%}）" for k, v in target.items()]
+        assert line == f"各团队的销售额：{'；'.join(parts)}。"
+    else:
+        parts = [f"{k} {actual[k]:,.0f} against {v:,.0f} ({actual[k] / v:.1%})" for k, v in target.items()]
+        assert line == f"Revenue by team: {'; '.join(parts)}."
