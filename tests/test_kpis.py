@@ -1452,3 +1452,26 @@ def test_notices_for_a_plan_count_the_kpis_it_does_not_use_in_one_line(shop):
     assert said[1].zh.startswith("另有 3 项本方案未使用的指标因数据不足未计算（呼叫量、接通率、")
     assert [str(n) for n in res.notices_for(["revenue", "calls", "connect_rate", "csat", "sessions"])] == \
         [str(n) for n in res.notices]
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["frames", "parquet-on-disk"])
+def test_a_completed_order_with_a_refund_time_counts_as_refunded(employees, tmp_path, lazy):
+    """A shop export keeps an order refunded after delivery at 交易成功 (completed) and shows
+    the refund in its refund time. The loader reads such rows as refunded; a Parquet table
+    left on disk (lazy) skipped the loader and paid them as sales."""
+    from salesperf_kit.loaders import load_dataset
+
+    orders = shop_orders()
+    orders.loc[orders["order_id"] == "o7", "status"] = "completed"  # refunded on 10 November
+    data = {"employees": employees, "orders": orders}
+    if lazy:
+        for name, df in data.items():
+            df.to_parquet(tmp_path / f"{name}.parquet", index=False)
+        data = load_dataset(tmp_path, lazy=True)
+        assert "orders" in data.lazy
+    res = compute_kpis(data, "2026-10", kpis=["revenue", "refund_rate"], options={"refund_handling": "exclude"})
+    # E3: o6 150 refunded, o7 250 refunded (by its refund time), o8 120 -> revenue 120, 2 of 3 orders refunded
+    assert_kpi(res, "revenue", {"E3": 120.0})
+    assert_kpi(res, "refund_rate", {"E3": 2 / 3})
+    claw = compute_kpis(data, "2026-10", kpis=["revenue"], options={"refund_handling": "clawback"})
+    assert_kpi(claw, "revenue", {"E3": 370.0})  # o7 was valid when October closed: 250 + 120
