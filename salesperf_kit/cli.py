@@ -430,16 +430,9 @@ def _default_params(business: str) -> Path:
 def _amount(text: str, option: str) -> float:
     """A target amount as typed: 120000, 120,000 or 120_000, or with a Chinese magnitude as
     the loaders read one in the data (12万 = 120,000, 0.3亿, 120000元)."""
-    typed = str(text).replace(",", "").replace("_", "").strip()
-    factor = 1.0
-    for suffix, f in (("万元", 1e4), ("亿元", 1e8), ("万", 1e4), ("亿", 1e8), ("元", 1.0)):
-        if typed.endswith(suffix):
-            typed, factor = typed[:-len(suffix)].strip(), f
-            break
-    try:
-        value = round(float(typed) * factor, 6)  # (0.07万 is 700, not 700.0000000000001)
-    except ValueError:
-        value = float("nan")
+    from .loaders import amount_of
+
+    value = amount_of(str(text).replace("_", "").replace(",", ""))
     if not value >= 0 or value == float("inf"):
         raise click.UsageError(f"{option}: '{text}' is not an amount; write a number ≥ 0 such as 120000.")
     return value

@@ -3070,6 +3070,28 @@ def _number_of_object(v: Any, duration: bool) -> float:
     return np.nan
 
 
+def _written_numbers(t: pd.Series) -> pd.Series:
+    """The numbers that the texts ``t`` (NFKC-normalised and stripped) write, with currency
+    signs, thousands separators, accounting brackets (123) and Chinese magnitudes (1.2万 =
+    12,000, also 1.2万元; 3亿); the texts that write no number are left out."""
+    cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
+    cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
+    magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MONEY_UNITS).fillna(1.0)
+    cleaned = cleaned.str.replace(_MAGNITUDE, "", regex=True)
+    ok = cleaned.str.fullmatch(_NUMBER) & cleaned.str.contains(r"\d", regex=True)
+    values = pd.to_numeric(cleaned[ok].str.replace(",", "", regex=False), errors="coerce")
+    values = values[~np.isinf(values)]
+    scaled = magnitude[values.index] != 1.0  # 0.07万 is 700, not 700.0000000000001
+    return values.where(~scaled, (values * magnitude[values.index]).round(6))
+
+
+def amount_of(text) -> float:
+    """One amount as a person types it, read as the loaders read the cells of an export
+    (120,000, ¥120000, 12万, 0.3亿, 120000元); NaN when it writes no number."""
+    values = _written_numbers(pd.Series([str(text)]).str.normalize("NFKC").str.strip())
+    return float(values.iloc[0]) if len(values) else float("nan")
+
+
 def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Problem]]:
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         return s.astype("float64"), []
@@ -3098,16 +3120,7 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
         if hit.any():
             out[words.index[hit]] = (words[hit].fillna(0.0) * [3600.0, 60.0, 1.0]).sum(axis=1)
             t = t[~hit]
-    cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
-    cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
-    # Chinese magnitudes: 1.2万 = 12,000 (also 1.2万元), 3亿 = 300,000,000
-    magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MONEY_UNITS).fillna(1.0)
-    cleaned = cleaned.str.replace(_MAGNITUDE, "", regex=True)
-    ok = cleaned.str.fullmatch(_NUMBER) & cleaned.str.contains(r"\d", regex=True)
-    values = pd.to_numeric(cleaned[ok].str.replace(",", "", regex=False), errors="coerce")
-    values = values[~np.isinf(values)]
-    scaled = magnitude[values.index] != 1.0  # 0.07万 is 700, not 700.0000000000001
-    values = values.where(~scaled, (values * magnitude[values.index]).round(6))
+    values = _written_numbers(t)
     out[values.index] = values.astype(float)
     bad = ~miss & out.isna()
     percent = bad & texts.str.endswith("%").reindex(s.index, fill_value=False).astype(bool)
