@@ -309,6 +309,10 @@ class Scoring(_Model):
     team_blend: Optional[TeamBlend] = None
     grading: Grading = Grading()
     promotion: Promotion = Promotion()
+    #: someone the employees table's dates rule out of the period who has records in it (a
+    #: leaver whose shop link still sells): left out of scoring, ranking and pay, their
+    #: results still in the totals; or scored and paid as usual
+    out_of_post: Literal["leave_out", "score"] = "leave_out"
 
     @model_validator(mode="after")
     def _consistent(self):

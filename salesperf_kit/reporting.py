@@ -336,9 +336,19 @@ class Report:
                    period=self.period.label(self.language))
         n = len(self.kpis.wide)
         teams = self.kpis.wide["team"].nunique()
-        para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
-                f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}. ") + \
-            _t("as_of", self.language, as_of=self.as_of)
+        away = len(getattr(self.kpis, "out_of_post", ()))
+        if away and self.params.scoring.out_of_post == "leave_out":  # in the totals, not on the scorecard
+            n -= away
+            para = (f"{n} 名员工，{teams} 个团队；另有 {away} 人按员工表本期不在职，但有业绩记录：计入团队和公司合计，"
+                    "不参与评分、排名和激励（名单见数据质量附录）。" if self.zh else
+                    f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}, and "
+                    f"{away} more whom the employees table shows as not employed in the period but who "
+                    f"{'has' if away == 1 else 'have'} records in it: counted in team and company totals, but not "
+                    "scored, ranked or paid (named in the data-quality appendix). ")
+        else:
+            para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
+                    f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}. ")
+        para += _t("as_of", self.language, as_of=self.as_of)
         if self.data_end:
             para += (f"注意：数据只到 {self.data_end}，而考核期到 {self.period.last_day:%Y-%m-%d}，本报告的数字只是截至该日的部分结果。"
                      if self.zh else f" Note: the data end on {self.data_end}, before the period does "

@@ -988,6 +988,18 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     notes = list(kpis.notices)
     notes += [Note(str(f), f.zh) for f in params.plan_problems()]  # (warnings: errors stop loading the plan)
     wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
+    from .kpis import out_of_post_note
+
+    absent = getattr(kpis, "absent", None)
+    away = getattr(kpis, "out_of_post", None)
+    away = away.assign(employee_id=away["employee_id"].astype(str)) if away is not None and len(away) else None
+    if away is not None:  # the dates say they did not work in the period, yet they have records
+        said = out_of_post_note(away, p)
+        notes = [n for n in notes if n != said] + [out_of_post_note(away, p, scored=sc.out_of_post == "score")]
+        if sc.out_of_post == "leave_out":
+            wide = wide[~wide["employee_id"].isin(away["employee_id"])].reset_index(drop=True)
+            absent = pd.concat([d for d in (absent, away.assign(records=True)) if d is not None and len(d)],
+                               ignore_index=True)
     people = pd.DataFrame({"employee_id": wide["employee_id"]})
     for col in ("name", "team", "role"):
         people[col] = wide[col].to_numpy() if col in wide else np.nan
@@ -1140,6 +1152,10 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
                           "nobody is marked eligible for promotion.",
                           f"scoring.promotion.grade「{sc.promotion.grade}」不在等级 {order} 中：无人标记为可晋升。"))
         t["promotion_eligible"] = False
+    if away is not None and sc.out_of_post == "score":
+        for r in away.itertuples():
+            if r.employee_id in person_notes:
+                person_notes[r.employee_id].append(_out_of_post_person(r, p))
     sep = "；" if language == "zh" else "; "
     t["notes"] = [sep.join(n.text(language) for n in person_notes[e]) for e in t.index]
 
@@ -1152,7 +1168,7 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     table = table.sort_values(["rank", "employee_id"], na_position="last", kind="mergesort").reset_index(drop=True)
     return Scorecard(period=p, business=params.business, table=table, details=details,
                      adjustments=adjustments, notes=notes, weights=weights, params=params,
-                     _reason_args=reason_args, absent=getattr(kpis, "absent", None), kpis=kpis, targets=targets)
+                     _reason_args=reason_args, absent=absent, kpis=kpis, targets=targets)
 
 
 def scorecard(dataset, params, period) -> Scorecard:
@@ -1379,20 +1395,46 @@ def _who(name, employee_id, language: str) -> str:
     return f"{name}（{employee_id}）" if language == "zh" else f"{name} ({employee_id})"
 
 
+def _left_before(person, period) -> bool:
+    leave = person["leave_date"] if isinstance(person, pd.Series) else person.leave_date
+    return pd.notna(leave) and pd.Timestamp(leave) < period.start
+
+
 def _not_in_post(person: pd.Series, period, language: str) -> str:
-    """Why someone of the employees table has no score in ``period``: their dates."""
+    """Why someone of the employees table has no score in ``period``: their dates (and,
+    for someone who has records in it, that the plan leaves them out)."""
     zh = language == "zh"
     who = _who(person["name"], person["employee_id"], language)
-    if pd.notna(person["leave_date"]) and pd.Timestamp(person["leave_date"]) < period.start:
+    if _left_before(person, period):
         when = (f"离职日期为 {pd.Timestamp(person['leave_date']):%Y-%m-%d}" if zh else
                 f"their last day was {pd.Timestamp(person['leave_date']):%Y-%m-%d}")
     else:
         when = (f"入职日期为 {pd.Timestamp(person['hire_date']):%Y-%m-%d}" if zh else
                 f"they were hired on {pd.Timestamp(person['hire_date']):%Y-%m-%d}")
+    if isinstance(person.get("records"), (bool, np.bool_)) and person.get("records"):
+        if zh:
+            return (f"{who}在 {period} 不在职（员工表中{when}），但本期有记录：其业绩计入团队和公司合计，"
+                    "但不参与评分、排名和激励，因此没有本期得分。若日期有误，请改正员工表；若方案要为其照常评分和计酬，"
+                    "设置 scoring.out_of_post: score。")
+        return (f"{who} did not work in {period} ({when}, by the employees table) but has records in it: they "
+                "count in team and company totals but are not scored, ranked or paid, so there is no score for "
+                "that period. Fix: correct the employees table if the date is wrong, or set "
+                "scoring.out_of_post: score to score and pay them as usual.")
     if zh:
         return f"{who}在 {period} 不在职（员工表中{when}），本期也没有记录，因此没有本期得分。"
     return (f"{who} did not work in {period} ({when}, by the employees table) and has no records in it, "
             "so there is no score for that period.")
+
+
+def _out_of_post_person(person, period) -> Note:
+    """A scorecard note on someone scored although the dates rule them out of ``period``."""
+    if _left_before(person, period):
+        day = f"{pd.Timestamp(person.leave_date):%Y-%m-%d}"
+        return Note(f"left on {day} by the employees table: scored and paid as usual (scoring.out_of_post: score)",
+                    f"员工表中已于 {day} 离职：按方案照常评分和计酬")
+    day = f"{pd.Timestamp(person.hire_date):%Y-%m-%d}"
+    return Note(f"hired on {day} by the employees table: scored and paid as usual (scoring.out_of_post: score)",
+                f"员工表中 {day} 才入职：按方案照常评分和计酬")
 
 
 def _left_by(kpis, p) -> dict[str, pd.Timestamp]:

@@ -1324,8 +1324,11 @@ def test_people_who_did_not_work_in_the_period_are_left_out(employees):
     assert res.notices[0].zh.startswith("员工表中有 2 人在 2026-10 不在职")
     # the people kept are named, with the date that rules them out, so that they can be checked
     name = employees.set_index("employee_id").at["E3", "name"]
-    assert str(res.notices[1]).split(": ", 1)[1] == f"{name} (E3, hired 2026-12-01). Scored as usual. Fix: check their hire_date and leave_date."
-    assert res.notices[1].zh.endswith(f"：{name}（E3，2026-12-01 入职）。照常计算。请核对其入职日期和离职日期。")
+    assert str(res.notices[1]).split(": ", 1)[1] == (
+        f"{name} (E3, hired 2026-12-01). Their KPIs count as usual, in team and company totals too. "
+        "Fix: check their hire_date and leave_date.")
+    assert res.notices[1].zh.endswith(f"：{name}（E3，2026-12-01 入职）。其指标照常计算，也计入团队和公司合计。请核对其入职日期和离职日期。")
+    assert res.out_of_post["employee_id"].tolist() == ["E3"]
     # a quarter they worked part of keeps them: E5 works from November
     q4 = compute_kpis({"employees": emp, "orders": shop_orders()}, "2026-Q4", kpis=["revenue"])
     assert q4.wide["employee_id"].tolist() == ["E1", "E2", "E3", "E5"]

@@ -362,6 +362,28 @@ def test_a_period_the_data_only_partly_cover_says_so(no_reviews):
     assert full.as_of == "2026-09-30" and "注意" not in full.cover().paragraphs[0]
 
 
+def test_a_leaver_with_records_is_counted_apart_on_the_cover(online_small, tmp_path):
+    """E0003 left on 2026-09-30, but October still has their records: in the totals, off the
+    scorecard, and the cover counts them apart from the 59 people scored."""
+    import shutil
+
+    import pandas as pd
+
+    data = tmp_path / "data"
+    shutil.copytree(online_small, data)
+    emp = pd.read_csv(data / "employees.csv", dtype=str)
+    emp["leave_date"] = ["2026-09-30" if e == "E0003" else "" for e in emp["employee_id"]]
+    emp.to_csv(data / "employees.csv", index=False)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                          period="2026-10", language="zh")
+    assert "E0003" in report.kpis.wide["employee_id"].tolist()
+    assert "E0003" not in report.scorecard.table["employee_id"].tolist()
+    assert len(report.scorecard.table) == 59
+    assert report.cover().paragraphs[0].startswith(
+        f"59 名员工，{report.kpis.wide['team'].nunique()} 个团队；另有 1 人按员工表本期不在职，但有业绩记录：计入团队和公司合计，"
+        "不参与评分、排名和激励（名单见数据质量附录）。")
+
+
 def test_an_anonymised_appendix_does_not_list_names_matched_to_ids(no_reviews, tmp_path):
     import shutil
 

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from salesperf_kit.exceptions import ScoringError
+from salesperf_kit.incentives import payouts
 from salesperf_kit.kpis import compute_kpis
 from salesperf_kit.params import Grading, load_params, params_from_dict
 from salesperf_kit.scoring import (
@@ -864,6 +865,42 @@ def test_someone_hired_after_the_period_is_not_ranked_on_zeros(data):
                               "table) and has no records in it, so there is no score for that period.")
     with pytest.raises(ScoringError, match="^Fay（E6）在 2026-10 不在职（员工表中入职日期为 2026-11-16）"):
         card.explain("E6", language="zh")
+
+
+def test_someone_who_left_but_still_sells_is_not_ranked_or_paid_by_default(data):
+    # Cat (E3) left on 30 September, but her shop link still sold in October (o6, 1,000; 6 calls)
+    gone = {**data, "employees": data["employees"].assign(
+        leave_date=pd.to_datetime([pd.NaT, pd.NaT, "2026-09-30", pd.NaT, pd.NaT]))}
+    kpis = compute_kpis(gone, PERIOD, kpis=KPIS)
+    # her KPIs and the totals keep her sale: 3,000 + 1,000 + 2,500 + 5,000 + 500 + 1,000
+    assert kpis.rollup("company")["revenue"].iloc[0] == 13000.0
+    assert kpis.out_of_post["employee_id"].tolist() == ["E3"]
+    card = score(kpis, make_params(), targets=data["targets"])
+    # ... but she is ranked and graded as if she were not on the staff at all
+    without = {k: v[v["employee_id"] != "E3"] if "employee_id" in v else v for k, v in data.items()}
+    alone = score(compute_kpis(without, PERIOD, kpis=KPIS), make_params(), targets=without["targets"])
+    assert card.table["employee_id"].tolist() == alone.table["employee_id"].tolist() == ["E1", "E5", "E2", "E4"]
+    assert card.table["score"].tolist() == alone.table["score"].tolist()
+    assert card.table["rank"].tolist() == [1, 2, 3, 4]
+    pay = payouts(card.table, kpis, make_params(), targets=data["targets"])
+    assert "E3" not in pay["employee_id"].tolist()
+    said = [str(n) for n in card.notes if "records in 2026-10 although" in str(n)]
+    assert said == ["1 person has records in 2026-10 although the employees table says they did not work in it "
+                    "(hired after 2026-10-31 or left before 2026-10-01): Cat (E3, left 2026-09-30). Their results "
+                    "count in team and company totals, but they are not scored, ranked or paid. Fix: check their "
+                    "hire_date and leave_date; to score and pay them as usual (commission still due after leaving, "
+                    "say), set scoring.out_of_post: score in the parameter file."]
+    with pytest.raises(ScoringError, match="^Cat（E3）在 2026-10 不在职（员工表中离职日期为 2026-09-30），但本期有记录"):
+        card.explain("Cat", language="zh")
+    # the plan may score and pay them as usual: then she is ranked as without her dates
+    both = score(kpis, make_params(out_of_post="score"), targets=data["targets"])
+    undated = score(compute_kpis(data, PERIOD, kpis=KPIS), make_params(), targets=data["targets"])
+    assert both.table["employee_id"].tolist() == undated.table["employee_id"].tolist()
+    assert both.table["score"].tolist() == undated.table["score"].tolist()
+    assert row(both, "E3")["notes"].endswith(
+        "left on 2026-09-30 by the employees table: scored and paid as usual (scoring.out_of_post: score)")
+    assert any("Scored, ranked and paid as usual (scoring.out_of_post: score)" in str(n) for n in both.notes)
+    assert not any("not scored, ranked or paid" in str(n) for n in both.notes)
 
 
 def test_explain_gives_turnover_in_times_and_shares_in_per_cent():

@@ -103,6 +103,11 @@ class KPIResult:
     #: :func:`~salesperf_kit.kpis._facts.partial_tables`; each also has a notice): table ->
     #: ("ends" or "starts", its last or first day, the other tables', the KPIs it feeds)
     partial: dict[str, tuple[str, pd.Timestamp, pd.Timestamp, list[str]]] = field(default_factory=dict)
+    #: people the dates rule out of the period who have records in it (same columns as
+    #: ``absent``): in ``wide`` and in every total; the scoring plan says whether they are
+    #: scored (``scoring.out_of_post``)
+    out_of_post: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["employee_id", "name", "hire_date", "leave_date"]))
 
     __repr__ = compact_repr
 
@@ -628,7 +633,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     kpis = list(dict.fromkeys([*kpis, *required]))
     employees = _employees(dataset)
     ctx = open_context(dataset, p, opts, employees)
-    employees, ctx, staff_notes, absent = _in_post(employees, ctx)
+    employees, ctx, staff_notes, absent, out_of_post = _in_post(employees, ctx)
     sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
     how, why = _availability(ctx, sheet_cols)
     missing_required = [k for k in required if k not in how]
@@ -730,15 +735,16 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.insert(wide.columns.get_loc("role") + 1 if "role" in wide else 1, "period", str(p))
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
-    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial)
+    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial, out_of_post)
 
 
 def _in_post(employees: pd.DataFrame, ctx: FactContext
-             ) -> tuple[pd.DataFrame, FactContext, list[Note], pd.DataFrame]:
+             ) -> tuple[pd.DataFrame, FactContext, list[Note], pd.DataFrame, pd.DataFrame]:
     """The employees who worked in the period, by ``hire_date`` and ``leave_date`` (the
     last working day): someone hired after it or gone before it is not ranked or paid on
     a period of zeros. A person the dates rule out who has records in the period stays
-    (the records would otherwise vanish from team and company totals), with a notice."""
+    (the records would otherwise vanish from team and company totals), with a notice;
+    returns them too (whether they are scored is the scoring plan's choice)."""
     p = ctx.period
     missing = pd.Series(pd.NaT, index=employees.index)
     hire, leave = employees.get("hire_date", missing), employees.get("leave_date", missing)
@@ -746,30 +752,54 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
     absent = pd.DataFrame({"employee_id": employees["employee_id"].astype(str),
                            "name": employees.get("name", missing), "hire_date": hire, "leave_date": leave})
     if not away.any():
-        return employees, ctx, [], absent.iloc[:0]
+        return employees, ctx, [], absent.iloc[:0], absent.iloc[:0]
     ids = employees["employee_id"].astype(str)
     busy = ids.isin(with_records(ctx, ids[away])).to_numpy()
     drop, kept = away & ~busy, away & busy
-    dates = f"hired after {p.last_day:%Y-%m-%d} or left before {p.start:%Y-%m-%d}"
-    dates_zh = f"入职日期晚于 {p.last_day:%Y-%m-%d} 或离职日期早于 {p.start:%Y-%m-%d}"
     notes = []
     if drop.any():
         n = int(drop.sum())
+        dates, dates_zh = _outside_dates(p)
         notes.append(Note(
             f"{n} {'person' if n == 1 else 'people'} of the employees table did not work in {p} ({dates}, by "
             f"hire_date and leave_date) and had no records in it: left out of its KPIs, ranking and payouts.",
             f"员工表中有 {n} 人在 {p} 不在职（{dates_zh}），本期也没有记录：不计入本期指标、排名和激励。"))
         employees = employees[~drop]
         ctx = ctx.restrict(employees)
+    kept_people = absent[kept].reset_index(drop=True)
     if kept.any():
-        n = int(kept.sum())
-        who_en, who_zh = _out_of_post(absent[kept], p)
-        notes.append(Note(
-            f"{n} {'person has' if n == 1 else 'people have'} records in {p} although the employees table says "
-            f"they did not work in it ({dates}): {who_en}. Scored as usual. Fix: check their hire_date and "
-            "leave_date.",
-            f"{n} 人在 {p} 有记录，但按员工表并不在职（{dates_zh}）：{who_zh}。照常计算。请核对其入职日期和离职日期。"))
-    return employees, ctx, notes, absent[drop].reset_index(drop=True)
+        notes.append(out_of_post_note(kept_people, p))
+    return employees, ctx, notes, absent[drop].reset_index(drop=True), kept_people
+
+
+def _outside_dates(p) -> tuple[str, str]:
+    return (f"hired after {p.last_day:%Y-%m-%d} or left before {p.start:%Y-%m-%d}",
+            f"入职日期晚于 {p.last_day:%Y-%m-%d} 或离职日期早于 {p.start:%Y-%m-%d}")
+
+
+def out_of_post_note(people: pd.DataFrame, p, scored: bool | None = None) -> Note:
+    """The notice about ``people``, whom the employees table's dates rule out of period
+    ``p`` although they have records in it: named, with the date. ``scored``: None for the
+    KPIs alone (they count in every total); True or False for a scorecard that scored and
+    paid them as usual, or left them out of scoring, ranking and pay."""
+    n = len(people)
+    dates, dates_zh = _outside_dates(p)
+    who_en, who_zh = _out_of_post(people, p)
+    head_en = (f"{n} {'person has' if n == 1 else 'people have'} records in {p} although the employees table says "
+               f"they did not work in it ({dates}): {who_en}.")
+    head_zh = f"{n} 人在 {p} 有记录，但按员工表并不在职（{dates_zh}）：{who_zh}。"
+    fix_en, fix_zh = "Fix: check their hire_date and leave_date.", "请核对其入职日期和离职日期。"
+    if scored is None:
+        return Note(f"{head_en} Their KPIs count as usual, in team and company totals too. {fix_en}",
+                    f"{head_zh}其指标照常计算，也计入团队和公司合计。{fix_zh}")
+    if scored:
+        return Note(f"{head_en} Scored, ranked and paid as usual (scoring.out_of_post: score). {fix_en}",
+                    f"{head_zh}按方案（scoring.out_of_post: score）照常评分、排名和计酬。{fix_zh}")
+    return Note(f"{head_en} Their results count in team and company totals, but they are not scored, ranked "
+                f"or paid. {fix_en[:-1]}; to score and pay them as usual (commission still due after leaving, "
+                "say), set scoring.out_of_post: score in the parameter file.",
+                f"{head_zh}其业绩计入团队和公司合计，但不参与评分、排名和激励。{fix_zh[:-1]}；如需照常评分和计酬"
+                "（例如离职后仍按协议结算提成），在参数文件中设置 scoring.out_of_post: score。")
 
 
 def _out_of_post(people: pd.DataFrame, p, limit: int = 10) -> tuple[str, str]:
