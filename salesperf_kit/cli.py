@@ -559,9 +559,9 @@ def scenarios(business, params_file, data, period, out, language):
                    "complete, though its last days have no rows (default: data that stop before the period ends, "
                    "by more than their usual gap between days with rows, are reported as part of the period).")
 @click.option("--strict", is_flag=True,
-              help="Fail a report whose data are incomplete (they end before the period does, or a table stops or "
-                   "starts part-way through it) instead of writing it with a warning: the earlier report stays in "
-                   "place. For payroll runs.")
+              help="Fail a report whose data are incomplete (they end before the period does, a table stops or "
+                   "starts part-way through it, or a KPI scored against targets has none for the period) instead "
+                   "of writing it with a warning: the earlier report stays in place. For payroll runs.")
 @_friendly
 def run(business, params_file, data, period, client, force, anonymise, language, reports_dir, as_of, strict):
     """Run one report with Papermill into reports/<period>/<client>/<business>/ (an
@@ -591,9 +591,9 @@ def run(business, params_file, data, period, client, force, anonymise, language,
               help="Folder of the plans to run: DIR/<business>.yaml and the client files DIR/clients/*.yaml. "
                    "Default: params/ (with params/clients/).")
 @click.option("--strict", is_flag=True,
-              help="Fail a report whose data are incomplete (they end before the period does, or a table stops or "
-                   "starts part-way through it) instead of writing it with a warning: the earlier report stays in "
-                   "place. For payroll runs.")
+              help="Fail a report whose data are incomplete (they end before the period does, a table stops or "
+                   "starts part-way through it, or a KPI scored against targets has none for the period) instead "
+                   "of writing it with a warning: the earlier report stays in place. For payroll runs.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print only what needs a look (failures, reports another run is writing, warnings) and then the "
                    "summary; nothing when every report is done, so that cron mails only then.")

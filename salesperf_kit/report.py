@@ -807,28 +807,54 @@ def _stop_channels(clients: list, *, timeout: float | None) -> None:
         log.debug("the kernel clients of a stopped run did not close within %.0f s; left to the process's exit", timeout)
 
 
-def completeness_warnings(facts: dict, p) -> list[str]:
+def completeness_warnings(facts: dict, p, as_of: str | None = None) -> list[str]:
     """What a report's own record (``manifest["report"]``, written by ``Report.save``) says
     is missing from its data for period ``p``: data that end before the period does
-    (``data_end``), and tables that stop or start part-way through it while the others go on
-    (``partial_tables``). One sentence each, saying what was found and what to check; an
-    empty list for data that cover the period."""
+    (``data_end``; a report run on purpose to a day, ``as_of`` as the run was given it, is
+    said to be a report to that day), tables that stop or start part-way through it while
+    the others go on (``partial_tables``), and KPIs scored against targets that nobody has
+    for the period (``without_targets``). One sentence each, saying what was found and what
+    to check, in the report's language (``language``); an empty list for data that cover
+    the period."""
+    from .catalogue import label
+    from .schemas import TABLES
+
+    zh = facts.get("language") == "zh"
     out = []
     data_end = facts.get("data_end")
-    if data_end:
-        out.append(f"the data end on {data_end}, before {p} does ({p.last_day:%Y-%m-%d}): the report ranks and pays "
+    last = f"{p.last_day:%Y-%m-%d}"
+    if data_end and as_of and str(as_of)[:10] < last:  # a month to date, as asked
+        out.append(f"报告只含 {p} 截至 {data_end} 的数据（--as-of {str(as_of)[:10]}）：按部分期间排名和计酬。" if zh else
+                   f"the report covers {p} up to {data_end} only (--as-of {str(as_of)[:10]}): it ranks and pays "
+                   "people on part of the period.")
+    elif data_end:
+        out.append(f"数据只到 {data_end}，而 {p} 到 {last} 才结束：报告按部分期间排名和计酬。请确认导出完整"
+                   f"（若完整、只是最后几天没有记录，用 --as-of {last} 说明）。" if zh else
+                   f"the data end on {data_end}, before {p} does ({last}): the report ranks and pays "
                    "people on part of the period. Check that the export is complete (if it is, with no rows on the "
-                   f"last days, say so with --as-of {p.last_day:%Y-%m-%d}).")
+                   f"last days, say so with --as-of {last}).")
     for table, part in sorted((facts.get("partial_tables") or {}).items()):
         kpis = ", ".join(part.get("kpis") or [])
+        t_zh = TABLES[table].zh if table in TABLES else table
+        kpis_zh = "".join(f"「{label(k, 'zh')}」" for k in part.get("kpis") or [])
         if part.get("way") == "starts":
-            out.append(f"the {table} data start on {part['day']} while the other data start by {part['others']}: "
+            out.append(f"{t_zh}数据从 {part['day']} 才开始，而其他数据在 {part['others']} 已有记录：{kpis_zh}只计入了该日起的"
+                       f"{t_zh}数据，是部分结果。请确认{t_zh}导出覆盖整个 {p}。" if zh else
+                       f"the {table} data start on {part['day']} while the other data start by {part['others']}: "
                        f"{kpis} count the {table} from that day only, a partial figure. Check that the {table} "
                        f"export covers the whole of {p}.")
         else:
-            out.append(f"the {table} data end on {part['day']} while the other data go on to {part['others']}: "
+            out.append(f"{t_zh}数据只到 {part['day']}，而其他数据持续到 {part['others']}：{kpis_zh}只计入了截至该日的"
+                       f"{t_zh}数据，是部分结果。请确认{t_zh}导出覆盖整个 {p}。" if zh else
+                       f"the {table} data end on {part['day']} while the other data go on to {part['others']}: "
                        f"{kpis} count the {table} up to that day only, a partial figure. Check that the {table} "
                        f"export covers the whole of {p}.")
+    for k in facts.get("without_targets") or []:
+        out.append(f"{p} 没有任何人的「{label(k, 'zh')}」目标：该指标按目标达成率计分，本期无人得分，其权重分给了其他指标。"
+                   f"请在数据中补上 {p} 的目标（salesperf validate --period {p} 会列出缺少的目标）。" if zh else
+                   f"nobody has a {k} target for {p}: {k}, scored against targets, scores for no one and its "
+                   f"weight goes to the other KPIs. Add the targets of {p} to the data (salesperf validate "
+                   f"--period {p} lists what is missing).")
     return out
 
 
@@ -836,8 +862,9 @@ def _strict_error(warnings: list[str]) -> str:
     """Why --strict failed a report that would otherwise have been written with ``warnings``."""
     said = "".join(f"\n  - {w}" for w in warnings)
     return (f"--strict: the data are incomplete, so the report was not put in place:{said}\n"
-            "Without --strict it would have been written, with the warning(s) above. Fix: export the data of the "
-            "whole period and rerun, or rerun without --strict to deliver a report of part of the period.")
+            "Without --strict it would have been written, with the warning(s) above. Fix: export the data (and the "
+            "targets) of the whole period and rerun, or rerun without --strict to deliver a report of part of the "
+            "period.")
 
 
 #: the folder of ``reports/_failed/`` that keeps the failed attempts of reports that later succeeded
@@ -912,7 +939,9 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
         _inputs_read(manifest)
         if changed:  # (the manifest's hashes would not be those of what the report read)
             status, error = "failed", _changed_error(changed)
-        warnings = completeness_warnings(manifest.get("report") or {}, p) if status == "ok" else []
+        warnings = (completeness_warnings(manifest.get("report") or {}, p,
+                                          as_of=(manifest.get("parameters") or {}).get("as_of"))
+                    if status == "ok" else [])
         incomplete = strict and bool(warnings)
         if incomplete:
             status, error = "failed", _strict_error(warnings)

@@ -1382,8 +1382,12 @@ class Report:
         # before the period ends, a table that stops or starts part-way through it)
         partial = {name: {"way": way, "day": f"{day:%Y-%m-%d}", "others": f"{others:%Y-%m-%d}", "kpis": list(ks)}
                    for name, (way, day, others, ks) in self.kpis.partial.items()}
+        d = self.scorecard.details  # KPIs scored against targets that nobody has: they score for no one
+        att = d[(d["weight"] > 0) & (d["method"] == "attainment")]
+        without = sorted(str(k) for k, g in att.groupby("kpi") if g["target"].isna().all())
         facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
-                            "partial_tables": partial, "people": int(len(table)),
+                            "partial_tables": partial, "without_targets": without, "language": self.language,
+                            "people": int(len(table)),
                             "files_read": sorted(str(Path(f).resolve()) for f in self.dataset.files)}}
         (out / "manifest.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2), encoding="utf-8")
         files = ["scorecard.xlsx", "scorecard.csv", "manifest.json"] + [f"figures/{k}.png" for k in sorted(self.figures)]

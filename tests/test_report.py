@@ -83,7 +83,7 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     # what the report says of itself: the data reach the period's end
     people = len(pd.read_csv(reports / "2026-10" / "acme" / "telesales" / "scorecard.csv", encoding="utf-8-sig"))
     assert m["report"] == {"period": "2026-10", "as_of": "2026-10-31", "data_end": None, "partial_tables": {},
-                           "people": people}
+                           "without_targets": [], "language": "zh", "people": people}
     # the delivered notebook's output_dir is where it lies, not the staging folder it was run in
     nb = nbformat.read(folder / "report.ipynb", as_version=4)
     [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -113,9 +113,12 @@ def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_
     assert result.status == "ok"
     m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert m["report"]["data_end"] == "2026-10-05" and m["report"]["as_of"] == "2026-10-05"
-    assert result.warning == ("the data end on 2026-10-05, before 2026-10 does (2026-10-31): the report ranks and "
-                              "pays people on part of the period. Check that the export is complete (if it is, with "
-                              "no rows on the last days, say so with --as-of 2026-10-31).")
+    assert result.warning == ("数据只到 2026-10-05，而 2026-10 到 2026-10-31 才结束：报告按部分期间排名和计酬。请确认导出完整"
+                              "（若完整、只是最后几天没有记录，用 --as-of 2026-10-31 说明）。")  # (the plan's language)
+    # a report run on purpose to the 5th (a month to date) is said to be one, with no advice to undo it
+    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
+                        reports_dir=tmp_path / "reports", force=True, as_of="2026-10-05")
+    assert result.warning == "报告只含 2026-10 截至 2026-10-05 的数据（--as-of 2026-10-05）：按部分期间排名和计酬。"
     # said complete (as_of the period's last day): the whole month, no warning
     result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
                         reports_dir=tmp_path / "reports", force=True, as_of="2026-10-31")
@@ -624,6 +627,25 @@ def test_a_report_another_run_is_writing_is_left_to_it(tmp_path, monkeypatch):
     assert len(ran) == 1 and not (reports / ".locks").exists()
 
 
+def test_a_report_without_the_period_s_targets_says_so_at_the_command_line(small_data, tmp_path):
+    """A targets file that lacks October: revenue, scored against targets, scores for nobody
+    and its weight goes to the other KPIs. The report says so inside; a cron log must too."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(small_data["online"], data)
+    t = pd.read_csv(data / "targets.csv", dtype=str)
+    t[t["period"] != "2026-10"].to_csv(data / "targets.csv", index=False)
+    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
+                        reports_dir=tmp_path / "reports")
+    assert result.status == "ok"
+    assert result.warning == (
+        "2026-10 没有任何人的「销售额」目标：该指标按目标达成率计分，本期无人得分，其权重分给了其他指标。"
+        "请在数据中补上 2026-10 的目标（salesperf validate --period 2026-10 会列出缺少的目标）。")
+    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["report"]["without_targets"] == ["revenue"] and m["report"]["language"] == "zh"
+
+
 def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(small_data, tmp_path):
     """A payroll run under cron on an export taken on the 6th wrote a report that paid people
     on five days, with a warning nobody read. With strict, the report is a failed run: the
@@ -640,10 +662,10 @@ def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(sm
     [failed] = list((reports / "_failed" / "2026-10" / "acme").glob("online-*"))
     assert str(err.value) == (
         "The online report for 2026-10 failed: --strict: the data are incomplete, so the report was not put in "
-        "place:\n  - the data end on 2026-10-05, before 2026-10 does (2026-10-31): the report ranks and pays people "
-        "on part of the period. Check that the export is complete (if it is, with no rows on the last days, say so "
-        "with --as-of 2026-10-31).\nWithout --strict it would have been written, with the warning(s) above. Fix: "
-        "export the data of the whole period and rerun, or rerun without --strict to deliver a report of part of "
+        "place:\n  - 数据只到 2026-10-05，而 2026-10 到 2026-10-31 才结束：报告按部分期间排名和计酬。请确认导出完整"
+        "（若完整、只是最后几天没有记录，用 --as-of 2026-10-31 说明）。\nWithout --strict it would have been written, "
+        "with the warning(s) above. Fix: export the data (and the targets) of the whole period and rerun, or rerun "
+        "without --strict to deliver a report of part of "
         f"the period.\nThe report (as it would have been written) is kept in {failed}; any earlier report in "
         f"{earlier} is untouched.")
     assert (earlier / "report.html").read_text(encoding="utf-8") == "the earlier report"
@@ -669,6 +691,21 @@ def test_the_completeness_warnings_come_from_the_report_s_own_record():
         "up to that day only, a partial figure. Check that the leads export covers the whole of 2026-06."]
     [end] = completeness_warnings({"data_end": "2026-06-20"}, p)  # (a manifest written before partial_tables)
     assert end.startswith("the data end on 2026-06-20, before 2026-06 does (2026-06-30)")
+    # in the report's language; a KPI scored against targets that nobody has for the period
+    zh = completeness_warnings({"language": "zh", "without_targets": ["revenue"], "partial_tables": {
+        "calls": {"way": "starts", "day": "2026-06-10", "others": "2026-06-01", "kpis": ["calls"]}}}, p)
+    assert zh == [
+        "通话数据从 2026-06-10 才开始，而其他数据在 2026-06-01 已有记录：「呼叫量」只计入了该日起的通话数据，是部分结果。"
+        "请确认通话导出覆盖整个 2026-06。",
+        "2026-06 没有任何人的「销售额」目标：该指标按目标达成率计分，本期无人得分，其权重分给了其他指标。"
+        "请在数据中补上 2026-06 的目标（salesperf validate --period 2026-06 会列出缺少的目标）。"]
+    assert completeness_warnings({"without_targets": ["revenue"]}, p) == [
+        "nobody has a revenue target for 2026-06: revenue, scored against targets, scores for no one and its weight "
+        "goes to the other KPIs. Add the targets of 2026-06 to the data (salesperf validate --period 2026-06 lists "
+        "what is missing)."]
+    assert completeness_warnings({"data_end": "2026-06-20"}, p, as_of="2026-06-20") == [
+        "the report covers 2026-06 up to 2026-06-20 only (--as-of 2026-06-20): it ranks and pays people on part of "
+        "the period."]
 
 
 def test_a_failed_attempt_is_named_with_its_start_in_utc(tmp_path):
