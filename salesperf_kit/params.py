@@ -535,9 +535,29 @@ def _month_of(value, where: str) -> int:
 
 
 class PromotionEvent(_Model):
+    """A promotion of the target calendar: its month (or a ``date`` in it, which gives the
+    month: targets are monthly, so a 3-day event weighs its whole month) and its weight."""
     name: str
     month: int = Field(ge=1, le=12)
     weight: float = Field(1.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _month_of_date(cls, v):
+        if not (isinstance(v, Mapping) and "date" in v):
+            return v
+        v = dict(v)
+        day = v.pop("date")
+        if "month" in v:
+            raise ValueError(Note("give the promotion's month or its date, not both",
+                                  "促销写 month 或 date 其中之一，不要同时写"))
+        when = _date_of(day)
+        if when is None:
+            raise ValueError(Note(f"date: '{day}' is not a date; write it as 2027-01-20",
+                                  f"date：「{day}」不是日期，请写成 2027-01-20 的形式"))
+        v["month"] = when.month
+        v.setdefault("name", f"{when:%Y-%m-%d}")
+        return v
 
     @field_validator("name", mode="before")
     @classmethod
@@ -549,6 +569,19 @@ class PromotionEvent(_Model):
     @classmethod
     def _month_by_name(cls, v):
         return _month_of(v, "promotion month")
+
+
+def _date_of(value):
+    """A date written in a plan (YAML reads 2027-01-20 as a date already), or None."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", str(value).strip())
+    try:
+        return dt.date(*map(int, m.groups())) if m else None
+    except ValueError:  # (2027-02-30)
+        return None
 
 
 MAX_UPLIFT = 3.0  # +300 %: a larger uplift is taken for a percentage typed as a number
@@ -1314,6 +1347,17 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                                      f"键「{key}」在同一段中写了两次（{at_zh}），后者会覆盖前者。"
                                      "修改方法：把两处合并为一处"), mark)
         return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):
+        # a date that does not exist (2027-02-30) stays the text written, for the key's own
+        # check to name, instead of stopping the reader with Python's "day is out of range"
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp)
 
 
 #: where each key of a parameter file is written: key path -> (file name, line number)

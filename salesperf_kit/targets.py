@@ -268,11 +268,10 @@ def _promotions(promotions) -> list[dict]:
             raise SalesperfError("A promotion must be a mapping like {name: 618, month: 6, weight: 1.3}, "
                                  f"found {ev!r}.")
         ev = dict(ev)
-        if "date" in ev and "month" not in ev:
-            ev["month"] = pd.Timestamp(ev.pop("date")).month
-        ev.setdefault("name", f"promotion {ev.get('month')}")
+        if "date" not in ev:
+            ev.setdefault("name", f"promotion {ev.get('month')}")
         try:
-            e = PromotionEvent.model_validate({k: ev[k] for k in ("name", "month", "weight") if k in ev})
+            e = PromotionEvent.model_validate({k: ev[k] for k in ("name", "month", "date", "weight") if k in ev})
         except ValidationError as err:
             raise _item_error("promotion", "promotions", ev, i, err) from None
         out.append({"name": e.name, "month": e.month, "weight": e.weight})

@@ -173,6 +173,11 @@ def test_a_role_compared_with_another_names_one_that_compares_with_none():
      "targets.promotions (item 1).month: promotion month: '13' is not a month; write 1-12, jan-dec or 1月-12月"),
     ({"targets": {"promotions": [{"name": "618", "month": 0}]}},
      "targets.promotions (item 1).month: promotion month: '0' is not a month"),
+    # a promotion by its date takes the date's month; not a date, or both, is said
+    ({"targets": {"promotions": [{"name": "年货节", "date": "soon"}]}},
+     "targets.promotions (item 1): date: 'soon' is not a date; write it as 2027-01-20"),
+    ({"targets": {"promotions": [{"name": "年货节", "date": "2027-01-20", "month": 2}]}},
+     "targets.promotions (item 1): give the promotion's month or its date, not both"),
     # a misspelt choice gets the nearest one
     ({"targets": {"method": "histroy"}},
      "targets.method: Input should be 'history', 'capacity' or 'equal' (found 'histroy'). Did you mean 'history'?"),
@@ -810,6 +815,16 @@ def test_a_plan_in_chinese_has_its_errors_in_chinese_and_in_english_as_before(tm
         "修改方法：将 3% 写为 0.03")
 
 
+def test_a_promotion_may_be_given_by_its_date(tmp_path):
+    # a 年货节 on 20 January, written as the client writes it: its month carries its weight
+    p = tmp_path / "plan.yaml"
+    p.write_text("extends: online\ntargets:\n  promotions:\n    - {name: 年货节, date: 2027-01-20, weight: 1.4}\n"
+                 "    - {name: 周年庆, date: 2027/8/8, weight: 2}\n    - {date: 2027年11月11日, weight: 1.5}\n",
+                 encoding="utf-8")
+    got = [(e.name, e.month, e.weight) for e in load_params(p).targets.promotions]
+    assert got == [("年货节", 1, 1.4), ("周年庆", 8, 2.0), ("2027-11-11", 11, 1.5)]
+
+
 @pytest.mark.parametrize("yaml_text, zh", [
     ("scoring:\n  roles:\n    newbie: {label: {zh: 新人}}\n", "scoring.roles.newbie.weights：缺少这个必填的键。修改方法：补上此键"),
     ("scoring:\n  normalisation: {method: percentil}\n",
@@ -832,6 +847,8 @@ def test_a_plan_in_chinese_has_its_errors_in_chinese_and_in_english_as_before(tm
     ("targets: {uplift: -1}\n", "targets.uplift（第 3 行）：uplift 应大于 -1（例如 0.25 表示增长 25%），实际为 -1"),
     ("targets: {promotions: [{name: 618, month: junn}]}\n",
      "targets.promotions (item 1).month（第 3 行）：促销月份：「junn」不是月份，请写 1-12、jan-dec 或 1月-12月。是否应为「jun」？"),
+    ("targets: {promotions: [{name: 年货节, date: 2027-02-30}]}\n",
+     "targets.promotions (item 1)（第 3 行）：date：「2027-02-30」不是日期，请写成 2027-01-20 的形式"),
     ("targets: {profile: {jan: 50, january: 50}}\n", "targets.profile（第 3 行）：profile 中 1 月写了两次，每个月只写一次"),
     ("targets: {profile: {jan: 50, feb: 50}}\n",
      "targets.profile（第 3 行）：profile 应写满 12 个月，缺少 3 月、4 月、5 月、6 月、7 月、8 月、9 月、10 月、11 月、12 月。"
