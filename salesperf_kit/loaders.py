@@ -2503,7 +2503,7 @@ def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: 
             run.add(ctx.problem(
                 "filtered_rows", f"{int((~ok).sum()):,} row(s) removed by {key_name} "
                 f"({how}: {listed}): {counts}",
-                column=contract or column, severity="warning",
+                column=contract or column, severity="warning", value={"key": key_name, "rows": int((~ok).sum())},
                 zh=f"按 {key_name} 去掉 {int((~ok).sum()):,} 行（{how_zh}：{listed_zh}）：{counts_zh}",
                 fix=Note("nothing to do if these rows are not to be counted; otherwise change "
                          "data.filters", "若这些行本就不该计入，无需处理；否则修改 data.filters")))

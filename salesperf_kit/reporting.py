@@ -431,7 +431,25 @@ class Report:
                          "data only, so that months without data do not read as missed targets.")
         paras += self._partial_sentences().values()
         paras += self._unowned_sentences(kpis)
+        paras += self._filtered_sentences()
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _filtered_sentences(self) -> list[str]:
+        """When the plan's ``data.filters`` left rows out (orders of promoters who are not
+        staff, of a status not to count): the company's totals are those of the rows kept,
+        and may read below the client's own totals of the whole export."""
+        left = [(p.table, p.value["key"], p.value["rows"]) for p in self.dataset.warnings
+                if p.check == "filtered_rows" and isinstance(p.value, dict)]
+        if not left:
+            return []
+        if self.zh:
+            said = "；".join(f"{key}：{TABLES[t].zh if t in TABLES else t}数据 {n:,} 行" for t, key, n in left)
+            return [f"注意：参数文件的筛选条件去掉了部分数据（{said}），这些行不计入任何人的业绩，也不计入公司合计，"
+                    "因此本报告的合计可能低于客户后台的全部合计。明细见数据质量附录。"]
+        said = "; ".join(f"{key}: {n:,} {t} row{'' if n == 1 else 's'}" for t, key, n in left)
+        return [f"Note: the plan's filters left some rows out ({said}); they count in no one's results nor in the "
+                "company's totals, which may therefore read below the client's own totals. The data-quality "
+                "appendix lists them."]
 
     def _targets_of_months_with_data(self) -> tuple[pd.Series, list[str]]:
         """The company's targets of the period (:func:`analysis.company_targets`) and the

@@ -384,6 +384,32 @@ def test_a_leaver_with_records_is_counted_apart_on_the_cover(online_small, tmp_p
         "不参与评分、排名和激励（名单见数据质量附录）。")
 
 
+def test_the_summary_says_when_the_plan_s_filters_left_rows_out(online_small, tmp_path):
+    """Orders of E0001 are left out by the plan (as a client leaves out non-staff promoters):
+    the company's totals are those of the rows kept, which the summary says."""
+    import pandas as pd
+
+    orders = pd.read_csv(online_small / "orders.csv", dtype=str)
+    n = int((orders["employee_id"] == "E0001").sum())
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: online\ndata:\n  filters:\n    orders: {employee_id: {not: [E0001]}}\n",
+                    encoding="utf-8")
+    zh = build_report(business="online", params_file=str(plan), data_path=str(online_small), period="2026-10",
+                      language="zh")
+    assert n > 0 and zh.summary().paragraphs[-1] == (
+        f"注意：参数文件的筛选条件去掉了部分数据（data.filters.orders.employee_id：订单数据 {n:,} 行），这些行不计入任何人的"
+        "业绩，也不计入公司合计，因此本报告的合计可能低于客户后台的全部合计。明细见数据质量附录。")
+    en = build_report(business="online", params_file=str(plan), data_path=str(online_small), period="2026-10",
+                      language="en")
+    assert en.summary().paragraphs[-1] == (
+        f"Note: the plan's filters left some rows out (data.filters.orders.employee_id: {n:,} orders rows); they "
+        "count in no one's results nor in the company's totals, which may therefore read below the client's own "
+        "totals. The data-quality appendix lists them.")
+    plain = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(online_small),
+                         period="2026-10", language="en")
+    assert not any("filters" in p for p in plain.summary().paragraphs)
+
+
 def test_an_anonymised_appendix_does_not_list_names_matched_to_ids(no_reviews, tmp_path):
     import shutil
 
