@@ -783,6 +783,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         ok = idx > 0
         return float(values.to_numpy()[ok].sum() / idx[ok].sum()) if ok.any() else float("nan")
 
+    computed = annual is None  # (from the history: a leaver's part of it can be said)
     if annual is None:
         if company.reindex(recent).dropna().empty:
             cov = _coverage(tables, kpi)
@@ -845,6 +846,9 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_TARGET_COLUMNS)
 
     out = share_out(people)
+    gone_note = []
+    if computed:  # the history of people gone before the year is in the company's base: say how much
+        gone_note = _leavers_note(hist, people, recent, deseason, factor, unit, annual, kpi, year)
     # the people without a record take their share out of the company's fixed target: say
     # whose targets fell and by how much, against the split without them
     overridden = set(overrides)
@@ -869,9 +873,36 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     if method == "history":
         out.attrs["notes"] = _no_history_notes(people, levels, fallback_team, months, recent, kpi,
                                                settings.new_hire_ramp_months, overrides)
-    out.attrs["notes"] = [*out.attrs.get("notes", []), *newcomer_note]
+    out.attrs["notes"] = [*out.attrs.get("notes", []), *newcomer_note, *gone_note]
     out.attrs["warnings"] = warnings
     return out
+
+
+def _leavers_note(hist: pd.DataFrame, people: pd.DataFrame, recent: list[str], deseason, factor: float,
+                  unit: float, annual: float, kpi: str, year: int) -> list[Note]:
+    """The people who left before ``year`` whose history is in the base months ``recent``:
+    the company's target is last year's total × g, theirs included, so the others share
+    it. Who they are, what they sold, how much of the target that is, and the ``--annual``
+    that leaves it out."""
+    start = pd.Timestamp(year=int(year), month=1, day=1)
+    left = people.index[people["leave_date"].notna() & (people["leave_date"] < start)]
+    mine = hist[hist["employee_id"].isin(left) & hist["period"].isin(recent)]
+    sold = mine.groupby("employee_id")["value"].sum()
+    sold = sold[sold.round(6) != 0]
+    if sold.empty:
+        return []
+    rest = hist[~hist["employee_id"].isin(sold.index)].groupby("period")["value"].sum()
+    without = round(12 * deseason(rest.reindex(recent).fillna(0.0)) * factor / unit) * unit
+    added = annual - without
+    who = _people_named(sold.index, people)
+    return [Note(
+        f"{who} left before {year} but their {kpi} of {_span(recent)} "
+        f"({grouped(float(sold.sum()))}) is in the base year: it adds about {grouped(added)} to the company's "
+        f"{grouped(annual)} in {year}, which the others share. Without it the company's target is about "
+        f"{grouped(without)} (--annual {without:.0f}); keep it if the customers stay with the company.",
+        f"{who.zh}在 {year} 年前已离职，但其在 {_span(recent, 'zh')}的{label(kpi, 'zh')}（{grouped(float(sold.sum()))}）"
+        f"仍计入基数：使 {year} 年公司目标 {grouped(annual)} 增加了约 {grouped(added)}，由其他人分担。若不计入，公司目标约为 "
+        f"{grouped(without)}（--annual {without:.0f}）；若其客户仍留在公司，可保持现状。")]
 
 
 def _stale_history(hist_months: list[Period], kpi: str, year: int, uplift: float) -> list[Note]:
@@ -1109,14 +1140,25 @@ def _tidy(out: pd.DataFrame) -> pd.DataFrame:
 
 def _weights(method, active, levels, fallback_team, fallback_all, m: Period, ramp_months: int) -> pd.Series:
     ramp = pd.Series([ramp_factor(h, m, ramp_months) for h in active["hire_date"]], index=active.index)
+    # someone who leaves in the month weighs the days up to their last day
+    part = pd.Series([_share_of_month_to(lv, m) for lv in active["leave_date"]], index=active.index)
     if method == "equal":
-        return pd.Series(1.0, index=active.index)
+        return part
     if method == "capacity":
-        return ramp
+        return ramp * part
     lv = levels.reindex(active.index)
     fb = active["team"].map(fallback_team).fillna(fallback_all)
     w = lv.where(lv.notna(), fb * ramp)
-    return w.fillna(0.0).clip(lower=0)
+    return (w * part).fillna(0.0).clip(lower=0)
+
+
+def _share_of_month_to(leave, m: Period) -> float:
+    """The share of month ``m`` up to a last working day ``leave`` (counted): 15/31 for
+    2027-03-15; 1 when they stay the month (or the date is unknown)."""
+    if leave is None or pd.isna(leave) or pd.Timestamp(leave) >= m.last_day:
+        return 1.0
+    days = (m.last_day - m.start).days + 1
+    return max(0, (pd.Timestamp(leave).normalize() - m.start).days + 1) / days
 
 
 def _override_key(key: str, people: pd.DataFrame, teams: set[str]) -> str:

@@ -341,6 +341,41 @@ def test_targets_from_history_by_hand(flat_history, flat_monthly):
     _check_adds_up(t)
 
 
+def test_a_leaver_s_history_in_the_base_year_is_said_with_the_annual_that_leaves_it_out(flat_history, flat_monthly):
+    # c (e3) sold 1,000 a month in 2026 and left on its last day: the company's 2027 target is
+    # still 12 x 4,000 x 1.25 = 60,000, which the others share; without her, 12 x 3,000 x 1.25
+    flat_history["employees"]["leave_date"] = pd.to_datetime([None, None, "2026-12-31", None])
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]),
+                             history=flat_monthly)
+    assert _teams(t)["target"].sum() == 60_000 and "e3" not in set(t["employee_id"].dropna())
+    [note] = [n for n in t.attrs["notes"] if "left before 2027" in str(n)]
+    assert str(note) == (
+        "c (e3, T2) left before 2027 but their revenue of 2026 (12,000) is in the base year: it adds "
+        "about 15,000 to the company's 60,000 in 2027, which the others share. Without it the company's target is "
+        "about 45,000 (--annual 45000); keep it if the customers stay with the company.")
+    assert note.zh == (
+        "c（T2）在 2027 年前已离职，但其在 2026 年的销售额（12,000）仍计入基数：使 2027 年公司目标 60,000 增加了约 "
+        "15,000，由其他人分担。若不计入，公司目标约为 45,000（--annual 45000）；若其客户仍留在公司，可保持现状。")
+    # a company target given is not said to hold anyone's history
+    given = targets_from_history(flat_history, year=2027, annual=45_000, settings=TargetSettings(promotions=[]),
+                                 history=flat_monthly)
+    assert not any("left before" in str(n) for n in given.attrs["notes"])
+
+
+def test_the_month_someone_leaves_in_weighs_the_days_up_to_their_last_day(flat_history, flat_monthly):
+    # a (e1, level 1,000) leaves on 15 March: 15 of its 31 days; b 2,000, c 1,000, and d (T2,
+    # joins 10 March) their team's median 1,000 x the first month's ramp 1/4
+    flat_history["employees"]["leave_date"] = pd.to_datetime(["2027-03-15", None, None, None])
+    t = targets_from_history(flat_history, year=2027, uplift=0.25, settings=TargetSettings(promotions=[]),
+                             history=flat_monthly)
+    march = _people(t[t["period"] == "2027-03"]).set_index("employee_id")["target"]
+    w = {"e1": 1000 * 15 / 31, "e2": 2000, "e3": 1000, "e4": 250}
+    for e, x in w.items():
+        assert march[e] == pytest.approx(5000 * x / sum(w.values()), abs=1)
+    assert "e1" not in set(t.loc[t["period"] == "2027-04", "employee_id"].dropna())
+    _check_adds_up(t)
+
+
 @pytest.mark.parametrize("method", ["capacity", "equal"])
 def test_targets_from_history_other_methods_add_up(flat_history, flat_monthly, method):
     t = targets_from_history(flat_history, year=2027, method=method, uplift=0.25,
