@@ -764,6 +764,7 @@ def targets_from_history(dataset, *, kpi: str = "revenue", year: int, uplift: fl
     factor = (1 + uplift) if CATALOGUE[kpi].higher_is_better else 1 / (1 + uplift)
     if not _is_additive(kpi):
         out = _level_targets(hist, people, kpi, months, recent, factor, overrides)
+        out.attrs["basis"] = _level_basis(hist, people, kpi, year, recent, uplift, factor)
         out.attrs["warnings"] = warnings
         return out
 
@@ -1285,6 +1286,33 @@ def _cascade_month(total: float, active: pd.DataFrame, w: pd.Series, fixed: dict
         out.append(_split(team_total[t], w.reindex(members), {e: v for e, v in person_fixed.items() if e in members},
                           unit, f"team {t} in {m}"))
     return pd.concat(out)
+
+
+def _level_basis(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, year: int, recent: list[str], uplift: float,
+                 factor: float) -> list[Note]:
+    """How the targets of a rate (a level, not a sum) were set, as :func:`_learned_basis`
+    says it of a sum: each person's own level × the growth, the company's level before and
+    after, and that a rate grows by the same share (3.00 % → 3.75 %), not by points."""
+    h = hist[hist["period"].isin(recent) & hist["employee_id"].isin(people.index)]
+    if h.empty:
+        return []
+    if h["denominator"].notna().any():
+        den = h["denominator"].sum()
+        level = float(h["numerator"].sum() / den) if den > 0 else float("nan")
+    else:
+        level = float(h["value"].mean())
+    if math.isnan(level):
+        return []
+    ratio = CATALOGUE[kpi].unit == "ratio"
+    shown = (lambda x: f"{x:.2%}") if ratio else (lambda x: grouped(x, 2))
+    grow = _growth(uplift, factor)
+    after = level * factor
+    points = " (a rate grows by a share of itself, not by points)" if ratio else ""
+    points_zh = "（比率按自身的比例增长，而不是加百分点）" if ratio else ""
+    return [Note(f"{kpi} {year}: each person's target is their own level of {_span(recent)} {grow} (the team's "
+                 f"pooled level for someone without one); the company's level {shown(level)} → {shown(after)}{points}.",
+                 f"{year} 年{label(kpi, 'zh')}：每人的目标 = 本人在 {_span(recent, 'zh')}的水平 {grow.zh}（没有本人水平的，"
+                 f"取其团队的合并水平）；公司水平 {shown(level)} → {shown(after)}{points_zh}。")]
 
 
 def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: list[Period], recent: list[str],

@@ -443,6 +443,27 @@ def test_targets_from_history_for_a_ratio_kpi(flat_history, flat_monthly):
     assert people.to_dict() == {"e1": 1200.0, "e2": 2400.0, "e3": 1200.0}
     # pooled team level: T1 sold 3,000 in 2 orders a month
     assert _teams(jan).set_index("team")["target"].to_dict() == {"T1": 1800.0, "T2": 1200.0}
+    # the summary says how: 48,000 in 36 orders a month over 2026 is 1,333.33, x 1.2
+    assert [str(b) for b in t.attrs["basis"]] == [
+        "aov 2027: each person's target is their own level of 2026 x 1.2 (uplift 20%) (the team's pooled level for "
+        "someone without one); the company's level 1,333.33 → 1,600.00."]
+
+
+def test_the_targets_of_a_rate_say_that_it_grows_by_a_share_of_itself():
+    from salesperf_kit.targets import _level_basis
+
+    people = pd.DataFrame({"team": ["T1", "T1"]}, index=["e1", "e2"])
+    hist = pd.DataFrame({"period": ["2026-11", "2026-12", "2026-12"], "employee_id": ["e1", "e1", "e2"],
+                         "kpi": "conversion_rate", "value": [0.02, 0.04, 0.03],
+                         "numerator": [10.0, 12.0, 8.0], "denominator": [500.0, 300.0, 200.0]})
+    # pooled: (10 + 12 + 8) / (500 + 300 + 200) = 3.00 %, x 1.25 = 3.75 %
+    [basis] = _level_basis(hist, people, "conversion_rate", 2027, ["2026-11", "2026-12"], 0.25, 1.25)
+    assert str(basis).endswith("the company's level 3.00% → 3.75% (a rate grows by a share of itself, not by points).")
+    assert basis.zh == ("2027 年页面转化率：每人的目标 = 本人在 2026-11 至 2026-12 期间的水平 × 1.25（增长 25%）（没有本人水平的，"
+                        "取其团队的合并水平）；公司水平 3.00% → 3.75%（比率按自身的比例增长，而不是加百分点）。")
+    # a rate where lower is better is divided
+    [cac] = _level_basis(hist.assign(kpi="cac"), people, "cac", 2027, ["2026-11", "2026-12"], 0.25, 0.8)
+    assert "/ 1.25 (uplift 25%, lower is better)" in str(cac)
 
 
 
