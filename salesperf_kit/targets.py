@@ -1529,6 +1529,11 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         Var        = R × s² + R² × s² / d      (days to come + uncertainty of the rate)
         low, high  = forecast ∓ z × √Var,  z = Φ⁻¹((1 + level) / 2); low is at least actual
 
+    unless the same period last year, which the data cover, held a share S of its company
+    total in its first d days that differs from d / D by :data:`SHAPE_DIFFERENCE` or more (a
+    双11 month): then forecast = actual / S and R = d × (1 − S) / S (the days to come at the
+    rate so far), with a note saying so.
+
     The interval is NaN for KPIs without a daily series (and with fewer than 2 days); a ratio
     is forecast at its value to date. In a closed period the forecast is the actual.
     ``at_risk`` is True when the target may well be missed: in an open period, when the
@@ -1637,7 +1642,14 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
             rows = out["kpi"] == k
             if not _is_additive(k) or not rows.any():
                 continue
-            out.loc[rows, "forecast"] = act[rows] * D / d
+            share = _share_by_day(tables, k, p, d, D, opts)  # last year's shape of the same days
+            if share is None:
+                out.loc[rows, "forecast"] = act[rows] * D / d
+                rest = R
+            else:
+                out.loc[rows, "forecast"] = act[rows] / share[0]
+                rest = d * (1 - share[0]) / share[0]  # the days to come, in days at the rate so far
+                notes.append(_shape_note(k, p, d, share))
             daily = _daily(data, k, p, cutoff, opts)
             if daily is None or d < 2:
                 continue
@@ -1645,7 +1657,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
                 daily = daily.groupby(daily.index.map(team_of)).sum()
             keys = out.loc[rows, by]
             s2 = daily.var(axis=1, ddof=1).reindex(keys).fillna(0.0).to_numpy()
-            half = z * np.sqrt(R * s2 + R * R * s2 / d)
+            half = z * np.sqrt(rest * s2 + rest * rest * s2 / d)
             f = out.loc[rows, "forecast"].to_numpy()
             out.loc[rows, "forecast_low"] = np.maximum(act[rows].to_numpy(), f - half)
             out.loc[rows, "forecast_high"] = f + half
@@ -1660,6 +1672,42 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     out = out[cols].sort_values([by, "kpi"]).reset_index(drop=True)
     out.attrs["notes"] = notes
     return out
+
+
+#: Last year's share of the first days is used to forecast only when it differs from the
+#: share of the calendar by at least this much (a flat month is forecast at its run rate).
+SHAPE_DIFFERENCE = 0.05
+
+
+def _share_by_day(tables, kpi: str, p: Period, d: int, D: int, options: dict) -> tuple[float, Period] | None:
+    """The share of the same period last year's company total that its first ``d`` of ``D``
+    days held (a 双11 month had half of it by the 12th), and that period; None when the
+    data do not cover it, it had nothing, or its shape is about the calendar's (d / D)."""
+    last = p.same_last_year()
+    daily = _daily(tables, kpi, last, last.start + pd.Timedelta(days=D), options)
+    spec = _DAILY.get("received_revenue" if kpi == "revenue" and options.get("revenue_basis") == "received" else kpi)
+    if daily is None or spec is None:
+        return None
+    table, col, _ = spec
+    first = pd.to_datetime(tables[table][col], errors="coerce").min()
+    if pd.isna(first) or first.normalize() > last.start:  # (a month the data only partly cover has no shape)
+        return None
+    by_day = daily.sum(axis=0).to_numpy()
+    total = float(by_day.sum())
+    if total <= 0:
+        return None
+    share = float(by_day[:d].sum()) / total
+    if not 0 < share < 1 or abs(share - d / D) < SHAPE_DIFFERENCE:
+        return None
+    return share, last
+
+
+def _shape_note(kpi: str, p: Period, d: int, share: tuple[float, Period]) -> Note:
+    s, last = share
+    return Note(f"{kpi} in {p} is forecast from the shape of {last}, whose first {d} days held {s:.1%} of its "
+                f"total (the calendar's share is {d / ((p.end - p.start).days):.1%}): forecast = to date / {s:.3f}.",
+                f"{p} 的「{label(kpi, 'zh')}」按 {last} 的走势预测：该期前 {d} 天占全期的 {s:.1%}"
+                f"（按天数应为 {d / ((p.end - p.start).days):.1%}），预测 = 截至目前 ÷ {s:.3f}。")
 
 
 def _target_span_end(targets: pd.DataFrame, p: Period, kpis: Sequence[str]) -> pd.Timestamp:

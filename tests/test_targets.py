@@ -595,6 +595,32 @@ def test_track_open_period_run_rate_and_interval(tracking_data):
     assert out["at_risk"].to_dict() == {"e1": False, "e2": True}
 
 
+def test_an_open_period_is_forecast_from_last_year_s_shape_of_the_same_days(tracking_data):
+    """A 双11 month: the run rate to the 10th, spike included, was extrapolated over the 21
+    days to come, and every team was outside its interval. January 2026 and 2027 each have a
+    sale of 30,000 more on the 5th; a (e1) sells 1,000 a day besides."""
+    spike = [("e1", f"{y}-01-05 12:00", 30_000) for y in (2026, 2027)]
+    last_year = [("e1", f"2026-01-{d:02d} 10:00", 1000) for d in range(1, 32)]
+    orders = pd.concat([tracking_data["orders"], _orders(spike + last_year).assign(
+        order_id=lambda x: "L" + x["order_id"])], ignore_index=True)
+    out = track({**tracking_data, "orders": orders}, "2027-01", as_of="2027-01-10", level=0.8)
+    out = out.set_index("employee_id")
+    # last January held (10 x 1,000 + 30,000) / (31 x 1,000 + 30,000) = 40/61 of its total by the 10th
+    S = 40_000 / 61_000
+    assert out.loc["e1", "actual"] == 40_000 and out.loc["e1", "forecast"] == pytest.approx(61_000)
+    assert out.loc["e2", "forecast"] == pytest.approx(5_000 / S)
+    # the days to come count as 10 x (1 - S) / S = 5.25 days at the rate so far
+    s2 = 10 * 500**2 / 9
+    half = stats.norm.ppf(0.9) * math.sqrt(5.25 * s2 + 5.25**2 * s2 / 10)
+    assert out.loc["e2", "forecast_high"] == pytest.approx(5_000 / S + half)
+    assert [str(n) for n in out.attrs["notes"]] == [
+        "revenue in 2027-01 is forecast from the shape of 2026-01, whose first 10 days held 65.6% of its total "
+        "(the calendar's share is 32.3%): forecast = to date / 0.656."]
+    # without last year's data, the run rate as before
+    plain = track(tracking_data, "2027-01", as_of="2027-01-10", level=0.8)
+    assert plain.set_index("employee_id").at["e1", "forecast"] == 31_000 and not plain.attrs["notes"]
+
+
 def test_in_an_open_period_at_risk_reads_the_low_end_of_the_interval(tracking_data):
     """e2 with a target of 15,000: the run rate gives 15,500, above it, but e2's sales come
     every second day, so the 80 % interval reaches down to 15,500 − 1.2816 × √(65.1 × s²)
