@@ -1849,6 +1849,9 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         out["team"] = None
     starts = out["period"].astype(str).map(lambda s: parse_period(s).start)
     later = starts >= start
+    emp = _tables(dataset).get("employees")
+    team_of = (dict(zip(emp["employee_id"].astype(str), emp["team"].astype(str)))
+               if emp is not None and {"employee_id", "team"} <= set(emp.columns) else {})
     cache: dict = {}
     D = (p.end - p.start).days
     cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1) if as_of is not None else p.end
@@ -1899,7 +1902,7 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
                 continue
             additive = _is_additive(adj)
             persons = sel & out["employee_id"].notna()
-            before = _summary(out, sel, additive)
+            before = _summary(out, sel, additive, team_of)
             if additive:
                 for per in periods:
                     idx = sel & (out["period"].astype(str) == per)
@@ -1907,7 +1910,7 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
             else:
                 scaled = out.loc[sel, "target"] * (1 + frac)
                 out.loc[sel, "target"] = [_round_level(adj, x) for x in scaled]
-            after = _summary(out, sel, additive)
+            after = _summary(out, sel, additive, team_of)
             span = periods[0] if len(periods) == 1 else f"{periods[0]} .. {periods[-1]}"
             log_rows.append({**head, "adjusted_kpi": adj, "fraction": frac, "periods": span, "before": before,
                              "after": after,
@@ -1930,8 +1933,11 @@ def _item_error(what: str, key: str, raw, i: int, err: ValidationError) -> Param
                        errors=_format_errors(err, at=("targets", key, i - 1)))
 
 
-def _summary(t: pd.DataFrame, sel: pd.Series, additive: bool) -> float:
-    """Company total of the selected targets (team rows, else person rows); mean for levels."""
+def _summary(t: pd.DataFrame, sel: pd.Series, additive: bool, team_of: Mapping[str, str] | None = None) -> float:
+    """Company total of the selected targets (team rows, else person rows); mean for levels.
+    A person row without its team (the loaders' format allows it) is of the team ``team_of``
+    (employee_id -> team, from the employees table) gives it, so that it is not counted
+    again beside its team's row."""
     rows = t[sel]
     if not additive:
         p = rows[rows["employee_id"].notna()]
@@ -1940,6 +1946,7 @@ def _summary(t: pd.DataFrame, sel: pd.Series, additive: bool) -> float:
     persons = rows[rows["employee_id"].notna()]
     total = float(team["target"].sum())
     covered = set(zip(team["period"].astype(str), team["team"].astype(str), strict=True))
-    pairs = zip(persons["period"].astype(str), persons["team"].astype(str), strict=True)
+    own = persons["team"].where(persons["team"].notna(), persons["employee_id"].astype(str).map(team_of or {}))
+    pairs = zip(persons["period"].astype(str), own.astype(str), strict=True)
     extra = persons[[pair not in covered for pair in pairs]]
     return total + float(extra["target"].sum())
