@@ -511,6 +511,62 @@ def targets(business, year, method, uplift, annual, overrides, data, params_file
 
 @main.command()
 @click.argument("business", type=BUSINESS)
+@click.option("--period", required=True, help="The period just closed (or still open, with --as-of) whose figures "
+                                              "the rules check, e.g. 2026-10.")
+@click.option("--data", help=DATA_HELP)
+@click.option("--params", "params_file", type=click.Path(exists=True))
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="The last day of data, when the period is still open: it is then judged at its run rate.")
+@click.option("--out", required=True, type=click.Path(),
+              help="The targets table with the later periods' targets adjusted: .xlsx or .csv, to use as the "
+                   "data's targets from now on.")
+@click.option("--language", type=click.Choice(["zh", "en"]),
+              help="The sentences, and in Chinese an .xlsx file's headers and KPI names (default: the parameter "
+                   "file's report.language or language).")
+@_friendly
+def calibrate(business, period, data, params_file, as_of, out, language):
+    """Check the plan's calibration rules (targets.calibration) on a period and write the
+    targets of the later periods as the rules adjust them (目标校准, the Act of PDCA)."""
+    from .export import write_table
+    from .reporting import calibration_sentences
+    from .targets import TARGET_HEADERS_ZH, calibrate as run_rules, targets_in_chinese
+
+    with _warnings_said() as said:
+        params = _params(business, params_file)
+        said.language = language = language or params.report_language
+        zh = language == "zh"
+        rules = params.targets.calibration
+        if not rules:
+            raise click.UsageError("参数文件没有校准规则（targets.calibration），没有可检查的内容。" if zh else
+                                   "The parameter file has no calibration rules (targets.calibration): nothing to "
+                                   "check.")
+        dataset = _load(data, params, period)
+        targets = dataset.tables.get("targets")
+        if targets is None or not len(targets):
+            raise click.UsageError("数据中没有目标表，没有可调整的目标。请先用 salesperf targets 制定目标并加入数据。" if zh else
+                                   "The data have no targets table to adjust. Draw targets up first (salesperf "
+                                   "targets) and add them to the data.")
+        new, log = run_rules(targets, dataset.tables, period, rules, options=params.kpi_options.model_dump(),
+                             as_of=f"{as_of:%Y-%m-%d}" if as_of else None)
+    for line in calibration_sentences(log, params, language):
+        click.echo(line)
+    if zh and Path(out).suffix.lower() == ".xlsx":
+        write_table(targets_in_chinese(new), out, labels=False, sheet="目标", headers=TARGET_HEADERS_ZH)
+    else:
+        write_table(new, out, labels=False, sheet="targets")
+    import numpy as np
+    import pandas as pd
+
+    old = pd.to_numeric(targets["target"], errors="coerce").reindex(new.index).to_numpy(dtype="float64")
+    now = pd.to_numeric(new["target"], errors="coerce").to_numpy(dtype="float64")
+    changed = int((~np.isclose(now, old, equal_nan=True)).sum())
+    n = len(new)
+    click.echo(f"已将 {n:,} 行目标写入 {out}，其中 {changed:,} 行已调整。" if zh else
+               f"Wrote {n:,} target {'row' if n == 1 else 'rows'} to {out}, {changed:,} of them adjusted.")
+
+
+@main.command()
+@click.argument("business", type=BUSINESS)
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--data", help=DATA_HELP)
 @click.option("--period", required=True)

@@ -1169,69 +1169,7 @@ class Report:
             return []
         _, log = calibrate(targets, self.dataset.tables, self.period, rules,
                            options=self.params.kpi_options.model_dump(), as_of=as_of)
-        periods_of = {rule.name: rule.baseline_periods for rule in rules}
-        lines = []
-        for r in log.to_dict("records"):
-            periods = periods_of.get(r["rule"], "")
-            r["rule"] = self.params.rule_label(r["rule"], self.language)  # (its label in the report's language)
-            unit = CATALOGUE[r["kpi"]].unit if r["kpi"] in CATALOGUE else None
-            months = r["baseline_periods"].replace(" .. ", " 至 ") if self.zh else r["baseline_periods"]
-            if isinstance(r.get("missing"), str):  # not judged: not "did not fire"
-                lines.append(f"校准规则「{r['rule']}」无法检查：{r['missing_zh']}（本期及前 {periods} 期 {months}），"
-                             "因此没有调整目标。" if self.zh else
-                             f"Calibration rule '{r['rule']}' could not be checked: {r['missing']} (this period "
-                             f"and the previous {periods}, {months}), so no target was adjusted.")
-                continue
-            change = _fmt(r.get("change"), "ratio")
-            if change != "–" and r["change"] > 0:
-                change = "+" + change
-            thr = r["threshold"]
-            value, baseline, to_date = (_fmt(r[c], unit, language=self.language)
-                                        for c in ("value", "baseline", "value_to_date"))
-            d, days = r["days_elapsed"], r["days_in_period"]
-            # (an open period: the days it covers, and the run rate when the figure is scaled)
-            if d >= days:
-                now = f"本期 {value}" if self.zh else value
-            elif value != to_date:
-                now = (f"本期前 {d} 天 {to_date}，按 {days} 天的进度折算为 {value}" if self.zh else
-                       f"{value} ({to_date} in the first {d} of {days} days, at that pace over the period)")
-            else:
-                now = f"本期前 {d} 天 {value}" if self.zh else f"{value} (over the first {d} of {days} days)"
-            # the figures the rule compared, so that a reader can check it
-            if self.zh:
-                basis = (f"{self._label(r['kpi'])}{now}，前 {periods} 期（{months}）均值 "
-                         f"{baseline}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
-                         f"{'或以上' if thr >= 0 else '或以下'}时触发）")
-            else:
-                basis = (f"{self._label(r['kpi'])} {now} against {baseline} on average over "
-                         f"the previous {periods} periods ({months}), a change of {change} (it fires at "
-                         f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
-            if not r.get("fired"):
-                lines.append(f"校准规则「{r['rule']}」未触发：{basis}。" if self.zh else
-                             f"Calibration rule '{r['rule']}' did not fire: {basis}.")
-                continue
-            adj = r.get("adjusted_kpi") if isinstance(r.get("adjusted_kpi"), str) else ""
-            adj_unit = CATALOGUE[adj].unit if adj in CATALOGUE else None
-            if adj_unit == "ratio":  # a rate target as the targets file gives it: 3.78%, not 0.04
-                before, after = (_fmt(r.get(c)) if pd.isna(r.get(c)) else f"{r[c] * 100:.2f}%"
-                                 for c in ("before", "after"))
-            else:
-                before, after = _fmt_step(r.get("before"), r.get("after"), adj_unit, self.language)
-            frac = _fmt(r.get("fraction"), "ratio")
-            frac = "+" + frac if frac != "–" and r["fraction"] > 0 else frac
-            span = r.get("periods") or ""
-            span = span.replace(" .. ", " 至 ") if self.zh else span
-            label = self._label(adj) if adj else ""
-            if self.zh:
-                what = f"{span} 的{label}目标（{'各人均值' if adj_unit == 'ratio' else '合计'}）" if span else f"{label}目标"
-                lines.append(f"校准规则「{r['rule']}」已触发（{basis}）：{what}调整 {frac}，"
-                             f"调整前 {before}，调整后 {after}。")
-            else:
-                what = (f"{label} targets of {span} ({'mean per person' if adj_unit == 'ratio' else 'total'})"
-                        if span else f"{label} targets")
-                lines.append(f"Calibration rule '{r['rule']}' fired ({basis}): {what} {frac}, "
-                             f"before {before}, after {after}.")
-        return lines
+        return calibration_sentences(log, self.params, self.language)
 
     def audit(self) -> Section:
         from .anomalies import detect
@@ -1410,6 +1348,82 @@ class Report:
         (out / "manifest.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2), encoding="utf-8")
         files = ["scorecard.xlsx", "scorecard.csv", "manifest.json"] + [f"figures/{k}.png" for k in sorted(self.figures)]
         return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")
+
+
+def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]:
+    """One sentence per row of a calibration log (:func:`targets.calibrate`): whether the
+    rule fired (or why it could not be judged), the figures it compared with their baseline
+    months, and the targets of the adjusted KPIs before and after, in ``language`` (the
+    report's goals section and ``salesperf calibrate`` say the same)."""
+    zh = language == "zh"
+    rules = params.targets.calibration
+
+    def _label(kpi: str) -> str:
+        return label_with_unit(kpi, language, params.currency(language))
+
+    periods_of = {rule.name: rule.baseline_periods for rule in rules}
+    lines = []
+    for r in log.to_dict("records"):
+        periods = periods_of.get(r["rule"], "")
+        r["rule"] = params.rule_label(r["rule"], language)  # (its label in the report's language)
+        unit = CATALOGUE[r["kpi"]].unit if r["kpi"] in CATALOGUE else None
+        months = r["baseline_periods"].replace(" .. ", " 至 ") if zh else r["baseline_periods"]
+        if isinstance(r.get("missing"), str):  # not judged: not "did not fire"
+            lines.append(f"校准规则「{r['rule']}」无法检查：{r['missing_zh']}（本期及前 {periods} 期 {months}），"
+                         "因此没有调整目标。" if zh else
+                         f"Calibration rule '{r['rule']}' could not be checked: {r['missing']} (this period "
+                         f"and the previous {periods}, {months}), so no target was adjusted.")
+            continue
+        change = _fmt(r.get("change"), "ratio")
+        if change != "–" and r["change"] > 0:
+            change = "+" + change
+        thr = r["threshold"]
+        value, baseline, to_date = (_fmt(r[c], unit, language=language)
+                                    for c in ("value", "baseline", "value_to_date"))
+        d, days = r["days_elapsed"], r["days_in_period"]
+        # (an open period: the days it covers, and the run rate when the figure is scaled)
+        if d >= days:
+            now = f"本期 {value}" if zh else value
+        elif value != to_date:
+            now = (f"本期前 {d} 天 {to_date}，按 {days} 天的进度折算为 {value}" if zh else
+                   f"{value} ({to_date} in the first {d} of {days} days, at that pace over the period)")
+        else:
+            now = f"本期前 {d} 天 {value}" if zh else f"{value} (over the first {d} of {days} days)"
+        # the figures the rule compared, so that a reader can check it
+        if zh:
+            basis = (f"{_label(r['kpi'])}{now}，前 {periods} 期（{months}）均值 "
+                     f"{baseline}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
+                     f"{'或以上' if thr >= 0 else '或以下'}时触发）")
+        else:
+            basis = (f"{_label(r['kpi'])} {now} against {baseline} on average over "
+                     f"the previous {periods} periods ({months}), a change of {change} (it fires at "
+                     f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
+        if not r.get("fired"):
+            lines.append(f"校准规则「{r['rule']}」未触发：{basis}。" if zh else
+                         f"Calibration rule '{r['rule']}' did not fire: {basis}.")
+            continue
+        adj = r.get("adjusted_kpi") if isinstance(r.get("adjusted_kpi"), str) else ""
+        adj_unit = CATALOGUE[adj].unit if adj in CATALOGUE else None
+        if adj_unit == "ratio":  # a rate target as the targets file gives it: 3.78%, not 0.04
+            before, after = (_fmt(r.get(c)) if pd.isna(r.get(c)) else f"{r[c] * 100:.2f}%"
+                             for c in ("before", "after"))
+        else:
+            before, after = _fmt_step(r.get("before"), r.get("after"), adj_unit, language)
+        frac = _fmt(r.get("fraction"), "ratio")
+        frac = "+" + frac if frac != "–" and r["fraction"] > 0 else frac
+        span = r.get("periods") or ""
+        span = span.replace(" .. ", " 至 ") if zh else span
+        label = _label(adj) if adj else ""
+        if zh:
+            what = f"{span} 的{label}目标（{'各人均值' if adj_unit == 'ratio' else '合计'}）" if span else f"{label}目标"
+            lines.append(f"校准规则「{r['rule']}」已触发（{basis}）：{what}调整 {frac}，"
+                         f"调整前 {before}，调整后 {after}。")
+        else:
+            what = (f"{label} targets of {span} ({'mean per person' if adj_unit == 'ratio' else 'total'})"
+                    if span else f"{label} targets")
+            lines.append(f"Calibration rule '{r['rule']}' fired ({basis}): {what} {frac}, "
+                         f"before {before}, after {after}.")
+    return lines
 
 
 def _quiet(method):

@@ -637,6 +637,52 @@ def test_targets_command_uses_the_method_of_the_parameter_file(tmp_path):
     assert feb.to_dict() == {"a1": 168, "a2": 168, "a3": 168, "b1": 168, "b2": 168}
 
 
+def test_calibrate_writes_the_targets_as_the_rules_adjust_them(tmp_path):
+    """The Act of PDCA: a rule that fires in November raises the later months' revenue
+    targets; the report said so, but nothing wrote the adjusted targets to hand over. By hand:
+    November's 700 against 700 on average over August to October is a change of 0, which
+    fires a rule at 0 % or more; December's and January's 700 become 770, shared by the old
+    shares (a1 100, a2 200, b1 300, b2 100 of 700)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _hand_data(data)
+    own = {"a1": 100, "a2": 200, "b1": 300, "b2": 100}
+    rows = [(m, e, None, t) for m in ("2026-11", "2026-12", "2027-01") for e, t in own.items()]
+    rows += [(m, None, team, t) for m in ("2026-11", "2026-12", "2027-01") for team, t in (("A", 300), ("B", 400))]
+    pd.DataFrame(rows, columns=["period", "employee_id", "team", "target"]).assign(kpi="revenue").to_csv(
+        data / "targets.csv", index=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: online\ntargets:\n  calibration:\n    - {name: 业绩上升, kpi: revenue, change_at_least: 0, "
+                    "baseline_periods: 3, adjust: {revenue: 0.10}}\n", encoding="utf-8")
+    out = tmp_path / "adjusted.csv"
+    r = _run("calibrate", "online", "--params", plan, "--data", data, "--period", "2026-11", "--out", out,
+             "--language", "en")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "Calibration rule '业绩上升' fired (Revenue 700.00 against 700.00 on average over the previous 3 periods "
+        "(2026-08 .. 2026-10), a change of 0.0% (it fires at +0% or more)): Revenue targets of 2026-12 .. 2027-01 "
+        "(total) +10.0%, before 1,400, after 1,540.",
+        f"Wrote 18 target rows to {out}, 12 of them adjusted."]
+    t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str, "employee_id": str})
+    people = t[t["employee_id"].notna()].pivot(index="employee_id", columns="period", values="target")
+    assert people["2026-11"].to_dict() == own
+    assert people["2026-12"].to_dict() == people["2027-01"].to_dict() == {"a1": 110, "a2": 220, "b1": 330, "b2": 110}
+    teams = t[t["employee_id"].isna()].pivot(index="team", columns="period", values="target")
+    assert teams["2027-01"].to_dict() == {"A": 330, "B": 440}
+    # a rule that cannot be judged says why and adjusts nothing (the shipped plan's CAC rule without traffic)
+    r = _run("calibrate", "online", "--params", PARAMS_DIR / "online.yaml", "--data", data, "--period", "2026-11",
+             "--out", tmp_path / "x.csv")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "校准规则「获客成本上升」无法检查：数据中缺少「流量」表，无法计算客户获取成本（本期及前 3 期 2026-08 至 2026-10），因此没有调整目标。",
+        f"已将 18 行目标写入 {tmp_path / 'x.csv'}，其中 0 行已调整。"]
+    # a plan without rules has nothing to check, and writes nothing
+    plan.write_text("extends: online\ntargets: {calibration: []}\n", encoding="utf-8")
+    r = _run("calibrate", "online", "--params", plan, "--data", data, "--period", "2026-11", "--out", tmp_path / "y.csv")
+    assert r.exit_code == 2 and "参数文件没有校准规则（targets.calibration）" in r.output
+    assert not (tmp_path / "y.csv").exists()
+
+
 def test_targets_command_gives_no_target_to_someone_who_has_left(tmp_path):
     """b2 left on 2026-12-31 (离职日期): no 2027 target; the company's 2027 target still
     comes from the whole team's 2026 sales, split among those who stay."""
