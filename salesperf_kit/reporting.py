@@ -1102,16 +1102,23 @@ class Report:
                     "this period.")
         else:  # the forecast and its interval are shown; at risk is read on the interval's low end
             d, days = int(t["days_elapsed"].iloc[0]), int(t["days_in_period"].iloc[0])
+            shaped = bool(t.attrs.get("shaped"))  # (forecast from last year's shape of the month: said below)
+            how = (f"预测按去年同期前 {d} 天所占的比例推算到 {days} 天" if shaped else
+                   f"预测按前 {d} 天的日均进度推算到 {days} 天")
+            how_en = (f"The forecast scales the first {d} days up by the share of the period that the same days "
+                      "held last year" if shaped else
+                      f"The forecast takes the daily run rate of the first {d} days over all {days}")
             para = ((f"{with_target} 个团队中有 {at_risk} 个有未达成目标的风险。" if teams else
                      f"{with_target} 人中有 {at_risk} 人有未达成目标的风险。") +
-                    f"预测按前 {d} 天的日均进度推算到 {days} 天，并给出 80% 预测区间；区间下限低于目标即列为有风险"
+                    f"{how}，并给出 80% 预测区间；区间下限低于目标即列为有风险"
                     "（约有一成或更高的可能达不成），即使预测本身达标。" if self.zh else
                     f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target are at risk of "
-                    f"missing it. The forecast takes the daily run rate of the first {d} days over all {days}, with "
+                    f"missing it. {how_en}, with "
                     "an 80% interval; whoever's interval reaches below the target is at risk (a chance of missing "
                     "of about one in ten or more), even when the forecast itself clears it.")
         team_line = self._team_goals_line(by_team, closed) if with_target and not teams else []
-        paras = [para] + team_line + (fallback if with_target else []) + self._calibration_lines(as_of)
+        paras = ([para] + team_line + (fallback if with_target else []) + self._other_goal_lines(money, as_of, opts)
+                 + self._calibration_lines(as_of))
         t = self._by_rank(t, "attainment") if by == "employee_id" else t.sort_values(["attainment", by])
         yes, no = ("是", "否") if self.zh else ("yes", "no")
         forecast = {}
@@ -1135,6 +1142,51 @@ class Report:
             "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
         })
         return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)
+
+    def _other_goal_lines(self, money: str, as_of, opts: dict) -> list[str]:
+        """A sentence per KPI other than the money one that has targets for the period
+        (orders, new customers, conversion rate, CAC from ``salesperf targets``): how many of
+        the people with a target missed it (or are at risk of it, in an open period), and for
+        a sum the total against the target. The table above keeps to the money KPI."""
+        from .kpis import targets_for
+        from .targets import track
+
+        given = targets_for(self.dataset.tables.get("targets"), self.period)
+        kpis = [k for k in dict.fromkeys(given["kpi"].astype(str))
+                if k in CATALOGUE and k not in (money, "revenue", "received_revenue")]
+        out = []
+        for k in kpis:
+            try:
+                with _held_back("salesperf_kit.targets"):
+                    t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(k,), options=opts)
+            except SalesperfError as err:  # (a KPI the data cannot compute: said, not a failed report)
+                log.info("goals of %s not tracked: %s", k, err)
+                continue
+            t = t[t["target"].notna() & t["actual"].notna()]
+            if t.empty:
+                continue
+            closed = bool((t["days_elapsed"] >= t["days_in_period"]).all())
+            n, short = len(t), int(t["at_risk"].sum())
+            name = self._label(k)
+            unit = CATALOGUE[k].unit
+            total = ""
+            if unit in ("currency", "count", "minutes"):
+                tgt, act, fc = (float(t[c].sum()) for c in ("target", "actual", "forecast"))
+                rate = _fmt(act / tgt if tgt else float("nan"), "ratio")
+                tgt, act, fc = (_fmt(x, unit, language=self.language) for x in (tgt, act, fc))
+                if closed:
+                    total = f"（合计目标 {tgt}，实际 {act}，完成率 {rate}）" if self.zh else \
+                        f" (in all {act} against {tgt}, {rate})"
+                else:
+                    total = f"（合计目标 {tgt}，截至目前 {act}，完成率 {rate}，预测 {fc}）" if self.zh else \
+                        f" (in all {act} to date against {tgt}, {rate}; forecast {fc})"
+            if self.zh:
+                verb = "未达成目标" if closed else "有未达成目标的风险"
+                out.append(f"{name}：有目标的 {n} 人中 {short} 人{verb}{total}。")
+            else:
+                verb = "missed it" if closed else "are at risk of missing it"
+                out.append(f"{name}: {short} of the {n} people with a target {verb}{total}.")
+        return out
 
     def _team_goals_line(self, t: pd.DataFrame, closed: bool) -> list[str]:
         """The teams of a goals table of people, in one sentence: each team's target (its own

@@ -1638,6 +1638,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     else:
         z = float(stats.norm.ppf((1 + level) / 2))
         R = D - d
+        shaped: list[str] = []
         for k in kpis:
             rows = out["kpi"] == k
             if not _is_additive(k) or not rows.any():
@@ -1650,6 +1651,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
                 out.loc[rows, "forecast"] = act[rows] / share[0]
                 rest = d * (1 - share[0]) / share[0]  # the days to come, in days at the rate so far
                 notes.append(_shape_note(k, p, d, share))
+                shaped.append(k)
             daily = _daily(data, k, p, cutoff, opts)
             if daily is None or d < 2:
                 continue
@@ -1671,6 +1673,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
             "at_risk", "days_elapsed", "days_in_period"]
     out = out[cols].sort_values([by, "kpi"]).reset_index(drop=True)
     out.attrs["notes"] = notes
+    out.attrs["shaped"] = [] if closed else shaped  # the KPIs forecast from last year's shape
     return out
 
 

@@ -785,14 +785,34 @@ def _by_hand(folder):
     return len(t), missed, cac["2026-10"], baseline
 
 
+def _orders_by_hand(folder):
+    """October 2026's order targets per person against their completed orders: (people with
+    a target, how many missed it, the targets' sum, the orders' sum)."""
+    import pandas as pd
+
+    t = pd.read_csv(folder / "targets.csv", dtype={"period": str, "employee_id": str})
+    t = t[(t["period"] == "2026-10") & (t["kpi"] == "orders") & t["employee_id"].notna()].set_index("employee_id")
+    o = pd.read_csv(folder / "orders.csv", dtype={"employee_id": str}, parse_dates=["order_date"])
+    done = o[(o["status"] == "completed") & (o["order_date"].dt.strftime("%Y-%m") == "2026-10")]
+    n = done.groupby("employee_id").size().reindex(t.index, fill_value=0)
+    return len(t), int((n < t["target"]).sum()), float(t["target"].sum()), int(n.sum())
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared(online_small, language):
     """October is over: the people below target missed it (they are not 'at risk'), and the
-    calibration sentence gives the value, the baseline and the threshold it was judged on."""
+    calibration sentence gives the value, the baseline and the threshold it was judged on.
+    The orders have targets too: a line says who missed those, and the totals."""
     people, missed, cac, baseline = _by_hand(online_small)
+    n, short, target, done = _orders_by_hand(online_small)
     report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
                           data_path=str(online_small), period="2026-10", language=language)
-    head, _, rule = report.goals().paragraphs[:3]  # (the teams' line between them)
+    head, _, orders, rule = report.goals().paragraphs[:4]  # (the teams' line after the head)
+    rate = f"{done / target:.1%}"
+    if language == "zh":
+        assert orders == f"成交订单数：有目标的 {n} 人中 {short} 人未达成目标（合计目标 {target:,.0f}，实际 {done:,}，完成率 {rate}）。"
+    else:
+        assert orders == f"Orders: {short} of the {n} people with a target missed it (in all {done:,} against {target:,.0f}, {rate})."
     if language == "zh":
         assert head == f"{people} 人中有 {missed} 人未达成本期目标。"
         assert f"本期 {cac:,.2f}，前 3 期（2026-07 至 2026-09）均值 {baseline:,.2f}" in rule and "+30% 或以上时触发" in rule

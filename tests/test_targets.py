@@ -617,8 +617,10 @@ def test_an_open_period_is_forecast_from_last_year_s_shape_of_the_same_days(trac
         "revenue in 2027-01 is forecast from the shape of 2026-01, whose first 10 days held 65.6% of its total "
         "(the calendar's share is 32.3%): forecast = to date / 0.656."]
     # without last year's data, the run rate as before
+    assert out.attrs["shaped"] == ["revenue"]  # (the report's goals then say how the forecast was made)
     plain = track(tracking_data, "2027-01", as_of="2027-01-10", level=0.8)
     assert plain.set_index("employee_id").at["e1", "forecast"] == 31_000 and not plain.attrs["notes"]
+    assert plain.attrs["shaped"] == []
 
 
 def test_in_an_open_period_at_risk_reads_the_low_end_of_the_interval(tracking_data):
