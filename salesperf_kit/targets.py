@@ -211,6 +211,13 @@ def seasonal_profile(monthly_actuals: pd.Series) -> list[float]:
     index 1. Dividing by each year's own mean keeps growth from one year to the next out of
     the profile. Negative actuals count as 0.
 
+    Steady growth inside the years would still read as season (the later months of each
+    year higher): with 24 months or more, each actual is first divided by exp(b × (n −
+    n_last)), b the monthly growth of log(actual) = a + b × n + s_month fitted by least
+    squares (:func:`_growth_rate`). Growth of 20 % a year then leaves the profile as it is;
+    a step of growth at one January instead moves the shares by up to about half a point
+    (a step and steady growth cannot be told apart from the months alone).
+
     Parameters
     ----------
     monthly_actuals : pandas.Series
@@ -236,6 +243,9 @@ def seasonal_profile(monthly_actuals: pd.Series) -> list[float]:
         return [float("nan")] * 12
     df["value"] = df["value"].clip(lower=0)
     df = df.groupby(["n", "month"], as_index=False)["value"].sum()
+    # steady growth through the years read against each year's mean makes the later months
+    # look seasonal (a 双11 November under-weighted): it is taken out first
+    df["value"] = df["value"] * np.exp(-_growth_rate(df) * (df["n"] - df["n"].max()))
     df["year"] = (df["n"].max() - df["n"]) // 12
     size = df.groupby("year")["month"].transform("size")
     if (size == 12).any():
@@ -249,6 +259,21 @@ def seasonal_profile(monthly_actuals: pd.Series) -> list[float]:
         return [float("nan")] * 12
     pct = 100.0 * index / index.sum()
     return [float(x) for x in pct]
+
+
+def _growth_rate(df: pd.DataFrame) -> float:
+    """The steady monthly growth of a history (n: months since year 0, month, value), as
+    the slope b of log(value) = a + b × n + s_month fitted over its positive values (the
+    month terms keep the season from tilting the slope); 0 with under 24 months, where a
+    trend and a season cannot be told apart."""
+    ok = df[df["value"] > 0]
+    if ok["n"].nunique() < 24:
+        return 0.0
+    n = ok["n"].to_numpy(dtype="float64")
+    dummies = [(ok["month"].to_numpy() == m).astype("float64") for m in range(2, 13)]
+    X = np.column_stack([np.ones(len(ok)), n - n.mean(), *dummies])
+    beta = np.linalg.lstsq(X, np.log(ok["value"].to_numpy(dtype="float64")), rcond=None)[0]
+    return float(beta[1])
 
 
 def _promotions(promotions) -> list[dict]:

@@ -192,12 +192,27 @@ def test_ramp_factor_for_new_hires():
 
 # ----------------------------------------------------------------------------- time
 def test_seasonal_profile_recovers_a_known_profile():
-    # two years, the second 12 % bigger: growth must not leak into the profile
+    # no growth: the profile itself
     idx = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
-    values = [p * 1000 * (1.12 if y == 2026 else 1.0) for y in (2025, 2026) for p in KNOWN_PROFILE]
-    got = seasonal_profile(pd.Series(values, index=idx))
+    got = seasonal_profile(pd.Series([p * 1000 for _ in (2025, 2026) for p in KNOWN_PROFILE], index=idx))
     assert sum(got) == pytest.approx(100)
     assert got == pytest.approx(KNOWN_PROFILE, abs=1e-9)
+
+
+def test_seasonal_profile_keeps_steady_growth_out_of_the_season():
+    """A business growing 20 % a year, data 2023-11 .. 2026-10 (as when targets are set in
+    November): against each twelve-month block's mean the later months read high, and 双11
+    came out at 14.75 % instead of 16 %. With the growth taken out first, the profile is
+    recovered."""
+    true = [5, 5, 6, 7, 8, 12, 7, 7, 8, 9, 16, 10]
+    months = pd.period_range("2023-11", "2026-10", freq="M")
+    values = [true[p.month - 1] * 120 * 1.2 ** (i / 12) for i, p in enumerate(months)]
+    got = seasonal_profile(pd.Series(values, index=[str(p) for p in months]))
+    assert got == pytest.approx(true, abs=1e-6)  # (against each year's mean alone, November was 14.75)
+    # a step of 12 % at one January instead moves the shares by about half a point
+    idx = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
+    step = [p * 1000 * (1.12 if y == 2026 else 1.0) for y in (2025, 2026) for p in KNOWN_PROFILE]
+    assert seasonal_profile(pd.Series(step, index=idx)) == pytest.approx(KNOWN_PROFILE, abs=0.55)
 
 
 def test_seasonal_profile_from_the_last_twelve_months():
