@@ -590,10 +590,11 @@ def scenarios(business, params_file, data, period, out, language):
     summary = summary_text(table, params, language=language)
     if summary:
         click.echo(summary)
-    said = "说明：" if (language or params.report_language) == "zh" else "Note: "
+    zh = (language or params.report_language) == "zh"
     for note in table.attrs.get("notes", []):
-        click.echo(f"{said}{note}", err=True)
-    click.echo(f"Wrote {len(table)} {'row' if len(table) == 1 else 'rows'} to {out}")
+        click.echo(f"{'说明：' if zh else 'Note: '}{note}", err=True)
+    n = len(table)
+    click.echo(f"已将 {n:,} 行写入 {out}" if zh else f"Wrote {n:,} {'row' if n == 1 else 'rows'} to {out}")
 
 
 @main.command()

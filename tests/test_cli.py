@@ -429,9 +429,12 @@ def test_the_scenarios_notes_are_said_in_the_workbooks_language(tmp_path):
             "这部分权重按比例分给其他指标，该情景的得分相当于不计这些指标。")
     assert pd.read_excel(out, sheet_name="说明", engine="openpyxl")["说明"].tolist() == [said]
     assert f"说明：{said}" in r.output.splitlines()
+    n = len(pd.read_excel(out, sheet_name="人员明细", engine="openpyxl"))
+    assert r.output.splitlines()[-1] == f"已将 {n:,} 行写入 {out}"  # (the last line too, not "Wrote ... rows")
     r = _run("scenarios", "telesales", "--params", plan, "--period", "2026-10", "--out", out, "--language", "en")
     [note] = pd.read_excel(out, sheet_name="Notes", engine="openpyxl")["Notes"]
     assert note.startswith("scenario 'mentor' weighs mentoring for the role 'agent'") and "Note: " + note in r.output
+    assert r.output.splitlines()[-1] == f"Wrote {n:,} rows to {out}"
 
 
 def test_scenarios_say_a_pay_warning_in_the_workbooks_language(tmp_path):
