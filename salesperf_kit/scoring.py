@@ -1463,6 +1463,20 @@ def _peer_roles(card: Scorecard, role, kpi: str, language: str) -> str:
     return params.role_labels(roles, language) if len(roles) > 1 else ""
 
 
+#: Characters typed for look-alike digits in an id (E0O04 for E0004, E00l2 for E0012).
+_LOOK_ALIKE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "〇": "0"})
+
+
+def _look_alike_id(written: str, ids: list[str]) -> Note:
+    """' Did you mean 'E0004'?' when ``written`` is one of ``ids`` with a letter O or I typed
+    for the digit 0 or 1 (which the nearest-match search takes for E0054), else ''."""
+    want = str(written).strip().translate(_LOOK_ALIKE).upper() if written is not None else ""
+    hits = [i for i in ids if i.translate(_LOOK_ALIKE).upper() == want and i != str(written)]
+    if len(hits) != 1:
+        return Note("", "")
+    return Note(f" Did you mean '{hits[0]}'?", f"是否应为「{hits[0]}」？")
+
+
 def _nobody(card: Scorecard, written: str) -> Note:
     """What explain says of an employee_id or name that is nobody's in the scorecard: the
     person probably meant (an id a few characters off, or a name with a same-sound character:
@@ -1472,7 +1486,7 @@ def _nobody(card: Scorecard, written: str) -> Note:
     people = list(zip(ids, names, strict=True))
     shown = ", ".join(person(i, n) for i, n in people[:10]) + (", ..." if len(ids) > 10 else "")
     shown_zh = "、".join(person(i, n) for i, n in people[:10]) + ("等" if len(ids) > 10 else "")
-    meant = did_you_mean_person(written, people) or did_you_mean(written, ids)
+    meant = did_you_mean_person(written, people) or _look_alike_id(written, ids) or did_you_mean(written, ids)
     return Note(f"No person '{written}' in the scorecard of {card.period}." + meant
                 + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).",
                 f"{card.period} 的评分表中没有「{written}」。" + meant.zh

@@ -431,6 +431,7 @@ def test_explaining_someone_not_in_the_scorecard_names_no_python_class(kpis):
 @pytest.mark.parametrize("written, meant", [
     ("吴夏", "吴霞 (E1)"),  # a character of the same sound: the input method's slip
     ("E-3", "'E3'"),  # an id a character off, as before
+    ("El", "'E1'"), ("e3", "'E3'"),  # a letter l typed for the digit 1 (E0O04 took E0054 for E0004), a small e
 ])
 def test_explaining_a_name_one_slip_off_suggests_the_person(data, written, meant):
     """`salesperf explain telesales 吴夏` (for 吴霞) listed only ids ("41 people: 0016, 0013,
