@@ -1891,11 +1891,17 @@ def _refunded_after_completion(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, r
     n = int(hit.sum())
     amount = float(df.loc[hit, "amount"].sum()) if "amount" in df else 0.0
     written = raw.loc[hit, "status"].map(_cell_text).value_counts() if "status" in raw else pd.Series(dtype=int)
+    run.add(_refunded_after_completion_problem(ctx, n, amount, written))
+
+
+def _refunded_after_completion_problem(ctx: _Ctx, n: int, amount: float, written: pd.Series) -> Problem:
+    """The warning of :func:`_refunded_after_completion`: ``n`` orders, ``amount`` in all,
+    ``written`` their statuses as the export writes them (value -> count)."""
     shown = ", ".join(f"'{v}' {c:,}" for v, c in written.items())
     shown_zh = "、".join(f"「{v}」{c:,}" for v, c in written.items())
     refund, refund_zh = ctx.label("refunded_at"), ctx.label("refunded_at", "zh")
     header = ctx.headers.get("refunded_at", "refunded_at")
-    run.add(ctx.problem(
+    return ctx.problem(
         "refunded_after_completion",
         Note(f"{n:,} order(s) whose status is completed ({shown}) have a refund time in {refund}, "
              f"{amount:,.2f} in all: they are read as refunded, since the refund time says a refund was made",
@@ -1908,7 +1914,25 @@ def _refunded_after_completion(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, r
                  f"read as refunded in full",
                  f"若这些订单确已退款，无需处理；要把它们算作销售，则不映射退款时间列"
                  f"（data.columns.orders: {{{header}: null}}）。没有退款金额就无法区分部分退款："
-                 f"这些订单均按全额退款读取")))
+                 f"这些订单均按全额退款读取"))
+
+
+def _lazy_refunded_after_completion(ctx: _Ctx, path: Path, names: list[str], run: _Run) -> None:
+    """:func:`_refunded_after_completion`'s warning for an orders table left on disk, which
+    the KPIs read by the same rule (``kpis._facts``): one scan of two or three columns."""
+    if not {"status", "refunded_at"} <= set(names):
+        return
+    import duckdb
+
+    amount = "sum(amount)" if "amount" in names else "0"
+    where = "status = 'completed' AND refunded_at IS NOT NULL"
+    try:
+        n, total = duckdb.connect().execute(
+            f"SELECT count(*), coalesce({amount}, 0) FROM read_parquet(?) WHERE {where}", [str(path)]).fetchone()
+    except duckdb.Error:  # (the schema checks above say what is wrong with the file)
+        return
+    if n:
+        run.add(_refunded_after_completion_problem(ctx, int(n), float(total), pd.Series({"completed": int(n)})))
 
 
 def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells: set, run: _Run) -> None:
@@ -3407,6 +3431,8 @@ def _check_lazy_parquet(src: _Source, m: dict, run: _Run) -> None:
                                              f"with lazy=False so that the kit parses it",
                                              f"在 Parquet 文件中把 {col} 写成{_KIND_ZH[want]}，"
                                              f"或用 lazy=False 载入，由本工具解析")))
+    if table == "orders":
+        _lazy_refunded_after_completion(ctx, src.path, names, run)
     run.dataset.lazy[table] = src.path
     run.dataset.sources[table] = SourceInfo(str(src.path), None, 0)
     run.rows[table] = pf.metadata.num_rows

@@ -1472,6 +1472,11 @@ def test_a_completed_order_with_a_refund_time_counts_as_refunded(employees, tmp_
             df.to_parquet(tmp_path / f"{name}.parquet", index=False)
         data = load_dataset(tmp_path, lazy=True)
         assert "orders" in data.lazy
+        # the loader's warning is given for a table left on disk too: o7, 250.00
+        [w] = [w for w in data.warnings if w.check == "refunded_after_completion"]
+        assert w.message == ("1 order(s) whose status is completed ('completed' 1) have a refund time in "
+                             "'refunded_at', 250.00 in all: they are read as refunded, since the refund time says "
+                             "a refund was made")
     res = compute_kpis(data, "2026-10", kpis=["revenue", "refund_rate"], options={"refund_handling": "exclude"})
     # E3: o6 150 refunded, o7 250 refunded (by its refund time), o8 120 -> revenue 120, 2 of 3 orders refunded
     assert_kpi(res, "revenue", {"E3": 120.0})
