@@ -453,8 +453,10 @@ def test_hand_computed_values_cover_the_registry():
 
 @pytest.mark.parametrize("kpi", sorted(OCTOBER))
 def test_kpi_by_hand(october, kpi):
-    # the fixture's one shop-level visit (no employee) is in no one's figures, and said so
-    assert [n[:62] for n in october.notices] == ["1 traffic row(s) in 2026-10 have no employee_id: they count in"]
+    # the fixture's one shop-level visit (no employee) is in no one's figures, and said so;
+    # its orders end on 20 December, before October's 90-day windows close (also said)
+    assert [n[:62] for n in october.notices] == ["retention_90d: the 90-day windows of the new customers of 2026",
+                                                 "1 traffic row(s) in 2026-10 have no employee_id: they count in"]
     assert_kpi(october, kpi, OCTOBER[kpi])
 
 
@@ -1455,6 +1457,22 @@ def test_notices_for_a_plan_count_the_kpis_it_does_not_use_in_one_line(shop):
     assert said[1].zh.startswith("另有 3 项本方案未使用的指标因数据不足未计算（呼叫量、接通率、")
     assert [str(n) for n in res.notices_for(["revenue", "calls", "connect_rate", "csat", "sessions"])] == \
         [str(n) for n in res.notices]
+
+
+def test_a_retention_window_the_orders_do_not_cover_is_said(employees):
+    """October's new customers are followed for 30 / 90 days, to 30 November / 29 January;
+    the orders end on 20 December: the 90-day figure counts what came back by then only."""
+    res = compute_kpis({"employees": employees, "orders": shop_orders()}, "2026-10",
+                       kpis=["retention_30d", "retention_90d"])
+    said = [n for n in res.notices if "-day windows" in str(n)]
+    assert [str(n) for n in said] == [
+        "retention_90d: the 90-day windows of the new customers of 2026-10 run to 2027-01-29, but the orders end "
+        "on 2026-12-20: it counts their repeat orders up to then only, so it reads low and will rise once the later "
+        "orders are in."]
+    assert said[0].zh.startswith("「90日留存」：2026-10 新客户的 90 天观察期要到 2027-01-29 才结束，而订单数据只到 2026-12-20")
+    # September's windows close on 30 October and 29 December: covered by 30 days, not by 90
+    sep = compute_kpis({"employees": employees, "orders": shop_orders()}, "2026-09", kpis=["retention_30d"])
+    assert not [n for n in sep.notices if "-day windows" in str(n)]
 
 
 @pytest.mark.parametrize("lazy", [False, True], ids=["frames", "parquet-on-disk"])

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from salesperf_kit.kpis import REGISTRY, compute_kpis
 from salesperf_kit.kpis._facts import _returning_buyers
+from salesperf_kit.periods import parse_period
 
 START = pd.Timestamp("2026-08-01")
 
@@ -95,7 +96,14 @@ def test_kpi_properties(case):
     res = compute_kpis(data, period, kpis=KPIS, options=options)
     # a table whose rows all lie outside the period gives its KPIs no value, with a notice
     uncovered = res.facts.attrs["uncovered"]
-    assert res.kpis == KPIS and len(res.notices) == len(uncovered)
+    # and retention windows (30 / 90 days after the period) that the orders do not reach are said
+    windows = [n for n in res.notices if "-day windows" in str(n)]
+    assert res.kpis == KPIS and len(res.notices) == len(uncovered) + len(windows)
+    p = parse_period(period)
+    last = pd.to_datetime(data["orders"]["order_date"]).max().normalize() if len(data["orders"]) else None
+    open_ = [k for k, n in (("retention_30d", 30), ("retention_90d", 90)) if k in KPIS
+             and "orders" not in uncovered and last is not None and last < p.last_day + pd.Timedelta(days=n)]
+    assert [str(n).split(":")[0] for n in windows] == open_
     values = res.values().astype("float64")
     ids = list(data["employees"]["employee_id"])
 

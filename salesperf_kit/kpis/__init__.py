@@ -683,6 +683,8 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"{counts} from {day:%Y-%m-%d} only. {fix}",
                 f"{t_zh}数据在 {p} 从 {day:%Y-%m-%d} 才开始，而其他表在 {others:%Y-%m-%d} 已有记录：{zh_names}"
                 f"只计入了该日起的{t_zh}数据。{fix_zh}"))
+    if "orders" not in uncovered:  # (a period the orders do not reach has no value to read low)
+        notices += _open_windows(ctx, [k for k in todo if how[k] == "tables"])
     for table, n in unassigned_rows(ctx).items():
         notices.append(Note(
             f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
@@ -770,6 +772,36 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
     if kept.any():
         notes.append(out_of_post_note(kept_people, p))
     return employees, ctx, notes, absent[drop].reset_index(drop=True), kept_people
+
+
+#: KPIs that follow each new customer of the period for some days after their first order
+_WINDOWS = {"retention_30d": 30, "retention_90d": 90}
+
+
+def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
+    """A notice per KPI of :data:`_WINDOWS` whose windows the orders do not cover: the new
+    customers of the period are followed up to N days after it, and orders that stop before
+    then make it read low (a month's 90-day retention, reported the month after, counts
+    nobody who came back later; a re-run once the data are in gives another figure)."""
+    ks = [k for k in todo if k in _WINDOWS]
+    if not ks or not ctx.has("orders", "order_date"):
+        return []
+    last = ctx.con.sql("SELECT max(order_date) FROM orders").fetchall()[0][0]
+    if last is None:
+        return []
+    last = pd.Timestamp(last).normalize()
+    out = []
+    for k in ks:
+        closes = ctx.period.last_day + pd.Timedelta(days=_WINDOWS[k])
+        if last < closes:
+            n = _WINDOWS[k]
+            out.append(Note(
+                f"{k}: the {n}-day windows of the new customers of {ctx.period} run to {closes:%Y-%m-%d}, but the "
+                f"orders end on {last:%Y-%m-%d}: it counts their repeat orders up to then only, so it reads low and "
+                "will rise once the later orders are in.",
+                f"「{label(k, 'zh')}」：{ctx.period} 新客户的 {n} 天观察期要到 {closes:%Y-%m-%d} 才结束，而订单数据只到 "
+                f"{last:%Y-%m-%d}：只计入了此前的复购，数值偏低，之后的订单导入后会上升。"))
+    return out
 
 
 def _outside_dates(p) -> tuple[str, str]:
