@@ -21,13 +21,28 @@ def no_reviews(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def no_reviews_report(no_reviews):
+    """The 2026-10 report of the shipped telesales plan on ``no_reviews``, in a language: built
+    once per language for the tests that only read it (a test that changes a report's tables
+    builds its own). Its sections are worked out afresh at each call."""
+    built = {}
+
+    def report(language: str):
+        if language not in built:
+            built[language] = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                                           data_path=str(no_reviews), period="2026-10", language=language)
+        return built[language]
+
+    return report
+
+
 @pytest.mark.parametrize("language, kind, text", [
     ("zh", "评分说明", "scoring.ratings.weight 为 10%，但本期没有评价：得分只含指标部分。"),
     ("en", "scoring note", "scoring.ratings.weight is 10% but no reviews were given: scores are the KPI part alone."),
 ])
-def test_appendix_lists_how_the_plan_was_applied(no_reviews, language, kind, text):
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language=language)
+def test_appendix_lists_how_the_plan_was_applied(no_reviews_report, language, kind, text):
+    report = no_reviews_report(language)
     table = report.data_quality().table
     notes = table[table.iloc[:, 0] == kind]
     assert text in notes.iloc[:, -1].tolist()
@@ -253,11 +268,10 @@ def test_html_tables_align_words_left_and_figures_right():
     ("en", "Not scored this period, their weight going to each person's other KPIs in proportion: ",
      "Collaboration rating (weight 15%, 5 people: the data lack table 'reviews')"),
 ])
-def test_the_leaderboard_says_which_weighted_kpis_went_unscored(no_reviews, language, start, item):
+def test_the_leaderboard_says_which_weighted_kpis_went_unscored(no_reviews_report, language, start, item):
     """The plan gives the 5 team leads' collaboration rating 15 %; the data have no reviews.
     The heaviest loss comes first (5 x 15 %), and the heatmap leaves the empty column out."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language=language)
+    report = no_reviews_report(language)
     line = next(p for p in report.leaderboard().paragraphs if p.startswith(start))
     assert line.removeprefix(start).startswith(item)
     card = report.scorecard.table
@@ -268,9 +282,8 @@ def test_the_leaderboard_says_which_weighted_kpis_went_unscored(no_reviews, lang
                 "Role Team lead: these data cannot score Collaboration rating") in p for p in diag)
 
 
-def test_rank_changes_read_with_their_sign(no_reviews):
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language="zh")
+def test_rank_changes_read_with_their_sign(no_reviews_report):
+    report = no_reviews_report("zh")
     shown = report.leaderboard().table
     prev = report.previous_scorecard.table.set_index("employee_id")["rank"]
     card = report.scorecard.table.sort_values(["rank", "employee_id"]).head(len(shown))
@@ -296,11 +309,10 @@ def test_the_first_place_sentence_gives_the_score_as_the_leaderboard_shows_it(no
 @pytest.mark.parametrize("language, text", [
     ("zh", "表中列出前 10 名（共 {n} 人）；每个人的名次见 scorecard.xlsx。"),
     ("en", "The table lists the first 10 of {n} people; scorecard.xlsx ranks everyone.")])
-def test_the_leaderboard_says_it_lists_only_the_first_places(no_reviews, language, text):
+def test_the_leaderboard_says_it_lists_only_the_first_places(no_reviews_report, language, text):
     """A client with 12 people found two missing from the leaderboard, which did not say that
     it lists the plan's top_n (10) only."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language=language)
+    report = no_reviews_report(language)
     n = len(report.scorecard.table)
     section = report.leaderboard()
     assert n > 10 and len(section.table) == 10
@@ -664,7 +676,7 @@ def test_a_logarithmic_funnel_axis_says_so(values, scale, ylabel):
 
 
 @pytest.mark.parametrize("language, ylabel", [("zh", "数量（对数刻度）"), ("en", "Count (log scale)")], ids=["zh", "en"])
-def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews, monkeypatch, language, ylabel):
+def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews_report, monkeypatch, language, ylabel):
     from salesperf_kit import plots
 
     drawn = []
@@ -676,8 +688,7 @@ def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews,
 
     original = plots.funnel_chart
     monkeypatch.setattr(plots, "funnel_chart", funnel_chart)
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language=language)
+    report = no_reviews_report(language)
     report.funnel()
     assert drawn == [("symlog", ylabel)]
 
@@ -930,11 +941,10 @@ def test_a_rule_without_the_data_it_needs_is_not_reported_as_not_fired(online_sm
     assert text in report.goals().paragraphs
 
 
-def test_a_report_in_another_language_than_the_plan_words_its_scorecard_in_it(no_reviews):
+def test_a_report_in_another_language_than_the_plan_words_its_scorecard_in_it(no_reviews_report):
     """The plan is in Chinese; a report asked for in English has English grade labels and
     notes on its scorecard (scorecard.xlsx), not the plan's Chinese ones."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language="en")
+    report = no_reviews_report("en")
     table = report.scorecard_table()
     english = {"A": "Excellent", "B": "Satisfactory", "C": "Needs improvement"}
     assert [english[g] for g in table["grade"]] == table["grade_label"].tolist()
@@ -1143,15 +1153,14 @@ def test_a_partly_covered_period_is_compared_with_the_same_days_of_earlier_perio
             "2025-10-01 至 2025-10-31）。") in summary.paragraphs
 
 
-def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews):
+def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews_report):
     """The payout table shows pay to the cent: shown in whole yuan, a commission of
     27,364.50 and an award of 3,312.50 read 27,364 and 3,312 (rounded half to even) beside
     a total of 36,777 (4,600 + 1,500 + 27,364.50 + 3,312.50), one yuan more than the row
     adds up to. Here every row's shown items must add up to its shown total exactly."""
     from decimal import Decimal
 
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language="en")
+    report = no_reviews_report("en")
     table = report.payout_section().table
     items = [c for c in table.columns if c not in ("Name", "Team", "Grade", "Total")]
     assert items and table["Total"].str.fullmatch(r"-?[\d,]+\.\d\d").all()
@@ -1176,7 +1185,7 @@ def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(ad_bu
 
 
 # ----------------------------------------------------------------------------- p-values
-def test_p_values_read_with_three_decimals_and_never_as_zero(no_reviews):
+def test_p_values_read_with_three_decimals_and_never_as_zero(no_reviews_report):
     """The pairwise table showed a Holm p of 1 as "1" in one report and "1.00" in another
     (its decimals followed the column), and a Kruskal–Wallis p of 0.0002 would have read
     "p = 0.000". Every p-value has three decimals, and one below 0.0005 reads "< 0.001"."""
@@ -1187,17 +1196,15 @@ def test_p_values_read_with_three_decimals_and_never_as_zero(no_reviews):
     assert [_p_value(p) for p in (1.0, 0.88534, 0.0005, 0.0002)] == ["1.000", "0.885", "0.001", "< 0.001"]
     calm = SimpleNamespace(significant=False, p_value=0.0002, highest_median_group="t1")
     assert "(Kruskal–Wallis, p < 0.001)" in analysis_sentence(calm, "en")
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language="en")
+    report = no_reviews_report("en")
     table = report.team_comparison().table
     assert table["p (Holm)"].str.fullmatch(r"\d\.\d{3}|< 0\.001").all()
 
 
-def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews):
+def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews_report):
     """An alert's subject column showed 崔凯 while its reason said 员工 E0011: the reasons
     name a person as the report does, by name (by pseudonym when anonymised)."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language="zh")
+    report = no_reviews_report("zh")
     table = report.audit().table
     people = table[table["类型"] == "指标离群值"]
     assert len(people)
@@ -1242,11 +1249,10 @@ def test_the_summary_says_when_team_and_personal_targets_disagree(no_reviews, tm
      "KPI outliers are judged by the robust z-score: the distance from the peers' median, divided by their "
      "median absolute deviation (MAD,"),
 ])
-def test_the_statistical_terms_of_a_table_are_said_in_plain_words(no_reviews, language, teams, audit):
+def test_the_statistical_terms_of_a_table_are_said_in_plain_words(no_reviews_report, language, teams, audit):
     """A sales director reads U, Holm-corrected p, MAD and robust z in the tables: each
     section says what they mean, with the threshold the plan uses (±3.5, 0.05)."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language=language)
+    report = no_reviews_report(language)
     comparison = report.team_comparison().paragraphs
     assert comparison[1].startswith(teams) and "0.05" in comparison[1]
     alerts = report.audit().paragraphs
@@ -1823,12 +1829,11 @@ def test_a_weighted_kpi_everyone_of_the_role_ties_on_is_diagnosed(tmp_path, lang
     ("zh", ["呼叫", "接通", "意向客户", "成交客户"]),
     ("en", ["Calls", "Connected", "Intent customers", "Customers who bought"]),
 ])
-def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews, language, stages):
+def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews_report, language, stages):
     """The telesales funnel's deals are the customers who bought (distinct), as its intent
     stage counts customers: labelled 成交 beside the summary's order count, a client read
     them as orders."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path=str(no_reviews), period="2026-10", language=language)
+    report = no_reviews_report(language)
     table = report.funnel().table
     assert list(dict.fromkeys(table.iloc[:, 1])) == stages
 
