@@ -22,19 +22,27 @@ def no_reviews(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def no_reviews_report(no_reviews):
-    """The 2026-10 report of the shipped telesales plan on ``no_reviews``, in a language: built
-    once per language for the tests that only read it (a test that changes a report's tables
-    builds its own). Its sections are worked out afresh at each call."""
+def shared_report():
+    """build_report(**kw), built once per module for the tests that only read the report (a
+    test that changes a report's tables builds its own). Its sections are worked out afresh
+    at each call."""
     built = {}
 
-    def report(language: str):
-        if language not in built:
-            built[language] = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                                           data_path=str(no_reviews), period="2026-10", language=language)
-        return built[language]
+    def report(**kw):
+        key = tuple(sorted(kw.items()))
+        if key not in built:
+            built[key] = build_report(**kw)
+        return built[key]
 
     return report
+
+
+@pytest.fixture(scope="module")
+def no_reviews_report(no_reviews, shared_report):
+    """The 2026-10 report of the shipped telesales plan on ``no_reviews``, in a language (see
+    ``shared_report``)."""
+    return lambda language: shared_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                                          data_path=str(no_reviews), period="2026-10", language=language)
 
 
 @pytest.mark.parametrize("language, kind, text", [
@@ -734,9 +742,9 @@ def no_service(tmp_path_factory):
            "the data lack a complaint source",
      "; Customer satisfaction: the data lack table 'service'; First-contact resolution: the data lack table 'service';"),
 ], ids=["zh", "en"])
-def test_people_without_a_score_are_told_which_kpis_by_their_labels(no_service, language, start, part):
-    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
-                          data_path=str(no_service), period="2026-10", language=language)
+def test_people_without_a_score_are_told_which_kpis_by_their_labels(no_service, shared_report, language, start, part):
+    report = shared_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                           data_path=str(no_service), period="2026-10", language=language)
     [line] = [p for p in report.leaderboard().paragraphs if p.startswith(start)]
     assert part in line and "csat" not in line and "fcr_rate" not in line
 
@@ -748,23 +756,23 @@ def test_people_without_a_score_are_told_which_kpis_by_their_labels(no_service, 
            "counts as new when they buy again, so New customers may read high; the changes against earlier "
            "periods are indicative only."),
 ], ids=["zh", "en"])
-def test_the_summary_says_when_new_customers_lack_a_year_of_history(no_service, language, text):
+def test_the_summary_says_when_new_customers_lack_a_year_of_history(no_service, shared_report, language, text):
     """A client's export began in January 2017: every buyer of 2017-Q1 counted as new, and the
     report compared 43 new customers in 2018-Q1 with those 114 (-62.3 %) without a word."""
     import pandas as pd
 
     first = f"{pd.to_datetime(pd.read_csv(no_service / 'orders.csv')['order_date']).min():%Y-%m-%d}"
     assert first == "2024-11-01"  # the sample's 24 months end in October 2026
-    report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
-                          data_path=str(no_service), period="2026-10", language=language)
+    report = shared_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                           data_path=str(no_service), period="2026-10", language=language)
     both = ["previous", "same_period_last_year"]
     # 2026-10 and 2026-09 have 23 and 22 months before them; 2025-10 has 11
     which = {"zh": "去年同期", "en": "the same period last year"}[language]
     assert report._short_history_lines(["new_customers", "revenue"], both) == [text.format(first=first, which=which)]
     assert report._short_history_lines(["revenue"], both) == []  # (no KPI that needs the first orders)
     assert report._short_history_lines(["new_customers"], ["previous"]) == []  # (last year not shown)
-    early = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
-                         data_path=str(no_service), period="2025-06", language=language)
+    early = shared_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
+                          data_path=str(no_service), period="2025-06", language=language)
     which = {"zh": "本期、上期、去年同期", "en": "this period, the previous period and the same period last year"}
     assert early._short_history_lines(["new_customers"], both) == [text.format(first=first, which=which[language])]
 
@@ -810,14 +818,14 @@ def _orders_by_hand(folder):
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared(online_small, language):
+def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared(online_small, shared_report, language):
     """October is over: the people below target missed it (they are not 'at risk'), and the
     calibration sentence gives the value, the baseline and the threshold it was judged on.
     The orders have targets too: a line says who missed those, and the totals."""
     people, missed, cac, baseline = _by_hand(online_small)
     n, short, target, done = _orders_by_hand(online_small)
-    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
-                          data_path=str(online_small), period="2026-10", language=language)
+    report = shared_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                           data_path=str(online_small), period="2026-10", language=language)
     head, _, orders, rule = report.goals().paragraphs[:4]  # (the teams' line after the head)
     rate = f"{done / target:.1%}"
     if language == "zh":
@@ -1993,7 +2001,7 @@ def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, tmp_path):
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_the_goals_of_people_also_show_their_teams(online_small, language):
+def test_the_goals_of_people_also_show_their_teams(online_small, shared_report, language):
     """People have targets: the section also gives each team's target (its own row of the
     targets table), actual (its members' valid October sales) and attainment, by hand."""
     import pandas as pd
@@ -2005,8 +2013,8 @@ def test_the_goals_of_people_also_show_their_teams(online_small, language):
     team_of = pd.read_csv(online_small / "employees.csv", dtype=str).set_index("employee_id")["team"]
     oct_ = o[(o["status"] == "completed") & (o["order_date"].dt.strftime("%Y-%m") == "2026-10")]
     actual = oct_.groupby(oct_["employee_id"].map(team_of))["amount"].sum()
-    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
-                          data_path=str(online_small), period="2026-10", language=language)
+    report = shared_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                           data_path=str(online_small), period="2026-10", language=language)
     line = report.goals().paragraphs[1]
     if language == "zh":
         parts = [f"{k} 目标 {v:,.0f}，实际 {actual[k]:,.0f}（完成率 {actual[k] / v:.1%}）" for k, v in target.items()]
