@@ -247,9 +247,9 @@ def test_no_section_tells_the_client_to_run_a_command(tmp_path, language):
     assert [t for t in texts if "`" in t or "salesperf " in t] == []
 
 
-def test_the_audit_names_peer_groups_by_their_role_labels():
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
-                          data_path="demo", period="2026-10", language="zh")
+def test_the_audit_names_peer_groups_by_their_role_labels(shared_report):
+    report = shared_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                           data_path="demo", period="2026-10", language="zh")
     reasons = report.audit().table.iloc[:, -1].tolist()
     outliers = [r for r in reasons if "名同岗位人员" in r]
     assert outliers and all("（坐席）" in r or "（组长）" in r for r in outliers)
@@ -1755,12 +1755,12 @@ def test_the_heatmap_title_clears_the_colour_bar_names_lie_level_and_teams_are_l
     ("zh", "「成交率」有 {over} 人（共 {people} 人）超过 100%（最高 {top}）：分子与分母在本期分别计数，意向记录在以前各期或"
            "没有意向记录的成交客户只计入分子，因此应读作每个意向客户对应的成交客户数，而不是比例。"),
 ])
-def test_a_close_rate_over_100_percent_is_explained(language, text):
+def test_a_close_rate_over_100_percent_is_explained(shared_report, language, text):
     """The English telesales demo printed 蔡蕾's close rate of 200 % (8 buyers over 4 intent
     customers) with no word; a client reads it as an error. The count and the maximum are
     taken here from the close rates of the agents and team leads (both roles are scored on it)."""
-    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"), data_path="demo",
-                          period="2026-10", language=language)
+    report = shared_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"), data_path="demo",
+                           period="2026-10", language=language)
     w = report.kpis.wide
     rate = w.loc[w["role"].isin(["agent", "team_lead"]), "close_rate"].dropna()
     assert (rate > 1).sum() > 0
@@ -1984,15 +1984,15 @@ def test_an_open_period_shows_the_forecast_and_reads_risk_on_its_interval(online
             f"{target[e]:,.0f}", f"{actual[e]:,.0f}", f"{forecast[e]:,.0f}", f"{low[e]:,.0f}–{high[e]:,.0f}", "是"]
 
 
-def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, tmp_path):
+def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, shared_report, tmp_path):
     """report.currency: CNY: the audit's amounts read as the rest of the report's (销售额为
     27,104 元), where they had no unit; the same reasons otherwise."""
     import re
 
     (tmp_path / "plan.yaml").write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nreport: {{currency: CNY}}\n",
                                         encoding="utf-8")
-    plain, cny = (build_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
-                               language="zh").audit().table["说明"].tolist()
+    plain, cny = (shared_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
+                                language="zh").audit().table["说明"].tolist()
                   for plan in (str(PARAMS_DIR / "online.yaml"), str(tmp_path / "plan.yaml")))
     money = [(a, b) for a, b in zip(plain, cny, strict=True) if "的销售额为" in a]
     assert money
