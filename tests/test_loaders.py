@@ -2436,8 +2436,9 @@ def test_validate_warns_of_a_kpi_scored_by_attainment_without_targets(tmp_path):
     assert "no calls targets at all" in warned()["scoring.kpi_normalisation.calls"].message
     # targets for other months only: --period checks its own, without it any target will do
     targets[targets["period"] != "2026-10"].to_csv(data / "targets.csv", index=False)
-    assert set(warned("2026-10")) == {"scoring.kpi_normalisation.revenue", "scoring.kpi_normalisation.calls"}
-    assert "no revenue targets for 2026-10" in warned("2026-10")["scoring.kpi_normalisation.revenue"].message
+    found = warned("2026-10")
+    assert set(found) == {"scoring.kpi_normalisation.revenue", "scoring.kpi_normalisation.calls"}
+    assert "no revenue targets for 2026-10" in found["scoring.kpi_normalisation.revenue"].message
     assert warned("2026-09") == {} and warned() == {}
 
     targets.to_csv(data / "targets.csv", index=False)  # every target: nothing to say
