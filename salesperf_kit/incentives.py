@@ -992,7 +992,7 @@ def _clause(tx: dict, *parts: str) -> str:
 
 
 def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee_id: str, *,
-                language: str = "zh", targets: pd.DataFrame | None = None) -> str:
+                language: str = "zh", targets: pd.DataFrame | None = None, _computed: tuple | None = None) -> str:
     """应发薪酬说明 — one person's pay, item by item, with its arithmetic.
 
     The figures are those of the person's row of :func:`payouts` (same arguments), each
@@ -1011,7 +1011,9 @@ def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee
     """
     check_one_of("language", language, list(_PAY_TEXT), error=ScoringError)
     tx, zh = _PAY_TEXT[language], language == "zh"
-    table, why = _payouts(scorecard_table, kpis, params, targets=targets)
+    # (``_computed``: the :func:`_payouts` of these same arguments, kept by a Scorecard that
+    # explains one person after another)
+    table, why = _computed if _computed is not None else _payouts(scorecard_table, kpis, params, targets=targets)
     at = np.flatnonzero(table["employee_id"].to_numpy() == str(employee_id))
     if not len(at):
         raise ScoringError(f"No person '{employee_id}' in the scorecard table; pass one of its employee_ids.")

@@ -607,6 +607,9 @@ class Scorecard:
     targets: pd.DataFrame | None = field(default=None, repr=False)
     #: the period's pay when it is the sum of its months' (:func:`period_payouts`), for explain
     pay: pd.DataFrame | None = field(default=None, repr=False)
+    #: (the table, the payout table and its steps) worked out once for :meth:`explain`
+    #: (everyone's pay is computed together: the pool and the awards depend on the others)
+    _pay_steps: tuple | None = field(default=None, repr=False)
 
     __repr__ = compact_repr
 
@@ -1654,12 +1657,15 @@ def _pay_lines(card: Scorecard, employee_id: str, language: str) -> list[str]:
             or inc.over_target is not None or (inc.team_pool is not None and inc.team_pool.amount)
             or any(inc.awards.values())):
         return []
-    from .incentives import explain_pay, explain_monthly_pay
+    from .incentives import _payouts, explain_pay, explain_monthly_pay
 
     if card.pay is not None and "months" in card.pay.attrs:
         return ["", explain_monthly_pay(card.pay, employee_id, card.period, card.business, language=language)]
     try:
-        story = explain_pay(card.table, card.kpis, card.params, employee_id, language=language, targets=card.targets)
+        if card._pay_steps is None or card._pay_steps[0] is not card.table:  # (a table put in its place)
+            card._pay_steps = (card.table, _payouts(card.table, card.kpis, card.params, targets=card.targets))
+        story = explain_pay(card.table, card.kpis, card.params, employee_id, language=language, targets=card.targets,
+                            _computed=card._pay_steps[1])
     except ScoringError as err:
         return ["", _TEXT[language]["no_pay"].format(err)]
     return ["", story]
