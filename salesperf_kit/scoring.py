@@ -985,14 +985,14 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
     -----
     The steps and rule choices are those of the module docstring.
     """
+    from .kpis import out_of_post_note
+
     sc = params.scoring
     p = kpis.period
     language = params.report_language
     notes = list(kpis.notices)
     notes += [Note(str(f), f.zh) for f in params.plan_problems()]  # (warnings: errors stop loading the plan)
     wide = kpis.wide.assign(employee_id=kpis.wide["employee_id"].astype(str))
-    from .kpis import out_of_post_note
-
     absent = getattr(kpis, "absent", None)
     away = getattr(kpis, "out_of_post", None)
     away = away.assign(employee_id=away["employee_id"].astype(str)) if away is not None and len(away) else None

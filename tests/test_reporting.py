@@ -404,7 +404,7 @@ def test_a_leaver_with_records_is_counted_apart_on_the_cover(online_small, tmp_p
         "不参与评分、排名和激励（名单见数据质量附录）。")
 
 
-def test_the_summary_says_when_the_plan_s_filters_left_rows_out(online_small, tmp_path):
+def test_the_summary_says_when_the_plan_s_filters_left_rows_out(online_small, shared_report, tmp_path):
     """Orders of E0001 are left out by the plan (as a client leaves out non-staff promoters):
     the company's totals are those of the rows kept, which the summary says."""
     import pandas as pd
@@ -425,8 +425,8 @@ def test_the_summary_says_when_the_plan_s_filters_left_rows_out(online_small, tm
         f"Note: the plan's filters left some rows out (data.filters.orders.employee_id: {n:,} orders rows); they "
         "count in no one's results nor in the company's totals, which may therefore read below the client's own "
         "totals. The data-quality appendix lists them.")
-    plain = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(online_small),
-                         period="2026-10", language="en")
+    plain = shared_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(online_small),
+                          period="2026-10", language="en")
     assert not any("filters" in p for p in plain.summary().paragraphs)
 
 
