@@ -1675,7 +1675,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
             else:
                 out.loc[rows, "forecast"] = act[rows] / share[0]
                 rest = d * (1 - share[0]) / share[0]  # the days to come, in days at the rate so far
-                notes.append(_shape_note(k, p, d, share))
+                notes.append(_shape_note(k, p, d, D, share))
                 shaped.append(k)
             daily = _daily(data, k, p, cutoff, opts)
             if daily is None or d < 2:
@@ -1730,12 +1730,13 @@ def _share_by_day(tables, kpi: str, p: Period, d: int, D: int, options: dict) ->
     return share, last
 
 
-def _shape_note(kpi: str, p: Period, d: int, share: tuple[float, Period]) -> Note:
+def _shape_note(kpi: str, p: Period, d: int, D: int, share: tuple[float, Period]) -> Note:
+    """What :func:`track` says of a forecast made from last year's shape (``d`` of ``D`` days)."""
     s, last = share
     return Note(f"{kpi} in {p} is forecast from the shape of {last}, whose first {d} days held {s:.1%} of its "
-                f"total (the calendar's share is {d / ((p.end - p.start).days):.1%}): forecast = to date / {s:.3f}.",
+                f"total (the calendar's share is {d / D:.1%}): forecast = to date / {s:.3f}.",
                 f"{p} 的「{label(kpi, 'zh')}」按 {last} 的走势预测：该期前 {d} 天占全期的 {s:.1%}"
-                f"（按天数应为 {d / ((p.end - p.start).days):.1%}），预测 = 截至目前 ÷ {s:.3f}。")
+                f"（按天数应为 {d / D:.1%}），预测 = 截至目前 ÷ {s:.3f}。")
 
 
 def _target_span_end(targets: pd.DataFrame, p: Period, kpis: Sequence[str]) -> pd.Timestamp:
