@@ -100,22 +100,25 @@ def people_meant(written: object, people: Iterable[tuple[str, str]]) -> list[tup
     return [(str(i), str(n)) for i, n in people if isinstance(n, str) and name_slip(written, n)]
 
 
-def person(employee_id: object, name: object) -> str:
-    """A person as a message lists them: ``吴霞 (0016)``, or the id alone when there is no
-    name or the name is the id."""
+def person(employee_id: object, name: object, language: str = "en") -> str:
+    """A person as a message lists them: ``吴霞 (0016)``, in Chinese ``吴霞（0016）``, or
+    the id alone when there is no name or the name is the id."""
     i, n = str(employee_id), (name.strip() if isinstance(name, str) else "")
-    return f"{n} ({i})" if n and n != i else i
+    if not n or n == i:
+        return i
+    return f"{n}（{i}）" if language == "zh" else f"{n} ({i})"
 
 
 def did_you_mean_person(written: object, people: Iterable[tuple[str, str]]) -> Note:
     """' Did you mean 吴霞 (0016)?' when ``written`` is probably a slip of the name of one or
     more of ``people`` ((employee_id, name) pairs; see :func:`people_meant`), else '': a Note,
-    whose ``zh`` is the question in Chinese (是否应为吴霞 (0016)？)."""
-    meant = [person(i, n) for i, n in people_meant(written, people)]
-    if not meant:
+    whose ``zh`` is the question in Chinese (是否应为吴霞（0016）？)."""
+    pairs = people_meant(written, people)
+    if not pairs:
         return Note("", "")
+    meant = [person(i, n) for i, n in pairs]
     en = meant[0] if len(meant) == 1 else ", ".join(meant[:-1]) + " or " + meant[-1]
-    return Note(f" Did you mean {en}?", f"是否应为{'或'.join(meant)}？")
+    return Note(f" Did you mean {en}?", f"是否应为{'或'.join(person(i, n, 'zh') for i, n in pairs)}？")
 
 
 def _wide(ch: str) -> bool:

@@ -693,10 +693,11 @@ def _add_managers(run: _Run, spec: dict[str, str]) -> None:
     run.dataset.tables["employees"] = pd.concat([emp, added.reindex(columns=emp.columns)])
     run.rows["employees"] = len(run.dataset.tables["employees"])
     shown = ", ".join(f"'{r['employee_id']}' ({r['team']})" for r in rows[:8]) + (" …" if len(rows) > 8 else "")
+    shown_zh = "、".join(f"「{r['employee_id']}」（{r['team']}）" for r in rows[:8]) + ("等" if len(rows) > 8 else "")
     run.add(Problem(table="employees", check="managers", key=key, severity="warning",
                     message=f"{len(rows)} manager(s) named in manager_id added as employees with role "
                             f"'{spec['role']}': {shown}",
-                    zh=f"已将上级（manager_id）中的 {len(rows)} 位经理添加为员工，岗位「{spec['role']}」：{shown}",
+                    zh=f"已将上级（manager_id）中的 {len(rows)} 位经理添加为员工，岗位「{spec['role']}」：{shown_zh}",
                     fix=Note("nothing to do if they are the managers to score; give them rows of their own in the "
                              "employees table for their real ids, teams and dates",
                              "如果他们就是要计分的经理，无需处理；否则在员工表中为他们各加一行，写上真实的工号、团队和日期")))
@@ -727,14 +728,15 @@ def _people_without_records(run: _Run) -> None:
     idle = emp.loc[ids.index[~ids.isin(seen)]]
     if idle.empty:
         return
-    who = [person(i, n) for i, n in zip(idle["employee_id"].astype(str), idle.get("name", idle["employee_id"]))]
-    shown = ", ".join(who[:8]) + (" …" if len(who) > 8 else "")
+    pairs = list(zip(idle["employee_id"].astype(str), idle.get("name", idle["employee_id"])))
+    shown = ", ".join(person(i, n) for i, n in pairs[:8]) + (" …" if len(pairs) > 8 else "")
+    shown_zh = "、".join(person(i, n, "zh") for i, n in pairs[:8]) + ("等" if len(pairs) > 8 else "")
     tabs = ", ".join(t for t in tables if t != "employees")
     run.add(run.ctxs["employees"].problem(
         "no_records", f"{len(idle):,} of the {len(emp):,} people have no row in any other table ({tabs}) and "
         f"manage no one: {shown}. They are scored and paid as people who sold nothing",
         severity="warning",
-        zh=f"员工表 {len(emp):,} 人中有 {len(idle):,} 人在其他表（{tabs}）中没有任何一行，也不是任何人的上级：{shown}。"
+        zh=f"员工表 {len(emp):,} 人中有 {len(idle):,} 人在其他表（{tabs}）中没有任何一行，也不是任何人的上级：{shown_zh}。"
            "他们按毫无业绩的人计分、计薪",
         fix=Note("nothing to do if they worked without leaving records; if they were not on the team in the periods "
                  "you report, give them a leave_date (or a later hire_date) or take them out of the employees table",

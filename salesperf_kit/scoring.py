@@ -1488,7 +1488,7 @@ def _nobody(card: Scorecard, written: str) -> Note:
     names = card.table["name"].tolist() if "name" in card.table else [None] * len(ids)
     people = list(zip(ids, names, strict=True))
     shown = ", ".join(person(i, n) for i, n in people[:10]) + (", ..." if len(ids) > 10 else "")
-    shown_zh = "、".join(person(i, n) for i, n in people[:10]) + ("等" if len(ids) > 10 else "")
+    shown_zh = "、".join(person(i, n, "zh") for i, n in people[:10]) + ("等" if len(ids) > 10 else "")
     meant = did_you_mean_person(written, people) or _look_alike_id(written, ids) or did_you_mean(written, ids)
     return Note(f"No person '{written}' in the scorecard of {card.period}." + meant
                 + f" Pass the employee_id or the name of someone in the scorecard ({len(ids)} people: {shown}).",

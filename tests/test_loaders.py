@@ -1094,6 +1094,7 @@ def test_a_name_spaced_out_by_the_export_is_matched_and_a_slip_is_suggested(tmp_
     assert (slip.check, slip.value, shared.value) == ("references", "吴夏", "王 五")
     assert slip.fix == "add the person to employees, or correct the id. Did you mean 吴霞 (0016)?"
     assert shared.fix == "add the person to employees, or correct the id. Did you mean 王五 (E3) or 王五 (E4)?"
+    assert slip.fix.zh.endswith("是否应为吴霞（0016）？") and shared.fix.zh.endswith("是否应为王五（E3）或王五（E4）？")
 
 
 def test_a_name_decorated_with_emoji_is_matched_and_the_error_names_the_column_by_its_header(tmp_path):
@@ -2178,7 +2179,7 @@ def test_managers_named_only_in_manager_id_are_added_as_employees(tmp_path):
     [w] = [w for w in ds.warnings if w.check == "managers"]
     assert w.key == "data.managers" and w.location() == "data.managers"
     assert w.message == "2 manager(s) named in manager_id added as employees with role 'manager': 'M1' (North), 'M2' (South)"
-    assert w.text("zh").startswith("已将上级（manager_id）中的 2 位经理添加为员工")
+    assert w.text("zh").startswith("已将上级（manager_id）中的 2 位经理添加为员工，岗位「manager」：「M1」（North）、「M2」（South）")
     # the managers' subtrees: M1 = A1 100 + A2 250, M2 = A3 40
     team = compute_kpis(ds, "2026-10", kpis=["team_revenue"]).wide.set_index("employee_id")["team_revenue"]
     assert team[["M1", "M2"]].tolist() == [350.0, 40.0]

@@ -470,8 +470,8 @@ def test_explaining_a_name_two_people_share_names_both_in_the_language_asked_for
     assert str(err.value) == err.value.args[0].zh  # (asked in Chinese, the error reads in Chinese)
     with pytest.raises(ScoringError) as err:
         card.explain("吴夏", language="zh")
-    assert err.value.args[0].zh == (f"{PERIOD} 的评分表中没有「吴夏」。是否应为吴霞 (E1)？请输入评分表中某人的工号或姓名"
-                                    "（共 5 人：吴霞 (E1)、刘洋 (E5)、王芳 (E2)、王芳 (E3)、李娜 (E4)）。")
+    assert err.value.args[0].zh == (f"{PERIOD} 的评分表中没有「吴夏」。是否应为吴霞（E1）？请输入评分表中某人的工号或姓名"
+                                    "（共 5 人：吴霞（E1）、刘洋（E5）、王芳（E2）、王芳（E3）、李娜（E4））。")
 
 
 def test_tier_weighted_orders(kpis):
