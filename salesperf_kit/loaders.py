@@ -718,7 +718,7 @@ def _people_without_records(run: _Run) -> None:
     seen: set[str] = set()
     for name, df in tables.items():
         if name != "employees" and df is not None and "employee_id" in df:
-            seen.update(df["employee_id"].dropna().astype(str))
+            seen.update(df["employee_id"].dropna().astype(str).unique())
     ids = emp["employee_id"].dropna().astype(str)
     if not ids.isin(seen).any():  # (rows of no employee at all: the references say so)
         return
@@ -1937,21 +1937,35 @@ def _lazy_refunded_after_completion(ctx: _Ctx, path: Path, names: list[str], run
         run.add(_refunded_after_completion_problem(ctx, int(n), float(total), pd.Series({"completed": int(n)})))
 
 
+def _repeated_rows(ctx: _Ctx, keys: pd.DataFrame, bad_cells: set, checked: tuple[str, ...]):
+    """(index, index of the first row with the same key) for each row of ``keys`` (one
+    column per part of a row's key, rows lacking a part already left out) whose key an
+    earlier row has; rows with a bad cell (``bad_cells``) in a ``checked`` column are not
+    compared, since their own finding says what is wrong with them."""
+    bad_rows = {r for c, r in bad_cells if c in checked}
+    if bad_rows:
+        rows = pd.Index(keys.index.astype(int) + ctx.header_row + 1)
+        keys = keys[~rows.isin(bad_rows)]
+    keys = keys.astype(str)
+    repeated = keys[keys.duplicated(keep=False)]
+    first: dict[tuple, Any] = {}
+    for index, key in zip(repeated.index, repeated.itertuples(index=False, name=None)):
+        if key in first:
+            yield index, first[key]
+        else:
+            first[key] = index
+
+
 def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells: set, run: _Run) -> None:
     """A KPI sheet has one row per person and period: a second row would be added up with
     the first (a revenue counted twice, two connect rates summed), so it is an error naming
     both rows, whatever way each writes the period (2026-10 and 2026年10月)."""
     if not {"employee_id", "period"} <= set(df.columns):
         return
-    ok = [i for i in df.index if (("employee_id", ctx.row(i)) not in bad_cells and ("period", ctx.row(i)) not in bad_cells
-                                  and not pd.isna(df.at[i, "employee_id"]) and not pd.isna(df.at[i, "period"]))]
-    keys = df.loc[ok, ["employee_id", "period"]].astype(str)
-    first: dict[tuple[str, str], int] = {}
-    for index, who, period in zip(keys.index, keys["employee_id"], keys["period"]):
-        if (who, period) not in first:
-            first[(who, period)] = index
-            continue
-        other = ctx.row(first[(who, period)])
+    keys = df[["employee_id", "period"]].dropna()
+    for index, earlier in _repeated_rows(ctx, keys, bad_cells, ("employee_id", "period")):
+        who, period = str(df.at[index, "employee_id"]), str(df.at[index, "period"])
+        other = ctx.row(earlier)
         shown = _cell_text(raw.at[index, "period"]) if "period" in raw.columns else period
         run.add(ctx.problem(
             "duplicate_period", Note(f"{ctx.label('period')} {period} of employee_id '{who}' is also in row {other}: "
@@ -1963,7 +1977,6 @@ def _repeated_periods(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells:
                      f"每人每期只保留一行（删除或合并第 {other} 行或本行），或改正工号或期间")))
 
 
-
 def _repeated_targets(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells: set, run: _Run) -> None:
     """The targets table has one row per period, person (or team, when the employee id is
     empty) and KPI: a second row, often a revised target pasted under the old one, would be
@@ -1971,22 +1984,17 @@ def _repeated_targets(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells:
     rows, as :func:`_repeated_periods` does for a KPI sheet."""
     if not {"period", "kpi"} <= set(df.columns):
         return
-    first: dict[tuple, int] = {}
-    for index in df.index:
-        if any((c, ctx.row(index)) in bad_cells for c in ("period", "kpi", "employee_id", "team")):
-            continue
-        who = df.at[index, "employee_id"] if "employee_id" in df.columns else None
-        team = df.at[index, "team"] if "team" in df.columns else None
-        period, kpi = df.at[index, "period"], df.at[index, "kpi"]
-        if pd.isna(period) or pd.isna(kpi) or (pd.isna(who) and pd.isna(team)):
-            continue
-        key = (str(period), str(kpi)) + (("employee", str(who)) if not pd.isna(who) else ("team", str(team)))
-        if key not in first:
-            first[key] = index
-            continue
-        other = ctx.row(first[key])
-        whom = Note(f"employee_id '{who}'", f"工号「{who}」") if key[2] == "employee" else Note(
-            f"team '{team}'", f"团队「{team}」")
+    none = pd.Series(pd.NA, index=df.index, dtype=object)
+    who = df["employee_id"] if "employee_id" in df.columns else none
+    team = df["team"] if "team" in df.columns else none
+    keys = pd.DataFrame({"period": df["period"], "kpi": df["kpi"], "kind": who.notna().map({True: "employee",
+                                                                                          False: "team"}),
+                         "whom": who.where(who.notna(), team)}, index=df.index).dropna()
+    for index, earlier in _repeated_rows(ctx, keys, bad_cells, ("period", "kpi", "employee_id", "team")):
+        period, kpi, kind, whom_id = (str(keys.at[index, c]) for c in ("period", "kpi", "kind", "whom"))
+        other = ctx.row(earlier)
+        whom = Note(f"employee_id '{whom_id}'", f"工号「{whom_id}」") if kind == "employee" else Note(
+            f"team '{whom_id}'", f"团队「{whom_id}」")
         shown = _cell_text(raw.at[index, "kpi"]) if "kpi" in raw.columns else kpi
         run.add(ctx.problem(
             "duplicate_target", Note(f"the {kpi} target of {whom} for {period} is also in row {other}: "
@@ -1997,6 +2005,7 @@ def _repeated_targets(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells:
                      "whichever is the old target, or correct the employee id, team, KPI or period",
                      f"每个期间、每人（或团队）、每个指标只保留一行：删除第 {other} 行或本行中过时的那个目标，"
                      "或改正工号、团队、指标或期间")))
+
 
 def _blame_defaults(run: _Run) -> None:
     """A finding in a cell that ``data.defaults`` filled is about the default, not the

@@ -997,6 +997,13 @@ def test_a_second_target_row_for_one_period_person_and_kpi_is_an_error(tmp_path)
     targets = targets.drop(index=[4, 5])
     _write_csv(tmp_path / "targets.csv", targets)
     assert validate_dataset(tmp_path).ok
+    # a row whose period cannot be read has its own error and is compared with no other
+    targets = pd.DataFrame({"period": ["2026-10", "2026-13", "2026-10"], "employee_id": ["E1", "E1", "E1"],
+                            "kpi": ["revenue", "revenue", "revenue"], "target": ["1", "2", "3"]})
+    _write_csv(tmp_path / "targets.csv", targets)
+    found = validate_dataset(tmp_path).problems
+    assert [(p.check, p.row) for p in found] == [("not_a_period", 3), ("duplicate_target", 4)]
+    assert "is also in row 2" in found[1].message
 
 
 def test_a_mistyped_kpi_in_a_targets_file_is_answered_with_the_kpi_meant(tmp_path):
