@@ -24,11 +24,29 @@ pytestmark = pytest.mark.slow
 def first_runs(small_data, tmp_path_factory):
     """One report per business type into a temporary reports folder, each in a kernel
     started while the previous report ran."""
+    import gc
+    import logging
+
+    class Kept(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    kept = Kept()
+    logging.getLogger().addHandler(kept)
     reports = tmp_path_factory.mktemp("reports")
-    with Kernels() as kernels:
-        results = {b: run_report(b, PARAMS_DIR / f"{b}.yaml", data=str(small_data[b]), period="2026-10",
-                                 client="acme", reports_dir=reports, kernels=kernels, ahead=b != BUSINESSES[-1])
-                   for b in BUSINESSES}
+    try:
+        with Kernels() as kernels:
+            results = {b: run_report(b, PARAMS_DIR / f"{b}.yaml", data=str(small_data[b]), period="2026-10",
+                                     client="acme", reports_dir=reports, kernels=kernels, ahead=b != BUSINESSES[-1])
+                       for b in BUSINESSES}
+        gc.collect()
+    finally:
+        logging.getLogger().removeHandler(kept)
+    results["logged"] = kept.messages
     return reports, results
 
 
@@ -41,6 +59,14 @@ def test_report_folder_is_complete(first_runs, business):
         assert (folder / name).is_file(), name
     assert sorted(p.name for p in (folder / "figures").glob("*.png")), "no figures written"
     assert not (reports / ".staging").exists() or not any((reports / ".staging").iterdir())
+
+
+def test_a_run_closes_the_kernel_client_it_was_given(first_runs):
+    """nbclient leaves open the channels of a client of a kernel it does not own; collected
+    open, the client logs 'Could not destroy zmq context' at every run."""
+    _, results = first_runs
+    assert all(results[b].status == "ok" for b in BUSINESSES)
+    assert not [m for m in results["logged"] if "Could not destroy zmq context" in m]
 
 
 @pytest.mark.parametrize("business", BUSINESSES)
@@ -107,24 +133,36 @@ def _export_taken_on(source: Path, data: Path, day: str) -> Path:
 def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_data, tmp_path):
     # the October export was taken on the 6th: the report is made (a consultant may want a
     # month to date), but the run says so, for a cron log and its reader
+    from salesperf_kit.report import completeness_warnings
+    from salesperf_kit.reporting import build_report
+
     data = _export_taken_on(small_data["online"], tmp_path / "early", "2026-10-06")
-    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
-                        reports_dir=tmp_path / "reports")
-    assert result.status == "ok"
-    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert m["report"]["data_end"] == "2026-10-05" and m["report"]["as_of"] == "2026-10-05"
-    assert result.warning == ("数据只到 2026-10-05，而 2026-10 到 2026-10-31 才结束：报告按部分期间排名和计酬。请确认导出完整"
-                              "（若完整、只是最后几天没有记录，用 --as-of 2026-10-31 说明）。")  # (the plan's language)
+    p = parse_period("2026-10")
+
+    def record(as_of: str) -> dict:  # the report's own record, which the run warns of
+        report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                              period="2026-10", as_of=as_of)
+        report.save(tmp_path / (as_of or "plain"))
+        return json.loads((tmp_path / (as_of or "plain") / "manifest.json").read_text(encoding="utf-8"))["report"]
+
+    facts = record("")
+    assert facts["data_end"] == "2026-10-05" and facts["as_of"] == "2026-10-05"
+    assert completeness_warnings(facts, p) == [
+        "数据只到 2026-10-05，而 2026-10 到 2026-10-31 才结束：报告按部分期间排名和计酬。请确认导出完整"
+        "（若完整、只是最后几天没有记录，用 --as-of 2026-10-31 说明）。"]  # (the plan's language)
+    # (the run without --as-of, end to end: the --strict test below)
     # a report run on purpose to the 5th (a month to date) is said to be one, with no advice to undo it
     result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
-                        reports_dir=tmp_path / "reports", force=True, as_of="2026-10-05")
+                        reports_dir=tmp_path / "reports", as_of="2026-10-05")
+    assert result.status == "ok"
+    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["parameters"]["as_of"] == "2026-10-05"
+    assert m["report"]["data_end"] == "2026-10-05" and m["report"]["as_of"] == "2026-10-05"
     assert result.warning == "报告只含 2026-10 截至 2026-10-05 的数据（--as-of 2026-10-05）：按部分期间排名和计酬。"
     # said complete (as_of the period's last day): the whole month, no warning
-    result = run_report("online", PARAMS_DIR / "online.yaml", data=str(data), period="2026-10", client="acme",
-                        reports_dir=tmp_path / "reports", force=True, as_of="2026-10-31")
-    m = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert m["report"]["data_end"] is None and m["report"]["as_of"] == "2026-10-31" and result.warning == ""
-    assert m["parameters"]["as_of"] == "2026-10-31"
+    facts = record("2026-10-31")
+    assert facts["data_end"] is None and facts["as_of"] == "2026-10-31"
+    assert completeness_warnings(facts, p, as_of="2026-10-31") == []
 
 
 def test_missing_data_folder_is_a_clear_error_that_leaves_nothing_behind(tmp_path):
