@@ -10,12 +10,14 @@ from salesperf_kit.periods import parse_period
 from salesperf_kit.reporting import build_report
 from salesperf_kit.sample import write_sample
 
+SMALL = {"orders": 6, "calls": 30, "service": 4}  # (volumes for tests whose figures the sample size does not change)
+
 
 @pytest.fixture(scope="module")
 def no_reviews(tmp_path_factory):
     """Telesales data without the reviews table, whose plan gives reviews 10 % of the score."""
     folder = tmp_path_factory.mktemp("telesales")
-    write_sample("telesales", folder, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    write_sample("telesales", folder, seed=1, volumes=SMALL)
     for f in folder.glob("reviews.*"):
         f.unlink()
     return folder
@@ -61,7 +63,7 @@ def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
     table, and an orders column the kit does not use)."""
     import pandas as pd
 
-    write_sample("telesales", tmp_path, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    write_sample("telesales", tmp_path, seed=1, volumes=SMALL)
     (tmp_path / "reviews.csv").unlink()
     orders = pd.read_csv(tmp_path / "orders.csv")
     orders.assign(备注="").to_csv(tmp_path / "orders.csv", index=False)
@@ -81,7 +83,7 @@ def test_the_appendix_of_a_chinese_report_is_in_chinese(tmp_path):
     ("en", "Best service award left unpaid: Customer satisfaction was not computed"),
 ])
 def test_the_payout_section_says_what_the_plan_could_not_pay(tmp_path, caplog, language, text):
-    write_sample("ecommerce", tmp_path, seed=1)
+    write_sample("ecommerce", tmp_path, seed=1, volumes=SMALL)
     (tmp_path / "service.csv").unlink()
     with caplog.at_level("INFO"):
         report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
@@ -107,7 +109,7 @@ def test_a_quarter_says_an_unpaid_award_once_and_its_fix_in_the_appendix(tmp_pat
     pro-rated hire) had the months named."""
     import pandas as pd
 
-    write_sample("ecommerce", tmp_path, seed=1)
+    write_sample("ecommerce", tmp_path, seed=1, volumes=SMALL)
     (tmp_path / "service.csv").unlink()
     emp = pd.read_csv(tmp_path / "employees.csv")
     emp.loc[0, "hire_date"] = "2026-09-10"
@@ -127,7 +129,7 @@ def test_a_direct_plan_paying_on_orders_heads_its_summary_with_revenue(tmp_path)
     import pandas as pd
 
     data = tmp_path / "data"
-    write_sample("direct", data, seed=1)
+    write_sample("direct", data, seed=1, volumes=SMALL)
     orders = pd.read_csv(data / "orders.csv")
     orders.drop(columns=["paid_amount", "paid_date"]).to_csv(data / "orders.csv", index=False)
     plan = tmp_path / "client.yaml"
@@ -195,7 +197,7 @@ def leads_only(tmp_path_factory):
     import pandas as pd
 
     folder = tmp_path_factory.mktemp("online")
-    write_sample("online", folder, seed=1, volumes={"orders": 6, "calls": 30, "service": 4})
+    write_sample("online", folder, seed=1, volumes=SMALL)
     traffic = folder / "traffic.csv"
     pd.read_csv(traffic).drop(columns=["sessions", "unique_visitors", "page_views"]).to_csv(traffic, index=False)
     return folder
@@ -237,7 +239,7 @@ def test_no_section_tells_the_client_to_run_a_command(tmp_path, language):
     the data have no targets, whose section once suggested `salesperf targets`)."""
     from salesperf_kit.reporting import _SECTIONS
 
-    write_sample("ecommerce", tmp_path, seed=1)
+    write_sample("ecommerce", tmp_path, seed=1, volumes=SMALL)
     (tmp_path / "targets.csv").unlink()
     report = build_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"),
                           data_path=str(tmp_path), period="2026-10", language=language)
@@ -729,7 +731,7 @@ def no_service(tmp_path_factory):
     """E-commerce data without the service and activities tables: no KPI of the customer
     service role can be computed."""
     folder = tmp_path_factory.mktemp("ecommerce")
-    write_sample("ecommerce", folder, seed=1)
+    write_sample("ecommerce", folder, seed=1, volumes=SMALL)
     for name in ("service.csv", "activities.csv"):
         (folder / name).unlink()
     return folder
