@@ -132,8 +132,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
-        if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)) \
-                and repr(self.value) not in self.message:  # (a message that quotes it already says it)
+        if _shown(self.value) and repr(self.value) not in self.message:  # (a message that quotes it already says it)
             text += f" (found {self.value!r})"
         if self.fix:
             text += f"{'' if text.endswith(('.', '?', '!', '…')) else '.'} Fix: {self.fix}"
@@ -215,6 +214,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def _shown(value: object) -> bool:
+    """Whether a finding's value is one to quote: not a blank, and not the facts a check
+    records for the program (a dict, such as the key and row count of a filter)."""
+    if isinstance(value, dict):
+        return False
     try:
         return value is not None and not bool(pd.isna(value))
     except (TypeError, ValueError):  # (a list or an array is no blank)

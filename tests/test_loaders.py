@@ -1301,6 +1301,9 @@ def test_filter_that_removes_every_row_is_an_error_with_the_yaml_hint(csv_folder
     assert ds.tables["orders"].index.tolist() == [0, 2, 3]
     [w] = [w for w in ds.warnings if w.check == "filtered_rows"]
     assert w.message.startswith("1 row(s) removed by data.filters.orders.Answered (Y/N)")
+    # (the key and the count it records for the report are not quoted as a value found)
+    assert "found" not in str(w) and "实际为" not in w.line("zh") and w.value == {
+        "key": "data.filters.orders.Answered (Y/N)", "rows": 1}
 
 
 def _refund_states(folder):
