@@ -24,7 +24,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
                       model_validator)
 
-from ._checks import did_you_mean
+from ._checks import closest, did_you_mean
 from .catalogue import BUSINESSES, CATALOGUE, CURRENCIES, Note
 from .exceptions import ParamsError, Problem, found_zh, written_zh
 from .periods import MONTH_NAMES, MONTH_NUMBERS
@@ -1299,7 +1299,11 @@ class Params(_Model):
             return None
         configured = list(self.scoring.roles)
         hints = [did_you_mean(r, configured) for r in found]
-        example = f"{{'{found[0]}': {configured[0] if configured else '<role>'}}}"
+        # the example reads each role as the one suggested for it, never as another one
+        meant = {r: m for r in found if (m := closest(r, configured))}
+        example = ("{" + ", ".join(f"'{r}': {m}" for r, m in meant.items()) + "}" if meant
+                   else f"{{'{found[0]}': <one of {', '.join(configured)}>}}" if configured
+                   else f"{{'{found[0]}': <role>}}")
         return (Note(f"No weights for the role(s) {found} (from employees.role): the parameter file configures "
                      f"scoring.roles {configured} and no scoring.default_role.{''.join(hints)}",
                      f"岗位 {'、'.join(found)}（来自员工表的 role 列）没有权重：参数文件的 scoring.roles 只配置了 "

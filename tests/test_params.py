@@ -1003,3 +1003,15 @@ def test_a_currency_that_names_none_is_a_plan_error_at_its_key(tmp_path, text, p
 def test_a_misspelt_currency_key_gets_the_key_suggested(tmp_path):
     bad = _write(tmp_path, "bad.yaml", "extends: online\nreport:\n  curency: CNY\n")
     assert "report.curency (line 3): unknown key. Did you mean 'currency'?" in _error_of(bad)
+
+
+def test_the_fix_for_roles_without_weights_reads_each_as_the_role_it_suggests():
+    """A Salesforce users export's 'Sales Manager' was suggested as 'manager', while the
+    example beside it read it as 'rep': copied, it scored managers as reps."""
+    plan = load_params(PARAMS_DIR / "direct.yaml")
+    problem, fix = plan.roles_without_weights(["Sales Manager", "Sales Representative", "rep"])
+    assert "Did you mean 'manager'?" in problem
+    assert "data.values.employees.role: {'Sales Manager': manager})" in fix
+    assert "data.values.employees.role: {'Sales Manager': manager}" in fix.zh
+    problem, fix = plan.roles_without_weights(["Intern"])  # like no role of the plan: the reader chooses
+    assert f"data.values.employees.role: {{'Intern': <one of {', '.join(plan.scoring.roles)}>}})" in fix
