@@ -7,6 +7,7 @@ written) with a message and the exit code 128 + the signal's number (130 for Ctr
 from __future__ import annotations
 
 import logging
+import shlex
 import signal
 import sys
 import threading
@@ -414,7 +415,9 @@ def explain(business, employee_id, data, period, params_file, language):
         if pays_by_month(params, card.period):  # a quarter's or a year's pay: the sum of its months'
             card.pay = period_payouts(dataset, params, card)
         try:
-            text = card.explain(employee_id, language=said.language)
+            text = card.explain(employee_id, language=said.language, options=shlex.join(
+                [*(["--params", str(params_file)] if params_file else []), *(["--data", str(data)] if data else []),
+                 *(["--language", language] if language else [])]))
         except SalesperfError as err:  # nobody of that name or id: said in the explanation's language
             err.language = said.language
             raise

@@ -735,10 +735,13 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
 
 
 def explain_monthly_pay(pay: pd.DataFrame, employee_id: str, period, business: str, *,
-                        language: str = "zh") -> str:
+                        language: str = "zh", options: str = "") -> str:
     """The pay of a quarter or a year that is the sum of its months' (:func:`sum_payouts`),
     for one person: each month's total and grade, then their sum, and the command that tells
-    a month's pay item by item."""
+    a month's pay item by item, as a shell reads it (the person quoted when need be, then
+    ``options``: the ``--params``, ``--data`` and ``--language`` of the command that asked)."""
+    import shlex
+
     zh = language == "zh"
     e = str(employee_id)
     months = pay.attrs["by_month"]
@@ -758,8 +761,8 @@ def explain_monthly_pay(pay: pd.DataFrame, employee_id: str, period, business: s
     shown = _money(total) if pd.notna(total) else "—"
     lines.append(f"  {'应发合计' if zh else 'Total'} {parts + ' = ' if parts else ''}{shown}")
     first = mine["month"].iloc[0] if len(mine) else (pay.attrs["months"] or [str(period)])[0]
-    lines.append(f"  各月明细：salesperf explain {business} {e} --period {first}" if zh else
-                 f"  Each month item by item: salesperf explain {business} {e} --period {first}")
+    command = f"salesperf explain {business} {shlex.quote(e)} --period {first}" + (f" {options}" if options else "")
+    lines.append(f"  各月明细：{command}" if zh else f"  Each month item by item: {command}")
     return "\n".join(lines)
 
 

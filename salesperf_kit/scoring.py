@@ -613,15 +613,19 @@ class Scorecard:
 
     __repr__ = compact_repr
 
-    def explain(self, employee_id: str, language: str = "zh") -> str:
+    def explain(self, employee_id: str, language: str = "zh", *, options: str = "") -> str:
         """Why a person (an employee_id, or a name only one person has) has their score:
         every KPI's raw value, normalised points, weight and points; each bonus and
         penalty; each blend step, in the order they are applied, with arithmetic that adds
         up to the score (figures rounded to 2 decimals). Then their pay, item by item,
         with the same figures as :func:`salesperf_kit.incentives.payouts` and how the plan
-        came to each (:func:`salesperf_kit.incentives.explain_pay`)."""
+        came to each (:func:`salesperf_kit.incentives.explain_pay`).
+
+        ``options``: the command-line options (``--params``, ``--data``, ``--language``) that
+        the ``salesperf explain`` of one month suggested for a quarter or a year paid by month
+        repeats, as written for a shell."""
         try:
-            return _explain(self, str(employee_id), language)
+            return _explain(self, str(employee_id), language, options)
         except ScoringError as err:  # (why there is no explanation: said in the explanation's language)
             err.language = language
             raise
@@ -1519,7 +1523,7 @@ def _who_is(table: pd.DataFrame, written: str, period) -> pd.DataFrame:
     return table.iloc[0:0]
 
 
-def _explain(card: Scorecard, employee_id: str, language: str) -> str:
+def _explain(card: Scorecard, employee_id: str, language: str, options: str = "") -> str:
     check_one_of("language", language, list(_TEXT), error=ScoringError)
     tx = _TEXT[language]
     written = employee_id
@@ -1580,7 +1584,7 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
                 label=lab, raw=_raw(d["raw"], k, language), note=note, weight=_pct(d["weight"])))
     if pd.isna(row["kpi_points"]):
         lines.append(tx["none"])
-        return "\n".join(lines + _pay_lines(card, employee_id, language))
+        return "\n".join(lines + _pay_lines(card, employee_id, language, options))
     lines.append(tx["total"].format(expr=" + ".join(_n(x) for x in terms) or "0.00", total=_n(row["kpi_points"])))
     # 2. rating blend
     w = sc.ratings.weight if sc is not None else 0.0
@@ -1643,10 +1647,10 @@ def _explain(card: Scorecard, employee_id: str, language: str) -> str:
     promo = tx["promo_yes"] if row["promotion_eligible"] else tx["promo_no"]
     lines.append(promo.format(consecutive=sc.promotion.consecutive, grade=sc.promotion.grade))
     lines.append(tx["score"].format(_n(row["score"])))
-    return "\n".join(lines + _pay_lines(card, employee_id, language))
+    return "\n".join(lines + _pay_lines(card, employee_id, language, options))
 
 
-def _pay_lines(card: Scorecard, employee_id: str, language: str) -> list[str]:
+def _pay_lines(card: Scorecard, employee_id: str, language: str, options: str = "") -> list[str]:
     """The pay story after the score's (none without the KPIs scored, e.g. a scorecard
     built by hand, nor for a plan that pays nothing); a plan whose pay cannot be computed
     says why instead."""
@@ -1660,7 +1664,8 @@ def _pay_lines(card: Scorecard, employee_id: str, language: str) -> list[str]:
     from .incentives import _payouts, explain_pay, explain_monthly_pay
 
     if card.pay is not None and "months" in card.pay.attrs:
-        return ["", explain_monthly_pay(card.pay, employee_id, card.period, card.business, language=language)]
+        return ["", explain_monthly_pay(card.pay, employee_id, card.period, card.business, language=language,
+                                          options=options)]
     try:
         if card._pay_steps is None or card._pay_steps[0] is not card.table:  # (a table put in its place)
             card._pay_steps = (card.table, _payouts(card.table, card.kpis, card.params, targets=card.targets))

@@ -311,6 +311,15 @@ def test_explain_of_a_quarter_says_a_plan_notice_once(tmp_path):
     assert [line for line in r.stderr.splitlines() if "最佳服务奖" in line] == [
         "注意：最佳服务奖未发放：没有算出客户满意度（需要带满意度的客服工单表）。"
         "请补上该表，或以 incentives.awards.best_service: null 取消该奖项。"]
+    # the command it suggests for a month's detail runs as printed, on the same data
+    import shlex
+
+    [suggested] = [line for line in r.stdout.splitlines() if "各月明细：" in line]
+    args = shlex.split(suggested.split("：", 1)[1])
+    assert args[:6] == ["salesperf", "explain", "ecommerce", "E0001", "--period", "2026-07"]
+    assert args[6:] == ["--data", str(tmp_path)]
+    month = _run(*args[1:])
+    assert month.exit_code == 0 and "应发薪酬（2026-07）" in month.stdout, month.output
 
 
 def test_scenarios_to_a_file_type_it_cannot_write_names_both_it_can(tmp_path):

@@ -946,6 +946,13 @@ def test_a_quarter_paid_by_month_is_the_sum_of_its_months():
     assert explain_monthly_pay(out, "E1", "2026-Q3", "telesales", language="zh") == (
         "应发薪酬（2026-Q3）按月核算，为各月之和：\n  2026-07 7,200.50（等级 A）\n  2026-08 5,700.00（等级 C）\n"
         "  应发合计 7,200.50 + 5,700.00 = 12,900.50\n  各月明细：salesperf explain telesales E1 --period 2026-07")
+    # an id with a space (a CRM's owner name) is quoted for the shell, and the options given repeated
+    out["employee_id"] = out["employee_id"].replace({"E1": "Darcel Schlecht"})
+    out.attrs["by_month"]["employee_id"] = out.attrs["by_month"]["employee_id"].replace({"E1": "Darcel Schlecht"})
+    assert explain_monthly_pay(out, "Darcel Schlecht", "2026-Q3", "direct", language="en",
+                               options="--params 'my plans/sf.yaml' --language en").splitlines()[-1] == (
+        "  Each month item by item: salesperf explain direct 'Darcel Schlecht' --period 2026-07 "
+        "--params 'my plans/sf.yaml' --language en")
 
 
 def test_the_sum_of_months_says_a_notice_of_several_months_once_naming_them():
