@@ -754,9 +754,14 @@ def _zero_amounts(run: _Run) -> None:
     orders = run.dataset.tables.get("orders")
     if orders is None or "amount" not in orders or len(orders) < 20:
         return
-    zero = orders["amount"].fillna(0).eq(0)
+    blank = orders["amount"].isna()
+    zero = orders["amount"].eq(0).fillna(False).astype(bool) | blank
     if zero.mean() <= 0.5:
         return
+    blanks, blanks_zh = "", ""
+    if blank.any():  # (said apart: an empty cell is not a 0 written, and its own finding may say so)
+        blanks = f" or empty ({int((zero & ~blank).sum()):,} are 0, {int(blank.sum()):,} empty)"
+        blanks_zh = f" 或为空（为 0 的 {int((zero & ~blank).sum()):,} 笔，为空的 {int(blank.sum()):,} 笔）"
     ctx = run.ctxs["orders"]
     header = ctx.headers.get("amount", "amount")
     zh_label = "「amount」" if header == "amount" else f"「{header}」（amount）"
@@ -769,10 +774,10 @@ def _zero_amounts(run: _Run) -> None:
             months = ", ".join(empty[:6]) + (" …" if len(empty) > 6 else "")
     share = f"{zero.sum():,} of the {len(orders):,} orders ({zero.mean():.0%})"
     run.add(ctx.problem(
-        "zero_amounts", f"{share} have {ctx.label('amount')} 0: revenue and every money KPI count them as sales of "
-        "nothing" + (f"; the months with orders but revenue 0: {months}" if months else ""),
+        "zero_amounts", f"{share} have {ctx.label('amount')} 0{blanks}: revenue and every money KPI count them as "
+        "sales of nothing" + (f"; the months with orders but revenue 0: {months}" if months else ""),
         column="amount", severity="warning",
-        zh=f"{len(orders):,} 笔订单中有 {zero.sum():,} 笔（{zero.mean():.0%}）的{zh_label}为 0：销售额和所有金额类"
+        zh=f"{len(orders):,} 笔订单中有 {zero.sum():,} 笔（{zero.mean():.0%}）的{zh_label}为 0{blanks_zh}：销售额和所有金额类"
            "指标都把它们当作零金额的成交" + (f"；有订单但销售额为 0 的月份：{months}" if months else ""),
         fix=Note("map amount to the column that holds each order's value (data.columns.orders); if the zeros are "
                  "real (free orders, a value not yet known), report on counts rather than revenue for those months",
@@ -1780,8 +1785,10 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
 
     assigned, claimed = _resolve_columns(ctx, grid.headers, m, run, failed=failed)
     claimed |= {i for i, h in enumerate(grid.headers) if h in keys}
-    # totals rows first: a 合计 row is told as such, not as a row the filters removed
+    # totals rows and the notes below them first: a 合计 row is told as such, not as a row
+    # the filters removed; a "Confidential ..." line is no record
     data = data[~_totals_rows(ctx, data, assigned, spec, run)]
+    data = data[~_footer_notes(ctx, data, assigned, spec, run)]
     filter_positions = _apply_filters(ctx, grid.headers, data, assigned, m, run)
     if filter_positions is not None:
         keep, used_positions = filter_positions
@@ -2450,6 +2457,48 @@ def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, 
         zh=f"未计入合计行：{shown_zh}{more_zh}",
         fix=Note("nothing to do if these rows sum up the records above them", "这些行是上方记录的合计时无需处理")))
     return pd.Series(data.index.isin(list(words)), index=data.index)
+
+
+# what a reporting tool writes below its records: a confidentiality line, a copyright,
+# who or what generated the export and when
+_FOOTER_NOTE = re.compile(
+    r"confidential|copyright|©|\(c\)\s*\d{4}|all rights reserved|do not distribute|generated (?:by|on|at)|"
+    r"(?:printed|exported|downloaded|run) (?:by|on|at)|report (?:run|generated)|"
+    r"机密|保密|版权所有|请勿外传|仅供内部|导出(?:时间|人|日期|者)|制表(?:人|时间|日期)?[:：]|打印(?:时间|人|日期)", re.I)
+
+
+def _footer_notes(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, run: _Run) -> pd.Series:
+    """The notes a reporting tool writes at the bottom of an export, below its records and
+    totals ("Confidential Information - Do Not Distribute", "Copyright (c) 2000-2018
+    salesforce.com, inc.", 导出时间：...): the last rows of the table that have one cell
+    filled, with such a note, and a required column empty. They are left out with a
+    warning; read as records, they became two employees who were paid, or orders with no
+    one's name. A row with one cell filled above a record is a record with cells missing,
+    whose own error says so."""
+    none = pd.Series(False, index=data.index)
+    required = [assigned[c] for c in spec.required if c in assigned]
+    if not required or not len(data):
+        return none
+    notes: dict[Any, str] = {}
+    tail = data.iloc[::-1].head(10)  # (a footer is a few lines)
+    filled = pd.concat([~_missing(tail[c]) for c in tail.columns], axis=1)
+    for i, row in tail.iterrows():
+        cells = [v for v, f in zip(row, filled.loc[i]) if f]
+        if len(cells) != 1 or not isinstance(cells[0], str) or not _FOOTER_NOTE.search(cells[0]) \
+                or not any(_missing(tail.loc[[i], pos]).iloc[0] for pos in required):
+            break
+        notes[i] = cells[0].strip()
+    if not notes:
+        return none
+    rows = sorted(notes)
+    shown = ", ".join(f"{ctx.row(i)} ('{notes[i]}')" for i in rows)
+    shown_zh = "、".join(f"第 {ctx.row(i)} 行（'{notes[i]}'）" for i in rows)
+    run.add(ctx.problem(
+        "footer_notes", f"{len(rows):,} note row(s) below the records left out: row{'s' if len(rows) > 1 else ''} "
+        f"{shown}", severity="warning", zh=f"未计入记录下方的说明行：{shown_zh}",
+        fix=Note("nothing to do if these lines are the export's notes, not records",
+                 "这些行是导出文件的说明、不是记录时无需处理")))
+    return pd.Series(data.index.isin(rows), index=data.index)
 
 
 def _apply_filters(ctx: _Ctx, headers: list[str], data: pd.DataFrame, assigned: dict[str, int],

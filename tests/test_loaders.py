@@ -1961,6 +1961,33 @@ def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_pat
     assert w.message == "3 totals row(s) left out: rows 5 ('E1 小计'), 7 ('总计(3单)'), 8 ('合计：')"
 
 
+def test_the_notes_below_an_export_s_records_are_not_records(tmp_path):
+    """A Salesforce report export ends in a confidentiality line and a copyright line: read
+    as records, the users export's two became employees who were paid 4,700 each once the
+    suggested default team was given, and the opportunities' two orders of no one."""
+    (tmp_path / "employees.csv").write_text(
+        '"Full Name","Regional Office","Role"\n"Ann Lee","East","rep"\n"Bo Chan","West","rep"\n'
+        '"Cy Fox","West","rep"\n\n"Grand Totals (3 records)"\n\n'
+        '"Confidential Information - Do Not Distribute"\n\n'
+        '"Copyright (c) 2000-2018 salesforce.com, inc. All rights reserved."\n', encoding="utf-8")
+    mapping = {"columns": {"employees": {"Full Name": ["employee_id", "name"], "Regional Office": "team"}},
+               "defaults": {"employees": {"team": "Unassigned"}}}
+    ds = load_dataset(tmp_path, mapping=mapping, tables=["employees"])
+    assert ds.tables["employees"]["employee_id"].tolist() == ["Ann Lee", "Bo Chan", "Cy Fox"]
+    [w] = [w for w in ds.warnings if w.check == "footer_notes"]
+    assert w.message == ("2 note row(s) below the records left out: rows 8 ('Confidential Information - Do Not "
+                         "Distribute'), 10 ('Copyright (c) 2000-2018 salesforce.com, inc. All rights reserved.')")
+    assert w.text("zh").startswith("未计入记录下方的说明行：第 8 行（'Confidential Information - Do Not Distribute'）、第 10 行")
+    # a one-cell row above a record is a record with cells missing, and a last row that is a
+    # name is a person whose team is missing: both are said as such, not left out
+    (tmp_path / "employees.csv").write_text(
+        "Full Name,Regional Office,Role\nConfidential Information - Do Not Distribute,,\nAnn Lee,East,rep\n"
+        "Dee Ray,,\n", encoding="utf-8")
+    report = validate_dataset(tmp_path, mapping={"columns": mapping["columns"]})
+    assert not [w for w in report.warnings if w.check == "footer_notes"]
+    assert [p.row for p in report.problems if p.column == "team"] == [2, 4]
+
+
 def test_a_totals_row_is_told_as_such_when_filters_are_set(tmp_path):
     """With data.filters on the status, a 合计 row (no status) was told as a filtered row,
     「跟进中 1, (empty) 1」, and not as the totals row it is; the Chinese text lists values
@@ -2400,6 +2427,16 @@ def test_orders_mostly_of_amount_zero_are_warned_about_with_the_months_of_no_rev
                          "count them as sales of nothing; the months with orders but revenue 0: 2026-10")
     assert w.column == "amount" and w.file == "orders.csv" and "data.columns.orders" in w.fix
     assert w.text("zh").startswith("24 笔订单中有 22 笔（92%）的「declared_revenue」（amount）为 0")
+    # blank amounts (open deals of a CRM export; each an error of its own) are said apart from the zeros
+    blanks = [r.rsplit(",", 1)[0] + "," if i in (0, 1, 2, 12) else r for i, r in enumerate(rows)]
+    (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,declared_revenue\n"
+                                         + "\n".join(blanks) + "\n", encoding="utf-8")
+    report = validate_dataset(tmp_path, mapping=mapping)
+    assert [p.row for p in report.problems if p.column == "amount"] == [2, 3, 4, 14]
+    [w] = [w for w in report.warnings if w.check == "zero_amounts"]
+    assert w.message.startswith("22 of the 24 orders (92%) have 'declared_revenue' (amount) 0 or empty (18 are 0, "
+                                "4 empty): revenue")
+    assert w.text("zh").startswith("24 笔订单中有 22 笔（92%）的「declared_revenue」（amount）为 0 或为空（为 0 的 18 笔，为空的 4 笔）")
     # half of them with an amount (12 of 24): nothing to say
     rows = [r.rsplit(",", 1)[0] + f",{100 if i % 2 else 0}" for i, r in enumerate(rows)]
     (tmp_path / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,declared_revenue\n"
