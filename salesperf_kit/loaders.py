@@ -3135,6 +3135,35 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _CURRENCY = r"[¥$€£\s]|^(?:RMB|CNY|USD|EUR)|(?:元|RMB|CNY|USD|EUR)$"
 _MAGNITUDE = r"(万|亿)$"  # factors: _MONEY_UNITS
+# the currency each sign or code of _CURRENCY names: amounts in two of them are not added
+_CURRENCY_MARK = re.compile(r"^(RMB|CNY|USD|EUR)|(元|RMB|CNY|USD|EUR)$|([¥$€£])", re.I)
+_CURRENCY_CODES = {"¥": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY", "$": "USD", "usd": "USD", "€": "EUR",
+                   "eur": "EUR", "£": "GBP"}
+
+
+def _currencies(ctx: _Ctx, col: str, t: pd.Series) -> list[Problem]:
+    """An error when the texts ``t`` of a number column write amounts in two or more
+    currencies (USD 4,914.00 beside EUR 4,914.00, as a multi-currency CRM exports them):
+    the kit reads every amount as written and converts nothing, so they would be added up
+    as one currency. It names each currency with its count and the rows of the rarer ones."""
+    found = t.str.extract(_CURRENCY_MARK)
+    codes = found[0].fillna(found[1]).fillna(found[2]).str.lower().map(_CURRENCY_CODES).dropna()
+    if codes.nunique() < 2:
+        return []
+    counts = codes.value_counts()
+    shown = ", ".join(f"{c} ({n:,} row{'s' if n > 1 else ''})" for c, n in counts.items())
+    shown_zh = "、".join(f"{c}（{n:,} 行）" for c, n in counts.items())
+    rare = codes[codes != counts.index[0]]
+    rows = ", ".join(str(ctx.row(i)) for i in rare.index[:8]) + (", …" if len(rare) > 8 else "")
+    return [ctx.problem(
+        "mixed_currencies", Note(f"{ctx.label(col)} writes amounts in {len(counts)} currencies: {shown}; those not in "
+                                 f"{counts.index[0]} are in rows {rows}. They would be added up as one currency",
+                                 f"{ctx.label(col, 'zh')}的金额用了 {len(counts)} 种货币：{shown_zh}；非 {counts.index[0]} "
+                                 f"的在第 {rows} 行。它们会被当作同一种货币相加"),
+        column=col,
+        fix=Note(f"convert the amounts to one currency in the export (the kit converts none), or report each "
+                 "currency's records with a plan of their own",
+                 "在导出文件中把金额换算成同一种货币（本工具不做换算），或按货币分开、各用一个方案出报告"))]
 _HMS = r"^(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:\.\d+)?))?$"
 # a duration in words: 2分30秒, 1小时2分, 45秒, 2m 30s, 1 h 5 min
 _DURATION_WORDS = (r"(?i)^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|hours?|hrs?|h)\s*)?"
@@ -3206,6 +3235,7 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
             t = t[~hit]
     values = _written_numbers(t)
     out[values.index] = values.astype(float)
+    mixed = _currencies(ctx, col, t)
     bad = ~miss & out.isna()
     percent = bad & texts.str.endswith("%").reindex(s.index, fill_value=False).astype(bool)
     info = CATALOGUE.get(col) if ctx.table == "kpi_sheet" else None
@@ -3227,6 +3257,7 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
         else Note("", "")
     problems += _cell_problems(ctx, col, s, bad & ~percent, "not_a_number",
                                Note(f"{label} is not a number{hint}", f"{label_zh}不是数字{hint.zh}"), _NUMBER_FIX)
+    problems += mixed
     given = out.dropna()
     if info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
         # every rate above 1: probably percentages without their % sign (45 for 45 %)

@@ -295,7 +295,7 @@ def test_chinese_export_loads_without_mapping(tmp_path):
         "销售编号": ["E1", "E2", "E1"],
         "客户ID": ["C1", "C2", "C3"],
         "下单时间": ["2026年10月1日", "2026/10/02 13:05", "２０２６－１０－０３"],
-        "订单金额": ["¥1,200.50", "￥３００", "$ 80"],
+        "订单金额": ["¥1,200.50", "￥３００", "¥ 80"],
         "订单状态": ["已完成", "已取消", "已退款"],
         "发货时间": ["2026-10-02", "", "2026-10-04"],
     })
@@ -2625,3 +2625,19 @@ def test_a_repeated_period_and_the_lazy_parquet_checks_are_said_in_chinese(tmp_p
             "在文件中把该列改名，或用 lazy=False 载入；是否应为「order_id」？") in lines
     assert any(line.startswith("orders.parquet，「amount」列：Parquet 文件中的「amount」列是文本，但数据规范要求数字")
                for line in lines), lines
+
+
+def test_amounts_in_two_currencies_are_an_error_naming_them(tmp_path):
+    """A multi-currency CRM writes "EUR 4,914.00" beside "USD 1,234.00": the currency signs
+    were taken off and the euros added up with the dollars, with report.currency USD."""
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["USD 1,234.00", "EUR 4,914.00", "$80", "1000"]))
+    _add_employees(tmp_path)
+    [p] = [p for p in validate_dataset(tmp_path).problems if p.check == "mixed_currencies"]
+    assert p.severity == "error" and p.column == "amount"
+    assert p.message == ("'amount' writes amounts in 2 currencies: USD (2 rows), EUR (1 row); those not in USD are in "
+                         "rows 3. They would be added up as one currency")
+    assert "convert the amounts to one currency" in p.fix
+    # one currency however written (¥, 元, RMB, ￥) is no mix
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["¥100", "250.5元", "RMB 80", "￥1,000"]))
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0]
