@@ -2456,7 +2456,35 @@ def _totals_rows(ctx: _Ctx, data: pd.DataFrame, assigned: dict[str, int], spec, 
         "totals_rows", f"{len(words):,} totals row(s) left out: {rows}", severity="warning",
         zh=f"未计入合计行：{shown_zh}{more_zh}",
         fix=Note("nothing to do if these rows sum up the records above them", "这些行是上方记录的合计时无需处理")))
+    _records_counted(ctx, data, words, run)
     return pd.Series(data.index.isin(list(words)), index=data.index)
+
+
+_RECORD_COUNT = re.compile(r"(\d[\d,]*)\s*(?:records?|rows?|items?|条|笔|单|行|项)", re.I)
+
+
+def _records_counted(ctx: _Ctx, data: pd.DataFrame, words: dict, run: _Run) -> None:
+    """The last totals row of a table, when it gives the number of records (Salesforce's
+    'Grand Totals (8800 records)', 总计(3单)), against the records above it: more records
+    counted than there are means the export was cut short (a tool's 2,000-row view, rows
+    lost in copying), and every figure and payout would be short with nothing said. An
+    error naming both counts."""
+    last = max(words)
+    m = _RECORD_COUNT.search(words[last])
+    if not m:
+        return
+    counted = int(m.group(1).replace(",", ""))
+    above = int(((data.index < last) & ~data.index.isin(list(words))).sum())
+    if counted <= above:  # (a subtotal's count, or as many: nothing missing)
+        return
+    run.add(ctx.problem(
+        "records_missing", Note(f"the totals row ('{words[last]}') counts {counted:,} records, but only {above:,} "
+                                f"are above it: {counted - above:,} are missing, and every figure would be short",
+                                f"合计行（'{words[last]}'）记为 {counted:,} 条记录，但其上方只有 {above:,} 条：缺少 "
+                                f"{counted - above:,} 条，所有数字都会偏少"),
+        index=last, value=words[last],
+        fix=Note("export the whole report again (all its records), or, if rows were left out on purpose, delete the "
+                 "totals row", "重新导出完整的报表（全部记录）；如果是有意删去部分行，请同时删去合计行")))
 
 
 # what a reporting tool writes below its records: a confidentiality line, a copyright,

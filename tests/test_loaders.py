@@ -2641,3 +2641,22 @@ def test_amounts_in_two_currencies_are_an_error_naming_them(tmp_path):
     _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["¥100", "250.5元", "RMB 80", "￥1,000"]))
     ds = load_dataset(tmp_path)
     assert ds.tables["orders"]["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0]
+
+
+def test_an_export_cut_short_of_the_records_its_totals_row_counts_is_an_error(tmp_path):
+    """A Salesforce export of 5,800 of its 8,800 records still ended in 'Grand Totals (8800
+    records)': the row was left out as a total and the quarter's revenue read 2,521,123
+    instead of 2,982,255, with nothing said."""
+    _add_employees(tmp_path)
+    head = "order_id,employee_id,customer_id,order_date,amount\n"
+    records = "O1,E1,C1,2026-10-01,100\nO2,E2,C2,2026-10-02,50\nO3,E1,C3,2026-10-03,70\n"
+    (tmp_path / "orders.csv").write_text(head + records + "\nGrand Totals (5 records),,,,400\n", encoding="utf-8")
+    [p] = [p for p in validate_dataset(tmp_path).problems if p.check == "records_missing"]
+    assert (p.row, p.severity) == (6, "error")
+    assert p.message == ("the totals row ('Grand Totals (5 records)') counts 5 records, but only 3 are above it: 2 "
+                         "are missing, and every figure would be short")
+    assert p.fix.startswith("export the whole report again")
+    # as many records as counted, or a subtotal's count above them: nothing missing
+    (tmp_path / "orders.csv").write_text(head + "O0,E2,C0,2026-10-01,180\nSubtotal (1 record),,,,180\n" + records
+                                         + "Grand Totals (4 records),,,,400\n", encoding="utf-8")
+    assert load_dataset(tmp_path).tables["orders"]["order_id"].tolist() == ["O0", "O1", "O2", "O3"]
