@@ -59,7 +59,8 @@ from .schemas import TABLES, check_references
 __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_data", "load_plan_data", "tables_of",
            "validate_dataset"]
 
-_MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "managers", "encoding")
+_MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "managers", "encoding",
+                 "date_order")
 # data.managers: what the managers added from manager_id are given (role required)
 _MANAGER_KEYS = ("role", "team")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
@@ -541,6 +542,7 @@ class _Ctx:
     sheet: str | None
     header_row: int
     headers: dict[str, str] = field(default_factory=dict)  # contract column -> source header
+    date_order: str | None = None  # data.date_order: how dates such as 9/1/2017 are read
 
     def row(self, index: Any) -> int:
         return self.header_row + 1 + int(index)
@@ -916,7 +918,11 @@ def _check_mapping(mapping: dict | None) -> dict:
             raise SalesperfError(
                 f"Unknown key 'data.{key}' in the data mapping: expected one of "
                 f"{', '.join(_MAPPING_KEYS)}." + did_you_mean(key, _MAPPING_KEYS))
-    out: dict[str, Any] = {"encoding": mapping.get("encoding")}
+    out: dict[str, Any] = {"encoding": mapping.get("encoding"), "date_order": mapping.get("date_order")}
+    if out["date_order"] not in (None, *_DATE_ORDERS):
+        raise SalesperfError(f"data.date_order says how the export writes dates such as 9/1/2017: "
+                             f"{' or '.join(_DATE_ORDERS)}, but {out['date_order']!r} was passed."
+                             + did_you_mean(out["date_order"], _DATE_ORDERS))
     lines = mapping.get("lines") or []
     lines = [lines] if isinstance(lines, str) else lines
     if not isinstance(lines, list) or any(t not in _LINES for t in lines):
@@ -1770,7 +1776,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     """One table in contract form; every problem found is added to ``run``."""
     table = src.table
     spec = TABLES[table]
-    ctx = run.ctxs[table] = _Ctx(table, src.display, src.sheet or None, grid.header_row)
+    ctx = run.ctxs[table] = _Ctx(table, src.display, src.sheet or None, grid.header_row, date_order=m["date_order"])
     run.dataset.sources[table] = SourceInfo(str(src.path), src.sheet or None, grid.header_row)
 
     data = grid.data
@@ -3064,8 +3070,16 @@ def _matches(text: str, fmt: str) -> bool:
     return True
 
 
-def _dates_from_text(t: pd.Series) -> tuple[pd.Series, str | None]:
-    """Parse date texts; unparseable ones stay NaT. Also returns an ambiguity note."""
+_DATE_ORDERS = ("month-first", "day-first")
+
+
+def _dates_from_text(t: pd.Series, order: str | None = None) -> tuple[pd.Series, str | None]:
+    """Parse date texts; unparseable ones stay NaT. Also returns an ambiguity note.
+
+    Dates such as 9/1/2017 are read as ``order`` says (``data.date_order``: month-first or
+    day-first; a date that cannot be read so, 13/1/2017 month-first, stays NaT); without it,
+    as the column shows (a first number above 12 somewhere: day-first), and a column that
+    shows neither is ambiguous."""
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
     rest = t
     formats = list(_FAST_DATE_FORMATS)
@@ -3094,7 +3108,9 @@ def _dates_from_text(t: pd.Series) -> tuple[pd.Series, str | None]:
     if hit.any():
         p = parts[hit]
         a, b = p["a"].astype(int), p["b"].astype(int)
-        if (a > 12).any() and not (b > 12).any():
+        if order is not None:
+            out[p.index] = _assemble(p, "y", "a", "b") if order == "month-first" else _assemble(p, "y", "b", "a")
+        elif (a > 12).any() and not (b > 12).any():
             out[p.index] = _assemble(p, "y", "b", "a")
         elif (b > 12).any() and not (a > 12).any():
             out[p.index] = _assemble(p, "y", "a", "b")
@@ -3132,7 +3148,7 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
         return s.astype("datetime64[ns]"), []
     miss, texts, others = _split_types(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    parsed, note = _dates_from_text(texts)
+    parsed, note = _dates_from_text(texts, ctx.date_order)
     out[parsed.index] = parsed
     problems: list[Problem] = []
     if len(others):
@@ -3141,8 +3157,11 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
     if note:
         problems.append(ctx.problem("ambiguous_date", f"{ctx.label(col)}: {note}", column=col,
                                     zh=f"{ctx.label(col, 'zh')}：{note.zh}",
-                                    fix=Note("write the dates as 2026-10-01 (year-month-day)",
-                                             "日期写成 2026-10-01（年-月-日）")))
+                                    fix=Note("say how the export writes them with data.date_order: month-first "
+                                             "(9/1/2017 is 1 September, as US exports write dates) or day-first, or "
+                                             "write the dates as 2026-10-01 (year-month-day)",
+                                             "用 data.date_order 说明导出文件的写法：month-first（9/1/2017 为 9 月 "
+                                             "1 日，美式写法）或 day-first；或把日期写成 2026-10-01（年-月-日）")))
         ambiguous = texts.str.match(_DMY).reindex(s.index, fill_value=False).astype(bool)
         bad &= ~ambiguous
     fix = _DATE_FIX

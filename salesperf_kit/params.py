@@ -107,6 +107,8 @@ class DataMapping(_Model):
     filters: dict[str, dict[str, Union[list[Any], dict[Literal["not"], list[Any]]]]] = {}  # keep, or {not: [...]}
     managers: dict[str, str] = {}  # the people manager_id names with no row: added with this role (and team)
     encoding: Optional[str] = None
+    # how the export writes dates such as 9/1/2017 when its dates do not show it
+    date_order: Optional[Literal["month-first", "day-first"]] = None
 
     def as_mapping(self) -> dict:
         """The loaders' ``mapping`` (everything but ``path``)."""

@@ -561,7 +561,8 @@ def test_defaults_fill_empty_cells_of_an_existing_column(tmp_path):
      "remove data.defaults.orders.order_id, and fill in order_id in the export"),
     ({"order_date": "05/10/2026"}, None, "ambiguous_date",
      "'order_date': dates such as '05/10/2026' can be read day-first or month-first",
-     "change data.defaults.orders.order_date in the parameter file: write the dates as 2026-10-01"),
+     "change data.defaults.orders.order_date in the parameter file: say how the export writes them with "
+     "data.date_order"),
 ])
 def test_a_default_that_fails_a_check_is_reported_at_its_key_not_at_rows(csv_folder, default, cells, check,
                                                                           text, fix):
@@ -2660,3 +2661,24 @@ def test_an_export_cut_short_of_the_records_its_totals_row_counts_is_an_error(tm
     (tmp_path / "orders.csv").write_text(head + "O0,E2,C0,2026-10-01,180\nSubtotal (1 record),,,,180\n" + records
                                          + "Grand Totals (4 records),,,,400\n", encoding="utf-8")
     assert load_dataset(tmp_path).tables["orders"]["order_id"].tolist() == ["O0", "O1", "O2", "O3"]
+
+
+def test_the_plan_says_how_an_export_writes_dates_that_do_not_show_it(tmp_path):
+    """A US CRM's export of the first days of September (9/1/2017 … 9/12/2017) could be read
+    either way and was blocked, with no way short of rewriting the client's file."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().assign(
+        order_date=["9/1/2017", "9/2/2017 14:05", "9/12/2017", "10/3/2017"]))
+    [p] = [p for p in validate_dataset(tmp_path).problems if p.check == "ambiguous_date"]
+    assert p.fix.startswith("say how the export writes them with data.date_order: month-first")
+    us = load_dataset(tmp_path, mapping={"date_order": "month-first"}).tables["orders"]["order_date"]
+    assert us.dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2017-09-01 00:00", "2017-09-02 14:05", "2017-09-12 00:00", "2017-10-03 00:00"]
+    uk = load_dataset(tmp_path, mapping={"date_order": "day-first"}).tables["orders"]["order_date"]
+    assert uk.dt.strftime("%Y-%m-%d").tolist() == ["2017-01-09", "2017-02-09", "2017-12-09", "2017-03-10"]
+    # a date the order given cannot read is an error of its own
+    _write_csv(tmp_path / "orders.csv", _orders().assign(order_date=["9/1/2017", "13/1/2017", "9/3/2017", "9/4/2017"]))
+    [p] = validate_dataset(tmp_path, mapping={"date_order": "month-first"}).problems
+    assert (p.check, p.row, p.value) == ("not_a_date", 3, "13/1/2017")
+    with pytest.raises(SalesperfError, match="data.date_order says how the export writes dates .* 'mdy' was passed"):
+        load_dataset(tmp_path, mapping={"date_order": "mdy"})

@@ -1015,3 +1015,12 @@ def test_the_fix_for_roles_without_weights_reads_each_as_the_role_it_suggests():
     assert "data.values.employees.role: {'Sales Manager': manager}" in fix.zh
     problem, fix = plan.roles_without_weights(["Intern"])  # like no role of the plan: the reader chooses
     assert f"data.values.employees.role: {{'Intern': <one of {', '.join(plan.scoring.roles)}>}})" in fix
+
+
+def test_a_plan_gives_the_date_order_of_its_exports(tmp_path):
+    plan = tmp_path / "us.yaml"
+    plan.write_text("extends: direct\ndata: {date_order: month-first}\n", encoding="utf-8")
+    assert load_params(plan).data_mapping()["date_order"] == "month-first"
+    plan.write_text("extends: direct\ndata: {date_order: US}\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="date_order"):
+        load_params(plan)
