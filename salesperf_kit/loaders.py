@@ -3208,7 +3208,7 @@ def _currencies(ctx: _Ctx, col: str, t: pd.Series) -> list[Problem]:
                                  f"{ctx.label(col, 'zh')}的金额用了 {len(counts)} 种货币：{shown_zh}；非 {counts.index[0]} "
                                  f"的在第 {rows} 行。它们会被当作同一种货币相加"),
         column=col,
-        fix=Note(f"convert the amounts to one currency in the export (the kit converts none), or report each "
+        fix=Note("convert the amounts to one currency in the export (the kit converts none), or report each "
                  "currency's records with a plan of their own",
                  "在导出文件中把金额换算成同一种货币（本工具不做换算），或按货币分开、各用一个方案出报告"))]
 _HMS = r"^(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:\.\d+)?))?$"
