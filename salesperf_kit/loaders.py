@@ -60,7 +60,7 @@ __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_da
            "validate_dataset"]
 
 _MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "managers", "encoding",
-                 "date_order")
+                 "date_order", "currency")
 # data.managers: what the managers added from manager_id are given (role required)
 _MANAGER_KEYS = ("role", "team")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
@@ -543,6 +543,7 @@ class _Ctx:
     header_row: int
     headers: dict[str, str] = field(default_factory=dict)  # contract column -> source header
     date_order: str | None = None  # data.date_order: how dates such as 9/1/2017 are read
+    currency: str | None = None  # the plan's currency (ISO code): amounts stating another are an error
 
     def row(self, index: Any) -> int:
         return self.header_row + 1 + int(index)
@@ -918,7 +919,8 @@ def _check_mapping(mapping: dict | None) -> dict:
             raise SalesperfError(
                 f"Unknown key 'data.{key}' in the data mapping: expected one of "
                 f"{', '.join(_MAPPING_KEYS)}." + did_you_mean(key, _MAPPING_KEYS))
-    out: dict[str, Any] = {"encoding": mapping.get("encoding"), "date_order": mapping.get("date_order")}
+    out: dict[str, Any] = {"encoding": mapping.get("encoding"), "date_order": mapping.get("date_order"),
+                           "currency": mapping.get("currency")}  # (a plan's report.currency, as its ISO code)
     if out["date_order"] not in (None, *_DATE_ORDERS):
         raise SalesperfError(f"data.date_order says how the export writes dates such as 9/1/2017: "
                              f"{' or '.join(_DATE_ORDERS)}, but {out['date_order']!r} was passed."
@@ -1776,7 +1778,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     """One table in contract form; every problem found is added to ``run``."""
     table = src.table
     spec = TABLES[table]
-    ctx = run.ctxs[table] = _Ctx(table, src.display, src.sheet or None, grid.header_row, date_order=m["date_order"])
+    ctx = run.ctxs[table] = _Ctx(table, src.display, src.sheet or None, grid.header_row, date_order=m["date_order"],
+                                 currency=m["currency"])
     run.dataset.sources[table] = SourceInfo(str(src.path), src.sheet or None, grid.header_row)
 
     data = grid.data
@@ -3192,11 +3195,27 @@ def _currencies(ctx: _Ctx, col: str, t: pd.Series) -> list[Problem]:
     """An error when the texts ``t`` of a number column write amounts in two or more
     currencies (USD 4,914.00 beside EUR 4,914.00, as a multi-currency CRM exports them):
     the kit reads every amount as written and converts nothing, so they would be added up
-    as one currency. It names each currency with its count and the rows of the rarer ones."""
+    as one currency. It names each currency with its count and the rows of the rarer ones.
+    Amounts that state one currency (a code, €, £ or 元; $ and ¥ name several) other than
+    the plan's (``ctx.currency``) are an error too: the report would label them wrongly."""
     found = t.str.extract(_CURRENCY_MARK)
-    codes = found[0].fillna(found[1]).fillna(found[2]).str.lower().map(_CURRENCY_CODES).dropna()
+    marks = found[0].fillna(found[1]).fillna(found[2]).dropna()
+    codes = marks.str.lower().map(_CURRENCY_CODES).dropna()
     if codes.nunique() < 2:
-        return []
+        stated = codes[~marks.reindex(codes.index).isin(["$", "¥"])]  # ($ and ¥ name several currencies)
+        if ctx.currency is None or stated.empty or stated.iloc[0] == ctx.currency:
+            return []
+        return [ctx.problem(
+            "other_currency", Note(f"{ctx.label(col)} states its amounts in {stated.iloc[0]} ({len(stated):,} rows), "
+                                   f"but the plan's report.currency is {ctx.currency}: the report would show them as "
+                                   f"{ctx.currency}",
+                                   f"{ctx.label(col, 'zh')}的金额标明为 {stated.iloc[0]}（{len(stated):,} 行），但方案的 "
+                                   f"report.currency 是 {ctx.currency}：报告会把它们显示为 {ctx.currency}"),
+            column=col,
+            fix=Note(f"set report.currency: {stated.iloc[0]} in the plan (the kit converts no currency), or convert the "
+                     f"amounts to {ctx.currency} in the export",
+                     f"在方案中设 report.currency: {stated.iloc[0]}（本工具不做货币换算），或在导出文件中把金额换算成 "
+                     f"{ctx.currency}"))]
     counts = codes.value_counts()
     shown = ", ".join(f"{c} ({n:,} row{'s' if n > 1 else ''})" for c, n in counts.items())
     shown_zh = "、".join(f"{c}（{n:,} 行）" for c, n in counts.items())

@@ -1114,12 +1114,16 @@ class Params(_Model):
         roles (``scoring.roles.<role>.label``, e.g. 店铺运营 for shop_operator) read as those
         roles in employees.role, so that an export writing 岗位 as the plan names it needs no
         ``data.values``. A spelling that ``data.values.employees.role`` gives, or that two
-        roles share, is left alone. ``data``: the data read, when they are not ``data.path``:
+        roles share, is left alone. ``currency``: the ISO code of ``report.currency``, when it
+        has one, against which the currency the amounts state is checked. ``data``: the data read, when they are not ``data.path``:
         a workbook given for a plan written for a folder is read for the tables whose files
         the plan names (:meth:`sheets_for_files`)."""
         from .aliases import normalise
 
         mapping = self.data.as_mapping()
+        code = self.currency("en")
+        if code in CURRENCIES:  # (the amounts that state another currency are an error of the loaders)
+            mapping["currency"] = code
         sheets = self.sheets_for_files(data)
         if sheets:
             mapping = {**mapping, "files": {**mapping["files"], **sheets}}

@@ -2642,6 +2642,16 @@ def test_amounts_in_two_currencies_are_an_error_naming_them(tmp_path):
     _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["¥100", "250.5元", "RMB 80", "￥1,000"]))
     ds = load_dataset(tmp_path)
     assert ds.tables["orders"]["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0]
+    # amounts that state another currency than the plan's: the report would label them wrongly
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["EUR 1,234.00", "EUR 80", "€ 5", "1000"]))
+    [p] = validate_dataset(tmp_path, mapping={"currency": "USD"}).problems
+    assert (p.check, p.column) == ("other_currency", "amount")
+    assert p.message == ("'amount' states its amounts in EUR (3 rows), but the plan's report.currency is USD: the "
+                         "report would show them as USD")
+    assert p.fix.startswith("set report.currency: EUR in the plan")
+    assert validate_dataset(tmp_path, mapping={"currency": "EUR"}).ok
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["$1,234.00", "$80", "5", "1000"]))
+    assert validate_dataset(tmp_path, mapping={"currency": "SGD"}).ok  # ($: a dollar of any country)
 
 
 def test_an_export_cut_short_of_the_records_its_totals_row_counts_is_an_error(tmp_path):
@@ -2682,3 +2692,20 @@ def test_the_plan_says_how_an_export_writes_dates_that_do_not_show_it(tmp_path):
     assert (p.check, p.row, p.value) == ("not_a_date", 3, "13/1/2017")
     with pytest.raises(SalesperfError, match="data.date_order says how the export writes dates .* 'mdy' was passed"):
         load_dataset(tmp_path, mapping={"date_order": "mdy"})
+
+
+def test_a_plan_s_currency_is_checked_against_the_currency_its_data_state(tmp_path):
+    from salesperf_kit.loaders import load_plan_data
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_csv(data / "orders.csv", _orders().assign(amount=["EUR 1,234.00", "EUR 80", "EUR 5", "EUR 1000"]))
+    _add_employees(data)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: direct\ndata: {{path: {data}}}\nreport: {{currency: {{zh: 美元, en: USD}}}}\n",
+                    encoding="utf-8")
+    with pytest.raises(DataContractError, match="report.currency is USD"):
+        load_plan_data(load_params(plan))
+    plan.write_text(f"extends: direct\ndata: {{path: {data}}}\nreport: {{currency: EUR}}\n", encoding="utf-8")
+    assert load_plan_data(load_params(plan)).tables["orders"]["amount"].sum() == 2319.0
