@@ -1115,9 +1115,9 @@ class Params(_Model):
         roles in employees.role, so that an export writing 岗位 as the plan names it needs no
         ``data.values``. A spelling that ``data.values.employees.role`` gives, or that two
         roles share, is left alone. ``currency``: the ISO code of ``report.currency``, when it
-        has one, against which the currency the amounts state is checked. ``data``: the data read, when they are not ``data.path``:
-        a workbook given for a plan written for a folder is read for the tables whose files
-        the plan names (:meth:`sheets_for_files`)."""
+        has one, against which the currency the amounts state is checked. ``data``: the data
+        read, when they are not ``data.path``: a workbook given for a plan written for a
+        folder is read for the tables whose files the plan names (:meth:`sheets_for_files`)."""
         from .aliases import normalise
 
         mapping = self.data.as_mapping()
