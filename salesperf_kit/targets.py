@@ -1165,9 +1165,13 @@ def _tidy(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def _weights(method, active, levels, fallback_team, fallback_all, m: Period, ramp_months: int) -> pd.Series:
+    from .incentives import _days_employed
+
     ramp = pd.Series([ramp_factor(h, m, ramp_months) for h in active["hire_date"]], index=active.index)
-    # someone who leaves in the month weighs the days up to their last day
-    part = pd.Series([_share_of_month_to(lv, m) for lv in active["leave_date"]], index=active.index)
+    # someone who leaves in the month weighs the days up to their last day (a new hire's
+    # first month is the ramp's)
+    days, span = _days_employed(active[["leave_date"]], pd.Series(active.index, index=active.index), m)
+    part = pd.Series(days / span, index=active.index)
     if method == "equal":
         return part
     if method == "capacity":
@@ -1176,15 +1180,6 @@ def _weights(method, active, levels, fallback_team, fallback_all, m: Period, ram
     fb = active["team"].map(fallback_team).fillna(fallback_all)
     w = lv.where(lv.notna(), fb * ramp)
     return (w * part).fillna(0.0).clip(lower=0)
-
-
-def _share_of_month_to(leave, m: Period) -> float:
-    """The share of month ``m`` up to a last working day ``leave`` (counted): 15/31 for
-    2027-03-15; 1 when they stay the month (or the date is unknown)."""
-    if leave is None or pd.isna(leave) or pd.Timestamp(leave) >= m.last_day:
-        return 1.0
-    days = (m.last_day - m.start).days + 1
-    return max(0, (pd.Timestamp(leave).normalize() - m.start).days + 1) / days
 
 
 def _override_key(key: str, people: pd.DataFrame, teams: set[str]) -> str:
@@ -1313,6 +1308,16 @@ def _cascade_month(total: float, active: pd.DataFrame, w: pd.Series, fixed: dict
     return pd.concat(out)
 
 
+def _pooled_level(g: pd.DataFrame) -> float:
+    """The level of a rate over the history rows ``g``: its pooled numerators over its
+    pooled denominators (never a mean of the months' rates), or the mean of the values of a
+    KPI without them; NaN without a denominator above 0."""
+    if g["denominator"].notna().any():
+        den = g["denominator"].sum(min_count=1)
+        return float(g["numerator"].sum() / den) if den and den > 0 else float("nan")
+    return float(g["value"].mean())
+
+
 def _level_basis(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, year: int, recent: list[str], uplift: float,
                  factor: float) -> list[Note]:
     """How the targets of a rate (a level, not a sum) were set, as :func:`_learned_basis`
@@ -1321,11 +1326,7 @@ def _level_basis(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, year: int, 
     h = hist[hist["period"].isin(recent) & hist["employee_id"].isin(people.index)]
     if h.empty:
         return []
-    if h["denominator"].notna().any():
-        den = h["denominator"].sum()
-        level = float(h["numerator"].sum() / den) if den > 0 else float("nan")
-    else:
-        level = float(h["value"].mean())
+    level = _pooled_level(h)
     if math.isnan(level):
         return []
     ratio = CATALOGUE[kpi].unit == "ratio"
@@ -1351,15 +1352,8 @@ def _level_targets(hist: pd.DataFrame, people: pd.DataFrame, kpi: str, months: l
     h = h.merge(people[["team", "hire_date", "leave_date"]], left_on="employee_id", right_index=True, how="inner")
     h = h[[parse_period(p).employs(hd, lv)
            for hd, p, lv in zip(h["hire_date"], h["period"], h["leave_date"], strict=True)]]
-
-    def level(g: pd.DataFrame) -> float:
-        if g["denominator"].notna().any():
-            den = g["denominator"].sum(min_count=1)
-            return float(g["numerator"].sum() / den) if den and den > 0 else float("nan")
-        return float(g["value"].mean())
-
-    person = pd.Series({e: level(g) for e, g in h.groupby("employee_id")}, dtype="float64")
-    team = pd.Series({t: level(g) for t, g in h.groupby("team")}, dtype="float64")
+    person = pd.Series({e: _pooled_level(g) for e, g in h.groupby("employee_id")}, dtype="float64")
+    team = pd.Series({t: _pooled_level(g) for t, g in h.groupby("team")}, dtype="float64")
     overrides = overrides or {}
     scale = {}
     for t in (k for k in overrides if k not in people.index):

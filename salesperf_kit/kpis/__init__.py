@@ -25,8 +25,8 @@ from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import (FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, FactContext, _kpi_sheet, _targets_of, compute_facts,
-                     open_context, partial_tables, targets_for, uncovered_tables, unassigned_rows,
+from ._facts import (FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
+                     compute_facts, open_context, partial_tables, targets_for, uncovered_tables, unassigned_rows,
                      with_records)
 from ._registry import KPI, REGISTRY
 
@@ -774,16 +774,12 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
     return employees, ctx, notes, absent[drop].reset_index(drop=True), kept_people
 
 
-#: KPIs that follow each new customer of the period for some days after their first order
-_WINDOWS = {"retention_30d": 30, "retention_90d": 90}
-
-
 def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
-    """A notice per KPI of :data:`_WINDOWS` whose windows the orders do not cover: the new
+    """A notice per KPI of :data:`RETENTION_DAYS` whose windows the orders do not cover: the new
     customers of the period are followed up to N days after it, and orders that stop before
     then make it read low (a month's 90-day retention, reported the month after, counts
     nobody who came back later; a re-run once the data are in gives another figure)."""
-    ks = [k for k in todo if k in _WINDOWS]
+    ks = [k for k in todo if k in RETENTION_DAYS]
     if not ks or not ctx.has("orders", "order_date"):
         return []
     last = ctx.con.sql("SELECT max(order_date) FROM orders").fetchall()[0][0]
@@ -792,9 +788,9 @@ def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
     last = pd.Timestamp(last).normalize()
     out = []
     for k in ks:
-        closes = ctx.period.last_day + pd.Timedelta(days=_WINDOWS[k])
+        closes = ctx.period.last_day + pd.Timedelta(days=RETENTION_DAYS[k])
         if last < closes:
-            n = _WINDOWS[k]
+            n = RETENTION_DAYS[k]
             out.append(Note(
                 f"{k}: the {n}-day windows of the new customers of {ctx.period} run to {closes:%Y-%m-%d}, but the "
                 f"orders end on {last:%Y-%m-%d}: it counts their repeat orders up to then only, so it reads low and "

@@ -232,6 +232,18 @@ def _orders_history(ctx: FactContext) -> pd.DataFrame:
     return out
 
 
+#: the retention KPIs' windows: a new customer retained when their next order comes within
+#: this many days of the first
+RETENTION_DAYS = {"retention_30d": 30, "retention_90d": 90}
+
+
+def _retained() -> str:
+    """The SQL counts of new customers (``n``) whose next order (``l.second_date``) came
+    within each window of :data:`RETENTION_DAYS`: retained_30d, retained_90d."""
+    return ", ".join(f"count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL {days} DAY) "
+                     f"AS {kpi.replace('retention', 'retained')}" for kpi, days in RETENTION_DAYS.items())
+
+
 def _orders_history_at(ctx: FactContext) -> pd.DataFrame:
     """Facts that need each customer's first-ever order (company-wide).
 
@@ -248,9 +260,10 @@ def _orders_history_at(ctx: FactContext) -> pd.DataFrame:
             packed = False
         if not packed:
             return _orders_history_exact(ctx)
-        p, last = ctx.period, ctx.period.end + pd.Timedelta(days=90)  # a second order counts within 90 days
+        # a second order counts within the longest window after the first
+        p, last = ctx.period, ctx.period.end + pd.Timedelta(days=max(RETENTION_DAYS.values()))
         return con.sql(f"""
-            WITH w AS (  -- the orders from the period's start to 90 days after its end
+            WITH w AS (  -- the orders from the period's start to the end of the windows after it
                 SELECT employee_id, customer_id, order_date, status, refunded_at FROM orders
                 WHERE order_date >= {_ts(p.start)} AND order_date < {_ts(last)}),
             later AS (
@@ -261,8 +274,7 @@ def _orders_history_at(ctx: FactContext) -> pd.DataFrame:
             newf AS (
                 SELECT n.employee_id, count(*) AS new_customers,
                        count(*) FILTER (WHERE n.referred) AS referred_new,
-                       count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 30 DAY) AS retained_30d,
-                       count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 90 DAY) AS retained_90d
+                       {_retained()}
                 FROM _new n LEFT JOIN later l ON l.customer_id = n.customer_id GROUP BY n.employee_id),
             ret AS (  -- the period's buyers who are not new customers: they had bought before
                 SELECT c.employee_id, count(*) FILTER (WHERE n.customer_id IS NULL) AS returning_buyers
@@ -429,8 +441,7 @@ def _orders_history_exact(ctx: FactContext) -> pd.DataFrame:
         newf AS (
             SELECT n.employee_id, count(*) AS new_customers,
                    count(*) FILTER (WHERE n.referred_by IS NOT NULL) AS referred_new,
-                   count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 30 DAY) AS retained_30d,
-                   count(*) FILTER (WHERE l.second_date <= n.first_date + INTERVAL 90 DAY) AS retained_90d
+                   {_retained()}
             FROM newc n LEFT JOIN later l USING (customer_id) GROUP BY n.employee_id),
         prevf AS (SELECT employee_id, count(*) AS new_customers_prev FROM firsts
                   WHERE {_in('first_date', q)} GROUP BY employee_id),
