@@ -1078,8 +1078,9 @@ class Report:
         as_of = pd.Timestamp(self.as_of) if self.as_of else None
         as_of = as_of if as_of is not None and self.period.start <= as_of < self.period.end else None
         with _held_back("salesperf_kit.targets"):  # a period without targets is said below, in the report's words
-            t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts)
-            by_team = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team")
+            t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, computed=self.kpis)
+            by_team = track(self.dataset.tables, self.period, as_of=as_of, kpis=(money,), options=opts, by="team",
+                            computed=self.kpis)
         teams = None if t["target"].notna().any() else by_team
         # (received_revenue measured against revenue targets, as the scorecard does: said)
         fallback = [n.text(self.language) for n in t.attrs.get("notes", [])]
@@ -1158,7 +1159,8 @@ class Report:
         for k in kpis:
             try:
                 with _held_back("salesperf_kit.targets"):
-                    t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(k,), options=opts)
+                    t = track(self.dataset.tables, self.period, as_of=as_of, kpis=(k,), options=opts,
+                              computed=self.kpis)
             except SalesperfError as err:  # (a KPI the data cannot compute: said, not a failed report)
                 log.info("goals of %s not tracked: %s", k, err)
                 continue
@@ -1219,8 +1221,11 @@ class Report:
         targets = self.dataset.tables.get("targets")
         if not rules or targets is None:
             return []
+        # (the period's and, unless the export stops early, the previous period's KPIs were
+        # worked out on the whole dataset already)
+        computed = [self.kpis] + ([self.previous] if self.previous is not None and not self.data_end else [])
         _, log = calibrate(targets, self.dataset.tables, self.period, rules,
-                           options=self.params.kpi_options.model_dump(), as_of=as_of)
+                           options=self.params.kpi_options.model_dump(), as_of=as_of, computed=computed)
         return calibration_sentences(log, self.params, self.language)
 
     def audit(self) -> Section:

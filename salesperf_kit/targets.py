@@ -1527,7 +1527,8 @@ def _daily(tables, kpi: str, p: Period, cutoff: pd.Timestamp, options: dict) -> 
 
 
 def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), options: dict | None = None,
-          targets: pd.DataFrame | None = None, by: str = "employee_id", level: float = 0.8) -> pd.DataFrame:
+          targets: pd.DataFrame | None = None, by: str = "employee_id", level: float = 0.8,
+          computed=None) -> pd.DataFrame:
     """Target vs actual per KPI and person (the Check of PDCA), with a run-rate forecast.
 
     For each (person, KPI) with a target in the period (:func:`~salesperf_kit.kpis.targets_for`:
@@ -1579,6 +1580,10 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         for additive KPIs; actuals rolled up from summed facts).
     level : float, default 0.8
         Coverage of the forecast interval.
+    computed : KPIResult, optional
+        The period's KPIs already worked out on the same data and options (a report's own);
+        its values are the actuals when it holds every tracked KPI and the period is tracked
+        to its end, so that goals and scorecard read the same figures without a second run.
 
     Returns
     -------
@@ -1621,7 +1626,9 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     closed = d >= D
     data = tables if cutoff >= p.end else _as_of_tables(tables, cutoff)
     opts = dict(options or {})
-    res = compute_kpis(data, p, kpis=list(kpis), options=opts)
+    reuse = (computed is not None and cutoff >= p.end and str(computed.period) == str(p)
+             and all(k in computed.kpis for k in kpis))
+    res = computed if reuse else compute_kpis(data, p, kpis=list(kpis), options=opts)
     tt = tt[tt["kpi"].isin(list(kpis))]
     if tt.empty:  # an empty table would read as "nobody is at risk"
         have = t_all[t_all["kpi"].isin(list(kpis))]["period"].astype(str) if len(t_all) else pd.Series(dtype=str)
@@ -1645,7 +1652,7 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         summed = persons[additive].groupby(["team", "kpi"])["target"].sum()
         tgt = team_rows.combine_first(summed).rename("target").reset_index()
         roll = res.rollup("team")
-        actual = roll.melt(id_vars="team", value_vars=[k for k in res.kpis], var_name="kpi", value_name="actual")
+        actual = roll.melt(id_vars="team", value_vars=list(kpis), var_name="kpi", value_name="actual")
         out = tgt.merge(actual.assign(team=lambda x: x["team"].astype(str)), on=["team", "kpi"], how="left")
     hib = out["kpi"].map(lambda k: CATALOGUE[k].higher_is_better)
     tgt, act = out["target"].astype("float64"), out["actual"].astype("float64")
@@ -1807,7 +1814,7 @@ def _scale_additive(rows: pd.DataFrame, factor: float, unit: float) -> pd.Series
 
 
 def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | None = None,
-              unit: float = 1.0, apply_from=None, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+              unit: float = 1.0, apply_from=None, as_of=None, computed=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply calibration rules (目标校准, the Act of PDCA) to the targets of later periods.
 
     For each rule (:class:`~salesperf_kit.params.CalibrationRule`), with the company value of
@@ -1848,6 +1855,10 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
 
     as_of : date-like, optional
         The last day with data (inclusive), when ``period`` is still open.
+    computed : iterable of KPIResult, optional
+        KPIs already worked out on the whole of ``dataset`` with the same options (a
+        report's period and previous period): their company values are used, not worked
+        out again.
 
     Returns
     -------
@@ -1876,6 +1887,11 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     team_of = (dict(zip(emp["employee_id"].astype(str), emp["team"].astype(str)))
                if emp is not None and {"employee_id", "team"} <= set(emp.columns) else {})
     cache: dict = {}
+    kpis_of_rules = {r.kpi if isinstance(r, CalibrationRule) else r.get("kpi") if isinstance(r, dict) else None
+                     for r in rules or []}
+    for res in computed:  # (the keys of _company_value on the whole dataset)
+        for k in kpis_of_rules & set(res.kpis):
+            cache[(str(res.period), k, "")] = float(res.rollup("company")[k].iloc[0])
     D = (p.end - p.start).days
     cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1) if as_of is not None else p.end
     d = (cutoff - p.start).days if p.start < cutoff < p.end else D

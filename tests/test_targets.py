@@ -586,6 +586,26 @@ def test_received_money_is_tracked_against_the_revenue_targets_as_it_is_scored(t
                 kpis=("received_revenue",), options={"revenue_basis": "received"})
     assert out.set_index("employee_id")["target"].to_dict() == {"e1": 20000, "e2": 10000} and not out.attrs["notes"]
 
+def test_track_reads_the_actuals_of_kpis_already_worked_out(tracking_data, monkeypatch):
+    """A report passes its own KPIs: a closed period's goals read them (the figures of
+    test_track_closed_period) without working the period out again; an open period, whose
+    actuals stop at as_of, works them out."""
+    from salesperf_kit import kpis as kpis_module
+
+    done = kpis_module.compute_kpis(tracking_data, "2027-01", kpis=["revenue", "orders"])
+    calls = []
+    real = kpis_module.compute_kpis
+    monkeypatch.setattr(kpis_module, "compute_kpis", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    out = track(tracking_data, "2027-01", computed=done).set_index("employee_id")
+    team = track(tracking_data, "2027-01", by="team", computed=done).set_index("team")
+    assert not calls
+    assert out.loc["e2", ["target", "actual", "variance"]].tolist() == [31000, 15000, -16000]
+    assert team.loc["T", ["target", "actual"]].tolist() == [62000, 46000]
+    track(tracking_data, "2027-01", as_of="2027-01-10", computed=done)
+    track(tracking_data, "2027-01", kpis=("aov",), computed=done)  # (a KPI it does not hold)
+    assert len(calls) == 2
+
+
 def test_track_teams_when_only_teams_have_targets(tracking_data):
     # a plan with team targets only (no person has one): T sells 31 x 1,000 + 15 x 1,000
     tracking_data["targets"] = tracking_data["targets"][tracking_data["targets"]["employee_id"].isna()]
@@ -717,6 +737,23 @@ def test_calibration_rule_fires_and_keeps_the_sums(cac_data):
     pd.testing.assert_frame_equal(april.reset_index(drop=True),
                                   before[before["period"] == "2027-04"].reset_index(drop=True))
     _check_adds_up(new[new["kpi"] == "new_customers"])
+
+
+def test_calibration_reads_the_company_values_already_worked_out(cac_data, monkeypatch):
+    """April's and March's CAC from KPIs a report already holds (140 and 100, as in
+    test_calibration_rule_fires_and_keeps_the_sums); only January and February are worked out."""
+    from salesperf_kit import kpis as kpis_module
+
+    done = [kpis_module.compute_kpis(cac_data, m, kpis=["cac", "revenue"]) for m in ("2027-04", "2027-03")]
+    calls = []
+    real = kpis_module.compute_kpis
+    monkeypatch.setattr(kpis_module, "compute_kpis", lambda *a, **k: calls.append(str(a[1])) or real(*a, **k))
+    rule = CalibrationRule(name="CAC +30%", kpi="cac", change_at_least=0.3, baseline_periods=3,
+                           adjust={"new_customers": -0.2})
+    _, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule], computed=done)
+    assert sorted(calls) == ["2027-01", "2027-02"]
+    assert log["value"].iloc[0] == pytest.approx(140) and log["baseline"].iloc[0] == pytest.approx(100)
+    assert bool(log["fired"].iloc[0])
 
 
 def test_calibration_rule_for_a_fall(cac_data):
