@@ -1113,6 +1113,21 @@ def test_rollup_is_not_the_mean_of_ratios(october_up):
     assert company["revenue"] == 1120.0 and company["per_capita_output"] == 280.0  # 1120 / 4 heads
 
 
+def test_a_rollup_is_counted_once_per_level_and_a_changed_copy_changes_nothing(employees, monkeypatch):
+    """A report reads the company's figures in several sections: the buyers are counted again
+    over the data once per level; each call gets its own frame (North's aov: 250, as above)."""
+    october = compute_kpis(shop_dataset(employees), "2026-10", kpis=["aov", "repurchase_rate"])
+    calls = []
+    real = type(october)._group_facts_once
+    monkeypatch.setattr(type(october), "_group_facts_once", lambda self, by: calls.append(by) or real(self, by))
+    first = october.rollup("team")
+    first.loc[first["team"] == "North", "aov"] = -1.0
+    again = october.rollup("team").set_index("team")
+    assert again.loc["North", "aov"] == 250.0 and october.rollup_facts("team").loc["North", "orders"] == 4
+    october.rollup("company")
+    assert calls == ["team", "company"]
+
+
 def test_rollup_by_role(october_up):
     role = october_up["role"].set_index("role")
     # sales = E2, E3, E4: revenue 400 + 120 + 0; orders 1 + 1 + 0

@@ -108,6 +108,8 @@ class KPIResult:
     #: scored (``scoring.out_of_post``)
     out_of_post: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["employee_id", "name", "hire_date", "leave_date"]))
+    #: the group facts worked out so far, by level (see :meth:`_group_facts`)
+    _grouped: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     __repr__ = compact_repr
 
@@ -238,8 +240,16 @@ class KPIResult:
         return out
 
     def _group_facts(self, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(facts per group, the (employee_id, grp) mapping)."""
+        """(facts per group, the (employee_id, grp) mapping), copies of those worked out at
+        the first call for ``by`` (a report reads the company's figures in several sections;
+        each time, the facts that are not sums are counted again over the data)."""
         check_one_of("by", by, ["team", "company", "manager", "role"])
+        if by not in self._grouped:
+            self._grouped[by] = self._group_facts_once(by)
+        summed, mapping = self._grouped[by]
+        return summed.copy(), mapping.copy()
+
+    def _group_facts_once(self, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         emp = self._ctx.employees.assign(employee_id=lambda d: d["employee_id"].astype(str))
         if by == "manager":
             mapping = _subtree_mapping(emp, self._ctx.hierarchy)
