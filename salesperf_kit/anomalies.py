@@ -546,10 +546,13 @@ def kpi_outliers(kpi_wide: pd.DataFrame, robust_z: float = 3.5, *, kpis: Iterabl
     for grp, g in groups:
         # a KPI equal to another for everyone of the group (the revenue of people who work
         # alone and their team revenue) would repeat that KPI's alerts
-        values = [pd.to_numeric(g[k], errors="coerce") if k in g else None for k in cols]
+        have = [n for n, k in enumerate(cols) if k in g]
+        X = np.full((len(g), len(cols)), np.nan)
+        for n in have:
+            X[:, n] = pd.to_numeric(g[cols[n]], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         for n, k in enumerate(cols):
-            if values[n] is None or any(u is not None and np.allclose(u, values[n], equal_nan=True)
-                                        for u in values[:n]):
+            before = [i for i in have if i < n]  # (np.allclose of this column with each before it)
+            if k not in g or (before and np.isclose(X[:, before], X[:, [n]], equal_nan=True).all(axis=0).any()):
                 continue
             x = pd.to_numeric(g[k], errors="coerce").astype("float64")
             ok = x.dropna()
