@@ -384,7 +384,10 @@ def _stage_lacks(result, stage: str, candidates: tuple[str, ...]) -> Note | None
     for table, cols in _FACT_SOURCES.get(candidates[0], ()):
         if not has(table):
             return _lacks(table)
-        absent = [c for c in cols if not has(table, c)]
+        # (an event table without its owner column, such as leads kept per channel, counts
+        # for no one: the stage lacks that column, not the figures beside it)
+        owner = ("employee_id",) if table != "kpi_sheet" else ()
+        absent = [c for c in (*owner, *cols) if not has(table, c)]
         if absent:
             return _lacks(table, absent)
     return None

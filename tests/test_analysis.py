@@ -198,6 +198,21 @@ def test_funnel_telesales_says_what_the_data_lack_for_each_stage_left_out(employ
     assert str(needs["deals"]) == "table 'orders'"
 
 
+def test_a_funnel_stage_from_a_table_without_owners_says_that_it_lacks_them(employees):
+    """Leads exported per channel, with no employee_id: the sessions and inquiries stages are
+    left out for want of that column, not of sessions (which the table has)."""
+    traffic = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-02"]), "channel": ["web", "web"],
+                            "sessions": [1.0, 1.0], "inquiries": [1.0, 1.0]})
+    orders = pd.DataFrame({"order_id": ["o1"], "employee_id": ["e1"], "customer_id": ["c1"],
+                           "order_date": pd.to_datetime(["2026-10-03"]), "amount": [100.0]})
+    res = compute_kpis({"employees": employees, "traffic": traffic, "orders": orders}, "2026-10",
+                       kpis=["orders", "conversion_rate"])
+    out = an.funnel("online", res, by="company")
+    assert out.attrs["missing_stages"] == ["sessions", "inquiries"]
+    assert {s: str(n) for s, n in out.attrs["missing_needs"].items()} == {
+        "sessions": "column(s) employee_id of 'traffic'", "inquiries": "column(s) employee_id of 'traffic'"}
+
+
 def test_funnel_online_leaves_out_a_stage_whose_column_is_absent(tables):
     # traffic without an inquiries column: the inquiries fact would be 0 for everybody,
     # so the stage is left out and orders are rated against sessions

@@ -214,6 +214,22 @@ def test_traffic_without_visit_counts_leaves_their_kpis_and_funnel_stage_out(lea
     assert funnel.table["Stage"].unique().tolist() == ["Inquiries", "Orders"]
 
 
+def test_a_funnel_of_leads_without_owners_says_so_not_that_the_data_lack_traffic(tmp_path):
+    """Leads exported without their owner (employee_id): the stages are left out for want of
+    that column, and the report does not ask for traffic data, which it has."""
+    import pandas as pd
+
+    write_sample("online", tmp_path, seed=1, volumes=SMALL)
+    traffic = tmp_path / "traffic.csv"
+    pd.read_csv(traffic).drop(columns=["employee_id"]).to_csv(traffic, index=False)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(tmp_path), period="2026-10", language="en")
+    lacks = "(the data lack column(s) employee_id of 'traffic')"
+    assert report.funnel().paragraphs == [
+        f"The funnel leaves out the Sessions stage {lacks} and the Inquiries stage {lacks}.",
+        "The data hold only one stage, so there is no funnel to draw."]
+
+
 def test_the_funnel_says_in_chinese_what_a_stage_left_out_lacks(leads_only):
     report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
                           data_path=str(leads_only), period="2026-10", language="zh")
