@@ -468,22 +468,38 @@ class Report:
         """A warning per funnel table of which at least :data:`analysis.UNOWNED_SHARE` of the
         period's rows have no owner: the company's figures from it (the summary's ``kpis`` it
         feeds, and the funnel) count the owned rows only."""
+        from .kpis import REGISTRY
+
         u = analysis.unowned_rows(self.business, self.kpis)
         out = []
         for r in u[u["share_unowned"] >= analysis.UNOWNED_SHARE].itertuples():
             t = TABLES[r.table].zh if self.zh else r.table
-            ks = [self._label(k) for k in kpis if k in r.kpis]
+            fed = [k for k in kpis if k in r.kpis]
+            # a rate over this table and another (orders over sessions) sets all of the other's
+            # rows, owned, against the owned rows of this one: not the company's rate
+            mixed = [k for k in fed if set(REGISTRY[k].tables) - {r.table}]
+            others = sorted({o for k in mixed for o in REGISTRY[k].tables} - {r.table})
+            ks = [self._label(k) for k in fed if k not in mixed]
             n, owned, unowned = (f"{v:,}" for v in (r.rows, r.owned, r.unowned))
             share = _fmt(r.share_unowned, "ratio")
             if self.zh:
                 what = ("公司的" + "".join(f"「{k}」" for k in ks) + "和转化漏斗") if ks else "转化漏斗"
+                rates = ("；" + "".join(f"「{self._label(k)}」" for k in mixed) + "用全部"
+                         + "、".join(TABLES[o].zh for o in others) + f"数据对比这 {owned} 行，不是全公司的数值"
+                         if mixed else "")
                 out.append(f"注意：{self.period} 的 {n} 行{t}数据中有 {unowned} 行（{share}）没有负责人（employee_id）："
-                           f"{what}只计入有负责人的 {owned} 行。")
+                           f"{what}只计入有负责人的 {owned} 行{rates}。请在导出数据中补上 employee_id。")
             else:
                 what = f"the company's {_and(ks)} and the funnel count" if ks else "the funnel counts"
+                one = len(mixed) == 1
+                rates = (f", and {_and([self._label(k) for k in mixed])} {'sets' if one else 'set'} all the "
+                         f"{_and(others)} against those {owned} alone, so "
+                         + ("it is not a company-wide figure" if one else "they are not company-wide figures")
+                         if mixed else "")
                 out.append(f"Note: {unowned} of the {n} {t} rows of {self.period} ({share}) "
                            f"{'has' if r.unowned == 1 else 'have'} no owner "
-                           f"(employee_id): {what} only the {owned} that have one.")
+                           f"(employee_id): {what} only the {owned} that have one{rates}. "
+                           f"Fix: fill in employee_id in the {t} export.")
         return out
 
     def _partial_sentences(self) -> dict[str, str]:

@@ -1500,21 +1500,24 @@ def _leads(folder, owners: list):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "注意：2026-10 的 10 行流量数据中有 7 行（70.0%）没有负责人（employee_id）：公司的「咨询转化率」和转化漏斗"
-           "只计入有负责人的 3 行。"),
-    ("en", "Note: 7 of the 10 traffic rows of 2026-10 (70.0%) have no owner (employee_id): the company's Inquiry "
-           "conversion and the funnel count only the 3 that have one."),
+    ("zh", "注意：2026-10 的 10 行流量数据中有 7 行（70.0%）没有负责人（employee_id）：转化漏斗只计入有负责人的 3 行；"
+           "「咨询转化率」用全部订单数据对比这 3 行，不是全公司的数值。请在导出数据中补上 employee_id。"),
+    ("en", "Note: 7 of the 10 traffic rows of 2026-10 (70.0%) have no owner (employee_id): the funnel counts only "
+           "the 3 that have one, and Inquiry conversion sets all the orders against those 3 alone, so it is not a "
+           "company-wide figure. Fix: fill in employee_id in the traffic export."),
 ])
 def test_the_summary_says_when_the_conversion_counts_owned_leads_only(tmp_path, language, text):
-    """Seven of ten leads have no owner: the company's inquiry conversion (3 orders of 3
-    owned leads, 100 %) is that of the three owned leads. From 10 % unowned on, the summary
-    says so (1 of 10); below it (1 of 11, 9.1 %) the appendix alone tells it."""
+    """Seven of ten leads have no owner: the company's inquiry conversion (3 orders over 3
+    owned leads, 100 %; over all ten leads it would be 30 %) sets every order against the
+    owned leads alone. From 10 % unowned on, the summary says so (1 of 10); below it (1 of
+    11, 9.1 %) the appendix alone tells it."""
     report = build_report(**_leads(tmp_path, ["E1", "E1", "E2"] + [None] * 7), language=language)
     assert text in report.summary().paragraphs
     assert len(report.distributions().table) == 1  # (the count leaves the connection free for the next section)
     one_in_ten = build_report(**_leads(tmp_path, ["E1"] * 5 + ["E2"] * 4 + [None]), language="en")
-    assert ("Note: 1 of the 10 traffic rows of 2026-10 (10.0%) has no owner (employee_id): the company's Inquiry "
-            "conversion and the funnel count only the 9 that have one.") in one_in_ten.summary().paragraphs
+    assert ("Note: 1 of the 10 traffic rows of 2026-10 (10.0%) has no owner (employee_id): the funnel counts only "
+            "the 9 that have one, and Inquiry conversion sets all the orders against those 9 alone, so it is not a "
+            "company-wide figure. Fix: fill in employee_id in the traffic export.") in one_in_ten.summary().paragraphs
     one_in_eleven = build_report(**_leads(tmp_path, ["E1"] * 5 + ["E2"] * 5 + [None]), language="en")
     assert not [p for p in one_in_eleven.summary().paragraphs if "no owner" in p]
 
