@@ -987,6 +987,8 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
     assert "Fix: add what they need to the data, or weigh KPIs these data give in " \
            "scoring.roles.customer_service.weights: sessions" in line
     assert "推广" not in r.output  # promotion is scored on its sessions
+    zh = _run("validate", "--language", "zh", data, "--params", plan, "--period", "2026-10").output
+    assert "「咨询转化率」：缺少「订单」表；" in zh and "table '" not in zh  # (the data's lacks in Chinese too)
     # with Ann in promotion too, the same data validate
     pd.DataFrame({"工号": ["e1", "e2"], "姓名": ["Ann", "Bob"], "团队": ["A", "A"],
                   "岗位": ["推广", "推广"]}).to_csv(data / "employees.csv", index=False)

@@ -884,7 +884,8 @@ def available_kpis(dataset, business: str | None = None, options: dict | None = 
     how, why = _availability(ctx, sheet_cols)
     names = DEFAULT_SETS[business] if business else list(REGISTRY)
     return pd.DataFrame({"kpi": names, "available": [n in how for n in names],
-                         "missing": [why.get(n, "") for n in names]})
+                         # (object: each keeps its Chinese words, which a str column drops)
+                         "missing": pd.Series([why.get(n, "") for n in names], dtype=object)})
 
 
 def describe(language: str = "en") -> pd.DataFrame:
