@@ -1187,6 +1187,24 @@ def _sheet_names(path: Path, display: str, run: _Run, table: str = "") -> list[s
         return None
 
 
+def _hidden_sheets(path: Path) -> set[str]:
+    """The sheets of a workbook that Excel does not show (hidden or very hidden): an old
+    copy or a template the client hid, not the data they see. Empty when the workbook's
+    sheet list cannot be read (the reading itself then says why)."""
+    try:
+        import python_calamine as calamine
+
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            return {str(m.name) for m in book.sheets_metadata if m.visible != calamine.SheetVisibleEnum.Visible}
+        finally:
+            book.close()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # (not installed, or a file the reading reports)
+        return set()
+
+
 def _unopened_workbook(path: Path, err: BaseException) -> tuple[Note, Note]:
     """What to say of a workbook that does not open: an empty file or an .xlsx cut short (a
     copy or a download that stopped, common under cron) needs exporting again, which saving
@@ -1450,10 +1468,22 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
         out.append(_Source(table, path, "xlsx", sheet, path.name))
     taken = {s.table for s in out}
     unknown = []
+    hidden = _hidden_sheets(path)
     for sheet in sheets:
         if sheet in used or (sheet in skip and table_of_name(sheet) is None):
             continue
         table = table_of_name(sheet)
+        if sheet in hidden:  # (read only when data.files names it)
+            if table is not None:
+                run.warn(table, "hidden_sheet", Note(
+                    f"sheet '{sheet}' is hidden in the workbook, so it was not loaded as the {table} table",
+                    f"工作表「{sheet}」在工作簿中是隐藏的，未作为「{TABLES[table].zh}」表加载"),
+                         file=path.name, sheet=sheet,
+                         fix=Note(f"if it holds the data, unhide it in Excel or name it in data.files, e.g. "
+                                  f"{table}: '{path.name}#{sheet}'; if not, nothing to do",
+                                  f"如果它就是要用的数据，请在 Excel 中取消隐藏，或在 data.files 中指定，如 "
+                                  f"{table}: '{path.name}#{sheet}'；否则无需处理"))
+            continue
         if table is not None and table in elsewhere and folder is not None:
             run.warn(table, "unknown_sheet", _sheet_not_loaded(table, elsewhere[table]),
                      file=path.name, sheet=sheet, fix=_remove_sheet(table))

@@ -1170,6 +1170,34 @@ def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     assert w["orders"].text("zh") == "2 行的 employee_id 与员工表的工号只差前导零，已对应到工号：'123' → 00123, '124' → 00124"
 
 
+def test_a_hidden_sheet_named_after_a_table_is_not_read_unless_data_files_names_it(tmp_path):
+    """The client hid last month's 订单 sheet (amounts doubled) and sent this month's orders on
+    a sheet named 10月成交: the hidden copy was read as the orders, with no word. It is left
+    out with a warning, and read when data.files names it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "员工"
+    for row in (["工号", "姓名", "团队", "岗位"], ["E1", "张三", "一组", "电销"]):
+        ws.append(row)
+    for title, amount in (("10月成交", 100), ("订单", 200)):
+        ws = wb.create_sheet(title)
+        for row in (["订单编号", "工号", "客户编号", "下单时间", "订单金额"], ["O1", "E1", "C1", "2026-10-01", amount]):
+            ws.append(row)
+    wb["订单"].sheet_state = "hidden"
+    wb.save(tmp_path / "导出.xlsx")
+    ds = load_dataset(tmp_path / "导出.xlsx", mapping={"files": {"orders": "导出.xlsx#10月成交"}})
+    assert ds.tables["orders"]["amount"].tolist() == [100.0]
+    [w] = [w for w in ds.warnings if w.check == "hidden_sheet"]
+    assert (w.table, w.sheet) == ("orders", "订单")
+    assert w.text("zh") == "工作表「订单」在工作簿中是隐藏的，未作为「订单」表加载"
+    report = validate_dataset(tmp_path / "导出.xlsx")  # (without the mapping: no orders, and the warning says why)
+    assert [w.sheet for w in report.warnings if w.check == "hidden_sheet"] == ["订单"]
+    assert "orders" not in load_dataset(tmp_path / "导出.xlsx").tables
+    named = load_dataset(tmp_path / "导出.xlsx", mapping={"files": {"orders": "导出.xlsx#订单"}})
+    assert named.tables["orders"]["amount"].tolist() == [200.0]
+    assert not [w for w in named.warnings if w.check == "hidden_sheet"]
+
+
 def test_orders_that_excel_rounded_to_one_id_are_not_taken_for_lines_of_one_order(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
