@@ -2874,7 +2874,8 @@ def _allowed_values(table: str, col: str) -> tuple | None:
 # units a header may state, per kind of column: 金额（万元）, 销售额(万), 通话时长（分钟）
 _MONEY_UNITS = {"元": 1.0, "万元": 1e4, "万": 1e4, "千元": 1e3, "千": 1e3, "百万元": 1e6, "亿元": 1e8, "亿": 1e8,
                 "rmb": 1.0, "cny": 1.0, "¥": 1.0}
-_TIME_UNITS = {"秒": 1.0, "s": 1.0, "sec": 1.0, "分钟": 60.0, "分": 60.0, "min": 60.0, "小时": 3600.0, "h": 3600.0}
+_TIME_UNITS = {"秒": 1.0, "s": 1.0, "sec": 1.0, "分钟": 60.0, "分": 60.0, "min": 60.0, "小时": 3600.0, "h": 3600.0,
+               "天": 86400.0, "day": 86400.0, "days": 86400.0}  # (days: Excel times saved as plain numbers)
 _MONEY_COLUMNS = {"amount", "cost", "paid_amount", "spend", "stock_value", "base_pay", "target"}
 _BRACKETED = re.compile(r"^(?P<base>.*?)\s*[（(]\s*(?P<unit>[^()（）]{1,4}?)\s*[)）]\s*$")
 _MONEY_SUFFIX = re.compile(r"^(?P<base>.+?)\s*(?P<unit>百万元|万元|千元|亿元)$")
@@ -2959,6 +2960,19 @@ def _minutes_note(ctx: _Ctx, col: str, raw: pd.Series, seconds: pd.Series) -> Pr
     v = seconds[plain & (seconds > 0)]
     if len(v) < 5 or v.max() >= 60 or v.median() >= 10:
         return None
+    if v.max() < 1:  # every call under a second: Excel times (fractions of a day) pasted as values
+        median = v.median()
+        return ctx.problem(
+            "duration_in_days", f"{ctx.label(col)} is read in seconds, but all its {len(v):,} talk times are under "
+            f"a second (median {median:.3g}): they look like Excel times saved as plain numbers, in days "
+            f"({median:.3g} × 86,400 = {median * 86400:,.0f} s). Read as seconds, every call would count as a hang-up",
+            column=col,
+            zh=f"'{header}'（{col}）按秒读取，但 {len(v):,} 个通话时长都不到 1 秒（中位数 {median:.3g}）：看起来是以数值保存的 "
+               f"Excel 时间，单位是天（{median:.3g} × 86,400 = {median * 86400:,.0f} 秒）。按秒读取，每通电话都会被当作挂断",
+            fix=Note(f"state the unit in the header ('{header} (days)' or '{header}（天）'): its values are then "
+                     "multiplied by 86,400; or format the column in Excel as a time (h:mm:ss)",
+                     f"在表头中注明单位（'{header}（天）' 或 '{header} (days)'），其值会乘以 86,400；"
+                     "或在 Excel 中把该列设为时间格式（h:mm:ss）"))
     return ctx.problem(
         "duration_in_minutes", f"{ctx.label(col)} is read in seconds, but its {len(v):,} talk times are "
         f"all under a minute (median {v.median():.3g} s): if they are minutes, every call counts as "

@@ -429,6 +429,27 @@ def test_talk_times_that_look_like_minutes_are_flagged(tmp_path):
     assert not [p for p in load_dataset(tmp_path, mapping=mapping).warnings if p.check == "duration_in_minutes"]
 
 
+def test_talk_times_saved_as_fractions_of_a_day_are_an_error_until_the_header_says_days(tmp_path):
+    """Excel times pasted as values: 0:02:23 becomes 0.00165509 (143 / 86,400). Read as
+    seconds, every call was a hang-up and effective talk time 0 for everyone. It is an error
+    whose fix, the unit 天 in the header, reads 143 s."""
+    emp = pd.DataFrame({"工号": ["E1"], "姓名": ["王芳"], "团队": ["一组"], "岗位": ["电销"]})
+    seconds = [143, 242, 0, 220, 37, 306]
+    calls = pd.DataFrame({"通话编号": [f"K{i}" for i in range(6)], "工号": "E1", "呼叫时间": "2021-01-01 09:00",
+                          "通话时长": [v / 86400 for v in seconds], "是否接通": ["是", "是", "否", "是", "是", "是"]})
+    _write_csv(tmp_path / "员工.csv", emp, encoding="utf-8-sig")
+    _write_csv(tmp_path / "通话记录.csv", calls, encoding="utf-8-sig")
+    [e] = [p for p in validate_dataset(tmp_path).problems if p.check == "duration_in_days"]
+    # 5 positive values; their median, 220 s, is 0.00254630 of a day
+    assert e.message == ("'通话时长' (duration_s) is read in seconds, but all its 5 talk times are under a second "
+                         "(median 0.00255): they look like Excel times saved as plain numbers, in days "
+                         "(0.00255 × 86,400 = 220 s). Read as seconds, every call would count as a hang-up")
+    assert e.fix_text("zh").startswith("在表头中注明单位（'通话时长（天）'")
+    _write_csv(tmp_path / "通话记录.csv", calls.rename(columns={"通话时长": "通话时长（天）"}), encoding="utf-8-sig")
+    ds = load_dataset(tmp_path)
+    assert ds.tables["calls"]["duration_s"].tolist() == [float(v) for v in seconds]
+
+
 def test_a_kpi_sheet_column_may_state_its_unit(tmp_path):
     sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"], "销售额（万元）": ["1.2", "0.9"]})
     _write_csv(tmp_path / "指标表.csv", sheet)
