@@ -2445,8 +2445,9 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
 
 
 # what a cell of a totals row says in exports (compared after normalise)
-_TOTAL_WORDS = {normalise(w) for w in ("合计", "总计", "小计", "总合计", "共计", "合計", "總計", "小計",
-                                       "total", "totals", "grand total", "subtotal", "sum")}
+# (汇总: what Excel's 分类汇总 writes beside each group, 0011 汇总)
+_TOTAL_WORDS = {normalise(w) for w in ("合计", "总计", "小计", "总合计", "共计", "合計", "總計", "小計", "汇总", "匯總",
+                                       "彙總", "total", "totals", "grand total", "subtotal", "sum")}
 
 
 def _is_total_label(text: str) -> bool:
@@ -2454,8 +2455,8 @@ def _is_total_label(text: str) -> bool:
     bracket or a count (合计：, 总计(3单), 合计 4,079 单), or after what it sums up (张三 小计,
     East total).
 
-    >>> [_is_total_label(t) for t in ("合计：", "总计(3单)", "E1 小计", "Total: 12", "小计算器", "checksum")]
-    [True, True, True, True, False, False]
+    >>> [_is_total_label(t) for t in ("合计：", "总计(3单)", "E1 小计", "0011 汇总", "Total: 12", "小计算器", "checksum")]
+    [True, True, True, True, True, False, False]
     """
     core = re.split(r"[:(]", unicodedata.normalize("NFKC", text).strip().lower(), maxsplit=1)[0].strip()
     key = normalise(core)

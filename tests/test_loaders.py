@@ -1996,7 +1996,8 @@ def test_totals_rows_of_an_export_are_left_out(tmp_path):
 
 
 def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_path):
-    """Chinese back-offices write 合计：, 总计(2单) or a subtotal per person (张三 小计):
+    """Chinese back-offices write 合计：, 总计(2单) or a subtotal per person (张三 小计, or
+    0011 汇总 from Excel's 分类汇总):
     these are totals too, not rows whose empty cells need filling in."""
     orders, w = _orders_with_totals(tmp_path, [
         ["订单明细导出"],
@@ -2005,10 +2006,12 @@ def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_pat
         ["O2", "E1", "C2", "2026-10-02", 50],
         [None, "E1 小计", None, None, 150],
         ["O3", "E2", "C3", "2026-10-03", 70],
+        [None, "E2 汇总", None, None, 70],  # (Excel's 分类汇总)
         ["总计(3单)", None, None, None, 220],
         ["合计：", None, None, None, 220]])
     assert orders["order_id"].tolist() == ["O1", "O2", "O3"] and orders["amount"].sum() == 220
-    assert w.message == "3 totals row(s) left out: rows 5 ('E1 小计'), 7 ('总计(3单)'), 8 ('合计：')"
+    assert w.message == ("4 totals row(s) left out: rows 5 ('E1 小计'), 7 ('E2 汇总'), 8 ('总计(3单)'), "
+                         "9 ('合计：')")
 
 
 def test_the_notes_below_an_export_s_records_are_not_records(tmp_path):
