@@ -1262,26 +1262,34 @@ def company_targets(targets: pd.DataFrame | None, period) -> pd.Series:
     """Company target per KPI for ``period`` (index: kpi).
 
     For each KPI: the sum of the team-level rows (``employee_id`` empty) when the plan has
-    any for that KPI, else the sum of the individual rows. Only KPIs that add up (amounts
-    and counts) get a company target; a ratio target (e.g. a conversion rate) does not add
-    up, so ratios are left out. Monthly rows inside a quarter or year are summed first
-    (see :func:`salesperf_kit.kpis.targets_for`).
+    any for that KPI, else the sum of the individual rows. A target that does not add up (a
+    connect rate, an average talk time) is the company's only when it is a standard set
+    for several: two rows or more, all with the same value (接通率 80 % for every agent:
+    80 %); targets that differ, one person's alone, and ranks give none, since a company
+    rate weighs its people by their volume. Monthly rows inside a quarter or year
+    are summed first, rates averaged (see :func:`salesperf_kit.kpis.targets_for`).
     """
     from .kpis import targets_for
 
     if targets is None or len(targets) == 0:
         return pd.Series(dtype="float64", name="target")
     rows = targets_for(targets, period)
-    additive = {k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes")}
-    rows = rows[rows["kpi"].isin(additive)]
+    rows = rows[rows["kpi"].isin([k for k, v in CATALOGUE.items() if v.unit != "rank"])]
     team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
     person_rows = rows[rows["employee_id"].notna()]
     out = {}
     for kpi in sorted(set(rows["kpi"])):
         t = team_rows[team_rows["kpi"] == kpi]
-        src = t if len(t) else person_rows[person_rows["kpi"] == kpi]
-        out[kpi] = float(src["target"].sum())
+        src = (t if len(t) else person_rows[person_rows["kpi"] == kpi])["target"].astype("float64").dropna()
+        if kpi in ADDITIVE:
+            out[kpi] = float(src.sum())
+        elif len(src) >= 2 and np.allclose(src, src.iloc[0]):
+            out[kpi] = float(src.iloc[0])
     return pd.Series(out, name="target", dtype="float64")
+
+
+#: the KPIs whose targets add up over people and months (amounts, counts, minutes)
+ADDITIVE = frozenset(k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes"))
 
 
 def target_levels(targets: pd.DataFrame | None, period, employees: pd.DataFrame,

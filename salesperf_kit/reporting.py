@@ -461,8 +461,9 @@ class Report:
         idle = months_without_records(self.dataset, self.period) if len(months) > 1 else []
         if not idle or len(idle) == len(months):
             return analysis.company_targets(table, self.period), []
-        parts = [analysis.company_targets(table, m) for m in months if m not in idle]
-        return pd.concat(parts).groupby(level=0).sum().rename("target"), [str(m) for m in idle]
+        parts = pd.concat([analysis.company_targets(table, m) for m in months if m not in idle]).groupby(level=0)
+        summed, mean = parts.sum(), parts.mean()  # (a rate's monthly targets averaged, as targets_for does)
+        return summed.where(summed.index.isin(analysis.ADDITIVE), mean).rename("target"), [str(m) for m in idle]
 
     def _unowned_sentences(self, kpis: list[str]) -> list[str]:
         """A warning per funnel table of which at least :data:`analysis.UNOWNED_SHARE` of the

@@ -709,7 +709,7 @@ def test_data_quality_of_a_plain_dict(tables):
     assert out["file"].isna().all()
 
 
-def test_company_targets_prefer_team_rows_and_skip_ratios():
+def test_company_targets_prefer_team_rows_and_take_a_rate_only_when_set_alike():
     from salesperf_kit.analysis import company_targets
 
     t = pd.DataFrame({
@@ -725,6 +725,12 @@ def test_company_targets_prefer_team_rows_and_skip_ratios():
     # conversion_rate: a ratio does not add up -> no company target
     assert got.to_dict() == {"orders": 30.0, "revenue": 600.0}
     assert company_targets(None, "2026-10").empty
+    # a rate set alike for several (接通率 80 % for each agent) is the company's; rates that
+    # differ are not, nor is a rank
+    alike = pd.DataFrame({"period": "2026-10", "employee_id": ["E1", "E2", "E1", "E2", "E1", "E2"], "team": None,
+                          "kpi": ["connect_rate"] * 2 + ["close_rate"] * 2 + ["search_rank"] * 2,
+                          "target": [0.8, 0.8, 0.3, 0.4, 3.0, 3.0]})
+    assert company_targets(alike, "2026-10").to_dict() == {"connect_rate": 0.8}
 
 
 def test_target_levels_compare_team_and_personal_targets_over_the_same_teams():
