@@ -964,9 +964,16 @@ class Report:
             share = c.get("payout_to_revenue", np.nan)
             # people whose total is unknown (no score, so no performance pay) are only partly in the sum
             unknown = int(c.get("incomplete_rows", 0) or 0)
-            left_out = ((f"，未计入 {unknown} 人无法确定的部分（表中为 –）" if self.zh else
-                         f", leaving out what could not be determined for {unknown} "
-                         f"{'person' if unknown == 1 else 'people'} (– in the table)") if unknown else "")
+            left_out = ""
+            if unknown:  # (their known items are in the total: said, so that the table's column adds up to it)
+                from .incentives import COMPONENTS
+
+                part = self.payouts[self.payouts["total"].isna()] if "total" in self.payouts else self.payouts.iloc[:0]
+                known = self._money(float(sum(pd.to_numeric(part[k], errors="coerce").sum()
+                                              for k in COMPONENTS if k in part)))
+                left_out = (f"；其中 {unknown} 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 {known}" if self.zh else
+                            f"; for {unknown} {'person' if unknown == 1 else 'people'} whose total could not be "
+                            f"determined (– in the table), it counts only the {known} of their pay that could")
             # to the cent, as the table beneath gives each person's total (311,516.58, not 311,517)
             total = self._money(total)
             if pd.notna(share):

@@ -1196,13 +1196,15 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews_report):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "总发放 12,000.00，未计入 2 人无法确定的部分（表中为 –）。"),
-    ("en", "Total payout 12,000.00, leaving out what could not be determined for 2 people (– in the table)."),
+    ("zh", "总发放 12,000.00；其中 2 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 12,000.00。"),
+    ("en", "Total payout 12,000.00; for 2 people whose total could not be determined (– in the table), it counts "
+           "only the 12,000.00 of their pay that could."),
 ])
 def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(ad_buyers_without_orders, language, text):
     """Two ad buyers with ad data and no orders: no KPI of their role can be scored, so their
     performance pay and totals are unknown; the sum is the two base pays (2 x 6,000), which
-    must not read as what the plan costs."""
+    must not read as what the plan costs, and which the table's totals (– for both) do not
+    add up to: the sentence says how much of it is theirs."""
     tmp_path, plan = ad_buyers_without_orders
     report = build_report(business="online", params_file=str(plan), data_path=str(tmp_path),
                           period="2026-10", language=language)
