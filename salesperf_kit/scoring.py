@@ -751,6 +751,52 @@ def attainment_without_targets(params, dataset, roles, period=None) -> list[Prob
                      f"为该期间添加「{label(k, 'zh')}」的目标（如用 `salesperf targets {params.business} --year <年份>`，"
                      f"并在 targets.kpis 中列出 {k}），或改按百分位计分：scoring.kpi_normalisation.{k}: "
                      "{method: percentile}")))
+    return out + _roles_without_targets(params, dataset, roles, targets, avail, weighted, p)
+
+
+def _roles_without_targets(params, dataset, roles, targets, avail, unfound: dict, p) -> list[Problem]:
+    """A warning for each role with KPIs scored by attainment and weighted for it of which the
+    targets table has targets, but for none of the role's people: targets set for the agents
+    and not their team leads leave the leads' rows "no target" as surely as no targets at
+    all (KPIs in ``unfound`` have no targets for anyone: warned of already)."""
+    from .loaders import tables_of
+
+    emp = tables_of(dataset, read=("employees",)).get("employees")
+    if emp is None or "role" not in emp or targets is None or not len(targets) or "employee_id" not in targets:
+        return []
+    sc = params.scoring
+    plan_roles = emp["role"].map(lambda r: params.plan_role(str(r)) if pd.notna(r) else None)
+    out = []
+    for role in roles:
+        people = emp[plan_roles == role]
+        if people.empty:
+            continue
+        ids = set(people["employee_id"].astype(str))
+        have = kpis_with_targets(targets[targets["employee_id"].astype("string").isin(ids).fillna(False)], p)
+        weights = weights_for(params, role, p) if p is not None else dict(sc.roles[role].weights)
+        missing = [(k, w) for k, w in weights.items()
+                   if w > 0 and k not in unfound and k != "team_revenue" and sc.normalisation_of(k).method == "attainment"
+                   and avail.get(k, False) and not target_found(k, have, params)]
+        if not missing:
+            continue
+        names = (people["name"] if "name" in people else people["employee_id"]).astype(str).tolist()
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        shown_zh = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+        n, one = len(names), len(missing) == 1
+        ks = ", ".join(f"{k} (weight {w:g})" for k, w in missing)
+        ks_zh = "、".join(f"「{label(k, 'zh')}」（权重 {w:g}）" for k, w in missing)
+        when, when_zh = (f" for {p}", f" {p} 的") if p is not None else ("", "")
+        out.append(Problem(
+            "targets", "role_without_targets", severity="warning", key=f"scoring.roles.{role}.weights", value=None,
+            message=Note(f"the role {role} is scored by attainment on {ks}, but none of its {n} "
+                         f"{'person' if n == 1 else 'people'} ({shown}) has a target of {'it' if one else 'them'}{when}, "
+                         f"which the targets give others: each such row of theirs would say '{UNSCORED['target']}'",
+                         f"岗位「{params.role_label(role, 'zh')}」按目标达成率考核{ks_zh}，但该岗位的 {n} 人（{shown_zh}）都没有"
+                         f"{when_zh}{'该' if one else '这些'}目标（目标表只给了其他人）：计分时他们的该项都将是"
+                         "“无目标，权重已按比例分配给其他指标”"),
+            fix=Note("add their targets to the targets table (rows with their employee_id), or weigh KPIs for the "
+                     f"role that need no target (scoring.roles.{role}.weights)",
+                     f"在目标表中补上他们的目标（填写其工号的行），或在 scoring.roles.{role}.weights 中改用不需要目标的指标")))
     return out
 
 

@@ -2542,8 +2542,22 @@ def test_validate_warns_of_a_kpi_scored_by_attainment_without_targets(tmp_path):
     assert "no revenue targets for 2026-10" in found["scoring.kpi_normalisation.revenue"].message
     assert warned("2026-09") == {} and warned() == {}
 
+    # targets of the agents only: the team leads, scored on revenue by attainment, have none
+    emp = pd.read_csv(data / "employees.csv", dtype=str)
+    leads = set(emp.loc[emp["role"] == "team_lead", "employee_id"])
+    targets[~targets["employee_id"].isin(leads)].to_csv(data / "targets.csv", index=False)
+    report = validate_dataset(data, params=plan, period="2026-10")
+    [w] = [p for p in report.warnings if p.check == "role_without_targets"]
+    assert (w.key, warned("2026-10")) == ("scoring.roles.team_lead.weights", {})
+    assert w.message == ("the role team_lead is scored by attainment on revenue (weight 0.5), but none of its 5 people "
+                         "(苏艳雪, 熊梅然, 叶建, …) has a target of it for 2026-10, which the targets give others: each "
+                         "such row of theirs would say 'no target: weight redistributed'")
+    assert w.text("zh").startswith("岗位「组长」按目标达成率考核「销售额」（权重 0.5），但该岗位的 5 人（苏艳雪、熊梅然、叶建等）"
+                                   "都没有 2026-10 的该目标")
     targets.to_csv(data / "targets.csv", index=False)  # every target: nothing to say
     assert warned("2026-10") == {} and warned() == {}
+    assert not [p for p in validate_dataset(data, params=plan, period="2026-10").warnings
+                if p.check == "role_without_targets"]
     # by percentile, no target is needed; by attainment inherited, the key is the plan's normalisation
     pct = tmp_path / "pct.yaml"
     pct.write_text("extends: telesales\nscoring:\n  normalisation: {method: attainment}\n  kpi_normalisation: null\n",
