@@ -3652,7 +3652,8 @@ def _warn_after_period(period: Period, run: _Run) -> None:
                 "after_period", f"{n:,} row(s) dated after {period} ({col} up to "
                 f"{df.loc[later, col].max():%Y-%m-%d}): kept for history/later periods; not "
                 f"counted in {period}", column=col, severity="warning",
-                zh=f"{n:,} 行日期晚于 {period}（{col} 最晚 {df.loc[later, col].max():%Y-%m-%d}）："
+                zh=f"{n:,} 行日期晚于 {period}（「{run.ctxs[table].headers.get(col, col)}」最晚 "
+                   f"{df.loc[later, col].max():%Y-%m-%d}）："
                    f"保留用于历史和以后的期间，不计入 {period}",
                 fix=Note("nothing to do if the export runs past the period", "导出文件超出本期间时无需处理")))
 

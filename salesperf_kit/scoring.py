@@ -988,8 +988,9 @@ def _adjustments(kpis, people: pd.DataFrame, params, notes: list[str]) -> list[t
                 f"{rule} {'bonus' if sign > 0 else 'penalty'} not applied: the KPIs carry no '{kind}' activity "
                 f"counts (it needs the activities table and an activities KPI such as "
                 f"{'collaboration' if sign > 0 else 'compliance_violations'}).",
-                f"{'协作加分' if sign > 0 else '合规扣分'}未计：指标中没有 {kind} 类活动的次数（需要「行为」表和"
-                f"「{label('collaboration' if sign > 0 else 'compliance_violations', 'zh')}」这类行为指标）。"))
+                f"{'协作加分' if sign > 0 else '合规扣分'}未计：指标中没有"
+                f"「{label('collaboration' if sign > 0 else 'compliance_violations', 'zh')}」类活动（{kind}）的次数"
+                "（需要「行为」表和这类行为指标）。"))
             continue
         for e in ids:
             n = float(facts[col].get(e, 0.0) or 0.0)

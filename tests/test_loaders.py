@@ -868,6 +868,7 @@ def test_warnings_for_unused_columns_unknown_files_and_rows_after_period(csv_fol
     after = by_check["after_period"]
     assert after.table == "orders" and after.message.startswith("1 row(s) dated after 2026-10")
     assert "not counted in 2026-10" in after.message
+    assert after.text("zh") == "1 行日期晚于 2026-10（「order_date」最晚 2026-11-03）：保留用于历史和以后的期间，不计入 2026-10"
     assert len(ds.tables["orders"]) == 4  # kept, not dropped
 
 

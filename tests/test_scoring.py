@@ -516,6 +516,19 @@ def test_bonuses_and_penalties(kpis, data):
     assert row(card, "E3")["score"] == pytest.approx(65 - 10)
 
 
+def test_a_bonus_whose_activities_were_not_counted_says_so_in_both_languages(data):
+    """Without the activities KPIs, the collaboration and compliance points cannot be
+    counted: the notes say which activity and what it needs, in Chinese without the kit's
+    own keys beside the Chinese names."""
+    without = compute_kpis(data, PERIOD, kpis=[k for k in KPIS if k not in ("collaboration", "compliance_violations")])
+    card = score(without, make_params(bonuses=BONUSES), targets=data["targets"])
+    notes = {n.split(" ")[0]: n for n in card.notes if "not applied" in n}
+    assert str(notes["collaboration"]) == ("collaboration bonus not applied: the KPIs carry no 'assist' activity counts "
+                                           "(it needs the activities table and an activities KPI such as collaboration).")
+    assert notes["compliance"].zh == ("合规扣分未计：指标中没有「合规违规次数」类活动（compliance_violation）的次数"
+                                      "（需要「行为」表和这类行为指标）。")
+
+
 def test_repurchase_threshold_is_strict(kpis):
     card = score(kpis, make_params(bonuses={"repurchase": {"threshold": 0.5, "points": 5}}))
     assert card.adjustments.empty
