@@ -668,21 +668,32 @@ class Report:
         unscored = table[table["score"].isna()]
         if unscored.empty:
             return []
-        have = [k for k in self.kpis.kpis if self.kpis.wide[k].notna().any()]
-        shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
+        from .scoring import UNSCORED
+
         card = self.scorecard.table
         ids = set(card.loc[card["score"].isna(), "employee_id"].astype(str))
         d = analysis.unscored_weights(self.scorecard.details)
         d = d[d["employee_id"].astype(str).isin(ids)]
+        # the KPIs to weigh instead: those with a value for these very people, other than the
+        # ones that just failed them (revenue without their targets is no way out)
+        wide = self.kpis.wide
+        theirs = wide[wide["employee_id"].astype(str).isin(ids)]
+        have = [k for k in self.kpis.kpis if k not in set(d["kpi"]) and theirs[k].notna().any()]
+        shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
+        targets = bool((d["note"] == UNSCORED["target"]).any()) if "note" in d else False
         reasons = {k: self._why_unscored(g) for k, g in sorted(d.groupby("kpi"), key=lambda kg: kg[0])[:6]}
         why = ("；".join(f"「{self._label(k)}」：{zh}" for k, (zh, _) in reasons.items()) if self.zh
                else "; ".join(f"{self._label(k)}: {en}" for k, (_, en) in reasons.items()))
         if self.zh:
+            fixes = (["在目标表中为他们补上目标"] if targets else []) + (
+                [f"在参数文件 scoring.roles 中改用数据能为他们提供的指标：{shown}"] if have else [])
             return [f"{len(unscored)} 人没有得分：其岗位的考核指标在这份数据中都无法计分（{why}）。"
-                    f"请在参数文件 scoring.roles 中改用数据能提供的指标：{shown}。"]
+                    + (f"请{'，或'.join(fixes)}。" if fixes else "请在数据中补上这些指标所需的表或列。")]
+        fixes = (["give them targets in the targets table"] if targets else []) + (
+            [f"change scoring.roles in the parameter file to KPIs these data give for them: {shown}"] if have else [])
+        fix = " or ".join(fixes) if fixes else "add the tables or columns these KPIs need to the data"
         return [f"{len(unscored)} {'person has' if len(unscored) == 1 else 'people have'} no score: none of "
-                f"their role's KPIs can be scored with these data ({why}). Change scoring.roles in the parameter "
-                f"file to KPIs these data give: {shown}."]
+                f"their role's KPIs can be scored with these data ({why}). {fix[0].upper()}{fix[1:]}."]
 
     def _why_unscored(self, rows: pd.DataFrame) -> tuple[str, str]:
         """Why one weighted KPI went unscored for the people of ``rows`` (rows of

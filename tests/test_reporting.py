@@ -1195,6 +1195,35 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews_report):
         assert shown == Decimal(r["Total"].replace(",", ""))
 
 
+def test_people_without_a_score_are_not_told_to_weigh_the_kpis_that_failed_them(tmp_path):
+    """Agents with revenue targets and a team lead without: the lead's revenue has no target
+    and their close rate no value, so they get no score. The fix offered named revenue and
+    close rate among the KPIs to weigh instead; it now asks for their targets and offers
+    only KPIs with a value for them."""
+    import pandas as pd
+
+    pd.DataFrame({"employee_id": ["A1", "A2", "L1"], "name": ["Ann", "Bob", "Lee"], "team": "T",
+                  "role": ["agent", "agent", "team_lead"]}).to_csv(tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"call_id": ["K1", "K2", "K3"], "employee_id": ["A1", "A2", "A2"], "customer_id": ["C1", "C2", "C3"],
+                  "started_at": "2026-10-05 10:00", "duration_s": [120, 90, 200], "connected": True,
+                  "outcome": ["deal", "intent", "deal"]}).to_csv(tmp_path / "calls.csv", index=False)
+    pd.DataFrame({"order_id": ["O1", "O2"], "employee_id": ["A1", "A2"], "customer_id": ["C1", "C3"],
+                  "order_date": "2026-10-06", "amount": [100.0, 300.0], "status": "completed"}
+                 ).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame({"period": "2026-10", "employee_id": ["A1", "A2"], "kpi": "revenue", "target": [100.0, 200.0]}
+                 ).to_csv(tmp_path / "targets.csv", index=False)
+    for language, fix, failed in (
+            ("en", "Give them targets in the targets table or change scoring.roles in the parameter file to KPIs "
+                   "these data give for them: ", ("Revenue", "Close rate")),
+            ("zh", "请在目标表中为他们补上目标，或在参数文件 scoring.roles 中改用数据能为他们提供的指标：", ("销售额", "成交率"))):
+        report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                              data_path=str(tmp_path), period="2026-10", language=language)
+        [line] = report.unscored_lines()
+        head, _, offered = line.partition(fix)
+        assert offered and all(k in head and k not in offered for k in failed), line
+        assert ("Calls" if language == "en" else "呼叫量") in offered
+
+
 @pytest.mark.parametrize("language, text", [
     ("zh", "总发放 12,000.00；其中 2 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 12,000.00。"),
     ("en", "Total payout 12,000.00; for 2 people whose total could not be determined (– in the table), it counts "
