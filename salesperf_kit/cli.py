@@ -38,8 +38,9 @@ def _friendly(func):
         try:
             with _terminate_as_interrupt():
                 return func(*args, **kwargs)
-        except DataContractError as err:
-            click.echo(err.report(), err=True)
+        except DataContractError as err:  # in the plan's language, as validate says it
+            language = kwargs.get("language") or _plan_language(kwargs.get("params_file"))
+            click.echo(_contract_text(err, language), err=True)
             sys.exit(1)
         except ParamsError as err:  # said in the plan's language: its key paths and lines, its fixes
             language = kwargs.get("language") or _plan_language(kwargs.get("params_file") or err.file)
@@ -62,6 +63,21 @@ def _friendly(func):
             sys.exit(128 + stop.signum)
 
     return wrapper
+
+
+def _contract_text(err: DataContractError, language: str) -> str:
+    """The data's errors: :meth:`DataContractError.report`, or in Chinese the lines of
+    ``salesperf validate`` under the file each is in."""
+    if language != "zh":
+        return err.report()
+    from .loaders import _grouped_lines
+
+    files = list(dict.fromkeys(p.file for p in err.problems))
+    lines = [f"数据有 {len(err.problems):,} 处不符合数据约定："]
+    for file in files:
+        lines.append(f"  {file or '总体'}")
+        lines += _grouped_lines([p for p in err.problems if p.file == file], 5, "zh")
+    return "\n".join(lines)
 
 
 def _plan_language(plan) -> str:
