@@ -1816,6 +1816,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     empty = pd.concat([_missing(data[c]) for c in data.columns], axis=1).all(axis=1) \
         if len(data.columns) else pd.Series(True, index=data.index)
     data = data[~empty]
+    headers, data = _units_row(ctx, grid.headers, data, run)
+    grid = _Grid(headers, data, grid.header_row)
     keys: set[str] = set()  # headers used as lookup keys: not "unused columns"
     failed: set[str] = set()  # headers that lookups reported as failed would have brought
     if m["lookups"].get(table):
@@ -2880,6 +2882,40 @@ _TIME_UNITS = {"秒": 1.0, "s": 1.0, "sec": 1.0, "分钟": 60.0, "分": 60.0, "m
 _MONEY_COLUMNS = {"amount", "cost", "paid_amount", "spend", "stock_value", "base_pay", "target"}
 _BRACKETED = re.compile(r"^(?P<base>.*?)\s*[（(]\s*(?P<unit>[^()（）]{1,4}?)\s*[)）]\s*$")
 _MONEY_SUFFIX = re.compile(r"^(?P<base>.+?)\s*(?P<unit>百万元|万元|千元|亿元)$")
+
+
+#: what a row of units under the header holds beside the units applied (秒, 元, 万元, ...):
+#: counts' units, read and left alone
+_COUNT_UNITS = frozenset({"个", "次", "件", "人", "单", "笔", "位", "户", "条", "通", "家", "台", "套", "天"})
+
+
+def _units_row(ctx: _Ctx, headers: list[str], data: pd.DataFrame, run: _Run) -> tuple[list[str], pd.DataFrame]:
+    """A row of units right under the header (通话时长 / 秒, 成交金额 / 元), as Chinese
+    reports print them: read as the headers' units (通话时长（秒）, so that 分钟 or 万元
+    scale as in a header) and left out, with a warning. A row is taken for units when each
+    of its filled cells is a unit, one of them a time or money unit; a % is not (rates
+    written as 45 under % would need reading as 0.45: such a row stays an error)."""
+    if data.empty:
+        return headers, data
+    first = data.iloc[0]
+    cells = {i: unicodedata.normalize("NFKC", t).strip("()（） ").lower()
+             for i, t in ((i, _cell_text(v)) for i, v in enumerate(first)) if t}
+    scaled = set(_TIME_UNITS) | set(_MONEY_UNITS)
+    if not cells or not all(u in scaled or u in _COUNT_UNITS for u in cells.values()) \
+            or not any(u in scaled for u in cells.values()):
+        return headers, data
+    out = list(headers)
+    for i, unit in cells.items():
+        if unit in scaled and i < len(out) and out[i] and _split_unit(out[i]) is None:
+            out[i] = f"{out[i]}（{unit}）"
+    said = ", ".join(f"'{headers[i]}': {u}" for i, u in cells.items() if i < len(headers))
+    said_zh = "，".join(f"「{headers[i]}」：{u}" for i, u in cells.items() if i < len(headers))
+    run.add(ctx.problem(
+        "units_row", f"the row under the header gives units ({said}): read as the headers' units and left out",
+        severity="warning", index=data.index[0],
+        zh=f"表头下的这一行是单位（{said_zh}）：已作为表头的单位读取，不计入记录",
+        fix=Note("nothing to do if those are the units", "单位正确时无需处理")))
+    return out, data.iloc[1:]
 
 
 def _units_of(table: str, col: str) -> dict[str, float]:

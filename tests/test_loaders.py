@@ -1192,6 +1192,38 @@ def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     assert w["orders"].text("zh") == "2 行的 employee_id 与员工表的工号只差前导零，已对应到工号：'123' → 00123, '124' → 00124"
 
 
+def test_a_row_of_units_under_the_header_is_read_as_the_headers_units(tmp_path):
+    """Chinese reports print units under the header (通话时长 / 分钟, 成交金额 / 万元): the
+    row was read as a record and gave an error per cell asking to fill it in. It is read as
+    the headers' units (2.5 minutes: 150 s; 1.2 万元: 12,000) and left out, with a warning; a
+    % row is not taken for units."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "员工"
+    for row in (["工号", "姓名", "团队", "岗位"], ["E1", "张三", "一组", "电销"]):
+        ws.append(row)
+    ws = wb.create_sheet("通话记录")
+    for row in (["通话编号", "工号", "呼叫时间", "通话时长", "是否接通"], [None, None, None, "分钟", None],
+                ["K1", "E1", "2026-10-01 09:00", 2.5, "是"]):
+        ws.append(row)
+    ws = wb.create_sheet("订单")
+    for row in (["订单编号", "工号", "客户编号", "下单时间", "成交金额", "数量"], [None, None, None, None, "（万元）", "件"],
+                ["O1", "E1", "C1", "2026-10-01", 1.2, 3]):
+        ws.append(row)
+    wb.save(tmp_path / "导出.xlsx")
+    ds = load_dataset(tmp_path / "导出.xlsx")
+    assert ds.tables["calls"]["duration_s"].tolist() == [150.0]
+    assert ds.tables["orders"]["amount"].tolist() == [12000.0]
+    rows = {w.table: w for w in ds.warnings if w.check == "units_row"}
+    assert (rows["orders"].sheet, rows["orders"].row) == ("订单", 2)
+    assert rows["orders"].message == ("the row under the header gives units ('成交金额': 万元, '数量': 件): read as "
+                                      "the headers' units and left out")
+    assert rows["calls"].text("zh") == "表头下的这一行是单位（「通话时长」：分钟）：已作为表头的单位读取，不计入记录"
+    ws["E2"] = "%"  # (a % among the units: the row stays a row to correct)
+    wb.save(tmp_path / "导出.xlsx")
+    assert [p.row for p in validate_dataset(tmp_path / "导出.xlsx").problems if p.table == "orders"][:1] == [2]
+
+
 def test_a_hidden_sheet_named_after_a_table_is_not_read_unless_data_files_names_it(tmp_path):
     """The client hid last month's 订单 sheet (amounts doubled) and sent this month's orders on
     a sheet named 10月成交: the hidden copy was read as the orders, with no word. It is left
