@@ -975,7 +975,7 @@ def test_the_currency_of_the_amounts(tmp_path):
     assert load_params(PARAMS_DIR / "online.yaml").currency("zh") is None  # unset: money without a unit
     for text, zh, en in [("CNY", "元", "CNY"), ("usd", "美元", "USD"), ("元", "元", "CNY"), ("RMB", "元", "CNY"),
                          ("人民币", "元", "CNY"), ("S$", "S$", "S$"), ("{zh: 元}", "元", "CNY"),
-                         ("{zh: 元, en: RMB}", "元", "RMB"), ("{en: EUR}", "欧元", "EUR")]:
+                         ("{zh: 元, en: RMB}", "元", "RMB"), ("{en: EUR}", "欧元", "EUR"), ("BRL", "巴西雷亚尔", "BRL")]:
         p = load_params(_write(tmp_path, "a.yaml", f"extends: online\nreport: {{currency: {text}}}\n"))
         assert (p.currency("zh"), p.currency("en"), p.currency()) == (zh, en, zh), text
     _write(tmp_path, "base.yaml", "extends: online\nreport: {currency: {zh: 元, en: CNY}}\n")
@@ -985,7 +985,7 @@ def test_the_currency_of_the_amounts(tmp_path):
 
 @pytest.mark.parametrize("text, problem", [
     ("CYN", "'CYN' is not a currency code the kit knows (CNY, USD, EUR, HKD, MOP, TWD, JPY, KRW, GBP, SGD, MYR, "
-            "THB, AUD, CAD, CHF). Did you mean 'CNY'? Fix: write a known code, or the unit in each language as the "
+            "THB, AUD, CAD, CHF, NZD, INR, IDR, VND, PHP, AED, SAR, BRL, MXN, ZAR, RUB). Did you mean 'CNY'? Fix: write a known code, or the unit in each language as the "
             "report should show it ({zh: ..., en: ...}) (found 'CYN')"),
     ("1", "expected the currency as text, a code or a unit. Fix: e.g. currency: CNY, currency: 元, or currency: "
           "{zh: 元, en: CNY} (found 1)"),
