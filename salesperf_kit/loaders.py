@@ -2083,6 +2083,8 @@ def _blame_defaults(run: _Run) -> None:
 def _default_problem(first: Problem, n: int, f: _Filled) -> Problem:
     """One finding about a default of ``data.defaults`` (see :func:`_blame_defaults`)."""
     table, col, check = first.table, first.column, first.check
+    if check == "field_uniqueness":  # (a duplicated id is one finding, at its first row: every filled row has it)
+        n = max(n, len(f.rows))
     key = f"data.defaults.{table}.{col}"
     where = f"{f.file}" + (f", sheet '{f.sheet}'," if f.sheet else "")
     cells = f"{n:,} row(s) of {where} with no {col}"
@@ -3522,6 +3524,10 @@ def _validate(ctx: _Ctx, model: type[pa.DataFrameModel], df: pd.DataFrame, raw: 
         row = ctx.row(index)
         if (col, row) in bad_cells or (col, row) in seen:
             continue
+        if check == "field_uniqueness":  # a duplicated id once, at its first row naming the others
+            rows = key_rows.get((col, str(value)), [row])
+            if row != min(rows):
+                continue
         seen.add((col, row))
         shown = _cell_text(raw.at[index, col]) if col in raw.columns else _cell_text(value)
         label, label_zh = ctx.label(col), ctx.label(col, "zh")
