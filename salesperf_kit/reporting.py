@@ -762,6 +762,20 @@ class Report:
         return Section(_t("distributions", self.language), paras, teams, self._figure("distribution", ax),
                        key="distributions")
 
+    def _in_scope(self, wide: pd.DataFrame) -> pd.DataFrame:
+        """``wide`` with the KPIs' values blank for the roles their statistics leave out
+        (:meth:`_scope`): a closer who also logs a few contacts is no outlier among the
+        people scored on contacts."""
+        if "role" not in wide:
+            return wide
+        ks = [c for c in wide.columns if c in CATALOGUE]
+        scope = self._scope(ks)
+        out = wide.copy()
+        roles = out["role"].astype(str)
+        for k, role in zip(scope.loc[~scope["counted"], "kpi"], scope.loc[~scope["counted"], "role"], strict=True):
+            out.loc[roles == str(role), k] = np.nan
+        return out
+
     def _scope(self, kpis: list[str]) -> pd.DataFrame:
         """Whose values count in the statistics of ``kpis`` (:func:`analysis.kpi_scope`)."""
         return analysis.kpi_scope(self.kpis.wide, self.scorecard.details, kpis=kpis)
@@ -1271,7 +1285,7 @@ class Report:
 
         tables = self.dataset.tables
         roles = self.kpis.wide["role"].dropna().astype(str).unique() if "role" in self.kpis.wide else []
-        alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self.kpis.wide,
+        alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self._in_scope(self.kpis.wide),
                         business=self.business, options=self.params.kpi_options.model_dump(),
                         language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people(),
                         customers=self._customer if self.anonymise else None, currency=self.currency)

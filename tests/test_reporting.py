@@ -2074,3 +2074,32 @@ def test_the_goals_of_people_also_show_their_teams(online_small, shared_report, 
     else:
         parts = [f"{k} {actual[k]:,.0f} against {v:,.0f} ({actual[k] / v:.1%})" for k, v in target.items()]
         assert line == f"Revenue by team: {'; '.join(parts)}."
+
+
+def test_the_outlier_screen_counts_only_the_roles_each_kpi_counts(online_small, shared_report, monkeypatch):
+    """The README says a KPI's outlier screen counts the people of the roles scored on it, as
+    its distribution does; it screened everyone, so a closer who logged a few contacts was an
+    outlier among the contact-makers. The screen now gets those values blank."""
+    from salesperf_kit import analysis, anomalies
+
+    report = shared_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                           data_path=str(online_small), period="2026-10", language="en")
+    seen = {}
+    real = anomalies.detect
+
+    def detect(*args, **kw):
+        seen["wide"] = kw["kpi_wide"]
+        return real(*args, **kw)
+
+    monkeypatch.setattr(anomalies, "detect", detect)
+    report.audit()
+    wide = seen["wide"]
+    ks = [c for c in wide.columns if c in report.kpis.kpis]
+    scope = analysis.kpi_scope(report.kpis.wide, report.scorecard.details, kpis=ks)
+    out = scope[~scope["counted"]]
+    assert len(out), "the sample has KPIs some roles are not counted in"
+    for k, role in zip(out["kpi"], out["role"]):
+        assert wide.loc[wide["role"].astype(str) == role, k].isna().all(), (k, role)
+    counted = scope[scope["counted"]].iloc[0]
+    mine = report.kpis.wide["role"].astype(str) == counted["role"]
+    assert wide.loc[mine, counted["kpi"]].equals(report.kpis.wide.loc[mine, counted["kpi"]]), "counted: left as they are"
