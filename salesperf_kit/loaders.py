@@ -505,7 +505,10 @@ def _check_plan(params, run: _Run, period=None) -> None:
     from .incentives import commission_base_problem, has_commission_base
 
     problem = commission_base_problem(params.incentives)
-    if problem and not has_commission_base(params.incentives.commission.basis, run.dataset.tables):
+    # (orders that failed to load, such as a sheet name mistyped in data.files, are that
+    # error's: not a reason to take the commission out of the plan)
+    failed = any(p.table == "orders" for p in run.problems)
+    if problem and not failed and not has_commission_base(params.incentives.commission.basis, run.dataset.tables):
         run.add(Problem("?", "plan_needs_data", problem,  # (the message begins with the key)
                         file=Path(params.source).name if params.source else None))
 

@@ -2373,6 +2373,14 @@ def test_a_plan_that_needs_data_the_export_lacks_is_said_in_chinese(tmp_path):
     assert p.line("zh") == ("acme.yaml：incentives.commission.basis：提成基数为「ordered」，但数据中没有订单，而 "
                             "incentives.commission.tiers 需要它。修改方法：补上订单表（或在 KPI 表中加上 revenue）；"
                             "或删除方案中的这些部分（设为 null）。")
+    # orders named in data.files by a sheet the workbook lacks: that error alone, not advice to
+    # take the commission out of the plan
+    pd.DataFrame({"order_id": ["O1"], "employee_id": ["E1"], "customer_id": ["C1"], "order_date": ["2026-10-01"],
+                  "amount": [100]}).to_excel(data / "deals.xlsx", sheet_name="Closed deals", index=False)
+    plan.write_text("extends: telesales\ndata: {path: data, files: {orders: 'deals.xlsx#Closed deal'}}\n"
+                    "incentives: {team_pool: null, awards: null}\n", encoding="utf-8")
+    checks = [p.check for p in validate_dataset(data, params=load_params(plan)).problems]
+    assert checks and "plan_needs_data" not in checks, checks
 
 
 @pytest.mark.parametrize("managers, message", [
