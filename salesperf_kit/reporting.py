@@ -432,7 +432,29 @@ class Report:
         paras += self._partial_sentences().values()
         paras += self._unowned_sentences(kpis)
         paras += self._filtered_sentences()
+        paras += self._zero_amount_sentences()
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    def _zero_amount_sentences(self) -> list[str]:
+        """When most of the period's orders have amount 0 (a "declared revenue" column seldom
+        filled): revenue and the money KPIs count them as sales of nothing, so scores on them
+        tie and pay follows the few orders with an amount. The loader's warning of the whole
+        export is in the appendix; the period's share is said here, where the figures are."""
+        orders = self.dataset.tables.get("orders")
+        if orders is None or not {"amount", "order_date"} <= set(orders.columns):
+            return []
+        dates = pd.to_datetime(orders["order_date"], errors="coerce")
+        mine = orders.loc[(dates >= self.period.start) & (dates < self.period.end), "amount"]
+        zero = pd.to_numeric(mine, errors="coerce").fillna(0).eq(0)
+        if len(mine) < 20 or zero.mean() <= 0.5:
+            return []
+        n, share = f"{int(zero.sum()):,}", _fmt(float(zero.mean()), "ratio")
+        return [f"注意：{self.period} 的 {len(mine):,} 笔订单中有 {n} 笔（{share}）金额为 0 或为空：销售额和所有金额类指标"
+                "都把它们当作零金额的成交，按这些指标的得分和提成只反映少数有金额的订单。请确认金额列对应正确（见数据质量附录）。"
+                if self.zh else
+                f"Note: {n} of the {len(mine):,} orders of {self.period} ({share}) have an amount of 0 or none: revenue "
+                "and every money KPI count them as sales of nothing, so scores and commission on them follow the few "
+                "orders with an amount. Check that the amount column is the right one (see the data-quality appendix)."]
 
     def _filtered_sentences(self) -> list[str]:
         """When the plan's ``data.filters`` left rows out (orders of promoters who are not

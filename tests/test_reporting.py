@@ -2103,3 +2103,23 @@ def test_the_outlier_screen_counts_only_the_roles_each_kpi_counts(online_small, 
     counted = scope[scope["counted"]].iloc[0]
     mine = report.kpis.wide["role"].astype(str) == counted["role"]
     assert wide.loc[mine, counted["kpi"]].equals(report.kpis.wide.loc[mine, counted["kpi"]]), "counted: left as they are"
+
+
+def test_the_summary_says_when_most_of_the_period_s_orders_have_no_amount(tmp_path):
+    """A "declared revenue" column mapped to amount, 0 on most deals: every rep's revenue
+    read as 0 and scores on it tied, with the warning in the appendix only. 21 of the
+    period's 25 orders have amount 0 (84 %); the summary says so."""
+    import pandas as pd
+
+    _tied_reps(tmp_path, 3)
+    amounts = [0.0] * 21 + [100.0] * 4
+    pd.DataFrame({"order_id": [f"O{i}" for i in range(25)], "employee_id": ["R1", "R2", "R3"] * 8 + ["R1"],
+                  "customer_id": [f"C{i}" for i in range(25)], "order_date": "2026-10-05", "amount": amounts,
+                  "status": "completed"}).to_csv(tmp_path / "orders.csv", index=False)
+    kw = dict(business="direct", params_file=str(tmp_path / "plan.yaml"), data_path=str(tmp_path), period="2026-10")
+    assert ("Note: 21 of the 25 orders of 2026-10 (84.0%) have an amount of 0 or none: revenue and every money KPI "
+            "count them as sales of nothing, so scores and commission on them follow the few orders with an amount. "
+            "Check that the amount column is the right one (see the data-quality appendix).") in \
+        build_report(**kw, language="en").summary().paragraphs
+    assert "注意：2026-10 的 25 笔订单中有 21 笔（84.0%）金额为 0 或为空" in \
+        build_report(**kw, language="zh").summary().paragraphs[-1]
