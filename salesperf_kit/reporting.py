@@ -1617,8 +1617,9 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
         return (f"{card['name']}：做得好的是「{strength}」；同岗位所有人在{tied_zh}上的得分相同。" if zh else
                 f"{card['name']}: strong on {strength}; on {_and(tied)} everyone of the role has the same points.")
     if not given(card.get("gap_kpi")):
-        return (f"{card['name']}：做得好的是「{strength}」；本期只有这一项可评价的指标。" if zh else
-                f"{card['name']}: strong on {strength}; the only KPI with data this period.")
+        # (the role's only KPI, or the only one scored: "with data" would suggest data missing)
+        return (f"{card['name']}：做得好的是「{strength}」，这是本期唯一计分的指标。" if zh else
+                f"{card['name']}: strong on {strength}, the only KPI scored for them this period.")
     gap = named(card["gap_kpi"])
     step_kpi = card["next_step_kpi"] if given(card.get("next_step_kpi")) else card["gap_kpi"]
     unit = CATALOGUE[step_kpi].unit if step_kpi in CATALOGUE else None

@@ -1618,6 +1618,10 @@ def test_a_feedback_card_names_the_tied_kpis_beside_a_strength():
     assert feedback_sentence(card, "en") == ("Ann: strong on Revenue; on Calls and Customer satisfaction everyone "
                                              "of the role has the same points.")
     assert feedback_sentence(card, "zh") == "Ann：做得好的是「销售额」；同岗位所有人在「呼叫量」「客户满意度」上的得分相同。"
+    # a role of one KPI: its only KPI, not "the only one with data" (which reads as data missing)
+    alone = {"name": "Ann", "strength_kpi": "new_contacts", "gap_kpi": pd.NA, "tied_kpis": pd.NA}
+    assert feedback_sentence(alone, "en") == "Ann: strong on New contacts, the only KPI scored for them this period."
+    assert feedback_sentence(alone, "zh") == "Ann：做得好的是「新增联系人数量」，这是本期唯一计分的指标。"
 
 
 @pytest.mark.parametrize("language, text", [
