@@ -3694,7 +3694,7 @@ def _warn_after_period(period: Period, run: _Run) -> None:
         n = int(later.sum())
         if n:
             run.add(run.ctxs[table].problem(
-                "after_period", f"{n:,} row(s) dated after {period} ({col} up to "
+                "after_period", f"{n:,} row(s) dated after {period} ({run.ctxs[table].label(col)} up to "
                 f"{df.loc[later, col].max():%Y-%m-%d}): kept for history/later periods; not "
                 f"counted in {period}", column=col, severity="warning",
                 zh=f"{n:,} 行日期晚于 {period}（「{run.ctxs[table].headers.get(col, col)}」最晚 "

@@ -872,6 +872,17 @@ def test_warnings_for_unused_columns_unknown_files_and_rows_after_period(csv_fol
     assert len(ds.tables["orders"]) == 4  # kept, not dropped
 
 
+def test_rows_after_the_period_are_told_by_the_client_s_header(tmp_path):
+    _write_csv(tmp_path / "employees.csv", _employees())
+    _write_csv(tmp_path / "orders.csv", pd.DataFrame({
+        "order_id": ["O1", "O2"], "employee_id": ["E1", "E1"], "customer_id": ["C1", "C2"],
+        "won_date": ["2026-10-01", "2026-11-02"], "amount": [1, 2]}))
+    ds = load_dataset(tmp_path, period="2026-10", mapping={"columns": {"orders": {"won_date": "order_date"}}})
+    [w] = [w for w in ds.warnings if w.check == "after_period"]
+    assert w.message.startswith("1 row(s) dated after 2026-10 ('won_date' (order_date) up to 2026-11-02)")
+    assert w.text("zh").startswith("1 行日期晚于 2026-10（「won_date」最晚 2026-11-02）")
+
+
 def test_lazy_parquet_is_left_on_disk(tmp_path):
     orders = _orders().assign(order_date=pd.to_datetime(_orders()["order_date"]),
                               amount=[100.0, 250.5, 80.0, 1000.0])
