@@ -1819,7 +1819,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     empty = pd.concat([_missing(data[c]) for c in data.columns], axis=1).all(axis=1) \
         if len(data.columns) else pd.Series(True, index=data.index)
     data = data[~empty]
-    headers, data = _units_row(ctx, grid.headers, data, run)
+    headers, data = _second_header_row(ctx, grid.headers, data, _known_headers(table, m), run)
+    headers, data = _units_row(ctx, headers, data, run)
     grid = _Grid(headers, data, grid.header_row)
     keys: set[str] = set()  # headers used as lookup keys: not "unused columns"
     failed: set[str] = set()  # headers that lookups reported as failed would have brought
@@ -2887,6 +2888,41 @@ _TIME_UNITS = {"秒": 1.0, "s": 1.0, "sec": 1.0, "分钟": 60.0, "分": 60.0, "m
 _MONEY_COLUMNS = {"amount", "cost", "paid_amount", "spend", "stock_value", "base_pay", "target"}
 _BRACKETED = re.compile(r"^(?P<base>.*?)\s*[（(]\s*(?P<unit>[^()（）]{1,4}?)\s*[)）]\s*$")
 _MONEY_SUFFIX = re.compile(r"^(?P<base>.+?)\s*(?P<unit>百万元|万元|千元|亿元)$")
+
+
+def _second_header_row(ctx: _Ctx, headers: list[str], data: pd.DataFrame, known: set[str],
+                       run: _Run) -> tuple[list[str], pd.DataFrame]:
+    """A header of two rows, as reports draw it: a group label merged over its columns
+    (通话情况 over 通话时长 and 是否接通) and the columns' own names in the row below. The
+    row below is taken for the rest of the header when its filled cells are all text, one
+    of them names a column of the table (an alias or a header of the plan's mapping), and
+    that one stands under a header that names none (the group label, or the blank of a
+    merged cell); its names replace the labels above them, and the row is left out, with a
+    warning."""
+    if data.empty:
+        return headers, data
+    cells = {i: t for i, t in ((i, _cell_text(v)) for i, v in enumerate(data.iloc[0])) if t}
+    if not cells or any(not isinstance(v, str) for v in data.iloc[0][list(cells)]):
+        return headers, data
+    if any(pd.notna(pd.to_numeric(t.replace(",", ""), errors="coerce")) for t in cells.values()):
+        return headers, data
+    below = [i for i, t in cells.items() if normalise(t) in known
+             and (i >= len(headers) or not headers[i] or normalise(headers[i]) not in known)]
+    if not below:
+        return headers, data
+    out = list(headers) + [""] * max(0, max(cells) + 1 - len(headers))
+    for i, t in cells.items():
+        out[i] = t
+    said = ", ".join(f"'{t}'" + (f" under '{headers[i]}'" if i < len(headers) and headers[i] else "")
+                     for i, t in cells.items())
+    said_zh = "、".join(f"「{t}」" + (f"（在「{headers[i]}」下）" if i < len(headers) and headers[i] else "")
+                        for i, t in cells.items())
+    run.add(ctx.problem(
+        "header_two_rows", f"the header spans two rows: the names in the row under it ({said}) are read as the "
+        "columns' headers", severity="warning", index=data.index[0],
+        zh=f"表头占两行：下面一行的名称（{said_zh}）已作为这些列的表头读取",
+        fix=Note("nothing to do if those are the columns' names", "这些就是列名时无需处理")))
+    return out, data.iloc[1:]
 
 
 #: what a row of units under the header holds beside the units applied (秒, 元, 万元, ...):

@@ -1235,6 +1235,32 @@ def test_a_row_of_units_under_the_header_is_read_as_the_headers_units(tmp_path):
     assert [p.row for p in validate_dataset(tmp_path / "导出.xlsx").problems if p.table == "orders"][:1] == [2]
 
 
+def test_a_header_of_two_rows_is_read_as_one(tmp_path):
+    """A group label merged over two columns (通话情况 over 通话时长 and 是否接通), the other
+    headers merged down both rows: the columns' names were in the row the kit read as data,
+    and the error asked for a data.columns entry that could not help."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "员工"
+    for row in (["工号", "姓名", "团队", "岗位"], ["E1", "张三", "一组", "电销"]):
+        ws.append(row)
+    ws = wb.create_sheet("通话记录")
+    for row in (["通话编号", "工号", "呼叫时间", "通话情况", None], [None, None, None, "通话时长", "是否接通"],
+                ["K1", "E1", "2026-10-01 09:00", 143, "是"], ["K2", "E1", "2026-10-01 10:00", 0, "否"]):
+        ws.append(row)
+    ws.merge_cells("D1:E1")
+    for col in "ABC":
+        ws.merge_cells(f"{col}1:{col}2")
+    wb.save(tmp_path / "导出.xlsx")
+    ds = load_dataset(tmp_path / "导出.xlsx")
+    calls = ds.tables["calls"]
+    assert calls["duration_s"].tolist() == [143.0, 0.0] and calls["connected"].tolist() == [True, False]
+    [w] = [w for w in ds.warnings if w.check == "header_two_rows"]
+    assert (w.sheet, w.row) == ("通话记录", 2)
+    assert w.message == ("the header spans two rows: the names in the row under it ('通话时长' under '通话情况', "
+                         "'是否接通') are read as the columns' headers")
+
+
 def test_a_hidden_sheet_named_after_a_table_is_not_read_unless_data_files_names_it(tmp_path):
     """The client hid last month's 订单 sheet (amounts doubled) and sent this month's orders on
     a sheet named 10月成交: the hidden copy was read as the orders, with no word. It is left
