@@ -389,9 +389,8 @@ class Report:
         table = table[~silent].head(10).reset_index(drop=True)
         kpis = table["kpi"].tolist()
         units = table["kpi"].map(lambda k: CATALOGUE[k].unit)
-        shown = pd.DataFrame({"kpi": table["kpi"].map(self._label)})
-        for col in ("actual", "target", "previous", "same_period_last_year"):
-            shown[col] = [_fmt(v, u, language=self.language) for v, u in zip(table[col], units)]
+        shown = pd.concat([pd.DataFrame({"kpi": table["kpi"].map(self._label)}),
+                           self._summary_figures(table, units, self.language)], axis=1)
         shown["attainment"] = [_fmt(v, "ratio") for v in table["attainment"]]
         # a ratio KPI's change reads as percentage points (6.4% -> 6.5%: +0.1 pp, not +2.2%)
         for col, base in (("change_vs_previous", "previous"), ("change_vs_last_year", "same_period_last_year")):
@@ -434,6 +433,17 @@ class Report:
         paras += self._filtered_sentences()
         paras += self._zero_amount_sentences()
         return Section(_t("summary", self.language), paras, shown, key="summary")
+
+    @staticmethod
+    def _summary_figures(table: pd.DataFrame, units: pd.Series, language: str) -> pd.DataFrame:
+        """The summary's figures (actual, target, previous, same_period_last_year) as shown,
+        a row's amounts with the same decimals: "10,261,006 against 0", not "against 0.00"."""
+        figures = ["actual", "target", "previous", "same_period_last_year"]
+        whole = (table[figures].abs().max(axis=1).fillna(0).ge(1000)
+                 & ~units.isin(["ratio", "multiple", "times"])).to_numpy()
+        return pd.DataFrame({col: [grouped(v) if w and pd.notna(v) else _fmt(v, u, language=language)
+                                   for v, u, w in zip(table[col], units, whole, strict=True)] for col in figures},
+                            index=table.index)
 
     def _zero_amount_sentences(self) -> list[str]:
         """When most of the period's orders have amount 0 (a "declared revenue" column seldom

@@ -2127,3 +2127,19 @@ def test_the_summary_says_when_most_of_the_period_s_orders_have_no_amount(tmp_pa
         build_report(**kw, language="en").summary().paragraphs
     assert "注意：2026-10 的 25 笔订单中有 21 笔（84.0%）金额为 0 或为空" in \
         build_report(**kw, language="zh").summary().paragraphs[-1]
+
+
+def test_a_summary_row_gives_its_amounts_alike():
+    """Revenue of 4,500 against 0 the month before read "4,500 | 0.00": a row's amounts
+    take the same decimals."""
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit.reporting import Report
+
+    table = pd.DataFrame({"kpi": ["revenue", "conversion_rate"], "actual": [4500.0, 0.1234], "target": [np.nan, 0.1],
+                          "previous": [0.0, 0.0], "same_period_last_year": [np.nan, np.nan]})
+    units = pd.Series(["currency", "ratio"])
+    figures = Report._summary_figures(table, units, "en")
+    assert figures.loc[0].tolist() == ["4,500", "–", "0", "–"]
+    assert figures.loc[1].tolist() == ["12.3%", "10.0%", "0.0%", "–"]
