@@ -1203,16 +1203,22 @@ def test_ids_that_excel_stripped_of_their_leading_zeros_are_matched(tmp_path):
     assert w["orders"].text("zh") == "2 行的 employee_id 与员工表的工号只差前导零，已对应到工号：'123' → 00123, '124' → 00124"
 
 
-def test_a_row_of_units_under_the_header_is_read_as_the_headers_units(tmp_path):
-    """Chinese reports print units under the header (通话时长 / 分钟, 成交金额 / 万元): the
-    row was read as a record and gave an error per cell asking to fill it in. It is read as
-    the headers' units (2.5 minutes: 150 s; 1.2 万元: 12,000) and left out, with a warning; a
-    % row is not taken for units."""
+def _staff_book() -> openpyxl.Workbook:
+    """A workbook whose first sheet, 员工, holds one agent: E1 张三 of 一组."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "员工"
     for row in (["工号", "姓名", "团队", "岗位"], ["E1", "张三", "一组", "电销"]):
         ws.append(row)
+    return wb
+
+
+def test_a_row_of_units_under_the_header_is_read_as_the_headers_units(tmp_path):
+    """Chinese reports print units under the header (通话时长 / 分钟, 成交金额 / 万元): the
+    row was read as a record and gave an error per cell asking to fill it in. It is read as
+    the headers' units (2.5 minutes: 150 s; 1.2 万元: 12,000) and left out, with a warning; a
+    % row is not taken for units."""
+    wb = _staff_book()
     ws = wb.create_sheet("通话记录")
     for row in (["通话编号", "工号", "呼叫时间", "通话时长", "是否接通"], [None, None, None, "分钟", None],
                 ["K1", "E1", "2026-10-01 09:00", 2.5, "是"]):
@@ -1239,11 +1245,7 @@ def test_a_header_of_two_rows_is_read_as_one(tmp_path):
     """A group label merged over two columns (通话情况 over 通话时长 and 是否接通), the other
     headers merged down both rows: the columns' names were in the row the kit read as data,
     and the error asked for a data.columns entry that could not help."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "员工"
-    for row in (["工号", "姓名", "团队", "岗位"], ["E1", "张三", "一组", "电销"]):
-        ws.append(row)
+    wb = _staff_book()
     ws = wb.create_sheet("通话记录")
     for row in (["通话编号", "工号", "呼叫时间", "通话情况", None], [None, None, None, "通话时长", "是否接通"],
                 ["K1", "E1", "2026-10-01 09:00", 143, "是"], ["K2", "E1", "2026-10-01 10:00", 0, "否"]):
@@ -1265,11 +1267,7 @@ def test_a_hidden_sheet_named_after_a_table_is_not_read_unless_data_files_names_
     """The client hid last month's 订单 sheet (amounts doubled) and sent this month's orders on
     a sheet named 10月成交: the hidden copy was read as the orders, with no word. It is left
     out with a warning, and read when data.files names it."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "员工"
-    for row in (["工号", "姓名", "团队", "岗位"], ["E1", "张三", "一组", "电销"]):
-        ws.append(row)
+    wb = _staff_book()
     for title, amount in (("10月成交", 100), ("订单", 200)):
         ws = wb.create_sheet(title)
         for row in (["订单编号", "工号", "客户编号", "下单时间", "订单金额"], ["O1", "E1", "C1", "2026-10-01", amount]):
