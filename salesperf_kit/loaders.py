@@ -2894,10 +2894,10 @@ def _second_header_row(ctx: _Ctx, headers: list[str], data: pd.DataFrame, known:
                        run: _Run) -> tuple[list[str], pd.DataFrame]:
     """A header of two rows, as reports draw it: a group label merged over its columns
     (通话情况 over 通话时长 and 是否接通) and the columns' own names in the row below. The
-    row below is taken for the rest of the header when its filled cells are all text, one
-    of them names a column of the table (an alias or a header of the plan's mapping), and
-    that one stands under a header that names none (the group label, or the blank of a
-    merged cell); its names replace the labels above them, and the row is left out, with a
+    row below is taken for the rest of the header when its filled cells are all text, each
+    stands under a header that names no column (the group label, or the blank of a merged
+    cell), and one of them names a column of the table (an alias or a header of the plan's
+    mapping); its names replace the labels above them, and the row is left out, with a
     warning."""
     if data.empty:
         return headers, data
@@ -2906,9 +2906,11 @@ def _second_header_row(ctx: _Ctx, headers: list[str], data: pd.DataFrame, known:
         return headers, data
     if any(pd.notna(pd.to_numeric(t.replace(",", ""), errors="coerce")) for t in cells.values()):
         return headers, data
-    below = [i for i, t in cells.items() if normalise(t) in known
-             and (i >= len(headers) or not headers[i] or normalise(headers[i]) not in known)]
-    if not below:
+    def unnamed(i: int) -> bool:  # a group label or the blank of a merged cell, not a column's name
+        return i >= len(headers) or not headers[i] or normalise(headers[i]) not in known
+
+    # (a record has values under the named columns too: 工号 E1 under 工号 is no header)
+    if not all(unnamed(i) for i in cells) or not any(normalise(t) in known for t in cells.values()):
         return headers, data
     out = list(headers) + [""] * max(0, max(cells) + 1 - len(headers))
     for i, t in cells.items():

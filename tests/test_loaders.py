@@ -1261,6 +1261,12 @@ def test_a_header_of_two_rows_is_read_as_one(tmp_path):
     assert (w.sheet, w.row) == ("通话记录", 2)
     assert w.message == ("the header spans two rows: the names in the row under it ('通话时长' under '通话情况', "
                          "'是否接通') are read as the columns' headers")
+    # a first record of text alone, with a column's name under an unknown header, is a record
+    staff = _staff_book()
+    staff.active.cell(row=1, column=5, value="备注")
+    staff.active.cell(row=2, column=5, value="部门")
+    staff.save(tmp_path / "员工.xlsx")
+    assert load_dataset(tmp_path / "员工.xlsx", tables=["employees"]).tables["employees"]["employee_id"].tolist() == ["E1"]
 
 
 def test_a_hidden_sheet_named_after_a_table_is_not_read_unless_data_files_names_it(tmp_path):
