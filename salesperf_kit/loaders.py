@@ -3441,6 +3441,9 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
     problems = _cell_problems(ctx, col, s, percent, "not_a_number",
                               Note(f"{label} is a percentage, but {col} expects a plain number",
                                    f"{label_zh}是百分数，但 {col} 应为普通数字"),
+                              Note("write the number without %: a rate KPI's target as a fraction (80% as 0.8), "
+                                   "any other target as the plain number", "去掉 % 写数字：比率类指标（如接通率）的目标写小数，"
+                                   "80% 写 0.8；其他指标的目标写普通数字") if ctx.table == "targets" else
                               Note("write the number without % (e.g. 0.15 or 15, as the column means)",
                                    "去掉 % 写数字（如 0.15 或 15，视该列的含义而定）"))
     hint = Note(" or a duration such as 0:02:23 or 2分30秒", "，也不是 0:02:23 或 2分30秒 这样的时长") if duration \

@@ -1213,6 +1213,21 @@ def _staff_book() -> openpyxl.Workbook:
     return wb
 
 
+def test_a_rate_target_written_as_a_percentage_says_to_write_the_fraction(tmp_path):
+    """接通率 80% in a targets sheet: the fix said "0.15 or 15, as the column means", leaving
+    the consultant to guess; a rate KPI's target is the fraction, 0.8."""
+    wb = _staff_book()
+    ws = wb.create_sheet("目标")
+    for row in (["期间", "工号", "指标", "目标"], ["2026-10", "E1", "接通率", "80%"]):
+        ws.append(row)
+    wb.save(tmp_path / "导出.xlsx")
+    [bad] = [p for p in validate_dataset(tmp_path / "导出.xlsx").problems if p.table == "targets"]
+    assert (bad.check, bad.value) == ("not_a_number", "80%")
+    assert bad.fix == "write the number without %: a rate KPI's target as a fraction (80% as 0.8), any other target " \
+                      "as the plain number"
+    assert bad.fix_text("zh") == "去掉 % 写数字：比率类指标（如接通率）的目标写小数，80% 写 0.8；其他指标的目标写普通数字"
+
+
 def test_a_row_of_units_under_the_header_is_read_as_the_headers_units(tmp_path):
     """Chinese reports print units under the header (通话时长 / 分钟, 成交金额 / 万元): the
     row was read as a record and gave an error per cell asking to fill it in. It is read as
