@@ -1269,7 +1269,7 @@ def company_targets(targets: pd.DataFrame | None, period) -> pd.Series:
     rate weighs its people by their volume. Monthly rows inside a quarter or year
     are summed first, rates averaged (see :func:`salesperf_kit.kpis.targets_for`).
     """
-    from .kpis import targets_for
+    from .kpis import ADDITIVE_TARGETS, targets_for
 
     if targets is None or len(targets) == 0:
         return pd.Series(dtype="float64", name="target")
@@ -1281,15 +1281,11 @@ def company_targets(targets: pd.DataFrame | None, period) -> pd.Series:
     for kpi in sorted(set(rows["kpi"])):
         t = team_rows[team_rows["kpi"] == kpi]
         src = (t if len(t) else person_rows[person_rows["kpi"] == kpi])["target"].astype("float64").dropna()
-        if kpi in ADDITIVE:
+        if kpi in ADDITIVE_TARGETS:
             out[kpi] = float(src.sum())
         elif len(src) >= 2 and np.allclose(src, src.iloc[0]):
             out[kpi] = float(src.iloc[0])
     return pd.Series(out, name="target", dtype="float64")
-
-
-#: the KPIs whose targets add up over people and months (amounts, counts, minutes)
-ADDITIVE = frozenset(k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes"))
 
 
 def target_levels(targets: pd.DataFrame | None, period, employees: pd.DataFrame,
@@ -1308,14 +1304,13 @@ def target_levels(targets: pd.DataFrame | None, period, employees: pd.DataFrame,
     apart (a cushion on purpose, or a cascade not redone). Returns ``kpi``, ``teams``,
     ``people``, ``n_teams``, ``all_teams`` (every team with a target has personal rows too).
     """
-    from .kpis import targets_for
+    from .kpis import ADDITIVE_TARGETS, targets_for
 
     cols = ["kpi", "teams", "people", "n_teams", "all_teams"]
     if targets is None or len(targets) == 0 or "team" not in employees:
         return pd.DataFrame(columns=cols)
     rows = targets_for(targets, period)
-    additive = {k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes")}
-    rows = rows[rows["kpi"].isin(additive)]
+    rows = rows[rows["kpi"].isin(ADDITIVE_TARGETS)]
     team_of = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")["team"]
     team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
     person_rows = rows[rows["employee_id"].notna()]

@@ -2906,6 +2906,7 @@ def _second_header_row(ctx: _Ctx, headers: list[str], data: pd.DataFrame, known:
         return headers, data
     if any(pd.notna(pd.to_numeric(t.replace(",", ""), errors="coerce")) for t in cells.values()):
         return headers, data
+
     def unnamed(i: int) -> bool:  # a group label or the blank of a merged cell, not a column's name
         return i >= len(headers) or not headers[i] or normalise(headers[i]) not in known
 
@@ -3734,11 +3735,12 @@ def _warn_after_period(period: Period, run: _Run) -> None:
         later = df[col] >= period.end
         n = int(later.sum())
         if n:
-            run.add(run.ctxs[table].problem(
-                "after_period", f"{n:,} row(s) dated after {period} ({run.ctxs[table].label(col)} up to "
+            ctx = run.ctxs[table]
+            run.add(ctx.problem(
+                "after_period", f"{n:,} row(s) dated after {period} ({ctx.label(col)} up to "
                 f"{df.loc[later, col].max():%Y-%m-%d}): kept for history/later periods; not "
                 f"counted in {period}", column=col, severity="warning",
-                zh=f"{n:,} 行日期晚于 {period}（「{run.ctxs[table].headers.get(col, col)}」最晚 "
+                zh=f"{n:,} 行日期晚于 {period}（「{ctx.headers.get(col, col)}」最晚 "
                    f"{df.loc[later, col].max():%Y-%m-%d}）："
                    f"保留用于历史和以后的期间，不计入 {period}",
                 fix=Note("nothing to do if the export runs past the period", "导出文件超出本期间时无需处理")))

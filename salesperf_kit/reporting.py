@@ -33,7 +33,7 @@ from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, grouped, label_with_uni
 from .coverage import DATED, export_end, has_records, months_without_records, require_records
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
-from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
+from .kpis import ADDITIVE_TARGETS, DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data
 from .params import Params, load_params
 from .periods import Period, parse_period
@@ -495,7 +495,7 @@ class Report:
             return analysis.company_targets(table, self.period), []
         parts = pd.concat([analysis.company_targets(table, m) for m in months if m not in idle]).groupby(level=0)
         summed, mean = parts.sum(), parts.mean()  # (a rate's monthly targets averaged, as targets_for does)
-        return summed.where(summed.index.isin(analysis.ADDITIVE), mean).rename("target"), [str(m) for m in idle]
+        return summed.where(summed.index.isin(ADDITIVE_TARGETS), mean).rename("target"), [str(m) for m in idle]
 
     def _unowned_sentences(self, kpis: list[str]) -> list[str]:
         """A warning per funnel table of which at least :data:`analysis.UNOWNED_SHARE` of the
@@ -793,20 +793,6 @@ class Report:
                              "the others would not be like with like; the team figures in the table count everyone.")
         return Section(_t("distributions", self.language), paras, teams, self._figure("distribution", ax),
                        key="distributions")
-
-    def _in_scope(self, wide: pd.DataFrame) -> pd.DataFrame:
-        """``wide`` with the KPIs' values blank for the roles their statistics leave out
-        (:meth:`_scope`): a closer who also logs a few contacts is no outlier among the
-        people scored on contacts."""
-        if "role" not in wide:
-            return wide
-        ks = [c for c in wide.columns if c in CATALOGUE]
-        scope = self._scope(ks)
-        out = wide.copy()
-        roles = out["role"].astype(str)
-        for k, role in zip(scope.loc[~scope["counted"], "kpi"], scope.loc[~scope["counted"], "role"], strict=True):
-            out.loc[roles == str(role), k] = np.nan
-        return out
 
     def _scope(self, kpis: list[str]) -> pd.DataFrame:
         """Whose values count in the statistics of ``kpis`` (:func:`analysis.kpi_scope`)."""
@@ -1317,7 +1303,10 @@ class Report:
 
         tables = self.dataset.tables
         roles = self.kpis.wide["role"].dropna().astype(str).unique() if "role" in self.kpis.wide else []
-        alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=self._in_scope(self.kpis.wide),
+        wide = self.kpis.wide  # (like with like: the values of the roles a KPI's statistics count)
+        if "role" in wide:
+            wide = analysis.within_scope(wide, self._scope([c for c in wide.columns if c in CATALOGUE]))
+        alerts = detect(tables, self.period, self.params.anomalies, kpi_wide=wide,
                         business=self.business, options=self.params.kpi_options.model_dump(),
                         language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people(),
                         customers=self._customer if self.anonymise else None, currency=self.currency)

@@ -25,7 +25,7 @@ from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import (FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
+from ._facts import (ADDITIVE_TARGETS, FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
                      compute_facts, open_context, partial_tables, targets_for, uncovered_tables, unassigned_rows,
                      with_records)
 from ._registry import KPI, REGISTRY

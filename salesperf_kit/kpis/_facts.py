@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ..catalogue import CATALOGUE
 from ..coverage import DATED
 from ..loaders import tables_and_lazy
 from ..periods import Period, parse_period
@@ -637,14 +638,17 @@ def _targets_of(ctx: FactContext) -> pd.DataFrame:
     return ctx.con.sql(f"SELECT * FROM targets WHERE period IN ({_literals(periods)})").df()
 
 
+#: the KPIs whose targets add up over people and months (amounts, counts, minutes); the
+#: others (rates, averages, scores, ranks) are averaged over months
+ADDITIVE_TARGETS = frozenset(k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes"))
+
+
 def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
     """Targets of ``period``: rows for that exact period, or else the monthly rows inside it
     (summed for counts and amounts, averaged for ratios, scores and ranks).
 
     Returns columns employee_id, team, kpi, target (one row per person or team and KPI).
     """
-    from ..catalogue import CATALOGUE
-
     p = parse_period(period)
     if targets is None or targets.empty:
         return pd.DataFrame(columns=["employee_id", "team", "kpi", "target"])
@@ -660,10 +664,9 @@ def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
     key = ["employee_id", "team", "kpi"]
     inner = inner.merge(exact[key].drop_duplicates(), on=key, how="left", indicator=True)
     inner = inner[inner["_merge"] == "left_only"].drop(columns="_merge")
-    additive = {k for k, v in CATALOGUE.items() if v.unit in ("currency", "count", "minutes")}
     agg = []
     for kpi_name, grp in inner.groupby("kpi"):
-        how = "sum" if kpi_name in additive else "mean"
+        how = "sum" if kpi_name in ADDITIVE_TARGETS else "mean"
         agg.append(grp.groupby(["employee_id", "team"], dropna=False, as_index=False)["target"].agg(how).assign(kpi=kpi_name))
     parts = [exact[key + ["target"]]] + agg
     out = pd.concat([x for x in parts if len(x)], ignore_index=True) if any(len(x) for x in parts) else exact[key + ["target"]]
