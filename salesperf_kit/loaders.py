@@ -50,7 +50,7 @@ import yaml
 from ._checks import check_one_of, closest, did_you_mean, one_slip_apart, person, squeezed
 from ._repr import compact_repr
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
-from .catalogue import CATALOGUE, Note
+from .catalogue import CATALOGUE, CURRENCIES, Note
 from .exceptions import DataContractError, Problem, SalesperfError
 from .params import lookup_spellings
 from .periods import Period, parse_period, read_period
@@ -60,7 +60,7 @@ __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_da
            "validate_dataset"]
 
 _MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "managers", "encoding",
-                 "date_order", "currency")
+                 "date_order", "decimal_mark", "currency")
 # data.managers: what the managers added from manager_id are given (role required)
 _MANAGER_KEYS = ("role", "team")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
@@ -82,8 +82,10 @@ _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
 _DATE_FIX = Note("write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日",
                  "日期写成 2026-10-01、2026/10/01、2026-10-01 13:05 或 2026年10月1日")
 _NUMBER_FIX = Note("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
-                   "are accepted; no %, no words)",
-                   "写普通数字，如 1234.5（可带千位分隔符、¥ $ € 和 万/亿；不能带 % 或文字）")
+                   "are accepted; no %, no words); if the export writes a decimal comma (1.234,56), "
+                   "say so with data.decimal_mark: ','",
+                   "写普通数字，如 1234.5（可带千位分隔符、¥ $ € 和 万/亿；不能带 % 或文字）；"
+                   "如果导出文件用逗号作小数点（1.234,56），用 data.decimal_mark: ',' 说明")
 # YAML 1.1 reads unquoted Yes/No/On/Off/True/False as booleans.
 _YAML_BOOLEANS = Note("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
                       "parameter file, e.g. ['Yes'] instead of [Yes]",
@@ -546,6 +548,7 @@ class _Ctx:
     header_row: int
     headers: dict[str, str] = field(default_factory=dict)  # contract column -> source header
     date_order: str | None = None  # data.date_order: how dates such as 9/1/2017 are read
+    decimal_mark: str | None = None  # data.decimal_mark: "," reads 1.234,56 as 1234.56 (None: as the data show)
     currency: str | None = None  # the plan's currency (ISO code): amounts stating another are an error
 
     def row(self, index: Any) -> int:
@@ -923,7 +926,11 @@ def _check_mapping(mapping: dict | None) -> dict:
                 f"Unknown key 'data.{key}' in the data mapping: expected one of "
                 f"{', '.join(_MAPPING_KEYS)}." + did_you_mean(key, _MAPPING_KEYS))
     out: dict[str, Any] = {"encoding": mapping.get("encoding"), "date_order": mapping.get("date_order"),
+                           "decimal_mark": mapping.get("decimal_mark"),
                            "currency": mapping.get("currency")}  # (a plan's report.currency, as its ISO code)
+    if out["decimal_mark"] not in (None, *_DECIMAL_MARKS):
+        raise SalesperfError(f"data.decimal_mark says what the export's numbers use as the decimal mark: "
+                             f"\",\" (1.234,56 is 1234.56) or \".\" (1,234.56), but {out['decimal_mark']!r} was passed.")
     if out["date_order"] not in (None, *_DATE_ORDERS):
         raise SalesperfError(f"data.date_order says how the export writes dates such as 9/1/2017: "
                              f"{' or '.join(_DATE_ORDERS)}, but {out['date_order']!r} was passed."
@@ -1812,7 +1819,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     table = src.table
     spec = TABLES[table]
     ctx = run.ctxs[table] = _Ctx(table, src.display, src.sheet or None, grid.header_row, date_order=m["date_order"],
-                                 currency=m["currency"])
+                                 decimal_mark=m["decimal_mark"], currency=m["currency"])
     run.dataset.sources[table] = SourceInfo(str(src.path), src.sheet or None, grid.header_row)
 
     data = grid.data
@@ -1890,6 +1897,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
     scales = _header_units(ctx, grid.headers, assigned, raw, run)
+    ctx.decimal_mark = _decimal_mark(ctx, raw, run)
     for col in raw.columns:
         recode = m["values"].get(table, {}).get(col)
         note = _boolean_keys_note(ctx, col, raw[col], recode)
@@ -3308,12 +3316,84 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
 
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
-_CURRENCY = r"[¥$€£\s]|^(?:RMB|CNY|USD|EUR)|(?:元|RMB|CNY|USD|EUR)$"
+# the same with a decimal comma and dots between the thousands (1.234,56; 12,5)
+_COMMA_NUMBER = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?"
+_DECIMAL_MARKS = (",", ".")
+# currency signs a number may carry ($ and ¥ name several currencies: see _currencies)
+_SIGNS = {"R$": "BRL", "HK$": "HKD", "US$": "USD", "NT$": "TWD", "S$": "SGD", "A$": "AUD", "C$": "CAD",
+          "NZ$": "NZD", "MX$": "MXN", "$": "USD", "¥": "CNY", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR",
+          "₽": "RUB", "₫": "VND", "฿": "THB", "₱": "PHP"}
+_SIGN = "|".join(re.escape(k) for k in sorted(_SIGNS, key=len, reverse=True))
+_CODES = "|".join(["RMB", *CURRENCIES])
+_CURRENCY = rf"{_SIGN}|\s|^(?:{_CODES})|(?:元|{_CODES})$"
 _MAGNITUDE = r"(万|亿)$"  # factors: _MONEY_UNITS
 # the currency each sign or code of _CURRENCY names: amounts in two of them are not added
-_CURRENCY_MARK = re.compile(r"^(RMB|CNY|USD|EUR)|(元|RMB|CNY|USD|EUR)$|([¥$€£])", re.I)
-_CURRENCY_CODES = {"¥": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY", "$": "USD", "usd": "USD", "€": "EUR",
-                   "eur": "EUR", "£": "GBP"}
+_CURRENCY_MARK = re.compile(rf"^({_CODES})|(元|{_CODES})$|({_SIGN})", re.I)
+_CURRENCY_CODES = {"元": "CNY", "rmb": "CNY", **{code.lower(): code for code in CURRENCIES},
+                   **{sign.lower(): code for sign, code in _SIGNS.items()}}
+
+
+def _number_cores(texts: pd.Series) -> pd.Series:
+    """The texts of a number column without currency, spaces, accounting brackets, 万/亿
+    and %: what shows the decimal mark."""
+    t = texts.str.normalize("NFKC").str.strip().str.replace(_CURRENCY, "", regex=True, case=False)
+    return t.str.replace(r"^\((.+)\)$", r"\1", regex=True).str.replace(r"(万|亿|%)$", "", regex=True)
+
+
+def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, run: _Run) -> str | None:
+    """The decimal mark of the table's numbers: ``data.decimal_mark`` when given; else ","
+    when some number can only be read with a decimal comma (1.234,56; 12,5) and none only
+    with a decimal point (1,234.56; 12.5), with a warning that says so; else None (points).
+
+    Numbers that read either way (1.234, 12,500, 1234) follow the table's mark: a table is
+    one export, from one locale."""
+    if ctx.decimal_mark is not None:
+        return ctx.decimal_mark
+    spec = TABLES[ctx.table]
+    texts = {c: _split_types(raw[c])[1] for c in raw.columns
+             if c in spec.numbers or (ctx.table == "kpi_sheet" and c in CATALOGUE)}
+    if not any(t.str.contains(",", regex=False).any() for t in texts.values()):
+        return None  # (the usual case, decided without reading each number twice)
+    comma, point = {}, False
+    for col, t in texts.items():
+        core = _number_cores(t)
+        as_point, as_comma = core.str.fullmatch(_NUMBER), core.str.fullmatch(_COMMA_NUMBER)
+        if (as_point & ~as_comma).any():
+            point = True
+            break
+        only = as_comma & ~as_point & core.str.contains(r"\d", regex=True)
+        if only.any():
+            comma[col] = t[only].iloc[0]
+    if point or not comma:
+        return None
+    col, example = next(iter(comma.items()))
+    value = amount_of(_with_decimal_points(pd.Series([example])).iloc[0])
+    read = Note(f"'{example}' is {value:,.10g}, and 1.234 is 1234", f"「{example}」为 {value:,.10g}，1.234 为 1234") \
+        if not np.isnan(value) else Note("1.234 is 1234", "1.234 为 1234")
+    labels = ", ".join(ctx.label(c) for c in comma)
+    run.add(ctx.problem(
+        "decimal_comma", f"numbers such as '{example}' in {labels} are written with a decimal comma: every number of "
+        f"the table is read so ({read})", column=col, severity="warning",
+        zh=f"{'、'.join(ctx.label(c, 'zh') for c in comma)}中「{example}」这样的数字用逗号作小数点：该表的所有数字都按此"
+           f"读取（{read.zh}）",
+        fix=Note("nothing to do if that is right; say so with data.decimal_mark: ',' (or '.' if the commas "
+                 "separate thousands) to read the export so without this warning",
+                 "如果正确则无需处理；可在参数文件中写明 data.decimal_mark: ','（如果逗号是千位分隔符，写 '.'），"
+                 "此后按此读取且不再提示")))
+    return ","
+
+
+def _with_decimal_points(texts: pd.Series) -> pd.Series:
+    """Texts of numbers written with a decimal comma (R$ 1.234,56) rewritten with a decimal
+    point (R$ 1234.56); the texts that write no such number are left as they are."""
+    core = _number_cores(texts)
+    hit = core.str.fullmatch(_COMMA_NUMBER) & core.str.contains(r"\d", regex=True)
+    if not hit.any():
+        return texts
+    out = texts.copy()
+    out[hit] = (texts[hit].str.replace(r"(?<=\d)\.(?=\d{3}(?!\d))", "", regex=True)
+                .str.replace(r"(?<=\d),(?=\d)", ".", regex=True))
+    return out
 
 
 def _currencies(ctx: _Ctx, col: str, t: pd.Series) -> list[Problem]:
@@ -3401,6 +3481,8 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
         return s.astype("float64"), []
     duration = col.endswith("_s")
     miss, texts, others = _split_types(s)
+    if ctx.decimal_mark == "," and len(texts):
+        texts = _with_decimal_points(texts)
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     if len(others):
         out[others.index] = others.map(lambda v: _number_of_object(v, duration)).astype(float)

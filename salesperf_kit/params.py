@@ -109,6 +109,8 @@ class DataMapping(_Model):
     encoding: Optional[str] = None
     # how the export writes dates such as 9/1/2017 when its dates do not show it
     date_order: Optional[Literal["month-first", "day-first"]] = None
+    # the export's decimal mark: "," reads 1.234,56 as 1234.56 (unset: as its numbers show)
+    decimal_mark: Optional[Literal[",", "."]] = None
 
     def as_mapping(self) -> dict:
         """The loaders' ``mapping`` (everything but ``path``)."""

@@ -2857,6 +2857,50 @@ def test_the_plan_says_how_an_export_writes_dates_that_do_not_show_it(tmp_path):
         load_dataset(tmp_path, mapping={"date_order": "mdy"})
 
 
+def test_an_export_with_decimal_commas_is_read_as_its_locale_writes_numbers(tmp_path):
+    """A Brazilian CRM writes R$ 1.234,56 in a semicolon CSV: every amount was 'not a number'.
+    The table's numbers show the decimal comma; 1.500 beside them is then 1500, not 1.5."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["R$ 1.234,56", "1.500", "80,5", "R$ 2.000.000,00"]),
+               sep=";")
+    report = validate_dataset(tmp_path)
+    [p] = report.warnings
+    assert report.problems == [] and (p.check, p.column) == ("decimal_comma", "amount")
+    assert p.message == ("numbers such as 'R$ 1.234,56' in 'amount' are written with a decimal comma: every number "
+                         "of the table is read so ('R$ 1.234,56' is 1,234.56, and 1.234 is 1234)")
+    assert p.fix.startswith("nothing to do if that is right; say so with data.decimal_mark: ','")
+    amounts = load_dataset(tmp_path).tables["orders"]["amount"].tolist()
+    assert amounts == [1234.56, 1500.0, 80.5, 2_000_000.0]
+    # stated in the plan: read so without a warning; '.' reads the commas as thousands
+    assert validate_dataset(tmp_path, mapping={"decimal_mark": ","}).warnings == []
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["1,234", "1.500", "12,500", "80"]))
+    assert load_dataset(tmp_path).tables["orders"]["amount"].tolist() == [1234.0, 1.5, 12500.0, 80.0]
+    comma = load_dataset(tmp_path, mapping={"decimal_mark": ","}).tables["orders"]["amount"].tolist()
+    assert comma == [1.234, 1500.0, 12.5, 80.0]
+    # a table that writes both marks is not guessed: the decimal comma is an error that says how to state it
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["1.234,56", "12.5", "80", "100"]))
+    [p] = validate_dataset(tmp_path).problems
+    assert (p.check, p.row, p.value) == ("not_a_number", 2, "1.234,56")
+    assert p.fix.endswith("if the export writes a decimal comma (1.234,56), say so with data.decimal_mark: ','")
+    with pytest.raises(SalesperfError, match=r"data.decimal_mark says .* but ';' was passed"):
+        load_dataset(tmp_path, mapping={"decimal_mark": ";"})
+
+
+def test_amounts_carry_the_signs_and_codes_of_the_currencies_a_plan_may_name(tmp_path):
+    """R$, HK$ and ₩ were read as words; an amount in another currency than the plan's is
+    still an error, and two currencies in one column are never added up."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["R$ 100", "R$ 250.5", "BRL 80", "1000 BRL"]))
+    assert load_dataset(tmp_path, mapping={"currency": "BRL"}).tables["orders"]["amount"].tolist() == [
+        100.0, 250.5, 80.0, 1000.0]
+    [p] = validate_dataset(tmp_path, mapping={"currency": "CNY"}).problems
+    assert p.check == "other_currency" and "states its amounts in BRL (4 rows)" in p.message
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["HK$ 100", "₩250", "HK$ 80", "HK$ 1,000"]))
+    [p] = validate_dataset(tmp_path).problems
+    assert p.check == "mixed_currencies"
+    assert p.message.startswith("'amount' writes amounts in 2 currencies: HKD (3 rows), KRW (1 row)")
+
+
 def test_a_plan_s_currency_is_checked_against_the_currency_its_data_state(tmp_path):
     from salesperf_kit.loaders import load_plan_data
     from salesperf_kit.params import load_params
