@@ -1014,9 +1014,15 @@ class Report:
                 part = self.payouts[self.payouts["total"].isna()] if "total" in self.payouts else self.payouts.iloc[:0]
                 known = self._money(float(sum(pd.to_numeric(part[k], errors="coerce").sum()
                                               for k in COMPONENTS if k in part)))
-                left_out = (f"；其中 {unknown} 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 {known}" if self.zh else
-                            f"; for {unknown} {'person' if unknown == 1 else 'people'} whose total could not be "
-                            f"determined (– in the table), it counts only the {known} of their pay that could")
+                if unknown == len(self.payouts):  # (then "their known pay" would be the whole total again)
+                    left_out = ("；所有人的应发合计都无法确定（表中为 –），总额只计入了已确定的部分" if self.zh else
+                                "; nobody's total could be determined (– in the table), so it counts only the pay "
+                                "that could")
+                else:
+                    left_out = (f"；其中 {unknown} 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 {known}"
+                                if self.zh else
+                                f"; for {unknown} {'person' if unknown == 1 else 'people'} whose total could not be "
+                                f"determined (– in the table), it counts only the {known} of their pay that could")
             # to the cent, as the table beneath gives each person's total (311,516.58, not 311,517)
             total = self._money(total)
             if pd.notna(share):

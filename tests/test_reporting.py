@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from salesperf_kit.params import PARAMS_DIR
@@ -1225,20 +1226,42 @@ def test_people_without_a_score_are_not_told_to_weigh_the_kpis_that_failed_them(
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "总发放 12,000.00；其中 2 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 12,000.00。"),
-    ("en", "Total payout 12,000.00; for 2 people whose total could not be determined (– in the table), it counts "
-           "only the 12,000.00 of their pay that could."),
+    ("zh", "总发放 12,000.00；所有人的应发合计都无法确定（表中为 –），总额只计入了已确定的部分。"),
+    ("en", "Total payout 12,000.00; nobody's total could be determined (– in the table), so it counts only the pay "
+           "that could."),
 ])
 def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(ad_buyers_without_orders, language, text):
     """Two ad buyers with ad data and no orders: no KPI of their role can be scored, so their
     performance pay and totals are unknown; the sum is the two base pays (2 x 6,000), which
     must not read as what the plan costs, and which the table's totals (– for both) do not
-    add up to: the sentence says how much of it is theirs."""
+    add up to: the sentence says so (when some totals are known, how much of it is the
+    others'; here everyone's is unknown, and "the 12,000.00 of their pay" would repeat it)."""
     tmp_path, plan = ad_buyers_without_orders
     report = build_report(business="online", params_file=str(plan), data_path=str(tmp_path),
                           period="2026-10", language=language)
     assert report.payouts["total"].isna().all()
     assert report.payout_section().paragraphs[0] == text
+
+
+
+def test_a_payout_total_says_how_much_of_it_is_the_pay_of_people_whose_total_is_unknown(ad_buyers_without_orders):
+    """Two customer-service people with no service data (no KPI of their role can be scored)
+    beside an operations lead who is scored (conversion from her traffic and orders): the
+    table gives her total and "–" for theirs, so the sentence says how much of the sum is
+    theirs (their two base pays, 2 x 6,000)."""
+    tmp_path, plan = ad_buyers_without_orders
+    pd.DataFrame({"employee_id": ["E1", "E2", "E3"], "name": ["E1", "E2", "E3"], "team": ["T", "T", "T"],
+                  "role": ["customer_service", "customer_service", "operations"]}).to_csv(
+        tmp_path / "employees.csv", index=False)
+    pd.DataFrame({"date": ["2026-10-31"], "channel": ["ads"], "employee_id": ["E3"], "sessions": [50],
+                  "spend": [0]}).to_csv(tmp_path / "traffic.csv", index=False)
+    pd.DataFrame({"order_id": ["O1"], "employee_id": ["E3"], "customer_id": ["C1"], "order_date": ["2026-10-05"],
+                  "amount": [300]}).to_csv(tmp_path / "orders.csv", index=False)
+    report = build_report(business="online", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
+                          language="en")
+    assert report.payouts.set_index("employee_id")["total"].isna().to_dict() == {"E1": True, "E2": True, "E3": False}
+    assert "; for 2 people whose total could not be determined (– in the table), it counts only the 12,000.00 of " \
+           "their pay that could." in report.payout_section().paragraphs[0]
 
 
 # ----------------------------------------------------------------------------- p-values
