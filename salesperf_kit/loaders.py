@@ -61,6 +61,8 @@ __all__ = ["SourceInfo", "Dataset", "ValidationReport", "load_dataset", "load_da
 
 _MAPPING_KEYS = ("files", "lookups", "lines", "columns", "values", "defaults", "filters", "managers", "encoding",
                  "date_order", "decimal_mark", "currency")
+# parameter files kept beside the client's exports (the plan whose data.path is "."): not tables
+_PLAN_SUFFIXES = (".yaml", ".yml")
 # data.managers: what the managers added from manager_id are given (role required)
 _MANAGER_KEYS = ("role", "team")
 # tables whose export may hold several lines per record (data.lines): the id the lines share,
@@ -1254,7 +1256,7 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
             if src is not None:
                 sources.append(src)
         for p in sorted(root.iterdir()):
-            if p.name.startswith((".", "~$")) or not p.is_file():
+            if p.name.startswith((".", "~$")) or not p.is_file() or p.suffix.lower() in _PLAN_SUFFIXES:
                 continue
             # a file that data.files names for another table (calls.csv read for the people
             # of a call log) is still its own table when its name says so
