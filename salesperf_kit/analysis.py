@@ -422,6 +422,8 @@ class TeamTest:
     highest_median, lowest_median : float
     any_pair_significant : bool
         True when at least one pairwise difference stays significant after Holm.
+    observations : int
+        Values in all groups, the excluded ones included (0: nothing to compare at all).
     """
 
     value: str
@@ -439,6 +441,7 @@ class TeamTest:
     lowest_median_group: str | None = None
     lowest_median: float = np.nan
     any_pair_significant: bool = False
+    observations: int = 0
 
 
 def holm_adjust(p_values) -> np.ndarray:
@@ -544,7 +547,7 @@ def team_comparison(values: pd.DataFrame, *, value: str, group: str = "team", al
         pairwise=pairwise,
         highest_median_group=hi, highest_median=float(medians[hi]) if hi is not None else np.nan,
         lowest_median_group=lo, lowest_median=float(medians[lo]) if lo is not None else np.nan,
-        any_pair_significant=bool(pairwise["significant"].any()),
+        any_pair_significant=bool(pairwise["significant"].any()), observations=len(d),
     )
 
 

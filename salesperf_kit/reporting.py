@@ -1677,9 +1677,19 @@ def _p_value(p: float, equals: str = "") -> str:
 def analysis_sentence(test, language: str) -> str:
     """Plain words about a team comparison. When the teams differ overall (Kruskal–Wallis)
     but no pair of teams does after Holm's correction, the two results are reconciled: read
-    alone, they look like a contradiction."""
+    alone, they look like a contradiction. With nothing to test, the sentence says why: no
+    one has a score, there is one team, or too few teams have two people with a score."""
     if test.p_value is None or np.isnan(test.p_value):
-        return "团队数量或人数不足，无法检验。" if language == "zh" else "Too few teams or people to test."
+        zh = language == "zh"
+        if len(test.n) + len(test.excluded) < 2:
+            return "只有一个团队，无可比较。" if zh else "There is only one team, so there is nothing to compare."
+        if not test.observations:
+            return "本期没有人有得分，无法比较各团队。" if zh else "Nobody has a score this period, so the teams cannot be compared."
+        if len(test.n) >= 2:  # (the test gives no p when every value is the same)
+            return "参与比较的人得分全都相同，各团队之间没有差异。" if zh else \
+                "Everyone compared has the same score, so the teams do not differ."
+        return ("有得分的人达到 2 人的团队不足两个，无法检验。" if zh else
+                "Fewer than two teams have two or more people with a score, so there is nothing to test.")
     best, p = test.highest_median_group, _p_value(test.p_value, "= ")
     if test.significant:
         no_pair = not test.any_pair_significant and len(test.pairwise)

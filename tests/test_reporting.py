@@ -1714,6 +1714,24 @@ def test_a_significant_team_difference_without_a_significant_pair_is_reconciled(
     assert apart.any_pair_significant and "spread" not in analysis_sentence(apart, "en")
 
 
+
+@pytest.mark.parametrize("teams, scores, text", [
+    ("AAAB", [1.0, 2.0, 3.0, 4.0], "Fewer than two teams have two or more people with a score, so there is nothing "
+                                   "to test."),
+    ("AABB", [None] * 4, "Nobody has a score this period, so the teams cannot be compared."),
+    ("AAAA", [1.0, 2.0, 3.0, 4.0], "There is only one team, so there is nothing to compare."),
+    ("AABB", [5.0] * 4, "Everyone compared has the same score, so the teams do not differ."),
+])
+def test_a_team_comparison_with_nothing_to_test_says_why(teams, scores, text):
+    """A client's first run, with 22 people in two teams and no one scored, read "Too few
+    teams or people to test": the sentence now gives the reason that holds."""
+    from salesperf_kit.analysis import team_comparison
+    from salesperf_kit.reporting import analysis_sentence
+
+    test = team_comparison(pd.DataFrame({"team": list(teams), "score": scores}), value="score")
+    assert analysis_sentence(test, "en") == text
+    assert analysis_sentence(test, "zh").endswith("。")
+
 @pytest.mark.parametrize("language, text", [("zh", "本期没有预警。"), ("en", "No alerts this period.")])
 def test_an_audit_without_alerts_says_there_are_none(tmp_path, language, text):
     """Three reps with one order each raise no alert: the audit said "0 alerts, listed for
