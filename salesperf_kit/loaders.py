@@ -84,10 +84,12 @@ _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
 _DATE_FIX = Note("write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日",
                  "日期写成 2026-10-01、2026/10/01、2026-10-01 13:05 或 2026年10月1日")
 _NUMBER_FIX = Note("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
-                   "are accepted; no %, no words); if the export writes a decimal comma (1.234,56), "
-                   "say so with data.decimal_mark: ','",
-                   "写普通数字，如 1234.5（可带千位分隔符、¥ $ € 和 万/亿；不能带 % 或文字）；"
-                   "如果导出文件用逗号作小数点（1.234,56），用 data.decimal_mark: ',' 说明")
+                   "are accepted; no %, no words)",
+                   "写普通数字，如 1234.5（可带千位分隔符、¥ $ € 和 万/亿；不能带 % 或文字）")
+# (for cells such as 1.234,56 in a table whose other numbers use the decimal point)
+_COMMA_FIX = Note(f"{_NUMBER_FIX}; if the export writes a decimal comma (1.234,56), say so with "
+                  "data.decimal_mark: ','",
+                  f"{_NUMBER_FIX.zh}；如果导出文件用逗号作小数点（1.234,56），用 data.decimal_mark: ',' 说明")
 # YAML 1.1 reads unquoted Yes/No/On/Off/True/False as booleans.
 _YAML_BOOLEANS = Note("YAML reads unquoted Yes/No/On/Off as true/false: quote the values in the "
                       "parameter file, e.g. ['Yes'] instead of [Yes]",
@@ -3533,8 +3535,12 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
                                    "去掉 % 写数字（如 0.15 或 15，视该列的含义而定）"))
     hint = Note(" or a duration such as 0:02:23 or 2分30秒", "，也不是 0:02:23 或 2分30秒 这样的时长") if duration \
         else Note("", "")
-    problems += _cell_problems(ctx, col, s, bad & ~percent, "not_a_number",
-                               Note(f"{label} is not a number{hint}", f"{label_zh}不是数字{hint.zh}"), _NUMBER_FIX)
+    wrong = bad & ~percent
+    commas = _number_cores(_texts(s[wrong])) if wrong.any() else pd.Series([], dtype=str)
+    comma = (commas.str.fullmatch(_COMMA_NUMBER) & commas.str.contains(",", regex=False)).any()
+    problems += _cell_problems(ctx, col, s, wrong, "not_a_number",
+                               Note(f"{label} is not a number{hint}", f"{label_zh}不是数字{hint.zh}"),
+                               _COMMA_FIX if comma else _NUMBER_FIX)
     problems += mixed
     given = out.dropna()
     if info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
