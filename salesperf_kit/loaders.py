@@ -1901,7 +1901,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
     scales = _header_units(ctx, grid.headers, assigned, raw, run)
-    ctx.decimal_mark = _decimal_mark(ctx, raw, run)
+    ctx.decimal_mark = _decimal_mark(ctx, raw, {grid.headers[i] or f"({_letter(i)})": data[i] for i in unused}, run)
     for col in raw.columns:
         recode = m["values"].get(table, {}).get(col)
         note = _boolean_keys_note(ctx, col, raw[col], recode)
@@ -3344,47 +3344,91 @@ def _number_cores(texts: pd.Series) -> pd.Series:
     return t.str.replace(r"^\((.+)\)$", r"\1", regex=True).str.replace(r"(万|亿|%)$", "", regex=True)
 
 
-def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, run: _Run) -> str | None:
+def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, unused: dict[str, pd.Series], run: _Run) -> str | None:
     """The decimal mark of the table's numbers: ``data.decimal_mark`` when given; else ","
     when some number can only be read with a decimal comma (1.234,56; 12,5) and none only
     with a decimal point (1,234.56; 12.5), with a warning that says so; else None (points).
+    The columns the table does not use (``unused``, by header: a profit column beside the
+    amounts) show it too.
 
     Numbers that read either way (1.234, 12,500, 1234) follow the table's mark: a table is
-    one export, from one locale."""
+    one export, from one locale. When nothing shows the mark, amounts such as 1.706 (a
+    dot before three digits: 1.706 or 1706) are an error that asks for data.decimal_mark,
+    as ambiguous dates ask for data.date_order: read as 1.706, whole euros would be paid
+    on a thousandth of their value."""
     if ctx.decimal_mark is not None:
         return ctx.decimal_mark
     spec = TABLES[ctx.table]
     texts = {c: _split_types(raw[c])[1] for c in raw.columns
              if c in spec.numbers or (ctx.table == "kpi_sheet" and c in CATALOGUE)}
-    if not any(t.str.contains(",", regex=False).any() for t in texts.values()):
+    money = [c for c in texts if c in _MONEY_COLUMNS or (ctx.table == "kpi_sheet" and CATALOGUE[c].unit == "currency")]
+    if not any(t.str.contains(",", regex=False).any() for t in texts.values()) and \
+            not any(texts[c].str.contains(".", regex=False).any() for c in money):
         return None  # (the usual case, decided without reading each number twice)
+    columns = [(c, t) for c, t in texts.items()] + [((h,), _split_types(s)[1]) for h, s in unused.items()]
+    if any(_point_only(t.head(1000)).any() for _, t in columns):
+        return None  # (a quick look first: most tables show the decimal point in their first rows)
     comma, point = {}, False
-    for col, t in texts.items():
+    for col, t in columns:
         core = _number_cores(t)
         as_point, as_comma = core.str.fullmatch(_NUMBER), core.str.fullmatch(_COMMA_NUMBER)
         if (as_point & ~as_comma).any():
             point = True
             break
         only = as_comma & ~as_point & core.str.contains(r"\d", regex=True)
-        if only.any():
-            comma[col] = t[only].iloc[0]
-    if point or not comma:
+        if only.any():  # (an example that shows the mark best: 1.234,56 rather than 0,00)
+            shown = t[only]
+            comma[col] = shown.iloc[int(np.argmax(shown.str.contains(".", regex=False).to_numpy() * 2
+                                                  + shown.str.contains("[1-9]", regex=True).to_numpy()))]
+    if point:
+        return None
+    if not comma:
+        for col in money:
+            dotted = texts[col][_number_cores(texts[col]).str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+")]
+            if len(dotted):
+                run.add(_ambiguous_decimal(ctx, col, dotted))
         return None
     col, example = next(iter(comma.items()))
     value = amount_of(_with_decimal_points(pd.Series([example])).iloc[0])
     read = Note(f"'{example}' is {value:,.10g}, and 1.234 is 1234", f"「{example}」为 {value:,.10g}，1.234 为 1234") \
         if not np.isnan(value) else Note("1.234 is 1234", "1.234 为 1234")
-    labels = ", ".join(ctx.label(c) for c in comma)
+    named = [c for c in comma if isinstance(c, str)]  # (an unused column: (header,))
+    headers = [f"'{c[0]}'" for c in comma if not isinstance(c, str)]
+    labels = ", ".join([*(ctx.label(c) for c in named), *headers])
+    labels_zh = "、".join([*(ctx.label(c, "zh") for c in named), *(f"「{h[1:-1]}」" for h in headers)])
     run.add(ctx.problem(
         "decimal_comma", f"numbers such as '{example}' in {labels} are written with a decimal comma: every number of "
-        f"the table is read so ({read})", column=col, severity="warning",
-        zh=f"{'、'.join(ctx.label(c, 'zh') for c in comma)}中「{example}」这样的数字用逗号作小数点：该表的所有数字都按此"
-           f"读取（{read.zh}）",
+        f"the table is read so ({read})", column=named[0] if named else None, severity="warning",
+        zh=f"{labels_zh}中「{example}」这样的数字用逗号作小数点：该表的所有数字都按此读取（{read.zh}）",
         fix=Note("nothing to do if that is right; say so with data.decimal_mark: ',' (or '.' if the commas "
                  "separate thousands) to read the export so without this warning",
                  "如果正确则无需处理；可在参数文件中写明 data.decimal_mark: ','（如果逗号是千位分隔符，写 '.'），"
                  "此后按此读取且不再提示")))
     return ","
+
+
+def _point_only(texts: pd.Series) -> pd.Series:
+    """The texts of numbers that only a decimal point reads (12.5, 1,234.56)."""
+    core = _number_cores(texts)
+    return core.str.fullmatch(_NUMBER) & ~core.str.fullmatch(_COMMA_NUMBER)
+
+
+def _ambiguous_decimal(ctx: _Ctx, col: str, dotted: pd.Series) -> Problem:
+    """Amounts such as 1.706 in a table that shows no decimal mark: 1.706 or 1706."""
+    example = dotted.iloc[0]
+    number = _number_cores(pd.Series([example])).iloc[0]
+    whole = number.replace(".", "")
+    return ctx.problem(
+        "ambiguous_decimal", Note(f"{ctx.label(col)}: amounts such as '{example}' can be read as {number} or as {whole} "
+                                  f"(a dot between thousands), and nothing in the table tells which "
+                                  f"({len(dotted):,} row{'s' if len(dotted) > 1 else ''})",
+                                  f"{ctx.label(col, 'zh')}：「{example}」这样的金额既可读作 {number}，也可读作 {whole}"
+                                  f"（点为千位分隔符），表中没有可判断的值（{len(dotted):,} 行）"),
+        column=col, value=example,
+        fix=Note(f"say which with data.decimal_mark: ',' if the dot separates thousands ({number} is {whole}, as German "
+                 f"or Brazilian exports write it), or '.' if it is the decimal point",
+                 f"用 data.decimal_mark 说明：点是千位分隔符（{number} 为 {whole}，德国、巴西等地的写法）写 ','；"
+                 "点是小数点写 '.'"))
 
 
 def _with_decimal_points(texts: pd.Series) -> pd.Series:

@@ -2876,7 +2876,9 @@ def test_an_export_with_decimal_commas_is_read_as_its_locale_writes_numbers(tmp_
     # stated in the plan: read so without a warning; '.' reads the commas as thousands
     assert validate_dataset(tmp_path, mapping={"decimal_mark": ","}).warnings == []
     _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["1,234", "1.500", "12,500", "80"]))
-    assert load_dataset(tmp_path).tables["orders"]["amount"].tolist() == [1234.0, 1.5, 12500.0, 80.0]
+    assert [p.check for p in validate_dataset(tmp_path).problems] == ["ambiguous_decimal"]  # (nothing tells)
+    point = load_dataset(tmp_path, mapping={"decimal_mark": "."}).tables["orders"]["amount"].tolist()
+    assert point == [1234.0, 1.5, 12500.0, 80.0]
     comma = load_dataset(tmp_path, mapping={"decimal_mark": ","}).tables["orders"]["amount"].tolist()
     assert comma == [1.234, 1500.0, 12.5, 80.0]
     # a table that writes both marks is not guessed: the decimal comma is an error that says how to state it
@@ -2886,6 +2888,35 @@ def test_an_export_with_decimal_commas_is_read_as_its_locale_writes_numbers(tmp_
     assert p.fix.endswith("if the export writes a decimal comma (1.234,56), say so with data.decimal_mark: ','")
     with pytest.raises(SalesperfError, match=r"data.decimal_mark says .* but ';' was passed"):
         load_dataset(tmp_path, mapping={"decimal_mark": ";"})
+
+
+def test_whole_amounts_with_a_dot_between_thousands_are_never_read_as_decimals(tmp_path):
+    """A German export in whole euros (1.706 €): read as 1.706, a month's revenue came out as
+    32,636 instead of 73,591 and commissions were paid on it, with no warning. A column the
+    table does not use (Gewinn, 85,31 €) shows the decimal comma; with nothing to show it,
+    the amounts are an error that asks for data.decimal_mark, as ambiguous dates ask for
+    data.date_order."""
+    _add_employees(tmp_path)
+    euros = ["1.706 €", "262 €", "12.400 €", "80 €"]
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=euros, Gewinn=["85,31 €", "1,00 €", "0 €", "7,5 €"]),
+               sep=";")
+    report = validate_dataset(tmp_path)
+    [p] = [w for w in report.warnings if w.check == "decimal_comma"]
+    assert p.message.startswith("numbers such as '85,31 €' in 'Gewinn' are written with a decimal comma")
+    assert load_dataset(tmp_path).tables["orders"]["amount"].tolist() == [1706.0, 262.0, 12400.0, 80.0]
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=euros), sep=";")
+    [p] = validate_dataset(tmp_path).problems
+    assert (p.check, p.column, p.value) == ("ambiguous_decimal", "amount", "1.706 €")
+    assert p.message == ("'amount': amounts such as '1.706 €' can be read as 1.706 or as 1706 (a dot between "
+                         "thousands), and nothing in the table tells which (2 rows)")
+    assert p.fix.startswith("say which with data.decimal_mark: ',' if the dot separates thousands (1.706 is 1706")
+    assert load_dataset(tmp_path, mapping={"decimal_mark": ","}).tables["orders"]["amount"].tolist() == [
+        1706.0, 262.0, 12400.0, 80.0]
+    assert load_dataset(tmp_path, mapping={"decimal_mark": "."}).tables["orders"]["amount"].tolist() == [
+        1.706, 262.0, 12.4, 80.0]
+    # a decimal point anywhere in the table (here in a column it does not use) tells it
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=euros, Rabatt=["0.2", "0", "0.15", "0"]))
+    assert load_dataset(tmp_path).tables["orders"]["amount"].tolist() == [1.706, 262.0, 12.4, 80.0]
 
 
 def test_amounts_carry_the_signs_and_codes_of_the_currencies_a_plan_may_name(tmp_path):
