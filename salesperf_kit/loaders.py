@@ -2465,9 +2465,14 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
 
 
 # what a cell of a totals row says in exports (compared after normalise)
-# (汇总: what Excel's 分类汇总 writes beside each group, 0011 汇总)
+# (汇总: what Excel's 分类汇总 writes beside each group, 0011 汇总; Gesamtergebnis: a German
+# Excel's pivot table; Summe, Zwischensumme: German ERPs; totaal, totale, sous-total: Dutch,
+# Italian, French)
 _TOTAL_WORDS = {normalise(w) for w in ("合计", "总计", "小计", "总合计", "共计", "合計", "總計", "小計", "汇总", "匯總",
-                                       "彙總", "total", "totals", "grand total", "subtotal", "sum")}
+                                       "彙總", "total", "totals", "grand total", "subtotal", "sum", "summe",
+                                       "zwischensumme", "gesamtsumme", "endsumme", "gesamt", "insgesamt",
+                                       "gesamtergebnis", "totaal", "totale", "subtotale", "sous-total",
+                                       "total général", "total general", "total geral")}
 
 
 def _is_total_label(text: str) -> bool:
@@ -2477,6 +2482,8 @@ def _is_total_label(text: str) -> bool:
 
     >>> [_is_total_label(t) for t in ("合计：", "总计(3单)", "E1 小计", "0011 汇总", "Total: 12", "小计算器", "checksum")]
     [True, True, True, True, True, False, False]
+    >>> [_is_total_label(t) for t in ("Gesamtergebnis", "Summe:", "Nord Summe", "Gesamtpaket", "Total général")]
+    [True, True, True, False, True]
     """
     core = re.split(r"[:(]", unicodedata.normalize("NFKC", text).strip().lower(), maxsplit=1)[0].strip()
     key = normalise(core)

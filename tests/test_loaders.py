@@ -2105,6 +2105,23 @@ def test_totals_rows_written_with_a_colon_a_count_or_a_name_are_left_out(tmp_pat
                          "9 ('合计：')")
 
 
+def test_totals_rows_in_german_and_other_european_exports_are_left_out(tmp_path):
+    """A German ERP's Summe per salesperson and Excel's Gesamtergebnis under a pivot were
+    four errors asking to fill in the empty cells; Dutch, Italian and French totals alike."""
+    orders, w = _orders_with_totals(tmp_path, [
+        ["order_id", "employee_id", "customer_id", "order_date", "amount"],
+        ["O1", "E1", "C1", "2026-10-01", 100],
+        [None, "E1 Summe", None, None, 100],
+        ["O2", "E2", "C2", "2026-10-02", 50],
+        ["Zwischensumme:", None, None, None, 150],
+        ["O3", "E2", "C3", "2026-10-03", 70],
+        ["Totaal", None, None, None, 70],
+        ["Total général", None, None, None, 220],
+        ["Gesamtergebnis", None, None, None, 220]])
+    assert orders["order_id"].tolist() == ["O1", "O2", "O3"] and orders["amount"].sum() == 220
+    assert w.message.startswith("5 totals row(s) left out: rows 3 ('E1 Summe'), 5 ('Zwischensumme:'), 7 ('Totaal')")
+
+
 def test_the_notes_below_an_export_s_records_are_not_records(tmp_path):
     """A Salesforce report export ends in a confidentiality line and a copyright line: read
     as records, the users export's two became employees who were paid 4,700 each once the
