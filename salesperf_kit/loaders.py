@@ -3345,10 +3345,11 @@ _CURRENCY_CODES = {"元": "CNY", "rmb": "CNY", **{code.lower(): code for code in
 
 
 def _number_cores(texts: pd.Series) -> pd.Series:
-    """The texts of a number column without currency, spaces, accounting brackets, 万/亿
-    and %: what shows the decimal mark."""
+    """The texts of a number column without currency, spaces, accounting brackets, a
+    trailing minus (SAP's 8,56-), 万/亿 and %: what shows the decimal mark."""
     t = texts.str.normalize("NFKC").str.strip().str.replace(_CURRENCY, "", regex=True, case=False)
-    return t.str.replace(r"^\((.+)\)$", r"\1", regex=True).str.replace(r"(万|亿|%)$", "", regex=True)
+    return (t.str.replace(r"^\((.+)\)$", r"\1", regex=True).str.replace(r"(?<=\d)-$", "", regex=True)
+            .str.replace(r"(万|亿|%)$", "", regex=True))
 
 
 def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, unused: dict[str, pd.Series], run: _Run) -> str | None:
@@ -3511,10 +3512,12 @@ def _number_of_object(v: Any, duration: bool) -> float:
 
 def _written_numbers(t: pd.Series) -> pd.Series:
     """The numbers that the texts ``t`` (NFKC-normalised and stripped) write, with currency
-    signs, thousands separators, accounting brackets (123) and Chinese magnitudes (1.2万 =
+    signs, thousands separators, accounting brackets (123), a trailing minus (SAP's 8.56-)
+    and Chinese magnitudes (1.2万 =
     12,000, also 1.2万元; 3亿); the texts that write no number are left out."""
     cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
     cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
+    cleaned = cleaned.str.replace(r"^(\d[\d.,]*)-$", r"-\1", regex=True)  # SAP's 8.56- for -8.56
     magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MONEY_UNITS).fillna(1.0)
     cleaned = cleaned.str.replace(_MAGNITUDE, "", regex=True)
     ok = cleaned.str.fullmatch(_NUMBER) & cleaned.str.contains(r"\d", regex=True)

@@ -2936,6 +2936,22 @@ def test_whole_amounts_with_a_dot_between_thousands_are_never_read_as_decimals(t
     assert load_dataset(tmp_path).tables["orders"]["amount"].tolist() == [1.706, 262.0, 12.4, 80.0]
 
 
+def test_a_trailing_minus_is_a_negative_number_as_sap_writes_it(tmp_path):
+    """SAP writes a credit note's amount 8,56- (and its quantity 2-): 'not a number', with a fix
+    pointing at data.decimal_mark, already set. Read as -8.56, it meets the advice that a
+    leading minus gets: a refund is its order with status refunded."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["1.234,56", "8,56-", "80,00", "1.000,00-"]), sep=";")
+    problems = validate_dataset(tmp_path, mapping={"decimal_mark": ","}).problems
+    assert [(p.check, p.row, p.column) for p in problems] == [("greater_than_or_equal_to(0)", 3, "amount"),
+                                                              ("greater_than_or_equal_to(0)", 5, "amount")]
+    assert "a refund is the order itself with status refunded" in problems[0].fix
+    _write_csv(tmp_path / "orders.csv", _orders().assign(amount=["1,234.56", "8.56", "80", "1,000.00"],
+                                                         quantity=["1", "2-", "3", "4"]))
+    [p] = validate_dataset(tmp_path).problems  # (read as -2: below the minimum, not 'not a number')
+    assert (p.check, p.column, p.value) == ("greater_than_or_equal_to(0)", "quantity", "2-")
+
+
 def test_amounts_carry_the_signs_and_codes_of_the_currencies_a_plan_may_name(tmp_path):
     """R$, HK$ and ₩ were read as words; an amount in another currency than the plan's is
     still an error, and two currencies in one column are never added up."""
