@@ -3225,8 +3225,8 @@ def _dates_from_text(t: pd.Series, order: str | None = None) -> tuple[pd.Series,
 
     Dates such as 9/1/2017 are read as ``order`` says (``data.date_order``: month-first or
     day-first; a date that cannot be read so, 13/1/2017 month-first, stays NaT); without it,
-    as the column shows (a first number above 12 somewhere: day-first), and a column that
-    shows neither is ambiguous."""
+    as the column shows (a first number above 12 somewhere: day-first; dots, 01.04.2026:
+    day-first), and a column that shows neither is ambiguous."""
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
     rest = t
     formats = list(_FAST_DATE_FORMATS)
@@ -3255,6 +3255,8 @@ def _dates_from_text(t: pd.Series, order: str | None = None) -> tuple[pd.Series,
     if hit.any():
         p = parts[hit]
         a, b = p["a"].astype(int), p["b"].astype(int)
+        if order is None and rest[hit].str.match(r"\d{1,2}\.\d{1,2}\.").all():
+            order = "day-first"  # 01.04.2026: dots are written day-first (German, Russian, ...), never month-first
         if order is not None:
             out[p.index] = _assemble(p, "y", "a", "b") if order == "month-first" else _assemble(p, "y", "b", "a")
         elif (a > 12).any() and not (b > 12).any():

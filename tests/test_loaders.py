@@ -2855,6 +2855,22 @@ def test_an_export_cut_short_of_the_records_its_totals_row_counts_is_an_error(tm
     assert load_dataset(tmp_path).tables["orders"]["order_id"].tolist() == ["O0", "O1", "O2", "O3"]
 
 
+def test_dates_written_with_dots_are_day_first(tmp_path):
+    """A German employees file whose every hire date fell on the 1st (01.04.2012) was an
+    ambiguous-date error: dates with dots are written day-first, never month-first."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().assign(order_date=["01.10.2026", "02.10.2026", "12.10.2026",
+                                                                     "05.10.2026 14:05"]))
+    dates = load_dataset(tmp_path).tables["orders"]["order_date"]
+    assert dates.dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-10-01 00:00", "2026-10-02 00:00",
+                                                            "2026-10-12 00:00", "2026-10-05 14:05"]
+    # data.date_order still rules, and slashes stay ambiguous
+    us = load_dataset(tmp_path, mapping={"date_order": "month-first"}).tables["orders"]["order_date"]
+    assert us.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2026-01-10", "2026-02-10"]
+    _write_csv(tmp_path / "orders.csv", _orders().assign(order_date=["01/10/2026"] * 4))
+    assert [p.check for p in validate_dataset(tmp_path).problems] == ["ambiguous_date"]
+
+
 def test_the_plan_says_how_an_export_writes_dates_that_do_not_show_it(tmp_path):
     """A US CRM's export of the first days of September (9/1/2017 … 9/12/2017) could be read
     either way and was blocked, with no way short of rewriting the client's file."""
