@@ -1600,21 +1600,30 @@ def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | N
     if b"\x00" not in data[:65536]:
         for enc in ("utf-8", "gb18030"):
             try:
-                return data.decode(enc)
+                text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            if enc == "utf-8" or not _latin_as_gbk(text):
+                return text
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
+        found = from_bytes(data)
+        best = found.best()
+        # on a tie (cp1250 and cp1252 often are), Western Europe's Windows encoding
+        western = next((m for m in found if "cp1252" in m.could_be_from_charset), None)
+        if best is not None and western is not None and western.chaos <= best.chaos \
+                and western.coherence >= best.coherence:
+            best = western
         if best is not None and best.encoding:
+            encoding = "cp1252" if "cp1252" in best.could_be_from_charset else best.encoding
             try:
-                text = data.decode(best.encoding)
+                text = data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 text = None
             if text is not None:
                 run.warn(src.table, "encoding", Note(f"the encoding is neither UTF-8 nor GBK; it was "
-                                                     f"guessed as {best.encoding}",
-                                                     f"文件编码既不是 UTF-8 也不是 GBK，按猜测的 {best.encoding} 读取"),
+                                                     f"guessed as {encoding}",
+                                                     f"文件编码既不是 UTF-8 也不是 GBK，按猜测的 {encoding} 读取"),
                          file=src.display,
                          fix=Note("check a few names with accents or Chinese characters; if they "
                                   "look wrong set data.encoding in the parameter file",
@@ -1626,6 +1635,17 @@ def _decode(data: bytes, src: _Source, forced: str | None, run: _Run) -> str | N
                                                  "这不是文本（CSV）文件：按 UTF-8、UTF-16、GBK/GB18030 "
                                                  "或任何能猜出的编码都无法解码"), **fail)
     return None
+
+
+def _latin_as_gbk(text: str) -> bool:
+    """Whether a text that decoded as GB18030 is rather Windows-1252 bytes read wrongly
+    (Jürgen Müller as J黵gen M黮ler): most of its two-byte characters end in an ASCII byte,
+    which the Chinese characters of GB2312 never do (both their bytes are above 0xA0)."""
+    wide = [c for c in text[:200_000] if ord(c) > 127]
+    if not wide:
+        return False
+    low = sum(1 for c in wide if (b := c.encode("gb18030", errors="replace")) and len(b) == 2 and b[1] < 0x80)
+    return low > len(wide) / 2
 
 
 def _sniff_delimiter(lines: list[str]) -> str:

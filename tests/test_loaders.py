@@ -239,6 +239,20 @@ def test_csv_encodings(tmp_path, encoding, name):
     assert ds.tables["employees"].columns[0] == "employee_id"  # no BOM left in the header
 
 
+@pytest.mark.parametrize("names", [
+    ["Jürgen Müller", "Björn Köhler", "Ann"],  # (was read as GBK: J黵gen M黮ler)
+    ["José Muñoz", "Adèle Lefèvre", "Françoise Dupré"],  # (was guessed cp1250: Muńoz, Adčle)
+])
+def test_a_western_european_windows_export_is_read_as_windows_1252(tmp_path, names):
+    """A German ERP saves CSV in Windows-1252: names with umlauts alone decoded as GBK with
+    no warning, and Spanish or French names were guessed Central European (cp1250)."""
+    _write_csv(tmp_path / "employees.csv", _employees().assign(name=names), encoding="cp1252")
+    ds = load_dataset(tmp_path)
+    assert ds.tables["employees"]["name"].tolist() == names
+    [w] = [w for w in ds.warnings if w.check == "encoding"]
+    assert w.message == "the encoding is neither UTF-8 nor GBK; it was guessed as cp1252"
+
+
 def test_file_that_is_not_text_is_an_error_naming_it(tmp_path):
     (tmp_path / "orders.csv").write_bytes(bytes(range(256)) * 8)
     with pytest.raises(DataContractError, match="orders.csv") as err:
