@@ -813,17 +813,22 @@ def _ids_from_names(run: _Run) -> None:
     pairs = pairs.assign(key=pairs["name"].map(squeezed))
     unique = pairs.drop_duplicates("key", keep=False)
     id_of = {k: i for k, i in zip(unique["key"], unique["employee_id"]) if k and k not in ids}
-    written = {v for v in _id_values(tables) if v not in ids and squeezed(v) in id_of}
-    for table, col, n, shown in _replace_ids(run, {v: id_of[squeezed(v)] for v in written}):
+
+    def key(v: str) -> str | None:  # (Müller, Jürgen: surname first, as ERPs list people, for Jürgen Müller)
+        last, comma, first = v.partition(",")
+        return next((k for k in (squeezed(v), comma and squeezed(f"{first} {last}")) if k in id_of), None)
+
+    written = {v: k for v in _id_values(tables) if v not in ids and (k := key(v)) is not None}
+    for table, col, n, shown in _replace_ids(run, {v: id_of[k] for v, k in written.items()}):
         run.add(run.ctxs[table].problem(
             "names_as_ids", f"{n:,} row(s) give a name where {col} is expected; matched by "
             f"the employees' names: {shown}", column=col, severity="warning",
             zh=f"{n:,} 行的 {col} 写的是姓名，已按员工表的姓名对应到工号：{shown}",
             fix=Note("nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
-                     "for 王芳) and the emoji or symbols around it (陈静🌸 for 陈静), and two employees of the same "
-                     "name are never matched",
-                     "姓名正确时无需处理；姓名中间的空格和前后的表情符号不影响对应（王 芳 即 王芳，陈静🌸 即 陈静），"
-                     "同名的两位员工不会被对应")))
+                     "for 王芳), the emoji or symbols around it (陈静🌸 for 陈静) and a surname written first "
+                     "(Müller, Jürgen for Jürgen Müller), and two employees of the same name are never matched",
+                     "姓名正确时无需处理；姓名中间的空格、前后的表情符号和姓在前的西文写法不影响对应（王 芳 即 王芳，"
+                     "陈静🌸 即 陈静，Müller, Jürgen 即 Jürgen Müller），同名的两位员工不会被对应")))
 
 
 def _id_values(tables: dict[str, pd.DataFrame]) -> set[str]:

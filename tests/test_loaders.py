@@ -1123,6 +1123,25 @@ def test_a_salesperson_named_instead_of_an_id_is_matched_by_name(tmp_path):
     assert "'戊' → E5 … Fix: nothing to do" in str(w)
 
 
+def test_a_salesperson_named_surname_first_is_matched_by_name(tmp_path):
+    """A German ERP lists its people surname first (Müller, Jürgen) where the employees file
+    writes Jürgen Müller: 4,524 'not an employee_id' errors, with no suggestion."""
+    emp = pd.DataFrame({"employee_id": ["1110", "1115", "1120", "1121"],
+                        "name": ["Jürgen Müller", "Björn Köhler", "Anna Weiß", "Anna Weiß"],
+                        "team": ["West"] * 4, "role": ["rep"] * 4})
+    _write_csv(tmp_path / "employees.csv", emp)
+    _write_csv(tmp_path / "orders.csv", _orders().assign(
+        employee_id=["Müller, Jürgen", "Köhler,Björn", "1110", "Müller , Jürgen"]))
+    ds = load_dataset(tmp_path)
+    assert ds.tables["orders"]["employee_id"].tolist() == ["1110", "1115", "1110", "1110"]
+    [w] = [w for w in ds.warnings if w.check == "names_as_ids"]
+    assert "'Müller, Jürgen' → 1110" in w.message and "'Köhler,Björn' → 1115" in w.message
+    # a name two people share stays an error
+    _write_csv(tmp_path / "orders.csv", _orders().assign(employee_id=["Weiß, Anna", "1110", "1110", "1110"]))
+    [bad] = validate_dataset(tmp_path).problems
+    assert (bad.check, bad.value) == ("references", "Weiß, Anna")
+
+
 def test_a_name_spaced_out_by_the_export_is_matched_and_a_slip_is_suggested(tmp_path):
     """An orders export whose 销售员 holds 王 芳 (spaced out to line up with three-character
     names, here with a full-width space too) gave "employee_id '王 芳' is not an employee_id
@@ -1174,8 +1193,8 @@ def test_a_name_decorated_with_emoji_is_matched_and_the_error_names_the_column_b
     assert sorted(w.message.split(": ", 1)[1].split(", ")) == ["'✨徐丽✨' → 0303", "'陈静' → 0104", "'陈静🌸' → 0104",
                                                                "'👩‍💼陈静' → 0104"]
     assert w.fix == ("nothing to do if the names are right; a name is matched whatever the spaces inside it (王 芳 "
-                     "for 王芳) and the emoji or symbols around it (陈静🌸 for 陈静), and two employees of the same "
-                     "name are never matched")
+                     "for 王芳), the emoji or symbols around it (陈静🌸 for 陈静) and a surname written first "
+                     "(Müller, Jürgen for Jürgen Müller), and two employees of the same name are never matched")
     orders["推广员"] = ["王五🌸", "陈静", "小鱼儿", "陈静"]
     _write_csv(tmp_path / "订单.csv", orders, encoding="utf-8-sig")
     shared, other = validate_dataset(tmp_path, mapping=mapping).problems
