@@ -1475,8 +1475,9 @@ class Report:
         partial = {name: {"way": way, "day": f"{day:%Y-%m-%d}", "others": f"{others:%Y-%m-%d}", "kpis": list(ks)}
                    for name, (way, day, others, ks) in self.kpis.partial.items()}
         d = self.scorecard.details  # KPIs scored against targets that nobody has: they score for no one
-        att = d[(d["weight"] > 0) & (d["method"] == "attainment")]
-        without = sorted(str(k) for k, g in att.groupby("kpi") if g["target"].isna().all())
+        att = d[(d["weight"] > 0) & (d["method"] == "attainment")]  # (a KPI the data cannot give needs more
+        without = sorted(str(k) for k, g in att.groupby("kpi")   # than targets: the report says what)
+                         if g["target"].isna().all() and k in self.kpis.kpis)
         facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
                             "partial_tables": partial, "without_targets": without, "language": self.language,
                             "people": int(len(table)),

@@ -688,6 +688,32 @@ def test_a_report_without_the_period_s_targets_says_so_at_the_command_line(small
         "请在数据中补上 2026-10 的目标（salesperf validate --period 2026-10 会列出缺少的目标）。"]
 
 
+
+def test_a_kpi_the_data_cannot_give_is_not_said_to_lack_only_its_targets(small_data, tmp_path):
+    """Orders without payments under a plan that scores received revenue against targets:
+    the run told the consultant to add received_revenue targets, which cannot help, since
+    the KPI is not computed at all (the report's plan diagnostics say why). Team revenue,
+    computed and without targets, is still said."""
+    import shutil
+
+    from salesperf_kit.reporting import build_report
+
+    data = tmp_path / "data"
+    shutil.copytree(small_data["direct"], data)
+    o = pd.read_csv(data / "orders.csv", dtype=str)
+    o.drop(columns=["paid_amount", "paid_date"]).to_csv(data / "orders.csv", index=False)
+    t = pd.read_csv(data / "targets.csv", dtype=str)
+    t[t["period"] != "2026-10"].to_csv(data / "targets.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'direct.yaml'}\nkpi_options: {{revenue_basis: ordered}}\n"
+                    "incentives:\n  commission: {basis: ordered}\n", encoding="utf-8")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(data), period="2026-10")
+    report.save(tmp_path / "out")
+    m = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert "received_revenue" not in report.kpis.kpis
+    assert m["report"]["without_targets"] == ["team_revenue"]
+
+
 def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(small_data, tmp_path):
     """A payroll run under cron on an export taken on the 6th wrote a report that paid people
     on five days, with a warning nobody read. With strict, the report is a failed run: the
