@@ -488,10 +488,13 @@ def _check_plan(params, run: _Run, period=None) -> None:
         scored = {params.plan_role(r) for r in held}
         source = Path(params.source).name if params.source else None
         if clean:
-            from .scoring import attainment_without_targets, roles_without_kpis
+            from .scoring import attainment_without_targets, roles_mostly_unscored, roles_without_kpis
 
             for message, fix, zh in roles_without_kpis(params, run.dataset, period):
                 run.add(run.ctxs["employees"].problem("role_without_kpis", message, column="role", fix=fix, zh=zh))
+            for message, fix, zh in roles_mostly_unscored(params, run.dataset, period):
+                run.add(run.ctxs["employees"].problem("role_mostly_unscored", message, column="role", fix=fix, zh=zh,
+                                                      severity="warning"))
             for p in attainment_without_targets(params, run.dataset,
                                                 [r for r in params.scoring.roles if r in scored], period):
                 run.add(replace(p, file=source))

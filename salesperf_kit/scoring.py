@@ -74,7 +74,7 @@ __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
     "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
-    "roles_without_kpis", "attainment_without_targets", "kpis_with_targets", "target_found",
+    "roles_without_kpis", "roles_mostly_unscored", "attainment_without_targets", "kpis_with_targets", "target_found",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -234,20 +234,18 @@ def _no_weights_error(roles, params) -> ScoringError | None:
     return None if found is None else ScoringError(f"{found[0]} Fix: {found[1]}")
 
 
-def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str]]:
-    """The roles of the employees table none of whose weighted KPIs ``dataset`` can give
-    (weights of ``period``, else the role's own): :func:`scorecard` would give their people
-    no score. For each, (what is wrong, the fix, the same in Chinese); ``validate
-    --params`` reports them. A role without weights is :meth:`Params.roles_without_weights`'s."""
+def _roles_and_kpis(params, dataset, period):
+    """For each role of the employees table that the plan scores: (role, its plan role, its
+    people, its weighted KPIs {kpi: weight}), with the KPIs' availability table and the
+    business type's KPIs these data give."""
     from .kpis import DEFAULT_SETS, available_kpis
     from .loaders import tables_of
 
     emp = tables_of(dataset, read=("employees",)).get("employees")
     if emp is None or "role" not in emp:
-        return []
+        return [], None, []
     avail = available_kpis(dataset, options=params.engine_options).set_index("kpi")
     give = [k for k in DEFAULT_SETS[params.business] if avail.at[k, "available"]]
-    more = ", …" if len(give) > 8 else ""
     out = []
     for role, people in emp.groupby(emp["role"].astype("string"), sort=False):
         resolved = plan_role(params, role)
@@ -255,30 +253,72 @@ def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str
             continue
         weights = (weights_for(params, role, period) if period is not None
                    else params.scoring.roles[resolved].weights)
-        kpis = [k for k, w in weights.items() if w > 0]
-        if any(avail.at[k, "available"] for k in kpis):
-            continue
-        names = people["name"] if "name" in people else people["employee_id"]
-        names = ", ".join(map(str, names.iloc[:3])) + (", …" if len(people) > 3 else "")
-        n = len(people)
-        shown = params.role_label(role, params.report_language)
-        shown = f"{shown} ({role}; " if shown != role else f"{role} ("
-        why = [avail.at[k, "missing"] for k in kpis]
-        key = f"scoring.roles.{resolved}.weights"
-        message = (f"role {shown}{n} {'person' if n == 1 else 'people'}: {names}): none of the KPIs the plan "
-                   f"weighs for it can be computed from these data ("
-                   + "; ".join(f"{k} needs {w}" for k, w in zip(kpis, why))
-                   + f"), so `salesperf score` would give {'this person' if n == 1 else 'them'} no score")
-        fix = Note("add what they need to the data, or weigh KPIs these data give in "
-                   f"{key}: {', '.join(give[:8])}{more}" if give else
-                   f"add what they need to the data (they give none of the {params.business} KPIs)",
-                   "在数据中补上所需的表或列"
-                   + (f"，或在 {key} 中改用数据能提供的指标：{'、'.join(label(k, 'zh') for k in give[:8])}" if give
-                      else ""))
-        zh = (f"岗位「{params.role_label(role, 'zh')}」（{n} 人：{names}）在方案中有权重的指标在这份数据中都无法计算（"
-              + "；".join(f"「{label(k, 'zh')}」：缺少{getattr(w, 'zh', w)}" for k, w in zip(kpis, why))
-              + "），评分时将没有得分。")
-        out.append((message, fix, zh))
+        out.append((role, resolved, people, {k: w for k, w in weights.items() if w > 0}))
+    return out, avail, give
+
+
+def _role_finding(params, role, resolved, people, kpis, avail, give, share=None) -> tuple[str, Note, str]:
+    """What :func:`roles_without_kpis` (``share`` None) and :func:`roles_mostly_unscored`
+    (``share``: the part of the weight on KPIs the data cannot give) say of a role."""
+    names = people["name"] if "name" in people else people["employee_id"]
+    names = ", ".join(map(str, names.iloc[:3])) + (", …" if len(people) > 3 else "")
+    n = len(people)
+    shown = params.role_label(role, params.report_language)
+    shown = f"{shown} ({role}; " if shown != role else f"{role} ("
+    lacking = [k for k in kpis if not avail.at[k, "available"]]
+    why = [avail.at[k, "missing"] for k in lacking]
+    key = f"scoring.roles.{resolved}.weights"
+    needs = "; ".join(f"{k} needs {w}" for k, w in zip(lacking, why))
+    needs_zh = "；".join(f"「{label(k, 'zh')}」：缺少{getattr(w, 'zh', w)}" for k, w in zip(lacking, why))
+    who = f"role {shown}{n} {'person' if n == 1 else 'people'}: {names})"
+    if share is None:
+        message = (f"{who}: none of the KPIs the plan weighs for it can be computed from these data ({needs}), so "
+                   f"`salesperf score` would give {'this person' if n == 1 else 'them'} no score")
+        zh = f"岗位「{params.role_label(role, 'zh')}」（{n} 人：{names}）在方案中有权重的指标在这份数据中都无法计算（{needs_zh}），评分时将没有得分。"
+    else:
+        rest = [k for k in kpis if avail.at[k, "available"]]
+        rest_zh = "、".join(f"「{label(k, 'zh')}」" for k in rest)
+        message = (f"{who}: {share:.0%} of the weight the plan gives it is on KPIs these data cannot give ({needs}), "
+                   f"so {'its' if n == 1 else 'their'} score would rest on {', '.join(rest)} alone")
+        zh = (f"岗位「{params.role_label(role, 'zh')}」（{n} 人：{names}）在方案中 {share:.0%} 的权重落在这份数据无法计算的指标上"
+              f"（{needs_zh}），得分将只取决于{rest_zh}。")
+    more = ", …" if len(give) > 8 else ""
+    fix = Note("add what they need to the data, or weigh KPIs these data give in "
+               f"{key}: {', '.join(give[:8])}{more}" if give else
+               f"add what they need to the data (they give none of the {params.business} KPIs)",
+               "在数据中补上所需的表或列"
+               + (f"，或在 {key} 中改用数据能提供的指标：{'、'.join(label(k, 'zh') for k in give[:8])}" if give
+                  else ""))
+    return message, fix, zh
+
+
+def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str]]:
+    """The roles of the employees table none of whose weighted KPIs ``dataset`` can give
+    (weights of ``period``, else the role's own): :func:`scorecard` would give their people
+    no score. For each, (what is wrong, the fix, the same in Chinese); ``validate
+    --params`` reports them. A role without weights is :meth:`Params.roles_without_weights`'s."""
+    roles, avail, give = _roles_and_kpis(params, dataset, period)
+    return [_role_finding(params, role, resolved, people, kpis, avail, give)
+            for role, resolved, people, kpis in roles if not any(avail.at[k, "available"] for k in kpis)]
+
+
+#: the part of a role's weight on KPIs the data cannot give from which validate warns
+MOSTLY_UNSCORED = 0.5
+
+
+def roles_mostly_unscored(params, dataset, period=None) -> list[tuple[str, str, str]]:
+    """The roles of the employees table some of whose weighted KPIs ``dataset`` gives, but
+    with half or more of the weight (:data:`MOSTLY_UNSCORED`) on KPIs it cannot give:
+    their score would rest on the few others (a rep ranked on new customers alone), which
+    the report's plan diagnostics say after the run. ``validate --params`` warns of them
+    before it, as (what is wrong, the fix, the same in Chinese)."""
+    roles, avail, give = _roles_and_kpis(params, dataset, period)
+    out = []
+    for role, resolved, people, kpis in roles:
+        total = sum(kpis.values())
+        lacking = sum(w for k, w in kpis.items() if not avail.at[k, "available"])
+        if total > 0 and lacking < total and lacking / total >= MOSTLY_UNSCORED:
+            out.append(_role_finding(params, role, resolved, people, kpis, avail, give, share=lacking / total))
     return out
 
 

@@ -975,7 +975,7 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
                     encoding="utf-8")
     r = _run("validate", "--language", "en", data, "--params", plan, "--period", "2026-10")
     assert r.exit_code == 1, r.output
-    assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 4 warning(s)")
+    assert r.output.strip().splitlines()[-1].startswith("NOT OK: 1 error(s), 5 warning(s)")
     line = next(n for n, text in enumerate((PARAMS_DIR / "online.yaml").read_text(encoding="utf-8").splitlines(), 1)
                 if text.strip().startswith("ad_buyer:"))  # (4 roles nobody holds, named at the extended file's key)
     assert f"scoring.roles.ad_buyer (online.yaml, line {line}): nobody in employees.role has the role" in r.output
@@ -986,7 +986,13 @@ def test_validate_with_a_plan_fails_a_role_none_of_whose_kpis_the_data_give(tmp_
     assert "training_pass_rate needs table 'activities'" in line
     assert "Fix: add what they need to the data, or weigh KPIs these data give in " \
            "scoring.roles.customer_service.weights: sessions" in line
-    assert "推广" not in r.output  # promotion is scored on its sessions
+    # promotion is scored on its sessions, which is a warning: 75 % of its weight is on what the data lack
+    [line] = [s for s in r.output.splitlines() if "推广" in s]
+    assert line.startswith("    - column 'role': role 推广 (promotion; 1 person: Bob): 75% of the weight the plan "
+                           "gives it is on KPIs these data cannot give (conversion_rate needs table 'orders'; "), line
+    assert "so its score would rest on sessions alone. Fix: add what they need to the data" in line
+    heads = [s for s in r.output.split(line)[0].splitlines() if s.strip().endswith(("error(s):", "warning(s):"))]
+    assert heads[-1].strip().endswith("warning(s):")  # (under the file's warnings, not its errors)
     zh = _run("validate", "--language", "zh", data, "--params", plan, "--period", "2026-10").output
     assert "「咨询转化率」：缺少「订单」表；" in zh and "table '" not in zh  # (the data's lacks in Chinese too)
     # with Ann in promotion too, the same data validate
