@@ -1285,6 +1285,7 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
             own = [s for s in found if s.path == root]
             sheets = _sheet_names(root, root.name, run) if not own and not run.problems else None
             if sheets and found:  # every table read from a file beside it: its sheets are merely unused
+                other = next((t for t in TABLES if t not in {s.table for s in found}), "orders")  # (for the example)
                 run.warn("?", "unknown_sheet", Note(
                     "not loaded: no sheet is named after a table or in data.files "
                     "(sheets: " + ", ".join(f"'{s}'" for s in sheets) + "); the tables were read from "
@@ -1293,9 +1294,9 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
                     "data.files 也未指定）：各表读自 data.files 指定的文件：" + "、".join(sorted({s.display for s in found}))),
                     file=root.name,
                     fix=Note(f"nothing to do if those files are the data; to read a sheet, name it in data.files, "
-                             f"e.g. data.files: {{calls: '{root.name}#{sheets[0]}'}}",
+                             f"e.g. data.files: {{{other}: '{root.name}#{sheets[0]}'}}",
                              f"若数据就在这些文件中，无需处理；要读取某个工作表，请在 data.files 中指定，"
-                             f"如 data.files: {{calls: '{root.name}#{sheets[0]}'}}"))
+                             f"如 data.files: {{{other}: '{root.name}#{sheets[0]}'}}"))
             elif sheets:
                 run.error("?", "no_tables", Note(
                     "no sheet is named after a table (sheets: " + ", ".join(f"'{s}'" for s in sheets) + ")",
@@ -1303,9 +1304,9 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
                     file=root.name,
                     fix=Note(f"rename the sheets after their tables ({', '.join(TABLES)}, or "
                              f"their Chinese names), or name them in data.files, e.g. "
-                             f"data.files: {{calls: '{root.name}#{sheets[0]}'}}",
+                             f"data.files: {{orders: '{root.name}#{sheets[0]}'}}",
                              f"把工作表按表名重命名（{_TABLE_NAMES_ZH}），或在 data.files 中指定，"
-                             f"如 data.files: {{calls: '{root.name}#{sheets[0]}'}}"))
+                             f"如 data.files: {{orders: '{root.name}#{sheets[0]}'}}"))
             sources.extend(found)
         else:
             # every table that data.files reads from this very file (a call log that also
@@ -1514,7 +1515,7 @@ def _sources_of_workbook(path: Path, explicit: dict, run: _Run,
             unknown.append(sheet)
             continue
         out.append(_Source(table, path, "xlsx", sheet, path.name))
-    if out and unknown:
+    if unknown and any(s.path == path for s in out):  # (none of its own: told by the caller, naming the files read)
         run.warn("?", "unknown_sheet", Note("sheets not loaded (their names are not table names): "
                                             + ", ".join(f"'{s}'" for s in unknown),
                                             "未加载的工作表（名称不是表名）：" + "、".join(f"「{s}」" for s in unknown)),

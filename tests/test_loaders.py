@@ -2749,7 +2749,22 @@ def test_which_file_holds_which_table_is_said_in_chinese(tmp_path):
     lines = _zh_lines(validate_dataset(book))
     assert ("没有以表名命名的工作表（工作表：「Sheet1」）。修改方法：把工作表按表名重命名（表名：" +
             "、".join(t.zh for t in TABLES.values()) + f"，或英文名 {', '.join(TABLES)}），或在 data.files "
-            "中指定，如 data.files: {calls: 'client.xlsx#Sheet1'}") in lines
+            "中指定，如 data.files: {orders: 'client.xlsx#Sheet1'}") in lines
+
+
+def test_a_workbook_s_unused_sheets_are_told_with_an_example_of_a_table_not_loaded(tmp_path):
+    """A workbook given as the data whose tables data.files reads from files beside it: its
+    sheets are merely unused, and the example of naming one is a table the data lack (it
+    named calls even when the calls were loaded)."""
+    _write_csv(tmp_path / "staff.csv", _employees())
+    _write_csv(tmp_path / "deals.csv", _orders())
+    book = tmp_path / "client.xlsx"
+    with pd.ExcelWriter(book) as w:
+        _orders().to_excel(w, sheet_name="Aufträge", index=False)
+    ds = load_dataset(book, mapping={"files": {"employees": "staff.csv", "orders": "deals.csv"}})
+    [w] = [w for w in ds.warnings if w.check == "unknown_sheet"]
+    assert w.fix == ("nothing to do if those files are the data; to read a sheet, name it in data.files, e.g. "
+                     "data.files: {calls: 'client.xlsx#Aufträge'}")
 
 
 def test_unreadable_files_and_ragged_rows_are_said_in_chinese(tmp_path):
