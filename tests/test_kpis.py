@@ -596,6 +596,23 @@ def test_refund_handling_clawback(shop):
     assert_kpi(res, "refund_rate", {"E3": 2 / 3})  # status is what it is today
 
 
+def test_clawback_says_when_refunded_orders_have_no_refund_date(shop):
+    """A German client's returns (status Retoure) had no refund date: under clawback they
+    counted in no period, as under exclude, with nothing said. Here o7 (refunded after
+    October closed, 250) loses its date: October's revenue drops to E3's o8, and a notice
+    counts the undated refund; with the date, or under exclude, nothing is said."""
+    orders = shop["orders"].copy()
+    orders.loc[orders["order_id"] == "o7", "refunded_at"] = pd.NaT
+    res = compute_kpis(dict(shop, orders=orders), "2026-10", kpis=["revenue"], options={"refund_handling": "clawback"})
+    assert_kpi(res, "revenue", {"E3": 120.0})  # o8 only
+    [n] = [n for n in res.notices if "refund date" in n]
+    assert n.startswith("1 refunded order(s) of 2026-10 have no refund date: under refund_handling: clawback")
+    assert n.zh.startswith("2026-10 有 1 笔已退款订单没有退款日期")
+    for orders_, mode in ((shop["orders"], "clawback"), (orders, "exclude")):
+        res = compute_kpis(dict(shop, orders=orders_), "2026-10", kpis=["revenue"], options={"refund_handling": mode})
+        assert not [n for n in res.notices if "refund date" in n]
+
+
 def test_an_order_without_status_counts_in_both_modes(shop):
     orders = shop["orders"].copy()
     orders.loc[orders["order_id"] == "o1", "status"] = None

@@ -695,6 +695,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"只计入了该日起的{t_zh}数据。{fix_zh}"))
     if "orders" not in uncovered:  # (a period the orders do not reach has no value to read low)
         notices += _open_windows(ctx, [k for k in todo if how[k] == "tables"])
+        notices += _undated_refunds(ctx)
     for table, n in unassigned_rows(ctx).items():
         notices.append(Note(
             f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
@@ -808,6 +809,28 @@ def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
                 f"「{label(k, 'zh')}」：{ctx.period} 新客户的 {n} 天观察期要到 {closes:%Y-%m-%d} 才结束，而订单数据只到 "
                 f"{last:%Y-%m-%d}：只计入了此前的复购，数值偏低，之后的订单导入后会上升。"))
     return out
+
+
+def _undated_refunds(ctx: FactContext) -> list[Note]:
+    """Under ``refund_handling: clawback`` an order counts until it is refunded and is
+    clawed back in the period of its refund; a refunded order of the period without a
+    refund date (no refunded_at, or an empty one) can be neither, so it counts nowhere, as
+    under ``exclude``: a notice says how many, so that the plan's choice is seen to apply."""
+    if ctx.options.get("refund_handling") != "clawback" or not ctx.has("orders", "status", "order_date"):
+        return []
+    p = ctx.period
+    dated = "refunded_at IS NULL" if ctx.has("orders", "refunded_at") else "TRUE"
+    n = ctx.con.sql(f"SELECT count(*) FROM orders WHERE status = 'refunded' AND {dated} "
+                    f"AND order_date >= '{p.start}' AND order_date < '{p.end}'").fetchall()[0][0]
+    if not n:
+        return []
+    return [Note(
+        f"{n:,} refunded order(s) of {p} have no refund date: under refund_handling: clawback an order counts until "
+        "it is refunded, and is clawed back in the period of the refund, so without the date they count in no "
+        "period (as under exclude). Fix: map the export's refund date to refunded_at (data.columns.orders).",
+        f"{p} 有 {n:,} 笔已退款订单没有退款日期：按 refund_handling: clawback，订单在退款前计入业绩、在退款当期扣回，"
+        "缺少日期时它们不计入任何期间（与 exclude 相同）。请把导出文件中的退款日期映射为 refunded_at"
+        "（data.columns.orders）。")]
 
 
 def _outside_dates(p) -> tuple[str, str]:
