@@ -99,7 +99,7 @@ class Problem:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column '{self.column}'")
-        return ", ".join(parts) if parts else f"table '{self.table}'" if self.table else ""
+        return ", ".join(parts) if parts else f"table '{self.table}'" if self.table not in ("", "?") else ""
 
     def _location_zh(self) -> str:
         """The location as a Chinese reader says it: 工作表「订单」第 3 行「下单日期」列 (the
@@ -111,7 +111,7 @@ class Problem:
                         f"第 {self.row} 行" if self.row is not None else "",
                         f"「{self.header or self.column}」列" if self.column else ""])
         parts = [x for x in (self.file, cell) if x]
-        return "，".join(parts) if parts else f"表「{self.table}」" if self.table else ""
+        return "，".join(parts) if parts else f"表「{self.table}」" if self.table not in ("", "?") else ""
 
     def line(self, language: str = "en") -> str:
         """The finding on one line in ``language``: where, what is wrong, the value found and

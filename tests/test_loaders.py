@@ -253,6 +253,15 @@ def test_a_western_european_windows_export_is_read_as_windows_1252(tmp_path, nam
     assert w.message == "the encoding is neither UTF-8 nor GBK; it was guessed as cp1252"
 
 
+def test_a_folder_without_tables_is_said_without_a_table_of_its_own(tmp_path):
+    """A folder whose files are named after no table: the finding read "table '?': no table
+    found", a placeholder the reader cannot act on."""
+    (tmp_path / "Auftraege.pdf").write_bytes(b"%PDF")
+    [p] = validate_dataset(tmp_path).problems
+    assert p.check == "no_tables" and str(p).startswith("no table found: no file or sheet is named after a table")
+    assert p.line("zh").startswith("没有找到任何表：")
+
+
 def test_file_that_is_not_text_is_an_error_naming_it(tmp_path):
     (tmp_path / "orders.csv").write_bytes(bytes(range(256)) * 8)
     with pytest.raises(DataContractError, match="orders.csv") as err:
