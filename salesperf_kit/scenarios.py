@@ -2856,9 +2856,60 @@ class ScenarioInputs:
         """:func:`compare_scenarios` with the KPIs, targets and ratings (payouts included).
 
         A KPI a what-if weighs that was not computed yet (neither the plan's, nor the
-        business type's default set, nor a scenario's) is computed from the data first."""
-        return compare_scenarios(self.scorecard, self.params, kpis=self._kpis_for(what_if), targets=self.targets,
-                                 ratings=self.ratings, what_if=what_if, language=language)
+        business type's default set, nor a scenario's) is computed from the data first.
+        A quarter's or a year's pay under a plan whose amounts are monthly
+        (:func:`~salesperf_kit.scoring.pays_by_month`) is, as ``salesperf score`` pays it,
+        the sum of its months' pay: each month with records is scored and paid under each
+        scenario (:meth:`_with_monthly_pay`); scores, ranks and grades are the period's."""
+        from .scoring import pays_by_month
+
+        out = compare_scenarios(self.scorecard, self.params, kpis=self._kpis_for(what_if), targets=self.targets,
+                                ratings=self.ratings, what_if=what_if, language=language)
+        if pays_by_month(self.params, self.kpis.period) and "payout" in out.table:
+            out = self._with_monthly_pay(out, what_if, language)
+        return out
+
+    def _with_monthly_pay(self, out: ScenarioComparison, what_if: Mapping | None,
+                          language: str | None) -> ScenarioComparison:
+        """``out`` (a quarter's or a year's comparison) with each person's payout under each
+        scenario the sum of their pay in the period's months (NaN when a month's could not
+        be determined; 0 in a month they are not in), and the summary's payout_total,
+        payout_change and payout_to_revenue (over the period's revenue) from those."""
+        from .coverage import months_without_records
+
+        period = self.kpis.period
+        language = language or self.params.report_language
+        without = months_without_records(self.dataset, period)
+        months = [m for m in period.months() if m not in without]
+        parts = [_score_period(self.dataset, self.params, str(m)).compare(what_if=what_if, language=language)
+                 .table[["scenario", "employee_id", "payout"]] for m in months]
+        every = pd.concat(parts, ignore_index=True).assign(employee_id=lambda d: d["employee_id"].astype(str))
+        summed = every.groupby(["scenario", "employee_id"])["payout"].agg(lambda x: x.sum(skipna=False))
+        table = out.table.copy()
+        key = pd.MultiIndex.from_arrays([table["scenario"], table["employee_id"].astype(str)])
+        table["payout"] = np.where(key.isin(summed.index), summed.reindex(key).to_numpy(), 0.0).round(2)
+        first = table[table["scenario"] == "baseline"]
+        base = pd.Series(first["payout"].to_numpy(), index=first["employee_id"].astype(str))
+        table["baseline_payout"] = table["employee_id"].astype(str).map(base).to_numpy()
+        table["payout_change"] = (table["payout"] - table["baseline_payout"]).round(2)
+        facts = self.kpis.facts.set_axis(self.kpis.facts.index.astype(str))
+        ids = self.scorecard.table["employee_id"].astype(str)
+        revenue = float(facts["revenue"].reindex(ids).sum()) if "revenue" in facts else float("nan")
+        summary = out.summary.copy()
+        for i, name in summary["scenario"].items():
+            rows = table[table["scenario"] == name]
+            total = round(float(rows["payout"].sum(min_count=1)), 2)
+            summary.loc[i, "payout_total"] = total
+            summary.loc[i, "payout_change"] = round(float(rows["payout_change"].sum(min_count=1)), 2)
+            summary.loc[i, "payout_to_revenue"] = total / revenue if revenue > 0 else float("nan")
+        shortcut = _said([_long_period_note(period)], language)[0]
+        said = Note(f"{period}'s pay is the sum of its months' (incentives.pay_period: month): each month "
+                    f"({', '.join(map(str, months))}) was scored and paid under each scenario; the scores, ranks "
+                    f"and grades are {period}'s.",
+                    f"{period} 的薪酬为各月之和（incentives.pay_period: month）：每个月（{'、'.join(map(str, months))}）"
+                    f"都按各情景分别计分、计薪；得分、名次和等级为 {period} 整期的。")
+        notes = [n for n in out.notes if n != shortcut] + _said([said], language)
+        return dataclasses.replace(out, table=table, summary=summary, notes=notes)
 
     def _kpis_for(self, what_if: Mapping | None):
         """The KPIs, with those ``what_if`` names that were neither computed nor left out."""

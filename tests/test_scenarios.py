@@ -1597,6 +1597,36 @@ def test_a_quarter_s_plan_cost_says_it_is_not_the_sum_of_its_months(pay_case):
     assert not any("is a quarter" in n for n in sc.compare_scenarios(card, params, kpis=month, language="en").notes)
 
 
+def test_a_quarter_s_scenario_pay_is_the_sum_of_its_months_as_score_pays_it():
+    """The shipped telesales plan pays per month. A 2026-Q3 comparison counted base pay once
+    and applied the monthly commission tiers to the quarter's revenue: a baseline of
+    743,383.96 where `salesperf score` pays 1,467,789.64, and +79,801.96 for the commission
+    scenario where its three months add up to +29,941.45. Each scenario's pay is now the
+    sum of its months', each month scored and paid under it."""
+    from salesperf_kit.loaders import load_plan_data
+    from salesperf_kit.scoring import period_payouts
+
+    params = load_params("telesales")
+    data = load_plan_data(params, "demo", period="2026-Q3")
+    quarter = sc._score_period(data, params, "2026-Q3")
+    c = quarter.compare(language="en")
+    summary = c.summary.set_index("scenario")
+    assert summary.loc["baseline", "payout_total"] == pytest.approx(
+        float(period_payouts(data, params, quarter.scorecard)["total"].sum()), abs=0.005)
+    months = [sc._score_period(data, params, m).compare(language="en").summary.set_index("scenario")
+              for m in ("2026-07", "2026-08", "2026-09")]
+    for name in summary.index:
+        assert summary.loc[name, "payout_total"] == pytest.approx(sum(m.loc[name, "payout_total"] for m in months),
+                                                                  abs=0.005)
+        assert summary.loc[name, "payout_change"] == pytest.approx(sum(m.loc[name, "payout_change"] for m in months),
+                                                                   abs=0.005)
+    people = c.table[c.table["scenario"] == "baseline"]
+    assert people["payout"].sum() == pytest.approx(summary.loc["baseline", "payout_total"], abs=0.005)
+    assert not any("is a quarter" in n for n in c.notes)
+    assert "2026-Q3's pay is the sum of its months' (incentives.pay_period: month): each month (2026-07, 2026-08, " \
+           "2026-09) was scored and paid under each scenario; the scores, ranks and grades are 2026-Q3's." in c.notes
+
+
 def test_save_results_in_chinese_names_sheets_roles_kpis_and_headers(demo, tmp_path):
     """The notebook's zh workbook had sheets summary ... data_weights, roles agent /
     team_lead, KPIs revenue, headers rank_from, p_A, S1, plan, a monte_carlo_summary in
