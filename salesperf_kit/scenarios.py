@@ -2303,6 +2303,12 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
                 raise ScoringError(f"what_if.{name}.roles: a what-if names its roles directly, without the "
                                    f"parameter file's 'roles:' level. Fix: write what_if={{'{name}': {{'{first}': "
                                    f"{{...}}}}}}, not {{'{name}': {{'roles': {{'{first}': {{...}}}}}}}}.")
+            if not hits and plan_role in _PLAN_SECTIONS:
+                raise ScoringError(
+                    f"what_if.{name}.{plan_role}: a what-if changes the weights of roles ({{role: {{kpi: weight}}}}) "
+                    "and the pay plan ({'incentives': {...}}), not the plan's scoring or grading. Fix: to compare "
+                    "other grade cut-offs or forced shares, score the period under a copy of the plan that sets "
+                    "another scoring.grading (a client file that extends it) and compare the two scorecards.")
             if not hits:
                 shape = f" {_WHAT_IF_SHAPE}" if plan_role in CATALOGUE else ""
                 raise ScoringError(f"what_if.{name}: nobody in the scorecard has the role '{plan_role}' "
@@ -2313,8 +2319,46 @@ def scenario_weights(params, scorecard, *, what_if: Mapping | None = None
             changes = {k: _weight_value(v, f"{where}.{k}") for k, v in changes.items()}
             for r in hits:
                 roles[r] = _rescaled(roles[r], changes, where)
+            notes += _what_if_notes(where, changes, {r: base[r] for r in hits}, {r: roles[r] for r in hits})
         out[name] = roles
     return out, notes
+
+
+#: keys of a parameter file that a what-if might be given in place of a role
+_PLAN_SECTIONS = ("scoring", "grading", "thresholds", "forced_distribution", "weights", "scenarios")
+
+
+def _what_if_notes(where: str, changes: Mapping[str, float], before: Mapping[str, Mapping[str, float]],
+                   after: Mapping[str, Mapping[str, float]]) -> list[Note]:
+    """What a what-if of one role does that its writer may not mean: a KPI the role is not
+    scored on is added next to the others (revenue for a role weighed on received_revenue
+    does not take its place), and weights that are the baseline's already change nothing."""
+    weighed = list(dict.fromkeys(k for w in before.values() for k, v in w.items() if v > 0))
+    out = []
+    added = [k for k, v in changes.items() if v > 0 and k not in weighed]
+    if added:
+        near = {k: kin[0] for k in added if len(kin := _kin(k, weighed)) == 1}
+        instead = "; ".join(f"to weigh {k} in place of {c}, also set {c}: 0" for k, c in near.items())
+        out.append(Note(
+            f"{where}: {', '.join(added)} {'is' if len(added) == 1 else 'are'} not among the KPIs the role is scored "
+            f"on ({', '.join(weighed)}): added with {'its' if len(added) == 1 else 'their'} weight, the others scaled "
+            f"down to make room{'; ' + instead if instead else ''}.",
+            f"{where}：{'、'.join(added)}不在该岗位计分的指标（{'、'.join(weighed)}）之中：已按所设权重加入，其余指标按比例"
+            f"缩小{'；' + '；'.join(f'若要以 {k} 替代 {c}，请同时设 {c}: 0' for k, c in near.items()) if near else ''}。"))
+    same = all(set(after[r]) == set(before[r]) and all(abs(after[r][k] - before[r][k]) < 1e-9 for k in before[r])
+               for r in before)
+    if same:
+        shown = ", ".join(f"{k} {v:g}" for k, v in changes.items())
+        out.append(Note(f"{where}: the weights set ({shown}) are the baseline's already, so this what-if is scored "
+                        "as the baseline.",
+                        f"{where}：所设权重（{shown}）与基准相同，该假设情景的结果与基准一致。"))
+    return out
+
+
+def _kin(kpi: str, kpis: list[str]) -> list[str]:
+    """The KPIs of ``kpis`` that measure much what ``kpi`` does, by name: one within the
+    other (revenue, received_revenue) or the same first word (intent_rate, intent_customers)."""
+    return [k for k in kpis if kpi in k or k in kpi or kpi.split("_")[0] == k.split("_")[0]]
 
 
 def _check_what_if(what_if) -> None:
@@ -2572,6 +2616,14 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
     language = language or params.report_language
     _check_language(language)
     sw, notes = scenario_weights(params, scorecard, what_if=what_if)
+    own = getattr(scorecard, "params", None)
+    if own is not None and own is not params and own.scoring.grading != params.scoring.grading:
+        notes.append(Note("the parameters passed grade otherwise than the scorecard's (scoring.grading): the baseline "
+                          "and every scenario are graded with those passed, so the baseline's grades and pay are not "
+                          "the scorecard's. To compare two gradings, score the period under each plan and compare the "
+                          "two scorecards.",
+                          "传入的参数与评分卡所用参数的评级规则（scoring.grading）不同：基准和各情景都按传入的参数评级，"
+                          "因此基准的等级和薪酬并非评分卡本身的。要比较两种评级规则，请分别按两个方案计分后比较两张评分卡。"))
     if not sw:
         notes.append(Note("the parameter file names no scenarios (scenarios.scenarios): only the baseline is shown.",
                           "参数文件中没有命名情景（scenarios.scenarios）：只显示基准。"))

@@ -1627,6 +1627,41 @@ def test_a_quarter_s_scenario_pay_is_the_sum_of_its_months_as_score_pays_it():
            "2026-09) was scored and paid under each scenario; the scores, ranks and grades are 2026-Q3's." in c.notes
 
 
+def test_a_what_if_says_when_it_adds_a_kpi_or_changes_nothing(demo):
+    """An analyst's "revenue 30 %" for direct reps, who are weighed on received_revenue,
+    added revenue beside it (sales then carried 61.5 % of the score: 14 grade changes), and
+    a weight set to the baseline's own passed as a scenario; neither was said."""
+    c = demo.compare(what_if={"intent": {"agent": {"intent_rate": 0.10}},
+                              "same": {"agent": {"revenue": 0.35}}}, language="en")
+    assert ("what_if.intent.agent: intent_rate is not among the KPIs the role is scored on (revenue, close_rate, "
+            "intent_customers, calls, connect_rate, effective_talk_minutes, csat, complaint_rate): added with its "
+            "weight, the others scaled down to make room; to weigh intent_rate in place of intent_customers, also set "
+            "intent_customers: 0.") in c.notes
+    assert ("what_if.same.agent: the weights set (revenue 0.35) are the baseline's already, so this what-if is "
+            "scored as the baseline.") in c.notes
+    weights = c.weights.set_index(["scenario", "role", "kpi"])["weight"]
+    assert weights[("intent", "agent", "intent_rate")] == 0.10
+    assert weights[("intent", "agent", "revenue")] == pytest.approx(0.35 * 0.9)
+    assert not [n for n in demo.compare(what_if={"calls_up": {"agent": {"calls": 0.25}}}, language="en").notes
+                if n.startswith("what_if.calls_up")]
+
+
+def test_a_what_if_of_the_grading_says_how_to_compare_gradings(demo):
+    """Grade cut-offs in a what-if were 'nobody in the scorecard has the role grading'; and
+    passing another plan to compare_scenarios re-graded the 'baseline' with it, unsaid."""
+    with pytest.raises(ScoringError, match=r"what_if.g.grading: a what-if changes the weights of roles .* not the "
+                                           r"plan's scoring or grading. Fix: to compare other grade cut-offs"):
+        demo.compare(what_if={"g": {"grading": {"thresholds": {"S": 95}}}})
+    data = demo.params.model_dump(exclude={"source"})
+    data["scoring"]["grading"]["distribution"] = {"A": 0.1, "B": 0.8, "C": 0.1}
+    other = params_from_dict(data)
+    c = sc.compare_scenarios(demo.scorecard, other, kpis=demo.kpis, targets=demo.targets, ratings=demo.ratings,
+                             language="en")
+    assert any(n.startswith("the parameters passed grade otherwise than the scorecard's (scoring.grading)")
+               for n in c.notes)
+    assert not any("grade otherwise" in n for n in demo.compare(language="en").notes)
+
+
 def test_save_results_in_chinese_names_sheets_roles_kpis_and_headers(demo, tmp_path):
     """The notebook's zh workbook had sheets summary ... data_weights, roles agent /
     team_lead, KPIs revenue, headers rank_from, p_A, S1, plan, a monte_carlo_summary in
