@@ -2734,11 +2734,15 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
                "rank_changes": int((rows["rank_change"].fillna(0) != 0).sum()),
                "largest_move": _whole(rows["rank_change"].abs().max()),
                "grade_changes": int(rows["grade_changed"].sum())}
+        if not (rows["score"].notna() | rows["baseline_score"].notna()).any():
+            # nobody scored, here or in the baseline: no change to count, not "0 changes"
+            row.update(rank_changes=None, largest_move=None, grade_changes=None)
         if pay is not None:
             # (cents: no float residue in a sum; a scenario left unpaid has no total, not 0)
             row["payout_total"] = round(float(rows["payout"].sum(min_count=1)), 2)
             row["payout_change"] = round(float(rows["payout_change"].sum(min_count=1)), 2)
-            row["payout_to_revenue"] = payout_to_revenue[name]   # is the plan affordable? (seed 002)
+            # is the plan affordable? (seed 002); without a total, no share of revenue either
+            row["payout_to_revenue"] = payout_to_revenue[name] if pd.notna(row["payout_total"]) else float("nan")
         if paying:
             changed = _changed_keys(params.incentives.model_dump(), pay_plans[name].incentives.model_dump())
             row["pay_plan_changes"] = ", ".join(changed)

@@ -1662,6 +1662,19 @@ def test_a_what_if_of_the_grading_says_how_to_compare_gradings(demo):
     assert not any("grade otherwise" in n for n in demo.compare(language="en").notes)
 
 
+def test_a_comparison_where_nobody_is_scored_counts_no_changes(ad_buyers_without_orders):
+    """A client's first data (the Maven pipeline without targets) scored nobody: the summary
+    read '0 rank changes, 0 grade changes' for every scenario, as if the scenario changed
+    nothing, and a payout share of revenue beside a total it could not give."""
+    folder, plan = ad_buyers_without_orders
+    inp = sc.scenario_inputs(business="online", params_file=plan, data_path=str(folder), period="2026-10")
+    assert inp.scorecard.table["score"].isna().all()
+    summary = inp.compare(language="en").summary
+    row = summary.set_index("scenario").loc["baseline"]
+    assert row[["rank_changes", "largest_move", "grade_changes"]].isna().all()
+    assert np.isnan(row["payout_total"]) and np.isnan(row["payout_to_revenue"])
+
+
 def test_save_results_in_chinese_names_sheets_roles_kpis_and_headers(demo, tmp_path):
     """The notebook's zh workbook had sheets summary ... data_weights, roles agent /
     team_lead, KPIs revenue, headers rank_from, p_A, S1, plan, a monte_carlo_summary in
