@@ -2521,6 +2521,9 @@ def _why_no_points(kpi: str, notes: pd.Series, left_out: Mapping[str, str]) -> s
     if "lack" in codes:
         return Note(f"{kpi} is not among the KPIs given (kpis=): compute it with them",
                     f"{k}不在传入的指标（kpis=）中：请一并计算")
+    if codes == {"value"}:  # (a ratio over what none of them did this period: 0 / 0 for each)
+        return Note(f"{kpi} is 0 / 0 for each of them: none had what it is measured over",
+                    f"{k}对他们每人都是 0 / 0：无人有其计算基数")
     return Note("", "")
 
 

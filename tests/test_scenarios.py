@@ -1675,6 +1675,19 @@ def test_a_comparison_where_nobody_is_scored_counts_no_changes(ad_buyers_without
     assert np.isnan(row["payout_total"]) and np.isnan(row["payout_to_revenue"])
 
 
+def test_a_weight_nobody_has_points_of_says_when_it_is_0_over_0_for_all():
+    """The online demo's customer service is weighed 30 % on inquiry conversion, and none of
+    them has an inquiry: the note said nobody had points of it, and not why."""
+    from salesperf_kit.params import PARAMS_DIR
+
+    inp = sc.scenario_inputs(business="online", params_file=PARAMS_DIR / "online.yaml", data_path="demo",
+                             period="2026-10")
+    notes = inp.compare(language="en").notes
+    assert ("the plan weighs inquiry_conversion for the role 'customer_service', but nobody of that role has points "
+            "of it this period (inquiry_conversion is 0 / 0 for each of them: none had what it is measured over): the "
+            "baseline and every scenario share the weight out over the other KPIs.") in notes
+
+
 def test_save_results_in_chinese_names_sheets_roles_kpis_and_headers(demo, tmp_path):
     """The notebook's zh workbook had sheets summary ... data_weights, roles agent /
     team_lead, KPIs revenue, headers rank_from, p_A, S1, plan, a monte_carlo_summary in
