@@ -691,16 +691,19 @@ def run_all_cmd(period, jobs, force, reports_dir, params_dir, strict, quiet):
     try:
         # a progress bar only on a terminal: under cron it would clutter the log; the files
         # of --params-dir that are not run are said before the results
+        # one line per report as it ends: a batch that is killed leaves the lines of what it did
+        said: list = []
         with _warnings_said():
             results = run_all(period, jobs=jobs, force=force, reports_dir=reports_dir, params_dir=params_dir,
-                              progress=sys.stderr.isatty(), strict=strict, started=out.start)
+                              progress=sys.stderr.isatty(), strict=strict, started=out.start,
+                              done=lambda r: (said.append(r), _echo_results([r], out)))
     except Interrupted as stop:
-        _echo_results(stop.results, out)
+        _echo_results([r for r in stop.results if not any(r is s for s in said)], out)
         out.say(f"Interrupted ({stop.signal_name}): {len(stop.results)} of {stop.total} report(s) were done"
                 f"{' (listed above)' if stop.results else ''}. The others were stopped or not started and "
                 "wrote nothing: their earlier reports are untouched.", look=True)
         sys.exit(128 + stop.signum)
-    _echo_results(results, out)
+    _echo_results([r for r in results if not any(r is s for s in said)], out)
     summary, done = _summary(results)
     if not (quiet and done):
         out.say(summary, look=not done)

@@ -1211,8 +1211,11 @@ def _interrupted(stop: KeyboardInterrupt, results: list, total: int) -> Interrup
 
 
 def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1, force: bool = False,
-             reports_dir=None, progress: bool = True, strict: bool = False) -> list[RunResult]:
-    """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time.
+             reports_dir=None, progress: bool = True, strict: bool = False,
+             done: Callable[[RunResult], None] | None = None) -> list[RunResult]:
+    """Run ``(business, params_file, data)`` reports, up to ``jobs`` at a time; ``done`` is
+    called with each report's result as soon as it is known (a batch's log grows one line
+    per report, rather than all of them at its end).
 
     Each report runs in a fresh kernel, started (with the package imported) while the
     previous report runs (see :class:`Kernels`); when reports run one at a time, each
@@ -1243,12 +1246,14 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
         try:
             with Kernels() as _KERNELS, ThreadPoolExecutor(max_workers=1) as finish:
                 for i, a in enumerate(tqdm(args, disable=not progress, desc="reports")):
-                    settles.append(_run_one(*a, ahead=i + 1 < len(args), finish=finish))
+                    settles.append(_once(_run_one(*a, ahead=i + 1 < len(args), finish=finish), done))
+                    if i:  # (the report before: exported while this one ran)
+                        settles[i - 1]()
         except KeyboardInterrupt as stop:
             # the report being run was abandoned; those before it are exported by now
             with _uninterrupted(deliver=False):
-                done = [settle() for settle in settles]
-            raise _interrupted(stop, done, len(args)) from None
+                finished = [settle() for settle in settles]
+            raise _interrupted(stop, finished, len(args)) from None
         finally:
             _KERNELS = None
         return [settle() for settle in settles]
@@ -1266,6 +1271,8 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
                 futures[pool.submit(_run_in_worker, *a, i < len(args) - jobs)] = i
         for fut in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc="reports"):
             results[futures[fut]] = fut.result()
+            if done is not None:
+                done(results[futures[fut]])
     except BaseException as err:
         with _uninterrupted(deliver=False):  # (a second stop must not leave the workers, or the count, behind)
             stop_writer.close()  # every worker abandons its report and starts no other,
@@ -1281,6 +1288,20 @@ def run_many(todo: list[tuple[str, Path, str | None]], *, period, jobs: int = 1,
         pool.shutdown(wait=True)
         stop_reader.close()
     return results
+
+
+def _once(settle: Callable[[], RunResult], done: Callable[[RunResult], None] | None) -> Callable[[], RunResult]:
+    """``settle`` (a report's result once it is finished), run once however often it is
+    called, with ``done`` told of the result then."""
+    result: list[RunResult] = []
+
+    def once() -> RunResult:
+        if not result:
+            result.append(settle())
+            if done is not None:
+                done(result[0])
+        return result[0]
+    return once
 
 
 @dataclass(frozen=True)
@@ -1394,13 +1415,15 @@ def validate_batch(params_dir: str | Path | None = None, period: str | None = No
 def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = None, force: bool = False,
             reports_dir: str | Path | None = None, params_dir: str | Path | None = None,
             progress: bool = True, strict: bool = False,
-            started: Callable[[str, int], None] | None = None) -> list[RunResult]:
+            started: Callable[[str, int], None] | None = None,
+            done: Callable[[RunResult], None] | None = None) -> list[RunResult]:
     """Run every business type's report (and every client file in ``params/clients/``),
     up to ``jobs`` at a time; failures are collected, not raised. Without ``force``, a
     report already in place is left as it is, with the status "skipped". With ``strict``, a
     report whose data are incomplete fails (see :func:`run_report`). ``started`` is called
     with the period (``previous`` resolved) and the number of reports once the batch knows
-    them, before any report runs (the command's log header).
+    them, before any report runs (the command's log header); ``done`` with each report's
+    result as soon as it is known (a plan that cannot be read: at once).
 
     The plans run are ``<params_dir>/<business>.yaml`` and ``<params_dir>/clients/*.yaml``.
     Other YAML files there (a client file at the top of the folder, a ``.yml`` file) are
@@ -1415,9 +1438,11 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     order = lambda r: (r.business, r.client)  # noqa: E731
     if started is not None:
         started(p, len(todo) + len(failed))
+    for r in failed if done is not None else ():
+        done(r)
     try:
         results = run_many(todo, period=p, jobs=jobs, force=force, reports_dir=reports_dir, progress=progress,
-                           strict=strict)
+                           strict=strict, done=done)
     except Interrupted as stop:  # the files that could not be read were done too; the total is the batch's
         # (not stop.total: a stop that came from elsewhere than run_many's count of its reports carries none)
         raise _interrupted(stop, sorted(stop.results + failed, key=order), len(todo) + len(failed)) from None

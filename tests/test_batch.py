@@ -80,7 +80,9 @@ def test_run_all_one_at_a_time_continues_past_a_failure(small_data, tmp_path):
 def test_run_all_exports_one_report_while_the_next_runs(small_data, tmp_path):
     """In a batch run one at a time, a report's HTML export runs in a thread of its own
     (the next notebook runs meanwhile); an export that fails fails only its report, whose
-    notebook is kept under _failed."""
+    notebook is kept under _failed. Each result is told (``done``: run-all's log line) as
+    soon as it is known: the first once the second report's notebook has run, before the
+    second is in place (a cron log held every line until the batch's end)."""
     import threading
 
     from salesperf_kit import report as report_module
@@ -98,10 +100,17 @@ def test_run_all_exports_one_report_while_the_next_runs(small_data, tmp_path):
             raise OSError("disk full")
         return real(notebook, html_path)
 
+    told = []
+
+    def done(result):
+        told.append((result, len(list((tmp_path / "reports" / "2026-10").rglob("manifest.json")))))
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report_module, "to_html", exporting)
         results = run_all("2026-10", jobs=1, reports_dir=tmp_path / "reports", params_dir=pdir,
-                          data={"online": str(small_data["online"])}, progress=False)
+                          data={"online": str(small_data["online"])}, progress=False, done=done)
+    assert [r.status for r, _ in told] == ["failed", "ok"] and [n for _, n in told] == [0, 1]
+    assert sorted(id(r) for r, _ in told) == sorted(id(r) for r in results)
     failed_run, ok_run = sorted(results, key=lambda r: r.status)
     assert (failed_run.status, ok_run.status) == ("failed", "ok")
     assert "OSError: disk full" in failed_run.error
