@@ -1719,7 +1719,7 @@ def _report_ragged_rows(src: _Source, text: str, delimiter: str, skip: int, head
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     width = None
     found = 0
-    for i, record in enumerate(reader):
+    for i, record in enumerate(_records(reader)):
         if i < skip:
             continue
         if width is None:
@@ -1736,10 +1736,27 @@ def _report_ragged_rows(src: _Source, text: str, delimiter: str, skip: int, head
                                f"thousands separator in 1,200): quote it or remove the separator",
                                f"某个值里多半含有分隔符「{delimiter}」（如 1,200 中的千位分隔符）："
                                f"给它加上引号，或去掉该分隔符"))
-    if not found:
+    quote = re.search(r"EOF inside string starting at row (\d+)", detail)
+    if not found and quote:  # (pandas counts the file's lines from 0)
+        run.error(src.table, "csv_format", Note("a quote (\") opened in this row is never closed: the rest of the file "
+                                                "reads as one value", "该行有左引号（\"）但始终没有对应的右引号："
+                                                "其后的整个文件都被读成一个值"),
+                  file=src.display, row=int(quote.group(1)) + 1,
+                  fix=Note("close the quote, or remove it, and export the file again if it was cut short",
+                           "补上或删去该引号；若文件被截断，请重新导出"))
+    elif not found:
         run.error(src.table, "csv_format", Note(f"the CSV cannot be read: {detail}", f"无法读取该 CSV：{detail}"),
                   file=src.display, fix=Note("check the quoting of the file (an opening \" without its closing \")",
                                              "检查文件中的引号（有左引号 \" 而缺少对应的右引号 \"）"))
+
+
+def _records(reader):
+    """The records of a csv reader, up to one it cannot read (an opening quote never closed
+    makes the rest of the file one value, beyond the csv module's field limit)."""
+    try:
+        yield from reader
+    except csv.Error:
+        return
 
 
 def _header_index(rows: list[list[Any]], known: set[str]) -> int:

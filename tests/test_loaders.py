@@ -262,6 +262,21 @@ def test_a_folder_without_tables_is_said_without_a_table_of_its_own(tmp_path):
     assert p.line("zh").startswith("没有找到任何表：")
 
 
+def test_a_quote_never_closed_is_an_error_at_its_row(tmp_path):
+    """An opening quote without its closing one makes the rest of a big file one value: the
+    csv module's field limit raised a traceback in validate, and run-all said only "field
+    larger than field limit (131072)", with no file, row or fix."""
+    _add_employees(tmp_path)
+    rows = ["Orders export", "order_id,employee_id,customer_id,order_date,amount"]
+    rows += [f"O{i},E1,C{i},2026-10-01,{i}" for i in range(20_000)]
+    rows[4] = 'O2,E1,"C2,2026-10-01,2'  # (row 5 of the file, under a title row)
+    (tmp_path / "orders.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    [p] = validate_dataset(tmp_path).problems
+    assert (p.check, p.file, p.row) == ("csv_format", "orders.csv", 5)
+    assert p.message == "a quote (\") opened in this row is never closed: the rest of the file reads as one value"
+    assert p.fix == "close the quote, or remove it, and export the file again if it was cut short"
+
+
 def test_file_that_is_not_text_is_an_error_naming_it(tmp_path):
     (tmp_path / "orders.csv").write_bytes(bytes(range(256)) * 8)
     with pytest.raises(DataContractError, match="orders.csv") as err:
