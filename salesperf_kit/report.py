@@ -812,8 +812,9 @@ def completeness_warnings(facts: dict, p, as_of: str | None = None) -> list[str]
     is missing from its data for period ``p``: data that end before the period does
     (``data_end``; a report run on purpose to a day, ``as_of`` as the run was given it, is
     said to be a report to that day), tables that stop or start part-way through it while
-    the others go on (``partial_tables``), and KPIs scored against targets that nobody has
-    for the period (``without_targets``). One sentence each, saying what was found and what
+    the others go on (``partial_tables``), KPIs the plan weighs that the data cannot give at
+    all (``unscorable``: a table of the export missing), and KPIs scored against targets that
+    nobody has for the period (``without_targets``). One sentence each, saying what was found and what
     to check, in the report's language (``language``); an empty list for data that cover
     the period."""
     from .catalogue import label
@@ -849,6 +850,15 @@ def completeness_warnings(facts: dict, p, as_of: str | None = None) -> list[str]
                        f"the {table} data end on {part['day']} while the other data go on to {part['others']}: "
                        f"{kpis} count the {table} up to that day only, a partial figure. Check that the {table} "
                        f"export covers the whole of {p}.")
+    lack = facts.get("unscorable") or {}
+    if lack:
+        needs = "; ".join(f"{k} needs {v.get('needs') or 'data it lacks'}" for k, v in lack.items())
+        needs_zh = "；".join(f"「{label(k, 'zh')}」需要{v.get('needs_zh') or '数据中没有的内容'}" for k, v in lack.items())
+        out.append(f"数据缺少方案计分所需的内容（{needs_zh}）：这些指标无人得分，其权重分给了其他指标。若导出文件不全，"
+                   "请补齐后重新运行；若数据本来就没有，请修改这些岗位的权重。" if zh else
+                   f"the data lack what KPIs the plan weighs need ({needs}): they score for no one and their weight "
+                   "goes to the other KPIs. If the export is incomplete, rerun once it is whole; if the data never "
+                   "have it, change the roles' weights.")
     for k in facts.get("without_targets") or []:
         out.append(f"{p} 没有任何人的「{label(k, 'zh')}」目标：该指标按目标达成率计分，本期无人得分，其权重分给了其他指标。"
                    f"请在数据中补上 {p} 的目标（salesperf validate --period {p} 会列出缺少的目标）。" if zh else

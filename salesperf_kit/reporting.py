@@ -1478,8 +1478,16 @@ class Report:
         att = d[(d["weight"] > 0) & (d["method"] == "attainment")]  # (a KPI the data cannot give needs more
         without = sorted(str(k) for k, g in att.groupby("kpi")   # than targets: the report says what)
                          if g["target"].isna().all() and k in self.kpis.kpis)
+        # KPIs the plan weighs that the data cannot give at all (a table of the export missing)
+        from .scoring import UNSCORED
+
+        lack = d[(d["weight"] > 0) & d["note"].fillna("").astype(str).str.endswith(UNSCORED["lack"])]
+        unscorable = {str(k): {"needs": str(self.kpis.left_out.get(k, "")),
+                               "needs_zh": getattr(self.kpis.left_out.get(k, ""), "zh", "")}
+                      for k in sorted(set(lack["kpi"]))}
         facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
-                            "partial_tables": partial, "without_targets": without, "language": self.language,
+                            "partial_tables": partial, "without_targets": without, "unscorable": unscorable,
+                            "language": self.language,
                             "people": int(len(table)),
                             "files_read": sorted(str(Path(f).resolve()) for f in self.dataset.files)}}
         (out / "manifest.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -109,7 +109,7 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     # what the report says of itself: the data reach the period's end
     people = len(pd.read_csv(reports / "2026-10" / "acme" / "telesales" / "scorecard.csv", encoding="utf-8-sig"))
     assert m["report"] == {"period": "2026-10", "as_of": "2026-10-31", "data_end": None, "partial_tables": {},
-                           "without_targets": [], "language": "zh", "people": people}
+                           "without_targets": [], "unscorable": {}, "language": "zh", "people": people}
     # the delivered notebook's output_dir is where it lies, not the staging folder it was run in
     nb = nbformat.read(folder / "report.ipynb", as_version=4)
     [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -712,6 +712,17 @@ def test_a_kpi_the_data_cannot_give_is_not_said_to_lack_only_its_targets(small_d
     m = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert "received_revenue" not in report.kpis.kpis
     assert m["report"]["without_targets"] == ["team_revenue"]
+    # what the plan weighs and the data cannot give is said at the command line (and fails --strict):
+    # an export whose calls, service or reviews did not arrive scored agents on revenue alone, unsaid
+    assert m["report"]["unscorable"]["received_revenue"] == {
+        "needs": "column(s) paid_amount, paid_date of 'orders'", "needs_zh": "「订单」表的「回款金额」（paid_amount）、「回款日期」（paid_date）列"}
+    from salesperf_kit.report import completeness_warnings
+
+    said = completeness_warnings(dict(m["report"], language="en"), parse_period("2026-10"))
+    assert said[0] == ("the data lack what KPIs the plan weighs need (received_revenue needs column(s) paid_amount, "
+                       "paid_date of 'orders'): they score for no one and their weight goes to the other KPIs. If the "
+                       "export is incomplete, rerun once it is whole; if the data never have it, change the roles' "
+                       "weights.")
 
 
 def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(small_data, tmp_path):
