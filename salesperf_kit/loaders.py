@@ -1256,6 +1256,13 @@ def _discover(root: Path, m: dict, wanted: list[str] | None, run: _Run) -> list[
     explicit = m["files"]
     sources: list[_Source] = []
     lookups = [_split_sheet(e["file"]) for entries in m["lookups"].values() for e in entries]
+    if root.is_dir() and not any(p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower()
+                                 not in _PLAN_SUFFIXES for p in root.iterdir()):
+        # (the usual failure of a scheduled run: the export has not arrived yet)
+        run.error("?", "empty_folder", Note(f"the data folder {root} holds no file", f"数据文件夹 {root} 中没有任何文件"),
+                  fix=Note("if the export has not arrived yet, run again once it has; otherwise check data.path "
+                           "(or --data)", "如果导出文件还没送到，等送到后再运行；否则请检查 data.path（或 --data）"))
+        return []
     if root.is_dir():
         # a lookup file is not reported as a file of no table (one named after a table is
         # also loaded as that table)

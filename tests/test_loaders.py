@@ -253,6 +253,17 @@ def test_a_western_european_windows_export_is_read_as_windows_1252(tmp_path, nam
     assert w.message == "the encoding is neither UTF-8 nor GBK; it was guessed as cp1252"
 
 
+def test_an_empty_data_folder_says_so(tmp_path):
+    """A scheduled run before the export arrived: the folder is empty, and the finding told
+    the operator to rename files after their tables."""
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    (folder / ".DS_Store").write_bytes(b"")
+    [p] = validate_dataset(folder).problems
+    assert (p.check, p.message) == ("empty_folder", f"the data folder {folder} holds no file")
+    assert p.fix.startswith("if the export has not arrived yet, run again once it has")
+
+
 def test_a_folder_without_tables_is_said_without_a_table_of_its_own(tmp_path):
     """A folder whose files are named after no table: the finding read "table '?': no table
     found", a placeholder the reader cannot act on."""
