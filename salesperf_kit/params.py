@@ -1649,7 +1649,8 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
                                f"extends：应为文件路径，实际为{_found_zh(base)}"), file=str(path))
     base_path = _base_path(path, base)
     if not base_path.exists():
-        shipped = Path(base).stem if Path(base).stem in BUSINESSES else "<business>"
+        near = closest(Path(base).stem, BUSINESSES)  # (extends: telesale for telesales)
+        shipped = Path(base).stem if Path(base).stem in BUSINESSES else near or "<business>"
         raise ParamsError(Note(f"extends: the base file '{base}' does not exist (looked for {base_path}). Fix: give "
                                f"the base file's path relative to {path.name}, or name a shipped plan "
                                f"(extends: {shipped}; one of {', '.join(BUSINESSES)}).",
@@ -1902,6 +1903,8 @@ def _format_errors(err: ValidationError, at: tuple = (), model: type[BaseModel] 
             zh = f"未知的键。{hint.zh}此处允许的键：{'、'.join(allowed)}。"
         elif e["type"] == "extra_forbidden":
             allowed = allowed_at(loc[:-1])
+            if model is None and len(loc) == 1:  # (a plan's top: extends is read before the rest)
+                allowed = ["extends", *allowed]
             hint = did_you_mean(loc[-1], allowed)
             msg = f"{path}: unknown key.{hint}"
             zh = f"未知的键。{hint.zh}"

@@ -81,6 +81,11 @@ def test_extends_by_business_name_and_circular_extends(tmp_path):
         load_params(tmp_path / "a.yaml")
     with pytest.raises(ParamsError, match="does not exist"):
         load_params(_write(tmp_path, "d.yaml", "extends: nowhere.yaml\n"))
+    # a slip in the key or the plan's name is told what it was probably meant to be
+    with pytest.raises(ParamsError, match=r"name a shipped plan \(extends: telesales; one of"):
+        load_params(_write(tmp_path, "e.yaml", "extends: telesale\n"))
+    with pytest.raises(ParamsError, match=r"extend \(line 1\): unknown key. Did you mean 'extends'\?"):
+        load_params(_write(tmp_path, "f.yaml", "extend: telesales\nbusiness: telesales\n"))
 
 
 def test_unknown_key_names_file_path_and_suggests(tmp_path):
