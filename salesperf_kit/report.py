@@ -291,7 +291,7 @@ class Kernels:
             self._spare = self._start() if ahead else None
             warm.join()
         except BaseException:
-            km.shutdown_kernel(now=True)
+            _shutdown(km)
             raise
         return km
 
@@ -701,7 +701,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
             status, error = "failed", _short_error(err)
         finally:
             if km is not None:
-                km.shutdown_kernel(now=True)
+                _shutdown(km)
     except BaseException:
         staging.discard()
         lock.release()
@@ -731,6 +731,18 @@ def _point_to(notebook: Path, staging: Path, dest: Path) -> None:
 
 
 _NOTEBOOK_STOP_SECONDS = 10.0  # how long a stopped run waits for its notebook thread to end
+
+
+def _shutdown(km) -> None:
+    """Shut the kernel of ``km`` down. A stop (Ctrl-C) that lands while another thread uses
+    the kernel manager's event loop (a kernel warming up, a notebook connecting) can make
+    the shutdown itself fail (``InvalidStateError``); the run is ending then, and that
+    failure must not take the place of the stop it follows (a traceback and exit 1 instead
+    of the message and exit 130): it is logged."""
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception as err:
+        log.debug("shutting a kernel down failed: %r", err)
 
 
 def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool) -> None:
@@ -770,7 +782,7 @@ def _execute(nb_in: Path, nb_out: Path, parameters: dict, km, *, progress: bool)
         thread.join()
     except BaseException:
         stopped = True
-        km.shutdown_kernel(now=True)
+        _shutdown(km)
         # a stop that lands while nbclient is still connecting to the kernel can leave its
         # thread stuck in its own clean-up: wait a while, never for ever (the thread is a
         # daemon, and the kernel it ran is gone)

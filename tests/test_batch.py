@@ -120,6 +120,29 @@ def test_run_all_exports_one_report_while_the_next_runs(small_data, tmp_path):
     assert (ok_run.folder / "report.html").exists() and (ok_run.folder / "manifest.json").exists()
 
 
+def test_ctrl_c_while_a_kernel_warms_up_stays_a_ctrl_c_when_its_shutdown_fails(monkeypatch):
+    """Ctrl-C on `salesperf run` while the kernel warmed up ended, 3 times in 10, in a
+    traceback (asyncio's InvalidStateError, from the kernel's shutdown racing the warm-up
+    thread) and exit 1, where the run says it was stopped and exits 130."""
+    import asyncio
+
+    class Stuck:
+        def join(self):
+            raise KeyboardInterrupt
+
+    class Manager:
+        shut = 0
+
+        def shutdown_kernel(self, now=False):
+            Manager.shut += 1
+            raise asyncio.InvalidStateError("invalid state")
+
+    monkeypatch.setattr(Kernels, "_start", lambda self: (Manager(), Stuck()))
+    with pytest.raises(KeyboardInterrupt):
+        Kernels().take(ahead=False)
+    assert Manager.shut == 1
+
+
 def test_a_warm_kernel_has_the_package_imported_and_an_empty_namespace():
     with Kernels() as kernels:
         km = kernels.take(ahead=True)
