@@ -25,7 +25,7 @@ import time
 import uuid
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -880,6 +880,25 @@ def completeness_warnings(facts: dict, p, as_of: str | None = None) -> list[str]
     return out
 
 
+def _incomplete_in_place(folder: Path, p) -> list[str]:
+    """What the report in ``folder`` says, in its own record, is missing from its data for
+    period ``p`` (:func:`completeness_warnings`); [] for a complete one or none to read."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return completeness_warnings(manifest.get("report") or {}, p,
+                                 as_of=(manifest.get("parameters") or {}).get("as_of"))
+
+
+def _strict_in_place_error(folder: Path, warnings: list[str]) -> str:
+    """Why --strict fails a batch's report that is in place already but incomplete."""
+    said = "".join(f"\n  - {w}" for w in warnings)
+    return (f"--strict: the report in place at {folder} was written from incomplete data (its manifest.json "
+            f"says so):{said}\nIt was left as it is. Fix: once the data of the whole period are in, rerun with "
+            "--force to replace it.")
+
+
 def _strict_error(warnings: list[str]) -> str:
     """Why --strict failed a report that would otherwise have been written with ``warnings``."""
     said = "".join(f"\n  - {w}" for w in warnings)
@@ -1076,6 +1095,9 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
     except ReportExistsError as err:  # not a failure: the report is there (a rerun after fixing another one)
         out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "skipped", Path(err.folder),
                         time.perf_counter() - t0, str(err))
+        said = _incomplete_in_place(Path(err.folder), _period(period)) if strict else []
+        if said:  # (--strict: a report written without it, of part of the period, is no payroll report)
+            out = replace(out, status="failed", error=_strict_in_place_error(Path(err.folder), said))
     except ReportBusyError as err:  # another run is writing it: not done by this one, so not a success
         out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "busy", Path(err.folder),
                         time.perf_counter() - t0, str(err))

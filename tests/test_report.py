@@ -753,6 +753,32 @@ def test_strict_fails_a_report_whose_data_end_early_and_keeps_the_earlier_one(sm
     assert not list((reports / ".staging").iterdir()) and not (reports / ".locks").exists()
 
 
+def test_a_strict_batch_fails_a_report_in_place_that_was_written_from_incomplete_data(tmp_path):
+    """A report written without --strict from an export taken on the 6th stayed the payroll
+    report: a --strict batch skipped it as already written, exit 0. Its own record says it
+    is incomplete, so the batch fails it (leaving it in place) and says to rerun with --force."""
+    from salesperf_kit import report as report_module
+    from salesperf_kit.params import load_params
+
+    reports = tmp_path / "reports"
+    client = load_params(PARAMS_DIR / "online.yaml").client_key
+    folder = reports / "2026-10" / client / "online"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("the 6-day report", encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"status": "ok", "parameters": {}, "report": {
+        "period": "2026-10", "data_end": "2026-10-05", "partial_tables": {}, "without_targets": [],
+        "language": "en"}}), encoding="utf-8")
+    args = ("online", str(PARAMS_DIR / "online.yaml"), "demo", "2026-10", False, reports)
+    assert report_module._run_one(*args).status == "skipped"
+    r = report_module._run_one(*args, strict=True)
+    assert r.status == "failed" and r.error.startswith(
+        f"--strict: the report in place at {folder} was written from incomplete data (its manifest.json says so):"
+        "\n  - the data end on 2026-10-05, before 2026-10 does (2026-10-31)")
+    assert r.error.endswith("It was left as it is. Fix: once the data of the whole period are in, rerun with --force "
+                            "to replace it.")
+    assert (folder / "report.html").read_text(encoding="utf-8") == "the 6-day report"
+
+
 def test_the_completeness_warnings_come_from_the_report_s_own_record():
     """What --strict fails on and what a run warns of are the same list, read from the
     manifest's record of the report (not from its text)."""
