@@ -35,6 +35,7 @@ import datetime as dt
 import decimal
 import importlib
 import io
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -3399,10 +3400,26 @@ _CURRENCY_CODES = {"元": "CNY", "rmb": "CNY", **{code.lower(): code for code in
                    **{sign.lower(): code for sign, code in _SIGNS.items()}}
 
 
+#: a character that no plain number has: the texts that may carry a currency sign or code
+_MARKED = r"[^\d.,+\-()%\s]"
+
+
+def _without_currency(t: pd.Series) -> pd.Series:
+    """The texts ``t`` without their currency signs and codes and their spaces. (The
+    long pattern of the signs and codes is tried only on the texts that have a character
+    no plain number has: on 1,234.56 it would cost most of the column's reading.)"""
+    out = t.str.replace(r"\s", "", regex=True)
+    marked = out.str.contains(_MARKED, regex=True)
+    if marked.any():
+        out = out.copy()
+        out[marked] = out[marked].str.replace(_CURRENCY, "", regex=True, case=False)
+    return out
+
+
 def _number_cores(texts: pd.Series) -> pd.Series:
     """The texts of a number column without currency, spaces, accounting brackets, a
     trailing minus (SAP's 8,56-), 万/亿 and %: what shows the decimal mark."""
-    t = texts.str.normalize("NFKC").str.strip().str.replace(_CURRENCY, "", regex=True, case=False)
+    t = _without_currency(texts.str.normalize("NFKC").str.strip())
     return (t.str.replace(r"^\((.+)\)$", r"\1", regex=True).str.replace(r"(?<=\d)-$", "", regex=True)
             .str.replace(r"(万|亿|%)$", "", regex=True))
 
@@ -3422,15 +3439,20 @@ def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, unused: dict[str, pd.Series], ru
     if ctx.decimal_mark is not None:
         return ctx.decimal_mark
     spec = TABLES[ctx.table]
+
+    def written(s: pd.Series) -> bool:  # (typed numbers, of Parquet or Excel cells, write no mark)
+        return not (pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype))
+
     texts = {c: _split_types(raw[c])[1] for c in raw.columns
-             if c in spec.numbers or (ctx.table == "kpi_sheet" and c in CATALOGUE)}
+             if (c in spec.numbers or (ctx.table == "kpi_sheet" and c in CATALOGUE)) and written(raw[c])}
     money = [c for c in texts if c in _MONEY_COLUMNS or (ctx.table == "kpi_sheet" and CATALOGUE[c].unit == "currency")]
     if not any(t.str.contains(",", regex=False).any() for t in texts.values()) and \
             not any(texts[c].str.contains(".", regex=False).any() for c in money):
         return None  # (the usual case, decided without reading each number twice)
-    columns = [(c, t) for c, t in texts.items()] + [((h,), _split_types(s)[1]) for h, s in unused.items()]
-    if any(_point_only(t.head(1000)).any() for _, t in columns):
+    if any(_point_only(t.head(1000)).any() for t in texts.values()):
         return None  # (a quick look first: most tables show the decimal point in their first rows)
+    # (the unused columns read only when the table's own numbers do not show the mark)
+    columns = itertools.chain(texts.items(), (((h,), _split_types(s)[1]) for h, s in unused.items() if written(s)))
     comma, point = {}, False
     for col, t in columns:
         core = _number_cores(t)
@@ -3514,6 +3536,7 @@ def _currencies(ctx: _Ctx, col: str, t: pd.Series) -> list[Problem]:
     as one currency. It names each currency with its count and the rows of the rarer ones.
     Amounts that state one currency (a code, €, £ or 元; $ and ¥ name several) other than
     the plan's (``ctx.currency``) are an error too: the report would label them wrongly."""
+    t = t[t.str.contains(_MARKED, regex=True)]  # (a mark is a sign, a code or 元: not in a plain number)
     found = t.str.extract(_CURRENCY_MARK)
     marks = found[0].fillna(found[1]).fillna(found[2]).dropna()
     codes = marks.str.lower().map(_CURRENCY_CODES).dropna()
@@ -3570,7 +3593,7 @@ def _written_numbers(t: pd.Series) -> pd.Series:
     signs, thousands separators, accounting brackets (123), a trailing minus (SAP's 8.56-)
     and Chinese magnitudes (1.2万 =
     12,000, also 1.2万元; 3亿); the texts that write no number are left out."""
-    cleaned = t.str.replace(_CURRENCY, "", regex=True, case=False)
+    cleaned = _without_currency(t)
     cleaned = cleaned.str.replace(r"^\((.+)\)$", r"-\1", regex=True)  # accounting (123)
     cleaned = cleaned.str.replace(r"^(\d[\d.,]*)-$", r"-\1", regex=True)  # SAP's 8.56- for -8.56
     magnitude = cleaned.str.extract(_MAGNITUDE, expand=False).map(_MONEY_UNITS).fillna(1.0)
