@@ -2940,8 +2940,16 @@ class ScenarioInputs:
         language = language or self.params.report_language
         without = months_without_records(self.dataset, period)
         months = [m for m in period.months() if m not in without]
-        parts = [_score_period(self.dataset, self.params, str(m)).compare(what_if=what_if, language=language)
-                 .table[["scenario", "employee_id", "payout"]] for m in months]
+        parts = []
+        for m in months:
+            try:
+                parts.append(_score_period(self.dataset, self.params, str(m)).compare(what_if=what_if, language=language)
+                             .table[["scenario", "employee_id", "payout"]])
+            except ScoringError as err:  # (a what-if weighing a KPI nobody of the role has in that month)
+                said = Note(f"{period}'s pay could not be summed over its months ({m}: {err}): the payouts shown are "
+                            f"{period}'s as one period.", f"{period} 的薪酬无法按月汇总（{m}：{err}）：所示薪酬按整个"
+                            f"{period} 计算。")
+                return dataclasses.replace(out, notes=out.notes + _said([said], language))
         every = pd.concat(parts, ignore_index=True).assign(employee_id=lambda d: d["employee_id"].astype(str))
         summed = every.groupby(["scenario", "employee_id"])["payout"].agg(lambda x: x.sum(skipna=False))
         table = out.table.copy()

@@ -1625,6 +1625,17 @@ def test_a_quarter_s_scenario_pay_is_the_sum_of_its_months_as_score_pays_it():
     assert not any("is a quarter" in n for n in c.notes)
     assert "2026-Q3's pay is the sum of its months' (incentives.pay_period: month): each month (2026-07, 2026-08, " \
            "2026-09) was scored and paid under each scenario; the scores, ranks and grades are 2026-Q3's." in c.notes
+    # a month that cannot be compared (a what-if on a KPI nobody of the role has that month)
+    # leaves the quarter's figures as one period, and says so
+    def refused(*args):
+        raise ScoringError("what_if.x: nobody has points")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sc, "_score_period", refused)
+        one = quarter.compare(language="en")
+    assert any(n.startswith("2026-Q3's pay could not be summed over its months (2026-07: what_if.x: nobody has "
+                            "points)") for n in one.notes)
+    assert any("is a quarter" in n for n in one.notes)
 
 
 def test_a_what_if_says_when_it_adds_a_kpi_or_changes_nothing(demo):
