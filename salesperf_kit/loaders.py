@@ -761,6 +761,13 @@ def _people_without_records(run: _Run) -> None:
                  "hire_date），或把他们从员工表中删除")))
 
 
+def mostly_zero(amounts: pd.Series) -> pd.Series | None:
+    """The amounts that are 0 or empty, when they are more than half of 20 or more (an
+    amount column seldom filled, or holding something else); None otherwise."""
+    zero = pd.to_numeric(amounts, errors="coerce").fillna(0).eq(0)
+    return zero if len(amounts) >= 20 and zero.mean() > 0.5 else None
+
+
 def _zero_amounts(run: _Run) -> None:
     """Orders whose amount is 0 for most rows: a column mapped to ``amount`` that is seldom
     filled (a "declared revenue" left blank as 0) or holds something else. Every money KPI
@@ -769,12 +776,12 @@ def _zero_amounts(run: _Run) -> None:
     revenue, so that the consultant maps the right column or explains the zeros. Said when
     more than half of 20 or more orders have amount 0."""
     orders = run.dataset.tables.get("orders")
-    if orders is None or "amount" not in orders or len(orders) < 20:
+    if orders is None or "amount" not in orders:
+        return
+    zero = mostly_zero(orders["amount"])
+    if zero is None:
         return
     blank = orders["amount"].isna()
-    zero = orders["amount"].eq(0).fillna(False).astype(bool) | blank
-    if zero.mean() <= 0.5:
-        return
     blanks, blanks_zh = "", ""
     if blank.any():  # (said apart: an empty cell is not a 0 written, and its own finding may say so)
         blanks = f" or empty ({int((zero & ~blank).sum()):,} are 0, {int(blank.sum()):,} empty)"
@@ -3392,7 +3399,7 @@ _SIGNS = {"R$": "BRL", "HK$": "HKD", "US$": "USD", "NT$": "TWD", "S$": "SGD", "A
           "₽": "RUB", "₫": "VND", "฿": "THB", "₱": "PHP"}
 _SIGN = "|".join(re.escape(k) for k in sorted(_SIGNS, key=len, reverse=True))
 _CODES = "|".join(["RMB", *CURRENCIES])
-_CURRENCY = rf"{_SIGN}|\s|^(?:{_CODES})|(?:元|{_CODES})$"
+_CURRENCY = rf"{_SIGN}|^(?:{_CODES})|(?:元|{_CODES})$"  # (spaces: see _without_currency)
 _MAGNITUDE = r"(万|亿)$"  # factors: _MONEY_UNITS
 # the currency each sign or code of _CURRENCY names: amounts in two of them are not added
 _CURRENCY_MARK = re.compile(rf"^({_CODES})|(元|{_CODES})$|({_SIGN})", re.I)
@@ -3477,10 +3484,10 @@ def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, unused: dict[str, pd.Series], ru
     value = amount_of(_with_decimal_points(pd.Series([example])).iloc[0])
     read = Note(f"'{example}' is {value:,.10g}, and 1.234 is 1234", f"「{example}」为 {value:,.10g}，1.234 为 1234") \
         if not np.isnan(value) else Note("1.234 is 1234", "1.234 为 1234")
-    named = [c for c in comma if isinstance(c, str)]  # (an unused column: (header,))
-    headers = [f"'{c[0]}'" for c in comma if not isinstance(c, str)]
-    labels = ", ".join([*(ctx.label(c) for c in named), *headers])
-    labels_zh = "、".join([*(ctx.label(c, "zh") for c in named), *(f"「{h[1:-1]}」" for h in headers)])
+    named = [c for c in comma if isinstance(c, str)]
+    headers = [c[0] for c in comma if not isinstance(c, str)]  # (an unused column: (header,))
+    labels = ", ".join([*(ctx.label(c) for c in named), *(f"'{h}'" for h in headers)])
+    labels_zh = "、".join([*(ctx.label(c, "zh") for c in named), *(f"「{h}」" for h in headers)])
     run.add(ctx.problem(
         "decimal_comma", f"numbers such as '{example}' in {labels} are written with a decimal comma: every number of "
         f"the table is read so ({read})", column=named[0] if named else None, severity="warning",

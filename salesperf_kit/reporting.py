@@ -34,7 +34,7 @@ from .coverage import DATED, export_end, has_records, months_without_records, re
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import ADDITIVE_TARGETS, DEFAULT_SETS, KPIResult, compute_kpis
-from .loaders import load_plan_data
+from .loaders import load_plan_data, mostly_zero
 from .params import Params, load_params
 from .periods import Period, parse_period
 from .schemas import TABLES
@@ -455,8 +455,8 @@ class Report:
             return []
         dates = pd.to_datetime(orders["order_date"], errors="coerce")
         mine = orders.loc[(dates >= self.period.start) & (dates < self.period.end), "amount"]
-        zero = pd.to_numeric(mine, errors="coerce").fillna(0).eq(0)
-        if len(mine) < 20 or zero.mean() <= 0.5:
+        zero = mostly_zero(mine)  # (the loader's rule for the whole export, applied to the period)
+        if zero is None:
             return []
         n, share = f"{int(zero.sum()):,}", _fmt(float(zero.mean()), "ratio")
         return [f"注意：{self.period} 的 {len(mine):,} 笔订单中有 {n} 笔（{share}）金额为 0 或为空：销售额和所有金额类指标"
@@ -1011,14 +1011,15 @@ class Report:
             if unknown:  # (their known items are in the total: said, so that the table's column adds up to it)
                 from .incentives import COMPONENTS
 
-                part = self.payouts[self.payouts["total"].isna()] if "total" in self.payouts else self.payouts.iloc[:0]
-                known = self._money(float(sum(pd.to_numeric(part[k], errors="coerce").sum()
-                                              for k in COMPONENTS if k in part)))
                 if unknown == len(self.payouts):  # (then "their known pay" would be the whole total again)
                     left_out = ("；所有人的应发合计都无法确定（表中为 –），总额只计入了已确定的部分" if self.zh else
                                 "; nobody's total could be determined (– in the table), so it counts only the pay "
                                 "that could")
                 else:
+                    part = (self.payouts[self.payouts["total"].isna()] if "total" in self.payouts
+                            else self.payouts.iloc[:0])
+                    known = self._money(float(sum(pd.to_numeric(part[k], errors="coerce").sum()
+                                                  for k in COMPONENTS if k in part)))
                     left_out = (f"；其中 {unknown} 人的应发合计无法确定（表中为 –），总额只计入了他们已确定的 {known}"
                                 if self.zh else
                                 f"; for {unknown} {'person' if unknown == 1 else 'people'} whose total could not be "
