@@ -18,7 +18,7 @@ import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
 import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
@@ -1667,11 +1667,13 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
 def business_of(path: str | Path) -> str | None:
     """The business type of the plan at ``path`` as its ``extends`` chain writes it, read
     without validating the plan: what a batch names for a plan that fails to load (a
-    mistyped key), None when even the chain cannot be read."""
+    mistyped key), None when it cannot be found. When the chain cannot be read (a YAML
+    syntax error), it is taken from what can be read, as :func:`language_of` does: a
+    ``business:`` at the top of the file's text, else its base's."""
     try:
         business = _resolve(Path(path)).get("business")
     except ParamsError:
-        return None
+        business = _written(Path(path), _business_said)
     return business if business in BUSINESSES else None
 
 
@@ -1682,7 +1684,7 @@ def language_of(path: str | Path) -> str:
 
     When the chain cannot be read (a YAML syntax error, an ``extends`` that goes round in a
     circle or names no file), the plan's language cannot be known for sure; it is then
-    taken from what can be read (:func:`_language_written`): a ``language: zh|en`` written
+    taken from what can be read (:func:`_written`): a ``language: zh|en`` written
     in the file (found by a scan of its text when its YAML cannot be parsed; ``report``'s
     first), else the language of the file it ``extends``, else Chinese, the default of a
     plan and of the shipped plans. A consultant who breaks the YAML of a Chinese client file
@@ -1690,7 +1692,7 @@ def language_of(path: str | Path) -> str:
     try:
         data = _resolve(Path(path))
     except ParamsError:
-        return _language_written(Path(path))
+        return _written(Path(path), _language_said) or Params.model_fields["language"].default
     return _language_in(data)
 
 
@@ -1712,44 +1714,68 @@ _LANGUAGE_WRITTEN = re.compile(r"^(?P<indent>[ \t]*)(?P<report>report\s*:\s*\{[^
 _EXTENDS_WRITTEN = re.compile(r"^extends\s*[:：]\s*['\"]?(?P<base>[^'\"#\n]*?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 
-def _language_written(path: Path, seen: tuple[Path, ...] = ()) -> str:
-    """The language of a plan whose ``extends`` chain cannot be read (see
-    :func:`language_of`): the file's own ``report.language`` or ``language`` when its YAML
-    can be parsed, else as a scan of its text finds them (an indented ``language:``, or one
-    inside ``report: {...}``, before one at the top); else its base's (its whole chain's
-    when that can be read); else Chinese, the default."""
-    default = Params.model_fields["language"].default
+#: ``business: telesales`` at the top of a file's text
+_BUSINESS_WRITTEN = re.compile(r"^business\s*[:：]\s*['\"]?(?P<business>\w+)", re.MULTILINE)
+
+
+def _language_said(data: dict | None, text: str | None) -> str | None:
+    """The language a plan file itself says (its ``report.language``, else ``language``),
+    from its parsed ``data``, else from a scan of its ``text`` (an indented ``language:``,
+    or one inside ``report: {...}``, before one at the top)."""
+    if data is None:
+        found = sorted(_LANGUAGE_WRITTEN.finditer(text or ""),
+                       key=lambda m: not (m.group("indent") or m.group("report")))  # (report's first)
+        return found[0].group("language") if found else None
+    report = data.get("report")
+    for said in (report.get("language") if isinstance(report, dict) else None, data.get("language")):
+        if said in ("zh", "en"):
+            return said
+    return None
+
+
+def _business_said(data: dict | None, text: str | None) -> str | None:
+    """The business type a plan file itself says, from its parsed ``data`` or its ``text``."""
+    if data is None:
+        found = _BUSINESS_WRITTEN.search(text or "")
+        said = found.group("business") if found else None
+    else:
+        said = data.get("business")
+    return said if said in BUSINESSES else None
+
+
+def _written(path: Path, said: Callable[[dict | None, str | None], str | None],
+             seen: tuple[Path, ...] = ()) -> str | None:
+    """What ``said`` finds in a plan whose ``extends`` chain cannot be read (see
+    :func:`language_of`, :func:`business_of`): in the file itself, from its YAML when that
+    can be parsed, else from its text; else in its base (its whole chain when that can be
+    read); else None."""
     path = Path(path).resolve()
     if path in seen:  # (extends goes round in a circle)
-        return default
+        return None
     try:
-        data = _read_yaml(path)[0]
+        data, text = _read_yaml(path)[0], None
     except ParamsError:
         try:
-            text = path.read_text(encoding="utf-8")
+            data, text = None, path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            return default
-        found = sorted(_LANGUAGE_WRITTEN.finditer(text),
-                       key=lambda m: not (m.group("indent") or m.group("report")))  # (report's first)
-        if found:
-            return found[0].group("language")
+            return None
+    found = said(data, text)
+    if found:
+        return found
+    if data is None:
         base = _EXTENDS_WRITTEN.search(text)
         base = base.group("base").strip() if base else None
     else:
-        report = data.get("report")
-        for said in (report.get("language") if isinstance(report, dict) else None, data.get("language")):
-            if said in ("zh", "en"):
-                return said
         base = data.get("extends")
     if not isinstance(base, str) or not base:
-        return default
+        return None
     base_path = _base_path(path, base)
     if not base_path.is_file():
-        return default
+        return None
     try:
-        return _language_in(_resolve(base_path))
+        return said(_resolve(base_path), None)
     except ParamsError:
-        return _language_written(base_path, (*seen, path))
+        return _written(base_path, said, (*seen, path))
 
 
 def bases_of(path: str | Path) -> list[Path]:

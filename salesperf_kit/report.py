@@ -613,10 +613,19 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
         (``ReportError``; the failed notebook is kept under ``reports/_failed/``).
     """
     _log_start(business, params_file, period)
-    result = _run_report(business, params_file, data=data, period=period, client=client, force=force,
-                         reports_dir=reports_dir, anonymise=anonymise, language=language,
-                         extra={**({"as_of": str(as_of)} if as_of else {}), **(extra or {})},
-                         progress=progress, kernels=kernels, ahead=ahead, strict=strict)
+    started = datetime.now(timezone.utc)
+    try:
+        result = _run_report(business, params_file, data=data, period=period, client=client, force=force,
+                             reports_dir=reports_dir, anonymise=anonymise, language=language,
+                             extra={**({"as_of": str(as_of)} if as_of else {}), **(extra or {})},
+                             progress=progress, kernels=kernels, ahead=ahead, strict=strict)
+    except (ReportError, ReportExistsError, ReportBusyError):  # (kept already, or not a failure)
+        raise
+    except (SalesperfError, OSError) as err:  # failed before its notebook ran
+        said = exceptions.file_error(err) if isinstance(err, OSError) else err
+        record_failure(str(said), business, params_file, period, reports_dir=reports_dir, client=client,
+                       language=language, anonymise=anonymise, data=data, started=started)
+        raise
     return _log_end(result)
 
 
@@ -920,7 +929,7 @@ def failed_folder(reports: Path, p, client: str, dest: Path, started: datetime) 
     return reports / "_failed" / str(p) / _slug(client) / f"{dest.name}-{utc:%Y%m%dT%H%M%SZ}"
 
 
-def resolve_failed(reports: Path, p, client: str, dest: Path) -> list[Path]:
+def resolve_failed(reports: Path, p, client: str, dest: Path, params_file: str | Path | None = None) -> list[Path]:
     """Move the earlier failed attempts of the report ``dest`` (same period, client and
     report folder: not ``online-en``'s for ``online``) from ``reports/_failed/<period>/
     <client>/`` to ``reports/_failed/_resolved/<period>/<client>/``, once that report has
@@ -929,29 +938,101 @@ def resolve_failed(reports: Path, p, client: str, dest: Path) -> list[Path]:
     They are moved, not deleted: an auditor may need to see that a payroll report failed
     before it succeeded; but a monitor of ``_failed/`` (which leaves out ``_resolved/``)
     should not go on alerting on a problem that is fixed. Attempts named before the
-    start was marked UTC (``online-20261124T050841``) are moved too."""
-    where = reports / "_failed" / str(p) / _slug(client)
-    if not where.is_dir():
-        return []
-    attempt = re.compile(re.escape(dest.name) + r"-\d{8}T\d{6}Z?")
+    start was marked UTC (``online-20261124T050841``) are moved too.
+
+    With ``params_file`` (the plan of the report that succeeded), an attempt whose manifest
+    names another plan file is left alone (it is that file's failure, not fixed by this
+    one's success), and the attempts of the plan that failed before its client could be
+    read (:func:`record_failure`: under the file's name, the report folder or ``plan``)
+    are moved too."""
+    plan = str(Path(params_file).resolve()) if params_file else None
+    names = [dest.name] + (["plan"] if plan else [])
+    attempt = re.compile("(?:" + "|".join(map(re.escape, names)) + r")-\d{8}T\d{6}Z?(?:-\d+)?")
+    clients = [_slug(client)] + ([_slug(Path(plan).stem)] if plan and _slug(Path(plan).stem) != _slug(client) else [])
     moved = []
-    for folder in sorted(where.iterdir()):
-        if not (folder.is_dir() and attempt.fullmatch(folder.name)):
+    for i, who in enumerate(clients):
+        where = reports / "_failed" / str(p) / who
+        if not where.is_dir():
             continue
-        target = reports / "_failed" / RESOLVED / str(p) / _slug(client) / folder.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        n = 1
-        while target.exists():  # (never over another attempt kept there)
-            target = target.with_name(f"{folder.name}-{n}")
-            n += 1
-        shutil.move(str(folder), str(target))
-        moved.append(target)
-    for empty in (where, where.parent):  # (the client's and the period's folders, when nothing else is there)
-        try:
-            empty.rmdir()
-        except OSError:
-            break
+        for folder in sorted(where.iterdir()):
+            if not (folder.is_dir() and attempt.fullmatch(folder.name)):
+                continue
+            of = _plan_of(folder)
+            if (plan and of and of != plan) or (i and of != plan):
+                continue
+            target = reports / "_failed" / RESOLVED / str(p) / who / folder.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            n = 1
+            while target.exists():  # (never over another attempt kept there)
+                target = target.with_name(f"{folder.name}-{n}")
+                n += 1
+            shutil.move(str(folder), str(target))
+            moved.append(target)
+        for empty in (where, where.parent):  # (the client's and the period's folders, when nothing else is there)
+            try:
+                empty.rmdir()
+            except OSError:
+                break
     return moved
+
+
+def _plan_of(attempt: Path) -> str | None:
+    """The plan file a failed attempt's manifest names (``parameters.params_file``), if any."""
+    try:
+        said = json.loads((attempt / "manifest.json").read_text(encoding="utf-8")).get("parameters", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    return said.get("params_file") if isinstance(said, dict) else None
+
+
+def record_failure(error: str, business: str, params_file: str | Path, period, *, reports_dir=None,
+                   client: str | None = None, language: str | None = None, anonymise: bool = False,
+                   data: str | None = None, started: datetime | None = None) -> Path | None:
+    """Keep a run that failed before its notebook ran (a plan that cannot be read, a data
+    folder that is not there, a file the system would not read) under ``reports/_failed/``
+    as a notebook that failed is kept: a folder ``<period>/<client>/<report>-<start>`` with a
+    ``manifest.json`` that says what failed and why (``status``, ``stage``, ``error``), so
+    that a monitor of ``_failed/`` sees it too. A plan whose client cannot be read goes under
+    its file's name, and a plan whose business type cannot be read is named ``plan``.
+    Returns the folder, or None when even the period cannot be read (then nothing can
+    say which period failed: the run's message and exit code carry it), or the folder
+    cannot be written."""
+    started = started or datetime.now(timezone.utc)
+    try:
+        p = _period(period)
+    except SalesperfError:
+        return None
+    params_file = Path(params_file)
+    variant = business if business in BUSINESSES else "plan"
+    try:
+        params = load_params(params_file)
+        client = client or params.client_key
+        if business in BUSINESSES:
+            variant = report_folder(business, language=language or params.report_language,
+                                    plan_language=params.report_language, anonymise=anonymise)
+    except SalesperfError:
+        client = client or params_file.stem
+    reports = Path(reports_dir) if reports_dir else ROOT / "reports"
+    folder = failed_folder(reports, p, client, reports / str(p) / _slug(client) / variant, started)
+    manifest = {"business": business, "period": str(p), "client": client,
+                "parameters": {"business": business, "params_file": str(params_file.resolve()),
+                               "data_path": data or "", "period": str(p), "client": client},
+                "started": started.isoformat(), "ended": datetime.now(timezone.utc).isoformat(),
+                "status": "failed", "stage": "before the notebook ran", "error": error}
+    try:
+        base, n = folder, 1
+        while True:
+            try:
+                folder.mkdir(parents=True)
+                break
+            except FileExistsError:  # (two failures in the same second)
+                folder = base.with_name(f"{base.name}-{n}")
+                n += 1
+        (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as err:
+        log.warning("The failure could not be kept under %s: %s", folder, exceptions.file_error(err))
+        return None
+    return folder
 
 
 def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, dest: Path, reports: Path, p,
@@ -997,11 +1078,12 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
             shutil.move(str(folder), str(failed))
             kept = "The report (as it would have been written)" if incomplete or changed else \
                 "The failed notebook (failing cell marked)"
-            raise ReportError(f"The {business} report for {p} failed: {error}\n"
-                              f"{kept} is kept in {failed}; any earlier report in {dest} is untouched.")
+            earlier = f"any earlier report in {dest} is untouched" if dest.exists() else \
+                f"no report was written to {dest}"
+            raise ReportError(f"The {business} report for {p} failed: {error}\n{kept} is kept in {failed}; {earlier}.")
         staging.replace(dest)
         try:  # (the report is in place: tidying its earlier failures must not fail it)
-            resolve_failed(reports, p, client, dest)
+            resolve_failed(reports, p, client, dest, manifest["parameters"].get("params_file"))
         except OSError as err:
             log.warning("%s is in place, but its earlier failed attempts under %s could not be moved to %s: %s. "
                         "Fix: move them by hand, or they keep being reported as failures.", dest,
@@ -1080,13 +1162,17 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
     With ``finish`` (see :func:`_run_report`), returns a function that waits for the
     report to be finished and gives its result."""
     t0 = time.perf_counter()
+    started = datetime.now(timezone.utc)
     _log_start(business, params_file, period)
 
-    def failed(err: SalesperfError) -> RunResult:
+    def failed(err: SalesperfError, kept: bool = False) -> RunResult:
         try:
             client = load_params(params_file).client_key
         except SalesperfError:
             client = Path(params_file).stem
+        if not kept:  # (a notebook that failed is kept under _failed already)
+            record_failure(str(err), business, params_file, period, reports_dir=reports_dir, data=data,
+                           started=started)
         return RunResult(business, str(period), client, "failed", Path(""), time.perf_counter() - t0, str(err))
 
     try:
@@ -1098,11 +1184,13 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
         said = _incomplete_in_place(Path(err.folder), _period(period)) if strict else []
         if said:  # (--strict: a report written without it, of part of the period, is no payroll report)
             out = replace(out, status="failed", error=_strict_in_place_error(Path(err.folder), said))
+            record_failure(out.error, business, params_file, period, reports_dir=reports_dir, data=data,
+                           started=started)
     except ReportBusyError as err:  # another run is writing it: not done by this one, so not a success
         out = RunResult(business, str(_period(period)), load_params(params_file).client_key, "busy", Path(err.folder),
                         time.perf_counter() - t0, str(err))
     except SalesperfError as err:
-        out = failed(err)
+        out = failed(err, kept=isinstance(err, ReportError))
     except OSError as err:  # (a file it may not read, a folder it may not write, a full disk)
         out = failed(exceptions.file_error(err))
     if finish is None:
@@ -1114,7 +1202,7 @@ def _run_one(business: str, params_file: str, data: str, period, force: bool, re
         try:
             return out.result()
         except SalesperfError as err:
-            return failed(err)
+            return failed(err, kept=isinstance(err, ReportError))
         except OSError as err:
             return failed(exceptions.file_error(err))
     return lambda: _log_end(settle())
@@ -1482,6 +1570,9 @@ def run_all(period: str | None = None, *, jobs: int = 1, data: dict | None = Non
     order = lambda r: (r.business, r.client)  # noqa: E731
     if started is not None:
         started(p, len(todo) + len(failed))
+    for b in plans:  # (kept under _failed as a report that failed is: a monitor of it sees them too)
+        if b.error:
+            record_failure(b.error, b.business, b.file, p, reports_dir=reports_dir, client=b.file.stem)
     for r in failed if done is not None else ():
         done(r)
     try:

@@ -32,6 +32,9 @@ def test_run_all_continues_past_a_failure(small_data, tmp_path, monkeypatch):
     status = {(r.business, r.client): r.status for r in results}
     assert status[("online", "演示客户")] == "ok"
     assert status[("online", "broken")] == "failed"
+    [broken] = [r for r in results if r.client == "broken"]
+    nowhere = (tmp_path / "reports" / "2026-10" / "broken" / "online").resolve()
+    assert broken.error.endswith(f"; no report was written to {nowhere}.")  # (not "any earlier report is untouched")
     assert (tmp_path / "reports" / "2026-10" / "演示客户" / "online" / "report.html").exists()
 
 
@@ -177,3 +180,41 @@ def test_plain_papermill_still_works(tmp_path):
     text = "".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.get("outputs", []))
     assert "2026-09" in text and "执行摘要" in text
+
+
+def test_a_plan_that_fails_before_its_notebook_is_kept_under_failed_for_the_monitor(small_data, tmp_path):
+    """A client whose export has not arrived (data.path names nothing) or whose plan is not
+    valid YAML exited 1 and was in the log, but left nothing under _failed/, which the
+    README tells a monitor to watch: the most common failure under cron went unseen there.
+    Each is now kept as a failed attempt with a manifest saying why; the one whose export
+    arrives is moved to _resolved/ once its report succeeds, the other stays."""
+    import subprocess
+
+    pdir = tmp_path / "params"
+    (pdir / "clients").mkdir(parents=True)
+    (pdir / "clients" / "late.yaml").write_text(
+        "extends: telesales\ndata: {path: ../../exports/late}\nreport: {client: Late Ltd}\n", encoding="utf-8")
+    (pdir / "clients" / "gil.yaml").write_text(
+        "extends: telesales\nreport:\n  client: Gil\n    language: en\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    results = run_all("2026-10", reports_dir=reports, params_dir=pdir, progress=False)
+    said = {(r.business, r.client): r.status for r in results}
+    assert said == {("telesales", "Late Ltd"): "failed", ("telesales", "gil"): "failed"}
+    monitor = subprocess.run("find _failed/[!_]*/ -mindepth 2 -maxdepth 2 -type d | sort", shell=True,
+                             cwd=reports, capture_output=True, text=True, check=True).stdout.split()
+    assert [Path(m).parent.name for m in monitor] == ["Late_Ltd", "gil"]
+    assert all(Path(m).name.startswith("telesales-2") and m.endswith("Z") for m in monitor)
+    late = json.loads((reports / monitor[0] / "manifest.json").read_text(encoding="utf-8"))
+    assert late["status"] == "failed" and late["stage"] == "before the notebook ran"
+    assert late["parameters"]["params_file"] == str((pdir / "clients" / "late.yaml").resolve())
+    assert "data.path (line 2) names" in late["error"] and late["client"] == "Late Ltd"
+    gil = json.loads((reports / monitor[1] / "manifest.json").read_text(encoding="utf-8"))
+    assert "not valid YAML at line 4" in gil["error"]
+    # the export arrives: the report is written and its earlier failure leaves the monitor's view
+    shutil.copytree(small_data["telesales"], tmp_path / "exports" / "late")
+    results = run_all("2026-10", reports_dir=reports, params_dir=pdir, progress=False)
+    assert {(r.client, r.status) for r in results} == {("Late Ltd", "ok"), ("gil", "failed")}
+    assert (reports / "_failed" / "_resolved" / Path(monitor[0]).relative_to("_failed")).is_dir()
+    assert not (reports / monitor[0]).exists()
+    assert (reports / monitor[1] / "manifest.json").is_file()
+    assert len(list((reports / "_failed" / "2026-10" / "gil").iterdir())) == 2  # (this batch's attempt too)

@@ -740,6 +740,11 @@ def test_the_business_of_a_plan_that_fails_to_load_is_read_from_its_extends_chai
     assert business_of(typo) == "telesales"
     assert business_of(_write(tmp_path, "broken.yaml", "extends: [telesales\n")) is None  # not YAML
     assert business_of(_write(tmp_path, "lost.yaml", "extends: nowhere.yaml\n")) is None  # no base file
+    # YAML that cannot be parsed: what its text says (a batch listed such a plan as business '?')
+    assert business_of(_write(tmp_path, "gil.yaml", "extends: telesales\nreport:\n  client: Gil\n    x: 1\n")) \
+        == "telesales"
+    assert business_of(_write(tmp_path, "own.yaml", "business: direct\nreport:\n  client: Gil\n    x: 1\n")) \
+        == "direct"
 
 
 def test_phases_and_calibration_rules_have_a_label_per_language(tmp_path):

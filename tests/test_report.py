@@ -777,6 +777,10 @@ def test_a_strict_batch_fails_a_report_in_place_that_was_written_from_incomplete
     assert r.error.endswith("It was left as it is. Fix: once the data of the whole period are in, rerun with --force "
                             "to replace it.")
     assert (folder / "report.html").read_text(encoding="utf-8") == "the 6-day report"
+    # a failure like any other for a monitor of _failed/
+    [kept] = (reports / "_failed" / "2026-10" / client).iterdir()
+    assert kept.name.startswith("online-2") and json.loads(
+        (kept / "manifest.json").read_text(encoding="utf-8"))["error"] == r.error
 
 
 def test_the_completeness_warnings_come_from_the_report_s_own_record():
@@ -855,6 +859,54 @@ def test_a_report_that_succeeds_moves_its_own_earlier_failures_to_resolved(tmp_p
     assert resolve_failed(tmp_path, "2026-10", "beta", tmp_path / "2026-10" / "beta" / "online") == \
         [failed / "_resolved" / "2026-10" / "beta" / "online-20261102T060001Z"]
     assert not (failed / "2026-10" / "beta").exists() and (failed / "2026-10" / "acme").is_dir()
+
+
+def test_a_success_resolves_only_its_own_plan_files_failures(tmp_path):
+    """Failures kept before a notebook ran name their plan file: a report's success moves
+    that file's failures (also those kept under the file's name, when its client could not
+    be read), not those of another file that reports on the same client."""
+    from salesperf_kit.report import resolve_failed
+
+    failed = tmp_path / "_failed" / "2026-10"
+    plan, other = tmp_path / "clients" / "acme.yaml", tmp_path / "clients" / "acme-copy.yaml"
+
+    def attempt(folder, of):
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text(json.dumps({"parameters": {"params_file": str(of)}}),
+                                              encoding="utf-8")
+        return folder
+
+    mine = [attempt(failed / "Acme_Ltd" / "online-20261102T060001Z", plan),
+            attempt(failed / "acme" / "online-20261101T060001Z", plan),  # the plan could not be read then
+            attempt(failed / "acme" / "plan-20261101T050001Z", plan)]  # nor its business type
+    theirs = [attempt(failed / "Acme_Ltd" / "online-20261102T060002Z", other),
+              attempt(failed / "acme-copy" / "online-20261102T060002Z", other)]
+    moved = resolve_failed(tmp_path, "2026-10", "Acme Ltd", tmp_path / "2026-10" / "Acme_Ltd" / "online", plan)
+    resolved = tmp_path / "_failed" / "_resolved" / "2026-10"
+    assert sorted(moved) == sorted([resolved / "Acme_Ltd" / "online-20261102T060001Z",
+                                    resolved / "acme" / "online-20261101T060001Z",
+                                    resolved / "acme" / "plan-20261101T050001Z"])
+    assert not any(f.exists() for f in mine) and all(f.is_dir() for f in theirs)
+    assert not (failed / "acme").exists()
+
+
+def test_a_single_run_that_fails_before_its_notebook_is_kept_under_failed(tmp_path):
+    """`salesperf run` of a client file whose export has not arrived: the error as before,
+    and a failed attempt a monitor of _failed/ sees."""
+    from salesperf_kit.report import record_failure
+
+    (tmp_path / "params" / "clients").mkdir(parents=True)
+    plan = tmp_path / "params" / "clients" / "acme.yaml"
+    plan.write_text("extends: online\ndata: {path: ../../exports/acme}\nreport: {language: en}\n", encoding="utf-8")
+    with pytest.raises(SalesperfError, match="data.path") as err:
+        run_report("online", plan, period="2026-10", reports_dir=tmp_path / "reports", anonymise=True)
+    [kept] = (tmp_path / "reports" / "_failed" / "2026-10" / "Demo_client").iterdir()
+    assert kept.name.startswith("online-anonymised-") and kept.name.endswith("Z")
+    manifest = json.loads((kept / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["status"], manifest["error"], manifest["period"]) == ("failed", str(err.value), "2026-10")
+    # a period that cannot be read names nothing to keep it under: the message says it all
+    assert record_failure("bad period", "online", plan, "2026-13", reports_dir=tmp_path / "r") is None
+    assert not (tmp_path / "r").exists()
 
 
 def test_an_export_rewritten_while_its_report_runs_fails_the_run(small_data, tmp_path, monkeypatch):
