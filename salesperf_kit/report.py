@@ -168,13 +168,37 @@ def _inputs_read(manifest: dict) -> None:
 
 
 def _versions() -> dict:
-    out = {}
+    """Python's version and the packages' (see :data:`_PACKAGES`), and, when the kit runs
+    from a git checkout, its commit as ``git describe`` gives it (``salesperf-source``,
+    ``a7170a7`` or ``a7170a7-dirty`` for local changes): the package's own version alone does
+    not tie a report to the code that computed it."""
+    import platform
+
+    out = {"python": platform.python_version()}
     for name in _PACKAGES:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = None
+    source = _source_revision()
+    if source:
+        out["salesperf-source"] = source
     return out
+
+
+def _source_revision() -> str | None:
+    """The checkout's commit (``git describe --always --dirty``), or None where the kit is
+    not a git checkout or git is not there."""
+    import subprocess
+
+    if not (ROOT / ".git").exists():
+        return None
+    try:
+        done = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty", "--abbrev=12"],
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
 
 
 def _kernel() -> str:
@@ -699,7 +723,7 @@ def _run_report(business: str, params_file: str | Path, *, data: str | None = No
         t0 = time.perf_counter()
         manifest = {"business": business, "period": str(p), "client": client,
                     "parameters": {**parameters, "output_dir": str(dest.resolve())},
-                    "notebook": str(nb_in), "inputs": inputs,
+                    "notebook": str(nb_in), "notebook_sha256": sha256_of(nb_in), "inputs": inputs,
                     "versions": _versions(), "started": started.isoformat()}
         status, error = "ok", ""
         km = None

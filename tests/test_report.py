@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -99,6 +100,16 @@ def test_manifest_records_inputs_and_versions(first_runs, small_data):
     assert re.fullmatch(r"[0-9a-f]{64}", files["orders.csv"]["sha256"])
     assert m["versions"]["pandas"]
     assert m["versions"]["openpyxl"] and m["versions"]["python-calamine"]  # the .xlsx and .xls readers
+    # what ties the report to the code: Python, the notebook run and (in a checkout) the commit
+    import platform
+    import subprocess
+
+    from salesperf_kit.report import NOTEBOOK_DIR, ROOT
+    assert m["versions"]["python"] == platform.python_version()
+    assert m["notebook_sha256"] == hashlib.sha256((NOTEBOOK_DIR / "telesales.ipynb").read_bytes()).hexdigest()
+    if (ROOT / ".git").exists():
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+        assert head.startswith(m["versions"]["salesperf-source"].removesuffix("-dirty"))
     folder = (reports / "2026-10" / "acme" / "telesales").resolve()
     assert m["parameters"]["output_dir"] == str(folder)
     # the inputs are the files the report read; what else the data folder holds is named apart
