@@ -147,6 +147,26 @@ def usual_gap(days: pd.DatetimeIndex) -> int:
     return max(1, int(np.quantile(gaps, GAP_QUANTILE, method="higher"))) if len(gaps) else 1
 
 
+def export_start(dataset, period) -> pd.Timestamp | None:
+    """The first day of the data when they begin part-way through ``period``, else None
+    (they begin before it, or after its end: then it has no records at all).
+
+    The mirror of :func:`export_end`: the data begin part-way through when the days from
+    the period's first day to the data's first day with rows exceed :func:`usual_gap` of
+    the days with rows in the year from that day (any dated table; any day missing counts
+    for fewer than :data:`MIN_ACTIVE_DAYS` days with rows). A CRM export whose first deal
+    closed on 1 March covers one month of the first quarter: that quarter, compared with the
+    second, would read as a rise of 172 %."""
+    p = parse_period(period)
+    first = min((lo for lo, _ in date_spans(dataset).values()), default=None)
+    if first is None or first.normalize() <= p.start or first >= p.end:
+        return None
+    first = first.normalize()
+    history = active_days(dataset, first, first + pd.DateOffset(years=1))
+    gap = usual_gap(history) if len(history) >= MIN_ACTIVE_DAYS else 1
+    return first if (first - p.start).days >= gap else None
+
+
 def export_end(dataset, period, *, as_of=None) -> pd.Timestamp | None:
     """The last day of the data when the export counts as ending before ``period`` does,
     else None (the data cover the period).

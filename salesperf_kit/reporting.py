@@ -30,7 +30,7 @@ import pandas as pd
 from . import analysis, plots
 from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, grouped, label_with_unit, with_unit_sign
-from .coverage import DATED, export_end, has_records, months_without_records, require_records
+from .coverage import DATED, export_end, export_start, has_records, months_without_records, require_records
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import ADDITIVE_TARGETS, DEFAULT_SETS, KPIResult, compute_kpis
@@ -258,6 +258,9 @@ class Report:
     # `salesperf demo` / `salesperf sample` and unchanged since; "" for a client's data
     demo: str = ""
     data_end: str = ""  # the last date of the data, when it falls before the period's last day
+    # the first date of the data, when it falls part-way through a period compared with
+    # ("previous", "same_period_last_year"): that period is then not compared with
+    data_start: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     client_name: str = ""  # what the title calls the client (``client`` is the key of folders and pseudonyms)
 
@@ -412,6 +415,7 @@ class Report:
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
         paras += self._uniform_lines()
         paras += self._target_levels_sentences(kpis)
+        paras += self._begun_lines()
         paras += self._short_history_lines(kpis, [c for c in ("previous", "same_period_last_year") if c not in drop])
         spans = [q for key, q in (("previous", self.period.previous()), ("same_period_last_year",
                                   self.period.same_last_year())) if not any(c in drop for c in empty[key])]
@@ -556,6 +560,29 @@ class Report:
                               f"Note: the {t} data start on {day:%Y-%m-%d} while the other data start by "
                               f"{others:%Y-%m-%d}: {names} {count} the {t} from that day only, a partial figure.")
         return out
+
+    def _begun_lines(self) -> list[str]:
+        """Which earlier period is not compared with because the data begin part-way through it
+        (:func:`coverage.export_start`): a quarter of which the export holds one month read as
+        a rise of 172 % in the next."""
+        if not self.data_start:
+            return []
+        yearly = self.period.kind == "year"  # (its previous period is last year: named once)
+        named = {"previous": self.period.previous(), "same_period_last_year": self.period.same_last_year()}
+        which = [k for k in ("previous", "same_period_last_year") if k in self.data_start
+                 and not (yearly and k == "previous" and "same_period_last_year" in self.data_start)]
+        first = min(self.data_start.values())
+        if self.zh:
+            zh = {"previous": "上期", "same_period_last_year": "去年同期"}
+            parts = "、".join(f"{zh[k]}（{named[k].label('zh')}）" for k in which)
+            ranks = "，排名变化也不计算" if "previous" in which and not yearly else ""
+            return [f"数据始于 {first}，{parts}只有部分数据：本报告不与之比较{ranks}。"]
+        en = {"previous": "the previous period", "same_period_last_year": "the same period last year"}
+        parts = " and ".join(f"{en[k]} ({named[k].label('en')})" for k in which)
+        ranks = ", and measures no rank changes" if "previous" in which and not yearly else ""
+        one = len(which) == 1
+        return [f"The data begin on {first}, part-way through {parts}: the report does not compare with "
+                f"{'it' if one else 'them'}, since the data hold only part of {'it' if one else 'each'}{ranks}."]
 
     def _short_history_lines(self, kpis: list[str], compared: list[str]) -> list[str]:
         """When the summary's periods (``compared``: its "previous" and "same_period_last_year"
@@ -1908,6 +1935,10 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
         return k, score(k, params, targets=targets, ratings=reviews)
 
     covered = {q: has_records(dataset, q) for q in (p.previous(), p.same_last_year())}
+    # a period the data begin part-way through is not compared with: its figures are part of it
+    begun = {name: export_start(dataset, q) for name, q in (("previous", p.previous()),
+                                                            ("same_period_last_year", p.same_last_year()))}
+    begun = {name: f"{day:%Y-%m-%d}" for name, day in begun.items() if day is not None}
     prev_kpis, prev_card = run(p.previous())
     kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)
     known = {str(p.previous()): prev_card} if covered[p.previous()] else {}
@@ -1930,7 +1961,9 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     plots.set_style()
     return Report(business=business, period=p, params=params, language=language, client=client, client_name=shown,
                   as_of=as_of or data_end or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
-                  previous=prev_kpis if covered[p.previous()] else None,
-                  last_year=last_year if covered[p.same_last_year()] else None,
-                  scorecard=card, previous_scorecard=prev_card if covered[p.previous()] else None, payouts=pay,
-                  plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end)
+                  previous=prev_kpis if covered[p.previous()] and "previous" not in begun else None,
+                  last_year=last_year if covered[p.same_last_year()] and "same_period_last_year" not in begun else None,
+                  scorecard=card,
+                  previous_scorecard=prev_card if covered[p.previous()] and "previous" not in begun else None,
+                  payouts=pay, plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end,
+                  data_start=begun)

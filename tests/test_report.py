@@ -517,6 +517,53 @@ def test_an_export_ends_early_only_past_the_usual_gap_between_days_with_rows(tmp
     assert usual_gap(pd.DatetimeIndex([])) == usual_gap(pd.DatetimeIndex(["2026-10-01"])) == 1
 
 
+def test_data_begin_part_way_through_a_period_only_past_the_usual_gap():
+    """The mirror of an early end: a period whose first days without rows are more than the
+    data's usual gap between days with rows is begun part-way through by the data."""
+    from salesperf_kit.coverage import export_start
+
+    every_third = [f"{d:%Y-%m-%d}" for d in pd.date_range("2026-08-02", "2026-10-29", freq="3D")]
+    assert export_start(_orders(every_third), "2026-08") is None  # 1 Aug without rows: 1 day < the usual 3
+    assert export_start(_orders(every_third[1:]), "2026-08") == pd.Timestamp("2026-08-05")  # 4 days >= 3
+    assert export_start(_orders(every_third), "2026-Q3") == pd.Timestamp("2026-08-02")  # July has none
+    assert export_start(_orders(every_third), "2026-09") is None  # begun before
+    assert export_start(_orders(every_third), "2026-06") is None  # no records at all: not "part-way"
+    daily = [f"2026-10-{d:02d}" for d in range(2, 32)]
+    assert export_start(_orders(daily), "2026-10") == pd.Timestamp("2026-10-02")  # daily rows, the 1st missing
+    assert export_start(_orders(["2026-10-01", *daily]), "2026-10") is None
+
+
+def test_a_period_the_data_begin_part_way_through_is_not_compared_with(tmp_path):
+    """A CRM export whose first deal closed on 1 March gave its second quarter "+172 % vs
+    the previous period" against a first quarter of one month (like for like, about -9 %).
+    A period the data begin part-way through is not compared with, nor are rank changes
+    measured against it, and the summary says why; a whole previous period still is."""
+    from salesperf_kit.reporting import build_report
+
+    data = tmp_path / "data"
+    data.mkdir()
+    pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["E1", "E2"], "team": ["A", "A"],
+                  "role": "rep"}).to_csv(data / "employees.csv", index=False)
+    days = pd.date_range("2026-08-16", "2026-10-31", freq="3D")  # 16, 19, ... 31 Aug; 3, ... 30 Sep; 3, ... 30 Oct
+    pd.DataFrame({"order_id": [f"O{i}" for i in range(len(days))], "employee_id": "E1", "customer_id": "C1",
+                  "order_date": days, "amount": 100, "status": "completed"}).to_csv(data / "orders.csv", index=False)
+    plan = tmp_path / "client.yaml"
+    plan.write_text("extends: direct\nkpi_options: {revenue_basis: ordered}\nincentives: {commission: {basis: ordered}}\n",
+                    encoding="utf-8")
+    kw = dict(business="direct", params_file=str(plan), data_path=str(data), language="en")
+    september = build_report(**kw, period="2026-09")
+    assert september.data_start == {"previous": "2026-08-16"}
+    assert september.previous is None and september.previous_scorecard is None
+    assert september.kpis.wide["revenue"].sum() == 1000  # 3, 6, ..., 30 September
+    summary = september.summary()
+    assert "The data begin on 2026-08-16, part-way through the previous period (August 2026): the report does not " \
+           "compare with it, since the data hold only part of it, and measures no rank changes." in summary.paragraphs
+    assert "Previous" not in summary.table.columns
+    october = build_report(**kw, period="2026-10")
+    assert october.data_start == {} and october.previous.wide["revenue"].sum() == 1000 and not october.data_end
+    assert "Previous" in october.summary().table.columns
+
+
 def _sparse_orders(tmp_path, last: str) -> Path:
     """A direct plan paying on orders; E1 sells 100 every third day from 2026-07-31 to
     ``last`` (October: the 2nd, 5th, ..., 29th; September: 2nd, ..., 29th), 500 on
