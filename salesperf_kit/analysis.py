@@ -921,7 +921,9 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
     tied = scored[flat].groupby("employee_id", sort=False)["kpi"].agg(", ".join).to_dict()
     scored = scored[~flat]
     scored["role_median_points"] = scored.groupby(["role", "kpi"])["normalised"].transform("median")
-    scored["lead"] = scored["normalised"] - scored["role_median_points"]
+    # (to the scores' decimals: two leads of 26/54 x 100 differ in their last bits, and a tie
+    # must go to the higher points, as documented, not to floating-point noise)
+    scored["lead"] = (scored["normalised"] - scored["role_median_points"]).round(SCORE_DECIMALS)
 
     # each person's strength and gap: the first row of their KPIs in the orders above
     keys = ["employee_id", "lead", "normalised", "weight", "kpi"]

@@ -778,6 +778,20 @@ def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_wh
     assert cards2.loc["a", "next_step_target"] == 201.0  # median 200.5 -> 201 calls
 
 
+def test_feedback_strength_ties_go_to_the_higher_points_not_to_floating_point_noise():
+    """Two leads of 2/54 x 100 (4/54 - 2/54 and 3/54 - 1/54 of 100) differ in their last bits
+    (3.7037037037037033 and ...37), and the strength went to the lower points, against the
+    documented tie rule."""
+    pts = lambda i: i / 54 * 100  # noqa: E731  (percentile points among 55 people)
+    table = pd.DataFrame({"employee_id": ["x", "y", "z"], "role": "rep"})
+    details = pd.DataFrame({"employee_id": ["x", "y", "z"] * 2, "kpi": ["orders"] * 3 + ["calls"] * 3,
+                            "raw": [4.0, 2.0, 0.0, 3.0, 1.0, 0.0], "target": np.nan,
+                            "normalised": [pts(4), pts(2), 0.0, pts(3), pts(1), 0.0], "weight": 0.5})
+    assert pts(4) - pts(2) < pts(3) - pts(1)  # (the noise)
+    card = an.feedback_cards(table, details).set_index("employee_id").loc["x"]
+    assert (card["strength_kpi"], card["strength_points"]) == ("orders", pts(4))
+
+
 def test_feedback_compares_a_role_with_the_group_its_points_came_from():
     """The lone lead is scored on calls among the reps (peers: rep) and on revenue against
     a target. Calls raw 0 (lead), 10, 20, 30: the group median 15 is the lead's next step, not
