@@ -950,10 +950,29 @@ class Report:
                 "grouped by role, then by team (both labelled at the right), best-ranked first within a team.")
         return Section(_t("heatmap", self.language), [para], None, self._figure("heatmap", ax), key="heatmap")
 
+    def _team_tests(self) -> tuple[list[tuple[str, analysis.TeamTest]], bool]:
+        """The team comparison's tests, like with like: one per role (largest first; roles
+        are scored on different KPIs, so an operator's points and a service agent's are not
+        one scale), on each person's own score (``individual_score``) where a team score is
+        blended in, since that part is the team's average, the same for all its members,
+        and would set the teams apart by itself. Also whether the team score was left out."""
+        t = self.scorecard.table
+        blended = {"team_score", "individual_score"} <= set(t.columns) and bool(t["team_score"].notna().any())
+        own = t.assign(_own=t["individual_score"].where(t["team_score"].notna(), t["score"]) if blended else t["score"])
+        if "role" not in own or own["role"].isna().all():
+            return [("", analysis.team_comparison(own, value="_own", group="team"))], blended
+        sizes = own["role"].dropna().astype(str).value_counts()
+        roles = sorted(sizes.index, key=lambda r: (-sizes[r], r))
+        return [(r, analysis.team_comparison(own[own["role"].astype(str) == r], value="_own", group="team"))
+                for r in roles], blended
+
     def team_comparison(self) -> Section:
-        test = analysis.team_comparison(self.scorecard.table, value="score", group="team")
+        tests, blended = self._team_tests()
+        tested = [(r, t) for r, t in tests if not np.isnan(t.p_value)]
         zh = self.zh
-        pairs = test.pairwise
+        several = len(tests) > 1
+        pairs = pd.concat([t.pairwise.assign(role=r) for r, t in tested], ignore_index=True) if tested else \
+            tests[0][1].pairwise.assign(role=tests[0][0])
         shown = pd.DataFrame({
             "团队 A" if zh else "Team A": pairs["group_a"], "团队 B" if zh else "Team B": pairs["group_b"],
             "人数 A" if zh else "n A": pairs["n_a"], "人数 B" if zh else "n B": pairs["n_b"],
@@ -962,14 +981,33 @@ class Report:
             "显著" if zh else "Significant": pairs["significant"].map(
                 lambda v: ("是" if zh else "yes") if v else ("否" if zh else "no")),
         })
-        paras = [analysis_sentence(test, self.language)]
+        if several and len(tested) > 1:
+            shown.insert(0, "岗位" if zh else "Role", pairs["role"].map(self._role))
+        sep = "：" if zh else ": "
+        paras = [(self._role(r) + sep if several else "") + analysis_sentence(t, self.language)
+                 for r, t in (tested or tests[:1])]
+        untested = [self._role(r) for r, t in tests if np.isnan(t.p_value)] if tested else []
+        if several:
+            paras.append(("各岗位按不同的指标考核，团队之间只在同一岗位内比较" +
+                          (f"；{'、'.join(untested)}没有可检验的差异（有两人以上的团队不足两个，或得分全都相同）" if untested
+                           else "") + "。") if zh else
+                         "Teams are compared within each role, since the roles are scored on different KPIs" +
+                         (f"; {_and(untested)} {'is' if len(untested) == 1 else 'are'} not tested (fewer than two "
+                          "teams have two or more of them with a score, or their scores are all equal)"
+                          if untested else "") + ".")
+        if blended:
+            paras.append("比较的是个人得分（计入团队得分之前）：团队得分是全队的平均分，同队每人都相同，计入后各团队自然拉开。"
+                         if zh else
+                         "The scores compared are the individual scores, before the team score is blended in: the "
+                         "team score is the team's average, the same for everyone in it, and would set the teams "
+                         "apart by itself.")
         if len(shown):  # the table's terms, in plain words
             paras.append("下表两两比较各团队的得分：U 为 Mann–Whitney 检验的统计量；p 值越小，差异越不像偶然；"
-                         f"同时比较多对团队时偶然“显著”的机会变大，Holm 校正 p 已计入这一点，低于 {test.alpha:g} 才算显著。"
+                         f"同时比较多对团队时偶然“显著”的机会变大，Holm 校正 p 已计入这一点，低于 {tests[0][1].alpha:g} 才算显著。"
                          if zh else
                          "The table compares the teams' scores pair by pair: U is the Mann–Whitney test statistic; "
                          "the smaller p, the less the gap looks like chance; comparing many pairs at once makes a "
-                         f"chance 'significant' gap likelier, which the Holm-corrected p allows for: below {test.alpha:g} "
+                         f"chance 'significant' gap likelier, which the Holm-corrected p allows for: below {tests[0][1].alpha:g} "
                          "is significant.")
         return Section(_t("teams", self.language), paras, shown, key="teams")
 

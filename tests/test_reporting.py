@@ -1334,9 +1334,32 @@ def test_the_statistical_terms_of_a_table_are_said_in_plain_words(no_reviews_rep
     section says what they mean, with the threshold the plan uses (±3.5, 0.05)."""
     report = no_reviews_report(language)
     comparison = report.team_comparison().paragraphs
-    assert comparison[1].startswith(teams) and "0.05" in comparison[1]
+    assert comparison[-1].startswith(teams) and "0.05" in comparison[-1]
     alerts = report.audit().paragraphs
     assert alerts[1].startswith(audit) and "3.5" in alerts[1]
+
+
+def test_teams_are_compared_within_a_role_on_the_individual_scores(no_reviews_report):
+    """"Team scores differ significantly (p = 0.010)" was built in: 30 % of each telesales
+    score is its team's average, the same for all members, and the test pooled agents with
+    team leads scored on other KPIs. The test is run per role, on the individual scores,
+    and the section says so."""
+    from scipy import stats
+
+    report = no_reviews_report("en")
+    t = report.scorecard.table
+    assert t["team_score"].notna().all()
+    agents = t[t["role"] == "agent"]
+    expected = stats.kruskal(*[g["individual_score"].to_numpy() for _, g in agents.groupby("team")]).pvalue
+    blended = stats.kruskal(*[g["score"].to_numpy() for _, g in agents.groupby("team")]).pvalue
+    section = report.team_comparison()
+    first = section.paragraphs[0]
+    assert first.startswith("Agent: ") and f"p = {expected:.3f}" in first and f"{blended:.3f}" not in first
+    assert section.paragraphs[1] == ("Teams are compared within each role, since the roles are scored on different "
+                                     "KPIs; Team lead is not tested (fewer than two teams have two or more of them "
+                                     "with a score, or their scores are all equal).")
+    assert section.paragraphs[2].startswith("The scores compared are the individual scores, before the team score")
+    assert (section.table["n A"] + section.table["n B"]).max() == 2 * agents.groupby("team").size().max()
 
 
 def test_a_figure_saved_as_returned_keeps_its_long_labels():
