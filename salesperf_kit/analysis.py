@@ -209,6 +209,12 @@ FUNNEL_STAGES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
                ("referrals", ("referrals_total", "referred_new"))),
 }
 
+#: A funnel fact counted in another unit than the stage before it, and the fact its rate is
+#: over instead (when computed): intent customers over the distinct customers reached on a
+#: connected call, as the intent rate is, not over connected calls (a customer called twice
+#: would count twice below and once above).
+RATE_BASES: dict[str, str] = {"intent_customers": "connected_customers"}
+
 # The source columns behind each funnel fact: a fact computed while its column was absent
 # is 0 for everybody, which must not pass for a real zero. A KPI sheet's column of the same
 # name is a source too (orders per person beside the ad data of the same people).
@@ -276,7 +282,9 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
         shown), ``value`` = the group's figure (:meth:`KPIResult.rollup_facts`: the sum over
         its people, except that a customer served by two of them counts once),
         ``rate_from_previous = value / value of the previous stage shown`` (NaN for the first
-        stage or when the previous value is 0).
+        stage or when the previous value is 0), except for a fact of :data:`RATE_BASES`,
+        whose rate is over its base fact when that was computed (telesales intent customers
+        over connected customers: the intent rate).
         ``attrs["missing_stages"]`` lists the stages left out because their facts were not
         computed or their source columns are absent from the data, and
         ``attrs["missing_needs"]`` what the data lack for each of them (a
@@ -302,6 +310,8 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
         out.attrs["missing_needs"] = {s: n for s, n in lacking.items() if n is not None}
         return out
     wanted = [f for _, _, f in shown]
+    bases = {f: RATE_BASES[f] for f in wanted if f in RATE_BASES and RATE_BASES[f] in facts.columns}
+    wanted += [b for b in bases.values() if b not in wanted]
     if by != "employee_id" and getattr(kpis, "_ctx", None) is not None:
         sums = kpis.rollup_facts(by)[wanted]
     else:  # one person per group, or a stand-in without data: the facts' sums
@@ -311,7 +321,7 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
         prev_value = np.nan
         for i, (order, stage, fact) in enumerate(shown):
             value = float(sums.at[g, fact])
-            rate = np.nan if i == 0 else _div(value, prev_value)
+            rate = np.nan if i == 0 else _div(value, float(sums.at[g, bases[fact]]) if fact in bases else prev_value)
             rows.append((g, stage, order, fact, value, rate))
             prev_value = value
     out = pd.DataFrame(rows, columns=cols)

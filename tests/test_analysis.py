@@ -162,6 +162,22 @@ def test_funnel_telesales_by_team(employees):
     assert out.attrs["missing_stages"] == []
 
 
+def test_funnel_intent_rate_is_over_connected_customers_not_calls(employees):
+    """The intent stage's rate divided distinct customers by connected calls (183 / 910 =
+    20.1 % where the intent rate is 183 / 891 = 20.5 %). e1 reaches c1 on two connected
+    calls and c2 on one: 3 connected calls, 2 connected customers, 1 intent customer."""
+    calls = pd.DataFrame({
+        "call_id": ["k1", "k2", "k3"], "employee_id": "e1", "started_at": pd.to_datetime(["2026-10-01"] * 3),
+        "duration_s": [120.0, 90.0, 30.0], "connected": True, "customer_id": ["c1", "c1", "c2"],
+        "outcome": ["none", "intent", "none"]})
+    res = compute_kpis({"employees": employees, "calls": calls}, "2026-10",
+                       kpis=["calls", "connect_rate", "intent_rate"])
+    t1 = an.funnel("telesales", res, by="team").set_index(["group", "stage"]).loc["t1"]
+    assert t1.loc["connected", "value"] == 3 and t1.loc["intent_customers", "value"] == 1
+    assert t1.loc["intent_customers", "rate_from_previous"] == pytest.approx(1 / 2)  # not 1 / 3
+    assert t1.loc["intent_customers", "rate_from_previous"] == res.wide.set_index("employee_id").at["e1", "intent_rate"]
+
+
 def test_funnel_counts_a_customer_of_two_people_once_in_their_team(employees):
     # c1 talks with e1 and e2 (team t1) and buys from both: one intent customer, one deal
     calls = pd.DataFrame({

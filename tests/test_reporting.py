@@ -1362,6 +1362,18 @@ def test_teams_are_compared_within_a_role_on_the_individual_scores(no_reviews_re
     assert (section.table["n A"] + section.table["n B"]).max() == 2 * agents.groupby("team").size().max()
 
 
+@pytest.mark.parametrize("language, intent, deals", [
+    ("zh", "「意向客户」的转化率按接通的客户计", "「成交客户」是本期所有买过的客户，不只是意向客户"),
+    ("en", "The rate of Intent customers is over the customers reached on a connected call",
+     "Customers who bought are all the period's buyers, not only intent customers"),
+])
+def test_the_telesales_funnel_says_what_its_last_rates_are_over(no_reviews_report, language, intent, deals):
+    """"Customers who bought 89.6 %" read as the share of intent customers who bought (26 % of
+    them did): the funnel says that rate is the close rate, and what the intent rate is over."""
+    paras = no_reviews_report(language).funnel().paragraphs
+    assert any(p.startswith(intent) for p in paras) and any(p.startswith(deals) for p in paras)
+
+
 def test_a_figure_saved_as_returned_keeps_its_long_labels():
     """An analyst saves a returned figure with ax.figure.savefig: the long Chinese names on the
     left and the legend on the right are in the file, not cut at the figure's edge."""
