@@ -379,10 +379,7 @@ class Report:
 
     def summary(self) -> Section:
         weights = self._plan_weights()
-        # the revenue on the plan's basis leads (a direct plan may pay on orders, not on money received)
-        money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
-        head = [money if k in ("revenue", "received_revenue") else k for k in HEADLINE_KPIS[self.business]]
-        kpis = [k for k in dict.fromkeys(head) if self._has_data(k)]
+        kpis = [k for k in self._headline_kpis() if self._has_data(k)]
         kpis += [k for k in weights if self._has_data(k) and k not in kpis]
         targets, idle = self._targets_of_months_with_data()
         table = analysis.executive_summary(self.kpis, self.previous, self.last_year, kpis=kpis, targets=targets)
@@ -788,10 +785,17 @@ class Report:
         return ["Not scored this period, their weight going to each person's other KPIs in proportion: "
                 + "; ".join(parts) + "."]
 
+    def _headline_kpis(self) -> list[str]:
+        """The business type's headline KPIs, the revenue on the plan's basis first (a direct
+        plan may pay on orders, not on money received: its headline is then revenue)."""
+        money = "received_revenue" if self.params.kpi_options.revenue_basis == "received" else "revenue"
+        return list(dict.fromkeys(money if k in ("revenue", "received_revenue") else k
+                                  for k in HEADLINE_KPIS[self.business]))
+
     def distributions(self) -> Section:
         # the business type's headline KPI (revenue) when the data give it, not all 0; else the
         # plan's heaviest KPI that the data give
-        head = next((k for k in HEADLINE_KPIS[self.business] if k in self.kpis.kpis), None)
+        head = next((k for k in self._headline_kpis() if k in self.kpis.kpis), None)
         informative = head is not None and self._has_data(head) and bool((self.kpis.wide[head].fillna(0) != 0).any())
         kpi = head if informative else next((k for k in self._plan_weights() if self._has_data(k)), head)
         if kpi is None:

@@ -564,6 +564,21 @@ def test_a_period_the_data_begin_part_way_through_is_not_compared_with(tmp_path)
     assert "Previous" in october.summary().table.columns
 
 
+def test_a_direct_report_on_ordered_revenue_shows_revenue_in_its_distributions(tmp_path):
+    """A direct plan paying on orders (no received-money columns) drew its team distribution
+    of New customers, all 0 but one dot, in a quarter where one person had a new customer:
+    the headline of the distributions is revenue on the plan's basis, as the summary's is."""
+    from salesperf_kit.reporting import build_report
+
+    plan = _sparse_orders(tmp_path, "2026-10-29")
+    report = build_report(business="direct", params_file=str(plan), data_path=str(tmp_path / "data"),
+                          period="2025-10", language="en")
+    assert report.kpis.wide["new_customers"].sum() == 1  # C1's first order, 2025-10-02
+    section = report.distributions()
+    assert section.table.columns[1] == report._label("revenue")
+    assert section.table.iloc[:, 1].sum() == 1000  # 400 + 600 in October 2025
+
+
 def _sparse_orders(tmp_path, last: str) -> Path:
     """A direct plan paying on orders; E1 sells 100 every third day from 2026-07-31 to
     ``last`` (October: the 2nd, 5th, ..., 29th; September: 2nd, ..., 29th), 500 on
