@@ -1324,11 +1324,17 @@ class Params(_Model):
                      "设为已配置的岗位。"))
 
     def kpi_set(self) -> list[str]:
-        """Every KPI the plan uses: the explicit list plus every role's weighted KPIs."""
+        """Every KPI the plan uses: the explicit list plus every role's weighted KPIs, in its
+        weights and in those of its phases, except a phase that applies in no period
+        (``periods: []``, a template to fill in) unless a scenario names it: its KPIs are
+        weighed nowhere, and `score` must not say that the plan weighs them."""
         names = list(self.kpis)
         for spec in self.scoring.roles.values():
             names += [k for k in spec.weights if k not in names]
+        named = {s.phase for s in self.scenarios.scenarios.values()} if self.scenarios else set()
         for phase in self.scoring.phases:
+            if not phase.can_apply and phase.name not in named:
+                continue
             for weights in phase.roles.values():
                 names += [k for k in weights if k not in names]
         return names

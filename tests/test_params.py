@@ -747,6 +747,22 @@ def test_the_business_of_a_plan_that_fails_to_load_is_read_from_its_extends_chai
         == "direct"
 
 
+def test_a_phase_that_applies_in_no_period_adds_no_kpi_to_the_plan_s_set(tmp_path):
+    """The shipped direct plan's launch phase (periods: [], a template) made `score` say that
+    the plan weighs positive_review_rate, sales_skill, referrals and new_contacts, which a
+    client plan weighed nowhere. Its KPIs count once the phase has periods, or a scenario
+    names it."""
+    own = ("extends: direct\nscoring:\n  roles:\n    rep: {weights: {revenue: 1.0}}\n    manager: {weights: "
+           "{team_revenue: 1.0}}\n    senior_rep: null\n    director: null\n")
+    launch = {"positive_review_rate", "sales_skill", "referrals", "new_contacts"}
+    assert not launch & set(load_params(_write(tmp_path, "own.yaml", own)).kpi_set())
+    dated = _write(tmp_path, "dated.yaml", own + "  phases:\n    - name: 新品推广期\n      periods: [2026-10]\n"
+                   "      roles:\n        rep: {received_revenue: 0.6, sales_skill: 0.4}\n")
+    assert "sales_skill" in load_params(dated).kpi_set()
+    named = _write(tmp_path, "named.yaml", own + "scenarios:\n  scenarios:\n    launch: {phase: 新品推广期}\n")
+    assert launch <= set(load_params(named).kpi_set())
+
+
 def test_phases_and_calibration_rules_have_a_label_per_language(tmp_path):
     """A phase and a calibration rule had only a name, so an English report of a Chinese plan
     said "phase 新品推广期" and "Calibration rule '获客成本上升'"; a label {zh, en} names them in
