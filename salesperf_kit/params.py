@@ -25,7 +25,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr,
                       model_validator)
 
 from ._checks import closest, did_you_mean
-from .catalogue import BUSINESSES, CATALOGUE, CURRENCIES, Note
+from .catalogue import BUSINESSES, CATALOGUE, CURRENCIES, Note, grouped
 from .exceptions import ParamsError, Problem, found_zh, written_zh
 from .periods import MONTH_NAMES, MONTH_NUMBERS
 
@@ -861,6 +861,39 @@ def currency_units(value) -> dict[str, str] | None:
     return {language: value[language].strip() if language in value else given[language] for language in ("zh", "en")}
 
 
+#: the currency of the shipped plans' amounts of pay (params/<business>.yaml: examples in yuan)
+SHIPPED_CURRENCY = "CNY"
+
+
+def _currency_code(value) -> str | None:
+    """The ISO code of ``report.currency`` (CNY for 元 or {zh: 元, en: RMB}); None when it is
+    not set or names no currency the kit knows (¥, S$)."""
+    if value is None:
+        return None
+    codes = {_currency_unit(text, "")["en"] for text in (value.values() if isinstance(value, dict) else [value])}
+    codes &= set(CURRENCIES)
+    return SHIPPED_CURRENCY if SHIPPED_CURRENCY in codes else min(codes, default=None)
+
+
+def _pay_amounts(inc: Incentives, at: tuple) -> list[tuple[tuple, float]]:
+    """The amounts of money in ``inc`` (the incentives at key path ``at``), other than 0, with
+    their key paths: base and performance pay, awards, the commission's cap and, when it is
+    paid on an amount (not on attainment), its tiers' and accelerator's thresholds, and the
+    team pool. Rates, shares, multipliers and gates are fractions, in no currency."""
+    out = [((*at, name, role), v) for name in ("base_pay", "performance_pay", "awards")
+           for role, v in getattr(inc, name).items()]
+    com = inc.commission
+    if com.measure == "amount":
+        out += [((*at, "commission", "tiers", i, "above"), t.above) for i, t in enumerate(com.tiers)]
+        if com.accelerator_above is not None:
+            out.append(((*at, "commission", "accelerator_above"), com.accelerator_above))
+    if com.cap is not None:
+        out.append(((*at, "commission", "cap"), com.cap))
+    if inc.team_pool is not None:
+        out.append(((*at, "team_pool", "amount"), inc.team_pool.amount))
+    return [(loc, v) for loc, v in out if v]
+
+
 def _grades(grading: Grading) -> tuple[list[str], str]:
     """The grades ``grading`` gives, and the key that lists them."""
     if grading.method == "forced":
@@ -931,6 +964,8 @@ class Params(_Model):
     source: Optional[str] = Field(None, exclude=True)
     # where each key is written (file name, line), for findings located at a key
     _key_lines: dict = PrivateAttr(default_factory=dict)
+    # the whole path of the file that writes each key (a shipped plan's, for a key a client file inherits)
+    _key_files: dict = PrivateAttr(default_factory=dict)
 
     @field_validator("kpis")
     @classmethod
@@ -1220,10 +1255,12 @@ class Params(_Model):
         grades rank by threshold, the highest one is the top grade (``D: 200`` for
         ``D: 0``). When a bonus without a limit can lift a score past that ceiling the
         threshold is reachable in principle, and the finding is a warning
-        (``validate --params`` lists it and a scorecard notes it).
+        (``validate --params`` lists it and a scorecard notes it). So is an amount of pay
+        inherited from a shipped plan's examples (in yuan) by a plan in another currency
+        (:meth:`_example_pay_problems`).
         """
         grading = self.scoring.grading
-        out = self._grade_problems()
+        out = self._grade_problems() + self._example_pay_problems()
         if grading.method != "thresholds":
             return out
         ceiling, made_of, uncapped = self.scoring.score_ceiling()
@@ -1256,6 +1293,55 @@ class Params(_Model):
                             f"bonuses with a limit give ({made_of}): only {rules} can lift a score there{top}",
                     zh=f"{key}：门槛 {t:g} 高于指标、评价和有上限的加分最多能给的 {ceiling:g} 分，只有不封顶的"
                        f"加分才能达到{top_zh}。"))
+        return out
+
+    def _example_pay_problems(self) -> list[Problem]:
+        """A warning at ``report.currency`` when the plan pays in another currency than the
+        shipped plans' example amounts (:data:`SHIPPED_CURRENCY`) and yet inherits amounts of
+        pay from one of them (``params/<business>.yaml``): base or performance pay, an award,
+        a commission tier's amount, its cap, a team pool. They would be paid as written, in the
+        plan's currency (3,000 yuan of an award paid as 3,000 dollars). Only the keys a
+        shipped file writes count (:attr:`_key_files`): an amount the client's file restates
+        is its own. Nothing for a plan not read from a file."""
+        units = currency_units(self.report.currency)
+        code = _currency_code(self.report.currency)
+        if code is None or code == SHIPPED_CURRENCY or not self._key_files:
+            return []
+        amounts = _pay_amounts(self.incentives, ("incentives",))
+        for name, scenario in self.scenarios.scenarios.items():
+            if scenario.incentives is not None:  # (what the scenario changes: the rest is the plan's, above)
+                amounts += _pay_amounts(scenario.incentives, ("scenarios", "scenarios", name, "incentives"))
+        shipped = PARAMS_DIR.resolve()
+        by_file: dict[Path, list[tuple[tuple, float]]] = {}
+        for loc, value in amounts:
+            file = self._key_files.get(loc)
+            if file is not None and file.parent == shipped and file.stem in BUSINESSES:
+                by_file.setdefault(file, []).append((loc, value))
+        own, own_zh = (Path(self.source).name, f" {Path(self.source).name} ") if self.source else \
+            ("the plan's file", "方案文件")
+        if self.source in BUSINESSES or (self.source and Path(self.source).resolve().parent == shipped):
+            own, own_zh = "a client file that extends it", "继承它的客户文件"
+        key, out = "report.currency", []
+        for file, found in by_file.items():
+            listed = [(_key_path(loc), grouped(v, 0 if float(v).is_integer() else 2)) for loc, v in found]
+            lines = sorted({self._key_lines[loc][1] for loc, _ in found})
+            en = [f"{k} ({v})" for k, v in listed]
+            en = en[0] if len(en) == 1 else f"{', '.join(en[:-1])} and {en[-1]}"
+            zh = "、".join(f"{k}（{v}）" for k, v in listed)
+            at = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+            at_zh = f"第 {'、'.join(map(str, lines))} 行"
+            one = len(listed) == 1
+            out.append(Problem(
+                table="", check="example_pay_in_another_currency", key=key, severity="warning",
+                message=f"{en} {'comes' if one else 'come'} from the shipped plan params/{file.name} ({at}), whose "
+                        f"amounts are examples in {SHIPPED_CURRENCY}, while this plan pays in {code}: "
+                        f"{'it' if one else 'they'} would be paid in {code} as written",
+                fix=Note(f"set {'it' if one else 'them'} in {own}, in {code}, or remove with null what the client "
+                         "does not pay (an award, say)",
+                         f"在{own_zh}中以{units['zh']}写出{'该金额' if one else '这些金额'}，或用 null 删除客户不发放的项"
+                         "（例如某个奖项）"),
+                zh=f"{key}：{zh}来自内置方案 params/{file.name}（{at_zh}），其金额是以人民币计的示例，而本方案以"
+                   f"{units['zh']}发放：会按所写数字以{units['zh']}发放。"))
         return out
 
     def _grade_problems(self) -> list[Problem]:
@@ -1632,9 +1718,11 @@ def _base_path(path: Path, base: str) -> Path:
     return base_path
 
 
-def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = None) -> dict:
+def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = None,
+             files: dict[tuple, Path] | None = None) -> dict:
     """The file at ``path`` merged over the files it ``extends``; ``lines`` gathers where each
-    key is written (a key the file restates is its own, not its base's)."""
+    key is written (a key the file restates is its own, not its base's), and ``files`` the
+    whole path of the file that writes it (``lines`` names a file by its name alone)."""
     path = Path(path).resolve()
     if path in seen:
         chain = " -> ".join(str(p) for p in (*seen, path))
@@ -1649,6 +1737,8 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
     if base is None:
         if lines is not None:
             lines.update(own)
+        if files is not None:
+            files.update(dict.fromkeys(own, path))
         return data
     if not isinstance(base, str):
         raise ParamsError(Note(f"extends: expected a file path, found {base!r}",
@@ -1663,10 +1753,12 @@ def _resolve(path: Path, seen: tuple[Path, ...] = (), lines: KeyLines | None = N
                                f"extends：基础文件「{base}」不存在（查找的是 {base_path}）。修改方法：写出基础文件相对于 "
                                f"{path.name} 的路径，或写内置方案的名称（extends: {shipped}；可选 "
                                f"{'、'.join(BUSINESSES)}）。"), file=str(path))
-    merged = deep_merge(_resolve(base_path, (*seen, path), lines), data, file=str(path),
+    merged = deep_merge(_resolve(base_path, (*seen, path), lines, files), data, file=str(path),
                         lines=own)
     if lines is not None:
         lines.update(own)
+    if files is not None:
+        files.update(dict.fromkeys(own, path))
     return merged
 
 
@@ -2054,11 +2146,22 @@ def load_params(path: "str | Path", *, overrides: dict | None = None) -> Params:
     if not p.exists() and str(path) in BUSINESSES:
         p = PARAMS_DIR / f"{path}.yaml"
     written: KeyLines = {}
-    data = _resolve(p, lines=written)
+    files: dict[tuple, Path] = {}
+    data = _resolve(p, lines=written, files=files)
     # in an error about the file, a key of the file itself is named by its line alone
     lines = {k: ("" if f == p.name else f, n) for k, (f, n) in written.items()}
     if overrides:
         data = deep_merge(data, overrides)
     params = params_from_dict(data, source=str(path), lines=lines)
     params._key_lines = written
+    # (a key an override sets is written in no file)
+    params._key_files = {k: f for k, f in files.items() if not any(k[:len(at)] == at for at in _leaves(overrides))}
     return params
+
+
+def _leaves(mapping: Mapping | None, at: tuple = ()) -> list[tuple]:
+    """The key paths of the values (other than mappings) of a nested ``mapping``."""
+    out = []
+    for key, value in (mapping or {}).items():
+        out += _leaves(value, (*at, key)) if isinstance(value, Mapping) and value else [(*at, key)]
+    return out

@@ -1505,3 +1505,30 @@ def test_validate_params_dir_with_nothing_to_run_says_so_as_run_all_does(tmp_pat
     (tmp_path / "acme.yaml").write_text("extends: telesales\n", encoding="utf-8")
     r = _run("validate", "--params-dir", tmp_path)
     assert r.exit_code == 1 and f"nothing to run in {tmp_path}" in r.output and "acme.yaml" in r.output, r.output
+
+
+def test_validate_and_score_warn_of_example_pay_a_plan_in_dollars_inherits(telesales_dir, tmp_path):
+    """A client paid in USD that restates all its pay but the team award inherits the shipped
+    plan's example of 3,000 yuan, which would be paid as 3,000 dollars: validate --params lists
+    it among the plan's warnings, and score says it with the run's notices."""
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\nlanguage: en\nreport: {client: Acme, currency: USD}\n"
+                    "incentives: {base_pay: {default: 3000, team_lead: 4000}, performance_pay: {default: 500, "
+                    "team_lead: 800}, commission: {cap: 9000, tiers: [{above: 0, rate: 0.02}]}, team_pool: "
+                    "{amount: 2000}, awards: {sales_champion: 700}}\nscenarios: {scenarios: {提成上调: null}}\n",
+                    encoding="utf-8")
+    line = next(n for n, text in enumerate((PARAMS_DIR / "telesales.yaml").read_text(encoding="utf-8").splitlines(),
+                                           1) if text.strip().startswith("awards:"))
+    said = (f"report.currency (acme.yaml, line 3): incentives.awards.team_champion (3,000) comes from the shipped "
+            f"plan params/telesales.yaml (line {line}), whose amounts are examples in CNY, while this plan pays in "
+            "USD: it would be paid in USD as written. Fix: set it in acme.yaml, in USD, or remove with null what the "
+            "client does not pay (an award, say)")
+    r = _run("validate", telesales_dir, "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert f"    - {said}" in r.output.splitlines()
+    zh = _run("validate", telesales_dir, "--params", plan, "--period", "2026-10", "--language", "zh").output
+    assert "incentives.awards.team_champion（3,000）来自内置方案 params/telesales.yaml" in zh
+    r = _run("score", "telesales", "--params", plan, "--data", telesales_dir, "--period", "2026-10",
+             "--out", tmp_path / "s.csv")
+    assert r.exit_code == 0, r.output
+    assert f"Notice: {said.replace(' (acme.yaml, line 3)', '')}" in r.output.splitlines()

@@ -1050,3 +1050,52 @@ def test_a_plan_gives_the_date_order_of_its_exports(tmp_path):
     plan.write_text("extends: direct\ndata: {date_order: US}\n", encoding="utf-8")
     with pytest.raises(ParamsError, match="date_order"):
         load_params(plan)
+
+
+_MAVEN = ("extends: direct\n"
+          "report: {client: Maven Tech, currency: USD}\n"
+          "incentives:\n"
+          "  base_pay: {default: 3000, senior_rep: 3500, manager: 5000, director: 7000}\n"
+          "  performance_pay: {default: 500, manager: 1000, director: 2000}\n"
+          "  commission:\n"
+          "    tiers:\n"
+          "      - {above: 0, rate: 0.04}\n"
+          "      - {above: 20000, rate: 0.06}\n")
+
+
+def _example_pay(plan) -> list:
+    return [p for p in plan.plan_problems() if p.check == "example_pay_in_another_currency"]
+
+
+def test_a_plan_in_another_currency_is_warned_of_the_example_pay_it_inherits(tmp_path):
+    """A client paid in USD that restates its base pay, performance pay and commission but
+    not the awards was paid the shipped plan's example awards (3,000 and 5,000 yuan) as
+    3,000 and 5,000 dollars, with no word. The warning names each amount it inherits, its
+    value and the shipped file; amounts the client writes are its own, and a plan in yuan
+    (the examples' currency) inherits them as they are meant."""
+    line = next(n for n, text in enumerate((PARAMS_DIR / "direct.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip().startswith("awards:"))
+    plan = load_params(_write(tmp_path, "maven.yaml", _MAVEN))
+    [w] = _example_pay(plan)
+    assert (w.severity, w.key) == ("warning", "report.currency")
+    assert str(w) == (
+        "report.currency: incentives.awards.sales_champion (3,000) and incentives.awards.team_champion (5,000) "
+        f"come from the shipped plan params/direct.yaml (line {line}), whose amounts are examples in CNY, while "
+        "this plan pays in USD: they would be paid in USD as written. Fix: set them in maven.yaml, in USD, or "
+        "remove with null what the client does not pay (an award, say)")
+    assert w.line("zh") == (
+        "report.currency：incentives.awards.sales_champion（3,000）、incentives.awards.team_champion（5,000）"
+        f"来自内置方案 params/direct.yaml（第 {line} 行），其金额是以人民币计的示例，而本方案以美元发放：会按所写数字以"
+        "美元发放。修改方法：在 maven.yaml 中以美元写出这些金额，或用 null 删除客户不发放的项（例如某个奖项）")
+    # one award restated, the other removed: nothing inherited is left
+    own = _write(tmp_path, "own.yaml", _MAVEN + "  awards: {sales_champion: 500, team_champion: null}\n")
+    assert _example_pay(load_params(own)) == []
+    # restating only the currency inherits every amount of pay, the commission's thresholds too
+    [w] = _example_pay(load_params(_write(tmp_path, "eur.yaml", "extends: direct\nreport: {currency: EUR}\n")))
+    assert "incentives.base_pay.manager (8,000)" in str(w) and "incentives.commission.tiers (item 2).above (50,000)" \
+        in str(w) and "incentives.commission.tiers (item 1)" not in str(w)  # (a tier from 0 is 0 in any currency)
+    # a plan paying in yuan, or saying no currency, inherits the examples with no warning
+    for currency in ("CNY", "元", "RMB", "{zh: 元, en: RMB}", None):
+        said = f", currency: {currency}" if currency else ""
+        cny = _write(tmp_path, "cny.yaml", _MAVEN.replace(", currency: USD", said))
+        assert _example_pay(load_params(cny)) == [], currency
