@@ -237,7 +237,9 @@ def _no_weights_error(roles, params) -> ScoringError | None:
 def _roles_and_kpis(params, dataset, period):
     """For each role of the employees table that the plan scores: (role, its plan role, its
     people, its weighted KPIs {kpi: weight}), with the KPIs' availability table and the
-    business type's KPIs these data give."""
+    business type's KPIs these data give. The availability table has a column ``ordered``:
+    whether the KPI would be available with revenue counted as ordered, where the plan
+    counts it as received (False throughout when it counts it as ordered)."""
     from .kpis import DEFAULT_SETS, available_kpis
     from .loaders import tables_of
 
@@ -245,6 +247,11 @@ def _roles_and_kpis(params, dataset, period):
     if emp is None or "role" not in emp:
         return [], None, []
     avail = available_kpis(dataset, options=params.engine_options).set_index("kpi")
+    avail["ordered"] = False
+    if params.kpi_options.revenue_basis == "received" and not avail["available"].all():
+        ordered = available_kpis(dataset, options={**params.engine_options, "revenue_basis": "ordered"})
+        avail["ordered"] = ~avail["available"] & ordered.set_index("kpi")["available"].reindex(avail.index,
+                                                                                               fill_value=False)
     give = [k for k in DEFAULT_SETS[params.business] if avail.at[k, "available"]]
     out = []
     for role, people in emp.groupby(emp["role"].astype("string"), sort=False):
@@ -289,7 +296,31 @@ def _role_finding(params, role, resolved, people, kpis, avail, give, share=None)
                "在数据中补上所需的表或列"
                + (f"，或在 {key} 中改用数据能提供的指标：{'、'.join(label(k, 'zh') for k in give[:8])}" if give
                   else ""))
+    on_orders = [k for k in lacking if avail.at[k, "ordered"]]
+    if on_orders:  # what they lack is money received, and the orders' amounts would give them
+        fix = Note(f"{_count_as_ordered(params, on_orders, 'en')}; otherwise {fix}",
+                   f"{_count_as_ordered(params, on_orders, 'zh')}；否则{fix.zh}")
     return message, fix, zh
+
+
+def _count_as_ordered(params, kpis: list[str], language: str) -> str:
+    """The first fix for KPIs that lack only money received (paid_amount, paid_date) under
+    ``revenue_basis: received``, with data that have the orders' amounts: count revenue as
+    ordered (and the commission, when it is paid on money received too)."""
+    from .incentives import commission_base_problem
+
+    commission = (params.incentives.commission.basis == "received"
+                  and commission_base_problem(params.incentives) is not None)
+    if language == "zh":
+        return ("在方案中写 kpi_options: {revenue_basis: ordered}"
+                + ("，并写 incentives.commission.basis: ordered（提成同样按到账金额计算）" if commission else "")
+                + "：这份数据有订单金额，但没有到账金额（paid_amount、paid_date），按下单金额计算即可得到"
+                + "".join(f"「{label(k, 'zh')}」" for k in kpis))
+    return ("set kpi_options: {revenue_basis: ordered} in the plan"
+            + (" and incentives.commission.basis: ordered (the commission is paid on money received too)"
+               if commission else "")
+            + ": these data have the orders' amounts but no money received (paid_amount, paid_date), and "
+            + f"counted as ordered they give {', '.join(kpis)}")
 
 
 def roles_without_kpis(params, dataset, period=None) -> list[tuple[str, str, str]]:

@@ -1532,3 +1532,46 @@ def test_validate_and_score_warn_of_example_pay_a_plan_in_dollars_inherits(teles
              "--out", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output
     assert f"Notice: {said.replace(' (acme.yaml, line 3)', '')}" in r.output.splitlines()
+
+
+def test_validate_fixes_kpis_that_lack_only_money_received_by_counting_orders(tmp_path):
+    """A direct-sales export with order amounts and no payments: the plan counts money
+    received, so the manager's team revenue cannot be computed and validate failed the role,
+    its fix naming only columns to add or KPIs to weigh. The one-line change that gives it
+    from these data, revenue counted as ordered (and the commission with it, as it pays on
+    money received too), comes first; a role whose KPIs it would not give (the reps' money
+    received) is not told so."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "employees.csv").write_text("employee_id,name,team,role,manager_id\nM1,Mia,East,manager,\n"
+                                        "R1,Rob,East,rep,M1\nR2,Rae,East,rep,M1\n", encoding="utf-8")
+    (data / "orders.csv").write_text("order_id,employee_id,customer_id,order_date,amount,status\n"
+                                     "O1,R1,C1,2026-10-03,1200,completed\nO2,R2,C2,2026-10-05,800,completed\n"
+                                     "O3,R1,C3,2026-10-09,500,completed\n", encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("extends: direct\n", encoding="utf-8")
+    r = _run("validate", "--language", "en", data, "--params", plan, "--period", "2026-10")
+    assert r.exit_code == 1, r.output
+    line = next(s for s in r.output.splitlines() if "none of the KPIs" in s)
+    assert "role 经理 (manager; 1 person: Mia)" in line
+    assert line.endswith(
+        "Fix: set kpi_options: {revenue_basis: ordered} in the plan and incentives.commission.basis: ordered (the "
+        "commission is paid on money received too): these data have the orders' amounts but no money received "
+        "(paid_amount, paid_date), and counted as ordered they give team_revenue; otherwise add what they need to "
+        "the data, or weigh KPIs these data give in scoring.roles.manager.weights: orders, aov, revenue_per_buyer, "
+        "new_customers, new_customer_growth, repurchase_rate, returning_share, retention_rate, …"), line
+    [rep] = [s for s in r.output.splitlines() if "role 直销员 (rep" in s]
+    assert "revenue_basis: ordered" not in rep  # (ordered, it would still lack the money received it weighs)
+    zh = _run("validate", "--language", "zh", data, "--params", plan, "--period", "2026-10").output
+    line = next(s for s in zh.splitlines() if "岗位「经理」" in s)
+    assert ("修改方法：在方案中写 kpi_options: {revenue_basis: ordered}，并写 incentives.commission.basis: ordered"
+            "（提成同样按到账金额计算）：这份数据有订单金额，但没有到账金额（paid_amount、paid_date），按下单金额计算即可得到"
+            "「团队业绩」；否则在数据中补上所需的表或列，或在 scoring.roles.manager.weights 中改用") in line, line
+    # a commission already paid on orders is not named again; counted as ordered, the manager is scored
+    plan.write_text("extends: direct\nincentives: {commission: {basis: ordered}}\n", encoding="utf-8")
+    line = next(s for s in _run("validate", "--language", "en", data, "--params", plan).output.splitlines()
+                if "none of the KPIs" in s)
+    assert "Fix: set kpi_options: {revenue_basis: ordered} in the plan: these data have" in line, line
+    plan.write_text("extends: direct\nkpi_options: {revenue_basis: ordered}\n"
+                    "incentives: {commission: {basis: ordered}}\n", encoding="utf-8")
+    assert "none of the KPIs" not in _run("validate", "--language", "en", data, "--params", plan).output
