@@ -782,8 +782,8 @@ class Report:
                          f"{self._label(k)} (weight {w}, {len(g)} {'person' if len(g) == 1 else 'people'}: {text[1]})")
         if self.zh:
             return ["以下指标在方案中有权重，但本期无法计分，其权重已按比例分给同一人的其他指标：" + "、".join(parts) + "。"]
-        return ["Not scored this period, their weight going to each person's other KPIs in proportion: "
-                + "; ".join(parts) + "."]
+        return ["Weighted in the plan but not scored this period for some people, whose weight on them went to "
+                "their other KPIs in proportion: " + "; ".join(parts) + "."]
 
     def _headline_kpis(self) -> list[str]:
         """The business type's headline KPIs, the revenue on the plan's basis first (a direct
@@ -1202,6 +1202,12 @@ class Report:
         lines = []
         for r in cards.assign(_key=self._key(cards["employee_id"]).to_numpy()).sort_values("_key").itertuples():
             lines.append(feedback_sentence(r._asdict(), self.language, self.currency))
+        if lines:  # (a strength read as the person's best KPI: it is their lead over their peers)
+            lines.insert(0, "每张卡片都与同岗位的中位数比较：「做得好的」是本人领先中位数最多的指标，「需要提升的」是落后最多"
+                            "（或领先最少）的指标，不是本人各项指标之间的高低。" if self.zh else
+                         "Each card compares the person with the median of their role: the strength is the KPI on "
+                         "which they are furthest ahead of it, the gap the one on which they are furthest behind (or "
+                         "least ahead), not their own best and worst KPIs.")
         return Section(_t("feedback", self.language), lines, key="feedback")
 
     def _diagnostics(self, **kw) -> pd.DataFrame:
@@ -1758,7 +1764,7 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
         step = f"{verb} {named(step_kpi)} from {now} to {goal} ({basis})."
     if strength is None:
         return (f"{card['name']}：本期没有达到岗位中位数的指标；需要提升的是「{gap}」；下一步：{step}" if zh else
-                f"{card['name']}: no KPI at the role's median yet this period; gap on {gap}; next step: {step}")
+                f"{card['name']}: no KPI at or above the role's median yet this period; gap on {gap}; next step: {step}")
     if zh:
         return f"{card['name']}：做得好的是「{strength}」；需要提升的是「{gap}」；下一步：{step}"
     return f"{card['name']}: strong on {strength}; gap on {gap}; next step: {step}"

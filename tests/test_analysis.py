@@ -783,7 +783,7 @@ def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_wh
     assert cards.loc["b", "strength_kpi"] == "calls" and pd.isna(cards.loc["b", "gap_kpi"])
     from salesperf_kit.reporting import feedback_sentence
     assert feedback_sentence({"name": "A", **cards.loc["a"].to_dict()}, "en") == (
-        "A: no KPI at the role's median yet this period; gap on Calls; next step: raise Calls from 0 to 201 "
+        "A: no KPI at or above the role's median yet this period; gap on Calls; next step: raise Calls from 0 to 201 "
         "(the role's median).")
     # a median between two counts (raw 200 and 201 -> 200.5) is rounded up to a whole call
     details2 = details.assign(raw=[0.0, 200.0, 201.0])

@@ -292,7 +292,8 @@ def test_html_tables_align_words_left_and_figures_right():
 @pytest.mark.parametrize("language, start, item", [
     ("zh", "以下指标在方案中有权重，但本期无法计分，其权重已按比例分给同一人的其他指标：",
      "「跨部门协作评分」（权重 15%，5 人：数据中缺少「评价」表）"),
-    ("en", "Not scored this period, their weight going to each person's other KPIs in proportion: ",
+    ("en", "Weighted in the plan but not scored this period for some people, whose weight on them went to their "
+           "other KPIs in proportion: ",
      "Collaboration rating (weight 15%, 5 people: the data lack table 'reviews')"),
 ])
 def test_the_leaderboard_says_which_weighted_kpis_went_unscored(no_reviews_report, language, start, item):
@@ -1013,7 +1014,7 @@ def test_kpis_not_scored_are_told_why_for_the_kpis_of_their_own_role(tmp_path):
         tmp_path / "traffic.csv", index=False)
     report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(tmp_path),
                           period="2026-10", language="en")
-    [line] = [p for p in report.leaderboard().paragraphs if p.startswith("Not scored this period")]
+    [line] = [p for p in report.leaderboard().paragraphs if p.startswith("Weighted in the plan but not scored")]
     assert line.endswith(": Revenue (weight 20%, 2 people: no target); Return on ad spend (weight 35%, 1 person: "
                          "no value); Compliance violations (weight 10%, 2 people: the data lack table 'activities'); "
                          "Innovation points (weight 10%, 2 people: the data lack table 'activities').")
@@ -1645,7 +1646,7 @@ def test_an_anonymised_report_lists_people_of_equal_rank_by_pseudonym_not_by_hid
     by_pseudonym = sorted(codes.values())
     assert by_pseudonym != [codes[e] for e in real_order]  # (else the test would prove nothing)
     assert report.leaderboard().table["Name"].tolist() == by_pseudonym
-    cards = report.feedback().paragraphs
+    cards = report.feedback().paragraphs[1:]  # (after what a card compares)
     assert [c.split(":")[0] for c in cards] == by_pseudonym
     assert report.payout_section().table["Name"].tolist() == by_pseudonym
     assert report.scorecard_table()["name"].tolist() == by_pseudonym
@@ -1663,8 +1664,11 @@ def test_a_feedback_card_praises_no_kpi_on_which_the_whole_role_ties(tmp_path, l
     """Three reps with one new customer each all get 50 points on it (the median): the cards
     said "strong on New customers" of every one of them."""
     cards = _tied_reps(tmp_path, 3, language=language).feedback().paragraphs
-    assert cards[0] == text
-    assert not [p for p in cards if "strong on" in p or "做得好" in p]
+    assert cards[1] == text
+    assert not [p for p in cards[1:] if "strong on" in p or "做得好" in p]
+    # what a card's strength and gap are (a client read them as the person's best and worst KPIs)
+    assert cards[0].startswith("每张卡片都与同岗位的中位数比较" if language == "zh" else
+                               "Each card compares the person with the median of their role: the strength is")
 
 
 def test_a_feedback_card_names_the_tied_kpis_beside_a_strength():
