@@ -1453,9 +1453,16 @@ def _sources_of_file(p: Path, display: str, explicit: dict, run: _Run) -> list[_
         found = [s for s in found if s.table not in explicit]
         if found:
             return found
+    if explicit:  # the plan names the files it reads: this is one of the export's others, not a misnamed table
+        run.warn("?", "unknown_file", Note(
+            "not loaded: data.files names the files of the tables read, and not this one",
+            "未加载：data.files 已指定要读取的各表文件，不含此文件"), file=display,
+                 fix=Note(f"nothing to do if it holds none of the tables; otherwise name its table in data.files, "
+                          f"e.g. data.files: {{<table>: {p.name}}}",
+                          f"若其中没有要用的表，无需处理；否则在 data.files 中指定它是哪张表，如 data.files: {{<表>: {p.name}}}"))
+        return []
     run.warn("?", "unknown_file", Note(
-        f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)}, "
-        f"or their Chinese names such as 订单, 员工)",
+        f"not loaded: '{p.stem}' is not a table name (tables: {', '.join(TABLES)})",
         f"未加载：「{p.stem}」不是表名（{_TABLE_NAMES_ZH}）"), file=display,
              fix=_with_hint(Note(f"rename the file, or name its table in data.files, e.g. "
                                  f"data.files: {{<table>: {p.name}}}",

@@ -904,6 +904,27 @@ def test_value_aliases_recode_outcomes(tmp_path):
 
 # --- warnings and lazy mode -----------------------------------------------------------
 
+def test_other_files_beside_the_files_a_plan_names_are_not_told_to_be_renamed(tmp_path):
+    """A CRM export's folder holds accounts.csv, products.csv and a data dictionary beside the
+    two files data.files names: each was "not a table name ... Fix: rename the file", and the
+    English message carried "订单, 员工" into an English report's appendix."""
+    _write_csv(tmp_path / "sales_teams.csv", _employees())
+    _write_csv(tmp_path / "pipeline.csv", _orders())
+    (tmp_path / "accounts.csv").write_text("account,sector\nA,retail\n", encoding="utf-8")
+    ds = load_dataset(tmp_path, mapping={"files": {"employees": "sales_teams.csv", "orders": "pipeline.csv"}})
+    [w] = [w for w in ds.warnings if w.check == "unknown_file"]
+    assert (w.file, w.message) == ("accounts.csv", "not loaded: data.files names the files of the tables read, "
+                                                   "and not this one")
+    assert str(w.fix).startswith("nothing to do if it holds none of the tables; otherwise name its table in "
+                                 "data.files, e.g. data.files: {<table>: accounts.csv}")
+    # without data.files, a file of no table name is told how to name it, in English alone
+    (tmp_path / "sales_teams.csv").rename(tmp_path / "employees.csv")
+    (tmp_path / "pipeline.csv").rename(tmp_path / "orders.csv")
+    [w] = [w for w in load_dataset(tmp_path).warnings if w.check == "unknown_file"]
+    assert w.message.startswith("not loaded: 'accounts' is not a table name (tables: employees, orders, ")
+    assert not re.search(r"[\u4e00-\u9fff]", w.message) and "rename the file" in str(w.fix)
+
+
 def test_warnings_for_unused_columns_unknown_files_and_rows_after_period(csv_folder):
     orders = _orders().assign(备注=["", "vip", "", ""])
     orders.loc[3, "order_date"] = "2026-11-03"
