@@ -1025,7 +1025,10 @@ def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee
     inc = _incentives(params)
     com = inc.commission
     lab = {k: v[language] for k, v in LABELS.items()}
-    lines = [tx["head"].format(period=kpis.period)]
+    unit = params.currency(language) if hasattr(params, "currency") else None  # (amounts in the plan's money)
+    head = tx["head"].format(period=(f"{kpis.period}，{unit}" if zh else f"{kpis.period} ({unit})") if unit
+                             else kpis.period)
+    lines = [head]
     terms: list[float] = []
 
     def item(key: str, value: float, expr: str = "", clause: str = "") -> None:

@@ -698,6 +698,10 @@ def test_explain_pay_marginal_commission_band_by_band():
         "    0 to 100,000: 100,000.00 × 1% = 1,000.00",
         "    above 100,000: 75,711.79 × 2% = 1,514.24"]
     assert row(payouts(scorecard(kpis, {"e1": "A"}), kpis, params), "e1")["total"] == 8_814.24
+    # the amounts are in the plan's money: said once, at the head (explain printed bare dollars)
+    dollars = params.model_copy(update={"report": params.report.model_copy(update={"currency": "USD"})})
+    assert _story(kpis, dollars, "e1", "en", grades={"e1": "A"}).splitlines()[0] == "Pay for 2026-10 (USD):"
+    assert _story(kpis, dollars, "e1", grades={"e1": "A"}).splitlines()[0] == "应发薪酬（2026-10，美元）："
 
 
 def test_explain_pay_whole_amount_tier():
