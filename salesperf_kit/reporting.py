@@ -675,6 +675,7 @@ class Report:
         shown = top[cols].rename(columns={**column_labels(cols, self.language),
                                           "rank_change": "名次变化" if self.zh else "Rank change"})
         paras = self._unscored_lines(t) + self._redistributed_lines()
+        paras += self._flagged_sentence(top, ("排名和发放", "relying on this ranking"))
         scored = top[top["score"].notna()]
         if scored.empty:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
@@ -1125,6 +1126,7 @@ class Report:
         paras += [n.brief(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
         paras += self._pay_on_uniform_grades()
+        paras += self._flagged_sentence(p, ("发放", "paying"))
         if "months" in self.payouts.attrs:  # the sum of the months' pay (incentives.pay_period: month)
             paras.append(self.pay_by_month_sentence())
         elif self.period.kind != "month":  # pay_period: period, the plan applied once to the quarter or year
@@ -1400,7 +1402,12 @@ class Report:
                            options=self.params.kpi_options.model_dump(), as_of=as_of, computed=computed)
         return calibration_sentences(log, self.params, self.language)
 
-    def audit(self) -> Section:
+    def _alerts(self) -> pd.DataFrame:
+        """The period's alerts (:func:`anomalies.detect`), worked out once per report: the
+        audit lists them, the leaderboard and the payouts point to those about integrity."""
+        cached = self.__dict__.get("_alerts_found")
+        if cached is not None:
+            return cached
         from .anomalies import detect
 
         tables = self.dataset.tables
@@ -1412,6 +1419,46 @@ class Report:
                         business=self.business, options=self.params.kpi_options.model_dump(),
                         language=self.language, group_labels={r: self._role(r) for r in roles}, names=self._people(),
                         customers=self._customer if self.anonymise else None, currency=self.currency)
+        self.__dict__["_alerts_found"] = alerts
+        return alerts
+
+    def _flagged(self) -> dict[str, list[str]]:
+        """The people with an integrity alert this period (a conversion jump, suspected
+        brushing, refunds right after the period, bulk short calls, a duplicate order; not a
+        mere KPI outlier): employee_id -> the kinds, in the report's language."""
+        from .anomalies import ALERT_KINDS
+
+        alerts = self._alerts()
+        mine = alerts[(alerts["kind"] != "kpi_outlier") & alerts["employee_id"].map(lambda e: isinstance(e, str))]
+        lang = "zh" if self.zh else "en"
+        out: dict[str, list[str]] = {}
+        for e, kind in zip(mine["employee_id"], mine["kind"]):
+            label = ALERT_KINDS.get(kind, {}).get(lang, kind)
+            if label not in out.setdefault(str(e), []):
+                out[str(e)].append(label)
+        return out
+
+    def _flagged_sentence(self, people: pd.DataFrame, where: str) -> list[str]:
+        """A sentence naming the people of ``people`` (a section's rows: employee_id, name)
+        with an integrity alert, and what to do before paying on ``where`` (the ranking, the
+        pay): the audit alone left a top-ranked person flagged for brushed orders unsaid
+        where the ranking and the bonuses were read."""
+        flagged = self._flagged()
+        by_kind: dict[str, list[str]] = {}
+        for _, r in people.iterrows():
+            for kind in flagged.get(str(r["employee_id"]), []):
+                by_kind.setdefault(kind, []).append(str(r["name"]))
+        if not by_kind:
+            return []
+        if self.zh:
+            said = "；".join(f"{k}：{'、'.join(names)}" for k, names in by_kind.items())
+            return [f"注意：以下人员本期有审计预警（见审计一节）——{said}。请先核查这些预警，再据此{where[0]}。"]
+        said = "; ".join(f"{k}: {_and(names)}" for k, names in by_kind.items())
+        return [f"Note: alerts in the audit section concern people in this table ({said}): check them before "
+                f"{where[1]}."]
+
+    def audit(self) -> Section:
+        alerts = self._alerts()
         from .anomalies import ALERT_KINDS
 
         n = len(alerts)

@@ -1634,6 +1634,28 @@ def _tied_reps(folder, n: int = 3, language: str = "en", **kw):
                         language=language, **kw)
 
 
+@pytest.mark.parametrize("language, board, pay", [
+    ("en", "Note: alerts in the audit section concern people in this table (Suspected order brushing: Ann and "
+           "Cai): check them before relying on this ranking.",
+     "Note: alerts in the audit section concern people in this table (Suspected order brushing: Ann and Cai): "
+     "check them before paying."),
+    ("zh", "注意：以下人员本期有审计预警（见审计一节）——疑似刷单：Ann、Cai。请先核查这些预警，再据此排名和发放。",
+     "注意：以下人员本期有审计预警（见审计一节）——疑似刷单：Ann、Cai。请先核查这些预警，再据此发放。"),
+])
+def test_the_ranking_and_the_payouts_point_to_integrity_alerts_about_their_people(tmp_path, language, board, pay):
+    """People flagged for possible brushed orders were 3rd, 7th, 9th and 10th of the
+    e-commerce ranking and paid over-target bonuses, with the alerts only in the audit
+    section. The leaderboard and the payouts now name them; a mere KPI outlier does not."""
+    report = _tied_reps(tmp_path, 3, language=language)
+    alerts = pd.DataFrame({"kind": ["brushing", "kpi_outlier", "brushing", "brushing"],
+                           "employee_id": ["R1", "R2", "R3", None], "subject": ["R1", "R2", "R3", "ch"],
+                           "subject_type": ["employee", "employee", "employee", "channel"], "reason": "x"})
+    report.__dict__["_alerts_found"] = alerts
+    assert board in report.leaderboard().paragraphs
+    assert pay in report.payout_section().paragraphs
+    assert len(report.audit().table) == 4  # (the audit lists what it found, as before)
+
+
 def test_an_anonymised_report_lists_people_of_equal_rank_by_pseudonym_not_by_hidden_id(tmp_path):
     """Six reps tied at rank 1: the leaderboard, the feedback cards, the payout table and the
     scorecard file listed them in the order of their real ids (R1, R2, ...), so that anyone
