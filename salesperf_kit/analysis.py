@@ -727,8 +727,11 @@ def strongest_pairs(corr: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     DataFrame
         ``kpi_a``, ``kpi_b`` (each pair once, in the matrix's order), ``rho``,
         ``abs_rho = |rho|`` and, when :func:`kpi_correlations` recorded it, ``n`` (rows
-        behind the pair); sorted by ``abs_rho`` descending, then kpi_a and kpi_b. NaN
-        correlations are left out.
+        behind the pair) and ``p``, the two-sided p-value of rho against no correlation, as
+        ``scipy.stats.spearmanr`` gives it: ``t = rho sqrt((n - 2) / (1 - rho^2))`` on
+        ``n - 2`` degrees of freedom (0 for rho = ±1, NaN for n < 3): -0.71 over 5 people is
+        p = 0.18, chance as likely as not. Sorted by ``abs_rho`` descending, then kpi_a and
+        kpi_b. NaN correlations are left out.
     """
     names = list(corr.columns)
     counts = corr.attrs.get("n")
@@ -740,11 +743,22 @@ def strongest_pairs(corr: pd.DataFrame, n: int = 5) -> pd.DataFrame:
                 row = {"kpi_a": a, "kpi_b": b, "rho": float(rho), "abs_rho": abs(float(rho))}
                 if counts is not None:
                     row["n"] = int(counts.at[a, b])
+                    row["p"] = _spearman_p(float(rho), row["n"])
                 rows.append(row)
-    cols = ["kpi_a", "kpi_b", "rho", "abs_rho"] + (["n"] if counts is not None else [])
+    cols = ["kpi_a", "kpi_b", "rho", "abs_rho"] + (["n", "p"] if counts is not None else [])
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["abs_rho", "kpi_a", "kpi_b"], ascending=[False, True, True], kind="mergesort")
     return out.head(n).reset_index(drop=True)
+
+
+def _spearman_p(rho: float, n: int) -> float:
+    """Two-sided p-value of a Spearman rho over n pairs (see :func:`strongest_pairs`)."""
+    if n < 3 or np.isnan(rho):
+        return np.nan
+    if abs(rho) >= 1:
+        return 0.0
+    t = rho * math.sqrt((n - 2) / (1 - rho * rho))
+    return float(2 * stats.t.sf(abs(t), n - 2))
 
 
 # ----------------------------------------------------------------------------- attainment matrix

@@ -1061,12 +1061,21 @@ class Report:
                               "相关系数 ρ" if zh else "Spearman ρ": pairs["rho"]})
         if "n" in pairs:
             shown["人数" if zh else "People"] = pairs["n"]
+            shown["p 值" if zh else "p"] = pairs["p"].map(_p_value)
         ax = plots.correlation_heatmap(corr.rename(index=self._label, columns=self._label),
                                        title=_t("correlations", self.language))
         paras = self._scope_sentence(self._scope(list(dict.fromkeys([*pairs["kpi_a"], *pairs["kpi_b"]]))), (
             "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：",
             "Each KPI counts only the people of the roles scored on it, and two KPIs that no role shares "
             "have no correlation: "))
+        weak = pairs[pairs["p"] >= 0.05] if "p" in pairs else pairs.iloc[:0]
+        if len(weak):  # (a strong rho over five people is as likely chance as not)
+            said = [f"{self._label(r.kpi_a)} – {self._label(r.kpi_b)}（ρ = {r.rho:.2f}，{r.n} 人，p = {_p_value(r.p)}）"
+                    if zh else f"{self._label(r.kpi_a)} – {self._label(r.kpi_b)} (ρ = {r.rho:.2f} over {r.n} people, "
+                    f"p = {_p_value(r.p)})" for r in weak.itertuples()]
+            paras.append("p 值不低于 0.05 的相关可能只是偶然，不宜据此下结论：" + "；".join(said) + "。" if zh else
+                         "A correlation with p of 0.05 or more may be chance, too weak to act on: "
+                         + "; ".join(said) + ".")
         if alone:
             labels = [self._label(k) for k in alone]
             paras.append("图中略去" + "".join(f"「{x}」" for x in labels) + "：与其他任何指标都算不出相关（同时计入的人太少，"

@@ -422,6 +422,11 @@ def test_strongest_pairs(wide):
     assert top["rho"].tolist() == pytest.approx([-1.0, -0.8])
     assert top["abs_rho"].tolist() == pytest.approx([1.0, 0.8])
     assert top["n"].tolist() == [6, 5]
+    # p: rho = -1 is 0; rho = -0.8 over 5: t = -0.8 x sqrt(3 / 0.36) = -2.3094 on 3 df, two-sided 0.1041,
+    # as scipy's spearmanr gives it (a telesales report listed -0.71 over 5 people among the strongest)
+    from scipy import stats
+    assert top["p"].tolist() == pytest.approx([0.0, 0.10408], abs=1e-5)
+    assert top["p"].iloc[1] == pytest.approx(stats.spearmanr([2, 1, 4, 3, 5], [5, 4, 3, 2, 1]).pvalue)
 
 
 # ----------------------------------------------------------------------------- attainment matrix

@@ -1375,6 +1375,23 @@ def test_the_telesales_funnel_says_what_its_last_rates_are_over(no_reviews_repor
     assert any(p.startswith(intent) for p in paras) and any(p.startswith(deals) for p in paras)
 
 
+def test_a_correlation_over_few_people_says_it_may_be_chance(shared_report):
+    """The telesales demo listed Close rate – Collaboration rating, -0.71 over the 5 team
+    leads, second among the strongest correlations: p = 0.18. The table gives each pair's p
+    and the section names the pairs that may be chance."""
+    from scipy import stats
+
+    report = shared_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"), period="2026-10",
+                           language="en")
+    section = report.correlations()
+    row = section.table.set_index(["KPI A", "KPI B"]).loc[("Close rate", "Collaboration rating")]
+    leads = report.kpis.wide[report.kpis.wide["role"] == "team_lead"]
+    expected = stats.spearmanr(leads["close_rate"], leads["collaboration_score"]).pvalue
+    assert row["People"] == 5 and row["p"] == f"{expected:.3f}"
+    assert (f"A correlation with p of 0.05 or more may be chance, too weak to act on: Close rate – Collaboration "
+            f"rating (ρ = {row['Spearman ρ']:.2f} over 5 people, p = {expected:.3f}).") in section.paragraphs
+
+
 def test_a_figure_saved_as_returned_keeps_its_long_labels():
     """An analyst saves a returned figure with ax.figure.savefig: the long Chinese names on the
     left and the legend on the right are in the file, not cut at the figure's edge."""
