@@ -86,6 +86,13 @@ AWARD_LABELS: dict[str, dict[str, str]] = {
     "team_champion": {"zh": "团队冠军", "en": "Team champion"},
 }
 
+#: who wins each award (:func:`_awards`), as a report says it beside the winners
+AWARD_RULES: dict[str, dict[str, str]] = {
+    "sales_champion": {"zh": "销售额最高", "en": "highest revenue"},
+    "best_service": {"zh": "客户满意度最高", "en": "highest customer satisfaction"},
+    "team_champion": {"zh": "销售额完成率最高的团队", "en": "the team of highest revenue attainment"},
+}
+
 _MODES = ("marginal", "whole")
 _BOUNDARIES = ("lower_inclusive", "lower_exclusive")
 # Attainment is a quotient of two amounts: 110 000 / 100 000 must count as "10 % above".
@@ -728,6 +735,12 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
             n = n.prefixed(f"{', '.join(said)}: ", f"{'、'.join(said)}：")
         notices.append(n)
     out.attrs["notices"] = notices
+    won: dict[str, dict[str, float]] = {}  # (each award's winners over the months, with their sums)
+    for _, pay in months:
+        for k, paid in pay.attrs.get("awards", {}).items():
+            for e, a in paid.items():
+                won.setdefault(k, {})[e] = won.get(k, {}).get(e, 0.0) + a
+    out.attrs["awards"] = won
     out.attrs["months"] = [str(m) for m, _ in months]
     out.attrs["by_month"] = every[[c for c in ("employee_id", "_month", "grade", "total") if c in every]].rename(
         columns={"_month": "month"}).reset_index(drop=True)
@@ -899,6 +912,9 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
     })
     out["total"] = _cents(out[list(COMPONENTS)].sum(axis=1, skipna=False))  # (drops the float sum's residue)
     out.attrs["notices"] = notices
+    # who won which award, and how much (a report says why its Awards column pays whom)
+    out.attrs["awards"] = {k: {str(e): float(a) for e, a in zip(out["employee_id"], v.to_numpy()) if a > 0}
+                           for k, v in by_award.items()}
     pool_basis = pd.Series(base, index=sc.index).clip(lower=0)
     why = {"base_full": base_full, "days": np.asarray(days), "span": span,
            "performance_amount": perf_amount.to_numpy(dtype="float64"),

@@ -1134,6 +1134,7 @@ class Report:
         # (what the consultant can do about it, naming the plan's keys, is in the data-quality appendix)
         paras += [n.brief(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
+        paras += self._awards_sentences()
         paras += self._pay_on_uniform_grades()
         paras += self._flagged_sentence(p, ("发放", "paying"))
         if "months" in self.payouts.attrs:  # the sum of the months' pay (incentives.pay_period: month)
@@ -1410,6 +1411,61 @@ class Report:
         _, log = calibrate(targets, self.dataset.tables, self.period, rules,
                            options=self.params.kpi_options.model_dump(), as_of=as_of, computed=computed)
         return calibration_sentences(log, self.params, self.language)
+
+    def _awards_sentences(self) -> list[str]:
+        """Who won each award paid, and by which rule: the Awards column showed 250.00 for
+        every member of one team, and 1,000.00 for one service agent who was no top scorer,
+        with no word of why."""
+        from .incentives import AWARD_RULES, award_label
+
+        won = self.payouts.attrs.get("awards") or {}
+        if not any(won.values()):
+            return []
+        ids = pd.DataFrame({"employee_id": [e for paid in won.values() for e in paid]}).drop_duplicates()
+        info = self.kpis.wide.assign(employee_id=self.kpis.wide["employee_id"].astype(str))[["employee_id", "name",
+                                                                                               "team"]]
+        named = self._names(ids.merge(info, on="employee_id", how="left"))
+        name_of = dict(zip(named["employee_id"], named["name"].fillna(named["employee_id"])))
+        team_of = dict(zip(info["employee_id"], info["team"]))
+        lang = "zh" if self.zh else "en"
+        monthly = "months" in self.payouts.attrs  # (a quarter paid as the sum of its months: won month by month)
+        parts = []
+        for award, paid in won.items():
+            if not paid:
+                continue
+            label = award_label(award, lang)
+            rule = AWARD_RULES.get(award, {}).get(lang)
+            if rule and monthly:
+                rule += "，按月评" if self.zh else ", month by month"
+            head = (f"「{label}」（{rule}）" if rule else f"「{label}」") if self.zh else \
+                (f"{label} ({rule})" if rule else label)
+            amounts = sorted(set(round(a, 2) for a in paid.values()))
+            total = self._money(sum(paid.values()))
+            each = self._money(amounts[0])
+            teams = sorted({str(team_of.get(e)) for e in paid})
+            if monthly:
+                who = (f"{'、'.join(teams)}的 {len(paid)} 人" if self.zh else f"the {len(paid)} people of {_and(teams)}") \
+                    if award == "team_champion" and len(paid) > 1 else \
+                    ("、".join(name_of.get(e, e) for e in paid) if self.zh else _and([name_of.get(e, e) for e in paid]))
+                parts.append(f"{head}共 {total}，发给{who}" if self.zh else f"{head} {total} in all, to {who}")
+                continue
+            if award == "team_champion" and len(paid) > 1:
+                who = "、".join(teams) if self.zh else _and(teams)
+                if self.zh:
+                    parts.append(f"{head}{total}，由{who}的 {len(paid)} 人" + (f"平分，每人 {each}" if len(amounts) == 1
+                                                                             else "分得"))
+                else:
+                    parts.append(f"{head} {total}, shared by the {len(paid)} people of {who}"
+                                 + (f", {each} each" if len(amounts) == 1 else ""))
+                continue
+            names = [name_of.get(e, e) for e in paid]
+            if self.zh:
+                parts.append(f"{head}{total}，" + ("发给" + names[0] if len(names) == 1 else
+                                                   f"由{'、'.join(names)}平分"))
+            else:
+                parts.append(f"{head} {total} " + (f"to {names[0]}" if len(names) == 1 else
+                                                   f"shared by {_and(names)}"))
+        return [("奖项：" + "；".join(parts) + "。") if self.zh else ("Awards: " + "; ".join(parts) + ".")]
 
     def _alerts(self) -> pd.DataFrame:
         """The period's alerts (:func:`anomalies.detect`), worked out once per report: the

@@ -538,6 +538,9 @@ def test_awards_ties_share_equally():
     # 50 000 / 100 000 = 0.5 -> 3 000 shared by the 3 north members
     assert t.set_index("employee_id")["awards"].to_dict() == pytest.approx(
         {"e1": 2_000, "e2": 2_000, "e3": 1_500, "e4": 500, "e5": 0})
+    # which award went to whom (a report's Awards column said nothing of why)
+    assert t.attrs["awards"] == {"sales_champion": {"e1": 1_000, "e2": 1_000}, "best_service": {"e3": 500, "e4": 500},
+                                 "team_champion": {"e1": 1_000, "e2": 1_000, "e3": 1_000}}
 
 
 def test_team_champion_tie_shares_one_award_among_all_tied_members():
@@ -941,6 +944,12 @@ def test_a_quarter_paid_by_month_is_the_sum_of_its_months():
     assert out.attrs["months"] == ["2026-07", "2026-08"]
     [n] = out.attrs["notices"]  # (months that say different things are named)
     assert n == "2026-07: July's notice" and n.zh == "2026-07：七月的提示"
+    # each award's winners over the months, with their sums
+    july.attrs["awards"] = {"sales_champion": {"E1": 2000.0}}
+    august.attrs["awards"] = {"sales_champion": {"E2": 1000.0, "E1": 1000.0}, "team_champion": {"E2": 500.0}}
+    won = sum_payouts([("2026-07", july), ("2026-08", august)], quarter).attrs["awards"]
+    assert won == {"sales_champion": {"E1": 3000.0, "E2": 1000.0}, "team_champion": {"E2": 500.0}}
+    del july.attrs["awards"], august.attrs["awards"]
     # a month whose pay cannot be determined leaves the quarter's undetermined
     august.loc[0, "total"] = np.nan
     assert np.isnan(sum_payouts([("2026-07", july), ("2026-08", august)], quarter).loc[1, "total"])

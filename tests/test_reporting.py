@@ -1392,6 +1392,21 @@ def test_a_correlation_over_few_people_says_it_may_be_chance(shared_report):
             f"rating (ρ = {row['Spearman ρ']:.2f} over 5 people, p = {expected:.3f}).") in section.paragraphs
 
 
+def test_the_payouts_say_who_won_each_award_and_why(shared_report):
+    """Every member of one telesales team showed Awards 250.00, with no word of the award or
+    its rule: the section names each award, its rule, its winners and the amounts."""
+    report = shared_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"), period="2026-10",
+                           language="en")
+    wide = report.kpis.wide
+    top = wide.loc[wide["revenue"].idxmax(), "name"]
+    won = report.payouts.attrs["awards"]
+    team = report.kpis.wide.set_index("employee_id").loc[list(won["team_champion"]), "team"].unique()
+    assert len(team) == 1 and len(won["team_champion"]) == (report.kpis.wide["team"] == team[0]).sum()
+    assert (f"Awards: Sales champion (highest revenue) 2,000.00 to {top}; Team champion (the team of highest revenue "
+            f"attainment) 3,000.00, shared by the {len(won['team_champion'])} people of {team[0]}, 250.00 each."
+            ) in report.payout_section().paragraphs
+
+
 def test_a_figure_saved_as_returned_keeps_its_long_labels():
     """An analyst saves a returned figure with ax.figure.savefig: the long Chinese names on the
     left and the legend on the right are in the file, not cut at the figure's edge."""
