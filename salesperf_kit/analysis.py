@@ -1082,6 +1082,13 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       each). detail_key = the KPI; value = its weight; threshold = the points all have;
       ``people`` = how many.
 
+    - ``forced_across_roles`` (needs ``scorecard_table``): a forced distribution over
+      everyone (``scoring.grading.within: company``) of roles scored on different KPIs puts
+      a role's share of the lowest grade off the distribution's by more than half of it
+      (two of five team leads at C where C is 10 %): one row per such role (with those it
+      names as ``peers``); value = how many of it have the lowest grade, threshold = that
+      grade's share, ``people`` = how many of it are graded, ``grade`` = that grade.
+
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
 
@@ -1182,6 +1189,21 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                 if len(k) == len(g) and norm.notna().all() and norm.nunique() == 1:
                     add("kpi_uniform", role, None, kpi, float(k["weight"].iloc[0]), float(norm.iloc[0]),
                         people=len(g))
+
+    grading = params.scoring.grading
+    if (grading.method == "forced" and grading.within == "company" and scorecard_table is not None
+            and {"role", "grade"} <= set(scorecard_table.columns)):
+        graded = scorecard_table.dropna(subset=["grade"])
+        groups = graded["role"].astype(str).map(lambda r: params.peer_group(r) or r)
+        kpis_of = {g: frozenset(k for k, w in params.scoring.roles[g].weights.items() if w > 0)
+                   for g in groups.unique() if g in params.scoring.roles}
+        bottom = list(grading.distribution)[-1]
+        expected = float(grading.distribution[bottom])
+        if len(set(kpis_of.values())) > 1:  # (roles scored on the same KPIs share one curve fairly)
+            for role, g in graded.groupby(groups, sort=True):
+                got = int((g["grade"].astype(str) == bottom).sum())
+                if len(g) >= 2 and abs(got / len(g) - expected) > expected / 2:
+                    add("forced_across_roles", role, None, bottom, got, expected, people=len(g), grade=bottom)
 
     if scorecard_table is not None and payouts is not None:
         _require(scorecard_table, ["employee_id", "score"], "plan_diagnostics (scorecard_table)")

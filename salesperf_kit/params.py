@@ -273,6 +273,11 @@ class Grading(_Model):
     distribution: dict[str, float] = {}
     rank_tie: Literal["min", "average", "first"] = "min"
     labels: dict[str, dict[str, str]] = {}
+    #: whom a forced distribution's shares are taken over: everyone on the scorecard
+    #: ("company"), or each role on its own ("role": a role with those it names as ``peers``,
+    #: the people compared with each other on the KPIs scored against peers), so that five
+    #: team leads scored on other KPIs than fifty agents are not fitted to one curve with them
+    within: Literal["company", "role"] = "company"
 
     @field_validator("distribution")
     @classmethod

@@ -1943,6 +1943,14 @@ def diagnostic_sentence(row: dict, language: str, currency: str | None = None) -
         return with_unit_sign(grouped(amount), "currency", language, currency)
 
     texts = {
+        "forced_across_roles": (f"岗位 {role}：{people} 人中有 {value:.0f} 人为最低等级 {row.get('grade')}，而强制分布给该等级 "
+                                f"{threshold:.0%}：各岗位按不同指标考核，却共用一条分布。若要各岗位分别按比例评级，"
+                                "请设 scoring.grading.within: role。",
+                                f"Role {role}: {value:.0f} of its {people} graded people "
+                                f"{'is' if value == 1 else 'are'} at the lowest grade, "
+                                f"{row.get('grade')}, where the forced distribution gives it {threshold:.0%}: roles scored "
+                                "on different KPIs share one curve. To grade each role on its own, set "
+                                "scoring.grading.within: role."),
         "weight_not_scored": (f"岗位 {role}：这份数据无法为{names}计分（缺少数据、数值或目标），平均 {value:.0%} 的权重"
                               f"转给了其余指标，得分主要取决于剩下的指标。请补充数据或目标，或调整该岗位的权重。",
                               f"Role {role}: these data cannot score {names} (no data, values or targets), so on average "

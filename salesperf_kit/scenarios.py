@@ -73,6 +73,7 @@ from ._repr import compact_repr
 from .catalogue import CATALOGUE, Note, label
 from .exceptions import ParamsError, ScoringError
 from .scoring import SCORE_DECIMALS
+from .scoring import grade_groups as _grade_groups
 
 __all__ = [
     # matrices and the model
@@ -218,9 +219,10 @@ class _Grader:
     labels: tuple[str, ...]            # best first
     thresholds: tuple[float, ...] = ()  # aligned with labels
     shares: tuple[float, ...] = ()
+    groups: tuple[int, ...] | None = None  # forced within groups: a group code per person (column)
 
     @classmethod
-    def of(cls, grading) -> "_Grader":
+    def of(cls, grading, groups=None) -> "_Grader":
         if isinstance(grading, _Grader):
             return grading
         from .scoring import as_grading, grade_order
@@ -228,7 +230,8 @@ class _Grader:
         g = as_grading(grading)
         order = tuple(grade_order(g))
         if g.method == "forced":
-            return cls("forced", order, shares=tuple(float(g.distribution[k]) for k in order))
+            return cls("forced", order, shares=tuple(float(g.distribution[k]) for k in order),
+                       groups=None if groups is None else tuple(int(x) for x in np.asarray(groups)))
         return cls("thresholds", order, thresholds=tuple(float(g.thresholds[k]) for k in order))
 
     def cuts(self, n: int) -> np.ndarray:
@@ -236,6 +239,15 @@ class _Grader:
 
     def codes(self, S: np.ndarray, R: np.ndarray | None = None) -> np.ndarray:
         """Grade codes (0 = best, -1 = no score) along the last axis of S."""
+        if self.groups is not None and self.method == "forced":
+            S = np.asarray(S, dtype="float64")
+            g = np.asarray(self.groups)
+            whole = dataclasses.replace(self, groups=None)
+            code = np.full(S.shape, -1, dtype=np.int64)
+            for k in np.unique(g):
+                at = np.flatnonzero(g == k)
+                code[..., at] = whole.codes(S[..., at])
+            return code
         S = np.round(np.asarray(S, dtype="float64"), SCORE_DECIMALS)
         last = len(self.labels) - 1
         if self.method == "thresholds":
@@ -258,11 +270,20 @@ class _Grader:
         return labels[np.where(codes < 0, len(self.labels), codes)]
 
 
-def grade_matrix(S, grading, *, ranks=None) -> np.ndarray:
+def grade_matrix(S, grading, *, ranks=None, groups=None) -> np.ndarray:
     """Grade labels for scores ``S`` (one row per scenario; forced distributions grade
-    each row by its competition ranks), as the scorer grades; None for a NaN score."""
-    gr = _Grader.of(grading)
-    return gr.label_of(gr.codes(S, ranks))
+    each row by its competition ranks, within each of ``groups`` when given: a code per
+    column, see :attr:`ScoreModel.grade_groups`), as the scorer grades; None for a NaN
+    score."""
+    gr = _Grader.of(grading, groups)
+    return gr.label_of(gr.codes(S, None if gr.groups is not None else ranks))
+
+
+def _group_codes(groups: pd.Series | None) -> np.ndarray | None:
+    """:func:`~salesperf_kit.scoring.grade_groups` as integer codes (None: one group)."""
+    if groups is None:
+        return None
+    return pd.factorize(groups.fillna("").astype(str))[0].astype(np.int64)
 
 
 # ============================================================================= matrices
@@ -470,6 +491,9 @@ class ScoreModel:
     settings: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     role_names: dict = field(default_factory=dict)  # role -> {"zh": ..., "en": ...}, for notes
+    #: the group each person (row of ``people``) is graded in when the plan grades a forced
+    #: distribution within each role (``scoring.grading.within: role``); None: all together
+    grade_groups: np.ndarray | None = None
 
     def role_name(self, role: str, language: str) -> str:
         """What the plan calls ``role`` in ``language``; the role itself without a plan."""
@@ -516,7 +540,7 @@ class ScoreModel:
         return rank_matrix(S, tie=self.rank_tie)
 
     def grades(self, S) -> np.ndarray | None:
-        return None if self.grading is None else grade_matrix(S, self.grading)
+        return None if self.grading is None else grade_matrix(S, self.grading, groups=self.grade_groups)
 
     def weights_from(self, role_weights: Mapping[str, Mapping[str, float]]) -> pd.Series:
         """Role -> {kpi: weight} as a weight row; roles not given keep the baseline."""
@@ -631,7 +655,8 @@ def score_model(scorecard, *, role: str | None = None, kpis=None, top_k: int | N
                        top_k=int(top_k if top_k is not None else params.scenarios.top_k),
                        rank_tie=sc.grading.rank_tie, steps=steps, settings=settings, notes=notes,
                        role_names={r: {lang: _role_name(params, r, lang) for lang in ("zh", "en")}
-                                   for r in set(map(str, role_of.values()))})
+                                   for r in set(map(str, role_of.values()))},
+                       grade_groups=_group_codes(_grade_groups(people["role"], params)))
     got = model.scores(model.weights)
     want = pd.to_numeric(people["score"], errors="coerce").to_numpy(dtype="float64")
     both = ~np.isnan(got) & ~np.isnan(want)
@@ -853,6 +878,16 @@ class _Prepared(NamedTuple):
     nonnegative: bool       # every score is >= 0 whatever the weights
 
 
+def _unique_groups(model: ScoreModel, prep: _Prepared) -> np.ndarray | None:
+    """The grade group of each unique row of ``prep`` (its people's, who share one: people
+    of two roles never score alike, their points being in different columns)."""
+    if model.grade_groups is None:
+        return None
+    out = np.zeros(prep.UT.shape[1], dtype=np.int64)
+    out[prep.inverse] = model.grade_groups
+    return out
+
+
 def _prepare(model: ScoreModel) -> _Prepared:
     """Group people who always score alike (same points, rating, points added, sales-cost
     flag and team) so each group is ranked once and its members tie."""
@@ -904,6 +939,8 @@ def _chunk_counts(W: np.ndarray, prep: _Prepared, grader: _Grader | None, top_k:
     G = len(grader.labels) if grader is not None else 0
     ge = [(S >= grader.thresholds[g]).sum(axis=0) for g in range(G - 1)] \
         if grader is not None and grader.method == "thresholds" else []
+    within = grader is not None and grader.method == "forced" and grader.groups is not None
+    grouped = _grouped_grade_counts(S, mult, missing, grader) if within else None
     bits = max(1, int(nu - 1).bit_length())
     S = np.ascontiguousarray(S)
     keys = _desc_keys(S, np.arange(nu, dtype=np.int64), bits, nonnegative=not any_missing and prep.nonnegative)
@@ -941,7 +978,9 @@ def _chunk_counts(W: np.ndarray, prep: _Prepared, grader: _Grader | None, top_k:
 
     out = {"top_k": count_rank_le(top_k)}
     unscored = missing.sum(axis=0) if any_missing else np.zeros(nu, dtype=np.int64)
-    if grader is not None:
+    if grouped is not None:
+        out["grade"] = grouped
+    elif grader is not None:
         grade = np.zeros((nu, G), dtype=np.int64)
         prev = np.zeros(nu, dtype=np.int64)
         if grader.method == "thresholds":
@@ -966,6 +1005,34 @@ def _chunk_counts(W: np.ndarray, prep: _Prepared, grader: _Grader | None, top_k:
         r = np.broadcast_to(np.arange(1, nu + 1), (s, nu)) if rank is None else np.where(rank > n, 0, rank)
         out["rank_sum"] = np.bincount(order.ravel(), weights=r.ravel(), minlength=nu)
     return out
+
+
+def _grouped_grade_counts(S: np.ndarray, mult: np.ndarray, missing: np.ndarray, grader: _Grader) -> np.ndarray:
+    """Per unique row (column of ``S``, standing for ``mult`` people), how many scenarios
+    (rows) give it each grade of a forced distribution applied within each of the grader's
+    groups: its competition rank among its group's scored people (equal to the scores'
+    decimals: a tie, as the scorer settles them) against the cuts of the group's size."""
+    s, nu = S.shape
+    G = len(grader.labels)
+    grade = np.zeros((nu, G), dtype=np.int64)
+    groups = np.asarray(grader.groups)
+    settled = np.round(S, SCORE_DECIMALS)
+    for k in np.unique(groups):
+        at = np.flatnonzero(groups == k)
+        X, valid, m = settled[:, at], ~missing[:, at], mult[at]
+        order = np.argsort(-X, axis=1, kind="stable")              # best first; no score (-inf) last
+        Xs, ms = np.take_along_axis(X, order, axis=1), m[order]
+        place = np.cumsum(ms, axis=1) - ms + 1                       # rank counting people, not rows
+        start = np.ones(Xs.shape, dtype=bool)
+        start[:, 1:] = Xs[:, 1:] != Xs[:, :-1]
+        place = np.maximum.accumulate(np.where(start, place, 0), axis=1)  # a tie takes its first's rank
+        ranks = np.empty_like(place)
+        np.put_along_axis(ranks, order, place, axis=1)
+        scored = (m[None, :] * valid).sum(axis=1)
+        for r in range(s):
+            code = np.minimum(np.searchsorted(grader.cuts(int(scored[r])), ranks[r], side="left"), G - 1)
+            np.add.at(grade, (at[valid[r]], code[valid[r]]), 1)
+    return grade
 
 
 def simulate(N, W, *, weights=None, grading=None, top_k: int | None = None, chunk: int | None = None,
@@ -998,7 +1065,7 @@ def simulate(N, W, *, weights=None, grading=None, top_k: int | None = None, chun
     model = _model(N, weights, grading=grading, top_k=top_k)
     prep = _prepare(model)
     w = np.atleast_2d(_as_weights(W, prep.columns, prep.UT.shape[0]))
-    grader = None if model.grading is None else _Grader.of(model.grading)
+    grader = None if model.grading is None else _Grader.of(model.grading, _unique_groups(model, prep))
     k = int(model.top_k)
     if k < 1:
         raise ScoringError(f"top_k must be at least 1, found {k}")
@@ -1527,33 +1594,52 @@ def sweep(N, weights=None, kpi: str | None = None, *, role: str | None = None, g
             if _T_TOL < t < 1.0 - _T_TOL:      # (a tie at an end of the range swaps nobody)
                 rows.append((t, a if up else b, b if up else a))
     ev_p, ev_t = np.asarray(ev_p, dtype=np.int64), np.asarray(ev_t, dtype="float64")
-    ev_other_up = np.asarray(ev_other_up, dtype=bool)
+    ev_other_up, ev_o = np.asarray(ev_other_up, dtype=bool), np.asarray(ev_o, dtype=np.int64)
     order = np.lexsort((ev_t, ev_p))
-    ev_p, ev_t, ev_other_up = ev_p[order], ev_t[order], ev_other_up[order]
+    ev_p, ev_t, ev_other_up, ev_o = ev_p[order], ev_t[order], ev_other_up[order], ev_o[order]
     starts = np.searchsorted(ev_p, np.arange(n + 1))
 
     grader = None if model.grading is None else _Grader.of(model.grading)
     cuts = grader.cuts(nv) if grader is not None and grader.method == "forced" else None
+    # a forced distribution within each role: a person's grade follows the people of their
+    # group alone (those above them, the group's size, the swaps with them)
+    gg = model.grade_groups if cuts is not None else None
+    if gg is not None:
+        same = gg[I] == gg[J]
+        above_g = np.zeros(n, dtype=np.int64)
+        np.add.at(above_g, I[same & (g0 < 0)], 1)
+        np.add.at(above_g, J[same & (g0 > 0)], 1)
+        scored_g = pd.Series(gg[idx]).value_counts().to_dict()
     people = model.people[["name", "team", "role"]].copy()
     out = {key: np.full(n, np.nan) for key in ("rank", "rank_from", "rank_to", "top_k_from", "top_k_to",
                                                "grade_from", "grade_to")}
     grade_now = np.full(n, None, dtype=object)
     in_top = np.full(n, None, dtype=object)
-    for i in idx:
-        t = ev_t[starts[i]:starts[i + 1]]
-        other_up = ev_other_up[starts[i]:starts[i + 1]]
-        a0 = int(above[i])
+    def walks(t: np.ndarray, other_up: np.ndarray) -> tuple:
+        """A person's events to the right of the current weight and to its left, in walking
+        order, each with its change of the count of people above them."""
         right = t >= t0 - _T_TOL
         tr = t[right]
         dr = np.where(other_up[right], 1, np.where(tr > t0 + _T_TOL, -1, 0))
         left = t <= t0 + _T_TOL
         tl = t[left][::-1]
         dl = np.where(~other_up[left][::-1], 1, np.where(tl < t0 - _T_TOL, -1, 0))
+        return tr, dr, tl, dl
 
-        def interval(ok) -> tuple[float, float]:
-            hi = _walk(tr, dr, a0, ok)
-            lo = _walk(tl, dl, a0, ok)
-            return (0.0 if lo is None else lo), (1.0 if hi is None else hi)
+    def between(w: tuple, a0: int, ok) -> tuple[float, float]:
+        tr, dr, tl, dl = w
+        hi = _walk(tr, dr, a0, ok)
+        lo = _walk(tl, dl, a0, ok)
+        return (0.0 if lo is None else lo), (1.0 if hi is None else hi)
+
+    for i in idx:
+        t = ev_t[starts[i]:starts[i + 1]]
+        other_up = ev_other_up[starts[i]:starts[i + 1]]
+        a0 = int(above[i])
+        mine = walks(t, other_up)
+
+        def interval(ok, mine=mine, a0=a0) -> tuple[float, float]:
+            return between(mine, a0, ok)
 
         out["rank"][i] = a0 + 1
         out["rank_from"][i], out["rank_to"][i] = interval(lambda s, a0=a0: s == a0)
@@ -1563,11 +1649,17 @@ def sweep(N, weights=None, kpi: str | None = None, *, role: str | None = None, g
         if grader is None:
             continue
         if grader.method == "forced":
-            code0 = int(min(np.searchsorted(cuts, a0 + 1, side="left"), len(cuts) - 1))
+            c, a = cuts, a0
+            if gg is not None:  # (within the person's group: its size, those of it above, its swaps)
+                c, a = grader.cuts(scored_g[gg[i]]), int(above_g[i])
+                with_group = gg[ev_o[starts[i]:starts[i + 1]]] == gg[i]
+                grade_walks = walks(t[with_group], other_up[with_group])
+            code0 = int(min(np.searchsorted(c, a + 1, side="left"), len(c) - 1))
             grade_now[i] = grader.labels[code0]
-            band = (lambda s, code0=code0: np.minimum(np.searchsorted(cuts, s + 1, side="left"),
-                                                       len(cuts) - 1) == code0)
-            out["grade_from"][i], out["grade_to"][i] = interval(band)
+            band = (lambda s, code0=code0, c=c: np.minimum(np.searchsorted(c, s + 1, side="left"),
+                                                            len(c) - 1) == code0)
+            out["grade_from"][i], out["grade_to"][i] = between(grade_walks, a, band) if gg is not None \
+                else interval(band)
         else:
             code0 = int(grader.codes(np.array([score0[i]]))[0])
             grade_now[i] = grader.labels[code0]
@@ -2686,7 +2778,7 @@ def compare_scenarios(scorecard, params=None, *, kpis=None, targets=None, rating
         t = info.copy()
         t["score"] = s
         t["rank"] = rank(s, tie=grading.rank_tie)
-        t["grade"] = assign_grades(s, grading)
+        t["grade"] = assign_grades(s, grading, _grade_groups(info["role"], params))
         if pay is not None:
             # the payout notices depend on the plan and the data, not on the weights: said
             # once (by the baseline's run), not once per scenario
@@ -3424,7 +3516,8 @@ def weight_sliders(scorecard, role: str, *, rows: int = 15, kpis=None, language:
         t["score"] = s
         t["rank"] = rank(s, tie=model.rank_tie)
         if grading is not None:
-            t["grade"] = assign_grades(s, grading)
+            groups = None if model.grade_groups is None else pd.Series(model.grade_groups, index=model.people.index)
+            t["grade"] = assign_grades(s, grading, groups)
         t["baseline_rank"] = model.people["rank"]
         t["rank_change"] = t["baseline_rank"] - t["rank"]
         t = t.sort_values(["rank", "baseline_rank"], kind="mergesort")

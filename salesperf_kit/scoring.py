@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,7 +74,7 @@ from .periods import Period, parse_period
 __all__ = [
     "NORMALISATION_METHODS", "RANK_TIES", "STEPS", "normalise", "weights_for", "rank", "assign_grades",
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
-    "forced_counts", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
+    "forced_counts", "grade_groups", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
     "roles_without_kpis", "roles_mostly_unscored", "attainment_without_targets", "kpis_with_targets", "target_found",
 ]
 
@@ -451,13 +452,29 @@ def forced_counts(n: int, shares: list[float]) -> list[int]:
     return counts
 
 
-def assign_grades(scores: pd.Series, grading) -> pd.Series:
+def grade_groups(roles: pd.Series, params) -> pd.Series | None:
+    """The groups a forced distribution grades apart (``scoring.grading.within: role``):
+    each person's peer group (:meth:`~salesperf_kit.params.Params.peer_group`: their plan
+    role, or the role it names as ``peers``), same index as ``roles``; None when everyone is
+    graded together (``within: company``, or grades by threshold, which depend on no one
+    else)."""
+    g = params.scoring.grading
+    if g.method != "forced" or g.within != "role":
+        return None
+    return roles.map(lambda r: (params.peer_group(r) or str(r)) if isinstance(r, str) else "")
+
+
+def assign_grades(scores: pd.Series, grading, groups: pd.Series | None = None) -> pd.Series:
     """Grade every score.
 
     Parameters
     ----------
     scores : Series
     grading : Grading (``params.scoring.grading``) or a mapping of its fields
+    groups : Series, optional
+        Same index as ``scores`` (:func:`grade_groups`): a forced distribution is then
+        applied within each group on its own, its shares taken over the group's scored
+        people.
 
     Returns
     -------
@@ -478,6 +495,11 @@ def assign_grades(scores: pd.Series, grading) -> pd.Series:
       reaches, so the next grade's count shrinks by as many.
     """
     g = as_grading(grading)
+    if groups is not None and g.method == "forced":
+        out = pd.Series(None, index=scores.index, dtype=object, name="grade")
+        for _, members in scores.groupby(groups.reindex(scores.index).fillna("").to_numpy(), sort=False):
+            out[members.index] = assign_grades(members, g)
+        return out
     s = _settled(scores)   # (equal to 9 decimals: a tie, as in :func:`rank`)
     out = pd.Series(None, index=s.index, dtype=object, name="grade")
     order = grade_order(g)
@@ -588,12 +610,22 @@ def rating_points(reviews: pd.DataFrame, period, *, reviewer_weights: dict[str, 
 
 
 # ----------------------------------------------------------------------------- scorecard
-def tie_notes(grades: pd.Series, scores: pd.Series, grading) -> list[Note]:
+def tie_notes(grades: pd.Series, scores: pd.Series, grading, groups: pd.Series | None = None,
+              names: Mapping[str, tuple[str, str]] | None = None) -> list[Note]:
     """Notes on the grades of a forced distribution that hold more people than their
-    share because equal scores share a grade (see :func:`assign_grades`)."""
+    share because equal scores share a grade (see :func:`assign_grades`); with ``groups``,
+    per group, headed by its name (``names``: group -> what to call it in English and in
+    Chinese; else the group's key)."""
     g = as_grading(grading)
     if g.method != "forced":
         return []
+    if groups is not None:
+        out = []
+        keys = groups.reindex(scores.index).fillna("")
+        for who, members in scores.groupby(keys.to_numpy(), sort=True):
+            en, zh = (names or {}).get(who, (who, who))
+            out += [Note(f"{en}: {n}", f"{zh}：{n.zh}") for n in tie_notes(grades[members.index], members, g)]
+        return out
     order = grade_order(g)
     n = int(pd.to_numeric(scores, errors="coerce").notna().sum())
     quota = dict(zip(order, forced_counts(n, [g.distribution[k] for k in order])))
@@ -1248,8 +1280,10 @@ def score(kpis, params, *, targets: pd.DataFrame | None = None, ratings: pd.Data
         t["score"] = (1 - tw) * t["individual_score"] + tw * t["team_score"]
 
     t["rank"] = rank(t["score"], tie=sc.grading.rank_tie)
-    t["grade"] = assign_grades(t["score"], sc.grading)
-    notes += tie_notes(t["grade"], t["score"], sc.grading)
+    groups = grade_groups(t["role"], params)
+    t["grade"] = assign_grades(t["score"], sc.grading, groups)
+    notes += tie_notes(t["grade"], t["score"], sc.grading, groups,
+                       names={r: (params.role_label(r, "en"), params.role_label(r, "zh")) for r in sc.roles})
     labels = sc.grading.labels.get(language, {})
     t["grade_label"] = [labels.get(g, g) if isinstance(g, str) else None for g in t["grade"]]
     order = grade_order(sc.grading)
@@ -1425,7 +1459,7 @@ _TEXT = {
         "s6": "6. Rank: {rank} of {n} (ties: {tie}).",
         "s7": "7. Grade: {grade}{label} ({how}).",
         "thresholds": "thresholds {}",
-        "forced": "forced distribution {}",
+        "forced": "forced distribution {}", "within_role": " within each role",
         "no_grade": "no grade",
         "promo_yes": "Eligible for promotion ({consecutive} consecutive periods at {grade} or better).",
         "promo_no": "Not eligible for promotion ({consecutive} consecutive periods at {grade} or better needed).",
@@ -1468,7 +1502,7 @@ _TEXT = {
         "s6": "6. 排名：第 {rank} 名，共 {n} 人（并列规则：{tie}）。",
         "s7": "7. 评级：{grade}{label}（{how}）。",
         "thresholds": "分数线 {}",
-        "forced": "强制分布 {}",
+        "forced": "强制分布 {}", "within_role": "，各岗位分别计",
         "no_grade": "无评级",
         "promo_yes": "具备晋升资格（连续 {consecutive} 期达到 {grade} 或以上）。",
         "promo_no": "暂不具备晋升资格（需连续 {consecutive} 期达到 {grade} 或以上）。",
@@ -1757,7 +1791,8 @@ def _explain(card: Scorecard, employee_id: str, language: str, options: str = ""
     tie = tx.get("ties", {}).get(sc.grading.rank_tie, sc.grading.rank_tie)
     lines.append(tx["s6"].format(rank=_fmt_count(row["rank"]), n=n_ranked, tie=tie))
     g = sc.grading
-    how = tx["forced"].format("/".join(f"{k} {v:.0%}" for k, v in g.distribution.items())) if g.method == "forced" \
+    how = tx["forced"].format("/".join(f"{k} {v:.0%}" for k, v in g.distribution.items())) \
+        + (tx["within_role"] if g.within == "role" else "") if g.method == "forced" \
         else tx["thresholds"].format(", ".join(f"{k} >= {v:g}" for k, v in g.thresholds.items()))
     grade_label = g.labels.get(language, {}).get(row["grade"], "") if isinstance(row["grade"], str) else ""
     lines.append(tx["s7"].format(grade=row["grade"] if isinstance(row["grade"], str) else tx["no_grade"],

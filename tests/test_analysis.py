@@ -1018,3 +1018,30 @@ def test_a_weakest_kpi_at_the_role_s_best_is_still_the_top():
     details = pd.DataFrame(rows, columns=["employee_id", "kpi", "raw", "target", "normalised", "weight"])
     card = an.feedback_cards(table, details).set_index("employee_id").loc["p1"]
     assert card["gap_kpi"] == "training_pass_rate" and pd.isna(card["next_step_basis"])
+
+
+def test_a_forced_distribution_over_roles_scored_on_other_kpis_is_diagnosed():
+    """Telesales demo: the 20/70/10 distribution over 55 agents and 5 team leads (scored on
+    other KPIs) gave 2 of the 5 leads a C, 40 % where C is 10 %. The diagnostic names the
+    role and the setting that grades each role on its own; agents at 4 of 55 (7 %, within
+    half of 10 %) are not named, nor is anyone once the plan grades within each role."""
+    plan = {"business": "telesales", "scoring": {
+        "roles": {"agent": {"weights": {"revenue": 0.6, "calls": 0.4}}, "team_lead": {"weights": {"revenue": 1.0}}},
+        "grading": {"method": "forced", "distribution": {"A": 0.2, "B": 0.7, "C": 0.1}}}}
+    table = pd.DataFrame({"employee_id": [f"a{i}" for i in range(55)] + [f"l{i}" for i in range(5)],
+                          "role": ["agent"] * 55 + ["team_lead"] * 5, "score": 50.0,
+                          "grade": ["A"] * 12 + ["B"] * 39 + ["C"] * 4 + ["B"] * 3 + ["C"] * 2})
+    d = an.plan_diagnostics(params_from_dict(plan), scorecard_table=table)
+    [row] = d[d["issue"] == "forced_across_roles"].to_dict("records")
+    assert (row["role"], row["value"], row["threshold"], row["people"], row["grade"]) == ("team_lead", 2, 0.1, 5, "C")
+    plan["scoring"]["grading"]["within"] = "role"
+    assert "forced_across_roles" not in set(an.plan_diagnostics(params_from_dict(plan), scorecard_table=table)["issue"])
+    # roles scored on the same KPIs share one curve fairly
+    plan["scoring"]["grading"]["within"] = "company"
+    plan["scoring"]["roles"]["team_lead"]["weights"] = {"revenue": 0.6, "calls": 0.4}
+    assert "forced_across_roles" not in set(an.plan_diagnostics(params_from_dict(plan), scorecard_table=table)["issue"])
+    from salesperf_kit.reporting import diagnostic_sentence
+    assert diagnostic_sentence({**row, "role": "Team lead"}, "en") == (
+        "Role Team lead: 2 of its 5 graded people are at the lowest grade, C, where the forced distribution gives it "
+        "10%: roles scored on different KPIs share one curve. To grade each role on its own, set "
+        "scoring.grading.within: role.")

@@ -41,9 +41,20 @@ def demo(tmp_path_factory):
     """The telesales demo month with two named scenarios and a phase (team blend, 360
     ratings, bonuses and a forced 20/70/10 distribution, as the shipped plan has), loaded
     the way the notebook loads it (``data_path="demo"``: the demo data in memory)."""
+    return _demo_inputs(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def demo_within(tmp_path_factory):
+    """:func:`demo` with its forced distribution applied within each role (55 agents, 5 leads)."""
+    return _demo_inputs(tmp_path_factory, within="role")
+
+
+def _demo_inputs(tmp_path_factory, within: str = "company"):
     import yaml
 
     base = load_params("telesales").model_dump(exclude={"source"})
+    base["scoring"]["grading"]["within"] = within
     agent = dict(base["scoring"]["roles"]["agent"]["weights"])
     base["scoring"]["phases"] = [{"name": "launch", "months": [3], "roles": {
         "agent": {"revenue": 0.2, "calls": 0.3, "connect_rate": 0.2, "effective_talk_minutes": 0.3}}}]
@@ -120,6 +131,7 @@ def test_grades_follow_the_scorer():
 def brute_counts(model: sc.ScoreModel, W: np.ndarray) -> dict:
     """Per person, loop over the rows with the scorer's own rank and assign_grades."""
     labels = sc._Grader.of(model.grading).labels
+    groups = None if model.grade_groups is None else pd.Series(model.grade_groups, index=model.people.index)
     n = len(model.people)
     grade = np.zeros((n, len(labels)), dtype=int)
     top = np.zeros(n, dtype=int)
@@ -127,7 +139,7 @@ def brute_counts(model: sc.ScoreModel, W: np.ndarray) -> dict:
     for w in W:
         s = pd.Series(model.scores(w), index=model.people.index)
         r = rank(s, tie="min")
-        g = assign_grades(s, model.grading)
+        g = assign_grades(s, model.grading, groups)
         top += (r <= model.top_k).to_numpy()
         rank_sum += r.fillna(0).to_numpy()
         for j, lab in enumerate(labels):
@@ -182,6 +194,30 @@ def test_simulate_follows_every_step_of_the_scorer(demo):
     assert sim.grade_counts.tolist() == want["grade"].tolist()
     assert sim.top_k_counts.tolist() == want["top"].tolist()
     assert sim.rank_sum == pytest.approx(want["rank_sum"])
+
+
+def test_a_forced_distribution_within_each_role_in_every_analysis(demo_within):
+    """scoring.grading.within: role: the 5 team leads get 20/70/10 among themselves (1 A,
+    4 B: 0.7 x 5 = 3.5 and 0.1 x 5 = 0.5 tie for the last place, which goes to the better
+    grade), the 55 agents among themselves (11 A, 39 B, 5 C: 11 / 38.5 / 5.5, the last
+    place again to B). Graded all together, 2 of the 5 leads got a C. The model, the
+    vectorised counts, the sweep and the scenario comparison grade as the scorer does."""
+    card = demo_within.scorecard.table
+    counts = card.groupby("role")["grade"].value_counts().unstack(fill_value=0)
+    assert counts.loc["team_lead"].to_dict() == {"A": 1, "B": 4, "C": 0}
+    assert counts.loc["agent"].to_dict() == {"A": 11, "B": 39, "C": 5}
+    model = sc.score_model(demo_within.scorecard, kpis=demo_within.kpis)
+    assert model.grades(model.scores(model.weights)).tolist() == card["grade"].tolist()
+    W = sc.draw_weights(model, draws=30, seed=5, concentration=20)
+    want = brute_counts(model, W.to_numpy())
+    sim = sc.simulate(model, W, chunk=8)
+    assert sim.grade_counts.tolist() == want["grade"].tolist()
+    for role, kpi in (("agent", "revenue"), ("team_lead", "csat")):
+        one = sc.score_model(demo_within.scorecard, role=role, kpis=demo_within.kpis)
+        check_sweep_against_grid(sc.sweep(one, kpi), one, grid=2001)
+    table = sc.compare_scenarios(demo_within.scorecard, kpis=demo_within.kpis).table
+    base = table[table["scenario"] == "baseline"].set_index("employee_id")["grade"]
+    assert base.reindex(card["employee_id"].astype(str)).tolist() == card["grade"].tolist()
 
 
 def test_rank_quantiles_from_the_histogram():
@@ -331,7 +367,7 @@ def check_sweep_against_grid(s: sc.Sweep, model: sc.ScoreModel, grid: int = 4001
     assert rows[1:-1].all()
     assert S[rows] == pytest.approx(s.scores(t).to_numpy()[rows], abs=1e-8)
     R = sc.rank_matrix(S, tie="min")
-    G = sc.grade_matrix(S, model.grading) if model.grading is not None else None
+    G = sc.grade_matrix(S, model.grading, groups=model.grade_groups) if model.grading is not None else None
     step = 1 / (grid - 1)
     ids = list(model.people.index)
     for e, row in s.people.dropna(subset=["rank"]).iterrows():

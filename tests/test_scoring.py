@@ -695,6 +695,31 @@ def test_forced_ignores_missing_scores():
     assert pd.isna(got.iloc[1])
 
 
+def test_forced_within_each_role_takes_the_shares_over_the_role():
+    """Five reps (50 .. 10) and two leads (95, 90), forced 20/70/10. All together, 7 people
+    get 1 / 5 / 1: the lead of 95 A; the lead of 90 and the reps of 50 .. 20 B; the rep of 10
+    C. Within each role: the reps' quotas 1 / 3.5 / .5 give 1 / 3 / 0 and the place left goes
+    to B (its .5 ties C's; the better grade) -> 1 / 4 / 0; the leads' .4 / 1.4 / .2 give
+    0 / 1 / 0 and the place left goes to A (its .4 ties B's) -> 1 / 1 / 0."""
+    from salesperf_kit.scoring import grade_groups, tie_notes
+
+    g = _forced({"A": 0.2, "B": 0.7, "C": 0.1})
+    scores = pd.Series([50.0, 40, 30, 20, 10, 95, 90], index=list("abcdeLM"))
+    roles = pd.Series(["rep"] * 5 + ["lead"] * 2, index=scores.index)
+    assert assign_grades(scores, g).tolist() == ["B", "B", "B", "B", "C", "A", "B"]
+    assert assign_grades(scores, g, roles).tolist() == ["A", "B", "B", "B", "B", "A", "B"]
+    params = make_params(grading={"method": "forced", "distribution": {"A": 0.2, "B": 0.7, "C": 0.1},
+                                  "within": "role"})
+    assert grade_groups(pd.Series(["agent", None]), params).tolist() == ["agent", ""]
+    assert grade_groups(pd.Series(["agent"]), make_params()) is None  # (everyone together by default)
+    # a tie's note says in which role it happened
+    tied = pd.Series([50.0, 50, 30, 20, 10, 95, 90], index=list("abcdeLM"))
+    [note] = tie_notes(assign_grades(tied, g, roles), tied, g, roles, names={"rep": ("Rep", "代表")})
+    assert str(note) == ("Rep: Grade A: 2 people where the distribution allows 1, because equal scores share the "
+                         "better grade. Break ties (e.g. a finer KPI) if the cap must hold.")
+    assert note.zh.startswith("代表：等级 A：按比例应为 1 人")
+
+
 def test_grade_order():
     assert grade_order(Grading(thresholds={"B": 60, "A": 80, "C": 0})) == ["A", "B", "C"]
     assert grade_order(_forced({"A": 0.2, "B": 0.7, "C": 0.1})) == ["A", "B", "C"]
