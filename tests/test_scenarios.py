@@ -203,6 +203,8 @@ def test_a_forced_distribution_within_each_role_in_every_analysis(demo_within):
     place again to B). Graded all together, 2 of the 5 leads got a C. The model, the
     vectorised counts, the sweep and the scenario comparison grade as the scorer does."""
     card = demo_within.scorecard.table
+    assert "(forced distribution A 20%/B 70%/C 10% within each role)" in \
+        demo_within.scorecard.explain(str(card["employee_id"].iloc[0]), "en")
     counts = card.groupby("role")["grade"].value_counts().unstack(fill_value=0)
     assert counts.loc["team_lead"].to_dict() == {"A": 1, "B": 4, "C": 0}
     assert counts.loc["agent"].to_dict() == {"A": 11, "B": 39, "C": 5}
