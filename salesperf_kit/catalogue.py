@@ -92,6 +92,7 @@ _ROWS = [
     ("target_attainment", "目标完成率", "Target attainment", True, "ratio", "result"),
     ("per_capita_output", "人均产出", "Output per head", True, "currency", "result"),
     ("sales_cost_ratio", "销售成本率", "Sales-cost ratio", False, "ratio", "result"),
+    ("win_rate", "赢单率", "Win rate", True, "ratio", "result"),
     # --- online sales and network-sales teams
     ("sessions", "网站流量", "Sessions", True, "count", "process"),
     ("unique_visitors", "独立访客数", "Unique visitors", True, "count", "process"),

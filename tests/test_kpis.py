@@ -336,6 +336,10 @@ OCTOBER = {
                          "E2": 0.0,    # 0 / 400
                          "E3": 0.0,    # no spend: 0 / 120
                          "E4": NAN},   # 0 / 0
+    "win_rate": {"E1": 1.0,  # o1, o2, o3 won / 3 closed
+                 "E2": 0.5,  # o4 won / o4, o5 (cancelled: lost)
+                 "E3": 1.0,  # o6, o7 (refunded: they were sold) and o8 / 3
+                 "E4": NAN},  # 0 / 0
     # --- online sales
     "sessions": {"E1": 500.0,  # 400 + 100 (unowned and September rows left out)
                  "E2": 50.0, "E3": 0.0, "E4": 0.0},
@@ -691,6 +695,64 @@ def test_inquiry_conversion_counts_the_orders_of_the_inquiry_channels(shop):
     res = compute_kpis(shop, "2026-10", kpis=["inquiry_conversion"], options={"inquiry_channels": ["咨询"]})
     assert "inquiry_conversion" not in res.kpis
     assert "column(s) channel of 'orders' (kpi_options.inquiry_channels)" in " ".join(map(str, res.notices))
+
+
+def _deals(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Orders (employee, order_date, status) of a CRM pipeline's closed deals: Won mapped to
+    completed, Lost to cancelled."""
+    return _table("order_id employee_id customer_id order_date amount status",
+                  [(f"d{i}", e, f"a{i}", day, 1000.0, status) for i, (e, day, status) in enumerate(rows)],
+                  ("order_date",))
+
+
+DEALS = [("E1", "2026-10-03", "completed"), ("E1", "2026-10-09", "completed"), ("E1", "2026-10-21", "completed"),
+         ("E1", "2026-10-30", "cancelled"),
+         ("E1", "2026-09-12", "cancelled"),   # lost in September: not October's
+         ("E2", "2026-10-05", "cancelled"), ("E2", "2026-10-25", "cancelled"),
+         ("E3", "2026-10-02", "completed"), ("E3", "2026-10-14", "refunded"), ("E3", "2026-10-28", "cancelled"),
+         ("E4", "2026-11-02", "completed")]   # won in November: E4 closed nothing in October
+
+
+def test_win_rate_is_won_over_won_and_lost_deals_of_the_period(employees):
+    """A consultant's Maven CRM export: October's Lost deals were in no figure. The win rate
+    counts them: deals won / deals closed (won or lost) in the period."""
+    res = compute_kpis({"employees": employees, "orders": _deals(DEALS)}, "2026-10", kpis=["win_rate", "orders"])
+    assert_kpi(res, "win_rate", {"E1": 0.75,   # 3 won / (3 won + 1 lost); September's lost deal is not October's
+                                 "E2": 0.0,    # 0 / 2: lost everything
+                                 "E3": 2 / 3,  # completed and refunded (sold) / 3
+                                 "E4": NAN})   # nothing closed in October: 0 / 0
+    parts = res.long[res.long["kpi"] == "win_rate"].set_index("employee_id")
+    assert parts["numerator"].to_dict() == {"E1": 3.0, "E2": 0.0, "E3": 2.0, "E4": 0.0}
+    assert parts["denominator"].to_dict() == {"E1": 4.0, "E2": 2.0, "E3": 3.0, "E4": 0.0}
+    assert_kpi(res, "orders", {"E1": 3.0, "E2": 0.0, "E3": 1.0})  # orders count the kept sales: not the refunded one
+    # refund handling decides when a refund is taken off revenue, not whether the deal was won
+    claw = compute_kpis({"employees": employees, "orders": _deals(DEALS)}, "2026-10", kpis=["win_rate"],
+                        options={"refund_handling": "clawback"})
+    pd.testing.assert_frame_equal(claw.wide, res.wide[claw.wide.columns])
+
+
+def test_win_rate_rolls_up_from_summed_won_and_closed_deals(employees):
+    res = compute_kpis({"employees": employees, "orders": _deals(DEALS)}, "2026-10", kpis=["win_rate"])
+    team = res.rollup("team").set_index("team")["win_rate"]
+    # North: E1 3/4 and E2 0/2 -> (3 + 0) / (4 + 2) = 0.5, not the mean of the rates (0.375)
+    assert team["North"] == pytest.approx(0.5)
+    # South: E3 2/3 and E4 0/0 -> 2 / 3 (E4's NaN is no 0 in a mean)
+    assert team["South"] == pytest.approx(2 / 3)
+    # company: (3 + 0 + 2 + 0) / (4 + 2 + 3 + 0) = 5/9, not the mean 0.47
+    assert res.rollup("company")["win_rate"].iloc[0] == pytest.approx(5 / 9)
+    # E1's subtree is everyone; E2's is E2 and E3: (0 + 2) / (2 + 3)
+    manager = res.rollup("manager").set_index("manager")["win_rate"]
+    assert manager["E1"] == pytest.approx(5 / 9) and manager["E2"] == pytest.approx(2 / 5)
+
+
+def test_win_rate_needs_the_order_status(employees):
+    orders = _deals(DEALS).drop(columns="status")
+    res = compute_kpis({"employees": employees, "orders": orders}, "2026-10", kpis=["win_rate", "revenue"])
+    assert res.kpis == ["revenue"] and res.left_out["win_rate"] == "column(s) status of 'orders'"
+    assert "win_rate left out: it needs column(s) status of 'orders'" in res.notices[0]
+    assert res.notices[0].zh.startswith("未计算「赢单率」：数据中缺少「订单」表的")
+    with pytest.raises(KPIError, match="win_rate needs column.*status"):  # asked for in the plan's kpis:
+        compute_kpis({"employees": employees, "orders": orders}, "2026-10", kpis=["revenue"], required=["win_rate"])
 
 
 # ----------------------------------------------------------------------------- customers across periods

@@ -191,6 +191,7 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
                    sum(amount) FILTER (WHERE vp AND customer_tier IN ({tiers})) AS big_revenue,
                    count(*) FILTER (WHERE cur AND placed) AS placed_orders,
                    count(*) FILTER (WHERE cur AND refunded) AS refunded_orders,
+                   count(*) FILTER (WHERE cur) AS closed_orders,  -- won (placed) or lost (cancelled)
                    sum(amount) FILTER (WHERE vq) AS revenue_ordered_prev, count(*) FILTER (WHERE vq) AS orders_prev,
                    sum(paid_amount) FILTER (WHERE vp) AS collected, sum(amount) FILTER (WHERE vp) AS billed
             FROM w GROUP BY grp),
@@ -770,7 +771,7 @@ class FactGroup:
 FACT_GROUPS: dict[str, FactGroup] = {g.name: g for g in [
     FactGroup("orders_period", "orders", _orders_period, (
         "revenue_ordered", "orders", "inquiry_orders", "units", "cost", "profit", "big_revenue", "buyers", "repeat_buyers",
-        "placed_orders", "refunded_orders", "revenue_ordered_prev", "orders_prev", "buyers_prev",
+        "placed_orders", "refunded_orders", "closed_orders", "revenue_ordered_prev", "orders_prev", "buyers_prev",
         "retained_buyers", "collected", "billed"), pooled=True),
     FactGroup("orders_received", "orders", _orders_received, ("received_revenue", "received_revenue_prev")),
     FactGroup("orders_history", "orders", _orders_history, (

@@ -9,7 +9,7 @@ __all__ = [
     "revenue", "units", "orders", "aov", "revenue_per_buyer", "profit", "margin", "growth_rate",
     "new_customers", "new_customer_growth", "repurchase_rate", "returning_share", "retention_rate",
     "retention_30d", "retention_90d", "ltv", "received_revenue", "collection_rate", "complaint_rate",
-    "csat", "csat_share", "target_attainment", "per_capita_output", "sales_cost_ratio",
+    "csat", "csat_share", "target_attainment", "per_capita_output", "sales_cost_ratio", "win_rate",
 ]
 
 O = ("employee_id", "customer_id", "order_date", "amount")
@@ -252,3 +252,21 @@ def sales_cost_ratio(f: pd.DataFrame) -> pd.DataFrame:
     sales_cost_ratio = (ad + promotion spend owned by the employee) / revenue
     """
     return ratio(f["spend"], f["revenue"])
+
+
+@kpi("win_rate", needs={"orders": O + ("status",)}, facts=("placed_orders", "closed_orders"))
+def win_rate(f: pd.DataFrame) -> pd.DataFrame:
+    """赢单率 — win rate.
+
+    win_rate = orders won / orders closed (won or lost), both dated in the period
+
+    Won is every order but a cancelled one, lost a cancelled one: (completed + refunded) /
+    (completed + refunded + cancelled). A deal pipeline (a CRM's Won and Lost mapped to
+    completed and cancelled) gives the share of the deals closed in the period that were
+    won: the lost ones count in no other KPI. A refunded order was won, since it was sold
+    (refund_rate counts it among the orders placed too); a later refund is the refund
+    rate's business, so ``refund_handling`` does not change this KPI. An order without a
+    status is won, as it counts in revenue and orders. Orders without a status column
+    leave the KPI out, as any KPI whose columns the data lack.
+    """
+    return ratio(f["placed_orders"], f["closed_orders"])
