@@ -928,12 +928,12 @@ UNSCORED = {"lack": "not computed from these data: weight redistributed",
 IDLE = "no activity (0 / 0): 0 points"
 
 
-#: the denominators that count what a person did in the period (orders, buyers, sales, calls
-#: made): a ratio over none of them measures nothing done. Denominators given to a person
-#: (sessions, tickets) or measured on them (survey responses, last period's buyers) are not:
-#: without them the ratio has no value, and its weight is shared out
-_OWN_OUTPUT = frozenset({"orders", "buyers", "revenue_ordered", "placed_orders", "new_customers", "calls",
-                         "connected", "connected_customers", "intent_customers"})
+#: the denominators that count what a person did in the period (orders, buyers, sales, deals
+#: closed, calls made): a ratio over none of them measures nothing done. Denominators given to
+#: a person (sessions, tickets) or measured on them (survey responses, last period's buyers)
+#: are not: without them the ratio has no value, and its weight is shared out
+_OWN_OUTPUT = frozenset({"orders", "buyers", "revenue_ordered", "placed_orders", "closed_orders", "new_customers",
+                         "calls", "connected", "connected_customers", "intent_customers"})
 
 
 def _idle_pairs(kpis) -> set[tuple[str, str]]:

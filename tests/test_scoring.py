@@ -370,6 +370,20 @@ def test_a_ratio_with_nothing_to_measure_scores_zero_among_peers_who_had_some(kp
     assert detail(card, "E2", "repurchase_rate")["normalised"] == pytest.approx(25.0)
 
 
+def test_a_win_rate_with_no_deal_closed_scores_zero_among_peers_who_closed_some(data):
+    """Closed deals are the person's own output, as orders are: an agent who closed no deal
+    (E4, 0 / 0) did nothing the win rate measures, and is not moved onto calls alone."""
+    # o0 (E2, September), o1, o2 (E1) won; o3 (E1) lost; o4 (E2) won, o5 (E2) lost; o6 (E3) lost
+    data["orders"]["status"] = ["completed", "completed", "completed", "cancelled", "completed", "cancelled",
+                                "cancelled"]
+    p = make_params(roles={"agent": {"weights": {"calls": 0.5, "win_rate": 0.5}}, "lead": {"weights": {"calls": 1.0}}})
+    card = score(compute_kpis(data, PERIOD, kpis=["calls", "win_rate"]), p)
+    d = detail(card, "E4", "win_rate")
+    assert d["note"] == "no activity (0 / 0): 0 points" and d["normalised"] == 0 and d["effective_weight"] == 0.5
+    # E3 lost its only deal: a win rate of 0, ranked last among E1 (2/3), E2 (1/2) and E3
+    assert detail(card, "E3", "win_rate")["raw"] == 0.0 and detail(card, "E3", "win_rate")["normalised"] == 0
+
+
 def test_a_kpi_without_value_is_redistributed(kpis):
     """A value the data do not give (E4 missing from a KPI sheet) is no result: its weight goes
     to the person's other KPIs."""
