@@ -22,7 +22,7 @@ SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=N
 
 # shares and rates that can only lie in [0, 1] on valid data
 UNIT_INTERVAL = ["connect_rate", "repurchase_rate", "returning_share", "retention_rate", "retention_30d",
-                 "retention_90d", "refund_rate", "big_customer_share", "collection_rate", "intent_rate"]
+                 "retention_90d", "refund_rate", "big_customer_share", "collection_rate", "intent_rate", "win_rate"]
 # sums and counts
 SUMS = ["revenue", "units", "orders", "new_customers", "received_revenue", "calls", "effective_talk_minutes",
         "intent_customers", "team_revenue", "new_markets"]
@@ -127,6 +127,15 @@ def test_kpi_properties(case):
     both = values[["aov", "revenue_per_buyer"]].dropna()
     assert (both["revenue_per_buyer"] >= both["aov"] - 1e-9).all()
     assert (values["team_revenue"] >= values["revenue"] - 1e-9)[values["revenue"].notna()].all()
+    # win rate: the period's orders not cancelled over all of them, whatever the refund handling
+    if "orders" not in uncovered:
+        o = data["orders"]
+        mine = o[(o["order_date"] >= p.start) & (o["order_date"] < p.end)]
+        parts = res.long[res.long["kpi"] == "win_rate"].set_index("employee_id")
+        closed = mine.groupby("employee_id").size().reindex(ids, fill_value=0)
+        won = mine[mine["status"] != "cancelled"].groupby("employee_id").size().reindex(ids, fill_value=0)
+        assert parts["denominator"].reindex(ids).tolist() == closed.astype(float).tolist()
+        assert parts["numerator"].reindex(ids).tolist() == won.astype(float).tolist()
 
     # the company roll-up sums the people
     company = res.rollup("company").iloc[0]
