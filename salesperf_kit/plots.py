@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 import warnings
 
 import matplotlib
@@ -65,9 +66,88 @@ def _ax(ax, figsize=None):
     return ax
 
 
+def _lay_out(fig) -> None:
+    """Lay ``fig`` out as a report saves it (tight layout), so that what is measured on it
+    (room for labels) holds in the saved image. (A colour bar's axes is not laid out by
+    tight_layout, which says so: it is left where it is.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+
+
+#: the space kept between two labels (points); the widths (characters) a long label written
+#: level is wrapped at, in turn, at its spaces only (a Chinese label is not broken), as long as
+#: it takes at most LABEL_LINES lines; and the slants tried, in turn, when level labels do not fit
+LABEL_GAP_PT = 3.0
+LABEL_WRAPS = (16, 10)
+LABEL_LINES = 3
+LABEL_SLANTS = (45.0, 90.0)
+
+
+def _wrap(label: str, width: int) -> str:
+    return textwrap.fill(label, width=width, break_long_words=False, break_on_hyphens=False)
+
+
+def _fit_xticklabels(ax, *, own: bool) -> float:
+    """Write the x tick labels level where they fit, long ones wrapped onto more lines (see
+    :data:`LABEL_WRAPS`); else on the first slant of :data:`LABEL_SLANTS` at which neighbours
+    keep apart, each label on one line ending under its tick (right-aligned, turned about that
+    end: centred, a slanted label would sit off its column). Returns the angle.
+
+    Neighbours keep apart level when their boxes leave :data:`LABEL_GAP_PT` between them; on a
+    slant θ the labels are parallel strips ``pitch × sin θ`` apart (pitch: the distance of
+    two ticks), which must exceed a label's height. ``own``: the figure is the function's
+    own, laid out (tight) before measuring, as a report saves it; else it is measured as the
+    caller laid it out."""
+    fig = ax.figure
+    ticks = list(ax.get_xticks())
+    texts = [t.get_text() for t in ax.get_xticklabels()]
+    if len(ticks) != len(texts) or not any(texts):
+        return 0.0
+    px = fig.dpi / 72.0
+    choices = []
+    for width in LABEL_WRAPS:
+        wrapped = [_wrap(t, width) for t in texts]
+        if max(w.count("\n") for w in wrapped) < LABEL_LINES and (0.0, wrapped) not in choices:
+            choices.append((0.0, wrapped))
+    choices += [(angle, texts) for angle in LABEL_SLANTS]
+
+    def apply(angle: float, labels: list[str]) -> None:
+        if angle:
+            ax.set_xticks(ticks, labels, rotation=angle, ha="right", va="center" if angle == 90 else "top",
+                          rotation_mode="anchor")
+        else:
+            ax.set_xticks(ticks, labels, rotation=0, ha="center", va="top", rotation_mode="default")
+
+    def fits(angle: float) -> bool:
+        if own:
+            _lay_out(fig)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        labels = [t for t in ax.get_xticklabels() if t.get_text()]
+        gap = LABEL_GAP_PT * px
+        if not angle:
+            boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
+            return all(a.x1 + gap <= b.x0 for a, b in zip(boxes, boxes[1:]))
+        xs = sorted(ax.transData.transform([(x, 0) for x in ticks])[:, 0])
+        pitch = min((b - a for a, b in zip(xs, xs[1:])), default=np.inf)
+        # (a label's height as it reads: its box level, before the turn)
+        height = max(renderer.get_text_width_height_descent(t.get_text(), t.get_fontproperties(), ismath=False)[1]
+                     for t in labels)
+        return height + gap <= pitch * np.sin(np.radians(angle))
+
+    for i, (angle, labels) in enumerate(choices):
+        apply(angle, labels)
+        if i == len(choices) - 1 or fits(angle):
+            return angle
+    return choices[-1][0]
+
+
 def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", title: str = "",
                      ylabel: str = "", ax=None) -> plt.Axes:
-    """Box plot with the individual points of one KPI per group (tidy ``data``)."""
+    """Box plot with the individual points of one KPI per group (tidy ``data``); the groups'
+    labels are written level unless they would run together."""
+    own = ax is None
     ax = _ax(ax)
     d = data.dropna(subset=[value])
     order = sorted(d[group].astype(str).unique())
@@ -85,8 +165,8 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
-    ax.tick_params(axis="x", rotation=20)
     _separated(ax.yaxis)
+    _fit_xticklabels(ax, own=own)
     return ax
 
 
@@ -138,6 +218,7 @@ def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, te
     the groups' labels then further right. With ``groups`` the colour bar is above the map
     (the labels take the right) and the title above the colour bar."""
     n, k = matrix.shape
+    own = ax is None
     ax = _ax(ax, figsize=(min(max(6.0, 0.8 * k + 3.5), 10.0), max(3.0, HEATMAP_ROW_IN * n + 1.5)))
     sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=100,
                 cbar_kws={"shrink": 0.6, "location": "top", "pad": 0.02, "fraction": 0.03} if groups is not None
@@ -151,9 +232,15 @@ def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, te
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=HEATMAP_NAME_PT, rotation=0)  # (seaborn turns crowded labels on their side)
-    ax.tick_params(axis="x", rotation=30, labelsize=HEATMAP_NAME_PT)
-    if groups is None:
-        return ax
+    ax.tick_params(axis="x", labelsize=HEATMAP_NAME_PT)
+    if groups is not None:
+        _label_groups(ax, n, k, groups, teams)
+    _fit_xticklabels(ax, own=own)  # (once the labels at the right have taken their room)
+    return ax
+
+
+def _label_groups(ax, n: int, k: int, groups, teams) -> None:
+    """Rule off and label the heat map's groups (and teams) at the right of its ``k`` columns."""
     labels = list(groups)
     starts = [i for i in range(n) if i == 0 or labels[i] != labels[i - 1]]
     offset = 0.0  # points right of the map where the groups' labels begin
@@ -178,20 +265,21 @@ def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, te
         else:
             ax.annotate(labels[a], (k + 0.15, (a + b) / 2), xytext=(offset, 0), textcoords="offset points",
                         va="center", ha="left", fontsize=HEATMAP_NAME_PT + 1, annotation_clip=False)
-    return ax
 
 
 def correlation_heatmap(corr: pd.DataFrame, *, title: str = "", ax=None) -> plt.Axes:
     """Lower-triangle heatmap of a correlation matrix with values written in the cells."""
     n = len(corr)
+    own = ax is None
     ax = _ax(ax, figsize=(max(5.0, 0.7 * n + 2), max(4.0, 0.6 * n + 1.5)))
     mask = np.triu(np.ones_like(corr, dtype=bool), k=1)
     sns.heatmap(corr, mask=mask, ax=ax, cmap="vlag", vmin=-1, vmax=1, annot=True, fmt=".2f",
                 annot_kws={"size": 7}, cbar_kws={"shrink": 0.6})
     ax.grid(False)
     ax.set_title(title)
-    ax.tick_params(axis="x", rotation=35, labelsize=8)
+    ax.tick_params(axis="x", labelsize=8)
     ax.tick_params(axis="y", labelsize=8)
+    _fit_xticklabels(ax, own=own)
     return ax
 
 

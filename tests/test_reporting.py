@@ -2276,3 +2276,138 @@ def test_a_summary_row_gives_its_amounts_alike():
     figures = Report._summary_figures(table, units, "en")
     assert figures.loc[0].tolist() == ["4,500", "–", "0", "–"]
     assert figures.loc[1].tolist() == ["12.3%", "10.0%", "0.0%", "–"]
+
+
+# ----------------------------------------------------------------------------- figure labels
+ECOMMERCE_KPIS = ["Revenue", "Average order value", "New customers", "Repurchase rate", "Inventory turnover",
+                  "Order processing time (hours)", "Refund rate", "Unique visitors", "Customer satisfaction",
+                  "Complaint rate", "First-contact resolution", "Resolution time (hours)", "Training pass rate"]
+
+
+def _laid_out(ax):
+    """The figure of ``ax`` laid out as a report saves it (tight layout), drawn."""
+    fig = ax.figure
+    fig.tight_layout()
+    fig.canvas.draw()
+    return fig
+
+
+def _label_ink(ax) -> list:
+    """The pixels each x tick label inks, as boolean masks, left to right: each label is drawn
+    alone, so that two masks share a pixel only where the labels print over each other (their
+    boxes overlap for labels on a slant even when the text does not)."""
+    import numpy as np
+
+    fig = _laid_out(ax)
+    labels = sorted((t for t in ax.get_xticklabels() if t.get_text()), key=lambda t: t.get_position()[0])
+    for t in labels:
+        t.set_visible(False)
+    fig.canvas.draw()
+    blank = np.asarray(fig.canvas.buffer_rgba()).copy()
+    masks = []
+    for t in labels:
+        t.set_visible(True)
+        fig.canvas.draw()
+        masks.append((np.asarray(fig.canvas.buffer_rgba()) != blank).any(axis=2))
+        t.set_visible(False)
+    for t in labels:
+        t.set_visible(True)
+    return masks
+
+
+def _assert_x_labels_apart(ax):
+    """No two x tick labels share a pixel, and a label on a slant ends under its column."""
+    masks = _label_ink(ax)
+    assert len(masks) > 1
+    for i, a in enumerate(masks):
+        for j in range(i + 1, len(masks)):
+            overprinted = bool((a & masks[j]).any())
+            assert not overprinted, f"labels {i} and {j} print over each other"
+    for t in ax.get_xticklabels():
+        if t.get_rotation() % 180:
+            assert (t.get_horizontalalignment(), t.get_rotation_mode()) == ("right", "anchor"), t.get_text()
+
+
+@pytest.mark.parametrize("people", [12, 50])
+def test_the_heatmap_x_labels_with_long_english_kpi_names_do_not_overprint(people):
+    """The e-commerce heat map printed "Order processing time (hours)" over "Refund rate", its
+    labels turned 30° about their middles, so that each sat off its column."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    k = len(ECOMMERCE_KPIS)
+    m = pd.DataFrame(np.linspace(0, 100, people * k).reshape(people, k), index=[f"王芳{i}" for i in range(people)],
+                     columns=ECOMMERCE_KPIS)
+    half = people // 2
+    ax = plots.attainment_heatmap(m, title="KPI points per person", groups=["Shop operator"] * half +
+                                  ["Customer service"] * (people - half),
+                                  teams=["京东一组"] * (half // 2) + ["天猫一组"] * (half - half // 2) +
+                                  ["微信小店一组"] * (people - half))
+    _assert_x_labels_apart(ax)
+    plt.close(ax.figure)
+
+
+def test_the_correlation_heatmap_x_labels_do_not_overprint():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    k = len(ECOMMERCE_KPIS)
+    corr = pd.DataFrame(np.eye(k) * 0.5 + 0.5, index=ECOMMERCE_KPIS, columns=ECOMMERCE_KPIS)
+    ax = plots.correlation_heatmap(corr, title="KPI correlations (Spearman)")
+    _assert_x_labels_apart(ax)
+    plt.close(ax.figure)
+
+
+def test_a_heatmap_of_few_kpis_writes_their_names_level():
+    """Labels are turned only when level ones would not fit: three KPIs have room, a long
+    name taking two lines under its column."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    m = pd.DataFrame(np.linspace(0, 100, 30).reshape(10, 3), index=[f"P{i}" for i in range(10)],
+                     columns=["Revenue", "Order processing time (hours)", "Refund rate"])
+    ax = plots.attainment_heatmap(m)
+    _assert_x_labels_apart(ax)
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {0.0}
+    assert [t.get_text().count("\n") for t in ax.get_xticklabels()] == [0, 1, 0]
+    plt.close(ax.figure)
+
+
+def test_the_distribution_figure_writes_short_team_labels_level():
+    """Five short Chinese team names were turned 20° though they had room to spare."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    teams = ["华东一组", "华中一组", "华北一组", "华南一组", "西南一组"]
+    data = pd.DataFrame({"team": teams * 3, "revenue": [float(v) for v in range(15)]})
+    ax = plots.kpi_distribution(data, value="revenue")
+    _laid_out(ax)
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {0.0}
+    plt.close(ax.figure)
+
+
+def test_the_distribution_figure_turns_long_team_labels_that_would_overprint():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    teams = [f"Key accounts {region} enterprise" for region in
+             ["north-east", "north-west", "south-east", "south-west", "central", "coastal", "inland", "overseas"]]
+    data = pd.DataFrame({"team": teams * 3, "revenue": [float(v) for v in range(24)]})
+    ax = plots.kpi_distribution(data, value="revenue")
+    _assert_x_labels_apart(ax)
+    assert {t.get_rotation() for t in ax.get_xticklabels()} != {0.0}
+    plt.close(ax.figure)
+
