@@ -170,16 +170,74 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
     return ax
 
 
+#: the value labels on bars (points): their font, and their distance from the bar's end
+BAR_LABEL_PT = 7.0
+BAR_LABEL_PAD_PT = 2.0
+
+
+def _headroom(ax, labels) -> None:
+    """Raise the top of the value axis until ``labels`` (above their bars) end inside the axes,
+    whatever the axis's scale: a label a point above a bar of value v needs, in the scale's
+    terms, (F(v) - F(bottom)) / (F(top) - F(bottom)) × H + its height ≤ H."""
+    fig = ax.figure
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    height = ax.get_window_extent(renderer).height
+    scale = ax.yaxis.get_transform()
+    bottom, top = ax.get_ylim()
+    f_bottom, f_top = scale.transform(np.array([bottom, top], dtype=float))
+    needed = f_top
+    for t in labels:
+        anchor = ax.transData.transform(t.xy)[1]
+        above = t.get_window_extent(renderer).y1 - anchor + LABEL_GAP_PT * fig.dpi / 72.0
+        if above >= height:
+            continue
+        f_value = scale.transform(np.array([t.xy[1]], dtype=float))[0]
+        needed = max(needed, f_bottom + (f_value - f_bottom) / (1 - above / height))
+    if needed > f_top:
+        ax.set_ylim(bottom, scale.inverted().transform(np.array([needed]))[0])
+
+
+def _apart(boxes, gap: float) -> bool:
+    return not any(a.padded(gap / 2).overlaps(b.padded(gap / 2)) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def _label_bars(ax) -> list:
+    """Write each bar's value above it: level where neighbours' labels keep apart, else turned on
+    its side, else (bars too narrow even for that) none, the table under the figure giving the
+    numbers. The value axis is raised to keep the labels inside the axes. Returns the labels."""
+    fig = ax.figure
+    limits = ax.get_ylim()
+    labels = [t for bars in ax.containers
+              for t in ax.bar_label(bars, fmt="{:,.0f}", fontsize=BAR_LABEL_PT, padding=BAR_LABEL_PAD_PT)]
+    shown = [t for t in labels if t.get_text()]
+    gap = LABEL_GAP_PT * fig.dpi / 72.0
+    for rotation in (0, 90):
+        for t in shown:
+            t.set_rotation(rotation)
+        ax.set_ylim(*limits)
+        _headroom(ax, shown)
+        renderer = fig.canvas.get_renderer()
+        if _apart([t.get_window_extent(renderer) for t in shown], gap):
+            return labels
+    for t in labels:
+        t.remove()
+    ax.set_ylim(*limits)
+    return []
+
+
 def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stage_label",
                  value: str = "value", title: str = "", ylabel: str = "", log_ylabel: str = "log scale",
                  ax=None) -> plt.Axes:
-    """Grouped bars of funnel stages per group (stages in the order given).
+    """Grouped bars of funnel stages per group (stages in the order given), each bar's count
+    written on it where there is room (see :func:`_label_bars`).
 
     When the stages are an order of magnitude apart the value axis is logarithmic, so that
     the later stages stay visible; bar lengths then do not compare as counts do, and the
     axis says so with ``log_ylabel`` (e.g. "数量（对数刻度）" or "Count (log scale)")
     instead of ``ylabel``.
     """
+    own = ax is None
     ax = _ax(ax)
     sns.barplot(data=data, x=stage, y=value, hue=group, ax=ax, errorbar=None)
     positive = data[value][data[value] > 0]
@@ -191,12 +249,13 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     else:
         _separated(ax.yaxis)
-    for bars in ax.containers:  # the counts on the bars: a 0 is seen, not guessed
-        ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel(log_ylabel if log else ylabel)
     ax.legend(title="", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if own:  # (measured as the report saves it: the legend at the right narrows the bars)
+        _lay_out(ax.figure)
+    _label_bars(ax)  # the counts on the bars: a 0 is seen, not guessed
     return ax
 
 

@@ -2411,3 +2411,53 @@ def test_the_distribution_figure_turns_long_team_labels_that_would_overprint():
     assert {t.get_rotation() for t in ax.get_xticklabels()} != {0.0}
     plt.close(ax.figure)
 
+
+def _telesales_funnel(zero: bool = False):
+    import pandas as pd
+
+    teams = ["华东一组", "华中一组", "华北一组", "华南一组", "西南一组"]
+    stages = ["Calls", "Connected", "Intent customers", "Customers who bought"]
+    values = [[1976, 2096, 1856, 2644, 1889], [910, 1027, 842, 1538, 864], [183, 242, 172, 176, 170],
+              [164, 168, 152, 125, 0 if zero else 117]]
+    return pd.DataFrame([{"group": t, "stage_label": s, "value": float(v)}
+                         for s, row in zip(stages, values) for t, v in zip(teams, row)])
+
+
+def _funnel_value_labels(ax) -> list:
+    return [t for t in ax.texts if t.get_text()]
+
+
+def test_the_funnel_value_labels_of_neighbouring_bars_do_not_run_together():
+    """Five teams' calls read "1,9762,0961,856": their labels touched."""
+    import matplotlib.pyplot as plt
+
+    from salesperf_kit import plots
+
+    ax = plots.funnel_chart(_telesales_funnel(), log_ylabel="Count (log scale)")
+    fig = _laid_out(ax)
+    renderer = fig.canvas.get_renderer()
+    labels = _funnel_value_labels(ax)
+    assert len(labels) == 20
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.padded(1).overlaps(b), "two value labels touch"
+    inside = ax.get_window_extent(renderer)
+    assert all(inside.y0 <= b.y0 and b.y1 <= inside.y1 for b in boxes)  # room above the tallest bar
+    plt.close(fig)
+
+
+def test_the_funnel_drops_value_labels_that_have_no_room():
+    """Thirty teams' bars are too narrow for a number even on its side: the table gives them."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    data = pd.DataFrame([{"group": f"T{g}", "stage_label": s, "value": v}
+                         for g in range(30) for s, v in [("Calls", 2000.0 + g), ("Connected", 900.0 + g)]])
+    ax = plots.funnel_chart(data)
+    _laid_out(ax)
+    assert _funnel_value_labels(ax) == []
+    plt.close(ax.figure)
+
