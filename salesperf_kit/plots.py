@@ -210,6 +210,9 @@ def _label_bars(ax) -> list:
     limits = ax.get_ylim()
     labels = [t for bars in ax.containers
               for t in ax.bar_label(bars, fmt="{:,.0f}", fontsize=BAR_LABEL_PT, padding=BAR_LABEL_PAD_PT)]
+    for t in labels:  # (a 0 on a log axis, below its bottom: written at the bottom)
+        if t.xy[1] < limits[0]:
+            t.xy = (t.xy[0], limits[0])
     shown = [t for t in labels if t.get_text()]
     gap = LABEL_GAP_PT * fig.dpi / 72.0
     for rotation in (0, 90):
@@ -235,7 +238,8 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
     When the stages are an order of magnitude apart the value axis is logarithmic, so that
     the later stages stay visible; bar lengths then do not compare as counts do, and the
     axis says so with ``log_ylabel`` (e.g. "数量（对数刻度）" or "Count (log scale)")
-    instead of ``ylabel``.
+    instead of ``ylabel``. That axis starts at 1, not 0, which a log scale cannot show: a
+    count of 0 has no bar and is written at the bottom.
     """
     own = ax is None
     ax = _ax(ax)
@@ -243,9 +247,11 @@ def funnel_chart(data: pd.DataFrame, *, group: str = "group", stage: str = "stag
     positive = data[value][data[value] > 0]
     log = bool(len(positive)) and positive.max() / positive.min() >= 10  # stages an order of magnitude apart
     if log:
-        ax.set_yscale("symlog", linthresh=1)  # like log, but 0 stays on the axis
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        # a log scale has no 0: the axis starts at 1 (a count's smallest), or at the decade
+        # below a smaller value; a bar of 0 (or 1) has no length there, and its label says so
+        ax.set_yscale("log")
+        ax.set_ylim(bottom=min(1.0, 10.0 ** np.floor(np.log10(positive.min()))))
+        _separated(ax.yaxis)
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     else:
         _separated(ax.yaxis)

@@ -690,7 +690,7 @@ def test_a_year_report_shows_last_year_without_a_copy_as_previous(tmp_path):
 
 # ----------------------------------------------------------------------------- funnel figure
 @pytest.mark.parametrize("values, scale, ylabel", [
-    ([1_000, 120, 9], "symlog", "数量（对数刻度）"),  # stages an order of magnitude apart: a log axis
+    ([1_000, 120, 9], "log", "数量（对数刻度）"),  # stages an order of magnitude apart: a log axis
     ([100, 60, 40], "linear", ""),
 ], ids=["log", "linear"])
 def test_a_logarithmic_funnel_axis_says_so(values, scale, ylabel):
@@ -718,7 +718,7 @@ def test_the_report_labels_a_logarithmic_funnel_axis_in_its_language(no_reviews_
     monkeypatch.setattr(plots, "funnel_chart", funnel_chart)
     report = no_reviews_report(language)
     report.funnel()
-    assert drawn == [("symlog", ylabel)]
+    assert drawn == [("log", ylabel)]
 
 
 # ----------------------------------------------------------------------------- heat map
@@ -2461,3 +2461,21 @@ def test_the_funnel_drops_value_labels_that_have_no_room():
     assert _funnel_value_labels(ax) == []
     plt.close(ax.figure)
 
+
+def test_a_logarithmic_funnel_axis_has_no_tick_at_0_and_still_shows_a_0_count():
+    """The log axis read 0, 1, 10, 100, 1,000: a log scale has no 0. A team's 0 buyers are
+    still written on the chart."""
+    import matplotlib.pyplot as plt
+
+    from salesperf_kit import plots
+
+    ax = plots.funnel_chart(_telesales_funnel(zero=True), log_ylabel="Count (log scale)")
+    fig = _laid_out(ax)
+    low, high = ax.get_ylim()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if low <= t.get_position()[1] <= high]
+    assert ticks[:2] == ["1", "10"] and "0" not in ticks
+    zero = [t for t in _funnel_value_labels(ax) if t.get_text() == "0"]
+    renderer = fig.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    assert len(zero) == 1 and inside.y0 <= zero[0].get_window_extent(renderer).y0 < inside.y1
+    plt.close(fig)
