@@ -996,7 +996,10 @@ class Report:
         tested = [(r, t) for r, t in tests if not np.isnan(t.p_value)]
         zh = self.zh
         several = len(tests) > 1
-        pairs = pd.concat([t.pairwise.assign(role=r) for r, t in tested], ignore_index=True) if tested else \
+        # the pairs of the roles whose teams differ (Kruskal–Wallis first, then the pairs), else
+        # of the largest role: five roles of ten pairs each would bury the one that matters
+        listed = [(r, t) for r, t in tested if t.significant] or tested[:1]
+        pairs = pd.concat([t.pairwise.assign(role=r) for r, t in listed], ignore_index=True) if listed else \
             tests[0][1].pairwise.assign(role=tests[0][0])
         shown = pd.DataFrame({
             "团队 A" if zh else "Team A": pairs["group_a"], "团队 B" if zh else "Team B": pairs["group_b"],
@@ -1006,7 +1009,7 @@ class Report:
             "显著" if zh else "Significant": pairs["significant"].map(
                 lambda v: ("是" if zh else "yes") if v else ("否" if zh else "no")),
         })
-        if several and len(tested) > 1:
+        if several and len(listed) > 1:
             shown.insert(0, "岗位" if zh else "Role", pairs["role"].map(self._role))
         sep = "：" if zh else ": "
         paras = [(self._role(r) + sep if several else "") + analysis_sentence(t, self.language)
@@ -1026,6 +1029,13 @@ class Report:
                          "The scores compared are the individual scores, before the team score is blended in: the "
                          "team score is the team's average, the same for everyone in it, and would set the teams "
                          "apart by itself.")
+        if several and len(tested) > 1 and len(listed) == 1 and len(shown):
+            who = self._role(listed[0][0])
+            paras.append(f"下表列出{who}各团队的两两比较" + ("（各团队差异显著的岗位）。" if listed[0][1].significant
+                                                       else "（人数最多的岗位；其他岗位各团队差异都不显著）。")
+                         if zh else f"The table compares the teams of {who} pair by pair ("
+                         + ("the role whose teams differ" if listed[0][1].significant else
+                            "the largest role; no other role's teams differ either") + ").")
         if len(shown):  # the table's terms, in plain words
             paras.append("下表两两比较各团队的得分：U 为 Mann–Whitney 检验的统计量；p 值越小，差异越不像偶然；"
                          f"同时比较多对团队时偶然“显著”的机会变大，Holm 校正 p 已计入这一点，低于 {tests[0][1].alpha:g} 才算显著。"

@@ -1407,6 +1407,25 @@ def test_the_payouts_say_who_won_each_award_and_why(shared_report):
             ) in report.payout_section().paragraphs
 
 
+def test_the_team_comparison_lists_the_pairs_of_the_role_whose_teams_differ(shared_report):
+    """The e-commerce demo pooled shop operators with customer service: "gaps may be chance",
+    while the operators' teams differ (p = 0.012 by scipy on their own scores). Each role is
+    tested; the pairs listed are those of the role whose teams differ (ten, not twenty)."""
+    from scipy import stats
+
+    report = shared_report(business="ecommerce", params_file=str(PARAMS_DIR / "ecommerce.yaml"), period="2026-10",
+                           language="en")
+    card = report.scorecard.table
+    ops = card[card["role"] == "shop_operator"]
+    p = stats.kruskal(*[g["score"].to_numpy() for _, g in ops.groupby("team")]).pvalue
+    section = report.team_comparison()
+    assert f"Shop operator: Team scores differ significantly (Kruskal–Wallis, p = {p:.3f})" in section.paragraphs[1]
+    assert section.paragraphs[0].startswith("Customer service: Team scores do not differ significantly")
+    assert "The table compares the teams of Shop operator pair by pair (the role whose teams differ)." \
+        in section.paragraphs
+    assert len(section.table) == 10 and set(section.table["n A"]) == {5}
+
+
 def test_a_figure_saved_as_returned_keeps_its_long_labels():
     """An analyst saves a returned figure with ax.figure.savefig: the long Chinese names on the
     left and the legend on the right are in the file, not cut at the figure's edge."""
