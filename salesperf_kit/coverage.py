@@ -153,18 +153,21 @@ def export_start(dataset, period) -> pd.Timestamp | None:
 
     The mirror of :func:`export_end`: the data begin part-way through when the days from
     the period's first day to the data's first day with rows exceed :func:`usual_gap` of
-    the days with rows in the year from that day (any dated table; any day missing counts
-    for fewer than :data:`MIN_ACTIVE_DAYS` days with rows). A CRM export whose first deal
-    closed on 1 March covers one month of the first quarter: that quarter, compared with the
-    second, would read as a rise of 172 %."""
+    the days with rows in the year from that day (any dated table). Data with fewer than
+    :data:`MIN_ACTIVE_DAYS` days with rows in that year are too sparse to tell a late start
+    from a quiet spell (eight orders in two years): they count as begun in time, and the
+    periods are compared as before. A CRM export whose first deal closed on 1 March covers
+    one month of the first quarter: that quarter, compared with the second, would read as a
+    rise of 172 %."""
     p = parse_period(period)
     first = min((lo for lo, _ in date_spans(dataset).values()), default=None)
     if first is None or first.normalize() <= p.start or first >= p.end:
         return None
     first = first.normalize()
     history = active_days(dataset, first, first + pd.DateOffset(years=1))
-    gap = usual_gap(history) if len(history) >= MIN_ACTIVE_DAYS else 1
-    return first if (first - p.start).days >= gap else None
+    if len(history) < MIN_ACTIVE_DAYS:
+        return None
+    return first if (first - p.start).days >= usual_gap(history) else None
 
 
 def export_end(dataset, period, *, as_of=None) -> pd.Timestamp | None:
