@@ -140,8 +140,7 @@ def _points(diff: float, zh: bool) -> str:
     if diff is None or pd.isna(diff):
         return "–"
     d = round(diff * 100, 1) + 0.0
-    fine = round(diff * 100, 2) + 0.0  # (6.45 % against 6.44 %, shown 6.5 % and 6.4 %, read "0.0 pp" beside them)
-    shown = f"{d:+.1f}" if d else f"{fine:+.2f}" if fine else "0.0"  # no sign on a change that rounds to nothing
+    shown = f"{d:+.1f}" if d else "0.0"  # no sign on a change that rounds to nothing
     return f"{shown} 个百分点" if zh else f"{shown} pp"
 
 
