@@ -532,8 +532,8 @@ def test_data_begin_part_way_through_a_period_only_past_the_usual_gap():
     assert export_start(_orders(daily), "2026-10") == pd.Timestamp("2026-10-02")  # daily rows, the 1st missing
     assert export_start(_orders(["2026-10-01", *daily]), "2026-10") is None
     # 13 days with rows in the year from the first are too few to tell a late start from a quiet spell
-    assert export_start(_orders(every_third[-13:]), "2026-10") is None
-    assert export_start(_orders(every_third[-14:]), "2026-Q4") == pd.Timestamp(every_third[-14])
+    assert export_start(_orders(every_third[-13:]), "2026-Q3") is None
+    assert export_start(_orders(every_third[-14:]), "2026-Q3") == pd.Timestamp(every_third[-14])
 
 
 def test_a_period_the_data_begin_part_way_through_is_not_compared_with(tmp_path):
