@@ -964,11 +964,10 @@ def resolve_failed(reports: Path, p, client: str, dest: Path, params_file: str |
     should not go on alerting on a problem that is fixed. Attempts named before the
     start was marked UTC (``online-20261124T050841``) are moved too.
 
-    With ``params_file`` (the plan of the report that succeeded), an attempt whose manifest
-    names another plan file is left alone (it is that file's failure, not fixed by this
-    one's success), and the attempts of the plan that failed before its client could be
-    read (:func:`record_failure`: under the file's name, the report folder or ``plan``)
-    are moved too."""
+    With ``params_file`` (the plan of the report that succeeded), the attempts of that plan
+    that failed before its client could be read are moved too (:func:`record_failure`:
+    under the file's name, as the report folder or ``plan``); another file's attempts kept
+    under its own name are left alone, as its failure is not fixed by this success."""
     plan = str(Path(params_file).resolve()) if params_file else None
     names = [dest.name] + (["plan"] if plan else [])
     attempt = re.compile("(?:" + "|".join(map(re.escape, names)) + r")-\d{8}T\d{6}Z?(?:-\d+)?")
@@ -981,8 +980,7 @@ def resolve_failed(reports: Path, p, client: str, dest: Path, params_file: str |
         for folder in sorted(where.iterdir()):
             if not (folder.is_dir() and attempt.fullmatch(folder.name)):
                 continue
-            of = _plan_of(folder)
-            if (plan and of and of != plan) or (i and of != plan):
+            if i and _plan_of(folder) != plan:  # (under a file's name: that file's failures alone)
                 continue
             target = reports / "_failed" / RESOLVED / str(p) / who / folder.name
             target.parent.mkdir(parents=True, exist_ok=True)

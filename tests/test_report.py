@@ -177,10 +177,12 @@ def test_a_report_on_an_export_that_stops_early_is_written_with_a_warning(small_
 
 
 def test_missing_data_folder_is_a_clear_error_that_leaves_nothing_behind(tmp_path):
+    """Nothing but the failure itself, kept for a monitor of _failed/."""
     with pytest.raises(SalesperfError, match="no such file or folder"):
         run_report("online", PARAMS_DIR / "online.yaml", data=str(tmp_path / "nowhere"), period="2026-10",
                    reports_dir=tmp_path / "reports")
-    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").rglob("*"))
+    left = sorted(p.relative_to(tmp_path / "reports") for p in (tmp_path / "reports").rglob("*") if p.is_file())
+    assert [p.name for p in left] == ["manifest.json"] and left[0].parts[:3] == ("_failed", "2026-10", "演示客户")
 
 
 def test_manifest_lists_files_the_plan_names_outside_the_data_folder(tmp_path):
@@ -937,10 +939,10 @@ def test_a_report_that_succeeds_moves_its_own_earlier_failures_to_resolved(tmp_p
     assert not (failed / "2026-10" / "beta").exists() and (failed / "2026-10" / "acme").is_dir()
 
 
-def test_a_success_resolves_only_its_own_plan_files_failures(tmp_path):
+def test_a_success_resolves_the_failures_kept_under_its_plan_file_s_name(tmp_path):
     """Failures kept before a notebook ran name their plan file: a report's success moves
-    that file's failures (also those kept under the file's name, when its client could not
-    be read), not those of another file that reports on the same client."""
+    the report's failures and those kept under its plan file's name (its client could not
+    be read then), not those kept under another file's name."""
     from salesperf_kit.report import resolve_failed
 
     failed = tmp_path / "_failed" / "2026-10"
@@ -953,17 +955,18 @@ def test_a_success_resolves_only_its_own_plan_files_failures(tmp_path):
         return folder
 
     mine = [attempt(failed / "Acme_Ltd" / "online-20261102T060001Z", plan),
+            attempt(failed / "Acme_Ltd" / "online-20261102T060002Z", other),  # (this report, run from a copy)
             attempt(failed / "acme" / "online-20261101T060001Z", plan),  # the plan could not be read then
             attempt(failed / "acme" / "plan-20261101T050001Z", plan)]  # nor its business type
-    theirs = [attempt(failed / "Acme_Ltd" / "online-20261102T060002Z", other),
-              attempt(failed / "acme-copy" / "online-20261102T060002Z", other)]
+    theirs = [attempt(failed / "acme-copy" / "online-20261102T060002Z", other),
+              attempt(failed / "acme" / "online-20261101T060002Z", other)]
     moved = resolve_failed(tmp_path, "2026-10", "Acme Ltd", tmp_path / "2026-10" / "Acme_Ltd" / "online", plan)
     resolved = tmp_path / "_failed" / "_resolved" / "2026-10"
     assert sorted(moved) == sorted([resolved / "Acme_Ltd" / "online-20261102T060001Z",
+                                    resolved / "Acme_Ltd" / "online-20261102T060002Z",
                                     resolved / "acme" / "online-20261101T060001Z",
                                     resolved / "acme" / "plan-20261101T050001Z"])
     assert not any(f.exists() for f in mine) and all(f.is_dir() for f in theirs)
-    assert not (failed / "acme").exists()
 
 
 def test_a_single_run_that_fails_before_its_notebook_is_kept_under_failed(tmp_path):
