@@ -459,8 +459,8 @@ def test_hand_computed_values_cover_the_registry():
 def test_kpi_by_hand(october, kpi):
     # the fixture's one shop-level visit (no employee) is in no one's figures, and said so;
     # its orders end on 20 December, before October's 90-day windows close (also said)
-    assert [n[:62] for n in october.notices] == ["retention_90d: the 90-day windows of the new customers of 2026",
-                                                 "1 traffic row(s) in 2026-10 have no employee_id: they count in"]
+    assert [n[:63] for n in october.notices] == ["90-day retention: the 90-day windows of the new customers of 20",
+                                                 "1 traffic row(s) in 2026-10 have no employee_id: they count in "]
     assert_kpi(october, kpi, OCTOBER[kpi])
 
 
@@ -1560,7 +1560,7 @@ def test_a_retention_window_the_orders_do_not_cover_is_said(employees):
                        kpis=["retention_30d", "retention_90d"])
     said = [n for n in res.notices if "-day windows" in str(n)]
     assert [str(n) for n in said] == [
-        "retention_90d: the 90-day windows of the new customers of 2026-10 run to 2027-01-29, but the orders end "
+        "90-day retention: the 90-day windows of the new customers of 2026-10 run to 2027-01-29, but the orders end "
         "on 2026-12-20: it counts their repeat orders up to then only, so it reads low and will rise once the later "
         "orders are in."]
     assert said[0].zh.startswith("「90日留存」：2026-10 新客户的 90 天观察期要到 2027-01-29 才结束，而订单数据只到 2026-12-20")

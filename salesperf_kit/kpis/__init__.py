@@ -803,7 +803,8 @@ def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
         if last < closes:
             n = RETENTION_DAYS[k]
             out.append(Note(
-                f"{k}: the {n}-day windows of the new customers of {ctx.period} run to {closes:%Y-%m-%d}, but the "
+                f"{label(k, 'en')}: the {n}-day windows of the new customers of {ctx.period} run to "
+                f"{closes:%Y-%m-%d}, but the "
                 f"orders end on {last:%Y-%m-%d}: it counts their repeat orders up to then only, so it reads low and "
                 "will rise once the later orders are in.",
                 f"「{label(k, 'zh')}」：{ctx.period} 新客户的 {n} 天观察期要到 {closes:%Y-%m-%d} 才结束，而订单数据只到 "
