@@ -76,6 +76,15 @@ MONEY_COLUMNS = ("base_pay", "performance_pay", "commission", "total", "over_tar
                  "payout", "baseline_payout", "payout_change", "payout_total")
 
 
+
+def _display_width(value) -> int:
+    """How many character widths ``value`` takes in a spreadsheet cell: a Chinese character
+    (East Asian wide or full-width) counts two, so that a column of team names such as
+    微信小店一组 is wide enough for them, not cut at eight."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
 def column_labels(columns, language: str = "zh", currency: str | None = None) -> dict[str, str]:
     """Display labels for scorecard columns: KPI names from the catalogue (a time with its
     unit), ``<kpi>_points`` (normalised points x effective weight, what the KPI adds to the
@@ -379,7 +388,6 @@ def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str) -> No
                 cell.data_type = "s"  # text stays text, even when it starts with '='
     ws.freeze_panes = "A2"
     for j, name in enumerate(shown.columns, start=1):
-        width = max([len(str(name)) * (2 if any(ord(ch) > 127 for ch in str(name)) else 1)]
-                    + [len(str(v)) for v in raw.iloc[:, j - 1].head(200).tolist()]) + 2
+        width = max([_display_width(name)] + [_display_width(v) for v in raw.iloc[:, j - 1].head(200).tolist()]) + 2
         ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 40)
     ws.auto_filter.ref = ws.dimensions

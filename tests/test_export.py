@@ -209,3 +209,17 @@ def test_a_team_named_after_a_person_is_anonymised_too():
     # a team pseudonym is not a person's pseudonym
     assert teams[0].removeprefix("Team ") not in {p.removeprefix("Member ") for p in
                                                    pseudonyms(["E1", "E2"], salt="acme", language="en").values()}
+
+
+def test_a_column_of_chinese_names_is_wide_enough_for_them(tmp_path):
+    """The e-commerce scorecard's Team column was 8 wide, cutting 微信小店一组 (six Chinese
+    characters, twelve widths) short: a Chinese character counts two."""
+    import openpyxl
+
+    from salesperf_kit.export import write_table
+
+    path = tmp_path / "card.xlsx"
+    write_table(pd.DataFrame({"team": ["微信小店一组", "天猫一组"], "score": [1.0, 2.0]}), path, language="en")
+    ws = openpyxl.load_workbook(path).active
+    assert ws.column_dimensions["A"].width == 6 * 2 + 2
+    assert ws.column_dimensions["B"].width == 8  # ("Score" and its values: the least width)
