@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salesperf_kit.catalogue import label
 from salesperf_kit.kpis import REGISTRY, compute_kpis
 from salesperf_kit.kpis._facts import _returning_buyers
 from salesperf_kit.periods import parse_period
@@ -103,7 +104,7 @@ def test_kpi_properties(case):
     last = pd.to_datetime(data["orders"]["order_date"]).max().normalize() if len(data["orders"]) else None
     open_ = [k for k, n in (("retention_30d", 30), ("retention_90d", 90)) if k in KPIS
              and "orders" not in uncovered and last is not None and last < p.last_day + pd.Timedelta(days=n)]
-    assert [str(n).split(":")[0] for n in windows] == open_
+    assert [str(n).split(":")[0] for n in windows] == [label(k, "en") for k in open_]  # (the KPI's name)
     values = res.values().astype("float64")
     ids = list(data["employees"]["employee_id"])
 
