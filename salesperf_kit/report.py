@@ -306,14 +306,30 @@ class Kernels:
         finally:
             kc.stop_channels()
 
+    #: how many kernels a report may start in all when one dies as it starts
+    STARTS = 3
+
     def take(self, *, ahead: bool = True):
         """A started kernel manager for the next report (the caller shuts it down); with
-        ``ahead``, another kernel starts warming up for the report after it."""
+        ``ahead``, another kernel starts warming up for the report after it.
+
+        A kernel that died as it started is replaced by a new one (up to :attr:`STARTS` in
+        all): a kernel binds the ports its manager found free a moment before, and another
+        process's kernel (a batch's other worker) can take one of them meanwhile, so that
+        the kernel dies with "Address already in use" and its report failed with "Kernel
+        died before replying to kernel_info" before any cell ran."""
         km, warm = self._spare or self._start()
         self._spare = None
         try:
             self._spare = self._start() if ahead else None
             warm.join()
+            for _ in range(self.STARTS - 1):
+                if km.is_alive():
+                    break
+                log.info("a kernel died as it started (%s); starting another", self.kernel_name)
+                _shutdown(km)
+                km, warm = self._start()
+                warm.join()
         except BaseException:
             _shutdown(km)
             raise

@@ -146,6 +146,39 @@ def test_ctrl_c_while_a_kernel_warms_up_stays_a_ctrl_c_when_its_shutdown_fails(m
     assert Manager.shut == 1
 
 
+def test_a_kernel_that_dies_as_it_starts_is_replaced(monkeypatch):
+    """A fresh clone's `make demo` failed one report in six with "Kernel died before replying
+    to kernel_info": its kernel lost a port it had been given to another worker's kernel
+    ("Address already in use"). A kernel that is dead once warmed up is replaced, up to
+    three starts in all; the dead ones are shut down."""
+    class Started:
+        def join(self):
+            pass
+
+    class Manager:
+        made = []
+
+        def __init__(self, alive):
+            self.alive, self.shut = alive, False
+            Manager.made.append(self)
+
+        def is_alive(self):
+            return self.alive
+
+        def shutdown_kernel(self, now=False):
+            self.shut = True
+
+    fates = iter([False, True])
+    monkeypatch.setattr(Kernels, "_start", lambda self: (Manager(next(fates)), Started()))
+    km = Kernels().take(ahead=False)
+    assert km is Manager.made[1] and km.alive and Manager.made[0].shut and not km.shut
+    # a kernel that never comes up is given up after three starts: the report then says why
+    Manager.made = []
+    fates = iter([False] * 3)
+    km = Kernels().take(ahead=False)
+    assert len(Manager.made) == 3 and km is Manager.made[2] and all(m.shut for m in Manager.made[:2])
+
+
 def test_a_warm_kernel_has_the_package_imported_and_an_empty_namespace():
     with Kernels() as kernels:
         km = kernels.take(ahead=True)
