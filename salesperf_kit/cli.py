@@ -653,6 +653,8 @@ def run(business, params_file, data, period, client, force, anonymise, language,
         raise Interrupted(f"the report was stopped ({stop.signal_name}) and nothing of it was written; an earlier "
                           "report of the same period and client is untouched.", signum=stop.signum) from None
     click.echo(f"Report written to {result.folder} in {result.seconds:.1f} s")
+    if result.manifest.get("replaced_report_kept_in"):
+        click.echo(f"The report it replaced is kept in {result.manifest['replaced_report_kept_in']}")
     for warning in result.warning.splitlines():
         click.echo(f"Warning: {warning}", err=True)
 

@@ -1120,6 +1120,7 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
                 f"no report was written to {dest}"
             raise ReportError(f"The {business} report for {p} failed: {error}\n{kept} is kept in {failed}; {earlier}.")
         staging.replace(dest)
+        kept_as = _keep_replaced(reports, p, client, dest, staging.old) if staging.old.exists() else None
         try:  # (the report is in place: tidying its earlier failures must not fail it)
             resolve_failed(reports, p, client, dest, manifest["parameters"].get("params_file"))
         except OSError as err:
@@ -1127,11 +1128,41 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
                         "Fix: move them by hand, or they keep being reported as failures.", dest,
                         reports / "_failed" / str(p) / _slug(client), reports / "_failed" / RESOLVED / str(p),
                         exceptions.file_error(err))
+        if kept_as is not None:
+            manifest["replaced_report_kept_in"] = str(kept_as)
+            (dest / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                                encoding="utf-8")
         return RunResult(business, str(p), client, status, dest, manifest["seconds"], manifest=manifest,
                          warning="\n".join(warnings))
     finally:
         staging.discard()
         lock.release()
+
+
+#: the folder of ``reports/`` that keeps the reports that ``--force`` replaced
+REPLACED = "_replaced"
+
+
+def _keep_replaced(reports: Path, p, client: str, dest: Path, old: Path) -> Path | None:
+    """Move the report that a new one replaced (``old``, set aside in ``.staging``) to
+    ``reports/_replaced/<period>/<client>/<report>-<now>``, the time in UTC and marked so:
+    a payroll report rerun with --force is not lost, and an audit can compare what was paid
+    with what replaced it. Returns where it went; None (with a warning, the old copy then
+    removed with the staging folder) when it cannot be moved: the new report is in place."""
+    now = datetime.now(timezone.utc)
+    target = reports / REPLACED / str(p) / _slug(client) / f"{dest.name}-{now:%Y%m%dT%H%M%SZ}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while target.exists():  # (two replacements in the same second)
+            target = target.with_name(f"{dest.name}-{now:%Y%m%dT%H%M%SZ}-{n}")
+            n += 1
+        shutil.move(str(old), str(target))
+    except OSError as err:
+        log.warning("%s is in place, but the report it replaced could not be kept in %s: %s", dest,
+                    target.parent, exceptions.file_error(err))
+        return None
+    return target
 
 
 def _changed_error(changed: list[str]) -> str:

@@ -225,6 +225,10 @@ def test_rerun_needs_force_and_failure_keeps_the_good_report(first_runs, small_d
     # its earlier failure is kept for an audit, out of the _failed/ a monitor watches
     assert not failed[0].exists() and failed[0].name.endswith("Z")
     assert (reports / "_failed" / "_resolved" / "2026-10" / "acme" / failed[0].name / "report.ipynb").is_file()
+    # the report it replaced is kept as it was (a payroll month rerun lost the version paid on)
+    [kept] = (reports / "_replaced" / "2026-10" / "acme").glob("telesales-*Z")
+    assert {p.name: p.read_bytes() for p in kept.iterdir() if p.is_file()} == before
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["replaced_report_kept_in"] == str(kept)
 
 
 def test_ctrl_c_while_a_report_is_replaced_leaves_a_whole_report(first_runs, small_data, monkeypatch, ctrl_c_raises):
