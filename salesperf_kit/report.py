@@ -998,14 +998,7 @@ def resolve_failed(reports: Path, p, client: str, dest: Path, params_file: str |
                 continue
             if i and _plan_of(folder) != plan:  # (under a file's name: that file's failures alone)
                 continue
-            target = reports / "_failed" / RESOLVED / str(p) / who / folder.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            n = 1
-            while target.exists():  # (never over another attempt kept there)
-                target = target.with_name(f"{folder.name}-{n}")
-                n += 1
-            shutil.move(str(folder), str(target))
-            moved.append(target)
+            moved.append(_move_to_free(folder, reports / "_failed" / RESOLVED / str(p) / who / folder.name))
         for empty in (where, where.parent):  # (the client's and the period's folders, when nothing else is there)
             try:
                 empty.rmdir()
@@ -1152,16 +1145,23 @@ def _keep_replaced(reports: Path, p, client: str, dest: Path, old: Path) -> Path
     now = datetime.now(timezone.utc)
     target = reports / REPLACED / str(p) / _slug(client) / f"{dest.name}-{now:%Y%m%dT%H%M%SZ}"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        n = 1
-        while target.exists():  # (two replacements in the same second)
-            target = target.with_name(f"{dest.name}-{now:%Y%m%dT%H%M%SZ}-{n}")
-            n += 1
-        shutil.move(str(old), str(target))
+        return _move_to_free(old, target)
     except OSError as err:
         log.warning("%s is in place, but the report it replaced could not be kept in %s: %s", dest,
                     target.parent, exceptions.file_error(err))
         return None
+
+
+def _move_to_free(source: Path, target: Path) -> Path:
+    """Move ``source`` to ``target``, or to ``target-1``, ``target-2``, … when that is
+    taken (never over another folder kept there: two in the same second); returns where it
+    went."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    base, n = target, 1
+    while target.exists():
+        target = base.with_name(f"{base.name}-{n}")
+        n += 1
+    shutil.move(str(source), str(target))
     return target
 
 
