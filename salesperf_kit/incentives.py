@@ -738,8 +738,9 @@ def sum_payouts(months: list[tuple[object, pd.DataFrame]], scorecard_table: pd.D
     won: dict[str, dict[str, float]] = {}  # (each award's winners over the months, with their sums)
     for _, pay in months:
         for k, paid in pay.attrs.get("awards", {}).items():
+            sums = won.setdefault(k, {})
             for e, a in paid.items():
-                won.setdefault(k, {})[e] = won.get(k, {}).get(e, 0.0) + a
+                sums[e] = sums.get(e, 0.0) + a
     out.attrs["awards"] = won
     out.attrs["months"] = [str(m) for m, _ in months]
     out.attrs["by_month"] = every[[c for c in ("employee_id", "_month", "grade", "total") if c in every]].rename(

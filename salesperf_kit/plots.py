@@ -136,10 +136,11 @@ def _fit_xticklabels(ax, *, own: bool) -> float:
                      for t in labels)
         return height + gap <= pitch * np.sin(np.radians(angle))
 
-    for i, (angle, labels) in enumerate(choices):
+    for angle, labels in choices[:-1]:
         apply(angle, labels)
-        if i == len(choices) - 1 or fits(angle):
+        if fits(angle):
             return angle
+    apply(*choices[-1])  # (the steepest slant, whether it fits or not)
     return choices[-1][0]
 
 

@@ -936,6 +936,12 @@ def _incomplete_in_place(folder: Path, p) -> list[str]:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
+    return _manifest_warnings(manifest, p)
+
+
+def _manifest_warnings(manifest: dict, p) -> list[str]:
+    """:func:`completeness_warnings` of a report's manifest (its ``report`` record, and the
+    ``as_of`` it was run with)."""
     return completeness_warnings(manifest.get("report") or {}, p,
                                  as_of=(manifest.get("parameters") or {}).get("as_of"))
 
@@ -1051,14 +1057,8 @@ def record_failure(error: str, business: str, params_file: str | Path, period, *
                 "started": started.isoformat(), "ended": datetime.now(timezone.utc).isoformat(),
                 "status": "failed", "stage": "before the notebook ran", "error": error}
     try:
-        base, n = folder, 1
-        while True:
-            try:
-                folder.mkdir(parents=True)
-                break
-            except FileExistsError:  # (two failures in the same second)
-                folder = base.with_name(f"{base.name}-{n}")
-                n += 1
+        folder = _free(folder)
+        folder.mkdir(parents=True)
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     except OSError as err:
         log.warning("The failure could not be kept under %s: %s", folder, exceptions.file_error(err))
@@ -1092,9 +1092,7 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
         _inputs_read(manifest)
         if changed:  # (the manifest's hashes would not be those of what the report read)
             status, error = "failed", _changed_error(changed)
-        warnings = (completeness_warnings(manifest.get("report") or {}, p,
-                                          as_of=(manifest.get("parameters") or {}).get("as_of"))
-                    if status == "ok" else [])
+        warnings = _manifest_warnings(manifest, p) if status == "ok" else []
         incomplete = strict and bool(warnings)
         if incomplete:
             status, error = "failed", _strict_error(warnings)
@@ -1152,15 +1150,20 @@ def _keep_replaced(reports: Path, p, client: str, dest: Path, old: Path) -> Path
         return None
 
 
-def _move_to_free(source: Path, target: Path) -> Path:
-    """Move ``source`` to ``target``, or to ``target-1``, ``target-2``, … when that is
-    taken (never over another folder kept there: two in the same second); returns where it
-    went."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _free(target: Path) -> Path:
+    """``target``, or ``target-1``, ``target-2``, … when that is taken: never over another
+    folder kept there (two in the same second)."""
     base, n = target, 1
     while target.exists():
         target = base.with_name(f"{base.name}-{n}")
         n += 1
+    return target
+
+
+def _move_to_free(source: Path, target: Path) -> Path:
+    """Move ``source`` to :func:`_free` ``(target)``; returns where it went."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _free(target)
     shutil.move(str(source), str(target))
     return target
 

@@ -982,12 +982,12 @@ class Report:
         and would set the teams apart by itself. Also whether the team score was left out."""
         t = self.scorecard.table
         blended = {"team_score", "individual_score"} <= set(t.columns) and bool(t["team_score"].notna().any())
-        own = t.assign(_own=t["individual_score"].where(t["team_score"].notna(), t["score"]) if blended else t["score"])
-        if "role" not in own or own["role"].isna().all():
-            return [("", analysis.team_comparison(own, value="_own", group="team"))], blended
-        sizes = own["role"].dropna().astype(str).value_counts()
+        value = "individual_score" if blended else "score"
+        if "role" not in t or t["role"].isna().all():
+            return [("", analysis.team_comparison(t, value=value, group="team"))], blended
+        sizes = t["role"].dropna().astype(str).value_counts()
         roles = sorted(sizes.index, key=lambda r: (-sizes[r], r))
-        return [(r, analysis.team_comparison(own[own["role"].astype(str) == r], value="_own", group="team"))
+        return [(r, analysis.team_comparison(t[t["role"].astype(str) == r], value=value, group="team"))
                 for r in roles], blended
 
     def team_comparison(self) -> Section:
@@ -1512,10 +1512,10 @@ class Report:
                 out[str(e)].append(label)
         return out
 
-    def _flagged_sentence(self, people: pd.DataFrame, where: str) -> list[str]:
+    def _flagged_sentence(self, people: pd.DataFrame, where: tuple[str, str]) -> list[str]:
         """A sentence naming the people of ``people`` (a section's rows: employee_id, name)
-        with an integrity alert, and what to do before paying on ``where`` (the ranking, the
-        pay): the audit alone left a top-ranked person flagged for brushed orders unsaid
+        with an integrity alert, and what to do before relying on ``where`` (what the section
+        shows, in Chinese and in English: the ranking, the pay): the audit alone left a top-ranked person flagged for brushed orders unsaid
         where the ranking and the bonuses were read."""
         flagged = self._flagged()
         by_kind: dict[str, list[str]] = {}
@@ -2156,11 +2156,11 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
         pay = period_payouts(dataset, params, card, names=people)
     cost = plan_cost(pay, kpis)
     plots.set_style()
+    with_previous = covered[p.previous()] and "previous" not in begun
     return Report(business=business, period=p, params=params, language=language, client=client, client_name=shown,
                   as_of=as_of or data_end or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
-                  previous=prev_kpis if covered[p.previous()] and "previous" not in begun else None,
+                  previous=prev_kpis if with_previous else None,
                   last_year=last_year if covered[p.same_last_year()] and "same_period_last_year" not in begun else None,
-                  scorecard=card,
-                  previous_scorecard=prev_card if covered[p.previous()] and "previous" not in begun else None,
+                  scorecard=card, previous_scorecard=prev_card if with_previous else None,
                   payouts=pay, plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end,
                   data_start=begun)
