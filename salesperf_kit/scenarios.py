@@ -726,8 +726,16 @@ def _model(N, weights=None, *, grading=None, top_k=None, tie: str = "min", offse
         if weights is not None and not isinstance(weights, str):
             raise ScoringError("a ScoreModel carries its weights; pass weights only with a plain matrix")
         if grading is not None or top_k is not None:
+            groups = N.grade_groups
+            if grading is not None:  # (the groups follow the grading passed: within each role, or none)
+                from .scoring import as_grading
+
+                g = as_grading(grading)
+                within = g.method == "forced" and g.within == "role"
+                groups = (groups if groups is not None else _group_codes(N.people["role"].astype(str))) \
+                    if within else None
             return dataclasses.replace(N, grading=grading if grading is not None else N.grading,
-                                       top_k=int(top_k) if top_k is not None else N.top_k)
+                                       top_k=int(top_k) if top_k is not None else N.top_k, grade_groups=groups)
         return N
     return _model_from_matrix(N, weights, grading=grading, top_k=3 if top_k is None else top_k, tie=tie,
                               offset=offset)

@@ -222,6 +222,29 @@ def test_a_forced_distribution_within_each_role_in_every_analysis(demo_within):
     assert base.reindex(card["employee_id"].astype(str)).tolist() == card["grade"].tolist()
 
 
+def test_a_grading_passed_to_an_analysis_brings_its_own_groups(demo, demo_within):
+    """simulate(model, W, grading=...) kept the model's grade groups: a company-wide
+    grading passed to a model graded within each role was still applied per role, and the
+    other way round not at all. The groups now follow the grading passed (by role, where
+    the model has none of its own)."""
+    from salesperf_kit.params import Grading
+
+    shares = {"A": 0.2, "B": 0.7, "C": 0.1}
+    company, by_role = Grading(method="forced", distribution=shares), \
+        Grading(method="forced", distribution=shares, within="role")
+    roles = pd.Series(demo.scorecard.table["role"].astype(str).to_numpy(),
+                      index=demo.scorecard.table["employee_id"].astype(str))
+    for inputs, grading, groups in ((demo_within, company, None), (demo, by_role, roles)):
+        model = sc.score_model(inputs.scorecard, kpis=inputs.kpis)
+        W = sc.draw_weights(model, draws=12, seed=3, concentration=20).to_numpy()
+        want = np.zeros((len(model.people), 3), dtype=int)
+        for w in W:
+            s = pd.Series(model.scores(w), index=model.people.index)
+            g = assign_grades(s, grading, None if groups is None else groups.reindex(s.index))
+            want += np.stack([(g == lab).to_numpy() for lab in shares], axis=1)
+        assert sc.simulate(model, W, grading=grading).grade_counts.tolist() == want.tolist()
+
+
 def test_rank_quantiles_from_the_histogram():
     """A person ranked 1, 1, 2, 3 and 5 in five scenarios: the median is the smallest rank
     reached by half of them (1, 1, 2 -> 2); the 5 % quantile 1; the 95 % quantile 5."""
