@@ -1065,6 +1065,29 @@ def test_kpi_sheet_quarter_with_a_month_missing_says_so(employees):
     assert not compute_kpis({"employees": employees, "kpi_sheet": full}, "2026-Q4", kpis=["revenue"]).notices
 
 
+def test_kpi_sheet_blank_cell_is_no_value_in_the_month_and_in_the_quarter(employees):
+    # E1's November revenue is blank: November has no revenue for E1, and neither has Q4
+    # (October 1,500 + a blank is not 1,500: read as a quarter it would rank E1 on one month
+    # of three). Orders, given in every month, still add up: 12 + 4 = 16.
+    sheet = kpi_sheet()
+    sheet.loc[2, "revenue"] = np.nan
+    data = {"employees": employees, "kpi_sheet": sheet}
+    q4 = compute_kpis(data, "2026-Q4", kpis=["revenue", "orders", "aov"])
+    assert_kpi(q4, "revenue", {"E1": NAN, "E2": 600.0})
+    assert_kpi(q4, "orders", {"E1": 16.0, "E2": 0.0})
+    assert_kpi(q4, "aov", {"E1": NAN})
+    [note] = [n for n in q4.notices if "blank" in n]
+    assert "1 blank cell in 2026-Q4: revenue of Ann (E1) in 2026-11" in note
+    assert "a sum over the months of 2026-Q4 with one of them blank has no value either" in note
+    assert "空单元格" in note.zh and "「销售额」" in note.zh
+    nov = compute_kpis(data, "2026-11", kpis=["revenue", "orders"])
+    assert_kpi(nov, "revenue", {"E1": NAN})
+    [note] = [n for n in nov.notices if "blank" in n]
+    assert "revenue of Ann (E1) in 2026-11. A blank is no value, not 0. Fix" in note
+    # a blank in a column no KPI reads says nothing
+    assert not [n for n in compute_kpis(data, "2026-Q4", kpis=["orders"]).notices if "blank" in n]
+
+
 def test_kpi_sheet_quarter_does_not_add_up_monthly_rates(employees):
     # October connect rate 0.5 and csat 4.0, November 0.25 and 5.0: their sums (0.75, 9.0)
     # are no quarter's values, nor are their means without the calls and ratings behind them

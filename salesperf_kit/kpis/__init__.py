@@ -441,6 +441,48 @@ def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str]) ->
     return [Note("From the KPI sheet: " + "; ".join(en) + ".", "指标表：" + "；".join(zh) + "。")]
 
 
+def _sheet_columns_used(how: dict[str, str], todo: list[str], sheet_cols: set[str]) -> set[str]:
+    """The KPI sheet's columns that the KPIs ``todo`` read: those taken as given and
+    those their figures are computed from."""
+    used = set()
+    for k in todo:
+        if how[k] == "sheet":
+            used.add(k)
+        elif how[k] == "derived":
+            used |= {_sheet_column(f) for f in REGISTRY[k].facts}
+    return used & sheet_cols
+
+
+def _blank_cells_notice(blanks: list[tuple[str, str, str]], used: set[str], levels: set[str],
+                        employees: pd.DataFrame, p, limit: int = 8) -> list[Note]:
+    """A notice naming the KPI sheet's blank cells of period ``p`` in the columns ``used``
+    (but those of ``levels``, which a period of months has no value for anyway): each is
+    no value, never 0, and so is the period's sum of the person's months."""
+    blanks = [b for b in blanks if b[2] in used and b[2] not in levels]
+    if not blanks:
+        return []
+    names = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id").get("name")
+    en, zh = [], []
+    for e, month, col in blanks[:limit]:
+        name = names.get(e) if names is not None else None
+        who = f"{name} ({e})" if isinstance(name, str) and name.strip() else e
+        en.append(f"{col} of {who} in {month}")
+        zh.append(f"{who} {month} 的「{label(col, 'zh')}」")
+    more = len(blanks) - limit
+    if more > 0:
+        en.append(f"and {more} more")
+        zh.append(f"另有 {more} 处")
+    n = len(blanks)
+    months = len({b[1] for b in blanks}) > 1 or str(blanks[0][1]) != str(p)
+    sums_en = (f"; a sum over the months of {p} with one of them blank has no value either" if months else "")
+    sums_zh = f"；{p} 各月中有一个月为空的合计也没有数值" if months else ""
+    return [Note(
+        f"The KPI sheet has {n} blank cell{'s' * (n != 1)} in {p}: {', '.join(en)}. A blank is no value, "
+        f"not 0{sums_en}. Fix: write 0 where the export leaves a zero blank, else fill in the figure.",
+        f"指标表在 {p} 有 {n} 个空单元格：{'、'.join(zh)}。空白表示没有数值，不按 0 计{sums_zh}。"
+        "修改方法：若导出文件把 0 留空，请填 0；否则补上实际数值。")]
+
+
 def _fact_in_sheet(fact: str, cols: set[str], options: dict | None = None) -> bool:
     if fact in ("headcount", "unit_headcount"):
         return True
@@ -724,6 +766,8 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"for the whole of {p} they fall short. Fix: add the missing months to the sheet.",
                 f"指标表没有 {'、'.join(missing)} 的数据（属于 {p}）：销售额、订单数等合计只包含 "
                 f"{'、'.join(present)}，与整期目标相比会偏低。请在指标表中补上缺少的月份。"))
+        notices += _blank_cells_notice(sheet.attrs.get("blanks", []), _sheet_columns_used(how, todo, sheet_cols),
+                                       set(levels), employees, p)
         sheet = sheet.set_index("employee_id").reindex(facts.index)
         from_sheet = [col for col in sheet.columns if col not in facts]
         for col in from_sheet:

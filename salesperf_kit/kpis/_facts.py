@@ -680,7 +680,12 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     that is not a sum (a rate, a score, an average) cannot be added up over months, nor
     averaged without what it was computed from: NaN for a period made of monthly rows,
     its name listed in ``attrs["not_summed"]``; ``attrs["months"]`` is (the months of the
-    period that have rows, those that have none) when the period is made of months."""
+    period that have rows, those that have none) when the period is made of months;
+    ``attrs["blanks"]`` lists (employee_id, month, column) of the period's blank cells.
+
+    A blank cell is no value, never 0: a person's sum over months with one of them blank
+    has no value either (a quarter of two months' talk time read as three would rank them
+    below their peers)."""
     from ..targets import _is_additive
 
     sheet = ctx.con.sql("SELECT * FROM kpi_sheet").df()
@@ -688,14 +693,27 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     not_summed: set[str] = set()
     missing: list[str] = []  # months of the period without a row in the sheet (when it has others)
     present: list[str] = []
+    blanks: list[tuple[str, str, str]] = []
+
+    def summed(rows: pd.DataFrame, note: bool) -> pd.DataFrame:
+        values = rows.drop(columns="period").set_index("employee_id").select_dtypes("number")
+        out = values.groupby(level=0).sum(min_count=1)
+        blank = values.isna()
+        if blank.to_numpy().any():
+            out = out.mask(blank.groupby(level=0).any().reindex_like(out).fillna(False).astype(bool))
+            if note:
+                at = blank.assign(period=rows["period"].to_numpy()).reset_index()
+                blanks.extend((e, per, col) for col in values.columns
+                              for e, per in at.loc[at[col], ["employee_id", "period"]].itertuples(index=False))
+        return out
 
     def rows_for(p: Period, note: bool) -> pd.DataFrame:
         exact = sheet[sheet["period"] == str(p)]
         if len(exact):
-            return exact.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
+            return summed(exact, note)
         months = {str(m) for m in p.months()}
         inner = sheet[sheet["period"].isin(months)]
-        out = inner.drop(columns="period").groupby("employee_id").sum(numeric_only=True, min_count=1)
+        out = summed(inner, note)
         if months != {str(p)}:
             levels = [c for c in out.columns if not _is_additive(c)]
             out[levels] = np.nan
@@ -716,6 +734,7 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
     out = out.reset_index()
     out.attrs["not_summed"] = sorted(not_summed)
     out.attrs["months"] = (present, missing)
+    out.attrs["blanks"] = sorted(blanks)
     return out
 
 
