@@ -601,9 +601,16 @@ class _Run:
     ctxs: dict[str, _Ctx] = field(default_factory=dict)
     root: Path | None = None  # the data path (folder or workbook)
     filled: dict[tuple[str, str], _Filled] = field(default_factory=dict)  # (table, column) -> data.defaults cells
+    # (file, sheet) -> [(ctx, the headers no column of its table took: (position, header))]
+    unused: dict[tuple[str, str | None], list] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
-        (self.warnings if problem.severity == "warning" else self.problems).append(problem)
+        kept = self.warnings if problem.severity == "warning" else self.problems
+        said = (problem.file, problem.sheet, problem.row, problem.check, problem.message, problem.zh)
+        if problem.file and any((q.file, q.sheet, q.row, q.check, q.message, q.zh) == said for q in kept):
+            # (one sheet read as two tables, a KPI sheet that lists the people too: its 合计 row told once)
+            return
+        kept.append(problem)
 
     def error(self, table: str, check: str, message: str, **kw: Any) -> None:
         self.add(Problem(table=table, check=check, message=message, **kw))
@@ -646,6 +653,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
         _ids_from_names(run)
         _ids_without_zeros(run)
         _add_managers(run, m["managers"])
+        _dates_from_sheet(run, m)
         if wanted is None and not ds.lazy:
             _people_without_records(run)
             _zero_amounts(run)
@@ -653,6 +661,7 @@ def _load(path, *, mapping, period, tables, lazy) -> _Run:
                                   source_of=lambda t: (run.ctxs[t].file, run.ctxs[t].sheet),
                                   header_of=lambda t, c: run.ctxs[t].headers.get(c) if t in run.ctxs else None):
             run.add(p)
+    _unused_columns(run)
     if per is not None:
         _warn_after_period(per, run)
     _blame_defaults(run)
@@ -718,6 +727,87 @@ def _add_managers(run: _Run, spec: dict[str, str]) -> None:
                     fix=Note("nothing to do if they are the managers to score; give them rows of their own in the "
                              "employees table for their real ids, teams and dates",
                              "如果他们就是要计分的经理，无需处理；否则在员工表中为他们各加一行，写上真实的工号、团队和日期")))
+
+
+def _unused_columns(run: _Run) -> None:
+    """A warning per file or sheet naming the columns that no table read from it uses (a KPI
+    sheet that also lists the people: its 姓名 column is the employees', its 销售额 the KPI
+    sheet's; neither is unused)."""
+    for reads in run.unused.values():
+        ctx = reads[0][0]
+        tables = [c.table for c, _ in reads]
+        unused = [col for col in reads[0][1] if all(col in cols for _, cols in reads[1:])]
+        if not unused:
+            continue
+        names = ", ".join(f"'{h}'" if h else f"(no header, column {_letter(i)})" for i, h in unused)
+        names_zh = "、".join(f"「{h}」" if h else f"（无表头的 {_letter(i)} 列）" for i, h in unused)
+        zh_tables = "、".join(f"「{TABLES[t].zh}」" for t in tables)
+        run.add(ctx.problem("unused_columns", Note(
+            f"columns not used by table{'s' * (len(tables) > 1)} {', '.join(repr(t) for t in tables)}: {names}",
+            f"{zh_tables}表未使用的列：{names_zh}"), severity="warning",
+            fix=Note(f"if one of them holds a contract column, map it with "
+                     f"data.columns.{tables[0]}: {{<header>: <column>}}; otherwise nothing to do",
+                     f"如果其中某列是数据规范中的列，用 data.columns.{tables[0]}: {{<表头>: <列名>}} "
+                     "映射；否则无需处理")))
+
+
+def _dates_from_sheet(run: _Run, m: dict) -> None:
+    """People read from the KPI sheet's own rows (``lines: [employees]`` on the sheet's file
+    and sheet): someone whose rows begin after the sheet's first month joined in their
+    first month, and someone whose rows end before its last month left at the end of their
+    last, unless the employees table gives hire_date or leave_date. Otherwise a leaver is
+    kept in the months after their last row, paid base pay and counted in their team's
+    head count, and a newcomer in the months before their first. A warning names them."""
+    tables = run.dataset.tables
+    emp, sheet = tables.get("employees"), tables.get("kpi_sheet")
+    if (emp is None or sheet is None or "employees" not in m["lines"] or "period" not in sheet
+            or "employee_id" not in emp):
+        return
+    ce, cs = run.ctxs.get("employees"), run.ctxs.get("kpi_sheet")
+    if ce is None or cs is None or (ce.file, ce.sheet) != (cs.file, cs.sheet):
+        return
+    spans = {}
+    for text in sheet["period"].dropna().astype(str).unique():
+        try:
+            spans[text] = parse_period(text)
+        except SalesperfError:
+            continue
+    rows = sheet.assign(start=sheet["period"].astype(str).map(lambda t: spans[t].start if t in spans else pd.NaT),
+                        end=sheet["period"].astype(str).map(lambda t: spans[t].last_day if t in spans else pd.NaT))
+    rows = rows.dropna(subset=["start", "end", "employee_id"])
+    if rows.empty:
+        return
+    first, last = rows["start"].min(), rows["end"].max()
+    own = rows.groupby(rows["employee_id"].astype(str)).agg(start=("start", "min"), end=("end", "max"))
+    ids = emp["employee_id"].astype(str)
+    told = []
+    for col, when, edge, later in (("hire_date", "start", first, True), ("leave_date", "end", last, False)):
+        given = emp[col] if col in emp else pd.Series(pd.NaT, index=emp.index, dtype="datetime64[ns]")
+        derived = ids.map(own[when]).astype("datetime64[ns]")
+        derived = derived.where(derived.gt(edge) if later else derived.lt(edge))
+        use = given.isna() & derived.notna()
+        if use.any():
+            emp[col] = given.astype("datetime64[ns]").where(~use, derived)
+            told += [(at, col, i, n, d) for at, i, n, d in zip(emp.index[use], ids[use],
+                                                               emp.loc[use, "name"] if "name" in emp else ids[use],
+                                                               derived[use])]
+    if not told:
+        return
+    told = [t[1:] for t in sorted(told, key=lambda t: (emp.index.get_loc(t[0]), t[1]))]  # as the people are listed
+    en = [f"{person(i, n)} {'joined' if c == 'hire_date' else 'left'} {d:%Y-%m-%d}" for c, i, n, d in told[:8]]
+    zh = [f"{person(i, n, 'zh')}{d:%Y-%m-%d} {'入职' if c == 'hire_date' else '离职'}" for c, i, n, d in told[:8]]
+    more, more_zh = (f" and {len(told) - 8} more", f"等 {len(told)} 人") if len(told) > 8 else ("", "")
+    run.add(ce.problem(
+        "dates_from_sheet",
+        f"the people are read from the KPI sheet, and {len(told)} of them have rows for part of its months "
+        f"only ({first:%Y-%m} to {last:%Y-%m}): taken as {'; '.join(en)}{more} (the first day of their first "
+        "month, the last day of their last), so they are neither scored nor paid for the months without a row",
+        severity="warning",
+        zh=f"人员取自指标表，其中 {len(told)} 人只有部分月份的数据（表中为 {first:%Y-%m} 至 {last:%Y-%m}）："
+           f"视为{'；'.join(zh)}{more_zh}（首月第一天入职、末月最后一天离职），没有数据的月份不评分、不计酬",
+        fix=Note("give their hire_date and leave_date in an employees table if they differ (a leave on the 15th "
+                 "pays half of that month's base pay), or add the missing months' rows",
+                 "如日期不同，请在员工表中写明其入职日期和离职日期（月中离职按天折算当月基本工资），或补上缺少月份的数据")))
 
 
 def _people_without_records(run: _Run) -> None:
@@ -1918,20 +2008,9 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         keep, used_positions = filter_positions
         data = data[keep]
         claimed |= used_positions
-    unused = [i for i, h in enumerate(grid.headers)
+    unused = [(i, grid.headers[i]) for i, h in enumerate(grid.headers)
               if i not in claimed and (h or not _missing(data[i]).all())]
-    if unused:
-        names = ", ".join(f"'{grid.headers[i]}'" if grid.headers[i]
-                          else f"(no header, column {_letter(i)})" for i in unused)
-        names_zh = "、".join(f"「{grid.headers[i]}」" if grid.headers[i] else f"（无表头的 {_letter(i)} 列）"
-                            for i in unused)
-        run.add(ctx.problem("unused_columns", Note(f"columns not used by table '{table}': {names}",
-                                                   f"「{TABLES[table].zh}」表未使用的列：{names_zh}"),
-                            severity="warning",
-                            fix=Note(f"if one of them holds a contract column, map it with "
-                                     f"data.columns.{table}: {{<header>: <column>}}; otherwise nothing to do",
-                                     f"如果其中某列是数据规范中的列，用 data.columns.{table}: {{<表头>: <列名>}} "
-                                     "映射；否则无需处理")))
+    run.unused.setdefault((ctx.file, ctx.sheet), []).append((ctx, unused))
 
     raw = pd.DataFrame({col: data[pos] for col, pos in assigned.items()}, index=data.index)
     for col, value in m["defaults"].get(table, {}).items():
@@ -1969,7 +2048,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
     scales = _header_units(ctx, grid.headers, assigned, raw, run)
-    ctx.decimal_mark = _decimal_mark(ctx, raw, {grid.headers[i] or f"({_letter(i)})": data[i] for i in unused}, run)
+    ctx.decimal_mark = _decimal_mark(ctx, raw, {h or f"({_letter(i)})": data[i] for i, h in unused}, run)
     for col in raw.columns:
         recode = m["values"].get(table, {}).get(col)
         note = _boolean_keys_note(ctx, col, raw[col], recode)

@@ -3102,3 +3102,65 @@ def test_a_plan_s_currency_is_checked_against_the_currency_its_data_state(tmp_pa
         load_plan_data(load_params(plan))
     plan.write_text(f"extends: direct\ndata: {{path: {data}}}\nreport: {{currency: EUR}}\n", encoding="utf-8")
     assert load_plan_data(load_params(plan)).tables["orders"]["amount"].sum() == 2319.0
+
+
+def _sheet_of_people(tmp_path):
+    """A monthly KPI sheet that is also the list of people: 林霞 has rows for July and
+    August only (she left), 唐婷 for August and September (she joined), 王刚 all three."""
+    sheet = pd.DataFrame({
+        "工号": ["001", "002", "001", "002", "003", "001", "003"],
+        "姓名": ["王刚", "林霞", "王刚", "林霞", "唐婷", "王刚", "唐婷"],
+        "团队": ["一部"] * 7,
+        "月份": ["2026-07", "2026-07", "2026-08", "2026-08", "2026-08", "2026-09", "2026-09"],
+        "销售额": [100, 80, 120, 40, 50, 110, 90],
+    })
+    _write_csv(tmp_path / "kpi.csv", sheet)
+    return {"files": {"kpi_sheet": "kpi.csv", "employees": "kpi.csv"}, "lines": ["employees"],
+            "columns": {"employees": {"工号": "employee_id", "姓名": "name", "团队": "team"},
+                        "kpi_sheet": {"工号": "employee_id", "月份": "period"}},
+            "defaults": {"employees": {"role": "agent"}}}
+
+
+def test_people_read_from_a_kpi_sheet_join_and_leave_with_their_rows(tmp_path):
+    """The sheet runs from July to September: 林霞's last row is August, so she left on
+    2026-08-31; 唐婷's first is August, so she joined on 2026-08-01; 王刚 has every month
+    and keeps no dates. A warning names both."""
+    mapping = _sheet_of_people(tmp_path)
+    ds = load_dataset(tmp_path, mapping=mapping)
+    emp = ds.tables["employees"].set_index("employee_id")
+    assert emp.loc["002", "leave_date"] == pd.Timestamp("2026-08-31") and pd.isna(emp.loc["002", "hire_date"])
+    assert emp.loc["003", "hire_date"] == pd.Timestamp("2026-08-01") and pd.isna(emp.loc["003", "leave_date"])
+    assert pd.isna(emp.loc["001", "hire_date"]) and pd.isna(emp.loc["001", "leave_date"])
+    [w] = [w for w in ds.warnings if w.check == "dates_from_sheet"]
+    assert "2 of them have rows for part of its months only (2026-07 to 2026-09)" in w.message
+    assert "林霞 (002) left 2026-08-31; 唐婷 (003) joined 2026-08-01" in w.message
+    assert "视为林霞（002）2026-08-31 离职；唐婷（003）2026-08-01 入职" in w.zh
+    # September's KPIs leave 林霞 out, with the notice for people outside their dates
+    from salesperf_kit.kpis import compute_kpis
+    res = compute_kpis(ds, "2026-09", kpis=["revenue"])
+    assert sorted(res.wide["employee_id"]) == ["001", "003"]
+    # dates an employees table gives are kept
+    people = pd.DataFrame({"工号": ["001", "002", "003"], "姓名": ["王刚", "林霞", "唐婷"], "团队": ["一部"] * 3,
+                           "离职日期": ["", "2026-08-15", ""]})
+    _write_csv(tmp_path / "people.csv", people)
+    own = dict(mapping, files={"kpi_sheet": "kpi.csv", "employees": "people.csv"}, lines=[],
+               columns={**mapping["columns"], "employees": {**mapping["columns"]["employees"], "离职日期": "leave_date"}})
+    emp = load_dataset(tmp_path, mapping=own).tables["employees"].set_index("employee_id")
+    assert emp.loc["002", "leave_date"] == pd.Timestamp("2026-08-15") and pd.isna(emp.loc["003"].get("hire_date"))
+
+
+def test_a_kpi_sheet_that_lists_the_people_too_is_told_about_once(tmp_path):
+    """Read as the KPI sheet and as the employees table, the sheet's 合计 row is one
+    warning, not two; its unused columns are those neither table takes (备注), not 姓名
+    (the employees') nor 销售额 (the KPI sheet's)."""
+    mapping = _sheet_of_people(tmp_path)
+    sheet = pd.read_csv(tmp_path / "kpi.csv", dtype=str).assign(备注="")
+    sheet.loc[0, "备注"] = "新人"
+    total = pd.DataFrame([{"工号": "合计", "销售额": "590"}])
+    _write_csv(tmp_path / "kpi.csv", pd.concat([sheet, total], ignore_index=True))
+    ds = load_dataset(tmp_path, mapping=mapping)
+    [totals] = [w for w in ds.warnings if w.check == "totals_rows"]
+    assert "row 9 ('合计')" in totals.message
+    [unused] = [w for w in ds.warnings if w.check == "unused_columns"]
+    assert unused.message == "columns not used by tables 'kpi_sheet', 'employees': '备注'"
+    assert unused.message.zh == "「指标表」、「员工」表未使用的列：「备注」"
