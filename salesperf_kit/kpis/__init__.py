@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._checks import check_one_of
+from .._checks import check_one_of, person
 from .._repr import compact_repr
 from ..catalogue import BUSINESSES, CATALOGUE, Note, label
 from ..exceptions import KPIError
@@ -465,9 +465,8 @@ def _blank_cells_notice(blanks: list[tuple[str, str, str]], used: set[str], leve
     en, zh = [], []
     for e, month, col in blanks[:limit]:
         name = names.get(e) if names is not None else None
-        who = f"{name} ({e})" if isinstance(name, str) and name.strip() else e
-        en.append(f"{col} of {who} in {month}")
-        zh.append(f"{who} {month} 的「{label(col, 'zh')}」")
+        en.append(f"{col} of {person(e, name)} in {month}")
+        zh.append(f"{person(e, name, 'zh')} {month} 的「{label(col, 'zh')}」")
     more = len(blanks) - limit
     if more > 0:
         en.append(f"and {more} more")
