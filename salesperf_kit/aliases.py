@@ -172,6 +172,14 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
 KPI_HEADERS: dict[str, list[str]] = {
     "orders": ["订单数", "订单量", "成交单数", "单量", "Order Count"],
     "calls": ["通话量", "通话数", "外呼量", "外呼数", "呼出量", "拨打量", "Call Count"],
+    "effective_talk_minutes": ["有效通话时长", "有效通话时长(分钟)", "有效通话分钟数"],
+    # counts beside the KPIs (catalogue.SHEET_COUNTS)
+    "connected": ["接通量", "接通数", "接通次数", "接通电话数", "Connected", "Connected Calls"],
+    "complaints": ["投诉数", "投诉量", "投诉次数", "Complaints"],
+    "buyers": ["成交客户数", "购买客户数", "成交人数", "Buyers"],
+    "inquiries": ["咨询量", "咨询数", "询盘数", "询盘量", "Inquiries"],
+    "tickets": ["工单数", "工单量", "Tickets"],
+    "fcr": ["首次解决工单数", "一次解决工单数", "首次解决数"],
 }
 """Headers of a KPI sheet's columns besides the KPIs' names and labels in the catalogue."""
 

@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import check_one_of
-from .catalogue import BUSINESSES, CATALOGUE, Note
+from .catalogue import BUSINESSES, CATALOGUE, Note, label
 from .exceptions import SalesperfError
 from .scoring import SCORE_DECIMALS
 
@@ -220,14 +220,14 @@ RATE_BASES: dict[str, str] = {"intent_customers": "connected_customers"}
 # name is a source too (orders per person beside the ad data of the same people).
 _FACT_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "sessions": (("traffic", ("sessions",)), ("kpi_sheet", ("sessions",))),
-    "inquiries": (("traffic", ("inquiries",)),),
+    "inquiries": (("traffic", ("inquiries",)), ("kpi_sheet", ("inquiries",))),
     "unique_visitors": (("traffic", ("unique_visitors",)), ("kpi_sheet", ("unique_visitors",))),
     "orders": (("orders", ()), ("kpi_sheet", ("orders",))),
-    "buyers": (("orders", ("customer_id",)),),
+    "buyers": (("orders", ("customer_id",)), ("kpi_sheet", ("buyers",))),
     "repeat_buyers": (("orders", ("customer_id",)),),
-    "calls": (("calls", ()),),
-    "connected": (("calls", ("connected",)),),
-    "intent_customers": (("calls", ("customer_id", "outcome")),),
+    "calls": (("calls", ()), ("kpi_sheet", ("calls",))),
+    "connected": (("calls", ("connected",)), ("kpi_sheet", ("connected",))),
+    "intent_customers": (("calls", ("customer_id", "outcome")), ("kpi_sheet", ("intent_customers",))),
     "act_new_contact": (("activities", ()),),
     "referred_new": (("orders", ("referred_by",)),),
     "referrals_total": (("orders", ("referred_by",)), ("activities", ())),  # either source
@@ -391,15 +391,23 @@ def _stage_lacks(result, stage: str, candidates: tuple[str, ...]) -> Note | None
     has = getattr(result, "has", None)
     if has is None or getattr(result, "_ctx", None) is None:
         return None
-    for table, cols in _FACT_SOURCES.get(candidates[0], ()):
+    sources = _FACT_SOURCES.get(candidates[0], ())
+    for table, cols in sources:
         if not has(table):
-            return _lacks(table)
-        # (an event table without its owner column, such as leads kept per channel, counts
-        # for no one: the stage lacks that column, not the figures beside it)
-        owner = ("employee_id",) if table != "kpi_sheet" else ()
-        absent = [c for c in (*owner, *cols) if not has(table, c)]
-        if absent:
-            return _lacks(table, absent)
+            lack = _lacks(table)
+        else:
+            # (an event table without its owner column, such as leads kept per channel, counts
+            # for no one: the stage lacks that column, not the figures beside it)
+            owner = ("employee_id",) if table != "kpi_sheet" else ()
+            absent = [c for c in (*owner, *cols) if not has(table, c)]
+            if not absent:
+                continue
+            lack = _lacks(table, absent)
+        sheet = [c for t, cs in sources if t == "kpi_sheet" and t != table and has(t) for c in cs]
+        if sheet:  # a client who sends a KPI sheet would add the column there
+            return Note(f"{lack}, or column(s) {', '.join(sheet)} in the KPI sheet",
+                        f"{lack.zh}，或指标表中的{''.join(f'「{label(c)}」' for c in sheet)}列")
+        return lack
     return None
 
 

@@ -144,6 +144,21 @@ CATALOGUE: dict[str, KPIInfo] = {r[0]: KPIInfo(*r) for r in _ROWS}
 
 #: KPIs whose value is a team's figure, the same for everyone of the team (not a trait of the person)
 TEAM_FIGURES = ("per_capita_output",)
+#: counts a KPI sheet may give beside its KPIs: the figures ratio KPIs are computed from
+#: (connected calls and calls give the connect rate, which then adds up over months and
+#: teams as its parts do): name -> (Chinese label, English label)
+SHEET_COUNTS: dict[str, tuple[str, str]] = {
+    "connected": ("接通量", "Connected calls"), "complaints": ("投诉数", "Complaints"),
+    "buyers": ("成交客户数", "Customers who bought"), "inquiries": ("咨询量", "Inquiries"),
+    "tickets": ("工单数", "Tickets"), "fcr": ("首次解决工单数", "Tickets resolved at first contact"),
+}
+#: ratio KPIs whose numerator counts part of what their denominator counts (connected calls
+#: of the calls, repeat buyers of the buyers): never above 1 (100 %), so a value above it in a
+#: KPI sheet is a count or a percentage written in the wrong column
+SHARES = frozenset({"connect_rate", "intent_rate", "repurchase_rate", "returning_share", "retention_rate",
+                    "retention_30d", "retention_90d", "csat_share", "win_rate", "qualified_traffic_share",
+                    "fcr_rate", "refund_rate", "big_customer_share", "positive_review_rate", "report_timeliness",
+                    "training_pass_rate", "margin"})
 
 BUSINESSES = ("online", "telesales", "ecommerce", "direct")
 BUSINESS_LABELS = {
@@ -178,7 +193,7 @@ def label(name: str, language: str = "zh") -> str:
     """The display label of a KPI in ``language`` ("zh" or "en"); the name itself if unknown."""
     info = CATALOGUE.get(name)
     if info is None:
-        return name
+        return SHEET_COUNTS[name][language != "zh"] if name in SHEET_COUNTS else name
     return info.zh if language == "zh" else info.en
 
 

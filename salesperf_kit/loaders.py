@@ -51,7 +51,7 @@ import yaml
 from ._checks import check_one_of, closest, did_you_mean, one_slip_apart, person, squeezed
 from ._repr import compact_repr
 from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
-from .catalogue import CATALOGUE, CURRENCIES, Note
+from .catalogue import CATALOGUE, CURRENCIES, SHARES, SHEET_COUNTS, Note
 from .exceptions import DataContractError, Problem, SalesperfError
 from .params import lookup_spellings
 from .periods import Period, parse_period, read_period
@@ -82,6 +82,8 @@ _EVENT_DATES = {"orders": "order_date", "calls": "started_at", "traffic": "date"
                 "service": "opened_at", "activities": "date", "inventory": "date"}
 _KPI_LABELS = {normalise(label): name for name, info in CATALOGUE.items()
                for label in (name, info.zh, info.en, *KPI_HEADERS.get(name, ()))}
+_KPI_LABELS.update({normalise(label): name for name, labels in SHEET_COUNTS.items()
+                    for label in (name, *labels, *KPI_HEADERS.get(name, ()))})
 _DATE_FIX = Note("write dates like 2026-10-01, 2026/10/01, 2026-10-01 13:05 or 2026年10月1日",
                  "日期写成 2026-10-01、2026/10/01、2026-10-01 13:05 或 2026年10月1日")
 _NUMBER_FIX = Note("write a plain number such as 1234.5 (thousands separators, ¥ $ € and 万/亿 "
@@ -1236,7 +1238,7 @@ def _check_value_targets(values: dict) -> None:
 def _check_column(table: str, column: object, where: str) -> None:
     options = list(TABLES[table].columns)
     if table == "kpi_sheet":
-        options += list(CATALOGUE)
+        options += [*CATALOGUE, *SHEET_COUNTS]
     if column not in options:
         raise SalesperfError(f"{where}: '{column}' is not a column of table '{table}': expected "
                              f"one of {', '.join(options)}." + did_you_mean(column, options))
@@ -3236,7 +3238,7 @@ def _parse_column(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pr
     spec = TABLES[ctx.table]
     if col in spec.dates:
         return _parse_dates(ctx, col, s)
-    if col in spec.numbers or (ctx.table == "kpi_sheet" and col in CATALOGUE):
+    if col in spec.numbers or (ctx.table == "kpi_sheet" and (col in CATALOGUE or col in SHEET_COUNTS)):
         return _parse_numbers(ctx, col, s)
     if col in spec.booleans:
         return _parse_booleans(ctx, col, s)
@@ -3537,8 +3539,8 @@ def _decimal_mark(ctx: _Ctx, raw: pd.DataFrame, unused: dict[str, pd.Series], ru
         return not (pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype))
 
     texts = {c: _split_types(raw[c])[1] for c in raw.columns
-             if (c in spec.numbers or (ctx.table == "kpi_sheet" and c in CATALOGUE)) and written(raw[c])}
-    money = [c for c in texts if c in _MONEY_COLUMNS or (ctx.table == "kpi_sheet" and CATALOGUE[c].unit == "currency")]
+             if (c in spec.numbers or (ctx.table == "kpi_sheet" and (c in CATALOGUE or c in SHEET_COUNTS))) and written(raw[c])}
+    money = [c for c in texts if c in _MONEY_COLUMNS or (ctx.table == "kpi_sheet" and c in CATALOGUE and CATALOGUE[c].unit == "currency")]
     if not any(t.str.contains(",", regex=False).any() for t in texts.values()) and \
             not any(texts[c].str.contains(".", regex=False).any() for c in money):
         return None  # (the usual case, decided without reading each number twice)
@@ -3768,7 +3770,20 @@ def _parse_numbers(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[P
                                _COMMA_FIX if comma else _NUMBER_FIX)
     problems += mixed
     given = out.dropna()
-    if info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
+    over = given[given > 1] if info is not None and col in SHARES else given.iloc[:0]
+    if len(over):  # a share above 100 %: a count (接通量 for 接通率) or a percentage without its sign
+        percents = given.between(1, 100, inclusive="right").all()
+        problems += _cell_problems(
+            ctx, col, s, s.index.isin(over.index),
+            "share_above_one", Note(f"{label} is a share of at most 1 (100 %), but this is above it",
+                                    f"{label_zh}是比率，最大为 1（100%），但此值大于 1"),
+            Note("write the percentages as 0.45 or 45%" if percents else
+                 "map this column to the count it holds, not to the rate (a count of connected calls is "
+                 "data.columns.kpi_sheet: {<header>: connected}); write a rate as 0.45 or 45%",
+                 "把百分数写成 0.45 或 45%" if percents else
+                 "这一列是数量而不是比率时，请映射到对应的数量列（如接通量：data.columns.kpi_sheet: {<表头>: connected}），"
+                 "不要映射到比率；比率写成 0.45 或 45%"))
+    elif info is not None and info.unit == "ratio" and len(given) and given.between(1, 100, inclusive="right").all():
         # every rate above 1: probably percentages without their % sign (45 for 45 %)
         problems.append(ctx.problem(
             "rate_as_percent", f"every value of {label} is above 1 (from {given.min():.4g} to "

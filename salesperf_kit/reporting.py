@@ -917,6 +917,9 @@ class Report:
             ax = plots.funnel_chart(f, group="group", stage="stage_label", value="value", title=_t("funnel", self.language),
                                     log_ylabel="数量（对数刻度）" if self.zh else "Count (log scale)")
             png = self._figure("funnel", ax)
+        elif f.empty:
+            paras.append("数据中没有漏斗的任何环节，无法画出漏斗。" if self.zh else
+                         "The data hold none of the funnel's stages, so there is no funnel to draw.")
         elif stages and len(needs) == len(stages):  # (what the other stages lack is said above)
             paras.append("数据中只有一个环节，无法画出漏斗。" if self.zh else
                          "The data hold only one stage, so there is no funnel to draw.")

@@ -265,6 +265,26 @@ def test_funnel_online_takes_the_orders_of_a_kpi_sheet(employees):
     assert out.loc[("t2", "orders"), "rate_from_previous"] == pytest.approx(0.25)
     assert out.attrs["missing_stages"] == []
 
+def test_funnel_telesales_from_a_kpi_sheet_of_counts(employees):
+    """A client who sends only monthly counts per person (calls, connected calls, intent
+    customers, orders): the first three stages come from the sheet. t1: calls 100 + 60 =
+    160, connected 40 + 30 = 70 (70 / 160 = 0.4375), intent 8 + 6 = 14 (14 / 70 = 0.2);
+    deals are customers, which orders are not: the stage says what would give it."""
+    sheet = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "period": ["2026-10"] * 3,
+                          "calls": [100.0, 60.0, 50.0], "connected": [40.0, 30.0, 20.0],
+                          "intent_customers": [8.0, 6.0, 5.0], "orders": [3.0, 2.0, 1.0]})
+    res = compute_kpis({"employees": employees, "kpi_sheet": sheet}, "2026-10",
+                       kpis=["calls", "connect_rate", "intent_customers", "orders"])
+    out = an.funnel("telesales", res, by="team").set_index(["group", "stage"])
+    assert out.loc["t1", "value"].tolist() == [160.0, 70.0, 14.0]
+    assert out.loc[("t1", "connected"), "rate_from_previous"] == pytest.approx(70 / 160)
+    assert out.loc[("t1", "intent_customers"), "rate_from_previous"] == pytest.approx(0.2)
+    assert out.attrs["missing_stages"] == ["deals"]
+    need = out.attrs["missing_needs"]["deals"]
+    assert str(need) == "table 'orders', or column(s) buyers in the KPI sheet"
+    assert need.zh == "「订单」表，或指标表中的「成交客户数」列"
+
+
 def _stand_in(facts: dict, teams=("t1", "t1", "t2")):
     ids = [f"e{i + 1}" for i in range(len(teams))]
     f = pd.DataFrame(facts, index=pd.Index(ids, name="employee_id"))

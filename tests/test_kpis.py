@@ -1034,7 +1034,10 @@ def kpi_sheet() -> pd.DataFrame:
 def test_kpi_sheet_month(employees):
     res = compute_kpis({"employees": employees, "kpi_sheet": kpi_sheet()}, "2026-10",
                        kpis=["revenue", "orders", "aov", "growth"])
-    assert res.kpis == ["revenue", "orders", "aov", "growth"] and not res.notices
+    assert res.kpis == ["revenue", "orders", "aov", "growth"]
+    # what the sheet gave and what the kit worked out from it
+    assert res.notices == ["From the KPI sheet: revenue, orders as given; aov, growth from its figures."]
+    assert res.notices[0].zh == "指标表：「销售额」「成交订单数」按表中数值；「客单价」「销售增长率」由表中数值计算。"
     assert_kpi(res, "revenue", {"E1": 1500.0, "E2": 600.0})
     assert_kpi(res, "orders", {"E1": 12.0, "E2": 0.0})
     assert_kpi(res, "aov", {"E1": 125.0,  # 1500 / 12
@@ -1079,7 +1082,7 @@ def test_kpi_sheet_blank_cell_is_no_value_in_the_month_and_in_the_quarter(employ
     [note] = [n for n in q4.notices if "blank" in n]
     assert "1 blank cell in 2026-Q4: revenue of Ann (E1) in 2026-11" in note
     assert "a sum over the months of 2026-Q4 with one of them blank has no value either" in note
-    assert "Ann（E1） 2026-11 的「销售额」" in note.zh
+    assert "Ann（E1）2026-11 的「销售额」" in note.zh
     nov = compute_kpis(data, "2026-11", kpis=["revenue", "orders"])
     assert_kpi(nov, "revenue", {"E1": NAN})
     [note] = [n for n in nov.notices if "blank" in n]
@@ -1618,3 +1621,35 @@ def test_a_completed_order_with_a_refund_time_counts_as_refunded(employees, tmp_
     assert_kpi(res, "refund_rate", {"E3": 2 / 3})
     claw = compute_kpis(data, "2026-10", kpis=["revenue"], options={"refund_handling": "clawback"})
     assert_kpi(claw, "revenue", {"E3": 370.0})  # o7 was valid when October closed: 250 + 120
+
+
+def test_kpi_sheet_counts_give_rates_that_add_up_over_months_and_teams(employees):
+    """A sheet of connected calls and complaints (counts) beside calls and orders: the
+    connect rate and complaint rate are computed from them, and a quarter's rate is the sum
+    of connected calls over the sum of calls, never the mean of the months' rates.
+    E1: October 40 of 100 calls, November 30 of 50: Q4 (40 + 30) / (100 + 50) = 0.4667
+    (the months' mean would be (0.4 + 0.6) / 2 = 0.5); E2: 10 of 40 = 0.25.
+    Complaints over orders: E1 (1 + 1) / (12 + 4) = 0.125; E2 0 of 0 orders: NaN.
+    The company's connect rate: (70 + 10) / (150 + 40) = 80 / 190."""
+    sheet = kpi_sheet().assign(calls=[90.0, 100.0, 50.0, 40.0], connected=[30.0, 40.0, 30.0, 10.0],
+                               complaints=[0.0, 1.0, 1.0, 0.0])
+    res = compute_kpis({"employees": employees, "kpi_sheet": sheet}, "2026-Q4",
+                       kpis=["calls", "connect_rate", "complaint_rate"])
+    assert_kpi(res, "connect_rate", {"E1": 70 / 150, "E2": 0.25})
+    assert_kpi(res, "complaint_rate", {"E1": 2 / 16, "E2": NAN})
+    company = res.rollup("company").set_index("company")
+    assert company.loc["company", "connect_rate"] == pytest.approx(80 / 190)
+    assert "connect_rate, complaint_rate from its figures" in " ".join(res.notices)
+
+
+def test_kpi_sheet_sum_given_without_its_facts_rolls_up_as_a_sum(employees):
+    """Talk minutes from a sheet (the KPI's own fact, seconds, is not there) add up over a
+    team: North (E1, E2) 120 + 30 = 150 in October; csat, a level, stays NaN for teams."""
+    sheet = kpi_sheet().assign(effective_talk_minutes=[100.0, 120.0, 80.0, 30.0], csat=[4.0, 4.5, 5.0, 3.0])
+    res = compute_kpis({"employees": employees, "kpi_sheet": sheet}, "2026-10",
+                       kpis=["effective_talk_minutes", "csat"])
+    assert_kpi(res, "effective_talk_minutes", {"E1": 120.0, "E2": 30.0})
+    team = res.rollup("team").set_index("team")
+    assert team.loc["North", "effective_talk_minutes"] == 150.0
+    assert np.isnan(team.loc["North", "csat"])
+    assert res.rollup("company").set_index("company").loc["company", "effective_talk_minutes"] == 150.0

@@ -1137,12 +1137,25 @@ def test_a_rate_in_a_kpi_sheet_may_be_written_as_a_percentage(tmp_path):
     sheet["销售额"] = ["1,000", "2,000"]
     _write_csv(tmp_path / "指标表.csv", sheet)
     assert load_dataset(tmp_path).tables["kpi_sheet"]["connect_rate"].tolist() == [0.45, 0.52]
-    # rates written as 45 and 52.5 (percent without its sign): read as given, with a warning
+    # a connect rate of 45 and 52.5 (percent without its sign) is no share of the calls: an
+    # error naming the rows, which says how to write them
     sheet["接通率"] = ["45", "52.5"]
     _write_csv(tmp_path / "指标表.csv", sheet)
+    bad = validate_dataset(tmp_path).problems
+    assert [(p.check, p.row, p.value) for p in bad] == [("share_above_one", 2, "45"), ("share_above_one", 3, "52.5")]
+    assert bad[0].message == "'接通率' (connect_rate) is a share of at most 1 (100 %), but this is above it"
+    assert bad[0].fix == "write the percentages as 0.45 or 45%"
+    # counts in the column (335 connected calls): map the column to the count instead
+    sheet["接通率"] = ["335", "0.5"]
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    [bad] = validate_dataset(tmp_path).problems
+    assert bad.row == 2 and "data.columns.kpi_sheet: {<header>: connected}" in bad.fix
+    # growth may pass 100 %: 45 and 52.5 are read as given, with a warning
+    sheet = sheet.drop(columns="接通率").assign(销售增长率=["45", "52.5"])
+    _write_csv(tmp_path / "指标表.csv", sheet)
     [w] = [w for w in load_dataset(tmp_path).warnings if w.check == "rate_as_percent"]
-    assert w.column == "connect_rate" and "from 45 to 52.5" in w.message
-    assert w.text("zh") == "'接通率' (connect_rate) 的值都大于 1（45 至 52.5），但 connect_rate 是比率：45 会被当作 4,500%"
+    assert w.column == "growth" and "from 45 to 52.5" in w.message
+    assert w.text("zh") == "'销售增长率' (growth) 的值都大于 1（45 至 52.5），但 growth 是比率：45 会被当作 4,500%"
 
 
 def test_a_salesperson_named_instead_of_an_id_is_matched_by_name(tmp_path):
@@ -3164,3 +3177,21 @@ def test_a_kpi_sheet_that_lists_the_people_too_is_told_about_once(tmp_path):
     [unused] = [w for w in ds.warnings if w.check == "unused_columns"]
     assert unused.message == "columns not used by tables 'kpi_sheet', 'employees': '备注'"
     assert unused.message.zh == "「指标表」、「员工」表未使用的列：「备注」"
+
+
+def test_a_kpi_sheet_reads_counts_beside_its_kpis_by_their_usual_headers(tmp_path):
+    """接通量 and 投诉数 are counts (connected calls, complaints), read as such without a
+    mapping, and 有效通话时长(分钟) is the talk-time KPI; a mapping to a count is accepted."""
+    sheet = pd.DataFrame({"员工编号": ["E1", "E2"], "月份": ["2026-10", "2026-10"], "通话量": ["1,200", "800"],
+                          "接通量": ["480", "300"], "投诉数": ["2", ""], "有效通话时长(分钟)": ["950.5", "610"]})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    _add_employees(tmp_path)
+    got = load_dataset(tmp_path).tables["kpi_sheet"]
+    got = got.astype("object").where(got.notna(), None)
+    assert got[["calls", "connected", "complaints", "effective_talk_minutes"]].to_dict("list") == {
+        "calls": [1200.0, 800.0], "connected": [480.0, 300.0], "complaints": [2.0, None],
+        "effective_talk_minutes": [950.5, 610.0]}
+    sheet = sheet.rename(columns={"接通量": "接通电话"})
+    _write_csv(tmp_path / "指标表.csv", sheet)
+    mapped = load_dataset(tmp_path, mapping={"columns": {"kpi_sheet": {"接通电话": "connected"}}})
+    assert mapped.tables["kpi_sheet"]["connected"].tolist() == [480.0, 300.0]

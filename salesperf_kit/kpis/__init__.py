@@ -215,12 +215,16 @@ class KPIResult:
         the company (``"company"``), from the group's facts (:meth:`rollup_facts`): never
         an average of ratios."""
         summed, mapping = self._group_facts(by)
-        # a KPI taken as given from a KPI sheet (e.g. csat) without the facts behind it
-        # cannot be rolled up from parts: NaN, never a mean of the people's values
+        # a KPI taken as given from a KPI sheet without the facts behind it: a sum (minutes
+        # of talk time) is the sum of the people's values; any other (csat) cannot be rolled
+        # up from parts: NaN, never a mean of the people's values
+        from ..targets import _is_additive
+
         given = {k for k in self.facts.attrs.get("sheet_kpis", set())
                  if not all(f in summed for f in REGISTRY[k].facts)}
         for k in given:
-            summed[k] = np.nan
+            if not _is_additive(k) or k not in summed:
+                summed[k] = np.nan
         summed.attrs["sheet_kpis"] = given
         long = _evaluate(summed, self.kpis, self.options)
         wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
@@ -409,18 +413,19 @@ def _table_of(fact: str) -> str:
     return FACT_GROUPS[FACT_OWNER[fact]].table
 
 
-def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str]) -> list[Note]:
-    """When KPIs put a KPI sheet's figures together with a table's (its orders over the
-    traffic table's sessions), which KPIs are taken from the sheet as given, which are
-    computed from its figures alone, and which from its figures and which tables."""
+def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str], options: dict) -> list[Note]:
+    """When KPIs are computed from a KPI sheet's figures (its revenue over its orders, or
+    its orders over the traffic table's sessions), which KPIs are taken from the sheet as
+    given, which are computed from its figures alone, and which from its figures and which
+    tables."""
     given = [k for k in todo if how[k] == "sheet"]
     by_tables: dict[tuple[str, ...], list[str]] = {}
     for k in todo:
         if how[k] == "derived":
             tables = sorted({_table_of(f) for f in REGISTRY[k].facts
-                             if not _fact_in_sheet(f, sheet_cols) and f in FACT_OWNER})
+                             if not _fact_in_sheet(f, sheet_cols, options) and f in FACT_OWNER})
             by_tables.setdefault(tuple(tables), []).append(k)
-    if not any(by_tables):
+    if not by_tables:
         return []
 
     def zh_names(ks):
@@ -441,7 +446,7 @@ def _sheet_notice(how: dict[str, str], todo: list[str], sheet_cols: set[str]) ->
     return [Note("From the KPI sheet: " + "; ".join(en) + ".", "指标表：" + "；".join(zh) + "。")]
 
 
-def _sheet_columns_used(how: dict[str, str], todo: list[str], sheet_cols: set[str]) -> set[str]:
+def _sheet_columns_used(how: dict[str, str], todo: list[str], sheet_cols: set[str], options: dict) -> set[str]:
     """The KPI sheet's columns that the KPIs ``todo`` read: those taken as given and
     those their figures are computed from."""
     used = set()
@@ -449,7 +454,7 @@ def _sheet_columns_used(how: dict[str, str], todo: list[str], sheet_cols: set[st
         if how[k] == "sheet":
             used.add(k)
         elif how[k] == "derived":
-            used |= {_sheet_column(f) for f in REGISTRY[k].facts}
+            used |= {_sheet_column(f, options) for f in REGISTRY[k].facts}
     return used & sheet_cols
 
 
@@ -466,7 +471,7 @@ def _blank_cells_notice(blanks: list[tuple[str, str, str]], used: set[str], leve
     for e, month, col in blanks[:limit]:
         name = names.get(e) if names is not None else None
         en.append(f"{col} of {person(e, name)} in {month}")
-        zh.append(f"{person(e, name, 'zh')} {month} 的「{label(col, 'zh')}」")
+        zh.append(f"{person(e, name, 'zh')}{month} 的「{label(col, 'zh')}」")
     more = len(blanks) - limit
     if more > 0:
         en.append(f"and {more} more")
@@ -492,6 +497,8 @@ def _sheet_column(fact: str, options: dict | None = None) -> str | None:
     """The KPI sheet's column that gives ``fact`` (None: no column does)."""
     if fact == "inquiry_orders" and (options or {}).get("inquiry_channels"):
         return None  # (the sheet's orders are those of every channel)
+    if fact == "complaint_base":  # what complaints are counted over: orders, or service tickets
+        return "tickets" if (options or {}).get("complaint_basis") == "tickets" else "orders"
     aliases = {"revenue_ordered": "revenue", "revenue_ordered_prev": "revenue", "revenue_prev": "revenue",
                "billed": "revenue", "unit_revenue": "revenue", "headcount": None, "unit_headcount": None, "new_customers_prev": "new_customers",
                "orders_prev": "orders", "inquiry_orders": "orders"}
@@ -699,7 +706,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
         if how[k] == "tables":
             needed |= set(REGISTRY[k].facts)
         elif how[k] == "derived":  # (the facts the sheet lacks, from the tables beside it)
-            needed |= {f for f in REGISTRY[k].facts if not _fact_in_sheet(f, sheet_cols)}
+            needed |= {f for f in REGISTRY[k].facts if not _fact_in_sheet(f, sheet_cols, opts)}
     uncovered = uncovered_tables(ctx)
     facts = compute_facts(ctx, _groups_for(needed, ctx), uncovered)
     for table, (first, last) in uncovered.items():
@@ -744,7 +751,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
             f"{p} 有 {n:,} 行{TABLES[table].zh}记录没有 employee_id：不计入任何人的指标，也不计入团队或公司合计。"
             "请在导出数据中补上 employee_id。"))
     if sheet_cols:
-        notices += _sheet_notice(how, todo, sheet_cols)
+        notices += _sheet_notice(how, todo, sheet_cols, opts)
         sheet = _kpi_sheet(ctx)
         levels = [k for k in sheet.attrs.get("not_summed", []) if k in todo]
         if levels:
@@ -765,7 +772,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"for the whole of {p} they fall short. Fix: add the missing months to the sheet.",
                 f"指标表没有 {'、'.join(missing)} 的数据（属于 {p}）：销售额、订单数等合计只包含 "
                 f"{'、'.join(present)}，与整期目标相比会偏低。请在指标表中补上缺少的月份。"))
-        notices += _blank_cells_notice(sheet.attrs.get("blanks", []), _sheet_columns_used(how, todo, sheet_cols),
+        notices += _blank_cells_notice(sheet.attrs.get("blanks", []), _sheet_columns_used(how, todo, sheet_cols, opts),
                                        set(levels), employees, p)
         sheet = sheet.set_index("employee_id").reindex(facts.index)
         from_sheet = [col for col in sheet.columns if col not in facts]

@@ -32,7 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..catalogue import CATALOGUE
+from ..catalogue import CATALOGUE, SHEET_COUNTS
 from ..coverage import DATED
 from ..loaders import tables_and_lazy
 from ..periods import Period, parse_period
@@ -715,7 +715,7 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
         inner = sheet[sheet["period"].isin(months)]
         out = summed(inner, note)
         if months != {str(p)}:
-            levels = [c for c in out.columns if not _is_additive(c)]
+            levels = [c for c in out.columns if c not in SHEET_COUNTS and not _is_additive(c)]
             out[levels] = np.nan
             if note and len(inner):
                 not_summed.update(levels)
