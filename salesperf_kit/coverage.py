@@ -55,6 +55,21 @@ def _inside(value: str, p: Period) -> bool:
     return q.start >= p.start and q.end <= p.end
 
 
+def sheet_periods(dataset) -> list[str]:
+    """The KPI sheet's periods (2026-09, 2026-Q3, ...) in order of their start, if it has any."""
+    tables, _ = tables_and_lazy(dataset)
+    sheet = tables.get("kpi_sheet")
+    if sheet is None or "period" not in sheet:
+        return []
+    found = []
+    for value in sheet["period"].dropna().astype(str).unique():
+        try:
+            found.append(parse_period(value))
+        except Exception:
+            continue
+    return [str(q) for q in sorted(found, key=lambda q: (q.start, q.end))]
+
+
 def has_records(dataset, period) -> bool:
     """Whether any dated table (or the KPI sheet) has a row in ``period``."""
     return any(records_in(dataset, period).values())
@@ -98,16 +113,22 @@ def require_records(dataset, period, *, what: str = "a scorecard") -> None:
         return
     spans = date_spans(dataset)
     cover = "; ".join(f"{t} {lo:%Y-%m-%d} to {hi:%Y-%m-%d}" for t, (lo, hi) in spans.items())
-    found = f"The data cover: {cover}." if cover else "The data have no dated rows at all."
     cover_zh = "；".join(f"{TABLES[t].zh if t in TABLES else t} {lo:%Y-%m-%d} 至 {hi:%Y-%m-%d}"
                         for t, (lo, hi) in spans.items())
+    months = sheet_periods(dataset)
+    if months:  # (a KPI sheet is dated by its months)
+        cover = "; ".join(x for x in (cover, f"kpi_sheet {months[0]} to {months[-1]}") if x)
+        cover_zh = "；".join(x for x in (cover_zh, f"指标表 {months[0]} 至 {months[-1]}") if x)
+    found = f"The data cover: {cover}." if cover else "The data have no dated rows at all."
     found_zh = f"数据覆盖的日期：{cover_zh}。" if cover_zh else "数据中没有任何带日期的行。"
+    kinds, kinds_zh = (("ticket, activity or KPI-sheet row", "工单、行为或指标表") if months or
+                       "kpi_sheet" in tables_and_lazy(dataset)[0] else ("ticket or activity", "工单或行为"))
     raise SalesperfError(Note(
-        f"No records in {p}: no order, call, visit, ticket or activity is dated in {p} "
+        f"No records in {p}: no order, call, visit, {kinds} is dated in {p} "
         f"({p.start:%Y-%m-%d} to {p.last_day:%Y-%m-%d}), so {what} would rank and pay people on nothing. "
         f"{found} Fix: choose a period the data cover (--period), or check that the export for {p} "
         f"is the one loaded.",
-        f"{p} 没有任何记录：没有订单、通话、拜访、工单或行为的日期在 {p}（{p.start:%Y-%m-%d} 至 "
+        f"{p} 没有任何记录：没有订单、通话、拜访、{kinds_zh}的日期在 {p}（{p.start:%Y-%m-%d} 至 "
         f"{p.last_day:%Y-%m-%d}）内，排名和薪酬将无所依据。{found_zh}修改方法：选择数据覆盖的期间（--period），"
         f"或检查载入的是否是 {p} 的导出文件。"))
 

@@ -44,6 +44,19 @@ def test_a_period_without_records_is_refused_naming_what_the_data_cover(tables):
     require_records(tables, "2017-08")  # covered: no error
 
 
+def test_a_period_a_kpi_sheet_does_not_cover_names_the_sheet_months():
+    """A client's monthly sheet of April to September 2026, asked for October: the sheet's
+    months are what the data cover, not "no dated rows at all"."""
+    sheet = pd.DataFrame({"employee_id": ["E1"] * 3, "period": ["2026-09", "2026-04", "2026-07"],
+                          "revenue": [1.0, 2.0, 3.0]})
+    with pytest.raises(SalesperfError) as err:
+        require_records({"kpi_sheet": sheet}, "2026-10", what="a report")
+    note = err.value.args[0]
+    assert "no order, call, visit, ticket, activity or KPI-sheet row is dated in 2026-10" in str(note)
+    assert "The data cover: kpi_sheet 2026-04 to 2026-09." in str(note)
+    assert "数据覆盖的日期：指标表 2026-04 至 2026-09。" in note.zh
+
+
 @pytest.fixture(scope="module")
 def demo():
     return make_sample("telesales", seed=3)
