@@ -34,7 +34,7 @@ from typing import Callable
 from . import exceptions
 from ._files import sha256_of
 from ._imports import skip_iri_grammar
-from .catalogue import BUSINESSES
+from .catalogue import BUSINESS_LABELS, BUSINESSES, Note
 from .exceptions import (Interrupted, ParamsError, ReportBusyError, ReportError, ReportExistsError,
                          SalesperfError)
 from .loaders import _split_sheet
@@ -1107,9 +1107,14 @@ def _complete(status: str, error: str, staging: _Staging, lock: _ReportLock, des
             shutil.move(str(folder), str(failed))
             kept = "The report (as it would have been written)" if incomplete or changed else \
                 "The failed notebook (failing cell marked)"
-            earlier = f"any earlier report in {dest} is untouched" if dest.exists() else \
-                f"no report was written to {dest}"
-            raise ReportError(f"The {business} report for {p} failed: {error}\n{kept} is kept in {failed}; {earlier}.")
+            kept_zh = "报告（按原本会写出的样子）" if incomplete or changed else "失败的 notebook（已标出出错的单元格）"
+            earlier, earlier_zh = ((f"any earlier report in {dest} is untouched", f"{dest} 中原有的报告未受影响")
+                                   if dest.exists() else
+                                   (f"no report was written to {dest}", f"没有写入 {dest}"))
+            what_zh = f"{BUSINESS_LABELS.get(business, {}).get('zh', business)}报告（{p}）"
+            raise ReportError(Note(
+                f"The {business} report for {p} failed: {error}\n{kept} is kept in {failed}; {earlier}.",
+                f"{what_zh}失败：{error}\n{kept_zh}保存在 {failed}；{earlier_zh}。"))
         staging.replace(dest)
         kept_as = _keep_replaced(reports, p, client, dest, staging.old) if staging.old.exists() else None
         try:  # (the report is in place: tidying its earlier failures must not fail it)

@@ -2092,6 +2092,17 @@ def _demo_kind(source: str, params) -> str:
     return "files"
 
 
+@contextlib.contextmanager
+def _said_in(language: str):
+    """The kit's errors raised inside read in ``language`` (those with a Chinese text)."""
+    try:
+        yield
+    except SalesperfError as err:
+        if err.language is None:
+            err.language = language
+        raise
+
+
 def build_report(*, business: str, params_file: str, data_path: str = "", period: str = "2026-10",
                  client: str = "", language: str = "", as_of: str = "", anonymise: bool = False) -> Report:
     """Load the data and parameters and compute everything the report shows.
@@ -2114,56 +2125,57 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
         params = params.model_copy(update={"report": params.report.model_copy(update={"language": language})})
     client = client or key
     shown = params.client_name(language) if client == key else client  # (the plan's client, in the report's language)
-    p = parse_period(period)
-    source = params.data_source(data_path or None)
-    dataset = load_plan_data(params, source, period=p)
-    if anonymise:  # a team called after its manager would name them in every table
-        dataset = dataclasses.replace(dataset, tables=anonymise_teams(dataset.tables, salt=client, language=language))
-    require_records(dataset, p, what="a report or scorecard of it")  # (build_report serves `score` too)
-    end = export_end(dataset, p, as_of=as_of or None)  # (a last day without rows is not an early end)
-    data_end = f"{end:%Y-%m-%d}" if end is not None else ""
-    if as_of and data_end and pd.Timestamp(as_of) > pd.Timestamp(data_end):
-        as_of = data_end
-    options = params.engine_options
-    wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
-    tables = dataset.tables
-    targets = tables.get("targets")
-    reviews = tables.get("reviews")
+    with _said_in(language):  # (a failed report says why in its own language)
+        p = parse_period(period)
+        source = params.data_source(data_path or None)
+        dataset = load_plan_data(params, source, period=p)
+        if anonymise:  # a team called after its manager would name them in every table
+            dataset = dataclasses.replace(dataset, tables=anonymise_teams(dataset.tables, salt=client, language=language))
+        require_records(dataset, p, what="a report or scorecard of it")  # (build_report serves `score` too)
+        end = export_end(dataset, p, as_of=as_of or None)  # (a last day without rows is not an early end)
+        data_end = f"{end:%Y-%m-%d}" if end is not None else ""
+        if as_of and data_end and pd.Timestamp(as_of) > pd.Timestamp(data_end):
+            as_of = data_end
+        options = params.engine_options
+        wanted = list(dict.fromkeys([*params.kpi_set(), *DEFAULT_SETS[business]]))
+        tables = dataset.tables
+        targets = tables.get("targets")
+        reviews = tables.get("reviews")
 
-    def run(q: Period):
-        k = compute_kpis(dataset, q, kpis=wanted, options=options, required=params.kpis)
-        return k, score(k, params, targets=targets, ratings=reviews)
+        def run(q: Period):
+            k = compute_kpis(dataset, q, kpis=wanted, options=options, required=params.kpis)
+            return k, score(k, params, targets=targets, ratings=reviews)
 
-    covered = {q: has_records(dataset, q) for q in (p.previous(), p.same_last_year())}
-    # a period the data begin part-way through is not compared with: its figures are part of it
-    begun = {name: export_start(dataset, q) for name, q in (("previous", p.previous()),
-                                                            ("same_period_last_year", p.same_last_year()))}
-    begun = {name: f"{day:%Y-%m-%d}" for name, day in begun.items() if day is not None}
-    prev_kpis, prev_card = run(p.previous())
-    kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)
-    known = {str(p.previous()): prev_card} if covered[p.previous()] else {}
-    card = score(kpis, params, targets=targets, ratings=reviews,
-                 history=earlier_grades(dataset, params, p, known=known))
-    if data_end:  # ten months of a year against the whole of last year would read as a fall
-        part = {q: _as_it_stood(dataset, comparison_end(p, data_end, q)) for q in covered}
-        covered = {q: has_records(part[q], q) for q in covered}
-        earlier = {q: compute_kpis(data, q, kpis=wanted, options=options) for q, data in part.items()}
-        prev_kpis, last_year = earlier[p.previous()], earlier[p.same_last_year()]
-    else:
-        last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
-    # how the payout notices name a person: by name (a pseudonym in an anonymised report), not by id
-    people = (pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else
-              dict(zip(kpis.wide["employee_id"].astype(str), kpis.wide["name"].fillna(kpis.wide["employee_id"]).astype(str)))
-              if "name" in kpis.wide else None)
-    with _held_back("salesperf_kit.incentives"):  # its notices are in the payout section, in the report's language
-        pay = period_payouts(dataset, params, card, names=people)
-    cost = plan_cost(pay, kpis)
-    plots.set_style()
-    with_previous = covered[p.previous()] and "previous" not in begun
-    return Report(business=business, period=p, params=params, language=language, client=client, client_name=shown,
-                  as_of=as_of or data_end or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
-                  previous=prev_kpis if with_previous else None,
-                  last_year=last_year if covered[p.same_last_year()] and "same_period_last_year" not in begun else None,
-                  scorecard=card, previous_scorecard=prev_card if with_previous else None,
-                  payouts=pay, plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end,
-                  data_start=begun)
+        covered = {q: has_records(dataset, q) for q in (p.previous(), p.same_last_year())}
+        # a period the data begin part-way through is not compared with: its figures are part of it
+        begun = {name: export_start(dataset, q) for name, q in (("previous", p.previous()),
+                                                                ("same_period_last_year", p.same_last_year()))}
+        begun = {name: f"{day:%Y-%m-%d}" for name, day in begun.items() if day is not None}
+        prev_kpis, prev_card = run(p.previous())
+        kpis = compute_kpis(dataset, p, kpis=wanted, options=options, required=params.kpis)
+        known = {str(p.previous()): prev_card} if covered[p.previous()] else {}
+        card = score(kpis, params, targets=targets, ratings=reviews,
+                     history=earlier_grades(dataset, params, p, known=known))
+        if data_end:  # ten months of a year against the whole of last year would read as a fall
+            part = {q: _as_it_stood(dataset, comparison_end(p, data_end, q)) for q in covered}
+            covered = {q: has_records(part[q], q) for q in covered}
+            earlier = {q: compute_kpis(data, q, kpis=wanted, options=options) for q, data in part.items()}
+            prev_kpis, last_year = earlier[p.previous()], earlier[p.same_last_year()]
+        else:
+            last_year = compute_kpis(dataset, p.same_last_year(), kpis=wanted, options=options)
+        # how the payout notices name a person: by name (a pseudonym in an anonymised report), not by id
+        people = (pseudonyms(kpis.wide["employee_id"], salt=client, language=language) if anonymise else
+                  dict(zip(kpis.wide["employee_id"].astype(str), kpis.wide["name"].fillna(kpis.wide["employee_id"]).astype(str)))
+                  if "name" in kpis.wide else None)
+        with _held_back("salesperf_kit.incentives"):  # its notices are in the payout section, in the report's language
+            pay = period_payouts(dataset, params, card, names=people)
+        cost = plan_cost(pay, kpis)
+        plots.set_style()
+        with_previous = covered[p.previous()] and "previous" not in begun
+        return Report(business=business, period=p, params=params, language=language, client=client, client_name=shown,
+                      as_of=as_of or data_end or f"{p.last_day:%Y-%m-%d}", dataset=dataset, kpis=kpis,
+                      previous=prev_kpis if with_previous else None,
+                      last_year=last_year if covered[p.same_last_year()] and "same_period_last_year" not in begun else None,
+                      scorecard=card, previous_scorecard=prev_card if with_previous else None,
+                      payouts=pay, plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end,
+                      data_start=begun)

@@ -1191,6 +1191,17 @@ def test_an_english_report_of_a_shipped_plan_goes_to_the_plan_s_client_folder(tm
     assert r.exit_code == 1 and f"A report already exists at {done}. Rerun with --force" in r.output
 
 
+def test_a_failed_report_of_a_chinese_plan_says_why_in_chinese(tmp_path, telesales_dir):
+    """The data have no record in 2030-01: the notebook's error, and the run's own words
+    around it, are in the plan's language (the shipped plans' is Chinese)."""
+    r = _run("run", "telesales", "--params", PARAMS_DIR / "telesales.yaml", "--data", telesales_dir, "--period",
+             "2030-01", "--reports-dir", tmp_path / "reports")
+    assert r.exit_code == 1
+    assert r.output.startswith("错误：电销报告（2030-01）失败：2030-01 没有任何记录：没有订单、通话、拜访、工单或行为的日期在 "
+                               "2030-01"), r.output
+    assert "失败的 notebook（已标出出错的单元格）保存在 " in r.output and "没有写入 " in r.output
+
+
 def test_run_passes_as_of_to_say_the_export_is_complete(monkeypatch, tmp_path):
     """A complete export with no rows on the period's last days is stated with --as-of (the
     report then covers the whole period); without it the runner decides from the data."""
