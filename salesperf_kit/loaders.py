@@ -426,7 +426,12 @@ def validate_dataset(path: str | Path, *, mapping: dict | None = None,
     given = mapping is not None
     if params is not None and mapping is None:
         mapping = params.data_mapping(path) or None
-    run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
+    try:
+        run = _load(path, mapping=mapping, period=period, tables=None, lazy=False)
+    except SalesperfError as err:
+        if params is None or given:
+            raise
+        raise _at_its_line(params, err) from None
     if period is not None and not run.problems:  # data fit to use, but for that period?
         from .coverage import require_records
 
@@ -1240,8 +1245,12 @@ def _check_column(table: str, column: object, where: str) -> None:
     if table == "kpi_sheet":
         options += [*CATALOGUE, *SHEET_COUNTS]
     if column not in options:
-        raise SalesperfError(f"{where}: '{column}' is not a column of table '{table}': expected "
-                             f"one of {', '.join(options)}." + did_you_mean(column, options))
+        hint = did_you_mean(column, options)
+        err = SalesperfError(Note(
+            f"{where}: '{column}' is not a column of table '{table}': expected one of {', '.join(options)}.{hint}",
+            f"{where}：「{column}」不是「{TABLES[table].zh}」表的列，应为以下之一：{'、'.join(options)}。{hint.zh}"))
+        err.key = where  # (where the plan writes it: load_plan_data names the file and line)
+        raise err
 
 
 def _check_tables(tables: list[str] | None) -> list[str] | None:
@@ -4100,6 +4109,20 @@ def load_plan_data(params, data: str | None = None, *, period=None, lazy: bool =
                          period=period, lazy=lazy)
     except DataContractError as err:  # a finding at a key of the file names its line, as validate does
         raise DataContractError(_where_written(params, err.problems), _where_written(params, err.warnings)) from None
+    except SalesperfError as err:
+        raise _at_its_line(params, err) from None
+
+
+def _at_its_line(params, err: SalesperfError) -> SalesperfError:
+    """``err``, a malformed key of the plan's ``data:`` section (``err.key``), with the file
+    and line the plan writes it on (``data.columns.kpi_sheet.接通量 (acme.yaml, line 7)``)."""
+    at = params.written_at(err.key) if getattr(err, "key", None) else None
+    note = err.args[0] if err.args else None
+    if at is None or not isinstance(note, Note):
+        return err
+    file, _, line = at.rpartition(", line ")
+    return SalesperfError(Note(note.replace(err.key, f"{err.key} ({at})", 1),
+                               note.zh.replace(err.key, f"{err.key}（{file} 第 {line} 行）", 1)))
 
 
 def tables_and_lazy(dataset) -> tuple[dict[str, pd.DataFrame], dict[str, Path]]:

@@ -3195,3 +3195,26 @@ def test_a_kpi_sheet_reads_counts_beside_its_kpis_by_their_usual_headers(tmp_pat
     _write_csv(tmp_path / "指标表.csv", sheet)
     mapped = load_dataset(tmp_path, mapping={"columns": {"kpi_sheet": {"接通电话": "connected"}}})
     assert mapped.tables["kpi_sheet"]["connected"].tolist() == [480.0, 300.0]
+
+
+def test_a_column_no_table_has_is_named_at_its_line_of_the_plan_in_its_language(tmp_path):
+    """data.columns maps 接通量 to connected_calls, no column of the KPI sheet: the error
+    names the key with its file and line (line 4 of acme.yaml) and offers the count
+    column, connected, in Chinese for a Chinese plan."""
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_csv(data / "指标表.csv", pd.DataFrame({"工号": ["E1"], "月份": ["2026-10"], "接通量": ["30"]}))
+    plan = tmp_path / "acme.yaml"
+    plan.write_text("extends: telesales\ndata:\n  path: data\n  columns: {kpi_sheet: {接通量: connected_calls}}\n",
+                    encoding="utf-8")
+    params = load_params(plan)
+    for load in (lambda: load_plan_data(params), lambda: validate_dataset(data, params=params)):
+        with pytest.raises(SalesperfError) as err:
+            load()
+        note = err.value.args[0]
+        assert str(note).startswith("data.columns.kpi_sheet.接通量 (acme.yaml, line 4): 'connected_calls' is not a "
+                                    "column of table 'kpi_sheet'")
+        assert str(note).endswith("Did you mean 'connected'?")
+        assert note.zh.startswith("data.columns.kpi_sheet.接通量（acme.yaml 第 4 行）：「connected_calls」不是「指标表」表的列")
