@@ -2304,11 +2304,16 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
     lines = df[has]
     groups = lines.groupby(key, sort=False)
     others = [c for c in df.columns if c != key and c not in sums]
+    latest = {}  # a person's rows that differ (a move to another team): the last row's value
     if others:
         differ = groups[others].nunique(dropna=False).gt(1)
         for col in others:
             for k in differ.index[differ[col].to_numpy()]:
                 at = lines.index[lines[key] == k]
+                if ctx.table == "employees":
+                    latest[(k, col)] = at[-1]
+                    run.add(_moved_problem(ctx, raw, key, k, col, at))
+                    continue
                 shown = ", ".join(f"{raw.at[i, col]!r} (row {ctx.row(i)})" for i in at[:4])
                 shown_zh = "、".join(f"「{raw.at[i, col]}」（第 {ctx.row(i)} 行）" for i in at[:4])
                 run.add(ctx.problem("line_conflict", Note(
@@ -2320,6 +2325,8 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
                                              f"同一条记录的各行明细写相同的 {col}；若该列属于明细（如产品），"
                                              f"则不要在 data.columns 中映射它")))
     first = lines.drop_duplicates(key)
+    for (k, col), i in latest.items():
+        first.loc[first[key] == k, col] = lines.at[i, col]
     total = groups[[c for c in sums if c in df]].sum(min_count=1)
     first = first.assign(**{c: total[c].reindex(first[key]).to_numpy() for c in total.columns})
     run.add(ctx.problem("lines_combined", f"{len(lines):,} line{'s' * (len(lines) != 1)} combined into "
@@ -2328,6 +2335,35 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
                                                      "导出文件每行是一条明细时无需处理"),
                         zh=f"{len(lines):,} 行明细按 {key} 合并为 {len(first):,} 条记录"))
     return pd.concat([first, df[~has]]).sort_index()
+
+
+def _moved_problem(ctx: _Ctx, raw: pd.DataFrame, key: str, k, col: str, at: pd.Index) -> Problem:
+    """A warning that the rows of one person (``lines: [employees]``) give ``col`` differently,
+    a move to another team in a monthly export: each value with its rows, and the last row's
+    value, which is taken (the kit keeps one team per person)."""
+    values: dict[str, list[int]] = {}
+    for i in at:
+        values.setdefault(_cell_text(raw.at[i, col]), []).append(ctx.row(i))
+
+    def rows(r: list[int], zh: bool = False) -> str:
+        if zh:
+            return f"第 {'、'.join(map(str, r[:6]))} 行" + (f"等 {len(r)} 行" if len(r) > 6 else "")
+        return f"row{'s' * (len(r) > 1)} {', '.join(map(str, r[:6]))}" + (f" and {len(r) - 6} more" if len(r) > 6 else "")
+
+    last = _cell_text(raw.at[at[-1], col])
+    return ctx.problem(
+        "employee_changed", Note(
+            f"the rows of {key} {k!r} give {ctx.label(col)} differently: "
+            + "; ".join(f"{v!r} ({rows(r)})" for v, r in values.items())
+            + f"; the last row's, {last!r}, is taken for every period, so their earlier results count there too",
+            f"{key} 为「{k}」的各行{ctx.label(col, 'zh')}不同："
+            + "；".join(f"「{v}」（{rows(r, True)}）" for v, r in values.items())
+            + f"；取最后一行的「{last}」用于所有期间，其此前的业绩也计入其中"),
+        column=col, index=at[-1], value=k, severity="warning",
+        fix=Note(f"nothing to do if they moved to {last!r}; to keep their earlier months with the earlier "
+                 f"{col}, report those periods from an export made then",
+                 f"如其已调入「{last}」则无需处理；若要让此前各月仍按原来的{ctx.label(col, 'zh')}统计，"
+                 "请用当时导出的数据生成那些期间的报告"))
 
 
 def _lookup_grid(lk: dict, ctx: _Ctx, m: dict, run: _Run) -> tuple[_Grid, str] | None:

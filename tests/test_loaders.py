@@ -3218,3 +3218,20 @@ def test_a_column_no_table_has_is_named_at_its_line_of_the_plan_in_its_language(
                                     "column of table 'kpi_sheet'")
         assert str(note).endswith("Did you mean 'connected'?")
         assert note.zh.startswith("data.columns.kpi_sheet.接通量（acme.yaml 第 4 行）：「connected_calls」不是「指标表」表的列")
+
+
+def test_a_person_who_moved_team_in_a_monthly_sheet_takes_the_last_team_with_a_warning(tmp_path):
+    """王刚 is in 一部 in July and August and in 二部 in September: the people read from the
+    sheet put him in 二部 (the last row's team), with a warning giving each team's rows,
+    instead of refusing the sheet."""
+    mapping = _sheet_of_people(tmp_path)
+    sheet = pd.read_csv(tmp_path / "kpi.csv", dtype=str)
+    sheet.loc[5, "团队"] = "二部"  # 王刚's September row (row 7 of the file)
+    _write_csv(tmp_path / "kpi.csv", sheet)
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["employees"].set_index("employee_id").loc["001", "team"] == "二部"
+    [w] = [w for w in ds.warnings if w.check == "employee_changed"]
+    assert str(w.message) == ("the rows of employee_id '001' give '团队' (team) differently: '一部' (rows 2, 4); "
+                              "'二部' (row 7); the last row's, '二部', is taken for every period, so their earlier "
+                              "results count there too")
+    assert w.message.zh.startswith("employee_id 为「001」的各行「团队」（team）不同：「一部」（第 2、4 行）；「二部」（第 7 行）")
