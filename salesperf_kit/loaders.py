@@ -2089,7 +2089,11 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
     df = pd.DataFrame(parsed, index=raw.index)
     df.index.name = None
     if table in m["lines"]:
-        df = _combine_lines(ctx, df, raw, run)
+        # (people read from a monthly KPI sheet may move team; a log's agent in two teams may be two people)
+        files = m["files"]
+        moves = table == "employees" and files.get("employees") is not None and \
+            files.get("employees") == files.get("kpi_sheet")
+        df = _combine_lines(ctx, df, raw, run, moves=moves)
         raw = raw.loc[df.index]
     if table == "orders":
         _refunded_after_completion(ctx, df, raw, run)
@@ -2293,10 +2297,12 @@ def _default_problem(first: Problem, n: int, f: _Filled) -> Problem:
     return replace(first, message=message, fix=fix, key=key, value=f.value, file=None, sheet=None, row=None,
                    zh="")
 
-def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) -> pd.DataFrame:
+def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run, moves: bool = False) -> pd.DataFrame:
     """One row per record from an export with one row per line (``data.lines``): the
     amounts of the lines added up, every other column the same on each line (a line that
-    differs is an error naming the rows); the record keeps its first line's row number."""
+    differs is an error naming the rows); the record keeps its first line's row number.
+    With ``moves`` (people read from a monthly KPI sheet), a person whose rows differ takes
+    the last row's value, with a warning."""
     key, sums = _LINES[ctx.table]
     if key not in df or df[key].dropna().is_unique:
         return df
@@ -2310,7 +2316,7 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
         for col in others:
             for k in differ.index[differ[col].to_numpy()]:
                 at = lines.index[lines[key] == k]
-                if ctx.table == "employees":
+                if moves:
                     latest[(k, col)] = at[-1]
                     run.add(_moved_problem(ctx, raw, key, k, col, at))
                     continue
@@ -2338,7 +2344,7 @@ def _combine_lines(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run) ->
 
 
 def _moved_problem(ctx: _Ctx, raw: pd.DataFrame, key: str, k, col: str, at: pd.Index) -> Problem:
-    """A warning that the rows of one person (``lines: [employees]``) give ``col`` differently,
+    """A warning that the rows of one person in a monthly KPI sheet give ``col`` differently,
     a move to another team in a monthly export: each value with its rows, and the last row's
     value, which is taken (the kit keeps one team per person)."""
     values: dict[str, list[int]] = {}
