@@ -155,3 +155,39 @@ def check_one_of(name: str, value: object, options: Iterable[object], *,
             f"The value for `{name}` must be one of [{shown}], but {value!r} was passed."
             + did_you_mean(value, [str(o) for o in opts])
         )
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100}
+_NUMBERS = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
+
+
+def _cn_number(text: str) -> int:
+    """一 1, 十 10, 十二 12, 二十三 23, 一百零五 105; digits alone (一〇二) read one by one."""
+    if not any(c in _CN_UNITS for c in text):
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    total, digit = 0, 0
+    for c in text:
+        if c in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[c]
+            digit = 0
+        else:
+            digit = _CN_DIGITS[c]
+    return total + digit
+
+
+def natural_key(value: object) -> tuple:
+    """A sort key that orders names by the numbers in them, written in digits or in Chinese:
+    电销一部, 电销二部, 电销三部, 电销十部 (not 一部, 三部, 二部, 十部 as text sorts them), Team 2
+    before Team 10; other text compares as text."""
+    text = str(value)
+    parts: list[tuple[int, object]] = []
+    at = 0
+    for m in _NUMBERS.finditer(text):
+        if m.start() > at:
+            parts.append((0, text[at:m.start()]))
+        parts.append((1, int(m.group()) if m.group().isdigit() else _cn_number(m.group())))
+        at = m.end()
+    if at < len(text):
+        parts.append((0, text[at:]))
+    return tuple(parts)

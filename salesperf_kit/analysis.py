@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import check_one_of
+from ._checks import check_one_of, natural_key
 from .catalogue import BUSINESSES, CATALOGUE, Note, label
 from .exceptions import SalesperfError
 from .scoring import SCORE_DECIMALS
@@ -317,7 +317,7 @@ def funnel(business: str, kpis, *, by: str = "team") -> pd.DataFrame:
     else:  # one person per group, or a stand-in without data: the facts' sums
         sums = facts[wanted].groupby(keys.reindex(facts.index).to_numpy()).sum(min_count=1)
     rows = []
-    for g in sorted(sums.index, key=str):
+    for g in sorted(sums.index, key=natural_key):
         prev_value = np.nan
         for i, (order, stage, fact) in enumerate(shown):
             value = float(sums.at[g, fact])

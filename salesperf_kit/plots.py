@@ -25,6 +25,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from ._checks import natural_key  # noqa: E402
+
 __all__ = ["set_style", "cjk_font_name", "kpi_distribution", "funnel_chart", "attainment_heatmap",
            "correlation_heatmap", "leaderboard_chart", "payout_chart"]
 
@@ -151,7 +153,7 @@ def kpi_distribution(data: pd.DataFrame, *, value: str, group: str = "team", tit
     own = ax is None
     ax = _ax(ax)
     d = data.dropna(subset=[value])
-    order = sorted(d[group].astype(str).unique())
+    order = sorted(d[group].astype(str).unique(), key=natural_key)
     with warnings.catch_warnings():  # seaborn 0.13 passes matplotlib 3.11's deprecated `vert`
         warnings.filterwarnings("ignore", message="vert: bool was deprecated", category=DeprecationWarning)
         sns.boxplot(data=d, x=group, y=value, order=order, ax=ax, color="#cfe0f3", fliersize=0)

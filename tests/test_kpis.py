@@ -1653,3 +1653,16 @@ def test_kpi_sheet_sum_given_without_its_facts_rolls_up_as_a_sum(employees):
     assert team.loc["North", "effective_talk_minutes"] == 150.0
     assert np.isnan(team.loc["North", "csat"])
     assert res.rollup("company").set_index("company").loc["company", "effective_talk_minutes"] == 150.0
+
+
+def test_teams_are_listed_by_the_numbers_in_their_names(employees):
+    """Teams 一部, 二部, 三部 and 十部 roll up in that order, not as text sorts them (一部,
+    三部, 二部, 十部)."""
+    people = pd.DataFrame({"employee_id": ["a", "b", "c", "d"], "name": list("abcd"),
+                           "team": ["电销三部", "电销十部", "电销一部", "电销二部"], "role": ["agent"] * 4})
+    sheet = pd.DataFrame({"employee_id": ["a", "b", "c", "d"], "period": ["2026-10"] * 4,
+                          "revenue": [3.0, 10.0, 1.0, 2.0]})
+    res = compute_kpis({"employees": people, "kpi_sheet": sheet}, "2026-10", kpis=["revenue"])
+    team = res.rollup("team")
+    assert team["team"].tolist() == ["电销一部", "电销二部", "电销三部", "电销十部"]
+    assert team["revenue"].tolist() == [1.0, 2.0, 3.0, 10.0]

@@ -2421,6 +2421,18 @@ def test_the_distribution_figure_writes_short_team_labels_level():
     plt.close(ax.figure)
 
 
+def test_the_distribution_figure_lists_teams_by_the_numbers_in_their_names():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from salesperf_kit import plots
+
+    data = pd.DataFrame({"team": ["电销三部", "电销二部", "电销一部"] * 2, "calls": [float(v) for v in range(6)]})
+    ax = plots.kpi_distribution(data, value="calls")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["电销一部", "电销二部", "电销三部"]
+    plt.close(ax.figure)
+
+
 def test_the_distribution_figure_turns_long_team_labels_that_would_overprint():
     import matplotlib.pyplot as plt
     import pandas as pd

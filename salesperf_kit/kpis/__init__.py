@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._checks import check_one_of, person
+from .._checks import check_one_of, natural_key, person
 from .._repr import compact_repr
 from ..catalogue import BUSINESSES, CATALOGUE, Note, label
 from ..exceptions import KPIError
@@ -227,7 +227,7 @@ class KPIResult:
                 summed[k] = np.nan
         summed.attrs["sheet_kpis"] = given
         long = _evaluate(summed, self.kpis, self.options)
-        wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis]
+        wide = long.pivot(index="employee_id", columns="kpi", values="value")[self.kpis].reindex(summed.index)
         wide.index.name = by
         wide.columns.name = None
         wide["headcount"] = mapping.groupby("grp").size().reindex(wide.index)
@@ -265,6 +265,7 @@ class KPIResult:
         # not reach the period, people missing from a KPI sheet)
         summed = (self.facts.reset_index().merge(mapping, on="employee_id")
                   .drop(columns="employee_id").groupby("grp").sum(min_count=1))
+        summed = summed.reindex(sorted(summed.index, key=natural_key))  # 一部, 二部, 三部: not as text sorts them
         uncovered = self.facts.attrs.get("uncovered", set())  # tables that do not reach the period
         given = self.facts.attrs.get("sheet_facts", set())  # (no table behind them: they stay sums)
         redo = []  # facts that are not sums, counted again over each group's rows
