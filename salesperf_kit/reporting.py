@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import analysis, plots
 from ._repr import compact_repr
-from .catalogue import BUSINESS_LABELS, CATALOGUE, Note, grouped, label_with_unit, with_unit_sign
+from .catalogue import BUSINESS_LABELS, CATALOGUE, TEAM_FIGURES, Note, grouped, label_with_unit, with_unit_sign
 from .coverage import DATED, export_end, export_start, has_records, months_without_records, require_records
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
@@ -735,7 +735,9 @@ class Report:
         # ones that just failed them (revenue without their targets is no way out)
         wide = self.kpis.wide
         theirs = wide[wide["employee_id"].astype(str).isin(ids)]
-        have = [k for k in self.kpis.kpis if k not in set(d["kpi"]) and theirs[k].notna().any()]
+        # (a team's figure, such as output per head, says nothing of the person)
+        have = [k for k in self.kpis.kpis if k not in set(d["kpi"]) and k not in TEAM_FIGURES
+                and theirs[k].notna().any()]
         shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
         targets = bool((d["note"] == UNSCORED["target"]).any()) if "note" in d else False
         reasons = {k: self._why_unscored(g) for k, g in sorted(d.groupby("kpi"), key=lambda kg: kg[0])[:6]}

@@ -1224,6 +1224,9 @@ def test_people_without_a_score_are_not_told_to_weigh_the_kpis_that_failed_them(
         head, _, offered = line.partition(fix)
         assert offered and all(k in head and k not in offered for k in failed), line
         assert ("Calls" if language == "en" else "呼叫量") in offered
+        # output per head, a team's figure the lead has a value for, is no KPI of the lead's own
+        assert report.kpis.wide.set_index("employee_id").loc["L1", "per_capita_output"] == pytest.approx(400 / 3)  # team T: (100 + 300) / 3 people
+        assert ("Output per head" if language == "en" else "人均产出") not in offered
 
 
 @pytest.mark.parametrize("language, text", [
