@@ -629,7 +629,8 @@ def scenarios(business, params_file, data, period, out, language):
 @click.option("--anonymise", is_flag=True, help="Replace person names with stable pseudonyms.")
 @click.option("--language", type=click.Choice(["zh", "en"]),
               help="The report's language (default: the parameter file's report.language or language).")
-@click.option("--reports-dir", type=click.Path(), help="Where reports go (default: reports/).")
+@click.option("--reports-dir", type=click.Path(),
+              help="Where reports go (default: the kit's reports/ folder, wherever the command runs).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
               help="The day the data were exported. The period's last day (or later) says that the export is "
                    "complete, though its last days have no rows (default: data that stop before the period ends, "
@@ -664,7 +665,8 @@ def run(business, params_file, data, period, client, force, anonymise, language,
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(min=1),
               help="How many reports run at a time (1 or more; about one per CPU core).")
 @click.option("--force", is_flag=True, help="Replace the reports already written (default: leave them, as skipped).")
-@click.option("--reports-dir", type=click.Path())
+@click.option("--reports-dir", type=click.Path(),
+              help="Where reports go (default: the kit's reports/ folder, wherever the command runs).")
 @click.option("--params-dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of the plans to run: DIR/<business>.yaml and the client files DIR/clients/*.yaml. "
                    "Default: params/ (with params/clients/).")
@@ -790,7 +792,8 @@ def _echo_results(results, out: _BatchLog | None = None) -> None:
 
 @main.command()
 @click.option("--out", default="demo_data", show_default=True, type=click.Path(), help="Where the demo data go.")
-@click.option("--reports-dir", type=click.Path())
+@click.option("--reports-dir", type=click.Path(),
+              help="Where reports go (default: the kit's reports/ folder, wherever the command runs).")
 @click.option("--jobs", default=2, show_default=True, type=click.IntRange(min=1),
               help="How many reports run at a time (1 or more).")
 @_friendly
