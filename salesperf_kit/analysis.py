@@ -524,7 +524,7 @@ def team_comparison(values: pd.DataFrame, *, value: str, group: str = "team", al
     d = pd.DataFrame({"g": labelled[group].astype(str),
                       "v": pd.to_numeric(labelled[value], errors="coerce")}).dropna(subset=["v"])
     counts = d.groupby("g")["v"].size()
-    all_groups = sorted(values[group].dropna().astype(str).unique())
+    all_groups = sorted(values[group].dropna().astype(str).unique(), key=natural_key)
     kept = [g for g in all_groups if counts.get(g, 0) >= 2]
     excluded = [g for g in all_groups if g not in kept]
     samples = {g: d.loc[d["g"] == g, "v"].to_numpy() for g in kept}

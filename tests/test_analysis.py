@@ -391,6 +391,13 @@ def test_team_comparison_significant_case():
     assert t.any_pair_significant is True
 
 
+def test_team_comparison_pairs_teams_by_the_numbers_in_their_names():
+    values = pd.DataFrame({"team": ["电销三部"] * 2 + ["电销二部"] * 2 + ["电销一部"] * 2, "score": [1, 2, 3, 4, 5, 6]})
+    t = an.team_comparison(values, value="score")
+    pairs = t.pairwise[["group_a", "group_b"]].values.tolist()
+    assert pairs == [["电销一部", "电销二部"], ["电销一部", "电销三部"], ["电销二部", "电销三部"]]
+
+
 def test_team_comparison_too_little_data():
     # B has one value and the row without a team is dropped: one group left, nothing to compare
     values = pd.DataFrame({"team": ["A", "A", "B", None], "score": [1.0, 2.0, 3.0, 4.0]})
