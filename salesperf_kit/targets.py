@@ -1480,7 +1480,15 @@ _DAILY = {
 
 
 def _as_of_tables(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    """The data as they stood at the end of the day before ``cutoff`` (events after it unknown)."""
+    """The data as they stood at the end of the day before ``cutoff`` (events after it unknown).
+
+    Only when the data go on past it (a day looked back on): their rows from ``cutoff`` on
+    go, and the payments and refunds recorded after it are undone. Data that hold nothing
+    dated from ``cutoff`` on (an export that ends before the period does) are returned as
+    they are: an order refunded after their last day was refunded when the export was taken,
+    and the summary, scorecard and pay leave it out, so goal tracking must too."""
+    if not _goes_past(tables, cutoff):
+        return tables
     out = dict(tables)
     for name, col in _DATE_COLUMNS.items():
         df = out.get(name)
@@ -1501,6 +1509,15 @@ def _as_of_tables(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> dict
             df.loc[pd.to_datetime(df["resolved_at"], errors="coerce") >= cutoff, "resolved_at"] = pd.NaT
         out[name] = df
     return out
+
+
+def _goes_past(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> bool:
+    """Whether any dated table has a row dated on or after ``cutoff``."""
+    for name, col in _DATE_COLUMNS.items():
+        df = tables.get(name)
+        if df is not None and col in df and (pd.to_datetime(df[col], errors="coerce") >= cutoff).any():
+            return True
+    return False
 
 
 def _daily(tables, kpi: str, p: Period, cutoff: pd.Timestamp, options: dict) -> pd.DataFrame | None:
@@ -1568,8 +1585,10 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         With a ``targets`` table, unless ``targets`` is passed.
     period : str or Period
     as_of : date-like, optional
-        The last day with data (inclusive); events after it are ignored. Default: the
-        period is closed.
+        The last day with data (inclusive). When the data go on past it, events after it
+        are ignored (payments and refunds after it undone); data that end by then are taken
+        as the export records them, refunds after their last day included, as the other
+        sections of a report take them. Default: the period is closed.
     kpis : KPIs to track, default ("revenue",)
     options : dict, optional
         ``kpi_options`` of the parameter file.
@@ -1582,8 +1601,9 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
         Coverage of the forecast interval.
     computed : KPIResult, optional
         The period's KPIs already worked out on the same data and options (a report's own);
-        its values are the actuals when it holds every tracked KPI and the period is tracked
-        to its end, so that goals and scorecard read the same figures without a second run.
+        its values are the actuals when it holds every tracked KPI and the data are not cut
+        at ``as_of`` (the period is tracked to its end, or the data end by ``as_of``), so that
+        goals and scorecard read the same figures without a second run.
 
     Returns
     -------
@@ -1626,7 +1646,8 @@ def track(dataset, period, *, as_of=None, kpis: Sequence[str] = ("revenue",), op
     closed = d >= D
     data = tables if cutoff >= p.end else _as_of_tables(tables, cutoff)
     opts = dict(options or {})
-    reuse = (computed is not None and cutoff >= p.end and str(computed.period) == str(p)
+    # (data that end by the cutoff are the report's own: its KPIs are the actuals)
+    reuse = (computed is not None and data is tables and str(computed.period) == str(p)
              and all(k in computed.kpis for k in kpis))
     res = computed if reuse else compute_kpis(data, p, kpis=list(kpis), options=opts)
     tt = tt[tt["kpi"].isin(list(kpis))]

@@ -606,6 +606,29 @@ def test_track_reads_the_actuals_of_kpis_already_worked_out(tracking_data, monke
     assert len(calls) == 2
 
 
+def test_a_refund_the_export_records_after_its_last_day_is_not_counted_as_a_sale(tracking_data):
+    """An export taken after 20 January holds orders to the 20th, and e1's order of the 5th
+    refunded on the 25th. Tracked as of the 20th (the data's end), e1 sold 20 × 1,000 − 1,000
+    = 19,000, as the KPIs of the same data say; the refund used to be undone (20,000), so that
+    goal tracking and the summary of one report gave two figures. Looking back on the 20th from
+    data that go on to the 31st, the refund was not yet known: 20,000."""
+    from salesperf_kit.kpis import compute_kpis
+
+    o = tracking_data["orders"].assign(status="completed", refunded_at=pd.NaT)
+    refunded = (o["employee_id"] == "e1") & (o["order_date"] == pd.Timestamp("2027-01-05 10:00"))
+    o.loc[refunded, ["status", "refunded_at"]] = ["refunded", pd.Timestamp("2027-01-25")]
+    cut = {**tracking_data, "orders": o[o["order_date"] < "2027-01-21"]}
+    out = track(cut, "2027-01", as_of="2027-01-20").set_index("employee_id")
+    assert out.loc["e1", "actual"] == 19_000
+    kpis = compute_kpis(cut, "2027-01", kpis=["revenue"]).long.set_index("employee_id")
+    assert kpis.loc["e1", "value"] == 19_000
+    # the report's own KPIs are read, not worked out again
+    done = compute_kpis(cut, "2027-01", kpis=["revenue", "orders"])
+    assert track(cut, "2027-01", as_of="2027-01-20", computed=done).set_index("employee_id").at["e1", "actual"] == 19_000
+    whole = track({**tracking_data, "orders": o}, "2027-01", as_of="2027-01-20").set_index("employee_id")
+    assert whole.loc["e1", "actual"] == 20_000
+
+
 def test_track_teams_when_only_teams_have_targets(tracking_data):
     # a plan with team targets only (no person has one): T sells 31 x 1,000 + 15 x 1,000
     tracking_data["targets"] = tracking_data["targets"][tracking_data["targets"]["employee_id"].isna()]
