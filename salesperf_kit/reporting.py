@@ -383,6 +383,8 @@ class Report:
         kpis += [k for k in weights if self._has_data(k) and k not in kpis]
         targets, idle = self._targets_of_months_with_data()
         table = analysis.executive_summary(self.kpis, self.previous, self.last_year, kpis=kpis, targets=targets)
+        if idle:  # (the target attainment row on the summary's target, that of the months with data)
+            table = self._attainment_of_months_with_data(table, idle)
         # a headline KPI the plan does not weigh, with nothing but 0 in every period shown, says nothing
         vals = table[["actual", "previous", "same_period_last_year"]]
         silent = (vals.fillna(0) == 0).all(axis=1) & ~table["kpi"].isin(list(weights))
@@ -411,7 +413,7 @@ class Report:
         shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
         paras += self._uniform_lines()
-        paras += self._target_levels_sentences(kpis)
+        paras += self._target_levels_sentences(kpis, idle)
         paras += self._begun_lines()
         paras += self._short_history_lines(kpis, [c for c in ("previous", "same_period_last_year") if c not in drop])
         spans = [q for key, q in (("previous", self.period.previous()), ("same_period_last_year",
@@ -497,6 +499,34 @@ class Report:
         parts = pd.concat([analysis.company_targets(table, m) for m in months if m not in idle]).groupby(level=0)
         summed, mean = parts.sum(), parts.mean()  # (a rate's monthly targets averaged, as targets_for does)
         return summed.where(summed.index.isin(ADDITIVE_TARGETS), mean).rename("target"), [str(m) for m in idle]
+
+    def _targets_without(self, idle: list[str]) -> pd.DataFrame | None:
+        """The targets table without the monthly rows of ``idle`` (months without data)."""
+        table = self.dataset.tables.get("targets")
+        if table is None or not idle or "period" not in table:
+            return table
+        return table[~table["period"].astype(str).isin(idle)]
+
+    def _attainment_of_months_with_data(self, table: pd.DataFrame, idle: list[str]) -> pd.DataFrame:
+        """The summary's target attainment row measured against the target the summary
+        gives, that of the months with data (:meth:`_targets_of_months_with_data`): a
+        quarter's report with data to 15 August read 2,419,204 against the whole quarter's
+        6,106,000 (39.6 %) beside 61.0 % against July and August in the row above, and set
+        that against the previous quarter's 58.7 %, measured on April and May."""
+        rows = table["kpi"] == "target_attainment"
+        if not rows.any():
+            return table
+        data = dataclasses.replace(self.dataset, tables={**self.dataset.tables, "targets": self._targets_without(idle)})
+        res = compute_kpis(data, self.period, kpis=["target_attainment"], options=self.params.engine_options)
+        if "target_attainment" not in res.kpis:
+            return table
+        actual = float(res.rollup("company")["target_attainment"].iloc[0])
+        table = table.copy()
+        table.loc[rows, "actual"] = actual
+        for col, base in (("change_vs_previous", "previous"), ("change_vs_last_year", "same_period_last_year")):
+            b = table.loc[rows, base].astype("float64")
+            table.loc[rows, col] = (actual / b.where(b != 0)) - 1
+        return table
 
     def _unowned_sentences(self, kpis: list[str]) -> list[str]:
         """A warning per funnel table of which at least :data:`analysis.UNOWNED_SHARE` of the
@@ -614,10 +644,11 @@ class Report:
         return [f"The orders begin on {first:%Y-%m-%d}, less than a year before {listed}: a customer who bought "
                 f"before that day counts as new when they buy again, so {names} may read high{changes}."]
 
-    def _target_levels_sentences(self, kpis: list[str]) -> list[str]:
+    def _target_levels_sentences(self, kpis: list[str], idle: list[str] = ()) -> list[str]:
         """Where the team targets (the summary's) and the personal targets (goal tracking's)
-        of a KPI shown add up to different totals, say so: the reader sees both."""
-        levels = analysis.target_levels(self.dataset.tables.get("targets"), self.period,
+        of a KPI shown add up to different totals, say so: the reader sees both. Over the
+        months the summary's targets count (not ``idle``, the months without data)."""
+        levels = analysis.target_levels(self._targets_without(list(idle)), self.period,
                                         self.dataset.tables["employees"])
         out = []
         for r in levels[levels["kpi"].isin(kpis)].itertuples():

@@ -2161,6 +2161,65 @@ def test_the_report_s_cards_and_diagnostics_give_the_plan_s_currency(no_reviews,
     assert [c for c in cards if named in c] and not [c for c in cards if bare in c]
 
 
+def _cut_copy(folder, dest, last_day: str):
+    """A copy of a sample folder as an export taken at the end of ``last_day``: the rows of
+    every dated table after it dropped (refunds after it are kept, as the export records them)."""
+    import shutil
+
+    import pandas as pd
+
+    shutil.copytree(folder, dest)
+    cut = pd.Timestamp(last_day) + pd.Timedelta(days=1)
+    for name, col in (("orders", "order_date"), ("traffic", "date"), ("service", "opened_at"),
+                      ("activities", "date"), ("calls", "started_at")):
+        f = dest / f"{name}.csv"
+        if f.exists():
+            t = pd.read_csv(f, dtype=str)
+            t[pd.to_datetime(t[col]) < cut].to_csv(f, index=False)
+    return dest
+
+
+def test_a_mid_quarter_summary_measures_target_attainment_on_one_basis(online_small, tmp_path):
+    """An export taken on 15 August, the report of 2026-Q3: the summary's target is that of
+    the months with data, July + August, and so is the target attainment row's, as it is
+    for the previous quarter as it stood on 15 May (April + May). It used to read the sales
+    against the whole quarter's target (September included) and compare that with the
+    previous quarter's two months. By hand from the files:
+        actual   = completed sales 07-01..08-15 / (July + August team targets)
+        previous = completed sales 04-01..05-15 / (April + May team targets)
+        change   = (actual − previous) in points."""
+    import pandas as pd
+
+    data = _cut_copy(online_small, tmp_path / "aug15", "2026-08-15")
+    o = pd.read_csv(data / "orders.csv", parse_dates=["order_date"])
+    done = o[o["status"] == "completed"]
+    t = pd.read_csv(data / "targets.csv", dtype={"period": str, "employee_id": str})
+    teams = t[(t["kpi"] == "revenue") & t["employee_id"].isna()]
+
+    def sales(a, b):
+        return done.loc[(done["order_date"] >= a) & (done["order_date"] < b), "amount"].sum()
+
+    def target(*months):
+        return teams.loc[teams["period"].isin(months), "target"].sum()
+
+    actual = sales("2026-07-01", "2026-08-16") / target("2026-07", "2026-08")
+    previous = sales("2026-04-01", "2026-05-16") / target("2026-04", "2026-05")
+    assert abs(actual - sales("2026-07-01", "2026-08-16") / target("2026-07", "2026-08", "2026-09")) > 0.1
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                          period="2026-Q3", language="zh")
+    section = report.summary()
+    row = section.table.set_index("指标").loc["目标完成率"]
+    points = round((actual - previous) * 100, 1)
+    assert row[["实际", "上期", "环比"]].tolist() == [f"{actual:.1%}", f"{previous:.1%}",
+                                                    f"{points:+.1f} 个百分点"]
+    # the line above it, with the same target
+    sales_row = section.table.set_index("指标").loc["销售额"]
+    assert sales_row["目标"] == f"{target('2026-07', '2026-08'):,.0f}" and sales_row["完成率"] == f"{actual:.1%}"
+    # and the sentence on team and personal targets counts the same months
+    levels = [p for p in section.paragraphs if "的团队目标合计" in p]
+    assert levels and levels[0].startswith(f"销售额的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
+
+
 def test_an_open_period_shows_the_forecast_and_reads_risk_on_its_interval(online_small):
     """Data as of 20 October: the table gives each person's run-rate forecast (to date × 31 /
     20) and its 80 % interval (forecast ∓ 1.2816 × √(11 s² + 11² s² / 20), s² the variance of
