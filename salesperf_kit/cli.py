@@ -565,6 +565,10 @@ def calibrate(business, period, data, params_file, as_of, out, language):
             raise click.UsageError("数据中没有目标表，没有可调整的目标。请先用 salesperf targets 制定目标并加入数据。" if zh else
                                    "The data have no targets table to adjust. Draw targets up first (salesperf "
                                    "targets) and add them to the data.")
+        if not as_of:  # an export that ends before the period does holds part of it, as a report says
+            from .coverage import export_end
+
+            as_of = export_end(dataset, period)
         new, log = run_rules(targets, dataset.tables, period, rules, options=params.kpi_options.model_dump(),
                              as_of=f"{as_of:%Y-%m-%d}" if as_of else None)
     for line in calibration_sentences(log, params, language):

@@ -1766,6 +1766,11 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
         r["rule"] = params.rule_label(r["rule"], language)  # (its label in the report's language)
         unit = CATALOGUE[r["kpi"]].unit if r["kpi"] in CATALOGUE else None
         months = r["baseline_periods"].replace(" .. ", " 至 ") if zh else r["baseline_periods"]
+        if isinstance(r.get("missing"), str) and r.get("baseline_used") == 0:  # (the periods the data lack named)
+            lines.append(f"校准规则「{r['rule']}」无法检查：{r['missing_zh']}，因此没有调整目标。" if zh else
+                         f"Calibration rule '{r['rule']}' could not be checked: {r['missing']}, so no target was "
+                         "adjusted.")
+            continue
         if isinstance(r.get("missing"), str):  # not judged: not "did not fire"
             lines.append(f"校准规则「{r['rule']}」无法检查：{r['missing_zh']}（本期及前 {periods} 期 {months}），"
                          "因此没有调整目标。" if zh else
@@ -1776,25 +1781,30 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
         if change != "–" and r["change"] > 0:
             change = "+" + change
         thr = r["threshold"]
-        value, baseline, to_date = (_fmt(r[c], unit, language=language)
-                                    for c in ("value", "baseline", "value_to_date"))
+        value, baseline = (_fmt(r[c], unit, language=language) for c in ("value", "baseline"))
         d, days = r["days_elapsed"], r["days_in_period"]
-        # (an open period: the days it covers, and the run rate when the figure is scaled)
-        if d >= days:
-            now = f"本期 {value}" if zh else value
-        elif value != to_date:
-            now = (f"本期前 {d} 天 {to_date}，按 {days} 天的进度折算为 {value}" if zh else
-                   f"{value} ({to_date} in the first {d} of {days} days, at that pace over the period)")
-        else:
-            now = f"本期前 {d} 天 {value}" if zh else f"{value} (over the first {d} of {days} days)"
-        # the figures the rule compared, so that a reader can check it
+        # (a part of the period: the days it covers, against the same days of the baseline)
+        now = (f"本期 {value}" if zh else value) if d >= days else \
+            (f"本期前 {d} 天 {value}" if zh else f"{value} (over the first {d} of {days} days)")
+        same = r.get("baseline_days") if isinstance(r.get("baseline_days"), str) else ""
+        same = same.replace(" .. ", " 至 ").replace(", ", "、") if zh else same.replace(", ", "; ")
+        used = r.get("baseline_used")
+        used = periods if used is None or pd.isna(used) else int(used)
+        # the figures the rule compared, so that a reader can check it (the baseline periods
+        # the data fully cover: a year the data begin in is not one of them)
         if zh:
-            basis = (f"{_label(r['kpi'])}{now}，前 {periods} 期（{months}）均值 "
+            which = (f"前 {periods} 期（{months}）" if used == periods else
+                     f"前 {periods} 期中数据完整的 {used} 期（{months}）")
+            which += f"同样日期（{same}）的" if same else ""
+            basis = (f"{_label(r['kpi'])}{now}，{which}{'均值' if used > 1 else '数值'} "
                      f"{baseline}，变化 {change}（变化{'达到' if thr >= 0 else '降到'} {thr:+.0%} "
                      f"{'或以上' if thr >= 0 else '或以下'}时触发）")
         else:
-            basis = (f"{_label(r['kpi'])} {now} against {baseline} on average over "
-                     f"the previous {periods} periods ({months}), a change of {change} (it fires at "
+            which = (f"the previous {periods} periods ({months})" if used == periods else
+                     f"the {used} of the previous {periods} periods that the data fully cover ({months})")
+            which = (("on average over " if used > 1 else "in ") + which
+                     + (f", over the same days ({same})" if same else ""))
+            basis = (f"{_label(r['kpi'])} {now} against {baseline} {which}, a change of {change} (it fires at "
                      f"{thr:+.0%} or {'more' if thr >= 0 else 'less'})")
         if not r.get("fired"):
             lines.append(f"校准规则「{r['rule']}」未触发：{basis}。" if zh else

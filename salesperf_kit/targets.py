@@ -1841,16 +1841,24 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     For each rule (:class:`~salesperf_kit.params.CalibrationRule`), with the company value of
     its KPI in ``period`` and in each of the ``baseline_periods`` periods before it:
 
-        baseline = mean of the company values of the previous baseline_periods periods
+        baseline = mean of the company values of those of the previous baseline_periods
+                   periods that the data fully cover
         change   = value / baseline − 1
         fires when change ≥ change_at_least (or, for a negative threshold, change ≤ it)
 
-    An open period (``as_of`` before its last day, d of its D days elapsed) is compared with
-    the full baseline periods at its run rate, as :func:`track` forecasts it: an additive KPI
-    (sessions, new customers) is scaled to the whole period, value = value to date × D / d
-    (76,552 sessions in 20 days of October → 76,552 × 31 / 20 = 118,656), and a ratio (CAC,
-    conversion) is taken as it stands to date, already a rate of the whole period. Events
-    after ``as_of`` are ignored, even when the data hold them.
+    A period of the baseline counts only when the data cover all of it: one without records
+    (2022 in data that begin on 2024-11-01), or one the data begin part-way through (2024,
+    two months of it), is left out, as a report's summary leaves it out of its comparisons,
+    and the log names the periods used (``baseline_periods``, ``baseline_used``). With none
+    left the rule cannot be judged, and the log says why.
+
+    A part of a period (``as_of`` before its last day, d of its D days elapsed: a report and
+    ``salesperf calibrate`` pass the data's last day when the export ends before the period
+    does, :func:`coverage.export_end`) is compared like for like with the same days of each baseline period, the same calendar dates as a
+    report's summary compares them (January to October 2026 against January to October 2025;
+    1-20 October against 1-20 July, August and September), sums and ratios alike;
+    ``baseline_days`` gives those days. Events after ``as_of`` are ignored when the data go
+    on past it.
 
     A rule that fires multiplies, for every KPI in its ``adjust`` mapping, the targets of the
     periods starting after ``period`` (or from ``apply_from``) by (1 + fraction). Additive
@@ -1886,9 +1894,12 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     (new_targets, log): the adjusted targets table (the input is not changed) and one log row
     per rule and adjusted KPI: rule, kpi, period, value, baseline, change, threshold, fired,
     adjusted_kpi, fraction, periods, before, after, reason, baseline_periods (the span of the
-    baseline, ``2026-07 .. 2026-09``), value_to_date, days_elapsed, days_in_period (equal to
-    value and to each other in a closed period) and missing, missing_zh (why the rule could
-    not be judged, e.g. the data it lacks, in English and Chinese; None when it could). A rule that did
+    baseline periods used, ``2026-07 .. 2026-09``; of those asked for when none is),
+    value_to_date, days_elapsed, days_in_period (value_to_date equals value; the days are
+    equal in a closed period), missing, missing_zh (why the rule could
+    not be judged, e.g. the data it lacks, in English and Chinese; None when it could),
+    baseline_used (how many baseline periods were used) and baseline_days (the days of them
+    compared with a part of a period, ``2025-01-01 .. 2025-10-31``; "" for a whole one). A rule that did
     not fire has one row with ``fired`` False; ``before``/``after`` are the summed targets of
     the adjusted periods (the mean for non-additive KPIs).
     """
@@ -1917,16 +1928,24 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1) if as_of is not None else p.end
     d = (cutoff - p.start).days if p.start < cutoff < p.end else D
     to_date = _as_of_tables(_tables(dataset), cutoff) if d < D else dataset
+    covered: dict[str, bool] = {}
     log_rows = []
     for i, raw in enumerate(rules or [], start=1):
         try:
             rule = raw if isinstance(raw, CalibrationRule) else CalibrationRule.model_validate(raw)
         except ValidationError as err:
             raise _item_error("calibration rule", "calibration", raw, i, err) from None
-        value_to_date = _company_value(to_date, p, rule.kpi, options, cache, tag="" if d == D else "to date")
-        value = value_to_date * D / d if d < D and _is_additive(rule.kpi) else value_to_date
-        base_periods = [p.shift(-i) for i in range(rule.baseline_periods, 0, -1)]
-        base_vals = [_company_value(dataset, q, rule.kpi, options, cache) for q in base_periods]
+        value = value_to_date = _company_value(to_date, p, rule.kpi, options, cache, tag="" if d == D else "to date")
+        wanted = [p.shift(-i) for i in range(rule.baseline_periods, 0, -1)]
+        for q in wanted:
+            if str(q) not in covered:
+                covered[str(q)] = _fully_covered(dataset, q)
+        base_periods = [q for q in wanted if covered[str(q)]]
+        # a part of the period (d of its D days) against the same days of each baseline period
+        days = {str(q): _same_days(p, cutoff, q) for q in base_periods} if d < D else {}
+        base_vals = [_company_value(_before(dataset, days[str(q)][1], cache) if days else dataset, q, rule.kpi,
+                                    options, cache, tag=f"to {days[str(q)][1]:%Y-%m-%d}" if days else "")
+                     for q in base_periods]
         base_vals = [v for v in base_vals if not pd.isna(v)]
         baseline = float(np.mean(base_vals)) if base_vals else float("nan")
         usable = not pd.isna(baseline) and baseline > 0 and not pd.isna(value)
@@ -1935,8 +1954,17 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         fired = bool(not pd.isna(change) and (change >= thr if thr >= 0 else change <= thr))
         label = CATALOGUE[rule.kpi].en
         head = dict(rule=rule.name, kpi=rule.kpi, period=str(p), value=value, baseline=baseline, change=change,
-                    threshold=thr, fired=fired, baseline_periods=_span([str(q) for q in base_periods]),
-                    value_to_date=value_to_date, days_elapsed=d, days_in_period=D, missing=None, missing_zh=None)
+                    threshold=thr, fired=fired, baseline_periods=_span([str(q) for q in base_periods or wanted]),
+                    value_to_date=value_to_date, days_elapsed=d, days_in_period=D, missing=None, missing_zh=None,
+                    baseline_used=len(base_periods),
+                    baseline_days=", ".join(f"{a:%Y-%m-%d} .. {b - pd.Timedelta(days=1):%Y-%m-%d}"
+                                            for a, b in days.values()))
+        if not base_periods:
+            why_not = _uncovered_baseline(dataset, p, wanted)
+            head["missing"], head["missing_zh"] = str(why_not), why_not.zh
+            log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
+                             "after": np.nan, "reason": f"{label} in {p}: {why_not}; the rule was not applied."})
+            continue
         if pd.isna(change):
             why_not = _why_not_computed(rule.kpi, p, value, base_periods, base_vals, cache)
             head["missing"], head["missing_zh"] = str(why_not), why_not.zh
@@ -1945,10 +1973,13 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
             log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
                              "after": np.nan, "reason": why})
             continue
-        pace = f" ({value_to_date:,.4g} in {d} of {D} days at its run rate)" if d < D and value != value_to_date \
-            else f" (to day {d} of {D})" if d < D else ""
-        cond = f"{label} {value:,.4g} in {p}{pace} vs baseline {baseline:,.4g} (mean of the previous " \
-               f"{rule.baseline_periods}): change {change:+.1%}, threshold {thr:+.0%}"
+        pace = f" (to day {d} of {D})" if d < D else ""
+        used = (f"mean of the previous {rule.baseline_periods}" if len(base_periods) == rule.baseline_periods else
+                f"mean of the {len(base_periods)} of the previous {rule.baseline_periods} that the data fully cover, "
+                f"{head['baseline_periods']}")
+        same = f", over the same days: {head['baseline_days']}" if days else ""
+        cond = f"{label} {value:,.4g} in {p}{pace} vs baseline {baseline:,.4g} ({used}{same}): change " \
+               f"{change:+.1%}, threshold {thr:+.0%}"
         if not fired:
             log_rows.append({**head, "adjusted_kpi": None, "fraction": np.nan, "periods": "", "before": np.nan,
                              "after": np.nan, "reason": cond + "; not fired."})
@@ -1978,8 +2009,52 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
                                               f"({int(persons.sum())} person rows)."})
     cols = ["rule", "kpi", "period", "value", "baseline", "change", "threshold", "fired", "adjusted_kpi",
             "fraction", "periods", "before", "after", "reason", "baseline_periods", "value_to_date", "days_elapsed",
-            "days_in_period", "missing", "missing_zh"]
+            "days_in_period", "missing", "missing_zh", "baseline_used", "baseline_days"]
     return out, pd.DataFrame(log_rows, columns=cols)
+
+
+def _fully_covered(dataset, q: Period) -> bool:
+    """Whether the data cover the whole of ``q``: it has records and the data do not begin
+    part-way through it (:func:`coverage.export_start`, the rule by which a report's summary
+    leaves such a period out of its comparisons)."""
+    from .coverage import export_start, has_records
+
+    return has_records(dataset, q) and export_start(dataset, q) is None
+
+
+def _same_days(p: Period, cutoff: pd.Timestamp, q: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days of ``q`` that match the days of ``p`` before ``cutoff`` (the same calendar
+    dates, as a report's summary compares them): (first day, the day after the last)."""
+    from .reporting import comparison_end
+
+    return q.start, comparison_end(p, f"{cutoff - pd.Timedelta(days=1):%Y-%m-%d}", q)
+
+
+def _before(dataset, end: pd.Timestamp, cache: dict) -> dict[str, pd.DataFrame]:
+    """The tables without the rows of the dated tables from ``end`` on (what is known of the
+    rows kept stays, as for any earlier period)."""
+    key = ("before", f"{end:%Y-%m-%d}")
+    if key not in cache:
+        out = dict(_tables(dataset))
+        for name, col in _DATE_COLUMNS.items():
+            df = out.get(name)
+            if df is not None and col in df:
+                out[name] = df[~(pd.to_datetime(df[col], errors="coerce") >= end)]
+        cache[key] = out
+    return cache[key]
+
+
+def _uncovered_baseline(dataset, p: Period, wanted: list[Period]) -> Note:
+    """Why a rule has no baseline: the data cover none of the periods before ``p`` in full."""
+    from .coverage import date_spans
+
+    first = min((lo for lo, _ in date_spans(dataset).values()), default=None)
+    since = f" (they begin on {first:%Y-%m-%d})" if first is not None else ""
+    since_zh = f"始于 {first:%Y-%m-%d}，" if first is not None else ""
+    names = [str(q) for q in wanted]
+    return Note(f"the data{since} cover none of the {len(wanted)} baseline periods before {p} ({_span(names)}) in "
+                "full, so there is nothing to compare with",
+                f"数据{since_zh}没有完整覆盖 {p} 之前的 {len(wanted)} 个基准期（{_span(names, 'zh')}）中的任何一期，无从比较")
 
 
 def _item_error(what: str, key: str, raw, i: int, err: ValidationError) -> ParamsError:

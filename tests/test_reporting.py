@@ -893,26 +893,29 @@ def _traffic_plan(tmp_path, threshold: float, adjust: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_calibration_in_an_open_period_compares_the_run_rate_with_full_months(online_small, tmp_path, language):
+def test_calibration_in_an_open_period_compares_the_same_days_of_the_baseline(online_small, tmp_path, language):
     """Data as of 20 October: 20 days of sessions against three whole months read as a fall
-    and fired a rule; the month is compared at its run rate (× 31 / 20), and the sentence
-    says so."""
+    and fired a rule; the month is compared like for like with 1-20 July, August and
+    September, and the sentence gives those days. By hand: change = (sessions of 1-20 October)
+    / mean(sessions of 1-20 July, 1-20 August, 1-20 September) − 1."""
     to_date = _sessions(online_small, "2026-10-01", "2026-10-20")
-    rate = to_date * 31 / 20
-    base = sum(_sessions(online_small, a, b) for a, b in (("2026-07-01", "2026-07-31"), ("2026-08-01", "2026-08-31"),
-                                                          ("2026-09-01", "2026-09-30"))) / 3
-    change = rate / base - 1
-    assert to_date / base - 1 <= -0.2 < change  # (the fixture: a fall to date, a rise at the run rate)
+    whole = sum(_sessions(online_small, a, b) for a, b in (("2026-07-01", "2026-07-31"), ("2026-08-01", "2026-08-31"),
+                                                           ("2026-09-01", "2026-09-30"))) / 3
+    base = sum(_sessions(online_small, f"2026-{m}-01", f"2026-{m}-20") for m in ("07", "08", "09")) / 3
+    change = to_date / base - 1
+    assert to_date / whole - 1 <= -0.2 < change  # (the fixture: a fall against whole months, none like for like)
     report = build_report(business="online", params_file=_traffic_plan(tmp_path, -0.2, "{revenue: -0.05}"),
                           data_path=str(online_small), period="2026-10", as_of="2026-10-20", language=language)
     (line,) = [p for p in report.goals().paragraphs if "流量变化" in p or "Traffic change" in p]
     if language == "zh":
-        assert line == (f"校准规则「流量变化」未触发：网站流量本期前 20 天 {to_date:,.0f}，按 31 天的进度折算为 {rate:,.0f}，"
-                        f"前 3 期（2026-07 至 2026-09）均值 {base:,.0f}，变化 +{change:.1%}（变化降到 -20% 或以下时触发）。")
+        assert line == (f"校准规则「流量变化」未触发：网站流量本期前 20 天 {to_date:,.0f}，前 3 期（2026-07 至 2026-09）"
+                        "同样日期（2026-07-01 至 2026-07-20、2026-08-01 至 2026-08-20、2026-09-01 至 2026-09-20）的均值 "
+                        f"{base:,.0f}，变化 {change:+.1%}（变化降到 -20% 或以下时触发）。")
     else:
-        assert line == (f"Calibration rule 'Traffic change' did not fire: Sessions {rate:,.0f} ({to_date:,.0f} in the "
-                        f"first 20 of 31 days, at that pace over the period) against {base:,.0f} on average over the "
-                        f"previous 3 periods (2026-07 .. 2026-09), a change of +{change:.1%} (it fires at -20% or less).")
+        assert line == (f"Calibration rule 'Traffic change' did not fire: Sessions {to_date:,.0f} (over the first 20 "
+                        f"of 31 days) against {base:,.0f} on average over the previous 3 periods (2026-07 .. 2026-09), "
+                        "over the same days (2026-07-01 .. 2026-07-20; 2026-08-01 .. 2026-08-20; 2026-09-01 .. "
+                        f"2026-09-20), a change of {change:+.1%} (it fires at -20% or less).")
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

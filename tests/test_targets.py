@@ -1101,28 +1101,59 @@ def traffic_data() -> dict:
             "targets": targets}
 
 
-def test_calibration_of_an_open_period_compares_its_run_rate_with_the_full_baseline(traffic_data):
+def test_calibration_of_an_open_period_compares_the_same_days_of_the_baseline(traffic_data):
     """Data to 20 April: 2,200 sessions in 20 of 30 days. Against the full months' 3,000 that
-    reads as -26.7 % and a rule at -20 % fired; at the same pace April makes 2,200 × 30 / 20
-    = 3,300, +10 %, and the rule does not fire. The 5,000 sessions after 20 April are not
-    known on that day and do not count."""
+    read as -26.7 % and a rule at -20 % fired. Like for like, April 1-20 is set against 1-20
+    January, February and March, 20 × 100 = 2,000 each: 2,200 / 2,000 − 1 = +10 %, and the
+    rule does not fire. The 5,000 sessions after 20 April are not known on that day and do
+    not count."""
     rule = {"name": "traffic down", "kpi": "sessions", "change_at_least": -0.2, "baseline_periods": 3,
             "adjust": {"revenue": -0.05}}
     new, log = calibrate(traffic_data["targets"], traffic_data, "2027-04", [rule], as_of="2027-04-20")
     r = log.iloc[0]
     assert (r["value_to_date"], r["days_elapsed"], r["days_in_period"]) == (2200, 20, 30)
-    assert r["value"] == pytest.approx(3300) and r["baseline"] == pytest.approx(3000)
+    assert r["value"] == 2200 and r["baseline"] == pytest.approx(2000)
     assert r["change"] == pytest.approx(0.1) and not r["fired"]
-    assert r["baseline_periods"] == "2027-01 .. 2027-03"
+    assert r["baseline_periods"] == "2027-01 .. 2027-03" and r["baseline_used"] == 3
+    assert r["baseline_days"] == ("2027-01-01 .. 2027-01-20, 2027-02-01 .. 2027-02-20, "
+                                  "2027-03-01 .. 2027-03-20")
     pd.testing.assert_frame_equal(new, traffic_data["targets"])
-    # the whole month (no as_of): 2,200 + 10 × 500 = 7,200
+    # the whole month (no as_of): 2,200 + 10 × 500 = 7,200 against the whole months' 3,000
     _, closed = calibrate(traffic_data["targets"], traffic_data, "2027-04", [rule])
-    assert closed.iloc[0][["value", "value_to_date", "days_elapsed"]].tolist() == [7200, 7200, 30]
-    # a ratio (CAC) is taken as it stands to date, not scaled
+    assert closed.iloc[0][["value", "value_to_date", "days_elapsed", "baseline_days"]].tolist() == [7200, 7200, 30, ""]
+    assert closed.iloc[0]["baseline"] == pytest.approx(3000)
+    # a ratio (CAC) over the same days too: 20 days of spend (200) over the one new customer
+    # of 10 January (the baseline, 2026-10 .. 12, has no data: the rule cannot be judged)
     cac = {"name": "cac", "kpi": "cac", "change_at_least": 0.3, "adjust": {"revenue": -0.05}}
     _, log = calibrate(traffic_data["targets"], traffic_data, "2027-01", [cac], as_of="2027-01-20")
-    # 20 days of spend (200) over the one new customer of 10 January
     assert log.iloc[0][["value_to_date", "value"]].tolist() == [200, 200]
+
+
+def test_calibration_leaves_out_baseline_periods_the_data_do_not_fully_cover(traffic_data):
+    """The data begin on 2027-01-01. A rule on May with a 6-month baseline (2026-11 .. 2027-04)
+    uses only January to April, the months the data cover: sessions (3,100 + 2,800 + 3,100 +
+    7,200) / 4 = 4,050, not that sum over 6 months (2,700), nor with the empty months as 0. May
+    (January's 3,100 again) reads 3,100 / 4,050 − 1 = −23.5 %, and the reason names the 4
+    months used. On January, none of 2026-07 .. 2026-12 has data: the rule cannot be judged,
+    and says why."""
+    may = traffic_data["traffic"].assign(date=lambda x: x["date"] + pd.DateOffset(months=4))
+    may = may[may["date"].dt.month == 5]
+    data = {**traffic_data, "traffic": pd.concat([traffic_data["traffic"], may], ignore_index=True)}
+    rule = {"name": "traffic up", "kpi": "sessions", "change_at_least": 0.5, "baseline_periods": 6,
+            "adjust": {"revenue": 0.1}}
+    _, log = calibrate(data["targets"], data, "2027-05", [rule])
+    r = log.iloc[0]
+    assert r["baseline"] == pytest.approx(4050) and r["baseline_used"] == 4
+    assert r["value"] == 3100 and r["change"] == pytest.approx(3100 / 4050 - 1)
+    assert r["baseline_periods"] == "2027-01 .. 2027-04"
+    assert "mean of the 4 of the previous 6 that the data fully cover, 2027-01 .. 2027-04" in r["reason"]
+    _, log = calibrate(data["targets"], data, "2027-01", [rule])
+    r = log.iloc[0]
+    assert not r["fired"] and r["baseline_used"] == 0 and pd.isna(r["baseline"])
+    assert r[["missing", "missing_zh"]].tolist() == [
+        "the data (they begin on 2027-01-01) cover none of the 6 baseline periods before 2027-01 "
+        "(2026-07 .. 2026-12) in full, so there is nothing to compare with",
+        "数据始于 2027-01-01，没有完整覆盖 2027-01 之前的 6 个基准期（2026-07 至 2026-12 期间）中的任何一期，无从比较"]
 
 
 def test_a_calibration_rule_that_cannot_be_judged_says_what_the_data_lack(traffic_data):
@@ -1142,5 +1173,6 @@ def test_a_calibration_rule_that_cannot_be_judged_says_what_the_data_lack(traffi
         "客户获取成本在 2027-04 没有数值（没有记录，或分母为 0）"]
     _, log = calibrate(traffic_data["targets"], traffic_data, "2027-01", [{**rule, "kpi": "sessions"}])
     assert log.iloc[0][["missing", "missing_zh"]].tolist() == [
-        "Sessions has no value in any of the baseline periods 2026-10 .. 2026-12",
-        "网站流量在基准期 2026-10 至 2026-12 期间都没有数值"]
+        "the data (they begin on 2027-01-01) cover none of the 3 baseline periods before 2027-01 "
+        "(2026-10 .. 2026-12) in full, so there is nothing to compare with",
+        "数据始于 2027-01-01，没有完整覆盖 2027-01 之前的 3 个基准期（2026-10 至 2026-12 期间）中的任何一期，无从比较"]
