@@ -517,7 +517,10 @@ def _check_plan(params, run: _Run, period=None) -> None:
                          f"把它读作「{role}」；如果暂时无人担任该岗位，无需处理"),
                 zh=f"scoring.roles.{role}：员工表中没有岗位为「{role}」的人，该岗位的权重不会用于任何人。"))
         _check_scenario_roles(params, held, run)
-    for p in params.plan_problems():  # a finding of the plan is listed under its file
+    from .targets import calibration_problems
+
+    plan = [*params.plan_problems(), *calibration_problems(params, run.dataset.tables.get("targets"))]
+    for p in plan:  # a finding of the plan is listed under its file
         run.add(p if p.file or not params.source else replace(p, file=Path(params.source).name))
     from .incentives import commission_base_problem, has_commission_base
 

@@ -1811,6 +1811,20 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
                          f"Calibration rule '{r['rule']}' did not fire: {basis}.")
             continue
         adj = r.get("adjusted_kpi") if isinstance(r.get("adjusted_kpi"), str) else ""
+        if adj and r.get("no_targets") in ("never", "later"):  # nothing to adjust: not "before –, after –"
+            name = _label(adj)
+            if r["no_targets"] == "never":
+                lines.append(f"校准规则「{r['rule']}」已触发（{basis}），但目标表中没有{name}的目标，因此未作调整；"
+                             f"要让此规则起作用，请在目标表中加入{name}目标，或把规则的 adjust 改为有目标的指标。" if zh else
+                             f"Calibration rule '{r['rule']}' fired ({basis}), but the targets table has no {name} "
+                             f"target, so nothing was adjusted; for the rule to act, add {name} targets to the "
+                             "targets table, or make its adjust name a KPI that has targets.")
+            else:
+                lines.append(f"校准规则「{r['rule']}」已触发（{basis}），但目标表中没有 {r['period']} 之后的{name}目标，"
+                             "因此未作调整。" if zh else
+                             f"Calibration rule '{r['rule']}' fired ({basis}), but the targets table has no {name} "
+                             f"target after {r['period']}, so nothing was adjusted.")
+            continue
         adj_unit = CATALOGUE[adj].unit if adj in CATALOGUE else None
         if adj_unit == "ratio":  # a rate target as the targets file gives it: 3.78%, not 0.04
             before, after = (_fmt(r.get(c)) if pd.isna(r.get(c)) else f"{r[c] * 100:.2f}%"

@@ -1898,8 +1898,10 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
     value_to_date, days_elapsed, days_in_period (value_to_date equals value; the days are
     equal in a closed period), missing, missing_zh (why the rule could
     not be judged, e.g. the data it lacks, in English and Chinese; None when it could),
-    baseline_used (how many baseline periods were used) and baseline_days (the days of them
-    compared with a part of a period, ``2025-01-01 .. 2025-10-31``; "" for a whole one). A rule that did
+    baseline_used (how many baseline periods were used), baseline_days (the days of them
+    compared with a part of a period, ``2025-01-01 .. 2025-10-31``; "" for a whole one) and
+    no_targets ("never" when the targets table has no target of the adjusted KPI at all,
+    "later" when it has none after ``period``, so that nothing was adjusted). A rule that did
     not fire has one row with ``fired`` False; ``before``/``after`` are the summed targets of
     the adjusted periods (the mean for non-additive KPIs).
     """
@@ -1987,9 +1989,12 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         for adj, frac in rule.adjust.items():
             sel = later & (out["kpi"] == adj)
             periods = sorted(out.loc[sel, "period"].astype(str).unique(), key=lambda s: parse_period(s).start)
-            if not periods:
+            if not periods:  # (said as such: not as an adjustment from – to –)
+                never = not (out["kpi"] == adj).any()
                 log_rows.append({**head, "adjusted_kpi": adj, "fraction": frac, "periods": "", "before": np.nan,
-                                 "after": np.nan, "reason": cond + f"; no {adj} targets after {p} to adjust."})
+                                 "after": np.nan, "no_targets": "never" if never else "later",
+                                 "reason": cond + (f"; the targets have no {adj} target, so nothing was adjusted."
+                                                   if never else f"; no {adj} targets after {p} to adjust.")})
                 continue
             additive = _is_additive(adj)
             persons = sel & out["employee_id"].notna()
@@ -2009,7 +2014,7 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
                                               f"({int(persons.sum())} person rows)."})
     cols = ["rule", "kpi", "period", "value", "baseline", "change", "threshold", "fired", "adjusted_kpi",
             "fraction", "periods", "before", "after", "reason", "baseline_periods", "value_to_date", "days_elapsed",
-            "days_in_period", "missing", "missing_zh", "baseline_used", "baseline_days"]
+            "days_in_period", "missing", "missing_zh", "baseline_used", "baseline_days", "no_targets"]
     return out, pd.DataFrame(log_rows, columns=cols)
 
 
@@ -2055,6 +2060,38 @@ def _uncovered_baseline(dataset, p: Period, wanted: list[Period]) -> Note:
     return Note(f"the data{since} cover none of the {len(wanted)} baseline periods before {p} ({_span(names)}) in "
                 "full, so there is nothing to compare with",
                 f"数据{since_zh}没有完整覆盖 {p} 之前的 {len(wanted)} 个基准期（{_span(names, 'zh')}）中的任何一期，无从比较")
+
+
+def calibration_problems(params, targets: pd.DataFrame | None) -> list:
+    """A warning per KPI that a calibration rule of ``params`` adjusts and the targets table
+    has no target of: when the rule fires it adjusts nothing (the shipped online rule lowers
+    new-customer targets, which neither the demo data nor ``salesperf targets`` write), so
+    the Act of PDCA never acts. For ``salesperf validate --params``."""
+    from .exceptions import Problem
+
+    rules = params.targets.calibration or []
+    if not rules or targets is None or "kpi" not in targets:
+        return []
+    have = set(targets["kpi"].dropna().astype(str))
+    out = []
+    for i, rule in enumerate(rules):
+        for adj in rule.adjust:
+            if adj in have:
+                continue
+            key = f"targets.calibration.{i}.adjust.{adj}"
+            en, zh = CATALOGUE[adj].en, CATALOGUE[adj].zh
+            kept = ", ".join(sorted(have)) or "none"
+            out.append(Problem(
+                table="targets", check="calibration_without_targets", key=key, value=adj, severity="warning",
+                message=f"the calibration rule '{rule.name}' adjusts the {adj} targets, but the targets table has "
+                        f"none (it has targets of {kept}): when the rule fires, nothing is adjusted",
+                zh=f"{key}：校准规则「{rule.label_in('zh')}」调整{zh}目标，但目标表中没有{zh}的目标（只有"
+                   f"{'、'.join(label(k, 'zh') for k in sorted(have)) or '无'}的目标）：规则触发时不会调整任何目标。",
+                fix=Note(f"add {en.lower()} ({adj}) targets to the targets table (e.g. targets.kpis: [revenue, {adj}] "
+                         f"for `salesperf targets`), or make the rule adjust a KPI that has targets",
+                         f"在目标表中加入{zh}（{adj}）目标（例如 salesperf targets 用 targets.kpis: [revenue, {adj}]），"
+                         "或让规则调整有目标的指标")))
+    return out
 
 
 def _item_error(what: str, key: str, raw, i: int, err: ValidationError) -> ParamsError:

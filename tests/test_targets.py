@@ -779,6 +779,68 @@ def test_calibration_reads_the_company_values_already_worked_out(cac_data, monke
     assert bool(log["fired"].iloc[0])
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_fired_rule_on_a_kpi_without_targets_says_nothing_was_adjusted(cac_data, language):
+    """CAC 140 against 100 (+40 %) fires a rule that lowers the orders targets, which the
+    table never has: the sentence said "targets -10.0%, before –, after –", as if something
+    had changed. It now says there is no such target, and what to do; a KPI with targets up
+    to April only has none after it to adjust."""
+    from salesperf_kit.params import load_params
+    from salesperf_kit.reporting import calibration_sentences
+
+    from salesperf_kit.params import PARAMS_DIR
+
+    rule = CalibrationRule(name="CAC +30%", kpi="cac", change_at_least=0.3, adjust={"orders": -0.1})
+    new, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule])
+    assert log["fired"].all() and log["no_targets"].tolist() == ["never"]
+    pd.testing.assert_frame_equal(new.astype({"target": "float64"}), cac_data["targets"].astype({"target": "float64"}))
+    params = load_params(PARAMS_DIR / "online.yaml").for_business("online")
+    params = params.model_copy(update={"targets": params.targets.model_copy(update={"calibration": [rule]})})
+    (line,) = calibration_sentences(log, params, language)
+    if language == "zh":
+        assert line.endswith("，但目标表中没有成交订单数的目标，因此未作调整；要让此规则起作用，请在目标表中加入成交订单数目标，"
+                             "或把规则的 adjust 改为有目标的指标。"), line
+    else:
+        assert line.endswith("), but the targets table has no Orders target, so nothing was adjusted; for the rule "
+                             "to act, add Orders targets to the targets table, or make its adjust name a KPI that "
+                             "has targets."), line
+    assert "–" not in line
+    early = cac_data["targets"].assign(kpi="orders")
+    early = early[early["period"] <= "2027-04"]
+    _, log = calibrate(pd.concat([cac_data["targets"], early]), cac_data, "2027-04", [rule])
+    (line,) = calibration_sentences(log, params, language)
+    assert line.endswith("，但目标表中没有 2027-04 之后的成交订单数目标，因此未作调整。" if language == "zh" else
+                         "), but the targets table has no Orders target after 2027-04, so nothing was adjusted."), line
+
+
+def test_validate_warns_of_a_rule_that_adjusts_a_kpi_without_targets(cac_data, tmp_path):
+    """The shipped online rule adjusts new_customers and conversion_rate; targets of revenue
+    and orders only leave it nothing to adjust: a warning per KPI, at its key. With
+    conversion_rate targets added, one warning is left."""
+    from salesperf_kit.loaders import validate_dataset
+    from salesperf_kit.params import PARAMS_DIR, load_params
+    from salesperf_kit.sample import write_sample
+    from salesperf_kit.targets import calibration_problems
+
+    params = load_params(PARAMS_DIR / "online.yaml").for_business("online")
+    t = pd.DataFrame({"period": "2027-01", "employee_id": ["e1", "e1"], "team": "T1", "kpi": ["revenue", "orders"],
+                      "target": [100.0, 2.0]})
+    found = calibration_problems(params, t)
+    assert [(p.key, p.severity) for p in found] == [("targets.calibration.0.adjust.new_customers", "warning"),
+                                                     ("targets.calibration.0.adjust.conversion_rate", "warning")]
+    assert found[0].message == ("the calibration rule '获客成本上升' adjusts the new_customers targets, but the targets "
+                                "table has none (it has targets of orders, revenue): when the rule fires, nothing is "
+                                "adjusted")
+    assert found[0].zh.startswith("targets.calibration.0.adjust.new_customers：校准规则「获客成本上升」调整新客户数目标，"
+                                  "但目标表中没有新客户数的目标")
+    more = pd.concat([t, t.assign(kpi="conversion_rate", target=0.03)])
+    assert [p.key for p in calibration_problems(params, more)] == ["targets.calibration.0.adjust.new_customers"]
+    # and `salesperf validate --params` lists them
+    write_sample("online", tmp_path, seed=1, volumes={"orders": 2})
+    report = validate_dataset(tmp_path, params=params)
+    assert {w.check for w in report.warnings} >= {"calibration_without_targets"}
+
+
 def test_calibration_rule_for_a_fall(cac_data):
     rule = {"name": "CAC falls", "kpi": "cac", "change_at_least": -0.2, "adjust": {"new_customers": 0.1}}
     new, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule])
