@@ -648,24 +648,46 @@ class Report:
         """Where the team targets (the summary's) and the personal targets (goal tracking's)
         of a KPI shown add up to different totals, say so: the reader sees both. Over the
         months the summary's targets count (not ``idle``, the months without data)."""
-        levels = analysis.target_levels(self._targets_without(list(idle)), self.period,
-                                        self.dataset.tables["employees"])
+        table = self._targets_without(list(idle))
+        employees = self.dataset.tables["employees"]
+        levels = analysis.target_levels(table, self.period, employees)
+        by_team = analysis.team_target_gaps(table, self.period, employees)
         out = []
         for r in levels[levels["kpi"].isin(kpis)].itertuples():
             unit = CATALOGUE[r.kpi].unit
             teams, people = (_fmt(v, unit, language=self.language) for v in (r.teams, r.people))
             gap = _fmt(abs(r.people / r.teams - 1), "ratio") if r.teams else ""
             more = r.people > r.teams
+            # team by team: a net gap hides a team whose people are above it beside others below
+            parts = [(g.team, _fmt(g.people, unit, language=self.language), _fmt(g.target, unit, language=self.language),
+                      _fmt(abs(g.gap), "ratio"), g.gap > 0) for g in by_team[by_team["kpi"] == r.kpi].itertuples()]
             if self.zh:
                 where = "" if r.all_teams else f"（{r.n_teams} 个同时设有个人目标的团队）"
+                teamwise = ("分团队看，个人目标合计与团队目标相差超过 0.5% 的有：" + "；".join(
+                    f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts) + "。") if parts else ""
                 out.append(f"{self._label(r.kpi)}的团队目标合计 {teams}{where}，个人目标合计 {people}，比团队目标"
-                           f"{'高' if more else '低'} {gap}：上表的目标按团队目标计，目标跟踪按个人目标计。")
+                           f"{'高' if more else '低'} {gap}：上表的目标按团队目标计，目标跟踪按个人目标计。{teamwise}")
             else:
                 where = "" if r.all_teams else (" (the one team that also has personal targets)" if r.n_teams == 1
                                                 else f" (the {r.n_teams} teams that also have personal targets)")
+                teamwise = (" Team by team, the personal targets differ from the team's by more than 0.5% in: " +
+                            "; ".join(f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
+                                      for t, p, g, d, m in parts) + ".") if parts else ""
                 out.append(f"The team targets for {self._label(r.kpi)} add up to {teams}{where}, the personal "
                            f"targets to {people}, {gap} {'more' if more else 'less'}: the table above uses the "
-                           "team targets, goal tracking the personal ones.")
+                           f"team targets, goal tracking the personal ones.{teamwise}")
+        # teams apart whose gaps net out in the company's totals
+        for kpi in [k for k in dict.fromkeys(by_team["kpi"]) if k in kpis and k not in set(levels["kpi"])]:
+            unit = CATALOGUE[kpi].unit
+            parts = [(g.team, _fmt(g.people, unit, language=self.language), _fmt(g.target, unit, language=self.language),
+                      _fmt(abs(g.gap), "ratio"), g.gap > 0) for g in by_team[by_team["kpi"] == kpi].itertuples()]
+            out.append(f"{self._label(kpi)}的个人目标合计与团队目标合计相差不到 0.5%，但分团队看相差超过 0.5% 的有："
+                       + "；".join(f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts)
+                       + "：高低相抵，合计看不出来。" if self.zh else
+                       f"The personal targets for {self._label(kpi)} add up to within 0.5% of the team targets, but "
+                       "team by team they differ by more in: " + "; ".join(
+                           f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
+                           for t, p, g, d, m in parts) + ", which net out in the totals.")
         return out
 
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:

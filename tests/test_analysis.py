@@ -802,6 +802,25 @@ def test_target_levels_compare_team_and_personal_targets_over_the_same_teams():
     assert target_levels(None, "2026-10", employees).empty
 
 
+def test_team_target_gaps_give_each_team_whose_people_do_not_add_up_to_it():
+    """T1's people 600 + 500 = 1,100 against its 1,000 (+10 %), T2's 450 + 450 = 900 against
+    1,000 (−10 %), T3's 299 + 300 = 599 against 600 (−0.17 %, within 0.5 %): the company's
+    1,100 + 900 + 599 = 2,599 against 2,600 (−0.04 %) nets T1 and T2 out, the teams do not."""
+    from salesperf_kit.analysis import target_levels, team_target_gaps
+
+    employees = pd.DataFrame({"employee_id": ["a1", "a2", "b1", "b2", "c1", "c2"],
+                              "team": ["T1", "T1", "T2", "T2", "T3", "T3"]})
+    t = pd.DataFrame({"period": "2026-10", "employee_id": [None, None, None, "a1", "a2", "b1", "b2", "c1", "c2"],
+                      "team": ["T1", "T2", "T3", None, None, None, None, None, None], "kpi": "revenue",
+                      "target": [1000.0, 1000.0, 600.0, 600.0, 500.0, 450.0, 450.0, 299.0, 300.0]})
+    got = team_target_gaps(t, "2026-10", employees)
+    assert got[["kpi", "team", "target", "people"]].values.tolist() == [["revenue", "T1", 1000.0, 1100.0],
+                                                                        ["revenue", "T2", 1000.0, 900.0]]
+    assert got["gap"].tolist() == pytest.approx([0.1, -0.1])
+    assert target_levels(t, "2026-10", employees).empty  # (the net gap, within 0.5 %)
+    assert team_target_gaps(None, "2026-10", employees).empty
+
+
 def test_feedback_names_no_strength_where_the_person_is_behind_and_counts_get_whole_goals():
     # one KPI (calls, a count), role median of points med(0, 50, 100) = 50; raw med(0, 201, 400) = 201
     table = pd.DataFrame({"employee_id": ["a", "b", "c"], "role": "rep"})

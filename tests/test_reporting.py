@@ -1301,14 +1301,18 @@ def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews_report):
 
 @pytest.mark.parametrize("language, text", [
     ("zh", "销售额的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
-           "上表的目标按团队目标计，目标跟踪按个人目标计。"),
+           "上表的目标按团队目标计，目标跟踪按个人目标计。分团队看，个人目标合计与团队目标相差超过 0.5% 的有："
+           "{team} 个人 {people} 比团队 200,000 低 {gap}。"),
     ("en", "The team targets for Revenue add up to 200,000 (the one team that also has personal targets), the "
            "personal targets to {people}, {gap} less: the table above uses the team targets, goal tracking the "
-           "personal ones."),
+           "personal ones. Team by team, the personal targets differ from the team's by more than 0.5% in: "
+           "{team}, people {people} against the team's 200,000 ({gap} less)."),
 ])
 def test_the_summary_says_when_team_and_personal_targets_disagree(no_reviews, tmp_path, language, text):
     """The summary's target is the team targets' sum; goal tracking follows the personal
-    targets. Here the first team's target is 200,000 and its n members have 1,000 each."""
+    targets. Here the first team's target is 200,000 and its n members have 1,000 each:
+    n × 1,000 against 200,000, 1 − n × 1,000 / 200,000 below, said of the company and of
+    the team by name (with several teams apart, each is named)."""
     import shutil
 
     import pandas as pd
@@ -1326,7 +1330,7 @@ def test_the_summary_says_when_team_and_personal_targets_disagree(no_reviews, tm
                           data_path=str(tmp_path), period="2026-10", language=language)
     people = len(members) * 1_000
     gap = f"{1 - people / 200_000:.1%}"
-    assert text.format(people=f"{people:,}", gap=gap) in report.summary().paragraphs
+    assert text.format(people=f"{people:,}", gap=gap, team=teams[0]) in report.summary().paragraphs
 
 
 @pytest.mark.parametrize("language, teams, audit", [
