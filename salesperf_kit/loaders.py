@@ -2105,6 +2105,7 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         _repeated_periods(ctx, df, raw, bad_cells, run)
     elif table == "targets":
         _repeated_targets(ctx, df, raw, bad_cells, run)
+        _quarter_over_months(ctx, df, run)
     return df
 
 
@@ -2234,6 +2235,49 @@ def _repeated_targets(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, bad_cells:
                      "whichever is the old target, or correct the employee id, team, KPI or period",
                      f"每个期间、每人（或团队）、每个指标只保留一行：删除第 {other} 行或本行中过时的那个目标，"
                      "或改正工号、团队、指标或期间")))
+
+
+def _quarter_over_months(ctx: _Ctx, df: pd.DataFrame, run: _Run) -> None:
+    """A quarter's row of a person (or team) and KPI beside monthly rows of the same months,
+    often a revised quarter target added next to the old monthly ones: the quarter's and the
+    year's reports use the quarter row, a month's report the monthly rows, so the two
+    disagree without a word. A warning naming the rows."""
+    if not {"period", "kpi"} <= set(df.columns):
+        return
+    none = pd.Series(pd.NA, index=df.index, dtype=object)
+    who = df["employee_id"] if "employee_id" in df.columns else none
+    team = df["team"] if "team" in df.columns else none
+    whom = who.where(who.notna(), team)
+    period = df["period"].astype(str)
+    for index in df.index[period.str.fullmatch(r"\d{4}-Q[1-4]") & whom.notna() & df["kpi"].notna()]:
+        q = parse_period(period[index])
+        months = [str(m) for m in q.months()]
+        same = (df["kpi"] == df.at[index, "kpi"]) & (whom == whom[index]) & who.isna().eq(pd.isna(who[index]))
+        rows = df.index[same & period.isin(months)]
+        if not len(rows):
+            continue
+        kind, key = ("employee", who[index]) if pd.notna(who[index]) else ("team", team[index])
+        name = Note(f"employee_id '{key}'", f"工号「{key}」") if kind == "employee" else Note(
+            f"team '{key}'", f"团队「{key}」")
+        kpi = str(df.at[index, "kpi"])
+        listed, listed_zh = (sep.join(str(ctx.row(i)) for i in rows) for sep in (", ", "、"))
+        found, found_zh = (sep.join(sorted(set(period[rows]))) for sep in (", ", "、"))
+        total = pd.to_numeric(df.loc[rows, "target"], errors="coerce").sum() if "target" in df.columns else None
+        quarter = df.at[index, "target"] if "target" in df.columns else None
+        sums = (f" ({quarter:,.0f} against {total:,.0f} in the monthly rows)"
+                if isinstance(quarter, (int, float)) and pd.notna(quarter) and pd.notna(total) else "")
+        sums_zh = (f"（季度 {quarter:,.0f}，月度合计 {total:,.0f}）"
+                   if isinstance(quarter, (int, float)) and pd.notna(quarter) and pd.notna(total) else "")
+        run.add(ctx.problem(
+            "quarter_over_months",
+            Note(f"the {kpi} target of {name} for {q} is also set month by month for {found} (rows {listed}){sums}: "
+                 f"the reports of {q} and of {q.year} use the quarter row, a month's report the monthly rows",
+                 f"{name.zh}在 {q} 的「{kpi}」目标同时有按月的行 {found_zh}（第 {listed_zh} 行）{sums_zh}：{q} 和 {q.year} 年的"
+                 "报告用季度这一行，单月报告用月度的行"),
+            column="period", index=index, value=str(q), severity="warning",
+            fix=Note(f"keep one of the two: delete the quarter row or the monthly rows {listed}, whichever is the old "
+                     "target (to revise the months, change the monthly rows instead)",
+                     f"两者只保留一种：删除季度这一行或第 {listed_zh} 行的月度目标中过时的那个（要修改各月目标，请直接改月度的行）")))
 
 
 def _blame_defaults(run: _Run) -> None:

@@ -841,6 +841,33 @@ def test_validate_warns_of_a_rule_that_adjusts_a_kpi_without_targets(cac_data, t
     assert {w.check for w in report.warnings} >= {"calibration_without_targets"}
 
 
+def test_a_quarter_row_beside_monthly_rows_is_warned_of_and_the_year_agrees_with_the_quarter(tmp_path):
+    """Team T's revenue targets are 100 a month for 2026; a revised 2026-Q3 row of 250 is
+    added beside July-September's. The Q3 report used 250 and the year's 12 × 100 = 1,200
+    (September's 100 included, the 250 ignored): now the year is 9 × 100 + 250 = 1,150, as the
+    quarter says, and loading warns, naming the quarter row (row 14 of the file: the header
+    is row 1) and the monthly rows 8, 9 and 10 (July to September)."""
+    from salesperf_kit.loaders import validate_dataset
+
+    rows = [(f"2026-{m:02d}", None, "T", "revenue", 100.0) for m in range(1, 13)]
+    rows.append(("2026-Q3", None, "T", "revenue", 250.0))
+    t = pd.DataFrame(rows, columns=["period", "employee_id", "team", "kpi", "target"])
+    assert targets_for(t, "2026-Q3")["target"].tolist() == [250.0]
+    assert targets_for(t, "2026")["target"].tolist() == [1150.0]
+    assert targets_for(t[t["period"] != "2026-Q3"], "2026")["target"].tolist() == [1200.0]
+    pd.DataFrame({"employee_id": ["e1"], "name": ["a"], "team": ["T"], "role": ["sales"]}).to_csv(
+        tmp_path / "employees.csv", index=False)
+    _orders([("e1", "2026-07-01 10:00", 100)]).to_csv(tmp_path / "orders.csv", index=False)
+    t.to_csv(tmp_path / "targets.csv", index=False)
+    report = validate_dataset(tmp_path)
+    (w,) = [w for w in report.warnings if w.check == "quarter_over_months"]
+    assert (w.table, w.row, w.severity) == ("targets", 14, "warning")
+    assert w.message == ("the revenue target of team 'T' for 2026-Q3 is also set month by month for 2026-07, 2026-08, "
+                         "2026-09 (rows 8, 9, 10) (250 against 300 in the monthly rows): the reports of 2026-Q3 and "
+                         "of 2026 use the quarter row, a month's report the monthly rows")
+    assert w.text("zh").startswith("团队「T」在 2026-Q3 的「revenue」目标同时有按月的行 2026-07、2026-08、2026-09（第 8、9、10 行）")
+
+
 def test_calibration_rule_for_a_fall(cac_data):
     rule = {"name": "CAC falls", "kpi": "cac", "change_at_least": -0.2, "adjust": {"new_customers": 0.1}}
     new, log = calibrate(cac_data["targets"], cac_data, "2027-04", [rule])

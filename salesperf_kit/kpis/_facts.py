@@ -646,7 +646,9 @@ ADDITIVE_TARGETS = frozenset(k for k, v in CATALOGUE.items() if v.unit in ("curr
 
 def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
     """Targets of ``period``: rows for that exact period, or else the monthly rows inside it
-    (summed for counts and amounts, averaged for ratios, scores and ranks).
+    (summed for counts and amounts, averaged for ratios, scores and ranks). In a year, a
+    quarter's own row (a revised quarter target) stands for that quarter's monthly rows of
+    the same person or team and KPI, as it does in the quarter's report.
 
     Returns columns employee_id, team, kpi, target (one row per person or team and KPI).
     """
@@ -665,6 +667,15 @@ def targets_for(targets: pd.DataFrame, period) -> pd.DataFrame:
     key = ["employee_id", "team", "kpi"]
     inner = inner.merge(exact[key].drop_duplicates(), on=key, how="left", indicator=True)
     inner = inner[inner["_merge"] == "left_only"].drop(columns="_merge")
+    if p.kind == "year":  # a quarter's own row stands for its months, as in the quarter's report
+        quarters = t[t["period"].isin([f"{p.year}-Q{i}" for i in range(1, 5)])]
+        quarters = quarters.merge(exact[key].drop_duplicates(), on=key, how="left", indicator=True)
+        quarters = quarters[quarters["_merge"] == "left_only"].drop(columns="_merge")
+        if len(quarters):
+            month_q = inner["period"].map(lambda m: f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}")
+            covered = inner[key].assign(period=month_q).merge(
+                quarters[key + ["period"]].drop_duplicates(), on=key + ["period"], how="left", indicator=True)
+            inner = pd.concat([inner[(covered["_merge"] == "left_only").to_numpy()], quarters], ignore_index=True)
     agg = []
     for kpi_name, grp in inner.groupby("kpi"):
         how = "sum" if kpi_name in ADDITIVE_TARGETS else "mean"
