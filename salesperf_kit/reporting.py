@@ -30,7 +30,8 @@ import pandas as pd
 from . import analysis, plots
 from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, TEAM_FIGURES, Note, grouped, label_with_unit, with_unit_sign
-from .coverage import DATED, export_end, export_start, has_records, months_without_records, require_records
+from .coverage import (DATED, date_spans, export_end, export_start, has_records, months_without_records,
+                       require_records)
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import ADDITIVE_TARGETS, DEFAULT_SETS, KPIResult, compute_kpis
@@ -488,12 +489,18 @@ class Report:
 
     def _targets_of_months_with_data(self) -> tuple[pd.Series, list[str]]:
         """The company's targets of the period (:func:`analysis.company_targets`) and the
-        period's months without a record in any table: an export that begins in March makes a
-        quarter's or a year's target count January and February, so that 94 % of March's
-        target read as 31 % of the quarter's; those months' targets are left out."""
+        period's months without a record in any table before the data begin or after they end:
+        an export that begins in March makes a quarter's or a year's target count January and
+        February, so that 94 % of March's target read as 31 % of the quarter's; those months'
+        targets are left out. A month without an order between two with orders keeps its
+        target: its sales were none."""
         table = self.dataset.tables.get("targets")
         months = self.period.months()
         idle = months_without_records(self.dataset, self.period) if len(months) > 1 else []
+        if idle:  # (before the data begin or after they end: a quiet month inside them had its sales, none)
+            spans = date_spans(self.dataset).values()
+            first, last = min(lo for lo, _ in spans), max(hi for _, hi in spans)
+            idle = [m for m in idle if m.end <= first or m.start > last]
         if not idle or len(idle) == len(months):
             return analysis.company_targets(table, self.period), []
         parts = pd.concat([analysis.company_targets(table, m) for m in months if m not in idle]).groupby(level=0)
