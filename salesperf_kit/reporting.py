@@ -429,9 +429,17 @@ class Report:
                          f"compared over the same days ({'; '.join(days)}).")
         if idle and "target" not in drop:
             months = "、".join(idle) if self.zh else ", ".join(idle)
-            paras.append(f"{months} 没有数据：目标只计有数据的月份，以免把没有数据的月份算作未完成。" if self.zh else
-                         f"{months} {'has' if len(idle) == 1 else 'have'} no data: the targets count the months with "
-                         "data only, so that months without data do not read as missed targets.")
+            given = self.dataset.tables.get("targets")
+            given = set(given["period"].astype(str)) if given is not None and "period" in given else set()
+            if not given & set(idle):  # (no targets either: the period's target stops where its data do)
+                one = len(idle) == 1
+                paras.append(f"{months} 既没有数据，也没有录入目标：本期目标只计录入了目标的月份。" if self.zh else
+                             f"{months} {'has' if one else 'have'} neither data nor targets: the period's target "
+                             "counts the months with targets only.")
+            else:
+                paras.append(f"{months} 没有数据：目标只计有数据的月份，以免把没有数据的月份算作未完成。" if self.zh else
+                             f"{months} {'has' if len(idle) == 1 else 'have'} no data: the targets count the months "
+                             "with data only, so that months without data do not read as missed targets.")
         paras += self._partial_sentences().values()
         paras += self._unowned_sentences(kpis)
         paras += self._filtered_sentences()
@@ -1351,14 +1359,26 @@ class Report:
         with_target = int(t["target"].notna().sum())
         closed = bool(len(t)) and bool((t["days_elapsed"] >= t["days_in_period"]).all())
         teams = by == "team"
+        # the targets stop before the period does (none for November and December): the
+        # target, the forecast and the risk are those of the months with targets
+        until = self._targets_until(t)
         if not with_target:
             para = (f"{self.period} 没有个人或团队的目标。" if self.zh else
                     f"No person or team has a target for {self.period}.")
-        elif closed:  # the period is over: they missed it, no forecast is involved
-            para = ((f"{with_target} 个团队中有 {at_risk} 个未达成本期目标。" if teams else
-                     f"{with_target} 人中有 {at_risk} 人未达成本期目标。") if self.zh else
-                    f"{at_risk} of the {with_target} {'teams' if teams else 'people'} with a target missed it "
-                    "this period.")
+        elif closed:  # the months with targets are over: they missed it, no forecast is involved
+            unit, unit_en = ("个团队", "teams") if teams else ("人", "people")
+            if self.zh:
+                aim = "累计目标" if until is not None else "本期目标"
+                lead = f"截至 {until.month} 月，" if until is not None else ""
+                para = (f"{lead}{with_target} {unit}均未达成{aim}。" if at_risk == with_target else
+                        f"{lead}{with_target} {unit}中有 {at_risk} {'个' if teams else '人'}未达成{aim}。")
+            else:
+                lead = (f"By the end of {until:%Y-%m}, " if until is not None else "")
+                aim = "their target to date" if until is not None else "it this period"
+                whom = f"all {with_target} {unit_en} with a target" if at_risk == with_target and with_target > 1 \
+                    else f"{at_risk} of the {with_target} {unit_en} with a target"
+                para = f"{lead}{whom} missed {aim}."
+                para = para[0].upper() + para[1:]
         else:  # the forecast and its interval are shown; at risk is read on the interval's low end
             d, days = int(t["days_elapsed"].iloc[0]), int(t["days_in_period"].iloc[0])
             shaped = bool(t.attrs.get("shaped"))  # (forecast from last year's shape of the month: said below)
@@ -1375,6 +1395,8 @@ class Report:
                     f"missing it. {how_en}, with "
                     "an 80% interval; whoever's interval reaches below the target is at risk (a chance of missing "
                     "of about one in ten or more), even when the forecast itself clears it.")
+        if with_target and until is not None:
+            para += self._targets_until_sentence(until)
         team_line = self._team_goals_line(by_team, closed) if with_target and not teams else []
         paras = ([para] + team_line + (fallback if with_target else []) + self._other_goal_lines(money, as_of, opts)
                  + self._calibration_lines(as_of))
@@ -1401,6 +1423,27 @@ class Report:
             "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
         })
         return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)
+
+    def _targets_until(self, t: pd.DataFrame) -> pd.Timestamp | None:
+        """The last day with targets when the targets of a quarter or a year stop before it
+        does (:func:`targets.track` tracks, forecasts and judges risk over those months), else None."""
+        if not len(t) or "days_in_period" not in t:
+            return None
+        days = int(t["days_in_period"].iloc[0])
+        if days >= (self.period.end - self.period.start).days:
+            return None
+        return self.period.start + pd.Timedelta(days=days - 1)
+
+    def _targets_until_sentence(self, until: pd.Timestamp) -> str:
+        """"本季度目标只录入到 10 月，…": the quarter's report said "34 people at risk", read as
+        the quarter's risk, of a target, forecast and risk that were October's."""
+        first = self.period.start
+        span = (f"{until.month} 月" if until.month == first.month else f"{first.month} 至 {until.month} 月") \
+            if self.zh else (f"{until:%Y-%m}" if until.month == first.month else f"{first:%Y-%m} to {until:%Y-%m}")
+        kind = {"quarter": "本季度", "year": "本年度"}.get(self.period.kind, "本期")
+        return (f"{kind}目标只录入到 {until.month} 月，目标、预测和风险仅针对 {span}。" if self.zh else
+                f" The targets of {self.period} go only to {until:%Y-%m}: the target, the forecast and the risk "
+                f"are those of {span} only.")
 
     def _other_goal_lines(self, money: str, as_of, opts: dict) -> list[str]:
         """A sentence per KPI other than the money one that has targets for the period
@@ -1440,12 +1483,19 @@ class Report:
                 else:
                     total = f"（合计目标 {tgt}，截至目前 {act}，完成率 {rate}，预测 {fc}）" if self.zh else \
                         f" (in all {act} to date against {tgt}, {rate}; forecast {fc})"
+            until = self._targets_until(t)  # (the year's targets stop in October: missed to date)
             if self.zh:
-                verb = "未达成目标" if closed else "有未达成目标的风险"
-                out.append(f"{name}：有目标的 {n} 人中 {short} 人{verb}{total}。")
+                verb = ("未达成累计目标" if until is not None else "未达成目标") if closed else "有未达成目标的风险"
+                lead = f"截至 {until.month} 月，" if closed and until is not None else ""
+                whom = f"有目标的 {n} 人均" if short == n and n > 1 else f"有目标的 {n} 人中 {short} 人"
+                out.append(f"{name}：{lead}{whom}{verb}{total}。")
             else:
-                verb = "missed it" if closed else "are at risk of missing it"
-                out.append(f"{name}: {short} of the {n} people with a target {verb}{total}.")
+                verb = ("missed their target to date" if until is not None else "missed it") if closed else \
+                    "are at risk of missing it"
+                lead = f"by the end of {until:%Y-%m}, " if closed and until is not None else ""
+                whom = f"all {n} people with a target" if short == n and n > 1 else \
+                    f"{short} of the {n} people with a target"
+                out.append(f"{name}: {lead}{whom} {verb}{total}.")
         return out
 
     def _team_goals_line(self, t: pd.DataFrame, closed: bool) -> list[str]:

@@ -2230,6 +2230,67 @@ def test_a_mid_quarter_summary_measures_target_attainment_on_one_basis(online_sm
     assert levels and levels[0].startswith(f"销售额的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_year_whose_targets_stop_in_october_says_so_and_counts_misses_to_date(online_small, language):
+    """The sample's targets and data stop at 2026-10: the year's report said "58 of 60 missed
+    the period's target", as if the year were over, and that November and December "have no
+    data", as if they had targets. By hand: a person missed when their completed sales of
+    January to October fall short of the sum of their monthly targets."""
+    import pandas as pd
+
+    o = pd.read_csv(online_small / "orders.csv", dtype={"employee_id": str}, parse_dates=["order_date"])
+    done = o[(o["status"] == "completed") & (o["order_date"].dt.year == 2026)]
+    t = pd.read_csv(online_small / "targets.csv", dtype={"period": str, "employee_id": str})
+    assert t["period"].max() == "2026-10"  # (the fixture: no targets for November and December)
+    mine = t[t["period"].str.startswith("2026") & (t["kpi"] == "revenue") & t["employee_id"].notna()]
+    target = mine.groupby("employee_id")["target"].sum()
+    sales = done.groupby("employee_id")["amount"].sum().reindex(target.index).fillna(0.0)
+    n, missed = len(target), int((sales < target).sum())
+    assert 0 < missed < n
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
+                          data_path=str(online_small), period="2026", language=language)
+    first = report.goals().paragraphs[0]
+    summary = report.summary().paragraphs
+    if language == "zh":
+        assert first == (f"截至 10 月，{n} 人中有 {missed} 人未达成累计目标。本年度目标只录入到 10 月，目标、预测和风险仅针对 1 至 "
+                         "10 月。")
+        assert "2026-11、2026-12 既没有数据，也没有录入目标：本期目标只计录入了目标的月份。" in summary
+    else:
+        assert first == (f"By the end of 2026-10, {missed} of the {n} people with a target missed their target to "
+                         "date. The targets of 2026 go only to 2026-10: the target, the forecast and the risk are those "
+                         "of 2026-01 to 2026-10 only.")
+        assert "2026-11, 2026-12 have neither data nor targets: the period's target counts the months with targets " \
+               "only." in summary
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_when_everyone_missed_the_goals_say_all(online_small, tmp_path, language):
+    """Targets ten times the sample's for 2026-Q3: every one of the n people with a revenue
+    target, and of those with an orders target, missed it. "55 人中有 55 人" reads as a
+    count to check; "55 人均未达成" / "all 55" says it."""
+    import shutil
+
+    import pandas as pd
+
+    data = tmp_path / "data"
+    shutil.copytree(online_small, data)
+    t = pd.read_csv(data / "targets.csv", dtype={"period": str, "employee_id": str})
+    t.assign(target=t["target"] * 10).to_csv(data / "targets.csv", index=False)
+    q3 = t[t["period"].isin(["2026-07", "2026-08", "2026-09"]) & t["employee_id"].notna()]
+    n = q3.loc[q3["kpi"] == "revenue", "employee_id"].nunique()
+    m = q3.loc[q3["kpi"] == "orders", "employee_id"].nunique()
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                          period="2026-Q3", language=language)
+    paras = report.goals().paragraphs
+    orders = [p for p in paras if p.startswith(("成交订单数：", "Orders:"))]
+    if language == "zh":
+        assert paras[0] == f"{n} 人均未达成本期目标。"
+        assert orders and orders[0].startswith(f"成交订单数：有目标的 {m} 人均未达成目标（")
+    else:
+        assert paras[0] == f"All {n} people with a target missed it this period."
+        assert orders and orders[0].startswith(f"Orders: all {m} people with a target missed it (")
+
+
 def test_an_open_period_shows_the_forecast_and_reads_risk_on_its_interval(online_small):
     """Data as of 20 October: the table gives each person's run-rate forecast (to date × 31 /
     20) and its 80 % interval (forecast ∓ 1.2816 × √(11 s² + 11² s² / 20), s² the variance of
