@@ -636,9 +636,12 @@ def scenarios(business, params_file, data, period, out, language):
 @click.option("--reports-dir", type=click.Path(),
               help="Where reports go (default: the kit's reports/ folder, wherever the command runs).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
-              help="The day the data were exported. The period's last day (or later) says that the export is "
-                   "complete, though its last days have no rows (default: data that stop before the period ends, "
-                   "by more than their usual gap between days with rows, are reported as part of the period).")
+              help="The day the data were exported, or the day to report as of. A day before the period's last, "
+                   "on data that go on after it, leaves the later rows out of every section (a refund or payment "
+                   "made after it is not counted yet) and says how many. The period's last day (or later) says "
+                   "that the export is complete, though its last days have no rows (default: data that stop before "
+                   "the period ends, by more than their usual gap between days with rows, are reported as part of "
+                   "the period).")
 @click.option("--strict", is_flag=True,
               help="Fail a report whose data are incomplete (they end before the period does, a table stops or "
                    "starts part-way through it, or a KPI scored against targets has none for the period) instead "

@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Note
-from .exceptions import SalesperfError
+from .exceptions import Problem, SalesperfError
 from .loaders import tables_and_lazy
 from .schemas import TABLES
 from .periods import Period, parse_period
 
 __all__ = ["DATED", "records_in", "has_records", "months_without_records", "date_spans", "require_records", "active_days", "usual_gap",
-           "export_end"]
+           "export_end", "as_it_stood_on"]
 
 #: The event tables and their date column.
 DATED = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
@@ -214,3 +214,78 @@ def export_end(dataset, period, *, as_of=None) -> pd.Timestamp | None:
     history = active_days(dataset, min(p.start, p.end - pd.DateOffset(years=1)), last + pd.Timedelta(days=1))
     gap = usual_gap(history) if len(history) >= MIN_ACTIVE_DAYS else 1
     return last if (p.end - last).days > gap else None
+
+
+def as_it_stood_on(dataset, day) -> tuple[object, dict[str, int]]:
+    """The data as they stood at the end of ``day`` (a report asked ``--as-of`` a day before
+    the period's last, on an export that goes on after it: "where were we on the 20th").
+
+    Rows of the dated tables (:data:`DATED`, and inventory snapshots) dated after ``day``
+    are left out; of the orders kept, a refund or a payment recorded after ``day`` is not
+    known yet (a refunded order reads as completed, an order paid later as unpaid), nor is a
+    shipment; a ticket resolved after ``day`` is still open. Rows without a date are kept.
+    Parquet tables left on disk are read in first. Each table that loses rows, and the
+    orders whose refund or payment is undone, get a warning in the dataset's ``warnings``
+    (the report's data-quality appendix lists them).
+
+    Returns the dataset and what was left out: rows per table, and under ``"refunds_undone"``
+    and ``"payments_undone"`` the orders whose later refund or payment was undone (a table or
+    kind with nothing left out is not named)."""
+    import dataclasses
+
+    day = pd.Timestamp(day).normalize()
+    cutoff = day + pd.Timedelta(days=1)
+    tables, lazy = tables_and_lazy(dataset)
+    left: dict[str, int] = {}
+    notes: list[Problem] = []
+    for table, col in (*DATED, ("inventory", "date")):
+        if table in lazy and table not in tables:
+            tables[table] = pd.read_parquet(lazy.pop(table))
+        df = tables.get(table)
+        if df is None or col not in df:
+            continue
+        late = pd.to_datetime(df[col], errors="coerce") >= cutoff
+        df = df[~late].copy()
+        if late.any():
+            left[table] = int(late.sum())
+        if table == "orders":
+            if "refunded_at" in df:
+                later = pd.to_datetime(df["refunded_at"], errors="coerce") >= cutoff
+                if "status" in df:
+                    if (later & (df["status"] == "refunded")).any():
+                        left["refunds_undone"] = int((later & (df["status"] == "refunded")).sum())
+                    df.loc[later & (df["status"] == "refunded"), "status"] = "completed"
+                df.loc[later, "refunded_at"] = pd.NaT
+            if "paid_date" in df:
+                later = pd.to_datetime(df["paid_date"], errors="coerce") >= cutoff
+                if later.any():
+                    left["payments_undone"] = int(later.sum())
+                df.loc[later, "paid_date"] = pd.NaT
+                if "paid_amount" in df:
+                    df.loc[later, "paid_amount"] = 0.0
+            if "shipped_at" in df:
+                df.loc[pd.to_datetime(df["shipped_at"], errors="coerce") >= cutoff, "shipped_at"] = pd.NaT
+        if table == "service" and "resolved_at" in df:
+            df.loc[pd.to_datetime(df["resolved_at"], errors="coerce") >= cutoff, "resolved_at"] = pd.NaT
+        tables[table] = df
+        zh_table = TABLES[table].zh if table in TABLES else table
+        if table in left:
+            notes.append(Problem(
+                table=table, check="after_as_of", severity="warning",
+                message=f"{left[table]:,} {table} rows dated after {day:%Y-%m-%d} (--as-of) were left out: the "
+                        f"report shows the data as they stood at the end of that day.",
+                zh=f"{zh_table}中日期在 {day:%Y-%m-%d}（--as-of）之后的 {left[table]:,} 行未计入：报告按该日结束时的数据计算。"))
+        if table == "orders" and ("refunds_undone" in left or "payments_undone" in left):
+            en = [f"{left['refunds_undone']:,} refunded after that day count as completed" if "refunds_undone" in left else "",
+                  f"{left['payments_undone']:,} paid after that day count as unpaid" if "payments_undone" in left else ""]
+            zh = [f"{left['refunds_undone']:,} 笔在该日之后才退款的订单按成交计" if "refunds_undone" in left else "",
+                  f"{left['payments_undone']:,} 笔在该日之后才付款的订单按未付款计" if "payments_undone" in left else ""]
+            notes.append(Problem(
+                table=table, check="after_as_of", severity="warning",
+                message=f"Of the orders up to {day:%Y-%m-%d} (--as-of), {' and '.join(x for x in en if x)}, "
+                        "as they stood on that day.",
+                zh=f"截至 {day:%Y-%m-%d}（--as-of）的订单中，{'，'.join(x for x in zh if x)}，与该日的情况一致。"))
+    if not dataclasses.is_dataclass(dataset):  # (a plain dict of tables)
+        return tables, left
+    return dataclasses.replace(dataset, tables=tables, lazy=lazy,
+                               warnings=[*getattr(dataset, "warnings", []), *notes]), left

@@ -639,7 +639,9 @@ def run_report(business: str, params_file: str | Path, *, data: str | None = Non
     ``as_of`` is the day the data were exported. Without it, data that end early
     (:func:`coverage.export_end`: before the period's last day by more than the usual gap
     between days with rows) give a report of part of the period, with a warning; an
-    ``as_of`` on or after the period's last day says that the export is complete.
+    ``as_of`` on or after the period's last day says that the export is complete. One
+    before it, on data that go on after it, reports the data as they stood that day
+    (:func:`coverage.as_it_stood_on`), with the same warning.
 
     With ``strict``, a report whose data are incomplete (:func:`completeness_warnings`: data
     that end before the period does, a table that stops or starts part-way through it) is a

@@ -30,7 +30,7 @@ import pandas as pd
 from . import analysis, plots
 from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, TEAM_FIGURES, Note, grouped, label_with_unit, with_unit_sign
-from .coverage import (DATED, date_spans, export_end, export_start, has_records, months_without_records,
+from .coverage import (DATED, as_it_stood_on, date_spans, export_end, export_start, has_records, months_without_records,
                        require_records)
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
@@ -262,6 +262,10 @@ class Report:
     # the first date of the data, when it falls part-way through a period compared with
     # ("previous", "same_period_last_year"): that period is then not compared with
     data_start: dict = field(default_factory=dict)
+    # what a report asked as of a day before the period's last left out of an export that goes
+    # on after it (:func:`coverage.as_it_stood_on`): rows per table, and the orders whose later
+    # refund or payment is not counted ("refunds_undone", "payments_undone")
+    after_as_of: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     client_name: str = ""  # what the title calls the client (``client`` is the key of folders and pseudonyms)
 
@@ -353,7 +357,17 @@ class Report:
             para = (f"{n} 名员工，{teams} 个团队。" if self.zh else
                     f"{n} {'person' if n == 1 else 'people'} in {teams} {'team' if teams == 1 else 'teams'}. ")
         para += _t("as_of", self.language, as_of=self.as_of)
-        if self.data_end:
+        rows = sum(v for k, v in self.after_as_of.items() if k not in ("refunds_undone", "payments_undone"))
+        if rows:  # an export that goes on after the day asked: cut there
+            later = self.after_as_of.get("refunds_undone", 0)
+            para += (f"注意：按 --as-of 只计 {self.data_end} 及以前的数据（之后的 {rows:,} 行记录"
+                     f"{f'和 {later:,} 笔退款' if later else ''}未计入，见数据质量附录），而考核期到 "
+                     f"{self.period.last_day:%Y-%m-%d}，本报告的数字只是截至该日的部分结果。" if self.zh else
+                     f" Note: as asked (--as-of), the data up to {self.data_end} count ({rows:,} later "
+                     f"{'row' if rows == 1 else 'rows'}{f' and {later:,} later refund' + ('' if later == 1 else 's') if later else ''} "
+                     f"left out: see the data-quality appendix), while the period runs to "
+                     f"{self.period.last_day:%Y-%m-%d}; the figures are the part of the period up to that day.")
+        elif self.data_end:
             para += (f"注意：数据只到 {self.data_end}，而考核期到 {self.period.last_day:%Y-%m-%d}，本报告的数字只是截至该日的部分结果。"
                      if self.zh else f" Note: the data end on {self.data_end}, before the period does "
                      f"({self.period.last_day:%Y-%m-%d}); the figures are the part of the period up to that day.")
@@ -424,8 +438,11 @@ class Report:
                     f"{comparison_end(self.period, self.data_end, q) - pd.Timedelta(days=1):%Y-%m-%d}" for q in spans]
             which = "上期和去年同期" if len(spans) == 2 else "上期" if spans[0] == self.period.previous() and not yearly \
                 else "去年同期"
-            paras.append(f"数据只到 {self.data_end}：{which}按同样的天数比较（{'、'.join(days)}）。" if self.zh else
-                         f"The data end on {self.data_end}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
+            cut = bool(self.after_as_of)  # (the export goes on: the report stops on the day asked)
+            paras.append(f"{'报告截至' if cut else '数据只到'} {self.data_end}{'（--as-of）' if cut else ''}："
+                         f"{which}按同样的天数比较（{'、'.join(days)}）。" if self.zh else
+                         f"{'The report runs to' if cut else 'The data end on'} {self.data_end}"
+                         f"{' (--as-of)' if cut else ''}: the earlier {'periods are' if len(spans) == 2 else 'period is'} "
                          f"compared over the same days ({'; '.join(days)}).")
         if idle and "target" not in drop:
             months = "、".join(idle) if self.zh else ", ".join(idle)
@@ -1818,6 +1835,8 @@ class Report:
                                "needs_zh": getattr(self.kpis.left_out.get(k, ""), "zh", "")}
                       for k in sorted(set(lack["kpi"]))}
         facts = {"report": {"period": str(self.period), "as_of": self.as_of, "data_end": self.data_end or None,
+                            # (what --as-of left out of data that go on after it, when it did)
+                            **({"after_as_of": self.after_as_of} if self.after_as_of else {}),
                             "partial_tables": partial, "without_targets": without, "unscorable": unscorable,
                             "language": self.language,
                             "people": int(len(table)),
@@ -2248,8 +2267,12 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
     and an ``as_of`` after the last date of an export that ends early
     (:func:`coverage.export_end`) is that date: the cover's "data as of" must not claim days
     the export does not reach. An ``as_of`` on or after the period's last day says the
-    export is complete, however its last days look. Such a report's summary compares the
-    days the data cover with the same days of the previous period and of last year.
+    export is complete, however its last days look. An ``as_of`` within the period, on data
+    that go on after it, cuts the data there once, before anything is computed
+    (:func:`coverage.as_it_stood_on`): every section, pay included, shows the period as it
+    stood that day, and the report ends there as an export taken that day would. Such a
+    report's summary compares the days the data cover with the same days of the previous
+    period and of last year.
     """
     from .incentives import plan_cost
     from .scoring import earlier_grades, period_payouts, score
@@ -2267,9 +2290,16 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
         dataset = load_plan_data(params, source, period=p)
         if anonymise:  # a team called after its manager would name them in every table
             dataset = dataclasses.replace(dataset, tables=anonymise_teams(dataset.tables, salt=client, language=language))
+        after_as_of: dict[str, int] = {}
+        if as_of and p.start <= pd.Timestamp(as_of).normalize() < p.last_day:
+            # "where were we on the 20th": every section on the data as they stood that day, not
+            # the goals alone while the summary, scorecard and pay count the whole export
+            dataset, after_as_of = as_it_stood_on(dataset, as_of)
         require_records(dataset, p, what="a report or scorecard of it")  # (build_report serves `score` too)
         end = export_end(dataset, p, as_of=as_of or None)  # (a last day without rows is not an early end)
         data_end = f"{end:%Y-%m-%d}" if end is not None else ""
+        if set(after_as_of) - {"refunds_undone", "payments_undone"}:  # the export went on: it covers the day itself
+            data_end = f"{pd.Timestamp(as_of):%Y-%m-%d}"
         if as_of and data_end and pd.Timestamp(as_of) > pd.Timestamp(data_end):
             as_of = data_end
         options = params.engine_options
@@ -2314,4 +2344,4 @@ def build_report(*, business: str, params_file: str, data_path: str = "", period
                       last_year=last_year if covered[p.same_last_year()] and "same_period_last_year" not in begun else None,
                       scorecard=card, previous_scorecard=prev_card if with_previous else None,
                       payouts=pay, plan_cost=cost, anonymise=anonymise, demo=_demo_kind(source, params), data_end=data_end,
-                      data_start=begun)
+                      data_start=begun, after_as_of=after_as_of)

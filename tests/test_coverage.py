@@ -127,3 +127,40 @@ def test_a_written_period_that_is_no_period_is_still_an_error(text):
     assert read_period(text) is None
     with pytest.raises(SalesperfError, match="is not understood"):
         parse_period(text)
+
+
+def test_the_data_as_they_stood_on_a_day():
+    """--as-of 2026-10-20 on an export that goes on to the 21st. By hand:
+    O1 (10-05, 100, completed) stays; O2 (10-20 23:59, 200) was refunded on 10-25, unknown
+    on the 20th: completed; O3 (10-21 00:00, 400) is after the day: left out; O4 (10-10, 50)
+    refunded on 10-15, known: still refunded. Valid sales as of the 20th: 100 + 200 = 300
+    (the whole export: 100 + 400 = 500). Traffic: 1 of 2 days left out. The ticket opened
+    on 10-19 and resolved on 10-22 is still open."""
+    from salesperf_kit.coverage import as_it_stood_on
+    from salesperf_kit.loaders import Dataset
+
+    orders = pd.DataFrame({"order_id": ["O1", "O2", "O3", "O4"], "amount": [100.0, 200.0, 400.0, 50.0],
+                           "order_date": pd.to_datetime(["2026-10-05 10:00", "2026-10-20 23:59", "2026-10-21 00:00",
+                                                         "2026-10-10 10:00"]),
+                           "status": ["completed", "refunded", "completed", "refunded"],
+                           "refunded_at": pd.to_datetime([None, "2026-10-25", None, "2026-10-15"])})
+    data = Dataset(tables={"orders": orders,
+                           "traffic": pd.DataFrame({"date": pd.to_datetime(["2026-10-20", "2026-10-21"]),
+                                                    "sessions": [10.0, 20.0]}),
+                           "service": pd.DataFrame({"opened_at": pd.to_datetime(["2026-10-19"]),
+                                                    "resolved_at": pd.to_datetime(["2026-10-22"])})},
+                   sources={})
+    assert orders.loc[orders["status"] == "completed", "amount"].sum() == 500.0
+    cut, left = as_it_stood_on(data, "2026-10-20")
+    o = cut.tables["orders"]
+    assert o["order_id"].tolist() == ["O1", "O2", "O4"]
+    assert o["status"].tolist() == ["completed", "completed", "refunded"]
+    assert o.loc[o["status"] == "completed", "amount"].sum() == 300.0
+    assert cut.tables["traffic"]["sessions"].tolist() == [10.0]
+    assert cut.tables["service"]["resolved_at"].isna().all()
+    assert left == {"orders": 1, "refunds_undone": 1, "traffic": 1}
+    assert [w.text("zh") for w in cut.warnings] == [
+        "订单中日期在 2026-10-20（--as-of）之后的 1 行未计入：报告按该日结束时的数据计算。",
+        "截至 2026-10-20（--as-of）的订单中，1 笔在该日之后才退款的订单按成交计，与该日的情况一致。",
+        "流量中日期在 2026-10-20（--as-of）之后的 1 行未计入：报告按该日结束时的数据计算。"]
+    assert data.tables["orders"] is orders and len(orders) == 4  # (the loaded data are left as they are)

@@ -2330,6 +2330,71 @@ def test_an_open_period_shows_the_forecast_and_reads_risk_on_its_interval(online
             f"{target[e]:,.0f}", f"{actual[e]:,.0f}", f"{forecast[e]:,.0f}", f"{low[e]:,.0f}–{high[e]:,.0f}", "是"]
 
 
+def _as_exported_on_the_20th(source, folder):
+    """A copy of ``source`` as an export taken at the end of 2026-10-20 would hold it: rows
+    dated from the 21st left out, a refund made from the 21st not made yet, a ticket resolved
+    from the 21st still open."""
+    import shutil
+
+    shutil.copytree(source, folder)
+    cut = pd.Timestamp("2026-10-21")
+    for name, col in (("orders", "order_date"), ("traffic", "date"), ("service", "opened_at"), ("activities", "date")):
+        t = pd.read_csv(folder / f"{name}.csv", dtype=str)
+        t = t[pd.to_datetime(t[col]) < cut].copy()
+        if name == "orders":
+            later = pd.to_datetime(t["refunded_at"]) >= cut
+            t.loc[later & (t["status"] == "refunded"), "status"] = "completed"
+            t.loc[later, "refunded_at"] = None
+        if name == "service":
+            t.loc[pd.to_datetime(t["resolved_at"]) >= cut, "resolved_at"] = None
+        t.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def test_a_report_as_of_a_day_within_the_period_cuts_every_section_there(online_small, tmp_path):
+    """--as-of 2026-10-20 on data that run to 2026-10-31 ("where were we on the 20th"). The
+    summary, scorecard and pay counted the whole month while only the goals stopped on the
+    20th. By hand from the fixture's orders: valid sales of 1-20 October (completed, or
+    refunded only from the 21st on) = 422,191.48; the whole month 640,283.56. Every section
+    now gives the first, and the scorecard and pay are those of an export taken on the 20th;
+    left out: 196 orders, 440 traffic, 441 ticket and 261 activity rows dated from the 21st,
+    and 5 refunds made from the 21st."""
+    o = pd.read_csv(online_small / "orders.csv", dtype={"employee_id": str},
+                    parse_dates=["order_date", "refunded_at"])
+    cut = pd.Timestamp("2026-10-21")
+    late_refund = (o["status"] == "refunded") & (o["refunded_at"] >= cut)
+    october = o["order_date"].between("2026-10-01", "2026-10-31 23:59:59")
+    to_date = o.loc[october & (o["order_date"] < cut) & ((o["status"] == "completed") | late_refund), "amount"].sum()
+    whole = o.loc[october & (o["status"] == "completed"), "amount"].sum()
+    assert round(to_date, 2) == 422191.48 and round(whole, 2) == 640283.56
+    plan = str(PARAMS_DIR / "online.yaml")
+    report = build_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
+                          as_of="2026-10-20", language="zh")
+    assert report.kpis.wide["revenue"].sum() == pytest.approx(to_date)
+    assert report.summary().paragraphs[0].startswith(f"本期销售额 {to_date:,.0f}，")
+    teams = report.goals().paragraphs[1]
+    by_team = report.kpis.wide.groupby("team")["revenue"].sum()
+    for team, actual in by_team.items():  # the goals' team actuals are the scorecard's
+        assert f"{team} 目标 " in teams and f"实际 {actual:,.0f}（" in teams
+    assert report.data_end == "2026-10-20"
+    assert report.after_as_of == {"orders": 196, "refunds_undone": 5, "traffic": 440, "service": 441,
+                                  "activities": 261}
+    assert "注意：按 --as-of 只计 2026-10-20 及以前的数据（之后的 1,338 行记录和 5 笔退款未计入，见数据质量附录）" \
+        in report.cover().paragraphs[0]  # (196 + 440 + 441 + 261 = 1,338)
+    exported = build_report(business="online", params_file=plan, data_path=str(
+        _as_exported_on_the_20th(online_small, tmp_path / "data")), period="2026-10", language="zh")
+    assert exported.data_end == "2026-10-20"
+    pd.testing.assert_frame_equal(report.payouts, exported.payouts)
+    pd.testing.assert_frame_equal(report.scorecard.table, exported.scorecard.table)
+    assert report.summary().table.equals(exported.summary().table)
+    manifest = tmp_path / "out"
+    report.save(manifest)
+    import json
+
+    facts = json.loads((manifest / "manifest.json").read_text(encoding="utf-8"))["report"]
+    assert facts["data_end"] == "2026-10-20" and facts["after_as_of"]["orders"] == 196
+
+
 def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, shared_report, tmp_path):
     """report.currency: CNY: the audit's amounts read as the rest of the report's (销售额为
     27,104 元), where they had no unit; the same reasons otherwise."""
