@@ -934,6 +934,22 @@ def test_complaint_sources_and_basis(shop):
                {"E1": 0.25, "E2": 1.0})
 
 
+@pytest.mark.parametrize("business", ["online", "ecommerce"])
+def test_the_shipped_plans_rate_service_staff_s_complaints_per_ticket(shop, business):
+    """In the online and e-commerce plans only customer service (客服) weighs complaint_rate,
+    which the catalogue defines for service staff as complaints / tickets; per order it ranked
+    them on sales, which are not their job (the online demo's 曾建晓, 2026-Q3: 3 / 98 orders =
+    3.06% instead of 3 / 265 tickets = 1.13%). With the plan's options, complaint tickets
+    only: E1 1 complaint ticket (t2) / 4 tickets = 0.25, not 1 / 3 orders; E2 1 / 1 ticket."""
+    from salesperf_kit.params import PARAMS_DIR, load_params
+
+    plan = load_params(PARAMS_DIR / f"{business}.yaml")
+    weighing = {role for role, spec in plan.scoring.roles.items() if spec.weights.get("complaint_rate")}
+    assert weighing == {"customer_service"}
+    got = compute_kpis(shop, "2026-10", kpis=["complaint_rate"], options=plan.engine_options)
+    assert_kpi(got, "complaint_rate", {"E1": 0.25, "E2": 1.0})
+
+
 def test_complaint_source_absent_is_reported(shop):
     data = dict(shop, service=None, calls=None)
     data = {k: v for k, v in data.items() if v is not None}
