@@ -274,8 +274,12 @@ HEATMAP_NAME_PT = 9.0
 HEATMAP_ROW_IN = 0.3
 
 
-def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, teams=None, ax=None) -> plt.Axes:
+def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, teams=None, ax=None,
+                       vmax: float = 100.0) -> plt.Axes:
     """People × KPIs heatmap of normalised points (0-100, or to 120 for capped attainment).
+
+    The colour bar runs from 0 to ``vmax``: 100, or the most points a KPI of the map can
+    score (120 for a target KPI capped at 120 %), so that points above 100 are told apart.
 
     height = HEATMAP_ROW_IN × people + 1.5 inches (at least 3), names at HEATMAP_NAME_PT,
     written level (a Chinese name is not turned on its side); the width stays within 10
@@ -288,7 +292,7 @@ def attainment_heatmap(matrix: pd.DataFrame, *, title: str = "", groups=None, te
     n, k = matrix.shape
     own = ax is None
     ax = _ax(ax, figsize=(min(max(6.0, 0.8 * k + 3.5), 10.0), max(3.0, HEATMAP_ROW_IN * n + 1.5)))
-    sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=100,
+    sns.heatmap(matrix, ax=ax, cmap="RdYlGn", vmin=0, vmax=vmax,
                 cbar_kws={"shrink": 0.6, "location": "top", "pad": 0.02, "fraction": 0.03} if groups is not None
                 else {"shrink": 0.6},
                 linewidths=0.3, linecolor="white", yticklabels=True)

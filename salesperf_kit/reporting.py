@@ -1056,11 +1056,18 @@ class Report:
                                               ).set_index("employee_id")["team"] if "team" in self.scorecard.table \
             else pd.Series(dtype=object)
         teams = ["" if pd.isna(team_of.get(e)) else str(team_of.get(e)) for e in m.index]
+        # the colour bar runs to the most points a KPI of the map can score: a target KPI capped
+        # at 120 % scores up to 120, which a bar ending at 100 would show as 100
+        norms = [self.params.scoring.normalisation_of(k) for k in m.columns]
+        caps = [100 * n.cap for n in norms if n.method == "attainment"]
+        top = max([100.0, *caps])
         m = m.rename(index=names.to_dict(), columns=self._label)
-        ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language), groups=roles, teams=teams)
-        para = ("每格为该指标的标准化得分（0–100，目标类指标封顶 120）；按岗位、再按团队排列（团队名和岗位名标在右侧），团队内按名次。"
+        ax = plots.attainment_heatmap(m, title=_t("heatmap", self.language), groups=roles, teams=teams, vmax=top)
+        scale = (f"0–100，目标类指标按完成率计分，最高 {top:g}，色标到 {top:g}" if self.zh else
+                 f"0–100; target-based KPIs score up to {top:g}, where the colour scale ends") if caps else "0–100"
+        para = (f"每格为该指标的标准化得分（{scale}）；按岗位、再按团队排列（团队名和岗位名标在右侧），团队内按名次。"
                 if self.zh else
-                "Each cell is the KPI's normalised points (0–100; target-based KPIs are capped at 120). People are "
+                f"Each cell is the KPI's normalised points ({scale}). People are "
                 "grouped by role, then by team (both labelled at the right), best-ranked first within a team.")
         return Section(_t("heatmap", self.language), [para], None, self._figure("heatmap", ax), key="heatmap")
 

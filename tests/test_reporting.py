@@ -743,6 +743,47 @@ def test_the_heatmap_shows_each_role_as_one_block(tmp_path, monkeypatch):
     assert order == sorted(order) and len(set(roles)) == 2
 
 
+@pytest.mark.parametrize("cap, top", [(1.2, 120), (1.5, 150)])
+def test_the_heatmap_s_colour_bar_runs_as_far_as_its_caption_says(online_small, tmp_path, monkeypatch, cap, top):
+    """The caption said that target KPIs score up to 120 while the colour bar stopped at
+    100, so 100 and 120 points had one colour. The online plan scores revenue against its
+    target, capped at 120 %: 100 × 1.2 = 120 points at most, and the bar now runs 0–120;
+    with the cap at 150 %, 100 × 1.5 = 150, and the caption says that figure."""
+    from salesperf_kit import plots
+
+    drawn = []
+    original = plots.attainment_heatmap
+    monkeypatch.setattr(plots, "attainment_heatmap", lambda m, **kw: drawn.append(original(m, **kw)) or drawn[-1])
+    (tmp_path / "plan.yaml").write_text(
+        f"extends: {PARAMS_DIR / 'online.yaml'}\n"
+        f"scoring: {{kpi_normalisation: {{revenue: {{method: attainment, floor: 0, cap: {cap}}}}}}}\n", encoding="utf-8")
+    for language in ("zh", "en"):
+        report = build_report(business="online", params_file=str(tmp_path / "plan.yaml"), data_path=str(online_small),
+                              period="2026-10", language=language)
+        section = report.heatmap()
+        assert drawn[-1].collections[0].get_clim() == (0, top)
+        assert section.paragraphs[0] == (
+            f"每格为该指标的标准化得分（0–100，目标类指标按完成率计分，最高 {top}，色标到 {top}）；按岗位、再按团队排列"
+            "（团队名和岗位名标在右侧），团队内按名次。" if language == "zh" else
+            f"Each cell is the KPI's normalised points (0–100; target-based KPIs score up to {top}, where the "
+            "colour scale ends). People are grouped by role, then by team (both labelled at the right), "
+            "best-ranked first within a team.")
+    assert float(report.scorecard.details.query("kpi == 'revenue'")["normalised"].max()) > 100  # (the fixture)
+
+
+def test_a_heatmap_without_target_kpis_runs_to_100(tmp_path):
+    """Scored against peers only (no attainment), the points are 0–100: the bar stops at
+    100 and the caption names no cap."""
+    (tmp_path / "plan.yaml").write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\n"
+                                        "scoring: {kpi_normalisation: {revenue: {method: percentile}}}\n",
+                                        encoding="utf-8")
+    data = tmp_path / "data"
+    write_sample("online", data, seed=1, volumes={"orders": 4})
+    report = build_report(business="online", params_file=str(tmp_path / "plan.yaml"), data_path=str(data),
+                          period="2026-10", language="en")
+    assert report.heatmap().paragraphs[0].startswith("Each cell is the KPI's normalised points (0–100). People")
+
+
 # ----------------------------------------------------------------------------- unscored people
 @pytest.fixture(scope="module")
 def no_service(tmp_path_factory):
