@@ -261,7 +261,7 @@ def test_scenarios_and_explain_commands(tmp_path):
     assert r.exit_code == 0, r.output
     score, pay = r.output.strip().split("\n\n")
     assert score.splitlines()[-1].startswith("Score:")  # the score story ends on the score it has added up to
-    assert pay.splitlines()[0] == "Pay for 2026-10:"  # then the pay, item by item, to its total
+    assert pay.splitlines()[0] == "Pay for 2026-10 (CNY):"  # then the pay, item by item, to its total (in yuan)
     assert pay.splitlines()[-1].startswith("  Total ")
     assert "应发合计" in _run("explain", "telesales", "E0004", "--period", "2026-10").output  # the plan's language
 
@@ -671,9 +671,9 @@ def test_calibrate_writes_the_targets_as_the_rules_adjust_them(tmp_path):
              "--language", "en")
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
-        "Calibration rule '业绩上升' fired (Revenue 700.00 against 700.00 on average over the previous 3 periods "
-        "(2026-08 .. 2026-10), a change of 0.0% (it fires at +0% or more)): Revenue targets of 2026-12 .. 2027-01 "
-        "(total) +10.0%, before 1,400, after 1,540.",
+        "Calibration rule '业绩上升' fired (Revenue (CNY) 700.00 against 700.00 on average over the previous 3 "
+        "periods (2026-08 .. 2026-10), a change of 0.0% (it fires at +0% or more)): Revenue (CNY) targets of "
+        "2026-12 .. 2027-01 (total) +10.0%, before 1,400, after 1,540.",
         f"Wrote 18 target rows to {out}, 12 of them adjusted."]
     t = pd.read_csv(out, encoding="utf-8-sig", dtype={"period": str, "employee_id": str})
     people = t[t["employee_id"].notna()].pivot(index="employee_id", columns="period", values="target")

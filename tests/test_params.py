@@ -998,7 +998,10 @@ def test_the_currency_of_the_amounts(tmp_path):
     or one of its names is the Chinese word in a Chinese report and the code in an English
     one, other text is shown as written, and a value per language as written; a client
     file's value replaces the base's whole (its {zh: 美元} must not keep the base's en)."""
-    assert load_params(PARAMS_DIR / "online.yaml").currency("zh") is None  # unset: money without a unit
+    # the shipped plans' amounts are in yuan, and say so; unset (null), money has no unit
+    assert (load_params(PARAMS_DIR / "online.yaml").currency("zh"), load_params(PARAMS_DIR / "online.yaml").currency("en")) \
+        == ("元", "CNY")
+    assert load_params(_write(tmp_path, "none.yaml", "extends: online\nreport: {currency: null}\n")).currency("zh") is None
     for text, zh, en in [("CNY", "元", "CNY"), ("usd", "美元", "USD"), ("元", "元", "CNY"), ("RMB", "元", "CNY"),
                          ("人民币", "元", "CNY"), ("S$", "S$", "S$"), ("{zh: 元}", "元", "CNY"),
                          ("{zh: 元, en: RMB}", "元", "RMB"), ("{en: EUR}", "欧元", "EUR"), ("BRL", "巴西雷亚尔", "BRL")]:

@@ -471,8 +471,8 @@ def test_an_english_report_of_a_chinese_plan_names_its_client_phases_and_rules_i
                     "referrals: 0.05, new_contacts: 0.05, sales_skill: 0.05}\n", encoding="utf-8")
     en = build_report(business="direct", params_file=str(plan), data_path=str(small_data["direct"]), language="en")
     text = en.diagnostics().paragraphs
-    assert ("Role Representative (phase Product launch): Received revenue carries 60% of the weight; the plan "
-            "leans on one metric.") in text
+    assert ("Role Representative (phase Product launch): Received revenue (CNY) carries 60% of the weight; the "
+            "plan leans on one metric.") in text  # (the shipped plan's money is in yuan)
     assert ("Role Representative (phase Product launch): process KPIs carry only 5% (suggested at least 20%).") in text
     online = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"),
                           data_path=str(small_data["online"]), language="en")

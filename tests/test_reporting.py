@@ -140,8 +140,8 @@ def test_a_direct_plan_paying_on_orders_heads_its_summary_with_revenue(tmp_path)
     report = build_report(business="direct", params_file=str(plan), data_path=str(data), period="2026-10",
                           language="zh")
     summary = report.summary()
-    assert summary.table.iloc[0, 0] == "销售额"
-    assert summary.paragraphs[0].startswith("本期销售额 ")
+    assert summary.table.iloc[0, 0] == "销售额（元）"  # (the shipped plans' money is in yuan)
+    assert summary.paragraphs[0].startswith("本期销售额（元） ")
 
 
 def test_a_change_that_rounds_to_nothing_has_no_sign():
@@ -987,10 +987,10 @@ def test_a_fired_rule_gives_signed_changes_targets_in_their_unit_and_the_months(
     lines = [p for p in report.goals().paragraphs if "流量变化" in p or "Traffic change" in p]
     revenue, rate = (line.split("：" if language == "zh" else "): ", 1)[1] for line in lines)
     if language == "zh":
-        assert revenue == "2026-11 的销售额目标（合计）调整 -5.0%，调整前 3,000，调整后 2,850。"
+        assert revenue == "2026-11 的销售额（元）目标（合计）调整 -5.0%，调整前 3,000，调整后 2,850。"
         assert rate == "2026-11 的页面转化率目标（各人均值）调整 +5.0%，调整前 3.78%，调整后 3.97%。"
     else:
-        assert revenue == "Revenue targets of 2026-11 (total) -5.0%, before 3,000, after 2,850."
+        assert revenue == "Revenue (CNY) targets of 2026-11 (total) -5.0%, before 3,000, after 2,850."
         assert rate == "Conversion rate targets of 2026-11 (mean per person) +5.0%, before 3.78%, after 3.97%."
 
 
@@ -1059,7 +1059,7 @@ def test_kpis_not_scored_are_told_why_for_the_kpis_of_their_own_role(tmp_path):
     report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(tmp_path),
                           period="2026-10", language="en")
     [line] = [p for p in report.leaderboard().paragraphs if p.startswith("Weighted in the plan but not scored")]
-    assert line.endswith(": Revenue (weight 20%, 2 people: no target); Return on ad spend (weight 35%, 1 person: "
+    assert line.endswith(": Revenue (CNY) (weight 20%, 2 people: no target); Return on ad spend (weight 35%, 1 person: "
                          "no value); Compliance violations (weight 10%, 2 people: the data lack table 'activities'); "
                          "Innovation points (weight 10%, 2 people: the data lack table 'activities').")
     assert "satisfaction" not in line
@@ -1237,11 +1237,12 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews_report):
 
     report = no_reviews_report("en")
     table = report.payout_section().table
-    items = [c for c in table.columns if c not in ("Name", "Team", "Grade", "Total")]
-    assert items and table["Total"].str.fullmatch(r"-?[\d,]+\.\d\d").all()
+    total = "Total (CNY)"  # (the shipped plans' money is in yuan)
+    items = [c for c in table.columns if c not in ("Name", "Team", "Grade", total)]
+    assert items and table[total].str.fullmatch(r"-?[\d,]+\.\d\d").all()
     for _, r in table.iterrows():
         shown = sum(Decimal(str(r[c]).replace(",", "")) for c in items if r[c] != "–")
-        assert shown == Decimal(r["Total"].replace(",", ""))
+        assert shown == Decimal(r[total].replace(",", ""))
 
 
 def test_people_without_a_score_are_not_told_to_weigh_the_kpis_that_failed_them(tmp_path):
@@ -1277,8 +1278,8 @@ def test_people_without_a_score_are_not_told_to_weigh_the_kpis_that_failed_them(
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "总发放 12,000.00；所有人的应发合计都无法确定（表中为 –），总额只计入了已确定的部分。"),
-    ("en", "Total payout 12,000.00; nobody's total could be determined (– in the table), so it counts only the pay "
+    ("zh", "总发放 12,000.00 元；所有人的应发合计都无法确定（表中为 –），总额只计入了已确定的部分。"),
+    ("en", "Total payout 12,000.00 CNY; nobody's total could be determined (– in the table), so it counts only the pay "
            "that could."),
 ])
 def test_a_payout_total_says_it_leaves_out_the_people_whose_pay_is_unknown(ad_buyers_without_orders, language, text):
@@ -1311,8 +1312,8 @@ def test_a_payout_total_says_how_much_of_it_is_the_pay_of_people_whose_total_is_
     report = build_report(business="online", params_file=str(plan), data_path=str(tmp_path), period="2026-10",
                           language="en")
     assert report.payouts.set_index("employee_id")["total"].isna().to_dict() == {"E1": True, "E2": True, "E3": False}
-    assert "; for 2 people whose total could not be determined (– in the table), it counts only the 12,000.00 of " \
-           "their pay that could." in report.payout_section().paragraphs[0]
+    assert "; for 2 people whose total could not be determined (– in the table), it counts only the 12,000.00 CNY " \
+           "of their pay that could." in report.payout_section().paragraphs[0]
 
 
 # ----------------------------------------------------------------------------- p-values
@@ -1344,10 +1345,10 @@ def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews_report):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "销售额的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
+    ("zh", "销售额（元）的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
            "上表的目标按团队目标计，目标跟踪按个人目标计。分团队看，个人目标合计与团队目标相差超过 0.5% 的有："
            "{team} 个人 {people} 比团队 200,000 低 {gap}。"),
-    ("en", "The team targets for Revenue add up to 200,000 (the one team that also has personal targets), the "
+    ("en", "The team targets for Revenue (CNY) add up to 200,000 (the one team that also has personal targets), the "
            "personal targets to {people}, {gap} less: the table above uses the team targets, goal tracking the "
            "personal ones. Team by team, the personal targets differ from the team's by more than 0.5% in: "
            "{team}, people {people} against the team's 200,000 ({gap} less)."),
@@ -1461,8 +1462,8 @@ def test_the_payouts_say_who_won_each_award_and_why(shared_report):
     team = attainment.idxmax()
     members = int((wide["team"] == team).sum())
     assert (team, members) == ("华东一组", 12)
-    assert (f"Awards: Sales champion (highest revenue) 2,000.00 to {top}; Team champion (the team of highest revenue "
-            f"attainment) 3,000.00, shared by the {members} people of {team}, {3000 / members:,.2f} each."
+    assert (f"Awards: Sales champion (highest revenue) 2,000.00 CNY to {top}; Team champion (the team of highest "
+            f"revenue attainment) 3,000.00 CNY, shared by the {members} people of {team}, {3000 / members:,.2f} CNY each."
             ) in report.payout_section().paragraphs
 
 
@@ -1640,12 +1641,12 @@ def reps_and_managers(tmp_path_factory):
 
 
 @pytest.mark.parametrize("language, figure, pairs", [
-    ("zh", "图中不含经理（2 人）：其岗位不考核「销售额」，与其他人放在一起比较没有意义；表中的团队数字计入全部人员。",
-     "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：「销售额」「成交订单数」计入直销员（6 人）。"),
-    ("en", "The figure leaves out Manager (2): their role is not scored on Revenue, so comparing them with the "
+    ("zh", "图中不含经理（2 人）：其岗位不考核「销售额（元）」，与其他人放在一起比较没有意义；表中的团队数字计入全部人员。",
+     "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：「销售额（元）」「成交订单数」计入直销员（6 人）。"),
+    ("en", "The figure leaves out Manager (2): their role is not scored on Revenue (CNY), so comparing them with the "
            "others would not be like with like; the team figures in the table count everyone.",
      "Each KPI counts only the people of the roles scored on it, and two KPIs that no role shares have no "
-     "correlation: Revenue and Orders count only Representative (6)."),
+     "correlation: Revenue (CNY) and Orders count only Representative (6)."),
 ])
 def test_managers_who_sell_nothing_are_not_compared_with_the_sellers(reps_and_managers, language, figure, pairs):
     """The managers' revenue, orders and new customers of 0 are left out of the KPI
@@ -1833,8 +1834,8 @@ def test_a_leaderboard_where_everyone_ties_names_no_first_place(tmp_path, langua
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "岗位「直销员」的 3 人得分相同，却按等级 A 合计发放绩效工资 3,600.00；这些等级区分不出任何人（见方案诊断），发放前请核对。"),
-    ("en", "Role Representative: the 3 people score the same, yet are paid 3,600.00 of performance pay in all at "
+    ("zh", "岗位「直销员」的 3 人得分相同，却按等级 A 合计发放绩效工资 3,600.00 元；这些等级区分不出任何人（见方案诊断），发放前请核对。"),
+    ("en", "Role Representative: the 3 people score the same, yet are paid 3,600.00 CNY of performance pay in all at "
            "grade A, by grades that tell no one apart (see the plan diagnostics); check it before paying."),
 ])
 def test_the_payout_section_says_when_performance_pay_follows_grades_that_mean_nothing(tmp_path, language, text):
@@ -1929,8 +1930,8 @@ def test_value_axes_write_thousands_with_separators():
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "图中略去「团队业绩」：与其他任何指标都算不出相关（同时计入的人太少，或这些人的该项没有差异）。"),
-    ("en", "The figure leaves out Team revenue: it has no correlation with any other KPI (too few people count in "
+    ("zh", "图中略去「团队业绩（元）」：与其他任何指标都算不出相关（同时计入的人太少，或这些人的该项没有差异）。"),
+    ("en", "The figure leaves out Team revenue (CNY): it has no correlation with any other KPI (too few people count in "
            "both, or it does not vary among those who do)."),
 ])
 def test_the_correlation_figure_leaves_out_a_kpi_correlated_with_nothing(tmp_path, language, text):
@@ -2125,18 +2126,25 @@ def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews_re
       "Total (CNY)"]),
     ("zh", None, "本期销售额 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
      "总发放 448,115.74，占销售额 30.9%。", ["姓名", "团队", "等级", "基本工资", "绩效工资", "提成", "奖项", "应发合计"]),
+    # a client file that says nothing inherits the shipped plan's yuan
+    ("zh", "inherited", "本期销售额（元） 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
+     "总发放 448,115.74 元，占销售额 30.9%。",
+     ["姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
 ])
 def test_money_gives_the_plan_s_currency_and_the_payout_total_reads_to_the_cent(
         no_reviews, tmp_path, language, currency, headline, total, headers):
     """A client reading 销售额 1,450,611 and 总发放 448,116 could not tell the unit, and the
     total (to the yuan) did not read as the sum of the table beneath it (to the fen). With
     report.currency the headings and sentences of money give the unit; without it they read
-    as before, the total to the cent either way."""
+    as before, the total to the cent either way. The shipped plans' amounts are in yuan and
+    say so: a client file that does not set the currency reads 元 too. The total by hand is
+    the sum of the table's 应发合计 to the fen, 448,115.74, and 448,115.74 / 1,450,611 = 30.9%."""
     from decimal import Decimal
 
     plan = tmp_path / "plan.yaml"
     plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\n"
-                    + (f"report: {{currency: {currency}}}\n" if currency else ""), encoding="utf-8")
+                    + ("" if currency == "inherited" else f"report: {{currency: {currency or 'null'}}}\n"),
+                    encoding="utf-8")  # (null: the shipped plan's CNY removed)
     report = build_report(business="telesales", params_file=str(plan), data_path=str(no_reviews),
                           period="2026-10", language=language)
     summary = report.summary()
@@ -2412,7 +2420,7 @@ def test_a_report_as_of_a_day_within_the_period_cuts_every_section_there(online_
     report = build_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
                           as_of="2026-10-20", language="zh")
     assert report.kpis.wide["revenue"].sum() == pytest.approx(to_date)
-    assert report.summary().paragraphs[0].startswith(f"本期销售额 {to_date:,.0f}，")
+    assert report.summary().paragraphs[0].startswith(f"本期销售额（元） {to_date:,.0f}，")
     teams = report.goals().paragraphs[1]
     by_team = report.kpis.wide.groupby("team")["revenue"].sum()
     for team, actual in by_team.items():  # the goals' team actuals are the scorecard's
@@ -2441,11 +2449,11 @@ def test_the_audit_gives_amounts_in_the_plan_s_currency(online_small, shared_rep
     27,104 元), where they had no unit; the same reasons otherwise."""
     import re
 
-    (tmp_path / "plan.yaml").write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nreport: {{currency: CNY}}\n",
-                                        encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text(f"extends: {PARAMS_DIR / 'online.yaml'}\nreport: {{currency: null}}\n",
+                                        encoding="utf-8")  # (the shipped plan's CNY removed)
     plain, cny = (shared_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
                                 language="zh").audit().table["说明"].tolist()
-                  for plan in (str(PARAMS_DIR / "online.yaml"), str(tmp_path / "plan.yaml")))
+                  for plan in (str(tmp_path / "plan.yaml"), str(PARAMS_DIR / "online.yaml")))
     money = [(a, b) for a, b in zip(plain, cny, strict=True) if "的销售额为" in a]
     assert money
     for a, b in money:
@@ -2470,10 +2478,10 @@ def test_the_goals_of_people_also_show_their_teams(online_small, shared_report, 
     line = report.goals().paragraphs[1]
     if language == "zh":
         parts = [f"{k} 目标 {v:,.0f}，实际 {actual[k]:,.0f}（完成率 {actual[k] / v:.1%}）" for k, v in target.items()]
-        assert line == f"各团队的销售额：{'；'.join(parts)}。"
+        assert line == f"各团队的销售额（元）：{'；'.join(parts)}。"
     else:
         parts = [f"{k} {actual[k]:,.0f} against {v:,.0f} ({actual[k] / v:.1%})" for k, v in target.items()]
-        assert line == f"Revenue by team: {'; '.join(parts)}."
+        assert line == f"Revenue (CNY) by team: {'; '.join(parts)}."
 
 
 def test_the_outlier_screen_counts_only_the_roles_each_kpi_counts(online_small, shared_report, monkeypatch):

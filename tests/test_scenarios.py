@@ -1154,9 +1154,11 @@ def test_save_results_gives_money_the_plan_s_currency(demo, tmp_path):
         sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
         summary, people = list(sheets.values())[:2]
         assert total in summary.columns and payout in people.columns
-    path = sc.save_results(tmp_path / "plain", comparison=comp, params=demo.params)[0]   # (the parameters' unit: none)
+    plain = demo.params.model_copy(update={"report": demo.params.report.model_copy(update={"currency": None})})
+    path = sc.save_results(tmp_path / "plain", comparison=comp, params=plain)[0]   # (the parameters' unit: none)
     assert "薪酬总额" in pd.read_excel(path, sheet_name="汇总", engine="openpyxl").columns
-    assert demo.compare().currency == {}
+    assert dataclasses.replace(demo, params=plain).compare().currency == {}
+    assert demo.compare().currency == {"zh": "元", "en": "CNY"}  # (the shipped plan's yuan)
 
 
 def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
@@ -1816,7 +1818,8 @@ def test_the_terminal_summary_reads_as_the_workbook_heads_it():
         "scenario": ["baseline", "提成上调"], "label": ["基准", "提成比例上调"], "kendall_tau": [1.0, 0.94689],
         "payout_total": [495490.12, 506787.5], "payout_change": [0.0, 11297.38], "payout_to_revenue": [0.164833, 0.168592]})
     zh = sc.summary_text(table, params).splitlines()
-    assert zh[0].split() == ["情景", "情景说明", "Kendall", "τ", "薪酬总额", "薪酬变化", "薪酬占销售额比例"]
+    # (the shipped plan's money is in yuan)
+    assert zh[0].split() == ["情景", "情景说明", "Kendall", "τ", "薪酬总额（元）", "薪酬变化（元）", "薪酬占销售额比例"]
     assert zh[2].split() == ["提成上调", "提成比例上调", "0.947", "506,787.50", "+11,297.38", "16.9%"]
     plan = params.model_copy(update={"report": params.report.model_copy(update={"currency": "CNY"})})
     en = sc.summary_text(table, plan, language="en").splitlines()
