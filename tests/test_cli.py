@@ -319,7 +319,7 @@ def test_explain_of_a_quarter_says_a_plan_notice_once(tmp_path):
     assert args[:6] == ["salesperf", "explain", "ecommerce", "E0001", "--period", "2026-07"]
     assert args[6:] == ["--data", str(tmp_path)]
     month = _run(*args[1:])
-    assert month.exit_code == 0 and "应发薪酬（2026-07）" in month.stdout, month.output
+    assert month.exit_code == 0 and "应发薪酬（2026-07，元）" in month.stdout, month.output
 
 
 def test_scenarios_to_a_file_type_it_cannot_write_names_both_it_can(tmp_path):
@@ -344,12 +344,12 @@ def test_the_scenarios_workbook_reads_for_a_manager(tmp_path):
     sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     summary, people, weights = sheets["汇总"], sheets["人员明细"], sheets["权重"]
     assert list(summary.columns[:4]) == ["情景", "情景说明", "Kendall τ", "Spearman ρ"]
-    assert {"工号", "岗位", "基准排名", "名次变化", "等级变化", "薪酬变化"} <= set(people.columns)
+    assert {"工号", "岗位", "基准排名", "名次变化", "等级变化", "薪酬变化（元）"} <= set(people.columns)
     assert set(people["岗位"]) == {"坐席", "组长"} and set(people["等级变化"]) == {"是", "否"}
-    totals = people.groupby("情景", sort=False)["情景薪酬"].sum()
+    totals = people.groupby("情景", sort=False)["情景薪酬（元）"].sum()
     s = summary.set_index("情景")
-    assert s["薪酬总额"].to_numpy() == pytest.approx(totals[s.index].to_numpy())
-    assert s["薪酬变化"].to_numpy() == pytest.approx((totals - totals["基准"])[s.index].to_numpy())
+    assert s["薪酬总额（元）"].to_numpy() == pytest.approx(totals[s.index].to_numpy())
+    assert s["薪酬变化（元）"].to_numpy() == pytest.approx((totals - totals["基准"])[s.index].to_numpy())
     # the baseline's id reads 基准 as its label does, not 'baseline' beside 基准
     assert s.loc["基准", "情景说明"] == "基准" and "baseline" not in set(people["情景"]) | set(weights["情景"])
     # places moved are whole numbers on the console too (6, not 6.0)
@@ -935,7 +935,7 @@ def test_score_says_who_has_no_score_and_why(ad_buyers_without_orders):
     r = _run("score", "online", "--data", tmp_path, "--params", plan, "--period", "2026-10",
              "--out", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output
-    assert "注意：2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本」：数据中缺少「订单」表；" in r.output
+    assert "注意：2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本（元）」：数据中缺少「订单」表；" in r.output
     assert r.output.rstrip().endswith("Wrote the scorecard of 2 people to " + str(tmp_path / "s.csv"))
 
 
@@ -953,7 +953,7 @@ def test_score_pays_a_mid_month_hire_for_the_days_employed_and_says_so(telesales
     r = _run("score", "telesales", "--data", data, "--period", "2026-10", "--out", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output
     card = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig", dtype={"工号": str}).set_index("工号")
-    assert card.loc["E0002", "基本工资"] == 2_687.10  # 4 900 x 17/31 = 2 687.097
+    assert card.loc["E0002", "基本工资（元）"] == 2_687.10  # 4 900 x 17/31 = 2 687.097
     name = card.loc["E0002", "姓名"]  # (the notice names the person, as the scorecard does)
     assert (f"提示：1 人的基本工资和绩效工资按在职天数折算（依入职日期和离职日期，本期共 31 天）：{name}（在职 17 天）。"
             in r.output)

@@ -2272,11 +2272,11 @@ def test_a_mid_quarter_summary_measures_target_attainment_on_one_basis(online_sm
     assert row[["实际", "上期", "环比"]].tolist() == [f"{actual:.1%}", f"{previous:.1%}",
                                                     f"{points:+.1f} 个百分点"]
     # the line above it, with the same target
-    sales_row = section.table.set_index("指标").loc["销售额"]
+    sales_row = section.table.set_index("指标").loc["销售额（元）"]
     assert sales_row["目标"] == f"{target('2026-07', '2026-08'):,.0f}" and sales_row["完成率"] == f"{actual:.1%}"
     # and the sentence on team and personal targets counts the same months
     levels = [p for p in section.paragraphs if "的团队目标合计" in p]
-    assert levels and levels[0].startswith(f"销售额的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
+    assert levels and levels[0].startswith(f"销售额（元）的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
