@@ -275,6 +275,11 @@ class Report:
     def _label(self, kpi: str) -> str:
         return label_with_unit(kpi, self.language, self.currency)
 
+    def _name(self, kpi: str) -> str:
+        """A KPI as a sentence names it: a Chinese sentence leaves the unit of money out of
+        the name (「销售额」, not 「销售额（元）」) and writes it after the amounts."""
+        return label_with_unit(kpi, self.language, None if self.zh else self.currency)
+
     @property
     def currency(self) -> str | None:
         """The unit of money in the report's language (``report.currency``), or None."""
@@ -575,12 +580,12 @@ class Report:
             # rows, owned, against the owned rows of this one: not the company's rate
             mixed = [k for k in fed if set(REGISTRY[k].tables) - {r.table}]
             others = sorted({o for k in mixed for o in REGISTRY[k].tables} - {r.table})
-            ks = [self._label(k) for k in fed if k not in mixed]
+            ks = [self._name(k) for k in fed if k not in mixed]
             n, owned, unowned = (f"{v:,}" for v in (r.rows, r.owned, r.unowned))
             share = _fmt(r.share_unowned, "ratio")
             if self.zh:
                 what = ("公司的" + "".join(f"「{k}」" for k in ks) + "和转化漏斗") if ks else "转化漏斗"
-                rates = ("；" + "".join(f"「{self._label(k)}」" for k in mixed) + "用全部"
+                rates = ("；" + "".join(f"「{self._name(k)}」" for k in mixed) + "用全部"
                          + "、".join(TABLES[o].zh for o in others) + f"数据对比这 {owned} 行，不是全公司的数值"
                          if mixed else "")
                 out.append(f"注意：{self.period} 的 {n} 行{t}数据中有 {unowned} 行（{share}）没有负责人（employee_id）："
@@ -588,7 +593,7 @@ class Report:
             else:
                 what = f"the company's {_and(ks)} and the funnel count" if ks else "the funnel counts"
                 one = len(mixed) == 1
-                rates = (f", and {_and([self._label(k) for k in mixed])} {'sets' if one else 'set'} all the "
+                rates = (f", and {_and([self._name(k) for k in mixed])} {'sets' if one else 'set'} all the "
                          f"{_and(others)} against those {owned} alone, so "
                          + ("it is not a company-wide figure" if one else "they are not company-wide figures")
                          if mixed else "")
@@ -605,7 +610,7 @@ class Report:
         out = {}
         for table, (way, day, others, ks) in self.kpis.partial.items():
             t = TABLES[table].zh if self.zh else table
-            names = "".join(f"「{self._label(k)}」" for k in ks) if self.zh else _and([self._label(k) for k in ks])
+            names = "".join(f"「{self._name(k)}」" for k in ks) if self.zh else _and([self._name(k) for k in ks])
             count = "counts" if len(ks) == 1 else "count"
             if self.zh:
                 out[table] = (f"注意：{t}数据只到 {day:%Y-%m-%d}，而其他数据到 {others:%Y-%m-%d}：{names}只计入了截至该日的"
@@ -664,7 +669,7 @@ class Report:
         zh_names = {"period": "本期", "previous": "上期", "same_period_last_year": "去年同期"}
         en_names = {"period": "this period", "previous": "the previous period",
                     "same_period_last_year": "the same period last year"}
-        names = "、".join(f"「{self._label(k)}」" for k in ks) if self.zh else ", ".join(self._label(k) for k in ks)
+        names = "、".join(f"「{self._name(k)}」" for k in ks) if self.zh else ", ".join(self._name(k) for k in ks)
         if self.zh:
             changes = "，相关的环比、同比仅供参考" if any(k != "period" for k in short) else ""
             return [f"订单数据始于 {first:%Y-%m-%d}，{'、'.join(zh_names[k] for k in short)}之前的订单历史不足一年："
@@ -697,7 +702,7 @@ class Report:
                 where = "" if r.all_teams else f"（{r.n_teams} 个同时设有个人目标的团队）"
                 teamwise = ("分团队看，个人目标合计与团队目标相差超过 0.5% 的有：" + "；".join(
                     f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts) + "。") if parts else ""
-                out.append(f"{self._label(r.kpi)}的团队目标合计 {teams}{where}，个人目标合计 {people}，比团队目标"
+                out.append(f"{self._name(r.kpi)}的团队目标合计 {teams}{where}，个人目标合计 {people}，比团队目标"
                            f"{'高' if more else '低'} {gap}：上表的目标按团队目标计，目标跟踪按个人目标计。{teamwise}")
             else:
                 where = "" if r.all_teams else (" (the one team that also has personal targets)" if r.n_teams == 1
@@ -705,7 +710,7 @@ class Report:
                 teamwise = (" Team by team, the personal targets differ from the team's by more than 0.5% in: " +
                             "; ".join(f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
                                       for t, p, g, d, m in parts) + ".") if parts else ""
-                out.append(f"The team targets for {self._label(r.kpi)} add up to {teams}{where}, the personal "
+                out.append(f"The team targets for {self._name(r.kpi)} add up to {teams}{where}, the personal "
                            f"targets to {people}, {gap} {'more' if more else 'less'}: the table above uses the "
                            f"team targets, goal tracking the personal ones.{teamwise}")
         # teams apart whose gaps net out in the company's totals
@@ -713,10 +718,10 @@ class Report:
             unit = CATALOGUE[kpi].unit
             parts = [(g.team, _fmt(g.people, unit, language=self.language), _fmt(g.target, unit, language=self.language),
                       _fmt(abs(g.gap), "ratio"), g.gap > 0) for g in by_team[by_team["kpi"] == kpi].itertuples()]
-            out.append(f"{self._label(kpi)}的个人目标合计与团队目标合计相差不到 0.5%，但分团队看相差超过 0.5% 的有："
+            out.append(f"{self._name(kpi)}的个人目标合计与团队目标合计相差不到 0.5%，但分团队看相差超过 0.5% 的有："
                        + "；".join(f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts)
                        + "：高低相抵，合计看不出来。" if self.zh else
-                       f"The personal targets for {self._label(kpi)} add up to within 0.5% of the team targets, but "
+                       f"The personal targets for {self._name(kpi)} add up to within 0.5% of the team targets, but "
                        "team by team they differ by more in: " + "; ".join(
                            f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
                            for t, p, g, d, m in parts) + ", which net out in the totals.")
@@ -724,8 +729,10 @@ class Report:
 
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:
         """The first KPI of the summary in words; clauses without a figure are left out."""
-        zh, name = self.zh, self._label(r["kpi"])
+        zh, name = self.zh, self._name(r["kpi"])
         actual, target = (_fmt(r[c], unit, language="zh" if zh else "en") for c in ("actual", "target"))
+        if zh and unit == "currency" and self.currency:  # 2,583,176 元
+            actual, target = (f"{x} {self.currency}" if x != "–" else x for x in (actual, target))
         parts = [f"本期{name} {actual}" if zh else f"{name}: {actual}"]
         if pd.notna(r["target"]):
             parts[0] += (f"，目标 {target}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
@@ -823,11 +830,11 @@ class Report:
         # (a team's figure, such as output per head, says nothing of the person)
         have = [k for k in self.kpis.kpis if k not in set(d["kpi"]) and k not in TEAM_FIGURES
                 and theirs[k].notna().any()]
-        shown = "、".join(self._label(k) for k in have) if self.zh else ", ".join(self._label(k) for k in have)
+        shown = "、".join(self._name(k) for k in have) if self.zh else ", ".join(self._name(k) for k in have)
         targets = bool((d["note"] == UNSCORED["target"]).any()) if "note" in d else False
         reasons = {k: self._why_unscored(g) for k, g in sorted(d.groupby("kpi"), key=lambda kg: kg[0])[:6]}
-        why = ("；".join(f"「{self._label(k)}」：{zh}" for k, (zh, _) in reasons.items()) if self.zh
-               else "; ".join(f"{self._label(k)}: {en}" for k, (_, en) in reasons.items()))
+        why = ("；".join(f"「{self._name(k)}」：{zh}" for k, (zh, _) in reasons.items()) if self.zh
+               else "; ".join(f"{self._name(k)}: {en}" for k, (_, en) in reasons.items()))
         if self.zh:
             fixes = (["在目标表中为他们补上目标"] if targets else []) + (
                 [f"在参数文件 scoring.roles 中改用数据能为他们提供的指标：{shown}"] if have else [])
@@ -866,8 +873,8 @@ class Report:
             lo, hi = g["weight"].min(), g["weight"].max()
             w = f"{lo:.0%}" if np.isclose(lo, hi) else f"{lo:.0%}–{hi:.0%}"
             text = self._why_unscored(g)
-            parts.append(f"「{self._label(k)}」（权重 {w}，{len(g)} 人：{text[0]}）" if self.zh else
-                         f"{self._label(k)} (weight {w}, {len(g)} {'person' if len(g) == 1 else 'people'}: {text[1]})")
+            parts.append(f"「{self._name(k)}」（权重 {w}，{len(g)} 人：{text[0]}）" if self.zh else
+                         f"{self._name(k)} (weight {w}, {len(g)} {'person' if len(g) == 1 else 'people'}: {text[1]})")
         if self.zh:
             return ["以下指标在方案中有权重，但本期无法计分，其权重已按比例分给同一人的其他指标：" + "、".join(parts) + "。"]
         return ["Weighted in the plan but not scored this period for some people, whose weight on them went to "
@@ -898,7 +905,7 @@ class Report:
         paras = []
         left = scope[~scope["counted"]]
         if len(left):
-            n, label = int(left["people"].sum()), self._label(kpi)
+            n, label = int(left["people"].sum()), self._name(kpi)
             by_weights = (left["basis"] == "weights").all()
             if self.zh:
                 roles = "、".join(f"{self._role(r)}（{k} 人）" for r, k in zip(left["role"], left["people"]))
@@ -925,7 +932,7 @@ class Report:
         for k, g in scope.groupby("kpi", sort=False):
             if not g["counted"].all():
                 key = tuple(zip(g["role"], g["people"], g["counted"]))
-                groups.setdefault(key, []).append(self._label(k))
+                groups.setdefault(key, []).append(self._name(k))
         out = []
         for key, labels in groups.items():
             counted = [(r, n) for r, n, c in key if c]
@@ -1176,14 +1183,14 @@ class Report:
             "have no correlation: "))
         weak = pairs[pairs["p"] >= 0.05] if "p" in pairs else pairs.iloc[:0]
         if len(weak):  # (a strong rho over five people is as likely chance as not)
-            said = [f"{self._label(r.kpi_a)} – {self._label(r.kpi_b)}（ρ = {r.rho:.2f}，{r.n} 人，p = {_p_value(r.p)}）"
-                    if zh else f"{self._label(r.kpi_a)} – {self._label(r.kpi_b)} (ρ = {r.rho:.2f} over {r.n} people, "
+            said = [f"{self._name(r.kpi_a)} – {self._name(r.kpi_b)}（ρ = {r.rho:.2f}，{r.n} 人，p = {_p_value(r.p)}）"
+                    if zh else f"{self._name(r.kpi_a)} – {self._name(r.kpi_b)} (ρ = {r.rho:.2f} over {r.n} people, "
                     f"p = {_p_value(r.p)})" for r in weak.itertuples()]
             paras.append("p 值不低于 0.05 的相关可能只是偶然，不宜据此下结论：" + "；".join(said) + "。" if zh else
                          "A correlation with p of 0.05 or more may be chance, too weak to act on: "
                          + "; ".join(said) + ".")
         if alone:
-            labels = [self._label(k) for k in alone]
+            labels = [self._name(k) for k in alone]
             paras.append("图中略去" + "".join(f"「{x}」" for x in labels) + "：与其他任何指标都算不出相关（同时计入的人太少，"
                          "或这些人的该项没有差异）。" if zh else
                          f"The figure leaves out {_and(labels)}: {'it has' if len(alone) == 1 else 'they have'} no "
@@ -1494,7 +1501,7 @@ class Report:
                 continue
             closed = bool((t["days_elapsed"] >= t["days_in_period"]).all())
             n, short = len(t), int(t["at_risk"].sum())
-            name = self._label(k)
+            name = self._name(k)
             unit = CATALOGUE[k].unit
             total = ""
             if unit in ("currency", "count", "minutes"):
@@ -1539,7 +1546,7 @@ class Report:
             else:
                 parts.append(f"{r['team']} {figures.at[i, 'actual']} against {figures.at[i, 'target']} ({rate}"
                              + (")" if closed else f", forecast {figures.at[i, 'forecast']})"))
-        label = self._label(t["kpi"].iloc[0])
+        label = self._name(t["kpi"].iloc[0])
         return [f"各团队的{label}：{'；'.join(parts)}。" if self.zh else f"{label} by team: {'; '.join(parts)}."]
 
     def _calibration_lines(self, as_of: pd.Timestamp | None = None) -> list[str]:
@@ -1713,7 +1720,7 @@ class Report:
         out = []
         for r in analysis.shares_over_whole(wide, kpis).itertuples():
             extra, per = analysis.SEPARATE_COUNTS[r.kpi]["zh" if self.zh else "en"]
-            label, top = self._label(r.kpi), _fmt(r.max, "ratio")
+            label, top = self._name(r.kpi), _fmt(r.max, "ratio")
             if self.zh:
                 out.append(f"「{label}」有 {r.over:,} 人（共 {r.people:,} 人）超过 100%（最高 {top}）：分子与分母在本期分别计数，"
                            f"{extra}只计入分子，因此应读作{per}，而不是比例。")
@@ -1795,7 +1802,7 @@ class Report:
         if self._leaves_out(row) and not self.zh:  # the English notice names the KPIs; a client reads their labels
             named = row["kpi"].split(", ")
             why = self.kpis.left_out[named[0]]
-            return ", ".join(self._label(k) for k in named) + f" not computed: the data lack {why}."
+            return ", ".join(self._name(k) for k in named) + f" not computed: the data lack {why}."
         msg = row.get("message")
         msg = "" if msg is None or (isinstance(msg, float) and np.isnan(msg)) else str(msg)
         if row.get("kind") == "kpi_notice" and self.kpis.partial:  # told with the KPIs' labels, as the summary does

@@ -935,7 +935,7 @@ def test_score_says_who_has_no_score_and_why(ad_buyers_without_orders):
     r = _run("score", "online", "--data", tmp_path, "--params", plan, "--period", "2026-10",
              "--out", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output
-    assert "注意：2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本（元）」：数据中缺少「订单」表；" in r.output
+    assert "注意：2 人没有得分：其岗位的考核指标在这份数据中都无法计分（「客户获取成本」：数据中缺少「订单」表；" in r.output
     assert r.output.rstrip().endswith("Wrote the scorecard of 2 people to " + str(tmp_path / "s.csv"))
 
 

@@ -413,8 +413,8 @@ def test_summary_sentence_words_only_the_figures_it_has():
 
     nan = float("nan")
     month = parse_period("2026-10")
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=month)
-    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=month)
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), _name=lambda k: label(k, "en"), currency=None, period=month)
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), _name=lambda k: label(k, "zh"), currency=None, period=month)
     full = pd.Series({"kpi": "revenue", "actual": 1200.0, "target": 1000.0, "attainment": 1.2,
                       "change_vs_previous": 0.5, "change_vs_last_year": -0.25})
     assert Report._headline_sentence(en, full, "currency") == (
@@ -442,7 +442,7 @@ def test_summary_sentence_of_a_share_speaks_in_points():
     from salesperf_kit.catalogue import label
     from salesperf_kit.reporting import Report
 
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=parse_period("2026-10"))
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), _name=lambda k: label(k, "en"), currency=None, period=parse_period("2026-10"))
     row = pd.Series({"kpi": "connect_rate", "actual": 0.803, "target": float("nan"), "attainment": float("nan"),
                      "previous": 0.821, "change_vs_previous": 0.803 / 0.821 - 1,
                      "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})

@@ -1,6 +1,7 @@
 """Report sections built from a small generated dataset."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -141,7 +142,7 @@ def test_a_direct_plan_paying_on_orders_heads_its_summary_with_revenue(tmp_path)
                           language="zh")
     summary = report.summary()
     assert summary.table.iloc[0, 0] == "销售额（元）"  # (the shipped plans' money is in yuan)
-    assert summary.paragraphs[0].startswith("本期销售额（元） ")
+    assert re.match(r"本期销售额 [\d,]+ 元；", summary.paragraphs[0]), summary.paragraphs[0]  # (the unit after the amount)
 
 
 def test_a_change_that_rounds_to_nothing_has_no_sign():
@@ -652,8 +653,8 @@ def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
                      "attainment": float("nan"), "previous": 10.581, "change_vs_previous": 12.454 / 10.581 - 1,
                      "same_period_last_year": float("nan"), "change_vs_last_year": float("nan")})
     month = parse_period("2026-10")
-    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=month)
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=month)
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), _name=lambda k: label(k, "zh"), currency=None, period=month)
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), _name=lambda k: label(k, "en"), currency=None, period=month)
     assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 +17.7%。"
     assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; +17.7% vs the previous period."
 
@@ -673,8 +674,8 @@ def test_a_year_summary_compares_with_last_year_once():
                      "attainment": float("nan"), "previous": 573_083.8, "change_vs_previous": change,
                      "same_period_last_year": 573_083.8, "change_vs_last_year": change})
     year = parse_period("2017")
-    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), period=year)
-    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), period=year)
+    zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), _name=lambda k: label(k, "zh"), currency=None, period=year)
+    en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), _name=lambda k: label(k, "en"), currency=None, period=year)
     assert Report._headline_sentence(zh, row, "currency") == "本期销售额 657,713；同比 +14.8%。"
     assert Report._headline_sentence(en, row, "currency") == "Revenue: 657,713; +14.8% vs last year."
 
@@ -1345,7 +1346,7 @@ def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews_report):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "销售额（元）的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
+    ("zh", "销售额的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
            "上表的目标按团队目标计，目标跟踪按个人目标计。分团队看，个人目标合计与团队目标相差超过 0.5% 的有："
            "{team} 个人 {people} 比团队 200,000 低 {gap}。"),
     ("en", "The team targets for Revenue (CNY) add up to 200,000 (the one team that also has personal targets), the "
@@ -1641,8 +1642,8 @@ def reps_and_managers(tmp_path_factory):
 
 
 @pytest.mark.parametrize("language, figure, pairs", [
-    ("zh", "图中不含经理（2 人）：其岗位不考核「销售额（元）」，与其他人放在一起比较没有意义；表中的团队数字计入全部人员。",
-     "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：「销售额（元）」「成交订单数」计入直销员（6 人）。"),
+    ("zh", "图中不含经理（2 人）：其岗位不考核「销售额」，与其他人放在一起比较没有意义；表中的团队数字计入全部人员。",
+     "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：「销售额」「成交订单数」计入直销员（6 人）。"),
     ("en", "The figure leaves out Manager (2): their role is not scored on Revenue (CNY), so comparing them with the "
            "others would not be like with like; the team figures in the table count everyone.",
      "Each KPI counts only the people of the roles scored on it, and two KPIs that no role shares have no "
@@ -1930,7 +1931,7 @@ def test_value_axes_write_thousands_with_separators():
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "图中略去「团队业绩（元）」：与其他任何指标都算不出相关（同时计入的人太少，或这些人的该项没有差异）。"),
+    ("zh", "图中略去「团队业绩」：与其他任何指标都算不出相关（同时计入的人太少，或这些人的该项没有差异）。"),
     ("en", "The figure leaves out Team revenue (CNY): it has no correlation with any other KPI (too few people count in "
            "both, or it does not vary among those who do)."),
 ])
@@ -2116,7 +2117,7 @@ def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews_re
 
 # ----------------------------------------------------------------------------- currency
 @pytest.mark.parametrize("language, currency, headline, total, headers", [
-    ("zh", "CNY", "本期销售额（元） 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
+    ("zh", "CNY", "本期销售额 1,450,611 元，目标 1,861,000 元，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
      "总发放 448,115.74 元，占销售额 30.9%。",
      ["姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
     ("en", "CNY", "Revenue (CNY): 1,450,611 against a target of 1,861,000 (77.9%); -7.6% vs the previous period and "
@@ -2127,7 +2128,7 @@ def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews_re
     ("zh", None, "本期销售额 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
      "总发放 448,115.74，占销售额 30.9%。", ["姓名", "团队", "等级", "基本工资", "绩效工资", "提成", "奖项", "应发合计"]),
     # a client file that says nothing inherits the shipped plan's yuan
-    ("zh", "inherited", "本期销售额（元） 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
+    ("zh", "inherited", "本期销售额 1,450,611 元，目标 1,861,000 元，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
      "总发放 448,115.74 元，占销售额 30.9%。",
      ["姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
 ])
@@ -2276,7 +2277,7 @@ def test_a_mid_quarter_summary_measures_target_attainment_on_one_basis(online_sm
     assert sales_row["目标"] == f"{target('2026-07', '2026-08'):,.0f}" and sales_row["完成率"] == f"{actual:.1%}"
     # and the sentence on team and personal targets counts the same months
     levels = [p for p in section.paragraphs if "的团队目标合计" in p]
-    assert levels and levels[0].startswith(f"销售额（元）的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
+    assert levels and levels[0].startswith(f"销售额的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -2420,7 +2421,7 @@ def test_a_report_as_of_a_day_within_the_period_cuts_every_section_there(online_
     report = build_report(business="online", params_file=plan, data_path=str(online_small), period="2026-10",
                           as_of="2026-10-20", language="zh")
     assert report.kpis.wide["revenue"].sum() == pytest.approx(to_date)
-    assert report.summary().paragraphs[0].startswith(f"本期销售额（元） {to_date:,.0f}，")
+    assert report.summary().paragraphs[0].startswith(f"本期销售额 {to_date:,.0f} 元，")
     teams = report.goals().paragraphs[1]
     by_team = report.kpis.wide.groupby("team")["revenue"].sum()
     for team, actual in by_team.items():  # the goals' team actuals are the scorecard's
@@ -2478,7 +2479,7 @@ def test_the_goals_of_people_also_show_their_teams(online_small, shared_report, 
     line = report.goals().paragraphs[1]
     if language == "zh":
         parts = [f"{k} 目标 {v:,.0f}，实际 {actual[k]:,.0f}（完成率 {actual[k] / v:.1%}）" for k, v in target.items()]
-        assert line == f"各团队的销售额（元）：{'；'.join(parts)}。"
+        assert line == f"各团队的销售额：{'；'.join(parts)}。"
     else:
         parts = [f"{k} {actual[k]:,.0f} against {v:,.0f} ({actual[k] / v:.1%})" for k, v in target.items()]
         assert line == f"Revenue (CNY) by team: {'; '.join(parts)}."
