@@ -1996,11 +1996,12 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
     ``card``: a row of :func:`analysis.feedback_cards` with the person's ``name`` and, for a
     next step measured in a group of roles, ``group_label`` (总监、经理). A KPI is named with
     its unit, a time's and, given ``currency`` (the plan's unit of money in ``language``),
-    money's: 把「销售额（元）」从 16,336 提升到 44,500."""
+    money's in English ("Revenue (CNY)"); in Chinese money's unit follows the amounts:
+    把「销售额」从 16,336 元提升到 44,500 元."""
     zh = language == "zh"
 
-    def named(kpi: str) -> str:
-        return label_with_unit(kpi, language, currency)
+    def named(kpi: str) -> str:  # (a Chinese sentence names 「销售额」 and says 元 after the amounts)
+        return label_with_unit(kpi, language, None if zh else currency)
 
     def given(x) -> bool:
         return isinstance(x, str) and x != ""
@@ -2050,6 +2051,8 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
         now, goal = _fmt_step(now, goal, unit, language)
+        if unit == "currency" and currency:
+            now, goal = f"{now} {currency}", f"{goal} {currency}"
         gap_ = "" if unicodedata.east_asian_width(now[-1:] or "x") in "WF" else " "  # 4.7 次提升到; 2.1% 提升到
         step = f"把「{named(step_kpi)}」从 {now}{gap_}{verb} {goal}（{basis}）。"
     else:
@@ -2108,15 +2111,17 @@ def analysis_sentence(test, language: str) -> str:
 def diagnostic_sentence(row: dict, language: str, currency: str | None = None) -> str:
     """One plain-words sentence per plan diagnostic (issue codes of analysis.plan_diagnostics).
     Given ``currency`` (the plan's unit of money in ``language``), a KPI of money is named with
-    it (销售额（元）, as a time with its own) and an amount paid says it after the figure."""
+    it in English (Revenue (CNY), as a time with its own); a Chinese sentence names 「销售额」,
+    and an amount paid says its unit after the figure."""
     issue, role, key = row.get("issue"), row.get("role") or "", row.get("detail_key") or ""
     setting = f"scoring.roles.{row.get('role_key') or role}.peers"
     value, threshold = row.get("value"), row.get("threshold")
     zh = language == "zh"
     phase = row.get("phase") if pd.notna(row.get("phase")) else ""  # (NaN: the base weights)
     phase = f"（阶段「{phase}」）" if phase and zh else f" (phase {phase})" if phase else ""  # (a phase's name is the plan's)
-    name = label_with_unit(key, language, currency) if key in CATALOGUE else key
-    labels = [label_with_unit(k, language, currency) if k in CATALOGUE else k for k in key.split(", ")]
+    named_in = None if zh else currency  # (a Chinese sentence names 「销售额」, its amounts say 元)
+    name = label_with_unit(key, language, named_in) if key in CATALOGUE else key
+    labels = [label_with_unit(k, language, named_in) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
     people = int(row["people"]) if pd.notna(row.get("people")) else 0
 

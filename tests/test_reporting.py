@@ -2162,27 +2162,28 @@ def test_money_gives_the_plan_s_currency_and_the_payout_total_reads_to_the_cent(
 
 
 @pytest.mark.parametrize("language, currency, text", [
-    ("zh", "元", "马伟刚：做得好的是「成交率」；需要提升的是「销售额（元）」；下一步：把「销售额（元）」从 16,336 提升到 "
-                 "44,500（目标）。"),
+    ("zh", "元", "马伟刚：做得好的是「成交率」；需要提升的是「销售额」；下一步：把「销售额」从 16,336 元提升到 "
+                 "44,500 元（目标）。"),
     ("en", "CNY", "马伟刚: strong on Close rate; gap on Revenue (CNY); next step: raise Revenue (CNY) from 16,336 to "
                   "44,500 (the target)."),
     ("zh", None, "马伟刚：做得好的是「成交率」；需要提升的是「销售额」；下一步：把「销售额」从 16,336 提升到 44,500（目标）。"),
 ], ids=["zh", "en", "none"])
 def test_a_feedback_card_names_money_with_the_plan_s_currency(language, currency, text):
     """A card read 把「销售额」从 16,336 提升到 44,500 with report.currency set, while the
-    summary and payout table above it say 元: the KPI is named with its unit, as a time is
-    (有效沟通时长（分钟）); 16,336.4 rounds to 16,336. Without the setting it reads as before."""
+    summary and payout table above it say 元: the amounts now say it (a Chinese sentence
+    names the KPI without it; an English one names Revenue (CNY), as a time is named with its
+    unit); 16,336.4 rounds to 16,336. Without the setting it reads as before."""
     from salesperf_kit.reporting import feedback_sentence
 
     card = {"name": "马伟刚", "strength_kpi": "close_rate", "gap_kpi": "revenue", "next_step_kpi": "revenue",
             "next_step_value": 16336.4, "next_step_target": 44500.0, "next_step_basis": "target"}
     assert feedback_sentence(card, language, currency) == text
     tied = {"name": "Ann", "strength_kpi": "calls", "gap_kpi": None, "tied_kpis": "aov"}
-    assert feedback_sentence(tied, "zh", "元") == "Ann：做得好的是「呼叫量」；同岗位所有人在「客单价（元）」上的得分相同。"
+    assert feedback_sentence(tied, "zh", "元") == "Ann：做得好的是「呼叫量」；同岗位所有人在「客单价」上的得分相同。"
 
 
 @pytest.mark.parametrize("language, currency, dominates, outearns", [
-    ("zh", "元", "岗位 组长：单一指标「销售额（元）」占权重 50%，方案过于依赖一个指标。",
+    ("zh", "元", "岗位 组长：单一指标「销售额」占权重 50%，方案过于依赖一个指标。",
      "最低等级中有人的浮动薪酬（12,346 元）高于最高等级的中位数（9,876 元）。"),
     ("en", "CNY", "Role Team lead: Revenue (CNY) carries 50% of the weight; the plan leans on one metric.",
      "Someone in the bottom grade earns more variable pay (12,346 CNY) than the top grade's median (9,876 CNY)."),
@@ -2214,11 +2215,14 @@ def test_the_report_s_cards_and_diagnostics_give_the_plan_s_currency(no_reviews,
                           period="2026-10", language=language)
     zh = language == "zh"
     assert report.diagnostics().paragraphs[0] == (
-        "岗位 组长：单一指标「销售额（元）」占权重 50%，方案过于依赖一个指标。" if zh else
+        "岗位 组长：单一指标「销售额」占权重 50%，方案过于依赖一个指标。" if zh else
         "Role Team lead: Revenue (CNY) carries 50% of the weight; the plan leans on one metric.")
     cards = report.feedback().paragraphs
-    named, bare = ("「销售额（元）」", "「销售额」") if zh else ("Revenue (CNY)", "Revenue;")
-    assert [c for c in cards if named in c] and not [c for c in cards if bare in c]
+    if zh:  # 把「销售额」从 16,336 元提升到 44,500 元: the amounts say the unit
+        steps = [c for c in cards if "下一步：把「销售额」从 " in c]
+        assert steps and all(re.search(r"从 [\d,]+ 元提升到 [\d,]+ 元", c) for c in steps), steps
+    else:
+        assert [c for c in cards if "Revenue (CNY)" in c] and not [c for c in cards if "Revenue;" in c]
 
 
 def _cut_copy(folder, dest, last_day: str):
