@@ -1347,6 +1347,20 @@ def company_targets(targets: pd.DataFrame | None, period) -> pd.Series:
     return pd.Series(out, name="target", dtype="float64")
 
 
+def _team_and_person_targets(targets: pd.DataFrame, period, employees: pd.DataFrame
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The targets of additive KPIs for ``period``: the team rows, and the personal rows with
+    each person's team (from ``employees``) in ``team``."""
+    from .kpis import ADDITIVE_TARGETS, targets_for
+
+    rows = targets_for(targets, period)
+    rows = rows[rows["kpi"].isin(ADDITIVE_TARGETS)]
+    team_of = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")["team"]
+    team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
+    person_rows = rows[rows["employee_id"].notna()]
+    return team_rows, person_rows.assign(team=person_rows["employee_id"].astype(str).map(team_of))
+
+
 def team_target_gaps(targets: pd.DataFrame | None, period, employees: pd.DataFrame,
                      tolerance: float = 0.005) -> pd.DataFrame:
     """The teams whose members' targets for ``period`` add up to more or less than the
@@ -1357,17 +1371,10 @@ def team_target_gaps(targets: pd.DataFrame | None, period, employees: pd.DataFra
     The company-wide gap of :func:`target_levels` nets the teams out: one team's people 6.2 %
     above their team beside four teams 2.4 % below read as 0.6 % below. Returns ``kpi``,
     ``team``, ``target`` (the team row), ``people`` and ``gap``, by KPI and team."""
-    from .kpis import ADDITIVE_TARGETS, targets_for
-
     cols = ["kpi", "team", "target", "people", "gap"]
     if targets is None or len(targets) == 0 or "team" not in employees:
         return pd.DataFrame(columns=cols)
-    rows = targets_for(targets, period)
-    rows = rows[rows["kpi"].isin(ADDITIVE_TARGETS)]
-    team_of = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")["team"]
-    team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
-    person_rows = rows[rows["employee_id"].notna()]
-    person_rows = person_rows.assign(team=person_rows["employee_id"].astype(str).map(team_of))
+    team_rows, person_rows = _team_and_person_targets(targets, period, employees)
     teams = team_rows.assign(team=team_rows["team"].astype(str)).groupby(["kpi", "team"])["target"].sum()
     people = person_rows.dropna(subset=["team"]).assign(team=lambda x: x["team"].astype(str)).groupby(
         ["kpi", "team"])["target"].sum()
@@ -1394,17 +1401,10 @@ def target_levels(targets: pd.DataFrame | None, period, employees: pd.DataFrame,
     apart (a cushion on purpose, or a cascade not redone). Returns ``kpi``, ``teams``,
     ``people``, ``n_teams``, ``all_teams`` (every team with a target has personal rows too).
     """
-    from .kpis import ADDITIVE_TARGETS, targets_for
-
     cols = ["kpi", "teams", "people", "n_teams", "all_teams"]
     if targets is None or len(targets) == 0 or "team" not in employees:
         return pd.DataFrame(columns=cols)
-    rows = targets_for(targets, period)
-    rows = rows[rows["kpi"].isin(ADDITIVE_TARGETS)]
-    team_of = employees.assign(employee_id=employees["employee_id"].astype(str)).set_index("employee_id")["team"]
-    team_rows = rows[rows["employee_id"].isna() & rows["team"].notna()]
-    person_rows = rows[rows["employee_id"].notna()]
-    person_rows = person_rows.assign(team=person_rows["employee_id"].astype(str).map(team_of))
+    team_rows, person_rows = _team_and_person_targets(targets, period, employees)
     out = []
     for kpi in sorted(set(team_rows["kpi"]) & set(person_rows["kpi"])):
         by_team = team_rows[team_rows["kpi"] == kpi].groupby(team_rows["team"].astype(str))["target"].sum()

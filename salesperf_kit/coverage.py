@@ -58,16 +58,21 @@ def _inside(value: str, p: Period) -> bool:
 def sheet_periods(dataset) -> list[str]:
     """The KPI sheet's periods (2026-09, 2026-Q3, ...) in order of their start, if it has any."""
     tables, _ = tables_and_lazy(dataset)
-    sheet = tables.get("kpi_sheet")
+    return [str(q) for q in periods_of_sheet(tables.get("kpi_sheet"))]
+
+
+def periods_of_sheet(sheet: pd.DataFrame | None) -> list[Period]:
+    """The periods a KPI sheet's rows are for, each once, in order of their start (values that
+    name no period, which the loader reports, are passed over)."""
     if sheet is None or "period" not in sheet:
         return []
     found = []
     for value in sheet["period"].dropna().astype(str).unique():
         try:
             found.append(parse_period(value))
-        except Exception:
+        except SalesperfError:
             continue
-    return [str(q) for q in sorted(found, key=lambda q: (q.start, q.end))]
+    return sorted(found, key=lambda q: (q.start, q.end))
 
 
 def has_records(dataset, period) -> bool:
@@ -234,40 +239,13 @@ def as_it_stood_on(dataset, day) -> tuple[object, dict[str, int]]:
     import dataclasses
 
     day = pd.Timestamp(day).normalize()
-    cutoff = day + pd.Timedelta(days=1)
     tables, lazy = tables_and_lazy(dataset)
-    left: dict[str, int] = {}
-    notes: list[Problem] = []
-    for table, col in (*DATED, ("inventory", "date")):
+    for table, _ in (*DATED, ("inventory", "date")):
         if table in lazy and table not in tables:
             tables[table] = pd.read_parquet(lazy.pop(table))
-        df = tables.get(table)
-        if df is None or col not in df:
-            continue
-        late = pd.to_datetime(df[col], errors="coerce") >= cutoff
-        df = df[~late].copy()
-        if late.any():
-            left[table] = int(late.sum())
-        if table == "orders":
-            if "refunded_at" in df:
-                later = pd.to_datetime(df["refunded_at"], errors="coerce") >= cutoff
-                if "status" in df:
-                    if (later & (df["status"] == "refunded")).any():
-                        left["refunds_undone"] = int((later & (df["status"] == "refunded")).sum())
-                    df.loc[later & (df["status"] == "refunded"), "status"] = "completed"
-                df.loc[later, "refunded_at"] = pd.NaT
-            if "paid_date" in df:
-                later = pd.to_datetime(df["paid_date"], errors="coerce") >= cutoff
-                if later.any():
-                    left["payments_undone"] = int(later.sum())
-                df.loc[later, "paid_date"] = pd.NaT
-                if "paid_amount" in df:
-                    df.loc[later, "paid_amount"] = 0.0
-            if "shipped_at" in df:
-                df.loc[pd.to_datetime(df["shipped_at"], errors="coerce") >= cutoff, "shipped_at"] = pd.NaT
-        if table == "service" and "resolved_at" in df:
-            df.loc[pd.to_datetime(df["resolved_at"], errors="coerce") >= cutoff, "resolved_at"] = pd.NaT
-        tables[table] = df
+    tables, left = cut_at(tables, day + pd.Timedelta(days=1))
+    notes: list[Problem] = []
+    for table, _ in (*DATED, ("inventory", "date")):
         zh_table = TABLES[table].zh if table in TABLES else table
         if table in left:
             notes.append(Problem(
@@ -289,3 +267,44 @@ def as_it_stood_on(dataset, day) -> tuple[object, dict[str, int]]:
         return tables, left
     return dataclasses.replace(dataset, tables=tables, lazy=lazy,
                                warnings=[*getattr(dataset, "warnings", []), *notes]), left
+
+
+def cut_at(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+    """The tables as they stood just before ``cutoff``: rows of the dated tables (and the
+    inventory snapshots) dated from ``cutoff`` on left out; of the orders kept, a refund, a
+    payment or a shipment recorded from then on not known yet (a refunded order reads as
+    completed, an order paid later as unpaid); a ticket resolved from then on still open.
+    Rows without a date are kept. Returns the tables and what was left out: rows per table,
+    and ``"refunds_undone"`` / ``"payments_undone"`` (a kind with nothing is not named)."""
+    out = dict(tables)
+    left: dict[str, int] = {}
+    for table, col in (*DATED, ("inventory", "date")):
+        df = out.get(table)
+        if df is None or col not in df:
+            continue
+        late = pd.to_datetime(df[col], errors="coerce") >= cutoff
+        df = df[~late].copy()
+        if late.any():
+            left[table] = int(late.sum())
+        if table == "orders":
+            if "refunded_at" in df:
+                later = pd.to_datetime(df["refunded_at"], errors="coerce") >= cutoff
+                if "status" in df:
+                    undone = later & (df["status"] == "refunded")
+                    if undone.any():
+                        left["refunds_undone"] = int(undone.sum())
+                    df.loc[undone, "status"] = "completed"
+                df.loc[later, "refunded_at"] = pd.NaT
+            if "paid_date" in df:
+                later = pd.to_datetime(df["paid_date"], errors="coerce") >= cutoff
+                if later.any():
+                    left["payments_undone"] = int(later.sum())
+                df.loc[later, "paid_date"] = pd.NaT
+                if "paid_amount" in df:
+                    df.loc[later, "paid_amount"] = 0.0
+            if "shipped_at" in df:
+                df.loc[pd.to_datetime(df["shipped_at"], errors="coerce") >= cutoff, "shipped_at"] = pd.NaT
+        if table == "service" and "resolved_at" in df:
+            df.loc[pd.to_datetime(df["resolved_at"], errors="coerce") >= cutoff, "resolved_at"] = pd.NaT
+        out[table] = df
+    return out, left

@@ -559,13 +559,10 @@ def _coverage(tables: dict[str, pd.DataFrame], kpi: str) -> tuple[Period, Period
         lo.append(first if days.iloc[0] - first.start <= tol else first.shift(1))
         hi.append(last if last.last_day - days.iloc[-1] <= tol else last.shift(-1))
     sheet = tables.get("kpi_sheet")
-    if sheet is not None and "period" in sheet and kpi in sheet:
-        ps = []
-        for v in sheet["period"].dropna().astype(str).unique():
-            try:
-                ps.append(parse_period(v))
-            except SalesperfError:
-                continue
+    if sheet is not None and kpi in sheet:
+        from .coverage import periods_of_sheet
+
+        ps = periods_of_sheet(sheet)
         if ps:
             lo.append(min(m for p in ps for m in p.months()))
             hi.append(max(m for p in ps for m in p.months()))
@@ -1480,35 +1477,16 @@ _DAILY = {
 
 
 def _as_of_tables(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    """The data as they stood at the end of the day before ``cutoff`` (events after it unknown).
+    """The data as they stood at the end of the day before ``cutoff`` (events after it unknown:
+    :func:`~salesperf_kit.coverage.cut_at`).
 
-    Only when the data go on past it (a day looked back on): their rows from ``cutoff`` on
-    go, and the payments and refunds recorded after it are undone. Data that hold nothing
-    dated from ``cutoff`` on (an export that ends before the period does) are returned as
-    they are: an order refunded after their last day was refunded when the export was taken,
-    and the summary, scorecard and pay leave it out, so goal tracking must too."""
-    if not _goes_past(tables, cutoff):
-        return tables
-    out = dict(tables)
-    for name, col in _DATE_COLUMNS.items():
-        df = out.get(name)
-        if df is None or col not in df:
-            continue
-        df = df[pd.to_datetime(df[col], errors="coerce") < cutoff].copy()
-        if name == "orders":
-            if "paid_date" in df:
-                late = pd.to_datetime(df["paid_date"], errors="coerce") >= cutoff
-                df.loc[late, "paid_date"] = pd.NaT
-                if "paid_amount" in df:
-                    df.loc[late, "paid_amount"] = 0.0
-            if "refunded_at" in df and "status" in df:
-                late = pd.to_datetime(df["refunded_at"], errors="coerce") >= cutoff
-                df.loc[late & (df["status"] == "refunded"), "status"] = "completed"
-                df.loc[late, "refunded_at"] = pd.NaT
-        if name == "service" and "resolved_at" in df:
-            df.loc[pd.to_datetime(df["resolved_at"], errors="coerce") >= cutoff, "resolved_at"] = pd.NaT
-        out[name] = df
-    return out
+    Only when the data go on past it (a day looked back on). Data that hold nothing dated
+    from ``cutoff`` on (an export that ends before the period does) are returned as they
+    are: an order refunded after their last day was refunded when the export was taken, and
+    the summary, scorecard and pay leave it out, so goal tracking must too."""
+    from .coverage import cut_at
+
+    return cut_at(tables, cutoff)[0] if _goes_past(tables, cutoff) else tables
 
 
 def _goes_past(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> bool:
