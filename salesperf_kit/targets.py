@@ -1813,7 +1813,7 @@ def _scale_additive(rows: pd.DataFrame, factor: float, unit: float) -> pd.Series
 
 
 def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | None = None,
-              unit: float = 1.0, apply_from=None, as_of=None, computed=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+              unit: float | None = None, apply_from=None, as_of=None, computed=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply calibration rules (目标校准, the Act of PDCA) to the targets of later periods.
 
     For each rule (:class:`~salesperf_kit.params.CalibrationRule`), with the company value of
@@ -1856,7 +1856,11 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
         ``targets.calibration`` of the parameter file.
     options : dict, optional
         ``kpi_options``.
-    unit : float, default 1
+    unit : float, optional
+        What adjusted additive targets are rounded to; by default, as the KPI's targets are
+        written (:func:`_written_in`: 1,000, 100 or 10 when every one is a multiple of it and
+        it is small beside them, else 1): revenue targets in hundreds (31,100) stay in
+        hundreds after −10 % (28,000, not 27,990).
     apply_from : str or Period, optional
         First period to adjust; default the period after ``period``.
 
@@ -1978,9 +1982,10 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
             persons = sel & out["employee_id"].notna()
             before = _summary(out, sel, additive, team_of)
             if additive:
+                step = unit if unit is not None else _written_in(out.loc[out["kpi"] == adj, "target"])
                 for per in periods:
                     idx = sel & (out["period"].astype(str) == per)
-                    out.loc[idx, "target"] = _scale_additive(out[idx], 1 + frac, unit).to_numpy()
+                    out.loc[idx, "target"] = _scale_additive(out[idx], 1 + frac, step).to_numpy()
             else:
                 scaled = out.loc[sel, "target"] * (1 + frac)
                 out.loc[sel, "target"] = [_round_level(adj, x) for x in scaled]
@@ -1994,6 +1999,19 @@ def calibrate(targets: pd.DataFrame, dataset, period, rules, *, options: dict | 
             "fraction", "periods", "before", "after", "reason", "baseline_periods", "value_to_date", "days_elapsed",
             "days_in_period", "missing", "missing_zh", "baseline_used", "baseline_days", "no_targets"]
     return out, pd.DataFrame(log_rows, columns=cols)
+
+
+def _written_in(targets: pd.Series) -> float:
+    """The round unit targets are written in: 1,000, 100 or 10 when every non-zero one is a
+    multiple of it and it is at most 1 % of their median (31,100 in hundreds; 100, 200 and
+    300 are not, or +10 % could not move them), else 1 (new-customer targets of 15 and 3)."""
+    values = pd.to_numeric(targets, errors="coerce").dropna()
+    values = np.abs(values[values != 0].to_numpy(dtype="float64"))
+    for step in (1000.0, 100.0, 10.0):
+        if (len(values) and step <= 0.01 * float(np.median(values))
+                and np.allclose(np.round(values / step) * step, values, rtol=0, atol=1e-6)):
+            return step
+    return 1.0
 
 
 def _fully_covered(dataset, q: Period) -> bool:

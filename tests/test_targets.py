@@ -1265,3 +1265,25 @@ def test_a_calibration_rule_that_cannot_be_judged_says_what_the_data_lack(traffi
         "the data (they begin on 2027-01-01) cover none of the 3 baseline periods before 2027-01 "
         "(2026-10 .. 2026-12) in full, so there is nothing to compare with",
         "数据始于 2027-01-01，没有完整覆盖 2027-01 之前的 3 个基准期（2026-10 至 2026-12 期间）中的任何一期，无从比较"]
+
+
+def test_calibrated_targets_are_rounded_as_the_targets_are_written(cac_data):
+    """Revenue targets written in hundreds (e1 31,100, e2 18,900, e3 20,000; teams T1 50,000,
+    T2 20,000) lowered by 10 % stay in hundreds: the company's 70,000 becomes 63,000, T1
+    45,000 and T2 18,000, and T1's people 27,990 and 17,010 become 28,000 and 17,000 (the
+    largest remainder keeps their sum, 45,000); new-customer targets of 6, 4 and 5 keep ones."""
+    from salesperf_kit.params import CalibrationRule
+
+    per = {"e1": 31_100.0, "e2": 18_900.0, "e3": 20_000.0}
+    rows = [(f"2027-{m:02d}", e, "T1" if e != "e3" else "T2", "revenue", v) for m in (5, 6) for e, v in per.items()]
+    rows += [(f"2027-{m:02d}", None, t, "revenue", v) for m in (5, 6) for t, v in (("T1", 50_000.0), ("T2", 20_000.0))]
+    targets = pd.concat([cac_data["targets"], pd.DataFrame(rows, columns=cac_data["targets"].columns)],
+                        ignore_index=True)
+    rule = CalibrationRule(name="CAC +30%", kpi="cac", change_at_least=0.3, adjust={"revenue": -0.10,
+                                                                                   "new_customers": -0.2})
+    new, _ = calibrate(targets, cac_data, "2027-04", [rule])
+    may = new[(new["period"] == "2027-05") & (new["kpi"] == "revenue")]
+    assert _people(may).set_index("employee_id")["target"].to_dict() == {"e1": 28_000.0, "e2": 17_000.0, "e3": 18_000.0}
+    assert _teams(may).set_index("team")["target"].to_dict() == {"T1": 45_000.0, "T2": 18_000.0}
+    may = new[(new["period"] == "2027-05") & (new["kpi"] == "new_customers")]
+    assert _people(may).set_index("employee_id")["target"].to_dict() == {"e1": 5.0, "e2": 3.0, "e3": 4.0}
