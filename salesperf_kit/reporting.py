@@ -34,7 +34,7 @@ from .coverage import (DATED, as_it_stood_on, date_spans, export_end, export_sta
                        require_records)
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
-from .kpis import ADDITIVE_TARGETS, DEFAULT_SETS, KPIResult, compute_kpis
+from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
 from .loaders import load_plan_data, mostly_zero
 from .params import Params, load_params
 from .periods import Period, parse_period
@@ -533,9 +533,10 @@ class Report:
             idle = [m for m in idle if m.end <= first or m.start > last]
         if not idle or len(idle) == len(months):
             return analysis.company_targets(table, self.period), []
-        parts = pd.concat([analysis.company_targets(table, m) for m in months if m not in idle]).groupby(level=0)
-        summed, mean = parts.sum(), parts.mean()  # (a rate's monthly targets averaged, as targets_for does)
-        return summed.where(summed.index.isin(ADDITIVE_TARGETS), mean).rename("target"), [str(m) for m in idle]
+        # the period's targets without those months' rows (a quarter's own row, which replaces
+        # its months, counts as it does in goal tracking)
+        idle = [str(m) for m in idle]
+        return analysis.company_targets(self._targets_without(idle), self.period), idle
 
     def _targets_without(self, idle: list[str]) -> pd.DataFrame | None:
         """The targets table without the monthly rows of ``idle`` (months without data)."""

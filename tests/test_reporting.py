@@ -2767,3 +2767,25 @@ def test_a_logarithmic_funnel_axis_has_no_tick_at_0_and_still_shows_a_0_count():
     inside = ax.get_window_extent(renderer)
     assert len(zero) == 1 and inside.y0 <= zero[0].get_window_extent(renderer).y0 < inside.y1
     plt.close(fig)
+
+
+def test_a_year_s_target_counts_a_quarter_row_in_place_of_its_months(online_small, tmp_path):
+    """A revised 2026-Q3 target for one team beside its monthly rows: the year's report,
+    whose data end in October, gave the monthly rows' sum as its target while goal tracking
+    took the quarter's row. By hand: the teams' revenue rows of January to October 2026, less
+    that team's July to September rows, plus its quarter row."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(online_small, data)
+    t = pd.read_csv(data / "targets.csv", dtype={"period": str, "employee_id": str})
+    teams = t[t["employee_id"].isna() & (t["kpi"] == "revenue") & t["period"].str.startswith("2026")]
+    team = sorted(teams["team"].unique())[0]
+    q3 = teams[(teams["team"] == team) & teams["period"].isin(["2026-07", "2026-08", "2026-09"])]["target"].sum()
+    row = {"period": "2026-Q3", "employee_id": None, "team": team, "kpi": "revenue", "target": q3 - 10_000}
+    pd.concat([t, pd.DataFrame([row])], ignore_index=True).to_csv(data / "targets.csv", index=False)
+    expected = teams["target"].sum() - q3 + (q3 - 10_000)
+    report = build_report(business="online", params_file=str(PARAMS_DIR / "online.yaml"), data_path=str(data),
+                          period="2026", language="en")
+    table = report.summary().table.set_index("KPI")
+    assert table.loc["Revenue (CNY)", "Target"] == f"{expected:,.0f}"
