@@ -817,7 +817,8 @@ def heatmap_order(scorecard_table: pd.DataFrame, roles: Sequence[str] = ()) -> l
 
     By role, so that each role's KPIs make one block of the map (the roles in the order of
     ``roles``, the plan's, then any other in order of appearance); within a role by team
-    (alphabetical); within a team by rank, best first (people without a rank last, in
+    (by name, and by the numbers in it: 一部 before 二部); within a team by rank, best first
+    (people without a rank last, in
     their order in the table).
 
     Parameters
@@ -835,9 +836,11 @@ def heatmap_order(scorecard_table: pd.DataFrame, roles: Sequence[str] = ()) -> l
     _require(scorecard_table, ["employee_id", "role"], "heatmap_order")
     t = scorecard_table.reset_index(drop=True)
     seen = list(dict.fromkeys([*roles, *t["role"].astype(str)]))
+    teams = t["team"].astype(str) if "team" in t else pd.Series("", index=t.index)
+    in_order = {team: i for i, team in enumerate(sorted(teams.unique(), key=natural_key))}  # 一部, 二部, 三部
     keys = pd.DataFrame({
         "role": t["role"].astype(str).map(seen.index),
-        "team": t["team"].astype(str) if "team" in t else "",
+        "team": teams.map(in_order),
         "rank": pd.to_numeric(t["rank"], errors="coerce") if "rank" in t else np.nan})
     order = keys.sort_values(["role", "team", "rank"], kind="mergesort", na_position="last").index
     return t.loc[order, "employee_id"].astype(str).tolist()

@@ -927,6 +927,10 @@ def test_heatmap_order_groups_people_by_role_then_team_best_first():
     assert an.heatmap_order(table, ["lead", "rep"]) == ["L2", "L1", "a3", "a1", "a2", "b1", "t1"]
     # without the plan's roles, in order of appearance: rep first
     assert an.heatmap_order(table)[:4] == ["a3", "a1", "a2", "b1"]
+    # teams by the numbers in their names: 电销一部, 电销二部, 电销三部 (text order: 一, 三, 二)
+    table = pd.DataFrame({"employee_id": ["x3", "x2", "x1"], "role": "rep", "team": ["电销三部", "电销二部", "电销一部"],
+                          "rank": [1, 2, 3]})
+    assert an.heatmap_order(table) == ["x1", "x2", "x3"]
 
 
 def test_a_kpi_s_statistics_cover_the_roles_scored_on_it_or_doing_that_work():
