@@ -694,6 +694,8 @@ class Report:
         for r in levels[levels["kpi"].isin(kpis)].itertuples():
             unit = CATALOGUE[r.kpi].unit
             teams, people = (_fmt(v, unit, language=self.language) for v in (r.teams, r.people))
+            if self.zh and unit == "currency" and self.currency:  # 团队目标合计 2,253,000 元
+                teams, people = f"{teams} {self.currency}", f"{people} {self.currency}"
             gap = _fmt(abs(r.people / r.teams - 1), "ratio") if r.teams else ""
             more = r.people > r.teams
             # team by team: a net gap hides a team whose people are above it beside others below
@@ -1869,8 +1871,13 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
     zh = language == "zh"
     rules = params.targets.calibration
 
-    def _label(kpi: str) -> str:
-        return label_with_unit(kpi, language, params.currency(language))
+    money = params.currency(language)
+
+    def _label(kpi: str) -> str:  # (a Chinese sentence names 「客户获取成本」 and says 元 after the amounts)
+        return label_with_unit(kpi, language, None if zh else money)
+
+    def _amount(x: str, unit: str | None) -> str:
+        return f"{x} {money}" if zh and money and unit == "currency" and x != "–" else x
 
     periods_of = {rule.name: rule.baseline_periods for rule in rules}
     lines = []
@@ -1894,7 +1901,7 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
         if change != "–" and r["change"] > 0:
             change = "+" + change
         thr = r["threshold"]
-        value, baseline = (_fmt(r[c], unit, language=language) for c in ("value", "baseline"))
+        value, baseline = (_amount(_fmt(r[c], unit, language=language), unit) for c in ("value", "baseline"))
         d, days = r["days_elapsed"], r["days_in_period"]
         # (a part of the period: the days it covers, against the same days of the baseline)
         now = (f"本期 {value}" if zh else value) if d >= days else \
@@ -1943,7 +1950,7 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
             before, after = (_fmt(r.get(c)) if pd.isna(r.get(c)) else f"{r[c] * 100:.2f}%"
                              for c in ("before", "after"))
         else:
-            before, after = _fmt_step(r.get("before"), r.get("after"), adj_unit, language)
+            before, after = (_amount(x, adj_unit) for x in _fmt_step(r.get("before"), r.get("after"), adj_unit, language))
         frac = _fmt(r.get("fraction"), "ratio")
         frac = "+" + frac if frac != "–" and r["fraction"] > 0 else frac
         span = r.get("periods") or ""

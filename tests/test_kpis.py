@@ -1102,7 +1102,8 @@ def test_kpi_sheet_blank_cell_is_no_value_in_the_month_and_in_the_quarter(employ
     nov = compute_kpis(data, "2026-11", kpis=["revenue", "orders"])
     assert_kpi(nov, "revenue", {"E1": NAN})
     [note] = [n for n in nov.notices if "blank" in n]
-    assert "revenue of Ann (E1) in 2026-11. A blank is no value, not 0. Fix" in note
+    assert "revenue of Ann (E1) in 2026-11. A blank is no value, not 0; team and company totals count the others " \
+        "only, so they read low. Fix" in note
     # a blank in a column no KPI reads says nothing
     assert not [n for n in compute_kpis(data, "2026-Q4", kpis=["orders"]).notices if "blank" in n]
 
@@ -1455,11 +1456,11 @@ def test_people_who_did_not_work_in_the_period_are_left_out(employees):
     # 1,120 over the 3 people who worked in October (not 5)
     assert_row(res.rollup("company"), "company", "company", {"headcount": 3, "per_capita_output": 1120 / 3})
     assert [str(n).split(":")[0] for n in res.notices] == [
-        "2 people of the employees table did not work in 2026-10 (hired after 2026-10-31 or left before "
+        "2 people did not work in 2026-10 (hired after 2026-10-31 or left before "
         "2026-10-01, by hire_date and leave_date) and had no records in it",
         "1 person has records in 2026-10 although the employees table says they did not work in it (hired after "
         "2026-10-31 or left before 2026-10-01)"]
-    assert res.notices[0].zh.startswith("员工表中有 2 人在 2026-10 不在职")
+    assert res.notices[0].zh.startswith("有 2 人在 2026-10 不在职")
     # the people kept are named, with the date that rules them out, so that they can be checked
     name = employees.set_index("employee_id").at["E3", "name"]
     assert str(res.notices[1]).split(": ", 1)[1] == (

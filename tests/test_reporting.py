@@ -896,7 +896,7 @@ def test_goals_of_a_closed_period_say_who_missed_and_the_figures_a_rule_compared
         assert orders == f"Orders: {short} of the {n} people with a target missed it (in all {done:,} against {target:,.0f}, {rate})."
     if language == "zh":
         assert head == f"{people} 人中有 {missed} 人未达成本期目标。"
-        assert f"本期 {cac:,.2f}，前 3 期（2026-07 至 2026-09）均值 {baseline:,.2f}" in rule and "+30% 或以上时触发" in rule
+        assert f"客户获取成本本期 {cac:,.2f} 元，前 3 期（2026-07 至 2026-09）均值 {baseline:,.2f} 元" in rule and "+30% 或以上时触发" in rule
     else:
         assert head == f"{missed} of the {people} people with a target missed it this period."
         assert f"{cac:,.2f} against {baseline:,.2f} on average over the previous 3 periods (2026-07 .. 2026-09)" in rule
@@ -988,7 +988,7 @@ def test_a_fired_rule_gives_signed_changes_targets_in_their_unit_and_the_months(
     lines = [p for p in report.goals().paragraphs if "流量变化" in p or "Traffic change" in p]
     revenue, rate = (line.split("：" if language == "zh" else "): ", 1)[1] for line in lines)
     if language == "zh":
-        assert revenue == "2026-11 的销售额（元）目标（合计）调整 -5.0%，调整前 3,000，调整后 2,850。"
+        assert revenue == "2026-11 的销售额目标（合计）调整 -5.0%，调整前 3,000 元，调整后 2,850 元。"
         assert rate == "2026-11 的页面转化率目标（各人均值）调整 +5.0%，调整前 3.78%，调整后 3.97%。"
     else:
         assert revenue == "Revenue (CNY) targets of 2026-11 (total) -5.0%, before 3,000, after 2,850."
@@ -1346,7 +1346,7 @@ def test_the_audit_names_people_as_the_table_beside_it_does(no_reviews_report):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "销售额的团队目标合计 200,000（1 个同时设有个人目标的团队），个人目标合计 {people}，比团队目标低 {gap}："
+    ("zh", "销售额的团队目标合计 200,000 元（1 个同时设有个人目标的团队），个人目标合计 {people} 元，比团队目标低 {gap}："
            "上表的目标按团队目标计，目标跟踪按个人目标计。分团队看，个人目标合计与团队目标相差超过 0.5% 的有："
            "{team} 个人 {people} 比团队 200,000 低 {gap}。"),
     ("en", "The team targets for Revenue (CNY) add up to 200,000 (the one team that also has personal targets), the "
@@ -2281,7 +2281,7 @@ def test_a_mid_quarter_summary_measures_target_attainment_on_one_basis(online_sm
     assert sales_row["目标"] == f"{target('2026-07', '2026-08'):,.0f}" and sales_row["完成率"] == f"{actual:.1%}"
     # and the sentence on team and personal targets counts the same months
     levels = [p for p in section.paragraphs if "的团队目标合计" in p]
-    assert levels and levels[0].startswith(f"销售额的团队目标合计 {target('2026-07', '2026-08'):,.0f}，")
+    assert levels and levels[0].startswith(f"销售额的团队目标合计 {target('2026-07', '2026-08'):,.0f} 元，")
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -483,9 +483,10 @@ def _blank_cells_notice(blanks: list[tuple[str, str, str]], used: set[str], leve
     sums_zh = f"；{p} 各月中有一个月为空的合计也没有数值" if months else ""
     return [Note(
         f"The KPI sheet has {n} blank cell{'s' * (n != 1)} in {p}: {', '.join(en)}. A blank is no value, "
-        f"not 0{sums_en}. Fix: write 0 where the export leaves a zero blank, else fill in the figure.",
-        f"指标表在 {p} 有 {n} 个空单元格：{'、'.join(zh)}。空白表示没有数值，不按 0 计{sums_zh}。"
-        "修改方法：若导出文件把 0 留空，请填 0；否则补上实际数值。")]
+        f"not 0{sums_en}; team and company totals count the others only, so they read low. Fix: write 0 where "
+        "the export leaves a zero blank, else fill in the figure.",
+        f"指标表在 {p} 有 {n} 个空单元格：{'、'.join(zh)}。空白表示没有数值，不按 0 计{sums_zh}；团队和公司合计只计其他人，"
+        "因此偏低。修改方法：若导出文件把 0 留空，请填 0；否则补上实际数值。")]
 
 
 def _fact_in_sheet(fact: str, cols: set[str], options: dict | None = None) -> bool:
@@ -825,9 +826,9 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
         n = int(drop.sum())
         dates, dates_zh = _outside_dates(p)
         notes.append(Note(
-            f"{n} {'person' if n == 1 else 'people'} of the employees table did not work in {p} ({dates}, by "
+            f"{n} {'person' if n == 1 else 'people'} did not work in {p} ({dates}, by "
             f"hire_date and leave_date) and had no records in it: left out of its KPIs, ranking and payouts.",
-            f"员工表中有 {n} 人在 {p} 不在职（{dates_zh}），本期也没有记录：不计入本期指标、排名和激励。"))
+            f"有 {n} 人在 {p} 不在职（{dates_zh}），本期也没有记录：不计入本期指标、排名和激励。"))
         employees = employees[~drop]
         ctx = ctx.restrict(employees)
     kept_people = absent[kept].reset_index(drop=True)
