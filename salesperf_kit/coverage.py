@@ -17,11 +17,13 @@ from .schemas import TABLES
 from .periods import Period, parse_period
 
 __all__ = ["DATED", "records_in", "has_records", "months_without_records", "date_spans", "require_records", "active_days", "usual_gap",
-           "export_end", "as_it_stood_on"]
+           "export_end", "as_it_stood_on", "cut_at", "rows_before"]
 
 #: The event tables and their date column.
 DATED = (("orders", "order_date"), ("calls", "started_at"), ("traffic", "date"), ("service", "opened_at"),
          ("activities", "date"))
+#: the dated tables and the inventory snapshots: what the data as they stood on a day leave out after it
+_CUT_TABLES = (*DATED, ("inventory", "date"))
 
 
 def _parquet(path) -> str:
@@ -240,12 +242,12 @@ def as_it_stood_on(dataset, day) -> tuple[object, dict[str, int]]:
 
     day = pd.Timestamp(day).normalize()
     tables, lazy = tables_and_lazy(dataset)
-    for table, _ in (*DATED, ("inventory", "date")):
+    for table, _ in _CUT_TABLES:
         if table in lazy and table not in tables:
             tables[table] = pd.read_parquet(lazy.pop(table))
     tables, left = cut_at(tables, day + pd.Timedelta(days=1))
     notes: list[Problem] = []
-    for table, _ in (*DATED, ("inventory", "date")):
+    for table, _ in _CUT_TABLES:
         zh_table = TABLES[table].zh if table in TABLES else table
         if table in left:
             notes.append(Problem(
@@ -269,6 +271,18 @@ def as_it_stood_on(dataset, day) -> tuple[object, dict[str, int]]:
                                warnings=[*getattr(dataset, "warnings", []), *notes]), left
 
 
+def rows_before(tables: dict[str, pd.DataFrame], end: pd.Timestamp, dated=DATED) -> dict[str, pd.DataFrame]:
+    """The tables without the rows of the ``dated`` tables (table, date column) from ``end``
+    on; rows without a date are kept, and what is known now of the rows kept stays (unlike
+    :func:`cut_at`), as for any earlier period: the part of a period a comparison reads."""
+    out = dict(tables)
+    for table, col in dated:
+        df = out.get(table)
+        if df is not None and col in df:
+            out[table] = df[~(pd.to_datetime(df[col], errors="coerce") >= end)]
+    return out
+
+
 def cut_at(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """The tables as they stood just before ``cutoff``: rows of the dated tables (and the
     inventory snapshots) dated from ``cutoff`` on left out; of the orders kept, a refund, a
@@ -278,7 +292,7 @@ def cut_at(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> tuple[dict[
     and ``"refunds_undone"`` / ``"payments_undone"`` (a kind with nothing is not named)."""
     out = dict(tables)
     left: dict[str, int] = {}
-    for table, col in (*DATED, ("inventory", "date")):
+    for table, col in _CUT_TABLES:
         df = out.get(table)
         if df is None or col not in df:
             continue

@@ -30,8 +30,8 @@ import pandas as pd
 from . import analysis, plots
 from ._repr import compact_repr
 from .catalogue import BUSINESS_LABELS, CATALOGUE, TEAM_FIGURES, Note, grouped, label_with_unit, with_unit_sign
-from .coverage import (DATED, as_it_stood_on, date_spans, export_end, export_start, has_records, months_without_records,
-                       require_records)
+from .coverage import (as_it_stood_on, date_spans, export_end, export_start, has_records, months_without_records,
+                       require_records, rows_before)
 from .exceptions import SalesperfError
 from .export import anonymise, anonymise_teams, column_labels, customer_pseudonym, pseudonyms, write_table
 from .kpis import DEFAULT_SETS, KPIResult, compute_kpis
@@ -278,7 +278,7 @@ class Report:
     def _name(self, kpi: str) -> str:
         """A KPI as a sentence names it: a Chinese sentence leaves the unit of money out of
         the name (「销售额」, not 「销售额（元）」) and writes it after the amounts."""
-        return label_with_unit(kpi, self.language, None if self.zh else self.currency)
+        return _sentence_label(kpi, self.language, self.currency)
 
     @property
     def currency(self) -> str | None:
@@ -690,52 +690,51 @@ class Report:
         employees = self.dataset.tables["employees"]
         levels = analysis.target_levels(table, self.period, employees)
         by_team = analysis.team_target_gaps(table, self.period, employees)
-        out = []
-        for r in levels[levels["kpi"].isin(kpis)].itertuples():
-            unit = CATALOGUE[r.kpi].unit
-            teams, people = (_fmt(v, unit, language=self.language) for v in (r.teams, r.people))
-            if self.zh and unit == "currency" and self.currency:  # 团队目标合计 2,253,000 元
-                teams, people = f"{teams} {self.currency}", f"{people} {self.currency}"
-            gap = _fmt(abs(r.people / r.teams - 1), "ratio") if r.teams else ""
-            more = r.people > r.teams
-            # team by team: a net gap hides a team whose people are above it beside others below
-            parts = [(g.team, _fmt(g.people, unit, language=self.language), _fmt(g.target, unit, language=self.language),
-                      _fmt(abs(g.gap), "ratio"), g.gap > 0) for g in by_team[by_team["kpi"] == r.kpi].itertuples()]
-            if self.zh:
-                where = "" if r.all_teams else f"（{r.n_teams} 个同时设有个人目标的团队）"
-                teamwise = ("分团队看，个人目标合计与团队目标相差超过 0.5% 的有：" + "；".join(
-                    f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts) + "。") if parts else ""
-                out.append(f"{self._name(r.kpi)}的团队目标合计 {teams}{where}，个人目标合计 {people}，比团队目标"
-                           f"{'高' if more else '低'} {gap}：上表的目标按团队目标计，目标跟踪按个人目标计。{teamwise}")
-            else:
-                where = "" if r.all_teams else (" (the one team that also has personal targets)" if r.n_teams == 1
-                                                else f" (the {r.n_teams} teams that also have personal targets)")
-                teamwise = (" Team by team, the personal targets differ from the team's by more than 0.5% in: " +
-                            "; ".join(f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
-                                      for t, p, g, d, m in parts) + ".") if parts else ""
-                out.append(f"The team targets for {self._name(r.kpi)} add up to {teams}{where}, the personal "
-                           f"targets to {people}, {gap} {'more' if more else 'less'}: the table above uses the "
-                           f"team targets, goal tracking the personal ones.{teamwise}")
-        # teams apart whose gaps net out in the company's totals
-        for kpi in [k for k in dict.fromkeys(by_team["kpi"]) if k in kpis and k not in set(levels["kpi"])]:
+        def teamwise(kpi: str) -> str:  # each team apart: 华中一组 个人 431,800 比团队 451,000 低 4.3%
             unit = CATALOGUE[kpi].unit
             parts = [(g.team, _fmt(g.people, unit, language=self.language), _fmt(g.target, unit, language=self.language),
                       _fmt(abs(g.gap), "ratio"), g.gap > 0) for g in by_team[by_team["kpi"] == kpi].itertuples()]
+            if self.zh:
+                return "；".join(f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts)
+            return "; ".join(f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
+                             for t, p, g, d, m in parts)
+
+        out = []
+        for r in levels[levels["kpi"].isin(kpis)].itertuples():
+            unit = CATALOGUE[r.kpi].unit
+            teams, people = (_amount_said(_fmt(v, unit, language=self.language), unit, self.language, self.currency)
+                             for v in (r.teams, r.people))  # 团队目标合计 2,253,000 元
+            gap = _fmt(abs(r.people / r.teams - 1), "ratio") if r.teams else ""
+            more = r.people > r.teams
+            # team by team: a net gap hides a team whose people are above it beside others below
+            apart = teamwise(r.kpi)
+            if self.zh:
+                where = "" if r.all_teams else f"（{r.n_teams} 个同时设有个人目标的团队）"
+                apart = f"分团队看，个人目标合计与团队目标相差超过 0.5% 的有：{apart}。" if apart else ""
+                out.append(f"{self._name(r.kpi)}的团队目标合计 {teams}{where}，个人目标合计 {people}，比团队目标"
+                           f"{'高' if more else '低'} {gap}：上表的目标按团队目标计，目标跟踪按个人目标计。{apart}")
+            else:
+                where = "" if r.all_teams else (" (the one team that also has personal targets)" if r.n_teams == 1
+                                                else f" (the {r.n_teams} teams that also have personal targets)")
+                apart = f" Team by team, the personal targets differ from the team's by more than 0.5% in: {apart}." \
+                    if apart else ""
+                out.append(f"The team targets for {self._name(r.kpi)} add up to {teams}{where}, the personal "
+                           f"targets to {people}, {gap} {'more' if more else 'less'}: the table above uses the "
+                           f"team targets, goal tracking the personal ones.{apart}")
+        # teams apart whose gaps net out in the company's totals
+        for kpi in [k for k in dict.fromkeys(by_team["kpi"]) if k in kpis and k not in set(levels["kpi"])]:
             out.append(f"{self._name(kpi)}的个人目标合计与团队目标合计相差不到 0.5%，但分团队看相差超过 0.5% 的有："
-                       + "；".join(f"{t} 个人 {p} 比团队 {g} {'高' if m else '低'} {d}" for t, p, g, d, m in parts)
-                       + "：高低相抵，合计看不出来。" if self.zh else
+                       f"{teamwise(kpi)}：高低相抵，合计看不出来。" if self.zh else
                        f"The personal targets for {self._name(kpi)} add up to within 0.5% of the team targets, but "
-                       "team by team they differ by more in: " + "; ".join(
-                           f"{t}, people {p} against the team's {g} ({d} {'more' if m else 'less'})"
-                           for t, p, g, d, m in parts) + ", which net out in the totals.")
+                       f"team by team they differ by more in: {teamwise(kpi)}, which net out in the totals.")
         return out
 
     def _headline_sentence(self, r: pd.Series, unit: str) -> str:
         """The first KPI of the summary in words; clauses without a figure are left out."""
         zh, name = self.zh, self._name(r["kpi"])
-        actual, target = (_fmt(r[c], unit, language="zh" if zh else "en") for c in ("actual", "target"))
-        if zh and unit == "currency" and self.currency:  # 2,583,176 元
-            actual, target = (f"{x} {self.currency}" if x != "–" else x for x in (actual, target))
+        language = "zh" if zh else "en"
+        actual, target = (_amount_said(_fmt(r[c], unit, language=language), unit, language, self.currency)
+                          for c in ("actual", "target"))  # 2,583,176 元
         parts = [f"本期{name} {actual}" if zh else f"{name}: {actual}"]
         if pd.notna(r["target"]):
             parts[0] += (f"，目标 {target}，完成率 {_fmt(r['attainment'], 'ratio')}" if zh else
@@ -1863,6 +1862,22 @@ class Report:
         return Section("输出文件" if self.zh else "Files written", [", ".join(files)], key="files")
 
 
+def _sentence_label(kpi: str, language: str, currency: str | None) -> str:
+    """A KPI as a sentence names it: with its unit as a heading gives it ("Revenue (CNY)",
+    有效沟通时长（分钟）), except that a Chinese sentence leaves money's unit out of the name
+    (「销售额」, not 「销售额（元）」) and says it after the amounts (:func:`_amount_said`)."""
+    return label_with_unit(kpi, language, None if language == "zh" else currency)
+
+
+def _amount_said(text: str, unit: str | None, language: str, currency: str | None) -> str:
+    """A formatted amount of money in a Chinese sentence with its unit after it (2,583,176 元),
+    as :func:`_sentence_label` leaves it out of the KPI's name; any other figure, an English
+    sentence's and an unknown one (–) as it is."""
+    if language != "zh" or unit != "currency" or text == "–":
+        return text
+    return with_unit_sign(text, unit, language, currency)
+
+
 def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]:
     """One sentence per row of a calibration log (:func:`targets.calibrate`): whether the
     rule fired (or why it could not be judged), the figures it compared with their baseline
@@ -1873,11 +1888,11 @@ def calibration_sentences(log: pd.DataFrame, params, language: str) -> list[str]
 
     money = params.currency(language)
 
-    def _label(kpi: str) -> str:  # (a Chinese sentence names 「客户获取成本」 and says 元 after the amounts)
-        return label_with_unit(kpi, language, None if zh else money)
+    def _label(kpi: str) -> str:
+        return _sentence_label(kpi, language, money)
 
     def _amount(x: str, unit: str | None) -> str:
-        return f"{x} {money}" if zh and money and unit == "currency" and x != "–" else x
+        return _amount_said(x, unit, language, money)
 
     periods_of = {rule.name: rule.baseline_periods for rule in rules}
     lines = []
@@ -2008,8 +2023,8 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
     把「销售额」从 16,336 元提升到 44,500 元."""
     zh = language == "zh"
 
-    def named(kpi: str) -> str:  # (a Chinese sentence names 「销售额」 and says 元 after the amounts)
-        return label_with_unit(kpi, language, None if zh else currency)
+    def named(kpi: str) -> str:
+        return _sentence_label(kpi, language, currency)
 
     def given(x) -> bool:
         return isinstance(x, str) and x != ""
@@ -2058,9 +2073,7 @@ def feedback_sentence(card: dict, language: str, currency: str | None = None) ->
         step = "保持当前水平。" if zh else "keep it up."
     elif zh:
         verb = "提升到" if CATALOGUE[step_kpi].higher_is_better else "降低到"
-        now, goal = _fmt_step(now, goal, unit, language)
-        if unit == "currency" and currency:
-            now, goal = f"{now} {currency}", f"{goal} {currency}"
+        now, goal = (_amount_said(x, unit, language, currency) for x in _fmt_step(now, goal, unit, language))
         gap_ = "" if unicodedata.east_asian_width(now[-1:] or "x") in "WF" else " "  # 4.7 次提升到; 2.1% 提升到
         step = f"把「{named(step_kpi)}」从 {now}{gap_}{verb} {goal}（{basis}）。"
     else:
@@ -2127,9 +2140,8 @@ def diagnostic_sentence(row: dict, language: str, currency: str | None = None) -
     zh = language == "zh"
     phase = row.get("phase") if pd.notna(row.get("phase")) else ""  # (NaN: the base weights)
     phase = f"（阶段「{phase}」）" if phase and zh else f" (phase {phase})" if phase else ""  # (a phase's name is the plan's)
-    named_in = None if zh else currency  # (a Chinese sentence names 「销售额」, its amounts say 元)
-    name = label_with_unit(key, language, named_in) if key in CATALOGUE else key
-    labels = [label_with_unit(k, language, named_in) if k in CATALOGUE else k for k in key.split(", ")]
+    name = _sentence_label(key, language, currency) if key in CATALOGUE else key
+    labels = [_sentence_label(k, language, currency) if k in CATALOGUE else k for k in key.split(", ")]
     names = "".join(f"「{x}」" for x in labels) if zh else ", ".join(labels)
     people = int(row["people"]) if pd.notna(row.get("people")) else 0
 
@@ -2227,11 +2239,7 @@ def _as_it_stood(dataset, end: pd.Timestamp):
 
     Unlike ``targets._as_of_tables`` (the data as they stood on a day: later payments and
     refunds undone), what is known now of the kept rows stays, as for any earlier period."""
-    tables = dict(dataset.tables)
-    for table, col in DATED:
-        if table in tables and col in tables[table]:
-            t = tables[table]
-            tables[table] = t[~(pd.to_datetime(t[col]) >= end)]
+    tables = rows_before(dataset.tables, end)
     t = tables.get("targets")
     if t is not None and "period" in t:
         later = [_month_from(v, end) for v in t["period"].astype(str)]

@@ -2034,14 +2034,11 @@ def _same_days(p: Period, cutoff: pd.Timestamp, q: Period) -> tuple[pd.Timestamp
 def _before(dataset, end: pd.Timestamp, cache: dict) -> dict[str, pd.DataFrame]:
     """The tables without the rows of the dated tables from ``end`` on (what is known of the
     rows kept stays, as for any earlier period)."""
+    from .coverage import rows_before
+
     key = ("before", f"{end:%Y-%m-%d}")
     if key not in cache:
-        out = dict(_tables(dataset))
-        for name, col in _DATE_COLUMNS.items():
-            df = out.get(name)
-            if df is not None and col in df:
-                out[name] = df[~(pd.to_datetime(df[col], errors="coerce") >= end)]
-        cache[key] = out
+        cache[key] = rows_before(_tables(dataset), end, dated=_DATE_COLUMNS.items())  # (with the inventory snapshots)
     return cache[key]
 
 

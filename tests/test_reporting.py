@@ -2431,8 +2431,13 @@ def test_a_report_as_of_a_day_within_the_period_cuts_every_section_there(online_
     for team, actual in by_team.items():  # the goals' team actuals are the scorecard's
         assert f"{team} 目标 " in teams and f"实际 {actual:,.0f}（" in teams
     assert report.data_end == "2026-10-20"
-    assert report.after_as_of == {"orders": 196, "refunds_undone": 5, "traffic": 440, "service": 441,
-                                  "activities": 261}
+    # the rows dated from the 21st, and the orders up to the 20th refunded from the 21st, from the files
+    late = {name: int((pd.read_csv(online_small / f"{name}.csv", parse_dates=[col])[col] >= cut).sum())
+            for name, col in (("orders", "order_date"), ("traffic", "date"), ("service", "opened_at"),
+                              ("activities", "date"))}
+    late["refunds_undone"] = int((late_refund & (o["order_date"] < cut)).sum())
+    assert late == {"orders": 196, "refunds_undone": 5, "traffic": 440, "service": 441, "activities": 261}
+    assert report.after_as_of == late
     assert "注意：按 --as-of 只计 2026-10-20 及以前的数据（之后的 1,338 行记录和 5 笔退款未计入，见数据质量附录）" \
         in report.cover().paragraphs[0]  # (196 + 440 + 441 + 261 = 1,338)
     exported = build_report(business="online", params_file=plan, data_path=str(

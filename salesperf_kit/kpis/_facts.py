@@ -711,7 +711,7 @@ def _kpi_sheet(ctx: FactContext) -> pd.DataFrame:
         out = values.groupby(level=0).sum(min_count=1)
         blank = values.isna()
         if blank.to_numpy().any():
-            out = out.mask(blank.groupby(level=0).any().reindex_like(out).fillna(False).astype(bool))
+            out = out.mask(blank.groupby(level=0).any())
             if note:
                 at = blank.assign(period=rows["period"].to_numpy()).reset_index()
                 blanks.extend((e, per, col) for col in values.columns
