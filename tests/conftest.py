@@ -34,6 +34,23 @@ def employees() -> pd.DataFrame:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _own_reports_untouched():
+    """No test writes into the checkout's own reports/ folder (a user's reports live there):
+    every run in a test names a temporary --reports-dir."""
+    from salesperf_kit.report import ROOT
+
+    def kept() -> set[str]:
+        folder = ROOT / "reports"
+        return {str(p.relative_to(folder)) for p in folder.rglob("*")
+                if not p.name.startswith(".staging")} if folder.is_dir() else set()
+
+    before = kept()
+    yield
+    added = sorted(kept() - before)
+    assert not added, f"tests wrote into {ROOT / 'reports'}: {added[:5]}"
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _pseudonym_key():
     """A fixed pseudonym key (inherited by report kernels): the tests write no key file
     into the user's configuration folder."""

@@ -486,6 +486,8 @@ def test_a_client_plan_without_data_never_runs_on_the_demo_data(tmp_path, comman
     invented figures under the client's name."""
     client = tmp_path / "acme.yaml"
     client.write_text("extends: online\nreport: {client: Acme}\n", encoding="utf-8")
+    if command[0] == "run":  # (the failure is kept under the reports folder's _failed/)
+        command = [*command, "--reports-dir", str(tmp_path / "reports")]
     r = CliRunner().invoke(main, [*command[:2], "--params", str(client), *command[2:]])
     assert r.exit_code == 1, r.output
     assert f"{client}：用哪些数据？" in r.output and "--data" in r.output  # (in the plan's language, zh)
