@@ -2100,6 +2100,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         raw = raw.loc[df.index]
     if table == "orders":
         _refunded_after_completion(ctx, df, raw, run)
+    if table in _DURATIONS:
+        _durations_out_of_order(ctx, df, raw, run, *_DURATIONS[table])
     _validate(ctx, spec.model, df, raw, bad_cells, run)
     if table == "kpi_sheet":
         _repeated_periods(ctx, df, raw, bad_cells, run)
@@ -2147,6 +2149,59 @@ def _refunded_after_completion_problem(ctx: _Ctx, n: int, amount: float, written
                  f"若这些订单确已退款，无需处理；要把它们算作销售，则不映射退款时间列"
                  f"（data.columns.orders: {{{header}: null}}）。没有退款金额就无法区分部分退款："
                  f"这些订单均按全额退款读取"))
+
+
+#: the durations a KPI measures between two times of one row: table -> (start, end, KPI)
+_DURATIONS = {"orders": ("order_date", "shipped_at", "processing_hours"),
+              "service": ("opened_at", "resolved_at", "resolution_hours")}
+
+
+def _durations_out_of_order(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run: _Run,
+                            start: str, end: str, kpi: str) -> None:
+    """Warnings about the times ``kpi`` measures from ``start`` to ``end``: rows whose end
+    comes before their start (an order shipped before it was placed), which the KPI leaves
+    out (``kpis._facts``), each row named; and a column of dates without a time of day
+    beside one with times, which moves every duration by up to a day (same-day shipments
+    then come before their order)."""
+    if not {start, end} <= set(df.columns):
+        return
+    both = df[start].notna() & df[end].notna()
+    if not both.any():
+        return
+    name, name_zh = CATALOGUE[kpi].en.lower(), CATALOGUE[kpi].zh
+    a, b, a_zh, b_zh = ctx.label(start), ctx.label(end), ctx.label(start, "zh"), ctx.label(end, "zh")
+    early = df.index[both & (df[end] < df[start])]
+    if len(early):
+        shown = [f"row {ctx.row(i)}: {_cell_text(raw.at[i, end])} before {_cell_text(raw.at[i, start])}"
+                 for i in early[:5]]
+        shown_zh = [f"第 {ctx.row(i)} 行：{_cell_text(raw.at[i, end])} 早于 {_cell_text(raw.at[i, start])}"
+                    for i in early[:5]]
+        more = f" and {len(early) - 5:,} more" if len(early) > 5 else ""
+        more_zh = f"等 {len(early):,} 行" if len(early) > 5 else ""
+        run.add(ctx.problem(
+            "end_before_start", Note(
+                f"{len(early):,} row(s) have {b} before {a} ({'; '.join(shown)}{more}): {name} leaves them out, "
+                "since a time cannot be negative",
+                f"{len(early):,} 行的{b_zh}早于{a_zh}（{'；'.join(shown_zh)}{more_zh}）：{name_zh}不计这些行，"
+                "因为时长不会是负数"),
+            column=end, index=early[0], severity="warning",
+            fix=Note(f"correct the two times in the export (often one column holds the date only, or the "
+                     f"columns are swapped); check that {a} and {b} are the columns meant",
+                     f"在导出数据中改正这两个时间（常见原因：其中一列只有日期没有时间，或两列写反了）；"
+                     f"并确认{a_zh}和{b_zh}映射的是正确的列")))
+    timed = {c: bool((df.loc[both, c] != df.loc[both, c].dt.normalize()).any()) for c in (start, end)}
+    if timed[start] != timed[end]:
+        dated, dated_zh = (a, a_zh) if timed[end] else (b, b_zh)
+        other, other_zh = (b, b_zh) if timed[end] else (a, a_zh)
+        run.add(ctx.problem(
+            "date_without_time", Note(
+                f"{dated} holds dates without a time of day, {other} dates with times: {name} counts from or to "
+                "midnight, up to a day off for each row",
+                f"{dated_zh}只有日期没有时间，{other_zh}有时间：{name_zh}从（或到）当天零点计算，每行最多相差一天"),
+            column=start if timed[end] else end, severity="warning",
+            fix=Note(f"export {dated} with its time of day (or both columns as dates only, when whole days "
+                     "are precise enough)",
+                     f"导出{dated_zh}时带上时间（或两列都只给日期，若按天计算已足够）")))
 
 
 def _lazy_refunded_after_completion(ctx: _Ctx, path: Path, names: list[str], run: _Run) -> None:

@@ -1696,3 +1696,15 @@ def test_teams_are_listed_by_the_numbers_in_their_names(employees):
     team = res.rollup("team")
     assert team["team"].tolist() == ["电销一部", "电销二部", "电销三部", "电销十部"]
     assert team["revenue"].tolist() == [1.0, 2.0, 3.0, 10.0]
+
+
+def test_a_ticket_resolved_before_it_was_opened_is_left_out_of_resolution_time(shop):
+    """As an order shipped before it was placed (the loader names such rows): a negative
+    time would pull the median down. E1's tickets: 2, 6 and 24 h, median 6; a ticket
+    resolved 10 h before it opened left it at 4 h."""
+    service = pd.concat([shop["service"], pd.DataFrame({
+        "ticket_id": ["t7"], "employee_id": ["E1"], "opened_at": [pd.Timestamp("2026-10-20 10:00")],
+        "resolved_at": [pd.Timestamp("2026-10-20 00:00")], "satisfaction": [4.0], "is_complaint": [False],
+        "first_contact_resolved": [True]})], ignore_index=True)
+    res = compute_kpis({**shop, "service": service}, "2026-10", kpis=["resolution_hours"])
+    assert_kpi(res, "resolution_hours", {"E1": 6.0})

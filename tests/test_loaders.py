@@ -3235,3 +3235,51 @@ def test_a_person_who_moved_team_in_a_monthly_sheet_takes_the_last_team_with_a_w
                               "'二部' (row 7); the last row's, '二部', is taken for every period, so their earlier "
                               "results count there too")
     assert w.message.zh.startswith("employee_id 为「001」的各行「团队」（team）不同：「一部」（第 2、4 行）；「二部」（第 7 行）")
+
+
+def test_an_order_shipped_before_it_was_placed_is_named_and_left_out_of_processing_time(tmp_path):
+    """A shop export whose 发货时间 came before its 下单时间 (-48 h) went through without a
+    word, and its negative hours pulled the median down: the operator ranked first on
+    processing time and was praised for it."""
+    orders = pd.DataFrame({
+        "订单编号": ["O1", "O2", "O3", "O4"],
+        "工号": ["E1", "E1", "E1", "E2"],
+        "客户ID": ["C1", "C2", "C3", "C4"],
+        "下单时间": ["2026-10-05 10:00", "2026-10-06 09:00", "2026-10-07 08:00", "2026-10-08 12:00"],
+        "发货时间": ["2026-10-03 10:00", "2026-10-06 19:00", "2026-10-08 08:00", "2026-10-09 12:00"],
+        "金额": ["100", "200", "300", "400"],
+    })
+    _write_csv(tmp_path / "orders.csv", orders)
+    _add_employees(tmp_path)
+    ds = load_dataset(tmp_path)
+    [w] = [w for w in ds.warnings if w.check == "end_before_start"]
+    assert (w.file, w.row, w.column, w.header) == ("orders.csv", 2, "shipped_at", "发货时间")
+    assert w.message == ("1 row(s) have '发货时间' (shipped_at) before '下单时间' (order_date) (row 2: "
+                         "2026-10-03 10:00 before 2026-10-05 10:00): order processing time leaves them out, "
+                         "since a time cannot be negative")
+    assert w.text("zh") == ("1 行的「发货时间」（shipped_at）早于「下单时间」（order_date）（第 2 行："
+                            "2026-10-03 10:00 早于 2026-10-05 10:00）：订单处理时长不计这些行，因为时长不会是负数")
+    assert not [w for w in ds.warnings if w.check == "date_without_time"]
+    # E1: 10 h (O2) and 24 h (O3), median 17 h; O1's -48 h is left out (with it: 10 h)
+    from salesperf_kit.kpis import compute_kpis
+
+    res = compute_kpis(ds.tables, "2026-10", kpis=["processing_hours"]).wide.set_index("employee_id")
+    assert res.loc["E1", "processing_hours"] == pytest.approx(17.0)
+
+
+def test_a_date_without_its_time_beside_a_time_is_a_warning(tmp_path):
+    """下单时间 written as 2026年10月3日 beside a 发货时间 with its time: every processing
+    time counted from midnight, with nothing said. (Likewise tickets opened and resolved.)"""
+    orders = pd.DataFrame({
+        "订单编号": ["O1", "O2"], "工号": ["E1", "E2"], "客户ID": ["C1", "C2"],
+        "下单时间": ["2026年10月3日", "2026年10月4日"], "发货时间": ["2026-10-03 15:30", "2026-10-05 09:00"],
+        "金额": ["100", "200"],
+    })
+    _write_csv(tmp_path / "orders.csv", orders)
+    _add_employees(tmp_path)
+    [w] = [w for w in load_dataset(tmp_path).warnings if w.check == "date_without_time"]
+    assert (w.file, w.row, w.column) == ("orders.csv", None, "order_date")
+    assert w.message == ("'下单时间' (order_date) holds dates without a time of day, '发货时间' (shipped_at) dates "
+                         "with times: order processing time counts from or to midnight, up to a day off for each row")
+    assert w.text("zh") == ("「下单时间」（order_date）只有日期没有时间，「发货时间」（shipped_at）有时间："
+                            "订单处理时长从（或到）当天零点计算，每行最多相差一天")

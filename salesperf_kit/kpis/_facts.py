@@ -522,7 +522,7 @@ def _processing(ctx: FactContext) -> pd.DataFrame:
         SELECT k.grp AS employee_id,
                median(epoch(o.shipped_at - o.order_date) / 3600.0) AS processing_hours
         FROM orders o JOIN {ctx.key_table} k USING (employee_id)
-        WHERE {_in('o.order_date', p)} AND o.shipped_at IS NOT NULL AND {_valid(ctx, p.end).replace('status', 'o.status').replace('refunded_at', 'o.refunded_at')}
+        WHERE {_in('o.order_date', p)} AND o.shipped_at >= o.order_date AND {_valid(ctx, p.end).replace('status', 'o.status').replace('refunded_at', 'o.refunded_at')}
         GROUP BY k.grp
     """).df()
 
@@ -571,7 +571,7 @@ def _resolution(ctx: FactContext) -> pd.DataFrame:
     return ctx.con.sql(f"""
         SELECT k.grp AS employee_id, median(epoch(s.resolved_at - s.opened_at) / 3600.0) AS resolution_hours
         FROM service s JOIN {ctx.key_table} k USING (employee_id)
-        WHERE {_in('s.opened_at', p)} AND s.resolved_at IS NOT NULL GROUP BY k.grp
+        WHERE {_in('s.opened_at', p)} AND s.resolved_at >= s.opened_at GROUP BY k.grp
     """).df()
 
 
