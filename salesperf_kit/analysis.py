@@ -1046,7 +1046,9 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                      payouts: pd.DataFrame | None = None, scorecard_details: pd.DataFrame | None = None,
                      max_single_weight: float = 0.5, min_process_weight: float = 0.2,
                      min_pay_correlation: float = 0.5, min_people: int = 5,
-                     max_unscored_weight: float = 0.2, min_peers: int = 3) -> pd.DataFrame:
+                     max_unscored_weight: float = 0.2, min_peers: int = 3,
+                     plan_cost: pd.DataFrame | None = None, max_payout_to_profit: float = 1.0,
+                     max_payout_to_revenue: float = 0.5) -> pd.DataFrame:
     """Check a plan for the common mistakes of seed 000.
 
     Issues (one row each time one fires; none when the plan is healthy):
@@ -1099,6 +1101,13 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       (two of five team leads at C where C is 10 %): one row per such role (with those it
       names as ``peers``); value = how many of it have the lowest grade, threshold = that
       grade's share, ``people`` = how many of it are graded, ``grade`` = that grade.
+
+    - ``payout_unaffordable`` (needs ``plan_cost``, the table of
+      :func:`~salesperf_kit.incentives.plan_cost`): the plan is not affordable (seed 002,
+      "the total payout must stay affordable"): the total payout reaches
+      ``max_payout_to_profit`` of the people's profit (pay eats the gross profit their sales
+      made), or, without a positive profit, ``max_payout_to_revenue`` of their revenue.
+      detail_key = ``"profit"`` or ``"revenue"``; value = the share; threshold = its limit.
 
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
@@ -1245,6 +1254,14 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                     if pd.notna(top_median) and r["variable_pay"] > top_median:
                         add("bottom_grade_outearns_top", r.get("role"), None, r["employee_id"],
                             r["variable_pay"], top_median)
+    if plan_cost is not None and len(plan_cost):
+        cost = plan_cost.set_index("measure")["value"]
+        for basis, limit in (("profit", max_payout_to_profit), ("revenue", max_payout_to_revenue)):
+            share = cost.get(f"payout_to_{basis}", np.nan)
+            if pd.notna(share):
+                if share >= limit - 1e-12:
+                    add("payout_unaffordable", None, None, basis, share, limit)
+                break
     cols = ["issue", "role", "phase", "detail_key", "value", "threshold", "severity", "people", "grade"]
     return pd.DataFrame(rows, columns=cols)
 

@@ -1356,7 +1356,7 @@ class Report:
                 for r in d[d["issue"] == "scores_uniform"].to_dict("records")]
 
     def diagnostics(self) -> Section:
-        d = self._diagnostics(payouts=self.payouts)
+        d = self._diagnostics(payouts=self.payouts, plan_cost=self.plan_cost)
         paras = [diagnostic_sentence(r, self.language, self.currency) for r in d.to_dict("records")] or \
             ["未发现常见方案问题。" if self.zh else "No common plan mistakes found."]
         return Section(_t("diagnostics", self.language), paras, key="diagnostics")
@@ -2187,6 +2187,14 @@ def diagnostic_sentence(row: dict, language: str, currency: str | None = None) -
                         f"Role {role}: all {people} people have the same points on {name} "
                         f"({_score_text(threshold)}, weight {value:.0%}), so its weight tells no one apart this period; if "
                         "that lasts, weigh a KPI on which they differ, or add the data it needs."),
+        "payout_unaffordable": (
+            f"方案负担不起：总发放为本期{'毛利' if key == 'profit' else '销售额'}的 {_fmt(value, 'ratio')}"
+            f"（上限 {threshold:.0%}）{'，超过了这些销售带来的毛利' if key == 'profit' else ''}。请检查 incentives "
+            "中的底薪、绩效工资、提成和奖项金额是否按本客户设定。",
+            f"The plan is not affordable: the total payout is {_fmt(value, 'ratio')} of the period's {key} "
+            f"(limit {threshold:.0%}){', more than the gross profit these sales made' if key == 'profit' else ''}. "
+            "Check that the base pay, performance pay, commission and award amounts under incentives are the "
+            "client's own."),
         "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{money(value)}）高于最高等级的中位数（{money(threshold)}）。",
                                       f"Someone in the bottom grade earns more variable pay ({money(value)}) than the top grade's median ({money(threshold)})."),
     }

@@ -1095,3 +1095,45 @@ def test_a_forced_distribution_over_roles_scored_on_other_kpis_is_diagnosed():
         "Role Team lead: 2 of its 5 graded people are at the lowest grade, C, where the forced distribution gives it "
         "10%: roles scored on different KPIs share one curve. To grade each role on its own, set "
         "scoring.grading.within: role.")
+
+
+def _cost(total, revenue, profit):
+    """The measures of incentives.plan_cost that the affordability check reads."""
+    share = (lambda base: total / base if base and base > 0 else np.nan)
+    return pd.DataFrame({"measure": ["total_payout", "revenue", "profit", "payout_to_revenue", "payout_to_profit"],
+                         "value": [total, revenue, profit, share(revenue), share(profit)]})
+
+
+def test_a_plan_that_pays_more_than_the_sales_make_is_not_affordable(healthy_params):
+    """A shop plan paid 98,259.15 on 77,271.84 of sales (127.2 %), and the diagnostics found
+    no problem (seed 002: the total payout must stay affordable)."""
+    table, payouts = _pay([500, 300, 400, 100, 200])  # (rewards in line with results: no other issue)
+    # profit known: 98,259.15 / 9,000 = 1,091.8 % of profit >= 100 %
+    d = an.plan_diagnostics(healthy_params, scorecard_table=table, payouts=payouts,
+                            plan_cost=_cost(98_259.15, 77_271.84, 9_000.0))
+    assert d[["issue", "detail_key"]].values.tolist() == [["payout_unaffordable", "profit"]]
+    assert d.loc[0, "value"] == pytest.approx(98_259.15 / 9_000) and d.loc[0, "threshold"] == 1.0
+    # within the profit (81.9 %), though 65.5 % of revenue: affordable
+    assert an.plan_diagnostics(healthy_params, plan_cost=_cost(98_259.15, 150_000.0, 120_000.0)).query(
+        "issue == 'payout_unaffordable'").empty
+    # no profit (none computed, or a loss): against revenue, 127.2 % >= 50 %
+    for profit in (np.nan, -500.0):
+        d = an.plan_diagnostics(healthy_params, plan_cost=_cost(98_259.15, 77_271.84, profit)).set_index("issue")
+        row = d.loc["payout_unaffordable"]
+        assert (row["detail_key"], round(row["value"], 4), row["threshold"]) == ("revenue", 1.2716, 0.5)
+    # 49 % of revenue, no profit: affordable
+    assert "payout_unaffordable" not in set(an.plan_diagnostics(
+        healthy_params, plan_cost=_cost(49.0, 100.0, np.nan))["issue"])
+
+
+def test_the_affordability_sentence():
+    from salesperf_kit.reporting import diagnostic_sentence
+
+    row = {"issue": "payout_unaffordable", "detail_key": "revenue", "value": 1.2716, "threshold": 0.5}
+    assert diagnostic_sentence(row, "zh") == ("方案负担不起：总发放为本期销售额的 127.2%（上限 50%）。请检查 incentives "
+                                              "中的底薪、绩效工资、提成和奖项金额是否按本客户设定。")
+    row = {**row, "detail_key": "profit", "value": 10.918, "threshold": 1.0}
+    assert diagnostic_sentence(row, "en") == (
+        "The plan is not affordable: the total payout is 1091.8% of the period's profit (limit 100%), more than the "
+        "gross profit these sales made. Check that the base pay, performance pay, commission and award amounts "
+        "under incentives are the client's own.")
