@@ -851,6 +851,11 @@ def _reached(value: float, goal: float, higher: bool) -> bool:
     return value >= goal if higher else value <= goal
 
 
+#: a goal of the role's figures this close to the person's value (relative to the goal) is
+#: no next step when a further goal exists
+NEAR_GOAL = 0.02
+
+
 def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis=None,
                    params=None) -> pd.DataFrame:
     """The facts of a "sandwich" feedback per person: a strength, a gap, a next step.
@@ -869,9 +874,12 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
       points, then the higher weight, then the KPI name. NA when no other KPI remains.
     - next step on the gap KPI: the first goal of this ladder that the person has not
       reached yet (reached means ``value >= goal``, or ``<=`` for a lower-is-better KPI):
-      the role's median raw value (``"role_median"``), the KPI's target (``"target"``),
-      the role's upper quartile raw value (``"role_upper_quartile"``: 75th percentile, or
-      25th for lower-is-better, linear interpolation). ``next_step_change = target - value``.
+      the KPI's target (``"target"``: the plan's own goal comes first), the role's median
+      raw value (``"role_median"``), the role's upper quartile raw value
+      (``"role_upper_quartile"``: 75th percentile, or 25th for lower-is-better, linear
+      interpolation). A figure of the role within :data:`NEAR_GOAL` (2 %) of the value is
+      passed over for the next goal, when there is one (2,740 visitors, median 2,741: a
+      step of one visitor is no step). ``next_step_change = target - value``.
       Goals of count KPIs are whole numbers (rounded up, or down for lower-is-better). When
       the person's role is compared with another on the gap KPI (``params``), the median and
       quartile are the group's: ``"peer_median"``, ``"peer_upper_quartile"``, and
@@ -995,11 +1003,16 @@ def feedback_cards(scorecard_table: pd.DataFrame, details: pd.DataFrame, *, kpis
             k, higher = gap["kpi"], _higher_is_better(gap["kpi"])
             value = float(gap["raw"])
             st = stats.get((gap["role"], k))
-            ladder = [("role_median", st["median"] if st is not None else np.nan),
-                      ("target", gap["target"]),
+            ladder = [("target", gap["target"]),
+                      ("role_median", st["median"] if st is not None else np.nan),
                       ("role_upper_quartile", (st["q75"] if higher else st["q25"]) if st is not None else np.nan)]
             ladder = [(b, float(g)) for b, g in ladder if pd.notna(g)]
-            choice = next(((b, g) for b, g in ladder if np.isnan(value) or not _reached(value, g, higher)), None)
+            open_ = [(b, g) for b, g in ladder if np.isnan(value) or not _reached(value, g, higher)]
+            # a figure of the role a hair's breadth away (2,740 visitors to the median 2,741) is
+            # no step: the next goal is (a target is the plan's own goal, however close)
+            open_ = [(b, g) for i, (b, g) in enumerate(open_) if b == "target" or i == len(open_) - 1
+                     or np.isnan(value) or abs(g - value) >= NEAR_GOAL * abs(g)]
+            choice = open_[0] if open_ else None
             step.update({"next_step_kpi": k, "next_step_value": value, "higher_is_better": higher})
             top = (st["q75"] if higher else st["q25"]) if st is not None else np.nan
             best = (st["max"] if higher else st["min"]) if st is not None else np.nan

@@ -548,8 +548,10 @@ def test_feedback_next_step_targets(card_inputs):
     # next rung: the target 800 -> change +200
     assert cards.loc["e2", ["next_step_target", "next_step_basis", "next_step_change"]].tolist() \
         == [800.0, "target", 200.0]
-    # e3 gap revenue: raw 200 < 600 -> role median, change +400
-    assert cards.loc["e3", ["next_step_target", "next_step_basis"]].tolist() == [600.0, "role_median"]
+    # e3 gap revenue: raw 200, below the role median 600 and the target 800: the target, the
+    # plan's own goal, comes first -> change +600
+    assert cards.loc["e3", ["next_step_target", "next_step_basis", "next_step_change"]].tolist() \
+        == [800.0, "target", 600.0]
     # e4 gap complaint_rate (lower is better): raw 0.05, role median (0.05 + 0.03)/2 = 0.04 -> change -0.01
     assert cards.loc["e4", "next_step_target"] == pytest.approx(0.04)
     assert cards.loc["e4", "next_step_change"] == pytest.approx(-0.01)
@@ -566,9 +568,30 @@ def test_feedback_role_medians_from_kpi_result(card_inputs):
     # revenue role median becomes med(1000, 600, 200, 2000) = (600 + 1000)/2 = 800
     wide = pd.DataFrame({"employee_id": ["e1", "e2", "e3", "e7"], "role": ["rep"] * 4,
                          "revenue": [1000.0, 600.0, 200.0, 2000.0]})
+    details = details.assign(target=np.nan)  # (no target: the role's median is the goal)
     cards = an.feedback_cards(table, details, kpis=SimpleNamespace(wide=wide, kpis=["revenue"]))
     e3 = cards.set_index("employee_id").loc["e3"]
     assert (e3["next_step_target"], e3["next_step_basis"]) == (800.0, "role_median")
+
+
+def test_a_next_step_of_a_hair_s_breadth_goes_to_the_next_goal():
+    """黄涛 was told to raise unique visitors from 2,740 to 2,741 (the role median): a step
+    of one visitor. A figure of the role within 2 % is passed over for the next goal."""
+    visitors = {"a": 2740.0, "b": 2741.0, "c": 2741.0, "d": 3000.0, "e": 3100.0}
+    revenue = {"a": 9000.0, "b": 5000.0, "c": 6000.0, "d": 7000.0, "e": 8000.0}
+    table = pd.DataFrame({"employee_id": list(visitors), "role": ["op"] * 5})
+    rows = [(e, "unique_visitors", v, np.nan, pts, 0.5) for (e, v), pts in zip(visitors.items(), [0, 25, 25, 75, 100])]
+    rows += [(e, "revenue", v, np.nan, pts, 0.5) for (e, v), pts in zip(revenue.items(), [100, 0, 25, 50, 75])]
+    details = pd.DataFrame(rows, columns=["employee_id", "kpi", "raw", "target", "normalised", "weight"])
+    a = an.feedback_cards(table, details).set_index("employee_id").loc["a"]
+    # a: strength revenue (+50), gap visitors (-25); median 2,741 is 0.04 % away; the upper
+    # quartile of 2,740, 2,741, 2,741, 3,000, 3,100 is 3,000
+    assert (a["gap_kpi"], a["next_step_target"], a["next_step_basis"]) == ("unique_visitors", 3000.0,
+                                                                           "role_upper_quartile")
+    # a target, the plan's own goal, is kept however close
+    details = details.assign(target=np.where(details["kpi"] == "unique_visitors", 2741.0, np.nan))
+    a = an.feedback_cards(table, details).set_index("employee_id").loc["a"]
+    assert (a["next_step_target"], a["next_step_basis"]) == (2741.0, "target")
 
 
 # ----------------------------------------------------------------------------- plan diagnostics
