@@ -1640,12 +1640,21 @@ _REPLACED_WHOLE = {"weights"}  # a weight set must sum to 1: restating it means 
 #: mappings replaced whole at these key paths: a client file's {en: Acme} names another
 #: client, and must not keep the base's Chinese name (which would name the folder); its
 #: {zh: 美元} another currency, which must not keep the base's CNY
-_REPLACED_AT = {("report", "client"), ("report", "currency")}
+_REPLACED_AT = {("report", "client"), ("report", "currency"),
+               # the grades: a restated curve (its shares sum to 1, as weights do) or set of
+               # thresholds defines the plan's grades, and a forced curve's order (best first)
+               ("scoring", "grading", "distribution"), ("scoring", "grading", "thresholds")}
+#: the maps keyed by grade that a file inherits beside grades it restates: key paths
+_BY_GRADE = (("scoring", "grading", "labels", "zh"), ("scoring", "grading", "labels", "en"),
+             ("incentives", "grade_multipliers"))
 
 
 def deep_merge(base: dict, override: dict, *, file: str | None = None, lines: KeyLines | None = None) -> dict:
     """Merge ``override`` into a copy of ``base``: mappings key by key, other values replace,
-    ``None`` removes the key, and mappings named ``weights`` (and ``report.client``) replace whole.
+    ``None`` removes the key, and mappings named ``weights`` (and ``report.client``,
+    ``report.currency`` and the grades, ``scoring.grading.distribution`` and ``thresholds``)
+    replace whole; then the maps keyed by grade that ``override`` inherits keep only the
+    plan's grades (:func:`_inherited_grades_dropped`).
 
     Raises
     ------
@@ -1655,7 +1664,36 @@ def deep_merge(base: dict, override: dict, *, file: str | None = None, lines: Ke
         the keys of ``override`` are written) and ``file`` (the overriding file), the keys
         that ``base`` sets there and those a plan allows there.
     """
-    return _merge(base, override, (), file, lines=lines, model=Params)
+    return _inherited_grades_dropped(_merge(base, override, (), file, lines=lines, model=Params), override)
+
+
+def _at(d: object, path: tuple[str, ...]) -> object:
+    for key in path:
+        d = d.get(key) if isinstance(d, dict) else None
+    return d
+
+
+def _inherited_grades_dropped(merged: dict, override: dict) -> dict:
+    """When ``override`` restates the grades (``scoring.grading.distribution`` or
+    ``thresholds``), the maps keyed by grade that it inherits (:data:`_BY_GRADE`: the
+    base's labels and performance-pay multipliers) keep only the plan's grades and those
+    ``override`` writes itself: the base's A, B and C beside a client's S to D would be
+    grades of nobody, and be reported as unknown grades the client never wrote."""
+    said = _at(override, ("scoring", "grading"))
+    if not isinstance(said, dict) or not {"distribution", "thresholds"} & set(said):
+        return merged
+    grading = _at(merged, ("scoring", "grading"))
+    forced = isinstance(grading, dict) and grading.get("method") == "forced"
+    grades = _at(grading, ("distribution",) if forced else ("thresholds",))
+    if not isinstance(grades, dict):
+        grades = Grading().distribution if forced else Grading().thresholds
+    for path in _BY_GRADE:
+        found, own = _at(merged, path), _at(override, path)
+        own = own if isinstance(own, dict) else {}
+        if isinstance(found, dict):
+            for key in [k for k in found if k not in grades and k not in own]:
+                del found[key]
+    return merged
 
 
 def _merge(base: dict, override: dict, path: tuple[str, ...], file: str | None,

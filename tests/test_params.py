@@ -60,6 +60,34 @@ def test_client_file_extends_and_overrides_only_what_it_names(tmp_path):
     assert p.report.client == "Acme" and p.report_language == "zh"
 
 
+def test_a_client_file_that_restates_the_grades_replaces_them_whole(tmp_path):
+    """A client plan extending telesales (A 20 / B 70 / C 10) with S 10 / A 20 / B 40 / C 20 /
+    D 10 kept the base's order A, B, C, S, D: people ranked 48-53 of 59 got S (x1.5), the
+    top 6 A. And a direct plan (S to D) restating A 20 / B 60 / C 20 failed: "shares that
+    sum to 1, found 1.2", the base's S and D merged in."""
+    import pandas as pd
+
+    from salesperf_kit.scoring import assign_grades
+
+    client = _write(tmp_path, "acme.yaml", (
+        "extends: telesales\n"
+        "scoring:\n  grading:\n    distribution: {S: 0.1, A: 0.2, B: 0.4, C: 0.2, D: 0.1}\n"
+        "    labels: {zh: {S: 卓越, D: 不合格}}\n"
+        "incentives:\n  grade_multipliers: {S: 1.5, D: 0}\n"))
+    p = load_params(client)
+    assert list(p.scoring.grading.distribution) == ["S", "A", "B", "C", "D"]
+    assert p.incentives.grade_multipliers == {"A": 1.3, "B": 1.0, "C": 0.5, "S": 1.5, "D": 0.0}
+    # 10 people, scores 100 down to 10: S 1, A 2, B 4, C 2, D 1, from the top
+    scores = pd.Series([100.0 - 10 * i for i in range(10)], index=[f"e{i}" for i in range(10)])
+    assert assign_grades(scores, p.scoring.grading).tolist() == ["S", "A", "A", "B", "B", "B", "B", "C", "C", "D"]
+    # restating fewer grades drops the base's others from the maps keyed by grade it inherits
+    p = load_params(_write(tmp_path, "d.yaml", "extends: direct\n"
+                                                "scoring:\n  grading:\n    distribution: {A: 0.2, B: 0.6, C: 0.2}\n"))
+    assert p.scoring.grading.distribution == {"A": 0.2, "B": 0.6, "C": 0.2}
+    assert list(p.scoring.grading.labels["zh"]) == ["A", "B", "C"]
+    assert list(p.incentives.grade_multipliers) == ["A", "B", "C"]
+
+
 @pytest.mark.parametrize("lines, expected", [
     ("", "zh"),                                       # the base file's top-level language
     ("language: en\n", "en"),                         # top-level, as in the base files
