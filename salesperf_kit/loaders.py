@@ -3606,15 +3606,19 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
         out[others.index] = pd.to_datetime(others.map(_date_of_object), errors="coerce")
     bad = ~miss & out.isna()
     if note:
-        problems.append(ctx.problem("ambiguous_date", f"{ctx.label(col)}: {note}", column=col,
-                                    zh=f"{ctx.label(col, 'zh')}：{note.zh}",
-                                    fix=Note("say how the export writes them with data.date_order: month-first "
-                                             "(9/1/2017 is 1 September, as US exports write dates) or day-first, or "
-                                             "write the dates as 2026-10-01 (year-month-day)",
-                                             "用 data.date_order 说明导出文件的写法：month-first（9/1/2017 为 9 月 "
-                                             "1 日，美式写法）或 day-first；或把日期写成 2026-10-01（年-月-日）")))
         ambiguous = texts.str.match(_DMY).reindex(s.index, fill_value=False).astype(bool)
         bad &= ~ambiguous
+        others = out.notna() & ~ambiguous  # the dates written another way, which read one way only
+        if others.sum() > ambiguous.sum():  # a few cells typed unlike the rest, not an export's way of writing
+            problems += _stray_dates(ctx, col, s, ambiguous, _texts(s[others]).iloc[0])
+        else:
+            problems.append(ctx.problem("ambiguous_date", f"{ctx.label(col)}: {note}", column=col,
+                                        zh=f"{ctx.label(col, 'zh')}：{note.zh}",
+                                        fix=Note("say how the export writes them with data.date_order: month-first "
+                                                 "(9/1/2017 is 1 September, as US exports write dates) or day-first, "
+                                                 "or write the dates as 2026-10-01 (year-month-day)",
+                                                 "用 data.date_order 说明导出文件的写法：month-first（9/1/2017 为 9 月 "
+                                                 "1 日，美式写法）或 day-first；或把日期写成 2026-10-01（年-月-日）")))
     fix = _DATE_FIX
     serials = _texts(s[bad]).str.fullmatch(r"[2-7]\d{4}(?:\.\d+)?").fillna(False).astype(bool)
     if serials.any():  # a date that Excel wrote out as its day number
@@ -3628,6 +3632,22 @@ def _parse_dates(ctx: _Ctx, col: str, s: pd.Series) -> tuple[pd.Series, list[Pro
     problems += _cell_problems(ctx, col, s, bad, "not_a_date",
                                Note(f"{ctx.label(col)} is not a date", f"{ctx.label(col, 'zh')}不是日期"), fix)
     return out, problems
+
+
+def _stray_dates(ctx: _Ctx, col: str, s: pd.Series, stray: pd.Series, example: str) -> list[Problem]:
+    """The cells ``stray`` of a date column, such as 10/3/2026, that can be read day-first or
+    month-first while most of the column writes its dates another way that reads one way
+    only (``example``: 2026-10-03 14:22:10): one finding per cell, since these are cells
+    typed by hand, not how the export writes dates, and data.date_order is no remedy for them."""
+    message = Note(f"{ctx.label(col)} is written unlike the column's other dates (such as '{example}'), and can be "
+                   "read day-first or month-first",
+                   f"{ctx.label(col, 'zh')}的写法与该列其他日期（如「{example}」）不同，既可读作日在前，也可读作月在前")
+    fix = Note("correct the cell in the export, writing the date as the column's other dates are written; if the "
+               "export really writes its dates both ways, say how these read with data.date_order: month-first "
+               "(9/1/2017 is 1 September) or day-first",
+               "在导出文件中按该列其他日期的写法改正该单元格；如果导出文件确实两种写法都有，用 data.date_order "
+               "说明这些日期的读法：month-first（9/1/2017 为 9 月 1 日）或 day-first")
+    return _cell_problems(ctx, col, s, stray, "ambiguous_date_cell", message, fix)
 
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"

@@ -782,6 +782,36 @@ def test_dates_that_read_day_or_month_first_are_reported_once_not_as_empty_cells
     assert "05/10/2026" not in str([p for p in report.problems if p.check == "not_nullable"])
 
 
+def test_a_date_typed_unlike_the_rest_of_its_column_is_reported_at_its_row(csv_folder):
+    """One 10/3/2026 14:00 among 5,008 ISO dates was 'can be read day-first or month-first and
+    nothing in the column tells which', with no row and data.date_order as the fix: the
+    column's other dates read one way only, so the cell is a slip to correct, at its row."""
+    _write_csv(csv_folder / "orders.csv", _orders().assign(order_date=[
+        "2026-10-01 09:00:00", "2026-10-02 10:30:00", "10/3/2026 14:00", "2026-10-31 08:00:00"]))
+    [p] = validate_dataset(csv_folder).problems
+    assert (p.check, p.file, p.row, p.column, p.value) == ("ambiguous_date_cell", "orders.csv", 4, "order_date",
+                                                            "10/3/2026 14:00")
+    assert str(p) == (
+        "orders.csv, row 4, column 'order_date': 'order_date' is written unlike the column's other dates (such as "
+        "'2026-10-01 09:00:00'), and can be read day-first or month-first (found '10/3/2026 14:00'). Fix: correct "
+        "the cell in the export, writing the date as the column's other dates are written; if the export really "
+        "writes its dates both ways, say how these read with data.date_order: month-first (9/1/2017 is 1 September) "
+        "or day-first")
+    assert p.line("zh") == (
+        "orders.csv，第 4 行「order_date」列：「order_date」的写法与该列其他日期（如「2026-10-01 09:00:00」）不同，"
+        "既可读作日在前，也可读作月在前（实际为「10/3/2026 14:00」）。修改方法：在导出文件中按该列其他日期的写法改正"
+        "该单元格；如果导出文件确实两种写法都有，用 data.date_order 说明这些日期的读法：month-first（9/1/2017 为 "
+        "9 月 1 日）或 day-first")
+    # the plan's date order still reads it
+    dates = load_dataset(csv_folder, mapping={"date_order": "day-first"}).tables["orders"]["order_date"]
+    assert dates.iloc[2] == pd.Timestamp("2026-03-10 14:00")
+    # a column written day/month/year throughout is still one finding that asks for data.date_order
+    _write_csv(csv_folder / "orders.csv", _orders().assign(order_date=["10/3/2026", "11/3/2026", "2026-10-31",
+                                                                        "12/3/2026"]))
+    [p] = validate_dataset(csv_folder).problems
+    assert (p.check, p.row) == ("ambiguous_date", None) and "nothing in the column tells which" in p.message
+
+
 def test_a_default_is_blamed_only_for_the_cells_it_filled(csv_folder):
     _write_csv(csv_folder / "orders.csv", _orders().assign(status=["completed", "", "lost", "refunded"]))
     report = validate_dataset(csv_folder, mapping={"defaults": {"orders": {"status": "done"}}})
