@@ -19,6 +19,7 @@ from .catalogue import CATALOGUE
 __all__ = [
     "COLUMN_ALIASES",
     "KPI_HEADERS",
+    "NEAR_COLUMNS",
     "VALUE_ALIASES",
     "TABLE_ALIASES",
     "BOOLEAN_VALUES",
@@ -168,6 +169,14 @@ COLUMN_ALIASES: dict[str, dict[str, list[str]]] = {
         "period": _PERIOD,
     },
 }
+
+NEAR_COLUMNS: dict[str, list[dict[str, tuple[str, str]]]] = {
+    # 实付金额 is the money collected in an ERP's export, but the order's revenue in a shop's (淘宝, 有赞, 抖店)
+    "orders": [{"amount": ("order amount", "订单金额"), "paid_amount": ("money collected", "回款金额")}],
+}
+"""Per table, groups of columns of close meaning, with what each means (English, Chinese):
+the header an alias gave to one of a group may be the one a client meant for another. A
+required column that no header gives names the header taken for the others of its group."""
 
 KPI_HEADERS: dict[str, list[str]] = {
     "orders": ["订单数", "订单量", "成交单数", "单量", "Order Count"],

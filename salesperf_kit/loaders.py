@@ -50,7 +50,8 @@ import yaml
 
 from ._checks import check_one_of, closest, did_you_mean, one_slip_apart, person, squeezed
 from ._repr import compact_repr
-from .aliases import BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, VALUE_ALIASES, normalise, table_of_name
+from .aliases import (BOOLEAN_VALUES, COLUMN_ALIASES, KPI_HEADERS, NEAR_COLUMNS, VALUE_ALIASES, normalise,
+                      table_of_name)
 from .catalogue import CATALOGUE, CURRENCIES, SHARES, SHEET_COUNTS, Note
 from .exceptions import DataContractError, Problem, SalesperfError
 from .params import lookup_spellings
@@ -2057,7 +2058,8 @@ def _table_from_grid(src: _Source, grid: _Grid, m: dict, run: _Run) -> pd.DataFr
         if failed & {normalise(a) for a in [col, *COLUMN_ALIASES.get(table, {}).get(col, [])]}:
             continue  # a failed lookup was to bring it: reported
         _report_missing_column(ctx, col, grid.headers, run,
-                               id_header=ctx.headers["employee_id"] if "employee_id" in assigned else None)
+                               id_header=ctx.headers["employee_id"] if "employee_id" in assigned else None,
+                               mapped={normalise(h) for h in m["columns"].get(table, {})})
 
     parsed: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, Any]] = set()
@@ -2724,9 +2726,12 @@ def _resolve_columns(ctx: _Ctx, headers: list[str], m: dict, run: _Run,
 
 
 def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
-                           id_header: str | None = None) -> None:
+                           id_header: str | None = None, mapped: set[str] = frozenset()) -> None:
     """A required column that no header gives; ``id_header`` is the header read as the
-    table's employee_id, which may hold the names too (the Agent of a call log)."""
+    table's employee_id, which may hold the names too (the Agent of a call log). A header
+    that an alias gave to a column of close meaning (:data:`NEAR_COLUMNS`: 实付金额 read as
+    paid_amount, when a shop's export means the order amount) is named, with the mapping
+    that reads it as ``col``; ``mapped`` are the headers (normalised) the plan maps itself."""
     found = [h for h in headers if h]
     aliases = COLUMN_ALIASES.get(ctx.table, {}).get(col, [])
     known = ", ".join([col, *aliases[:6]])
@@ -2754,6 +2759,17 @@ def _report_missing_column(ctx: _Ctx, col: str, headers: list[str], run: _Run,
                  f"data.columns.{ctx.table}: {both}")
         more_zh += (f"；如果读作 employee_id 的表头「{id_header}」也写着姓名，把它同时映射到两者："
                     f"data.columns.{ctx.table}: {both}")
+    for group in NEAR_COLUMNS.get(ctx.table, []):
+        for near, (meaning, meaning_zh) in group.items() if col in group else ():
+            header = ctx.headers.get(near)
+            if near == col or header not in headers or normalise(header) in mapped:
+                continue
+            remap = yaml.safe_dump({header: col}, default_flow_style=True, allow_unicode=True,
+                                   width=float("inf")).strip()
+            more += (f"; the header '{header}' was read as {near} ({meaning}): if it is the {group[col][0]}, map "
+                     f"it with data.columns.{ctx.table}: {remap}")
+            more_zh += (f"；「{header}」已按 {near}（{meaning_zh}）读取，若它是{group[col][1]}，请写 "
+                        f"data.columns.{ctx.table}: {remap}")
     run.add(ctx.problem(
         "column_missing",
         f"required column '{col}' not found (looked for headers such as {known}); headers "

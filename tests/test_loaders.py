@@ -1816,6 +1816,27 @@ def test_a_missing_column_is_not_taken_for_an_unrelated_header(tmp_path):
     assert fix.endswith("Did you mean 'Employe ID'?")
 
 
+def test_a_missing_amount_names_the_header_read_as_paid_amount(tmp_path):
+    """A shop's export (淘宝, 有赞, 抖店) gives the order's revenue as 实付金额, which the alias
+    list reads as paid_amount: 'required column amount not found' listed 实付金额 among the
+    headers without saying it had been taken, nor how to read it as the amount."""
+    _add_employees(tmp_path)
+    _write_csv(tmp_path / "orders.csv", _orders().rename(columns={"amount": "实付金额"}))
+    [p] = _problem(validate_dataset(tmp_path), "column_missing", "amount")
+    assert p.fix == ("add data.columns.orders: {<your header>: amount} to the parameter file; the header '实付金额' "
+                     "was read as paid_amount (money collected): if it is the order amount, map it with "
+                     "data.columns.orders: {实付金额: amount}")
+    assert p.fix.zh == ("在参数文件中添加 data.columns.orders: {<你的表头>: amount}；「实付金额」已按 paid_amount"
+                        "（回款金额）读取，若它是订单金额，请写 data.columns.orders: {实付金额: amount}")
+    # the mapping given reads it so
+    orders = load_dataset(tmp_path, mapping={"columns": {"orders": {"实付金额": "amount"}}}).tables["orders"]
+    assert orders["amount"].tolist() == [100.0, 250.5, 80.0, 1000.0] and "paid_amount" not in orders
+    # a header the plan itself maps to paid_amount is not questioned
+    [p] = _problem(validate_dataset(tmp_path, mapping={"columns": {"orders": {"实付金额": "paid_amount"}}}),
+                   "column_missing", "amount")
+    assert p.fix == "add data.columns.orders: {<your header>: amount} to the parameter file"
+
+
 @pytest.mark.parametrize("agent, written", [("Agent", "Agent"), ("Yes", "'Yes'")])
 def test_a_missing_name_suggests_the_list_form_for_the_header_read_as_employee_id(tmp_path, agent, written):
     """A call log's Agent column gives the employee_id and the names: {Agent: name} would
