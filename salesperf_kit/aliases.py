@@ -54,7 +54,10 @@ _EMPLOYEE_ID = [
     "业务员", "业务员编号", "负责人", "归属人", "Employee ID", "Employee", "Sales Agent", "Agent",
     "Salesperson", "Sales Person", "Sales Rep", "Rep", "Owner",
 ]
-_CUSTOMER_ID = ["客户编号", "客户ID", "客户号", "客户", "客户名称", "Customer ID", "Customer", "Client ID"]
+# (买家ID, 买家会员名: the buyer of a shop's export, 淘宝, 有赞, 抖店; not 买家昵称, a display name that
+# changes and that two buyers may share, which the same exports often carry beside one of them)
+_CUSTOMER_ID = ["客户编号", "客户ID", "客户号", "客户", "客户名称", "买家ID", "买家会员名", "Customer ID", "Customer",
+                "Client ID"]
 _DATE = ["日期", "Date", "Day"]
 _PERIOD = ["考核期", "考核周期", "期间", "月份", "周期", "Period", "Month"]
 _REGION = ["地区", "区域", "大区", "Region", "Area"]

@@ -1043,6 +1043,18 @@ def test_every_alias_points_to_one_contract_column():
                 assert owner.setdefault(key, column) == column, (table, alias)
 
 
+@pytest.mark.parametrize("header", ["买家ID", "买家会员名"])
+def test_a_shops_buyer_is_the_customer(csv_folder, header):
+    """淘宝, 有赞 and 抖店 name the customer 买家ID or 买家会员名: the export stopped on a missing
+    customer_id. 买家昵称 beside them is a display name, not an id: it is left unused."""
+    orders = _orders().rename(columns={"customer_id": header}).assign(买家昵称=["小王", "小李", "小王", "阿三"])
+    _write_csv(csv_folder / "orders.csv", orders)
+    ds = load_dataset(csv_folder)
+    assert ds.tables["orders"]["customer_id"].tolist() == ["C1", "C2", "C1", "C3"]
+    [unused] = [w for w in ds.warnings if w.check == "unused_columns"]
+    assert "'买家昵称'" in unused.message
+
+
 def test_value_and_table_aliases_cover_the_contract():
     for table in TABLES:
         assert table_of_name(table) == table
