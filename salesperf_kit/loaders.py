@@ -1070,10 +1070,7 @@ def _check_mapping(mapping: dict | None) -> dict:
             raise SalesperfError(f"data.{section} must map table names to settings, but "
                                  f"{type(value).__name__} was passed.")
         for table in value:
-            if table not in TABLES:
-                raise SalesperfError(
-                    f"Unknown table 'data.{section}.{table}': expected one of "
-                    f"{', '.join(TABLES)}." + did_you_mean(table, TABLES))
+            _check_table_key(section, table)
         out[section] = {t: v for t, v in value.items()}
     for table, spec in out["files"].items():
         if not isinstance(spec, str) or not spec.strip():
@@ -1242,6 +1239,26 @@ def _check_value_targets(values: dict) -> None:
         raise SalesperfError("\n".join(errors) if len(errors) == 1 else
                              f"{len(errors)} wrong targets in data.values:\n"
                              + "\n".join(f"  - {e}" for e in errors))
+
+
+def _check_table_key(section: str, table: object) -> None:
+    """A key of ``data.<section>`` (columns, values, defaults, files, lookups, filters), which
+    names a table: a sheet's or file's name of one (订单 for orders) asks for the table's name."""
+    if table in TABLES:
+        return
+    key = f"data.{section}.{table}"
+    meant = table_of_name(str(table))
+    hint = did_you_mean(meant or table, TABLES)
+    if meant:  # (the loader reads that sheet as the table; the plan's keys are the tables' own names)
+        hint = Note(f"{hint} '{table}' names the {meant} table's sheet or file, but data.{section} is keyed by "
+                    f"the table's name: write data.{section}.{meant}.",
+                    f"{hint.zh}「{table}」是 {meant}（{TABLES[meant].zh}）表的工作表或文件名，而 data.{section} "
+                    f"下应写表名：data.{section}.{meant}。")
+    err = SalesperfError(hint.prefixed(
+        f"{key}: '{table}' is not a table: expected one of {', '.join(TABLES)}.",
+        f"{key}：「{table}」不是表名，应为以下之一：{'、'.join(TABLES)}。"))
+    err.key = key  # (where the plan writes it: load_plan_data names the file and line)
+    raise err
 
 
 def _check_column(table: str, column: object, where: str) -> None:

@@ -822,7 +822,7 @@ def test_a_default_is_blamed_only_for_the_cells_it_filled(csv_folder):
 
 @pytest.mark.parametrize("mapping, match", [
     ({"column": {}}, "Unknown key 'data.column'.*Did you mean 'columns'"),
-    ({"columns": {"order": {}}}, "Unknown table 'data.columns.order'.*Did you mean 'orders'"),
+    ({"columns": {"order": {}}}, "data.columns.order: 'order' is not a table.*Did you mean 'orders'"),
     ({"columns": {"orders": {"close_value": "amout"}}}, "'amout' is not a column.*'amount'"),
     ({"defaults": {"employees": {"rol": "agent"}}}, "Did you mean 'role'"),
     ({"encoding": "klingon"}, "not an encoding"),
@@ -3281,6 +3281,45 @@ def test_a_column_no_table_has_is_named_at_its_line_of_the_plan_in_its_language(
                                     "column of table 'kpi_sheet'")
         assert str(note).endswith("Did you mean 'connected'?")
         assert note.zh.startswith("data.columns.kpi_sheet.接通量（acme.yaml 第 4 行）：「connected_calls」不是「指标表」表的列")
+
+
+@pytest.mark.parametrize("section, setting", [
+    ("columns", "{实付金额: amount}"), ("values", "{status: {交易成功: completed}}"),
+    ("defaults", "{status: completed}"), ("files", "orders.csv"),
+    ("lookups", "[{file: shops.csv, key: 店铺, columns: [店长]}]"), ("filters", "{status: [completed]}"),
+])
+def test_a_table_named_by_its_sheet_is_named_at_its_line_with_the_table_meant(tmp_path, section, setting):
+    """data.columns: {订单: ...} named the orders table by its sheet's name: the error was in
+    English for a Chinese plan, with no file, no line and no 'did you mean orders', though
+    the loader reads a sheet named 订单 as the orders table. So for every section keyed by table."""
+    from salesperf_kit.params import load_params
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _add_employees(data)
+    _write_csv(data / "orders.csv", _orders())
+    plan = tmp_path / "acme.yaml"
+    plan.write_text(f"extends: ecommerce\ndata:\n  path: data\n  {section}:\n    订单: {setting}\n", encoding="utf-8")
+    params = load_params(plan)
+    for load in (lambda: load_plan_data(params), lambda: validate_dataset(data, params=params)):
+        with pytest.raises(SalesperfError) as err:
+            load()
+        note = err.value.args[0]
+        assert str(note) == (
+            f"data.{section}.订单 (acme.yaml, line 5): '订单' is not a table: expected one of employees, orders, calls, "
+            "traffic, service, reviews, activities, inventory, targets, kpi_sheet. Did you mean 'orders'? '订单' names "
+            f"the orders table's sheet or file, but data.{section} is keyed by the table's name: write "
+            f"data.{section}.orders.")
+        assert note.zh == (
+            f"data.{section}.订单（acme.yaml 第 5 行）：「订单」不是表名，应为以下之一：employees、orders、calls、traffic、"
+            "service、reviews、activities、inventory、targets、kpi_sheet。是否应为「orders」？「订单」是 orders（订单）表的"
+            f"工作表或文件名，而 data.{section} 下应写表名：data.{section}.orders。")
+    # a table's name mistyped still gets the closest table; a name of none gets no guess
+    with pytest.raises(SalesperfError, match=r"^data.defaults.oders: 'oders' is not a table: .* Did you mean "
+                                             r"'orders'\?$"):
+        load_dataset(data, mapping={"defaults": {"oders": {"status": "completed"}}})
+    with pytest.raises(SalesperfError, match=r"^data.defaults.notes: 'notes' is not a table: .*kpi_sheet\.$"):
+        load_dataset(data, mapping={"defaults": {"notes": {"status": "completed"}}})
 
 
 def test_a_person_who_moved_team_in_a_monthly_sheet_takes_the_last_team_with_a_warning(tmp_path):
