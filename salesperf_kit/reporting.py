@@ -1250,6 +1250,7 @@ class Report:
         paras += [n.brief(self.language) if isinstance(n, Note) else str(n)
                   for n in self.payouts.attrs.get("notices", [])]
         paras += self._awards_sentences()
+        paras += [n.text(self.language) for n in self.kpis.outside_post]  # (records counted in someone's pay)
         paras += self._pay_on_uniform_grades()
         paras += self._flagged_sentence(p, ("发放", "paying"))
         if "months" in self.payouts.attrs:  # the sum of the months' pay (incentives.pay_period: month)

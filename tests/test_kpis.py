@@ -1708,3 +1708,28 @@ def test_a_ticket_resolved_before_it_was_opened_is_left_out_of_resolution_time(s
         "first_contact_resolved": [True]})], ignore_index=True)
     res = compute_kpis({**shop, "service": service}, "2026-10", kpis=["resolution_hours"])
     assert_kpi(res, "resolution_hours", {"E1": 6.0})
+
+
+def test_records_dated_outside_a_part_period_person_s_employment_are_named(employees):
+    """A leaver's orders after their last day (a sales link still booking under their id)
+    counted in their commission and rank with nothing said; the whole-period case was
+    already named. Cai (E3) leaves on 2026-10-25: o7 (10-28) and o8 (10-30) come after;
+    Bob (E2) is hired on 2026-10-08: calls k7 and k8 (10-07), ticket t5 (10-06) and a traffic
+    row (10-01) came before; Dee (E4) is hired on 10-02 and has no record before."""
+    staff = employees.assign(hire_date=pd.to_datetime([None, "2026-10-08", None, "2026-10-02"]),
+                             leave_date=pd.to_datetime([None, None, "2026-10-25", None]))
+    res = compute_kpis(shop_dataset(staff), "2026-10", kpis=["revenue", "calls"])
+    [note] = [n for n in res.notices if "outside their employment" in str(n)]
+    assert str(note) == (
+        "2 people have records in 2026-10 dated outside their employment, before their hire_date or after their "
+        "leave_date: Bob (E2, hired 2026-10-08): calls 2, traffic 1, service 1; Cai (E3, left 2026-10-25): orders 2. "
+        "They count in these "
+        "people's KPIs, so in their commission and rank, and in every total. Fix: check the dates, or book the "
+        "records under whoever made the sales, before paying.")
+    assert note.zh == (
+        "2 人在 2026-10 有日期不在其在职期间（入职日期之前或离职日期之后）的记录：Bob（E2，2026-10-08 入职）：通话 2 条、"
+        "流量 1 条、客服工单 1 条；"
+        "Cai（E3，2026-10-25 离职）：订单 2 条。这些记录计入其本人的指标，因而影响其提成和排名，也计入各级合计。"
+        "请在发放前核对日期，或把这些记录归到实际成交的人名下。")
+    # the records still count (E3: o7 250, refunded, and o8 120 -> revenue 120 under exclude)
+    assert_kpi(res, "revenue", {"E3": 120.0})

@@ -2794,3 +2794,25 @@ def test_a_year_s_target_counts_a_quarter_row_in_place_of_its_months(online_smal
                           period="2026", language="en")
     table = report.summary().table.set_index("KPI")
     assert table.loc["Revenue (CNY)", "Target"] == f"{expected:,.0f}"
+
+
+def test_the_payout_section_names_records_dated_after_a_leaver_s_last_day(tmp_path):
+    """A leaver (last day 2026-10-15) was paid commission on orders booked under their id
+    after they left, and nothing in the payout section said so."""
+    write_sample("telesales", tmp_path, seed=1, volumes=SMALL)
+    staff = pd.read_csv(tmp_path / "employees.csv", dtype=str, keep_default_na=False)
+    dated = {"orders": ("order_date", "订单"), "calls": ("started_at", "通话"), "service": ("opened_at", "客服工单"),
+             "activities": ("date", "行为")}
+    after = {t: pd.read_csv(tmp_path / f"{t}.csv", dtype=str, parse_dates=[col]) for t, (col, _) in dated.items()}
+    after = {t: df[(df[dated[t][0]] >= "2026-10-16") & (df[dated[t][0]] < "2026-11-01")] for t, df in after.items()}
+    who = after["orders"]["employee_id"].value_counts().index[0]  # (someone with orders after the 15th)
+    staff.loc[staff["employee_id"] == who, "leave_date"] = "2026-10-15"
+    staff.to_csv(tmp_path / "employees.csv", index=False)
+    counts = "、".join(f"{dated[t][1]} {n:,} 条" for t, df in after.items() if (n := int((df["employee_id"] == who).sum())))
+    name = staff.set_index("employee_id").at[who, "name"]
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(tmp_path), period="2026-10")
+    said = (f"1 人在 2026-10 有日期不在其在职期间（入职日期之前或离职日期之后）的记录：{name}（{who}，2026-10-15 离职）："
+            f"{counts}。这些记录计入其本人的指标，因而影响其提成和排名，也计入各级合计。"
+            "请在发放前核对日期，或把这些记录归到实际成交的人名下。")
+    assert said in report.payout_section().paragraphs

@@ -21,6 +21,7 @@ import pandas as pd
 from .._checks import check_one_of, natural_key, person
 from .._repr import compact_repr
 from ..catalogue import BUSINESSES, CATALOGUE, Note, label
+from ..coverage import DATED
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
@@ -108,6 +109,9 @@ class KPIResult:
     #: scored (``scoring.out_of_post``)
     out_of_post: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["employee_id", "name", "hire_date", "leave_date"]))
+    #: the notice naming people in post for part of the period with records dated outside
+    #: their employment (see ``_records_outside_post``; also in ``notices``), for the pay
+    outside_post: list = field(default_factory=list)
     #: the group facts worked out so far, by level (see :meth:`_group_facts`)
     _grouped: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
@@ -694,6 +698,8 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     employees = _employees(dataset)
     ctx = open_context(dataset, p, opts, employees)
     employees, ctx, staff_notes, absent, out_of_post = _in_post(employees, ctx)
+    outside_post = _records_outside_post(employees, ctx)
+    staff_notes += outside_post
     sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
     how, why = _availability(ctx, sheet_cols)
     missing_required = [k for k in required if k not in how]
@@ -800,7 +806,8 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.insert(wide.columns.get_loc("role") + 1 if "role" in wide else 1, "period", str(p))
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
-    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial, out_of_post)
+    return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial, out_of_post,
+                     outside_post)
 
 
 def _in_post(employees: pd.DataFrame, ctx: FactContext
@@ -835,6 +842,67 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
     if kept.any():
         notes.append(out_of_post_note(kept_people, p))
     return employees, ctx, notes, absent[drop].reset_index(drop=True), kept_people
+
+
+def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int = 10) -> list[Note]:
+    """A notice naming the people in post for part of the period (hired or gone in it) who
+    have records dated before their hire_date or after their leave_date (the last working
+    day): those records count in their KPIs, so in their commission and rank, as in every
+    total; a leaver's orders still booked under their id after they left are paid to them
+    unless the dates or the records are corrected."""
+    p = ctx.period
+    if not {"hire_date", "leave_date"} & set(employees.columns):
+        return []
+    missing = pd.Series(pd.NaT, index=employees.index)
+    hire = pd.to_datetime(employees.get("hire_date", missing), errors="coerce")
+    leave = pd.to_datetime(employees.get("leave_date", missing), errors="coerce")
+    part = ((hire > p.start) & (hire <= p.last_day)) | ((leave >= p.start) & (leave < p.last_day))
+    if not part.any():
+        return []
+    dates = pd.DataFrame({"employee_id": employees.loc[part, "employee_id"].astype(str),
+                          "hire": hire[part], "leave": leave[part]})
+    ctx.con.register("_post_dates", dates)
+    try:
+        counts: dict[str, list[str]] = {}
+        counts_zh: dict[str, list[str]] = {}
+        for table, col in DATED:
+            if not ctx.has(table, "employee_id", col):
+                continue
+            rows = ctx.con.sql(f"""
+                SELECT d.employee_id, count(*) FROM {table} t JOIN _post_dates d ON t.employee_id = d.employee_id
+                WHERE t.{col} >= TIMESTAMP '{p.start}' AND t.{col} < TIMESTAMP '{p.end}'
+                  AND (t.{col} < d.hire OR t.{col} >= d.leave + INTERVAL 1 DAY)
+                GROUP BY d.employee_id""").fetchall()
+            for e, n in rows:
+                counts.setdefault(e, []).append(f"{table} {n:,}")
+                counts_zh.setdefault(e, []).append(f"{TABLES[table].zh} {n:,} 条")
+    finally:
+        ctx.con.unregister("_post_dates")
+    if not counts:
+        return []
+    names = employees.set_index(employees["employee_id"].astype(str)).get("name", pd.Series(dtype=object))
+    en, zh = [], []
+    for e in sorted(counts, key=natural_key)[:limit]:
+        r = dates.set_index("employee_id").loc[e]
+        name = names.get(e)
+        name = str(name).strip() if isinstance(name, str) and name.strip() and name.strip() != e else ""
+        day = (f"hired {r['hire']:%Y-%m-%d}" if pd.notna(r["hire"]) and r["hire"] > p.start
+               else f"left {r['leave']:%Y-%m-%d}")
+        day_zh = (f"{r['hire']:%Y-%m-%d} 入职" if pd.notna(r["hire"]) and r["hire"] > p.start
+                  else f"{r['leave']:%Y-%m-%d} 离职")
+        en.append(f"{name} ({e}, {day}): {', '.join(counts[e])}" if name else f"{e} ({day}): {', '.join(counts[e])}")
+        zh.append(f"{name}（{e}，{day_zh}）：{'、'.join(counts_zh[e])}" if name else
+                  f"{e}（{day_zh}）：{'、'.join(counts_zh[e])}")
+    more = len(counts) - len(en)
+    return [Note(
+        f"{len(counts)} {'person has' if len(counts) == 1 else 'people have'} records in {p} dated outside their "
+        f"employment, before their hire_date or after their leave_date: {'; '.join(en)}"
+        + (f"; and {more} more" if more > 0 else "") + ". They count in these people's KPIs, so in their "
+        "commission and rank, and in every total. Fix: check the dates, or book the records under whoever "
+        "made the sales, before paying.",
+        f"{len(counts)} 人在 {p} 有日期不在其在职期间（入职日期之前或离职日期之后）的记录：{'；'.join(zh)}"
+        + (f"；另有 {more} 人" if more > 0 else "") + "。这些记录计入其本人的指标，因而影响其提成和排名，也计入各级合计。"
+        "请在发放前核对日期，或把这些记录归到实际成交的人名下。")]
 
 
 def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
