@@ -308,8 +308,8 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
     info = CATALOGUE.get(base)
     if col in ("attainment",) or (info and info.unit == "ratio"):
         return "0.0%"
-    if info and info.unit == "times":  # a turnover of 4.72 reads 4.7 次 / 4.7×, not 472.0%
-        return '0.0" 次"' if language == "zh" else '0.0"×"'
+    if info and info.unit == "times":  # a turnover of 4.72 reads 4.72 次 / 4.72×, not 472.0%
+        return '0.00" 次"' if language == "zh" else '0.00"×"'
     if info and info.unit == "currency" or col in MONEY_COLUMNS:
         return "#,##0.00"
     if info:

@@ -78,7 +78,7 @@ def _t(key: str, lang: str, **kw) -> str:
 
 
 def _fmt(value, unit: str | None = None, *, language: str = "en", tiny: bool = True) -> str:
-    """A number for a reader: percentages for ratios, "12.30×" for multiples, "4.7 次" ("4.7×"
+    """A number for a reader: percentages for ratios, "12.30×" for multiples, "4.72 次" ("4.72×"
     in English) for how many times something happened, whole counts.
 
     A share too small for one decimal keeps two significant digits (an engagement rate of
@@ -92,9 +92,9 @@ def _fmt(value, unit: str | None = None, *, language: str = "en", tiny: bool = T
         return f"{round(value * 100, 1) + 0.0:.1f}%"  # + 0.0: a change that rounds to 0 is not "-0.0%"
     if unit == "multiple":
         return with_unit_sign(f"{value:.2f}", unit)
-    if unit == "times":  # a turnover of 4.721 is 4.7 times, not 472.1 %; below 1, one more decimal
-        shown = f"{round(value, 1) + 0.0:.1f}" if abs(round(value, 1)) >= 1 else f"{round(value, 2) + 0.0:.2f}"
-        return with_unit_sign(shown, unit, language)
+    if unit == "times":  # a turnover of 4.721 is 4.72 times, not 472.1 %; two decimals, as the scorecard
+        # gives it (1.27 -> 1.67 is +31 %, which 1.3 -> 1.7 would not show)
+        return with_unit_sign(f"{round(value, 2) + 0.0:.2f}", unit, language)
     if isinstance(value, (int, np.integer)) or (unit == "count" and float(value).is_integer()):
         return f"{int(value):,}"
     if abs(value) >= 1000:
@@ -155,7 +155,7 @@ def _change(actual: float, base: float, change: float, unit: str, zh: bool) -> s
     return f"+{shown}" if change > 0 and shown != "0.0%" else shown  # no sign on a change that rounds to nothing
 
 
-# a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / 4.7 次 / +0.3 个百分点 / +0.3 pp / – (none)
+# a figure as a table shows it: 1,234 / -3.5 / 12.0% / 1.25× / 4.72 次 / +0.3 个百分点 / +0.3 pp / – (none)
 _FIGURE = r"[-+]?[\d,]*\.?\d+\s*(%|×|次|个百分点|pp)?|–"
 
 

@@ -113,8 +113,8 @@ def test_xlsx_shows_turnover_as_times_not_a_percentage(tmp_path):
     t = pd.DataFrame({"employee_id": ["E1"], "inventory_turnover": [4.721], "refund_rate": [0.05]})
     zh = load_workbook(write_table(t, tmp_path / "zh.xlsx", language="zh")).active
     en = load_workbook(write_table(t, tmp_path / "en.xlsx", language="en")).active
-    assert (zh["B2"].value, zh["B2"].number_format) == (4.721, '0.0" 次"')
-    assert en["B2"].number_format == '0.0"×"'
+    assert (zh["B2"].value, zh["B2"].number_format) == (4.721, '0.00" 次"')
+    assert en["B2"].number_format == '0.00"×"'
     assert zh["C2"].number_format == en["C2"].number_format == "0.0%"  # a share stays a percentage
 
 

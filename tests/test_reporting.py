@@ -577,14 +577,14 @@ def test_money_in_words_and_tables_rounds_a_half_up_as_payroll_does():
 
 # ----------------------------------------------------------------------------- a number of times
 def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
-    """A turnover of 4.721 is 4.7 times (周转次数), not 472.1 %; shares stay percentages."""
+    """A turnover of 4.721 is 4.72 times (周转次数), not 472.1 %; shares stay percentages."""
     from salesperf_kit.catalogue import CATALOGUE
     from salesperf_kit.reporting import _fmt
 
     assert CATALOGUE["inventory_turnover"].unit == "times"
-    assert _fmt(4.721, "times", language="zh") == "4.7 次"
-    assert _fmt(4.721, "times", language="en") == "4.7×"
-    assert _fmt(0.354, "times", language="en") == "0.35×"  # below 1, one more decimal
+    assert _fmt(4.721, "times", language="zh") == "4.72 次"
+    assert _fmt(4.721, "times", language="en") == "4.72×"
+    assert _fmt(0.354, "times", language="en") == "0.35×"  # two decimals, above 1 and below
     assert CATALOGUE["conversion_rate"].unit == "ratio" and _fmt(0.0472, "ratio") == "4.7%"
     # a share too small for one decimal keeps two significant digits: 18 engagements in
     # 100,000 impressions is 0.018%, not 0.0%
@@ -594,9 +594,9 @@ def test_inventory_turnover_reads_as_a_number_of_times_not_a_percentage():
 
 
 @pytest.mark.parametrize("language, text", [
-    ("zh", "E9：做得好的是「客单价」；需要提升的是「库存周转率」；下一步：把「库存周转率」从 4.7 次提升到 7.8 次（岗位中位数）。"),
+    ("zh", "E9：做得好的是「客单价」；需要提升的是「库存周转率」；下一步：把「库存周转率」从 4.72 次提升到 7.76 次（岗位中位数）。"),
     ("en", "E9: strong on Average order value; gap on Inventory turnover; next step: raise Inventory turnover "
-           "from 4.7× to 7.8× (the role's median)."),
+           "from 4.72× to 7.76× (the role's median)."),
 ], ids=["zh", "en"])
 def test_a_feedback_card_gives_turnover_in_times(language, text):
     from salesperf_kit.reporting import feedback_sentence
@@ -655,8 +655,8 @@ def test_a_summary_sentence_of_turnover_gives_times_and_a_relative_change():
     month = parse_period("2026-10")
     zh = SimpleNamespace(zh=True, _label=lambda k: label(k, "zh"), _name=lambda k: label(k, "zh"), currency=None, period=month)
     en = SimpleNamespace(zh=False, _label=lambda k: label(k, "en"), _name=lambda k: label(k, "en"), currency=None, period=month)
-    assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.5 次；环比 +17.7%。"
-    assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.5×; +17.7% vs the previous period."
+    assert Report._headline_sentence(zh, row, "times") == "本期库存周转率 12.45 次；环比 +17.7%。"
+    assert Report._headline_sentence(en, row, "times") == "Inventory turnover: 12.45×; +17.7% vs the previous period."
 
 
 def test_a_year_summary_compares_with_last_year_once():

@@ -22,7 +22,7 @@ def inventory_turnover(f: pd.DataFrame) -> pd.DataFrame:
     table has any row. An employee with no row on such a day held no stock that day (a stock
     export lists what is on hand), so that day adds 0 to the mean.
 
-    A number of times (周转次数, unit "times"): 4.7 reads "4.7 次" / "4.7×", not 470 %.
+    A number of times (周转次数, unit "times"): 4.72 reads "4.72 次" / "4.72×", not 472 %.
     """
     return ratio(f["cost"], f["stock_mean"])
 
