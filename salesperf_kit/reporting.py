@@ -1023,12 +1023,38 @@ class Report:
             paras.append("数据中只有一个环节，无法画出漏斗；补充流量、通话或行为数据可显示前面的环节。" if self.zh else
                          "The data hold only one stage, so there is no funnel to draw; traffic, calls or activities "
                          "data would add the earlier stages.")
+        if len(f) and f["group"].nunique() > 1:  # the company's row under the teams'
+            whole = analysis.funnel(self.business, self.kpis, by="company")
+            whole = whole[whole["stage"].isin(set(f["stage"]))].copy()
+            whole.loc[whole.index[:1], "rate_from_previous"] = np.nan  # (its first stage as the teams')
+            whole = whole.assign(group="全公司" if self.zh else "Company",
+                                 stage_label=whole["stage"].map(lambda s: stage_names.get(s, (s, s))[i]))
+            paras += self._funnel_counted_once(f, whole)
+            f = pd.concat([f, whole], ignore_index=True)
         f = f.assign(rate_from_previous=f["rate_from_previous"].map(lambda v: _fmt(v, "ratio")),
                      value=f["value"].map(lambda v: _fmt(v, "count")))
         shown = f[["group", "stage_label", "value", "rate_from_previous"]].rename(columns={
             "group": "团队" if self.zh else "Team", "stage_label": "环节" if self.zh else "Stage",
             "value": "数量" if self.zh else "Count", "rate_from_previous": "转化率" if self.zh else "Rate"})
         return Section(_t("funnel", self.language), paras, shown, png, key="funnel")
+
+    def _funnel_counted_once(self, teams: pd.DataFrame, whole: pd.DataFrame) -> list[str]:
+        """A sentence for each stage of customers whose company figure is below the sum of
+        the teams' (201 buyers in the teams, 183 in the company): a customer who bought from
+        two teams counts once in the company, so its rates (a repurchase rate of 30.6 %
+        above every team's) are not those of the teams put together."""
+        summed = teams.groupby("stage", sort=False)["value"].sum()
+        out = []
+        for r in whole.itertuples():
+            total = summed.get(r.stage, np.nan)
+            if pd.notna(r.value) and pd.notna(total) and r.value < total - 1e-9:
+                out.append(f"全公司「{r.stage_label}」{_fmt(r.value, 'count')} 人，少于各团队之和 {_fmt(total, 'count')}："
+                           "在几个团队都买过的客户在全公司只算一次，所以全公司的转化率不等于各团队合并计算的结果。"
+                           if self.zh else
+                           f"The company's {r.stage_label.lower()} are {_fmt(r.value, 'count')}, fewer than the teams' "
+                           f"{_fmt(total, 'count')} put together: a customer who bought from several teams counts "
+                           "once in the company, so the company's rates are not those of the teams added up.")
+        return out
 
     def _funnel_rate_lines(self, stages: set) -> list[str]:
         """What the telesales funnel's last two rates are over: customers after calls, and

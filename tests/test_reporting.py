@@ -2816,3 +2816,23 @@ def test_the_payout_section_names_records_dated_after_a_leaver_s_last_day(tmp_pa
             f"{counts}。这些记录计入其本人的指标，因而影响其提成和排名，也计入各级合计。"
             "请在发放前核对日期，或把这些记录归到实际成交的人名下。")
     assert said in report.payout_section().paragraphs
+
+
+@pytest.mark.parametrize("zh, text", [
+    (True, "全公司「成交客户」183 人，少于各团队之和 201：在几个团队都买过的客户在全公司只算一次，"
+           "所以全公司的转化率不等于各团队合并计算的结果。"),
+    (False, "The company's buyers are 183, fewer than the teams' 201 put together: a customer who bought from "
+            "several teams counts once in the company, so the company's rates are not those of the teams added up."),
+])
+def test_the_funnel_says_why_the_company_has_fewer_buyers_than_its_teams(zh, text):
+    """The teams' buyers added up to 201 where the company had 183, and the company's
+    repurchase rate (30.6 %) stood above every team's, with no word why."""
+    from types import SimpleNamespace
+
+    from salesperf_kit.reporting import Report
+
+    teams = pd.DataFrame({"group": ["A", "A", "B", "B"], "stage": ["unique_visitors", "buyers"] * 2,
+                          "value": [5000.0, 120.0, 4000.0, 81.0]})
+    whole = pd.DataFrame({"stage": ["unique_visitors", "buyers"], "value": [9000.0, 183.0],
+                          "stage_label": ["访客", "成交客户"] if zh else ["Visitors", "Buyers"]})
+    assert Report._funnel_counted_once(SimpleNamespace(zh=zh), teams, whole) == [text]
