@@ -622,7 +622,7 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
         team_pool         = amount / members (equal) or amount x own / team revenue (by_revenue),
                             for teams whose revenue >= their target
         awards            = sales champion + best service + team champion shares
-        clawback          = -(clawback_amount x rate of the lowest tier)
+        clawback          = -(sum over earlier periods of the money refunded x the rate its period paid)
         total             = the sum of the seven components above
 
     Each component is rounded to the cent, half up (四舍五入), and ``total`` is the sum of
@@ -668,10 +668,13 @@ def payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *,
       share an award equally: one award amount split among every tied winner (for the
       team champion, among all members of the tied teams).
     - Clawback (needs ``kpi_options.refund_handling: clawback`` and ``incentives.clawback``):
-      refunds arriving this period on orders of earlier periods (``clawback_amount``)
-      times the rate of the first (lowest) tier, the least a commissioned sale earns in a
-      rising plan, so the earlier period's tier need not be known; it is neither gated nor
-      capped, and is taken even when this period's commission is smaller.
+      refunds arriving this period on orders of earlier periods (``clawback_amount``), each
+      period's money times the rate that period's commission paid on its commission base
+      (its commission / base, tiers, gate and cap applied as then: 0 when it paid none, or
+      the person was not paid in it), so that a refund takes back what was paid on it and
+      no more; the lowest tier's rate where that period's commission cannot be known (no
+      target), or for a KPI result built without its dataset. It is neither gated nor
+      capped now, and is taken even when this period's commission is smaller.
 
     Notices (e.g. an award left unpaid, the people whose pay was pro-rated) are in
     ``result.attrs["notices"]``. :func:`explain_pay` tells one row's figures with their
@@ -886,7 +889,7 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
 
     # --- clawback
     clawback = np.zeros_like(base)
-    refunded, claw_rate = np.zeros_like(base), np.nan
+    refunded, claw_rate, claw_parts = np.zeros_like(base), np.nan, [[] for _ in range(len(ids))]
     if inc.clawback and kpis.options.get("refund_handling") == "clawback":
         amt = _fact(kpis, "clawback_amount")
         if amt is not None:
@@ -894,6 +897,14 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
             rates = _tier_arrays(com.tiers)[1]
             refunded, claw_rate = amt, (rates[0] if len(rates) else 0.0)
             clawback = 0.0 - amt * claw_rate
+            paid = _rates_paid(kpis, params, targets, fact_name, basis_kpi, claw_rate)
+            if paid is not None:  # each earlier period's money at the rate its commission paid
+                place = {e: i for i, e in enumerate(ids)}
+                clawback = np.zeros_like(base)
+                for r in paid[paid["employee_id"].isin(place)].itertuples():
+                    i = place[r.employee_id]
+                    clawback[i] -= r.refunded * r.rate
+                    claw_parts[i].append((r.period, r.refunded, r.rate, r.why))
 
     for n in notices:
         (logger.info if n in applied else logger.warning)(n)
@@ -927,8 +938,50 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
            "team_pool_basis": pool_basis.groupby(sc_team).transform("sum").to_numpy(dtype="float64"),
            "awards": {k: v.to_numpy(dtype="float64") for k, v in by_award.items()},
            "award_winners": {k: int((v > 0).sum()) for k, v in by_award.items()},
-           "refunded": refunded, "clawback_rate": claw_rate}
+           "refunded": refunded, "clawback_rate": claw_rate, "clawback_parts": claw_parts}
     return out[list(PAYOUT_COLUMNS)], why
+
+
+def _rates_paid(kpis: KPIResult, params, targets: pd.DataFrame | None, fact_name: str, basis_kpi: str,
+                lowest: float) -> pd.DataFrame | None:
+    """The money of each earlier period refunded in ``kpis``' period (per employee and
+    period: :meth:`KPIResult.refunds_by_period`), with the rate that period's commission
+    paid on its commission base (``rate`` = commission / base; ``why``: "paid", "none" when it
+    paid no commission (below the gate, no sales) or the person was not paid in it (not
+    employed then), "unknown" when it cannot be determined (no target), then at
+    ``lowest``, the lowest tier's rate): a refund takes back what was paid on the money, not
+    commission that was never paid. None for a KPI result without its dataset."""
+    from .kpis import compute_kpis
+
+    if getattr(kpis, "_dataset", None) is None or getattr(kpis, "_ctx", None) is None:
+        return None
+    com = _incentives(params).commission
+    parts = kpis.refunds_by_period()
+    rows = []
+    for period, refunds in parts.groupby("period", sort=True):
+        then = compute_kpis(kpis._dataset, period, kpis=[basis_kpi], options=kpis.options)
+        ids = then.facts.index.astype(str)
+        base = _fact(then, fact_name)
+        base = (pd.Series(base.to_numpy(dtype="float64"), index=ids).fillna(0.0) if base is not None
+                else pd.Series(0.0, index=ids))
+        teams = _employees(then)["team"].reindex(ids) if "team" in _employees(then) else pd.Series("", index=ids)
+        person_t, _ = _targets(then, targets, basis_kpi, teams)
+        t = person_t.reindex(ids).to_numpy(dtype="float64")
+        comm = (_commission_steps(com, base.to_numpy(), np.where(t > 0, t, np.nan))["commission"] if com.tiers
+                else np.zeros(len(ids)))
+        comm = pd.Series(comm, index=ids)
+        unpaid = set(then.out_of_post["employee_id"].astype(str)) if len(then.out_of_post) else set()
+        for r in refunds.itertuples():
+            e = str(r.employee_id)
+            c, b = comm.get(e, 0.0), base.get(e, 0.0)
+            if e not in comm.index or e in unpaid or c == 0 or b <= 0:
+                rate, why = 0.0, "none"
+            elif np.isnan(c):
+                rate, why = lowest, "unknown"
+            else:
+                rate, why = float(c / b), "paid"
+            rows.append((e, str(period), float(r.refunded), rate, why))
+    return pd.DataFrame(rows, columns=["employee_id", "period", "refunded", "rate", "why"])
 
 
 # ----------------------------------------------------------------------------- explanation
@@ -953,6 +1006,9 @@ _PAY_TEXT = {
         "pool_no": "团队 {team} 达成 {att}，未达 100%", "pool_no_target": "团队 {team} 无销售目标",
         "award_tie": "{award}，{n} 人平分 {amount}",
         "clawback": "本期退款，往期订单；按最低档费率",
+        "clawback_paid": "本期退款，往期订单；按各期实付的提成费率：{0}",
+        "claw_paid": "{period} {rate}", "claw_none": "{period} 未发提成，不追回",
+        "claw_unknown": "{period} 提成无法确定，按最低档 {rate}",
         "total_unknown": "{0} 无法确定",
     },
     "en": {
@@ -977,6 +1033,10 @@ _PAY_TEXT = {
         "pool_no": "team {team} at {att} of target, below 100%", "pool_no_target": "team {team} has no revenue target",
         "award_tie": "{award}, {amount} shared by {n}",
         "clawback": "refunds this period on orders of earlier periods, at the lowest tier's rate",
+        "clawback_paid": "refunds this period on orders of earlier periods, at the rate each period's commission "
+                         "paid: {0}",
+        "claw_paid": "{period} {rate}", "claw_none": "{period} paid no commission on it, nothing to take back",
+        "claw_unknown": "{period}'s commission unknown, the lowest tier's {rate}",
         "total_unknown": "{0} cannot be determined",
     },
 }
@@ -1117,7 +1177,12 @@ def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee
             expr = " + ".join(f"{_money(share)}{_clause(tx, part)}" for (_, share), part in zip(won, parts))
             item("awards", row["awards"], expr)
     # clawback
-    if row["clawback"]:
+    parts = why["clawback_parts"][i]
+    if parts:  # (each earlier period's refunded money at the rate its commission paid; 0 when it paid none)
+        expr = " + ".join(f"{_money(a)} × {_rate(r)}" for _, a, r, _ in parts)
+        said = tx["sep"].join(tx[f"claw_{how}"].format(period=per, rate=_rate(r)) for per, _, r, how in parts)
+        item("clawback", row["clawback"], expr, _clause(tx, tx["clawback_paid"].format(said)))
+    elif row["clawback"]:
         item("clawback", row["clawback"], f"{_money(why['refunded'][i])} × {_rate(why['clawback_rate'])}",
              _clause(tx, tx["clawback"]))
     # total

@@ -615,6 +615,43 @@ def test_clawback_of_refunds_of_earlier_periods():
     assert (off["clawback"] == 0).all()
 
 
+def test_a_refund_takes_back_the_commission_its_period_paid_and_no_more():
+    """E0016 earned no commission in September (below the 50 % gate) but lost 90.20 in
+    October for a September order refunded then; a newcomer lost 116.53 for an order of the
+    day before he was hired. A refund now takes back what its period's commission paid on
+    the money: at the rate that period paid (commission / base), nothing when it paid none."""
+    emp = pd.DataFrame({"employee_id": ["e1", "e2", "e3"], "name": ["A", "B", "C"], "team": "north",
+                        "role": "agent", "hire_date": pd.to_datetime([None, None, "2026-10-01"])})
+    orders = pd.DataFrame([
+        # e1: 20,000 in September against a 100,000 target, below the gate: no commission
+        ("s1", "e1", "c1", "2026-09-10", 20_000.0, "refunded", "2026-10-08"),
+        # e2: 80,000 in September: 50,000 x 5 % + 30,000 x 10 % = 5,500, 6.875 % of 80,000
+        ("s2", "e2", "c2", "2026-09-10", 70_000.0, "completed", None),
+        ("s3", "e2", "c3", "2026-09-12", 10_000.0, "refunded", "2026-10-08"),
+        # e3: an order of the day before he was hired, which nobody paid him on
+        ("s4", "e3", "c4", "2026-09-30", 8_000.0, "refunded", "2026-10-09"),
+        *[(f"o{i}", e, f"d{i}", "2026-10-05", 60_000.0, "completed", None) for i, e in enumerate(["e1", "e2", "e3"])],
+    ], columns=["order_id", "employee_id", "customer_id", "order_date", "amount", "status", "refunded_at"])
+    for c in ("order_date", "refunded_at"):
+        orders[c] = pd.to_datetime(orders[c])
+    targets = pd.DataFrame([(m, e, None, "revenue", 100_000.0) for m in ("2026-09", "2026-10") for e in ("e1", "e2", "e3")],
+                           columns=["period", "employee_id", "team", "kpi", "target"])
+    kpis = compute_kpis({"employees": emp, "orders": orders, "targets": targets}, PERIOD, kpis=["revenue"],
+                        options={"refund_handling": "clawback"})
+    params = make_params(commission={"tiers": [{"above": 0, "rate": 0.05}, {"above": 50_000, "rate": 0.10}],
+                                     "mode": "marginal", "gate_below": 0.5})
+    t = payouts(scorecard(kpis), kpis, params, targets=targets)
+    # October: 50,000 x 5 % + 10,000 x 10 % = 3,500 each (60 % of target, above the gate)
+    assert t.set_index("employee_id")["commission"].to_dict() == {"e1": 3_500.0, "e2": 3_500.0, "e3": 3_500.0}
+    # the lowest tier's 5 % would take back 1,000, 500 and 400
+    assert t.set_index("employee_id")["clawback"].to_dict() == {"e1": 0.0, "e2": -687.5, "e3": 0.0}
+    said = explain_pay(scorecard(kpis), kpis, params, "e2", targets=targets)
+    assert "  提成追回 −687.50 = 10,000.00 × 6.875%（本期退款，往期订单；按各期实付的提成费率：2026-09 6.875%）" in said
+    said = explain_pay(scorecard(kpis), kpis, params, "e1", targets=targets, language="en")
+    assert ("  Clawback 0.00 = 20,000.00 × 0% (refunds this period on orders of earlier periods, at the rate each "
+            "period's commission paid: 2026-09 paid no commission on it, nothing to take back)") in said, said
+
+
 def test_no_clawback_when_refunded_orders_are_excluded():
     kpis = make_kpis({"e1": 50_000}, refunds={"e1": 20_000}, options={"refund_handling": "exclude"})
     t = payouts(scorecard(kpis), kpis, make_params(commission={"tiers": SIMPLE_TIERS}))
@@ -789,10 +826,10 @@ def test_explain_pay_clawback():
         "  基本工资 0.00\n"
         "  提成 2,500.00（超额累进）\n"
         "    0–100,000 部分：50,000.00 × 5% = 2,500.00\n"
-        "  提成追回 −1,000.00 = 20,000.00 × 5%（本期退款，往期订单；按最低档费率）\n"
+        "  提成追回 −1,000.00 = 20,000.00 × 5%（本期退款，往期订单；按各期实付的提成费率：2026-09 5%）\n"
         "  应发合计 2,500.00 − 1,000.00 = 1,500.00")
     assert "  Clawback −1,000.00 = 20,000.00 × 5% (refunds this period on orders of earlier periods, at the " \
-           "lowest tier's rate)" in _story(kpis, params, "e1", "en")
+           "rate each period's commission paid: 2026-09 5%)" in _story(kpis, params, "e1", "en")
 
 
 def test_explain_pay_team_pool_awards_and_unknown_pay():

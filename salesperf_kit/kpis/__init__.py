@@ -26,7 +26,7 @@ from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import (ADDITIVE_TARGETS, FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
+from ._facts import (ADDITIVE_TARGETS, FACT_GROUPS, clawback_by_period, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
                      compute_facts, open_context, partial_tables, targets_for, uncovered_tables, unassigned_rows,
                      with_records)
 from ._registry import KPI, REGISTRY
@@ -112,6 +112,9 @@ class KPIResult:
     #: the notice naming people in post for part of the period with records dated outside
     #: their employment (see ``_records_outside_post``; also in ``notices``), for the pay
     outside_post: list = field(default_factory=list)
+    #: the dataset the KPIs were computed from (for the KPIs of earlier periods, see
+    #: :meth:`refunds_by_period`); None for a result built by hand
+    _dataset: object = field(repr=False, default=None)
     #: the group facts worked out so far, by level (see :meth:`_group_facts`)
     _grouped: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
@@ -168,6 +171,12 @@ class KPIResult:
         if name.startswith("received_revenue") and not self._ctx.has("orders", "paid_amount", "paid_date"):
             return None
         return compute_facts(self._ctx, [owner])[name].reindex(self.facts.index)
+
+    def refunds_by_period(self) -> pd.DataFrame:
+        """The money earlier periods counted that was refunded in this one (the fact
+        ``clawback_amount``), by employee and the period that counted it (month, quarter or
+        year, as this one): columns employee_id, period, refunded."""
+        return clawback_by_period(self._ctx)
 
     def team_sum(self, values: pd.Series) -> pd.Series:
         """Each person's sum of ``values`` (indexed by employee_id) over themselves and
@@ -807,7 +816,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
     return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial, out_of_post,
-                     outside_post)
+                     outside_post, dataset)
 
 
 def _in_post(employees: pd.DataFrame, ctx: FactContext

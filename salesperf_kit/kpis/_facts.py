@@ -501,19 +501,40 @@ def _orders_regions(ctx: FactContext) -> pd.DataFrame:
     """).df()
 
 
-def _orders_clawback(ctx: FactContext) -> pd.DataFrame:
-    """Refunds in the period of money an earlier period counted: orders placed before the
-    period, or, with ``revenue_basis: received``, the amounts paid before it."""
+def _clawed(ctx: FactContext) -> tuple[str, str, str]:
+    """The money an earlier period counted that a refund in this one takes back: (its
+    column, the column that dates it, the SQL rows): orders placed before the period, or,
+    with ``revenue_basis: received``, the amounts paid before it, refunded in the period."""
     p = ctx.period
     if ctx.options.get("revenue_basis") == "received" and ctx.has("orders", "paid_amount", "paid_date"):
-        amount, counted = "paid_amount", f"paid_date < {_ts(p.start)}"
+        amount, date = "paid_amount", "paid_date"
     else:
-        amount, counted = "amount", f"order_date < {_ts(p.start)}"
+        amount, date = "amount", "order_date"
+    return amount, date, f"status = 'refunded' AND {_in('refunded_at', p)} AND {date} < {_ts(p.start)}"
+
+
+def _orders_clawback(ctx: FactContext) -> pd.DataFrame:
+    """Refunds in the period of money an earlier period counted (see :func:`_clawed`)."""
+    amount, _, rows = _clawed(ctx)
     return ctx.con.sql(f"""
         SELECT employee_id, sum({amount}) AS clawback_amount, count(*) AS clawback_orders FROM orders
-        WHERE status = 'refunded' AND {_in('refunded_at', p)} AND {counted}
-        GROUP BY employee_id
+        WHERE {rows} GROUP BY employee_id
     """).df()
+
+
+def clawback_by_period(ctx: FactContext) -> pd.DataFrame:
+    """The fact ``clawback_amount`` by the earlier period (of this period's kind: month,
+    quarter or year) that counted the money: columns employee_id, period, refunded."""
+    amount, date, rows = _clawed(ctx)
+    got = ctx.con.sql(f"SELECT employee_id, {date} AS counted, {amount} AS refunded FROM orders "
+                      f"WHERE {rows} AND employee_id IS NOT NULL").df()
+    cols = ["employee_id", "period", "refunded"]
+    if got.empty:
+        return pd.DataFrame(columns=cols)
+    kind = {"month": "M", "quarter": "Q", "year": "Y"}[ctx.period.kind]
+    at = pd.to_datetime(got["counted"]).dt.to_period(kind).astype(str).str.replace("Q", "-Q", regex=False)
+    out = got.assign(period=at).groupby(["employee_id", "period"], as_index=False)["refunded"].sum()
+    return out[cols]
 
 
 def _processing(ctx: FactContext) -> pd.DataFrame:
