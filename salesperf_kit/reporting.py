@@ -69,6 +69,7 @@ _TXT = {
     "goals": ("目标跟踪", "Goal tracking"),
     "audit": ("数据审计与异常预警", "Audit: data anomalies"),
     "quality": ("附录：数据质量", "Appendix: data quality"),
+    "first_rows": ("表中列出前 {n} 行（共 {total} 行{how}）。", "The table lists the first {n} of {total} rows{how}."),
 }
 
 
@@ -189,10 +190,11 @@ class Section:
     table: pd.DataFrame | None = None
     png: bytes | None = None
     key: str = ""
-    max_rows: int = 60
 
     def _table_text(self) -> pd.DataFrame:
-        t = self.table.head(self.max_rows).copy()
+        # every row: a section that lists only the first rows cuts its table itself and says so
+        # (:meth:`Report._first_rows`); a payout table cut at 60 rows left out the 61st person paid
+        t = self.table.copy()
         for c in t.columns:
             if pd.api.types.is_float_dtype(t[c]):
                 d = _decimals(t[c])
@@ -314,6 +316,17 @@ class Report:
                 .sort_values([first, "_key"], ascending=[ascending, True], na_position="last", kind="mergesort")
                 .drop(columns="_key"))
 
+    def _first_rows(self, shown: pd.DataFrame, limit: int,
+                    how: tuple[str, str] = ("", "")) -> tuple[pd.DataFrame, list[str]]:
+        """``shown`` cut to its first ``limit`` rows, and the sentence saying so, with ``how``
+        the rows are ordered (zh, en) when given; all of ``shown`` and no sentence when it
+        has no more rows. A table cut without a word reads as complete."""
+        if len(shown) <= limit:
+            return shown, []
+        how = how[0 if self.zh else 1]
+        return shown.head(limit), [_t("first_rows", self.language, n=f"{limit:,}", total=f"{len(shown):,}",
+                                      how=(f"，{how}" if self.zh else f", {how}") if how else "")]
+
     def _customer(self, customer_id: str) -> str:
         return customer_pseudonym(customer_id, salt=self.client, language=self.language)
 
@@ -408,7 +421,8 @@ class Report:
         # a headline KPI the plan does not weigh, with nothing but 0 in every period shown, says nothing
         vals = table[["actual", "previous", "same_period_last_year"]]
         silent = (vals.fillna(0) == 0).all(axis=1) & ~table["kpi"].isin(list(weights))
-        table = table[~silent].head(10).reset_index(drop=True)
+        table, cut = self._first_rows(table[~silent].reset_index(drop=True), 10,  # (said after the headline)
+                                      ("先列核心指标，再按方案权重从高到低", "the headline KPIs first, then by the plan's weight"))
         kpis = table["kpi"].tolist()
         units = table["kpi"].map(lambda k: CATALOGUE[k].unit)
         shown = pd.concat([pd.DataFrame({"kpi": table["kpi"].map(self._label)}),
@@ -432,6 +446,7 @@ class Report:
                 if table[key].isna().all() or (yearly and key == "previous") for c in group]
         shown = shown[[c for c in cols if c not in drop]].rename(columns=cols)
         paras = [self._headline_sentence(table.iloc[0], units.iloc[0])] if kpis else []
+        paras += cut
         paras += self._uniform_lines()
         paras += self._target_levels_sentences(kpis, idle)
         paras += self._begun_lines()
@@ -769,14 +784,14 @@ class Report:
                                           "rank_change": "名次变化" if self.zh else "Rank change"})
         paras = self._unscored_lines(t) + self._redistributed_lines()
         paras += self._flagged_sentence(top, ("排名和发放", "relying on this ranking"))
+        if len(t) > len(top):  # (a client counting the rows would look for the people left off)
+            paras.insert(0, f"表中列出前 {len(top)} 名（共 {len(t)} 人）；每个人的名次见 scorecard.xlsx。" if self.zh else
+                         f"The table lists the first {len(top)} of {len(t)} people; scorecard.xlsx ranks everyone.")
         scored = top[top["score"].notna()]
         if scored.empty:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
         ax = plots.leaderboard_chart(scored, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
         paras.insert(0, self._first_place(t, _decimals(top["score"])))
-        if len(t) > len(top):  # (a client counting the rows would look for the people left off)
-            paras.insert(1, f"表中列出前 {len(top)} 名（共 {len(t)} 人）；每个人的名次见 scorecard.xlsx。" if self.zh else
-                         f"The table lists the first {len(top)} of {len(t)} people; scorecard.xlsx ranks everyone.")
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
 
     def _first_place(self, ranked: pd.DataFrame, decimals: int) -> str:
@@ -1482,7 +1497,8 @@ class Report:
             **forecast,
             "风险" if self.zh else "At risk": t["at_risk"].map(lambda v: yes if v is True or v == 1 else no),
         })
-        return Section(_t("goals", self.language), paras, shown, key="goals", max_rows=200)
+        shown, cut = self._first_rows(shown, 200, ("按完成率从低到高排列", "lowest attainment first"))
+        return Section(_t("goals", self.language), paras[:1] + cut + paras[1:], shown, key="goals")
 
     def _targets_until(self, t: pd.DataFrame) -> pd.Timestamp | None:
         """The last day with targets when the targets of a quarter or a year stop before it
@@ -1739,7 +1755,7 @@ class Report:
                          "by their median absolute deviation (MAD, a measure of spread that a few extreme values do "
                          f"not distort), times 0.6745; beyond ±{limit} is listed.")
         paras += self._over_whole_sentences()
-        return Section(_t("audit", self.language), paras, shown, key="audit", max_rows=200)
+        return Section(_t("audit", self.language), paras, shown, key="audit")  # (every alert)
 
     def _over_whole_sentences(self) -> list[str]:
         """A sentence per share-like KPI above 100 % for someone (:func:`analysis.shares_over_whole`):
@@ -1793,7 +1809,7 @@ class Report:
                     shown.columns[2]: "", shown.columns[3]: "", shown.columns[4]: texts})], ignore_index=True)
         if self.anonymise:  # a message may quote a person (the managers added from manager_id, ...)
             shown[shown.columns[-1]] = shown[shown.columns[-1]].map(self._pseudonymised)
-        return Section(_t("quality", self.language), [], shown, key="quality", max_rows=200)
+        return Section(_t("quality", self.language), [], shown, key="quality")
 
     def _pseudonymised(self, text: str) -> str:
         """``text`` with every employee's name and id replaced by their pseudonym (longest

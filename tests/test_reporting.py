@@ -1246,6 +1246,57 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews_report):
         assert shown == Decimal(r[total].replace(",", ""))
 
 
+@pytest.fixture(scope="module")
+def direct_demo(tmp_path_factory, shared_report):
+    """The 2026-10 report of the shipped direct plan on the demo's direct data (61 people),
+    in a language (see ``shared_report``)."""
+    folder = tmp_path_factory.mktemp("direct")
+    write_sample("direct", folder)
+    return lambda language: shared_report(business="direct", params_file=str(PARAMS_DIR / "direct.yaml"),
+                                          data_path=str(folder), period="2026-10", language=language)
+
+
+def test_the_payout_table_lists_everyone_paid_and_adds_up_to_the_total_above_it(direct_demo):
+    """The demo's direct plan pays 61 people 594,536.22 in all. The table stopped at 60 rows:
+    钱洋 (E0028, grade D, 4,278.05, the lowest total) was missing, and the rows added up to
+    590,258.17 under the sentence giving 594,536.22."""
+    from decimal import Decimal
+
+    section = direct_demo("zh").payout_section()
+    shown = section._table_text()
+    assert section.paragraphs[0].startswith("总发放 594,536.22 元")
+    assert len(shown) == 61
+    assert sum(Decimal(v.replace(",", "")) for v in shown["应发合计（元）"]) == Decimal("594536.22")
+    assert shown.iloc[-1][["姓名", "应发合计（元）"]].tolist() == ["钱洋", "4,278.05"]
+    assert "钱洋" in repr(section) and "钱洋" in section._repr_html_()
+
+
+@pytest.mark.parametrize("language, text, last", [
+    ("zh", "表中列出前 10 行（共 14 行，先列核心指标，再按方案权重从高到低）。", "销售技巧"),
+    ("en", "The table lists the first 10 of 14 rows, the headline KPIs first, then by the plan's weight.",
+     "Sales skill")])
+def test_a_summary_of_more_kpis_than_it_lists_says_so(direct_demo, language, text, last):
+    """The direct summary has 14 KPIs to show: the 7 headline KPIs, then the plan's other
+    weighted KPIs by weight (team revenue, new contacts, sales skill, new markets,
+    mentoring, collaboration, collaboration score). It lists the first 10, and says so."""
+    section = direct_demo(language).summary()
+    assert len(section.table) == 10 and section.table.iloc[-1, 0] == last
+    assert section.paragraphs[1] == text  # (after the headline sentence)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("zh", "表中列出前 10 名（共 {n} 人）；每个人的名次见 scorecard.xlsx。"),
+    ("en", "The table lists the first 10 of {n} people; scorecard.xlsx ranks everyone.")])
+def test_a_leaderboard_without_scores_says_it_lists_only_the_first_places_too(no_reviews, language, text):
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language=language)
+    report.scorecard.table["score"] = float("nan")  # (nobody scored: the table lists 10 people all the same)
+    section = report.leaderboard()
+    n = len(report.scorecard.table)
+    assert n > 10 and len(section._table_text()) == 10
+    assert section.paragraphs[0] == text.format(n=n)
+
+
 def test_people_without_a_score_are_not_told_to_weigh_the_kpis_that_failed_them(tmp_path):
     """Agents with revenue targets and a team lead without: the lead's revenue has no target
     and their close rate no value, so they get no score. The fix offered named revenue and
