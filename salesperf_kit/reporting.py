@@ -1246,12 +1246,15 @@ class Report:
         p = self._names(self._by_rank(self.payouts, "total", ascending=False))
         optional = ("commission", "over_target_bonus", "team_pool", "awards", "clawback")  # shown when anyone gets some
         grade = "monthly_grades" if "monthly_grades" in p else "grade"  # (pay by month: each month's grade)
-        cols = [c for c in ["name", "team", grade, "base_pay", "performance_pay", "commission", "over_target_bonus",
+        # who is paid, by id and name (two people called 张伟 are told apart); in an anonymised
+        # report by the pseudonym alone, which stands for the id
+        who = ["name"] if self.anonymise else ["employee_id", "name"]
+        cols = [c for c in [*who, "team", grade, "base_pay", "performance_pay", "commission", "over_target_bonus",
                             "team_pool", "awards", "clawback", "total"]
                 if c in p and (c not in optional or (p[c].fillna(0) != 0).any())]
         # to the cent, as paid: a row of whole yuan (27,364 + 3,312) would not add up to its
         # total (36,777) when the items are 27,364.50 and 3,312.50
-        money = [c for c in cols if c not in ("name", "team", grade)]
+        money = [c for c in cols if c not in (*who, "team", grade)]
         p = p.assign(**{c: p[c].map(lambda v: "–" if pd.isna(v) else grouped(v, 2)) for c in money})
         shown = p[cols].rename(columns=column_labels(cols, self.language, self.currency))
         cost = self.plan_cost

@@ -1239,7 +1239,7 @@ def test_each_row_of_the_payout_table_adds_up_as_shown(no_reviews_report):
     report = no_reviews_report("en")
     table = report.payout_section().table
     total = "Total (CNY)"  # (the shipped plans' money is in yuan)
-    items = [c for c in table.columns if c not in ("Name", "Team", "Grade", total)]
+    items = [c for c in table.columns if c not in ("Employee ID", "Name", "Team", "Grade", total)]
     assert items and table[total].str.fullmatch(r"-?[\d,]+\.\d\d").all()
     for _, r in table.iterrows():
         shown = sum(Decimal(str(r[c]).replace(",", "")) for c in items if r[c] != "–")
@@ -1267,8 +1267,27 @@ def test_the_payout_table_lists_everyone_paid_and_adds_up_to_the_total_above_it(
     assert section.paragraphs[0].startswith("总发放 594,536.22 元")
     assert len(shown) == 61
     assert sum(Decimal(v.replace(",", "")) for v in shown["应发合计（元）"]) == Decimal("594536.22")
-    assert shown.iloc[-1][["姓名", "应发合计（元）"]].tolist() == ["钱洋", "4,278.05"]
+    assert shown.iloc[-1][["工号", "姓名", "应发合计（元）"]].tolist() == ["E0028", "钱洋", "4,278.05"]
     assert "钱洋" in repr(section) and "钱洋" in section._repr_html_()
+
+
+@pytest.mark.parametrize("language, ids", [("zh", ["工号", "姓名"]), ("en", ["Employee ID", "Name"])])
+def test_the_payout_table_tells_apart_people_of_the_same_name_by_their_id(no_reviews_report, language, ids):
+    """Two people called 张伟 read alike in a payout table of names: it gives the id first."""
+    report = no_reviews_report(language)
+    table = report.payout_section().table
+    pay = report.payouts
+    assert table.columns[:2].tolist() == ids
+    top = pay.loc[pay["total"].idxmax()]  # (the table lists the highest total first)
+    assert table.iloc[0, :2].tolist() == [top["employee_id"], top["name"]]
+
+
+def test_an_anonymised_payout_table_names_people_by_their_pseudonym_alone(no_reviews):
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(no_reviews), period="2026-10", language="zh", anonymise=True)
+    table = report.payout_section().table
+    assert "工号" not in table and table["姓名"].str.fullmatch(r"成员[0-9A-F]{6}").all()
+    assert not set(report.payouts["employee_id"].astype(str)) & set(table.to_numpy().ravel().astype(str))
 
 
 @pytest.mark.parametrize("language, text, last", [
@@ -2170,18 +2189,18 @@ def test_the_telesales_funnel_says_its_last_stages_count_customers(no_reviews_re
 @pytest.mark.parametrize("language, currency, headline, total, headers", [
     ("zh", "CNY", "本期销售额 1,450,611 元，目标 1,861,000 元，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
      "总发放 448,115.74 元，占销售额 30.9%。",
-     ["姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
+     ["工号", "姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
     ("en", "CNY", "Revenue (CNY): 1,450,611 against a target of 1,861,000 (77.9%); -7.6% vs the previous period and "
                   "+15.3% vs the same period last year.",
      "Total payout 448,115.74 CNY, 30.9% of revenue.",
-     ["Name", "Team", "Grade", "Base pay (CNY)", "Performance pay (CNY)", "Commission (CNY)", "Awards (CNY)",
+     ["Employee ID", "Name", "Team", "Grade", "Base pay (CNY)", "Performance pay (CNY)", "Commission (CNY)", "Awards (CNY)",
       "Total (CNY)"]),
     ("zh", None, "本期销售额 1,450,611，目标 1,861,000，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
-     "总发放 448,115.74，占销售额 30.9%。", ["姓名", "团队", "等级", "基本工资", "绩效工资", "提成", "奖项", "应发合计"]),
+     "总发放 448,115.74，占销售额 30.9%。", ["工号", "姓名", "团队", "等级", "基本工资", "绩效工资", "提成", "奖项", "应发合计"]),
     # a client file that says nothing inherits the shipped plan's yuan
     ("zh", "inherited", "本期销售额 1,450,611 元，目标 1,861,000 元，完成率 77.9%；环比 -7.6%，同比 +15.3%。",
      "总发放 448,115.74 元，占销售额 30.9%。",
-     ["姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
+     ["工号", "姓名", "团队", "等级", "基本工资（元）", "绩效工资（元）", "提成（元）", "奖项（元）", "应发合计（元）"]),
 ])
 def test_money_gives_the_plan_s_currency_and_the_payout_total_reads_to_the_cent(
         no_reviews, tmp_path, language, currency, headline, total, headers):
