@@ -378,7 +378,6 @@ def _has_parquet(data) -> bool:
 @_friendly
 def score(business, data, period, params_file, out, language):
     """Write the scorecard: scores, ranks, grades, KPI points and payouts."""
-    from .export import write_table
     from .reporting import build_report
 
     # the payout notices (pay pro-rated, an award left unpaid) are said below in the plan's
@@ -394,7 +393,7 @@ def score(business, data, period, params_file, out, language):
     finally:
         pay_log.disabled = quiet
     table = report.scorecard_table()
-    write_table(table, out, language=report.language, currency=report.currency)
+    report.write_scorecard(out, table)
     # KPIs left out, people not in post, how the plan was applied, what the payouts say
     # (the KPIs left out that the plan does not use: one line, not a dozen)
     kpi_notes = set(map(str, report.kpis.notices))

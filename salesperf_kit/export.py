@@ -19,6 +19,7 @@ import pandas as pd
 from ._checks import check_one_of
 from .catalogue import CATALOGUE, label, label_with_unit, with_unit
 from .exceptions import SalesperfError
+from .scoring import SHOWN_SCORE_DECIMALS
 
 __all__ = ["write_table", "write_workbook", "defuse", "anonymise", "anonymise_teams", "pseudonyms", "customer_pseudonym",
            "column_labels", "pseudonym_key"]
@@ -221,12 +222,15 @@ def pseudonyms(employee_ids, *, salt: str, language: str = "zh") -> dict[str, st
 
 
 def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "scorecard",
-                labels: bool = True, headers: dict[str, str] | None = None, currency: str | None = None) -> Path:
+                labels: bool = True, headers: dict[str, str] | None = None, currency: str | None = None,
+                score_decimals: int = SHOWN_SCORE_DECIMALS) -> Path:
     """Write ``df`` to CSV (UTF-8 with BOM, so Excel opens Chinese correctly), XLSX
     (frozen header, number formats, labelled headers) or Parquet, chosen by the extension.
     ``headers`` (column → header) heads the columns instead of the labels, for a file that
     is read back, whose headers must be ones the loaders know (a targets table); labelled
-    headers of money give ``currency`` (:func:`column_labels`)."""
+    headers of money give ``currency`` (:func:`column_labels`). An XLSX file shows scores
+    and points with ``score_decimals`` decimals (:func:`~salesperf_kit.scoring.score_decimals`:
+    enough that no score reads across a grade threshold); a CSV file keeps every digit."""
     path = Path(path)
     ext = path.suffix.lower()
     check_one_of("output file extension", ext, [".csv", ".xlsx", ".parquet"])
@@ -242,7 +246,7 @@ def write_table(df: pd.DataFrame, path, *, language: str = "zh", sheet: str = "s
         # 15 significant digits: 75, not the 74.99999999999999 of binary arithmetic
         defuse(_whole_numbers(df, shown)).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.15g")
         return path
-    _write_xlsx({sheet: (df, shown)}, path, language)
+    _write_xlsx({sheet: (df, shown)}, path, language, score_decimals)
     return path
 
 
@@ -285,9 +289,11 @@ def _whole_numbers(raw: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> str | None:
+def _number_format(col: str, language: str = "zh", *, whole: bool = False,
+                   score_decimals: int = SHOWN_SCORE_DECIMALS) -> str | None:
     """The Excel number format of column ``col``; ``whole``: the column holds whole numbers
-    only (207 calls read 207, not the "207." that a format such as #,##0.## shows)."""
+    only (207 calls read 207, not the "207." that a format such as #,##0.## shows); scores
+    and their points with ``score_decimals`` decimals."""
     # the weight scenarios' columns: baseline_score as score, payout(_change) as money
     col = col.removeprefix("baseline_")
     if col in ("payout", "payout_change", "payout_total"):
@@ -304,7 +310,7 @@ def _number_format(col: str, language: str = "zh", *, whole: bool = False) -> st
     if col.endswith("_points") or col in ("score", "kpi_points", "rating_points", "bonus_points",
                                           "penalty_points", "team_score", "individual_score",
                                           "cost_discount_points"):
-        return "0.0"
+        return "0." + "0" * score_decimals
     info = CATALOGUE.get(base)
     if col in ("attainment",) or (info and info.unit == "ratio"):
         return "0.0%"
@@ -341,7 +347,8 @@ def _holds_whole_numbers(s: pd.Series) -> bool:
     return bool(len(v)) and bool(((v % 1) == 0).all())
 
 
-def _write_xlsx(sheets: dict[str, tuple[pd.DataFrame, pd.DataFrame]], path: Path, language: str) -> None:
+def _write_xlsx(sheets: dict[str, tuple[pd.DataFrame, pd.DataFrame]], path: Path, language: str,
+                score_decimals: int = SHOWN_SCORE_DECIMALS) -> None:
     """Sheets of (raw, shown) frames: values and formats from raw, headers from shown."""
     from openpyxl import Workbook
 
@@ -349,11 +356,12 @@ def _write_xlsx(sheets: dict[str, tuple[pd.DataFrame, pd.DataFrame]], path: Path
     wb.properties.creator = "salesperf"  # (not "openpyxl", in the file's properties a client sees)
     wb.remove(wb.active)
     for sheet, (raw, shown) in sheets.items():
-        _fill_sheet(wb.create_sheet(sheet[:31]), raw, shown, language)
+        _fill_sheet(wb.create_sheet(sheet[:31]), raw, shown, language, score_decimals)
     wb.save(path)
 
 
-def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str) -> None:
+def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str,
+                score_decimals: int = SHOWN_SCORE_DECIMALS) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -363,8 +371,8 @@ def _fill_sheet(ws, raw: pd.DataFrame, shown: pd.DataFrame, language: str) -> No
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = header_fill
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    formats = [_number_format(str(c), language, whole=_holds_whole_numbers(raw.iloc[:, j]))
-               for j, c in enumerate(raw.columns)]
+    formats = [_number_format(str(c), language, whole=_holds_whole_numbers(raw.iloc[:, j]),
+                              score_decimals=score_decimals) for j, c in enumerate(raw.columns)]
     # a targets table: each target formatted as its row's KPI
     by_kpi = list(raw.columns).index("target") + 1 if {"kpi", "target"} <= set(raw.columns) else None
     kpis = raw["kpi"].tolist() if by_kpi else []

@@ -39,7 +39,7 @@ from .loaders import load_plan_data, mostly_zero
 from .params import Params, load_params
 from .periods import Period, parse_period
 from .schemas import TABLES
-from .scoring import SCORE_DECIMALS
+from .scoring import SCORE_DECIMALS, score_decimals
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +326,11 @@ class Report:
         how = how[0 if self.zh else 1]
         return shown.head(limit), [_t("first_rows", self.language, n=f"{limit:,}", total=f"{len(shown):,}",
                                       how=(f"，{how}" if self.zh else f", {how}") if how else "")]
+
+    def _score_decimals(self) -> int:
+        """The decimals every score of the report and its scorecard file is shown with
+        (:func:`~salesperf_kit.scoring.score_decimals`): none reads across a grade threshold."""
+        return score_decimals(self.scorecard.table["score"], self.params.scoring.grading)
 
     def _customer(self, customer_id: str) -> str:
         return customer_pseudonym(customer_id, salt=self.client, language=self.language)
@@ -780,8 +785,12 @@ class Report:
         t["rank_change"] = [("–" if pd.isna(v) else f"{int(v):+d}" if v else "0") for v in t["rank_change"]]
         top = t.head(self.params.report.top_n)
         cols = ["rank", "name", "team", "role", "score", "grade", "rank_change"]
-        shown = top[cols].rename(columns={**column_labels(cols, self.language),
-                                          "rank_change": "名次变化" if self.zh else "Rank change"})
+        # enough decimals that no score reads across a grade threshold (74.97 under B: 75 read
+        # 75.0 beside its C); scores of whole points read whole (50, not 50.00)
+        d = self._score_decimals() if _decimals(top["score"]) else 0
+        shown = top[cols].assign(score=top["score"].map(lambda v: "–" if pd.isna(v) else f"{v:.{d}f}"))
+        shown = shown.rename(columns={**column_labels(cols, self.language),
+                                      "rank_change": "名次变化" if self.zh else "Rank change"})
         paras = self._unscored_lines(t) + self._redistributed_lines()
         paras += self._flagged_sentence(top, ("排名和发放", "relying on this ranking"))
         if len(t) > len(top):  # (a client counting the rows would look for the people left off)
@@ -791,7 +800,7 @@ class Report:
         if scored.empty:
             return Section(_t("leaderboard", self.language), paras, shown, key="leaderboard")
         ax = plots.leaderboard_chart(scored, title=_t("leaderboard", self.language), xlabel="得分" if self.zh else "Score")
-        paras.insert(0, self._first_place(t, _decimals(top["score"])))
+        paras.insert(0, self._first_place(t, d))
         return Section(_t("leaderboard", self.language), paras, shown, self._figure("leaderboard", ax), key="leaderboard")
 
     def _first_place(self, ranked: pd.DataFrame, decimals: int) -> str:
@@ -1868,6 +1877,14 @@ class Report:
         t = t.assign(role=t["role"].map(lambda r: self._role(r) if isinstance(r, str) else r))
         return self._names(self._by_rank(t), ids=True)
 
+    def write_scorecard(self, path, table: pd.DataFrame | None = None) -> Path:
+        """Write :meth:`scorecard_table` (``table``, when made already) to ``path`` (.xlsx, .csv
+        or .parquet): headers in the report's language, money with its unit, and scores with
+        as many decimals as keep each on its side of a grade threshold."""
+        table = self.scorecard_table() if table is None else table
+        return write_table(table, path, language=self.language, currency=self.currency,
+                           score_decimals=self._score_decimals())
+
     def save(self, output_dir: str | Path = "") -> Section:
         """Write scorecard.xlsx, scorecard.csv and figures/*.png into ``output_dir`` (an empty
         ``output_dir`` writes nothing, so a notebook opened as it is leaves no files behind)."""
@@ -1877,8 +1894,8 @@ class Report:
         out = Path(output_dir)
         (out / "figures").mkdir(parents=True, exist_ok=True)
         table = self.scorecard_table()
-        write_table(table, out / "scorecard.xlsx", language=self.language, currency=self.currency)
-        write_table(table, out / "scorecard.csv", language=self.language, currency=self.currency)
+        self.write_scorecard(out / "scorecard.xlsx", table)
+        self.write_scorecard(out / "scorecard.csv", table)
         for key, png in self.figures.items():
             (out / "figures" / f"{key}.png").write_bytes(png)
         # what the runner's manifest says of the report, and checks (an export that stops

@@ -76,6 +76,7 @@ __all__ = [
     "grade_order", "promotion_eligible", "rating_points", "Scorecard", "score", "scorecard",
     "forced_counts", "grade_groups", "plan_role", "apply_dimensions", "as_grading", "Note", "tie_notes", "spread_notes",
     "roles_without_kpis", "roles_mostly_unscored", "attainment_without_targets", "kpis_with_targets", "target_found",
+    "score_decimals",
 ]
 
 NORMALISATION_METHODS = ("attainment", "minmax", "percentile", "zscore")
@@ -422,6 +423,37 @@ def _settled(scores) -> pd.Series:
 
 #: scores equal to this many decimals tie, in ranks and grades (here and in the scenario tools)
 SCORE_DECIMALS = 9
+
+#: the fewest decimals a score is shown with (explain, the scorecard file, the report), as
+#: :func:`score_decimals` gives them
+SHOWN_SCORE_DECIMALS = 2
+
+
+def score_decimals(scores, grading=None) -> int:
+    """The decimals to show ``scores`` with, the same for all of them, so that no score
+    reads across a grade threshold of ``grading``: :data:`SHOWN_SCORE_DECIMALS`, or as many
+    as a threshold has, and more while a score below a threshold would round onto it
+    (74.97139 under B: 75 read 75.0 at one decimal beside its grade C; 79.996 under A: 80
+    reads 80.00 at two decimals, 79.996 at three). A score rounded half up or to the
+    nearest binary value reads the same side of the threshold. Scores are graded to
+    :data:`SCORE_DECIMALS` decimals, so no more are needed. The lowest threshold sets no
+    bound (a score below it gets the lowest grade too), and a forced distribution has no
+    thresholds."""
+    from decimal import Decimal
+
+    d = SHOWN_SCORE_DECIMALS
+    g = as_grading(grading) if grading is not None else None
+    if g is None or g.method != "thresholds":
+        return d
+    cuts = sorted(float(t) for t in g.thresholds.values())[1:]
+    if not cuts:
+        return d
+    # (a threshold of 72.125 shows its own decimals: at two, 72.125 itself would read 72.12)
+    d = max(d, *(min(max(-Decimal(repr(t)).normalize().as_tuple().exponent, 0), SCORE_DECIMALS) for t in cuts))
+    below = np.subtract.outer(np.array(cuts), _settled(scores).dropna().to_numpy())  # (how far under each cut)
+    while d < SCORE_DECIMALS and ((below > 0) & (below <= 0.5 * 10.0 ** -d + 1e-10)).any():
+        d += 1  # (1e-10: a half at the last decimal, 79.995, read as 80.00 half up)
+    return d
 
 
 def grade_order(grading) -> list[str]:
@@ -1430,6 +1462,7 @@ _TEXT = {
         "no_pay": "Pay cannot be explained: {0}",
         "order": "Order of steps: KPI points -> rating blend -> + bonuses - penalties -> sales-cost discount "
                  "-> team share -> rank -> grade. Figures are rounded to 2 decimals.",
+        "order_more": " The score has {d} decimals, so that rounding does not carry it across a grade threshold.",
         "s1": "1. KPI points (weights: {phase}):",
         "standard": "the role's standard set",
         "phase": "phase '{}'",
@@ -1474,6 +1507,7 @@ _TEXT = {
         "no_pay": "无法说明应发薪酬：{0}",
         "order": "计算顺序：KPI 得分 -> 360 评价加权 -> 加分、扣分 -> 销售成本折扣 -> 团队/个人加权 -> 排名 -> 评级。"
                  "数字保留两位小数。",
+        "order_more": "得分保留 {d} 位小数，以免四舍五入后越过分数线。",
         "s1": "1. KPI 得分（权重：{phase}）：",
         "standard": "岗位标准权重",
         "phase": "阶段“{}”",
@@ -1526,9 +1560,9 @@ _NOTE_ZH = [
 ]
 
 
-def _n(x: float) -> str:
-    """A number with 2 decimals and a true minus sign."""
-    return f"{x:.2f}".replace("-", "−")
+def _n(x: float, decimals: int = 2) -> str:
+    """A number with 2 decimals (or ``decimals``) and a true minus sign."""
+    return f"{x:.{decimals}f}".replace("-", "−")
 
 
 def _pct(x: float) -> str:
@@ -1694,9 +1728,11 @@ def _explain(card: Scorecard, employee_id: str, language: str, options: str = ""
     sc = params.scoring if params is not None else None
     role = row["role"]
     role_label = params.role_label(role, language) if params is not None else role
+    # the score as the scorecard file and the report show it: on its side of every grade threshold
+    places = score_decimals(card.table["score"], sc.grading if sc is not None else None)
     lines = [tx["head"].format(who=_who(row["name"], employee_id, language), team=row["team"], role=role_label,
-                               period=card.period, score=_n(row["score"]) if pd.notna(row["score"]) else "—"),
-             tx["order"]]
+                               period=card.period, score=_n(row["score"], places) if pd.notna(row["score"]) else "—"),
+             tx["order"] + (tx["order_more"].format(d=places) if places > SHOWN_SCORE_DECIMALS else "")]
     # 1. KPI points
     phase = _active_phase(params, role, card.period) if params is not None else None
     phase_text = tx["phase"].format(phase.label_in(language)) if phase is not None else tx["standard"]
@@ -1785,7 +1821,7 @@ def _explain(card: Scorecard, employee_id: str, language: str, options: str = ""
                                      n=(n := len(team) if pd.notna(row["team"]) else 1),
                                      people="person" if n == 1 else "people", team_score=_n(row["team_score"]),
                                      iw=_pct(1 - tw), ind=_n(row["individual_score"]), tw=_pct(tw),
-                                     score=_n(row["score"])))
+                                     score=_n(row["score"], places)))
     # 6-7. rank and grade
     n_ranked = int(card.table["score"].notna().sum())
     tie = tx.get("ties", {}).get(sc.grading.rank_tie, sc.grading.rank_tie)
@@ -1799,7 +1835,7 @@ def _explain(card: Scorecard, employee_id: str, language: str, options: str = ""
                                  label=f" {grade_label}" if grade_label else "", how=how))
     promo = tx["promo_yes"] if row["promotion_eligible"] else tx["promo_no"]
     lines.append(promo.format(consecutive=sc.promotion.consecutive, grade=sc.promotion.grade))
-    lines.append(tx["score"].format(_n(row["score"])))
+    lines.append(tx["score"].format(_n(row["score"], places)))
     return "\n".join(lines + _pay_lines(card, employee_id, language, options))
 
 

@@ -40,8 +40,19 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
     assert [c.value for c in ws[1]][:4] == ["Employee ID", "Name", "Team", "Score"]
     cell = ws["B2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # shown as text, never run
-    assert ws["D2"].value == 91.5 and ws["D2"].number_format == "0.0"
+    assert ws["D2"].value == 91.5 and ws["D2"].number_format == "0.00"
     assert ws["E2"].number_format == "0.0%"
+
+
+def test_xlsx_shows_scores_and_points_with_the_decimals_given(tmp_path):
+    """A score of 74.97139 read 75.0 (format 0.0) beside its grade C under B: 75; the
+    scorecard shows scores with two decimals (74.97), or as many as it is given."""
+    t = pd.DataFrame({"score": [74.97139], "kpi_points": [70.5], "revenue_points": [40.25], "grade": ["C"]})
+    ws = load_workbook(write_table(t, tmp_path / "two.xlsx", language="en")).active
+    assert [ws.cell(2, j).number_format for j in (1, 2, 3)] == ["0.00"] * 3
+    ws = load_workbook(write_table(t, tmp_path / "three.xlsx", language="en", score_decimals=3)).active
+    assert [ws.cell(2, j).number_format for j in (1, 2, 3)] == ["0.000"] * 3
+    assert ws["A2"].value == 74.97139  # (the value itself, every digit)
 
 
 def test_labels_for_kpis_and_points():

@@ -335,6 +335,33 @@ def test_the_first_place_sentence_gives_the_score_as_the_leaderboard_shows_it(no
     assert text in section.paragraphs[0]
 
 
+@pytest.mark.parametrize("language, text", [("zh", "得分 79.996，等级 B"), ("en", "score 79.996, grade B")])
+def test_a_score_just_below_a_threshold_reads_below_it_in_the_leaderboard_and_the_scorecard_file(
+        no_reviews, tmp_path, language, text):
+    """Under A: 80, a score of 79.996 is graded B. The leaderboard showed it with two
+    decimals, 80.00, and scorecard.xlsx (format 0.0) as 80.0: both read as an A's score
+    beside grade B. Three decimals show it below 80."""
+    from openpyxl import load_workbook
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"extends: {PARAMS_DIR / 'telesales.yaml'}\n"
+                    "scoring:\n  grading: {method: thresholds, thresholds: {A: 80, B: 60, C: 0}}\n", encoding="utf-8")
+    report = build_report(business="telesales", params_file=str(plan), data_path=str(no_reviews), period="2026-10",
+                          language=language)
+    card = report.scorecard.table
+    first = card["rank"] == card["rank"].min()
+    card.loc[first, ["score", "grade"]] = [79.996, "B"]
+    section = report.leaderboard()
+    assert section._table_text().iloc[0, 4] == "79.996"
+    assert text in section.paragraphs[0]
+    report.save(tmp_path / "out")
+    ws = load_workbook(tmp_path / "out" / "scorecard.xlsx").active
+    score = [c.value for c in ws[1]].index("得分" if language == "zh" else "Score") + 1
+    assert (ws.cell(2, score).value, ws.cell(2, score).number_format) == (79.996, "0.000")
+    csv = pd.read_csv(tmp_path / "out" / "scorecard.csv", encoding="utf-8-sig", dtype=str)
+    assert csv.iloc[0, score - 1] == "79.996"  # (the csv keeps every digit)
+
+
 @pytest.mark.parametrize("language, text", [
     ("zh", "表中列出前 10 名（共 {n} 人）；每个人的名次见 scorecard.xlsx。"),
     ("en", "The table lists the first 10 of {n} people; scorecard.xlsx ranks everyone.")])

@@ -1173,7 +1173,7 @@ def test_save_results_keeps_a_name_starting_with_equals_as_text(hand, tmp_path):
 
 
 def test_the_cli_workbook_formats_baseline_scores_and_payouts(tmp_path):
-    """salesperf scenarios --out x.xlsx: 68.3333... shows as 68.3 in baseline_score as in
+    """salesperf scenarios --out x.xlsx: 68.3333... shows as 68.33 in baseline_score as in
     score, and the payouts as money (4,500.00)."""
     import openpyxl
     from salesperf_kit.export import write_table
@@ -1182,7 +1182,7 @@ def test_the_cli_workbook_formats_baseline_scores_and_payouts(tmp_path):
                       "baseline_payout": [4000.0], "payout_change": [500.0]})
     path = write_table(t, tmp_path / "s.xlsx", labels=False, sheet="scenarios")
     row = next(openpyxl.load_workbook(path)["scenarios"].iter_rows(min_row=2))
-    assert [c.number_format for c in row] == ["0.0", "0.0", "#,##0.00", "#,##0.00", "#,##0.00"]
+    assert [c.number_format for c in row] == ["0.00", "0.00", "#,##0.00", "#,##0.00", "#,##0.00"]
 
 
 @pytest.mark.parametrize("method", ["sobol", "morris"])

@@ -662,6 +662,40 @@ def test_threshold_grades():
     assert pd.isna(got.iloc[5])
 
 
+@pytest.mark.parametrize("scores, thresholds, decimals", [
+    ([74.97139, 90.0], {"A": 85, "B": 75, "C": 0}, 2),  # 74.97 (one decimal read 75.0 beside its C)
+    ([79.996], {"A": 80, "B": 60, "C": 0}, 3),  # 80.00 at two decimals; 79.996 at three
+    ([79.9996], {"A": 80, "B": 60, "C": 0}, 4),  # 80.000 at three
+    ([79.995], {"A": 80, "B": 60, "C": 0}, 3),  # a half: 80.00 rounded half up, as a spreadsheet does
+    ([79.994, 80.004], {"A": 80, "B": 60, "C": 0}, 2),  # 79.99 below, 80.00 at or above: each on its side
+    ([-0.004], {"A": 80, "B": 60, "C": 0}, 2),  # under the lowest threshold is the lowest grade all the same
+    ([72.12], {"A": 72.125, "C": 0}, 3),  # the threshold's own decimals: 72.125 itself reads 72.12 at two
+])
+def test_a_score_is_shown_with_decimals_that_keep_it_on_its_side_of_every_threshold(scores, thresholds, decimals):
+    from salesperf_kit.scoring import score_decimals
+
+    assert score_decimals(pd.Series(scores), Grading(thresholds=thresholds)) == decimals
+
+
+def test_scores_graded_by_a_forced_distribution_are_shown_with_two_decimals():
+    from salesperf_kit.scoring import score_decimals
+
+    assert score_decimals(pd.Series([79.996, 12.0]), _forced({"A": 0.5, "B": 0.5})) == 2
+
+
+def test_explain_shows_a_score_just_below_a_threshold_with_the_decimals_that_keep_it_there(kpis):
+    """79.996 is graded B under A: 80; at two decimals explain read "score 80.00", grade B."""
+    card = score(kpis, make_params())
+    card.table.loc[card.table["employee_id"] == "E1", ["score", "grade"]] = [79.996, "B"]
+    lines = card.explain("E1", language="en").splitlines()
+    assert lines[0].endswith(": score 79.996")
+    assert lines[1].endswith("Figures are rounded to 2 decimals. The score has 3 decimals, so that rounding does "
+                             "not carry it across a grade threshold.")
+    assert "Score: 79.996" in lines and "7. Grade: B Good (thresholds A >= 80, B >= 60, C >= 0)." in lines
+    zh = card.explain("E1", language="zh").splitlines()
+    assert zh[0].endswith("：得分 79.996") and zh[1].endswith("数字保留两位小数。得分保留 3 位小数，以免四舍五入后越过分数线。")
+
+
 def _forced(shares: dict) -> Grading:
     return Grading(method="forced", distribution=shares)
 
