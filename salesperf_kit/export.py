@@ -36,6 +36,7 @@ _COLUMN_LABELS = {
     "cost_discount_points": ("成本折扣", "Cost discount"), "team_score": ("团队得分", "Team score"),
     "individual_score": ("个人得分", "Individual score"),
     "promotion_eligible": ("晋升资格", "Promotion eligible"), "notes": ("说明", "Notes"),
+    "audit_alert": ("审计预警", "Audit alert"),
     # the weight and pay scenarios (salesperf scenarios)
     "scenario": ("情景", "Scenario"), "label": ("情景说明", "Description"),
     "payout": ("情景薪酬", "Payout"), "baseline_score": ("基准得分", "Baseline score"),

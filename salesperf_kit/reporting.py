@@ -1875,6 +1875,10 @@ class Report:
             self.payouts.drop(columns=[c for c in ("name", "team", "role", "grade") if c in self.payouts]),
             on="employee_id", how="left")
         t = t.assign(role=t["role"].map(lambda r: self._role(r) if isinstance(r, str) else r))
+        # the alerts to check before paying, as the payout section names them (payroll imports
+        # this file, not the report): the kinds for the people flagged, empty for the others
+        flagged, sep = self._flagged(), "、" if self.zh else "; "
+        t["audit_alert"] = [sep.join(flagged[e]) if e in flagged else None for e in t["employee_id"].astype(str)]
         return self._names(self._by_rank(t), ids=True)
 
     def write_scorecard(self, path, table: pd.DataFrame | None = None) -> Path:

@@ -1864,6 +1864,43 @@ def test_the_ranking_and_the_payouts_point_to_integrity_alerts_about_their_peopl
     assert len(report.audit().table) == 4  # (the audit lists what it found, as before)
 
 
+def test_the_scorecard_files_carry_the_audit_hold_the_payout_section_names(tmp_path):
+    """The telesales demo's payout section says 宋英娟 (E0017) has bulk short calls, to check
+    before paying her 5,397.95; scorecard.csv and .xlsx, which payroll imports, carried no mark
+    on her row. They now name the alert in 审计预警, empty for everyone else."""
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    write_sample("telesales", data)
+    report = build_report(business="telesales", params_file=str(PARAMS_DIR / "telesales.yaml"),
+                          data_path=str(data), period="2026-10", language="zh")
+    assert "注意：以下人员本期有审计预警（见审计一节）——批量短通话：宋英娟。请先核查这些预警，再据此发放。" in \
+        report.payout_section().paragraphs
+    report.save(tmp_path / "out")
+    csv = pd.read_csv(tmp_path / "out" / "scorecard.csv", encoding="utf-8-sig", dtype=str)
+    held = csv[csv["审计预警"].notna()]
+    assert held[["工号", "姓名", "应发合计（元）", "审计预警"]].values.tolist() == [["E0017", "宋英娟", "5397.95", "批量短通话"]]
+    assert len(csv) == 60
+    ws = load_workbook(tmp_path / "out" / "scorecard.xlsx").active
+    rows = list(ws.iter_rows(values_only=True))
+    col = rows[0].index("审计预警")
+    assert [(r[0], r[col]) for r in rows[1:] if r[col] is not None] == [("E0017", "批量短通话")]
+
+
+def test_the_audit_column_names_each_kind_of_hold_and_not_a_kpi_outlier(tmp_path):
+    """R1 has two kinds of alert, R3 one; R2 is only a KPI outlier, which the payout section
+    does not name either: no hold."""
+    report = _tied_reps(tmp_path, 3, language="en")
+    report.__dict__["_alerts_found"] = pd.DataFrame({
+        "kind": ["brushing", "short_calls", "kpi_outlier", "brushing"], "employee_id": ["R1", "R1", "R2", "R3"],
+        "subject": ["R1", "R1", "R2", "R3"], "subject_type": "employee", "reason": "x"})
+    table = report.scorecard_table().set_index("employee_id")
+    assert table["audit_alert"].fillna("").to_dict() == {"R1": "Suspected order brushing; Bulk short calls",
+                                                         "R2": "", "R3": "Suspected order brushing"}
+    assert ("Note: alerts in the audit section concern people in this table (Suspected order brushing: Ann and "
+            "Cai; Bulk short calls: Ann): check them before paying.") in report.payout_section().paragraphs
+
+
 def test_an_anonymised_report_lists_people_of_equal_rank_by_pseudonym_not_by_hidden_id(tmp_path):
     """Six reps tied at rank 1: the leaderboard, the feedback cards, the payout table and the
     scorecard file listed them in the order of their real ids (R1, R2, ...), so that anyone
