@@ -1219,7 +1219,8 @@ class Report:
                 "No two of the plan's KPIs have a correlation (too few people count in both, or the KPIs do not "
                 "vary among those who do), so there are none to show."], key="correlations")
         corr = corr.drop(index=alone, columns=alone)
-        pairs = analysis.strongest_pairs(corr, n=5)
+        every = analysis.strongest_pairs(corr, n=len(corr) ** 2)  # (the five strongest are listed; said below)
+        pairs = every.head(5)
         zh = self.zh
         shown = pd.DataFrame({"指标 A" if zh else "KPI A": pairs["kpi_a"].map(self._label),
                               "指标 B" if zh else "KPI B": pairs["kpi_b"].map(self._label),
@@ -1229,7 +1230,9 @@ class Report:
             shown["p 值" if zh else "p"] = pairs["p"].map(_p_value)
         ax = plots.correlation_heatmap(corr.rename(index=self._label, columns=self._label),
                                        title=_t("correlations", self.language))
-        paras = self._scope_sentence(self._scope(list(dict.fromkeys([*pairs["kpi_a"], *pairs["kpi_b"]]))), (
+        paras = self._first_rows(every, len(pairs), ("按相关强度从高到低排列，全部相关见下图",
+                                                     "the strongest first; the figure shows every pair"))[1]
+        paras += self._scope_sentence(self._scope(list(dict.fromkeys([*pairs["kpi_a"], *pairs["kpi_b"]]))), (
             "每个指标只计入考核该指标的岗位人员，两个指标没有共同岗位时不计算相关：",
             "Each KPI counts only the people of the roles scored on it, and two KPIs that no role shares "
             "have no correlation: "))

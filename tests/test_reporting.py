@@ -1331,6 +1331,19 @@ def test_a_summary_of_more_kpis_than_it_lists_says_so(direct_demo, language, tex
 
 
 @pytest.mark.parametrize("language, text", [
+    ("zh", "表中列出前 5 行（共 39 行，按相关强度从高到低排列，全部相关见下图）。"),
+    ("en", "The table lists the first 5 of 39 rows, the strongest first; the figure shows every pair.")])
+def test_the_correlation_table_says_it_lists_the_five_strongest_pairs(direct_demo, language, text):
+    """The direct plan weighs 12 KPIs, which share a role pairwise in 43 pairs (the reps' 21,
+    the senior reps' 15 more, the managers' 7 more, the director's none); in 4 of them fewer
+    than 5 people have both (team revenue and collaboration score each with received
+    revenue, the 4 managers, and with mentoring, nobody): 39 pairs. The table lists the 5
+    strongest."""
+    section = direct_demo(language).correlations()
+    assert len(section.table) == 5 and section.paragraphs[0] == text
+
+
+@pytest.mark.parametrize("language, text", [
     ("zh", "表中列出前 10 名（共 {n} 人）；每个人的名次见 scorecard.xlsx。"),
     ("en", "The table lists the first 10 of {n} people; scorecard.xlsx ranks everyone.")])
 def test_a_leaderboard_without_scores_says_it_lists_only_the_first_places_too(no_reviews, language, text):
