@@ -1733,3 +1733,17 @@ def test_records_dated_outside_a_part_period_person_s_employment_are_named(emplo
         "请在发放前核对日期，或把这些记录归到实际成交的人名下。")
     # the records still count (E3: o7 250, refunded, and o8 120 -> revenue 120 under exclude)
     assert_kpi(res, "revenue", {"E3": 120.0})
+
+
+def test_clawback_says_which_orders_of_the_period_were_refunded_after_it_closed(shop):
+    """A shop's October report counted five orders refunded in November as sales (as it
+    should under clawback) and said nothing of them. o7 (250.00) was refunded on 10 November."""
+    res = compute_kpis(shop, "2026-10", kpis=["revenue"], options={"refund_handling": "clawback"})
+    [note] = [n for n in res.notices if "after it closed" in str(n)]
+    assert str(note) == ("1 order(s) of 2026-10 (250.00) were refunded after it closed: under refund_handling: "
+                         "clawback they count in 2026-10, as when it was paid, and their commission is taken back in "
+                         "the period of the refund.")
+    assert note.zh == ("2026-10 有 1 笔订单（合计 250.00）在期末之后才退款：按 refund_handling: clawback，"
+                       "它们仍计入 2026-10（与当期发放时一致），提成在退款当期追回。")
+    excl = compute_kpis(shop, "2026-10", kpis=["revenue"], options={"refund_handling": "exclude"})
+    assert not [n for n in excl.notices if "after it closed" in str(n)]

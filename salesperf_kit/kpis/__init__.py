@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._checks import check_one_of, natural_key, person
 from .._repr import compact_repr
-from ..catalogue import BUSINESSES, CATALOGUE, Note, label
+from ..catalogue import BUSINESSES, CATALOGUE, Note, grouped, label
 from ..coverage import DATED
 from ..exceptions import KPIError
 from ..periods import Period, parse_period
@@ -760,7 +760,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
                 f"只计入了该日起的{t_zh}数据。{fix_zh}"))
     if "orders" not in uncovered:  # (a period the orders do not reach has no value to read low)
         notices += _open_windows(ctx, [k for k in todo if how[k] == "tables"])
-        notices += _undated_refunds(ctx)
+        notices += _undated_refunds(ctx) + _later_refunds(ctx)
     for table, n in unassigned_rows(ctx).items():
         notices.append(Note(
             f"{n:,} {table} row(s) in {p} have no employee_id: they count in no one's KPIs, nor in "
@@ -961,6 +961,27 @@ def _undated_refunds(ctx: FactContext) -> list[Note]:
         f"{p} 有 {n:,} 笔已退款订单没有退款日期：按 refund_handling: clawback，订单在退款前计入业绩、在退款当期扣回，"
         "缺少日期时它们不计入任何期间（与 exclude 相同）。请把导出文件中的退款日期映射为 refunded_at"
         "（data.columns.orders）。")]
+
+
+def _later_refunds(ctx: FactContext) -> list[Note]:
+    """Under ``refund_handling: clawback``, a notice of the period's orders refunded after it
+    closed (how many, their amount): they count in the period, as they did when it was
+    paid, and their commission is taken back in the period of the refund; without it, a
+    reader who knows of the refunds sees them counted as sales with nothing said."""
+    if ctx.options.get("refund_handling") != "clawback" or not ctx.has("orders", "status", "refunded_at"):
+        return []
+    p = ctx.period
+    n, amount = ctx.con.sql(f"SELECT count(*), sum(amount) FROM orders WHERE status = 'refunded' "
+                            f"AND refunded_at >= '{p.end}' AND order_date >= '{p.start}' "
+                            f"AND order_date < '{p.end}'").fetchall()[0]
+    if not n:
+        return []
+    return [Note(
+        f"{n:,} order(s) of {p} ({grouped(amount or 0.0, 2)}) were refunded after it closed: under refund_handling: "
+        f"clawback they count in {p}, as when it was paid, and their commission is taken back in the period of "
+        "the refund.",
+        f"{p} 有 {n:,} 笔订单（合计 {grouped(amount or 0.0, 2)}）在期末之后才退款：按 refund_handling: clawback，"
+        f"它们仍计入 {p}（与当期发放时一致），提成在退款当期追回。")]
 
 
 def _outside_dates(p) -> tuple[str, str]:
