@@ -99,8 +99,13 @@ def test_kpi_properties(case):
     uncovered = res.facts.attrs["uncovered"]
     # and retention windows (30 / 90 days after the period) that the orders do not reach are said
     windows = [n for n in res.notices if "-day windows" in str(n)]
-    assert res.kpis == KPIS and len(res.notices) == len(uncovered) + len(windows)
+    # and, under clawback, the period's orders refunded after it closed
+    later = [n for n in res.notices if "refunded after it closed" in str(n)]
+    assert res.kpis == KPIS and len(res.notices) == len(uncovered) + len(windows) + len(later)
     p = parse_period(period)
+    o = data["orders"]
+    late = (o["status"] == "refunded") & (o["refunded_at"] >= p.end) & p.contains(o["order_date"])
+    assert len(later) == int(options["refund_handling"] == "clawback" and "orders" not in uncovered and late.any())
     last = pd.to_datetime(data["orders"]["order_date"]).max().normalize() if len(data["orders"]) else None
     open_ = [k for k, n in (("retention_30d", 30), ("retention_90d", 90)) if k in KPIS
              and "orders" not in uncovered and last is not None and last < p.last_day + pd.Timedelta(days=n)]

@@ -168,13 +168,12 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
     status = ctx.has("orders", "status")
     lo, hi = min(p.start, q.start), max(p.end, q.end)
     channels = ctx.options.get("inquiry_channels") or []
-    # refund_rate's refunds: those of the period's orders; under clawback, as the pay claws
-    # back, the refunds made in the period (by refunded_at), so that a later refund changes
-    # no closed period, and those without a refund date by their order's date
-    refunded, refunds_in = ("status = 'refunded'", "FALSE") if status else ("FALSE", "FALSE")
+    # refund_rate's refunds: the period's orders refunded by now; under clawback, those
+    # refunded by the period's close (or without a refund date), as revenue counts them, so
+    # that a later refund changes no closed period
+    refunded = "status = 'refunded'" if status else "FALSE"
     if status and ctx.options.get("refund_handling") == "clawback":
-        refunded = "status = 'refunded' AND refunded_at IS NULL"
-        refunds_in = f"status = 'refunded' AND {_in('refunded_at', p)}"
+        refunded = f"status = 'refunded' AND (refunded_at IS NULL OR refunded_at < {_ts(p.end)})"
     inquired = f"channel IN ({_literals(channels)})" if channels and ctx.has("orders", "channel") else "TRUE"
     # one read of the two periods' rows, aggregated per (output row, customer): the sums
     # are sums of these pairs, the buyer counts counts of them. Rows are joined to
@@ -189,9 +188,6 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
                    {refunded} AS refunded
             FROM orders JOIN {ctx.key_table} k USING (employee_id)
             WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}),
-        late AS (  -- under clawback, the refunds made in the period, of orders of any period
-            SELECT k.grp, count(*) AS n FROM orders JOIN {ctx.key_table} k USING (employee_id)
-            WHERE {refunds_in} GROUP BY k.grp),
         emp AS (  -- sums and counts: per output row (a small table)
             SELECT grp,
                    sum(amount) FILTER (WHERE vp) AS revenue_ordered, count(*) FILTER (WHERE vp) AS orders,
@@ -200,7 +196,7 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
                    sum(amount - cost) FILTER (WHERE vp) AS profit,
                    sum(amount) FILTER (WHERE vp AND customer_tier IN ({tiers})) AS big_revenue,
                    count(*) FILTER (WHERE cur AND placed) AS placed_orders,
-                   count(*) FILTER (WHERE cur AND refunded) AS refunded_here,
+                   count(*) FILTER (WHERE cur AND refunded) AS refunded_orders,
                    count(*) FILTER (WHERE cur) AS closed_orders,  -- won (placed) or lost (cancelled)
                    sum(amount) FILTER (WHERE vq) AS revenue_ordered_prev, count(*) FILTER (WHERE vq) AS orders_prev,
                    sum(paid_amount) FILTER (WHERE vp) AS collected, sum(amount) FILTER (WHERE vp) AS billed
@@ -215,9 +211,8 @@ def _orders_period(ctx: FactContext) -> pd.DataFrame:
                    count(customer_id) FILTER (WHERE n_prev > 0) AS buyers_prev,
                    count(customer_id) FILTER (WHERE n > 0 AND n_prev > 0) AS retained_buyers
             FROM pairs GROUP BY grp)
-        SELECT grp AS employee_id, emp.* EXCLUDE (grp, refunded_here),
-               emp.refunded_here + coalesce(late.n, 0) AS refunded_orders, buy.* EXCLUDE (grp)
-        FROM emp LEFT JOIN buy USING (grp) LEFT JOIN late USING (grp)
+        SELECT grp AS employee_id, emp.* EXCLUDE (grp), buy.* EXCLUDE (grp)
+        FROM emp LEFT JOIN buy USING (grp)
     """).df()
 
 

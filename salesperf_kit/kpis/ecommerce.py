@@ -43,10 +43,9 @@ def refund_rate(f: pd.DataFrame) -> pd.DataFrame:
     refund_rate = refunded orders / orders placed in the period (cancelled ones excluded)
 
     The refunded orders are those placed in the period and refunded by now; under
-    ``refund_handling: clawback``, the refunds made in the period (by ``refunded_at``,
-    whatever period the order was placed in), as the platforms count it (淘宝: 退款笔数 /
-    支付笔数 over the same days) and as the pay claws them back: a refund that arrives after
-    the period closed counts in the period it arrives in, and a re-run of a closed period
-    gives what it gave. A refunded order without a refund date counts in its order's period.
+    ``refund_handling: clawback``, those refunded by the period's close (or without a
+    refund date), as revenue and orders count them valid at the close: a refund that
+    arrives later changes no closed period's rate (a re-run of a paid month gives what it
+    gave), and the KPIs' notices count the period's orders refunded after it closed.
     """
     return ratio(f["refunded_orders"], f["placed_orders"])
