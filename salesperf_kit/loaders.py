@@ -2196,7 +2196,7 @@ def _durations_out_of_order(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run:
         shown_zh = [f"第 {ctx.row(i)} 行：{_cell_text(raw.at[i, end])} 早于 {_cell_text(raw.at[i, start])}"
                     for i in early[:5]]
         more = f" and {len(early) - 5:,} more" if len(early) > 5 else ""
-        more_zh = f"等 {len(early):,} 行" if len(early) > 5 else ""
+        more_zh = "；……" if len(early) > 5 else ""
         run.add(ctx.problem(
             "end_before_start", Note(
                 f"{len(early):,} row(s) have {b} before {a} ({'; '.join(shown)}{more}): {name} leaves them out, "

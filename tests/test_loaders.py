@@ -3385,3 +3385,18 @@ def test_a_date_without_its_time_beside_a_time_is_a_warning(tmp_path):
                          "with times: order processing time counts from or to midnight, up to a day off for each row")
     assert w.text("zh") == ("「下单时间」（order_date）只有日期没有时间，「发货时间」（shipped_at）有时间："
                             "订单处理时长从（或到）当天零点计算，每行最多相差一天")
+
+
+def test_many_orders_shipped_before_they_were_placed_are_counted_and_the_first_five_named(tmp_path):
+    """On a shop's workbook 175 rows were named: the first five, then an ellipsis, after the count."""
+    orders = pd.DataFrame({
+        "订单编号": [f"O{i}" for i in range(7)], "工号": "E1", "客户ID": [f"C{i}" for i in range(7)],
+        "下单时间": [f"2026-10-0{i + 1} 12:00" for i in range(7)],
+        "发货时间": [f"2026-10-0{i + 1} 11:00" for i in range(6)] + ["2026-10-07 13:00"], "金额": "100",
+    })
+    _write_csv(tmp_path / "orders.csv", orders)
+    _add_employees(tmp_path)
+    [w] = [w for w in load_dataset(tmp_path).warnings if w.check == "end_before_start"]
+    assert w.text("zh").startswith("6 行的「发货时间」（shipped_at）早于「下单时间」（order_date）（第 2 行：")
+    assert "第 6 行：2026-10-05 11:00 早于 2026-10-05 12:00；……）：订单处理时长不计这些行" in w.text("zh")
+    assert "row 6: 2026-10-05 11:00 before 2026-10-05 12:00 and 1 more): order processing time" in w.message
