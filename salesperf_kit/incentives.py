@@ -39,7 +39,7 @@ import pandas as pd
 
 from ._checks import check_one_of
 from .catalogue import Note, grouped, label
-from .exceptions import ScoringError
+from .exceptions import KPIError, ScoringError
 from .kpis import KPIResult, targets_for
 
 __all__ = ["commission", "commission_bands", "threshold_jumps", "payouts", "explain_pay", "plan_cost", "award_label",
@@ -959,7 +959,10 @@ def _rates_paid(kpis: KPIResult, params, targets: pd.DataFrame | None, fact_name
     parts = kpis.refunds_by_period()
     rows = []
     for period, refunds in parts.groupby("period", sort=True):
-        then = compute_kpis(kpis._dataset, period, kpis=[basis_kpi], options=kpis.options)
+        try:
+            then = compute_kpis(kpis._dataset, period, kpis=[basis_kpi], options=kpis.options)
+        except KPIError:  # (the data cannot give that basis: the commission is unknown, as in the period itself)
+            return None
         ids = then.facts.index.astype(str)
         base = _fact(then, fact_name)
         base = (pd.Series(base.to_numpy(dtype="float64"), index=ids).fillna(0.0) if base is not None
