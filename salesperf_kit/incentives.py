@@ -834,8 +834,10 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
 
     # --- base and performance pay
     base_pay = _by_role(inc.base_pay, sc["role"], "base_pay")
+    plan_base = base_pay.to_numpy(dtype="float64")  # (what the plan gives, which explain_pay names when overridden)
+    own = np.full(len(ids), np.nan)
     if "base_pay" in employees:
-        own = pd.to_numeric(employees["base_pay"], errors="coerce").reindex(ids).to_numpy()
+        own = pd.to_numeric(employees["base_pay"], errors="coerce").reindex(ids).to_numpy(dtype="float64")
         base_pay = pd.Series(np.where(np.isnan(own), base_pay.to_numpy(), own))
     perf_amount = _by_role(inc.performance_pay, sc["role"], "performance_pay")
     multiplier = _multipliers(sc["grade"], inc.grade_multipliers, ids)
@@ -929,6 +931,8 @@ def _payouts(scorecard_table: pd.DataFrame, kpis: KPIResult, params, *, targets:
                            for k, v in by_award.items()}
     pool_basis = pd.Series(base, index=sc.index).clip(lower=0)
     why = {"base_full": base_full, "days": np.asarray(days), "span": span,
+           # (a plan that sets no base pay leaves it to the employees table: nothing to say)
+           "base_plan": np.where(~np.isnan(own) & (own != plan_base) & (plan_base > 0), plan_base, np.nan),
            "performance_amount": perf_amount.to_numpy(dtype="float64"),
            "multiplier": multiplier.to_numpy(dtype="float64"), "commission": steps,
            "team_revenue": team_rev.reindex(sc_team).to_numpy(dtype="float64"),
@@ -992,6 +996,7 @@ _PAY_TEXT = {
     "zh": {
         "head": "应发薪酬（{period}）：", "unknown": "—", "sep": "；", "open": "（", "close": "）",
         "days": "本期在职 {0} 天",
+        "base_own": "员工表的 base_pay，方案为 {0}",
         "grade": "等级 {0}", "no_grade": "无等级，无法确定",
         "marginal": "超额累进", "band": "{lo}–{hi} 部分：{expr} = {amount}",
         "band_top": "{lo} 以上部分：{expr} = {amount}",
@@ -1017,6 +1022,7 @@ _PAY_TEXT = {
     "en": {
         "head": "Pay for {period}:", "unknown": "—", "sep": "; ", "open": " (", "close": ")",
         "days": "employed {0} days of the period",
+        "base_own": "the employees table's base_pay; the plan gives {0}",
         "grade": "grade {0}", "no_grade": "no grade: cannot be determined",
         "marginal": "marginal tiers", "band": "{lo} to {hi}: {expr} = {amount}",
         "band_top": "above {lo}: {expr} = {amount}",
@@ -1121,9 +1127,11 @@ def explain_pay(scorecard_table: pd.DataFrame, kpis: KPIResult, params, employee
     days, span = int(why["days"][i]), int(why["span"])
     part = f" × {days}/{span}" if days < span else ""
     employed = tx["days"].format(days) if part else ""
-    full = why["base_full"][i]
+    full, plan = why["base_full"][i], why["base_plan"][i]
+    # (the employees table's own amount, where it differs from the plan's: said, so that it is not taken for a slip)
+    own = tx["base_own"].format(_money(plan)) if pd.notna(plan) else ""
     item("base_pay", row["base_pay"], f"{_money(full)}{part}" if part and pd.notna(full) else "",
-         _clause(tx, employed))
+         _clause(tx, own, employed))
     # performance pay
     perf, amount, mult = row["performance_pay"], why["performance_amount"][i], why["multiplier"][i]
     grade = tx["grade"].format(row["grade"]) if pd.notna(row["grade"]) else tx["no_grade"]

@@ -1042,3 +1042,15 @@ def test_a_report_of_a_quarter_pays_the_sum_of_its_monthly_reports_unless_the_pl
     once = period_payouts(data, whole, card)
     assert "monthly_grades" not in once and "months" not in once.attrs
     assert once["base_pay"].sum() < quarter["base_pay"].sum() / 2  # one month's base pay, not three
+
+
+def test_explain_pay_says_when_the_employees_table_sets_the_base_pay():
+    """A team lead's base pay of 13,400 from the employees table stood beside the plan's
+    8,000 with nothing said, which a payroll clerk took for a slip."""
+    kpis = make_kpis({"e1": 50_000, "e2": 50_000}, base_pay={"e1": 13_400.0, "e3": 8_000.0})
+    params = make_params(base_pay={"default": 8_000})
+    assert "  基本工资 13,400.00（员工表的 base_pay，方案为 8,000.00）" in _story(kpis, params, "e1")
+    assert "  Base pay 13,400.00 (the employees table's base_pay; the plan gives 8,000.00)" in \
+        _story(kpis, params, "e1", "en")
+    assert "  基本工资 8,000.00\n" in _story(kpis, params, "e2")  # the plan's
+    assert "  基本工资 8,000.00\n" in _story(kpis, params, "e3")  # the same amount: nothing to say
