@@ -70,6 +70,7 @@ _TXT = {
     "audit": ("数据审计与异常预警", "Audit: data anomalies"),
     "quality": ("附录：数据质量", "Appendix: data quality"),
     "first_rows": ("表中列出前 {n} 行（共 {total} 行{how}）。", "The table lists the first {n} of {total} rows{how}."),
+    "scorecard_sheet": ("评分与薪酬", "Scores and pay"),  # (the sheet of scorecard.xlsx)
 }
 
 
@@ -1890,7 +1891,7 @@ class Report:
         as many decimals as keep each on its side of a grade threshold."""
         table = self.scorecard_table() if table is None else table
         return write_table(table, path, language=self.language, currency=self.currency,
-                           score_decimals=self._score_decimals())
+                           score_decimals=self._score_decimals(), sheet=_t("scorecard_sheet", self.language))
 
     def save(self, output_dir: str | Path = "") -> Section:
         """Write scorecard.xlsx, scorecard.csv and figures/*.png into ``output_dir`` (an empty

@@ -356,6 +356,7 @@ def test_a_score_just_below_a_threshold_reads_below_it_in_the_leaderboard_and_th
     assert text in section.paragraphs[0]
     report.save(tmp_path / "out")
     ws = load_workbook(tmp_path / "out" / "scorecard.xlsx").active
+    assert ws.title == ("评分与薪酬" if language == "zh" else "Scores and pay")  # (not "scorecard" in a Chinese file)
     score = [c.value for c in ws[1]].index("得分" if language == "zh" else "Score") + 1
     assert (ws.cell(2, score).value, ws.cell(2, score).number_format) == (79.996, "0.000")
     csv = pd.read_csv(tmp_path / "out" / "scorecard.csv", encoding="utf-8-sig", dtype=str)
