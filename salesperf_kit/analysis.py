@@ -1119,8 +1119,9 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
       :func:`~salesperf_kit.incentives.plan_cost`): the plan is not affordable (seed 002,
       "the total payout must stay affordable"): the total payout reaches
       ``max_payout_to_profit`` of the people's profit (pay eats the gross profit their sales
-      made), or, without a positive profit, ``max_payout_to_revenue`` of their revenue.
-      detail_key = ``"profit"`` or ``"revenue"``; value = the share; threshold = its limit.
+      made), or, without profit, ``max_payout_to_revenue`` of their revenue; a loss (profit
+      of 0 or less) with any pay fires too, with value NaN. detail_key = ``"profit"`` or
+      ``"revenue"``; value = the share; threshold = its limit.
 
     The checks of a role are made only for roles someone holds when ``scorecard_table``
     is given.
@@ -1269,12 +1270,16 @@ def plan_diagnostics(params, *, scorecard_table: pd.DataFrame | None = None,
                             r["variable_pay"], top_median)
     if plan_cost is not None and len(plan_cost):
         cost = plan_cost.set_index("measure")["value"]
-        for basis, limit in (("profit", max_payout_to_profit), ("revenue", max_payout_to_revenue)):
-            share = cost.get(f"payout_to_{basis}", np.nan)
-            if pd.notna(share):
-                if share >= limit - 1e-12:
-                    add("payout_unaffordable", None, None, basis, share, limit)
-                break
+        profit, total = cost.get("profit", np.nan), cost.get("total_payout", np.nan)
+        if pd.notna(profit) and profit <= 0 and total > 0:  # (a loss: any pay is more than the profit)
+            add("payout_unaffordable", None, None, "profit", np.nan, max_payout_to_profit)
+        else:
+            for basis, limit in (("profit", max_payout_to_profit), ("revenue", max_payout_to_revenue)):
+                share = cost.get(f"payout_to_{basis}", np.nan)
+                if pd.notna(share):
+                    if share >= limit - 1e-12:
+                        add("payout_unaffordable", None, None, basis, share, limit)
+                    break
     cols = ["issue", "role", "phase", "detail_key", "value", "threshold", "severity", "people", "grade"]
     return pd.DataFrame(rows, columns=cols)
 

@@ -1072,13 +1072,16 @@ class Report:
         out = []
         for r in whole.itertuples():
             total = summed.get(r.stage, np.nan)
-            if pd.notna(r.value) and pd.notna(total) and r.value < total - 1e-9:
-                out.append(f"全公司「{r.stage_label}」{_fmt(r.value, 'count')} 人，少于各团队之和 {_fmt(total, 'count')}："
+            if pd.isna(r.value) or pd.isna(total):
+                continue
+            n, t = _fmt(r.value, "count"), _fmt(total, "count")
+            if r.value < total - 1e-9:
+                out.append(f"全公司「{r.stage_label}」{n} 人，少于各团队之和 {t}："
                            "在几个团队都买过的客户在全公司只算一次，所以全公司的转化率不等于各团队合并计算的结果。"
                            if self.zh else
-                           f"The company's {r.stage_label.lower()} are {_fmt(r.value, 'count')}, fewer than the teams' "
-                           f"{_fmt(total, 'count')} put together: a customer who bought from several teams counts "
-                           "once in the company, so the company's rates are not those of the teams added up.")
+                           f"The company's {r.stage_label.lower()} are {n}, fewer than the teams' {t} put together: a "
+                           "customer who bought from several teams counts once in the company, so the company's rates "
+                           "are not those of the teams added up.")
         return out
 
     def _funnel_rate_lines(self, stages: set) -> list[str]:
@@ -2259,13 +2262,16 @@ def diagnostic_sentence(row: dict, language: str, currency: str | None = None) -
                         f"({_score_text(threshold)}, weight {value:.0%}), so its weight tells no one apart this period; if "
                         "that lasts, weigh a KPI on which they differ, or add the data it needs."),
         "payout_unaffordable": (
-            f"方案负担不起：总发放为本期{'毛利' if key == 'profit' else '销售额'}的 {_fmt(value, 'ratio')}"
-            f"（上限 {threshold:.0%}）{'，超过了这些销售带来的毛利' if key == 'profit' else ''}。请检查 incentives "
-            "中的底薪、绩效工资、提成和奖项金额是否按本客户设定。",
-            f"The plan is not affordable: the total payout is {_fmt(value, 'ratio')} of the period's {key} "
-            f"(limit {threshold:.0%}){', more than the gross profit these sales made' if key == 'profit' else ''}. "
-            "Check that the base pay, performance pay, commission and award amounts under incentives are the "
-            "client's own."),
+            ("方案负担不起：本期毛利不为正，而仍有发放" if pd.isna(value) else
+             f"方案负担不起：总发放为本期{'毛利' if key == 'profit' else '销售额'}的 {value * 100:,.1f}%"
+             f"（上限 {threshold:.0%}）{'，超过了这些销售带来的毛利' if key == 'profit' else ''}")
+            + "。请检查 incentives 中的底薪、绩效工资、提成和奖项金额是否按本客户设定。",
+            ("The plan is not affordable: the period's gross profit is not positive, yet pay is due" if pd.isna(value)
+             else f"The plan is not affordable: the total payout is {value * 100:,.1f}% of the period's "
+                  f"{'gross profit' if key == 'profit' else key} (limit {threshold:.0%})"
+                  f"{', more than these sales made' if key == 'profit' else ''}")
+            + ". Check that the base pay, performance pay, commission and award amounts under incentives are the "
+              "client's own."),
         "bottom_grade_outearns_top": (f"最低等级中有人的浮动薪酬（{money(value)}）高于最高等级的中位数（{money(threshold)}）。",
                                       f"Someone in the bottom grade earns more variable pay ({money(value)}) than the top grade's median ({money(threshold)})."),
     }

@@ -1139,11 +1139,14 @@ def test_a_plan_that_pays_more_than_the_sales_make_is_not_affordable(healthy_par
     # within the profit (81.9 %), though 65.5 % of revenue: affordable
     assert an.plan_diagnostics(healthy_params, plan_cost=_cost(98_259.15, 150_000.0, 120_000.0)).query(
         "issue == 'payout_unaffordable'").empty
-    # no profit (none computed, or a loss): against revenue, 127.2 % >= 50 %
-    for profit in (np.nan, -500.0):
-        d = an.plan_diagnostics(healthy_params, plan_cost=_cost(98_259.15, 77_271.84, profit)).set_index("issue")
-        row = d.loc["payout_unaffordable"]
-        assert (row["detail_key"], round(row["value"], 4), row["threshold"]) == ("revenue", 1.2716, 0.5)
+    # no profit computed: against revenue, 127.2 % >= 50 %
+    d = an.plan_diagnostics(healthy_params, plan_cost=_cost(98_259.15, 77_271.84, np.nan)).set_index("issue")
+    row = d.loc["payout_unaffordable"]
+    assert (row["detail_key"], round(row["value"], 4), row["threshold"]) == ("revenue", 1.2716, 0.5)
+    # a loss (profit -12,993.35) with 20,049.15 of pay, 25.9 % of revenue: any pay is more than the profit
+    d = an.plan_diagnostics(healthy_params, plan_cost=_cost(20_049.15, 77_271.84, -12_993.35)).set_index("issue")
+    row = d.loc["payout_unaffordable"]
+    assert row["detail_key"] == "profit" and np.isnan(row["value"])
     # 49 % of revenue, no profit: affordable
     assert "payout_unaffordable" not in set(an.plan_diagnostics(
         healthy_params, plan_cost=_cost(49.0, 100.0, np.nan))["issue"])
@@ -1157,6 +1160,9 @@ def test_the_affordability_sentence():
                                               "中的底薪、绩效工资、提成和奖项金额是否按本客户设定。")
     row = {**row, "detail_key": "profit", "value": 10.918, "threshold": 1.0}
     assert diagnostic_sentence(row, "en") == (
-        "The plan is not affordable: the total payout is 1091.8% of the period's profit (limit 100%), more than the "
-        "gross profit these sales made. Check that the base pay, performance pay, commission and award amounts "
-        "under incentives are the client's own.")
+        "The plan is not affordable: the total payout is 1,091.8% of the period's gross profit (limit 100%), more "
+        "than these sales made. Check that the base pay, performance pay, commission and award amounts under "
+        "incentives are the client's own.")
+    row = {**row, "value": float("nan")}
+    assert diagnostic_sentence(row, "zh") == ("方案负担不起：本期毛利不为正，而仍有发放。请检查 incentives "
+                                              "中的底薪、绩效工资、提成和奖项金额是否按本客户设定。")
