@@ -1082,6 +1082,11 @@ class Report:
                            f"The company's {r.stage_label.lower()} are {n}, fewer than the teams' {t} put together: a "
                            "customer who bought from several teams counts once in the company, so the company's rates "
                            "are not those of the teams added up.")
+            elif r.value > total + 1e-9:  # (repeat buyers: once from each of two teams is a repeat in the company)
+                out.append(f"全公司「{r.stage_label}」{n} 人，多于各团队之和 {t}：在两个团队各买过一次的客户，"
+                           "在各团队都不算复购，在全公司算复购。" if self.zh else
+                           f"The company's {r.stage_label.lower()} are {n}, more than the teams' {t} put together: a "
+                           "customer who bought once from each of two teams repeats in the company, in neither team.")
         return out
 
     def _funnel_rate_lines(self, stages: set) -> list[str]:

@@ -2974,14 +2974,19 @@ def test_the_payout_section_names_records_dated_after_a_leaver_s_last_day(tmp_pa
             "several teams counts once in the company, so the company's rates are not those of the teams added up."),
 ])
 def test_the_funnel_says_why_the_company_has_fewer_buyers_than_its_teams(zh, text):
-    """The teams' buyers added up to 201 where the company had 183, and the company's
-    repurchase rate (30.6 %) stood above every team's, with no word why."""
+    """The teams' buyers added up to 201 where the company had 183, their repeat buyers to 7
+    where the company had 22, and the company's repurchase rate (30.6 %) stood above every
+    team's, with no word why."""
     from types import SimpleNamespace
 
     from salesperf_kit.reporting import Report
 
-    teams = pd.DataFrame({"group": ["A", "A", "B", "B"], "stage": ["unique_visitors", "buyers"] * 2,
-                          "value": [5000.0, 120.0, 4000.0, 81.0]})
-    whole = pd.DataFrame({"stage": ["unique_visitors", "buyers"], "value": [9000.0, 183.0],
-                          "stage_label": ["访客", "成交客户"] if zh else ["Visitors", "Buyers"]})
-    assert Report._funnel_counted_once(SimpleNamespace(zh=zh), teams, whole) == [text]
+    teams = pd.DataFrame({"group": ["A", "A", "A", "B", "B", "B"],
+                          "stage": ["unique_visitors", "buyers", "repeat_buyers"] * 2,
+                          "value": [5000.0, 120.0, 4.0, 4000.0, 81.0, 3.0]})
+    whole = pd.DataFrame({"stage": ["unique_visitors", "buyers", "repeat_buyers"], "value": [9000.0, 183.0, 22.0],
+                          "stage_label": ["访客", "成交客户", "复购客户"] if zh else ["Visitors", "Buyers", "Repeat buyers"]})
+    more = ("全公司「复购客户」22 人，多于各团队之和 7：在两个团队各买过一次的客户，在各团队都不算复购，在全公司算复购。" if zh else
+            "The company's repeat buyers are 22, more than the teams' 7 put together: a customer who bought once "
+            "from each of two teams repeats in the company, in neither team.")
+    assert Report._funnel_counted_once(SimpleNamespace(zh=zh), teams, whole) == [text, more]
