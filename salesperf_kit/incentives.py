@@ -951,8 +951,8 @@ def _rates_paid(kpis: KPIResult, params, targets: pd.DataFrame | None, fact_name
     """The money of each earlier period refunded in ``kpis``' period (per employee and
     period: :meth:`KPIResult.refunds_by_period`), with the rate that period's commission
     paid on its commission base (``rate`` = commission / base; ``why``: "paid", "none" when it
-    paid no commission (below the gate, no sales) or the person was not paid in it (not
-    employed then), "unknown" when it cannot be determined (no target), then at
+    paid no commission (below the gate, no sales), "absent" when the person was not paid
+    in it (not employed then), "unknown" when it cannot be determined (no target), then at
     ``lowest``, the lowest tier's rate): a refund takes back what was paid on the money, not
     commission that was never paid. None for a KPI result without its dataset."""
     from .kpis import compute_kpis
@@ -981,7 +981,9 @@ def _rates_paid(kpis: KPIResult, params, targets: pd.DataFrame | None, fact_name
         for r in refunds.itertuples():
             e = str(r.employee_id)
             c, b = comm.get(e, 0.0), base.get(e, 0.0)
-            if e not in comm.index or e in unpaid or c == 0 or b <= 0:
+            if e not in comm.index or e in unpaid:
+                rate, why = 0.0, "absent"
+            elif c == 0 or b <= 0:
                 rate, why = 0.0, "none"
             elif np.isnan(c):
                 rate, why = lowest, "unknown"
@@ -1016,6 +1018,7 @@ _PAY_TEXT = {
         "clawback": "本期退款，往期订单；按最低档费率",
         "clawback_paid": "本期退款，往期订单；按各期实付的提成费率：{0}",
         "claw_paid": "{period} {rate}", "claw_none": "{period} 未发提成，不追回",
+        "claw_absent": "{period} 未在职，未发提成，不追回",
         "claw_unknown": "{period} 提成无法确定，按最低档 {rate}",
         "total_unknown": "{0} 无法确定",
     },
@@ -1045,6 +1048,7 @@ _PAY_TEXT = {
         "clawback_paid": "refunds this period on orders of earlier periods, at the rate each period's commission "
                          "paid: {0}",
         "claw_paid": "{period} {rate}", "claw_none": "{period} paid no commission on it, nothing to take back",
+        "claw_absent": "{period}: not employed then, paid no commission, nothing to take back",
         "claw_unknown": "{period}'s commission unknown, the lowest tier's {rate}",
         "total_unknown": "{0} cannot be determined",
     },

@@ -647,6 +647,8 @@ def test_a_refund_takes_back_the_commission_its_period_paid_and_no_more():
     assert t.set_index("employee_id")["clawback"].to_dict() == {"e1": 0.0, "e2": -687.5, "e3": 0.0}
     said = explain_pay(scorecard(kpis), kpis, params, "e2", targets=targets)
     assert "  提成追回 −687.50 = 10,000.00 × 6.875%（本期退款，往期订单；按各期实付的提成费率：2026-09 6.875%）" in said
+    said = explain_pay(scorecard(kpis), kpis, params, "e3", targets=targets)
+    assert "  提成追回 0.00 = 8,000.00 × 0%（本期退款，往期订单；按各期实付的提成费率：2026-09 未在职，未发提成，不追回）" in said
     said = explain_pay(scorecard(kpis), kpis, params, "e1", targets=targets, language="en")
     assert ("  Clawback 0.00 = 20,000.00 × 0% (refunds this period on orders of earlier periods, at the rate each "
             "period's commission paid: 2026-09 paid no commission on it, nothing to take back)") in said, said
