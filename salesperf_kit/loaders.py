@@ -2189,21 +2189,24 @@ def _durations_out_of_order(ctx: _Ctx, df: pd.DataFrame, raw: pd.DataFrame, run:
         return
     name, name_zh = CATALOGUE[kpi].en.lower(), CATALOGUE[kpi].zh
     a, b, a_zh, b_zh = ctx.label(start), ctx.label(end), ctx.label(start, "zh"), ctx.label(end, "zh")
-    early = df.index[both & (df[end] < df[start])]
-    if len(early):
+    early = df.loc[both & (df[end] < df[start]), start].sort_values(ascending=False, kind="mergesort").index
+    if len(early):  # (the latest first: the periods reported are the recent ones)
         shown = [f"row {ctx.row(i)}: {_cell_text(raw.at[i, end])} before {_cell_text(raw.at[i, start])}"
                  for i in early[:5]]
         shown_zh = [f"第 {ctx.row(i)} 行：{_cell_text(raw.at[i, end])} 早于 {_cell_text(raw.at[i, start])}"
                     for i in early[:5]]
         more = f" and {len(early) - 5:,} more" if len(early) > 5 else ""
         more_zh = "；……" if len(early) > 5 else ""
+        first, last = df.loc[early, start].min(), df.loc[early, start].max()
+        span = f", {first:%Y-%m-%d} to {last:%Y-%m-%d}" if len(early) > 1 else ""
+        span_zh = f"（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）" if len(early) > 1 else ""
         run.add(ctx.problem(
             "end_before_start", Note(
-                f"{len(early):,} row(s) have {b} before {a} ({'; '.join(shown)}{more}): {name} leaves them out, "
-                "since a time cannot be negative",
-                f"{len(early):,} 行的{b_zh}早于{a_zh}（{'；'.join(shown_zh)}{more_zh}）：{name_zh}不计这些行，"
-                "因为时长不会是负数"),
-            column=end, index=early[0], severity="warning",
+                f"{len(early):,} row(s){span} have {b} before {a} (the latest: {'; '.join(shown)}{more}): {name} "
+                "leaves them out, since a time cannot be negative",
+                f"{len(early):,} 行{span_zh}的{b_zh}早于{a_zh}（最近的：{'；'.join(shown_zh)}{more_zh}）：{name_zh}"
+                "不计这些行，因为时长不会是负数"),
+            column=end, severity="warning",
             fix=Note(f"correct the two times in the export (often one column holds the date only, or the "
                      f"columns are swapped); check that {a} and {b} are the columns meant",
                      f"在导出数据中改正这两个时间（常见原因：其中一列只有日期没有时间，或两列写反了）；"

@@ -3355,11 +3355,11 @@ def test_an_order_shipped_before_it_was_placed_is_named_and_left_out_of_processi
     _add_employees(tmp_path)
     ds = load_dataset(tmp_path)
     [w] = [w for w in ds.warnings if w.check == "end_before_start"]
-    assert (w.file, w.row, w.column, w.header) == ("orders.csv", 2, "shipped_at", "发货时间")
-    assert w.message == ("1 row(s) have '发货时间' (shipped_at) before '下单时间' (order_date) (row 2: "
+    assert (w.file, w.row, w.column, w.header) == ("orders.csv", None, "shipped_at", "发货时间")
+    assert w.message == ("1 row(s) have '发货时间' (shipped_at) before '下单时间' (order_date) (the latest: row 2: "
                          "2026-10-03 10:00 before 2026-10-05 10:00): order processing time leaves them out, "
                          "since a time cannot be negative")
-    assert w.text("zh") == ("1 行的「发货时间」（shipped_at）早于「下单时间」（order_date）（第 2 行："
+    assert w.text("zh") == ("1 行的「发货时间」（shipped_at）早于「下单时间」（order_date）（最近的：第 2 行："
                             "2026-10-03 10:00 早于 2026-10-05 10:00）：订单处理时长不计这些行，因为时长不会是负数")
     assert not [w for w in ds.warnings if w.check == "date_without_time"]
     # E1: 10 h (O2) and 24 h (O3), median 17 h; O1's -48 h is left out (with it: 10 h)
@@ -3388,7 +3388,8 @@ def test_a_date_without_its_time_beside_a_time_is_a_warning(tmp_path):
 
 
 def test_many_orders_shipped_before_they_were_placed_are_counted_and_the_first_five_named(tmp_path):
-    """On a shop's workbook 175 rows were named: the first five, then an ellipsis, after the count."""
+    """On a shop's workbook 175 rows were named: the count and its dates, then the five latest
+    (the oldest, from years before the period, were shown), then an ellipsis."""
     orders = pd.DataFrame({
         "订单编号": [f"O{i}" for i in range(7)], "工号": "E1", "客户ID": [f"C{i}" for i in range(7)],
         "下单时间": [f"2026-10-0{i + 1} 12:00" for i in range(7)],
@@ -3397,6 +3398,8 @@ def test_many_orders_shipped_before_they_were_placed_are_counted_and_the_first_f
     _write_csv(tmp_path / "orders.csv", orders)
     _add_employees(tmp_path)
     [w] = [w for w in load_dataset(tmp_path).warnings if w.check == "end_before_start"]
-    assert w.text("zh").startswith("6 行的「发货时间」（shipped_at）早于「下单时间」（order_date）（第 2 行：")
-    assert "第 6 行：2026-10-05 11:00 早于 2026-10-05 12:00；……）：订单处理时长不计这些行" in w.text("zh")
-    assert "row 6: 2026-10-05 11:00 before 2026-10-05 12:00 and 1 more): order processing time" in w.message
+    assert w.row is None  # (no one row holds them all)
+    assert w.text("zh").startswith("6 行（2026-10-01 至 2026-10-06）的「发货时间」（shipped_at）早于「下单时间」"
+                                   "（order_date）（最近的：第 7 行：2026-10-06 11:00 早于 2026-10-06 12:00；")
+    assert "第 3 行：2026-10-02 11:00 早于 2026-10-02 12:00；……）：订单处理时长不计这些行" in w.text("zh")
+    assert "row 3: 2026-10-02 11:00 before 2026-10-02 12:00 and 1 more): order processing time" in w.message
