@@ -1890,7 +1890,10 @@ class Report:
         # the alerts to check before paying, as the payout section names them (payroll imports
         # this file, not the report): the kinds for the people flagged, empty for the others
         flagged, sep = self._flagged(), "、" if self.zh else "; "
-        t["audit_alert"] = [sep.join(flagged[e]) if e in flagged else None for e in t["employee_id"].astype(str)]
+        outside = set(self.kpis.outside_post_ids)  # (records dated outside their employment: named in the payouts)
+        said = "在职期外有记录" if self.zh else "records outside employment"
+        t["audit_alert"] = [sep.join([*flagged.get(e, []), *([said] if e in outside else [])]) or None
+                            for e in t["employee_id"].astype(str)]
         return self._names(self._by_rank(t), ids=True)
 
     def write_scorecard(self, path, table: pd.DataFrame | None = None) -> Path:

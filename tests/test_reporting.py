@@ -2965,6 +2965,10 @@ def test_the_payout_section_names_records_dated_after_a_leaver_s_last_day(tmp_pa
             f"{counts}。这些记录计入其本人的指标，因而影响其提成和排名，也计入各级合计。"
             "请在发放前核对日期，或把这些记录归到实际成交的人名下。")
     assert said in report.payout_section().paragraphs
+    # and in the file payroll imports: the person's row is marked, no one else's
+    alerts = report.scorecard_table().set_index("employee_id")["audit_alert"].fillna("")
+    assert alerts[who] == "在职期外有记录"
+    assert not alerts.drop(who).str.contains("在职期外").any()
 
 
 @pytest.mark.parametrize("zh, text", [

@@ -112,6 +112,8 @@ class KPIResult:
     #: the notice naming people in post for part of the period with records dated outside
     #: their employment (see ``_records_outside_post``; also in ``notices``), for the pay
     outside_post: list = field(default_factory=list)
+    #: the people that notice names (employee ids), whose pay is to be checked
+    outside_post_ids: list = field(default_factory=list)
     #: the dataset the KPIs were computed from (for the KPIs of earlier periods, see
     #: :meth:`refunds_by_period`); None for a result built by hand
     _dataset: object = field(repr=False, default=None)
@@ -707,7 +709,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     employees = _employees(dataset)
     ctx = open_context(dataset, p, opts, employees)
     employees, ctx, staff_notes, absent, out_of_post = _in_post(employees, ctx)
-    outside_post = _records_outside_post(employees, ctx)
+    outside_post, outside_ids = _records_outside_post(employees, ctx)
     staff_notes += outside_post
     sheet_cols = set(ctx.columns.get("kpi_sheet", set())) - {"employee_id", "period"}
     how, why = _availability(ctx, sheet_cols)
@@ -816,7 +818,7 @@ def compute_kpis(dataset, period, *, kpis: list[str] | None = None, business: st
     wide.columns.name = None
     left_out = {k: why[k] for k in kpis if k not in how}
     return KPIResult(p, todo, facts, long, wide, notices, opts, ctx, left_out, absent, partial, out_of_post,
-                     outside_post, dataset)
+                     outside_post, outside_ids, dataset)
 
 
 def _in_post(employees: pd.DataFrame, ctx: FactContext
@@ -853,21 +855,22 @@ def _in_post(employees: pd.DataFrame, ctx: FactContext
     return employees, ctx, notes, absent[drop].reset_index(drop=True), kept_people
 
 
-def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int = 10) -> list[Note]:
-    """A notice naming the people in post for part of the period (hired or gone in it) who
+def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int = 10
+                          ) -> tuple[list[Note], list[str]]:
+    """A notice (and the ids) of the people in post for part of the period (hired or gone in it) who
     have records dated before their hire_date or after their leave_date (the last working
     day): those records count in their KPIs, so in their commission and rank, as in every
     total; a leaver's orders still booked under their id after they left are paid to them
     unless the dates or the records are corrected."""
     p = ctx.period
     if not {"hire_date", "leave_date"} & set(employees.columns):
-        return []
+        return [], []
     missing = pd.Series(pd.NaT, index=employees.index)
     hire = pd.to_datetime(employees.get("hire_date", missing), errors="coerce")
     leave = pd.to_datetime(employees.get("leave_date", missing), errors="coerce")
     part = ((hire > p.start) & (hire <= p.last_day)) | ((leave >= p.start) & (leave < p.last_day))
     if not part.any():
-        return []
+        return [], []
     dates = pd.DataFrame({"employee_id": employees.loc[part, "employee_id"].astype(str),
                           "hire": hire[part], "leave": leave[part]})
     ctx.con.register("_post_dates", dates)
@@ -888,7 +891,7 @@ def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int 
     finally:
         ctx.con.unregister("_post_dates")
     if not counts:
-        return []
+        return [], []
     names = employees.set_index(employees["employee_id"].astype(str)).get("name", pd.Series(dtype=object))
     en, zh = [], []
     for e in sorted(counts, key=natural_key)[:limit]:
@@ -903,7 +906,7 @@ def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int 
         zh.append(f"{name}（{e}，{day_zh}）：{'、'.join(counts_zh[e])}" if name else
                   f"{e}（{day_zh}）：{'、'.join(counts_zh[e])}")
     more = len(counts) - len(en)
-    return [Note(
+    notes = [Note(
         f"{len(counts)} {'person has' if len(counts) == 1 else 'people have'} records in {p} dated outside their "
         f"employment, before their hire_date or after their leave_date: {'; '.join(en)}"
         + (f"; and {more} more" if more > 0 else "") + ". They count in these people's KPIs, so in their "
@@ -912,6 +915,7 @@ def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int 
         f"{len(counts)} 人在 {p} 有日期不在其在职期间（入职日期之前或离职日期之后）的记录：{'；'.join(zh)}"
         + (f"；另有 {more} 人" if more > 0 else "") + "。这些记录计入其本人的指标，因而影响其提成和排名，也计入各级合计。"
         "请在发放前核对日期，或把这些记录归到实际成交的人名下。")]
+    return notes, sorted(counts, key=natural_key)
 
 
 def _open_windows(ctx: FactContext, todo: list[str]) -> list[Note]:
