@@ -971,7 +971,8 @@ def _rates_paid(kpis: KPIResult, params, targets: pd.DataFrame | None, fact_name
         base = _fact(then, fact_name)
         base = (pd.Series(base.to_numpy(dtype="float64"), index=ids).fillna(0.0) if base is not None
                 else pd.Series(0.0, index=ids))
-        teams = _employees(then)["team"].reindex(ids) if "team" in _employees(then) else pd.Series("", index=ids)
+        staff = _employees(then)
+        teams = staff["team"].reindex(ids) if "team" in staff else pd.Series("", index=ids)
         person_t, _ = _targets(then, targets, basis_kpi, teams)
         t = person_t.reindex(ids).to_numpy(dtype="float64")
         comm = (_commission_steps(com, base.to_numpy(), np.where(t > 0, t, np.nan))["commission"] if com.tiers

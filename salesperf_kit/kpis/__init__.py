@@ -26,9 +26,9 @@ from ..exceptions import KPIError
 from ..periods import Period, parse_period
 from ..schemas import TABLES
 from . import direct, ecommerce, online, process, sales, telesales  # noqa: F401  (registration)
-from ._facts import (ADDITIVE_TARGETS, FACT_GROUPS, clawback_by_period, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
-                     compute_facts, open_context, partial_tables, targets_for, uncovered_tables, unassigned_rows,
-                     with_records)
+from ._facts import (ADDITIVE_TARGETS, FACT_GROUPS, FACT_OWNER, MEDIAN_FACTS, RETENTION_DAYS, FactContext, _kpi_sheet, _targets_of,
+                     clawback_by_period, compute_facts, open_context, partial_tables, targets_for, uncovered_tables,
+                     unassigned_rows, with_records)
 from ._registry import KPI, REGISTRY
 
 __all__ = ["REGISTRY", "KPI", "DEFAULT_SETS", "KPIResult", "compute_kpis", "kpi_table", "targets_for",
@@ -894,8 +894,9 @@ def _records_outside_post(employees: pd.DataFrame, ctx: FactContext, limit: int 
         return [], []
     names = employees.set_index(employees["employee_id"].astype(str)).get("name", pd.Series(dtype=object))
     en, zh = [], []
+    by_id = dates.set_index("employee_id")
     for e in sorted(counts, key=natural_key)[:limit]:
-        r = dates.set_index("employee_id").loc[e]
+        r = by_id.loc[e]
         name = names.get(e)
         name = str(name).strip() if isinstance(name, str) and name.strip() and name.strip() != e else ""
         day = (f"hired {r['hire']:%Y-%m-%d}" if pd.notna(r["hire"]) and r["hire"] > p.start
